@@ -1,0 +1,42 @@
+"""Shared test set-up: no network, no API key, a closed loopback port for any stray model call."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+# A stray call to the Messages API must fail fast, not reach the internet or hang. Port 9 (discard)
+# on loopback has no listener here; tests that need a model start their own server.
+CLOSED_BASE_URL = "http://127.0.0.1:9"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--live", action="store_true", help="run tests marked live against the real API")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    live_ok = config.getoption("--live") and os.environ.get("AE_COACH_LIVE_KEY")
+    skip = pytest.mark.skip(reason="live API test: needs --live and AE_COACH_LIVE_KEY")
+    for item in items:
+        if "live" in item.keywords and not live_ok:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_MODEL", "AE_COACH_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", CLOSED_BASE_URL)
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path_factory.getbasetemp() / "ae-coach-home"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
