@@ -17,6 +17,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Deal-review coach for B2B SaaS account executives."""
+
+
 @app.command()
 def version() -> None:
     """Print the ae-coach version."""
@@ -43,18 +48,18 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app; turn ae-coach and usage errors into exit codes, never tracebacks."""
-    import click
+    """Entry point: run the app; turn ae-coach errors into exit codes and messages, never tracebacks.
 
+    Usage errors (an unknown option, a missing argument) are click's: message and exit 2.
+    """
     try:
-        result = app(args=argv, standalone_mode=False, prog_name="ae-coach")
+        app(args=argv, prog_name="ae-coach")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except AeCoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return 2
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        print("aborted", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
