@@ -129,6 +129,57 @@ class PlanStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
+class Signal(str, Enum):
+    """Explicit signal tags an activity may carry (``signals: [...]``).
+
+    When an activity lists ``signals`` (even an empty list), these tags replace the keyword
+    heuristics of :mod:`ae_coach.analysis.text` for that activity: the AE's tagging wins.
+    """
+
+    CHAMPION_SCHEDULED = "champion_scheduled"
+    """The champion proactively scheduled this or the next meeting (seed positive signal)."""
+    EB_ATTENDING = "eb_attending"
+    """The economic buyer agreed to attend (seed positive signal)."""
+    INTERNAL_DOCS_SHARED = "internal_docs_shared"
+    """The customer shared internal documents or org charts (seed positive signal)."""
+    IMPLEMENTATION_QUESTIONS = "implementation_questions"
+    """The technical team asked detailed implementation questions (seed positive signal)."""
+    PROCUREMENT_TIMELINE = "procurement_timeline"
+    """The procurement timeline was communicated (seed positive signal)."""
+    REFERENCES_REQUESTED = "references_requested"
+    """The buyer asked for reference calls (seed positive signal)."""
+    LEGAL_SECURITY_REVIEW = "legal_security_review"
+    """Legal or security review was initiated (seed positive signal)."""
+    BUDGET_CONCERN = "budget_concern"
+    """The buyer raised a budget or price concern (seed danger signal after the proposal)."""
+    COMPETITOR_MENTIONED = "competitor_mentioned"
+    """The buyer mentioned a competitor (seed danger signal after validation)."""
+    PENDING_INTERNAL_REVIEW = "pending_internal_review"
+    """"Let me run this by…": the buyer took it away for an internal review."""
+    FOLLOW_UP = "follow_up"
+    """This activity is the follow-up to an earlier pending internal review."""
+    NO_NEXT_DATE = "no_next_date"
+    """"We'll get back to you" without a date (seed danger signal)."""
+    VERBAL_COMMIT = "verbal_commit"
+    """The economic buyer or champion verbally committed (closing exit criterion)."""
+    BUDGET_CONFIRMED = "budget_confirmed"
+    """A budget range was confirmed (discovery exit criterion)."""
+    TECHNICAL_VALIDATION = "technical_validation"
+    """Technical validation (POC, pilot, architecture sign-off) completed (validation exit criterion)."""
+    TERMS_AGREED = "terms_agreed"
+    """Commercial terms agreed (proposal exit criterion)."""
+    PAPER_COMPLETE = "paper_complete"
+    """Legal and procurement complete (closing exit criterion)."""
+    CHAMPION_ENABLED = "champion_enabled"
+    """We equipped the champion to sell internally (business case, deck, answers)."""
+    HANDOFF = "handoff"
+    """Post-close handoff to customer success or implementation happened."""
+
+
+MAX_AMOUNT = 1_000_000_000_000
+"""The largest deal amount accepted."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
 
@@ -171,8 +222,8 @@ class Activity(_Strict):
     with_: list[str] = Field(default_factory=list, alias="with")
     """Names of the people present."""
     summary: str | None = None
-    signals: list[str] | None = None
-    """Explicit signal tags; when present they override the text heuristics for this activity."""
+    signals: list[Signal] | None = None
+    """Explicit signal tags (:class:`Signal`); when present they override the text heuristics for this activity."""
 
 
 class NextStep(_Strict):
@@ -209,8 +260,8 @@ class Deal(_Strict):
     id: str | None = None
     account: str
     name: str | None = None
-    amount: float = Field(default=0, ge=0)
-    """Annual contract value."""
+    amount: float = Field(default=0, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    """Annual contract value (0 to one trillion; a larger number is a typo or a hostile file)."""
     currency: str = "USD"
     stage: Stage
     close_date: dt.date | None = None
@@ -218,7 +269,7 @@ class Deal(_Strict):
     as_of: dt.date | None = None
     """'Today' for the review; default: the real date. Makes reviews reproducible."""
     forecast_category: ForecastCategory | None = None
-    probability: float | None = Field(default=None, ge=0, le=100)
+    probability: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     situation: Situation = Situation.UNKNOWN
     fit: Fit = Fit.UNKNOWN
     owner: str | None = None
@@ -253,8 +304,12 @@ class Deal(_Strict):
         return self.as_of or dt.date.today()
 
 
-DEFAULT_MAX_BYTES = 2_000_000
-"""Deal files larger than this are refused (override with ``max_bytes``)."""
+DEFAULT_MAX_BYTES = 512_000
+"""Deal files larger than this are refused (override with ``max_bytes``).
+
+A busy enterprise deal with hundreds of activities is well under 100 kB; the bound keeps a hostile or
+mistaken file (a whole CRM export, a log) from taking more than about a second to refuse.
+"""
 
 
 def parse_deal(data: Any, source: str = "<input>") -> Deal:

@@ -1,0 +1,156 @@
+"""Paired statistics for comparing two variants on the same cases.
+
+Every function is deterministic: resampling uses a fixed seed, so the same inputs give the same report.
+numpy (installed with bm25s) is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+SEED = 20_261_126
+"""Seed for every resampling step; fixed so reports are reproducible."""
+BOOTSTRAP_RESAMPLES = 10_000
+PERMUTATION_SAMPLES = 10_000
+EXACT_PERMUTATION_MAX = 16
+"""Up to this many non-zero differences the sign-flip test enumerates all 2**m sign patterns."""
+DEFAULT_MARGIN = 0.05
+"""Non-inferiority margin on the 0-1 case score: a drop of less than 5 points is 'no worse'."""
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def sd(values: list[float]) -> float:
+    """Sample standard deviation (n - 1); 0 for fewer than two values."""
+    if len(values) < 2:
+        return 0.0
+    m = mean(values)
+    return math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
+
+
+def bootstrap_ci(diffs: list[float], *, level: float = 0.95, resamples: int = BOOTSTRAP_RESAMPLES,
+                 seed: int = SEED) -> tuple[float, float]:
+    """Percentile bootstrap CI of the mean paired difference, resampling cases with replacement."""
+    if not diffs:
+        return (0.0, 0.0)
+    if min(diffs) == max(diffs):
+        return (diffs[0], diffs[0])
+    import numpy as np
+
+    data = np.asarray(diffs, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, len(data), size=(resamples, len(data)))].mean(axis=1)
+    tail = (1 - level) / 2
+    return (float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail)))
+
+
+def sign_flip_pvalue(diffs: list[float], *, samples: int = PERMUTATION_SAMPLES, seed: int = SEED) -> float:
+    """Two-sided p-value of a paired sign-flip permutation test on the mean difference.
+
+    Under the null each difference is as likely to have either sign. Zero differences never change the
+    sum, so only the m non-zero ones are flipped: exactly (all 2**m patterns) when m <= 16, else with
+    ``samples`` fixed-seed random patterns, p = (hits + 1) / (samples + 1).
+    """
+    nonzero = [d for d in diffs if d != 0]
+    if not nonzero:
+        return 1.0
+    observed = abs(sum(nonzero)) - 1e-12
+    if len(nonzero) <= EXACT_PERMUTATION_MAX:
+        hits = sum(
+            1 for signs in itertools.product((1, -1), repeat=len(nonzero))
+            if abs(sum(s * d for s, d in zip(signs, nonzero))) >= observed
+        )
+        return hits / 2 ** len(nonzero)
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    signs = rng.choice((-1.0, 1.0), size=(samples, len(nonzero)))
+    hits = int((np.abs(signs @ np.asarray(nonzero)) >= observed).sum())
+    return (hits + 1) / (samples + 1)
+
+
+def mcnemar_exact(b: int, c: int) -> float:
+    """Exact McNemar p-value: two-sided binomial test of b vs c discordant pairs at p = 0.5.
+
+    ``b`` = cases that passed on base and failed on candidate, ``c`` = the reverse.
+    """
+    n = b + c
+    if n == 0:
+        return 1.0
+    k = min(b, c)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def cases_needed(mean_diff: float, sd_diff: float, margin: float = DEFAULT_MARGIN, *,
+                 alpha: float = 0.05, power: float = 0.8) -> int | None:
+    """Cases a paired test needs to settle the question, from the observed SD (normal approximation).
+
+    While the observed difference is above ``-margin`` the question is non-inferiority, so the distance
+    to settle is ``mean + margin``; otherwise it is whether the observed drop is real (``|mean|``).
+    None when there is no spread (nothing more to learn) or no distance to resolve.
+    """
+    if sd_diff == 0:
+        return None
+    distance = mean_diff + margin if mean_diff > -margin else abs(mean_diff)
+    if distance <= 0:
+        return None
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
+    return math.ceil((z * sd_diff / distance) ** 2)
+
+
+@dataclass(frozen=True)
+class PairedStats:
+    """The paired comparison of per-case scores (candidate minus base)."""
+
+    n: int
+    mean_base: float
+    mean_candidate: float
+    mean_diff: float
+    sd_diff: float
+    ci_low: float
+    ci_high: float
+    permutation_p: float
+    discordant_regressed: int
+    """Cases that passed on base and fail on the candidate (McNemar's b)."""
+    discordant_improved: int
+    mcnemar_p: float
+    verdict: str
+    cases_needed: int | None
+    margin: float
+
+
+def verdict_of(ci_low: float, ci_high: float, diffs: list[float], margin: float) -> str:
+    """unchanged | improved | regressed | non-inferior | inconclusive (see docs/evals.md)."""
+    if all(d == 0 for d in diffs):
+        return "unchanged"
+    if ci_low > 0:
+        return "improved"
+    if ci_high < 0:
+        return "regressed"
+    if ci_low > -margin:
+        return "non-inferior"
+    return "inconclusive"
+
+
+def paired_stats(base: list[float], candidate: list[float], base_pass: list[bool], cand_pass: list[bool],
+                 *, margin: float = DEFAULT_MARGIN) -> PairedStats:
+    """All statistics for scores paired by case (same order in every list)."""
+    diffs = [c - b for b, c in zip(base, candidate)]
+    low, high = bootstrap_ci(diffs)
+    regressed = sum(1 for b, c in zip(base_pass, cand_pass) if b and not c)
+    improved = sum(1 for b, c in zip(base_pass, cand_pass) if c and not b)
+    verdict = verdict_of(low, high, diffs, margin)
+    m, s = mean(diffs), sd(diffs)
+    return PairedStats(
+        n=len(diffs), mean_base=mean(base), mean_candidate=mean(candidate), mean_diff=m, sd_diff=s,
+        ci_low=low, ci_high=high, permutation_p=sign_flip_pvalue(diffs),
+        discordant_regressed=regressed, discordant_improved=improved, mcnemar_p=mcnemar_exact(regressed, improved),
+        verdict=verdict, cases_needed=cases_needed(m, s, margin) if verdict == "inconclusive" else None,
+        margin=margin,
+    )

@@ -1,0 +1,117 @@
+"""A variant: one version of ``rules/`` and ``prompts/`` to run the cases on.
+
+The working tree is one variant; ``compare`` builds the other from a git ref (extracted into a
+temporary directory with ``git archive``), from another rules directory, or as an empty rulebook.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ae_coach.errors import InputError
+
+
+@dataclass
+class Variant:
+    """Where a variant's rules and prompts live, and the objects built from them (lazily, once)."""
+
+    label: str
+    rules_dir: Path
+    prompts_dir: Path
+    _tmp: Any = field(default=None, repr=False)
+
+    @cached_property
+    def rulebook(self) -> Any:
+        from ae_coach.rules import load_rulebook
+
+        return load_rulebook(self.rules_dir)
+
+    @cached_property
+    def builder(self) -> Any:
+        from ae_coach.prompting import PromptBuilder
+
+        return PromptBuilder(self.rulebook, prompts_dir=self.prompts_dir)
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def working_tree() -> Variant:
+    """The rules and prompts ae-coach ships from this checkout (or wheel)."""
+    from ae_coach.resources import prompts_dir, rules_dir
+
+    return Variant("working tree", rules_dir(), prompts_dir())
+
+
+def from_rules_dir(path: Path) -> Variant:
+    """Another rules directory, with the working tree's prompts."""
+    from ae_coach.resources import prompts_dir
+
+    if not path.is_dir():
+        raise InputError(f"--rules {path}: not a directory")
+    return Variant(f"rules {path}", path, prompts_dir())
+
+
+def empty_rulebook() -> Variant:
+    """No rules at all (``--without-rules``): what the coach does on findings alone.
+
+    The directory keeps the working tree's ``_sections.md`` so the loader accepts it.
+    """
+    from ae_coach.resources import prompts_dir, rules_dir
+
+    tmp = tempfile.TemporaryDirectory(prefix="ae-coach-norules-")
+    rules = Path(tmp.name) / "rules"
+    rules.mkdir()
+    sections = rules_dir() / "_sections.md"
+    if sections.is_file():
+        shutil.copy(sections, rules / "_sections.md")
+    return Variant("without rules", rules, prompts_dir(), _tmp=tmp)
+
+
+def from_git(ref: str, repo: Path | None = None) -> Variant:
+    """``rules/`` and ``prompts/`` as they are at ``ref``.
+
+    A ref without ``rules/`` is an empty rulebook; a ref without ``prompts/`` uses the working tree's
+    prompts (so only the rules differ). Either way the comparison still runs.
+    """
+    from ae_coach.resources import project_root
+
+    root = repo or project_root()
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=f"--base {ref}")
+    tmp = tempfile.TemporaryDirectory(prefix="ae-coach-base-")
+    out = Path(tmp.name)
+    for sub in ("rules", "prompts"):
+        if _git(root, "ls-tree", "-d", "--name-only", commit.strip(), sub, what=f"--base {ref}").strip():
+            archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", commit.strip(), sub],
+                                     capture_output=True, check=True).stdout
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(out, filter="data")
+    working = working_tree()
+    if not (out / "rules").is_dir():
+        (out / "rules").mkdir()
+    if not (out / "rules" / "_sections.md").is_file() and (working.rules_dir / "_sections.md").is_file():
+        shutil.copy(working.rules_dir / "_sections.md", out / "rules" / "_sections.md")
+    prompts = out / "prompts" if (out / "prompts").is_dir() and any((out / "prompts").glob("*.j2")) \
+        else working.prompts_dir
+    return Variant(f"git {ref} ({commit.strip()[:10]})", out / "rules", prompts, _tmp=tmp)
+
+
+def _git(root: Path, *args: str, what: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    except FileNotFoundError:
+        raise InputError(f"{what}: git is not installed") from None
+    if done.returncode != 0:
+        detail = done.stderr.strip() or "unknown revision"
+        raise InputError(f"{what}: not a commit in {root} ({detail})")
+    return done.stdout
