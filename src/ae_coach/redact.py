@@ -31,6 +31,7 @@ class Redactor:
 
     def __init__(self, deal: Deal) -> None:
         self.forward: dict[str, str] = {}
+        self._people = 0
         for name in _people(deal):
             self._add_person(name)
         for email in sorted(set(_EMAIL.findall(_all_text(deal)))):
@@ -40,8 +41,8 @@ class Redactor:
         self._backward_re = _alternation(self.backward)
 
     def _add_person(self, name: str) -> None:
-        number = sum(1 for v in self.forward.values() if v.startswith("Person ") and " " not in v[7:]) + 1
-        alias = f"Person {number}"
+        self._people += 1
+        alias = f"Person {self._people}"
         self.forward[name] = alias
         # The deal says "Dana Lee" once and "Dana" in the notes: first and last names map to the alias too.
         for part in name.split():
@@ -74,15 +75,13 @@ class Redactor:
         pending = ""
         for chunk in chunks:
             pending += chunk
-            safe = len(pending) - longest if longest else len(pending)
-            # never cut inside an alias: back off to a point where no alias straddles the cut
-            while safe > 0 and any(a in pending[max(0, safe - longest) : safe + longest] for a in self.backward) and (
-                _straddles(pending, safe, self.backward)
-            ):
-                safe -= 1
-            if safe > 0:
-                yield self.restore_text(pending[:safe])
-                pending = pending[safe:]
+            cut = len(pending) - longest
+            # cut only between words and never inside an alias ("Person 1" may be "Person 12" later)
+            while cut > 0 and (pending[cut - 1].isalnum() or _straddles(pending, cut, self.backward)):
+                cut -= 1
+            if cut > 0:
+                yield self.restore_text(pending[:cut])
+                pending = pending[cut:]
         if pending:
             yield self.restore_text(pending)
 
