@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -65,8 +66,6 @@ class _BoundedComposer(Composer):
         self._aliases = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
-        from yaml.events import AliasEvent
-
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -107,7 +106,10 @@ _DealConstructor.add_constructor("tag:yaml.org,2002:map", _DealConstructor.const
 
 # libyaml's C parser produces the events (several times faster); our Python composer builds the nodes
 # so that the depth and alias bounds apply before anything is expanded.
-_Parser: Any = getattr(yaml, "CParser", None)
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
 
 
 def _make_loader(text: str) -> Any:
@@ -198,8 +200,10 @@ def _yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"{context}: {problem}" if context else str(problem)
-    return (mark.line + 1 if mark is not None else None), f"not valid YAML: {message}"
+    line = mark.line + 1 if mark is not None else None
+    if isinstance(exc, ConstructorError) and context is None:
+        return line, f"refused: {problem}"  # one of our bounds, or an unsafe tag
+    return line, f"not valid YAML: {f'{context}: {problem}' if context else problem}"
 
 
 # ---------------------------------------------------------------------------- JSON
@@ -335,6 +339,7 @@ def _deal_error(exc: ValidationError, source: str, node: Node | None) -> DealFil
         loc = tuple(error["loc"])
         field = field_path(loc)
         problems.append((_line_of(node, loc), field, _describe(error, Deal, loc)))
+    problems.sort(key=lambda problem: problem[0] or 0)
     first_line, first_field, first_message = problems[0]
     if len(problems) == 1:
         return DealFileError(source, first_message, line=first_line, field=first_field)

@@ -56,7 +56,7 @@ class _Frontmatter(BaseModel):
     tags: list[str]
     summary: str
     stages: list[str] | None = None
-    triggers: list[str] = []
+    triggers: list[str] | None = None
 
 
 # ---------------------------------------------------------------- _sections.md
@@ -130,7 +130,8 @@ def _markdown() -> Any:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: an editor's byte-order mark must not hide the frontmatter's opening '---'.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise RuleFileError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
@@ -183,7 +184,7 @@ def parse_rule(
         tags=front.tags,
         summary=front.summary,
         stages=front.stages if front.stages is not None else list(OPEN_STAGES),
-        triggers=front.triggers,
+        triggers=front.triggers or [],
         path=path,
         body="\n".join(lines[body_start:]).strip() + "\n",
         content_hash=content_hash(text),
@@ -216,6 +217,9 @@ def _frontmatter(path: Path, text: str, tokens: list[Any]) -> _Frontmatter:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+            problem += f" ({context} that starts on line {context_mark.line + 2})"
         raise RuleFileError(path, line, f"invalid YAML in frontmatter: {problem}") from None
     if not isinstance(data, dict):
         raise RuleFileError(path, 1, "the frontmatter must be a mapping of keys (title, impact, tags, summary, ...)")

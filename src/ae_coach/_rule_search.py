@@ -19,6 +19,31 @@ _STOPWORDS = frozenset(
 )
 
 
+# Words buyers and reps use for the same situation; a query term brings its siblings along so that
+# "the champion went quiet" finds the rule written about a champion who "goes dark".
+_SYNONYMS = {
+    "quiet": ("dark", "silent"),
+    "silent": ("dark", "quiet"),
+    "ghosted": ("dark", "silent"),
+    "ghosting": ("dark", "silent"),
+    "unresponsive": ("dark", "silent"),
+    "discount": ("price", "pricing"),
+    "cheaper": ("price", "pricing"),
+    "signer": ("economic", "buyer"),
+    "eb": ("economic", "buyer"),
+    "pushed": ("slip", "slipped"),
+    "delayed": ("slip", "stalled"),
+    "stuck": ("stalled", "stale"),
+    "rfp": ("decision", "criteria"),
+}
+
+
+def expand_query(tokens: list[str]) -> list[str]:
+    """Query tokens plus their sales-language synonyms (each added once)."""
+    extra = [syn for token in tokens for syn in _SYNONYMS.get(token, ()) if syn not in tokens]
+    return tokens + list(dict.fromkeys(extra))
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase word tokens without stopwords, plurals folded ("champions" -> "champion")."""
     words = _WORD.findall(text.lower().replace("’", "'"))
@@ -53,15 +78,25 @@ class SectionIndex:
             self._retriever = bm25s.BM25()
             self._retriever.index(corpus, show_progress=False)
 
-    def search(self, query: str, k: int) -> list[tuple[str, str, float]]:
-        """Up to ``k`` (rule id, section, score) triples with a positive score, best first."""
-        tokens = tokenize(query)
+    def search(self, query: str, k: int, per_rule: int | None = None) -> list[tuple[str, str, float]]:
+        """Up to ``k`` (rule id, section, score) triples with a positive score, best first.
+
+        ``per_rule`` caps how many sections of one rule may appear (None: no cap).
+        """
+        tokens = expand_query(tokenize(query))
         if self._retriever is None or not tokens or k <= 0:
             return []
-        k = min(k, len(self._keys))
-        documents, scores = self._retriever.retrieve([tokens], k=k, show_progress=False)
-        return [
-            (*self._keys[int(doc)], float(score))
-            for doc, score in zip(documents[0], scores[0])
-            if score > 0
-        ]
+        # Ask for every document when capping per rule, so the cap cannot starve the result.
+        wanted = len(self._keys) if per_rule else min(k, len(self._keys))
+        documents, scores = self._retriever.retrieve([tokens], k=wanted, show_progress=False)
+        hits: list[tuple[str, str, float]] = []
+        taken: dict[str, int] = {}
+        for doc, score in zip(documents[0], scores[0]):
+            rule_id, section = self._keys[int(doc)]
+            if score <= 0 or len(hits) >= k:
+                break
+            if per_rule and taken.get(rule_id, 0) >= per_rule:
+                continue
+            taken[rule_id] = taken.get(rule_id, 0) + 1
+            hits.append((rule_id, section, float(score)))
+        return hits

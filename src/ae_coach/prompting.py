@@ -192,21 +192,28 @@ class PromptBuilder:
         what budget is left, as summaries. The order depends only on the inputs, never on timing.
         """
         ranked, reasons = self._ranked_triggered(_findings_of(assessment_or_findings))
-        candidates = list(ranked)
+        candidates: list[str] = list(ranked)
         if question:
             hits = [h.rule.id for h in self.rulebook.search(question, k=8)]
             candidates = list(dict.fromkeys(hits + candidates))
             reasons.update({i: "matches the question" for i in hits if i not in reasons})
         triggered = frozenset(ranked)
-        full, chosen, used = set(), [], 0
+        # Reserve a summary for every triggered rule first, so they always fit; then upgrade to full text
+        # in order (worst finding first) while the budget allows.
+        used = sum(self._size(i, False) for i in triggered)
+        full: set[str] = set()
+        chosen: list[str] = []
         for rule_id in candidates:
-            want_full = self._size(rule_id, True)
-            if used + want_full <= budget_tokens:
+            summary = self._size(rule_id, False)
+            extra = self._size(rule_id, True) - (summary if rule_id in triggered else 0)
+            if used + extra <= budget_tokens:
                 full.add(rule_id)
-                used += want_full
+                used += extra
                 chosen.append(rule_id)
             elif rule_id in triggered:
-                used += self._size(rule_id, False)
+                chosen.append(rule_id)
+            elif used + summary <= budget_tokens:
+                used += summary
                 chosen.append(rule_id)
         for rule in self._stage_rules(stage, exclude=set(chosen)):
             size = self._size(rule.id, False)

@@ -43,6 +43,12 @@ SECTION_ORDER: tuple[str, ...] = (
 
 REQUIRED_SECTIONS: tuple[str, ...] = SECTION_ORDER[:-1]
 
+REVIEW_PREFIX = "Deal review:"
+"""Marks a "Questions to ask" item as one a manager asks the AE, not one the AE asks the buyer."""
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+"""A rule id: lowercase words joined by hyphens, starting with the category prefix."""
+
 
 class Example(BaseModel):
     """A Good or Bad example: a fenced block whose info string is ``good`` or ``bad`` plus a caption."""
@@ -116,6 +122,16 @@ class Rule(BaseModel):
             if key.lower() == name.lower():
                 return text
         return ""
+
+    @property
+    def buyer_questions(self) -> list[str]:
+        """Questions the AE asks the buyer (the "Questions to ask" items without a prefix)."""
+        return [q for q in self.questions if not q.startswith(REVIEW_PREFIX)]
+
+    @property
+    def review_questions(self) -> list[str]:
+        """Questions a manager asks the AE in a deal review (items prefixed "Deal review:"), prefix removed."""
+        return [q.removeprefix(REVIEW_PREFIX).strip() for q in self.questions if q.startswith(REVIEW_PREFIX)]
 
     def good_examples(self) -> list[Example]:
         """The rule's Good examples."""
@@ -198,12 +214,13 @@ class Rulebook(BaseModel):
         """Every finding code some rule names in its triggers."""
         return {code for rule in self.rules for code in rule.triggers}
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
+    def search(self, query: str, k: int = 5, *, per_rule: int | None = None) -> list[Hit]:
         """Rank rule sections by BM25 relevance to ``query``.
 
         Args:
             query: Free text, e.g. "champion went quiet after the proposal".
             k: The most hits to return.
+            per_rule: At most this many sections of any one rule (None: no limit).
 
         Returns:
             Up to ``k`` hits, best first; sections that share no term with the query are left out.
@@ -214,7 +231,7 @@ class Rulebook(BaseModel):
             self._index = SectionIndex(self.rules)
         return [
             Hit(rule=self._by_id[rule_id], section=section, score=score)
-            for rule_id, section, score in self._index.search(query, k)
+            for rule_id, section, score in self._index.search(query, k, per_rule)
         ]
 
 
@@ -264,9 +281,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
-"""A rule id: lowercase words joined by hyphens, starting with the category prefix."""
-
 __all__ = [
     "Example",
     "Hit",
@@ -279,4 +293,5 @@ __all__ = [
     "IMPACTS",
     "SECTION_ORDER",
     "REQUIRED_SECTIONS",
+    "REVIEW_PREFIX",
 ]

@@ -102,11 +102,12 @@ def _agents_rule(rule: Rule) -> list[str]:
 def _demote(body: str) -> list[str]:
     # The rule's own ## title is already the ### above; its ### sections become ####. Lines inside
     # fenced blocks are examples and stay untouched.
-    lines, fenced = [], False
+    lines: list[str] = []
+    fenced = False
     for line in body.strip().splitlines():
         if line.startswith("```"):
             fenced = not fenced
-        elif not fenced and line.startswith("## "):
+        elif not fenced and (line.startswith("## ") or (not line.strip() and not lines)):
             continue
         elif not fenced and line.startswith("#"):
             line = "#" + line

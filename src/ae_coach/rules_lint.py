@@ -8,6 +8,7 @@ addressed by a rule, a current SKILL.md index). Warnings are style limits (lengt
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from ae_coach._rule_parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
@@ -160,8 +161,34 @@ def _check_examples(rule: Rule) -> list[Problem]:
     return [Problem(rule.path, line, f"needs a Good/Bad example pair: add a {blocks} block")]
 
 
+def references(text: str, prefixes: set[str]) -> list[tuple[int, str]]:
+    """(line, rule id) for every rule id a text mentions: ``see <id>``, a backticked id, or any
+    three-part id such as ``deal-happy-ears`` (two-part words like "deal-level" are too common to count)."""
+    if not prefixes:
+        return []
+    group = "|".join(sorted(map(re.escape, prefixes)))
+    pattern = re.compile(
+        rf"(?:\bsee |`)((?:{group})-[a-z0-9]+(?:-[a-z0-9]+)*)\b(?!-)|\b((?:{group})-[a-z0-9]+(?:-[a-z0-9]+)+)\b(?![-*])"
+    )
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        found += [(number, match[1] or match[2]) for match in pattern.finditer(line)]
+    return found
+
+
+def _check_references(rules: list[Rule], prefixes: set[str]) -> list[Problem]:
+    known = {rule.id for rule in rules}
+    out = []
+    for rule in rules:
+        offset = rule.line - 1  # the body starts at the ## heading
+        for line, rule_id in references(rule.body, prefixes):
+            if rule_id not in known:
+                out.append(Problem(rule.path, line + offset, f"refers to {rule_id}, which is not a rule", "warning"))
+    return out
+
+
 def _check_collection(rules_dir: Path, rules: list[Rule], sections: list[Section]) -> list[Problem]:
-    out: list[Problem] = []
+    out: list[Problem] = _check_references(rules, {section.prefix for section in sections})
     seen_ids: dict[str, Rule] = {}
     seen_titles: dict[str, Rule] = {}
     for rule in rules:
@@ -172,9 +199,10 @@ def _check_collection(rules_dir: Path, rules: list[Rule], sections: list[Section
         if other is not rule:
             out.append(Problem(rule.path, rule.line, f"duplicate title {rule.title!r} (also {other.path.name})"))
     covered = {code for rule in rules for code in rule.triggers}
-    for code in FINDING_CODES:
-        if code not in covered:
-            out.append(Problem(rules_dir, None, f"finding code {code!r} is not in any rule's triggers"))
+    uncovered = [code for code in FINDING_CODES if code not in covered]
+    if uncovered:
+        message = f"{len(uncovered)} finding code(s) in no rule's triggers: {', '.join(uncovered)}"
+        out.append(Problem(rules_dir, None, message))
     used = {rule.category for rule in rules}
     for section in sections:
         if section.prefix not in used:

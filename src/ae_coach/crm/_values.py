@@ -14,12 +14,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_SUFFIX = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000}
-"""Scale suffixes people type into amount fields: ``120k``, ``1.2M`` (``MM`` is finance shorthand)."""
+_SUFFIX = {
+    "k": 1_000, "tsd": 1_000, "m": 1_000_000, "mm": 1_000_000, "mio": 1_000_000,
+    "b": 1_000_000_000, "bn": 1_000_000_000, "mrd": 1_000_000_000,
+}  # fmt: skip
+"""Scale suffixes people type into amount fields: ``120k``, ``1.2M``, ``1,5 Mio`` (``MM`` is finance shorthand)."""
 
 _NUMBER_CHARS = re.compile(r"[^0-9.,'\s\u00a0\u202f-]")
+_LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")  # space, no-break space, narrow nbsp, Swiss apostrophe
-_SCALED = re.compile(r"^(.*?\d)\s*(k|mm|m|bn|b)\.?$", re.IGNORECASE)
+_SCALED = re.compile(r"^(.*?\d)\s*(k|tsd|mm|mio|m|bn|b|mrd)\.?$", re.IGNORECASE)
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$")  # "USD 1,200", "1.200 EUR" (upper case only)
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?|-?\.\d+")
 
@@ -77,6 +81,8 @@ def parse_number(text: str, style: NumberStyle = US_NUMBERS) -> float:
     scaled = _SCALED.match(body)
     if scaled:
         body, scale = scaled.group(1), _SUFFIX[scaled.group(2).lower()]
+    if _LETTER.search(body):  # "1,5 Mill." or "ten": refuse rather than drop letters and misread
+        raise ValueError(f"{text!r} is not a number")
     cleaned = _SPACES.sub("", _NUMBER_CHARS.sub("", body))
     hint = _style_hint(cleaned)
     if hint is not None and hint != style:

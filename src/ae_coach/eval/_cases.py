@@ -50,6 +50,8 @@ class CaseInput(_Strict):
 
     deal: str | dict[str, Any] | None = None
     """A deal file path (relative to the suite file) or an inline deal mapping."""
+    patch: dict[str, Any] | None = None
+    """Deep-merged into the deal before validation: mappings merge, everything else replaces."""
     question: str | None = None
     """A chat question: the coach target answers it instead of writing a review."""
     history: list[ChatTurn] = Field(default_factory=list)
@@ -68,6 +70,8 @@ class FindingExpect(_Strict):
 
 
 class RuleExpect(_Strict):
+    """Rule ids; ``a|b`` in ``selected`` or ``cited`` accepts either (in ``not_selected``: neither)."""
+
     selected: list[str] = Field(default_factory=list)
     """Rule ids the prompt builder must select within its budget."""
     not_selected: list[str] = Field(default_factory=list)

@@ -20,7 +20,7 @@ from ae_coach.eval._cases import RubricItem
 JUDGE_MODEL = "claude-sonnet-4-6"
 """Pinned so a comparison's two variants, and runs on different days, are graded by the same judge."""
 JUDGE_MAX_TOKENS = 4096
-JUDGE_TEMPLATE = "judge.j2"
+JUDGE_TEMPLATE = "judge"
 
 
 @dataclass
@@ -133,7 +133,7 @@ class LLMJudge:
         return self._client
 
     def __call__(self, items: list[RubricItem], text: str, *, case_id: str, context: str, repeat: int) -> JudgeResult:
-        prompt = self.render(JUDGE_TEMPLATE, data_tag="case_under_test", case_id=case_id, context=context,
+        prompt = self.render(JUDGE_TEMPLATE, case_id=case_id, context=context,
                              answer=text, rubric=[{"id": i.id, "criterion": i.pass_} for i in items])
         key = cache_key(model=self.model, prompt=prompt, schema=judge_schema(), repeat=repeat, kind="judgement")
         hit = self.cache.get(key)

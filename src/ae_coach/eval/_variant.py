@@ -38,7 +38,7 @@ class Variant:
     def builder(self) -> Any:
         from ae_coach.prompting import PromptBuilder
 
-        return PromptBuilder(self.rulebook, prompts_dir=self.prompts_dir)
+        return PromptBuilder(self.rulebook, templates=self.prompts_dir)
 
     def cleanup(self) -> None:
         if self._tmp is not None:

@@ -1,0 +1,227 @@
+"""Keyword heuristics over activity summaries and deal notes. Documented in docs/inspector.md.
+
+The inspector reads free text only through this module, and only to *detect* a fact (a signal tag or a
+property of a MEDDPICC evidence string); the text itself is never executed, obeyed or sent anywhere. A
+note that says "ignore previous instructions" is just words that match no pattern here.
+
+Rules of the game:
+
+* An activity that lists ``signals`` (even ``signals: []``) uses exactly those tags: the AE's explicit
+  tagging overrides every heuristic below for that activity.
+* Otherwise the summary is matched case-insensitively against :data:`SIGNAL_PATTERNS`.
+* A match preceded in the same clause by a negation (``no``, ``not``, ``never``, ``without``, ``n't``)
+  is ignored: "no budget concerns" is not a budget concern.
+
+Signal patterns (one line each; the full regular expressions are below):
+
+================================  ==============================================================
+signal                            matched phrases (examples)
+================================  ==============================================================
+champion_scheduled                "scheduled / booked / set up / sent an invite" (+ champion's name)
+eb_attending                      "CFO / CEO / economic buyer … will attend / agreed to join"
+internal_docs_shared              "shared / sent us … org chart / internal deck / their requirements"
+implementation_questions          "implementation / integration / SSO / API / migration … questions"
+procurement_timeline              "procurement … timeline / process / steps", "PO by"
+references_requested              "asked for references", "reference call requested"
+legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
+budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount"
+competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
+pending_internal_review           "run this by", "check with the CFO", "take it to the team"
+follow_up                         "followed up", "got back to us", "CFO approved"
+no_next_date                      "we'll get back to you" (no "by"/"on" date after it), "circle back"
+verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice"
+budget_confirmed                  "budget of / range / approved / allocated", "funded", "budgeted"
+technical_validation              "POC / pilot / technical validation … complete / passed"
+terms_agreed                      "terms / pricing agreed", "agreed on pricing"
+paper_complete                    "contract signed", "PO issued", "legal / procurement approved"
+champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
+handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
+================================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ae_coach.deal import Activity, Signal
+
+_I = re.IGNORECASE
+
+SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
+    Signal.CHAMPION_SCHEDULED: re.compile(
+        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|sent (?:us )?(?:an? )?(?:calendar )?invite)\b", _I
+    ),
+    Signal.EB_ATTENDING: re.compile(
+        r"\b(?:cfo|ceo|coo|cio|cro|economic buyer)\b.{0,40}?\b(?:will attend|will join|agreed to (?:attend|join)|"
+        r"attended|joined|confirmed (?:attendance|for))\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
+        _I,
+    ),
+    Signal.INTERNAL_DOCS_SHARED: re.compile(
+        r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:docs?|deck|documents?|memo|"
+        r"roadmap|requirements)|their (?:roadmap|requirements|architecture|budget|business case|rfp|org))",
+        _I,
+    ),
+    Signal.IMPLEMENTATION_QUESTIONS: re.compile(
+        r"\b(?:implementation|integration|sso|scim|api|data migration|migration|rollout|deployment|architecture)\b"
+        r".{0,40}?\bquestions?\b|\basked (?:detailed |about |how )?.{0,30}?\b(?:implementation|integration|sso|scim|"
+        r"migration|rollout|deployment)\b",
+        _I,
+    ),
+    Signal.PROCUREMENT_TIMELINE: re.compile(
+        r"\bprocurement\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by)\b|"
+        r"\b(?:vendor onboarding|purchase order|po)\b.{0,30}?\b(?:by|timeline|date)\b",
+        _I,
+    ),
+    Signal.REFERENCES_REQUESTED: re.compile(
+        r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\breference (?:calls?|checks?|customers?)\b"
+        r".{0,30}?\b(?:requested|asked)\b",
+        _I,
+    ),
+    Signal.LEGAL_SECURITY_REVIEW: re.compile(
+        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b", _I
+    ),
+    Signal.BUDGET_CONCERN: re.compile(
+        r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
+        r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
+        r"reduce the price)\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        _I,
+    ),
+    Signal.COMPETITOR_MENTIONED: re.compile(
+        r"\b(?:competitors?|also (?:evaluating|looking at|talking to)|evaluating (?:other|another|alternatives)|"
+        r"other vendors?|bake-?off)\b",
+        _I,
+    ),
+    Signal.PENDING_INTERNAL_REVIEW: re.compile(
+        r"\b(?:run (?:this|it|that) (?:by|past)|check with (?:the |our |my |their )?(?:cfo|ceo|boss|team|leadership|"
+        r"legal|manager|finance|board|vp)|take (?:this|it) (?:back )?to (?:the |my |our |their )?(?:team|cfo|leadership|"
+        r"board|boss)|discuss (?:it )?internally|needs? to socialize)\b",
+        _I,
+    ),
+    Signal.FOLLOW_UP: re.compile(
+        r"\b(?:followed up|follow-up (?:call|meeting)|came back|got back to us|(?:cfo|ceo|leadership|board|team|finance)"
+        r" (?:approved|signed off|agreed))\b",
+        _I,
+    ),
+    Signal.NO_NEXT_DATE: re.compile(
+        r"\b(?:we'?ll|will|they'?ll) get back to (?:you|us)\b(?!.{0,30}?\b(?:by|on)\b)|\bno (?:next|follow-?up) "
+        r"(?:date|meeting|step)\b|\bcircle back\b(?!.{0,20}?\b(?:on|by)\b)",
+        _I,
+    ),
+    Signal.VERBAL_COMMIT: re.compile(
+        r"\b(?:verbal(?:ly)? (?:commit(?:ment|ted)?|yes|approval|agreement)|verbally committed|selected us|chose us|"
+        r"vendor of choice)\b",
+        _I,
+    ),
+    Signal.BUDGET_CONFIRMED: re.compile(
+        r"\b(?:budget (?:of|range|approved|allocated|confirmed|set aside|earmarked)|budget is (?:approved|allocated|"
+        r"confirmed|set|\$)|funded|budgeted)\b",
+        _I,
+    ),
+    Signal.TECHNICAL_VALIDATION: re.compile(
+        r"\b(?:poc|pilot|proof of concept|technical (?:validation|evaluation)|sandbox|trial)\b.{0,40}?\b(?:complete|"
+        r"completed|passed|successful|signed off|approved|done)\b|\b(?:security|architecture) review (?:passed|"
+        r"approved|complete)|technical sign-?off",
+        _I,
+    ),
+    Signal.TERMS_AGREED: re.compile(
+        r"\b(?:terms|pricing|commercials|price) (?:agreed|accepted|approved|signed off)|\bagreed (?:on )?(?:the )?"
+        r"(?:terms|pricing|commercials|price)\b",
+        _I,
+    ),
+    Signal.PAPER_COMPLETE: re.compile(
+        r"\b(?:contract|msa|order form|po) (?:signed|executed|issued)\b|\b(?:legal|procurement) (?:approved|complete|"
+        r"completed|signed off|done)\b",
+        _I,
+    ),
+    Signal.CHAMPION_ENABLED: re.compile(
+        r"\b(?:business case|roi (?:model|deck|calculator)|exec(?:utive)? (?:summary|deck)|one-?pager|internal "
+        r"(?:deck|pitch|presentation)|talk track|slides? for)\b",
+        _I,
+    ),
+    Signal.HANDOFF: re.compile(
+        r"\b(?:hand-?off|handed over|kick-?off|onboarding|customer success|csm|implementation (?:kickoff|plan|start)|"
+        r"success plan|go-?live plan)\b",
+        _I,
+    ),
+}
+"""Text pattern per signal tag (case-insensitive)."""
+
+_NEGATION = re.compile(r"\b(?:no|not|never|without|nor)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+
+WRITTEN_ARTEFACT = re.compile(
+    r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
+    r"business case|rfp|contract|sow|purchase order|slide|deck|spreadsheet|letter|recap)\b",
+    _I,
+)
+"""MEDDPICC grade 3 ("validated in writing"): the element's evidence cites a written artefact."""
+
+STATUS_QUO = re.compile(
+    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it )?in[- ]house|in[- ]house (?:build|tool|solution|"
+    r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
+    _I,
+)
+"""Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""
+
+SENIOR_TITLE = re.compile(
+    r"\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief|president|founder|owner|svp|evp|vp|vice president|head of|"
+    r"managing director|general manager)\b",
+    _I,
+)
+"""Titles that sound like budget authority. A title is not a signature: see ``meddpicc.economic_buyer``."""
+
+OPTIMISM = re.compile(
+    r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
+    r"closing|signing)|can'?t lose|easy win|will definitely sign)\b|100%",
+    _I,
+)
+"""Phrases of certainty that, without evidence behind them, are happy ears."""
+
+FEATURE_TOUR = re.compile(
+    r"\b(?:full (?:product )?tour|(?:all|every) (?:the )?(?:features|modules|capabilities)|feature (?:overview|"
+    r"walkthrough|tour)|showed (?:them )?everything|overview of (?:the )?(?:platform|product)|standard demo|canned demo)\b",
+    _I,
+)
+"""Demo summaries that describe showing the product rather than answering a pain."""
+
+
+def find(pattern: re.Pattern[str], text: str | None) -> str | None:
+    """The first non-negated match of ``pattern`` in ``text``, or None."""
+    if not text:
+        return None
+    for match in pattern.finditer(text):
+        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
+            return match.group(0)
+    return None
+
+
+def detect(text: str | None) -> set[Signal]:
+    """Signal tags whose pattern matches ``text`` (negated matches excluded)."""
+    if not text:
+        return set()
+    return {signal for signal, pattern in SIGNAL_PATTERNS.items() if find(pattern, text)}
+
+
+def activity_signals(activity: Activity) -> set[Signal]:
+    """The activity's explicit ``signals`` when it has any list, else the heuristics on its summary."""
+    if activity.signals is not None:
+        return set(activity.signals)
+    return detect(activity.summary)
+
+
+def mentions(names: Iterable[str], text: str | None) -> bool:
+    """Whether ``text`` names any of ``names`` (full name or first name, whole word, case-insensitive)."""
+    if not text:
+        return False
+    lowered = text.lower()
+    for name in names:
+        for part in {name.lower(), name.split()[0].lower() if name.split() else ""}:
+            if len(part) >= 2 and re.search(rf"\b{re.escape(part)}\b", lowered):
+                return True
+    return False
+
+
+def quote(text: str | None, limit: int = 120) -> str:
+    """A one-line excerpt of untrusted text for evidence, quoted so it reads as data."""
+    flat = " ".join((text or "").split())
+    return '"' + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + '"'

@@ -1,0 +1,160 @@
+"""``ae-coach pipeline PATH`` (review many deals) and ``ae-coach pipeline diff OLD NEW``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typer.core import TyperGroup
+
+from ae_coach.errors import UsageError
+
+LARGE_INPUT_BYTES = 1_000_000
+"""Show a progress bar (on a terminal) for exports bigger than this."""
+
+
+class _DefaultReviewGroup(TyperGroup):
+    """Lets ``ae-coach pipeline PATH`` mean ``ae-coach pipeline review PATH``, as DESIGN.md writes it."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["review", *args]
+        return super().parse_args(ctx, args)
+
+
+pipeline_app = typer.Typer(
+    cls=_DefaultReviewGroup,
+    help="Review a whole pipeline (PATH: a CRM export, a deal list or a directory) or diff two exports.",
+    no_args_is_help=True,
+)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _money(value: str | None, option: str) -> float | None:
+    from ae_coach.crm._values import parse_number
+
+    if value is None:
+        return None
+    try:
+        amount = parse_number(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not an amount; e.g. 1000000, 1,000,000 or 1M") from None
+    if amount <= 0:
+        raise UsageError(f"{option} must be positive, got {value!r}")
+    return amount
+
+
+def _rate(value: float | None) -> float | None:
+    if value is None:
+        return None
+    rate = value / 100 if value > 1 else value  # accept 0.25 and 25
+    if not 0 < rate <= 1:
+        raise UsageError(f"--win-rate {value!r} must be between 0 and 1 (or a percentage up to 100)")
+    return rate
+
+
+@contextmanager
+def _progress(path: Path, label: str):
+    """A rich progress bar on stderr, only on a terminal and only for large inputs."""
+    size = path.stat().st_size if path.is_file() else 0
+    if not sys.stderr.isatty() or size < LARGE_INPUT_BYTES:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write ({exc.strerror})") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+@pipeline_app.command("review")
+def review_command(
+    path: Path = typer.Argument(..., help="CRM CSV export, YAML/JSON deal list, or directory of deal files."),
+    quota: Optional[str] = typer.Option(None, help="Quota for the period, e.g. 1000000 or 1M."),
+    owner: Optional[str] = typer.Option(None, help="Review only this owner's deals."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today's date for the review (YYYY-MM-DD)."),
+    mapping: Optional[Path] = typer.Option(None, help="Column-mapping YAML for any CSV layout."),
+    fmt: str = typer.Option("terminal", "--format", help="terminal, json, markdown or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    period: str = typer.Option("year", help="year or quarter: the calendar period containing --as-of."),
+    win_rate: Optional[float] = typer.Option(None, "--win-rate", help="Override the data's win rate (0.25 or 25)."),
+    avg_deal: Optional[str] = typer.Option(None, "--avg-deal", help="Override the data's average deal size."),
+    cycle_days: Optional[int] = typer.Option(None, "--cycle-days", help="Override the data's sales cycle (days)."),
+    settings: Optional[Path] = typer.Option(None, help="Inspector settings YAML."),
+    batch: bool = typer.Option(False, "--batch", help="Also coach every open deal via the Message Batches API (needs a key)."),
+    batch_id: Optional[str] = typer.Option(None, "--batch-id", help="Resume a batch sent earlier and fetch its results."),
+) -> None:
+    """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math."""
+    from ae_coach.pipeline.render import REVIEW_FORMATS, render_review
+    from ae_coach.pipeline.review import review_path
+
+    if fmt not in REVIEW_FORMATS:
+        raise UsageError(f"--format {fmt!r} is not one of {', '.join(REVIEW_FORMATS)}")
+    if period not in ("year", "quarter"):
+        raise UsageError(f"--period {period!r} must be year or quarter")
+    loaded_settings = None
+    if settings is not None:
+        from ae_coach.settings import load_settings
+
+        loaded_settings = load_settings(settings)
+    options = {
+        "quota": _money(quota, "--quota"), "owner": owner, "as_of": _date(as_of, "--as-of"), "period": period,
+        "win_rate": _rate(win_rate), "avg_deal": _money(avg_deal, "--avg-deal"), "cycle_days": cycle_days,
+        "settings": loaded_settings,
+    }  # fmt: skip
+    with _progress(path, "importing") as on_import, _progress(path, "inspecting") as on_inspect:
+        review = review_path(path, mapping, import_progress=on_import, progress=on_inspect, **options)
+    _write(render_review(review, fmt), output)
+    if batch or batch_id:
+        from ae_coach.pipeline.batch import run_batch_cli
+
+        run_batch_cli(path, mapping, review, batch_id=batch_id, output=output)
+
+
+@pipeline_app.command("diff")
+def diff_command(
+    old: Path = typer.Argument(..., help="The older export (or deal list / directory)."),
+    new: Path = typer.Argument(..., help="The newer export."),
+    mapping: Optional[Path] = typer.Option(None, help="Column-mapping YAML used for both files."),
+    fmt: str = typer.Option("terminal", "--format", help="terminal, json or markdown."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """What changed: new, won, lost, pushed, pulled in, stage moved, amount changed, category moved, removed."""
+    from ae_coach.crm import load_pipeline
+    from ae_coach.pipeline.diff import diff_pipelines
+    from ae_coach.pipeline.render import DIFF_FORMATS, render_diff
+
+    if fmt not in DIFF_FORMATS:
+        raise UsageError(f"--format {fmt!r} is not one of {', '.join(DIFF_FORMATS)}")
+    before, after = load_pipeline(old, mapping), load_pipeline(new, mapping)
+    diff = diff_pipelines(before.deals, after.deals, old_label=str(old), new_label=str(new))
+    _write(render_diff(diff, fmt), output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``pipeline`` group to the root app."""
+    app.add_typer(pipeline_app, name="pipeline")

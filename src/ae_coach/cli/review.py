@@ -1,0 +1,126 @@
+"""``ae-coach review`` and ``ae-coach chat``: one deal, coached by Claude, offline, or from recordings.
+
+Offline reviews must start fast, so nothing heavy is imported at module level: rich only renders the
+terminal format, anthropic only loads for the LLM backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ae_coach.errors import UsageError
+
+DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
+BackendOpt = Annotated[
+    Optional[str],
+    typer.Option("--backend", help="auto | anthropic | offline | replay (default: AE_COACH_BACKEND, else auto)."),
+]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Review date YYYY-MM-DD (default: the deal's as_of).")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")]
+SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", help="YAML file overriding inspector thresholds.")]
+RedactOpt = Annotated[bool, typer.Option("--redact", help="Pseudonymise people and emails before anything reaches a model.")]
+ReplayDirOpt = Annotated[
+    Optional[Path], typer.Option("--replay-dir", help="Recordings for --backend replay (default: AE_COACH_REPLAY_DIR).")
+]
+RecordOpt = Annotated[bool, typer.Option("--record", help="With --backend replay: call Claude and write recordings.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``review`` and ``chat`` to the root app."""
+    app.command("review")(review)
+    app.command("chat")(chat)
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _coach(backend, model, settings, redact, replay_dir, record):  # noqa: ANN001, ANN202 - thin CLI glue
+    from ae_coach.coach import Coach
+
+    loaded = None
+    if settings is not None:
+        from ae_coach.settings import load_settings
+
+        loaded = load_settings(settings)
+    if record and (backend or "").lower() != "replay":
+        raise UsageError("--record only works with --backend replay")
+    return Coach(backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record)
+
+
+def review(
+    deal: DealArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | markdown | json | html")] = "terminal",
+    backend: BackendOpt = None,
+    as_of: AsOfOpt = None,
+    model: ModelOpt = None,
+    settings: SettingsOpt = None,
+    redact: RedactOpt = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    replay_dir: ReplayDirOpt = None,
+    record: RecordOpt = False,
+) -> None:
+    """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan."""
+    from ae_coach.deal import load_deal
+    from ae_coach.render import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
+    date = _as_of(as_of)
+    loaded = load_deal(deal)
+    result = _coach(backend, model, settings, redact, replay_dir, record).run_review(loaded, date)
+    color = output is None and fmt == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(fmt, result.report, list(result.assessment.findings), result.assessment, color=color)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {output}: {exc.strerror}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def chat(
+    deal: DealArg,
+    backend: BackendOpt = None,
+    as_of: AsOfOpt = None,
+    model: ModelOpt = None,
+    settings: SettingsOpt = None,
+    redact: RedactOpt = False,
+    replay_dir: ReplayDirOpt = None,
+) -> None:
+    """Chat with the coach about one deal. Reads questions from stdin; /help lists commands."""
+    from ae_coach.coach._session import ChatSession
+    from ae_coach.deal import load_deal
+
+    loaded = load_deal(deal)
+    coach = _coach(backend, model, settings, redact, replay_dir, False)
+    interactive = sys.stdin.isatty()
+    session = ChatSession(coach, loaded, sys.stdout, interactive=interactive, as_of=_as_of(as_of))
+    saved = session.run(_lines(interactive))
+    if saved and interactive:
+        print(f"conversation saved to {saved}", file=sys.stderr)
+
+
+def _lines(interactive: bool):  # noqa: ANN202 - an iterator of input lines
+    if not interactive:
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input("you> ")
+        except EOFError:
+            print()
+            return

@@ -1,0 +1,166 @@
+"""``ae-coach rules``: browse, search, lint and build the rulebook."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ae_coach.errors import UsageError
+
+rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
+
+RulesOption = Annotated[
+    Optional[Path], typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``rules`` sub-app to the root app."""
+    app.add_typer(rules_app, name="rules")
+
+
+def _rulebook(rules: Path | None):  # noqa: ANN202 - Rulebook, imported lazily
+    from ae_coach.rules import load_rulebook
+
+    return load_rulebook(rules)
+
+
+@rules_app.command("list")
+def list_rules(
+    category: Annotated[Optional[str], typer.Option(help="Only this category (pipeline, deal, ...).")] = None,
+    stage: Annotated[Optional[str], typer.Option(help="Only rules that apply at this stage.")] = None,
+    tag: Annotated[Optional[str], typer.Option(help="Only rules with this tag.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (id, category, impact, title, summary).")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """List rules: id, impact and summary."""
+    from ae_coach.rules import STAGES
+
+    rulebook = _rulebook(rules)
+    if category is not None and rulebook.section_for(category) is None:
+        allowed = ", ".join(s.prefix for s in rulebook.sections)
+        raise UsageError(f"--category {category!r} is not one of {allowed}")
+    if stage is not None and stage not in STAGES:
+        raise UsageError(f"--stage {stage!r} is not one of {', '.join(STAGES)}")
+    selected = [
+        rule
+        for rule in rulebook.rules
+        if (category is None or rule.category == category)
+        and (stage is None or stage in rule.stages)
+        and (tag is None or tag.lower() in (t.lower() for t in rule.tags))
+    ]
+    if as_json:
+        fields = ("id", "category", "impact", "title", "summary")
+        print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2))
+        return
+    if not selected:
+        print("no rule matches these filters")
+        return
+    width = max(len(rule.id) for rule in selected)
+    for rule in selected:
+        print(f"{rule.id:<{width}}  {rule.impact:<8}  {rule.summary}")
+
+
+@rules_app.command("show")
+def show(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. deal-happy-ears.")],
+    raw: Annotated[bool, typer.Option("--raw", help="Print the markdown file as is.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Show one rule, rendered."""
+    rulebook = _rulebook(rules)
+    rule = rulebook.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, rulebook.ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `ae-coach rules list`"
+        raise UsageError(f"no rule {rule_id!r}{hint}")
+    if raw:
+        print(rule.path.read_text(encoding="utf-8"), end="")
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    triggers = ", ".join(rule.triggers) or "none"
+    console.print(f"[bold]{rule.id}[/bold]  impact {rule.impact}  tags: {', '.join(rule.tags)}")
+    console.print(f"triggers: {triggers}  stages: {', '.join(rule.stages)}", style="dim")
+    console.print(Markdown(f"> {rule.summary}\n\n{rule.body}"))
+
+
+@rules_app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help="What you want advice on, in plain words.")],
+    k: Annotated[int, typer.Option("-k", min=1, help="How many hits.")] = 5,
+    all_sections: Annotated[
+        bool, typer.Option("--all-sections", help="Allow several sections of the same rule.")
+    ] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Rank rule sections by relevance to QUERY (BM25); by default the best section of each rule."""
+    hits = _rulebook(rules).search(query, k=k, per_rule=None if all_sections else 1)
+    if not hits:
+        print("no rule matches; try other words, or `ae-coach rules list`")
+        return
+    for hit in hits:
+        first = next((line for line in hit.rule.section(hit.section).splitlines() if line.strip()), "")
+        print(f"{hit.score:6.2f}  {hit.rule.id}  ### {hit.section}")
+        print(f"        {first[:110]}")
+
+
+@rules_app.command("lint")
+def lint(
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (length, order) as errors.")] = False,
+    rules: RulesOption = None,
+    skill: Annotated[
+        Optional[Path], typer.Option(help="SKILL.md to check (default: the one next to the rules directory).")
+    ] = None,
+) -> None:
+    """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
+    from ae_coach._rule_parse import rule_files
+    from ae_coach.resources import rules_dir
+    from ae_coach.rules_lint import has_errors
+    from ae_coach.rules_lint import lint as run_lint
+
+    directory = rules or rules_dir()
+    if not directory.is_dir():
+        raise UsageError(f"--rules {directory}: not a directory")
+    if skill is None and (directory.parent / "SKILL.md").is_file():
+        skill = directory.parent / "SKILL.md"
+    problems = run_lint(directory, skill, strict=strict)
+    base = Path.cwd()
+    for problem in problems:
+        print(problem.format(base))
+    errors = sum(problem.level == "error" for problem in problems)
+    count = len(rule_files(directory))
+    print(f"{count} rules: {errors} error(s), {len(problems) - errors} warning(s)")
+    if has_errors(problems):
+        raise typer.Exit(1)
+
+
+@rules_app.command("build")
+def build(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a generated file is stale.")] = False,
+    root: Annotated[
+        Optional[Path], typer.Option(help="The checkout holding SKILL.md and rules/ (default: this project).")
+    ] = None,
+) -> None:
+    """Regenerate the SKILL.md rule index, dist/AGENTS.md and evals/examples/rule-examples.yaml."""
+    from ae_coach.resources import project_root
+    from ae_coach.rules_build import build as run_build
+
+    outputs = run_build(root or project_root(), check=check)
+    base = Path.cwd()
+    for output in outputs:
+        try:
+            shown = output.path.relative_to(base)
+        except ValueError:
+            shown = output.path
+        state = "up to date" if output.current else ("stale" if check else "written")
+        print(f"{shown}: {state}")
+    if check and not all(output.current for output in outputs):
+        print("generated files are stale: run `ae-coach rules build`")
+        raise typer.Exit(1)

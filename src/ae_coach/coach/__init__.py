@@ -1,0 +1,267 @@
+"""The coach: findings + rules -> a CoachingReport, from Claude, from the offline coach, or from recordings.
+
+``Coach`` is the one public door::
+
+    coach = Coach()                      # auto: Claude when a key is set, else offline
+    report = coach.review(load_deal("examples/deals/northwind-validation.yaml"))
+    for chunk in coach.chat(deal, "How do I get to the CFO?", history):
+        print(chunk, end="")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
+from ae_coach.errors import UsageError
+from ae_coach.findings import Severity
+from ae_coach.report import CoachingReport, coaching_items, drop_unknown_rule_ids
+
+if TYPE_CHECKING:
+    from ae_coach.coach._llm import ModelClient
+    from ae_coach.deal import Deal
+    from ae_coach.prompting import PromptBuilder, RuleSelection
+    from ae_coach.rules import Rulebook
+
+__all__ = ["BACKENDS", "DEFAULT_MODEL", "ChatHistory", "Coach", "ReviewResult", "resolve_backend", "save_history"]
+
+BACKENDS = ("auto", "anthropic", "offline", "replay")
+DEFAULT_MODEL = "claude-sonnet-5-5"
+"""A current Sonnet-class model (not in the SDK's deprecated list). Override with --model or AE_COACH_MODEL."""
+DEFAULT_MAX_TOKENS = 8192
+CHAT_MAX_TOKENS = 2048
+
+
+def resolve_backend(backend: str | None = None) -> str:
+    """``auto`` (or nothing) -> ``anthropic`` when ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN is set, else
+    ``offline``; ``AE_COACH_BACKEND`` supplies the default."""
+    choice = (backend or os.environ.get("AE_COACH_BACKEND") or "auto").strip().lower()
+    if choice not in BACKENDS:
+        raise UsageError(f"unknown backend {choice!r}; allowed: {', '.join(BACKENDS)}")
+    if choice == "auto":
+        has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
+        return "anthropic" if has_key else "offline"
+    return choice
+
+
+@dataclass
+class ReviewResult:
+    """A review and the assessment it was built on (the CLI prints both)."""
+
+    report: CoachingReport
+    assessment: Any
+
+
+class Coach:
+    """Reviews deals and chats about them with one backend.
+
+    Args:
+        backend: ``auto``, ``anthropic``, ``offline`` or ``replay``.
+        model: model id for the LLM backends (default: AE_COACH_MODEL, else DEFAULT_MODEL); any string.
+        rulebook: the rules (default: the shipped rulebook).
+        settings: inspector thresholds (``ae_coach.settings.Settings``).
+        max_retries: SDK retries per HTTP call before giving up (exit 3).
+        timeout: seconds per HTTP attempt.
+        replay_dir: recordings for ``replay`` (default: AE_COACH_REPLAY_DIR, else evals/recordings).
+        record: with ``replay``, call Claude and write recordings instead of reading them.
+        redact: pseudonymise people and emails before anything reaches a model; restore them after.
+        budget_tokens: token budget for the rules in the system block.
+    """
+
+    def __init__(
+        self,
+        backend: str = "auto",
+        model: str | None = None,
+        rulebook: Rulebook | None = None,
+        settings: Any = None,
+        *,
+        max_retries: int = 4,
+        timeout: float = 120.0,
+        replay_dir: Path | str | None = None,
+        record: bool = False,
+        redact: bool = False,
+        budget_tokens: int | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+    ) -> None:
+        self.backend = resolve_backend(backend)
+        self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
+        self._rulebook = rulebook
+        self.settings = settings
+        self.max_retries, self.timeout = max_retries, timeout
+        self.replay_dir = Path(replay_dir) if replay_dir else None
+        self.record, self.redact = record, redact
+        self.budget_tokens = budget_tokens
+        self.max_tokens = max_tokens
+        self._client: ModelClient | None = None
+        self._builder: PromptBuilder | None = None
+
+    # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
+
+    @property
+    def rulebook(self) -> Rulebook:
+        if self._rulebook is None:
+            from ae_coach.rules import load_rulebook
+
+            self._rulebook = load_rulebook()
+        return self._rulebook
+
+    @property
+    def builder(self) -> PromptBuilder:
+        if self._builder is None:
+            from ae_coach.prompting import PromptBuilder
+
+            self._builder = PromptBuilder(self.rulebook)
+        return self._builder
+
+    @property
+    def client(self) -> ModelClient:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def _make_client(self) -> ModelClient:
+        from ae_coach.coach._anthropic import AnthropicClient
+
+        if self.backend == "replay":
+            from ae_coach.coach._replay import ReplayClient
+
+            live = AnthropicClient(max_retries=self.max_retries, timeout=self.timeout) if self.record else None
+            return ReplayClient(self.replay_dir, live=live, record=self.record)
+        return AnthropicClient(max_retries=self.max_retries, timeout=self.timeout)
+
+    def _selection(self, deal: Deal, assessment: Any) -> RuleSelection:
+        from ae_coach.prompting import DEFAULT_RULE_BUDGET
+
+        budget = self.budget_tokens or DEFAULT_RULE_BUDGET
+        return self.builder.plan_rules(assessment, deal.stage, budget_tokens=budget)
+
+    # --- review ------------------------------------------------------------------------------------
+
+    def assess(self, deal: Deal, as_of: dt.date | None = None) -> Any:
+        """The inspector's assessment of ``deal`` (findings, grades, health, forecast)."""
+        from ae_coach.analysis import assess
+
+        return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
+
+    def review(self, deal: Deal, as_of: dt.date | None = None) -> CoachingReport:
+        """Review one deal. Raises BackendError (exit 3) when the model backend fails after retries."""
+        return self.run_review(deal, as_of).report
+
+    def run_review(self, deal: Deal, as_of: dt.date | None = None) -> ReviewResult:
+        """Review one deal and keep the assessment (with real names) next to the report."""
+        from ae_coach.coach._offline import compose
+
+        assessment = self.assess(deal, as_of)
+        redactor = None
+        work_deal, work_assessment = deal, assessment
+        if self.redact:
+            from ae_coach.redact import Redactor
+
+            redactor = Redactor(deal)
+            work_deal = redactor.redact(deal)
+            work_assessment = self.assess(work_deal, as_of)
+        report = compose(work_deal, work_assessment, self.rulebook)
+        if self.backend != "offline":
+            report = self._model_review(work_deal, work_assessment, report)
+        report = drop_unknown_rule_ids(report, self.rulebook)
+        if redactor is not None:
+            report = redactor.restore(report)
+        return ReviewResult(report, assessment)
+
+    def _model_review(self, deal: Deal, assessment: Any, offline: CoachingReport) -> CoachingReport:
+        from ae_coach.coach._pricing import estimate_cost
+        from ae_coach.coach._requests import review_request
+
+        request = review_request(
+            self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens
+        )
+        result = self.client.structured(request)
+        risks, actions, questions = coaching_items(result.parsed)  # type: ignore[arg-type]
+        actions += _uncovered(offline, actions, assessment.findings)
+        cost, note = estimate_cost(result.model, result.usage)
+        return offline.model_copy(
+            update={
+                "backend": self.backend, "headline": result.parsed.headline, "narrative": result.parsed.narrative,  # type: ignore[union-attr]
+                "risks": risks or offline.risks, "next_actions": actions, "questions": questions or offline.questions,
+                "model": result.model, "usage": result.usage, "estimated_cost_usd": cost, "cost_note": note,
+            }
+        )
+
+    # --- chat --------------------------------------------------------------------------------------
+
+    def chat(
+        self, deal: Deal, message: str, history: ChatHistory | None = None, as_of: dt.date | None = None
+    ) -> Iterator[str]:
+        """Answer one chat message about ``deal``, streaming; ``history`` is updated with the turn.
+
+        With the LLM backends every turn re-sends the same cached rules block (and the deal block from
+        the first turn), so later turns read them from the prompt cache.
+        """
+        history = history if history is not None else ChatHistory()
+        redactor = None
+        if self.redact:
+            from ae_coach.redact import Redactor
+
+            redactor = Redactor(deal)
+            deal, message_sent = redactor.redact(deal), redactor.redact_text(message)
+        else:
+            message_sent = message
+        assessment = self._chat_assessment(deal, as_of)
+        if self.backend == "offline":
+            chunks: Iterator[str] = iter([offline_answer(deal, assessment, self.rulebook, message_sent)])
+            history.messages.append({"role": "user", "content": message_sent})
+        else:
+            chunks = self._model_chat(deal, assessment, message_sent, history)
+        if redactor is not None:
+            chunks = redactor.restore_stream(chunks)
+        history.turns.append({"role": "user", "text": message})
+        answer: list[str] = []
+        for chunk in chunks:
+            answer.append(chunk)
+            yield chunk
+        history.turns.append({"role": "assistant", "text": "".join(answer)})
+        if self.backend == "offline":
+            history.messages.append({"role": "assistant", "content": "".join(answer)})
+
+    def _chat_assessment(self, deal: Deal, as_of: dt.date | None) -> Any:
+        key = (deal.model_dump_json(), as_of)
+        cached = getattr(self, "_chat_cache", None)
+        if cached is None or cached[0] != key:
+            self._chat_cache = (key, self.assess(deal, as_of))
+        return self._chat_cache[1]
+
+    def _model_chat(self, deal: Deal, assessment: Any, message: str, history: ChatHistory) -> Iterator[str]:
+        from ae_coach.coach._requests import chat_request, chat_turn_content
+
+        first = not history.messages
+        content = chat_turn_content(self.builder, deal, assessment, message, first_turn=first)
+        history.messages.append({"role": "user", "content": content})
+        request = chat_request(self.builder, self._selection(deal, assessment), history.messages, self.model, CHAT_MAX_TOKENS)
+        text: list[str] = []
+        try:
+            for chunk in self.client.stream(request):
+                text.append(chunk)
+                yield chunk
+        except BaseException:
+            history.messages.pop()  # a failed turn must not leave two user messages in a row
+            raise
+        history.messages.append({"role": "assistant", "content": "".join(text) or "(no answer)"})
+
+    def selection_for(self, deal: Deal, as_of: dt.date | None = None) -> RuleSelection:
+        """The rules the model sees for this deal (``/rules`` in chat prints them)."""
+        return self._selection(deal, self.assess(deal, as_of))
+
+
+def _uncovered(offline: CoachingReport, actions: list[Any], findings: list[Any]) -> list[Any]:
+    """Offline actions for critical/high findings the model's actions do not cover.
+
+    Whatever the model writes, the report keeps the guarantee that every serious finding has an action.
+    """
+    covered = {code for a in actions for code in a.finding_codes}
+    serious = {f.code for f in findings if f.severity in (Severity.CRITICAL, Severity.HIGH)}
+    return [a for a in offline.next_actions if set(a.finding_codes) & (serious - covered)]

@@ -1,0 +1,109 @@
+"""Who on the buyer's side an action or a question is for, and when it is due.
+
+Findings say what is wrong; the deal says who plays which role. These helpers join the two so the
+offline coach can write "ask Dana Lee (VP RevOps, champion)" instead of "ask your champion".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from ae_coach.findings import Severity
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal, Stakeholder
+
+# finding code (or its family) -> the roles to approach, best first
+_CONTACT_ROLES: dict[str, tuple[str, ...]] = {
+    "meddpicc.economic_buyer": ("champion", "economic_buyer"),
+    "meddpicc.champion": ("champion", "coach", "user_buyer"),
+    "meddpicc.metrics": ("champion", "economic_buyer", "user_buyer"),
+    "meddpicc.identified_pain": ("champion", "user_buyer", "economic_buyer"),
+    "meddpicc.decision_criteria": ("technical_buyer", "champion"),
+    "meddpicc.decision_process": ("champion", "economic_buyer"),
+    "meddpicc.paper_process": ("champion", "technical_buyer", "economic_buyer"),
+    "meddpicc.competition": ("champion", "technical_buyer", "coach"),
+    "momentum.champion_dark": ("champion",),
+    "momentum.pending_internal_review": ("champion",),
+    "momentum.budget_concern_late": ("economic_buyer", "champion"),
+    "momentum.competitor_late": ("champion", "technical_buyer"),
+    "anti.neglecting_champion": ("champion",),
+    "anti.single_threading": ("champion",),
+    "committee.missing_role": ("champion",),
+    "anti.hoping_not_controlling": ("champion", "economic_buyer"),
+    "anti.forecast_fantasy": ("economic_buyer", "champion"),
+}
+_DEFAULT_ROLES = ("champion", "economic_buyer", "technical_buyer", "user_buyer", "coach", "influencer")
+
+DUE_DAYS: dict[Severity, int] = {
+    Severity.CRITICAL: 2,
+    Severity.HIGH: 5,
+    Severity.MEDIUM: 10,
+    Severity.LOW: 14,
+    Severity.INFO: 14,
+}
+"""Days from the review date to an action's due date, by the severity of its finding (ae-coach defaults)."""
+
+ROLE_WORDS: dict[str, str] = {
+    "economic_buyer": "economic buyer",
+    "champion": "champion",
+    "technical_buyer": "technical buyer",
+    "user_buyer": "user buyer",
+    "coach": "coach",
+    "influencer": "influencer",
+    "blocker": "blocker",
+}
+
+
+def role_of(person: Stakeholder) -> str:
+    return str(getattr(person.role, "value", person.role))
+
+
+def person_in_role(deal: Deal, role: str) -> Stakeholder | None:
+    """The first stakeholder in ``role``, preferring people who are engaged."""
+    people = [s for s in deal.stakeholders if role_of(s) == role]
+    people.sort(key=lambda s: (not s.engaged,))
+    return people[0] if people else None
+
+
+def label(person: Stakeholder) -> str:
+    """'Dana Lee (VP Revenue Operations, champion)'."""
+    role = ROLE_WORDS.get(role_of(person))
+    detail = ", ".join(x for x in (person.title, role) if x)
+    return f"{person.name} ({detail})" if detail else person.name
+
+
+def contact_for(deal: Deal, code: str) -> Stakeholder | None:
+    """The buyer-side person to work through for a finding, when the deal names one."""
+    for role in _CONTACT_ROLES.get(code, _DEFAULT_ROLES):
+        person = person_in_role(deal, role)
+        if person is not None:
+            return person
+    return None
+
+
+def due_date(severity: Severity, as_of: dt.date, close_date: dt.date | None) -> dt.date:
+    """A due date by severity, pulled in so it lands before an upcoming close date."""
+    due = as_of + dt.timedelta(days=DUE_DAYS[severity])
+    if close_date and as_of < close_date <= due:
+        due = max(as_of + dt.timedelta(days=1), close_date - dt.timedelta(days=1))
+    return due
+
+
+def personalise(text: str, deal: Deal) -> str:
+    """Name the person after the first mention of a role the deal fills ('your champion (Dana Lee)')."""
+    for role, words in ROLE_WORDS.items():
+        person = person_in_role(deal, role)
+        if person is None:
+            continue
+        text = re.sub(rf"\[{re.escape(words)}\]", person.name, text, flags=re.IGNORECASE)  # "[economic buyer]"
+        if person.name in text:
+            continue
+        # only "your champion" / "the champion" as a noun phrase: not inside role lists or "economic buyer candidate"
+        pattern = re.compile(
+            rf"\b((?:your|the) {re.escape(words)})(?=[\s,.;:!?]|$)(?!\s*\()(?!\s+[a-z])", re.IGNORECASE
+        )
+        text = pattern.sub(lambda m: f"{m.group(1)} ({person.name})", text, count=1)
+    return text

@@ -1,0 +1,114 @@
+"""A mutual action plan draft, planned backward from the close date.
+
+The steps and their lead times are ae-coach defaults for a mid-market to enterprise SaaS purchase;
+the AE edits them with the buyer. What matters is the shape: the paper process (security review,
+legal redlines, procurement, signature) has owners on both sides and starts weeks before the close
+date, not in the last week. Steps the deal's own plan already covers are kept as the buyer agreed
+them, and a step whose date has already passed is flagged rather than silently moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ae_coach.coach._people import label, person_in_role
+from ae_coach.report import MapStep
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal
+
+ASSUMED_CYCLE_DAYS = 60
+"""Close date assumed for the draft when the deal has none (ae-coach default: 60 days out)."""
+
+
+@dataclass(frozen=True)
+class _Template:
+    days_before_close: int
+    action: str
+    side: str
+    kind: str
+    buyer_role: str | None  # who owns it on the buyer's side, by committee role
+    team: str  # the owner when nobody in that role is named
+    keywords: tuple[str, ...]  # words that show the deal's own plan already has this step
+    max_stage: int = 4  # leave the step out once the deal is past this stage (0 discovery .. 4 closing)
+
+
+_STEPS: tuple[_Template, ...] = (
+    _Template(49, "Agree the evaluation plan and written success criteria", "joint", "evaluation", "champion",
+              "buyer champion + AE", ("success criteria", "evaluation plan"), max_stage=2),
+    _Template(42, "Send the security questionnaire and architecture documents; start the security review",
+              "seller", "paper", None, "AE + solutions engineer", ("security questionnaire",)),
+    _Template(35, "Present the business case and pricing to the economic buyer", "joint", "decision",
+              "economic_buyer", "economic buyer (not yet identified)", ("business case", "cfo", "economic buyer")),
+    _Template(28, "Complete the security review and sign-off", "buyer", "paper", "technical_buyer",
+              "buyer security team", ("security review", "security sign", "infosec")),
+    _Template(28, "Send the order form and contract for legal review", "seller", "paper", None,
+              "AE + deal desk", ("order form", "contract sent", "msa")),
+    _Template(17, "Agree legal redlines", "joint", "paper", None, "buyer legal + seller legal",
+              ("redline", "legal review", "legal")),
+    _Template(10, "Procurement: vendor onboarding and purchase order", "buyer", "paper", None,
+              "buyer procurement", ("procurement", "purchase order", "vendor onboarding", "po ")),
+    _Template(3, "Signature by the economic buyer", "buyer", "signature", "economic_buyer",
+              "economic buyer (not yet identified)", ("signature", "sign", "countersign")),
+    _Template(-14, "Kick-off: hand over to implementation and customer success; agree the first-value date",
+              "seller", "onboarding", None, "AE + customer success", ("kick-off", "kickoff", "handoff", "hand over")),
+)
+
+
+def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
+    """The MAP draft for an open deal (won deals get the onboarding step; lost deals none)."""
+    stage_value = str(getattr(deal.stage, "value", deal.stage))
+    if stage_value == "closed_lost":
+        return []
+    agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
+    if stage_value == "closed_won":
+        close = deal.close_date or as_of
+        return sorted(agreed + [_make(_STEPS[-1], deal, close, as_of, None)], key=lambda s: s.date)
+    close, note = deal.close_date, None
+    if close is None or close < as_of:
+        close = as_of + dt.timedelta(days=ASSUMED_CYCLE_DAYS)
+        note = f"no future close date in the deal: planned against {close.isoformat()} (ae-coach default)"
+    own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
+    order = deal.stage.order if hasattr(deal.stage, "order") else 0
+    drafted = [
+        _make(step, deal, close, as_of, note)
+        for step in _STEPS
+        if order <= step.max_stage and not any(k in own_text for k in step.keywords)
+    ]
+    return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _owner(step: _Template, deal: Deal) -> str:
+    if step.buyer_role:
+        person = person_in_role(deal, step.buyer_role)
+        if person is not None:
+            return label(person)
+    if step.side == "seller" or "AE" in step.team:
+        return step.team.replace("AE", deal.owner or "AE")
+    return step.team
+
+
+def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None) -> MapStep:
+    date = close - dt.timedelta(days=step.days_before_close)
+    status = "planned"
+    if date < as_of:
+        note = f"due {date.isoformat()} for this close date, already past: do it now or move the close date"
+        date, status = as_of, "at_risk"
+    return MapStep(date=date, action=step.action, side=step.side, owner=_owner(step, deal), kind=step.kind,
+                   status=status, note=note)
+
+
+def _agreed_step(item, as_of: dt.date) -> MapStep:  # noqa: ANN001 - a deal PlanItem
+    status_value = str(getattr(item.status, "value", item.status))
+    owner = item.owner or "unassigned"
+    side = "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
+    if status_value == "done":
+        status = "done"
+    elif status_value in ("late", "blocked") or (status_value == "planned" and item.date < as_of):
+        status = "at_risk"
+    else:
+        status = "planned"
+    return MapStep(date=item.date, action=item.action, side=side, owner=owner, kind="agreed", status=status,
+                   note="from the deal's own plan")

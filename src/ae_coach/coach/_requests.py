@@ -1,0 +1,87 @@
+"""Building the model requests for a review and for chat turns from the prompt templates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._llm import LLMRequest, text_block
+from ae_coach.prompting import PromptBuilder, RuleSelection, deal_data_block, finding_views, json_schema_text
+from ae_coach.report import ModelCoaching
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal
+
+CHAT_EXCERPTS = 3
+"""Rule sections retrieved for each chat question and put in that turn (not in the cached block)."""
+EXCERPT_CHARS = 1_500
+
+
+def _value(x: Any) -> str:
+    return str(getattr(x, "value", x))
+
+
+def review_vars(assessment: Any) -> dict[str, Any]:
+    """The review template's variables from an assessment."""
+    grades = getattr(assessment, "meddpicc", {}) or {}
+    return {
+        "as_of": assessment.as_of.isoformat(),
+        "stage_probability": getattr(assessment, "stage_probability", None),
+        "health": assessment.health,
+        "health_reasons": list(assessment.health_reasons),
+        "recommended_forecast": _value(assessment.recommended_forecast),
+        "why_not_commit": list(assessment.why_not_commit),
+        "meddpicc": [(k, _value(v)) for k, v in dict(grades).items()],
+        "findings": finding_views(assessment.findings),
+    }
+
+
+def review_request(
+    builder: PromptBuilder, selection: RuleSelection, deal: Deal, assessment: Any, model: str, max_tokens: int
+) -> LLMRequest:
+    """System = the cached rules block; user = the cached deal-data block + the review instructions."""
+    system = [text_block(builder.system_prompt(selection), cache=True)]
+    variables = {**review_vars(assessment), "stage": _value(deal.stage)}
+
+    def user(json_mode: bool) -> list[dict[str, Any]]:
+        instructions = builder.render(
+            "review", **variables, json_instructions=json_mode,
+            json_schema=json_schema_text(ModelCoaching) if json_mode else "",
+        )
+        return [{"role": "user", "content": [text_block(deal_data_block(deal), cache=True), text_block(instructions)]}]
+
+    return LLMRequest(model, system, user(False), max_tokens, ModelCoaching, json_messages=user(True))
+
+
+def chat_turn_content(
+    builder: PromptBuilder, deal: Deal, assessment: Any, question: str, first_turn: bool
+) -> list[dict[str, Any]]:
+    """The user content of one chat turn: (first turn: the deal block) + matching rule excerpts + question."""
+    hits = builder.rulebook.search(question, k=CHAT_EXCERPTS)
+    excerpts = [
+        {"rule_id": h.rule.id, "section": h.section, "text": h.rule.sections.get(h.section, "")[:EXCERPT_CHARS]}
+        for h in hits
+    ]
+    text = builder.render(
+        "chat", question=question, excerpts=excerpts, first_turn=first_turn,
+        findings=finding_views(assessment.findings) if first_turn else [],
+        as_of=assessment.as_of.isoformat(),
+    )
+    blocks = [text_block(text)]
+    if first_turn:
+        blocks.insert(0, text_block(deal_data_block(deal), cache=True))
+    return blocks
+
+
+def chat_request(
+    builder: PromptBuilder, selection: RuleSelection, history: list[dict[str, Any]], model: str, max_tokens: int
+) -> LLMRequest:
+    """Every turn sends the same cached rules block; the newest user turn also gets a cache breakpoint so
+    the next turn reads the whole conversation so far from the cache."""
+    system = [text_block(builder.system_prompt(selection), cache=True)]
+    messages = [dict(m) for m in history]
+    last = messages[-1]
+    content = [dict(b) for b in last["content"]]
+    if "cache_control" not in content[-1]:
+        content[-1] = {**content[-1], "cache_control": {"type": "ephemeral"}}
+    messages[-1] = {**last, "content": content}
+    return LLMRequest(model, system, messages, max_tokens, None)

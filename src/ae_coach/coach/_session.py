@@ -1,0 +1,110 @@
+"""An interactive (or scripted) chat session: reads lines, runs slash commands, streams answers.
+
+Piped stdin is a script: one question per line, answers written plainly with no prompts or banners,
+so ``printf 'q1\\nq2\\n' | ae-coach chat deal.yaml`` gives just the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ae_coach.coach._chat import ChatHistory, save_history
+from ae_coach.errors import BackendError
+
+if TYPE_CHECKING:
+    from ae_coach.coach import Coach
+    from ae_coach.deal import Deal
+
+HELP = """Commands:
+  /findings     what ae-coach found in this deal
+  /rules        the rules the coach is using for this deal
+  /save [FILE]  save the conversation (default: $AE_COACH_HOME/chats/)
+  /help         this list
+  /quit         leave (the conversation is saved)
+Anything else is a question for the coach."""
+
+
+class ChatSession:
+    """One conversation about one deal.
+
+    Args:
+        coach: the coach (its backend answers).
+        deal: the deal under discussion.
+        out: where answers go.
+        interactive: print prompts and a banner (a TTY); off for piped input.
+        as_of: the review date.
+    """
+
+    def __init__(self, coach: Coach, deal: Deal, out: TextIO, *, interactive: bool, as_of: dt.date | None = None):
+        self.coach, self.deal, self.out = coach, deal, out
+        self.interactive, self.as_of = interactive, as_of
+        self.history = ChatHistory()
+        self.saved_to: Path | None = None
+        self._commands: dict[str, Callable[[str], bool]] = {
+            "/findings": self._findings, "/rules": self._rules, "/save": self._save,
+            "/help": self._help, "/quit": self._quit, "/exit": self._quit,
+        }
+
+    def run(self, lines: Iterable[str]) -> Path | None:
+        """Process input lines until they run out or /quit; save the history; return where it went."""
+        if self.interactive:
+            self._write(f"Coaching on {self.deal.account} ({self.coach.backend}). /help for commands, /quit to leave.\n")
+        for line in lines:
+            text = line.strip()
+            if text and not self.handle(text):
+                break
+        if self.history.turns and self.saved_to is None:
+            self.saved_to = save_history(None, self.deal, self.history.turns)
+        return self.saved_to
+
+    def handle(self, text: str) -> bool:
+        """Run one line; False means the session is over."""
+        if text.startswith("/"):
+            name, _, arg = text.partition(" ")
+            command = self._commands.get(name.lower())
+            if command is None:
+                self._write(f"unknown command {name}; /help lists the commands\n")
+                return True
+            return command(arg.strip())
+        try:
+            for chunk in self.coach.chat(self.deal, text, self.history, as_of=self.as_of):
+                self._write(chunk)
+        except BackendError as exc:
+            if not self.interactive:
+                raise
+            self._write(f"\nerror: {exc}\n")
+            return True
+        self._write("\n" if self.interactive else "\n\n")
+        return True
+
+    def _write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def _findings(self, _: str) -> bool:
+        for f in self.coach.assess(self.deal, self.as_of).findings:
+            self._write(f"{f.severity.value:>8}  {f.code}: {f.title}\n")
+        return True
+
+    def _rules(self, _: str) -> bool:
+        selection = self.coach.selection_for(self.deal, self.as_of)
+        for rule in selection.rules:
+            form = "full" if rule.id in selection.full else "summary"
+            why = selection.order_reasons.get(rule.id, "")
+            self._write(f"{rule.id} ({form}): {rule.title}" + (f"  [{why}]" if why else "") + "\n")
+        return True
+
+    def _save(self, arg: str) -> bool:
+        self.saved_to = save_history(Path(arg).expanduser() if arg else None, self.deal, self.history.turns)
+        self._write(f"saved to {self.saved_to}\n")
+        return True
+
+    def _help(self, _: str) -> bool:
+        self._write(HELP + "\n")
+        return True
+
+    def _quit(self, _: str) -> bool:
+        return False

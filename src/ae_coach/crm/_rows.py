@@ -1,0 +1,255 @@
+"""One CSV record -> one Deal, with every doubtful value reported rather than guessed.
+
+Deals are built with ``model_construct`` after this module has checked every value itself (stage and
+forecast are enum members, dates are dates, the amount is a non-negative float, the currency a
+three-letter code): validating a 100,000-row export through pydantic a second time would double the
+import time for no gain. Anything this module cannot vouch for is dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ae_coach.crm._values import (
+    MDY,
+    NumberStyle,
+    normalise_key,
+    parse_bool,
+    parse_date,
+    parse_number,
+)
+from ae_coach.crm.result import RowWarning
+from ae_coach.deal import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Deal,
+    Element,
+    Fit,
+    ForecastCategory,
+    Meddpicc,
+    NextStep,
+    Situation,
+    Stage,
+    Status,
+)
+
+LAST_ACTIVITY_SUMMARY = "Last activity recorded in the CRM (type not exported)"
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_DATE_IN_TEXT = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+
+
+class Skip(Exception):
+    """Raised inside row conversion: the record cannot become a deal (the message says why)."""
+
+
+@dataclass
+class RowContext:
+    """Everything decided once per file that row conversion needs."""
+
+    fmt: str
+    index: dict[str, int]
+    headers: list[str]
+    stages: dict[str, Stage]
+    forecast: dict[str, ForecastCategory]
+    numbers: NumberStyle
+    date_order: str = MDY
+    date_format: str | None = None
+    probability_fraction: bool = False
+    currency: str = "USD"
+    warnings: list[RowWarning] = field(default_factory=list)
+    _dates: dict[str, dt.date | None] = field(default_factory=dict)
+
+    def value(self, cells: list[str], name: str) -> str:
+        position = self.index.get(name)
+        return cells[position].strip() if position is not None and position < len(cells) else ""
+
+    def warn(self, row: int, name: str, message: str) -> None:
+        column = self.headers[self.index[name]] if name in self.index else name
+        self.warnings.append(RowWarning(row=row, column=column, message=message))
+
+    def date(self, cells: list[str], row: int, name: str) -> dt.date | None:
+        text = self.value(cells, name)
+        if not text:
+            return None
+        if text not in self._dates:  # exports repeat a few hundred distinct dates across 100k rows
+            try:
+                self._dates[text] = parse_date(text, self.date_order, self.date_format)
+            except ValueError:
+                self._dates[text] = None
+        parsed = self._dates[text]
+        if parsed is None:
+            self.warn(row, name, f"{text!r} is not a date ({self.date_hint()}); left empty")
+        return parsed
+
+    def date_hint(self) -> str:
+        return f"expected {self.date_format}" if self.date_format else f"expected ISO or {self.date_order} order"
+
+
+def _stage(ctx: RowContext, cells: list[str], row: int) -> Stage:
+    text = ctx.value(cells, "stage")
+    stage = ctx.stages.get(normalise_key(text)) if text else None
+    if stage is not None:
+        return stage
+    closed = _flag(ctx, cells, row, "is_closed")
+    if closed:
+        won = bool(_flag(ctx, cells, row, "is_won"))
+        stage = Stage.CLOSED_WON if won else Stage.CLOSED_LOST
+        ctx.warn(row, "stage", f"stage {text!r} is not in the stage map; the closed/won flags say {stage.value}")
+        return stage
+    if not text:
+        raise Skip("no stage")
+    raise Skip(
+        f"unknown stage {text!r}: not in the {ctx.fmt} stage map and never guessed; "
+        "map it under stages: in a --mapping file"
+    )
+
+
+def _flag(ctx: RowContext, cells: list[str], row: int, name: str) -> bool | None:
+    text = ctx.value(cells, name)
+    if not text:
+        return None
+    try:
+        return parse_bool(text)
+    except ValueError as exc:
+        ctx.warn(row, name, f"{exc}; ignored")
+        return None
+
+
+def _amount(ctx: RowContext, cells: list[str], row: int) -> float:
+    text = ctx.value(cells, "amount")
+    if not text:
+        return 0.0
+    try:
+        amount = parse_number(text, ctx.numbers)
+    except ValueError as exc:
+        ctx.warn(row, "amount", f"{exc}; counted as 0")
+        return 0.0
+    if amount < 0:
+        ctx.warn(row, "amount", f"negative amount {text!r}; counted as 0")
+        return 0.0
+    return amount
+
+
+def _probability(ctx: RowContext, cells: list[str], row: int) -> float | None:
+    text = ctx.value(cells, "probability").rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = parse_number(text, ctx.numbers)
+    except ValueError as exc:
+        ctx.warn(row, "probability", f"{exc}; left empty")
+        return None
+    value = value * 100 if ctx.probability_fraction else value
+    if not 0 <= value <= 100:
+        ctx.warn(row, "probability", f"{text!r} is not a percentage between 0 and 100; left empty")
+        return None
+    return value
+
+
+def _forecast(ctx: RowContext, cells: list[str], row: int) -> ForecastCategory | None:
+    for name in ("forecast_category", "forecast_api"):
+        text = ctx.value(cells, name)
+        if text:
+            category = ctx.forecast.get(normalise_key(text))
+            if category is None:
+                allowed = "Omitted, Pipeline, Best Case, Commit, Closed"
+                ctx.warn(row, name, f"unknown forecast category {text!r} (allowed: {allowed}); left empty")
+            return category
+    return None
+
+
+def _currency(ctx: RowContext, cells: list[str], row: int) -> str:
+    text = ctx.value(cells, "currency")
+    if not text:
+        return ctx.currency
+    if _CURRENCY.match(text):
+        return text.upper()
+    ctx.warn(row, "currency", f"{text!r} is not a three-letter currency code; used {ctx.currency}")
+    return ctx.currency
+
+
+def _next_step(ctx: RowContext, cells: list[str]) -> NextStep | None:
+    text = ctx.value(cells, "next_step")
+    if not text:
+        return None
+    when = None
+    match = _DATE_IN_TEXT.search(text)  # "2026-12-02 CFO review": a full date written in the step counts
+    if match:
+        try:
+            when = parse_date(match.group(1), ctx.date_order, None)
+        except ValueError:
+            when = None
+    return NextStep.model_construct(action=text, date=when, owner=None)
+
+
+def _account(ctx: RowContext, cells: list[str], row: int, name: str) -> str:
+    account = ctx.value(cells, "account")
+    if account:
+        return account
+    if not name:
+        raise Skip("no deal name and no account")
+    if "account" in ctx.index:
+        ctx.warn(row, "account", f"account is empty; used the deal name {name!r}")
+    return name
+
+
+_ELEMENTS = tuple(Meddpicc.model_fields)
+
+
+def _empty_meddpicc() -> Meddpicc:
+    # Every field is passed explicitly: pydantic's model_construct inspects the signature of each
+    # default_factory on every call, which made it the slowest step of a 100,000-row import.
+    return Meddpicc.model_construct(
+        **{name: Element.model_construct(status=Status.UNKNOWN, evidence=None) for name in _ELEMENTS}
+    )
+
+
+def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
+    """Build the deal for one record.
+
+    Raises:
+        Skip: the record has no usable stage, or neither a name nor an account.
+    """
+    name = ctx.value(cells, "name")
+    account = _account(ctx, cells, row, name)
+    stage = _stage(ctx, cells, row)
+    last_activity = ctx.date(cells, row, "last_activity")
+    activities = []
+    if last_activity:
+        activities.append(
+            Activity.model_construct(
+                date=last_activity,
+                type=ActivityType.OTHER,
+                status=ActivityStatus.COMPLETED,
+                with_=[],
+                summary=LAST_ACTIVITY_SUMMARY,
+                signals=None,
+            )
+        )
+    return Deal.model_construct(
+        id=ctx.value(cells, "id") or None,
+        account=account,
+        name=name or None,
+        amount=_amount(ctx, cells, row),
+        currency=_currency(ctx, cells, row),
+        stage=stage,
+        close_date=ctx.date(cells, row, "close_date"),
+        created=ctx.date(cells, row, "created"),
+        forecast_category=_forecast(ctx, cells, row),
+        probability=_probability(ctx, cells, row),
+        as_of=None,
+        situation=Situation.UNKNOWN,
+        fit=Fit.UNKNOWN,
+        owner=ctx.value(cells, "owner") or None,
+        meddpicc=_empty_meddpicc(),
+        stakeholders=[],
+        activities=activities,
+        next_step=_next_step(ctx, cells),
+        mutual_action_plan=[],
+        competitors=[],
+        history=[],
+        notes=ctx.value(cells, "notes") or None,
+    )

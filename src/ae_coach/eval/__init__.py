@@ -1,0 +1,55 @@
+"""The eval harness: run suites of cases on the inspector, the rule selection or the coach, and compare
+two versions of ``rules/`` and ``prompts/`` with paired statistics.
+
+Public door (everything else in this package is private)::
+
+    from ae_coach.eval import Session, RunOptions, run_eval, compare_variants, from_git, render
+
+    result = run_eval(Session(suites=["evals/"]))
+    comparison = compare_variants(Session(suites=["evals/"]), base=from_git("HEAD"))
+    print(render(comparison, "markdown"))
+
+The case format and the statistics are documented in docs/evals.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ae_coach.eval._cases import Case, SuiteFileError, filter_cases, load_cases
+from ae_coach.eval._compare import Comparison, compare_results
+from ae_coach.eval._results import CaseResult, RunResult
+from ae_coach.eval._runner import Runner, RunOptions
+from ae_coach.eval._session import Session, compare_variants, run_eval
+from ae_coach.eval._stats import DEFAULT_MARGIN, PairedStats, paired_stats
+from ae_coach.eval._variant import Variant, empty_rulebook, from_git, from_rules_dir, working_tree
+
+FORMATS = ("terminal", "json", "markdown", "html", "junit")
+
+
+def render(subject: RunResult | Comparison, fmt: str) -> str:
+    """A report as text: ``json``, ``markdown``, ``html`` or ``junit`` (``terminal`` prints with rich instead)."""
+    from ae_coach.eval import _html, _report
+
+    renderers: dict[str, Any] = {"json": _report.to_json, "markdown": _report.to_markdown,
+                                 "html": _html.to_html, "junit": _html.to_junit}
+    if fmt not in renderers:
+        from ae_coach.errors import UsageError
+
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    return renderers[fmt](subject)
+
+
+def print_report(subject: RunResult | Comparison) -> None:
+    """Print the rich terminal report."""
+    from ae_coach.eval._report import print_terminal
+
+    print_terminal(subject)
+
+
+__all__ = [
+    "DEFAULT_MARGIN", "FORMATS", "Case", "CaseResult", "Comparison", "PairedStats", "RunOptions", "RunResult",
+    "Runner", "Session", "SuiteFileError", "Variant", "compare_results", "compare_variants", "empty_rulebook",
+    "filter_cases", "from_git", "from_rules_dir", "load_cases", "paired_stats", "print_report", "render",
+    "run_eval", "working_tree",
+]

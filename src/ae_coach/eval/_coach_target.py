@@ -1,0 +1,133 @@
+"""The coach target: a review or a chat answer from the real ``Coach``, with generations cached.
+
+For the LLM backends the coach's model client is wrapped in :class:`CachingClient`: the cache key is
+the sha256 of the model, the rendered request (system blocks and messages), the output schema and the
+repeat index. A truncated answer (``stop_reason == "max_tokens"``) or an error is never stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from ae_coach.eval._cache import Cache, cache_key
+from ae_coach.eval._cases import Case
+from ae_coach.eval._targets import Output, cited_in_text, report_citations, report_text, usage_dict
+from ae_coach.eval._variant import Variant
+
+
+class CachingClient:
+    """A ModelClient that answers from the eval cache, else asks the wrapped client and stores the answer."""
+
+    def __init__(self, inner: Any, cache: Cache, repeat: int) -> None:
+        self.inner, self.cache, self.repeat = inner, cache, repeat
+        self.name = getattr(inner, "name", "client")
+        self.usage: Any = None
+        self.cached = False
+        self.model: str | None = None
+
+    def _key(self, request: Any) -> str:
+        prompt = json.dumps({"system": request.system, "messages": request.messages}, sort_keys=True, ensure_ascii=False)
+        schema = request.output.model_json_schema() if request.output is not None else None
+        return cache_key(model=request.model, prompt=prompt, schema=schema, repeat=self.repeat)
+
+    def structured(self, request: Any) -> Any:
+        from ae_coach.coach._llm import LLMResult
+        from ae_coach.report import Usage
+
+        key = self._key(request)
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.cached, self.model = True, hit["model"]
+            return LLMResult(text=hit["text"], model=hit["model"], usage=Usage(), stop_reason=hit["stop_reason"],
+                             parsed=request.output.model_validate_json(hit["text"]))
+        result = self.inner.structured(request)
+        self.usage, self.model = result.usage, result.model
+        if result.stop_reason != "max_tokens" and result.parsed is not None:
+            self.cache.put(key, {"text": result.parsed.model_dump_json(), "model": result.model,
+                                 "stop_reason": result.stop_reason})
+        return result
+
+    def stream(self, request: Any) -> Generator[str, None, Any]:
+        key = self._key(request)
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.cached, self.model = True, hit["model"]
+            yield hit["text"]
+            return None
+        chunks: list[str] = []
+        result = yield from _tee(self.inner.stream(request), chunks)
+        if result is not None:
+            self.usage, self.model = result.usage, result.model
+            if result.stop_reason != "max_tokens":
+                self.cache.put(key, {"text": "".join(chunks), "model": result.model, "stop_reason": result.stop_reason})
+        return result
+
+
+def _tee(stream: Iterator[str], into: list[str]) -> Generator[str, None, Any]:
+    """Yield the stream's chunks, keep them in ``into`` and return the stream's return value."""
+    while True:
+        try:
+            chunk = next(stream)
+        except StopIteration as stop:
+            return stop.value
+        into.append(chunk)
+        yield chunk
+
+
+def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int) -> tuple[Any, CachingClient | None]:
+    """A Coach on the variant's rulebook and prompts; LLM backends get the caching client."""
+    from ae_coach.coach import Coach
+
+    coach = Coach(backend=options.backend, model=options.model, rulebook=variant.rulebook)
+    # Coach has no public parameters for these yet: the variant's prompts must be the ones rendered,
+    # and the eval cache must sit between the coach and the model.
+    coach._builder = variant.builder
+    wrapper = None
+    if coach.backend != "offline":
+        wrapper = CachingClient(coach._make_client(), cache, repeat)
+        coach._client = wrapper
+    return coach, wrapper
+
+
+def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int, cache: Cache) -> Output:
+    coach, wrapper = make_coach(variant, options, cache, repeat)
+    assessment = coach.assess(deal, deal.as_of)
+    findings = [f.code for f in assessment.findings]
+    expected = [alt for r in case.expect.rules.cited for alt in r.split("|")]
+    candidates = list(dict.fromkeys([*variant.rulebook.ids, *expected]))
+    if case.input.question:
+        text = "".join(coach.chat(deal, case.input.question, _history(case), as_of=deal.as_of))
+        out = Output(findings=findings, text=text, cited=cited_in_text(text, candidates))
+    else:
+        report = coach.review(deal, deal.as_of)
+        text = report_text(report)
+        cited = list(dict.fromkeys([*report_citations(report), *cited_in_text(text, candidates)]))
+        out = Output(findings=findings, text=text, cited=cited, usage=usage_dict(report.usage),
+                     cost_usd=report.estimated_cost_usd, model=report.model)
+    if case.expect.rules.selected or case.expect.rules.not_selected:
+        out.selected = [r.id for r in variant.builder.select_rules(assessment, deal.stage, question=case.input.question)]
+    if wrapper is not None:
+        out.cached = wrapper.cached
+        out.model = out.model or wrapper.model
+        if wrapper.usage is not None and not out.usage:
+            out.usage = usage_dict(wrapper.usage)
+            out.cost_usd = _cost(wrapper.model, wrapper.usage)
+    return out
+
+
+def _cost(model: str | None, usage: Any) -> float | None:
+    from ae_coach.coach._pricing import estimate_cost
+
+    return estimate_cost(model, usage)[0] if model else None
+
+
+def _history(case: Case) -> Any:
+    from ae_coach.coach import ChatHistory
+
+    history = ChatHistory()
+    for turn in case.input.history:
+        history.messages.append({"role": turn.role, "content": turn.content})
+        history.turns.append({"role": turn.role, "text": turn.content})
+    return history

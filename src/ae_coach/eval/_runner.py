@@ -1,0 +1,168 @@
+"""Running cases: targets, graders and the judge over (case, repeat) samples, in a bounded thread pool.
+
+Every finished sample is appended to the run log at once; a resumed run skips the samples its log
+already holds (samples that ended in an error are run again).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ae_coach.eval._cache import Cache
+from ae_coach.eval._cases import Case
+from ae_coach.eval._graders import grade_deterministic, score, selection_metrics
+from ae_coach.eval._judge import JUDGE_MODEL, LLMJudge, keyword_judge
+from ae_coach.eval._runlog import RunLog, sample_key
+from ae_coach.eval._targets import Output, resolve_deal, run_inspector, run_selection
+from ae_coach.eval._variant import Variant
+
+
+OUTPUT_LOG_CHARS = 4000
+"""How much of each answer the run log keeps, so a failure can be read without re-running."""
+
+
+@dataclass
+class RunOptions:
+    """How to run: backend and model for the coach, repeats, threads, judge, cache."""
+
+    backend: str = "offline"
+    model: str | None = None
+    repeats: int = 1
+    concurrency: int = 4
+    judge: str = "auto"
+    """``keyword`` (offline, deterministic), ``llm`` (pinned Claude judge) or ``auto``: llm with the anthropic backend."""
+    judge_model: str = JUDGE_MODEL
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    progress: bool = False
+
+    def deterministic(self) -> bool:
+        """No sampling noise: the offline coach or recorded answers, graded by the keyword judge."""
+        return self.backend in ("offline", "replay") and self.judge_kind() == "keyword"
+
+    def judge_kind(self) -> str:
+        if self.judge == "auto":
+            return "llm" if self.backend == "anthropic" else "keyword"
+        return self.judge
+
+
+class Runner:
+    """Runs cases on variants; counts target calls so a resumed run can show it redid nothing."""
+
+    def __init__(self, options: RunOptions, *, log: RunLog | None = None,
+                 done: dict[str, dict[str, Any]] | None = None) -> None:
+        self.options = options
+        self.log = log
+        self.done = dict(done or {})
+        self.cache = Cache(options.cache_dir, enabled=options.use_cache)
+        self.target_calls = 0
+        self._lock = threading.Lock()
+        self._judge: LLMJudge | None = None
+
+    def run(self, cases: list[Case], variant: Variant, key: str = "run",
+            on_sample: Callable[[], None] | None = None) -> list[dict[str, Any]]:
+        """All samples of ``cases`` on ``variant``: those from the resumed log plus newly run ones."""
+        _ = variant.rulebook, variant.builder  # a broken rules dir or template dir fails here, once (exit 2)
+        deals = {c.id: resolve_deal(c) for c in cases}
+        todo, samples = [], []
+        for case in cases:
+            for repeat in range(self.options.repeats):
+                previous = self.done.get(sample_key(key, case.id, repeat))
+                if previous is not None and not previous.get("error"):
+                    samples.append(previous)
+                else:
+                    todo.append((case, repeat))
+        with ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
+            futures = [pool.submit(self._sample, c, deals[c.id], variant, key, r) for c, r in todo]
+            for future in as_completed(futures):
+                sample = future.result()
+                samples.append(sample)
+                if self.log is not None:
+                    self.log.append(sample)
+                if on_sample:
+                    on_sample()
+        order = {c.id: i for i, c in enumerate(cases)}
+        return sorted(samples, key=lambda s: (order[s["case"]], s["repeat"]))
+
+    def _sample(self, case: Case, deal: Any, variant: Variant, key: str, repeat: int) -> dict[str, Any]:
+        started = time.perf_counter()
+        with self._lock:
+            self.target_calls += 1
+        sample: dict[str, Any] = {"variant": key, "case": case.id, "repeat": repeat, "split": case.split,
+                                  "tags": case.tags, "target": case.target, "suite": case.suite}
+        try:
+            out = self._target(case, deal, variant, repeat)
+            items, judge_usage = self._grade(case, deal, out, repeat)
+        except Exception as exc:  # noqa: BLE001 - one broken sample must not sink the run; it is reported
+            items, out, judge_usage = [], Output(), {}
+            sample["error"] = f"{type(exc).__name__}: {exc}"
+        errors = [i["error"] for i in items if i.get("error")]
+        if errors and "error" not in sample:
+            sample["error"] = errors[0]
+        value, passed = score(items)
+        sample.update(score=value, passed=passed and "error" not in sample, items=items,
+                      metrics=selection_metrics(case, out), usage=out.usage, judge_usage=judge_usage,
+                      cost_usd=_add(out.cost_usd, self._judge_cost(judge_usage)), model=out.model, cached=out.cached,
+                      seconds=round(time.perf_counter() - started, 4),
+                      output=(out.text or "")[:OUTPUT_LOG_CHARS] or None)
+        sample.setdefault("error", None)
+        return sample
+
+    def _target(self, case: Case, deal: Any, variant: Variant, repeat: int) -> Output:
+        if case.target == "inspector":
+            return run_inspector(deal, variant)
+        if case.target == "selection":
+            return run_selection(case, deal, variant)
+        from ae_coach.eval._coach_target import run_coach
+
+        return run_coach(case, deal, variant, self.options, repeat, self.cache)
+
+    def _grade(self, case: Case, deal: Any, out: Output, repeat: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        items = grade_deterministic(case, out)
+        rubric = case.expect.rubric
+        if not rubric:
+            return items, {}
+        if self.options.judge_kind() == "keyword":
+            result = keyword_judge(rubric, out.text or "")
+        else:
+            result = self._llm_judge()(rubric, out.text or "", case_id=case.id,
+                                       context=judge_context(case, deal), repeat=repeat)
+        for v in result.verdicts:
+            items.append({"kind": "rubric", "name": v.item, "passed": bool(v.passed), "detail": v.reasoning,
+                          "error": v.error})
+        return items, result.usage
+
+    def _judge_cost(self, usage: dict[str, int]) -> float | None:
+        if not usage:
+            return None
+        from ae_coach.coach._pricing import estimate_cost
+        from ae_coach.report import Usage
+
+        return estimate_cost(self.options.judge_model, Usage(**usage))[0]
+
+    def _llm_judge(self) -> LLMJudge:
+        with self._lock:
+            if self._judge is None:
+                from ae_coach.eval._variant import working_tree
+
+                # The judge's prompt always comes from the working tree: both variants are graded alike.
+                builder = working_tree().builder
+                self._judge = LLMJudge(builder.render, cache=self.cache, model=self.options.judge_model)
+            return self._judge
+
+
+def _add(a: float | None, b: float | None) -> float | None:
+    return None if a is None and b is None else (a or 0.0) + (b or 0.0)
+
+
+def judge_context(case: Case, deal: Any) -> str:
+    """What the judge sees besides the answer: the task and the deal's facts (as data)."""
+    task = f"Chat question: {case.input.question}" if case.input.question else "Task: a written review of the deal."
+    facts = deal.model_dump_json(exclude_none=True, by_alias=True)
+    return f"{task}\nDeal (JSON): {facts}"

@@ -1,0 +1,111 @@
+"""A run or a comparison from start to finish: load cases, open (or resume) the run log, run, summarize."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ae_coach.errors import InputError
+from ae_coach.eval._cases import Case, filter_cases, load_cases
+from ae_coach.eval._compare import Comparison, compare_results
+from ae_coach.eval._results import RunResult, summarize
+from ae_coach.eval._runlog import DEFAULT_RUNS_DIR, RunLog, new_run_id, read_run_log, sample_key
+from ae_coach.eval._runner import Runner, RunOptions
+from ae_coach.eval._stats import DEFAULT_MARGIN
+from ae_coach.eval._variant import Variant, working_tree
+
+_OPTION_FIELDS = ("backend", "model", "repeats", "judge", "judge_model")
+
+
+@dataclass
+class Session:
+    """What to run: suites, filters, options and where the log goes."""
+
+    suites: list[str] = field(default_factory=list)
+    split: str | None = None
+    tags: list[str] = field(default_factory=list)
+    options: RunOptions = field(default_factory=RunOptions)
+    runs_dir: Path = DEFAULT_RUNS_DIR
+    resume: Path | None = None
+    log_path: Path | None = None
+    runner: Runner | None = None
+    """Set while running: exposes counters (target calls, cache hits) to callers and tests."""
+
+    def header(self, kind: str, **extra: Any) -> dict[str, Any]:
+        return {"kind": kind, "run_id": self.log_path.stem if self.log_path else "", "suites": self.suites,
+                "split": self.split, "tags": self.tags,
+                **{k: getattr(self.options, k) for k in _OPTION_FIELDS}, **extra}
+
+    def cases(self) -> list[Case]:
+        if not self.suites:
+            raise InputError("name at least one suite file or directory (e.g. evals/)")
+        return filter_cases(load_cases(self.suites), split=self.split, tags=self.tags)
+
+    @contextlib.contextmanager
+    def open(self, kind: str, **extra: Any) -> Iterator[Runner]:
+        done: dict[str, dict[str, Any]] = {}
+        if self.resume is not None:
+            header, samples = read_run_log(self.resume)
+            if header.get("kind") != kind:
+                raise InputError(f"{self.resume}: a {header.get('kind')} log cannot resume an eval {kind}")
+            self._adopt(header)
+            done = {sample_key(s["variant"], s["case"], s["repeat"]): s for s in samples}
+            self.log_path = self.resume
+        else:
+            self.log_path = self.log_path or self.runs_dir / f"{new_run_id()}.jsonl"
+        log = RunLog(self.log_path, self.header(kind, **extra))
+        self.runner = Runner(self.options, log=log, done=done)
+        yield self.runner
+
+    def _adopt(self, header: dict[str, Any]) -> None:
+        # A resumed run repeats the original's choices, so the finished samples stay comparable.
+        self.suites = self.suites or list(header.get("suites") or [])
+        self.split, self.tags = header.get("split"), list(header.get("tags") or [])
+        for name in _OPTION_FIELDS:
+            if name in header:
+                setattr(self.options, name, header[name])
+
+
+def run_eval(session: Session, variant: Variant | None = None) -> RunResult:
+    """Run the session's cases on one variant (default: the working tree)."""
+    variant = variant or working_tree()
+    with session.open("run", variant=variant.label) as runner:
+        cases = session.cases()
+        with _progress(session.options.progress, len(cases) * session.options.repeats) as tick:
+            samples = runner.run(cases, variant, "run", on_sample=tick)
+    return summarize(variant.label, cases, samples, _options(session))
+
+
+def compare_variants(session: Session, base: Variant, candidate: Variant | None = None, *,
+                     margin: float = DEFAULT_MARGIN, gate_mode: str = "auto") -> Comparison:
+    """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them."""
+    candidate = candidate or working_tree()
+    with session.open("compare", base=base.label, candidate=candidate.label) as runner:
+        cases = session.cases()
+        with _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick:
+            base_samples = runner.run(cases, base, "base", on_sample=tick)
+            cand_samples = runner.run(cases, candidate, "candidate", on_sample=tick)
+    return compare_results(summarize(base.label, cases, base_samples, _options(session)),
+                           summarize(candidate.label, cases, cand_samples, _options(session)), margin=margin,
+                           deterministic=session.options.deterministic(), gate_mode=gate_mode)
+
+
+def _options(session: Session) -> dict[str, Any]:
+    opts = {k: v for k, v in asdict(session.options).items() if k in _OPTION_FIELDS}
+    return {**opts, "run_log": str(session.log_path), "judge": session.options.judge_kind()}
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("samples", total=total)
+        yield lambda: bar.advance(task)

@@ -1,0 +1,219 @@
+"""What each MCP tool computes, as plain functions returning JSON-ready data.
+
+Nothing here imports ``mcp``: the server module wraps these and turns ``AeCoachError`` into tool errors,
+and tests can call them directly. Every function raises an ``ae_coach.errors`` class for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.errors import DealFileError, InputError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ae_coach.deal import Deal
+
+DEAL_TEXT_SOURCE = "<deal text>"
+"""How error messages name a deal passed as text rather than as a file."""
+
+MAX_RESULTS = 20
+"""The most rule-search hits one call returns (the host model's context is the budget)."""
+
+
+def parse_as_of(as_of: str | None) -> dt.date | None:
+    """An optional ISO date argument; a bad one names the argument and the format."""
+    if as_of is None or not as_of.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(as_of.strip())
+    except ValueError:
+        raise UsageError(f"as_of: {as_of!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-26") from None
+
+
+def _looks_like_text(value: str) -> bool:
+    stripped = value.strip()
+    return "\n" in stripped or stripped.startswith(("{", "---"))
+
+
+def load_deal_input(deal: str) -> Deal:
+    """A deal given as YAML/JSON text or as a path to a deal file.
+
+    Text is anything with a newline or starting with ``{``; otherwise the value is a path (``~`` is
+    expanded; a relative path is relative to the server's working directory).
+
+    Raises:
+        DealFileError: the text or file is not a valid deal (names line and field), or the file is missing.
+    """
+    from ae_coach.deal import load_deal
+
+    if not deal or not deal.strip():
+        raise DealFileError(DEAL_TEXT_SOURCE, "empty; pass a deal file path or the deal's YAML/JSON text")
+    if _looks_like_text(deal):
+        return _deal_from_text(deal)
+    path = Path(deal.strip()).expanduser()
+    if path.is_file():
+        return load_deal(path)
+    if ":" in deal and path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        return _deal_from_text(deal)  # one-line YAML ("account: Acme"): its error says what is missing
+    hint = "" if path.is_absolute() else f" (relative paths start from {Path.cwd()})"
+    raise DealFileError(path, f"no such deal file{hint}; pass an absolute path or the deal's YAML/JSON text")
+
+
+def _deal_from_text(text: str) -> Deal:
+    # The file reader carries the size bound, the safe YAML loader and the line-numbered errors; reuse
+    # it on a private temporary file and re-label its errors with the text's own name.
+    from ae_coach.deal import load_deal
+
+    suffix = ".json" if text.lstrip().startswith(("{", "[")) and _is_json(text) else ".yaml"
+    handle, name = tempfile.mkstemp(prefix="ae-coach-deal-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        try:
+            deal = load_deal(name)
+        except DealFileError as exc:
+            raise DealFileError(DEAL_TEXT_SOURCE, exc.detail, line=exc.line, field=exc.field) from None
+    finally:
+        os.unlink(name)
+    if deal.id == Path(name).stem:
+        deal = deal.model_copy(update={"id": None})
+    return deal
+
+
+def _is_json(text: str) -> bool:
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def deal_summary(deal: Deal) -> dict[str, Any]:
+    """The few fields a host needs to say which deal a result is about."""
+    return {
+        "id": deal.id,
+        "account": deal.account,
+        "name": deal.name,
+        "stage": deal.stage.value,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "close_date": deal.close_date.isoformat() if deal.close_date else None,
+    }
+
+
+def inspect_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
+    """Deterministic findings and assessment for one deal (see ``ae_coach.analysis.assess``)."""
+    parsed = load_deal_input(deal)
+    when = parse_as_of(as_of)
+    from ae_coach.analysis import assess
+
+    assessment = assess(parsed, when)
+    return {"deal": deal_summary(parsed), **assessment.model_dump(mode="json")}
+
+
+def review_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
+    """The offline coach's report, plus the findings it rests on (the shape of ``review --format json``)."""
+    parsed = load_deal_input(deal)
+    when = parse_as_of(as_of)
+    from ae_coach.coach import Coach
+
+    result = Coach(backend="offline").run_review(parsed, as_of=when)
+    return {
+        "deal": deal_summary(parsed),
+        "findings": [finding.model_dump(mode="json") for finding in result.assessment.findings],
+        "report": result.report.model_dump(mode="json"),
+    }
+
+
+def search_rules(query: str, k: int = 5) -> dict[str, Any]:
+    """BM25 search over rule sections: id, title, section, score and the rule's one-line summary."""
+    from ae_coach.rules import load_rulebook
+
+    if not query or not query.strip():
+        raise UsageError("query: empty; describe the situation, e.g. 'champion went quiet after the proposal'")
+    if not 1 <= k <= MAX_RESULTS:
+        raise UsageError(f"k: {k} is out of range; allowed 1 to {MAX_RESULTS}")
+    hits = load_rulebook().search(query, k=k)
+    return {
+        "query": query,
+        "hits": [
+            {
+                "id": hit.rule.id,
+                "title": hit.rule.title,
+                "section": hit.section,
+                "score": round(hit.score, 4),
+                "summary": hit.rule.summary,
+                "uri": f"rule://{hit.rule.id}",
+            }
+            for hit in hits
+        ],
+    }
+
+
+def get_rule(rule_id: str) -> str:
+    """A rule's full markdown file (frontmatter and body)."""
+    from ae_coach.rules import load_rulebook
+
+    rulebook = load_rulebook()
+    rule = rulebook.get(rule_id.strip())
+    if rule is None:
+        near = [hit.rule.id for hit in rulebook.search(rule_id.replace("-", " "), k=3)]
+        hint = f"; did you mean {', '.join(dict.fromkeys(near))}?" if near else ""
+        raise InputError(f"rule_id: unknown rule {rule_id!r}{hint} (search_rules lists ids)")
+    return rule.path.read_text(encoding="utf-8")
+
+
+def pipeline_math(quota: float, avg_deal_size: float, win_rate: float, cycle_days: int = 90) -> dict[str, Any]:
+    """The seed framework's pipeline math for a yearly quota (see ``ae_coach.pipeline.math``).
+
+    ``win_rate`` may be a fraction (0.25) or a percent (25). The cycle does not change the counts; it says
+    how far ahead of its close date each opportunity has to exist.
+    """
+    from ae_coach.pipeline.math import pipeline_math as compute
+
+    rate = win_rate / 100 if win_rate > 1 else win_rate
+    if not 0 < rate <= 1:
+        raise UsageError(f"win_rate: {win_rate} is not a rate; use a fraction such as 0.25 or a percent such as 25")
+    for name, value in (("quota", quota), ("avg_deal_size", avg_deal_size), ("cycle_days", cycle_days)):
+        if value <= 0:
+            raise UsageError(f"{name}: {value} must be greater than 0")
+    math = compute(quota, avg_deal_size, rate)
+    return {
+        **math.model_dump(mode="json"),
+        "cycle_days": cycle_days,
+        "lead_time_note": (
+            f"With a {cycle_days}-day cycle, an opportunity has to be open about {cycle_days} days before "
+            f"the date it should close: build each quarter's pipeline about {round(cycle_days / 7)} weeks ahead."
+        ),
+    }
+
+
+MAX_PIPELINE_DEALS = 50
+"""The riskiest open deals a pipeline review lists one by one; the totals always cover every deal."""
+MAX_IMPORT_NOTES = 20
+
+
+def review_pipeline(path: str, quota: float | None = None, as_of: str | None = None) -> dict[str, Any]:
+    """Review every deal of a pipeline (deal folder, YAML list or CRM CSV): risks, coverage, stage mix, math.
+
+    Long lists are cut for the host's context: the riskiest ``MAX_PIPELINE_DEALS`` deals and the first
+    ``MAX_IMPORT_NOTES`` import warnings and skipped rows; ``counts``, ``source`` and ``deals_total`` say how many
+    there were.
+    """
+    from ae_coach.pipeline import review_path
+
+    when = parse_as_of(as_of)
+    if not path or not path.strip():
+        raise UsageError("path: empty; pass a folder of deal files, a YAML list of deals or a CRM CSV export")
+    result = review_path(Path(path.strip()).expanduser(), quota=quota, as_of=when).model_dump(mode="json")
+    result["deals_total"] = len(result["deals"])
+    result["deals"] = result["deals"][:MAX_PIPELINE_DEALS]
+    for key in ("import_warnings", "import_skipped"):
+        result[key] = result[key][:MAX_IMPORT_NOTES]
+    return result

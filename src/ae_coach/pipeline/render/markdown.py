@@ -1,0 +1,60 @@
+"""The manager's review pack as markdown (paste into a doc, a ticket or a chat)."""
+
+from __future__ import annotations
+
+from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
+from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.render._tables import Table, all_tables, import_notes, money, source_line, title
+
+
+def _cell(text: str) -> str:
+    # CRM text is untrusted: keep it from breaking the table or injecting markup.
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def table_markdown(table: Table) -> str:
+    lines = [f"## {table.title}", ""]
+    if table.rows:
+        lines.append("| " + " | ".join(_cell(h) for h in table.headers) + " |")
+        lines.append("|" + "|".join("---:" if i in table.numeric else "---" for i in range(len(table.headers))) + "|")
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
+    if table.note:
+        lines += ["", f"_{_cell(table.note)}_"]
+    return "\n".join(lines)
+
+
+def render_review_markdown(review: PipelineReview) -> str:
+    """The review pack: findings first, then math, coverage, roll-up, mix, risks, owners, gaps, import notes."""
+    parts = [f"# {title(review)}", "", f"Source: {_cell(source_line(review))}", "", "## Findings", ""]
+    if not review.findings:
+        parts.append("No pipeline-level findings.")
+    for finding in review.findings:
+        parts.append(f"- **{finding.severity.value}** `{finding.code}`: {_cell(finding.title)}")
+        parts += [f"  - {_cell(e)}" for e in finding.evidence]
+        if finding.rules:
+            parts.append(f"  - rules: {', '.join(finding.rules)}")
+    for table in all_tables(review):
+        parts += ["", table_markdown(table)]
+    notes = import_notes(review)
+    if notes:
+        parts += ["", "## Import notes", ""] + [f"- {_cell(n)}" for n in notes]
+    return "\n".join(parts) + "\n"
+
+
+def render_diff_markdown(diff: PipelineDiff) -> str:
+    """Every change, grouped by class, with the open-pipeline totals before and after."""
+    parts = [
+        f"# Pipeline changes: {_cell(diff.old)} -> {_cell(diff.new)}",
+        "",
+        f"Open pipeline {money(diff.open_before)} -> {money(diff.open_after)} ({diff.open_after - diff.open_before:+,.0f})",
+        "",
+        "| change | deals |",
+        "|---|---:|",
+    ]
+    parts += [f"| {kind.replace('_', ' ')} | {diff.counts.get(kind, 0)} |" for kind in KINDS]
+    for kind in KINDS:
+        changes = diff.of(kind)
+        if changes:
+            parts += ["", f"## {kind.replace('_', ' ').capitalize()} ({len(changes)})", ""]
+            parts += [f"- {_cell(describe(c))}" + (f" (owner: {_cell(c.owner)})" if c.owner else "") for c in changes]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,69 @@
+"""The review and the diff for a terminal, with rich (imported here only, to keep start-up lean)."""
+
+from __future__ import annotations
+
+import io
+
+from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
+from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.render._tables import Table, all_tables, import_notes, money, source_line, title
+
+_COLOURS = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "blue", "info": "dim"}
+
+
+def _console(width: int | None):
+    from rich.console import Console
+
+    return Console(file=io.StringIO(), width=width or 120, force_terminal=False, no_color=True, highlight=False)
+
+
+def _rich_table(table: Table):
+    from rich.table import Table as RichTable
+
+    out = RichTable(title=table.title, title_justify="left", show_lines=False, expand=False)
+    for i, header in enumerate(table.headers):
+        out.add_column(header, justify="right" if i in table.numeric else "left", overflow="fold")
+    for row in table.rows:
+        out.add_row(*row, style=None)
+    return out
+
+
+def render_review_terminal(review: PipelineReview, width: int | None = None) -> str:
+    """Text for a terminal; the CLI prints it (colour is left to the caller's console)."""
+    from rich.markup import escape
+
+    console = _console(width)
+    console.print(title(review), style="bold")
+    console.print(escape(source_line(review)))
+    console.print()
+    for finding in review.findings:
+        console.print(f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}")
+        for line in finding.evidence:
+            console.print(f"          - {escape(line)}")
+    if not review.findings:
+        console.print("No pipeline-level findings.")
+    for table in all_tables(review):
+        console.print()
+        console.print(_rich_table(table))
+        if table.note:
+            console.print(escape(table.note), style="italic")
+    notes = import_notes(review)
+    if notes:
+        console.print()
+        console.print("Import notes", style="bold")
+        for note in notes:
+            console.print(f"  {escape(note)}")
+    return console.file.getvalue()
+
+
+def render_diff_terminal(diff: PipelineDiff, width: int | None = None) -> str:
+    from rich.markup import escape
+
+    console = _console(width)
+    console.print(f"Pipeline changes: {escape(diff.old)} -> {escape(diff.new)}", style="bold")
+    console.print(f"Open pipeline {money(diff.open_before)} -> {money(diff.open_after)} ({diff.open_after - diff.open_before:+,.0f})")
+    console.print("  ".join(f"{k.replace('_', ' ')}: {diff.counts.get(k, 0)}" for k in KINDS))
+    for kind in KINDS:
+        for change in diff.of(kind):
+            console.print(f"  {escape(describe(change))}")
+    return console.file.getvalue()

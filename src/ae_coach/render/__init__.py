@@ -1,0 +1,51 @@
+"""Rendering a review: terminal (rich), markdown, JSON (the public contract) and a self-contained HTML page.
+
+Every renderer takes the report and the findings it was built on and returns text; only the terminal
+renderer imports rich, and only when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ae_coach.errors import UsageError
+
+FORMATS = ("terminal", "markdown", "json", "html")
+
+
+def render(fmt: str, report: Any, findings: list[Any], assessment: Any = None, *, color: bool = False) -> str:
+    """Render a review in ``fmt`` (one of FORMATS)."""
+    renderers: dict[str, Callable[..., str]] = {
+        "terminal": _terminal,
+        "markdown": _markdown,
+        "json": _json,
+        "html": _html,
+    }
+    if fmt not in renderers:
+        raise UsageError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    return renderers[fmt](report, findings, assessment, color=color)
+
+
+def _terminal(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+    from ae_coach.render.terminal import to_terminal
+
+    return to_terminal(report, findings, color=color)
+
+
+def _markdown(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+    from ae_coach.render.markdown import to_markdown
+
+    return to_markdown(report, findings)
+
+
+def _json(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+    from ae_coach.render.json_ import to_json
+
+    return to_json(report, findings, assessment)
+
+
+def _html(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+    from ae_coach.render.html import to_html
+
+    return to_html(report, findings)

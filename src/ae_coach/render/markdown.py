@@ -1,0 +1,96 @@
+"""A review as markdown: paste it into a deal-review doc, a wiki or a pull request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _cell(text: Any) -> str:
+    return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+
+
+def _label(value: Any) -> str:
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
+def to_markdown(report: Any, findings: list[Any]) -> str:
+    """Render the report and its findings as a markdown document."""
+    out = [f"# Deal review: {report.account}", "", f"**{report.headline}**", ""]
+    out.append(f"- As of: {report.as_of.isoformat()}  ")
+    out.append(f"- Health: **{report.health.score}/100**  ")
+    out.append(f"- Recommended forecast: **{_label(report.forecast.category)}**")
+    for reason in report.forecast.why_not_commit:
+        out.append(f"  - not Commit: {reason}")
+    out += ["", "## Why this health score", ""] + [f"- {r}" for r in report.health.reasons]
+    if report.narrative:
+        out += ["", "## Coaching", "", report.narrative.strip()]
+    out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(findings)
+    out += _footer(report)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _risks(report: Any) -> list[str]:
+    if not report.risks:
+        return []
+    out = ["", "## Risks", "", "| severity | risk | findings | rules |", "|---|---|---|---|"]
+    for r in report.risks:
+        out.append(f"| {_label(r.severity)} | {_cell(r.title)} | {', '.join(r.finding_codes)} | {', '.join(r.rule_ids)} |")
+    return out
+
+
+def _actions(report: Any) -> list[str]:
+    if not report.next_actions:
+        return []
+    out = ["", "## Next actions", "", "| # | action | owner | with | due | rule | why |", "|---|---|---|---|---|---|---|"]
+    for i, a in enumerate(report.next_actions, 1):
+        due = a.due.isoformat() if a.due else ""
+        out.append(
+            f"| {i} | {_cell(a.action)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(a.rule_id)} | {_cell(a.why)} |"
+        )
+    return out
+
+
+def _questions(report: Any) -> list[str]:
+    if not report.questions:
+        return []
+    out = ["", "## Questions to ask", ""]
+    for q in report.questions:
+        who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
+        out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
+    return out
+
+
+def _plan(report: Any) -> list[str]:
+    if not report.mutual_action_plan:
+        return []
+    out = ["", "## Mutual action plan (draft)", "", "| date | step | side | owner | status |", "|---|---|---|---|---|"]
+    for s in report.mutual_action_plan:
+        status = s.status.replace("_", " ") + (f" ({_cell(s.note)})" if s.note and s.status != "planned" else "")
+        out.append(f"| {s.date.isoformat()} | {_cell(s.action)} | {s.side} | {_cell(s.owner)} | {status} |")
+    return out
+
+
+def _findings(findings: list[Any]) -> list[str]:
+    out = ["", "## Findings", ""]
+    for f in findings:
+        rules = f" — rules: {', '.join(f.rules)}" if f.rules else ""
+        out.append(f"- **{_label(f.severity)}** `{f.code}`: {f.title}{rules}")
+        out += [f"  - {e}" for e in f.evidence]
+    return out
+
+
+def _footer(report: Any) -> list[str]:
+    out = ["", "---", "", f"Backend: {report.backend}" + (f", model {report.model}" if report.model else "")]
+    if report.usage:
+        u = report.usage
+        out.append(
+            f"Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
+            f"{u.cache_creation_input_tokens} cache write."
+        )
+    if report.estimated_cost_usd is not None:
+        out.append(f"Estimated cost: ${report.estimated_cost_usd:.4f} ({report.cost_note})")
+    elif report.cost_note:
+        out.append(report.cost_note)
+    if report.dropped_rule_ids:
+        out.append(f"Dropped unknown rule ids cited by the model: {', '.join(report.dropped_rule_ids)}")
+    return out

@@ -1,0 +1,120 @@
+"""A review in the terminal, with rich: headline, health, forecast, risks, actions, questions, plan."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _label(value: Any) -> str:
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
+def to_terminal(report: Any, findings: list[Any], *, color: bool = False, width: int | None = None) -> str:
+    """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 110, highlight=False)
+    _header(console, report)
+    _risks(console, report)
+    _actions(console, report)
+    _questions(console, report)
+    _plan(console, report)
+    if report.narrative:
+        from rich.markdown import Markdown
+
+        console.rule("Coaching")
+        console.print(Markdown(report.narrative))
+    _findings(console, findings)
+    _footer(console, report)
+    return buffer.getvalue()
+
+
+def _header(console: Any, report: Any) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text()
+    body.append(report.headline + "\n\n", style="bold")
+    body.append(f"Health {report.health.score}/100", style="bold")
+    body.append(f"   Forecast: {_label(report.forecast.category)}   As of {report.as_of.isoformat()}\n")
+    for reason in report.forecast.why_not_commit:
+        body.append(f"  not Commit: {reason}\n", style="yellow")
+    console.print(Panel(body, title=report.account, title_align="left"))
+
+
+def _table(title: str, *columns: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _risks(console: Any, report: Any) -> None:
+    if not report.risks:
+        return
+    table = _table("Risks", "severity", "risk", "rules")
+    for r in report.risks:
+        sev = _label(r.severity)
+        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev}[/]", r.title, ", ".join(r.rule_ids))
+    console.print(table)
+
+
+def _actions(console: Any, report: Any) -> None:
+    if not report.next_actions:
+        return
+    table = _table("Next actions", "due", "action", "owner / with", "rule")
+    for a in report.next_actions:
+        who = a.owner + (f"\nwith {a.contact}" if a.contact else "")
+        table.add_row(a.due.isoformat() if a.due else "-", f"{a.action}\n[dim]why: {a.why}[/]", who, a.rule_id or "")
+    console.print(table)
+
+
+def _questions(console: Any, report: Any) -> None:
+    if not report.questions:
+        return
+    table = _table("Questions to ask", "ask", "question", "rule")
+    for q in report.questions:
+        who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
+        table.add_row(who, q.question, q.rule_id or "")
+    console.print(table)
+
+
+def _plan(console: Any, report: Any) -> None:
+    if not report.mutual_action_plan:
+        return
+    table = _table("Mutual action plan (draft)", "date", "step", "owner", "status")
+    for s in report.mutual_action_plan:
+        status = s.status.replace("_", " ")
+        style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
+        table.add_row(s.date.isoformat(), s.action, f"{s.owner} ({s.side})", f"[{style}]{status}[/]" if style else status)
+    console.print(table)
+
+
+def _findings(console: Any, findings: list[Any]) -> None:
+    console.rule("Findings")
+    for f in findings:
+        sev = _label(f.severity)
+        console.print(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] {f.code}: {f.title}", markup=True)
+        for line in f.evidence:
+            console.print(f"           - {line}", markup=False)
+
+
+def _footer(console: Any, report: Any) -> None:
+    parts = [f"backend: {report.backend}"] + ([f"model: {report.model}"] if report.model else [])
+    if report.usage:
+        u = report.usage
+        parts.append(f"tokens in/out/cache-read/cache-write: {u.input_tokens}/{u.output_tokens}/"
+                     f"{u.cache_read_input_tokens}/{u.cache_creation_input_tokens}")
+    if report.estimated_cost_usd is not None:
+        parts.append(f"est. cost ${report.estimated_cost_usd:.4f}")
+    elif report.cost_note:
+        parts.append(report.cost_note)
+    if report.dropped_rule_ids:
+        parts.append(f"dropped unknown rule ids: {', '.join(report.dropped_rule_ids)}")
+    console.print("  ".join(parts), style="dim", markup=False)

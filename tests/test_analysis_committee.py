@@ -1,0 +1,49 @@
+"""Buying-committee coverage by stage and by deal size."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_builders import build, by_code
+
+from ae_coach.findings import Severity
+
+CASES = [("committee.missing_role", lambda: build(("stakeholders.2.role", "influencer")), build)]
+
+
+@pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
+def test_committee_fires_and_stays_quiet(code, fire, quiet) -> None:
+    assert code in by_code(fire())
+    assert code not in by_code(quiet())
+
+
+@pytest.mark.parametrize(
+    ("stage", "amount", "missing_role", "fires"),
+    [
+        ("discovery", 60000, "user_buyer", False),
+        ("discovery", 60000, "champion", True),
+        ("scoping", 60000, "technical_buyer", True),
+        ("scoping", 60000, "economic_buyer", False),
+        ("validation", 60000, "economic_buyer", True),
+        ("validation", 60000, "user_buyer", False),  # mid-size deal: user buyer expected from proposal
+        ("validation", 150000, "user_buyer", True),  # large deal: the full committee from validation
+        ("proposal", 60000, "user_buyer", True),
+        ("proposal", 9000, "technical_buyer", False),  # small deal: economic buyer and champion suffice
+        ("proposal", 9000, "economic_buyer", True),
+    ],
+)
+def test_required_roles_by_stage_and_deal_size(stage, amount, missing_role, fires) -> None:
+    index = {"champion": 0, "economic_buyer": 1, "technical_buyer": 2, "user_buyer": 3}[missing_role]
+    deal = build(("stage", stage), ("amount", amount), (f"stakeholders.{index}.role", "influencer"))
+    found = by_code(deal).get("committee.missing_role")
+    assert (found is not None and missing_role in found.data["missing"]) is fires
+
+
+def test_small_deal_economic_buyer_covers_the_champion() -> None:
+    deal = build(("amount", 9000), ("stakeholders.0.role", "influencer"))
+    assert "committee.missing_role" not in by_code(deal)
+
+
+def test_missing_economic_buyer_late_is_high() -> None:
+    finding = by_code(build(("stakeholders.1.role", "influencer")))["committee.missing_role"]
+    assert finding.severity is Severity.HIGH
+    assert finding.data["missing"] == ["economic_buyer"]

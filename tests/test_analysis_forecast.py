@@ -1,0 +1,82 @@
+"""The Commit gate, the recommended forecast category and the health score, through assess()."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from analysis_builders import build
+
+from ae_coach.analysis import Assessment, assess
+from ae_coach.deal import ForecastCategory
+from ae_coach.settings import Settings
+
+
+def test_healthy_deal_passes_the_commit_gate() -> None:
+    result = assess(build())
+    assert isinstance(result, Assessment)
+    assert result.recommended_forecast is ForecastCategory.COMMIT
+    assert result.why_not_commit == []
+    assert result.health == 100
+    assert result.stage_probability == 75 and result.tier == 1
+    assert result.as_of == dt.date(2026, 11, 26) and result.deal_id == "healthy"
+
+
+@pytest.mark.parametrize(
+    ("edits", "reason"),
+    [
+        ([("stage", "validation")], "stage is validation; Commit needs proposal or later"),
+        ([("meddpicc.champion", {"status": "partial"})], "champion is rep-asserted (grade 1)"),
+        ([("close_date", "2027-06-30")], "more than 90 days out"),
+        ([("close_date", "2026-11-20")], "close date 2026-11-20 has passed"),
+        ([("close_date", None)], "no close date"),
+        ([("next_step", None)], "no dated next step"),
+        ([("mutual_action_plan", [])], "no mutual action plan step dated ahead"),
+        ([("history", [{"date": "2026-10-01", "field": "close_date", "from": "2026-10-01", "to": "2026-11-01"},
+                       {"date": "2026-11-01", "field": "close_date", "from": "2026-11-01", "to": "2026-12-18"}])], "close date pushed 2 times"),
+    ],
+)
+def test_each_gate_condition_blocks_commit(edits, reason) -> None:
+    result = assess(build(*edits))
+    assert result.recommended_forecast is not ForecastCategory.COMMIT
+    assert any(reason in item for item in result.why_not_commit), result.why_not_commit
+
+
+def test_critical_findings_block_commit() -> None:
+    result = assess(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))
+    assert any(item.startswith("critical finding meddpicc.economic_buyer") for item in result.why_not_commit)
+
+
+def test_recommendations_below_commit() -> None:
+    assert assess(build(("mutual_action_plan", []))).recommended_forecast is ForecastCategory.BEST_CASE
+    assert assess(build(("stage", "scoping"))).recommended_forecast is ForecastCategory.PIPELINE
+    assert assess(build(("as_of", "2027-02-01"))).recommended_forecast is ForecastCategory.OMITTED
+    assert assess(build(("stage", "closed_won"))).recommended_forecast is ForecastCategory.CLOSED
+    critical = build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer"))
+    assert assess(critical).recommended_forecast is ForecastCategory.PIPELINE
+
+
+def test_health_reasons_are_the_findings() -> None:
+    result = assess(build(("mutual_action_plan", [])))
+    # hoping_not_controlling (high) + forecast_fantasy (high), two positive signals back
+    assert result.health == 100 - 12 - 12 + 2 + 2
+    assert "+2 positive.procurement_timeline: Procurement timeline communicated" in result.health_reasons
+    assert any(r.startswith("-12 anti.hoping_not_controlling (high)") for r in result.health_reasons)
+    assert assess(build(("stage", "closed_lost"))).health == 0
+
+
+def test_health_weights_are_settings() -> None:
+    gentle = Settings(health_penalty={"high": 1}, health_positive_bonus=0)
+    assert assess(build(("mutual_action_plan", [])), settings=gentle).health == 98
+
+
+def test_as_of_argument_overrides_the_deal() -> None:
+    result = assess(build(), dt.date(2026, 12, 20))
+    assert result.as_of == dt.date(2026, 12, 20)
+    assert "close date 2026-12-18 has passed" in result.why_not_commit
+
+
+def test_assessment_serialises_to_json() -> None:
+    payload = assess(build()).model_dump(mode="json")
+    assert payload["recommended_forecast"] == "commit"
+    assert {"code", "severity", "title", "evidence", "data", "rules"} <= set(payload["findings"][0])

@@ -1,0 +1,167 @@
+"""MEDDPICC grades, red flags, severity by stage and the special cases a manager checks first."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_builders import build, by_code, healthy
+
+from ae_coach.analysis import assess
+from ae_coach.analysis.meddpicc import element_grade
+from ae_coach.deal import Element, parse_deal
+from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
+
+CASES = [
+    (f"meddpicc.{name}", lambda name=name: build((f"meddpicc.{name}", {"status": "unknown"})), build)
+    for name in MEDDPICC_ELEMENTS
+    if name != "competition"
+] + [
+    (
+        "meddpicc.competition",
+        lambda: build(("meddpicc.competition", {"status": "unknown"}), ("competitors", [])),
+        build,
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
+def test_red_flag_fires_and_stays_quiet(code, fire, quiet) -> None:
+    assert code in by_code(fire())
+    assert code not in by_code(quiet())
+
+
+@pytest.mark.parametrize(
+    ("status", "evidence", "grade"),
+    [
+        ("unknown", None, 0),
+        ("unknown", "ignored while unknown", 0),
+        ("partial", "CFO mentioned a number", 1),
+        ("confirmed", None, 1),
+        ("confirmed", "   ", 1),
+        ("confirmed", "Priya said the board wants it by Q1", 2),
+        ("confirmed", "Priya confirmed it in an email on 11-03", 3),
+        ("confirmed", "Signed off in the mutual action plan", 3),
+        ("partial", "in the signed contract", 1),
+    ],
+)
+def test_grade_from_status_and_evidence(status, evidence, grade) -> None:
+    assert element_grade(Element(status=status, evidence=evidence)) == grade
+
+
+@pytest.mark.parametrize(
+    ("stage", "severity"),
+    [("discovery", Severity.LOW), ("scoping", Severity.MEDIUM), ("validation", Severity.HIGH), ("proposal", Severity.CRITICAL), ("closing", Severity.CRITICAL)],
+)
+def test_unknown_economic_buyer_grows_worse_with_the_stage(stage, severity) -> None:
+    # Priya (the CFO) stays in the deal but is no longer recorded as the economic buyer: grade 0
+    deal = build(("stage", stage), ("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer"))
+    finding = by_code(deal)["meddpicc.economic_buyer"]
+    assert finding.severity is severity
+    assert finding.data == {"element": "economic_buyer", "grade": 0, "due_by": "validation"}
+    assert "haven't met them" in finding.title
+
+
+def test_engaged_economic_buyer_stakeholder_lifts_an_unknown_element_to_rep_asserted() -> None:
+    deal = build(("meddpicc.economic_buyer", {"status": "unknown"}))
+    assert assess(deal).meddpicc["economic_buyer"] == 1
+    assert by_code(deal)["meddpicc.economic_buyer"].severity is Severity.HIGH
+
+
+def test_rep_asserted_is_one_step_milder_than_unknown() -> None:
+    unknown = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))["meddpicc.economic_buyer"]
+    asserted = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"})))["meddpicc.economic_buyer"]
+    assert (unknown.severity, asserted.severity) == (Severity.CRITICAL, Severity.HIGH)
+
+
+def _only_champion(**extra) -> dict:
+    data = healthy()
+    data["stakeholders"] = [data["stakeholders"][0] | extra]
+    data["activities"] = [a | {"with": ["Dana Lee"]} for a in data["activities"]]
+    data["meddpicc"]["economic_buyer"] = {"status": "unknown"}
+    return data
+
+
+def test_champion_who_is_the_only_contact_and_not_the_economic_buyer() -> None:
+    found = by_code(parse_deal(_only_champion()))
+    evidence = " | ".join(found["meddpicc.economic_buyer"].evidence)
+    assert "Dana Lee (champion) is the only contact and is not the economic buyer" in evidence
+    assert "anti.single_threading" in found
+
+
+def test_senior_title_is_not_budget_authority() -> None:
+    data = _only_champion(title="Chief Executive Officer")
+    found = by_code(parse_deal(data))["meddpicc.economic_buyer"]
+    assert any("senior title is not budget authority: Dana Lee (Chief Executive Officer)" in e for e in found.evidence)
+    # once someone holds the economic-buyer role, a title alone proves nothing either way
+    quiet = healthy()
+    quiet["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "CFO signs"}
+    quiet["stakeholders"][0]["title"] = "CEO"
+    evidence = by_code(parse_deal(quiet))["meddpicc.economic_buyer"].evidence
+    assert not any("senior title" in e for e in evidence)
+
+
+@pytest.mark.parametrize(
+    ("competitors", "competition", "notes"),
+    [
+        ([], {"status": "partial", "evidence": "Do nothing: they could keep living with the delays"}, None),
+        ([], {"status": "unknown"}, "Main risk is the status quo; finance likes their spreadsheets."),
+        ([{"name": "Build in-house"}], {"status": "unknown"}, None),
+        ([{"name": "Internal data team (in-house build)"}], {"status": "unknown"}, None),
+    ],
+)
+def test_status_quo_do_nothing_and_in_house_count_as_known_competition(competitors, competition, notes) -> None:
+    deal = build(("competitors", competitors), ("meddpicc.competition", competition), ("notes", notes), ("stage", "validation"))
+    found = by_code(deal)
+    assert "meddpicc.competition" not in found
+    assert "anti.ignoring_competition" not in found
+    assert found["competition.positioning"].data["alternatives"]
+
+
+def test_no_alternative_at_all_is_flagged_twice_late_in_the_deal() -> None:
+    deal = build(("competitors", []), ("meddpicc.competition", {"status": "unknown"}), ("notes", None))
+    found = by_code(deal)
+    assert found["meddpicc.competition"].severity is Severity.CRITICAL
+    assert found["anti.ignoring_competition"].severity is Severity.HIGH
+
+
+def test_confirmed_pain_that_is_a_nice_to_have_is_still_a_red_flag() -> None:
+    deal = build(("meddpicc.identified_pain", {"status": "confirmed", "evidence": "Nice to have, no urgency this year"}))
+    finding = by_code(deal)["meddpicc.identified_pain"]
+    assert any("nice-to-have, not need" in e for e in finding.evidence)
+
+
+def test_confirmed_metrics_without_a_number_are_not_quantified() -> None:
+    deal = build(("meddpicc.metrics", {"status": "confirmed", "evidence": "They want faster forecasting"}))
+    assert any("no number" in e for e in by_code(deal)["meddpicc.metrics"].evidence)
+
+
+def test_changing_decision_criteria_fire() -> None:
+    deal = build(("meddpicc.decision_criteria", {"status": "confirmed", "evidence": "Criteria changed again after the reorg"}))
+    assert "meddpicc.decision_criteria" in by_code(deal)
+
+
+def test_a_coach_is_not_a_champion() -> None:
+    deal = build(("stakeholders.0.role", "coach"), ("meddpicc.champion", {"status": "unknown"}))
+    evidence = by_code(deal)["meddpicc.champion"].evidence
+    assert any("a coach is not a champion" in e for e in evidence)
+
+
+def test_negative_champion_is_flagged_even_when_confirmed() -> None:
+    assert "meddpicc.champion" in by_code(build(("stakeholders.0.sentiment", "negative")))
+
+
+def test_small_deal_run_by_the_economic_buyer_needs_no_separate_champion() -> None:
+    deal = build(("amount", 9000), ("stakeholders.0.role", "user_buyer"), ("meddpicc.champion", {"status": "unknown"}))
+    assert "meddpicc.champion" not in by_code(deal)
+    big = build(("stakeholders.0.role", "user_buyer"), ("meddpicc.champion", {"status": "unknown"}))
+    assert "meddpicc.champion" in by_code(big)
+
+
+def test_closed_deals_get_no_meddpicc_findings() -> None:
+    deal = build(("stage", "closed_lost"), ("meddpicc.economic_buyer", {"status": "unknown"}))
+    assert not [c for c in by_code(deal) if c.startswith("meddpicc.")]
+
+
+def test_assessment_reports_every_grade() -> None:
+    grades = assess(build()).meddpicc
+    assert set(grades) == set(MEDDPICC_ELEMENTS)
+    assert grades["metrics"] == 3 and grades["economic_buyer"] == 2

@@ -1,0 +1,143 @@
+"""Momentum: staleness, next steps, the seed's danger signals and close-date discipline."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_builders import activity, build, by_code, healthy, with_activities
+
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+from ae_coach.settings import Settings
+
+
+def _pending(follow_up: bool) -> dict:
+    data = with_activities(activity("2026-11-22", "call", "Priya will run this by the board"))
+    if follow_up:
+        data["activities"].append(activity("2026-11-28", "call", "Board approved the spend"))
+    data["as_of"] = "2026-12-01"
+    return data
+
+
+def _dark(last_contact: str) -> dict:
+    data = healthy()
+    data["stakeholders"][0].update(name="Dee Winters", last_contact=last_contact)
+    return data
+
+
+CASES = [
+    ("momentum.stale", lambda: build(("as_of", "2026-12-08")), build),
+    ("momentum.no_dated_next_step", lambda: build(("next_step.date", ...)), build),
+    (
+        "momentum.meetings_rescheduled",
+        lambda: parse_deal(with_activities(activity("2026-11-18", "meeting", "IT review", status="rescheduled"))),
+        lambda: parse_deal(with_activities(activity("2026-09-18", "meeting", "IT review", status="rescheduled"))),
+    ),
+    ("momentum.champion_dark", lambda: parse_deal(_dark("2026-10-20")), lambda: parse_deal(_dark("2026-11-20"))),
+    (
+        "momentum.late_stakeholder",
+        lambda: build(("stakeholders.3.added", "2026-11-15")),
+        lambda: build(("stakeholders.3.added", "2026-10-15")),
+    ),
+    ("momentum.pending_internal_review", lambda: parse_deal(_pending(False)), lambda: parse_deal(_pending(True))),
+    (
+        "momentum.competitor_late",
+        lambda: build(("competitors", [{"name": "Gong", "status": "active", "added": "2026-11-15"}])),
+        lambda: build(("competitors", [{"name": "Gong", "status": "active", "added": "2026-09-01"}])),
+    ),
+    (
+        "momentum.budget_concern_late",
+        lambda: parse_deal(with_activities(activity("2026-11-22", "call", "Priya raised budget concerns about year two"))),
+        lambda: parse_deal(with_activities(activity("2026-11-22", "call", "Priya has no budget concerns; asked about year two"))),
+    ),
+    (
+        "momentum.close_date_slipped",
+        lambda: build(("history", [
+            {"date": "2026-09-01", "field": "close_date", "from": "2026-09-30", "to": "2026-10-31"},
+            {"date": "2026-10-20", "field": "close_date", "from": "2026-10-31", "to": "2026-12-18"},
+        ])),
+        lambda: build(("history", [{"date": "2026-09-01", "field": "close_date", "from": "2027-01-31", "to": "2026-12-18"}])),
+    ),
+    ("momentum.close_date_passed", lambda: build(("close_date", "2026-11-20")), build),
+]
+
+
+@pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
+def test_momentum_fires_and_stays_quiet(code, fire, quiet) -> None:
+    assert code in by_code(fire())
+    assert code not in by_code(quiet())
+
+
+def test_stale_threshold_depends_on_stage_and_settings() -> None:
+    deal = build(("as_of", "2026-12-08"))  # 18 days after the last touch
+    assert by_code(deal)["momentum.stale"].data == {"days": 18, "limit": 10}
+    assert "momentum.stale" not in by_code(build(("as_of", "2026-12-08"), ("stage", "discovery")))
+    relaxed = Settings(stale_days={"proposal": 30})
+    assert "momentum.stale" not in by_code(deal, settings=relaxed)
+    assert by_code(build(("as_of", "2026-12-15")))["momentum.stale"].severity is Severity.HIGH
+
+
+def test_no_dated_next_step_variants() -> None:
+    assert "momentum.no_dated_next_step" in by_code(build(("next_step", None)))
+    past = by_code(build(("next_step.date", "2026-11-21")))["momentum.no_dated_next_step"]
+    assert "was due 2026-11-21" in past.evidence[0]
+    # a scheduled meeting ahead is a dated next step too
+    data = with_activities(activity("2026-12-03", "meeting", "Legal sync", status="scheduled"))
+    data["next_step"] = None
+    assert "momentum.no_dated_next_step" not in by_code(parse_deal(data))
+
+
+def test_we_will_get_back_to_you_is_quoted() -> None:
+    data = with_activities(activity("2026-11-24", "call", "Priya: we'll get back to you"))
+    data["next_step"]["date"] = None
+    finding = by_code(parse_deal(data))["momentum.no_dated_next_step"]
+    assert any("get back to you" in e for e in finding.evidence)
+
+
+def test_reschedule_severity_counts() -> None:
+    one = activity("2026-11-18", "meeting", "IT review", status="rescheduled")
+    cancel = activity("2026-11-19", "meeting", "IT review", status="cancelled")
+    noshow = activity("2026-11-21", "call", "check-in", status="no_show")
+    assert by_code(parse_deal(with_activities(one)))["momentum.meetings_rescheduled"].severity is Severity.LOW
+    assert by_code(parse_deal(with_activities(cancel)))["momentum.meetings_rescheduled"].severity is Severity.MEDIUM
+    assert by_code(parse_deal(with_activities(one, cancel, noshow)))["momentum.meetings_rescheduled"].severity is Severity.HIGH
+
+
+def test_champion_contact_comes_from_activities_too() -> None:
+    data = _dark("2026-09-01")
+    data["activities"].append(activity("2026-11-24", "call", "sync", **{"with": ["Dee Winters"]}))
+    assert "momentum.champion_dark" not in by_code(parse_deal(data))
+
+
+def test_late_stakeholder_needs_a_late_stage() -> None:
+    assert "momentum.late_stakeholder" not in by_code(build(("stage", "validation"), ("stakeholders.3.added", "2026-11-15")))
+    grave = by_code(build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.role", "blocker")))
+    assert grave["momentum.late_stakeholder"].severity is Severity.HIGH
+
+
+def test_late_window_without_stage_history() -> None:
+    deal = build(("history", []), ("stakeholders.3.added", "2026-11-15"))
+    assert "momentum.late_stakeholder" in by_code(deal)
+    assert "momentum.late_stakeholder" not in by_code(build(("history", []), ("stakeholders.3.added", "2026-09-15")))
+
+
+def test_pending_review_within_follow_up_window_is_quiet() -> None:
+    data = _pending(False)
+    data["as_of"] = "2026-11-25"
+    assert "momentum.pending_internal_review" not in by_code(parse_deal(data))
+
+
+def test_competitor_mentioned_in_text_after_validation() -> None:
+    data = with_activities(activity("2026-11-24", "call", "Priya says they are also evaluating Clari again"))
+    assert "momentum.competitor_late" in by_code(parse_deal(data))
+    before = with_activities(activity("2026-10-05", "call", "Priya says they are also evaluating Clari"))
+    assert "momentum.competitor_late" not in by_code(parse_deal(before))
+
+
+def test_one_slip_late_in_the_deal_fires_but_not_early() -> None:
+    push = [{"date": "2026-10-20", "field": "close_date", "from": "2026-11-30", "to": "2026-12-18"}]
+    assert by_code(build(("history", push)))["momentum.close_date_slipped"].severity is Severity.MEDIUM
+    assert "momentum.close_date_slipped" not in by_code(build(("history", push), ("stage", "validation")))
+
+
+def test_close_date_passed_only_for_open_deals() -> None:
+    assert "momentum.close_date_passed" not in by_code(build(("close_date", "2026-11-20"), ("stage", "closed_won")))

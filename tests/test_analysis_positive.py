@@ -1,0 +1,83 @@
+"""The seven positive signals: from text heuristics, from explicit tags, and tags overriding text."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_builders import activity, by_code, healthy
+
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+
+
+def _plain() -> dict:
+    """The healthy deal with every activity explicitly untagged and the CFO in no meeting: no positive signal."""
+    data = healthy()
+    for item in data["activities"]:
+        item["signals"] = []
+        item["with"] = [p for p in item.get("with", []) if p != "Priya Shah"]
+    return data
+
+
+def _with(summary: str, **extra) -> dict:
+    data = _plain()
+    data["activities"].append(activity("2026-11-24", "meeting", summary, **extra))
+    return data
+
+
+TEXT = {
+    "positive.champion_scheduled": "Dana proactively scheduled the security deep dive for next week",
+    "positive.economic_buyer_engaged": "The CFO agreed to attend the final presentation",
+    "positive.internal_docs_shared": "Dana shared their org chart and the internal roadmap",
+    "positive.implementation_questions": "Omar asked detailed SSO and data migration questions",
+    "positive.procurement_timeline": "Procurement timeline: vendor onboarding takes 3 weeks",
+    "positive.references_requested": "They asked for two reference calls with retailers",
+    "positive.legal_security_review": "Security questionnaire received; legal review starts Monday",
+}
+TAGS = {
+    "positive.champion_scheduled": "champion_scheduled",
+    "positive.economic_buyer_engaged": "eb_attending",
+    "positive.internal_docs_shared": "internal_docs_shared",
+    "positive.implementation_questions": "implementation_questions",
+    "positive.procurement_timeline": "procurement_timeline",
+    "positive.references_requested": "references_requested",
+    "positive.legal_security_review": "legal_security_review",
+}
+
+CASES = [(code, lambda code=code: parse_deal(_with(TEXT[code])), lambda: parse_deal(_plain())) for code in TEXT]
+
+
+@pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
+def test_positive_signal_fires_from_text_and_stays_quiet(code, fire, quiet) -> None:
+    finding = by_code(fire())[code]
+    assert finding.severity is Severity.INFO
+    assert code not in by_code(quiet())
+
+
+@pytest.mark.parametrize("code", sorted(TAGS))
+def test_explicit_tag_fires_without_matching_text(code) -> None:
+    assert code in by_code(parse_deal(_with("Weekly sync", signals=[TAGS[code]])))
+
+
+@pytest.mark.parametrize("code", sorted(TEXT))
+def test_explicit_empty_tags_override_the_text(code) -> None:
+    assert code not in by_code(parse_deal(_with(TEXT[code], signals=[])))
+
+
+def test_champion_scheduled_needs_the_champion_not_the_rep() -> None:
+    assert "positive.champion_scheduled" not in by_code(parse_deal(_with("I scheduled the next session with IT")))
+
+
+def test_economic_buyer_listed_in_a_meeting_counts_but_not_when_cancelled() -> None:
+    assert "positive.economic_buyer_engaged" in by_code(parse_deal(_with("Review", **{"with": ["Priya Shah"]})))
+    cancelled = _with("Review", status="cancelled", **{"with": ["Priya Shah"]})
+    assert "positive.economic_buyer_engaged" not in by_code(parse_deal(cancelled))
+
+
+def test_negated_phrases_do_not_count() -> None:
+    assert "positive.references_requested" not in by_code(parse_deal(_with("They have not asked for references")))
+
+
+def test_positive_signals_are_reported_for_open_deals_only() -> None:
+    data = _with(TEXT["positive.references_requested"])
+    data["stage"] = "closed_lost"
+    assert "positive.references_requested" not in by_code(parse_deal(data))

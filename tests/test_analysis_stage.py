@@ -1,0 +1,91 @@
+"""Stage gates: earlier exit criteria unmet (stage.unearned) and what the next gate needs (stage.next_gate)."""
+
+from __future__ import annotations
+
+import pytest
+from analysis_builders import build, by_code, healthy
+
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+
+
+def _no_terms() -> dict:
+    data = healthy()
+    data["activities"][5]["summary"] = "Call about the rollout order"
+    return data
+
+
+CASES = [
+    ("stage.unearned", lambda: build(("meddpicc.decision_criteria", {"status": "partial", "evidence": "SSO matters"})), build),
+    ("stage.next_gate", lambda: parse_deal(_no_terms()), build),
+]
+
+
+@pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
+def test_stage_gate_fires_and_stays_quiet(code, fire, quiet) -> None:
+    assert code in by_code(fire())
+    assert code not in by_code(quiet())
+
+
+@pytest.mark.parametrize(
+    ("edits", "unmet"),
+    [
+        ([("meddpicc.identified_pain", {"status": "partial"})], "discovery: pain confirmed"),
+        ([("meddpicc.champion", {"status": "unknown"}), ("stakeholders.0.role", "user_buyer")], "discovery: champion identified"),
+        ([("close_date", None), ("meddpicc.decision_process", {"status": "unknown"})], "discovery: timeline set"),
+        ([("meddpicc.decision_criteria", {"status": "confirmed"})], "scoping: solution requirements defined"),
+        ([("meddpicc.metrics", {"status": "unknown"})], "scoping: success criteria agreed"),
+        ([("meddpicc.metrics", {"status": "partial", "evidence": "faster"})], "validation: ROI accepted"),
+        ([("activities.2.summary", "IT meeting"), ("stakeholders.2.sentiment", "neutral")], "validation: technical validation complete"),
+    ],
+)
+def test_each_exit_criterion_maps_to_deal_evidence(edits, unmet) -> None:
+    finding = by_code(build(*edits))["stage.unearned"]
+    assert unmet in finding.data["unmet"]
+
+
+def test_economic_buyer_engaged_criterion() -> None:
+    deal = build(
+        ("meddpicc.economic_buyer", {"status": "partial"}),
+        ("stakeholders.1.engaged", False),
+        ("activities", [a | {"with": [p for p in a.get("with", []) if p != "Priya Shah"], "summary": "meeting"} for a in healthy()["activities"]]),
+    )
+    assert "validation: economic buyer engaged" in by_code(deal)["stage.unearned"].data["unmet"]
+
+
+def test_budget_range_from_text_or_tag() -> None:
+    data = healthy()
+    data["activities"][0]["summary"] = "Discovery: current forecast process"
+    data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "CFO"}
+    found = by_code(parse_deal(data))
+    assert "discovery: budget range known" in found["stage.unearned"].data["unmet"]
+    data["activities"][0]["signals"] = ["budget_confirmed"]
+    assert "discovery: budget range known" not in by_code(parse_deal(data)).get("stage.unearned", _empty()).data.get("unmet", [])
+
+
+def _empty():
+    class _F:
+        data: dict = {}
+
+    return _F()
+
+
+def test_severity_grows_with_unmet_criteria_far_back() -> None:
+    one = by_code(build(("meddpicc.decision_criteria", {"status": "partial"})))["stage.unearned"]
+    many = by_code(build(("meddpicc.decision_criteria", {"status": "partial"}), ("meddpicc.metrics", {"status": "unknown"}), ("meddpicc.identified_pain", {"status": "partial"})))["stage.unearned"]
+    assert (one.severity, many.severity) == (Severity.MEDIUM, Severity.HIGH)
+
+
+def test_next_gate_names_the_next_stage_and_missing_criteria() -> None:
+    finding = by_code(build(("stage", "closing")))["stage.next_gate"]
+    assert finding.severity is Severity.INFO
+    assert finding.data == {"missing": ["verbal commitment", "legal/procurement complete"], "next_stage": "closed_won"}
+
+
+def test_discovery_deal_is_never_unearned() -> None:
+    assert "stage.unearned" not in by_code(build(("stage", "discovery"), ("meddpicc.metrics", {"status": "unknown"})))
+
+
+def test_closed_deals_have_no_gates() -> None:
+    found = by_code(build(("stage", "closed_won")))
+    assert "stage.unearned" not in found and "stage.next_gate" not in found

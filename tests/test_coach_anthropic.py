@@ -1,0 +1,207 @@
+"""The anthropic backend through the real SDK against the loopback Messages API stand-in."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from coach_deals import FAKE_KEY, INJECTION, NORTHWIND, model_answer, write_deal
+from messages_server import MessagesServer, drop, error, json_message, message
+
+from ae_coach.cli import main
+from ae_coach.coach import Coach
+from ae_coach.deal import parse_deal
+from ae_coach.errors import BackendError, ModelOutputError
+
+
+@pytest.fixture
+def deal():
+    return parse_deal(dict(NORTHWIND))
+
+
+@pytest.fixture
+def api(monkeypatch):
+    """Start a server, point the SDK at it, set a fake key; yields the server."""
+
+    def start(*replies):
+        server = MessagesServer(*replies)
+        server.__enter__()
+        started.append(server)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        return server
+
+    started: list[MessagesServer] = []
+    yield start
+    for server in started:
+        server.__exit__(None, None, None)
+
+
+def coach(**kwargs):
+    return Coach("anthropic", max_retries=kwargs.pop("max_retries", 2), timeout=5, **kwargs)
+
+
+def test_review_returns_a_validated_report_from_the_model(api, deal):
+    server = api(json_message(model_answer()))
+    report = coach().review(deal)
+    assert report.backend == "anthropic"
+    assert report.headline == "Commit is hope: nobody has met the person who signs."
+    assert report.narrative and "[deal-economic-buyer]" in report.narrative
+    assert report.next_actions[0].rule_id == "deal-economic-buyer"
+    assert str(report.next_actions[0].due) == "2026-11-28"
+    assert report.usage.input_tokens == 1200 and report.usage.output_tokens == 300
+    assert report.estimated_cost_usd is not None and report.estimated_cost_usd > 0
+    # computed facts are never left to the model
+    assert report.forecast.category.value == "pipeline"
+    assert report.mutual_action_plan
+    assert len(server.requests) == 1
+
+
+def test_request_caches_the_rules_block_and_fences_the_deal_data(api, deal):
+    server = api(json_message(model_answer()))
+    coach().review(deal)
+    body = server.requests[0].body
+    system = body["system"]
+    assert system[0]["cache_control"] == {"type": "ephemeral"}
+    assert '<rule id="deal-economic-buyer"' in system[0]["text"]  # a triggered rule, rendered from the rulebook
+    data_block = body["messages"][0]["content"][0]
+    assert data_block["cache_control"] == {"type": "ephemeral"}
+    assert data_block["text"].startswith("<deal_data>") and data_block["text"].endswith("</deal_data>")
+    # the notes' fake closing tags are neutralised: only the real closer remains
+    assert data_block["text"].count("</deal_data>") == 1
+    assert INJECTION in data_block["text"]  # kept as data, inside the block
+    assert INJECTION not in system[0]["text"]
+    assert body["output_config"]["format"]["type"] == "json_schema"
+    assert "temperature" not in body and "top_p" not in body
+    assert body["messages"][-1]["role"] == "user"  # no assistant prefill
+    headers = server.requests[0].headers
+    assert FAKE_KEY in (headers.get("x-api-key", "") + headers.get("authorization", ""))  # the SDK sent our key
+
+
+def test_unknown_rule_ids_from_the_model_are_dropped_and_listed(api, deal):
+    api(json_message(model_answer(rule_id="deal-made-up-rule")))
+    report = coach().review(deal)
+    assert report.dropped_rule_ids == ["deal-made-up-rule"]
+    cited = {a.rule_id for a in report.next_actions} | {i for r in report.risks for i in r.rule_ids}
+    assert "deal-made-up-rule" not in cited
+
+
+def test_model_actions_are_topped_up_so_every_serious_finding_has_one(api, deal):
+    api(json_message(model_answer()))
+    result = coach().run_review(deal)
+    covered = {c for a in result.report.next_actions for c in a.finding_codes}
+    serious = {f.code for f in result.assessment.findings if f.severity.value in ("critical", "high")}
+    assert serious <= covered
+
+
+@pytest.mark.parametrize(
+    "transient",
+    [[error(529), error(529)], [error(429)], [error(500)], [drop()]],
+    ids=["two-529s", "429", "500", "dropped-connection"],
+)
+def test_transient_failures_are_retried(api, deal, transient):
+    server = api(*transient, json_message(model_answer()))
+    report = coach().review(deal)
+    assert report.headline.startswith("Commit is hope")
+    assert len(server.requests) == len(transient) + 1
+
+
+def test_recovers_from_one_malformed_answer_with_a_repair_turn(api, deal):
+    server = api(message("Sure! Here is my review: the deal looks great."), json_message(model_answer()))
+    report = coach().review(deal)
+    assert report.headline.startswith("Commit is hope")
+    repair = server.requests[1].body["messages"]
+    assert repair[-2] == {"role": "assistant", "content": "Sure! Here is my review: the deal looks great."}
+    assert "did not validate" in repair[-1]["content"]
+    assert "JSON schema" in repair[0]["content"][-1]["text"]  # JSON-only instructions in the prompt
+
+
+def test_falls_back_to_json_instructions_when_the_server_has_no_structured_output(api, deal):
+    fenced = "```json\n" + json.dumps(model_answer()) + "\n```"
+    server = api(error(400, "output_config: Extra inputs are not permitted", retry_after_ms=None), message(fenced))
+    c = coach()
+    report = c.review(deal)
+    assert report.headline.startswith("Commit is hope")
+    assert "output_config" not in server.requests[1].body
+    assert c.client.structured_output is False
+
+
+def test_gives_up_with_model_output_error_after_bounded_reasks(api, deal):
+    server = api(message("nope"), message("still nope"), message("{}"))
+    with pytest.raises(ModelOutputError) as info:
+        coach().review(deal)
+    assert info.value.attempts == 3
+    assert info.value.raw == "{}"
+    assert info.value.usage.input_tokens == 3 * 1200
+    assert len(server.requests) == 3
+
+
+def test_max_tokens_retries_with_a_larger_budget(api, deal):
+    truncated = json.dumps(model_answer())[:80]
+    server = api(message(truncated, stop_reason="max_tokens"), json_message(model_answer()))
+    report = coach(max_tokens=4000).review(deal)
+    assert report.headline.startswith("Commit is hope")
+    assert [r.body["max_tokens"] for r in server.requests] == [4000, 8000]
+
+
+def test_max_tokens_every_time_is_a_clear_error(api, deal):
+    api(*[message("{", stop_reason="max_tokens")] * 3)
+    with pytest.raises(ModelOutputError, match="max_tokens"):
+        coach(max_tokens=4000).review(deal)
+
+
+def test_refusal_is_a_backend_error(api, deal):
+    api(message("", stop_reason="refusal"))
+    with pytest.raises(BackendError, match="refusal"):
+        coach().review(deal)
+
+
+def test_persistent_failure_exits_3_cleanly_without_leaking_the_key(api, tmp_path, capsys, caplog):
+    caplog.set_level(logging.WARNING)
+    server = api(*[error(529, "Overloaded")] * 5)
+    rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
+    out, err = capsys.readouterr()
+    assert rc == 3
+    assert err.startswith("error: ") and "529" in err and "--backend offline" in err
+    assert "Traceback" not in out + err
+    assert FAKE_KEY not in out + err + caplog.text
+    assert "Northwind" not in caplog.text and INJECTION not in caplog.text  # no deal text in logs
+    assert len(server.requests) == 5  # the first try and the default four retries
+
+
+def test_bad_key_is_exit_3_with_a_hint(api, tmp_path, capsys):
+    api(error(401, "invalid x-api-key", retry_after_ms=None))
+    rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
+    err = capsys.readouterr().err
+    assert rc == 3 and "ANTHROPIC_API_KEY" in err and FAKE_KEY not in err
+
+
+def test_cli_review_with_the_model_prints_the_json_contract(api, tmp_path, capsys):
+    api(json_message(model_answer()))
+    rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic", "--format", "json"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    doc = json.loads(out)
+    assert doc["report"]["backend"] == "anthropic" and doc["report"]["model"]
+    assert FAKE_KEY not in out
+
+
+def test_model_from_environment_is_sent(api, deal, monkeypatch):
+    monkeypatch.setenv("AE_COACH_MODEL", "local-llama-70b")
+    server = api(json_message(model_answer()))
+    report = Coach("anthropic", max_retries=0, timeout=5).review(deal)
+    assert server.requests[0].body["model"] == "local-llama-70b"
+    assert report.estimated_cost_usd is None and "unknown" in report.cost_note
+
+
+def test_redaction_keeps_people_off_the_wire_and_restores_them(api, deal):
+    server = api(json_message(model_answer()))
+    report = coach(redact=True).review(deal)
+    # the deal goes in the messages (the rules' own examples may use any name they like)
+    wire = json.dumps(server.requests[0].body["messages"])
+    for secret in ("Dana Lee", "Dana", "Ravi Patel", "dana.lee@northwind.example"):
+        assert secret not in wire
+    assert "Northwind Traders" in wire  # accounts are not people
+    assert "Dana Lee" in report.narrative and "Person 1" not in report.narrative
+    assert report.next_actions[0].action == "Ask Dana Lee to set up 30 minutes with the CFO"

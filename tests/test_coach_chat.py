@@ -1,0 +1,128 @@
+"""Chat: streaming through the SDK with the rules block cached on every turn, the offline answerer,
+slash commands, piped stdin, saved history and redaction of streamed text."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from coach_deals import FAKE_KEY, NORTHWIND, write_deal
+from messages_server import MessagesServer, error, message
+
+from ae_coach.cli import main
+from ae_coach.coach import ChatHistory, Coach
+from ae_coach.deal import parse_deal
+
+
+@pytest.fixture
+def deal():
+    return parse_deal(dict(NORTHWIND))
+
+
+@pytest.fixture
+def server(monkeypatch):
+    with MessagesServer() as srv:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", srv.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        yield srv
+
+
+def test_chat_streams_and_caches_the_rules_block_on_every_turn(server, deal):
+    server.push(
+        message("Get to the CFO through Dana. [deal-economic-buyer]", chunks=["Get to the CFO ", "through Dana. ",
+                                                                               "[deal-economic-buyer]"]),
+        message("Send the recap today.", chunks=["Send the recap ", "today."]),
+    )
+    coach, history = Coach("anthropic", max_retries=0, timeout=5), ChatHistory()
+    first = list(coach.chat(deal, "How do I reach the CFO?", history))
+    second = list(coach.chat(deal, "And what do I send after the meeting?", history))
+    assert first == ["Get to the CFO ", "through Dana. ", "[deal-economic-buyer]"]
+    assert second == ["Send the recap ", "today."]
+    one, two = (r.body for r in server.requests)
+    assert one["stream"] is True and two["stream"] is True
+    for body in (one, two):
+        assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+        assert body["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert one["system"] == two["system"]  # byte-identical static block: the second turn reads it from cache
+    assert [m["role"] for m in two["messages"]] == ["user", "assistant", "user"]
+    assert two["messages"][0]["content"][0]["text"].startswith("<deal_data>")
+    assert two["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
+    assert two["messages"][1]["content"] == "".join(first)
+    assert "<deal_data>" not in json.dumps(two["messages"][2])  # the deal is sent once
+    assert [t["role"] for t in history.turns] == ["user", "assistant", "user", "assistant"]
+
+
+def test_chat_turn_carries_rule_excerpts_for_the_question(server, deal):
+    server.push(message("ok"))
+    list(Coach("anthropic", max_retries=0, timeout=5).chat(deal, "the champion went dark, what now?", ChatHistory()))
+    turn = server.requests[0].body["messages"][0]["content"][-1]["text"]
+    assert '<rule_excerpt id="relationship-champion-gone-dark"' in turn
+
+
+def test_redacted_chat_streams_real_names_back(server, deal):
+    server.push(message("Ask Person 1 today.", chunks=["Ask Per", "son 1 to", "day."]))
+    answer = "".join(Coach("anthropic", max_retries=0, timeout=5, redact=True).chat(deal, "Who is Dana?", ChatHistory()))
+    assert answer == "Ask Dana Lee today."
+    assert "Dana" not in json.dumps(server.requests[0].body["messages"])
+
+
+def test_failed_turn_leaves_history_consistent(server, deal):
+    server.push(error(500, retry_after_ms=None), message("second try works"))
+    coach, history = Coach("anthropic", max_retries=0, timeout=5), ChatHistory()
+    with pytest.raises(Exception, match="500"):
+        list(coach.chat(deal, "first", history))
+    assert history.messages == []
+    assert "".join(coach.chat(deal, "again", history)) == "second try works"
+
+
+def test_offline_chat_answers_from_rules_and_deal_facts(deal):
+    coach = Coach("offline")
+    answer = "".join(coach.chat(deal, "How do I get a meeting with the economic buyer?", ChatHistory()))
+    assert "[deal-economic-buyer]" in answer or "[relationship-executive-access]" in answer
+    eb = next(f for f in coach.assess(deal).findings if f.code == "meddpicc.economic_buyer")
+    assert f"[{eb.severity.value}] {eb.title}" in answer  # the deal's own fact, not just rule text
+    assert "Northwind Traders" in answer and "Dana Lee" in answer  # addressed to the champion by name
+
+
+def test_offline_chat_cites_only_existing_rules(deal):
+    from ae_coach.rules import load_rulebook
+
+    rulebook = load_rulebook()
+    for question in ("competitor showed up late", "close date keeps slipping", "how do I price this?"):
+        answer = "".join(Coach("offline").chat(deal, question, ChatHistory()))
+        cited = [line[1 : line.index("]")] for line in answer.splitlines() if line.startswith("[")]
+        assert cited and all(rule_id in rulebook for rule_id in cited)
+
+
+def test_piped_chat_has_no_prompts_and_saves_history(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    monkeypatch.setenv("AE_COACH_HOME", str(home))
+    monkeypatch.setattr("sys.stdin", io.StringIO("How do I reach the CFO?\n\n/findings\n/bogus\n/quit\nnever asked\n"))
+    rc = main(["chat", str(write_deal(tmp_path)), "--backend", "offline"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "you>" not in out and "/help for commands" not in out
+    assert "meddpicc.economic_buyer" in out  # /findings
+    assert "unknown command /bogus" in out
+    saved = list((home / "chats").glob("*.json"))
+    assert len(saved) == 1
+    turns = json.loads(saved[0].read_text())["turns"]
+    assert [t["text"] for t in turns if t["role"] == "user"] == ["How do I reach the CFO?"]
+
+
+def test_save_and_rules_commands(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "talk.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"what now?\n/rules\n/save {target}\n"))
+    assert main(["chat", str(write_deal(tmp_path)), "--backend", "offline"]) == 0
+    out = capsys.readouterr().out
+    assert "deal-economic-buyer (full)" in out
+    assert f"saved to {target}" in out and json.loads(target.read_text())["turns"][0]["text"] == "what now?"
+
+
+def test_piped_chat_backend_failure_exits_3(server, tmp_path, monkeypatch, capsys):
+    server.push(*[error(529)] * 5)
+    monkeypatch.setattr("sys.stdin", io.StringIO("hello\n"))
+    rc = main(["chat", str(write_deal(tmp_path)), "--backend", "anthropic"])
+    err = capsys.readouterr().err
+    assert rc == 3 and "529" in err and "Traceback" not in err and FAKE_KEY not in err

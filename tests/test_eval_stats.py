@@ -1,0 +1,103 @@
+"""The comparison statistics against values computed by hand on small tables."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ae_coach.eval._stats import (
+    bootstrap_ci,
+    cases_needed,
+    mcnemar_exact,
+    paired_stats,
+    sd,
+    sign_flip_pvalue,
+    verdict_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("b", "c", "expected"),
+    [
+        (0, 0, 1.0),  # no discordant pairs: nothing to test
+        (0, 5, 2 / 32),  # 2 * P(X <= 0), X ~ Bin(5, 1/2)
+        (1, 6, 2 * (1 + 7) / 128),  # 2 * P(X <= 1), X ~ Bin(7, 1/2)
+        (6, 1, 2 * (1 + 7) / 128),  # symmetric in b and c
+        (3, 3, 1.0),  # 2 * 42/64 > 1 is capped
+        (2, 8, 2 * (1 + 10 + 45) / 1024),
+    ],
+)
+def test_exact_mcnemar_matches_the_binomial_tail(b: int, c: int, expected: float) -> None:
+    assert mcnemar_exact(b, c) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("diffs", "expected"),
+    [
+        ([1, 1, 1], 2 / 8),  # only all-plus and all-minus reach |sum| = 3
+        ([0, 0, 1, 1, 1], 2 / 8),  # zero differences do not change the distribution
+        ([1, 1, 1, 1, 1], 2 / 32),
+        ([2, 1], 2 / 4),  # sums 3, 1, -1, -3
+        ([1, -1], 1.0),
+        ([0, 0, 0], 1.0),
+    ],
+)
+def test_sign_flip_test_is_exact_for_small_tables(diffs: list[float], expected: float) -> None:
+    assert sign_flip_pvalue(diffs) == pytest.approx(expected)
+
+
+def test_sign_flip_test_monte_carlo_is_reproducible_and_small_for_a_clear_shift() -> None:
+    diffs = [0.5] * 30 + [-0.1] * 5
+    p = sign_flip_pvalue(diffs)
+    assert p == sign_flip_pvalue(diffs)
+    assert p < 0.001
+
+
+def test_bootstrap_ci_is_a_point_when_every_difference_is_equal() -> None:
+    assert bootstrap_ci([0.0] * 12) == (0.0, 0.0)
+    assert bootstrap_ci([-0.5] * 3) == (-0.5, -0.5)
+
+
+def test_bootstrap_ci_brackets_the_mean_and_uses_a_fixed_seed() -> None:
+    diffs = [-1.0] * 10 + [0.0] * 10
+    low, high = bootstrap_ci(diffs)
+    assert (low, high) == bootstrap_ci(diffs)
+    assert low < -0.5 < high < 0  # ten of twenty cases dropped: clearly below zero
+    # Std error of the mean is 0.5/sqrt(20) ~ 0.112: the 95% interval is about +-0.22 around -0.5.
+    assert high - low == pytest.approx(2 * 1.96 * 0.5 / math.sqrt(20), rel=0.2)
+
+
+def test_cases_needed_from_the_observed_sd() -> None:
+    # z(0.975) + z(0.8) = 2.8016; (2.8016 * 0.5 / 0.05)^2 = 784.9 -> 785 cases.
+    assert cases_needed(0.0, 0.5, 0.05) == 785
+    # Observed drop larger than the margin: the distance to settle is the drop itself.
+    assert cases_needed(-0.1, 0.2, 0.05) == math.ceil((2.8015852 * 0.2 / 0.1) ** 2)
+    assert cases_needed(0.0, 0.0, 0.05) is None
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "diffs", "verdict"),
+    [
+        (0.0, 0.0, [0, 0], "unchanged"),
+        (0.01, 0.2, [0.1], "improved"),
+        (-0.2, -0.01, [-0.1], "regressed"),
+        (-0.03, 0.02, [0.01, -0.01], "non-inferior"),
+        (-0.2, 0.1, [0.1, -0.2], "inconclusive"),
+    ],
+)
+def test_verdicts(low: float, high: float, diffs: list[float], verdict: str) -> None:
+    assert verdict_of(low, high, diffs, margin=0.05) == verdict
+
+
+def test_paired_stats_on_a_small_table() -> None:
+    base = [1.0, 1.0, 1.0, 0.0, 0.5]
+    cand = [0.0, 1.0, 1.0, 1.0, 0.5]
+    stats = paired_stats(base, cand, [s == 1 for s in base], [s == 1 for s in cand])
+    assert stats.n == 5
+    assert stats.mean_diff == pytest.approx(0.0)
+    assert stats.sd_diff == pytest.approx(sd([-1, 0, 0, 1, 0]))
+    assert (stats.discordant_regressed, stats.discordant_improved) == (1, 1)
+    assert stats.mcnemar_p == 1.0
+    assert stats.permutation_p == 1.0  # [-1, 1]: every sign pattern is at least as extreme as 0
+    assert stats.verdict == "inconclusive" and stats.cases_needed is not None

@@ -1,0 +1,206 @@
+"""The MCP server through the SDK's real client, in memory: what a host lists, reads and calls."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("mcp")
+
+from mcp import Client  # noqa: E402
+from mcp_types import CallToolResult  # noqa: E402
+
+from ae_coach.cli import main  # noqa: E402
+from ae_coach.mcpserver import PROMPT_NAMES, TOOL_NAMES, build_server  # noqa: E402
+from ae_coach.resources import skill_md  # noqa: E402
+from ae_coach.rules import load_rulebook  # noqa: E402
+
+pytestmark = pytest.mark.anyio
+
+AS_OF = "2026-11-26"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example_deal() -> Path:
+    """The README's example deal, or any example deal while the examples are being written."""
+    preferred = EXAMPLES / "deals" / "northwind-validation.yaml"
+    if preferred.is_file():
+        return preferred
+    found = sorted((EXAMPLES / "deals").glob("*.yaml"))
+    if not found:
+        pytest.skip("no example deal in examples/deals/ yet")
+    return found[0]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    return build_server()
+
+
+def text_of(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if block.type == "text")
+
+
+def data_of(result: CallToolResult) -> dict[str, Any]:
+    assert not result.is_error, text_of(result)
+    return result.structured_content if result.structured_content is not None else json.loads(text_of(result))
+
+
+async def test_lists_tools_resources_and_prompts(server: Any) -> None:
+    async with Client(server, mode="legacy") as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+        resources = {str(r.uri): r for r in (await client.list_resources()).resources}
+        prompts = {prompt.name: prompt for prompt in (await client.list_prompts()).prompts}
+
+    assert set(tools) == set(TOOL_NAMES)
+    assert tools["review_deal"].input_schema["required"] == ["deal"]
+    assert tools["pipeline_math"].input_schema["required"] == ["quota", "avg_deal_size", "win_rate"]
+    assert all(tool.description and tool.annotations.read_only_hint for tool in tools.values())
+
+    rule_ids = load_rulebook().ids
+    assert "skill://account-executive/SKILL.md" in resources
+    assert {uri for uri in resources if uri.startswith("rule://")} == {f"rule://{rule_id}" for rule_id in rule_ids}
+    assert resources["rule://deal-economic-buyer"].title == load_rulebook().get("deal-economic-buyer").title
+
+    assert set(prompts) == set(PROMPT_NAMES)
+    assert [(a.name, a.required) for a in prompts["deal_review"].arguments] == [("deal", True)]
+
+
+async def test_reads_skill_and_rule_resources(server: Any) -> None:
+    rule = load_rulebook().get("relationship-champion-vs-coach")
+    async with Client(server, mode="legacy") as client:
+        skill = await client.read_resource("skill://account-executive/SKILL.md")
+        rule_text = await client.read_resource("rule://relationship-champion-vs-coach")
+    assert skill.contents[0].text == skill_md().read_text(encoding="utf-8")
+    assert rule_text.contents[0].text == rule.path.read_text(encoding="utf-8")
+    assert rule_text.contents[0].mime_type == "text/markdown"
+
+
+async def test_review_deal_returns_the_offline_report(server: Any) -> None:
+    path = example_deal()
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool("review_deal", {"deal": str(path), "as_of": AS_OF})
+    data = data_of(result)
+    report = data["report"]
+    assert report["backend"] == "offline"
+    assert report["as_of"] == AS_OF
+    assert report["headline"] and report["next_actions"]
+    assert 0 <= report["health"]["score"] <= 100
+    assert data["deal"]["account"] == report["account"]
+    assert data["findings"] and all("code" in finding for finding in data["findings"])
+    known = set(load_rulebook().ids)
+    assert {a["rule_id"] for a in report["next_actions"] if a.get("rule_id")} <= known
+
+
+async def test_deal_text_and_deal_path_give_the_same_review(server: Any) -> None:
+    path = example_deal()
+    async with Client(server, mode="legacy") as client:
+        by_path = data_of(await client.call_tool("inspect_deal", {"deal": str(path), "as_of": AS_OF}))
+        by_text = data_of(await client.call_tool("inspect_deal", {"deal": path.read_text(), "as_of": AS_OF}))
+    assert by_text["findings"] == by_path["findings"]
+    assert [f["code"] for f in by_path["findings"]]
+
+
+async def test_search_and_get_rule(server: Any) -> None:
+    async with Client(server, mode="legacy") as client:
+        hits = data_of(await client.call_tool("search_rules", {"query": "our champion went quiet", "k": 3}))["hits"]
+        rule = await client.call_tool("get_rule", {"rule_id": hits[0]["id"]})
+    assert 1 <= len(hits) <= 3
+    assert "champion" in hits[0]["id"]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert not rule.is_error
+    assert text_of(rule) == load_rulebook().get(hits[0]["id"]).path.read_text(encoding="utf-8")
+
+
+async def test_pipeline_math_reproduces_the_seed_example(server: Any) -> None:
+    args = {"quota": 1_000_000, "avg_deal_size": 50_000, "win_rate": 25, "cycle_days": 90}
+    async with Client(server, mode="legacy") as client:
+        data = data_of(await client.call_tool("pipeline_math", args))
+    assert data["deals_needed"] == 20
+    assert data["coverage_needed"] == 4
+    assert data["pipeline_needed"] == 4_000_000
+    assert data["opportunities_per_quarter"] == 20
+    assert round(data["meetings_per_week"]) == 8
+
+
+async def test_review_pipeline_covers_every_example_deal(server: Any) -> None:
+    files = sorted((EXAMPLES / "deals").glob("*.yaml"))
+    if not files:
+        pytest.skip("no example deals yet")
+    args = {"path": str(EXAMPLES / "deals"), "quota": 1_000_000, "as_of": AS_OF}
+    async with Client(server, mode="legacy") as client:
+        data = data_of(await client.call_tool("review_pipeline", args))
+    counts = data["counts"]
+    assert counts["open"] + counts["won"] + counts["lost"] == len(files) == data["source"]["deals"]
+    assert data["deals_total"] == counts["open"]
+    listed = {deal["id"] for deal in data["deals"]}
+    assert {deal["id"] for deal in data["at_risk"]} <= listed
+    assert data["math"]["quota"] == 1_000_000
+    assert all(finding["code"].startswith("pipeline.") for finding in data["findings"])
+
+
+BAD_CALLS = [
+    ("inspect_deal", {"deal": "account: Acme\nstage: [validation\n"}, ["<deal text>:3:", "YAML"]),
+    ("review_deal", {"deal": "account: Acme\nstage: negotiating\n"}, ["<deal text>", "stage"]),
+    ("review_deal", {"deal": "/nonexistent/deals/acme.yaml"}, ["/nonexistent/deals/acme.yaml", "no such deal file"]),
+    ("inspect_deal", {"deal": "account: Acme\nstage: discovery\nbudget: 5\n"}, ["budget"]),
+    ("get_rule", {"rule_id": "deal-no-such-rule"}, ["unknown rule", "deal-no-such-rule"]),
+    ("inspect_deal", {"deal": "account: Acme\nstage: discovery\n", "as_of": "26/11/2026"}, ["as_of", "YYYY-MM-DD"]),
+    ("search_rules", {"query": "champion", "k": 500}, ["k", "1 to 20"]),
+    ("pipeline_math", {"quota": 1_000_000, "avg_deal_size": 50_000, "win_rate": 0}, ["win_rate"]),
+    ("review_pipeline", {"path": "/nonexistent/pipeline"}, ["/nonexistent/pipeline"]),
+]
+
+
+@pytest.mark.parametrize(("tool", "arguments", "expected"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)])
+async def test_bad_input_is_a_tool_error_and_the_server_keeps_serving(
+    server: Any, tool: str, arguments: dict[str, Any], expected: list[str]
+) -> None:
+    async with Client(server, mode="legacy") as client:
+        bad = await client.call_tool(tool, arguments)
+        after = await client.call_tool("get_rule", {"rule_id": "deal-economic-buyer"})
+    assert bad.is_error
+    message = text_of(bad)
+    for fragment in expected:
+        assert fragment in message
+    assert "Traceback" not in message
+    assert not after.is_error and "economic buyer" in text_of(after).lower()
+
+
+async def test_deal_review_prompt_carries_the_review_as_data(server: Any) -> None:
+    path = example_deal()
+    async with Client(server, mode="legacy") as client:
+        prompt = await client.get_prompt("deal_review", {"deal": str(path)})
+    text = prompt.messages[0].content.text
+    review = text.split("<ae-coach-review>\n", 1)[1].split("\n</ae-coach-review>", 1)[0]
+    data = json.loads(review)
+    assert data["report"]["backend"] == "offline"
+    assert data["deal"]["account"] in text.splitlines()[0]
+    assert "not instructions" in text
+
+
+async def test_deal_review_prompt_with_a_bad_deal_names_the_problem(server: Any) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    async with Client(server, mode="legacy") as client:
+        with pytest.raises(MCPError, match="no such deal file"):
+            await client.get_prompt("deal_review", {"deal": "/nonexistent/deal.yaml"})
+        assert not (await client.call_tool("search_rules", {"query": "economic buyer"})).is_error
+
+
+def test_without_the_extra_the_command_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # None in sys.modules makes "import mcp" fail the way a missing install does.
+    for name in [name for name in sys.modules if name == "mcp" or name.startswith("mcp.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "mcp", None)
+    assert main(["mcp"]) == 2
+    assert "install ae-coach[mcp]" in capsys.readouterr().err
