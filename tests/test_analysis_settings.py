@@ -67,3 +67,12 @@ def test_missing_file_is_a_settings_error(tmp_path: Path) -> None:
 
 def test_none_means_defaults() -> None:
     assert load_settings(None) == Settings()
+
+
+def test_docs_threshold_table_is_current() -> None:
+    from ae_coach.settings import settings_table
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "inspector.md").read_text(encoding="utf-8")
+    start, end = "<!-- settings-table:start -->\n", "\n<!-- settings-table:end -->"
+    current = doc.split(start, 1)[1].split(end, 1)[0]
+    assert current == settings_table(), "regenerate with: python -m ae_coach.settings"

@@ -65,6 +65,7 @@ async def test_lists_tools_resources_and_prompts(server: Any) -> None:
     assert tools["review_deal"].input_schema["required"] == ["deal"]
     assert tools["pipeline_math"].input_schema["required"] == ["quota", "avg_deal_size", "win_rate"]
     assert all(tool.description and tool.annotations.read_only_hint for tool in tools.values())
+    assert not any("\n" in tool.description for tool in tools.values())  # prose, not indented source
 
     rule_ids = load_rulebook().ids
     assert "skill://account-executive/SKILL.md" in resources
@@ -115,7 +116,9 @@ async def test_search_and_get_rule(server: Any) -> None:
         hits = data_of(await client.call_tool("search_rules", {"query": "our champion went quiet", "k": 3}))["hits"]
         rule = await client.call_tool("get_rule", {"rule_id": hits[0]["id"]})
     assert 1 <= len(hits) <= 3
+    assert len({h["id"] for h in hits}) == len(hits)  # one hit per rule
     assert "champion" in hits[0]["id"]
+    assert hits[0]["section"] == hits[0]["sections"][0]
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     assert not rule.is_error
     assert text_of(rule) == load_rulebook().get(hits[0]["id"]).path.read_text(encoding="utf-8")

@@ -34,8 +34,8 @@ class Redactor:
         self._people = 0
         for name in _people(deal):
             self._add_person(name)
-        for email in sorted(set(_EMAIL.findall(_all_text(deal)))):
-            self.forward.setdefault(email, f"person{len(self.forward) + 1}@redacted.invalid")
+        for number, email in enumerate(sorted(set(_EMAIL.findall(_all_text(deal)))), 1):
+            self.forward.setdefault(email, f"email{number}@redacted.invalid")
         self.backward = {alias: real for real, alias in self.forward.items() if not _is_part_alias(real, self)}
         self._forward_re = _alternation(self.forward)
         self._backward_re = _alternation(self.backward)

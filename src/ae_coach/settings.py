@@ -54,7 +54,8 @@ class Settings(BaseModel):
     reschedule_high_count: int = Field(default=3, ge=1)
     """ae-coach default: this many reschedules/cancellations in the window make the finding high."""
     late_stakeholder_stages: list[Stage] = Field(default_factory=lambda: [Stage.PROPOSAL, Stage.CLOSING])
-    """Seed danger signal "new stakeholders introduced late": the stages that count as late."""
+    """ae-coach default: the stages that count as late for the seed's danger signal "new stakeholders
+    introduced late"."""
     late_window_days: int = Field(default=30, ge=1)
     """ae-coach default: when the record has no stage history, a stakeholder or competitor added this recently
     while the deal is in a late stage counts as late."""
@@ -222,3 +223,30 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -
             for error in exc.errors(include_url=False)
         )
         raise SettingsError(f"{source}: {problems}") from None
+
+
+def settings_table() -> str:
+    """The thresholds as a markdown table (name, default, meaning, source), for docs/inspector.md."""
+    rows = ["| name | default | meaning | source |", "|---|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = getattr(DEFAULT_SETTINGS, name)
+        text = " ".join((field.description or "").split())
+        source = "seed" if text.lower().startswith("seed") else "ae-coach default"
+        meaning = text.split(":", 1)[1].strip() if ":" in text[:40] else text
+        meaning = meaning.replace("|", "/").replace("``", "`")
+        rows.append(f"| `{name}` | {_show(default)} | {meaning} | {source} |")
+    return "\n".join(rows)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{getattr(k, 'value', k)}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return f"{int(value):,}"
+    return str(getattr(value, "value", value))
+
+
+if __name__ == "__main__":  # regenerate the table in docs/inspector.md
+    print(settings_table())

@@ -105,9 +105,9 @@ class Coach:
     @property
     def rulebook(self) -> Rulebook:
         if self._rulebook is None:
-            from ae_coach.rules import load_rulebook
+            from ae_coach.coach._rulecache import shipped_rulebook
 
-            self._rulebook = load_rulebook()
+            self._rulebook = shipped_rulebook()
         return self._rulebook
 
     @property

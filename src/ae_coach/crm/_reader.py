@@ -94,6 +94,14 @@ def _first_of_few(cells: list[str]) -> str:
     return filled[0] if 0 < len(filled) <= 2 else ""
 
 
+_FOOTER_START = re.compile(r"\s*(grand|sub|total|copyright|confidential|generated)", re.IGNORECASE)
+
+
+def might_be_footer(cells: list[str]) -> bool:
+    """A cheap first test on the first cell, so the full checks run only on a handful of records."""
+    return not cells or not cells[0].strip() or bool(_FOOTER_START.match(cells[0]))
+
+
 def is_total(cells: list[str]) -> bool:
     """A totals line of a report export (skipped quietly)."""
     return bool(_TOTAL.match(_first_of_few(cells)))

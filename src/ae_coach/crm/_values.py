@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SUFFIX = {
     "k": 1_000, "tsd": 1_000, "m": 1_000_000, "mm": 1_000_000, "mio": 1_000_000,
@@ -184,6 +185,7 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f"{text!r} is not true or false")
 
 
+@lru_cache(maxsize=8192)  # picklist values repeat on every row of an export
 def normalise_key(text: str) -> str:
     """The form picklist values and headers are compared in: case-folded, spaces and punctuation collapsed."""
     return re.sub(r"[\s_\-./()%:]+", " ", text.replace("\ufeff", "")).strip().casefold()

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ae_coach.crm import _formats as formats
-from ae_coach.crm._reader import RawTable, is_blank, is_report_end, is_total, read_table
+from ae_coach.crm._gc import paused_gc
+from ae_coach.crm._reader import RawTable, is_blank, is_report_end, is_total, might_be_footer, read_table
 from ae_coach.crm._rows import RowContext, Skip, convert
 from ae_coach.crm._values import (
     DMY,
@@ -150,7 +151,8 @@ def import_csv(
         raise ImportFileError(f"{path}: no stage column; expected {formats.EXPECTED_COLUMNS}")
     ctx = _context(table, fmt, mapping)
     result = ImportResult(source_format=fmt.name, path=str(path))
-    _convert_all(table, ctx, result, progress)
+    with paused_gc():
+        _convert_all(table, ctx, result, progress)
     result.warnings = ctx.warnings
     if contact_roles or history:
         from ae_coach.crm.salesforce import attach_companions
@@ -166,10 +168,11 @@ def _convert_all(table: RawTable, ctx: RowContext, result: ImportResult, progres
     for done, (line, cells) in enumerate(table.records, 1):
         if progress is not None and done % _PROGRESS_EVERY == 0:
             progress(done, total)
-        if is_report_end(cells):
-            break
-        if is_blank(cells) or is_total(cells):
-            continue
+        if might_be_footer(cells):
+            if is_report_end(cells):
+                break
+            if is_blank(cells) or is_total(cells):
+                continue
         result.rows += 1
         if len(cells) != width:
             reason = f"has {len(cells)} fields but the header has {width} (a stray delimiter or unclosed quote?)"

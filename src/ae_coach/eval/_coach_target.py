@@ -24,6 +24,7 @@ class CachingClient:
         self.inner, self.cache, self.repeat = inner, cache, repeat
         self.name = getattr(inner, "name", "client")
         self.usage: Any = None
+        self.last_result: Any = None
         self.cached = False
         self.model: str | None = None
 
@@ -43,7 +44,7 @@ class CachingClient:
             return LLMResult(text=hit["text"], model=hit["model"], usage=Usage(), stop_reason=hit["stop_reason"],
                              parsed=request.output.model_validate_json(hit["text"]))
         result = self.inner.structured(request)
-        self.usage, self.model = result.usage, result.model
+        self.usage, self.model, self.last_result = result.usage, result.model, result
         if result.stop_reason != "max_tokens" and result.parsed is not None:
             self.cache.put(key, {"text": result.parsed.model_dump_json(), "model": result.model,
                                  "stop_reason": result.stop_reason})
@@ -57,7 +58,10 @@ class CachingClient:
             yield hit["text"]
             return None
         chunks: list[str] = []
-        result = yield from _tee(self.inner.stream(request), chunks)
+        returned = yield from _tee(self.inner.stream(request), chunks)
+        # The coach's clients leave the final result (usage, stop reason) in ``last_result``.
+        result = returned or getattr(self.inner, "last_result", None)
+        self.last_result = result
         if result is not None:
             self.usage, self.model = result.usage, result.model
             if result.stop_reason != "max_tokens":

@@ -42,13 +42,18 @@ class RunOptions:
     use_cache: bool = True
     progress: bool = False
 
+    def resolved_backend(self) -> str:
+        from ae_coach.coach import resolve_backend
+
+        return resolve_backend(self.backend)
+
     def deterministic(self) -> bool:
         """No sampling noise: the offline coach or recorded answers, graded by the keyword judge."""
-        return self.backend in ("offline", "replay") and self.judge_kind() == "keyword"
+        return self.resolved_backend() in ("offline", "replay") and self.judge_kind() == "keyword"
 
     def judge_kind(self) -> str:
         if self.judge == "auto":
-            return "llm" if self.backend == "anthropic" else "keyword"
+            return "llm" if self.resolved_backend() == "anthropic" else "keyword"
         return self.judge
 
 

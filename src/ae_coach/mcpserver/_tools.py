@@ -131,29 +131,39 @@ def review_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
     }
 
 
+SECTIONS_PER_RULE = 8
+"""Section hits fetched per requested rule, so ``k`` distinct rules survive the grouping."""
+
+
 def search_rules(query: str, k: int = 5) -> dict[str, Any]:
-    """BM25 search over rule sections: id, title, section, score and the rule's one-line summary."""
+    """BM25 search over rule sections, grouped by rule: the ``k`` best rules, each with its best section.
+
+    A rule whose several sections match is one hit (its ``sections`` list them, best first), so a
+    host asking for five rules gets five different rules.
+    """
     from ae_coach.rules import load_rulebook
 
     if not query or not query.strip():
         raise UsageError("query: empty; describe the situation, e.g. 'champion went quiet after the proposal'")
     if not 1 <= k <= MAX_RESULTS:
         raise UsageError(f"k: {k} is out of range; allowed 1 to {MAX_RESULTS}")
-    hits = load_rulebook().search(query, k=k)
-    return {
-        "query": query,
-        "hits": [
-            {
+    grouped: dict[str, dict[str, Any]] = {}
+    for hit in load_rulebook().search(query, k=k * SECTIONS_PER_RULE):
+        entry = grouped.get(hit.rule.id)
+        if entry is None:
+            if len(grouped) == k:
+                continue
+            entry = grouped[hit.rule.id] = {
                 "id": hit.rule.id,
                 "title": hit.rule.title,
                 "section": hit.section,
                 "score": round(hit.score, 4),
+                "sections": [],
                 "summary": hit.rule.summary,
                 "uri": f"rule://{hit.rule.id}",
             }
-            for hit in hits
-        ],
-    }
+        entry["sections"].append(hit.section)
+    return {"query": query, "hits": list(grouped.values())}
 
 
 def get_rule(rule_id: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from ae_coach.crm._gc import paused_gc
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory, Stage
 from ae_coach.errors import UsageError
 from ae_coach.findings import Finding, Severity, sort_findings
@@ -233,7 +234,8 @@ def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, setting
     won = [d for d in deals if d.stage is Stage.CLOSED_WON]
     inputs = derive_inputs(deals, as_of, quota=quota, win_rate=win_rate, avg_deal=avg_deal, cycle_days=cycle_days)
     math = pipeline_math(quota, inputs.avg_deal.value, inputs.win_rate.value, period=period) if quota else None
-    lines = _assess_all(open_deals, as_of, bounds, settings, rulebook, progress)
+    with paused_gc():
+        lines = _assess_all(open_deals, as_of, bounds, settings, rulebook, progress)
     coverage = _coverage(lines, won, quota, 1 / inputs.win_rate.value, bounds)
     mix = _stage_mix(lines)
     owners = _owners(lines, won, bounds)

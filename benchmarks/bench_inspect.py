@@ -1,0 +1,86 @@
+"""How long the inspector takes: one deal (median of many runs) and 10,000 synthetic deals.
+
+Run: .venv/bin/python benchmarks/bench_inspect.py [--deals 10000]
+Prints figures; asserts nothing (tests never assert timings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import time
+from pathlib import Path
+
+from ae_coach.analysis import assess, inspect
+from ae_coach.deal import Deal, load_deal, parse_deal
+from ae_coach.rules import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = ["discovery", "scoping", "validation", "proposal", "closing", "closed_won"]
+STATUSES = ["confirmed", "partial", "unknown"]
+ROLES = ["champion", "economic_buyer", "technical_buyer", "user_buyer", "influencer", "unknown"]
+SUMMARIES = ["Discovery call on their forecast process", "Demo mapped to the Q2 miss", "CFO will attend the readout",
+             "Let me run this by the board", "Pricing agreed", "Also evaluating Clari", "POC completed", "Weekly sync"]
+ELEMENTS = ["metrics", "economic_buyer", "decision_criteria", "decision_process", "paper_process", "identified_pain", "champion", "competition"]
+
+
+def synthetic(rng: random.Random, index: int) -> Deal:
+    """A random but plausible deal: 1-6 stakeholders, 2-15 activities, some history."""
+    as_of = dt.date(2026, 11, 26)
+    people = [f"Person {i}" for i in range(rng.randint(1, 6))]
+    data = {
+        "id": f"deal-{index}",
+        "account": f"Account {index}",
+        "amount": rng.choice([8000, 30000, 60000, 120000, 400000]),
+        "stage": rng.choice(STAGES),
+        "close_date": str(as_of + dt.timedelta(days=rng.randint(-30, 150))),
+        "created": str(as_of - dt.timedelta(days=rng.randint(30, 300))),
+        "as_of": str(as_of),
+        "forecast_category": rng.choice(["pipeline", "best_case", "commit"]),
+        "meddpicc": {e: {"status": rng.choice(STATUSES), "evidence": rng.choice([None, "confirmed in an email", "said on a call"])} for e in ELEMENTS},
+        "stakeholders": [{"name": p, "role": rng.choice(ROLES), "engaged": rng.random() < 0.7,
+                          "added": str(as_of - dt.timedelta(days=rng.randint(0, 200)))} for p in people],
+        "activities": [{"date": str(as_of - dt.timedelta(days=rng.randint(0, 120))), "type": rng.choice(["call", "meeting", "demo", "email", "proposal"]),
+                        "status": rng.choice(["completed"] * 5 + ["rescheduled", "cancelled"]), "with": rng.sample(people, k=1),
+                        "summary": rng.choice(SUMMARIES)} for _ in range(rng.randint(2, 15))],
+        "next_step": rng.choice([None, {"action": "Follow up", "date": str(as_of + dt.timedelta(days=7))}]),
+        "history": [{"date": str(as_of - dt.timedelta(days=40)), "field": "close_date", "from": "2026-10-31", "to": "2026-12-15"}] * rng.randint(0, 3),
+    }
+    return parse_deal(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+
+    rulebook = load_rulebook()
+    example = ROOT / "examples" / "deals" / "northwind-validation.yaml"
+    started = time.perf_counter()
+    deal = load_deal(example)
+    load_ms = (time.perf_counter() - started) * 1000
+    inspect(deal, rulebook=rulebook)  # warm caches (regexes, rule index)
+    runs = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        assess(deal, rulebook=rulebook)
+        runs.append(time.perf_counter() - started)
+    print(f"load northwind-validation.yaml: {load_ms:.2f} ms")
+    print(f"assess one deal: median {statistics.median(runs) * 1000:.3f} ms, p95 {sorted(runs)[int(len(runs) * 0.95)] * 1000:.3f} ms ({args.repeat} runs)")
+
+    rng = random.Random(7)
+    started = time.perf_counter()
+    deals = [synthetic(rng, i) for i in range(args.deals)]
+    build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    total = sum(len(assess(d, rulebook=rulebook).findings) for d in deals)
+    elapsed = time.perf_counter() - started
+    print(f"build {args.deals:,} synthetic deals: {build_s:.2f} s")
+    print(f"assess {args.deals:,} deals: {elapsed:.2f} s ({elapsed / args.deals * 1000:.3f} ms/deal, {args.deals / elapsed:,.0f} deals/s, {total:,} findings)")
+
+
+if __name__ == "__main__":
+    main()

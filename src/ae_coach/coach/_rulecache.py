@@ -1,0 +1,51 @@
+"""A parsed-rulebook cache for the CLI: parsing 47 markdown rules costs far more than a short review.
+
+The shipped rulebook is stored as JSON under ``$AE_COACH_HOME/cache/`` keyed by the ae-coach version and
+the name, size and modification time of every rule file, so editing a rule invalidates it. JSON, not
+pickle: a cache file is data, never code. Any problem with the cache falls back to parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ae_coach.coach._chat import ae_coach_home
+
+if TYPE_CHECKING:
+    from ae_coach.rules import Rulebook
+
+
+def _key(directory: Path) -> str:
+    from ae_coach import __version__
+
+    parts = [__version__, str(directory.resolve())]
+    for path in sorted(directory.glob("*.md")):
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def shipped_rulebook() -> Rulebook:
+    """The shipped rulebook, from the cache when it is current, else parsed (and cached)."""
+    from ae_coach.resources import rules_dir
+    from ae_coach.rules import Rulebook, load_rulebook
+
+    directory = rules_dir()
+    try:
+        cache = ae_coach_home() / "cache" / f"rulebook-{_key(directory)}.json"
+        return Rulebook.model_validate_json(cache.read_bytes())
+    except (OSError, ValueError):
+        pass
+    rulebook = load_rulebook()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache.parent.glob("rulebook-*.json"):
+            stale.unlink(missing_ok=True)
+        temporary = cache.with_suffix(".tmp")
+        temporary.write_text(rulebook.model_dump_json(), encoding="utf-8")
+        temporary.replace(cache)  # atomic: a concurrent reader never sees half a file
+    except (OSError, NameError):
+        pass
+    return rulebook

@@ -1,0 +1,82 @@
+"""The example deals: each loads, inspects, and shows the scenario it was written for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ae_coach.analysis import assess
+from ae_coach.deal import ForecastCategory, load_deal
+from ae_coach.findings import Severity
+
+DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
+
+EXPECTED = {
+    "northwind-validation": {"meddpicc.economic_buyer", "meddpicc.metrics", "meddpicc.paper_process", "committee.missing_role"},
+    "fabrikam-closing-healthy": {"positive.champion_scheduled", "positive.economic_buyer_engaged"},
+    "woodgrove-displacement": {"competition.positioning", "positive.references_requested", "positive.implementation_questions"},
+    "tailspin-single-threaded": {"anti.single_threading", "meddpicc.economic_buyer", "anti.ignoring_competition"},
+    "litware-forecast-fantasy": {"anti.forecast_fantasy", "anti.happy_ears", "anti.hoping_not_controlling", "momentum.no_dated_next_step"},
+    "adventure-works-stalled": {"momentum.stale", "momentum.champion_dark", "momentum.meetings_rescheduled", "momentum.pending_internal_review"},
+    "wingtip-slipped": {"momentum.close_date_slipped", "momentum.close_date_passed", "anti.hoping_not_controlling"},
+    "lucerne-late-stakeholder": {"momentum.late_stakeholder", "momentum.budget_concern_late", "momentum.competitor_late"},
+    "margie-proposal-too-early": {"anti.proposal_too_early"},
+    "proseware-demo-first": {"anti.demo_before_discovery", "anti.feature_dumping"},
+    "bluesky-self-serve": {"account.tier"},
+    "alpine-closed-won-handoff": {"account.tier"},
+    "relecloud-closed-won-no-handoff": {"anti.post_close_abandonment"},
+    "contoso-notes-injection": {"meddpicc.decision_process"},
+}
+HEALTHY = {"fabrikam-closing-healthy", "woodgrove-displacement", "alpine-closed-won-handoff"}
+
+
+def test_every_example_is_in_the_table_and_the_readme() -> None:
+    files = {path.stem for path in DEALS.glob("*.yaml")}
+    assert files == set(EXPECTED)
+    readme = (DEALS / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}.yaml`" in readme for name in files)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_fires_the_codes_it_was_written_to_show(name: str) -> None:
+    deal = load_deal(DEALS / f"{name}.yaml")
+    assert deal.as_of is not None, "examples pin as_of so reviews are reproducible"
+    result = assess(deal)
+    assert EXPECTED[name] <= set(result.codes()), result.codes()
+
+
+@pytest.mark.parametrize("name", sorted(HEALTHY))
+def test_healthy_examples_raise_no_false_alarms(name: str) -> None:
+    result = assess(load_deal(DEALS / f"{name}.yaml"))
+    assert [f.code for f in result.findings if f.severity not in (Severity.INFO, Severity.LOW)] == []
+    assert result.health >= 90
+
+
+def test_readme_example_has_real_gaps_but_is_not_a_disaster() -> None:
+    result = assess(load_deal(DEALS / "northwind-validation.yaml"))
+    assert result.recommended_forecast is ForecastCategory.BEST_CASE
+    assert 40 <= result.health <= 80
+    eb = next(f for f in result.findings if f.code == "meddpicc.economic_buyer")
+    assert any("senior title is not budget authority" in e for e in eb.evidence)
+    assert not any(f.severity is Severity.CRITICAL for f in result.findings)
+
+
+def test_healthy_closing_deal_is_commit_and_fantasy_is_not() -> None:
+    assert assess(load_deal(DEALS / "fabrikam-closing-healthy.yaml")).recommended_forecast is ForecastCategory.COMMIT
+    fantasy = assess(load_deal(DEALS / "litware-forecast-fantasy.yaml"))
+    assert fantasy.recommended_forecast is not ForecastCategory.COMMIT
+    assert any("economic_buyer" in item for item in fantasy.why_not_commit)
+
+
+def test_small_deal_is_tier_4() -> None:
+    assert assess(load_deal(DEALS / "bluesky-self-serve.yaml")).tier == 4
+
+
+def test_instructions_in_notes_change_nothing() -> None:
+    deal = load_deal(DEALS / "contoso-notes-injection.yaml")
+    result = assess(deal)
+    clean = assess(deal.model_copy(update={"notes": None}))
+    assert result.model_dump() == clean.model_dump()
+    assert result.recommended_forecast is ForecastCategory.PIPELINE and result.health < 100
+    assert not any("IGNORE" in e for f in result.findings for e in f.evidence)
