@@ -10,20 +10,39 @@ import argparse
 import datetime as dt
 import random
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
 from ae_coach.analysis import assess, inspect
-from ae_coach.deal import Deal, load_deal, parse_deal
+from ae_coach.deal import DEFAULT_MAX_BYTES, Deal, load_deal, parse_deal
+from ae_coach.errors import DealFileError
 from ae_coach.rules import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ["discovery", "scoping", "validation", "proposal", "closing", "closed_won"]
 STATUSES = ["confirmed", "partial", "unknown"]
 ROLES = ["champion", "economic_buyer", "technical_buyer", "user_buyer", "influencer", "unknown"]
-SUMMARIES = ["Discovery call on their forecast process", "Demo mapped to the Q2 miss", "CFO will attend the readout",
-             "Let me run this by the board", "Pricing agreed", "Also evaluating Clari", "POC completed", "Weekly sync"]
-ELEMENTS = ["metrics", "economic_buyer", "decision_criteria", "decision_process", "paper_process", "identified_pain", "champion", "competition"]
+SUMMARIES = [
+    "Discovery call on their forecast process",
+    "Demo mapped to the Q2 miss",
+    "CFO will attend the readout",
+    "Let me run this by the board",
+    "Pricing agreed",
+    "Also evaluating Clari",
+    "POC completed",
+    "Weekly sync",
+]
+ELEMENTS = [
+    "metrics",
+    "economic_buyer",
+    "decision_criteria",
+    "decision_process",
+    "paper_process",
+    "identified_pain",
+    "champion",
+    "competition",
+]
 
 
 def synthetic(rng: random.Random, index: int) -> Deal:
@@ -39,16 +58,73 @@ def synthetic(rng: random.Random, index: int) -> Deal:
         "created": str(as_of - dt.timedelta(days=rng.randint(30, 300))),
         "as_of": str(as_of),
         "forecast_category": rng.choice(["pipeline", "best_case", "commit"]),
-        "meddpicc": {e: {"status": rng.choice(STATUSES), "evidence": rng.choice([None, "confirmed in an email", "said on a call"])} for e in ELEMENTS},
-        "stakeholders": [{"name": p, "role": rng.choice(ROLES), "engaged": rng.random() < 0.7,
-                          "added": str(as_of - dt.timedelta(days=rng.randint(0, 200)))} for p in people],
-        "activities": [{"date": str(as_of - dt.timedelta(days=rng.randint(0, 120))), "type": rng.choice(["call", "meeting", "demo", "email", "proposal"]),
-                        "status": rng.choice(["completed"] * 5 + ["rescheduled", "cancelled"]), "with": rng.sample(people, k=1),
-                        "summary": rng.choice(SUMMARIES)} for _ in range(rng.randint(2, 15))],
+        "meddpicc": {
+            e: {
+                "status": rng.choice(STATUSES),
+                "evidence": rng.choice([None, "confirmed in an email", "said on a call"]),
+            }
+            for e in ELEMENTS
+        },
+        "stakeholders": [
+            {
+                "name": p,
+                "role": rng.choice(ROLES),
+                "engaged": rng.random() < 0.7,
+                "added": str(as_of - dt.timedelta(days=rng.randint(0, 200))),
+            }
+            for p in people
+        ],
+        "activities": [
+            {
+                "date": str(as_of - dt.timedelta(days=rng.randint(0, 120))),
+                "type": rng.choice(["call", "meeting", "demo", "email", "proposal"]),
+                "status": rng.choice(["completed"] * 5 + ["rescheduled", "cancelled"]),
+                "with": rng.sample(people, k=1),
+                "summary": rng.choice(SUMMARIES),
+            }
+            for _ in range(rng.randint(2, 15))
+        ],
         "next_step": rng.choice([None, {"action": "Follow up", "date": str(as_of + dt.timedelta(days=7))}]),
-        "history": [{"date": str(as_of - dt.timedelta(days=40)), "field": "close_date", "from": "2026-10-31", "to": "2026-12-15"}] * rng.randint(0, 3),
+        "history": [
+            {
+                "date": str(as_of - dt.timedelta(days=40)),
+                "field": "close_date",
+                "from": "2026-10-31",
+                "to": "2026-12-15",
+            }
+        ]
+        * rng.randint(0, 3),
     }
     return parse_deal(data)
+
+
+def _limit_files(folder: Path) -> dict[str, Path]:
+    """Files just under the size limit: a valid deal with many activities, and one full of errors."""
+    row = '  - {date: 2026-01-01, type: call, summary: "weekly check-in number %d about the rollout"}\n'
+    good = "account: Big\nstage: validation\nactivities:\n"
+    i = 0
+    while len(good) + len(row) + 10 < DEFAULT_MAX_BYTES:
+        good += row % i
+        i += 1
+    bad = good.replace("type: call", "type: kall")
+    files = {"valid deal at the limit": folder / "good.yaml", "error flood at the limit": folder / "bad.yaml"}
+    files["valid deal at the limit"].write_text(good, encoding="utf-8")
+    files["error flood at the limit"].write_text(bad, encoding="utf-8")
+    return files
+
+
+def _time_loads() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for label, path in _limit_files(Path(folder)).items():
+            started = time.perf_counter()
+            try:
+                load_deal(path)
+                outcome = "loaded"
+            except DealFileError:
+                outcome = "refused"
+            print(
+                f"load {label} ({path.stat().st_size:,} bytes): {outcome} in {(time.perf_counter() - started) * 1000:.0f} ms"
+            )
 
 
 def main() -> None:
@@ -69,7 +145,10 @@ def main() -> None:
         assess(deal, rulebook=rulebook)
         runs.append(time.perf_counter() - started)
     print(f"load northwind-validation.yaml: {load_ms:.2f} ms")
-    print(f"assess one deal: median {statistics.median(runs) * 1000:.3f} ms, p95 {sorted(runs)[int(len(runs) * 0.95)] * 1000:.3f} ms ({args.repeat} runs)")
+    _time_loads()
+    print(
+        f"assess one deal: median {statistics.median(runs) * 1000:.3f} ms, p95 {sorted(runs)[int(len(runs) * 0.95)] * 1000:.3f} ms ({args.repeat} runs)"
+    )
 
     rng = random.Random(7)
     started = time.perf_counter()
@@ -79,7 +158,9 @@ def main() -> None:
     total = sum(len(assess(d, rulebook=rulebook).findings) for d in deals)
     elapsed = time.perf_counter() - started
     print(f"build {args.deals:,} synthetic deals: {build_s:.2f} s")
-    print(f"assess {args.deals:,} deals: {elapsed:.2f} s ({elapsed / args.deals * 1000:.3f} ms/deal, {args.deals / elapsed:,.0f} deals/s, {total:,} findings)")
+    print(
+        f"assess {args.deals:,} deals: {elapsed:.2f} s ({elapsed / args.deals * 1000:.3f} ms/deal, {args.deals / elapsed:,.0f} deals/s, {total:,} findings)"
+    )
 
 
 if __name__ == "__main__":

@@ -64,9 +64,15 @@ def generate(path: Path, rows: int, seed: int = 2026) -> None:
         handle.write('\n"Grand Totals"\n\n"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n')
 
 
-def _peak_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # macOS reports bytes, Linux KiB
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the inspection workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 class Phase:
@@ -76,13 +82,15 @@ class Phase:
     def __enter__(self) -> Phase:
         if self.traced:
             tracemalloc.reset_peak()
-        self.start = time.perf_counter()
+        self.start, self.cpu = time.perf_counter(), _cpu_seconds()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        seconds = time.perf_counter() - self.start
+        seconds, cpu = time.perf_counter() - self.start, _cpu_seconds() - self.cpu
         heap = f", python heap peak {tracemalloc.get_traced_memory()[1] / 2**20:,.0f} MB" if self.traced else ""
-        print(f"{self.name:<10} {seconds:7.2f} s   process peak RSS {_peak_mb():,.0f} MB{heap}", flush=True)
+        workers = _peak_mb(resource.RUSAGE_CHILDREN)
+        kids = f", largest worker {workers:,.0f} MB" if workers > 1 else ""
+        print(f"{self.name:<10} {seconds:7.2f} s wall {cpu:7.2f} s CPU   peak RSS {_peak_mb():,.0f} MB{kids}{heap}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="write the synthetic CSV here and keep it")
     parser.add_argument("--tracemalloc", action="store_true", help="also report Python heap peaks (slow)")
+    parser.add_argument("--jobs", type=int, default=None, help="inspection worker processes (default: automatic)")
     args = parser.parse_args(argv)
     if args.tracemalloc:
         tracemalloc.start()
@@ -109,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             result = import_csv(path)
         print(f"           {len(result.deals):,} deals, {len(result.warnings):,} warnings, {len(result.skipped):,} skipped")
         with Phase("review", args.tracemalloc):
-            review = review_pipeline(result.deals, quota=25_000_000, as_of=AS_OF)
+            review = review_pipeline(result.deals, quota=25_000_000, as_of=AS_OF, jobs=args.jobs)
         total = time.perf_counter() - started
         print(f"           {review.counts['open']:,} open deals inspected, {len(review.findings)} pipeline findings")
         with Phase("render", args.tracemalloc):

@@ -23,7 +23,7 @@ from ae_coach.rules import load_rulebook
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _prompt_tokens(request) -> int:  # noqa: ANN001 - an LLMRequest
+def _prompt_tokens(request) -> int:
     texts = [b["text"] for b in request.system]
     texts += [b["text"] for m in request.messages for b in m["content"]]
     return estimate_tokens("".join(texts))

@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 _ERROR_TYPES = {
     400: "invalid_request_error",
@@ -124,7 +124,7 @@ class MessagesServer:
         if self.failures:
             raise AssertionError("messages server: " + "; ".join(self.failures))
 
-    def __enter__(self) -> MessagesServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -154,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
         try:
             body = json.loads(raw or b"{}")

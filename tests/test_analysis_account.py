@@ -54,6 +54,8 @@ def test_positioning_per_situation(situation, strategy, risk) -> None:
 
 
 def test_unknown_situation_with_an_incumbent_competitor_is_displacement() -> None:
-    finding = by_code(build(("situation", "unknown"), ("competitors", [{"name": "Zendesk", "status": "incumbent"}])))["competition.positioning"]
+    finding = by_code(build(("situation", "unknown"), ("competitors", [{"name": "Zendesk", "status": "incumbent"}])))[
+        "competition.positioning"
+    ]
     assert finding.data["situation"] == "displacing"
     assert any("Zendesk is the incumbent" in e for e in finding.evidence)

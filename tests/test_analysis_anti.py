@@ -28,18 +28,32 @@ def _closed_won(handoff: bool) -> dict:
     data.update(stage="closed_won", close_date="2026-11-10", as_of="2026-12-01")
     data["mutual_action_plan"] = []
     if handoff:
-        data["activities"].append(activity("2026-11-14", "meeting", "Kick-off with customer success", **{"with": ["Dana Lee"]}))
+        data["activities"].append(
+            activity("2026-11-14", "meeting", "Kick-off with customer success", **{"with": ["Dana Lee"]})
+        )
     return data
 
 
 CASES = [
     ("anti.happy_ears", lambda: build(("probability", 95)), build),
     ("anti.single_threading", lambda: parse_deal(_single_threaded()), build),
-    ("anti.feature_dumping", lambda: parse_deal(with_activities(activity("2026-11-21", "demo", "Full product tour for the new analysts"))), build),
-    ("anti.proposal_too_early", lambda: build(("meddpicc.metrics", {"status": "partial", "evidence": "faster"})), build),
+    (
+        "anti.feature_dumping",
+        lambda: parse_deal(with_activities(activity("2026-11-21", "demo", "Full product tour for the new analysts"))),
+        build,
+    ),
+    (
+        "anti.proposal_too_early",
+        lambda: build(("meddpicc.metrics", {"status": "partial", "evidence": "faster"})),
+        build,
+    ),
     ("anti.hoping_not_controlling", lambda: build(("mutual_action_plan", [])), build),
     ("anti.demo_before_discovery", lambda: parse_deal(_without_first_call()), build),
-    ("anti.ignoring_competition", lambda: build(("competitors", []), ("meddpicc.competition", {"status": "unknown"}), ("notes", None)), build),
+    (
+        "anti.ignoring_competition",
+        lambda: build(("competitors", []), ("meddpicc.competition", {"status": "unknown"}), ("notes", None)),
+        build,
+    ),
     ("anti.neglecting_champion", lambda: build(("activities.3.summary", "CFO meeting")), build),
     ("anti.forecast_fantasy", lambda: build(("meddpicc.economic_buyer", {"status": "unknown"})), build),
     ("anti.post_close_abandonment", lambda: parse_deal(_closed_won(False)), lambda: parse_deal(_closed_won(True))),
@@ -59,7 +73,9 @@ def test_happy_ears_from_bare_confirmations_and_optimism() -> None:
     hopeful["meddpicc"]["paper_process"] = {"status": "unknown"}
     assert "anti.happy_ears" in by_code(parse_deal(hopeful))
     # the same words on a deal whose due elements are all known are not happy ears
-    assert "anti.happy_ears" not in by_code(parse_deal(with_activities(activity("2026-11-24", "call", "Dana says it's a done deal"))))
+    assert "anti.happy_ears" not in by_code(
+        parse_deal(with_activities(activity("2026-11-24", "call", "Dana says it's a done deal")))
+    )
 
 
 def test_single_threading_severity_and_small_deal_exemption() -> None:
@@ -99,14 +115,18 @@ def test_overdue_plan_is_hoping() -> None:
 
 
 def test_forecast_fantasy_lists_why_not_commit() -> None:
-    finding = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))["anti.forecast_fantasy"]
+    finding = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))[
+        "anti.forecast_fantasy"
+    ]
     assert finding.severity is Severity.CRITICAL
     assert any("economic_buyer is unknown" in item for item in finding.data["why_not_commit"])
     # the same gaps called best case are honest, not fantasy
     honest = build(("meddpicc.economic_buyer", {"status": "unknown"}), ("forecast_category", "best_case"))
     assert "anti.forecast_fantasy" not in by_code(honest)
     # no category but a commit-level probability counts as a commit call
-    implied = build(("meddpicc.economic_buyer", {"status": "unknown"}), ("forecast_category", None), ("probability", 90))
+    implied = build(
+        ("meddpicc.economic_buyer", {"status": "unknown"}), ("forecast_category", None), ("probability", 90)
+    )
     assert "anti.forecast_fantasy" in by_code(implied)
 
 

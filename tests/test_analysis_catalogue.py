@@ -17,8 +17,15 @@ from ae_coach.analysis import inspect
 from ae_coach.findings import DEAL_FINDING_CODES, Severity, sort_findings
 from ae_coach.rules import load_rulebook
 
-TABLES = [test_analysis_meddpicc, test_analysis_stage, test_analysis_momentum, test_analysis_positive,
-          test_analysis_committee, test_analysis_anti, test_analysis_account]
+TABLES = [
+    test_analysis_meddpicc,
+    test_analysis_stage,
+    test_analysis_momentum,
+    test_analysis_positive,
+    test_analysis_committee,
+    test_analysis_anti,
+    test_analysis_account,
+]
 
 
 def test_every_deal_code_has_a_fire_and_a_quiet_case() -> None:
@@ -31,7 +38,13 @@ def test_the_healthy_deal_raises_nothing_above_info() -> None:
 
 
 def test_findings_are_sorted_worst_first_then_by_code() -> None:
-    found = findings(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer"), ("mutual_action_plan", [])))
+    found = findings(
+        build(
+            ("meddpicc.economic_buyer", {"status": "unknown"}),
+            ("stakeholders.1.role", "influencer"),
+            ("mutual_action_plan", []),
+        )
+    )
     assert found == sort_findings(found)
     assert found[0].severity is Severity.CRITICAL
 
@@ -43,10 +56,12 @@ def test_every_finding_has_evidence_and_a_catalogue_code() -> None:
 
 
 def test_rule_ids_come_from_the_rulebook_triggers() -> None:
-    rulebook = SimpleNamespace(rules=[
-        SimpleNamespace(id="deal-mutual-action-plan", triggers=["anti.hoping_not_controlling"]),
-        SimpleNamespace(id="execution-weekly-cadence", triggers=["anti.hoping_not_controlling", "momentum.stale"]),
-    ])
+    rulebook = SimpleNamespace(
+        rules=[
+            SimpleNamespace(id="deal-mutual-action-plan", triggers=["anti.hoping_not_controlling"]),
+            SimpleNamespace(id="execution-weekly-cadence", triggers=["anti.hoping_not_controlling", "momentum.stale"]),
+        ]
+    )
     found = {f.code: f for f in inspect(build(("mutual_action_plan", [])), rulebook=rulebook)}
     assert found["anti.hoping_not_controlling"].rules == ["deal-mutual-action-plan", "execution-weekly-cadence"]
     assert found["account.tier"].rules == []

@@ -32,8 +32,18 @@ def test_healthy_deal_passes_the_commit_gate() -> None:
         ([("close_date", None)], "no close date"),
         ([("next_step", None)], "no dated next step"),
         ([("mutual_action_plan", [])], "no mutual action plan step dated ahead"),
-        ([("history", [{"date": "2026-10-01", "field": "close_date", "from": "2026-10-01", "to": "2026-11-01"},
-                       {"date": "2026-11-01", "field": "close_date", "from": "2026-11-01", "to": "2026-12-18"}])], "close date pushed 2 times"),
+        (
+            [
+                (
+                    "history",
+                    [
+                        {"date": "2026-10-01", "field": "close_date", "from": "2026-10-01", "to": "2026-11-01"},
+                        {"date": "2026-11-01", "field": "close_date", "from": "2026-11-01", "to": "2026-12-18"},
+                    ],
+                )
+            ],
+            "close date pushed 2 times",
+        ),
     ],
 )
 def test_each_gate_condition_blocks_commit(edits, reason) -> None:

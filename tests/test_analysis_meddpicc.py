@@ -49,11 +49,19 @@ def test_grade_from_status_and_evidence(status, evidence, grade) -> None:
 
 @pytest.mark.parametrize(
     ("stage", "severity"),
-    [("discovery", Severity.LOW), ("scoping", Severity.MEDIUM), ("validation", Severity.HIGH), ("proposal", Severity.CRITICAL), ("closing", Severity.CRITICAL)],
+    [
+        ("discovery", Severity.LOW),
+        ("scoping", Severity.MEDIUM),
+        ("validation", Severity.HIGH),
+        ("proposal", Severity.CRITICAL),
+        ("closing", Severity.CRITICAL),
+    ],
 )
 def test_unknown_economic_buyer_grows_worse_with_the_stage(stage, severity) -> None:
     # Priya (the CFO) stays in the deal but is no longer recorded as the economic buyer: grade 0
-    deal = build(("stage", stage), ("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer"))
+    deal = build(
+        ("stage", stage), ("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")
+    )
     finding = by_code(deal)["meddpicc.economic_buyer"]
     assert finding.severity is severity
     assert finding.data == {"element": "economic_buyer", "grade": 0, "due_by": "validation"}
@@ -67,7 +75,9 @@ def test_engaged_economic_buyer_stakeholder_lifts_an_unknown_element_to_rep_asse
 
 
 def test_rep_asserted_is_one_step_milder_than_unknown() -> None:
-    unknown = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))["meddpicc.economic_buyer"]
+    unknown = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))[
+        "meddpicc.economic_buyer"
+    ]
     asserted = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"})))["meddpicc.economic_buyer"]
     assert (unknown.severity, asserted.severity) == (Severity.CRITICAL, Severity.HIGH)
 
@@ -109,7 +119,9 @@ def test_senior_title_is_not_budget_authority() -> None:
     ],
 )
 def test_status_quo_do_nothing_and_in_house_count_as_known_competition(competitors, competition, notes) -> None:
-    deal = build(("competitors", competitors), ("meddpicc.competition", competition), ("notes", notes), ("stage", "validation"))
+    deal = build(
+        ("competitors", competitors), ("meddpicc.competition", competition), ("notes", notes), ("stage", "validation")
+    )
     found = by_code(deal)
     assert "meddpicc.competition" not in found
     assert "anti.ignoring_competition" not in found
@@ -124,7 +136,9 @@ def test_no_alternative_at_all_is_flagged_twice_late_in_the_deal() -> None:
 
 
 def test_confirmed_pain_that_is_a_nice_to_have_is_still_a_red_flag() -> None:
-    deal = build(("meddpicc.identified_pain", {"status": "confirmed", "evidence": "Nice to have, no urgency this year"}))
+    deal = build(
+        ("meddpicc.identified_pain", {"status": "confirmed", "evidence": "Nice to have, no urgency this year"})
+    )
     finding = by_code(deal)["meddpicc.identified_pain"]
     assert any("nice-to-have, not need" in e for e in finding.evidence)
 
@@ -135,7 +149,9 @@ def test_confirmed_metrics_without_a_number_are_not_quantified() -> None:
 
 
 def test_changing_decision_criteria_fire() -> None:
-    deal = build(("meddpicc.decision_criteria", {"status": "confirmed", "evidence": "Criteria changed again after the reorg"}))
+    deal = build(
+        ("meddpicc.decision_criteria", {"status": "confirmed", "evidence": "Criteria changed again after the reorg"})
+    )
     assert "meddpicc.decision_criteria" in by_code(deal)
 
 

@@ -46,16 +46,27 @@ CASES = [
     ),
     (
         "momentum.budget_concern_late",
-        lambda: parse_deal(with_activities(activity("2026-11-22", "call", "Priya raised budget concerns about year two"))),
-        lambda: parse_deal(with_activities(activity("2026-11-22", "call", "Priya has no budget concerns; asked about year two"))),
+        lambda: parse_deal(
+            with_activities(activity("2026-11-22", "call", "Priya raised budget concerns about year two"))
+        ),
+        lambda: parse_deal(
+            with_activities(activity("2026-11-22", "call", "Priya has no budget concerns; asked about year two"))
+        ),
     ),
     (
         "momentum.close_date_slipped",
-        lambda: build(("history", [
-            {"date": "2026-09-01", "field": "close_date", "from": "2026-09-30", "to": "2026-10-31"},
-            {"date": "2026-10-20", "field": "close_date", "from": "2026-10-31", "to": "2026-12-18"},
-        ])),
-        lambda: build(("history", [{"date": "2026-09-01", "field": "close_date", "from": "2027-01-31", "to": "2026-12-18"}])),
+        lambda: build(
+            (
+                "history",
+                [
+                    {"date": "2026-09-01", "field": "close_date", "from": "2026-09-30", "to": "2026-10-31"},
+                    {"date": "2026-10-20", "field": "close_date", "from": "2026-10-31", "to": "2026-12-18"},
+                ],
+            )
+        ),
+        lambda: build(
+            ("history", [{"date": "2026-09-01", "field": "close_date", "from": "2027-01-31", "to": "2026-12-18"}])
+        ),
     ),
     ("momentum.close_date_passed", lambda: build(("close_date", "2026-11-20")), build),
 ]
@@ -99,7 +110,10 @@ def test_reschedule_severity_counts() -> None:
     noshow = activity("2026-11-21", "call", "check-in", status="no_show")
     assert by_code(parse_deal(with_activities(one)))["momentum.meetings_rescheduled"].severity is Severity.LOW
     assert by_code(parse_deal(with_activities(cancel)))["momentum.meetings_rescheduled"].severity is Severity.MEDIUM
-    assert by_code(parse_deal(with_activities(one, cancel, noshow)))["momentum.meetings_rescheduled"].severity is Severity.HIGH
+    assert (
+        by_code(parse_deal(with_activities(one, cancel, noshow)))["momentum.meetings_rescheduled"].severity
+        is Severity.HIGH
+    )
 
 
 def test_champion_contact_comes_from_activities_too() -> None:
@@ -109,7 +123,9 @@ def test_champion_contact_comes_from_activities_too() -> None:
 
 
 def test_late_stakeholder_needs_a_late_stage() -> None:
-    assert "momentum.late_stakeholder" not in by_code(build(("stage", "validation"), ("stakeholders.3.added", "2026-11-15")))
+    assert "momentum.late_stakeholder" not in by_code(
+        build(("stage", "validation"), ("stakeholders.3.added", "2026-11-15"))
+    )
     grave = by_code(build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.role", "blocker")))
     assert grave["momentum.late_stakeholder"].severity is Severity.HIGH
 

@@ -15,7 +15,9 @@ def test_every_setting_is_documented_and_labelled() -> None:
     for name, field in Settings.model_fields.items():
         text = field.description or ""
         assert text, f"{name} has no docstring"
-        assert "seed" in text.lower() or "ae-coach default" in text, f"{name}: say whether it is the seed's or an ae-coach default"
+        assert "seed" in text.lower() or "ae-coach default" in text, (
+            f"{name}: say whether it is the seed's or an ae-coach default"
+        )
 
 
 def test_seed_numbers_are_the_seeds() -> None:
@@ -51,6 +53,8 @@ def test_unknown_key_names_it_and_lists_the_allowed(tmp_path: Path) -> None:
         ("health_penalty: {severe: 3}\n", "unknown severity 'severe'"),
         ("- a\n- b\n", "must be a mapping"),
         ("a: [\n", "not valid YAML"),
+        ("slip_count: 2\nslip_count: 3\n", "duplicate key 'slip_count'"),
+        ("x: &x [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(f"x{i}: &x{i} [" + ", ".join([f"*x{'' if i == 0 else i - 1}"] * 10) + "]\n" for i in range(5)), "more than 100,000 values"),
     ],
 )
 def test_bad_values_are_settings_errors(tmp_path: Path, content: str, expected: str) -> None:
@@ -76,3 +80,15 @@ def test_docs_threshold_table_is_current() -> None:
     start, end = "<!-- settings-table:start -->\n", "\n<!-- settings-table:end -->"
     current = doc.split(start, 1)[1].split(end, 1)[0]
     assert current == settings_table(), "regenerate with: python -m ae_coach.settings"
+
+
+def test_cli_review_refuses_an_unknown_setting_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ae_coach.cli import app, main
+
+    if "review" not in {command.name for command in app.registered_commands}:
+        pytest.skip("the review command is not registered yet")
+    path = tmp_path / "team.yaml"
+    path.write_text("stale_dayz: {proposal: 5}\n", encoding="utf-8")
+    deal = Path(__file__).resolve().parent.parent / "examples" / "deals" / "northwind-validation.yaml"
+    assert main(["review", str(deal), "--backend", "offline", "--settings", str(path)]) == 2
+    assert "unknown setting 'stale_dayz'" in capsys.readouterr().err

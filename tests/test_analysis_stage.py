@@ -16,7 +16,11 @@ def _no_terms() -> dict:
 
 
 CASES = [
-    ("stage.unearned", lambda: build(("meddpicc.decision_criteria", {"status": "partial", "evidence": "SSO matters"})), build),
+    (
+        "stage.unearned",
+        lambda: build(("meddpicc.decision_criteria", {"status": "partial", "evidence": "SSO matters"})),
+        build,
+    ),
     ("stage.next_gate", lambda: parse_deal(_no_terms()), build),
 ]
 
@@ -31,12 +35,18 @@ def test_stage_gate_fires_and_stays_quiet(code, fire, quiet) -> None:
     ("edits", "unmet"),
     [
         ([("meddpicc.identified_pain", {"status": "partial"})], "discovery: pain confirmed"),
-        ([("meddpicc.champion", {"status": "unknown"}), ("stakeholders.0.role", "user_buyer")], "discovery: champion identified"),
+        (
+            [("meddpicc.champion", {"status": "unknown"}), ("stakeholders.0.role", "user_buyer")],
+            "discovery: champion identified",
+        ),
         ([("close_date", None), ("meddpicc.decision_process", {"status": "unknown"})], "discovery: timeline set"),
         ([("meddpicc.decision_criteria", {"status": "confirmed"})], "scoping: solution requirements defined"),
         ([("meddpicc.metrics", {"status": "unknown"})], "scoping: success criteria agreed"),
         ([("meddpicc.metrics", {"status": "partial", "evidence": "faster"})], "validation: ROI accepted"),
-        ([("activities.2.summary", "IT meeting"), ("stakeholders.2.sentiment", "neutral")], "validation: technical validation complete"),
+        (
+            [("activities.2.summary", "IT meeting"), ("stakeholders.2.sentiment", "neutral")],
+            "validation: technical validation complete",
+        ),
     ],
 )
 def test_each_exit_criterion_maps_to_deal_evidence(edits, unmet) -> None:
@@ -48,7 +58,13 @@ def test_economic_buyer_engaged_criterion() -> None:
     deal = build(
         ("meddpicc.economic_buyer", {"status": "partial"}),
         ("stakeholders.1.engaged", False),
-        ("activities", [a | {"with": [p for p in a.get("with", []) if p != "Priya Shah"], "summary": "meeting"} for a in healthy()["activities"]]),
+        (
+            "activities",
+            [
+                a | {"with": [p for p in a.get("with", []) if p != "Priya Shah"], "summary": "meeting"}
+                for a in healthy()["activities"]
+            ],
+        ),
     )
     assert "validation: economic buyer engaged" in by_code(deal)["stage.unearned"].data["unmet"]
 
@@ -60,7 +76,9 @@ def test_budget_range_from_text_or_tag() -> None:
     found = by_code(parse_deal(data))
     assert "discovery: budget range known" in found["stage.unearned"].data["unmet"]
     data["activities"][0]["signals"] = ["budget_confirmed"]
-    assert "discovery: budget range known" not in by_code(parse_deal(data)).get("stage.unearned", _empty()).data.get("unmet", [])
+    assert "discovery: budget range known" not in by_code(parse_deal(data)).get("stage.unearned", _empty()).data.get(
+        "unmet", []
+    )
 
 
 def _empty():
@@ -72,7 +90,13 @@ def _empty():
 
 def test_severity_grows_with_unmet_criteria_far_back() -> None:
     one = by_code(build(("meddpicc.decision_criteria", {"status": "partial"})))["stage.unearned"]
-    many = by_code(build(("meddpicc.decision_criteria", {"status": "partial"}), ("meddpicc.metrics", {"status": "unknown"}), ("meddpicc.identified_pain", {"status": "partial"})))["stage.unearned"]
+    many = by_code(
+        build(
+            ("meddpicc.decision_criteria", {"status": "partial"}),
+            ("meddpicc.metrics", {"status": "unknown"}),
+            ("meddpicc.identified_pain", {"status": "partial"}),
+        )
+    )["stage.unearned"]
     assert (one.severity, many.severity) == (Severity.MEDIUM, Severity.HIGH)
 
 

@@ -58,7 +58,9 @@ def test_explicit_tags_override_text() -> None:
     tagged = Activity(date="2026-11-01", summary="they asked for references", signals=["handoff"])
     assert text.activity_signals(tagged) == {Signal.HANDOFF}
     assert text.activity_signals(Activity(date="2026-11-01", summary="they asked for references", signals=[])) == set()
-    assert text.activity_signals(Activity(date="2026-11-01", summary="they asked for references")) == {Signal.REFERENCES_REQUESTED}
+    assert text.activity_signals(Activity(date="2026-11-01", summary="they asked for references")) == {
+        Signal.REFERENCES_REQUESTED
+    }
 
 
 def test_instructions_in_text_are_just_words() -> None:

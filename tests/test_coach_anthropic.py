@@ -205,3 +205,48 @@ def test_redaction_keeps_people_off_the_wire_and_restores_them(api, deal):
     assert "Northwind Traders" in wire  # accounts are not people
     assert "Dana Lee" in report.narrative and "Person 1" not in report.narrative
     assert report.next_actions[0].action == "Ask Dana Lee to set up 30 minutes with the CFO"
+
+
+def test_a_prompt_variant_directory_is_used(api, deal, tmp_path):
+    import shutil
+
+    from ae_coach.resources import prompts_dir
+
+    variant = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), variant)
+    system = variant / "system.j2"
+    system.write_text(system.read_text() + "\nVARIANT-MARKER\n")
+    server = api(json_message(model_answer()))
+    coach(prompts=variant).review(deal)
+    assert "VARIANT-MARKER" in server.requests[0].body["system"][0]["text"]
+
+
+@pytest.mark.live
+def test_live_review_against_the_real_api(monkeypatch):
+    """Runs only with --live and AE_COACH_LIVE_KEY: one real review, validated end to end."""
+    import os
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", os.environ["AE_COACH_LIVE_KEY"])
+    monkeypatch.delenv("ANTHROPIC_BASE_URL")
+    path = Path(__file__).resolve().parent.parent / "examples" / "deals" / "northwind-validation.yaml"
+    report = Coach("anthropic").review(load_deal(path))
+    assert report.narrative and report.next_actions and report.usage.output_tokens > 0
+
+
+def test_anthropic_backend_without_credentials_is_exit_3_with_a_hint(tmp_path, capsys):
+    rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
+    err = capsys.readouterr().err
+    assert rc == 3 and "ANTHROPIC_API_KEY" in err and "Traceback" not in err
+
+
+def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):
+    server = MessagesServer()
+    with pytest.raises(AssertionError, match="script ran out"), server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        with pytest.raises(BackendError, match="500"):
+            coach().review(deal)
+    assert len(server.requests) == 1  # x-should-retry: false stops the SDK from retrying into the void

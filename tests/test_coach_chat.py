@@ -126,3 +126,12 @@ def test_piped_chat_backend_failure_exits_3(server, tmp_path, monkeypatch, capsy
     rc = main(["chat", str(write_deal(tmp_path)), "--backend", "anthropic"])
     err = capsys.readouterr().err
     assert rc == 3 and "529" in err and "Traceback" not in err and FAKE_KEY not in err
+
+
+@pytest.mark.parametrize(("stop", "note"), [("max_tokens", "cut off"), ("refusal", "declined")])
+def test_chat_says_when_an_answer_was_cut_off_or_refused(server, deal, stop, note):
+    server.push(message("Partial answer", stop_reason=stop))
+    coach = Coach("anthropic", max_retries=0, timeout=5)
+    answer = "".join(coach.chat(deal, "Write me the full plan", ChatHistory()))
+    assert answer.startswith("Partial answer") and note in answer
+    assert coach.client.last_result.stop_reason == stop

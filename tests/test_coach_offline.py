@@ -59,6 +59,9 @@ def test_report_is_consistent_with_the_assessment(coach, path):
     assert not report.dropped_rule_ids
     dates = [s.date for s in report.mutual_action_plan]
     assert dates == sorted(dates)
+    for question in report.questions:
+        assert not question.question.startswith(("Deal review", '"'))
+        assert question.role != "ae" or question.stakeholder is None
 
 
 def test_questions_come_from_the_rules_and_are_addressed_by_role(coach, rulebook):

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ae_coach.crm import ImportResult, import_csv, load_pipeline
 from ae_coach.deal import ForecastCategory, Role, Stage
@@ -208,3 +210,22 @@ def test_load_pipeline_reads_a_directory_of_deal_files(tmp_path):
 def test_missing_path_is_an_import_file_error(tmp_path):
     with pytest.raises(ImportFileError, match="no such file"):
         load_pipeline(tmp_path / "nope.csv")
+
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELL, min_size=5, max_size=5), max_size=6))
+def test_any_cell_values_never_abort_the_import(tmp_path, rows):
+    import csv
+
+    path = tmp_path / "fuzz.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Opportunity Name", "Stage", "Amount", "Close Date", "Forecast Category"])
+        writer.writerows(rows)
+    result = import_csv(path)
+    # Every record is accounted for: a deal, a skipped row, or a duplicate reported as a warning.
+    duplicates = sum(1 for w in result.warnings if "duplicate id" in w.message)
+    assert len(result.deals) + len(result.skipped) + duplicates == result.rows

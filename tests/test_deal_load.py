@@ -81,7 +81,10 @@ def test_single_error_names_line_and_field(tmp_path: Path) -> None:
 def test_unknown_nested_key_lists_allowed_keys(tmp_path: Path) -> None:
     text = "account: A\nstage: discovery\nmeddpicc:\n  metrics: {status: partial, evidance: x}\n"
     message = str(load_error(write(tmp_path, "d.yaml", text)))
-    assert "meddpicc.metrics.evidance: unknown key 'evidance' (did you mean 'evidence'?); allowed keys here: status, evidence" in message
+    assert (
+        "meddpicc.metrics.evidance: unknown key 'evidance' (did you mean 'evidence'?); allowed keys here: status, evidence"
+        in message
+    )
 
 
 def test_missing_required_fields(tmp_path: Path) -> None:
@@ -111,8 +114,16 @@ HOSTILE = {
     "infinite float": ("inf.yaml", "account: A\nstage: discovery\namount: .inf\n", "finite number"),
     "nan": ("nan.yaml", "account: A\nstage: discovery\nprobability: .nan\n", "finite number"),
     "absurd amount": ("amt.yaml", "account: A\nstage: discovery\namount: 1.0e+15\n", "less than or equal to"),
-    "deep nesting": ("deep.yaml", "account: A\nstage: discovery\nnotes: " + "[" * 200 + "]" * 200 + "\n", "nested deeper"),
-    "deep block nesting": ("deep2.yaml", "account: A\n" + "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n", "nested deeper"),
+    "deep nesting": (
+        "deep.yaml",
+        "account: A\nstage: discovery\nnotes: " + "[" * 200 + "]" * 200 + "\n",
+        "nested deeper",
+    ),
+    "deep block nesting": (
+        "deep2.yaml",
+        "account: A\n" + "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n",
+        "nested deeper",
+    ),
     "recursive alias": ("rec.yaml", "account: A\nstage: discovery\nnotes: &a [*a]\n", "recursive alias"),
     "impossible date": ("date.yaml", "account: A\nstage: discovery\nas_of: 2026-02-30\n", "YYYY-MM-DD"),
     "datetime for date": ("dt.yaml", "account: A\nstage: discovery\nas_of: 2026-11-26T10:30:00\n", "YYYY-MM-DD"),
@@ -121,7 +132,11 @@ HOSTILE = {
     "json syntax": ("bad.json", '{"account": "A",', "not valid JSON"),
     "json list": ("list.json", "[1, 2, 3]", "must be a mapping"),
     "json deep": ("deep.json", '{"account": "A", "notes": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper"),
-    "json huge int": ("int.json", '{"account": "A", "stage": "discovery", "amount": ' + "1" * 5000 + "}", "more than 30 digits"),
+    "json huge int": (
+        "int.json",
+        '{"account": "A", "stage": "discovery", "amount": ' + "1" * 5000 + "}",
+        "more than 30 digits",
+    ),
 }
 
 
@@ -133,7 +148,7 @@ def _bomb() -> str:
     return "account: A\nstage: discovery\nnotes:\n" + "\n".join("  " + line for line in lines) + "\n"
 
 
-HOSTILE["alias bomb"] = ("bomb.yaml", _bomb(), "once aliases are expanded")
+HOSTILE["alias bomb"] = ("bomb.yaml", _bomb(), "aliases counted expanded")
 HOSTILE["too many aliases"] = (
     "aliases.yaml",
     "account: A\nstage: discovery\nx: &x 1\nnotes: [" + ", ".join(["*x"] * 100) + "]\n",
@@ -180,7 +195,9 @@ def test_json_errors_carry_yaml_composed_line_numbers(tmp_path: Path) -> None:
 
 def test_parse_deal_reports_paths_without_lines() -> None:
     with pytest.raises(DealFileError) as caught:
-        parse_deal({"account": "A", "stage": "discovery", "stakeholders": [{"name": "X", "role": "boss"}]}, source="crm row 7")
+        parse_deal(
+            {"account": "A", "stage": "discovery", "stakeholders": [{"name": "X", "role": "boss"}]}, source="crm row 7"
+        )
     assert str(caught.value).startswith("crm row 7: stakeholders[0].role: got 'boss'")
     with pytest.raises(DealFileError, match="must be a mapping"):
         parse_deal(["not", "a", "deal"])
@@ -199,7 +216,7 @@ def _review_registered() -> bool:
     return "review" in names
 
 
-@pytest.mark.parametrize("name", ["empty", "binary", "alias bomb", "top-level list", "duplicate key"])
+@pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_cli_review_exits_2_on_hostile_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     if not _review_registered():
         pytest.skip("the review command is not registered yet")
@@ -210,3 +227,11 @@ def test_cli_review_exits_2_on_hostile_files(tmp_path: Path, capsys: pytest.Capt
     assert main(["review", str(path), "--backend", "offline"]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+def test_an_error_flood_is_summarised(tmp_path: Path) -> None:
+    text = "account: A\nstage: discovery\n" + "".join(f"extra_{i}: 1\n" for i in range(5000))
+    message = str(load_error(write(tmp_path, "flood.yaml", text)))
+    assert message.count("\n") == 21  # header, 20 problems, the count of the rest
+    assert "5000 problems" in message and "… and 4980 more" in message
+    assert "flood.yaml:3: extra_0: unknown key 'extra_0'" in message

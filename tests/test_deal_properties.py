@@ -13,14 +13,56 @@ from hypothesis import strategies as st
 from ae_coach.deal import Deal, load_deal, parse_deal
 from ae_coach.errors import DealFileError
 
-FIELDS = ["account", "stage", "amount", "close_date", "as_of", "meddpicc", "stakeholders", "activities", "history",
-          "next_step", "competitors", "probability", "notes", "situation", "fit", "forecast_category", "mutual_action_plan"]
-VALUES = ["discovery", "proposal", "closed_won", "champion", "2026-11-26", "2026-02-30", "26/11/2026", "confirmed",
-          "", "USD", "eur", "with", "from", "to", "date", "name", "role", "status", "evidence", "metrics"]
+FIELDS = [
+    "account",
+    "stage",
+    "amount",
+    "close_date",
+    "as_of",
+    "meddpicc",
+    "stakeholders",
+    "activities",
+    "history",
+    "next_step",
+    "competitors",
+    "probability",
+    "notes",
+    "situation",
+    "fit",
+    "forecast_category",
+    "mutual_action_plan",
+]
+VALUES = [
+    "discovery",
+    "proposal",
+    "closed_won",
+    "champion",
+    "2026-11-26",
+    "2026-02-30",
+    "26/11/2026",
+    "confirmed",
+    "",
+    "USD",
+    "eur",
+    "with",
+    "from",
+    "to",
+    "date",
+    "name",
+    "role",
+    "status",
+    "evidence",
+    "metrics",
+]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-    st.sampled_from(VALUES), st.dates().map(str),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(VALUES),
+    st.dates().map(str),
 )
 keys = st.one_of(st.sampled_from(FIELDS + VALUES), st.text(max_size=8))
 data = st.recursive(
@@ -66,10 +108,12 @@ def test_arbitrary_bytes_load_or_fail_cleanly(content: bytes) -> None:
         for suffix in (".yaml", ".json"):
             path = Path(folder) / f"deal{suffix}"
             path.write_bytes(content)
-            _outcome(lambda: load_deal(path))
+            _outcome(lambda path=path: load_deal(path))
 
 
-MUTATIONS = st.sampled_from(["[", "]", "{", "}", ":", "&a", "*a", "- ", "\t", "!!", "'", '"', "\n  ", "%", "@", "|", ">"])
+MUTATIONS = st.sampled_from(
+    ["[", "]", "{", "}", ":", "&a", "*a", "- ", "\t", "!!", "'", '"', "\n  ", "%", "@", "|", ">"]
+)
 
 
 @settings(max_examples=200, deadline=None)

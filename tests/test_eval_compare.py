@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from ae_coach.cli import main
-from ae_coach.eval import Session, compare_variants, from_git, from_rules_dir, render, working_tree
+from ae_coach.eval import (
+    Session,
+    compare_variants,
+    from_git,
+    from_rules_dir,
+    render,
+    working_tree,
+)
 
 RULE = "deal-economic-buyer"
 

@@ -152,3 +152,15 @@ def test_repeats_are_separate_samples_with_their_own_cache_entries(api, tmp_path
     entries = list((tmp_path / "cache").rglob("*.json"))
     assert len(entries) == 2
     assert json.loads(entries[0].read_text())["text"] in ("Meet the economic buyer.", "Ask Dana who signs.")
+
+
+def test_a_live_self_comparison_reuses_the_cached_answers_and_shows_no_difference(api, tmp_path: Path) -> None:
+    from ae_coach.eval import compare_variants, working_tree
+
+    server = api(json_message(model_answer()), json_message(verdict("pass")))
+    suite = tmp_path / "live.yaml"
+    suite.write_text(REVIEW_SUITE, encoding="utf-8")
+    options = RunOptions(backend="anthropic", judge="llm", concurrency=1, cache_dir=tmp_path / "cache")
+    comparison = compare_variants(Session(suites=[str(suite)], options=options, runs_dir=tmp_path), working_tree())
+    assert comparison.overall.verdict == "unchanged" and not comparison.deterministic
+    assert len(server.requests) == 2  # the candidate's identical requests were served from the cache

@@ -91,7 +91,7 @@ def test_a_killed_run_resumes_without_redoing_finished_cases(repo: Path, tmp_pat
     result = run_eval(resumed)
     assert resumed.runner.target_calls == 2 * total - 7
     assert resumed.options.repeats == 2 and resumed.suites == [str(suite)]  # choices come from the log
-    header, samples = read_run_log(log)
+    _header, samples = read_run_log(log)
     keys = [(s["case"], s["repeat"]) for s in samples]
     assert len(keys) == len(set(keys)) == 2 * total
     assert result.totals["passed"] == total

@@ -13,14 +13,37 @@ from ae_coach.findings import Severity
 DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
 
 EXPECTED = {
-    "northwind-validation": {"meddpicc.economic_buyer", "meddpicc.metrics", "meddpicc.paper_process", "committee.missing_role"},
+    "northwind-validation": {
+        "meddpicc.economic_buyer",
+        "meddpicc.metrics",
+        "meddpicc.paper_process",
+        "committee.missing_role",
+    },
     "fabrikam-closing-healthy": {"positive.champion_scheduled", "positive.economic_buyer_engaged"},
-    "woodgrove-displacement": {"competition.positioning", "positive.references_requested", "positive.implementation_questions"},
+    "woodgrove-displacement": {
+        "competition.positioning",
+        "positive.references_requested",
+        "positive.implementation_questions",
+    },
     "tailspin-single-threaded": {"anti.single_threading", "meddpicc.economic_buyer", "anti.ignoring_competition"},
-    "litware-forecast-fantasy": {"anti.forecast_fantasy", "anti.happy_ears", "anti.hoping_not_controlling", "momentum.no_dated_next_step"},
-    "adventure-works-stalled": {"momentum.stale", "momentum.champion_dark", "momentum.meetings_rescheduled", "momentum.pending_internal_review"},
+    "litware-forecast-fantasy": {
+        "anti.forecast_fantasy",
+        "anti.happy_ears",
+        "anti.hoping_not_controlling",
+        "momentum.no_dated_next_step",
+    },
+    "adventure-works-stalled": {
+        "momentum.stale",
+        "momentum.champion_dark",
+        "momentum.meetings_rescheduled",
+        "momentum.pending_internal_review",
+    },
     "wingtip-slipped": {"momentum.close_date_slipped", "momentum.close_date_passed", "anti.hoping_not_controlling"},
-    "lucerne-late-stakeholder": {"momentum.late_stakeholder", "momentum.budget_concern_late", "momentum.competitor_late"},
+    "lucerne-late-stakeholder": {
+        "momentum.late_stakeholder",
+        "momentum.budget_concern_late",
+        "momentum.competitor_late",
+    },
     "margie-proposal-too-early": {"anti.proposal_too_early"},
     "proseware-demo-first": {"anti.demo_before_discovery", "anti.feature_dumping"},
     "bluesky-self-serve": {"account.tier"},

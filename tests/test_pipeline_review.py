@@ -9,8 +9,7 @@ import pytest
 from ae_coach.deal import Deal, ForecastCategory, Stage
 from ae_coach.errors import UsageError
 from ae_coach.findings import PIPELINE_FINDING_CODES, Severity
-from ae_coach.pipeline import review_pipeline
-from ae_coach.pipeline import signals
+from ae_coach.pipeline import review_pipeline, signals
 from ae_coach.pipeline.model import DealLine, OwnerGap, OwnerSummary
 
 AS_OF = dt.date(2026, 11, 26)
@@ -210,3 +209,11 @@ def test_forecast_category_enum_round_trips_in_json(book):
     data = book.model_dump(mode="json")
     assert data["deals"][0]["stage"] in {s.value for s in Stage}
     assert {d["forecast_category"] for d in data["deals"]} <= {c.value for c in ForecastCategory} | {None}
+
+
+def test_parallel_inspection_matches_serial():
+    deals = [bare(f"d{i}", stage, 10_000 * (i + 1), "2026-12-15") for i, stage in enumerate(["discovery", "proposal", "closing"] * 3)]
+    deals.append(healthy("h"))
+    serial = review_pipeline(deals, as_of=AS_OF, jobs=1)
+    parallel = review_pipeline(deals, as_of=AS_OF, jobs=2)
+    assert parallel.model_dump() == serial.model_dump()

@@ -80,6 +80,7 @@ def test_output_file(capsys, deal_file, tmp_path):
 
 def test_as_of_changes_the_review_date(capsys, deal_file):
     rc, out, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline", "--as-of", "2026-12-20")
+    assert rc == 0
     doc = json.loads(out)
     assert doc["report"]["as_of"] == "2026-12-20"
     assert "momentum.close_date_passed" in {f["code"] for f in doc["findings"]}
@@ -92,6 +93,7 @@ def test_redact_flag_offline_keeps_real_names(capsys, deal_file):
 
 def test_injected_notes_do_not_change_the_offline_verdict(capsys, deal_file):
     rc, out, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline")
+    assert rc == 0
     assert json.loads(out)["report"]["forecast"]["category"] != "commit"
     assert INJECTION not in json.loads(out)["report"]["headline"]
 
@@ -122,3 +124,39 @@ def test_missing_or_broken_deal_file_exits_2(capsys, tmp_path):
 def test_auto_backend_is_offline_without_a_key(capsys, deal_file):
     rc, out, _ = run(capsys, deal_file, "-f", "json")
     assert rc == 0 and json.loads(out)["report"]["backend"] == "offline"
+
+
+def test_settings_file_changes_the_thresholds(capsys, deal_file, tmp_path):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("champion_dark_days: 60\n")
+    _, default, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline")
+    rc, relaxed, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline", "--settings", settings)
+    assert rc == 0
+    assert "momentum.champion_dark" in {f["code"] for f in json.loads(default)["findings"]}
+    assert "momentum.champion_dark" not in {f["code"] for f in json.loads(relaxed)["findings"]}
+    settings.write_text("champion_dark_dayz: 60\n")
+    rc, _, err = run(capsys, deal_file, "--backend", "offline", "--settings", settings)
+    assert rc == 2 and "champion_dark_dayz" in err
+
+
+def test_terminal_prints_deal_text_that_looks_like_rich_markup(capsys, tmp_path):
+    odd = {**NORTHWIND, "account": "[bold]Acme[/]", "next_step": {"action": "[/] close [red]it", "owner": "Dana Lee"}}
+    rc, out, err = run(capsys, write_deal(tmp_path, odd), "--backend", "offline")
+    assert rc == 0, err
+    assert "[bold]Acme[/]" in out
+
+
+def test_offline_json_review_imports_neither_anthropic_nor_rich(deal_file):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from ae_coach.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['review', {str(deal_file)!r}, '--backend', 'offline', '--format', 'json'])\n"
+        "heavy = sorted(m for m in ('anthropic', 'rich', 'httpx2', 'bm25s') if m in sys.modules)\n"
+        "print(rc, heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0 []"

@@ -6,11 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from ae_coach._rule_parse import parse_rule
 from ae_coach.cli import main
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
 from ae_coach.rules import OPEN_STAGES, REQUIRED_SECTIONS, load_rulebook
+from ae_coach.rules_lint import check_rule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 VALID = FIXTURES / "valid"
@@ -218,3 +222,26 @@ def test_byte_order_mark_and_empty_triggers_are_accepted(valid_copy: Path) -> No
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     rule = load_rulebook(valid_copy).get("pipeline-fixture-commit")
     assert rule is not None and rule.triggers == [] and rule.title == "Commit only what passes the gate"
+
+
+_FRAGMENTS = [
+    "---\n", "title: T\n", "impact: HIGH\n", "impact: [x]\n", "tags: [a, b]\n", "tags: {a: 1}\n",
+    "summary: s\n", "summary:\n", "stages: [discovery]\n", "triggers: [x.y]\n", "triggers: 3\n", "key: 'unclosed\n",
+    "## T\n", "### Why it matters\n", "### How to apply\n", "1. Do it.\n", "- bullet\n", "  - nested\n",
+    "```good Note\n", "```bad\n", "```\n", "| a | b |\n", "|---|---|\n", "| 1 |\n", "\n", "text\n", "\t\x00\n",
+    "...\n", "\ufeff", "> quote\n", "<div>\n", "    code\n",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=20), max_size=25))
+def test_any_text_either_parses_or_raises_rule_file_error(tmp_path: Path, pieces: list[str]) -> None:
+    path = tmp_path / "deal-fuzz.md"
+    path.write_text("".join(pieces), encoding="utf-8", errors="surrogatepass")
+    try:
+        rule = parse_rule(path, {"deal"})
+    except RuleFileError as exc:
+        assert str(exc).startswith(str(path)) and exc.detail
+    else:
+        assert rule.id == "deal-fuzz" and isinstance(rule.title, str)
+        check_rule(rule)  # lint checks never crash on a rule that loaded

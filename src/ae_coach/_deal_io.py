@@ -64,6 +64,7 @@ class _BoundedComposer(Composer):
         super().__init__()
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self.check_event(AliasEvent):
@@ -73,6 +74,9 @@ class _BoundedComposer(Composer):
                 raise ConstructorError(None, None, f"more than {MAX_ALIASES} YAML aliases (*name)", mark)
             return super().compose_node(parent, index)
         self._depth += 1
+        self._nodes += 1
+        if self._nodes > MAX_VALUES:
+            raise ConstructorError(None, None, f"more than {MAX_VALUES:,} values", self.peek_event().start_mark)
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
@@ -112,27 +116,26 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = None
 
 
-def _make_loader(text: str) -> Any:
-    if _Parser is not None:
+if _Parser is not None:
 
-        class _FastLoader(_Parser, _BoundedComposer, _DealConstructor, _Resolver):  # type: ignore[misc,valid-type]
-            def __init__(self, stream: str) -> None:
-                _Parser.__init__(self, stream)
-                _BoundedComposer.__init__(self)
-                _DealConstructor.__init__(self)
-                _Resolver.__init__(self)
+    class _Loader(_Parser, _BoundedComposer, _DealConstructor, _Resolver):  # type: ignore[misc,valid-type]
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            _DealConstructor.__init__(self)
+            _Resolver.__init__(self)
 
-            # CParser's own node methods would bypass the bounds: use the Python composer's.
-            check_node = _BoundedComposer.check_node
-            get_node = _BoundedComposer.get_node
-            get_single_node = _BoundedComposer.get_single_node
+        # CParser's own node methods would bypass the bounds: use the Python composer's.
+        check_node = _BoundedComposer.check_node
+        get_node = _BoundedComposer.get_node
+        get_single_node = _BoundedComposer.get_single_node
 
-        return _FastLoader(text)
+else:  # pragma: no cover - PyYAML built without libyaml
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _PureLoader(Reader, Scanner, Parser, _BoundedComposer, _DealConstructor, _Resolver):
+    class _Loader(Reader, Scanner, Parser, _BoundedComposer, _DealConstructor, _Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
@@ -141,7 +144,9 @@ def _make_loader(text: str) -> Any:
             _DealConstructor.__init__(self)
             _Resolver.__init__(self)
 
-    return _PureLoader(text)
+
+def _make_loader(text: str) -> Any:
+    return _Loader(text)
 
 
 def _count_values(root: Node) -> int:
@@ -156,7 +161,9 @@ def _count_values(root: Node) -> int:
             on_path.discard(key)
             sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
             if sizes[key] > MAX_VALUES:
-                raise ConstructorError(None, None, f"more than {MAX_VALUES} values once aliases are expanded", node.start_mark)
+                raise ConstructorError(
+                    None, None, f"more than {MAX_VALUES:,} values (aliases counted expanded)", node.start_mark
+                )
             continue
         if key in sizes:
             continue
@@ -183,9 +190,15 @@ def compose_yaml(text: str) -> Node | None:
         node = loader.get_single_node()
     finally:
         loader.dispose()
-    if node is not None:
-        _count_values(node)
+    if node is not None and loader._aliases:
+        _count_values(node)  # only aliases can make the expanded document larger than what was composed
     return node
+
+
+def load_bounded_yaml(text: str) -> Any:
+    """Parse YAML text with the same bounds as deal files (depth, aliases, values; no timestamps)."""
+    node = compose_yaml(text)
+    return None if node is None else _construct(node)
 
 
 def _construct(node: Node) -> Any:
@@ -298,8 +311,13 @@ def read_deal_file(path: Path, *, max_bytes: int) -> Any:
         raise DealFileError(path, "the file holds no data (only comments?); a deal needs `account:` and `stage:`")
     if isinstance(data, dict) and "id" not in data:
         data = {"id": path.stem, **data}
-    if node is None and isinstance(data, dict):
-        node = _json_lines(text)
+    if node is None:  # JSON: line numbers are worth a second parse only when something is wrong
+        try:
+            return validate_deal(data, str(path))
+        except DealFileError:
+            node = _json_lines(text)
+            if node is None:
+                raise
     return validate_deal(data, str(path), node=node)
 
 
@@ -321,7 +339,9 @@ def validate_deal(data: Any, source: str, *, node: Node | None = None) -> Any:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
         raise DealFileError(
-            source, f"a deal must be a mapping of fields (account:, stage:, …), but the file holds {kind}", line=1 if node else None
+            source,
+            f"a deal must be a mapping of fields (account:, stage:, …), but got {kind}",
+            line=1 if node else None,
         )
     try:
         return Deal.model_validate(data)
@@ -334,21 +354,28 @@ def validate_deal(data: Any, source: str, *, node: Node | None = None) -> Any:
 def _deal_error(exc: ValidationError, source: str, node: Node | None) -> DealFileError:
     from ae_coach.deal import Deal
 
-    problems: list[tuple[int | None, str, str]] = []
-    for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
-        field = field_path(loc)
-        problems.append((_line_of(node, loc), field, _describe(error, Deal, loc)))
-    problems.sort(key=lambda problem: problem[0] or 0)
+    lines = _LineIndex(node)
+    errors = exc.errors(include_url=False)
+    if len(errors) > 10 * MAX_PROBLEMS:
+        errors = errors[: 10 * MAX_PROBLEMS]  # a flood: show the first ones in field order, count the rest
+    located = sorted(
+        ((lines.line_of(tuple(error["loc"])), index, error) for index, error in enumerate(errors)),
+        key=lambda item: (item[0] or 0, item[1]),
+    )
+    total = exc.error_count()
+    # Describing a problem can be costly (close-match suggestions): only the ones shown are described.
+    problems = [
+        (line, field_path(tuple(e["loc"])), _describe(e, Deal, tuple(e["loc"])))
+        for line, _, e in located[:MAX_PROBLEMS]
+    ]
     first_line, first_field, first_message = problems[0]
-    if len(problems) == 1:
+    if total == 1:
         return DealFileError(source, first_message, line=first_line, field=first_field)
-    lines = [f"{len(problems)} problems in the deal file:"]
-    for line, field, message in problems[:MAX_PROBLEMS]:
-        lines.append(f"  {source}{f':{line}' if line else ''}: {field}: {message}")
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(f"  … and {len(problems) - MAX_PROBLEMS} more")
-    error = DealFileError(source, "\n".join(lines))
+    out = [f"{total} problems in the deal file:"]
+    out += [f"  {source}{f':{line}' if line else ''}: {field}: {message}" for line, field, message in problems]
+    if total > len(problems):
+        out.append(f"  … and {total - len(problems)} more")
+    error = DealFileError(source, "\n".join(out))
     error.line, error.field = first_line, first_field
     return error
 
@@ -414,26 +441,37 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _line_of(node: Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based YAML line of the field at ``loc`` (or of its nearest existing parent)."""
-    if node is None:
-        return None
-    current = node
-    for part in loc:
-        child = _child(current, part)
-        if child is None:
-            break
-        current = child
-    return current.start_mark.line + 1
+class _LineIndex:
+    """Maps a field path to its 1-based YAML line, indexing each mapping's keys once."""
 
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+        self._keys: dict[int, dict[str, tuple[Node, Node]]] = {}
 
-def _child(node: Node, part: Any) -> Node | None:
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
-                # An unknown key's own line is more useful than its value's.
-                return value_node if not isinstance(value_node, ScalarNode) else key_node
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        """The line of the field at ``loc``, or of its nearest existing parent."""
+        if self.root is None:
+            return None
+        current = self.root
+        for part in loc:
+            child = self._child(current, part)
+            if child is None:
+                break
+            current = child
+        return current.start_mark.line + 1
+
+    def _child(self, node: Node, part: Any) -> Node | None:
+        if isinstance(node, MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = {k.value: (k, v) for k, v in reversed(node.value) if isinstance(k, ScalarNode)}
+                self._keys[id(node)] = keys
+            pair = keys.get(str(part))
+            if pair is None:
+                return None
+            key_node, value_node = pair
+            # An unknown or scalar key's own line is more useful than its value's.
+            return value_node if not isinstance(value_node, ScalarNode) else key_node
+        if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return node.value[part]
         return None
-    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
-    return None

@@ -304,23 +304,42 @@ class Deal(_Strict):
         return self.as_of or dt.date.today()
 
 
-DEFAULT_MAX_BYTES = 512_000
+DEFAULT_MAX_BYTES = 256_000
 """Deal files larger than this are refused (override with ``max_bytes``).
 
 A busy enterprise deal with hundreds of activities is well under 100 kB; the bound keeps a hostile or
-mistaken file (a whole CRM export, a log) from taking more than about a second to refuse.
+mistaken file (a whole CRM export, a log) from taking more than about half a second to refuse.
 """
 
 
 def parse_deal(data: Any, source: str = "<input>") -> Deal:
-    """Validate already-parsed data into a Deal; errors name the field path and what is allowed."""
+    """Validate already-parsed data (a dict from a CRM row, an API, a test) into a Deal.
+
+    Args:
+        data: The deal as plain data.
+        source: What to call the input in error messages (a file name, ``"crm row 7"``).
+
+    Raises:
+        DealFileError: The data is not a deal; every problem is listed with its field path, the bad
+            value and what is allowed.
+    """
     from ae_coach._deal_io import validate_deal
 
     return validate_deal(data, source)
 
 
 def load_deal(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Deal:
-    """Read a YAML or JSON deal file. Raises DealFileError naming the file, line or field, and the fix."""
+    """Read a YAML or JSON deal file (``.json`` is JSON; anything else is YAML).
+
+    Args:
+        path: The deal file; its stem is the deal's ``id`` unless the file gives one.
+        max_bytes: Refuse larger files (default :data:`DEFAULT_MAX_BYTES`).
+
+    Raises:
+        DealFileError: The file cannot be read, is hostile (binary, oversized, an alias bomb, too deep…)
+            or does not follow the deal format. The message names the file, the line, the field path,
+            the bad value and what is allowed, for every problem at once.
+    """
     from ae_coach._deal_io import read_deal_file
 
     return read_deal_file(Path(path), max_bytes=max_bytes)

@@ -129,6 +129,8 @@ class PromptBuilder:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # Templates mark untrusted values with ``| data`` so no caller can forget to defang them.
+        self._env.filters["data"] = neutralise
         self._rule_text_cache: dict[tuple[str, bool], str] = {}
 
     # --- templates ---------------------------------------------------------------------------------
@@ -288,13 +290,17 @@ def rule_view(rule: Rule, full: bool) -> dict[str, Any]:
     }
 
 
-def deal_data_block(deal: Deal) -> str:
-    """The deal as YAML inside the ``<deal_data>`` delimiters, with look-alike delimiters neutralised."""
+def data_yaml(data: Any) -> str:
+    """Plain data (dicts, lists, strings) as YAML with every string neutralised: the body of a data block."""
     import yaml
 
+    return yaml.safe_dump(_neutralise_tree(data), sort_keys=False, allow_unicode=True, width=100).rstrip()
+
+
+def deal_data_block(deal: Deal) -> str:
+    """The deal as YAML inside the ``<deal_data>`` delimiters, with look-alike delimiters neutralised."""
     data = deal.model_dump(mode="json", by_alias=True, exclude_none=True)
-    body = yaml.safe_dump(_neutralise_tree(data), sort_keys=False, allow_unicode=True, width=100)
-    return f"<{DATA_TAG}>\n{body.rstrip()}\n</{DATA_TAG}>"
+    return f"<{DATA_TAG}>\n{data_yaml(data)}\n</{DATA_TAG}>"
 
 
 def finding_views(findings: Iterable[Finding]) -> list[dict[str, Any]]:

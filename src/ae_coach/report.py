@@ -80,7 +80,8 @@ class Question(_Model):
     stakeholder: str | None = None
     """The person's name when the deal names someone in the role."""
     role: str | None = None
-    """The buying-committee role the question is for (champion, economic_buyer, ...)."""
+    """The buying-committee role the question is for (champion, economic_buyer, ...), or ``ae`` for a
+    deal-review question the AE should be able to answer (a manager's question)."""
     rule_id: str | None = None
 
 

@@ -195,15 +195,17 @@ def load_settings(path: str | Path | None = None) -> Settings:
         return DEFAULT_SETTINGS
     import yaml
 
+    from ae_coach._deal_io import load_bounded_yaml
+
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_bounded_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read the settings file ({exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise SettingsError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SettingsError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: settings must be a mapping of names to values")
     return settings_from_mapping(data, source=str(path))

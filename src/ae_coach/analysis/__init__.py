@@ -137,6 +137,8 @@ def _rule_index(rulebook: Any) -> dict[str, tuple[str, ...]]:
         for code in rule.triggers:
             index.setdefault(code, []).append(rule.id)
     frozen = {code: tuple(sorted(ids)) for code, ids in index.items()}
+    if len(_INDEX_CACHE) >= 8:
+        _INDEX_CACHE.clear()  # keep the cache (which holds the rulebooks) small when callers build many
     _INDEX_CACHE[id(rulebook)] = (rulebook, frozen)
     return frozen
 

@@ -36,7 +36,9 @@ def tier_of(ctx: Context) -> tuple[int, list[str]]:
     active = active and ctx.stage != Stage.DISCOVERY
     if tier == 1 and (deal.fit != Fit.STRONG or not active):
         tier = 2
-        reasons.append(f"tier 1 needs strategic fit and active buying (fit: {deal.fit.value}, active buying: {'yes' if active else 'no'})")
+        reasons.append(
+            f"tier 1 needs strategic fit and active buying (fit: {deal.fit.value}, active buying: {'yes' if active else 'no'})"
+        )
     if tier == 2 and deal.fit not in (Fit.GOOD, Fit.STRONG):
         tier = 3
         reasons.append(f"tier 2 needs a good fit (fit: {deal.fit.value})")

@@ -33,7 +33,17 @@ from ae_coach.analysis import text
 from ae_coach.analysis._context import Context, describe
 from ae_coach.analysis.forecast import commit_gate
 from ae_coach.analysis.meddpicc import DUE_BY, known_alternatives
-from ae_coach.deal import STAGE_PROBABILITY, ActivityStatus, ActivityType, ForecastCategory, PlanStatus, Role, Signal, Stage, Status
+from ae_coach.deal import (
+    STAGE_PROBABILITY,
+    ActivityStatus,
+    ActivityType,
+    ForecastCategory,
+    PlanStatus,
+    Role,
+    Signal,
+    Stage,
+    Status,
+)
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
@@ -65,16 +75,26 @@ def _happy_ears(ctx: Context) -> Finding | None:
     reasons = []
     expected = STAGE_PROBABILITY[ctx.stage]
     if deal.probability is not None and deal.probability > expected + s.happy_ears_probability_margin:
-        reasons.append(f"probability {deal.probability:g}% at {ctx.stage.value}; the seed's stage probability is {expected}%")
-    bare = [n for n in MEDDPICC_ELEMENTS if getattr(deal.meddpicc, n).status == Status.CONFIRMED and not (getattr(deal.meddpicc, n).evidence or "").strip()]
+        reasons.append(
+            f"probability {deal.probability:g}% at {ctx.stage.value}; the seed's stage probability is {expected}%"
+        )
+    bare = [
+        n
+        for n in MEDDPICC_ELEMENTS
+        if getattr(deal.meddpicc, n).status == Status.CONFIRMED
+        and not (getattr(deal.meddpicc, n).evidence or "").strip()
+    ]
     if len(bare) >= s.happy_ears_unsupported_confirmed:
         reasons.append(f"{len(bare)} MEDDPICC elements marked confirmed with no evidence: {', '.join(bare)}")
     due_unknown = [n for n in MEDDPICC_ELEMENTS if ctx.grades[n] == 0 and DUE_BY[n].order <= ctx.stage.order]
     if due_unknown:
-        for source, where in [(deal.notes, "notes")] + [(a.summary, describe(a)) for a in ctx.past]:
+        sources = [(deal.notes, "the notes")] + [
+            (a.summary, f"the {a.date.isoformat()} {a.type.value}") for a in ctx.past
+        ]
+        for source, where in sources:
             phrase = text.find(text.OPTIMISM, source)
             if phrase:
-                reasons.append(f"{text.quote(phrase)} in {where if where == 'notes' else where[:10]} while {', '.join(due_unknown)} unknown")
+                reasons.append(f"{text.quote(phrase)} in {where} while {', '.join(due_unknown)} still unknown")
                 break
     if not reasons:
         return None
@@ -97,9 +117,17 @@ def _single_threading(ctx: Context) -> Finding | None:
     else:
         severity = Severity.HIGH
     who = next(iter(contacts.values())) if contacts else None
-    evidence = [f"one live contact: {who}" if who else "no live contact: no engaged stakeholder and no completed activity with a named person"]
-    evidence.append(f"{len(ctx.deal.stakeholders)} stakeholder(s) on record, {sum(s.engaged for s in ctx.deal.stakeholders)} engaged")
-    return ctx.finding("anti.single_threading", severity, "The deal rests on one contact", evidence, contacts=len(contacts))
+    evidence = [
+        f"one live contact: {who}"
+        if who
+        else "no live contact: no engaged stakeholder and no completed activity with a named person"
+    ]
+    evidence.append(
+        f"{len(ctx.deal.stakeholders)} stakeholder(s) on record, {sum(s.engaged for s in ctx.deal.stakeholders)} engaged"
+    )
+    return ctx.finding(
+        "anti.single_threading", severity, "The deal rests on one contact", evidence, contacts=len(contacts)
+    )
 
 
 def _demos(ctx: Context) -> list:
@@ -117,7 +145,9 @@ def _feature_dumping(ctx: Context) -> Finding | None:
     evidence = [f"feature tour: {describe(a)}" for a in tours]
     if unanchored:
         evidence.append(f"{len(demos)} demo(s) while neither identified_pain nor metrics is known")
-    return ctx.finding("anti.feature_dumping", Severity.MEDIUM, "Demos not connected to stated pain or metrics", evidence)
+    return ctx.finding(
+        "anti.feature_dumping", Severity.MEDIUM, "Demos not connected to stated pain or metrics", evidence
+    )
 
 
 def _proposal_too_early(ctx: Context) -> Finding | None:
@@ -134,8 +164,14 @@ def _proposal_too_early(ctx: Context) -> Finding | None:
     if not gaps:
         return None
     what = describe(sent[0]) if sent else f"the deal is at {ctx.stage.value}"
-    severity = Severity.HIGH if ctx.grades["economic_buyer"] == 0 or ctx.stage.order <= Stage.SCOPING.order else Severity.MEDIUM
-    return ctx.finding("anti.proposal_too_early", severity, "Pricing sent before value was established", [f"proposal: {what}"] + gaps)
+    severity = (
+        Severity.HIGH
+        if ctx.grades["economic_buyer"] == 0 or ctx.stage.order <= Stage.SCOPING.order
+        else Severity.MEDIUM
+    )
+    return ctx.finding(
+        "anti.proposal_too_early", severity, "Pricing sent before value was established", [f"proposal: {what}"] + gaps
+    )
 
 
 def _hoping(ctx: Context) -> Finding | None:
@@ -176,7 +212,9 @@ def _demo_before_discovery(ctx: Context) -> Finding | None:
         reasons.append("identified_pain is still unknown")
     if not reasons:
         return None
-    return ctx.finding("anti.demo_before_discovery", Severity.MEDIUM, "Product shown before needs were understood", reasons)
+    return ctx.finding(
+        "anti.demo_before_discovery", Severity.MEDIUM, "Product shown before needs were understood", reasons
+    )
 
 
 def _ignoring_competition(ctx: Context) -> Finding | None:
@@ -211,14 +249,20 @@ def _neglecting_champion(ctx: Context) -> Finding | None:
 def _forecast_fantasy(ctx: Context) -> Finding | None:
     deal = ctx.deal
     called = deal.forecast_category == ForecastCategory.COMMIT or (
-        deal.forecast_category is None and deal.probability is not None and deal.probability >= ctx.settings.commit_probability
+        deal.forecast_category is None
+        and deal.probability is not None
+        and deal.probability >= ctx.settings.commit_probability
     )
     if not called:
         return None
     unmet = commit_gate(ctx)
     if not unmet:
         return None
-    how = "forecast_category: commit" if deal.forecast_category == ForecastCategory.COMMIT else f"probability {deal.probability:g}%"
+    how = (
+        "forecast_category: commit"
+        if deal.forecast_category == ForecastCategory.COMMIT
+        else f"probability {deal.probability:g}%"
+    )
     grave = ctx.grades["economic_buyer"] == 0 or ctx.stage.order < ctx.settings.commit_min_stage.order
     return ctx.finding(
         "anti.forecast_fantasy",
@@ -233,7 +277,9 @@ def _post_close(ctx: Context) -> Finding | None:
     closed = ctx.stage_entered(Stage.CLOSED_WON) or ctx.deal.close_date or ctx.as_of
     since = closed - dt.timedelta(days=7)  # kick-offs are often booked in the week of signature
     dropped = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
-    handoff = [a for a in ctx.with_signal(Signal.HANDOFF, include_future=True) if a.date >= since and a.status not in dropped]
+    handoff = [
+        a for a in ctx.with_signal(Signal.HANDOFF, include_future=True) if a.date >= since and a.status not in dropped
+    ]
     planned = [i for i in ctx.deal.mutual_action_plan if text.find(text.SIGNAL_PATTERNS[Signal.HANDOFF], i.action)]
     if handoff or planned:
         return None

@@ -11,7 +11,7 @@ the map; ``momentum.champion_dark`` and ``anti.single_threading`` judge the live
 from __future__ import annotations
 
 from ae_coach.analysis._context import Context
-from ae_coach.deal import Role
+from ae_coach.deal import Role, Stage
 from ae_coach.findings import Finding, Severity
 
 COMMITTEE = (Role.ECONOMIC_BUYER, Role.CHAMPION, Role.TECHNICAL_BUYER, Role.USER_BUYER)
@@ -22,7 +22,10 @@ def required_roles(ctx: Context) -> list[Role]:
     settings = ctx.settings
     roles = list(settings.committee_roles_by_stage.get(ctx.stage, []))
     amount = ctx.deal.amount
-    if amount >= settings.committee_large_deal_amount and ctx.stage.order >= settings.committee_large_deal_from_stage.order:
+    if (
+        amount >= settings.committee_large_deal_amount
+        and ctx.stage.order >= settings.committee_large_deal_from_stage.order
+    ):
         roles = list(COMMITTEE)
     elif 0 < amount < settings.committee_small_deal_amount:
         roles = [r for r in roles if r in (Role.ECONOMIC_BUYER, Role.CHAMPION)]
@@ -41,10 +44,11 @@ def inspect(ctx: Context) -> list[Finding]:
     missing = [r for r in required if r not in present]
     if not missing:
         return []
-    late = ctx.stage.order >= 3
-    if Role.ECONOMIC_BUYER in missing and late:
+    late = ctx.stage.order >= Stage.PROPOSAL.order
+    no_signer = Role.ECONOMIC_BUYER in missing
+    if no_signer and late:
         severity = Severity.HIGH
-    elif late or Role.CHAMPION in missing or len(missing) >= 2:
+    elif late or no_signer or Role.CHAMPION in missing or len(missing) >= 2:
         severity = Severity.MEDIUM
     else:
         severity = Severity.LOW

@@ -38,7 +38,9 @@ def commit_gate(ctx: Context) -> list[str]:
     for element, needed in s.commit_required_grades.items():
         grade = ctx.grades[element]
         if grade < needed:
-            unmet.append(f"{element} is {GRADE_NAMES[grade]} (grade {grade}); Commit needs {GRADE_NAMES[needed]} (grade {needed})")
+            unmet.append(
+                f"{element} is {GRADE_NAMES[grade]} (grade {grade}); Commit needs {GRADE_NAMES[needed]} (grade {needed})"
+            )
     unmet += _close_date_conditions(ctx)
     if ctx.dated_next_step is None:
         unmet.append("no dated next step")
@@ -64,7 +66,9 @@ def _close_date_conditions(ctx: Context) -> list[str]:
 
 def _map_ahead(ctx: Context) -> bool:
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
-    return any(item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan)
+    return any(
+        item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
+    )
 
 
 def _pushed(before: object, after: object) -> bool:
@@ -77,7 +81,11 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
     if not ctx.deal.is_open:
         return []
     unmet = commit_gate(ctx)
-    unmet += [f"critical finding {f.code}: {f.title}" for f in findings if f.severity == Severity.CRITICAL and f.code != "anti.forecast_fantasy"]
+    unmet += [
+        f"critical finding {f.code}: {f.title}"
+        for f in findings
+        if f.severity == Severity.CRITICAL and f.code != "anti.forecast_fantasy"
+    ]
     return unmet
 
 

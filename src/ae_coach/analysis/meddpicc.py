@@ -63,8 +63,12 @@ LABEL: dict[str, str] = {
 
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
 
-_NICE_TO_HAVE = re.compile(r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.I)
-_CHANGING = re.compile(r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.I)
+_NICE_TO_HAVE = re.compile(
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.I
+)
+_CHANGING = re.compile(
+    r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.I
+)
 _NUMBER = re.compile(r"\d")
 
 
@@ -102,7 +106,15 @@ def grades(deal: Deal) -> dict[str, int]:
 
 def _base_severity(ctx: Context, name: str) -> Severity:
     delta = ctx.stage.order - DUE_BY[name].order
-    severity = Severity.LOW if delta <= -2 else Severity.MEDIUM if delta == -1 else Severity.HIGH if delta == 0 else Severity.CRITICAL
+    severity = (
+        Severity.LOW
+        if delta <= -2
+        else Severity.MEDIUM
+        if delta == -1
+        else Severity.HIGH
+        if delta == 0
+        else Severity.CRITICAL
+    )
     if ctx.stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
         severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
     return severity
@@ -201,7 +213,9 @@ def _champion_evidence(ctx: Context) -> tuple[list[str], bool]:
     champions = ctx.role(Role.CHAMPION)
     coaches = ctx.role(Role.COACH)
     if not champions and coaches:
-        return [f"a coach is not a champion: {coaches[0].name} gives information but is not recorded as selling for us"], False
+        return [
+            f"a coach is not a champion: {coaches[0].name} gives information but is not recorded as selling for us"
+        ], False
     negative = [c for c in champions if c.sentiment.value == "negative"]
     if negative:
         return [f"the champion {negative[0].name} has negative sentiment: an advocate who does not advocate"], True

@@ -40,13 +40,22 @@ def _stale(ctx: Context) -> Finding | None:
     last = ctx.last_touch or ctx.deal.created
     if last is None:
         return ctx.finding(
-            "momentum.stale", Severity.MEDIUM, "No completed buyer activity on record", ["activities: none completed"], days=None, limit=limit
+            "momentum.stale",
+            Severity.MEDIUM,
+            "No completed buyer activity on record",
+            ["activities: none completed"],
+            days=None,
+            limit=limit,
         )
     days = ctx.days_since(last)
     if days <= limit:
         return None
     severity = Severity.HIGH if days > 2 * limit else Severity.MEDIUM
-    source = f"last completed activity {describe(ctx.touches[-1])}" if ctx.last_touch else f"created {last} and no completed activity since"
+    source = (
+        f"last completed activity {describe(ctx.touches[-1])}"
+        if ctx.last_touch
+        else f"created {last} and no completed activity since"
+    )
     return ctx.finding(
         "momentum.stale",
         severity,
@@ -66,7 +75,9 @@ def _no_dated_next_step(ctx: Context) -> Finding | None:
     elif step.date is None:
         evidence = [f"next_step: {text.quote(step.action)} has no date"]
     else:
-        evidence = [f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"]
+        evidence = [
+            f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"
+        ]
     evidence += [f"no date given: {describe(a)}" for a in ctx.with_signal(Signal.NO_NEXT_DATE)[-2:]]
     severity = Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM
     return ctx.finding("momentum.no_dated_next_step", severity, "No dated next step", evidence)
@@ -105,12 +116,22 @@ def _champion_dark(ctx: Context) -> Finding | None:
             continue
         days = ctx.days_since(last)
         if days > limit:
-            worst = max(worst or (0, ""), (days, f"{champion.name} (champion): last contact {last.isoformat()}, {days} days ago"))
+            worst = max(
+                worst or (0, ""),
+                (days, f"{champion.name} (champion): last contact {last.isoformat()}, {days} days ago"),
+            )
     if worst is None:
         return None
     days, evidence = worst
     severity = Severity.HIGH if days > 2 * limit or ctx.stage in _LATE else Severity.MEDIUM
-    return ctx.finding("momentum.champion_dark", severity, f"Champion dark for more than {limit} days", [evidence], days=days, limit=limit)
+    return ctx.finding(
+        "momentum.champion_dark",
+        severity,
+        f"Champion dark for more than {limit} days",
+        [evidence],
+        days=days,
+        limit=limit,
+    )
 
 
 def _late_since(ctx: Context) -> dt.date:
@@ -162,7 +183,11 @@ def _competitor_late(ctx: Context) -> Finding | None:
     if ctx.stage.order <= Stage.VALIDATION.order:
         return None
     since = ctx.stage_entered(Stage.PROPOSAL) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
-    evidence = [f"competitor {c.name} added {c.added.isoformat()}" for c in ctx.deal.competitors if c.added and c.added >= since and c.status.value != "eliminated"]
+    evidence = [
+        f"competitor {c.name} added {c.added.isoformat()}"
+        for c in ctx.deal.competitors
+        if c.added and c.added >= since and c.status.value != "eliminated"
+    ]
     evidence += [describe(a) for a in ctx.with_signal(Signal.COMPETITOR_MENTIONED) if a.date >= since]
     if not evidence:
         return None
@@ -206,7 +231,9 @@ def _slipped(ctx: Context) -> Finding | None:
     severity = Severity.HIGH if len(pushes) >= ctx.settings.slip_count else Severity.MEDIUM
     if len(pushes) >= ctx.settings.slip_count and late:
         severity = Severity.CRITICAL if len(pushes) > ctx.settings.slip_count else Severity.HIGH
-    return ctx.finding("momentum.close_date_slipped", severity, f"Close date pushed {len(pushes)} time(s)", pushes, pushes=len(pushes))
+    return ctx.finding(
+        "momentum.close_date_slipped", severity, f"Close date pushed {len(pushes)} time(s)", pushes, pushes=len(pushes)
+    )
 
 
 def _passed(ctx: Context) -> Finding | None:

@@ -17,7 +17,10 @@ POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
     "positive.economic_buyer_engaged": (Signal.EB_ATTENDING, "Economic buyer agreed to attend"),
     "positive.internal_docs_shared": (Signal.INTERNAL_DOCS_SHARED, "Customer shared internal documents"),
-    "positive.implementation_questions": (Signal.IMPLEMENTATION_QUESTIONS, "Technical team asks implementation questions"),
+    "positive.implementation_questions": (
+        Signal.IMPLEMENTATION_QUESTIONS,
+        "Technical team asks implementation questions",
+    ),
     "positive.procurement_timeline": (Signal.PROCUREMENT_TIMELINE, "Procurement timeline communicated"),
     "positive.references_requested": (Signal.REFERENCES_REQUESTED, "Reference calls requested"),
     "positive.legal_security_review": (Signal.LEGAL_SECURITY_REVIEW, "Legal or security review initiated"),

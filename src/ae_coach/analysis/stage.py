@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from ae_coach.analysis import text
 from ae_coach.analysis._context import Context
-from ae_coach.deal import ActivityStatus, ActivityType, OPEN_STAGES, Role, Signal, Stage
+from ae_coach.deal import OPEN_STAGES, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 
 Check = Callable[[Context], bool]

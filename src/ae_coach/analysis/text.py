@@ -79,7 +79,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.LEGAL_SECURITY_REVIEW: re.compile(
-        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b", _I
+        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b",
+        _I,
     ),
     Signal.BUDGET_CONCERN: re.compile(
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"

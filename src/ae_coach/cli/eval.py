@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,21 +12,23 @@ from ae_coach.errors import EvalGateFailed, UsageError
 
 eval_app = typer.Typer(help="Run eval suites; compare two versions of rules/ and prompts/.", no_args_is_help=True)
 
-Suites = Annotated[Optional[list[Path]], typer.Argument(help="Suite files or directories (e.g. evals/).")]
+Suites = Annotated[list[Path] | None, typer.Argument(help="Suite files or directories (e.g. evals/).")]
 Backend = Annotated[str, typer.Option(help="Coach backend: offline, replay, anthropic or auto (key set -> anthropic).")]
-Model = Annotated[Optional[str], typer.Option(help="Model for the anthropic backend.")]
+Model = Annotated[str | None, typer.Option(help="Model for the anthropic backend.")]
 Repeats = Annotated[int, typer.Option(min=1, help="Samples per case; live scores are pass rates over them.")]
 Concurrency = Annotated[int, typer.Option("--concurrency", "-j", min=1, help="Cases run at once (threads).")]
-SplitOpt = Annotated[Optional[str], typer.Option(help="Only this split: dev, holdout or all.")]
-Tags = Annotated[Optional[list[str]], typer.Option("--tag", help="Only cases with this tag (repeatable).")]
+SplitOpt = Annotated[str | None, typer.Option(help="Only this split: dev, holdout or all.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only cases with this tag (repeatable).")]
 Judge = Annotated[str, typer.Option(help="Rubric judge: keyword (offline), llm (pinned Claude) or auto.")]
 Fmt = Annotated[str, typer.Option("--format", help="terminal, json, markdown or html.")]
-Output = Annotated[Optional[Path], typer.Option(help="Write the report to this file instead of stdout.")]
-Junit = Annotated[Optional[Path], typer.Option("--junit", help="Also write JUnit XML here (for CI).")]
+Output = Annotated[Path | None, typer.Option(help="Write the report to this file instead of stdout.")]
+Junit = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (for CI).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the generation/judgement cache.")]
-CacheDir = Annotated[Optional[Path], typer.Option(help="Cache directory (default .ae-coach/eval-cache).")]
+CacheDir = Annotated[Path | None, typer.Option(help="Cache directory (default .ae-coach/eval-cache).")]
 RunsDir = Annotated[Path, typer.Option(help="Where run logs (JSONL) go.")]
-Resume = Annotated[Optional[Path], typer.Option(help="Resume a killed run from its run log.")]
+Resume = Annotated[Path | None, typer.Option(help="Resume a killed run from its run log.")]
+Batch = Annotated[bool, typer.Option("--batch", help="Live calls through the Message Batches API (half price, slow).")]
+BatchPoll = Annotated[float, typer.Option(min=0, help="Seconds between batch status checks.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +36,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-def _session(suites, backend, model, repeats, concurrency, split, tags, judge, no_cache, cache_dir, runs_dir, resume):  # noqa: ANN001, ANN202, PLR0913
+def _session(suites, backend, model, repeats, concurrency, split, tags, judge, no_cache, cache_dir, runs_dir, resume,
+             batch=False, batch_poll=30.0):
     from ae_coach.eval import RunOptions, Session
 
     if backend not in ("offline", "replay", "anthropic", "auto"):
@@ -42,12 +45,17 @@ def _session(suites, backend, model, repeats, concurrency, split, tags, judge, n
     if judge not in ("auto", "keyword", "llm"):
         raise UsageError(f"--judge must be auto, keyword or llm, got {judge!r}")
     options = RunOptions(backend=backend, model=model, repeats=repeats, concurrency=concurrency, judge=judge,
-                         cache_dir=cache_dir, use_cache=not no_cache, progress=sys.stderr.isatty())
+                         cache_dir=cache_dir, use_cache=not no_cache, progress=sys.stderr.isatty(),
+                         batch=batch, batch_poll_seconds=batch_poll)
+    if batch and backend != "anthropic":
+        raise UsageError("--batch needs --backend anthropic (it batches live model calls)")
+    if batch and no_cache:
+        raise UsageError("--batch stores the batch's answers in the cache; it cannot run with --no-cache")
     return Session(suites=[str(s) for s in suites or []], split=split, tags=list(tags or []), options=options,
                    runs_dir=runs_dir, resume=resume)
 
 
-def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:  # noqa: ANN001
+def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
     from ae_coach.eval import FORMATS, print_report, render
 
     if fmt not in FORMATS or fmt == "junit":
@@ -70,12 +78,12 @@ def run(suites: Suites = None, backend: Backend = "offline", model: Model = None
         fmt: Fmt = "terminal", output: Output = None, junit: Junit = None, no_cache: NoCache = False,
         cache_dir: CacheDir = None, runs_dir: RunsDir = Path("runs"), resume: Resume = None,
         fail_under: Annotated[float, typer.Option(min=0, max=1, help="Exit 1 when the case pass rate is below this.")] = 1.0,
-        ) -> None:
+        batch: Batch = False, batch_poll: BatchPoll = 30.0) -> None:
     """Run suites on the working tree's rules and prompts; exit 1 when too few cases pass."""
     from ae_coach.eval import run_eval
 
     session = _session(suites, backend, model, repeats, concurrency, split, tag, judge, no_cache, cache_dir,
-                       runs_dir, resume)
+                       runs_dir, resume, batch, batch_poll)
     result = run_eval(session)
     _emit(result, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
@@ -87,23 +95,30 @@ def run(suites: Suites = None, backend: Backend = "offline", model: Model = None
 
 @eval_app.command("compare")
 def compare(suites: Suites = None,
-            base: Annotated[Optional[str], typer.Option(help="Git ref whose rules/ and prompts/ are the base.")] = None,
-            base_rules: Annotated[Optional[Path], typer.Option(help="A rules directory to use as the base.")] = None,
+            base: Annotated[str | None, typer.Option(help="Git ref whose rules/ and prompts/ are the base.")] = None,
+            base_rules: Annotated[Path | None, typer.Option(help="A rules directory to use as the base.")] = None,
             without_rules: Annotated[bool, typer.Option("--without-rules", help="Base = an empty rulebook.")] = False,
-            rules: Annotated[Optional[Path], typer.Option(help="Candidate rules directory (default: the working tree's).")] = None,
+            rules: Annotated[Path | None, typer.Option(help="Candidate rules directory (default: the working tree's).")] = None,
             margin: Annotated[float, typer.Option(min=0, max=1, help="Non-inferiority margin (score points / 100).")] = 0.05,
             gate: Annotated[str, typer.Option(help="auto, stat or strict: see docs/evals.md ('The gate').")] = "auto",
             backend: Backend = "offline", model: Model = None, repeats: Repeats = 1, concurrency: Concurrency = 4,
             split: SplitOpt = None, tag: Tags = None, judge: Judge = "auto", fmt: Fmt = "terminal",
             output: Output = None, junit: Junit = None, no_cache: NoCache = False, cache_dir: CacheDir = None,
-            runs_dir: RunsDir = Path("runs"), resume: Resume = None) -> None:
+            runs_dir: RunsDir = Path("runs"), resume: Resume = None, batch: Batch = False,
+            batch_poll: BatchPoll = 30.0) -> None:
     """Run the same cases on a base and a candidate; paired statistics and a verdict.
 
     The candidate is the working tree (or --rules DIR); the base is --base GITREF, --base-rules DIR,
     --without-rules, or the working tree when only --rules is given. Exit 1 when the score regresses
     on the holdout split.
     """
-    from ae_coach.eval import compare_variants, empty_rulebook, from_git, from_rules_dir, working_tree
+    from ae_coach.eval import (
+        compare_variants,
+        empty_rulebook,
+        from_git,
+        from_rules_dir,
+        working_tree,
+    )
 
     if sum([base is not None, base_rules is not None, without_rules]) > 1:
         raise UsageError("give at most one of --base GITREF, --base-rules DIR or --without-rules")
@@ -112,7 +127,7 @@ def compare(suites: Suites = None,
     if gate not in ("auto", "stat", "strict"):
         raise UsageError(f"--gate must be auto, stat or strict, got {gate!r}")
     session = _session(suites, backend, model, repeats, concurrency, split, tag, judge, no_cache, cache_dir,
-                       runs_dir, resume)
+                       runs_dir, resume, batch, batch_poll)
     baseline = (from_git(base) if base else from_rules_dir(base_rules) if base_rules
                 else empty_rulebook() if without_rules else working_tree())
     candidate = from_rules_dir(rules) if rules else working_tree()

@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -80,6 +80,10 @@ def _progress(path: Path, label: str):
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+def _colour(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty()
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -91,57 +95,71 @@ def _write(text: str, output: Path | None) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
+Opt = typer.Option
+Text = Optional[str]
+
+
 @pipeline_app.command("review")
 def review_command(
-    path: Path = typer.Argument(..., help="CRM CSV export, YAML/JSON deal list, or directory of deal files."),
-    quota: Optional[str] = typer.Option(None, help="Quota for the period, e.g. 1000000 or 1M."),
-    owner: Optional[str] = typer.Option(None, help="Review only this owner's deals."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Today's date for the review (YYYY-MM-DD)."),
-    mapping: Optional[Path] = typer.Option(None, help="Column-mapping YAML for any CSV layout."),
-    fmt: str = typer.Option("terminal", "--format", help="terminal, json, markdown or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    period: str = typer.Option("year", help="year or quarter: the calendar period containing --as-of."),
-    win_rate: Optional[float] = typer.Option(None, "--win-rate", help="Override the data's win rate (0.25 or 25)."),
-    avg_deal: Optional[str] = typer.Option(None, "--avg-deal", help="Override the data's average deal size."),
-    cycle_days: Optional[int] = typer.Option(None, "--cycle-days", help="Override the data's sales cycle (days)."),
-    settings: Optional[Path] = typer.Option(None, help="Inspector settings YAML."),
-    batch: bool = typer.Option(False, "--batch", help="Also coach every open deal via the Message Batches API (needs a key)."),
-    batch_id: Optional[str] = typer.Option(None, "--batch-id", help="Resume a batch sent earlier and fetch its results."),
+    path: Annotated[Path, typer.Argument(help="CRM CSV export, YAML/JSON deal list, or directory of deal files.")],
+    quota: Annotated[Text, Opt(help="Quota for the period, e.g. 1000000 or 1M.")] = None,
+    owner: Annotated[Text, Opt(help="Review only this owner's deals.")] = None,
+    as_of: Annotated[Text, Opt("--as-of", help="Today's date for the review (YYYY-MM-DD).")] = None,
+    mapping: Annotated[Optional[Path], Opt(help="Column-mapping YAML for any CSV layout.")] = None,
+    fmt: Annotated[str, Opt("--format", help="terminal, json, markdown or html.")] = "terminal",
+    output: Annotated[Optional[Path], Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    period: Annotated[str, Opt(help="year or quarter: the calendar period containing --as-of.")] = "year",
+    win_rate: Annotated[Optional[float], Opt("--win-rate", help="Override the data's win rate (0.25 or 25).")] = None,
+    avg_deal: Annotated[Text, Opt("--avg-deal", help="Override the data's average deal size.")] = None,
+    cycle_days: Annotated[Optional[int], Opt("--cycle-days", help="Override the data's sales cycle (days).")] = None,
+    settings: Annotated[Optional[Path], Opt(help="Inspector settings YAML.")] = None,
+    jobs: Annotated[Optional[int], Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")] = None,
+    batch: Annotated[bool, Opt("--batch", help="Also coach the riskiest open deals via the Message Batches API (needs a key).")] = False,
+    batch_id: Annotated[Text, Opt("--batch-id", help="Resume a batch sent earlier (same PATH) and fetch its results.")] = None,
+    batch_wait: Annotated[float, Opt("--batch-wait", help="Seconds to wait for the batch to end (default: submit and return).")] = 0.0,
+    batch_limit: Annotated[int, Opt("--batch-limit", help="Deals to coach in the batch, riskiest first.")] = 100,
+    batch_out: Annotated[Optional[Path], Opt("--batch-out", help="JSONL file for the coaching reports.")] = None,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math."""
+    from ae_coach.crm import load_pipeline
     from ae_coach.pipeline.render import REVIEW_FORMATS, render_review
-    from ae_coach.pipeline.review import review_path
+    from ae_coach.pipeline.review import review_import
 
     if fmt not in REVIEW_FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(REVIEW_FORMATS)}")
     if period not in ("year", "quarter"):
         raise UsageError(f"--period {period!r} must be year or quarter")
-    loaded_settings = None
-    if settings is not None:
-        from ae_coach.settings import load_settings
-
-        loaded_settings = load_settings(settings)
     options = {
         "quota": _money(quota, "--quota"), "owner": owner, "as_of": _date(as_of, "--as-of"), "period": period,
         "win_rate": _rate(win_rate), "avg_deal": _money(avg_deal, "--avg-deal"), "cycle_days": cycle_days,
-        "settings": loaded_settings,
+        "settings": _settings(settings), "jobs": jobs,
     }  # fmt: skip
-    with _progress(path, "importing") as on_import, _progress(path, "inspecting") as on_inspect:
-        review = review_path(path, mapping, import_progress=on_import, progress=on_inspect, **options)
-    _write(render_review(review, fmt), output)
+    with _progress(path, "importing") as on_import:
+        imported = load_pipeline(path, mapping, progress=on_import)
+    with _progress(path, "inspecting") as on_inspect:
+        review = review_import(imported, progress=on_inspect, **options)
+    _write(render_review(review, fmt, color=_colour(output)), output)
     if batch or batch_id:
         from ae_coach.pipeline.batch import run_batch_cli
 
-        run_batch_cli(path, mapping, review, batch_id=batch_id, output=output)
+        run_batch_cli(review, imported.deals, batch_id=batch_id, wait=batch_wait, limit=batch_limit, out=batch_out)
+
+
+def _settings(path: Path | None):
+    if path is None:
+        return None
+    from ae_coach.settings import load_settings
+
+    return load_settings(path)
 
 
 @pipeline_app.command("diff")
 def diff_command(
-    old: Path = typer.Argument(..., help="The older export (or deal list / directory)."),
-    new: Path = typer.Argument(..., help="The newer export."),
-    mapping: Optional[Path] = typer.Option(None, help="Column-mapping YAML used for both files."),
-    fmt: str = typer.Option("terminal", "--format", help="terminal, json or markdown."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    old: Annotated[Path, typer.Argument(help="The older export (or deal list / directory).")],
+    new: Annotated[Path, typer.Argument(help="The newer export.")],
+    mapping: Annotated[Optional[Path], Opt(help="Column-mapping YAML used for both files.")] = None,
+    fmt: Annotated[str, Opt("--format", help="terminal, json or markdown.")] = "terminal",
+    output: Annotated[Optional[Path], Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """What changed: new, won, lost, pushed, pulled in, stage moved, amount changed, category moved, removed."""
     from ae_coach.crm import load_pipeline
@@ -152,7 +170,7 @@ def diff_command(
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(DIFF_FORMATS)}")
     before, after = load_pipeline(old, mapping), load_pipeline(new, mapping)
     diff = diff_pipelines(before.deals, after.deals, old_label=str(old), new_label=str(new))
-    _write(render_diff(diff, fmt), output)
+    _write(render_diff(diff, fmt, color=_colour(output)), output)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,15 +18,15 @@ from ae_coach.errors import UsageError
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
 BackendOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--backend", help="auto | anthropic | offline | replay (default: AE_COACH_BACKEND, else auto)."),
 ]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Review date YYYY-MM-DD (default: the deal's as_of).")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")]
-SettingsOpt = Annotated[Optional[Path], typer.Option("--settings", help="YAML file overriding inspector thresholds.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Review date YYYY-MM-DD (default: the deal's as_of).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")]
+SettingsOpt = Annotated[Path | None, typer.Option("--settings", help="YAML file overriding inspector thresholds.")]
 RedactOpt = Annotated[bool, typer.Option("--redact", help="Pseudonymise people and emails before anything reaches a model.")]
 ReplayDirOpt = Annotated[
-    Optional[Path], typer.Option("--replay-dir", help="Recordings for --backend replay (default: AE_COACH_REPLAY_DIR).")
+    Path | None, typer.Option("--replay-dir", help="Recordings for --backend replay (default: AE_COACH_REPLAY_DIR).")
 ]
 RecordOpt = Annotated[bool, typer.Option("--record", help="With --backend replay: call Claude and write recordings.")]
 
@@ -46,7 +46,7 @@ def _as_of(value: str | None) -> dt.date | None:
         raise UsageError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _coach(backend, model, settings, redact, replay_dir, record):  # noqa: ANN001, ANN202 - thin CLI glue
+def _coach(backend, model, settings, redact, replay_dir, record):
     from ae_coach.coach import Coach
 
     loaded = None
@@ -67,7 +67,7 @@ def review(
     model: ModelOpt = None,
     settings: SettingsOpt = None,
     redact: RedactOpt = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
 ) -> None:
@@ -114,7 +114,7 @@ def chat(
         print(f"conversation saved to {saved}", file=sys.stderr)
 
 
-def _lines(interactive: bool):  # noqa: ANN202 - an iterator of input lines
+def _lines(interactive: bool):
     if not interactive:
         yield from sys.stdin
         return

@@ -71,6 +71,9 @@ class Coach:
         record: with ``replay``, call Claude and write recordings instead of reading them.
         redact: pseudonymise people and emails before anything reaches a model; restore them after.
         budget_tokens: token budget for the rules in the system block.
+        max_tokens: output budget for a review.
+        prompts: a prompt-template directory (default: the shipped ``prompts/``); evals compare variants.
+        client: a model client to use instead of the one the backend builds (evals wrap it in a cache).
     """
 
     def __init__(
@@ -87,6 +90,8 @@ class Coach:
         redact: bool = False,
         budget_tokens: int | None = None,
         max_tokens: int = DEFAULT_MAX_TOKENS,
+        prompts: Path | str | None = None,
+        client: ModelClient | None = None,
     ) -> None:
         self.backend = resolve_backend(backend)
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
@@ -97,7 +102,8 @@ class Coach:
         self.record, self.redact = record, redact
         self.budget_tokens = budget_tokens
         self.max_tokens = max_tokens
-        self._client: ModelClient | None = None
+        self.prompts = Path(prompts) if prompts else None
+        self._client: ModelClient | None = client
         self._builder: PromptBuilder | None = None
 
     # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
@@ -115,7 +121,7 @@ class Coach:
         if self._builder is None:
             from ae_coach.prompting import PromptBuilder
 
-            self._builder = PromptBuilder(self.rulebook)
+            self._builder = PromptBuilder(self.rulebook, templates=self.prompts)
         return self._builder
 
     @property
@@ -123,6 +129,10 @@ class Coach:
         if self._client is None:
             self._client = self._make_client()
         return self._client
+
+    def make_client(self) -> ModelClient:
+        """A new model client for this coach's backend (``anthropic`` or ``replay``)."""
+        return self._make_client()
 
     def _make_client(self) -> ModelClient:
         from ae_coach.coach._anthropic import AnthropicClient

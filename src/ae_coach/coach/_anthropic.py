@@ -80,6 +80,8 @@ class AnthropicClient:
             if not self.structured_output or error is not None:
                 messages = self._json_messages(request, raw, error)
             body, parsed, error = self._call(request, messages, max_tokens)
+            if parsed is None and error is None:
+                error = ValueError("the answer contained no JSON object")
             usage += usage_of(body.get("usage"))
             raw = _text_of(body)
             stop = body.get("stop_reason")
@@ -124,6 +126,8 @@ class AnthropicClient:
             raise self._backend_error(exc) from None
         except self._sdk.APIError as exc:
             raise self._backend_error(exc) from None
+        except TypeError as exc:
+            raise _credentials_error(exc) from None
         body = message.to_dict()
         try:
             return body, request.output.model_validate_json(_unfence(_text_of(body))), None  # type: ignore[union-attr]
@@ -154,6 +158,8 @@ class AnthropicClient:
                 final = stream.get_final_message()
         except self._sdk.APIError as exc:
             raise self._backend_error(exc) from None
+        except TypeError as exc:
+            raise _credentials_error(exc) from None
         text = "".join(b.text for b in final.content if b.type == "text")
         self.last_result = LLMResult(text, final.model, usage_of(final.usage), final.stop_reason)
         if final.stop_reason == "max_tokens":
@@ -189,6 +195,16 @@ _STATUS_HINTS = {
     413: "The prompt is too large: use a deal file with shorter notes.",
     429: "Rate limited: wait a minute and try again, or use --backend offline.",
 }
+
+
+def _credentials_error(exc: TypeError) -> Exception:
+    # The SDK raises TypeError when it finds no credentials at all; anything else is a real bug.
+    if "authentication" not in str(exc):
+        return exc
+    return BackendError(
+        "no credentials for the anthropic backend: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), "
+        "or use --backend offline"
+    )
 
 
 def _api_message(exc: Exception) -> str:

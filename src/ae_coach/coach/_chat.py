@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._offline import _words, rules_for
+from ae_coach.coach._offline import _words
 from ae_coach.coach._people import contact_for, label, personalise
 from ae_coach.findings import Finding, Severity, sort_findings
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from ae_coach.deal import Deal
     from ae_coach.rules import Rulebook
 
+_NO_MATCH = (
+    "No rule matches that question; try naming the problem (champion, budget, competitor, close date), "
+    "or /findings to see what ae-coach found."
+)
 MAX_FACTS = 3
 MAX_RULES = 2
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -49,8 +53,7 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     if step:
         lines += ["", step]
     if not rule_ids:
-        lines += ["", "No rule matches that question; try naming the problem (champion, budget, competitor, "
-                  "close date), or /findings to see what ae-coach found."]
+        lines += ["", _NO_MATCH]
     return "\n".join(lines) + "\n"
 
 
@@ -67,7 +70,7 @@ def _rank_rules(hits: list[Any], facts: list[Finding]) -> list[str]:
 
 
 # Words that appear in every question about a deal and so say nothing about which part of it.
-_GENERIC = frozenset("deal doing how what now get next should can could would why where going".split())
+_GENERIC = frozenset(["deal", "doing", "how", "what", "now", "get", "next", "should", "can", "could", "would", "why", "where", "going"])
 
 
 def _relevant_findings(findings: list[Finding], question: str) -> tuple[list[Finding], bool]:

@@ -26,7 +26,7 @@ MAX_MEDIUM_ACTIONS = 3
 MAX_QUESTIONS = 8
 
 _WORD = re.compile(r"[a-z]+")
-_STOP = frozenset("the a an and or of to in on for with your you their they is are be by it this that".split())
+_STOP = frozenset(["the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "your", "you", "their", "they", "is", "are", "be", "by", "it", "this", "that"])
 
 
 def _words(text: str) -> set[str]:
@@ -98,9 +98,14 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
     return actions
 
 
+REVIEW_PREFIX = "Deal review:"
+"""Rules mark questions a manager asks the AE (not the buyer) with this prefix."""
+
+
 def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Question]:
     """Questions from the rules behind the worst findings (the two that fit each finding best),
-    addressed to the person the deal names in the relevant role."""
+    addressed to the person the deal names in the relevant role. Buyer questions come before the
+    rules' deal-review questions, which are for the AE (role ``ae``)."""
     out: list[Question] = []
     seen: set[str] = set()
     for finding in sort_findings(findings):
@@ -108,23 +113,29 @@ def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Q
             continue
         person = contact_for(deal, finding.code)
         role = str(getattr(person.role, "value", person.role)) if person else None
-        for rule, text in _best_questions(finding, rules_for(finding, rulebook), seen)[:2]:
+        for rule, text, for_ae in _best_questions(finding, rules_for(finding, rulebook), seen)[:2]:
             seen.add(text)
-            out.append(Question(question=personalise(text, deal), stakeholder=person.name if person else None, role=role, rule_id=rule.id))
+            out.append(Question(
+                question=personalise(text, deal),
+                stakeholder=None if for_ae or person is None else person.name,
+                role="ae" if for_ae else role,
+                rule_id=rule.id,
+            ))
         if len(out) >= MAX_QUESTIONS:
             break
     return out[:MAX_QUESTIONS]
 
 
-def _best_questions(finding: Finding, rules: list[Rule], seen: set[str]) -> list[tuple[Rule, str]]:
+def _best_questions(finding: Finding, rules: list[Rule], seen: set[str]) -> list[tuple[Rule, str, bool]]:
     words = _finding_words(finding)
     scored = []
     for r_index, rule in enumerate(rules):
         for q_index, raw in enumerate(rule.questions):
-            text = raw.strip().strip('"“”').strip()
+            for_ae = raw.strip().startswith(REVIEW_PREFIX)
+            text = raw.strip().removeprefix(REVIEW_PREFIX).strip().strip('"“”').strip()
             if text and text not in seen:
-                scored.append(((-len(words & _words(text)), r_index, q_index), rule, text))
-    return [(rule, text) for _, rule, text in sorted(scored, key=lambda item: item[0])]
+                scored.append(((for_ae, -len(words & _words(text)), r_index, q_index), rule, text, for_ae))
+    return [(rule, text, for_ae) for _, rule, text, for_ae in sorted(scored, key=lambda item: item[0])]
 
 
 def risks(findings: list[Finding]) -> list[Risk]:
@@ -138,18 +149,24 @@ def risks(findings: list[Finding]) -> list[Risk]:
 
 def headline(deal: Deal, assessment: Any) -> str:
     """One line a sales manager would say: health, the category the evidence supports, the worst problem."""
-    category = _value(assessment.recommended_forecast).replace("_", " ").title()
-    name = f"{deal.account}" + (f" ({deal.name})" if deal.name else "")
+    name = deal.account + (f" ({deal.name})" if deal.name else "")
     worst = next((f for f in sort_findings(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
+    problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
     if not deal.is_open:
-        return f"{name}: {_value(deal.stage).replace('_', ' ')}; health {assessment.health}/100" + (
-            f"; first fix: {worst.title[0].lower() + worst.title[1:]}" if worst else "."
-        )
-    problem = f" Biggest problem: {worst.title[0].lower()}{worst.title[1:]}" if worst else " No serious gaps found."
-    claimed = _value(deal.forecast_category) if deal.forecast_category else None
-    verdict = f"call it {category}" + (f", not {claimed.replace('_', ' ').title()}" if claimed and claimed != _value(
-        assessment.recommended_forecast) else "")
-    return f"{name}: health {assessment.health}/100, {verdict}.{problem.rstrip('.')}."
+        return f"{name}: {_label(deal.stage)}, health {assessment.health}/100; {problem}."
+    verdict = f"call it {_label(assessment.recommended_forecast).title()}"
+    claimed = deal.forecast_category
+    if claimed is not None and _value(claimed) != _value(assessment.recommended_forecast):
+        verdict += f", not {_label(claimed).title()}"
+    return f"{name}: health {assessment.health}/100, {verdict}; {problem}."
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _label(x: Any) -> str:
+    return _value(x).replace("_", " ")
 
 
 def _value(x: Any) -> str:

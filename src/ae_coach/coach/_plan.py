@@ -51,7 +51,7 @@ _STEPS: tuple[_Template, ...] = (
     _Template(10, "Procurement: vendor onboarding and purchase order", "buyer", "paper", None,
               "buyer procurement", ("procurement", "purchase order", "vendor onboarding", "po ")),
     _Template(3, "Signature by the economic buyer", "buyer", "signature", "economic_buyer",
-              "economic buyer (not yet identified)", ("signature", "sign", "countersign")),
+              "economic buyer (not yet identified)", ("signature", "countersign", "contract signed", "order form signed")),
     _Template(-14, "Kick-off: hand over to implementation and customer success; agree the first-value date",
               "seller", "onboarding", None, "AE + customer success", ("kick-off", "kickoff", "handoff", "hand over")),
 )
@@ -100,7 +100,7 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
                    status=status, note=note)
 
 
-def _agreed_step(item, as_of: dt.date) -> MapStep:  # noqa: ANN001 - a deal PlanItem
+def _agreed_step(item, as_of: dt.date) -> MapStep:
     status_value = str(getattr(item.status, "value", item.status))
     owner = item.owner or "unassigned"
     side = "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._llm import LLMRequest, text_block
-from ae_coach.prompting import PromptBuilder, RuleSelection, deal_data_block, finding_views, json_schema_text
+from ae_coach.prompting import (
+    PromptBuilder,
+    RuleSelection,
+    deal_data_block,
+    finding_views,
+    json_schema_text,
+)
 from ae_coach.report import ModelCoaching
 
 if TYPE_CHECKING:

@@ -1,7 +1,8 @@
 """A parsed-rulebook cache for the CLI: parsing 47 markdown rules costs far more than a short review.
 
 The shipped rulebook is stored as JSON under ``$AE_COACH_HOME/cache/`` keyed by the ae-coach version and
-the name, size and modification time of every rule file, so editing a rule invalidates it. JSON, not
+the name, size and modification time of every rule file and of the parser's modules, so editing a rule
+(or the parser) invalidates it. JSON, not
 pickle: a cache file is data, never code. Any problem with the cache falls back to parsing.
 """
 
@@ -18,10 +19,13 @@ if TYPE_CHECKING:
 
 
 def _key(directory: Path) -> str:
-    from ae_coach import __version__
+    import ae_coach
 
-    parts = [__version__, str(directory.resolve())]
-    for path in sorted(directory.glob("*.md")):
+    # The parser's own source files are part of the key: a changed Rule model must not be fed old JSON.
+    package = Path(ae_coach.__file__).parent
+    parser = [package / "rules.py", package / "_rule_parse.py"]
+    parts = [ae_coach.__version__, str(directory.resolve())]
+    for path in [*parser, *sorted(directory.glob("*.md"))]:
         stat = path.stat()
         parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]

@@ -52,12 +52,14 @@ class ChatSession:
         """Process input lines until they run out or /quit; save the history; return where it went."""
         if self.interactive:
             self._write(f"Coaching on {self.deal.account} ({self.coach.backend}). /help for commands, /quit to leave.\n")
-        for line in lines:
-            text = line.strip()
-            if text and not self.handle(text):
-                break
-        if self.history.turns and self.saved_to is None:
-            self.saved_to = save_history(None, self.deal, self.history.turns)
+        try:
+            for line in lines:
+                text = line.strip()
+                if text and not self.handle(text):
+                    break
+        finally:  # Ctrl-C or a failed turn still keeps the conversation so far
+            if self.history.turns and self.saved_to is None:
+                self.saved_to = save_history(None, self.deal, self.history.turns)
         return self.saved_to
 
     def handle(self, text: str) -> bool:

@@ -163,7 +163,7 @@ def parse_date(text: str, order: str = MDY, fmt: str | None = None) -> dt.date:
             return dt.date(_year(c), b, a)
         return dt.date(_year(c), a, b)
     if _EPOCH_MS.match(raw):  # HubSpot's API returns dates as milliseconds since the epoch
-        return dt.datetime.fromtimestamp(int(raw) / 1000, tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(raw) / 1000, tz=dt.UTC).date()
     raise ValueError(f"{text!r} is not a date")
 
 

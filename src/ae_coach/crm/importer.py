@@ -7,7 +7,14 @@ from pathlib import Path
 
 from ae_coach.crm import _formats as formats
 from ae_coach.crm._gc import paused_gc
-from ae_coach.crm._reader import RawTable, is_blank, is_report_end, is_total, might_be_footer, read_table
+from ae_coach.crm._reader import (
+    RawTable,
+    is_blank,
+    is_report_end,
+    is_total,
+    might_be_footer,
+    read_table,
+)
 from ae_coach.crm._rows import RowContext, Skip, convert
 from ae_coach.crm._values import (
     DMY,
@@ -57,21 +64,22 @@ def _expected(mapping: ColumnMapping | None) -> str:
     return formats.EXPECTED_COLUMNS
 
 
-def _column_values(table: RawTable, position: int | None) -> list[str]:
-    if position is None:
-        return []
-    return [cells[position] for _, cells in table.records if position < len(cells) and cells[position]]
+_SAMPLED = ("amount", "probability", *_DATE_FIELDS)
 
 
-def _number_style(table: RawTable, index: dict[str, int], mapping: ColumnMapping | None) -> NumberStyle:
+def _column_values(samples: dict[int, list[str]], position: int | None) -> list[str]:
+    return samples.get(position, []) if position is not None else []
+
+
+def _number_style(table: RawTable, samples, index: dict[str, int], mapping: ColumnMapping | None) -> NumberStyle:
     if mapping is not None and mapping.decimal:
         thousands = mapping.thousands if mapping.thousands is not None else ("," if mapping.decimal == "." else ".")
         return NumberStyle(mapping.decimal, thousands)
     default = EU_NUMBERS if table.delimiter == ";" else US_NUMBERS  # semicolon CSVs come from comma-decimal locales
-    return detect_number_style(_column_values(table, index.get("amount")), default)
+    return detect_number_style(_column_values(samples, index.get("amount")), default)
 
 
-def _date_order(table: RawTable, ctx: RowContext, mapping: ColumnMapping | None) -> list[RowWarning]:
+def _date_order(samples, ctx: RowContext, mapping: ColumnMapping | None) -> list[RowWarning]:
     fmt = mapping.date_format if mapping is not None else None
     if fmt in ("dmy", "mdy", "ymd"):
         ctx.date_order = fmt
@@ -79,7 +87,7 @@ def _date_order(table: RawTable, ctx: RowContext, mapping: ColumnMapping | None)
     if fmt:
         ctx.date_format = fmt
         return []
-    values = [v for name in _DATE_FIELDS for v in _column_values(table, ctx.index.get(name))]
+    values = [v for name in _DATE_FIELDS for v in _column_values(samples, ctx.index.get(name))]
     default = DMY if ctx.numbers == EU_NUMBERS else MDY
     ctx.date_order, decided = detect_date_order(values, default)
     ambiguous = any("/" in v for v in values)
@@ -90,11 +98,11 @@ def _date_order(table: RawTable, ctx: RowContext, mapping: ColumnMapping | None)
     return [RowWarning(row=None, column=None, message=message)]
 
 
-def _probability_fraction(table: RawTable, ctx: RowContext, mapping: ColumnMapping | None) -> bool:
+def _probability_fraction(samples, ctx: RowContext, mapping: ColumnMapping | None) -> bool:
     if mapping is not None and mapping.probability_scale:
         return mapping.probability_scale == "fraction"
     values = []
-    for text in _column_values(table, ctx.index.get("probability")):
+    for text in _column_values(samples, ctx.index.get("probability")):
         try:
             values.append(float(text.rstrip("%").replace(",", ".")))
         except ValueError:
@@ -109,10 +117,11 @@ def _context(table: RawTable, fmt: formats.Format, mapping: ColumnMapping | None
     if mapping is not None:
         stages.update({normalise_key(k): v for k, v in mapping.stages.items()})
         forecast.update({normalise_key(k): v for k, v in mapping.forecast.items()})
-    ctx = RowContext(fmt.name, index, table.header, stages, forecast, _number_style(table, index, mapping))
+    samples = table.samples({index[name] for name in _SAMPLED if name in index})
+    ctx = RowContext(fmt.name, index, table.header, stages, forecast, _number_style(table, samples, index, mapping))
     ctx.currency = (mapping.currency if mapping is not None and mapping.currency else "USD").upper()
-    ctx.warnings.extend(_date_order(table, ctx, mapping))
-    ctx.probability_fraction = _probability_fraction(table, ctx, mapping)
+    ctx.warnings.extend(_date_order(samples, ctx, mapping))
+    ctx.probability_fraction = _probability_fraction(samples, ctx, mapping)
     if "account" not in index and "name" in index:
         ctx.warnings.append(RowWarning(row=None, column=None, message="no account column; each deal's name is used"))
     return ctx
@@ -164,7 +173,7 @@ def import_csv(
 def _convert_all(table: RawTable, ctx: RowContext, result: ImportResult, progress: Progress | None) -> None:
     width = len(table.header)
     first_seen: dict[str, int] = {}
-    total = len(table.records)
+    total = table.count
     for done, (line, cells) in enumerate(table.records, 1):
         if progress is not None and done % _PROGRESS_EVERY == 0:
             progress(done, total)

@@ -22,7 +22,13 @@ from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._session import Session, compare_variants, run_eval
 from ae_coach.eval._stats import DEFAULT_MARGIN, PairedStats, paired_stats
-from ae_coach.eval._variant import Variant, empty_rulebook, from_git, from_rules_dir, working_tree
+from ae_coach.eval._variant import (
+    Variant,
+    empty_rulebook,
+    from_git,
+    from_rules_dir,
+    working_tree,
+)
 
 FORMATS = ("terminal", "json", "markdown", "html", "junit")
 

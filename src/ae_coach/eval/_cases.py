@@ -292,4 +292,4 @@ def filter_cases(cases: list[Case], *, split: str | None = None, tags: list[str]
     return [c for c in out if all(t in c.tags for t in tags or [])]
 
 
-__all__ = ["Case", "Check", "RubricItem", "SuiteFileError", "load_cases", "filter_cases"]
+__all__ = ["Case", "Check", "RubricItem", "SuiteFileError", "filter_cases", "load_cases"]

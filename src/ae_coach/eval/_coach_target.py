@@ -13,7 +13,13 @@ from typing import Any
 
 from ae_coach.eval._cache import Cache, cache_key
 from ae_coach.eval._cases import Case
-from ae_coach.eval._targets import Output, cited_in_text, report_citations, report_text, usage_dict
+from ae_coach.eval._targets import (
+    Output,
+    cited_in_text,
+    report_citations,
+    report_text,
+    usage_dict,
+)
 from ae_coach.eval._variant import Variant
 
 
@@ -34,15 +40,22 @@ class CachingClient:
         return cache_key(model=request.model, prompt=prompt, schema=schema, repeat=self.repeat)
 
     def structured(self, request: Any) -> Any:
+        from pydantic import ValidationError
+
         from ae_coach.coach._llm import LLMResult
         from ae_coach.report import Usage
 
         key = self._key(request)
         hit = self.cache.get(key)
         if hit is not None:
-            self.cached, self.model = True, hit["model"]
-            return LLMResult(text=hit["text"], model=hit["model"], usage=Usage(), stop_reason=hit["stop_reason"],
-                             parsed=request.output.model_validate_json(hit["text"]))
+            try:
+                parsed = request.output.model_validate_json(hit["text"])
+            except ValidationError:
+                parsed = None  # e.g. a batch answer that does not fit the schema: ask the live client
+            if parsed is not None:
+                self.cached, self.model = True, hit["model"]
+                return LLMResult(text=hit["text"], model=hit["model"], usage=Usage(),
+                                 stop_reason=hit["stop_reason"], parsed=parsed)
         result = self.inner.structured(request)
         self.usage, self.model, self.last_result = result.usage, result.model, result
         if result.stop_reason != "max_tokens" and result.parsed is not None:
@@ -80,8 +93,12 @@ def _tee(stream: Iterator[str], into: list[str]) -> Generator[str, None, Any]:
         yield chunk
 
 
-def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int) -> tuple[Any, CachingClient | None]:
-    """A Coach on the variant's rulebook and prompts; LLM backends get the caching client."""
+def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int,
+               defer: dict[str, dict[str, Any]] | None = None) -> tuple[Any, CachingClient | None]:
+    """A Coach on the variant's rulebook and prompts; LLM backends get the caching client.
+
+    With ``defer`` (batch mode) a cache miss records the request there instead of calling the model.
+    """
     from ae_coach.coach import Coach
 
     coach = Coach(backend=options.backend, model=options.model, rulebook=variant.rulebook)
@@ -90,13 +107,21 @@ def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int) -> tup
     coach._builder = variant.builder
     wrapper = None
     if coach.backend != "offline":
-        wrapper = CachingClient(coach._make_client(), cache, repeat)
+        wrapper = CachingClient(None, cache, repeat)
+        if defer is not None and coach.backend == "anthropic":
+            from ae_coach.eval._batch import DeferringClient
+
+            wrapper.inner = DeferringClient(defer, wrapper._key)
+        else:
+            wrapper.inner = coach._make_client()
+        wrapper.name = wrapper.inner.name
         coach._client = wrapper
     return coach, wrapper
 
 
-def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int, cache: Cache) -> Output:
-    coach, wrapper = make_coach(variant, options, cache, repeat)
+def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int, cache: Cache,
+              defer: dict[str, dict[str, Any]] | None = None) -> Output:
+    coach, wrapper = make_coach(variant, options, cache, repeat, defer)
     assessment = coach.assess(deal, deal.as_of)
     findings = [f.code for f in assessment.findings]
     expected = [alt for r in case.expect.rules.cited for alt in r.split("|")]

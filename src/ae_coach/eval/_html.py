@@ -33,8 +33,8 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 def run_html(result: RunResult) -> str:
     t = result.totals
-    body = [f"<p>{t['passed']}/{t['cases']} cases passed; mean score {pct(t['mean_score'])}; "
-            f"{t['errors']} errors; {t['flaky']} flaky.</p>"]
+    body = [(f"<p>{t['passed']}/{t['cases']} cases passed; mean score {pct(t['mean_score'])}; "
+             f"{t['errors']} errors; {t['flaky']} flaky.</p>")]
     rows = [[_e(c.id), _e(c.split), _e(c.target), f"<span class=bar style='width:{c.score * 6:.1f}rem'></span> {pct(c.score)}",
              "<span class=pass>pass</span>" if c.passed else f"<span class=fail>fail</span> {_e('; '.join(_failed_items(c)))}"]
             for c in result.cases]
@@ -44,10 +44,10 @@ def run_html(result: RunResult) -> str:
 
 def compare_html(cmp: Comparison) -> str:
     gate = cmp.gate
-    body = [f"<p class='verdict {gate.verdict}'>Gate ({_e(cmp.gate_split)}): "
-            f"<b>{'FAILED' if cmp.gate_failed else 'passed'}</b> — {_e(cmp.gate_reason)}</p>",
-            f"<p>Verdict: {_e(VERDICT_TEXT[gate.verdict])}; margin {cmp.margin * 100:.0f} points; "
-            f"{'deterministic' if cmp.deterministic else 'sampled'} run, gate mode {_e(cmp.gate_mode)}.</p>",
+    body = [(f"<p class='verdict {gate.verdict}'>Gate ({_e(cmp.gate_split)}): "
+             f"<b>{'FAILED' if cmp.gate_failed else 'passed'}</b> — {_e(cmp.gate_reason)}</p>"),
+            (f"<p>Verdict: {_e(VERDICT_TEXT[gate.verdict])}; margin {cmp.margin * 100:.0f} points; "
+             f"{'deterministic' if cmp.deterministic else 'sampled'} run, gate mode {_e(cmp.gate_mode)}.</p>"),
             "<h2>Statistics</h2>",
             _table(["split", "n", "base", "candidate", "diff (points)", "95% CI", "sign-flip p", "McNemar p", "verdict"],
                    [[_e(name), str(s.n), pct(s.mean_base), pct(s.mean_candidate), signed(s.mean_diff),

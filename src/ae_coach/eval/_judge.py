@@ -54,7 +54,7 @@ class JudgeOutput(BaseModel):
 
 # --- offline keyword judge -----------------------------------------------------------------------
 
-_STOP = set("""about above after again against their there these those which while would could should
+_STOP = frozenset("""about above after again against their there these those which while would could should
 the and for with that this from into your have has must when what where will does than then them they
 answer response says mentions names states explains least""".split())
 
@@ -118,8 +118,11 @@ def parse_judgement(raw: str, items: list[RubricItem]) -> list[Verdict]:
 class LLMJudge:
     """Grades rubric items with a pinned Claude model through the ``anthropic`` client."""
 
-    def __init__(self, render: Any, *, cache: Cache, model: str = JUDGE_MODEL, client: Any = None) -> None:
+    def __init__(self, render: Any, *, cache: Cache, model: str = JUDGE_MODEL, client: Any = None,
+                 defer: dict[str, dict[str, Any]] | None = None) -> None:
         self.render = render
+        self.defer = defer
+        """Batch mode: a cache miss records the request here and raises ``Deferred`` instead of calling."""
         """Callable(template_name, **vars) -> str: renders the judge prompt (from the working tree)."""
         self.cache = cache
         self.model = model
@@ -138,7 +141,14 @@ class LLMJudge:
         key = cache_key(model=self.model, prompt=prompt, schema=judge_schema(), repeat=repeat, kind="judgement")
         hit = self.cache.get(key)
         if hit is not None:
-            return JudgeResult(parse_judgement(hit["raw"], items), {}, self.model, cached=True)
+            verdicts = parse_judgement(hit["raw"], items)
+            if all(v.error is None for v in verdicts):
+                return JudgeResult(verdicts, {}, self.model, cached=True)
+        if self.defer is not None:
+            from ae_coach.eval._batch import Deferred
+
+            self.defer[key] = {"kind": "judgement", "params": self._params(prompt)}
+            raise Deferred
         raw, usage, truncated = self._ask(prompt)
         if truncated:
             return JudgeResult([Verdict(i.id, None, error="judge output truncated at max_tokens") for i in items],
@@ -148,17 +158,17 @@ class LLMJudge:
             self.cache.put(key, {"raw": raw, "usage": usage})
         return JudgeResult(verdicts, usage, self.model)
 
+    def _params(self, prompt: str) -> dict[str, Any]:
+        return {"model": self.model, "max_tokens": JUDGE_MAX_TOKENS, "messages": [{"role": "user", "content": prompt}],
+                "output_config": {"format": {"type": "json_schema", "schema": judge_schema()}}}
+
     def _ask(self, prompt: str) -> tuple[str, dict[str, int], bool]:
         import anthropic
 
         from ae_coach.errors import BackendError
 
         try:
-            message = self._get_client().messages.create(
-                model=self.model, max_tokens=JUDGE_MAX_TOKENS,
-                messages=[{"role": "user", "content": prompt}],
-                output_config={"format": {"type": "json_schema", "schema": judge_schema()}},
-            )
+            message = self._get_client().messages.create(**self._params(prompt))
         except anthropic.APIError as exc:
             raise BackendError(f"judge call failed: {exc}") from exc
         text = "".join(getattr(block, "text", "") for block in message.content)

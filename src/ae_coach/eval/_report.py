@@ -86,8 +86,8 @@ def _failed_items(case: Any) -> list[str]:
 def compare_markdown(cmp: Comparison) -> str:
     lines = [f"# Eval comparison: {cmp.base.variant} -> {cmp.candidate.variant}", "",
              f"**Gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}** — {cmp.gate_reason}", "",
-             f"Verdict: {VERDICT_TEXT[cmp.gate.verdict]} (margin {cmp.margin * 100:.0f} points; "
-             f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})", "",
+             (f"Verdict: {VERDICT_TEXT[cmp.gate.verdict]} (margin {cmp.margin * 100:.0f} points; "
+              f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})"), "",
              f"- all cases: {stats_line(cmp.overall)}"]
     lines += [f"- {split}: {stats_line(s)}" for split, s in cmp.by_split.items()]
     lines += ["", f"- base: {_totals_line(cmp.base.totals)}", f"- candidate: {_totals_line(cmp.candidate.totals)}"]
@@ -120,7 +120,7 @@ def print_terminal(subject: RunResult | Comparison, console: Any = None) -> None
         return
     table = Table(title=f"Eval run: {subject.variant}")
     for col in ("case", "split", "target", "score", "result"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for c in subject.cases:
         status = "[green]pass[/]" if c.passed else ("[red]ERROR[/]" if c.errors else "[red]FAIL[/]")
         table.add_row(c.id, c.split, c.target, pct(c.score), status + (" (flaky)" if c.flaky else ""))
@@ -133,7 +133,7 @@ def print_terminal(subject: RunResult | Comparison, console: Any = None) -> None
 def _print_comparison(cmp: Comparison, console: Any, table_cls: Any) -> None:
     table = table_cls(title=f"{cmp.base.variant} -> {cmp.candidate.variant}")
     for col in ("case", "split", "change", "base", "candidate", "what changed"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for c in cmp.changed or []:
         table.add_row(c.id, c.split, c.flip or signed(c.diff), pct(c.base_score), pct(c.candidate_score),
                       ", ".join(c.changed_items))

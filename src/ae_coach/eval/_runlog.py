@@ -56,6 +56,26 @@ class RunLog:
     def append(self, sample: dict[str, Any]) -> None:
         self._write({"type": "sample", **sample})
 
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        return read_records(self.path, kind) if self.path.exists() else []
+
+    def append_record(self, record: dict[str, Any]) -> None:
+        """Any other record (``type`` set by the caller), e.g. a submitted batch."""
+        self._write(record)
+
+
+def read_records(path: Path, kind: str) -> list[dict[str, Any]]:
+    """Every record of one ``type`` (e.g. ``batch``) in a run log."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("type") == kind:
+            out.append(record)
+    return out
+
 
 def read_run_log(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The header and the finished samples of a run log; a torn last line is skipped."""

@@ -22,7 +22,6 @@ from ae_coach.eval._runlog import RunLog, sample_key
 from ae_coach.eval._targets import Output, resolve_deal, run_inspector, run_selection
 from ae_coach.eval._variant import Variant
 
-
 OUTPUT_LOG_CHARS = 4000
 """How much of each answer the run log keeps, so a failure can be read without re-running."""
 
@@ -41,6 +40,9 @@ class RunOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     progress: bool = False
+    batch: bool = False
+    """Send live model calls through the Message Batches API (see ``_batch.py``)."""
+    batch_poll_seconds: float = 30.0
 
     def resolved_backend(self) -> str:
         from ae_coach.coach import resolve_backend
@@ -69,6 +71,7 @@ class Runner:
         self.target_calls = 0
         self._lock = threading.Lock()
         self._judge: LLMJudge | None = None
+        self._batcher: Any = None
 
     def run(self, cases: list[Case], variant: Variant, key: str = "run",
             on_sample: Callable[[], None] | None = None) -> list[dict[str, Any]]:
@@ -81,8 +84,12 @@ class Runner:
                 previous = self.done.get(sample_key(key, case.id, repeat))
                 if previous is not None and not previous.get("error"):
                     samples.append(previous)
+                    if on_sample:
+                        on_sample()
                 else:
                     todo.append((case, repeat))
+        if self.options.batch and todo:
+            self._batch_rounds(todo, deals, variant)
         with ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
             futures = [pool.submit(self._sample, c, deals[c.id], variant, key, r) for c, r in todo]
             for future in as_completed(futures):
@@ -143,6 +150,34 @@ class Runner:
                           "error": v.error})
         return items, result.usage
 
+    def _batch_rounds(self, todo: list[tuple[Case, int]], deals: dict[str, Any], variant: Variant) -> None:
+        """Fill the cache through the Message Batches API; the normal pass then reads from it."""
+        from ae_coach.eval._batch import MAX_ROUNDS, BatchProcessor, Deferred
+        from ae_coach.eval._coach_target import run_coach
+
+        if self._batcher is None:
+            known = self.log.records("batch") if self.log is not None else []
+            self._batcher = BatchProcessor(self.cache, self.log, poll_seconds=self.options.batch_poll_seconds,
+                                           known=known)
+        self._batcher.resume_open()
+        live = [(c, r) for c, r in todo if c.target == "coach"]
+        for _ in range(MAX_ROUNDS):
+            pending: dict[str, dict[str, Any]] = {}
+            judge = self._llm_judge(defer=pending) if self.options.judge_kind() == "llm" else None
+            for case, repeat in live:
+                try:
+                    out = run_coach(case, deals[case.id], variant, self.options, repeat, self.cache, defer=pending)
+                    if judge is not None and case.expect.rubric:
+                        judge(case.expect.rubric, out.text or "", case_id=case.id,
+                              context=judge_context(case, deals[case.id]), repeat=repeat)
+                except Deferred:
+                    continue
+                except Exception:  # noqa: BLE001, S112 - the final pass reruns the sample and reports the error
+                    continue
+            if not pending:
+                return
+            self._batcher.process(pending)
+
     def _judge_cost(self, usage: dict[str, int]) -> float | None:
         if not usage:
             return None
@@ -151,7 +186,7 @@ class Runner:
 
         return estimate_cost(self.options.judge_model, Usage(**usage))[0]
 
-    def _llm_judge(self) -> LLMJudge:
+    def _llm_judge(self, defer: dict[str, dict[str, Any]] | None = None) -> LLMJudge:
         with self._lock:
             if self._judge is None:
                 from ae_coach.eval._variant import working_tree
@@ -159,7 +194,9 @@ class Runner:
                 # The judge's prompt always comes from the working tree: both variants are graded alike.
                 builder = working_tree().builder
                 self._judge = LLMJudge(builder.render, cache=self.cache, model=self.options.judge_model)
-            return self._judge
+            if defer is None:
+                return self._judge
+            return LLMJudge(self._judge.render, cache=self.cache, model=self.options.judge_model, defer=defer)
 
 
 def _add(a: float | None, b: float | None) -> float | None:

@@ -12,12 +12,18 @@ from ae_coach.errors import InputError
 from ae_coach.eval._cases import Case, filter_cases, load_cases
 from ae_coach.eval._compare import Comparison, compare_results
 from ae_coach.eval._results import RunResult, summarize
-from ae_coach.eval._runlog import DEFAULT_RUNS_DIR, RunLog, new_run_id, read_run_log, sample_key
+from ae_coach.eval._runlog import (
+    DEFAULT_RUNS_DIR,
+    RunLog,
+    new_run_id,
+    read_run_log,
+    sample_key,
+)
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._stats import DEFAULT_MARGIN
 from ae_coach.eval._variant import Variant, working_tree
 
-_OPTION_FIELDS = ("backend", "model", "repeats", "judge", "judge_model")
+_OPTION_FIELDS = ("backend", "model", "repeats", "judge", "judge_model", "batch")
 
 
 @dataclass
@@ -35,8 +41,9 @@ class Session:
     """Set while running: exposes counters (target calls, cache hits) to callers and tests."""
 
     def header(self, kind: str, **extra: Any) -> dict[str, Any]:
+        cache_dir = str(self.options.cache_dir) if self.options.cache_dir else None
         return {"kind": kind, "run_id": self.log_path.stem if self.log_path else "", "suites": self.suites,
-                "split": self.split, "tags": self.tags,
+                "split": self.split, "tags": self.tags, "cache_dir": cache_dir,
                 **{k: getattr(self.options, k) for k in _OPTION_FIELDS}, **extra}
 
     def cases(self) -> list[Case]:
@@ -45,7 +52,8 @@ class Session:
         return filter_cases(load_cases(self.suites), split=self.split, tags=self.tags)
 
     @contextlib.contextmanager
-    def open(self, kind: str, **extra: Any) -> Iterator[Runner]:
+    def open(self, kind: str, **extra: Any) -> Iterator[tuple[Runner, list[Case]]]:
+        """Adopt a resumed run's choices, load and check the cases, then open the run log."""
         done: dict[str, dict[str, Any]] = {}
         if self.resume is not None:
             header, samples = read_run_log(self.resume)
@@ -56,9 +64,10 @@ class Session:
             self.log_path = self.resume
         else:
             self.log_path = self.log_path or self.runs_dir / f"{new_run_id()}.jsonl"
+        cases = self.cases()  # bad suites fail here, before a log file exists
         log = RunLog(self.log_path, self.header(kind, **extra))
         self.runner = Runner(self.options, log=log, done=done)
-        yield self.runner
+        yield self.runner, cases
 
     def _adopt(self, header: dict[str, Any]) -> None:
         # A resumed run repeats the original's choices, so the finished samples stay comparable.
@@ -67,30 +76,39 @@ class Session:
         for name in _OPTION_FIELDS:
             if name in header:
                 setattr(self.options, name, header[name])
+        if self.options.cache_dir is None and header.get("cache_dir"):
+            self.options.cache_dir = Path(header["cache_dir"])
 
 
 def run_eval(session: Session, variant: Variant | None = None) -> RunResult:
     """Run the session's cases on one variant (default: the working tree)."""
     variant = variant or working_tree()
-    with session.open("run", variant=variant.label) as runner:
-        cases = session.cases()
+    with session.open("run", variant=variant.label) as (runner, cases):
         with _progress(session.options.progress, len(cases) * session.options.repeats) as tick:
             samples = runner.run(cases, variant, "run", on_sample=tick)
-    return summarize(variant.label, cases, samples, _options(session))
+    result = summarize(variant.label, cases, samples, _options(session))
+    _add_batch_totals(runner, result.totals)
+    return result
 
 
 def compare_variants(session: Session, base: Variant, candidate: Variant | None = None, *,
                      margin: float = DEFAULT_MARGIN, gate_mode: str = "auto") -> Comparison:
     """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them."""
     candidate = candidate or working_tree()
-    with session.open("compare", base=base.label, candidate=candidate.label) as runner:
-        cases = session.cases()
+    with session.open("compare", base=base.label, candidate=candidate.label) as (runner, cases):
         with _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick:
             base_samples = runner.run(cases, base, "base", on_sample=tick)
             cand_samples = runner.run(cases, candidate, "candidate", on_sample=tick)
-    return compare_results(summarize(base.label, cases, base_samples, _options(session)),
-                           summarize(candidate.label, cases, cand_samples, _options(session)), margin=margin,
-                           deterministic=session.options.deterministic(), gate_mode=gate_mode)
+    comparison = compare_results(summarize(base.label, cases, base_samples, _options(session)),
+                                 summarize(candidate.label, cases, cand_samples, _options(session)), margin=margin,
+                                 deterministic=session.options.deterministic(), gate_mode=gate_mode)
+    _add_batch_totals(runner, comparison.candidate.totals)
+    return comparison
+
+
+def _add_batch_totals(runner: Runner, totals: dict[str, Any]) -> None:
+    if runner._batcher is not None:
+        totals.update(runner._batcher.totals())
 
 
 def _options(session: Session) -> dict[str, Any]:
@@ -103,7 +121,13 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True) as bar:

@@ -9,7 +9,7 @@ The public door::
 from ae_coach.pipeline.diff import DealChange, PipelineDiff, diff_pipelines
 from ae_coach.pipeline.math import PipelineMath, derive_inputs, pipeline_math
 from ae_coach.pipeline.model import PipelineReview
-from ae_coach.pipeline.review import review_path, review_pipeline
+from ae_coach.pipeline.review import review_import, review_path, review_pipeline
 
 __all__ = [
     "DealChange",
@@ -19,6 +19,7 @@ __all__ = [
     "derive_inputs",
     "diff_pipelines",
     "pipeline_math",
+    "review_import",
     "review_path",
     "review_pipeline",
 ]

@@ -11,8 +11,14 @@ from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory, Stage
 from ae_coach.errors import UsageError
 from ae_coach.findings import Finding, Severity, sort_findings
 from ae_coach.pipeline import signals
+from ae_coach.pipeline._inspect import assess_lines
 from ae_coach.pipeline._money import using
-from ae_coach.pipeline.math import STAGE_MIX_TARGET, Period, derive_inputs, pipeline_math
+from ae_coach.pipeline.math import (
+    STAGE_MIX_TARGET,
+    Period,
+    derive_inputs,
+    pipeline_math,
+)
 from ae_coach.pipeline.model import (
     Coverage,
     DealLine,
@@ -24,14 +30,6 @@ from ae_coach.pipeline.model import (
 )
 from ae_coach.pipeline.model import Period as PeriodModel
 
-RISK_WEIGHT: dict[Severity, float] = {
-    Severity.CRITICAL: 1.0,
-    Severity.HIGH: 0.6,
-    Severity.MEDIUM: 0.3,
-    Severity.LOW: 0.1,
-    Severity.INFO: 0.0,
-}
-"""ae-coach default: how much of a deal's amount its worst finding puts at risk, for ranking only."""
 AT_RISK_LIMIT = 10
 """How many deals the review lists as most at risk."""
 NO_OWNER = "(no owner)"
@@ -51,44 +49,6 @@ def period_bounds(as_of: dt.date, kind: Period) -> PeriodModel:
 
 def _in(period: PeriodModel, day: dt.date | None) -> bool:
     return day is not None and period.start <= day <= period.end
-
-
-def _line(deal: Deal, assessment, period: PeriodModel, as_of: dt.date) -> DealLine:
-    findings = [f for f in assessment.findings if f.severity is not Severity.INFO]
-    worst = findings[0].severity if findings else None
-    return DealLine.model_construct(
-        id=deal.id or deal.account,
-        account=deal.account,
-        name=deal.name,
-        owner=deal.owner,
-        stage=deal.stage,
-        amount=deal.amount,
-        close_date=deal.close_date,
-        forecast_category=deal.forecast_category,
-        recommended_forecast=assessment.recommended_forecast,
-        health=assessment.health,
-        tier=getattr(assessment, "tier", None),
-        worst=worst,
-        risk_score=deal.amount * RISK_WEIGHT[worst] if worst else 0.0,
-        codes=[f.code for f in findings],
-        headline=findings[0].title if findings else "",
-        why_not_commit=list(assessment.why_not_commit),
-        in_period=_in(period, deal.close_date),
-        overdue=deal.close_date is not None and deal.close_date < as_of,
-    )
-
-
-def _assess_all(deals, as_of, period, settings, rulebook, progress) -> list[DealLine]:
-    from ae_coach.analysis import assess
-
-    lines = []
-    total = len(deals)
-    for done, deal in enumerate(deals, 1):
-        lines.append(_line(deal, assess(deal, as_of, settings=settings, rulebook=rulebook), period, as_of))
-        if progress is not None and (done % 2_000 == 0 or done == total):
-            progress(done, total)
-    lines.sort(key=lambda d: (-d.risk_score, d.health, -d.amount, d.id))
-    return lines
 
 
 def _coverage(lines, won, quota, needed, period) -> Coverage:
@@ -198,6 +158,7 @@ def review_pipeline(
     settings=None,
     rulebook=None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> PipelineReview:
     """Inspect every open deal and compute the pipeline's math, coverage, stage mix, roll-ups and risks.
 
@@ -210,6 +171,7 @@ def review_pipeline(
         win_rate, avg_deal, cycle_days: override what the data's closed deals say.
         settings, rulebook: passed to the inspector; the default rulebook is loaded once.
         progress: called with (deals inspected, total).
+        jobs: worker processes for the inspection; default: all cores for large pipelines on Linux.
 
     Raises:
         UsageError: ``owner`` owns none of the deals.
@@ -218,13 +180,13 @@ def review_pipeline(
     deals = _filter_owner(deals, owner)
     currencies = [code for code, _ in Counter(d.currency for d in deals).most_common()] or ["USD"]
     with using(currencies[0]):
-        review = _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress)
+        review = _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs)
     review.owner_filter = owner
     review.currency, review.other_currencies = currencies[0], currencies[1:]
     return review
 
 
-def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress) -> PipelineReview:
+def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs) -> PipelineReview:
     if rulebook is None:
         from ae_coach.rules import load_rulebook
 
@@ -235,7 +197,8 @@ def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, setting
     inputs = derive_inputs(deals, as_of, quota=quota, win_rate=win_rate, avg_deal=avg_deal, cycle_days=cycle_days)
     math = pipeline_math(quota, inputs.avg_deal.value, inputs.win_rate.value, period=period) if quota else None
     with paused_gc():
-        lines = _assess_all(open_deals, as_of, bounds, settings, rulebook, progress)
+        lines = assess_lines(open_deals, as_of, bounds, settings, rulebook, progress, jobs)
+    lines.sort(key=lambda d: (-d.risk_score, d.health, -d.amount, d.id))
     coverage = _coverage(lines, won, quota, 1 / inputs.win_rate.value, bounds)
     mix = _stage_mix(lines)
     owners = _owners(lines, won, bounds)
@@ -288,8 +251,22 @@ def _with_rules(findings: list[Finding], rulebook) -> list[Finding]:
     return findings
 
 
+def review_import(imported, **options) -> PipelineReview:
+    """Review the deals of an :class:`~ae_coach.crm.ImportResult`; its summary, warnings and skipped rows ride along.
+
+    Args:
+        imported: what :func:`ae_coach.crm.load_pipeline` returned.
+        **options: passed to :func:`review_pipeline`.
+    """
+    review = review_pipeline(imported.deals, **options)
+    review.source = imported.summary()
+    review.import_warnings = imported.warnings
+    review.import_skipped = imported.skipped
+    return review
+
+
 def review_path(path, mapping=None, *, import_progress: Progress | None = None, **options) -> PipelineReview:
-    """Load a pipeline (directory, deal list or CRM export) and review it; the import's notes ride along.
+    """Load a pipeline (directory, deal list or CRM export) and review it.
 
     Args:
         path: anything :func:`ae_coach.crm.load_pipeline` reads.
@@ -299,9 +276,4 @@ def review_path(path, mapping=None, *, import_progress: Progress | None = None, 
     """
     from ae_coach.crm import load_pipeline
 
-    imported = load_pipeline(path, mapping, progress=import_progress)
-    review = review_pipeline(imported.deals, **options)
-    review.source = imported.summary()
-    review.import_warnings = imported.warnings
-    review.import_skipped = imported.skipped
-    return review
+    return review_import(load_pipeline(path, mapping, progress=import_progress), **options)

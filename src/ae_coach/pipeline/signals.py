@@ -9,8 +9,8 @@ from __future__ import annotations
 from ae_coach.deal import STAGE_ORDER
 from ae_coach.findings import Finding, Severity
 from ae_coach.pipeline._money import money
-from ae_coach.pipeline.model import Coverage, DealLine, OwnerSummary, StageMixRow
 from ae_coach.pipeline.math import PipelineMath
+from ae_coach.pipeline.model import Coverage, DealLine, OwnerSummary, StageMixRow
 
 STAGE_MIX_TOLERANCE = 0.10
 """ae-coach default: a stage whose share of open pipeline is more than 10 points off the seed's target fires."""
@@ -77,8 +77,10 @@ def required_activity(math: PipelineMath | None, created_last_quarter: int | Non
         f"{math.deals_needed:.0f} closed-won deals at {money(math.avg_deal)} to reach {money(math.quota)}",
         f"coverage {math.coverage_needed:.1f}x = {money(math.pipeline_needed)} of pipeline at a {math.win_rate:.0%} win rate",
         f"{math.opportunities_per_quarter:.0f} new opportunities a quarter",
-        f"~{math.meetings_per_week:.0f} qualified meetings a week "
-        f"(ae-coach default: {math.meeting_conversion:.0%} of meetings become opportunities)",
+        (
+            f"~{math.meetings_per_week:.0f} qualified meetings a week "
+            f"(ae-coach default: {math.meeting_conversion:.0%} of meetings become opportunities)"
+        ),
     ]
     severity, title = Severity.INFO, "What the quota needs: deals, opportunities and meetings"
     if created_last_quarter is not None and created_last_quarter < math.opportunities_per_quarter:

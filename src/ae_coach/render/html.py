@@ -44,9 +44,11 @@ def to_html(report: Any, findings: list[Any]) -> str:
     parts = [
         f"<h1>Deal review: {_e(report.account)}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
-        f'<p><span class="score">{report.health.score}/100</span> &nbsp; Recommended forecast: '
-        f"<strong>{_e(report.forecast.category).replace('_', ' ')}</strong> "
-        f'<span class="meta">as of {report.as_of.isoformat()}</span></p>',
+        (
+            f'<p><span class="score">{report.health.score}/100</span> &nbsp; Recommended forecast: '
+            f"<strong>{_e(report.forecast.category).replace('_', ' ')}</strong> "
+            f'<span class="meta">as of {report.as_of.isoformat()}</span></p>'
+        ),
     ]
     if report.forecast.why_not_commit:
         parts.append("<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>")
@@ -76,8 +78,8 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         ]
         out.append("<h2>Next actions</h2>" + _table(["due", "action", "owner", "rule"], rows))
     if report.questions:
-        rows = [[_e(", ".join(x for x in (q.stakeholder, q.role) if x)), _e(q.question), f"<code>{_e(q.rule_id)}</code>"]
-                for q in report.questions]
+        rows = [[_e("you (deal review)" if q.role == "ae" else ", ".join(x for x in (q.stakeholder, q.role) if x)),
+                 _e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in report.questions]
         out.append("<h2>Questions to ask</h2>" + _table(["ask", "question", "rule"], rows))
     if report.mutual_action_plan:
         rows = [[s.date.isoformat(), _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),

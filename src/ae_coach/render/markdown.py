@@ -55,7 +55,9 @@ def _questions(report: Any) -> list[str]:
         return []
     out = ["", "## Questions to ask", ""]
     for q in report.questions:
-        who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
+        who = "you (deal review)" if q.role == "ae" else ", ".join(
+            x for x in (q.stakeholder, _label(q.role) if q.role else None) if x
+        )
         out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
     return out
 
@@ -65,7 +67,7 @@ def _plan(report: Any) -> list[str]:
         return []
     out = ["", "## Mutual action plan (draft)", "", "| date | step | side | owner | status |", "|---|---|---|---|---|"]
     for s in report.mutual_action_plan:
-        status = s.status.replace("_", " ") + (f" ({_cell(s.note)})" if s.note and s.status != "planned" else "")
+        status = s.status.replace("_", " ") + (f" ({_cell(s.note)})" if s.note else "")
         out.append(f"| {s.date.isoformat()} | {_cell(s.action)} | {s.side} | {_cell(s.owner)} | {status} |")
     return out
 

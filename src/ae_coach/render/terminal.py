@@ -12,6 +12,13 @@ def _label(value: Any) -> str:
     return str(getattr(value, "value", value)).replace("_", " ")
 
 
+def _x(value: Any) -> str:
+    """Escape text for rich markup: deal text like "[/]" or "[bold]" must print as written, not style."""
+    from rich.markup import escape
+
+    return escape("" if value is None else str(value))
+
+
 def to_terminal(report: Any, findings: list[Any], *, color: bool = False, width: int | None = None) -> str:
     """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
     from rich.console import Console
@@ -38,12 +45,12 @@ def _header(console: Any, report: Any) -> None:
     from rich.text import Text
 
     body = Text()
-    body.append(report.headline + "\n\n", style="bold")
+    body.append(report.headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
     body.append(f"Health {report.health.score}/100", style="bold")
     body.append(f"   Forecast: {_label(report.forecast.category)}   As of {report.as_of.isoformat()}\n")
     for reason in report.forecast.why_not_commit:
         body.append(f"  not Commit: {reason}\n", style="yellow")
-    console.print(Panel(body, title=report.account, title_align="left"))
+    console.print(Panel(body, title=_x(report.account), title_align="left"))
 
 
 def _table(title: str, *columns: str) -> Any:
@@ -61,7 +68,7 @@ def _risks(console: Any, report: Any) -> None:
     table = _table("Risks", "severity", "risk", "rules")
     for r in report.risks:
         sev = _label(r.severity)
-        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev}[/]", r.title, ", ".join(r.rule_ids))
+        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
     console.print(table)
 
 
@@ -70,8 +77,8 @@ def _actions(console: Any, report: Any) -> None:
         return
     table = _table("Next actions", "due", "action", "owner / with", "rule")
     for a in report.next_actions:
-        who = a.owner + (f"\nwith {a.contact}" if a.contact else "")
-        table.add_row(a.due.isoformat() if a.due else "-", f"{a.action}\n[dim]why: {a.why}[/]", who, a.rule_id or "")
+        who = _x(a.owner) + (f"\nwith {_x(a.contact)}" if a.contact else "")
+        table.add_row(a.due.isoformat() if a.due else "-", f"{_x(a.action)}\n[dim]why: {_x(a.why)}[/]", who, _x(a.rule_id))
     console.print(table)
 
 
@@ -80,8 +87,10 @@ def _questions(console: Any, report: Any) -> None:
         return
     table = _table("Questions to ask", "ask", "question", "rule")
     for q in report.questions:
-        who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
-        table.add_row(who, q.question, q.rule_id or "")
+        who = "you (deal review)" if q.role == "ae" else (
+            ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
+        )
+        table.add_row(_x(who), _x(q.question), _x(q.rule_id))
     console.print(table)
 
 
@@ -92,7 +101,8 @@ def _plan(console: Any, report: Any) -> None:
     for s in report.mutual_action_plan:
         status = s.status.replace("_", " ")
         style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
-        table.add_row(s.date.isoformat(), s.action, f"{s.owner} ({s.side})", f"[{style}]{status}[/]" if style else status)
+        owner = f"{_x(s.owner)} ({s.side})"
+        table.add_row(s.date.isoformat(), _x(s.action), owner, f"[{style}]{status}[/]" if style else status)
     console.print(table)
 
 
@@ -100,7 +110,7 @@ def _findings(console: Any, findings: list[Any]) -> None:
     console.rule("Findings")
     for f in findings:
         sev = _label(f.severity)
-        console.print(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] {f.code}: {f.title}", markup=True)
+        console.print(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] {f.code}: {_x(f.title)}", markup=True)
         for line in f.evidence:
             console.print(f"           - {line}", markup=False)
 

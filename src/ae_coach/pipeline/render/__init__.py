@@ -10,15 +10,15 @@ REVIEW_FORMATS = ("terminal", "json", "markdown", "html")
 DIFF_FORMATS = ("terminal", "json", "markdown")
 
 
-def render_review(review: PipelineReview, fmt: str = "terminal") -> str:
-    """The review in one of :data:`REVIEW_FORMATS`."""
+def render_review(review: PipelineReview, fmt: str = "terminal", *, color: bool = False) -> str:
+    """The review in one of :data:`REVIEW_FORMATS` (``color``: ANSI colour in terminal output)."""
     from ae_coach.pipeline._money import using
 
     with using(review.currency):
-        return _render_review(review, fmt)
+        return _render_review(review, fmt, color)
 
 
-def _render_review(review: PipelineReview, fmt: str) -> str:
+def _render_review(review: PipelineReview, fmt: str, color: bool) -> str:
     if fmt == "json":
         return review.model_dump_json(indent=2) + "\n"
     if fmt == "markdown":
@@ -32,19 +32,19 @@ def _render_review(review: PipelineReview, fmt: str) -> str:
     if fmt == "terminal":
         from ae_coach.pipeline.render.terminal import render_review_terminal
 
-        return render_review_terminal(review)
+        return render_review_terminal(review, color=color)
     raise UsageError(f"--format {fmt!r} is not one of {', '.join(REVIEW_FORMATS)}")
 
 
-def render_diff(diff: PipelineDiff, fmt: str = "terminal") -> str:
+def render_diff(diff: PipelineDiff, fmt: str = "terminal", *, color: bool = False) -> str:
     """The diff in one of :data:`DIFF_FORMATS`."""
     from ae_coach.pipeline._money import using
 
     with using(diff.currency):
-        return _render_diff(diff, fmt)
+        return _render_diff(diff, fmt, color)
 
 
-def _render_diff(diff: PipelineDiff, fmt: str) -> str:
+def _render_diff(diff: PipelineDiff, fmt: str, color: bool) -> str:
     if fmt == "json":
         return diff.model_dump_json(indent=2) + "\n"
     if fmt == "markdown":
@@ -54,5 +54,5 @@ def _render_diff(diff: PipelineDiff, fmt: str) -> str:
     if fmt == "terminal":
         from ae_coach.pipeline.render.terminal import render_diff_terminal
 
-        return render_diff_terminal(diff)
+        return render_diff_terminal(diff, color=color)
     raise UsageError(f"--format {fmt!r} is not one of {', '.join(DIFF_FORMATS)}")

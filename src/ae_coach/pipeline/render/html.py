@@ -5,7 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from ae_coach.pipeline.model import PipelineReview
-from ae_coach.pipeline.render._tables import Table, all_tables, import_notes, source_line, title
+from ae_coach.pipeline.render._tables import (
+    Table,
+    all_tables,
+    import_notes,
+    source_line,
+    title,
+)
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;color:#1d2433;padding:0 1rem}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
-from ae_coach.pipeline.render._tables import Table, all_tables, import_notes, money, source_line, title
+from ae_coach.pipeline.render._tables import (
+    Table,
+    all_tables,
+    import_notes,
+    money,
+    source_line,
+    title,
+)
 
 
 def _cell(text: str) -> str:

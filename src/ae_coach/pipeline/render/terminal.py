@@ -6,15 +6,23 @@ import io
 
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
-from ae_coach.pipeline.render._tables import Table, all_tables, import_notes, money, source_line, title
+from ae_coach.pipeline.render._tables import (
+    Table,
+    all_tables,
+    import_notes,
+    money,
+    source_line,
+    title,
+)
 
 _COLOURS = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "blue", "info": "dim"}
 
 
-def _console(width: int | None):
+def _console(width: int | None, color: bool = False):
     from rich.console import Console
 
-    return Console(file=io.StringIO(), width=width or 120, force_terminal=False, no_color=True, highlight=False)
+    # Rendered to a string; ANSI colour only when the caller prints to a terminal (NO_COLOR still wins).
+    return Console(file=io.StringIO(), width=width or 120, force_terminal=color, no_color=None if color else True, highlight=False)
 
 
 def _rich_table(table: Table):
@@ -28,11 +36,11 @@ def _rich_table(table: Table):
     return out
 
 
-def render_review_terminal(review: PipelineReview, width: int | None = None) -> str:
-    """Text for a terminal; the CLI prints it (colour is left to the caller's console)."""
+def render_review_terminal(review: PipelineReview, width: int | None = None, color: bool = False) -> str:
+    """Text for a terminal, with ANSI colour when ``color``."""
     from rich.markup import escape
 
-    console = _console(width)
+    console = _console(width, color)
     console.print(title(review), style="bold")
     console.print(escape(source_line(review)))
     console.print()
@@ -56,10 +64,10 @@ def render_review_terminal(review: PipelineReview, width: int | None = None) -> 
     return console.file.getvalue()
 
 
-def render_diff_terminal(diff: PipelineDiff, width: int | None = None) -> str:
+def render_diff_terminal(diff: PipelineDiff, width: int | None = None, color: bool = False) -> str:
     from rich.markup import escape
 
-    console = _console(width)
+    console = _console(width, color)
     console.print(f"Pipeline changes: {escape(diff.old)} -> {escape(diff.new)}", style="bold")
     console.print(f"Open pipeline {money(diff.open_before)} -> {money(diff.open_after)} ({diff.open_after - diff.open_before:+,.0f})")
     console.print("  ".join(f"{k.replace('_', ' ')}: {diff.counts.get(k, 0)}" for k in KINDS))

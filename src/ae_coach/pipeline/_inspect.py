@@ -1,0 +1,113 @@
+"""Inspecting every open deal: serially, or across CPU cores for large pipelines.
+
+The inspector costs a few hundred microseconds a deal, so a 100,000-row export spends most of its review
+time there. On Linux, pipelines of :data:`PARALLEL_MIN_DEALS` or more are split across forked worker
+processes: the deals are inherited through ``fork`` (nothing is pickled on the way in) and each worker
+sends back one small tuple per deal. Elsewhere, or with ``jobs=1``, deals are inspected in this process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ae_coach.deal import Deal, ForecastCategory
+from ae_coach.findings import Severity
+from ae_coach.pipeline.model import DealLine
+from ae_coach.pipeline.model import Period as PeriodModel
+
+RISK_WEIGHT: dict[Severity, float] = {
+    Severity.CRITICAL: 1.0,
+    Severity.HIGH: 0.6,
+    Severity.MEDIUM: 0.3,
+    Severity.LOW: 0.1,
+    Severity.INFO: 0.0,
+}
+"""ae-coach default: how much of a deal's amount its worst finding puts at risk, for ranking only."""
+PARALLEL_MIN_DEALS = 5_000
+"""Below this many open deals, starting worker processes costs more than it saves."""
+MAX_JOBS = 8
+CHUNK = 2_000
+
+Progress = Callable[[int, int], None]
+Summary = tuple[int, int | None, str, str | None, list[str], str, list[str]]
+"""health, tier, recommended forecast, worst severity, codes, headline, why-not-commit."""
+
+_WORK: dict[str, Any] = {}
+"""Set in the parent just before forking; the workers read the deals from here."""
+
+
+def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
+    from ae_coach.analysis import assess
+
+    a = assess(deal, as_of, settings=settings, rulebook=rulebook)
+    serious = [f for f in a.findings if f.severity is not Severity.INFO]
+    worst = serious[0].severity.value if serious else None
+    headline = serious[0].title if serious else ""
+    tier = getattr(a, "tier", None)
+    return a.health, tier, a.recommended_forecast.value, worst, [f.code for f in serious], headline, list(a.why_not_commit)
+
+
+def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:
+    health, tier, recommended, worst, codes, headline, why_not = s
+    severity = Severity(worst) if worst else None
+    close = deal.close_date
+    return DealLine(  # plain validation is faster than model_construct here (measured 5 vs 9 µs)
+        id=deal.id or deal.account, account=deal.account, name=deal.name, owner=deal.owner, stage=deal.stage,
+        amount=deal.amount, close_date=close, forecast_category=deal.forecast_category,
+        recommended_forecast=ForecastCategory(recommended), health=health, tier=tier, worst=severity,
+        risk_score=deal.amount * RISK_WEIGHT[severity] if severity else 0.0, codes=codes, headline=headline,
+        why_not_commit=why_not, in_period=close is not None and period.start <= close <= period.end,
+        overdue=close is not None and close < as_of,
+    )  # fmt: skip
+
+
+def _chunk(bounds: tuple[int, int]) -> list[Summary]:
+    deals, as_of, settings, rulebook = _WORK["deals"], _WORK["as_of"], _WORK["settings"], _WORK["rulebook"]
+    return [_summary(d, as_of, settings, rulebook) for d in deals[bounds[0] : bounds[1]]]
+
+
+def choose_jobs(jobs: int | None, deals: int) -> int:
+    """``jobs`` if given, else every core (up to MAX_JOBS) for large pipelines on Linux, else 1."""
+    if jobs is not None:
+        return max(1, jobs)
+    if deals < PARALLEL_MIN_DEALS or not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(MAX_JOBS, len(os.sched_getaffinity(0))))
+
+
+def assess_lines(
+    deals: list[Deal], as_of: dt.date, period: PeriodModel, settings: Any, rulebook: Any,
+    progress: Progress | None = None, jobs: int | None = None,
+) -> list[DealLine]:  # fmt: skip
+    """One :class:`DealLine` per deal, in the deals' order."""
+    jobs = choose_jobs(jobs, len(deals))
+    total = len(deals)
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        summaries = []
+        for done, deal in enumerate(deals, 1):
+            summaries.append(_summary(deal, as_of, settings, rulebook))
+            if progress is not None and (done % CHUNK == 0 or done == total):
+                progress(done, total)
+    else:
+        summaries = _parallel(deals, as_of, settings, rulebook, progress, jobs)
+    return [_line(d, s, period, as_of) for d, s in zip(deals, summaries)]
+
+
+def _parallel(deals, as_of, settings, rulebook, progress, jobs) -> list[Summary]:
+    _WORK.update(deals=deals, as_of=as_of, settings=settings, rulebook=rulebook)
+    bounds = [(i, min(i + CHUNK, len(deals))) for i in range(0, len(deals), CHUNK)]
+    summaries: list[Summary] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_chunk, bounds):
+                summaries.extend(part)
+                if progress is not None:
+                    progress(len(summaries), len(deals))
+    finally:
+        _WORK.clear()
+    return summaries

@@ -1,0 +1,215 @@
+"""Per-deal coaching for a whole pipeline through the Message Batches API (half price, asynchronous).
+
+``ae-coach pipeline PATH --batch`` builds, for each of the riskiest open deals, exactly the request the
+``anthropic`` backend would send for ``ae-coach review`` (JSON-mode messages, since a batch answer cannot
+be re-asked interactively), submits them as one batch and prints its id. Batches finish within 24 hours;
+``--batch-id ID`` (same PATH and options) fetches the results later and turns each answer into a
+:class:`~ae_coach.report.CoachingReport` through the same code path as a live review.
+
+Requests are matched to deals by ``custom_id``, derived from the deal id (so a resumed run needs only the
+same export), and answers to reviews by the request's content hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ae_coach.coach import Coach
+from ae_coach.deal import Deal
+from ae_coach.errors import BackendError, ModelOutputError, UsageError
+from ae_coach.report import CoachingReport
+
+BATCH_LIMIT = 100
+"""ae-coach default: deals coached per batch, riskiest first (the API allows far more; this bounds the cost)."""
+_CUSTOM_ID_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
+
+
+def custom_id(deal_id: str) -> str:
+    """A custom_id the API accepts (``[A-Za-z0-9_-]{1,64}``), stable for a deal id and unique per id."""
+    cleaned = _CUSTOM_ID_CHARS.sub("-", deal_id)[:48]
+    if cleaned == deal_id:
+        return deal_id
+    return f"{cleaned}-{hashlib.sha256(deal_id.encode()).hexdigest()[:12]}"
+
+
+class BatchOutcome(BaseModel):
+    """What a batch produced: reports for the deals that succeeded, errors for the rest."""
+
+    batch_id: str
+    status: str
+    reports: dict[str, CoachingReport] = Field(default_factory=dict)
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+class _Captured(Exception):
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+
+class _BatchClient:
+    """Stands where the live client stands: first to capture each review's request, then to answer it."""
+
+    name = "anthropic-batch"
+
+    def __init__(self, answers: dict[str, Any] | None = None) -> None:
+        self.answers = answers
+
+    def structured(self, request: Any) -> Any:
+        if self.answers is None:
+            raise _Captured(request)
+        answer = self.answers.get(request.key())
+        if answer is None:
+            raise BackendError("the batch has no answer for this deal's request")
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def stream(self, request: Any) -> Any:
+        raise BackendError("chat is not available through the Message Batches API")
+
+
+class _BatchCoach(Coach):
+    def __init__(self, client: _BatchClient, **options: Any) -> None:
+        super().__init__(backend="anthropic", **options)
+        self._batch_client = client
+
+    def _make_client(self) -> Any:
+        return self._batch_client
+
+
+def _request_for(coach: Coach, deal: Deal, as_of: dt.date) -> Any:
+    try:
+        coach.run_review(deal, as_of)
+    except _Captured as captured:
+        return captured.request
+    raise BackendError(f"no model request was built for deal {deal.id!r}")
+
+
+def batch_requests(deals: list[Deal], as_of: dt.date, **options: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The batch's request entries, and custom_id -> the review request each one carries."""
+    entries, requests = [], {}
+    capturing = _BatchCoach(_BatchClient(), **options)
+    for deal in deals:
+        request = _request_for(capturing, deal, as_of)
+        key = custom_id(deal.id or deal.account)
+        params = {
+            "model": request.model,
+            "max_tokens": request.max_tokens,
+            "system": request.system,
+            "messages": request.json_messages or request.messages,
+        }
+        entries.append({"custom_id": key, "params": params})
+        requests[key] = request
+    return entries, requests
+
+
+def _client(max_retries: int = 4, timeout: float = 120.0) -> Any:
+    import anthropic
+
+    return anthropic.Anthropic(max_retries=max_retries, timeout=timeout)
+
+
+def submit(deals: list[Deal], as_of: dt.date, *, client: Any = None, **options: Any) -> str:
+    """Send one batch with a coaching request per deal; returns the batch id."""
+    import anthropic
+
+    entries, _ = batch_requests(deals, as_of, **options)
+    try:
+        batch = (client or _client()).messages.batches.create(requests=entries)
+    except anthropic.APIError as exc:
+        raise BackendError(f"could not create the message batch: {exc}") from None
+    return batch.id
+
+
+def _answer(request: Any, message: dict[str, Any]) -> Any:
+    from ae_coach.coach._llm import LLMResult, usage_of
+
+    text = "".join(b.get("text", "") for b in message.get("content", []) if b.get("type") == "text")
+    if message.get("stop_reason") == "max_tokens":
+        return ModelOutputError("the answer was cut off at max_tokens", attempts=1, raw=text)
+    fenced = _FENCE.match(text)
+    try:
+        parsed = request.output.model_validate_json(fenced.group(1) if fenced else text)
+    except ValidationError as exc:
+        return ModelOutputError(f"the batch answer did not validate: {exc.errors()[0]['msg']}", attempts=1, raw=text)
+    usage = usage_of(message.get("usage"))
+    return LLMResult(text, message.get("model") or request.model, usage, message.get("stop_reason"), parsed, 1)
+
+
+def collect(batch_id: str, deals: list[Deal], as_of: dt.date, *, client: Any = None, **options: Any) -> BatchOutcome:
+    """Fetch a batch; once it has ended, turn every answer into a CoachingReport keyed by deal id."""
+    import anthropic
+
+    client = client or _client()
+    try:
+        batch = client.messages.batches.retrieve(batch_id)
+    except anthropic.APIError as exc:
+        raise BackendError(f"could not read message batch {batch_id}: {exc}") from None
+    outcome = BatchOutcome(batch_id=batch_id, status=batch.processing_status)
+    if batch.processing_status != "ended":
+        return outcome
+    _, requests = batch_requests(deals, as_of, **options)
+    by_key = {custom_id(d.id or d.account): d for d in deals}
+    answers: dict[str, Any] = {}
+    for item in client.messages.batches.results(batch_id):
+        request = requests.get(item.custom_id)
+        if request is None:
+            continue  # a deal no longer in the export
+        if item.result.type == "succeeded":
+            answers[request.key()] = _answer(request, item.result.message.to_dict())
+        else:
+            outcome.errors[by_key[item.custom_id].id or item.custom_id] = f"request {item.result.type}"
+    coach = _BatchCoach(_BatchClient(answers), **options)
+    for key, request in requests.items():
+        deal = by_key[key]
+        if request.key() not in answers:
+            continue
+        try:
+            outcome.reports[deal.id or key] = coach.run_review(deal, as_of).report
+        except BackendError as exc:  # ModelOutputError included
+            outcome.errors[deal.id or key] = str(exc)
+    return outcome
+
+
+def write_outcome(outcome: BatchOutcome, path: Path) -> None:
+    """One JSON object per line: ``{"deal_id", "report"}`` or ``{"deal_id", "error"}``."""
+    with path.open("w", encoding="utf-8") as handle:
+        for deal_id, report in outcome.reports.items():
+            handle.write(json.dumps({"deal_id": deal_id, "report": report.model_dump(mode="json")}) + "\n")
+        for deal_id, error in outcome.errors.items():
+            handle.write(json.dumps({"deal_id": deal_id, "error": error}) + "\n")
+
+
+def run_batch_cli(review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None) -> None:
+    """The CLI's batch step: submit (or resume), wait up to ``wait`` seconds, write results when ended."""
+    import os
+
+    if not (os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")):
+        raise UsageError("--batch needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    by_id = {d.id: d for d in deals}
+    chosen = [by_id[line.id] for line in review.deals[:limit] if line.id in by_id]  # riskiest first
+    client = _client()
+    if batch_id is None:
+        batch_id = submit(chosen, review.as_of, client=client)
+        print(f"submitted message batch {batch_id} with {len(chosen)} deals", file=sys.stderr)
+    deadline = time.monotonic() + wait
+    outcome = collect(batch_id, chosen, review.as_of, client=client)
+    while outcome.status != "ended" and time.monotonic() < deadline:
+        time.sleep(min(30.0, max(0.5, deadline - time.monotonic())))
+        outcome = collect(batch_id, chosen, review.as_of, client=client)
+    if outcome.status != "ended":
+        print(f"batch {batch_id} is {outcome.status}; fetch it later with --batch-id {batch_id}", file=sys.stderr)
+        return
+    target = out or Path(f"coaching-{batch_id}.jsonl")
+    write_outcome(outcome, target)
+    print(f"batch {batch_id}: {len(outcome.reports)} reports, {len(outcome.errors)} errors -> {target}", file=sys.stderr)
