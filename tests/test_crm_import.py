@@ -229,3 +229,8 @@ def test_any_cell_values_never_abort_the_import(tmp_path, rows):
     # Every record is accounted for: a deal, a skipped row, or a duplicate reported as a warning.
     duplicates = sum(1 for w in result.warnings if "duplicate id" in w.message)
     assert len(result.deals) + len(result.skipped) + duplicates == result.rows
+
+
+def test_a_companion_file_alone_is_refused_with_a_hint():
+    with pytest.raises(ImportFileError, match="OpportunityHistory or OpportunityContactRole export"):
+        import_csv(CRM / "salesforce_dataloader" / "OpportunityHistory.csv")

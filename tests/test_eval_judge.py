@@ -164,3 +164,26 @@ def test_a_live_self_comparison_reuses_the_cached_answers_and_shows_no_differenc
     comparison = compare_variants(Session(suites=[str(suite)], options=options, runs_dir=tmp_path), working_tree())
     assert comparison.overall.verdict == "unchanged" and not comparison.deterministic
     assert len(server.requests) == 2  # the candidate's identical requests were served from the cache
+
+
+def test_a_prompts_variant_reaches_the_model(api, repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from ae_coach.eval import Variant, compare_variants, working_tree
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(repo / "prompts", prompts)
+    system = prompts / "system.j2"
+    system.write_text("EDITED-SYSTEM-PROMPT-MARKER\n" + system.read_text(encoding="utf-8"), encoding="utf-8")
+    edited = Variant("edited prompts", working_tree().rules_dir, prompts)
+    server = api(json_message(model_answer()), json_message(verdict("pass")), json_message(model_answer()))
+    suite = tmp_path / "live.yaml"
+    suite.write_text(REVIEW_SUITE, encoding="utf-8")
+    options = RunOptions(backend="anthropic", judge="llm", concurrency=1, cache_dir=tmp_path / "cache")
+    comparison = compare_variants(Session(suites=[str(suite)], options=options, runs_dir=tmp_path),
+                                  working_tree(), edited)
+    generations = [r.body for r in server.requests if r.body["model"] != JUDGE_MODEL]
+    assert len(generations) == 2  # the edited prompt is a different request: not served from the cache
+    assert "EDITED-SYSTEM-PROMPT-MARKER" not in json.dumps(generations[0]["system"])
+    assert "EDITED-SYSTEM-PROMPT-MARKER" in json.dumps(generations[1]["system"])
+    assert comparison.overall.verdict == "unchanged"  # same answer, same verdict (judgement cached)

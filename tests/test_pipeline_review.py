@@ -217,3 +217,13 @@ def test_parallel_inspection_matches_serial():
     serial = review_pipeline(deals, as_of=AS_OF, jobs=1)
     parallel = review_pipeline(deals, as_of=AS_OF, jobs=2)
     assert parallel.model_dump() == serial.model_dump()
+
+
+def test_imported_history_reaches_the_inspector(repo):
+    from ae_coach.crm import load_pipeline
+
+    deals = load_pipeline(repo / "tests" / "fixtures" / "crm" / "salesforce_dataloader").deals
+    review = review_pipeline(deals, as_of=AS_OF)
+    globex = next(d for d in review.deals if d.account == "Globex Corporation")
+    assert "momentum.close_date_slipped" in globex.codes  # two pushes derived from OpportunityHistory rows
+    assert review.counts["won"] == 2 and review.counts["lost"] == 1

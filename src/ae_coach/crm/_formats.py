@@ -263,6 +263,8 @@ ROLE_MAP: dict[str, Role] = _map(
 def detect(headers: Sequence[str]) -> Format | None:
     """The format whose signature the header row carries; the one with most known columns wins."""
     keys = {normalise_key(h) for h in headers}
+    if "opportunityid" in keys:
+        return None  # OpportunityHistory / OpportunityContactRole: companions, not opportunities
     candidates = [f for f in FORMATS if f.matches(keys)]
     if not candidates:
         return None

@@ -155,13 +155,14 @@ def _first_records(path: Path, text: str, delimiter: str, limit: int = 10) -> li
     return found
 
 
-def read_table(path: Path, find_header, expected: str) -> RawTable:
+def read_table(path: Path, find_header, expected: str, companion_hint: str | None = None) -> RawTable:
     """Split the file into records and find the header among the first ten non-blank records.
 
     Args:
         path: the CSV file.
         find_header: called with a candidate row; returns True when it is the header.
         expected: what a header should contain, for the error message.
+        companion_hint: the message when the header is a Salesforce companion export (OpportunityId column).
 
     Raises:
         ImportFileError: unreadable, not CSV, or no row the caller recognises as a header.
@@ -173,5 +174,8 @@ def read_table(path: Path, find_header, expected: str) -> RawTable:
         if find_header(cells):
             header = [c.replace("\ufeff", "").strip() for c in cells]
             return RawTable(path, delimiter, header, line, text, encoding)
-    seen = ", ".join(c.strip() for c in candidates[0][1][:8]) if candidates else "(empty file)"
+    first = [c.replace("\ufeff", "").strip() for c in candidates[0][1]] if candidates else []
+    if companion_hint and any(c.replace(" ", "").casefold() == "opportunityid" for c in first):
+        raise ImportFileError(f"{path}: {companion_hint}")
+    seen = ", ".join(first[:8]) if first else "(empty file)"
     raise ImportFileError(f"{path}: no recognisable CRM columns in the header row (found: {seen}); expected {expected}")

@@ -58,6 +58,12 @@ def _resolve_format(headers: list[str], mapping: ColumnMapping | None) -> format
     return formats.Format(base.name, base.label, base.signature, merged)
 
 
+COMPANION_HINT = (
+    "this is a Salesforce OpportunityHistory or OpportunityContactRole export; import the Opportunity export "
+    "(or a directory holding Opportunity.csv with these files next to it)"
+)
+
+
 def _expected(mapping: ColumnMapping | None) -> str:
     if mapping is not None and mapping.format == "custom":
         return "the columns named in the mapping, including the one mapped to stage: " + ", ".join(mapping.columns)
@@ -153,7 +159,7 @@ def import_csv(
     """
     path = Path(path)
     mapping = _as_mapping(mapping)
-    table = read_table(path, lambda cells: _resolve_format(cells, mapping) is not None, _expected(mapping))
+    table = read_table(path, lambda cells: _resolve_format(cells, mapping) is not None, _expected(mapping), COMPANION_HINT)
     fmt = _resolve_format(table.header, mapping)
     assert fmt is not None  # read_table only returns a header the resolver accepted
     if "stage" not in formats.column_index(fmt, table.header):

@@ -101,22 +101,20 @@ def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int,
     """
     from ae_coach.coach import Coach
 
-    coach = Coach(backend=options.backend, model=options.model, rulebook=variant.rulebook)
-    # Coach has no public parameters for these yet: the variant's prompts must be the ones rendered,
-    # and the eval cache must sit between the coach and the model.
-    coach._builder = variant.builder
-    wrapper = None
-    if coach.backend != "offline":
-        wrapper = CachingClient(None, cache, repeat)
-        if defer is not None and coach.backend == "anthropic":
-            from ae_coach.eval._batch import DeferringClient
+    settings = {"backend": options.backend, "model": options.model, "rulebook": variant.rulebook,
+                "prompts": variant.prompts_dir}
+    coach = Coach(**settings)
+    if coach.backend == "offline":
+        return coach, None
+    wrapper = CachingClient(None, cache, repeat)
+    if defer is not None and coach.backend == "anthropic":
+        from ae_coach.eval._batch import DeferringClient
 
-            wrapper.inner = DeferringClient(defer, wrapper._key)
-        else:
-            wrapper.inner = coach._make_client()
-        wrapper.name = wrapper.inner.name
-        coach._client = wrapper
-    return coach, wrapper
+        wrapper.inner = DeferringClient(defer, wrapper._key)
+    else:
+        wrapper.inner = coach.make_client()
+    wrapper.name = wrapper.inner.name
+    return Coach(**settings, client=wrapper), wrapper
 
 
 def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int, cache: Cache,

@@ -86,16 +86,24 @@ def assess_lines(
 ) -> list[DealLine]:  # fmt: skip
     """One :class:`DealLine` per deal, in the deals' order."""
     jobs = choose_jobs(jobs, len(deals))
-    total = len(deals)
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        summaries = []
-        for done, deal in enumerate(deals, 1):
-            summaries.append(_summary(deal, as_of, settings, rulebook))
-            if progress is not None and (done % CHUNK == 0 or done == total):
-                progress(done, total)
-    else:
-        summaries = _parallel(deals, as_of, settings, rulebook, progress, jobs)
+    summaries = None
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        try:
+            summaries = _parallel(deals, as_of, settings, rulebook, progress, jobs)
+        except OSError:  # no semaphores or process limit in a sandbox: inspect here instead
+            summaries = None
+    if summaries is None:
+        summaries = _serial(deals, as_of, settings, rulebook, progress)
     return [_line(d, s, period, as_of) for d, s in zip(deals, summaries)]
+
+
+def _serial(deals, as_of, settings, rulebook, progress) -> list[Summary]:
+    summaries, total = [], len(deals)
+    for done, deal in enumerate(deals, 1):
+        summaries.append(_summary(deal, as_of, settings, rulebook))
+        if progress is not None and (done % CHUNK == 0 or done == total):
+            progress(done, total)
+    return summaries
 
 
 def _parallel(deals, as_of, settings, rulebook, progress, jobs) -> list[Summary]:

@@ -155,7 +155,7 @@ def derive_inputs(
             return Input(value=float(flag), source="flag")
         if enough and data_value is not None:
             return Input(value=float(data_value), source="data", detail=detail)
-        return Input(value=float(seed), source="seed default", detail=detail and f"too few closed deals ({detail})")
+        return Input(value=float(seed), source="seed default", detail=detail and f"too few closed deals: {detail}")
 
     rate = len(won) / closed if closed else None
     return MathInputs(

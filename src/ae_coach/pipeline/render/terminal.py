@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
@@ -22,7 +23,8 @@ def _console(width: int | None, color: bool = False):
     from rich.console import Console
 
     # Rendered to a string; ANSI colour only when the caller prints to a terminal (NO_COLOR still wins).
-    return Console(file=io.StringIO(), width=width or 120, force_terminal=color, no_color=None if color else True, highlight=False)
+    width = width or shutil.get_terminal_size((120, 40)).columns
+    return Console(file=io.StringIO(), width=width, force_terminal=color, no_color=None if color else True, highlight=False)
 
 
 def _rich_table(table: Table):
