@@ -234,3 +234,9 @@ def test_any_cell_values_never_abort_the_import(tmp_path, rows):
 def test_a_companion_file_alone_is_refused_with_a_hint():
     with pytest.raises(ImportFileError, match="OpportunityHistory or OpportunityContactRole export"):
         import_csv(CRM / "salesforce_dataloader" / "OpportunityHistory.csv")
+
+
+def test_hubspot_stage_labels_with_their_pipeline_in_brackets(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal Name,Deal Stage,Amount\nA,Closed Won (Sales Pipeline),10\nB,Contract Sent (Sales Pipeline),5\n")
+    assert [d.stage for d in import_csv(path).deals] == [Stage.CLOSED_WON, Stage.CLOSING]

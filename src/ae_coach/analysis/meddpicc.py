@@ -11,7 +11,8 @@ Grades (documented in docs/inspector.md):
   MAP, business case, deck, contract, RFP, recap… see :data:`ae_coach.analysis.text.WRITTEN_ARTEFACT`).
 
 Severity: each element is due by a stage (:data:`DUE_BY`); the red flag is low two or more stages before,
-medium one stage before, high at that stage and critical after it. A rep-asserted element (grade 1) is one
+medium one stage before, high at that stage and critical after it, except that one stage overdue stays
+high until :data:`CRITICAL_FROM_STAGE` (proposal). A rep-asserted element (grade 1) is one
 step milder; an element due by discovery is at most medium while the deal is still in discovery; a deal
 below ``Settings.committee_small_deal_amount`` (the seed's tier-4 band) is one step milder again, and there
 an engaged economic buyer stands in for the champion.
@@ -37,6 +38,9 @@ DUE_BY: dict[str, Stage] = {
     "paper_process": Stage.PROPOSAL,
 }
 """The stage by whose exit each element should be buyer-confirmed (from the seed's exit criteria)."""
+
+CRITICAL_FROM_STAGE = Stage.PROPOSAL
+"""An element one stage overdue is critical only from this stage on (two stages overdue always is)."""
 
 RED_FLAG: dict[str, str] = {
     "metrics": "no quantified value",
@@ -115,6 +119,11 @@ def _base_severity(ctx: Context, name: str) -> Severity:
         if delta == 0
         else Severity.CRITICAL
     )
+    if delta == 1 and ctx.stage.order < CRITICAL_FROM_STAGE.order:
+        # One stage overdue before pricing is in front of the buyer is a gap to close this week, not a
+        # deal-breaker: a deal review would not rank "competition unknown" at validation with "economic
+        # buyer unknown" at proposal. Two stages overdue, or overdue once pricing is out, is critical.
+        severity = Severity.HIGH
     if ctx.stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
         severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
     return severity

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ae_coach.crm import _formats as formats
 from ae_coach.crm._reader import RawTable, is_blank, read_table
-from ae_coach.crm._rows import RowContext
+from ae_coach.crm._rows import RowContext, lookup_stage
 from ae_coach.crm._values import normalise_key, parse_date, parse_number
 from ae_coach.crm.mapping import ColumnMapping
 from ae_coach.crm.result import ImportResult, RowWarning
@@ -155,7 +155,7 @@ def _snapshot_values(cells, index, ctx, line, warnings, file) -> dict[str, objec
     values: dict[str, object] = {}
     stage_text = _cell(cells, index, "stage")
     if stage_text:
-        stage = ctx.stages.get(normalise_key(stage_text))
+        stage = lookup_stage(ctx.stages, stage_text)
         if stage is None:
             warnings.append(RowWarning(row=line, column="StageName", message=f"unknown stage {stage_text!r}; change not recorded", file=file))
         values["stage"] = stage.value if stage else None
