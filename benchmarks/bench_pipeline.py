@@ -90,7 +90,10 @@ class Phase:
         heap = f", python heap peak {tracemalloc.get_traced_memory()[1] / 2**20:,.0f} MB" if self.traced else ""
         workers = _peak_mb(resource.RUSAGE_CHILDREN)
         kids = f", largest worker {workers:,.0f} MB" if workers > 1 else ""
-        print(f"{self.name:<10} {seconds:7.2f} s wall {cpu:7.2f} s CPU   peak RSS {_peak_mb():,.0f} MB{kids}{heap}", flush=True)
+        print(
+            f"{self.name:<10} {seconds:7.2f} s wall {cpu:7.2f} s CPU   peak RSS {_peak_mb():,.0f} MB{kids}{heap}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with Phase("import", args.tracemalloc):
             result = import_csv(path)
-        print(f"           {len(result.deals):,} deals, {len(result.warnings):,} warnings, {len(result.skipped):,} skipped")
+        print(
+            f"           {len(result.deals):,} deals, {len(result.warnings):,} warnings, {len(result.skipped):,} skipped"
+        )
         with Phase("review", args.tracemalloc):
             review = review_pipeline(result.deals, quota=25_000_000, as_of=AS_OF, jobs=args.jobs)
         total = time.perf_counter() - started

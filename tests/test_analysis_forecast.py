@@ -68,11 +68,39 @@ def test_recommendations_below_commit() -> None:
 
 def test_health_reasons_are_the_findings() -> None:
     result = assess(build(("mutual_action_plan", [])))
-    # hoping_not_controlling (high) + forecast_fantasy (high), two positive signals back
-    assert result.health == 100 - 12 - 12 + 2 + 2
+    # forecast_fantasy (high) takes 12% of 100, hoping_not_controlling (high) 12% of the 88 left; two
+    # positive signals add 2 each
+    assert result.health == 77 + 2 + 2
     assert "+2 positive.procurement_timeline: Procurement timeline communicated" in result.health_reasons
-    assert any(r.startswith("-12 anti.hoping_not_controlling (high)") for r in result.health_reasons)
+    assert any(r.startswith("-12 anti.forecast_fantasy (high)") for r in result.health_reasons)
+    assert any(r.startswith("-11 anti.hoping_not_controlling (high)") for r in result.health_reasons)
     assert assess(build(("stage", "closed_lost"))).health == 0
+
+
+def _points(reasons: list[str]) -> int:
+    return sum(int(r.split()[0]) for r in reasons)
+
+
+def test_health_separates_a_bad_deal_from_a_hopeless_one() -> None:
+    """Twelve gaps used to floor the score at 0; compounding keeps bad and hopeless apart."""
+    bad = assess(build(("mutual_action_plan", []), ("meddpicc.economic_buyer", {"status": "unknown"}),
+                       ("stakeholders.1.role", "influencer")))
+    worse = assess(build(
+        ("mutual_action_plan", []), ("meddpicc.economic_buyer", {"status": "unknown"}),
+        ("stakeholders.1.role", "influencer"), ("meddpicc.champion", {"status": "unknown"}),
+        ("meddpicc.metrics", {"status": "unknown"}), ("meddpicc.decision_process", {"status": "unknown"}),
+        ("meddpicc.paper_process", {"status": "unknown"}), ("meddpicc.identified_pain", {"status": "unknown"}),
+        ("as_of", "2027-01-10"),
+    ))
+    assert 0 < worse.health < bad.health < 100
+    assert len([r for r in worse.health_reasons if r.startswith("-")]) >= 8  # every finding is still a reason
+    for result in (bad, worse):  # the reasons add up to the score (no positive signals are capped here)
+        assert 100 + _points(result.health_reasons) == result.health
+
+
+def test_health_penalties_are_percentages() -> None:
+    with pytest.raises(ValueError, match="must be 0-100"):
+        Settings(health_penalty={"critical": 150})
 
 
 def test_health_weights_are_settings() -> None:

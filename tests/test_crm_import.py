@@ -138,7 +138,9 @@ def test_custom_csv_with_mapping():
 
 def test_mapping_extends_a_builtin_format(tmp_path):
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("format: salesforce_report\nstages: {Verbal Agreement: closing}\nforecast: {Upside: best_case}\n")
+    mapping.write_text(
+        "format: salesforce_report\nstages: {Verbal Agreement: closing}\nforecast: {Upside: best_case}\n"
+    )
     result = import_csv(CRM / "salesforce_report.csv", mapping)
     assert (len(result.deals), result.skipped, result.warnings) == (10, [], [])
     assert by_id(result)["0065g00000NwA08"].stage is Stage.CLOSING
@@ -238,5 +240,15 @@ def test_a_companion_file_alone_is_refused_with_a_hint():
 
 def test_hubspot_stage_labels_with_their_pipeline_in_brackets(tmp_path):
     path = tmp_path / "deals.csv"
-    path.write_text("Deal Name,Deal Stage,Amount\nA,Closed Won (Sales Pipeline),10\nB,Contract Sent (Sales Pipeline),5\n")
+    path.write_text(
+        "Deal Name,Deal Stage,Amount\nA,Closed Won (Sales Pipeline),10\nB,Contract Sent (Sales Pipeline),5\n"
+    )
     assert [d.stage for d in import_csv(path).deals] == [Stage.CLOSED_WON, Stage.CLOSING]
+
+
+def test_windows_1252_exports_are_read_with_a_warning(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("Opportunity Name,Account Name,Stage\nCafé,Müller GmbH,Prospecting\n".encode("cp1252"))
+    result = import_csv(path)
+    assert result.deals[0].account == "Müller GmbH"
+    assert "Windows-1252" in result.warnings[0].message

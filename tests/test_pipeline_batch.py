@@ -92,7 +92,10 @@ class BatchServer:
         for entry in self.batch:
             cid = entry["custom_id"]
             if cid in self.fail:
-                result = {"type": "errored", "error": {"type": "error", "error": {"type": "api_error", "message": "boom"}}}
+                result = {
+                    "type": "errored",
+                    "error": {"type": "error", "error": {"type": "api_error", "message": "boom"}},
+                }
             else:
                 result = {"type": "succeeded", "message": {
                     "id": f"msg_{cid}", "type": "message", "role": "assistant", "model": entry["params"]["model"],
@@ -173,3 +176,15 @@ def test_cli_submits_and_resumes_by_batch_id(keyed, tmp_path, capsys):
 def test_batch_without_a_key_is_a_usage_error(capsys):
     assert main(["pipeline", str(REPORT), *AS_OF, "--batch"]) == 2
     assert "ANTHROPIC_API_KEY" in capsys.readouterr().err
+
+
+def test_cli_waits_for_a_batch_to_end(keyed, tmp_path, capsys):
+    out = tmp_path / "coaching.jsonl"
+    argv = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch", "--batch-limit", "1",
+            "--batch-wait", "10", "--batch-out", str(out)]  # fmt: skip
+    with BatchServer(rounds_in_progress=1) as server:
+        keyed(server)
+        assert main(argv) == 0
+    assert "1 reports, 0 errors" in capsys.readouterr().err
+    polls = [r for r in server.received if r[0] == "GET" and r[1] == "/v1/messages/batches/msgbatch_test"]
+    assert len(polls) >= 2 and len(out.read_text().splitlines()) == 1

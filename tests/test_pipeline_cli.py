@@ -25,7 +25,11 @@ def test_pipeline_path_is_the_default_command_and_prints_json(capsys):
     code, out, _ = run(capsys, "pipeline", REPORT, "--quota", "1M", *AS_OF, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.required_activity", "pipeline.at_risk"}
+    assert {f["code"] for f in data["findings"]} >= {
+        "pipeline.coverage_gap",
+        "pipeline.required_activity",
+        "pipeline.at_risk",
+    }
     assert data["math"]["deals_needed"] == 20 and data["inputs"]["win_rate"]["source"] == "seed default"
     assert data["source"]["source_format"] == "salesforce_report" and data["source"]["skipped"] == 1
     assert data["import_skipped"][0]["row"] == 10
@@ -52,7 +56,9 @@ def test_html_review_pack_is_self_contained(capsys, tmp_path):
 
 def test_hostile_crm_text_is_escaped(capsys, tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text('Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Close Date\n"<script>x</script>",Acme,"A|B",Prospecting,5,12/1/2026\n')
+    path.write_text(
+        'Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Close Date\n"<script>x</script>",Acme,"A|B",Prospecting,5,12/1/2026\n'
+    )
     code, out, _ = run(capsys, "pipeline", str(path), *AS_OF, "--format", "html")
     assert code == 0 and "<script>" not in out
     code, out, _ = run(capsys, "pipeline", str(path), *AS_OF, "--format", "markdown")
@@ -60,9 +66,20 @@ def test_hostile_crm_text_is_escaped(capsys, tmp_path):
 
 
 def test_terminal_review_of_the_examples(capsys, repo):
-    code, out, _ = run(capsys, "pipeline", str(repo / "examples" / "pipelines" / "salesforce-pipeline.csv"), "--quota", "1M", *AS_OF)
+    code, out, _ = run(
+        capsys, "pipeline", str(repo / "examples" / "pipelines" / "salesforce-pipeline.csv"), "--quota", "1M", *AS_OF
+    )
     assert code == 0 and "Pipeline math" in out and "Sam Okafor" in out
-    code, out, _ = run(capsys, "pipeline", str(repo / "examples" / "pipelines" / "team"), "--quota", "500k", *AS_OF, "--period", "quarter")
+    code, out, _ = run(
+        capsys,
+        "pipeline",
+        str(repo / "examples" / "pipelines" / "team"),
+        "--quota",
+        "500k",
+        *AS_OF,
+        "--period",
+        "quarter",
+    )
     assert code == 0 and "Pipeline review 2026-Q4" in out and "Northwind Traders" in out
 
 

@@ -81,7 +81,10 @@ def test_markdown_lists_every_class(diff):
 
 
 def test_cli_diff_json(capsys):
-    assert main(["pipeline", "diff", str(DIFF / "old_report.csv"), str(DIFF / "new_dataloader.csv"), "--format", "json"]) == 0
+    assert (
+        main(["pipeline", "diff", str(DIFF / "old_report.csv"), str(DIFF / "new_dataloader.csv"), "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["counts"]["won"] == 1 and len(data["changes"]) == 10
 

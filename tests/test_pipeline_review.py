@@ -16,9 +16,26 @@ AS_OF = dt.date(2026, 11, 26)
 CONFIRMED = {"status": "confirmed", "evidence": "the buyer wrote it down"}
 
 
-def bare(id: str, stage: str, amount: float, close: str | None = None, category: str | None = None, owner: str = "Maya Chen", **extra) -> Deal:
+def bare(
+    id: str,
+    stage: str,
+    amount: float,
+    close: str | None = None,
+    category: str | None = None,
+    owner: str = "Maya Chen",
+    **extra,
+) -> Deal:
     """A deal as a CRM export gives it: no MEDDPICC, no contacts, no next step."""
-    return Deal(id=id, account=f"Account {id}", stage=stage, amount=amount, close_date=close, forecast_category=category, owner=owner, **extra)
+    return Deal(
+        id=id,
+        account=f"Account {id}",
+        stage=stage,
+        amount=amount,
+        close_date=close,
+        forecast_category=category,
+        owner=owner,
+        **extra,
+    )
 
 
 def healthy(id: str, stage: str = "validation", amount: float = 60_000, owner: str = "Priya Nair") -> Deal:
@@ -135,7 +152,11 @@ def test_stage_mix_stays_quiet_on_the_seed_split():
 
 def test_required_activity_fires_with_a_quota_and_flags_thin_creation():
     deals = [bare("a", "discovery", 50_000, "2027-01-15", created="2026-11-01")]
-    finding = next(f for f in review_pipeline(deals, quota=1_000_000, as_of=AS_OF).findings if f.code == "pipeline.required_activity")
+    finding = next(
+        f
+        for f in review_pipeline(deals, quota=1_000_000, as_of=AS_OF).findings
+        if f.code == "pipeline.required_activity"
+    )
     assert finding.data["deals_needed"] == 20 and finding.data["opportunities_per_quarter"] == 20
     assert round(finding.data["meetings_per_week"]) == 8
     assert finding.severity is Severity.MEDIUM and finding.data["created_last_quarter"] == 1
@@ -143,7 +164,11 @@ def test_required_activity_fires_with_a_quota_and_flags_thin_creation():
 
 def test_required_activity_is_info_when_creation_keeps_up():
     deals = [bare(f"d{i}", "discovery", 50_000, "2027-01-15", created="2026-11-01") for i in range(25)]
-    finding = next(f for f in review_pipeline(deals, quota=1_000_000, as_of=AS_OF).findings if f.code == "pipeline.required_activity")
+    finding = next(
+        f
+        for f in review_pipeline(deals, quota=1_000_000, as_of=AS_OF).findings
+        if f.code == "pipeline.required_activity"
+    )
     assert finding.severity is Severity.INFO
 
 
@@ -171,7 +196,9 @@ def test_owner_gap_fires_for_an_owner_whose_gap_the_team_does_not_share():
     deals = [bare(f"m{i}", "proposal", 50_000, "2026-12-15") for i in range(3)]
     deals += [healthy(f"p{i}", "proposal") for i in range(3)]
     review = review_pipeline(deals, as_of=AS_OF)
-    gaps = {f.data["owner"]: [g["code"] for g in f.data["gaps"]] for f in review.findings if f.code == "pipeline.owner_gap"}
+    gaps = {
+        f.data["owner"]: [g["code"] for g in f.data["gaps"]] for f in review.findings if f.code == "pipeline.owner_gap"
+    }
     assert "momentum.no_dated_next_step" in gaps["Maya Chen"]
     assert "momentum.no_dated_next_step" not in gaps.get("Priya Nair", [])
 
@@ -200,7 +227,11 @@ def test_owner_filter_is_case_insensitive_and_unknown_owners_are_named(book):
 
 
 def test_mixed_currencies_are_flagged_not_converted():
-    deals = [bare("a", "discovery", 10, currency="EUR"), bare("b", "discovery", 10, currency="EUR"), bare("c", "discovery", 10)]
+    deals = [
+        bare("a", "discovery", 10, currency="EUR"),
+        bare("b", "discovery", 10, currency="EUR"),
+        bare("c", "discovery", 10),
+    ]
     review = review_pipeline(deals, as_of=AS_OF)
     assert (review.currency, review.other_currencies) == ("EUR", ["USD"])
 
@@ -212,7 +243,10 @@ def test_forecast_category_enum_round_trips_in_json(book):
 
 
 def test_parallel_inspection_matches_serial():
-    deals = [bare(f"d{i}", stage, 10_000 * (i + 1), "2026-12-15") for i, stage in enumerate(["discovery", "proposal", "closing"] * 3)]
+    deals = [
+        bare(f"d{i}", stage, 10_000 * (i + 1), "2026-12-15")
+        for i, stage in enumerate(["discovery", "proposal", "closing"] * 3)
+    ]
     deals.append(healthy("h"))
     serial = review_pipeline(deals, as_of=AS_OF, jobs=1)
     parallel = review_pipeline(deals, as_of=AS_OF, jobs=2)

@@ -137,6 +137,9 @@ class Settings(BaseModel):
     or above this is treated as a Commit call for ``anti.forecast_fantasy``."""
     best_case_min_stage: Stage = Stage.VALIDATION
     """ae-coach default: the earliest stage recommended as Best case."""
+    best_case_max_high: int = Field(default=3, ge=0)
+    """ae-coach default: a deal with more high findings than this is Pipeline, not Best case: it needs
+    several things to go right, not just the usual ones."""
     omit_dark_days: int = Field(default=60, ge=1)
     """ae-coach default: no completed activity for this long recommends Omitted."""
     omit_close_passed_days: int = Field(default=30, ge=0)
@@ -144,7 +147,9 @@ class Settings(BaseModel):
     health_penalty: dict[str, int] = Field(
         default_factory=lambda: {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0}
     )
-    """ae-coach default: points a finding of each severity takes off the health score (from 100)."""
+    """ae-coach default: percent of the remaining health a finding of each severity takes (0-100). Penalties
+    compound, worst finding first, so the score separates a bad deal from a hopeless one instead of
+    bottoming out at 0."""
     health_positive_bonus: int = Field(default=2, ge=0)
     """ae-coach default: points each positive signal adds back."""
     health_positive_cap: int = Field(default=10, ge=0)
@@ -175,6 +180,9 @@ class Settings(BaseModel):
         unknown = [name for name in value if name not in allowed]
         if unknown:
             raise ValueError(f"unknown severity {unknown[0]!r}; allowed: {', '.join(allowed)}")
+        out_of_range = [name for name, points in value.items() if not 0 <= points <= 100]
+        if out_of_range:
+            raise ValueError(f"penalty for {out_of_range[0]} must be 0-100 (percent of the remaining health)")
         return {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0} | value
 
 

@@ -45,7 +45,7 @@ class Assessment(BaseModel):
     tier: int
     """Account tier 1-4 (the seed's table)."""
     health: int
-    """0-100: 100 minus a penalty per finding severity, plus a little for positive signals."""
+    """0-100: each finding takes a share of what is left (compounding), plus a little for positive signals."""
     health_reasons: list[str] = Field(default_factory=list)
     """One line per finding that moved the health score."""
     recommended_forecast: ForecastCategory

@@ -25,6 +25,16 @@ def worse(severity: Severity, steps: int = 1) -> Severity:
     return _SEVERITIES[max(_SEVERITIES.index(severity) - steps, 0)]
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 meeting', '3 meetings', '1 criterion' (``many`` for irregular plurals)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
 def as_date(value: Any) -> dt.date | None:
     """A history value as a date (history stores whatever the CRM wrote)."""
     if isinstance(value, dt.datetime):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ae_coach.analysis import text
-from ae_coach.analysis._context import Context, describe
+from ae_coach.analysis._context import Context, describe, plural
 from ae_coach.analysis.forecast import commit_gate
 from ae_coach.analysis.meddpicc import DUE_BY, known_alternatives
 from ae_coach.deal import (
@@ -123,10 +123,14 @@ def _single_threading(ctx: Context) -> Finding | None:
         else "no live contact: no engaged stakeholder and no completed activity with a named person"
     ]
     evidence.append(
-        f"{len(ctx.deal.stakeholders)} stakeholder(s) on record, {sum(s.engaged for s in ctx.deal.stakeholders)} engaged"
+        f"{plural(len(ctx.deal.stakeholders), 'stakeholder')} on record, {sum(s.engaged for s in ctx.deal.stakeholders)} engaged"
     )
     return ctx.finding(
-        "anti.single_threading", severity, "The deal rests on one contact", evidence, contacts=len(contacts)
+        "anti.single_threading",
+        severity,
+        f"The deal rests on one contact: {who}" if who else "The deal rests on no live contact",
+        evidence,
+        contacts=len(contacts),
     )
 
 
@@ -144,7 +148,7 @@ def _feature_dumping(ctx: Context) -> Finding | None:
         return None
     evidence = [f"feature tour: {describe(a)}" for a in tours]
     if unanchored:
-        evidence.append(f"{len(demos)} demo(s) while neither identified_pain nor metrics is known")
+        evidence.append(f"{plural(len(demos), 'demo')} while neither identified_pain nor metrics is known")
     return ctx.finding(
         "anti.feature_dumping", Severity.MEDIUM, "Demos not connected to stated pain or metrics", evidence
     )

@@ -59,9 +59,15 @@ def inspect(ctx: Context) -> list[Finding]:
         ctx.finding(
             "committee.missing_role",
             severity,
-            f"Buying committee incomplete: {', '.join(r.value for r in missing)} missing",
+            f"Buying committee incomplete: no {_or(missing)} identified",
             evidence,
             missing=[r.value for r in missing],
             required=[r.value for r in required],
         )
     ]
+
+
+def _or(roles: list[Role]) -> str:
+    """'economic buyer', 'economic buyer or technical buyer', 'champion, user buyer or technical buyer'."""
+    words = [r.value.replace("_", " ") for r in roles]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"

@@ -13,10 +13,12 @@ Commit gate (every condition must hold; the unmet ones are the "why not Commit" 
 
 Recommendation: closed deals are ``closed``; a deal passing the gate is ``commit``; a deal dark for
 ``omit_dark_days`` or past its close date by ``omit_close_passed_days`` is ``omitted``; from
-``best_case_min_stage`` with no critical finding it is ``best_case``; otherwise ``pipeline``.
+``best_case_min_stage`` with no critical finding and at most ``best_case_max_high`` high ones it is
+``best_case``; otherwise ``pipeline``.
 
-Health: 100 minus ``Settings.health_penalty`` per finding severity, plus ``health_positive_bonus`` per
-positive signal (at most ``health_positive_cap``), clipped to 0-100. Its reasons are the findings.
+Health: start at 100; each finding, worst first, takes ``Settings.health_penalty[severity]`` percent of
+what is left (diminishing returns, see :func:`health`); then ``health_positive_bonus`` per positive
+signal (at most ``health_positive_cap``), clipped to 0-100. Its reasons are the findings.
 """
 
 from __future__ import annotations
@@ -103,27 +105,36 @@ def recommend(ctx: Context, findings: list[Finding], why_not_commit: list[str]) 
     if close and ctx.days_since(close) > s.omit_close_passed_days:
         return ForecastCategory.OMITTED
     critical = any(f.severity == Severity.CRITICAL for f in findings)
-    if ctx.stage.order >= s.best_case_min_stage.order and not critical:
+    high = sum(f.severity == Severity.HIGH for f in findings)
+    if ctx.stage.order >= s.best_case_min_stage.order and not critical and high <= s.best_case_max_high:
         return ForecastCategory.BEST_CASE
     return ForecastCategory.PIPELINE
 
 
 def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
-    """Health 0-100 and its reasons, one per finding that moved it."""
+    """Health 0-100 and its reasons, one per finding that moved it.
+
+    Penalties compound, worst finding first: each takes ``health_penalty[severity]`` percent of the
+    health that is left. Subtracting flat points made every deal with a dozen gaps score 0, so the
+    score could not tell a bad deal (a fixable 20-50) from a hopeless one (near 0); compounding keeps
+    the first gaps expensive and the twelfth, which mostly restates the first ones (an unknown economic
+    buyer also leaves a committee role and a stage criterion open), cheap. Each reason shows the points
+    its finding actually took, so the reasons add up to the score.
+    """
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
         return 0, ["the deal is closed lost"]
-    score = 100
+    remaining = 100
     reasons = []
-    for finding in findings:
-        penalty = s.health_penalty.get(finding.severity.value, 0)
-        if penalty:
-            score -= penalty
-            reasons.append(f"-{penalty} {finding.code} ({finding.severity.value}): {finding.title}")
+    for finding in findings:  # already worst first
+        taken = round(remaining * s.health_penalty.get(finding.severity.value, 0) / 100)
+        if taken:
+            remaining -= taken
+            reasons.append(f"-{taken} {finding.code} ({finding.severity.value}): {finding.title}")
     bonus = 0
     for finding in findings:
         if finding.code.startswith("positive.") and bonus < s.health_positive_cap:
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
             reasons.append(f"+{step} {finding.code}: {finding.title}")
-    return max(0, min(100, score + bonus)), reasons
+    return max(0, min(100, remaining + bonus)), reasons

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ae_coach.analysis import text
-from ae_coach.analysis._context import Context, as_date, describe
+from ae_coach.analysis._context import Context, as_date, describe, plural, times
 from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 
@@ -99,7 +99,7 @@ def _rescheduled(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.meetings_rescheduled",
         severity,
-        f"{len(hits)} meeting(s) rescheduled, cancelled or missed in {ctx.settings.reschedule_window_days} days",
+        f"{plural(len(hits), 'meeting')} rescheduled, cancelled or missed in the last {ctx.settings.reschedule_window_days} days",
         [describe(a) for a in hits],
         count=len(hits),
     )
@@ -107,27 +107,31 @@ def _rescheduled(ctx: Context) -> Finding | None:
 
 def _champion_dark(ctx: Context) -> Finding | None:
     limit = ctx.settings.champion_dark_days
-    worst: tuple[int, str] | None = None
+    worst: tuple[int, str, str] | None = None
     for champion in ctx.role(Role.CHAMPION):
         last = ctx.contact_date(champion)
         if last is None:
             if ctx.touches:
-                worst = max(worst or (0, ""), (limit + 1, f"{champion.name} (champion): no contact on record"))
+                worst = max(
+                    worst or (0, "", ""), (limit + 1, f"{champion.name} (champion): no contact on record", champion.name)
+                )
             continue
         days = ctx.days_since(last)
         if days > limit:
             worst = max(
-                worst or (0, ""),
-                (days, f"{champion.name} (champion): last contact {last.isoformat()}, {days} days ago"),
+                worst or (0, "", ""),
+                (days, f"{champion.name} (champion): last contact {last.isoformat()}, {days} days ago", champion.name),
             )
     if worst is None:
         return None
-    days, evidence = worst
+    days, evidence, name = worst
     severity = Severity.HIGH if days > 2 * limit or ctx.stage in _LATE else Severity.MEDIUM
     return ctx.finding(
         "momentum.champion_dark",
         severity,
-        f"Champion dark for more than {limit} days",
+        f"Champion {name} silent for {days} days (limit {limit})"
+        if "no contact on record" not in evidence
+        else f"Champion {name} has no contact on record",
         [evidence],
         days=days,
         limit=limit,
@@ -153,7 +157,7 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.late_stakeholder",
         Severity.HIGH if grave else Severity.MEDIUM,
-        f"{len(late)} new stakeholder(s) entered at {ctx.stage.value}",
+        f"{plural(len(late), 'new stakeholder')} entered at {ctx.stage.value}: {', '.join(s.name for s in late)}",
         evidence,
         names=[s.name for s in late],
     )
@@ -232,7 +236,7 @@ def _slipped(ctx: Context) -> Finding | None:
     if len(pushes) >= ctx.settings.slip_count and late:
         severity = Severity.CRITICAL if len(pushes) > ctx.settings.slip_count else Severity.HIGH
     return ctx.finding(
-        "momentum.close_date_slipped", severity, f"Close date pushed {len(pushes)} time(s)", pushes, pushes=len(pushes)
+        "momentum.close_date_slipped", severity, f"Close date pushed {times(len(pushes))}", pushes, pushes=len(pushes)
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ae_coach.analysis import text
-from ae_coach.analysis._context import Context
+from ae_coach.analysis._context import Context, plural
 from ae_coach.deal import OPEN_STAGES, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 
@@ -121,7 +121,7 @@ def inspect(ctx: Context) -> list[Finding]:
             ctx.finding(
                 "stage.unearned",
                 severity,
-                f"At {ctx.stage.value} with {len(flat)} earlier exit criteria unmet",
+                f"At {ctx.stage.value} with {plural(len(flat), 'earlier exit criterion', 'earlier exit criteria')} unmet",
                 [f"unmet exit criterion of {item}" for item in flat],
                 unmet=flat,
                 stage=ctx.stage.value,

@@ -113,10 +113,18 @@ def review_command(
     avg_deal: Annotated[Text, Opt("--avg-deal", help="Override the data's average deal size.")] = None,
     cycle_days: Annotated[Optional[int], Opt("--cycle-days", help="Override the data's sales cycle (days).")] = None,
     settings: Annotated[Optional[Path], Opt(help="Inspector settings YAML.")] = None,
-    jobs: Annotated[Optional[int], Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")] = None,
-    batch: Annotated[bool, Opt("--batch", help="Also coach the riskiest open deals via the Message Batches API (needs a key).")] = False,
-    batch_id: Annotated[Text, Opt("--batch-id", help="Resume a batch sent earlier (same PATH) and fetch its results.")] = None,
-    batch_wait: Annotated[float, Opt("--batch-wait", help="Seconds to wait for the batch to end (default: submit and return).")] = 0.0,
+    jobs: Annotated[
+        Optional[int], Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")
+    ] = None,
+    batch: Annotated[
+        bool, Opt("--batch", help="Also coach the riskiest open deals via the Message Batches API (needs a key).")
+    ] = False,
+    batch_id: Annotated[
+        Text, Opt("--batch-id", help="Resume a batch sent earlier (same PATH) and fetch its results.")
+    ] = None,
+    batch_wait: Annotated[
+        float, Opt("--batch-wait", help="Seconds to wait for the batch to end (default: submit and return).")
+    ] = 0.0,
     batch_limit: Annotated[int, Opt("--batch-limit", help="Deals to coach in the batch, riskiest first.")] = 100,
     batch_out: Annotated[Optional[Path], Opt("--batch-out", help="JSONL file for the coaching reports.")] = None,
 ) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._people import contact_for, due_date, label, personalise
+from ae_coach.coach._people import contact_for, due_date, label, person_in_role, personalise
 from ae_coach.coach._plan import draft_plan
-from ae_coach.findings import Finding, Severity, sort_findings
+from ae_coach.coach._priority import ranked
+from ae_coach.coach._wording import about_the_pipeline, fill, fit_stage, internal, parse_question, too_late
+from ae_coach.findings import Finding, Severity
 from ae_coach.report import CoachingReport, Forecast, Health, NextAction, Question, Risk
 
 if TYPE_CHECKING:
@@ -34,7 +36,10 @@ def _words(text: str) -> set[str]:
 
 
 def _finding_words(finding: Finding) -> set[str]:
-    text = " ".join([finding.code.replace(".", " ").replace("_", " "), finding.title, *finding.evidence])
+    # the code's family ("meddpicc", "momentum") is left out: it matched bookkeeping steps that name it
+    # ("update the MEDDPICC evidence") over steps that move the deal
+    code = finding.code.split(".", 1)[-1].replace("_", " ")
+    text = " ".join([code, finding.title, *finding.evidence])
     text += " " + " ".join(str(v) for v in finding.data.values() if isinstance(v, (str, list)))
     return _words(text)
 
@@ -47,10 +52,21 @@ def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
     return sorted(rules, key=lambda r: len(r.triggers))
 
 
-def _best_step(finding: Finding, rules: list[Rule], used: set[tuple[str, str]]) -> tuple[Rule, str] | None:
-    """The unused step, across the finding's rules, that shares most words with the finding.
+def _step_key(words: set[str], step: str, stage: Any) -> tuple[int, int, int]:
+    """Lower is better: a step about this deal, still in time for its stage, that moves the deal (not
+    only the CRM record), sharing most words with the finding."""
+    return (about_the_pipeline(step) + too_late(step, stage), internal(step), -len(words & _words(step)))
 
-    Earlier rules and earlier steps win ties: authors put the most important step first.
+
+def _best_step(
+    finding: Finding, rules: list[Rule], used: set[tuple[str, str]], stage: Any = "discovery"
+) -> tuple[Rule, str] | None:
+    """The unused step, across the finding's rules, that fits the deal best.
+
+    A step about the whole pipeline ("run a report of open deals…") or one whose moment has passed
+    ("Before the proposal, …" at proposal) is taken only when nothing else fits; then the step that
+    shares most words with the finding. Earlier rules and earlier steps win ties: authors put the most
+    important step first.
     """
     words = _finding_words(finding)
     best, best_key = None, None
@@ -58,35 +74,36 @@ def _best_step(finding: Finding, rules: list[Rule], used: set[tuple[str, str]]) 
         for s_index, step in enumerate(rule.steps):
             if (rule.id, step) in used:
                 continue
-            key = (-len(words & _words(step)), r_index, s_index)
+            key = (*_step_key(words, step, stage), r_index, s_index)
             if best_key is None or key < best_key:
                 best, best_key = (rule, step), key
     return best
 
 
 def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of: Any) -> list[NextAction]:
-    """One action per critical/high finding (and the first few medium ones), each citing a rule."""
+    """One action per critical/high finding (and the first few medium ones), each citing a rule,
+    in the order a manager would raise them (:mod:`ae_coach.coach._priority`)."""
     owner = deal.owner or "AE (you)"
     actions: list[NextAction] = []
     used: set[tuple[str, str]] = set()
     mediums = 0
-    for finding in sort_findings(findings):
+    for finding in ranked(findings):
         if finding.severity not in ACTION_SEVERITIES or finding.code.startswith("positive."):
             continue
         if finding.severity is Severity.MEDIUM:
             if mediums >= MAX_MEDIUM_ACTIONS:
                 continue
             mediums += 1
-        choice = _best_step(finding, rules_for(finding, rulebook), used)
+        choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage)
         if choice is None:
             continue
         rule, step = choice
         used.add((rule.id, step))
-        contact = contact_for(deal, finding.code)
+        contact = None if internal(step) else _contact(deal, finding)
         why = finding.title + (f" ({finding.evidence[0]})" if finding.evidence else "")
         actions.append(
             NextAction(
-                action=personalise(step, deal),
+                action=personalise(fill(fit_stage(step, deal.stage), deal, finding), deal),
                 owner=owner,
                 contact=label(contact) if contact else None,
                 due=due_date(finding.severity, as_of, deal.close_date if deal.is_open else None),
@@ -98,51 +115,101 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
     return actions
 
 
-REVIEW_PREFIX = "Deal review:"
-"""Rules mark questions a manager asks the AE (not the buyer) with this prefix."""
+def _contact(deal: Deal, finding: Finding) -> Any:
+    """The buyer-side person for a finding's action: the person it names (a late stakeholder), else by role."""
+    names = finding.data.get("names")
+    if finding.code == "momentum.late_stakeholder" and isinstance(names, list):
+        named = next((s for s in deal.stakeholders if s.name in names), None)
+        if named is not None:
+            return named
+    return contact_for(deal, finding.code)
+
+
+MAX_REVIEW_QUESTIONS = 3
+"""Deal-review questions for the AE: a manager asks a few pointed ones, not a questionnaire."""
 
 
 def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Question]:
-    """Questions from the rules behind the worst findings (the two that fit each finding best),
-    addressed to the person the deal names in the relevant role. Buyer questions come before the
-    rules' deal-review questions, which are for the AE (role ``ae``)."""
-    out: list[Question] = []
+    """Questions from the rules behind the worst findings.
+
+    Buyer questions (the two that fit each finding best, at most :data:`MAX_QUESTIONS`) are addressed
+    to the person the deal names in the relevant role, or in the role a ``To the economic buyer:``
+    bullet names. ``Deal review:`` bullets are a manager's questions to the AE: they come after the
+    buyer questions with role ``ae`` and no stakeholder, never addressed to anyone on the buyer's side.
+    """
+    buyer: list[Question] = []
+    review: list[Question] = []
     seen: set[str] = set()
-    for finding in sort_findings(findings):
+    for finding in ranked(findings):
         if finding.severity is Severity.INFO or finding.code.startswith("positive."):
             continue
-        person = contact_for(deal, finding.code)
-        role = str(getattr(person.role, "value", person.role)) if person else None
-        for rule, text, for_ae in _best_questions(finding, rules_for(finding, rulebook), seen)[:2]:
-            seen.add(text)
-            out.append(Question(
-                question=personalise(text, deal),
-                stakeholder=None if for_ae or person is None else person.name,
-                role="ae" if for_ae else role,
-                rule_id=rule.id,
-            ))
-        if len(out) >= MAX_QUESTIONS:
-            break
-    return out[:MAX_QUESTIONS]
+        candidates = _best_questions(finding, rules_for(finding, rulebook), seen)
+        for rule, text, audience in [c for c in candidates if c[2] != "ae"][:2]:
+            if len(buyer) < MAX_QUESTIONS:
+                seen.add(text)
+                buyer.append(_buyer_question(deal, finding, rule, text, audience))
+        for rule, text, _ in [c for c in candidates if c[2] == "ae"][:1]:
+            if len(review) < MAX_REVIEW_QUESTIONS:
+                seen.add(text)
+                review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id))
+    return buyer + review
 
 
-def _best_questions(finding: Finding, rules: list[Rule], seen: set[str]) -> list[tuple[Rule, str, bool]]:
-    words = _finding_words(finding)
+def _buyer_question(deal: Deal, finding: Finding, rule: Rule, text: str, audience: str | None) -> Question:
+    person = contact_for(deal, finding.code)
+    role = str(getattr(person.role, "value", person.role)) if person else None
+    if audience == "new_stakeholder" and finding.data.get("names"):
+        named = next((s for s in deal.stakeholders if s.name == finding.data["names"][0]), None)
+        person, role = named, str(getattr(named.role, "value", named.role)) if named else None
+    elif audience:
+        person, role = person_in_role(deal, audience), audience
+    return Question(
+        question=personalise(fill(text, deal, finding), deal),
+        stakeholder=person.name if person else None,
+        role=role,
+        rule_id=rule.id,
+    )
+
+
+def _best_questions(finding: Finding, rules: list[Rule], seen: set[str]) -> list[tuple[Rule, str, str | None]]:
+    """The rules' questions for a finding, best first.
+
+    Matched on the finding's code and title only: evidence lines quote activities ("2026-11-21 meeting
+    with…"), and matching on them put "We've moved this meeting twice" under a late competitor. A rule
+    that covers many signals (the danger-signals catalogue) contributes only questions that share a word
+    with the finding: its other questions are about other signals.
+    """
+    words = _words(" ".join([finding.code.split(".", 1)[-1].replace("_", " "), finding.title]))
     scored = []
     for r_index, rule in enumerate(rules):
+        catalogue = len(rule.triggers) >= CATALOGUE_TRIGGERS
         for q_index, raw in enumerate(rule.questions):
-            for_ae = raw.strip().startswith(REVIEW_PREFIX)
-            text = raw.strip().removeprefix(REVIEW_PREFIX).strip().strip('"“”').strip()
-            if text and text not in seen:
-                scored.append(((for_ae, -len(words & _words(text)), r_index, q_index), rule, text, for_ae))
-    return [(rule, text, for_ae) for _, rule, text, for_ae in sorted(scored, key=lambda item: item[0])]
+            text, audience = parse_question(raw)
+            overlap = len(words & _words(text))
+            if not text or text in seen or (catalogue and not overlap) or _overtaken(text, finding):
+                continue
+            # the most specific rule first (rules_for), then the question closest to the finding
+            scored.append(((r_index, -overlap, q_index), rule, text, audience))
+    return [(rule, text, audience) for _, rule, text, audience in sorted(scored, key=lambda item: item[0])]
+
+
+_PRE_PROPOSAL = re.compile(r"^Before (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote|numbers)\b", re.I)
+
+
+def _overtaken(question: str, finding: Finding) -> bool:
+    """A question for before the proposal, about a deal whose pricing already went out."""
+    return finding.code == "anti.proposal_too_early" and bool(_PRE_PROPOSAL.search(question))
+
+
+CATALOGUE_TRIGGERS = 5
+"""A rule with this many triggers is a catalogue of signals (deal-danger-signals, deal-positive-signals)."""
 
 
 def risks(findings: list[Finding]) -> list[Risk]:
     """Every critical, high and medium finding as a risk, worst first."""
     return [
         Risk(title=f.title, severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules))
-        for f in sort_findings(findings)
+        for f in ranked(findings)
         if f.severity in ACTION_SEVERITIES and not f.code.startswith("positive.")
     ]
 
@@ -150,7 +217,9 @@ def risks(findings: list[Finding]) -> list[Risk]:
 def headline(deal: Deal, assessment: Any) -> str:
     """One line a sales manager would say: health, the category the evidence supports, the worst problem."""
     name = deal.account + (f" ({deal.name})" if deal.name else "")
-    worst = next((f for f in sort_findings(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
+    # The problem a manager would raise first: worst severity, then the deal's story before checklist
+    # gaps (ae_coach.coach._priority), not the alphabetically first code.
+    worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
     if not deal.is_open:
         return f"{name}: {_label(deal.stage)}, health {assessment.health}/100; {problem}."

@@ -222,7 +222,9 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
     last_activity = ctx.date(cells, row, "last_activity")
     activities = []
     if last_activity:
-        activities.append({"date": last_activity, "type": "other", "status": "completed", "summary": LAST_ACTIVITY_SUMMARY})
+        activities.append(
+            {"date": last_activity, "type": "other", "status": "completed", "summary": LAST_ACTIVITY_SUMMARY}
+        )
     return Deal.model_validate(
         {
             "id": ctx.value(cells, "id") or None,

@@ -125,6 +125,8 @@ def _context(table: RawTable, fmt: formats.Format, mapping: ColumnMapping | None
         forecast.update({normalise_key(k): v for k, v in mapping.forecast.items()})
     samples = table.samples({index[name] for name in _SAMPLED if name in index})
     ctx = RowContext(fmt.name, index, table.header, stages, forecast, _number_style(table, samples, index, mapping))
+    if table.encoding == "cp1252":
+        ctx.warnings.append(RowWarning(row=None, message="not UTF-8; read as Windows-1252 (check accented names)"))
     ctx.currency = (mapping.currency if mapping is not None and mapping.currency else "USD").upper()
     ctx.warnings.extend(_date_order(samples, ctx, mapping))
     ctx.probability_fraction = _probability_fraction(samples, ctx, mapping)
@@ -159,7 +161,9 @@ def import_csv(
     """
     path = Path(path)
     mapping = _as_mapping(mapping)
-    table = read_table(path, lambda cells: _resolve_format(cells, mapping) is not None, _expected(mapping), COMPANION_HINT)
+    table = read_table(
+        path, lambda cells: _resolve_format(cells, mapping) is not None, _expected(mapping), COMPANION_HINT
+    )
     fmt = _resolve_format(table.header, mapping)
     assert fmt is not None  # read_table only returns a header the resolver accepted
     if "stage" not in formats.column_index(fmt, table.header):

@@ -102,12 +102,16 @@ def _attach_roles(table: RawTable, deals: dict[str, Deal], roles: dict[str, Role
             continue
         deal = deals.get(opportunity_key(_cell(cells, index, "opportunity")))
         if deal is None:
-            warnings.append(RowWarning(row=line, column="OpportunityId", message="no imported deal has this id", file=file))
+            warnings.append(
+                RowWarning(row=line, column="OpportunityId", message="no imported deal has this id", file=file)
+            )
             continue
         text = _cell(cells, index, "role")
         role = roles.get(normalise_key(text), Role.UNKNOWN) if text else Role.UNKNOWN
         if text and normalise_key(text) not in roles:
-            warnings.append(RowWarning(row=line, column="Role", message=f"unknown role {text!r}; left unknown", file=file))
+            warnings.append(
+                RowWarning(row=line, column="Role", message=f"unknown role {text!r}; left unknown", file=file)
+            )
         name = _cell(cells, index, "name") or _cell(cells, index, "contact_id") or "(unnamed contact)"
         deal.stakeholders.append(
             Stakeholder.model_construct(
@@ -157,7 +161,14 @@ def _snapshot_values(cells, index, ctx, line, warnings, file) -> dict[str, objec
     if stage_text:
         stage = lookup_stage(ctx.stages, stage_text)
         if stage is None:
-            warnings.append(RowWarning(row=line, column="StageName", message=f"unknown stage {stage_text!r}; change not recorded", file=file))
+            warnings.append(
+                RowWarning(
+                    row=line,
+                    column="StageName",
+                    message=f"unknown stage {stage_text!r}; change not recorded",
+                    file=file,
+                )
+            )
         values["stage"] = stage.value if stage else None
     for name, parse in (("close_date", lambda t: parse_date(t, ctx.date_order, ctx.date_format)),
                         ("amount", lambda t: parse_number(t, ctx.numbers))):  # fmt: skip

@@ -49,7 +49,15 @@ def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summar
     worst = serious[0].severity.value if serious else None
     headline = serious[0].title if serious else ""
     tier = getattr(a, "tier", None)
-    return a.health, tier, a.recommended_forecast.value, worst, [f.code for f in serious], headline, list(a.why_not_commit)
+    return (
+        a.health,
+        tier,
+        a.recommended_forecast.value,
+        worst,
+        [f.code for f in serious],
+        headline,
+        list(a.why_not_commit),
+    )
 
 
 def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:

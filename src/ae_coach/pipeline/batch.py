@@ -190,7 +190,9 @@ def write_outcome(outcome: BatchOutcome, path: Path) -> None:
             handle.write(json.dumps({"deal_id": deal_id, "error": error}) + "\n")
 
 
-def run_batch_cli(review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None) -> None:
+def run_batch_cli(
+    review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None
+) -> None:
     """The CLI's batch step: submit (or resume), wait up to ``wait`` seconds, write results when ended."""
     import os
 
@@ -202,14 +204,17 @@ def run_batch_cli(review: Any, deals: list[Deal], *, batch_id: str | None, wait:
     if batch_id is None:
         batch_id = submit(chosen, review.as_of, client=client)
         print(f"submitted message batch {batch_id} with {len(chosen)} deals", file=sys.stderr)
-    deadline = time.monotonic() + wait
+    deadline, pause = time.monotonic() + wait, 1.0
     outcome = collect(batch_id, chosen, review.as_of, client=client)
     while outcome.status != "ended" and time.monotonic() < deadline:
-        time.sleep(min(30.0, max(0.5, deadline - time.monotonic())))
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, 60.0)  # batches take minutes to hours: poll gently
         outcome = collect(batch_id, chosen, review.as_of, client=client)
     if outcome.status != "ended":
         print(f"batch {batch_id} is {outcome.status}; fetch it later with --batch-id {batch_id}", file=sys.stderr)
         return
     target = out or Path(f"coaching-{batch_id}.jsonl")
     write_outcome(outcome, target)
-    print(f"batch {batch_id}: {len(outcome.reports)} reports, {len(outcome.errors)} errors -> {target}", file=sys.stderr)
+    print(
+        f"batch {batch_id}: {len(outcome.reports)} reports, {len(outcome.errors)} errors -> {target}", file=sys.stderr
+    )

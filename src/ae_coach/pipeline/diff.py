@@ -13,7 +13,16 @@ from ae_coach.deal import STAGE_ORDER, Deal, Stage
 from ae_coach.pipeline._money import money
 
 ChangeKind = Literal[
-    "new", "won", "lost", "pushed", "pulled_in", "stage_forward", "stage_back", "amount_changed", "category_moved", "removed"
+    "new",
+    "won",
+    "lost",
+    "pushed",
+    "pulled_in",
+    "stage_forward",
+    "stage_back",
+    "amount_changed",
+    "category_moved",
+    "removed",
 ]
 KINDS: tuple[str, ...] = ChangeKind.__args__  # type: ignore[attr-defined]
 """Every change class, in the order reports list them."""
@@ -117,6 +126,7 @@ def diff_pipelines(old: list[Deal], new: list[Deal], *, old_label: str = "old", 
 
 def describe(change: DealChange) -> str:
     """One line a manager reads aloud: 'Globex pushed 2026-12-12 -> 2027-01-31 (+50 days)'."""
+
     def show(value: Any) -> str:
         if isinstance(value, float):
             return money(value)

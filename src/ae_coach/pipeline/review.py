@@ -40,7 +40,9 @@ Progress = Callable[[int, int], None]
 def period_bounds(as_of: dt.date, kind: Period) -> PeriodModel:
     """The calendar quarter or year containing ``as_of``."""
     if kind == "year":
-        return PeriodModel(kind=kind, label=str(as_of.year), start=dt.date(as_of.year, 1, 1), end=dt.date(as_of.year, 12, 31))
+        return PeriodModel(
+            kind=kind, label=str(as_of.year), start=dt.date(as_of.year, 1, 1), end=dt.date(as_of.year, 12, 31)
+        )
     quarter = (as_of.month - 1) // 3
     start = dt.date(as_of.year, quarter * 3 + 1, 1)
     end = dt.date(as_of.year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1) - dt.timedelta(days=1)
@@ -80,7 +82,16 @@ def _stage_mix(lines: list[DealLine]) -> list[StageMixRow]:
     rows = []
     for stage, target in STAGE_MIX_TARGET.items():
         share = amounts[stage] / total if total else 0.0
-        rows.append(StageMixRow(stage=stage, deals=counts[stage], amount=amounts[stage], share=share, target=target, deviation=share - target))
+        rows.append(
+            StageMixRow(
+                stage=stage,
+                deals=counts[stage],
+                amount=amounts[stage],
+                share=share,
+                target=target,
+                deviation=share - target,
+            )
+        )
     return rows
 
 
@@ -119,7 +130,9 @@ def _owners(lines: list[DealLine], won: list[Deal], period: PeriodModel) -> list
                 open_deals=len(mine),
                 open_amount=sum(d.amount for d in mine),
                 in_period_amount=sum(d.amount for d in mine if d.in_period),
-                commit_amount=sum(d.amount for d in mine if d.in_period and d.forecast_category is ForecastCategory.COMMIT),
+                commit_amount=sum(
+                    d.amount for d in mine if d.in_period and d.forecast_category is ForecastCategory.COMMIT
+                ),
                 closed_won=sum(w.amount for w in won if (w.owner or NO_OWNER) == owner and _in(period, w.close_date)),
                 avg_health=sum(d.health for d in mine) / len(mine),
                 at_risk=sum(1 for d in mine if d.worst in (Severity.CRITICAL, Severity.HIGH)),
@@ -180,13 +193,17 @@ def review_pipeline(
     deals = _filter_owner(deals, owner)
     currencies = [code for code, _ in Counter(d.currency for d in deals).most_common()] or ["USD"]
     with using(currencies[0]):
-        review = _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs)
+        review = _review(
+            deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs
+        )
     review.owner_filter = owner
     review.currency, review.other_currencies = currencies[0], currencies[1:]
     return review
 
 
-def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs) -> PipelineReview:
+def _review(
+    deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs
+) -> PipelineReview:
     if rulebook is None:
         from ae_coach.rules import load_rulebook
 
@@ -205,7 +222,12 @@ def _review(deals, quota, as_of, period, win_rate, avg_deal, cycle_days, setting
     recent = _created_last_quarter(deals, as_of)
     findings = [
         f
-        for f in (signals.coverage_gap(coverage), signals.stage_mix(mix), signals.required_activity(math, recent), signals.at_risk(lines))
+        for f in (
+            signals.coverage_gap(coverage),
+            signals.stage_mix(mix),
+            signals.required_activity(math, recent),
+            signals.at_risk(lines),
+        )
         if f is not None
     ] + signals.owner_gaps(owners)
     return PipelineReview(

@@ -51,13 +51,20 @@ def stage_mix(rows: list[StageMixRow]) -> Finding | None:
     off = sorted((r for r in rows if abs(r.deviation) > STAGE_MIX_TOLERANCE), key=lambda r: -abs(r.deviation))
     if not off or sum(r.amount for r in rows) <= 0:
         return None
-    evidence = [f"{r.stage.value}: {r.share:.0%} of open pipeline (target {r.target:.0%}, {r.deviation * 100:+.0f} pts)" for r in off]
+    evidence = [
+        f"{r.stage.value}: {r.share:.0%} of open pipeline (target {r.target:.0%}, {r.deviation * 100:+.0f} pts)"
+        for r in off
+    ]
     early = sum(r.share for r in rows if STAGE_ORDER[r.stage] <= 1)
     late = sum(r.share for r in rows if STAGE_ORDER[r.stage] >= 3)
     if early < EARLY_TARGET - STAGE_MIX_TOLERANCE:
-        evidence.append(f"discovery + scoping hold {early:.0%} against {EARLY_TARGET:.0%}: next period's pipeline is not being built")
+        evidence.append(
+            f"discovery + scoping hold {early:.0%} against {EARLY_TARGET:.0%}: next period's pipeline is not being built"
+        )
     if late > LATE_TARGET + STAGE_MIX_TOLERANCE:
-        evidence.append(f"proposal + closing hold {late:.0%} against {LATE_TARGET:.0%}: the period rides on a few late deals")
+        evidence.append(
+            f"proposal + closing hold {late:.0%} against {LATE_TARGET:.0%}: the period rides on a few late deals"
+        )
     worst = abs(off[0].deviation)
     return Finding(
         code="pipeline.stage_mix",
@@ -87,7 +94,9 @@ def required_activity(math: PipelineMath | None, created_last_quarter: int | Non
         severity = Severity.MEDIUM
         title = f"Only {created_last_quarter} opportunities created in the last quarter; the quota needs {math.opportunities_per_quarter:.0f}"
         evidence.append(f"opportunities created in the last 91 days: {created_last_quarter}")
-    data = math.model_dump(include={"deals_needed", "coverage_needed", "pipeline_needed", "opportunities_per_quarter", "meetings_per_week"})
+    data = math.model_dump(
+        include={"deals_needed", "coverage_needed", "pipeline_needed", "opportunities_per_quarter", "meetings_per_week"}
+    )
     data["created_last_quarter"] = created_last_quarter
     return Finding(code="pipeline.required_activity", severity=severity, title=title, evidence=evidence, data=data)
 

@@ -77,10 +77,15 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
             for a in report.next_actions
         ]
         out.append("<h2>Next actions</h2>" + _table(["due", "action", "owner", "rule"], rows))
-    if report.questions:
-        rows = [[_e("you (deal review)" if q.role == "ae" else ", ".join(x for x in (q.stakeholder, q.role) if x)),
-                 _e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in report.questions]
-        out.append("<h2>Questions to ask</h2>" + _table(["ask", "question", "rule"], rows))
+    buyer = [q for q in report.questions if q.role != "ae"]
+    review = [q for q in report.questions if q.role == "ae"]  # a manager's questions to the AE
+    if buyer:
+        rows = [[_e(", ".join(x for x in (q.stakeholder, q.role) if x)), _e(q.question),
+                 f"<code>{_e(q.rule_id)}</code>"] for q in buyer]
+        out.append("<h2>Questions to ask the buyer</h2>" + _table(["ask", "question", "rule"], rows))
+    if review:
+        rows = [[_e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in review]
+        out.append("<h2>Deal-review questions for you (the AE)</h2>" + _table(["question", "rule"], rows))
     if report.mutual_action_plan:
         rows = [[s.date.isoformat(), _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),
                  _e(s.side), _e(s.owner), f'<span class="{_e(s.status)}">{_e(s.status).replace("_", " ")}</span>']

@@ -51,14 +51,18 @@ def _actions(report: Any) -> list[str]:
 
 
 def _questions(report: Any) -> list[str]:
-    if not report.questions:
-        return []
-    out = ["", "## Questions to ask", ""]
-    for q in report.questions:
-        who = "you (deal review)" if q.role == "ae" else ", ".join(
-            x for x in (q.stakeholder, _label(q.role) if q.role else None) if x
-        )
-        out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
+    buyer = [q for q in report.questions if q.role != "ae"]
+    review = [q for q in report.questions if q.role == "ae"]
+    out: list[str] = []
+    if buyer:
+        out += ["", "## Questions to ask the buyer", ""]
+        for q in buyer:
+            who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
+            out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
+    if review:
+        # a manager's questions to the AE: never addressed to anyone on the buyer's side
+        out += ["", "## Deal-review questions for you (the AE)", ""]
+        out += [f"- {q.question}" + (f" `[{q.rule_id}]`" if q.rule_id else "") for q in review]
     return out
 
 

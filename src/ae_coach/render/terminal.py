@@ -83,15 +83,19 @@ def _actions(console: Any, report: Any) -> None:
 
 
 def _questions(console: Any, report: Any) -> None:
-    if not report.questions:
-        return
-    table = _table("Questions to ask", "ask", "question", "rule")
-    for q in report.questions:
-        who = "you (deal review)" if q.role == "ae" else (
-            ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
-        )
-        table.add_row(_x(who), _x(q.question), _x(q.rule_id))
-    console.print(table)
+    buyer = [q for q in report.questions if q.role != "ae"]
+    review = [q for q in report.questions if q.role == "ae"]
+    if buyer:
+        table = _table("Questions to ask the buyer", "ask", "question", "rule")
+        for q in buyer:
+            who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
+            table.add_row(_x(who), _x(q.question), _x(q.rule_id))
+        console.print(table)
+    if review:  # a manager's questions to the AE: never addressed to anyone on the buyer's side
+        table = _table("Deal-review questions for you (the AE)", "question", "rule")
+        for q in review:
+            table.add_row(_x(q.question), _x(q.rule_id))
+        console.print(table)
 
 
 def _plan(console: Any, report: Any) -> None:

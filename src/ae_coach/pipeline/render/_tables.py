@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ae_coach.pipeline._money import money
@@ -59,6 +60,14 @@ def math_table(review: PipelineReview) -> Table:
             ["New opportunities per quarter", f"{m.opportunities_per_quarter:.1f}", f"deals / win rate / quarters in the {m.period}"],
             ["Qualified meetings per week", f"~{m.meetings_per_week:.0f}", f"13 weeks a quarter, {pct(m.meeting_conversion)} of meetings become opportunities (ae-coach default)"],
         ]  # fmt: skip
+    latest = review.period.end - dt.timedelta(days=round(i.cycle_days.value))
+    rows.append(
+        [
+            "Created by, to close this period",
+            latest.isoformat(),
+            f"period end minus the {i.cycle_days.value:.0f}-day cycle",
+        ]
+    )
     return Table("Pipeline math (the seed framework's formulas)", ["", "value", "source"], rows)
 
 
@@ -96,17 +105,37 @@ def stage_mix_table(review: PipelineReview) -> Table:
         [r.stage.value, str(r.deals), money(r.amount), pct(r.share), pct(r.target), f"{r.deviation * 100:+.0f} pts"]
         for r in review.stage_mix
     ]
-    return Table("Stage mix against the seed's 40/25/20/10/5", ["stage", "deals", "amount", "share", "target", "off by"], rows, numeric={1, 2, 3, 4, 5})
+    return Table(
+        "Stage mix against the seed's 40/25/20/10/5",
+        ["stage", "deals", "amount", "share", "target", "off by"],
+        rows,
+        numeric={1, 2, 3, 4, 5},
+    )
 
 
 def at_risk_table(review: PipelineReview) -> Table:
     rows = []
     for n, d in enumerate(review.at_risk, 1):
-        category = (d.forecast_category.value if d.forecast_category else "-") + " -> " + (
-            d.recommended_forecast.value if d.recommended_forecast else "-"
+        category = (
+            (d.forecast_category.value if d.forecast_category else "-")
+            + " -> "
+            + (d.recommended_forecast.value if d.recommended_forecast else "-")
         )
         close = d.close_date.isoformat() if d.close_date else "-"
-        rows.append([str(n), d.account, d.owner or "-", d.stage.value, money(d.amount), close, f"{d.health}", d.worst.value if d.worst else "-", d.headline, category])
+        rows.append(
+            [
+                str(n),
+                d.account,
+                d.owner or "-",
+                d.stage.value,
+                money(d.amount),
+                close,
+                f"{d.health}",
+                d.worst.value if d.worst else "-",
+                d.headline,
+                category,
+            ]
+        )
     return Table(
         "Deals most at risk (amount x severity)",
         ["#", "account", "owner", "stage", "amount", "close", "health", "worst", "why", "forecast CRM -> inspector"],
@@ -121,8 +150,25 @@ def owners_table(review: PipelineReview) -> Table:
     for o in review.owners:
         gaps = ", ".join(f"{g.code} ({g.deals})" for g in o.gaps[:3]) or "-"
         health = f"{o.avg_health:.0f}" if o.avg_health is not None else "-"
-        rows.append([o.owner, str(o.open_deals), money(o.open_amount), money(o.in_period_amount), money(o.commit_amount), money(o.closed_won), health, str(o.at_risk), gaps])
-    return Table("Owners", ["owner", "open", "open amount", "in period", "commit", "won", "avg health", "at risk", "recurring gaps"], rows, numeric={1, 2, 3, 4, 5, 6, 7})
+        rows.append(
+            [
+                o.owner,
+                str(o.open_deals),
+                money(o.open_amount),
+                money(o.in_period_amount),
+                money(o.commit_amount),
+                money(o.closed_won),
+                health,
+                str(o.at_risk),
+                gaps,
+            ]
+        )
+    return Table(
+        "Owners",
+        ["owner", "open", "open amount", "in period", "commit", "won", "avg health", "at risk", "recurring gaps"],
+        rows,
+        numeric={1, 2, 3, 4, 5, 6, 7},
+    )
 
 
 def gaps_table(review: PipelineReview) -> Table:

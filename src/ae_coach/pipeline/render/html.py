@@ -36,9 +36,15 @@ def _stage_mix_svg(review: PipelineReview) -> str:
         target = r.target * _BAR_W
         parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(r.stage.value)}</text>')
         parts.append(f'<rect x="90" y="{y}" width="{actual:.1f}" height="18" fill="#4263eb"/>')
-        parts.append(f'<rect x="90" y="{y}" width="{target:.1f}" height="18" fill="none" stroke="#e8590c" stroke-width="2" stroke-dasharray="4 2"/>')
-        parts.append(f'<text x="{96 + max(actual, target):.1f}" y="{y + 14}" font-size="11">{r.share:.0%} / {r.target:.0%}</text>')
-    parts.append(f'<text x="90" y="{height - 4}" font-size="11" fill="#5c6370">filled: actual share; dashed: the seed\'s target</text>')
+        parts.append(
+            f'<rect x="90" y="{y}" width="{target:.1f}" height="18" fill="none" stroke="#e8590c" stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+        parts.append(
+            f'<text x="{96 + max(actual, target):.1f}" y="{y + 14}" font-size="11">{r.share:.0%} / {r.target:.0%}</text>'
+        )
+    parts.append(
+        f'<text x="90" y="{height - 4}" font-size="11" fill="#5c6370">filled: actual share; dashed: the seed\'s target</text>'
+    )
     return "".join(parts) + "</svg>"
 
 
@@ -61,9 +67,13 @@ def _coverage_svg(review: PipelineReview) -> str:
 def _table_html(table: Table) -> str:
     parts = [f"<h2>{escape(table.title)}</h2>"]
     if table.rows:
-        parts.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in table.headers) + "</tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in table.headers) + "</tr></thead><tbody>"
+        )
         for row in table.rows:
-            cells = "".join(f'<td{" class=n" if i in table.numeric else ""}>{escape(c)}</td>' for i, c in enumerate(row))
+            cells = "".join(
+                f"<td{' class=n' if i in table.numeric else ''}>{escape(c)}</td>" for i, c in enumerate(row)
+            )
             parts.append(f"<tr>{cells}</tr>")
         parts.append("</tbody></table>")
     if table.note:

@@ -24,7 +24,9 @@ def _console(width: int | None, color: bool = False):
 
     # Rendered to a string; ANSI colour only when the caller prints to a terminal (NO_COLOR still wins).
     width = width or shutil.get_terminal_size((120, 40)).columns
-    return Console(file=io.StringIO(), width=width, force_terminal=color, no_color=None if color else True, highlight=False)
+    return Console(
+        file=io.StringIO(), width=width, force_terminal=color, no_color=None if color else True, highlight=False
+    )
 
 
 def _rich_table(table: Table):
@@ -47,7 +49,9 @@ def render_review_terminal(review: PipelineReview, width: int | None = None, col
     console.print(escape(source_line(review)))
     console.print()
     for finding in review.findings:
-        console.print(f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}")
+        console.print(
+            f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}"
+        )
         for line in finding.evidence:
             console.print(f"          - {escape(line)}")
     if not review.findings:
@@ -71,7 +75,9 @@ def render_diff_terminal(diff: PipelineDiff, width: int | None = None, color: bo
 
     console = _console(width, color)
     console.print(f"Pipeline changes: {escape(diff.old)} -> {escape(diff.new)}", style="bold")
-    console.print(f"Open pipeline {money(diff.open_before)} -> {money(diff.open_after)} ({diff.open_after - diff.open_before:+,.0f})")
+    console.print(
+        f"Open pipeline {money(diff.open_before)} -> {money(diff.open_after)} ({diff.open_after - diff.open_before:+,.0f})"
+    )
     console.print("  ".join(f"{k.replace('_', ' ')}: {diff.counts.get(k, 0)}" for k in KINDS))
     for kind in KINDS:
         for change in diff.of(kind):

@@ -1,0 +1,137 @@
+"""Rule text fitted to one deal: placeholders filled, stage words that no longer fit, who a question is for.
+
+Rules are written for every deal; a report is read about one. These helpers make the rules' own words
+read right for the deal in front of the manager without paraphrasing them: a "[economic buyer]"
+placeholder becomes the person the deal names (or a neutral phrase, never the bracket), "Ask in
+scoping…" at proposal becomes "Ask now…", and steps that are about the whole pipeline rather than this
+deal ("run a report of open deals…") are recognised so the coach can prefer a step about the deal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._people import person_in_role
+from ae_coach.deal import STAGE_ORDER, Stage
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal
+    from ae_coach.findings import Finding
+
+REVIEW_PREFIX = "Deal review:"
+"""Rules mark questions a manager asks the AE (not the buyer) with this prefix."""
+
+_NEUTRAL = {
+    "economic buyer": "the budget holder",
+    "champion": "your champion",
+    "technical buyer": "the technical lead",
+    "competitor": "the other vendor",
+}
+"""What a placeholder becomes when the deal names nobody for it: a phrase that still reads as a sentence."""
+
+_NAME_FALLBACK = {
+    "momentum.late_stakeholder": "the new stakeholder",
+    "momentum.pending_internal_review": "the person you were checking with",
+    "momentum.champion_dark": "the person they were taking it to",
+    "relationship-champion-gone-dark": "the person they were taking it to",
+}
+_PLACEHOLDER = re.compile(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
+_ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technical buyer": "technical_buyer"}
+
+_STAGES = "discovery|scoping|validation|proposal|closing"
+_IN_STAGE = re.compile(
+    rf"\b(?:in|during) (?:the first )?({_STAGES})(?: or ({_STAGES}))?(?: call| meeting)?\b", re.IGNORECASE
+)
+_BEFORE_STAGE = re.compile(rf"^Before (?:the )?({_STAGES})\b", re.IGNORECASE)
+_PORTFOLIO = re.compile(
+    r"\b(?:every (?:open )?deal|open deals|each deal|all deals|whole pipeline|pipeline review|"
+    r"before each forecast call|Monday's)\b",
+    re.IGNORECASE,
+)
+_INTERNAL = re.compile(
+    r"^(?:Record|Grade|Log|Update)\b|\bin the CRM\b|\bMEDDPICC evidence\b|\bcompetitors list\b|^Check the grades\b",
+    re.IGNORECASE,
+)
+_TO_ROLE = re.compile(r"^To (?:the |your )?([a-z ]+?):\s*", re.IGNORECASE)
+
+
+def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
+    """Replace ``[economic buyer]``, ``[champion]``, ``[technical buyer]``, ``[competitor]`` and ``[name]``
+    with the deal's people and competitors, or with a neutral phrase when the deal does not say."""
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1).lower()
+        if key in _ROLE_OF:
+            person = person_in_role(deal, _ROLE_OF[key])
+            return person.name if person else _NEUTRAL[key]
+        if key == "competitor":
+            return _competitor(deal, finding) or _NEUTRAL[key]
+        return _name(finding) or _NAME_FALLBACK.get(finding.code if finding else "", "that person")
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def _competitor(deal: Deal, finding: Finding | None) -> str | None:
+    names = [c.name for c in deal.competitors]
+    if finding is not None:
+        for line in finding.evidence:  # the competitor the finding is about (e.g. the one added late)
+            for name in names:
+                if name in line:
+                    return name
+    return names[-1] if names else None
+
+
+def _name(finding: Finding | None) -> str | None:
+    if finding is None:
+        return None
+    names = finding.data.get("names")
+    return names[0] if isinstance(names, list) and names else None
+
+
+def _stage(stage: Any) -> Stage:
+    return stage if isinstance(stage, Stage) else Stage(str(stage))
+
+
+def fit_stage(step: str, stage: Any) -> str:
+    """'Ask in scoping who owns…' at proposal -> 'Ask now who owns…': the time for it has passed, not the need."""
+    current = STAGE_ORDER[_stage(stage)]
+
+    def replace(match: re.Match[str]) -> str:
+        named = [STAGE_ORDER[Stage(g.lower())] for g in match.groups() if g]
+        return "now" if max(named) < current else match.group(0)
+
+    return _IN_STAGE.sub(replace, step)
+
+
+def too_late(step: str, stage: Any) -> bool:
+    """A step that must happen before a stage the deal has already reached ('Before the proposal, …')."""
+    match = _BEFORE_STAGE.search(step)
+    return bool(match) and STAGE_ORDER[Stage(match.group(1).lower())] <= STAGE_ORDER[_stage(stage)]
+
+
+def about_the_pipeline(step: str) -> bool:
+    """A step about the whole pipeline or the weekly routine rather than this deal."""
+    return bool(_PORTFOLIO.search(step))
+
+
+def internal(step: str) -> bool:
+    """A step the AE does at their desk (CRM, grades, evidence), with no buyer contact to name."""
+    return bool(_INTERNAL.search(step))
+
+
+def parse_question(raw: str) -> tuple[str, str | None]:
+    """A rule's question bullet -> (question text, audience).
+
+    The audience is ``"ae"`` for a ``Deal review: "…"`` bullet (a manager's question to the AE), a
+    committee role for ``To the economic buyer: "…"``, else ``None`` (the buyer contact for the finding).
+    """
+    text, audience = raw.strip(), None
+    if text.startswith(REVIEW_PREFIX):
+        text, audience = text.removeprefix(REVIEW_PREFIX).strip(), "ae"
+    else:
+        match = _TO_ROLE.match(text)
+        if match and text[match.end() :].startswith(('"', "“")):
+            audience = match.group(1).strip().lower().replace(" ", "_")
+            text = text[match.end() :]
+    return text.strip().strip('"“”').strip(), audience
