@@ -22,29 +22,24 @@ def _root() -> None:
     """Deal-review coach for B2B SaaS account executives."""
 
 
+def _register() -> None:
+    # One sub-module per noun; each keeps its heavy imports inside its commands.
+    from ae_coach.cli import eval as eval_cli
+    from ae_coach.cli import mcp, pipeline, review, rules, skill
+
+    for module in (review, rules, skill, pipeline, eval_cli, mcp):
+        module.register(app)
+
+
+_register()
+
+
 @app.command()
 def version() -> None:
     """Print the ae-coach version."""
     from ae_coach import __version__
 
     print(__version__)
-
-
-def _register() -> None:
-    # Each sub-module owns one noun; a missing one (work in progress) must not break the others.
-    import importlib
-
-    for name in ("rules", "skill", "review", "pipeline", "eval", "mcp"):
-        try:
-            module = importlib.import_module(f"ae_coach.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"ae_coach.cli.{name}":
-                continue
-            raise
-        module.register(app)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,10 +140,11 @@ def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Q
     buyer: list[Question] = []
     review: list[Question] = []
     seen: set[str] = set()
+    proposal_out = _proposal_out(deal)
     for finding in ranked(findings):
         if finding.severity is Severity.INFO or finding.code.startswith("positive."):
             continue
-        candidates = _best_questions(finding, rules_for(finding, rulebook), seen)
+        candidates = _best_questions(finding, rules_for(finding, rulebook), seen, proposal_out)
         for rule, text, audience in [c for c in candidates if c[2] != "ae"][:2]:
             if len(buyer) < MAX_QUESTIONS:
                 seen.add(text)
@@ -171,34 +172,44 @@ def _buyer_question(deal: Deal, finding: Finding, rule: Rule, text: str, audienc
     )
 
 
-def _best_questions(finding: Finding, rules: list[Rule], seen: set[str]) -> list[tuple[Rule, str, str | None]]:
+def _best_questions(
+    finding: Finding, rules: list[Rule], seen: set[str], proposal_out: bool = False
+) -> list[tuple[Rule, str, str | None]]:
     """The rules' questions for a finding, best first.
 
-    Matched on the finding's code and title only: evidence lines quote activities ("2026-11-21 meeting
+    First the questions that name what the finding's code is about ("[competitor] is back" for
+    ``momentum.competitor_late``), then the most specific rule's (:func:`rules_for`), then those closest
+    to the finding's title. Evidence lines are not matched: they quote activities ("2026-11-21 meeting
     with…"), and matching on them put "We've moved this meeting twice" under a late competitor. A rule
-    that covers many signals (the danger-signals catalogue) contributes only questions that share a word
-    with the finding: its other questions are about other signals.
+    covering many signals (the danger-signals catalogue) contributes only questions that share a word
+    with the finding; a question for before the proposal is dropped once pricing is out.
     """
-    words = _words(" ".join([finding.code.split(".", 1)[-1].replace("_", " "), finding.title]))
+    topic = _words(finding.code.split(".", 1)[-1].replace("_", " "))
+    words = topic | _words(finding.title)
     scored = []
     for r_index, rule in enumerate(rules):
         catalogue = len(rule.triggers) >= CATALOGUE_TRIGGERS
         for q_index, raw in enumerate(rule.questions):
             text, audience = parse_question(raw)
-            overlap = len(words & _words(text))
-            if not text or text in seen or (catalogue and not overlap) or _overtaken(text, finding):
+            qwords = _words(text)
+            overlap = len(words & qwords)
+            if not text or text in seen or (catalogue and not overlap):
                 continue
-            # the most specific rule first (rules_for), then the question closest to the finding
-            scored.append(((r_index, -overlap, q_index), rule, text, audience))
+            if (proposal_out and _PRE_PROPOSAL.search(text)) or (audience == "ae" and about_the_pipeline(text)):
+                continue
+            scored.append(((not topic & qwords, r_index, -overlap, q_index), rule, text, audience))
     return [(rule, text, audience) for _, rule, text, audience in sorted(scored, key=lambda item: item[0])]
 
 
-_PRE_PROPOSAL = re.compile(r"^Before (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote|numbers)\b", re.I)
+_PRE_PROPOSAL = re.compile(
+    r"\bbefore (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote)|\bhappy to talk numbers\b", re.I
+)
 
 
-def _overtaken(question: str, finding: Finding) -> bool:
-    """A question for before the proposal, about a deal whose pricing already went out."""
-    return finding.code == "anti.proposal_too_early" and bool(_PRE_PROPOSAL.search(question))
+def _proposal_out(deal: Deal) -> bool:
+    """Pricing is in the buyer's hands: the deal is at proposal or later, or a proposal activity happened."""
+    done = any(_value(a.type) == "proposal" and _value(a.status) == "completed" for a in deal.activities)
+    return done or _value(deal.stage) in ("proposal", "closing", "closed_won", "closed_lost")
 
 
 CATALOGUE_TRIGGERS = 5

@@ -77,7 +77,8 @@ def label(person: Stakeholder) -> str:
 
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     """The buyer-side person to work through for a finding, when the deal names one."""
-    for role in _CONTACT_ROLES.get(code, _DEFAULT_ROLES):
+    # the roles best placed for this finding, then anyone on the buyer's side rather than nobody
+    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES):
         person = person_in_role(deal, role)
         if person is not None:
             return person

@@ -46,7 +46,7 @@ _IN_STAGE = re.compile(
 _BEFORE_STAGE = re.compile(rf"^Before (?:the )?({_STAGES})\b", re.IGNORECASE)
 _PORTFOLIO = re.compile(
     r"\b(?:every (?:open )?deal|open deals|each deal|all deals|whole pipeline|pipeline review|"
-    r"before each forecast call|Monday's)\b",
+    r"before each forecast call|Monday's|which deals)\b",
     re.IGNORECASE,
 )
 _INTERNAL = re.compile(
