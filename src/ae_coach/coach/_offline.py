@@ -52,10 +52,43 @@ def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
     return sorted(rules, key=lambda r: len(r.triggers))
 
 
-def _step_key(words: set[str], step: str, stage: Any) -> tuple[int, int, int]:
-    """Lower is better: a step about this deal, still in time for its stage, that moves the deal (not
-    only the CRM record), sharing most words with the finding."""
-    return (about_the_pipeline(step) + too_late(step, stage), internal(step), -len(words & _words(step)))
+INTENT: dict[str, str] = {
+    "anti.forecast_fantasy": "call best case name missing condition book dated action",
+    "anti.single_threading": "ask contact introduction reason helps",
+    "anti.happy_ears": "claim evidence buyer did",
+    "anti.hoping_not_controlling": "send plan champion correct reply",
+    "anti.neglecting_champion": "business case champion sell internally",
+    "anti.ignoring_competition": "ask directly who else talking",
+    "committee.missing_role": "ask contact introduction reason",
+    "momentum.champion_dark": "send short specific message last commitment",
+    "momentum.stale": "re-engage champion something new",
+    "momentum.close_date_passed": "pull commit new date buyer",
+    "momentum.close_date_slipped": "build close date backward go-live",
+    "momentum.no_dated_next_step": "next step dated owned buyer calendar",
+    "meddpicc.competition": "ask directly who else talking",
+    "meddpicc.economic_buyer": "ask champion broker meeting economic buyer agenda",
+    "meddpicc.metrics": "baseline metric today measures",
+    "meddpicc.paper_process": "ask who owns security legal procurement signature",
+    "meddpicc.decision_process": "list every step owner date",
+    "stage.unearned": "translate missing criterion buyer action date",
+}
+"""What a manager wants done about a finding, in words its rules' steps use. A step sharing these words
+outranks one that merely repeats the finding's own words (evidence lines mention "status quo" or "MEDDPICC",
+which pulled bookkeeping steps ahead of the step that moves the deal); rules without such a step fall
+back to word overlap and the author's order."""
+
+
+def _step_key(finding: Finding, words: set[str], step: str, stage: Any) -> tuple[int, int, int, int]:
+    """Lower is better: a step about this deal and still in time for its stage, then one that does what
+    a manager wants done (:data:`INTENT`), moves the deal rather than the CRM record, and shares most
+    words with the finding."""
+    step_words = _words(step)
+    return (
+        about_the_pipeline(step) + too_late(step, stage),
+        -len(_words(INTENT.get(finding.code, "")) & step_words),
+        internal(step),
+        -len(words & step_words),
+    )
 
 
 def _best_step(
@@ -74,7 +107,7 @@ def _best_step(
         for s_index, step in enumerate(rule.steps):
             if (rule.id, step) in used:
                 continue
-            key = (*_step_key(words, step, stage), r_index, s_index)
+            key = (*_step_key(finding, words, step, stage), r_index, s_index)
             if best_key is None or key < best_key:
                 best, best_key = (rule, step), key
     return best

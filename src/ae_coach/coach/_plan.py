@@ -33,19 +33,25 @@ class _Template:
     team: str  # the owner when nobody in that role is named
     keywords: tuple[str, ...]  # words that show the deal's own plan already has this step
     max_stage: int = 4  # leave the step out once the deal is past this stage (0 discovery .. 4 closing)
+    done_when: tuple[str, ...] = ()  # phrases in a completed activity that show the step already happened
 
 
 _STEPS: tuple[_Template, ...] = (
     _Template(49, "Agree the evaluation plan and written success criteria", "joint", "evaluation", "champion",
-              "buyer champion + AE", ("success criteria", "evaluation plan"), max_stage=2),
+              "buyer champion + AE", ("success criteria", "evaluation plan"), max_stage=2,
+              done_when=("pilot completed", "poc completed", "pilot passed", "success criteria agreed")),
     _Template(42, "Send the security questionnaire and architecture documents; start the security review",
-              "seller", "paper", None, "AE + solutions engineer", ("security questionnaire",)),
+              "seller", "paper", None, "AE + solutions engineer", ("security questionnaire",),
+              done_when=("security questionnaire", "security review")),
     _Template(35, "Present the business case and pricing to the economic buyer", "joint", "decision",
-              "economic_buyer", "economic buyer (not yet identified)", ("business case", "cfo", "economic buyer")),
+              "economic_buyer", "economic buyer (not yet identified)", ("business case", "cfo", "economic buyer"),
+              done_when=("reviewed the business case", "business case review", "presented the business case")),
     _Template(28, "Complete the security review and sign-off", "buyer", "paper", "technical_buyer",
-              "buyer security team", ("security review", "security sign", "infosec")),
+              "buyer security team", ("security review", "security sign", "infosec"),
+              done_when=("security review passed", "security review complete", "security sign-off", "security approved")),
     _Template(28, "Send the order form and contract for legal review", "seller", "paper", None,
-              "AE + deal desk", ("order form", "contract sent", "msa")),
+              "AE + deal desk", ("order form", "contract sent", "msa"),
+              done_when=("has the order form", "order form sent", "contract sent")),
     _Template(17, "Agree legal redlines", "joint", "paper", None, "buyer legal + seller legal",
               ("redline", "legal review", "legal")),
     _Template(10, "Procurement: vendor onboarding and purchase order", "buyer", "paper", None,
@@ -71,13 +77,29 @@ def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
         close = as_of + dt.timedelta(days=ASSUMED_CYCLE_DAYS)
         note = f"no future close date in the deal: planned against {close.isoformat()} (ae-coach default)"
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
+    done_text = _done_text(deal, as_of)
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
     drafted = [
         _make(step, deal, close, as_of, note)
         for step in _STEPS
-        if order <= step.max_stage and not any(k in own_text for k in step.keywords)
+        if order <= step.max_stage
+        and not any(k in own_text for k in step.keywords)
+        and not any(k in done_text for k in step.done_when)
     ]
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _done_text(deal: Deal, as_of: dt.date) -> str:
+    """What the buyer and seller have already done, from completed activities up to the review date.
+
+    Without it the draft told a healthy closing deal to "send the security questionnaire" (at risk,
+    already past) two months after its security review passed.
+    """
+    return " ".join(
+        (a.summary or "").lower()
+        for a in deal.activities
+        if a.date <= as_of and str(getattr(a.status, "value", a.status)) == "completed"
+    )
 
 
 def _owner(step: _Template, deal: Deal) -> str:
