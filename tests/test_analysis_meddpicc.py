@@ -181,3 +181,37 @@ def test_assessment_reports_every_grade() -> None:
     grades = assess(build()).meddpicc
     assert set(grades) == set(MEDDPICC_ELEMENTS)
     assert grades["metrics"] == 3 and grades["economic_buyer"] == 2
+
+
+@pytest.mark.parametrize(
+    ("element", "stage", "severity"),
+    [
+        # at discovery finding the champion is the job, so it is medium, not critical
+        ("champion", "discovery", Severity.MEDIUM),
+        # one stage overdue before pricing is out: this week's homework, not a deal-breaker
+        ("competition", "validation", Severity.HIGH),
+        ("decision_process", "validation", Severity.HIGH),
+        ("champion", "scoping", Severity.HIGH),
+        # one stage overdue once pricing is out, or two stages overdue: critical
+        ("competition", "proposal", Severity.CRITICAL),
+        ("decision_process", "proposal", Severity.CRITICAL),
+        ("champion", "validation", Severity.CRITICAL),
+        ("economic_buyer", "proposal", Severity.CRITICAL),
+    ],
+)
+def test_unknown_element_severity_is_calibrated_to_a_deal_review(element, stage, severity) -> None:
+    edits = [("stage", stage), (f"meddpicc.{element}", {"status": "unknown"})]
+    if element == "competition":
+        edits += [("competitors", []), ("notes", None)]
+    if element == "champion":
+        edits += [("stakeholders.0.role", "user_buyer")]
+    if element == "economic_buyer":
+        edits += [("stakeholders.1.role", "influencer")]
+    assert by_code(build(*edits))[f"meddpicc.{element}"].severity is severity
+
+
+def test_a_chief_who_is_not_an_officer_is_not_a_senior_title() -> None:
+    from ae_coach.analysis import text
+
+    assert text.find(text.SENIOR_TITLE, "Chief Financial Officer")
+    assert not text.find(text.SENIOR_TITLE, "Copy Chief")

@@ -157,3 +157,19 @@ def test_one_slip_late_in_the_deal_fires_but_not_early() -> None:
 
 def test_close_date_passed_only_for_open_deals() -> None:
     assert "momentum.close_date_passed" not in by_code(build(("close_date", "2026-11-20"), ("stage", "closed_won")))
+
+
+@pytest.mark.parametrize(("pushes", "words"), [(2, "Close date pushed twice"), (3, "Close date pushed 3 times")])
+def test_slip_titles_read_as_english(pushes, words) -> None:
+    history = [
+        {"date": f"2026-0{month}-01", "field": "close_date", "from": f"2026-0{month}-15", "to": f"2026-0{month + 1}-15"}
+        for month in range(5, 5 + pushes)
+    ]
+    title = by_code(build(("history", history)))["momentum.close_date_slipped"].title
+    assert title == words and "(s)" not in title
+
+
+def test_dark_champion_title_names_the_champion_and_the_days() -> None:
+    deal = build(("stakeholders.0.last_contact", "2026-10-01"), ("activities", []))
+    title = by_code(deal)["momentum.champion_dark"].title
+    assert title.startswith("Champion Dana Lee silent for 56 days")

@@ -250,3 +250,72 @@ def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):
         with pytest.raises(BackendError, match="500"):
             coach().review(deal)
     assert len(server.requests) == 1  # x-should-retry: false stops the SDK from retrying into the void
+
+
+# --- the public request/response seam (batches and evals build on it) -----------------------------------
+
+
+def test_review_request_is_exactly_what_review_sends(api, deal):
+    server = api(json_message(model_answer()))
+    c = coach()
+    request = c.review_request(deal)
+    c.review(deal)
+    sent = server.requests[0].body
+    params = request.params()
+    assert {k: sent[k] for k in ("model", "max_tokens", "system", "messages")} == {
+        k: params[k] for k in ("model", "max_tokens", "system", "messages")
+    }
+    assert sent["output_config"] == params["output_config"]
+    assert request.system[0]["cache_control"] == {"type": "ephemeral"}
+    assert "JSON schema" in request.params(structured=False)["messages"][0]["content"][-1]["text"]
+
+
+def test_review_from_response_validates_merges_and_checks_rule_ids(deal):
+    from ae_coach.coach import LLMResult
+    from ae_coach.report import Usage
+
+    text = "```json\n" + json.dumps(model_answer(rule_id="deal-made-up-rule")) + "\n```"
+    answer = LLMResult(text, "claude-sonnet-5-5", Usage(input_tokens=1000, output_tokens=100), "end_turn")
+    c = Coach("anthropic")  # no key needed: nothing is sent
+    report = c.review_from_response(deal, answer)
+    assert report.backend == "anthropic" and report.headline.startswith("Commit is hope")
+    assert report.dropped_rule_ids == ["deal-made-up-rule"]
+    assert report.mutual_action_plan and report.estimated_cost_usd > 0
+    serious = {f.code for f in c.assess(deal).findings if f.severity.value in ("critical", "high")}
+    assert serious <= {code for a in report.next_actions for code in a.finding_codes}
+
+
+@pytest.mark.parametrize(
+    ("text", "stop", "match"),
+    [("not json", "end_turn", "did not validate"), ('{"headline": "x"}', "end_turn", "narrative"),
+     ('{"headl', "max_tokens", "cut off")],
+)
+def test_review_from_response_rejects_bad_answers(deal, text, stop, match):
+    from ae_coach.coach import LLMResult
+
+    with pytest.raises(ModelOutputError, match=match) as info:
+        Coach("anthropic").review_from_response(deal, LLMResult(text, "m", stop_reason=stop))
+    assert info.value.raw == text
+
+
+def test_the_seam_redacts_the_request_and_restores_the_report(deal):
+    from ae_coach.coach import LLMResult
+
+    c = Coach("anthropic", redact=True)
+    request = c.review_request(deal)
+    assert "Dana Lee" not in json.dumps(request.messages) and "Person 1" in json.dumps(request.messages)
+    report = c.review_from_response(deal, LLMResult(json.dumps(model_answer()), "m"))
+    assert report.next_actions[0].action == "Ask Dana Lee to set up 30 minutes with the CFO"
+
+
+def test_a_stream_leaves_its_final_result_in_last_result(api, deal):
+    from ae_coach.coach._anthropic import AnthropicClient
+    from ae_coach.coach._llm import LLMRequest
+
+    api(message("Call the CFO.", chunks=["Call ", "the CFO."], usage={"output_tokens": 7}))
+    client = AnthropicClient(max_retries=0, timeout=5)
+    request = LLMRequest("m", [{"type": "text", "text": "sys"}], [{"role": "user", "content": "hi"}], 100)
+    stream = client.stream(request)
+    assert list(stream) == ["Call ", "the CFO."]
+    assert client.last_result.text == "Call the CFO." and client.last_result.usage.output_tokens == 7
+    assert client.last_result.stop_reason == "end_turn"

@@ -135,3 +135,104 @@ def test_chat_says_when_an_answer_was_cut_off_or_refused(server, deal, stop, not
     answer = "".join(coach.chat(deal, "Write me the full plan", ChatHistory()))
     assert answer.startswith("Partial answer") and note in answer
     assert coach.client.last_result.stop_reason == stop
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "deals"
+
+
+def _ask(question: str, deal=None, name: str | None = None) -> str:
+    from ae_coach.deal import load_deal
+
+    if name is not None:
+        deal = load_deal(EXAMPLES / f"{name}.yaml")
+    return "".join(Coach("offline").chat(deal, question, ChatHistory()))
+
+
+def _cited(answer: str) -> list[str]:
+    return [line[1 : line.index("]")] for line in answer.splitlines() if line.startswith("[")]
+
+
+def test_is_this_commit_answers_from_the_deals_own_gate():
+    answer = _ask("is this commit?", name="litware-forecast-fantasy")
+    assert "The evidence supports pipeline; the deal is forecast as commit" in answer
+    assert "- Not Commit: economic_buyer is unknown (grade 0)" in answer
+    assert _cited(answer)[0] == "pipeline-commit-gate"
+
+
+def test_competitor_question_uses_the_deals_competitors_and_situation(deal):
+    answer = _ask("how do I handle the Clari comparison?", deal)
+    assert "about competition" in answer and "Competitors on record: Clari (active" in answer
+    assert "Situation: challenger" in answer
+    assert "deal-competitive-positioning" in _cited(answer)
+    assert "account-land-and-expand" not in _cited(answer)
+    assert "Incumbent:" not in answer  # the step for another situation is left out
+
+
+def test_naming_a_deals_competitor_makes_it_a_competition_question():
+    answer = _ask("how do I handle the Zendesk discount?", name="woodgrove-displacement")
+    assert answer.splitlines()[0].endswith("about competition and pricing:")
+    assert "Zendesk offered a 20% discount to stay" in answer
+
+
+def test_says_plainly_when_the_deal_cannot_answer(deal):
+    answer = _ask("how do I beat Gong on this deal?", deal)
+    assert "The deal record does not mention Gong" in answer
+    assert "Clari" in answer  # and answers from what the deal does record
+    friday = _ask("what should I do before Friday's call?", deal)
+    assert "The deal has nothing on record for a Friday" in friday
+    assert "Before it with Dana Lee" in friday  # the review's own next actions, owned and dated
+
+
+def test_champion_gone_quiet_uses_the_champions_record():
+    answer = _ask("the champion went quiet, what now?", name="adventure-works-stalled")
+    assert "Luis Garcia (Field Service Manager, champion): engaged, last contact 2026-10-08 (49 days ago)" in answer
+    assert "Luis will take it to the leadership team" in answer
+    assert _cited(answer)[0] == "relationship-champion-gone-dark"
+
+
+def test_cfo_question_finds_the_cfo_and_the_route_in(deal):
+    answer = _ask("how do I get to the CFO?", deal)
+    assert "Ravi Patel (CFO, role not recorded): not engaged, no contact on record" in answer
+    assert "a senior title is not budget authority" in answer
+    assert "Your route in is the champion, Dana Lee." in answer
+
+
+def test_a_healthy_topic_gets_no_invented_fix():
+    answer = _ask("what does legal need before signature?", name="fabrikam-closing-healthy")
+    assert "Next step: nothing ae-coach found on this needs fixing" in answer
+    assert "Ask now who owns security review" not in answer.split("\n\n")[-1]
+
+
+def test_after_a_win_signed_means_the_handoff():
+    answer = _ask("what do I do now that it's signed?", name="relecloud-closed-won-no-handoff")
+    assert "about after the signature" in answer
+    assert _cited(answer)[0] == "account-post-close-handoff"
+
+
+def test_deal_review_questions_in_chat_are_marked_for_the_ae(deal):
+    from ae_coach.coach._chat import _question_line
+
+    assert _question_line('Deal review: "Who at the customer chose this date?"', deal) == (
+        "For you (deal review): Who at the customer chose this date?"
+    )
+    assert _question_line('To the economic buyer: "What would stop you?"', deal) == (
+        "To the economic buyer: What would stop you?"
+    )
+
+
+def test_off_topic_questions_get_a_plain_no_not_the_nearest_rules(deal):
+    answer = _ask("what's the weather in Seattle?", deal)
+    assert "nothing in this deal's record or in the rulebook answers that" in answer
+    assert not _cited(answer)
+
+
+def test_retrieval_prefers_the_rule_the_question_names_and_a_step_about_this_deal():
+    answer = _ask("how do I write a good recap after the meeting?", name="adventure-works-stalled")
+    assert _cited(answer)[0] == "execution-meeting-recap"
+    assert "Next step with Luis Garcia" in answer and "every open deal" not in answer.split("Next step")[-1]
+
+
+def test_disqualify_question_weighs_the_deals_qualification_facts():
+    answer = _ask("Should I disqualify this deal?", name="adventure-works-stalled")
+    assert "about qualification" in answer and "last buyer activity 2026-10-08 (49 days ago)" in answer
+    assert _cited(answer)[0] == "pipeline-disqualify-early"

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from coach_deals import NORTHWIND
 
 from ae_coach.coach import Coach
-from ae_coach.coach._wording import fit_stage, parse_question
-from ae_coach.deal import load_deal, parse_deal
+from ae_coach.coach._wording import (
+    about_the_pipeline,
+    fit_stage,
+    internal,
+    parse_question,
+    too_late,
+)
+from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
 from ae_coach.findings import Severity
+from ae_coach.render.markdown import to_markdown
 from ae_coach.rules import load_rulebook
 
 EXAMPLE_DEALS = sorted((Path(__file__).resolve().parent.parent / "examples" / "deals").glob("*.yaml"))
@@ -99,10 +107,12 @@ def test_actions_name_the_people_the_deal_knows(coach):
 def test_due_dates_follow_severity_and_land_before_the_close_date(coach):
     report = coach.review(parse_deal(dict(NORTHWIND)))
     by_code = {c: a.due for a in report.next_actions for c in a.finding_codes}
-    assert by_code["anti.forecast_fantasy"] == dt.date(2026, 11, 28)  # critical: 2 days
+    assert by_code["anti.forecast_fantasy"] == dt.date(2026, 11, 30)  # critical: 2 days is Saturday, so Monday
     assert by_code["meddpicc.economic_buyer"] == dt.date(2026, 12, 1)  # high: 5 days
-    soon = parse_deal({**NORTHWIND, "close_date": "2026-11-29"})
-    assert all(a.due <= dt.date(2026, 11, 28) for a in coach.review(soon).next_actions)
+    soon = parse_deal({**NORTHWIND, "close_date": "2026-11-29"})  # a Sunday: everything due by Friday
+    assert all(a.due == dt.date(2026, 11, 27) for a in coach.review(soon).next_actions)
+    every = [a.due for p in EXAMPLE_DEALS for a in coach.review(load_deal(p)).next_actions]
+    assert all(d.weekday() < 5 for d in every)  # nobody books a buyer call for the weekend
 
 
 def test_mutual_action_plan_is_planned_backward_with_paper_process_owners(coach):
@@ -143,3 +153,153 @@ def test_lost_deals_get_no_plan_and_won_deals_get_the_handoff(coach):
 def test_offline_review_is_deterministic(coach):
     deal = parse_deal(dict(NORTHWIND))
     assert coach.review(deal).model_dump_json() == coach.review(deal).model_dump_json()
+
+
+def _review(coach, name: str):
+    return coach.run_review(load_deal(EXAMPLES / f"{name}.yaml"))
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("tailspin-single-threaded", "biggest problem: the deal rests on one contact: Jordan Miles"),
+        ("wingtip-slipped", "biggest problem: close date pushed 3 times"),
+        ("adventure-works-stalled", "biggest problem: champion Luis Garcia silent for 49 days"),
+        ("lucerne-late-stakeholder", "biggest problem: 2 new stakeholders entered at proposal: Mark Stone"),
+        ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),
+        ("margie-proposal-too-early", "biggest problem: pricing sent before value was established"),
+        ("proseware-demo-first", "biggest problem: product shown before needs were understood"),
+    ],
+)
+def test_headline_leads_with_the_problem_a_manager_raises_first(coach, name, problem):
+    result = _review(coach, name)
+    assert problem in result.report.headline
+    # the first risk and the first action are about the same problem as the headline
+    first = result.report.risks[0].finding_codes[0]
+    assert result.report.next_actions[0].finding_codes == [first]
+    assert result.report.risks[0].title.lower() in result.report.headline.lower()
+
+
+def _texts(report) -> list[str]:
+    return (
+        [report.headline, *report.health.reasons]
+        + [t for a in report.next_actions for t in (a.action, a.why)]
+        + [q.question for q in report.questions]
+        + [r.title for r in report.risks]
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.stem)
+def test_no_placeholders_plural_hacks_or_repeats_reach_the_manager(coach, path):
+    report = coach.run_review(load_deal(path)).report
+    for text in _texts(report):
+        assert not re.search(r"\[(?:economic buyer|champion|technical buyer|competitor|name)\]", text, re.IGNORECASE), text
+        assert "(s)" not in text, text
+    questions = [q.question for q in report.questions]
+    assert len(questions) == len(set(questions))
+    actions = [a.action for a in report.next_actions]
+    assert len(actions) == len(set(actions))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.stem)
+def test_actions_fit_the_stage_and_are_about_this_deal(coach, path):
+    deal = load_deal(path)
+    for action in coach.review(deal).next_actions:
+        assert not about_the_pipeline(action.action), action.action  # "run a report of open deals…" is not a deal action
+        for stage in ("discovery", "scoping", "validation", "proposal", "closing"):
+            if STAGE_ORDER[Stage(stage)] < deal.stage.order:
+                assert not re.search(rf"\b(?:in|during) (?:the first )?{stage}\b(?! and)", action.action), action.action
+
+
+def test_fit_stage_rewrites_only_a_moment_that_has_passed():
+    assert fit_stage("Ask in scoping who owns legal.", "proposal") == "Ask now who owns legal."
+    assert fit_stage("Ask in scoping who owns legal.", "scoping") == "Ask in scoping who owns legal."
+    assert fit_stage("Ask your champion in discovery or scoping who owns it.", "validation") == (
+        "Ask your champion now who owns it."
+    )
+    # the stage as the work itself, not a moment: left alone
+    assert fit_stage("Unknown: invest in discovery and pain quantification.", "closing").startswith(
+        "Unknown: invest in discovery and"
+    )
+    assert too_late("Before the proposal, agree your walk-away.", "proposal")
+    assert not too_late("Before the proposal, agree your walk-away.", "validation")
+
+
+def test_placeholders_are_filled_from_the_deal_or_neutral(coach):
+    report = _review(coach, "lucerne-late-stakeholder").report
+    questions = [q.question for q in report.questions]
+    assert "What prompted bringing Mark Stone in at this point?" in questions  # [name]: the late stakeholder
+    assert "I hear Contentful is back in the conversation. What prompted that?" in questions  # [competitor]
+    northwind = _review(coach, "northwind-validation").report  # no economic buyer on record
+    assert any("the budget holder" in q.question for q in northwind.questions)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.stem)
+def test_deal_review_questions_are_for_the_ae_never_a_buyer(coach, rulebook, path):
+    report = coach.review(load_deal(path))
+    review_texts = {parse_question(q)[0] for rule in rulebook.rules for q in rule.questions if q.startswith("Deal review:")}
+    for question in report.questions:
+        if question.role == "ae":
+            assert question.stakeholder is None
+        assert (question.question in review_texts) == (question.role == "ae"), question
+    ae = [q for q in report.questions if q.role == "ae"]
+    assert ae == report.questions[len(report.questions) - len(ae):]  # buyer questions first, then the AE's
+
+
+def test_markdown_puts_deal_review_questions_in_their_own_group(coach):
+    result = _review(coach, "northwind-validation")
+    text = to_markdown(result.report, result.assessment.findings)
+    buyer = text.split("## Questions to ask the buyer")[1].split("## ")[0]
+    review = text.split("## Deal-review questions for you (the AE)")[1].split("## ")[0]
+    ae = [q.question for q in result.report.questions if q.role == "ae"]
+    assert ae and all(q in review and q not in buyer for q in ae)
+
+
+def test_late_stakeholder_action_is_with_the_new_person_and_signals_match(coach):
+    report = _review(coach, "lucerne-late-stakeholder").report
+    late = next(a for a in report.next_actions if a.finding_codes == ["momentum.late_stakeholder"])
+    assert late.contact.startswith("Mark Stone (CFO")
+    # the danger-signals catalogue contributes only the question for the signal at hand
+    assert not any("moved this meeting" in q.question for q in report.questions)
+
+
+def test_questions_for_before_the_proposal_are_dropped_once_pricing_is_out(coach):
+    for name in ("margie-proposal-too-early", "litware-forecast-fantasy"):
+        questions = " ".join(q.question for q in _review(coach, name).report.questions)
+        assert "Before I put a formal proposal together" not in questions
+        assert "Happy to talk numbers" not in questions
+
+
+def test_desk_work_names_no_buyer_contact(coach):
+    report = _review(coach, "tailspin-single-threaded").report
+    for action in report.next_actions:
+        if internal(action.action):
+            assert action.contact is None
+
+
+def test_plan_draft_skips_steps_the_deal_already_took(coach):
+    fabrikam = _review(coach, "fabrikam-closing-healthy").report.mutual_action_plan
+    drafted = [s for s in fabrikam if s.kind != "agreed"]
+    assert not any(s.status == "at_risk" for s in drafted)  # no false alarm on the healthy closing deal
+    assert not any("security" in s.action.lower() for s in drafted)  # security review passed in September
+    woodgrove = _review(coach, "woodgrove-displacement").report.mutual_action_plan
+    assert not any(s.action.startswith("Send the security questionnaire") for s in woodgrove)  # received 11-17
+    bluesky = _review(coach, "bluesky-self-serve").report.mutual_action_plan  # a $9k team plan
+    assert not any(s.kind == "paper" and "security" in s.action.lower() for s in bluesky)
+
+
+def test_healthy_deals_get_the_follow_through_on_their_freshest_signals(coach):
+    fabrikam = _review(coach, "fabrikam-closing-healthy").report
+    assert fabrikam.risks == [] and "no serious gaps found" in fabrikam.headline
+    codes = [a.finding_codes[0] for a in fabrikam.next_actions]
+    assert codes == ["positive.champion_scheduled", "positive.procurement_timeline"]  # 11-24, then 11-12
+    assert fabrikam.next_actions[0].action.startswith("Prepare with the champion every meeting")
+    woodgrove = _review(coach, "woodgrove-displacement").report
+    security = next(a for a in woodgrove.next_actions if a.finding_codes == ["positive.legal_security_review"])
+    assert security.contact.startswith("Sofia Mendes")  # the person who gave the signal, not the champion
+    # a deal with serious gaps works on the gaps, not on its good news
+    wingtip = _review(coach, "wingtip-slipped").report
+    assert not any(a.finding_codes[0].startswith("positive.") for a in wingtip.next_actions)

@@ -174,3 +174,25 @@ def test_a_killed_batch_run_resumes_by_polling_the_recorded_batch(
 def test_batch_needs_the_anthropic_backend(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "run", "evals", "--batch", "--runs-dir", str(tmp_path)]) == 2
     assert "--batch needs --backend anthropic" in capsys.readouterr().err
+
+
+def test_the_eval_cache_wraps_a_streaming_client_through_last_result(tmp_path: Path, monkeypatch) -> None:
+    """A streamed chat answer is cached once; the cached replay streams the same text and sets last_result."""
+    from messages_server import MessagesServer, message
+
+    from ae_coach.coach._anthropic import AnthropicClient
+    from ae_coach.coach._llm import LLMRequest
+    from ae_coach.eval._cache import Cache
+    from ae_coach.eval._coach_target import CachingClient
+
+    request = LLMRequest("m", [{"type": "text", "text": "sys"}], [{"role": "user", "content": "hi"}], 100)
+    with MessagesServer(message("Meet the CFO.", chunks=["Meet ", "the CFO."])) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        live = CachingClient(AnthropicClient(max_retries=0, timeout=5), Cache(tmp_path / "cache"), repeat=0)
+        assert list(live.stream(request)) == ["Meet ", "the CFO."]
+        assert live.last_result.usage.input_tokens == 1200 and not live.cached
+        again = CachingClient(AnthropicClient(max_retries=0, timeout=5), Cache(tmp_path / "cache"), repeat=0)
+        assert "".join(again.stream(request)) == "Meet the CFO."
+        assert again.cached and again.last_result.text == "Meet the CFO."
+    assert len(server.requests) == 1

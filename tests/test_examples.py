@@ -103,3 +103,28 @@ def test_instructions_in_notes_change_nothing() -> None:
     assert result.model_dump() == clean.model_dump()
     assert result.recommended_forecast is ForecastCategory.PIPELINE and result.health < 100
     assert not any("IGNORE" in e for f in result.findings for e in f.evidence)
+
+
+def _health(name: str) -> int:
+    return assess(load_deal(DEALS / f"{name}.yaml")).health
+
+
+def test_health_separates_bad_deals_from_hopeless_ones() -> None:
+    """No open example floors at 0; the forecast-fantasy deal is far below the ones with fixable gaps."""
+    scores = {name: _health(name) for name in EXPECTED}
+    assert all(score > 0 for score in scores.values())
+    assert scores["litware-forecast-fantasy"] < 25
+    assert scores["litware-forecast-fantasy"] < scores["tailspin-single-threaded"] < scores["northwind-validation"]
+    assert scores["northwind-validation"] < min(scores[name] for name in HEALTHY)
+
+
+def test_a_single_threaded_deal_with_many_high_gaps_is_not_best_case() -> None:
+    result = assess(load_deal(DEALS / "tailspin-single-threaded.yaml"))
+    assert result.recommended_forecast is ForecastCategory.PIPELINE
+    assert not any(f.severity is Severity.CRITICAL for f in result.findings)  # bad, but nothing is yet critical
+
+
+def test_finding_titles_read_as_english() -> None:
+    titles = [f.title for name in EXPECTED for f in assess(load_deal(DEALS / f"{name}.yaml")).findings]
+    assert not any("(s)" in title or "_" in title.split(":")[0] for title in titles), titles
+    assert "At scoping with 1 earlier exit criterion unmet" in titles

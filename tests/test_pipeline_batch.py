@@ -36,10 +36,12 @@ def coaching(headline: str) -> str:
 class BatchServer:
     """Speaks the three batch endpoints; answers every request with a fixed coaching JSON (or fails some)."""
 
-    def __init__(self, *, rounds_in_progress: int = 0, fail: set[str] | None = None) -> None:
+    def __init__(self, *, rounds_in_progress: int = 0, fail: set[str] | None = None, bad: set[str] | None = None):
         self.received: list[tuple[str, str, dict]] = []
         self.rounds_in_progress = rounds_in_progress
         self.fail = fail or set()
+        self.bad = bad or set()
+        """custom_ids whose answer is prose instead of the coaching JSON."""
         self.batch: list[dict] = []
         server = self
 
@@ -99,7 +101,9 @@ class BatchServer:
             else:
                 result = {"type": "succeeded", "message": {
                     "id": f"msg_{cid}", "type": "message", "role": "assistant", "model": entry["params"]["model"],
-                    "content": [{"type": "text", "text": coaching(f"Coaching for {cid}")}], "stop_reason": "end_turn",
+                    "content": [{"type": "text",
+                                 "text": "Looks fine!" if cid in self.bad else coaching(f"Coaching for {cid}")}],
+                    "stop_reason": "end_turn",
                     "stop_sequence": None, "usage": {"input_tokens": 1000, "output_tokens": 200}}}  # fmt: skip
             lines.append(json.dumps({"custom_id": cid, "result": result}))
         return "\n".join(lines) + "\n"
@@ -140,6 +144,12 @@ def test_submit_then_collect_through_the_real_client(keyed, tmp_path):
     assert path == "/v1/messages/batches" and [e["custom_id"] for e in body["requests"]] == [d.id for d in deals]
     params = body["requests"][0]["params"]
     assert params["system"][0]["cache_control"] == {"type": "ephemeral"}  # the rules block stays cacheable
+    assert params["output_config"]["format"]["type"] == "json_schema"  # structured: no repair turn in a batch
+    # exactly what a live review of that deal would send
+    from ae_coach.coach import Coach
+
+    expected = Coach("anthropic").review_request(deals[0], dt.date(2026, 11, 26)).params()
+    assert params == json.loads(json.dumps(expected))
     assert "Northwind Traders" in json.dumps(params["messages"])
     assert sorted(outcome.reports) == sorted(d.id for d in deals) and outcome.errors == {}
     report = outcome.reports[deals[0].id]
@@ -157,9 +167,19 @@ def test_errored_requests_are_reported_per_deal(keyed):
     assert outcome.errors == {deals[1].id: "request errored"}
 
 
+def test_an_answer_that_does_not_validate_is_a_per_deal_error(keyed):
+    deals = load_pipeline(REPORT).deals[:2]
+    with BatchServer(bad={deals[0].id}) as server:
+        keyed(server)
+        outcome = batches.collect(batches.submit(deals, dt.date(2026, 11, 26)), deals, dt.date(2026, 11, 26))
+    assert list(outcome.reports) == [deals[1].id]
+    assert "did not validate" in outcome.errors[deals[0].id]
+
+
 def test_cli_submits_and_resumes_by_batch_id(keyed, tmp_path, capsys):
     out = tmp_path / "coaching.jsonl"
-    common = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch-limit", "2", "--batch-out", str(out)]
+    common = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch-limit", "2", "--batch-out", str(out),
+              "--backend", "offline"]  # the batch only: no live summary call
     with BatchServer(rounds_in_progress=1) as server:
         keyed(server)
         assert main([*common, "--batch"]) == 0
@@ -181,7 +201,7 @@ def test_batch_without_a_key_is_a_usage_error(capsys):
 def test_cli_waits_for_a_batch_to_end(keyed, tmp_path, capsys):
     out = tmp_path / "coaching.jsonl"
     argv = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch", "--batch-limit", "1",
-            "--batch-wait", "10", "--batch-out", str(out)]  # fmt: skip
+            "--batch-wait", "10", "--batch-out", str(out), "--backend", "offline"]  # fmt: skip
     with BatchServer(rounds_in_progress=1) as server:
         keyed(server)
         assert main(argv) == 0

@@ -49,9 +49,11 @@ TEMPLATE_VARS = {
                "meddpicc": [("metrics", 1)], "findings": [FINDING], "json_instructions": True, "json_schema": "{}"},
     "chat": {"question": "What now?", "excerpts": [{"rule_id": "r1", "section": "How to apply", "text": "Do it."}],
              "first_turn": True, "findings": [FINDING], "as_of": "2026-11-26"},
-    "pipeline": {"pipeline_data": "deals: []", "as_of": "2026-11-26", "quota": 1000000, "pipeline_findings": [FINDING]},
+    "pipeline": {"pipeline_data": "deals: []", "as_of": "2026-11-26", "quota": 1000000, "pipeline_findings": [FINDING],
+                 "period": "2026", "figures": ["coverage 2.0x"], "deals_shown": 0, "deals_total": 0, "max_inspect": 5,
+                 "json_instructions": True, "json_schema": "{}"},
     "extract": {"notes": "Met Dana, VP RevOps.", "as_of": "2026-11-26", "allowed_values": [("stage", ["discovery"])],
-                "json_schema": "{}"},
+                "json_instructions": True, "json_schema": "{}"},
     "judge": {"case_id": "c1", "context": "ctx", "answer": "ans",
               "rubric": [{"id": "cites-rule", "criterion": "Cites a rule id"}, {"id": "dated", "criterion": "Dates"}]},
 }

@@ -3,7 +3,8 @@
 Public door: :func:`inspect` (findings) and :func:`assess` (findings plus MEDDPICC grades, tier, health,
 recommended forecast and the reasons it is not Commit). One module per finding family:
 ``meddpicc``, ``stage``, ``momentum``, ``positive``, ``committee``, ``anti``, ``account``,
-``competition``; ``forecast`` holds the Commit gate and health; ``text`` the documented keyword heuristics.
+``competition``; ``forecast`` holds the Commit gate and health; ``text`` the documented keyword heuristics;
+``priority`` the order a sales manager raises findings in (severity, then the deal's story).
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ae_coach.analysis import account, anti, committee, competition, forecast, meddpicc, momentum, positive, stage
+from ae_coach.analysis import (
+    account,
+    anti,
+    committee,
+    competition,
+    forecast,
+    meddpicc,
+    momentum,
+    positive,
+    stage,
+)
 from ae_coach.analysis._context import Context
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
 from ae_coach.findings import Finding, sort_findings

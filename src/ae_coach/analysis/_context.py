@@ -8,7 +8,16 @@ from functools import cached_property
 from typing import Any
 
 from ae_coach.analysis import text
-from ae_coach.deal import Activity, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
+from ae_coach.deal import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Deal,
+    Role,
+    Signal,
+    Stage,
+    Stakeholder,
+)
 from ae_coach.findings import Finding, Severity
 from ae_coach.settings import Settings
 

@@ -229,7 +229,7 @@ def _ignoring_competition(ctx: Context) -> Finding | None:
     return ctx.finding(
         "anti.ignoring_competition",
         Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
-        "Late-stage deal that assumes there is no alternative",
+        f"At {ctx.stage.value}, the deal assumes there is no alternative (not even the status quo)",
         [f"at {ctx.stage.value}: no competitor listed, competition unknown, no status quo or build-in-house named"],
     )
 

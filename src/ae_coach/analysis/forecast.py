@@ -27,6 +27,7 @@ import datetime as dt
 
 from ae_coach.analysis._context import Context, as_date
 from ae_coach.analysis.meddpicc import GRADE_NAMES
+from ae_coach.analysis.priority import ranked
 from ae_coach.deal import ForecastCategory, PlanStatus, Stage
 from ae_coach.findings import Finding, Severity
 
@@ -126,7 +127,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
         return 0, ["the deal is closed lost"]
     remaining = 100
     reasons = []
-    for finding in findings:  # already worst first
+    for finding in ranked(findings):  # the problem a manager raises first takes the biggest share
         taken = round(remaining * s.health_penalty.get(finding.severity.value, 0) / 100)
         if taken:
             remaining -= taken

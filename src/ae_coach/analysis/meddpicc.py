@@ -68,10 +68,10 @@ LABEL: dict[str, str] = {
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
 
 _NICE_TO_HAVE = re.compile(
-    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.I
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.IGNORECASE
 )
 _CHANGING = re.compile(
-    r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.I
+    r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.IGNORECASE
 )
 _NUMBER = re.compile(r"\d")
 

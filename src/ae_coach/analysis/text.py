@@ -165,7 +165,8 @@ STATUS_QUO = re.compile(
 """Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""
 
 SENIOR_TITLE = re.compile(
-    r"\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief|president|founder|owner|svp|evp|vp|vice president|head of|"
+    # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget
+    r"\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief \w+(?: \w+)? officer|president|founder|owner|svp|evp|vp|vice president|head of|"
     r"managing director|general manager)\b",
     _I,
 )

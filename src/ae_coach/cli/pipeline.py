@@ -127,6 +127,10 @@ def review_command(
     ] = 0.0,
     batch_limit: Annotated[int, Opt("--batch-limit", help="Deals to coach in the batch, riskiest first.")] = 100,
     batch_out: Annotated[Optional[Path], Opt("--batch-out", help="JSONL file for the coaching reports.")] = None,
+    backend: Annotated[
+        Text, Opt("--backend", help="auto, anthropic or offline; anthropic adds the coach's summary (auto: if a key).")
+    ] = None,
+    model: Annotated[Text, Opt("--model", help="Model for the summary (default: AE_COACH_MODEL, else Sonnet).")] = None,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math."""
     from ae_coach.crm import load_pipeline
@@ -146,11 +150,24 @@ def review_command(
         imported = load_pipeline(path, mapping, progress=on_import)
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
-    _write(render_review(review, fmt, color=_colour(output)), output)
+    summary = _summary(review, backend, model)
+    _write(render_review(review, fmt, color=_colour(output), summary=summary), output)
     if batch or batch_id:
         from ae_coach.pipeline.batch import run_batch_cli
 
         run_batch_cli(review, imported.deals, batch_id=batch_id, wait=batch_wait, limit=batch_limit, out=batch_out)
+
+
+def _summary(review, backend: str | None, model: str | None):
+    """The coach's summary from the model, or None offline (the deterministic review stands alone)."""
+    from ae_coach.coach import Coach
+
+    coach = Coach(backend or None, model=model)
+    if coach.backend == "offline":
+        return None
+    from ae_coach.pipeline.narrative import summarise_pipeline
+
+    return summarise_pipeline(review, coach)
 
 
 def _settings(path: Path | None):

@@ -32,9 +32,12 @@ RecordOpt = Annotated[bool, typer.Option("--record", help="With --backend replay
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``review`` and ``chat`` to the root app."""
+    """Add ``review`` and ``chat`` (and ``extract``, which turns notes into a deal file) to the root app."""
+    from ae_coach.cli import extract
+
     app.command("review")(review)
     app.command("chat")(chat)
+    extract.register(app)
 
 
 def _as_of(value: str | None) -> dt.date | None:

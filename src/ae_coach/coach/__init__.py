@@ -6,6 +6,11 @@
     report = coach.review(load_deal("examples/deals/northwind-validation.yaml"))
     for chunk in coach.chat(deal, "How do I get to the CFO?", history):
         print(chunk, end="")
+
+Batches and evals use the same request and the same checks without subclassing::
+
+    request = coach.review_request(deal)            # what review() sends; request.params() is the API body
+    report = coach.review_from_response(deal, LLMResult.from_message(answer))
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
+from ae_coach.coach._llm import LLMRequest, LLMResult, text_block, validate_result
+from ae_coach.coach._pricing import estimate_cost
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
-from ae_coach.report import CoachingReport, coaching_items, drop_unknown_rule_ids
+from ae_coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 
 if TYPE_CHECKING:
     from ae_coach.coach._llm import ModelClient
@@ -28,7 +35,10 @@ if TYPE_CHECKING:
     from ae_coach.prompting import PromptBuilder, RuleSelection
     from ae_coach.rules import Rulebook
 
-__all__ = ["BACKENDS", "DEFAULT_MODEL", "ChatHistory", "Coach", "ReviewResult", "resolve_backend", "save_history"]
+__all__ = [
+    "BACKENDS", "DEFAULT_MODEL", "ChatHistory", "Coach", "LLMRequest", "LLMResult", "ReviewResult",
+    "estimate_cost", "resolve_backend", "save_history", "text_block", "validate_result",
+]
 
 BACKENDS = ("auto", "anthropic", "offline", "replay")
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -47,6 +57,16 @@ def resolve_backend(backend: str | None = None) -> str:
         has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
         return "anthropic" if has_key else "offline"
     return choice
+
+
+@dataclass
+class _Prepared:
+    """A deal ready for review: its assessment, and the deal and assessment the backend sees (redacted)."""
+
+    original_assessment: Any
+    deal: Deal
+    assessment: Any
+    redactor: Any
 
 
 @dataclass
@@ -164,39 +184,69 @@ class Coach:
 
     def run_review(self, deal: Deal, as_of: dt.date | None = None) -> ReviewResult:
         """Review one deal and keep the assessment (with real names) next to the report."""
-        from ae_coach.coach._offline import compose
+        prepared = self._prepare(deal, as_of)
+        response = None if self.backend == "offline" else self.client.structured(self._request(prepared))
+        return self._finish(prepared, response)
 
+    def review_request(self, deal: Deal, as_of: dt.date | None = None) -> LLMRequest:
+        """The exact model request ``review`` sends for ``deal``; nothing is sent.
+
+        The system block is the selected rules (marked with ``cache_control``); the one user turn holds the
+        cached ``<deal_data>`` block and the review instructions; ``output`` is the response model, and
+        ``json_messages`` the same turn with JSON-only instructions. With ``redact`` people are already
+        pseudonymised. ``request.params()`` is the Messages API body (e.g. for a Message Batches entry).
+        """
+        return self._request(self._prepare(deal, as_of))
+
+    def review_from_response(self, deal: Deal, response: LLMResult, as_of: dt.date | None = None) -> CoachingReport:
+        """The report ``review`` gives when the model answers ``response`` to ``review_request(deal, as_of)``.
+
+        The answer is validated (a result without ``parsed`` is validated from its text), merged into the
+        offline report (computed health, forecast and plan; offline actions for serious findings the model
+        left uncovered), unknown rule ids are dropped and listed, redacted names restored, cost estimated.
+
+        Raises:
+            ModelOutputError: the answer was cut off, refused, or does not validate.
+        """
+        return self._finish(self._prepare(deal, as_of), response).report
+
+    def _prepare(self, deal: Deal, as_of: dt.date | None) -> _Prepared:
         assessment = self.assess(deal, as_of)
-        redactor = None
-        work_deal, work_assessment = deal, assessment
-        if self.redact:
-            from ae_coach.redact import Redactor
+        if not self.redact:
+            return _Prepared(assessment, deal, assessment, None)
+        from ae_coach.redact import Redactor
 
-            redactor = Redactor(deal)
-            work_deal = redactor.redact(deal)
-            work_assessment = self.assess(work_deal, as_of)
-        report = compose(work_deal, work_assessment, self.rulebook)
-        if self.backend != "offline":
-            report = self._model_review(work_deal, work_assessment, report)
-        report = drop_unknown_rule_ids(report, self.rulebook)
-        if redactor is not None:
-            report = redactor.restore(report)
-        return ReviewResult(report, assessment)
+        redactor = Redactor(deal)
+        work_deal = redactor.redact(deal)
+        return _Prepared(assessment, work_deal, self.assess(work_deal, as_of), redactor)
 
-    def _model_review(self, deal: Deal, assessment: Any, offline: CoachingReport) -> CoachingReport:
-        from ae_coach.coach._pricing import estimate_cost
+    def _request(self, prepared: _Prepared) -> LLMRequest:
         from ae_coach.coach._requests import review_request
 
-        request = review_request(
+        deal, assessment = prepared.deal, prepared.assessment
+        return review_request(
             self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens
         )
-        result = self.client.structured(request)
+
+    def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
+        from ae_coach.coach._offline import compose
+
+        report = compose(prepared.deal, prepared.assessment, self.rulebook)
+        if response is not None:
+            report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
+        report = drop_unknown_rule_ids(report, self.rulebook)
+        if prepared.redactor is not None:
+            report = prepared.redactor.restore(report)
+        return ReviewResult(report, prepared.original_assessment)
+
+    def _merge(self, offline: CoachingReport, assessment: Any, result: LLMResult) -> CoachingReport:
         risks, actions, questions = coaching_items(result.parsed)  # type: ignore[arg-type]
         actions += _uncovered(offline, actions, assessment.findings)
         cost, note = estimate_cost(result.model, result.usage)
         return offline.model_copy(
             update={
-                "backend": self.backend, "headline": result.parsed.headline, "narrative": result.parsed.narrative,  # type: ignore[union-attr]
+                "backend": self.backend if self.backend != "offline" else "anthropic",
+                "headline": result.parsed.headline, "narrative": result.parsed.narrative,  # type: ignore[union-attr]
                 "risks": risks or offline.risks, "next_actions": actions, "questions": questions or offline.questions,
                 "model": result.model, "usage": result.usage, "estimated_cost_usd": cost, "cost_note": note,
             }

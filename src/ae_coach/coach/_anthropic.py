@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from ae_coach.coach._llm import LLMRequest, LLMResult, usage_of
+from ae_coach.coach._llm import LLMRequest, LLMResult, unfence, usage_of
 from ae_coach.errors import BackendError, ModelOutputError
 from ae_coach.report import Usage
 
@@ -29,7 +29,6 @@ MAX_ATTEMPTS = 3
 MAX_TOKENS_CEILING = 32_000
 
 _NO_STRUCTURED_OUTPUT = re.compile(r"output_(format|config)|json_schema|structured", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
 
 
 class AnthropicClient:
@@ -130,7 +129,7 @@ class AnthropicClient:
             raise _credentials_error(exc) from None
         body = message.to_dict()
         try:
-            return body, request.output.model_validate_json(_unfence(_text_of(body))), None  # type: ignore[union-attr]
+            return body, request.output.model_validate_json(unfence(_text_of(body))), None  # type: ignore[union-attr]
         except ValidationError as exc:
             return body, None, exc
 
@@ -149,7 +148,8 @@ class AnthropicClient:
     # --- streaming -------------------------------------------------------------------------------
 
     def stream(self, request: LLMRequest) -> Iterator[str]:
-        """Stream a free-text answer; afterwards ``last_result`` holds the text, usage and stop reason."""
+        """Stream a free-text answer; once the stream is exhausted, ``last_result`` holds the text, usage and
+        stop reason (the generator returns nothing)."""
         try:
             with self._client.messages.stream(
                 model=request.model, max_tokens=request.max_tokens, system=request.system, messages=request.messages
@@ -216,11 +216,6 @@ def _api_message(exc: Exception) -> str:
 
 def _text_of(body: dict[str, Any]) -> str:
     return "".join(b.get("text", "") for b in body.get("content") or [] if b.get("type") == "text")
-
-
-def _unfence(text: str) -> str:
-    match = _FENCE.match(text)
-    return match.group(1) if match else text.strip()
 
 
 def _short(value: Any, limit: int = 400) -> str:

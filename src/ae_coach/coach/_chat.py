@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._offline import _words
+from ae_coach.analysis.priority import ranked
+from ae_coach.coach._chat_facts import Ask, _upcoming, topics_for, unknown_names
+from ae_coach.coach._offline import _words, compose
 from ae_coach.coach._people import contact_for, label, personalise
+from ae_coach.coach._wording import about_the_pipeline, fill, fit_stage, parse_question
 from ae_coach.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
@@ -34,7 +37,126 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: str) -> str:
-    """Answer a question about the deal from its findings and the best-matching rule sections."""
+    """Answer a question about the deal from its own facts, its findings and the best-matching rules.
+
+    A question on a topic a manager recognises (the forecast call, the next meeting, the champion, the
+    economic buyer, competition, pricing, the close date, the committee, the paper process, overall
+    risk; see :mod:`ae_coach.coach._chat_facts`) is answered from what the deal records on it, the
+    findings that bear on it and the rules written for it. Any other question falls back to retrieval
+    (BM25 over the rulebook). A name the deal never mentions is called out rather than guessed about.
+    """
+    topics = topics_for(question, deal) if len(question.split()) <= MAX_TOPIC_WORDS and "\n" not in question.strip() else []
+    if not topics:  # no topic, or a pasted note or email: retrieval finds the rule its wording belongs to
+        return _retrieval_answer(deal, assessment, rulebook, question)
+    ask = Ask(deal, assessment, question, review=lambda: compose(deal, assessment, rulebook))
+    serious = [f for f in ranked(assessment.findings)
+               if f.severity.rank <= Severity.MEDIUM.rank and not f.code.startswith("positive.")]
+    # "what's our biggest risk?" names no topic of its own: it is about the deal's worst findings
+    codes = {code for t in topics for code in t.codes} or {f.code for f in serious[:MAX_FACTS]}
+    facts = [f for f in serious if f.code in codes]
+    lines = [f"On {deal.account} (as of {assessment.as_of.isoformat()}), about {' and '.join(t.name for t in topics)}:"]
+    lines += _unknown(question, deal)
+    lines += ["", "What the deal records:"] + [f"- {fact}" for t in topics for fact in t.facts(ask)]
+    if facts:
+        lines += ["", "What ae-coach found:"]
+        lines += [f"- [{f.severity.value}] {f.title}" + (f" — {f.evidence[0]}" if f.evidence else "") for f in facts[:MAX_FACTS]]
+    named = [r for t in topics for r in t.rules] or [r for f in facts for r in f.rules[:1]]
+    rule_ids = _topic_rules([r for r in dict.fromkeys(named) if r in rulebook], rulebook, question)
+    for rule_id in rule_ids:
+        rule = rulebook.get(rule_id)
+        steps = _steps_for(rule, deal, question)
+        lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
+    if facts:
+        step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question)
+    else:  # nothing to fix on this topic: say so rather than prescribe a step the deal has already taken
+        upcoming = _upcoming(ask)
+        step = "Next step: nothing ae-coach found on this needs fixing; " + (
+            f"keep the next dated step on record, {upcoming[0][0].isoformat()}: {upcoming[0][1]}."
+            if upcoming
+            else "leave your next buyer meeting with a dated, owned next step."
+        )
+    if step:
+        lines += ["", step]
+    return "\n".join(lines) + "\n"
+
+
+MAX_TOPIC_WORDS = 40
+"""Longer input is a pasted deal note or email, not a question: it goes to retrieval."""
+STRONG_HIT = 4.0
+"""A BM25 score at which the question's own wording clearly belongs to one rule ("a new general counsel
+joined at proposal" -> relationship-late-stakeholders), whatever topic its words also touch."""
+
+
+def _topic_rules(topic_rules: list[str], rulebook: Rulebook, question: str) -> list[str]:
+    """The rules a topic answer quotes: a rule the question's wording strongly matches first, then the
+    topic's own rules. Weak matches are ignored: "how do I handle the Clari comparison?" matched the
+    demo rule on "handle", while the competition topic knows which rules answer it."""
+    strong = [h.rule.id for h in rulebook.search(question, k=3) if h.score >= STRONG_HIT]
+    return list(dict.fromkeys(strong[:1] + topic_rules))[:MAX_RULES]
+
+
+def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3) -> list[str]:
+    """The rule's steps that fit the question and the deal best (its situation, its competitors), fitted
+    to the deal; the author's order breaks ties. A challenger deal asking about Clari gets the challenger
+    step, not the incumbent one."""
+    words = _words(" ".join([question, _v(deal.situation), *(c.name for c in deal.competitors)]))
+    situation = _v(deal.situation)
+    steps = [(i, step) for i, step in enumerate(rule.steps) if not _other_situation(step, situation)]
+    ranked_steps = sorted(steps, key=lambda item: (-len(words & _words(item[1])), item[0]))
+    return [personalise(fill(fit_stage(step, deal.stage), deal), deal) for _, step in ranked_steps[:k]]
+
+
+_SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
+
+
+def _other_situation(step: str, situation: str) -> bool:
+    """A step written for another competitive situation ("Incumbent: …" on a challenger deal)."""
+    head = step.split(":", 1)[0].strip().lower()
+    return head in _SITUATIONS and head != situation
+
+
+def _topic_step(deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: Rulebook, question: str) -> str | None:
+    rule = rulebook.get(rule_ids[0]) if rule_ids else None
+    if rule is None or not rule.steps:
+        return None
+    person = contact_for(deal, facts[0].code) if facts else None
+    who = f" with {label(person)}" if person else ""
+    return f"Next step{who}: {_steps_for(rule, deal, question, 1)[0]} [{rule.id}]"
+
+
+def _v(x: Any) -> str:
+    return str(getattr(x, "value", x))
+
+
+def _review_step(ask: Ask, codes: set[str]) -> str | None:
+    """The offline review's own next action for the topic's findings: already fitted, owned and dated."""
+    action = next((a for a in ask.review().next_actions if set(a.finding_codes) & codes), None)
+    if action is None:
+        return None
+    who = f" with {action.contact}" if action.contact else ""
+    return f"Next step{who}, by {action.due.isoformat()}: {action.action} [{action.rule_id}]"
+
+
+def _unknown(question: str, deal: Deal) -> list[str]:
+    names = unknown_names(question, deal)
+    if not names:
+        return []
+    listed = ", ".join(names)
+    note = (
+        f"- The deal record does not mention {listed}; ae-coach cannot answer about it from this deal's data. "
+        "Add it to the deal (competitors, stakeholders or an activity) and ask again."
+    )
+    return [note]
+
+
+def _retrieval_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: str) -> str:
+    """The fallback: rule sections retrieved for the question, with the findings that share its words."""
+    if _off_topic(question, deal, rulebook):
+        return (
+            f"On {deal.account}: nothing in this deal's record or in the rulebook answers that, so ae-coach will "
+            "not guess. Ask about the deal (the champion, the economic buyer, competition, pricing, the close "
+            "date, the next meeting, the forecast call) or type /findings.\n"
+        )
     facts, matched = _relevant_findings(assessment.findings, question)
     specific = bool(_words(question) - _GENERIC)
     hits = rulebook.search(question, k=8) if specific else []
@@ -42,9 +164,10 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     # from the rules that match it, preferring those that address a finding it is about.
     rule_ids = _rank_rules(hits, facts if matched or not specific else [])
     lines = [f"On {deal.account} (as of {assessment.as_of.isoformat()}):"]
+    lines += _unknown(question, deal)
     lines += [f"- [{f.severity.value}] {f.title}" + (f" — {f.evidence[0]}" if f.evidence else "") for f in facts]
     if not facts:
-        lines.append("- Nothing in ae-coach's inspection of this deal bears directly on that.")
+        lines.append("- Nothing in the deal record or ae-coach's inspection of it bears directly on that.")
     for rule_id in rule_ids:
         rule = rulebook.get(rule_id)
         section = next((h.section for h in hits if h.rule.id == rule_id), "How to apply")
@@ -66,7 +189,24 @@ def _rank_rules(hits: list[Any], facts: list[Finding]) -> list[str]:
     ranked = sorted(hit_ids, key=lambda i: (i not in fact_rules, hit_ids.index(i)))
     if fact_rules and not set(ranked[:MAX_RULES]) & set(fact_rules):
         ranked.insert(0, fact_rules[0])
+    if hits[0].score >= STRONG_HIT:  # the question's own wording names its rule ("write a good recap")
+        ranked = [hits[0].rule.id] + [r for r in ranked if r != hits[0].rule.id]
     return ranked[:MAX_RULES]
+
+
+_VOCABULARY: dict[str, frozenset[str]] = {}
+
+
+def _off_topic(question: str, deal: Deal, rulebook: Rulebook) -> bool:
+    """Most of the question's content words appear nowhere in the rulebook or the deal ("the weather in
+    Seattle"): retrieval would still return its nearest rules, which is noise presented as an answer."""
+    key = getattr(rulebook, "content_hash", "") or str(id(rulebook))
+    if key not in _VOCABULARY:
+        _VOCABULARY.clear()  # one rulebook at a time is enough
+        _VOCABULARY[key] = frozenset(w for r in rulebook.rules for w in _words(r.body + " " + r.title))
+    known = _VOCABULARY[key] | _words(deal.model_dump_json())
+    words = _words(question) - _GENERIC
+    return bool(words) and len(words & known) * 2 < len(words)
 
 
 # Words that appear in every question about a deal and so say nothing about which part of it.
@@ -88,9 +228,11 @@ def _relevant_findings(findings: list[Finding], question: str) -> tuple[list[Fin
 
 def _excerpt(rule: Any, section: str, deal: Deal) -> str:
     """The matched section, labelled, in at most a few lines; rule prose is quoted, never paraphrased."""
-    lists = {"Questions to ask": rule.questions, "Red flags": rule.red_flags, "Anti-patterns": rule.anti_patterns}
+    questions = [_question_line(q, deal) for q in rule.questions]
+    lists = {"Questions to ask": questions, "Red flags": rule.red_flags, "Anti-patterns": rule.anti_patterns}
     if section == "How to apply" and rule.steps:
-        return "\n".join(f"  {i}. {personalise(s, deal)}" for i, s in enumerate(rule.steps[:3], 1))
+        steps = [personalise(fill(fit_stage(s, deal.stage), deal), deal) for s in rule.steps[:3]]
+        return "\n".join(f"  {i}. {s}" for i, s in enumerate(steps, 1))
     if lists.get(section):
         return f"  {section}:\n" + "\n".join(f"  - {item}" for item in lists[section][:3])
     if section == "Examples" and rule.good_examples():
@@ -104,13 +246,25 @@ def _excerpt(rule: Any, section: str, deal: Deal) -> str:
     return "  " + " ".join(sentences[:3]) if prose.strip() else f"  {rule.summary}"
 
 
+def _question_line(raw: str, deal: Deal) -> str:
+    """A rule's question for the chat: a deal-review question is marked as one for the AE themself."""
+    text, audience = parse_question(raw)
+    text = personalise(fill(text, deal), deal)
+    if audience == "ae":
+        return f"For you (deal review): {text}"
+    return f"To the {audience.replace('_', ' ')}: {text}" if audience else text
+
+
 def _next_step(deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: Rulebook) -> str | None:
     rule = rulebook.get(rule_ids[0]) if rule_ids else None
     if rule is None or not rule.steps:
         return None
     person = contact_for(deal, facts[0].code) if facts else None
     who = f" with {label(person)}" if person else ""
-    return f"Next step{who}: {personalise(rule.steps[0], deal)} [{rule.id}]"
+    # a step about this deal, not the weekly pipeline routine ("check every open deal against…")
+    step = next((s for s in rule.steps if not about_the_pipeline(s)), rule.steps[0])
+    step = fill(fit_stage(step, deal.stage), deal, facts[0] if facts else None)
+    return f"Next step{who}: {personalise(step, deal)} [{rule.id}]"
 
 
 # --- history -------------------------------------------------------------------------------------

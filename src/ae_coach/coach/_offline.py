@@ -1,9 +1,12 @@
 """The offline coach: a complete review composed from the findings and the rules' own words.
 
-Deterministic and free. Every critical or high finding gets a next action taken from the "How to apply"
-steps of a rule that addresses it (the step that best matches the finding), addressed to the person the
-deal names in the relevant role and due by a date derived from the severity and the close date.
-Questions come from the same rules' "Questions to ask".
+Deterministic and free. Findings are taken in the order a manager raises them
+(:mod:`ae_coach.analysis.priority`), which sets the headline, the risks and the actions. Every critical or
+high finding gets a next action taken from the "How to apply" steps of a rule that addresses it: the step
+that does what a manager wants done about it (:data:`INTENT`), about this deal rather than the pipeline,
+still in time for the stage (:mod:`ae_coach.coach._wording`), addressed to the person the deal names in
+the relevant role and due on a working day derived from the severity and the close date. Questions come
+from the same rules' "Questions to ask"; ``Deal review:`` questions are the AE's, never a buyer's.
 """
 
 from __future__ import annotations
@@ -11,10 +14,23 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._people import contact_for, due_date, label, person_in_role, personalise
+from ae_coach.analysis.priority import ranked
+from ae_coach.coach._people import (
+    contact_for,
+    due_date,
+    label,
+    person_in_role,
+    personalise,
+)
 from ae_coach.coach._plan import draft_plan
-from ae_coach.coach._priority import ranked
-from ae_coach.coach._wording import about_the_pipeline, fill, fit_stage, internal, parse_question, too_late
+from ae_coach.coach._wording import (
+    about_the_pipeline,
+    fill,
+    fit_stage,
+    internal,
+    parse_question,
+    too_late,
+)
 from ae_coach.findings import Finding, Severity
 from ae_coach.report import CoachingReport, Forecast, Health, NextAction, Question, Risk
 
@@ -62,8 +78,8 @@ INTENT: dict[str, str] = {
     "committee.missing_role": "ask contact introduction reason",
     "momentum.champion_dark": "send short specific message last commitment",
     "momentum.stale": "re-engage champion something new",
-    "momentum.close_date_passed": "pull commit new date buyer",
-    "momentum.close_date_slipped": "build close date backward go-live",
+    "momentum.close_date_passed": "update passed close date buyer-confirmed new date",
+    "momentum.close_date_slipped": "second slip re-qualification re-check decision process drop forecast category",
     "momentum.no_dated_next_step": "next step dated owned buyer calendar",
     "meddpicc.competition": "ask directly who else talking",
     "meddpicc.economic_buyer": "ask champion broker meeting economic buyer agenda",
@@ -71,6 +87,12 @@ INTENT: dict[str, str] = {
     "meddpicc.paper_process": "ask who owns security legal procurement signature",
     "meddpicc.decision_process": "list every step owner date",
     "stage.unearned": "translate missing criterion buyer action date",
+    # positive signals: the follow-through that keeps a healthy deal healthy
+    "positive.champion_scheduled": "prepare champion every meeting schedule themselves agenda ask",
+    "positive.references_requested": "ask buyer requests reference want learn",
+    "positive.procurement_timeline": "procurement gives timeline check close date same day",
+    "positive.legal_security_review": "buyer starts security legal review confirm real reviewer",
+    "positive.internal_docs_shared": "internal documents share same week business case",
 }
 """What a manager wants done about a finding, in words its rules' steps use. A step sharing these words
 outranks one that merely repeats the finding's own words (evidence lines mention "status quo" or "MEDDPICC",
@@ -115,8 +137,12 @@ def _best_step(
 
 def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of: Any) -> list[NextAction]:
     """One action per critical/high finding (and the first few medium ones), each citing a rule,
-    in the order a manager would raise them (:mod:`ae_coach.coach._priority`)."""
-    owner = deal.owner or "AE (you)"
+    in the order a manager would raise them (:mod:`ae_coach.analysis.priority`).
+
+    An open deal with no critical or high gap also gets the follow-through on its positive signals (at
+    most :data:`MAX_SIGNAL_ACTIONS`): a healthy deal is kept healthy by acting on what the buyer just
+    did (prepare the meeting the champion booked, set up the reference calls), not by an empty list.
+    """
     actions: list[NextAction] = []
     used: set[tuple[str, str]] = set()
     mediums = 0
@@ -127,25 +153,65 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
             if mediums >= MAX_MEDIUM_ACTIONS:
                 continue
             mediums += 1
-        choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage)
-        if choice is None:
-            continue
-        rule, step = choice
-        used.add((rule.id, step))
-        contact = None if internal(step) else _contact(deal, finding)
-        why = finding.title + (f" ({finding.evidence[0]})" if finding.evidence else "")
-        actions.append(
-            NextAction(
-                action=personalise(fill(fit_stage(step, deal.stage), deal, finding), deal),
-                owner=owner,
-                contact=label(contact) if contact else None,
-                due=due_date(finding.severity, as_of, deal.close_date if deal.is_open else None),
-                why=why,
-                rule_id=rule.id,
-                finding_codes=[finding.code],
-            )
+        action = _action(deal, finding, rulebook, used, as_of, finding.severity)
+        if action is not None:
+            actions.append(action)
+    serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in findings if not f.code.startswith("positive."))
+    if deal.is_open and not serious:
+        # the freshest signals first: last week's booked meeting matters more than September's security review
+        signals = sorted(
+            (f for f in findings if f.code.startswith("positive.") and f.code in INTENT), key=_latest, reverse=True
         )
+        for finding in signals[:MAX_SIGNAL_ACTIONS]:
+            action = _action(deal, finding, rulebook, used, as_of, Severity.HIGH)  # "within the week"
+            if action is not None:
+                actions.append(action)
     return actions
+
+
+MAX_SIGNAL_ACTIONS = 2
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _when(line: str) -> str:
+    """The date an evidence line starts with ("2026-11-24 call with …"); dates inside the quote don't count."""
+    match = _DATE.match(line)
+    return match.group(0) if match else ""
+
+
+def _latest(finding: Finding) -> str:
+    """The latest activity date in a finding's evidence ('' when none)."""
+    return max((_when(line) for line in finding.evidence), default="")
+
+
+def _action(
+    deal: Deal, finding: Finding, rulebook: Rulebook, used: set[tuple[str, str]], as_of: Any, urgency: Severity
+) -> NextAction | None:
+    choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage)
+    if choice is None:
+        return None
+    rule, step = choice
+    used.add((rule.id, step))
+    contact = None if internal(step) else _contact(deal, finding)
+    why = finding.title + (f" ({detail})" if (detail := _detail(finding)) else "")
+    return NextAction(
+        action=personalise(fill(fit_stage(step, deal.stage), deal, finding), deal),
+        owner=deal.owner or "AE (you)",
+        contact=label(contact) if contact else None,
+        due=due_date(urgency, as_of, deal.close_date if deal.is_open else None),
+        why=why,
+        rule_id=rule.id,
+        finding_codes=[finding.code],
+    )
+
+
+def _detail(finding: Finding) -> str:
+    """The first evidence line that adds to the title: "meddpicc.metrics: partial, grade 1" restates
+    "Metrics rep-asserted…", and "one live contact: Jordan Miles" restates "…one contact: Jordan Miles"."""
+    for line in finding.evidence:
+        if not line.startswith(f"{finding.code}:") and line.split(": ", 1)[-1] not in finding.title:
+            return line
+    return ""
 
 
 def _contact(deal: Deal, finding: Finding) -> Any:
@@ -155,6 +221,12 @@ def _contact(deal: Deal, finding: Finding) -> Any:
         named = next((s for s in deal.stakeholders if s.name in names), None)
         if named is not None:
             return named
+    if finding.code.startswith("positive.") and finding.evidence:
+        # the person who gave the signal: "2026-11-17 call with Sofia Mendes: …" -> Sofia Mendes
+        line = max(finding.evidence, key=_when)
+        present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in line.split(":", 1)[0]]
+        if present:
+            return min(present, key=lambda item: item[0])[1]
     return contact_for(deal, finding.code)
 
 
@@ -235,7 +307,7 @@ def _best_questions(
 
 
 _PRE_PROPOSAL = re.compile(
-    r"\bbefore (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote)|\bhappy to talk numbers\b", re.I
+    r"\bbefore (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote)|\bhappy to talk numbers\b", re.IGNORECASE
 )
 
 
@@ -262,7 +334,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     """One line a sales manager would say: health, the category the evidence supports, the worst problem."""
     name = deal.account + (f" ({deal.name})" if deal.name else "")
     # The problem a manager would raise first: worst severity, then the deal's story before checklist
-    # gaps (ae_coach.coach._priority), not the alphabetically first code.
+    # gaps (ae_coach.analysis.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
     if not deal.is_open:

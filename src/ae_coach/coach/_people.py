@@ -86,10 +86,19 @@ def contact_for(deal: Deal, code: str) -> Stakeholder | None:
 
 
 def due_date(severity: Severity, as_of: dt.date, close_date: dt.date | None) -> dt.date:
-    """A due date by severity, pulled in so it lands before an upcoming close date."""
+    """A due date by severity, on a working day, pulled in so it lands before an upcoming close date.
+
+    A weekend date moves to the Monday after (nobody books a buyer call for Saturday), or to the Friday
+    before when the Monday would be on or after the close date.
+    """
     due = as_of + dt.timedelta(days=DUE_DAYS[severity])
     if close_date and as_of < close_date <= due:
         due = max(as_of + dt.timedelta(days=1), close_date - dt.timedelta(days=1))
+    if due.weekday() >= 5:
+        monday = due + dt.timedelta(days=7 - due.weekday())
+        friday = due - dt.timedelta(days=due.weekday() - 4)
+        late = close_date is not None and as_of < close_date <= monday
+        due = friday if late and friday > as_of else monday
     return due
 
 

@@ -19,6 +19,10 @@ from ae_coach.report import MapStep
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
 
+SMALL_DEAL_AMOUNT = 25_000
+"""Below this amount (the seed's tier-4 band) the draft leaves out the enterprise paper steps: a $9k
+team plan bought on a card does not go through a security review, redlines and a PO."""
+
 ASSUMED_CYCLE_DAYS = 60
 """Close date assumed for the draft when the deal has none (ae-coach default: 60 days out)."""
 
@@ -34,6 +38,7 @@ class _Template:
     keywords: tuple[str, ...]  # words that show the deal's own plan already has this step
     max_stage: int = 4  # leave the step out once the deal is past this stage (0 discovery .. 4 closing)
     done_when: tuple[str, ...] = ()  # phrases in a completed activity that show the step already happened
+    enterprise: bool = False  # security review, redlines, procurement: not for a small self-serve purchase
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -42,20 +47,21 @@ _STEPS: tuple[_Template, ...] = (
               done_when=("pilot completed", "poc completed", "pilot passed", "success criteria agreed")),
     _Template(42, "Send the security questionnaire and architecture documents; start the security review",
               "seller", "paper", None, "AE + solutions engineer", ("security questionnaire",),
-              done_when=("security questionnaire", "security review")),
+              done_when=("security questionnaire", "security review"), enterprise=True),
     _Template(35, "Present the business case and pricing to the economic buyer", "joint", "decision",
               "economic_buyer", "economic buyer (not yet identified)", ("business case", "cfo", "economic buyer"),
               done_when=("reviewed the business case", "business case review", "presented the business case")),
     _Template(28, "Complete the security review and sign-off", "buyer", "paper", "technical_buyer",
               "buyer security team", ("security review", "security sign", "infosec"),
-              done_when=("security review passed", "security review complete", "security sign-off", "security approved")),
+              done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
+              enterprise=True),
     _Template(28, "Send the order form and contract for legal review", "seller", "paper", None,
               "AE + deal desk", ("order form", "contract sent", "msa"),
               done_when=("has the order form", "order form sent", "contract sent")),
     _Template(17, "Agree legal redlines", "joint", "paper", None, "buyer legal + seller legal",
-              ("redline", "legal review", "legal")),
+              ("redline", "legal review", "legal"), enterprise=True),
     _Template(10, "Procurement: vendor onboarding and purchase order", "buyer", "paper", None,
-              "buyer procurement", ("procurement", "purchase order", "vendor onboarding", "po ")),
+              "buyer procurement", ("procurement", "purchase order", "vendor onboarding", "po "), enterprise=True),
     _Template(3, "Signature by the economic buyer", "buyer", "signature", "economic_buyer",
               "economic buyer (not yet identified)", ("signature", "countersign", "contract signed", "order form signed")),
     _Template(-14, "Kick-off: hand over to implementation and customer success; agree the first-value date",
@@ -83,6 +89,7 @@ def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
         _make(step, deal, close, as_of, note)
         for step in _STEPS
         if order <= step.max_stage
+        and not (step.enterprise and 0 < deal.amount < SMALL_DEAL_AMOUNT)
         and not any(k in own_text for k in step.keywords)
         and not any(k in done_text for k in step.done_when)
     ]

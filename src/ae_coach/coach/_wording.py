@@ -41,12 +41,15 @@ _ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technic
 
 _STAGES = "discovery|scoping|validation|proposal|closing"
 _IN_STAGE = re.compile(
-    rf"\b(?:in|during) (?:the first )?({_STAGES})(?: or ({_STAGES}))?(?: call| meeting)?\b", re.IGNORECASE
+    # "Ask in scoping who…", "directly in discovery;", "during closing:" but not "invest in discovery and
+    # pain quantification", where the stage is the work itself rather than a moment
+    rf"\b(?:in|during) (?:the first )?({_STAGES})(?: or ({_STAGES}))?(?: call| meeting)?\b(?! and\b)",
+    re.IGNORECASE,
 )
 _BEFORE_STAGE = re.compile(rf"^Before (?:the )?({_STAGES})\b", re.IGNORECASE)
 _PORTFOLIO = re.compile(
     r"\b(?:every (?:open )?deal|open deals|each deal|all deals|whole pipeline|pipeline review|"
-    r"before each forecast call|Monday's|which deals)\b",
+    r"before each forecast call|Monday's|which deals|prospecting)\b",
     re.IGNORECASE,
 )
 _INTERNAL = re.compile(

@@ -37,22 +37,13 @@ class DeferringClient:
         self.pending, self.key = pending, key
 
     def structured(self, request: Any) -> Any:
-        from anthropic import transform_schema
-
-        params = _params(request)
-        params["output_config"] = {"format": {"type": "json_schema", "schema": transform_schema(request.output)}}
-        self.pending[self.key(request)] = {"kind": "structured", "params": params}
+        self.pending[self.key(request)] = {"kind": "structured", "params": request.params(structured=True)}
         raise Deferred
 
     def stream(self, request: Any) -> Any:
-        self.pending[self.key(request)] = {"kind": "text", "params": _params(request)}
+        self.pending[self.key(request)] = {"kind": "text", "params": request.params()}
         raise Deferred
         yield  # pragma: no cover - makes this a generator like the real clients
-
-
-def _params(request: Any) -> dict[str, Any]:
-    return {"model": request.model, "max_tokens": request.max_tokens, "system": request.system,
-            "messages": request.messages}
 
 
 class BatchProcessor:
@@ -99,23 +90,24 @@ class BatchProcessor:
         self._record({"id": batch_id, "status": "collected", **counts})
 
     def _store(self, row: Any) -> bool:
+        from ae_coach.coach import LLMResult
+
         if row.result.type != "succeeded":
             return False
-        message = row.result.message
-        per_model = self.usage.setdefault(message.model, {})
+        answer = LLMResult.from_message(row.result.message)
+        per_model = self.usage.setdefault(answer.model, {})
         for name in ("input_tokens", "output_tokens"):
-            per_model[name] = per_model.get(name, 0) + int(getattr(message.usage, name, 0) or 0)
-        if message.stop_reason == "max_tokens":
+            per_model[name] = per_model.get(name, 0) + getattr(answer.usage, name)
+        if answer.stop_reason == "max_tokens":
             return False  # truncated answers are never cached
-        text = "".join(getattr(block, "text", "") for block in message.content)
         # One entry shape serves both readers: generations read "text", judgements read "raw".
-        self.cache.put(row.custom_id, {"text": text, "raw": text, "model": message.model,
-                                       "stop_reason": message.stop_reason})
+        self.cache.put(row.custom_id, {"text": answer.text, "raw": answer.text, "model": answer.model,
+                                       "stop_reason": answer.stop_reason})
         return True
 
     def totals(self) -> dict[str, Any]:
         """Batch tokens and their estimated cost at half the list price (the Batches API discount)."""
-        from ae_coach.coach._pricing import estimate_cost
+        from ae_coach.coach import estimate_cost
         from ae_coach.report import Usage
 
         tokens: dict[str, int] = {}

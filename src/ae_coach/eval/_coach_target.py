@@ -8,7 +8,7 @@ repeat index. A truncated answer (``stop_reason == "max_tokens"``) or an error i
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ae_coach.eval._cache import Cache, cache_key
@@ -42,7 +42,7 @@ class CachingClient:
     def structured(self, request: Any) -> Any:
         from pydantic import ValidationError
 
-        from ae_coach.coach._llm import LLMResult
+        from ae_coach.coach import LLMResult
         from ae_coach.report import Usage
 
         key = self._key(request)
@@ -63,34 +63,28 @@ class CachingClient:
                                  "stop_reason": result.stop_reason})
         return result
 
-    def stream(self, request: Any) -> Generator[str, None, Any]:
+    def stream(self, request: Any) -> Iterator[str]:
+        """Stream from the cache or the wrapped client; ``last_result`` is set once the stream is exhausted."""
+        from ae_coach.coach import LLMResult
+
         key = self._key(request)
         hit = self.cache.get(key)
         if hit is not None:
             self.cached, self.model = True, hit["model"]
+            self.last_result = LLMResult(hit["text"], hit["model"], stop_reason=hit["stop_reason"])
             yield hit["text"]
-            return None
+            return
         chunks: list[str] = []
-        returned = yield from _tee(self.inner.stream(request), chunks)
-        # The coach's clients leave the final result (usage, stop reason) in ``last_result``.
-        result = returned or getattr(self.inner, "last_result", None)
+        for chunk in self.inner.stream(request):
+            chunks.append(chunk)
+            yield chunk
+        # Like every ModelClient, the wrapped one leaves the final result (usage, stop reason) in last_result.
+        result = self.inner.last_result
         self.last_result = result
         if result is not None:
             self.usage, self.model = result.usage, result.model
             if result.stop_reason != "max_tokens":
                 self.cache.put(key, {"text": "".join(chunks), "model": result.model, "stop_reason": result.stop_reason})
-        return result
-
-
-def _tee(stream: Iterator[str], into: list[str]) -> Generator[str, None, Any]:
-    """Yield the stream's chunks, keep them in ``into`` and return the stream's return value."""
-    while True:
-        try:
-            chunk = next(stream)
-        except StopIteration as stop:
-            return stop.value
-        into.append(chunk)
-        yield chunk
 
 
 def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int,
@@ -145,7 +139,7 @@ def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int
 
 
 def _cost(model: str | None, usage: Any) -> float | None:
-    from ae_coach.coach._pricing import estimate_cost
+    from ae_coach.coach import estimate_cost
 
     return estimate_cost(model, usage)[0] if model else None
 

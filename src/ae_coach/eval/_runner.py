@@ -181,7 +181,7 @@ class Runner:
     def _judge_cost(self, usage: dict[str, int]) -> float | None:
         if not usage:
             return None
-        from ae_coach.coach._pricing import estimate_cost
+        from ae_coach.coach import estimate_cost
         from ae_coach.report import Usage
 
         return estimate_cost(self.options.judge_model, Usage(**usage))[0]

@@ -1,13 +1,14 @@
 """Per-deal coaching for a whole pipeline through the Message Batches API (half price, asynchronous).
 
 ``ae-coach pipeline PATH --batch`` builds, for each of the riskiest open deals, exactly the request the
-``anthropic`` backend would send for ``ae-coach review`` (JSON-mode messages, since a batch answer cannot
-be re-asked interactively), submits them as one batch and prints its id. Batches finish within 24 hours;
-``--batch-id ID`` (same PATH and options) fetches the results later and turns each answer into a
-:class:`~ae_coach.report.CoachingReport` through the same code path as a live review.
+``anthropic`` backend would send for ``ae-coach review`` (``Coach.review_request``, with structured output
+so a batch answer needs no repair turn), submits them as one batch and prints its id. Batches finish within
+24 hours; ``--batch-id ID`` (same PATH and options) fetches the results later and turns each answer into a
+:class:`~ae_coach.report.CoachingReport` with ``Coach.review_from_response``, the code path a live review
+takes.
 
-Requests are matched to deals by ``custom_id``, derived from the deal id (so a resumed run needs only the
-same export), and answers to reviews by the request's content hash.
+Requests are matched to deals by ``custom_id``, derived from the deal id, so a resumed run needs only the
+same export.
 """
 
 from __future__ import annotations
@@ -21,17 +22,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from ae_coach.coach import Coach
+from ae_coach.coach import Coach, LLMResult
 from ae_coach.deal import Deal
-from ae_coach.errors import BackendError, ModelOutputError, UsageError
+from ae_coach.errors import BackendError, UsageError
 from ae_coach.report import CoachingReport
 
 BATCH_LIMIT = 100
 """ae-coach default: deals coached per batch, riskiest first (the API allows far more; this bounds the cost)."""
 _CUSTOM_ID_CHARS = re.compile(r"[^A-Za-z0-9_-]")
-_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
 
 
 def custom_id(deal_id: str) -> str:
@@ -51,64 +51,23 @@ class BatchOutcome(BaseModel):
     errors: dict[str, str] = Field(default_factory=dict)
 
 
-class _Captured(Exception):
-    def __init__(self, request: Any) -> None:
-        self.request = request
-
-
-class _BatchClient:
-    """Stands where the live client stands: first to capture each review's request, then to answer it."""
-
-    name = "anthropic-batch"
-
-    def __init__(self, answers: dict[str, Any] | None = None) -> None:
-        self.answers = answers
-
-    def structured(self, request: Any) -> Any:
-        if self.answers is None:
-            raise _Captured(request)
-        answer = self.answers.get(request.key())
-        if answer is None:
-            raise BackendError("the batch has no answer for this deal's request")
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def stream(self, request: Any) -> Any:
-        raise BackendError("chat is not available through the Message Batches API")
-
-
-class _BatchCoach(Coach):
-    def __init__(self, client: _BatchClient, **options: Any) -> None:
-        super().__init__(backend="anthropic", **options)
-        self._batch_client = client
-
-    def _make_client(self) -> Any:
-        return self._batch_client
-
-
-def _request_for(coach: Coach, deal: Deal, as_of: dt.date) -> Any:
-    try:
-        coach.run_review(deal, as_of)
-    except _Captured as captured:
-        return captured.request
-    raise BackendError(f"no model request was built for deal {deal.id!r}")
+def _coach(options: dict[str, Any]) -> Coach:
+    # Builds requests and reads answers only: the batch client, not the coach, talks to the API.
+    return Coach("anthropic", **options)
 
 
 def batch_requests(deals: list[Deal], as_of: dt.date, **options: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The batch's request entries, and custom_id -> the review request each one carries."""
+    """The batch's request entries, and custom_id -> the review request each one carries.
+
+    Each entry is exactly the request a live ``review`` sends, with structured output (the schema of the
+    review's response model), so an answer validates just as a live one does.
+    """
+    coach = _coach(options)
     entries, requests = [], {}
-    capturing = _BatchCoach(_BatchClient(), **options)
     for deal in deals:
-        request = _request_for(capturing, deal, as_of)
+        request = coach.review_request(deal, as_of)
         key = custom_id(deal.id or deal.account)
-        params = {
-            "model": request.model,
-            "max_tokens": request.max_tokens,
-            "system": request.system,
-            "messages": request.json_messages or request.messages,
-        }
-        entries.append({"custom_id": key, "params": params})
+        entries.append({"custom_id": key, "params": request.params()})
         requests[key] = request
     return entries, requests
 
@@ -131,21 +90,6 @@ def submit(deals: list[Deal], as_of: dt.date, *, client: Any = None, **options: 
     return batch.id
 
 
-def _answer(request: Any, message: dict[str, Any]) -> Any:
-    from ae_coach.coach._llm import LLMResult, usage_of
-
-    text = "".join(b.get("text", "") for b in message.get("content", []) if b.get("type") == "text")
-    if message.get("stop_reason") == "max_tokens":
-        return ModelOutputError("the answer was cut off at max_tokens", attempts=1, raw=text)
-    fenced = _FENCE.match(text)
-    try:
-        parsed = request.output.model_validate_json(fenced.group(1) if fenced else text)
-    except ValidationError as exc:
-        return ModelOutputError(f"the batch answer did not validate: {exc.errors()[0]['msg']}", attempts=1, raw=text)
-    usage = usage_of(message.get("usage"))
-    return LLMResult(text, message.get("model") or request.model, usage, message.get("stop_reason"), parsed, 1)
-
-
 def collect(batch_id: str, deals: list[Deal], as_of: dt.date, *, client: Any = None, **options: Any) -> BatchOutcome:
     """Fetch a batch; once it has ended, turn every answer into a CoachingReport keyed by deal id."""
     import anthropic
@@ -158,26 +102,21 @@ def collect(batch_id: str, deals: list[Deal], as_of: dt.date, *, client: Any = N
     outcome = BatchOutcome(batch_id=batch_id, status=batch.processing_status)
     if batch.processing_status != "ended":
         return outcome
-    _, requests = batch_requests(deals, as_of, **options)
+    coach = _coach(options)
     by_key = {custom_id(d.id or d.account): d for d in deals}
-    answers: dict[str, Any] = {}
     for item in client.messages.batches.results(batch_id):
-        request = requests.get(item.custom_id)
-        if request is None:
+        deal = by_key.get(item.custom_id)
+        if deal is None:
             continue  # a deal no longer in the export
-        if item.result.type == "succeeded":
-            answers[request.key()] = _answer(request, item.result.message.to_dict())
-        else:
-            outcome.errors[by_key[item.custom_id].id or item.custom_id] = f"request {item.result.type}"
-    coach = _BatchCoach(_BatchClient(answers), **options)
-    for key, request in requests.items():
-        deal = by_key[key]
-        if request.key() not in answers:
+        name = deal.id or item.custom_id
+        if item.result.type != "succeeded":
+            outcome.errors[name] = f"request {item.result.type}"
             continue
+        answer = LLMResult.from_message(item.result.message, coach.model)
         try:
-            outcome.reports[deal.id or key] = coach.run_review(deal, as_of).report
-        except BackendError as exc:  # ModelOutputError included
-            outcome.errors[deal.id or key] = str(exc)
+            outcome.reports[name] = coach.review_from_response(deal, answer, as_of)
+        except BackendError as exc:  # ModelOutputError included: cut off, refused, or invalid
+            outcome.errors[name] = str(exc)
     return outcome
 
 

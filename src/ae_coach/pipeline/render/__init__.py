@@ -5,34 +5,45 @@ from __future__ import annotations
 from ae_coach.errors import UsageError
 from ae_coach.pipeline.diff import PipelineDiff
 from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.narrative import PipelineSummary
 
 REVIEW_FORMATS = ("terminal", "json", "markdown", "html")
 DIFF_FORMATS = ("terminal", "json", "markdown")
 
 
-def render_review(review: PipelineReview, fmt: str = "terminal", *, color: bool = False) -> str:
-    """The review in one of :data:`REVIEW_FORMATS` (``color``: ANSI colour in terminal output)."""
+def render_review(
+    review: PipelineReview, fmt: str = "terminal", *, color: bool = False, summary: PipelineSummary | None = None
+) -> str:
+    """The review in one of :data:`REVIEW_FORMATS` (``color``: ANSI colour in terminal output).
+
+    ``summary`` (from ``pipeline.narrative.summarise_pipeline``) adds a "Coach's summary" section; in JSON
+    it is the top-level ``coach_summary`` (null without one).
+    """
     from ae_coach.pipeline._money import using
 
     with using(review.currency):
-        return _render_review(review, fmt, color)
+        return _render_review(review, fmt, color, summary)
 
 
-def _render_review(review: PipelineReview, fmt: str, color: bool) -> str:
+def _render_review(review: PipelineReview, fmt: str, color: bool, summary: PipelineSummary | None) -> str:
     if fmt == "json":
-        return review.model_dump_json(indent=2) + "\n"
+        import json
+
+        data = review.model_dump(mode="json")
+        data["coach_summary"] = summary.model_dump(mode="json") if summary is not None else None
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         from ae_coach.pipeline.render.markdown import render_review_markdown
 
-        return render_review_markdown(review)
+        return render_review_markdown(review, summary)
     if fmt == "html":
         from ae_coach.pipeline.render.html import render_review_html
 
-        return render_review_html(review)
+        return render_review_html(review, summary)
     if fmt == "terminal":
         from ae_coach.pipeline.render.terminal import render_review_terminal
 
-        return render_review_terminal(review, color=color)
+        return render_review_terminal(review, color=color, summary=summary)
     raise UsageError(f"--format {fmt!r} is not one of {', '.join(REVIEW_FORMATS)}")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ae_coach.pipeline._money import money
 from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.narrative import DealToInspect, PipelineSummary
 
 MAX_WARNINGS_SHOWN = 20
 
@@ -203,3 +204,25 @@ def import_notes(review: PipelineReview) -> list[str]:
     if hidden > 0:
         lines.append(f"... and {hidden} more (see --format json)")
     return lines
+
+
+SUMMARY_TITLE = "Coach's summary"
+
+
+def summary_footer(summary: PipelineSummary) -> str:
+    """Which model wrote the summary, its tokens and estimated cost, and anything dropped from it."""
+    parts = [f"written by {summary.model or 'the model'}"]
+    if summary.usage is not None:
+        parts.append(f"{summary.usage.input_tokens:,} tokens in, {summary.usage.output_tokens:,} out")
+    if summary.estimated_cost_usd is not None:
+        parts.append(f"about ${summary.estimated_cost_usd:.4f}")
+    dropped = summary.dropped_rule_ids + summary.dropped_deal_ids
+    if dropped:
+        parts.append("dropped unknown ids: " + ", ".join(dropped))
+    return "; ".join(parts)
+
+
+def inspect_line(item: DealToInspect) -> str:
+    """One deal to inspect first, as plain text."""
+    rules = f" [{', '.join(item.rule_ids)}]" if item.rule_ids else ""
+    return f"{item.account} ({item.deal_id}): {item.why}{rules}"

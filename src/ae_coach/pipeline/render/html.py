@@ -5,11 +5,15 @@ from __future__ import annotations
 from html import escape
 
 from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
+    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
+    inspect_line,
     source_line,
+    summary_footer,
     title,
 )
 
@@ -95,12 +99,25 @@ def _findings_html(review: PipelineReview) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def render_review_html(review: PipelineReview) -> str:
-    """A complete HTML document; CRM text is escaped everywhere."""
+def _summary_html(summary: PipelineSummary | None) -> str:
+    if summary is None:
+        return ""
+    deals = "".join(f"<li>{escape(inspect_line(item))}</li>" for item in summary.inspect_first)
+    actions = "".join(f"<li>{escape(action)}</li>" for action in summary.this_week)
+    return (
+        f"<h2>{escape(SUMMARY_TITLE)}</h2><p><strong>{escape(summary.headline)}</strong></p>"
+        f"<h3>Inspect first</h3><ol>{deals}</ol><p>Coverage: {escape(summary.coverage)}</p>"
+        f'<h3>This week</h3><ul>{actions}</ul><p class="note">{escape(summary_footer(summary))}</p>'
+    )
+
+
+def render_review_html(review: PipelineReview, summary: PipelineSummary | None = None) -> str:
+    """A complete HTML document; CRM text and the model's text are escaped everywhere."""
     notes = import_notes(review)
     body = [
         f"<h1>{escape(title(review))}</h1>",
         f'<p class="note">Source: {escape(source_line(review))}</p>',
+        _summary_html(summary),
         "<h2>Findings</h2>",
         _findings_html(review),
         f'<div class="charts">{_stage_mix_svg(review)}{_coverage_svg(review)}</div>',

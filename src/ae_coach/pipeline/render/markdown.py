@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
+    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
+    inspect_line,
     money,
     source_line,
+    summary_footer,
     title,
 )
 
@@ -30,9 +34,22 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
-def render_review_markdown(review: PipelineReview) -> str:
-    """The review pack: findings first, then math, coverage, roll-up, mix, risks, owners, gaps, import notes."""
-    parts = [f"# {title(review)}", "", f"Source: {_cell(source_line(review))}", "", "## Findings", ""]
+def summary_markdown(summary: PipelineSummary) -> list[str]:
+    """The coach's summary section (model text is escaped like CRM text: it may quote it)."""
+    parts = [f"## {SUMMARY_TITLE}", "", f"**{_cell(summary.headline)}**", "", "Inspect first:", ""]
+    parts += [f"{n}. {_cell(inspect_line(item))}" for n, item in enumerate(summary.inspect_first, 1)]
+    parts += ["", f"Coverage: {_cell(summary.coverage)}", "", "This week:", ""]
+    parts += [f"- {_cell(action)}" for action in summary.this_week]
+    return [*parts, "", f"_{_cell(summary_footer(summary))}_", ""]
+
+
+def render_review_markdown(review: PipelineReview, summary: PipelineSummary | None = None) -> str:
+    """The review pack: the coach's summary (if any), findings, then math, coverage, roll-up, mix, risks,
+    owners, gaps, import notes."""
+    parts = [f"# {title(review)}", "", f"Source: {_cell(source_line(review))}", ""]
+    if summary is not None:
+        parts += summary_markdown(summary)
+    parts += ["## Findings", ""]
     if not review.findings:
         parts.append("No pipeline-level findings.")
     for finding in review.findings:

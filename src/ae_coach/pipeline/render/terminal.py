@@ -7,12 +7,16 @@ import shutil
 
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
+from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
+    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
+    inspect_line,
     money,
     source_line,
+    summary_footer,
     title,
 )
 
@@ -40,14 +44,34 @@ def _rich_table(table: Table):
     return out
 
 
-def render_review_terminal(review: PipelineReview, width: int | None = None, color: bool = False) -> str:
-    """Text for a terminal, with ANSI colour when ``color``."""
+def _print_summary(console, summary: PipelineSummary) -> None:
+    from rich.markup import escape
+
+    console.print(SUMMARY_TITLE, style="bold")
+    console.print(escape(summary.headline))
+    console.print("Inspect first:", style="bold")
+    for n, item in enumerate(summary.inspect_first, 1):
+        console.print(f"  {n}. {escape(inspect_line(item))}")
+    console.print(f"Coverage: {escape(summary.coverage)}")
+    console.print("This week:", style="bold")
+    for action in summary.this_week:
+        console.print(f"  - {escape(action)}")
+    console.print(escape(summary_footer(summary)), style="dim")
+    console.print()
+
+
+def render_review_terminal(
+    review: PipelineReview, width: int | None = None, color: bool = False, summary: PipelineSummary | None = None
+) -> str:
+    """Text for a terminal, with ANSI colour when ``color``; the coach's summary first when there is one."""
     from rich.markup import escape
 
     console = _console(width, color)
     console.print(title(review), style="bold")
     console.print(escape(source_line(review)))
     console.print()
+    if summary is not None:
+        _print_summary(console, summary)
     for finding in review.findings:
         console.print(
             f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}"

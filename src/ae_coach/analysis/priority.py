@@ -6,7 +6,8 @@ single-threaded deal led with a checklist gap. In a real deal review the manager
 deal is *doing* (a forecast call the evidence does not support, a close date that keeps moving, a
 champion who went quiet, a deal resting on one person, people and competitors arriving late) and only
 then walks the MEDDPICC gaps, the signer and the seller-for-us first. :data:`PRIORITY` writes that
-order down; the offline coach uses it for the headline, the risks and the next actions.
+order down; the health score takes its biggest bites in this order, and the offline coach uses it for
+the headline, the risks and the next actions.
 """
 
 from __future__ import annotations
