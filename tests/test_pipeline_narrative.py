@@ -135,10 +135,12 @@ def test_a_malformed_answer_gets_a_repair_turn(api, capsys):
     assert "did not validate" in server.requests[1].body["messages"][-1]["content"]
 
 
-def test_persistent_overload_exits_3_without_a_traceback(api, capsys):
+def test_persistent_overload_exits_3_but_keeps_the_deterministic_review(api, capsys):
     server = api(*[error(529, "Overloaded")] * 5)
     code, out, err = run(capsys, str(REPORT), *ARGS, "--format", "json", "--backend", "anthropic")
-    assert code == 3 and out == ""
-    assert err.startswith("error: ") and "529" in err and "--backend offline" in err
+    assert code == 3
+    review = json.loads(out)
+    assert review["coach_summary"] is None and review["findings"]
+    assert "summary failed" in err and "error: " in err and "529" in err and "--backend offline" in err
     assert "Traceback" not in err and FAKE_KEY not in err
     assert len(server.requests) == 5

@@ -150,8 +150,12 @@ def review_command(
         imported = load_pipeline(path, mapping, progress=on_import)
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
-    summary = _summary(review, backend, model)
+    summary, failure = _summary(review, backend, model)
     _write(render_review(review, fmt, color=_colour(output), summary=summary), output)
+    if failure is not None:
+        # The deterministic review is already out; a failed summary must not swallow it.
+        print("the coach's summary failed; the review above is the deterministic one", file=sys.stderr)
+        raise failure
     if batch or batch_id:
         from ae_coach.pipeline.batch import run_batch_cli
 
@@ -159,15 +163,19 @@ def review_command(
 
 
 def _summary(review, backend: str | None, model: str | None):
-    """The coach's summary from the model, or None offline (the deterministic review stands alone)."""
+    """The coach's summary from the model (None offline), and the BackendError if the model failed."""
     from ae_coach.coach import Coach
+    from ae_coach.errors import BackendError
 
     coach = Coach(backend or None, model=model)
     if coach.backend == "offline":
-        return None
+        return None, None
     from ae_coach.pipeline.narrative import summarise_pipeline
 
-    return summarise_pipeline(review, coach)
+    try:
+        return summarise_pipeline(review, coach), None
+    except BackendError as exc:
+        return None, exc
 
 
 def _settings(path: Path | None):
