@@ -48,7 +48,7 @@ _IN_STAGE = re.compile(
 )
 _BEFORE_STAGE = re.compile(rf"^Before (?:the )?({_STAGES})\b", re.IGNORECASE)
 _PORTFOLIO = re.compile(
-    r"\b(?:every (?:open )?deal|open deals|each deal|all deals|whole pipeline|pipeline review|"
+    r"\b(?:every (?:open )?deal|open deals|each deal|all deals|whole pipeline|across your pipeline|pipeline review|"
     r"before each forecast call|Monday's|which deals|prospecting)\b",
     re.IGNORECASE,
 )
