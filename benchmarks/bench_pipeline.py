@@ -124,12 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         with Phase("review", args.tracemalloc):
             review = review_pipeline(result.deals, quota=25_000_000, as_of=AS_OF, jobs=args.jobs)
-        total = time.perf_counter() - started
+        total, review_peak = time.perf_counter() - started, _peak_mb()
         print(f"           {review.counts['open']:,} open deals inspected, {len(review.findings)} pipeline findings")
         with Phase("render", args.tracemalloc):
             size = len(render_review(review, "markdown")) + len(render_review(review, "json"))
         print(f"           markdown + json: {size / 2**20:.1f} MB")
-    print(f"import + review: {total:.2f} s (target < 20 s); peak RSS {_peak_mb():,.0f} MB (target < 1,500 MB)")
+    print(
+        f"import + review: {total:.2f} s (target < 20 s); peak RSS {review_peak:,.0f} MB (target < 1,500 MB); "
+        f"with render {_peak_mb():,.0f} MB"
+    )
     return 0
 
 

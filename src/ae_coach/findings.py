@@ -7,7 +7,7 @@ their ``triggers``, evals and tests assert on them.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,9 +53,33 @@ class Finding(BaseModel):
         return self.code.split(".", 1)[0]
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+_new, _set = object.__new__, object.__setattr__
+
+
+def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """An instance of ``model`` from ``values`` the caller built with the right types, without validation.
+
+    ``values`` must give every field, in declaration order, with values validation would keep as they are;
+    the result is then indistinguishable from ``model(**values)`` (same values, same ``model_fields_set``).
+    The inspector builds a dozen findings per deal from its own strings and enums, and validating them was
+    a tenth of a pipeline review. Untrusted input must go through ``model(...)``.
+    """
+    instance = _new(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Worst first, then by code, so output is stable."""
-    return sorted(findings, key=lambda f: (f.severity.rank, f.code))
+    return sorted(findings, key=_sort_key)
+
+
+def _sort_key(finding: Finding) -> tuple[int, str]:
+    return _SEVERITY_RANK[finding.severity], finding.code
 
 
 _MEDDPICC = {

@@ -27,7 +27,7 @@ from ae_coach.analysis import (
 )
 from ae_coach.analysis._context import Context
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
-from ae_coach.findings import Finding, sort_findings
+from ae_coach.findings import Finding, sort_findings, trusted
 from ae_coach.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,17 +71,19 @@ class Assessment(BaseModel):
         return [f.code for f in self.findings]
 
 
-def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None) -> Context:
-    ctx = Context(deal=deal, as_of=as_of or deal.reference_date(), settings=settings or DEFAULT_SETTINGS)
-    ctx.grades = meddpicc.grades(deal)
+def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, rulebook: Any) -> Context:
+    ctx = Context(
+        deal=deal,
+        as_of=as_of or deal.reference_date(),
+        settings=settings or DEFAULT_SETTINGS,
+        rule_index=_rule_index(rulebook),
+    )
+    ctx.grades = meddpicc.grades(deal, ctx.alternatives)
     return ctx
 
 
-def _findings(ctx: Context, rulebook: Any) -> list[Finding]:
+def _findings(ctx: Context) -> list[Finding]:
     found = [f for family in _FAMILIES for f in family.inspect(ctx)]
-    index = _rule_index(rulebook)
-    for finding in found:
-        finding.rules = list(index.get(finding.code, ()))
     return sort_findings(found)
 
 
@@ -99,7 +101,7 @@ def inspect(
     Returns:
         Findings sorted by severity (worst first) then code; each carries evidence and rule ids.
     """
-    return _findings(_context(deal, as_of, settings), rulebook)
+    return _findings(_context(deal, as_of, settings, rulebook))
 
 
 def assess(
@@ -109,24 +111,27 @@ def assess(
 
     Arguments are those of :func:`inspect`.
     """
-    ctx = _context(deal, as_of, settings)
-    findings = _findings(ctx, rulebook)
+    ctx = _context(deal, as_of, settings, rulebook)
+    findings = _findings(ctx)
     why_not = forecast.full_gate(ctx, findings)
     score, reasons = forecast.health(ctx, findings)
     tier, _ = account.tier_of(ctx)
-    return Assessment(
-        deal_id=deal.id,
-        stage=deal.stage.value,
-        as_of=ctx.as_of,
-        findings=findings,
-        meddpicc=dict(ctx.grades),
-        tier=tier,
-        health=score,
-        health_reasons=reasons,
-        recommended_forecast=forecast.recommend(ctx, findings, why_not),
-        why_not_commit=why_not,
-        stage_probability=STAGE_PROBABILITY[deal.stage],
-    )
+    values = {
+        "deal_id": deal.id,
+        "stage": deal.stage.value,
+        "as_of": ctx.as_of,
+        "findings": findings,
+        "meddpicc": dict(ctx.grades),
+        "tier": tier,
+        "health": score,
+        "health_reasons": reasons,
+        "recommended_forecast": forecast.recommend(ctx, findings, why_not),
+        "why_not_commit": why_not,
+        "stage_probability": STAGE_PROBABILITY[deal.stage],
+    }
+    if type(ctx.as_of) is not dt.date:  # a datetime or a string from a caller: let pydantic coerce or refuse it
+        return Assessment(**values)
+    return trusted(Assessment, values)  # every value above is the inspector's own, of the declared type
 
 
 # --------------------------------------------------------------------------- rules per finding code

@@ -24,6 +24,13 @@ TIERS = {
 
 def tier_of(ctx: Context) -> tuple[int, list[str]]:
     """The tier and the reasons for it."""
+    if "tier" not in ctx.memo:
+        ctx.memo["tier"] = _tier(ctx)
+    tier, reasons = ctx.memo["tier"]
+    return tier, list(reasons)
+
+
+def _tier(ctx: Context) -> tuple[int, list[str]]:
     s, deal = ctx.settings, ctx.deal
     amount = f"${deal.amount:,.0f}"
     if deal.fit == Fit.POOR:

@@ -32,7 +32,7 @@ import datetime as dt
 from ae_coach.analysis import text
 from ae_coach.analysis._context import Context, describe, plural
 from ae_coach.analysis.forecast import commit_gate
-from ae_coach.analysis.meddpicc import DUE_BY, known_alternatives
+from ae_coach.analysis.meddpicc import DUE_BY
 from ae_coach.deal import (
     STAGE_PROBABILITY,
     ActivityStatus,
@@ -88,18 +88,26 @@ def _happy_ears(ctx: Context) -> Finding | None:
         reasons.append(f"{len(bare)} MEDDPICC elements marked confirmed with no evidence: {', '.join(bare)}")
     due_unknown = [n for n in MEDDPICC_ELEMENTS if ctx.grades[n] == 0 and DUE_BY[n].order <= ctx.stage.order]
     if due_unknown:
-        sources = [(deal.notes, "the notes")] + [
-            (a.summary, f"the {a.date.isoformat()} {a.type.value}") for a in ctx.past
-        ]
-        for source, where in sources:
-            phrase = text.find(text.OPTIMISM, source)
-            if phrase:
-                reasons.append(f"{text.quote(phrase)} in {where} while {', '.join(due_unknown)} still unknown")
-                break
+        optimism = _optimism(ctx)
+        if optimism:
+            phrase, where = optimism
+            reasons.append(f"{text.quote(phrase)} in {where} while {', '.join(due_unknown)} still unknown")
     if not reasons:
         return None
     severity = Severity.HIGH if ctx.stage in _LATE or len(reasons) >= 2 else Severity.MEDIUM
     return ctx.finding("anti.happy_ears", severity, "Optimism the evidence does not support", reasons)
+
+
+def _optimism(ctx: Context) -> tuple[str, str] | None:
+    """The first certainty phrase in the notes, then in past activities (oldest first), and where it is."""
+    phrase = text.find(text.OPTIMISM, ctx.deal.notes)
+    if phrase:
+        return phrase, "the notes"
+    for activity in ctx.past:
+        phrase = text.find(text.OPTIMISM, activity.summary)
+        if phrase:
+            return phrase, f"the {activity.date.isoformat()} {activity.type.value}"
+    return None
 
 
 def _single_threading(ctx: Context) -> Finding | None:
@@ -224,7 +232,7 @@ def _demo_before_discovery(ctx: Context) -> Finding | None:
 def _ignoring_competition(ctx: Context) -> Finding | None:
     if ctx.stage.order < ctx.settings.competition_required_from_stage.order:
         return None
-    if known_alternatives(ctx.deal) or ctx.grades["competition"] > 0:
+    if ctx.alternatives or ctx.grades["competition"] > 0:
         return None
     return ctx.finding(
         "anti.ignoring_competition",

@@ -7,7 +7,6 @@ When ``situation`` is ``unknown`` but a competitor is recorded as the incumbent,
 from __future__ import annotations
 
 from ae_coach.analysis._context import Context
-from ae_coach.analysis.meddpicc import known_alternatives
 from ae_coach.deal import CompetitorStatus, Situation
 from ae_coach.findings import Finding, Severity
 
@@ -30,7 +29,7 @@ def inspect(ctx: Context) -> list[Finding]:
     if situation == Situation.UNKNOWN and incumbents:
         situation = Situation.DISPLACING
         evidence.append(f"treated as displacing: {incumbents[0]} is the incumbent")
-    alternatives = known_alternatives(ctx.deal)
+    alternatives = list(ctx.alternatives)
     if alternatives:
         evidence.append(f"alternatives: {', '.join(alternatives)}")
     strategy, risk = POSITIONING[situation]

@@ -31,9 +31,18 @@ from ae_coach.analysis.priority import ranked
 from ae_coach.deal import ForecastCategory, PlanStatus, Stage
 from ae_coach.findings import Finding, Severity
 
+_NAMES = {severity: severity.value for severity in Severity}
+"""Severity -> its name (an enum's ``.value`` costs a descriptor call; health reads it per finding)."""
+
 
 def commit_gate(ctx: Context) -> list[str]:
     """The unmet Commit conditions that depend only on the deal (not on other findings)."""
+    if "commit_gate" not in ctx.memo:
+        ctx.memo["commit_gate"] = _commit_gate(ctx)
+    return list(ctx.memo["commit_gate"])
+
+
+def _commit_gate(ctx: Context) -> list[str]:
     s = ctx.settings
     unmet: list[str] = []
     if ctx.stage.order < s.commit_min_stage.order:
@@ -125,16 +134,17 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
         return 0, ["the deal is closed lost"]
+    penalty = {severity: s.health_penalty.get(name, 0) for severity, name in _NAMES.items()}
     remaining = 100
     reasons = []
     for finding in ranked(findings):  # the problem a manager raises first takes the biggest share
-        taken = round(remaining * s.health_penalty.get(finding.severity.value, 0) / 100)
+        taken = round(remaining * penalty[finding.severity] / 100)
         if taken:
             remaining -= taken
-            reasons.append(f"-{taken} {finding.code} ({finding.severity.value}): {finding.title}")
+            reasons.append(f"-{taken} {finding.code} ({_NAMES[finding.severity]}): {finding.title}")
     bonus = 0
     for finding in findings:
-        if finding.code.startswith("positive.") and bonus < s.health_positive_cap:
+        if bonus < s.health_positive_cap and finding.code.startswith("positive."):
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
             reasons.append(f"+{step} {finding.code}: {finding.title}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from ae_coach.analysis import text
-from ae_coach.analysis._context import Context, milder
+from ae_coach.analysis._context import Context, known_alternatives, milder
 from ae_coach.deal import Deal, Element, Role, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 
@@ -67,6 +67,12 @@ LABEL: dict[str, str] = {
 
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
 
+# names looked up once: eight elements per deal read them, and an enum's .value is a descriptor call
+_CODES = {name: f"meddpicc.{name}" for name in DUE_BY}
+_DUE_BY_NAMES = {name: stage.value for name, stage in DUE_BY.items()}
+_STATUS_NAMES = {status: status.value for status in Status}
+_STAGE_NAMES = {stage: stage.value for stage in Stage}
+
 _NICE_TO_HAVE = re.compile(
     r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.IGNORECASE
 )
@@ -86,30 +92,27 @@ def element_grade(element: Element) -> int:
     return 3 if text.find(text.WRITTEN_ARTEFACT, evidence) else 2
 
 
-def known_alternatives(deal: Deal) -> list[str]:
-    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
-    found = [c.name for c in deal.competitors]
-    for source in (deal.meddpicc.competition.evidence, deal.notes):
-        match = text.find(text.STATUS_QUO, source)
-        if match and not any(text.find(text.STATUS_QUO, name) for name in found):
-            found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
-    return found
+def grades(deal: Deal, alternatives: list[str] | None = None) -> dict[str, int]:
+    """The 0-3 grade of every element, with the record's other evidence raising unknowns to 1.
 
-
-def grades(deal: Deal) -> dict[str, int]:
-    """The 0-3 grade of every element, with the record's other evidence raising unknowns to 1."""
-    result = {name: element_grade(getattr(deal.meddpicc, name)) for name in MEDDPICC_ELEMENTS}
+    ``alternatives``: the deal's :func:`known_alternatives` when the caller has them already.
+    """
+    elements = deal.meddpicc
+    result = {
+        name: 0 if (element := getattr(elements, name)).status == Status.UNKNOWN else element_grade(element)
+        for name in MEDDPICC_ELEMENTS
+    }  # most CRM imports know nothing of MEDDPICC: settle the unknowns without a call
     if result["economic_buyer"] == 0 and any(s.engaged for s in deal.stakeholders_with(Role.ECONOMIC_BUYER)):
         result["economic_buyer"] = 1
     if result["champion"] == 0 and deal.stakeholders_with(Role.CHAMPION):
         result["champion"] = 1
-    if result["competition"] == 0 and known_alternatives(deal):
+    if result["competition"] == 0 and (known_alternatives(deal) if alternatives is None else alternatives):
         result["competition"] = 1
     return result
 
 
-def _base_severity(ctx: Context, name: str) -> Severity:
-    delta = ctx.stage.order - DUE_BY[name].order
+def _base_severity_at(stage: Stage, name: str) -> Severity:
+    delta = stage.order - DUE_BY[name].order
     severity = (
         Severity.LOW
         if delta <= -2
@@ -119,14 +122,20 @@ def _base_severity(ctx: Context, name: str) -> Severity:
         if delta == 0
         else Severity.CRITICAL
     )
-    if delta == 1 and ctx.stage.order < CRITICAL_FROM_STAGE.order:
+    if delta == 1 and stage.order < CRITICAL_FROM_STAGE.order:
         # One stage overdue before pricing is in front of the buyer is a gap to close this week, not a
         # deal-breaker: a deal review would not rank "competition unknown" at validation with "economic
         # buyer unknown" at proposal. Two stages overdue, or overdue once pricing is out, is critical.
         severity = Severity.HIGH
-    if ctx.stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
+    if stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
         severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
     return severity
+
+
+_BASE_SEVERITY: dict[Stage, dict[str, Severity]] = {
+    stage: {name: _base_severity_at(stage, name) for name in DUE_BY} for stage in Stage
+}
+"""The red flag's severity per stage and element before grade and deal size adjust it (computed once)."""
 
 
 def inspect(ctx: Context) -> list[Finding]:
@@ -144,31 +153,31 @@ def inspect(ctx: Context) -> list[Finding]:
 def _element_finding(ctx: Context, name: str) -> Finding | None:
     element: Element = getattr(ctx.deal.meddpicc, name)
     grade = ctx.grades[name]
-    evidence = [f"meddpicc.{name}: {element.status.value}, grade {grade} ({GRADE_NAMES[grade]})"]
-    if element.evidence:
-        evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
-    if name == "champion" and _small_deal(ctx) and any(s.engaged for s in ctx.role(Role.ECONOMIC_BUYER)):
+    small = _small_deal(ctx)
+    if name == "champion" and small and any(s.engaged for s in ctx.role(Role.ECONOMIC_BUYER)):
         return None  # a small deal run by the person who signs needs no separate advocate
     extra, flagged = _special(ctx, name, element, grade)
     if grade >= 2 and not flagged:
         return None
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
-    severity = _base_severity(ctx, name)
+    severity = _BASE_SEVERITY[ctx.stage][name]
     if grade >= 1:
         severity = milder(severity)
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
     if severity == Severity.INFO:
         severity = Severity.LOW
-    if _small_deal(ctx):
+    if small:
         severity = milder(severity)  # below the seed's tier-4 band: less at stake, fewer people involved
         if severity == Severity.INFO:
             return None
-    title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {ctx.stage.value} (red flag: {RED_FLAG[name]})"
-    return ctx.finding(
-        f"meddpicc.{name}", severity, title, evidence + extra, element=name, grade=grade, due_by=DUE_BY[name].value
-    )
+    evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
+    if element.evidence:
+        evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
+    title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
+    evidence += extra
+    return ctx.finding(_CODES[name], severity, title, evidence, element=name, grade=grade, due_by=_DUE_BY_NAMES[name])
 
 
 def _small_deal(ctx: Context) -> bool:

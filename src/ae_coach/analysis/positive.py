@@ -32,6 +32,8 @@ def inspect(ctx: Context) -> list[Finding]:
     """One info finding per positive signal present. Open deals only."""
     if not ctx.deal.is_open:
         return []
+    if not ctx.any_signal and not ctx.role(Role.ECONOMIC_BUYER):
+        return []  # nothing tagged or detected, and no economic buyer who could be listed in an activity
     out = []
     for code, (signal, title) in POSITIVE.items():
         hits = _hits(ctx, signal)

@@ -12,7 +12,7 @@ the headline, the risks and the next actions.
 
 from __future__ import annotations
 
-from ae_coach.findings import Finding, sort_findings
+from ae_coach.findings import Finding, Severity
 
 PRIORITY: tuple[str, ...] = (
     # forecast integrity: the manager has to defend these numbers upward
@@ -51,8 +51,13 @@ PRIORITY: tuple[str, ...] = (
     "stage.unearned",
 )
 _RANK = {code: i for i, code in enumerate(PRIORITY)}
+_SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
     """Findings by severity, then by :data:`PRIORITY`, then by code (codes not listed go last)."""
-    return sorted(sort_findings(findings), key=lambda f: (f.severity.rank, _RANK.get(f.code, len(PRIORITY)), f.code))
+    return sorted(findings, key=_rank_key)
+
+
+def _rank_key(finding: Finding) -> tuple[int, int, str]:
+    return _SEVERITY_RANK[finding.severity], _RANK.get(finding.code, len(PRIORITY)), finding.code

@@ -110,32 +110,31 @@ def inspect(ctx: Context) -> list[Finding]:
     if not ctx.deal.is_open:
         return []
     out = []
-    earlier = [s for s in OPEN_STAGES if s.order < ctx.stage.order]
-    missing = {s: unmet(ctx, s) for s in earlier}
-    missing = {s: names for s, names in missing.items() if names}
+    order, here = ctx.stage.order, ctx.stage.value
+    missing = {s: names for s in OPEN_STAGES[:order] if (names := unmet(ctx, s))}  # OPEN_STAGES is in order
     if missing:
         flat = [f"{s.value}: {name}" for s, names in missing.items() for name in names]
-        far_back = any(ctx.stage.order - s.order >= 2 for s in missing)
+        far_back = any(order - s.order >= 2 for s in missing)
         severity = Severity.HIGH if len(flat) >= 3 or (far_back and len(flat) >= 2) else Severity.MEDIUM
         out.append(
             ctx.finding(
                 "stage.unearned",
                 severity,
-                f"At {ctx.stage.value} with {plural(len(flat), 'earlier exit criterion', 'earlier exit criteria')} unmet",
+                f"At {here} with {plural(len(flat), 'earlier exit criterion', 'earlier exit criteria')} unmet",
                 [f"unmet exit criterion of {item}" for item in flat],
                 unmet=flat,
-                stage=ctx.stage.value,
+                stage=here,
             )
         )
     current = unmet(ctx, ctx.stage)
     if current:
-        following = OPEN_STAGES[ctx.stage.order + 1].value if ctx.stage.order + 1 < len(OPEN_STAGES) else "closed_won"
+        following = OPEN_STAGES[order + 1].value if order + 1 < len(OPEN_STAGES) else "closed_won"
         out.append(
             ctx.finding(
                 "stage.next_gate",
                 Severity.INFO,
                 f"To advance to {following}: {', '.join(current)}",
-                [f"{ctx.stage.value} exit criterion not yet met: {name}" for name in current],
+                [f"{here} exit criterion not yet met: {name}" for name in current],
                 missing=current,
                 next_stage=following,
             )

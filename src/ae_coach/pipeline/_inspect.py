@@ -1,9 +1,13 @@
 """Inspecting every open deal: serially, or across CPU cores for large pipelines.
 
-The inspector costs a few hundred microseconds a deal, so a 100,000-row export spends most of its review
+The inspector costs about 150 microseconds a deal, so a 100,000-row export spends most of its review
 time there. On Linux, pipelines of :data:`PARALLEL_MIN_DEALS` or more are split across forked worker
 processes: the deals are inherited through ``fork`` (nothing is pickled on the way in) and each worker
 sends back one small tuple per deal. Elsewhere, or with ``jobs=1``, deals are inspected in this process.
+
+This process only collects results. Measured on 2 cores, letting it inspect a share alongside one worker
+was slower (10.6 s against 8.5 s for 78,000 deals): its result-handler thread then waits for the GIL, the
+worker's result pipe fills, and the worker stalls.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ae_coach.deal import Deal, ForecastCategory
-from ae_coach.findings import Severity
+from ae_coach.findings import Severity, trusted
 from ae_coach.pipeline.model import DealLine
 from ae_coach.pipeline.model import Period as PeriodModel
 
@@ -32,6 +36,7 @@ PARALLEL_MIN_DEALS = 5_000
 """Below this many open deals, starting worker processes costs more than it saves."""
 MAX_JOBS = 8
 CHUNK = 2_000
+"""Deals per unit of work: small enough to balance the workers and report progress often."""
 
 Progress = Callable[[int, int], None]
 Summary = tuple[int, int | None, str, str | None, list[str], str, list[str]]
@@ -64,14 +69,24 @@ def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLi
     health, tier, recommended, worst, codes, headline, why_not = s
     severity = Severity(worst) if worst else None
     close = deal.close_date
-    return DealLine(  # plain validation is faster than model_construct here (measured 5 vs 9 µs)
-        id=deal.id or deal.account, account=deal.account, name=deal.name, owner=deal.owner, stage=deal.stage,
-        amount=deal.amount, close_date=close, forecast_category=deal.forecast_category,
-        recommended_forecast=ForecastCategory(recommended), health=health, tier=tier, worst=severity,
-        risk_score=deal.amount * RISK_WEIGHT[severity] if severity else 0.0, codes=codes, headline=headline,
-        why_not_commit=why_not, in_period=close is not None and period.start <= close <= period.end,
-        overdue=close is not None and close < as_of,
-    )  # fmt: skip
+    values = {
+        "id": deal.id or deal.account, "account": deal.account, "name": deal.name, "owner": deal.owner,
+        "stage": deal.stage, "amount": deal.amount, "close_date": close, "forecast_category": deal.forecast_category,
+        "recommended_forecast": ForecastCategory(recommended), "health": health, "tier": tier, "worst": severity,
+        "risk_score": deal.amount * RISK_WEIGHT[severity] if severity else 0.0, "codes": codes, "headline": headline,
+        "why_not_commit": why_not, "in_period": close is not None and period.start <= close <= period.end,
+        "overdue": close is not None and close < as_of,
+    }  # fmt: skip
+    if _TRUSTED_LINE and type(deal.amount) is float:
+        return trusted(DealLine, values)  # values of the declared types, taken from a validated Deal
+    return DealLine(**values)
+
+
+_TRUSTED_LINE = tuple(DealLine.model_fields) == (
+    "id", "account", "name", "owner", "stage", "amount", "close_date", "forecast_category", "recommended_forecast",
+    "health", "tier", "worst", "risk_score", "codes", "headline", "why_not_commit", "in_period", "overdue",
+)  # fmt: skip
+"""Whether :func:`_line` gives exactly DealLine's fields; if the model grows, lines are validated instead."""
 
 
 def _chunk(bounds: tuple[int, int]) -> list[Summary]:

@@ -111,11 +111,17 @@ def _rollup(lines: list[DealLine], closed: float, category: Callable[[DealLine],
     )
 
 
-def _owners(lines: list[DealLine], won: list[Deal], period: PeriodModel) -> list[OwnerSummary]:
+def _owners(
+    lines: list[DealLine], won: list[Deal], period: PeriodModel, team: dict[str, int]
+) -> list[OwnerSummary]:
+    """One summary per owner; ``team`` is :func:`_code_counts` of all ``lines``."""
     by_owner: dict[str, list[DealLine]] = defaultdict(list)
     for d in lines:
         by_owner[d.owner or NO_OWNER].append(d)
-    team = _code_counts(lines)
+    won_in_period: dict[str, float] = defaultdict(float)
+    for w in won:  # one pass, not one per owner: a big export has tens of thousands of won deals
+        if _in(period, w.close_date):
+            won_in_period[w.owner or NO_OWNER] += w.amount
     summaries = []
     for owner, mine in sorted(by_owner.items()):
         counts = _code_counts(mine)
@@ -133,7 +139,7 @@ def _owners(lines: list[DealLine], won: list[Deal], period: PeriodModel) -> list
                 commit_amount=sum(
                     d.amount for d in mine if d.in_period and d.forecast_category is ForecastCategory.COMMIT
                 ),
-                closed_won=sum(w.amount for w in won if (w.owner or NO_OWNER) == owner and _in(period, w.close_date)),
+                closed_won=won_in_period.get(owner, 0),
                 avg_health=sum(d.health for d in mine) / len(mine),
                 at_risk=sum(1 for d in mine if d.worst in (Severity.CRITICAL, Severity.HIGH)),
                 gaps=gaps,
@@ -192,7 +198,9 @@ def review_pipeline(
     as_of = as_of or dt.date.today()
     deals = _filter_owner(deals, owner)
     currencies = [code for code, _ in Counter(d.currency for d in deals).most_common()] or ["USD"]
-    with using(currencies[0]):
+    # everything the review builds stays alive and holds no reference cycles: the collector would only
+    # rescan the growing heap (measured 3 s of a 100,000-deal review)
+    with using(currencies[0]), paused_gc():
         review = _review(
             deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs
         )
@@ -213,12 +221,12 @@ def _review(
     won = [d for d in deals if d.stage is Stage.CLOSED_WON]
     inputs = derive_inputs(deals, as_of, quota=quota, win_rate=win_rate, avg_deal=avg_deal, cycle_days=cycle_days)
     math = pipeline_math(quota, inputs.avg_deal.value, inputs.win_rate.value, period=period) if quota else None
-    with paused_gc():
-        lines = assess_lines(open_deals, as_of, bounds, settings, rulebook, progress, jobs)
+    lines = assess_lines(open_deals, as_of, bounds, settings, rulebook, progress, jobs)
     lines.sort(key=lambda d: (-d.risk_score, d.health, -d.amount, d.id))
     coverage = _coverage(lines, won, quota, 1 / inputs.win_rate.value, bounds)
     mix = _stage_mix(lines)
-    owners = _owners(lines, won, bounds)
+    common_gaps = _code_counts(lines)
+    owners = _owners(lines, won, bounds, common_gaps)
     recent = _created_last_quarter(deals, as_of)
     findings = [
         f
@@ -242,7 +250,7 @@ def _review(
         at_risk=[d for d in lines if d.worst in (Severity.CRITICAL, Severity.HIGH)][:AT_RISK_LIMIT],
         owners=owners,
         findings=_with_rules(sort_findings(findings), rulebook),
-        common_gaps=_code_counts(lines),
+        common_gaps=common_gaps,
         deals=lines,
         counts=_counts(deals, lines),
     )
