@@ -111,12 +111,16 @@ def _plan(console: Any, report: Any) -> None:
 
 
 def _findings(console: Any, findings: list[Any]) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
     console.rule("Findings")
     for f in findings:
         sev = _label(f.severity)
-        console.print(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] {f.code}: {_x(f.title)}", markup=True)
-        for line in f.evidence:
-            console.print(f"           - {line}", markup=False)
+        head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] ").append(f"{f.code}: {f.title}")
+        console.print(head)
+        for line in f.evidence:  # wrapped lines hang under the evidence text, not at the margin
+            console.print(Padding(Text(f"- {line}"), (0, 0, 0, 11), expand=False))
 
 
 def _footer(console: Any, report: Any) -> None:
