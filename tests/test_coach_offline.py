@@ -115,6 +115,15 @@ def test_due_dates_follow_severity_and_land_before_the_close_date(coach):
     assert all(d.weekday() < 5 for d in every)  # nobody books a buyer call for the weekend
 
 
+def test_a_long_action_list_is_paced_over_the_week_in_priority_order(coach):
+    from collections import Counter
+
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("litware"))))
+    dues = [a.due for a in report.next_actions]
+    assert len(dues) > 9 and max(Counter(dues).values()) <= 3  # not twelve actions due on one Tuesday
+    assert dues == sorted(dues)  # the first-raised gap is never due after a later one
+
+
 def test_mutual_action_plan_is_planned_backward_with_paper_process_owners(coach):
     deal = parse_deal({**NORTHWIND, "close_date": "2027-02-26", "owner": "Sam Rivera"})
     plan = coach.review(deal).mutual_action_plan

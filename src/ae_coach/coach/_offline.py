@@ -19,6 +19,7 @@ from ae_coach.coach._people import (
     contact_for,
     due_date,
     label,
+    paced,
     person_in_role,
     personalise,
 )
@@ -166,7 +167,8 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
             action = _action(deal, finding, rulebook, used, as_of, Severity.HIGH)  # "within the week"
             if action is not None:
                 actions.append(action)
-    return actions
+    dues = paced([a.due for a in actions], as_of, deal.close_date if deal.is_open else None)
+    return [a if a.due == due else a.model_copy(update={"due": due}) for a, due in zip(actions, dues, strict=True)]
 
 
 MAX_SIGNAL_ACTIONS = 2

@@ -102,6 +102,31 @@ def due_date(severity: Severity, as_of: dt.date, close_date: dt.date | None) -> 
     return due
 
 
+ACTIONS_PER_DAY = 3
+"""At most this many actions on one deal fall due on the same day (ae-coach default): a list with twelve
+actions all due on Tuesday is a list nobody works through. Later ones roll to the next working day."""
+
+
+def paced(dues: list[dt.date | None], as_of: dt.date, close_date: dt.date | None) -> list[dt.date | None]:
+    """``dues`` in priority order, spread so no working day carries more than :data:`ACTIONS_PER_DAY`.
+
+    An action never moves onto or past an upcoming close date: what must happen before signature stays
+    before it, however crowded the last days get.
+    """
+    load: dict[dt.date, int] = {}
+    out: list[dt.date | None] = []
+    for due in dues:
+        while due is not None and load.get(due, 0) >= ACTIONS_PER_DAY:
+            later = due + dt.timedelta(days=3 if due.weekday() == 4 else 1)
+            if close_date and as_of < close_date <= later:
+                break
+            due = later
+        if due is not None:
+            load[due] = load.get(due, 0) + 1
+        out.append(due)
+    return out
+
+
 def personalise(text: str, deal: Deal) -> str:
     """Name the person after the first mention of a role the deal fills ('your champion (Dana Lee)')."""
     for role, words in ROLE_WORDS.items():
