@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ae_coach.cli._io import write_output
 from ae_coach.errors import EvalGateFailed, UsageError
 
 eval_app = typer.Typer(help="Run eval suites; compare two versions of rules/ and prompts/.", no_args_is_help=True)
@@ -21,7 +22,7 @@ SplitOpt = Annotated[str | None, typer.Option(help="Only this split: dev, holdou
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only cases with this tag (repeatable).")]
 Judge = Annotated[str, typer.Option(help="Rubric judge: keyword (offline), llm (pinned Claude) or auto.")]
 Fmt = Annotated[str, typer.Option("--format", help="terminal, json, markdown or html.")]
-Output = Annotated[Path | None, typer.Option(help="Write the report to this file instead of stdout.")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
 Junit = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (for CI).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the generation/judgement cache.")]
 CacheDir = Annotated[Path | None, typer.Option(help="Cache directory (default .ae-coach/eval-cache).")]
@@ -63,13 +64,9 @@ def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
     if fmt == "terminal" and output is None:
         print_report(subject)
     else:
-        text = render(subject, "markdown" if fmt == "terminal" else fmt)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8")
+        write_output(render(subject, "markdown" if fmt == "terminal" else fmt), output)
     if junit is not None:
-        junit.write_text(render(subject, "junit"), encoding="utf-8")
+        write_output(render(subject, "junit"), junit, option="--junit")
 
 
 @eval_app.command("run")

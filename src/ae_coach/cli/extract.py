@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ae_coach.cli._io import parse_date, write_output
 from ae_coach.errors import UsageError
 
 Opt = typer.Option
@@ -26,32 +26,16 @@ def extract(
     from ae_coach.coach import Coach
     from ae_coach.extract import extract_deal, read_notes, require_key
 
-    date = _date(as_of)
+    date = parse_date(as_of)
     if output is not None and output.exists() and not force:
         raise UsageError(f"--output {output} exists; use --force to overwrite it")
     text = read_notes(notes)
     require_key()
     draft = extract_deal(text, Coach("anthropic", model=model), account=account, as_of=date)
     document = draft.yaml(source=notes.name)
-    if output is None:
-        sys.stdout.write(document)
-    else:
-        try:
-            output.write_text(document, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output {output}: cannot write ({exc.strerror})") from None
-        print(f"wrote {output}; check it, then run: ae-coach review {output}", file=sys.stderr)
+    write_output(document, output, then=f"check it, then run: ae-coach review {output}")
     for warning in draft.warnings:
         print(f"check: {warning}", file=sys.stderr)
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -55,7 +55,7 @@ def install_command(
     ] = "claude",
     force: Annotated[bool, typer.Option("--force", help="Replace a copy you have edited.")] = False,
     dest: Annotated[
-        Optional[Path], typer.Option(help="A skills directory to install into instead (gets account-executive/).")
+        Path | None, typer.Option(help="A skills directory to install into instead (gets account-executive/).")
     ] = None,
 ) -> None:
     """Copy SKILL.md and rules/ to ~/.claude/skills/account-executive (refuses to overwrite your edits)."""

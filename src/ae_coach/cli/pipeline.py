@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
+from ae_coach.cli._io import parse_date, write_output
 from ae_coach.errors import UsageError
 
 LARGE_INPUT_BYTES = 1_000_000
@@ -31,15 +31,6 @@ pipeline_app = typer.Typer(
     help="Review a whole pipeline (PATH: a CRM export, a deal list or a directory) or diff two exports.",
     no_args_is_help=True,
 )
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _money(value: str | None, option: str) -> float | None:
@@ -84,19 +75,8 @@ def _colour(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write ({exc.strerror})") from None
-    print(f"wrote {output}", file=sys.stderr)
-
-
 Opt = typer.Option
-Text = Optional[str]
+Text = str | None
 
 
 @pipeline_app.command("review")
@@ -105,16 +85,16 @@ def review_command(
     quota: Annotated[Text, Opt(help="Quota for the period, e.g. 1000000 or 1M.")] = None,
     owner: Annotated[Text, Opt(help="Review only this owner's deals.")] = None,
     as_of: Annotated[Text, Opt("--as-of", help="Today's date for the review (YYYY-MM-DD).")] = None,
-    mapping: Annotated[Optional[Path], Opt(help="Column-mapping YAML for any CSV layout.")] = None,
+    mapping: Annotated[Path | None, Opt(help="Column-mapping YAML for any CSV layout.")] = None,
     fmt: Annotated[str, Opt("--format", help="terminal, json, markdown or html.")] = "terminal",
-    output: Annotated[Optional[Path], Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
     period: Annotated[str, Opt(help="year or quarter: the calendar period containing --as-of.")] = "year",
-    win_rate: Annotated[Optional[float], Opt("--win-rate", help="Override the data's win rate (0.25 or 25).")] = None,
+    win_rate: Annotated[float | None, Opt("--win-rate", help="Override the data's win rate (0.25 or 25).")] = None,
     avg_deal: Annotated[Text, Opt("--avg-deal", help="Override the data's average deal size.")] = None,
-    cycle_days: Annotated[Optional[int], Opt("--cycle-days", help="Override the data's sales cycle (days).")] = None,
-    settings: Annotated[Optional[Path], Opt(help="Inspector settings YAML.")] = None,
+    cycle_days: Annotated[int | None, Opt("--cycle-days", help="Override the data's sales cycle (days).")] = None,
+    settings: Annotated[Path | None, Opt(help="Inspector settings YAML.")] = None,
     jobs: Annotated[
-        Optional[int], Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")
+        int | None, Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")
     ] = None,
     batch: Annotated[
         bool, Opt("--batch", help="Also coach the riskiest open deals via the Message Batches API (needs a key).")
@@ -126,7 +106,7 @@ def review_command(
         float, Opt("--batch-wait", help="Seconds to wait for the batch to end (default: submit and return).")
     ] = 0.0,
     batch_limit: Annotated[int, Opt("--batch-limit", help="Deals to coach in the batch, riskiest first.")] = 100,
-    batch_out: Annotated[Optional[Path], Opt("--batch-out", help="JSONL file for the coaching reports.")] = None,
+    batch_out: Annotated[Path | None, Opt("--batch-out", help="JSONL file for the coaching reports.")] = None,
     backend: Annotated[
         Text, Opt("--backend", help="auto, anthropic or offline; anthropic adds the coach's summary (auto: if a key).")
     ] = None,
@@ -142,7 +122,7 @@ def review_command(
     if period not in ("year", "quarter"):
         raise UsageError(f"--period {period!r} must be year or quarter")
     options = {
-        "quota": _money(quota, "--quota"), "owner": owner, "as_of": _date(as_of, "--as-of"), "period": period,
+        "quota": _money(quota, "--quota"), "owner": owner, "as_of": parse_date(as_of, "--as-of"), "period": period,
         "win_rate": _rate(win_rate), "avg_deal": _money(avg_deal, "--avg-deal"), "cycle_days": cycle_days,
         "settings": _settings(settings), "jobs": jobs,
     }  # fmt: skip
@@ -151,7 +131,7 @@ def review_command(
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
     summary, failure = _summary(review, backend, model)
-    _write(render_review(review, fmt, color=_colour(output), summary=summary), output)
+    write_output(render_review(review, fmt, color=_colour(output), summary=summary), output)
     if failure is not None:
         # The deterministic review is already out; a failed summary must not swallow it.
         print("the coach's summary failed; the review above is the deterministic one", file=sys.stderr)
@@ -190,9 +170,9 @@ def _settings(path: Path | None):
 def diff_command(
     old: Annotated[Path, typer.Argument(help="The older export (or deal list / directory).")],
     new: Annotated[Path, typer.Argument(help="The newer export.")],
-    mapping: Annotated[Optional[Path], Opt(help="Column-mapping YAML used for both files.")] = None,
+    mapping: Annotated[Path | None, Opt(help="Column-mapping YAML used for both files.")] = None,
     fmt: Annotated[str, Opt("--format", help="terminal, json or markdown.")] = "terminal",
-    output: Annotated[Optional[Path], Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """What changed: new, won, lost, pushed, pulled in, stage moved, amount changed, category moved, removed."""
     from ae_coach.crm import load_pipeline
@@ -203,7 +183,7 @@ def diff_command(
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(DIFF_FORMATS)}")
     before, after = load_pipeline(old, mapping), load_pipeline(new, mapping)
     diff = diff_pipelines(before.deals, after.deals, old_label=str(old), new_label=str(new))
-    _write(render_diff(diff, fmt, color=_colour(output)), output)
+    write_output(render_diff(diff, fmt, color=_colour(output)), output)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,6 @@ terminal format, anthropic only loads for the LLM backends.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ae_coach.cli._io import parse_date, write_output
 from ae_coach.errors import UsageError
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
@@ -38,15 +38,6 @@ def register(app: typer.Typer) -> None:
     app.command("review")(review)
     app.command("chat")(chat)
     extract.register(app)
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--as-of: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _coach(backend, model, settings, redact, replay_dir, record):
@@ -80,19 +71,12 @@ def review(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
-    date = _as_of(as_of)
+    date = parse_date(as_of)
     loaded = load_deal(deal)
     result = _coach(backend, model, settings, redact, replay_dir, record).run_review(loaded, date)
     color = output is None and fmt == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result.report, list(result.assessment.findings), result.assessment, color=color)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror}") from None
-    print(f"wrote {output}", file=sys.stderr)
+    write_output(text, output)
 
 
 def chat(
@@ -111,7 +95,7 @@ def chat(
     loaded = load_deal(deal)
     coach = _coach(backend, model, settings, redact, replay_dir, False)
     interactive = sys.stdin.isatty()
-    session = ChatSession(coach, loaded, sys.stdout, interactive=interactive, as_of=_as_of(as_of))
+    session = ChatSession(coach, loaded, sys.stdout, interactive=interactive, as_of=parse_date(as_of))
     saved = session.run(_lines(interactive))
     if saved and interactive:
         print(f"conversation saved to {saved}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from ae_coach.errors import UsageError
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
 
 RulesOption = Annotated[
-    Optional[Path], typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")
+    Path | None, typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")
 ]
 
 
@@ -31,9 +31,9 @@ def _rulebook(rules: Path | None):  # noqa: ANN202 - Rulebook, imported lazily
 
 @rules_app.command("list")
 def list_rules(
-    category: Annotated[Optional[str], typer.Option(help="Only this category (pipeline, deal, ...).")] = None,
-    stage: Annotated[Optional[str], typer.Option(help="Only rules that apply at this stage.")] = None,
-    tag: Annotated[Optional[str], typer.Option(help="Only rules with this tag.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this category (pipeline, deal, ...).")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only rules that apply at this stage.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only rules with this tag.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (id, category, impact, title, summary).")] = False,
     rules: RulesOption = None,
 ) -> None:
@@ -116,7 +116,7 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (length, order) as errors.")] = False,
     rules: RulesOption = None,
     skill: Annotated[
-        Optional[Path], typer.Option(help="SKILL.md to check (default: the one next to the rules directory).")
+        Path | None, typer.Option(help="SKILL.md to check (default: the one next to the rules directory).")
     ] = None,
 ) -> None:
     """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
@@ -145,7 +145,7 @@ def lint(
 def build(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a generated file is stale.")] = False,
     root: Annotated[
-        Optional[Path], typer.Option(help="The checkout holding SKILL.md and rules/ (default: this project).")
+        Path | None, typer.Option(help="The checkout holding SKILL.md and rules/ (default: this project).")
     ] = None,
 ) -> None:
     """Regenerate the SKILL.md rule index, dist/AGENTS.md and evals/examples/rule-examples.yaml."""

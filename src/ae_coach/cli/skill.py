@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 @skill_app.command("validate")
 def validate(
     root: Annotated[
-        Optional[Path], typer.Option(help="The directory holding SKILL.md and rules/ (default: the shipped skill).")
+        Path | None, typer.Option(help="The directory holding SKILL.md and rules/ (default: the shipped skill).")
     ] = None,
 ) -> None:
     """Stage the skill as account-executive/ and check it: agentskills validate plus our stricter checks."""

@@ -1,0 +1,34 @@
+"""What every command does with its options and its output: parse a date, write a document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ae_coach.errors import UsageError
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """``value`` (YYYY-MM-DD) as a date; None stays None; anything else is a usage error naming ``option``."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:
+    """``text`` to stdout, or to ``output`` with a "wrote …" line on stderr (``then`` says what to do next).
+
+    An unwritable path is a usage error naming the option and the reason, never a traceback.
+    """
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{option} {output}: cannot write ({exc.strerror})") from None
+    print(f"wrote {output}" + (f"; {then}" if then else ""), file=sys.stderr)
