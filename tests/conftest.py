@@ -40,3 +40,26 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch):
+    """``api(*replies)`` starts a Messages API stand-in and points the SDK at it with a fake key.
+
+    Every server started in the test is stopped after it; the latest one wins ANTHROPIC_BASE_URL.
+    """
+    from coach_deals import FAKE_KEY
+    from messages_server import MessagesServer
+
+    servers: list[MessagesServer] = []
+
+    def start(*replies):
+        server = MessagesServer(*replies).__enter__()
+        servers.append(server)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)

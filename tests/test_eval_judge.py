@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from coach_deals import FAKE_KEY, model_answer
-from messages_server import MessagesServer, json_message, message
+from coach_deals import model_answer
+from messages_server import json_message, message
 
 from ae_coach.eval import RunOptions, Session, run_eval
 from ae_coach.eval._cases import RubricItem
@@ -63,21 +63,6 @@ cases:
     expect: {checks: [{contains: economic buyer}]}
 """
 
-
-@pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch):
-    servers: list[MessagesServer] = []
-
-    def start(*replies):
-        server = MessagesServer(*replies).__enter__()
-        servers.append(server)
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-        return server
-
-    yield start
-    for server in servers:
-        server.__exit__(None, None, None)
 
 
 def run(suite_text: str, tmp_path: Path, **options) -> tuple[Session, object]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from coach_deals import FAKE_KEY, INJECTION
-from messages_server import MessagesServer, error, json_message
+from messages_server import error, json_message
 
 from ae_coach.cli import main
 from ae_coach.deal import Role, Stage, Status, load_deal
@@ -50,22 +50,6 @@ def notes(tmp_path):
     path.write_text(NOTES, encoding="utf-8")
     return path
 
-
-@pytest.fixture
-def api(monkeypatch):
-    started: list[MessagesServer] = []
-
-    def start(*replies):
-        server = MessagesServer(*replies)
-        server.__enter__()
-        started.append(server)
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-        return server
-
-    yield start
-    for server in started:
-        server.__exit__(None, None, None)
 
 
 def test_a_valid_extraction_writes_a_deal_file_that_loads(api, notes, tmp_path, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from coach_deals import FAKE_KEY, INJECTION
-from messages_server import MessagesServer, error, json_message, message
+from messages_server import error, json_message, message
 
 from ae_coach.cli import main
 
@@ -31,22 +31,6 @@ def answer(**overrides):
     }
     return {**summary, **overrides}
 
-
-@pytest.fixture
-def api(monkeypatch):
-    started: list[MessagesServer] = []
-
-    def start(*replies):
-        server = MessagesServer(*replies)
-        server.__enter__()
-        started.append(server)
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-        return server
-
-    yield start
-    for server in started:
-        server.__exit__(None, None, None)
 
 
 def run(capsys, *argv):
