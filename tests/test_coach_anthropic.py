@@ -39,6 +39,7 @@ def test_review_returns_a_validated_report_from_the_model(api, deal):
     assert report.mutual_action_plan
     assert len(server.requests) == 1
 
+
 def test_request_caches_the_rules_block_and_fences_the_deal_data(api, deal):
     server = api(json_message(model_answer()))
     coach().review(deal)
@@ -59,6 +60,7 @@ def test_request_caches_the_rules_block_and_fences_the_deal_data(api, deal):
     headers = server.requests[0].headers
     assert FAKE_KEY in (headers.get("x-api-key", "") + headers.get("authorization", ""))  # the SDK sent our key
 
+
 def test_unknown_rule_ids_from_the_model_are_dropped_and_listed(api, deal):
     api(json_message(model_answer(rule_id="deal-made-up-rule")))
     report = coach().review(deal)
@@ -66,12 +68,14 @@ def test_unknown_rule_ids_from_the_model_are_dropped_and_listed(api, deal):
     cited = {a.rule_id for a in report.next_actions} | {i for r in report.risks for i in r.rule_ids}
     assert "deal-made-up-rule" not in cited
 
+
 def test_model_actions_are_topped_up_so_every_serious_finding_has_one(api, deal):
     api(json_message(model_answer()))
     result = coach().run_review(deal)
     covered = {c for a in result.report.next_actions for c in a.finding_codes}
     serious = {f.code for f in result.assessment.findings if f.severity.value in ("critical", "high")}
     assert serious <= covered
+
 
 @pytest.mark.parametrize(
     "transient",
@@ -84,6 +88,7 @@ def test_transient_failures_are_retried(api, deal, transient):
     assert report.headline.startswith("Commit is hope")
     assert len(server.requests) == len(transient) + 1
 
+
 def test_recovers_from_one_malformed_answer_with_a_repair_turn(api, deal):
     server = api(message("Sure! Here is my review: the deal looks great."), json_message(model_answer()))
     report = coach().review(deal)
@@ -92,6 +97,7 @@ def test_recovers_from_one_malformed_answer_with_a_repair_turn(api, deal):
     assert repair[-2] == {"role": "assistant", "content": "Sure! Here is my review: the deal looks great."}
     assert "did not validate" in repair[-1]["content"]
     assert "JSON schema" in repair[0]["content"][-1]["text"]  # JSON-only instructions in the prompt
+
 
 def test_falls_back_to_json_instructions_when_the_server_has_no_structured_output(api, deal):
     fenced = "```json\n" + json.dumps(model_answer()) + "\n```"
@@ -102,6 +108,7 @@ def test_falls_back_to_json_instructions_when_the_server_has_no_structured_outpu
     assert "output_config" not in server.requests[1].body
     assert c.client.structured_output is False
 
+
 def test_gives_up_with_model_output_error_after_bounded_reasks(api, deal):
     server = api(message("nope"), message("still nope"), message("{}"))
     with pytest.raises(ModelOutputError) as info:
@@ -111,6 +118,7 @@ def test_gives_up_with_model_output_error_after_bounded_reasks(api, deal):
     assert info.value.usage.input_tokens == 3 * 1200
     assert len(server.requests) == 3
 
+
 def test_max_tokens_retries_with_a_larger_budget(api, deal):
     truncated = json.dumps(model_answer())[:80]
     server = api(message(truncated, stop_reason="max_tokens"), json_message(model_answer()))
@@ -118,15 +126,18 @@ def test_max_tokens_retries_with_a_larger_budget(api, deal):
     assert report.headline.startswith("Commit is hope")
     assert [r.body["max_tokens"] for r in server.requests] == [4000, 8000]
 
+
 def test_max_tokens_every_time_is_a_clear_error(api, deal):
     api(*[message("{", stop_reason="max_tokens")] * 3)
     with pytest.raises(ModelOutputError, match="max_tokens"):
         coach(max_tokens=4000).review(deal)
 
+
 def test_refusal_is_a_backend_error(api, deal):
     api(message("", stop_reason="refusal"))
     with pytest.raises(BackendError, match="refusal"):
         coach().review(deal)
+
 
 def test_persistent_failure_exits_3_cleanly_without_leaking_the_key(api, tmp_path, capsys, caplog):
     caplog.set_level(logging.WARNING)
@@ -140,11 +151,13 @@ def test_persistent_failure_exits_3_cleanly_without_leaking_the_key(api, tmp_pat
     assert "Northwind" not in caplog.text and INJECTION not in caplog.text  # no deal text in logs
     assert len(server.requests) == 5  # the first try and the default four retries
 
+
 def test_bad_key_is_exit_3_with_a_hint(api, tmp_path, capsys):
     api(error(401, "invalid x-api-key", retry_after_ms=None))
     rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
     err = capsys.readouterr().err
     assert rc == 3 and "ANTHROPIC_API_KEY" in err and FAKE_KEY not in err
+
 
 def test_cli_review_with_the_model_prints_the_json_contract(api, tmp_path, capsys):
     api(json_message(model_answer()))
@@ -155,12 +168,14 @@ def test_cli_review_with_the_model_prints_the_json_contract(api, tmp_path, capsy
     assert doc["report"]["backend"] == "anthropic" and doc["report"]["model"]
     assert FAKE_KEY not in out
 
+
 def test_model_from_environment_is_sent(api, deal, monkeypatch):
     monkeypatch.setenv("AE_COACH_MODEL", "local-llama-70b")
     server = api(json_message(model_answer()))
     report = Coach("anthropic", max_retries=0, timeout=5).review(deal)
     assert server.requests[0].body["model"] == "local-llama-70b"
     assert report.estimated_cost_usd is None and "unknown" in report.cost_note
+
 
 def test_redaction_keeps_people_off_the_wire_and_restores_them(api, deal):
     server = api(json_message(model_answer()))
@@ -172,6 +187,7 @@ def test_redaction_keeps_people_off_the_wire_and_restores_them(api, deal):
     assert "Northwind Traders" in wire  # accounts are not people
     assert "Dana Lee" in report.narrative and "Person 1" not in report.narrative
     assert report.next_actions[0].action == "Ask Dana Lee to set up 30 minutes with the CFO"
+
 
 def test_a_prompt_variant_directory_is_used(api, deal, tmp_path):
     import shutil
@@ -185,6 +201,7 @@ def test_a_prompt_variant_directory_is_used(api, deal, tmp_path):
     server = api(json_message(model_answer()))
     coach(prompts=variant).review(deal)
     assert "VARIANT-MARKER" in server.requests[0].body["system"][0]["text"]
+
 
 @pytest.mark.live
 def test_live_review_against_the_real_api(monkeypatch):
@@ -200,10 +217,12 @@ def test_live_review_against_the_real_api(monkeypatch):
     report = Coach("anthropic").review(load_deal(path))
     assert report.narrative and report.next_actions and report.usage.output_tokens > 0
 
+
 def test_anthropic_backend_without_credentials_is_exit_3_with_a_hint(tmp_path, capsys):
     rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
     err = capsys.readouterr().err
     assert rc == 3 and "ANTHROPIC_API_KEY" in err and "Traceback" not in err
+
 
 def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):
     server = MessagesServer()
@@ -215,6 +234,7 @@ def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):
     assert len(server.requests) == 1  # x-should-retry: false stops the SDK from retrying into the void
 
 # --- the public request/response seam (batches and evals build on it) -----------------------------------
+
 
 def test_review_request_is_exactly_what_review_sends(api, deal):
     server = api(json_message(model_answer()))
@@ -230,6 +250,7 @@ def test_review_request_is_exactly_what_review_sends(api, deal):
     assert request.system[0]["cache_control"] == {"type": "ephemeral"}
     assert "JSON schema" in request.params(structured=False)["messages"][0]["content"][-1]["text"]
 
+
 def test_review_from_response_validates_merges_and_checks_rule_ids(deal):
     from ae_coach.coach import LLMResult
     from ae_coach.report import Usage
@@ -244,6 +265,7 @@ def test_review_from_response_validates_merges_and_checks_rule_ids(deal):
     serious = {f.code for f in c.assess(deal).findings if f.severity.value in ("critical", "high")}
     assert serious <= {code for a in report.next_actions for code in a.finding_codes}
 
+
 @pytest.mark.parametrize(
     ("text", "stop", "match"),
     [("not json", "end_turn", "did not validate"), ('{"headline": "x"}', "end_turn", "narrative"),
@@ -256,6 +278,7 @@ def test_review_from_response_rejects_bad_answers(deal, text, stop, match):
         Coach("anthropic").review_from_response(deal, LLMResult(text, "m", stop_reason=stop))
     assert info.value.raw == text
 
+
 def test_the_seam_redacts_the_request_and_restores_the_report(deal):
     from ae_coach.coach import LLMResult
 
@@ -264,6 +287,7 @@ def test_the_seam_redacts_the_request_and_restores_the_report(deal):
     assert "Dana Lee" not in json.dumps(request.messages) and "Person 1" in json.dumps(request.messages)
     report = c.review_from_response(deal, LLMResult(json.dumps(model_answer()), "m"))
     assert report.next_actions[0].action == "Ask Dana Lee to set up 30 minutes with the CFO"
+
 
 def test_a_stream_leaves_its_final_result_in_last_result(api, deal):
     from ae_coach.coach._anthropic import AnthropicClient
