@@ -54,6 +54,15 @@ def test_markdown_output(capsys, deal_file):
     assert "`meddpicc.economic_buyer`" in out
 
 
+def test_a_deal_with_nothing_wrong_says_so_instead_of_an_empty_section(capsys):
+    from conftest import EXAMPLES
+
+    rc, out, _ = run(capsys, EXAMPLES / "deals" / "alpine-closed-won-handoff.yaml", "-f", "markdown")
+    assert rc == 0
+    why = out.split("## Why this health score", 1)[1].split("##", 1)[0]
+    assert why.strip() == "- No finding moves the score: every check the inspector runs passed or does not apply."
+
+
 def test_terminal_output_is_plain_when_not_a_tty(capsys, deal_file):
     rc, out, _ = run(capsys, deal_file, "--backend", "offline")
     assert rc == 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ae_coach.render.markdown import NO_REASONS
+
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
 color:#1d2330;line-height:1.45}
@@ -52,7 +54,7 @@ def to_html(report: Any, findings: list[Any]) -> str:
     ]
     if report.forecast.why_not_commit:
         parts.append("<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>")
-    parts.append("<h2>Why this health score</h2><ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons) + "</ul>")
+    parts.append("<h2>Why this health score</h2><ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS]) + "</ul>")
     if report.narrative:
         parts.append(f'<h2>Coaching</h2><div class="narrative">{_e(report.narrative)}</div>')
     parts += _sections(report, findings)

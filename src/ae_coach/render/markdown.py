@@ -13,6 +13,9 @@ def _label(value: Any) -> str:
     return str(getattr(value, "value", value)).replace("_", " ")
 
 
+NO_REASONS = "No finding moves the score: every check the inspector runs passed or does not apply."
+
+
 def to_markdown(report: Any, findings: list[Any]) -> str:
     """Render the report and its findings as a markdown document."""
     out = [f"# Deal review: {report.account}", "", f"**{report.headline}**", ""]
@@ -21,7 +24,8 @@ def to_markdown(report: Any, findings: list[Any]) -> str:
     out.append(f"- Recommended forecast: **{_label(report.forecast.category)}**")
     for reason in report.forecast.why_not_commit:
         out.append(f"  - not Commit: {reason}")
-    out += ["", "## Why this health score", ""] + [f"- {r}" for r in report.health.reasons]
+    reasons = report.health.reasons or [NO_REASONS]
+    out += ["", "## Why this health score", ""] + [f"- {r}" for r in reasons]
     if report.narrative:
         out += ["", "## Coaching", "", report.narrative.strip()]
     out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(findings)
