@@ -124,6 +124,17 @@ def test_a_long_action_list_is_paced_over_the_week_in_priority_order(coach):
     assert dues == sorted(dues)  # the first-raised gap is never due after a later one
 
 
+def test_a_tier_4_deal_is_routed_before_it_is_worked(coach):
+    small = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("bluesky"))))
+    assert "Tier 4" in small.headline
+    first = small.next_actions[0]
+    assert first.finding_codes == ["account.tier"] and "self-serve" in first.action
+    assert first.rule_id in {"execution-time-allocation-by-tier", "account-tiering"}
+    assert len([q for q in small.questions if q.role != "ae"]) <= 4
+    big = coach.review(parse_deal(dict(NORTHWIND)))  # tier 2: worked, not routed
+    assert "Tier 4" not in big.headline and all("account.tier" not in a.finding_codes for a in big.next_actions)
+
+
 def test_mutual_action_plan_is_planned_backward_with_paper_process_owners(coach):
     deal = parse_deal({**NORTHWIND, "close_date": "2027-02-26", "owner": "Sam Rivera"})
     plan = coach.review(deal).mutual_action_plan

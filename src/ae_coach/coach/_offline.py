@@ -43,6 +43,11 @@ ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 MAX_MEDIUM_ACTIONS = 3
 """Medium findings get actions too, but only the first few: a list of fifteen actions gets none done."""
 MAX_QUESTIONS = 8
+LOW_TOUCH_MEDIUM_ACTIONS = 1
+LOW_TOUCH_QUESTIONS = 4
+"""A tier-4 deal (the seed: automated, self-serve or disqualify; 5% of selling time) gets the routing
+decision first, then at most this many medium-finding actions and buyer questions (ae-coach defaults):
+coaching it like an enterprise deal would spend the time the tiering exists to save."""
 
 _WORD = re.compile(r"[a-z]+")
 _STOP = frozenset(["the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "your", "you", "their", "they", "is", "are", "be", "by", "it", "this", "that"])
@@ -88,6 +93,7 @@ INTENT: dict[str, str] = {
     "meddpicc.paper_process": "ask who owns security legal procurement signature",
     "meddpicc.decision_process": "list every step owner date",
     "stage.unearned": "translate missing criterion buyer action date",
+    "account.tier": "tier 4 route self-serve partner nurture disqualify",
     # positive signals: the follow-through that keeps a healthy deal healthy
     "positive.champion_scheduled": "prepare champion every meeting schedule themselves agenda ask",
     "positive.references_requested": "ask buyer requests reference want learn",
@@ -147,11 +153,17 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
     actions: list[NextAction] = []
     used: set[tuple[str, str]] = set()
     mediums = 0
+    low_touch = low_touch_tier(deal, findings)
+    if low_touch is not None:  # decide how to serve it before doing any more work on it
+        action = _action(deal, low_touch, rulebook, used, as_of, Severity.HIGH)
+        if action is not None:
+            actions.append(action)
+    max_mediums = LOW_TOUCH_MEDIUM_ACTIONS if low_touch else MAX_MEDIUM_ACTIONS
     for finding in ranked(findings):
         if finding.severity not in ACTION_SEVERITIES or finding.code.startswith("positive."):
             continue
         if finding.severity is Severity.MEDIUM:
-            if mediums >= MAX_MEDIUM_ACTIONS:
+            if mediums >= max_mediums:
                 continue
             mediums += 1
         action = _action(deal, finding, rulebook, used, as_of, finding.severity)
@@ -172,6 +184,13 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
 
 
 MAX_SIGNAL_ACTIONS = 2
+
+
+def low_touch_tier(deal: Deal, findings: list[Finding]) -> Finding | None:
+    """The ``account.tier`` finding of an open tier-4 deal (self-serve, partner or disqualify), else None."""
+    if not deal.is_open:
+        return None
+    return next((f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4), None)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -248,12 +267,13 @@ def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Q
     review: list[Question] = []
     seen: set[str] = set()
     proposal_out = _proposal_out(deal)
+    limit = LOW_TOUCH_QUESTIONS if low_touch_tier(deal, findings) else MAX_QUESTIONS
     for finding in ranked(findings):
         if finding.severity is Severity.INFO or finding.code.startswith("positive."):
             continue
         candidates = _best_questions(finding, rules_for(finding, rulebook), seen, proposal_out)
         for rule, text, audience in [c for c in candidates if c[2] != "ae"][:2]:
-            if len(buyer) < MAX_QUESTIONS:
+            if len(buyer) < limit:
                 seen.add(text)
                 buyer.append(_buyer_question(deal, finding, rule, text, audience))
         for rule, text, _ in [c for c in candidates if c[2] == "ae"][:1]:
@@ -345,7 +365,10 @@ def headline(deal: Deal, assessment: Any) -> str:
     claimed = deal.forecast_category
     if claimed is not None and _value(claimed) != _value(assessment.recommended_forecast):
         verdict += f", not {_label(claimed).title()}"
-    return f"{name}: health {assessment.health}/100, {verdict}; {problem}."
+    line = f"{name}: health {assessment.health}/100, {verdict}; {problem}."
+    if low_touch_tier(deal, list(assessment.findings)) is not None:
+        line += " Tier 4: serve it through self-serve or a partner, or disqualify it; not enterprise selling time."
+    return line
 
 
 def _lower_first(text: str) -> str:
