@@ -135,6 +135,18 @@ def test_a_tier_4_deal_is_routed_before_it_is_worked(coach):
     assert "Tier 4" not in big.headline and all("account.tier" not in a.finding_codes for a in big.next_actions)
 
 
+def test_a_healthy_deal_still_gets_a_few_questions_that_protect_it(coach):
+    closing = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("fabrikam"))))
+    assert not [r for r in closing.risks if r.severity in ("critical", "high")]
+    asked = [q for q in closing.questions if q.role != "ae"]
+    assert 1 <= len(asked) <= 3 and {q.rule_id for q in asked} <= {"pipeline-commit-gate", "deal-mutual-action-plan"}
+    assert all(q.stakeholder == "Raj Patel" for q in asked)  # through the champion, not the economic buyer
+    early = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("woodgrove"))))
+    assert 1 <= len([q for q in early.questions if q.role != "ae"]) <= 3
+    won = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("alpine"))))
+    assert won.questions == []  # nothing to ask a buyer who has signed and been handed over
+
+
 def test_mutual_action_plan_is_planned_backward_with_paper_process_owners(coach):
     deal = parse_deal({**NORTHWIND, "close_date": "2027-02-26", "owner": "Sam Rivera"})
     plan = coach.review(deal).mutual_action_plan

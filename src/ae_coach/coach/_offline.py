@@ -12,6 +12,7 @@ from the same rules' "Questions to ask"; ``Deal review:`` questions are the AE's
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.analysis.priority import ranked
@@ -280,7 +281,47 @@ def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Q
             if len(review) < MAX_REVIEW_QUESTIONS:
                 seen.add(text)
                 review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id))
+    if not buyer and deal.is_open:
+        buyer = _keep_it_healthy(deal, findings, rulebook, seen)
     return buyer + review
+
+
+HEALTHY_QUESTIONS = 3
+CLOSING_RULES = ("pipeline-commit-gate", "deal-mutual-action-plan")
+"""A healthy deal at proposal or closing is kept on track by the questions that confirm the path to
+signature: the Commit gate's and the mutual action plan's, taken in turn, each rule's in its author's order."""
+_EARLY_SOURCES = ("stage.next_gate", "competition.positioning", "positive.")
+
+
+def _keep_it_healthy(deal: Deal, findings: list[Finding], rulebook: Rulebook, seen: set[str]) -> list[Question]:
+    """An open deal with nothing wrong still gets a few questions (at most :data:`HEALTHY_QUESTIONS`). Late
+    in the cycle, the path to signature (:data:`CLOSING_RULES`); earlier, the next gate's, the competitive
+    situation's, then the positive signals' rules. A deal is kept healthy by confirming what gets it
+    signed, not by going quiet."""
+    picked: list[Question] = []
+    if _value(deal.stage) in ("proposal", "closing"):
+        contact = contact_for(deal, "anti.hoping_not_controlling")  # the champion, who runs the plan inside
+        queues = [
+            [(rule, text) for text, audience in map(parse_question, rule.questions) if audience is None]
+            for rule in (rulebook.get(i) for i in CLOSING_RULES if i in rulebook)
+        ]
+        for rule, text in (pair for turn in zip_longest(*queues) for pair in turn if pair):
+            if text not in seen and len(picked) < HEALTHY_QUESTIONS:
+                seen.add(text)
+                picked.append(Question(
+                    question=personalise(fill(text, deal), deal),
+                    stakeholder=contact.name if contact else None,
+                    role=_value(contact.role) if contact else None,
+                    rule_id=rule.id,
+                ))  # fmt: skip
+        return picked
+    for source in _EARLY_SOURCES:
+        for finding in (f for f in findings if f.code.startswith(source)):
+            for rule, text, audience in _best_questions(finding, rules_for(finding, rulebook), seen)[:1]:
+                if audience != "ae" and len(picked) < HEALTHY_QUESTIONS:
+                    seen.add(text)
+                    picked.append(_buyer_question(deal, finding, rule, text, audience))
+    return picked
 
 
 def _buyer_question(deal: Deal, finding: Finding, rule: Rule, text: str, audience: str | None) -> Question:
