@@ -63,11 +63,23 @@ def test_a_valid_extraction_writes_a_deal_file_that_loads(api, notes, tmp_path, 
     assert [s.role for s in deal.stakeholders] == [Role.CHAMPION, Role.ECONOMIC_BUYER]
     assert deal.activities[0].with_ == ["Dana Lee"] and str(deal.next_step.date) == "2026-12-02"
     assert deal.close_date is None and "close_date" not in target.read_text()
+    assert deal.notes == notes.read_text(encoding="utf-8").strip()  # the source is kept with the draft
+    assert "notes: |" in target.read_text()  # as a block a person can read, not an escaped one-liner
     err = capsys.readouterr().err
     assert "ae-coach review" in err
     # a paraphrase passed off as evidence is flagged for the reader
     assert "meddpicc.champion evidence is not a verbatim quote" in err
     assert len(server.requests) == 1 and server.requests[0].body["output_config"]["format"]["type"] == "json_schema"
+
+
+def test_notes_too_long_to_keep_are_left_out_with_a_warning(api, tmp_path, capsys):
+    api(json_message(extraction()))
+    long_notes = tmp_path / "transcript.txt"
+    long_notes.write_text(NOTES + "\nUm, so, yes. " * 12_000, encoding="utf-8")  # ~160 kB: over the keep limit
+    target = tmp_path / "deal.yaml"
+    assert main(["extract", str(long_notes), "-o", str(target), "--as-of", "2026-11-26"]) == 0
+    assert load_deal(target).notes is None
+    assert "too long to keep in the deal file's notes field" in capsys.readouterr().err
 
 
 def test_notes_stay_inside_the_data_block(api, notes, capsys):

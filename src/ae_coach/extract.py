@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 MAX_NOTES_BYTES = 400_000
 """ae-coach default: larger notes files are refused (an hour-long call transcript is well under 100 kB)."""
+KEEP_NOTES_BYTES = 128_000
+"""Notes up to this size are copied verbatim into the draft's ``notes`` field (ae-coach default: half the
+deal-file size limit, so the draft always loads); longer notes are left out with a warning."""
 EXTRACT_MAX_TOKENS = 8192
 DEFAULT_STAGE = Stage.DISCOVERY
 """A deal file needs a stage; when the notes do not give one the draft says discovery and warns."""
@@ -168,9 +171,17 @@ class DealDraft:
         import yaml
 
         header = [f"# Deal draft extracted from {source} by {self.model or 'a model'}. Check every field;",
-                  "# fields the notes did not support were left out (MEDDPICC: unknown)."]
+                  "# fields the notes did not support were left out (MEDDPICC: unknown); the notes are kept under notes."]
         header += [f"# check: {w}" for w in self.warnings]
-        body = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True, width=100)
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:  # the notes as a readable block
+            style = "|" if "\n" in value else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
+        body = yaml.dump(self.data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
         return "\n".join(header) + "\n" + body
 
 
@@ -244,7 +255,12 @@ def extract_deal(notes: str, coach: Coach, *, account: str | None = None, as_of:
     if not name:
         raise UsageError("the notes do not name the account; give it with --account NAME")
     data = answer.deal_data(name)
-    return DealDraft(parse_deal(data, source="extracted deal"), data, _warnings(answer, notes), result.model)
+    warnings = _warnings(answer, notes)
+    if len(notes.encode("utf-8")) <= KEEP_NOTES_BYTES:
+        data["notes"] = notes.strip()  # the source stays with the deal: nothing the model left out is lost
+    else:
+        warnings.append(f"the notes ({len(notes):,} characters) are too long to keep in the deal file's notes field")
+    return DealDraft(parse_deal(data, source="extracted deal"), data, warnings, result.model)
 
 
 def _warnings(answer: ExtractedDeal, notes: str) -> list[str]:
