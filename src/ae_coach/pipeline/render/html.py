@@ -63,7 +63,8 @@ def _coverage_svg(review: PipelineReview) -> str:
         f'<text x="0" y="24" font-size="12">coverage</text>'
         f'<rect x="90" y="10" width="{c.ratio * scale:.1f}" height="22" fill="{colour}"/>'
         f'<line x1="{90 + c.needed * scale:.1f}" y1="4" x2="{90 + c.needed * scale:.1f}" y2="40" stroke="#1d2433" stroke-width="2"/>'
-        f'<text x="90" y="58" font-size="11">{c.ratio:.1f}x of the remaining quota; the line marks the {c.needed:.1f}x the win rate needs</text>'
+        f'<text x="90" y="56" font-size="11">{c.ratio:.1f}x of the remaining quota;</text>'
+        f'<text x="90" y="71" font-size="11">the line marks the {c.needed:.1f}x the win rate needs</text>'
         "</svg>"
     )
 
