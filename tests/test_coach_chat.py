@@ -159,6 +159,15 @@ def test_is_this_commit_answers_from_the_deals_own_gate():
     assert _cited(answer)[0] == "pipeline-commit-gate"
 
 
+def test_a_deal_short_of_commit_is_never_said_to_pass_the_gate():
+    answer = _ask("is this commit?", name="lucerne-late-stakeholder")  # forecast best case, supports pipeline
+    assert "- Not Commit: economic_buyer is rep-asserted (grade 1)" in answer
+    assert "passes every condition" not in answer and "nothing ae-coach found" not in answer
+    assert "Economic buyer rep-asserted at proposal" in answer  # what blocks Commit, with its evidence
+    healthy = _ask("is this commit?", name="fabrikam-closing-healthy")
+    assert "It passes every condition of the Commit gate." in healthy
+
+
 def test_competitor_question_uses_the_deals_competitors_and_situation(deal):
     answer = _ask("how do I handle the Clari comparison?", deal)
     assert "about competition" in answer and "Competitors on record: Clari (active" in answer

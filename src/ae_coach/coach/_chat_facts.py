@@ -84,7 +84,7 @@ def _forecast(ask: Ask) -> list[str]:
     out += [f"Not Commit: {reason}" for reason in a.why_not_commit[:5]]
     if len(a.why_not_commit) > 5:
         out.append(f"… and {len(a.why_not_commit) - 5} more unmet Commit conditions (/findings lists them).")
-    elif deal.is_open:
+    if not a.why_not_commit and deal.is_open:
         out.append("It passes every condition of the Commit gate.")
     return out
 
@@ -268,7 +268,10 @@ def _t(name: str, words: str, codes: str, rules: str, facts: Callable[[Ask], lis
 
 TOPICS: tuple[Topic, ...] = (
     _t("the forecast call", r"\bcommit\b|forecast|best case|\bcall it\b|will (?:it|this) close|is (?:this|it) real",
-       "anti.forecast_fantasy anti.happy_ears momentum.close_date_passed",
+       # what blocks Commit is part of the answer: the gate's MEDDPICC elements and the dated next step
+       "anti.forecast_fantasy anti.happy_ears momentum.close_date_passed momentum.close_date_slipped "
+       "meddpicc.economic_buyer meddpicc.champion meddpicc.decision_process meddpicc.paper_process meddpicc.metrics "
+       "momentum.no_dated_next_step anti.hoping_not_controlling",
        "pipeline-commit-gate pipeline-forecast-categories", _forecast),
     _t("buying signals", r"good sign|bad sign|\bsignals?\b|reference calls?|references",
        "positive.references_requested positive.economic_buyer_engaged positive.champion_scheduled "
