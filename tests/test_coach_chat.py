@@ -168,6 +168,11 @@ def test_a_deal_short_of_commit_is_never_said_to_pass_the_gate():
     assert "It passes every condition of the Commit gate." in healthy
 
 
+def test_a_competition_question_with_nothing_to_fix_still_names_the_situations_risk():
+    answer = _ask("how do I beat Zendesk?", name="woodgrove-displacement")
+    assert answer.rstrip().endswith("The risk to watch in a displacing deal: resistance to change.")
+
+
 def test_competitor_question_uses_the_deals_competitors_and_situation(deal):
     answer = _ask("how do I handle the Clari comparison?", deal)
     assert "about competition" in answer and "Competitors on record: Clari (active" in answer

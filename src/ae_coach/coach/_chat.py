@@ -75,9 +75,20 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
             if upcoming
             else "leave your next buyer meeting with a dated, owned next step."
         )
+        if any(t.name == "competition" for t in topics):
+            step += _situation_risk(assessment.findings)
     if step:
         lines += ["", step]
     return "\n".join(lines) + "\n"
+
+
+def _situation_risk(findings: list[Finding]) -> str:
+    """The seed's risk for the deal's competitive situation, as a sentence ("" without a positioning finding)."""
+    positioning = next((f for f in findings if f.code == "competition.positioning"), None)
+    if positioning is None or not positioning.data.get("risk"):
+        return ""
+    situation = str(positioning.data.get("situation", "")).replace("_", " ")
+    return f" The risk to watch in a {situation} deal: {str(positioning.data['risk']).lower()}."
 
 
 MAX_TOPIC_WORDS = 40
