@@ -162,7 +162,12 @@ def derive_inputs(
         quota=Input(value=float(quota), source="flag") if quota is not None else None,
         win_rate=pick(win_rate, rate, closed >= MIN_CLOSED_FOR_WIN_RATE and won, f"{len(won)} won of {closed} closed", SEED_WIN_RATE),
         avg_deal=pick(avg_deal, sum(amounts) / len(amounts) if amounts else None, len(amounts) >= MIN_WON_FOR_AVERAGES,
-                      f"{len(amounts)} won deals", SEED_AVG_DEAL),
+                      f"{len(amounts)} won deal{_s(amounts)}", SEED_AVG_DEAL),
         cycle_days=pick(cycle_days, sum(cycles) / len(cycles) if cycles else None, len(cycles) >= MIN_WON_FOR_AVERAGES,
-                        f"{len(cycles)} won deals with dates", SEED_CYCLE_DAYS),
+                        f"{len(cycles)} won deal{_s(cycles)} with dates", SEED_CYCLE_DAYS),
     )  # fmt: skip
+
+
+def _s(items: list) -> str:
+    """The plural ending for a count of ``items``: "1 won deal", "5 won deals"."""
+    return "" if len(items) == 1 else "s"

@@ -111,7 +111,6 @@ def _plan(console: Any, report: Any) -> None:
 
 
 def _findings(console: Any, findings: list[Any]) -> None:
-    from rich.padding import Padding
     from rich.text import Text
 
     console.rule("Findings")
@@ -119,8 +118,16 @@ def _findings(console: Any, findings: list[Any]) -> None:
         sev = _label(f.severity)
         head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] ").append(f"{f.code}: {f.title}")
         console.print(head)
-        for line in f.evidence:  # wrapped lines hang under the evidence text, not at the margin
-            console.print(Padding(Text(f"- {line}"), (0, 0, 0, 11), expand=False))
+        for line in f.evidence:
+            print_indented(console, f"- {line}", 11)
+
+
+def print_indented(console: Any, text: str, indent: int) -> None:
+    """``text`` (plain, never markup) indented, its wrapped lines hanging under it rather than at the margin."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console.print(Padding(Text(text), (0, 0, 0, indent), expand=False))
 
 
 def _footer(console: Any, report: Any) -> None:

@@ -19,6 +19,7 @@ from ae_coach.pipeline.render._tables import (
     summary_footer,
     title,
 )
+from ae_coach.render.terminal import print_indented
 
 _COLOURS = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "blue", "info": "dim"}
 
@@ -77,7 +78,7 @@ def render_review_terminal(
             f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}"
         )
         for line in finding.evidence:
-            console.print(f"          - {escape(line)}")
+            print_indented(console, f"- {line}", 10)
     if not review.findings:
         console.print("No pipeline-level findings.")
     for table in all_tables(review):
