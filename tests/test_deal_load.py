@@ -72,6 +72,12 @@ def test_all_validation_errors_are_reported_with_lines_paths_values_and_choices(
     assert error.line == 2 and error.field == "stage"
 
 
+def test_an_amount_written_like_a_person_would_gets_a_plain_number_hint(tmp_path: Path) -> None:
+    data = {"account": "Acme", "stage": "proposal", "amount": "$50k"}
+    message = str(load_error(write(tmp_path, "acme.json", json.dumps(data))))
+    assert "amount: got '$50k'; write a plain number without currency or suffix (e.g. 50000)" in message
+
+
 def test_single_error_names_line_and_field(tmp_path: Path) -> None:
     error = load_error(write(tmp_path, "d.yaml", "account: A\nstage: discovery\namount: -5\n"))
     assert error.line == 3 and error.field == "amount"

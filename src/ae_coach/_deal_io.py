@@ -407,6 +407,8 @@ def _describe(error: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...
         return f"got {_show(value)}; allowed: {error['ctx']['expected'].replace(chr(39), '')}"
     if kind.startswith("date"):
         return f"got {_show(value)}; write dates as YYYY-MM-DD (e.g. 2026-11-26)"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"got {_show(value)}; write a plain number without currency or suffix (e.g. 50000)"
     return f"{error['msg']} (got {_show(value)})"
 
 
