@@ -169,3 +169,10 @@ def test_offline_json_review_imports_neither_anthropic_nor_rich(deal_file):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0 []"
+
+
+def test_version_as_a_flag_and_as_a_command(capsys):
+    from ae_coach import __version__
+
+    assert main(["--version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
+    assert main(["version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
