@@ -12,6 +12,7 @@ from coach_deals import NORTHWIND
 from ae_coach.coach import Coach
 from ae_coach.coach._wording import (
     about_the_pipeline,
+    applies,
     fit_stage,
     internal,
     parse_question,
@@ -335,3 +336,25 @@ def test_healthy_deals_get_the_follow_through_on_their_freshest_signals(coach):
     # a deal with serious gaps works on the gaps, not on its good news
     wingtip = _review(coach, "wingtip-slipped").report
     assert not any(a.finding_codes[0].startswith("positive.") for a in wingtip.next_actions)
+
+
+def test_a_step_whose_condition_the_deal_does_not_meet_is_not_offered():
+    from ae_coach.analysis import inspect
+
+    deal = parse_deal(dict(NORTHWIND))  # close date ahead, no proposal out, tier 2
+    findings = inspect(deal)
+    assert not applies("If the close date has passed, pull the deal out of commit today.", deal, findings)
+    assert not applies("If pricing is already out, ask your champion for a meeting.", deal, findings)
+    assert not applies("If the account is tier 4, route it to self-serve.", deal, findings)
+    assert applies("If the account is tier 2, multi-thread it.", deal, findings)
+    assert applies("If any condition is missing, call the deal best case.", deal, findings)  # not checkable: kept
+    passed = parse_deal({**NORTHWIND, "close_date": "2026-11-01"})
+    assert applies("If the close date has passed, pull the deal out of commit today.", passed, inspect(passed))
+
+
+def test_chat_leaves_out_steps_for_situations_the_deal_is_not_in():
+    from ae_coach.coach import ChatHistory
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))  # close date ahead
+    answer = "".join(Coach("offline").chat(deal, "is this commit?", ChatHistory()))
+    assert "[pipeline-commit-gate]" in answer and "If the close date has passed" not in answer

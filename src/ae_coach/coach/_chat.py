@@ -20,7 +20,7 @@ from ae_coach.analysis.priority import ranked
 from ae_coach.coach._chat_facts import Ask, _upcoming, topics_for, unknown_names
 from ae_coach.coach._offline import _words, compose
 from ae_coach.coach._people import contact_for, label, personalise
-from ae_coach.coach._wording import about_the_pipeline, fill, fit_stage, parse_question
+from ae_coach.coach._wording import about_the_pipeline, applies, fill, fit_stage, parse_question
 from ae_coach.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
@@ -64,10 +64,10 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     rule_ids = _topic_rules([r for r in dict.fromkeys(named) if r in rulebook], rulebook, question)
     for rule_id in rule_ids:
         rule = rulebook.get(rule_id)
-        steps = _steps_for(rule, deal, question)
+        steps = _steps_for(rule, deal, question, findings=list(assessment.findings))
         lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     if facts:
-        step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question)
+        step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question, list(assessment.findings))
     else:  # nothing to fix on this topic: say so rather than prescribe a step the deal has already taken
         upcoming = _upcoming(ask)
         step = "Next step: nothing ae-coach found on this needs fixing; " + (
@@ -106,13 +106,18 @@ def _topic_rules(topic_rules: list[str], rulebook: Rulebook, question: str) -> l
     return list(dict.fromkeys(strong[:1] + topic_rules))[:MAX_RULES]
 
 
-def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3) -> list[str]:
+def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: list[Finding] = ()) -> list[str]:
     """The rule's steps that fit the question and the deal best (its situation, its competitors), fitted
     to the deal; the author's order breaks ties. A challenger deal asking about Clari gets the challenger
     step, not the incumbent one."""
     words = _words(" ".join([question, _v(deal.situation), *(c.name for c in deal.competitors)]))
     situation = _v(deal.situation)
-    steps = [(i, step) for i, step in enumerate(rule.steps) if not _other_situation(step, situation)]
+    codes = {f.code: f for f in findings}
+    steps = [
+        (i, step)
+        for i, step in enumerate(rule.steps)
+        if not _other_situation(step, situation) and applies(step, deal, codes)  # not "If the date has passed" when it has not
+    ]
     ranked_steps = sorted(steps, key=lambda item: (-len(words & _words(item[1])), item[0]))
     return [personalise(fill(fit_stage(step, deal.stage), deal), deal) for _, step in ranked_steps[:k]]
 
@@ -126,13 +131,16 @@ def _other_situation(step: str, situation: str) -> bool:
     return head in _SITUATIONS and head != situation
 
 
-def _topic_step(deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: Rulebook, question: str) -> str | None:
+def _topic_step(
+    deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: Rulebook, question: str, findings: list[Finding]
+) -> str | None:
     rule = rulebook.get(rule_ids[0]) if rule_ids else None
-    if rule is None or not rule.steps:
+    steps = _steps_for(rule, deal, question, 1, findings) if rule is not None else []
+    if not steps:
         return None
     person = contact_for(deal, facts[0].code) if facts else None
     who = f" with {label(person)}" if person else ""
-    return f"Next step{who}: {_steps_for(rule, deal, question, 1)[0]} [{rule.id}]"
+    return f"Next step{who}: {steps[0]} [{rule.id}]"
 
 
 def _v(x: Any) -> str:

@@ -27,10 +27,12 @@ from ae_coach.coach._people import (
 from ae_coach.coach._plan import draft_plan
 from ae_coach.coach._wording import (
     about_the_pipeline,
+    applies,
     fill,
     fit_stage,
     internal,
     parse_question,
+    pricing_out,
     too_late,
 )
 from ae_coach.findings import Finding, Severity
@@ -108,13 +110,15 @@ which pulled bookkeeping steps ahead of the step that moves the deal); rules wit
 back to word overlap and the author's order."""
 
 
-def _step_key(finding: Finding, words: set[str], step: str, stage: Any) -> tuple[int, int, int, int]:
+def _step_key(
+    finding: Finding, words: set[str], step: str, stage: Any, fits: bool = True
+) -> tuple[int, int, int, int]:
     """Lower is better: a step about this deal and still in time for its stage, then one that does what
     a manager wants done (:data:`INTENT`), moves the deal rather than the CRM record, and shares most
     words with the finding."""
     step_words = _words(step)
     return (
-        about_the_pipeline(step) + too_late(step, stage),
+        about_the_pipeline(step) + too_late(step, stage) + (not fits),
         -len(_words(INTENT.get(finding.code, "")) & step_words),
         internal(step),
         -len(words & step_words),
@@ -122,7 +126,12 @@ def _step_key(finding: Finding, words: set[str], step: str, stage: Any) -> tuple
 
 
 def _best_step(
-    finding: Finding, rules: list[Rule], used: set[tuple[str, str]], stage: Any = "discovery"
+    finding: Finding,
+    rules: list[Rule],
+    used: set[tuple[str, str]],
+    stage: Any = "discovery",
+    deal: Deal | None = None,
+    codes: dict[str, Finding] | None = None,
 ) -> tuple[Rule, str] | None:
     """The unused step, across the finding's rules, that fits the deal best.
 
@@ -137,7 +146,8 @@ def _best_step(
         for s_index, step in enumerate(rule.steps):
             if (rule.id, step) in used:
                 continue
-            key = (*_step_key(finding, words, step, stage), r_index, s_index)
+            fits = deal is None or applies(step, deal, codes or {})
+            key = (*_step_key(finding, words, step, stage, fits), r_index, s_index)
             if best_key is None or key < best_key:
                 best, best_key = (rule, step), key
     return best
@@ -155,8 +165,9 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
     used: set[tuple[str, str]] = set()
     mediums = 0
     low_touch = low_touch_tier(deal, findings)
+    codes = {f.code: f for f in findings}
     if low_touch is not None:  # decide how to serve it before doing any more work on it
-        action = _action(deal, low_touch, rulebook, used, as_of, Severity.HIGH)
+        action = _action(deal, low_touch, rulebook, used, as_of, Severity.HIGH, codes)
         if action is not None:
             actions.append(action)
     max_mediums = LOW_TOUCH_MEDIUM_ACTIONS if low_touch else MAX_MEDIUM_ACTIONS
@@ -167,7 +178,7 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
             if mediums >= max_mediums:
                 continue
             mediums += 1
-        action = _action(deal, finding, rulebook, used, as_of, finding.severity)
+        action = _action(deal, finding, rulebook, used, as_of, finding.severity, codes)
         if action is not None:
             actions.append(action)
     serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in findings if not f.code.startswith("positive."))
@@ -177,7 +188,7 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
             (f for f in findings if f.code.startswith("positive.") and f.code in INTENT), key=_latest, reverse=True
         )
         for finding in signals[:MAX_SIGNAL_ACTIONS]:
-            action = _action(deal, finding, rulebook, used, as_of, Severity.HIGH)  # "within the week"
+            action = _action(deal, finding, rulebook, used, as_of, Severity.HIGH, codes)  # "within the week"
             if action is not None:
                 actions.append(action)
     dues = paced([a.due for a in actions], as_of, deal.close_date if deal.is_open else None)
@@ -207,9 +218,15 @@ def _latest(finding: Finding) -> str:
 
 
 def _action(
-    deal: Deal, finding: Finding, rulebook: Rulebook, used: set[tuple[str, str]], as_of: Any, urgency: Severity
+    deal: Deal,
+    finding: Finding,
+    rulebook: Rulebook,
+    used: set[tuple[str, str]],
+    as_of: Any,
+    urgency: Severity,
+    codes: dict[str, Finding] | None = None,
 ) -> NextAction | None:
-    choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage)
+    choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage, deal, codes)
     if choice is None:
         return None
     rule, step = choice
@@ -267,7 +284,7 @@ def questions(deal: Deal, findings: list[Finding], rulebook: Rulebook) -> list[Q
     buyer: list[Question] = []
     review: list[Question] = []
     seen: set[str] = set()
-    proposal_out = _proposal_out(deal)
+    proposal_out = pricing_out(deal)
     limit = LOW_TOUCH_QUESTIONS if low_touch_tier(deal, findings) else MAX_QUESTIONS
     for finding in ranked(findings):
         if finding.severity is Severity.INFO or finding.code.startswith("positive."):
@@ -372,12 +389,6 @@ def _best_questions(
 _PRE_PROPOSAL = re.compile(
     r"\bbefore (?:I|we) (?:put|send|write)\b[^?]*\b(?:proposal|pricing|quote)|\bhappy to talk numbers\b", re.IGNORECASE
 )
-
-
-def _proposal_out(deal: Deal) -> bool:
-    """Pricing is in the buyer's hands: the deal is at proposal or later, or a proposal activity happened."""
-    done = any(_value(a.type) == "proposal" and _value(a.status) == "completed" for a in deal.activities)
-    return done or _value(deal.stage) in ("proposal", "closing", "closed_won", "closed_lost")
 
 
 CATALOGUE_TRIGGERS = 5

@@ -138,3 +138,57 @@ def parse_question(raw: str) -> tuple[str, str | None]:
             audience = match.group(1).strip().lower().replace(" ", "_")
             text = text[match.end() :]
     return text.strip().strip('"“”').strip(), audience
+
+
+# A step that opens with a condition ("If the close date has passed, ...") is advice for deals where the
+# condition holds. Each pattern maps to what in the deal shows it: a finding code, or a deal field.
+# A condition not listed here is assumed to hold: the step is shown as the author wrote it.
+_CONDITIONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), test)
+    for pattern, test in (
+        (r"^If the close date has passed\b", lambda deal, codes: "momentum.close_date_passed" in codes),
+        (r"^If pricing (?:is already out|already went out)\b", lambda deal, codes: pricing_out(deal)),
+        (r"^If (?:this|the) account is tier 4 or a poor fit\b", lambda deal, codes: _tier(codes) == 4 or _fit(deal) == "poor"),
+        (r"^If (?:this|the) account is tier (\d)\b", None),  # compared with the deal's tier below
+        (r"^If the account is a poor fit\b", lambda deal, codes: _fit(deal) == "poor"),
+        (r"^If fit is unknown\b", lambda deal, codes: _fit(deal) == "unknown"),
+        (r"^When a competitor appears late\b", lambda deal, codes: "momentum.competitor_late" in codes),
+        (r"^When a budget concern appears after the proposal\b", lambda deal, codes: "momentum.budget_concern_late" in codes),
+        (r"^If this deal has had no completed buyer activity\b", lambda deal, codes: "momentum.stale" in codes),
+        (r"^When the buyer starts a security or legal review\b",
+         lambda deal, codes: "positive.legal_security_review" in codes),
+        (r"^When procurement gives you a timeline\b", lambda deal, codes: "positive.procurement_timeline" in codes),
+        (r"^If discovery ends with no urgent pain\b", lambda deal, codes: "meddpicc.identified_pain" in codes),
+        (r"^If access is still refused\b", lambda deal, codes: "meddpicc.economic_buyer" in codes),
+    )
+)
+
+
+def applies(step: str, deal: Deal, findings: list[Finding] | dict[str, Any]) -> bool:
+    """False when ``step`` opens with a condition the deal shows does not hold ("If the close date has
+    passed" on a deal whose close date is ahead); True otherwise, including for conditions we cannot check."""
+    codes = findings if isinstance(findings, dict) else {f.code: f for f in findings}
+    for pattern, test in _CONDITIONS:
+        match = pattern.match(step.strip())
+        if match is None:
+            continue
+        if test is None:  # "If the account is tier N"
+            return _tier(codes) == int(match.group(1))
+        return bool(test(deal, codes))
+    return True
+
+
+def _tier(codes: dict[str, Any]) -> int | None:
+    finding = codes.get("account.tier")
+    return finding.data.get("tier") if finding is not None else None
+
+
+def _fit(deal: Deal) -> str:
+    return str(getattr(deal.fit, "value", deal.fit))
+
+
+def pricing_out(deal: Deal) -> bool:
+    """Pricing is in the buyer's hands: the deal is at proposal or later, or a proposal activity happened."""
+    value = lambda x: str(getattr(x, "value", x))  # noqa: E731
+    done = any(value(a.type) == "proposal" and value(a.status) == "completed" for a in deal.activities)
+    return done or value(deal.stage) in ("proposal", "closing", "closed_won", "closed_lost")
