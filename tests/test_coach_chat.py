@@ -250,3 +250,16 @@ def test_disqualify_question_weighs_the_deals_qualification_facts():
     answer = _ask("Should I disqualify this deal?", name="adventure-works-stalled")
     assert "about qualification" in answer and "last buyer activity 2026-10-08 (49 days ago)" in answer
     assert _cited(answer)[0] == "pipeline-disqualify-early"
+
+
+def test_what_should_i_do_gives_the_reviews_first_action_when_the_trouble_is_elsewhere():
+    answer = _ask("what should I do this week?", name="tailspin-single-threaded")
+    assert "nothing ae-coach found" not in answer  # the deal has high findings, just not about meetings
+    assert answer.rstrip().endswith("[relationship-multi-threading]")
+
+
+def test_a_silence_the_record_does_not_show_is_answered_as_a_silence():
+    answer = _ask("Jordan stopped replying, what now?", name="tailspin-single-threaded")  # last contact 7 days ago
+    assert "about the champion" in answer and "You report a silence the deal record does not show yet" in answer
+    assert _cited(answer)[0] == "relationship-champion-gone-dark"
+    assert answer.rstrip().endswith('including "not now". [relationship-champion-gone-dark]')

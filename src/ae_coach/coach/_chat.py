@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.analysis.priority import ranked
-from ae_coach.coach._chat_facts import Ask, _upcoming, topics_for, unknown_names
+from ae_coach.coach._chat_facts import SILENCE_WORDS, Ask, _upcoming, topics_for, unknown_names
 from ae_coach.coach._offline import _words, compose
 from ae_coach.coach._people import contact_for, label, personalise
 from ae_coach.coach._wording import about_the_pipeline, applies, fill, fit_stage, parse_question
@@ -62,12 +62,22 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
         lines += [f"- [{f.severity.value}] {f.title}" + (f" — {f.evidence[0]}" if f.evidence else "") for f in facts[:MAX_FACTS]]
     named = [r for t in topics for r in t.rules] or [r for f in facts for r in f.rules[:1]]
     rule_ids = _topic_rules([r for r in dict.fromkeys(named) if r in rulebook], rulebook, question)
+    # "Jordan stopped replying": news the record does not show yet. Answer it as the silence it is.
+    reported_silence = _SILENCE.search(question) and not any(f.code == "momentum.champion_dark" for f in facts)
+    if reported_silence and GONE_DARK in rulebook:
+        rule_ids = [GONE_DARK] + [r for r in rule_ids if r != GONE_DARK][: MAX_RULES - 1]
+        lines += ["", "You report a silence the deal record does not show yet: log the unanswered messages and "
+                      "their dates as activities, so the inspector (and your manager) can see it."]
     for rule_id in rule_ids:
         rule = rulebook.get(rule_id)
         steps = _steps_for(rule, deal, question, findings=list(assessment.findings))
         lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
-    if facts:
+    if reported_silence and rule_ids and rule_ids[0] == GONE_DARK:
+        step = _topic_step(deal, facts, rule_ids, rulebook, question, list(assessment.findings))
+    elif facts:
         step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question, list(assessment.findings))
+    elif any(t.name == "the next meeting" for t in topics) and (first := _first_action(ask)):
+        step = first  # "what should I do this week?" on a deal whose trouble is elsewhere: its top action
     else:  # nothing to fix on this topic: say so rather than prescribe a step the deal has already taken
         upcoming = _upcoming(ask)
         step = "Next step: nothing ae-coach found on this needs fixing; " + (
@@ -90,6 +100,10 @@ def _situation_risk(findings: list[Finding]) -> str:
     situation = str(positioning.data.get("situation", "")).replace("_", " ")
     return f" The risk to watch in a {situation} deal: {str(positioning.data['risk']).lower()}."
 
+
+GONE_DARK = "relationship-champion-gone-dark"
+_SILENCE = re.compile(SILENCE_WORDS, re.IGNORECASE)
+"""The user telling us someone has gone quiet: news, even when the deal record does not show it yet."""
 
 MAX_TOPIC_WORDS = 40
 """Longer input is a pasted deal note or email, not a question: it goes to retrieval."""
@@ -149,7 +163,15 @@ def _v(x: Any) -> str:
 
 def _review_step(ask: Ask, codes: set[str]) -> str | None:
     """The offline review's own next action for the topic's findings: already fitted, owned and dated."""
-    action = next((a for a in ask.review().next_actions if set(a.finding_codes) & codes), None)
+    return _action_line(next((a for a in ask.review().next_actions if set(a.finding_codes) & codes), None))
+
+
+def _first_action(ask: Ask) -> str | None:
+    """The offline review's first next action, whatever finding it answers."""
+    return _action_line(next(iter(ask.review().next_actions), None))
+
+
+def _action_line(action: Any) -> str | None:
     if action is None:
         return None
     who = f" with {action.contact}" if action.contact else ""

@@ -266,6 +266,12 @@ def _t(name: str, words: str, codes: str, rules: str, facts: Callable[[Ask], lis
     return Topic(name, re.compile(words, re.IGNORECASE), tuple(codes.split()), tuple(rules.split()), facts)
 
 
+SILENCE_WORDS = (
+    r"went quiet|gone (?:dark|quiet)|ghost|not (?:responding|replying)|no reply|silent|radio silence|"
+    r"stopped (?:replying|responding|answering)|(?:won't|doesn't|isn't) (?:reply|respond|answer)|not getting back"
+)
+"""How an AE says someone has gone quiet."""
+
 TOPICS: tuple[Topic, ...] = (
     _t("the forecast call", r"\bcommit\b|forecast|best case|\bcall it\b|will (?:it|this) close|is (?:this|it) real",
        # what blocks Commit is part of the answer: the gate's MEDDPICC elements and the dated next step
@@ -282,7 +288,7 @@ TOPICS: tuple[Topic, ...] = (
        r"(?:monday|tuesday|wednesday|thursday|friday)'?s? (?:call|meeting)|next (?:call|meeting)|what should i do",
        "momentum.no_dated_next_step anti.hoping_not_controlling",
        "execution-dated-next-step deal-mutual-action-plan", _prep),
-    _t("the champion", r"champion|went quiet|gone (?:dark|quiet)|ghost|not (?:responding|replying)|no reply|silent",
+    _t("the champion", r"champion|" + SILENCE_WORDS,
        "momentum.champion_dark momentum.pending_internal_review meddpicc.champion anti.neglecting_champion",
        "relationship-champion-gone-dark relationship-champion-vs-coach relationship-champion-enablement", _champion),
     _t("pricing", r"pric|proposal|quote|discount|\bnumbers?\b|budget|expensive|too high|\bcost",
