@@ -263,3 +263,9 @@ def test_a_silence_the_record_does_not_show_is_answered_as_a_silence():
     assert "about the champion" in answer and "You report a silence the deal record does not show yet" in answer
     assert _cited(answer)[0] == "relationship-champion-gone-dark"
     assert answer.rstrip().endswith('including "not now". [relationship-champion-gone-dark]')
+
+
+def test_who_else_names_the_unmet_economic_buyer_even_before_the_stage_requires_them():
+    answer = _ask("who else should I be talking to?", name="margie-proposal-too-early")  # scoping, EB unknown
+    assert "Economic buyer unknown at scoping" in answer and "nothing ae-coach found" not in answer
+    assert answer.rstrip().endswith("[deal-economic-buyer]")

@@ -306,7 +306,8 @@ TOPICS: tuple[Topic, ...] = (
        "momentum.close_date_slipped momentum.close_date_passed",
        "pipeline-close-date-discipline deal-mutual-action-plan", _close_date),
     _t("the buying committee", r"stakeholder|multi-?thread|who else|committee|single[- ]thread|one contact",
-       "anti.single_threading committee.missing_role momentum.late_stakeholder",
+       # an unmet economic buyer is the committee's most important gap, whatever the stage requires yet
+       "anti.single_threading committee.missing_role momentum.late_stakeholder meddpicc.economic_buyer",
        "relationship-multi-threading relationship-buying-committee", _committee),
     _t("the paper process", r"\blegal\b|security|procurement|contract|paper|redline|\bpo\b|msa|dpa",
        "meddpicc.paper_process positive.legal_security_review positive.procurement_timeline",
