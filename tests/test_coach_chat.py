@@ -269,3 +269,10 @@ def test_who_else_names_the_unmet_economic_buyer_even_before_the_stage_requires_
     answer = _ask("who else should I be talking to?", name="margie-proposal-too-early")  # scoping, EB unknown
     assert "Economic buyer unknown at scoping" in answer and "nothing ae-coach found" not in answer
     assert answer.rstrip().endswith("[deal-economic-buyer]")
+
+
+def test_a_discount_question_gets_the_trade_dont_give_steps_not_pre_proposal_ones():
+    answer = _ask("they want a 20% discount, should I give it?", name="margie-proposal-too-early")  # pricing is out
+    block = answer.split("[deal-pricing-negotiation]", 1)[1].split("\n\n", 1)[0]
+    assert "Make every concession conditional" in block
+    assert "Before the proposal" not in block  # too late: the price went out on 2026-11-06

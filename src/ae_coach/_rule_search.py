@@ -27,7 +27,7 @@ _SYNONYMS = {
     "ghosted": ("dark", "silent"),
     "ghosting": ("dark", "silent"),
     "unresponsive": ("dark", "silent"),
-    "discount": ("price", "pricing"),
+    "discount": ("price", "pricing", "concession"),
     "cheaper": ("price", "pricing"),
     "signer": ("economic", "buyer"),
     "eb": ("economic", "buyer"),

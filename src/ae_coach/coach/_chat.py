@@ -16,11 +16,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._rule_search import expand_query
 from ae_coach.analysis.priority import ranked
-from ae_coach.coach._chat_facts import SILENCE_WORDS, Ask, _upcoming, topics_for, unknown_names
+from ae_coach.coach._chat_facts import (
+    SILENCE_WORDS,
+    Ask,
+    _upcoming,
+    topics_for,
+    unknown_names,
+)
 from ae_coach.coach._offline import _words, compose
 from ae_coach.coach._people import contact_for, label, personalise
-from ae_coach.coach._wording import about_the_pipeline, applies, fill, fit_stage, parse_question
+from ae_coach.coach._wording import (
+    about_the_pipeline,
+    applies,
+    fill,
+    fit_stage,
+    parse_question,
+)
 from ae_coach.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
@@ -125,6 +138,7 @@ def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: list[
     to the deal; the author's order breaks ties. A challenger deal asking about Clari gets the challenger
     step, not the incumbent one."""
     words = _words(" ".join([question, _v(deal.situation), *(c.name for c in deal.competitors)]))
+    words |= set(expand_query(sorted(words)))  # "discount" also finds the step about concessions
     situation = _v(deal.situation)
     codes = {f.code: f for f in findings}
     steps = [

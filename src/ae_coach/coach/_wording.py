@@ -148,6 +148,7 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
     for pattern, test in (
         (r"^If the close date has passed\b", lambda deal, codes: "momentum.close_date_passed" in codes),
         (r"^If pricing (?:is already out|already went out)\b", lambda deal, codes: pricing_out(deal)),
+        (r"^Before (?:the|any|you send the) proposal\b", lambda deal, codes: not pricing_out(deal)),
         (r"^If (?:this|the) account is tier 4 or a poor fit\b", lambda deal, codes: _tier(codes) == 4 or _fit(deal) == "poor"),
         (r"^If (?:this|the) account is tier (\d)\b", None),  # compared with the deal's tier below
         (r"^If the account is a poor fit\b", lambda deal, codes: _fit(deal) == "poor"),
