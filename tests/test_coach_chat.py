@@ -276,3 +276,15 @@ def test_a_discount_question_gets_the_trade_dont_give_steps_not_pre_proposal_one
     block = answer.split("[deal-pricing-negotiation]", 1)[1].split("\n\n", 1)[0]
     assert "Make every concession conditional" in block
     assert "Before the proposal" not in block  # too late: the price went out on 2026-11-06
+
+
+def test_a_demo_question_is_answered_from_the_deals_demos_and_the_demo_rules():
+    answer = _ask("how do I prep for the demo?", name="proseware-demo-first")
+    assert "about the demo" in answer
+    assert "with no discovery call or meeting before it" in answer  # the deal's own record
+    assert _cited(answer)[:2] == ["deal-demo-to-pain", "deal-discovery-before-demo"]
+
+
+def test_a_year_end_question_is_a_close_date_question():
+    answer = _ask("how do I get this signed before year end?", name="proseware-demo-first")
+    assert "about the close date" in answer and "Close date 2027-03-31" in answer

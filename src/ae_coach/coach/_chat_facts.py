@@ -174,6 +174,27 @@ def _pricing(ask: Ask) -> list[str]:
     return out
 
 
+def _demo(ask: Ask) -> list[str]:
+    deal = ask.deal
+    demos = sorted((a for a in deal.activities if _v(a.type) == "demo"), key=lambda a: a.date)
+    done = [a for a in demos if _v(a.status) == "completed"]
+    booked = [a for a in demos if _v(a.status) == "scheduled"]
+    out = []
+    if done:
+        first = done[0]
+        discovery = [a for a in deal.activities if _v(a.type) in ("call", "meeting") and _v(a.status) == "completed"
+                     and a.date < first.date]
+        out.append(f"Demo given {first.date.isoformat()}: \"{first.summary or 'demo'}\""
+                   + ("." if discovery else ", with no discovery call or meeting before it."))
+    if booked:
+        out.append(f"Demo booked {booked[0].date.isoformat()}" + (f" with {', '.join(booked[0].with_)}" if booked[0].with_ else "") + ".")
+    if not demos:
+        out.append("No demo is on record yet.")
+    out.append(f"Pain the demo must show: {_grade(ask, 'identified_pain')}.")
+    out.append(f"Metric it should move: {_grade(ask, 'metrics')}.")
+    return out
+
+
 def _close_date(ask: Ask) -> list[str]:
     deal, as_of = ask.deal, ask.assessment.as_of
     if deal.close_date is None:
@@ -284,6 +305,9 @@ TOPICS: tuple[Topic, ...] = (
        "positive.internal_docs_shared positive.implementation_questions positive.procurement_timeline "
        "positive.legal_security_review",
        "deal-positive-signals account-references-and-advocacy", _signals),
+    _t("the demo", r"\bdemos?\b|\bpoc\b|proof of concept|\bpilot\b|product tour|show (?:them|the product)",
+       "anti.demo_before_discovery anti.feature_dumping meddpicc.identified_pain",
+       "deal-demo-to-pain deal-discovery-before-demo", _demo),
     _t("the next meeting", r"\bbefore (?:the|my|our|next|this|monday|tuesday|wednesday|thursday|friday)|\bprep|"
        r"(?:monday|tuesday|wednesday|thursday|friday)'?s? (?:call|meeting)|next (?:call|meeting)|what should i do",
        "momentum.no_dated_next_step anti.hoping_not_controlling",
@@ -302,7 +326,8 @@ TOPICS: tuple[Topic, ...] = (
        r"status quo|\bbeat\b|\bagainst\b|switch",
        "meddpicc.competition momentum.competitor_late anti.ignoring_competition competition.positioning",
        "deal-competitive-positioning deal-competitive-displacement deal-competition-mapping", _competition),
-    _t("the close date", r"close date|slip|push(?:ed|ing)? (?:the|it|out)|timeline|when will",
+    _t("the close date", r"close date|slip|push(?:ed|ing)? (?:the|it|out)|timeline|when will|year[- ]end|quarter[- ]end|"
+       r"end of (?:the )?(?:year|quarter|month)|by (?:the )?end of|\bin time\b",
        "momentum.close_date_slipped momentum.close_date_passed",
        "pipeline-close-date-discipline deal-mutual-action-plan", _close_date),
     _t("the buying committee", r"stakeholder|multi-?thread|who else|committee|single[- ]thread|one contact",
