@@ -288,3 +288,13 @@ def test_a_demo_question_is_answered_from_the_deals_demos_and_the_demo_rules():
 def test_a_year_end_question_is_a_close_date_question():
     answer = _ask("how do I get this signed before year end?", name="proseware-demo-first")
     assert "about the close date" in answer and "Close date 2027-03-31" in answer
+
+
+def test_walk_away_questions_get_the_three_tests_and_a_dated_decision():
+    stalled = _ask("should I walk away from this?", name="adventure-works-stalled")  # EB unknown, champion silent
+    assert ("Not a walk-away yet (fit and pain hold), but access to the person who signs is not proven" in stalled
+            and "by 2026-12-10 (ae-coach default: 14 days)" in stalled)
+    healthy = _ask("is this worth pursuing?", name="fabrikam-closing-healthy")
+    assert "Fit, pain and access all hold on the record: not a walk-away; keep working it." in healthy
+    small = _ask("is this worth pursuing?", name="bluesky-self-serve")
+    assert "it is tier 4" in small and "self-serve or a partner" in small

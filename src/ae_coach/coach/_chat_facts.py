@@ -243,7 +243,45 @@ def _qualification(ask: Ask) -> list[str]:
     return [
         f"Tier {a.tier}, fit {_v(deal.fit)}; {last}; health {a.health}/100, the evidence supports {category}.",
         f"MEDDPICC identified pain: {_grade(ask, 'identified_pain')}; economic buyer: {_grade(ask, 'economic_buyer')}.",
+        _verdict(ask),
     ]
+
+
+DECIDE_BY_DAYS = 14
+"""Days from today to the date by which an open qualification test must pass, or the deal is closed out
+(ae-coach default)."""
+
+
+def _verdict(ask: Ask) -> str:
+    """pipeline-disqualify-early's three tests (fit, pain, access) on this deal's record, and what follows."""
+    import datetime as dt
+
+    a, deal = ask.assessment, ask.deal
+    fit = _v(deal.fit)
+    if fit == "poor":
+        return "Fit fails (poor fit): disqualify it, or route it to self-serve or a partner."
+    tests = {
+        "fit": fit in ("good", "strong"),
+        "pain": a.meddpicc.get("identified_pain", 0) >= 2,
+        "access to the person who signs": a.meddpicc.get("economic_buyer", 0) >= 2,
+    }
+    open_tests = [name for name, ok in tests.items() if not ok]
+    if not open_tests:
+        if a.tier == 4:
+            return ("Fit, pain and access hold, but it is tier 4: worth closing, not worth enterprise selling time; "
+                    "serve it through self-serve or a partner.")
+        serious = any(f.severity.rank <= 2 and not f.code.startswith("positive.") for f in a.findings)
+        return "Fit, pain and access all hold on the record: not a walk-away" + (
+            "; fix the findings below instead." if serious else "; keep working it."
+        )
+    by = a.as_of + dt.timedelta(days=DECIDE_BY_DAYS)
+    held = " and ".join(name for name, ok in tests.items() if ok)
+    one = len(open_tests) == 1
+    return (
+        f"Not a walk-away yet{f' ({held} hold)' if held else ''}, but {' and '.join(open_tests)} "
+        f"{'is' if one else 'are'} not proven: make {'it' if one else 'them'} the test, and close the deal out "
+        f"if {'it does' if one else 'they do'} not pass by {by.isoformat()} (ae-coach default: {DECIDE_BY_DAYS} days)."
+    )
 
 
 def _after_close(ask: Ask) -> list[str]:
