@@ -358,3 +358,12 @@ def test_chat_leaves_out_steps_for_situations_the_deal_is_not_in():
     deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))  # close date ahead
     answer = "".join(Coach("offline").chat(deal, "is this commit?", ChatHistory()))
     assert "[pipeline-commit-gate]" in answer and "If the close date has passed" not in answer
+
+
+def test_a_plan_that_slips_gets_its_owners_chased_not_a_new_draft(coach):
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("wingtip"))))
+    action = next(a for a in report.next_actions if a.finding_codes == ["anti.hoping_not_controlling"])
+    assert action.action.startswith("When a buyer step slips, ask the owner what changed")
+    empty = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("litware"))))  # no plan at all
+    action = next(a for a in empty.next_actions if a.finding_codes == ["anti.hoping_not_controlling"])
+    assert "our plan" in action.action

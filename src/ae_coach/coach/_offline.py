@@ -110,6 +110,20 @@ which pulled bookkeeping steps ahead of the step that moves the deal); rules wit
 back to word overlap and the author's order."""
 
 
+INTENT_WHEN: dict[tuple[str, str], str] = {
+    # a plan that exists but slips needs its owners chased, not a new draft shared
+    ("anti.hoping_not_controlling", "overdue"): "buyer step slips ask owner what changed agree new date week",
+}
+"""Intent for a finding whose ``data`` carries the key: the same code can describe different situations."""
+
+
+def _intent(finding: Finding) -> str:
+    for (code, key), words in INTENT_WHEN.items():
+        if finding.code == code and finding.data.get(key):
+            return words
+    return INTENT.get(finding.code, "")
+
+
 def _step_key(
     finding: Finding, words: set[str], step: str, stage: Any, fits: bool = True
 ) -> tuple[int, int, int, int]:
@@ -119,7 +133,7 @@ def _step_key(
     step_words = _words(step)
     return (
         about_the_pipeline(step) + too_late(step, stage) + (not fits),
-        -len(_words(INTENT.get(finding.code, "")) & step_words),
+        -len(_words(_intent(finding)) & step_words),
         internal(step),
         -len(words & step_words),
     )
