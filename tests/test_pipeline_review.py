@@ -212,6 +212,15 @@ def test_owner_gap_stays_quiet_when_the_whole_team_shares_the_gap():
     assert signals.owner_gaps([quiet]) == []  # two deals are too few to call it a pattern
 
 
+def test_owner_gap_stays_quiet_for_deals_nobody_owns():
+    deals = [bare(f"n{i}", "proposal", 50_000, "2026-12-15", owner=None) for i in range(3)]
+    deals += [healthy(f"p{i}", "proposal") for i in range(3)]
+    review = review_pipeline(deals, as_of=AS_OF)
+    assert "(no owner)" in {o.owner for o in review.owners}  # still summarised, with its gaps
+    flagged = {f.data["owner"] for f in review.findings if f.code == "pipeline.owner_gap"}
+    assert "(no owner)" not in flagged  # a habit belongs to a person: the unowned deals share many gaps
+
+
 def test_every_pipeline_code_is_covered_by_this_file():
     assert set(PIPELINE_FINDING_CODES) == {
         "pipeline.coverage_gap", "pipeline.stage_mix", "pipeline.required_activity", "pipeline.at_risk", "pipeline.owner_gap",

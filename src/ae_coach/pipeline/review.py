@@ -20,6 +20,7 @@ from ae_coach.pipeline.math import (
     pipeline_math,
 )
 from ae_coach.pipeline.model import (
+    NO_OWNER,
     Coverage,
     DealLine,
     OwnerGap,
@@ -32,7 +33,6 @@ from ae_coach.pipeline.model import Period as PeriodModel
 
 AT_RISK_LIMIT = 10
 """How many deals the review lists as most at risk."""
-NO_OWNER = "(no owner)"
 
 Progress = Callable[[int, int], None]
 

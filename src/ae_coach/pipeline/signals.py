@@ -10,7 +10,13 @@ from ae_coach.deal import STAGE_ORDER
 from ae_coach.findings import Finding, Severity
 from ae_coach.pipeline._money import money
 from ae_coach.pipeline.math import PipelineMath
-from ae_coach.pipeline.model import Coverage, DealLine, OwnerSummary, StageMixRow
+from ae_coach.pipeline.model import (
+    NO_OWNER,
+    Coverage,
+    DealLine,
+    OwnerSummary,
+    StageMixRow,
+)
 
 STAGE_MIX_TOLERANCE = 0.10
 """ae-coach default: a stage whose share of open pipeline is more than 10 points off the seed's target fires."""
@@ -126,6 +132,8 @@ def owner_gaps(owners: list[OwnerSummary]) -> list[Finding]:
     """One finding per owner whose recurring gaps stand out from the rest of the team."""
     findings = []
     for owner in owners:
+        if owner.owner == NO_OWNER:  # a habit belongs to a person; unowned deals are an ownership problem
+            continue
         gaps = [
             g for g in owner.gaps
             if g.deals >= OWNER_GAP_MIN_DEALS and g.share >= OWNER_GAP_SHARE and g.share - g.team_share >= OWNER_GAP_MARGIN
