@@ -133,7 +133,7 @@ _PIPELINE = {
     "pipeline.stage_mix": "The pipeline's value by stage departs from the seed's 40/25/20/10/5 split.",
     "pipeline.required_activity": "Info: deals, opportunities per quarter and meetings per week the quota needs.",
     "pipeline.at_risk": "The open deals most at risk, ranked by amount and severity.",
-    "pipeline.owner_gap": "A gap that recurs across one owner's deals.",
+    "pipeline.owner_gap": "A gap that recurs across one named owner's deals more than across the rest of the team.",
 }
 
 DEAL_FINDING_CODES: dict[str, str] = {**_MEDDPICC, **_DEAL}
