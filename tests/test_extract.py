@@ -72,6 +72,16 @@ def test_a_valid_extraction_writes_a_deal_file_that_loads(api, notes, tmp_path, 
     assert len(server.requests) == 1 and server.requests[0].body["output_config"]["format"]["type"] == "json_schema"
 
 
+def test_kept_notes_stay_a_readable_block_even_with_tabs_and_trailing_spaces(api, tmp_path):
+    api(json_message(extraction()))
+    messy = tmp_path / "messy.txt"
+    messy.write_text(NOTES.replace("\n", "   \n", 2) + "\n\tIndented with a tab\n", encoding="utf-8")
+    target = tmp_path / "deal.yaml"
+    assert main(["extract", str(messy), "-o", str(target), "--as-of", "2026-11-26"]) == 0
+    assert "notes: |" in target.read_text()
+    assert "    Indented with a tab" in load_deal(target).notes
+
+
 def test_notes_too_long_to_keep_are_left_out_with_a_warning(api, tmp_path, capsys):
     api(json_message(extraction()))
     long_notes = tmp_path / "transcript.txt"

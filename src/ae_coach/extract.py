@@ -257,7 +257,9 @@ def extract_deal(notes: str, coach: Coach, *, account: str | None = None, as_of:
     data = answer.deal_data(name)
     warnings = _warnings(answer, notes)
     if len(notes.encode("utf-8")) <= KEEP_NOTES_BYTES:
-        data["notes"] = notes.strip()  # the source stays with the deal: nothing the model left out is lost
+        # the source stays with the deal, so nothing the model left out is lost; tabs and trailing spaces
+        # are tidied because either one forces YAML to write the notes as one long escaped string
+        data["notes"] = "\n".join(line.rstrip() for line in notes.expandtabs(4).strip().splitlines())
     else:
         warnings.append(f"the notes ({len(notes):,} characters) are too long to keep in the deal file's notes field")
     return DealDraft(parse_deal(data, source="extracted deal"), data, warnings, result.model)
