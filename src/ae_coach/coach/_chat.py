@@ -62,6 +62,7 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     if not topics:  # no topic, or a pasted note or email: retrieval finds the rule its wording belongs to
         return _retrieval_answer(deal, assessment, rulebook, question)
     ask = Ask(deal, assessment, question, review=lambda: compose(deal, assessment, rulebook))
+    every = list(assessment.findings)
     serious = [f for f in ranked(assessment.findings)
                if f.severity.rank <= Severity.MEDIUM.rank and not f.code.startswith("positive.")]
     # "what's our biggest risk?" names no topic of its own: it is about the deal's worst findings
@@ -83,12 +84,12 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
                       "their dates as activities, so the inspector (and your manager) can see it."]
     for rule_id in rule_ids:
         rule = rulebook.get(rule_id)
-        steps = _steps_for(rule, deal, question, findings=list(assessment.findings))
+        steps = _steps_for(rule, deal, question, findings=every)
         lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     if reported_silence and rule_ids and rule_ids[0] == GONE_DARK:
-        step = _topic_step(deal, facts, rule_ids, rulebook, question, list(assessment.findings))
+        step = _topic_step(deal, facts, rule_ids, rulebook, question, every)
     elif facts:
-        step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question, list(assessment.findings))
+        step = _review_step(ask, codes) or _topic_step(deal, facts, rule_ids, rulebook, question, every)
     elif any(t.name == "the next meeting" for t in topics) and (first := _first_action(ask)):
         step = first  # "what should I do this week?" on a deal whose trouble is elsewhere: its top action
     else:  # nothing to fix on this topic: say so rather than prescribe a step the deal has already taken
@@ -99,7 +100,7 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
             else "leave your next buyer meeting with a dated, owned next step."
         )
         if any(t.name == "competition" for t in topics):
-            step += _situation_risk(assessment.findings)
+            step += _situation_risk(every)
     if step:
         lines += ["", step]
     return "\n".join(lines) + "\n"

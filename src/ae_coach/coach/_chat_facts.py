@@ -254,8 +254,6 @@ DECIDE_BY_DAYS = 14
 
 def _verdict(ask: Ask) -> str:
     """pipeline-disqualify-early's three tests (fit, pain, access) on this deal's record, and what follows."""
-    import datetime as dt
-
     a, deal = ask.assessment, ask.deal
     fit = _v(deal.fit)
     if fit == "poor":

@@ -124,9 +124,7 @@ def _intent(finding: Finding) -> str:
     return INTENT.get(finding.code, "")
 
 
-def _step_key(
-    finding: Finding, words: set[str], step: str, stage: Any, fits: bool = True
-) -> tuple[int, int, int, int]:
+def _step_key(finding: Finding, words: set[str], step: str, stage: Any, fits: bool) -> tuple[int, int, int, int]:
     """Lower is better: a step about this deal and still in time for its stage, then one that does what
     a manager wants done (:data:`INTENT`), moves the deal rather than the CRM record, and shares most
     words with the finding."""
@@ -143,14 +141,14 @@ def _best_step(
     finding: Finding,
     rules: list[Rule],
     used: set[tuple[str, str]],
-    stage: Any = "discovery",
-    deal: Deal | None = None,
-    codes: dict[str, Finding] | None = None,
+    deal: Deal,
+    codes: dict[str, Finding],
 ) -> tuple[Rule, str] | None:
     """The unused step, across the finding's rules, that fits the deal best.
 
-    A step about the whole pipeline ("run a report of open deals…") or one whose moment has passed
-    ("Before the proposal, …" at proposal) is taken only when nothing else fits; then the step that
+    A step about the whole pipeline ("run a report of open deals…"), one whose moment has passed
+    ("Before the proposal, …" at proposal) or one whose opening condition the deal does not meet
+    (:func:`~ae_coach.coach._wording.applies`) is taken only when nothing else fits; then the step that
     shares most words with the finding. Earlier rules and earlier steps win ties: authors put the most
     important step first.
     """
@@ -160,8 +158,8 @@ def _best_step(
         for s_index, step in enumerate(rule.steps):
             if (rule.id, step) in used:
                 continue
-            fits = deal is None or applies(step, deal, codes or {})
-            key = (*_step_key(finding, words, step, stage, fits), r_index, s_index)
+            fits = applies(step, deal, codes)
+            key = (*_step_key(finding, words, step, deal.stage, fits), r_index, s_index)
             if best_key is None or key < best_key:
                 best, best_key = (rule, step), key
     return best
@@ -238,9 +236,9 @@ def _action(
     used: set[tuple[str, str]],
     as_of: Any,
     urgency: Severity,
-    codes: dict[str, Finding] | None = None,
+    codes: dict[str, Finding],
 ) -> NextAction | None:
-    choice = _best_step(finding, rules_for(finding, rulebook), used, deal.stage, deal, codes)
+    choice = _best_step(finding, rules_for(finding, rulebook), used, deal, codes)
     if choice is None:
         return None
     rule, step = choice

@@ -185,11 +185,14 @@ def _tier(codes: dict[str, Any]) -> int | None:
 
 
 def _fit(deal: Deal) -> str:
-    return str(getattr(deal.fit, "value", deal.fit))
+    return _v(deal.fit)
+
+
+def _v(x: Any) -> str:
+    return str(getattr(x, "value", x))
 
 
 def pricing_out(deal: Deal) -> bool:
     """Pricing is in the buyer's hands: the deal is at proposal or later, or a proposal activity happened."""
-    value = lambda x: str(getattr(x, "value", x))  # noqa: E731
-    done = any(value(a.type) == "proposal" and value(a.status) == "completed" for a in deal.activities)
-    return done or value(deal.stage) in ("proposal", "closing", "closed_won", "closed_lost")
+    done = any(_v(a.type) == "proposal" and _v(a.status) == "completed" for a in deal.activities)
+    return done or _v(deal.stage) in ("proposal", "closing", "closed_won", "closed_lost")

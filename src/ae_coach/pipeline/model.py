@@ -14,6 +14,7 @@ from ae_coach.pipeline.math import MathInputs, PipelineMath
 NO_OWNER = "(no owner)"
 """The owner summary for deals whose owner field is empty."""
 
+
 class DealLine(BaseModel):
     """One open deal as the review sees it: the CRM's view next to the inspector's."""
 
