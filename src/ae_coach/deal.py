@@ -115,6 +115,17 @@ class ActivityStatus(str, Enum):
     NO_SHOW = "no_show"
 
 
+class Direction(str, Enum):
+    """Who spoke: the seller reaching out, the buyer reaching out, or both sides in one exchange."""
+
+    OUTBOUND = "outbound"
+    """The seller wrote or called; nothing came back in this activity (a chase, a voicemail)."""
+    INBOUND = "inbound"
+    """The buyer wrote or called (a reply counts)."""
+    TWO_WAY = "two_way"
+    """Both sides took part: a held meeting, a call that connected, a thread with a reply."""
+
+
 class CompetitorStatus(str, Enum):
     ACTIVE = "active"
     ELIMINATED = "eliminated"
@@ -224,6 +235,8 @@ class Activity(_Strict):
     summary: str | None = None
     signals: list[Signal] | None = None
     """Explicit signal tags (:class:`Signal`); when present they override the text heuristics for this activity."""
+    direction: Direction | None = None
+    """Who took part (:class:`Direction`); unset, it is inferred from the type, status and summary."""
 
 
 class NextStep(_Strict):
