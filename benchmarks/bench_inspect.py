@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ae_coach.analysis import assess, inspect
+from ae_coach.inspector import assess, inspect
 from ae_coach.deal import DEFAULT_MAX_BYTES, Deal, load_deal, parse_deal
 from ae_coach.errors import DealFileError
 from ae_coach.rules import load_rulebook

@@ -14,10 +14,10 @@ import statistics
 import sys
 from pathlib import Path
 
-from ae_coach.analysis import assess
+from ae_coach.inspector import assess
 from ae_coach.coach._requests import review_request
 from ae_coach.deal import load_deal
-from ae_coach.prompting import PromptBuilder, RuleSelection, estimate_tokens
+from ae_coach.coach.prompt import PromptBuilder, RuleSelection, estimate_tokens
 from ae_coach.rules import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent

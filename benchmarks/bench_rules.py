@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ae_coach._rule_parse import read_rulebook, rule_files
+from ae_coach.rules.parse import read_rulebook, rule_files
 from ae_coach.resources import rules_dir
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ae_coach.analysis import assess, inspect
+from ae_coach.inspector import assess, inspect
 from ae_coach.deal import Deal, parse_deal
 from ae_coach.findings import Finding, Severity
 

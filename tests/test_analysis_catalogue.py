@@ -13,7 +13,7 @@ import test_analysis_positive
 import test_analysis_stage
 from analysis_builders import build, findings, problems
 
-from ae_coach.analysis import inspect
+from ae_coach.inspector import inspect
 from ae_coach.findings import DEAL_FINDING_CODES, Severity, sort_findings
 from ae_coach.rules import load_rulebook
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ae_coach.analysis import Assessment, assess, text
+from ae_coach.inspector import Assessment, assess, text
 from ae_coach.deal import Activity, Signal, load_deal, parse_deal
 from ae_coach.findings import Finding
 

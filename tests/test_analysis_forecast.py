@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from analysis_builders import build
 
-from ae_coach.analysis import Assessment, assess
+from ae_coach.inspector import Assessment, assess
 from ae_coach.deal import ForecastCategory
-from ae_coach.settings import Settings
+from ae_coach.inspector.settings import Settings
 
 
 def test_healthy_deal_passes_the_commit_gate() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from analysis_builders import build, by_code, healthy
 
-from ae_coach.analysis import assess
-from ae_coach.analysis.meddpicc import element_grade
+from ae_coach.inspector import assess
+from ae_coach.inspector.meddpicc import element_grade
 from ae_coach.deal import Element, parse_deal
 from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
 
@@ -211,7 +211,7 @@ def test_unknown_element_severity_is_calibrated_to_a_deal_review(element, stage,
 
 
 def test_a_chief_who_is_not_an_officer_is_not_a_senior_title() -> None:
-    from ae_coach.analysis import text
+    from ae_coach.inspector import text
 
     assert text.find(text.SENIOR_TITLE, "Chief Financial Officer")
     assert not text.find(text.SENIOR_TITLE, "Copy Chief")

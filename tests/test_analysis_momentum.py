@@ -7,7 +7,7 @@ from analysis_builders import activity, build, by_code, healthy, with_activities
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
-from ae_coach.settings import Settings
+from ae_coach.inspector.settings import Settings
 
 
 def _pending(follow_up: bool) -> dict:

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ae_coach.analysis import assess
+from ae_coach.inspector import assess
 from ae_coach.deal import (
     ActivityStatus,
     ActivityType,

@@ -8,7 +8,7 @@ import pytest
 
 from ae_coach.deal import Stage
 from ae_coach.errors import SettingsError
-from ae_coach.settings import Settings, load_settings
+from ae_coach.inspector.settings import Settings, load_settings
 
 
 def test_every_setting_is_documented_and_labelled() -> None:
@@ -74,12 +74,12 @@ def test_none_means_defaults() -> None:
 
 
 def test_docs_threshold_table_is_current() -> None:
-    from ae_coach.settings import settings_table
+    from ae_coach.inspector.settings import settings_table
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "inspector.md").read_text(encoding="utf-8")
     start, end = "<!-- settings-table:start -->\n", "\n<!-- settings-table:end -->"
     current = doc.split(start, 1)[1].split(end, 1)[0]
-    assert current == settings_table(), "regenerate with: python -m ae_coach.settings"
+    assert current == settings_table(), "regenerate with: python -m ae_coach.inspector.settings"
 
 
 def test_cli_review_refuses_an_unknown_setting_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.analysis import text
+from ae_coach.inspector import text
 from ae_coach.deal import Activity, Signal
 
 

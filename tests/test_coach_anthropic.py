@@ -253,7 +253,7 @@ def test_review_request_is_exactly_what_review_sends(api, deal):
 
 def test_review_from_response_validates_merges_and_checks_rule_ids(deal):
     from ae_coach.coach import LLMResult
-    from ae_coach.report import Usage
+    from ae_coach.model.llm import Usage
 
     text = "```json\n" + json.dumps(model_answer(rule_id="deal-made-up-rule")) + "\n```"
     answer = LLMResult(text, "claude-sonnet-5-5", Usage(input_tokens=1000, output_tokens=100), "end_turn")
@@ -290,8 +290,8 @@ def test_the_seam_redacts_the_request_and_restores_the_report(deal):
 
 
 def test_a_stream_leaves_its_final_result_in_last_result(api, deal):
-    from ae_coach.coach._anthropic import AnthropicClient
-    from ae_coach.coach._llm import LLMRequest
+    from ae_coach.model.anthropic import AnthropicClient
+    from ae_coach.model.llm import LLMRequest
 
     api(message("Call the CFO.", chunks=["Call ", "the CFO."], usage={"output_tokens": 7}))
     client = AnthropicClient(max_retries=0, timeout=5)

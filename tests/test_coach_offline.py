@@ -339,7 +339,7 @@ def test_healthy_deals_get_the_follow_through_on_their_freshest_signals(coach):
 
 
 def test_a_step_whose_condition_the_deal_does_not_meet_is_not_offered():
-    from ae_coach.analysis import inspect
+    from ae_coach.inspector import inspect
 
     deal = parse_deal(dict(NORTHWIND))  # close date ahead, no proposal out, tier 2
     findings = inspect(deal)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from coach_deals import NORTHWIND
 
 from ae_coach.deal import parse_deal
-from ae_coach.redact import Redactor
-from ae_coach.report import CoachingReport
+from ae_coach.coach.redact import Redactor
+from ae_coach.coach.report import CoachingReport
 
 
 def deal():

@@ -10,10 +10,10 @@ from messages_server import MessagesServer, json_message, message
 
 from ae_coach.cli import main
 from ae_coach.coach import ChatHistory, Coach
-from ae_coach.coach._llm import LLMRequest
+from ae_coach.model.llm import LLMRequest
 from ae_coach.deal import parse_deal
 from ae_coach.errors import ModelOutputError, ReplayMissError
-from ae_coach.report import ModelCoaching
+from ae_coach.coach.report import ModelCoaching
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ae_coach.coach._pricing import estimate_cost, list_price
-from ae_coach.report import (
+from ae_coach.model.pricing import estimate_cost, list_price
+from ae_coach.coach.report import (
     CoachingReport,
     ModelCoaching,
     Usage,

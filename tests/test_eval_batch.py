@@ -180,9 +180,9 @@ def test_the_eval_cache_wraps_a_streaming_client_through_last_result(tmp_path: P
     """A streamed chat answer is cached once; the cached replay streams the same text and sets last_result."""
     from messages_server import MessagesServer, message
 
-    from ae_coach.coach._anthropic import AnthropicClient
-    from ae_coach.coach._llm import LLMRequest
-    from ae_coach.eval._cache import Cache
+    from ae_coach.model.anthropic import AnthropicClient
+    from ae_coach.model.llm import LLMRequest
+    from ae_coach.model.cache import Cache
     from ae_coach.eval._coach_target import CachingClient
 
     request = LLMRequest("m", [{"type": "text", "text": "sys"}], [{"role": "user", "content": "hi"}], 100)

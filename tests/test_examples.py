@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ae_coach.analysis import assess
+from ae_coach.inspector import assess
 from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
 

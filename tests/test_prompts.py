@@ -7,9 +7,9 @@ import re
 import pytest
 from coach_deals import INJECTION, NORTHWIND
 
-from ae_coach.analysis import assess
+from ae_coach.inspector import assess
 from ae_coach.deal import parse_deal
-from ae_coach.prompting import (
+from ae_coach.coach.prompt import (
     DEFAULT_RULE_BUDGET,
     PromptBuilder,
     PromptError,

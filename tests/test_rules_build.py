@@ -11,7 +11,7 @@ import yaml
 
 from ae_coach.cli import main
 from ae_coach.rules import load_rulebook
-from ae_coach.rules_build import AGENTS_MD, EXAMPLES_YAML, INDEX_END, INDEX_START, outputs
+from ae_coach.rules.build import AGENTS_MD, EXAMPLES_YAML, INDEX_END, INDEX_START, outputs
 
 VALID = Path(__file__).parent / "fixtures" / "rules" / "valid"
 

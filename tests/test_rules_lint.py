@@ -10,7 +10,8 @@ import pytest
 
 from ae_coach.cli import main
 from ae_coach.findings import FINDING_CODES
-from ae_coach.rules_lint import has_errors, lint
+from ae_coach.rules.lint import has_errors
+from ae_coach.skill.check import lint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 VALID = FIXTURES / "valid"

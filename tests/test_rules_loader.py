@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ae_coach._rule_parse import parse_rule
+from ae_coach.rules.parse import parse_rule
 from ae_coach.cli import main
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
 from ae_coach.rules import OPEN_STAGES, REQUIRED_SECTIONS, load_rulebook
-from ae_coach.rules_lint import check_rule
+from ae_coach.rules.lint import check_rule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 VALID = FIXTURES / "valid"

@@ -14,7 +14,7 @@ from skills_ref import validate
 
 from ae_coach.cli import main
 from ae_coach.resources import rules_dir, skill_md
-from ae_coach.skill_install import MANIFEST_NAME, SKILL_NAME, install
+from ae_coach.skill.install import MANIFEST_NAME, SKILL_NAME, install
 
 SHIPPED_RULES = sorted(p.name for p in rules_dir().glob("*.md"))
 
@@ -155,7 +155,7 @@ def test_package_holds_the_skill_and_nothing_else(tmp_path: Path) -> None:
 
 
 def test_package_skips_dotfiles_caches_and_manifests(tmp_path: Path, skill_source: Path) -> None:
-    from ae_coach.skill_install import package
+    from ae_coach.skill.install import package
 
     (skill_source / "rules" / ".draft.md").write_text("draft")
     (skill_source / "rules" / "__pycache__").mkdir()

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ae_coach.cli import main
-from ae_coach.skill import MAX_LINES, MAX_TOKENS, SKILL_NAME, estimate_tokens, stage_skill, validate_skill
+from ae_coach.skill.check import MAX_LINES, MAX_TOKENS, SKILL_NAME, estimate_tokens, stage_skill, validate_skill
 
 AGENTSKILLS = Path(sys.executable).parent / "agentskills"
 

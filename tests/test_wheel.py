@@ -19,7 +19,7 @@ PROBE = textwrap.dedent(
     import ae_coach
     from ae_coach.resources import project_root, prompts_dir, rules_dir, skill_md
     from ae_coach.rules import load_rulebook
-    from ae_coach.rules_lint import lint
+    from ae_coach.skill.check import lint
 
     rulebook = load_rulebook()
     print(json.dumps({{

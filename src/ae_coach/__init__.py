@@ -20,22 +20,22 @@ _EXPORTS = {
     "Deal": "ae_coach.deal",
     "Finding": "ae_coach.findings",
     "Severity": "ae_coach.findings",
-    "inspect": "ae_coach.analysis",
-    "assess": "ae_coach.analysis",
+    "inspect": "ae_coach.inspector",
+    "assess": "ae_coach.inspector",
     "Coach": "ae_coach.coach",
-    "CoachingReport": "ae_coach.report",
+    "CoachingReport": "ae_coach.coach.report",
     "AeCoachError": "ae_coach.errors",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ae_coach.analysis import assess, inspect
+    from ae_coach.inspector import assess, inspect
     from ae_coach.coach import Coach
     from ae_coach.deal import Deal, load_deal, parse_deal
     from ae_coach.errors import AeCoachError
     from ae_coach.findings import Finding, Severity
-    from ae_coach.report import CoachingReport
+    from ae_coach.coach.report import CoachingReport
     from ae_coach.rules import Rule, Rulebook, load_rulebook
 
 

@@ -216,7 +216,7 @@ def require_key() -> None:
 def extract_request(notes: str, coach: Coach, as_of: dt.date) -> LLMRequest:
     """The request: a short system block, then the instructions with the notes inside the data block."""
     from ae_coach.coach import LLMRequest, text_block
-    from ae_coach.prompting import json_schema_text
+    from ae_coach.coach.prompt import json_schema_text
 
     allowed = [("stage", [s.value for s in Stage]), ("meddpicc status", [s.value for s in Status]),
                ("stakeholder role", [r.value for r in Role]), ("activity type", [t.value for t in ActivityType]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -34,3 +35,8 @@ def prompts_dir() -> Path:
 def skill_md() -> Path:
     """The shipped SKILL.md."""
     return project_root() / "SKILL.md"
+
+
+def ae_coach_home() -> Path:
+    """``$AE_COACH_HOME``, default ``~/.ae-coach``: saved chats, caches and the review history."""
+    return Path(os.environ.get("AE_COACH_HOME") or Path.home() / ".ae-coach")

@@ -59,7 +59,7 @@ def install_command(
     ] = None,
 ) -> None:
     """Copy SKILL.md and rules/ to ~/.claude/skills/account-executive (refuses to overwrite your edits)."""
-    from ae_coach.skill_install import default_destination, install, resolve_destination
+    from ae_coach.skill.install import default_destination, install, resolve_destination
 
     if target not in ("claude", "agents"):
         raise UsageError(f"--target: {target!r} is not allowed; use claude or agents")
@@ -83,7 +83,7 @@ def package_command(
     ] = Path("account-executive.zip"),
 ) -> None:
     """Build account-executive.zip (SKILL.md + rules/) for upload in Claude's Skills settings."""
-    from ae_coach.skill_install import package
+    from ae_coach.skill.install import package
 
     names = package(output)
     print(f"wrote {output} ({len(names)} files under account-executive/)")

@@ -161,7 +161,7 @@ def _summary(review, backend: str | None, model: str | None):
 def _settings(path: Path | None):
     if path is None:
         return None
-    from ae_coach.settings import load_settings
+    from ae_coach.inspector.settings import load_settings
 
     return load_settings(path)
 

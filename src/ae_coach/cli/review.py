@@ -45,7 +45,7 @@ def _coach(backend, model, settings, redact, replay_dir, record):
 
     loaded = None
     if settings is not None:
-        from ae_coach.settings import load_settings
+        from ae_coach.inspector.settings import load_settings
 
         loaded = load_settings(settings)
     if record and (backend or "").lower() != "replay":
@@ -89,7 +89,7 @@ def chat(
     replay_dir: ReplayDirOpt = None,
 ) -> None:
     """Chat with the coach about one deal. Reads questions from stdin; /help lists commands."""
-    from ae_coach.coach._session import ChatSession
+    from ae_coach.cli._chat_session import ChatSession
     from ae_coach.deal import load_deal
 
     loaded = load_deal(deal)

@@ -120,10 +120,10 @@ def lint(
     ] = None,
 ) -> None:
     """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
-    from ae_coach._rule_parse import rule_files
+    from ae_coach.rules.parse import rule_files
     from ae_coach.resources import rules_dir
-    from ae_coach.rules_lint import has_errors
-    from ae_coach.rules_lint import lint as run_lint
+    from ae_coach.rules.lint import has_errors
+    from ae_coach.skill.check import lint as run_lint
 
     directory = rules or rules_dir()
     if not directory.is_dir():
@@ -150,7 +150,7 @@ def build(
 ) -> None:
     """Regenerate the SKILL.md rule index, dist/AGENTS.md and evals/examples/rule-examples.yaml."""
     from ae_coach.resources import project_root
-    from ae_coach.rules_build import build as run_build
+    from ae_coach.rules.build import build as run_build
 
     outputs = run_build(root or project_root(), check=check)
     base = Path.cwd()

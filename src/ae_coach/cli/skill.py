@@ -22,7 +22,7 @@ def validate(
     ] = None,
 ) -> None:
     """Stage the skill as account-executive/ and check it: agentskills validate plus our stricter checks."""
-    from ae_coach.skill import SKILL_NAME, validate_skill
+    from ae_coach.skill.check import SKILL_NAME, validate_skill
 
     problems = validate_skill(root)
     base = Path.cwd()

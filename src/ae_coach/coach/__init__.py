@@ -23,16 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
-from ae_coach.coach._llm import LLMRequest, LLMResult, text_block, validate_result
-from ae_coach.coach._pricing import estimate_cost
+from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
+from ae_coach.model.pricing import estimate_cost
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
-from ae_coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
+from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 
 if TYPE_CHECKING:
-    from ae_coach.coach._llm import ModelClient
+    from ae_coach.model.llm import ModelClient
     from ae_coach.deal import Deal
-    from ae_coach.prompting import PromptBuilder, RuleSelection
+    from ae_coach.coach.prompt import PromptBuilder, RuleSelection
     from ae_coach.rules import Rulebook
 
 __all__ = [
@@ -84,7 +84,7 @@ class Coach:
         backend: ``auto``, ``anthropic``, ``offline`` or ``replay``.
         model: model id for the LLM backends (default: AE_COACH_MODEL, else DEFAULT_MODEL); any string.
         rulebook: the rules (default: the shipped rulebook).
-        settings: inspector thresholds (``ae_coach.settings.Settings``).
+        settings: inspector thresholds (``ae_coach.inspector.settings.Settings``).
         max_retries: SDK retries per HTTP call before giving up (exit 3).
         timeout: seconds per HTTP attempt.
         replay_dir: recordings for ``replay`` (default: AE_COACH_REPLAY_DIR, else evals/recordings).
@@ -131,7 +131,7 @@ class Coach:
     @property
     def rulebook(self) -> Rulebook:
         if self._rulebook is None:
-            from ae_coach.coach._rulecache import shipped_rulebook
+            from ae_coach.rules.cache import shipped_rulebook
 
             self._rulebook = shipped_rulebook()
         return self._rulebook
@@ -139,7 +139,7 @@ class Coach:
     @property
     def builder(self) -> PromptBuilder:
         if self._builder is None:
-            from ae_coach.prompting import PromptBuilder
+            from ae_coach.coach.prompt import PromptBuilder
 
             self._builder = PromptBuilder(self.rulebook, templates=self.prompts)
         return self._builder
@@ -155,17 +155,17 @@ class Coach:
         return self._make_client()
 
     def _make_client(self) -> ModelClient:
-        from ae_coach.coach._anthropic import AnthropicClient
+        from ae_coach.model.anthropic import AnthropicClient
 
         if self.backend == "replay":
-            from ae_coach.coach._replay import ReplayClient
+            from ae_coach.model.replay import ReplayClient
 
             live = AnthropicClient(max_retries=self.max_retries, timeout=self.timeout) if self.record else None
             return ReplayClient(self.replay_dir, live=live, record=self.record)
         return AnthropicClient(max_retries=self.max_retries, timeout=self.timeout)
 
     def _selection(self, deal: Deal, assessment: Any) -> RuleSelection:
-        from ae_coach.prompting import DEFAULT_RULE_BUDGET
+        from ae_coach.coach.prompt import DEFAULT_RULE_BUDGET
 
         budget = self.budget_tokens or DEFAULT_RULE_BUDGET
         return self.builder.plan_rules(assessment, deal.stage, budget_tokens=budget)
@@ -174,7 +174,7 @@ class Coach:
 
     def assess(self, deal: Deal, as_of: dt.date | None = None) -> Any:
         """The inspector's assessment of ``deal`` (findings, grades, health, forecast)."""
-        from ae_coach.analysis import assess
+        from ae_coach.inspector import assess
 
         return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
 
@@ -214,7 +214,7 @@ class Coach:
         assessment = self.assess(deal, as_of)
         if not self.redact:
             return _Prepared(assessment, deal, assessment, None)
-        from ae_coach.redact import Redactor
+        from ae_coach.coach.redact import Redactor
 
         redactor = Redactor(deal)
         work_deal = redactor.redact(deal)
@@ -265,7 +265,7 @@ class Coach:
         history = history if history is not None else ChatHistory()
         redactor = None
         if self.redact:
-            from ae_coach.redact import Redactor
+            from ae_coach.coach.redact import Redactor
 
             redactor = Redactor(deal)
             deal, message_sent = redactor.redact(deal), redactor.redact_text(message)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach._rule_search import expand_query
-from ae_coach.analysis.priority import ranked
+from ae_coach.rules.search import expand_query
+from ae_coach.inspector.priority import ranked
 from ae_coach.coach._chat_facts import (
     SILENCE_WORDS,
     Ask,
@@ -34,6 +34,7 @@ from ae_coach.coach._wording import (
     fit_stage,
     parse_question,
 )
+from ae_coach.resources import ae_coach_home
 from ae_coach.findings import Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
@@ -324,11 +325,6 @@ def _next_step(deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: 
 
 
 # --- history -------------------------------------------------------------------------------------
-
-
-def ae_coach_home() -> Path:
-    """``$AE_COACH_HOME``, default ``~/.ae-coach``."""
-    return Path(os.environ.get("AE_COACH_HOME") or Path.home() / ".ae-coach")
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.analysis import text
+from ae_coach.inspector import text
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
@@ -293,7 +293,7 @@ def _after_close(ask: Ask) -> list[str]:
 
 
 def _overall(ask: Ask) -> list[str]:
-    from ae_coach.analysis.priority import ranked
+    from ae_coach.inspector.priority import ranked
 
     a = ask.assessment
     out = [f"Health {a.health}/100; the evidence supports {_v(a.recommended_forecast).replace('_', ' ')}."]

@@ -1,7 +1,7 @@
 """The offline coach: a complete review composed from the findings and the rules' own words.
 
 Deterministic and free. Findings are taken in the order a manager raises them
-(:mod:`ae_coach.analysis.priority`), which sets the headline, the risks and the actions. Every critical or
+(:mod:`ae_coach.inspector.priority`), which sets the headline, the risks and the actions. Every critical or
 high finding gets a next action taken from the "How to apply" steps of a rule that addresses it: the step
 that does what a manager wants done about it (:data:`INTENT`), about this deal rather than the pipeline,
 still in time for the stage (:mod:`ae_coach.coach._wording`), addressed to the person the deal names in
@@ -15,7 +15,7 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.analysis.priority import ranked
+from ae_coach.inspector.priority import ranked
 from ae_coach.coach._people import (
     contact_for,
     due_date,
@@ -36,7 +36,7 @@ from ae_coach.coach._wording import (
     too_late,
 )
 from ae_coach.findings import Finding, Severity
-from ae_coach.report import CoachingReport, Forecast, Health, NextAction, Question, Risk
+from ae_coach.coach.report import CoachingReport, Forecast, Health, NextAction, Question, Risk
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -167,7 +167,7 @@ def _best_step(
 
 def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of: Any) -> list[NextAction]:
     """One action per critical/high finding (and the first few medium ones), each citing a rule,
-    in the order a manager would raise them (:mod:`ae_coach.analysis.priority`).
+    in the order a manager would raise them (:mod:`ae_coach.inspector.priority`).
 
     An open deal with no critical or high gap also gets the follow-through on its positive signals (at
     most :data:`MAX_SIGNAL_ACTIONS`): a healthy deal is kept healthy by acting on what the buyer just
@@ -420,7 +420,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     """One line a sales manager would say: health, the category the evidence supports, the worst problem."""
     name = deal.account + (f" ({deal.name})" if deal.name else "")
     # The problem a manager would raise first: worst severity, then the deal's story before checklist
-    # gaps (ae_coach.analysis.priority), not the alphabetically first code.
+    # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
     if not deal.is_open:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ae_coach.coach._people import label, person_in_role
-from ae_coach.report import MapStep
+from ae_coach.coach.report import MapStep
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._llm import LLMRequest, text_block
-from ae_coach.prompting import (
+from ae_coach.model.llm import LLMRequest, text_block
+from ae_coach.coach.prompt import (
     PromptBuilder,
     RuleSelection,
     deal_data_block,
     finding_views,
     json_schema_text,
 )
-from ae_coach.report import ModelCoaching
+from ae_coach.coach.report import ModelCoaching
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ae_coach.eval._cache import Cache
+from ae_coach.model.cache import Cache
 from ae_coach.eval._runlog import RunLog
 
 BATCH_DISCOUNT = 0.5
@@ -108,7 +108,7 @@ class BatchProcessor:
     def totals(self) -> dict[str, Any]:
         """Batch tokens and their estimated cost at half the list price (the Batches API discount)."""
         from ae_coach.coach import estimate_cost
-        from ae_coach.report import Usage
+        from ae_coach.coach.report import Usage
 
         tokens: dict[str, int] = {}
         cost = 0.0

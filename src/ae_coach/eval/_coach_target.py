@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ae_coach.eval._cache import Cache, cache_key
+from ae_coach.model.cache import Cache, cache_key
 from ae_coach.eval._cases import Case
 from ae_coach.eval._targets import (
     Output,
@@ -43,7 +43,7 @@ class CachingClient:
         from pydantic import ValidationError
 
         from ae_coach.coach import LLMResult
-        from ae_coach.report import Usage
+        from ae_coach.coach.report import Usage
 
         key = self._key(request)
         hit = self.cache.get(key)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ae_coach.eval._cache import Cache, cache_key
+from ae_coach.model.cache import Cache, cache_key
 from ae_coach.eval._cases import RubricItem
 
 JUDGE_MODEL = "claude-sonnet-4-6"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ae_coach.eval._cache import Cache
+from ae_coach.model.cache import Cache
 from ae_coach.eval._cases import Case
 from ae_coach.eval._graders import grade_deterministic, score, selection_metrics
 from ae_coach.eval._judge import JUDGE_MODEL, LLMJudge, keyword_judge
@@ -182,7 +182,7 @@ class Runner:
         if not usage:
             return None
         from ae_coach.coach import estimate_cost
-        from ae_coach.report import Usage
+        from ae_coach.coach.report import Usage
 
         return estimate_cost(self.options.judge_model, Usage(**usage))[0]
 

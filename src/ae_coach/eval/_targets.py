@@ -67,14 +67,14 @@ def _as_of(deal: Any) -> dt.date:
 
 
 def run_inspector(deal: Any, variant: Variant) -> Output:
-    from ae_coach.analysis import inspect
+    from ae_coach.inspector import inspect
 
     findings = inspect(deal, _as_of(deal), rulebook=variant.rulebook)
     return Output(findings=[f.code for f in findings])
 
 
 def run_selection(case: Case, deal: Any, variant: Variant) -> Output:
-    from ae_coach.analysis import assess
+    from ae_coach.inspector import assess
 
     assessment = assess(deal, _as_of(deal), rulebook=variant.rulebook)
     kwargs: dict[str, Any] = {"question": case.input.question}

@@ -36,7 +36,7 @@ class Variant:
 
     @cached_property
     def builder(self) -> Any:
-        from ae_coach.prompting import PromptBuilder
+        from ae_coach.coach.prompt import PromptBuilder
 
         return PromptBuilder(self.rulebook, templates=self.prompts_dir)
 

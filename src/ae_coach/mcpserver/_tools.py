@@ -108,10 +108,10 @@ def deal_summary(deal: Deal) -> dict[str, Any]:
 
 
 def inspect_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
-    """Deterministic findings and assessment for one deal (see ``ae_coach.analysis.assess``)."""
+    """Deterministic findings and assessment for one deal (see ``ae_coach.inspector.assess``)."""
     parsed = load_deal_input(deal)
     when = parse_as_of(as_of)
-    from ae_coach.analysis import assess
+    from ae_coach.inspector import assess
 
     assessment = assess(parsed, when)
     return {"deal": deal_summary(parsed), **assessment.model_dump(mode="json")}

@@ -47,7 +47,7 @@ _WORK: dict[str, Any] = {}
 
 
 def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
-    from ae_coach.analysis import assess
+    from ae_coach.inspector import assess
 
     a = assess(deal, as_of, settings=settings, rulebook=rulebook)
     serious = [f for f in a.findings if f.severity is not Severity.INFO]

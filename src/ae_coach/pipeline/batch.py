@@ -4,7 +4,7 @@
 ``anthropic`` backend would send for ``ae-coach review`` (``Coach.review_request``, with structured output
 so a batch answer needs no repair turn), submits them as one batch and prints its id. Batches finish within
 24 hours; ``--batch-id ID`` (same PATH and options) fetches the results later and turns each answer into a
-:class:`~ae_coach.report.CoachingReport` with ``Coach.review_from_response``, the code path a live review
+:class:`~ae_coach.coach.report.CoachingReport` with ``Coach.review_from_response``, the code path a live review
 takes.
 
 Requests are matched to deals by ``custom_id``, derived from the deal id, so a resumed run needs only the
@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from ae_coach.coach import Coach, LLMResult
 from ae_coach.deal import Deal
 from ae_coach.errors import BackendError, UsageError
-from ae_coach.report import CoachingReport
+from ae_coach.coach.report import CoachingReport
 
 BATCH_LIMIT = 100
 """ae-coach default: deals coached per batch, riskiest first (the API allows far more; this bounds the cost)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ae_coach.findings import Finding, Severity
-from ae_coach.report import Usage
+from ae_coach.model.llm import Usage
 
 if TYPE_CHECKING:
     from ae_coach.coach import Coach, LLMRequest, LLMResult
@@ -87,7 +87,7 @@ def summarise_pipeline(review: PipelineReview, coach: Coach) -> PipelineSummary:
 def summary_request(review: PipelineReview, coach: Coach) -> LLMRequest:
     """The exact request: the cached rules block, then the cached data block and the instructions."""
     from ae_coach.coach import LLMRequest, text_block
-    from ae_coach.prompting import json_schema_text
+    from ae_coach.coach.prompt import json_schema_text
 
     builder = coach.builder
     selection = builder.plan_rules(_findings_for_rules(review), None)
@@ -139,7 +139,7 @@ def _findings_for_rules(review: PipelineReview) -> list[Finding]:
 
 
 def _template_vars(review: PipelineReview) -> dict[str, Any]:
-    from ae_coach.prompting import data_yaml, finding_views
+    from ae_coach.coach.prompt import data_yaml, finding_views
 
     shown = review.deals[:MAX_DEALS_SHOWN]
     deals = [_deal_view(line) for line in shown]

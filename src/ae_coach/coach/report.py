@@ -1,0 +1,191 @@
+"""The coaching report: the same shape from every backend (DESIGN.md, "Coaching report").
+
+``CoachingReport`` is what ``Coach.review`` returns and what every renderer prints. ``ModelCoaching`` is
+the part a language model writes (headline, narrative, risks, next actions, questions); the rest
+(health, forecast, mutual action plan) is computed from the deal and never left to a model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Container
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ae_coach.deal import ForecastCategory
+from ae_coach.findings import Severity
+from ae_coach.model.llm import Usage
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(_Model):
+    """Deal health 0-100 and the findings that moved it."""
+
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Forecast(_Model):
+    """The forecast category the evidence supports, and what stands between the deal and Commit."""
+
+    category: ForecastCategory
+    why_not_commit: list[str] = Field(default_factory=list)
+    """Unmet Commit-gate conditions; empty when Commit is earned (or the deal is closed)."""
+
+
+class Risk(_Model):
+    """Something that can lose the deal, tied to the findings that show it and the rules that address it."""
+
+    title: str
+    severity: Severity
+    finding_codes: list[str] = Field(default_factory=list)
+    rule_ids: list[str] = Field(default_factory=list)
+
+
+class NextAction(_Model):
+    """One concrete thing to do, by someone, by a date, for a reason a rule gives."""
+
+    action: str
+    owner: str
+    """Who does it: the AE (the deal owner when known) or a named person on either side."""
+    contact: str | None = None
+    """The buyer-side person the action involves, 'Name (role)', when the deal names one."""
+    due: dt.date | None = None
+    why: str
+    rule_id: str | None = None
+    finding_codes: list[str] = Field(default_factory=list)
+
+
+class Question(_Model):
+    """A question to ask, addressed to a stakeholder where the deal says who plays the role."""
+
+    question: str
+    stakeholder: str | None = None
+    """The person's name when the deal names someone in the role."""
+    role: str | None = None
+    """The buying-committee role the question is for (champion, economic_buyer, ...), or ``ae`` for a
+    deal-review question the AE should be able to answer (a manager's question)."""
+    rule_id: str | None = None
+
+
+MapSide = Literal["buyer", "seller", "joint"]
+
+
+class MapStep(_Model):
+    """One step of the mutual action plan draft, dated backward from the close date."""
+
+    date: dt.date
+    action: str
+    side: MapSide
+    owner: str
+    """A named person where the deal knows one, otherwise the team (e.g. 'buyer legal')."""
+    kind: Literal["evaluation", "decision", "paper", "signature", "onboarding", "agreed"]
+    """``paper`` marks the paper-process steps (security review, legal redlines, procurement);
+    ``agreed`` marks a step already in the deal's own plan."""
+    status: Literal["planned", "done", "at_risk"] = "planned"
+    note: str | None = None
+
+
+class CoachingReport(_Model):
+    """A deal review: computed facts, the coaching on top of them, and what it cost."""
+
+    deal_id: str | None = None
+    account: str
+    as_of: dt.date
+    backend: str
+    """``offline``, ``anthropic`` or ``replay``."""
+    headline: str
+    health: Health
+    forecast: Forecast
+    risks: list[Risk] = Field(default_factory=list)
+    next_actions: list[NextAction] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    mutual_action_plan: list[MapStep] = Field(default_factory=list)
+    narrative: str | None = None
+    """The model's coaching prose (LLM backends only)."""
+    dropped_rule_ids: list[str] = Field(default_factory=list)
+    """Rule ids a backend cited that the rulebook does not have; they were removed from the report."""
+    model: str | None = None
+    usage: Usage | None = None
+    estimated_cost_usd: float | None = None
+    cost_note: str | None = None
+    """Where the cost estimate comes from, or why there is none."""
+
+
+# --- what the model writes -------------------------------------------------------------------------
+
+
+class ModelRisk(_Model):
+    title: str
+    severity: Literal["critical", "high", "medium", "low"]
+    finding_codes: list[str]
+    rule_ids: list[str]
+
+
+class ModelAction(_Model):
+    action: str
+    owner: str
+    due: str | None
+    """ISO date YYYY-MM-DD, or null."""
+    why: str
+    rule_id: str | None
+    finding_codes: list[str]
+
+
+class ModelQuestion(_Model):
+    question: str
+    stakeholder: str | None
+    role: str | None
+    rule_id: str | None
+
+
+class ModelCoaching(_Model):
+    """The structured answer a model gives to the review prompt (one response model per call)."""
+
+    headline: str
+    narrative: str
+    risks: list[ModelRisk]
+    next_actions: list[ModelAction]
+    questions: list[ModelQuestion]
+
+
+def _parse_due(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]) if value else None
+    except ValueError:
+        return None  # a model's "next week" is not a date; keep the action, drop the date
+
+
+def coaching_items(answer: ModelCoaching) -> tuple[list[Risk], list[NextAction], list[Question]]:
+    """Turn the model's answer into report items (dates parsed; anything unparseable left empty)."""
+    risks = [Risk(**r.model_dump()) for r in answer.risks]
+    actions = [NextAction(**{**a.model_dump(), "due": _parse_due(a.due)}) for a in answer.next_actions]
+    questions = [Question(**q.model_dump()) for q in answer.questions]
+    return risks, actions, questions
+
+
+def drop_unknown_rule_ids(report: CoachingReport, known: Container[str]) -> CoachingReport:
+    """Remove rule ids the rulebook does not know from every item; list them in ``dropped_rule_ids``.
+
+    A model can invent a plausible id ("deal-urgency"); citing it would send the AE to a rule that
+    does not exist, so it is dropped and reported instead.
+    """
+    dropped: list[str] = list(report.dropped_rule_ids)
+
+    def keep(rule_id: str | None) -> str | None:
+        if rule_id is None or rule_id in known:
+            return rule_id
+        if rule_id not in dropped:
+            dropped.append(rule_id)
+        return None
+
+    risks = [r.model_copy(update={"rule_ids": [i for i in r.rule_ids if keep(i)]}) for r in report.risks]
+    actions = [a.model_copy(update={"rule_id": keep(a.rule_id)}) for a in report.next_actions]
+    questions = [q.model_copy(update={"rule_id": keep(q.rule_id)}) for q in report.questions]
+    return report.model_copy(
+        update={"risks": risks, "next_actions": actions, "questions": questions, "dropped_rule_ids": dropped}
+    )

@@ -1,0 +1,167 @@
+"""The deterministic deal inspector: explainable findings computed from the deal's facts.
+
+Public door: :func:`inspect` (findings) and :func:`assess` (findings plus MEDDPICC grades, tier, health,
+recommended forecast and the reasons it is not Commit). One module per finding family:
+``meddpicc``, ``stage``, ``momentum``, ``positive``, ``committee``, ``anti``, ``account``,
+``competition``; ``forecast`` holds the Commit gate and health; ``text`` the documented keyword heuristics;
+``priority`` the order a sales manager raises findings in (severity, then the deal's story).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ae_coach.inspector import (
+    account,
+    anti,
+    committee,
+    competition,
+    forecast,
+    meddpicc,
+    momentum,
+    positive,
+    stage,
+)
+from ae_coach.inspector._context import Context
+from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
+from ae_coach.findings import Finding, sort_findings, trusted
+from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ae_coach.rules import Rulebook
+
+__all__ = ["Assessment", "assess", "inspect"]
+
+_FAMILIES = (meddpicc, stage, momentum, positive, committee, anti, account, competition)
+
+
+class Assessment(BaseModel):
+    """Everything the inspector concludes about one deal; the coach and the renderers build on it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    deal_id: str | None = None
+    """The deal's ``id`` (default: its file stem)."""
+    stage: str
+    """The deal's stage."""
+    as_of: dt.date
+    """The review's 'today'."""
+    findings: list[Finding] = Field(default_factory=list)
+    """Worst first, then by code."""
+    meddpicc: dict[str, int] = Field(default_factory=dict)
+    """Grade 0-3 per element: 0 unknown, 1 rep-asserted, 2 buyer-confirmed, 3 validated in writing."""
+    tier: int
+    """Account tier 1-4 (the seed's table)."""
+    health: int
+    """0-100: each finding takes a share of what is left (compounding), plus a little for positive signals."""
+    health_reasons: list[str] = Field(default_factory=list)
+    """One line per finding that moved the health score."""
+    recommended_forecast: ForecastCategory
+    """The category the evidence supports (see ae_coach.inspector.forecast)."""
+    why_not_commit: list[str] = Field(default_factory=list)
+    """Unmet Commit-gate conditions; empty when the deal passes the gate or is closed."""
+    stage_probability: int
+    """The seed's probability for the stage (10/25/50/75/90; 100 won, 0 lost)."""
+
+    def codes(self) -> list[str]:
+        """The finding codes, in order."""
+        return [f.code for f in self.findings]
+
+
+def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, rulebook: Any) -> Context:
+    ctx = Context(
+        deal=deal,
+        as_of=as_of or deal.reference_date(),
+        settings=settings or DEFAULT_SETTINGS,
+        rule_index=_rule_index(rulebook),
+    )
+    ctx.grades = meddpicc.grades(deal, ctx.alternatives)
+    return ctx
+
+
+def _findings(ctx: Context) -> list[Finding]:
+    found = [f for family in _FAMILIES for f in family.inspect(ctx)]
+    return sort_findings(found)
+
+
+def inspect(
+    deal: Deal, as_of: dt.date | None = None, *, settings: Settings | None = None, rulebook: Rulebook | None = None
+) -> list[Finding]:
+    """Inspect one deal.
+
+    Args:
+        deal: The deal.
+        as_of: The review's 'today'; default: the deal's ``as_of``, else the real date.
+        settings: Thresholds; default: :class:`ae_coach.inspector.settings.Settings` defaults.
+        rulebook: Rules whose ``triggers`` are attached to findings; default: the shipped rulebook.
+
+    Returns:
+        Findings sorted by severity (worst first) then code; each carries evidence and rule ids.
+    """
+    return _findings(_context(deal, as_of, settings, rulebook))
+
+
+def assess(
+    deal: Deal, as_of: dt.date | None = None, *, settings: Settings | None = None, rulebook: Rulebook | None = None
+) -> Assessment:
+    """Inspect one deal and conclude: grades, tier, health, recommended forecast, why not Commit.
+
+    Arguments are those of :func:`inspect`.
+    """
+    ctx = _context(deal, as_of, settings, rulebook)
+    findings = _findings(ctx)
+    why_not = forecast.full_gate(ctx, findings)
+    score, reasons = forecast.health(ctx, findings)
+    tier, _ = account.tier_of(ctx)
+    values = {
+        "deal_id": deal.id,
+        "stage": deal.stage.value,
+        "as_of": ctx.as_of,
+        "findings": findings,
+        "meddpicc": dict(ctx.grades),
+        "tier": tier,
+        "health": score,
+        "health_reasons": reasons,
+        "recommended_forecast": forecast.recommend(ctx, findings, why_not),
+        "why_not_commit": why_not,
+        "stage_probability": STAGE_PROBABILITY[deal.stage],
+    }
+    if type(ctx.as_of) is not dt.date:  # a datetime or a string from a caller: let pydantic coerce or refuse it
+        return Assessment(**values)
+    return trusted(Assessment, values)  # every value above is the inspector's own, of the declared type
+
+
+# --------------------------------------------------------------------------- rules per finding code
+
+_INDEX_CACHE: dict[int, tuple[Any, dict[str, tuple[str, ...]]]] = {}
+
+
+def _rule_index(rulebook: Any) -> dict[str, tuple[str, ...]]:
+    """code -> ids of rules whose triggers name it, built once per rulebook object."""
+    if rulebook is None:
+        rulebook = _default_rulebook()
+    if rulebook is None:
+        return {}
+    cached = _INDEX_CACHE.get(id(rulebook))
+    if cached is not None and cached[0] is rulebook:
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for rule in rulebook.rules:
+        for code in rule.triggers:
+            index.setdefault(code, []).append(rule.id)
+    frozen = {code: tuple(sorted(ids)) for code, ids in index.items()}
+    if len(_INDEX_CACHE) >= 8:
+        _INDEX_CACHE.clear()  # keep the cache (which holds the rulebooks) small when callers build many
+    _INDEX_CACHE[id(rulebook)] = (rulebook, frozen)
+    return frozen
+
+
+def _default_rulebook() -> Any:
+    try:
+        from ae_coach.rules import load_rulebook
+    except ImportError:  # the rulebook module is optional for the inspector
+        return None
+    return load_rulebook()

@@ -1,0 +1,254 @@
+"""The facts every finding family reads, computed once per deal: dates, contacts, signals, grades."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ae_coach.inspector import text
+from ae_coach.deal import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Deal,
+    Role,
+    Signal,
+    Stage,
+    Stakeholder,
+)
+from ae_coach.findings import Finding, Severity, trusted
+from ae_coach.inspector.settings import Settings
+
+_SEVERITIES = list(Severity)  # critical … info
+_INDEX = {severity: i for i, severity in enumerate(_SEVERITIES)}
+
+
+def milder(severity: Severity, steps: int = 1) -> Severity:
+    """``steps`` severities less worrying (never past info)."""
+    return _SEVERITIES[min(_INDEX[severity] + steps, len(_SEVERITIES) - 1)]
+
+
+def worse(severity: Severity, steps: int = 1) -> Severity:
+    """``steps`` severities more worrying (never past critical)."""
+    return _SEVERITIES[max(_INDEX[severity] - steps, 0)]
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 meeting', '3 meetings', '1 criterion' (``many`` for irregular plurals)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A history value as a date (history stores whatever the CRM wrote)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def known_alternatives(deal: Deal) -> list[str]:
+    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
+    found = [c.name for c in deal.competitors]
+    for source in (deal.meddpicc.competition.evidence, deal.notes):
+        match = text.find(text.STATUS_QUO, source)
+        if match and not any(text.find(text.STATUS_QUO, name) for name in found):
+            found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
+    return found
+
+
+def describe(activity: Activity) -> str:
+    """One evidence line for an activity: date, type, status, people, quoted summary."""
+    people = f" with {', '.join(activity.with_)}" if activity.with_ else ""
+    status = "" if activity.status == ActivityStatus.COMPLETED else f" ({activity.status.value})"
+    summary = f": {text.quote(activity.summary)}" if activity.summary else ""
+    return f"{activity.date.isoformat()} {activity.type.value}{status}{people}{summary}"
+
+
+_DROPPED = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
+
+
+class memoized:  # lower case: used as a decorator, like functools.cached_property
+    """Like :func:`functools.cached_property`, without the lock Python 3.11 takes on every first access.
+
+    A Context lives in one thread for one inspection; the lock cost about 1 µs per property per deal.
+    """
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute, self.name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
+_NOBODY: list[Stakeholder] = []
+
+
+@dataclass
+class Context:
+    """One deal under inspection, with the derived facts the finding families share."""
+
+    deal: Deal
+    as_of: dt.date
+    settings: Settings
+    grades: dict[str, int] = field(default_factory=dict)
+    rule_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Finding code -> ids of the rules whose ``triggers`` name it (attached to every finding built here)."""
+    stage: Stage = field(init=False)
+    """The deal's stage (a plain attribute: the families read it dozens of times per deal)."""
+    memo: dict[str, Any] = field(init=False, default_factory=dict)
+    """Results more than one family needs (tier, Commit gate), computed once per inspection."""
+
+    def __post_init__(self) -> None:
+        self.stage = self.deal.stage
+        self._signal_cache: dict[tuple[Signal, bool], list[Activity]] = {}
+
+    def days_since(self, date: dt.date) -> int:
+        return (self.as_of - date).days
+
+    def finding(self, code: str, severity: Severity, title: str, evidence: list[str], **data: Any) -> Finding:
+        # every value here is built by the inspector itself, so pydantic validation would only cost time
+        rules = self.rule_index.get(code)
+        values = {"code": code, "severity": severity, "title": title, "evidence": evidence, "data": data,
+                  "rules": list(rules) if rules else []}  # fmt: skip
+        return trusted(Finding, values)
+
+    # --- activities ---------------------------------------------------------------------------
+
+    @memoized
+    def activities(self) -> list[Activity]:
+        """All activities, oldest first."""
+        return sorted(self.deal.activities, key=_activity_date)
+
+    @memoized
+    def past(self) -> list[Activity]:
+        """Activities dated on or before ``as_of``."""
+        return [a for a in self.activities if a.date <= self.as_of]
+
+    @memoized
+    def touches(self) -> list[Activity]:
+        """Completed buyer touches up to ``as_of`` (internal notes are not touches)."""
+        return [a for a in self.past if a.status == ActivityStatus.COMPLETED and a.type != ActivityType.NOTE]
+
+    @memoized
+    def last_touch(self) -> dt.date | None:
+        return self.touches[-1].date if self.touches else None
+
+    @memoized
+    def _signals(self) -> dict[Signal, list[Activity]]:
+        """Signal -> activities carrying it (oldest first), cancelled and no-shows excluded."""
+        index: dict[Signal, list[Activity]] = {}
+        for activity in self.activities:
+            if activity.status in _DROPPED:
+                continue
+            for signal in text.activity_signals(activity):
+                index.setdefault(signal, []).append(activity)
+        return index
+
+    def with_signal(self, signal: Signal, *, include_future: bool = False) -> list[Activity]:
+        """Activities carrying ``signal`` (explicit tag or heuristic); cancelled and no-shows excluded.
+
+        The list is shared between calls within one inspection: callers must not modify it.
+        """
+        key = (signal, include_future)
+        cached = self._signal_cache.get(key)
+        if cached is None:
+            tagged = self._signals.get(signal, [])
+            as_of = self.as_of
+            cached = tagged if include_future else [a for a in tagged if a.date <= as_of]
+            self._signal_cache[key] = cached
+        return cached
+
+    def has_signal(self, signal: Signal) -> bool:
+        return bool(self.with_signal(signal))
+
+    @property
+    def any_signal(self) -> bool:
+        """Whether any activity that was not cancelled or missed carries a signal (past or future)."""
+        return bool(self._signals)
+
+    # --- people -------------------------------------------------------------------------------
+
+    def role(self, role: Role) -> list[Stakeholder]:
+        """The stakeholders holding ``role`` (shared between calls: callers must not modify it)."""
+        return self._roles.get(role, _NOBODY)
+
+    @memoized
+    def _roles(self) -> dict[Role, list[Stakeholder]]:
+        roles: dict[Role, list[Stakeholder]] = {}
+        for person in self.deal.stakeholders:
+            roles.setdefault(person.role, []).append(person)
+        return roles
+
+    def contact_date(self, person: Stakeholder) -> dt.date | None:
+        """The person's latest contact: ``last_contact`` or a completed activity that lists them."""
+        dates = [a.date for a in self.touches if _named(person.name, a.with_)]
+        if person.last_contact and person.last_contact <= self.as_of:
+            dates.append(person.last_contact)
+        return max(dates) if dates else None
+
+    @memoized
+    def contacts(self) -> dict[str, str]:
+        """People we have a live thread with (engaged stakeholders, people in completed touches): key -> name."""
+        names = [s.name for s in self.deal.stakeholders if s.engaged]
+        names += [name for a in self.touches for name in a.with_]
+        return {n.strip().lower(): n.strip() for n in names if n.strip()}
+
+    # --- dates --------------------------------------------------------------------------------
+
+    def stage_entered(self, stage: Stage) -> dt.date | None:
+        """When the deal first reached ``stage`` or later, from ``history`` (None if not recorded)."""
+        dates = []
+        for change in self.deal.history:
+            if change.field != "stage":
+                continue
+            try:
+                reached = Stage(str(change.to).strip().lower())
+            except ValueError:
+                continue
+            if reached.order >= stage.order and reached != Stage.CLOSED_LOST:
+                dates.append(change.date)
+        return min(dates) if dates else None
+
+    @memoized
+    def alternatives(self) -> list[str]:
+        """:func:`known_alternatives` of the deal (shared: callers must not modify it)."""
+        return known_alternatives(self.deal)
+
+    @memoized
+    def dated_next_step(self) -> str | None:
+        """Evidence of a dated next step still to come (next_step or a scheduled activity), else None."""
+        step = self.deal.next_step
+        if step and step.date and step.date >= self.as_of:
+            return f"next_step: {text.quote(step.action)} on {step.date.isoformat()}"
+        for activity in self.activities:
+            if activity.date >= self.as_of and activity.status == ActivityStatus.SCHEDULED:
+                return f"scheduled: {describe(activity)}"
+        return None
+
+
+def _activity_date(activity: Activity) -> dt.date:
+    return activity.date
+
+
+def _named(name: str, people: list[str]) -> bool:
+    wanted = name.strip().lower()
+    return any(p.strip().lower() == wanted for p in people)

@@ -1,0 +1,71 @@
+"""Account tier 1-4 from the seed's table: potential (amount bands), fit and buying activity.
+
+* Tier 4: amount below ``tier3_min_amount`` ($25k) or poor fit — automated, self-serve or disqualify.
+* Start from the amount band: $100k+ tier 1, $50-100k tier 2, $25-50k tier 3 (seed bands).
+* Tier 1 also needs strategic fit (``fit: strong``) and active buying (a completed buyer activity within
+  the stage's stale window, past discovery); otherwise it drops to tier 2.
+* Tier 2 needs a good or strong fit; an unknown fit drops it to tier 3 ("fit confirmed" is the bar).
+"""
+
+from __future__ import annotations
+
+from ae_coach.inspector._context import Context
+from ae_coach.deal import Fit, Stage
+from ae_coach.findings import Finding, Severity
+
+TIERS = {
+    1: (40, "White-glove, executive-sponsored"),
+    2: (35, "High-touch, multi-threaded"),
+    3: (20, "Efficient, templated"),
+    4: (5, "Automated, self-serve, or disqualify"),
+}
+"""Seed: tier -> (share of selling time in percent, strategy)."""
+
+
+def tier_of(ctx: Context) -> tuple[int, list[str]]:
+    """The tier and the reasons for it."""
+    if "tier" not in ctx.memo:
+        ctx.memo["tier"] = _tier(ctx)
+    tier, reasons = ctx.memo["tier"]
+    return tier, list(reasons)
+
+
+def _tier(ctx: Context) -> tuple[int, list[str]]:
+    s, deal = ctx.settings, ctx.deal
+    amount = f"${deal.amount:,.0f}"
+    if deal.fit == Fit.POOR:
+        return 4, [f"fit: poor ({amount})"]
+    if deal.amount < s.tier3_min_amount:
+        return 4, [f"amount {amount} is below the ${s.tier3_min_amount:,.0f} tier-3 band"]
+    tier = 1 if deal.amount >= s.tier1_min_amount else 2 if deal.amount >= s.tier2_min_amount else 3
+    reasons = [f"amount {amount}: tier-{tier} band"]
+    active = ctx.last_touch is not None and ctx.days_since(ctx.last_touch) <= s.stale_days.get(ctx.stage, 14)
+    active = active and ctx.stage != Stage.DISCOVERY
+    if tier == 1 and (deal.fit != Fit.STRONG or not active):
+        tier = 2
+        reasons.append(
+            f"tier 1 needs strategic fit and active buying (fit: {deal.fit.value}, active buying: {'yes' if active else 'no'})"
+        )
+    if tier == 2 and deal.fit not in (Fit.GOOD, Fit.STRONG):
+        tier = 3
+        reasons.append(f"tier 2 needs a good fit (fit: {deal.fit.value})")
+    return tier, reasons
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """``account.tier`` (info) for every deal except closed-lost ones."""
+    if ctx.stage == Stage.CLOSED_LOST:
+        return []
+    tier, reasons = tier_of(ctx)
+    share, strategy = TIERS[tier]
+    return [
+        ctx.finding(
+            "account.tier",
+            Severity.INFO,
+            f"Tier {tier}: {strategy.lower()} ({share}% of selling time)",
+            reasons,
+            tier=tier,
+            time_share=share,
+            strategy=strategy,
+        )
+    ]

@@ -1,0 +1,305 @@
+"""The seed's ten anti-patterns, each fired only where the deal's data shows it.
+
+============================  =====================================================================
+code                          fires when
+============================  =====================================================================
+anti.happy_ears               CRM probability above the seed's stage probability by more than the
+                              margin; or several MEDDPICC elements "confirmed" with no evidence; or
+                              certainty phrases ("done deal", "they love it") while a due element is unknown
+anti.single_threading         at most one live contact (engaged stakeholder or person in a completed
+                              activity); a small deal whose one contact is the economic buyer is exempt
+anti.feature_dumping          a completed demo described as a tour of features, or demos while neither
+                              pain nor metrics is known
+anti.proposal_too_early       a proposal sent (completed proposal activity, or the deal at proposal or
+                              later) before value is established (metrics below buyer-confirmed) or while
+                              the economic buyer is unknown
+anti.hoping_not_controlling   from validation, no mutual action plan, or two or more plan steps overdue
+anti.demo_before_discovery    the first demo came before any discovery meeting or call, or demos happened
+                              while the pain is still unknown
+anti.ignoring_competition     from validation, no alternative known at all (not even status quo)
+anti.neglecting_champion      from validation, a champion with no enablement on record (business case,
+                              ROI model, exec summary… or the ``champion_enabled`` tag)
+anti.forecast_fantasy         called Commit (``forecast_category: commit``, or no category and a CRM probability
+                              at ``Settings.commit_probability``) and the Commit gate fails
+anti.post_close_abandonment   closed won with no handoff on record (kick-off, onboarding, success plan…)
+============================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, describe, plural
+from ae_coach.inspector.forecast import commit_gate
+from ae_coach.inspector.meddpicc import DUE_BY
+from ae_coach.deal import (
+    STAGE_PROBABILITY,
+    ActivityStatus,
+    ActivityType,
+    ForecastCategory,
+    PlanStatus,
+    Role,
+    Signal,
+    Stage,
+    Status,
+)
+from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+
+_LATE = (Stage.PROPOSAL, Stage.CLOSING)
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """Every anti-pattern the data shows."""
+    if ctx.stage == Stage.CLOSED_WON:
+        found = _post_close(ctx)
+        return [found] if found else []
+    if not ctx.deal.is_open:
+        return []
+    checks = (
+        _happy_ears,
+        _single_threading,
+        _feature_dumping,
+        _proposal_too_early,
+        _hoping,
+        _demo_before_discovery,
+        _ignoring_competition,
+        _neglecting_champion,
+        _forecast_fantasy,
+    )
+    return [f for check in checks if (f := check(ctx)) is not None]
+
+
+def _happy_ears(ctx: Context) -> Finding | None:
+    s, deal = ctx.settings, ctx.deal
+    reasons = []
+    expected = STAGE_PROBABILITY[ctx.stage]
+    if deal.probability is not None and deal.probability > expected + s.happy_ears_probability_margin:
+        reasons.append(
+            f"probability {deal.probability:g}% at {ctx.stage.value}; the seed's stage probability is {expected}%"
+        )
+    bare = [
+        n
+        for n in MEDDPICC_ELEMENTS
+        if getattr(deal.meddpicc, n).status == Status.CONFIRMED
+        and not (getattr(deal.meddpicc, n).evidence or "").strip()
+    ]
+    if len(bare) >= s.happy_ears_unsupported_confirmed:
+        reasons.append(f"{len(bare)} MEDDPICC elements marked confirmed with no evidence: {', '.join(bare)}")
+    due_unknown = [n for n in MEDDPICC_ELEMENTS if ctx.grades[n] == 0 and DUE_BY[n].order <= ctx.stage.order]
+    if due_unknown:
+        optimism = _optimism(ctx)
+        if optimism:
+            phrase, where = optimism
+            reasons.append(f"{text.quote(phrase)} in {where} while {', '.join(due_unknown)} still unknown")
+    if not reasons:
+        return None
+    severity = Severity.HIGH if ctx.stage in _LATE or len(reasons) >= 2 else Severity.MEDIUM
+    return ctx.finding("anti.happy_ears", severity, "Optimism the evidence does not support", reasons)
+
+
+def _optimism(ctx: Context) -> tuple[str, str] | None:
+    """The first certainty phrase in the notes, then in past activities (oldest first), and where it is."""
+    phrase = text.find(text.OPTIMISM, ctx.deal.notes)
+    if phrase:
+        return phrase, "the notes"
+    for activity in ctx.past:
+        phrase = text.find(text.OPTIMISM, activity.summary)
+        if phrase:
+            return phrase, f"the {activity.date.isoformat()} {activity.type.value}"
+    return None
+
+
+def _single_threading(ctx: Context) -> Finding | None:
+    contacts = ctx.contacts
+    if len(contacts) > 1:
+        return None
+    small = 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+    ebs = {s.name.strip().lower() for s in ctx.role(Role.ECONOMIC_BUYER)}
+    if small and contacts and set(contacts) <= ebs:
+        return None  # a small deal run by the person who signs is not fragile
+    if ctx.stage.order < ctx.settings.single_thread_from_stage.order:
+        severity = Severity.LOW
+    elif ctx.stage.order < Stage.VALIDATION.order:
+        severity = Severity.MEDIUM
+    else:
+        severity = Severity.HIGH
+    who = next(iter(contacts.values())) if contacts else None
+    evidence = [
+        f"one live contact: {who}"
+        if who
+        else "no live contact: no engaged stakeholder and no completed activity with a named person"
+    ]
+    evidence.append(
+        f"{plural(len(ctx.deal.stakeholders), 'stakeholder')} on record, {sum(s.engaged for s in ctx.deal.stakeholders)} engaged"
+    )
+    return ctx.finding(
+        "anti.single_threading",
+        severity,
+        f"The deal rests on one contact: {who}" if who else "The deal rests on no live contact",
+        evidence,
+        contacts=len(contacts),
+    )
+
+
+def _demos(ctx: Context) -> list:
+    return [a for a in ctx.touches if a.type == ActivityType.DEMO]
+
+
+def _feature_dumping(ctx: Context) -> Finding | None:
+    demos = _demos(ctx)
+    if not demos:
+        return None
+    tours = [a for a in demos if text.find(text.FEATURE_TOUR, a.summary)]
+    unanchored = ctx.grades["identified_pain"] == 0 and ctx.grades["metrics"] == 0
+    if not tours and not unanchored:
+        return None
+    evidence = [f"feature tour: {describe(a)}" for a in tours]
+    if unanchored:
+        evidence.append(f"{plural(len(demos), 'demo')} while neither identified_pain nor metrics is known")
+    return ctx.finding(
+        "anti.feature_dumping", Severity.MEDIUM, "Demos not connected to stated pain or metrics", evidence
+    )
+
+
+def _proposal_too_early(ctx: Context) -> Finding | None:
+    sent = [a for a in ctx.touches if a.type == ActivityType.PROPOSAL]
+    if not sent and ctx.stage not in _LATE:
+        return None
+    gaps = []
+    if ctx.grades["metrics"] < 2:
+        gaps.append(f"metrics not buyer-confirmed (grade {ctx.grades['metrics']})")
+    if ctx.grades["economic_buyer"] == 0:
+        gaps.append("economic buyer unknown")
+    if sent and ctx.stage.order <= Stage.SCOPING.order:
+        gaps.append(f"pricing sent while the deal is at {ctx.stage.value}")
+    if not gaps:
+        return None
+    what = describe(sent[0]) if sent else f"the deal is at {ctx.stage.value}"
+    severity = (
+        Severity.HIGH
+        if ctx.grades["economic_buyer"] == 0 or ctx.stage.order <= Stage.SCOPING.order
+        else Severity.MEDIUM
+    )
+    return ctx.finding(
+        "anti.proposal_too_early", severity, "Pricing sent before value was established", [f"proposal: {what}"] + gaps
+    )
+
+
+def _hoping(ctx: Context) -> Finding | None:
+    if ctx.stage.order < ctx.settings.map_required_from_stage.order:
+        return None
+    plan = ctx.deal.mutual_action_plan
+    late = ctx.stage in _LATE
+    if not plan:
+        return ctx.finding(
+            "anti.hoping_not_controlling",
+            Severity.HIGH if late else Severity.MEDIUM,
+            "No mutual action plan: waiting, not controlling",
+            [f"mutual_action_plan: empty at {ctx.stage.value}"],
+        )
+    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    overdue = [i for i in plan if i.status in open_states and i.date and i.date < ctx.as_of]
+    if len(overdue) < 2:
+        return None
+    return ctx.finding(
+        "anti.hoping_not_controlling",
+        Severity.MEDIUM,
+        f"Mutual action plan not maintained: {len(overdue)} steps overdue",
+        [f"overdue: {i.date.isoformat()} {text.quote(i.action)} ({i.status.value})" for i in overdue],
+        overdue=len(overdue),
+    )
+
+
+def _demo_before_discovery(ctx: Context) -> Finding | None:
+    demos = _demos(ctx)
+    if not demos:
+        return None
+    first = demos[0]
+    talks = [a for a in ctx.touches if a.type in (ActivityType.MEETING, ActivityType.CALL) and a.date < first.date]
+    reasons = []
+    if not talks:
+        reasons.append(f"first demo {describe(first)} came before any discovery meeting or call")
+    if ctx.grades["identified_pain"] == 0:
+        reasons.append("identified_pain is still unknown")
+    if not reasons:
+        return None
+    return ctx.finding(
+        "anti.demo_before_discovery", Severity.MEDIUM, "Product shown before needs were understood", reasons
+    )
+
+
+def _ignoring_competition(ctx: Context) -> Finding | None:
+    if ctx.stage.order < ctx.settings.competition_required_from_stage.order:
+        return None
+    if ctx.alternatives or ctx.grades["competition"] > 0:
+        return None
+    return ctx.finding(
+        "anti.ignoring_competition",
+        Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
+        f"At {ctx.stage.value}, the deal assumes there is no alternative (not even the status quo)",
+        [f"at {ctx.stage.value}: no competitor listed, competition unknown, no status quo or build-in-house named"],
+    )
+
+
+def _neglecting_champion(ctx: Context) -> Finding | None:
+    if ctx.stage.order < ctx.settings.champion_enablement_from_stage.order:
+        return None
+    champions = ctx.role(Role.CHAMPION)
+    if not champions:
+        return None  # no champion is meddpicc.champion's finding
+    if ctx.has_signal(Signal.CHAMPION_ENABLED) or ctx.has_signal(Signal.INTERNAL_DOCS_SHARED):
+        return None
+    return ctx.finding(
+        "anti.neglecting_champion",
+        Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
+        "The champion is not being equipped to sell internally",
+        [f"{champions[0].name} (champion): no business case, ROI model, exec summary or deck on record"],
+    )
+
+
+def _forecast_fantasy(ctx: Context) -> Finding | None:
+    deal = ctx.deal
+    called = deal.forecast_category == ForecastCategory.COMMIT or (
+        deal.forecast_category is None
+        and deal.probability is not None
+        and deal.probability >= ctx.settings.commit_probability
+    )
+    if not called:
+        return None
+    unmet = commit_gate(ctx)
+    if not unmet:
+        return None
+    how = (
+        "forecast_category: commit"
+        if deal.forecast_category == ForecastCategory.COMMIT
+        else f"probability {deal.probability:g}%"
+    )
+    grave = ctx.grades["economic_buyer"] == 0 or ctx.stage.order < ctx.settings.commit_min_stage.order
+    return ctx.finding(
+        "anti.forecast_fantasy",
+        Severity.CRITICAL if grave else Severity.HIGH,
+        "Committed deal that fails the Commit gate",
+        [how] + [f"gate: {item}" for item in unmet],
+        why_not_commit=unmet,
+    )
+
+
+def _post_close(ctx: Context) -> Finding | None:
+    closed = ctx.stage_entered(Stage.CLOSED_WON) or ctx.deal.close_date or ctx.as_of
+    since = closed - dt.timedelta(days=7)  # kick-offs are often booked in the week of signature
+    dropped = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
+    handoff = [
+        a for a in ctx.with_signal(Signal.HANDOFF, include_future=True) if a.date >= since and a.status not in dropped
+    ]
+    planned = [i for i in ctx.deal.mutual_action_plan if text.find(text.SIGNAL_PATTERNS[Signal.HANDOFF], i.action)]
+    if handoff or planned:
+        return None
+    days = max(0, ctx.days_since(closed))
+    return ctx.finding(
+        "anti.post_close_abandonment",
+        Severity.HIGH if days > ctx.settings.post_close_grace_days else Severity.MEDIUM,
+        "Won deal with no handoff or success plan",
+        [f"closed won {closed.isoformat()} ({days} days ago): no kick-off, onboarding or success plan on record"],
+        days=days,
+    )

@@ -1,0 +1,73 @@
+"""Buying-committee coverage by stage and deal size (the seed's committee diagram).
+
+Required roles come from ``Settings.committee_roles_by_stage``. Large deals (at or above
+``committee_large_deal_amount``, the seed's tier-1 band) need every role from
+``committee_large_deal_from_stage``; small deals (below ``committee_small_deal_amount``, the tier-4 band)
+need only the economic buyer and the champion, and an economic buyer covers the champion role too.
+A role is covered when a stakeholder holds it, engaged or not: the finding is about who is missing from
+the map; ``momentum.champion_dark`` and ``anti.single_threading`` judge the live threads.
+"""
+
+from __future__ import annotations
+
+from ae_coach.inspector._context import Context
+from ae_coach.deal import Role, Stage
+from ae_coach.findings import Finding, Severity
+
+COMMITTEE = (Role.ECONOMIC_BUYER, Role.CHAMPION, Role.TECHNICAL_BUYER, Role.USER_BUYER)
+
+
+def required_roles(ctx: Context) -> list[Role]:
+    """The roles this deal should have identified at its stage and size."""
+    settings = ctx.settings
+    roles = list(settings.committee_roles_by_stage.get(ctx.stage, []))
+    amount = ctx.deal.amount
+    if (
+        amount >= settings.committee_large_deal_amount
+        and ctx.stage.order >= settings.committee_large_deal_from_stage.order
+    ):
+        roles = list(COMMITTEE)
+    elif 0 < amount < settings.committee_small_deal_amount:
+        roles = [r for r in roles if r in (Role.ECONOMIC_BUYER, Role.CHAMPION)]
+    return roles
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """``committee.missing_role`` listing every required role no stakeholder holds. Open deals only."""
+    if not ctx.deal.is_open:
+        return []
+    present = {s.role for s in ctx.deal.stakeholders}
+    small = 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+    if small and Role.ECONOMIC_BUYER in present:
+        present.add(Role.CHAMPION)
+    required = required_roles(ctx)
+    missing = [r for r in required if r not in present]
+    if not missing:
+        return []
+    late = ctx.stage.order >= Stage.PROPOSAL.order
+    no_signer = Role.ECONOMIC_BUYER in missing
+    if no_signer and late:
+        severity = Severity.HIGH
+    elif late or no_signer or Role.CHAMPION in missing or len(missing) >= 2:
+        severity = Severity.MEDIUM
+    else:
+        severity = Severity.LOW
+    size = f"${ctx.deal.amount:,.0f}"
+    evidence = [f"no stakeholder with role {r.value}" for r in missing]
+    evidence.append(f"required at {ctx.stage.value} for a {size} deal: {', '.join(r.value for r in required)}")
+    return [
+        ctx.finding(
+            "committee.missing_role",
+            severity,
+            f"Buying committee incomplete: no {_or(missing)} identified",
+            evidence,
+            missing=[r.value for r in missing],
+            required=[r.value for r in required],
+        )
+    ]
+
+
+def _or(roles: list[Role]) -> str:
+    """'economic buyer', 'economic buyer or technical buyer', 'champion, user buyer or technical buyer'."""
+    words = [r.value.replace("_", " ") for r in roles]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"

@@ -1,0 +1,240 @@
+"""MEDDPICC: a 0-3 grade per element and the seed's red flag per element, harsher as the stage advances.
+
+Grades (documented in docs/inspector.md):
+
+* 0 unknown: ``status: unknown`` and nothing elsewhere in the deal shows the element.
+* 1 rep-asserted: ``status: partial``, or ``confirmed`` with no evidence text. Also given when the
+  element is unknown in MEDDPICC but the record shows it elsewhere (an engaged stakeholder with the
+  economic-buyer role, a stakeholder with the champion role, a listed competitor or status-quo mention).
+* 2 buyer-confirmed: ``confirmed`` with evidence text.
+* 3 validated in writing: ``confirmed`` and the evidence cites a written artefact (email, signed, document,
+  MAP, business case, deck, contract, RFP, recap… see :data:`ae_coach.inspector.text.WRITTEN_ARTEFACT`).
+
+Severity: each element is due by a stage (:data:`DUE_BY`); the red flag is low two or more stages before,
+medium one stage before, high at that stage and critical after it, except that one stage overdue stays
+high until :data:`CRITICAL_FROM_STAGE` (proposal). A rep-asserted element (grade 1) is one
+step milder; an element due by discovery is at most medium while the deal is still in discovery; a deal
+below ``Settings.committee_small_deal_amount`` (the seed's tier-4 band) is one step milder again, and there
+an engaged economic buyer stands in for the champion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, known_alternatives, milder
+from ae_coach.deal import Deal, Element, Role, Stage, Status
+from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+
+DUE_BY: dict[str, Stage] = {
+    "identified_pain": Stage.DISCOVERY,
+    "champion": Stage.DISCOVERY,
+    "decision_process": Stage.SCOPING,
+    "decision_criteria": Stage.SCOPING,
+    "competition": Stage.SCOPING,
+    "metrics": Stage.VALIDATION,
+    "economic_buyer": Stage.VALIDATION,
+    "paper_process": Stage.PROPOSAL,
+}
+"""The stage by whose exit each element should be buyer-confirmed (from the seed's exit criteria)."""
+
+CRITICAL_FROM_STAGE = Stage.PROPOSAL
+"""An element one stage overdue is critical only from this stage on (two stages overdue always is)."""
+
+RED_FLAG: dict[str, str] = {
+    "metrics": "no quantified value",
+    "economic_buyer": "haven't met them",
+    "decision_criteria": "unknown or changing",
+    "decision_process": "no clear timeline",
+    "paper_process": "unknown blockers",
+    "identified_pain": "nice-to-have, not need",
+    "champion": "no internal advocate",
+    "competition": "unknown alternatives",
+}
+"""The seed's red flag per element, quoted in the finding title."""
+
+LABEL: dict[str, str] = {
+    "metrics": "Metrics",
+    "economic_buyer": "Economic buyer",
+    "decision_criteria": "Decision criteria",
+    "decision_process": "Decision process",
+    "paper_process": "Paper process",
+    "identified_pain": "Identified pain",
+    "champion": "Champion",
+    "competition": "Competition",
+}
+
+GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
+
+# names looked up once: eight elements per deal read them, and an enum's .value is a descriptor call
+_CODES = {name: f"meddpicc.{name}" for name in DUE_BY}
+_DUE_BY_NAMES = {name: stage.value for name, stage in DUE_BY.items()}
+_STATUS_NAMES = {status: status.value for status in Status}
+_STAGE_NAMES = {stage: stage.value for stage in Stage}
+
+_NICE_TO_HAVE = re.compile(
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.IGNORECASE
+)
+_CHANGING = re.compile(
+    r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.IGNORECASE
+)
+_NUMBER = re.compile(r"\d")
+
+
+def element_grade(element: Element) -> int:
+    """Grade one element from its status and evidence (0-3, see module docstring)."""
+    if element.status == Status.UNKNOWN:
+        return 0
+    evidence = (element.evidence or "").strip()
+    if element.status == Status.PARTIAL or not evidence:
+        return 1
+    return 3 if text.find(text.WRITTEN_ARTEFACT, evidence) else 2
+
+
+def grades(deal: Deal, alternatives: list[str] | None = None) -> dict[str, int]:
+    """The 0-3 grade of every element, with the record's other evidence raising unknowns to 1.
+
+    ``alternatives``: the deal's :func:`known_alternatives` when the caller has them already.
+    """
+    elements = deal.meddpicc
+    result = {
+        name: 0 if (element := getattr(elements, name)).status == Status.UNKNOWN else element_grade(element)
+        for name in MEDDPICC_ELEMENTS
+    }  # most CRM imports know nothing of MEDDPICC: settle the unknowns without a call
+    if result["economic_buyer"] == 0 and any(s.engaged for s in deal.stakeholders_with(Role.ECONOMIC_BUYER)):
+        result["economic_buyer"] = 1
+    if result["champion"] == 0 and deal.stakeholders_with(Role.CHAMPION):
+        result["champion"] = 1
+    if result["competition"] == 0 and (known_alternatives(deal) if alternatives is None else alternatives):
+        result["competition"] = 1
+    return result
+
+
+def _base_severity_at(stage: Stage, name: str) -> Severity:
+    delta = stage.order - DUE_BY[name].order
+    severity = (
+        Severity.LOW
+        if delta <= -2
+        else Severity.MEDIUM
+        if delta == -1
+        else Severity.HIGH
+        if delta == 0
+        else Severity.CRITICAL
+    )
+    if delta == 1 and stage.order < CRITICAL_FROM_STAGE.order:
+        # One stage overdue before pricing is in front of the buyer is a gap to close this week, not a
+        # deal-breaker: a deal review would not rank "competition unknown" at validation with "economic
+        # buyer unknown" at proposal. Two stages overdue, or overdue once pricing is out, is critical.
+        severity = Severity.HIGH
+    if stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
+        severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
+    return severity
+
+
+_BASE_SEVERITY: dict[Stage, dict[str, Severity]] = {
+    stage: {name: _base_severity_at(stage, name) for name in DUE_BY} for stage in Stage
+}
+"""The red flag's severity per stage and element before grade and deal size adjust it (computed once)."""
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """One ``meddpicc.<element>`` finding per element whose red flag holds. Open deals only."""
+    if not ctx.deal.is_open:
+        return []
+    out = []
+    for name in MEDDPICC_ELEMENTS:
+        finding = _element_finding(ctx, name)
+        if finding is not None:
+            out.append(finding)
+    return out
+
+
+def _element_finding(ctx: Context, name: str) -> Finding | None:
+    element: Element = getattr(ctx.deal.meddpicc, name)
+    grade = ctx.grades[name]
+    small = _small_deal(ctx)
+    if name == "champion" and small and any(s.engaged for s in ctx.role(Role.ECONOMIC_BUYER)):
+        return None  # a small deal run by the person who signs needs no separate advocate
+    extra, flagged = _special(ctx, name, element, grade)
+    if grade >= 2 and not flagged:
+        return None
+    if name == "competition" and grade == 1 and not flagged:
+        return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
+    severity = _BASE_SEVERITY[ctx.stage][name]
+    if grade >= 1:
+        severity = milder(severity)
+    if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
+        return None  # rep-asserted and not yet due: not a red flag
+    if severity == Severity.INFO:
+        severity = Severity.LOW
+    if small:
+        severity = milder(severity)  # below the seed's tier-4 band: less at stake, fewer people involved
+        if severity == Severity.INFO:
+            return None
+    evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
+    if element.evidence:
+        evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
+    title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
+    evidence += extra
+    return ctx.finding(_CODES[name], severity, title, evidence, element=name, grade=grade, due_by=_DUE_BY_NAMES[name])
+
+
+def _small_deal(ctx: Context) -> bool:
+    return 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+
+
+def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[list[str], bool]:
+    """Element-specific evidence, and whether it makes the red flag hold despite a good grade."""
+    if name == "economic_buyer":
+        return _economic_buyer_evidence(ctx, grade), False
+    if name == "identified_pain":
+        hit = text.find(_NICE_TO_HAVE, element.evidence)
+        return ([f"the pain is described as {text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
+    if name == "metrics" and grade >= 2 and not _NUMBER.search(element.evidence or ""):
+        return ["the metrics evidence has no number: value is not quantified"], True
+    if name == "decision_criteria":
+        hit = text.find(_CHANGING, element.evidence)
+        return ([f"the criteria are changing: {text.quote(hit)}"], True) if hit else ([], False)
+    if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
+        return ["no close_date: the process has no date to land on"], True
+    if name == "champion":
+        return _champion_evidence(ctx)
+    if name == "competition" and grade == 0:
+        return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
+    return [], False
+
+
+def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
+    if grade >= 2:
+        return []
+    out = []
+    ebs = ctx.role(Role.ECONOMIC_BUYER)
+    if not ebs:
+        out.append("no stakeholder has the economic_buyer role")
+    champions = ctx.role(Role.CHAMPION)
+    if champions and not ebs and len(ctx.deal.stakeholders) == 1:
+        out.append(
+            f"{champions[0].name} (champion) is the only contact and is not the economic buyer: nobody who can sign has been met"
+        )
+    if not ebs:
+        for person in ctx.deal.stakeholders:
+            if person.role != Role.ECONOMIC_BUYER and person.title and text.find(text.SENIOR_TITLE, person.title):
+                out.append(
+                    f"senior title is not budget authority: {person.name} ({person.title}) is recorded as "
+                    f"{person.role.value}; confirm who signs"
+                )
+    return out
+
+
+def _champion_evidence(ctx: Context) -> tuple[list[str], bool]:
+    champions = ctx.role(Role.CHAMPION)
+    coaches = ctx.role(Role.COACH)
+    if not champions and coaches:
+        return [
+            f"a coach is not a champion: {coaches[0].name} gives information but is not recorded as selling for us"
+        ], False
+    negative = [c for c in champions if c.sentiment.value == "negative"]
+    if negative:
+        return [f"the champion {negative[0].name} has negative sentiment: an advocate who does not advocate"], True
+    return [], False

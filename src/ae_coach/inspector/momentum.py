@@ -1,0 +1,254 @@
+"""Momentum: the seed's danger signals plus staleness and close-date discipline. Open deals only.
+
+Thresholds are :class:`ae_coach.inspector.settings.Settings` fields (stale days by stage, champion dark days,
+reschedule window, late-stakeholder stages, pending-review follow-up days, slip counts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, as_date, describe, plural, times
+from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
+from ae_coach.findings import Finding, Severity
+
+_LATE = (Stage.PROPOSAL, Stage.CLOSING)
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """Every momentum finding that holds for an open deal."""
+    if not ctx.deal.is_open:
+        return []
+    checks = (
+        _stale,
+        _no_dated_next_step,
+        _rescheduled,
+        _champion_dark,
+        _late_stakeholder,
+        _pending_review,
+        _competitor_late,
+        _budget_late,
+        _slipped,
+        _passed,
+    )
+    return [f for check in checks if (f := check(ctx)) is not None]
+
+
+def _stale(ctx: Context) -> Finding | None:
+    limit = ctx.settings.stale_days[ctx.stage]
+    last = ctx.last_touch or ctx.deal.created
+    if last is None:
+        return ctx.finding(
+            "momentum.stale",
+            Severity.MEDIUM,
+            "No completed buyer activity on record",
+            ["activities: none completed"],
+            days=None,
+            limit=limit,
+        )
+    days = ctx.days_since(last)
+    if days <= limit:
+        return None
+    severity = Severity.HIGH if days > 2 * limit else Severity.MEDIUM
+    source = (
+        f"last completed activity {describe(ctx.touches[-1])}"
+        if ctx.last_touch
+        else f"created {last} and no completed activity since"
+    )
+    return ctx.finding(
+        "momentum.stale",
+        severity,
+        f"No buyer activity for {days} days (limit at {ctx.stage.value}: {limit})",
+        [source],
+        days=days,
+        limit=limit,
+    )
+
+
+def _no_dated_next_step(ctx: Context) -> Finding | None:
+    if not ctx.settings.next_step_required or ctx.dated_next_step:
+        return None
+    step = ctx.deal.next_step
+    if step is None:
+        evidence = ["next_step: none recorded, and no scheduled activity"]
+    elif step.date is None:
+        evidence = [f"next_step: {text.quote(step.action)} has no date"]
+    else:
+        evidence = [
+            f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"
+        ]
+    evidence += [f"no date given: {describe(a)}" for a in ctx.with_signal(Signal.NO_NEXT_DATE)[-2:]]
+    severity = Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM
+    return ctx.finding("momentum.no_dated_next_step", severity, "No dated next step", evidence)
+
+
+def _rescheduled(ctx: Context) -> Finding | None:
+    since = ctx.as_of - dt.timedelta(days=ctx.settings.reschedule_window_days)
+    bad = (ActivityStatus.RESCHEDULED, ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
+    hits = [a for a in ctx.activities if a.status in bad and since <= a.date <= ctx.as_of]
+    if not hits:
+        return None
+    harsh = any(a.status != ActivityStatus.RESCHEDULED for a in hits)
+    if len(hits) >= ctx.settings.reschedule_high_count:
+        severity = Severity.HIGH
+    elif len(hits) >= 2 or harsh:
+        severity = Severity.MEDIUM
+    else:
+        severity = Severity.LOW
+    return ctx.finding(
+        "momentum.meetings_rescheduled",
+        severity,
+        f"{plural(len(hits), 'meeting')} rescheduled, cancelled or missed in the last {ctx.settings.reschedule_window_days} days",
+        [describe(a) for a in hits],
+        count=len(hits),
+    )
+
+
+def _champion_dark(ctx: Context) -> Finding | None:
+    limit = ctx.settings.champion_dark_days
+    worst: tuple[int, str, str] | None = None
+    for champion in ctx.role(Role.CHAMPION):
+        last = ctx.contact_date(champion)
+        if last is None:
+            if ctx.touches:
+                worst = max(
+                    worst or (0, "", ""), (limit + 1, f"{champion.name} (champion): no contact on record", champion.name)
+                )
+            continue
+        days = ctx.days_since(last)
+        if days > limit:
+            worst = max(
+                worst or (0, "", ""),
+                (days, f"{champion.name} (champion): last contact {last.isoformat()}, {days} days ago", champion.name),
+            )
+    if worst is None:
+        return None
+    days, evidence, name = worst
+    severity = Severity.HIGH if days > 2 * limit or ctx.stage in _LATE else Severity.MEDIUM
+    return ctx.finding(
+        "momentum.champion_dark",
+        severity,
+        f"Champion {name} silent for {days} days (limit {limit})"
+        if "no contact on record" not in evidence
+        else f"Champion {name} has no contact on record",
+        [evidence],
+        days=days,
+        limit=limit,
+    )
+
+
+def _late_since(ctx: Context) -> dt.date:
+    """When the deal entered a late stage, or the fallback window when history does not say."""
+    first_late = min(ctx.settings.late_stakeholder_stages, key=lambda s: s.order)
+    return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+
+
+def _late_stakeholder(ctx: Context) -> Finding | None:
+    if ctx.stage not in ctx.settings.late_stakeholder_stages:
+        return None
+    since = _late_since(ctx)
+    late = [s for s in ctx.deal.stakeholders if s.added and since <= s.added <= ctx.as_of]
+    if not late:
+        return None
+    grave = any(s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER) or s.sentiment.value == "negative" for s in late)
+    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added.isoformat()}" for s in late]
+    evidence.append(f"late stages since {since.isoformat()}")
+    return ctx.finding(
+        "momentum.late_stakeholder",
+        Severity.HIGH if grave else Severity.MEDIUM,
+        f"{plural(len(late), 'new stakeholder')} entered at {ctx.stage.value}: {', '.join(s.name for s in late)}",
+        evidence,
+        names=[s.name for s in late],
+    )
+
+
+def _pending_review(ctx: Context) -> Finding | None:
+    wait = ctx.settings.pending_review_follow_up_days
+    for activity in reversed(ctx.with_signal(Signal.PENDING_INTERNAL_REVIEW)):
+        later = [a for a in ctx.touches if a.date > activity.date]
+        followed = [a for a in ctx.with_signal(Signal.FOLLOW_UP) if a.date > activity.date]
+        if later or followed:
+            return None  # the newest "run this by" was followed up
+        days = ctx.days_since(activity.date)
+        if days < wait:
+            return None
+        return ctx.finding(
+            "momentum.pending_internal_review",
+            Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
+            f"'Let me run this by…' {days} days ago with no follow-up",
+            [describe(activity), f"no completed activity since (follow-up due within {wait} days)"],
+            days=days,
+        )
+    return None
+
+
+def _competitor_late(ctx: Context) -> Finding | None:
+    if ctx.stage.order <= Stage.VALIDATION.order:
+        return None
+    since = ctx.stage_entered(Stage.PROPOSAL) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    evidence = [
+        f"competitor {c.name} added {c.added.isoformat()}"
+        for c in ctx.deal.competitors
+        if c.added and c.added >= since and c.status.value != "eliminated"
+    ]
+    evidence += [describe(a) for a in ctx.with_signal(Signal.COMPETITOR_MENTIONED) if a.date >= since]
+    if not evidence:
+        return None
+    return ctx.finding(
+        "momentum.competitor_late",
+        Severity.HIGH,
+        "A competitor appeared after validation",
+        evidence + [f"after validation: since {since.isoformat()}"],
+    )
+
+
+def _budget_late(ctx: Context) -> Finding | None:
+    proposals = [a.date for a in ctx.touches if a.type == ActivityType.PROPOSAL]
+    since = min(proposals) if proposals else ctx.stage_entered(Stage.PROPOSAL)
+    if since is None:
+        if ctx.stage not in _LATE:
+            return None
+        since = ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    hits = [a for a in ctx.with_signal(Signal.BUDGET_CONCERN) if a.date >= since]
+    if not hits:
+        return None
+    return ctx.finding(
+        "momentum.budget_concern_late",
+        Severity.HIGH,
+        "Budget concerns raised after the proposal",
+        [describe(a) for a in hits] + [f"proposal from {since.isoformat()}"],
+    )
+
+
+def _slipped(ctx: Context) -> Finding | None:
+    pushes = []
+    for change in ctx.deal.history:
+        if change.field != "close_date":
+            continue
+        before, after = as_date(change.from_), as_date(change.to)
+        if before and after and after > before:
+            pushes.append(f"{change.date.isoformat()}: close_date pushed {before.isoformat()} -> {after.isoformat()}")
+    late = ctx.stage in ctx.settings.slip_late_stages
+    if len(pushes) < ctx.settings.slip_count and not (late and pushes):
+        return None
+    severity = Severity.HIGH if len(pushes) >= ctx.settings.slip_count else Severity.MEDIUM
+    if len(pushes) >= ctx.settings.slip_count and late:
+        severity = Severity.CRITICAL if len(pushes) > ctx.settings.slip_count else Severity.HIGH
+    return ctx.finding(
+        "momentum.close_date_slipped", severity, f"Close date pushed {times(len(pushes))}", pushes, pushes=len(pushes)
+    )
+
+
+def _passed(ctx: Context) -> Finding | None:
+    close = ctx.deal.close_date
+    if close is None or close >= ctx.as_of:
+        return None
+    days = ctx.days_since(close)
+    return ctx.finding(
+        "momentum.close_date_passed",
+        Severity.HIGH,
+        f"Close date passed {days} days ago and the deal is still open",
+        [f"close_date {close.isoformat()} is before {ctx.as_of.isoformat()}"],
+        days=days,
+    )

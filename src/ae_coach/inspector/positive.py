@@ -1,0 +1,59 @@
+"""The seed's seven positive momentum signals, each an info finding with the activities that show it.
+
+A signal counts from an activity that carries its tag (or, untagged, matches its text pattern) and was not
+cancelled or missed. Two signals also read structure: ``economic_buyer_engaged`` fires when an
+economic-buyer stakeholder is listed in a (past or scheduled) activity, and ``champion_scheduled`` from
+text needs the champion to be named in the activity, so "scheduled a call" by the rep does not count.
+"""
+
+from __future__ import annotations
+
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, describe
+from ae_coach.deal import Activity, ActivityStatus, Role, Signal
+from ae_coach.findings import Finding, Severity
+
+POSITIVE: dict[str, tuple[Signal, str]] = {
+    "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
+    "positive.economic_buyer_engaged": (Signal.EB_ATTENDING, "Economic buyer agreed to attend"),
+    "positive.internal_docs_shared": (Signal.INTERNAL_DOCS_SHARED, "Customer shared internal documents"),
+    "positive.implementation_questions": (
+        Signal.IMPLEMENTATION_QUESTIONS,
+        "Technical team asks implementation questions",
+    ),
+    "positive.procurement_timeline": (Signal.PROCUREMENT_TIMELINE, "Procurement timeline communicated"),
+    "positive.references_requested": (Signal.REFERENCES_REQUESTED, "Reference calls requested"),
+    "positive.legal_security_review": (Signal.LEGAL_SECURITY_REVIEW, "Legal or security review initiated"),
+}
+"""Finding code -> (signal tag, title)."""
+
+
+def inspect(ctx: Context) -> list[Finding]:
+    """One info finding per positive signal present. Open deals only."""
+    if not ctx.deal.is_open:
+        return []
+    if not ctx.any_signal and not ctx.role(Role.ECONOMIC_BUYER):
+        return []  # nothing tagged or detected, and no economic buyer who could be listed in an activity
+    out = []
+    for code, (signal, title) in POSITIVE.items():
+        hits = _hits(ctx, signal)
+        if hits:
+            out.append(ctx.finding(code, Severity.INFO, title, [describe(a) for a in hits[-3:]], count=len(hits)))
+    return out
+
+
+def _hits(ctx: Context, signal: Signal) -> list[Activity]:
+    hits = ctx.with_signal(signal, include_future=signal == Signal.EB_ATTENDING)
+    if signal == Signal.CHAMPION_SCHEDULED:
+        names = [c.name for c in ctx.role(Role.CHAMPION)]
+        hits = [a for a in hits if a.signals is not None or text.mentions(names, a.summary)]
+    if signal == Signal.EB_ATTENDING:
+        ebs = {s.name.strip().lower() for s in ctx.role(Role.ECONOMIC_BUYER)}
+        dropped = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
+        listed = [
+            a
+            for a in ctx.activities
+            if a.status not in dropped and any(p.strip().lower() in ebs for p in a.with_) and a not in hits
+        ]
+        hits = sorted(hits + listed, key=lambda a: a.date)
+    return hits

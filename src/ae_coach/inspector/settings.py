@@ -1,0 +1,262 @@
+"""Every threshold the inspector uses, as named, documented settings.
+
+Numbers from the seed framework (stage probabilities, tier bands) are labelled "seed". Every other
+default is an ae-coach default: a reasonable starting point, not a statistic. Teams override any of them
+from a YAML file (``ae-coach review --settings team.yaml``)::
+
+    stale_days: {proposal: 7}
+    champion_dark_days: 10
+    commit_max_days_to_close: 60
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ae_coach.deal import Role, Stage
+from ae_coach.errors import SettingsError
+
+_OPEN = ("discovery", "scoping", "validation", "proposal", "closing")
+_ELEMENTS = (
+    "metrics",
+    "economic_buyer",
+    "decision_criteria",
+    "decision_process",
+    "paper_process",
+    "identified_pain",
+    "champion",
+    "competition",
+)
+
+
+def _by_stage(**values: Any) -> dict[Stage, Any]:
+    return {Stage(name): value for name, value in values.items()}
+
+
+class Settings(BaseModel):
+    """Inspector thresholds. Unknown keys are refused so a typo cannot silently keep a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    # --- momentum -------------------------------------------------------------------------------
+    stale_days: dict[Stage, int] = Field(
+        default_factory=lambda: _by_stage(discovery=21, scoping=14, validation=14, proposal=10, closing=7)
+    )
+    """ae-coach default: days without a completed buyer activity before ``momentum.stale`` fires, by stage.
+    Later stages move faster, so silence there means more. Twice the threshold raises the severity."""
+    champion_dark_days: int = Field(default=14, ge=1)
+    """ae-coach default: days since the champion's last contact before ``momentum.champion_dark``."""
+    reschedule_window_days: int = Field(default=30, ge=1)
+    """ae-coach default: how far back rescheduled, cancelled or no-show meetings count."""
+    reschedule_high_count: int = Field(default=3, ge=1)
+    """ae-coach default: this many reschedules/cancellations in the window make the finding high."""
+    late_stakeholder_stages: list[Stage] = Field(default_factory=lambda: [Stage.PROPOSAL, Stage.CLOSING])
+    """ae-coach default: the stages that count as late for the seed's danger signal "new stakeholders
+    introduced late"."""
+    late_window_days: int = Field(default=30, ge=1)
+    """ae-coach default: when the record has no stage history, a stakeholder or competitor added this recently
+    while the deal is in a late stage counts as late."""
+    pending_review_follow_up_days: int = Field(default=7, ge=1)
+    """ae-coach default: days after "let me run this by…" with no follow-up before the danger signal fires."""
+    slip_count: int = Field(default=2, ge=1)
+    """ae-coach default: close-date pushes that fire ``momentum.close_date_slipped`` at any stage."""
+    slip_late_stages: list[Stage] = Field(default_factory=lambda: [Stage.PROPOSAL, Stage.CLOSING])
+    """ae-coach default: at these stages a single push fires ``momentum.close_date_slipped``."""
+    next_step_required: bool = True
+    """ae-coach default: every open deal needs a dated next step (seed: "we'll get back to you" without date)."""
+
+    # --- buying committee -----------------------------------------------------------------------
+    committee_roles_by_stage: dict[Stage, list[Role]] = Field(
+        default_factory=lambda: _by_stage(
+            discovery=[Role.CHAMPION],
+            scoping=[Role.CHAMPION, Role.TECHNICAL_BUYER],
+            validation=[Role.CHAMPION, Role.TECHNICAL_BUYER, Role.ECONOMIC_BUYER],
+            proposal=[Role.CHAMPION, Role.TECHNICAL_BUYER, Role.ECONOMIC_BUYER, Role.USER_BUYER],
+            closing=[Role.CHAMPION, Role.TECHNICAL_BUYER, Role.ECONOMIC_BUYER, Role.USER_BUYER],
+        )
+    )
+    """ae-coach default: committee roles (seed diagram) that must be identified by each stage."""
+    committee_large_deal_amount: float = 100_000
+    """Seed (tier-1 band): from this amount every committee role is required from
+    ``committee_large_deal_from_stage`` on: big deals have full committees."""
+    committee_large_deal_from_stage: Stage = Stage.VALIDATION
+    """ae-coach default: the stage from which large deals need the full committee."""
+    committee_small_deal_amount: float = 25_000
+    """Seed (tier-4 band): below this amount only the economic buyer and champion are required, and an
+    economic buyer who champions the deal covers both."""
+
+    # --- anti-patterns --------------------------------------------------------------------------
+    single_thread_from_stage: Stage = Stage.SCOPING
+    """ae-coach default: from this stage one engaged contact fires ``anti.single_threading`` at medium or
+    higher (at discovery it is low)."""
+    map_required_from_stage: Stage = Stage.VALIDATION
+    """ae-coach default: from this stage a deal without a mutual action plan fires ``anti.hoping_not_controlling``."""
+    competition_required_from_stage: Stage = Stage.VALIDATION
+    """ae-coach default: from this stage a deal with no known alternative fires ``anti.ignoring_competition``."""
+    champion_enablement_from_stage: Stage = Stage.VALIDATION
+    """ae-coach default: from this stage a champion with no enablement on record fires ``anti.neglecting_champion``."""
+    happy_ears_probability_margin: float = Field(default=15, ge=0)
+    """ae-coach default: CRM probability this many points above the seed's stage probability is optimism
+    the stage does not support."""
+    happy_ears_unsupported_confirmed: int = Field(default=3, ge=1)
+    """ae-coach default: MEDDPICC elements marked confirmed without evidence that count as happy ears."""
+    post_close_grace_days: int = Field(default=14, ge=0)
+    """ae-coach default: days after a win before a missing handoff is high rather than medium."""
+
+    # --- account tier (seed table) --------------------------------------------------------------
+    tier1_min_amount: float = 100_000
+    """Seed: tier 1 is $100k+ potential, strategic fit, active buying."""
+    tier2_min_amount: float = 50_000
+    """Seed: tier 2 is $50-100k potential, good fit, developing need."""
+    tier3_min_amount: float = 25_000
+    """Seed: tier 3 is $25-50k potential, fit confirmed, timeline unclear; below it is tier 4."""
+
+    # --- forecast and health --------------------------------------------------------------------
+    commit_min_stage: Stage = Stage.PROPOSAL
+    """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
+    commit_required_grades: dict[str, int] = Field(
+        default_factory=lambda: {
+            "economic_buyer": 2,
+            "champion": 2,
+            "decision_process": 2,
+            "paper_process": 1,
+            "identified_pain": 2,
+            "metrics": 2,
+        }
+    )
+    """ae-coach default: the MEDDPICC grade (0-3) each element needs for Commit; 2 = buyer-confirmed."""
+    commit_max_days_to_close: int = Field(default=90, ge=1)
+    """ae-coach default: a Commit deal closes within this many days (about one quarter)."""
+    commit_requires_map: bool = True
+    """ae-coach default: Commit needs a mutual action plan with a dated step still to come."""
+    commit_probability: float = 90
+    """Seed (closing stage probability, 90%+): when a deal has no ``forecast_category``, a CRM probability at
+    or above this is treated as a Commit call for ``anti.forecast_fantasy``."""
+    best_case_min_stage: Stage = Stage.VALIDATION
+    """ae-coach default: the earliest stage recommended as Best case."""
+    best_case_max_high: int = Field(default=3, ge=0)
+    """ae-coach default: a deal with more high findings than this is Pipeline, not Best case: it needs
+    several things to go right, not just the usual ones."""
+    omit_dark_days: int = Field(default=60, ge=1)
+    """ae-coach default: no completed activity for this long recommends Omitted."""
+    omit_close_passed_days: int = Field(default=30, ge=0)
+    """ae-coach default: a close date this far in the past recommends Omitted."""
+    health_penalty: dict[str, int] = Field(
+        default_factory=lambda: {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0}
+    )
+    """ae-coach default: percent of the remaining health a finding of each severity takes (0-100). Penalties
+    compound, worst finding first, so the score separates a bad deal from a hopeless one instead of
+    bottoming out at 0."""
+    health_positive_bonus: int = Field(default=2, ge=0)
+    """ae-coach default: points each positive signal adds back."""
+    health_positive_cap: int = Field(default=10, ge=0)
+    """ae-coach default: most points positive signals can add back in total."""
+
+    @field_validator("stale_days")
+    @classmethod
+    def _stale_days_cover_open_stages(cls, value: dict[Stage, int]) -> dict[Stage, int]:
+        merged = {**_by_stage(discovery=21, scoping=14, validation=14, proposal=10, closing=7), **value}
+        if any(days < 1 for days in merged.values()):
+            raise ValueError("stale days must be at least 1")
+        return merged
+
+    @field_validator("commit_required_grades")
+    @classmethod
+    def _known_elements(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, grade in value.items():
+            if name not in _ELEMENTS:
+                raise ValueError(f"unknown MEDDPICC element {name!r}; allowed: {', '.join(_ELEMENTS)}")
+            if not 0 <= grade <= 3:
+                raise ValueError(f"grade for {name} must be 0-3, got {grade}")
+        return value
+
+    @field_validator("health_penalty")
+    @classmethod
+    def _known_severities(cls, value: dict[str, int]) -> dict[str, int]:
+        allowed = ("critical", "high", "medium", "low", "info")
+        unknown = [name for name in value if name not in allowed]
+        if unknown:
+            raise ValueError(f"unknown severity {unknown[0]!r}; allowed: {', '.join(allowed)}")
+        out_of_range = [name for name, points in value.items() if not 0 <= points <= 100]
+        if out_of_range:
+            raise ValueError(f"penalty for {out_of_range[0]} must be 0-100 (percent of the remaining health)")
+        return {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0} | value
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from a YAML file; keys not given keep their defaults.
+
+    Args:
+        path: A YAML mapping of setting names to values, or ``None`` for the defaults.
+
+    Raises:
+        SettingsError: The file cannot be read, is not a mapping, names an unknown setting (the message
+            lists the allowed ones) or gives a bad value.
+    """
+    if path is None:
+        return DEFAULT_SETTINGS
+    import yaml
+
+    from ae_coach._safe_yaml import load_bounded_yaml
+
+    path = Path(path)
+    try:
+        data = load_bounded_yaml(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read the settings file ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise SettingsError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: settings must be a mapping of names to values")
+    return settings_from_mapping(data, source=str(path))
+
+
+def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -> Settings:
+    """Validate a mapping of overrides into Settings (see :func:`load_settings`)."""
+    allowed = sorted(Settings.model_fields)
+    unknown = [str(key) for key in data if key not in Settings.model_fields]
+    if unknown:
+        raise SettingsError(f"{source}: unknown setting {unknown[0]!r}; allowed: {', '.join(allowed)}")
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']} (got {error.get('input')!r})"
+            for error in exc.errors(include_url=False)
+        )
+        raise SettingsError(f"{source}: {problems}") from None
+
+
+def settings_table() -> str:
+    """The thresholds as a markdown table (name, default, meaning, source), for docs/inspector.md."""
+    rows = ["| name | default | meaning | source |", "|---|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = getattr(DEFAULT_SETTINGS, name)
+        text = " ".join((field.description or "").split())
+        source = "seed" if text.lower().startswith("seed") else "ae-coach default"
+        meaning = text.split(":", 1)[1].strip() if ":" in text[:40] else text
+        meaning = meaning.replace("|", "/").replace("``", "`")
+        rows.append(f"| `{name}` | {_show(default)} | {meaning} | {source} |")
+    return "\n".join(rows)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{getattr(k, 'value', k)}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return f"{int(value):,}"
+    return str(getattr(value, "value", value))
+
+
+if __name__ == "__main__":  # regenerate the table in docs/inspector.md
+    print(settings_table())

@@ -1,0 +1,56 @@
+"""A parsed-rulebook cache for the CLI: parsing 47 markdown rules costs far more than a short review.
+
+The shipped rulebook is stored as JSON under ``$AE_COACH_HOME/cache/`` keyed by the ae-coach version and
+the name, size and modification time of every rule file and of the parser's modules, so editing a rule
+(or the parser) invalidates it. JSON, not
+pickle: a cache file is data, never code. Any problem with the cache falls back to parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ae_coach.resources import ae_coach_home
+
+if TYPE_CHECKING:
+    from ae_coach.rules.model import Rulebook
+
+
+def _key(directory: Path) -> str:
+    import ae_coach
+
+    # The parser's own source files are part of the key: a changed Rule model must not be fed old JSON.
+    package = Path(__file__).parent
+    parser = [package / "model.py", package / "parse.py"]
+    parts = [ae_coach.__version__, str(directory.resolve())]
+    for path in [*parser, *sorted(directory.glob("*.md"))]:
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def shipped_rulebook() -> Rulebook:
+    """The shipped rulebook, from the cache when it is current, else parsed (and cached)."""
+    from ae_coach.resources import rules_dir
+    from ae_coach.rules.load import load_rulebook
+    from ae_coach.rules.model import Rulebook
+
+    directory = rules_dir()
+    try:
+        cache = ae_coach_home() / "cache" / f"rulebook-{_key(directory)}.json"
+        return Rulebook.model_validate_json(cache.read_bytes())
+    except (OSError, ValueError):
+        pass
+    rulebook = load_rulebook()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache.parent.glob("rulebook-*.json"):
+            stale.unlink(missing_ok=True)
+        temporary = cache.with_suffix(".tmp")
+        temporary.write_text(rulebook.model_dump_json(), encoding="utf-8")
+        temporary.replace(cache)  # atomic: a concurrent reader never sees half a file
+    except (OSError, NameError):
+        pass
+    return rulebook

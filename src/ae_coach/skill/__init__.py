@@ -1,0 +1,1 @@
+"""The Agent Skill: SKILL.md and rules/ checked (:mod:`.check`), installed and packaged (:mod:`.install`)."""
