@@ -23,8 +23,10 @@ def bench_suite(concurrency: int) -> None:
         result = run_eval(session)
         seconds = time.perf_counter() - start
     n = result.totals["samples"]
-    print(f"offline suite, {concurrency} thread(s): {n} samples in {seconds:.2f} s ({n / seconds:.0f} samples/s), "
-          f"{result.totals['passed']}/{result.totals['cases']} passed")
+    print(
+        f"offline suite, {concurrency} thread(s): {n} samples in {seconds:.2f} s ({n / seconds:.0f} samples/s), "
+        f"{result.totals['passed']}/{result.totals['cases']} passed"
+    )
 
 
 def bench_stats() -> None:

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ae_coach.inspector import assess, inspect
 from ae_coach.deal import DEFAULT_MAX_BYTES, Deal, load_deal, parse_deal
 from ae_coach.errors import DealFileError
+from ae_coach.inspector import assess, inspect
 from ae_coach.rules import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,9 @@ def _time_imported(rulebook, repeat: int) -> None:
         for deal in deals:
             assess(deal, AS_OF, rulebook=rulebook)
         runs.append((time.perf_counter() - started) / len(deals))
-    print(f"assess an imported CRM deal: best {min(runs) * 1e6:.0f} µs, median {statistics.median(runs) * 1e6:.0f} µs ({len(deals):,} deals x {len(runs)} runs)")
+    print(
+        f"assess an imported CRM deal: best {min(runs) * 1e6:.0f} µs, median {statistics.median(runs) * 1e6:.0f} µs ({len(deals):,} deals x {len(runs)} runs)"
+    )
 
 
 def main() -> None:

@@ -14,10 +14,10 @@ import statistics
 import sys
 from pathlib import Path
 
-from ae_coach.inspector import assess
 from ae_coach.coach._requests import review_request
-from ae_coach.deal import load_deal
 from ae_coach.coach.prompt import PromptBuilder, RuleSelection, estimate_tokens
+from ae_coach.deal import load_deal
+from ae_coach.inspector import assess
 from ae_coach.rules import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,12 +47,18 @@ def main() -> int:
         share = len(included) / len(triggered) if triggered else 1.0
         ratios.append(selected / full)
         shares.append(share)
-        print(f"{path.stem:36} {selected:>9} {full:>10} {selected / full:>6.0%} "
-              f"{len(included):>7}/{len(triggered):<3} {share:>4.0%}")
-    print(f"\nmedian ratio {statistics.median(ratios):.0%} (target <= 40%), max {max(ratios):.0%}; "
-          f"triggered rules included: min {min(shares):.0%} (target 100%)")
-    print(f"all-rules system block alone: {estimate_tokens(builder.all_rules_system_prompt())} tokens "
-          f"({len(rulebook.rules)} rules); tokens estimated as characters / 4")
+        print(
+            f"{path.stem:36} {selected:>9} {full:>10} {selected / full:>6.0%} "
+            f"{len(included):>7}/{len(triggered):<3} {share:>4.0%}"
+        )
+    print(
+        f"\nmedian ratio {statistics.median(ratios):.0%} (target <= 40%), max {max(ratios):.0%}; "
+        f"triggered rules included: min {min(shares):.0%} (target 100%)"
+    )
+    print(
+        f"all-rules system block alone: {estimate_tokens(builder.all_rules_system_prompt())} tokens "
+        f"({len(rulebook.rules)} rules); tokens estimated as characters / 4"
+    )
     return 0
 
 

@@ -27,8 +27,12 @@ def _time(args: list[str], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([str(CLI), "review", str(DEAL), "--backend", "offline", *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(CLI), "review", str(DEAL), "--backend", "offline", *args],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         times.append(time.perf_counter() - start)
     return times
 
@@ -39,8 +43,10 @@ def main() -> int:
     print(f"ae-coach review {DEAL.relative_to(ROOT)} --backend offline, {runs} runs each")
     for fmt in ("terminal", "json", "markdown", "html"):
         times = _time(["--format", fmt], runs)
-        print(f"  --format {fmt:9} median {statistics.median(times) * 1000:6.0f} ms   "
-              f"min {min(times) * 1000:6.0f} ms   max {max(times) * 1000:6.0f} ms")
+        print(
+            f"  --format {fmt:9} median {statistics.median(times) * 1000:6.0f} ms   "
+            f"min {min(times) * 1000:6.0f} ms   max {max(times) * 1000:6.0f} ms"
+        )
     print("target: median < 500 ms")
     return 0
 

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from ae_coach.rules.parse import read_rulebook, rule_files
 from ae_coach.resources import rules_dir
+from ae_coach.rules.parse import read_rulebook, rule_files
 
 
-def median_seconds(func, runs: int) -> float:  # noqa: ANN001 - any zero-argument callable
+def median_seconds(func, runs: int) -> float:
     """Median wall time of ``runs`` calls, after one warm-up call."""
     func()
     times = []
@@ -52,7 +52,9 @@ def main() -> None:
     shipped = rules_dir()
     count = len(rule_files(shipped))
     seconds = median_seconds(lambda: read_rulebook(shipped), args.runs)
-    print(f"shipped rules ({count:>5}): {seconds * 1000:7.1f} ms  ({seconds * 1000 / count:.2f} ms/rule; target < 50 ms)")
+    print(
+        f"shipped rules ({count:>5}): {seconds * 1000:7.1f} ms  ({seconds * 1000 / count:.2f} ms/rule; target < 50 ms)"
+    )
 
     per_rule = {}
     with tempfile.TemporaryDirectory() as tmp:

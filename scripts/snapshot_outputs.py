@@ -36,7 +36,12 @@ def _run(args: list[str], stdin: str | None = None) -> str:
     env.pop("ANTHROPIC_API_KEY", None)
     done = subprocess.run(
         ["ae-coach", *args],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, env=env, check=False,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     return f"exit {done.returncode}\n{done.stdout}\n--- stderr\n{done.stderr}"
 

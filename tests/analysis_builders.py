@@ -10,9 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ae_coach.inspector import assess, inspect
 from ae_coach.deal import Deal, parse_deal
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector import assess, inspect
 
 AS_OF = "2026-11-26"
 

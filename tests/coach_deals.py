@@ -32,15 +32,32 @@ NORTHWIND: dict[str, Any] = {
         "competition": {"status": "partial", "evidence": "Clari mentioned"},
     },
     "stakeholders": [
-        {"name": "Dana Lee", "title": "VP Revenue Operations", "role": "champion", "engaged": True,
-         "last_contact": "2026-11-05", "sentiment": "positive", "email": "dana.lee@northwind.example"},
+        {
+            "name": "Dana Lee",
+            "title": "VP Revenue Operations",
+            "role": "champion",
+            "engaged": True,
+            "last_contact": "2026-11-05",
+            "sentiment": "positive",
+            "email": "dana.lee@northwind.example",
+        },
         {"name": "Ravi Patel", "title": "CFO", "role": "unknown", "engaged": False},
     ],
     "activities": [
-        {"date": "2026-11-05", "type": "meeting", "status": "completed", "with": ["Dana Lee"],
-         "summary": "Reviewed ROI model; Dana will run this by the CFO"},
-        {"date": "2026-11-19", "type": "meeting", "status": "rescheduled", "with": ["Dana Lee"],
-         "summary": "Pushed to next week"},
+        {
+            "date": "2026-11-05",
+            "type": "meeting",
+            "status": "completed",
+            "with": ["Dana Lee"],
+            "summary": "Reviewed ROI model; Dana will run this by the CFO",
+        },
+        {
+            "date": "2026-11-19",
+            "type": "meeting",
+            "status": "rescheduled",
+            "with": ["Dana Lee"],
+            "summary": "Pushed to next week",
+        },
     ],
     "next_step": {"action": "CFO review of ROI", "owner": "Dana Lee"},
     "competitors": [{"name": "Clari", "status": "active"}],
@@ -65,13 +82,32 @@ def model_answer(rule_id: str = "deal-economic-buyer", **overrides: Any) -> dict
     answer = {
         "headline": "Commit is hope: nobody has met the person who signs.",
         "narrative": "Person 1 is a real champion, but the deal has no economic buyer [deal-economic-buyer].",
-        "risks": [{"title": "Economic buyer unknown", "severity": "high",
-                   "finding_codes": ["meddpicc.economic_buyer"], "rule_ids": [rule_id]}],
-        "next_actions": [{"action": "Ask Person 1 to set up 30 minutes with the CFO", "owner": "AE",
-                          "due": "2026-11-28", "why": "No economic buyer", "rule_id": rule_id,
-                          "finding_codes": ["meddpicc.economic_buyer"]}],
-        "questions": [{"question": "Who signed the last purchase of this size?", "stakeholder": "Person 1",
-                       "role": "champion", "rule_id": rule_id}],
+        "risks": [
+            {
+                "title": "Economic buyer unknown",
+                "severity": "high",
+                "finding_codes": ["meddpicc.economic_buyer"],
+                "rule_ids": [rule_id],
+            }
+        ],
+        "next_actions": [
+            {
+                "action": "Ask Person 1 to set up 30 minutes with the CFO",
+                "owner": "AE",
+                "due": "2026-11-28",
+                "why": "No economic buyer",
+                "rule_id": rule_id,
+                "finding_codes": ["meddpicc.economic_buyer"],
+            }
+        ],
+        "questions": [
+            {
+                "question": "Who signed the last purchase of this size?",
+                "stakeholder": "Person 1",
+                "role": "champion",
+                "rule_id": rule_id,
+            }
+        ],
     }
     answer.update(overrides)
     return answer

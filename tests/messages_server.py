@@ -65,8 +65,13 @@ def message(
         "content": [{"type": "text", "text": text}],
         "stop_reason": stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": 1200, "output_tokens": 300, "cache_read_input_tokens": 0,
-                  "cache_creation_input_tokens": 0, **(usage or {})},
+        "usage": {
+            "input_tokens": 1200,
+            "output_tokens": 300,
+            "cache_read_input_tokens": 0,
+            "cache_creation_input_tokens": 0,
+            **(usage or {}),
+        },
     }
     return Reply("message", 200, body, chunks=chunks)
 
@@ -168,8 +173,11 @@ class _Handler(BaseHTTPRequestHandler):
         reply = server.next_reply()
         if reply is None:
             server.failures.append(f"script ran out at request {len(server.requests)}")
-            return self._json(500, {"type": "error", "error": {"type": "api_error", "message": "script ran out"}},
-                              {"x-should-retry": "false"})
+            return self._json(
+                500,
+                {"type": "error", "error": {"type": "api_error", "message": "script ran out"}},
+                {"x-should-retry": "false"},
+            )
         if reply.kind == "drop":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -202,15 +210,24 @@ class _Handler(BaseHTTPRequestHandler):
         usage = answer["usage"]
         start = {**answer, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
         self._event("message_start", {"type": "message_start", "message": start})
-        self._event("content_block_start", {"type": "content_block_start", "index": 0,
-                                            "content_block": {"type": "text", "text": ""}})
+        self._event(
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        )
         for piece in chunks if chunks is not None else [text]:
-            self._event("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                "delta": {"type": "text_delta", "text": piece}})
+            self._event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+            )
         self._event("content_block_stop", {"type": "content_block_stop", "index": 0})
-        self._event("message_delta", {"type": "message_delta",
-                                      "delta": {"stop_reason": answer["stop_reason"], "stop_sequence": None},
-                                      "usage": {"output_tokens": usage["output_tokens"]}})
+        self._event(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": answer["stop_reason"], "stop_sequence": None},
+                "usage": {"output_tokens": usage["output_tokens"]},
+            },
+        )
         self._event("message_stop", {"type": "message_stop"})
 
     def _event(self, name: str, data: dict[str, Any]) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import build, by_code
 
 from ae_coach.findings import Severity
+from analysis_builders import build, by_code
 
 CASES = [
     ("account.tier", build, lambda: build(("stage", "closed_lost"))),

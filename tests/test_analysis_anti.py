@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import activity, build, by_code, healthy, with_activities
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
+from analysis_builders import activity, build, by_code, healthy, with_activities
 
 
 def _single_threaded(amount: int = 150000, role: str = "champion") -> dict:

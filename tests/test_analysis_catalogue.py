@@ -11,11 +11,10 @@ import test_analysis_meddpicc
 import test_analysis_momentum
 import test_analysis_positive
 import test_analysis_stage
-from analysis_builders import build, findings, problems
-
-from ae_coach.inspector import inspect
 from ae_coach.findings import DEAL_FINDING_CODES, Severity, sort_findings
+from ae_coach.inspector import inspect
 from ae_coach.rules import load_rulebook
+from analysis_builders import build, findings, problems
 
 TABLES = [
     test_analysis_meddpicc,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import build, by_code
 
 from ae_coach.findings import Severity
+from analysis_builders import build, by_code
 
 CASES = [("committee.missing_role", lambda: build(("stakeholders.2.role", "influencer")), build)]
 

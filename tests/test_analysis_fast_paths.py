@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ae_coach.inspector import Assessment, assess, text
 from ae_coach.deal import Activity, Signal, load_deal, parse_deal
 from ae_coach.findings import Finding
+from ae_coach.inspector import Assessment, assess, text
 
 DEALS = sorted((Path(__file__).resolve().parent.parent / "examples" / "deals").glob("*.yaml"))
 
@@ -45,9 +45,7 @@ def test_repeated_summaries_detect_the_same_signals_and_tags_still_override():
     plain = Activity(date="2026-11-01", summary=summary)
     assert text.activity_signals(plain) == {Signal.EB_ATTENDING, Signal.REFERENCES_REQUESTED}
     assert text.activity_signals(Activity(date="2026-11-02", summary=summary)) == text.activity_signals(plain)
-    assert text.activity_signals(Activity(date="2026-11-03", summary=summary, signals=["handoff"])) == {
-        Signal.HANDOFF
-    }
+    assert text.activity_signals(Activity(date="2026-11-03", summary=summary, signals=["handoff"])) == {Signal.HANDOFF}
     detected = text.detect(summary)
     detected.add(Signal.HANDOFF)  # the public detect() hands out a fresh set: the cache is not touched
     assert Signal.HANDOFF not in text.detect(summary)

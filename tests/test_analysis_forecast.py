@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from analysis_builders import build
 
-from ae_coach.inspector import Assessment, assess
 from ae_coach.deal import ForecastCategory
+from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
+from analysis_builders import build
 
 
 def test_healthy_deal_passes_the_commit_gate() -> None:
@@ -83,15 +83,26 @@ def _points(reasons: list[str]) -> int:
 
 def test_health_separates_a_bad_deal_from_a_hopeless_one() -> None:
     """Twelve gaps used to floor the score at 0; compounding keeps bad and hopeless apart."""
-    bad = assess(build(("mutual_action_plan", []), ("meddpicc.economic_buyer", {"status": "unknown"}),
-                       ("stakeholders.1.role", "influencer")))
-    worse = assess(build(
-        ("mutual_action_plan", []), ("meddpicc.economic_buyer", {"status": "unknown"}),
-        ("stakeholders.1.role", "influencer"), ("meddpicc.champion", {"status": "unknown"}),
-        ("meddpicc.metrics", {"status": "unknown"}), ("meddpicc.decision_process", {"status": "unknown"}),
-        ("meddpicc.paper_process", {"status": "unknown"}), ("meddpicc.identified_pain", {"status": "unknown"}),
-        ("as_of", "2027-01-10"),
-    ))
+    bad = assess(
+        build(
+            ("mutual_action_plan", []),
+            ("meddpicc.economic_buyer", {"status": "unknown"}),
+            ("stakeholders.1.role", "influencer"),
+        )
+    )
+    worse = assess(
+        build(
+            ("mutual_action_plan", []),
+            ("meddpicc.economic_buyer", {"status": "unknown"}),
+            ("stakeholders.1.role", "influencer"),
+            ("meddpicc.champion", {"status": "unknown"}),
+            ("meddpicc.metrics", {"status": "unknown"}),
+            ("meddpicc.decision_process", {"status": "unknown"}),
+            ("meddpicc.paper_process", {"status": "unknown"}),
+            ("meddpicc.identified_pain", {"status": "unknown"}),
+            ("as_of", "2027-01-10"),
+        )
+    )
     assert 0 < worse.health < bad.health < 100
     assert len([r for r in worse.health_reasons if r.startswith("-")]) >= 8  # every finding is still a reason
     for result in (bad, worse):  # the reasons add up to the score (no positive signals are capped here)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import build, by_code, healthy
 
-from ae_coach.inspector import assess
-from ae_coach.inspector.meddpicc import element_grade
 from ae_coach.deal import Element, parse_deal
 from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
+from ae_coach.inspector import assess
+from ae_coach.inspector.meddpicc import element_grade
+from analysis_builders import build, by_code, healthy
 
 CASES = [
     (f"meddpicc.{name}", lambda name=name: build((f"meddpicc.{name}", {"status": "unknown"})), build)

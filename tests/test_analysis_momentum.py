@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import activity, build, by_code, healthy, with_activities
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector.settings import Settings
+from analysis_builders import activity, build, by_code, healthy, with_activities
 
 
 def _pending(follow_up: bool) -> dict:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import activity, by_code, healthy
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
+from analysis_builders import activity, by_code, healthy
 
 
 def _plain() -> dict:

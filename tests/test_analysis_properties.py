@@ -7,7 +7,6 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ae_coach.inspector import assess
 from ae_coach.deal import (
     ActivityStatus,
     ActivityType,
@@ -24,6 +23,7 @@ from ae_coach.deal import (
     parse_deal,
 )
 from ae_coach.findings import DEAL_FINDING_CODES, MEDDPICC_ELEMENTS, sort_findings
+from ae_coach.inspector import assess
 
 DATES = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
 NAMES = st.sampled_from(["Dana Lee", "Priya Shah", "Omar", "Lena Park", "Sam", "dana lee", ""])

@@ -54,7 +54,11 @@ def test_unknown_key_names_it_and_lists_the_allowed(tmp_path: Path) -> None:
         ("- a\n- b\n", "must be a mapping"),
         ("a: [\n", "not valid YAML"),
         ("slip_count: 2\nslip_count: 3\n", "duplicate key 'slip_count'"),
-        ("x: &x [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(f"x{i}: &x{i} [" + ", ".join([f"*x{'' if i == 0 else i - 1}"] * 10) + "]\n" for i in range(5)), "more than 100,000 values"),
+        (
+            "x: &x [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(f"x{i}: &x{i} [" + ", ".join([f"*x{'' if i == 0 else i - 1}"] * 10) + "]\n" for i in range(5)),
+            "more than 100,000 values",
+        ),
     ],
 )
 def test_bad_values_are_settings_errors(tmp_path: Path, content: str, expected: str) -> None:

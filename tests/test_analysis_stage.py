@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from analysis_builders import build, by_code, healthy
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
+from analysis_builders import build, by_code, healthy
 
 
 def _no_terms() -> dict:
@@ -83,7 +83,7 @@ def test_budget_range_from_text_or_tag() -> None:
 
 def _empty():
     class _F:
-        data: dict = {}
+        data: dict = {}  # noqa: RUF012 - a read-only stand-in
 
     return _F()
 

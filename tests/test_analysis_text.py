@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.inspector import text
 from ae_coach.deal import Activity, Signal
+from ae_coach.inspector import text
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,13 @@ import json
 import logging
 
 import pytest
-from coach_deals import FAKE_KEY, INJECTION, NORTHWIND, model_answer, write_deal
-from messages_server import MessagesServer, drop, error, json_message, message
 
 from ae_coach.cli import main
 from ae_coach.coach import Coach
 from ae_coach.deal import parse_deal
 from ae_coach.errors import BackendError, ModelOutputError
+from coach_deals import FAKE_KEY, INJECTION, NORTHWIND, model_answer, write_deal
+from messages_server import MessagesServer, drop, error, json_message, message
 
 
 @pytest.fixture
@@ -233,6 +233,7 @@ def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):
             coach().review(deal)
     assert len(server.requests) == 1  # x-should-retry: false stops the SDK from retrying into the void
 
+
 # --- the public request/response seam (batches and evals build on it) -----------------------------------
 
 
@@ -268,8 +269,11 @@ def test_review_from_response_validates_merges_and_checks_rule_ids(deal):
 
 @pytest.mark.parametrize(
     ("text", "stop", "match"),
-    [("not json", "end_turn", "did not validate"), ('{"headline": "x"}', "end_turn", "narrative"),
-     ('{"headl', "max_tokens", "cut off")],
+    [
+        ("not json", "end_turn", "did not validate"),
+        ('{"headline": "x"}', "end_turn", "narrative"),
+        ('{"headl', "max_tokens", "cut off"),
+    ],
 )
 def test_review_from_response_rejects_bad_answers(deal, text, stop, match):
     from ae_coach.coach import LLMResult

@@ -7,12 +7,12 @@ import io
 import json
 
 import pytest
-from coach_deals import FAKE_KEY, NORTHWIND, write_deal
-from messages_server import MessagesServer, error, message
 
 from ae_coach.cli import main
 from ae_coach.coach import ChatHistory, Coach
 from ae_coach.deal import parse_deal
+from coach_deals import FAKE_KEY, NORTHWIND, write_deal
+from messages_server import MessagesServer, error, message
 
 
 @pytest.fixture
@@ -30,8 +30,10 @@ def server(monkeypatch):
 
 def test_chat_streams_and_caches_the_rules_block_on_every_turn(server, deal):
     server.push(
-        message("Get to the CFO through Dana. [deal-economic-buyer]", chunks=["Get to the CFO ", "through Dana. ",
-                                                                               "[deal-economic-buyer]"]),
+        message(
+            "Get to the CFO through Dana. [deal-economic-buyer]",
+            chunks=["Get to the CFO ", "through Dana. ", "[deal-economic-buyer]"],
+        ),
         message("Send the recap today.", chunks=["Send the recap ", "today."]),
     )
     coach, history = Coach("anthropic", max_retries=0, timeout=5), ChatHistory()
@@ -62,7 +64,9 @@ def test_chat_turn_carries_rule_excerpts_for_the_question(server, deal):
 
 def test_redacted_chat_streams_real_names_back(server, deal):
     server.push(message("Ask Person 1 today.", chunks=["Ask Per", "son 1 to", "day."]))
-    answer = "".join(Coach("anthropic", max_retries=0, timeout=5, redact=True).chat(deal, "Who is Dana?", ChatHistory()))
+    answer = "".join(
+        Coach("anthropic", max_retries=0, timeout=5, redact=True).chat(deal, "Who is Dana?", ChatHistory())
+    )
     assert answer == "Ask Dana Lee today."
     assert "Dana" not in json.dumps(server.requests[0].body["messages"])
 
@@ -292,8 +296,10 @@ def test_a_year_end_question_is_a_close_date_question():
 
 def test_walk_away_questions_get_the_three_tests_and_a_dated_decision():
     stalled = _ask("should I walk away from this?", name="adventure-works-stalled")  # EB unknown, champion silent
-    assert ("Not a walk-away yet (fit and pain hold), but access to the person who signs is not proven" in stalled
-            and "by 2026-12-10 (ae-coach default: 14 days)" in stalled)
+    assert (
+        "Not a walk-away yet (fit and pain hold), but access to the person who signs is not proven" in stalled
+        and "by 2026-12-10 (ae-coach default: 14 days)" in stalled
+    )
     healthy = _ask("is this worth pursuing?", name="fabrikam-closing-healthy")
     assert "Fit, pain and access all hold on the record: not a walk-away; keep working it." in healthy
     small = _ask("is this worth pursuing?", name="bluesky-self-serve")

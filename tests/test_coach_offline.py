@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from coach_deals import NORTHWIND
 
 from ae_coach.coach import Coach
 from ae_coach.coach._wording import (
@@ -22,6 +21,7 @@ from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.render.markdown import to_markdown
 from ae_coach.rules import load_rulebook
+from coach_deals import NORTHWIND
 
 EXAMPLE_DEALS = sorted((Path(__file__).resolve().parent.parent / "examples" / "deals").glob("*.yaml"))
 PAPER = ("security", "legal", "procurement", "signature")
@@ -99,7 +99,9 @@ def test_questions_come_from_the_rules_and_are_addressed_by_role(coach, rulebook
 
 def test_actions_name_the_people_the_deal_knows(coach):
     report = coach.review(parse_deal(dict(NORTHWIND)))
-    assert any(a.contact and a.contact.startswith("Dana Lee (VP Revenue Operations, champion)") for a in report.next_actions)
+    assert any(
+        a.contact and a.contact.startswith("Dana Lee (VP Revenue Operations, champion)") for a in report.next_actions
+    )
     assert all(a.owner == "AE (you)" for a in report.next_actions)
     owned = parse_deal({**NORTHWIND, "owner": "Sam Rivera"})
     assert {a.owner for a in coach.review(owned).next_actions} == {"Sam Rivera"}
@@ -169,8 +171,14 @@ def test_plan_flags_steps_that_no_longer_fit_before_the_close_date(coach):
 
 
 def test_plan_keeps_the_buyers_agreed_steps(coach):
-    deal = parse_deal({**NORTHWIND, "mutual_action_plan": [
-        {"date": "2026-12-02", "action": "Security review with IT", "owner": "customer", "status": "planned"}]})
+    deal = parse_deal(
+        {
+            **NORTHWIND,
+            "mutual_action_plan": [
+                {"date": "2026-12-02", "action": "Security review with IT", "owner": "customer", "status": "planned"}
+            ],
+        }
+    )
     plan = coach.review(deal).mutual_action_plan
     agreed = [s for s in plan if s.kind == "agreed"]
     assert [s.action for s in agreed] == ["Security review with IT"] and agreed[0].side == "buyer"
@@ -229,7 +237,9 @@ def _texts(report) -> list[str]:
 def test_no_placeholders_plural_hacks_or_repeats_reach_the_manager(coach, path):
     report = coach.run_review(load_deal(path)).report
     for text in _texts(report):
-        assert not re.search(r"\[(?:economic buyer|champion|technical buyer|competitor|name)\]", text, re.IGNORECASE), text
+        assert not re.search(r"\[(?:economic buyer|champion|technical buyer|competitor|name)\]", text, re.IGNORECASE), (
+            text
+        )
         assert "(s)" not in text, text
     questions = [q.question for q in report.questions]
     assert len(questions) == len(set(questions))
@@ -241,7 +251,9 @@ def test_no_placeholders_plural_hacks_or_repeats_reach_the_manager(coach, path):
 def test_actions_fit_the_stage_and_are_about_this_deal(coach, path):
     deal = load_deal(path)
     for action in coach.review(deal).next_actions:
-        assert not about_the_pipeline(action.action), action.action  # "run a report of open deals…" is not a deal action
+        assert not about_the_pipeline(action.action), (
+            action.action
+        )  # "run a report of open deals…" is not a deal action
         for stage in ("discovery", "scoping", "validation", "proposal", "closing"):
             if STAGE_ORDER[Stage(stage)] < deal.stage.order:
                 assert not re.search(rf"\b(?:in|during) (?:the first )?{stage}\b(?! and)", action.action), action.action
@@ -273,13 +285,15 @@ def test_placeholders_are_filled_from_the_deal_or_neutral(coach):
 @pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.stem)
 def test_deal_review_questions_are_for_the_ae_never_a_buyer(coach, rulebook, path):
     report = coach.review(load_deal(path))
-    review_texts = {parse_question(q)[0] for rule in rulebook.rules for q in rule.questions if q.startswith("Deal review:")}
+    review_texts = {
+        parse_question(q)[0] for rule in rulebook.rules for q in rule.questions if q.startswith("Deal review:")
+    }
     for question in report.questions:
         if question.role == "ae":
             assert question.stakeholder is None
         assert (question.question in review_texts) == (question.role == "ae"), question
     ae = [q for q in report.questions if q.role == "ae"]
-    assert ae == report.questions[len(report.questions) - len(ae):]  # buyer questions first, then the AE's
+    assert ae == report.questions[len(report.questions) - len(ae) :]  # buyer questions first, then the AE's
 
 
 def test_markdown_puts_deal_review_questions_in_their_own_group(coach):

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from coach_deals import NORTHWIND
-
-from ae_coach.deal import parse_deal
 from ae_coach.coach.redact import Redactor
 from ae_coach.coach.report import CoachingReport
+from ae_coach.deal import parse_deal
+from coach_deals import NORTHWIND
 
 
 def deal():
-    return parse_deal({**NORTHWIND, "owner": "Sam Rivera",
-                       "mutual_action_plan": [{"date": "2026-12-02", "action": "CFO review", "owner": "Ravi Patel"},
-                                              {"date": "2026-12-03", "action": "Kickoff", "owner": "customer"}]})
+    return parse_deal(
+        {
+            **NORTHWIND,
+            "owner": "Sam Rivera",
+            "mutual_action_plan": [
+                {"date": "2026-12-02", "action": "CFO review", "owner": "Ravi Patel"},
+                {"date": "2026-12-03", "action": "Kickoff", "owner": "customer"},
+            ],
+        }
+    )
 
 
 def test_every_person_and_email_is_replaced_everywhere():
@@ -53,11 +59,16 @@ def test_restore_maps_pseudonyms_in_model_text_back_to_full_names():
 
 def test_restore_works_on_a_report():
     redactor = Redactor(deal())
-    report = CoachingReport.model_validate({
-        "account": "Northwind Traders", "as_of": "2026-11-26", "backend": "anthropic",
-        "headline": "Person 1 needs Person 2", "health": {"score": 40, "reasons": []},
-        "forecast": {"category": "best_case"},
-    })
+    report = CoachingReport.model_validate(
+        {
+            "account": "Northwind Traders",
+            "as_of": "2026-11-26",
+            "backend": "anthropic",
+            "headline": "Person 1 needs Person 2",
+            "health": {"score": 40, "reasons": []},
+            "forecast": {"category": "best_case"},
+        }
+    )
     assert redactor.restore(report).headline == "Dana Lee needs Ravi Patel"
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from coach_deals import FAKE_KEY, NORTHWIND, model_answer, write_deal
-from messages_server import MessagesServer, json_message, message
 
 from ae_coach.cli import main
 from ae_coach.coach import ChatHistory, Coach
-from ae_coach.model.llm import LLMRequest
+from ae_coach.coach.report import ModelCoaching
 from ae_coach.deal import parse_deal
 from ae_coach.errors import ModelOutputError, ReplayMissError
-from ae_coach.coach.report import ModelCoaching
+from ae_coach.model.llm import LLMRequest
+from coach_deals import FAKE_KEY, NORTHWIND, model_answer, write_deal
+from messages_server import MessagesServer, json_message, message
 
 
 @pytest.fixture
@@ -66,8 +66,9 @@ def test_changing_the_model_changes_the_key(monkeypatch, tmp_path, deal):
 
 def test_key_is_canonical():
     a = LLMRequest("m", [{"type": "text", "text": "s"}], [{"role": "user", "content": "q"}], output=ModelCoaching)
-    b = LLMRequest("m", [{"text": "s", "type": "text"}], [{"content": "q", "role": "user"}], output=ModelCoaching,
-                   max_tokens=1)
+    b = LLMRequest(
+        "m", [{"text": "s", "type": "text"}], [{"content": "q", "role": "user"}], output=ModelCoaching, max_tokens=1
+    )
     c = LLMRequest("m", [{"type": "text", "text": "s"}], [{"role": "user", "content": "q2"}], output=ModelCoaching)
     assert a.key() == b.key() != c.key()
 
@@ -76,7 +77,7 @@ def test_a_corrupt_recording_is_a_clear_error(monkeypatch, tmp_path, deal):
     _record(monkeypatch, tmp_path, deal, json_message(model_answer()))
     path = next(tmp_path.glob("*.json"))
     data = json.loads(path.read_text())
-    path.write_text(json.dumps({**data, "text": "{\"headline\": 1}"}))
+    path.write_text(json.dumps({**data, "text": '{"headline": 1}'}))
     with pytest.raises(ModelOutputError, match="re-record"):
         Coach("replay", replay_dir=tmp_path).review(deal)
 

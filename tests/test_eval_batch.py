@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coach_deals import FAKE_KEY, model_answer
 
 from ae_coach.cli import main
 from ae_coach.eval import RunOptions, Session, run_eval
 from ae_coach.eval._runlog import read_records
+from coach_deals import FAKE_KEY, model_answer
 
 SUITE = """
 cases:
@@ -88,8 +88,10 @@ class BatchServer:
         return self._batch(batch_id, "ended", f"{self.base_url}/v1/messages/batches/{batch_id}/results")
 
     def results(self, batch_id: str) -> list[dict[str, Any]]:
-        return [{"custom_id": r["custom_id"], "result": {"type": "succeeded", "message": self._answer(r["params"])}}
-                for r in self.batches[batch_id]["requests"]]
+        return [
+            {"custom_id": r["custom_id"], "result": {"type": "succeeded", "message": self._answer(r["params"])}}
+            for r in self.batches[batch_id]["requests"]
+        ]
 
     @staticmethod
     def _answer(params: dict[str, Any]) -> dict[str, Any]:
@@ -98,19 +100,38 @@ class BatchServer:
             text = json.dumps({"items": [{"id": "eb", "reasoning": "It says to meet the CFO.", "verdict": "pass"}]})
         else:
             text = json.dumps(model_answer())
-        return {"id": "msg_b", "type": "message", "role": "assistant", "model": params["model"],
-                "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
-                "usage": {"input_tokens": 1000, "output_tokens": 200}}
+        return {
+            "id": "msg_b",
+            "type": "message",
+            "role": "assistant",
+            "model": params["model"],
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": 1000, "output_tokens": 200},
+        }
 
     def _batch(self, batch_id: str, status: str, results_url: str | None) -> dict[str, Any]:
         n = len(self.batches[batch_id]["requests"])
         ended = status == "ended"
-        return {"id": batch_id, "type": "message_batch", "processing_status": status, "results_url": results_url,
-                "created_at": "2026-11-26T10:00:00Z", "expires_at": "2026-11-27T10:00:00Z",
-                "ended_at": "2026-11-26T10:05:00Z" if ended else None, "archived_at": None,
-                "cancel_initiated_at": None,
-                "request_counts": {"processing": 0 if ended else n, "succeeded": n if ended else 0,
-                                   "errored": 0, "canceled": 0, "expired": 0}}
+        return {
+            "id": batch_id,
+            "type": "message_batch",
+            "processing_status": status,
+            "results_url": results_url,
+            "created_at": "2026-11-26T10:00:00Z",
+            "expires_at": "2026-11-27T10:00:00Z",
+            "ended_at": "2026-11-26T10:05:00Z" if ended else None,
+            "archived_at": None,
+            "cancel_initiated_at": None,
+            "request_counts": {
+                "processing": 0 if ended else n,
+                "succeeded": n if ended else 0,
+                "errored": 0,
+                "canceled": 0,
+                "expired": 0,
+            },
+        }
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -129,12 +150,15 @@ def server(monkeypatch: pytest.MonkeyPatch):
 def session(tmp_path: Path, log: Path | None = None) -> Session:
     suite = tmp_path / "batch.yaml"
     suite.write_text("cases:" + "".join(SUITE.format(n=n).split("cases:", 1)[1] for n in range(3)), encoding="utf-8")
-    options = RunOptions(backend="anthropic", judge="llm", batch=True, batch_poll_seconds=0,
-                         cache_dir=tmp_path / "cache")
+    options = RunOptions(
+        backend="anthropic", judge="llm", batch=True, batch_poll_seconds=0, cache_dir=tmp_path / "cache"
+    )
     return Session(suites=[str(suite)], options=options, log_path=log or tmp_path / "run.jsonl")
 
 
-def test_batch_run_sends_generations_then_judgements_and_makes_no_live_calls(server: BatchServer, tmp_path: Path) -> None:
+def test_batch_run_sends_generations_then_judgements_and_makes_no_live_calls(
+    server: BatchServer, tmp_path: Path
+) -> None:
     result = run_eval(session(tmp_path))
     assert [c.passed for c in result.cases] == [True, True, True]
     assert server.live_calls == 0
@@ -178,12 +202,11 @@ def test_batch_needs_the_anthropic_backend(tmp_path: Path, capsys: pytest.Captur
 
 def test_the_eval_cache_wraps_a_streaming_client_through_last_result(tmp_path: Path, monkeypatch) -> None:
     """A streamed chat answer is cached once; the cached replay streams the same text and sets last_result."""
-    from messages_server import MessagesServer, message
-
-    from ae_coach.model.anthropic import AnthropicClient
-    from ae_coach.model.llm import LLMRequest
-    from ae_coach.model.cache import Cache
     from ae_coach.eval._coach_target import CachingClient
+    from ae_coach.model.anthropic import AnthropicClient
+    from ae_coach.model.cache import Cache
+    from ae_coach.model.llm import LLMRequest
+    from messages_server import MessagesServer, message
 
     request = LLMRequest("m", [{"type": "text", "text": "sys"}], [{"role": "user", "content": "hi"}], 100)
     with MessagesServer(message("Meet the CFO.", chunks=["Meet ", "the CFO."])) as server:

@@ -20,7 +20,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_target_defaults_to_the_cheapest_that_grades_every_expectation(tmp_path: Path) -> None:
-    suite = write(tmp_path / "s.yaml", """
+    suite = write(
+        tmp_path / "s.yaml",
+        """
 cases:
   - id: a
     input: {deal: {account: Acme, stage: discovery}}
@@ -31,7 +33,8 @@ cases:
   - id: c
     input: {deal: {account: Acme, stage: discovery}, question: "Who signs?"}
     expectations: {rubric: [{id: r1, pass: Names the economic buyer}]}
-""")
+""",
+    )
     cases = load_cases([suite])
     assert [c.target for c in cases] == ["inspector", "selection", "coach"]
     assert cases[0].suite == "s" and cases[0].split == "dev"
@@ -40,21 +43,48 @@ cases:
 @pytest.mark.parametrize(
     ("body", "case", "field", "fragment"),
     [
-        ("- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {findings: {fire: [a]}, bogus: 1}",
-         "x", "expect.bogus", "Extra inputs"),
-        ("- id: x\n  split: test\n  input: {deal: {account: A, stage: discovery}}\n  expect: {findings: {fire: [a]}}",
-         "x", "split", "dev"),
-        ("- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{contains: a, max_words: 3}]}",
-         "x", "expect.checks.0", "exactly one"),
-        ("- id: x\n  target: inspector\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{contains: a}]}",
-         "x", None, "need 'coach'"),
+        (
+            "- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {findings: {fire: [a]}, bogus: 1}",
+            "x",
+            "expect.bogus",
+            "Extra inputs",
+        ),
+        (
+            "- id: x\n  split: test\n  input: {deal: {account: A, stage: discovery}}\n  expect: {findings: {fire: [a]}}",
+            "x",
+            "split",
+            "dev",
+        ),
+        (
+            "- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{contains: a, max_words: 3}]}",
+            "x",
+            "expect.checks.0",
+            "exactly one",
+        ),
+        (
+            "- id: x\n  target: inspector\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{contains: a}]}",
+            "x",
+            None,
+            "need 'coach'",
+        ),
         ("- id: x\n  input: {deal: missing.yaml}\n  expect: {findings: {fire: [a]}}", "x", "input.deal", "not found"),
-        ("- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {}", "x", None, "at least one expectation"),
-        ("- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{regex: '('}]}",
-         "x", "expect.checks.0", "invalid regex"),
+        (
+            "- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {}",
+            "x",
+            None,
+            "at least one expectation",
+        ),
+        (
+            "- id: x\n  input: {deal: {account: A, stage: discovery}}\n  expect: {checks: [{regex: '('}]}",
+            "x",
+            "expect.checks.0",
+            "invalid regex",
+        ),
     ],
 )
-def test_bad_cases_name_file_case_and_field(tmp_path: Path, body: str, case: str, field: str | None, fragment: str) -> None:
+def test_bad_cases_name_file_case_and_field(
+    tmp_path: Path, body: str, case: str, field: str | None, fragment: str
+) -> None:
     suite = write(tmp_path / "bad.yaml", "cases:\n" + "\n".join("  " + line for line in body.splitlines()))
     with pytest.raises(SuiteFileError) as info:
         load_cases([suite])
@@ -72,7 +102,9 @@ def test_duplicate_ids_are_an_error(tmp_path: Path) -> None:
         load_cases([suite])
 
 
-def test_cli_reports_a_bad_suite_with_exit_2_and_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_a_bad_suite_with_exit_2_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     suite = write(tmp_path / "bad.yaml", "cases:\n  - id: x\n    split: nope\n    expect: {findings: {fire: [a]}}\n")
     assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs")]) == 2
     err = capsys.readouterr().err
@@ -81,14 +113,28 @@ def test_cli_reports_a_bad_suite_with_exit_2_and_no_traceback(tmp_path: Path, ca
 
 def test_skill_creator_evals_json_maps_prompt_and_expectations(tmp_path: Path) -> None:
     write(tmp_path / "deal.yaml", "account: Acme\nstage: validation\n")
-    suite = write(tmp_path / "evals.json", json.dumps({
-        "skill_name": "ae coach",
-        "evals": [
-            {"id": 1, "prompt": "Who signs this deal?", "expected_output": "Names the EB gap",
-             "files": ["deal.yaml"], "expectations": ["Says the economic buyer is unknown"]},
-            {"id": "two", "prompt": "How do I multi-thread?", "assertions": [{"text": "Suggests a second contact"}]},
-        ],
-    }))
+    suite = write(
+        tmp_path / "evals.json",
+        json.dumps(
+            {
+                "skill_name": "ae coach",
+                "evals": [
+                    {
+                        "id": 1,
+                        "prompt": "Who signs this deal?",
+                        "expected_output": "Names the EB gap",
+                        "files": ["deal.yaml"],
+                        "expectations": ["Says the economic buyer is unknown"],
+                    },
+                    {
+                        "id": "two",
+                        "prompt": "How do I multi-thread?",
+                        "assertions": [{"text": "Suggests a second contact"}],
+                    },
+                ],
+            }
+        ),
+    )
     first, second = load_cases([suite])
     assert first.id == "ae-coach.1" and first.target == "coach"
     assert first.input.question == "Who signs this deal?" and first.description == "Names the EB gap"
@@ -99,17 +145,23 @@ def test_skill_creator_evals_json_maps_prompt_and_expectations(tmp_path: Path) -
 
 
 def test_from_examples_turns_each_exported_example_into_a_chat_case(tmp_path: Path) -> None:
-    write(tmp_path / "ex.yaml", """
+    write(
+        tmp_path / "ex.yaml",
+        """
 cases:
   - {id: example.deal-happy-ears.1, rule: deal-happy-ears, kind: bad, caption: Deal note, text: "They love us!"}
   - {id: example.deal-happy-ears.2, rule: deal-happy-ears, kind: good, caption: '', text: "EB confirmed budget in writing"}
-""")
-    suite = write(tmp_path / "s.yaml", """
+""",
+    )
+    suite = write(
+        tmp_path / "s.yaml",
+        """
 from_examples:
   path: ex.yaml
   deal: {account: Example, stage: discovery}
   question: "Look at this {caption}: {text}"
-""")
+""",
+    )
     bad, good = load_cases([suite])
     assert bad.id == "example.deal-happy-ears.1" and bad.split == "holdout" and good.split == "dev"
     assert bad.input.question == "Look at this Deal note: They love us!"
@@ -117,9 +169,14 @@ from_examples:
 
 
 def test_patch_deep_merges_into_the_deal_file(tmp_path: Path) -> None:
-    write(tmp_path / "deal.yaml", "account: Acme\nstage: proposal\nmeddpicc:\n  champion: {status: confirmed, evidence: Dana}\n"
-                                  "  metrics: {status: confirmed, evidence: '5% cost'}\n")
-    suite = write(tmp_path / "s.yaml", """
+    write(
+        tmp_path / "deal.yaml",
+        "account: Acme\nstage: proposal\nmeddpicc:\n  champion: {status: confirmed, evidence: Dana}\n"
+        "  metrics: {status: confirmed, evidence: '5% cost'}\n",
+    )
+    suite = write(
+        tmp_path / "s.yaml",
+        """
 cases:
   - id: p
     input:
@@ -127,7 +184,8 @@ cases:
       as_of: 2026-11-26
       patch: {meddpicc: {champion: {status: unknown, evidence: null}}}
     expect: {findings: {fire: [meddpicc.champion]}}
-""")
+""",
+    )
     deal = resolve_deal(load_cases([suite])[0])
     assert deal.meddpicc.champion.status.value == "unknown" and deal.meddpicc.champion.evidence is None
     assert deal.meddpicc.metrics.evidence == "5% cost"  # untouched keys survive the merge
@@ -150,7 +208,13 @@ def test_the_shipped_suite_is_large_and_covers_every_target(repo: Path) -> None:
     assert {c.split for c in own} == {"dev", "holdout"}
     assert any(c.input.question for c in own) and any(not c.input.question and c.target == "coach" for c in own)
     tricky = {c.id for c in own if "tricky" in c.tags}
-    for needle in ("champion-not-economic-buyer", "title-without-authority", "status-quo", "rep-asserted-metrics",
-                   "instruct", "healthy"):
+    for needle in (
+        "champion-not-economic-buyer",
+        "title-without-authority",
+        "status-quo",
+        "rep-asserted-metrics",
+        "instruct",
+        "healthy",
+    ):
         assert any(needle in cid for cid in tricky), needle
     assert any(c.id.startswith("example.") for c in cases)

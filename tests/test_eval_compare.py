@@ -67,8 +67,9 @@ def test_removing_a_rules_triggers_is_a_regression(
 def test_comparing_a_version_with_itself_reports_no_difference(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, report = compare_json([str(repo / "evals"), "--base-rules", str(repo / "rules"),
-                                 "--runs-dir", str(tmp_path)], capsys)
+    code, report = compare_json(
+        [str(repo / "evals"), "--base-rules", str(repo / "rules"), "--runs-dir", str(tmp_path)], capsys
+    )
     assert code == 0 and not report["gate_failed"]
     assert report["overall"]["verdict"] == "unchanged"
     assert report["overall"]["mean_diff"] == 0 and report["flipped"] == []
@@ -77,8 +78,9 @@ def test_comparing_a_version_with_itself_reports_no_difference(
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True, capture_output=True
+    )
 
 
 def test_git_base_is_extracted_and_a_ref_without_rules_is_an_empty_rulebook(repo: Path, tmp_path: Path) -> None:
@@ -109,8 +111,9 @@ def test_git_base_is_extracted_and_a_ref_without_rules_is_an_empty_rulebook(repo
 
 
 def test_without_rules_shows_what_the_rules_add(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, report = compare_json([str(repo / "evals" / "rule-selection.yaml"), "--without-rules",
-                                 "--runs-dir", str(tmp_path)], capsys)
+    code, report = compare_json(
+        [str(repo / "evals" / "rule-selection.yaml"), "--without-rules", "--runs-dir", str(tmp_path)], capsys
+    )
     assert code == 0 and report["overall"]["mean_diff"] > 0
     assert report["base"] == "without rules" and report["candidate"] == "working tree"
 

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from coach_deals import model_answer
-from messages_server import json_message, message
 
 from ae_coach.eval import RunOptions, Session, run_eval
 from ae_coach.eval._cases import RubricItem
 from ae_coach.eval._judge import JUDGE_MODEL, keyword_judge, parse_judgement
+from coach_deals import model_answer
+from messages_server import json_message, message
 
 
 def item(pass_: str, keywords: list[str] | None = None, id_: str = "r") -> RubricItem:
@@ -62,7 +62,6 @@ cases:
     input: {deal: {account: Northwind, stage: validation, as_of: 2026-11-26}, question: "Who signs?"}
     expect: {checks: [{contains: economic buyer}]}
 """
-
 
 
 def run(suite_text: str, tmp_path: Path, **options) -> tuple[Session, object]:
@@ -165,8 +164,9 @@ def test_a_prompts_variant_reaches_the_model(api, repo: Path, tmp_path: Path) ->
     suite = tmp_path / "live.yaml"
     suite.write_text(REVIEW_SUITE, encoding="utf-8")
     options = RunOptions(backend="anthropic", judge="llm", concurrency=1, cache_dir=tmp_path / "cache")
-    comparison = compare_variants(Session(suites=[str(suite)], options=options, runs_dir=tmp_path),
-                                  working_tree(), edited)
+    comparison = compare_variants(
+        Session(suites=[str(suite)], options=options, runs_dir=tmp_path), working_tree(), edited
+    )
     generations = [r.body for r in server.requests if r.body["model"] != JUDGE_MODEL]
     assert len(generations) == 2  # the edited prompt is a different request: not served from the cache
     assert "EDITED-SYSTEM-PROMPT-MARKER" not in json.dumps(generations[0]["system"])

@@ -15,8 +15,19 @@ from ae_coach.eval._runlog import read_run_log
 
 def test_the_shipped_suite_passes_offline(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "junit.xml"
-    code = main(["eval", "run", str(repo / "evals"), "--format", "json", "--junit", str(junit),
-                 "--runs-dir", str(tmp_path / "runs")])
+    code = main(
+        [
+            "eval",
+            "run",
+            str(repo / "evals"),
+            "--format",
+            "json",
+            "--junit",
+            str(junit),
+            "--runs-dir",
+            str(tmp_path / "runs"),
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     failed = [c["id"] for c in report["cases"] if not c["passed"]]
     assert code == 0, failed
@@ -47,8 +58,9 @@ def test_failing_cases_exit_1_and_say_what_failed(tmp_path: Path, capsys: pytest
     suite = tmp_path / "fail.yaml"
     suite.write_text(FAILING, encoding="utf-8")
     junit = tmp_path / "j.xml"
-    code = main(["eval", "run", str(suite), "--format", "markdown", "--junit", str(junit),
-                 "--runs-dir", str(tmp_path / "runs")])
+    code = main(
+        ["eval", "run", str(suite), "--format", "markdown", "--junit", str(junit), "--runs-dir", str(tmp_path / "runs")]
+    )
     out = capsys.readouterr()
     assert code == 1
     assert "finding.fire momentum.close_date_passed: did not fire" in out.out
@@ -58,8 +70,10 @@ def test_failing_cases_exit_1_and_say_what_failed(tmp_path: Path, capsys: pytest
     failures = ET.parse(junit).getroot().findall(".//failure")
     assert len(failures) == 2
     # --fail-under lets a live run pass with a pass rate instead of perfection.
-    assert main(["eval", "run", str(suite), "--fail-under", "0", "--format", "json",
-                 "--runs-dir", str(tmp_path / "runs")]) == 0
+    assert (
+        main(["eval", "run", str(suite), "--fail-under", "0", "--format", "json", "--runs-dir", str(tmp_path / "runs")])
+        == 0
+    )
 
 
 def test_html_and_markdown_reports_for_a_run(repo: Path, tmp_path: Path) -> None:

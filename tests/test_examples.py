@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ae_coach.inspector import assess
 from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
+from ae_coach.inspector import assess
 
 DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
 

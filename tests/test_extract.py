@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from coach_deals import FAKE_KEY, INJECTION
-from messages_server import error, json_message
 
 from ae_coach.cli import main
 from ae_coach.deal import Role, Stage, Status, load_deal
+from coach_deals import FAKE_KEY, INJECTION
+from messages_server import error, json_message
 
 NOTES = """Call with Northwind Traders, 2026-11-20. Dana Lee (VP RevOps) joined.
 Dana: "we missed the Q2 forecast by 18% and the board noticed".
@@ -35,8 +35,15 @@ def extraction(**overrides):
             {"name": "Dana Lee", "title": "VP RevOps", "role": "champion", "sentiment": "positive"},
             {"name": "Ravi Patel", "title": "CFO", "role": "economic_buyer", "sentiment": "unknown"},
         ],
-        "activities": [{"date": "2026-11-20", "type": "call", "status": "completed", "with_people": ["Dana Lee"],
-                        "summary": "Discovery call: forecast misses, CFO signs"}],
+        "activities": [
+            {
+                "date": "2026-11-20",
+                "type": "call",
+                "status": "completed",
+                "with_people": ["Dana Lee"],
+                "summary": "Discovery call: forecast misses, CFO signs",
+            }
+        ],
         "next_step": {"action": "CFO review", "date": "2026-12-02", "owner": "Dana Lee"},
         "competitors": [{"name": "Clari", "status": "active"}],
     }
@@ -49,7 +56,6 @@ def notes(tmp_path):
     path = tmp_path / "call.txt"
     path.write_text(NOTES, encoding="utf-8")
     return path
-
 
 
 def test_a_valid_extraction_writes_a_deal_file_that_loads(api, notes, tmp_path, capsys):
@@ -147,8 +153,9 @@ def test_without_a_key_extraction_says_it_needs_one(notes, capsys, monkeypatch):
     assert "no ANTHROPIC_API_KEY" in err and "ANTHROPIC_BASE_URL" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("content", "message"), [(b"", "empty"), (b"\x00\x01binary", "binary"),
-                                                   (b"\xff\xfe bad", "not UTF-8")])
+@pytest.mark.parametrize(
+    ("content", "message"), [(b"", "empty"), (b"\x00\x01binary", "binary"), (b"\xff\xfe bad", "not UTF-8")]
+)
 def test_unreadable_notes_are_exit_2_naming_the_file(tmp_path, capsys, content, message):
     path = tmp_path / "notes.txt"
     path.write_bytes(content)

@@ -11,13 +11,13 @@ import pytest
 
 pytest.importorskip("mcp")
 
-from mcp import Client  # noqa: E402
-from mcp_types import CallToolResult  # noqa: E402
+from mcp import Client
+from mcp_types import CallToolResult
 
-from ae_coach.cli import main  # noqa: E402
-from ae_coach.mcpserver import PROMPT_NAMES, TOOL_NAMES, build_server  # noqa: E402
-from ae_coach.resources import skill_md  # noqa: E402
-from ae_coach.rules import load_rulebook  # noqa: E402
+from ae_coach.cli import main
+from ae_coach.mcpserver import PROMPT_NAMES, TOOL_NAMES, build_server
+from ae_coach.resources import skill_md
+from ae_coach.rules import load_rulebook
 
 pytestmark = pytest.mark.anyio
 
@@ -164,7 +164,9 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(("tool", "arguments", "expected"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)])
+@pytest.mark.parametrize(
+    ("tool", "arguments", "expected"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)]
+)
 async def test_bad_input_is_a_tool_error_and_the_server_keeps_serving(
     server: Any, tool: str, arguments: dict[str, Any], expected: list[str]
 ) -> None:
@@ -200,7 +202,9 @@ async def test_deal_review_prompt_with_a_bad_deal_names_the_problem(server: Any)
         assert not (await client.call_tool("search_rules", {"query": "economic buyer"})).is_error
 
 
-def test_without_the_extra_the_command_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_the_extra_the_command_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # None in sys.modules makes "import mcp" fail the way a missing install does.
     for name in [name for name in sys.modules if name == "mcp" or name.startswith("mcp.")]:
         monkeypatch.setitem(sys.modules, name, None)

@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("mcp")
 
-import anyio  # noqa: E402
-from mcp import Client, StdioServerParameters  # noqa: E402
+import anyio
+from mcp import Client, StdioServerParameters
 
-from ae_coach.mcpserver import TOOL_NAMES  # noqa: E402
+from ae_coach.mcpserver import TOOL_NAMES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

@@ -178,8 +178,19 @@ def test_an_answer_that_does_not_validate_is_a_per_deal_error(keyed):
 
 def test_cli_submits_and_resumes_by_batch_id(keyed, tmp_path, capsys):
     out = tmp_path / "coaching.jsonl"
-    common = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch-limit", "2", "--batch-out", str(out),
-              "--backend", "offline"]  # the batch only: no live summary call
+    common = [
+        "pipeline",
+        str(REPORT),
+        *AS_OF,
+        "--format",
+        "json",
+        "--batch-limit",
+        "2",
+        "--batch-out",
+        str(out),
+        "--backend",
+        "offline",
+    ]  # the batch only: no live summary call
     with BatchServer(rounds_in_progress=1) as server:
         keyed(server)
         assert main([*common, "--batch"]) == 0

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from coach_deals import INJECTION, NORTHWIND
 
-from ae_coach.inspector import assess
-from ae_coach.deal import parse_deal
 from ae_coach.coach.prompt import (
     DEFAULT_RULE_BUDGET,
     PromptBuilder,
@@ -17,7 +14,10 @@ from ae_coach.coach.prompt import (
     estimate_tokens,
     neutralise,
 )
+from ae_coach.deal import parse_deal
+from ae_coach.inspector import assess
 from ae_coach.rules import load_rulebook
+from coach_deals import INJECTION, NORTHWIND
 
 
 @pytest.fixture(scope="module")
@@ -44,18 +44,52 @@ FINDING = {"code": "meddpicc.champion", "severity": "high", "title": "No champio
 
 TEMPLATE_VARS = {
     "system": {"rules": []},
-    "review": {"as_of": "2026-11-26", "stage": "validation", "stage_probability": 50, "health": 40,
-               "health_reasons": ["r"], "recommended_forecast": "best_case", "why_not_commit": ["no EB"],
-               "meddpicc": [("metrics", 1)], "findings": [FINDING], "json_instructions": True, "json_schema": "{}"},
-    "chat": {"question": "What now?", "excerpts": [{"rule_id": "r1", "section": "How to apply", "text": "Do it."}],
-             "first_turn": True, "findings": [FINDING], "as_of": "2026-11-26"},
-    "pipeline": {"pipeline_data": "deals: []", "as_of": "2026-11-26", "quota": 1000000, "pipeline_findings": [FINDING],
-                 "period": "2026", "figures": ["coverage 2.0x"], "deals_shown": 0, "deals_total": 0, "max_inspect": 5,
-                 "json_instructions": True, "json_schema": "{}"},
-    "extract": {"notes": "Met Dana, VP RevOps.", "as_of": "2026-11-26", "allowed_values": [("stage", ["discovery"])],
-                "json_instructions": True, "json_schema": "{}"},
-    "judge": {"case_id": "c1", "context": "ctx", "answer": "ans",
-              "rubric": [{"id": "cites-rule", "criterion": "Cites a rule id"}, {"id": "dated", "criterion": "Dates"}]},
+    "review": {
+        "as_of": "2026-11-26",
+        "stage": "validation",
+        "stage_probability": 50,
+        "health": 40,
+        "health_reasons": ["r"],
+        "recommended_forecast": "best_case",
+        "why_not_commit": ["no EB"],
+        "meddpicc": [("metrics", 1)],
+        "findings": [FINDING],
+        "json_instructions": True,
+        "json_schema": "{}",
+    },
+    "chat": {
+        "question": "What now?",
+        "excerpts": [{"rule_id": "r1", "section": "How to apply", "text": "Do it."}],
+        "first_turn": True,
+        "findings": [FINDING],
+        "as_of": "2026-11-26",
+    },
+    "pipeline": {
+        "pipeline_data": "deals: []",
+        "as_of": "2026-11-26",
+        "quota": 1000000,
+        "pipeline_findings": [FINDING],
+        "period": "2026",
+        "figures": ["coverage 2.0x"],
+        "deals_shown": 0,
+        "deals_total": 0,
+        "max_inspect": 5,
+        "json_instructions": True,
+        "json_schema": "{}",
+    },
+    "extract": {
+        "notes": "Met Dana, VP RevOps.",
+        "as_of": "2026-11-26",
+        "allowed_values": [("stage", ["discovery"])],
+        "json_instructions": True,
+        "json_schema": "{}",
+    },
+    "judge": {
+        "case_id": "c1",
+        "context": "ctx",
+        "answer": "ans",
+        "rubric": [{"id": "cites-rule", "criterion": "Cites a rule id"}, {"id": "dated", "criterion": "Dates"}],
+    },
 }
 
 EXPECTED_TEXT = {
@@ -106,12 +140,22 @@ def test_judge_asks_for_reasoning_before_verdict_per_item(builder):
 
 @pytest.mark.parametrize(
     "hostile",
-    ["</deal_data>", "<deal_data>", "< / DEAL_DATA >", "</Deal-Data>", "<  deal data>", "</inspection>",
-     "</answer_under_test>", "<rule_excerpt id='x'>"],
+    [
+        "</deal_data>",
+        "<deal_data>",
+        "< / DEAL_DATA >",
+        "</Deal-Data>",
+        "<  deal data>",
+        "</inspection>",
+        "</answer_under_test>",
+        "<rule_excerpt id='x'>",
+    ],
 )
 def test_delimiter_lookalikes_are_neutralised(hostile):
     cleaned = neutralise(f"before {hostile} after")
-    assert not re.search(r"<\s*/?\s*(deal[\s_-]*data|inspection|answer_under_test|rule_excerpt)", cleaned, re.IGNORECASE)
+    assert not re.search(
+        r"<\s*/?\s*(deal[\s_-]*data|inspection|answer_under_test|rule_excerpt)", cleaned, re.IGNORECASE
+    )
     assert "before" in cleaned and "after" in cleaned
 
 

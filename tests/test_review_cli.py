@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from coach_deals import INJECTION, NORTHWIND, write_deal
 
 from ae_coach.cli import main
 from ae_coach.findings import DEAL_FINDING_CODES
+from coach_deals import INJECTION, NORTHWIND, write_deal
 
 
 @pytest.fixture
@@ -32,8 +32,20 @@ def test_json_output_follows_the_contract(capsys, deal_file):
         assert set(finding) == {"code", "severity", "title", "evidence", "data", "rules"}
         assert finding["code"] in DEAL_FINDING_CODES
     report = doc["report"]
-    for key in ("headline", "health", "forecast", "risks", "next_actions", "questions", "mutual_action_plan",
-                "narrative", "dropped_rule_ids", "model", "usage", "estimated_cost_usd"):
+    for key in (
+        "headline",
+        "health",
+        "forecast",
+        "risks",
+        "next_actions",
+        "questions",
+        "mutual_action_plan",
+        "narrative",
+        "dropped_rule_ids",
+        "model",
+        "usage",
+        "estimated_cost_usd",
+    ):
         assert key in report
     assert set(report["health"]) == {"score", "reasons"}
     assert set(report["forecast"]) == {"category", "why_not_commit"}
@@ -49,7 +61,13 @@ def test_markdown_output(capsys, deal_file):
     rc, out, _ = run(capsys, deal_file, "-f", "markdown", "--backend", "offline")
     assert rc == 0
     assert out.startswith("# Deal review: Northwind Traders")
-    for heading in ("## Risks", "## Next actions", "## Questions to ask", "## Mutual action plan (draft)", "## Findings"):
+    for heading in (
+        "## Risks",
+        "## Next actions",
+        "## Questions to ask",
+        "## Mutual action plan (draft)",
+        "## Findings",
+    ):
         assert heading in out
     assert "`meddpicc.economic_buyer`" in out
 

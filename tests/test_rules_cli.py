@@ -45,8 +45,14 @@ def test_list_rejects_unknown_filters(capsys: pytest.CaptureFixture[str], args: 
 def test_show_renders_a_rule_and_suggests_close_ids(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "rules", "show", "deal-fixture-champion", "--rules", str(VALID))
     assert code == 0
-    for text in ("deal-fixture-champion", "impact HIGH", "Confirm the champion with a delivered ask",
-                 "How to apply", "Ask for an introduction to the economic buyer", "Champion: Tom."):
+    for text in (
+        "deal-fixture-champion",
+        "impact HIGH",
+        "Confirm the champion with a delivered ask",
+        "How to apply",
+        "Ask for an introduction to the economic buyer",
+        "Champion: Tom.",
+    ):
         assert text in out, text
     code, _, err = _run(capsys, "rules", "show", "deal-fixture-champoin", "--rules", str(VALID))
     assert code == 2 and "did you mean deal-fixture-champion" in err

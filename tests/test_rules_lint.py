@@ -122,7 +122,9 @@ def test_warnings_fail_only_in_strict_mode(rules_copy: Path, capsys: pytest.Capt
     assert any(p.level == "warning" and "a rule should be 40-120 lines" in p.message for p in lint(rules_copy))
 
 
-def test_exit_code_zero_with_only_warnings(tmp_path: Path, rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_code_zero_with_only_warnings(
+    tmp_path: Path, rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Cover every finding code with a filler trigger list so only the length warning is left.
     codes = ", ".join(FINDING_CODES)
     _edit(rules_copy / "pipeline-fixture-commit.md", "triggers: [anti.forecast_fantasy]", f"triggers: [{codes}]")
@@ -140,7 +142,7 @@ def _skill_project(tmp_path: Path) -> Path:
     (root / "SKILL.md").write_text(
         "---\nname: account-executive\n"
         "description: Deal review, MEDDPICC, pipeline and forecast coaching for an account executive.\n"
-        "license: MIT\nmetadata:\n  version: \"0.1.0\"\n---\n\n# Skill\n\n"
+        'license: MIT\nmetadata:\n  version: "0.1.0"\n---\n\n# Skill\n\n'
         "Start with rules/deal-fixture-champion.md.\n\n"
         "<!-- rules-index:start -->\n<!-- rules-index:end -->\n",
         encoding="utf-8",
@@ -160,7 +162,8 @@ def test_skill_md_checks(tmp_path: Path) -> None:
     assert skill_messages() == []
     text = skill.read_text()
     skill.write_text(
-        text.replace("forecast coaching", "forecast <coaching>").replace("license: MIT\n", "license: MIT\nauthor: me\n")
+        text.replace("forecast coaching", "forecast <coaching>")
+        .replace("license: MIT\n", "license: MIT\nauthor: me\n")
         .replace("rules/deal-fixture-champion.md", "rules/deal-gone.md or `pipeline-missing`")
         + "filler line\n" * 500
     )

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ae_coach.rules.parse import parse_rule
 from ae_coach.cli import main
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
 from ae_coach.rules import OPEN_STAGES, REQUIRED_SECTIONS, load_rulebook
 from ae_coach.rules.lint import check_rule
+from ae_coach.rules.parse import parse_rule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 VALID = FIXTURES / "valid"
@@ -199,7 +199,7 @@ def test_malformed_rule_raises_file_and_line(valid_copy: Path, name: str, text: 
 
 def test_missing_sections_file_and_bad_category_heading(tmp_path: Path, valid_copy: Path) -> None:
     (valid_copy / "_sections.md").unlink()
-    with pytest.raises(RuleFileError, match="_sections.md: file not found"):
+    with pytest.raises(RuleFileError, match=r"_sections\.md: file not found"):
         load_rulebook(valid_copy)
     (valid_copy / "_sections.md").write_text("# Sections\n\n## Deal stuff\n\n**Impact:** HIGH\n")
     with pytest.raises(RuleFileError, match=r"_sections.md:3: a category heading must read"):
@@ -225,11 +225,38 @@ def test_byte_order_mark_and_empty_triggers_are_accepted(valid_copy: Path) -> No
 
 
 _FRAGMENTS = [
-    "---\n", "title: T\n", "impact: HIGH\n", "impact: [x]\n", "tags: [a, b]\n", "tags: {a: 1}\n",
-    "summary: s\n", "summary:\n", "stages: [discovery]\n", "triggers: [x.y]\n", "triggers: 3\n", "key: 'unclosed\n",
-    "## T\n", "### Why it matters\n", "### How to apply\n", "1. Do it.\n", "- bullet\n", "  - nested\n",
-    "```good Note\n", "```bad\n", "```\n", "| a | b |\n", "|---|---|\n", "| 1 |\n", "\n", "text\n", "\t\x00\n",
-    "...\n", "\ufeff", "> quote\n", "<div>\n", "    code\n",
+    "---\n",
+    "title: T\n",
+    "impact: HIGH\n",
+    "impact: [x]\n",
+    "tags: [a, b]\n",
+    "tags: {a: 1}\n",
+    "summary: s\n",
+    "summary:\n",
+    "stages: [discovery]\n",
+    "triggers: [x.y]\n",
+    "triggers: 3\n",
+    "key: 'unclosed\n",
+    "## T\n",
+    "### Why it matters\n",
+    "### How to apply\n",
+    "1. Do it.\n",
+    "- bullet\n",
+    "  - nested\n",
+    "```good Note\n",
+    "```bad\n",
+    "```\n",
+    "| a | b |\n",
+    "|---|---|\n",
+    "| 1 |\n",
+    "\n",
+    "text\n",
+    "\t\x00\n",
+    "...\n",
+    "\ufeff",
+    "> quote\n",
+    "<div>\n",
+    "    code\n",
 ]
 
 

@@ -102,17 +102,46 @@ def test_cli_exits_1_on_problems(tmp_path: Path, repo: Path, capsys: pytest.Capt
 
 def test_skill_md_carries_every_seed_framework(repo: Path) -> None:
     body = (repo / "SKILL.md").read_text(encoding="utf-8").split("<!-- rules-index:start -->")[0]
-    meddpicc = ("Metrics", "Economic buyer", "Decision criteria", "Decision process", "Paper process",
-                "Identified pain", "Champion", "Competition")
-    stages = ("| Discovery | 10% |", "| Scoping | 25% |", "| Validation | 50% |", "| Proposal | 75% |", "| Closing | 90%+ |")
+    meddpicc = (
+        "Metrics",
+        "Economic buyer",
+        "Decision criteria",
+        "Decision process",
+        "Paper process",
+        "Identified pain",
+        "Champion",
+        "Competition",
+    )
+    stages = (
+        "| Discovery | 10% |",
+        "| Scoping | 25% |",
+        "| Validation | 50% |",
+        "| Proposal | 75% |",
+        "| Closing | 90%+ |",
+    )
     tiers = ("| 1 | $100k+", "| 2 | $50-100k", "| 3 | $25-50k", "| 4 | under $25k")
     positions = ("| Incumbent |", "| Challenger |", "| Unknown |", "| Displacing |")
     committee = ("Economic buyer (signs)", "champion", "technical buyer", "user buyer", "influencers")
-    math = ("$1M quota", "20 wins", "4x coverage", "20 new opportunities", "~8 qualified meetings",
-            "discovery 40%, scoping 25%, validation 20%, proposal 10%, closing 5%")
-    anti = ("deal-happy-ears", "relationship-multi-threading", "deal-demo-to-pain", "deal-proposal-timing",
-            "deal-mutual-action-plan", "deal-discovery-before-demo", "deal-competition-mapping",
-            "relationship-champion-enablement", "pipeline-commit-gate", "account-post-close-handoff")
+    math = (
+        "$1M quota",
+        "20 wins",
+        "4x coverage",
+        "20 new opportunities",
+        "~8 qualified meetings",
+        "discovery 40%, scoping 25%, validation 20%, proposal 10%, closing 5%",
+    )
+    anti = (
+        "deal-happy-ears",
+        "relationship-multi-threading",
+        "deal-demo-to-pain",
+        "deal-proposal-timing",
+        "deal-mutual-action-plan",
+        "deal-discovery-before-demo",
+        "deal-competition-mapping",
+        "relationship-champion-enablement",
+        "pipeline-commit-gate",
+        "account-post-close-handoff",
+    )
     for text in (*(f"| {m} |" for m in meddpicc), *stages, *tiers, *positions, *committee, *math, *anti):
         assert text in body, text
     momentum_rows = [line for line in body.split("**Momentum.**")[1].splitlines() if line.startswith("| ")]

@@ -27,15 +27,29 @@ _EXPORTS = {
     "AeCoachError": "ae_coach.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AeCoachError",
+    "Coach",
+    "CoachingReport",
+    "Deal",
+    "Finding",
+    "Rule",
+    "Rulebook",
+    "Severity",
+    "assess",
+    "inspect",
+    "load_deal",
+    "load_rulebook",
+    "parse_deal",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ae_coach.inspector import assess, inspect
     from ae_coach.coach import Coach
+    from ae_coach.coach.report import CoachingReport
     from ae_coach.deal import Deal, load_deal, parse_deal
     from ae_coach.errors import AeCoachError
     from ae_coach.findings import Finding, Severity
-    from ae_coach.coach.report import CoachingReport
+    from ae_coach.inspector import assess, inspect
     from ae_coach.rules import Rule, Rulebook, load_rulebook
 
 

@@ -210,8 +210,6 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
     return line, f"not valid YAML: {f'{context}: {problem}' if context else problem}"
 
 
-
-
 # ---------------------------------------------------------------------------- JSON
 
 
@@ -245,8 +243,6 @@ def _json_depth_ok(data: Any) -> bool:
         elif isinstance(value, list):
             stack.extend((child, depth + 1) for child in value)
     return True
-
-
 
 
 def loads_bounded_json(text: str) -> Any:

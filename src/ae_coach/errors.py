@@ -68,6 +68,17 @@ class UsageError(InputError):
     """A command-line value that is not allowed (a bad date, an unknown backend)."""
 
 
+class SuiteFileError(InputError):
+    """A suite file that cannot be read, naming the file, the case and the field."""
+
+    def __init__(self, path: Path | str, message: str, *, case: str | None = None, field: str | None = None):
+        self.path = str(path)
+        self.case = case
+        self.field = field
+        where = self.path + (f" case {case!r}" if case else "")
+        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+
+
 class BackendError(AeCoachError):
     """The model backend failed after its retries. Exit code 3."""
 

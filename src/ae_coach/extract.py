@@ -130,9 +130,14 @@ class ExtractedDeal(_Model):
 
     def deal_data(self, account: str) -> dict[str, Any]:
         """The answer as deal-file data (empty fields left out; unknown stage -> ``DEFAULT_STAGE``)."""
-        data: dict[str, Any] = {"account": account, "name": self.name, "amount": self.amount,
-                                "currency": self.currency, "stage": (self.stage or DEFAULT_STAGE).value,
-                                "close_date": _iso(self.close_date)}
+        data: dict[str, Any] = {
+            "account": account,
+            "name": self.name,
+            "amount": self.amount,
+            "currency": self.currency,
+            "stage": (self.stage or DEFAULT_STAGE).value,
+            "close_date": _iso(self.close_date),
+        }
         data["meddpicc"] = {k: _drop_none(getattr(self.meddpicc, k).model_dump(mode="json")) for k in _ELEMENTS}
         data["stakeholders"] = [_drop_none(s.model_dump(mode="json")) for s in self.stakeholders]
         data["activities"] = [_activity(a) for a in self.activities]
@@ -170,9 +175,12 @@ class DealDraft:
         """The draft as a deal file, with a header saying where it came from and what to check."""
         import yaml
 
-        header = [f"# Deal draft extracted from {source} by {self.model or 'a model'}. Check every field;",
-                  "# fields the notes did not support were left out (MEDDPICC: unknown); the notes are kept under notes."]
+        header = [
+            f"# Deal draft extracted from {source} by {self.model or 'a model'}. Check every field;",
+            "# fields the notes did not support were left out (MEDDPICC: unknown); the notes are kept under notes.",
+        ]
         header += [f"# check: {w}" for w in self.warnings]
+
         class Dumper(yaml.SafeDumper):
             pass
 
@@ -224,13 +232,19 @@ def extract_request(notes: str, coach: Coach, as_of: dt.date) -> LLMRequest:
                ("competitor status", [s.value for s in CompetitorStatus])]  # fmt: skip
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
-        text = coach.builder.render("extract", notes=notes, as_of=as_of.isoformat(), allowed_values=allowed,
-                                    json_instructions=json_mode,
-                                    json_schema=json_schema_text(ExtractedDeal) if json_mode else "")
+        text = coach.builder.render(
+            "extract",
+            notes=notes,
+            as_of=as_of.isoformat(),
+            allowed_values=allowed,
+            json_instructions=json_mode,
+            json_schema=json_schema_text(ExtractedDeal) if json_mode else "",
+        )
         return [{"role": "user", "content": [text_block(text)]}]
 
-    return LLMRequest(coach.model, [text_block(SYSTEM)], user(False), EXTRACT_MAX_TOKENS, ExtractedDeal,
-                      json_messages=user(True))
+    return LLMRequest(
+        coach.model, [text_block(SYSTEM)], user(False), EXTRACT_MAX_TOKENS, ExtractedDeal, json_messages=user(True)
+    )
 
 
 def extract_deal(notes: str, coach: Coach, *, account: str | None = None, as_of: dt.date | None = None) -> DealDraft:

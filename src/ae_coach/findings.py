@@ -6,13 +6,13 @@ their ``triggers``, evals and tests assert on them.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding should worry the AE, from ``critical`` down to ``info``."""
 
     CRITICAL = "critical"

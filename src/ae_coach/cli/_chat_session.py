@@ -44,14 +44,20 @@ class ChatSession:
         self.history = ChatHistory()
         self.saved_to: Path | None = None
         self._commands: dict[str, Callable[[str], bool]] = {
-            "/findings": self._findings, "/rules": self._rules, "/save": self._save,
-            "/help": self._help, "/quit": self._quit, "/exit": self._quit,
+            "/findings": self._findings,
+            "/rules": self._rules,
+            "/save": self._save,
+            "/help": self._help,
+            "/quit": self._quit,
+            "/exit": self._quit,
         }
 
     def run(self, lines: Iterable[str]) -> Path | None:
         """Process input lines until they run out or /quit; save the history; return where it went."""
         if self.interactive:
-            self._write(f"Coaching on {self.deal.account} ({self.coach.backend}). /help for commands, /quit to leave.\n")
+            self._write(
+                f"Coaching on {self.deal.account} ({self.coach.backend}). /help for commands, /quit to leave.\n"
+            )
         try:
             for line in lines:
                 text = line.strip()

@@ -37,23 +37,52 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-def _session(suites, backend, model, repeats, concurrency, split, tags, judge, no_cache, cache_dir, runs_dir, resume,
-             batch=False, batch_poll=30.0):
+def _session(
+    suites,
+    backend,
+    model,
+    repeats,
+    concurrency,
+    split,
+    tags,
+    judge,
+    no_cache,
+    cache_dir,
+    runs_dir,
+    resume,
+    batch=False,
+    batch_poll=30.0,
+):
     from ae_coach.eval import RunOptions, Session
 
     if backend not in ("offline", "replay", "anthropic", "auto"):
         raise UsageError(f"--backend must be offline, replay, anthropic or auto, got {backend!r}")
     if judge not in ("auto", "keyword", "llm"):
         raise UsageError(f"--judge must be auto, keyword or llm, got {judge!r}")
-    options = RunOptions(backend=backend, model=model, repeats=repeats, concurrency=concurrency, judge=judge,
-                         cache_dir=cache_dir, use_cache=not no_cache, progress=sys.stderr.isatty(),
-                         batch=batch, batch_poll_seconds=batch_poll)
+    options = RunOptions(
+        backend=backend,
+        model=model,
+        repeats=repeats,
+        concurrency=concurrency,
+        judge=judge,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        progress=sys.stderr.isatty(),
+        batch=batch,
+        batch_poll_seconds=batch_poll,
+    )
     if batch and backend != "anthropic":
         raise UsageError("--batch needs --backend anthropic (it batches live model calls)")
     if batch and no_cache:
         raise UsageError("--batch stores the batch's answers in the cache; it cannot run with --no-cache")
-    return Session(suites=[str(s) for s in suites or []], split=split, tags=list(tags or []), options=options,
-                   runs_dir=runs_dir, resume=resume)
+    return Session(
+        suites=[str(s) for s in suites or []],
+        split=split,
+        tags=list(tags or []),
+        options=options,
+        runs_dir=runs_dir,
+        resume=resume,
+    )
 
 
 def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
@@ -70,39 +99,84 @@ def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
 
 
 @eval_app.command("run")
-def run(suites: Suites = None, backend: Backend = "offline", model: Model = None, repeats: Repeats = 1,
-        concurrency: Concurrency = 4, split: SplitOpt = None, tag: Tags = None, judge: Judge = "auto",
-        fmt: Fmt = "terminal", output: Output = None, junit: Junit = None, no_cache: NoCache = False,
-        cache_dir: CacheDir = None, runs_dir: RunsDir = Path("runs"), resume: Resume = None,
-        fail_under: Annotated[float, typer.Option(min=0, max=1, help="Exit 1 when the case pass rate is below this.")] = 1.0,
-        batch: Batch = False, batch_poll: BatchPoll = 30.0) -> None:
+def run(
+    suites: Suites = None,
+    backend: Backend = "offline",
+    model: Model = None,
+    repeats: Repeats = 1,
+    concurrency: Concurrency = 4,
+    split: SplitOpt = None,
+    tag: Tags = None,
+    judge: Judge = "auto",
+    fmt: Fmt = "terminal",
+    output: Output = None,
+    junit: Junit = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    runs_dir: RunsDir = Path("runs"),
+    resume: Resume = None,
+    fail_under: Annotated[
+        float, typer.Option(min=0, max=1, help="Exit 1 when the case pass rate is below this.")
+    ] = 1.0,
+    batch: Batch = False,
+    batch_poll: BatchPoll = 30.0,
+) -> None:
     """Run suites on the working tree's rules and prompts; exit 1 when too few cases pass."""
     from ae_coach.eval import run_eval
 
-    session = _session(suites, backend, model, repeats, concurrency, split, tag, judge, no_cache, cache_dir,
-                       runs_dir, resume, batch, batch_poll)
+    session = _session(
+        suites,
+        backend,
+        model,
+        repeats,
+        concurrency,
+        split,
+        tag,
+        judge,
+        no_cache,
+        cache_dir,
+        runs_dir,
+        resume,
+        batch,
+        batch_poll,
+    )
     result = run_eval(session)
     _emit(result, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
     rate = result.totals["passed"] / max(1, result.totals["cases"])
     if rate < fail_under:
-        raise EvalGateFailed(f"{result.totals['cases'] - result.totals['passed']} of {result.totals['cases']} "
-                             f"cases failed (pass rate {rate:.1%} < --fail-under {fail_under:.0%})")
+        raise EvalGateFailed(
+            f"{result.totals['cases'] - result.totals['passed']} of {result.totals['cases']} "
+            f"cases failed (pass rate {rate:.1%} < --fail-under {fail_under:.0%})"
+        )
 
 
 @eval_app.command("compare")
-def compare(suites: Suites = None,
-            base: Annotated[str | None, typer.Option(help="Git ref whose rules/ and prompts/ are the base.")] = None,
-            base_rules: Annotated[Path | None, typer.Option(help="A rules directory to use as the base.")] = None,
-            without_rules: Annotated[bool, typer.Option("--without-rules", help="Base = an empty rulebook.")] = False,
-            rules: Annotated[Path | None, typer.Option(help="Candidate rules directory (default: the working tree's).")] = None,
-            margin: Annotated[float, typer.Option(min=0, max=1, help="Non-inferiority margin (score points / 100).")] = 0.05,
-            gate: Annotated[str, typer.Option(help="auto, stat or strict: see docs/evals.md ('The gate').")] = "auto",
-            backend: Backend = "offline", model: Model = None, repeats: Repeats = 1, concurrency: Concurrency = 4,
-            split: SplitOpt = None, tag: Tags = None, judge: Judge = "auto", fmt: Fmt = "terminal",
-            output: Output = None, junit: Junit = None, no_cache: NoCache = False, cache_dir: CacheDir = None,
-            runs_dir: RunsDir = Path("runs"), resume: Resume = None, batch: Batch = False,
-            batch_poll: BatchPoll = 30.0) -> None:
+def compare(
+    suites: Suites = None,
+    base: Annotated[str | None, typer.Option(help="Git ref whose rules/ and prompts/ are the base.")] = None,
+    base_rules: Annotated[Path | None, typer.Option(help="A rules directory to use as the base.")] = None,
+    without_rules: Annotated[bool, typer.Option("--without-rules", help="Base = an empty rulebook.")] = False,
+    rules: Annotated[Path | None, typer.Option(help="Candidate rules directory (default: the working tree's).")] = None,
+    margin: Annotated[float, typer.Option(min=0, max=1, help="Non-inferiority margin (score points / 100).")] = 0.05,
+    gate: Annotated[str, typer.Option(help="auto, stat or strict: see docs/evals.md ('The gate').")] = "auto",
+    backend: Backend = "offline",
+    model: Model = None,
+    repeats: Repeats = 1,
+    concurrency: Concurrency = 4,
+    split: SplitOpt = None,
+    tag: Tags = None,
+    judge: Judge = "auto",
+    fmt: Fmt = "terminal",
+    output: Output = None,
+    junit: Junit = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    runs_dir: RunsDir = Path("runs"),
+    resume: Resume = None,
+    batch: Batch = False,
+    batch_poll: BatchPoll = 30.0,
+) -> None:
     """Run the same cases on a base and a candidate; paired statistics and a verdict.
 
     The candidate is the working tree (or --rules DIR); the base is --base GITREF, --base-rules DIR,
@@ -123,10 +197,31 @@ def compare(suites: Suites = None,
         raise UsageError("nothing to compare: give --base GITREF, --base-rules DIR, --without-rules or --rules DIR")
     if gate not in ("auto", "stat", "strict"):
         raise UsageError(f"--gate must be auto, stat or strict, got {gate!r}")
-    session = _session(suites, backend, model, repeats, concurrency, split, tag, judge, no_cache, cache_dir,
-                       runs_dir, resume, batch, batch_poll)
-    baseline = (from_git(base) if base else from_rules_dir(base_rules) if base_rules
-                else empty_rulebook() if without_rules else working_tree())
+    session = _session(
+        suites,
+        backend,
+        model,
+        repeats,
+        concurrency,
+        split,
+        tag,
+        judge,
+        no_cache,
+        cache_dir,
+        runs_dir,
+        resume,
+        batch,
+        batch_poll,
+    )
+    baseline = (
+        from_git(base)
+        if base
+        else from_rules_dir(base_rules)
+        if base_rules
+        else empty_rulebook()
+        if without_rules
+        else working_tree()
+    )
     candidate = from_rules_dir(rules) if rules else working_tree()
     try:
         comparison = compare_variants(session, baseline, candidate, margin=margin, gate_mode=gate)

@@ -38,8 +38,10 @@ def mcp_command(
         raise UsageError(f"--log-level: {log_level!r} is not allowed; use one of {', '.join(LOG_LEVELS)}")
     if sys.stdin.isatty():
         # Someone typed the command by hand: say why nothing seems to happen.
-        print("ae-coach mcp speaks MCP on stdin/stdout for an MCP host; see docs/integrations.md. Ctrl-C stops it.",
-              file=sys.stderr)
+        print(
+            "ae-coach mcp speaks MCP on stdin/stdout for an MCP host; see docs/integrations.md. Ctrl-C stops it.",
+            file=sys.stderr,
+        )
     try:
         serve(log_level.upper())
     except MissingExtraError:
@@ -78,9 +80,7 @@ def install_command(
 
 
 def package_command(
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="The zip to write.")
-    ] = Path("account-executive.zip"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The zip to write.")] = Path("account-executive.zip"),
 ) -> None:
     """Build account-executive.zip (SKILL.md + rules/) for upload in Claude's Skills settings."""
     from ae_coach.skill.install import package

@@ -93,9 +93,7 @@ def review_command(
     avg_deal: Annotated[Text, Opt("--avg-deal", help="Override the data's average deal size.")] = None,
     cycle_days: Annotated[int | None, Opt("--cycle-days", help="Override the data's sales cycle (days).")] = None,
     settings: Annotated[Path | None, Opt(help="Inspector settings YAML.")] = None,
-    jobs: Annotated[
-        int | None, Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")
-    ] = None,
+    jobs: Annotated[int | None, Opt(help="Inspection worker processes (default: all cores for 5,000+ deals).")] = None,
     batch: Annotated[
         bool, Opt("--batch", help="Also coach the riskiest open deals via the Message Batches API (needs a key).")
     ] = False,

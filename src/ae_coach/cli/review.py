@@ -22,9 +22,13 @@ BackendOpt = Annotated[
     typer.Option("--backend", help="auto | anthropic | offline | replay (default: AE_COACH_BACKEND, else auto)."),
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Review date YYYY-MM-DD (default: the deal's as_of).")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")
+]
 SettingsOpt = Annotated[Path | None, typer.Option("--settings", help="YAML file overriding inspector thresholds.")]
-RedactOpt = Annotated[bool, typer.Option("--redact", help="Pseudonymise people and emails before anything reaches a model.")]
+RedactOpt = Annotated[
+    bool, typer.Option("--redact", help="Pseudonymise people and emails before anything reaches a model.")
+]
 ReplayDirOpt = Annotated[
     Path | None, typer.Option("--replay-dir", help="Recordings for --backend replay (default: AE_COACH_REPLAY_DIR).")
 ]

@@ -13,9 +13,7 @@ from ae_coach.errors import UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
 
-RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")
-]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +21,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _rulebook(rules: Path | None):  # noqa: ANN202 - Rulebook, imported lazily
+def _rulebook(rules: Path | None):
     from ae_coach.rules import load_rulebook
 
     return load_rulebook(rules)
@@ -120,9 +118,9 @@ def lint(
     ] = None,
 ) -> None:
     """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
-    from ae_coach.rules.parse import rule_files
     from ae_coach.resources import rules_dir
     from ae_coach.rules.lint import has_errors
+    from ae_coach.rules.parse import rule_files
     from ae_coach.skill.check import lint as run_lint
 
     directory = rules or rules_dir()

@@ -23,21 +23,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
-from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
-from ae_coach.model.pricing import estimate_cost
+from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
-from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
+from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
+from ae_coach.model.pricing import estimate_cost
 
 if TYPE_CHECKING:
-    from ae_coach.model.llm import ModelClient
-    from ae_coach.deal import Deal
     from ae_coach.coach.prompt import PromptBuilder, RuleSelection
+    from ae_coach.deal import Deal
+    from ae_coach.model.llm import ModelClient
     from ae_coach.rules import Rulebook
 
 __all__ = [
-    "BACKENDS", "DEFAULT_MODEL", "ChatHistory", "Coach", "LLMRequest", "LLMResult", "ReviewResult",
-    "estimate_cost", "resolve_backend", "save_history", "text_block", "validate_result",
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "ChatHistory",
+    "Coach",
+    "LLMRequest",
+    "LLMResult",
+    "ReviewResult",
+    "estimate_cost",
+    "resolve_backend",
+    "save_history",
+    "text_block",
+    "validate_result",
 ]
 
 BACKENDS = ("auto", "anthropic", "offline", "replay")
@@ -246,9 +256,15 @@ class Coach:
         return offline.model_copy(
             update={
                 "backend": self.backend if self.backend != "offline" else "anthropic",
-                "headline": result.parsed.headline, "narrative": result.parsed.narrative,  # type: ignore[union-attr]
-                "risks": risks or offline.risks, "next_actions": actions, "questions": questions or offline.questions,
-                "model": result.model, "usage": result.usage, "estimated_cost_usd": cost, "cost_note": note,
+                "headline": result.parsed.headline,
+                "narrative": result.parsed.narrative,  # type: ignore[union-attr]
+                "risks": risks or offline.risks,
+                "next_actions": actions,
+                "questions": questions or offline.questions,
+                "model": result.model,
+                "usage": result.usage,
+                "estimated_cost_usd": cost,
+                "cost_note": note,
             }
         )
 
@@ -301,7 +317,9 @@ class Coach:
         first = not history.messages
         content = chat_turn_content(self.builder, deal, assessment, message, first_turn=first)
         history.messages.append({"role": "user", "content": content})
-        request = chat_request(self.builder, self._selection(deal, assessment), history.messages, self.model, CHAT_MAX_TOKENS)
+        request = chat_request(
+            self.builder, self._selection(deal, assessment), history.messages, self.model, CHAT_MAX_TOKENS
+        )
         text: list[str] = []
         try:
             for chunk in self.client.stream(request):

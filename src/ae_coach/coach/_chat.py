@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.rules.search import expand_query
-from ae_coach.inspector.priority import ranked
 from ae_coach.coach._chat_facts import (
     SILENCE_WORDS,
     Ask,
@@ -34,8 +31,10 @@ from ae_coach.coach._wording import (
     fit_stage,
     parse_question,
 )
-from ae_coach.resources import ae_coach_home
 from ae_coach.findings import Finding, Severity, sort_findings
+from ae_coach.inspector.priority import ranked
+from ae_coach.resources import ae_coach_home
+from ae_coach.rules.search import expand_query
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -59,13 +58,18 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     findings that bear on it and the rules written for it. Any other question falls back to retrieval
     (BM25 over the rulebook). A name the deal never mentions is called out rather than guessed about.
     """
-    topics = topics_for(question, deal) if len(question.split()) <= MAX_TOPIC_WORDS and "\n" not in question.strip() else []
+    topics = (
+        topics_for(question, deal) if len(question.split()) <= MAX_TOPIC_WORDS and "\n" not in question.strip() else []
+    )
     if not topics:  # no topic, or a pasted note or email: retrieval finds the rule its wording belongs to
         return _retrieval_answer(deal, assessment, rulebook, question)
     ask = Ask(deal, assessment, question, review=lambda: compose(deal, assessment, rulebook))
     every = list(assessment.findings)
-    serious = [f for f in ranked(assessment.findings)
-               if f.severity.rank <= Severity.MEDIUM.rank and not f.code.startswith("positive.")]
+    serious = [
+        f
+        for f in ranked(assessment.findings)
+        if f.severity.rank <= Severity.MEDIUM.rank and not f.code.startswith("positive.")
+    ]
     # "what's our biggest risk?" names no topic of its own: it is about the deal's worst findings
     codes = {code for t in topics for code in t.codes} or {f.code for f in serious[:MAX_FACTS]}
     facts = [f for f in serious if f.code in codes]
@@ -74,15 +78,21 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
     lines += ["", "What the deal records:"] + [f"- {fact}" for t in topics for fact in t.facts(ask)]
     if facts:
         lines += ["", "What ae-coach found:"]
-        lines += [f"- [{f.severity.value}] {f.title}" + (f" — {f.evidence[0]}" if f.evidence else "") for f in facts[:MAX_FACTS]]
+        lines += [
+            f"- [{f.severity.value}] {f.title}" + (f" — {f.evidence[0]}" if f.evidence else "")
+            for f in facts[:MAX_FACTS]
+        ]
     named = [r for t in topics for r in t.rules] or [r for f in facts for r in f.rules[:1]]
     rule_ids = _topic_rules([r for r in dict.fromkeys(named) if r in rulebook], rulebook, question)
     # "Jordan stopped replying": news the record does not show yet. Answer it as the silence it is.
     reported_silence = _SILENCE.search(question) and not any(f.code == "momentum.champion_dark" for f in facts)
     if reported_silence and GONE_DARK in rulebook:
-        rule_ids = [GONE_DARK] + [r for r in rule_ids if r != GONE_DARK][: MAX_RULES - 1]
-        lines += ["", "You report a silence the deal record does not show yet: log the unanswered messages and "
-                      "their dates as activities, so the inspector (and your manager) can see it."]
+        rule_ids = [GONE_DARK, *[r for r in rule_ids if r != GONE_DARK][: MAX_RULES - 1]]
+        lines += [
+            "",
+            "You report a silence the deal record does not show yet: log the unanswered messages and "
+            "their dates as activities, so the inspector (and your manager) can see it.",
+        ]
     for rule_id in rule_ids:
         rule = rulebook.get(rule_id)
         steps = _steps_for(rule, deal, question, findings=every)
@@ -146,7 +156,8 @@ def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: list[
     steps = [
         (i, step)
         for i, step in enumerate(rule.steps)
-        if not _other_situation(step, situation) and applies(step, deal, codes)  # not "If the date has passed" when it has not
+        if not _other_situation(step, situation)
+        and applies(step, deal, codes)  # not "If the date has passed" when it has not
     ]
     ranked_steps = sorted(steps, key=lambda item: (-len(words & _words(item[1])), item[0]))
     return [personalise(fill(fit_stage(step, deal.stage), deal), deal) for _, step in ranked_steps[:k]]
@@ -267,7 +278,9 @@ def _off_topic(question: str, deal: Deal, rulebook: Rulebook) -> bool:
 
 
 # Words that appear in every question about a deal and so say nothing about which part of it.
-_GENERIC = frozenset(["deal", "doing", "how", "what", "now", "get", "next", "should", "can", "could", "would", "why", "where", "going"])
+_GENERIC = frozenset(
+    ["deal", "doing", "how", "what", "now", "get", "next", "should", "can", "could", "would", "why", "where", "going"]
+)
 
 
 def _relevant_findings(findings: list[Finding], question: str) -> tuple[list[Finding], bool]:
@@ -343,7 +356,11 @@ def save_history(path: Path | None, deal: Deal, turns: list[dict[str, str]]) -> 
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", deal.id or deal.account).strip("-") or "deal"
         path = ae_coach_home() / "chats" / f"{safe}-{stamp}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"deal": deal.id, "account": deal.account, "saved": dt.datetime.now().isoformat(timespec="seconds"),
-            "turns": turns}
+    data = {
+        "deal": deal.id,
+        "account": deal.account,
+        "saved": dt.datetime.now().isoformat(timespec="seconds"),
+        "turns": turns,
+    }
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -15,7 +15,6 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.inspector.priority import ranked
 from ae_coach.coach._people import (
     contact_for,
     due_date,
@@ -35,8 +34,9 @@ from ae_coach.coach._wording import (
     pricing_out,
     too_late,
 )
-from ae_coach.findings import Finding, Severity
 from ae_coach.coach.report import CoachingReport, Forecast, Health, NextAction, Question, Risk
+from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -53,7 +53,32 @@ decision first, then at most this many medium-finding actions and buyer question
 coaching it like an enterprise deal would spend the time the tiering exists to save."""
 
 _WORD = re.compile(r"[a-z]+")
-_STOP = frozenset(["the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "your", "you", "their", "they", "is", "are", "be", "by", "it", "this", "that"])
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "your",
+        "you",
+        "their",
+        "they",
+        "is",
+        "are",
+        "be",
+        "by",
+        "it",
+        "this",
+        "that",
+    ]
+)
 
 
 def _words(text: str) -> set[str]:
@@ -193,7 +218,9 @@ def next_actions(deal: Deal, findings: list[Finding], rulebook: Rulebook, as_of:
         action = _action(deal, finding, rulebook, used, as_of, finding.severity, codes)
         if action is not None:
             actions.append(action)
-    serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in findings if not f.code.startswith("positive."))
+    serious = any(
+        f.severity in (Severity.CRITICAL, Severity.HIGH) for f in findings if not f.code.startswith("positive.")
+    )
     if deal.is_open and not serious:
         # the freshest signals first: last week's booked meeting matters more than September's security review
         signals = sorted(
@@ -215,6 +242,8 @@ def low_touch_tier(deal: Deal, findings: list[Finding]) -> Finding | None:
     if not deal.is_open:
         return None
     return next((f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4), None)
+
+
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 

@@ -42,30 +42,97 @@ class _Template:
 
 
 _STEPS: tuple[_Template, ...] = (
-    _Template(49, "Agree the evaluation plan and written success criteria", "joint", "evaluation", "champion",
-              "buyer champion + AE", ("success criteria", "evaluation plan"), max_stage=2,
-              done_when=("pilot completed", "poc completed", "pilot passed", "success criteria agreed")),
-    _Template(42, "Send the security questionnaire and architecture documents; start the security review",
-              "seller", "paper", None, "AE + solutions engineer", ("security questionnaire",),
-              done_when=("security questionnaire", "security review"), enterprise=True),
-    _Template(35, "Present the business case and pricing to the economic buyer", "joint", "decision",
-              "economic_buyer", "economic buyer (not yet identified)", ("business case", "cfo", "economic buyer"),
-              done_when=("reviewed the business case", "business case review", "presented the business case")),
-    _Template(28, "Complete the security review and sign-off", "buyer", "paper", "technical_buyer",
-              "buyer security team", ("security review", "security sign", "infosec"),
-              done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
-              enterprise=True),
-    _Template(28, "Send the order form and contract for legal review", "seller", "paper", None,
-              "AE + deal desk", ("order form", "contract sent", "msa"),
-              done_when=("has the order form", "order form sent", "contract sent")),
-    _Template(17, "Agree legal redlines", "joint", "paper", None, "buyer legal + seller legal",
-              ("redline", "legal review", "legal"), enterprise=True),
-    _Template(10, "Procurement: vendor onboarding and purchase order", "buyer", "paper", None,
-              "buyer procurement", ("procurement", "purchase order", "vendor onboarding", "po "), enterprise=True),
-    _Template(3, "Signature by the economic buyer", "buyer", "signature", "economic_buyer",
-              "economic buyer (not yet identified)", ("signature", "countersign", "contract signed", "order form signed")),
-    _Template(-14, "Kick-off: hand over to implementation and customer success; agree the first-value date",
-              "seller", "onboarding", None, "AE + customer success", ("kick-off", "kickoff", "handoff", "hand over")),
+    _Template(
+        49,
+        "Agree the evaluation plan and written success criteria",
+        "joint",
+        "evaluation",
+        "champion",
+        "buyer champion + AE",
+        ("success criteria", "evaluation plan"),
+        max_stage=2,
+        done_when=("pilot completed", "poc completed", "pilot passed", "success criteria agreed"),
+    ),
+    _Template(
+        42,
+        "Send the security questionnaire and architecture documents; start the security review",
+        "seller",
+        "paper",
+        None,
+        "AE + solutions engineer",
+        ("security questionnaire",),
+        done_when=("security questionnaire", "security review"),
+        enterprise=True,
+    ),
+    _Template(
+        35,
+        "Present the business case and pricing to the economic buyer",
+        "joint",
+        "decision",
+        "economic_buyer",
+        "economic buyer (not yet identified)",
+        ("business case", "cfo", "economic buyer"),
+        done_when=("reviewed the business case", "business case review", "presented the business case"),
+    ),
+    _Template(
+        28,
+        "Complete the security review and sign-off",
+        "buyer",
+        "paper",
+        "technical_buyer",
+        "buyer security team",
+        ("security review", "security sign", "infosec"),
+        done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
+        enterprise=True,
+    ),
+    _Template(
+        28,
+        "Send the order form and contract for legal review",
+        "seller",
+        "paper",
+        None,
+        "AE + deal desk",
+        ("order form", "contract sent", "msa"),
+        done_when=("has the order form", "order form sent", "contract sent"),
+    ),
+    _Template(
+        17,
+        "Agree legal redlines",
+        "joint",
+        "paper",
+        None,
+        "buyer legal + seller legal",
+        ("redline", "legal review", "legal"),
+        enterprise=True,
+    ),
+    _Template(
+        10,
+        "Procurement: vendor onboarding and purchase order",
+        "buyer",
+        "paper",
+        None,
+        "buyer procurement",
+        ("procurement", "purchase order", "vendor onboarding", "po "),
+        enterprise=True,
+    ),
+    _Template(
+        3,
+        "Signature by the economic buyer",
+        "buyer",
+        "signature",
+        "economic_buyer",
+        "economic buyer (not yet identified)",
+        ("signature", "countersign", "contract signed", "order form signed"),
+    ),
+    _Template(
+        -14,
+        "Kick-off: hand over to implementation and customer success; agree the first-value date",
+        "seller",
+        "onboarding",
+        None,
+        "AE + customer success",
+        ("kick-off", "kickoff", "handoff", "hand over"),
+    ),
 )
 
 
@@ -77,7 +144,7 @@ def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
     agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
-        return sorted(agreed + [_make(_STEPS[-1], deal, close, as_of, None)], key=lambda s: s.date)
+        return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None)], key=lambda s: s.date)
     close, note = deal.close_date, None
     if close is None or close < as_of:
         close = as_of + dt.timedelta(days=ASSUMED_CYCLE_DAYS)
@@ -125,8 +192,15 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
     if date < as_of:
         note = f"due {date.isoformat()} for this close date, already past: do it now or move the close date"
         date, status = as_of, "at_risk"
-    return MapStep(date=date, action=step.action, side=step.side, owner=_owner(step, deal), kind=step.kind,
-                   status=status, note=note)
+    return MapStep(
+        date=date,
+        action=step.action,
+        side=step.side,
+        owner=_owner(step, deal),
+        kind=step.kind,
+        status=status,
+        note=note,
+    )
 
 
 def _agreed_step(item, as_of: dt.date) -> MapStep:
@@ -139,5 +213,12 @@ def _agreed_step(item, as_of: dt.date) -> MapStep:
         status = "at_risk"
     else:
         status = "planned"
-    return MapStep(date=item.date, action=item.action, side=side, owner=owner, kind="agreed", status=status,
-                   note="from the deal's own plan")
+    return MapStep(
+        date=item.date,
+        action=item.action,
+        side=side,
+        owner=owner,
+        kind="agreed",
+        status=status,
+        note="from the deal's own plan",
+    )

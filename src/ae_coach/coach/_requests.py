@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.model.llm import LLMRequest, text_block
 from ae_coach.coach.prompt import (
     PromptBuilder,
     RuleSelection,
@@ -13,6 +12,7 @@ from ae_coach.coach.prompt import (
     json_schema_text,
 )
 from ae_coach.coach.report import ModelCoaching
+from ae_coach.model.llm import LLMRequest, text_block
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -50,7 +50,9 @@ def review_request(
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(
-            "review", **variables, json_instructions=json_mode,
+            "review",
+            **variables,
+            json_instructions=json_mode,
             json_schema=json_schema_text(ModelCoaching) if json_mode else "",
         )
         return [{"role": "user", "content": [text_block(deal_data_block(deal), cache=True), text_block(instructions)]}]
@@ -68,7 +70,10 @@ def chat_turn_content(
         for h in hits
     ]
     text = builder.render(
-        "chat", question=question, excerpts=excerpts, first_turn=first_turn,
+        "chat",
+        question=question,
+        excerpts=excerpts,
+        first_turn=first_turn,
         findings=finding_views(assessment.findings) if first_turn else [],
         as_of=assessment.as_of.isoformat(),
     )

@@ -149,15 +149,23 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
         (r"^If the close date has passed\b", lambda deal, codes: "momentum.close_date_passed" in codes),
         (r"^If pricing (?:is already out|already went out)\b", lambda deal, codes: pricing_out(deal)),
         (r"^Before (?:the|any|you send the) proposal\b", lambda deal, codes: not pricing_out(deal)),
-        (r"^If (?:this|the) account is tier 4 or a poor fit\b", lambda deal, codes: _tier(codes) == 4 or _fit(deal) == "poor"),
+        (
+            r"^If (?:this|the) account is tier 4 or a poor fit\b",
+            lambda deal, codes: _tier(codes) == 4 or _fit(deal) == "poor",
+        ),
         (r"^If (?:this|the) account is tier (\d)\b", None),  # compared with the deal's tier below
         (r"^If the account is a poor fit\b", lambda deal, codes: _fit(deal) == "poor"),
         (r"^If fit is unknown\b", lambda deal, codes: _fit(deal) == "unknown"),
         (r"^When a competitor appears late\b", lambda deal, codes: "momentum.competitor_late" in codes),
-        (r"^When a budget concern appears after the proposal\b", lambda deal, codes: "momentum.budget_concern_late" in codes),
+        (
+            r"^When a budget concern appears after the proposal\b",
+            lambda deal, codes: "momentum.budget_concern_late" in codes,
+        ),
         (r"^If this deal has had no completed buyer activity\b", lambda deal, codes: "momentum.stale" in codes),
-        (r"^When the buyer starts a security or legal review\b",
-         lambda deal, codes: "positive.legal_security_review" in codes),
+        (
+            r"^When the buyer starts a security or legal review\b",
+            lambda deal, codes: "positive.legal_security_review" in codes,
+        ),
         (r"^When procurement gives you a timeline\b", lambda deal, codes: "positive.procurement_timeline" in codes),
         (r"^If discovery ends with no urgent pain\b", lambda deal, codes: "meddpicc.identified_pain" in codes),
         (r"^If access is still refused\b", lambda deal, codes: "meddpicc.economic_buyer" in codes),

@@ -97,7 +97,9 @@ def _straddles(text: str, cut: int, aliases: dict[str, str]) -> bool:
 def _is_part_alias(real: str, redactor: Redactor) -> bool:
     # "Dana" and "Dana Lee" both map to "Person 1"; restoring must give the full name.
     alias = redactor.forward[real]
-    return any(other != real and redactor.forward[other] == alias and len(other) > len(real) for other in redactor.forward)
+    return any(
+        other != real and redactor.forward[other] == alias and len(other) > len(real) for other in redactor.forward
+    )
 
 
 def _alternation(mapping: dict[str, str]) -> re.Pattern[str] | None:

@@ -52,7 +52,7 @@ def _dedupe(result: ImportResult, origins: list[str] | None = None) -> None:
     """Keep the first deal of each id and warn about the rest, naming where each came from."""
     seen: dict[str, str] = {}
     kept = []
-    for deal, origin in zip(result.deals, origins or [result.path] * len(result.deals)):
+    for deal, origin in zip(result.deals, origins or [result.path] * len(result.deals), strict=False):
         if deal.id in seen:
             message = f"duplicate id {deal.id!r} (first in {seen[deal.id]}); kept the first"
             result.warnings.append(RowWarning(row=None, column="id", message=message, file=origin))

@@ -131,16 +131,12 @@ def _read_text(path: Path, max_bytes: int) -> str:
     return text
 
 
-
-
 def _json_lines(text: str) -> Node | None:
     # JSON is (nearly) YAML: composing it again gives line numbers for the error message. Best effort.
     try:
         return compose_yaml(text)
-    except Exception:  # noqa: BLE001 - line numbers are a courtesy; the JSON itself already parsed
+    except Exception:
         return None
-
-
 
 
 def validate_deal(data: Any, source: str, *, node: Node | None = None) -> Any:
@@ -158,8 +154,6 @@ def validate_deal(data: Any, source: str, *, node: Node | None = None) -> Any:
         raise _deal_error(exc, source, node) from None
     except RecursionError:
         raise DealFileError(source, f"nested deeper than {MAX_DEPTH} levels") from None
-
-
 
 
 def _deal_error(exc: ValidationError, source: str, node: Node | None) -> DealFileError:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from pathlib import Path
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """The seed's five open stages plus the two closed outcomes."""
 
     DISCOVERY = "discovery"
@@ -45,7 +44,7 @@ STAGE_PROBABILITY: dict[Stage, int] = {
 """The seed framework's stage probabilities (percent)."""
 
 
-class ForecastCategory(str, Enum):
+class ForecastCategory(StrEnum):
     PIPELINE = "pipeline"
     BEST_CASE = "best_case"
     COMMIT = "commit"
@@ -53,7 +52,7 @@ class ForecastCategory(str, Enum):
     CLOSED = "closed"
 
 
-class Situation(str, Enum):
+class Situation(StrEnum):
     """The deal's competitive position (the seed's competitive positioning table)."""
 
     INCUMBENT = "incumbent"
@@ -62,7 +61,7 @@ class Situation(str, Enum):
     DISPLACING = "displacing"
 
 
-class Fit(str, Enum):
+class Fit(StrEnum):
     """Ideal-customer-profile fit, used for tiering."""
 
     STRONG = "strong"
@@ -71,7 +70,7 @@ class Fit(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How well a MEDDPICC element is known."""
 
     CONFIRMED = "confirmed"
@@ -79,7 +78,7 @@ class Status(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ECONOMIC_BUYER = "economic_buyer"
     CHAMPION = "champion"
     TECHNICAL_BUYER = "technical_buyer"
@@ -90,14 +89,14 @@ class Role(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Sentiment(str, Enum):
+class Sentiment(StrEnum):
     POSITIVE = "positive"
     NEUTRAL = "neutral"
     NEGATIVE = "negative"
     UNKNOWN = "unknown"
 
 
-class ActivityType(str, Enum):
+class ActivityType(StrEnum):
     MEETING = "meeting"
     CALL = "call"
     EMAIL = "email"
@@ -107,7 +106,7 @@ class ActivityType(str, Enum):
     OTHER = "other"
 
 
-class ActivityStatus(str, Enum):
+class ActivityStatus(StrEnum):
     COMPLETED = "completed"
     SCHEDULED = "scheduled"
     RESCHEDULED = "rescheduled"
@@ -115,7 +114,7 @@ class ActivityStatus(str, Enum):
     NO_SHOW = "no_show"
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Who spoke: the seller reaching out, the buyer reaching out, or both sides in one exchange."""
 
     OUTBOUND = "outbound"
@@ -126,13 +125,13 @@ class Direction(str, Enum):
     """Both sides took part: a held meeting, a call that connected, a thread with a reply."""
 
 
-class CompetitorStatus(str, Enum):
+class CompetitorStatus(StrEnum):
     ACTIVE = "active"
     ELIMINATED = "eliminated"
     INCUMBENT = "incumbent"
 
 
-class PlanStatus(str, Enum):
+class PlanStatus(StrEnum):
     PLANNED = "planned"
     DONE = "done"
     LATE = "late"
@@ -140,7 +139,7 @@ class PlanStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-class Signal(str, Enum):
+class Signal(StrEnum):
     """Explicit signal tags an activity may carry (``signals: [...]``).
 
     When an activity lists ``signals`` (even an empty list), these tags replace the keyword

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ae_coach.eval._cases import Case, SuiteFileError, filter_cases, load_cases
+from ae_coach.errors import SuiteFileError
+from ae_coach.eval._cases import Case, filter_cases, load_cases
 from ae_coach.eval._compare import Comparison, compare_results
 from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
@@ -37,8 +38,12 @@ def render(subject: RunResult | Comparison, fmt: str) -> str:
     """A report as text: ``json``, ``markdown``, ``html`` or ``junit`` (``terminal`` prints with rich instead)."""
     from ae_coach.eval import _html, _report
 
-    renderers: dict[str, Any] = {"json": _report.to_json, "markdown": _report.to_markdown,
-                                 "html": _html.to_html, "junit": _html.to_junit}
+    renderers: dict[str, Any] = {
+        "json": _report.to_json,
+        "markdown": _report.to_markdown,
+        "html": _html.to_html,
+        "junit": _html.to_junit,
+    }
     if fmt not in renderers:
         from ae_coach.errors import UsageError
 
@@ -54,8 +59,28 @@ def print_report(subject: RunResult | Comparison) -> None:
 
 
 __all__ = [
-    "DEFAULT_MARGIN", "FORMATS", "Case", "CaseResult", "Comparison", "PairedStats", "RunOptions", "RunResult",
-    "Runner", "Session", "SuiteFileError", "Variant", "compare_results", "compare_variants", "empty_rulebook",
-    "filter_cases", "from_git", "from_rules_dir", "load_cases", "paired_stats", "print_report", "render",
-    "run_eval", "working_tree",
+    "DEFAULT_MARGIN",
+    "FORMATS",
+    "Case",
+    "CaseResult",
+    "Comparison",
+    "PairedStats",
+    "RunOptions",
+    "RunResult",
+    "Runner",
+    "Session",
+    "SuiteFileError",
+    "Variant",
+    "compare_results",
+    "compare_variants",
+    "empty_rulebook",
+    "filter_cases",
+    "from_git",
+    "from_rules_dir",
+    "load_cases",
+    "paired_stats",
+    "print_report",
+    "render",
+    "run_eval",
+    "working_tree",
 ]

@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ae_coach.model.cache import Cache
 from ae_coach.eval._runlog import RunLog
+from ae_coach.model.cache import Cache
 
 BATCH_DISCOUNT = 0.5
 """Batch requests are billed at half the standard price."""
@@ -49,11 +49,22 @@ class DeferringClient:
 class BatchProcessor:
     """Submits pending requests as a batch, waits for it, and stores the answers in the cache."""
 
-    def __init__(self, cache: Cache, log: RunLog | None, *, poll_seconds: float = 30.0,
-                 known: list[dict[str, Any]] | None = None, client: Any = None) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        log: RunLog | None,
+        *,
+        poll_seconds: float = 30.0,
+        known: list[dict[str, Any]] | None = None,
+        client: Any = None,
+    ) -> None:
         self.cache, self.log, self.poll_seconds = cache, log, poll_seconds
-        self.open = [b["id"] for b in known or [] if b.get("status") == "submitted"
-                     and not any(k.get("id") == b["id"] and k.get("status") == "collected" for k in known or [])]
+        self.open = [
+            b["id"]
+            for b in known or []
+            if b.get("status") == "submitted"
+            and not any(k.get("id") == b["id"] and k.get("status") == "collected" for k in known or [])
+        ]
         self._client = client
         self.usage: dict[str, dict[str, int]] = {}
         """Tokens the batches used, per model (cached answers cost nothing in the final pass)."""
@@ -74,8 +85,14 @@ class BatchProcessor:
     def process(self, pending: dict[str, dict[str, Any]]) -> None:
         requests = [{"custom_id": key, "params": item["params"]} for key, item in pending.items()]
         batch = self.client().messages.batches.create(requests=requests)
-        self._record({"id": batch.id, "status": "submitted", "requests": len(requests),
-                      "kinds": {key: item["kind"] for key, item in pending.items()}})
+        self._record(
+            {
+                "id": batch.id,
+                "status": "submitted",
+                "requests": len(requests),
+                "kinds": {key: item["kind"] for key, item in pending.items()},
+            }
+        )
         self._collect(batch.id)
 
     def _collect(self, batch_id: str) -> None:
@@ -101,8 +118,10 @@ class BatchProcessor:
         if answer.stop_reason == "max_tokens":
             return False  # truncated answers are never cached
         # One entry shape serves both readers: generations read "text", judgements read "raw".
-        self.cache.put(row.custom_id, {"text": answer.text, "raw": answer.text, "model": answer.model,
-                                       "stop_reason": answer.stop_reason})
+        self.cache.put(
+            row.custom_id,
+            {"text": answer.text, "raw": answer.text, "model": answer.model, "stop_reason": answer.stop_reason},
+        )
         return True
 
     def totals(self) -> dict[str, Any]:

@@ -16,24 +16,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ae_coach.errors import InputError
+from ae_coach.errors import InputError, SuiteFileError
 
 Split = Literal["dev", "holdout"]
 Target = Literal["inspector", "selection", "coach"]
 TARGET_ORDER: dict[str, int] = {"inspector": 0, "selection": 1, "coach": 2}
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
-
-
-class SuiteFileError(InputError):
-    """A suite file that cannot be read, naming the file, the case and the field."""
-
-    def __init__(self, path: Path | str, message: str, *, case: str | None = None, field: str | None = None):
-        self.path = str(path)
-        self.case = case
-        self.field = field
-        where = self.path + (f" case {case!r}" if case else "")
-        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
 
 
 class _Strict(BaseModel):
@@ -135,8 +124,15 @@ class Expectations(_Strict):
 
     def count(self) -> int:
         f, r = self.findings, self.rules
-        return (len(f.fire) + len(f.quiet) + len(r.selected) + len(r.not_selected) + len(r.cited)
-                + len(self.checks) + len(self.rubric))
+        return (
+            len(f.fire)
+            + len(f.quiet)
+            + len(r.selected)
+            + len(r.not_selected)
+            + len(r.cited)
+            + len(self.checks)
+            + len(self.rubric)
+        )
 
 
 class Case(_Strict):
@@ -260,7 +256,9 @@ def collect_suite_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and (q.suffix in (".yaml", ".yml") or q.name == "evals.json"))
+            found = sorted(
+                q for q in p.iterdir() if q.is_file() and (q.suffix in (".yaml", ".yml") or q.name == "evals.json")
+            )
             out.extend(found)
         elif p.is_file():
             out.append(p)

@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ae_coach.model.cache import Cache, cache_key
 from ae_coach.eval._cases import Case
 from ae_coach.eval._targets import (
     Output,
@@ -21,6 +20,7 @@ from ae_coach.eval._targets import (
     usage_dict,
 )
 from ae_coach.eval._variant import Variant
+from ae_coach.model.cache import Cache, cache_key
 
 
 class CachingClient:
@@ -35,7 +35,9 @@ class CachingClient:
         self.model: str | None = None
 
     def _key(self, request: Any) -> str:
-        prompt = json.dumps({"system": request.system, "messages": request.messages}, sort_keys=True, ensure_ascii=False)
+        prompt = json.dumps(
+            {"system": request.system, "messages": request.messages}, sort_keys=True, ensure_ascii=False
+        )
         schema = request.output.model_json_schema() if request.output is not None else None
         return cache_key(model=request.model, prompt=prompt, schema=schema, repeat=self.repeat)
 
@@ -54,13 +56,15 @@ class CachingClient:
                 parsed = None  # e.g. a batch answer that does not fit the schema: ask the live client
             if parsed is not None:
                 self.cached, self.model = True, hit["model"]
-                return LLMResult(text=hit["text"], model=hit["model"], usage=Usage(),
-                                 stop_reason=hit["stop_reason"], parsed=parsed)
+                return LLMResult(
+                    text=hit["text"], model=hit["model"], usage=Usage(), stop_reason=hit["stop_reason"], parsed=parsed
+                )
         result = self.inner.structured(request)
         self.usage, self.model, self.last_result = result.usage, result.model, result
         if result.stop_reason != "max_tokens" and result.parsed is not None:
-            self.cache.put(key, {"text": result.parsed.model_dump_json(), "model": result.model,
-                                 "stop_reason": result.stop_reason})
+            self.cache.put(
+                key, {"text": result.parsed.model_dump_json(), "model": result.model, "stop_reason": result.stop_reason}
+            )
         return result
 
     def stream(self, request: Any) -> Iterator[str]:
@@ -87,16 +91,21 @@ class CachingClient:
                 self.cache.put(key, {"text": "".join(chunks), "model": result.model, "stop_reason": result.stop_reason})
 
 
-def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int,
-               defer: dict[str, dict[str, Any]] | None = None) -> tuple[Any, CachingClient | None]:
+def make_coach(
+    variant: Variant, options: Any, cache: Cache, repeat: int, defer: dict[str, dict[str, Any]] | None = None
+) -> tuple[Any, CachingClient | None]:
     """A Coach on the variant's rulebook and prompts; LLM backends get the caching client.
 
     With ``defer`` (batch mode) a cache miss records the request there instead of calling the model.
     """
     from ae_coach.coach import Coach
 
-    settings = {"backend": options.backend, "model": options.model, "rulebook": variant.rulebook,
-                "prompts": variant.prompts_dir}
+    settings = {
+        "backend": options.backend,
+        "model": options.model,
+        "rulebook": variant.rulebook,
+        "prompts": variant.prompts_dir,
+    }
     coach = Coach(**settings)
     if coach.backend == "offline":
         return coach, None
@@ -111,8 +120,15 @@ def make_coach(variant: Variant, options: Any, cache: Cache, repeat: int,
     return Coach(**settings, client=wrapper), wrapper
 
 
-def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int, cache: Cache,
-              defer: dict[str, dict[str, Any]] | None = None) -> Output:
+def run_coach(
+    case: Case,
+    deal: Any,
+    variant: Variant,
+    options: Any,
+    repeat: int,
+    cache: Cache,
+    defer: dict[str, dict[str, Any]] | None = None,
+) -> Output:
     coach, wrapper = make_coach(variant, options, cache, repeat, defer)
     assessment = coach.assess(deal, deal.as_of)
     findings = [f.code for f in assessment.findings]
@@ -125,10 +141,18 @@ def run_coach(case: Case, deal: Any, variant: Variant, options: Any, repeat: int
         report = coach.review(deal, deal.as_of)
         text = report_text(report)
         cited = list(dict.fromkeys([*report_citations(report), *cited_in_text(text, candidates)]))
-        out = Output(findings=findings, text=text, cited=cited, usage=usage_dict(report.usage),
-                     cost_usd=report.estimated_cost_usd, model=report.model)
+        out = Output(
+            findings=findings,
+            text=text,
+            cited=cited,
+            usage=usage_dict(report.usage),
+            cost_usd=report.estimated_cost_usd,
+            model=report.model,
+        )
     if case.expect.rules.selected or case.expect.rules.not_selected:
-        out.selected = [r.id for r in variant.builder.select_rules(assessment, deal.stage, question=case.input.question)]
+        out.selected = [
+            r.id for r in variant.builder.select_rules(assessment, deal.stage, question=case.input.question)
+        ]
     if wrapper is not None:
         out.cached = wrapper.cached
         out.model = out.model or wrapper.model

@@ -74,8 +74,10 @@ class Comparison:
             return "the 95% CI of the mean score difference lies below zero"
         if self.gate_failed:
             lost = [c.id for c in self.cases if c.diff < 0 and (self.gate_split == "all" or c.split == self.gate_split)]
-            return (f"deterministic run: the mean score fell by {-self.gate.mean_diff * 100:.1f} points "
-                    f"({len(lost)} case(s) lost expectations: {', '.join(lost[:5])}{'...' if len(lost) > 5 else ''})")
+            return (
+                f"deterministic run: the mean score fell by {-self.gate.mean_diff * 100:.1f} points "
+                f"({len(lost)} case(s) lost expectations: {', '.join(lost[:5])}{'...' if len(lost) > 5 else ''})"
+            )
         return f"verdict {self.gate.verdict}" + (" (strict: no score may drop)" if self.strict else "")
 
     @property
@@ -94,12 +96,19 @@ class Comparison:
         from dataclasses import asdict
 
         return {
-            "base": self.base.variant, "candidate": self.candidate.variant,
-            "gate_split": self.gate_split, "gate_failed": self.gate_failed, "gate_reason": self.gate_reason,
-            "gate_mode": self.gate_mode, "deterministic": self.deterministic, "margin": self.margin,
-            "overall": asdict(self.overall), "by_split": {k: asdict(v) for k, v in self.by_split.items()},
+            "base": self.base.variant,
+            "candidate": self.candidate.variant,
+            "gate_split": self.gate_split,
+            "gate_failed": self.gate_failed,
+            "gate_reason": self.gate_reason,
+            "gate_mode": self.gate_mode,
+            "deterministic": self.deterministic,
+            "margin": self.margin,
+            "overall": asdict(self.overall),
+            "by_split": {k: asdict(v) for k, v in self.by_split.items()},
             "cases": [{**asdict(c), "diff": c.diff, "flip": c.flip} for c in self.cases],
-            "flipped": [c.id for c in self.flipped], "flaky": [c.id for c in self.flaky],
+            "flipped": [c.id for c in self.flipped],
+            "flaky": [c.id for c in self.flaky],
             "totals": {"base": self.base.totals, "candidate": self.candidate.totals},
         }
 
@@ -111,25 +120,46 @@ def _changed_items(base: Any, cand: Any) -> list[str]:
 
 
 def _stats(diffs: list[CaseDiff], margin: float) -> PairedStats:
-    return paired_stats([d.base_score for d in diffs], [d.candidate_score for d in diffs],
-                        [d.base_passed for d in diffs], [d.candidate_passed for d in diffs], margin=margin)
+    return paired_stats(
+        [d.base_score for d in diffs],
+        [d.candidate_score for d in diffs],
+        [d.base_passed for d in diffs],
+        [d.candidate_passed for d in diffs],
+        margin=margin,
+    )
 
 
-def compare_results(base: RunResult, candidate: RunResult, *, margin: float = DEFAULT_MARGIN,
-                    deterministic: bool = False, gate_mode: str = "auto") -> Comparison:
+def compare_results(
+    base: RunResult,
+    candidate: RunResult,
+    *,
+    margin: float = DEFAULT_MARGIN,
+    deterministic: bool = False,
+    gate_mode: str = "auto",
+) -> Comparison:
     """Pair the two runs' cases by id and compute the statistics, overall and per split.
 
     ``deterministic``: the runs had no sampling noise (see the module docstring); flaky cases undo it.
     """
     before = base.by_id()
     diffs = [
-        CaseDiff(c.id, c.split, before[c.id].score, c.score, before[c.id].passed, c.passed,
-                 c.flaky or before[c.id].flaky, _changed_items(before[c.id], c))
-        for c in candidate.cases if c.id in before
+        CaseDiff(
+            c.id,
+            c.split,
+            before[c.id].score,
+            c.score,
+            before[c.id].passed,
+            c.passed,
+            c.flaky or before[c.id].flaky,
+            _changed_items(before[c.id], c),
+        )
+        for c in candidate.cases
+        if c.id in before
     ]
     splits = {d.split for d in diffs}
     by_split = {s: _stats([d for d in diffs if d.split == s], margin) for s in sorted(splits)}
     gate_split = GATE_SPLIT if GATE_SPLIT in splits else "all"
     deterministic = deterministic and not any(d.flaky for d in diffs)
-    return Comparison(base, candidate, diffs, _stats(diffs, margin), by_split, gate_split, margin,
-                      deterministic, gate_mode)
+    return Comparison(
+        base, candidate, diffs, _stats(diffs, margin), by_split, gate_split, margin, deterministic, gate_mode
+    )

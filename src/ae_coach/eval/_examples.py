@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ae_coach.eval._cases import SuiteFileError
+from ae_coach.errors import SuiteFileError
 
 _KEYS = {"path", "deal", "question", "expect", "split", "tags", "as_of"}
 DEFAULT_QUESTION = (
@@ -66,8 +66,9 @@ def _read(suite: Path, source: Path) -> list[dict[str, Any]]:
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError:
-        raise SuiteFileError(suite, f"{source} not found; run `ae-coach rules build` to export the examples",
-                             field="from_examples.path") from None
+        raise SuiteFileError(
+            suite, f"{source} not found; run `ae-coach rules build` to export the examples", field="from_examples.path"
+        ) from None
     except yaml.YAMLError as exc:
         raise SuiteFileError(source, f"not valid YAML: {exc}") from None
     rows = data.get("cases") if isinstance(data, dict) else data

@@ -15,25 +15,40 @@ from ae_coach.eval._targets import Output
 
 
 def _item(kind: str, name: str, passed: bool | None, detail: str = "", error: str | None = None) -> dict[str, Any]:
-    return {"kind": kind, "name": name, "passed": bool(passed) if error is None else False,
-            "detail": detail, "error": error}
+    return {
+        "kind": kind,
+        "name": name,
+        "passed": bool(passed) if error is None else False,
+        "detail": detail,
+        "error": error,
+    }
 
 
 def grade_deterministic(case: Case, out: Output) -> list[dict[str, Any]]:
     """Findings, rule selection and citation, and text checks."""
     exp, items = case.expect, []
     fired = set(out.findings or [])
-    items += [_item("finding.fire", c, c in fired, "fired" if c in fired else "did not fire") for c in exp.findings.fire]
-    items += [_item("finding.quiet", c, c not in fired, "fired (false alarm)" if c in fired else "quiet")
-              for c in exp.findings.quiet]
+    items += [
+        _item("finding.fire", c, c in fired, "fired" if c in fired else "did not fire") for c in exp.findings.fire
+    ]
+    items += [
+        _item("finding.quiet", c, c not in fired, "fired (false alarm)" if c in fired else "quiet")
+        for c in exp.findings.quiet
+    ]
     chosen = set(out.selected or [])
-    items += [_item("rule.selected", r, _any(r, chosen), "selected" if _any(r, chosen) else "not selected")
-              for r in exp.rules.selected]
-    items += [_item("rule.not_selected", r, not _any(r, chosen), "selected" if _any(r, chosen) else "not selected")
-              for r in exp.rules.not_selected]
+    items += [
+        _item("rule.selected", r, _any(r, chosen), "selected" if _any(r, chosen) else "not selected")
+        for r in exp.rules.selected
+    ]
+    items += [
+        _item("rule.not_selected", r, not _any(r, chosen), "selected" if _any(r, chosen) else "not selected")
+        for r in exp.rules.not_selected
+    ]
     cited = set(out.cited or [])
-    items += [_item("rule.cited", r, _any(r, cited), "cited" if _any(r, cited) else f"not cited (cited: {sorted(cited)})")
-              for r in exp.rules.cited]
+    items += [
+        _item("rule.cited", r, _any(r, cited), "cited" if _any(r, cited) else f"not cited (cited: {sorted(cited)})")
+        for r in exp.rules.cited
+    ]
     items += [check_text(c, out.text or "") for c in exp.checks]
     return items
 

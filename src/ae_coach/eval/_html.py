@@ -22,8 +22,10 @@ def _e(value: Any) -> str:
 
 
 def _page(title: str, body: list[str]) -> str:
-    return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
-            f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>{''.join(body)}</body></html>\n")
+    return (
+        f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
+        f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>{''.join(body)}</body></html>\n"
+    )
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -33,37 +35,81 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 def run_html(result: RunResult) -> str:
     t = result.totals
-    body = [(f"<p>{t['passed']}/{t['cases']} cases passed; mean score {pct(t['mean_score'])}; "
-             f"{t['errors']} errors; {t['flaky']} flaky.</p>")]
-    rows = [[_e(c.id), _e(c.split), _e(c.target), f"<span class=bar style='width:{c.score * 6:.1f}rem'></span> {pct(c.score)}",
-             "<span class=pass>pass</span>" if c.passed else f"<span class=fail>fail</span> {_e('; '.join(_failed_items(c)))}"]
-            for c in result.cases]
+    body = [
+        (
+            f"<p>{t['passed']}/{t['cases']} cases passed; mean score {pct(t['mean_score'])}; "
+            f"{t['errors']} errors; {t['flaky']} flaky.</p>"
+        )
+    ]
+    rows = [
+        [
+            _e(c.id),
+            _e(c.split),
+            _e(c.target),
+            f"<span class=bar style='width:{c.score * 6:.1f}rem'></span> {pct(c.score)}",
+            "<span class=pass>pass</span>"
+            if c.passed
+            else f"<span class=fail>fail</span> {_e('; '.join(_failed_items(c)))}",
+        ]
+        for c in result.cases
+    ]
     body.append(_table(["case", "split", "target", "score", "result"], rows))
     return _page(f"Eval run: {result.variant}", body)
 
 
 def compare_html(cmp: Comparison) -> str:
     gate = cmp.gate
-    body = [(f"<p class='verdict {gate.verdict}'>Gate ({_e(cmp.gate_split)}): "
-             f"<b>{'FAILED' if cmp.gate_failed else 'passed'}</b> — {_e(cmp.gate_reason)}</p>"),
-            (f"<p>Verdict: {_e(VERDICT_TEXT[gate.verdict])}; margin {cmp.margin * 100:.0f} points; "
-             f"{'deterministic' if cmp.deterministic else 'sampled'} run, gate mode {_e(cmp.gate_mode)}.</p>"),
-            "<h2>Statistics</h2>",
-            _table(["split", "n", "base", "candidate", "diff (points)", "95% CI", "sign-flip p", "McNemar p", "verdict"],
-                   [[_e(name), str(s.n), pct(s.mean_base), pct(s.mean_candidate), signed(s.mean_diff),
-                     f"[{signed(s.ci_low)}, {signed(s.ci_high)}]", f"{s.permutation_p:.3g}", f"{s.mcnemar_p:.3g}",
-                     _e(s.verdict + (f" (~{s.cases_needed} cases needed)" if s.cases_needed else ""))]
-                    for name, s in [("all", cmp.overall), *cmp.by_split.items()]]),
-            f"<p>{_e(stats_line(cmp.overall))}</p>",
-            "<h2>Flipped cases</h2>"]
-    rows = [[_e(c.id), _e(c.split), f"<span class={'pass' if c.flip == 'fixed' else 'fail'}>{_e(c.flip)}</span>",
-             pct(c.base_score), pct(c.candidate_score), _e(", ".join(c.changed_items))] for c in cmp.flipped]
-    body.append(_table(["case", "split", "change", "base", "candidate", "what changed"], rows) if rows
-                else "<p>None.</p>")
+    body = [
+        (
+            f"<p class='verdict {gate.verdict}'>Gate ({_e(cmp.gate_split)}): "
+            f"<b>{'FAILED' if cmp.gate_failed else 'passed'}</b> — {_e(cmp.gate_reason)}</p>"
+        ),
+        (
+            f"<p>Verdict: {_e(VERDICT_TEXT[gate.verdict])}; margin {cmp.margin * 100:.0f} points; "
+            f"{'deterministic' if cmp.deterministic else 'sampled'} run, gate mode {_e(cmp.gate_mode)}.</p>"
+        ),
+        "<h2>Statistics</h2>",
+        _table(
+            ["split", "n", "base", "candidate", "diff (points)", "95% CI", "sign-flip p", "McNemar p", "verdict"],
+            [
+                [
+                    _e(name),
+                    str(s.n),
+                    pct(s.mean_base),
+                    pct(s.mean_candidate),
+                    signed(s.mean_diff),
+                    f"[{signed(s.ci_low)}, {signed(s.ci_high)}]",
+                    f"{s.permutation_p:.3g}",
+                    f"{s.mcnemar_p:.3g}",
+                    _e(s.verdict + (f" (~{s.cases_needed} cases needed)" if s.cases_needed else "")),
+                ]
+                for name, s in [("all", cmp.overall), *cmp.by_split.items()]
+            ],
+        ),
+        f"<p>{_e(stats_line(cmp.overall))}</p>",
+        "<h2>Flipped cases</h2>",
+    ]
+    rows = [
+        [
+            _e(c.id),
+            _e(c.split),
+            f"<span class={'pass' if c.flip == 'fixed' else 'fail'}>{_e(c.flip)}</span>",
+            pct(c.base_score),
+            pct(c.candidate_score),
+            _e(", ".join(c.changed_items)),
+        ]
+        for c in cmp.flipped
+    ]
+    body.append(
+        _table(["case", "split", "change", "base", "candidate", "what changed"], rows) if rows else "<p>None.</p>"
+    )
     body.append("<h2>Every case</h2>")
-    body.append(_table(["case", "split", "base", "candidate", "diff"],
-                       [[_e(c.id), _e(c.split), pct(c.base_score), pct(c.candidate_score), signed(c.diff)]
-                        for c in cmp.cases]))
+    body.append(
+        _table(
+            ["case", "split", "base", "candidate", "diff"],
+            [[_e(c.id), _e(c.split), pct(c.base_score), pct(c.candidate_score), signed(c.diff)] for c in cmp.cases],
+        )
+    )
     if cmp.flaky:
         body.append(f"<h2>Flaky cases</h2><p>{_e(', '.join(c.id for c in cmp.flaky))}</p>")
     return _page(f"Eval comparison: {cmp.base.variant} → {cmp.candidate.variant}", body)
@@ -84,8 +130,9 @@ def to_junit(subject: RunResult | Comparison) -> str:
     for name, cases in by_suite.items():
         failures = sum(1 for c in cases if (not c.passed or c.id in broken) and not c.errors)
         errors = sum(1 for c in cases if c.errors and not c.passed)
-        node = ET.SubElement(suites, "testsuite", name=name, tests=str(len(cases)),
-                             failures=str(failures), errors=str(errors))
+        node = ET.SubElement(
+            suites, "testsuite", name=name, tests=str(len(cases)), failures=str(failures), errors=str(errors)
+        )
         for c in cases:
             case_node = ET.SubElement(node, "testcase", classname=f"{name}.{c.split}", name=c.id)
             if c.errors and not c.passed:

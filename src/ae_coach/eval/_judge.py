@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ae_coach.model.cache import Cache, cache_key
 from ae_coach.eval._cases import RubricItem
+from ae_coach.model.cache import Cache, cache_key
 
 JUDGE_MODEL = "claude-sonnet-4-6"
 """Pinned so a comparison's two variants, and runs on different days, are graded by the same judge."""
@@ -54,9 +54,53 @@ class JudgeOutput(BaseModel):
 
 # --- offline keyword judge -----------------------------------------------------------------------
 
-_STOP = frozenset("""about above after again against their there these those which while would could should
-the and for with that this from into your have has must when what where will does than then them they
-answer response says mentions names states explains least""".split())
+_STOP = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "their",
+        "there",
+        "these",
+        "those",
+        "which",
+        "while",
+        "would",
+        "could",
+        "should",
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "from",
+        "into",
+        "your",
+        "have",
+        "has",
+        "must",
+        "when",
+        "what",
+        "where",
+        "will",
+        "does",
+        "than",
+        "then",
+        "them",
+        "they",
+        "answer",
+        "response",
+        "says",
+        "mentions",
+        "names",
+        "states",
+        "explains",
+        "least",
+    ]
+)
 
 
 def keyword_terms(item: RubricItem) -> tuple[list[str], float]:
@@ -75,8 +119,11 @@ def keyword_terms(item: RubricItem) -> tuple[list[str], float]:
 
 
 def _present(term: str, text: str) -> bool:
-    return any(re.search(r"(?<![A-Za-z0-9])" + re.escape(alt.strip()), text, re.IGNORECASE)
-               for alt in term.split("|") if alt.strip())
+    return any(
+        re.search(r"(?<![A-Za-z0-9])" + re.escape(alt.strip()), text, re.IGNORECASE)
+        for alt in term.split("|")
+        if alt.strip()
+    )
 
 
 def keyword_judge(items: list[RubricItem], text: str) -> JudgeResult:
@@ -92,6 +139,7 @@ def keyword_judge(items: list[RubricItem], text: str) -> JudgeResult:
 
 
 # --- LLM judge -------------------------------------------------------------------------------------
+
 
 def judge_schema() -> dict[str, Any]:
     schema = JudgeOutput.model_json_schema()
@@ -109,7 +157,8 @@ def parse_judgement(raw: str, items: list[RubricItem]) -> list[Verdict]:
         return [Verdict(i.id, None, error=f"unparseable judge output: {str(exc)[:200]}") for i in items]
     by_id = {v.id: v for v in output.items}
     return [
-        Verdict(i.id, by_id[i.id].verdict == "pass", by_id[i.id].reasoning) if i.id in by_id
+        Verdict(i.id, by_id[i.id].verdict == "pass", by_id[i.id].reasoning)
+        if i.id in by_id
         else Verdict(i.id, None, error="the judge gave no verdict for this item")
         for i in items
     ]
@@ -118,8 +167,15 @@ def parse_judgement(raw: str, items: list[RubricItem]) -> list[Verdict]:
 class LLMJudge:
     """Grades rubric items with a pinned Claude model through the ``anthropic`` client."""
 
-    def __init__(self, render: Any, *, cache: Cache, model: str = JUDGE_MODEL, client: Any = None,
-                 defer: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        render: Any,
+        *,
+        cache: Cache,
+        model: str = JUDGE_MODEL,
+        client: Any = None,
+        defer: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.render = render
         self.defer = defer
         """Batch mode: a cache miss records the request here and raises ``Deferred`` instead of calling."""
@@ -136,8 +192,13 @@ class LLMJudge:
         return self._client
 
     def __call__(self, items: list[RubricItem], text: str, *, case_id: str, context: str, repeat: int) -> JudgeResult:
-        prompt = self.render(JUDGE_TEMPLATE, case_id=case_id, context=context,
-                             answer=text, rubric=[{"id": i.id, "criterion": i.pass_} for i in items])
+        prompt = self.render(
+            JUDGE_TEMPLATE,
+            case_id=case_id,
+            context=context,
+            answer=text,
+            rubric=[{"id": i.id, "criterion": i.pass_} for i in items],
+        )
         key = cache_key(model=self.model, prompt=prompt, schema=judge_schema(), repeat=repeat, kind="judgement")
         hit = self.cache.get(key)
         if hit is not None:
@@ -151,16 +212,21 @@ class LLMJudge:
             raise Deferred
         raw, usage, truncated = self._ask(prompt)
         if truncated:
-            return JudgeResult([Verdict(i.id, None, error="judge output truncated at max_tokens") for i in items],
-                               usage, self.model)
+            return JudgeResult(
+                [Verdict(i.id, None, error="judge output truncated at max_tokens") for i in items], usage, self.model
+            )
         verdicts = parse_judgement(raw, items)
         if all(v.error is None for v in verdicts):
             self.cache.put(key, {"raw": raw, "usage": usage})
         return JudgeResult(verdicts, usage, self.model)
 
     def _params(self, prompt: str) -> dict[str, Any]:
-        return {"model": self.model, "max_tokens": JUDGE_MAX_TOKENS, "messages": [{"role": "user", "content": prompt}],
-                "output_config": {"format": {"type": "json_schema", "schema": judge_schema()}}}
+        return {
+            "model": self.model,
+            "max_tokens": JUDGE_MAX_TOKENS,
+            "messages": [{"role": "user", "content": prompt}],
+            "output_config": {"format": {"type": "json_schema", "schema": judge_schema()}},
+        }
 
     def _ask(self, prompt: str) -> tuple[str, dict[str, int], bool]:
         import anthropic

@@ -23,8 +23,12 @@ VERDICT_TEXT = {
 
 
 def run_to_dict(result: RunResult) -> dict[str, Any]:
-    return {"variant": result.variant, "options": result.options, "totals": result.totals,
-            "cases": [asdict(c) for c in result.cases]}
+    return {
+        "variant": result.variant,
+        "options": result.options,
+        "totals": result.totals,
+        "cases": [asdict(c) for c in result.cases],
+    }
 
 
 def to_json(subject: RunResult | Comparison) -> str:
@@ -42,18 +46,22 @@ def signed(value: float) -> str:
 
 def stats_line(stats: PairedStats) -> str:
     needed = f"; about {stats.cases_needed} cases needed to decide" if stats.cases_needed else ""
-    return (f"{stats.verdict} (n={stats.n}): mean {pct(stats.mean_base)} -> {pct(stats.mean_candidate)}, "
-            f"diff {signed(stats.mean_diff)} points, 95% CI [{signed(stats.ci_low)}, {signed(stats.ci_high)}], "
-            f"sign-flip p={stats.permutation_p:.3g}, McNemar p={stats.mcnemar_p:.3g} "
-            f"({stats.discordant_regressed} broken / {stats.discordant_improved} fixed){needed}")
+    return (
+        f"{stats.verdict} (n={stats.n}): mean {pct(stats.mean_base)} -> {pct(stats.mean_candidate)}, "
+        f"diff {signed(stats.mean_diff)} points, 95% CI [{signed(stats.ci_low)}, {signed(stats.ci_high)}], "
+        f"sign-flip p={stats.permutation_p:.3g}, McNemar p={stats.mcnemar_p:.3g} "
+        f"({stats.discordant_regressed} broken / {stats.discordant_improved} fixed){needed}"
+    )
 
 
 def _totals_line(totals: dict[str, Any]) -> str:
     tokens = totals.get("tokens") or {}
     spent = f", {sum(tokens.values())} tokens" if tokens else ""
     cost = f", ${totals['cost_usd']:.4f}" if totals.get("cost_usd") is not None else ""
-    return (f"{totals['passed']}/{totals['cases']} cases passed, mean score {pct(totals['mean_score'])}, "
-            f"{totals['errors']} errors, {totals['flaky']} flaky, {totals['cached_samples']} cached{spent}{cost}")
+    return (
+        f"{totals['passed']}/{totals['cases']} cases passed, mean score {pct(totals['mean_score'])}, "
+        f"{totals['errors']} errors, {totals['flaky']} flaky, {totals['cached_samples']} cached{spent}{cost}"
+    )
 
 
 def run_markdown(result: RunResult) -> str:
@@ -61,8 +69,10 @@ def run_markdown(result: RunResult) -> str:
     lines = [f"# Eval run: {result.variant}", "", _totals_line(t), ""]
     for split in ("dev", "holdout"):
         if f"{split}_cases" in t:
-            lines.append(f"- {split}: {t[f'{split}_passed']}/{t[f'{split}_cases']} passed, "
-                         f"mean score {pct(t[f'{split}_mean_score'])}")
+            lines.append(
+                f"- {split}: {t[f'{split}_passed']}/{t[f'{split}_cases']} passed, "
+                f"mean score {pct(t[f'{split}_mean_score'])}"
+            )
     for metric in ("recall", "precision"):
         if f"selection_{metric}" in t:
             lines.append(f"- rule selection {metric}: {pct(t[f'selection_{metric}'])}")
@@ -84,18 +94,33 @@ def _failed_items(case: Any) -> list[str]:
 
 
 def compare_markdown(cmp: Comparison) -> str:
-    lines = [f"# Eval comparison: {cmp.base.variant} -> {cmp.candidate.variant}", "",
-             f"**Gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}** — {cmp.gate_reason}", "",
-             (f"Verdict: {VERDICT_TEXT[cmp.gate.verdict]} (margin {cmp.margin * 100:.0f} points; "
-              f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})"), "",
-             f"- all cases: {stats_line(cmp.overall)}"]
+    lines = [
+        f"# Eval comparison: {cmp.base.variant} -> {cmp.candidate.variant}",
+        "",
+        f"**Gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}** — {cmp.gate_reason}",
+        "",
+        (
+            f"Verdict: {VERDICT_TEXT[cmp.gate.verdict]} (margin {cmp.margin * 100:.0f} points; "
+            f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})"
+        ),
+        "",
+        f"- all cases: {stats_line(cmp.overall)}",
+    ]
     lines += [f"- {split}: {stats_line(s)}" for split, s in cmp.by_split.items()]
     lines += ["", f"- base: {_totals_line(cmp.base.totals)}", f"- candidate: {_totals_line(cmp.candidate.totals)}"]
     if cmp.flipped:
-        lines += ["", "## Flipped cases", "", "| case | split | change | base | candidate | what changed |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {c.id} | {c.split} | {c.flip} | {pct(c.base_score)} | {pct(c.candidate_score)} | "
-                  f"{', '.join(c.changed_items)} |" for c in cmp.flipped]
+        lines += [
+            "",
+            "## Flipped cases",
+            "",
+            "| case | split | change | base | candidate | what changed |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c.id} | {c.split} | {c.flip} | {pct(c.base_score)} | {pct(c.candidate_score)} | "
+            f"{', '.join(c.changed_items)} |"
+            for c in cmp.flipped
+        ]
     other = [c for c in cmp.changed if not c.flip]
     if other:
         lines += ["", "## Score changes without a flip", ""]
@@ -135,8 +160,14 @@ def _print_comparison(cmp: Comparison, console: Any, table_cls: Any) -> None:
     for col in ("case", "split", "change", "base", "candidate", "what changed"):
         table.add_column(col, overflow="fold")
     for c in cmp.changed or []:
-        table.add_row(c.id, c.split, c.flip or signed(c.diff), pct(c.base_score), pct(c.candidate_score),
-                      ", ".join(c.changed_items))
+        table.add_row(
+            c.id,
+            c.split,
+            c.flip or signed(c.diff),
+            pct(c.base_score),
+            pct(c.candidate_score),
+            ", ".join(c.changed_items),
+        )
     if cmp.changed:
         console.print(table)
     console.print(f"all cases: {stats_line(cmp.overall)}", highlight=False)
@@ -146,5 +177,7 @@ def _print_comparison(cmp: Comparison, console: Any, table_cls: Any) -> None:
         console.print("flaky: " + ", ".join(c.id for c in cmp.flaky), highlight=False)
     colour = "red" if cmp.gate_failed else "green"
     console.print(f"verdict: {VERDICT_TEXT[cmp.gate.verdict]}", highlight=False)
-    console.print(f"[{colour}]gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}[/] — "
-                  f"{cmp.gate_reason}", highlight=False)
+    console.print(
+        f"[{colour}]gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}[/] — {cmp.gate_reason}",
+        highlight=False,
+    )

@@ -59,11 +59,19 @@ def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
         for name, value in (s.get("metrics") or {}).items():
             metrics[name].append(value)
     return CaseResult(
-        id=case.id, suite=case.suite, split=case.split, tags=case.tags, target=case.target or "",
-        score=mean(scores), pass_rate=pass_rate, passed=pass_rate >= 0.5,
+        id=case.id,
+        suite=case.suite,
+        split=case.split,
+        tags=case.tags,
+        target=case.target or "",
+        score=mean(scores),
+        pass_rate=pass_rate,
+        passed=pass_rate >= 0.5,
         flaky=len(set(passes)) > 1 or len(set(scores)) > 1,
         errors=[s["error"] for s in samples if s.get("error")],
-        items=_items(samples), metrics={k: mean(v) for k, v in metrics.items()}, repeats=len(samples),
+        items=_items(samples),
+        metrics={k: mean(v) for k, v in metrics.items()},
+        repeats=len(samples),
     )
 
 
@@ -71,18 +79,23 @@ def _items(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in samples:
         for item in s.get("items") or []:
-            row = rows.setdefault((item["kind"], item["name"]),
-                                  {"kind": item["kind"], "name": item["name"], "passes": 0, "n": 0, "detail": ""})
+            row = rows.setdefault(
+                (item["kind"], item["name"]),
+                {"kind": item["kind"], "name": item["name"], "passes": 0, "n": 0, "detail": ""},
+            )
             row["n"] += 1
             row["passes"] += 1 if item["passed"] else 0
             if not item["passed"] and not row["detail"]:
                 row["detail"] = item.get("error") or item.get("detail") or ""
-    return [{"kind": r["kind"], "name": r["name"], "pass_rate": r["passes"] / r["n"], "detail": r["detail"]}
-            for r in rows.values()]
+    return [
+        {"kind": r["kind"], "name": r["name"], "pass_rate": r["passes"] / r["n"], "detail": r["detail"]}
+        for r in rows.values()
+    ]
 
 
-def summarize(variant: str, cases: list[Case], samples: list[dict[str, Any]],
-              options: dict[str, Any] | None = None) -> RunResult:
+def summarize(
+    variant: str, cases: list[Case], samples: list[dict[str, Any]], options: dict[str, Any] | None = None
+) -> RunResult:
     by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in samples:
         by_case[s["case"]].append(s)
@@ -98,11 +111,16 @@ def totals(results: list[CaseResult], samples: list[dict[str, Any]]) -> dict[str
                 usage[k] += int(v)
     costs = [s["cost_usd"] for s in samples if s.get("cost_usd") is not None]
     out: dict[str, Any] = {
-        "cases": len(results), "passed": sum(c.passed for c in results),
-        "mean_score": mean([c.score for c in results]), "pass_rate": mean([c.pass_rate for c in results]),
-        "samples": len(samples), "errors": sum(1 for s in samples if s.get("error")),
-        "flaky": sum(c.flaky for c in results), "cached_samples": sum(1 for s in samples if s.get("cached")),
-        "tokens": dict(usage), "cost_usd": round(sum(costs), 6) if costs else None,
+        "cases": len(results),
+        "passed": sum(c.passed for c in results),
+        "mean_score": mean([c.score for c in results]),
+        "pass_rate": mean([c.pass_rate for c in results]),
+        "samples": len(samples),
+        "errors": sum(1 for s in samples if s.get("error")),
+        "flaky": sum(c.flaky for c in results),
+        "cached_samples": sum(1 for s in samples if s.get("cached")),
+        "tokens": dict(usage),
+        "cost_usd": round(sum(costs), 6) if costs else None,
     }
     for split in ("dev", "holdout"):
         part = [c for c in results if c.split == split]

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ae_coach.model.cache import Cache
 from ae_coach.eval._cases import Case
 from ae_coach.eval._graders import grade_deterministic, score, selection_metrics
 from ae_coach.eval._judge import JUDGE_MODEL, LLMJudge, keyword_judge
 from ae_coach.eval._runlog import RunLog, sample_key
 from ae_coach.eval._targets import Output, resolve_deal, run_inspector, run_selection
 from ae_coach.eval._variant import Variant
+from ae_coach.model.cache import Cache
 
 OUTPUT_LOG_CHARS = 4000
 """How much of each answer the run log keeps, so a failure can be read without re-running."""
@@ -62,8 +62,9 @@ class RunOptions:
 class Runner:
     """Runs cases on variants; counts target calls so a resumed run can show it redid nothing."""
 
-    def __init__(self, options: RunOptions, *, log: RunLog | None = None,
-                 done: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, options: RunOptions, *, log: RunLog | None = None, done: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.options = options
         self.log = log
         self.done = dict(done or {})
@@ -73,8 +74,9 @@ class Runner:
         self._judge: LLMJudge | None = None
         self._batcher: Any = None
 
-    def run(self, cases: list[Case], variant: Variant, key: str = "run",
-            on_sample: Callable[[], None] | None = None) -> list[dict[str, Any]]:
+    def run(
+        self, cases: list[Case], variant: Variant, key: str = "run", on_sample: Callable[[], None] | None = None
+    ) -> list[dict[str, Any]]:
         """All samples of ``cases`` on ``variant``: those from the resumed log plus newly run ones."""
         _ = variant.rulebook, variant.builder  # a broken rules dir or template dir fails here, once (exit 2)
         deals = {c.id: resolve_deal(c) for c in cases}
@@ -106,23 +108,38 @@ class Runner:
         started = time.perf_counter()
         with self._lock:
             self.target_calls += 1
-        sample: dict[str, Any] = {"variant": key, "case": case.id, "repeat": repeat, "split": case.split,
-                                  "tags": case.tags, "target": case.target, "suite": case.suite}
+        sample: dict[str, Any] = {
+            "variant": key,
+            "case": case.id,
+            "repeat": repeat,
+            "split": case.split,
+            "tags": case.tags,
+            "target": case.target,
+            "suite": case.suite,
+        }
         try:
             out = self._target(case, deal, variant, repeat)
             items, judge_usage = self._grade(case, deal, out, repeat)
-        except Exception as exc:  # noqa: BLE001 - one broken sample must not sink the run; it is reported
+        except Exception as exc:
             items, out, judge_usage = [], Output(), {}
             sample["error"] = f"{type(exc).__name__}: {exc}"
         errors = [i["error"] for i in items if i.get("error")]
         if errors and "error" not in sample:
             sample["error"] = errors[0]
         value, passed = score(items)
-        sample.update(score=value, passed=passed and "error" not in sample, items=items,
-                      metrics=selection_metrics(case, out), usage=out.usage, judge_usage=judge_usage,
-                      cost_usd=_add(out.cost_usd, self._judge_cost(judge_usage)), model=out.model, cached=out.cached,
-                      seconds=round(time.perf_counter() - started, 4),
-                      output=(out.text or "")[:OUTPUT_LOG_CHARS] or None)
+        sample.update(
+            score=value,
+            passed=passed and "error" not in sample,
+            items=items,
+            metrics=selection_metrics(case, out),
+            usage=out.usage,
+            judge_usage=judge_usage,
+            cost_usd=_add(out.cost_usd, self._judge_cost(judge_usage)),
+            model=out.model,
+            cached=out.cached,
+            seconds=round(time.perf_counter() - started, 4),
+            output=(out.text or "")[:OUTPUT_LOG_CHARS] or None,
+        )
         sample.setdefault("error", None)
         return sample
 
@@ -143,11 +160,13 @@ class Runner:
         if self.options.judge_kind() == "keyword":
             result = keyword_judge(rubric, out.text or "")
         else:
-            result = self._llm_judge()(rubric, out.text or "", case_id=case.id,
-                                       context=judge_context(case, deal), repeat=repeat)
+            result = self._llm_judge()(
+                rubric, out.text or "", case_id=case.id, context=judge_context(case, deal), repeat=repeat
+            )
         for v in result.verdicts:
-            items.append({"kind": "rubric", "name": v.item, "passed": bool(v.passed), "detail": v.reasoning,
-                          "error": v.error})
+            items.append(
+                {"kind": "rubric", "name": v.item, "passed": bool(v.passed), "detail": v.reasoning, "error": v.error}
+            )
         return items, result.usage
 
     def _batch_rounds(self, todo: list[tuple[Case, int]], deals: dict[str, Any], variant: Variant) -> None:
@@ -157,8 +176,9 @@ class Runner:
 
         if self._batcher is None:
             known = self.log.records("batch") if self.log is not None else []
-            self._batcher = BatchProcessor(self.cache, self.log, poll_seconds=self.options.batch_poll_seconds,
-                                           known=known)
+            self._batcher = BatchProcessor(
+                self.cache, self.log, poll_seconds=self.options.batch_poll_seconds, known=known
+            )
         self._batcher.resume_open()
         live = [(c, r) for c, r in todo if c.target == "coach"]
         for _ in range(MAX_ROUNDS):
@@ -168,11 +188,16 @@ class Runner:
                 try:
                     out = run_coach(case, deals[case.id], variant, self.options, repeat, self.cache, defer=pending)
                     if judge is not None and case.expect.rubric:
-                        judge(case.expect.rubric, out.text or "", case_id=case.id,
-                              context=judge_context(case, deals[case.id]), repeat=repeat)
+                        judge(
+                            case.expect.rubric,
+                            out.text or "",
+                            case_id=case.id,
+                            context=judge_context(case, deals[case.id]),
+                            repeat=repeat,
+                        )
                 except Deferred:
                     continue
-                except Exception:  # noqa: BLE001, S112 - the final pass reruns the sample and reports the error
+                except Exception:
                     continue
             if not pending:
                 return

@@ -42,9 +42,16 @@ class Session:
 
     def header(self, kind: str, **extra: Any) -> dict[str, Any]:
         cache_dir = str(self.options.cache_dir) if self.options.cache_dir else None
-        return {"kind": kind, "run_id": self.log_path.stem if self.log_path else "", "suites": self.suites,
-                "split": self.split, "tags": self.tags, "cache_dir": cache_dir,
-                **{k: getattr(self.options, k) for k in _OPTION_FIELDS}, **extra}
+        return {
+            "kind": kind,
+            "run_id": self.log_path.stem if self.log_path else "",
+            "suites": self.suites,
+            "split": self.split,
+            "tags": self.tags,
+            "cache_dir": cache_dir,
+            **{k: getattr(self.options, k) for k in _OPTION_FIELDS},
+            **extra,
+        }
 
     def cases(self) -> list[Case]:
         if not self.suites:
@@ -83,25 +90,39 @@ class Session:
 def run_eval(session: Session, variant: Variant | None = None) -> RunResult:
     """Run the session's cases on one variant (default: the working tree)."""
     variant = variant or working_tree()
-    with session.open("run", variant=variant.label) as (runner, cases):
-        with _progress(session.options.progress, len(cases) * session.options.repeats) as tick:
-            samples = runner.run(cases, variant, "run", on_sample=tick)
+    with (
+        session.open("run", variant=variant.label) as (runner, cases),
+        _progress(session.options.progress, len(cases) * session.options.repeats) as tick,
+    ):
+        samples = runner.run(cases, variant, "run", on_sample=tick)
     result = summarize(variant.label, cases, samples, _options(session))
     _add_batch_totals(runner, result.totals)
     return result
 
 
-def compare_variants(session: Session, base: Variant, candidate: Variant | None = None, *,
-                     margin: float = DEFAULT_MARGIN, gate_mode: str = "auto") -> Comparison:
+def compare_variants(
+    session: Session,
+    base: Variant,
+    candidate: Variant | None = None,
+    *,
+    margin: float = DEFAULT_MARGIN,
+    gate_mode: str = "auto",
+) -> Comparison:
     """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them."""
     candidate = candidate or working_tree()
-    with session.open("compare", base=base.label, candidate=candidate.label) as (runner, cases):
-        with _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick:
-            base_samples = runner.run(cases, base, "base", on_sample=tick)
-            cand_samples = runner.run(cases, candidate, "candidate", on_sample=tick)
-    comparison = compare_results(summarize(base.label, cases, base_samples, _options(session)),
-                                 summarize(candidate.label, cases, cand_samples, _options(session)), margin=margin,
-                                 deterministic=session.options.deterministic(), gate_mode=gate_mode)
+    with (
+        session.open("compare", base=base.label, candidate=candidate.label) as (runner, cases),
+        _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick,
+    ):
+        base_samples = runner.run(cases, base, "base", on_sample=tick)
+        cand_samples = runner.run(cases, candidate, "candidate", on_sample=tick)
+    comparison = compare_results(
+        summarize(base.label, cases, base_samples, _options(session)),
+        summarize(candidate.label, cases, cand_samples, _options(session)),
+        margin=margin,
+        deterministic=session.options.deterministic(),
+        gate_mode=gate_mode,
+    )
     _add_batch_totals(runner, comparison.candidate.totals)
     return comparison
 
@@ -129,7 +150,6 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True) as bar:
+    with Progress(TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("samples", total=total)
         yield lambda: bar.advance(task)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ae_coach.eval._cases import SuiteFileError
+from ae_coach.errors import SuiteFileError
 
 _DEAL_SUFFIXES = (".yaml", ".yml", ".json")
 EMPTY_DEAL: dict[str, Any] = {"id": "no-deal", "account": "(no deal given)", "stage": "discovery"}

@@ -33,8 +33,9 @@ def sd(values: list[float]) -> float:
     return math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
 
 
-def bootstrap_ci(diffs: list[float], *, level: float = 0.95, resamples: int = BOOTSTRAP_RESAMPLES,
-                 seed: int = SEED) -> tuple[float, float]:
+def bootstrap_ci(
+    diffs: list[float], *, level: float = 0.95, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = SEED
+) -> tuple[float, float]:
     """Percentile bootstrap CI of the mean paired difference, resampling cases with replacement."""
     if not diffs:
         return (0.0, 0.0)
@@ -62,8 +63,9 @@ def sign_flip_pvalue(diffs: list[float], *, samples: int = PERMUTATION_SAMPLES, 
     observed = abs(sum(nonzero)) - 1e-12
     if len(nonzero) <= EXACT_PERMUTATION_MAX:
         hits = sum(
-            1 for signs in itertools.product((1, -1), repeat=len(nonzero))
-            if abs(sum(s * d for s, d in zip(signs, nonzero))) >= observed
+            1
+            for signs in itertools.product((1, -1), repeat=len(nonzero))
+            if abs(sum(s * d for s, d in zip(signs, nonzero, strict=False))) >= observed
         )
         return hits / 2 ** len(nonzero)
     import numpy as np
@@ -87,8 +89,9 @@ def mcnemar_exact(b: int, c: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def cases_needed(mean_diff: float, sd_diff: float, margin: float = DEFAULT_MARGIN, *,
-                 alpha: float = 0.05, power: float = 0.8) -> int | None:
+def cases_needed(
+    mean_diff: float, sd_diff: float, margin: float = DEFAULT_MARGIN, *, alpha: float = 0.05, power: float = 0.8
+) -> int | None:
     """Cases a paired test needs to settle the question, from the observed SD (normal approximation).
 
     While the observed difference is above ``-margin`` the question is non-inferiority, so the distance
@@ -138,19 +141,34 @@ def verdict_of(ci_low: float, ci_high: float, diffs: list[float], margin: float)
     return "inconclusive"
 
 
-def paired_stats(base: list[float], candidate: list[float], base_pass: list[bool], cand_pass: list[bool],
-                 *, margin: float = DEFAULT_MARGIN) -> PairedStats:
+def paired_stats(
+    base: list[float],
+    candidate: list[float],
+    base_pass: list[bool],
+    cand_pass: list[bool],
+    *,
+    margin: float = DEFAULT_MARGIN,
+) -> PairedStats:
     """All statistics for scores paired by case (same order in every list)."""
-    diffs = [c - b for b, c in zip(base, candidate)]
+    diffs = [c - b for b, c in zip(base, candidate, strict=False)]
     low, high = bootstrap_ci(diffs)
-    regressed = sum(1 for b, c in zip(base_pass, cand_pass) if b and not c)
-    improved = sum(1 for b, c in zip(base_pass, cand_pass) if c and not b)
+    regressed = sum(1 for b, c in zip(base_pass, cand_pass, strict=False) if b and not c)
+    improved = sum(1 for b, c in zip(base_pass, cand_pass, strict=False) if c and not b)
     verdict = verdict_of(low, high, diffs, margin)
     m, s = mean(diffs), sd(diffs)
     return PairedStats(
-        n=len(diffs), mean_base=mean(base), mean_candidate=mean(candidate), mean_diff=m, sd_diff=s,
-        ci_low=low, ci_high=high, permutation_p=sign_flip_pvalue(diffs),
-        discordant_regressed=regressed, discordant_improved=improved, mcnemar_p=mcnemar_exact(regressed, improved),
-        verdict=verdict, cases_needed=cases_needed(m, s, margin) if verdict == "inconclusive" else None,
+        n=len(diffs),
+        mean_base=mean(base),
+        mean_candidate=mean(candidate),
+        mean_diff=m,
+        sd_diff=s,
+        ci_low=low,
+        ci_high=high,
+        permutation_p=sign_flip_pvalue(diffs),
+        discordant_regressed=regressed,
+        discordant_improved=improved,
+        mcnemar_p=mcnemar_exact(regressed, improved),
+        verdict=verdict,
+        cases_needed=cases_needed(m, s, margin) if verdict == "inconclusive" else None,
         margin=margin,
     )

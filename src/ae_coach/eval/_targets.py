@@ -82,8 +82,7 @@ def run_selection(case: Case, deal: Any, variant: Variant) -> Output:
         kwargs["budget_tokens"] = case.input.budget_tokens
     selected = variant.builder.select_rules(assessment, deal.stage, **kwargs)
     relevant = sorted({rule_id for f in assessment.findings for rule_id in f.rules})
-    return Output(findings=[f.code for f in assessment.findings], selected=[r.id for r in selected],
-                  relevant=relevant)
+    return Output(findings=[f.code for f in assessment.findings], selected=[r.id for r in selected], relevant=relevant)
 
 
 def report_text(report: Any) -> str:
@@ -92,12 +91,14 @@ def report_text(report: Any) -> str:
     if report.narrative:
         lines.append(report.narrative)
     lines += [f"Health {report.health.score}/100: " + "; ".join(report.health.reasons)]
-    lines += [f"Forecast: {report.forecast.category.value}"] + list(report.forecast.why_not_commit)
+    lines += [f"Forecast: {report.forecast.category.value}", *list(report.forecast.why_not_commit)]
     lines += [f"Risk ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.risks]
     for a in report.next_actions:
         due = f" by {a.due.isoformat()}" if a.due else ""
         lines.append(f"Action: {a.action} (owner {a.owner}{due}) because {a.why} [{a.rule_id or ''}]")
-    lines += [f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions]
+    lines += [
+        f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
+    ]
     lines += [f"Plan {s.date.isoformat()}: {s.action} ({s.owner})" for s in report.mutual_action_plan]
     return "\n".join(lines)
 

@@ -92,8 +92,11 @@ def from_git(ref: str, repo: Path | None = None) -> Variant:
     out = Path(tmp.name)
     for sub in ("rules", "prompts"):
         if _git(root, "ls-tree", "-d", "--name-only", commit.strip(), sub, what=f"--base {ref}").strip():
-            archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", commit.strip(), sub],
-                                     capture_output=True, check=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(root), "archive", "--format=tar", commit.strip(), sub],
+                capture_output=True,
+                check=True,
+            ).stdout
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 # The "data" filter refuses links and paths outside the target (Python 3.11.4+).
                 safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
@@ -103,8 +106,9 @@ def from_git(ref: str, repo: Path | None = None) -> Variant:
         (out / "rules").mkdir()
     if not (out / "rules" / "_sections.md").is_file() and (working.rules_dir / "_sections.md").is_file():
         shutil.copy(working.rules_dir / "_sections.md", out / "rules" / "_sections.md")
-    prompts = out / "prompts" if (out / "prompts").is_dir() and any((out / "prompts").glob("*.j2")) \
-        else working.prompts_dir
+    prompts = (
+        out / "prompts" if (out / "prompts").is_dir() and any((out / "prompts").glob("*.j2")) else working.prompts_dir
+    )
     return Variant(f"git {ref} ({commit.strip()[:10]})", out / "rules", prompts, _tmp=tmp)
 
 

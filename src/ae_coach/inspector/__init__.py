@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
+from ae_coach.findings import Finding, sort_findings, trusted
 from ae_coach.inspector import (
     account,
     anti,
@@ -26,8 +28,6 @@ from ae_coach.inspector import (
     stage,
 )
 from ae_coach.inspector._context import Context
-from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
-from ae_coach.findings import Finding, sort_findings, trusted
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ae_coach.inspector import text
 from ae_coach.deal import (
     Activity,
     ActivityStatus,
@@ -19,6 +18,7 @@ from ae_coach.deal import (
     Stakeholder,
 )
 from ae_coach.findings import Finding, Severity, trusted
+from ae_coach.inspector import text
 from ae_coach.inspector.settings import Settings
 
 _SEVERITIES = list(Severity)  # critical … info

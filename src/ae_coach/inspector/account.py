@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from ae_coach.inspector._context import Context
 from ae_coach.deal import Fit, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector._context import Context
 
 TIERS = {
     1: (40, "White-glove, executive-sponsored"),

@@ -29,10 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, describe, plural
-from ae_coach.inspector.forecast import commit_gate
-from ae_coach.inspector.meddpicc import DUE_BY
 from ae_coach.deal import (
     STAGE_PROBABILITY,
     ActivityStatus,
@@ -45,6 +41,10 @@ from ae_coach.deal import (
     Status,
 )
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, describe, plural
+from ae_coach.inspector.forecast import commit_gate
+from ae_coach.inspector.meddpicc import DUE_BY
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 
@@ -182,7 +182,7 @@ def _proposal_too_early(ctx: Context) -> Finding | None:
         else Severity.MEDIUM
     )
     return ctx.finding(
-        "anti.proposal_too_early", severity, "Pricing sent before value was established", [f"proposal: {what}"] + gaps
+        "anti.proposal_too_early", severity, "Pricing sent before value was established", [f"proposal: {what}", *gaps]
     )
 
 

@@ -10,9 +10,9 @@ the map; ``momentum.champion_dark`` and ``anti.single_threading`` judge the live
 
 from __future__ import annotations
 
-from ae_coach.inspector._context import Context
 from ae_coach.deal import Role, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector._context import Context
 
 COMMITTEE = (Role.ECONOMIC_BUYER, Role.CHAMPION, Role.TECHNICAL_BUYER, Role.USER_BUYER)
 

@@ -6,9 +6,9 @@ When ``situation`` is ``unknown`` but a competitor is recorded as the incumbent,
 
 from __future__ import annotations
 
-from ae_coach.inspector._context import Context
 from ae_coach.deal import CompetitorStatus, Situation
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector._context import Context
 
 POSITIONING: dict[Situation, tuple[str, str]] = {
     Situation.INCUMBENT: ("Land-and-expand, proof of value, executive alignment", "Complacency, disruption"),

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ae_coach.deal import ForecastCategory, PlanStatus, Stage
+from ae_coach.findings import Finding, Severity
 from ae_coach.inspector._context import Context, as_date
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.priority import ranked
-from ae_coach.deal import ForecastCategory, PlanStatus, Stage
-from ae_coach.findings import Finding, Severity
 
 _NAMES = {severity: severity.value for severity in Severity}
 """Severity -> its name (an enum's ``.value`` costs a descriptor call; health reads it per finding)."""

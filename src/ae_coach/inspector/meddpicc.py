@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, known_alternatives, milder
 from ae_coach.deal import Deal, Element, Role, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, known_alternatives, milder
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, as_date, describe, plural, times
 from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, as_date, describe, plural, times
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 
@@ -113,7 +113,8 @@ def _champion_dark(ctx: Context) -> Finding | None:
         if last is None:
             if ctx.touches:
                 worst = max(
-                    worst or (0, "", ""), (limit + 1, f"{champion.name} (champion): no contact on record", champion.name)
+                    worst or (0, "", ""),
+                    (limit + 1, f"{champion.name} (champion): no contact on record", champion.name),
                 )
             continue
         days = ctx.days_since(last)
@@ -199,7 +200,7 @@ def _competitor_late(ctx: Context) -> Finding | None:
         "momentum.competitor_late",
         Severity.HIGH,
         "A competitor appeared after validation",
-        evidence + [f"after validation: since {since.isoformat()}"],
+        [*evidence, f"after validation: since {since.isoformat()}"],
     )
 
 

@@ -8,10 +8,10 @@ text needs the champion to be named in the activity, so "scheduled a call" by th
 
 from __future__ import annotations
 
-from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, describe
 from ae_coach.deal import Activity, ActivityStatus, Role, Signal
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, describe
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),

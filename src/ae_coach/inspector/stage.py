@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, plural
 from ae_coach.deal import OPEN_STAGES, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector import text
+from ae_coach.inspector._context import Context, plural
 
 Check = Callable[[Context], bool]
 

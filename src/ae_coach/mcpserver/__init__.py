@@ -60,4 +60,4 @@ def serve(log_level: str = "WARNING") -> None:
     build_server().run("stdio")
 
 
-__all__ = ["MissingExtraError", "PROMPT_NAMES", "TOOL_NAMES", "build_server", "serve"]
+__all__ = ["PROMPT_NAMES", "TOOL_NAMES", "MissingExtraError", "build_server", "serve"]

@@ -99,8 +99,13 @@ def _add_pipeline_tools(server: MCPServer) -> None:
     @server.tool(annotations=_READ_ONLY)
     @_plain
     def review_pipeline(
-        path: Annotated[str, Field(description="A directory of deal files, a YAML list of deals, or a CRM CSV export.")],
-        quota: Annotated[float | None, Field(description="Quota for the calendar year containing as_of; needed for coverage and the math.", gt=0)] = None,
+        path: Annotated[
+            str, Field(description="A directory of deal files, a YAML list of deals, or a CRM CSV export.")
+        ],
+        quota: Annotated[
+            float | None,
+            Field(description="Quota for the calendar year containing as_of; needed for coverage and the math.", gt=0),
+        ] = None,
         as_of: AsOfArg = None,
     ) -> dict[str, Any]:
         """Review a whole pipeline: deals most at risk, coverage against quota, stage mix, required

@@ -18,9 +18,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from ae_coach.model.llm import LLMRequest, LLMResult, unfence, usage_of
 from ae_coach.errors import BackendError, ModelOutputError
-from ae_coach.model.llm import Usage
+from ae_coach.model.llm import LLMRequest, LLMResult, Usage, unfence, usage_of
 
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_TIMEOUT = 120.0
@@ -91,7 +90,9 @@ class AnthropicClient:
                     raise ModelOutputError(
                         f"the answer was cut off at max_tokens={max_tokens} (stop_reason=max_tokens) and never "
                         "completed; try a model with a larger output limit",
-                        attempts=attempt, usage=usage, raw=raw,
+                        attempts=attempt,
+                        usage=usage,
+                        raw=raw,
                     )
                 max_tokens, error = min(max_tokens * 2, MAX_TOKENS_CEILING), None
                 continue
@@ -101,7 +102,9 @@ class AnthropicClient:
                 return result
         raise ModelOutputError(
             f"the model's answer did not validate after {MAX_ATTEMPTS} attempts: {_short(error)}",
-            attempts=MAX_ATTEMPTS, usage=usage, raw=raw,
+            attempts=MAX_ATTEMPTS,
+            usage=usage,
+            raw=raw,
         )
 
     def _call(
@@ -143,7 +146,7 @@ class AnthropicClient:
             f"Your previous answer did not validate: {_short(error)}\n"
             "Answer again with the complete corrected JSON object only: no prose, no code fences."
         )
-        return messages + [{"role": "user", "content": repair}]
+        return [*messages, {"role": "user", "content": repair}]
 
     # --- streaming -------------------------------------------------------------------------------
 

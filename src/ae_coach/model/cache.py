@@ -21,7 +21,9 @@ def cache_key(*, model: str, prompt: str, schema: Any = None, repeat: int = 0, k
     """sha256 over a canonical JSON of the inputs that determine a model's answer."""
     payload = json.dumps(
         {"kind": kind, "model": model, "prompt": prompt, "schema": schema, "repeat": repeat},
-        sort_keys=True, ensure_ascii=False, default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -77,8 +77,12 @@ class LLMRequest:
                 model's JSON schema); False sends the JSON-only instructions instead, for servers
                 without structured output.
         """
-        params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system,
-                                  "messages": self.messages}
+        params: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": self.system,
+            "messages": self.messages,
+        }
         if self.output is not None and structured:
             from anthropic import transform_schema
 
@@ -130,15 +134,23 @@ def validate_result(result: LLMResult, output: type[BaseModel]) -> LLMResult:
         return result
     if result.stop_reason in ("max_tokens", "refusal"):
         reason = "was cut off" if result.stop_reason == "max_tokens" else "was a refusal"
-        raise ModelOutputError(f"the answer {reason} (stop_reason={result.stop_reason})",
-                               attempts=result.attempts, usage=result.usage, raw=result.text)
+        raise ModelOutputError(
+            f"the answer {reason} (stop_reason={result.stop_reason})",
+            attempts=result.attempts,
+            usage=result.usage,
+            raw=result.text,
+        )
     try:
         parsed = output.model_validate_json(unfence(result.text))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"])) or "<root>"
-        raise ModelOutputError(f"the answer did not validate against {output.__name__}: {where}: {first['msg']}",
-                               attempts=result.attempts, usage=result.usage, raw=result.text) from None
+        raise ModelOutputError(
+            f"the answer did not validate against {output.__name__}: {where}: {first['msg']}",
+            attempts=result.attempts,
+            usage=result.usage,
+            raw=result.text,
+        ) from None
     return LLMResult(result.text, result.model, result.usage, result.stop_reason, parsed, result.attempts)
 
 

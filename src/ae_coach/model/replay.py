@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ae_coach.model.llm import LLMRequest, LLMResult, ModelClient, usage_of
 from ae_coach.errors import ModelOutputError, ReplayMissError
+from ae_coach.model.llm import LLMRequest, LLMResult, ModelClient, usage_of
 from ae_coach.resources import project_root
 
 FORMAT = 1
@@ -63,7 +63,9 @@ class ReplayClient:
                 raise ModelOutputError(
                     f"recording {self.path_for(request)} does not validate against {request.output.__name__}: "
                     f"{exc.error_count()} error(s); re-record it with --record",
-                    attempts=1, usage=result.usage, raw=result.text,
+                    attempts=1,
+                    usage=result.usage,
+                    raw=result.text,
                 ) from None
         self.last_result = result
         return result

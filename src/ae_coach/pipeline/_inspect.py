@@ -117,7 +117,7 @@ def assess_lines(
             summaries = None
     if summaries is None:
         summaries = _serial(deals, as_of, settings, rulebook, progress)
-    return [_line(d, s, period, as_of) for d, s in zip(deals, summaries)]
+    return [_line(d, s, period, as_of) for d, s in zip(deals, summaries, strict=False)]
 
 
 def _serial(deals, as_of, settings, rulebook, progress) -> list[Summary]:

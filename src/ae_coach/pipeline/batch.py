@@ -25,9 +25,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ae_coach.coach import Coach, LLMResult
+from ae_coach.coach.report import CoachingReport
 from ae_coach.deal import Deal
 from ae_coach.errors import BackendError, UsageError
-from ae_coach.coach.report import CoachingReport
 
 BATCH_LIMIT = 100
 """ae-coach default: deals coached per batch, riskiest first (the API allows far more; this bounds the cost)."""

@@ -121,8 +121,12 @@ def summary_from_response(review: PipelineReview, response: LLMResult, coach: Co
     cost, note = estimate_cost(response.model, response.usage)
     return PipelineSummary(
         **{**answer.model_dump(), "inspect_first": [i.model_dump() for i in inspect[:MAX_INSPECT]]},
-        dropped_rule_ids=dropped_rules, dropped_deal_ids=dropped_deals, model=response.model,
-        usage=response.usage, estimated_cost_usd=cost, cost_note=note,
+        dropped_rule_ids=dropped_rules,
+        dropped_deal_ids=dropped_deals,
+        model=response.model,
+        usage=response.usage,
+        estimated_cost_usd=cost,
+        cost_note=note,
     )
 
 
@@ -143,8 +147,10 @@ def _template_vars(review: PipelineReview) -> dict[str, Any]:
 
     shown = review.deals[:MAX_DEALS_SHOWN]
     deals = [_deal_view(line) for line in shown]
-    owners = [{"owner": o.owner, "open_deals": o.open_deals, "at_risk": o.at_risk, "gaps": [g.code for g in o.gaps[:3]]}
-              for o in review.owners]
+    owners = [
+        {"owner": o.owner, "open_deals": o.open_deals, "at_risk": o.at_risk, "gaps": [g.code for g in o.gaps[:3]]}
+        for o in review.owners
+    ]
     return {
         "pipeline_data": data_yaml({"deals": deals, "owners": owners}),
         "as_of": review.as_of.isoformat(),
@@ -162,7 +168,7 @@ def _deal_view(line: Any) -> dict[str, Any]:
     # The worst codes and Commit-gate gaps are enough to choose from; the full lists would triple the prompt.
     view = line.model_dump(mode="json", exclude_none=True, exclude={"risk_score"})
     view["codes"] = view.get("codes", [])[:MAX_CODES_PER_DEAL]
-    view["why_not_commit"] = view.get("why_not_commit", [])[:MAX_CODES_PER_DEAL // 2]
+    view["why_not_commit"] = view.get("why_not_commit", [])[: MAX_CODES_PER_DEAL // 2]
     return view
 
 
@@ -171,18 +177,24 @@ def _figures(review: PipelineReview) -> list[str]:
     c, cur = review.coverage, review.currency
     ratio = f"{c.ratio:.1f}x" if c.ratio is not None else "n/a"
     lines = [
-        (f"open deals {review.counts.get('open', len(review.deals))}, open pipeline {c.open_total:,.0f} {cur}, "
-         f"closing in period {c.open_in_period:,.0f} {cur}, overdue open {c.overdue_open:,.0f} {cur}"),
+        (
+            f"open deals {review.counts.get('open', len(review.deals))}, open pipeline {c.open_total:,.0f} {cur}, "
+            f"closing in period {c.open_in_period:,.0f} {cur}, overdue open {c.overdue_open:,.0f} {cur}"
+        ),
         f"coverage in period: {ratio} of the remaining quota; needed {c.needed:.1f}x (1 / win rate)",
         f"stage-weighted pipeline in period: {c.weighted_in_period:,.0f} {cur}",
     ]
     mix = ", ".join(f"{r.stage.value} {r.share:.0%} (target {r.target:.0%})" for r in review.stage_mix)
     lines.append(f"stage mix by amount: {mix}")
     for label, rollup in (("CRM", review.rollup_crm), ("recommended", review.rollup_recommended)):
-        lines.append(f"forecast roll-up ({label}): closed {rollup.closed:,.0f}, commit {rollup.commit:,.0f}, "
-                     f"best case {rollup.best_case:,.0f}, pipeline {rollup.pipeline:,.0f} {cur}")
+        lines.append(
+            f"forecast roll-up ({label}): closed {rollup.closed:,.0f}, commit {rollup.commit:,.0f}, "
+            f"best case {rollup.best_case:,.0f}, pipeline {rollup.pipeline:,.0f} {cur}"
+        )
     if review.math is not None:
         m = review.math
-        lines.append(f"pipeline math: {m.deals_needed:.1f} deals needed, {m.opportunities_per_quarter:.1f} new "
-                     f"opportunities a quarter, ~{m.meetings_per_week:.0f} qualified meetings a week")
+        lines.append(
+            f"pipeline math: {m.deals_needed:.1f} deals needed, {m.opportunities_per_quarter:.1f} new "
+            f"opportunities a quarter, ~{m.meetings_per_week:.0f} qualified meetings a week"
+        )
     return lines

@@ -111,9 +111,7 @@ def _rollup(lines: list[DealLine], closed: float, category: Callable[[DealLine],
     )
 
 
-def _owners(
-    lines: list[DealLine], won: list[Deal], period: PeriodModel, team: dict[str, int]
-) -> list[OwnerSummary]:
+def _owners(lines: list[DealLine], won: list[Deal], period: PeriodModel, team: dict[str, int]) -> list[OwnerSummary]:
     """One summary per owner; ``team`` is :func:`_code_counts` of all ``lines``."""
     by_owner: dict[str, list[DealLine]] = defaultdict(list)
     for d in lines:

@@ -53,16 +53,22 @@ def to_html(report: Any, findings: list[Any]) -> str:
         ),
     ]
     if report.forecast.why_not_commit:
-        parts.append("<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>")
-    parts.append("<h2>Why this health score</h2><ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS]) + "</ul>")
+        parts.append(
+            "<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>"
+        )
+    parts.append(
+        "<h2>Why this health score</h2><ul>"
+        + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS])
+        + "</ul>"
+    )
     if report.narrative:
         parts.append(f'<h2>Coaching</h2><div class="narrative">{_e(report.narrative)}</div>')
     parts += _sections(report, findings)
     parts.append(f"<footer>{_footer(report)}</footer>")
     title = f"Deal review: {_e(report.account)}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
 
@@ -70,31 +76,54 @@ def to_html(report: Any, findings: list[Any]) -> str:
 def _sections(report: Any, findings: list[Any]) -> list[str]:
     out = []
     if report.risks:
-        rows = [[_sev(r.severity), _e(r.title), _e(", ".join(r.finding_codes)), _e(", ".join(r.rule_ids))] for r in report.risks]
+        rows = [
+            [_sev(r.severity), _e(r.title), _e(", ".join(r.finding_codes)), _e(", ".join(r.rule_ids))]
+            for r in report.risks
+        ]
         out.append("<h2>Risks</h2>" + _table(["severity", "risk", "findings", "rules"], rows))
     if report.next_actions:
         rows = [
-            [_e(a.due.isoformat() if a.due else ""), f'{_e(a.action)}<div class="why">why: {_e(a.why)}</div>',
-             _e(a.owner) + (f"<br>with {_e(a.contact)}" if a.contact else ""), f"<code>{_e(a.rule_id)}</code>"]
+            [
+                _e(a.due.isoformat() if a.due else ""),
+                f'{_e(a.action)}<div class="why">why: {_e(a.why)}</div>',
+                _e(a.owner) + (f"<br>with {_e(a.contact)}" if a.contact else ""),
+                f"<code>{_e(a.rule_id)}</code>",
+            ]
             for a in report.next_actions
         ]
         out.append("<h2>Next actions</h2>" + _table(["due", "action", "owner", "rule"], rows))
     buyer = [q for q in report.questions if q.role != "ae"]
     review = [q for q in report.questions if q.role == "ae"]  # a manager's questions to the AE
     if buyer:
-        rows = [[_e(", ".join(x for x in (q.stakeholder, q.role) if x)), _e(q.question),
-                 f"<code>{_e(q.rule_id)}</code>"] for q in buyer]
+        rows = [
+            [_e(", ".join(x for x in (q.stakeholder, q.role) if x)), _e(q.question), f"<code>{_e(q.rule_id)}</code>"]
+            for q in buyer
+        ]
         out.append("<h2>Questions to ask the buyer</h2>" + _table(["ask", "question", "rule"], rows))
     if review:
         rows = [[_e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in review]
         out.append("<h2>Deal-review questions for you (the AE)</h2>" + _table(["question", "rule"], rows))
     if report.mutual_action_plan:
-        rows = [[s.date.isoformat(), _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),
-                 _e(s.side), _e(s.owner), f'<span class="{_e(s.status)}">{_e(s.status).replace("_", " ")}</span>']
-                for s in report.mutual_action_plan]
+        rows = [
+            [
+                s.date.isoformat(),
+                _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),
+                _e(s.side),
+                _e(s.owner),
+                f'<span class="{_e(s.status)}">{_e(s.status).replace("_", " ")}</span>',
+            ]
+            for s in report.mutual_action_plan
+        ]
         out.append("<h2>Mutual action plan (draft)</h2>" + _table(["date", "step", "side", "owner", "status"], rows))
-    rows = [[_sev(f.severity), f"<code>{_e(f.code)}</code>", _e(f.title) + "".join(f'<div class="why">{_e(e)}</div>' for e in f.evidence),
-             _e(", ".join(f.rules))] for f in findings]
+    rows = [
+        [
+            _sev(f.severity),
+            f"<code>{_e(f.code)}</code>",
+            _e(f.title) + "".join(f'<div class="why">{_e(e)}</div>' for e in f.evidence),
+            _e(", ".join(f.rules)),
+        ]
+        for f in findings
+    ]
     out.append("<h2>Findings</h2>" + _table(["severity", "code", "finding", "rules"], rows))
     return out
 
@@ -103,8 +132,10 @@ def _footer(report: Any) -> str:
     text = f"Backend: {_e(report.backend)}" + (f", model {_e(report.model)}" if report.model else "")
     if report.usage:
         u = report.usage
-        text += (f". Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
-                 f"{u.cache_creation_input_tokens} cache write")
+        text += (
+            f". Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
+            f"{u.cache_creation_input_tokens} cache write"
+        )
     if report.estimated_cost_usd is not None:
         text += f". Estimated cost ${report.estimated_cost_usd:.4f} ({_e(report.cost_note)})"
     elif report.cost_note:

@@ -38,14 +38,22 @@ def _risks(report: Any) -> list[str]:
         return []
     out = ["", "## Risks", "", "| severity | risk | findings | rules |", "|---|---|---|---|"]
     for r in report.risks:
-        out.append(f"| {_label(r.severity)} | {_cell(r.title)} | {', '.join(r.finding_codes)} | {', '.join(r.rule_ids)} |")
+        out.append(
+            f"| {_label(r.severity)} | {_cell(r.title)} | {', '.join(r.finding_codes)} | {', '.join(r.rule_ids)} |"
+        )
     return out
 
 
 def _actions(report: Any) -> list[str]:
     if not report.next_actions:
         return []
-    out = ["", "## Next actions", "", "| # | action | owner | with | due | rule | why |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## Next actions",
+        "",
+        "| # | action | owner | with | due | rule | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for i, a in enumerate(report.next_actions, 1):
         due = a.due.isoformat() if a.due else ""
         out.append(

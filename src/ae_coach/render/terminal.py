@@ -78,7 +78,9 @@ def _actions(console: Any, report: Any) -> None:
     table = _table("Next actions", "due", "action", "owner / with", "rule")
     for a in report.next_actions:
         who = _x(a.owner) + (f"\nwith {_x(a.contact)}" if a.contact else "")
-        table.add_row(a.due.isoformat() if a.due else "-", f"{_x(a.action)}\n[dim]why: {_x(a.why)}[/]", who, _x(a.rule_id))
+        table.add_row(
+            a.due.isoformat() if a.due else "-", f"{_x(a.action)}\n[dim]why: {_x(a.why)}[/]", who, _x(a.rule_id)
+        )
     console.print(table)
 
 
@@ -134,8 +136,10 @@ def _footer(console: Any, report: Any) -> None:
     parts = [f"backend: {report.backend}"] + ([f"model: {report.model}"] if report.model else [])
     if report.usage:
         u = report.usage
-        parts.append(f"tokens in/out/cache-read/cache-write: {u.input_tokens}/{u.output_tokens}/"
-                     f"{u.cache_read_input_tokens}/{u.cache_creation_input_tokens}")
+        parts.append(
+            f"tokens in/out/cache-read/cache-write: {u.input_tokens}/{u.output_tokens}/"
+            f"{u.cache_read_input_tokens}/{u.cache_creation_input_tokens}"
+        )
     if report.estimated_cost_usd is not None:
         parts.append(f"est. cost ${report.estimated_cost_usd:.4f}")
     elif report.cost_note:

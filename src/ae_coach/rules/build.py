@@ -95,8 +95,17 @@ def _agents_rule(rule: Rule) -> list[str]:
     facts = f"`{rule.id}` · impact {rule.impact} · tags: {', '.join(rule.tags)}"
     if rule.triggers:
         facts += f" · triggers: {', '.join(rule.triggers)}"
-    return [f'<a id="{rule.id}"></a>', "", f"### {rule.title}", "", facts, "", f"> {rule.summary.strip()}", "",
-            *_demote(rule.body)]
+    return [
+        f'<a id="{rule.id}"></a>',
+        "",
+        f"### {rule.title}",
+        "",
+        facts,
+        "",
+        f"> {rule.summary.strip()}",
+        "",
+        *_demote(rule.body),
+    ]
 
 
 def _demote(body: str) -> list[str]:

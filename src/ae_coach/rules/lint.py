@@ -11,10 +11,10 @@ import difflib
 import re
 from pathlib import Path
 
-from ae_coach.rules.parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
 from ae_coach.rules.model import ID_PATTERN, REQUIRED_SECTIONS, SECTION_ORDER, STAGES, Rule, Rulebook, Section
+from ae_coach.rules.parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
 
 MAX_SUMMARY = 200
 MIN_LINES, MAX_LINES = 40, 120

@@ -8,6 +8,7 @@ broken YAML, wrong field types, an undeclared prefix). Softer faults a parser no
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -39,10 +40,8 @@ class Problem:
         """``path:line: message`` with the path relative to ``base`` when it lies under it."""
         path = self.path
         if base is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = self.path.resolve().relative_to(base.resolve())
-            except ValueError:
-                pass
         where = f"{path}:{self.line}" if self.line else f"{path}"
         prefix = "warning: " if self.level == "warning" else ""
         return f"{where}: {prefix}{self.message}"
@@ -349,7 +348,12 @@ class _Body:
                 if in_head:
                     header = row
                 else:
-                    rows.append({name or f"column {i + 1}": cell for i, (name, cell) in enumerate(zip(header, row))})
+                    rows.append(
+                        {
+                            name or f"column {i + 1}": cell
+                            for i, (name, cell) in enumerate(zip(header, row, strict=False))
+                        }
+                    )
             index += 1
         self.tables.append(rows)
         return index + 1

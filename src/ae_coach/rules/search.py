@@ -11,9 +11,62 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Function words that match every rule and only dilute scores; kept short and sales-neutral
 # ("no", "not" and "next" stay: "no next step" is a real query).
 _STOPWORDS = frozenset(
-    "a an and are as at be but by do does for from has have how i if in into is it its me my of on or our "
-    "so than that the their them then there these they this to was we were what when where which who why "
-    "will with you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
 )
 
 
@@ -90,7 +143,7 @@ class SectionIndex:
         documents, scores = self._retriever.retrieve([tokens], k=wanted, show_progress=False)
         hits: list[tuple[str, str, float]] = []
         taken: dict[str, int] = {}
-        for doc, score in zip(documents[0], scores[0]):
+        for doc, score in zip(documents[0], scores[0], strict=False):
             rule_id, section = self._keys[int(doc)]
             if score <= 0 or len(hits) >= k:
                 break

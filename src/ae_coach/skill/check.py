@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
+from ae_coach.rules import Rulebook
 from ae_coach.rules.lint import lint_rulebook, references, strictly
 from ae_coach.rules.parse import Problem
-from ae_coach.rules import Rulebook
 
 SKILL_NAME = "account-executive"
 SPEC_KEYS = frozenset({"name", "description", "license", "allowed-tools", "metadata", "compatibility"})
@@ -194,5 +194,7 @@ def validate_skill(root: Path | None = None) -> list[Problem]:
         return [Problem(skill_path, None, "SKILL.md not found")]
     with tempfile.TemporaryDirectory(prefix="ae-coach-skill-") as tmp:
         staged = stage_skill(Path(tmp), root)
-        reference = [Problem(skill_path, None, f"agentskills validate: {message}") for message in skills_ref.validate(staged)]
+        reference = [
+            Problem(skill_path, None, f"agentskills validate: {message}") for message in skills_ref.validate(staged)
+        ]
     return reference + lint(root / "rules", skill_path)

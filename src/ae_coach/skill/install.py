@@ -258,7 +258,7 @@ def _manifest(hashes: dict[str, str]) -> dict[str, object]:
     return {
         "skill": SKILL_NAME,
         "installed_by": f"ae-coach {__version__}",
-        "installed_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "installed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "files": hashes,
     }
 
@@ -291,9 +291,9 @@ def package(output: Path, *, source: Path | None = None) -> list[str]:
 
 
 __all__ = [
-    "InstallResult",
     "MANIFEST_NAME",
     "SKILL_NAME",
+    "InstallResult",
     "SkillInstallError",
     "check_skill_md",
     "default_destination",
