@@ -107,7 +107,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 if _Parser is not None:
 
-    class _Loader(_Parser, _BoundedComposer, _DealConstructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, _BoundedComposer, _DealConstructor, _Resolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _BoundedComposer.__init__(self)

@@ -45,7 +45,7 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def describe(error: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def describe(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     """One pydantic error in words: what was wrong and what is allowed."""
     kind = error["type"]
     value = error.get("input")

@@ -20,7 +20,7 @@ LARGE_INPUT_BYTES = 1_000_000
 class _DefaultReviewGroup(TyperGroup):
     """Lets ``ae-coach pipeline PATH`` mean ``ae-coach pipeline review PATH``, as DESIGN.md writes it."""
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["review", *args]
         return super().parse_args(ctx, args)

@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
@@ -108,7 +108,7 @@ class Coach:
 
     def __init__(
         self,
-        backend: str = "auto",
+        backend: str | None = "auto",
         model: str | None = None,
         rulebook: Rulebook | None = None,
         settings: Any = None,
@@ -250,14 +250,15 @@ class Coach:
         return ReviewResult(report, prepared.original_assessment)
 
     def _merge(self, offline: CoachingReport, assessment: Any, result: LLMResult) -> CoachingReport:
-        risks, actions, questions = coaching_items(result.parsed)  # type: ignore[arg-type]
+        parsed = cast(ModelCoaching, result.parsed)
+        risks, actions, questions = coaching_items(parsed)
         actions += _uncovered(offline, actions, assessment.findings)
         cost, note = estimate_cost(result.model, result.usage)
         return offline.model_copy(
             update={
                 "backend": self.backend if self.backend != "offline" else "anthropic",
-                "headline": result.parsed.headline,
-                "narrative": result.parsed.narrative,  # type: ignore[union-attr]
+                "headline": parsed.headline,
+                "narrative": parsed.narrative,
                 "risks": risks or offline.risks,
                 "next_actions": actions,
                 "questions": questions or offline.questions,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
             "their dates as activities, so the inspector (and your manager) can see it.",
         ]
     for rule_id in rule_ids:
-        rule = rulebook.get(rule_id)
+        rule = rulebook[rule_id]
         steps = _steps_for(rule, deal, question, findings=every)
         lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     if reported_silence and rule_ids and rule_ids[0] == GONE_DARK:
@@ -145,7 +146,7 @@ def _topic_rules(topic_rules: list[str], rulebook: Rulebook, question: str) -> l
     return list(dict.fromkeys(strong[:1] + topic_rules))[:MAX_RULES]
 
 
-def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: list[Finding] = ()) -> list[str]:
+def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: Sequence[Finding] = ()) -> list[str]:
     """The rule's steps that fit the question and the deal best (its situation, its competitors), fitted
     to the deal; the author's order breaks ties. A challenger deal asking about Clari gets the challenger
     step, not the incumbent one."""
@@ -177,7 +178,7 @@ def _topic_step(
 ) -> str | None:
     rule = rulebook.get(rule_ids[0]) if rule_ids else None
     steps = _steps_for(rule, deal, question, 1, findings) if rule is not None else []
-    if not steps:
+    if rule is None or not steps:
         return None
     person = contact_for(deal, facts[0].code) if facts else None
     who = f" with {label(person)}" if person else ""
@@ -237,7 +238,7 @@ def _retrieval_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question:
     if not facts:
         lines.append("- Nothing in the deal record or ae-coach's inspection of it bears directly on that.")
     for rule_id in rule_ids:
-        rule = rulebook.get(rule_id)
+        rule = rulebook[rule_id]
         section = next((h.section for h in hits if h.rule.id == rule_id), "How to apply")
         lines += ["", f"[{rule.id}] {rule.title}", _excerpt(rule, section, deal)]
     step = _next_step(deal, facts, rule_ids, rulebook)

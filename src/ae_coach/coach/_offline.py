@@ -97,7 +97,7 @@ def _finding_words(finding: Finding) -> set[str]:
 def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
     """The rules that address a finding: the finding's own ``rules``, then any whose triggers name it."""
     ids = list(finding.rules) + [r.id for r in rulebook.by_trigger(finding.code)]
-    rules = [rulebook.get(i) for i in dict.fromkeys(ids) if i in rulebook]
+    rules = [rulebook[i] for i in dict.fromkeys(ids) if i in rulebook]
     # A rule written for this one problem beats a catalogue rule (danger signals) that names seven.
     return sorted(rules, key=lambda r: len(r.triggers))
 
@@ -361,7 +361,7 @@ def _keep_it_healthy(deal: Deal, findings: list[Finding], rulebook: Rulebook, se
         contact = contact_for(deal, "anti.hoping_not_controlling")  # the champion, who runs the plan inside
         queues = [
             [(rule, text) for text, audience in map(parse_question, rule.questions) if audience is None]
-            for rule in (rulebook.get(i) for i in CLOSING_RULES if i in rulebook)
+            for rule in (rulebook[i] for i in CLOSING_RULES if i in rulebook)
         ]
         for rule, text in (pair for turn in zip_longest(*queues) for pair in turn if pair):
             if text not in seen and len(picked) < HEALTHY_QUESTIONS:

@@ -140,5 +140,5 @@ def personalise(text: str, deal: Deal) -> str:
         pattern = re.compile(
             rf"\b((?:your|the) {re.escape(words)})(?=[\s,.;:!?]|$)(?!\s*\()(?!\s+[a-z])", re.IGNORECASE
         )
-        text = pattern.sub(lambda m, name=person.name: f"{m.group(1)} ({name})", text, count=1)
+        text = pattern.sub(lambda m, name=person.name: f"{m.group(1)} ({name})", text, count=1)  # type: ignore[misc]
     return text

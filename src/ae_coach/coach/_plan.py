@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach.report import MapStep
@@ -31,8 +31,8 @@ ASSUMED_CYCLE_DAYS = 60
 class _Template:
     days_before_close: int
     action: str
-    side: str
-    kind: str
+    side: Any
+    kind: Any
     buyer_role: str | None  # who owns it on the buyer's side, by committee role
     team: str  # the owner when nobody in that role is named
     keywords: tuple[str, ...]  # words that show the deal's own plan already has this step
@@ -145,8 +145,10 @@ def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None)], key=lambda s: s.date)
-    close, note = deal.close_date, None
-    if close is None or close < as_of:
+    target, note = deal.close_date, None
+    if target is not None and target >= as_of:
+        close = target
+    else:
         close = as_of + dt.timedelta(days=ASSUMED_CYCLE_DAYS)
         note = f"no future close date in the deal: planned against {close.isoformat()} (ae-coach default)"
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
@@ -188,7 +190,7 @@ def _owner(step: _Template, deal: Deal) -> str:
 
 def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None) -> MapStep:
     date = close - dt.timedelta(days=step.days_before_close)
-    status = "planned"
+    status: Any = "planned"
     if date < as_of:
         note = f"due {date.isoformat()} for this close date, already past: do it now or move the close date"
         date, status = as_of, "at_risk"
@@ -206,7 +208,10 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
 def _agreed_step(item, as_of: dt.date) -> MapStep:
     status_value = str(getattr(item.status, "value", item.status))
     owner = item.owner or "unassigned"
-    side = "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
+    side: Any = (
+        "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
+    )
+    status: Any
     if status_value == "done":
         status = "done"
     elif status_value in ("late", "blocked") or (status_value == "planned" and item.date < as_of):

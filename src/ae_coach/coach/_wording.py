@@ -110,7 +110,7 @@ def fit_stage(step: str, stage: Any) -> str:
 def too_late(step: str, stage: Any) -> bool:
     """A step that must happen before a stage the deal has already reached ('Before the proposal, …')."""
     match = _BEFORE_STAGE.search(step)
-    return bool(match) and STAGE_ORDER[Stage(match.group(1).lower())] <= STAGE_ORDER[_stage(stage)]
+    return match is not None and STAGE_ORDER[Stage(match.group(1).lower())] <= STAGE_ORDER[_stage(stage)]
 
 
 def about_the_pipeline(step: str) -> bool:

@@ -25,6 +25,8 @@ from ae_coach.findings import Finding, sort_findings
 from ae_coach.resources import prompts_dir
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ae_coach.deal import Deal, Stage
     from ae_coach.rules import Rule, Rulebook
 
@@ -223,7 +225,7 @@ class PromptBuilder:
                 used += size
                 chosen.append(rule.id)
                 reasons[rule.id] = "relevant to the stage"
-        rules = [self.rulebook.get(i) for i in chosen]
+        rules = [self.rulebook[i] for i in chosen]
         return RuleSelection(rules, frozenset(full), triggered, used, budget_tokens, reasons)
 
     def _ranked_triggered(self, findings: list[Finding]) -> tuple[list[str], dict[str, str]]:
@@ -234,7 +236,7 @@ class PromptBuilder:
             for rule_id in dict.fromkeys(ids):
                 if rule_id not in self.rulebook:
                     continue
-                key = (finding.severity.rank, _IMPACT_RANK.get(_impact(self.rulebook.get(rule_id)), 9), rule_id)
+                key = (finding.severity.rank, _IMPACT_RANK.get(_impact(self.rulebook[rule_id]), 9), rule_id)
                 if rule_id not in best or key < best[rule_id]:
                     best[rule_id] = key
                     reasons[rule_id] = f"triggered by {finding.code} ({finding.severity.value})"
@@ -247,7 +249,7 @@ class PromptBuilder:
         return sorted(pool, key=lambda r: (_IMPACT_RANK.get(_impact(r), 9), r.id))
 
     def _size(self, rule_id: str, full: bool) -> int:
-        return estimate_tokens(self._rule_text(self.rulebook.get(rule_id), full))
+        return estimate_tokens(self._rule_text(self.rulebook[rule_id], full))
 
     def _rule_text(self, rule: Rule, full: bool) -> str:
         key = (rule.id, full)
@@ -317,6 +319,6 @@ def finding_views(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     ]
 
 
-def json_schema_text(model: type) -> str:
+def json_schema_text(model: type[BaseModel]) -> str:
     """A pydantic model's JSON schema, compact and stable, for JSON-only instructions."""
     return json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))

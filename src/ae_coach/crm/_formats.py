@@ -42,8 +42,9 @@ does sign can say so in a mapping file (``roles: {Executive Sponsor: economic_bu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ae_coach.crm._values import normalise_key
 from ae_coach.deal import ForecastCategory, Role, Stage
@@ -176,7 +177,7 @@ CONTACT_ROLE_COLUMNS = _keys("OpportunityId", "Role")
 HISTORY_COLUMNS = _keys("OpportunityId", "StageName")
 
 
-def _map(pairs: dict[str, object]) -> dict[str, object]:
+def _map(pairs: Mapping[str, Any]) -> dict[str, Any]:
     return {normalise_key(k): v for k, v in pairs.items()}
 
 
@@ -196,7 +197,7 @@ SALESFORCE_STAGES: dict[str, Stage] = _map(
         "Closed Lost": Stage.CLOSED_LOST,
     }
     | _OUR_STAGES
-)  # type: ignore[assignment]
+)
 
 HUBSPOT_STAGES: dict[str, Stage] = _map(
     {
@@ -216,14 +217,14 @@ HUBSPOT_STAGES: dict[str, Stage] = _map(
         "Closed Lost": Stage.CLOSED_LOST,
     }
     | _OUR_STAGES
-)  # type: ignore[assignment]
+)
 
 STAGE_MAPS: dict[str, dict[str, Stage]] = {
     "salesforce_report": SALESFORCE_STAGES,
     "salesforce_api": SALESFORCE_STAGES,
     "hubspot_labels": HUBSPOT_STAGES,
     "hubspot_api": HUBSPOT_STAGES,
-    "custom": _map(_OUR_STAGES),  # type: ignore[dict-item]
+    "custom": _map(_OUR_STAGES),
 }
 
 FORECAST_MAP: dict[str, ForecastCategory] = _map(
@@ -243,7 +244,7 @@ FORECAST_MAP: dict[str, ForecastCategory] = _map(
         "Closed won": ForecastCategory.CLOSED,
         "omitted": ForecastCategory.OMITTED,
     }
-)  # type: ignore[assignment]
+)
 
 ROLE_MAP: dict[str, Role] = _map(
     {
@@ -257,7 +258,7 @@ ROLE_MAP: dict[str, Role] = _map(
         "Champion": Role.CHAMPION,  # not in Salesforce's default picklist, but common and unambiguous
         "Other": Role.UNKNOWN,
     }
-)  # type: ignore[assignment]
+)
 
 
 def detect(headers: Sequence[str]) -> Format | None:

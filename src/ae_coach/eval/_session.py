@@ -56,7 +56,7 @@ class Session:
     def cases(self) -> list[Case]:
         if not self.suites:
             raise InputError("name at least one suite file or directory (e.g. evals/)")
-        return filter_cases(load_cases(self.suites), split=self.split, tags=self.tags)
+        return filter_cases(load_cases(list(self.suites)), split=self.split, tags=self.tags)
 
     @contextlib.contextmanager
     def open(self, kind: str, **extra: Any) -> Iterator[tuple[Runner, list[Case]]]:

@@ -99,8 +99,7 @@ def from_git(ref: str, repo: Path | None = None) -> Variant:
             ).stdout
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 # The "data" filter refuses links and paths outside the target (Python 3.11.4+).
-                safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-                tar.extractall(out, **safe)
+                tar.extractall(out, filter="data")
     working = working_tree()
     if not (out / "rules").is_dir():
         (out / "rules").mkdir()

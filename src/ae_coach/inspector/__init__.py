@@ -116,7 +116,7 @@ def assess(
     why_not = forecast.full_gate(ctx, findings)
     score, reasons = forecast.health(ctx, findings)
     tier, _ = account.tier_of(ctx)
-    values = {
+    values: dict[str, Any] = {
         "deal_id": deal.id,
         "stage": deal.stage.value,
         "as_of": ctx.as_of,

@@ -206,7 +206,7 @@ def _hoping(ctx: Context) -> Finding | None:
         "anti.hoping_not_controlling",
         Severity.MEDIUM,
         f"Mutual action plan not maintained: {len(overdue)} steps overdue",
-        [f"overdue: {i.date.isoformat()} {text.quote(i.action)} ({i.status.value})" for i in overdue],
+        [f"overdue: {i.date} {text.quote(i.action)} ({i.status.value})" for i in overdue],
         overdue=len(overdue),
     )
 

@@ -153,7 +153,7 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     if not late:
         return None
     grave = any(s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER) or s.sentiment.value == "negative" for s in late)
-    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added.isoformat()}" for s in late]
+    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added}" for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
     return ctx.finding(
         "momentum.late_stakeholder",

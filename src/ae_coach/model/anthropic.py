@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -111,7 +111,12 @@ class AnthropicClient:
         self, request: LLMRequest, messages: list[dict[str, Any]], max_tokens: int
     ) -> tuple[dict[str, Any], BaseModel | None, Exception | None]:
         """One API call; returns the raw body, the validated object (or None) and the validation error."""
-        common = {"model": request.model, "max_tokens": max_tokens, "system": request.system, "messages": messages}
+        common: dict[str, Any] = {
+            "model": request.model,
+            "max_tokens": max_tokens,
+            "system": request.system,
+            "messages": messages,
+        }
         self._last_body = None
         try:
             if self.structured_output and messages is request.messages:
@@ -155,7 +160,10 @@ class AnthropicClient:
         stop reason (the generator returns nothing)."""
         try:
             with self._client.messages.stream(
-                model=request.model, max_tokens=request.max_tokens, system=request.system, messages=request.messages
+                model=request.model,
+                max_tokens=request.max_tokens,
+                system=cast(Any, request.system),
+                messages=cast(Any, request.messages),
             ) as stream:
                 yield from stream.text_stream
                 final = stream.get_final_message()

@@ -61,7 +61,7 @@ class ReplayClient:
                 result.parsed = request.output.model_validate_json(result.text)  # type: ignore[union-attr]
             except ValidationError as exc:
                 raise ModelOutputError(
-                    f"recording {self.path_for(request)} does not validate against {request.output.__name__}: "
+                    f"recording {self.path_for(request)} does not validate against {getattr(request.output, '__name__', 'the output model')}: "
                     f"{exc.error_count()} error(s); re-record it with --record",
                     attempts=1,
                     usage=result.usage,

@@ -69,7 +69,7 @@ def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLi
     health, tier, recommended, worst, codes, headline, why_not = s
     severity = Severity(worst) if worst else None
     close = deal.close_date
-    values = {
+    values: dict[str, Any] = {
         "id": deal.id or deal.account, "account": deal.account, "name": deal.name, "owner": deal.owner,
         "stage": deal.stage, "amount": deal.amount, "close_date": close, "forecast_category": deal.forecast_category,
         "recommended_forecast": ForecastCategory(recommended), "health": health, "tier": tier, "worst": severity,

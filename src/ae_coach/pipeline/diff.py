@@ -61,7 +61,7 @@ def _key(deal: Deal) -> str:
     return opportunity_key(deal.id or f"{deal.account}|{deal.name}")
 
 
-def _change(kind: str, deal: Deal, before: Any = None, after: Any = None, delta: float | None = None) -> DealChange:
+def _change(kind: Any, deal: Deal, before: Any = None, after: Any = None, delta: float | None = None) -> DealChange:
     return DealChange(
         kind=kind, id=deal.id or deal.account, account=deal.account, name=deal.name, owner=deal.owner,
         amount=deal.amount, before=before, after=after, delta=delta,
@@ -112,12 +112,12 @@ def diff_pipelines(old: list[Deal], new: list[Deal], *, old_label: str = "old", 
     changes.extend(_change("removed", d, d.stage.value, None) for k, d in before.items() if k not in after)
     order = {kind: i for i, kind in enumerate(KINDS)}
     changes.sort(key=lambda c: (order[c.kind], -c.amount, c.id))
-    counts = Counter(c.kind for c in changes)
+    counts: Counter[str] = Counter(c.kind for c in changes)
     return PipelineDiff(
         old=old_label,
         new=new_label,
         changes=changes,
-        counts={kind: counts.get(kind, 0) for kind in KINDS},
+        counts={kind: counts[kind] for kind in KINDS},
         open_before=sum(d.amount for d in old if d.stage.is_open),
         open_after=sum(d.amount for d in new if d.stage.is_open),
         currency=Counter(d.currency for d in new or old).most_common(1)[0][0] if (new or old) else "USD",

@@ -117,7 +117,7 @@ def at_risk(lines: list[DealLine]) -> Finding | None:
         code="pipeline.at_risk",
         severity=Severity.HIGH if any(d.worst is Severity.CRITICAL for d in risky) else Severity.MEDIUM,
         title=f"{len(risky)} open deals worth {money(total)} carry high or critical risks",
-        evidence=[f"{d.account}: {money(d.amount)} {d.stage.value}, {d.worst.value}: {d.headline}" for d in risky[:5]],
+        evidence=[f"{d.account}: {money(d.amount)} {d.stage.value}, {d.worst}: {d.headline}" for d in risky[:5]],
         data={"deals": [d.id for d in risky[:10]], "count": len(risky), "amount": round(total, 2)},
     )
 

@@ -187,6 +187,10 @@ class Rulebook(BaseModel):
         """All rule ids, sorted."""
         return [rule.id for rule in self.rules]
 
+    def __getitem__(self, rule_id: str) -> Rule:
+        """The rule with this id; KeyError when there is none."""
+        return self._by_id[rule_id]
+
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
         return self._by_id.get(rule_id)
