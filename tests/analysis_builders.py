@@ -213,3 +213,27 @@ __all__ = [
     "problems",
     "with_activities",
 ]
+
+
+def without_record(name: str) -> list[tuple[str, object]]:
+    """Edits that take away what the healthy deal's record shows about ``name`` (the record outranks the status)."""
+    data = healthy()
+    if name == "economic_buyer":
+        return [("stakeholders", [s for s in data["stakeholders"] if s["role"] != "economic_buyer"])]
+    if name == "champion":
+        return [
+            (
+                "stakeholders",
+                [{**s, "role": "user_buyer"} if s["role"] == "champion" else s for s in data["stakeholders"]],
+            )
+        ]
+    if name == "paper_process":
+        return [("activities", [a for a in data["activities"] if "PO by" not in (a["summary"] or "")])]
+    if name == "decision_criteria":
+        return [("activities", [a for a in data["activities"] if "POC" not in (a["summary"] or "")])]
+    if name == "decision_process":
+        return [
+            ("mutual_action_plan", []),
+            ("activities", [a for a in data["activities"] if "PO by" not in (a["summary"] or "")]),
+        ]
+    return []

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import pytest
 
+from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
-from analysis_builders import build, by_code
+from analysis_builders import build, by_code, healthy
 
 CASES = [
     ("account.tier", build, lambda: build(("stage", "closed_lost"))),
     ("competition.positioning", build, lambda: build(("stage", "closed_won"))),
+    ("account.poor_fit", lambda: build(("fit", "poor")), build),
+    (
+        "data.coverage",
+        lambda: build(("source", {"system": "salesforce_report", "missing": ["meddpicc", "stakeholders"]})),
+        lambda: build(("source", {"system": "salesforce_report", "missing": []})),
+    ),
 ]
 
 
+def test_a_thin_export_is_judged_on_what_it_carries() -> None:
+    data = healthy()
+    data["stakeholders"], data["meddpicc"] = [], {}
+    data["source"] = {"system": "salesforce_report", "missing": ["meddpicc", "stakeholders"]}
+    found = by_code(parse_deal(data))
+    assert not [code for code in found if code.startswith(("meddpicc.", "committee.", "anti.single_threading"))]
+    assert "meddpicc.economic_buyer" in found["data.coverage"].data["not_judged"]
+    # the same deal written by hand, without the source note, is judged as broken
+    data.pop("source")
+    assert "committee.missing_role" in by_code(parse_deal(data))
+
+
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
-def test_info_finding_fires_and_stays_quiet(code, fire, quiet) -> None:
-    assert by_code(fire())[code].severity is Severity.INFO
+def test_account_finding_fires_and_stays_quiet(code, fire, quiet) -> None:
+    assert by_code(fire())[code].severity is (Severity.HIGH if code == "account.poor_fit" else Severity.INFO)
     assert code not in by_code(quiet())
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
-from analysis_builders import activity, build, by_code, healthy, with_activities
+from analysis_builders import activity, build, by_code, healthy, with_activities, without_record
 
 
 def _single_threaded(amount: int = 150000, role: str = "champion") -> dict:
@@ -55,7 +55,11 @@ CASES = [
         build,
     ),
     ("anti.neglecting_champion", lambda: build(("activities.3.summary", "CFO meeting")), build),
-    ("anti.forecast_fantasy", lambda: build(("meddpicc.economic_buyer", {"status": "unknown"})), build),
+    (
+        "anti.forecast_fantasy",
+        lambda: build(("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")),
+        build,
+    ),
     ("anti.post_close_abandonment", lambda: parse_deal(_closed_won(False)), lambda: parse_deal(_closed_won(True))),
 ]
 
@@ -67,10 +71,23 @@ def test_anti_pattern_fires_and_stays_quiet(code, fire, quiet) -> None:
 
 
 def test_happy_ears_from_bare_confirmations_and_optimism() -> None:
-    bare = build(*[(f"meddpicc.{n}.evidence", None) for n in ("metrics", "champion", "decision_criteria")])
+    # confirmed with no note and nothing in the record behind it: the rep's word three times
+    bare = build(
+        *[(f"meddpicc.{n}.evidence", None) for n in ("metrics", "paper_process", "decision_criteria")],
+        *without_record("paper_process"),
+        (
+            "activities",
+            [a for a in healthy()["activities"] if "POC" not in a["summary"] and "PO by" not in a["summary"]],
+        ),
+    )
     assert "3 MEDDPICC elements marked confirmed with no evidence" in by_code(bare)["anti.happy_ears"].evidence[0]
+    # the same bare claims where the record shows them are hygiene gaps, not happy ears
+    backed = build(*[(f"meddpicc.{n}.evidence", None) for n in ("champion", "economic_buyer", "paper_process")])
+    assert "anti.happy_ears" not in by_code(backed)
+    assert "hygiene.evidence_missing" in by_code(backed)
     hopeful = with_activities(activity("2026-11-24", "call", "Dana says it's a done deal"))
     hopeful["meddpicc"]["paper_process"] = {"status": "unknown"}
+    hopeful["activities"] = [a for a in hopeful["activities"] if "PO by" not in (a["summary"] or "")]
     assert "anti.happy_ears" in by_code(parse_deal(hopeful))
     # the same words on a deal whose due elements are all known are not happy ears
     assert "anti.happy_ears" not in by_code(
@@ -115,17 +132,24 @@ def test_overdue_plan_is_hoping() -> None:
 
 
 def test_forecast_fantasy_lists_why_not_commit() -> None:
-    finding = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))[
+    finding = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")))[
         "anti.forecast_fantasy"
     ]
     assert finding.severity is Severity.CRITICAL
     assert any("economic_buyer is unknown" in item for item in finding.data["why_not_commit"])
     # the same gaps called best case are honest, not fantasy
-    honest = build(("meddpicc.economic_buyer", {"status": "unknown"}), ("forecast_category", "best_case"))
+    honest = build(
+        ("meddpicc.economic_buyer", {"status": "unknown"}),
+        *without_record("economic_buyer"),
+        ("forecast_category", "best_case"),
+    )
     assert "anti.forecast_fantasy" not in by_code(honest)
     # no category but a commit-level probability counts as a commit call
     implied = build(
-        ("meddpicc.economic_buyer", {"status": "unknown"}), ("forecast_category", None), ("probability", 90)
+        ("meddpicc.economic_buyer", {"status": "unknown"}),
+        *without_record("economic_buyer"),
+        ("forecast_category", None),
+        ("probability", 90),
     )
     assert "anti.forecast_fantasy" in by_code(implied)
 

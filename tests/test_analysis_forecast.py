@@ -9,7 +9,7 @@ import pytest
 from ae_coach.deal import ForecastCategory
 from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
-from analysis_builders import build
+from analysis_builders import build, without_record
 
 
 def test_healthy_deal_passes_the_commit_gate() -> None:
@@ -26,8 +26,8 @@ def test_healthy_deal_passes_the_commit_gate() -> None:
     ("edits", "reason"),
     [
         ([("stage", "validation")], "stage is validation; Commit needs proposal or later"),
-        ([("meddpicc.champion", {"status": "partial"})], "champion is rep-asserted (grade 1)"),
-        ([("close_date", "2027-06-30")], "more than 90 days out"),
+        ([("meddpicc.champion", {"status": "partial"}), *without_record("champion")], "champion tested"),
+        ([("close_date", "2027-06-30")], "falls after the period"),
         ([("close_date", "2026-11-20")], "close date 2026-11-20 has passed"),
         ([("close_date", None)], "no close date"),
         ([("next_step", None)], "no dated next step"),

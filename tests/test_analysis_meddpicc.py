@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.deal import Element, parse_deal
+from ae_coach.deal import parse_deal
 from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
 from ae_coach.inspector import assess
-from ae_coach.inspector.meddpicc import element_grade
-from analysis_builders import build, by_code, healthy
+from analysis_builders import build, by_code, healthy, without_record
 
 CASES = [
-    (f"meddpicc.{name}", lambda name=name: build((f"meddpicc.{name}", {"status": "unknown"})), build)
+    (
+        f"meddpicc.{name}",
+        lambda name=name: build((f"meddpicc.{name}", {"status": "unknown"}), *without_record(name)),
+        build,
+    )
     for name in MEDDPICC_ELEMENTS
     if name != "competition"
 ] + [
+    (
+        "hygiene.evidence_missing",
+        lambda: build(("meddpicc.champion", {"status": "confirmed", "evidence": None})),
+        build,
+    ),
     (
         "meddpicc.competition",
         lambda: build(("meddpicc.competition", {"status": "unknown"}), ("competitors", [])),
@@ -44,7 +52,8 @@ def test_red_flag_fires_and_stays_quiet(code, fire, quiet) -> None:
     ],
 )
 def test_grade_from_status_and_evidence(status, evidence, grade) -> None:
-    assert element_grade(Element(status=status, evidence=evidence)) == grade
+    deal = build(("meddpicc.identified_pain", {"status": status, "evidence": evidence}))
+    assert assess(deal).facts.elements["identified_pain"].grade == grade
 
 
 @pytest.mark.parametrize(
@@ -60,7 +69,7 @@ def test_grade_from_status_and_evidence(status, evidence, grade) -> None:
 def test_unknown_economic_buyer_grows_worse_with_the_stage(stage, severity) -> None:
     # Priya (the CFO) stays in the deal but is no longer recorded as the economic buyer: grade 0
     deal = build(
-        ("stage", stage), ("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")
+        ("stage", stage), ("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")
     )
     finding = by_code(deal)["meddpicc.economic_buyer"]
     assert finding.severity is severity
@@ -69,16 +78,28 @@ def test_unknown_economic_buyer_grows_worse_with_the_stage(stage, severity) -> N
 
 
 def test_engaged_economic_buyer_stakeholder_lifts_an_unknown_element_to_rep_asserted() -> None:
-    deal = build(("meddpicc.economic_buyer", {"status": "unknown"}))
+    never_met = [a for a in healthy()["activities"] if "Priya Shah" not in a.get("with", [])]
+    deal = build(("meddpicc.economic_buyer", {"status": "unknown"}), ("activities", never_met))
     assert assess(deal).meddpicc["economic_buyer"] == 1
     assert by_code(deal)["meddpicc.economic_buyer"].severity is Severity.HIGH
 
 
+def test_the_record_outranks_the_status_field() -> None:
+    # the rep left the element unknown, but the record shows the CFO in two held meetings
+    deal = build(("meddpicc.economic_buyer", {"status": "unknown"}))
+    fact = assess(deal).facts.elements["economic_buyer"]
+    assert fact.grade == 2 and fact.record and fact.claim == "unknown"
+    assert "meddpicc.economic_buyer" not in by_code(deal)
+
+
 def test_rep_asserted_is_one_step_milder_than_unknown() -> None:
-    unknown = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), ("stakeholders.1.role", "influencer")))[
+    unknown = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")))[
         "meddpicc.economic_buyer"
     ]
-    asserted = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"})))["meddpicc.economic_buyer"]
+    never_met = [a for a in healthy()["activities"] if "Priya Shah" not in a.get("with", [])]
+    asserted = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"}), ("activities", never_met)))[
+        "meddpicc.economic_buyer"
+    ]
     assert (unknown.severity, asserted.severity) == (Severity.CRITICAL, Severity.HIGH)
 
 
@@ -105,8 +126,8 @@ def test_senior_title_is_not_budget_authority() -> None:
     quiet = healthy()
     quiet["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "CFO signs"}
     quiet["stakeholders"][0]["title"] = "CEO"
-    evidence = by_code(parse_deal(quiet))["meddpicc.economic_buyer"].evidence
-    assert not any("senior title" in e for e in evidence)
+    flagged = by_code(parse_deal(quiet)).get("meddpicc.economic_buyer")
+    assert flagged is None or not any("senior title" in e for e in flagged.evidence)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +166,8 @@ def test_confirmed_pain_that_is_a_nice_to_have_is_still_a_red_flag() -> None:
 
 def test_confirmed_metrics_without_a_number_are_not_quantified() -> None:
     deal = build(("meddpicc.metrics", {"status": "confirmed", "evidence": "They want faster forecasting"}))
-    assert any("no number" in e for e in by_code(deal)["meddpicc.metrics"].evidence)
+    assert assess(deal).facts.elements["metrics"].grade == 1
+    assert by_code(deal)["meddpicc.metrics"].data["grade"] == 1
 
 
 def test_changing_decision_criteria_fire() -> None:
@@ -205,8 +227,7 @@ def test_unknown_element_severity_is_calibrated_to_a_deal_review(element, stage,
         edits += [("competitors", []), ("notes", None)]
     if element == "champion":
         edits += [("stakeholders.0.role", "user_buyer")]
-    if element == "economic_buyer":
-        edits += [("stakeholders.1.role", "influencer")]
+    edits += without_record(element)
     assert by_code(build(*edits))[f"meddpicc.{element}"].severity is severity
 
 

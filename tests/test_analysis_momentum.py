@@ -24,8 +24,22 @@ def _dark(last_contact: str) -> dict:
     return data
 
 
+def _chased(replied: bool) -> dict:
+    data = healthy()
+    data["activities"] += [
+        {"date": "2026-11-23", "type": "email", "with": ["Dana Lee"], "summary": "Sent follow-up on the signing plan"},
+        {"date": "2026-11-25", "type": "email", "with": ["Dana Lee"], "summary": "Chased again, no reply"},
+    ]
+    if replied:
+        data["activities"].append(
+            {"date": "2026-11-25", "type": "email", "with": ["Dana Lee"], "summary": "Dana replied: signing on track"}
+        )
+    return data
+
+
 CASES = [
     ("momentum.stale", lambda: build(("as_of", "2026-12-08")), build),
+    ("momentum.unanswered_outreach", lambda: parse_deal(_chased(False)), lambda: parse_deal(_chased(True))),
     ("momentum.no_dated_next_step", lambda: build(("next_step.date", ...)), build),
     (
         "momentum.meetings_rescheduled",

@@ -6,7 +6,7 @@ import pytest
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
-from analysis_builders import build, by_code, healthy
+from analysis_builders import build, by_code, healthy, without_record
 
 
 def _no_terms() -> dict:
@@ -18,7 +18,10 @@ def _no_terms() -> dict:
 CASES = [
     (
         "stage.unearned",
-        lambda: build(("meddpicc.decision_criteria", {"status": "partial", "evidence": "SSO matters"})),
+        lambda: build(
+            ("meddpicc.decision_criteria", {"status": "partial", "evidence": "SSO matters"}),
+            *without_record("decision_criteria"),
+        ),
         build,
     ),
     ("stage.next_gate", lambda: parse_deal(_no_terms()), build),
@@ -40,7 +43,10 @@ def test_stage_gate_fires_and_stays_quiet(code, fire, quiet) -> None:
             "discovery: champion identified",
         ),
         ([("close_date", None), ("meddpicc.decision_process", {"status": "unknown"})], "discovery: timeline set"),
-        ([("meddpicc.decision_criteria", {"status": "confirmed"})], "scoping: solution requirements defined"),
+        (
+            [("meddpicc.decision_criteria", {"status": "confirmed"}), *without_record("decision_criteria")],
+            "scoping: solution requirements defined",
+        ),
         ([("meddpicc.metrics", {"status": "unknown"})], "scoping: success criteria agreed"),
         ([("meddpicc.metrics", {"status": "partial", "evidence": "faster"})], "validation: ROI accepted"),
         (
@@ -73,6 +79,7 @@ def test_budget_range_from_text_or_tag() -> None:
     data = healthy()
     data["activities"][0]["summary"] = "Discovery: current forecast process"
     data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "CFO"}
+    data["stakeholders"] = [s for s in data["stakeholders"] if s["role"] != "economic_buyer"]
     found = by_code(parse_deal(data))
     assert "discovery: budget range known" in found["stage.unearned"].data["unmet"]
     data["activities"][0]["signals"] = ["budget_confirmed"]
@@ -89,9 +96,12 @@ def _empty():
 
 
 def test_severity_grows_with_unmet_criteria_far_back() -> None:
-    one = by_code(build(("meddpicc.decision_criteria", {"status": "partial"})))["stage.unearned"]
+    one = by_code(build(("meddpicc.decision_criteria", {"status": "partial"}), *without_record("decision_criteria")))[
+        "stage.unearned"
+    ]
     many = by_code(
         build(
+            *without_record("decision_criteria"),
             ("meddpicc.decision_criteria", {"status": "partial"}),
             ("meddpicc.metrics", {"status": "unknown"}),
             ("meddpicc.identified_pain", {"status": "partial"}),

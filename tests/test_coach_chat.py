@@ -159,15 +159,14 @@ def _cited(answer: str) -> list[str]:
 def test_is_this_commit_answers_from_the_deals_own_gate():
     answer = _ask("is this commit?", name="litware-forecast-fantasy")
     assert "The evidence supports pipeline; the deal is forecast as commit" in answer
-    assert "- Not Commit: economic_buyer is unknown (grade 0)" in answer
+    assert "economic_buyer is unknown (grade 0)" in answer
     assert _cited(answer)[0] == "pipeline-commit-gate"
 
 
 def test_a_deal_short_of_commit_is_never_said_to_pass_the_gate():
     answer = _ask("is this commit?", name="lucerne-late-stakeholder")  # forecast best case, supports pipeline
-    assert "- Not Commit: economic_buyer is rep-asserted (grade 1)" in answer
+    assert "Not Commit: paper process known" in answer  # what blocks Commit, from the deal's own gate
     assert "passes every condition" not in answer and "nothing ae-coach found" not in answer
-    assert "Economic buyer rep-asserted at proposal" in answer  # what blocks Commit, with its evidence
     healthy = _ask("is this commit?", name="fabrikam-closing-healthy")
     assert "It passes every condition of the Commit gate." in healthy
 

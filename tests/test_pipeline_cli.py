@@ -42,7 +42,7 @@ def test_markdown_review_pack(capsys):
     for heading in ("# Pipeline review 2026", "## Findings", "## Pipeline math", "## Forecast roll-up", "## Stage mix",
                     "## Deals most at risk", "## Owners", "## Import notes"):  # fmt: skip
         assert heading in out
-    assert "Margie's Travel" in out and "unknown stage 'Verbal Agreement'" in out
+    assert "Adventure Works" in out and "unknown stage 'Verbal Agreement'" in out
 
 
 def test_html_review_pack_is_self_contained(capsys, tmp_path):
@@ -51,7 +51,7 @@ def test_html_review_pack_is_self_contained(capsys, tmp_path):
     assert code == 0 and str(target) in err
     html = target.read_text()
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
-    assert "http" not in html and "<script" not in html and "Margie&#x27;s Travel" in html
+    assert "http" not in html and "<script" not in html and "Adventure Works" in html
 
 
 def test_hostile_crm_text_is_escaped(capsys, tmp_path):

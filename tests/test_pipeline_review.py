@@ -46,9 +46,16 @@ def healthy(id: str, stage: str = "validation", amount: float = 60_000, owner: s
             "id": id, "account": f"Account {id}", "amount": amount, "stage": stage, "owner": owner,
             "close_date": "2026-12-20", "created": "2026-09-01", "forecast_category": "best_case",
             "situation": "challenger", "fit": "strong",
-            "meddpicc": dict.fromkeys(
-                ["metrics", "economic_buyer", "decision_criteria", "decision_process", "paper_process",
-                 "identified_pain", "champion", "competition"], CONFIRMED),
+            "meddpicc": {
+                "metrics": {"status": "confirmed", "evidence": "Cut close time from 9 days to 3, in the ROI email"},
+                "economic_buyer": {"status": "confirmed", "evidence": "Bob (CFO) met us on 11-24 and approved the budget"},
+                "decision_criteria": {"status": "confirmed", "evidence": "SSO, Salesforce sync and audit trail"},
+                "decision_process": {"status": "confirmed", "evidence": "Security review 12-01, CFO signs by 12-15"},
+                "paper_process": {"status": "confirmed", "evidence": "Procurement and legal steps owned by Cy"},
+                "identified_pain": {"status": "confirmed", "evidence": "Missed two quarterly forecasts by 15%"},
+                "champion": {"status": "confirmed", "evidence": "Ann introduced us to Bob and presented our case"},
+                "competition": {"status": "confirmed", "evidence": "Clari is in; Ann says we lead on Salesforce sync"},
+            },
             "stakeholders": [
                 {"name": n, "role": r, "engaged": True, "last_contact": "2026-11-22", "sentiment": "positive", "added": "2026-09-05"}
                 for n, r in people

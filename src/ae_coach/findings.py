@@ -99,7 +99,8 @@ _DEAL = {
     "momentum.stale": "No completed activity for longer than the stage allows.",
     "momentum.no_dated_next_step": "No next step, or one without a date.",
     "momentum.meetings_rescheduled": "Meetings rescheduled, cancelled or no-showed recently.",
-    "momentum.champion_dark": "The champion has not been in contact for too long.",
+    "momentum.champion_dark": "The champion has not been in two-way contact for too long (chasing does not count).",
+    "momentum.unanswered_outreach": "Two or more outbound touches since the last two-way contact went unanswered.",
     "momentum.late_stakeholder": "A new stakeholder entered at proposal or closing.",
     "momentum.pending_internal_review": "'Let me run this by…' with no follow-up.",
     "momentum.competitor_late": "A competitor appeared after validation.",
@@ -125,6 +126,9 @@ _DEAL = {
     "anti.forecast_fantasy": "Committed (or high-probability) deal that fails the Commit gate.",
     "anti.post_close_abandonment": "Won deal with no handoff or success plan for expansion.",
     "account.tier": "Info: account tier 1-4 by the seed's table.",
+    "account.poor_fit": "Poor ICP fit or below the tier-4 band: route to self-serve or disqualify.",
+    "hygiene.evidence_missing": "A MEDDPICC element marked confirmed with no evidence note, or a boilerplate one.",
+    "data.coverage": "Info: the source does not carry part of the deal format; those parts are not judged.",
     "competition.positioning": "Info: strategy and risk for the deal's competitive situation.",
 }
 

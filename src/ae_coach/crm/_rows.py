@@ -65,6 +65,16 @@ class RowContext:
     warnings: list[RowWarning] = field(default_factory=list)
     _dates: dict[str, dt.date | None] = field(default_factory=dict)
 
+    def missing(self) -> list[str]:
+        """The parts of the deal format this export does not carry (companion files may add some back)."""
+        parts = ["meddpicc", "stakeholders", "mutual_action_plan", "competitors", "history"]
+        parts += [
+            name
+            for name in ("activities", "next_step")
+            if (name if name != "activities" else "last_activity") not in self.index
+        ]
+        return parts
+
     def value(self, cells: list[str], name: str) -> str:
         position = self.index.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
@@ -222,8 +232,16 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
     last_activity = ctx.date(cells, row, "last_activity")
     activities = []
     if last_activity:
+        # The CRM's "last activity" date is the only contact a report export has: taken as two-way, as the
+        # CRM's own last-contact field is, since the export cannot say who wrote.
         activities.append(
-            {"date": last_activity, "type": "other", "status": "completed", "summary": LAST_ACTIVITY_SUMMARY}
+            {
+                "date": last_activity,
+                "type": "other",
+                "status": "completed",
+                "summary": LAST_ACTIVITY_SUMMARY,
+                "direction": "two_way",
+            }
         )
     return Deal.model_validate(
         {
@@ -247,5 +265,6 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
             "mutual_action_plan": [],
             "competitors": [],
             "history": [],
+            "source": {"system": ctx.fmt, "missing": ctx.missing()},
         }
     )

@@ -90,9 +90,18 @@ def attach_companions(
             roles.update({normalise_key(k): v for k, v in mapping.roles.items()})
         table = read_table(Path(contact_roles), is_contact_roles, "OpportunityId, ContactId or Contact.Name, Role")
         result.warnings.extend(_attach_roles(table, deals, roles))
+        _carried(deals, "stakeholders")
     if history:
         table = read_table(Path(history), is_history, "OpportunityId, StageName, CloseDate, CreatedDate")
         result.warnings.extend(_attach_history(table, deals, ctx))
+        _carried(deals, "history")
+
+
+def _carried(deals: dict[str, Deal], part: str) -> None:
+    """A companion file supplied ``part``: it is no longer missing from the deals' source."""
+    for deal in deals.values():
+        if deal.source is not None and part in deal.source.missing:
+            deal.source.missing.remove(part)
 
 
 def _attach_roles(table: RawTable, deals: dict[str, Deal], roles: dict[str, Role]) -> list[RowWarning]:

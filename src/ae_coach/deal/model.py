@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -266,6 +266,22 @@ class Change(_Strict):
     to: Any = None
 
 
+SourcePart = Literal[
+    "meddpicc", "stakeholders", "activities", "next_step", "mutual_action_plan", "competitors", "history", "notes"
+]
+"""Parts of the deal format a source may not carry."""
+
+
+class Source(_Strict):
+    """Where the deal came from, when not a deal file written by hand (CRM importers fill it)."""
+
+    system: str
+    """The source, e.g. ``salesforce-report``, ``hubspot``, ``csv-mapping``."""
+    missing: list[SourcePart] = Field(default_factory=list)
+    """Parts of the deal format this source does not carry: the review says it cannot judge them rather
+    than calling them gaps in the deal."""
+
+
 class Deal(_Strict):
     """A deal as DESIGN.md specifies it. Unknown keys are rejected with their path."""
 
@@ -294,6 +310,8 @@ class Deal(_Strict):
     competitors: list[Competitor] = Field(default_factory=list)
     history: list[Change] = Field(default_factory=list)
     notes: str | None = None
+    source: Source | None = None
+    """The system the deal came from and the parts it does not carry (set by the CRM importers)."""
     """Free text. Untrusted: never instructions to the model."""
 
     @field_validator("currency")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
-from ae_coach.findings import Finding, sort_findings, trusted
+from ae_coach.findings import Finding, Severity, sort_findings, trusted
 from ae_coach.inspector import (
     account,
     anti,
@@ -28,6 +28,8 @@ from ae_coach.inspector import (
     stage,
 )
 from ae_coach.inspector._context import Context
+from ae_coach.inspector.facts import DealFacts
+from ae_coach.inspector.period import Period
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +67,14 @@ class Assessment(BaseModel):
     """Unmet Commit-gate conditions; empty when the deal passes the gate or is closed."""
     stage_probability: int
     """The seed's probability for the stage (10/25/50/75/90; 100 won, 0 lost)."""
+    forecast_reasons: list[str] = Field(default_factory=list)
+    """Why the call is what it is: the fact that puts the deal in its category, what keeps it out of the
+    one above, and whether it was raised above the rep's own call (and on what evidence)."""
+    period: Period
+    """The forecast period the call is for."""
+    facts: DealFacts
+    """The deal's facts (people, two-way contact, first appearances, dated items, MEDDPICC claimed vs
+    corroborated), derived once; every consumer reads them here."""
 
     def codes(self) -> list[str]:
         """The finding codes, in order."""
@@ -78,13 +88,70 @@ def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, ruleb
         settings=settings or DEFAULT_SETTINGS,
         rule_index=_rule_index(rulebook),
     )
-    ctx.grades = meddpicc.grades(deal, ctx.alternatives)
+    ctx.grades = meddpicc.grades(ctx)
     return ctx
+
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "meddpicc.": ("meddpicc",),
+    "hygiene.evidence_missing": ("meddpicc",),
+    "stage.unearned": ("meddpicc", "stakeholders", "activities"),
+    "committee.": ("stakeholders",),
+    "anti.single_threading": ("stakeholders",),
+    "anti.neglecting_champion": ("stakeholders", "activities"),
+    "anti.happy_ears": ("meddpicc",),
+    "anti.forecast_fantasy": ("meddpicc", "stakeholders"),
+    "anti.hoping_not_controlling": ("mutual_action_plan",),
+    "anti.ignoring_competition": ("competitors",),
+    "anti.feature_dumping": ("activities",),
+    "anti.demo_before_discovery": ("activities",),
+    "anti.proposal_too_early": ("activities", "meddpicc"),
+    "anti.post_close_abandonment": ("activities", "mutual_action_plan"),
+    "momentum.stale": ("activities",),
+    "momentum.champion_dark": ("stakeholders", "activities"),
+    "momentum.unanswered_outreach": ("activities",),
+    "momentum.no_dated_next_step": ("next_step",),
+    "momentum.meetings_rescheduled": ("activities",),
+    "momentum.late_stakeholder": ("stakeholders",),
+    "momentum.pending_internal_review": ("activities",),
+    "momentum.competitor_late": ("competitors", "activities"),
+    "momentum.budget_concern_late": ("activities",),
+    "positive.": ("activities",),
+}
+"""The parts of the deal format each finding is judged from: a source that does not carry one of them
+(``deal.source.missing``) gets no such finding, only ``data.coverage`` saying it was not judged."""
 
 
 def _findings(ctx: Context) -> list[Finding]:
     found = [f for family in _FAMILIES for f in family.inspect(ctx)]
+    missing = set(ctx.facts.coverage.missing)
+    if missing:
+        judged = [f for f in found if not missing & set(_needs(f.code))]
+        skipped = sorted({f.code for f in found} - {f.code for f in judged})
+        found = [*judged, _coverage_finding(ctx, sorted(missing), skipped)]
     return sort_findings(found)
+
+
+def _needs(code: str) -> tuple[str, ...]:
+    return next((parts for prefix, parts in NEEDS.items() if code.startswith(prefix)), ())
+
+
+def _coverage_finding(ctx: Context, missing: list[str], skipped: list[str]) -> Finding:
+    source = ctx.facts.coverage.source or "the source"
+    evidence = [f"{source} does not carry: {', '.join(missing)}"]
+    if skipped:
+        evidence.append(f"not judged (not in this export, not a gap in the deal): {', '.join(skipped)}")
+    evidence.append(
+        "judged on what the export has: stage, amount, close date and its changes, stage age, next step, owner"
+    )
+    return ctx.finding(
+        "data.coverage",
+        Severity.INFO,
+        f"Judged on a thin record: {source} has no {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}",
+        evidence,
+        missing=missing,
+        not_judged=skipped,
+    )
 
 
 def inspect(
@@ -116,6 +183,7 @@ def assess(
     why_not = forecast.full_gate(ctx, findings)
     score, reasons = forecast.health(ctx, findings)
     tier, _ = account.tier_of(ctx)
+    category, call_reasons = forecast.call(ctx, findings, why_not)
     values: dict[str, Any] = {
         "deal_id": deal.id,
         "stage": deal.stage.value,
@@ -125,9 +193,12 @@ def assess(
         "tier": tier,
         "health": score,
         "health_reasons": reasons,
-        "recommended_forecast": forecast.recommend(ctx, findings, why_not),
+        "recommended_forecast": category,
         "why_not_commit": why_not,
         "stage_probability": STAGE_PROBABILITY[deal.stage],
+        "forecast_reasons": call_reasons,
+        "period": forecast.period(ctx),
+        "facts": ctx.facts,
     }
     if type(ctx.as_of) is not dt.date:  # a datetime or a string from a caller: let pydantic coerce or refuse it
         return Assessment(**values)

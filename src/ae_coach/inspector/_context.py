@@ -19,6 +19,7 @@ from ae_coach.deal import (
 )
 from ae_coach.findings import Finding, Severity, trusted
 from ae_coach.inspector import text
+from ae_coach.inspector.facts import DealFacts, derive, known_alternatives
 from ae_coach.inspector.settings import Settings
 
 _SEVERITIES = list(Severity)  # critical … info
@@ -57,16 +58,6 @@ def as_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def known_alternatives(deal: Deal) -> list[str]:
-    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
-    found = [c.name for c in deal.competitors]
-    for source in (deal.meddpicc.competition.evidence, deal.notes):
-        match = text.find(text.STATUS_QUO, source)
-        if match and not any(text.find(text.STATUS_QUO, name) for name in found):
-            found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
-    return found
 
 
 def describe(activity: Activity) -> str:
@@ -149,8 +140,20 @@ class Context:
         return [a for a in self.past if a.status == ActivityStatus.COMPLETED and a.type != ActivityType.NOTE]
 
     @memoized
+    def facts(self) -> DealFacts:
+        """The deal's facts (:mod:`ae_coach.inspector.facts`), derived once per inspection."""
+        return derive(self.deal, self.as_of)
+
+    @memoized
+    def two_way(self) -> list[Activity]:
+        """Completed activities both sides took part in, up to ``as_of`` (outbound chasing is not contact)."""
+        held = {(a.date, a.summary) for a in self.facts.activities if a.two_way and a.date <= self.as_of}
+        return [a for a in self.touches if (a.date, a.summary) in held]
+
+    @memoized
     def last_touch(self) -> dt.date | None:
-        return self.touches[-1].date if self.touches else None
+        """The last two-way contact with the buyer's side (a held meeting, a reply, the CRM's last contact)."""
+        return self.facts.last_two_way
 
     @memoized
     def _signals(self) -> dict[Signal, list[Activity]]:
@@ -199,17 +202,15 @@ class Context:
         return roles
 
     def contact_date(self, person: Stakeholder) -> dt.date | None:
-        """The person's latest contact: ``last_contact`` or a completed activity that lists them."""
-        dates = [a.date for a in self.touches if _named(person.name, a.with_)]
-        if person.last_contact and person.last_contact <= self.as_of:
-            dates.append(person.last_contact)
-        return max(dates) if dates else None
+        """The person's last two-way contact (see :class:`ae_coach.inspector.facts.PersonFact`)."""
+        fact = self.facts.person(person.name)
+        return fact.last_two_way if fact else None
 
     @memoized
     def contacts(self) -> dict[str, str]:
-        """People we have a live thread with (engaged stakeholders, people in completed touches): key -> name."""
+        """People we have a live thread with (engaged stakeholders, people in two-way touches): key -> name."""
         names = [s.name for s in self.deal.stakeholders if s.engaged]
-        names += [name for a in self.touches for name in a.with_]
+        names += [name for a in self.facts.activities if a.two_way and a.date <= self.as_of for name in a.people]
         return {n.strip().lower(): n.strip() for n in names if n.strip()}
 
     # --- dates --------------------------------------------------------------------------------
@@ -247,8 +248,3 @@ class Context:
 
 def _activity_date(activity: Activity) -> dt.date:
     return activity.date
-
-
-def _named(name: str, people: list[str]) -> bool:
-    wanted = name.strip().lower()
-    return any(p.strip().lower() == wanted for p in people)

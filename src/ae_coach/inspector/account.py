@@ -53,12 +53,25 @@ def _tier(ctx: Context) -> tuple[int, list[str]]:
 
 
 def inspect(ctx: Context) -> list[Finding]:
-    """``account.tier`` (info) for every deal except closed-lost ones."""
+    """``account.tier`` (info) for every deal except closed-lost ones, and ``account.poor_fit`` for an open
+    deal with a poor ICP fit (the seed's tier 4: automated, self-serve or disqualify)."""
     if ctx.stage == Stage.CLOSED_LOST:
         return []
     tier, reasons = tier_of(ctx)
     share, strategy = TIERS[tier]
+    out = []
+    if ctx.deal.fit == Fit.POOR and ctx.deal.is_open:
+        out.append(
+            ctx.finding(
+                "account.poor_fit",
+                Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM,
+                "Poor fit: disqualify it or route it to self-serve before it takes more selling time",
+                [f"fit: poor ({reasons[0]})", f"tier 4: {strategy.lower()} ({share}% of selling time)"],
+                tier=tier,
+            )
+        )
     return [
+        *out,
         ctx.finding(
             "account.tier",
             Severity.INFO,
@@ -67,5 +80,5 @@ def inspect(ctx: Context) -> list[Finding]:
             tier=tier,
             time_share=share,
             strategy=strategy,
-        )
+        ),
     ]

@@ -38,7 +38,6 @@ from ae_coach.deal import (
     Role,
     Signal,
     Stage,
-    Status,
 )
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
@@ -78,14 +77,12 @@ def _happy_ears(ctx: Context) -> Finding | None:
         reasons.append(
             f"probability {deal.probability:g}% at {ctx.stage.value}; the seed's stage probability is {expected}%"
         )
-    bare = [
-        n
-        for n in MEDDPICC_ELEMENTS
-        if getattr(deal.meddpicc, n).status == Status.CONFIRMED
-        and not (getattr(deal.meddpicc, n).evidence or "").strip()
-    ]
+    bare = [name for name, fact in ctx.facts.elements.items() if fact.unsupported_claim]
     if len(bare) >= s.happy_ears_unsupported_confirmed:
-        reasons.append(f"{len(bare)} MEDDPICC elements marked confirmed with no evidence: {', '.join(bare)}")
+        reasons.append(
+            f"{len(bare)} MEDDPICC elements marked confirmed with no evidence and nothing in the record behind them: "
+            f"{', '.join(bare)}"
+        )
     due_unknown = [n for n in MEDDPICC_ELEMENTS if ctx.grades[n] == 0 and DUE_BY[n].order <= ctx.stage.order]
     if due_unknown:
         optimism = _optimism(ctx)

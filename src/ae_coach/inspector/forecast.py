@@ -1,38 +1,74 @@
-"""The hard Commit gate, the recommended forecast category and the 0-100 health score.
+"""The forecast call, by the rulebook: ``pipeline-forecast-categories`` and ``pipeline-commit-gate``.
 
-Commit gate (every condition must hold; the unmet ones are the "why not Commit" list):
+The call is made for a forecast period (``Settings.forecast_period``, counted from
+``Settings.fiscal_year_start_month``), and every condition is read from the record (the deal facts and
+the MEDDPICC grades, claimed vs corroborated), never from the rep's confidence.
 
-1. the stage is at least ``Settings.commit_min_stage`` (proposal, the seed's 75% stage);
-2. each MEDDPICC element in ``Settings.commit_required_grades`` reaches its grade (economic buyer,
-   champion, decision process, pain and metrics buyer-confirmed; paper process at least known);
-3. a close date that has not passed and is within ``Settings.commit_max_days_to_close``;
-4. a dated next step still to come;
-5. a mutual action plan with a dated step still to come (``Settings.commit_requires_map``);
-6. the close date has not slipped ``Settings.slip_count`` times;
-7. no critical finding (checked by :func:`ae_coach.inspector.assess`).
+Commit gate (``pipeline-commit-gate``; every condition must hold, the unmet ones are "why not Commit"):
 
-Recommendation: closed deals are ``closed``; a deal passing the gate is ``commit``; a deal dark for
-``omit_dark_days`` or past its close date by ``omit_close_passed_days`` is ``omitted``; from
-``best_case_min_stage`` with no critical finding and at most ``best_case_max_high`` high ones it is
-``best_case``; otherwise ``pipeline``.
+1. the stage is at least ``Settings.commit_min_stage`` (proposal; before it terms cannot be agreed);
+2. economic buyer engaged, champion tested, decision process and paper process known, pain and metrics
+   buyer-confirmed: each MEDDPICC element in ``Settings.commit_required_grades`` reaches its grade;
+3. decision criteria met: technical validation complete, or the criteria buyer-confirmed;
+4. a dated mutual action plan with a step still to come, and its last step inside the period;
+5. a credible close date: set, not passed, inside the period, not pushed ``Settings.slip_count`` times;
+6. competition settled: no competitor appeared late, and any active competitor is named with why it is in;
+7. commercial terms agreed in principle: terms agreed, a verbal commit or signed paper on record (or the
+   deal is in closing), and no budget concern raised after the proposal;
+8. a dated next step still to come;
+9. no critical finding.
 
-Health: start at 100; each finding, worst first, takes ``Settings.health_penalty[severity]`` percent of
-what is left (diminishing returns, see :func:`health`); then ``health_positive_bonus`` per positive
-signal (at most ``health_positive_cap``), clipped to 0-100. Its reasons are the findings.
+Categories (``pipeline-forecast-categories``), first match wins: ``closed`` for a won deal; ``omitted``
+when the close date has passed (no buyer-confirmed new date), falls after the period, the deal is
+being disqualified (poor fit) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
+when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
+identified, the decision process is dated, nothing critical is open and at most
+``Settings.best_case_max_high`` high findings are; otherwise ``pipeline``.
+
+The call never rises above the rep's own category unless the evidence earns it: Commit only through the
+gate; Best case over the rep's Pipeline only with the economic buyer met and no cancelled or rescheduled
+meetings. Each call comes with its reasons: the fact that puts the deal in its category and what keeps
+it out of the one above.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ae_coach.deal import ForecastCategory, PlanStatus, Stage
+from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
-from ae_coach.inspector._context import Context, as_date
+from ae_coach.inspector._context import Context
 from ae_coach.inspector.meddpicc import GRADE_NAMES
+from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 
-_NAMES = {severity: severity.value for severity in Severity}
-"""Severity -> its name (an enum's ``.value`` costs a descriptor call; health reads it per finding)."""
+_ORDER = {
+    ForecastCategory.OMITTED: 0,
+    ForecastCategory.PIPELINE: 1,
+    ForecastCategory.BEST_CASE: 2,
+    ForecastCategory.COMMIT: 3,
+    ForecastCategory.CLOSED: 4,
+}
+
+_LABEL = {
+    "economic_buyer": "economic buyer engaged",
+    "champion": "champion tested",
+    "decision_process": "decision process known",
+    "paper_process": "paper process known (owner and date for legal, security, procurement)",
+    "identified_pain": "pain buyer-confirmed",
+    "metrics": "metrics buyer-confirmed",
+    "decision_criteria": "decision criteria met",
+    "competition": "competition known",
+}
+
+
+def period(ctx: Context) -> Period:
+    """The forecast period the call is for."""
+    if "period" not in ctx.memo:
+        s = ctx.settings
+        ctx.memo["period"] = period_of(ctx.as_of, s.forecast_period, s.fiscal_year_start_month)
+    period_: Period = ctx.memo["period"]
+    return period_
 
 
 def commit_gate(ctx: Context) -> list[str]:
@@ -51,45 +87,87 @@ def _commit_gate(ctx: Context) -> list[str]:
         grade = ctx.grades[element]
         if grade < needed:
             unmet.append(
-                f"{element} is {GRADE_NAMES[grade]} (grade {grade}); Commit needs {GRADE_NAMES[needed]} (grade {needed})"
+                f"{_LABEL.get(element, element)}: {element} is {GRADE_NAMES[grade]} (grade {grade}); "
+                f"Commit needs {GRADE_NAMES[needed]} (grade {needed})"
             )
+    if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
+        unmet.append(
+            "decision criteria met: no completed technical validation and the criteria are not buyer-confirmed"
+        )
+    unmet += _plan_conditions(ctx)
     unmet += _close_date_conditions(ctx)
+    unmet += _competition_conditions(ctx)
+    unmet += _terms_conditions(ctx)
     if ctx.dated_next_step is None:
         unmet.append("no dated next step")
-    if s.commit_requires_map and not _map_ahead(ctx):
-        unmet.append("no mutual action plan step dated ahead")
-    pushes = sum(1 for c in ctx.deal.history if c.field == "close_date" and _pushed(c.from_, c.to))
-    if pushes >= s.slip_count:
-        unmet.append(f"close date pushed {pushes} times")
     return unmet
+
+
+def _criteria_met(ctx: Context) -> bool:
+    return ctx.has_signal(Signal.TECHNICAL_VALIDATION) or ctx.grades["decision_criteria"] >= 2
+
+
+def _plan_conditions(ctx: Context) -> list[str]:
+    if not ctx.settings.commit_requires_map:
+        return []
+    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    steps = [item for item in ctx.deal.mutual_action_plan if item.date and item.status != PlanStatus.CANCELLED]
+    ahead = [item for item in steps if item.date and item.date >= ctx.as_of and item.status in open_states]
+    if not ahead:
+        return ["no mutual action plan step dated ahead"]
+    close = ctx.deal.close_date
+    to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
+    last = max(to_signature or [item.date for item in steps if item.date])
+    if last not in period(ctx):
+        return [f"the mutual action plan's last step ({last}) falls after the period ({period(ctx).label})"]
+    return []
 
 
 def _close_date_conditions(ctx: Context) -> list[str]:
     close = ctx.deal.close_date
     if close is None:
         return ["no close date"]
+    out = []
     if close < ctx.as_of:
-        return [f"close date {close.isoformat()} has passed"]
-    horizon = ctx.as_of + dt.timedelta(days=ctx.settings.commit_max_days_to_close)
-    if close > horizon:
-        return [f"close date {close.isoformat()} is more than {ctx.settings.commit_max_days_to_close} days out"]
+        out.append(f"close date {close} has passed")
+    elif close not in period(ctx):
+        out.append(f"close date {close} falls after the period ({period(ctx).label}, ends {period(ctx).end})")
+    pushes = ctx.facts.pushes
+    if pushes >= ctx.settings.slip_count:
+        out.append(f"close date pushed {pushes} times")
+    return out
+
+
+def _competition_conditions(ctx: Context) -> list[str]:
+    stage_start = ctx.stage_entered(Stage.PROPOSAL)
+    since = stage_start or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
+    if late:
+        return [f"competition not settled: {late[0].name} appeared {late[0].first_seen} ({late[0].source})"]
+    active = [c for c in ctx.facts.competitors if c.status == "active"]
+    selected = ctx.has_signal(Signal.VERBAL_COMMIT)
+    if active and not selected and ctx.grades["competition"] < 2:
+        names = ", ".join(c.name for c in active)
+        return [f"competition not settled: {names} still active and no word from the buyer on who is still in and why"]
     return []
 
 
-def _map_ahead(ctx: Context) -> bool:
-    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
-    return any(
-        item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
-    )
-
-
-def _pushed(before: object, after: object) -> bool:
-    start, end = as_date(before), as_date(after)
-    return bool(start and end and end > start)
+def _terms_conditions(ctx: Context) -> list[str]:
+    if (
+        any(
+            a.date >= (ctx.stage_entered(Stage.PROPOSAL) or dt.date.min) for a in ctx.with_signal(Signal.BUDGET_CONCERN)
+        )
+        and ctx.stage.order >= Stage.PROPOSAL.order
+    ):
+        return ["commercial terms not agreed: a budget concern is open after the proposal"]
+    agreed = any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
+    if agreed or ctx.stage == Stage.CLOSING:
+        return []
+    return ["commercial terms not agreed in principle: no agreement on price and terms on record"]
 
 
 def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
-    """The Commit gate including condition 7 (no critical finding)."""
+    """The Commit gate including condition 9 (no critical finding)."""
     if not ctx.deal.is_open:
         return []
     unmet = commit_gate(ctx)
@@ -102,34 +180,162 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
 
 
 def recommend(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> ForecastCategory:
-    """The forecast category the evidence supports."""
-    s = ctx.settings
-    if not ctx.deal.is_open:
-        return ForecastCategory.CLOSED
-    if not why_not_commit:
-        return ForecastCategory.COMMIT
-    last = ctx.last_touch or ctx.deal.created
+    """The forecast category the evidence supports (see :func:`call` for the reasons)."""
+    return call(ctx, findings, why_not_commit)[0]
+
+
+def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tuple[ForecastCategory, list[str]]:
+    """The forecast category the evidence supports, and the reasons: what puts the deal in that category
+    and what keeps it out of the one above (``pipeline-forecast-categories`` step 2)."""
+    if "call" not in ctx.memo:
+        category, reasons = _call(ctx, findings, why_not_commit)
+        claimed = ctx.deal.forecast_category
+        if (
+            ctx.deal.is_open
+            and claimed in _ORDER
+            and claimed != ForecastCategory.CLOSED
+            and _ORDER[category] > _ORDER[claimed]
+        ):
+            earned = _earned_upgrade(ctx, findings, category)
+            if earned is None:
+                reasons = [
+                    f"the rep calls it {claimed.value}; the record does not earn {category.value} "
+                    f"({_upgrade_gap(ctx, findings)}), so the call stays {claimed.value}",
+                    *reasons[1:],
+                ]
+                category = claimed
+            else:
+                reasons = [*reasons, f"raised above the rep's {claimed.value}: {earned}"]
+        ctx.memo["call"] = (category, reasons)
+    result: tuple[ForecastCategory, list[str]] = ctx.memo["call"]
+    return result
+
+
+def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tuple[ForecastCategory, list[str]]:
+    s, deal, current = ctx.settings, ctx.deal, period(ctx)
+    if deal.stage == Stage.CLOSED_WON:
+        return ForecastCategory.CLOSED, ["closed won"]
+    if not deal.is_open:
+        return ForecastCategory.CLOSED, ["closed lost: out of the forecast"]
+    close = deal.close_date
+    if close is not None and close < ctx.as_of:
+        return ForecastCategory.OMITTED, [
+            f"close date {close} has passed with no buyer-confirmed new date: omit it until the buyer gives one"
+        ]
+    if deal.fit == Fit.POOR:
+        return ForecastCategory.OMITTED, ["poor fit: disqualify it or route it to self-serve, out of the number"]
+    last = ctx.last_touch or deal.created
     if last is None or ctx.days_since(last) >= s.omit_dark_days:
-        return ForecastCategory.OMITTED
-    close = ctx.deal.close_date
-    if close and ctx.days_since(close) > s.omit_close_passed_days:
-        return ForecastCategory.OMITTED
-    critical = any(f.severity == Severity.CRITICAL for f in findings)
-    high = sum(f.severity == Severity.HIGH for f in findings)
-    if ctx.stage.order >= s.best_case_min_stage.order and not critical and high <= s.best_case_max_high:
-        return ForecastCategory.BEST_CASE
-    return ForecastCategory.PIPELINE
+        since = f"since {last}" if last else "on record"
+        return ForecastCategory.OMITTED, [f"no two-way contact with the buyer {since}: the deal is on hold at best"]
+    if close is not None and close > current.end:
+        return ForecastCategory.OMITTED, [
+            f"close date {close} falls after this period ({current.label}, ends {current.end}): "
+            "a real deal, but not in this period's number"
+        ]
+    if not why_not_commit:
+        return ForecastCategory.COMMIT, ["passes every condition of pipeline-commit-gate with buyer evidence"]
+    block = _best_case_gaps(ctx, findings)
+    if not block:
+        return ForecastCategory.BEST_CASE, [
+            "economic buyer identified and a dated decision process: best case",
+            f"not Commit: {why_not_commit[0]}",
+        ]
+    return ForecastCategory.PIPELINE, [
+        "an open opportunity with a named buyer" if deal.stakeholders else "an open opportunity",
+        f"not best case: {block[0]}",
+    ]
+
+
+def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
+    s = ctx.settings
+    gaps = []
+    if ctx.stage.order < s.best_case_min_stage.order:
+        gaps.append(f"stage is {ctx.stage.value}; best case starts at {s.best_case_min_stage.value}")
+    if ctx.grades["economic_buyer"] < 1 or not ctx.facts.in_role("economic_buyer"):
+        gaps.append("no economic buyer identified")
+    if not _dated_process(ctx):
+        gaps.append("no dated decision process (no plan step dated ahead, decision process not buyer-confirmed)")
+    if ctx.deal.close_date is None:
+        gaps.append("no close date")
+    critical = [f for f in findings if f.severity == Severity.CRITICAL]
+    if critical:
+        gaps.append(f"critical: {critical[0].title}")
+    high = [f for f in findings if f.severity == Severity.HIGH]
+    if len(high) > s.best_case_max_high:
+        gaps.append(f"{len(high)} high findings open (best case allows {s.best_case_max_high})")
+    return gaps
+
+
+def _dated_process(ctx: Context) -> bool:
+    if ctx.grades["decision_process"] >= 2:
+        return True
+    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    return any(
+        item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
+    )
+
+
+def _earned_upgrade(ctx: Context, findings: list[Finding], category: ForecastCategory) -> str | None:
+    """Why the record earns a call above the rep's, or None when it does not."""
+    if category == ForecastCategory.COMMIT:
+        return "every condition of pipeline-commit-gate holds with buyer evidence"
+    if _upgrade_gap(ctx, findings):
+        return None
+    return "the economic buyer has been met and the decision process is dated"
+
+
+def _upgrade_gap(ctx: Context, findings: list[Finding]) -> str:
+    if ctx.grades["economic_buyer"] < 2:
+        return "the economic buyer has not been met"
+    shaky = [f for f in findings if f.code in ("momentum.meetings_rescheduled", "momentum.unanswered_outreach")]
+    if shaky:
+        return shaky[0].title.lower()
+    danger = [
+        f for f in findings if f.code.startswith("momentum.") and f.severity in (Severity.CRITICAL, Severity.HIGH)
+    ]
+    if danger:
+        return danger[0].title.lower()
+    return ""
+
+
+# ------------------------------------------------------------------------------------------- health
+
+DANGER = ("momentum.", "anti.", "account.poor_fit")
+"""Finding families that are danger signals: they take the full health penalty."""
+
+BUYER_COMMITMENTS = (
+    "meddpicc.economic_buyer",
+    "meddpicc.champion",
+    "meddpicc.decision_process",
+    "meddpicc.identified_pain",
+    "meddpicc.metrics",
+    "committee.missing_role",
+)
+"""Missing buyer commitments: also the full penalty."""
+
+DOCUMENTATION = ("hygiene.", "data.", "stage.next_gate", "momentum.no_dated_next_step", "stage.unearned")
+"""Bookkeeping that restates or records gaps: a fraction of the penalty."""
+
+_NAMES = {severity: severity.value for severity in Severity}
+
+
+def weight(code: str) -> float:
+    """How much of the severity's health penalty a finding takes: bookkeeping a fifth, the rest in full."""
+    if code.startswith(DOCUMENTATION):
+        return 0.2
+    return 1.0
 
 
 def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     """Health 0-100 and its reasons, one per finding that moved it.
 
     Penalties compound, worst finding first: each takes ``health_penalty[severity]`` percent of the
-    health that is left. Subtracting flat points made every deal with a dozen gaps score 0, so the
-    score could not tell a bad deal (a fixable 20-50) from a hopeless one (near 0); compounding keeps
-    the first gaps expensive and the twelfth, which mostly restates the first ones (an unknown economic
-    buyer also leaves a committee role and a stage criterion open), cheap. Each reason shows the points
-    its finding actually took, so the reasons add up to the score.
+    health that is left, times its :func:`weight` (danger signals and missing buyer commitments weigh
+    more than documentation). Compounding keeps the first gaps expensive and the twelfth, which mostly
+    restates the first ones, cheap. A deal to disqualify (poor fit) or omit for silence is capped at
+    ``Settings.health_disqualify_cap``. Each reason shows the points its finding took, so the reasons add
+    up to the score.
     """
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
@@ -138,7 +344,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     remaining = 100
     reasons = []
     for finding in ranked(findings):  # the problem a manager raises first takes the biggest share
-        taken = round(remaining * penalty[finding.severity] / 100)
+        taken = round(remaining * penalty[finding.severity] * weight(finding.code) / 100)
         if taken:
             remaining -= taken
             reasons.append(f"-{taken} {finding.code} ({_NAMES[finding.severity]}): {finding.title}")
@@ -148,4 +354,23 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
             reasons.append(f"+{step} {finding.code}: {finding.title}")
-    return max(0, min(100, remaining + bonus)), reasons
+    score = max(0, min(100, remaining + bonus))
+    cap = _cap(ctx, findings)
+    if cap is not None and score > cap[0]:
+        reasons.append(f"-{score - cap[0]} capped at {cap[0]}: {cap[1]}")
+        score = cap[0]
+    return score, reasons
+
+
+def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:
+    s = ctx.settings
+    if any(f.code == "account.poor_fit" for f in findings):
+        return s.health_disqualify_cap, "a deal to disqualify or route to self-serve"
+    last = ctx.last_touch or ctx.deal.created
+    if (
+        ctx.deal.is_open
+        and ctx.stage != Stage.CLOSED_WON
+        and (last is None or ctx.days_since(last) >= s.omit_dark_days)
+    ):
+        return s.health_disqualify_cap, "no two-way contact for longer than the omit threshold"
+    return None

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from ae_coach.deal import Deal, Element, Role, Stage, Status
+from ae_coach.deal import Element, Role, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, known_alternatives, milder
+from ae_coach.inspector._context import Context, milder
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -81,34 +81,20 @@ _CHANGING = re.compile(
 )
 _NUMBER = re.compile(r"\d")
 
+_RECORD_SHOWS = ("economic_buyer", "champion", "paper_process")
+"""Elements whose red flag the record itself can show (no meeting with the economic buyer, a champion who
+never acted, no legal or procurement activity): for these a bare "confirmed" does not hide the red flag."""
 
-def element_grade(element: Element) -> int:
-    """Grade one element from its status and evidence (0-3, see module docstring)."""
-    if element.status == Status.UNKNOWN:
-        return 0
-    evidence = (element.evidence or "").strip()
-    if element.status == Status.PARTIAL or not evidence:
-        return 1
-    return 3 if text.find(text.WRITTEN_ARTEFACT, evidence) else 2
+_NOT_IN_RECORD = {
+    "economic_buyer": "no held meeting or call with an economic buyer is on record",
+    "champion": "the record shows no action by a champion for the deal (a meeting they set up, documents they shared)",
+    "paper_process": "no legal, security or procurement activity is on record",
+}
 
 
-def grades(deal: Deal, alternatives: list[str] | None = None) -> dict[str, int]:
-    """The 0-3 grade of every element, with the record's other evidence raising unknowns to 1.
-
-    ``alternatives``: the deal's :func:`known_alternatives` when the caller has them already.
-    """
-    elements = deal.meddpicc
-    result = {
-        name: 0 if (element := getattr(elements, name)).status == Status.UNKNOWN else element_grade(element)
-        for name in MEDDPICC_ELEMENTS
-    }  # most CRM imports know nothing of MEDDPICC: settle the unknowns without a call
-    if result["economic_buyer"] == 0 and any(s.engaged for s in deal.stakeholders_with(Role.ECONOMIC_BUYER)):
-        result["economic_buyer"] = 1
-    if result["champion"] == 0 and deal.stakeholders_with(Role.CHAMPION):
-        result["champion"] = 1
-    if result["competition"] == 0 and (known_alternatives(deal) if alternatives is None else alternatives):
-        result["competition"] = 1
-    return result
+def grades(ctx: Context) -> dict[str, int]:
+    """The 0-3 grade of every element (see :class:`ae_coach.inspector.facts.ElementFact`)."""
+    return {name: fact.grade for name, fact in ctx.facts.elements.items()}
 
 
 def _base_severity_at(stage: Stage, name: str) -> Severity:
@@ -139,7 +125,8 @@ _BASE_SEVERITY: dict[Stage, dict[str, Severity]] = {
 
 
 def inspect(ctx: Context) -> list[Finding]:
-    """One ``meddpicc.<element>`` finding per element whose red flag holds. Open deals only."""
+    """One ``meddpicc.<element>`` finding per element whose red flag holds, and ``hygiene.evidence_missing``
+    for elements marked confirmed with no evidence note. Open deals whose source carries MEDDPICC only."""
     if not ctx.deal.is_open:
         return []
     out = []
@@ -147,7 +134,33 @@ def inspect(ctx: Context) -> list[Finding]:
         finding = _element_finding(ctx, name)
         if finding is not None:
             out.append(finding)
+    hygiene = _hygiene(ctx)
+    if hygiene is not None:
+        out.append(hygiene)
     return out
+
+
+def _hygiene(ctx: Context) -> Finding | None:
+    """Elements marked confirmed whose note is empty or states no fact: a CRM-hygiene gap, not a red flag."""
+    bare = [
+        fact for fact in ctx.facts.elements.values() if fact.claim == "confirmed" and fact.note_state != "meaningful"
+    ]
+    if not bare:
+        return None
+    evidence = [
+        f"meddpicc.{fact.element}: confirmed, "
+        + ("no evidence note" if fact.note_state == "missing" else f"boilerplate note {text.quote(fact.note)}")
+        + ("; the record corroborates it" if fact.record else "; nothing in the record backs it yet")
+        for fact in bare
+    ]
+    return ctx.finding(
+        "hygiene.evidence_missing",
+        Severity.LOW,
+        f"{len(bare)} MEDDPICC element{'s' if len(bare) != 1 else ''} marked confirmed without evidence: "
+        "write what the buyer said or did",
+        evidence,
+        elements=[fact.element for fact in bare],
+    )
 
 
 def _element_finding(ctx: Context, name: str) -> Finding | None:
@@ -156,9 +169,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     small = _small_deal(ctx)
     if name == "champion" and small and any(s.engaged for s in ctx.role(Role.ECONOMIC_BUYER)):
         return None  # a small deal run by the person who signs needs no separate advocate
+    fact = ctx.facts.elements[name]
     extra, flagged = _special(ctx, name, element, grade)
     if grade >= 2 and not flagged:
         return None
+    if fact.unsupported_claim and name not in _RECORD_SHOWS and not flagged:
+        return None  # "confirmed" with no note: a hygiene gap (hygiene.evidence_missing), not the seed's red flag
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
@@ -175,6 +191,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
+    if fact.unsupported_claim:
+        evidence.append(f"marked confirmed, but {_NOT_IN_RECORD[name]}")
     title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     evidence += extra
     return ctx.finding(_CODES[name], severity, title, evidence, element=name, grade=grade, due_by=_DUE_BY_NAMES[name])

@@ -25,6 +25,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _no_dated_next_step,
         _rescheduled,
         _champion_dark,
+        _unanswered,
         _late_stakeholder,
         _pending_review,
         _competitor_late,
@@ -52,9 +53,11 @@ def _stale(ctx: Context) -> Finding | None:
         return None
     severity = Severity.HIGH if days > 2 * limit else Severity.MEDIUM
     source = (
-        f"last completed activity {describe(ctx.touches[-1])}"
+        f"last two-way contact {describe(ctx.two_way[-1])}"
+        if ctx.two_way and ctx.two_way[-1].date == ctx.last_touch
+        else f"last two-way contact {last} (the CRM's last-contact date)"
         if ctx.last_touch
-        else f"created {last} and no completed activity since"
+        else f"created {last} and no two-way contact since"
     )
     return ctx.finding(
         "momentum.stale",
@@ -111,7 +114,7 @@ def _champion_dark(ctx: Context) -> Finding | None:
     for champion in ctx.role(Role.CHAMPION):
         last = ctx.contact_date(champion)
         if last is None:
-            if ctx.touches:
+            if ctx.two_way or ctx.facts.unanswered:
                 worst = max(
                     worst or (0, "", ""),
                     (limit + 1, f"{champion.name} (champion): no contact on record", champion.name),
@@ -136,6 +139,34 @@ def _champion_dark(ctx: Context) -> Finding | None:
         [evidence],
         days=days,
         limit=limit,
+    )
+
+
+def _unanswered(ctx: Context) -> Finding | None:
+    """The rep keeps reaching out and nobody answers: the chasing is itself the danger signal."""
+    facts = ctx.facts
+    if facts.unanswered < ctx.settings.unanswered_outreach:
+        return None
+    chased = [p for p in facts.people if p.unanswered >= ctx.settings.unanswered_outreach]
+    key = [p for p in chased if p.role in (Role.CHAMPION, Role.ECONOMIC_BUYER)]
+    since = (
+        f"since the last two-way contact on {facts.last_two_way}" if facts.last_two_way else "and no reply on record"
+    )
+    evidence = [f"{facts.unanswered} outbound touches {since}"]
+    evidence += [
+        f"{p.name} ({p.role.value}): {p.unanswered} unanswered since {p.last_two_way or 'no two-way contact'}"
+        for p in chased
+    ]
+    late = ctx.stage in _LATE
+    severity = Severity.HIGH if key and (late or facts.unanswered >= 3) else Severity.MEDIUM
+    who = f" to {key[0].name}" if key else ""
+    return ctx.finding(
+        "momentum.unanswered_outreach",
+        severity,
+        f"{facts.unanswered} follow-ups{who} unanswered since the last two-way contact",
+        evidence,
+        count=facts.unanswered,
+        people=[p.name for p in chased],
     )
 
 

@@ -12,7 +12,7 @@ from a YAML file (``ae-coach review --settings team.yaml``)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -48,7 +48,10 @@ class Settings(BaseModel):
     """ae-coach default: days without a completed buyer activity before ``momentum.stale`` fires, by stage.
     Later stages move faster, so silence there means more. Twice the threshold raises the severity."""
     champion_dark_days: int = Field(default=14, ge=1)
-    """ae-coach default: days since the champion's last contact before ``momentum.champion_dark``."""
+    """ae-coach default: days since the champion's last two-way contact before ``momentum.champion_dark``."""
+    unanswered_outreach: int = Field(default=2, ge=1)
+    """ae-coach default: outbound touches with no reply since the last two-way contact that make the chasing
+    a danger signal of its own (``momentum.unanswered_outreach``)."""
     reschedule_window_days: int = Field(default=30, ge=1)
     """ae-coach default: how far back rescheduled, cancelled or no-show meetings count."""
     reschedule_high_count: int = Field(default=3, ge=1)
@@ -115,6 +118,11 @@ class Settings(BaseModel):
     """Seed: tier 3 is $25-50k potential, fit confirmed, timeline unclear; below it is tier 4."""
 
     # --- forecast and health --------------------------------------------------------------------
+    forecast_period: Literal["month", "quarter", "year"] = "quarter"
+    """ae-coach default: the period a forecast call is for (``--period``); Commit and Best case need a close
+    date inside it, and a deal closing after it is Omitted from this period's number."""
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    """ae-coach default: the month (1-12) the fiscal year starts in; quarters are counted from it."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(
@@ -122,14 +130,12 @@ class Settings(BaseModel):
             "economic_buyer": 2,
             "champion": 2,
             "decision_process": 2,
-            "paper_process": 1,
+            "paper_process": 2,
             "identified_pain": 2,
             "metrics": 2,
         }
     )
     """ae-coach default: the MEDDPICC grade (0-3) each element needs for Commit; 2 = buyer-confirmed."""
-    commit_max_days_to_close: int = Field(default=90, ge=1)
-    """ae-coach default: a Commit deal closes within this many days (about one quarter)."""
     commit_requires_map: bool = True
     """ae-coach default: Commit needs a mutual action plan with a dated step still to come."""
     commit_probability: float = 90
@@ -154,6 +160,8 @@ class Settings(BaseModel):
     """ae-coach default: points each positive signal adds back."""
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
+    health_disqualify_cap: int = Field(default=35, ge=0, le=100)
+    """ae-coach default: the highest health a deal to disqualify (poor fit) or to omit for silence can show."""
 
     @field_validator("stale_days")
     @classmethod

@@ -1,0 +1,747 @@
+"""The deal's facts, derived once: who took part and when, two-way contact, first appearances, dates.
+
+Every consumer reads :class:`DealFacts` instead of deriving facts again: the finding families, the forecast
+call, the offline coach and chat, the prompt's inspection block and the MCP tools. Two derivations of one
+fact disagree (they did: chat and the inspector matched names differently), so this module is the only
+place that reads the raw record for:
+
+* **people**: each stakeholder's first appearance in the record, last two-way contact, last outbound
+  touch and how many outbound touches since went unanswered;
+* **two-way contact**: an activity is two-way when both sides took part (a held meeting, a call that
+  connected, a reply). A rep's own unanswered emails, voicemails and chases are outbound: logging them
+  does not make a silent champion look alive. ``activities[].direction`` says it explicitly; otherwise it
+  is inferred from the type, status and summary (:func:`direction_of`);
+* **competitors**: each one's first dated mention anywhere in the record (listed competitors, activity
+  summaries, history, notes), including a competitor the record mentions without naming ("procurement
+  wants a second vendor's quote");
+* **dated items**: what is on the calendar after ``as_of`` (scheduled meetings, plan steps, the next step,
+  the close date) and the close-date changes;
+* **data coverage**: which parts of the deal format the source carried (a CRM report export has no
+  MEDDPICC or contacts), so that "not in this export" is never judged as a deal defect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ae_coach.deal import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    CompetitorStatus,
+    Deal,
+    Direction,
+    PlanStatus,
+    Role,
+    Sentiment,
+    Signal,
+    Stakeholder,
+)
+from ae_coach.inspector import text
+
+# ------------------------------------------------------------------------------------------- direction
+
+_UNANSWERED = re.compile(
+    r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
+    r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
+    r"bounced|out of office|ooo|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
+    r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
+    r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
+    r"ghost(?:ed|ing))\b",
+    re.IGNORECASE,
+)
+"""Summaries that say the seller reached out and nothing came back."""
+
+_REPLIED = re.compile(
+    r"\b(?:repl(?:y|ied)|respond(?:ed)?|wrote back|answered|got back to (?:us|me)|came back|confirmed|agreed|accepted|"
+    r"asked|shared|sent (?:us|me|over)|forwarded|introduced|said|told|signed|approved|requested|invited|booked|"
+    r"scheduled|joined|attended|returned (?:my|our|the) call)\b",
+    re.IGNORECASE,
+)
+"""Summaries that say the buyer took part (a reply, a question, a decision)."""
+
+_HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
+
+
+def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:
+    """Who took part in ``activity``: its ``direction``, else inferred; None when it was no contact at all.
+
+    Not contact: an internal note, and anything not completed (scheduled, cancelled, no-show, rescheduled).
+    A held meeting, demo or call is two-way unless its summary says nobody answered; an email, proposal or
+    other touch is outbound unless its summary shows the buyer answered or acted, or it starts with a
+    buyer's name ("Dana sent the org chart", inbound).
+    """
+    if activity.direction is not None:
+        return activity.direction
+    if activity.status != ActivityStatus.COMPLETED or activity.type == ActivityType.NOTE:
+        return None
+    summary = activity.summary or ""
+    unanswered = text.find(_UNANSWERED, summary) is not None
+    if activity.type in _HELD_TYPES:
+        return Direction.OUTBOUND if unanswered and not _REPLIED.search(summary) else Direction.TWO_WAY
+    if unanswered:
+        return Direction.OUTBOUND
+    if stakeholders and _starts_with_buyer(summary, stakeholders):
+        return Direction.INBOUND
+    if text.find(_REPLIED, summary):
+        return Direction.TWO_WAY
+    return Direction.OUTBOUND
+
+
+def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:
+    head = summary.strip().lower()
+    for person in stakeholders:
+        parts = person.name.lower().split()
+        if parts and (head.startswith(person.name.lower()) or (len(parts[0]) >= 3 and head.startswith(parts[0] + " "))):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------------------- names
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+class _Names:
+    """Matches the names a record uses ("Dana", "dana lee", "Lee") to its stakeholders, one way everywhere."""
+
+    def __init__(self, people: list[str]) -> None:
+        self.full = {_key(name): name for name in people if name.strip()}
+        firsts: dict[str, list[str]] = {}
+        lasts: dict[str, list[str]] = {}
+        for name in self.full.values():
+            parts = _key(name).split()
+            if len(parts) >= 2:
+                firsts.setdefault(parts[0], []).append(name)
+                lasts.setdefault(parts[-1], []).append(name)
+        # a first or last name stands for a person only when no one else shares it
+        self.first = {k: v[0] for k, v in firsts.items() if len(v) == 1 and len(k) >= 2}
+        self.last = {k: v[0] for k, v in lasts.items() if len(v) == 1 and len(k) >= 3}
+
+    def resolve(self, name: str) -> str | None:
+        """The stakeholder a name refers to, or None."""
+        key = _key(name)
+        return self.full.get(key) or self.first.get(key) or self.last.get(key)
+
+    def mentioned_in(self, summary: str | None) -> list[str]:
+        """Stakeholders whose full name, or unshared first name, appears in ``summary`` as whole words."""
+        if not summary:
+            return []
+        lowered = summary.lower()
+        found = [n for k, n in self.full.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
+        found += [n for k, n in self.first.items() if n not in found and re.search(rf"\b{re.escape(k)}\b", lowered)]
+        return found
+
+
+# ------------------------------------------------------------------------------------------- models
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ActivityFact(_Facts):
+    """One activity as the record shows it, with who took part resolved."""
+
+    date: dt.date
+    type: str
+    status: str
+    people: list[str] = Field(default_factory=list)
+    """Stakeholders present (names as the deal's stakeholders spell them; unknown names kept as written)."""
+    direction: Direction | None = None
+    """Who took part; None when it was no contact (a note, or not completed)."""
+    summary: str | None = None
+    signals: list[str] = Field(default_factory=list)
+    """Signal tags: explicit, else the documented keyword heuristics."""
+
+    @property
+    def two_way(self) -> bool:
+        """Both sides took part (a reply or an inbound message counts)."""
+        return self.direction in (Direction.TWO_WAY, Direction.INBOUND)
+
+
+class PersonFact(_Facts):
+    """One stakeholder: role, first appearance and contact, as the record shows them."""
+
+    name: str
+    title: str | None = None
+    role: Role
+    engaged: bool
+    sentiment: Sentiment
+    first_seen: dt.date | None = None
+    """The earliest dated mention: ``added``, an activity with them, or a summary naming them."""
+    last_two_way: dt.date | None = None
+    """The last completed exchange both sides took part in (``last_contact`` counts unless only chasing followed it)."""
+    last_outbound: dt.date | None = None
+    """The seller's last one-way touch to them (an unanswered email, a voicemail)."""
+    unanswered: int = 0
+    """Outbound touches to them since their last two-way contact."""
+    meetings: int = 0
+    """Held meetings, demos and calls with them, up to ``as_of``."""
+
+
+class CompetitorFact(_Facts):
+    """One alternative the record names, and when it first appeared."""
+
+    name: str
+    status: str
+    first_seen: dt.date | None = None
+    source: str = ""
+    """Where it first appeared: ``competitors[2].added``, ``2026-11-12 call: "…"``, ``history``."""
+    listed: bool = True
+    """In the deal's ``competitors`` list; False for one found only in the record's text."""
+
+
+class DatedItem(_Facts):
+    """Something on the calendar: a scheduled activity, a plan step, the next step or the close date."""
+
+    date: dt.date
+    kind: Literal["meeting", "activity", "plan", "next_step", "close_date"]
+    text: str
+    people: list[str] = Field(default_factory=list)
+    owner: str | None = None
+
+
+class CloseDateChange(_Facts):
+    """One recorded change of the close date."""
+
+    date: dt.date
+    before: dt.date | None = None
+    after: dt.date | None = None
+
+    @property
+    def pushed(self) -> bool:
+        return self.before is not None and self.after is not None and self.after > self.before
+
+
+class Coverage(_Facts):
+    """Which parts of the deal format the source carried."""
+
+    source: str | None = None
+    """The source system (e.g. ``salesforce-report``); None for a deal file written by hand."""
+    missing: list[str] = Field(default_factory=list)
+    """Parts the source does not carry (``meddpicc``, ``stakeholders``, ``activities``, ``next_step``…)."""
+
+    def has(self, part: str) -> bool:
+        """Whether the source carries ``part`` of the deal format."""
+        return part not in self.missing
+
+
+class DealFacts(_Facts):
+    """Everything the record shows about one deal, computed once per review."""
+
+    as_of: dt.date
+    activities: list[ActivityFact] = Field(default_factory=list)
+    """Oldest first, up to and after ``as_of``."""
+    people: list[PersonFact] = Field(default_factory=list)
+    competitors: list[CompetitorFact] = Field(default_factory=list)
+    upcoming: list[DatedItem] = Field(default_factory=list)
+    """Dated items on or after ``as_of``, soonest first."""
+    close_date_changes: list[CloseDateChange] = Field(default_factory=list)
+    last_two_way: dt.date | None = None
+    """The deal's last two-way contact with anyone on the buyer's side."""
+    last_outbound: dt.date | None = None
+    unanswered: int = 0
+    """Outbound touches since the deal's last two-way contact."""
+    coverage: Coverage = Field(default_factory=Coverage)
+    alternatives: list[str] = Field(default_factory=list)
+    """Every alternative the record names: competitors, and status quo / do-nothing / build in-house."""
+    elements: dict[str, ElementFact] = Field(default_factory=dict)
+    """MEDDPICC per element, the rep's claim against what the record corroborates."""
+
+    @property
+    def pushes(self) -> int:
+        """How many times the close date moved later."""
+        return sum(change.pushed for change in self.close_date_changes)
+
+    def person(self, name: str) -> PersonFact | None:
+        """The stakeholder a name refers to (full name, or an unshared first or last name)."""
+        resolved = _Names([p.name for p in self.people]).resolve(name)
+        return next((p for p in self.people if p.name == resolved), None)
+
+    def in_role(self, role: Role | str) -> list[PersonFact]:
+        """The stakeholders holding ``role``, engaged first."""
+        wanted = Role(role)
+        return sorted((p for p in self.people if p.role == wanted), key=lambda p: not p.engaged)
+
+    def two_way_with(self, name: str) -> list[ActivityFact]:
+        """Held two-way activities with a person, up to ``as_of``."""
+        return [a for a in self.activities if a.two_way and a.date <= self.as_of and name in a.people]
+
+    def competitor_since(self, since: dt.date) -> list[CompetitorFact]:
+        """Alternatives first seen on or after ``since`` and not eliminated."""
+        return [c for c in self.competitors if c.first_seen and c.first_seen >= since and c.status != "eliminated"]
+
+
+# ------------------------------------------------------------------------------------------- derivation
+
+_UNNAMED_COMPETITOR = re.compile(
+    r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
+    r"options?|providers?)\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
+    r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
+    re.IGNORECASE,
+)
+"""A competitor the record mentions without naming it ("procurement wants a second vendor's quote")."""
+
+UNNAMED = "an unnamed alternative vendor"
+
+
+def derive(deal: Deal, as_of: dt.date) -> DealFacts:
+    """Read the deal's record once and return its facts as of ``as_of``."""
+    names = _Names([s.name for s in deal.stakeholders])
+    activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
+    people = [_person(s, activities, names, as_of) for s in deal.stakeholders]
+    held = [a for a in activities if a.date <= as_of and a.direction is not None]
+    last_two_way = max((a.date for a in held if a.two_way), default=None)
+    claimed = [p.last_two_way for p in people if p.last_two_way]
+    if claimed:
+        last_two_way = max([*claimed, *([last_two_way] if last_two_way else [])])
+    outbound = [a.date for a in held if a.direction == Direction.OUTBOUND]
+    facts = DealFacts(
+        as_of=as_of,
+        activities=activities,
+        people=people,
+        competitors=_competitors(deal, activities),
+        upcoming=_upcoming(deal, activities, as_of),
+        close_date_changes=_close_changes(deal),
+        last_two_way=last_two_way,
+        last_outbound=max(outbound, default=None),
+        unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
+        coverage=Coverage(source=deal.source.system, missing=list(deal.source.missing)) if deal.source else Coverage(),
+        alternatives=known_alternatives(deal),
+    )
+    return facts.model_copy(update={"elements": grade_elements(deal, facts, facts.alternatives)})
+
+
+def known_alternatives(deal: Deal) -> list[str]:
+    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
+    found = [c.name for c in deal.competitors]
+    for source in (deal.meddpicc.competition.evidence, deal.notes):
+        match = text.find(text.STATUS_QUO, source)
+        if match and not any(text.find(text.STATUS_QUO, name) for name in found):
+            found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
+    return found
+
+
+def _activity(activity: Activity, deal: Deal, names: _Names) -> ActivityFact:
+    present = [names.resolve(n) or n.strip() for n in activity.with_ if n.strip()]
+    return ActivityFact(
+        date=activity.date,
+        type=activity.type.value,
+        status=activity.status.value,
+        people=list(dict.fromkeys(present)),
+        direction=direction_of(activity, deal.stakeholders),
+        summary=activity.summary,
+        signals=sorted(s.value for s in text.activity_signals(activity)),
+    )
+
+
+def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, as_of: dt.date) -> PersonFact:
+    past = [a for a in activities if a.date <= as_of]
+    theirs = [a for a in past if person.name in a.people and a.direction is not None]
+    two_way = [a.date for a in theirs if a.two_way]
+    outbound = [a.date for a in theirs if a.direction == Direction.OUTBOUND]
+    last_two_way = max(two_way, default=None)
+    claimed = person.last_contact if person.last_contact and person.last_contact <= as_of else None
+    # The CRM's "last contact" is the rep's word: it stands unless the record shows only chasing on that day.
+    if claimed and not (claimed in outbound and claimed not in two_way):
+        last_two_way = max(claimed, last_two_way) if last_two_way else claimed
+    mentioned = [a.date for a in activities if person.name in a.people or person.name in names.mentioned_in(a.summary)]
+    first = min([d for d in (person.added, *mentioned) if d is not None], default=None)
+    return PersonFact(
+        name=person.name,
+        title=person.title,
+        role=person.role,
+        engaged=person.engaged,
+        sentiment=person.sentiment,
+        first_seen=first,
+        last_two_way=last_two_way,
+        last_outbound=max(outbound, default=None),
+        unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
+        meetings=sum(1 for a in theirs if a.two_way and a.type in ("meeting", "demo", "call")),
+    )
+
+
+def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorFact]:
+    out: list[CompetitorFact] = []
+    for index, competitor in enumerate(deal.competitors):
+        pattern = re.compile(rf"\b{re.escape(competitor.name.strip())}\b", re.IGNORECASE)
+        dated = [
+            (a.date, f"{a.date} {a.type}: {text.quote(a.summary)}")
+            for a in activities
+            if a.summary and pattern.search(a.summary)
+        ]
+        dated += [
+            (change.date, f"{change.date} history: {change.field}")
+            for change in deal.history
+            if pattern.search(f"{change.field} {change.from_} {change.to}")
+        ]
+        if competitor.added:
+            dated.append((competitor.added, f"competitors[{index}].added {competitor.added}"))
+        first = min(dated, default=(None, ""))
+        out.append(
+            CompetitorFact(
+                name=competitor.name,
+                status=competitor.status.value,
+                first_seen=first[0],
+                source=first[1] or f"competitors[{index}]",
+            )
+        )
+    if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
+        unnamed = next(
+            (
+                a
+                for a in activities
+                if a.summary
+                and (text.find(_UNNAMED_COMPETITOR, a.summary) or Signal.COMPETITOR_MENTIONED.value in a.signals)
+            ),
+            None,
+        )
+        if unnamed is not None:
+            out.append(
+                CompetitorFact(
+                    name=UNNAMED,
+                    status="active",
+                    first_seen=unnamed.date,
+                    source=f"{unnamed.date} {unnamed.type}: {text.quote(unnamed.summary)}",
+                    listed=False,
+                )
+            )
+    return out
+
+
+def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
+    items = [
+        DatedItem(
+            date=a.date,
+            kind="meeting" if a.type in ("meeting", "demo", "call") else "activity",
+            text=a.summary or a.type,
+            people=a.people,
+        )
+        for a in activities
+        if a.date >= as_of and a.status == "scheduled"
+    ]
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    items += [
+        DatedItem(date=p.date, kind="plan", text=p.action, owner=p.owner)
+        for p in deal.mutual_action_plan
+        if p.date and p.date >= as_of and p.status in open_plan
+    ]
+    step = deal.next_step
+    if step and step.date and step.date >= as_of:
+        items.append(DatedItem(date=step.date, kind="next_step", text=step.action, owner=step.owner))
+    if deal.close_date and deal.close_date >= as_of and deal.is_open:
+        items.append(DatedItem(date=deal.close_date, kind="close_date", text="close date"))
+    return sorted(items, key=lambda item: item.date)
+
+
+def _close_changes(deal: Deal) -> list[CloseDateChange]:
+    return [
+        CloseDateChange(date=c.date, before=_as_date(c.from_), after=_as_date(c.to))
+        for c in sorted(deal.history, key=lambda c: c.date)
+        if c.field == "close_date"
+    ]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# ------------------------------------------------------------------------------------------- MEDDPICC
+
+_GENERIC = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "client",
+        "customer",
+        "buyer",
+        "buyers",
+        "confirmed",
+        "confirm",
+        "discussed",
+        "discussion",
+        "done",
+        "for",
+        "from",
+        "good",
+        "great",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "known",
+        "met",
+        "n/a",
+        "na",
+        "notes",
+        "ok",
+        "okay",
+        "on",
+        "our",
+        "per",
+        "see",
+        "set",
+        "strong",
+        "tbd",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "track",
+        "understood",
+        "validated",
+        "verified",
+        "was",
+        "we",
+        "well",
+        "with",
+        "yes",
+        "agreed",
+        "aligned",
+        "all",
+        "clear",
+        "complete",
+        "completed",
+        "identified",
+        "in-place",
+        "place",
+        "pending",
+        "update",
+        "updated",
+        "team",
+        "call",
+        "meeting",
+        "crm",
+        "fine",
+        "covered",
+        "established",
+        "solid",
+        "positive",
+        "engaged",
+        "interest",
+        "interested",
+        "qualified",
+    ]
+)
+"""Words that carry no fact: a note made only of these says nothing the record can check."""
+
+_WORD_RE = re.compile(r"[a-z0-9/'-]+")
+
+_ENGAGED = {
+    "economic_buyer": re.compile(
+        r"\b(?:met|meeting|call|presented|reviewed|joined|attended|signed|approved|agreed|committed|sponsor(?:s|ed)?|"
+        r"sat down|walked through)\b",
+        re.IGNORECASE,
+    ),
+    "champion": re.compile(
+        r"\b(?:introduced|intro(?:duction)?|scheduled|set up|arranged|shared|sent|sponsor(?:s|ed)?|advocat\w*|sold|"
+        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied)\b",
+        re.IGNORECASE,
+    ),
+    "paper_process": re.compile(
+        r"\b(?:legal|procurement|security|purchasing|po\b|msa|dpa|contract|redlines?|vendor (?:onboarding|setup)|"
+        r"signature|sign(?:ing|er)|order form|infosec|questionnaire)\b",
+        re.IGNORECASE,
+    ),
+    "decision_process": re.compile(
+        r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:q[1-4]|quarter|week|month|board|"
+        r"committee|steering|approval|sign-?off|then|after|before)\b",
+        re.IGNORECASE,
+    ),
+}
+"""What a note on an element must say for it to count as more than the rep's word: the economic buyer
+engaged, the champion acted, the paper steps named, the decision process has dates or steps."""
+
+_RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
+"""Elements the record must show (a meeting, an action, legal or procurement activity); a note alone is
+a claim unless it says what happened."""
+
+_CHAMPION_ACTS = (
+    Signal.CHAMPION_SCHEDULED,
+    Signal.INTERNAL_DOCS_SHARED,
+    Signal.CHAMPION_ENABLED,
+    Signal.EB_ATTENDING,
+    Signal.FOLLOW_UP,
+)
+_PAPER = (Signal.LEGAL_SECURITY_REVIEW, Signal.PROCUREMENT_TIMELINE, Signal.PAPER_COMPLETE)
+_ELEMENTS = (
+    "metrics",
+    "economic_buyer",
+    "decision_criteria",
+    "decision_process",
+    "paper_process",
+    "identified_pain",
+    "champion",
+    "competition",
+)
+
+NoteState = Literal["missing", "boilerplate", "meaningful"]
+
+
+class ElementFact(_Facts):
+    """One MEDDPICC element: what the rep claims, what the record shows, and the grade that follows."""
+
+    element: str
+    claim: str
+    """The rep's status: confirmed, partial or unknown."""
+    note: str | None = None
+    note_state: NoteState = "missing"
+    """``missing`` (empty), ``boilerplate`` (words that state no fact, or the same note on several elements)
+    or ``meaningful``."""
+    record: list[str] = Field(default_factory=list)
+    """Lines from the record that corroborate the element (a held meeting with the economic buyer, …)."""
+    grade: int = 0
+    """0 unknown, 1 rep-asserted (a claim the record does not back), 2 buyer-confirmed, 3 validated in writing."""
+
+    @property
+    def corroborated(self) -> bool:
+        """The record, not only the rep's status, shows the element."""
+        return bool(self.record)
+
+    @property
+    def unsupported_claim(self) -> bool:
+        """Marked confirmed, with no meaningful note and nothing in the record behind it."""
+        return self.claim == "confirmed" and self.note_state != "meaningful" and not self.record
+
+
+def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dict[str, ElementFact]:
+    """Grade every MEDDPICC element from the record where it can show it, keeping the rep's status as a claim.
+
+    ``alternatives``: the competitors and status-quo alternatives the record names.
+    """
+    notes = {name: " ".join((getattr(deal.meddpicc, name).evidence or "").split()) for name in _ELEMENTS}
+    repeated = {n for n in notes.values() if n and list(notes.values()).count(n) >= 2}
+    out = {}
+    for name in _ELEMENTS:
+        element = getattr(deal.meddpicc, name)
+        note = notes[name]
+        state: NoteState = (
+            "missing" if not note else "boilerplate" if note in repeated or _is_boilerplate(note) else "meaningful"
+        )
+        record = _record_for(name, deal, facts, alternatives)
+        out[name] = ElementFact(
+            element=name,
+            claim=element.status.value,
+            note=note or None,
+            note_state=state,
+            record=record,
+            grade=max(
+                _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
+                _named_role(name, facts),
+            ),
+        )
+    return out
+
+
+def _named_role(name: str, facts: DealFacts) -> int:
+    """1 when the record names someone in the element's role (an engaged economic buyer, a champion)."""
+    if name == "economic_buyer" and any(p.engaged for p in facts.in_role(Role.ECONOMIC_BUYER)):
+        return 1
+    if name == "champion" and facts.in_role(Role.CHAMPION):
+        return 1
+    return 0
+
+
+def _is_boilerplate(note: str) -> bool:
+    words = _WORD_RE.findall(note.lower())
+    if any(ch.isdigit() for ch in note):
+        return False
+    content = [w for w in words if w not in _GENERIC]
+    proper = [w for w in note.split()[1:] if w[:1].isupper()]
+    return len(words) < 3 or (not content and not proper)
+
+
+def _grade(name: str, claim: str, note: str, record: list[str], alternatives: list[str]) -> int:
+    written = bool(note and text.find(text.WRITTEN_ARTEFACT, note))
+    if record:
+        return (
+            3 if claim == "confirmed" and (written or any(text.find(text.WRITTEN_ARTEFACT, r) for r in record)) else 2
+        )
+    if claim == "confirmed" and note:
+        pattern = _ENGAGED.get(name)
+        if name in _RECORD_ELEMENTS and pattern is not None and not pattern.search(note):
+            return 1  # a note that does not say the buyer did anything is still the rep's word
+        if name == "metrics" and not re.search(r"\d", note):
+            return 1  # a metric with no number is not quantified
+        if name == "decision_process" and pattern is not None and not pattern.search(note):
+            return 1
+        return 3 if written else 2
+    if claim in ("confirmed", "partial"):
+        return 1
+    if name == "competition" and alternatives:
+        return 1
+    return 0
+
+
+def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]) -> list[str]:
+    held = [a for a in facts.activities if a.two_way and a.date <= facts.as_of]
+    if name == "economic_buyer":
+        out = [
+            f"{a.date} {a.type} with {person.name} (economic buyer)"
+            for person in facts.in_role(Role.ECONOMIC_BUYER)
+            for a in held
+            if person.name in a.people and a.type in ("meeting", "demo", "call")
+        ]
+        out += [f"{a.date} {a.type}: economic buyer attended" for a in held if Signal.EB_ATTENDING.value in a.signals]
+        return out[:3]
+    if name == "champion":
+        champions = [p.name for p in facts.in_role(Role.CHAMPION)]
+        names = _Names(champions)
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if any(s in a.signals for s in (sig.value for sig in _CHAMPION_ACTS))
+            and (set(champions) & set(a.people) or names.mentioned_in(a.summary))
+        ][:3]
+    if name == "paper_process":
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in facts.activities
+            if a.date <= facts.as_of and a.status == "completed" and any(s.value in a.signals for s in _PAPER)
+        ][:3]
+    if name == "decision_criteria":
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if Signal.TECHNICAL_VALIDATION.value in a.signals
+        ][:3]
+    if name == "decision_process":
+        dated = [p for p in deal.mutual_action_plan if p.date]
+        if len(dated) >= 2 and any(p.owner and p.owner.lower() not in ("us", "we") for p in dated):
+            return [f"mutual action plan: {len(dated)} dated steps to {max(p.date for p in dated if p.date)}"]
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if Signal.PROCUREMENT_TIMELINE.value in a.signals
+        ][:2]
+    return []
+
+
+DealFacts.model_rebuild()
