@@ -227,8 +227,8 @@ class Coach:
         from ae_coach.coach.redact import Redactor
 
         redactor = Redactor(deal)
-        work_deal = redactor.redact(deal)
-        return _Prepared(assessment, work_deal, self.assess(work_deal, as_of), redactor)
+        # The deal is inspected once: the model sees the same assessment with every name pseudonymised.
+        return _Prepared(assessment, redactor.redact(deal), redactor.redact(assessment), redactor)
 
     def _request(self, prepared: _Prepared) -> LLMRequest:
         from ae_coach.coach._requests import review_request
