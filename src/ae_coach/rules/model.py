@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ae_coach.rules.markers import Marked
 from ae_coach.rules.search import SectionIndex
 
 STAGES: tuple[str, ...] = (
@@ -100,8 +101,13 @@ class Rule(BaseModel):
     section_lines: dict[str, int] = Field(default_factory=dict)
     """Line of each ``###`` heading in the file."""
     steps: list[str] = Field(default_factory=list)
-    """Numbered items of "How to apply": candidate next actions."""
+    """Numbered items of "How to apply" as a reader sees them (markers and worked examples removed)."""
+    plays: list[Marked] = Field(default_factory=list)
+    """The same steps with their markers: the findings each answers and when it applies."""
     questions: list[str] = Field(default_factory=list)
+    """"Questions to ask" items, markers removed."""
+    asks: list[Marked] = Field(default_factory=list)
+    """The same questions with their markers."""
     red_flags: list[str] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
     anti_patterns: list[str] = Field(default_factory=list)
