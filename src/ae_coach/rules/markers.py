@@ -68,7 +68,10 @@ class Marked(BaseModel):
 
 def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
     """An item's text and markers, and the problems with its markers (unknown marker values)."""
-    text, answers, when, scope, problems = raw.strip(), [], [], "deal", []
+    text, scope = raw.strip(), "deal"
+    answers: list[str] = []
+    when: list[str] = []
+    problems: list[str] = []
     while True:
         match = _MARKER.search(text)
         if match is None:
@@ -92,7 +95,7 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
         if found is not None and found.start() > 0:
             example = found.group(0).strip(" ,;:()")
             text = text[: found.start()].rstrip(" ,;:") + ("." if text.rstrip().endswith(".") else "")
-    item = Marked(text=text, example=example, answers=answers, when=when, scope=scope)  # type: ignore[arg-type]
+    item = Marked.model_validate({"text": text, "example": example, "answers": answers, "when": when, "scope": scope})
     return item, problems
 
 
