@@ -19,6 +19,10 @@ from typing import Any
 from ae_coach.errors import SuiteFileError
 from ae_coach.eval._cases import Case, filter_cases, load_cases
 from ae_coach.eval._compare import Comparison, compare_results
+from ae_coach.eval._cover import Coverage
+from ae_coach.eval._cover import generate as generate_coverage
+from ae_coach.eval._cover import write as write_coverage
+from ae_coach.eval._mutate import KINDS, MutationReport, mutation_markdown, run_mutation
 from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._session import Session, compare_variants, run_eval
@@ -61,9 +65,12 @@ def print_report(subject: RunResult | Comparison) -> None:
 __all__ = [
     "DEFAULT_MARGIN",
     "FORMATS",
+    "KINDS",
     "Case",
     "CaseResult",
     "Comparison",
+    "Coverage",
+    "MutationReport",
     "PairedStats",
     "RunOptions",
     "RunResult",
@@ -77,10 +84,14 @@ __all__ = [
     "filter_cases",
     "from_git",
     "from_rules_dir",
+    "generate_coverage",
     "load_cases",
+    "mutation_markdown",
     "paired_stats",
     "print_report",
     "render",
     "run_eval",
+    "run_mutation",
     "working_tree",
+    "write_coverage",
 ]

@@ -40,10 +40,44 @@ class Variant:
 
         return PromptBuilder(self.rulebook, templates=self.prompts_dir)
 
+    @cached_property
+    def rulebook_without_examples(self) -> Any:
+        """The rulebook with every Good/Bad example removed (from the search index too)."""
+        return without_examples(self.rulebook)
+
+    @cached_property
+    def builder_without_examples(self) -> Any:
+        from ae_coach.coach.prompt import PromptBuilder
+
+        return PromptBuilder(self.rulebook_without_examples, templates=self.prompts_dir)
+
+    def rulebook_for(self, case: Any) -> Any:
+        """The rulebook a case runs on: without examples when the case hides them."""
+        return self.rulebook_without_examples if case.input.hide_examples else self.rulebook
+
+    def builder_for(self, case: Any) -> Any:
+        return self.builder_without_examples if case.input.hide_examples else self.builder
+
     def cleanup(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def without_examples(rulebook: Any) -> Any:
+    """A copy of ``rulebook`` whose rules have no Examples section and no examples."""
+    from ae_coach.rules import Rulebook, content_hash
+
+    rules = [
+        r.model_copy(update={"examples": [], "sections": {k: v for k, v in r.sections.items() if k != "Examples"}})
+        for r in rulebook.rules
+    ]
+    return Rulebook(
+        rules=rules,
+        sections=rulebook.sections,
+        path=rulebook.path,
+        content_hash=content_hash(rulebook.content_hash + ":without-examples"),
+    )
 
 
 def working_tree() -> Variant:
