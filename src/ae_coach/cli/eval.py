@@ -230,7 +230,7 @@ def compare(
     _emit(comparison, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
     if comparison.gate_failed:
-        raise EvalGateFailed(f"the score regressed on the {comparison.gate_split} split: {comparison.gate_reason}")
+        raise EvalGateFailed(f"gate ({comparison.gate_split}) failed: {comparison.verdict_text}")
 
 
 @eval_app.command("mutate")
