@@ -292,3 +292,38 @@ def cover(
     print(f"{len(coverage.cases)} verified cases; {len(coverage.gaps)} not covered", file=sys.stderr)
     for gap in coverage.gaps:
         print(f"  not covered: {gap}", file=sys.stderr)
+
+
+@eval_app.command("calibrate")
+def calibrate(
+    labelled: Annotated[Path, typer.Argument(help="The human-labelled answers.")] = Path(
+        "evals/judge-calibration/labelled.yaml"
+    ),
+    judge: Annotated[
+        str, typer.Option(help="keyword, llm, or auto (keyword, plus llm when ANTHROPIC_API_KEY is set).")
+    ] = "auto",
+    judge_model: Annotated[str | None, typer.Option(help="The LLM judge's model (default: the pinned one).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
+    output: Output = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Measure each judge's agreement with human labels: accuracy, Cohen's kappa, the disagreements."""
+    import json
+    import os
+    from dataclasses import asdict
+
+    from ae_coach.eval import JUDGE_MODEL, calibrate_judges, calibration_markdown
+
+    if judge not in ("auto", "keyword", "llm"):
+        raise UsageError(f"--judge must be auto, keyword or llm, got {judge!r}")
+    has_key = bool(os.environ.get("ANTHROPIC_API_KEY"))
+    judges = ("keyword", "llm") if judge == "auto" and has_key else ("keyword",) if judge == "auto" else (judge,)
+    model = judge_model or JUDGE_MODEL
+    results = calibrate_judges(labelled, judges=judges, model=model, cache_dir=cache_dir)
+    skipped = None if "llm" in judges else f"LLM judge ({model}) not run: set ANTHROPIC_API_KEY to measure it."
+    if fmt == "json":
+        write_output(json.dumps([asdict(r) for r in results], indent=2) + "\n", output)
+    elif fmt == "markdown":
+        write_output(calibration_markdown(labelled, results, skipped), output)
+    else:
+        raise UsageError(f"--format must be markdown or json, got {fmt!r}")
