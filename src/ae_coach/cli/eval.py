@@ -21,7 +21,9 @@ Concurrency = Annotated[int, typer.Option("--concurrency", "-j", min=1, help="Ca
 SplitOpt = Annotated[str | None, typer.Option(help="Only this split: dev, holdout or all.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only cases with this tag (repeatable).")]
 Judge = Annotated[str, typer.Option(help="Rubric judge: keyword (offline), llm (pinned Claude) or auto.")]
-Fmt = Annotated[str, typer.Option("--format", help="terminal, json, markdown or html.")]
+Fmt = Annotated[
+    str, typer.Option("--format", help="terminal, json, markdown, html, promptfoo or inspect (see docs/evals.md).")
+]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
 Junit = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (for CI).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the generation/judgement cache.")]
@@ -89,7 +91,7 @@ def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
     from ae_coach.eval import FORMATS, print_report, render
 
     if fmt not in FORMATS or fmt == "junit":
-        raise UsageError(f"--format must be terminal, json, markdown or html, got {fmt!r}")
+        raise UsageError(f"--format must be terminal, json, markdown, html, promptfoo or inspect, got {fmt!r}")
     if fmt == "terminal" and output is None:
         print_report(subject)
     else:
@@ -327,3 +329,29 @@ def calibrate(
         write_output(calibration_markdown(labelled, results, skipped), output)
     else:
         raise UsageError(f"--format must be markdown or json, got {fmt!r}")
+
+
+@eval_app.command("export")
+def export(
+    suites: Suites = None,
+    to: Annotated[str, typer.Option("--to", help="skill-creator: evals.json in skill-creator's layout.")] = (
+        "skill-creator"
+    ),
+    skill_name: Annotated[str, typer.Option(help="skill_name to write.")] = "ae-coach",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the evals.json goes (<skill>/evals/).")] = Path(
+        "evals/evals.json"
+    ),
+    split: SplitOpt = None,
+    tag: Tags = None,
+) -> None:
+    """Write chat cases as skill-creator's evals.json (``files`` relative to the skill root)."""
+    import json
+
+    from ae_coach.eval import filter_cases, load_cases, to_evals_json
+
+    if to != "skill-creator":
+        raise UsageError(f"--to must be skill-creator, got {to!r}")
+    cases = filter_cases(load_cases(list(suites or [])), split=split, tags=list(tag or []))
+    data = to_evals_json(cases, output, skill_name)
+    write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    print(f"{len(data['evals'])} of {len(cases)} cases written (chat cases with rubric items)", file=sys.stderr)

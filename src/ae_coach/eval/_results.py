@@ -35,6 +35,9 @@ class CaseResult:
     repeats: int = 1
     errored: bool = False
     """Every sample ended in an error: the case has no score and is left out of means and comparisons."""
+    output: str | None = None
+    """The first sample's coaching text (as the run log keeps it), for exports."""
+    seconds: float = 0.0
 
 
 @dataclass
@@ -78,6 +81,8 @@ def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
         metrics={k: mean(v) for k, v in metrics.items()},
         repeats=len(samples),
         errored=not clean,
+        output=next((s.get("output") for s in samples if s.get("output")), None),
+        seconds=sum(float(s.get("seconds") or 0.0) for s in samples),
     )
 
 
