@@ -241,7 +241,7 @@ class Coach:
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
         from ae_coach.coach._offline import compose
 
-        report = compose(prepared.deal, prepared.assessment, self.rulebook)
+        report = compose(prepared.deal, prepared.assessment, self.rulebook, self.settings)
         if response is not None:
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
         report = drop_unknown_rule_ids(report, self.rulebook)
