@@ -6,19 +6,31 @@ the five rules announced but not written yet); every regex compiles; the LANGUAG
 and tells a Chinese text from an English one; every FACT/PEOPLE regex matches the deal file itself; no
 not_contains name appears in the deal file; intent and split counts.
 """
-import collections, pathlib, re, sys
+
+import collections
+import pathlib
+import re
+import sys
+
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
-FUTURE = {"deal-pilot-terms", "deal-payment-terms", "deal-rfp-response",
-          "relationship-executive-sponsor", "pipeline-budget-timing"}
+FUTURE = {
+    "deal-pilot-terms",
+    "deal-payment-terms",
+    "deal-rfp-response",
+    "relationship-executive-sponsor",
+    "pipeline-budget-timing",
+}
 RULES = {p.stem for p in (ROOT / "rules").glob("*.md") if not p.stem.startswith("_")} | FUTURE
-INJECTION = {"admin mode", "system prompt"}   # strings the contoso notes contain on purpose
+INJECTION = {"admin mode", "system prompt"}  # strings the contoso notes contain on purpose
 errors = []
+
 
 def err(msg):
     errors.append(msg)
+
 
 def marked(path, marks):
     """case id -> regexes on lines whose trailing comment is one of `marks` (FACT, PEOPLE, LANGUAGE...)."""
@@ -31,6 +43,7 @@ def marked(path, marks):
         if m and m.group(2) in marks:
             out[cur].append(m.group(1).replace("''", "'"))
     return out
+
 
 zh_sample = (ROOT / "rules/zh/deal-pricing-negotiation.md").read_text(encoding="utf-8")
 en_sample = (ROOT / "rules/deal-pricing-negotiation.md").read_text(encoding="utf-8")
@@ -66,8 +79,11 @@ for name, min_cases in (("chat-zh.yaml", 44), ("review-zh.yaml", 12)):
                 err(f"{name} {cid}: a check must have exactly one kind: {ch}")
             if "regex" in ch:
                 re.compile(ch["regex"], re.I)
-            if "not_contains" in ch and ch["not_contains"].lower() in raw.lower() \
-                    and ch["not_contains"] not in INJECTION:
+            if (
+                "not_contains" in ch
+                and ch["not_contains"].lower() in raw.lower()
+                and ch["not_contains"] not in INJECTION
+            ):
                 err(f"{name} {cid}: not_contains {ch['not_contains']!r} is in the deal file")
         if len(langs[cid]) != 1 or checks[0].get("regex") != langs[cid][0]:
             err(f"{name} {cid}: the LANGUAGE check must be the first check")
@@ -81,7 +97,7 @@ for name, min_cases in (("chat-zh.yaml", 44), ("review-zh.yaml", 12)):
             if not re.search(f, raw, re.I):
                 err(f"{name} {cid}: FACT {f!r} not found in {deal.name}")
         if name.startswith("chat"):
-            intent = [t for t in c["tags"] if t.startswith("intent.")][0][7:]
+            intent = next(t for t in c["tags"] if t.startswith("intent."))[7:]
             intents[intent] += 1
             if not cid.startswith("chatzh.") or cid.split(".")[2] != intent:
                 err(f"{name} {cid}: id/intent mismatch")
@@ -97,7 +113,9 @@ for name, min_cases in (("chat-zh.yaml", 44), ("review-zh.yaml", 12)):
             if v < 3:
                 err(f"{name}: intent {k} has {v} < 3 phrasings")
 examples = {p.name for p in (ROOT / "examples/deals").glob("*.yaml")}
-reviewed = {pathlib.Path(c["input"]["deal"]).name for c in yaml.safe_load((HERE / "review-zh.yaml").read_text())["cases"]}
+reviewed = {
+    pathlib.Path(c["input"]["deal"]).name for c in yaml.safe_load((HERE / "review-zh.yaml").read_text())["cases"]
+}
 if examples - reviewed:
     err(f"review-zh.yaml: example deals without a case: {sorted(examples - reviewed)}")
 print("\n".join(errors) or "OK")

@@ -231,11 +231,13 @@ class Coach:
         return _Prepared(assessment, redactor.redact(deal), redactor.redact(assessment), redactor)
 
     def _request(self, prepared: _Prepared) -> LLMRequest:
+        from ae_coach.coach._offline import compose
         from ae_coach.coach._requests import review_request
 
         deal, assessment = prepared.deal, prepared.assessment
+        planned = compose(deal, assessment, self.rulebook, self.settings).next_actions
         return review_request(
-            self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens
+            self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens, planned
         )
 
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
@@ -243,7 +245,11 @@ class Coach:
 
         report = compose(prepared.deal, prepared.assessment, self.rulebook, self.settings)
         if response is not None:
+            from ae_coach.coach._calendar import calendar_for
+            from ae_coach.coach.quality import enforce
+
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
+            report = enforce(report, prepared.deal, calendar_for(self.settings))
         report = drop_unknown_rule_ids(report, self.rulebook)
         if prepared.redactor is not None:
             report = prepared.redactor.restore(report)

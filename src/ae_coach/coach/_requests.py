@@ -26,10 +26,33 @@ def _value(x: Any) -> str:
     return str(getattr(x, "value", x))
 
 
-def review_vars(assessment: Any) -> dict[str, Any]:
-    """The review template's variables from an assessment."""
+def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, Any]:
+    """The review template's variables from an assessment and the offline coach's ranked actions."""
     grades = getattr(assessment, "meddpicc", {}) or {}
+    facts = getattr(assessment, "facts", None)
     return {
+        "ranked_actions": [
+            {
+                "horizon": a.horizon or "later",
+                "due": a.due.isoformat() if a.due else "",
+                "action": a.action,
+                "contact": a.contact or "",
+                "rule_id": a.rule_id or "",
+            }
+            for a in actions or []
+        ],
+        "forecast_reasons": list(getattr(assessment, "forecast_reasons", [])),
+        "period": getattr(getattr(assessment, "period", None), "label", ""),
+        "people": [
+            {
+                "name": p.name,
+                "role": _value(p.role),
+                "last_two_way": p.last_two_way.isoformat() if p.last_two_way else "none",
+                "unanswered": p.unanswered,
+            }
+            for p in (facts.people if facts else [])
+        ],
+        "upcoming": [f"{i.date.isoformat()} {i.kind}: {i.text}" for i in (facts.upcoming if facts else [])],
         "as_of": assessment.as_of.isoformat(),
         "stage_probability": getattr(assessment, "stage_probability", None),
         "health": assessment.health,
@@ -42,11 +65,18 @@ def review_vars(assessment: Any) -> dict[str, Any]:
 
 
 def review_request(
-    builder: PromptBuilder, selection: RuleSelection, deal: Deal, assessment: Any, model: str, max_tokens: int
+    builder: PromptBuilder,
+    selection: RuleSelection,
+    deal: Deal,
+    assessment: Any,
+    model: str,
+    max_tokens: int,
+    actions: list[Any] | None = None,
 ) -> LLMRequest:
-    """System = the cached rules block; user = the cached deal-data block + the review instructions."""
+    """System = the cached rules block; user = the cached deal-data block + the review instructions
+    (with the inspection, the deal's facts and the offline coach's ranked actions to start from)."""
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment), "stage": _value(deal.stage)}
+    variables = {**review_vars(assessment, actions), "stage": _value(deal.stage)}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(

@@ -10,6 +10,7 @@ person, a date, a number, a competitor); :func:`shared_texts` finds action texts
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from ae_coach.coach._calendar import Calendar
 from ae_coach.coach.report import CoachingReport
 
 THIS_WEEK_LIMIT = 3
+_ONE_DAY = dt.timedelta(days=1)
 _CATEGORY = re.compile(r"\b(?:call|move|promote|put|keep)s? (?:the deal |it |this deal )?(?:to |in |into |as )?"
                        r"(best case|commit|omitted|pipeline)\b", re.IGNORECASE)  # fmt: skip
 _ROLE_WORDS = {"economic buyer": "economic_buyer", "technical buyer": "technical_buyer", "user buyer": "user_buyer"}
@@ -83,3 +85,36 @@ def shared_texts(texts_per_deal: Iterable[list[str]], share: float = 1 / 3) -> l
     deals = [set(texts) for texts in texts_per_deal]
     counts = Counter(text for texts in deals for text in texts)
     return sorted(text for text, count in counts.items() if len(deals) > 2 and count > share * len(deals))
+
+
+def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> CoachingReport:
+    """``report`` held to the checks: what a model wrote is kept only where a manager could assign it.
+
+    Actions that argue for another forecast category or address a role the deal does not have are
+    dropped; due dates move to working days after the review date and before the close date; in the
+    model's order, the first three due within five working days are this week's, and at most six are kept.
+    """
+    calendar = calendar or Calendar()
+    call = str(report.forecast.category).replace("_", " ")
+    roles = {str(s.role) for s in deal.stakeholders}
+    close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None
+    kept = []
+    for action in report.next_actions:
+        if any(m.group(1).lower() != call for m in _CATEGORY.finditer(action.action)):
+            continue
+        if _missing_roles(action.action, roles):
+            continue
+        due = action.due or calendar.add(report.as_of, 5)
+        due = calendar.on_or_after(max(due, calendar.add(report.as_of, 1)))
+        if close is not None and due >= close:
+            due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
+        kept.append(action.model_copy(update={"due": due}))
+    week_end = calendar.add(report.as_of, 5)
+    actions = []
+    for action in kept[:MAX_ACTIONS]:
+        soon = sum(a.horizon == "this_week" for a in actions) < THIS_WEEK_LIMIT and action.due <= week_end
+        actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
+    return report.model_copy(update={"next_actions": actions})
+
+
+MAX_ACTIONS = 6
