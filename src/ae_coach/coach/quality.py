@@ -110,9 +110,10 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
             due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
         kept.append(action.model_copy(update={"due": due}))
     week_end = calendar.add(report.as_of, 5)
-    actions = []
+    actions: list[Any] = []
     for action in kept[:MAX_ACTIONS]:
-        soon = sum(a.horizon == "this_week" for a in actions) < THIS_WEEK_LIMIT and action.due <= week_end
+        due = action.due or week_end
+        soon = sum(a.horizon == "this_week" for a in actions) < THIS_WEEK_LIMIT and due <= week_end
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
     return report.model_copy(update={"next_actions": actions})
 
