@@ -43,9 +43,7 @@ _PLACEHOLDER_ROLE = re.compile(r"\[(economic buyer|champion|technical buyer)\]",
 def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
     """The rules that address a finding: the finding's own ``rules``, then any whose triggers name it;
     a rule written for this one problem before a catalogue rule that names many."""
-    ids = list(finding.rules) + [r.id for r in rulebook.by_trigger(finding.code)]
-    rules = [rulebook[i] for i in dict.fromkeys(ids) if i in rulebook]
-    return sorted(rules, key=lambda r: len(r.triggers))
+    return sorted(rulebook.addressing(finding.code, finding.rules), key=lambda r: len(r.triggers))
 
 
 def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) -> list[NextAction]:

@@ -47,7 +47,7 @@ def headline(deal: Deal, assessment: Any) -> str:
         return f"{name}: {_label(deal.stage)}, health {assessment.health}/100; {problem}."
     verdict = f"call it {_label(assessment.recommended_forecast).title()}"
     claimed = deal.forecast_category
-    if claimed is not None and _value(claimed) != _value(assessment.recommended_forecast):
+    if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
         verdict += f", not {_label(claimed).title()}"
     line = f"{name}: health {assessment.health}/100, {verdict}; {problem}."
     if deal.is_open and assessment.tier == 4:
@@ -60,11 +60,7 @@ def _lower_first(text: str) -> str:
 
 
 def _label(x: Any) -> str:
-    return _value(x).replace("_", " ")
-
-
-def _value(x: Any) -> str:
-    return str(getattr(x, "value", x))
+    return str(x).replace("_", " ")
 
 
 def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = None) -> CoachingReport:

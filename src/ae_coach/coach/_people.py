@@ -46,7 +46,7 @@ ROLE_WORDS: dict[str, str] = {
 
 
 def role_of(person: Stakeholder) -> str:
-    return str(getattr(person.role, "value", person.role))
+    return str(person.role)
 
 
 def person_in_role(deal: Deal, role: str) -> Stakeholder | None:

@@ -153,7 +153,7 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
     so and plans forward from today to a realistic signature date instead of squeezing the steps.
     """
     calendar = calendar or Calendar()
-    stage_value = str(getattr(deal.stage, "value", deal.stage))
+    stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
     agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
@@ -202,9 +202,7 @@ def _done_text(deal: Deal, as_of: dt.date) -> str:
     already past) two months after its security review passed.
     """
     return " ".join(
-        (a.summary or "").lower()
-        for a in deal.activities
-        if a.date <= as_of and str(getattr(a.status, "value", a.status)) == "completed"
+        (a.summary or "").lower() for a in deal.activities if a.date <= as_of and str(a.status) == "completed"
     )
 
 
@@ -236,7 +234,7 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
 
 
 def _agreed_step(item, as_of: dt.date) -> MapStep:
-    status_value = str(getattr(item.status, "value", item.status))
+    status_value = str(item.status)
     owner = item.owner or "unassigned"
     side: Any = (
         "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"

@@ -22,10 +22,6 @@ CHAT_EXCERPTS = 3
 EXCERPT_CHARS = 1_500
 
 
-def _value(x: Any) -> str:
-    return str(getattr(x, "value", x))
-
-
 def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, Any]:
     """The review template's variables from an assessment and the offline coach's ranked actions."""
     grades = getattr(assessment, "meddpicc", {}) or {}
@@ -46,7 +42,7 @@ def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, 
         "people": [
             {
                 "name": p.name,
-                "role": _value(p.role),
+                "role": str(p.role),
                 "last_two_way": p.last_two_way.isoformat() if p.last_two_way else "none",
                 "unanswered": p.unanswered,
             }
@@ -57,9 +53,9 @@ def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, 
         "stage_probability": getattr(assessment, "stage_probability", None),
         "health": assessment.health,
         "health_reasons": list(assessment.health_reasons),
-        "recommended_forecast": _value(assessment.recommended_forecast),
+        "recommended_forecast": str(assessment.recommended_forecast),
         "why_not_commit": list(assessment.why_not_commit),
-        "meddpicc": [(k, _value(v)) for k, v in dict(grades).items()],
+        "meddpicc": [(k, str(v)) for k, v in dict(grades).items()],
         "findings": finding_views(assessment.findings),
     }
 
@@ -76,7 +72,7 @@ def review_request(
     """System = the cached rules block; user = the cached deal-data block + the review instructions
     (with the inspection, the deal's facts and the offline coach's ranked actions to start from)."""
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment, actions), "stage": _value(deal.stage)}
+    variables = {**review_vars(assessment, actions), "stage": str(deal.stage)}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(
