@@ -45,10 +45,19 @@ def headline(deal: Deal, assessment: Any) -> str:
     problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
     if not deal.is_open:
         return f"{name}: {_label(deal.stage)}, health {assessment.health}/100; {problem}."
-    verdict = f"call it {_label(assessment.recommended_forecast).title()}"
+    later = getattr(assessment, "later_forecast", None)
     claimed = deal.forecast_category
-    if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
-        verdict += f", not {_label(claimed).title()}"
+    if later is not None:
+        verdict = (
+            f"out of {assessment.period.label}'s number (closes {deal.close_date}), "
+            f"{_label(later).title()} for {assessment.later_period}"
+        )
+        if claimed is not None and str(claimed) not in (str(later), "omitted"):
+            verdict += f", not {_label(claimed).title()}"
+    else:
+        verdict = f"call it {_label(assessment.recommended_forecast).title()}"
+        if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
+            verdict += f", not {_label(claimed).title()}"
     line = f"{name}: health {assessment.health}/100, {verdict}; {problem}."
     if deal.is_open and assessment.tier == 4:
         line += " Tier 4: serve it through self-serve or a partner, or disqualify it; not enterprise selling time."
