@@ -42,11 +42,20 @@ def review_vars(assessment: Any) -> dict[str, Any]:
 
 
 def review_request(
-    builder: PromptBuilder, selection: RuleSelection, deal: Deal, assessment: Any, model: str, max_tokens: int
+    builder: PromptBuilder,
+    selection: RuleSelection,
+    deal: Deal,
+    assessment: Any,
+    model: str,
+    max_tokens: int,
+    since: dict[str, Any] | None = None,
 ) -> LLMRequest:
-    """System = the cached rules block; user = the cached deal-data block + the review instructions."""
+    """System = the cached rules block; user = the cached deal-data block + the review instructions.
+
+    ``since`` (plain data from ``ae_coach.history``) is what changed since the deal's previous review.
+    """
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment), "stage": _value(deal.stage)}
+    variables = {**review_vars(assessment), "stage": _value(deal.stage), "since": since}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(
