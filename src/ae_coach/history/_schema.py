@@ -46,7 +46,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX chats_by_deal ON chats (deal_id, id)",
         """CREATE TABLE chat_turns (
             id {id},
-            chat_id INTEGER NOT NULL REFERENCES chats (id),
+            chat_id BIGINT NOT NULL REFERENCES chats (id),
             role TEXT NOT NULL,
             text TEXT NOT NULL,
             message TEXT,
@@ -65,7 +65,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX pipeline_runs_by_source ON pipeline_runs (source, id)",
         """CREATE TABLE pipeline_deals (
-            run_id INTEGER NOT NULL REFERENCES pipeline_runs (id),
+            run_id BIGINT NOT NULL REFERENCES pipeline_runs (id),
             deal_id TEXT NOT NULL,
             data TEXT NOT NULL
         )""",
