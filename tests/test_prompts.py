@@ -79,6 +79,13 @@ TEMPLATE_VARS = {
                 {"action": "Book the CFO", "owner": "Sam", "due": "2026-11-20", "status": "missed", "evidence": "x"}
             ],
         },
+        "ranked_actions": [
+            {"horizon": "this_week", "due": "2026-11-27", "action": "Call Dana", "contact": "Dana", "rule_id": "r"}
+        ],
+        "forecast_reasons": ["best case: EB identified"],
+        "period": "2026-Q4",
+        "people": [{"name": "Dana", "role": "champion", "last_two_way": "2026-11-20", "unanswered": 0}],
+        "upcoming": ["2026-12-02 plan: CFO review"],
     },
     "chat": {
         "question": "What now?",

@@ -242,22 +242,35 @@ class Coach:
         return _Prepared(assessment, redactor.redact(deal), redactor.redact(assessment), redactor)
 
     def _request(self, prepared: _Prepared, since: Any = None) -> LLMRequest:
+        from ae_coach.coach._offline import compose
         from ae_coach.coach._requests import review_request
 
         deal, assessment = prepared.deal, prepared.assessment
+        planned = compose(deal, assessment, self.rulebook, self.settings).next_actions
         if since is not None and prepared.redactor is not None:
             since = prepared.redactor.redact(since)
         since_data = since.model_dump(mode="json") if since is not None else None
         return review_request(
-            self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens, since_data
+            self.builder,
+            self._selection(deal, assessment),
+            deal,
+            assessment,
+            self.model,
+            self.max_tokens,
+            planned,
+            since=since_data,
         )
 
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
         from ae_coach.coach._offline import compose
 
-        report = compose(prepared.deal, prepared.assessment, self.rulebook)
+        report = compose(prepared.deal, prepared.assessment, self.rulebook, self.settings)
         if response is not None:
+            from ae_coach.coach._calendar import calendar_for
+            from ae_coach.coach.quality import enforce
+
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
+            report = enforce(report, prepared.deal, calendar_for(self.settings))
         report = drop_unknown_rule_ids(report, self.rulebook)
         if prepared.redactor is not None:
             report = prepared.redactor.restore(report)

@@ -58,6 +58,8 @@ class NextAction(_Model):
     why: str
     rule_id: str | None = None
     finding_codes: list[str] = Field(default_factory=list)
+    horizon: Literal["this_week", "later"] | None = None
+    """``this_week``: one of the (at most three) actions due in the next five working days."""
 
 
 class Question(_Model):

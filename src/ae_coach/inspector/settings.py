@@ -123,6 +123,9 @@ class Settings(BaseModel):
     date inside it, and a deal closing after it is Omitted from this period's number."""
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     """ae-coach default: the month (1-12) the fiscal year starts in; quarters are counted from it."""
+    holidays_country: str = Field(default="US", pattern=r"^([A-Za-z]{2,3})?$")
+    """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
+    US, GB, DE, CN; empty for weekends only)."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
+from ae_coach.rules.markers import atom_codes
 from ae_coach.rules.model import ID_PATTERN, REQUIRED_SECTIONS, SECTION_ORDER, STAGES, Rule, Rulebook, Section
 from ae_coach.rules.parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
 
@@ -84,7 +85,7 @@ def _lint_sections(path: Path, problems: list[Problem]) -> list[Section] | None:
 
 def check_rule(rule: Rule) -> list[Problem]:
     """Format checks on one parsed rule: heading, summary, sections, lists, examples, codes, length."""
-    problems = _check_frontmatter(rule) + _check_sections(rule) + _check_examples(rule)
+    problems = _check_frontmatter(rule) + _check_sections(rule) + _check_examples(rule) + _check_markers(rule)
     if not MIN_LINES <= rule.line_count <= MAX_LINES:
         problems.append(
             Problem(
@@ -94,6 +95,23 @@ def check_rule(rule: Rule) -> list[Problem]:
                 "warning",
             )
         )
+    return problems
+
+
+def _check_markers(rule: Rule) -> list[Problem]:
+    """Every finding code a step or question marker names ({for …}, {when …}) is in the catalogue."""
+    problems = []
+    for section, items in (("How to apply", rule.plays), ("Questions to ask", rule.asks)):
+        line = rule.section_lines.get(section)
+        for number, item in enumerate(items, 1):
+            named = [*item.answers, *(code for atom in item.when for code in atom_codes(atom.lstrip("!")))]
+            for code in named:
+                if code not in FINDING_CODES:
+                    close = difflib.get_close_matches(code, FINDING_CODES, n=1)
+                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    problems.append(
+                        Problem(rule.path, line, f"### {section} item {number}: unknown finding code {code!r}{hint}")
+                    )
     return problems
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ae_coach.rules.markers import Marked
 from ae_coach.rules.search import SectionIndex
 
 STAGES: tuple[str, ...] = (
@@ -100,8 +101,13 @@ class Rule(BaseModel):
     section_lines: dict[str, int] = Field(default_factory=dict)
     """Line of each ``###`` heading in the file."""
     steps: list[str] = Field(default_factory=list)
-    """Numbered items of "How to apply": candidate next actions."""
+    """Numbered items of "How to apply" as a reader sees them (markers and worked examples removed)."""
+    plays: list[Marked] = Field(default_factory=list)
+    """The same steps with their markers: the findings each answers and when it applies."""
     questions: list[str] = Field(default_factory=list)
+    """"Questions to ask" items, markers removed."""
+    asks: list[Marked] = Field(default_factory=list)
+    """The same questions with their markers."""
     red_flags: list[str] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
     anti_patterns: list[str] = Field(default_factory=list)
@@ -215,6 +221,12 @@ class Rulebook(BaseModel):
     def by_trigger(self, code: str) -> list[Rule]:
         """Rules whose ``triggers`` name the finding ``code``."""
         return [rule for rule in self.rules if code in rule.triggers]
+
+    def addressing(self, code: str, named: Iterable[str] = ()) -> list[Rule]:
+        """The rules that address a finding: the ids it names first (``named``, e.g. ``Finding.rules``),
+        then the rules whose triggers list ``code``; unknown ids are left out, each rule once."""
+        ids = [*named, *(rule.id for rule in self.by_trigger(code))]
+        return [self._by_id[i] for i in dict.fromkeys(ids) if i in self._by_id]
 
     def triggered_codes(self) -> set[str]:
         """Every finding code some rule names in its triggers."""

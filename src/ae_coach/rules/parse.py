@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ae_coach.errors import RuleFileError
+from ae_coach.rules import markers
 from ae_coach.rules.model import IMPACTS, OPEN_STAGES, Example, Rule, Rulebook, Section, content_hash
 
 SECTIONS_FILE = "_sections.md"
@@ -366,17 +367,27 @@ class _Body:
             end = headings[position + 1][2] if position + 1 < len(headings) else len(self.lines)
             self.sections[text] = "\n".join(self.lines[start + 1 : end]).strip()
 
+    def _marked(self, raw: str, section: str, *, example: bool = True) -> markers.Marked:
+        item, problems = markers.parse(raw, split_example=example)
+        line = self.section_lines.get(section)
+        self.problems.extend(Problem(self.path, line, f"### {section}: {problem}") for problem in problems)
+        return item
+
     def result(self) -> dict[str, Any]:
         def items(section: str, kind: str | None = None) -> list[str]:
             return [text for k, text in self.lists.get(section, []) if kind is None or k == kind]
 
+        plays = [self._marked(raw, "How to apply") for raw in items("How to apply", "ordered")]
+        asks = [self._marked(raw, "Questions to ask", example=False) for raw in items("Questions to ask")]
         return {
             "heading": self.heading,
             "line": self.line,
-            "sections": self.sections,
+            "sections": {name: markers.strip(text) for name, text in self.sections.items()},
             "section_lines": self.section_lines,
-            "steps": items("How to apply", "ordered"),
-            "questions": items("Questions to ask"),
+            "steps": [play.text for play in plays],
+            "plays": plays,
+            "questions": [ask.text for ask in asks],
+            "asks": asks,
             "red_flags": items("Red flags"),
             "anti_patterns": items("Anti-patterns"),
             "examples": self.examples,

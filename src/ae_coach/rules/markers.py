@@ -1,0 +1,144 @@
+"""What a rule step or question is for, written in the rule file and parsed here, not guessed in Python.
+
+A "How to apply" step or a "Questions to ask" item may end with markers::
+
+    3. Send one short, specific message that names their last commitment. {for momentum.champion_dark}
+    2. If any condition is missing, call the deal best case. {for anti.forecast_fantasy} {when call<=best_case}
+    7. Across your whole pipeline, re-categorise every deal. {scope pipeline}
+
+* ``{for CODE, CODE}``: the finding codes the step answers. The offline coach turns a finding into an
+  action only through a step marked for its code, so rewording a step never silently changes the coaching.
+* ``{when ATOM, ATOM}``: the step applies only when every atom holds (``a|b`` inside an atom: either).
+  Atoms (:data:`ATOMS`): a finding code (it fired) or ``!code`` (it did not); ``stage<X``, ``stage>=X``,
+  ``stage=X``; ``call<=best_case``, ``call>=best_case``, ``call=omitted`` (the forecast call); ``tier=N``,
+  ``tier<=N``; ``fit=poor``; ``situation=incumbent``; ``role=technical_buyer`` / ``!role=…`` (the deal
+  names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``alt=in_house``,
+  ``alt=status_quo`` (the record names that alternative).
+* ``{scope deal|desk|pipeline}``: ``deal`` (default) works the deal with the buyer, ``desk`` is the AE's own
+  bookkeeping, ``pipeline`` is about the whole pipeline and never becomes one deal's action.
+
+A worked example inside a step ("…, e.g. 'CFO attends the business-case review on 12/8'") is split off
+as :attr:`Marked.example`, so an example is never printed as an action. ``ae-coach rules lint`` checks
+every code and atom against the finding catalogue and the stage names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STAGE_NAMES = ("discovery", "scoping", "validation", "proposal", "closing", "closed_won", "closed_lost")
+CALLS = ("omitted", "pipeline", "best_case", "commit", "closed")
+ROLES = ("economic_buyer", "champion", "technical_buyer", "user_buyer", "influencer", "blocker", "coach")
+SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
+FITS = ("strong", "good", "poor", "unknown")
+ALTERNATIVES = ("in_house", "status_quo")
+
+_ATOM = re.compile(
+    r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
+    r"|(?P<flag>pricing_out)|(?P<code>[a-z]+\.[a-z_]+))$"
+)
+ATOMS = "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, role=X, alt=X, pricing_out"
+
+_MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
+_EXAMPLE = re.compile(
+    r"\s*\((?:e\.g\.|for example)[^)]*\)|[,;:]?\s+(?:e\.g\.|for example),?\s+.*$", re.IGNORECASE | re.DOTALL
+)
+
+Scope = Literal["deal", "desk", "pipeline"]
+
+
+class Marked(BaseModel):
+    """A step or question with its markers parsed off."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    """The item as a reader sees it: markers removed (a step's worked example too)."""
+    example: str | None = None
+    """A worked example the author put inside a step ("e.g. …"): illustration, never an action."""
+    answers: list[str] = Field(default_factory=list)
+    """Finding codes the item answers (``{for …}``)."""
+    when: list[str] = Field(default_factory=list)
+    """Condition atoms that must all hold (``{when …}``)."""
+    scope: Scope = "deal"
+
+
+def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
+    """An item's text and markers, and the problems with its markers (unknown marker values)."""
+    text, scope = raw.strip(), "deal"
+    answers: list[str] = []
+    when: list[str] = []
+    problems: list[str] = []
+    while True:
+        match = _MARKER.search(text)
+        if match is None:
+            break
+        kind, value = match.group(1), match.group(2)
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if kind == "for":
+            answers = parts + answers
+        elif kind == "when":
+            when = parts + when
+        elif value.strip() in ("deal", "desk", "pipeline"):
+            scope = value.strip()
+        else:
+            problems.append(f"{{scope {value}}}: allowed scopes are deal, desk, pipeline")
+        text = text[: match.start()].rstrip()
+    for atom in when:
+        problems += [f"{{when {atom}}}: {p}" for p in atom_problems(atom)]
+    example = None
+    if split_example:
+        found = _EXAMPLE.search(text)
+        if found is not None and found.start() > 0:
+            example = found.group(0).strip(" ,;:()")
+            text = text[: found.start()].rstrip(" ,;:") + ("." if text.rstrip().endswith(".") else "")
+    item = Marked.model_validate({"text": text, "example": example, "answers": answers, "when": when, "scope": scope})
+    return item, problems
+
+
+def strip(text: str) -> str:
+    """``text`` with every trailing marker of every line removed (for section bodies shown to people)."""
+    return "\n".join(_strip_line(line) for line in text.split("\n"))
+
+
+def _strip_line(line: str) -> str:
+    while True:
+        match = _MARKER.search(line)
+        if match is None:
+            return line
+        line = line[: match.start()].rstrip()
+
+
+def atom_problems(atom: str) -> list[str]:
+    """What is wrong with one condition atom (alternatives ``a|b`` checked each); [] when it is valid.
+
+    Finding codes are checked against the catalogue by the linter, which knows it.
+    """
+    out = []
+    for part in atom.split("|"):
+        match = _ATOM.match(part.strip())
+        if match is None:
+            out.append(f"unknown condition {part!r}; allowed: {ATOMS}")
+            continue
+        field, value = match.group("field"), match.group("value")
+        allowed = {
+            "stage": STAGE_NAMES,
+            "call": CALLS,
+            "fit": FITS,
+            "situation": SITUATIONS,
+            "role": ROLES,
+            "alt": ALTERNATIVES,
+        }.get(field or "")
+        if allowed is not None and value not in allowed:
+            out.append(f"{part!r}: {field} must be one of {', '.join(allowed)}")
+        if field == "tier" and value not in ("1", "2", "3", "4"):
+            out.append(f"{part!r}: tier must be 1-4")
+    return out
+
+
+def atom_codes(atom: str) -> list[str]:
+    """The finding codes an atom names (for the linter to check against the catalogue)."""
+    return [m.group("code") for p in atom.split("|") if (m := _ATOM.match(p.strip())) and m.group("code")]
