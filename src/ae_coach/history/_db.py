@@ -58,6 +58,11 @@ class Database:
         cursor = self.raw.execute(self.sql(text), tuple(params))
         return list(cursor.fetchall()) if cursor.description else []
 
+    def many(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters (a batch insert)."""
+        if rows:
+            self.raw.cursor().executemany(self.sql(text), [tuple(r) for r in rows])
+
     def one(self, text: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         found = self.rows(text, params)
         return found[0] if found else None

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from ae_coach.inspector import Assessment
 
 
+MAX_EARLIER = 100
+"""Past reviews of a deal read to find the previous one and draw the health trend."""
+
+
 @dataclass
 class Reviewed:
     """A review, what changed since the last one (None for a first review) and where it was recorded."""
@@ -86,7 +90,7 @@ def previous_review(store: Store, record: ReviewRecord) -> tuple[ReviewRecord | 
     The previous review is the newest one of another state of the deal: a different file or an earlier
     date. Running the same review twice is not news, so the second run still compares with the one before.
     """
-    earlier = [r for r in store.reviews(record.deal_id) if r.as_of <= record.as_of]
+    earlier = [r for r in store.reviews(record.deal_id, limit=MAX_EARLIER) if r.as_of <= record.as_of]
     for candidate in earlier:
         if (candidate.snapshot_hash, candidate.as_of) != (record.snapshot_hash, record.as_of):
             return candidate, earlier

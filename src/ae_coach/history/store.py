@@ -185,11 +185,10 @@ class Store:
                 (run.source, run.as_of.isoformat(), run.recorded_at.isoformat(), len(run.deals)),
             )
             assert row is not None
-            for deal in run.deals:
-                self.db.rows(
-                    "INSERT INTO pipeline_deals (run_id, deal_id, data) VALUES (?, ?, ?)",
-                    (row[0], deal.id, deal.model_dump_json()),
-                )
+            self.db.many(
+                "INSERT INTO pipeline_deals (run_id, deal_id, data) VALUES (?, ?, ?)",
+                [(row[0], deal.id, deal.model_dump_json()) for deal in run.deals],
+            )
         return int(row[0])
 
     def last_pipeline_run(self, source: str) -> PipelineRun | None:
