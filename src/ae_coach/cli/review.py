@@ -149,8 +149,11 @@ def _chat_log(store, coach, deal, resume: bool, no_log: bool, interactive: bool)
         raise UsageError(f"--continue: no earlier conversation about {deal_key(deal)!r} in the history")
     log, history, record = found
     if interactive:
+        asked = next((t["text"] for t in reversed(history.turns) if t["role"] == "user"), "")
         print(
-            f"continuing the conversation of {record.started_at:%Y-%m-%d} ({len(history.turns)} turns)", file=sys.stderr
+            f"continuing the conversation of {record.started_at:%Y-%m-%d} ({len(history.turns)} turns); "
+            f"last question: {asked[:80]!r}",
+            file=sys.stderr,
         )
     return (None if no_log else log), history
 

@@ -46,7 +46,7 @@ def since_lines(since: Since) -> list[str]:
             else "moved"
         )
         lines.append(f"Close date {moved}: {before} → {after}")
-    lines += [f"New {f.severity}: {f.title} ({f.code})" for f in since.new_findings]
+    lines += [f"New {f.severity} finding: {f.title} ({f.code})" for f in since.new_findings]
     lines += [f"Resolved: {f.title} ({f.code})" for f in since.resolved_findings]
     lines += [f"{f.code}: {f.before} → {f.after}" for f in since.changed_findings]
     lines += [f"New stakeholder: {p.name} ({_label(p.role)})" for p in since.new_stakeholders]
