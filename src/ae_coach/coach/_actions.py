@@ -182,7 +182,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         person = next(iter(chased or people), None)
         if person is not None:
             since = f"last two-way contact {person.last_two_way}" if person.last_two_way else "no two-way contact"
-            extra = f", {person.unanswered} follow-ups unanswered since" if person.unanswered else ""
+            many = "s" if person.unanswered != 1 else ""
+            extra = f", {person.unanswered} follow-up{many} unanswered since" if person.unanswered else ""
             return f"{person.name}: {since}{extra}"
         return f"last two-way contact {facts.last_two_way}" if facts.last_two_way else "no two-way contact on record"
     if code == "meddpicc.economic_buyer" or (code == "committee.missing_role" and "economic_buyer" in str(data)):

@@ -75,7 +75,12 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         backend="offline",
         headline=headline(deal, assessment),
         health=Health(score=assessment.health, reasons=list(assessment.health_reasons)),
-        forecast=Forecast(category=assessment.recommended_forecast, why_not_commit=list(assessment.why_not_commit)),
+        forecast=Forecast(
+            category=assessment.recommended_forecast,
+            period=assessment.period.label,
+            reasons=list(assessment.forecast_reasons),
+            why_not_commit=list(assessment.why_not_commit),
+        ),
         risks=risks(findings),
         next_actions=plan(deal, assessment, rulebook, calendar),
         questions=questions(deal, assessment, rulebook),

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ae_coach import _validation
 from ae_coach.deal import Role, Stage
 from ae_coach.errors import SettingsError
 
@@ -239,11 +240,7 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']} (got {error.get('input')!r})"
-            for error in exc.errors(include_url=False)
-        )
-        raise SettingsError(f"{source}: {problems}") from None
+        raise SettingsError(f"{source}: {_validation.summary(exc, Settings)}") from None
 
 
 def settings_table() -> str:

@@ -54,6 +54,8 @@ def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
             f'<span class="meta">as of {report.as_of.isoformat()}</span></p>'
         ),
     ]
+    if report.forecast.reasons:
+        parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
         parts.append(
             "<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>"

@@ -23,7 +23,10 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     out = [f"# Deal review: {report.account}", "", f"**{report.headline}**", ""]
     out.append(f"- As of: {report.as_of.isoformat()}  ")
     out.append(f"- Health: **{report.health.score}/100**  ")
-    out.append(f"- Recommended forecast: **{_label(report.forecast.category)}**")
+    period = f" for {report.forecast.period}" if report.forecast.period else ""
+    out.append(f"- Recommended forecast{period}: **{_label(report.forecast.category)}**")
+    for reason in report.forecast.reasons:
+        out.append(f"  - {reason}")
     for reason in report.forecast.why_not_commit:
         out.append(f"  - not Commit: {reason}")
     out += since_markdown(since)

@@ -52,7 +52,10 @@ def _header(console: Any, report: Any) -> None:
     body = Text()
     body.append(report.headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
     body.append(f"Health {report.health.score}/100", style="bold")
-    body.append(f"   Forecast: {_label(report.forecast.category)}   As of {report.as_of.isoformat()}\n")
+    period = f" for {report.forecast.period}" if report.forecast.period else ""
+    body.append(f"   Forecast{period}: {_label(report.forecast.category)}   As of {report.as_of.isoformat()}\n")
+    for reason in report.forecast.reasons:
+        body.append(f"  {reason}\n")
     for reason in report.forecast.why_not_commit:
         body.append(f"  not Commit: {reason}\n", style="yellow")
     console.print(Panel(body, title=_x(report.account), title_align="left"))
