@@ -73,6 +73,33 @@ def test_kill_9_during_writes_leaves_a_readable_store(tmp_path):
     assert _check_readable(target) == count + 1
 
 
+# Opens a write transaction, inserts a review, says so, and waits inside the transaction to be killed.
+HOLDER = """
+import sys, time
+from ae_coach.history import Store
+store = Store(sys.argv[1])
+with store.db.write():
+    store.db.rows("INSERT INTO chats (deal_id, account, started_at, backend, redacted) VALUES ('x', 'X', 'now', 'offline', 0)")
+    print("in transaction", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_kill_9_inside_an_open_transaction_rolls_it_back_and_frees_the_lock(tmp_path):
+    target = tmp_path / "history.db"
+    Store(target).close()
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(target)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "in transaction"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with sqlite3.connect(target) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store(target) as store:
+        assert store.last_chat("x") is None  # the half-done write is gone
+        store.start_chat("x", "X", "offline", None, False)  # and the write lock was released
+        assert store.last_chat("x") is not None
+
+
 def test_concurrent_writers_lose_nothing(tmp_path):
     target = tmp_path / "history.db"
     Store(target).close()
