@@ -19,13 +19,18 @@ def _x(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
-def to_terminal(report: Any, findings: list[Any], *, color: bool = False, width: int | None = None) -> str:
+def to_terminal(
+    report: Any, findings: list[Any], *, color: bool = False, width: int | None = None, since: Any = None
+) -> str:
     """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
     from rich.console import Console
+
+    from ae_coach.render.since import since_terminal
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 110, highlight=False)
     _header(console, report)
+    since_terminal(console, since)
     _risks(console, report)
     _actions(console, report)
     _questions(console, report)
