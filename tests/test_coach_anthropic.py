@@ -31,7 +31,7 @@ def test_review_returns_a_validated_report_from_the_model(api, deal):
     assert report.headline == "Commit is hope: nobody has met the person who signs."
     assert report.narrative and "[deal-economic-buyer]" in report.narrative
     assert report.next_actions[0].rule_id == "deal-economic-buyer"
-    assert str(report.next_actions[0].due) == "2026-11-28"
+    assert str(report.next_actions[0].due) == "2026-11-30"  # the model said Saturday 11-28: the next working day
     assert report.usage.input_tokens == 1200 and report.usage.output_tokens == 300
     assert report.estimated_cost_usd is not None and report.estimated_cost_usd > 0
     # computed facts are never left to the model
@@ -304,3 +304,41 @@ def test_a_stream_leaves_its_final_result_in_last_result(api, deal):
     assert list(stream) == ["Call ", "the CFO."]
     assert client.last_result.text == "Call the CFO." and client.last_result.usage.output_tokens == 7
     assert client.last_result.stop_reason == "end_turn"
+
+
+def test_the_models_actions_are_held_to_the_managers_checks(api, deal):
+    from ae_coach.coach.quality import audit
+
+    actions = [
+        {
+            "action": f"Call Dana Lee about step {n}",
+            "owner": "AE",
+            "due": "2026-11-28",
+            "why": "w",
+            "rule_id": "deal-economic-buyer",
+            "finding_codes": ["meddpicc.economic_buyer"],
+        }
+        for n in range(8)
+    ] + [
+        {
+            "action": "Call the deal commit and tell your manager",
+            "owner": "AE",
+            "due": "2026-12-01",
+            "why": "w",
+            "rule_id": "pipeline-commit-gate",
+            "finding_codes": [],
+        },
+        {
+            "action": "Ask the technical buyer for the architecture review",
+            "owner": "AE",
+            "due": "2026-12-01",
+            "why": "w",
+            "rule_id": "relationship-technical-buyer",
+            "finding_codes": [],
+        },
+    ]
+    api(json_message(model_answer(next_actions=actions)))
+    report = coach().review(deal)
+    assert audit(report, deal) == []
+    assert len(report.next_actions) <= 6 and sum(a.horizon == "this_week" for a in report.next_actions) <= 3
+    assert not any("commit" in a.action.lower() or "technical buyer" in a.action for a in report.next_actions)

@@ -14,6 +14,16 @@ MAX_PROBLEMS = 20
 """Most validation problems listed in one message (the count of the rest is given)."""
 
 
+def summary(exc: ValidationError, model: type[BaseModel], *, limit: int = 3) -> str:
+    """The first ``limit`` problems as ``field: what is wrong`` joined by ``; `` (for one-line messages)."""
+    shown = [
+        f"{field_path(tuple(e['loc']))}: {describe(e, model, tuple(e['loc']))}"
+        for e in exc.errors(include_url=False)[:limit]
+    ]
+    more = exc.error_count() - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
 def problems(exc: ValidationError, model: type[BaseModel], node: Node | None) -> list[tuple[int | None, str, str]]:
     """The first :data:`MAX_PROBLEMS` problems of ``exc`` as (line, field path, message), in file order."""
     lines = LineIndex(node)

@@ -23,15 +23,10 @@ from ae_coach.coach._chat_facts import (
     topics_for,
     unknown_names,
 )
-from ae_coach.coach._offline import _words, compose
+from ae_coach.coach._offline import compose
 from ae_coach.coach._people import contact_for, label, personalise
-from ae_coach.coach._wording import (
-    about_the_pipeline,
-    applies,
-    fill,
-    fit_stage,
-    parse_question,
-)
+from ae_coach.coach._situation import Situation
+from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.findings import Finding, Severity, sort_findings
 from ae_coach.inspector.priority import ranked
 from ae_coach.resources import ae_coach_home
@@ -45,6 +40,39 @@ _NO_MATCH = (
     "No rule matches that question; try naming the problem (champion, budget, competitor, close date), "
     "or /findings to see what ae-coach found."
 )
+_WORD = re.compile(r"[a-z]+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "your",
+        "you",
+        "their",
+        "they",
+        "is",
+        "are",
+        "be",
+        "by",
+        "it",
+        "this",
+        "that",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
 MAX_FACTS = 3
 MAX_RULES = 2
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -96,7 +124,7 @@ def offline_answer(deal: Deal, assessment: Any, rulebook: Rulebook, question: st
         ]
     for rule_id in rule_ids:
         rule = rulebook[rule_id]
-        steps = _steps_for(rule, deal, question, findings=every)
+        steps = _steps_for(rule, deal, question, findings=every, situation=Situation.of(deal, assessment))
         lines += ["", f"[{rule.id}] {rule.title}"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
     if reported_silence and rule_ids and rule_ids[0] == GONE_DARK:
         step = _topic_step(deal, facts, rule_ids, rulebook, question, every)
@@ -146,19 +174,20 @@ def _topic_rules(topic_rules: list[str], rulebook: Rulebook, question: str) -> l
     return list(dict.fromkeys(strong[:1] + topic_rules))[:MAX_RULES]
 
 
-def _steps_for(rule: Any, deal: Deal, question: str, k: int = 3, findings: Sequence[Finding] = ()) -> list[str]:
+def _steps_for(
+    rule: Any, deal: Deal, question: str, k: int = 3, findings: Sequence[Finding] = (), situation: Any = None
+) -> list[str]:
     """The rule's steps that fit the question and the deal best (its situation, its competitors), fitted
     to the deal; the author's order breaks ties. A challenger deal asking about Clari gets the challenger
     step, not the incumbent one."""
     words = _words(" ".join([question, _v(deal.situation), *(c.name for c in deal.competitors)]))
     words |= set(expand_query(sorted(words)))  # "discount" also finds the step about concessions
-    situation = _v(deal.situation)
-    codes = {f.code: f for f in findings}
     steps = [
-        (i, step)
-        for i, step in enumerate(rule.steps)
-        if not _other_situation(step, situation)
-        and applies(step, deal, codes)  # not "If the date has passed" when it has not
+        (i, play.text)
+        for i, play in enumerate(rule.plays)
+        if not _other_situation(play.text, _v(deal.situation))
+        and play.scope != "pipeline"
+        and (situation is None or situation.allows(play))  # not "If the date has passed" when it has not
     ]
     ranked_steps = sorted(steps, key=lambda item: (-len(words & _words(item[1])), item[0]))
     return [personalise(fill(fit_stage(step, deal.stage), deal), deal) for _, step in ranked_steps[:k]]
@@ -333,7 +362,7 @@ def _next_step(deal: Deal, facts: list[Finding], rule_ids: list[str], rulebook: 
     person = contact_for(deal, facts[0].code) if facts else None
     who = f" with {label(person)}" if person else ""
     # a step about this deal, not the weekly pipeline routine ("check every open deal against…")
-    step = next((s for s in rule.steps if not about_the_pipeline(s)), rule.steps[0])
+    step = next((p.text for p in rule.plays if p.scope != "pipeline"), rule.steps[0])
     step = fill(fit_stage(step, deal.stage), deal, facts[0] if facts else None)
     return f"Next step{who}: {personalise(step, deal)} [{rule.id}]"
 

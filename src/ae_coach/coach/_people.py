@@ -6,11 +6,8 @@ offline coach can write "ask Dana Lee (VP RevOps, champion)" instead of "ask you
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING
-
-from ae_coach.findings import Severity
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
@@ -37,15 +34,6 @@ _CONTACT_ROLES: dict[str, tuple[str, ...]] = {
 }
 _DEFAULT_ROLES = ("champion", "economic_buyer", "technical_buyer", "user_buyer", "coach", "influencer")
 
-DUE_DAYS: dict[Severity, int] = {
-    Severity.CRITICAL: 2,
-    Severity.HIGH: 5,
-    Severity.MEDIUM: 10,
-    Severity.LOW: 14,
-    Severity.INFO: 14,
-}
-"""Days from the review date to an action's due date, by the severity of its finding (ae-coach defaults)."""
-
 ROLE_WORDS: dict[str, str] = {
     "economic_buyer": "economic buyer",
     "champion": "champion",
@@ -58,7 +46,7 @@ ROLE_WORDS: dict[str, str] = {
 
 
 def role_of(person: Stakeholder) -> str:
-    return str(getattr(person.role, "value", person.role))
+    return str(person.role)
 
 
 def person_in_role(deal: Deal, role: str) -> Stakeholder | None:
@@ -83,48 +71,6 @@ def contact_for(deal: Deal, code: str) -> Stakeholder | None:
         if person is not None:
             return person
     return None
-
-
-def due_date(severity: Severity, as_of: dt.date, close_date: dt.date | None) -> dt.date:
-    """A due date by severity, on a working day, pulled in so it lands before an upcoming close date.
-
-    A weekend date moves to the Monday after (nobody books a buyer call for Saturday), or to the Friday
-    before when the Monday would be on or after the close date.
-    """
-    due = as_of + dt.timedelta(days=DUE_DAYS[severity])
-    if close_date and as_of < close_date <= due:
-        due = max(as_of + dt.timedelta(days=1), close_date - dt.timedelta(days=1))
-    if due.weekday() >= 5:
-        monday = due + dt.timedelta(days=7 - due.weekday())
-        friday = due - dt.timedelta(days=due.weekday() - 4)
-        late = close_date is not None and as_of < close_date <= monday
-        due = friday if late and friday > as_of else monday
-    return due
-
-
-ACTIONS_PER_DAY = 3
-"""At most this many actions on one deal fall due on the same day (ae-coach default): a list with twelve
-actions all due on Tuesday is a list nobody works through. Later ones roll to the next working day."""
-
-
-def paced(dues: list[dt.date | None], as_of: dt.date, close_date: dt.date | None) -> list[dt.date | None]:
-    """``dues`` in priority order, spread so no working day carries more than :data:`ACTIONS_PER_DAY`.
-
-    An action never moves onto or past an upcoming close date: what must happen before signature stays
-    before it, however crowded the last days get.
-    """
-    load: dict[dt.date, int] = {}
-    out: list[dt.date | None] = []
-    for due in dues:
-        while due is not None and load.get(due, 0) >= ACTIONS_PER_DAY:
-            later = due + dt.timedelta(days=3 if due.weekday() == 4 else 1)
-            if close_date and as_of < close_date <= later:
-                break
-            due = later
-        if due is not None:
-            load[due] = load.get(due, 0) + 1
-        out.append(due)
-    return out
 
 
 def personalise(text: str, deal: Deal) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach.report import MapStep
 
@@ -136,33 +137,62 @@ _STEPS: tuple[_Template, ...] = (
 )
 
 
-def draft_plan(deal: Deal, as_of: dt.date) -> list[MapStep]:
-    """The MAP draft for an open deal (won deals get the onboarding step; lost deals none)."""
-    stage_value = str(getattr(deal.stage, "value", deal.stage))
+WORKING_DAYS_PER_WEEK = 5
+
+CREDIBLE_SQUEEZE = 1.5
+"""A close date is not credible when the steps still to do need more than this many times the working days
+left before it (ae-coach default): squeezing a six-week paper process into two is not a plan."""
+
+
+def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> list[MapStep]:
+    """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
+
+    Steps are planned back from the close date in working days (``calendar``: weekends and public holidays
+    are never plan dates); the deal's own plan steps and meetings already on the calendar are kept as
+    they are. When the close date leaves far too little time for the steps still to do, the draft says
+    so and plans forward from today to a realistic signature date instead of squeezing the steps.
+    """
+    calendar = calendar or Calendar()
+    stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
     agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
-        return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None)], key=lambda s: s.date)
+        return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None, calendar)], key=lambda s: s.date)
     target, note = deal.close_date, None
     if target is not None and target >= as_of:
         close = target
     else:
-        close = as_of + dt.timedelta(days=ASSUMED_CYCLE_DAYS)
-        note = f"no future close date in the deal: planned against {close.isoformat()} (ae-coach default)"
+        close = calendar.add(as_of, ASSUMED_CYCLE_DAYS * WORKING_DAYS_PER_WEEK // 7)
+        note = f"no future close date in the deal: planned against {close} (ae-coach default)"
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
     done_text = _done_text(deal, as_of)
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
-    drafted = [
-        _make(step, deal, close, as_of, note)
+    steps = [
+        step
         for step in _STEPS
         if order <= step.max_stage
         and not (step.enterprise and 0 < deal.amount < SMALL_DEAL_AMOUNT)
         and not any(k in own_text for k in step.keywords)
         and not any(k in done_text for k in step.done_when)
     ]
+    needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
+    left = calendar.between(as_of, close)
+    if needed and needed > CREDIBLE_SQUEEZE * max(left, 1):
+        realistic = calendar.add(as_of, needed + 2)
+        note = (
+            f"close date {close} is not credible: the steps still to do need about {needed} working days and "
+            f"{left} are left; planned forward from today to a realistic signature on {realistic}"
+        )
+        close = realistic
+    drafted = [_make(step, deal, close, as_of, note, calendar) for step in steps]
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _working(step: _Template) -> int:
+    """The step's lead time in working days (the templates give calendar days)."""
+    return round(step.days_before_close * WORKING_DAYS_PER_WEEK / 7)
 
 
 def _done_text(deal: Deal, as_of: dt.date) -> str:
@@ -172,9 +202,7 @@ def _done_text(deal: Deal, as_of: dt.date) -> str:
     already past) two months after its security review passed.
     """
     return " ".join(
-        (a.summary or "").lower()
-        for a in deal.activities
-        if a.date <= as_of and str(getattr(a.status, "value", a.status)) == "completed"
+        (a.summary or "").lower() for a in deal.activities if a.date <= as_of and str(a.status) == "completed"
     )
 
 
@@ -188,12 +216,12 @@ def _owner(step: _Template, deal: Deal) -> str:
     return step.team
 
 
-def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None) -> MapStep:
-    date = close - dt.timedelta(days=step.days_before_close)
+def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None, calendar: Calendar) -> MapStep:
+    date = calendar.add(close, -_working(step)) if step.days_before_close else calendar.on_or_before(close)
     status: Any = "planned"
     if date < as_of:
-        note = f"due {date.isoformat()} for this close date, already past: do it now or move the close date"
-        date, status = as_of, "at_risk"
+        note = f"due {date} for this close date, already past: do it now or move the close date"
+        date, status = calendar.on_or_after(as_of), "at_risk"
     return MapStep(
         date=date,
         action=step.action,
@@ -206,7 +234,7 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
 
 
 def _agreed_step(item, as_of: dt.date) -> MapStep:
-    status_value = str(getattr(item.status, "value", item.status))
+    status_value = str(item.status)
     owner = item.owner or "unassigned"
     side: Any = (
         "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"

@@ -22,31 +22,61 @@ CHAT_EXCERPTS = 3
 EXCERPT_CHARS = 1_500
 
 
-def _value(x: Any) -> str:
-    return str(getattr(x, "value", x))
-
-
-def review_vars(assessment: Any) -> dict[str, Any]:
-    """The review template's variables from an assessment."""
+def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, Any]:
+    """The review template's variables from an assessment and the offline coach's ranked actions."""
     grades = getattr(assessment, "meddpicc", {}) or {}
+    facts = getattr(assessment, "facts", None)
     return {
+        "ranked_actions": [
+            {
+                "horizon": a.horizon or "later",
+                "due": a.due.isoformat() if a.due else "",
+                "action": a.action,
+                "contact": a.contact or "",
+                "rule_id": a.rule_id or "",
+            }
+            for a in actions or []
+        ],
+        "forecast_reasons": list(getattr(assessment, "forecast_reasons", [])),
+        "period": getattr(getattr(assessment, "period", None), "label", ""),
+        "people": [
+            {
+                "name": p.name,
+                "role": str(p.role),
+                "last_two_way": p.last_two_way.isoformat() if p.last_two_way else "none",
+                "unanswered": p.unanswered,
+            }
+            for p in (facts.people if facts else [])
+        ],
+        "upcoming": [f"{i.date.isoformat()} {i.kind}: {i.text}" for i in (facts.upcoming if facts else [])],
         "as_of": assessment.as_of.isoformat(),
         "stage_probability": getattr(assessment, "stage_probability", None),
         "health": assessment.health,
         "health_reasons": list(assessment.health_reasons),
-        "recommended_forecast": _value(assessment.recommended_forecast),
+        "recommended_forecast": str(assessment.recommended_forecast),
         "why_not_commit": list(assessment.why_not_commit),
-        "meddpicc": [(k, _value(v)) for k, v in dict(grades).items()],
+        "meddpicc": [(k, str(v)) for k, v in dict(grades).items()],
         "findings": finding_views(assessment.findings),
     }
 
 
 def review_request(
-    builder: PromptBuilder, selection: RuleSelection, deal: Deal, assessment: Any, model: str, max_tokens: int
+    builder: PromptBuilder,
+    selection: RuleSelection,
+    deal: Deal,
+    assessment: Any,
+    model: str,
+    max_tokens: int,
+    actions: list[Any] | None = None,
+    since: dict[str, Any] | None = None,
 ) -> LLMRequest:
-    """System = the cached rules block; user = the cached deal-data block + the review instructions."""
+    """System = the cached rules block; user = the cached deal-data block + the review instructions
+    (with the inspection, the deal's facts and the offline coach's ranked actions to start from).
+
+    ``since`` (plain data from ``ae_coach.history``) is what changed since the deal's previous review.
+    """
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment), "stage": _value(deal.stage)}
+    variables = {**review_vars(assessment, actions), "stage": str(deal.stage), "since": since}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(

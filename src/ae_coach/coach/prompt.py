@@ -232,10 +232,7 @@ class PromptBuilder:
         best: dict[str, tuple[int, int, str]] = {}
         reasons: dict[str, str] = {}
         for finding in findings:
-            ids = list(finding.rules) + [r.id for r in self.rulebook.by_trigger(finding.code)]
-            for rule_id in dict.fromkeys(ids):
-                if rule_id not in self.rulebook:
-                    continue
+            for rule_id in (rule.id for rule in self.rulebook.addressing(finding.code, finding.rules)):
                 key = (finding.severity.rank, _IMPACT_RANK.get(_impact(self.rulebook[rule_id]), 9), rule_id)
                 if rule_id not in best or key < best[rule_id]:
                     best[rule_id] = key

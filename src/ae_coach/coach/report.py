@@ -33,6 +33,10 @@ class Forecast(_Model):
     """The forecast category the evidence supports, and what stands between the deal and Commit."""
 
     category: ForecastCategory
+    period: str | None = None
+    """The forecast period the call is for (``2026-Q4``, ``FY2027-Q1``)."""
+    reasons: list[str] = Field(default_factory=list)
+    """What puts the deal in its category and what keeps it out of the one above."""
     why_not_commit: list[str] = Field(default_factory=list)
     """Unmet Commit-gate conditions; empty when Commit is earned (or the deal is closed)."""
 
@@ -58,6 +62,8 @@ class NextAction(_Model):
     why: str
     rule_id: str | None = None
     finding_codes: list[str] = Field(default_factory=list)
+    horizon: Literal["this_week", "later"] | None = None
+    """``this_week``: one of the (at most three) actions due in the next five working days."""
 
 
 class Question(_Model):

@@ -29,6 +29,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ae_coach import _validation
 from ae_coach.crm._formats import FIELDS
 from ae_coach.deal import ForecastCategory, Role, Stage
 from ae_coach.errors import ImportFileError
@@ -96,6 +97,4 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     try:
         return ColumnMapping.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "<root>"
-        raise ImportFileError(f"{path}: {where}: {first['msg']}") from None
+        raise ImportFileError(f"{path}: {_validation.summary(exc, ColumnMapping, limit=1)}") from None

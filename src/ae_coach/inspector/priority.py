@@ -15,12 +15,15 @@ from __future__ import annotations
 from ae_coach.findings import Finding, Severity
 
 PRIORITY: tuple[str, ...] = (
+    # routing: a deal to disqualify or serve self-serve is decided before any more work goes into it
+    "account.poor_fit",
     # forecast integrity: the manager has to defend these numbers upward
     "anti.forecast_fantasy",
     "momentum.close_date_slipped",
     "momentum.close_date_passed",
     # momentum and the deal's story
     "momentum.champion_dark",
+    "momentum.unanswered_outreach",
     "momentum.stale",
     "anti.single_threading",
     "momentum.late_stakeholder",
@@ -49,6 +52,7 @@ PRIORITY: tuple[str, ...] = (
     "committee.missing_role",
     "momentum.no_dated_next_step",
     "stage.unearned",
+    "hygiene.evidence_missing",
 )
 _RANK = {code: i for i, code in enumerate(PRIORITY)}
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ae_coach import _validation
 from ae_coach.deal import Role, Stage
 from ae_coach.errors import SettingsError
 
@@ -123,6 +124,9 @@ class Settings(BaseModel):
     date inside it, and a deal closing after it is Omitted from this period's number."""
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     """ae-coach default: the month (1-12) the fiscal year starts in; quarters are counted from it."""
+    holidays_country: str = Field(default="US", pattern=r"^([A-Za-z]{2,3})?$")
+    """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
+    US, GB, DE, CN; empty for weekends only)."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(
@@ -236,11 +240,7 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']} (got {error.get('input')!r})"
-            for error in exc.errors(include_url=False)
-        )
-        raise SettingsError(f"{source}: {problems}") from None
+        raise SettingsError(f"{source}: {_validation.summary(exc, Settings)}") from None
 
 
 def settings_table() -> str:

@@ -41,8 +41,10 @@ def _sev(value: Any) -> str:
     return f'<span class="sev {v}">{v}</span>'
 
 
-def to_html(report: Any, findings: list[Any]) -> str:
-    """Render the review as one standalone HTML document."""
+def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
+    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline)."""
+    from ae_coach.render.since import since_html
+
     parts = [
         f"<h1>Deal review: {_e(report.account)}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
@@ -52,10 +54,14 @@ def to_html(report: Any, findings: list[Any]) -> str:
             f'<span class="meta">as of {report.as_of.isoformat()}</span></p>'
         ),
     ]
+    if report.forecast.reasons:
+        parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
         parts.append(
             "<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>"
         )
+    if since is not None:
+        parts.append(since_html(since))
     parts.append(
         "<h2>Why this health score</h2><ul>"
         + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS])

@@ -16,14 +16,20 @@ def _label(value: Any) -> str:
 NO_REASONS = "No finding moves the score: every check the inspector runs passed or does not apply."
 
 
-def to_markdown(report: Any, findings: list[Any]) -> str:
-    """Render the report and its findings as a markdown document."""
+def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
+    """Render the report and its findings as a markdown document (``since``: what changed since last time)."""
+    from ae_coach.render.since import since_markdown
+
     out = [f"# Deal review: {report.account}", "", f"**{report.headline}**", ""]
     out.append(f"- As of: {report.as_of.isoformat()}  ")
     out.append(f"- Health: **{report.health.score}/100**  ")
-    out.append(f"- Recommended forecast: **{_label(report.forecast.category)}**")
+    period = f" for {report.forecast.period}" if report.forecast.period else ""
+    out.append(f"- Recommended forecast{period}: **{_label(report.forecast.category)}**")
+    for reason in report.forecast.reasons:
+        out.append(f"  - {reason}")
     for reason in report.forecast.why_not_commit:
         out.append(f"  - not Commit: {reason}")
+    out += since_markdown(since)
     reasons = report.health.reasons or [NO_REASONS]
     out += ["", "## Why this health score", ""] + [f"- {r}" for r in reasons]
     if report.narrative:

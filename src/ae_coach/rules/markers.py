@@ -94,7 +94,8 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
         found = _EXAMPLE.search(text)
         if found is not None and found.start() > 0:
             example = found.group(0).strip(" ,;:()")
-            text = text[: found.start()].rstrip(" ,;:") + ("." if text.rstrip().endswith(".") else "")
+            text = text[: found.start()].rstrip(" ,;:")
+            text += "" if text.endswith((".", "!", "?")) else "."
     item = Marked.model_validate({"text": text, "example": example, "answers": answers, "when": when, "scope": scope})
     return item, problems
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -221,6 +221,12 @@ class Rulebook(BaseModel):
     def by_trigger(self, code: str) -> list[Rule]:
         """Rules whose ``triggers`` name the finding ``code``."""
         return [rule for rule in self.rules if code in rule.triggers]
+
+    def addressing(self, code: str, named: Iterable[str] = ()) -> list[Rule]:
+        """The rules that address a finding: the ids it names first (``named``, e.g. ``Finding.rules``),
+        then the rules whose triggers list ``code``; unknown ids are left out, each rule once."""
+        ids = [*named, *(rule.id for rule in self.by_trigger(code))]
+        return [self._by_id[i] for i in dict.fromkeys(ids) if i in self._by_id]
 
     def triggered_codes(self) -> set[str]:
         """Every finding code some rule names in its triggers."""

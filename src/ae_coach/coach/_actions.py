@@ -1,0 +1,249 @@
+"""A short plan a manager would assign: this week's three actions, then a few for later.
+
+Findings are taken in the order a manager raises them (:mod:`ae_coach.inspector.priority`). A finding
+becomes an action only through a rule step marked for its code (``{for CODE}`` in the rule file) whose
+``{when …}`` conditions hold for this deal and that is about the deal, not the whole pipeline
+(:mod:`ae_coach.rules.markers`). The action's text is the step, with the deal's people put in for its
+placeholders, and the fact of this deal that makes it necessary (who, since when, how many times). It is
+the rep's to do, addressed to the buyer-side person the finding is about, and due on a working day
+(:mod:`ae_coach.coach._calendar`) before the meeting or close date it prepares. A step that names a
+committee role the deal does not have is not used: "ask the technical buyer" on a deal with no
+technical buyer is an instruction nobody can follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._calendar import Calendar
+from ae_coach.coach._people import contact_for, label, person_in_role, personalise
+from ae_coach.coach._situation import Situation
+from ae_coach.coach._wording import fill, fit_stage
+from ae_coach.coach.report import NextAction
+from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.priority import ranked
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal, Stakeholder
+    from ae_coach.inspector.facts import DealFacts
+    from ae_coach.rules import Rule, Rulebook
+    from ae_coach.rules.markers import Marked
+
+THIS_WEEK = 3
+"""Actions due in the next five working days (ae-coach default): what a rep can really do this week."""
+LATER = 3
+"""Actions for after this week (ae-coach default)."""
+ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
+_SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
+_PLACEHOLDER_ROLE = re.compile(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
+
+
+def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
+    """The rules that address a finding: the finding's own ``rules``, then any whose triggers name it;
+    a rule written for this one problem before a catalogue rule that names many."""
+    return sorted(rulebook.addressing(finding.code, finding.rules), key=lambda r: len(r.triggers))
+
+
+def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) -> list[NextAction]:
+    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`)."""
+    situation = Situation.of(deal, assessment)
+    findings = list(assessment.findings)
+    used: set[tuple[str, str]] = set()
+    picked: list[tuple[Finding, Rule, Marked]] = []
+    for finding in _worth_acting_on(deal, findings):
+        choice = _play(finding, rulebook, situation, used)
+        if choice is not None:
+            used.add((choice[0].id, choice[1].text))
+            picked.append((finding, *choice))
+        if len(picked) >= THIS_WEEK + LATER:
+            break
+    facts = assessment.facts
+    actions = [
+        _action(deal, facts, finding, rule, step, index, calendar) for index, (finding, rule, step) in enumerate(picked)
+    ]
+    return [a for a in actions if a is not None]
+
+
+def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
+    """Problems first, worst first; a deal with none gets the follow-through on its freshest positive signals."""
+    if not deal.is_open and not any(f.code == "anti.post_close_abandonment" for f in findings):
+        return []
+    problems = [f for f in ranked(findings) if f.severity in ACTION_SEVERITIES and not f.code.startswith(_SKIP)]
+    # routing first: whether to work a poor-fit deal at all is decided before the work on it
+    problems.sort(key=lambda f: f.code != "account.poor_fit")
+    if any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems) or not deal.is_open:
+        return problems
+    signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
+    return problems + signals[:2]
+
+
+def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[tuple[str, str]]) -> Any:
+    for rule in rules_for(finding, rulebook):
+        for step in rule.plays:
+            if finding.code not in step.answers or step.scope == "pipeline" or (rule.id, step.text) in used:
+                continue
+            if situation.allows(step) and _roles_present(step.text, situation):
+                return rule, step
+    return None
+
+
+def _roles_present(text: str, situation: Situation) -> bool:
+    """Every committee role a step's placeholders name is held by someone in the deal."""
+    wanted = {m.group(1).lower().replace(" ", "_") for m in _PLACEHOLDER_ROLE.finditer(text)}
+    return wanted <= situation.roles
+
+
+def _action(
+    deal: Deal, facts: DealFacts, finding: Finding, rule: Rule, step: Marked, index: int, calendar: Calendar
+) -> NextAction | None:
+    contact = None if step.scope == "desk" else _contact(deal, finding)
+    text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
+    fact = fact_of(finding, facts, deal)
+    parts = [fact] if fact and fact.lower() not in text.lower() else []
+    if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
+        parts.insert(0, f"with {contact.name}")
+    if parts:
+        text = f"{text.rstrip('.')} ({'; '.join(parts)})."
+    due = _due(deal, facts, finding, contact, index, calendar)
+    return NextAction(
+        action=text,
+        owner=deal.owner or "AE (you)",
+        contact=label(contact) if contact else None,
+        due=due,
+        why=finding.title,
+        rule_id=rule.id,
+        finding_codes=[finding.code],
+        horizon="this_week" if index < THIS_WEEK else "later",
+    )
+
+
+def finding_prepares_executive(finding: Finding) -> bool:
+    """Work on the economic buyer prepares the next executive meeting on the calendar."""
+    return finding.code in ("meddpicc.economic_buyer", "committee.missing_role", "anti.forecast_fantasy")
+
+
+def _due(
+    deal: Deal, facts: DealFacts, finding: Finding, contact: Stakeholder | None, index: int, calendar: Calendar
+) -> dt.date:
+    """This week's actions on the next working days in priority order; later ones two weeks out; each
+    on a working day before the meeting with its contact, or the close date, that it prepares."""
+    as_of = facts.as_of
+    due = calendar.add(as_of, index + 1) if index < THIS_WEEK else calendar.add(as_of, 5 + 2 * (index - THIS_WEEK + 1))
+    events = [item.date for item in facts.upcoming if contact is not None and contact.name in item.people]
+    if finding_prepares_executive(finding) and (meeting := executive_meeting(facts)) is not None:
+        events.append(meeting.date)
+    if deal.is_open and deal.close_date and deal.close_date > as_of:
+        events.append(deal.close_date)
+    for event in sorted(events):
+        if event > as_of and due >= event:
+            due = max(calendar.on_or_before(event - dt.timedelta(days=1)), calendar.on_or_after(as_of))
+            break
+    return due
+
+
+def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:
+    """The buyer-side person the finding is about (a named late stakeholder, the chased person), else by role."""
+    names = finding.data.get("names") or finding.data.get("people")
+    if isinstance(names, list):
+        named = next((s for s in deal.stakeholders if s.name in names), None)
+        if named is not None:
+            return named
+    if finding.code.startswith("positive.") and finding.evidence:
+        line = max(finding.evidence, key=_when)
+        present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in line.split(":", 1)[0]]
+        if present:
+            return min(present, key=lambda item: item[0])[1]
+    return contact_for(deal, finding.code)
+
+
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _when(line: str) -> str:
+    match = _DATE.match(line)
+    return match.group(0) if match else ""
+
+
+def _latest(finding: Finding) -> str:
+    return max((_when(line) for line in finding.evidence), default="")
+
+
+# ------------------------------------------------------------------------------------------- facts
+
+
+def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
+    """The fact of this deal that makes the finding true, in a few words: who, since when, how many."""
+    code, data = finding.code, finding.data
+    if code in ("momentum.champion_dark", "momentum.unanswered_outreach", "momentum.stale"):
+        people = facts.in_role("champion") if code == "momentum.champion_dark" else []
+        chased = [p for p in facts.people if p.unanswered] if code != "momentum.champion_dark" else people
+        person = next(iter(chased or people), None)
+        if person is not None:
+            since = f"last two-way contact {person.last_two_way}" if person.last_two_way else "no two-way contact"
+            many = "s" if person.unanswered != 1 else ""
+            extra = f", {person.unanswered} follow-up{many} unanswered since" if person.unanswered else ""
+            return f"{person.name}: {since}{extra}"
+        return f"last two-way contact {facts.last_two_way}" if facts.last_two_way else "no two-way contact on record"
+    if code == "meddpicc.economic_buyer" or (code == "committee.missing_role" and "economic_buyer" in str(data)):
+        meeting = executive_meeting(facts)
+        if meeting is not None:
+            return f'use "{meeting.text}" on {meeting.date} to meet whoever signs'
+        ebs = facts.in_role("economic_buyer")
+        champion = person_in_role(deal, "champion")
+        if ebs:
+            return f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''} has not been met in a held meeting"
+        route = f"; {champion.name} is your route in" if champion else ""
+        return f"no one who signs has been met{route}"
+    if code.startswith("meddpicc."):
+        element = facts.elements.get(code.split(".", 1)[1])
+        if element is not None and element.note:
+            return f'on record: "{element.note if len(element.note) <= 80 else element.note[:77] + "…"}"'
+        if element is not None:
+            return f"nothing on record for {element.element.replace('_', ' ')}"
+    if code == "stage.unearned" and isinstance(data.get("unmet"), list):
+        return "unmet: " + "; ".join(str(item).split(": ", 1)[-1] for item in data["unmet"][:2])
+    if code == "anti.single_threading":
+        engaged = [p.name for p in facts.people if p.engaged]
+        return f"only {engaged[0]} is engaged" if engaged else "no engaged contact"
+    if code in ("momentum.close_date_slipped", "momentum.close_date_passed"):
+        close = deal.close_date
+        if code == "momentum.close_date_passed" and close:
+            return f"close date {close} passed {(facts.as_of - close).days} days ago"
+        return f"close date moved {facts.pushes} times, now {close}"
+    if code == "momentum.competitor_late":
+        late = [c for c in facts.competitors if c.first_seen]
+        if late:
+            newest = max(late, key=lambda c: c.first_seen or dt.date.min)
+            return f"{newest.name} first appeared {newest.first_seen}"
+    if code == "momentum.late_stakeholder" and isinstance(data.get("names"), list):
+        people = [p for p in facts.people if p.name in data["names"]]
+        if people:
+            return f"{people[0].name} joined {people[0].first_seen}"
+    if code == "anti.forecast_fantasy" and deal.forecast_category:
+        unmet = finding.data.get("why_not_commit") or []
+        return f"called {deal.forecast_category.value.replace('_', ' ')} with {len(unmet)} commit-gate conditions unmet"
+    if code == "momentum.no_dated_next_step":
+        step = deal.next_step
+        return f'next step "{step.action}" has no date' if step and not step.date else "no next step on record"
+    if code == "account.poor_fit":
+        return f"fit: poor, ${deal.amount:,.0f}"
+    return _evidence_fact(finding, facts)
+
+
+_EXECUTIVE = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering)\b", re.IGNORECASE)
+
+
+def executive_meeting(facts: DealFacts) -> Any:
+    """The next dated item on the calendar with an executive (a CFO review, a steering committee), if any."""
+    return next((i for i in facts.upcoming if i.kind != "close_date" and _EXECUTIVE.search(i.text)), None)
+
+
+def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
+    """The first evidence line that names a person, a date or a number of this deal, else the first line."""
+    names = [p.name for p in facts.people]
+    lines = [line.split(": ", 1)[-1] if line.startswith(finding.code) else line for line in finding.evidence]
+    for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
+        return body if len(body) <= 110 else body[:107] + "…"
+    return ""

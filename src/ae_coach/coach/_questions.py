@@ -1,0 +1,139 @@
+"""Questions worth asking: for the deal's worst problems, to a named person in the right role, one or two each.
+
+A question comes from a rule's "Questions to ask" item marked for the finding's code (``{for CODE}``)
+whose ``{when …}`` conditions hold for the deal (a question for before the proposal is not asked once
+pricing is out). ``To the economic buyer: "…"`` goes to the person the deal names in that role, or is
+not asked when nobody holds it; a plain question goes to the buyer-side person the finding is about;
+``Deal review: "…"`` is the manager's question to the AE. At most :data:`PER_PERSON` questions per person,
+:data:`BUYER_QUESTIONS` for the buyer side and :data:`REVIEW_QUESTIONS` for the AE.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._actions import rules_for
+from ae_coach.coach._people import contact_for, person_in_role, personalise
+from ae_coach.coach._situation import Situation
+from ae_coach.coach._wording import fill, parse_question
+from ae_coach.coach.report import Question
+from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.priority import ranked
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal, Stakeholder
+    from ae_coach.rules import Rule, Rulebook
+
+PER_PERSON = 2
+BUYER_QUESTIONS = 6
+LOW_TOUCH_QUESTIONS = 3
+"""A tier-4 deal (automated, self-serve or disqualify) gets fewer questions (ae-coach default)."""
+REVIEW_QUESTIONS = 3
+HEALTHY_QUESTIONS = 2
+CLOSING_RULES = ("pipeline-commit-gate", "deal-mutual-action-plan")
+"""A healthy deal at proposal or closing is kept on track by confirming the path to signature."""
+_SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
+
+
+def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]:
+    """Buyer questions for the worst findings, then the manager's questions to the AE."""
+    situation = Situation.of(deal, assessment)
+    limit = LOW_TOUCH_QUESTIONS if situation.tier == 4 else BUYER_QUESTIONS
+    buyer: list[Question] = []
+    review: list[Question] = []
+    asked: dict[str, int] = {}
+    seen: set[str] = set()
+    problems = [
+        f
+        for f in ranked(list(assessment.findings))
+        if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM) and not f.code.startswith(_SKIP)
+    ]
+    for finding in problems:
+        for rule, text, audience in _marked(finding, rulebook, situation, seen):
+            if audience == "ae":
+                if len(review) < REVIEW_QUESTIONS and not any(q.rule_id == rule.id for q in review):
+                    seen.add(text)
+                    review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id))
+                continue
+            person = _addressee(deal, finding, audience)
+            key = person.name if person else ""
+            if len(buyer) >= limit or asked.get(key, 0) >= PER_PERSON:
+                continue
+            if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
+                continue
+            seen.add(text)
+            asked[key] = asked.get(key, 0) + 1
+            buyer.append(_question(deal, finding, rule, text, person, audience))
+    if not buyer and deal.is_open:
+        buyer = _keep_it_healthy(deal, rulebook, situation, seen)
+    return buyer + review
+
+
+def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Any]:
+    out = []
+    for rule in rules_for(finding, rulebook):
+        for ask in rule.asks:
+            if finding.code not in ask.answers or not situation.allows(ask):
+                continue
+            text, audience = parse_question(ask.text)
+            if (
+                text
+                and text not in seen
+                and (audience in (None, "ae", "new_stakeholder") or audience in situation.roles)
+            ):
+                out.append((rule, text, audience))
+    return out
+
+
+def _addressee(deal: Deal, finding: Finding, audience: str | None) -> Stakeholder | None:
+    names = finding.data.get("names")
+    if audience == "new_stakeholder" and isinstance(names, list):
+        return next((s for s in deal.stakeholders if s.name in names), None)
+    if audience:
+        return person_in_role(deal, audience)
+    return contact_for(deal, finding.code)
+
+
+def _question(
+    deal: Deal, finding: Finding | None, rule: Rule, text: str, person: Stakeholder | None, audience: str | None
+) -> Question:
+    role = audience if audience and audience != "new_stakeholder" else (str(person.role) if person else None)
+    return Question(
+        question=personalise(fill(text, deal, finding), deal),
+        stakeholder=person.name if person else None,
+        role=role,
+        rule_id=rule.id,
+    )
+
+
+def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Question]:
+    """An open deal with nothing wrong: late in the cycle, the questions that confirm the path to signature
+    (asked of the champion, who runs the plan inside); earlier, the next stage gate's and the competitive
+    situation's questions."""
+    picked: list[Question] = []
+    if str(deal.stage) not in ("proposal", "closing"):
+        for finding in situation.assessment.findings:
+            if finding.code not in ("stage.next_gate", "competition.positioning"):
+                continue
+            for rule, text, audience in _marked(finding, rulebook, situation, seen)[:1]:
+                if audience != "ae" and len(picked) < HEALTHY_QUESTIONS:
+                    seen.add(text)
+                    picked.append(_question(deal, finding, rule, text, _addressee(deal, finding, audience), audience))
+        return picked
+    contact = contact_for(deal, "anti.hoping_not_controlling")
+    queues = [
+        [
+            (rule, text)
+            for ask in rule.asks
+            if situation.allows(ask)
+            for text, audience in [parse_question(ask.text)]
+            if audience is None
+        ]
+        for rule in (rulebook[i] for i in CLOSING_RULES if i in rulebook)
+    ]
+    for rule, text in (pair for turn in zip_longest(*queues) for pair in turn if pair):
+        if text not in seen and len(picked) < HEALTHY_QUESTIONS:
+            seen.add(text)
+            picked.append(_question(deal, None, rule, text, contact, None))
+    return picked

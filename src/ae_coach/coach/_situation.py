@@ -1,0 +1,91 @@
+"""Whether a rule step's ``{when …}`` atoms hold for this deal (:mod:`ae_coach.rules.markers`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage
+from ae_coach.rules.markers import Marked
+
+_CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The facts a condition atom is checked against, read once per review."""
+
+    deal: Deal
+    assessment: Any
+    codes: frozenset[str]
+    tier: int
+    call: str
+    roles: frozenset[str]
+    pricing_out: bool
+    alternatives: tuple[str, ...]
+
+    @classmethod
+    def of(cls, deal: Deal, assessment: Any) -> Situation:
+        findings = list(assessment.findings)
+        tier = next((f.data.get("tier") for f in findings if f.code == "account.tier"), assessment.tier)
+        return cls(
+            deal=deal,
+            assessment=assessment,
+            codes=frozenset(f.code for f in findings),
+            tier=int(tier or 4),
+            call=str(assessment.recommended_forecast),
+            roles=frozenset(str(s.role) for s in deal.stakeholders if s.role != Role.UNKNOWN),
+            pricing_out=_pricing_out(deal),
+            alternatives=tuple(a.lower() for a in assessment.facts.alternatives),
+        )
+
+    def allows(self, item: Marked) -> bool:
+        """Every ``{when}`` atom of ``item`` holds."""
+        return all(self.holds(atom) for atom in item.when)
+
+    def holds(self, atom: str) -> bool:
+        """One atom; ``a|b`` holds when either does."""
+        return any(self._one(part.strip()) for part in atom.split("|"))
+
+    def _one(self, atom: str) -> bool:
+        if atom.startswith("!"):
+            return not self._one(atom[1:])
+        if atom == "pricing_out":
+            return self.pricing_out
+        for op in ("<=", ">=", "=", "<", ">"):
+            if op in atom:
+                field, value = atom.split(op, 1)
+                return self._compare(field, op, value)
+        return atom in self.codes  # a finding code
+
+    def _compare(self, field: str, op: str, value: str) -> bool:
+        if field == "stage":
+            return _cmp(STAGE_ORDER[Stage(str(self.deal.stage))], op, STAGE_ORDER[Stage(value)])
+        if field == "call":
+            return _cmp(_CALL_ORDER[self.call], op, _CALL_ORDER[value])
+        if field == "tier":
+            return _cmp(self.tier, op, int(value))
+        if field == "fit":
+            return str(self.deal.fit) == value
+        if field == "situation":
+            return str(self.deal.situation) == value
+        if field == "role":
+            return value in self.roles
+        if field == "alt":
+            words = (
+                ("in-house", "in house", "build")
+                if value == "in_house"
+                else ("status quo", "spreadsheet", "do nothing")
+            )
+            return any(w in alt for alt in self.alternatives for w in words)
+        return False
+
+
+def _cmp(left: int, op: str, right: int) -> bool:
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right, "=": left == right}[op]
+
+
+def _pricing_out(deal: Deal) -> bool:
+    """A proposal went out: a completed proposal activity, or the deal is at proposal or later."""
+    sent = any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in deal.activities)
+    return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]

@@ -1,0 +1,121 @@
+"""Checks a sales manager makes before assigning a review's actions, as code: ``audit`` lists what fails.
+
+They hold for every backend's report (the LLM path is held to them after merging): at most three actions
+for this week; each action due on a working day after the review date and before the close date it
+works toward; no action that argues for a forecast category other than the call; no action or question
+for a committee role nobody in the deal holds; at most two questions per person; the plan's drafted
+steps on working days. ``names_a_fact`` says whether an action's text names something of this deal (a
+person, a date, a number, a competitor); :func:`shared_texts` finds action texts repeated across deals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from ae_coach.coach._calendar import Calendar
+from ae_coach.coach.report import CoachingReport
+
+THIS_WEEK_LIMIT = 3
+_ONE_DAY = dt.timedelta(days=1)
+_CATEGORY = re.compile(r"\b(?:call|move|promote|put|keep)s? (?:the deal |it |this deal )?(?:to |in |into |as )?"
+                       r"(best case|commit|omitted|pipeline)\b", re.IGNORECASE)  # fmt: skip
+_ROLE_WORDS = {"economic buyer": "economic_buyer", "technical buyer": "technical_buyer", "user buyer": "user_buyer"}
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}\b")
+
+
+def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> list[str]:
+    """Every way ``report`` fails the checks above (empty when it passes)."""
+    calendar = calendar or Calendar()
+    problems = []
+    this_week = [a for a in report.next_actions if a.horizon == "this_week"]
+    if len(this_week) > THIS_WEEK_LIMIT:
+        problems.append(f"{len(this_week)} actions for this week (at most {THIS_WEEK_LIMIT})")
+    call = str(report.forecast.category).replace("_", " ")
+    roles = {str(s.role) for s in deal.stakeholders}
+    close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None
+    for number, action in enumerate(report.next_actions, 1):
+        where = f"action {number}"
+        if action.due is None:
+            problems.append(f"{where}: no due date")
+        else:
+            if not calendar.working(action.due):
+                problems.append(f"{where}: due {action.due}, not a working day")
+            if action.due < report.as_of:
+                problems.append(f"{where}: due {action.due}, before the review date")
+            if close is not None and action.due > close:
+                problems.append(f"{where}: due {action.due}, after the close date {close}")
+        for match in _CATEGORY.finditer(action.action):
+            if match.group(1).lower() != call:
+                problems.append(f"{where}: says {match.group(0)!r} while the call is {call}")
+        problems += [f"{where}: {p}" for p in _missing_roles(action.action, roles)]
+    per_person = Counter(q.stakeholder for q in report.questions if q.stakeholder and q.role != "ae")
+    problems += [f"{count} questions for {name} (at most 2)" for name, count in per_person.items() if count > 2]
+    for question in report.questions:
+        if question.role and question.role != "ae" and question.role not in roles and question.stakeholder is None:
+            problems.append(f"question for a {question.role} the deal does not have: {question.question!r}")
+    for step in report.mutual_action_plan:
+        if step.kind != "agreed" and not calendar.working(step.date):
+            problems.append(f"plan step {step.action!r} on {step.date}, not a working day")
+    return problems
+
+
+def _missing_roles(text: str, roles: set[str]) -> list[str]:
+    out = []
+    for words, role in _ROLE_WORDS.items():
+        if re.search(rf"\b(?:ask|meet|call|email|with|brief) (?:the |your )?{words}\b", text, re.IGNORECASE) and (
+            role not in roles
+        ):
+            out.append(f"addressed to a {words} the deal does not have")
+    return out
+
+
+def names_a_fact(text: str, deal: Any) -> bool:
+    """Whether an action's text names something of this deal: a person, a competitor, a date or a number."""
+    names = [s.name for s in deal.stakeholders] + [c.name for c in deal.competitors]
+    parts = [p for name in names for p in (name, name.split()[0]) if len(p) >= 3]
+    return bool(_DATE.search(text) or re.search(r"\d", text) or any(p in text for p in parts))
+
+
+def shared_texts(texts_per_deal: Iterable[list[str]], share: float = 1 / 3) -> list[str]:
+    """Action texts that appear in more than ``share`` of the deals (templates pasted across deals)."""
+    deals = [set(texts) for texts in texts_per_deal]
+    counts = Counter(text for texts in deals for text in texts)
+    return sorted(text for text, count in counts.items() if len(deals) > 2 and count > share * len(deals))
+
+
+def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> CoachingReport:
+    """``report`` held to the checks: what a model wrote is kept only where a manager could assign it.
+
+    Actions that argue for another forecast category or address a role the deal does not have are
+    dropped; due dates move to working days after the review date and before the close date; in the
+    model's order, the first three due within five working days are this week's, and at most six are kept.
+    """
+    calendar = calendar or Calendar()
+    call = str(report.forecast.category).replace("_", " ")
+    roles = {str(s.role) for s in deal.stakeholders}
+    close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None
+    kept = []
+    for action in report.next_actions:
+        if any(m.group(1).lower() != call for m in _CATEGORY.finditer(action.action)):
+            continue
+        if _missing_roles(action.action, roles):
+            continue
+        due = action.due or calendar.add(report.as_of, 5)
+        due = calendar.on_or_after(max(due, calendar.add(report.as_of, 1)))
+        if close is not None and due >= close:
+            due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
+        kept.append(action.model_copy(update={"due": due}))
+    week_end = calendar.add(report.as_of, 5)
+    actions: list[Any] = []
+    for action in kept[:MAX_ACTIONS]:
+        due = action.due or week_end
+        soon = sum(a.horizon == "this_week" for a in actions) < THIS_WEEK_LIMIT and due <= week_end
+        actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
+    return report.model_copy(update={"next_actions": actions})
+
+
+MAX_ACTIONS = 6
