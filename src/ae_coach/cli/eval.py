@@ -122,6 +122,9 @@ def run(
     ] = 1.0,
     batch: Batch = False,
     batch_poll: BatchPoll = 30.0,
+    judgement: Annotated[
+        Path | None, typer.Option(help="Also score the inspector's judgement on these labels (eval judgement).")
+    ] = None,
 ) -> None:
     """Run suites on the working tree's rules and prompts; exit 1 when too few cases pass."""
     from ae_coach.eval import run_eval
@@ -143,6 +146,10 @@ def run(
         batch_poll,
     )
     result = run_eval(session)
+    if judgement is not None:
+        from ae_coach.eval import run_judgement
+
+        result.judgement = run_judgement(judgement, split or "all")
     _emit(result, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
     rate = result.totals["passed"] / max(1, result.totals["cases"])
@@ -355,3 +362,49 @@ def export(
     data = to_evals_json(cases, output, skill_name)
     write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
     print(f"{len(data['evals'])} of {len(cases)} cases written (chat cases with rubric items)", file=sys.stderr)
+
+
+@eval_app.command("judgement")
+def judgement(
+    labels: Annotated[Path, typer.Argument(help="Labelled calibration deals.")] = Path("evals/calibration/labels.yaml"),
+    split: Annotated[str, typer.Option(help="dev, holdout or all.")] = "all",
+    min_forecast: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 1 below this forecast agreement.")
+    ] = None,
+    min_top_risk: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 1 below this top-risk agreement.")
+    ] = None,
+    min_spearman: Annotated[
+        float | None, typer.Option(min=-1, max=1, help="Exit 1 below this health Spearman.")
+    ] = None,
+    min_band: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 1 below this band agreement.")] = None,
+    max_gaming: Annotated[
+        int | None, typer.Option(min=0, help="Exit 1 when more deals than this get a higher call from boilerplate.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal, markdown, json or html.")] = "terminal",
+    output: Output = None,
+) -> None:
+    """Score the inspector's forecast call, top risk and health against a sales leader's labels."""
+    import json
+
+    from ae_coach.eval import judgement_html, judgement_markdown, run_judgement
+
+    report = run_judgement(labels, split)
+    if fmt == "json":
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+    elif fmt == "html":
+        text = f"<!DOCTYPE html><html lang=en><meta charset=utf-8><body>{judgement_html(report)}</body></html>\n"
+    elif fmt in ("markdown", "terminal"):
+        text = judgement_markdown(report)
+    else:
+        raise UsageError(f"--format must be terminal, markdown, json or html, got {fmt!r}")
+    write_output(text, output)
+    failed = report.failures(
+        min_forecast=min_forecast,
+        min_top_risk=min_top_risk,
+        min_spearman=min_spearman,
+        min_band=min_band,
+        max_gaming=max_gaming,
+    )
+    if failed:
+        raise EvalGateFailed("judgement below the thresholds: " + "; ".join(failed))

@@ -25,6 +25,7 @@ from ae_coach.eval._cover import Coverage
 from ae_coach.eval._cover import generate as generate_coverage
 from ae_coach.eval._cover import write as write_coverage
 from ae_coach.eval._judge import JUDGE_MODEL
+from ae_coach.eval._judgement import JudgementReport, judgement_html, judgement_markdown, run_judgement
 from ae_coach.eval._mutate import KINDS, MutationReport, mutation_markdown, run_mutation
 from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
@@ -80,6 +81,7 @@ __all__ = [
     "CaseResult",
     "Comparison",
     "Coverage",
+    "JudgementReport",
     "MutationReport",
     "PairedStats",
     "RunOptions",
@@ -97,12 +99,15 @@ __all__ = [
     "from_git",
     "from_rules_dir",
     "generate_coverage",
+    "judgement_html",
+    "judgement_markdown",
     "load_cases",
     "mutation_markdown",
     "paired_stats",
     "print_report",
     "render",
     "run_eval",
+    "run_judgement",
     "run_mutation",
     "to_evals_json",
     "working_tree",

@@ -48,6 +48,8 @@ class RunResult:
     cases: list[CaseResult]
     options: dict[str, Any] = field(default_factory=dict)
     totals: dict[str, Any] = field(default_factory=dict)
+    judgement: Any = None
+    """A JudgementReport (``eval run --judgement LABELS``), printed with the run's report."""
 
     def by_id(self) -> dict[str, CaseResult]:
         return {c.id: c for c in self.cases}
