@@ -304,12 +304,14 @@ def _trigger_case(
         "target": "selection",
         "split": "holdout",
         "tags": ["coverage", "trigger", f"rule:{rule.id}"],
-        "description": f"{code} alone gets {rule.id} selected for the prompt",
+        "description": f"{code} alone gets {rule.id} into the prompt (a budget that admits triggered rules only)",
         "expect": {"rules": {"selected": [rule.id]}},
     }
     for entry, codes in ((candidates[i], fired[i]) for i in order):
         if code in codes:
-            selection["input"] = dict(entry)
+            # Budget 1: the builder still includes every triggered rule, but no stage-relevant filler, so
+            # the rule is selected only if a finding's trigger brings it.
+            selection["input"] = {**entry, "budget_tokens": 1}
             if checker.passes(selection, variant) and not checker.passes(selection, dropped):
                 return {**selection, "_kills_steps": False}
     return None
