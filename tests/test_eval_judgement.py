@@ -96,7 +96,7 @@ def test_the_eval_report_includes_the_judgement(repo: Path, tmp_path: Path) -> N
         out = tmp_path / f"r.{fmt}"
         args = ["eval", "run", suite, "--judgement", str(LABELS), "--format", fmt, "-o", str(out)]
         assert main([*args, "--runs-dir", str(tmp_path)]) == 0
-        assert needle in out.read_text() and "fx.form-filled" in out.read_text()
+        assert needle in out.read_text() and "fx.well-run" in out.read_text()
 
 
 def test_a_bad_labels_file_names_the_case_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,3 +108,12 @@ def test_a_bad_labels_file_names_the_case_and_field(tmp_path: Path, capsys: pyte
     assert main(["eval", "judgement", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "x1" in err and "label.forecast" in err
+
+
+def test_holdout_cases_are_counted_not_listed_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from ae_coach.eval import judgement_markdown
+
+    quiet = judgement_markdown(run_judgement(LABELS))
+    assert "fx.gone-quiet" not in quiet and "holdout case(s) disagree; not listed" in quiet
+    shown = judgement_markdown(run_judgement(LABELS, show_holdout=True))
+    assert "fx.gone-quiet" in shown or "fx.form-filled" in shown

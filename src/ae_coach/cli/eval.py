@@ -381,6 +381,9 @@ def judgement(
     max_gaming: Annotated[
         int | None, typer.Option(min=0, help="Exit 1 when more deals than this get a higher call from boilerplate.")
     ] = None,
+    show_holdout: Annotated[
+        bool, typer.Option("--show-holdout", help="Also list holdout cases one by one (default: figures only).")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="terminal, markdown, json or html.")] = "terminal",
     output: Output = None,
 ) -> None:
@@ -389,7 +392,7 @@ def judgement(
 
     from ae_coach.eval import judgement_html, judgement_markdown, run_judgement
 
-    report = run_judgement(labels, split)
+    report = run_judgement(labels, split, show_holdout=show_holdout)
     if fmt == "json":
         text = json.dumps(report.to_dict(), indent=2) + "\n"
     elif fmt == "html":

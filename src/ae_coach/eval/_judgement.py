@@ -171,6 +171,9 @@ class JudgementReport:
     cases: list[CaseJudgement]
     by_split: dict[str, SplitFigures]
     boilerplate: str = BOILERPLATE
+    show_holdout: bool = False
+    """Print holdout cases one by one too. Off by default: the holdout split is for reporting figures, and
+    reading its disagreements case by case is how it ends up tuned against (docs/calibration.md)."""
 
     @property
     def overall(self) -> SplitFigures:
@@ -296,7 +299,7 @@ def judge_case(case: LabelledDeal, base: Path, bands: Bands) -> CaseJudgement:
     )
 
 
-def run_judgement(path: Path = DEFAULT_LABELS, split: str = "all") -> JudgementReport:
+def run_judgement(path: Path = DEFAULT_LABELS, split: str = "all", *, show_holdout: bool = False) -> JudgementReport:
     """Judge every labelled deal of ``split`` (dev, holdout or all) and compute the figures."""
     if split not in ("dev", "holdout", "all"):
         raise InputError(f"--split must be dev, holdout or all, got {split!r}")
@@ -306,7 +309,7 @@ def run_judgement(path: Path = DEFAULT_LABELS, split: str = "all") -> JudgementR
     by_split = {
         s: figures([c for c in cases if c.split == s]) for s in ("dev", "holdout") if any(c.split == s for c in cases)
     }
-    return JudgementReport(str(path), split, cases, by_split)
+    return JudgementReport(str(path), split, cases, by_split, show_holdout=show_holdout)
 
 
 # --- reports ---------------------------------------------------------------------------------------
@@ -339,6 +342,10 @@ def judgement_markdown(report: JudgementReport, heading: str = "#") -> str:
         f"no finding is high or critical. Gaming: every element confirmed, empty notes = {report.boilerplate!r}.",
     ]
     disagreements = [c for c in report.cases if not (c.forecast_agrees and c.top_risk_agrees and c.band_agrees)]
+    hidden = [c for c in disagreements if c.split == "holdout" and not report.show_holdout]
+    disagreements = [c for c in disagreements if c not in hidden]
+    if hidden:
+        lines += ["", f"{len(hidden)} holdout case(s) disagree; not listed (figures only; --show-holdout lists them)."]
     if disagreements:
         lines += [
             "",
@@ -394,10 +401,11 @@ def judgement_html(report: JudgementReport) -> str:
             "yes" if c.gaming_violation else "",
         ]
         for c in report.cases
+        if c.split != "holdout" or report.show_holdout
     ]
     return (
         f"<h2>Judgement vs labels: {html.escape(report.labels)} (split {html.escape(report.split)})</h2>"
         + table(["split", "n", "forecast", "top risk", "Spearman", "band", "gaming violations"], figures_rows)
-        + "<h3>Every case (tool / label)</h3>"
+        + "<h3>Every case (tool / label; holdout only with --show-holdout)</h3>"
         + table(["case", "split", "forecast", "top risk", "health", "band", "gaming violation"], case_rows)
     )
