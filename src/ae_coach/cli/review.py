@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import parse_date, write_output
+from ae_coach.cli._io import LangOpt, parse_date, write_output
 from ae_coach.errors import UsageError
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
     extract.register(app)
 
 
-def _coach(backend, model, settings, redact, replay_dir, record):
+def _coach(backend, model, settings, redact, replay_dir, record, lang=None):
     from ae_coach.coach import Coach
 
     loaded = None
@@ -54,7 +54,9 @@ def _coach(backend, model, settings, redact, replay_dir, record):
         loaded = load_settings(settings)
     if record and (backend or "").lower() != "replay":
         raise UsageError("--record only works with --backend replay")
-    return Coach(backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record)
+    return Coach(
+        backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record, lang=lang
+    )
 
 
 def review(
@@ -68,6 +70,7 @@ def review(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan."""
     from ae_coach.deal import load_deal
@@ -77,7 +80,7 @@ def review(
         raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
     date = parse_date(as_of)
     loaded = load_deal(deal)
-    result = _coach(backend, model, settings, redact, replay_dir, record).run_review(loaded, date)
+    result = _coach(backend, model, settings, redact, replay_dir, record, lang).run_review(loaded, date)
     color = output is None and fmt == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result.report, list(result.assessment.findings), result.assessment, color=color)
     write_output(text, output)

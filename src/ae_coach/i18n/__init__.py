@@ -15,6 +15,7 @@ in step: same keys, same ``{placeholders}``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -85,6 +86,16 @@ def use(lang: str | None) -> Iterator[str]:
         _CURRENT.reset(token)
 
 
+@contextmanager
+def isolated() -> Iterator[None]:
+    """A language chosen inside the block (:func:`activate`) ends with it (one CLI command, one test)."""
+    token = _CURRENT.set(_CURRENT.get())
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of ``lang``, keyed by dotted key (``review.risks``)."""
@@ -133,6 +144,20 @@ def join(items: Iterable[Any], lang: str | None = None) -> str:
     return t("list.separator", lang).join(str(item) for item in items)
 
 
+def phrase(namespace: str, english: str, lang: str | None = None) -> str:
+    """A phrase the code writes in English (a plan step, a team), in the language in use.
+
+    The catalogue keys it by its words (``plan.step.agree_legal_redlines``); English, and a language without
+    the entry, get ``english`` itself. ``tests/test_i18n.py`` checks every such phrase has its Chinese.
+    """
+    return t(f"{namespace}.{phrase_key(english)}", lang, default=english)
+
+
+def phrase_key(english: str) -> str:
+    """``"Kick-off: hand over…"`` -> ``kick_off_hand_over…`` (the catalogue key of a phrase)."""
+    return re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")
+
+
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a message fills in (the tests compare them across languages)."""
     return {name for _, name, _, _ in Formatter().parse(template) if name}
@@ -147,8 +172,11 @@ __all__ = [
     "catalogue",
     "current",
     "has",
+    "isolated",
     "join",
     "normalise",
+    "phrase",
+    "phrase_key",
     "placeholders",
     "resolve",
     "t",

@@ -139,6 +139,7 @@ def _champion_dark(ctx: Context) -> Finding | None:
         [evidence],
         days=days,
         limit=limit,
+        name=name,
     )
 
 
