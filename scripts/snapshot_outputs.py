@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,13 @@ PIPELINES = (
 def _run(args: list[str], stdin: str | None = None) -> str:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "AE_COACH_BACKEND": "offline"}
     env.pop("ANTHROPIC_API_KEY", None)
+    # every command gets an empty history: each output is a first review, the same before and after
+    with tempfile.TemporaryDirectory() as history:
+        env["AE_COACH_DB"] = str(Path(history) / "history.db")
+        return _run_with(args, stdin, env)
+
+
+def _run_with(args: list[str], stdin: str | None, env: dict[str, str]) -> str:
     done = subprocess.run(
         ["ae-coach", *args],
         cwd=ROOT,

@@ -33,6 +33,9 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", CLOSED_BASE_URL)
     monkeypatch.setenv("AE_COACH_HOME", str(tmp_path_factory.getbasetemp() / "ae-coach-home"))
+    # The rulebook cache may be shared across tests; the history may not: a review in one test must never
+    # show up as "since <date>" in another.
+    monkeypatch.setenv("AE_COACH_DB", str(tmp_path_factory.mktemp("history") / "history.db"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
 

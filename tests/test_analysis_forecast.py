@@ -129,3 +129,27 @@ def test_assessment_serialises_to_json() -> None:
     payload = assess(build()).model_dump(mode="json")
     assert payload["recommended_forecast"] == "commit"
     assert {"code", "severity", "title", "evidence", "data", "rules"} <= set(payload["findings"][0])
+
+
+def test_a_deal_closing_after_the_period_is_omitted_with_the_call_it_earns_for_its_own_period() -> None:
+    result = assess(build(("close_date", "2027-02-10")))  # the healthy commit deal, a quarter later
+    assert result.recommended_forecast is ForecastCategory.OMITTED
+    # its plan still ends in December, before the quarter it now closes in: best case there, not commit
+    assert (result.later_forecast, result.later_period) == (ForecastCategory.BEST_CASE, "2027-Q1")
+    assert "falls after this period" in result.forecast_reasons[0]
+
+
+def test_the_call_never_rises_above_the_reps_without_the_evidence() -> None:
+    # called pipeline by the rep; the economic buyer never met: not raised to best case
+    result = assess(
+        build(("forecast_category", "pipeline"), ("stage", "validation"), *without_record("economic_buyer"))
+    )
+    assert result.recommended_forecast is ForecastCategory.PIPELINE
+    assert any("the rep calls it pipeline" in r or "not best case" in r for r in result.forecast_reasons)
+
+
+def test_a_fiscal_year_changes_the_quarter() -> None:
+    from ae_coach.inspector.settings import Settings
+
+    feb = Settings(fiscal_year_start_month=2)
+    assert assess(build(), settings=feb).period.label == "FY2027-Q4"  # Nov-Jan is Q4 of the year ending January

@@ -9,10 +9,13 @@ import pytest
 from ae_coach.eval._stats import (
     bootstrap_ci,
     cases_needed,
+    clopper_pearson_upper,
     mcnemar_exact,
+    mean_ci,
     paired_stats,
     sd,
     sign_flip_pvalue,
+    t_quantile,
     verdict_of,
 )
 
@@ -101,3 +104,41 @@ def test_paired_stats_on_a_small_table() -> None:
     assert stats.mcnemar_p == 1.0
     assert stats.permutation_p == 1.0  # [-1, 1]: every sign pattern is at least as extreme as 0
     assert stats.verdict == "inconclusive" and stats.cases_needed is not None
+
+
+def test_t_quantile_and_clopper_pearson_match_tables() -> None:
+    assert t_quantile(0.975, 10) == pytest.approx(2.2281, abs=2e-3)
+    assert t_quantile(0.975, 60) == pytest.approx(2.0003, abs=1e-3)
+    assert clopper_pearson_upper(0, 60) == pytest.approx(1 - 0.025 ** (1 / 60), rel=1e-6)
+    assert clopper_pearson_upper(3, 20) == pytest.approx(0.3789, abs=1e-3)  # R: binom.test(3, 20)
+
+
+def test_four_broken_and_none_fixed_is_not_a_statistical_regression_at_any_n() -> None:
+    # Both exact tests give p = 0.125 for 4 vs 0 discordant cases; the verdict must not say more.
+    for n in (10, 40, 80, 400):
+        base, cand = [1.0] * n, [0.0] * 4 + [1.0] * (n - 4)
+        stats = paired_stats(base, cand, [True] * n, [c == 1 for c in cand])
+        assert stats.mcnemar_p == pytest.approx(0.125) and stats.verdict != "regressed", n
+
+
+def test_a_single_changed_case_never_gives_a_zero_width_interval() -> None:
+    low, high = mean_ci([0.0] * 29 + [-1.0])
+    assert low < -1 / 30 < high and high > 0
+
+
+@pytest.mark.parametrize("n", [20, 40, 90])
+def test_non_inferior_is_claimed_at_most_at_its_stated_error_rate(n: int) -> None:
+    """Simulation: at a true drop of exactly the margin, 'non-inferior' is a false claim; it must be made
+    at most 2.5% of the time (one-sided 95% interval), allowing for Monte Carlo error."""
+    import numpy as np
+
+    rng = np.random.default_rng(n)
+    sims, claims = 300, 0
+    for broken, fixed in ((0.10, 0.05), (0.20, 0.15), (0.05, 0.0)):  # each: mean difference -0.05
+        for _ in range(sims):
+            u = rng.random(n)
+            diffs = np.where(u < broken, -1.0, np.where(u < broken + fixed, 1.0, 0.0)).tolist()
+            low, high = mean_ci(diffs, resamples=1000)
+            claims += verdict_of(low, high, diffs, 0.05, p=1.0) == "non-inferior"
+    rate = claims / (3 * sims)
+    assert rate <= 0.025 + 2 * math.sqrt(0.025 * 0.975 / (3 * sims)), rate

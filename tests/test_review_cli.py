@@ -48,7 +48,7 @@ def test_json_output_follows_the_contract(capsys, deal_file):
     ):
         assert key in report
     assert set(report["health"]) == {"score", "reasons"}
-    assert set(report["forecast"]) == {"category", "why_not_commit"}
+    assert set(report["forecast"]) == {"category", "period", "reasons", "why_not_commit"}
     action = report["next_actions"][0]
     assert {"action", "owner", "due", "why", "rule_id"} <= set(action)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", action["due"])

@@ -68,6 +68,10 @@ class UsageError(InputError):
     """A command-line value that is not allowed (a bad date, an unknown backend)."""
 
 
+class HistoryError(InputError):
+    """The review history cannot be used: a newer schema, a file that is not a store, a server that refuses."""
+
+
 class SuiteFileError(InputError):
     """A suite file that cannot be read, naming the file, the case and the field."""
 

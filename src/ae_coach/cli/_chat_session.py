@@ -17,6 +17,7 @@ from ae_coach.errors import BackendError
 if TYPE_CHECKING:
     from ae_coach.coach import Coach
     from ae_coach.deal import Deal
+    from ae_coach.history import ChatLog
 
 HELP = """Commands:
   /findings     what ae-coach found in this deal
@@ -36,12 +37,25 @@ class ChatSession:
         out: where answers go.
         interactive: print prompts and a banner (a TTY); off for piped input.
         as_of: the review date.
+        history: a conversation to continue (``chat --continue``).
+        log: records each exchange in the history as it ends.
     """
 
-    def __init__(self, coach: Coach, deal: Deal, out: TextIO, *, interactive: bool, as_of: dt.date | None = None):
+    def __init__(
+        self,
+        coach: Coach,
+        deal: Deal,
+        out: TextIO,
+        *,
+        interactive: bool,
+        as_of: dt.date | None = None,
+        history: ChatHistory | None = None,
+        log: ChatLog | None = None,
+    ):
         self.coach, self.deal, self.out = coach, deal, out
         self.interactive, self.as_of = interactive, as_of
-        self.history = ChatHistory()
+        self.history = history if history is not None else ChatHistory()
+        self.log = log
         self.saved_to: Path | None = None
         self._commands: dict[str, Callable[[str], bool]] = {
             "/findings": self._findings,
@@ -85,6 +99,8 @@ class ChatSession:
                 raise
             self._write(f"\nerror: {exc}\n")
             return True
+        if self.log is not None:
+            self.log.record(self.history)
         self._write("\n" if self.interactive else "\n\n")
         return True
 

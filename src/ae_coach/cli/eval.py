@@ -230,4 +230,100 @@ def compare(
     _emit(comparison, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
     if comparison.gate_failed:
-        raise EvalGateFailed(f"the score regressed on the {comparison.gate_split} split: {comparison.gate_reason}")
+        raise EvalGateFailed(f"gate ({comparison.gate_split}) failed: {comparison.verdict_text}")
+
+
+@eval_app.command("mutate")
+def mutate(
+    suites: Suites = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Mutate only this rule (repeatable).")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Mutation kind (repeatable): delete, empty-triggers, ...")
+    ] = None,
+    sample: Annotated[int | None, typer.Option(min=1, help="Mutate a seeded sample of this many rules.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --sample.")] = 19,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Mutants run at once (processes).")] = 2,
+    min_score: Annotated[
+        float, typer.Option(min=0, max=1, help="Exit 1 when a scored kind's mutation score is below this.")
+    ] = 0.0,
+    backend: Backend = "offline",
+    model: Model = None,
+    judge: Judge = "auto",
+    split: SplitOpt = None,
+    tag: Tags = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
+    output: Output = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Damage each rule (delete it, empty its triggers, gut its steps, swap its examples) and report which
+    mutants the suites notice: the mutation score per kind and the survivors per rule."""
+    import json
+
+    from ae_coach.eval import KINDS, mutation_markdown, run_mutation
+
+    session = _session(suites, backend, model, 1, 1, split, tag, judge, False, cache_dir, Path("runs"), None)
+    report = run_mutation(session, rules=rule, kinds=tuple(kind or KINDS), sample=sample, seed=seed, workers=workers)
+    if fmt not in ("markdown", "json"):
+        raise UsageError(f"--format must be markdown or json, got {fmt!r}")
+    text = json.dumps(report.to_dict(), indent=2) + "\n" if fmt == "json" else mutation_markdown(report)
+    write_output(text, output)
+    failing = report.failing_kinds(min_score)
+    if failing:
+        raise EvalGateFailed(f"mutation score below {min_score:.0%} for: {', '.join(failing)}")
+
+
+@eval_app.command("cover")
+def cover(
+    evals_dir: Annotated[Path, typer.Argument(help="The evals directory (its deals and suites are the pool).")] = Path(
+        "evals"
+    ),
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    write: Annotated[
+        Path | None, typer.Option("--write", help="Write the verified cases here (e.g. evals/rule-coverage.yaml).")
+    ] = None,
+) -> None:
+    """Generate cases that fail when a rule's steps are gutted or one of its triggers is dropped, each
+    verified against that mutant before it is written; list what could not be covered."""
+    from ae_coach.eval import generate_coverage, write_coverage
+
+    coverage = generate_coverage(evals_dir, rules=rule)
+    if write is not None:
+        write_coverage(coverage, write)
+    print(f"{len(coverage.cases)} verified cases; {len(coverage.gaps)} not covered", file=sys.stderr)
+    for gap in coverage.gaps:
+        print(f"  not covered: {gap}", file=sys.stderr)
+
+
+@eval_app.command("calibrate")
+def calibrate(
+    labelled: Annotated[Path, typer.Argument(help="The human-labelled answers.")] = Path(
+        "evals/judge-calibration/labelled.yaml"
+    ),
+    judge: Annotated[
+        str, typer.Option(help="keyword, llm, or auto (keyword, plus llm when ANTHROPIC_API_KEY is set).")
+    ] = "auto",
+    judge_model: Annotated[str | None, typer.Option(help="The LLM judge's model (default: the pinned one).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
+    output: Output = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Measure each judge's agreement with human labels: accuracy, Cohen's kappa, the disagreements."""
+    import json
+    import os
+    from dataclasses import asdict
+
+    from ae_coach.eval import JUDGE_MODEL, calibrate_judges, calibration_markdown
+
+    if judge not in ("auto", "keyword", "llm"):
+        raise UsageError(f"--judge must be auto, keyword or llm, got {judge!r}")
+    has_key = bool(os.environ.get("ANTHROPIC_API_KEY"))
+    judges = ("keyword", "llm") if judge == "auto" and has_key else ("keyword",) if judge == "auto" else (judge,)
+    model = judge_model or JUDGE_MODEL
+    results = calibrate_judges(labelled, judges=judges, model=model, cache_dir=cache_dir)
+    skipped = None if "llm" in judges else f"LLM judge ({model}) not run: set ANTHROPIC_API_KEY to measure it."
+    if fmt == "json":
+        write_output(json.dumps([asdict(r) for r in results], indent=2) + "\n", output)
+    elif fmt == "markdown":
+        write_output(calibration_markdown(labelled, results, skipped), output)
+    else:
+        raise UsageError(f"--format must be markdown or json, got {fmt!r}")

@@ -109,8 +109,12 @@ def review_command(
         Text, Opt("--backend", help="auto, anthropic or offline; anthropic adds the coach's summary (auto: if a key).")
     ] = None,
     model: Annotated[Text, Opt("--model", help="Model for the summary (default: AE_COACH_MODEL, else Sonnet).")] = None,
+    no_log: Annotated[bool, Opt("--no-log", help="Keep this run out of the history (no movement recorded).")] = False,
 ) -> None:
-    """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math."""
+    """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math.
+
+    Each run is kept in the history; the next run over the same PATH shows each deal's movement since.
+    """
     from ae_coach.crm import load_pipeline
     from ae_coach.pipeline.render import REVIEW_FORMATS, render_review
     from ae_coach.pipeline.review import review_import
@@ -129,7 +133,8 @@ def review_command(
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
     summary, failure = _summary(review, backend, model)
-    write_output(render_review(review, fmt, color=_colour(output), summary=summary), output)
+    text = _with_movement(render_review(review, fmt, color=_colour(output), summary=summary), fmt, path, review, no_log)
+    write_output(text, output)
     if failure is not None:
         # The deterministic review is already out; a failed summary must not swallow it.
         print("the coach's summary failed; the review above is the deterministic one", file=sys.stderr)
@@ -138,6 +143,19 @@ def review_command(
         from ae_coach.pipeline.batch import run_batch_cli
 
         run_batch_cli(review, imported.deals, batch_id=batch_id, wait=batch_wait, limit=batch_limit, out=batch_out)
+
+
+def _with_movement(text: str, fmt: str, path: Path, review, no_log: bool) -> str:
+    """The review with each deal's movement since the last run over ``path``; this run is recorded."""
+    from ae_coach.history import open_store, pipeline_with_history
+    from ae_coach.pipeline.render.movement import with_movement
+
+    store = open_store(create=not no_log)
+    if store is None:
+        return text
+    with store:
+        movement = pipeline_with_history(store, str(path.resolve()), review, log=not no_log)
+    return with_movement(text, fmt, movement)
 
 
 def _summary(review, backend: str | None, model: str | None):

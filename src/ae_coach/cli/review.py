@@ -33,6 +33,9 @@ ReplayDirOpt = Annotated[
     Path | None, typer.Option("--replay-dir", help="Recordings for --backend replay (default: AE_COACH_REPLAY_DIR).")
 ]
 RecordOpt = Annotated[bool, typer.Option("--record", help="With --backend replay: call Claude and write recordings.")]
+NoLogOpt = Annotated[
+    bool, typer.Option("--no-log", help="Keep this run out of the history (AE_COACH_HOME/history.db or AE_COACH_DB).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -70,19 +73,32 @@ def review(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
+    no_log: NoLogOpt = False,
     lang: LangOpt = None,
 ) -> None:
-    """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan."""
+    """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan.
+
+    Every review is kept in the history; a deal reviewed before gets a "since <date>" block.
+    """
     from ae_coach.deal import load_deal
+    from ae_coach.history import open_store, review_with_history
     from ae_coach.render import FORMATS, render
 
     if fmt not in FORMATS:
         raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
     date = parse_date(as_of)
     loaded = load_deal(deal)
-    result = _coach(backend, model, settings, redact, replay_dir, record, lang).run_review(loaded, date)
+    coach = _coach(backend, model, settings, redact, replay_dir, record, lang)
+    store = open_store(create=not no_log)
+    try:
+        reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
+    finally:
+        if store is not None:
+            store.close()
+    result = reviewed.result
     color = output is None and fmt == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render(fmt, result.report, list(result.assessment.findings), result.assessment, color=color)
+    findings = list(result.assessment.findings)
+    text = render(fmt, result.report, findings, result.assessment, color=color, since=reviewed.since)
     write_output(text, output)
 
 
@@ -94,18 +110,55 @@ def chat(
     settings: SettingsOpt = None,
     redact: RedactOpt = False,
     replay_dir: ReplayDirOpt = None,
+    resume: Annotated[
+        bool, typer.Option("--continue", "-c", help="Resume the last conversation about this deal.")
+    ] = False,
+    no_log: NoLogOpt = False,
 ) -> None:
-    """Chat with the coach about one deal. Reads questions from stdin; /help lists commands."""
+    """Chat with the coach about one deal. Reads questions from stdin; /help lists commands.
+
+    Every turn is kept in the history; ``--continue`` picks up the last conversation where it stopped.
+    """
     from ae_coach.cli._chat_session import ChatSession
     from ae_coach.deal import load_deal
+    from ae_coach.history import open_store
 
     loaded = load_deal(deal)
     coach = _coach(backend, model, settings, redact, replay_dir, False)
     interactive = sys.stdin.isatty()
-    session = ChatSession(coach, loaded, sys.stdout, interactive=interactive, as_of=parse_date(as_of))
-    saved = session.run(_lines(interactive))
+    store = open_store(create=not no_log)
+    try:
+        log, history = _chat_log(store, coach, loaded, resume, no_log, interactive)
+        session = ChatSession(
+            coach, loaded, sys.stdout, interactive=interactive, as_of=parse_date(as_of), history=history, log=log
+        )
+        saved = session.run(_lines(interactive))
+    finally:
+        if store is not None:
+            store.close()
     if saved and interactive:
         print(f"conversation saved to {saved}", file=sys.stderr)
+
+
+def _chat_log(store, coach, deal, resume: bool, no_log: bool, interactive: bool):
+    """The chat's recorder (None with --no-log) and, with --continue, the conversation to pick up."""
+    from ae_coach.history import ChatLog, deal_key
+    from ae_coach.history import resume as resume_chat
+
+    if not resume:
+        return (ChatLog(store, deal, coach) if store is not None and not no_log else None), None
+    found = resume_chat(store, deal, coach) if store is not None else None
+    if found is None:
+        raise UsageError(f"--continue: no earlier conversation about {deal_key(deal)!r} in the history")
+    log, history, record = found
+    if interactive:
+        asked = next((t["text"] for t in reversed(history.turns) if t["role"] == "user"), "")
+        print(
+            f"continuing the conversation of {record.started_at:%Y-%m-%d} ({len(history.turns)} turns); "
+            f"last question: {asked[:80]!r}",
+            file=sys.stderr,
+        )
+    return (None if no_log else log), history
 
 
 def _lines(interactive: bool):

@@ -224,11 +224,22 @@ class Coach:
         """Review one deal. Raises BackendError (exit 3) when the model backend fails after retries."""
         return self.run_review(deal, as_of).report
 
-    def run_review(self, deal: Deal, as_of: dt.date | None = None) -> ReviewResult:
-        """Review one deal and keep the assessment (with real names) next to the report."""
+    def run_review(
+        self, deal: Deal, as_of: dt.date | None = None, *, assessment: Any = None, since: Any = None
+    ) -> ReviewResult:
+        """Review one deal and keep the assessment (with real names) next to the report.
+
+        Args:
+            deal: the deal.
+            as_of: the review date (default: the deal's ``as_of``).
+            assessment: the deal's assessment when the caller already has it (the deal is inspected once).
+            since: what changed since the deal's previous review (``ae_coach.history.Since``, a pydantic
+                model); the model's prompt gets it, pseudonymised with ``redact``. The history computes it:
+                the coach keeps no state between reviews.
+        """
         with use(self.lang):
-            prepared = self._prepare(deal, as_of)
-            response = None if self.backend == "offline" else self.client.structured(self._request(prepared))
+            prepared = self._prepare(deal, as_of, assessment)
+            response = None if self.backend == "offline" else self.client.structured(self._request(prepared, since))
             return self._finish(prepared, response)
 
     def review_request(self, deal: Deal, as_of: dt.date | None = None) -> LLMRequest:
@@ -255,8 +266,8 @@ class Coach:
         with use(self.lang):
             return self._finish(self._prepare(deal, as_of), response).report
 
-    def _prepare(self, deal: Deal, as_of: dt.date | None) -> _Prepared:
-        assessment = self.assess(deal, as_of)
+    def _prepare(self, deal: Deal, as_of: dt.date | None, assessment: Any = None) -> _Prepared:
+        assessment = assessment if assessment is not None else self.assess(deal, as_of)
         if not self.redact:
             return _Prepared(assessment, deal, assessment, None)
         from ae_coach.coach.redact import Redactor
@@ -265,14 +276,24 @@ class Coach:
         # The deal is inspected once: the model sees the same assessment with every name pseudonymised.
         return _Prepared(assessment, redactor.redact(deal), redactor.redact(assessment), redactor)
 
-    def _request(self, prepared: _Prepared) -> LLMRequest:
+    def _request(self, prepared: _Prepared, since: Any = None) -> LLMRequest:
         from ae_coach.coach._offline import compose
         from ae_coach.coach._requests import review_request
 
         deal, assessment = prepared.deal, prepared.assessment
         planned = compose(deal, assessment, self.text_rulebook, self.settings).next_actions
+        if since is not None and prepared.redactor is not None:
+            since = prepared.redactor.redact(since)
+        since_data = since.model_dump(mode="json") if since is not None else None
         return review_request(
-            self.builder, self._selection(deal, assessment), deal, assessment, self.model, self.max_tokens, planned
+            self.builder,
+            self._selection(deal, assessment),
+            deal,
+            assessment,
+            self.model,
+            self.max_tokens,
+            planned,
+            since=since_data,
         )
 
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:

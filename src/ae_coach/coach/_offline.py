@@ -48,10 +48,22 @@ def headline(deal: Deal, assessment: Any) -> str:
     )
     if not deal.is_open:
         return t("coach.headline.closed", name=name, stage=term(deal.stage), health=assessment.health, problem=problem)
-    verdict = t("coach.headline.call", category=_label(assessment.recommended_forecast))
+    later = getattr(assessment, "later_forecast", None)
     claimed = deal.forecast_category
-    if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
-        verdict += t("coach.headline.not_claimed", claimed=_label(claimed))
+    if later is not None:
+        verdict = t(
+            "coach.headline.later",
+            period=assessment.period.label,
+            close=deal.close_date,
+            category=_label(later),
+            later=assessment.later_period,
+        )
+        if claimed is not None and str(claimed) not in (str(later), "omitted"):
+            verdict += t("coach.headline.not_claimed", claimed=_label(claimed))
+    else:
+        verdict = t("coach.headline.call", category=_label(assessment.recommended_forecast))
+        if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
+            verdict += t("coach.headline.not_claimed", claimed=_label(claimed))
     line = t("coach.headline.open", name=name, verdict=verdict, health=assessment.health, problem=problem)
     if deal.is_open and assessment.tier == 4:
         line += t("coach.headline.tier_4")
@@ -78,7 +90,12 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         backend="offline",
         headline=headline(deal, assessment),
         health=Health(score=assessment.health, reasons=list(assessment.health_reasons)),
-        forecast=Forecast(category=assessment.recommended_forecast, why_not_commit=list(assessment.why_not_commit)),
+        forecast=Forecast(
+            category=assessment.recommended_forecast,
+            period=assessment.period.label,
+            reasons=list(assessment.forecast_reasons),
+            why_not_commit=list(assessment.why_not_commit),
+        ),
         risks=risks(findings),
         next_actions=plan(deal, assessment, rulebook, calendar),
         questions=questions(deal, assessment, rulebook),

@@ -68,11 +68,15 @@ def review_request(
     model: str,
     max_tokens: int,
     actions: list[Any] | None = None,
+    since: dict[str, Any] | None = None,
 ) -> LLMRequest:
     """System = the cached rules block; user = the cached deal-data block + the review instructions
-    (with the inspection, the deal's facts and the offline coach's ranked actions to start from)."""
+    (with the inspection, the deal's facts and the offline coach's ranked actions to start from).
+
+    ``since`` (plain data from ``ae_coach.history``) is what changed since the deal's previous review.
+    """
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment, actions), "stage": str(deal.stage)}
+    variables = {**review_vars(assessment, actions), "stage": str(deal.stage), "since": since}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(

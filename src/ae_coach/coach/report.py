@@ -33,6 +33,10 @@ class Forecast(_Model):
     """The forecast category the evidence supports, and what stands between the deal and Commit."""
 
     category: ForecastCategory
+    period: str | None = None
+    """The forecast period the call is for (``2026-Q4``, ``FY2027-Q1``)."""
+    reasons: list[str] = Field(default_factory=list)
+    """What puts the deal in its category and what keeps it out of the one above."""
     why_not_commit: list[str] = Field(default_factory=list)
     """Unmet Commit-gate conditions; empty when Commit is earned (or the deal is closed)."""
 

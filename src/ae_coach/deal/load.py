@@ -57,21 +57,27 @@ def load_deal(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Deal:
             the bad value and what is allowed, for every problem at once.
     """
     path = Path(path)
-    return loads_deal(_read_text(path, max_bytes), path, json_format=path.suffix.lower() == ".json")
+    text = _read_text(path, max_bytes)
+    return loads_deal(text, path, json_format=path.suffix.lower() == ".json", max_bytes=max_bytes)
 
 
-def loads_deal(text: str, source: str | Path = "<input>", *, json_format: bool = False) -> Deal:
+def loads_deal(
+    text: str, source: str | Path = "<input>", *, json_format: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Deal:
     """Parse and validate deal text (YAML, or JSON with ``json_format``) with the bounds of a deal file.
 
     Args:
         text: The deal file's text.
         source: What to call it in messages; a path's stem is the deal's default ``id``.
         json_format: Parse as JSON rather than YAML.
+        max_bytes: Refuse longer text (UTF-8 bytes), as :func:`load_deal` refuses a larger file.
 
     Raises:
         DealFileError: As :func:`load_deal`.
     """
     name = Path(source) if not isinstance(source, Path) else source
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise DealFileError(name, f"the deal is larger than the {max_bytes:,}-byte limit for a deal file (max_bytes)")
     node: Node | None = None
     if json_format:
         data = _load_json(name, text)

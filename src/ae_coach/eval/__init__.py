@@ -17,8 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from ae_coach.errors import SuiteFileError
+from ae_coach.eval._calibrate import calibrate as calibrate_judges
+from ae_coach.eval._calibrate import calibration_markdown
 from ae_coach.eval._cases import Case, filter_cases, load_cases
 from ae_coach.eval._compare import Comparison, compare_results
+from ae_coach.eval._cover import Coverage
+from ae_coach.eval._cover import generate as generate_coverage
+from ae_coach.eval._cover import write as write_coverage
+from ae_coach.eval._judge import JUDGE_MODEL
+from ae_coach.eval._mutate import KINDS, MutationReport, mutation_markdown, run_mutation
 from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._session import Session, compare_variants, run_eval
@@ -61,9 +68,13 @@ def print_report(subject: RunResult | Comparison) -> None:
 __all__ = [
     "DEFAULT_MARGIN",
     "FORMATS",
+    "JUDGE_MODEL",
+    "KINDS",
     "Case",
     "CaseResult",
     "Comparison",
+    "Coverage",
+    "MutationReport",
     "PairedStats",
     "RunOptions",
     "RunResult",
@@ -71,16 +82,22 @@ __all__ = [
     "Session",
     "SuiteFileError",
     "Variant",
+    "calibrate_judges",
+    "calibration_markdown",
     "compare_results",
     "compare_variants",
     "empty_rulebook",
     "filter_cases",
     "from_git",
     "from_rules_dir",
+    "generate_coverage",
     "load_cases",
+    "mutation_markdown",
     "paired_stats",
     "print_report",
     "render",
     "run_eval",
+    "run_mutation",
     "working_tree",
+    "write_coverage",
 ]

@@ -49,6 +49,9 @@ class CaseInput(_Strict):
     """'Today' for the review; overrides the deal's own ``as_of``."""
     budget_tokens: int | None = Field(default=None, gt=0)
     """Rule-selection budget; default: the prompt builder's."""
+    hide_examples: bool = False
+    """Run on the rulebook without its Good/Bad examples, so text pasted from a rule's example cannot
+    find the rule through its own words in the search index (cases from ``from_examples`` set it)."""
 
 
 class FindingExpect(_Strict):
@@ -108,15 +111,47 @@ class RubricItem(_Strict):
     """For the offline keyword judge: each entry must appear (``a|b`` = either); see docs/evals.md."""
 
 
+Where = Literal["any", "action", "question", "step", "risk"]
+
+
+class Concept(_Strict):
+    """One thing the coaching must (``require``) or must not (``forbid``) say, wherever it is worded.
+
+    Offline it is checked deterministically: some line of the coaching in ``where`` holds every entry of
+    ``terms`` (word-start, case-insensitive; ``a|b`` = either), is addressed ``to`` the named person or
+    role and cites ``rule`` when those are given. With ``--judge llm`` the judge grades ``concept`` instead.
+    """
+
+    id: str | None = Field(default=None, pattern=_ID)
+    concept: str = Field(min_length=1)
+    """The meaning, for a judge and a reader: "the action asks the champion for a meeting with the EB"."""
+    terms: list[str] = Field(min_length=1)
+    where: Where = "any"
+    """action (review actions, chat next steps, plan), question (questions to ask), step (a rule step the
+    chat quotes), risk, or any line."""
+    to: str | None = None
+    """The line's addressee (``Ask <who>:``, ``To the <role>:``, ``Next step with <who>``, ``with <contact>``)."""
+    rule: str | None = None
+    """The line must cite this rule id (``[rule-id]``)."""
+    step: int | None = Field(default=None, gt=0)
+    """Provenance: the rule's "How to apply" step the concept comes from (1-based)."""
+
+
+class ContentExpect(_Strict):
+    require: list[Concept] = Field(default_factory=list)
+    forbid: list[Concept] = Field(default_factory=list)
+
+
 class Expectations(_Strict):
     findings: FindingExpect = Field(default_factory=FindingExpect)
     rules: RuleExpect = Field(default_factory=RuleExpect)
     checks: list[Check] = Field(default_factory=list)
+    content: ContentExpect = Field(default_factory=ContentExpect)
     rubric: list[RubricItem] = Field(default_factory=list)
 
     def needed_target(self) -> Target:
         """The cheapest target that can grade every expectation."""
-        if self.checks or self.rubric or self.rules.cited:
+        if self.checks or self.rubric or self.rules.cited or self.content.require or self.content.forbid:
             return "coach"
         if self.rules.selected or self.rules.not_selected:
             return "selection"
@@ -131,6 +166,8 @@ class Expectations(_Strict):
             + len(r.not_selected)
             + len(r.cited)
             + len(self.checks)
+            + len(self.content.require)
+            + len(self.content.forbid)
             + len(self.rubric)
         )
 
@@ -290,4 +327,4 @@ def filter_cases(cases: list[Case], *, split: str | None = None, tags: list[str]
     return [c for c in out if all(t in c.tags for t in tags or [])]
 
 
-__all__ = ["Case", "Check", "RubricItem", "SuiteFileError", "filter_cases", "load_cases"]
+__all__ = ["Case", "Check", "Concept", "RubricItem", "SuiteFileError", "filter_cases", "load_cases"]

@@ -92,7 +92,12 @@ class CachingClient:
 
 
 def make_coach(
-    variant: Variant, options: Any, cache: Cache, repeat: int, defer: dict[str, dict[str, Any]] | None = None
+    variant: Variant,
+    options: Any,
+    cache: Cache,
+    repeat: int,
+    defer: dict[str, dict[str, Any]] | None = None,
+    rulebook: Any = None,
 ) -> tuple[Any, CachingClient | None]:
     """A Coach on the variant's rulebook and prompts; LLM backends get the caching client.
 
@@ -103,7 +108,7 @@ def make_coach(
     settings = {
         "backend": options.backend,
         "model": options.model,
-        "rulebook": variant.rulebook,
+        "rulebook": rulebook if rulebook is not None else variant.rulebook,
         "prompts": variant.prompts_dir,
     }
     coach = Coach(**settings)
@@ -129,11 +134,12 @@ def run_coach(
     cache: Cache,
     defer: dict[str, dict[str, Any]] | None = None,
 ) -> Output:
-    coach, wrapper = make_coach(variant, options, cache, repeat, defer)
+    rulebook = variant.rulebook_for(case)
+    coach, wrapper = make_coach(variant, options, cache, repeat, defer, rulebook=rulebook)
     assessment = coach.assess(deal, deal.as_of)
     findings = [f.code for f in assessment.findings]
     expected = [alt for r in case.expect.rules.cited for alt in r.split("|")]
-    candidates = list(dict.fromkeys([*variant.rulebook.ids, *expected]))
+    candidates = list(dict.fromkeys([*rulebook.ids, *expected]))
     if case.input.question:
         text = "".join(coach.chat(deal, case.input.question, _history(case), as_of=deal.as_of))
         out = Output(findings=findings, text=text, cited=cited_in_text(text, candidates))
@@ -151,7 +157,7 @@ def run_coach(
         )
     if case.expect.rules.selected or case.expect.rules.not_selected:
         out.selected = [
-            r.id for r in variant.builder.select_rules(assessment, deal.stage, question=case.input.question)
+            r.id for r in variant.builder_for(case).select_rules(assessment, deal.stage, question=case.input.question)
         ]
     if wrapper is not None:
         out.cached = wrapper.cached

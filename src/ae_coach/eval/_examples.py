@@ -12,6 +12,10 @@ turns them into cases with ``from_examples:``::
       tags: [rule-example]
 
 ``{caption}``, ``{text}``, ``{rule}`` and ``{kind}`` are substituted. The case id is the example's id.
+Examples listed in ``known_gaps`` make no case: their rule cannot yet be found from them without their own
+text (a retrieval gap, listed so it stays visible; a test fails once one of them is found again).
+The cases run on the rulebook without its examples (``hide_examples: true``, the default), so a pasted
+example must find its rule through the rule's other sections, not through its own copy in the index.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import yaml
 
 from ae_coach.errors import SuiteFileError
 
-_KEYS = {"path", "deal", "question", "expect", "split", "tags", "as_of"}
+_KEYS = {"path", "deal", "question", "expect", "split", "tags", "as_of", "hide_examples", "known_gaps"}
 DEFAULT_QUESTION = (
     "Here is a {caption} from one of my reps:\n\n{text}\n\n"
     "What does this show about the deal, and what should the rep do next?"
@@ -42,14 +46,26 @@ def cases_from_examples(suite: Path, spec: Any) -> list[dict[str, Any]]:
     expect = spec.get("expect", "cited")
     if expect not in ("cited", "selected"):
         raise SuiteFileError(suite, "expect must be 'cited' or 'selected'", field="from_examples.expect")
-    return [_case(spec, ex, split, expect) for ex in examples]
+    gaps = spec.get("known_gaps") or []
+    if not isinstance(gaps, list) or not all(isinstance(g, str) for g in gaps):
+        raise SuiteFileError(suite, "known_gaps must be a list of example ids", field="from_examples.known_gaps")
+    unknown_gaps = sorted(set(gaps) - {ex["id"] for ex in examples})
+    if unknown_gaps:
+        raise SuiteFileError(suite, f"known_gaps: no such example(s) {unknown_gaps}", field="from_examples.known_gaps")
+    return [_case(spec, ex, split, expect) for ex in examples if ex["id"] not in gaps]
 
 
 def _case(spec: dict[str, Any], ex: dict[str, Any], split: dict[str, str], expect: str) -> dict[str, Any]:
     question = str(spec.get("question") or DEFAULT_QUESTION)
     for key in ("caption", "text", "rule", "kind"):
         question = question.replace("{" + key + "}", str(ex.get(key) or ("example" if key == "caption" else "")))
-    case_input: dict[str, Any] = {"deal": spec.get("deal"), "question": question}
+    # The example's own text is in the rule's Examples section; searching a rulebook that still holds it
+    # would find the rule by copy, not by understanding. Hidden by default.
+    case_input: dict[str, Any] = {
+        "deal": spec.get("deal"),
+        "question": question,
+        "hide_examples": bool(spec.get("hide_examples", True)),
+    }
     if spec.get("as_of") is not None:
         case_input["as_of"] = spec["as_of"]
     return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ae_coach.eval._cases import Case, Check
+from ae_coach.eval._cases import Case, Check, Concept
 from ae_coach.eval._targets import Output
 
 
@@ -24,8 +24,8 @@ def _item(kind: str, name: str, passed: bool | None, detail: str = "", error: st
     }
 
 
-def grade_deterministic(case: Case, out: Output) -> list[dict[str, Any]]:
-    """Findings, rule selection and citation, and text checks."""
+def grade_deterministic(case: Case, out: Output, *, judge_content: bool = False) -> list[dict[str, Any]]:
+    """Findings, rule selection and citation, text checks, and content concepts (unless a judge grades them)."""
     exp, items = case.expect, []
     fired = set(out.findings or [])
     items += [
@@ -50,7 +50,60 @@ def grade_deterministic(case: Case, out: Output) -> list[dict[str, Any]]:
         for r in exp.rules.cited
     ]
     items += [check_text(c, out.text or "") for c in exp.checks]
+    if not judge_content:
+        items += [check_concept(c, out.text or "", forbid=False) for c in exp.content.require]
+        items += [check_concept(c, out.text or "", forbid=True) for c in exp.content.forbid]
     return items
+
+
+_WHERE: dict[str, re.Pattern[str]] = {
+    "action": re.compile(r"^\s*(?:Action\b|Next step\b|Plan\b)"),
+    "question": re.compile(r"^\s*(?:Ask\b|-?\s*To the\b|-?\s*For you \(deal review\))"),
+    "step": re.compile(r"^\s*\d+\.\s"),
+    "risk": re.compile(r"^\s*(?:Risk\b|-?\s*\[(?:critical|high|medium|low|info)\])"),
+}
+
+
+def concept_name(concept: Concept) -> str:
+    """The concept's id, else a slug of its wording (usable as a rubric item id)."""
+    return concept.id or re.sub(r"[^A-Za-z0-9._-]+", "-", concept.concept[:60]).strip("-.") or "concept"
+
+
+def _term(term: str, text: str) -> bool:
+    alts = [a.strip() for a in term.split("|") if a.strip()]
+    return any(re.search(r"(?<![A-Za-z0-9])" + re.escape(a), text, re.IGNORECASE) for a in alts)
+
+
+def _addressee(line: str) -> str:
+    """The part of a line that says who it is for: its head before the first colon, and any (owner …)."""
+    head = line.split(":", 1)[0]
+    owners = re.findall(r"\((?:owner|with)\b[^)]*\)", line)
+    return " ".join([head, *owners])
+
+
+def concept_lines(concept: Concept, text: str) -> list[str]:
+    """The lines of ``text`` that say the concept (see :class:`Concept`)."""
+    pattern = _WHERE.get(concept.where)
+    out = []
+    for line in text.splitlines():
+        if pattern is not None and not pattern.search(line):
+            continue
+        if concept.rule and not re.search(r"\[[^\]]*(?<![\w-])" + re.escape(concept.rule) + r"(?![\w-])", line):
+            continue
+        if concept.to and not _term(concept.to, _addressee(line)):
+            continue
+        if all(_term(t, line) for t in concept.terms):
+            out.append(line)
+    return out
+
+
+def check_concept(concept: Concept, text: str, *, forbid: bool) -> dict[str, Any]:
+    lines = concept_lines(concept, text)
+    kind = "content.forbid" if forbid else "content.require"
+    if forbid:
+        return _item(kind, concept_name(concept), not lines, f"said: {lines[0][:200]}" if lines else "not said")
+    detail = f"said: {lines[0][:200]}" if lines else f"no {concept.where} line holds {concept.terms}"
+    return _item(kind, concept_name(concept), bool(lines), detail)
 
 
 def _any(expected: str, present: set[str]) -> bool:

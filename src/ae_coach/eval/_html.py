@@ -7,7 +7,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ae_coach.eval._compare import Comparison
-from ae_coach.eval._report import VERDICT_TEXT, _failed_items, pct, signed, stats_line
+from ae_coach.eval._report import _failed_items, pct, provenance_lines, signed, stats_line
 from ae_coach.eval._results import RunResult
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
@@ -58,19 +58,30 @@ def run_html(result: RunResult) -> str:
 
 
 def compare_html(cmp: Comparison) -> str:
-    gate = cmp.gate
     body = [
         (
-            f"<p class='verdict {gate.verdict}'>Gate ({_e(cmp.gate_split)}): "
+            f"<p class='verdict {'regressed' if cmp.gate_failed else 'unchanged'}'>Gate ({_e(cmp.gate_split)}): "
             f"<b>{'FAILED' if cmp.gate_failed else 'passed'}</b> — {_e(cmp.gate_reason)}</p>"
         ),
         (
-            f"<p>Verdict: {_e(VERDICT_TEXT[gate.verdict])}; margin {cmp.margin * 100:.0f} points; "
+            f"<p>Verdict: {_e(cmp.verdict_text)}; margin {cmp.margin * 100:.0f} points; "
             f"{'deterministic' if cmp.deterministic else 'sampled'} run, gate mode {_e(cmp.gate_mode)}.</p>"
         ),
+        *[f"<p>Note: {_e(n)}.</p>" for n in cmp.notes],
+        "<h2>Provenance</h2><ul>" + "".join(f"<li>{_e(line[2:])}</li>" for line in provenance_lines(cmp)) + "</ul>",
         "<h2>Statistics</h2>",
         _table(
-            ["split", "n", "base", "candidate", "diff (points)", "95% CI", "sign-flip p", "McNemar p", "verdict"],
+            [
+                "split",
+                "n",
+                "base",
+                "candidate",
+                "diff (points)",
+                "95% CI",
+                "sign-flip p",
+                "McNemar p",
+                "statistics alone",
+            ],
             [
                 [
                     _e(name),
@@ -112,6 +123,11 @@ def compare_html(cmp: Comparison) -> str:
     )
     if cmp.flaky:
         body.append(f"<h2>Flaky cases</h2><p>{_e(', '.join(c.id for c in cmp.flaky))}</p>")
+    if cmp.errored:
+        body.append(f"<h2>Errored cases (kept out of the scores)</h2><p>{_e(', '.join(cmp.errored))}</p>")
+    if cmp.one_sided:
+        rows = [[_e(o.id), _e(o.split), _e(o.side), _e(o.passed_on_base)] for o in cmp.one_sided]
+        body.append("<h2>Cases on one side only</h2>" + _table(["case", "split", "only on", "passed on base"], rows))
     return _page(f"Eval comparison: {cmp.base.variant} → {cmp.candidate.variant}", body)
 
 
@@ -140,4 +156,14 @@ def to_junit(subject: RunResult | Comparison) -> str:
             elif not c.passed or c.id in broken:
                 message = "; ".join(_failed_items(c)) if not c.passed else "passed on base, fails now"
                 ET.SubElement(case_node, "failure", message=message[:2000])
+    if isinstance(subject, Comparison):
+        # The gate is a test of its own, so JUnit agrees with the verdict even when no single case failed
+        # (errors, removed cases, a drop spread over many cases).
+        node = ET.SubElement(
+            suites, "testsuite", name="gate", tests="1", failures=str(int(subject.gate_failed)), errors="0"
+        )
+        case_node = ET.SubElement(node, "testcase", classname="gate", name=f"gate.{subject.gate_split}")
+        ET.SubElement(case_node, "system-out").text = subject.verdict_text
+        if subject.gate_failed:
+            ET.SubElement(case_node, "failure", message=subject.verdict_text[:2000])
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

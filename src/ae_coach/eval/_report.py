@@ -47,7 +47,7 @@ def signed(value: float) -> str:
 def stats_line(stats: PairedStats) -> str:
     needed = f"; about {stats.cases_needed} cases needed to decide" if stats.cases_needed else ""
     return (
-        f"{stats.verdict} (n={stats.n}): mean {pct(stats.mean_base)} -> {pct(stats.mean_candidate)}, "
+        f"statistics alone: {stats.verdict} (n={stats.n}): mean {pct(stats.mean_base)} -> {pct(stats.mean_candidate)}, "
         f"diff {signed(stats.mean_diff)} points, 95% CI [{signed(stats.ci_low)}, {signed(stats.ci_high)}], "
         f"sign-flip p={stats.permutation_p:.3g}, McNemar p={stats.mcnemar_p:.3g} "
         f"({stats.discordant_regressed} broken / {stats.discordant_improved} fixed){needed}"
@@ -67,6 +67,15 @@ def _totals_line(totals: dict[str, Any]) -> str:
 def run_markdown(result: RunResult) -> str:
     t = result.totals
     lines = [f"# Eval run: {result.variant}", "", _totals_line(t), ""]
+    prov = result.options.get("provenance") or {}
+    if prov:
+        v = prov.get("variant") or {}
+        lines += [
+            f"Rules {v.get('rules_dir')} (rulebook {str(v.get('rulebook_hash'))[:12]}), prompts {v.get('prompts_dir')} "
+            f"({str(v.get('prompts_hash'))[:12]}), commit {v.get('commit') or 'none'}; "
+            f"suites {', '.join(prov.get('suite_files') or [])}",
+            "",
+        ]
     for split in ("dev", "holdout"):
         if f"{split}_cases" in t:
             lines.append(
@@ -93,16 +102,48 @@ def _failed_items(case: Any) -> list[str]:
     return out or list(dict.fromkeys(case.errors)) or ["failed"]
 
 
+def provenance_lines(cmp: Comparison) -> list[str]:
+    """Where each side came from: suite files, commits, rule and prompt hashes, the seed, the run log."""
+    p = cmp.provenance
+    lines = []
+    for side in ("base", "candidate"):
+        f = p.get(side) or {}
+        if f:
+            lines.append(
+                f"- {side}: {f.get('label')}; rules {f.get('rules_dir')} (rulebook {str(f.get('rulebook_hash'))[:12]}), "
+                f"prompts {f.get('prompts_dir')} ({str(f.get('prompts_hash'))[:12]}), commit {f.get('commit') or 'none'}"
+            )
+    if p.get("suite_files"):
+        lines.append(f"- suites: {', '.join(p['suite_files'])}")
+    lines.append(
+        f"- backend {p.get('backend', '?')}, judge {p.get('judge', '?')}, bootstrap seed {p.get('seed')}, "
+        f"run log {p.get('run_log', '?')}"
+    )
+    return lines
+
+
+def verdict_line(cmp: Comparison) -> str:
+    return (
+        f"Verdict: {cmp.verdict_text} (margin {cmp.margin * 100:.0f} points; "
+        f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})"
+    )
+
+
 def compare_markdown(cmp: Comparison) -> str:
     lines = [
         f"# Eval comparison: {cmp.base.variant} -> {cmp.candidate.variant}",
         "",
         f"**Gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}** — {cmp.gate_reason}",
         "",
-        (
-            f"Verdict: {VERDICT_TEXT[cmp.gate.verdict]} (margin {cmp.margin * 100:.0f} points; "
-            f"{'deterministic run' if cmp.deterministic else 'sampled run'}, gate mode {cmp.gate_mode})"
-        ),
+        verdict_line(cmp),
+        "",
+        *[f"Note: {n}." for n in cmp.notes],
+        "",
+        "## Provenance",
+        "",
+        *provenance_lines(cmp),
+        "",
+        "## Statistics",
         "",
         f"- all cases: {stats_line(cmp.overall)}",
     ]
@@ -127,6 +168,15 @@ def compare_markdown(cmp: Comparison) -> str:
         lines += [f"- {c.id}: {signed(c.diff)} points ({', '.join(c.changed_items)})" for c in other]
     if cmp.flaky:
         lines += ["", "## Flaky cases (repeats disagree)", ""] + [f"- {c.id}" for c in cmp.flaky]
+    if cmp.errored:
+        lines += ["", "## Errored cases (kept out of the scores; the gate fails)", ""] + [f"- {c}" for c in cmp.errored]
+    if cmp.one_sided:
+        lines += ["", "## Cases on one side only", ""]
+        lines += [
+            f"- {o.id} ({o.split}): only on the {o.side}"
+            + ("" if o.passed_on_base is None else f", {'passed' if o.passed_on_base else 'failed'} on the base")
+            for o in cmp.one_sided
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -176,7 +226,15 @@ def _print_comparison(cmp: Comparison, console: Any, table_cls: Any) -> None:
     if cmp.flaky:
         console.print("flaky: " + ", ".join(c.id for c in cmp.flaky), highlight=False)
     colour = "red" if cmp.gate_failed else "green"
-    console.print(f"verdict: {VERDICT_TEXT[cmp.gate.verdict]}", highlight=False)
+    for line in provenance_lines(cmp):
+        console.print(line, highlight=False)
+    if cmp.errored:
+        console.print("errored (kept out of the scores): " + ", ".join(cmp.errored), highlight=False)
+    for o in cmp.one_sided:
+        console.print(f"only on the {o.side}: {o.id} ({o.split})", highlight=False)
+    for note in cmp.notes:
+        console.print(f"note: {note}", highlight=False)
+    console.print(f"verdict: {cmp.verdict_text}", highlight=False)
     console.print(
         f"[{colour}]gate ({cmp.gate_split}): {'FAILED' if cmp.gate_failed else 'passed'}[/] — {cmp.gate_reason}",
         highlight=False,

@@ -2,7 +2,9 @@
 
 A case's score is the mean of its repeats' scores (each the fraction of expectations passed); its pass
 rate is the fraction of repeats that passed every expectation; it counts as passed when that rate is at
-least one half, and as flaky when its repeats disagree.
+least one half, and as flaky when its repeats disagree. A sample that ended in an error (a model error,
+a refusal, a judge that did not answer) is kept out of the score: it is no evidence about quality. It is
+counted and listed instead, and a case whose every sample errored is ``errored`` and has no score.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class CaseResult:
     """One entry per expectation: kind, name, pass_rate, and the first failing detail."""
     metrics: dict[str, float] = field(default_factory=dict)
     repeats: int = 1
+    errored: bool = False
+    """Every sample ended in an error: the case has no score and is left out of means and comparisons."""
 
 
 @dataclass
@@ -51,8 +55,9 @@ class RunResult:
 
 
 def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
-    passes = [bool(s["passed"]) for s in samples]
-    scores = [float(s["score"]) for s in samples]
+    clean = [s for s in samples if not s.get("error")]
+    passes = [bool(s["passed"]) for s in clean]
+    scores = [float(s["score"]) for s in clean]
     pass_rate = mean([1.0 if p else 0.0 for p in passes])
     metrics: dict[str, list[float]] = defaultdict(list)
     for s in samples:
@@ -66,12 +71,13 @@ def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
         target=case.target or "",
         score=mean(scores),
         pass_rate=pass_rate,
-        passed=pass_rate >= 0.5,
+        passed=bool(clean) and pass_rate >= 0.5 and len(clean) == len(samples),
         flaky=len(set(passes)) > 1 or len(set(scores)) > 1,
         errors=[s["error"] for s in samples if s.get("error")],
-        items=_items(samples),
+        items=_items(clean or samples),
         metrics={k: mean(v) for k, v in metrics.items()},
         repeats=len(samples),
+        errored=not clean,
     )
 
 
@@ -110,13 +116,15 @@ def totals(results: list[CaseResult], samples: list[dict[str, Any]]) -> dict[str
             for k, v in (s.get(source) or {}).items():
                 usage[k] += int(v)
     costs = [s["cost_usd"] for s in samples if s.get("cost_usd") is not None]
+    scored = [c for c in results if not c.errored]
     out: dict[str, Any] = {
         "cases": len(results),
         "passed": sum(c.passed for c in results),
-        "mean_score": mean([c.score for c in results]),
-        "pass_rate": mean([c.pass_rate for c in results]),
+        "mean_score": mean([c.score for c in scored]),
+        "pass_rate": mean([c.pass_rate for c in scored]),
         "samples": len(samples),
         "errors": sum(1 for s in samples if s.get("error")),
+        "errored_cases": [c.id for c in results if c.errors],
         "flaky": sum(c.flaky for c in results),
         "cached_samples": sum(1 for s in samples if s.get("cached")),
         "tokens": dict(usage),
@@ -125,7 +133,7 @@ def totals(results: list[CaseResult], samples: list[dict[str, Any]]) -> dict[str
     for split in ("dev", "holdout"):
         part = [c for c in results if c.split == split]
         if part:
-            out[f"{split}_mean_score"] = mean([c.score for c in part])
+            out[f"{split}_mean_score"] = mean([c.score for c in part if not c.errored])
             out[f"{split}_passed"] = sum(c.passed for c in part)
             out[f"{split}_cases"] = len(part)
     for metric in ("recall", "precision"):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ae_coach.eval._cases import Case
-from ae_coach.eval._graders import grade_deterministic, score, selection_metrics
+from ae_coach.eval._cases import Case, RubricItem
+from ae_coach.eval._graders import concept_name, grade_deterministic, score, selection_metrics
 from ae_coach.eval._judge import JUDGE_MODEL, LLMJudge, keyword_judge
 from ae_coach.eval._runlog import RunLog, sample_key
 from ae_coach.eval._targets import Output, resolve_deal, run_inspector, run_selection
@@ -153,19 +153,25 @@ class Runner:
         return run_coach(case, deal, variant, self.options, repeat, self.cache)
 
     def _grade(self, case: Case, deal: Any, out: Output, repeat: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        items = grade_deterministic(case, out)
-        rubric = case.expect.rubric
+        llm = self.options.judge_kind() == "llm"
+        items = grade_deterministic(case, out, judge_content=llm)
+        rubric = [*case.expect.rubric, *(content_rubric(case) if llm else [])]
         if not rubric:
             return items, {}
-        if self.options.judge_kind() == "keyword":
+        if not llm:
             result = keyword_judge(rubric, out.text or "")
         else:
             result = self._llm_judge()(
                 rubric, out.text or "", case_id=case.id, context=judge_context(case, deal), repeat=repeat
             )
+        kinds = {r.id: "rubric" for r in case.expect.rubric}
+        kinds |= {f"require.{concept_name(c)}": "content.require" for c in case.expect.content.require}
+        kinds |= {f"forbid.{concept_name(c)}": "content.forbid" for c in case.expect.content.forbid}
         for v in result.verdicts:
+            kind = kinds.get(v.item, "rubric")
+            name = v.item.split(".", 1)[1] if kind != "rubric" else v.item
             items.append(
-                {"kind": "rubric", "name": v.item, "passed": bool(v.passed), "detail": v.reasoning, "error": v.error}
+                {"kind": kind, "name": name, "passed": bool(v.passed), "detail": v.reasoning, "error": v.error}
             )
         return items, result.usage
 
@@ -222,6 +228,27 @@ class Runner:
             if defer is None:
                 return self._judge
             return LLMJudge(self._judge.render, cache=self.cache, model=self.options.judge_model, defer=defer)
+
+
+def content_rubric(case: Case) -> list[RubricItem]:
+    """Content concepts as items for the LLM judge: it grades the meaning, not the terms."""
+    require = [
+        RubricItem.model_validate({"id": f"require.{concept_name(c)}", "pass": _concept_text(c)})
+        for c in case.expect.content.require
+    ]
+    forbid = [
+        RubricItem.model_validate(
+            {"id": f"forbid.{concept_name(c)}", "pass": f"The answer does NOT do this: {_concept_text(c)}"}
+        )
+        for c in case.expect.content.forbid
+    ]
+    return require + forbid
+
+
+def _concept_text(concept: Any) -> str:
+    where = "" if concept.where == "any" else f" (in a {concept.where})"
+    to = f", addressed to {concept.to.replace('|', ' or ')}" if concept.to else ""
+    return f"{concept.concept}{where}{to}"
 
 
 def _add(a: float | None, b: float | None) -> float | None:

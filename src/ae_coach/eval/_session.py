@@ -10,7 +10,7 @@ from typing import Any
 
 from ae_coach.errors import InputError
 from ae_coach.eval._cases import Case, filter_cases, load_cases
-from ae_coach.eval._compare import Comparison, compare_results
+from ae_coach.eval._compare import Comparison, OneSided, compare_results
 from ae_coach.eval._results import RunResult, summarize
 from ae_coach.eval._runlog import (
     DEFAULT_RUNS_DIR,
@@ -96,8 +96,16 @@ def run_eval(session: Session, variant: Variant | None = None) -> RunResult:
     ):
         samples = runner.run(cases, variant, "run", on_sample=tick)
     result = summarize(variant.label, cases, samples, _options(session))
+    result.options["provenance"] = _run_provenance(session, variant)
     _add_batch_totals(runner, result.totals)
     return result
+
+
+def _run_provenance(session: Session, variant: Variant) -> dict[str, Any]:
+    from ae_coach.eval._cases import collect_suite_files
+
+    files = collect_suite_files([Path(s) for s in session.suites]) if session.suites else []
+    return {"suite_files": [str(f) for f in files], "variant": variant.fingerprint()}
 
 
 def compare_variants(
@@ -108,23 +116,91 @@ def compare_variants(
     margin: float = DEFAULT_MARGIN,
     gate_mode: str = "auto",
 ) -> Comparison:
-    """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them."""
+    """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them.
+
+    Both sides' templates must render (else an ``InputError`` naming the template, exit 2). With a git base that has its
+    own ``evals/``, cases that exist on only one side are listed; the base-only ones run on the base so
+    the report can say whether a passing case was removed.
+    """
     candidate = candidate or working_tree()
     with (
         session.open("compare", base=base.label, candidate=candidate.label) as (runner, cases),
         _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick,
     ):
+        _check_templates([base, candidate], cases)
         base_samples = runner.run(cases, base, "base", on_sample=tick)
         cand_samples = runner.run(cases, candidate, "candidate", on_sample=tick)
+        one_sided = _one_sided(session, base, cases, runner)
     comparison = compare_results(
         summarize(base.label, cases, base_samples, _options(session)),
         summarize(candidate.label, cases, cand_samples, _options(session)),
         margin=margin,
         deterministic=session.options.deterministic(),
         gate_mode=gate_mode,
+        one_sided=one_sided,
+        provenance=_provenance(session, base, candidate),
     )
     _add_batch_totals(runner, comparison.candidate.totals)
     return comparison
+
+
+def _check_templates(variants: list[Variant], cases: list[Case]) -> None:
+    from ae_coach.eval._targets import resolve_deal
+
+    deal = next((resolve_deal(c) for c in cases if c.input.deal is not None), None)
+    if deal is None:
+        return
+    for variant in variants:
+        problems = variant.template_problems(deal)
+        if problems:
+            raise InputError(f"{variant.label}: a prompt template does not render: " + "; ".join(problems))
+
+
+def _provenance(session: Session, base: Variant, candidate: Variant) -> dict[str, Any]:
+    from ae_coach.eval._cases import collect_suite_files
+
+    files = collect_suite_files([Path(s) for s in session.suites]) if session.suites else []
+    return {
+        "suite_files": [str(f) for f in files],
+        "run_log": str(session.log_path),
+        "backend": session.options.resolved_backend(),
+        "judge": session.options.judge_kind(),
+        "base": base.fingerprint(),
+        "candidate": candidate.fingerprint(),
+    }
+
+
+def _one_sided(session: Session, base: Variant, cases: list[Case], runner: Runner) -> list[OneSided]:
+    """Cases the base's own suites hold and the candidate's do not, and the reverse (git bases only)."""
+    if base.evals_dir is None:
+        return []
+    from ae_coach.errors import InputError as _InputError
+    from ae_coach.resources import project_root
+
+    root = ((base.root or project_root()) / "evals").resolve()
+    mapped = []
+    for suite in session.suites:
+        path = Path(suite).resolve()
+        if path == root or root in path.parents:
+            target = base.evals_dir / path.relative_to(root)
+            if target.exists():
+                mapped.append(str(target))
+    if not mapped:
+        return []
+    try:
+        base_cases = filter_cases(load_cases(list(mapped)), split=session.split, tags=session.tags)
+    except _InputError:
+        return []  # the base's suites do not load with today's case format: nothing to list
+    ours = {c.id for c in cases}
+    theirs = {c.id: c for c in base_cases}
+    removed = [c for cid, c in theirs.items() if cid not in ours]
+    passed: dict[str, bool] = {}
+    if removed:
+        for s in runner.run(removed, base, "base-only"):
+            passed[s["case"]] = passed.get(s["case"], True) and bool(s["passed"])
+    out = [OneSided(c.id, "base", c.split, passed.get(c.id)) for c in removed]
+    out += [OneSided(c.id, "candidate", c.split) for c in cases if c.id not in theirs]
+    return out
 
 
 def _add_batch_totals(runner: Runner, totals: dict[str, Any]) -> None:

@@ -76,11 +76,12 @@ def run_inspector(deal: Any, variant: Variant) -> Output:
 def run_selection(case: Case, deal: Any, variant: Variant) -> Output:
     from ae_coach.inspector import assess
 
-    assessment = assess(deal, _as_of(deal), rulebook=variant.rulebook)
+    rulebook = variant.rulebook_for(case)
+    assessment = assess(deal, _as_of(deal), rulebook=rulebook)
     kwargs: dict[str, Any] = {"question": case.input.question}
     if case.input.budget_tokens is not None:
         kwargs["budget_tokens"] = case.input.budget_tokens
-    selected = variant.builder.select_rules(assessment, deal.stage, **kwargs)
+    selected = variant.builder_for(case).select_rules(assessment, deal.stage, **kwargs)
     relevant = sorted({rule_id for f in assessment.findings for rule_id in f.rules})
     return Output(findings=[f.code for f in assessment.findings], selected=[r.id for r in selected], relevant=relevant)
 
@@ -95,7 +96,8 @@ def report_text(report: Any) -> str:
     lines += [f"Risk ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.risks]
     for a in report.next_actions:
         due = f" by {a.due.isoformat()}" if a.due else ""
-        lines.append(f"Action: {a.action} (owner {a.owner}{due}) because {a.why} [{a.rule_id or ''}]")
+        contact = f", with {a.contact}" if a.contact else ""
+        lines.append(f"Action: {a.action} (owner {a.owner}{contact}{due}) because {a.why} [{a.rule_id or ''}]")
     lines += [
         f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
     ]
@@ -110,9 +112,15 @@ def report_citations(report: Any) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+_BRACKETS = re.compile(r"\[([^\[\]\n]{1,400})\]")
+
+
 def cited_in_text(text: str, candidates: list[str]) -> list[str]:
-    """Rule ids that appear in the text as whole ids (``deal-economic-buyer``, not a prefix of another)."""
-    return [rid for rid in candidates if re.search(rf"(?<![\w-]){re.escape(rid)}(?![\w-])", text)]
+    """Rule ids the text cites: whole ids inside square brackets (``[deal-economic-buyer]``,
+    ``[a, b]``), as the prompts ask. An id mentioned in quoted rule prose ("(relationship-late-stakeholders)")
+    is a mention, not a citation."""
+    cited = {part for group in _BRACKETS.findall(text) for part in re.split(r"[\s,;]+", group) if part}
+    return [rid for rid in candidates if rid in cited]
 
 
 def usage_dict(usage: Any) -> dict[str, int]:

@@ -27,6 +27,12 @@ class Variant:
     rules_dir: Path
     prompts_dir: Path
     _tmp: Any = field(default=None, repr=False)
+    commit: str | None = None
+    """The git commit the rules and prompts come from ("<sha> (+ uncommitted changes)" for a dirty tree)."""
+    evals_dir: Path | None = None
+    """The variant's own ``evals/`` (a git base): lets a comparison list cases that exist on one side only."""
+    root: Path | None = None
+    """The checkout ``evals_dir`` was taken from: suites under ``root/evals`` map onto ``evals_dir``."""
 
     @cached_property
     def rulebook(self) -> Any:
@@ -40,17 +46,108 @@ class Variant:
 
         return PromptBuilder(self.rulebook, templates=self.prompts_dir)
 
+    @cached_property
+    def rulebook_without_examples(self) -> Any:
+        """The rulebook with every Good/Bad example removed (from the search index too)."""
+        return without_examples(self.rulebook)
+
+    @cached_property
+    def builder_without_examples(self) -> Any:
+        from ae_coach.coach.prompt import PromptBuilder
+
+        return PromptBuilder(self.rulebook_without_examples, templates=self.prompts_dir)
+
+    def rulebook_for(self, case: Any) -> Any:
+        """The rulebook a case runs on: without examples when the case hides them."""
+        return self.rulebook_without_examples if case.input.hide_examples else self.rulebook
+
+    def builder_for(self, case: Any) -> Any:
+        return self.builder_without_examples if case.input.hide_examples else self.builder
+
+    @cached_property
+    def prompts_hash(self) -> str:
+        """sha256 over the prompt templates' names and text."""
+        from ae_coach.rules import content_hash
+
+        parts = [f"{p.name}\n{p.read_text(encoding='utf-8')}" for p in sorted(self.prompts_dir.glob("*.j2"))]
+        return content_hash("\n\0".join(parts))
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What a report names: where the rules and prompts came from, the commit, and their hashes."""
+        return {
+            "label": self.label,
+            "rules_dir": str(self.rules_dir),
+            "prompts_dir": str(self.prompts_dir),
+            "commit": self.commit,
+            "rulebook_hash": self.rulebook.content_hash,
+            "prompts_hash": self.prompts_hash,
+        }
+
+    def template_problems(self, deal: Any) -> list[str]:
+        """Templates that do not parse, or a review prompt that does not render for ``deal``."""
+        from jinja2 import TemplateSyntaxError
+        from jinja2.sandbox import SandboxedEnvironment
+
+        from ae_coach.errors import AeCoachError
+
+        problems = []
+        env = SandboxedEnvironment()
+        for path in sorted(self.prompts_dir.glob("*.j2")):
+            try:
+                env.parse(path.read_text(encoding="utf-8"))
+            except TemplateSyntaxError as exc:
+                problems.append(f"{path}:{exc.lineno}: {exc.message}")
+        if problems:
+            return problems
+        from ae_coach.coach import Coach
+
+        try:
+            Coach(backend="offline", rulebook=self.rulebook, prompts=self.prompts_dir).review_request(deal, deal.as_of)
+        except (AeCoachError, Exception) as exc:  # a template error of any kind must fail, named
+            problems.append(f"{self.prompts_dir}: the review prompt does not render: {exc}")
+        return problems
+
     def cleanup(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
 
 
+def without_examples(rulebook: Any) -> Any:
+    """A copy of ``rulebook`` whose rules have no Examples section and no examples."""
+    from ae_coach.rules import Rulebook, content_hash
+
+    rules = [
+        r.model_copy(update={"examples": [], "sections": {k: v for k, v in r.sections.items() if k != "Examples"}})
+        for r in rulebook.rules
+    ]
+    return Rulebook(
+        rules=rules,
+        sections=rulebook.sections,
+        path=rulebook.path,
+        content_hash=content_hash(rulebook.content_hash + ":without-examples"),
+    )
+
+
 def working_tree() -> Variant:
     """The rules and prompts ae-coach ships from this checkout (or wheel)."""
-    from ae_coach.resources import prompts_dir, rules_dir
+    from ae_coach.resources import project_root, prompts_dir, rules_dir
 
-    return Variant("working tree", rules_dir(), prompts_dir())
+    return Variant("working tree", rules_dir(), prompts_dir(), commit=_head(project_root()))
+
+
+def _head(root: Path) -> str | None:
+    """The checkout's commit, marked when rules/ or prompts/ have uncommitted changes; None outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "rules", "prompts"], capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return None
+    return head.stdout.strip() + (" (+ uncommitted changes)" if dirty else "")
 
 
 def from_rules_dir(path: Path) -> Variant:
@@ -79,7 +176,7 @@ def empty_rulebook() -> Variant:
 
 
 def from_git(ref: str, repo: Path | None = None) -> Variant:
-    """``rules/`` and ``prompts/`` as they are at ``ref``.
+    """``rules/`` and ``prompts/`` as they are at ``ref`` (with its ``evals/``, to list one-sided cases).
 
     A ref without ``rules/`` is an empty rulebook; a ref without ``prompts/`` uses the working tree's
     prompts (so only the rules differ). Either way the comparison still runs.
@@ -90,7 +187,7 @@ def from_git(ref: str, repo: Path | None = None) -> Variant:
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=f"--base {ref}")
     tmp = tempfile.TemporaryDirectory(prefix="ae-coach-base-")
     out = Path(tmp.name)
-    for sub in ("rules", "prompts"):
+    for sub in ("rules", "prompts", "evals", "examples"):
         if _git(root, "ls-tree", "-d", "--name-only", commit.strip(), sub, what=f"--base {ref}").strip():
             archive = subprocess.run(
                 ["git", "-C", str(root), "archive", "--format=tar", commit.strip(), sub],
@@ -108,7 +205,9 @@ def from_git(ref: str, repo: Path | None = None) -> Variant:
     prompts = (
         out / "prompts" if (out / "prompts").is_dir() and any((out / "prompts").glob("*.j2")) else working.prompts_dir
     )
-    return Variant(f"git {ref} ({commit.strip()[:10]})", out / "rules", prompts, _tmp=tmp)
+    evals = out / "evals" if (out / "evals").is_dir() else None
+    label = f"git {ref} ({commit.strip()[:10]})"
+    return Variant(label, out / "rules", prompts, _tmp=tmp, commit=commit.strip(), evals_dir=evals, root=root)
 
 
 def _git(root: Path, *args: str, what: str) -> str:

@@ -72,6 +72,11 @@ class Assessment(BaseModel):
     one above, and whether it was raised above the rep's own call (and on what evidence)."""
     period: Period
     """The forecast period the call is for."""
+    later_forecast: ForecastCategory | None = None
+    """For a deal omitted only because it closes after the period: the call its evidence earns for the period
+    it closes in."""
+    later_period: str | None = None
+    """The period ``later_forecast`` is for."""
     facts: DealFacts
     """The deal's facts (people, two-way contact, first appearances, dated items, MEDDPICC claimed vs
     corroborated), derived once; every consumer reads them here."""
@@ -184,6 +189,9 @@ def assess(
     score, reasons = forecast.health(ctx, findings)
     tier, _ = account.tier_of(ctx)
     category, call_reasons = forecast.call(ctx, findings, why_not)
+    later = forecast.later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
+    if later is not None:
+        call_reasons = [*call_reasons, f"on its evidence: {later[0].value.replace('_', ' ')} for {later[1].label}"]
     values: dict[str, Any] = {
         "deal_id": deal.id,
         "stage": deal.stage.value,
@@ -198,6 +206,8 @@ def assess(
         "stage_probability": STAGE_PROBABILITY[deal.stage],
         "forecast_reasons": call_reasons,
         "period": forecast.period(ctx),
+        "later_forecast": later[0] if later else None,
+        "later_period": later[1].label if later else None,
         "facts": ctx.facts,
     }
     if type(ctx.as_of) is not dt.date:  # a datetime or a string from a caller: let pydantic coerce or refuse it

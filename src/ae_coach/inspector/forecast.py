@@ -34,6 +34,7 @@ it out of the one above.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
@@ -215,6 +216,24 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
         ctx.memo["call"] = (category, reasons)
     result: tuple[ForecastCategory, list[str]] = ctx.memo["call"]
     return result
+
+
+def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
+    """For a deal omitted only because it closes after the period: the call its evidence earns for the
+    period it closes in (what a manager says next: "not this quarter's number; best case for Q1")."""
+    close = ctx.deal.close_date
+    if not ctx.deal.is_open or close is None or close <= period(ctx).end:
+        return None
+    saved: dict[str, Any] = {k: ctx.memo.pop(k) for k in ("period", "commit_gate", "call") if k in ctx.memo}
+    try:
+        s = ctx.settings
+        ctx.memo["period"] = period_of(close, s.forecast_period, s.fiscal_year_start_month)
+        category, _ = call(ctx, findings, full_gate(ctx, findings))
+        return category, ctx.memo["period"]
+    finally:
+        for key in ("period", "commit_gate", "call"):
+            ctx.memo.pop(key, None)
+        ctx.memo.update(saved)
 
 
 def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tuple[ForecastCategory, list[str]]:

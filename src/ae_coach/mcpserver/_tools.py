@@ -7,8 +7,6 @@ and tests can call them directly. Every function raises an ``ae_coach.errors`` c
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,24 +62,11 @@ def load_deal_input(deal: str) -> Deal:
 
 
 def _deal_from_text(text: str) -> Deal:
-    # The file reader carries the size bound, the safe YAML loader and the line-numbered errors; reuse
-    # it on a private temporary file and re-label its errors with the text's own name.
-    from ae_coach.deal import load_deal
+    from ae_coach.deal import loads_deal
 
-    suffix = ".json" if text.lstrip().startswith(("{", "[")) and _is_json(text) else ".yaml"
-    handle, name = tempfile.mkstemp(prefix="ae-coach-deal-", suffix=suffix)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        try:
-            deal = load_deal(name)
-        except DealFileError as exc:
-            raise DealFileError(DEAL_TEXT_SOURCE, exc.detail, line=exc.line, field=exc.field) from None
-    finally:
-        os.unlink(name)
-    if deal.id == Path(name).stem:
-        deal = deal.model_copy(update={"id": None})
-    return deal
+    json_format = text.lstrip().startswith(("{", "[")) and _is_json(text)
+    deal = loads_deal(text, DEAL_TEXT_SOURCE, json_format=json_format)
+    return deal if deal.id != Path(DEAL_TEXT_SOURCE).stem else deal.model_copy(update={"id": None})
 
 
 def _is_json(text: str) -> bool:

@@ -14,8 +14,11 @@ from ae_coach.errors import UsageError
 FORMATS = ("terminal", "markdown", "json", "html")
 
 
-def render(fmt: str, report: Any, findings: list[Any], assessment: Any = None, *, color: bool = False) -> str:
-    """Render a review in ``fmt`` (one of FORMATS)."""
+def render(
+    fmt: str, report: Any, findings: list[Any], assessment: Any = None, *, color: bool = False, since: Any = None
+) -> str:
+    """Render a review in ``fmt`` (one of FORMATS); ``since`` (``ae_coach.history.Since``) adds what changed
+    since the deal's previous review."""
     renderers: dict[str, Callable[..., str]] = {
         "terminal": _terminal,
         "markdown": _markdown,
@@ -24,28 +27,28 @@ def render(fmt: str, report: Any, findings: list[Any], assessment: Any = None, *
     }
     if fmt not in renderers:
         raise UsageError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
-    return renderers[fmt](report, findings, assessment, color=color)
+    return renderers[fmt](report, findings, assessment, color=color, since=since)
 
 
-def _terminal(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+def _terminal(report: Any, findings: list[Any], assessment: Any, *, color: bool, since: Any) -> str:
     from ae_coach.render.terminal import to_terminal
 
-    return to_terminal(report, findings, color=color)
+    return to_terminal(report, findings, color=color, since=since)
 
 
-def _markdown(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+def _markdown(report: Any, findings: list[Any], assessment: Any, *, color: bool, since: Any) -> str:
     from ae_coach.render.markdown import to_markdown
 
-    return to_markdown(report, findings)
+    return to_markdown(report, findings, since=since)
 
 
-def _json(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+def _json(report: Any, findings: list[Any], assessment: Any, *, color: bool, since: Any) -> str:
     from ae_coach.render.json_ import to_json
 
-    return to_json(report, findings, assessment)
+    return to_json(report, findings, assessment, since=since)
 
 
-def _html(report: Any, findings: list[Any], assessment: Any, *, color: bool) -> str:
+def _html(report: Any, findings: list[Any], assessment: Any, *, color: bool, since: Any) -> str:
     from ae_coach.render.html import to_html
 
-    return to_html(report, findings)
+    return to_html(report, findings, since=since)

@@ -41,8 +41,10 @@ def _sev(value: Any) -> str:
     return f'<span class="sev {v}">{_e(term(v))}</span>'
 
 
-def to_html(report: Any, findings: list[Any]) -> str:
-    """Render the review as one standalone HTML document."""
+def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
+    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline)."""
+    from ae_coach.render.since import since_html
+
     parts = [
         f"<h1>{_e(t('review.title', account=report.account))}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
@@ -52,12 +54,16 @@ def to_html(report: Any, findings: list[Any]) -> str:
             f'<span class="meta">{_e(t("review.as_of", date=report.as_of.isoformat()))}</span></p>'
         ),
     ]
+    if report.forecast.reasons:
+        parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
         parts.append(
             "<ul>"
             + "".join(f"<li>{_e(t('review.not_commit', reason=r))}</li>" for r in report.forecast.why_not_commit)
             + "</ul>"
         )
+    if since is not None:
+        parts.append(since_html(since))
     parts.append(
         f"<h2>{_e(t('review.why_health'))}</h2><ul>"
         + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [t("review.no_reasons")])

@@ -19,14 +19,20 @@ def _head(*columns: str) -> list[str]:
     return ["| " + " | ".join(t(f"column.{c}") if c != "#" else c for c in columns) + " |", "|---" * len(columns) + "|"]
 
 
-def to_markdown(report: Any, findings: list[Any]) -> str:
-    """Render the report and its findings as a markdown document."""
+def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
+    """Render the report and its findings as a markdown document (``since``: what changed since last time)."""
+    from ae_coach.render.since import since_markdown
+
     out = [f"# {t('review.title', account=report.account)}", "", f"**{report.headline}**", ""]
     out.append(f"- {t('review.as_of_label')}: {report.as_of.isoformat()}  ")
     out.append(f"- {t('review.health_label')}: **{report.health.score}/100**  ")
-    out.append(f"- {t('review.recommended_forecast')}: **{_label(report.forecast.category)}**")
+    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
+    out.append(f"- {t('review.recommended_forecast')}{period}: **{_label(report.forecast.category)}**")
+    for reason in report.forecast.reasons:
+        out.append(f"  - {reason}")
     for reason in report.forecast.why_not_commit:
         out.append(f"  - {t('review.not_commit', reason=reason)}")
+    out += since_markdown(since)
     reasons = report.health.reasons or [t("review.no_reasons")]
     out += ["", f"## {t('review.why_health')}", ""] + [f"- {r}" for r in reasons]
     if report.narrative:

@@ -21,13 +21,18 @@ def _x(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
-def to_terminal(report: Any, findings: list[Any], *, color: bool = False, width: int | None = None) -> str:
+def to_terminal(
+    report: Any, findings: list[Any], *, color: bool = False, width: int | None = None, since: Any = None
+) -> str:
     """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
     from rich.console import Console
+
+    from ae_coach.render.since import since_terminal
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 110, highlight=False)
     _header(console, report)
+    since_terminal(console, since)
     _risks(console, report)
     _actions(console, report)
     _questions(console, report)
@@ -49,8 +54,11 @@ def _header(console: Any, report: Any) -> None:
     body = Text()
     body.append(report.headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
     body.append(t("review.health", score=report.health.score), style="bold")
-    forecast = t("review.forecast", category=_label(report.forecast.category))
+    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
+    forecast = t("review.forecast", period=period, category=_label(report.forecast.category))
     body.append(f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}\n")
+    for reason in report.forecast.reasons:
+        body.append(f"  {reason}\n")
     for reason in report.forecast.why_not_commit:
         body.append(f"  {t('review.not_commit', reason=reason)}\n", style="yellow")
     console.print(Panel(body, title=_x(report.account), title_align="left"))
