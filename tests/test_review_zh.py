@@ -95,3 +95,24 @@ def test_lang_holds_for_one_command_only(capsys: pytest.CaptureFixture[str]) -> 
 
     assert main(["review", str(NORTHWIND), "--lang", "zh", "--format", "json"]) == 0
     assert current() == "en"
+
+
+def test_an_eval_case_takes_the_language(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = tmp_path / "zh.yaml"
+    suite.write_text(
+        f"""
+cases:
+  - id: zh.northwind
+    input: {{deal: {NORTHWIND}, lang: zh}}
+    expect:
+      rules: {{cited: [deal-economic-buyer]}}
+      checks:
+        - regex: '最终决策者'
+        - regex: '\\A(?![\\s\\S]*?(?:[A-Za-z]+[ ,]+){{15}}[A-Za-z])(?:[^\\u4e00-\\u9fff]*[\\u4e00-\\u9fff]){{50}}'
+""",
+        encoding="utf-8",
+    )
+    assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"][0]["passed"]
+    suite.write_text(suite.read_text(encoding="utf-8").replace("lang: zh", "lang: fr"), encoding="utf-8")
+    assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs")]) == 2
