@@ -182,7 +182,8 @@ class Coach:
         if self._builder is None:
             from ae_coach.coach.prompt import PromptBuilder
 
-            self._builder = PromptBuilder(self.rulebook, templates=self.prompts)
+            # the selection is the same in every language (same ids, triggers, stages); the words are the language's
+            self._builder = PromptBuilder(self.text_rulebook, templates=self.prompts)
         return self._builder
 
     @property
