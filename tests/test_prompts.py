@@ -56,6 +56,7 @@ TEMPLATE_VARS = {
         "findings": [FINDING],
         "json_instructions": True,
         "json_schema": "{}",
+        "language": {"code": "zh", "name": "Simplified Chinese", "terms": [("economic buyer", "最终决策者")]},
         "since": {
             "previous_as_of": "2026-11-12",
             "days": 14,

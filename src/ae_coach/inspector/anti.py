@@ -136,6 +136,7 @@ def _single_threading(ctx: Context) -> Finding | None:
         f"The deal rests on one contact: {who}" if who else "The deal rests on no live contact",
         evidence,
         contacts=len(contacts),
+        **({"name": who} if who else {}),
     )
 
 

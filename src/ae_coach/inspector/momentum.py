@@ -150,6 +150,7 @@ def _champion_dark(ctx: Context) -> Finding | None:
         days=days,
         limit=limit,
         whole_deal=whole_deal,
+        name=name,
     )
 
 
