@@ -26,6 +26,7 @@ from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
+from ae_coach.i18n import UnknownLanguage, resolve, use
 from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
 from ae_coach.model.pricing import estimate_cost
 
@@ -45,6 +46,7 @@ __all__ = [
     "ReviewResult",
     "estimate_cost",
     "resolve_backend",
+    "resolve_language",
     "save_history",
     "text_block",
     "validate_result",
@@ -67,6 +69,14 @@ def resolve_backend(backend: str | None = None) -> str:
         has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
         return "anthropic" if has_key else "offline"
     return choice
+
+
+def resolve_language(lang: str | None = None) -> str:
+    """``en`` or ``zh``: ``lang`` when given, else the language in use (``AE_COACH_LANG``, else en)."""
+    try:
+        return resolve(lang)
+    except UnknownLanguage as exc:
+        raise UsageError(str(exc)) from None
 
 
 @dataclass
@@ -104,6 +114,8 @@ class Coach:
         max_tokens: output budget for a review.
         prompts: a prompt-template directory (default: the shipped ``prompts/``); evals compare variants.
         client: a model client to use instead of the one the backend builds (evals wrap it in a cache).
+        lang: the language of the review, ``en`` or ``zh`` (default: AE_COACH_LANG, else en): titles, actions
+            and questions in it, the rule text from the rulebook's translation (``rules/zh``).
     """
 
     def __init__(
@@ -122,8 +134,10 @@ class Coach:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         prompts: Path | str | None = None,
         client: ModelClient | None = None,
+        lang: str | None = None,
     ) -> None:
         self.backend = resolve_backend(backend)
+        self.lang = resolve_language(lang)
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
         self.settings = settings
@@ -135,6 +149,7 @@ class Coach:
         self.prompts = Path(prompts) if prompts else None
         self._client: ModelClient | None = client
         self._builder: PromptBuilder | None = None
+        self._text_rulebook: Rulebook | None = None
 
     # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
 
@@ -147,11 +162,28 @@ class Coach:
         return self._rulebook
 
     @property
+    def text_rulebook(self) -> Rulebook:
+        """The rules whose words the report quotes: the rulebook itself in English, else its translation
+        (same ids, triggers and markers; a rule not yet translated stays in English)."""
+        if self.lang == "en":
+            return self.rulebook
+        if self._text_rulebook is None:
+            from ae_coach.rules import load_rulebook
+
+            path = self.rulebook.path
+            if self._rulebook is None or path is None or not (path / self.lang).is_dir():
+                self._text_rulebook = load_rulebook(lang=self.lang) if self._rulebook is None else self.rulebook
+            else:
+                self._text_rulebook = load_rulebook(path, lang=self.lang)
+        return self._text_rulebook
+
+    @property
     def builder(self) -> PromptBuilder:
         if self._builder is None:
             from ae_coach.coach.prompt import PromptBuilder
 
-            self._builder = PromptBuilder(self.rulebook, templates=self.prompts)
+            # the selection is the same in every language (same ids, triggers, stages); the words are the language's
+            self._builder = PromptBuilder(self.text_rulebook, templates=self.prompts)
         return self._builder
 
     @property
@@ -186,7 +218,8 @@ class Coach:
         """The inspector's assessment of ``deal`` (findings, grades, health, forecast)."""
         from ae_coach.inspector import assess
 
-        return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
+        with use(self.lang):
+            return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
 
     def review(self, deal: Deal, as_of: dt.date | None = None) -> CoachingReport:
         """Review one deal. Raises BackendError (exit 3) when the model backend fails after retries."""
@@ -205,9 +238,10 @@ class Coach:
                 model); the model's prompt gets it, pseudonymised with ``redact``. The history computes it:
                 the coach keeps no state between reviews.
         """
-        prepared = self._prepare(deal, as_of, assessment)
-        response = None if self.backend == "offline" else self.client.structured(self._request(prepared, since))
-        return self._finish(prepared, response)
+        with use(self.lang):
+            prepared = self._prepare(deal, as_of, assessment)
+            response = None if self.backend == "offline" else self.client.structured(self._request(prepared, since))
+            return self._finish(prepared, response)
 
     def review_request(self, deal: Deal, as_of: dt.date | None = None) -> LLMRequest:
         """The exact model request ``review`` sends for ``deal``; nothing is sent.
@@ -217,7 +251,8 @@ class Coach:
         ``json_messages`` the same turn with JSON-only instructions. With ``redact`` people are already
         pseudonymised. ``request.params()`` is the Messages API body (e.g. for a Message Batches entry).
         """
-        return self._request(self._prepare(deal, as_of))
+        with use(self.lang):
+            return self._request(self._prepare(deal, as_of))
 
     def review_from_response(self, deal: Deal, response: LLMResult, as_of: dt.date | None = None) -> CoachingReport:
         """The report ``review`` gives when the model answers ``response`` to ``review_request(deal, as_of)``.
@@ -229,7 +264,8 @@ class Coach:
         Raises:
             ModelOutputError: the answer was cut off, refused, or does not validate.
         """
-        return self._finish(self._prepare(deal, as_of), response).report
+        with use(self.lang):
+            return self._finish(self._prepare(deal, as_of), response).report
 
     def _prepare(self, deal: Deal, as_of: dt.date | None, assessment: Any = None) -> _Prepared:
         assessment = assessment if assessment is not None else self.assess(deal, as_of)
@@ -246,7 +282,7 @@ class Coach:
         from ae_coach.coach._requests import review_request
 
         deal, assessment = prepared.deal, prepared.assessment
-        planned = compose(deal, assessment, self.rulebook, self.settings).next_actions
+        planned = compose(deal, assessment, self.text_rulebook, self.settings).next_actions
         if since is not None and prepared.redactor is not None:
             since = prepared.redactor.redact(since)
         since_data = since.model_dump(mode="json") if since is not None else None
@@ -264,7 +300,7 @@ class Coach:
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
         from ae_coach.coach._offline import compose
 
-        report = compose(prepared.deal, prepared.assessment, self.rulebook, self.settings)
+        report = compose(prepared.deal, prepared.assessment, self.text_rulebook, self.settings)
         if response is not None:
             from ae_coach.coach._calendar import calendar_for
             from ae_coach.coach.quality import enforce

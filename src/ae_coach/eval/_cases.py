@@ -48,6 +48,8 @@ class CaseInput(_Strict):
     as_of: dt.date | None = None
     """'Today' for the review; overrides the deal's own ``as_of``."""
     budget_tokens: int | None = Field(default=None, gt=0)
+    lang: Literal["en", "zh"] | None = None
+    """The language of the review or answer (``--lang``); default English, whatever AE_COACH_LANG says."""
     """Rule-selection budget; default: the prompt builder's."""
     hide_examples: bool = False
     """Run on the rulebook without its Good/Bad examples, so text pasted from a rule's example cannot

@@ -10,8 +10,8 @@ Per case the inspector's ``assess()`` runs with the case's forecast period. The 
   when no finding is high or critical (a medium one may still be the tool's first item).
 * **Spearman** rank correlation of the tool's health with the label's (average ranks for ties).
 * **band agreement**: the tool's health mapped to a band with the labels' thresholds.
-* **gaming test**: each deal again with every MEDDPICC element set to ``confirmed`` and every empty
-  evidence note filled with one identical meaningless sentence; the call must never rise.
+* **gaming test**: each deal again with every element whose evidence note is empty marked ``confirmed``
+  and its note filled with one identical meaningless sentence (form-filling); the call must never rise.
 """
 
 from __future__ import annotations
@@ -251,15 +251,15 @@ def top_risk(findings: list[Any]) -> str | None:
 
 
 def gamed(deal: Any) -> Any:
-    """The deal with every MEDDPICC element ``confirmed`` and every empty evidence note boilerplate."""
+    """The deal form-filled: every element with an empty evidence note marked ``confirmed`` with boilerplate."""
     from ae_coach.deal import parse_deal
 
     data = deal.model_dump(mode="json", by_alias=True, exclude_none=True)
     meddpicc = dict(data.get("meddpicc") or {})
     for name in ELEMENTS:
-        element = dict(meddpicc.get(name) or {})
-        element["status"] = "confirmed"
+        element = dict(meddpicc.get(name) or {"status": "unknown"})
         if not str(element.get("evidence") or "").strip():
+            element["status"] = "confirmed"
             element["evidence"] = BOILERPLATE
         meddpicc[name] = element
     data["meddpicc"] = meddpicc
@@ -339,7 +339,7 @@ def judgement_markdown(report: JudgementReport, heading: str = "#") -> str:
     lines += [
         "",
         "Top risk: the first finding of priority.ranked at severity medium or worse; a label of [] agrees when "
-        f"no finding is high or critical. Gaming: every element confirmed, empty notes = {report.boilerplate!r}.",
+        f"no finding is high or critical. Gaming: every element with an empty note marked confirmed with {report.boilerplate!r}.",
     ]
     disagreements = [c for c in report.cases if not (c.forecast_agrees and c.top_risk_agrees and c.band_agrees)]
     hidden = [c for c in disagreements if c.split == "holdout" and not report.show_holdout]
