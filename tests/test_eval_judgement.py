@@ -65,14 +65,18 @@ def test_every_figure_follows_from_assess_and_the_labels() -> None:
     assert [c.id for c in holdout.cases] == ["fx.form-filled", "fx.gone-quiet"]
 
 
-def test_the_gaming_variant_ticks_every_box_with_one_meaningless_sentence() -> None:
-    deal = load_deal(FIXTURES / "deals" / "form-filled.yaml")
+def test_the_gaming_variant_form_fills_every_empty_note_with_one_meaningless_sentence() -> None:
+    deal = load_deal(FIXTURES / "deals" / "gone-quiet.yaml")  # identified_pain partial with a note
     variant = gamed(deal)
     for name in ELEMENTS:
-        element = getattr(variant.meddpicc, name)
-        assert element.status.value == "confirmed"
-        original = getattr(deal.meddpicc, name)
-        assert element.evidence == ((original.evidence if original else None) or BOILERPLATE)
+        element, original = getattr(variant.meddpicc, name), getattr(deal.meddpicc, name)
+        if original is not None and original.evidence:
+            assert element == original  # a real note is left as the rep wrote it
+        else:
+            assert element.status.value == "confirmed" and element.evidence == BOILERPLATE
+
+
+def test_a_gaming_violation_is_a_call_raised_by_boilerplate() -> None:
     report = run_judgement(LABELS)
     order = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
     for case in report.cases:
