@@ -1,5 +1,7 @@
 """The eval harness: run suites of cases on the inspector, the rule selection or the coach, and compare
-two versions of ``rules/`` and ``prompts/`` with paired statistics.
+two versions of ``rules/`` and ``prompts/`` with paired statistics; measure the suite itself (mutation
+score, verified coverage cases), the judges (calibration on human labels) and the inspector's judgement
+(forecast, top risk and health against a sales leader's labels).
 
 Public door (everything else in this package is private)::
 
@@ -8,6 +10,12 @@ Public door (everything else in this package is private)::
     result = run_eval(Session(suites=["evals/"]))
     comparison = compare_variants(Session(suites=["evals/"]), base=from_git("HEAD"))
     print(render(comparison, "markdown"))
+    print(mutation_markdown(run_mutation(Session(suites=["evals/"]), rules=["deal-economic-buyer"])))
+    print(judgement_markdown(run_judgement(Path("evals/calibration/labels.yaml"), "holdout")))
+
+Where a comparison's two sides come from is :class:`Variant` and its factories (``working_tree``,
+``from_git``, ``from_rules_dir``, ``empty_rulebook``): a new source of rules (e.g. a playbook's git tree)
+is one more factory returning a Variant.
 
 The case format and the statistics are documented in docs/evals.md.
 """
