@@ -37,10 +37,16 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     """``value`` (YYYY-MM-DD) as a date; None stays None; anything else is a usage error naming ``option``."""
     if value is None:
         return None
+    from ae_coach.deal import check_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+    try:
+        return check_date(day)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:
