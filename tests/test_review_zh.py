@@ -127,3 +127,14 @@ def test_rules_list_and_show_in_chinese(capsys: pytest.CaptureFixture[str]) -> N
     assert "如何执行" in shown and "适用阶段" in shown and "价值验证" in shown
     assert main(["rules", "show", "deal-economic-buyer"]) == 0
     assert "How to apply" in capsys.readouterr().out
+
+
+def test_pipeline_review_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["pipeline", str(EXAMPLES / "deals"), "--quota", "1000000", "--no-log", "--as-of", "2026-11-26"]
+    assert main([*args, "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "漏斗复盘" in out and "销售漏斗测算" in out and "pipeline.coverage_gap" in out
+    assert "虚假预测" in out  # a deal's worst finding, titled in Chinese
+    assert main([*args, "--lang", "zh", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.at_risk"}
