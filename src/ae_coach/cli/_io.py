@@ -40,7 +40,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_date", option=option, value=repr(value))) from None
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:
