@@ -16,14 +16,17 @@ Commit gate (``pipeline-commit-gate``; every condition must hold, the unmet ones
 7. commercial terms agreed in principle: terms agreed, a verbal commit or signed paper on record (or the
    deal is in closing), and no budget concern raised after the proposal;
 8. a dated next step still to come;
-9. no critical finding.
+9. no critical finding;
+10. no unresolved danger signal at high severity (``deal-danger-signals``: a deal in proposal or closing
+    with one does not stay in Commit).
 
 Categories (``pipeline-forecast-categories``), first match wins: ``closed`` for a won deal; ``omitted``
 when the close date has passed (no buyer-confirmed new date), falls after the period, the deal is
 being disqualified (poor fit) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
 when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
-identified, the decision process is dated, nothing critical is open and at most
-``Settings.best_case_max_high`` high findings are; otherwise ``pipeline``.
+identified (and not cancelling or moving meetings), the decision process is dated, nothing critical is
+open and at most ``Settings.best_case_max_danger`` danger signals are (two together mean the deal is
+stalling); otherwise ``pipeline``.
 
 The call never rises above the rep's own category unless the evidence earns it: Commit only through the
 gate; Best case over the rep's Pipeline only with the economic buyer met and no cancelled or rescheduled
@@ -88,21 +91,30 @@ def commit_gate(ctx: Context) -> list[str]:
 def _commit_gate(ctx: Context) -> list[str]:
     s = ctx.settings
     unmet: list[str] = []
+    small = 0 < ctx.deal.amount < s.committee_small_deal_amount
     if ctx.stage.order < s.commit_min_stage.order:
         unmet.append(t("gate.stage", stage=term(ctx.stage), needed=term(s.commit_min_stage)))
     for element, needed in s.commit_required_grades.items():
+        if small and element in _SMALL_DEAL_SKIPS:
+            continue  # below the tier-4 band the signer is the buyer and the paper is an order form
         grade = ctx.grades[element]
         if grade < needed:
             unmet.append(_grade_condition(element, grade, needed))
     if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
         unmet.append(t("gate.criteria"))
-    unmet += _plan_conditions(ctx)
+    unmet += [] if small else _plan_conditions(ctx)
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)
     unmet += _terms_conditions(ctx)
     if ctx.dated_next_step is None:
         unmet.append(t("gate.no_next_step"))
     return unmet
+
+
+_SMALL_DEAL_SKIPS = ("champion", "paper_process", "metrics")
+"""Commit conditions a deal below ``committee_small_deal_amount`` (the seed's tier-4 band) does without: an
+engaged economic buyer stands in for the champion, the paper is an order form, and the value case is the
+buyer's own (ae-coach default, as in the committee and MEDDPICC checks)."""
 
 
 def _grade_condition(element: str, grade: int, needed: int) -> str:
@@ -177,7 +189,8 @@ def _terms_conditions(ctx: Context) -> list[str]:
 
 
 def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
-    """The Commit gate including condition 9 (no critical finding)."""
+    """The Commit gate including conditions 9 and 10: no critical finding, and no unresolved danger signal
+    (``deal-danger-signals``: a deal with one does not stay in Commit)."""
     if not ctx.deal.is_open:
         return []
     unmet = commit_gate(ctx)
@@ -185,6 +198,12 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
         t("gate.critical", code=f.code, title=f.title)
         for f in findings
         if f.severity == Severity.CRITICAL and f.code != "anti.forecast_fantasy"
+    ]
+    unmet += [
+        f"unresolved danger signal {f.code}: {f.title}"
+        for f in findings
+        if f.severity in (Severity.CRITICAL, Severity.HIGH)
+        and (f.code in DANGER_SIGNALS or f.code == "momentum.late_stakeholder")
     ]
     return unmet
 
@@ -275,13 +294,29 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_no_process"))
     if ctx.deal.close_date is None:
         gaps.append(t("call.gap_no_close"))
+    avoided = [f for f in findings if f.code == "momentum.meetings_rescheduled" and f.data.get("executives")]
+    if avoided:
+        gaps.append(t("call.gap_exec_avoiding", names=", ".join(avoided[0].data["executives"])))
     critical = [f for f in findings if f.severity == Severity.CRITICAL]
     if critical:
         gaps.append(t("call.gap_critical", title=critical[0].title))
-    high = [f for f in findings if f.severity == Severity.HIGH]
-    if len(high) > s.best_case_max_high:
-        gaps.append(t("call.gap_high", count=len(high), allowed=s.best_case_max_high))
+    danger = [f for f in findings if f.code in DANGER_SIGNALS]
+    if len(danger) > s.best_case_max_danger:
+        names = ", ".join(f.code.split(".", 1)[1].replace("_", " ") for f in danger)
+        gaps.append(t("call.gap_danger", count=len(danger), names=names))
     return gaps
+
+
+DANGER_SIGNALS = (
+    "momentum.champion_dark",
+    "momentum.unanswered_outreach",
+    "momentum.meetings_rescheduled",
+    "momentum.competitor_late",
+    "momentum.budget_concern_late",
+    "momentum.pending_internal_review",
+)
+"""Danger signals that show the buyer pulling back or the evaluation reopening (the seed's list, less the
+late stakeholder and the undated next step, which a well-run deal meets too)."""
 
 
 def _dated_process(ctx: Context) -> bool:
