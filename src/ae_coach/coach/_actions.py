@@ -23,7 +23,7 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import current, t, term
+from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.titles import criterion
 
@@ -263,12 +263,16 @@ def executive_meeting(facts: DealFacts) -> Any:
 _QUOTE = re.compile(r'"([^"]+)"')
 
 
+_WITH = re.compile(r" with ([^:\"]+):")
+"""The people of an activity's evidence line (``ae_coach.inspector._context.describe``)."""
+
+
 def _quoted(line: str) -> str:
-    """'2026-11-03 proposal with Nadia Ivers: "Sent pricing"' -> '2026-11-03：“Sent pricing”'."""
-    date = _DATE.search(line)
-    quote = _QUOTE.search(line)
+    """'2026-11-03 proposal with Nadia Ivers: "Sent pricing"' -> '2026-11-03（Nadia Ivers）：“Sent pricing”'."""
+    date, quote, people = _DATE.search(line), _QUOTE.search(line), _WITH.search(line)
     said = f"“{quote.group(1)}”" if quote else ""
-    return f"{date.group(0)}：{said}" if date else said
+    who = f"（{join(people.group(1).split(', '))}）" if people else ""
+    return f"{date.group(0)}{who}：{said}" if date else said
 
 
 def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
