@@ -124,6 +124,40 @@ TEMPLATE_VARS = {
     },
 }
 
+
+def _chat_answer(lang: str):
+    import datetime as dt
+
+    from ae_coach.coach import ChatAnswer
+    from ae_coach.coach._chat_facts import Fact
+
+    dana = Fact(
+        kind="person",
+        key="person:Dana",
+        name="Dana",
+        data={
+            "title": "VP",
+            "role": "champion",
+            "engaged": True,
+            "last_two_way": "2026-11-20",
+            "days": 6,
+            "unanswered": 0,
+        },
+    )
+    return ChatAnswer(
+        question="q",
+        lang=lang,
+        account="Northwind",
+        as_of=dt.date(2026, 11, 26),
+        intent="next_step",
+        shape="next_step",
+        facts=[dana],
+    )
+
+
+TEMPLATE_VARS["chat-answer-en"] = {"a": _chat_answer("en"), "label": str}
+TEMPLATE_VARS["chat-answer-zh"] = {"a": _chat_answer("zh"), "label": str}
+
 EXPECTED_TEXT = {
     "system": "deal_data",
     "review": "Why not Commit:\n- no EB",
@@ -132,6 +166,8 @@ EXPECTED_TEXT = {
     "pipeline": "Quota: 1000000",
     "extract": "- stage: discovery",
     "judge": "- cites-rule: Cites a rule id",
+    "chat-answer-en": "- Dana (VP, champion): last two-way contact 2026-11-20 (6 days ago)",
+    "chat-answer-zh": "- Dana（VP，champion）：最近一次双向沟通 2026-11-20（6 天前）",
 }
 
 

@@ -37,12 +37,18 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     """``value`` (YYYY-MM-DD) as a date; None stays None; anything else is a usage error naming ``option``."""
     if value is None:
         return None
+    from ae_coach.deal import check_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         from ae_coach.i18n import t
 
         raise UsageError(t("error.not_a_date", option=option, value=repr(value))) from None
+    try:
+        return check_date(day)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
+from ae_coach.coach._chat import ChatAnswer, ChatHistory, render_answer, save_history
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKENDS",
     "DEFAULT_MODEL",
+    "ChatAnswer",
     "ChatHistory",
     "Coach",
     "LLMRequest",
@@ -353,7 +354,8 @@ class Coach:
             message_sent = message
         assessment = self._chat_assessment(deal, as_of)
         if self.backend == "offline":
-            chunks: Iterator[str] = iter([offline_answer(deal, assessment, self.rulebook, message_sent)])
+            typed = self._answer(deal, assessment, message_sent)
+            chunks: Iterator[str] = iter([render_answer(typed, self.builder, self._chat_terms(typed.lang))])
             history.messages.append({"role": "user", "content": message_sent})
         else:
             chunks = self._model_chat(deal, assessment, message_sent, history)
@@ -367,6 +369,25 @@ class Coach:
         history.turns.append({"role": "assistant", "text": "".join(answer)})
         if self.backend == "offline":
             history.messages.append({"role": "assistant", "content": "".join(answer)})
+
+    def answer(self, deal: Deal, question: str, as_of: dt.date | None = None) -> ChatAnswer:
+        """The offline chat's answer to ``question`` as data: the deal facts, findings and rule steps it
+        uses, the review's own next step and the names it could not resolve (``chat`` renders it)."""
+        return self._answer(deal, self._chat_assessment(deal, as_of), question)
+
+    def _answer(self, deal: Deal, assessment: Any, question: str) -> ChatAnswer:
+        from ae_coach.coach._chat_answer import answer
+        from ae_coach.rules.lexicon import load_lexicon
+
+        return answer(
+            question, deal, assessment, self.rulebook, load_lexicon(self.rulebook.path), settings=self.settings
+        )
+
+    def _chat_terms(self, lang: str) -> dict[str, str]:
+        """The answer language's words for roles, stages and categories: the translated rulebook's glossary."""
+        from ae_coach.coach._chat import glossary_terms
+
+        return glossary_terms(self.rulebook.path, lang)
 
     def _chat_assessment(self, deal: Deal, as_of: dt.date | None) -> Any:
         key = (deal.model_dump_json(), as_of)

@@ -157,7 +157,7 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
-    agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
+    agreed = [_agreed_step(item, as_of, calendar) for item in deal.mutual_action_plan if item.date]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None, calendar)], key=lambda s: s.date)
@@ -232,7 +232,7 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
     )
 
 
-def _agreed_step(item, as_of: dt.date) -> MapStep:
+def _agreed_step(item, as_of: dt.date, calendar: Calendar) -> MapStep:
     status_value = str(item.status)
     owner = item.owner or t("plan.unassigned")
     side: Any = (
@@ -252,5 +252,5 @@ def _agreed_step(item, as_of: dt.date) -> MapStep:
         owner=owner,
         kind="agreed",
         status=status,
-        note=t("plan.agreed"),
+        note=t("plan.agreed") + ("" if calendar.working(item.date) else t("plan.agreed_day_off")),
     )

@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from yaml.nodes import Node
 
 from ae_coach import _validation
-from ae_coach._safe_yaml import MAX_DEPTH, compose_yaml, construct, loads_bounded_json, yaml_problem
+from ae_coach._safe_yaml import (
+    MAX_DEPTH,
+    UserFileError,
+    compose_yaml,
+    construct,
+    loads_bounded_json,
+    read_user_text,
+    yaml_problem,
+)
 from ae_coach.deal.model import Deal
 from ae_coach.errors import DealFileError
 from ae_coach.i18n import t
@@ -119,20 +127,9 @@ def _load_json(path: Path, text: str) -> Any:
 
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except IsADirectoryError:
-        raise DealFileError(path, t("error.deal.directory")) from None
-    except OSError as exc:
-        raise DealFileError(path, t("error.deal.unreadable", reason=exc.strerror or exc)) from None
-    if len(raw) > max_bytes:
-        raise DealFileError(path, t("error.deal.file_too_large", limit=f"{max_bytes:,}"))
-    if b"\x00" in raw:
-        raise DealFileError(path, t("error.deal.binary"))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DealFileError(path, t("error.deal.not_utf8", offset=exc.start)) from None
+        text = read_user_text(path, max_bytes, what="file")
+    except UserFileError as exc:
+        raise DealFileError(path, f"{exc} (max_bytes)" if "limit" in str(exc) else str(exc)) from None
     if not text.strip():
         raise DealFileError(path, t("error.deal.empty"))
     return text

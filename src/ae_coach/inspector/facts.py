@@ -66,6 +66,17 @@ _REPLIED = re.compile(
 
 _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
+_NOBODY_ANSWERED = re.compile(
+    r"\b(?:no answer|no reply|no response|voice ?mail|left (?:a )?(?:message|vm)|did(?:n'?t| not) (?:pick up|answer|"
+    r"show)|no-?show|unanswered|went to voicemail)\b",
+    re.IGNORECASE,
+)
+"""What says a call or meeting did not connect. Narrower than :data:`_UNANSWERED`: "Piet: still waiting on
+procurement" is the buyer talking, not the rep chasing."""
+
+_QUOTES_BUYER = re.compile(r"^\s*[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?\s*(?::|said|says|told|confirmed|asked)", re.UNICODE)
+"""A summary that reports what a person said ("Piet: still waiting…", "Greta said…"): they spoke."""
+
 
 def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:
     """Who took part in ``activity``: its ``direction``, else inferred; None when it was no contact at all.
@@ -80,9 +91,10 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
     if activity.status != ActivityStatus.COMPLETED or activity.type == ActivityType.NOTE:
         return None
     summary = activity.summary or ""
-    unanswered = text.find(_UNANSWERED, summary) is not None
     if activity.type in _HELD_TYPES:
-        return Direction.OUTBOUND if unanswered and not _REPLIED.search(summary) else Direction.TWO_WAY
+        connected = text.find(_NOBODY_ANSWERED, summary) is None or _QUOTES_BUYER.search(summary)
+        return Direction.TWO_WAY if connected else Direction.OUTBOUND
+    unanswered = text.find(_UNANSWERED, summary) is not None
     if unanswered:
         return Direction.OUTBOUND
     if stakeholders and _starts_with_buyer(summary, stakeholders):

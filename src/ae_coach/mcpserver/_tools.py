@@ -26,10 +26,14 @@ def parse_as_of(as_of: str | None) -> dt.date | None:
     """An optional ISO date argument; a bad one names the argument and the format."""
     if as_of is None or not as_of.strip():
         return None
+    from ae_coach.deal import check_date
+
     try:
-        return dt.date.fromisoformat(as_of.strip())
+        return check_date(dt.date.fromisoformat(as_of.strip()))
     except ValueError:
-        raise UsageError(f"as_of: {as_of!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-26") from None
+        raise UsageError(
+            f"as_of: {as_of[:40]!r} is not a date from 1900 to 2199; use YYYY-MM-DD, e.g. 2026-11-26"
+        ) from None
 
 
 def _looks_like_text(value: str) -> bool:

@@ -67,9 +67,20 @@ def lint_rulebook(rules_dir: Path) -> tuple[list[Problem], Rulebook | None]:
         rules.append(rule)
     problems.extend(_check_collection(rules_dir, rules, sections or []))
     problems.extend(check_translations(rules_dir, rules, prefixes))
+    problems.extend(_check_lexicon(rules_dir, rules))
     if not sections:
         return problems, None
     return problems, Rulebook(rules=rules, sections=sections, path=rules_dir, content_hash="")
+
+
+def _check_lexicon(rules_dir: Path, rules: list[Rule]) -> list[Problem]:
+    """The sales lexicon beside the rules names only rules and finding codes that exist."""
+    from ae_coach.rules.lexicon import LEXICON_FILE, check_lexicon
+
+    path = rules_dir / LEXICON_FILE
+    if not path.is_file():
+        return []
+    return [Problem(path, line, message) for line, message in check_lexicon(path, [r.id for r in rules], FINDING_CODES)]
 
 
 def has_errors(problems: list[Problem]) -> bool:
