@@ -81,3 +81,27 @@ def test_the_chinese_answer_fills_the_report_and_is_held_to_the_same_checks(api)
     assert any(a.startswith("请 Person 1") or a.startswith("请 Dana") for a in actions)
     assert "把交易调整为承诺" not in actions  # the call is not Commit: the Chinese wording is caught too
     assert HAN.search(report.health.reasons[0])  # computed parts are in Chinese as well
+
+
+def test_the_pipeline_summary_asks_for_the_language(api, capsys) -> None:
+    import json
+    from pathlib import Path
+
+    from ae_coach.cli import main
+
+    report = Path(__file__).parent / "fixtures" / "crm" / "salesforce_report.csv"
+    summary = {
+        "headline": "两笔承诺都还没见过签字的人。",
+        "inspect_first": [
+            {"deal_id": "0065g00000NwA07", "account": "Adventure Works", "why": "没有最终决策者。", "rule_ids": []}
+        ],
+        "coverage": "覆盖率低于赢单率要求的 4x。",
+        "this_week": ["约 Adventure Works 的 CFO"],
+    }
+    server = api(json_message(summary))
+    args = [str(report), "--as-of", "2026-11-26", "--quota", "1M", "--format", "json", "--lang", "zh", "--no-log"]
+    assert main(["pipeline", *args]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["coach_summary"]["headline"].startswith("两笔承诺")
+    text = server.requests[0].body["messages"][0]["content"][0]["text"]
+    assert "Simplified Chinese" in text and "- economic buyer: 最终决策者" in text

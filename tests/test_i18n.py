@@ -67,3 +67,19 @@ def test_every_plan_step_and_team_has_its_chinese() -> None:
     phrases = [("plan.step", step.action) for step in _STEPS] + [("plan.team", step.team) for step in _STEPS]
     missing = [english for namespace, english in phrases if i18n.phrase(namespace, english, "zh") == english]
     assert missing == []
+
+
+def test_every_deal_finding_code_has_a_title_template() -> None:
+    from ae_coach.findings import DEAL_FINDING_CODES
+
+    missing = [c for c in DEAL_FINDING_CODES if not c.startswith("meddpicc.") and not i18n.has(f"finding.{c}", "zh")]
+    assert missing == []
+    flags = i18n.catalogue("zh")
+    assert all(f"finding.red_flag.{c.split('.')[1]}" in flags for c in DEAL_FINDING_CODES if c.startswith("meddpicc."))
+
+
+def test_every_stage_exit_criterion_has_its_chinese() -> None:
+    from ae_coach.inspector.stage import EXIT_CRITERIA
+
+    names = [name for criteria in EXIT_CRITERIA.values() for name, _ in criteria]
+    assert [n for n in names if not i18n.has(f"criterion.{n}", "zh")] == []

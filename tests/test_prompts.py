@@ -107,6 +107,7 @@ TEMPLATE_VARS = {
         "max_inspect": 5,
         "json_instructions": True,
         "json_schema": "{}",
+        "language": None,
     },
     "extract": {
         "notes": "Met Dana, VP RevOps.",

@@ -116,3 +116,25 @@ cases:
     assert json.loads(capsys.readouterr().out)["cases"][0]["passed"]
     suite.write_text(suite.read_text(encoding="utf-8").replace("lang: zh", "lang: fr"), encoding="utf-8")
     assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs")]) == 2
+
+
+def test_rules_list_and_show_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "list", "--category", "pipeline", "--lang", "zh"]) == 0
+    listed = capsys.readouterr().out
+    assert "pipeline-commit-gate" in listed and "承诺" in listed
+    assert main(["rules", "show", "deal-economic-buyer", "--lang", "zh"]) == 0
+    shown = capsys.readouterr().out
+    assert "如何执行" in shown and "适用阶段" in shown and "价值验证" in shown
+    assert main(["rules", "show", "deal-economic-buyer"]) == 0
+    assert "How to apply" in capsys.readouterr().out
+
+
+def test_pipeline_review_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["pipeline", str(EXAMPLES / "deals"), "--quota", "1000000", "--no-log", "--as-of", "2026-11-26"]
+    assert main([*args, "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "漏斗复盘" in out and "销售漏斗测算" in out and "pipeline.coverage_gap" in out
+    assert "价值验证阶段：最终决策者未知" in out  # a deal's worst finding, titled in Chinese
+    assert main([*args, "--lang", "zh", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.at_risk"}

@@ -42,7 +42,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_date", option=option, value=repr(value))) from None
     try:
         return check_date(day)
     except ValueError as exc:

@@ -85,7 +85,9 @@ def review(
     from ae_coach.render import FORMATS, render
 
     if fmt not in FORMATS:
-        raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_format", value=repr(fmt), allowed=", ".join(FORMATS)))
     date = parse_date(as_of)
     loaded = load_deal(deal)
     coach = _coach(backend, model, settings, redact, replay_dir, record, lang)

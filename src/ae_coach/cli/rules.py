@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ae_coach.cli._io import LangOpt
 from ae_coach.errors import UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
@@ -21,10 +23,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _rulebook(rules: Path | None):
+def _rulebook(rules: Path | None, *, translated: bool = False):
+    from ae_coach.i18n import current
     from ae_coach.rules import load_rulebook
 
-    return load_rulebook(rules)
+    lang = current() if translated else "en"
+    if rules is not None and lang != "en" and not (rules / lang).is_dir():
+        lang = "en"  # a rules directory without translations is shown as written
+    return load_rulebook(rules, lang=lang)
 
 
 @rules_app.command("list")
@@ -34,11 +40,13 @@ def list_rules(
     tag: Annotated[str | None, typer.Option(help="Only rules with this tag.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (id, category, impact, title, summary).")] = False,
     rules: RulesOption = None,
+    lang: LangOpt = None,
 ) -> None:
     """List rules: id, impact and summary."""
+    from ae_coach.i18n import t
     from ae_coach.rules import STAGES
 
-    rulebook = _rulebook(rules)
+    rulebook = _rulebook(rules, translated=True)
     if category is not None and rulebook.section_for(category) is None:
         allowed = ", ".join(s.prefix for s in rulebook.sections)
         raise UsageError(f"--category {category!r} is not one of {allowed}")
@@ -53,10 +61,10 @@ def list_rules(
     ]
     if as_json:
         fields = ("id", "category", "impact", "title", "summary")
-        print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2))
+        print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2, ensure_ascii=False))
         return
     if not selected:
-        print("no rule matches these filters")
+        print(t("rules.no_match"))
         return
     width = max(len(rule.id) for rule in selected)
     for rule in selected:
@@ -68,9 +76,12 @@ def show(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. deal-happy-ears.")],
     raw: Annotated[bool, typer.Option("--raw", help="Print the markdown file as is.")] = False,
     rules: RulesOption = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show one rule, rendered."""
-    rulebook = _rulebook(rules)
+    from ae_coach.i18n import join, t, term
+
+    rulebook = _rulebook(rules, translated=True)
     rule = rulebook.get(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, rulebook.ids, n=3, cutoff=0.5)
@@ -83,10 +94,32 @@ def show(
     from rich.markdown import Markdown
 
     console = Console()
-    triggers = ", ".join(rule.triggers) or "none"
-    console.print(f"[bold]{rule.id}[/bold]  impact {rule.impact}  tags: {', '.join(rule.tags)}")
-    console.print(f"triggers: {triggers}  stages: {', '.join(rule.stages)}", style="dim")
-    console.print(Markdown(f"> {rule.summary}\n\n{rule.body}"))
+    triggers = ", ".join(rule.triggers) or t("rules.none")
+    console.print(f"[bold]{rule.id}[/bold]  {t('rules.impact', impact=rule.impact, tags=', '.join(rule.tags))}")
+    stages = join(term(stage) for stage in rule.stages)
+    console.print(t("rules.triggers", triggers=triggers, stages=stages), style="dim", markup=False)
+    body = _unwrap_chinese(rule.body) if rule.lang == "zh" else rule.body
+    console.print(Markdown(f"> {rule.summary}\n\n{body}"))
+
+
+_HAN_EDGE = re.compile(r"[\u4e00-\u9fff，。；：、“”（）]")
+
+
+def _unwrap_chinese(markdown: str) -> str:
+    """Join a Chinese paragraph's wrapped lines (markdown turns a line break into a space, which Chinese has
+    none of); headings, tables and example blocks keep their lines."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        previous = out[-1] if out else ""
+        prose = previous and not fenced and not previous.startswith(("#", "|"))
+        if prose and _HAN_EDGE.match(line[:1] or " ") and _HAN_EDGE.match(previous[-1:] or " "):
+            out[-1] = previous + line
+        else:
+            out.append(line)
+        if line.startswith("```"):
+            fenced = not fenced
+    return "\n".join(out)
 
 
 @rules_app.command("search")

@@ -23,7 +23,7 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import t, term
+from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.titles import criterion
 
@@ -260,10 +260,27 @@ def executive_meeting(facts: DealFacts) -> Any:
     return next((i for i in facts.upcoming if i.kind != "close_date" and _EXECUTIVE.search(i.text)), None)
 
 
+_QUOTE = re.compile(r'"([^"]+)"')
+
+
+_WITH = re.compile(r" with ([^:\"]+):")
+"""The people of an activity's evidence line (``ae_coach.inspector._context.describe``)."""
+
+
+def _quoted(line: str) -> str:
+    """'2026-11-03 proposal with Nadia Ivers: "Sent pricing"' -> '2026-11-03（Nadia Ivers）：“Sent pricing”'."""
+    date, quote, people = _DATE.search(line), _QUOTE.search(line), _WITH.search(line)
+    said = f"“{quote.group(1)}”" if quote else ""
+    who = f"（{join(people.group(1).split(', '))}）" if people else ""
+    return f"{date.group(0)}{who}：{said}" if date else said
+
+
 def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
     """The first evidence line that names a person, a date or a number of this deal, else the first line."""
     names = [p.name for p in facts.people]
     lines = [line.split(": ", 1)[-1] if line.startswith(finding.code) else line for line in finding.evidence]
+    if current() != "en":  # the inspector's own evidence wording is English; keep the deal's date and quoted words
+        lines = [_quoted(line) for line in lines if _QUOTE.search(line)]
     for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
         return body if len(body) <= 110 else body[:107] + "…"
     return ""

@@ -10,6 +10,7 @@ from ae_coach.coach.prompt import (
     deal_data_block,
     finding_views,
     json_schema_text,
+    language_vars,
 )
 from ae_coach.coach.report import ModelCoaching
 from ae_coach.model.llm import LLMRequest, text_block
@@ -58,21 +59,6 @@ def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, 
         "meddpicc": [(k, str(v)) for k, v in dict(grades).items()],
         "findings": finding_views(assessment.findings),
     }
-
-
-LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文), written for a Chinese enterprise account executive"}
-
-
-def language_vars(lang: str | None = None) -> dict[str, Any] | None:
-    """What the review template needs to have the model write in ``lang`` (default: the language in use):
-    its name and the glossary's terms (``rules/zh/_glossary.yaml``); None for English."""
-    from ae_coach.i18n import resolve
-    from ae_coach.rules.glossary import shipped_glossary
-
-    chosen = resolve(lang)
-    if chosen == "en":
-        return None
-    return {"code": chosen, "name": LANGUAGE_NAMES[chosen], "terms": sorted(shipped_glossary().terms.items())}
 
 
 def review_request(

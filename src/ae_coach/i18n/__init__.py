@@ -60,8 +60,13 @@ def resolve(lang: str | None = None) -> str:
     chosen = _CURRENT.get()
     if chosen is not None:
         return chosen
-    env = os.environ.get(ENV, "").strip()
-    return normalise(env, ENV) if env else DEFAULT
+    return _from_env(os.environ.get(ENV, ""))
+
+
+@cache
+def _from_env(value: str) -> str:
+    # resolve() runs for every message the inspector writes; the environment's value is normalised once
+    return normalise(value, ENV) if value.strip() else DEFAULT
 
 
 def current() -> str:

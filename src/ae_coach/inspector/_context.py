@@ -109,9 +109,12 @@ class Context:
     """The deal's stage (a plain attribute: the families read it dozens of times per deal)."""
     memo: dict[str, Any] = field(init=False, default_factory=dict)
     """Results more than one family needs (tier, Commit gate), computed once per inspection."""
+    lang: str = field(init=False, default="en")
+    """The language finding titles are written in (``ae_coach.i18n``), read once per inspection."""
 
     def __post_init__(self) -> None:
         self.stage = self.deal.stage
+        self.lang = current()  # finding titles in the language in use (ae_coach.inspector.titles)
         self._signal_cache: dict[tuple[Signal, bool], list[Activity]] = {}
 
     def days_since(self, date: dt.date) -> int:
@@ -120,7 +123,7 @@ class Context:
     def finding(self, code: str, severity: Severity, title: str, evidence: list[str], **data: Any) -> Finding:
         # every value here is built by the inspector itself, so pydantic validation would only cost time
         rules = self.rule_index.get(code)
-        if current() != "en":
+        if self.lang != "en":
             title = translated(code, title, data, self.stage, self.settings)
         values = {"code": code, "severity": severity, "title": title, "evidence": evidence, "data": data,
                   "rules": list(rules) if rules else []}  # fmt: skip

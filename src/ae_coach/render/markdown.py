@@ -101,17 +101,24 @@ def _findings(findings: list[Any]) -> list[str]:
 
 
 def _footer(report: Any) -> list[str]:
-    out = ["", "---", "", f"Backend: {report.backend}" + (f", model {report.model}" if report.model else "")]
+    model = t("footer.model", model=report.model) if report.model else ""
+    out = ["", "---", "", t("footer.backend", backend=report.backend) + model]
     if report.usage:
-        u = report.usage
-        out.append(
-            f"Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
-            f"{u.cache_creation_input_tokens} cache write."
-        )
+        out.append(_tokens(report.usage) + t("footer.end"))
     if report.estimated_cost_usd is not None:
-        out.append(f"Estimated cost: ${report.estimated_cost_usd:.4f} ({report.cost_note})")
+        out.append(t("footer.cost", cost=f"{report.estimated_cost_usd:.4f}", note=report.cost_note))
     elif report.cost_note:
         out.append(report.cost_note)
     if report.dropped_rule_ids:
-        out.append(f"Dropped unknown rule ids cited by the model: {', '.join(report.dropped_rule_ids)}")
+        out.append(t("footer.dropped", ids=", ".join(report.dropped_rule_ids)))
     return out
+
+
+def _tokens(u: Any) -> str:
+    return t(
+        "footer.tokens",
+        input=u.input_tokens,
+        output=u.output_tokens,
+        read=u.cache_read_input_tokens,
+        write=u.cache_creation_input_tokens,
+    )
