@@ -155,12 +155,12 @@ def test_auto_backend_is_offline_without_a_key(capsys, deal_file):
 
 def test_settings_file_changes_the_thresholds(capsys, deal_file, tmp_path):
     settings = tmp_path / "settings.yaml"
-    settings.write_text("champion_dark_days: 60\n")
+    settings.write_text("stale_days: {validation: 200}\n")
     _, default, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline")
     rc, relaxed, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline", "--settings", settings)
     assert rc == 0
-    assert "momentum.champion_dark" in {f["code"] for f in json.loads(default)["findings"]}
-    assert "momentum.champion_dark" not in {f["code"] for f in json.loads(relaxed)["findings"]}
+    assert "momentum.stale" in {f["code"] for f in json.loads(default)["findings"]}
+    assert "momentum.stale" not in {f["code"] for f in json.loads(relaxed)["findings"]}
     settings.write_text("champion_dark_dayz: 60\n")
     rc, _, err = run(capsys, deal_file, "--backend", "offline", "--settings", settings)
     assert rc == 2 and "champion_dark_dayz" in err

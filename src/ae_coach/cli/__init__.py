@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -59,14 +60,27 @@ def main(argv: list[str] | None = None) -> int:
 
     Usage errors (an unknown option, a missing argument) are click's: message and exit 2.
     """
-    try:
-        app(args=argv, prog_name="ae-coach")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except AeCoachError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    from ae_coach.i18n import isolated
+
+    with isolated():  # --lang holds for this command only
+        try:
+            app(args=argv, prog_name="ae-coach")
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except AeCoachError as exc:
+            print(_say("error.prefix", f"error: {exc}", message=exc), file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print(_say("error.interrupted", "interrupted"), file=sys.stderr)
+            return 130
     return 0
+
+
+def _say(key: str, english: str, **values: Any) -> str:
+    """A message in the language the command chose (``--lang``, ``AE_COACH_LANG``); English if that is unreadable."""
+    from ae_coach.i18n import UnknownLanguage, t
+
+    try:
+        return t(key, **values)
+    except UnknownLanguage:  # a bad AE_COACH_LANG must not hide the error being reported
+        return english

@@ -5,8 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from ae_coach.errors import UsageError
+
+
+def _activate(value: str | None) -> str | None:
+    from ae_coach.i18n import UnknownLanguage, activate
+
+    try:
+        return activate(value)
+    except UnknownLanguage as exc:
+        raise typer.BadParameter(str(exc).split(": ", 1)[-1]) from None
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="en | zh: the language of everything printed (default: AE_COACH_LANG, else en). JSON keys, finding "
+        "codes and rule ids stay English.",
+        callback=_activate,
+    ),
+]
+"""``--lang``: sets the language for the whole command as soon as it is parsed (errors included)."""
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:

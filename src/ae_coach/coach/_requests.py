@@ -60,6 +60,21 @@ def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, 
     }
 
 
+LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文), written for a Chinese enterprise account executive"}
+
+
+def language_vars(lang: str | None = None) -> dict[str, Any] | None:
+    """What the review template needs to have the model write in ``lang`` (default: the language in use):
+    its name and the glossary's terms (``rules/zh/_glossary.yaml``); None for English."""
+    from ae_coach.i18n import resolve
+    from ae_coach.rules.glossary import shipped_glossary
+
+    chosen = resolve(lang)
+    if chosen == "en":
+        return None
+    return {"code": chosen, "name": LANGUAGE_NAMES[chosen], "terms": sorted(shipped_glossary().terms.items())}
+
+
 def review_request(
     builder: PromptBuilder,
     selection: RuleSelection,
@@ -76,7 +91,12 @@ def review_request(
     ``since`` (plain data from ``ae_coach.history``) is what changed since the deal's previous review.
     """
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment, actions), "stage": str(deal.stage), "since": since}
+    variables = {
+        **review_vars(assessment, actions),
+        "stage": str(deal.stage),
+        "since": since,
+        "language": language_vars(),
+    }
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(

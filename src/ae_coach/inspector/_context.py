@@ -18,9 +18,11 @@ from ae_coach.deal import (
     Stakeholder,
 )
 from ae_coach.findings import Finding, Severity, trusted
+from ae_coach.i18n import current
 from ae_coach.inspector import text
 from ae_coach.inspector.facts import DealFacts, derive, known_alternatives
 from ae_coach.inspector.settings import Settings
+from ae_coach.inspector.titles import translated
 
 _SEVERITIES = list(Severity)  # critical … info
 _INDEX = {severity: i for i, severity in enumerate(_SEVERITIES)}
@@ -118,6 +120,8 @@ class Context:
     def finding(self, code: str, severity: Severity, title: str, evidence: list[str], **data: Any) -> Finding:
         # every value here is built by the inspector itself, so pydantic validation would only cost time
         rules = self.rule_index.get(code)
+        if current() != "en":
+            title = translated(code, title, data, self.stage, self.settings)
         values = {"code": code, "severity": severity, "title": title, "evidence": evidence, "data": data,
                   "rules": list(rules) if rules else []}  # fmt: skip
         return trusted(Finding, values)

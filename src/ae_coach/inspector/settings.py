@@ -147,9 +147,10 @@ class Settings(BaseModel):
     or above this is treated as a Commit call for ``anti.forecast_fantasy``."""
     best_case_min_stage: Stage = Stage.VALIDATION
     """ae-coach default: the earliest stage recommended as Best case."""
-    best_case_max_high: int = Field(default=3, ge=0)
-    """ae-coach default: a deal with more high findings than this is Pipeline, not Best case: it needs
-    several things to go right, not just the usual ones."""
+    best_case_max_danger: int = Field(default=1, ge=0)
+    """ae-coach default: a deal with more danger signals than this open together (champion dark, chasing
+    unanswered, meetings moved, a late competitor, a late budget concern, a review with no follow-up) is
+    Pipeline, not Best case: deal-danger-signals treats two together as a stalled deal."""
     omit_dark_days: int = Field(default=60, ge=1)
     """ae-coach default: no completed activity for this long recommends Omitted."""
     omit_close_passed_days: int = Field(default=30, ge=0)

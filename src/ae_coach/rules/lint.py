@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
+from ae_coach.rules._translation import check_translations
 from ae_coach.rules.markers import atom_codes
 from ae_coach.rules.model import ID_PATTERN, REQUIRED_SECTIONS, SECTION_ORDER, STAGES, Rule, Rulebook, Section
 from ae_coach.rules.parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
@@ -66,6 +67,7 @@ def lint_rulebook(rules_dir: Path) -> tuple[list[Problem], Rulebook | None]:
         rules.append(rule)
     problems.extend(_check_collection(rules_dir, rules, sections or []))
     problems.extend(_check_lexicon(rules_dir, rules))
+    problems.extend(check_translations(rules_dir, rules, prefixes))
     if not sections:
         return problems, None
     return problems, Rulebook(rules=rules, sections=sections, path=rules_dir, content_hash="")

@@ -10,25 +10,29 @@ from ae_coach.rules.parse import read_rulebook
 
 
 class _Cache:
-    # The shipped rulebook is read once per process; a changed file (an author editing rules while
-    # an MCP server runs) invalidates it via the directory's stat signature.
-    signature: tuple[Any, ...] | None = None
-    rulebook: Rulebook | None = None
+    # The shipped rulebook is read once per process and language; a changed file (an author editing rules
+    # while an MCP server runs) invalidates it via the directory's stat signature.
+    signature: dict[str, tuple[Any, ...]] = {}  # noqa: RUF012 - one process-wide cache
+    rulebook: dict[str, Rulebook] = {}  # noqa: RUF012
 
 
-def _signature(directory: Path) -> tuple[Any, ...]:
+def _signature(directory: Path, lang: str) -> tuple[Any, ...]:
     entries = []
-    for path in sorted(directory.glob("*.md")):
+    paths = sorted(directory.glob("*.md"))
+    if lang != "en":
+        paths += sorted((directory / lang).glob("*"))
+    for path in paths:
         stat = path.stat()
         entries.append((path.name, stat.st_mtime_ns, stat.st_size))
     return (str(directory), tuple(entries))
 
 
-def load_rulebook(path: Path | str | None = None) -> Rulebook:
+def load_rulebook(path: Path | str | None = None, *, lang: str = "en") -> Rulebook:
     """Load and validate a rules directory (default: the shipped one, cached).
 
     Args:
         path: A directory holding ``_sections.md`` and ``<prefix>-<topic>.md`` files.
+        lang: ``en``, or ``zh`` for the Chinese rules of ``<path>/zh/`` (English where one is not translated).
 
     Returns:
         The rulebook.
@@ -37,12 +41,12 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         RuleFileError: A file cannot be read as a rule (``path:line: message``).
     """
     if path is not None:
-        return read_rulebook(Path(path))
+        return read_rulebook(Path(path), lang)
     from ae_coach.resources import rules_dir
 
     directory = rules_dir()
-    signature = _signature(directory)
-    if _Cache.rulebook is None or _Cache.signature != signature:
-        _Cache.rulebook = read_rulebook(directory)
-        _Cache.signature = signature
-    return _Cache.rulebook
+    signature = _signature(directory, lang)
+    if lang not in _Cache.rulebook or _Cache.signature.get(lang) != signature:
+        _Cache.rulebook[lang] = read_rulebook(directory, lang)
+        _Cache.signature[lang] = signature
+    return _Cache.rulebook[lang]
