@@ -369,9 +369,15 @@ class Coach:
             chunks = redactor.restore_stream(chunks)
         history.turns.append({"role": "user", "text": message})
         answer: list[str] = []
-        for chunk in chunks:
-            answer.append(chunk)
-            yield chunk
+        try:
+            for chunk in chunks:
+                answer.append(chunk)
+                yield chunk
+        except BaseException:  # a failed or stopped (Ctrl-C) turn leaves the history as it was before it
+            history.turns.pop()
+            if self.backend == "offline":
+                history.messages.pop()
+            raise
         history.turns.append({"role": "assistant", "text": "".join(answer)})
         if self.backend == "offline":
             history.messages.append({"role": "assistant", "content": "".join(answer)})
