@@ -259,3 +259,47 @@ def test_a_summary_leads_with_the_deal_and_its_worst_findings():
     answer = _answer("northwind-validation", "summarize this deal for my manager")
     assert answer.shape == "summary" and answer.of("deal") and answer.of("forecast")
     assert answer.finding_codes[0] == "meddpicc.economic_buyer"
+
+
+class _InterruptedOnce(io.StringIO):
+    """A terminal whose user presses Ctrl-C while the first answer is being written."""
+
+    def __init__(self):
+        super().__init__()
+        self.interrupted = False
+
+    def write(self, text):
+        if not self.interrupted and "Next step" in text:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_ctrl_c_stops_an_answer_and_keeps_the_session(deal, tmp_path, monkeypatch):
+    from ae_coach.cli._chat_session import ChatSession
+
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path))
+    out = _InterruptedOnce()
+    session = ChatSession(Coach("offline"), deal, out, interactive=True)
+    session.run(["what's the next step?", "who signs?", f"/save {tmp_path / 'talk.json'}"])
+    assert "answer stopped" in out.getvalue()
+    roles = [t["role"] for t in session.history.turns]
+    assert roles == ["user", "assistant"] and session.history.turns[0]["text"] == "who signs?"
+    assert [m["role"] for m in session.history.messages] == ["user", "assistant"]
+    assert json.loads((tmp_path / "talk.json").read_text())["turns"][0]["text"] == "who signs?"
+
+
+def test_typed_questions_have_line_editing_history_and_survive_ctrl_c(tmp_path, monkeypatch):
+    from ae_coach.cli import _chat_session
+
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path))
+    typed = iter([KeyboardInterrupt, "next step?", EOFError])
+
+    def fake_input(prompt):
+        item = next(typed)
+        if isinstance(item, type) and issubclass(item, BaseException):
+            raise item
+        return item
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert list(_chat_session.prompt_lines()) == ["next step?"]  # Ctrl-C cleared a line, Ctrl-D ended

@@ -167,9 +167,6 @@ def _lines(interactive: bool):
     if not interactive:
         yield from sys.stdin
         return
-    while True:
-        try:
-            yield input("you> ")
-        except EOFError:
-            print()
-            return
+    from ae_coach.cli._chat_session import prompt_lines
+
+    yield from prompt_lines()

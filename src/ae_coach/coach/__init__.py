@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ae_coach.coach._chat import ChatAnswer, ChatHistory, render_answer, save_history
+from ae_coach.coach._retrieve import language_of as question_language
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
@@ -46,6 +47,7 @@ __all__ = [
     "LLMResult",
     "ReviewResult",
     "estimate_cost",
+    "question_language",
     "resolve_backend",
     "resolve_language",
     "save_history",
@@ -139,6 +141,9 @@ class Coach:
     ) -> None:
         self.backend = resolve_backend(backend)
         self.lang = resolve_language(lang)
+        self._lang_chosen = bool(lang or os.environ.get("AE_COACH_LANG"))
+        """A language given (or set in the environment); otherwise chat answers in the question's language."""
+        self._translations: dict[str, Rulebook] = {}
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
         self.settings = settings
@@ -352,10 +357,11 @@ class Coach:
             deal, message_sent = redactor.redact(deal), redactor.redact_text(message)
         else:
             message_sent = message
-        assessment = self._chat_assessment(deal, as_of)
+        lang = self.chat_language(message)
+        assessment = self._chat_assessment(deal, as_of, lang)
         if self.backend == "offline":
-            typed = self._answer(deal, assessment, message_sent)
-            chunks: Iterator[str] = iter([render_answer(typed, self.builder, self._chat_terms(typed.lang))])
+            typed = self._answer(deal, assessment, message_sent, lang)
+            chunks: Iterator[str] = iter([render_answer(typed, self.builder)])
             history.messages.append({"role": "user", "content": message_sent})
         else:
             chunks = self._model_chat(deal, assessment, message_sent, history)
@@ -363,9 +369,15 @@ class Coach:
             chunks = redactor.restore_stream(chunks)
         history.turns.append({"role": "user", "text": message})
         answer: list[str] = []
-        for chunk in chunks:
-            answer.append(chunk)
-            yield chunk
+        try:
+            for chunk in chunks:
+                answer.append(chunk)
+                yield chunk
+        except BaseException:  # a failed or stopped (Ctrl-C) turn leaves the history as it was before it
+            history.turns.pop()
+            if self.backend == "offline":
+                history.messages.pop()
+            raise
         history.turns.append({"role": "assistant", "text": "".join(answer)})
         if self.backend == "offline":
             history.messages.append({"role": "assistant", "content": "".join(answer)})
@@ -373,27 +385,52 @@ class Coach:
     def answer(self, deal: Deal, question: str, as_of: dt.date | None = None) -> ChatAnswer:
         """The offline chat's answer to ``question`` as data: the deal facts, findings and rule steps it
         uses, the review's own next step and the names it could not resolve (``chat`` renders it)."""
-        return self._answer(deal, self._chat_assessment(deal, as_of), question)
+        lang = self.chat_language(question)
+        return self._answer(deal, self._chat_assessment(deal, as_of, lang), question, lang)
 
-    def _answer(self, deal: Deal, assessment: Any, question: str) -> ChatAnswer:
+    def chat_language(self, question: str) -> str:
+        """The language a chat answer is written in: the coach's when one was chosen (``lang``,
+        ``AE_COACH_LANG``), else the question's own (Chinese characters -> ``zh``)."""
+        return self.lang if self._lang_chosen else question_language(question)
+
+    def _answer(self, deal: Deal, assessment: Any, question: str, lang: str) -> ChatAnswer:
         from ae_coach.coach._chat_answer import answer
         from ae_coach.rules.lexicon import load_lexicon
 
-        return answer(
-            question, deal, assessment, self.rulebook, load_lexicon(self.rulebook.path), settings=self.settings
-        )
+        with use(lang):  # the review's actions and the finding titles in the answer's language
+            return answer(
+                question,
+                deal,
+                assessment,
+                self.rulebook,
+                load_lexicon(self.rulebook.path),
+                text_rulebook=self._rules_in(lang),
+                settings=self.settings,
+                lang=lang,
+            )
 
-    def _chat_terms(self, lang: str) -> dict[str, str]:
-        """The answer language's words for roles, stages and categories: the translated rulebook's glossary."""
-        from ae_coach.coach._chat import glossary_terms
+    def _rules_in(self, lang: str) -> Rulebook:
+        """The rulebook's words in ``lang`` (its translation; English where a rule is not translated)."""
+        if lang == self.lang:
+            return self.text_rulebook
+        if lang == "en":
+            return self.rulebook
+        if lang not in self._translations:
+            from ae_coach.rules import load_rulebook
 
-        return glossary_terms(self.rulebook.path, lang)
+            path = self.rulebook.path
+            translated = path is not None and (path / lang).is_dir()
+            self._translations[lang] = load_rulebook(path if translated else None, lang=lang)
+        return self._translations[lang]
 
-    def _chat_assessment(self, deal: Deal, as_of: dt.date | None) -> Any:
-        key = (deal.model_dump_json(), as_of)
+    def _chat_assessment(self, deal: Deal, as_of: dt.date | None, lang: str | None = None) -> Any:
+        from ae_coach.inspector import assess
+
+        key = (deal.model_dump_json(), as_of, lang)
         cached = getattr(self, "_chat_cache", None)
         if cached is None or cached[0] != key:
-            self._chat_cache = (key, self.assess(deal, as_of))
+            with use(lang or self.lang):  # finding titles and the gate's reasons in the answer's language
+                self._chat_cache = (key, assess(deal, as_of, settings=self.settings, rulebook=self.rulebook))
         return self._chat_cache[1]
 
     def _model_chat(self, deal: Deal, assessment: Any, message: str, history: ChatHistory) -> Iterator[str]:

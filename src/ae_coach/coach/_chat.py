@@ -25,36 +25,15 @@ if TYPE_CHECKING:
 __all__ = ["ChatAnswer", "ChatHistory", "render_answer", "save_history"]
 
 
-def render_answer(answer: ChatAnswer, builder: PromptBuilder, terms: dict[str, str] | None = None) -> str:
-    """The answer in words: ``chat-answer-<lang>.j2`` rendered from the typed answer.
-
-    ``terms`` maps an English term ("economic buyer", "best case") to the answer language's word for it
-    (the glossary of the translated rulebook); a value without one is shown as the term itself.
-    """
-    words = terms or {}
+def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
+    """The answer in words: ``chat-answer-<lang>.j2`` rendered from the typed answer; roles, stages and
+    categories in the answer's language (:func:`ae_coach.i18n.term`, the glossary's words)."""
+    from ae_coach.i18n import term
 
     def label(value: Any) -> str:
-        text = str(getattr(value, "value", value)).replace("_", " ")
-        return words.get(text, text)
+        return term(value, answer.lang)
 
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label).strip() + "\n"
-
-
-def glossary_terms(rules_dir: Path | None, lang: str) -> dict[str, str]:
-    """English term -> the word in ``lang``, from ``<rules>/<lang>/_glossary.yaml`` (empty for English)."""
-    if lang == "en":
-        return {}
-    import yaml
-
-    from ae_coach.resources import rules_dir as shipped
-
-    path = (rules_dir or shipped()) / lang / "_glossary.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # a shipped file, read as plain YAML
-    except (OSError, yaml.YAMLError):
-        return {}
-    terms = data.get("terms") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in terms.items()} if isinstance(terms, dict) else {}
 
 
 # --- history -------------------------------------------------------------------------------------

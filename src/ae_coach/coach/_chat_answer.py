@@ -215,6 +215,13 @@ def _rules(
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
         own = [r for r in intent.rules if r in rulebook]
+        # the intent's rules that address a problem this deal has come first (a pricing question on a deal
+        # whose price went out too early gets the proposal-timing rule); a question about the deal as a
+        # whole (risk, summary) is answered by the rules of its worst findings
+        fixing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
+        own.sort(key=lambda r: r not in fixing)
+        if intent.answer in ("risk", "summary"):
+            own = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]] + own
         second = [
             r
             for other, score in found.intents[1:2]
@@ -272,6 +279,9 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     """People the question names, the facts its intent needs, then the facts its words match."""
     named = _named_people(found)
     wanted: list[Fact] = list(named)
+    for person in named:  # and what last happened with them
+        theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
+        wanted += theirs[-1:]
     for kind in intent.facts if intent else ("champion", "upcoming"):
         wanted += facts_of_kind(kind, found.all_facts, deal)[:4]
     wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]

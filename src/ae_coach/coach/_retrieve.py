@@ -63,17 +63,58 @@ def language_of(text: str) -> str:
 def retrieve(question: str, deal: Deal, assessment: Any, rulebook: Rulebook, lexicon: Lexicon) -> Retrieval:
     """Rank the evidence for ``question`` about ``deal``."""
     tokens = tokenize(question)
-    intents = lexicon.match(question)
+    facts = deal_facts(deal, assessment)
+    intents = lexicon.match(question, _mentioned(question, tokens, facts, deal))
     query = lexicon.expand(question)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query), k=12, per_rule=1)]
-    facts = deal_facts(deal, assessment)
     fact_scores = _bm25([tokenize(f.search) for f in facts], query)
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon)
     return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATES = re.compile(
+    r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)|(?P<cm>\d{1,2})月(?P<cd>\d{1,2})日?)"
+    r"|\b(?P<mon>" + "|".join(_MONTHS) + r")[a-z]*\.? (?P<md>\d{1,2})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+
+
+def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal) -> list[str]:
+    """Deal facts the question names: a competitor, the economic buyer, the close date."""
+    out = []
+    lowered = question.lower()
+    if any(
+        f.kind == "competitor" and f.name and re.search(rf"(?<![a-z]){re.escape(f.name.lower())}(?![a-z])", lowered)
+        for f in facts
+    ):
+        out.append("competitor")
+    buyers = [f for f in facts if f.kind == "person" and f.data.get("role") == "economic_buyer"]
+    if any(set((f.name or "").lower().split()) & set(tokens) for f in buyers):
+        out.append("economic_buyer")
+    if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question):
+        out.append("close_date")
+    return out
+
+
+def _dates(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every date written in ``text``: 2026-12-20, 12/20, 12月20日, dec 20."""
+    found = set()
+    for match in _DATES.finditer(text):
+        if match.group("iso"):
+            _, month, day = match.group("iso").split("-")
+            found.add((int(month), int(day)))
+        elif match.group("m"):
+            found.add((int(match.group("m")), int(match.group("d"))))
+        elif match.group("cm"):
+            found.add((int(match.group("cm")), int(match.group("cd"))))
+        elif match.group("mon"):
+            found.add((_MONTHS.index(match.group("mon").lower()[:3]) + 1, int(match.group("md"))))
+    return found
 
 
 def _codes(findings: list[Finding], query: list[str]) -> list[tuple[str, float]]:

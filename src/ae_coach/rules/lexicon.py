@@ -68,6 +68,10 @@ FACT_KINDS: tuple[str, ...] = (
 """The deal facts an intent may ask for (each read from ``DealFacts`` or the assessment by the chat)."""
 
 
+MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
+"""Deal facts a question can name that an intent may claim (``named``)."""
+
+
 class Intent(BaseModel):
     """One kind of question reps ask, and where its answer comes from."""
 
@@ -84,6 +88,9 @@ class Intent(BaseModel):
     """Finding codes that bear on it."""
     facts: list[str] = Field(default_factory=list)
     """Deal facts the answer needs (:data:`FACT_KINDS`)."""
+    named: list[str] = Field(default_factory=list)
+    """Deal facts whose mention makes a question this kind (:data:`MENTIONS`): naming the deal's competitor
+    is a positioning question, naming its close date a close-date question."""
     en: list[str] = Field(default_factory=list)
     """English phrasings: a question holding every word of one of them is this kind of question."""
     zh: list[str] = Field(default_factory=list)
@@ -123,14 +130,17 @@ class Lexicon(BaseModel):
         extra = [word for key in keys for word in self._synonyms.get(key, ()) if word not in tokens]
         return tokens + list(dict.fromkeys(extra))
 
-    def match(self, question: str) -> list[tuple[Intent, float]]:
+    def match(self, question: str, mentioned: Iterable[str] = ()) -> list[tuple[Intent, float]]:
         """Intents whose phrasings the question holds, best first.
 
         An English phrasing is held when every one of its tokens is in the question; a Chinese one when
         it appears in the question as written (a segmenter splits the same words differently in different
         sentences, so characters, not segments, are compared). An intent scores its weight times the
-        summed length (in tokens) of the distinct phrasings held, so a longer phrasing outweighs a shorter.
+        summed length (in tokens) of the distinct phrasings held, so a longer phrasing outweighs a shorter;
+        each deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
+        that the intent claims counts as one more token.
         """
+        named = set(mentioned)
         present = set(tokenize(question))
         text = _squeeze(question)
         scored = []
@@ -140,7 +150,7 @@ class Lexicon(BaseModel):
                 for phrase, tokens in phrasings
                 if tokens and (phrase in text if _HAN.search(phrase) else set(tokens) <= present)
             }
-            score = intent.weight * sum(len(tokens) for _, tokens in held)
+            score = intent.weight * (sum(len(tokens) for _, tokens in held) + len(named & set(intent.named)))
             if score:
                 scored.append((intent, score))
         return sorted(scored, key=lambda item: -item[1])
@@ -215,6 +225,9 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
         for kind in intent.facts:
             if kind not in FACT_KINDS:
                 problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {', '.join(FACT_KINDS)}"))
+        for kind in intent.named:
+            if kind not in MENTIONS:
+                problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
         if intent.answer not in ANSWER_SHAPES:
             problems.append((line, f"{where}: unknown answer {intent.answer!r}; allowed: {', '.join(ANSWER_SHAPES)}"))
         if not intent.en or not intent.zh:
