@@ -192,5 +192,7 @@ def test_offline_json_review_imports_neither_anthropic_nor_rich(deal_file):
 def test_version_as_a_flag_and_as_a_command(capsys):
     from ae_coach import __version__
 
-    assert main(["--version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
-    assert main(["version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
+    for args in (["--version"], ["version"]):
+        assert main(args) == 0
+        first, playbook = capsys.readouterr().out.splitlines()
+        assert first == __version__ and playbook.startswith("playbook: shipped rulebook")

@@ -5,22 +5,31 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ae_coach.cli._io import LangOpt
-from ae_coach.errors import UsageError
+from ae_coach.errors import RuleFileError, UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
 
-RulesOption = Annotated[Path | None, typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="A rules directory (default: the playbook's rulebook).")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``rules`` sub-app to the root app."""
     app.add_typer(rules_app, name="rules")
+
+
+def _source(rules: Path | None) -> str:
+    from ae_coach.playbook import active
+
+    return f"rules {rules}" if rules else f"playbook: {active().describe()}"
 
 
 def _rulebook(rules: Path | None, *, translated: bool = False):
@@ -63,6 +72,8 @@ def list_rules(
         fields = ("id", "category", "impact", "title", "summary")
         print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2, ensure_ascii=False))
         return
+    # On stderr, so the list itself stays one rule per line for scripts.
+    print(f"{_source(rules)}; rulebook {rulebook.content_hash[:12]}, {len(rulebook)} rules", file=sys.stderr)
     if not selected:
         print(t("rules.no_match"))
         return
@@ -151,22 +162,28 @@ def lint(
     ] = None,
 ) -> None:
     """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
-    from ae_coach.resources import rules_dir
+    from ae_coach.playbook import active
     from ae_coach.rules.lint import has_errors
-    from ae_coach.rules.parse import rule_files
+    from ae_coach.rules.parse import merged_files
     from ae_coach.skill.check import lint as run_lint
 
-    directory = rules or rules_dir()
+    playbook = active()
+    layers = [rules] if rules else playbook.rule_dirs()
+    disable = () if rules else playbook.disable
+    directory = layers[-1]
     if not directory.is_dir():
         raise UsageError(f"--rules {directory}: not a directory")
     if skill is None and (directory.parent / "SKILL.md").is_file():
         skill = directory.parent / "SKILL.md"
-    problems = run_lint(directory, skill, strict=strict)
+    problems = run_lint(layers, skill, strict=strict, disable=disable)
+    try:
+        count = len(merged_files(layers, disable)[1])
+    except RuleFileError:
+        count = 0
     base = Path.cwd()
     for problem in problems:
         print(problem.format(base))
     errors = sum(problem.level == "error" for problem in problems)
-    count = len(rule_files(directory))
     print(f"{count} rules: {errors} error(s), {len(problems) - errors} warning(s)")
     if has_errors(problems):
         raise typer.Exit(1)

@@ -146,6 +146,10 @@ class Coach:
         self._translations: dict[str, Rulebook] = {}
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
+        if settings is None:
+            from ae_coach.inspector.settings import playbook_settings
+
+            settings = playbook_settings()
         self.settings = settings
         self.max_retries, self.timeout = max_retries, timeout
         self.replay_dir = Path(replay_dir) if replay_dir else None

@@ -31,7 +31,7 @@ from ae_coach.inspector import (
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.facts import DealFacts
 from ae_coach.inspector.period import Period
-from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
+from ae_coach.inspector.settings import Settings, playbook_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from ae_coach.rules import Rulebook
@@ -91,7 +91,7 @@ def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, ruleb
     ctx = Context(
         deal=deal,
         as_of=as_of or deal.reference_date(),
-        settings=settings or DEFAULT_SETTINGS,
+        settings=settings or playbook_settings(),
         rule_index=_rule_index(rulebook),
     )
     ctx.grades = meddpicc.grades(ctx)

@@ -1,4 +1,4 @@
-"""Loading a rules directory, with the shipped rulebook read once per process."""
+"""Loading a rules directory, with the playbook's (merged) rulebook read once per process and change."""
 
 from __future__ import annotations
 
@@ -16,22 +16,24 @@ class _Cache:
     rulebook: dict[str, Rulebook] = {}  # noqa: RUF012
 
 
-def _signature(directory: Path, lang: str) -> tuple[Any, ...]:
+def _signature(directories: list[Path], lang: str, disable: tuple[str, ...]) -> tuple[Any, ...]:
     entries = []
-    paths = sorted(directory.glob("*.md"))
-    if lang != "en":
-        paths += sorted((directory / lang).glob("*"))
-    for path in paths:
-        stat = path.stat()
-        entries.append((path.name, stat.st_mtime_ns, stat.st_size))
-    return (str(directory), tuple(entries))
+    for directory in directories:
+        paths = sorted(directory.glob("*.md"))
+        if lang != "en":
+            paths += sorted((directory / lang).glob("*"))
+        for path in paths:
+            stat = path.stat()
+            entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (tuple(map(str, directories)), disable, tuple(entries))
 
 
 def load_rulebook(path: Path | str | None = None, *, lang: str = "en") -> Rulebook:
-    """Load and validate a rules directory (default: the shipped one, cached).
+    """Load and validate a rules directory (default: the playbook in use, merged and cached).
 
     Args:
-        path: A directory holding ``_sections.md`` and ``<prefix>-<topic>.md`` files.
+        path: A directory holding ``_sections.md`` and ``<prefix>-<topic>.md`` files; ``None`` for the rulebook
+            of the playbook in use (``ae_coach.playbook.active()``: the shipped rulebook when there is none).
         lang: ``en``, or ``zh`` for the Chinese rules of ``<path>/zh/`` (English where one is not translated).
 
     Returns:
@@ -42,11 +44,13 @@ def load_rulebook(path: Path | str | None = None, *, lang: str = "en") -> Rulebo
     """
     if path is not None:
         return read_rulebook(Path(path), lang)
-    from ae_coach.resources import rules_dir
+    from ae_coach.playbook import active
 
-    directory = rules_dir()
-    signature = _signature(directory, lang)
-    if lang not in _Cache.rulebook or _Cache.signature.get(lang) != signature:
-        _Cache.rulebook[lang] = read_rulebook(directory, lang)
-        _Cache.signature[lang] = signature
-    return _Cache.rulebook[lang]
+    playbook = active()
+    directories = playbook.rule_dirs()
+    signature = _signature(directories, lang, playbook.disable)
+    key = f"{lang}:{directories[-1]}"
+    if key not in _Cache.rulebook or _Cache.signature.get(key) != signature:
+        _Cache.rulebook[key] = read_rulebook(directories, lang, disable=playbook.disable)
+        _Cache.signature[key] = signature
+    return _Cache.rulebook[key]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -422,8 +423,36 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if not p.name.startswith("_"))
 
 
-def read_rulebook(directory: Path, lang: str = "en") -> Rulebook:
+def merged_files(directories: Sequence[Path], disable: Iterable[str] = ()) -> tuple[Path, list[Path]]:
+    """The ``_sections.md`` and rule files of rules directories laid over each other, lowest first.
+
+    A rule file in a later directory replaces the same id in an earlier one; ``disable`` leaves ids out; the
+    last directory with a ``_sections.md`` declares the categories.
+
+    Raises:
+        RuleFileError: A directory is missing, none has ``_sections.md``, or ``disable`` names no rule.
+    """
+    by_id: dict[str, Path] = {}
+    sections: Path | None = None
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleFileError(directory, None, "rules directory not found")
+        if (directory / SECTIONS_FILE).is_file():
+            sections = directory / SECTIONS_FILE
+        by_id.update((path.stem, path) for path in rule_files(directory))
+    top = directories[-1]
+    for rule_id in disable:
+        if by_id.pop(rule_id, None) is None:
+            raise RuleFileError(top, None, f"disable: no rule {rule_id!r} to disable")
+    # File-name order, as one directory lists them: the rulebook's order and hash do not change.
+    return sections or top / SECTIONS_FILE, sorted(by_id.values(), key=lambda path: path.name)
+
+
+def read_rulebook(directory: Path | Sequence[Path], lang: str = "en", *, disable: Iterable[str] = ()) -> Rulebook:
     """Parse every rule of ``directory``; with ``lang="zh"``, each rule's Chinese version where there is one.
+
+    ``directory`` may be a list of rules directories laid over each other (a playbook extending the shipped
+    rulebook; see :func:`merged_files`), with ``disable`` naming rule ids to leave out.
 
     A Chinese rulebook has the English one's ids, markers and triggers (``ae-coach rules lint`` keeps them in
     step); a rule not yet translated stays in English rather than missing from the Chinese coaching.
@@ -431,26 +460,27 @@ def read_rulebook(directory: Path, lang: str = "en") -> Rulebook:
     Raises:
         RuleFileError: The directory, ``_sections.md``, a rule file or the glossary cannot be read.
     """
-    if not directory.is_dir():
-        raise RuleFileError(directory, None, "rules directory not found")
-    sections_path = directory / SECTIONS_FILE
+    directories = [directory] if isinstance(directory, Path) else list(directory)
+    sections_path, paths = merged_files(directories, disable)
     sections = parse_sections(sections_path)
     prefixes = {section.prefix for section in sections}
-    rules = [parse_rule(path, prefixes) for path in rule_files(directory)]
+    rules = [parse_rule(path, prefixes) for path in paths]
     if lang != "en":
-        rules = _translated(directory, lang, rules, prefixes)
+        rules = _translated(directories, lang, rules, prefixes)
     digest = content_hash(_read(sections_path) + "".join(f"\n{r.id}:{r.content_hash}" for r in rules))
-    return Rulebook(rules=rules, sections=sections, path=directory, content_hash=digest)
+    return Rulebook(rules=rules, sections=sections, path=directories[-1], content_hash=digest)
 
 
-def _translated(directory: Path, lang: str, rules: list[Rule], prefixes: set[str]) -> list[Rule]:
-    from ae_coach.rules.glossary import TRANSLATIONS_DIR, load_glossary
+def _translated(directories: list[Path], lang: str, rules: list[Rule], prefixes: set[str]) -> list[Rule]:
+    from ae_coach.rules.glossary import TRANSLATIONS_DIR, glossary_path, load_glossary
 
     if lang != TRANSLATIONS_DIR:
-        raise RuleFileError(directory, None, f"no rules in {lang!r}; translations exist for: {TRANSLATIONS_DIR}")
-    headings = load_glossary(directory).heading_names()
+        raise RuleFileError(directories[-1], None, f"no rules in {lang!r}; translations exist for: {TRANSLATIONS_DIR}")
+    with_glossary = [d for d in directories if glossary_path(d).is_file()] or directories[-1:]
+    headings = load_glossary(with_glossary[-1]).heading_names()
     out = []
     for rule in rules:
-        path = directory / TRANSLATIONS_DIR / f"{rule.id}.md"
+        # A rule's translation sits beside it: a playbook's replacement is not translated by the shipped zh/.
+        path = rule.path.parent / TRANSLATIONS_DIR / f"{rule.id}.md"
         out.append(parse_rule(path, prefixes, headings=headings, lang=lang) if path.is_file() else rule)
     return out
