@@ -215,11 +215,7 @@ def _rules(
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
         own = [r for r in intent.rules if r in rulebook]
-        # the intent's rules that address a problem this deal has come first (a pricing question on a deal
-        # whose price went out too early gets the proposal-timing rule); a question about the deal as a
-        # whole (risk, summary) is answered by the rules of its worst findings
-        fixing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
-        own.sort(key=lambda r: r not in fixing)
+        # a question about the deal as a whole (risk, summary) is answered by the rules of its worst findings
         if intent.answer in ("risk", "summary"):
             own = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]] + own
         second = [
