@@ -71,9 +71,9 @@ def _root(
 def _register() -> None:
     # One sub-module per noun; each keeps its heavy imports inside its commands.
     from ae_coach.cli import eval as eval_cli
-    from ae_coach.cli import history, mcp, pipeline, review, rules, skill
+    from ae_coach.cli import history, mcp, pipeline, playbook, review, rules, skill
 
-    for module in (review, rules, skill, pipeline, history, eval_cli, mcp):
+    for module in (review, rules, skill, pipeline, history, eval_cli, mcp, playbook):
         module.register(app)
 
 

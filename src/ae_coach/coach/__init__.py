@@ -146,6 +146,8 @@ class Coach:
         self._translations: dict[str, Rulebook] = {}
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
+        self._playbook_rulebook = rulebook is None
+        """The rulebook is the playbook's (merged), so its translation is the playbook's too."""
         if settings is None:
             from ae_coach.inspector.settings import playbook_settings
 
@@ -178,14 +180,19 @@ class Coach:
         if self.lang == "en":
             return self.rulebook
         if self._text_rulebook is None:
-            from ae_coach.rules import load_rulebook
-
-            path = self.rulebook.path
-            if self._rulebook is None or path is None or not (path / self.lang).is_dir():
-                self._text_rulebook = load_rulebook(lang=self.lang) if self._rulebook is None else self.rulebook
-            else:
-                self._text_rulebook = load_rulebook(path, lang=self.lang)
+            self._text_rulebook = self._translation(self.lang, untranslated=self.rulebook)
         return self._text_rulebook
+
+    def _translation(self, lang: str, untranslated: Rulebook | None = None) -> Rulebook:
+        from ae_coach.rules import load_rulebook
+
+        if self._playbook_rulebook:
+            return load_rulebook(lang=lang)  # each rule's translation sits beside it, shipped or the playbook's
+        path = self.rulebook.path
+        if path is not None and (path / lang).is_dir():
+            return load_rulebook(path, lang=lang)
+        # A rulebook given without translations: as it is, or the playbook's translation (chat's other language).
+        return untranslated if untranslated is not None else load_rulebook(lang=lang)
 
     @property
     def builder(self) -> PromptBuilder:
@@ -317,7 +324,9 @@ class Coach:
 
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
             report = enforce(report, prepared.deal, calendar_for(self.settings))
-        report = drop_unknown_rule_ids(report, self.rulebook)
+        report = drop_unknown_rule_ids(report, self.rulebook).model_copy(
+            update={"rulebook_hash": self.rulebook.content_hash}
+        )
         if prepared.redactor is not None:
             report = prepared.redactor.restore(report)
         return ReviewResult(report, prepared.original_assessment)
@@ -399,7 +408,7 @@ class Coach:
 
     def _answer(self, deal: Deal, assessment: Any, question: str, lang: str) -> ChatAnswer:
         from ae_coach.coach._chat_answer import answer
-        from ae_coach.rules.lexicon import load_lexicon
+        from ae_coach.rules.lexicon import lexicon_for
 
         with use(lang):  # the review's actions and the finding titles in the answer's language
             return answer(
@@ -407,7 +416,7 @@ class Coach:
                 deal,
                 assessment,
                 self.rulebook,
-                load_lexicon(self.rulebook.path),
+                lexicon_for(self.rulebook),
                 text_rulebook=self._rules_in(lang),
                 settings=self.settings,
                 lang=lang,
@@ -420,11 +429,7 @@ class Coach:
         if lang == "en":
             return self.rulebook
         if lang not in self._translations:
-            from ae_coach.rules import load_rulebook
-
-            path = self.rulebook.path
-            translated = path is not None and (path / lang).is_dir()
-            self._translations[lang] = load_rulebook(path if translated else None, lang=lang)
+            self._translations[lang] = self._translation(lang)
         return self._translations[lang]
 
     def _chat_assessment(self, deal: Deal, as_of: dt.date | None, lang: str | None = None) -> Any:

@@ -11,7 +11,7 @@ A playbook is a directory holding ``ae-coach.toml``::
     extends = "shipped"             # "shipped" (add, replace by id, disable) or "none" (stand alone)
     disable = ["account-tiering"]   # shipped rule ids to leave out
 
-    [settings]                      # any inspector setting (``ae-coach rules settings`` lists them)
+    [settings]                      # any inspector setting (docs/inspector.md lists them)
     champion_dark_days = 10
     stale_days = {proposal = 7}
 
@@ -30,8 +30,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ae_coach.playbook._config import CONFIG_FILE, ENV, Playbook, read_config, shipped
+from ae_coach.playbook._scaffold import scaffold
 
-__all__ = ["CONFIG_FILE", "ENV", "Playbook", "active", "find_config", "resolve", "set_active", "shipped", "use"]
+__all__ = [
+    "CONFIG_FILE",
+    "ENV",
+    "Playbook",
+    "active",
+    "find_config",
+    "resolve",
+    "scaffold",
+    "set_active",
+    "shipped",
+    "use",
+]
 
 
 def find_config(start: Path) -> Path | None:
