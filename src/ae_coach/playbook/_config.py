@@ -56,8 +56,9 @@ class Playbook(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
-    origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped"]
-    """How it was found: the option, the environment variable, upwards from the current directory, or none."""
+    origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped", "git"]
+    """How it was found: the option, the environment variable, upwards from the current directory, none, or
+    read from a git revision (an eval base)."""
     root: Path | None = None
     """The directory holding ``ae-coach.toml`` (None for the shipped rulebook)."""
     config: Path | None = None
