@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resources import FileResource
+from mcp.server.mcpserver.resources import FileResource, TextResource
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import Field
@@ -154,13 +154,13 @@ def _add_rule_tools(server: MCPServer) -> None:
 
 
 def _add_resources(server: MCPServer) -> None:
-    from ae_coach.resources import skill_md
     from ae_coach.rules import load_rulebook
+    from ae_coach.skill.playbook import skill_md_text
 
     server.add_resource(
-        FileResource(
+        TextResource(
             uri=SKILL_URI,
-            path=skill_md(),
+            text=skill_md_text(),  # the playbook's rule index, so the assistant and the tools cite the same rules
             name="account-executive SKILL.md",
             title="Account Executive skill",
             description="How to coach a deal review; indexes every rule.",
