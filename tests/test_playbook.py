@@ -388,3 +388,46 @@ def test_an_extending_playbook_coaches_in_chinese_from_the_shipped_translations(
     with use(resolve(_playbook(tmp_path, ""), env="")):
         actions = [a.action for a in Coach("offline", lang="zh").review(deal).next_actions]
     assert actions == shipped_actions and any("\u4e00" <= ch <= "\u9fff" for ch in actions[0])
+
+
+STAGES = """
+[stages]
+"Qualify" = "discovery"
+"Technical win" = "validation"
+"Commercials" = "proposal"
+"Sign" = "closing"
+"""
+
+
+def test_team_stages_map_onto_the_inspectors_stages(tmp_path: Path) -> None:
+    from ae_coach.crm import import_csv
+    from ae_coach.deal import Stage, parse_deal
+
+    root = _playbook(tmp_path / "pb", STAGES)
+    export = tmp_path / "export.csv"
+    export.write_text("Opportunity Name,Account Name,Stage,Amount\nA,Acme,Technical Win,100\nB,Beta,Prospecting,5\n")
+    deal = {"account": "Acme", "name": "Portal", "stage": "technical-WIN"}
+    with use(resolve(root, env="")):
+        assert parse_deal(deal).stage is Stage.VALIDATION
+        assert parse_deal({**deal, "stage": "proposal"}).stage is Stage.PROPOSAL  # our own names still work
+        imported = {d.name: d.stage for d in import_csv(export).deals}
+    assert imported == {"A": Stage.VALIDATION, "B": Stage.DISCOVERY}
+    with pytest.raises(Exception, match="stage"):
+        parse_deal(deal)  # without the playbook, the team's name is not a stage
+
+
+def test_lint_catches_a_stage_no_gate_knows_and_stages_nothing_maps_onto(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ae_coach.deal import parse_deal
+    from ae_coach.errors import PlaybookError
+
+    root = _playbook(tmp_path, STAGES)
+    code, out, _ = _run(capsys, "--playbook", str(root), "rules", "lint")
+    assert code == 0 and f"{CONFIG_FILE}:2: warning" in out and "'scoping'" in out
+    assert _run(capsys, "--playbook", str(root), "rules", "lint", "--strict")[0] == 1
+    (root / CONFIG_FILE).write_text(STAGES + '"Evaluate" = "evaluation"\n', encoding="utf-8")
+    code, out, _ = _run(capsys, "--playbook", str(root), "rules", "lint")
+    assert code == 1 and f"{CONFIG_FILE}:7: [stages] 'Evaluate' = 'evaluation': not a stage ae-coach knows" in out
+    with use(resolve(root, env="")), pytest.raises(PlaybookError, match="'Evaluate' = 'evaluation'"):
+        parse_deal({"account": "Acme", "name": "Portal", "stage": "Evaluate"})

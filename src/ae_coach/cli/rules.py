@@ -180,6 +180,12 @@ def lint(
         count = len(merged_files(layers, disable)[1])
     except RuleFileError:
         count = 0
+    if not rules and not any(problem.level == "error" for problem in problems):
+        from ae_coach.inspector.settings import stage_problems
+        from ae_coach.rules.lint import strictly
+
+        staged = stage_problems(playbook, _rulebook(None))
+        problems += strictly(staged) if strict else staged
     base = Path.cwd()
     for problem in problems:
         print(problem.format(base))

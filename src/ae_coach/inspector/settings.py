@@ -282,3 +282,52 @@ def _show(value: Any) -> str:
 
 if __name__ == "__main__":  # regenerate the table in docs/inspector.md
     print(settings_table())
+
+
+def stage_problems(playbook: Any, rulebook: Any) -> list[Any]:
+    """What ``rules lint`` says about a playbook's ``[stages]``, each at its line of ``ae-coach.toml``.
+
+    An error for a team stage mapped onto a stage ae-coach does not know (no gate or rule could apply to
+    it); a warning for an open stage of ours that none of the team's stages maps onto (its exit criteria
+    never apply to the team's deals), and for a rule whose ``stages`` are all such stages (it never applies).
+    """
+    from ae_coach.rules.parse import Problem
+
+    if not playbook.stages or playbook.config is None:
+        return []
+    text = playbook.config.read_text(encoding="utf-8")
+
+    def line_of(name: str) -> int | None:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith((f'"{name}"', f"'{name}'", f"{name} ", f"{name}=")):
+                return number
+        return None
+
+    known = {stage.value for stage in Stage}
+    problems = [
+        Problem(
+            playbook.config,
+            line_of(name),
+            f"[stages] {name!r} = {target!r}: not a stage ae-coach knows; allowed: {', '.join(sorted(known))}",
+        )
+        for name, target in playbook.stages.items()
+        if target not in known
+    ]
+    used = {target for target in playbook.stages.values() if target in known}
+    unused = [stage for stage in _OPEN if stage not in used]
+    stages_line = next((n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[stages]"), None)
+    problems += [
+        Problem(
+            playbook.config,
+            stages_line,
+            f"[stages]: none of your stages maps onto {stage!r}; its exit criteria never apply to your deals",
+            "warning",
+        )
+        for stage in unused
+    ]
+    for rule in rulebook:
+        stages = {getattr(stage, "value", stage) for stage in rule.stages or ()}
+        if stages and not stages & used:
+            message = f"applies only at {', '.join(sorted(stages))}, which none of your [stages] maps onto"
+            problems.append(Problem(rule.path, 1, message, "warning"))
+    return problems

@@ -15,6 +15,9 @@ A playbook is a directory holding ``ae-coach.toml``::
     champion_dark_days = 10
     stale_days = {proposal = 7}
 
+    [stages]                        # the team's stage names -> the inspector's stages (deals and CRM exports)
+    "Technical win" = "validation"
+
     [eval]
     suites = ["evals"]              # what ``ae-coach eval run``/``compare`` use with no suite argument
 

@@ -47,6 +47,9 @@ class _Config(_Strict):
     rules: _RulesTable = Field(default_factory=_RulesTable)
     settings: dict[str, Any] = Field(default_factory=dict)
     """Inspector setting overrides (any ``Settings`` field)."""
+    stages: dict[str, str] = Field(default_factory=dict)
+    """The team's stage names (as its CRM and deal files write them) -> the inspector's stage each one means;
+    checked where deals are read (``ae_coach.deal.playbook_stages``) and by ``ae-coach rules lint``."""
     eval: _EvalTable = Field(default_factory=_EvalTable)
 
 
@@ -68,6 +71,8 @@ class Playbook(BaseModel):
     """True when the rulebook is the shipped one plus this playbook's rules."""
     disable: tuple[str, ...] = ()
     settings: dict[str, Any] = Field(default_factory=dict)
+    stages: dict[str, str] = Field(default_factory=dict)
+    """The team's stage names -> the inspector's stages (``[stages]``)."""
     language: str | None = None
     suites: tuple[Path, ...] = ()
 
@@ -132,6 +137,7 @@ def read_config(path: Path, origin: str) -> Playbook:
         extends=config.rules.extends == "shipped",
         disable=tuple(config.rules.disable),
         settings=config.settings,
+        stages=config.stages,
         language=config.playbook.language,
         suites=tuple((root / suite).resolve() for suite in config.eval.suites),
     )
