@@ -431,3 +431,19 @@ def test_lint_catches_a_stage_no_gate_knows_and_stages_nothing_maps_onto(
     assert code == 1 and f"{CONFIG_FILE}:7: [stages] 'Evaluate' = 'evaluation': not a stage ae-coach knows" in out
     with use(resolve(root, env="")), pytest.raises(PlaybookError, match="'Evaluate' = 'evaluation'"):
         parse_deal({"account": "Acme", "name": "Portal", "stage": "Evaluate"})
+
+
+def test_rules_build_does_not_write_the_package_from_a_playbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _playbook(tmp_path, "")
+    code, _, err = _run(capsys, "--playbook", str(root), "rules", "build", "--check")
+    assert code == 2 and "skill install" in err
+
+
+def test_compare_base_needs_the_playbook_in_git(acme: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "--playbook", str(acme), "eval", "compare", "--base", "HEAD")
+    assert code == 2 and "is not in a git repository" in err
+    _committed(acme)
+    code, _, err = _run(capsys, "--playbook", str(acme), "eval", "compare", "--base", "no-such-ref")
+    assert code == 2 and "no-such-ref" in err and "Traceback" not in err

@@ -203,9 +203,15 @@ def build(
     ] = None,
 ) -> None:
     """Regenerate the SKILL.md rule index, dist/AGENTS.md and evals/examples/rule-examples.yaml."""
+    from ae_coach.playbook import active
     from ae_coach.resources import project_root
     from ae_coach.rules.build import build as run_build
 
+    if root is None and not active().is_shipped:
+        raise UsageError(
+            f"rules build regenerates ae-coach's own files ({project_root()}), not a playbook's; in playbook "
+            f"{active().name}, `ae-coach skill install` and `skill package` build SKILL.md's index for its rules"
+        )
     outputs = run_build(root or project_root(), check=check)
     base = Path.cwd()
     for output in outputs:

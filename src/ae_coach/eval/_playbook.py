@@ -60,7 +60,9 @@ def playbook_at(playbook: Playbook, ref: str) -> Variant:
 
     assert playbook.root is not None and playbook.config is not None
     what = f"--base {ref}"
-    top = Path(_git(playbook.root, "rev-parse", "--show-toplevel", what=f"{what} (playbook {playbook.root})").strip())
+    top = _toplevel(playbook.root)
+    if top is None:
+        raise InputError(f"{what}: playbook {playbook.root} is not in a git repository (git init, then commit it)")
     commit = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=what).strip()
     inside = playbook.root.resolve().relative_to(top.resolve())
     paths = [inside.as_posix() or "."]
