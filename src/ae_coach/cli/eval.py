@@ -80,7 +80,7 @@ def _session(
         raise UsageError("--batch needs --backend anthropic (it batches live model calls)")
     if batch and no_cache:
         raise UsageError("--batch stores the batch's answers in the cache; it cannot run with --no-cache")
-    if not suites:
+    if not suites and resume is None:  # a resumed run keeps the suites its log names
         from ae_coach.playbook import active
 
         suites = list(active().suites)  # the playbook's [eval] suites

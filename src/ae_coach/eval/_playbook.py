@@ -78,7 +78,7 @@ def playbook_at(playbook: Playbook, ref: str) -> Variant:
         config = out / inside / CONFIG_FILE
         if not config.is_file():
             raise InputError(f"{what}: {playbook.config} does not exist at {ref} ({commit[:10]}); nothing to compare")
-        _empty_rules_dir(config)
+        _empty_rules_dir(config, out)
         base = read_config(config, "git")
     except BaseException:
         tmp.cleanup()
@@ -98,7 +98,7 @@ def playbook_at(playbook: Playbook, ref: str) -> Variant:
     )
 
 
-def _empty_rules_dir(config: Path) -> None:
+def _empty_rules_dir(config: Path, out: Path) -> None:
     # git keeps no empty directories: a playbook whose rules/ held no file at REF still had one.
     import tomllib
 
@@ -107,7 +107,7 @@ def _empty_rules_dir(config: Path) -> None:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
         return  # read_config names the problem
     target = (config.parent / str(rules)).resolve()
-    if target.is_relative_to(config.parent.parent.resolve()) and not target.exists():
+    if target.is_relative_to(out.resolve()) and not target.exists():  # never outside the extraction
         target.mkdir(parents=True)
 
 
