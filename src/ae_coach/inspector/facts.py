@@ -348,6 +348,56 @@ _UNNAMED_COMPETITOR = re.compile(
 
 UNNAMED = "an unnamed alternative vendor"
 
+_VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
+_NAMED_RIVAL = (
+    re.compile(rf"\b(?i:incumbent)(?: vendor| provider| system| tool)?(?: is|:|,| -|—)? {_VENDOR}"),
+    re.compile(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
+    re.compile(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
+    re.compile(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+)
+"""A vendor the record names as the incumbent or the benchmark the buyer prices us against ("benchmark our
+quote against Coupa", "Kofax's renewal offer"): a competitor whether or not the rep listed it."""
+
+_NOT_A_VENDOR = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "we",
+        "they",
+        "i",
+        "cfo",
+        "ceo",
+        "coo",
+        "cio",
+        "cto",
+        "cro",
+        "vp",
+        "rfp",
+        "po",
+        "msa",
+        "sow",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "procurement",
+        "purchasing",
+        "legal",
+        "finance",
+        "sourcing",
+        "it",
+        "security",
+    ]
+)
+
 
 def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``."""
@@ -373,6 +423,9 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
         coverage=Coverage(source=deal.source.system, missing=list(deal.source.missing)) if deal.source else Coverage(),
         alternatives=known_alternatives(deal),
     )
+    named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
+    if named:
+        facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     return facts.model_copy(
         update={"elements": grade_elements(deal, facts, facts.alternatives), "timing": _timing(deal, activities, as_of)}
     )
@@ -452,6 +505,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 source=first[1] or f"competitors[{index}]",
             )
         )
+    out += _named_in_text(deal, activities, out)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
         unnamed = next(
             (
@@ -473,6 +527,44 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 )
             )
     return out
+
+
+def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
+    """Incumbents and benchmark vendors the record names without listing them as competitors."""
+    people = _Names([s.name for s in deal.stakeholders])
+    seen = {_key(c.name) for c in known}
+    found: dict[str, CompetitorFact] = {}
+    sources: list[tuple[dt.date | None, str, str]] = [
+        (a.date, f"{a.date} {a.type}", a.summary or "") for a in activities
+    ]
+    sources += [(None, "meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "")]
+    sources += [(None, "notes", deal.notes or "")]
+    for date, where, body in sources:
+        for pattern in _NAMED_RIVAL:
+            for match in pattern.finditer(body):
+                name = match.group(1).strip()
+                key = _key(name)
+                words = key.split()
+                if (
+                    not words
+                    or words[0] in _NOT_A_VENDOR
+                    or people.resolve(name)
+                    or any(people.resolve(w) for w in name.split())
+                    or text.find(text.STATUS_QUO, name)
+                    or any(key == k or key in k.split() or k in key.split() for k in seen)
+                ):
+                    continue
+                incumbent = "incumbent" in match.group(0).lower()
+                current = found.get(key)
+                if current is None or (date and (current.first_seen is None or date < current.first_seen)):
+                    found[key] = CompetitorFact(
+                        name=name,
+                        status="incumbent" if incumbent else "active",
+                        first_seen=date or (current.first_seen if current else None),
+                        source=f"{where}: {text.quote(match.group(0))}",
+                        listed=False,
+                    )
+    return list(found.values())
 
 
 def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
@@ -692,6 +784,7 @@ _GENERIC = frozenset(
         "known",
         "met",
         "n/a",
+        "none",
         "na",
         "notes",
         "ok",

@@ -171,8 +171,7 @@ def _close_date_conditions(ctx: Context) -> list[str]:
 
 
 def _competition_conditions(ctx: Context) -> list[str]:
-    stage_start = ctx.stage_entered(Stage.PROPOSAL)
-    since = stage_start or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
     if late:
         return [t("gate.competitor_late", name=late[0].name, date=late[0].first_seen, source=late[0].source)]

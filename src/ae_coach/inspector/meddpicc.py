@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from ae_coach.deal import Element, Role, Stage, Status
+from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
@@ -180,6 +180,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     # "confirmed" with no note and nothing the record can show: the empty note is hygiene
     # (hygiene.evidence_missing) and the element is a claim, not shown; not the seed's red flag
     claimed = fact.unsupported_claim and name not in _RECORD_SHOWS and not flagged
+    if name == "competition" and grade <= 1 and not flagged:
+        unsettled = _unsettled(ctx)
+        if unsettled:
+            return unsettled
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
@@ -220,6 +224,29 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
 
 
 _NO_PAIN_PREFIX = "the pain is described as "
+
+
+def _unsettled(ctx: Context) -> Finding | None:
+    """From proposal on, a rival still active with no word from the buyer on who is in and why: the
+    alternatives are known, but the decision between them is not (medium: the deal's open question, not the
+    seed's red flag "unknown alternatives")."""
+    if ctx.stage.order < Stage.PROPOSAL.order or ctx.has_signal(Signal.VERBAL_COMMIT):
+        return None
+    active = [c for c in ctx.facts.competitors if c.status == "active"]
+    if not active:
+        return None
+    evidence = [f"{c.name} still active ({c.source})" for c in active[:3]]
+    evidence.append(f"at {_STAGE_NAMES[ctx.stage]}: no word from the buyer on who is still in and why")
+    return ctx.finding(
+        "meddpicc.competition",
+        Severity.MEDIUM,
+        f"Competition not settled at {_STAGE_NAMES[ctx.stage]}: {active[0].name} still in",
+        evidence,
+        element="competition",
+        grade=ctx.grades["competition"],
+        due_by=_DUE_BY_NAMES["competition"],
+        unsettled=[c.name for c in active],
+    )
 
 
 def _small_deal(ctx: Context) -> bool:

@@ -246,7 +246,7 @@ def _competitor_late(ctx: Context) -> Finding | None:
     named or not ("procurement wants a second vendor's quote")."""
     if ctx.stage.order <= Stage.VALIDATION.order:
         return None
-    since = ctx.stage_entered(Stage.PROPOSAL) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if c.first_seen and c.first_seen <= ctx.as_of]
     if not late:
         return None
