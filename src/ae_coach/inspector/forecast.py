@@ -21,8 +21,10 @@ Commit gate (``pipeline-commit-gate``; every condition must hold, the unmet ones
     with one does not stay in Commit).
 
 Categories (``pipeline-forecast-categories``), first match wins: ``closed`` for a won deal; ``omitted``
-when the close date has passed (no buyer-confirmed new date), falls after the period, the deal is
-being disqualified (poor fit) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
+when the close date has passed (no buyer-confirmed new date: a reconfirmed date replaces it), falls after
+the period, the buyer's own plan signs after the period, the date is not credible (a placeholder, or the
+buyer places the purchase later), the project is on hold, the deal is being disqualified (poor fit, no
+pain in the buyer's words) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
 when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
 identified (and not cancelling or moving meetings), the decision process is dated, nothing critical is
 open and at most ``Settings.best_case_max_danger`` danger signals are (two together mean the deal is
