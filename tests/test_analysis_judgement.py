@@ -259,3 +259,33 @@ def test_a_rival_still_active_at_proposal_is_the_open_question() -> None:
     )
     assert "meddpicc.competition" not in by_code(parse_deal(chosen))
     assert "meddpicc.competition" not in by_code(build())
+
+
+# --------------------------------------------------------------------------- a named signer nobody has met
+
+
+def _named_signer(stage: str, engaged: bool):
+    data = healthy()
+    data["stage"] = stage
+    data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "Priya Shah (CFO); meeting requested"}
+    for person in data["stakeholders"]:
+        if person["role"] == "economic_buyer":
+            person["engaged"] = engaged
+            person.pop("last_contact", None)
+    data["activities"] = [
+        {**a, "with": [n for n in a["with"] if n != "Priya Shah"] or ["Dana Lee"]} for a in data["activities"]
+    ]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("stage", "engaged", "severity"),
+    [
+        ("scoping", False, Severity.MEDIUM),  # named, not met: the red flag holds one stage before it is due
+        ("validation", False, Severity.HIGH),
+        ("proposal", False, Severity.HIGH),  # a named signer is never critical
+        ("validation", True, Severity.MEDIUM),  # engaged: a partial answer, one step milder
+    ],
+)
+def test_a_named_signer_nobody_has_met_gets_no_leniency(stage: str, engaged: bool, severity: Severity) -> None:
+    assert by_code(_named_signer(stage, engaged))["meddpicc.economic_buyer"].severity is severity

@@ -188,7 +188,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
     if grade >= 1 and not fact.claim_only:
-        severity = milder(severity)  # a partial answer the buyer gave, or a role the record names
+        # a partial answer the buyer gave, or a role the record names; but a signer who is named and not engaged
+        # is exactly the red flag "haven't met them": no leniency, except that a named signer is never critical
+        unmet_signer = (
+            grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
+        )
+        severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
     if severity == Severity.INFO:
