@@ -289,3 +289,51 @@ def _named_signer(stage: str, engaged: bool):
 )
 def test_a_named_signer_nobody_has_met_gets_no_leniency(stage: str, engaged: bool, severity: Severity) -> None:
     assert by_code(_named_signer(stage, engaged))["meddpicc.economic_buyer"].severity is severity
+
+
+# --------------------------------------------------------------------------- the buyer's quiet period
+
+
+def _silent_tender(notes: str):
+    data = healthy()
+    data["as_of"] = "2026-12-20"
+    data["close_date"] = "2026-12-30"
+    data["mutual_action_plan"] = []
+    for person in data["stakeholders"]:
+        person["last_contact"] = "2026-11-05"
+    data["activities"] = [a for a in data["activities"] if a["date"] <= "2026-11-05"]
+    data["notes"] = notes
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("notes", "severity"),
+    [
+        ("Under the tender rules we can't contact evaluators during scoring.", Severity.LOW),
+        ("Tender submitted; waiting.", Severity.HIGH),
+    ],
+)
+def test_silence_in_the_buyers_quiet_period_is_their_process(notes: str, severity: Severity) -> None:
+    found = by_code(_silent_tender(notes))
+    assert found["momentum.stale"].severity is severity
+    assert found["anti.hoping_not_controlling"].severity is (
+        Severity.MEDIUM if severity is Severity.LOW else Severity.HIGH
+    )
+
+
+def test_an_undated_next_step_is_bookkeeping_not_the_deals_story() -> None:
+    from ae_coach.inspector.priority import ranked
+
+    deal = build(
+        ("next_step", {"action": "Check in", "owner": "Dana Lee"}),
+        ("meddpicc.economic_buyer", {"status": "unknown"}),
+        ("stakeholders", [s for s in healthy()["stakeholders"] if s["role"] != "economic_buyer"]),
+        ("forecast_category", "best_case"),
+        (
+            "activities",
+            [a for a in healthy()["activities"] if a["date"] < "2026-11-20"]
+            + [activity("2026-11-24", "call", "Dana reviewed the plan", **{"with": ["Dana Lee"]})],
+        ),
+    )
+    order = [f.code for f in ranked(assess(deal).findings)]
+    assert order.index("meddpicc.economic_buyer") < order.index("momentum.no_dated_next_step")

@@ -218,11 +218,15 @@ def _hoping(ctx: Context) -> Finding | None:
     plan = ctx.deal.mutual_action_plan
     late = ctx.stage in _LATE
     if not plan:
+        quiet = ctx.facts.timing.quiet_period
+        evidence = [f"mutual_action_plan: empty at {ctx.stage.value}"]
+        if quiet:  # a tender's timetable is the buyer's, and contact is forbidden: the plan cannot be joint now
+            evidence.append(f"the buyer's quiet period forbids contact ({quiet})")
         return ctx.finding(
             "anti.hoping_not_controlling",
-            Severity.HIGH if late else Severity.MEDIUM,
+            Severity.HIGH if late and not quiet else Severity.MEDIUM,
             "No mutual action plan: waiting, not controlling",
-            [f"mutual_action_plan: empty at {ctx.stage.value}"],
+            evidence,
         )
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     overdue = [i for i in plan if i.status in open_states and i.date and i.date < ctx.as_of]

@@ -273,6 +273,9 @@ class TimingFact(_Facts):
     """The activity that confirmed it."""
     plan_signature: dt.date | None = None
     """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
+    quiet_period: str | None = None
+    """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
+    silence then is the buyer's process, not a deal going dark."""
 
 
 class Coverage(_Facts):
@@ -677,7 +680,27 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
+        quiet_period=_quiet_period(deal, past),
     )
+
+
+_QUIET = re.compile(
+    r"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|(?:can'?t|cannot|"
+    r"may not|must not|not (?:allowed|permitted) to) (?:contact|speak to|talk to|reach out to|lobby) (?:the )?"
+    r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee)|no contact (?:with (?:the )?"
+    r"(?:evaluators?|panel)|during (?:the )?(?:evaluation|scoring|tender)))\b",
+    re.IGNORECASE,
+)
+"""The buyer's procurement rules forbid contact during evaluation (public tenders, formal RFPs)."""
+
+
+def _quiet_period(deal: Deal, past: list[ActivityFact]) -> str | None:
+    for activity in reversed(past):
+        hit = text.find(_QUIET, activity.summary)
+        if hit:
+            return f"{activity.date} {activity.type}: {text.quote(hit)}"
+    hit = text.find(_QUIET, deal.notes)
+    return f"notes: {text.quote(hit)}" if hit else None
 
 
 def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:

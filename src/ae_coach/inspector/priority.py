@@ -62,6 +62,10 @@ _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 STORY = ("momentum.", "anti.", "account.poor_fit")
 """What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
 
+BOOKKEEPING = ("momentum.no_dated_next_step",)
+"""Momentum codes that record a hygiene gap rather than what the buyer is doing (an undated next step):
+raised in their :data:`PRIORITY` place with the bookkeeping, never ahead of the checklist gaps."""
+
 
 def ranked(findings: list[Finding]) -> list[Finding]:
     """The order a manager raises findings in: the deal's story first when it is serious (a high or
@@ -77,7 +81,12 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
     fantasy = finding.code == "anti.forecast_fantasy"
-    story = serious and finding.code.startswith(STORY) and (not fantasy or finding.data.get("signer_unmet"))
+    story = (
+        serious
+        and finding.code.startswith(STORY)
+        and finding.code not in BOOKKEEPING
+        and (not fantasy or finding.data.get("signer_unmet"))
+    )
     position: float = _RANK.get(finding.code, len(PRIORITY))
     if story and fantasy:
         position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit nobody who signs has backed: forecast integrity
