@@ -237,10 +237,11 @@ def test_a_competitor_named_when_the_deal_reopened_is_not_late() -> None:
         ("Incumbent: Kofax, renewal due in March.", "Kofax"),
         ("Procurement is waiting for Basware's renewal offer.", "Basware"),
         ("Dana's quote request went to procurement.", None),
+        ("Tyler's quote went out on Friday.", None),
     ],
 )
 def test_an_incumbent_or_benchmark_vendor_is_a_competitor_unlisted(notes: str, name: str | None) -> None:
-    result = assess(build(("notes", notes), ("competitors", [])))
+    result = assess(build(("notes", notes), ("competitors", []), ("owner", "Tyler Nguyen")))
     unlisted = [c.name for c in result.facts.competitors if not c.listed]
     assert unlisted == ([name] if name else [])
     if name:

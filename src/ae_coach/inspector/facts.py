@@ -534,7 +534,8 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
 
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
     """Incumbents and benchmark vendors the record names without listing them as competitors."""
-    people = _Names([s.name for s in deal.stakeholders])
+    # the buyer's people and the deal's owner are people, not vendors ("Tyler's quote")
+    people = _Names([s.name for s in deal.stakeholders] + ([deal.owner] if deal.owner else []))
     seen = {_key(c.name) for c in known}
     found: dict[str, CompetitorFact] = {}
     sources: list[tuple[dt.date | None, str, str]] = [
