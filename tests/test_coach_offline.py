@@ -135,7 +135,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
         ("wingtip-slipped", "biggest problem: close date pushed 3 times"),
         ("adventure-works-stalled", "biggest problem: no buyer activity for 49 days"),
         ("lucerne-late-stakeholder", "biggest problem: budget concerns raised after the proposal"),
-        ("litware-forecast-fantasy", "biggest problem: pricing sent before value was established"),
+        ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),
         ("margie-proposal-too-early", "biggest problem: pricing sent before value was established"),
         ("proseware-demo-first", "biggest problem: product shown before needs were understood"),
     ],

@@ -166,7 +166,8 @@ class Settings(BaseModel):
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
     health_disqualify_cap: int = Field(default=35, ge=0, le=100)
-    """ae-coach default: the highest health a deal to disqualify (poor fit) or to omit for silence can show."""
+    """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
+    to omit for silence can show."""
 
     @field_validator("stale_days")
     @classmethod
