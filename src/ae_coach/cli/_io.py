@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ae_coach.errors import UsageError
 
@@ -17,6 +19,26 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+STDIN = "-"
+"""A file argument of ``-`` means standard input."""
+
+
+def read_deal(path: Path) -> Any:
+    """The deal at ``path``, or read from stdin when ``path`` is ``-`` (YAML, or JSON when it starts with ``{``)."""
+    from ae_coach.deal import load_deal, loads_deal
+
+    if str(path) != STDIN:
+        return load_deal(path)
+    text = sys.stdin.read()
+    deal = loads_deal(text, "<stdin>", json_format=text.lstrip().startswith("{"))
+    return deal if deal.id != "<stdin>" else deal.model_copy(update={"id": None})
+
+
+def use_color(output: Path | None) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
@@ -30,6 +29,7 @@ from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_resul
 from ae_coach.model.pricing import estimate_cost
 
 if TYPE_CHECKING:
+    from ae_coach.coach._chat import ChatHistory, save_history
     from ae_coach.coach.prompt import PromptBuilder, RuleSelection
     from ae_coach.deal import Deal
     from ae_coach.model.llm import ModelClient
@@ -50,6 +50,16 @@ __all__ = [
     "validate_result",
 ]
 
+
+def __getattr__(name: str) -> Any:
+    # The chat module (and its facts) loads on first use: a review does not need it.
+    if name in ("ChatHistory", "save_history"):
+        from ae_coach.coach import _chat
+
+        return getattr(_chat, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 BACKENDS = ("auto", "anthropic", "offline", "replay")
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """A current Sonnet-class model (not in the SDK's deprecated list). Override with --model or AE_COACH_MODEL."""
@@ -64,8 +74,9 @@ def resolve_backend(backend: str | None = None) -> str:
     if choice not in BACKENDS:
         raise UsageError(f"unknown backend {choice!r}; allowed: {', '.join(BACKENDS)}")
     if choice == "auto":
-        has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
-        return "anthropic" if has_key else "offline"
+        from ae_coach.errors import has_key
+
+        return "anthropic" if has_key() else "offline"
     return choice
 
 
@@ -104,6 +115,7 @@ class Coach:
         max_tokens: output budget for a review.
         prompts: a prompt-template directory (default: the shipped ``prompts/``); evals compare variants.
         client: a model client to use instead of the one the backend builds (evals wrap it in a cache).
+        builder: a prompt builder for ``rulebook`` and ``prompts`` (evals build one per variant, not per case).
     """
 
     def __init__(
@@ -122,6 +134,7 @@ class Coach:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         prompts: Path | str | None = None,
         client: ModelClient | None = None,
+        builder: PromptBuilder | None = None,
     ) -> None:
         self.backend = resolve_backend(backend)
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
@@ -134,7 +147,7 @@ class Coach:
         self.max_tokens = max_tokens
         self.prompts = Path(prompts) if prompts else None
         self._client: ModelClient | None = client
-        self._builder: PromptBuilder | None = None
+        self._builder: PromptBuilder | None = builder
 
     # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
 
@@ -306,6 +319,8 @@ class Coach:
         With the LLM backends every turn re-sends the same cached rules block (and the deal block from
         the first turn), so later turns read them from the prompt cache.
         """
+        from ae_coach.coach._chat import ChatHistory, offline_answer
+
         history = history if history is not None else ChatHistory()
         redactor = None
         if self.redact:

@@ -35,6 +35,8 @@ class CaseResult:
     repeats: int = 1
     errored: bool = False
     """Every sample ended in an error: the case has no score and is left out of means and comparisons."""
+    output: str | None = None
+    """The first sample's output (as logged, cut to the log's length), for reports that show it."""
 
 
 @dataclass
@@ -78,6 +80,7 @@ def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
         metrics={k: mean(v) for k, v in metrics.items()},
         repeats=len(samples),
         errored=not clean,
+        output=next((s["output"] for s in samples if s.get("output")), None),
     )
 
 

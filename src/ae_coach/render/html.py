@@ -41,19 +41,22 @@ def _sev(value: Any) -> str:
     return f'<span class="sev {v}">{v}</span>'
 
 
-def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
-    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline)."""
+def to_html(report: Any, findings: list[Any], since: Any = None, assessment: Any = None) -> str:
+    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline;
+    ``assessment``: the inspector's, for the MEDDPICC scorecard and the activity timeline)."""
+    from ae_coach.render import _deal_visuals as visuals
     from ae_coach.render.since import since_html
 
     parts = [
         f"<h1>Deal review: {_e(report.account)}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
         (
-            f'<p><span class="score">{report.health.score}/100</span> &nbsp; Recommended forecast: '
+            f'<p><span class="score {visuals.band(report.health.score)}">{report.health.score}/100</span> &nbsp; Recommended forecast: '
             f"<strong>{_e(report.forecast.category).replace('_', ' ')}</strong> "
             f'<span class="meta">as of {report.as_of.isoformat()}</span></p>'
         ),
     ]
+    parts.append(visuals.health_chart(report))
     if report.forecast.reasons:
         parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
@@ -67,15 +70,21 @@ def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
         + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS])
         + "</ul>"
     )
+    if assessment is not None:
+        parts.append(visuals.scorecard(assessment))
     if report.narrative:
         parts.append(f'<h2>Coaching</h2><div class="narrative">{_e(report.narrative)}</div>')
     parts += _sections(report, findings)
+    if assessment is not None:
+        parts.insert(len(parts) - 1, visuals.activity_timeline(assessment, report))  # before the findings
     parts.append(f"<footer>{_footer(report)}</footer>")
     title = f"Deal review: {_e(report.account)}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        f"<title>{title}</title><style>{_CSS}{visuals.CSS}</style></head><body>\n"
+        + "\n".join(parts)
+        + "\n</body></html>\n"
     )
 
 
