@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 import types
 import typing
 from typing import Any
@@ -49,9 +50,17 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return out or "<root>"
 
 
+_SHORT = reprlib.Repr()  # Python 3.11's Repr takes no arguments: the limits are attributes
+_SHORT.maxlevel, _SHORT.maxdict, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxset = 2, 3, 3, 3, 3
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
+
+
 def show(value: Any) -> str:
-    """``repr`` of a bad value, cut to 60 characters; never builds the repr of a huge value in full."""
-    text = repr(value)
+    """``repr`` of a bad value, cut to 60 characters; never builds the repr of a huge value in full.
+
+    ``reprlib`` stops after a few items and levels, so an alias bomb's expanded value costs nothing here.
+    """
+    text = _SHORT.repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

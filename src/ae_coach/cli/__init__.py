@@ -18,31 +18,49 @@ def main(argv: list[str] | None = None) -> int:
 
     Usage errors (an unknown option, a missing argument) are click's: message and exit 2.
     """
-    from ae_coach.cli._fast import fast_command
+    from ae_coach.i18n import isolated
+    from ae_coach.playbook import use
 
     args = sys.argv[1:] if argv is None else list(argv)
-    try:
-        fast = fast_command(args)
-        if fast is not None:
-            fast()
-        else:
-            from ae_coach.cli._app import run
+    with isolated(), use(None):  # --lang and --playbook hold for this command only
+        try:
+            _run(args)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except AeCoachError as exc:
+            print(_say("error.prefix", f"error: {exc}", message=exc), file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print(_say("error.interrupted", "interrupted"), file=sys.stderr)
+            return 130
+        except BrokenPipeError:  # `ae-coach review deal.yaml | head`: the reader left; say nothing more
+            import os
 
-            run(args)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except AeCoachError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # `ae-coach review deal.yaml | head`: the reader left; say nothing more
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
-        return 141
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+            return 141
     return 0
+
+
+def _run(args: list[str]) -> None:
+    from ae_coach.cli._fast import fast_command
+
+    fast = fast_command(args)
+    if fast is not None:
+        fast()
+        return
+    from ae_coach.cli._app import run
+
+    run(args)
+
+
+def _say(key: str, english: str, **values: Any) -> str:
+    """A message in the language the command chose (``--lang``, ``AE_COACH_LANG``); English if that is unreadable."""
+    from ae_coach.i18n import UnknownLanguage, t
+
+    try:
+        return t(key, **values)
+    except UnknownLanguage:  # a bad AE_COACH_LANG must not hide the error being reported
+        return english
 
 
 def __getattr__(name: str) -> Any:

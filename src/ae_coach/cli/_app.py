@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+
+from ae_coach.cli._commands import use_playbook, version_text
 
 app = typer.Typer(
     name="ae-coach",
@@ -17,14 +20,30 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from ae_coach import __version__
-
-        print(__version__)
+        print(version_text())
         raise typer.Exit()
+
+
+def _use_playbook(value: Path | None) -> Path | None:
+    use_playbook(value)  # eager, so --version and every command see the playbook named here
+    return value
+
+
+PlaybookOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--playbook",
+        callback=_use_playbook,
+        is_eager=True,
+        help="A playbook directory holding ae-coach.toml (default: AE_COACH_PLAYBOOK, else the nearest "
+        "ae-coach.toml from here upwards, else the shipped rulebook).",
+    ),
+]
 
 
 @app.callback()
 def _root(
+    _playbook: PlaybookOpt = None,
     _version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
     ),
@@ -46,9 +65,7 @@ _register()
 @app.command()
 def version() -> None:
     """Print the ae-coach version."""
-    from ae_coach import __version__
-
-    print(__version__)
+    print(version_text())
 
 
 def _quiet_flags(command: Any) -> None:

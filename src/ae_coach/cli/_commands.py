@@ -10,7 +10,28 @@ from ae_coach.cli._io import parse_date, read_deal, use_color, write_output
 from ae_coach.errors import UsageError
 
 
-def coach_for(backend, model, settings, redact, replay_dir, record):
+def use_playbook(path: Path | None) -> None:
+    """Make the playbook ``path`` names (else the one discovered) the one this command uses; its language too."""
+    import os
+
+    from ae_coach.i18n import activate
+    from ae_coach.playbook import resolve, set_active
+
+    playbook = resolve(path)
+    set_active(playbook)
+    if playbook.language and not os.environ.get("AE_COACH_LANG"):
+        activate(playbook.language)  # a command's --lang still wins: it is parsed later
+
+
+def version_text() -> str:
+    """``ae-coach --version``: the version and the playbook in use."""
+    from ae_coach import __version__
+    from ae_coach.playbook import active
+
+    return f"{__version__}\nplaybook: {active().describe()}"
+
+
+def coach_for(backend, model, settings, redact, replay_dir, record, lang=None):
     """The coach the options ask for (``settings``: a YAML file of inspector thresholds)."""
     from ae_coach.coach import Coach
 
@@ -21,7 +42,9 @@ def coach_for(backend, model, settings, redact, replay_dir, record):
         loaded = load_settings(settings)
     if record and (backend or "").lower() != "replay":
         raise UsageError("--record only works with --backend replay")
-    return Coach(backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record)
+    return Coach(
+        backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record, lang=lang
+    )
 
 
 def review_deal(
@@ -36,16 +59,19 @@ def review_deal(
     replay_dir: Path | None = None,
     record: bool = False,
     no_log: bool = False,
+    lang: str | None = None,
 ) -> None:
     """``ae-coach review``: review one deal (``-`` reads it from stdin) and print or write the report."""
     from ae_coach.history import open_store, review_with_history
     from ae_coach.render import FORMATS, render
 
     if fmt not in FORMATS:
-        raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_format", value=repr(fmt), allowed=", ".join(FORMATS)))
     date = parse_date(as_of)
     loaded = read_deal(deal)
-    coach = coach_for(backend, model, settings, redact, replay_dir, record)
+    coach = coach_for(backend, model, settings, redact, replay_dir, record, lang)
     store = open_store(create=not no_log)
     try:
         reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
@@ -118,9 +144,6 @@ def _lines(interactive: bool):
     if not interactive:
         yield from sys.stdin
         return
-    while True:
-        try:
-            yield input("you> ")
-        except EOFError:
-            print()
-            return
+    from ae_coach.cli._chat_session import prompt_lines
+
+    yield from prompt_lines()

@@ -28,6 +28,7 @@ REVIEW_OPTIONS: dict[str, tuple[str, bool]] = {
     "--replay-dir": ("replay_dir", True),
     "--record": ("record", False),
     "--no-log": ("no_log", False),
+    "--lang": ("lang", True),
 }
 CHAT_OPTIONS: dict[str, tuple[str, bool]] = {
     "--backend": ("backend", True),
@@ -82,6 +83,13 @@ def fast_command(args: list[str]) -> Callable[[], None] | None:
         return None
     command, kwargs = parsed
     from ae_coach.cli import _commands
+    from ae_coach.i18n import UnknownLanguage, activate
 
+    _commands.use_playbook(None)  # what the root's --playbook callback does when the option is absent
+    if "lang" in kwargs:
+        try:
+            activate(str(kwargs["lang"]))
+        except UnknownLanguage:
+            return None  # typer words the error and exits 2
     run: Callable[..., None] = _commands.review_deal if command == "review" else _commands.chat_deal
     return lambda: run(**kwargs)

@@ -1,4 +1,7 @@
-"""What every command does with its options and its output: parse a date, write a document."""
+"""What every command does with its options and its output: parse a date, read a deal, write a document.
+
+No typer here: the fast path for ``review`` and ``chat`` (``_fast.py``) uses these without building the app.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +18,18 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     """``value`` (YYYY-MM-DD) as a date; None stays None; anything else is a usage error naming ``option``."""
     if value is None:
         return None
+    from ae_coach.deal import check_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_date", option=option, value=repr(value))) from None
+    try:
+        return check_date(day)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 STDIN = "-"

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from ae_coach.cli._options import LangOpt
+
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON); - reads it from stdin.", show_default=False)]
 BackendOpt = Annotated[
     str | None,
@@ -54,6 +56,7 @@ def review(
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
     no_log: NoLogOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan.
 
@@ -61,7 +64,7 @@ def review(
     """
     from ae_coach.cli._commands import review_deal
 
-    review_deal(deal, fmt, backend, as_of, model, settings, redact, output, replay_dir, record, no_log)
+    review_deal(deal, fmt, backend, as_of, model, settings, redact, output, replay_dir, record, no_log, lang)
 
 
 def chat(

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from ae_coach.crm._values import (
     MDY,
@@ -24,7 +24,7 @@ from ae_coach.crm._values import (
     parse_number,
 )
 from ae_coach.crm.result import RowWarning
-from ae_coach.deal import Deal, Element, ForecastCategory, Meddpicc, Stage
+from ae_coach.deal import Deal, Element, ForecastCategory, Meddpicc, Source, Stage
 
 
 class _UnknownElement(Element):
@@ -64,6 +64,32 @@ class RowContext:
     currency: str = "USD"
     warnings: list[RowWarning] = field(default_factory=list)
     _dates: dict[str, dt.date | None] = field(default_factory=dict)
+    _source: Source | None = None
+    _field_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    _strings: dict[str, str] = field(default_factory=dict)
+
+    def source(self) -> Source:
+        """The one :class:`Source` every deal of this file shares (a companion file that fills a part removes
+        it from ``missing`` once, for all of them)."""
+        if self._source is None:
+            self._source = Source(system=self.fmt, missing=self.missing())  # type: ignore[arg-type]
+        return self._source
+
+    def shared(self, text: str) -> str:
+        """One string object per distinct value of a column that repeats (owners, accounts, currencies)."""
+        return self._strings.setdefault(text, text)
+
+    def share_field_sets(self, *models: BaseModel | None) -> None:
+        """Point each model's set of explicitly given field names at one shared copy per distinct set.
+
+        pydantic keeps a fresh set per instance (2 kB on a deal, more than its values); a million rows give a
+        handful of distinct sets. Nothing in ae-coach reads them (``exclude_unset`` is never used).
+        """
+        for model in models:
+            if model is not None:
+                names = model.__pydantic_fields_set__
+                shared = self._field_sets.setdefault(frozenset(names), names)
+                object.__setattr__(model, "__pydantic_fields_set__", shared)
 
     def missing(self) -> list[str]:
         """The parts of the deal format this export does not carry (companion files may add some back)."""
@@ -227,7 +253,7 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
         Skip: the record has no usable stage, or neither a name nor an account.
     """
     name = ctx.value(cells, "name")
-    account = _account(ctx, cells, row, name)
+    account = ctx.shared(_account(ctx, cells, row, name))
     stage = _stage(ctx, cells, row)
     last_activity = ctx.date(cells, row, "last_activity")
     activities = []
@@ -243,19 +269,19 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
                 "direction": "two_way",
             }
         )
-    return Deal.model_validate(
+    deal = Deal.model_validate(
         {
             "id": ctx.value(cells, "id") or None,
             "account": account,
             "name": name or None,
             "amount": _amount(ctx, cells, row),
-            "currency": _currency(ctx, cells, row),
+            "currency": ctx.shared(_currency(ctx, cells, row)),
             "stage": stage,
             "close_date": ctx.date(cells, row, "close_date"),
             "created": ctx.date(cells, row, "created"),
             "forecast_category": _forecast(ctx, cells, row),
             "probability": _probability(ctx, cells, row),
-            "owner": ctx.value(cells, "owner") or None,
+            "owner": ctx.shared(ctx.value(cells, "owner")) or None,
             "activities": activities,
             "next_step": _next_step(ctx, cells),
             "notes": ctx.value(cells, "notes") or None,
@@ -265,6 +291,8 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
             "mutual_action_plan": [],
             "competitors": [],
             "history": [],
-            "source": {"system": ctx.fmt, "missing": ctx.missing()},
+            "source": ctx.source(),
         }
     )
+    ctx.share_field_sets(deal, *deal.activities, deal.next_step)
+    return deal

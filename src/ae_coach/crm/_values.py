@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ae_coach.deal.model import check_date
+
 _SUFFIX = {
     "k": 1_000, "tsd": 1_000, "m": 1_000_000, "mm": 1_000_000, "mio": 1_000_000,
     "b": 1_000_000_000, "bn": 1_000_000_000, "mrd": 1_000_000_000,
@@ -146,8 +148,16 @@ def parse_date(text: str, order: str = MDY, fmt: str | None = None) -> dt.date:
     """Parse ISO dates (with or without a time), numeric dates in the file's ``order``, or epoch milliseconds.
 
     Raises:
-        ValueError: not a date, or a date that does not exist (31/02/2026).
+        ValueError: not a date, a date that does not exist (31/02/2026), or one outside the deal format's
+            range (year 1, 9999).
     """
+    try:
+        return check_date(_parse_date(text, order, fmt))
+    except (OverflowError, OSError):
+        raise ValueError(f"{text[:40]!r} is not a date") from None
+
+
+def _parse_date(text: str, order: str = MDY, fmt: str | None = None) -> dt.date:
     raw = text.strip()
     if fmt:
         return dt.datetime.strptime(raw, fmt).date()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
-import yaml
-
+from ae_coach._safe_yaml import UserFileError, load_user_data
 from ae_coach.crm import salesforce
 from ae_coach.crm._formats import detect
 from ae_coach.crm.importer import Progress, import_csv
@@ -80,10 +78,9 @@ def _load_directory(path: Path, mapping, progress) -> ImportResult:
 
 
 def _header(file: Path) -> list[str]:
-    from ae_coach.crm._reader import read_text, sniff_delimiter
+    from ae_coach.crm._reader import first_line, sniff_delimiter
 
-    text, _ = read_text(file)
-    head = "\n".join(text.splitlines()[:1])
+    head = first_line(file)
     return next(csv.reader(io.StringIO(head), delimiter=sniff_delimiter(head)), [])
 
 
@@ -107,12 +104,16 @@ def _load_csv_directory(path: Path, mapping, progress) -> ImportResult:
     return import_csv(main[0], mapping, contact_roles=roles, history=history, progress=progress)
 
 
+MAX_DEAL_LIST_BYTES = 64_000_000
+"""A YAML/JSON list of deals larger than this is refused (a CSV export is the format for big pipelines)."""
+
+
 def _load_deal_list(path: Path) -> ImportResult:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot read a deal list ({exc})") from None
+        data = load_user_data(path, MAX_DEAL_LIST_BYTES, what="deal list")
+    except UserFileError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise ImportFileError(f"{where}: cannot read a deal list: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("deals"), list):
         data = data["deals"]
     if isinstance(data, dict):

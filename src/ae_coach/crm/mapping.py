@@ -26,13 +26,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ae_coach import _validation
+from ae_coach._safe_yaml import UserFileError, load_user_data
 from ae_coach.crm._formats import FIELDS
 from ae_coach.deal import ForecastCategory, Role, Stage
 from ae_coach.errors import ImportFileError
+
+MAX_MAPPING_BYTES = 1_000_000
+"""A column mapping is a few dozen lines; anything larger is refused."""
 
 FormatName = Literal["salesforce_report", "salesforce_api", "hubspot_labels", "hubspot_api", "custom"]
 
@@ -87,11 +90,10 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot read the mapping file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ImportFileError(f"{path}: not valid YAML: {exc}") from None
+        data = load_user_data(path, MAX_MAPPING_BYTES, what="mapping file")
+    except UserFileError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise ImportFileError(f"{where}: {exc}") from None
     if not isinstance(data, dict):
         raise ImportFileError(f"{path}: a mapping file must be a YAML mapping with columns:, stages:, ...")
     try:

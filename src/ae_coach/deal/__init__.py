@@ -5,6 +5,8 @@ from __future__ import annotations
 from ae_coach.deal.load import DEFAULT_MAX_BYTES, load_deal, loads_deal, parse_deal
 from ae_coach.deal.model import (
     MAX_AMOUNT,
+    MAX_DATE,
+    MIN_DATE,
     OPEN_STAGES,
     STAGE_ORDER,
     STAGE_PROBABILITY,
@@ -31,11 +33,14 @@ from ae_coach.deal.model import (
     Stage,
     Stakeholder,
     Status,
+    check_date,
 )
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_AMOUNT",
+    "MAX_DATE",
+    "MIN_DATE",
     "OPEN_STAGES",
     "STAGE_ORDER",
     "STAGE_PROBABILITY",
@@ -62,6 +67,7 @@ __all__ = [
     "Stage",
     "Stakeholder",
     "Status",
+    "check_date",
     "load_deal",
     "loads_deal",
     "parse_deal",

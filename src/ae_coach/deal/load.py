@@ -18,9 +18,18 @@ from pydantic import ValidationError
 from yaml.nodes import Node
 
 from ae_coach import _validation
-from ae_coach._safe_yaml import MAX_DEPTH, compose_yaml, construct, loads_bounded_json, yaml_problem
+from ae_coach._safe_yaml import (
+    MAX_DEPTH,
+    UserFileError,
+    compose_yaml,
+    construct,
+    loads_bounded_json,
+    read_user_text,
+    yaml_problem,
+)
 from ae_coach.deal.model import Deal
 from ae_coach.errors import DealFileError
+from ae_coach.i18n import t
 
 DEFAULT_MAX_BYTES = 256_000
 """Deal files larger than this are refused (override with ``max_bytes``).
@@ -77,7 +86,7 @@ def loads_deal(
     """
     name = Path(source) if not isinstance(source, Path) else source
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise DealFileError(name, f"the deal is larger than the {max_bytes:,}-byte limit for a deal file (max_bytes)")
+        raise DealFileError(name, t("error.deal.too_large", limit=f"{max_bytes:,}"))
     node: Node | None = None
     if json_format:
         data = _load_json(name, text)
@@ -91,7 +100,7 @@ def loads_deal(
         except (RecursionError, ValueError, OverflowError) as exc:
             raise DealFileError(name, f"not a valid deal file: {exc}") from None
     if data is None:
-        raise DealFileError(name, "the file holds no data (only comments?); a deal needs `account:` and `stage:`")
+        raise DealFileError(name, t("error.deal.no_data"))
     if isinstance(data, dict) and "id" not in data:
         data = {"id": name.stem, **data}
     if node is None:  # JSON: line numbers are worth a second parse only when something is wrong
@@ -118,22 +127,11 @@ def _load_json(path: Path, text: str) -> Any:
 
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except IsADirectoryError:
-        raise DealFileError(path, "is a directory, not a deal file") from None
-    except OSError as exc:
-        raise DealFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
-    if len(raw) > max_bytes:
-        raise DealFileError(path, f"file is larger than the {max_bytes:,}-byte limit for a deal file (max_bytes)")
-    if b"\x00" in raw:
-        raise DealFileError(path, "binary content (NUL bytes); a deal file is YAML or JSON text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DealFileError(path, f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8") from None
+        text = read_user_text(path, max_bytes, what="file")
+    except UserFileError as exc:
+        raise DealFileError(path, f"{exc} (max_bytes)" if "limit" in str(exc) else str(exc)) from None
     if not text.strip():
-        raise DealFileError(path, "the file is empty; a deal needs at least `account:` and `stage:`")
+        raise DealFileError(path, t("error.deal.empty"))
     return text
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 
 class Stage(StrEnum):
@@ -188,6 +189,25 @@ class Signal(StrEnum):
 
 MAX_AMOUNT = 1_000_000_000_000
 """The largest deal amount accepted."""
+MIN_DATE = dt.date(1900, 1, 1)
+"""The earliest date a deal may carry; year 1 is a typo, and date arithmetic near it overflows."""
+MAX_DATE = dt.date(2199, 12, 31)
+"""The latest date a deal may carry; year 9999 is a placeholder, and date arithmetic near it overflows."""
+
+
+def check_date(value: dt.date) -> dt.date:
+    """``value`` if it lies in :data:`MIN_DATE`..:data:`MAX_DATE`.
+
+    Raises:
+        ValueError: Outside the range, saying what is allowed.
+    """
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"date {value.isoformat()} is out of range; use a date from {MIN_DATE} to {MAX_DATE}")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(check_date)]
+"""A date within :data:`MIN_DATE`..:data:`MAX_DATE` (every date field of a deal)."""
 
 
 class _Strict(BaseModel):
@@ -218,15 +238,15 @@ class Stakeholder(_Strict):
     title: str | None = None
     role: Role = Role.UNKNOWN
     engaged: bool = False
-    last_contact: dt.date | None = None
+    last_contact: Date | None = None
     sentiment: Sentiment = Sentiment.UNKNOWN
-    added: dt.date | None = None
+    added: Date | None = None
     """When they entered the deal."""
     email: str | None = None
 
 
 class Activity(_Strict):
-    date: dt.date
+    date: Date
     type: ActivityType = ActivityType.OTHER
     status: ActivityStatus = ActivityStatus.COMPLETED
     with_: list[str] = Field(default_factory=list, alias="with")
@@ -240,12 +260,12 @@ class Activity(_Strict):
 
 class NextStep(_Strict):
     action: str
-    date: dt.date | None = None
+    date: Date | None = None
     owner: str | None = None
 
 
 class PlanItem(_Strict):
-    date: dt.date | None = None
+    date: Date | None = None
     action: str
     owner: str | None = None
     """``customer``, ``us``, or a person's name."""
@@ -255,12 +275,12 @@ class PlanItem(_Strict):
 class Competitor(_Strict):
     name: str
     status: CompetitorStatus = CompetitorStatus.ACTIVE
-    added: dt.date | None = None
+    added: Date | None = None
     """When the competitor was first mentioned (optional)."""
 
 
 class Change(_Strict):
-    date: dt.date
+    date: Date
     field: str
     from_: Any = Field(default=None, alias="from")
     to: Any = None
@@ -292,9 +312,9 @@ class Deal(_Strict):
     """Annual contract value (0 to one trillion; a larger number is a typo or a hostile file)."""
     currency: str = "USD"
     stage: Stage
-    close_date: dt.date | None = None
-    created: dt.date | None = None
-    as_of: dt.date | None = None
+    close_date: Date | None = None
+    created: Date | None = None
+    as_of: Date | None = None
     """'Today' for the review; default: the real date. Makes reviews reproducible."""
     forecast_category: ForecastCategory | None = None
     probability: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
@@ -314,13 +334,21 @@ class Deal(_Strict):
     """The system the deal came from and the parts it does not carry (set by the CRM importers)."""
     """Free text. Untrusted: never instructions to the model."""
 
+    @field_validator("amount", "probability", mode="before")
+    @classmethod
+    def _not_a_bool(cls, value: Any) -> Any:
+        # pydantic reads true as 1.0: "amount: true" is a mistake to report, not a one-dollar deal
+        if isinstance(value, bool):
+            raise ValueError(f"got {value}; write a plain number (e.g. 50000)")
+        return value
+
     @field_validator("currency")
     @classmethod
     def _currency_code(cls, value: str) -> str:
         value = value.strip().upper()
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be a three-letter ISO 4217 code such as USD or EUR")
-        return value
+        return sys.intern(value)  # one "USD" for a million imported deals
 
     @property
     def is_open(self) -> bool:

@@ -26,10 +26,14 @@ def parse_as_of(as_of: str | None) -> dt.date | None:
     """An optional ISO date argument; a bad one names the argument and the format."""
     if as_of is None or not as_of.strip():
         return None
+    from ae_coach.deal import check_date
+
     try:
-        return dt.date.fromisoformat(as_of.strip())
+        return check_date(dt.date.fromisoformat(as_of.strip()))
     except ValueError:
-        raise UsageError(f"as_of: {as_of!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-26") from None
+        raise UsageError(
+            f"as_of: {as_of[:40]!r} is not a date from 1900 to 2199; use YYYY-MM-DD, e.g. 2026-11-26"
+        ) from None
 
 
 def _looks_like_text(value: str) -> bool:
@@ -102,13 +106,14 @@ def inspect_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
     return {"deal": deal_summary(parsed), **assessment.model_dump(mode="json")}
 
 
-def review_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
-    """The offline coach's report, plus the findings it rests on (the shape of ``review --format json``)."""
+def review_deal(deal: str, as_of: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The offline coach's report, plus the findings it rests on (the shape of ``review --format json``),
+    its text in ``lang`` (``zh``: Chinese; default English)."""
     parsed = load_deal_input(deal)
     when = parse_as_of(as_of)
     from ae_coach.coach import Coach
 
-    result = Coach(backend="offline").run_review(parsed, as_of=when)
+    result = Coach(backend="offline", lang=lang or "en").run_review(parsed, as_of=when)
     return {
         "deal": deal_summary(parsed),
         "findings": [finding.model_dump(mode="json") for finding in result.assessment.findings],
@@ -151,11 +156,11 @@ def search_rules(query: str, k: int = 5) -> dict[str, Any]:
     return {"query": query, "hits": list(grouped.values())}
 
 
-def get_rule(rule_id: str) -> str:
-    """A rule's full markdown file (frontmatter and body)."""
+def get_rule(rule_id: str, lang: str | None = None) -> str:
+    """A rule's full markdown file (frontmatter and body); with ``lang="zh"`` its Chinese version."""
     from ae_coach.rules import load_rulebook
 
-    rulebook = load_rulebook()
+    rulebook = load_rulebook(lang=lang or "en")
     rule = rulebook.get(rule_id.strip())
     if rule is None:
         near = [hit.rule.id for hit in rulebook.search(rule_id.replace("-", " "), k=3)]
