@@ -168,3 +168,24 @@ def test_schema_prints_json_schema(capsys, name):
 
     assert main(["schema", name]) == 0
     assert json.loads(capsys.readouterr().out)["$schema"].startswith("https://json-schema.org/")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["review", str(NORTHWIND), "--no-log"], ""),
+        (["review", str(NORTHWIND), "--no-log", "-f", "json", "--as-of", "2026-12-01"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--lang", "zh", "-f", "markdown"], ""),
+        (["chat", str(NORTHWIND), "--no-log", "--backend", "offline"], "what's the next step?\nwho signs?\n"),
+    ],
+)
+def test_the_fast_path_prints_what_the_typer_command_prints(capsys, monkeypatch, args, stdin):
+    assert _fast.parse(args) is not None
+    runs = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(_fast, "fast_command", lambda _args: None)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(args)
+        runs.append((code, *capsys.readouterr()))
+    assert runs[0] == runs[1] and runs[0][0] == 0 and runs[0][1]

@@ -71,6 +71,16 @@ def test_the_eval_banner_follows_the_gate_and_flips_are_side_by_side(capsys, tmp
     assert code == 1 and "<p class='verdict regressed'>" in page and "FAILED" in page
     assert "Mean score per split" in page and "Flipped cases, side by side" in page
     assert page.count("class=sides") >= 1 and "(no output logged)" not in page
+    assert "<mark class=gone>" in page or "<mark class=new>" in page  # the cited rule that went
+
+
+def test_side_by_side_marks_only_the_lines_that_differ():
+    from ae_coach.eval._html import marked_sides
+
+    left, right = marked_sides("same\nold <b>\nsame too", "same\nnew\nsame too\nadded")
+    assert left == "same\n<mark class=gone>old &lt;b&gt;</mark>same too\n"
+    assert right == "same\n<mark class=new>new</mark>same too\n<mark class=new>added</mark>"
+    assert marked_sides(None, "x") == ("(no output logged)", "x")
 
 
 def test_a_chart_is_inline_svg_with_a_title():

@@ -17,7 +17,8 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 .bar{display:inline-block;height:.8rem;background:#4a78c2}
 .verdict.regressed{border-left:6px solid #b3261e}.verdict.unchanged{border-left:6px solid #17692e}
 .chart{max-width:46rem}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-.sides pre{white-space:pre-wrap;background:#f6f7f9;padding:.6rem;border-radius:4px;font-size:.8rem;max-height:28rem;overflow:auto}"""
+.sides pre{white-space:pre-wrap;background:#f6f7f9;padding:.6rem;border-radius:4px;font-size:.8rem;max-height:28rem;overflow:auto}
+.sides mark{display:block}.sides mark.gone{background:#fde7e9}.sides mark.new{background:#e6f4ea}"""
 
 FLIPS_SHOWN = 20
 """Flipped cases whose outputs the page shows side by side."""
@@ -60,6 +61,10 @@ def run_html(result: RunResult) -> str:
         for c in result.cases
     ]
     body.append(_table(["case", "split", "target", "score", "result"], rows))
+    if result.judgement is not None:
+        from ae_coach.eval._judgement import judgement_html
+
+        body.append(judgement_html(result.judgement))
     return _page(f"Eval run: {result.variant}", body)
 
 
@@ -164,16 +169,39 @@ def _flipped_outputs(cmp: Comparison) -> str:
     parts = ["<h2>Flipped cases, side by side</h2>"]
     for c in cmp.flipped[:FLIPS_SHOWN]:
         left, right = base.get(c.id), candidate.get(c.id)
+        left_html, right_html = marked_sides(left.output if left else None, right.output if right else None)
         parts.append(
             f"<h3>{_e(c.id)} <span class={'pass' if c.flip == 'fixed' else 'fail'}>{_e(c.flip)}</span></h3>"
             f"<p>What changed: {_e(', '.join(c.changed_items) or '-')}</p><div class=sides>"
-            f"<div><b>base</b> {pct(c.base_score)}<pre>{_e(left.output if left and left.output else '(no output logged)')}</pre></div>"
-            f"<div><b>candidate</b> {pct(c.candidate_score)}<pre>{_e(right.output if right and right.output else '(no output logged)')}</pre></div>"
+            f"<div><b>base</b> {pct(c.base_score)}<pre>{left_html}</pre></div>"
+            f"<div><b>candidate</b> {pct(c.candidate_score)}<pre>{right_html}</pre></div>"
             "</div>"
         )
     if len(cmp.flipped) > FLIPS_SHOWN:
         parts.append(f"<p>… and {len(cmp.flipped) - FLIPS_SHOWN} more flipped cases (see --format json).</p>")
     return "".join(parts)
+
+
+def marked_sides(base: str | None, candidate: str | None) -> tuple[str, str]:
+    """Two outputs as escaped HTML, the lines only one side has marked (``gone`` on the base, ``new`` on the
+    candidate), so a reader finds the difference in two long outputs that mostly agree."""
+    if not base or not candidate:
+        return _e(base or "(no output logged)"), _e(candidate or "(no output logged)")
+    from difflib import SequenceMatcher
+
+    old, new = base.splitlines(), candidate.splitlines()
+    left: list[str] = []
+    right: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        same = tag == "equal"
+        left += [_e(line) if same else f"<mark class=gone>{_e(line)}</mark>" for line in old[i1:i2]]
+        right += [_e(line) if same else f"<mark class=new>{_e(line)}</mark>" for line in new[j1:j2]]
+    return _join(left), _join(right)
+
+
+def _join(lines: list[str]) -> str:
+    # a <mark> is a block of its own: no newline after it, or the page shows an empty line
+    return "".join(line if line.endswith("</mark>") else line + "\n" for line in lines)
 
 
 def to_html(subject: RunResult | Comparison) -> str:
