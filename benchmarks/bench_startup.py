@@ -71,7 +71,8 @@ def main() -> int:
     commands = _commands(before)
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "NO_COLOR": "1", "AE_COACH_HOME": home, "AE_COACH_DB": str(Path(home) / "h.db")}
-        for key in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_BACKEND"):
+        # no key: the offline coach; bytecode written as an installed package has it (pip compiles on install)
+        for key in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_BACKEND", "PYTHONDONTWRITEBYTECODE"):
             env.pop(key, None)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for argv, stdin in commands.values():  # warm the file cache and the .pyc files
