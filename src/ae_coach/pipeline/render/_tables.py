@@ -85,7 +85,7 @@ def math_table(review: PipelineReview) -> Table:
         ]  # fmt: skip
     latest = review.period.end - dt.timedelta(days=round(i.cycle_days.value))
     rows.append([t("pipeline.math.created_by"), latest.isoformat(), t("pipeline.math.created_by_source", days=days)])
-    return Table(t("pipeline.math.title"), _headers("", "value", "source"), rows)
+    return Table(t("pipeline.math.title"), _headers("", "value", "source"), rows, t("pipeline.math.seed_note"))
 
 
 def coverage_table(review: PipelineReview) -> Table:
