@@ -27,9 +27,10 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolves: a page that needed the network would show it
 )
 PAGES = {
-    "deal": (["review", "examples/deals/northwind-validation.yaml", "--no-log", "-f", "html"], 3000),
+    "deal": (["review", "examples/deals/northwind-validation.yaml", "--no-log", "-f", "html"], 5600),
     "pipeline": (
         [
             "pipeline",
