@@ -135,6 +135,19 @@ def test_a_missing_key_is_exit_2_needs_a_key_for_every_command(capsys, args):
     assert "needs a key" in capsys.readouterr().err
 
 
+def test_an_eval_on_the_api_without_a_key_stops_with_the_same_exit_and_message(capsys, tmp_path):
+    args = ["eval", "run", str(REPO / "evals" / "example-deals.yaml"), "--backend", "anthropic"]
+    assert main([*args, "--runs-dir", str(tmp_path / "runs")]) == 2
+    assert "needs a key" in capsys.readouterr().err
+
+
+def test_a_runs_dir_that_is_a_file_is_exit_2_not_a_traceback(capsys, tmp_path):
+    taken = tmp_path / "runs"
+    taken.write_text("not a folder")
+    assert main(["eval", "run", str(REPO / "evals" / "example-deals.yaml"), "--runs-dir", str(taken)]) == 2
+    assert "cannot create the folder" in capsys.readouterr().err
+
+
 def test_extract_without_a_key_is_exit_2_needs_a_key(capsys, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("Call with Dana at Acme; they want a pilot.")
