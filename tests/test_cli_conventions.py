@@ -60,7 +60,7 @@ def test_the_fast_path_parses_the_usual_forms():
     assert kwargs == {"deal": Path("d.yaml"), "fmt": "json", "output": Path("out.json"), "no_log": True}
 
 
-@pytest.mark.parametrize("args", [["-h"], ["review", "-h"], ["pipeline", "-h"], ["eval", "run", "-h"]])
+@pytest.mark.parametrize("args", [["-h"], ["review", "-h"], ["new", "-h"], ["pipeline", "-h"], ["eval", "run", "-h"]])
 def test_dash_h_is_help_without_type_noise_on_flags(capsys, args):
     assert main(args) == 0
     out = capsys.readouterr().out

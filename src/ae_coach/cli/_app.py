@@ -53,9 +53,9 @@ def _root(
 
 def _register() -> None:
     from ae_coach.cli import eval as eval_cli
-    from ae_coach.cli import history, mcp, pipeline, review, rules, schema, skill
+    from ae_coach.cli import history, mcp, new, pipeline, review, rules, schema, skill
 
-    for module in (review, rules, skill, pipeline, history, eval_cli, mcp, schema):
+    for module in (review, new, rules, skill, pipeline, history, eval_cli, mcp, schema):
         module.register(app)
 
 
