@@ -83,6 +83,16 @@ def test_side_by_side_marks_only_the_lines_that_differ():
     assert marked_sides(None, "x") == ("(no output logged)", "x")
 
 
+def test_a_long_run_both_sides_share_is_folded_to_the_lines_around_the_difference():
+    from ae_coach.eval._html import CONTEXT, marked_sides
+
+    shared = [f"line {i}" for i in range(20)]
+    left, right = marked_sides("\n".join([*shared, "old", *shared]), "\n".join([*shared, "new", *shared]))
+    for side, mark in ((left, "<mark class=gone>old</mark>"), (right, "<mark class=new>new</mark>")):
+        assert side.count(f"… {20 - CONTEXT} lines the same on both sides …") == 2
+        assert mark in side and "line 16" not in side and "line 17" in side and "line 3" not in side
+
+
 def test_a_chart_is_inline_svg_with_a_title():
     svg = charts.hbars(["a", "b"], [1.0, 2.0], title="Two <bars>")
     assert svg.startswith("<svg") and "<title>Two &lt;bars&gt;</title>" in svg and "xmlns" not in svg

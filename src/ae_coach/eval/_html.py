@@ -18,7 +18,8 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 .verdict.regressed{border-left:6px solid #b3261e}.verdict.unchanged{border-left:6px solid #17692e}
 .chart{max-width:46rem}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .sides pre{white-space:pre-wrap;background:#f6f7f9;padding:.6rem;border-radius:4px;font-size:.8rem;max-height:28rem;overflow:auto}
-.sides mark{display:block}.sides mark.gone{background:#fde7e9}.sides mark.new{background:#e6f4ea}"""
+.sides mark{display:block}.sides mark.gone{background:#fde7e9}.sides mark.new{background:#e6f4ea}
+.sides .same{color:#5c6370;font-style:italic}"""
 
 FLIPS_SHOWN = 20
 """Flipped cases whose outputs the page shows side by side."""
@@ -193,10 +194,29 @@ def marked_sides(base: str | None, candidate: str | None) -> tuple[str, str]:
     left: list[str] = []
     right: list[str] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        same = tag == "equal"
-        left += [_e(line) if same else f"<mark class=gone>{_e(line)}</mark>" for line in old[i1:i2]]
-        right += [_e(line) if same else f"<mark class=new>{_e(line)}</mark>" for line in new[j1:j2]]
+        if tag == "equal":
+            same = _context([_e(line) for line in old[i1:i2]], first=i1 == 0, last=i2 == len(old))
+            left += same
+            right += same
+            continue
+        left += [f"<mark class=gone>{_e(line)}</mark>" for line in old[i1:i2]]
+        right += [f"<mark class=new>{_e(line)}</mark>" for line in new[j1:j2]]
     return _join(left), _join(right)
+
+
+CONTEXT = 3
+"""Lines kept on each side of a difference; a longer run both outputs share is folded into one line."""
+
+
+def _context(lines: list[str], *, first: bool, last: bool) -> list[str]:
+    keep_head = 0 if first else CONTEXT
+    keep_tail = 0 if last else CONTEXT
+    if len(lines) <= keep_head + keep_tail + 1:
+        return lines
+    folded = len(lines) - keep_head - keep_tail
+    return [*lines[:keep_head], f"<span class=same>… {folded} lines the same on both sides …</span>"] + (
+        lines[len(lines) - keep_tail :] if keep_tail else []
+    )
 
 
 def _join(lines: list[str]) -> str:
