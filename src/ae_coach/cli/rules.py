@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import LangOpt
+from ae_coach.cli._options import LangOpt
 from ae_coach.errors import RuleFileError, UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)

@@ -8,7 +8,11 @@ before it when it prepares something (a meeting, a signature), else to the next 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 
@@ -16,12 +20,51 @@ from typing import Any
 def _holidays(country: str, year: int) -> frozenset[dt.date]:
     if not country:
         return frozenset()
+    cached = _cache_file(country, year)
+    if cached is not None:
+        try:
+            return frozenset(dt.date.fromisoformat(day) for day in json.loads(cached.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass  # missing or unreadable: compute them
     import holidays
 
     try:
-        return frozenset(holidays.country_holidays(country, years=year))
+        days = frozenset(holidays.country_holidays(country, years=year))
     except NotImplementedError:  # an unknown country code: weekends only, rather than no review
         return frozenset()
+    _write_cache(cached, days)
+    return days
+
+
+def _cache_file(country: str, year: int) -> Path | None:
+    """Where this country's holidays for ``year`` are kept: importing ``holidays`` (every country's calendar)
+    costs more than a short review. Keyed by the installed package's location and modification time, so an
+    upgrade of ``holidays`` is a cache miss."""
+    import importlib.util
+
+    from ae_coach.resources import ae_coach_home
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None or not country.isalnum():
+        return None
+    try:
+        stamp = Path(spec.origin).stat().st_mtime_ns
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{spec.origin}:{stamp}".encode()).hexdigest()[:16]
+    return ae_coach_home() / "cache" / f"holidays-{country}-{year}-{key}.json"
+
+
+def _write_cache(path: Path | None, days: frozenset[dt.date]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sorted(day.isoformat() for day in days)), encoding="utf-8")
+        temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        pass  # no cache, no harm: the next review computes them again
 
 
 class Calendar:

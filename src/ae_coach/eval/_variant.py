@@ -73,6 +73,20 @@ class Variant:
 
         return PromptBuilder(self.rulebook_without_examples, templates=self.prompts_dir)
 
+    @cached_property
+    def clients(self) -> dict[tuple[Any, ...], Any]:
+        """Model clients kept for the whole run, one per worker thread and backend (``_coach_target``): a
+        client per case cost ~29 ms each (an HTTP client and its connection pool)."""
+        return {}
+
+    def builder_for_rulebook(self, rulebook: Any) -> Any:
+        """The variant's prompt builder for ``rulebook`` (its own, or the one without examples), else None."""
+        if rulebook is self.rulebook:
+            return self.builder
+        if "rulebook_without_examples" in self.__dict__ and rulebook is self.rulebook_without_examples:
+            return self.builder_without_examples
+        return None
+
     def rulebook_for(self, case: Any) -> Any:
         """The rulebook a case runs on: without examples when the case hides them."""
         return self.rulebook_without_examples if case.input.hide_examples else self.rulebook

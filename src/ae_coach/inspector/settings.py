@@ -40,7 +40,9 @@ def _by_stage(**values: Any) -> dict[Stage, Any]:
 class Settings(BaseModel):
     """Inspector thresholds. Unknown keys are refused so a typo cannot silently keep a default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # The field docstrings below document each threshold; they are read from the source only when the
+    # table in docs/inspector.md is built (``use_attribute_docstrings`` would parse it at every start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # --- momentum -------------------------------------------------------------------------------
     stale_days: dict[Stage, int] = Field(
@@ -261,14 +263,36 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -
 def settings_table() -> str:
     """The thresholds as a markdown table (name, default, meaning, source), for docs/inspector.md."""
     rows = ["| name | default | meaning | source |", "|---|---|---|---|"]
-    for name, field in Settings.model_fields.items():
+    docs = field_docs(Settings)
+    for name in Settings.model_fields:
         default = getattr(DEFAULT_SETTINGS, name)
-        text = " ".join((field.description or "").split())
+        text = " ".join(docs.get(name, "").split())
         source = "seed" if text.lower().startswith("seed") else "ae-coach default"
         meaning = text.split(":", 1)[1].strip() if ":" in text[:40] else text
         meaning = meaning.replace("|", "/").replace("``", "`")
         rows.append(f"| `{name}` | {_show(default)} | {meaning} | {source} |")
     return "\n".join(rows)
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each annotated field of ``cls``, as pydantic's ``use_attribute_docstrings`` reads it."""
+    import ast
+    import inspect
+    import itertools
+    import textwrap
+
+    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+    docs = {}
+    for node, following in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = inspect.cleandoc(following.value.value)
+    return docs
 
 
 def _show(value: Any) -> str:

@@ -17,7 +17,8 @@ _MAX_BYTES = 256 * 1024
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # no use_attribute_docstrings: it parses this module's source at every start-up, and nothing reads the text
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class _PlaybookTable(_Strict):
