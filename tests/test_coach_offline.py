@@ -324,3 +324,60 @@ def test_plan_dates_skip_weekends_and_public_holidays():
     plan = draft_plan(deal, dt.date(2026, 11, 26), Calendar("US"))
     assert all(Calendar("US").working(s.date) for s in plan)
     assert not any(s.date in (dt.date(2026, 12, 25), dt.date(2027, 1, 1)) for s in plan)
+
+
+@pytest.mark.parametrize(
+    ("day", "off"),
+    [
+        (dt.date(2026, 11, 27), True),  # the day after US Thanksgiving
+        (dt.date(2027, 11, 26), True),
+        (dt.date(2026, 11, 20), False),
+        (dt.date(2026, 12, 23), False),
+        (dt.date(2026, 12, 24), True),  # the holiday week
+        (dt.date(2026, 12, 30), True),
+        (dt.date(2027, 1, 4), False),
+    ],
+)
+def test_the_teams_days_off_are_not_working_days(day, off):
+    assert Calendar("US").working(day) is not off
+    assert Calendar("US", days_off=()).working(day) or day.weekday() >= 5 or day == dt.date(2026, 12, 25)
+
+
+def test_days_off_are_a_setting_checked_when_loaded():
+    from ae_coach.inspector.settings import Settings
+
+    assert Settings().days_off == ["day_after_thanksgiving", "12-24..12-31"]
+    assert Settings(days_off=["07-05..07-09"]).days_off == ["07-05..07-09"]
+    with pytest.raises(ValueError, match="unknown day off"):
+        Settings(days_off=["black friday"])
+    with pytest.raises(ValueError, match="unknown day off"):
+        Settings(days_off=["13-01"])
+
+
+def test_a_deal_with_no_future_close_date_is_planned_forward_to_a_signature_never_to_an_invented_date():
+    from ae_coach.coach._plan import draft_plan
+
+    as_of = dt.date(2026, 11, 26)
+    overdue = [{"date": "2026-10-31", "action": "Signature", "owner": "customer", "status": "planned"}]
+    deal = parse_deal({**NORTHWIND, "close_date": "2026-11-15", "mutual_action_plan": overdue})
+    plan = draft_plan(deal, as_of, Calendar("US"))
+    drafted = [s for s in plan if s.kind != "agreed"]
+    assert drafted and all("no buyer-confirmed close date" in (s.note or "") for s in drafted)
+    assert not any("ae-coach default" in (s.note or "") for s in plan)
+    assert any(s.kind == "signature" and s.date > as_of for s in drafted)  # the overdue one is planned again
+
+
+def test_no_drafted_step_is_dated_before_the_action_that_prepares_it(coach):
+    for path in EXAMPLE_DEALS:
+        report = coach.review(load_deal(path))
+        prepared = [a.due for a in report.next_actions if {"meddpicc.paper_process"} & set(a.finding_codes)]
+        for step in report.mutual_action_plan:
+            if step.kind == "paper" and prepared:
+                assert step.date > max(prepared), (path.name, step.action, step.date, prepared)
+
+
+def test_an_action_is_due_before_the_next_step_its_contact_owns(coach):
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne"))))
+    for action in report.next_actions:
+        if action.contact and action.contact.startswith("Clara Jensen"):
+            assert action.due < dt.date(2026, 12, 5)  # her "Revised business case for Mark"

@@ -49,23 +49,32 @@ def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
 
 
 def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) -> list[NextAction]:
-    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`)."""
+    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`).
+
+    An action is due before the event it prepares; when that event falls this week and this week already
+    has its three, the action is not assigned (a step taken after the meeting it was for is no step).
+    """
     situation = Situation.of(deal, assessment)
-    findings = list(assessment.findings)
-    used: set[tuple[str, str]] = set()
-    picked: list[tuple[Finding, Rule, Marked]] = []
-    for finding in _worth_acting_on(deal, findings):
-        choice = _play(finding, rulebook, situation, used)
-        if choice is not None:
-            used.add((choice[0].id, choice[1].text))
-            picked.append((finding, *choice))
-        if len(picked) >= THIS_WEEK + LATER:
-            break
     facts = assessment.facts
-    actions = [
-        _action(deal, facts, finding, rule, step, index, calendar) for index, (finding, rule, step) in enumerate(picked)
-    ]
-    return [a for a in actions if a is not None]
+    week_end = calendar.add(facts.as_of, 5)
+    used: set[tuple[str, str]] = set()
+    actions: list[NextAction] = []
+    for finding in _worth_acting_on(deal, list(assessment.findings)):
+        choice = _play(finding, rulebook, situation, used)
+        if choice is None:
+            continue
+        rule, step = choice
+        week = sum(a.horizon == "this_week" for a in actions)
+        slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
+        action = _action(deal, facts, finding, rule, step, slot, calendar)
+        soon = action.due is not None and action.due <= week_end
+        if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
+            continue
+        used.add((rule.id, step.text))
+        actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
+        if len(actions) >= THIS_WEEK + LATER:
+            break
+    return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
@@ -99,7 +108,7 @@ def _roles_present(text: str, situation: Situation) -> bool:
 
 def _action(
     deal: Deal, facts: DealFacts, finding: Finding, rule: Rule, step: Marked, index: int, calendar: Calendar
-) -> NextAction | None:
+) -> NextAction:
     contact = None if step.scope == "desk" else _contact(deal, finding)
     text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
     fact = fact_of(finding, facts, deal)
@@ -133,7 +142,7 @@ def _due(
     on a working day before the meeting with its contact, or the close date, that it prepares."""
     as_of = facts.as_of
     due = calendar.add(as_of, index + 1) if index < THIS_WEEK else calendar.add(as_of, 5 + 2 * (index - THIS_WEEK + 1))
-    events = [item.date for item in facts.upcoming if contact is not None and contact.name in item.people]
+    events = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
     if finding_prepares_executive(finding) and (meeting := executive_meeting(facts)) is not None:
         events.append(meeting.date)
     if deal.is_open and deal.close_date and deal.close_date > as_of:
@@ -143,6 +152,12 @@ def _due(
             due = max(calendar.on_or_before(event - dt.timedelta(days=1)), calendar.on_or_after(as_of))
             break
     return due
+
+
+def _with(person: Stakeholder, item: Any) -> bool:
+    """The dated item involves ``person``: they attend it or own it (a next step or plan step in their name)."""
+    owner = (item.owner or "").strip()
+    return person.name in item.people or owner in (person.name, person.name.split()[0])
 
 
 def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:

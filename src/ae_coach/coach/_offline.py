@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
-from ae_coach.coach._plan import draft_plan
+from ae_coach.coach._plan import PREPARING_CODES, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach.report import CoachingReport, Forecast, Health, Risk
 from ae_coach.findings import Finding
@@ -83,6 +83,10 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     findings = list(assessment.findings)
     as_of = assessment.as_of
     calendar = calendar_for(settings)
+    actions = plan(deal, assessment, rulebook, calendar)
+    # the drafted plan starts after the action that finds out who owns the paper or meets the signer
+    prepared = [a.due for a in actions if a.due and set(a.finding_codes) & set(PREPARING_CODES)]
+    start = calendar.add(max(prepared), 1) if prepared else None
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -97,7 +101,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             why_not_commit=list(assessment.why_not_commit),
         ),
         risks=risks(findings),
-        next_actions=plan(deal, assessment, rulebook, calendar),
+        next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(deal, as_of, calendar),
+        mutual_action_plan=draft_plan(deal, as_of, calendar, start),
     )

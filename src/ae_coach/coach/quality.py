@@ -59,6 +59,7 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
             if category != call:
                 problems.append(f"{where}: says {said!r} while the call is {call}")
         problems += [f"{where}: {p}" for p in _missing_roles(action.action, roles)]
+        problems += [f"{where}: {p}" for p in _after_its_event(action, deal, report.as_of)]
     per_person = Counter(q.stakeholder for q in report.questions if q.stakeholder and q.role != "ae")
     problems += [f"{count} questions for {name} (at most 2)" for name, count in per_person.items() if count > 2]
     for question in report.questions:
@@ -68,6 +69,23 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
         if step.kind != "agreed" and not calendar.working(step.date):
             problems.append(f"plan step {step.action!r} on {step.date}, not a working day")
     return problems
+
+
+def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
+    """An action with a buyer contact is due before the next dated item that person attends or owns."""
+    name = (action.contact or "").split(" (")[0]
+    if not name or action.due is None:
+        return []
+    dated = [(a.date, a.summary or str(a.type)) for a in deal.activities
+             if str(a.status) == "scheduled" and name in (a.with_ or [])]  # fmt: skip
+    step = deal.next_step
+    if step is not None and step.date and step.owner == name:
+        dated.append((step.date, step.action))
+    dated += [
+        (p.date, p.action) for p in deal.mutual_action_plan if p.date and p.owner == name and str(p.status) != "done"
+    ]
+    ahead = [(when, what) for when, what in sorted(dated) if when > as_of][:1]
+    return [f"due {action.due}, after {what!r} with {name} on {when}" for when, what in ahead if when <= action.due]
 
 
 def _categories(text: str) -> list[tuple[str, str]]:
