@@ -381,3 +381,63 @@ def test_an_action_is_due_before_the_next_step_its_contact_owns(coach):
     for action in report.next_actions:
         if action.contact and action.contact.startswith("Clara Jensen"):
             assert action.due < dt.date(2026, 12, 5)  # her "Revised business case for Mark"
+
+
+@pytest.mark.parametrize(
+    ("quote", "known"),
+    [
+        ("New CFO says the price is too high", True),  # by title
+        ("procurement is also evaluating Contentful again", True),  # a word of Tessa Blum's title
+        ("Mark thinks it is too expensive", True),  # by first name
+        ("The price came up as a concern", False),  # nobody named: asking who raised it is fair
+    ],
+)
+def test_a_finding_knows_who_said_it_when_its_quote_names_a_buyer(quote, known):
+    from ae_coach.coach._situation import source_known
+    from ae_coach.findings import Finding
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    finding = Finding(
+        code="momentum.budget_concern_late",
+        severity="high",
+        title="Budget concerns raised after the proposal",
+        evidence=[f'2026-11-21 meeting with Clara Jensen: "{quote}"'],
+    )
+    assert source_known(finding, deal) is known
+
+
+def test_questions_and_steps_that_ask_what_the_record_answers_are_not_used(coach, rulebook):
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    report = coach.review(deal)
+    marked = [
+        item.text
+        for rule in rulebook
+        for item in [*rule.plays, *rule.asks]
+        if "!source_known" in item.when and set(item.answers) & {f.code for f in report_findings(deal)}
+    ]
+    assert marked  # the rules do mark such items for this deal's findings
+    said = [a.action for a in report.next_actions] + [q.question for q in report.questions]
+    assert not any(parse_question(m)[0][:30] in text for m in marked for text in said)
+
+
+def report_findings(deal):
+    from ae_coach.inspector import inspect
+
+    return inspect(deal, deal.as_of)
+
+
+@pytest.mark.parametrize(
+    ("step", "own", "expected"),
+    [
+        ("When a budget concern appears after the proposal, ask what changed.", True, "Ask what changed."),
+        ("When a budget concern appears after the proposal, ask what changed.", False, None),
+        ("If any condition is missing, call the deal best case.", False, None),
+        ("Ask who owns legal.", True, None),
+    ],
+)
+def test_a_steps_generic_condition_gives_way_to_the_deals_fact(step, own, expected):
+    from ae_coach.coach._wording import drop_condition
+
+    text, dropped = drop_condition(step, own)
+    assert dropped is (expected is not None)
+    assert text == (expected or step)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, label, person_in_role, personalise
 from ae_coach.coach._situation import Situation
-from ae_coach.coach._wording import fill, fit_stage
+from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
@@ -95,7 +95,7 @@ def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[
         for step in rule.plays:
             if finding.code not in step.answers or step.scope == "pipeline" or (rule.id, step.text) in used:
                 continue
-            if situation.allows(step) and _roles_present(step.text, situation):
+            if situation.allows(step, finding) and _roles_present(step.text, situation):
                 return rule, step
     return None
 
@@ -112,6 +112,9 @@ def _action(
     contact = None if step.scope == "desk" else _contact(deal, finding)
     text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
     fact = fact_of(finding, facts, deal)
+    text, dropped = drop_condition(text, finding.code in step.when)
+    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
+        text, fact = t("coach.lead", fact=fact[:1].upper() + fact[1:], text=text), ""
     parts = [fact] if fact and fact.lower() not in text.lower() else []
     if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
         parts.insert(0, t("coach.with", name=contact.name))
@@ -297,5 +300,16 @@ def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
     if current() != "en":  # the inspector's own evidence wording is English; keep the deal's date and quoted words
         lines = [_quoted(line) for line in lines if _QUOTE.search(line)]
     for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
-        return body if len(body) <= 110 else body[:107] + "…"
+        return _shorten(body)
     return ""
+
+
+def _shorten(body: str, limit: int = 110) -> str:
+    """A long evidence line cut at the end of a clause of its quote, the quote closed, never mid-word."""
+    if len(body) <= limit:
+        return body
+    cut = max(body.rfind(mark, 0, limit) for mark in ("; ", ". ", ", ", "；", "。", "，"))
+    if cut <= 0:
+        cut = body.rfind(" ", 0, limit)
+    head = body[: max(cut, 1)].rstrip(" ,;.")
+    return head + ('…"' if head.count('"') % 2 else "…")
