@@ -52,7 +52,9 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`).
 
     An action is due before the event it prepares; when that event falls this week and this week already
-    has its three, the action is not assigned (a step taken after the meeting it was for is no step).
+    has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
+    for this week is one a rep will not do. (Folding it into this week's action with the same person was
+    tried: it turned three clear actions into three paragraphs of rule steps.)
     """
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
@@ -110,6 +112,21 @@ def _action(
     deal: Deal, facts: DealFacts, finding: Finding, rule: Rule, step: Marked, index: int, calendar: Calendar
 ) -> NextAction:
     contact = None if step.scope == "desk" else _contact(deal, finding)
+    due = _due(deal, facts, finding, contact, index, calendar)
+    return NextAction(
+        action=_text(deal, facts, finding, step, contact),
+        owner=deal.owner or t("coach.you"),
+        contact=label(contact) if contact else None,
+        due=due,
+        why=finding.title,
+        rule_id=rule.id,
+        finding_codes=[finding.code],
+        horizon="this_week" if index < THIS_WEEK else "later",
+    )
+
+
+def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
+    """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
     text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
     fact = fact_of(finding, facts, deal)
     text, dropped = drop_condition(text, finding.code in step.when)
@@ -120,17 +137,7 @@ def _action(
         parts.insert(0, t("coach.with", name=contact.name))
     if parts:
         text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
-    due = _due(deal, facts, finding, contact, index, calendar)
-    return NextAction(
-        action=text,
-        owner=deal.owner or t("coach.you"),
-        contact=label(contact) if contact else None,
-        due=due,
-        why=finding.title,
-        rule_id=rule.id,
-        finding_codes=[finding.code],
-        horizon="this_week" if index < THIS_WEEK else "later",
-    )
+    return text
 
 
 def finding_prepares_executive(finding: Finding) -> bool:
