@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
+from ae_coach.coach._actions import _SEE_RULE
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._wording import drop_condition, fit_stage, parse_question
 from ae_coach.coach.quality import audit, names_a_fact, shared_texts
@@ -270,7 +271,7 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         rule = rulebook[action.rule_id]
         code = action.finding_codes[0]
         marked = [p.text for p in rule.plays if code in p.answers]
-        texts = [fit_stage(t, report_stage(path)) for t in marked]
+        texts = [_SEE_RULE.sub("", fit_stage(t, report_stage(path))) for t in marked]
         texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
         assert any(t.rstrip(".") in action.action for t in texts), action.action
         assert action.owner and action.due is not None and action.due > report.as_of
@@ -443,3 +444,16 @@ def test_a_steps_generic_condition_gives_way_to_the_deals_fact(step, own, expect
     text, dropped = drop_condition(step, own)
     assert dropped is (expected is not None)
     assert text == (expected or step)
+
+
+def test_a_dark_champion_gets_one_message_and_other_work_goes_through_someone_who_answers(coach):
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("adventure")))
+    report = coach.review(deal)
+    to_luis = [a for a in report.next_actions if (a.contact or "").startswith("Luis Garcia")]
+    assert len(to_luis) == 1
+
+
+def test_an_executive_meeting_is_found_by_the_words_a_rep_writes(coach):
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("tailspin"))))
+    eb = next(a for a in report.next_actions if a.finding_codes == ["meddpicc.economic_buyer"])
+    assert "2026-12-03" in eb.action and eb.due < dt.date(2026, 12, 3)  # "Jordan to share the deck with his boss"

@@ -58,6 +58,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     """
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
+    dark = gone_dark(deal, list(assessment.findings))
     week_end = calendar.add(facts.as_of, 5)
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
@@ -68,10 +69,16 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         rule, step = choice
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
-        action = _action(deal, facts, finding, rule, step, slot, calendar)
+        action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
         soon = action.due is not None and action.due <= week_end
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
             continue
+        if (
+            action.contact
+            and action.contact.split(" (")[0] in dark
+            and any(a.contact == action.contact for a in actions)
+        ):
+            continue  # one message to someone who is not answering; the rest waits for their reply
         used.add((rule.id, step.text))
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
@@ -109,9 +116,16 @@ def _roles_present(text: str, situation: Situation) -> bool:
 
 
 def _action(
-    deal: Deal, facts: DealFacts, finding: Finding, rule: Rule, step: Marked, index: int, calendar: Calendar
+    deal: Deal,
+    facts: DealFacts,
+    finding: Finding,
+    chosen: tuple[Rule, Marked],
+    index: int,
+    calendar: Calendar,
+    dark: frozenset[str] = frozenset(),
 ) -> NextAction:
-    contact = None if step.scope == "desk" else _contact(deal, finding)
+    rule, step = chosen
+    contact = None if step.scope == "desk" else _contact(deal, finding, dark)
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
         action=_text(deal, facts, finding, step, contact),
@@ -125,9 +139,14 @@ def _action(
     )
 
 
+_SEE_RULE = re.compile(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
+"""A rule's cross-reference ("(see relationship-buying-committee)") helps a reader of the rulebook, not a rep
+reading an action."""
+
+
 def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
-    text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
+    text = _SEE_RULE.sub("", personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal))
     fact = fact_of(finding, facts, deal)
     text, dropped = drop_condition(text, finding.code in step.when)
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
@@ -170,7 +189,7 @@ def _with(person: Stakeholder, item: Any) -> bool:
     return person.name in item.people or owner in (person.name, person.name.split()[0])
 
 
-def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:
+def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -> Stakeholder | None:
     """The buyer-side person the finding is about (a named late stakeholder, the chased person), else by role."""
     names = finding.data.get("names") or finding.data.get("people")
     if isinstance(names, list):
@@ -182,7 +201,22 @@ def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:
         present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in line.split(":", 1)[0]]
         if present:
             return min(present, key=lambda item: item[0])[1]
-    return contact_for(deal, finding.code)
+    person = contact_for(deal, finding.code)
+    if person is not None and person.name in dark and finding.code not in _ABOUT_SILENCE:
+        # work that needs an answer goes through someone who answers, when the deal has one
+        return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
+    return person
+
+
+_ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
+
+
+def gone_dark(deal: Deal, findings: list[Finding]) -> frozenset[str]:
+    """Buyer-side people not answering: the dark champion, and everyone when the whole deal is stale."""
+    names = {str(f.data["name"]) for f in findings if f.code == "momentum.champion_dark" and f.data.get("name")}
+    if any(f.code == "momentum.stale" for f in findings):
+        names |= {s.name for s in deal.stakeholders}
+    return frozenset(names)
 
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -277,7 +311,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
     return _evidence_fact(finding, facts)
 
 
-_EXECUTIVE = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering)\b", re.IGNORECASE)
+_EXECUTIVE = re.compile(
+    r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering|boss|leadership|executives?)\b",
+    re.IGNORECASE,
+)
 
 
 def executive_meeting(facts: DealFacts) -> Any:
