@@ -139,6 +139,8 @@ def _action(
     )
 
 
+_LABEL = re.compile(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
+"""An evidence line's label ("proposal: 2026-11-03 …"): the date and the quote say it better as a lead."""
 _SEE_RULE = re.compile(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
 """A rule's cross-reference ("(see relationship-buying-committee)") helps a reader of the rulebook, not a rep
 reading an action."""
@@ -148,8 +150,9 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal))
     fact = fact_of(finding, facts, deal)
-    text, dropped = drop_condition(text, finding.code in step.when)
+    text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
+        fact = _LABEL.sub("", fact).rstrip(".。")
         text, fact = t("coach.lead", fact=fact[:1].upper() + fact[1:], text=text), ""
     parts = [fact] if fact and fact.lower() not in text.lower() else []
     if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):

@@ -127,8 +127,9 @@ _OPENER = re.compile(r"^(?:When|If|Once|Whenever) [^,;:]{3,120}, (?=[a-z])|^[^�
 def drop_condition(text: str, answers_its_own_condition: bool) -> tuple[str, bool]:
     """'When a budget concern appears after the proposal, ask what changed…' -> 'Ask what changed…'.
 
-    Only for a step whose ``{when}`` names the finding it answers: the finding fired, so the opening clause
-    restates what the action's fact says about this deal, and a manager leads with the fact instead.
+    Only for a step whose ``{when}`` names the finding it answers (or ``pricing_out`` for a finding about the
+    proposal): the condition holds, so the opening clause restates what the action's fact says about this
+    deal, and a manager leads with the fact instead.
     Returns the text and whether an opening was dropped.
     """
     match = _OPENER.match(text) if answers_its_own_condition else None
