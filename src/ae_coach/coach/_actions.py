@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, label, person_in_role, personalise
-from ae_coach.coach._situation import Situation
+from ae_coach.coach._situation import Situation, source_of
 from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -126,6 +126,8 @@ def _action(
 ) -> NextAction:
     rule, step = chosen
     contact = None if step.scope == "desk" else _contact(deal, finding, dark)
+    if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
+        contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
         action=_text(deal, facts, finding, step, contact),

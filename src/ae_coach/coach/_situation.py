@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage
+from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
 from ae_coach.rules.markers import Marked
 
@@ -120,15 +120,24 @@ _GENERIC_TITLE_WORDS = frozenset(
 
 
 def source_known(finding: Finding, deal: Deal) -> bool:
-    """The words the finding quotes from the record say who said it: a buyer-side person by name or by a
-    word of their title ("New CFO says the price is too high", "procurement is evaluating Contentful
-    again"). Asking that person "who raised it?" tells them the rep was not listening."""
-    quoted = " ".join(q for line in finding.evidence for q in _QUOTED.findall(line)).lower()
-    if not quoted:
-        return False
-    for person in deal.stakeholders:
-        words = {person.name.lower(), person.name.split()[0].lower()}
-        words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
-        if any(re.search(rf"\b{re.escape(w)}\b", quoted) for w in words - _GENERIC_TITLE_WORDS):
-            return True
-    return False
+    """The words the finding quotes from the record say who said it (:func:`source_of`)."""
+    return source_of(finding, deal) is not None
+
+
+def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
+    """The buyer-side person the finding's quote names as its source, by name or by a word of their title
+    ("New CFO says the price is too high", "procurement is also evaluating Contentful again"). Asking that
+    person "who raised it?" tells them the rep was not listening. For a finding about a competitor, only the
+    clauses that name the competitor count."""
+    quoted = [q for line in finding.evidence for q in _QUOTED.findall(line)]
+    clauses = [c.strip().lower() for q in quoted for c in re.split(r"[;.]", q) if c.strip()]
+    rivals = [c.name.lower() for c in deal.competitors if c.name in finding.title]
+    if rivals:
+        clauses = [c for c in clauses if any(r in c for r in rivals)]
+    for clause in clauses:
+        for person in deal.stakeholders:
+            words = {person.name.lower(), person.name.split()[0].lower()}
+            words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
+            if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in words - _GENERIC_TITLE_WORDS):
+                return person
+    return None
