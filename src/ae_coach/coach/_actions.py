@@ -361,4 +361,6 @@ def _shorten(body: str, limit: int = 110) -> str:
     if cut <= 0:
         cut = body.rfind(" ", 0, limit)
     head = body[: max(cut, 1)].rstrip(" ,;.")
-    return head + ('…"' if head.count('"') % 2 else "…")
+    if head.count('"') % 2:
+        return head + '…"'
+    return head + ("…”" if head.count("“") > head.count("”") else "…")

@@ -131,7 +131,8 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
     clauses that name the competitor count."""
     quoted = [q for line in finding.evidence for q in _QUOTED.findall(line)]
     clauses = [c.strip().lower() for q in quoted for c in re.split(r"[;.]", q) if c.strip()]
-    rivals = [c.name.lower() for c in deal.competitors if c.name in finding.title]
+    named = finding.data.get("names")
+    rivals = [c.name.lower() for c in deal.competitors if isinstance(named, list) and c.name in named]
     if rivals:
         clauses = [c for c in clauses if any(r in c for r in rivals)]
     for clause in clauses:
