@@ -286,7 +286,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         return t("coach.fact.unmet", items=t("coach.detail_separator").join(items))
     if code == "anti.single_threading":
         engaged = [p.name for p in facts.people if p.engaged]
-        return t("coach.fact.only_engaged", name=engaged[0]) if engaged else t("coach.fact.no_engaged")
+        if not engaged:
+            return t("coach.fact.no_engaged")
+        held = {str(s.role) for s in deal.stakeholders}
+        missing = [term(r) for r in ("economic_buyer", "technical_buyer") if r not in held]
+        fact = t("coach.fact.only_engaged", name=engaged[0])
+        return fact + (t("coach.fact.nobody_in_role", roles=join(missing)) if missing else "")
     if code in ("momentum.close_date_slipped", "momentum.close_date_passed"):
         close = deal.close_date
         if code == "momentum.close_date_passed" and close:
