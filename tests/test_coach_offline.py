@@ -471,6 +471,7 @@ def test_the_person_who_brought_a_late_competitor_in_is_read_from_the_clause_tha
         severity="high",
         title="A competitor appeared after validation: Contentful",
         evidence=[f'2026-11-21 meeting: "{quote}"'],
+        data={"names": ["Contentful"]},
     )
     person = source_of(finding, deal)
     assert person is not None and person.name == "Tessa Blum"
