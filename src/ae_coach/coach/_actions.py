@@ -58,10 +58,11 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     """
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
-    dark = gone_dark(deal, list(assessment.findings))
+    dark = gone_dark(facts, list(assessment.findings))
     week_end = calendar.add(facts.as_of, 5)
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
+    steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     for finding in _worth_acting_on(deal, list(assessment.findings)):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
@@ -70,20 +71,44 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
         action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+        if _waits_for_reply(action, actions, dark):  # one message this week; the rest after their reply
+            slot = THIS_WEEK + len(actions) - week
+            action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
         soon = action.due is not None and action.due <= week_end
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
             continue
-        if (
-            action.contact
-            and action.contact.split(" (")[0] in dark
-            and any(a.contact == action.contact for a in actions)
-        ):
-            continue  # one message to someone who is not answering; the rest waits for their reply
+        order = (rule.id, rule.plays.index(step))
+        if (soon and _waits_for_reply(action, actions, dark)) or _redundant(action, order, actions, steps):
+            continue
+        steps.append(order)
         used.add((rule.id, step.text))
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
             break
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _redundant(
+    action: NextAction, order: tuple[str, int], actions: list[NextAction], steps: list[tuple[str, int]]
+) -> bool:
+    """A second re-engagement message to the same silent person (one per person, not one per way of measuring
+    the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
+    silence = set(_ABOUT_SILENCE)
+    if set(action.finding_codes) & silence and any(
+        a.contact == action.contact and set(a.finding_codes) & silence for a in actions
+    ):
+        return True
+    due = action.due or dt.date.max
+    return any(
+        rule == order[0] and index > order[1] and (a.due or dt.date.max) < due
+        for a, (rule, index) in zip(actions, steps, strict=True)
+    )
+
+
+def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozenset[str]) -> bool:
+    """Someone who is not answering already has this week's message from the rep."""
+    name = (action.contact or "").split(" (")[0]
+    return name in dark and any(a.contact == action.contact and a.horizon == "this_week" for a in actions)
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
@@ -216,12 +241,11 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
 _ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
 
 
-def gone_dark(deal: Deal, findings: list[Finding]) -> frozenset[str]:
-    """Buyer-side people not answering: the dark champion, and everyone when the whole deal is stale."""
+def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:
+    """Buyer-side people not answering: the dark champion, and anyone chased with no reply since. (A stale
+    deal is not everyone gone dark: the rep has simply not been in touch.)"""
     names = {str(f.data["name"]) for f in findings if f.code == "momentum.champion_dark" and f.data.get("name")}
-    if any(f.code == "momentum.stale" for f in findings):
-        names |= {s.name for s in deal.stakeholders}
-    return frozenset(names)
+    return frozenset(names | {p.name for p in facts.people if p.unanswered})
 
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
