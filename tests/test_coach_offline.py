@@ -477,3 +477,15 @@ def test_the_person_who_brought_a_late_competitor_in_is_read_from_the_clause_tha
     )
     person = source_of(finding, deal)
     assert person is not None and person.name == "Tessa Blum"
+
+
+def test_a_model_action_is_moved_before_the_next_step_its_contact_owns(coach):
+    from ae_coach.coach.quality import enforce
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    report = coach.review(deal)
+    late = report.next_actions[0].model_copy(update={"contact": "Clara Jensen (Managing Editor, champion)",
+                                                     "due": dt.date(2026, 12, 10)})  # fmt: skip
+    assert audit(report.model_copy(update={"next_actions": [late]}), deal)  # after her 12-05 next step
+    fixed = enforce(report.model_copy(update={"next_actions": [late]}), deal)
+    assert fixed.next_actions[0].due == dt.date(2026, 12, 4)

@@ -73,9 +73,18 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
 
 def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
     """An action with a buyer contact is due before the next dated item that person attends or owns."""
-    name = (action.contact or "").split(" (")[0]
-    if not name or action.due is None:
+    event = _next_event(action, deal, as_of)
+    if event is None or action.due is None or event[0] > action.due:
         return []
+    name = (action.contact or "").split(" (")[0]
+    return [f"due {action.due}, after {event[1]!r} with {name} on {event[0]}"]
+
+
+def _next_event(action: Any, deal: Any, as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The next dated item after ``as_of`` that the action's contact attends or owns."""
+    name = (action.contact or "").split(" (")[0]
+    if not name:
+        return None
     dated = [(a.date, a.summary or str(a.type)) for a in deal.activities
              if str(a.status) == "scheduled" and name in (a.with_ or [])]  # fmt: skip
     step = deal.next_step
@@ -84,8 +93,7 @@ def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
     dated += [
         (p.date, p.action) for p in deal.mutual_action_plan if p.date and p.owner == name and str(p.status) != "done"
     ]
-    ahead = [(when, what) for when, what in sorted(dated) if when > as_of][:1]
-    return [f"due {action.due}, after {what!r} with {name} on {when}" for when, what in ahead if when <= action.due]
+    return next(((when, what) for when, what in sorted(dated) if when > as_of), None)
 
 
 def _categories(text: str) -> list[tuple[str, str]]:
@@ -123,7 +131,8 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
     """``report`` held to the checks: what a model wrote is kept only where a manager could assign it.
 
     Actions that argue for another forecast category or address a role the deal does not have are
-    dropped; due dates move to working days after the review date and before the close date; in the
+    dropped; due dates move to working days after the review date, before the next item the action's
+    contact attends or owns and before the close date; in the
     model's order, the first three due within five working days are this week's, and at most six are kept.
     """
     calendar = calendar or Calendar()
@@ -140,6 +149,9 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
         due = calendar.on_or_after(max(due, calendar.add(report.as_of, 1)))
         if close is not None and due >= close:
             due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
+        event = _next_event(action, deal, report.as_of)
+        if event is not None and due >= event[0]:  # before the meeting it prepares, not after
+            due = max(calendar.on_or_before(event[0] - _ONE_DAY), calendar.on_or_after(report.as_of))
         kept.append(action.model_copy(update={"due": due}))
     week_end = calendar.add(report.as_of, 5)
     actions: list[Any] = []
