@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._people import contact_for, label, person_in_role, personalise
+from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._situation import Situation, source_of
 from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
@@ -107,7 +107,7 @@ def _redundant(
 
 def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozenset[str]) -> bool:
     """Someone who is not answering already has this week's message from the rep."""
-    name = (action.contact or "").split(" (")[0]
+    name = contact_name(action.contact)
     return name in dark and any(a.contact == action.contact and a.horizon == "this_week" for a in actions)
 
 

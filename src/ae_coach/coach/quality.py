@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ae_coach.coach._calendar import Calendar
+from ae_coach.coach._people import contact_name
 from ae_coach.coach.report import CoachingReport
 from ae_coach.i18n import term
 
@@ -76,13 +77,13 @@ def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
     event = _next_event(action, deal, as_of)
     if event is None or action.due is None or event[0] > action.due:
         return []
-    name = (action.contact or "").split(" (")[0]
+    name = contact_name(action.contact)
     return [f"due {action.due}, after {event[1]!r} with {name} on {event[0]}"]
 
 
 def _next_event(action: Any, deal: Any, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The next dated item after ``as_of`` that the action's contact attends or owns."""
-    name = (action.contact or "").split(" (")[0]
+    name = contact_name(action.contact)
     if not name:
         return None
     dated = [(a.date, a.summary or str(a.type)) for a in deal.activities
