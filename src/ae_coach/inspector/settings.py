@@ -11,6 +11,7 @@ from a YAML file (``ae-coach review --settings team.yaml``)::
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +32,9 @@ _ELEMENTS = (
     "champion",
     "competition",
 )
+
+
+_DAY_OFF = r"^(day_after_thanksgiving|\d{2}-\d{2}(\.\.\d{2}-\d{2})?)$"
 
 
 def _by_stage(**values: Any) -> dict[Stage, Any]:
@@ -129,6 +133,10 @@ class Settings(BaseModel):
     holidays_country: str = Field(default="US", pattern=r"^([A-Za-z]{2,3})?$")
     """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
     US, GB, DE, CN; empty for weekends only)."""
+    days_off: list[str] = Field(default_factory=lambda: ["day_after_thanksgiving", "12-24..12-31"])
+    """ae-coach default: days that are not public holidays but on which buyers are out, so no action or drafted
+    plan step is due on them: ``day_after_thanksgiving`` (the Friday after the fourth Thursday of November),
+    ``MM-DD`` or a range ``MM-DD..MM-DD`` (the default's 12-24..12-31 is the holiday week); [] for none."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(
@@ -178,6 +186,14 @@ class Settings(BaseModel):
         if any(days < 1 for days in merged.values()):
             raise ValueError("stale days must be at least 1")
         return merged
+
+    @field_validator("days_off")
+    @classmethod
+    def _known_days_off(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.match(_DAY_OFF, item) or any(_bad_month_day(part) for part in item.split("..")[:2]):
+                raise ValueError(f"unknown day off {item!r}; allowed: day_after_thanksgiving, MM-DD, MM-DD..MM-DD")
+        return value
 
     @field_validator("commit_required_grades")
     @classmethod
@@ -356,3 +372,10 @@ def stage_problems(playbook: Any, rulebook: Any) -> list[Any]:
             message = f"applies only at {', '.join(sorted(stages))}, which none of your [stages] maps onto"
             problems.append(Problem(rule.path, 1, message, "warning"))
     return problems
+
+
+def _bad_month_day(text: str) -> bool:
+    if text == "day_after_thanksgiving":
+        return False
+    month, day = (int(x) for x in text.split("-"))
+    return not (1 <= month <= 12 and 1 <= day <= 31)
