@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from ae_coach.errors import UsageError
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        help="Seconds each model call may take in all, retries included; then exit 3 (default: AE_COACH_TIMEOUT, else 300).",
+        show_default=False,
+    ),
+]
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:

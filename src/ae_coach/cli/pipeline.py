@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ae_coach.cli._io import parse_date, write_output
+from ae_coach.cli._io import TimeoutOpt, parse_date, write_output
 from ae_coach.errors import UsageError
 
 LARGE_INPUT_BYTES = 1_000_000
@@ -110,6 +110,7 @@ def review_command(
     ] = None,
     model: Annotated[Text, Opt("--model", help="Model for the summary (default: AE_COACH_MODEL, else Sonnet).")] = None,
     no_log: Annotated[bool, Opt("--no-log", help="Keep this run out of the history (no movement recorded).")] = False,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math.
 
@@ -132,7 +133,7 @@ def review_command(
         imported = load_pipeline(path, mapping, progress=on_import)
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
-    summary, failure = _summary(review, backend, model)
+    summary, failure = _summary(review, backend, model, timeout)
     text = _with_movement(render_review(review, fmt, color=_colour(output), summary=summary), fmt, path, review, no_log)
     write_output(text, output)
     if failure is not None:
@@ -158,12 +159,12 @@ def _with_movement(text: str, fmt: str, path: Path, review, no_log: bool) -> str
     return with_movement(text, fmt, movement)
 
 
-def _summary(review, backend: str | None, model: str | None):
+def _summary(review, backend: str | None, model: str | None, timeout: float | None = None):
     """The coach's summary from the model (None offline), and the BackendError if the model failed."""
     from ae_coach.coach import Coach
     from ae_coach.errors import BackendError
 
-    coach = Coach(backend or None, model=model)
+    coach = Coach(backend or None, model=model, timeout=timeout)
     if coach.backend == "offline":
         return None, None
     from ae_coach.pipeline.narrative import summarise_pipeline

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import parse_date, write_output
+from ae_coach.cli._io import TimeoutOpt, parse_date, write_output
 from ae_coach.errors import UsageError
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     extract.register(app)
 
 
-def _coach(backend, model, settings, redact, replay_dir, record):
+def _coach(backend, model, settings, redact, replay_dir, record, timeout=None):
     from ae_coach.coach import Coach
 
     loaded = None
@@ -57,7 +57,21 @@ def _coach(backend, model, settings, redact, replay_dir, record):
         loaded = load_settings(settings)
     if record and (backend or "").lower() != "replay":
         raise UsageError("--record only works with --backend replay")
-    return Coach(backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record)
+    return Coach(
+        backend or None,
+        model=model,
+        settings=loaded,
+        redact=redact,
+        replay_dir=replay_dir,
+        record=record,
+        timeout=_timeout(timeout),
+    )
+
+
+def _timeout(timeout: float | None) -> float | None:
+    from ae_coach.model.anthropic import resolve_timeout
+
+    return resolve_timeout(timeout) if timeout is not None else None
 
 
 def review(
@@ -72,6 +86,7 @@ def review(
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
     no_log: NoLogOpt = False,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan.
 
@@ -85,7 +100,7 @@ def review(
         raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
     date = parse_date(as_of)
     loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, record)
+    coach = _coach(backend, model, settings, redact, replay_dir, record, timeout)
     store = open_store(create=not no_log)
     try:
         reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
@@ -111,6 +126,7 @@ def chat(
         bool, typer.Option("--continue", "-c", help="Resume the last conversation about this deal.")
     ] = False,
     no_log: NoLogOpt = False,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Chat with the coach about one deal. Reads questions from stdin; /help lists commands.
 
@@ -121,7 +137,7 @@ def chat(
     from ae_coach.history import open_store
 
     loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, False)
+    coach = _coach(backend, model, settings, redact, replay_dir, False, timeout)
     interactive = sys.stdin.isatty()
     store = open_store(create=not no_log)
     try:
