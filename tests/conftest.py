@@ -29,7 +29,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_MODEL", "AE_COACH_BACKEND"):
+    for name in (
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "AE_COACH_MODEL",
+        "AE_COACH_BACKEND",
+        "AE_COACH_LANG",
+        "AE_COACH_PLAYBOOK",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", CLOSED_BASE_URL)
     monkeypatch.setenv("AE_COACH_HOME", str(tmp_path_factory.getbasetemp() / "ae-coach-home"))

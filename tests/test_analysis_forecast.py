@@ -68,12 +68,12 @@ def test_recommendations_below_commit() -> None:
 
 def test_health_reasons_are_the_findings() -> None:
     result = assess(build(("mutual_action_plan", [])))
-    # forecast_fantasy (high) takes 12% of 100, hoping_not_controlling (high) 12% of the 88 left; two
-    # positive signals add 2 each
-    assert result.health == 77 + 2 + 2
+    # hoping_not_controlling (high) takes 12% of 100, forecast_fantasy (medium, the consequence) 5% of the 88
+    # left; two positive signals add 2 each
+    assert result.health == 84 + 2 + 2
     assert "+2 positive.procurement_timeline: Procurement timeline communicated" in result.health_reasons
-    assert any(r.startswith("-12 anti.forecast_fantasy (high)") for r in result.health_reasons)
-    assert any(r.startswith("-11 anti.hoping_not_controlling (high)") for r in result.health_reasons)
+    assert any(r.startswith("-12 anti.hoping_not_controlling (high)") for r in result.health_reasons)
+    assert any(r.startswith("-4 anti.forecast_fantasy (medium)") for r in result.health_reasons)
     assert assess(build(("stage", "closed_lost"))).health == 0
 
 
@@ -116,7 +116,8 @@ def test_health_penalties_are_percentages() -> None:
 
 def test_health_weights_are_settings() -> None:
     gentle = Settings(health_penalty={"high": 1}, health_positive_bonus=0)
-    assert assess(build(("mutual_action_plan", [])), settings=gentle).health == 98
+    # the high finding takes 1% instead of 12%; the medium one keeps its 5%
+    assert assess(build(("mutual_action_plan", [])), settings=gentle).health == 94
 
 
 def test_as_of_argument_overrides_the_deal() -> None:

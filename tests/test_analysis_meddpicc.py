@@ -97,9 +97,15 @@ def test_rep_asserted_is_one_step_milder_than_unknown() -> None:
         "meddpicc.economic_buyer"
     ]
     never_met = [a for a in healthy()["activities"] if "Priya Shah" not in a.get("with", [])]
-    asserted = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"}), ("activities", never_met)))[
+    # a partial answer with a real note is milder; a bare "confirmed" with nothing behind it earns no leniency
+    partial = {"status": "partial", "evidence": "Priya Shah owns the budget"}
+    asserted = by_code(build(("meddpicc.economic_buyer", partial), ("activities", never_met)))[
         "meddpicc.economic_buyer"
     ]
+    bare = by_code(build(("meddpicc.economic_buyer", {"status": "confirmed"}), ("activities", never_met)))[
+        "meddpicc.economic_buyer"
+    ]
+    assert bare.severity is Severity.CRITICAL
     assert (unknown.severity, asserted.severity) == (Severity.CRITICAL, Severity.HIGH)
 
 

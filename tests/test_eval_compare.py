@@ -121,7 +121,7 @@ def test_without_rules_shows_what_the_rules_add(repo: Path, tmp_path: Path, caps
 
 def test_html_report_shows_the_comparison(repo: Path, rules_copy: Path, tmp_path: Path) -> None:
     (rules_copy / f"{RULE}.md").unlink()
-    session = Session(suites=[str(repo / "evals")], runs_dir=tmp_path)
+    session = Session(suites=[str(repo / "evals" / "rule-examples.yaml")], runs_dir=tmp_path)
     comparison = compare_variants(session, working_tree(), from_rules_dir(rules_copy))
     html = render(comparison, "html")
     assert html.startswith("<!DOCTYPE html>") and "</html>" in html

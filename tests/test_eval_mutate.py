@@ -107,7 +107,9 @@ def test_cover_generates_verified_cases_for_one_rule(repo: Path, tmp_path: Path)
     coverage = generate_coverage(repo / "evals", rules=["deal-happy-ears"])
     assert coverage.gaps == []
     assert {c["id"] for c in coverage.cases} >= {"cover.deal-happy-ears.trigger.anti.happy_ears"}
-    assert all(c["expect"].get("content") or c["target"] == "selection" for c in coverage.cases)
+    steps = [c for c in coverage.cases if "steps" in c["tags"]]
+    assert all(c["expect"]["content"]["require"] for c in steps)
+    assert sum(bool(c["expect"].get("content")) for c in coverage.cases) >= 2  # the rule's steps are checked
 
 
 def test_drop_trigger_removes_one_code_only(repo: Path) -> None:

@@ -142,3 +142,20 @@ def test_non_inferior_is_claimed_at_most_at_its_stated_error_rate(n: int) -> Non
             claims += verdict_of(low, high, diffs, 0.05, p=1.0) == "non-inferior"
     rate = claims / (3 * sims)
     assert rate <= 0.025 + 2 * math.sqrt(0.025 * 0.975 / (3 * sims)), rate
+
+
+def test_regressed_is_claimed_at_most_at_its_stated_error_rate_when_nothing_changed() -> None:
+    """Simulation: with as many cases breaking as being fixed (true difference 0), 'regressed' is a false
+    claim; the interval and the sign-flip test must both agree before it is made (one-sided 2.5%)."""
+    import numpy as np
+
+    rng = np.random.default_rng(2026)
+    sims, claims = 250, 0
+    for n, moved in ((20, 0.2), (40, 0.1), (60, 0.1)):
+        for _ in range(sims):
+            u = rng.random(n)
+            diffs = np.where(u < moved / 2, -1.0, np.where(u < moved, 1.0, 0.0)).tolist()
+            low, high = mean_ci(diffs, resamples=1000)
+            claims += verdict_of(low, high, diffs, 0.05, p=sign_flip_pvalue(diffs)) == "regressed"
+    rate = claims / (3 * sims)
+    assert rate <= 0.025 + 2 * math.sqrt(0.025 * 0.975 / (3 * sims)), rate

@@ -211,3 +211,13 @@ def test_without_the_extra_the_command_exits_2(
     monkeypatch.setitem(sys.modules, "mcp", None)
     assert main(["mcp"]) == 2
     assert "install ae-coach[mcp]" in capsys.readouterr().err
+
+
+async def test_review_deal_and_get_rule_take_the_language(server: Any) -> None:
+    path = EXAMPLES / "deals" / "northwind-validation.yaml"
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool("review_deal", {"deal": str(path), "as_of": AS_OF, "lang": "zh"})
+        rule = await client.call_tool("get_rule", {"rule_id": "deal-economic-buyer", "lang": "zh"})
+    report = data_of(result)["report"]
+    assert "最终决策者" in report["headline"]
+    assert "### 如何执行" in text_of(rule)

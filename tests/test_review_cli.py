@@ -155,12 +155,12 @@ def test_auto_backend_is_offline_without_a_key(capsys, deal_file):
 
 def test_settings_file_changes_the_thresholds(capsys, deal_file, tmp_path):
     settings = tmp_path / "settings.yaml"
-    settings.write_text("champion_dark_days: 60\n")
+    settings.write_text("stale_days: {validation: 200}\n")
     _, default, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline")
     rc, relaxed, _ = run(capsys, deal_file, "-f", "json", "--backend", "offline", "--settings", settings)
     assert rc == 0
-    assert "momentum.champion_dark" in {f["code"] for f in json.loads(default)["findings"]}
-    assert "momentum.champion_dark" not in {f["code"] for f in json.loads(relaxed)["findings"]}
+    assert "momentum.stale" in {f["code"] for f in json.loads(default)["findings"]}
+    assert "momentum.stale" not in {f["code"] for f in json.loads(relaxed)["findings"]}
     settings.write_text("champion_dark_dayz: 60\n")
     rc, _, err = run(capsys, deal_file, "--backend", "offline", "--settings", settings)
     assert rc == 2 and "champion_dark_dayz" in err
@@ -192,5 +192,7 @@ def test_offline_json_review_imports_neither_anthropic_nor_rich(deal_file):
 def test_version_as_a_flag_and_as_a_command(capsys):
     from ae_coach import __version__
 
-    assert main(["--version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
-    assert main(["version"]) == 0 and capsys.readouterr().out == f"{__version__}\n"
+    for args in (["--version"], ["version"]):
+        assert main(args) == 0
+        first, playbook = capsys.readouterr().out.splitlines()
+        assert first == __version__ and playbook.startswith("playbook: shipped rulebook")

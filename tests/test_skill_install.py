@@ -17,6 +17,8 @@ from ae_coach.resources import rules_dir, skill_md
 from ae_coach.skill.install import MANIFEST_NAME, SKILL_NAME, install
 
 SHIPPED_RULES = sorted(p.name for p in rules_dir().glob("*.md"))
+SHIPPED_ZH = sorted(p.name for p in [*(rules_dir() / "zh").glob("*.md"), rules_dir() / "zh" / "_glossary.yaml"])
+"""The Chinese rules and their glossary ship with the skill (rules/zh/)."""
 
 
 @pytest.fixture
@@ -46,10 +48,16 @@ def test_install_into_home_gives_a_valid_skill(home: Path, capsys: pytest.Captur
     assert main(["skill", "install"]) == 0
     installed = home / ".claude" / "skills" / SKILL_NAME
     assert validate(installed) == []
-    assert _tree(installed) == sorted([MANIFEST_NAME, "SKILL.md", *(f"rules/{n}" for n in SHIPPED_RULES)])
+    expected = [
+        MANIFEST_NAME,
+        "SKILL.md",
+        *(f"rules/{n}" for n in SHIPPED_RULES),
+        *(f"rules/zh/{n}" for n in SHIPPED_ZH),
+    ]
+    assert _tree(installed) == sorted(expected)
     assert (installed / "SKILL.md").read_bytes() == skill_md().read_bytes()
     manifest = json.loads((installed / MANIFEST_NAME).read_text())
-    assert set(manifest["files"]) == {"SKILL.md", *(f"rules/{n}" for n in SHIPPED_RULES)}
+    assert set(manifest["files"]) == set(expected) - {MANIFEST_NAME}
     assert str(installed) in capsys.readouterr().out
 
 
@@ -146,7 +154,11 @@ def test_package_holds_the_skill_and_nothing_else(tmp_path: Path) -> None:
     assert main(["skill", "package", "--output", str(output)]) == 0
     with zipfile.ZipFile(output) as archive:
         names = archive.namelist()
-        assert names == [f"{SKILL_NAME}/SKILL.md", *(f"{SKILL_NAME}/rules/{n}" for n in SHIPPED_RULES)]
+        assert names == [
+            f"{SKILL_NAME}/SKILL.md",
+            *(f"{SKILL_NAME}/rules/{n}" for n in SHIPPED_RULES),
+            *(f"{SKILL_NAME}/rules/zh/{n}" for n in SHIPPED_ZH),
+        ]
         assert archive.read(f"{SKILL_NAME}/SKILL.md") == skill_md().read_bytes()
         assert archive.testzip() is None
         extracted = tmp_path / "unzipped"

@@ -49,7 +49,7 @@ zh_sample = (ROOT / "rules/zh/deal-pricing-negotiation.md").read_text(encoding="
 en_sample = (ROOT / "rules/deal-pricing-negotiation.md").read_text(encoding="utf-8")
 ids = set()
 for name, min_cases in (("chat-zh.yaml", 44), ("review-zh.yaml", 12)):
-    path = HERE / name
+    path = next(p for p in (HERE / name, ROOT / "evals" / "measure" / name, ROOT / "evals" / name) if p.exists())
     suite = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = suite["cases"]
     if len(cases) < min_cases:
@@ -114,7 +114,8 @@ for name, min_cases in (("chat-zh.yaml", 44), ("review-zh.yaml", 12)):
                 err(f"{name}: intent {k} has {v} < 3 phrasings")
 examples = {p.name for p in (ROOT / "examples/deals").glob("*.yaml")}
 reviewed = {
-    pathlib.Path(c["input"]["deal"]).name for c in yaml.safe_load((HERE / "review-zh.yaml").read_text())["cases"]
+    pathlib.Path(c["input"]["deal"]).name
+    for c in yaml.safe_load((ROOT / "evals" / "measure" / "review-zh.yaml").read_text())["cases"]
 }
 if examples - reviewed:
     err(f"review-zh.yaml: example deals without a case: {sorted(examples - reviewed)}")

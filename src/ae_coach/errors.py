@@ -60,6 +60,10 @@ class SettingsError(InputError):
     """A settings file with an unknown threshold or a bad value."""
 
 
+class PlaybookError(InputError):
+    """A playbook (``ae-coach.toml``) that cannot be found, read or understood."""
+
+
 class ImportFileError(InputError):
     """A CRM export or column mapping that cannot be imported at all."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -17,16 +19,48 @@ app = typer.Typer(
 )
 
 
+def _version_text() -> str:
+    from ae_coach import __version__
+    from ae_coach.playbook import active
+
+    return f"{__version__}\nplaybook: {active().describe()}"
+
+
 def _print_version(value: bool) -> None:
     if value:
-        from ae_coach import __version__
-
-        print(__version__)
+        print(_version_text())
         raise typer.Exit()
+
+
+def _use_playbook(value: Path | None) -> Path | None:
+    # Eager, so --version and every command see the playbook named here.
+    import os
+
+    from ae_coach.i18n import activate
+    from ae_coach.playbook import resolve, set_active
+
+    playbook = resolve(value)
+    set_active(playbook)
+    if playbook.language and not os.environ.get("AE_COACH_LANG"):
+        activate(playbook.language)  # a command's --lang still wins: it is parsed later
+    return value
+
+
+PlaybookOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--playbook",
+        callback=_use_playbook,
+        is_eager=True,
+        help="A playbook directory holding ae-coach.toml (default: AE_COACH_PLAYBOOK, else the nearest "
+        "ae-coach.toml from here upwards, else the shipped rulebook).",
+    ),
+]
 
 
 @app.callback()
 def _root(
+    _playbook: PlaybookOpt = None,
     _version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
     ),
@@ -49,9 +83,7 @@ _register()
 @app.command()
 def version() -> None:
     """Print the ae-coach version."""
-    from ae_coach import __version__
-
-    print(__version__)
+    print(_version_text())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,14 +91,28 @@ def main(argv: list[str] | None = None) -> int:
 
     Usage errors (an unknown option, a missing argument) are click's: message and exit 2.
     """
-    try:
-        app(args=argv, prog_name="ae-coach")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except AeCoachError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    from ae_coach.i18n import isolated
+    from ae_coach.playbook import use
+
+    with isolated(), use(None):  # --lang and --playbook hold for this command only
+        try:
+            app(args=argv, prog_name="ae-coach")
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except AeCoachError as exc:
+            print(_say("error.prefix", f"error: {exc}", message=exc), file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print(_say("error.interrupted", "interrupted"), file=sys.stderr)
+            return 130
     return 0
+
+
+def _say(key: str, english: str, **values: Any) -> str:
+    """A message in the language the command chose (``--lang``, ``AE_COACH_LANG``); English if that is unreadable."""
+    from ae_coach.i18n import UnknownLanguage, t
+
+    try:
+        return t(key, **values)
+    except UnknownLanguage:  # a bad AE_COACH_LANG must not hide the error being reported
+        return english

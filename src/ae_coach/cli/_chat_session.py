@@ -6,15 +6,17 @@ so ``printf 'q1\\nq2\\n' | ae-coach chat deal.yaml`` gives just the answers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ae_coach._untrusted import terminal_safe
 from ae_coach.coach._chat import ChatHistory, save_history
 from ae_coach.errors import BackendError
+from ae_coach.resources import ae_coach_home
 
 if TYPE_CHECKING:
     from ae_coach.coach import Coach
@@ -27,7 +29,46 @@ HELP = """Commands:
   /save [FILE]  save the conversation (default: $AE_COACH_HOME/chats/)
   /help         this list
   /quit         leave (the conversation is saved)
-Anything else is a question for the coach."""
+Anything else is a question for the coach. Arrow keys edit the line and recall earlier questions;
+Ctrl-C stops an answer (or clears the line) and keeps the conversation; Ctrl-D leaves."""
+
+HISTORY_FILE = "chat-input-history"
+"""Questions typed in interactive chats, for the up arrow (under $AE_COACH_HOME)."""
+HISTORY_LENGTH = 1000
+
+
+def prompt_lines(prompt: str = "you> ") -> Iterator[str]:
+    """Questions typed at a terminal, with line editing and history (stdlib readline where the platform has
+    it); Ctrl-C clears the line, Ctrl-D (end of input) ends the chat."""
+    readline = _line_editing()
+    try:
+        while True:
+            try:
+                yield input(prompt)
+            except KeyboardInterrupt:
+                print()
+            except EOFError:
+                print()
+                return
+    finally:
+        if readline is not None:
+            with contextlib.suppress(OSError):
+                readline.write_history_file(str(ae_coach_home() / HISTORY_FILE))
+
+
+def _line_editing() -> Any:
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        return None
+    path = ae_coach_home() / HISTORY_FILE
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        readline.read_history_file(str(path))
+    except OSError:
+        pass
+    return readline
 
 
 class ChatSession:
@@ -107,6 +148,11 @@ class ChatSession:
             for chunk in self.coach.chat(self.deal, text, self.history, as_of=self.as_of):
                 self._write(chunk)
                 wrote = True
+        except KeyboardInterrupt:  # Ctrl-C stops this answer; the conversation goes on
+            if not self.interactive:
+                raise
+            self._write("\n(answer stopped; the conversation so far is kept)\n")
+            return True
         except BackendError as exc:
             if wrote:
                 self._write("\n[answer incomplete: it broke off and was not kept]\n")

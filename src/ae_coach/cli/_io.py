@@ -21,6 +21,27 @@ TimeoutOpt = Annotated[
 ]
 
 
+def _activate(value: str | None) -> str | None:
+    from ae_coach.i18n import UnknownLanguage, activate
+
+    try:
+        return activate(value)
+    except UnknownLanguage as exc:
+        raise typer.BadParameter(str(exc).split(": ", 1)[-1]) from None
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="en | zh: the language of everything printed (default: AE_COACH_LANG, else en). JSON keys, finding "
+        "codes and rule ids stay English.",
+        callback=_activate,
+    ),
+]
+"""``--lang``: sets the language for the whole command as soon as it is parsed (errors included)."""
+
+
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     """``value`` (YYYY-MM-DD) as a date; None stays None; anything else is a usage error naming ``option``."""
     if value is None:
@@ -30,7 +51,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_date", option=option, value=repr(value))) from None
     try:
         return check_date(day)
     except ValueError as exc:

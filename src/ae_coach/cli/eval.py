@@ -21,7 +21,9 @@ Concurrency = Annotated[int, typer.Option("--concurrency", "-j", min=1, help="Ca
 SplitOpt = Annotated[str | None, typer.Option(help="Only this split: dev, holdout or all.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only cases with this tag (repeatable).")]
 Judge = Annotated[str, typer.Option(help="Rubric judge: keyword (offline), llm (pinned Claude) or auto.")]
-Fmt = Annotated[str, typer.Option("--format", help="terminal, json, markdown or html.")]
+Fmt = Annotated[
+    str, typer.Option("--format", help="terminal, json, markdown, html, promptfoo or inspect (see docs/evals.md).")
+]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")]
 Junit = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (for CI).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the generation/judgement cache.")]
@@ -89,7 +91,7 @@ def _emit(subject, fmt: str, output: Path | None, junit: Path | None) -> None:
     from ae_coach.eval import FORMATS, print_report, render
 
     if fmt not in FORMATS or fmt == "junit":
-        raise UsageError(f"--format must be terminal, json, markdown or html, got {fmt!r}")
+        raise UsageError(f"--format must be terminal, json, markdown, html, promptfoo or inspect, got {fmt!r}")
     if fmt == "terminal" and output is None:
         print_report(subject)
     else:
@@ -120,6 +122,9 @@ def run(
     ] = 1.0,
     batch: Batch = False,
     batch_poll: BatchPoll = 30.0,
+    judgement: Annotated[
+        Path | None, typer.Option(help="Also score the inspector's judgement on these labels (eval judgement).")
+    ] = None,
 ) -> None:
     """Run suites on the working tree's rules and prompts; exit 1 when too few cases pass."""
     from ae_coach.eval import run_eval
@@ -141,6 +146,10 @@ def run(
         batch_poll,
     )
     result = run_eval(session)
+    if judgement is not None:
+        from ae_coach.eval import run_judgement
+
+        result.judgement = run_judgement(judgement, split or "all")
     _emit(result, fmt, output, junit)
     print(f"run log: {session.log_path}", file=sys.stderr)
     rate = result.totals["passed"] / max(1, result.totals["cases"])
@@ -327,3 +336,78 @@ def calibrate(
         write_output(calibration_markdown(labelled, results, skipped), output)
     else:
         raise UsageError(f"--format must be markdown or json, got {fmt!r}")
+
+
+@eval_app.command("export")
+def export(
+    suites: Suites = None,
+    to: Annotated[str, typer.Option("--to", help="skill-creator: evals.json in skill-creator's layout.")] = (
+        "skill-creator"
+    ),
+    skill_name: Annotated[str, typer.Option(help="skill_name to write.")] = "ae-coach",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the evals.json goes (<skill>/evals/).")] = Path(
+        "evals/evals.json"
+    ),
+    split: SplitOpt = None,
+    tag: Tags = None,
+) -> None:
+    """Write chat cases as skill-creator's evals.json (``files`` relative to the skill root)."""
+    import json
+
+    from ae_coach.eval import filter_cases, load_cases, to_evals_json
+
+    if to != "skill-creator":
+        raise UsageError(f"--to must be skill-creator, got {to!r}")
+    cases = filter_cases(load_cases(list(suites or [])), split=split, tags=list(tag or []))
+    data = to_evals_json(cases, output, skill_name)
+    write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    print(f"{len(data['evals'])} of {len(cases)} cases written (chat cases with rubric items)", file=sys.stderr)
+
+
+@eval_app.command("judgement")
+def judgement(
+    labels: Annotated[Path, typer.Argument(help="Labelled calibration deals.")] = Path("evals/calibration/labels.yaml"),
+    split: Annotated[str, typer.Option(help="dev, holdout or all.")] = "all",
+    min_forecast: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 1 below this forecast agreement.")
+    ] = None,
+    min_top_risk: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 1 below this top-risk agreement.")
+    ] = None,
+    min_spearman: Annotated[
+        float | None, typer.Option(min=-1, max=1, help="Exit 1 below this health Spearman.")
+    ] = None,
+    min_band: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 1 below this band agreement.")] = None,
+    max_gaming: Annotated[
+        int | None, typer.Option(min=0, help="Exit 1 when more deals than this get a higher call from boilerplate.")
+    ] = None,
+    show_holdout: Annotated[
+        bool, typer.Option("--show-holdout", help="Also list holdout cases one by one (default: figures only).")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="terminal, markdown, json or html.")] = "terminal",
+    output: Output = None,
+) -> None:
+    """Score the inspector's forecast call, top risk and health against a sales leader's labels."""
+    import json
+
+    from ae_coach.eval import judgement_html, judgement_markdown, run_judgement
+
+    report = run_judgement(labels, split, show_holdout=show_holdout)
+    if fmt == "json":
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+    elif fmt == "html":
+        text = f"<!DOCTYPE html><html lang=en><meta charset=utf-8><body>{judgement_html(report)}</body></html>\n"
+    elif fmt in ("markdown", "terminal"):
+        text = judgement_markdown(report)
+    else:
+        raise UsageError(f"--format must be terminal, markdown, json or html, got {fmt!r}")
+    write_output(text, output)
+    failed = report.failures(
+        min_forecast=min_forecast,
+        min_top_risk=min_top_risk,
+        min_spearman=min_spearman,
+        min_band=min_band,
+        max_gaming=max_gaming,
+    )
+    if failed:
+        raise EvalGateFailed("judgement below the thresholds: " + "; ".join(failed))

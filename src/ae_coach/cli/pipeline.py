@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ae_coach.cli._io import TimeoutOpt, parse_date, write_output
+from ae_coach.cli._io import LangOpt, TimeoutOpt, parse_date, write_output
 from ae_coach.errors import UsageError
 
 LARGE_INPUT_BYTES = 1_000_000
@@ -110,6 +110,7 @@ def review_command(
     ] = None,
     model: Annotated[Text, Opt("--model", help="Model for the summary (default: AE_COACH_MODEL, else Sonnet).")] = None,
     no_log: Annotated[bool, Opt("--no-log", help="Keep this run out of the history (no movement recorded).")] = False,
+    lang: LangOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math.

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import TimeoutOpt, parse_date, write_output
+from ae_coach.cli._io import LangOpt, TimeoutOpt, parse_date, write_output
 from ae_coach.errors import UsageError
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     extract.register(app)
 
 
-def _coach(backend, model, settings, redact, replay_dir, record, timeout=None):
+def _coach(backend, model, settings, redact, replay_dir, record, lang=None, timeout=None):
     from ae_coach.coach import Coach
 
     loaded = None
@@ -64,6 +64,7 @@ def _coach(backend, model, settings, redact, replay_dir, record, timeout=None):
         redact=redact,
         replay_dir=replay_dir,
         record=record,
+        lang=lang,
         timeout=_timeout(timeout),
     )
 
@@ -86,6 +87,7 @@ def review(
     replay_dir: ReplayDirOpt = None,
     record: RecordOpt = False,
     no_log: NoLogOpt = False,
+    lang: LangOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
     """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan.
@@ -97,10 +99,12 @@ def review(
     from ae_coach.render import FORMATS, render
 
     if fmt not in FORMATS:
-        raise UsageError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}")
+        from ae_coach.i18n import t
+
+        raise UsageError(t("error.not_a_format", value=repr(fmt), allowed=", ".join(FORMATS)))
     date = parse_date(as_of)
     loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, record, timeout)
+    coach = _coach(backend, model, settings, redact, replay_dir, record, lang, timeout)
     store = open_store(create=not no_log)
     try:
         reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
@@ -137,7 +141,7 @@ def chat(
     from ae_coach.history import open_store
 
     loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, False, timeout)
+    coach = _coach(backend, model, settings, redact, replay_dir, False, timeout=timeout)
     interactive = sys.stdin.isatty()
     store = open_store(create=not no_log)
     try:
@@ -178,9 +182,6 @@ def _lines(interactive: bool):
     if not interactive:
         yield from sys.stdin
         return
-    while True:
-        try:
-            yield input("you> ")
-        except EOFError:
-            print()
-            return
+    from ae_coach.cli._chat_session import prompt_lines
+
+    yield from prompt_lines()

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ae_coach.errors import UsageError
+from ae_coach.cli._io import LangOpt
+from ae_coach.errors import RuleFileError, UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
 
-RulesOption = Annotated[Path | None, typer.Option("--rules", help="A rules directory (default: the shipped rulebook).")]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="A rules directory (default: the playbook's rulebook).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -21,10 +26,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
 
 
-def _rulebook(rules: Path | None):
+def _source(rules: Path | None) -> str:
+    from ae_coach.playbook import active
+
+    return f"rules {rules}" if rules else f"playbook: {active().describe()}"
+
+
+def _rulebook(rules: Path | None, *, translated: bool = False):
+    from ae_coach.i18n import current
     from ae_coach.rules import load_rulebook
 
-    return load_rulebook(rules)
+    lang = current() if translated else "en"
+    if rules is not None and lang != "en" and not (rules / lang).is_dir():
+        lang = "en"  # a rules directory without translations is shown as written
+    return load_rulebook(rules, lang=lang)
 
 
 @rules_app.command("list")
@@ -34,11 +49,13 @@ def list_rules(
     tag: Annotated[str | None, typer.Option(help="Only rules with this tag.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (id, category, impact, title, summary).")] = False,
     rules: RulesOption = None,
+    lang: LangOpt = None,
 ) -> None:
     """List rules: id, impact and summary."""
+    from ae_coach.i18n import t
     from ae_coach.rules import STAGES
 
-    rulebook = _rulebook(rules)
+    rulebook = _rulebook(rules, translated=True)
     if category is not None and rulebook.section_for(category) is None:
         allowed = ", ".join(s.prefix for s in rulebook.sections)
         raise UsageError(f"--category {category!r} is not one of {allowed}")
@@ -53,10 +70,12 @@ def list_rules(
     ]
     if as_json:
         fields = ("id", "category", "impact", "title", "summary")
-        print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2))
+        print(json.dumps([{f: getattr(rule, f) for f in fields} for rule in selected], indent=2, ensure_ascii=False))
         return
+    # On stderr, so the list itself stays one rule per line for scripts.
+    print(f"{_source(rules)}; rulebook {rulebook.content_hash[:12]}, {len(rulebook)} rules", file=sys.stderr)
     if not selected:
-        print("no rule matches these filters")
+        print(t("rules.no_match"))
         return
     width = max(len(rule.id) for rule in selected)
     for rule in selected:
@@ -68,9 +87,12 @@ def show(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. deal-happy-ears.")],
     raw: Annotated[bool, typer.Option("--raw", help="Print the markdown file as is.")] = False,
     rules: RulesOption = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show one rule, rendered."""
-    rulebook = _rulebook(rules)
+    from ae_coach.i18n import join, t, term
+
+    rulebook = _rulebook(rules, translated=True)
     rule = rulebook.get(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, rulebook.ids, n=3, cutoff=0.5)
@@ -83,10 +105,32 @@ def show(
     from rich.markdown import Markdown
 
     console = Console()
-    triggers = ", ".join(rule.triggers) or "none"
-    console.print(f"[bold]{rule.id}[/bold]  impact {rule.impact}  tags: {', '.join(rule.tags)}")
-    console.print(f"triggers: {triggers}  stages: {', '.join(rule.stages)}", style="dim")
-    console.print(Markdown(f"> {rule.summary}\n\n{rule.body}"))
+    triggers = ", ".join(rule.triggers) or t("rules.none")
+    console.print(f"[bold]{rule.id}[/bold]  {t('rules.impact', impact=rule.impact, tags=', '.join(rule.tags))}")
+    stages = join(term(stage) for stage in rule.stages)
+    console.print(t("rules.triggers", triggers=triggers, stages=stages), style="dim", markup=False)
+    body = _unwrap_chinese(rule.body) if rule.lang == "zh" else rule.body
+    console.print(Markdown(f"> {rule.summary}\n\n{body}"))
+
+
+_HAN_EDGE = re.compile(r"[\u4e00-\u9fff，。；：、“”（）]")
+
+
+def _unwrap_chinese(markdown: str) -> str:
+    """Join a Chinese paragraph's wrapped lines (markdown turns a line break into a space, which Chinese has
+    none of); headings, tables and example blocks keep their lines."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        previous = out[-1] if out else ""
+        prose = previous and not fenced and not previous.startswith(("#", "|"))
+        if prose and _HAN_EDGE.match(line[:1] or " ") and _HAN_EDGE.match(previous[-1:] or " "):
+            out[-1] = previous + line
+        else:
+            out.append(line)
+        if line.startswith("```"):
+            fenced = not fenced
+    return "\n".join(out)
 
 
 @rules_app.command("search")
@@ -118,22 +162,28 @@ def lint(
     ] = None,
 ) -> None:
     """Check every rule file and SKILL.md; print each problem as path:line: message. Exit 1 on problems."""
-    from ae_coach.resources import rules_dir
+    from ae_coach.playbook import active
     from ae_coach.rules.lint import has_errors
-    from ae_coach.rules.parse import rule_files
+    from ae_coach.rules.parse import merged_files
     from ae_coach.skill.check import lint as run_lint
 
-    directory = rules or rules_dir()
+    playbook = active()
+    layers = [rules] if rules else playbook.rule_dirs()
+    disable = () if rules else playbook.disable
+    directory = layers[-1]
     if not directory.is_dir():
         raise UsageError(f"--rules {directory}: not a directory")
     if skill is None and (directory.parent / "SKILL.md").is_file():
         skill = directory.parent / "SKILL.md"
-    problems = run_lint(directory, skill, strict=strict)
+    problems = run_lint(layers, skill, strict=strict, disable=disable)
+    try:
+        count = len(merged_files(layers, disable)[1])
+    except RuleFileError:
+        count = 0
     base = Path.cwd()
     for problem in problems:
         print(problem.format(base))
     errors = sum(problem.level == "error" for problem in problems)
-    count = len(rule_files(directory))
     print(f"{count} rules: {errors} error(s), {len(problems) - errors} warning(s)")
     if has_errors(problems):
         raise typer.Exit(1)

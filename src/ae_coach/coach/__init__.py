@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ae_coach.coach._chat import ChatHistory, offline_answer, save_history
+from ae_coach.coach._chat import ChatAnswer, ChatHistory, render_answer, save_history
+from ae_coach.coach._retrieve import language_of as question_language
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
+from ae_coach.i18n import UnknownLanguage, resolve, use
 from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
 from ae_coach.model.pricing import estimate_cost
 
@@ -38,13 +40,16 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKENDS",
     "DEFAULT_MODEL",
+    "ChatAnswer",
     "ChatHistory",
     "Coach",
     "LLMRequest",
     "LLMResult",
     "ReviewResult",
     "estimate_cost",
+    "question_language",
     "resolve_backend",
+    "resolve_language",
     "save_history",
     "text_block",
     "validate_result",
@@ -67,6 +72,14 @@ def resolve_backend(backend: str | None = None) -> str:
         has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
         return "anthropic" if has_key else "offline"
     return choice
+
+
+def resolve_language(lang: str | None = None) -> str:
+    """``en`` or ``zh``: ``lang`` when given, else the language in use (``AE_COACH_LANG``, else en)."""
+    try:
+        return resolve(lang)
+    except UnknownLanguage as exc:
+        raise UsageError(str(exc)) from None
 
 
 @dataclass
@@ -105,6 +118,8 @@ class Coach:
         max_tokens: output budget for a review.
         prompts: a prompt-template directory (default: the shipped ``prompts/``); evals compare variants.
         client: a model client to use instead of the one the backend builds (evals wrap it in a cache).
+        lang: the language of the review, ``en`` or ``zh`` (default: AE_COACH_LANG, else en): titles, actions
+            and questions in it, the rule text from the rulebook's translation (``rules/zh``).
     """
 
     def __init__(
@@ -123,10 +138,19 @@ class Coach:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         prompts: Path | str | None = None,
         client: ModelClient | None = None,
+        lang: str | None = None,
     ) -> None:
         self.backend = resolve_backend(backend)
+        self.lang = resolve_language(lang)
+        self._lang_chosen = bool(lang or os.environ.get("AE_COACH_LANG"))
+        """A language given (or set in the environment); otherwise chat answers in the question's language."""
+        self._translations: dict[str, Rulebook] = {}
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
+        if settings is None:
+            from ae_coach.inspector.settings import playbook_settings
+
+            settings = playbook_settings()
         self.settings = settings
         self.max_retries, self.timeout = max_retries, timeout
         self.replay_dir = Path(replay_dir) if replay_dir else None
@@ -136,6 +160,7 @@ class Coach:
         self.prompts = Path(prompts) if prompts else None
         self._client: ModelClient | None = client
         self._builder: PromptBuilder | None = None
+        self._text_rulebook: Rulebook | None = None
 
     # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
 
@@ -148,11 +173,28 @@ class Coach:
         return self._rulebook
 
     @property
+    def text_rulebook(self) -> Rulebook:
+        """The rules whose words the report quotes: the rulebook itself in English, else its translation
+        (same ids, triggers and markers; a rule not yet translated stays in English)."""
+        if self.lang == "en":
+            return self.rulebook
+        if self._text_rulebook is None:
+            from ae_coach.rules import load_rulebook
+
+            path = self.rulebook.path
+            if self._rulebook is None or path is None or not (path / self.lang).is_dir():
+                self._text_rulebook = load_rulebook(lang=self.lang) if self._rulebook is None else self.rulebook
+            else:
+                self._text_rulebook = load_rulebook(path, lang=self.lang)
+        return self._text_rulebook
+
+    @property
     def builder(self) -> PromptBuilder:
         if self._builder is None:
             from ae_coach.coach.prompt import PromptBuilder
 
-            self._builder = PromptBuilder(self.rulebook, templates=self.prompts)
+            # the selection is the same in every language (same ids, triggers, stages); the words are the language's
+            self._builder = PromptBuilder(self.text_rulebook, templates=self.prompts)
         return self._builder
 
     @property
@@ -187,7 +229,8 @@ class Coach:
         """The inspector's assessment of ``deal`` (findings, grades, health, forecast)."""
         from ae_coach.inspector import assess
 
-        return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
+        with use(self.lang):
+            return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
 
     def review(self, deal: Deal, as_of: dt.date | None = None) -> CoachingReport:
         """Review one deal. Raises BackendError (exit 3) when the model backend fails after retries."""
@@ -206,9 +249,10 @@ class Coach:
                 model); the model's prompt gets it, pseudonymised with ``redact``. The history computes it:
                 the coach keeps no state between reviews.
         """
-        prepared = self._prepare(deal, as_of, assessment)
-        response = None if self.backend == "offline" else self.client.structured(self._request(prepared, since))
-        return self._finish(prepared, response)
+        with use(self.lang):
+            prepared = self._prepare(deal, as_of, assessment)
+            response = None if self.backend == "offline" else self.client.structured(self._request(prepared, since))
+            return self._finish(prepared, response)
 
     def review_request(self, deal: Deal, as_of: dt.date | None = None) -> LLMRequest:
         """The exact model request ``review`` sends for ``deal``; nothing is sent.
@@ -218,7 +262,8 @@ class Coach:
         ``json_messages`` the same turn with JSON-only instructions. With ``redact`` people are already
         pseudonymised. ``request.params()`` is the Messages API body (e.g. for a Message Batches entry).
         """
-        return self._request(self._prepare(deal, as_of))
+        with use(self.lang):
+            return self._request(self._prepare(deal, as_of))
 
     def review_from_response(self, deal: Deal, response: LLMResult, as_of: dt.date | None = None) -> CoachingReport:
         """The report ``review`` gives when the model answers ``response`` to ``review_request(deal, as_of)``.
@@ -230,7 +275,8 @@ class Coach:
         Raises:
             ModelOutputError: the answer was cut off, refused, or does not validate.
         """
-        return self._finish(self._prepare(deal, as_of), response).report
+        with use(self.lang):
+            return self._finish(self._prepare(deal, as_of), response).report
 
     def _prepare(self, deal: Deal, as_of: dt.date | None, assessment: Any = None) -> _Prepared:
         assessment = assessment if assessment is not None else self.assess(deal, as_of)
@@ -247,7 +293,7 @@ class Coach:
         from ae_coach.coach._requests import review_request
 
         deal, assessment = prepared.deal, prepared.assessment
-        planned = compose(deal, assessment, self.rulebook, self.settings).next_actions
+        planned = compose(deal, assessment, self.text_rulebook, self.settings).next_actions
         if since is not None and prepared.redactor is not None:
             since = prepared.redactor.redact(since)
         since_data = since.model_dump(mode="json") if since is not None else None
@@ -265,7 +311,7 @@ class Coach:
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
         from ae_coach.coach._offline import compose
 
-        report = compose(prepared.deal, prepared.assessment, self.rulebook, self.settings)
+        report = compose(prepared.deal, prepared.assessment, self.text_rulebook, self.settings)
         if response is not None:
             from ae_coach.coach._calendar import calendar_for
             from ae_coach.coach.quality import enforce
@@ -316,9 +362,11 @@ class Coach:
             deal, message_sent = redactor.redact(deal), redactor.redact_text(message)
         else:
             message_sent = message
-        assessment = self._chat_assessment(deal, as_of)
+        lang = self.chat_language(message)
+        assessment = self._chat_assessment(deal, as_of, lang)
         if self.backend == "offline":
-            chunks: Iterator[str] = iter([offline_answer(deal, assessment, self.rulebook, message_sent)])
+            typed = self._answer(deal, assessment, message_sent, lang)
+            chunks: Iterator[str] = iter([render_answer(typed, self.builder)])
             history.messages.append({"role": "user", "content": message_sent})
         else:
             chunks = self._model_chat(deal, assessment, message_sent, history)
@@ -330,21 +378,64 @@ class Coach:
             for chunk in chunks:
                 answer.append(chunk)
                 yield chunk
-        except BaseException:
-            # A broken-off answer is kept in the transcript marked as such, never as a complete turn, and
-            # never re-sent: _model_chat took the question back out of the messages.
-            if answer:
-                history.turns.append({"role": "assistant", "text": "".join(answer), "incomplete": "true"})
+        except BaseException:  # a failed or stopped (Ctrl-C) turn leaves the history as it was before it
+            history.turns.pop()
+            if self.backend == "offline":
+                history.messages.pop()
             raise
         history.turns.append({"role": "assistant", "text": "".join(answer)})
         if self.backend == "offline":
             history.messages.append({"role": "assistant", "content": "".join(answer)})
 
-    def _chat_assessment(self, deal: Deal, as_of: dt.date | None) -> Any:
-        key = (deal.model_dump_json(), as_of)
+    def answer(self, deal: Deal, question: str, as_of: dt.date | None = None) -> ChatAnswer:
+        """The offline chat's answer to ``question`` as data: the deal facts, findings and rule steps it
+        uses, the review's own next step and the names it could not resolve (``chat`` renders it)."""
+        lang = self.chat_language(question)
+        return self._answer(deal, self._chat_assessment(deal, as_of, lang), question, lang)
+
+    def chat_language(self, question: str) -> str:
+        """The language a chat answer is written in: the coach's when one was chosen (``lang``,
+        ``AE_COACH_LANG``), else the question's own (Chinese characters -> ``zh``)."""
+        return self.lang if self._lang_chosen else question_language(question)
+
+    def _answer(self, deal: Deal, assessment: Any, question: str, lang: str) -> ChatAnswer:
+        from ae_coach.coach._chat_answer import answer
+        from ae_coach.rules.lexicon import load_lexicon
+
+        with use(lang):  # the review's actions and the finding titles in the answer's language
+            return answer(
+                question,
+                deal,
+                assessment,
+                self.rulebook,
+                load_lexicon(self.rulebook.path),
+                text_rulebook=self._rules_in(lang),
+                settings=self.settings,
+                lang=lang,
+            )
+
+    def _rules_in(self, lang: str) -> Rulebook:
+        """The rulebook's words in ``lang`` (its translation; English where a rule is not translated)."""
+        if lang == self.lang:
+            return self.text_rulebook
+        if lang == "en":
+            return self.rulebook
+        if lang not in self._translations:
+            from ae_coach.rules import load_rulebook
+
+            path = self.rulebook.path
+            translated = path is not None and (path / lang).is_dir()
+            self._translations[lang] = load_rulebook(path if translated else None, lang=lang)
+        return self._translations[lang]
+
+    def _chat_assessment(self, deal: Deal, as_of: dt.date | None, lang: str | None = None) -> Any:
+        from ae_coach.inspector import assess
+
+        key = (deal.model_dump_json(), as_of, lang)
         cached = getattr(self, "_chat_cache", None)
         if cached is None or cached[0] != key:
-            self._chat_cache = (key, self.assess(deal, as_of))
+            with use(lang or self.lang):  # finding titles and the gate's reasons in the answer's language
+                self._chat_cache = (key, assess(deal, as_of, settings=self.settings, rulebook=self.rulebook))
         return self._chat_cache[1]
 
     def _model_chat(self, deal: Deal, assessment: Any, message: str, history: ChatHistory) -> Iterator[str]:

@@ -23,7 +23,9 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
@@ -103,13 +105,13 @@ def _action(
     fact = fact_of(finding, facts, deal)
     parts = [fact] if fact and fact.lower() not in text.lower() else []
     if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
-        parts.insert(0, f"with {contact.name}")
+        parts.insert(0, t("coach.with", name=contact.name))
     if parts:
-        text = f"{text.rstrip('.')} ({'; '.join(parts)})."
+        text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
         action=text,
-        owner=deal.owner or "AE (you)",
+        owner=deal.owner or t("coach.you"),
         contact=label(contact) if contact else None,
         due=due,
         why=finding.title,
@@ -181,54 +183,72 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         chased = [p for p in facts.people if p.unanswered] if code != "momentum.champion_dark" else people
         person = next(iter(chased or people), None)
         if person is not None:
-            since = f"last two-way contact {person.last_two_way}" if person.last_two_way else "no two-way contact"
-            many = "s" if person.unanswered != 1 else ""
-            extra = f", {person.unanswered} follow-up{many} unanswered since" if person.unanswered else ""
-            return f"{person.name}: {since}{extra}"
-        return f"last two-way contact {facts.last_two_way}" if facts.last_two_way else "no two-way contact on record"
+            since = (
+                t("coach.fact.last_two_way", date=person.last_two_way)
+                if person.last_two_way
+                else t("coach.fact.no_two_way")
+            )
+            count = person.unanswered
+            extra = (
+                ""
+                if not count
+                else t("coach.fact.unanswered_one")
+                if count == 1
+                else t("coach.fact.unanswered", count=count)
+            )
+            return t("coach.fact.person", name=person.name, since=since, extra=extra)
+        if facts.last_two_way:
+            return t("coach.fact.last_two_way", date=facts.last_two_way)
+        return t("coach.fact.no_two_way_on_record")
     if code == "meddpicc.economic_buyer" or (code == "committee.missing_role" and "economic_buyer" in str(data)):
         meeting = executive_meeting(facts)
         if meeting is not None:
-            return f'use "{meeting.text}" on {meeting.date} to meet whoever signs'
+            return t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
         ebs = facts.in_role("economic_buyer")
         champion = person_in_role(deal, "champion")
         if ebs:
-            return f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''} has not been met in a held meeting"
-        route = f"; {champion.name} is your route in" if champion else ""
-        return f"no one who signs has been met{route}"
+            name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
+            return t("coach.fact.eb_not_met", name=name)
+        route = t("coach.fact.route_in", name=champion.name) if champion else ""
+        return t("coach.fact.nobody_signs", route=route)
     if code.startswith("meddpicc."):
         element = facts.elements.get(code.split(".", 1)[1])
         if element is not None and element.note:
-            return f'on record: "{element.note if len(element.note) <= 80 else element.note[:77] + "…"}"'
+            return t("coach.fact.on_record", note=element.note if len(element.note) <= 80 else element.note[:77] + "…")
         if element is not None:
-            return f"nothing on record for {element.element.replace('_', ' ')}"
+            return t("coach.fact.nothing_on_record", element=term(element.element))
     if code == "stage.unearned" and isinstance(data.get("unmet"), list):
-        return "unmet: " + "; ".join(str(item).split(": ", 1)[-1] for item in data["unmet"][:2])
+        items = [criterion(str(item).split(": ", 1)[-1]) for item in data["unmet"][:2]]
+        return t("coach.fact.unmet", items=t("coach.detail_separator").join(items))
     if code == "anti.single_threading":
         engaged = [p.name for p in facts.people if p.engaged]
-        return f"only {engaged[0]} is engaged" if engaged else "no engaged contact"
+        return t("coach.fact.only_engaged", name=engaged[0]) if engaged else t("coach.fact.no_engaged")
     if code in ("momentum.close_date_slipped", "momentum.close_date_passed"):
         close = deal.close_date
         if code == "momentum.close_date_passed" and close:
-            return f"close date {close} passed {(facts.as_of - close).days} days ago"
-        return f"close date moved {facts.pushes} times, now {close}"
+            return t("coach.fact.close_passed", close=close, days=(facts.as_of - close).days)
+        return t("coach.fact.close_moved", count=facts.pushes, close=close)
     if code == "momentum.competitor_late":
         late = [c for c in facts.competitors if c.first_seen]
         if late:
             newest = max(late, key=lambda c: c.first_seen or dt.date.min)
-            return f"{newest.name} first appeared {newest.first_seen}"
+            return t("coach.fact.competitor", name=newest.name, date=newest.first_seen)
     if code == "momentum.late_stakeholder" and isinstance(data.get("names"), list):
         people = [p for p in facts.people if p.name in data["names"]]
         if people:
-            return f"{people[0].name} joined {people[0].first_seen}"
+            return t("coach.fact.joined", name=people[0].name, date=people[0].first_seen)
     if code == "anti.forecast_fantasy" and deal.forecast_category:
         unmet = finding.data.get("why_not_commit") or []
-        return f"called {deal.forecast_category.value.replace('_', ' ')} with {len(unmet)} commit-gate conditions unmet"
+        return t("coach.fact.called", category=term(deal.forecast_category), count=len(unmet))
     if code == "momentum.no_dated_next_step":
         step = deal.next_step
-        return f'next step "{step.action}" has no date' if step and not step.date else "no next step on record"
+        return (
+            t("coach.fact.next_step_undated", action=step.action)
+            if step and not step.date
+            else t("coach.fact.no_next_step")
+        )
     if code == "account.poor_fit":
-        return f"fit: poor, ${deal.amount:,.0f}"
+        return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
     return _evidence_fact(finding, facts)
 
 
@@ -240,10 +260,27 @@ def executive_meeting(facts: DealFacts) -> Any:
     return next((i for i in facts.upcoming if i.kind != "close_date" and _EXECUTIVE.search(i.text)), None)
 
 
+_QUOTE = re.compile(r'"([^"]+)"')
+
+
+_WITH = re.compile(r" with ([^:\"]+):")
+"""The people of an activity's evidence line (``ae_coach.inspector._context.describe``)."""
+
+
+def _quoted(line: str) -> str:
+    """'2026-11-03 proposal with Nadia Ivers: "Sent pricing"' -> '2026-11-03（Nadia Ivers）：“Sent pricing”'."""
+    date, quote, people = _DATE.search(line), _QUOTE.search(line), _WITH.search(line)
+    said = f"“{quote.group(1)}”" if quote else ""
+    who = f"（{join(people.group(1).split(', '))}）" if people else ""
+    return f"{date.group(0)}{who}：{said}" if date else said
+
+
 def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
     """The first evidence line that names a person, a date or a number of this deal, else the first line."""
     names = [p.name for p in facts.people]
     lines = [line.split(": ", 1)[-1] if line.startswith(finding.code) else line for line in finding.evidence]
+    if current() != "en":  # the inspector's own evidence wording is English; keep the deal's date and quoted words
+        lines = [_quoted(line) for line in lines if _QUOTE.search(line)]
     for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
         return body if len(body) <= 110 else body[:107] + "…"
     return ""

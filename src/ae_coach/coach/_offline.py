@@ -18,6 +18,7 @@ from ae_coach.coach._plan import draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach.report import CoachingReport, Forecast, Health, Risk
 from ae_coach.findings import Finding
+from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -42,25 +43,30 @@ def headline(deal: Deal, assessment: Any) -> str:
     # The problem a manager would raise first: worst severity, then the deal's story before checklist
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
-    problem = f"biggest problem: {_lower_first(worst.title)}" if worst else "no serious gaps found"
+    problem = (
+        t("coach.headline.problem", problem=_lower_first(worst.title)) if worst else t("coach.headline.no_problem")
+    )
     if not deal.is_open:
-        return f"{name}: {_label(deal.stage)}, health {assessment.health}/100; {problem}."
+        return t("coach.headline.closed", name=name, stage=term(deal.stage), health=assessment.health, problem=problem)
     later = getattr(assessment, "later_forecast", None)
     claimed = deal.forecast_category
     if later is not None:
-        verdict = (
-            f"out of {assessment.period.label}'s number (closes {deal.close_date}), "
-            f"{_label(later).title()} for {assessment.later_period}"
+        verdict = t(
+            "coach.headline.later",
+            period=assessment.period.label,
+            close=deal.close_date,
+            category=_label(later),
+            later=assessment.later_period,
         )
         if claimed is not None and str(claimed) not in (str(later), "omitted"):
-            verdict += f", not {_label(claimed).title()}"
+            verdict += t("coach.headline.not_claimed", claimed=_label(claimed))
     else:
-        verdict = f"call it {_label(assessment.recommended_forecast).title()}"
+        verdict = t("coach.headline.call", category=_label(assessment.recommended_forecast))
         if claimed is not None and str(claimed) != str(assessment.recommended_forecast):
-            verdict += f", not {_label(claimed).title()}"
-    line = f"{name}: health {assessment.health}/100, {verdict}; {problem}."
+            verdict += t("coach.headline.not_claimed", claimed=_label(claimed))
+    line = t("coach.headline.open", name=name, verdict=verdict, health=assessment.health, problem=problem)
     if deal.is_open and assessment.tier == 4:
-        line += " Tier 4: serve it through self-serve or a partner, or disqualify it; not enterprise selling time."
+        line += t("coach.headline.tier_4")
     return line
 
 
@@ -69,7 +75,7 @@ def _lower_first(text: str) -> str:
 
 
 def _label(x: Any) -> str:
-    return str(x).replace("_", " ")
+    return term(x).title() if current() == "en" else term(x)
 
 
 def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = None) -> CoachingReport:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ae_coach.i18n import t, term
+
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
 
@@ -58,9 +60,9 @@ def person_in_role(deal: Deal, role: str) -> Stakeholder | None:
 
 def label(person: Stakeholder) -> str:
     """'Dana Lee (VP Revenue Operations, champion)'."""
-    role = ROLE_WORDS.get(role_of(person))
-    detail = ", ".join(x for x in (person.title, role) if x)
-    return f"{person.name} ({detail})" if detail else person.name
+    role = term(role_of(person)) if role_of(person) in ROLE_WORDS else None
+    detail = t("coach.person_separator").join(x for x in (person.title, role) if x)
+    return t("coach.person", name=person.name, detail=detail) if detail else person.name
 
 
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach.report import MapStep
+from ae_coach.i18n import phrase, t
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -156,7 +157,7 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
-    agreed = [_agreed_step(item, as_of) for item in deal.mutual_action_plan if item.date]
+    agreed = [_agreed_step(item, as_of, calendar) for item in deal.mutual_action_plan if item.date]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None, calendar)], key=lambda s: s.date)
@@ -165,7 +166,7 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
         close = target
     else:
         close = calendar.add(as_of, ASSUMED_CYCLE_DAYS * WORKING_DAYS_PER_WEEK // 7)
-        note = f"no future close date in the deal: planned against {close} (ae-coach default)"
+        note = t("plan.no_close_date", close=close)
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
     done_text = _done_text(deal, as_of)
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
@@ -181,10 +182,7 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
     left = calendar.between(as_of, close)
     if needed and needed > CREDIBLE_SQUEEZE * max(left, 1):
         realistic = calendar.add(as_of, needed + 2)
-        note = (
-            f"close date {close} is not credible: the steps still to do need about {needed} working days and "
-            f"{left} are left; planned forward from today to a realistic signature on {realistic}"
-        )
+        note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=realistic)
         close = realistic
     drafted = [_make(step, deal, close, as_of, note, calendar) for step in steps]
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
@@ -211,20 +209,21 @@ def _owner(step: _Template, deal: Deal) -> str:
         person = person_in_role(deal, step.buyer_role)
         if person is not None:
             return label(person)
+    team = phrase("plan.team", step.team)
     if step.side == "seller" or "AE" in step.team:
-        return step.team.replace("AE", deal.owner or "AE")
-    return step.team
+        return team.replace("AE", deal.owner or "AE")
+    return team
 
 
 def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None, calendar: Calendar) -> MapStep:
     date = calendar.add(close, -_working(step)) if step.days_before_close else calendar.on_or_before(close)
     status: Any = "planned"
     if date < as_of:
-        note = f"due {date} for this close date, already past: do it now or move the close date"
+        note = t("plan.past_due", date=date)
         date, status = calendar.on_or_after(as_of), "at_risk"
     return MapStep(
         date=date,
-        action=step.action,
+        action=phrase("plan.step", step.action),
         side=step.side,
         owner=_owner(step, deal),
         kind=step.kind,
@@ -233,9 +232,9 @@ def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str
     )
 
 
-def _agreed_step(item, as_of: dt.date) -> MapStep:
+def _agreed_step(item, as_of: dt.date, calendar: Calendar) -> MapStep:
     status_value = str(item.status)
-    owner = item.owner or "unassigned"
+    owner = item.owner or t("plan.unassigned")
     side: Any = (
         "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
     )
@@ -253,5 +252,5 @@ def _agreed_step(item, as_of: dt.date) -> MapStep:
         owner=owner,
         kind="agreed",
         status=status,
-        note="from the deal's own plan",
+        note=t("plan.agreed") + ("" if calendar.working(item.date) else t("plan.agreed_day_off")),
     )

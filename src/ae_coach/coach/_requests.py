@@ -10,6 +10,7 @@ from ae_coach.coach.prompt import (
     deal_data_block,
     finding_views,
     json_schema_text,
+    language_vars,
 )
 from ae_coach.coach.report import ModelCoaching
 from ae_coach.model.llm import LLMRequest, text_block
@@ -76,7 +77,12 @@ def review_request(
     ``since`` (plain data from ``ae_coach.history``) is what changed since the deal's previous review.
     """
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = {**review_vars(assessment, actions), "stage": str(deal.stage), "since": since}
+    variables = {
+        **review_vars(assessment, actions),
+        "stage": str(deal.stage),
+        "since": since,
+        "language": language_vars(),
+    }
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         instructions = builder.render(

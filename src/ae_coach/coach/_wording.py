@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, Stage
+from ae_coach.i18n import t
+from ae_coach.rules.glossary import shipped_glossary
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -31,12 +33,14 @@ _NEUTRAL = {
 """What a placeholder becomes when the deal names nobody for it: a phrase that still reads as a sentence."""
 
 _NAME_FALLBACK = {
-    "momentum.late_stakeholder": "the new stakeholder",
-    "momentum.pending_internal_review": "the person you were checking with",
-    "momentum.champion_dark": "the person they were taking it to",
-    "relationship-champion-gone-dark": "the person they were taking it to",
+    "momentum.late_stakeholder": "new_stakeholder",
+    "momentum.pending_internal_review": "checked_with",
+    "momentum.champion_dark": "taken_to",
+    "relationship-champion-gone-dark": "taken_to",
 }
+"""What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
 _PLACEHOLDER = re.compile(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
+_SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff，。；：“”]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？])")
 _ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technical buyer": "technical_buyer"}
 
 _STAGES = "discovery|scoping|validation|proposal|closing"
@@ -57,12 +61,15 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         key = match.group(1).lower()
         if key in _ROLE_OF:
             person = person_in_role(deal, _ROLE_OF[key])
-            return person.name if person else _NEUTRAL[key]
+            return person.name if person else t(f"coach.neutral.{key}", default=_NEUTRAL[key])
         if key == "competitor":
-            return _competitor(deal, finding) or _NEUTRAL[key]
-        return _name(finding) or _NAME_FALLBACK.get(finding.code if finding else "", "that person")
+            return _competitor(deal, finding) or t(f"coach.neutral.{key}", default=_NEUTRAL[key])
+        fallback = _NAME_FALLBACK.get(finding.code if finding else "", "someone")
+        return _name(finding) or t(f"coach.neutral.{fallback}")
 
-    return _PLACEHOLDER.sub(replace, text)
+    filled = _PLACEHOLDER.sub(replace, text)
+    # A Chinese rule writes spaces around its English placeholders; around Chinese words they do not belong.
+    return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
 
 
 def _competitor(deal: Deal, finding: Finding | None) -> str | None:
@@ -103,7 +110,7 @@ def parse_question(raw: str) -> tuple[str, str | None]:
     The audience is ``"ae"`` for a ``Deal review: "…"`` bullet (a manager's question to the AE), a
     committee role for ``To the economic buyer: "…"``, else ``None`` (the buyer contact for the finding).
     """
-    text, audience = raw.strip(), None
+    text, audience = shipped_glossary().english_prefix(raw.strip()), None
     if text.startswith(REVIEW_PREFIX):
         text, audience = text.removeprefix(REVIEW_PREFIX).strip(), "ae"
     else:

@@ -329,3 +329,18 @@ def finding_views(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 def json_schema_text(model: type[BaseModel]) -> str:
     """A pydantic model's JSON schema, compact and stable, for JSON-only instructions."""
     return json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
+
+
+LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文), written for a Chinese enterprise account executive"}
+
+
+def language_vars(lang: str | None = None) -> dict[str, Any] | None:
+    """What the review template needs to have the model write in ``lang`` (default: the language in use):
+    its name and the glossary's terms (``rules/zh/_glossary.yaml``); None for English."""
+    from ae_coach.i18n import resolve
+    from ae_coach.rules.glossary import shipped_glossary
+
+    chosen = resolve(lang)
+    if chosen == "en":
+        return None
+    return {"code": chosen, "name": LANGUAGE_NAMES[chosen], "terms": sorted(shipped_glossary().terms.items())}

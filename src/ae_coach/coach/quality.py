@@ -18,12 +18,19 @@ from typing import Any
 
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach.report import CoachingReport
+from ae_coach.i18n import term
 
 THIS_WEEK_LIMIT = 3
 _ONE_DAY = dt.timedelta(days=1)
 _CATEGORY = re.compile(r"\b(?:call|move|promote|put|keep)s? (?:the deal |it |this deal )?(?:to |in |into |as )?"
                        r"(best case|commit|omitted|pipeline)\b", re.IGNORECASE)  # fmt: skip
 _ROLE_WORDS = {"economic buyer": "economic_buyer", "technical buyer": "technical_buyer", "user buyer": "user_buyer"}
+# The same two checks on a Chinese report: the glossary's words for the categories and roles.
+_CATEGORIES = ("best_case", "commit", "omitted", "pipeline")
+_ZH_CATEGORY = {term(c, "zh"): c.replace("_", " ") for c in _CATEGORIES}
+_ZH_CATEGORY_RE = re.compile(rf"(?:报|报为|归为|调整为|调到|改为|列为|放进|放入|留在|移到)({'|'.join(_ZH_CATEGORY)})")
+_ZH_ROLE = {term(role, "zh"): role for role in _ROLE_WORDS.values()}
+_ZH_ROLE_RE = re.compile(rf"(?:问|约见|见到|会见|联系|致电|打给|邮件给|发给|对接)({'|'.join(_ZH_ROLE)})")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}\b")
 
 
@@ -48,9 +55,9 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
                 problems.append(f"{where}: due {action.due}, before the review date")
             if close is not None and action.due > close:
                 problems.append(f"{where}: due {action.due}, after the close date {close}")
-        for match in _CATEGORY.finditer(action.action):
-            if match.group(1).lower() != call:
-                problems.append(f"{where}: says {match.group(0)!r} while the call is {call}")
+        for said, category in _categories(action.action):
+            if category != call:
+                problems.append(f"{where}: says {said!r} while the call is {call}")
         problems += [f"{where}: {p}" for p in _missing_roles(action.action, roles)]
     per_person = Counter(q.stakeholder for q in report.questions if q.stakeholder and q.role != "ae")
     problems += [f"{count} questions for {name} (at most 2)" for name, count in per_person.items() if count > 2]
@@ -63,8 +70,15 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
     return problems
 
 
+def _categories(text: str) -> list[tuple[str, str]]:
+    """(words, category) for each place an action calls the deal a forecast category, in English or Chinese."""
+    found = [(m.group(0), m.group(1).lower()) for m in _CATEGORY.finditer(text)]
+    return found + [(m.group(0), _ZH_CATEGORY[m.group(1)]) for m in _ZH_CATEGORY_RE.finditer(text)]
+
+
 def _missing_roles(text: str, roles: set[str]) -> list[str]:
-    out = []
+    out = [f"addressed to a {m.group(1)} the deal does not have" for m in _ZH_ROLE_RE.finditer(text)
+           if _ZH_ROLE[m.group(1)] not in roles]  # fmt: skip
     for words, role in _ROLE_WORDS.items():
         if re.search(rf"\b(?:ask|meet|call|email|with|brief) (?:the |your )?{words}\b", text, re.IGNORECASE) and (
             role not in roles
@@ -100,7 +114,7 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
     close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None
     kept = []
     for action in report.next_actions:
-        if any(m.group(1).lower() != call for m in _CATEGORY.finditer(action.action)):
+        if any(category != call for _, category in _categories(action.action)):
             continue
         if _missing_roles(action.action, roles):
             continue

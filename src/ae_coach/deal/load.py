@@ -29,6 +29,7 @@ from ae_coach._safe_yaml import (
 )
 from ae_coach.deal.model import Deal
 from ae_coach.errors import DealFileError
+from ae_coach.i18n import t
 
 DEFAULT_MAX_BYTES = 256_000
 """Deal files larger than this are refused (override with ``max_bytes``).
@@ -85,7 +86,7 @@ def loads_deal(
     """
     name = Path(source) if not isinstance(source, Path) else source
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise DealFileError(name, f"the deal is larger than the {max_bytes:,}-byte limit for a deal file (max_bytes)")
+        raise DealFileError(name, t("error.deal.too_large", limit=f"{max_bytes:,}"))
     node: Node | None = None
     if json_format:
         data = _load_json(name, text)
@@ -99,7 +100,7 @@ def loads_deal(
         except (RecursionError, ValueError, OverflowError) as exc:
             raise DealFileError(name, f"not a valid deal file: {exc}") from None
     if data is None:
-        raise DealFileError(name, "the file holds no data (only comments?); a deal needs `account:` and `stage:`")
+        raise DealFileError(name, t("error.deal.no_data"))
     if isinstance(data, dict) and "id" not in data:
         data = {"id": name.stem, **data}
     if node is None:  # JSON: line numbers are worth a second parse only when something is wrong
@@ -130,7 +131,7 @@ def _read_text(path: Path, max_bytes: int) -> str:
     except UserFileError as exc:
         raise DealFileError(path, f"{exc} (max_bytes)" if "limit" in str(exc) else str(exc)) from None
     if not text.strip():
-        raise DealFileError(path, "the file is empty; a deal needs at least `account:` and `stage:`")
+        raise DealFileError(path, t("error.deal.empty"))
     return text
 
 

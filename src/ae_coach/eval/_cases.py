@@ -48,6 +48,8 @@ class CaseInput(_Strict):
     as_of: dt.date | None = None
     """'Today' for the review; overrides the deal's own ``as_of``."""
     budget_tokens: int | None = Field(default=None, gt=0)
+    lang: Literal["en", "zh"] | None = None
+    """The language of the review or answer (``--lang``); default English, whatever AE_COACH_LANG says."""
     """Rule-selection budget; default: the prompt builder's."""
     hide_examples: bool = False
     """Run on the rulebook without its Good/Bad examples, so text pasted from a rule's example cannot
@@ -118,14 +120,17 @@ class Concept(_Strict):
     """One thing the coaching must (``require``) or must not (``forbid``) say, wherever it is worded.
 
     Offline it is checked deterministically: some line of the coaching in ``where`` holds every entry of
-    ``terms`` (word-start, case-insensitive; ``a|b`` = either), is addressed ``to`` the named person or
+    ``terms`` (word-start, case-insensitive; ``a|b`` = either), or every term of one group of ``one_of``
+    (the same meaning worded as any of several rule steps), is addressed ``to`` the named person or
     role and cites ``rule`` when those are given. With ``--judge llm`` the judge grades ``concept`` instead.
     """
 
     id: str | None = Field(default=None, pattern=_ID)
     concept: str = Field(min_length=1)
     """The meaning, for a judge and a reader: "the action asks the champion for a meeting with the EB"."""
-    terms: list[str] = Field(min_length=1)
+    terms: list[str] = Field(default_factory=list)
+    one_of: list[list[str]] = Field(default_factory=list)
+    """Alternative term groups: the line holds every term of at least one group."""
     where: Where = "any"
     """action (review actions, chat next steps, plan), question (questions to ask), step (a rule step the
     chat quotes), risk, or any line."""
@@ -135,6 +140,16 @@ class Concept(_Strict):
     """The line must cite this rule id (``[rule-id]``)."""
     step: int | None = Field(default=None, gt=0)
     """Provenance: the rule's "How to apply" step the concept comes from (1-based)."""
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> Concept:
+        if not self.terms and not any(self.one_of):
+            raise ValueError("a concept needs terms or one_of (term groups)")
+        return self
+
+    def groups(self) -> list[list[str]]:
+        """The term groups a line may hold (``terms`` is one group)."""
+        return [g for g in ([self.terms] if self.terms else []) + self.one_of if g]
 
 
 class ContentExpect(_Strict):

@@ -98,6 +98,7 @@ def make_coach(
     repeat: int,
     defer: dict[str, dict[str, Any]] | None = None,
     rulebook: Any = None,
+    lang: str | None = None,
 ) -> tuple[Any, CachingClient | None]:
     """A Coach on the variant's rulebook and prompts; LLM backends get the caching client.
 
@@ -110,6 +111,7 @@ def make_coach(
         "model": options.model,
         "rulebook": rulebook if rulebook is not None else variant.rulebook,
         "prompts": variant.prompts_dir,
+        "lang": lang or "en",
     }
     coach = Coach(**settings)
     if coach.backend == "offline":
@@ -134,8 +136,12 @@ def run_coach(
     cache: Cache,
     defer: dict[str, dict[str, Any]] | None = None,
 ) -> Output:
+    from ae_coach.coach import question_language
+
     rulebook = variant.rulebook_for(case)
-    coach, wrapper = make_coach(variant, options, cache, repeat, defer, rulebook=rulebook)
+    # a chat question with no language set is answered in its own language, as `ae-coach chat` does
+    lang = case.input.lang or (question_language(case.input.question) if case.input.question else None)
+    coach, wrapper = make_coach(variant, options, cache, repeat, defer, rulebook=rulebook, lang=lang)
     assessment = coach.assess(deal, deal.as_of)
     findings = [f.code for f in assessment.findings]
     expected = [alt for r in case.expect.rules.cited for alt in r.split("|")]

@@ -143,8 +143,18 @@ def _idf(rulebook: Any) -> dict[str, float]:
     return {w: math.log((1 + len(docs)) / (1 + c)) for w, c in counts.items()}
 
 
+def _terms(text: str, banned: set[str], idf: dict[str, float], said: set[str] | None = None) -> list[str]:
+    words = [w for w in dict.fromkeys(_words(text)) if w not in banned and (said is None or w in said)]
+    return sorted(words, key=lambda w: -idf.get(w, 0.0))[:MAX_TERMS]
+
+
 def concept_for(rule: Any, text: str, question: str, idf: dict[str, float]) -> dict[str, Any] | None:
-    """A content concept for the first line of ``text`` that says one of ``rule``'s steps or questions."""
+    """A content concept for the first line of ``text`` that says one of ``rule``'s steps or questions.
+
+    For a step, the concept accepts any of the rule's steps (one term group each, the step's rarest words),
+    so the coaching may pick another step of the same rule and still pass, while a rule whose steps were
+    all replaced by generic text fails. For a question, the group is that question's words.
+    """
     banned = set(_words(" ".join([GUTTED_STEP, question, rule.title, rule.summary, " ".join(rule.tags)]))) | _GENERIC
     items = [("action", i, s) for i, s in enumerate(rule.steps, 1)] + [("question", None, q) for q in rule.questions]
     lines = text.splitlines()
@@ -154,19 +164,20 @@ def concept_for(rule: Any, text: str, question: str, idf: dict[str, float]) -> d
             continue
         said = set(_words(line))
         best = max(items, key=lambda item: len(said & set(_words(item[2]))))
-        shared = [w for w in dict.fromkeys(_words(best[2])) if w in said and w not in banned]
-        if len(shared) < 2:
+        if len(_terms(best[2], banned, idf, said)) < 2:
             continue
-        terms = sorted(shared, key=lambda w: -idf.get(w, 0.0))[:MAX_TERMS]
-        concept: dict[str, Any] = {
-            "concept": f"Says what {rule.id} {'step ' + str(best[1]) if best[1] else 'asks'}: {best[2][:160]}",
-            "terms": terms,
-            "where": where,
-        }
+        concept: dict[str, Any] = {"where": where}
+        if best[1]:
+            concept["concept"] = f"Says what one of {rule.id}'s steps says (printed: step {best[1]})"
+            groups = [_terms(step, banned, idf) for step in rule.steps]
+            groups[best[1] - 1] = _terms(best[2], banned, idf, said)
+            concept["one_of"] = [g for g in groups if len(g) >= 2]
+            concept["step"] = best[1]
+        else:
+            concept["concept"] = f"Asks what {rule.id} asks: {best[2][:160]}"
+            concept["terms"] = _terms(best[2], banned, idf, said)
         if where != "step":
             concept["rule"] = rule.id
-        if best[1]:
-            concept["step"] = best[1]
         return concept
     return None
 
@@ -293,12 +304,14 @@ def _trigger_case(
         "target": "selection",
         "split": "holdout",
         "tags": ["coverage", "trigger", f"rule:{rule.id}"],
-        "description": f"{code} alone gets {rule.id} selected for the prompt",
+        "description": f"{code} alone gets {rule.id} into the prompt (a budget that admits triggered rules only)",
         "expect": {"rules": {"selected": [rule.id]}},
     }
     for entry, codes in ((candidates[i], fired[i]) for i in order):
         if code in codes:
-            selection["input"] = dict(entry)
+            # Budget 1: the builder still includes every triggered rule, but no stage-relevant filler, so
+            # the rule is selected only if a finding's trigger brings it.
+            selection["input"] = {**entry, "budget_tokens": 1}
             if checker.passes(selection, variant) and not checker.passes(selection, dropped):
                 return {**selection, "_kills_steps": False}
     return None

@@ -92,7 +92,7 @@ def concept_lines(concept: Concept, text: str) -> list[str]:
             continue
         if concept.to and not _term(concept.to, _addressee(line)):
             continue
-        if all(_term(t, line) for t in concept.terms):
+        if any(all(_term(t, line) for t in group) for group in concept.groups()):
             out.append(line)
     return out
 
@@ -102,7 +102,11 @@ def check_concept(concept: Concept, text: str, *, forbid: bool) -> dict[str, Any
     kind = "content.forbid" if forbid else "content.require"
     if forbid:
         return _item(kind, concept_name(concept), not lines, f"said: {lines[0][:200]}" if lines else "not said")
-    detail = f"said: {lines[0][:200]}" if lines else f"no {concept.where} line holds {concept.terms}"
+    detail = (
+        f"said: {lines[0][:200]}"
+        if lines
+        else f"no {concept.where} line holds {' or '.join(map(str, concept.groups()))}"
+    )
     return _item(kind, concept_name(concept), bool(lines), detail)
 
 

@@ -54,6 +54,10 @@ def run_html(result: RunResult) -> str:
         for c in result.cases
     ]
     body.append(_table(["case", "split", "target", "score", "result"], rows))
+    if result.judgement is not None:
+        from ae_coach.eval._judgement import judgement_html
+
+        body.append(judgement_html(result.judgement))
     return _page(f"Eval run: {result.variant}", body)
 
 

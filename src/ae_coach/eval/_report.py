@@ -23,12 +23,15 @@ VERDICT_TEXT = {
 
 
 def run_to_dict(result: RunResult) -> dict[str, Any]:
-    return {
+    data = {
         "variant": result.variant,
         "options": result.options,
         "totals": result.totals,
         "cases": [asdict(c) for c in result.cases],
     }
+    if result.judgement is not None:
+        data["judgement"] = result.judgement.to_dict()
+    return data
 
 
 def to_json(subject: RunResult | Comparison) -> str:
@@ -94,6 +97,10 @@ def run_markdown(result: RunResult) -> str:
         lines += ["", "## Failures", ""]
         for c in failures:
             lines.append(f"- **{c.id}**: " + "; ".join(_failed_items(c)))
+    if result.judgement is not None:
+        from ae_coach.eval._judgement import judgement_markdown
+
+        lines += ["", judgement_markdown(result.judgement, heading="##").rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -203,6 +210,10 @@ def print_terminal(subject: RunResult | Comparison, console: Any = None) -> None
     for c in subject.failed:
         console.print(f"[red]✗ {c.id}[/]: " + "; ".join(_failed_items(c)), highlight=False)
     console.print(_totals_line(subject.totals), highlight=False)
+    if subject.judgement is not None:
+        from ae_coach.eval._judgement import judgement_markdown
+
+        console.print(judgement_markdown(subject.judgement, heading="##"), highlight=False, markup=False)
 
 
 def _print_comparison(cmp: Comparison, console: Any, table_cls: Any) -> None:

@@ -35,6 +35,9 @@ class CaseResult:
     repeats: int = 1
     errored: bool = False
     """Every sample ended in an error: the case has no score and is left out of means and comparisons."""
+    output: str | None = None
+    """The first sample's coaching text (as the run log keeps it), for exports."""
+    seconds: float = 0.0
 
 
 @dataclass
@@ -45,6 +48,8 @@ class RunResult:
     cases: list[CaseResult]
     options: dict[str, Any] = field(default_factory=dict)
     totals: dict[str, Any] = field(default_factory=dict)
+    judgement: Any = None
+    """A JudgementReport (``eval run --judgement LABELS``), printed with the run's report."""
 
     def by_id(self) -> dict[str, CaseResult]:
         return {c.id: c for c in self.cases}
@@ -78,6 +83,8 @@ def summarize_case(case: Case, samples: list[dict[str, Any]]) -> CaseResult:
         metrics={k: mean(v) for k, v in metrics.items()},
         repeats=len(samples),
         errored=not clean,
+        output=next((s.get("output") for s in samples if s.get("output")), None),
+        seconds=sum(float(s.get("seconds") or 0.0) for s in samples),
     )
 
 

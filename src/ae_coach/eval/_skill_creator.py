@@ -1,8 +1,12 @@
-"""skill-creator's ``evals.json`` mapped onto our cases.
+"""skill-creator's ``evals.json`` mapped onto our cases, and back.
 
 ``{"skill_name": ..., "evals": [{"id", "prompt", "expected_output", "files", "expectations" | "assertions"}]}``:
 the prompt becomes the chat question, each expectation or assertion a rubric item, the first deal file in
 ``files`` the deal (none: an empty discovery-stage deal), and ``expected_output`` the case description.
+
+skill-creator keeps the file at ``<skill>/evals/evals.json`` and writes ``files`` relative to the skill
+root (``evals/files/deal.yaml``); a path relative to the evals.json itself is accepted too.
+:func:`to_evals_json` writes chat cases back in that layout, so a file read and written again is unchanged.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ def _one(path: Path, skill: str, index: int, item: Any) -> dict[str, Any]:
         raise SuiteFileError(path, "expectations must be a list", case=case_id, field=f"evals[{index}].expectations")
     rubric = [{"id": f"e{n + 1}", "pass": _text(path, case_id, x)} for n, x in enumerate(raw_items)]
     deal = next((f for f in item.get("files") or [] if str(f).endswith(_DEAL_SUFFIXES)), None)
+    if deal is not None:
+        deal = str(_resolve_file(path, str(deal)))
     return {
         "id": case_id,
         "description": item.get("expected_output"),
@@ -46,6 +52,47 @@ def _one(path: Path, skill: str, index: int, item: Any) -> dict[str, Any]:
         "target": "coach",
         "expect": {"rubric": rubric},
     }
+
+
+def skill_root(evals_json: Path) -> Path:
+    """The skill directory: the parent of ``evals/`` when the file sits there, else the file's directory."""
+    parent = evals_json.resolve().parent
+    return parent.parent if parent.name == "evals" else parent
+
+
+def _resolve_file(evals_json: Path, name: str) -> Path:
+    """``files`` entries are relative to the skill root (skill-creator's layout) or, failing that, to the file."""
+    for base in (skill_root(evals_json), evals_json.resolve().parent):
+        if (base / name).is_file():
+            return (base / name).resolve()
+    return (skill_root(evals_json) / name).resolve()  # not found: the error names the documented place
+
+
+def to_evals_json(cases: list[Any], evals_json: Path, skill_name: str) -> dict[str, Any]:
+    """Chat cases as skill-creator's evals.json to be written at ``evals_json`` (``files`` relative to the
+    skill root, integer ids). Cases without a question or rubric have no skill-creator form and are left out."""
+    root = skill_root(evals_json)
+    out = []
+    for n, case in enumerate(c for c in cases if c.input.question and c.expect.rubric):
+        tail = case.id.removeprefix(f"{_slug(skill_name)}.")
+        item: dict[str, Any] = {
+            "id": int(tail) if tail.isdigit() else n + 1,
+            "prompt": case.input.question,
+            "expected_output": case.description or "",
+            "files": [],
+            "expectations": [r.pass_ for r in case.expect.rubric],
+        }
+        deal = case.deal_path()
+        if deal is not None:
+            item["files"] = [Path(_relpath(deal, root)).as_posix()]
+        out.append(item)
+    return {"skill_name": skill_name, "evals": out}
+
+
+def _relpath(path: Path, root: Path) -> str:
+    import os
+
+    return os.path.relpath(path, root)
 
 
 def _text(path: Path, case_id: str, value: Any) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
 from ae_coach.findings import Finding, Severity, sort_findings, trusted
+from ae_coach.i18n import t, term
 from ae_coach.inspector import (
     account,
     anti,
@@ -30,7 +31,7 @@ from ae_coach.inspector import (
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.facts import DealFacts
 from ae_coach.inspector.period import Period
-from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
+from ae_coach.inspector.settings import Settings, playbook_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from ae_coach.rules import Rulebook
@@ -90,7 +91,7 @@ def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, ruleb
     ctx = Context(
         deal=deal,
         as_of=as_of or deal.reference_date(),
-        settings=settings or DEFAULT_SETTINGS,
+        settings=settings or playbook_settings(),
         rule_index=_rule_index(rulebook),
     )
     ctx.grades = meddpicc.grades(ctx)
@@ -191,7 +192,7 @@ def assess(
     category, call_reasons = forecast.call(ctx, findings, why_not)
     later = forecast.later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
     if later is not None:
-        call_reasons = [*call_reasons, f"on its evidence: {later[0].value.replace('_', ' ')} for {later[1].label}"]
+        call_reasons = [*call_reasons, t("call.later", category=term(later[0]), period=later[1].label)]
     values: dict[str, Any] = {
         "deal_id": deal.id,
         "stage": deal.stage.value,

@@ -18,9 +18,11 @@ from ae_coach.deal import (
     Stakeholder,
 )
 from ae_coach.findings import Finding, Severity, trusted
+from ae_coach.i18n import current
 from ae_coach.inspector import text
 from ae_coach.inspector.facts import DealFacts, derive, known_alternatives
 from ae_coach.inspector.settings import Settings
+from ae_coach.inspector.titles import translated
 
 _SEVERITIES = list(Severity)  # critical … info
 _INDEX = {severity: i for i, severity in enumerate(_SEVERITIES)}
@@ -107,9 +109,12 @@ class Context:
     """The deal's stage (a plain attribute: the families read it dozens of times per deal)."""
     memo: dict[str, Any] = field(init=False, default_factory=dict)
     """Results more than one family needs (tier, Commit gate), computed once per inspection."""
+    lang: str = field(init=False, default="en")
+    """The language finding titles are written in (``ae_coach.i18n``), read once per inspection."""
 
     def __post_init__(self) -> None:
         self.stage = self.deal.stage
+        self.lang = current()  # finding titles in the language in use (ae_coach.inspector.titles)
         self._signal_cache: dict[tuple[Signal, bool], list[Activity]] = {}
 
     def days_since(self, date: dt.date) -> int:
@@ -118,6 +123,8 @@ class Context:
     def finding(self, code: str, severity: Severity, title: str, evidence: list[str], **data: Any) -> Finding:
         # every value here is built by the inspector itself, so pydantic validation would only cost time
         rules = self.rule_index.get(code)
+        if self.lang != "en":
+            title = translated(code, title, data, self.stage, self.settings)
         values = {"code": code, "severity": severity, "title": title, "evidence": evidence, "data": data,
                   "rules": list(rules) if rules else []}  # fmt: skip
         return trusted(Finding, values)

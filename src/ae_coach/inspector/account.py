@@ -64,7 +64,7 @@ def inspect(ctx: Context) -> list[Finding]:
         out.append(
             ctx.finding(
                 "account.poor_fit",
-                Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM,
+                Severity.HIGH,
                 "Poor fit: disqualify it or route it to self-serve before it takes more selling time",
                 [f"fit: poor ({reasons[0]})", f"tier 4: {strategy.lower()} ({share}% of selling time)"],
                 tier=tier,

@@ -136,6 +136,7 @@ def _single_threading(ctx: Context) -> Finding | None:
         f"The deal rests on one contact: {who}" if who else "The deal rests on no live contact",
         evidence,
         contacts=len(contacts),
+        **({"name": who} if who else {}),
     )
 
 
@@ -247,9 +248,11 @@ def _neglecting_champion(ctx: Context) -> Finding | None:
         return None  # no champion is meddpicc.champion's finding
     if ctx.has_signal(Signal.CHAMPION_ENABLED) or ctx.has_signal(Signal.INTERNAL_DOCS_SHARED):
         return None
+    if ctx.facts.elements["champion"].record:
+        return None  # a champion who got us meetings and documents is selling for us already
     return ctx.finding(
         "anti.neglecting_champion",
-        Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
+        Severity.MEDIUM,
         "The champion is not being equipped to sell internally",
         [f"{champions[0].name} (champion): no business case, ROI model, exec summary or deck on record"],
     )
@@ -272,10 +275,11 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         if deal.forecast_category == ForecastCategory.COMMIT
         else f"probability {deal.probability:g}%"
     )
-    grave = ctx.grades["economic_buyer"] == 0 or ctx.stage.order < ctx.settings.commit_min_stage.order
+    # The call is wrong because of gaps that are findings of their own; the fantasy is their consequence, so
+    # it does not outrank them (they carry their own severity; the fantasy is raised with them).
     return ctx.finding(
         "anti.forecast_fantasy",
-        Severity.CRITICAL if grave else Severity.HIGH,
+        Severity.MEDIUM,
         "Committed deal that fails the Commit gate",
         [how] + [f"gate: {item}" for item in unmet],
         why_not_commit=unmet,
@@ -286,8 +290,13 @@ def _post_close(ctx: Context) -> Finding | None:
     closed = ctx.stage_entered(Stage.CLOSED_WON) or ctx.deal.close_date or ctx.as_of
     since = closed - dt.timedelta(days=7)  # kick-offs are often booked in the week of signature
     dropped = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
+    # a kick-off held (or booked), not a buyer's email asking where it is ("who is our implementation contact?")
     handoff = [
-        a for a in ctx.with_signal(Signal.HANDOFF, include_future=True) if a.date >= since and a.status not in dropped
+        a
+        for a in ctx.with_signal(Signal.HANDOFF, include_future=True)
+        if a.date >= since
+        and a.status not in dropped
+        and (a.signals is not None or a.type in (ActivityType.MEETING, ActivityType.CALL, ActivityType.DEMO))
     ]
     planned = [i for i in ctx.deal.mutual_action_plan if text.find(text.SIGNAL_PATTERNS[Signal.HANDOFF], i.action)]
     if handoff or planned:

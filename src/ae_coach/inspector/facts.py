@@ -66,6 +66,17 @@ _REPLIED = re.compile(
 
 _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
+_NOBODY_ANSWERED = re.compile(
+    r"\b(?:no answer|no reply|no response|voice ?mail|left (?:a )?(?:message|vm)|did(?:n'?t| not) (?:pick up|answer|"
+    r"show)|no-?show|unanswered|went to voicemail)\b",
+    re.IGNORECASE,
+)
+"""What says a call or meeting did not connect. Narrower than :data:`_UNANSWERED`: "Piet: still waiting on
+procurement" is the buyer talking, not the rep chasing."""
+
+_QUOTES_BUYER = re.compile(r"^\s*[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?\s*(?::|said|says|told|confirmed|asked)", re.UNICODE)
+"""A summary that reports what a person said ("Piet: still waiting…", "Greta said…"): they spoke."""
+
 
 def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:
     """Who took part in ``activity``: its ``direction``, else inferred; None when it was no contact at all.
@@ -80,9 +91,10 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
     if activity.status != ActivityStatus.COMPLETED or activity.type == ActivityType.NOTE:
         return None
     summary = activity.summary or ""
-    unanswered = text.find(_UNANSWERED, summary) is not None
     if activity.type in _HELD_TYPES:
-        return Direction.OUTBOUND if unanswered and not _REPLIED.search(summary) else Direction.TWO_WAY
+        connected = text.find(_NOBODY_ANSWERED, summary) is None or _QUOTES_BUYER.search(summary)
+        return Direction.TWO_WAY if connected else Direction.OUTBOUND
+    unanswered = text.find(_UNANSWERED, summary) is not None
     if unanswered:
         return Direction.OUTBOUND
     if stakeholders and _starts_with_buyer(summary, stakeholders):
@@ -580,6 +592,18 @@ _ENGAGED = {
 engaged, the champion acted, the paper steps named, the decision process has dates or steps."""
 
 _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
+
+_QUANTIFIED_METRIC = re.compile(
+    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b",
+    re.IGNORECASE,
+)
+"""A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
+_QUANTIFIED_PAIN = re.compile(
+    r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
+    r"complaints?|rework|downtime|outage)\b",
+    re.IGNORECASE,
+)
+"""A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""
 """Elements the record must show (a meeting, an action, legal or procurement activity); a note alone is
 a claim unless it says what happened."""
 
@@ -630,6 +654,12 @@ class ElementFact(_Facts):
         """Marked confirmed, with no meaningful note and nothing in the record behind it."""
         return self.claim == "confirmed" and self.note_state != "meaningful" and not self.record
 
+    @property
+    def claim_only(self) -> bool:
+        """Marked confirmed or partial with nothing behind it: no meaningful note, nothing in the record.
+        Such a claim earns no leniency: a red flag stays as severe as if the element were unknown."""
+        return self.claim != "unknown" and self.note_state != "meaningful" and not self.record
+
 
 def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dict[str, ElementFact]:
     """Grade every MEDDPICC element from the record where it can show it, keeping the rep's status as a claim.
@@ -670,12 +700,15 @@ def _named_role(name: str, facts: DealFacts) -> int:
 
 
 def _is_boilerplate(note: str) -> bool:
-    words = _WORD_RE.findall(note.lower())
+    """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
         return False
+    words = _WORD_RE.findall(note.lower())
+    proper = [w for w in note.split() if w[:1].isupper() and w.strip(".,;:").lower() not in _GENERIC]
+    if proper:
+        return False  # a name (a person, a vendor, a system) can be checked
     content = [w for w in words if w not in _GENERIC]
-    proper = [w for w in note.split()[1:] if w[:1].isupper()]
-    return len(words) < 3 or (not content and not proper)
+    return len(words) < 3 or not content
 
 
 def _grade(name: str, claim: str, note: str, record: list[str], alternatives: list[str]) -> int:
@@ -726,6 +759,13 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             for a in facts.activities
             if a.date <= facts.as_of and a.status == "completed" and any(s.value in a.signals for s in _PAPER)
         ][:3]
+    if name in ("metrics", "identified_pain"):
+        pattern = _QUANTIFIED_METRIC if name == "metrics" else _QUANTIFIED_PAIN
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if a.summary and re.search(r"\d", a.summary) and pattern.search(a.summary)
+        ][:2]
     if name == "decision_criteria":
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"

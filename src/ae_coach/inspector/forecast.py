@@ -16,14 +16,17 @@ Commit gate (``pipeline-commit-gate``; every condition must hold, the unmet ones
 7. commercial terms agreed in principle: terms agreed, a verbal commit or signed paper on record (or the
    deal is in closing), and no budget concern raised after the proposal;
 8. a dated next step still to come;
-9. no critical finding.
+9. no critical finding;
+10. no unresolved danger signal at high severity (``deal-danger-signals``: a deal in proposal or closing
+    with one does not stay in Commit).
 
 Categories (``pipeline-forecast-categories``), first match wins: ``closed`` for a won deal; ``omitted``
 when the close date has passed (no buyer-confirmed new date), falls after the period, the deal is
 being disqualified (poor fit) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
 when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
-identified, the decision process is dated, nothing critical is open and at most
-``Settings.best_case_max_high`` high findings are; otherwise ``pipeline``.
+identified (and not cancelling or moving meetings), the decision process is dated, nothing critical is
+open and at most ``Settings.best_case_max_danger`` danger signals are (two together mean the deal is
+stalling); otherwise ``pipeline``.
 
 The call never rises above the rep's own category unless the evidence earns it: Commit only through the
 gate; Best case over the rep's Pipeline only with the economic buyer met and no cancelled or rescheduled
@@ -38,6 +41,7 @@ from typing import Any
 
 from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
@@ -63,6 +67,11 @@ _LABEL = {
 }
 
 
+def _word(category: ForecastCategory) -> str:
+    """A category as the rep's call names it: the value in English (``best_case``), the term in Chinese."""
+    return category.value if current() == "en" else term(category)
+
+
 def period(ctx: Context) -> Period:
     """The forecast period the call is for."""
     if "period" not in ctx.memo:
@@ -82,26 +91,39 @@ def commit_gate(ctx: Context) -> list[str]:
 def _commit_gate(ctx: Context) -> list[str]:
     s = ctx.settings
     unmet: list[str] = []
+    small = 0 < ctx.deal.amount < s.committee_small_deal_amount
     if ctx.stage.order < s.commit_min_stage.order:
-        unmet.append(f"stage is {ctx.stage.value}; Commit needs {s.commit_min_stage.value} or later")
+        unmet.append(t("gate.stage", stage=term(ctx.stage), needed=term(s.commit_min_stage)))
     for element, needed in s.commit_required_grades.items():
+        if small and element in _SMALL_DEAL_SKIPS:
+            continue  # below the tier-4 band the signer is the buyer and the paper is an order form
         grade = ctx.grades[element]
         if grade < needed:
-            unmet.append(
-                f"{_LABEL.get(element, element)}: {element} is {GRADE_NAMES[grade]} (grade {grade}); "
-                f"Commit needs {GRADE_NAMES[needed]} (grade {needed})"
-            )
+            unmet.append(_grade_condition(element, grade, needed))
     if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
-        unmet.append(
-            "decision criteria met: no completed technical validation and the criteria are not buyer-confirmed"
-        )
-    unmet += _plan_conditions(ctx)
+        unmet.append(t("gate.criteria"))
+    unmet += [] if small else _plan_conditions(ctx)
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)
     unmet += _terms_conditions(ctx)
     if ctx.dated_next_step is None:
-        unmet.append("no dated next step")
+        unmet.append(t("gate.no_next_step"))
     return unmet
+
+
+_SMALL_DEAL_SKIPS = ("champion", "paper_process", "metrics")
+"""Commit conditions a deal below ``committee_small_deal_amount`` (the seed's tier-4 band) does without: an
+engaged economic buyer stands in for the champion, the paper is an order form, and the value case is the
+buyer's own (ae-coach default, as in the committee and MEDDPICC checks)."""
+
+
+def _grade_condition(element: str, grade: int, needed: int) -> str:
+    label = t(f"gate.label.{element}", default=_LABEL.get(element, element))
+    if current() == "en":  # the English names the element by its field name
+        names = {"element": element, "grade_name": GRADE_NAMES[grade], "needed_name": GRADE_NAMES[needed]}
+    else:
+        names = {"element": term(element), "grade_name": t(f"grade.{grade}"), "needed_name": t(f"grade.{needed}")}
+    return t("gate.grade", label=label, grade=grade, needed=needed, **names)
 
 
 def _criteria_met(ctx: Context) -> bool:
@@ -115,27 +137,27 @@ def _plan_conditions(ctx: Context) -> list[str]:
     steps = [item for item in ctx.deal.mutual_action_plan if item.date and item.status != PlanStatus.CANCELLED]
     ahead = [item for item in steps if item.date and item.date >= ctx.as_of and item.status in open_states]
     if not ahead:
-        return ["no mutual action plan step dated ahead"]
+        return [t("gate.no_plan")]
     close = ctx.deal.close_date
     to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
     last = max(to_signature or [item.date for item in steps if item.date])
     if last not in period(ctx):
-        return [f"the mutual action plan's last step ({last}) falls after the period ({period(ctx).label})"]
+        return [t("gate.plan_late", last=last, period=period(ctx).label)]
     return []
 
 
 def _close_date_conditions(ctx: Context) -> list[str]:
     close = ctx.deal.close_date
     if close is None:
-        return ["no close date"]
+        return [t("gate.no_close_date")]
     out = []
     if close < ctx.as_of:
-        out.append(f"close date {close} has passed")
+        out.append(t("gate.close_passed", close=close))
     elif close not in period(ctx):
-        out.append(f"close date {close} falls after the period ({period(ctx).label}, ends {period(ctx).end})")
+        out.append(t("gate.close_after", close=close, period=period(ctx).label, end=period(ctx).end))
     pushes = ctx.facts.pushes
     if pushes >= ctx.settings.slip_count:
-        out.append(f"close date pushed {pushes} times")
+        out.append(t("gate.pushed", pushes=pushes))
     return out
 
 
@@ -144,12 +166,11 @@ def _competition_conditions(ctx: Context) -> list[str]:
     since = stage_start or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
     late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
     if late:
-        return [f"competition not settled: {late[0].name} appeared {late[0].first_seen} ({late[0].source})"]
+        return [t("gate.competitor_late", name=late[0].name, date=late[0].first_seen, source=late[0].source)]
     active = [c for c in ctx.facts.competitors if c.status == "active"]
     selected = ctx.has_signal(Signal.VERBAL_COMMIT)
     if active and not selected and ctx.grades["competition"] < 2:
-        names = ", ".join(c.name for c in active)
-        return [f"competition not settled: {names} still active and no word from the buyer on who is still in and why"]
+        return [t("gate.competitor_active", names=join(c.name for c in active))]
     return []
 
 
@@ -160,22 +181,29 @@ def _terms_conditions(ctx: Context) -> list[str]:
         )
         and ctx.stage.order >= Stage.PROPOSAL.order
     ):
-        return ["commercial terms not agreed: a budget concern is open after the proposal"]
+        return [t("gate.budget_open")]
     agreed = any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
     if agreed or ctx.stage == Stage.CLOSING:
         return []
-    return ["commercial terms not agreed in principle: no agreement on price and terms on record"]
+    return [t("gate.terms")]
 
 
 def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
-    """The Commit gate including condition 9 (no critical finding)."""
+    """The Commit gate including conditions 9 and 10: no critical finding, and no unresolved danger signal
+    (``deal-danger-signals``: a deal with one does not stay in Commit)."""
     if not ctx.deal.is_open:
         return []
     unmet = commit_gate(ctx)
     unmet += [
-        f"critical finding {f.code}: {f.title}"
+        t("gate.critical", code=f.code, title=f.title)
         for f in findings
         if f.severity == Severity.CRITICAL and f.code != "anti.forecast_fantasy"
+    ]
+    unmet += [
+        f"unresolved danger signal {f.code}: {f.title}"
+        for f in findings
+        if f.severity in (Severity.CRITICAL, Severity.HIGH)
+        and (f.code in DANGER_SIGNALS or f.code == "momentum.late_stakeholder")
     ]
     return unmet
 
@@ -199,14 +227,11 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
         ):
             earned = _earned_upgrade(ctx, findings, category)
             if earned is None:
-                reasons = [
-                    f"the rep calls it {claimed.value}; the record does not earn {category.value} "
-                    f"({_upgrade_gap(ctx, findings)}), so the call stays {claimed.value}",
-                    *reasons[1:],
-                ]
+                gap = _upgrade_gap(ctx, findings)
+                reasons = [t("call.stays", claimed=_word(claimed), category=_word(category), gap=gap), *reasons[1:]]
                 category = claimed
             else:
-                reasons = [*reasons, f"raised above the rep's {claimed.value}: {earned}"]
+                reasons = [*reasons, t("call.raised", claimed=_word(claimed), earned=earned)]
         ctx.memo["call"] = (category, reasons)
     result: tuple[ForecastCategory, list[str]] = ctx.memo["call"]
     return result
@@ -233,36 +258,28 @@ def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory,
 def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tuple[ForecastCategory, list[str]]:
     s, deal, current = ctx.settings, ctx.deal, period(ctx)
     if deal.stage == Stage.CLOSED_WON:
-        return ForecastCategory.CLOSED, ["closed won"]
+        return ForecastCategory.CLOSED, [t("call.closed_won")]
     if not deal.is_open:
-        return ForecastCategory.CLOSED, ["closed lost: out of the forecast"]
+        return ForecastCategory.CLOSED, [t("call.closed_lost")]
     close = deal.close_date
     if close is not None and close < ctx.as_of:
-        return ForecastCategory.OMITTED, [
-            f"close date {close} has passed with no buyer-confirmed new date: omit it until the buyer gives one"
-        ]
+        return ForecastCategory.OMITTED, [t("call.close_passed", close=close)]
     if deal.fit == Fit.POOR:
-        return ForecastCategory.OMITTED, ["poor fit: disqualify it or route it to self-serve, out of the number"]
+        return ForecastCategory.OMITTED, [t("call.poor_fit")]
     last = ctx.last_touch or deal.created
     if last is None or ctx.days_since(last) >= s.omit_dark_days:
-        since = f"since {last}" if last else "on record"
-        return ForecastCategory.OMITTED, [f"no two-way contact with the buyer {since}: the deal is on hold at best"]
+        since = t("call.silent_since", date=last) if last else t("call.silent_never")
+        return ForecastCategory.OMITTED, [t("call.silent", since=since)]
     if close is not None and close > current.end:
-        return ForecastCategory.OMITTED, [
-            f"close date {close} falls after this period ({current.label}, ends {current.end}): "
-            "a real deal, but not in this period's number"
-        ]
+        return ForecastCategory.OMITTED, [t("call.after_period", close=close, period=current.label, end=current.end)]
     if not why_not_commit:
-        return ForecastCategory.COMMIT, ["passes every condition of pipeline-commit-gate with buyer evidence"]
+        return ForecastCategory.COMMIT, [t("call.commit")]
     block = _best_case_gaps(ctx, findings)
     if not block:
-        return ForecastCategory.BEST_CASE, [
-            "economic buyer identified and a dated decision process: best case",
-            f"not Commit: {why_not_commit[0]}",
-        ]
+        return ForecastCategory.BEST_CASE, [t("call.best_case"), t("call.not_commit", reason=why_not_commit[0])]
     return ForecastCategory.PIPELINE, [
-        "an open opportunity with a named buyer" if deal.stakeholders else "an open opportunity",
-        f"not best case: {block[0]}",
+        t("call.pipeline_named") if deal.stakeholders else t("call.pipeline"),
+        t("call.not_best_case", reason=block[0]),
     ]
 
 
@@ -270,20 +287,36 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     s = ctx.settings
     gaps = []
     if ctx.stage.order < s.best_case_min_stage.order:
-        gaps.append(f"stage is {ctx.stage.value}; best case starts at {s.best_case_min_stage.value}")
+        gaps.append(t("call.gap_stage", stage=term(ctx.stage), needed=term(s.best_case_min_stage)))
     if ctx.grades["economic_buyer"] < 1 or not ctx.facts.in_role("economic_buyer"):
-        gaps.append("no economic buyer identified")
+        gaps.append(t("call.gap_no_eb"))
     if not _dated_process(ctx):
-        gaps.append("no dated decision process (no plan step dated ahead, decision process not buyer-confirmed)")
+        gaps.append(t("call.gap_no_process"))
     if ctx.deal.close_date is None:
-        gaps.append("no close date")
+        gaps.append(t("call.gap_no_close"))
+    avoided = [f for f in findings if f.code == "momentum.meetings_rescheduled" and f.data.get("executives")]
+    if avoided:
+        gaps.append(t("call.gap_exec_avoiding", names=", ".join(avoided[0].data["executives"])))
     critical = [f for f in findings if f.severity == Severity.CRITICAL]
     if critical:
-        gaps.append(f"critical: {critical[0].title}")
-    high = [f for f in findings if f.severity == Severity.HIGH]
-    if len(high) > s.best_case_max_high:
-        gaps.append(f"{len(high)} high findings open (best case allows {s.best_case_max_high})")
+        gaps.append(t("call.gap_critical", title=critical[0].title))
+    danger = [f for f in findings if f.code in DANGER_SIGNALS]
+    if len(danger) > s.best_case_max_danger:
+        names = ", ".join(f.code.split(".", 1)[1].replace("_", " ") for f in danger)
+        gaps.append(t("call.gap_danger", count=len(danger), names=names))
     return gaps
+
+
+DANGER_SIGNALS = (
+    "momentum.champion_dark",
+    "momentum.unanswered_outreach",
+    "momentum.meetings_rescheduled",
+    "momentum.competitor_late",
+    "momentum.budget_concern_late",
+    "momentum.pending_internal_review",
+)
+"""Danger signals that show the buyer pulling back or the evaluation reopening (the seed's list, less the
+late stakeholder and the undated next step, which a well-run deal meets too)."""
 
 
 def _dated_process(ctx: Context) -> bool:
@@ -298,15 +331,15 @@ def _dated_process(ctx: Context) -> bool:
 def _earned_upgrade(ctx: Context, findings: list[Finding], category: ForecastCategory) -> str | None:
     """Why the record earns a call above the rep's, or None when it does not."""
     if category == ForecastCategory.COMMIT:
-        return "every condition of pipeline-commit-gate holds with buyer evidence"
+        return t("call.earned_commit")
     if _upgrade_gap(ctx, findings):
         return None
-    return "the economic buyer has been met and the decision process is dated"
+    return t("call.earned_best_case")
 
 
 def _upgrade_gap(ctx: Context, findings: list[Finding]) -> str:
     if ctx.grades["economic_buyer"] < 2:
-        return "the economic buyer has not been met"
+        return t("call.gap_eb_not_met")
     shaky = [f for f in findings if f.code in ("momentum.meetings_rescheduled", "momentum.unanswered_outreach")]
     if shaky:
         return shaky[0].title.lower()
@@ -358,7 +391,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     """
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
-        return 0, ["the deal is closed lost"]
+        return 0, [t("health.closed_lost")]
     penalty = {severity: s.health_penalty.get(name, 0) for severity, name in _NAMES.items()}
     remaining = 100
     reasons = []
@@ -366,17 +399,18 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
         taken = round(remaining * penalty[finding.severity] * weight(finding.code) / 100)
         if taken:
             remaining -= taken
-            reasons.append(f"-{taken} {finding.code} ({_NAMES[finding.severity]}): {finding.title}")
+            severity = term(finding.severity)
+            reasons.append(t("health.penalty", points=taken, code=finding.code, severity=severity, title=finding.title))
     bonus = 0
     for finding in findings:
         if bonus < s.health_positive_cap and finding.code.startswith("positive."):
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
-            reasons.append(f"+{step} {finding.code}: {finding.title}")
+            reasons.append(t("health.bonus", points=step, code=finding.code, title=finding.title))
     score = max(0, min(100, remaining + bonus))
     cap = _cap(ctx, findings)
     if cap is not None and score > cap[0]:
-        reasons.append(f"-{score - cap[0]} capped at {cap[0]}: {cap[1]}")
+        reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))
         score = cap[0]
     return score, reasons
 
@@ -384,12 +418,12 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
 def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:
     s = ctx.settings
     if any(f.code == "account.poor_fit" for f in findings):
-        return s.health_disqualify_cap, "a deal to disqualify or route to self-serve"
+        return s.health_disqualify_cap, t("health.cap_poor_fit")
     last = ctx.last_touch or ctx.deal.created
     if (
         ctx.deal.is_open
         and ctx.stage != Stage.CLOSED_WON
         and (last is None or ctx.days_since(last) >= s.omit_dark_days)
     ):
-        return s.health_disqualify_cap, "no two-way contact for longer than the omit threshold"
+        return s.health_disqualify_cap, t("health.cap_silent")
     return None

@@ -173,13 +173,14 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     extra, flagged = _special(ctx, name, element, grade)
     if grade >= 2 and not flagged:
         return None
-    if fact.unsupported_claim and name not in _RECORD_SHOWS and not flagged:
-        return None  # "confirmed" with no note: a hygiene gap (hygiene.evidence_missing), not the seed's red flag
+    # "confirmed" with no note and nothing the record can show: the empty note is hygiene
+    # (hygiene.evidence_missing) and the element is a claim, not shown; not the seed's red flag
+    claimed = fact.unsupported_claim and name not in _RECORD_SHOWS and not flagged
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
-    if grade >= 1:
-        severity = milder(severity)
+    if grade >= 1 and not fact.claim_only:
+        severity = milder(severity)  # a partial answer the buyer gave, or a role the record names
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
     if severity == Severity.INFO:
@@ -188,12 +189,20 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = milder(severity)  # below the seed's tier-4 band: less at stake, fewer people involved
         if severity == Severity.INFO:
             return None
+    if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
+        severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
     evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
     if fact.unsupported_claim:
-        evidence.append(f"marked confirmed, but {_NOT_IN_RECORD[name]}")
-    title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
+        evidence.append(
+            f"marked confirmed, but {_NOT_IN_RECORD.get(name, 'with no evidence note and nothing in the record')}"
+        )
+    title = (
+        f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
+        if claimed
+        else f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
+    )
     evidence += extra
     return ctx.finding(_CODES[name], severity, title, evidence, element=name, grade=grade, due_by=_DUE_BY_NAMES[name])
 
@@ -209,7 +218,12 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
     if name == "identified_pain":
         hit = text.find(_NICE_TO_HAVE, element.evidence)
         return ([f"the pain is described as {text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
-    if name == "metrics" and grade >= 2 and not _NUMBER.search(element.evidence or ""):
+    if (
+        name == "metrics"
+        and grade >= 2
+        and not ctx.facts.elements[name].record
+        and not _NUMBER.search(element.evidence or "")
+    ):
         return ["the metrics evidence has no number: value is not quantified"], True
     if name == "decision_criteria":
         hit = text.find(_CHANGING, element.evidence)

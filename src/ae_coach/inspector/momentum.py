@@ -7,6 +7,7 @@ reschedule window, late-stakeholder stages, pending-review follow-up days, slip 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
@@ -93,6 +94,10 @@ def _rescheduled(ctx: Context) -> Finding | None:
     if not hits:
         return None
     harsh = any(a.status != ActivityStatus.RESCHEDULED for a in hits)
+    senior = {
+        s.name for s in ctx.deal.stakeholders if s.role == Role.ECONOMIC_BUYER or text.find(text.SENIOR_TITLE, s.title)
+    }
+    executive = sorted({name for a in hits for name in a.with_ if name in senior})
     if len(hits) >= ctx.settings.reschedule_high_count:
         severity = Severity.HIGH
     elif len(hits) >= 2 or harsh:
@@ -105,10 +110,13 @@ def _rescheduled(ctx: Context) -> Finding | None:
         f"{plural(len(hits), 'meeting')} rescheduled, cancelled or missed in the last {ctx.settings.reschedule_window_days} days",
         [describe(a) for a in hits],
         count=len(hits),
+        executives=executive,
     )
 
 
 def _champion_dark(ctx: Context) -> Finding | None:
+    """The champion silent past the limit (``whole_deal`` when nobody else on the buyer's side has spoken
+    since either: then the deal's silence, momentum.stale, is raised first)."""
     limit = ctx.settings.champion_dark_days
     worst: tuple[int, str, str] | None = None
     for champion in ctx.role(Role.CHAMPION):
@@ -129,6 +137,8 @@ def _champion_dark(ctx: Context) -> Finding | None:
     if worst is None:
         return None
     days, evidence, name = worst
+    champion = ctx.facts.person(name)
+    whole_deal = champion is not None and champion.last_two_way == ctx.facts.last_two_way
     severity = Severity.HIGH if days > 2 * limit or ctx.stage in _LATE else Severity.MEDIUM
     return ctx.finding(
         "momentum.champion_dark",
@@ -139,6 +149,8 @@ def _champion_dark(ctx: Context) -> Finding | None:
         [evidence],
         days=days,
         limit=limit,
+        whole_deal=whole_deal,
+        name=name,
     )
 
 
@@ -176,6 +188,12 @@ def _late_since(ctx: Context) -> dt.date:
     return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
 
 
+_PAPER_TITLE = re.compile(
+    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance)\b", re.IGNORECASE
+)
+"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger."""
+
+
 def _late_stakeholder(ctx: Context) -> Finding | None:
     if ctx.stage not in ctx.settings.late_stakeholder_stages:
         return None
@@ -183,12 +201,20 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     late = [s for s in ctx.deal.stakeholders if s.added and since <= s.added <= ctx.as_of]
     if not late:
         return None
-    grave = any(s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER) or s.sentiment.value == "negative" for s in late)
+    grave = any(
+        s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER)
+        or s.sentiment.value == "negative"
+        or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None)
+        for s in late
+    )
     evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added}" for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
+    # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
+    paper = all(s.title and _PAPER_TITLE.search(s.title) for s in late)
+    severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
     return ctx.finding(
         "momentum.late_stakeholder",
-        Severity.HIGH if grave else Severity.MEDIUM,
+        severity,
         f"{plural(len(late), 'new stakeholder')} entered at {ctx.stage.value}: {', '.join(s.name for s in late)}",
         evidence,
         names=[s.name for s in late],
@@ -216,22 +242,20 @@ def _pending_review(ctx: Context) -> Finding | None:
 
 
 def _competitor_late(ctx: Context) -> Finding | None:
+    """A competitor first seen after validation: its first dated mention anywhere in the record counts,
+    named or not ("procurement wants a second vendor's quote")."""
     if ctx.stage.order <= Stage.VALIDATION.order:
         return None
     since = ctx.stage_entered(Stage.PROPOSAL) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
-    evidence = [
-        f"competitor {c.name} added {c.added.isoformat()}"
-        for c in ctx.deal.competitors
-        if c.added and c.added >= since and c.status.value != "eliminated"
-    ]
-    evidence += [describe(a) for a in ctx.with_signal(Signal.COMPETITOR_MENTIONED) if a.date >= since]
-    if not evidence:
+    late = [c for c in ctx.facts.competitor_since(since) if c.first_seen and c.first_seen <= ctx.as_of]
+    if not late:
         return None
     return ctx.finding(
         "momentum.competitor_late",
         Severity.HIGH,
-        "A competitor appeared after validation",
-        [*evidence, f"after validation: since {since.isoformat()}"],
+        f"A competitor appeared after validation: {late[0].name}",
+        [f"{c.name} first appeared {c.first_seen}: {c.source}" for c in late] + [f"after validation: since {since}"],
+        names=[c.name for c in late],
     )
 
 

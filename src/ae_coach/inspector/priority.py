@@ -18,22 +18,21 @@ PRIORITY: tuple[str, ...] = (
     # routing: a deal to disqualify or serve self-serve is decided before any more work goes into it
     "account.poor_fit",
     # forecast integrity: the manager has to defend these numbers upward
-    "anti.forecast_fantasy",
     "momentum.close_date_slipped",
     "momentum.close_date_passed",
     # momentum and the deal's story
     "momentum.champion_dark",
     "momentum.unanswered_outreach",
     "momentum.stale",
-    "anti.single_threading",
-    "momentum.late_stakeholder",
     "momentum.budget_concern_late",
     "momentum.competitor_late",
+    "momentum.late_stakeholder",
+    "momentum.meetings_rescheduled",
     "anti.proposal_too_early",
+    "anti.single_threading",
     "anti.demo_before_discovery",
     "anti.happy_ears",
     "anti.post_close_abandonment",
-    "momentum.meetings_rescheduled",
     "momentum.pending_internal_review",
     "anti.hoping_not_controlling",
     "anti.ignoring_competition",
@@ -48,6 +47,8 @@ PRIORITY: tuple[str, ...] = (
     "meddpicc.paper_process",
     "meddpicc.decision_criteria",
     "meddpicc.competition",
+    # a Commit call the evidence does not support: the consequence of the gaps above, raised after them
+    "anti.forecast_fantasy",
     # hygiene and bookkeeping that usually restate the gaps above
     "committee.missing_role",
     "momentum.no_dated_next_step",
@@ -58,10 +59,24 @@ _RANK = {code: i for i, code in enumerate(PRIORITY)}
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
 
+STORY = ("momentum.", "anti.", "account.poor_fit")
+"""What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
+
+
 def ranked(findings: list[Finding]) -> list[Finding]:
-    """Findings by severity, then by :data:`PRIORITY`, then by code (codes not listed go last)."""
+    """The order a manager raises findings in: the deal's story first when it is serious (a high or
+    critical danger signal or anti-pattern), then by severity, then by :data:`PRIORITY`, then by code.
+
+    A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
+    of the story: it is raised with them.
+    """
     return sorted(findings, key=_rank_key)
 
 
-def _rank_key(finding: Finding) -> tuple[int, int, str]:
-    return _SEVERITY_RANK[finding.severity], _RANK.get(finding.code, len(PRIORITY)), finding.code
+def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
+    serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
+    story = serious and finding.code.startswith(STORY) and finding.code != "anti.forecast_fantasy"
+    position: float = _RANK.get(finding.code, len(PRIORITY))
+    if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
+        position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
+    return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code

@@ -147,9 +147,10 @@ class Settings(BaseModel):
     or above this is treated as a Commit call for ``anti.forecast_fantasy``."""
     best_case_min_stage: Stage = Stage.VALIDATION
     """ae-coach default: the earliest stage recommended as Best case."""
-    best_case_max_high: int = Field(default=3, ge=0)
-    """ae-coach default: a deal with more high findings than this is Pipeline, not Best case: it needs
-    several things to go right, not just the usual ones."""
+    best_case_max_danger: int = Field(default=1, ge=0)
+    """ae-coach default: a deal with more danger signals than this open together (champion dark, chasing
+    unanswered, meetings moved, a late competitor, a late budget concern, a review with no follow-up) is
+    Pipeline, not Best case: deal-danger-signals treats two together as a stalled deal."""
     omit_dark_days: int = Field(default=60, ge=1)
     """ae-coach default: no completed activity for this long recommends Omitted."""
     omit_close_passed_days: int = Field(default=30, ge=0)
@@ -201,18 +202,28 @@ class Settings(BaseModel):
 DEFAULT_SETTINGS = Settings()
 
 
+def playbook_settings() -> Settings:
+    """The settings of the playbook in use (its ``[settings]`` over the defaults)."""
+    from ae_coach.playbook import active
+
+    playbook = active()
+    if not playbook.settings:
+        return DEFAULT_SETTINGS
+    return settings_from_mapping(playbook.settings, source=f"{playbook.config} [settings]")
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Read settings from a YAML file; keys not given keep their defaults.
+    """Read settings from a YAML file over the playbook's; keys given in neither keep their defaults.
 
     Args:
-        path: A YAML mapping of setting names to values, or ``None`` for the defaults.
+        path: A YAML mapping of setting names to values, or ``None`` for the playbook's settings.
 
     Raises:
         SettingsError: The file cannot be read, is not a mapping, names an unknown setting (the message
             lists the allowed ones) or gives a bad value.
     """
     if path is None:
-        return DEFAULT_SETTINGS
+        return playbook_settings()
     import yaml
 
     from ae_coach._safe_yaml import load_bounded_yaml
@@ -228,7 +239,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise SettingsError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: settings must be a mapping of names to values")
-    return settings_from_mapping(data, source=str(path))
+    from ae_coach.playbook import active
+
+    settings_from_mapping(data, source=str(path))  # name this file's own mistakes first
+    return settings_from_mapping({**active().settings, **data}, source=str(path))
 
 
 def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -> Settings:

@@ -116,6 +116,8 @@ def inspect(ctx: Context) -> list[Finding]:
         flat = [f"{s.value}: {name}" for s, names in missing.items() for name in names]
         far_back = any(order - s.order >= 2 for s in missing)
         severity = Severity.HIGH if len(flat) >= 3 or (far_back and len(flat) >= 2) else Severity.MEDIUM
+        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+            severity = Severity.MEDIUM if severity == Severity.HIGH else Severity.LOW  # a tier-4 deal skips steps
         out.append(
             ctx.finding(
                 "stage.unearned",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -44,6 +44,10 @@ DealArg = Annotated[
 AsOfArg = Annotated[
     str | None,
     Field(description="'Today' for the review as YYYY-MM-DD; default: the deal's as_of, else the real date."),
+]
+LangArg = Annotated[
+    Literal["en", "zh"] | None,
+    Field(description="The language of the text: 'zh' for Chinese (the user wrote in Chinese); default English."),
 ]
 
 
@@ -87,12 +91,12 @@ def _add_deal_tools(server: MCPServer) -> None:
 
     @server.tool(annotations=_READ_ONLY)
     @_plain
-    def review_deal(deal: DealArg, as_of: AsOfArg = None) -> dict[str, Any]:
+    def review_deal(deal: DealArg, as_of: AsOfArg = None, lang: LangArg = None) -> dict[str, Any]:
         """Review one deal with ae-coach's offline coach: headline, health, recommended forecast, risks,
         next actions (owner, date, rule id), questions to ask, plus the findings behind them. Write the
         narrative for the user from this report; cite rule ids and fetch a rule with get_rule."""
         with _tool_errors():
-            return _tools.review_deal(deal, as_of)
+            return _tools.review_deal(deal, as_of, lang)
 
 
 def _add_pipeline_tools(server: MCPServer) -> None:
@@ -141,10 +145,12 @@ def _add_rule_tools(server: MCPServer) -> None:
 
     @server.tool(annotations=_READ_ONLY)
     @_plain
-    def get_rule(rule_id: Annotated[str, Field(description="A rule id such as 'deal-economic-buyer'.")]) -> str:
+    def get_rule(
+        rule_id: Annotated[str, Field(description="A rule id such as 'deal-economic-buyer'.")], lang: LangArg = None
+    ) -> str:
         """One rule's full markdown: why it matters, how to apply, questions, red flags, examples."""
         with _tool_errors():
-            return _tools.get_rule(rule_id)
+            return _tools.get_rule(rule_id, lang)
 
 
 def _add_resources(server: MCPServer) -> None:

@@ -106,13 +106,14 @@ def inspect_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
     return {"deal": deal_summary(parsed), **assessment.model_dump(mode="json")}
 
 
-def review_deal(deal: str, as_of: str | None = None) -> dict[str, Any]:
-    """The offline coach's report, plus the findings it rests on (the shape of ``review --format json``)."""
+def review_deal(deal: str, as_of: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The offline coach's report, plus the findings it rests on (the shape of ``review --format json``),
+    its text in ``lang`` (``zh``: Chinese; default English)."""
     parsed = load_deal_input(deal)
     when = parse_as_of(as_of)
     from ae_coach.coach import Coach
 
-    result = Coach(backend="offline").run_review(parsed, as_of=when)
+    result = Coach(backend="offline", lang=lang or "en").run_review(parsed, as_of=when)
     return {
         "deal": deal_summary(parsed),
         "findings": [finding.model_dump(mode="json") for finding in result.assessment.findings],
@@ -155,11 +156,11 @@ def search_rules(query: str, k: int = 5) -> dict[str, Any]:
     return {"query": query, "hits": list(grouped.values())}
 
 
-def get_rule(rule_id: str) -> str:
-    """A rule's full markdown file (frontmatter and body)."""
+def get_rule(rule_id: str, lang: str | None = None) -> str:
+    """A rule's full markdown file (frontmatter and body); with ``lang="zh"`` its Chinese version."""
     from ae_coach.rules import load_rulebook
 
-    rulebook = load_rulebook()
+    rulebook = load_rulebook(lang=lang or "en")
     rule = rulebook.get(rule_id.strip())
     if rule is None:
         near = [hit.rule.id for hit in rulebook.search(rule_id.replace("-", " "), k=3)]

@@ -87,12 +87,12 @@ def summarise_pipeline(review: PipelineReview, coach: Coach) -> PipelineSummary:
 def summary_request(review: PipelineReview, coach: Coach) -> LLMRequest:
     """The exact request: the cached rules block, then the cached data block and the instructions."""
     from ae_coach.coach import LLMRequest, text_block
-    from ae_coach.coach.prompt import json_schema_text
+    from ae_coach.coach.prompt import json_schema_text, language_vars
 
     builder = coach.builder
     selection = builder.plan_rules(_findings_for_rules(review), None)
     system = [text_block(builder.system_prompt(selection), cache=True)]
-    variables = _template_vars(review)
+    variables = {**_template_vars(review), "language": language_vars(coach.lang)}
 
     def user(json_mode: bool) -> list[dict[str, Any]]:
         schema = json_schema_text(PipelineCoaching) if json_mode else ""

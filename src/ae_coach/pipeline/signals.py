@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ae_coach.deal import STAGE_ORDER
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import current, join, t, term
 from ae_coach.pipeline._money import money
 from ae_coach.pipeline.math import PipelineMath
 from ae_coach.pipeline.model import (
@@ -33,6 +34,12 @@ OWNER_GAP_MIN_DEALS = 3
 """ae-coach default: an owner needs this many open deals with the code before it counts as recurring."""
 
 
+def _stage(value: object) -> str:
+    """A stage or severity in a finding: its value in English (as before), the glossary's word otherwise."""
+    raw = str(getattr(value, "value", value))
+    return raw if current() == "en" else term(raw)
+
+
 def coverage_gap(coverage: Coverage) -> Finding | None:
     """Fires when open pipeline closing in the period covers less of the remaining quota than 1 / win rate."""
     if coverage.ratio is None or coverage.ratio >= coverage.needed:
@@ -42,11 +49,15 @@ def coverage_gap(coverage: Coverage) -> Finding | None:
     return Finding(
         code="pipeline.coverage_gap",
         severity=severity,
-        title=f"In-period coverage is {coverage.ratio:.1f}x; the win rate needs {coverage.needed:.1f}x",
+        title=t("pipeline.finding.coverage_gap", ratio=f"{coverage.ratio:.1f}", needed=f"{coverage.needed:.1f}"),
         evidence=[
-            f"open pipeline closing in the period: {money(coverage.open_in_period)}",
-            f"quota still to close: {money(coverage.remaining_quota or 0)} (closed won so far {money(coverage.closed_won)})",
-            f"short by {money(shortfall)} of pipeline",
+            t("pipeline.finding.coverage_open", amount=money(coverage.open_in_period)),
+            t(
+                "pipeline.finding.coverage_quota",
+                amount=money(coverage.remaining_quota or 0),
+                won=money(coverage.closed_won),
+            ),
+            t("pipeline.finding.coverage_short", amount=money(shortfall)),
         ],
         data={"ratio": round(coverage.ratio, 3), "needed": round(coverage.needed, 3), "shortfall": round(shortfall, 2)},
     )
@@ -58,25 +69,32 @@ def stage_mix(rows: list[StageMixRow]) -> Finding | None:
     if not off or sum(r.amount for r in rows) <= 0:
         return None
     evidence = [
-        f"{r.stage.value}: {r.share:.0%} of open pipeline (target {r.target:.0%}, {r.deviation * 100:+.0f} pts)"
+        t(
+            "pipeline.finding.mix_share",
+            stage=_stage(r.stage),
+            share=f"{r.share:.0%}",
+            target=f"{r.target:.0%}",
+            points=f"{r.deviation * 100:+.0f}",
+        )
         for r in off
     ]
     early = sum(r.share for r in rows if STAGE_ORDER[r.stage] <= 1)
     late = sum(r.share for r in rows if STAGE_ORDER[r.stage] >= 3)
     if early < EARLY_TARGET - STAGE_MIX_TOLERANCE:
-        evidence.append(
-            f"discovery + scoping hold {early:.0%} against {EARLY_TARGET:.0%}: next period's pipeline is not being built"
-        )
+        evidence.append(t("pipeline.finding.mix_early", share=f"{early:.0%}", target=f"{EARLY_TARGET:.0%}"))
     if late > LATE_TARGET + STAGE_MIX_TOLERANCE:
-        evidence.append(
-            f"proposal + closing hold {late:.0%} against {LATE_TARGET:.0%}: the period rides on a few late deals"
-        )
+        evidence.append(t("pipeline.finding.mix_late", share=f"{late:.0%}", target=f"{LATE_TARGET:.0%}"))
     worst = abs(off[0].deviation)
     return Finding(
         code="pipeline.stage_mix",
         severity=Severity.MEDIUM if worst > STAGE_MIX_HIGH else Severity.LOW,
-        title="Stage mix is off the seed's 40/25/20/10/5: "
-        + ", ".join(f"{r.stage.value} {r.deviation * 100:+.0f} pts" for r in off[:2]),
+        title=t(
+            "pipeline.finding.mix",
+            stages=join(
+                t("pipeline.finding.mix_stage", stage=_stage(r.stage), points=f"{r.deviation * 100:+.0f}")
+                for r in off[:2]
+            ),
+        ),
         evidence=evidence,
         data={"shares": {r.stage.value: round(r.share, 4) for r in rows}, "off": [r.stage.value for r in off]},
     )
@@ -87,19 +105,31 @@ def required_activity(math: PipelineMath | None, created_last_quarter: int | Non
     if math is None:
         return None
     evidence = [
-        f"{math.deals_needed:.0f} closed-won deals at {money(math.avg_deal)} to reach {money(math.quota)}",
-        f"coverage {math.coverage_needed:.1f}x = {money(math.pipeline_needed)} of pipeline at a {math.win_rate:.0%} win rate",
-        f"{math.opportunities_per_quarter:.0f} new opportunities a quarter",
-        (
-            f"~{math.meetings_per_week:.0f} qualified meetings a week "
-            f"(ae-coach default: {math.meeting_conversion:.0%} of meetings become opportunities)"
+        t(
+            "pipeline.finding.needs_deals",
+            deals=f"{math.deals_needed:.0f}",
+            avg=money(math.avg_deal),
+            quota=money(math.quota),
+        ),
+        t(
+            "pipeline.finding.needs_coverage",
+            coverage=f"{math.coverage_needed:.1f}",
+            pipeline=money(math.pipeline_needed),
+            win_rate=f"{math.win_rate:.0%}",
+        ),
+        t("pipeline.finding.needs_opportunities", count=f"{math.opportunities_per_quarter:.0f}"),
+        t(
+            "pipeline.finding.needs_meetings",
+            count=f"{math.meetings_per_week:.0f}",
+            conversion=f"{math.meeting_conversion:.0%}",
         ),
     ]
-    severity, title = Severity.INFO, "What the quota needs: deals, opportunities and meetings"
+    severity, title = Severity.INFO, t("pipeline.finding.needs")
     if created_last_quarter is not None and created_last_quarter < math.opportunities_per_quarter:
         severity = Severity.MEDIUM
-        title = f"Only {created_last_quarter} opportunities created in the last quarter; the quota needs {math.opportunities_per_quarter:.0f}"
-        evidence.append(f"opportunities created in the last 91 days: {created_last_quarter}")
+        needed = f"{math.opportunities_per_quarter:.0f}"
+        title = t("pipeline.finding.needs_short", created=created_last_quarter, needed=needed)
+        evidence.append(t("pipeline.finding.needs_created", created=created_last_quarter))
     data = math.model_dump(
         include={"deals_needed", "coverage_needed", "pipeline_needed", "opportunities_per_quarter", "meetings_per_week"}
     )
@@ -116,16 +146,26 @@ def at_risk(lines: list[DealLine]) -> Finding | None:
     return Finding(
         code="pipeline.at_risk",
         severity=Severity.HIGH if any(d.worst is Severity.CRITICAL for d in risky) else Severity.MEDIUM,
-        title=f"{len(risky)} open deals worth {money(total)} carry high or critical risks",
-        evidence=[f"{d.account}: {money(d.amount)} {d.stage.value}, {d.worst}: {d.headline}" for d in risky[:5]],
+        title=t("pipeline.finding.at_risk", count=len(risky), amount=money(total)),
+        evidence=[
+            t(
+                "pipeline.finding.at_risk_deal",
+                account=d.account,
+                amount=money(d.amount),
+                stage=_stage(d.stage),
+                severity=_stage(d.worst),
+                headline=d.headline,
+            )
+            for d in risky[:5]
+        ],
         data={"deals": [d.id for d in risky[:10]], "count": len(risky), "amount": round(total, 2)},
     )
 
 
 def _first(names, limit: int = 3) -> str:
     names = list(names)
-    more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
+    more = t("pipeline.finding.and_more", count=len(names) - limit) if len(names) > limit else ""
+    return join(names[:limit]) + more
 
 
 def owner_gaps(owners: list[OwnerSummary]) -> list[Finding]:
@@ -144,9 +184,16 @@ def owner_gaps(owners: list[OwnerSummary]) -> list[Finding]:
             Finding(
                 code="pipeline.owner_gap",
                 severity=Severity.MEDIUM,
-                title=f"{owner.owner}: {_first(g.code for g in gaps)} recur across their deals",
+                title=t("pipeline.finding.owner_gap", owner=owner.owner, codes=_first(g.code for g in gaps)),
                 evidence=[
-                    f"{g.code} on {g.deals} of {owner.open_deals} open deals ({g.share:.0%}; rest of team {g.team_share:.0%})"
+                    t(
+                        "pipeline.finding.owner_gap_line",
+                        code=g.code,
+                        deals=g.deals,
+                        open=owner.open_deals,
+                        share=f"{g.share:.0%}",
+                        team=f"{g.team_share:.0%}",
+                    )
                     for g in gaps
                 ],
                 data={"owner": owner.owner, "gaps": [g.model_dump() for g in gaps]},

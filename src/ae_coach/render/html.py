@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ae_coach.render.markdown import NO_REASONS
+from ae_coach.i18n import current, join, t, term
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -31,14 +31,14 @@ def _e(value: Any) -> str:
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
-    th = "".join(f"<th>{h}</th>" for h in head)
+    th = "".join(f"<th>{escape(t(f'column.{h}'))}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _sev(value: Any) -> str:
     v = _e(value)
-    return f'<span class="sev {v}">{v}</span>'
+    return f'<span class="sev {v}">{_e(term(v))}</span>'
 
 
 def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
@@ -46,37 +46,44 @@ def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
     from ae_coach.render.since import since_html
 
     parts = [
-        f"<h1>Deal review: {_e(report.account)}</h1>",
+        f"<h1>{_e(t('review.title', account=report.account))}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
         (
-            f'<p><span class="score">{report.health.score}/100</span> &nbsp; Recommended forecast: '
-            f"<strong>{_e(report.forecast.category).replace('_', ' ')}</strong> "
-            f'<span class="meta">as of {report.as_of.isoformat()}</span></p>'
+            f'<p><span class="score">{report.health.score}/100</span> &nbsp; {_e(t("review.recommended_forecast"))}: '
+            f"<strong>{_e(term(report.forecast.category))}</strong> "
+            f'<span class="meta">{_e(t("review.as_of", date=report.as_of.isoformat()))}</span></p>'
         ),
     ]
     if report.forecast.reasons:
         parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
         parts.append(
-            "<ul>" + "".join(f"<li>Not Commit: {_e(r)}</li>" for r in report.forecast.why_not_commit) + "</ul>"
+            "<ul>"
+            + "".join(f"<li>{_e(t('review.not_commit', reason=r))}</li>" for r in report.forecast.why_not_commit)
+            + "</ul>"
         )
     if since is not None:
         parts.append(since_html(since))
     parts.append(
-        "<h2>Why this health score</h2><ul>"
-        + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [NO_REASONS])
+        f"<h2>{_e(t('review.why_health'))}</h2><ul>"
+        + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [t("review.no_reasons")])
         + "</ul>"
     )
     if report.narrative:
-        parts.append(f'<h2>Coaching</h2><div class="narrative">{_e(report.narrative)}</div>')
+        parts.append(f'<h2>{_e(t("review.coaching"))}</h2><div class="narrative">{_e(report.narrative)}</div>')
     parts += _sections(report, findings)
     parts.append(f"<footer>{_footer(report)}</footer>")
-    title = f"Deal review: {_e(report.account)}"
+    title = _e(t("review.title", account=report.account))
+    lang = "zh-CN" if current() == "zh" else "en"
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
+
+
+def _h2(key: str) -> str:
+    return f"<h2>{_e(t(key))}</h2>"
 
 
 def _sections(report: Any, findings: list[Any]) -> list[str]:
@@ -86,41 +93,45 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
             [_sev(r.severity), _e(r.title), _e(", ".join(r.finding_codes)), _e(", ".join(r.rule_ids))]
             for r in report.risks
         ]
-        out.append("<h2>Risks</h2>" + _table(["severity", "risk", "findings", "rules"], rows))
+        out.append(_h2("review.risks") + _table(["severity", "risk", "findings", "rules"], rows))
     if report.next_actions:
         rows = [
             [
                 _e(a.due.isoformat() if a.due else ""),
-                f'{_e(a.action)}<div class="why">why: {_e(a.why)}</div>',
-                _e(a.owner) + (f"<br>with {_e(a.contact)}" if a.contact else ""),
+                f'{_e(a.action)}<div class="why">{_e(t("review.why", why=a.why))}</div>',
+                _e(a.owner) + (f"<br>{_e(t('review.with', contact=a.contact))}" if a.contact else ""),
                 f"<code>{_e(a.rule_id)}</code>",
             ]
             for a in report.next_actions
         ]
-        out.append("<h2>Next actions</h2>" + _table(["due", "action", "owner", "rule"], rows))
+        out.append(_h2("review.next_actions") + _table(["due", "action", "owner", "rule"], rows))
     buyer = [q for q in report.questions if q.role != "ae"]
     review = [q for q in report.questions if q.role == "ae"]  # a manager's questions to the AE
     if buyer:
         rows = [
-            [_e(", ".join(x for x in (q.stakeholder, q.role) if x)), _e(q.question), f"<code>{_e(q.rule_id)}</code>"]
+            [
+                _e(join(x for x in (q.stakeholder, term(q.role) if q.role else None) if x)),
+                _e(q.question),
+                f"<code>{_e(q.rule_id)}</code>",
+            ]
             for q in buyer
         ]
-        out.append("<h2>Questions to ask the buyer</h2>" + _table(["ask", "question", "rule"], rows))
+        out.append(_h2("review.questions_buyer") + _table(["ask", "question", "rule"], rows))
     if review:
         rows = [[_e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in review]
-        out.append("<h2>Deal-review questions for you (the AE)</h2>" + _table(["question", "rule"], rows))
+        out.append(_h2("review.questions_ae") + _table(["question", "rule"], rows))
     if report.mutual_action_plan:
         rows = [
             [
                 s.date.isoformat(),
                 _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),
-                _e(s.side),
+                _e(term(s.side)),
                 _e(s.owner),
-                f'<span class="{_e(s.status)}">{_e(s.status).replace("_", " ")}</span>',
+                f'<span class="{_e(s.status)}">{_e(term(s.status))}</span>',
             ]
             for s in report.mutual_action_plan
         ]
-        out.append("<h2>Mutual action plan (draft)</h2>" + _table(["date", "step", "side", "owner", "status"], rows))
+        out.append(_h2("review.plan") + _table(["date", "step", "side", "owner", "status"], rows))
     rows = [
         [
             _sev(f.severity),
@@ -130,22 +141,22 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         ]
         for f in findings
     ]
-    out.append("<h2>Findings</h2>" + _table(["severity", "code", "finding", "rules"], rows))
+    out.append(_h2("review.findings") + _table(["severity", "code", "finding", "rules"], rows))
     return out
 
 
 def _footer(report: Any) -> str:
-    text = f"Backend: {_e(report.backend)}" + (f", model {_e(report.model)}" if report.model else "")
+    from ae_coach.render.markdown import _tokens
+
+    model = t("footer.model", model=report.model) if report.model else ""
+    parts = [t("footer.backend", backend=report.backend) + model]
     if report.usage:
-        u = report.usage
-        text += (
-            f". Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
-            f"{u.cache_creation_input_tokens} cache write"
-        )
+        parts.append(_tokens(report.usage))
     if report.estimated_cost_usd is not None:
-        text += f". Estimated cost ${report.estimated_cost_usd:.4f} ({_e(report.cost_note)})"
+        parts.append(t("footer.html_cost", cost=f"{report.estimated_cost_usd:.4f}", note=report.cost_note))
     elif report.cost_note:
-        text += f". {_e(report.cost_note)}"
+        parts.append(report.cost_note)
     if report.dropped_rule_ids:
-        text += f". Dropped unknown rule ids: {_e(', '.join(report.dropped_rule_ids))}"
-    return text + ". Generated by ae-coach."
+        parts.append(t("footer.html_dropped", ids=", ".join(report.dropped_rule_ids)))
+    parts.append(t("review.generated"))
+    return _e(t("footer.separator").join(parts))

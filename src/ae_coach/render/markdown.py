@@ -4,36 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from ae_coach.i18n import join, t, term
+
 
 def _cell(text: Any) -> str:
     return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
 
 
 def _label(value: Any) -> str:
-    return str(getattr(value, "value", value)).replace("_", " ")
+    return term(value)
 
 
-NO_REASONS = "No finding moves the score: every check the inspector runs passed or does not apply."
+def _head(*columns: str) -> list[str]:
+    return ["| " + " | ".join(t(f"column.{c}") if c != "#" else c for c in columns) + " |", "|---" * len(columns) + "|"]
 
 
 def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     """Render the report and its findings as a markdown document (``since``: what changed since last time)."""
     from ae_coach.render.since import since_markdown
 
-    out = [f"# Deal review: {report.account}", "", f"**{report.headline}**", ""]
-    out.append(f"- As of: {report.as_of.isoformat()}  ")
-    out.append(f"- Health: **{report.health.score}/100**  ")
-    period = f" for {report.forecast.period}" if report.forecast.period else ""
-    out.append(f"- Recommended forecast{period}: **{_label(report.forecast.category)}**")
+    out = [f"# {t('review.title', account=report.account)}", "", f"**{report.headline}**", ""]
+    out.append(f"- {t('review.as_of_label')}: {report.as_of.isoformat()}  ")
+    out.append(f"- {t('review.health_label')}: **{report.health.score}/100**  ")
+    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
+    out.append(f"- {t('review.recommended_forecast')}{period}: **{_label(report.forecast.category)}**")
     for reason in report.forecast.reasons:
         out.append(f"  - {reason}")
     for reason in report.forecast.why_not_commit:
-        out.append(f"  - not Commit: {reason}")
+        out.append(f"  - {t('review.not_commit', reason=reason)}")
     out += since_markdown(since)
-    reasons = report.health.reasons or [NO_REASONS]
-    out += ["", "## Why this health score", ""] + [f"- {r}" for r in reasons]
+    reasons = report.health.reasons or [t("review.no_reasons")]
+    out += ["", f"## {t('review.why_health')}", ""] + [f"- {r}" for r in reasons]
     if report.narrative:
-        out += ["", "## Coaching", "", report.narrative.strip()]
+        out += ["", f"## {t('review.coaching')}", "", report.narrative.strip()]
     out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(findings)
     out += _footer(report)
     return "\n".join(out).rstrip() + "\n"
@@ -42,7 +45,7 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
 def _risks(report: Any) -> list[str]:
     if not report.risks:
         return []
-    out = ["", "## Risks", "", "| severity | risk | findings | rules |", "|---|---|---|---|"]
+    out = ["", f"## {t('review.risks')}", "", *_head("severity", "risk", "findings", "rules")]
     for r in report.risks:
         out.append(
             f"| {_label(r.severity)} | {_cell(r.title)} | {', '.join(r.finding_codes)} | {', '.join(r.rule_ids)} |"
@@ -53,13 +56,7 @@ def _risks(report: Any) -> list[str]:
 def _actions(report: Any) -> list[str]:
     if not report.next_actions:
         return []
-    out = [
-        "",
-        "## Next actions",
-        "",
-        "| # | action | owner | with | due | rule | why |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    out = ["", f"## {t('review.next_actions')}", "", *_head("#", "action", "owner", "with", "due", "rule", "why")]
     for i, a in enumerate(report.next_actions, 1):
         due = a.due.isoformat() if a.due else ""
         out.append(
@@ -73,13 +70,13 @@ def _questions(report: Any) -> list[str]:
     review = [q for q in report.questions if q.role == "ae"]
     out: list[str] = []
     if buyer:
-        out += ["", "## Questions to ask the buyer", ""]
+        out += ["", f"## {t('review.questions_buyer')}", ""]
         for q in buyer:
-            who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
+            who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
             out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
     if review:
         # a manager's questions to the AE: never addressed to anyone on the buyer's side
-        out += ["", "## Deal-review questions for you (the AE)", ""]
+        out += ["", f"## {t('review.questions_ae')}", ""]
         out += [f"- {q.question}" + (f" `[{q.rule_id}]`" if q.rule_id else "") for q in review]
     return out
 
@@ -87,34 +84,41 @@ def _questions(report: Any) -> list[str]:
 def _plan(report: Any) -> list[str]:
     if not report.mutual_action_plan:
         return []
-    out = ["", "## Mutual action plan (draft)", "", "| date | step | side | owner | status |", "|---|---|---|---|---|"]
+    out = ["", f"## {t('review.plan')}", "", *_head("date", "step", "side", "owner", "status")]
     for s in report.mutual_action_plan:
-        status = s.status.replace("_", " ") + (f" ({_cell(s.note)})" if s.note else "")
-        out.append(f"| {s.date.isoformat()} | {_cell(s.action)} | {s.side} | {_cell(s.owner)} | {status} |")
+        status = _label(s.status) + (f" ({_cell(s.note)})" if s.note else "")
+        out.append(f"| {s.date.isoformat()} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
     return out
 
 
 def _findings(findings: list[Any]) -> list[str]:
-    out = ["", "## Findings", ""]
+    out = ["", f"## {t('review.findings')}", ""]
     for f in findings:
-        rules = f" — rules: {', '.join(f.rules)}" if f.rules else ""
+        rules = f" — {t('review.rules_of_finding', rules=', '.join(f.rules))}" if f.rules else ""
         out.append(f"- **{_label(f.severity)}** `{f.code}`: {f.title}{rules}")
         out += [f"  - {e}" for e in f.evidence]
     return out
 
 
 def _footer(report: Any) -> list[str]:
-    out = ["", "---", "", f"Backend: {report.backend}" + (f", model {report.model}" if report.model else "")]
+    model = t("footer.model", model=report.model) if report.model else ""
+    out = ["", "---", "", t("footer.backend", backend=report.backend) + model]
     if report.usage:
-        u = report.usage
-        out.append(
-            f"Tokens: {u.input_tokens} in, {u.output_tokens} out, {u.cache_read_input_tokens} cache read, "
-            f"{u.cache_creation_input_tokens} cache write."
-        )
+        out.append(_tokens(report.usage) + t("footer.end"))
     if report.estimated_cost_usd is not None:
-        out.append(f"Estimated cost: ${report.estimated_cost_usd:.4f} ({report.cost_note})")
+        out.append(t("footer.cost", cost=f"{report.estimated_cost_usd:.4f}", note=report.cost_note))
     elif report.cost_note:
         out.append(report.cost_note)
     if report.dropped_rule_ids:
-        out.append(f"Dropped unknown rule ids cited by the model: {', '.join(report.dropped_rule_ids)}")
+        out.append(t("footer.dropped", ids=", ".join(report.dropped_rule_ids)))
     return out
+
+
+def _tokens(u: Any) -> str:
+    return t(
+        "footer.tokens",
+        input=u.input_tokens,
+        output=u.output_tokens,
+        read=u.cache_read_input_tokens,
+        write=u.cache_creation_input_tokens,
+    )

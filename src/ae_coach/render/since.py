@@ -9,55 +9,52 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ae_coach.i18n import t, term
+
 if TYPE_CHECKING:
     from ae_coach.history import Since
 
-_OUTCOME = {
-    "done": "the record shows a {evidence}",
-    "scheduled": "booked: {evidence}",
-    "open": "not due yet",
-    "missed": "no sign of it: {evidence}",
-}
+_OUTCOME = ("done", "scheduled", "open", "missed")
+"""How last review's action turned out; each a ``since.outcome.*`` message."""
 _ACTION_CHARS = 70
 
 
 def _label(value: str) -> str:
-    return value.replace("_", " ")
+    return term(value)
 
 
 def since_title(since: Since) -> str:
-    return f"Since {since.previous_as_of.isoformat()} ({since.days} days)"
+    return t("since.title", date=since.previous_as_of.isoformat(), days=since.days)
 
 
 def since_lines(since: Since) -> list[str]:
     """What changed, one short line per movement, most telling first."""
     delta = since.health_delta
-    lines = [f"Health {since.health_before} → {since.health_after} ({delta:+d})" if delta else "Health unchanged"]
+    health = t("since.health", before=since.health_before, after=since.health_after, delta=f"{delta:+d}")
+    lines = [health if delta else t("since.health_same")]
     if since.call_before != since.call_after:
-        lines.append(f"Forecast call {_label(since.call_before)} → {_label(since.call_after)}")
+        lines.append(t("since.call", before=_label(since.call_before), after=_label(since.call_after)))
     if since.stage_before != since.stage_after:
-        lines.append(f"Stage {_label(since.stage_before)} → {_label(since.stage_after)}")
+        lines.append(t("since.stage", before=_label(since.stage_before), after=_label(since.stage_after)))
     if since.close_date_moved:
-        before = since.close_date_before.isoformat() if since.close_date_before else "none"
-        after = since.close_date_after.isoformat() if since.close_date_after else "none"
-        moved = (
-            "pushed"
-            if since.close_date_before and since.close_date_after and since.close_date_after > since.close_date_before
-            else "moved"
-        )
-        lines.append(f"Close date {moved}: {before} → {after}")
-    lines += [f"New {f.severity} finding: {f.title} ({f.code})" for f in since.new_findings]
-    lines += [f"Resolved: {f.title} ({f.code})" for f in since.resolved_findings]
-    lines += [f"{f.code}: {f.before} → {f.after}" for f in since.changed_findings]
-    lines += [f"New stakeholder: {p.name} ({_label(p.role)})" for p in since.new_stakeholders]
-    lines += [f"No longer listed: {p.name} ({_label(p.role)})" for p in since.gone_stakeholders]
+        before = since.close_date_before.isoformat() if since.close_date_before else t("rules.none")
+        after = since.close_date_after.isoformat() if since.close_date_after else t("rules.none")
+        pushed = since.close_date_before and since.close_date_after and since.close_date_after > since.close_date_before
+        lines.append(t("since.close_pushed" if pushed else "since.close_moved", before=before, after=after))
     lines += [
-        f"Gone quiet: {p.name} ({_label(p.role)}), last two-way contact {p.last_two_way}"
+        t("since.new_finding", severity=_label(f.severity), title=f.title, code=f.code) for f in since.new_findings
+    ]
+    lines += [t("since.resolved", title=f.title, code=f.code) for f in since.resolved_findings]
+    lines += [f"{f.code}: {_label(f.before)} → {_label(f.after)}" for f in since.changed_findings]
+    lines += [t("since.new_person", name=p.name, role=_label(p.role)) for p in since.new_stakeholders]
+    lines += [t("since.gone_person", name=p.name, role=_label(p.role)) for p in since.gone_stakeholders]
+    lines += [
+        t("since.quiet_person", name=p.name, role=_label(p.role), date=p.last_two_way)
         for p in since.silent_stakeholders
     ]
     lines += _action_lines(since)
     if since.same_snapshot:
-        lines.append("The deal record has not been edited since")
+        lines.append(t("since.same_snapshot"))
     return lines
 
 
@@ -76,12 +73,14 @@ def _action_lines(since: Since) -> list[str]:
             groups.setdefault((a.person or "", a.status, a.evidence or ""), []).append(a)
     lines = []
     for (person, status, evidence), actions in groups.items():
-        what = f'"{_short(actions[0].action)}"' if len(actions) == 1 else f"{len(actions)} actions"
+        one = t("since.one_action", action=_short(actions[0].action))
+        what = one if len(actions) == 1 else t("since.actions", count=len(actions))
         due = min((a.due for a in actions if a.due), default=None)
-        when = f", due {due.isoformat()}" if due else ""
-        lines.append(f"Last time's {what} with {person}{when}: {_OUTCOME[status].format(evidence=evidence)}")
+        when = t("since.due", date=due.isoformat()) if due else ""
+        outcome = t(f"since.outcome.{status}", evidence=evidence)
+        lines.append(t("since.action", what=what, person=person, when=when, outcome=outcome))
     if unverifiable:
-        lines.append(f"{unverifiable} of last time's actions name no buyer-side person the record could show")
+        lines.append(t("since.unverifiable", count=unverifiable))
     return lines
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ae_coach.i18n import join, t, term
+
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
 def _label(value: Any) -> str:
-    return str(getattr(value, "value", value)).replace("_", " ")
+    return term(value)
 
 
 def _x(value: Any) -> str:
@@ -60,7 +62,7 @@ def to_terminal(
     if report.narrative:
         from rich.markdown import Markdown
 
-        console.rule("Coaching")
+        console.rule(t("review.coaching"))
         console.print(Markdown(report.narrative, hyperlinks=False))  # a model's link shows its URL, never hides it
     _findings(console, findings)
     _footer(console, report)
@@ -73,43 +75,47 @@ def _header(console: Any, report: Any) -> None:
 
     body = Text()
     body.append(report.headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
-    body.append(f"Health {report.health.score}/100", style="bold")
-    period = f" for {report.forecast.period}" if report.forecast.period else ""
-    body.append(f"   Forecast{period}: {_label(report.forecast.category)}   As of {report.as_of.isoformat()}\n")
+    body.append(t("review.health", score=report.health.score), style="bold")
+    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
+    forecast = t("review.forecast", period=period, category=_label(report.forecast.category))
+    body.append(f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}\n")
     for reason in report.forecast.reasons:
         body.append(f"  {reason}\n")
     for reason in report.forecast.why_not_commit:
-        body.append(f"  not Commit: {reason}\n", style="yellow")
+        body.append(f"  {t('review.not_commit', reason=reason)}\n", style="yellow")
     console.print(Panel(body, title=_x(report.account), title_align="left"))
 
 
 def _table(title: str, *columns: str) -> Any:
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+    table = Table(title=t(title), title_justify="left", show_lines=False, expand=True)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(t(f"column.{column}"), overflow="fold")
     return table
 
 
 def _risks(console: Any, report: Any) -> None:
     if not report.risks:
         return
-    table = _table("Risks", "severity", "risk", "rules")
+    table = _table("review.risks", "severity", "risk", "rules")
     for r in report.risks:
-        sev = _label(r.severity)
-        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
+        sev = str(r.severity)
+        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev)}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
     console.print(table)
 
 
 def _actions(console: Any, report: Any) -> None:
     if not report.next_actions:
         return
-    table = _table("Next actions", "due", "action", "owner / with", "rule")
+    table = _table("review.next_actions", "due", "action", "owner_with", "rule")
     for a in report.next_actions:
-        who = _x(a.owner) + (f"\nwith {_x(a.contact)}" if a.contact else "")
+        who = _x(a.owner) + ("\n" + _x(t("review.with", contact=a.contact)) if a.contact else "")
         table.add_row(
-            a.due.isoformat() if a.due else "-", f"{_x(a.action)}\n[dim]why: {_x(a.why)}[/]", who, _x(a.rule_id)
+            a.due.isoformat() if a.due else "-",
+            f"{_x(a.action)}\n[dim]{_x(t('review.why', why=a.why))}[/]",
+            who,
+            _x(a.rule_id),
         )
     console.print(table)
 
@@ -118,13 +124,13 @@ def _questions(console: Any, report: Any) -> None:
     buyer = [q for q in report.questions if q.role != "ae"]
     review = [q for q in report.questions if q.role == "ae"]
     if buyer:
-        table = _table("Questions to ask the buyer", "ask", "question", "rule")
+        table = _table("review.questions_buyer", "ask", "question", "rule")
         for q in buyer:
-            who = ", ".join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
+            who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
             table.add_row(_x(who), _x(q.question), _x(q.rule_id))
         console.print(table)
     if review:  # a manager's questions to the AE: never addressed to anyone on the buyer's side
-        table = _table("Deal-review questions for you (the AE)", "question", "rule")
+        table = _table("review.questions_ae", "question", "rule")
         for q in review:
             table.add_row(_x(q.question), _x(q.rule_id))
         console.print(table)
@@ -133,11 +139,11 @@ def _questions(console: Any, report: Any) -> None:
 def _plan(console: Any, report: Any) -> None:
     if not report.mutual_action_plan:
         return
-    table = _table("Mutual action plan (draft)", "date", "step", "owner", "status")
+    table = _table("review.plan", "date", "step", "owner", "status")
     for s in report.mutual_action_plan:
-        status = s.status.replace("_", " ")
+        status = _label(s.status)
         style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
-        owner = f"{_x(s.owner)} ({s.side})"
+        owner = f"{_x(s.owner)} ({_label(s.side)})"
         table.add_row(s.date.isoformat(), _x(s.action), owner, f"[{style}]{status}[/]" if style else status)
     console.print(table)
 
@@ -145,10 +151,10 @@ def _plan(console: Any, report: Any) -> None:
 def _findings(console: Any, findings: list[Any]) -> None:
     from rich.text import Text
 
-    console.rule("Findings")
+    console.rule(t("review.findings"))
     for f in findings:
-        sev = _label(f.severity)
-        head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{sev:>8}[/] ").append(f"{f.code}: {f.title}")
+        sev = str(f.severity)
+        head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev):>8}[/] ").append(f"{f.code}: {f.title}")
         console.print(head)
         for line in f.evidence:
             print_indented(console, f"- {line}", 11)
@@ -163,17 +169,24 @@ def print_indented(console: Any, text: str, indent: int) -> None:
 
 
 def _footer(console: Any, report: Any) -> None:
-    parts = [f"backend: {report.backend}"] + ([f"model: {report.model}"] if report.model else [])
+    parts = [t("review.backend", backend=report.backend)] + (
+        [t("review.model", model=report.model)] if report.model else []
+    )
     if report.usage:
         u = report.usage
         parts.append(
-            f"tokens in/out/cache-read/cache-write: {u.input_tokens}/{u.output_tokens}/"
-            f"{u.cache_read_input_tokens}/{u.cache_creation_input_tokens}"
+            t(
+                "review.tokens",
+                input=u.input_tokens,
+                output=u.output_tokens,
+                read=u.cache_read_input_tokens,
+                write=u.cache_creation_input_tokens,
+            )
         )
     if report.estimated_cost_usd is not None:
-        parts.append(f"est. cost ${report.estimated_cost_usd:.4f}")
+        parts.append(t("review.cost", cost=f"{report.estimated_cost_usd:.4f}"))
     elif report.cost_note:
         parts.append(report.cost_note)
     if report.dropped_rule_ids:
-        parts.append(f"dropped unknown rule ids: {', '.join(report.dropped_rule_ids)}")
+        parts.append(t("review.dropped", ids=", ".join(report.dropped_rule_ids)))
     console.print("  ".join(parts), style="dim", markup=False)

@@ -32,10 +32,14 @@ def _key(directory: Path) -> str:
 
 
 def shipped_rulebook() -> Rulebook:
-    """The shipped rulebook, from the cache when it is current, else parsed (and cached)."""
+    """The playbook's rulebook: the shipped one from the cache when it is current, else parsed (and cached)."""
+    from ae_coach.playbook import active
     from ae_coach.resources import rules_dir
     from ae_coach.rules.load import load_rulebook
     from ae_coach.rules.model import Rulebook
+
+    if not active().is_shipped:
+        return load_rulebook()  # a playbook's merged book is cached in memory, per change of its files
 
     directory = rules_dir()
     try:

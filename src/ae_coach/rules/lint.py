@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
+from ae_coach.rules._translation import check_translations
 from ae_coach.rules.markers import atom_codes
 from ae_coach.rules.model import ID_PATTERN, REQUIRED_SECTIONS, SECTION_ORDER, STAGES, Rule, Rulebook, Section
-from ae_coach.rules.parse import SECTIONS_FILE, Problem, parse_rule, parse_sections, rule_files
+from ae_coach.rules.parse import SECTIONS_FILE, Problem, merged_files, parse_rule, parse_sections
 
 MAX_SUMMARY = 200
 MIN_LINES, MAX_LINES = 40, 120
@@ -48,15 +50,25 @@ def strictly(problems: list[Problem]) -> list[Problem]:
     return [Problem(p.path, p.line, p.message, "error") for p in problems]
 
 
-def lint_rulebook(rules_dir: Path) -> tuple[list[Problem], Rulebook | None]:
-    """Every problem in a rules directory, and the rulebook of the rules that parsed (None without sections)."""
+def lint_rulebook(
+    rules_dir: Path | Sequence[Path], *, disable: Iterable[str] = ()
+) -> tuple[list[Problem], Rulebook | None]:
+    """Every problem in a rules directory, and the rulebook of the rules that parsed (None without sections).
+
+    ``rules_dir`` may be a list of directories laid over each other (a playbook on the shipped rulebook):
+    the merged book is checked, and each problem names the file it is in.
+    """
+    directories = [rules_dir] if isinstance(rules_dir, Path) else list(rules_dir)
     problems: list[Problem] = []
-    if not rules_dir.is_dir():
-        return [Problem(rules_dir, None, "rules directory not found")], None
-    sections = _lint_sections(rules_dir / SECTIONS_FILE, problems)
+    try:
+        sections_path, paths = merged_files(directories, disable)
+    except RuleFileError as exc:
+        return [Problem(exc.path, exc.line, exc.detail)], None
+    top = directories[-1]
+    sections = _lint_sections(sections_path, problems)
     prefixes = {section.prefix for section in sections} if sections else None
     rules: list[Rule] = []
-    for path in rule_files(rules_dir):
+    for path in paths:
         try:
             rule = parse_rule(path, prefixes, problems)
         except RuleFileError as exc:
@@ -64,10 +76,24 @@ def lint_rulebook(rules_dir: Path) -> tuple[list[Problem], Rulebook | None]:
             continue
         problems.extend(check_rule(rule))
         rules.append(rule)
-    problems.extend(_check_collection(rules_dir, rules, sections or []))
+    problems.extend(_check_collection(top, rules, sections or []))
+    # Translations are checked where the author keeps them: the top directory, against its own rules.
+    own = rules if len(directories) == 1 else [rule for rule in rules if rule.path.parent == top]
+    problems.extend(check_translations(top, own, prefixes))
+    problems.extend(_check_lexicon(top, rules))
     if not sections:
         return problems, None
-    return problems, Rulebook(rules=rules, sections=sections, path=rules_dir, content_hash="")
+    return problems, Rulebook(rules=rules, sections=sections, path=top, content_hash="")
+
+
+def _check_lexicon(rules_dir: Path, rules: list[Rule]) -> list[Problem]:
+    """The sales lexicon beside the rules names only rules and finding codes that exist."""
+    from ae_coach.rules.lexicon import LEXICON_FILE, check_lexicon
+
+    path = rules_dir / LEXICON_FILE
+    if not path.is_file():
+        return []
+    return [Problem(path, line, message) for line, message in check_lexicon(path, [r.id for r in rules], FINDING_CODES)]
 
 
 def has_errors(problems: list[Problem]) -> bool:

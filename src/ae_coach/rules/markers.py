@@ -44,8 +44,13 @@ ATOMS = "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier
 
 _MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
 _EXAMPLE = re.compile(
-    r"\s*\((?:e\.g\.|for example)[^)]*\)|[,;:]?\s+(?:e\.g\.|for example),?\s+.*$", re.IGNORECASE | re.DOTALL
+    r"\s*\((?:e\.g\.|for example)[^)]*\)|[,;:]?\s+(?:e\.g\.|for example),?\s+.*$"
+    # a Chinese rule (rules/zh) writes its worked examples with 例如
+    r"|\s*[(（]例如[^)）]*[)）]|[，；：,;:]?\s*例如[，,：:]?\s*.*$",
+    re.IGNORECASE | re.DOTALL,
 )
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 Scope = Literal["deal", "desk", "pipeline"]
 
@@ -93,9 +98,9 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
     if split_example:
         found = _EXAMPLE.search(text)
         if found is not None and found.start() > 0:
-            example = found.group(0).strip(" ,;:()")
-            text = text[: found.start()].rstrip(" ,;:")
-            text += "" if text.endswith((".", "!", "?")) else "."
+            example = found.group(0).strip(" ,;:()，；：（）")
+            text = text[: found.start()].rstrip(" ,;:，；：")
+            text += "" if text.endswith((".", "!", "?", "。", "！", "？")) else ("。" if _HAN.search(text) else ".")
     item = Marked.model_validate({"text": text, "example": example, "answers": answers, "when": when, "scope": scope})
     return item, problems
 

@@ -123,6 +123,10 @@ class Rule(BaseModel):
     """sha256 of the file's text: changes whenever the rule does."""
     body: str
     """The markdown after the frontmatter."""
+    lang: str = "en"
+    """The language the rule is written in (``zh`` for ``rules/zh/<id>.md``)."""
+    translated_from: str | None = None
+    """A translation's ``translated_from``: the start of the sha256 of the English file it was made from."""
 
     def section(self, name: str) -> str:
         """The body of section ``name`` (case-insensitive), or an empty string."""

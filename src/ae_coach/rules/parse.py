@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,9 @@ class _Frontmatter(BaseModel):
     summary: str
     stages: list[str] | None = None
     triggers: list[str] | None = None
+    translated_from: str | int | None = None  # 12 hex digits can read as an int; the text is taken from the file
+    """In a translation (``rules/zh/<id>.md``): the first 12 hex digits of the sha256 of the English file's
+    bytes when it was translated (``ae-coach rules lint`` reports a translation older than its source)."""
 
 
 # ---------------------------------------------------------------- _sections.md
@@ -150,6 +154,9 @@ def parse_rule(
     categories: set[str] | None = None,
     problems: list[Problem] | None = None,
     text: str | None = None,
+    *,
+    headings: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> Rule:
     """Parse one rule file.
 
@@ -158,6 +165,9 @@ def parse_rule(
         categories: Declared prefixes; None skips the check.
         problems: If given, receives soft problems the parser notices.
         text: The file's text, when already read.
+        headings: Translated ``###`` heading -> English heading (a Chinese rule's glossary headings), so
+            sections are filed under their English names.
+        lang: The language the rule is written in.
 
     Raises:
         RuleFileError: The file cannot be read as a rule.
@@ -174,7 +184,7 @@ def parse_rule(
     front = _frontmatter(path, text, tokens)
     body_start = tokens[0].map[1] if tokens and tokens[0].type == "front_matter" else 0
     lines = text.splitlines()
-    body = _Body(path, lines, problems if problems is not None else [])
+    body = _Body(path, lines, problems if problems is not None else [], headings or {})
     body.walk(tokens)
     return Rule(
         id=rule_id,
@@ -189,8 +199,19 @@ def parse_rule(
         body="\n".join(lines[body_start:]).strip() + "\n",
         content_hash=content_hash(text),
         line_count=len(lines),
+        lang=lang,
+        translated_from=_translated_from(front_matter_text(tokens)),
         **body.result(),
     )
+
+
+def front_matter_text(tokens: list[Any]) -> str:
+    return str(tokens[0].content) if tokens and tokens[0].type == "front_matter" else ""
+
+
+def _translated_from(front: str) -> str | None:
+    match = re.search(r"^translated_from:\s*['\"]?([0-9a-fA-F]+)", front, re.MULTILINE)
+    return match.group(1).lower() if match else None
 
 
 def key_line(text: str, key: str) -> int | None:
@@ -250,8 +271,8 @@ def _frontmatter_error(path: Path, text: str, exc: ValidationError) -> RuleFileE
 class _Body:
     """Walks the block tokens of a rule body once, collecting sections, lists, examples and tables."""
 
-    def __init__(self, path: Path, lines: list[str], problems: list[Problem]) -> None:
-        self.path, self.lines, self.problems = path, lines, problems
+    def __init__(self, path: Path, lines: list[str], problems: list[Problem], headings: dict[str, str]) -> None:
+        self.path, self.lines, self.problems, self.names = path, lines, problems, headings
         self.heading: str | None = None
         self.line = 1
         self.sections: dict[str, str] = {}
@@ -266,8 +287,10 @@ class _Body:
         while index < len(tokens):
             token = tokens[index]
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
-                headings.append((token.tag, tokens[index + 1].content.strip(), token.map[0]))
-                self._heading(token.tag, tokens[index + 1].content.strip(), token.map[0] + 1)
+                text = tokens[index + 1].content.strip()
+                text = self.names.get(text, text) if token.tag == "h3" else text
+                headings.append((token.tag, text, token.map[0]))
+                self._heading(token.tag, text, token.map[0] + 1)
             elif token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0:
                 index = self._list(tokens, index)
                 continue
@@ -400,17 +423,64 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if not p.name.startswith("_"))
 
 
-def read_rulebook(directory: Path) -> Rulebook:
-    """Parse every rule of ``directory``.
+def merged_files(directories: Sequence[Path], disable: Iterable[str] = ()) -> tuple[Path, list[Path]]:
+    """The ``_sections.md`` and rule files of rules directories laid over each other, lowest first.
+
+    A rule file in a later directory replaces the same id in an earlier one; ``disable`` leaves ids out; the
+    last directory with a ``_sections.md`` declares the categories.
 
     Raises:
-        RuleFileError: The directory, ``_sections.md`` or a rule file cannot be read.
+        RuleFileError: A directory is missing, none has ``_sections.md``, or ``disable`` names no rule.
     """
-    if not directory.is_dir():
-        raise RuleFileError(directory, None, "rules directory not found")
-    sections_path = directory / SECTIONS_FILE
+    by_id: dict[str, Path] = {}
+    sections: Path | None = None
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleFileError(directory, None, "rules directory not found")
+        if (directory / SECTIONS_FILE).is_file():
+            sections = directory / SECTIONS_FILE
+        by_id.update((path.stem, path) for path in rule_files(directory))
+    top = directories[-1]
+    for rule_id in disable:
+        if by_id.pop(rule_id, None) is None:
+            raise RuleFileError(top, None, f"disable: no rule {rule_id!r} to disable")
+    # File-name order, as one directory lists them: the rulebook's order and hash do not change.
+    return sections or top / SECTIONS_FILE, sorted(by_id.values(), key=lambda path: path.name)
+
+
+def read_rulebook(directory: Path | Sequence[Path], lang: str = "en", *, disable: Iterable[str] = ()) -> Rulebook:
+    """Parse every rule of ``directory``; with ``lang="zh"``, each rule's Chinese version where there is one.
+
+    ``directory`` may be a list of rules directories laid over each other (a playbook extending the shipped
+    rulebook; see :func:`merged_files`), with ``disable`` naming rule ids to leave out.
+
+    A Chinese rulebook has the English one's ids, markers and triggers (``ae-coach rules lint`` keeps them in
+    step); a rule not yet translated stays in English rather than missing from the Chinese coaching.
+
+    Raises:
+        RuleFileError: The directory, ``_sections.md``, a rule file or the glossary cannot be read.
+    """
+    directories = [directory] if isinstance(directory, Path) else list(directory)
+    sections_path, paths = merged_files(directories, disable)
     sections = parse_sections(sections_path)
     prefixes = {section.prefix for section in sections}
-    rules = [parse_rule(path, prefixes) for path in rule_files(directory)]
+    rules = [parse_rule(path, prefixes) for path in paths]
+    if lang != "en":
+        rules = _translated(directories, lang, rules, prefixes)
     digest = content_hash(_read(sections_path) + "".join(f"\n{r.id}:{r.content_hash}" for r in rules))
-    return Rulebook(rules=rules, sections=sections, path=directory, content_hash=digest)
+    return Rulebook(rules=rules, sections=sections, path=directories[-1], content_hash=digest)
+
+
+def _translated(directories: list[Path], lang: str, rules: list[Rule], prefixes: set[str]) -> list[Rule]:
+    from ae_coach.rules.glossary import TRANSLATIONS_DIR, glossary_path, load_glossary
+
+    if lang != TRANSLATIONS_DIR:
+        raise RuleFileError(directories[-1], None, f"no rules in {lang!r}; translations exist for: {TRANSLATIONS_DIR}")
+    with_glossary = [d for d in directories if glossary_path(d).is_file()] or directories[-1:]
+    headings = load_glossary(with_glossary[-1]).heading_names()
+    out = []
+    for rule in rules:
+        # A rule's translation sits beside it: a playbook's replacement is not translated by the shipped zh/.
+        path = rule.path.parent / TRANSLATIONS_DIR / f"{rule.id}.md"
+        out.append(parse_rule(path, prefixes, headings=headings, lang=lang) if path.is_file() else rule)
+    return out

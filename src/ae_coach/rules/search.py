@@ -1,4 +1,11 @@
-"""BM25 search over rule sections (bm25s, imported only when a search is made)."""
+"""BM25 search over rule sections (bm25s, imported only when a search is made), and the one tokenizer.
+
+:func:`tokenize` is the tokenizer every retrieval in ae-coach uses: the rule sections, the sales lexicon
+(:mod:`ae_coach.rules.lexicon`) and the chat's finding and deal-fact corpora. English is split into words;
+Chinese, which has no spaces, is segmented with jieba (imported only when a text holds Chinese), in its
+search mode, which keeps a compound and its parts ("付款条件", "付款", "条件") so a question and a
+phrasing written with different compounds still share tokens.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 # Function words that match every rule and only dilute scores; kept short and sales-neutral
 # ("no", "not" and "next" stay: "no next step" is a real query).
@@ -69,6 +77,53 @@ _STOPWORDS = frozenset(
     ]
 )
 
+# Chinese function words: particles, pronouns and the copula, which every question holds.
+_STOPWORDS_ZH = frozenset(
+    [
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "么",
+        "嘛",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "我们",
+        "你们",
+        "他们",
+        "是",
+        "在",
+        "和",
+        "与",
+        "就",
+        "都",
+        "也",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "一个",
+        "还",
+        "又",
+        "被",
+        "把",
+        "给",
+        "让",
+        "对",
+        "个",
+        "得",
+        "地",
+        "着",
+        "过",
+    ]
+)
+
 
 # Words buyers and reps use for the same situation; a query term brings its siblings along so that
 # "the champion went quiet" finds the rule written about a champion who "goes dark".
@@ -96,9 +151,29 @@ def expand_query(tokens: list[str]) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase word tokens without stopwords, plurals folded ("champions" -> "champion")."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    return [_fold(word) for word in words if word not in _STOPWORDS]
+    """Lowercase word tokens without stopwords, plurals folded ("champions" -> "champion"); Chinese
+    segmented into words (jieba, search mode) in the order they appear."""
+    lowered = text.lower().replace("’", "'")
+    if not _HAN.search(lowered):
+        return [_fold(word) for word in _WORD.findall(lowered) if word not in _STOPWORDS]
+    out: list[str] = []
+    position = 0
+    for match in _HAN.finditer(lowered):
+        out += [_fold(w) for w in _WORD.findall(lowered[position : match.start()]) if w not in _STOPWORDS]
+        out += [w for w in _segment(match.group(0)) if w not in _STOPWORDS_ZH]
+        position = match.end()
+    out += [_fold(w) for w in _WORD.findall(lowered[position:]) if w not in _STOPWORDS]
+    return out
+
+
+def _segment(run: str) -> list[str]:
+    """A run of Chinese characters as words (jieba's search mode: compounds and their parts)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
+    return [w for w in jieba.cut_for_search(run) if w.strip()]
 
 
 def _fold(word: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,18 +159,21 @@ def stage_skill(dest_parent: Path, root: Path | None = None) -> Path:
     return target
 
 
-def lint(rules_dir: Path, skill: Path | None = None, *, strict: bool = False) -> list[Problem]:
+def lint(
+    rules_dir: Path | Sequence[Path], skill: Path | None = None, *, strict: bool = False, disable: Iterable[str] = ()
+) -> list[Problem]:
     """Check a rules directory and, when given, the SKILL.md that indexes it.
 
     Args:
-        rules_dir: Directory with ``_sections.md`` and the rule files.
+        rules_dir: Directory with ``_sections.md`` and the rule files, or directories laid over each other (a
+            playbook extending the shipped rulebook) with ``disable`` naming rule ids left out.
         skill: SKILL.md to check (frontmatter, budget, generated index); None skips it.
         strict: Report warnings as errors.
 
     Returns:
         Every problem found, in file order (the rules' first, then SKILL.md's).
     """
-    problems, rulebook = lint_rulebook(rules_dir)
+    problems, rulebook = lint_rulebook(rules_dir, disable=disable)
     if skill is not None and rulebook is not None:
         problems.extend(check_skill_md(skill, rulebook))
     return strictly(problems) if strict else problems

@@ -66,7 +66,8 @@ def skill_sources(root: Path | None = None) -> dict[str, Path]:
         root: A directory holding ``SKILL.md`` and ``rules/``; default: the shipped skill.
 
     Returns:
-        ``SKILL.md`` and every ``rules/*.md`` (no dotfiles, no sub-folders), sorted by path.
+        ``SKILL.md``, every ``rules/*.md`` and the Chinese rules with their glossary (``rules/zh/*.md``,
+        ``rules/zh/_glossary.yaml``); no dotfiles, no other sub-folders; sorted by path.
 
     Raises:
         InputError: SKILL.md or rules/ is missing.
@@ -83,6 +84,11 @@ def skill_sources(root: Path | None = None) -> dict[str, Path]:
     for path in sorted(rules.glob("*.md")):
         if path.is_file() and not path.name.startswith("."):
             files[f"rules/{path.name}"] = path
+    # the Chinese rulebook and the glossary it shares with the coach (rules/zh/)
+    translations = rules / "zh"
+    for path in sorted([*translations.glob("*.md"), *translations.glob("_glossary.yaml")]):
+        if path.is_file() and not path.name.startswith("."):
+            files[f"rules/zh/{path.name}"] = path
     return files
 
 

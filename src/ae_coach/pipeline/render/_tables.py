@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ae_coach.i18n import current, t, term
 from ae_coach.pipeline._money import money
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.pipeline.narrative import DealToInspect, PipelineSummary
@@ -28,17 +29,36 @@ def pct(value: float | None) -> str:
 
 def title(review: PipelineReview) -> str:
     who = f" - {review.owner_filter}" if review.owner_filter else ""
-    return f"Pipeline review {review.period.label}{who} (as of {review.as_of.isoformat()})"
+    return t("pipeline.title", period=review.period.label, owner=who, date=review.as_of.isoformat())
 
 
 def source_line(review: PipelineReview) -> str:
     s = review.source
     if not s:
-        return f"{review.counts['deals']} deals"
-    return (
-        f"{s.get('path')} ({s.get('source_format')}): {s.get('rows')} rows, {s.get('deals')} deals, "
-        f"{s.get('warnings')} warnings, {s.get('skipped')} skipped"
+        return t("pipeline.deals", deals=review.counts["deals"])
+    return t(
+        "pipeline.source",
+        path=s.get("path"),
+        format=s.get("source_format"),
+        rows=s.get("rows"),
+        deals=s.get("deals"),
+        warnings=s.get("warnings"),
+        skipped=s.get("skipped"),
     )
+
+
+def _headers(*keys: str) -> list[str]:
+    return [t(f"column_pipeline.{key}") if key not in ("", "#") else key for key in keys]
+
+
+def _stage(stage: object) -> str:
+    """A stage in a table: its value in English (``closed_won``), the glossary's word otherwise."""
+    return _word(stage)
+
+
+def _word(value: object) -> str:
+    raw = str(getattr(value, "value", value))
+    return raw if current() == "en" else term(raw)
 
 
 def math_table(review: PipelineReview) -> Table:
@@ -47,68 +67,72 @@ def math_table(review: PipelineReview) -> Table:
     def src(inp) -> str:
         return inp.source + (f" ({inp.detail})" if inp.detail else "")
 
+    days = f"{i.cycle_days.value:.0f}"
     rows = [
-        ["Quota", money(i.quota.value) if i.quota else "not given (--quota)", "flag" if i.quota else ""],
-        ["Average deal size", money(i.avg_deal.value), src(i.avg_deal)],
-        ["Win rate", pct(i.win_rate.value), src(i.win_rate)],
-        ["Sales cycle", f"{i.cycle_days.value:.0f} days", src(i.cycle_days)],
-    ]
+        [t("pipeline.math.quota"), money(i.quota.value) if i.quota else t("pipeline.math.no_quota"), t("pipeline.math.flag") if i.quota else ""],
+        [t("pipeline.math.avg_deal"), money(i.avg_deal.value), src(i.avg_deal)],
+        [t("pipeline.math.win_rate"), pct(i.win_rate.value), src(i.win_rate)],
+        [t("pipeline.math.cycle"), t("pipeline.math.days", days=days), src(i.cycle_days)],
+    ]  # fmt: skip
     m = review.math
     if m is not None:
+        period = t(f"pipeline.period_word.{m.period}", default=str(m.period))
         rows += [
-            ["Closed-won deals needed", f"{m.deals_needed:.1f}", "quota / average deal"],
-            ["Coverage needed", f"{m.coverage_needed:.1f}x = {money(m.pipeline_needed)}", "1 / win rate"],
-            ["New opportunities per quarter", f"{m.opportunities_per_quarter:.1f}", f"deals / win rate / quarters in the {m.period}"],
-            ["Qualified meetings per week", f"~{m.meetings_per_week:.0f}", f"13 weeks a quarter, {pct(m.meeting_conversion)} of meetings become opportunities (ae-coach default)"],
+            [t("pipeline.math.deals_needed"), f"{m.deals_needed:.1f}", t("pipeline.math.deals_needed_source")],
+            [t("pipeline.math.coverage"), f"{m.coverage_needed:.1f}x = {money(m.pipeline_needed)}", t("pipeline.math.coverage_source")],
+            [t("pipeline.math.opportunities"), f"{m.opportunities_per_quarter:.1f}", t("pipeline.math.opportunities_source", period=period)],
+            [t("pipeline.math.meetings"), f"~{m.meetings_per_week:.0f}", t("pipeline.math.meetings_source", conversion=pct(m.meeting_conversion))],
         ]  # fmt: skip
     latest = review.period.end - dt.timedelta(days=round(i.cycle_days.value))
-    rows.append(
-        [
-            "Created by, to close this period",
-            latest.isoformat(),
-            f"period end minus the {i.cycle_days.value:.0f}-day cycle",
-        ]
-    )
-    return Table("Pipeline math (the seed framework's formulas)", ["", "value", "source"], rows)
+    rows.append([t("pipeline.math.created_by"), latest.isoformat(), t("pipeline.math.created_by_source", days=days)])
+    return Table(t("pipeline.math.title"), _headers("", "value", "source"), rows)
 
 
 def coverage_table(review: PipelineReview) -> Table:
     c = review.coverage
-    ratio = f"{c.ratio:.1f}x" if c.ratio is not None else ("quota met" if c.remaining_quota == 0 else "-")
+    met = t("pipeline.coverage.quota_met")
+    ratio = f"{c.ratio:.1f}x" if c.ratio is not None else (met if c.remaining_quota == 0 else "-")
     rows = [
-        ["Closed won in period", money(c.closed_won)],
-        ["Quota remaining", money(c.remaining_quota)],
-        ["Open pipeline closing in period", money(c.open_in_period)],
-        ["In-period coverage", f"{ratio} (needed {c.needed:.1f}x)"],
-        ["Stage-weighted, closing in period", money(c.weighted_in_period)],
-        ["Open pipeline, all dates", money(c.open_total)],
-        ["Stage-weighted, all dates", money(c.weighted_total)],
-        ["Open deals dated before the period (not counted)", money(c.overdue_open)],
+        [t("pipeline.coverage.closed_won"), money(c.closed_won)],
+        [t("pipeline.coverage.remaining"), money(c.remaining_quota)],
+        [t("pipeline.coverage.open_in_period"), money(c.open_in_period)],
+        [t("pipeline.coverage.ratio"), t("pipeline.coverage.ratio_value", ratio=ratio, needed=f"{c.needed:.1f}")],
+        [t("pipeline.coverage.weighted_in_period"), money(c.weighted_in_period)],
+        [t("pipeline.coverage.open_total"), money(c.open_total)],
+        [t("pipeline.coverage.weighted_total"), money(c.weighted_total)],
+        [t("pipeline.coverage.overdue"), money(c.overdue_open)],
     ]
-    return Table(f"Coverage, {review.period.label}", ["", "value"], rows, numeric={1})
+    return Table(t("pipeline.coverage.title", period=review.period.label), _headers("", "value"), rows, numeric={1})
 
 
 def rollup_table(review: PipelineReview) -> Table:
     crm, rec = review.rollup_crm, review.rollup_recommended
     rows = [
-        ["Closed won", money(crm.closed), money(rec.closed)],
-        ["Commit (commit + closed)", money(crm.commit), money(rec.commit)],
-        ["Best case (best case + commit + closed)", money(crm.best_case), money(rec.best_case)],
-        ["Pipeline (all open + closed)", money(crm.pipeline), money(rec.pipeline)],
-        ["No forecast category", money(crm.uncategorised), "-"],
+        [t("pipeline.rollup.closed"), money(crm.closed), money(rec.closed)],
+        [t("pipeline.rollup.commit"), money(crm.commit), money(rec.commit)],
+        [t("pipeline.rollup.best_case"), money(crm.best_case), money(rec.best_case)],
+        [t("pipeline.rollup.pipeline"), money(crm.pipeline), money(rec.pipeline)],
+        [t("pipeline.rollup.none"), money(crm.uncategorised), "-"],
     ]
-    note = "The inspector recommends a category from the evidence on each deal (the commit gate)."
-    return Table("Forecast roll-up, closing in period", ["", "CRM", "inspector"], rows, note, {1, 2})
+    headers = _headers("", "crm", "inspector")
+    return Table(t("pipeline.rollup.title"), headers, rows, t("pipeline.rollup.note"), {1, 2})
 
 
 def stage_mix_table(review: PipelineReview) -> Table:
     rows = [
-        [r.stage.value, str(r.deals), money(r.amount), pct(r.share), pct(r.target), f"{r.deviation * 100:+.0f} pts"]
+        [
+            _stage(r.stage),
+            str(r.deals),
+            money(r.amount),
+            pct(r.share),
+            pct(r.target),
+            t("pipeline.mix.off_by", points=f"{r.deviation * 100:+.0f}"),
+        ]
         for r in review.stage_mix
     ]
     return Table(
-        "Stage mix against the seed's 40/25/20/10/5",
-        ["stage", "deals", "amount", "share", "target", "off by"],
+        t("pipeline.mix.title"),
+        _headers("stage", "deals", "amount", "share", "target", "off_by"),
         rows,
         numeric={1, 2, 3, 4, 5},
     )
@@ -118,9 +142,9 @@ def at_risk_table(review: PipelineReview) -> Table:
     rows = []
     for n, d in enumerate(review.at_risk, 1):
         category = (
-            (d.forecast_category.value if d.forecast_category else "-")
+            (_word(d.forecast_category) if d.forecast_category else "-")
             + " -> "
-            + (d.recommended_forecast.value if d.recommended_forecast else "-")
+            + (_word(d.recommended_forecast) if d.recommended_forecast else "-")
         )
         close = d.close_date.isoformat() if d.close_date else "-"
         rows.append(
@@ -128,20 +152,20 @@ def at_risk_table(review: PipelineReview) -> Table:
                 str(n),
                 d.account,
                 d.owner or "-",
-                d.stage.value,
+                _stage(d.stage),
                 money(d.amount),
                 close,
                 f"{d.health}",
-                d.worst.value if d.worst else "-",
+                _word(d.worst) if d.worst else "-",
                 d.headline,
                 category,
             ]
         )
     return Table(
-        "Deals most at risk (amount x severity)",
-        ["#", "account", "owner", "stage", "amount", "close", "health", "worst", "why", "forecast CRM -> inspector"],
+        t("pipeline.risk.title"),
+        _headers("#", "account", "owner", "stage", "amount", "close", "health", "worst", "why", "forecast"),
         rows,
-        "" if rows else "No open deal has a high or critical finding.",
+        "" if rows else t("pipeline.risk.none"),
         {4, 6},
     )
 
@@ -165,8 +189,8 @@ def owners_table(review: PipelineReview) -> Table:
             ]
         )
     return Table(
-        "Owners",
-        ["owner", "open", "open amount", "in period", "commit", "won", "avg health", "at risk", "recurring gaps"],
+        t("pipeline.owners.title"),
+        _headers("owner", "open", "open_amount", "in_period", "commit", "won", "avg_health", "at_risk", "recurring"),
         rows,
         numeric={1, 2, 3, 4, 5, 6, 7},
     )
@@ -175,7 +199,7 @@ def owners_table(review: PipelineReview) -> Table:
 def gaps_table(review: PipelineReview) -> Table:
     open_deals = max(review.counts.get("open", 0), 1)
     rows = [[code, str(n), pct(n / open_deals)] for code, n in list(review.common_gaps.items())[:10]]
-    return Table("Most common gaps across open deals", ["finding", "deals", "share"], rows, numeric={1, 2})
+    return Table(t("pipeline.gaps.title"), _headers("finding", "deals", "share"), rows, numeric={1, 2})
 
 
 def all_tables(review: PipelineReview) -> list[Table]:
@@ -207,6 +231,11 @@ def import_notes(review: PipelineReview) -> list[str]:
 
 
 SUMMARY_TITLE = "Coach's summary"
+"""The English title of the summary section (:func:`summary_title` gives it in the language in use)."""
+
+
+def summary_title() -> str:
+    return t("pipeline.summary_title")
 
 
 def summary_footer(summary: PipelineSummary) -> str:

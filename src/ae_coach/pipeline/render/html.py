@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
+from ae_coach.i18n import t
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
-    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
     inspect_line,
     source_line,
     summary_footer,
+    summary_title,
     title,
 )
 
@@ -88,7 +89,7 @@ def _table_html(table: Table) -> str:
 
 def _findings_html(review: PipelineReview) -> str:
     if not review.findings:
-        return "<p>No pipeline-level findings.</p>"
+        return f"<p>{escape(t('pipeline.no_findings'))}</p>"
     items = []
     for f in review.findings:
         evidence = "".join(f"<li>{escape(e)}</li>" for e in f.evidence)
@@ -106,9 +107,11 @@ def _summary_html(summary: PipelineSummary | None) -> str:
     deals = "".join(f"<li>{escape(inspect_line(item))}</li>" for item in summary.inspect_first)
     actions = "".join(f"<li>{escape(action)}</li>" for action in summary.this_week)
     return (
-        f"<h2>{escape(SUMMARY_TITLE)}</h2><p><strong>{escape(summary.headline)}</strong></p>"
-        f"<h3>Inspect first</h3><ol>{deals}</ol><p>Coverage: {escape(summary.coverage)}</p>"
-        f'<h3>This week</h3><ul>{actions}</ul><p class="note">{escape(summary_footer(summary))}</p>'
+        f"<h2>{escape(summary_title())}</h2><p><strong>{escape(summary.headline)}</strong></p>"
+        f"<h3>{escape(t('pipeline.inspect_first'))}</h3><ol>{deals}</ol>"
+        f"<p>{escape(t('pipeline.coverage_label', coverage=summary.coverage))}</p>"
+        f"<h3>{escape(t('pipeline.this_week'))}</h3><ul>{actions}</ul>"
+        f'<p class="note">{escape(summary_footer(summary))}</p>'
     )
 
 
@@ -125,7 +128,11 @@ def render_review_html(review: PipelineReview, summary: PipelineSummary | None =
         *(_table_html(t) for t in all_tables(review)),
     ]
     if notes:
-        body.append("<h2>Import notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
+        body.append(
+            f"<h2>{escape(t('pipeline.import_notes'))}</h2><ul>"
+            + "".join(f"<li>{escape(n)}</li>" for n in notes)
+            + "</ul>"
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title(review))}</title><style>{_CSS}</style></head><body>"

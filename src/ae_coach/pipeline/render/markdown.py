@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ae_coach.i18n import t, term
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
-    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
@@ -14,6 +14,7 @@ from ae_coach.pipeline.render._tables import (
     money,
     source_line,
     summary_footer,
+    summary_title,
     title,
 )
 
@@ -36,9 +37,9 @@ def table_markdown(table: Table) -> str:
 
 def summary_markdown(summary: PipelineSummary) -> list[str]:
     """The coach's summary section (model text is escaped like CRM text: it may quote it)."""
-    parts = [f"## {SUMMARY_TITLE}", "", f"**{_cell(summary.headline)}**", "", "Inspect first:", ""]
+    parts = [f"## {summary_title()}", "", f"**{_cell(summary.headline)}**", "", t("pipeline.inspect_first"), ""]
     parts += [f"{n}. {_cell(inspect_line(item))}" for n, item in enumerate(summary.inspect_first, 1)]
-    parts += ["", f"Coverage: {_cell(summary.coverage)}", "", "This week:", ""]
+    parts += ["", _cell(t("pipeline.coverage_label", coverage=summary.coverage)), "", t("pipeline.this_week"), ""]
     parts += [f"- {_cell(action)}" for action in summary.this_week]
     return [*parts, "", f"_{_cell(summary_footer(summary))}_", ""]
 
@@ -46,22 +47,22 @@ def summary_markdown(summary: PipelineSummary) -> list[str]:
 def render_review_markdown(review: PipelineReview, summary: PipelineSummary | None = None) -> str:
     """The review pack: the coach's summary (if any), findings, then math, coverage, roll-up, mix, risks,
     owners, gaps, import notes."""
-    parts = [f"# {title(review)}", "", f"Source: {_cell(source_line(review))}", ""]
+    parts = [f"# {title(review)}", "", f"{t('pipeline.source_label')}: {_cell(source_line(review))}", ""]
     if summary is not None:
         parts += summary_markdown(summary)
-    parts += ["## Findings", ""]
+    parts += [f"## {t('review.findings')}", ""]
     if not review.findings:
-        parts.append("No pipeline-level findings.")
+        parts.append(t("pipeline.no_findings"))
     for finding in review.findings:
-        parts.append(f"- **{finding.severity.value}** `{finding.code}`: {_cell(finding.title)}")
+        parts.append(f"- **{term(finding.severity)}** `{finding.code}`: {_cell(finding.title)}")
         parts += [f"  - {_cell(e)}" for e in finding.evidence]
         if finding.rules:
-            parts.append(f"  - rules: {', '.join(finding.rules)}")
+            parts.append(f"  - {t('review.rules_of_finding', rules=', '.join(finding.rules))}")
     for table in all_tables(review):
         parts += ["", table_markdown(table)]
     notes = import_notes(review)
     if notes:
-        parts += ["", "## Import notes", ""] + [f"- {_cell(n)}" for n in notes]
+        parts += ["", f"## {t('pipeline.import_notes')}", ""] + [f"- {_cell(n)}" for n in notes]
     return "\n".join(parts) + "\n"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import shutil
 
+from ae_coach.i18n import t, term
 from ae_coach.pipeline.diff import KINDS, PipelineDiff, describe
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.pipeline.narrative import PipelineSummary
 from ae_coach.pipeline.render._tables import (
-    SUMMARY_TITLE,
     Table,
     all_tables,
     import_notes,
@@ -17,6 +17,7 @@ from ae_coach.pipeline.render._tables import (
     money,
     source_line,
     summary_footer,
+    summary_title,
     title,
 )
 from ae_coach.render.terminal import print_indented, safe_console
@@ -46,17 +47,22 @@ def _rich_table(table: Table):
 def _print_summary(console, summary: PipelineSummary) -> None:
     from rich.markup import escape
 
-    console.print(SUMMARY_TITLE, style="bold")
+    console.print(summary_title(), style="bold")
     console.print(escape(summary.headline))
-    console.print("Inspect first:", style="bold")
+    console.print(t("pipeline.inspect_first"), style="bold")
     for n, item in enumerate(summary.inspect_first, 1):
         console.print(f"  {n}. {escape(inspect_line(item))}")
-    console.print(f"Coverage: {escape(summary.coverage)}")
-    console.print("This week:", style="bold")
+    console.print(escape(t("pipeline.coverage_label", coverage=summary.coverage)))
+    console.print(t("pipeline.this_week"), style="bold")
     for action in summary.this_week:
         console.print(f"  - {escape(action)}")
     console.print(escape(summary_footer(summary)), style="dim")
     console.print()
+
+
+def _severity(severity) -> str:
+    word = term(severity)
+    return word.upper() if word.isascii() else word
 
 
 def render_review_terminal(
@@ -73,12 +79,12 @@ def render_review_terminal(
         _print_summary(console, summary)
     for finding in review.findings:
         console.print(
-            f"[{_COLOURS[finding.severity.value]}]{finding.severity.value.upper():8}[/] {finding.code}: {escape(finding.title)}"
+            f"[{_COLOURS[finding.severity.value]}]{_severity(finding.severity):8}[/] {finding.code}: {escape(finding.title)}"
         )
         for line in finding.evidence:
             print_indented(console, f"- {line}", 10)
     if not review.findings:
-        console.print("No pipeline-level findings.")
+        console.print(t("pipeline.no_findings"))
     for table in all_tables(review):
         console.print()
         console.print(_rich_table(table))
@@ -87,7 +93,7 @@ def render_review_terminal(
     notes = import_notes(review)
     if notes:
         console.print()
-        console.print("Import notes", style="bold")
+        console.print(t("pipeline.import_notes"), style="bold")
         for note in notes:
             console.print(f"  {escape(note)}")
     return console.file.getvalue()

@@ -1,0 +1,336 @@
+"""The chat's typed answer: what the deal records, what ae-coach found, what the rules say, what to do next.
+
+:func:`answer` turns one question into a :class:`ChatAnswer` from what :mod:`ae_coach.coach._retrieve`
+ranked; ``prompts/chat-answer-<lang>.j2`` says it in words. The next step is the review's own ranked action
+(:func:`ae_coach.coach._offline.compose`), so chat and review never disagree. When nothing in the
+rulebook or the deal bears on the question the answer says so (``matched`` is False) and offers what the
+deal does show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ae_coach.coach._chat_facts import Fact, facts_of_kind
+from ae_coach.coach._offline import compose
+from ae_coach.coach._people import personalise
+from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
+from ae_coach.coach._situation import Situation
+from ae_coach.coach._wording import fill, fit_stage, parse_question
+from ae_coach.coach.report import NextAction
+from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.priority import ranked
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal
+    from ae_coach.rules import Rule, Rulebook
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+MAX_RULES = 2
+MAX_STEPS = 3
+MAX_FINDINGS = 3
+MAX_FACTS = 9
+STRONG_HIT = 4.0
+"""A BM25 score at which the question's wording clearly belongs to one rule, whatever the intent."""
+KNOWN_SHARE = 0.5
+"""Below this share of known content words a question is about something neither the rulebook nor the deal
+holds ("the weather in Seattle"), and the nearest rules would be noise presented as an answer."""
+FACT_SCORE = 1.5
+"""A deal fact that scores this much against the question is shown even when its intent did not ask for it."""
+
+
+class FindingRef(BaseModel):
+    """A finding of this deal the answer uses."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    title: str
+    evidence: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleQuote(BaseModel):
+    """What one rule says on the question, quoted (steps fitted to the deal's people and stage)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    title: str
+    steps: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+
+
+class Draft(BaseModel):
+    """An email drafted from the deal's own record: who it is to, the last exchange, what was agreed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to: str | None = None
+    title: str | None = None
+    last: Fact | None = None
+    """The last activity with them that has a summary."""
+    commitments: list[Fact] = Field(default_factory=list)
+    """What is on the calendar: plan steps, the next step, scheduled meetings (dated, owned)."""
+
+
+class ChatAnswer(BaseModel):
+    """One answer, as data; ``prompts/chat-answer-<lang>.j2`` renders it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    lang: Literal["en", "zh"]
+    account: str
+    as_of: dt.date
+    intent: str | None = None
+    """The lexicon intent the question matched, or None (answered by retrieval alone)."""
+    shape: str = "advice"
+    matched: bool = True
+    """False when nothing in the rulebook or the deal answers the question: the answer says so."""
+    facts: list[Fact] = Field(default_factory=list)
+    findings: list[FindingRef] = Field(default_factory=list)
+    rules: list[RuleQuote] = Field(default_factory=list)
+    next_step: NextAction | None = None
+    """The review's own ranked action for this question (its first action when none is about it)."""
+    unresolved: list[str] = Field(default_factory=list)
+    """Names in the question the deal never mentions: the answer says it cannot speak to them."""
+    unrecorded_silence: bool = False
+    """The rep reports someone gone quiet and the record does not show it yet."""
+    draft: Draft | None = None
+
+    def of(self, kind: str) -> list[Fact]:
+        """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
+        return [f for f in self.facts if f.kind == kind]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [q.rule_id for q in self.rules]
+
+    @property
+    def finding_codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+
+def answer(
+    question: str,
+    deal: Deal,
+    assessment: Any,
+    rulebook: Rulebook,
+    lexicon: Lexicon,
+    *,
+    text_rulebook: Rulebook | None = None,
+    settings: Any = None,
+    lang: str | None = None,
+) -> ChatAnswer:
+    """The typed answer to ``question`` about ``deal``.
+
+    Args:
+        text_rulebook: the rules whose words are quoted (a translation with the same ids and steps);
+            default ``rulebook``.
+        lang: ``en`` or ``zh``; default the question's language.
+    """
+    language = lang or language_of(question)
+    found = retrieve(question, deal, assessment, rulebook, lexicon)
+    intent = found.intent
+    review = compose(deal, assessment, text_rulebook or rulebook, settings)
+    matched = intent is not None or (found.known_share >= KNOWN_SHARE and bool(found.rules))
+    base = {
+        "question": question,
+        "lang": language,
+        "account": deal.account,
+        "as_of": assessment.as_of,
+        "unresolved": found.unresolved,
+    }
+    if not matched:
+        offer = [f for f in found.all_facts if f.kind in ("deal", "forecast")]
+        worst = _serious(assessment.findings)[:1]
+        first = review.next_actions[0] if review.next_actions else None
+        return ChatAnswer(**base, matched=False, facts=offer, findings=worst, next_step=first)
+    findings = _findings(found, assessment, intent)
+    rule_ids = _rules(found, rulebook, deal, intent, findings)
+    quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
+    codes = set(intent.codes if intent else ()) | {f.code for f in findings}
+    shape = intent.answer if intent else "advice"
+    silent = bool(intent and set(intent.codes) & set(_SILENCE_CODES)) and not any(
+        f.code in _SILENCE_CODES for f in assessment.findings
+    )
+    facts = _facts(found, deal, intent)
+    return ChatAnswer(
+        **base,
+        intent=intent.id if intent else None,
+        shape=shape,
+        facts=facts,
+        findings=findings,
+        rules=quotes,
+        next_step=_next_step(review.next_actions, codes, shape),
+        unrecorded_silence=silent,
+        draft=_draft(found, deal, assessment) if shape == "email" else None,
+    )
+
+
+_SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")
+
+
+def _ref(f: Finding) -> FindingRef:
+    return FindingRef(
+        code=f.code, severity=f.severity, title=f.title, evidence=f.evidence[0] if f.evidence else None, data=f.data
+    )
+
+
+def _serious(findings: list[Finding]) -> list[FindingRef]:
+    return [
+        _ref(f)
+        for f in ranked(findings)
+        if f.severity.rank <= Severity.MEDIUM.rank and not f.code.startswith(("positive.", "account.tier"))
+    ]
+
+
+def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[FindingRef]:
+    """The deal's findings on the question: the intent's codes, then those the question's words match;
+    a question about the deal as a whole (risk, summary) gets its worst findings."""
+    if intent is not None and intent.answer in ("risk", "summary"):
+        return _serious(assessment.findings)[:MAX_FINDINGS]
+    fired = {f.code: f for f in assessment.findings}
+    wanted = list(intent.codes if intent else ())
+    wanted += [code for code, score in found.codes[:6] if score >= FACT_SCORE and code not in wanted]
+    picked = [fired[c] for c in wanted if c in fired]
+    allowed = set(intent.codes if intent else ())
+    picked = [f for f in picked if f.severity.rank <= Severity.MEDIUM.rank or f.code in allowed]
+    order = {f.code: i for i, f in enumerate(ranked(picked))}
+    return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
+
+
+def _rules(
+    found: Retrieval, rulebook: Rulebook, deal: Deal, intent: Intent | None, findings: list[FindingRef]
+) -> list[str]:
+    """The rules to quote: the intent's first, a rule the wording strongly
+    matches, the rules a second intent names; without an intent, the best hits that address a finding."""
+    hits = [r for r, _, _ in found.rules]
+    strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
+    if intent is not None:
+        own = [r for r in intent.rules if r in rulebook]
+        # a question about the deal as a whole (risk, summary) is answered by the rules of its worst findings
+        if intent.answer in ("risk", "summary"):
+            own = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]] + own
+        second = [
+            r
+            for other, score in found.intents[1:2]
+            if score * 2 >= found.intents[0][1]
+            for r in other.rules[:1]
+            if r in rulebook
+        ]
+        picked = own[:1] + [r for r in strong[:1] if r not in own[:1]] + second + own[1:]
+    else:
+        addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
+        picked = [r for r in hits if r in addressing] + strong[:1] + hits
+    return list(dict.fromkeys(picked))[:MAX_RULES]
+
+
+def _quote(rule: Rule, text_rule: Rule | None, deal: Deal, assessment: Any, found: Retrieval) -> RuleQuote:
+    """The rule's steps that fit the question and the deal best, in the answer's language."""
+    situation = Situation.of(deal, assessment)
+    words = set(found.tokens) | {str(getattr(deal.situation, "value", deal.situation))}
+    source = text_rule if text_rule is not None and len(text_rule.plays) == len(rule.plays) else rule
+    steps = [
+        (i, play.text)
+        for i, play in enumerate(rule.plays)
+        if play.scope != "pipeline" and situation.allows(play) and not _other_situation(play.text, deal)
+    ]
+    best = sorted(steps, key=lambda item: (-len(words & set(_tokens(item[1]))), item[0]))[:MAX_STEPS]
+    fitted = [_fit(source.plays[i].text, deal) for i, _ in sorted(best)]
+    asks = [
+        personalise(fill(parse_question(q)[0], deal), deal)
+        for q in source.questions
+        if parse_question(q)[1] in (None, "champion", "economic_buyer")
+    ]
+    return RuleQuote(rule_id=rule.id, title=source.title, steps=fitted, questions=asks[:1])
+
+
+def _tokens(text: str) -> list[str]:
+    from ae_coach.rules.search import tokenize
+
+    return tokenize(text)
+
+
+def _fit(step: str, deal: Deal) -> str:
+    return personalise(fill(fit_stage(step, deal.stage), deal), deal)
+
+
+_SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
+
+
+def _other_situation(step: str, deal: Deal) -> bool:
+    """A step written for another competitive situation ("Incumbent: …" on a challenger deal)."""
+    head = step.split(":", 1)[0].strip().lower()
+    return head in _SITUATIONS and head != str(getattr(deal.situation, "value", deal.situation))
+
+
+def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
+    """People the question names, the facts its intent needs, then the facts its words match."""
+    named = _named_people(found)
+    wanted: list[Fact] = list(named)
+    for person in named:  # and what last happened with them
+        theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
+        wanted += theirs[-1:]
+    for kind in intent.facts if intent else ("champion", "upcoming"):
+        wanted += facts_of_kind(kind, found.all_facts, deal)[:4]
+    wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]
+    return _first_of_each(wanted)[:MAX_FACTS]
+
+
+def _first_of_each(facts: list[Fact]) -> list[Fact]:
+    seen: dict[str, Fact] = {}
+    for fact in facts:
+        seen.setdefault(fact.key, fact)
+    return list(seen.values())
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def _named_people(found: Retrieval) -> list[Fact]:
+    people = [f for f in found.all_facts if f.kind == "person"]
+    out = []
+    for fact in people:
+        parts = {p.lower() for p in (fact.name or "").split()}
+        if parts & set(found.tokens):
+            out.append(fact)
+    return out
+
+
+def _next_step(actions: list[NextAction], codes: set[str], shape: str) -> NextAction | None:
+    """The review's own action: its first for "what next?", else its first about the question."""
+    if not actions:
+        return None
+    if shape in ("next_step", "summary", "risk"):
+        return actions[0]
+    return next((a for a in actions if set(a.finding_codes) & codes), actions[0])
+
+
+def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
+    """Who the email is for (the person the question names, else the champion) and the record it recaps."""
+    people = _named_people(found) or [
+        f for f in found.all_facts if f.kind == "person" and f.data.get("role") == "champion"
+    ]
+    person = people[0] if people else None
+    name = person.name if person else None
+    done = [
+        f
+        for f in found.all_facts
+        if f.kind == "activity" and f.data.get("status") == "completed" and (name is None or name in f.data["people"])
+    ]
+    if not done:
+        done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
+    commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
+    return Draft(
+        to=name,
+        title=person.data.get("title") if person else None,
+        last=done[-1] if done else None,
+        commitments=commitments,
+    )

@@ -1,0 +1,192 @@
+"""Retrieval for the chat: one query ranks evidence from the rulebook, the finding catalogue and the deal.
+
+The question is tokenised once (:func:`ae_coach.rules.search.tokenize`, English and Chinese), expanded with
+the lexicon's synonyms, and matched against the lexicon's intents (:mod:`ae_coach.rules.lexicon`). The same
+tokens then rank three corpora with BM25:
+
+* **rule sections** (the rulebook's own index; an intent's rules come first);
+* **the finding catalogue**: each code with what fires it and, when this deal has it, its title and evidence;
+* **the deal's facts** (:mod:`ae_coach.coach._chat_facts`): people, competitors, dated items, MEDDPICC notes,
+  activities.
+
+Nothing here knows a topic by name: what a question is about lives in the lexicon and the rule files.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._chat_facts import Fact, deal_facts
+from ae_coach.findings import FINDING_CODES, Finding
+from ae_coach.rules.search import tokenize
+
+if TYPE_CHECKING:
+    from ae_coach.deal import Deal
+    from ae_coach.rules import Rulebook
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&'-]{1,}")
+
+
+@dataclass
+class Retrieval:
+    """What one question retrieved, best first in each list."""
+
+    tokens: list[str]
+    intents: list[tuple[Intent, float]]
+    rules: list[tuple[str, str, float]]
+    """(rule id, section, score)."""
+    codes: list[tuple[str, float]]
+    """Finding codes whose catalogue entry (or this deal's finding) matches the question."""
+    facts: list[tuple[Fact, float]]
+    all_facts: list[Fact] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    """Names in the question that neither the deal nor the rulebook knows."""
+    known_share: float = 1.0
+    """The share of the question's content words the rulebook, the lexicon or the deal knows."""
+
+    @property
+    def intent(self) -> Intent | None:
+        return self.intents[0][0] if self.intents else None
+
+
+def language_of(text: str) -> str:
+    """``zh`` when the question holds Chinese characters, else ``en``."""
+    return "zh" if _HAN.search(text) else "en"
+
+
+def retrieve(question: str, deal: Deal, assessment: Any, rulebook: Rulebook, lexicon: Lexicon) -> Retrieval:
+    """Rank the evidence for ``question`` about ``deal``."""
+    tokens = tokenize(question)
+    facts = deal_facts(deal, assessment)
+    intents = lexicon.match(question, _mentioned(question, tokens, facts, deal))
+    query = lexicon.expand(question)
+    for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
+        query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
+    rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query), k=12, per_rule=1)]
+    fact_scores = _bm25([tokenize(f.search) for f in facts], query)
+    ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
+    codes = _codes(assessment.findings, query)
+    known, unresolved = _known(question, tokens, deal, rulebook, lexicon)
+    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATES = re.compile(
+    r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)|(?P<cm>\d{1,2})月(?P<cd>\d{1,2})日?)"
+    r"|\b(?P<mon>" + "|".join(_MONTHS) + r")[a-z]*\.? (?P<md>\d{1,2})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+
+
+def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal) -> list[str]:
+    """Deal facts the question names: a competitor, the economic buyer, the close date."""
+    out = []
+    lowered = question.lower()
+    if any(
+        f.kind == "competitor" and f.name and re.search(rf"(?<![a-z]){re.escape(f.name.lower())}(?![a-z])", lowered)
+        for f in facts
+    ):
+        out.append("competitor")
+    buyers = [f for f in facts if f.kind == "person" and f.data.get("role") == "economic_buyer"]
+    if any(set((f.name or "").lower().split()) & set(tokens) for f in buyers):
+        out.append("economic_buyer")
+    if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question):
+        out.append("close_date")
+    return out
+
+
+def _dates(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every date written in ``text``: 2026-12-20, 12/20, 12月20日, dec 20."""
+    found = set()
+    for match in _DATES.finditer(text):
+        if match.group("iso"):
+            _, month, day = match.group("iso").split("-")
+            found.add((int(month), int(day)))
+        elif match.group("m"):
+            found.add((int(match.group("m")), int(match.group("d"))))
+        elif match.group("cm"):
+            found.add((int(match.group("cm")), int(match.group("cd"))))
+        elif match.group("mon"):
+            found.add((_MONTHS.index(match.group("mon").lower()[:3]) + 1, int(match.group("md"))))
+    return found
+
+
+def _codes(findings: list[Finding], query: list[str]) -> list[tuple[str, float]]:
+    fired = {f.code: f for f in findings}
+    keys = list(FINDING_CODES)
+    docs = []
+    for code in keys:
+        text = f"{code.replace('.', ' ').replace('_', ' ')} {FINDING_CODES[code]}"
+        if code in fired:
+            text += " " + fired[code].title + " " + " ".join(fired[code].evidence)
+        docs.append(tokenize(text))
+    scores = _bm25(docs, query)
+    return sorted(((c, s) for c, s in zip(keys, scores, strict=True) if s > 0), key=lambda item: -item[1])
+
+
+def _bm25(docs: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+    """BM25 scores of ``docs`` for ``query`` (small corpora built per question: a deal's facts, the catalogue)."""
+    if not docs:
+        return []
+    n = len(docs)
+    average = sum(len(d) for d in docs) / n or 1.0
+    frequency = Counter(t for d in docs for t in set(d))
+    terms = list(dict.fromkeys(query))
+    scores = []
+    for doc in docs:
+        counts = Counter(doc)
+        score = 0.0
+        for term in terms:
+            tf = counts.get(term, 0)
+            if tf:
+                idf = math.log(1 + (n - frequency[term] + 0.5) / (frequency[term] + 0.5))
+                score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / average))
+        scores.append(score)
+    return scores
+
+
+_VOCABULARY: dict[str, frozenset[str]] = {}
+
+
+def _vocabulary(rulebook: Rulebook, lexicon: Lexicon) -> frozenset[str]:
+    key = rulebook.content_hash or str(id(rulebook))
+    if key not in _VOCABULARY:
+        _VOCABULARY.clear()  # one rulebook at a time is enough
+        words = {t for rule in rulebook.rules for t in tokenize(f"{rule.title} {rule.body}")}
+        words |= {t for intent in lexicon.intents for p in intent.phrasings for t in tokenize(p)}
+        words |= {t for w, s in lexicon.synonyms.items() for t in tokenize(" ".join([w, *s]))}
+        words |= {t for code, text in FINDING_CODES.items() for t in tokenize(f"{code} {text}")}
+        _VOCABULARY[key] = frozenset(words)
+    return _VOCABULARY[key]
+
+
+def _known(
+    question: str, tokens: list[str], deal: Deal, rulebook: Rulebook, lexicon: Lexicon
+) -> tuple[float, list[str]]:
+    """The share of content words anything knows, and the names in the question nothing knows.
+
+    A name is a capitalised word that does not start a sentence, in neither the deal's record nor the
+    rulebook's or the lexicon's vocabulary ("Gong" on a deal that never mentions Gong).
+    """
+    record = deal.model_dump_json(by_alias=True).lower()
+    record_words = set(tokenize(record))
+    vocabulary = _vocabulary(rulebook, lexicon) | record_words
+    content = [t for t in tokens if not t.isdigit()]
+    known = sum(1 for t in content if t in vocabulary) / len(content) if content else 1.0
+    names = []
+    for match in _LATIN_NAME.finditer(question):
+        word = match.group(0).rstrip("'s").rstrip("'")
+        before = question[: match.start()].rstrip()
+        if not before or before[-1] in ".!?。！？":
+            continue  # a sentence's first word is capitalised anyway
+        lowered = word.lower()
+        if lowered in record or any(t in vocabulary for t in tokenize(word)) or word in names:
+            continue
+        names.append(word)
+    return known, names

@@ -1,0 +1,247 @@
+"""The sales lexicon (``rules/_lexicon.yaml``): how reps ask, in English and Chinese, and what it is about.
+
+The chat retrieves its answer from the rulebook, the finding catalogue and the deal's facts; the lexicon is
+what lets a question written in a rep's words ("Luis ghosted me", "客户要账期 net 90") reach the rules and
+findings written in the rulebook's words. It holds two things, both data:
+
+* ``synonyms``: a word (English or Chinese) and the rulebook words it brings into a query;
+* ``intents``: the questions reps ask most, each with its phrasings in both languages, the rules and
+  finding codes that answer it, the deal facts it needs and the shape of the answer.
+
+``ae-coach rules lint`` checks the file (:func:`check_lexicon`): every rule id and finding code it names
+must exist, every fact kind and answer shape must be one the chat knows, and no phrasing may be empty once
+tokenised. Renaming a rule therefore fails CI instead of silently changing the chat.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from ae_coach.errors import RuleFileError
+from ae_coach.rules.search import tokenize
+
+LEXICON_FILE = "_lexicon.yaml"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _squeeze(text: str) -> str:
+    """Lower case without spaces: how a Chinese phrasing is compared with a question."""
+    return "".join(text.lower().split())
+
+
+ANSWER_SHAPES: tuple[str, ...] = ("advice", "next_step", "summary", "email", "risk", "forecast")
+"""How an answer is laid out: ``advice`` (facts, findings, rule steps, the next step) is the default; the
+others put one thing first (the review's first action, a summary a manager can paste, a draft email, the
+worst findings, the forecast call)."""
+
+FACT_KINDS: tuple[str, ...] = (
+    "people",
+    "champion",
+    "economic_buyer",
+    "committee",
+    "competitors",
+    "upcoming",
+    "next_step",
+    "close_date",
+    "forecast",
+    "deal",
+    "proposal",
+    "demos",
+    "handoff",
+    "tier",
+    "metrics",
+    "economic_buyer_element",
+    "decision_criteria",
+    "decision_process",
+    "paper_process",
+    "identified_pain",
+    "champion_element",
+    "competition",
+)
+"""The deal facts an intent may ask for (each read from ``DealFacts`` or the assessment by the chat)."""
+
+
+MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
+"""Deal facts a question can name that an intent may claim (``named``)."""
+
+
+class Intent(BaseModel):
+    """One kind of question reps ask, and where its answer comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    answer: str = "advice"
+    weight: float = 1.0
+    """How strongly one matched phrasing speaks for this intent: specific topics outweigh general ones."""
+    """The answer's shape (:data:`ANSWER_SHAPES`)."""
+    rules: list[str] = Field(default_factory=list)
+    """Rule ids that answer it, best first."""
+    codes: list[str] = Field(default_factory=list)
+    """Finding codes that bear on it."""
+    facts: list[str] = Field(default_factory=list)
+    """Deal facts the answer needs (:data:`FACT_KINDS`)."""
+    named: list[str] = Field(default_factory=list)
+    """Deal facts whose mention makes a question this kind (:data:`MENTIONS`): naming the deal's competitor
+    is a positioning question, naming its close date a close-date question."""
+    en: list[str] = Field(default_factory=list)
+    """English phrasings: a question holding every word of one of them is this kind of question."""
+    zh: list[str] = Field(default_factory=list)
+    """Chinese phrasings, the same way (segmented with the same tokenizer)."""
+
+    @property
+    def phrasings(self) -> list[str]:
+        return [*self.en, *self.zh]
+
+
+class Lexicon(BaseModel):
+    """The parsed ``_lexicon.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    intents: list[Intent] = Field(default_factory=list)
+    path: Path | None = None
+
+    _phrasings: list[tuple[Intent, list[tuple[str, list[str]]]]] = PrivateAttr(default_factory=list)
+    _synonyms: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _han_synonyms: list[str] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, __context: Any) -> None:
+        self._phrasings = [(intent, [(_squeeze(p), tokenize(p)) for p in intent.phrasings]) for intent in self.intents]
+        for word, siblings in self.synonyms.items():
+            keys = [_squeeze(word)] if _HAN.search(word) else tokenize(word)
+            self._han_synonyms += [k for k in keys if _HAN.search(k)]
+            for key in keys:
+                known = self._synonyms.setdefault(key, [])
+                known += [t for s in siblings for t in tokenize(s) if t not in known]
+
+    def expand(self, question: str) -> list[str]:
+        """The question's tokens plus the rulebook words their synonyms bring (each added once)."""
+        tokens = tokenize(question)
+        keys = tokens + [w for w in self._han_synonyms if w in _squeeze(question)]
+        extra = [word for key in keys for word in self._synonyms.get(key, ()) if word not in tokens]
+        return tokens + list(dict.fromkeys(extra))
+
+    def match(self, question: str, mentioned: Iterable[str] = ()) -> list[tuple[Intent, float]]:
+        """Intents whose phrasings the question holds, best first.
+
+        An English phrasing is held when every one of its tokens is in the question; a Chinese one when
+        it appears in the question as written (a segmenter splits the same words differently in different
+        sentences, so characters, not segments, are compared). An intent scores its weight times the
+        summed length (in tokens) of the distinct phrasings held, so a longer phrasing outweighs a shorter;
+        each deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
+        that the intent claims counts as one more token.
+        """
+        named = set(mentioned)
+        present = set(tokenize(question))
+        text = _squeeze(question)
+        scored = []
+        for intent, phrasings in self._phrasings:
+            held = {
+                (phrase, tuple(tokens))
+                for phrase, tokens in phrasings
+                if tokens and (phrase in text if _HAN.search(phrase) else set(tokens) <= present)
+            }
+            score = intent.weight * (sum(len(tokens) for _, tokens in held) + len(named & set(intent.named)))
+            if score:
+                scored.append((intent, score))
+        return sorted(scored, key=lambda item: -item[1])
+
+    def intent(self, intent_id: str) -> Intent | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    """Parse a lexicon file; a malformed one raises :class:`RuleFileError` naming the file and field."""
+    import yaml
+
+    from ae_coach._safe_yaml import load_bounded_yaml, yaml_problem
+
+    try:
+        data: Any = load_bounded_yaml(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleFileError(path, None, f"cannot read the lexicon: {exc}") from None
+    except yaml.YAMLError as exc:
+        line, message = yaml_problem(exc)
+        raise RuleFileError(path, line, message) from None
+    if not isinstance(data, dict):
+        raise RuleFileError(path, None, "the lexicon must be a mapping with 'synonyms' and 'intents'")
+    try:
+        return Lexicon.model_validate({**data, "path": path})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RuleFileError(path, None, f"{where}: {first['msg']}") from None
+
+
+def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
+    """The lexicon beside a rules directory (default: the shipped one); an empty lexicon when there is none."""
+    if rules_dir is None:
+        from ae_coach.resources import rules_dir as shipped
+
+        rules_dir = shipped()
+    path = Path(rules_dir) / LEXICON_FILE
+    if not path.is_file():
+        return Lexicon()
+    return _read_cached(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _read_cached(path: Path, _mtime: int) -> Lexicon:
+    return read_lexicon(path)
+
+
+def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> list[tuple[int | None, str]]:
+    """(line, message) for every problem in a lexicon file: unknown rule ids, finding codes, fact kinds or
+    answer shapes, duplicate intents, phrasings that say nothing once tokenised."""
+    try:
+        lexicon = read_lexicon(path)
+    except RuleFileError as exc:
+        return [(exc.line, exc.detail)]
+    text = path.read_text(encoding="utf-8").splitlines()
+    known_rules, known_codes = set(rule_ids), set(codes)
+    problems: list[tuple[int | None, str]] = []
+    seen: set[str] = set()
+    for intent in lexicon.intents:
+        line = _line_of(text, f"id: {intent.id}")
+        if intent.id in seen:
+            problems.append((line, f"intent {intent.id!r} is defined twice"))
+        seen.add(intent.id)
+        where = f"intent {intent.id!r}"
+        for rule_id in intent.rules:
+            if rule_id not in known_rules:
+                problems.append((line, f"{where}: unknown rule id {rule_id!r}{_hint(rule_id, known_rules)}"))
+        for code in intent.codes:
+            if code not in known_codes:
+                problems.append((line, f"{where}: unknown finding code {code!r}{_hint(code, known_codes)}"))
+        for kind in intent.facts:
+            if kind not in FACT_KINDS:
+                problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {', '.join(FACT_KINDS)}"))
+        for kind in intent.named:
+            if kind not in MENTIONS:
+                problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
+        if intent.answer not in ANSWER_SHAPES:
+            problems.append((line, f"{where}: unknown answer {intent.answer!r}; allowed: {', '.join(ANSWER_SHAPES)}"))
+        if not intent.en or not intent.zh:
+            problems.append((line, f"{where}: give phrasings in both languages (en and zh)"))
+        problems += [
+            (line, f"{where}: phrasing {p!r} has no words once tokenised") for p in intent.phrasings if not tokenize(p)
+        ]
+    return problems
+
+
+def _line_of(lines: list[str], needle: str) -> int | None:
+    return next((number for number, line in enumerate(lines, 1) if needle in line), None)
+
+
+def _hint(value: str, allowed: set[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(allowed), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,140 @@
+"""Reviews in Chinese (``--lang zh``, ``AE_COACH_LANG``): the prose follows the language, the contract does not."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ae_coach.cli import main
+from ae_coach.coach import Coach
+from ae_coach.deal import load_deal
+from ae_coach.errors import UsageError
+from ae_coach.rules import load_rulebook
+from conftest import EXAMPLES
+
+NORTHWIND = EXAMPLES / "deals" / "northwind-validation.yaml"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_RUN = re.compile(r"(?:[A-Za-z]+[ ,]+){15}[A-Za-z]")
+DEALS = sorted((EXAMPLES / "deals").glob("*.yaml"))
+
+
+def _review(path, lang):
+    deal = load_deal(path)
+    return Coach("offline", lang=lang).run_review(deal, deal.as_of)
+
+
+@pytest.mark.parametrize("path", DEALS, ids=lambda p: p.stem)
+def test_a_chinese_review_has_the_english_reviews_structure(path) -> None:
+    english, chinese = _review(path, "en"), _review(path, "zh")
+    en, zh = english.report, chinese.report
+    assert [f.code for f in chinese.assessment.findings] == [f.code for f in english.assessment.findings]
+    assert (zh.health.score, zh.forecast.category) == (en.health.score, en.forecast.category)
+    assert [(a.rule_id, a.due, a.finding_codes) for a in zh.next_actions] == [
+        (a.rule_id, a.due, a.finding_codes) for a in en.next_actions
+    ]
+    assert [(q.rule_id, q.role) for q in zh.questions] == [(q.rule_id, q.role) for q in en.questions]
+    assert [s.date for s in zh.mutual_action_plan] == [s.date for s in en.mutual_action_plan]
+
+
+@pytest.mark.parametrize("path", DEALS, ids=lambda p: p.stem)
+def test_a_chinese_reviews_own_words_are_chinese(path) -> None:
+    report = _review(path, "zh").report
+    texts = [report.headline, *report.health.reasons, *report.forecast.why_not_commit]
+    texts += [r.title for r in report.risks] + [a.why for a in report.next_actions]
+    for text in texts:
+        assert HAN.search(text), text
+        assert not ENGLISH_RUN.search(text), text
+
+
+def test_each_action_is_the_same_step_of_the_chinese_rule() -> None:
+    english, chinese = _review(NORTHWIND, "en").report, _review(NORTHWIND, "zh").report
+    rules_en, rules_zh = load_rulebook(), load_rulebook(lang="zh")
+    for en, zh in zip(english.next_actions, chinese.next_actions, strict=True):
+        index = next(i for i, step in enumerate(rules_en[en.rule_id].steps) if en.action.startswith(step.rstrip(".")))
+        assert zh.action.startswith(rules_zh[zh.rule_id].steps[index].rstrip("。"))
+
+
+def test_review_lang_zh_prints_chinese_and_json_keeps_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", str(NORTHWIND), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "风险" in out and "下一步行动" in out and "最终决策者" in out
+    assert main(["review", str(NORTHWIND), "--lang", "zh", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "meddpicc.economic_buyer" in [f["code"] for f in data["findings"]]
+    assert data["report"]["forecast"]["category"] == "omitted"
+    assert HAN.search(data["report"]["headline"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_the_language_can_come_from_the_environment(
+    fmt: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AE_COACH_LANG", "zh")
+    assert main(["review", str(NORTHWIND), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "交易复盘：Northwind Traders" in out
+    assert ('lang="zh-CN"' in out) == (fmt == "html")
+
+
+def test_errors_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "no-such-deal.yaml", "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.startswith("错误：")
+    assert main(["review", str(NORTHWIND), "--lang", "fr"]) == 2
+    assert "allowed: en, zh" in capsys.readouterr().err
+
+
+def test_an_unknown_language_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="allowed: en, zh"):
+        Coach("offline", lang="fr")
+
+
+def test_lang_holds_for_one_command_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from ae_coach.i18n import current
+
+    assert main(["review", str(NORTHWIND), "--lang", "zh", "--format", "json"]) == 0
+    assert current() == "en"
+
+
+def test_an_eval_case_takes_the_language(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = tmp_path / "zh.yaml"
+    suite.write_text(
+        f"""
+cases:
+  - id: zh.northwind
+    input: {{deal: {NORTHWIND}, lang: zh}}
+    expect:
+      rules: {{cited: [deal-economic-buyer]}}
+      checks:
+        - regex: '最终决策者'
+        - regex: '\\A(?![\\s\\S]*?(?:[A-Za-z]+[ ,]+){{15}}[A-Za-z])(?:[^\\u4e00-\\u9fff]*[\\u4e00-\\u9fff]){{50}}'
+""",
+        encoding="utf-8",
+    )
+    assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"][0]["passed"]
+    suite.write_text(suite.read_text(encoding="utf-8").replace("lang: zh", "lang: fr"), encoding="utf-8")
+    assert main(["eval", "run", str(suite), "--runs-dir", str(tmp_path / "runs")]) == 2
+
+
+def test_rules_list_and_show_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "list", "--category", "pipeline", "--lang", "zh"]) == 0
+    listed = capsys.readouterr().out
+    assert "pipeline-commit-gate" in listed and "承诺" in listed
+    assert main(["rules", "show", "deal-economic-buyer", "--lang", "zh"]) == 0
+    shown = capsys.readouterr().out
+    assert "如何执行" in shown and "适用阶段" in shown and "价值验证" in shown
+    assert main(["rules", "show", "deal-economic-buyer"]) == 0
+    assert "How to apply" in capsys.readouterr().out
+
+
+def test_pipeline_review_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["pipeline", str(EXAMPLES / "deals"), "--quota", "1000000", "--no-log", "--as-of", "2026-11-26"]
+    assert main([*args, "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "漏斗复盘" in out and "销售漏斗测算" in out and "pipeline.coverage_gap" in out
+    assert "价值验证阶段：最终决策者未知" in out  # a deal's worst finding, titled in Chinese
+    assert main([*args, "--lang", "zh", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.at_risk"}
