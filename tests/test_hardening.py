@@ -323,8 +323,7 @@ def test_a_stream_without_message_stop_is_not_a_complete_turn(api):
         for chunk in coach.chat(parse_deal(NORTHWIND), "what next?", history):
             got.append(chunk)
     assert "".join(got) == "Start with the CF"
-    assert history.messages == []  # nothing half-said is re-sent
-    assert history.turns[-1] == {"role": "assistant", "text": "Start with the CF", "incomplete": "true"}
+    assert history.messages == [] and history.turns == []  # nothing half-said is kept or re-sent
     assert "".join(coach.chat(parse_deal(NORTHWIND), "again?", history)) == "Call the CFO today."
     resent = server.requests[1].body["messages"]
     assert [m["role"] for m in resent] == ["user"] and "Start with" not in str(resent)
@@ -343,8 +342,8 @@ def test_piped_chat_with_a_broken_stream_exits_3_and_marks_the_answer(api, capsy
     code, out, err = run(capsys, "chat", write_deal(tmp_path), "--backend", "anthropic", "--no-log")
     assert code == 3 and "Traceback" not in err and "broke off" in err
     assert "[answer incomplete" in out
-    turns = json.loads(next((home / "chats").glob("*.json")).read_text())["turns"]
-    assert turns[-1]["incomplete"] == "true"
+    saved = [json.loads(p.read_text())["turns"] for p in (home / "chats").glob("*.json")] if home.exists() else []
+    assert not any("Start with" in turn["text"] for turns in saved for turn in turns)
 
 
 def test_a_stalled_stream_exits_3_within_the_timeout(api, capsys, tmp_path, monkeypatch):
@@ -437,3 +436,43 @@ def test_a_backslash_in_a_name_is_text(capsys, tmp_path, name):
     code, out, err = run(capsys, "review", write_deal(tmp_path, deal), "--backend", "offline", "--format", "json")
     assert code == 0, err
     assert name.replace("\\", "\\\\") in out
+
+
+# --- 14. -o is atomic -----------------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(tmp_path):
+    """A full disk, as a file-size limit: the write fails part-way; the old report must survive whole."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    report = tmp_path / "review.md"
+    report.write_text("last week's good report\n")
+    limit = 2_000  # a markdown review is several kilobytes
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    argv = ["review", str(write_deal(tmp_path)), "--backend", "offline", "--no-log", "--format", "markdown"]
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from ae_coach.cli import main; sys.exit(main())", *argv, "-o", str(report)],
+        preexec_fn=small_disk,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AE_COACH_HOME": str(tmp_path / "home")},
+    )
+    assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert report.read_text() == "last week's good report\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".review")) == []  # no temp file left
+
+
+def test_output_replaces_the_file_and_keeps_its_mode(capsys, tmp_path):
+    report = tmp_path / "review.md"
+    report.write_text("old\n")
+    report.chmod(0o640)
+    code, _, err = run(capsys, "review", write_deal(tmp_path), "--backend", "offline", "--no-log", "-o", report)
+    assert code == 0, err
+    assert report.read_text() != "old\n" and (report.stat().st_mode & 0o777) == 0o640

@@ -77,6 +77,8 @@ def install_command(
     print(f"installed the account-executive skill in {destination} ({', '.join(parts)})")
     if result.overwritten:
         print(f"replaced local changes (--force): {', '.join(result.overwritten)}")
+    if result.backup is not None:
+        print(f"the previous copy is kept in {result.backup}")
 
 
 def package_command(
