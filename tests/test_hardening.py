@@ -476,3 +476,84 @@ def test_output_replaces_the_file_and_keeps_its_mode(capsys, tmp_path):
     code, _, err = run(capsys, "review", write_deal(tmp_path), "--backend", "offline", "--no-log", "-o", report)
     assert code == 0, err
     assert report.read_text() != "old\n" and (report.stat().st_mode & 0o777) == 0o640
+
+
+# --- 6. markdown output injection -----------------------------------------------------------------------
+
+HOSTILE_MD = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    "[click me](javascript:alert(3))",
+    "![pixel](https://tracker.example/p.gif)",
+    "<https://phish.example/login>",
+    "| broken | table |",
+]
+
+
+def _rendered_html(markdown: str) -> str:
+    """What a markdown viewer makes of it (CommonMark plus tables, as GitHub and most wikis render)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+
+
+_TEXT_TAGS = {"p", "h1", "h2", "h3", "ul", "ol", "li", "strong", "em", "code", "hr", "blockquote", "br", "pre"}
+_TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td"}
+
+
+def _no_live_markup(html: str) -> None:
+    """Only text formatting: no script, image, link or raw HTML element, and no attribute but alignment."""
+    from html.parser import HTMLParser
+
+    seen: list[tuple[str, list]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            seen.append((tag, attrs))
+
+    Tags().feed(html)
+    assert {tag for tag, _ in seen} <= _TEXT_TAGS | _TABLE_TAGS, seen
+    assert all(name == "style" and "text-align" in (value or "") for _, attrs in seen for name, value in attrs)
+
+
+def test_markdown_review_escapes_deal_text(capsys, tmp_path):
+    hostile = " ".join(HOSTILE_MD)
+    deal = {
+        **NORTHWIND,
+        "account": f"Northwind {HOSTILE_MD[0]}",
+        "stakeholders": [{**NORTHWIND["stakeholders"][0], "name": "Dana [Lee](javascript:alert(4))"}],
+        "next_step": {"action": f"CFO review {hostile}", "owner": "Dana [Lee](javascript:alert(4))"},
+        "activities": [{**NORTHWIND["activities"][0], "summary": hostile, "with": []}],
+        "notes": hostile,
+    }
+    code, out, err = run(capsys, "review", write_deal(tmp_path, deal), "--backend", "offline", "--format", "markdown")
+    assert code == 0, err
+    _no_live_markup(_rendered_html(out))
+    assert "&lt;script>alert(1)&lt;/script>" in out  # shown as typed, not dropped
+
+
+def test_markdown_review_neutralises_the_models_narrative(api, capsys, tmp_path):
+    from coach_deals import model_answer
+    from messages_server import json_message
+
+    narrative = "Call **Dana** today.\n\n" + "\n".join(HOSTILE_MD) + "\n\n[ref]: javascript:alert(5)\nSee [x][ref]."
+    api(json_message(model_answer(narrative=narrative, headline=f"Commit is hope {HOSTILE_MD[2]}")))
+    code, out, err = run(
+        capsys, "review", write_deal(tmp_path), "--backend", "anthropic", "--no-log", "--format", "markdown"
+    )
+    assert code == 0, err
+    html = _rendered_html(out)
+    _no_live_markup(html)
+    assert "<strong>Dana</strong>" in html  # the model's own emphasis still renders
+    assert "javascript:alert(3)" in out  # a link's target is shown, not hidden behind its text
+
+
+def test_pipeline_markdown_escapes_crm_cells(capsys, tmp_path):
+    text = REPORT.read_text(encoding="utf-8").replace(
+        '"Adventure Works"', '"Adventure ![p](https://tracker.example/p.gif) [x](javascript:alert(1))"'
+    )
+    (tmp_path / "export.csv").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "pipeline", tmp_path / "export.csv", "--as-of", "2026-11-26", "--format", "markdown")
+    assert code == 0, err
+    assert "Adventure" in out
+    _no_live_markup(_rendered_html(out))

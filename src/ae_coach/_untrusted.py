@@ -8,7 +8,9 @@ Two places read text as more than text:
 * a **model** reads our ``<deal_data>`` delimiters: :func:`visible` turns text into what it looks like
   (HTML entities decoded, zero-width and other invisible characters removed, NFKC for fullwidth forms) and
   :func:`skeleton` folds confusable letters for the search, so the prompt builder's check cannot be
-  dodged with a look-alike.
+  dodged with a look-alike;
+* a **markdown viewer** turns text into HTML: :func:`markdown_text` makes deal and CRM text render as typed
+  (no script, image or link), :func:`markdown_prose` keeps a model's formatting but not its HTML or links.
 """
 
 from __future__ import annotations
@@ -93,3 +95,40 @@ def skeleton(text: str) -> str:
     """``text`` with confusable letters and signs folded to the Latin ones they imitate, character for
     character (same length), for finding look-alikes without rewriting a Cyrillic or Greek name."""
     return text.translate(_CONFUSABLES)
+
+
+# Markdown: what a renderer would turn into markup. ``&`` and ``<`` become entities (no raw HTML, no
+# autolink, an entity shows as typed); the rest is backslash-escaped (no link, image, emphasis, code span,
+# table cell break, heading, strikethrough, or a blockquote from a leading ">").
+_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;"})
+_MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|!#~])")
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+
+
+def markdown_text(text: object) -> str:
+    """Untrusted text (deal, CRM or model) as markdown that renders exactly as the text, on one line.
+
+    ``<script>`` stays text, ``[click](javascript:...)`` is no link, ``![x](https://tracker/p.gif)`` loads
+    nothing; newlines become spaces so the text cannot start a heading, a list or an HTML block.
+    """
+    plain = terminal_safe("" if text is None else str(text))
+    plain = " ".join(plain.split("\n")) if "\n" in plain else plain
+    escaped = _MD_PUNCTUATION.sub(r"\\\1", plain.translate(_MD_ENTITIES))
+    return "\\" + escaped.lstrip() if escaped.lstrip().startswith(">") else escaped
+
+
+def markdown_prose(text: str) -> str:
+    """A model's markdown answer made safe to paste: its paragraphs, lists and emphasis are kept, but raw HTML
+    shows as text, and every link or image becomes its text and visible URL (``click (javascript:alert(1))``),
+    so nothing is hidden behind a link and no remote image loads."""
+    text = terminal_safe(text).translate(_MD_ENTITIES)
+
+    def unlink(match: re.Match[str]) -> str:
+        label, url = match.group(2), match.group(3)
+        shown = _MD_PUNCTUATION.sub(r"\\\1", url)
+        kind = "image: " if match.group(1) else ""
+        return f"{label} ({kind}{shown})" if label else f"({kind}{shown})"
+
+    text = _MD_LINK.sub(unlink, text)
+    # what is left of a link syntax (a reference link and its "[ref]: url" line) no longer forms one
+    return text.replace("[", "\\[")
