@@ -557,3 +557,75 @@ def test_pipeline_markdown_escapes_crm_cells(capsys, tmp_path):
     assert code == 0, err
     assert "Adventure" in out
     _no_live_markup(_rendered_html(out))
+
+
+# --- 13. crafted eval run-log headers; 16. --fail-under kept on --resume ---------------------------------
+
+RUN_LOG_SUITE = """suite: tiny
+defaults: {{target: selection}}
+cases:
+  - id: tiny.passes
+    input: {{deal: {evals}/deals/healthy-proposal.yaml}}
+    expect: {{rules: {{not_selected: [account-post-close-handoff]}}}}
+  - id: tiny.fails
+    input: {{deal: {evals}/deals/healthy-proposal.yaml}}
+    expect: {{rules: {{selected: [account-post-close-handoff]}}}}
+"""
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "[1, 2, 3]",
+        '"just a string"',
+        '{"type": "run", "kind": "run", "suites": 7}',
+        '{"type": "run", "kind": "run", "repeats": "many"}',
+        '{"type": "run", "kind": "run", "repeats": 100000000}',
+        '{"type": "run", "kind": ["run"]}',
+        '{"type": "run", "kind": "run", "tags": {"a": 1}}',
+        '{"type": "run", "kind": "run", "fail_under": 7}',
+    ],
+)
+def test_a_crafted_run_log_header_is_refused(capsys, tmp_path, header):
+    log = tmp_path / "run.jsonl"
+    log.write_text(header + '\n{"type": "sample", "variant": "x", "case": "y", "repeat": 0}\n', encoding="utf-8")
+    err = refused(capsys, "eval", "run", "--resume", log, "--format", "json")
+    assert "run.jsonl:1" in err
+
+
+def test_a_crafted_sample_line_is_refused(capsys, tmp_path):
+    log = tmp_path / "run.jsonl"
+    log.write_text('{"type": "run", "kind": "run"}\n{"type": "sample", "case": 3}\n{"type": "sample"}\n')
+    assert "run.jsonl:2" in refused(capsys, "eval", "run", "--resume", log, "--format", "json")
+
+
+def test_fail_under_is_kept_when_a_run_is_resumed(capsys, tmp_path, repo):
+    suite = tmp_path / "tiny.yaml"
+    suite.write_text(RUN_LOG_SUITE.format(evals=repo / "evals"), encoding="utf-8")
+    runs = tmp_path / "runs"
+    code, _, err = run(capsys, "eval", "run", suite, "--fail-under", "0.5", "--runs-dir", runs, "--format", "json")
+    assert code == 0, err  # one of two passes: at the 0.5 gate
+    log = next(runs.glob("*.jsonl"))
+    log.write_text("".join(log.read_text().splitlines(keepends=True)[:2]))  # killed after one case
+    code, _, err = run(capsys, "eval", "run", "--resume", log, "--format", "json")
+    assert code == 0, err  # the same gate, not the default 1.0
+    code, _, err = run(capsys, "eval", "run", "--resume", log, "--format", "json", "--fail-under", "1")
+    assert code == 1 and "--fail-under 100%" in err  # an explicit gate still wins
+
+
+# --- 16. model actions dated before as_of ----------------------------------------------------------------
+
+
+def test_model_actions_dated_before_as_of_are_moved_after_it(api, tmp_path):
+    import datetime as dt
+
+    from ae_coach.coach import Coach
+    from ae_coach.deal import parse_deal
+    from coach_deals import model_answer
+    from messages_server import json_message
+
+    answer = model_answer()
+    answer["next_actions"][0]["due"] = "2020-01-06"
+    api(json_message(answer))
+    report = Coach("anthropic", max_retries=0, timeout=5).review(parse_deal(NORTHWIND))
+    assert report.next_actions and all(a.due is not None and a.due > dt.date(2026, 11, 26) for a in report.next_actions)
