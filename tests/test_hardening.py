@@ -629,3 +629,13 @@ def test_model_actions_dated_before_as_of_are_moved_after_it(api, tmp_path):
     api(json_message(answer))
     report = Coach("anthropic", max_retries=0, timeout=5).review(parse_deal(NORTHWIND))
     assert report.next_actions and all(a.due is not None and a.due > dt.date(2026, 11, 26) for a in report.next_actions)
+
+
+def test_history_table_strips_escapes_from_stored_deal_text(capsys, tmp_path):
+    deal = {**NORTHWIND, "account": f"Northwind{ESCAPES}"}
+    code, _, err = run(capsys, "review", write_deal(tmp_path, deal), "--backend", "offline")
+    assert code == 0, err
+    code, out, err = run(capsys, "history")
+    assert code == 0, err
+    _no_escapes(out)
+    assert "Northwind" in out
