@@ -154,7 +154,8 @@ async def test_review_pipeline_covers_every_example_deal(server: Any) -> None:
 BAD_CALLS = [
     ("inspect_deal", {"deal": "account: Acme\nstage: [validation\n"}, ["<deal text>:3:", "YAML"]),
     ("review_deal", {"deal": "account: Acme\nstage: negotiating\n"}, ["<deal text>", "stage"]),
-    ("review_deal", {"deal": "/nonexistent/deals/acme.yaml"}, ["/nonexistent/deals/acme.yaml", "no such deal file"]),
+    ("review_deal", {"deal": "/nonexistent/deals/acme.yaml"}, ["/nonexistent/deals/acme.yaml", "outside the folders"]),
+    ("review_deal", {"deal": "deals/missing.yaml"}, ["deals/missing.yaml", "no such deal file"]),
     ("inspect_deal", {"deal": "account: Acme\nstage: discovery\nbudget: 5\n"}, ["budget"]),
     ("get_rule", {"rule_id": "deal-no-such-rule"}, ["unknown rule", "deal-no-such-rule"]),
     ("inspect_deal", {"deal": "account: Acme\nstage: discovery\n", "as_of": "26/11/2026"}, ["as_of", "YYYY-MM-DD"]),
@@ -198,7 +199,7 @@ async def test_deal_review_prompt_with_a_bad_deal_names_the_problem(server: Any)
 
     async with Client(server, mode="legacy") as client:
         with pytest.raises(MCPError, match="no such deal file"):
-            await client.get_prompt("deal_review", {"deal": "/nonexistent/deal.yaml"})
+            await client.get_prompt("deal_review", {"deal": "nonexistent/deal.yaml"})
         assert not (await client.call_tool("search_rules", {"query": "economic buyer"})).is_error
 
 
@@ -266,6 +267,7 @@ async def test_paths_outside_the_allowed_roots_are_refused(
         for tool, arguments in [
             ("review_deal", {"deal": str(outside / "deal.yaml")}),
             ("review_deal", {"deal": "link.yaml"}),  # a symlink out of the root is judged by its target
+            ("review_deal", {"deal": str(outside / "missing.yaml")}),  # no answer tells what exists outside
             ("inspect_deal", {"deal": "../elsewhere/deal.yaml"}),
             ("review_pipeline", {"path": str(outside)}),
             ("review_pipeline", {"path": "/"}),

@@ -149,12 +149,12 @@ def load_deal_input(deal: str) -> Deal:
     if len(stripped) > 4096 or any(len(part) > 255 for part in stripped.split("/")):
         return _deal_from_text(deal)  # too long to be a path: a one-line YAML or JSON deal, or nothing
     path = Path(stripped).expanduser()
+    if not _is_file(path) and ":" in deal and path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        return _deal_from_text(deal)  # one-line YAML ("account: Acme"): its error says what is missing
+    path = allowed_path(stripped, "deal")  # before looking: no answer says whether a file outside exists
     if _is_file(path):
-        path = allowed_path(stripped, "deal")
         with file_errors(path):
             return load_deal(path)
-    if ":" in deal and path.suffix.lower() not in {".yaml", ".yml", ".json"}:
-        return _deal_from_text(deal)  # one-line YAML ("account: Acme"): its error says what is missing
     hint = "" if path.is_absolute() else f" (relative paths start from {Path.cwd()})"
     raise DealFileError(path, f"no such deal file{hint}; pass an absolute path or the deal's YAML/JSON text")
 
