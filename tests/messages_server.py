@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,12 +32,18 @@ _ERROR_TYPES = {
 class Reply:
     """One scripted answer."""
 
-    kind: str  # "message" | "error" | "drop"
+    kind: str  # "message" | "error" | "drop" | "raw" | "hang" | "trickle"
     status: int = 200
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     chunks: list[str] | None = None
     """For streamed answers: the text deltas (default: the message text in one delta)."""
+    cut: bool = False
+    """For streamed answers: close the stream after the deltas, without message_delta or message_stop."""
+    raw: bytes = b""
+    """For ``raw``: the body sent as is (with ``headers``)."""
+    seconds: float = 0.0
+    """For ``hang``: how long to wait before closing; for ``trickle``: the pause between bytes."""
 
 
 @dataclass
@@ -91,6 +98,26 @@ def error(status: int, text: str = "injected failure", *, retry_after_ms: int | 
 def drop() -> Reply:
     """Close the connection without answering."""
     return Reply("drop")
+
+
+def cut_stream(*chunks: str) -> Reply:
+    """A streamed answer that sends ``chunks`` and then closes without message_stop."""
+    return Reply("message", 200, message("".join(chunks)).body, chunks=list(chunks), cut=True)
+
+
+def raw(status: int, body: bytes, content_type: str) -> Reply:
+    """Any HTTP answer, e.g. a proxy's HTML page with status 200."""
+    return Reply("raw", status, raw=body, headers={"content-type": content_type})
+
+
+def hang(seconds: float) -> Reply:
+    """Accept the request and answer nothing for ``seconds``."""
+    return Reply("hang", seconds=seconds)
+
+
+def trickle(seconds: float) -> Reply:
+    """Answer 200 and then send one byte of a never-ending JSON body every ``seconds``."""
+    return Reply("trickle", seconds=seconds)
 
 
 class MessagesServer:
@@ -184,9 +211,11 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if reply.kind == "error":
             return self._json(reply.status, reply.body, reply.headers)
+        if reply.kind in ("raw", "hang", "trickle"):
+            return self._misbehave(reply)
         answer = {**reply.body, "model": body.get("model", "unknown")}
         if body.get("stream"):
-            return self._sse(answer, reply.chunks)
+            return self._sse(answer, reply.chunks, cut=reply.cut)
         return self._json(200, answer, reply.headers)
 
     def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -200,7 +229,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _sse(self, answer: dict[str, Any], chunks: list[str] | None) -> None:
+    def _misbehave(self, reply: Reply) -> None:
+        self.close_connection = True
+        if reply.kind == "hang":
+            time.sleep(reply.seconds)
+            return None
+        self.send_response(reply.status)
+        if reply.kind == "raw":
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(reply.raw)))
+            self.end_headers()
+            self.wfile.write(reply.raw)
+            return None
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "1000000")
+        self.end_headers()
+        try:
+            for _ in range(int(60 / reply.seconds)):  # at most a minute, however slow the client is to give up
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(reply.seconds)
+        except OSError:
+            pass  # the client gave up: the point of the test
+        return None
+
+    def _sse(self, answer: dict[str, Any], chunks: list[str] | None, *, cut: bool = False) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("connection", "close")
@@ -219,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "content_block_delta",
                 {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
             )
+        if cut:
+            return
         self._event("content_block_stop", {"type": "content_block_stop", "index": 0})
         self._event(
             "message_delta",

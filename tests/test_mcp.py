@@ -177,7 +177,8 @@ async def test_a_pipeline_summary_is_a_fraction_of_the_full_review() -> None:
 BAD_CALLS = [
     ("inspect_deal", {"deal": "account: Acme\nstage: [validation\n"}, ["<deal text>:3:", "YAML"]),
     ("review_deal", {"deal": "account: Acme\nstage: negotiating\n"}, ["<deal text>", "stage"]),
-    ("review_deal", {"deal": "/nonexistent/deals/acme.yaml"}, ["/nonexistent/deals/acme.yaml", "no such deal file"]),
+    ("review_deal", {"deal": "/nonexistent/deals/acme.yaml"}, ["/nonexistent/deals/acme.yaml", "outside the folders"]),
+    ("review_deal", {"deal": "deals/missing.yaml"}, ["deals/missing.yaml", "no such deal file"]),
     ("inspect_deal", {"deal": "account: Acme\nstage: discovery\nbudget: 5\n"}, ["budget"]),
     ("get_rule", {"rule_id": "deal-no-such-rule"}, ["unknown rule", "deal-no-such-rule"]),
     ("inspect_deal", {"deal": "account: Acme\nstage: discovery\n", "as_of": "26/11/2026"}, ["as_of", "YYYY-MM-DD"]),
@@ -222,7 +223,7 @@ async def test_deal_review_prompt_with_a_bad_deal_names_the_problem(server: Any)
 
     async with Client(server, mode="legacy") as client:
         with pytest.raises(MCPError, match="no such deal file"):
-            await client.get_prompt("deal_review", {"deal": "/nonexistent/deal.yaml"})
+            await client.get_prompt("deal_review", {"deal": "nonexistent/deal.yaml"})
         assert not (await client.call_tool("search_rules", {"query": "economic buyer"})).is_error
 
 
@@ -245,3 +246,78 @@ async def test_review_deal_and_get_rule_take_the_language(server: Any) -> None:
     report = data_of(result)["report"]
     assert "最终决策者" in report["headline"]
     assert "### 如何执行" in text_of(rule)
+
+
+# --- issue 17: paths under allowed roots only, errors never quote a file, odd arguments refused -------------
+
+SECRETS = {
+    ".env": "ANTHROPIC_API_KEY=sk-ant-api03-SECRET123\nDB_URL=postgres://admin:hunter22@db.internal/prod\n",
+    ".git-credentials": "https://octo:ghp_TOKEN0123456789@github.com\n",
+    "deal.yaml": "account: Acme\nstage: sk-ant-api03-STAGE456\n",
+    "list.yaml": "- account: Acme\n  stage: discovery\n  amount: pass=word99\n",
+    "export.csv": "Account Name,Password\nAcme,pw-SECRET-789\n",
+}
+SECRET_WORDS = ["SECRET123", "hunter22", "ghp_TOKEN", "STAGE456", "word99", "pw-SECRET", "ANTHROPIC_API_KEY"]
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS))
+@pytest.mark.parametrize(("tool", "argument"), [("review_pipeline", "path"), ("review_deal", "deal")])
+async def test_errors_never_quote_a_files_contents(
+    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, tool: str, argument: str
+) -> None:
+    for file, text in SECRETS.items():
+        (tmp_path / file).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool(tool, {argument: name})
+    message = text_of(result)
+    assert result.is_error, message
+    assert name in message  # it still says which file
+    leaked = [word for word in SECRET_WORDS if word in message]
+    assert not leaked, message
+
+
+async def test_paths_outside_the_allowed_roots_are_refused(
+    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside, outside = tmp_path / "work", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "deal.yaml").write_text(example_deal().read_text())
+    (inside / "link.yaml").symlink_to(outside / "deal.yaml")
+    monkeypatch.chdir(inside)
+    monkeypatch.delenv("AE_COACH_MCP_ROOTS", raising=False)
+    async with Client(server, mode="legacy") as client:
+        for tool, arguments in [
+            ("review_deal", {"deal": str(outside / "deal.yaml")}),
+            ("review_deal", {"deal": "link.yaml"}),  # a symlink out of the root is judged by its target
+            ("review_deal", {"deal": str(outside / "missing.yaml")}),  # no answer tells what exists outside
+            ("inspect_deal", {"deal": "../elsewhere/deal.yaml"}),
+            ("review_pipeline", {"path": str(outside)}),
+            ("review_pipeline", {"path": "/"}),
+        ]:
+            result = await client.call_tool(tool, arguments)
+            assert result.is_error and "outside the folders this server reads" in text_of(result), text_of(result)
+        monkeypatch.setenv("AE_COACH_MCP_ROOTS", str(outside))
+        assert not (await client.call_tool("review_deal", {"deal": str(outside / "deal.yaml")})).is_error
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    assert "--root" in tools["review_pipeline"].input_schema["properties"]["path"]["description"]
+
+
+async def test_a_folder_with_no_deal_in_it_is_an_error_not_an_empty_pipeline(
+    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "container_info.json").write_text('{"kernel": "6.1"}')
+    monkeypatch.chdir(tmp_path)
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool("review_pipeline", {"path": str(tmp_path)})
+    assert result.is_error and "none of its 1" in text_of(result)
+
+
+@pytest.mark.parametrize("deal", ["x" * 5_000_000, "account: " + "x" * 300, "a" * 300 + ".yaml"])
+async def test_a_huge_one_line_argument_is_a_tool_error(server: Any, deal: str) -> None:
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool("review_deal", {"deal": deal})
+        after = await client.call_tool("get_rule", {"rule_id": "deal-economic-buyer"})
+    assert result.is_error and "Traceback" not in text_of(result) and len(text_of(result)) < 2_000
+    assert not after.is_error

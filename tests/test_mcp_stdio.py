@@ -47,7 +47,8 @@ def example_deal() -> Path:
 
 async def test_installed_command_serves_over_stdio(tmp_path: Path) -> None:
     deal = example_deal()
-    params = StdioServerParameters(command=installed_command(), args=["mcp"], env=dict(os.environ), cwd=tmp_path)
+    args = ["mcp", "--root", str(deal.parent)]  # the deal lives outside the server's working directory
+    params = StdioServerParameters(command=installed_command(), args=args, env=dict(os.environ), cwd=tmp_path)
     with anyio.fail_after(TIMEOUT_SECONDS):
         async with Client(params, read_timeout_seconds=TIMEOUT_SECONDS) as client:
             assert client.server_info is not None and client.server_info.name == "ae-coach"
@@ -60,3 +61,58 @@ async def test_installed_command_serves_over_stdio(tmp_path: Path) -> None:
     assert str(tmp_path) in bad.content[0].text  # relative paths start from the server's directory
     assert not review.is_error, review.content[0].text
     assert review.structured_content["report"]["backend"] == "offline"
+
+
+def test_infinity_in_the_json_of_a_call_is_refused(tmp_path: Path) -> None:
+    """A host may send the non-standard JSON literals Infinity and NaN; no tool takes them as a number."""
+    import json
+    import subprocess
+
+    calls = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "raw", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    ]
+    lines = [json.dumps(call) for call in calls]
+    for number, (tool, arguments) in enumerate(
+        [
+            ("pipeline_math", '{"quota": Infinity, "avg_deal_size": 50000, "win_rate": 0.25}'),
+            ("review_pipeline", '{"path": "deals", "quota": Infinity}'),
+            ("pipeline_math", '{"quota": 1000000, "avg_deal_size": NaN, "win_rate": 0.25}'),
+        ],
+        2,
+    ):
+        lines.append(
+            f'{{"jsonrpc": "2.0", "id": {number}, "method": "tools/call", '
+            f'"params": {{"name": "{tool}", "arguments": {arguments}}}}}'
+        )
+    shutil.copytree(example_deal().parent, tmp_path / "deals")
+    server = subprocess.Popen(
+        [installed_command(), "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    assert server.stdin is not None and server.stdout is not None
+    answers: dict[int, dict] = {}
+    try:
+        server.stdin.write("\n".join(lines) + "\n")
+        server.stdin.flush()
+        while len(answers) < 3:  # the stdio reply order follows the calls; a hang fails through the timeout below
+            message = json.loads(server.stdout.readline() or "{}")
+            assert message, "the server closed its output"
+            if message.get("id") not in (None, 1):
+                answers[message["id"]] = message
+    finally:
+        server.stdin.close()
+        server.wait(timeout=TIMEOUT_SECONDS)
+    assert sorted(answers) == [2, 3, 4]
+    for answer in answers.values():
+        refused = "error" in answer or answer["result"].get("isError")
+        assert refused, answer
+        assert "finite" in json.dumps(answer)

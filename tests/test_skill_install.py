@@ -114,6 +114,11 @@ def test_modified_copy_is_refused_without_force(home: Path, capsys: pytest.Captu
     assert edited.read_bytes() == (rules_dir() / SHIPPED_RULES[-1]).read_bytes()
     assert not (installed / "rules" / "my-own-rule.md").exists()
     assert validate(installed) == []
+    # --force replaced the edits, and kept them: the old copy is a backup folder beside the new one
+    (backup,) = installed.parent.glob(f"{SKILL_NAME}.backup-*")
+    assert "My team's own note." in (backup / "rules" / SHIPPED_RULES[-1]).read_text()
+    assert (backup / "rules" / "my-own-rule.md").read_text() == "# mine\n"
+    assert str(backup) in capsys.readouterr().out
 
 
 def test_upgrade_replaces_an_unmodified_copy_and_drops_retired_rules(home: Path, skill_source: Path) -> None:
@@ -209,3 +214,84 @@ def test_force_over_a_symlinked_copy_replaces_the_link_not_its_target(tmp_path: 
     assert _tree(skill_source) == before
     assert validate(skills / SKILL_NAME) == []
     assert sorted(p.name for p in skills.iterdir()) == [SKILL_NAME]
+
+
+# --- issue 17: install and package never lose or write through a user's data ---------------------------------
+
+
+def test_force_never_touches_a_folder_holding_git(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / SKILL_NAME  # someone's own project that happens to carry the name
+    (project / ".git").mkdir(parents=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (project / "notes.md").write_text("mine\n")
+    for extra in ([], ["--force"]):
+        assert main(["skill", "install", "--dest", str(project), *extra]) == 2
+        assert ".git" in capsys.readouterr().err
+    assert sorted(p.name for p in project.iterdir()) == [".git", "notes.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SKILL_NAME]
+
+
+def test_an_existing_sibling_backup_folder_is_never_removed(home: Path) -> None:
+    skills = home / ".claude/skills"
+    assert main(["skill", "install"]) == 0
+    for name in (f".{SKILL_NAME}.old", f"{SKILL_NAME}.backup-keep"):
+        (skills / name).mkdir()
+        (skills / name / "precious.md").write_text("keep me\n")
+    edited = skills / SKILL_NAME / "rules" / SHIPPED_RULES[0]
+    edited.write_text("edited\n")
+    assert main(["skill", "install", "--force"]) == 0
+    assert edited.read_bytes() == (rules_dir() / SHIPPED_RULES[0]).read_bytes()
+    for name in (f".{SKILL_NAME}.old", f"{SKILL_NAME}.backup-keep"):
+        assert (skills / name / "precious.md").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "empty-folder", "symlinked-folder"])
+def test_added_special_entries_are_local_changes(home: Path, tmp_path: Path, kind: str) -> None:
+    import os
+
+    assert main(["skill", "install"]) == 0
+    installed = home / ".claude/skills" / SKILL_NAME
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "data.txt").write_text("outside data\n")
+    entry = installed / "rules" / "extra"
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "symlink":
+        entry.symlink_to(outside / "data.txt")
+    elif kind == "empty-folder":
+        entry.mkdir()
+    else:
+        entry.symlink_to(outside, target_is_directory=True)
+    assert main(["skill", "install"]) == 2  # refused: not an untouched copy
+    assert entry.exists() or entry.is_symlink()
+    assert main(["skill", "install", "--force"]) == 0
+    (backup,) = installed.parent.glob(f"{SKILL_NAME}.backup-*")
+    kept = backup / "rules" / "extra"
+    assert kept.is_symlink() or kept.exists()
+    assert (outside / "data.txt").read_text() == "outside data\n"  # never followed
+
+
+@pytest.mark.parametrize("dest", ["file", "/dev/null", "under-a-file"])
+def test_install_onto_a_file_or_device_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dest: str
+) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("not a folder\n")
+    target = {"file": plain, "/dev/null": Path("/dev/null"), "under-a-file": plain / "skills"}[dest]
+    assert main(["skill", "install", "--dest", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert plain.read_text() == "not a folder\n"
+
+
+def test_package_replaces_a_symlink_instead_of_writing_through_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not overwrite\n")
+    link = tmp_path / "account-executive.zip"
+    link.symlink_to(victim)
+    assert main(["skill", "package", "-o", str(link)]) == 0
+    assert victim.read_text() == "do not overwrite\n"
+    assert not link.is_symlink() and zipfile.is_zipfile(link)

@@ -263,12 +263,23 @@ def extract_deal(notes: str, coach: Coach, *, account: str | None = None, as_of:
     from ae_coach.coach import validate_result
     from ae_coach.deal import parse_deal
 
-    result = coach.client.structured(extract_request(notes, coach, as_of or dt.date.today()))
+    redactor = None
+    sent = notes
+    if coach.redact:  # emails and phones by pattern; names with the names extra (the notes list no people)
+        from ae_coach.coach.redact import Redactor, detect_people
+
+        redactor = Redactor()
+        for name in detect_people([notes]):
+            redactor.add_person(name)
+        sent = redactor.redact_text(notes)
+    result = coach.client.structured(extract_request(sent, coach, as_of or dt.date.today()))
     answer: ExtractedDeal = validate_result(result, ExtractedDeal).parsed  # type: ignore[assignment]
-    name = account or answer.account
-    if not name:
+    if redactor is not None:
+        answer = redactor.restore(answer)
+    account = account or answer.account
+    if not account:
         raise UsageError("the notes do not name the account; give it with --account NAME")
-    data = answer.deal_data(name)
+    data = answer.deal_data(account)
     warnings = _warnings(answer, notes)
     if len(notes.encode("utf-8")) <= KEEP_NOTES_BYTES:
         # the source stays with the deal, so nothing the model left out is lost; tabs and trailing spaces

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ae_coach._untrusted import terminal_safe
 from ae_coach.coach._chat import ChatHistory, save_history
 from ae_coach.errors import BackendError
 from ae_coach.resources import ae_coach_home
@@ -120,8 +122,17 @@ class ChatSession:
                     break
         finally:  # Ctrl-C or a failed turn still keeps the conversation so far
             if self.history.turns and self.saved_to is None:
-                self.saved_to = save_history(None, self.deal, self.history.turns)
+                self.saved_to = self._save_quietly()
         return self.saved_to
+
+    def _save_quietly(self) -> Path | None:
+        try:
+            return save_history(None, self.deal, self.history.turns)
+        except OSError as exc:  # an unwritable AE_COACH_HOME must not turn the end of a chat into a traceback
+            print(
+                f"warning: the conversation was not saved ({exc.strerror or exc}); check AE_COACH_HOME", file=sys.stderr
+            )
+            return None
 
     def handle(self, text: str) -> bool:
         """Run one line; False means the session is over."""
@@ -132,15 +143,19 @@ class ChatSession:
                 self._write(f"unknown command {name}; /help lists the commands\n")
                 return True
             return command(arg.strip())
+        wrote = False
         try:
             for chunk in self.coach.chat(self.deal, text, self.history, as_of=self.as_of):
                 self._write(chunk)
+                wrote = True
         except KeyboardInterrupt:  # Ctrl-C stops this answer; the conversation goes on
             if not self.interactive:
                 raise
             self._write("\n(answer stopped; the conversation so far is kept)\n")
             return True
         except BackendError as exc:
+            if wrote:
+                self._write("\n[answer incomplete: it broke off and was not kept]\n")
             if not self.interactive:
                 raise
             self._write(f"\nerror: {exc}\n")
@@ -151,7 +166,8 @@ class ChatSession:
         return True
 
     def _write(self, text: str) -> None:
-        self.out.write(text)
+        # model answers, deal text in /findings: escape sequences never reach the terminal
+        self.out.write(terminal_safe(text))
         self.out.flush()
 
     def _findings(self, _: str) -> bool:
@@ -168,7 +184,12 @@ class ChatSession:
         return True
 
     def _save(self, arg: str) -> bool:
-        self.saved_to = save_history(Path(arg).expanduser() if arg else None, self.deal, self.history.turns)
+        try:
+            self.saved_to = save_history(Path(arg).expanduser() if arg else None, self.deal, self.history.turns)
+        except OSError as exc:
+            target = arg or "AE_COACH_HOME"
+            self._write(f"not saved: cannot write {target} ({exc.strerror or exc})\n")
+            return True
         self._write(f"saved to {self.saved_to}\n")
         return True
 

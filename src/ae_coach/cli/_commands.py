@@ -31,7 +31,7 @@ def version_text() -> str:
     return f"{__version__}\nplaybook: {active().describe()}"
 
 
-def coach_for(backend, model, settings, redact, replay_dir, record, lang=None):
+def coach_for(backend, model, settings, redact, replay_dir, record, lang=None, timeout=None):
     """The coach the options ask for (``settings``: a YAML file of inspector thresholds)."""
     from ae_coach.coach import Coach
 
@@ -42,8 +42,19 @@ def coach_for(backend, model, settings, redact, replay_dir, record, lang=None):
         loaded = load_settings(settings)
     if record and (backend or "").lower() != "replay":
         raise UsageError("--record only works with --backend replay")
+    if timeout is not None:
+        from ae_coach.model.anthropic import resolve_timeout
+
+        timeout = resolve_timeout(timeout)
     return Coach(
-        backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record, lang=lang
+        backend or None,
+        model=model,
+        settings=loaded,
+        redact=redact,
+        replay_dir=replay_dir,
+        record=record,
+        lang=lang,
+        timeout=timeout,
     )
 
 
@@ -60,6 +71,7 @@ def review_deal(
     record: bool = False,
     no_log: bool = False,
     lang: str | None = None,
+    timeout: float | None = None,
 ) -> None:
     """``ae-coach review``: review one deal (``-`` reads it from stdin) and print or write the report."""
     from ae_coach.history import open_store, review_with_history
@@ -71,7 +83,7 @@ def review_deal(
         raise UsageError(t("error.not_a_format", value=repr(fmt), allowed=", ".join(FORMATS)))
     date = parse_date(as_of)
     loaded = read_deal(deal)
-    coach = coach_for(backend, model, settings, redact, replay_dir, record, lang)
+    coach = coach_for(backend, model, settings, redact, replay_dir, record, lang, timeout)
     store = open_store(create=not no_log)
     try:
         reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
@@ -95,6 +107,7 @@ def chat_deal(
     replay_dir: Path | None = None,
     resume: bool = False,
     no_log: bool = False,
+    timeout: float | None = None,
 ) -> None:
     """``ae-coach chat``: questions from stdin (a prompt on a terminal), answers on stdout."""
     from ae_coach.cli._chat_session import ChatSession
@@ -103,7 +116,7 @@ def chat_deal(
     if str(deal) == "-":
         raise UsageError("chat reads your questions from stdin, so the deal must be a file; pass its path")
     loaded = read_deal(deal)
-    coach = coach_for(backend, model, settings, redact, replay_dir, False)
+    coach = coach_for(backend, model, settings, redact, replay_dir, False, timeout=timeout)
     interactive = sys.stdin.isatty()
     store = open_store(create=not no_log)
     try:

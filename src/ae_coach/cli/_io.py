@@ -55,13 +55,16 @@ def use_color(output: Path | None) -> bool:
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:
     """``text`` to stdout, or to ``output`` with a "wrote …" line on stderr (``then`` says what to do next).
 
-    An unwritable path is a usage error naming the option and the reason, never a traceback.
+    The file is written whole or not at all (a full disk leaves the previous report as it was). An unwritable
+    path is a usage error naming the option and the reason, never a traceback.
     """
     if output is None:
         sys.stdout.write(text)
         return
+    from ae_coach._files import write_atomic
+
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text)
     except OSError as exc:
         raise UsageError(f"{option} {output}: cannot write ({exc.strerror})") from None
     print(f"wrote {output}" + (f"; {then}" if then else ""), file=sys.stderr)

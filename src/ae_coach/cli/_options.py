@@ -26,3 +26,14 @@ LangOpt = Annotated[
     ),
 ]
 """``--lang``: sets the language for the whole command as soon as it is parsed (errors included)."""
+
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        help="Seconds each model call may take in all, retries included; then exit 3 (default: AE_COACH_TIMEOUT, else 300).",
+        show_default=False,
+    ),
+]
+"""``--timeout``: one wall-clock deadline per model call."""

@@ -125,8 +125,14 @@ def run(
     runs_dir: RunsDir = Path("runs"),
     resume: Resume = None,
     fail_under: Annotated[
-        float, typer.Option(min=0, max=1, help="Exit 1 when the case pass rate is below this.")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            min=0,
+            max=1,
+            help="Exit 1 when the case pass rate is below this (default 1.0; --resume keeps the run's own).",
+            show_default=False,
+        ),
+    ] = None,
     batch: Batch = False,
     batch_poll: BatchPoll = 30.0,
     judgement: Annotated[
@@ -152,7 +158,9 @@ def run(
         batch,
         batch_poll,
     )
+    session.fail_under = fail_under
     result = run_eval(session)
+    fail_under = session.fail_under if session.fail_under is not None else 1.0
     if judgement is not None:
         from ae_coach.eval import run_judgement
 

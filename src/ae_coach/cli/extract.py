@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ae_coach.cli._io import parse_date, write_output
+from ae_coach.cli._options import TimeoutOpt
 from ae_coach.errors import UsageError
 
 Opt = typer.Option
@@ -21,6 +22,15 @@ def extract(
     model: Annotated[str | None, Opt("--model", help="Model id (default: AE_COACH_MODEL or a current Sonnet).")] = None,
     as_of: Annotated[str | None, Opt("--as-of", help="Date relative dates resolve against (default: today).")] = None,
     force: Annotated[bool, Opt("--force", help="Overwrite --output if it exists.")] = False,
+    timeout: TimeoutOpt = None,
+    redact: Annotated[
+        bool,
+        Opt(
+            "--redact",
+            help="Pseudonymise emails, phone numbers and (with the names extra) people in the notes before "
+            "they reach the model.",
+        ),
+    ] = False,
 ) -> None:
     """Turn deal notes into a deal YAML draft that `ae-coach review` reads; unsupported fields stay unknown."""
     from ae_coach.coach import Coach
@@ -31,7 +41,9 @@ def extract(
         raise UsageError(f"--output {output} exists; use --force to overwrite it")
     text = read_notes(notes)
     require_key()
-    draft = extract_deal(text, Coach("anthropic", model=model), account=account, as_of=date)
+    draft = extract_deal(
+        text, Coach("anthropic", model=model, timeout=timeout, redact=redact), account=account, as_of=date
+    )
     document = draft.yaml(source=notes.name)
     write_output(document, output, then=f"check it, then run: ae-coach review {output}")
     for warning in draft.warnings:

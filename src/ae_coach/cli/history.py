@@ -121,4 +121,9 @@ def _show(r) -> str:
 
 
 def _print(value, fmt: str) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else value)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        return
+    from ae_coach._untrusted import terminal_safe
+
+    sys.stdout.write(terminal_safe(value))  # stored deal text (accounts, reports) never drives the terminal

@@ -30,9 +30,27 @@ def mcp_command(
     log_level: Annotated[
         str, typer.Option(help="Log threshold: DEBUG, INFO, WARNING or ERROR. Logs go to stderr, never stdout.")
     ] = "WARNING",
+    root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--root",
+            help="A folder the tools may read files under, besides the working directory (repeatable; "
+            "also AE_COACH_MCP_ROOTS, separated like PATH).",
+        ),
+    ] = None,
 ) -> None:
     """Serve ae-coach's tools, rules and SKILL.md over MCP on stdio (for Claude Desktop, Claude Code...)."""
+    import os
+
     from ae_coach.mcpserver import MissingExtraError, serve
+    from ae_coach.mcpserver._tools import ROOTS_ENV
+
+    for folder in root or []:
+        if not folder.expanduser().is_dir():
+            raise UsageError(f"--root {folder}: not a folder")
+    if root:
+        extra = [str(folder.expanduser().resolve()) for folder in root]
+        os.environ[ROOTS_ENV] = os.pathsep.join(filter(None, [os.environ.get(ROOTS_ENV, ""), *extra]))
 
     if log_level.upper() not in LOG_LEVELS:
         raise UsageError(f"--log-level: {log_level!r} is not allowed; use one of {', '.join(LOG_LEVELS)}")
@@ -80,6 +98,8 @@ def install_command(
     print(f"installed the account-executive skill in {destination} ({', '.join(parts)})")
     if result.overwritten:
         print(f"replaced local changes (--force): {', '.join(result.overwritten)}")
+    if result.backup is not None:
+        print(f"the previous copy is kept in {result.backup}")
 
 
 def _say_playbook(skill) -> None:

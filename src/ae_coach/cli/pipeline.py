@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from ae_coach.cli._io import parse_date, use_color, write_output
-from ae_coach.cli._options import LangOpt
+from ae_coach.cli._options import LangOpt, TimeoutOpt
 from ae_coach.errors import UsageError
 
 LARGE_INPUT_BYTES = 1_000_000
@@ -104,6 +104,11 @@ def review_command(
     model: Annotated[Text, Opt("--model", help="Model for the summary (default: AE_COACH_MODEL, else Sonnet).")] = None,
     no_log: Annotated[bool, Opt("--no-log", help="Keep this run out of the history (no movement recorded).")] = False,
     lang: LangOpt = None,
+    timeout: TimeoutOpt = None,
+    redact: Annotated[
+        bool,
+        Opt("--redact", help="Pseudonymise people, emails, phones and deal ids before the summary reaches a model."),
+    ] = False,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math.
 
@@ -126,7 +131,9 @@ def review_command(
         imported = load_pipeline(path, mapping, progress=on_import)
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
-    summary, failure = _summary(review, backend, model)
+    if redact and (batch or batch_id):
+        raise UsageError("--redact does not cover --batch: the batch sends each whole deal; leave one of them out")
+    summary, failure = _summary(review, backend, model, timeout, imported.deals if redact else None)
     text = _with_movement(render_review(review, fmt, color=_colour(output), summary=summary), fmt, path, review, no_log)
     write_output(text, output)
     if failure is not None:
@@ -152,18 +159,21 @@ def _with_movement(text: str, fmt: str, path: Path, review, no_log: bool) -> str
     return with_movement(text, fmt, movement)
 
 
-def _summary(review, backend: str | None, model: str | None):
-    """The coach's summary from the model (None offline), and the BackendError if the model failed."""
+def _summary(review, backend: str | None, model: str | None, timeout: float | None = None, redact_deals=None):
+    """The coach's summary from the model (None offline), and the BackendError if the model failed.
+
+    ``redact_deals``: the imported deals whose people, emails, phones and ids are pseudonymised (``--redact``).
+    """
     from ae_coach.coach import Coach
     from ae_coach.errors import BackendError
 
-    coach = Coach(backend or None, model=model)
+    coach = Coach(backend or None, model=model, timeout=timeout, redact=redact_deals is not None)
     if coach.backend == "offline":
         return None, None
     from ae_coach.pipeline.narrative import summarise_pipeline
 
     try:
-        return summarise_pipeline(review, coach), None
+        return summarise_pipeline(review, coach, deals=redact_deals), None
     except BackendError as exc:
         return None, exc
 

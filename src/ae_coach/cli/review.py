@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._options import LangOpt
+from ae_coach.cli._options import LangOpt, TimeoutOpt
 
 DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON); - reads it from stdin.", show_default=False)]
 BackendOpt = Annotated[
@@ -57,6 +57,7 @@ def review(
     record: RecordOpt = False,
     no_log: NoLogOpt = False,
     lang: LangOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Review one deal: findings, health, forecast call, next actions, questions and a mutual action plan.
 
@@ -64,7 +65,7 @@ def review(
     """
     from ae_coach.cli._commands import review_deal
 
-    review_deal(deal, fmt, backend, as_of, model, settings, redact, output, replay_dir, record, no_log, lang)
+    review_deal(deal, fmt, backend, as_of, model, settings, redact, output, replay_dir, record, no_log, lang, timeout)
 
 
 def chat(
@@ -79,6 +80,7 @@ def chat(
         bool, typer.Option("--continue", "-c", help="Resume the last conversation about this deal.")
     ] = False,
     no_log: NoLogOpt = False,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Chat with the coach about one deal. Reads questions from stdin; /help lists commands.
 
@@ -86,4 +88,4 @@ def chat(
     """
     from ae_coach.cli._commands import chat_deal
 
-    chat_deal(deal, backend, as_of, model, settings, redact, replay_dir, resume, no_log)
+    chat_deal(deal, backend, as_of, model, settings, redact, replay_dir, resume, no_log, timeout)

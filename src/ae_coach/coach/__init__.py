@@ -124,7 +124,8 @@ class Coach:
         rulebook: the rules (default: the shipped rulebook).
         settings: inspector thresholds (``ae_coach.inspector.settings.Settings``).
         max_retries: SDK retries per HTTP call before giving up (exit 3).
-        timeout: seconds per HTTP attempt.
+        timeout: one wall-clock deadline in seconds per model call, retries included (default:
+            ``AE_COACH_TIMEOUT``, else 300); past it the call fails with :class:`BackendError` (exit 3).
         replay_dir: recordings for ``replay`` (default: AE_COACH_REPLAY_DIR, else evals/recordings).
         record: with ``replay``, call Claude and write recordings instead of reading them.
         redact: pseudonymise people and emails before anything reaches a model; restore them after.
@@ -145,7 +146,7 @@ class Coach:
         settings: Any = None,
         *,
         max_retries: int = 4,
-        timeout: float = 120.0,
+        timeout: float | None = None,
         replay_dir: Path | str | None = None,
         record: bool = False,
         redact: bool = False,

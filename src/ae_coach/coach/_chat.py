@@ -61,5 +61,7 @@ def save_history(path: Path | None, deal: Deal, turns: list[dict[str, str]]) -> 
         "saved": dt.datetime.now().isoformat(timespec="seconds"),
         "turns": turns,
     }
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from ae_coach._files import write_atomic
+
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -86,7 +86,8 @@ def personalise(text: str, deal: Deal) -> str:
         person = person_in_role(deal, role)
         if person is None:
             continue
-        text = re.sub(rf"\[{re.escape(words)}\]", person.name, text, flags=re.IGNORECASE)  # "[economic buyer]"
+        # "[economic buyer]"; a function, not a template: a name like "Dana \1 Lee" is text, not a backreference
+        text = re.sub(rf"\[{re.escape(words)}\]", lambda _, name=person.name: name, text, flags=re.IGNORECASE)  # type: ignore[misc]
         if person.name in text:
             continue
         # only "your champion" / "the champion" as a noun phrase: not inside role lists or "economic buyer candidate"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._untrusted import skeleton, visible
 from ae_coach.errors import InputError
 from ae_coach.findings import Finding, sort_findings
 from ae_coach.resources import prompts_dir
@@ -66,16 +67,25 @@ _DELIMITER_LOOKALIKE = re.compile(
 def neutralise(text: str) -> str:
     """Defang anything in untrusted text that looks like one of our data-block delimiters.
 
-    ``</deal_data>`` becomes ``‹/deal_data>``: still readable as data, no longer a closing tag.
+    ``</deal_data>`` becomes ``‹/deal_data>``: still readable as data, no longer a closing tag. Look-alikes
+    count: the text is first made what it looks like (entities decoded, zero-width characters dropped,
+    NFKC) and searched with confusable letters folded (``</dеal_data>`` with a Cyrillic е).
     """
-    return _DELIMITER_LOOKALIKE.sub(lambda m: "\u2039" + m.group(1) + m.group(2), text)
+    text = visible(text)
+    starts = [m.start() for m in _DELIMITER_LOOKALIKE.finditer(skeleton(text))]
+    if not starts:
+        return text
+    chars = list(text)
+    for start in starts:
+        chars[start] = "\u2039"
+    return "".join(chars)
 
 
 def _neutralise_tree(value: Any) -> Any:
     if isinstance(value, str):
         return neutralise(value)
-    if isinstance(value, dict):
-        return {k: _neutralise_tree(v) for k, v in value.items()}
+    if isinstance(value, dict):  # keys too: history[].from can be a mapping whose keys are the deal's text
+        return {neutralise(str(k)): _neutralise_tree(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_neutralise_tree(v) for v in value]
     return value

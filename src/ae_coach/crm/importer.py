@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ae_coach.crm import _formats as formats
 from ae_coach.crm._gc import paused_gc
 from ae_coach.crm._reader import (
@@ -212,6 +214,11 @@ def _convert_all(table: RawTable, ctx: RowContext, result: ImportResult, progres
             deal = convert(ctx, cells, line)
         except Skip as exc:
             result.skipped.append(SkippedRow(row=line, reason=str(exc)))
+            continue
+        except ValidationError as exc:  # a value the deal model refuses that the row checks let through
+            problem = exc.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"]) or "row"
+            result.skipped.append(SkippedRow(row=line, reason=f"{where}: {problem['msg']}"))
             continue
         deal_id = deal.id or f"{table.path.stem}-line-{line}"
         if deal.id is None:

@@ -73,6 +73,10 @@ def _load_directory(path: Path, mapping, progress) -> ImportResult:
             origins.append(file.name)
         except DealFileError as exc:
             result.skipped.append(SkippedRow(row=exc.line, reason=str(exc), file=str(file)))
+    if not result.deals:  # a folder where nothing is a deal is not an empty pipeline: say so, exit 2
+        raise ImportFileError(
+            f"{path}: none of its {len(files)} *.yaml/*.json files is a deal file; the first: {result.skipped[0].reason}"
+        )
     _dedupe(result, origins)
     return result
 
@@ -128,5 +132,9 @@ def _load_deal_list(path: Path) -> ImportResult:
             result.deals.append(parse_deal(item, source=f"{path}[{number}]"))
         except DealFileError as exc:
             result.skipped.append(SkippedRow(row=None, reason=f"deal {number}: {exc}", file=str(path)))
+    if result.skipped and not result.deals:
+        raise ImportFileError(
+            f"{path}: none of its {len(data)} entries is a valid deal; the first: {result.skipped[0].reason}"
+        )
     _dedupe(result)
     return result

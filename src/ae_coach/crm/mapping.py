@@ -74,6 +74,15 @@ class ColumnMapping(BaseModel):
                 raise ValueError(f"column {column!r} maps to {target!r}; allowed fields: {', '.join(FIELDS)}")
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if len(value.strip()) != 3 or not value.strip().isalpha():
+            raise ValueError(f"currency {value[:20]!r} must be a three-letter ISO 4217 code such as USD or EUR")
+        return value.strip().upper()
+
     @field_validator("date_format")
     @classmethod
     def _date_format(cls, value: str | None) -> str | None:

@@ -12,7 +12,9 @@ import json
 import secrets
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ae_coach.errors import InputError
 
@@ -80,25 +82,65 @@ def read_records(path: Path, kind: str) -> list[dict[str, Any]]:
     return out
 
 
+class RunHeader(BaseModel):
+    """A run log's header line as a resumed run adopts it: anything else in it is refused, never trusted."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["run"]
+    kind: str = Field(max_length=40)
+    run_id: str = ""
+    suites: list[str] = Field(default_factory=list, max_length=1000)
+    split: str | None = None
+    tags: list[str] = Field(default_factory=list, max_length=100)
+    cache_dir: str | None = None
+    backend: str = "offline"
+    model: str | None = None
+    repeats: int = Field(1, ge=1, le=1000)
+    judge: str = "auto"
+    judge_model: str | None = None
+    batch: bool = False
+    fail_under: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+
+
+class _SampleKey(BaseModel):
+    variant: str
+    case: str
+    repeat: int = Field(ge=0)
+
+
 def read_run_log(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The header and the finished samples of a run log; a torn last line is skipped."""
+    """The header and the finished samples of a run log; a torn last line is skipped.
+
+    Raises:
+        InputError: Not a run log, or a header or sample line a resumed run cannot use (naming the line).
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the run log ({exc.strerror})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"{path}: cannot read the run log ({reason})") from None
     header: dict[str, Any] = {}
     samples: list[dict[str, Any]] = []
     for number, line in enumerate(lines, 1):
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             if number == len(lines):
                 break
             raise InputError(f"{path}:{number}: not a JSON line; is this a run log?") from None
-        if record.get("type") == "run":
-            header = record
-        elif record.get("type") == "sample":
-            samples.append(record)
+        if not isinstance(record, dict):
+            raise InputError(f"{path}:{number}: a run log line is a JSON object, not {type(record).__name__}")
+        try:
+            if record.get("type") == "run":
+                header = RunHeader.model_validate(record).model_dump(exclude_unset=True)
+            elif record.get("type") == "sample":
+                _SampleKey.model_validate(record)
+                samples.append(record)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"]) or "line"
+            raise InputError(f"{path}:{number}: {where}: {problem['msg']}; is this an ae-coach run log?") from None
     if not header:
         raise InputError(f"{path}: no run header line; is this an ae-coach run log?")
     return header, samples

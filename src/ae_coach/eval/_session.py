@@ -40,6 +40,8 @@ class Session:
     log_path: Path | None = None
     runner: Runner | None = None
     """Set while running: exposes counters (target calls, cache hits) to callers and tests."""
+    fail_under: float | None = None
+    """The run's pass-rate gate; kept in the log so ``--resume`` holds the run to the same gate."""
 
     def header(self, kind: str, **extra: Any) -> dict[str, Any]:
         cache_dir = str(self.options.cache_dir) if self.options.cache_dir else None
@@ -50,6 +52,7 @@ class Session:
             "split": self.split,
             "tags": self.tags,
             "cache_dir": cache_dir,
+            "fail_under": self.fail_under,
             **{k: getattr(self.options, k) for k in _OPTION_FIELDS},
             **extra,
         }
@@ -86,6 +89,8 @@ class Session:
                 setattr(self.options, name, header[name])
         if self.options.cache_dir is None and header.get("cache_dir"):
             self.options.cache_dir = Path(header["cache_dir"])
+        if self.fail_under is None:
+            self.fail_under = header.get("fail_under")
 
 
 def run_eval(session: Session, variant: Variant | None = None) -> RunResult:

@@ -132,4 +132,4 @@ def review_with_history(
 def _redactor(deal: Deal) -> Any:
     from ae_coach.coach.redact import Redactor
 
-    return Redactor(deal)
+    return Redactor(deal, ids=False)  # the deal id is the history's key

@@ -2,11 +2,19 @@
 
 Nothing here imports ``mcp``: the server module wraps these and turns ``AeCoachError`` into tool errors,
 and tests can call them directly. Every function raises an ``ae_coach.errors`` class for bad input.
+
+A host model decides which paths the tools read, and a deal's own notes may try to steer it; so the tools
+read only under the allowed roots (:func:`allowed_roots`), and an error about a file never quotes the file
+(:func:`without_contents`): ``review_pipeline ~/.env`` must not hand the key back in an error message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +28,83 @@ DEAL_TEXT_SOURCE = "<deal text>"
 
 MAX_RESULTS = 20
 """The most rule-search hits one call returns (the host model's context is the budget)."""
+
+ROOTS_ENV = "AE_COACH_MCP_ROOTS"
+"""More folders the tools may read, separated like PATH (``ae-coach mcp --root DIR`` adds to it)."""
+MAX_ARGUMENT_CHARS = 2_000_000
+"""A deal argument longer than this is refused before it is parsed or taken for a path."""
+
+
+def allowed_roots() -> list[Path]:
+    """The folders the tools read files under: the server's working directory and :data:`ROOTS_ENV`'s."""
+    extra = [Path(p).expanduser() for p in os.environ.get(ROOTS_ENV, "").split(os.pathsep) if p.strip()]
+    return [p.resolve() for p in [Path.cwd(), *extra]]
+
+
+def allowed_path(value: str, argument: str) -> Path:
+    """``value`` as a path the tools may read: symlinks resolved, inside an allowed root.
+
+    Raises:
+        UsageError: The path is outside every allowed root (the message lists them and says how to add one).
+    """
+    path = Path(value.strip()).expanduser()
+    real = path.resolve()
+    roots = allowed_roots()
+    if not any(real == root or real.is_relative_to(root) for root in roots):
+        shown = ", ".join(str(r) for r in roots)
+        raise UsageError(
+            f"{argument}: {path} is outside the folders this server reads ({shown}); move the file there, "
+            f"or start the server with --root DIR or {ROOTS_ENV}"
+        )
+    return path
+
+
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_FOUND = re.compile(r"\((?:found|got|columns?|header)\b:?[^)]*\)", re.IGNORECASE)
+_SECRET_LIKE = re.compile(r"[^\s,;()'\"]{6,}")
+
+
+def without_contents(message: str, path: Path) -> str:
+    """``message`` with anything it quotes from the file at ``path`` withheld.
+
+    Quoted values and "(found: ...)" lists go first; then any longer token of the message that also occurs in
+    the file and holds a digit or one of ``=@/:`` (keys, tokens, URLs, passwords), and any of the file's lines
+    quoted whole. What stays: the path, line and field path, and what the field allows.
+    """
+    message = _FOUND.sub("(not shown: the server never quotes a file)", message)
+    message = _QUOTED.sub("'…'", message)
+    try:
+        with path.open("rb") as handle:
+            content = handle.read(4_000_000).decode("utf-8", "replace")
+    except OSError:
+        return message
+    for line in {line.strip() for line in content.splitlines() if len(line.strip()) >= 8}:
+        message = message.replace(line, "…")
+    shown = str(path)
+
+    def hide(match: re.Match[str]) -> str:
+        token = match.group(0).strip(".")
+        risky = any(c.isdigit() or c in "=@/:" for c in token) and token not in shown
+        return "…" if risky and token in content else match.group(0)
+
+    return _SECRET_LIKE.sub(hide, message)
+
+
+@contextmanager
+def file_errors(path: Path | None) -> Iterator[None]:
+    """Errors raised while reading ``path`` come out without the file's contents (see :func:`without_contents`)."""
+    try:
+        yield
+    except InputError as exc:
+        if path is None:
+            raise
+        raise _withheld(exc, path) from None
+
+
+def _withheld(exc: InputError, path: Path) -> InputError:
+    cleaned = InputError(without_contents(str(exc), path))
+    cleaned.exit_code = exc.exit_code
+    return cleaned
 
 
 def parse_as_of(as_of: str | None) -> dt.date | None:
@@ -54,15 +139,31 @@ def load_deal_input(deal: str) -> Deal:
 
     if not deal or not deal.strip():
         raise DealFileError(DEAL_TEXT_SOURCE, "empty; pass a deal file path or the deal's YAML/JSON text")
+    if len(deal) > MAX_ARGUMENT_CHARS:
+        raise DealFileError(
+            DEAL_TEXT_SOURCE, f"{len(deal):,} characters, over the {MAX_ARGUMENT_CHARS:,}-character limit for a deal"
+        )
     if _looks_like_text(deal):
         return _deal_from_text(deal)
-    path = Path(deal.strip()).expanduser()
-    if path.is_file():
-        return load_deal(path)
-    if ":" in deal and path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+    stripped = deal.strip()
+    if len(stripped) > 4096 or any(len(part) > 255 for part in stripped.split("/")):
+        return _deal_from_text(deal)  # too long to be a path: a one-line YAML or JSON deal, or nothing
+    path = Path(stripped).expanduser()
+    if not _is_file(path) and ":" in deal and path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         return _deal_from_text(deal)  # one-line YAML ("account: Acme"): its error says what is missing
+    path = allowed_path(stripped, "deal")  # before looking: no answer says whether a file outside exists
+    if _is_file(path):
+        with file_errors(path):
+            return load_deal(path)
     hint = "" if path.is_absolute() else f" (relative paths start from {Path.cwd()})"
     raise DealFileError(path, f"no such deal file{hint}; pass an absolute path or the deal's YAML/JSON text")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _deal_from_text(text: str) -> Deal:
@@ -228,7 +329,13 @@ def review_pipeline(
     if offset < 0 or not 1 <= limit <= MAX_PIPELINE_DEALS:
         raise UsageError(f"offset must be 0 or more and limit 1 to {MAX_PIPELINE_DEALS}; got {offset}, {limit}")
     amount = None if quota is None or quota == "" else parse_amount(quota, "quota")
-    review = review_path(Path(path.strip()).expanduser(), quota=amount, as_of=when)
+    where = allowed_path(path, "path")
+    with file_errors(where):
+        review = review_path(where, quota=amount, as_of=when)
+    for skipped in review.import_skipped:  # the rows' reasons quote the file: the same rule as for errors
+        skipped.reason = without_contents(
+            skipped.reason, where if where.is_file() or not skipped.file else Path(skipped.file)
+        )
     summary = pipeline_summary(review)
     summary["import_notes"] = import_notes(review)[:MAX_IMPORT_NOTES]
     if detail == "deals":

@@ -4,25 +4,35 @@ The SDK does the transport work: it reads ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_AU
 ``ANTHROPIC_BASE_URL`` from the environment (we never pass a base URL, so a proxy or a local server that
 speaks the Messages API just works), and retries 408/409/429/5xx/529 and dropped connections with
 backoff, honouring ``retry-after``. This module adds what the SDK leaves to us: validating the answer
-against a pydantic model, one repair turn and a bounded re-ask, ``stop_reason`` handling, and errors
-that say what to try without ever printing the key.
+against a pydantic model, one repair turn and a bounded re-ask, ``stop_reason`` handling, one wall-clock
+deadline per call (``--timeout`` / ``AE_COACH_TIMEOUT``), and errors that say what to try without ever
+printing the key.
+
+The deadline covers every attempt, retry and repair turn of one call, and a server that trickles a byte at
+a time: each HTTP attempt's timeouts are cut to the time left, and every chunk of a body is checked against
+it as it arrives.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from ae_coach.errors import BackendError, ModelOutputError
+from ae_coach.errors import BackendError, ModelOutputError, UsageError
 from ae_coach.model.llm import LLMRequest, LLMResult, Usage, unfence, usage_of
 
 DEFAULT_MAX_RETRIES = 4
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one model call may take in all, retries included, unless ``--timeout`` or ``AE_COACH_TIMEOUT`` says."""
+TIMEOUT_ENV = "AE_COACH_TIMEOUT"
 MAX_ATTEMPTS = 3
 """Validation attempts per structured call: the first answer, one repair turn, one more re-ask."""
 MAX_TOKENS_CEILING = 32_000
@@ -30,31 +40,128 @@ MAX_TOKENS_CEILING = 32_000
 _NO_STRUCTURED_OUTPUT = re.compile(r"output_(format|config)|json_schema|structured", re.IGNORECASE)
 
 
+class IncompleteAnswerError(BackendError):
+    """A streamed answer that stopped before the model finished it (no ``message_stop``)."""
+
+    def __init__(self, message: str, partial: str) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def resolve_timeout(timeout: float | None = None) -> float:
+    """The deadline in seconds: ``timeout``, else ``AE_COACH_TIMEOUT``, else :data:`DEFAULT_TIMEOUT`.
+
+    Raises:
+        UsageError: Not a positive number of seconds (naming where it came from).
+    """
+    source, value = ("--timeout", timeout) if timeout is not None else (TIMEOUT_ENV, os.environ.get(TIMEOUT_ENV))
+    if value is None or value == "":
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{source}: {str(value)[:40]!r} is not a number of seconds") from None
+    if not 0 < seconds < 86_400:  # also refuses nan and inf
+        raise UsageError(f"{source}: {str(value)[:40]!r} must be more than 0 and less than 86400 seconds")
+    return seconds
+
+
+class _Deadline(threading.local):
+    at: float | None = None
+
+
 class AnthropicClient:
     """Calls the Messages API through the official SDK.
 
     Args:
         max_retries: SDK retries per HTTP call (429, 5xx, 529, timeouts, dropped connections).
-        timeout: seconds per HTTP attempt.
+        timeout: one wall-clock deadline in seconds for each call (:meth:`structured` or :meth:`stream`),
+            every attempt and retry included; default ``AE_COACH_TIMEOUT``, else :data:`DEFAULT_TIMEOUT`.
     """
 
     name = "anthropic"
 
-    def __init__(self, *, max_retries: int = DEFAULT_MAX_RETRIES, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, *, max_retries: int = DEFAULT_MAX_RETRIES, timeout: float | None = None) -> None:
         import anthropic
 
         self._sdk = anthropic
         self._last_body: dict[str, Any] | None = None
-        self._client = anthropic.Anthropic(max_retries=max_retries, timeout=timeout, middleware=[self._capture])
+        self.timeout = resolve_timeout(timeout)
+        self._deadline = _Deadline()
+        http = anthropic.DefaultHttpxClient(
+            timeout=self.timeout, event_hooks={"request": [self._cut_timeouts], "response": [self._watch_body]}
+        )
+        self._client = anthropic.Anthropic(
+            max_retries=max_retries, timeout=self.timeout, http_client=http, middleware=[self._capture]
+        )
         self.max_retries = max_retries
         self.structured_output = True
         """Flips to False once a server rejects ``output_config``; later calls go straight to JSON mode."""
         self.last_result: LLMResult | None = None
 
+    # --- the deadline ---------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self._deadline.at = time.monotonic() + self.timeout
+
+    def _left(self) -> float | None:
+        return None if self._deadline.at is None else self._deadline.at - time.monotonic()
+
+    def _timed_out(self) -> BackendError:
+        where = _safe_url(str(self._client.base_url))
+        return BackendError(
+            f"no complete answer from {where} within the {self.timeout:g}-second limit "
+            f"(--timeout or {TIMEOUT_ENV}). {_TRY}"
+        )
+
+    def _cut_timeouts(self, request: Any) -> None:
+        # httpx hook, per HTTP attempt: no connect, write or read waits longer than the time left
+        left = self._left()
+        if left is None:
+            return
+        left = max(left, 0.001)
+        current = request.extensions.get("timeout") or {}
+        request.extensions["timeout"] = {k: min(v, left) if v else left for k, v in current.items()} or {
+            k: left for k in ("connect", "read", "write", "pool")
+        }
+
+    def _watch_body(self, response: Any) -> None:
+        # httpx hook: a body trickled a byte at a time never trips a read timeout; check each chunk instead
+        if self._deadline.at is None:
+            return
+        import httpx2 as httpx
+
+        inner, deadline = response.stream, self._deadline.at
+
+        class _Watched(httpx.SyncByteStream):
+            def __iter__(self) -> Iterator[bytes]:
+                for chunk in inner:
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("the call's deadline passed while the answer was arriving")
+                    yield chunk
+
+            def close(self) -> None:
+                inner.close()
+
+        response.stream = _Watched()
+
     def _capture(self, request: Any, call_next: Any) -> Any:
         # Keep the raw body of each non-streamed answer: if the SDK's parse of the structured output
         # fails we still need the text and stop_reason for the repair turn and the error.
-        response = call_next(request)
+        left = self._left()
+        if left is not None and left <= 0:
+            raise self._timed_out()  # raised from middleware: the SDK does not retry it
+        try:
+            response = call_next(request)
+        except Exception:
+            left = self._left()
+            if left is not None and left <= 0.01:
+                raise self._timed_out() from None
+            raise
+        kind = response.headers.get("content-type", "")
+        if response.status_code == 200 and "json" not in kind and "event-stream" not in kind:
+            # a proxy's or captive portal's page: not retried, and never handed to the SDK's parser
+            raise self._not_an_answer(ValueError(f"HTTP 200 with content-type {kind or 'none'!r}"))
         if not request.stream and response.status_code == 200:
             try:
                 self._last_body = json.loads(response.read())
@@ -71,6 +178,14 @@ class AnthropicClient:
             ModelOutputError: no valid answer after MAX_ATTEMPTS (carries attempts, usage, last raw text).
             BackendError: the API failed after the SDK's retries, or the model refused.
         """
+        assert request.output is not None
+        self._start()
+        try:
+            return self._structured(request)
+        finally:
+            self._deadline.at = None
+
+    def _structured(self, request: LLMRequest) -> LLMResult:
         assert request.output is not None
         usage, raw, error, max_tokens = Usage(), None, None, request.max_tokens
         messages = request.messages
@@ -135,6 +250,8 @@ class AnthropicClient:
             raise self._backend_error(exc) from None
         except TypeError as exc:
             raise _credentials_error(exc) from None
+        except ValueError as exc:  # a 200 whose body is not a Messages API answer (a proxy's HTML page)
+            raise self._not_an_answer(exc) from None
         body = message.to_dict()
         try:
             return body, request.output.model_validate_json(unfence(_text_of(body))), None  # type: ignore[union-attr]
@@ -157,7 +274,17 @@ class AnthropicClient:
 
     def stream(self, request: LLMRequest) -> Iterator[str]:
         """Stream a free-text answer; once the stream is exhausted, ``last_result`` holds the text, usage and
-        stop reason (the generator returns nothing)."""
+        stop reason (the generator returns nothing).
+
+        Raises:
+            IncompleteAnswerError: The stream broke off, stalled past the deadline, or ended without
+                ``message_stop``; ``partial`` holds what arrived, which is not an answer to keep.
+            BackendError: The call failed before any text arrived.
+        """
+        import httpx2 as httpx
+
+        self._start()
+        received: list[str] = []
         try:
             with self._client.messages.stream(
                 model=request.model,
@@ -165,12 +292,29 @@ class AnthropicClient:
                 system=cast(Any, request.system),
                 messages=cast(Any, request.messages),
             ) as stream:
-                yield from stream.text_stream
+                for text in stream.text_stream:
+                    received.append(text)
+                    yield text
                 final = stream.get_final_message()
         except self._sdk.APIError as exc:
-            raise self._backend_error(exc) from None
+            raise self._broken(self._backend_error(exc), received) from None
+        except BackendError as exc:
+            raise self._broken(exc, received) from None
+        except (httpx.HTTPError, ValueError, AssertionError) as exc:  # the SDK asserts on a malformed stream
+            if self._left() is not None and self._left() <= 0.01:  # type: ignore[operator]
+                raise self._broken(self._timed_out(), received) from None
+            raise self._broken(self._not_an_answer(exc), received) from None
         except TypeError as exc:
             raise _credentials_error(exc) from None
+        finally:
+            self._deadline.at = None
+        if final.stop_reason is None:  # the stream ended without message_delta / message_stop
+            where = _safe_url(str(self._client.base_url))
+            raise IncompleteAnswerError(
+                f"the answer from {where} broke off before the model finished it (no message_stop); "
+                f"what arrived is incomplete and was not kept. {_TRY}",
+                "".join(received),
+            )
         text = "".join(b.text for b in final.content if b.type == "text")
         self.last_result = LLMResult(text, final.model, usage_of(final.usage), final.stop_reason)
         if final.stop_reason == "max_tokens":
@@ -179,6 +323,18 @@ class AnthropicClient:
             yield f"\n\n[the model declined to answer this. {_REFUSAL_HINT}]"
 
     # --- errors ----------------------------------------------------------------------------------
+
+    def _broken(self, error: BackendError, received: list[str]) -> BackendError:
+        if not received:
+            return error
+        return IncompleteAnswerError(f"the answer broke off: {error}", "".join(received))
+
+    def _not_an_answer(self, exc: Exception) -> BackendError:
+        where = _safe_url(str(self._client.base_url))
+        return BackendError(
+            f"{where} answered with something that is not a Messages API response ({_short(exc, 120)}); "
+            f"a proxy or captive portal may be in the way: check ANTHROPIC_BASE_URL. {_TRY}"
+        )
 
     def _backend_error(self, exc: Exception) -> BackendError:
         sdk, where = self._sdk, _safe_url(str(self._client.base_url))

@@ -69,6 +69,8 @@ def parse_amount(value: str | float, name: str = "--quota") -> float:
         amount = float(value) if isinstance(value, int | float) else parse_number(str(value))
     except ValueError:
         raise UsageError(f"{name} {value!r} is not an amount; e.g. 1000000, 1,000,000 or 1M") from None
+    if amount == float("inf"):
+        raise UsageError(f"{name} must be a finite amount, got {value!r}")
     if not amount > 0:
         raise UsageError(f"{name} must be positive, got {value!r}")
     return amount

@@ -75,13 +75,32 @@ class PipelineSummary(PipelineCoaching):
     cost_note: str | None = None
 
 
-def summarise_pipeline(review: PipelineReview, coach: Coach) -> PipelineSummary:
+def summarise_pipeline(review: PipelineReview, coach: Coach, deals: list[Any] | None = None) -> PipelineSummary:
     """Ask the coach's model for the summary of ``review``.
+
+    With ``coach.redact`` the people, emails, phones and ids of the deals shown (from ``deals``, the imported
+    deals) and every owner are pseudonymised in the request, and restored in the summary.
 
     Raises:
         BackendError: the API failed after retries (exit 3); ModelOutputError when no answer validated.
     """
-    return summary_from_response(review, coach.client.structured(summary_request(review, coach)), coach)
+    if not coach.redact:
+        return summary_from_response(review, coach.client.structured(summary_request(review, coach)), coach)
+    from ae_coach.coach.redact import Redactor
+
+    redactor = Redactor()
+    shown = {line.id for line in review.deals[:MAX_DEALS_SHOWN]}
+    for deal in deals or []:
+        if deal.id in shown:
+            redactor.add_deal(deal)
+    for line in review.deals[:MAX_DEALS_SHOWN]:
+        if line.owner:
+            redactor.add_person(line.owner)
+    for owner in review.owners:
+        redactor.add_person(owner.owner)
+    hidden = redactor.redact(review)
+    summary = summary_from_response(hidden, coach.client.structured(summary_request(hidden, coach)), coach)
+    return redactor.restore(summary)
 
 
 def summary_request(review: PipelineReview, coach: Coach) -> LLMRequest:

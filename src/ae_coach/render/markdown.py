@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ae_coach._untrusted import markdown_prose
+from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
 
-
-def _cell(text: Any) -> str:
-    return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+# Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
+# the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
 
 
 def _label(value: Any) -> str:
@@ -23,20 +24,20 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     """Render the report and its findings as a markdown document (``since``: what changed since last time)."""
     from ae_coach.render.since import since_markdown
 
-    out = [f"# {t('review.title', account=report.account)}", "", f"**{report.headline}**", ""]
+    out = [f"# {t('review.title', account=_cell(report.account))}", "", f"**{_cell(report.headline)}**", ""]
     out.append(f"- {t('review.as_of_label')}: {report.as_of.isoformat()}  ")
     out.append(f"- {t('review.health_label')}: **{report.health.score}/100**  ")
     period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
     out.append(f"- {t('review.recommended_forecast')}{period}: **{_label(report.forecast.category)}**")
     for reason in report.forecast.reasons:
-        out.append(f"  - {reason}")
+        out.append(f"  - {_cell(reason)}")
     for reason in report.forecast.why_not_commit:
-        out.append(f"  - {t('review.not_commit', reason=reason)}")
+        out.append(f"  - {t('review.not_commit', reason=_cell(reason))}")
     out += since_markdown(since)
     reasons = report.health.reasons or [t("review.no_reasons")]
-    out += ["", f"## {t('review.why_health')}", ""] + [f"- {r}" for r in reasons]
+    out += ["", f"## {t('review.why_health')}", ""] + [f"- {_cell(r)}" for r in reasons]
     if report.narrative:
-        out += ["", f"## {t('review.coaching')}", "", report.narrative.strip()]
+        out += ["", f"## {t('review.coaching')}", "", markdown_prose(report.narrative.strip())]
     out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(findings)
     out += _footer(report)
     return "\n".join(out).rstrip() + "\n"
@@ -48,7 +49,7 @@ def _risks(report: Any) -> list[str]:
     out = ["", f"## {t('review.risks')}", "", *_head("severity", "risk", "findings", "rules")]
     for r in report.risks:
         out.append(
-            f"| {_label(r.severity)} | {_cell(r.title)} | {', '.join(r.finding_codes)} | {', '.join(r.rule_ids)} |"
+            f"| {_label(r.severity)} | {_cell(r.title)} | {_cell(', '.join(r.finding_codes))} | {_cell(', '.join(r.rule_ids))} |"
         )
     return out
 
@@ -72,13 +73,18 @@ def _questions(report: Any) -> list[str]:
     if buyer:
         out += ["", f"## {t('review.questions_buyer')}", ""]
         for q in buyer:
-            who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x)
-            out.append(f"- {q.question}" + (f" — *{who}*" if who else "") + (f" `[{q.rule_id}]`" if q.rule_id else ""))
+            who = _cell(join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x))
+            out.append(f"- {_cell(q.question)}" + (f" — *{who}*" if who else "") + _rule(q.rule_id))
     if review:
         # a manager's questions to the AE: never addressed to anyone on the buyer's side
         out += ["", f"## {t('review.questions_ae')}", ""]
-        out += [f"- {q.question}" + (f" `[{q.rule_id}]`" if q.rule_id else "") for q in review]
+        out += [f"- {_cell(q.question)}" + _rule(q.rule_id) for q in review]
     return out
+
+
+def _rule(rule_id: str | None) -> str:
+    # a code span shows its content literally; a backtick in a model's rule id must not close it
+    return f" `[{rule_id.replace('`', '')}]`" if rule_id else ""
 
 
 def _plan(report: Any) -> list[str]:
@@ -94,14 +100,14 @@ def _plan(report: Any) -> list[str]:
 def _findings(findings: list[Any]) -> list[str]:
     out = ["", f"## {t('review.findings')}", ""]
     for f in findings:
-        rules = f" — {t('review.rules_of_finding', rules=', '.join(f.rules))}" if f.rules else ""
-        out.append(f"- **{_label(f.severity)}** `{f.code}`: {f.title}{rules}")
-        out += [f"  - {e}" for e in f.evidence]
+        rules = f" — {t('review.rules_of_finding', rules=_cell(', '.join(f.rules)))}" if f.rules else ""
+        out.append(f"- **{_label(f.severity)}** `{f.code}`: {_cell(f.title)}{rules}")
+        out += [f"  - {_cell(e)}" for e in f.evidence]
     return out
 
 
 def _footer(report: Any) -> list[str]:
-    model = t("footer.model", model=report.model) if report.model else ""
+    model = t("footer.model", model=_cell(report.model)) if report.model else ""
     out = ["", "---", "", t("footer.backend", backend=report.backend) + model]
     if report.usage:
         out.append(_tokens(report.usage) + t("footer.end"))

@@ -99,7 +99,11 @@ def since_terminal(console: Any, since: Since | None) -> None:
 def since_markdown(since: Since | None) -> list[str]:
     if since is None:
         return []
-    return ["", f"## {since_title(since)}", ""] + [f"- {line}" for line in since_lines(since)]
+    from ae_coach._untrusted import markdown_text
+
+    return ["", f"## {markdown_text(since_title(since))}", ""] + [
+        f"- {markdown_text(line)}" for line in since_lines(since)
+    ]
 
 
 def since_html(since: Since | None) -> str:

@@ -22,16 +22,40 @@ def _x(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
+def safe_console(**options: Any) -> Any:
+    """A rich ``Console`` (same options) that never lets untrusted text drive the terminal.
+
+    Deal files, CRM cells and model answers reach every table and panel; an escape sequence in them could
+    retitle the window, clear the screen or plant a hyperlink. Every text segment rich renders passes
+    through :func:`ae_coach._untrusted.terminal_safe`; rich's own styling is applied after, from its styles.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from ae_coach._untrusted import terminal_safe
+
+    class SafeConsole(Console):
+        def render(self, renderable: Any, options: Any = None) -> Any:
+            for segment in super().render(renderable, options):
+                text = segment.text
+                if segment.control or text.isprintable() or text == "\n":
+                    yield segment
+                else:
+                    yield Segment(terminal_safe(text), segment.style, segment.control)
+
+    return SafeConsole(**options)
+
+
 def to_terminal(
     report: Any, findings: list[Any], *, color: bool = False, width: int | None = None, since: Any = None
 ) -> str:
     """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
-    from rich.console import Console
-
     from ae_coach.render.since import since_terminal
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or _width(), highlight=False)
+    console = safe_console(
+        file=buffer, force_terminal=color, no_color=not color, width=width or _width(), highlight=False
+    )
     _header(console, report)
     since_terminal(console, since)
     _risks(console, report)
@@ -42,7 +66,7 @@ def to_terminal(
         from rich.markdown import Markdown
 
         console.rule(t("review.coaching"))
-        console.print(Markdown(report.narrative))
+        console.print(Markdown(report.narrative, hyperlinks=False))  # a model's link shows its URL, never hides it
     _findings(console, findings)
     _footer(console, report)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class InstallResult:
     unchanged: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
     """Locally modified or added files that ``force`` replaced or deleted."""
+    backup: Path | None = None
+    """Where the replaced copy was kept (``--force`` over local changes), else None."""
 
     @property
     def changed(self) -> bool:
@@ -149,24 +152,33 @@ def install(
 ) -> InstallResult:
     """Copy the skill into ``destination`` and record what was installed.
 
+    Nothing of the user's is ever lost: a folder holding ``.git`` is refused even with ``force``; with
+    ``force`` a copy with local changes is moved aside to a backup folder (``result.backup``), never deleted;
+    symlinks, special files and empty folders someone added count as local changes; a symlinked destination
+    is replaced as a link and its target left alone.
+
     Args:
         destination: The skill folder (its name should be ``account-executive``).
-        force: Replace a copy with local changes (edited, added or non-ae-coach files).
+        force: Replace a copy with local changes (edited, added or non-ae-coach files); the old copy is kept
+            as a backup beside it.
         source: A directory with SKILL.md and rules/ to install instead of the shipped skill.
 
     Returns:
         What changed.
 
     Raises:
-        SkillInstallError: the destination has local changes and ``force`` is off (exit 2),
-            naming every modified or unknown file.
+        SkillInstallError: the destination has local changes and ``force`` is off, naming every modified or
+            unknown file; or it is a repository (``.git``), a file, or cannot be written (exit 2).
         InputError: the source skill is missing or its SKILL.md is invalid.
     """
     sources = skill_sources(source)
     check_skill_md(sources["SKILL.md"])
     wanted = {rel: file_hash(path) for rel, path in sources.items()}
-    present = _existing_files(destination)
-    installed = _read_manifest(destination)
+    try:
+        present = _existing_files(destination)
+        installed = _read_manifest(destination)
+    except OSError as exc:
+        raise SkillInstallError(f"{destination}: cannot read it ({exc.strerror or exc})") from None
     local = _local_changes(destination, present, installed)
     if local and not force:
         raise SkillInstallError(_refusal(destination, installed, local), paths=local)
@@ -181,32 +193,61 @@ def install(
             result.updated.append(rel)
     result.removed = sorted(set(present) - set(wanted) - set(local))
     if result.changed or installed is None:
-        _replace_tree(destination, sources, wanted)
+        keep = bool(local) and destination.is_dir() and not destination.is_symlink()
+        try:
+            result.backup = _replace_tree(destination, sources, wanted, keep_old=keep)
+        except OSError as exc:
+            where = exc.filename or destination.parent
+            raise SkillInstallError(f"{destination}: cannot install there: {where}: {exc.strerror or exc}") from None
     return result
 
 
+_SYMLINK, _SPECIAL, _FOLDER = "symlink:", "special file", "empty folder"
+"""Stand-in digests for entries an install never creates: never equal to a manifest's hash, so always local."""
+
+
 def _existing_files(destination: Path) -> dict[str, str]:
-    if not destination.exists():
+    """Every entry under ``destination`` but the manifest: regular files by hash, and symlinks, FIFOs, devices
+    and empty folders by kind (so they count as local changes). Symlinks are never followed."""
+    if not destination.exists() and not destination.is_symlink():
         return {}
     if not destination.is_dir():
         raise SkillInstallError(f"{destination}: exists and is not a directory; remove it or choose --dest")
+    if not destination.is_symlink() and (destination / ".git").exists():
+        raise SkillInstallError(
+            f"{destination}: holds .git, so it is a repository or project, not a skill folder ae-coach installed; "
+            "not touched even with --force. Choose another --dest (a skills directory gets account-executive/)."
+        )
     files: dict[str, str] = {}
-    for path in sorted(destination.rglob("*")):
-        if path.is_file() and path.name != MANIFEST_NAME:
-            files[path.relative_to(destination).as_posix()] = file_hash(path)
-    return files
+    for folder, dirs, names in os.walk(destination, followlinks=False):
+        base = Path(folder)
+        for name in [*names, *(d for d in dirs if (base / d).is_symlink())]:
+            path = base / name
+            rel = path.relative_to(destination).as_posix()
+            if rel == MANIFEST_NAME:
+                continue
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                files[rel] = _SYMLINK + os.readlink(path)
+            elif stat.S_ISREG(mode):
+                files[rel] = file_hash(path)
+            else:
+                files[rel] = _SPECIAL
+        if not dirs and not names and base != destination:
+            files[base.relative_to(destination).as_posix() + "/"] = _FOLDER
+    return dict(sorted(files.items()))
 
 
 def _read_manifest(destination: Path) -> dict[str, str] | None:
     path = destination / MANIFEST_NAME
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = data["files"]
         if isinstance(files, dict) and all(isinstance(v, str) for v in files.values()):
             return files
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         pass
     # A damaged manifest proves nothing about the files: treat the copy as unknown, protect it.
     return {}
@@ -225,13 +266,23 @@ def _refusal(destination: Path, installed: dict[str, str] | None, local: list[st
         why = f"{destination} already exists and was not installed by ae-coach (no {MANIFEST_NAME})"
     else:
         why = f"{destination} has local changes since it was installed"
-    return f"{why}: {shown}. Keep your edits elsewhere, or re-run with --force to replace them."
+    return (
+        f"{why}: {shown}. Keep your edits elsewhere, or re-run with --force to replace them "
+        "(the old copy is kept as a backup folder beside it)."
+    )
 
 
-def _replace_tree(destination: Path, sources: dict[str, Path], hashes: dict[str, str]) -> None:
-    # Build the new copy beside the old one and swap: an interrupted install never leaves half a skill.
+def _replace_tree(
+    destination: Path, sources: dict[str, Path], hashes: dict[str, str], *, keep_old: bool
+) -> Path | None:
+    """Build the new copy beside the old one and swap: an interrupted install never leaves half a skill.
+
+    The old copy is moved to a fresh name (no existing sibling is ever removed) and then deleted, or, with
+    ``keep_old``, kept as ``<name>.backup-<UTC time>``, which is returned.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    old: Path | None = None
     try:
         for rel, path in sources.items():
             target = staging / rel
@@ -240,21 +291,38 @@ def _replace_tree(destination: Path, sources: dict[str, Path], hashes: dict[str,
         manifest = _manifest(hashes)
         (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
-        old = destination.with_name(f".{destination.name}.old")
-        _remove(old)
         if destination.exists() or destination.is_symlink():
+            old = _fresh(destination, "backup-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"), keep_old)
             destination.rename(old)
-        staging.rename(destination)
-        _remove(old)
+        try:
+            staging.rename(destination)
+        except OSError:
+            if old is not None:
+                old.rename(destination)  # put the user's copy back where it was
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if old is not None and not keep_old:
+        _remove(old)
+        return None
+    return old
+
+
+def _fresh(destination: Path, label: str, visible: bool) -> Path:
+    """A sibling name nothing uses yet: ``<name>.<label>`` (kept) or a hidden one (about to be removed)."""
+    stem = f"{destination.name}.{label}" if visible else f".{destination.name}.old-{os.getpid()}"
+    candidate, number = destination.with_name(stem), 1
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = destination.with_name(f"{stem}-{number}")
+    return candidate
 
 
 def _remove(path: Path) -> None:
     # A symlinked skill folder (a developer pointing it at a checkout) loses the link, never the target.
-    if path.is_symlink() or path.is_file():
+    if path.is_symlink() or not path.is_dir():
         path.unlink()
-    elif path.exists():
+    else:
         shutil.rmtree(path)
 
 
@@ -281,18 +349,27 @@ def package(output: Path, *, source: Path | None = None) -> list[str]:
 
     Raises:
         InputError: the source skill is missing or its SKILL.md is invalid.
+        UsageError: ``output`` cannot be written.
     """
     sources = skill_sources(source)
     check_skill_md(sources["SKILL.md"])
-    output.parent.mkdir(parents=True, exist_ok=True)
-    names = []
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    import io
+
+    from ae_coach._files import write_atomic
+
+    buffer, names = io.BytesIO(), []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for rel, path in sources.items():
             info = zipfile.ZipInfo(f"{SKILL_NAME}/{rel}", date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
             names.append(info.filename)
+    try:  # a symlink at ``output`` is replaced, never written through; a failed write leaves the old zip
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, buffer.getvalue())
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
     return names
 
 

@@ -20,8 +20,10 @@ from ae_coach.pipeline.render._tables import (
 
 
 def _cell(text: str) -> str:
-    # CRM text is untrusted: keep it from breaking the table or injecting markup.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    # CRM text is untrusted: keep it from breaking the table or injecting markup (links, images, HTML).
+    from ae_coach._untrusted import markdown_text
+
+    return markdown_text(text)
 
 
 def table_markdown(table: Table) -> str:

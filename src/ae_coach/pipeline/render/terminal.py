@@ -20,17 +20,15 @@ from ae_coach.pipeline.render._tables import (
     summary_title,
     title,
 )
-from ae_coach.render.terminal import print_indented
+from ae_coach.render.terminal import print_indented, safe_console
 
 _COLOURS = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "blue", "info": "dim"}
 
 
 def _console(width: int | None, color: bool = False):
-    from rich.console import Console
-
     # Rendered to a string; ANSI colour only when the caller prints to a terminal (NO_COLOR still wins).
     width = width or shutil.get_terminal_size((120, 40)).columns
-    return Console(
+    return safe_console(
         file=io.StringIO(), width=width, force_terminal=color, no_color=None if color else True, highlight=False
     )
 
