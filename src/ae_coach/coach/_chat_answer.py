@@ -77,6 +77,10 @@ class Draft(BaseModel):
     """The last activity with them that has a summary."""
     commitments: list[Fact] = Field(default_factory=list)
     """What is on the calendar: plan steps, the next step, scheduled meetings (dated, owned)."""
+    problem: Fact | None = None
+    """The buyer's pain as the record has it (the MEDDPICC note): a recap opens with it."""
+    goal: Fact | None = None
+    """The metric they want to move, as recorded."""
 
 
 class ChatAnswer(BaseModel):
@@ -153,7 +157,7 @@ def answer(
         first = review.next_actions[0] if review.next_actions else None
         return ChatAnswer(**base, matched=False, facts=offer, findings=worst, next_step=first)
     findings = _findings(found, assessment, intent)
-    rule_ids = _rules(found, rulebook, deal, intent, findings)
+    rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook))
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
@@ -206,18 +210,39 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
 
 
+def _routing_rule(deal: Deal, assessment: Any, rulebook: Rulebook) -> str | None:
+    """The rule for an open tier-4 deal's routing decision (self-serve, a partner or disqualify), which the
+    review puts in its headline: of the rules addressing the tier finding, the one its title matches best."""
+    tier = next((f for f in assessment.findings if f.code == "account.tier"), None)
+    if tier is None or not deal.is_open or assessment.tier != 4:
+        return None
+    addressing = {rule.id for rule in rulebook.addressing(tier.code, tier.rules)}
+    return next((h.rule.id for h in rulebook.search(tier.title, k=12, per_rule=1) if h.rule.id in addressing), None)
+
+
 def _rules(
-    found: Retrieval, rulebook: Rulebook, deal: Deal, intent: Intent | None, findings: list[FindingRef]
+    found: Retrieval,
+    rulebook: Rulebook,
+    deal: Deal,
+    intent: Intent | None,
+    findings: list[FindingRef],
+    routing: str | None = None,
 ) -> list[str]:
     """The rules to quote: the intent's first, a rule the wording strongly
-    matches, the rules a second intent names; without an intent, the best hits that address a finding."""
+    matches, the rules a second intent names; without an intent, the best hits that address a finding.
+    On an open tier-4 deal the routing rule comes second whatever the question (not in a drafted email):
+    the review's headline says the deal is not enterprise selling time, so chat must not coach it as one."""
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
         own = [r for r in intent.rules if r in rulebook]
-        # a question about the deal as a whole (risk, summary) is answered by the rules of its worst findings
-        if intent.answer in ("risk", "summary"):
-            own = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]] + own
+        # a question about the deal's risk is answered by the rules of its worst findings; a summary for a
+        # manager by the intent's own frame (the forecast category) and then the worst finding's rule
+        worst = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]]
+        if intent.answer == "risk":
+            own = worst + own
+        elif intent.answer == "summary":
+            own = own[:1] + worst + own[1:]
         second = [
             r
             for other, score in found.intents[1:2]
@@ -229,6 +254,8 @@ def _rules(
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
         picked = [r for r in hits if r in addressing] + strong[:1] + hits
+    if routing and not (intent is not None and intent.answer == "email"):
+        picked = [*picked[:1], routing, *picked[1:]]
     return list(dict.fromkeys(picked))[:MAX_RULES]
 
 
@@ -328,9 +355,12 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
     if not done:
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
     commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
+    noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     return Draft(
         to=name,
         title=person.data.get("title") if person else None,
         last=done[-1] if done else None,
         commitments=commitments,
+        problem=noted.get("identified_pain"),
+        goal=noted.get("metrics"),
     )

@@ -64,12 +64,29 @@ FACT_KINDS: tuple[str, ...] = (
     "identified_pain",
     "champion_element",
     "competition",
+    "recent",
 )
 """The deal facts an intent may ask for (each read from ``DealFacts`` or the assessment by the chat)."""
 
 
 MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
 """Deal facts a question can name that an intent may claim (``named``)."""
+
+NAMED_WEIGHT = 1
+"""A deal fact the question names counts as this many phrasing tokens (naming the competitor in a discount
+question sets the scene; the discount is still what is asked)."""
+
+
+ASK_WEIGHT = 2
+"""How much more a phrasing counts in the question's last sentence than in the story before it."""
+
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+
+
+def _last_sentence(question: str) -> str:
+    """The question's last sentence with any words in it, or "" when it is one sentence."""
+    parts = [p for p in _SENTENCE_END.split(question) if tokenize(p)]
+    return parts[-1] if len(parts) > 1 else ""
 
 
 class Intent(BaseModel):
@@ -138,22 +155,31 @@ class Lexicon(BaseModel):
         sentences, so characters, not segments, are compared). An intent scores its weight times the
         summed length (in tokens) of the distinct phrasings held, so a longer phrasing outweighs a shorter;
         each deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
-        that the intent claims counts as one more token.
+        that the intent claims counts as :data:`NAMED_WEIGHT` tokens. When the question runs to several
+        sentences, a phrasing held in the last one counts :data:`ASK_WEIGHT` times: the earlier sentences
+        tell the story ("thought it was done after the pilot, but now…"), the last one asks ("is it in
+        trouble?").
         """
         named = set(mentioned)
         present = set(tokenize(question))
         text = _squeeze(question)
+        ask = _last_sentence(question)
+        asked, ask_text = set(tokenize(ask)), _squeeze(ask)
         scored = []
         for intent, phrasings in self._phrasings:
+            # a phrasing is counted once however many spellings of it the file lists ("worry", "worries")
             held = {
-                (phrase, tuple(tokens))
+                phrase if _HAN.search(phrase) else tuple(tokens): len(tokens)
+                * (ASK_WEIGHT if (phrase in ask_text if _HAN.search(phrase) else set(tokens) <= asked) else 1)
                 for phrase, tokens in phrasings
                 if tokens and (phrase in text if _HAN.search(phrase) else set(tokens) <= present)
             }
-            score = intent.weight * (sum(len(tokens) for _, tokens in held) + len(named & set(intent.named)))
+            mentions = NAMED_WEIGHT * len(named & set(intent.named))
+            score = intent.weight * (sum(held.values()) + mentions)
             if score:
                 scored.append((intent, score))
-        return sorted(scored, key=lambda item: -item[1])
+        # at equal scores the more specific intent (the higher weight) speaks for the question
+        return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
