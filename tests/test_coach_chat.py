@@ -289,6 +289,28 @@ def test_a_phrasing_counts_once_however_many_spellings_it_has():
     assert [i.id for i, _ in tie.match("price?")] == ["specific", "general"]
 
 
+def test_phrasings_match_by_stem_and_through_synonyms_once():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(
+        synonyms={"ghosted": ["silent"], "折扣": ["discount"], "recap": ["summary"]},
+        intents=[
+            Intent(id="dark", en=["stop reply", "silent"], zh=["失联"]),
+            Intent(id="pricing", en=["discount"], zh=["打折"]),
+            Intent(id="summary", en=["summary"], zh=["总结"]),
+            Intent(id="email", en=["recap email"], zh=["邮件"]),
+        ],
+    )
+
+    def scores(question: str) -> dict[str, float]:
+        return {i.id: s for i, s in lexicon.match(question)}
+
+    assert scores("Jordan stopped replying") == {"dark": 2.0}  # stopped -> stop, replying -> reply
+    assert scores("Jordan ghosted me") == {"dark": 0.5}  # only through a synonym
+    assert scores("客户要折扣") == {"pricing": 0.5}  # a Chinese word brings the English phrasing
+    assert scores("draft the recap email") == {"email": 2.0, "summary": 0.5}
+
+
 @pytest.mark.parametrize(
     "question", ["what should I prep for the demo?", "who else should I bring in?", "what's next?"]
 )
