@@ -101,6 +101,12 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
+def _han_words(phrase: str) -> int:
+    """How many words a Chinese phrasing counts for: about one per two characters. The segmenter's search
+    mode lists a compound and its parts ("接下来" -> 接下, 下来, 接下来), which would count one word three times."""
+    return max(1, round(len(_squeeze(phrase)) / 2))
+
+
 def _last_sentence(question: str) -> str:
     """The question's last sentence with any words in it, or "" when it is one sentence."""
     parts = [p for p in _SENTENCE_END.split(question) if tokenize(p)]
@@ -194,7 +200,7 @@ class Lexicon(BaseModel):
                     continue
                 if _HAN.search(phrase):
                     if phrase in text:
-                        value = len(tokens) * (ASK_WEIGHT if phrase in ask_text else 1)
+                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
                         covered[phrase] = max(covered.get(phrase, 0), value)
                     continue
                 stems = [_stem(t) for t in tokens]
