@@ -157,7 +157,8 @@ def answer(
         first = review.next_actions[0] if review.next_actions else None
         return ChatAnswer(**base, matched=False, facts=offer, findings=worst, next_step=first)
     findings = _findings(found, assessment, intent)
-    rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook))
+    acted = {code: a.rule_id for a in reversed(review.next_actions) if a.rule_id for code in a.finding_codes}
+    rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook), acted)
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
@@ -227,6 +228,7 @@ def _rules(
     intent: Intent | None,
     findings: list[FindingRef],
     routing: str | None = None,
+    acted: dict[str, str] | None = None,
 ) -> list[str]:
     """The rules to quote: the intent's first, a rule the wording strongly
     matches, the rules a second intent names; without an intent, the best hits that address a finding.
@@ -238,7 +240,7 @@ def _rules(
         own = [r for r in intent.rules if r in rulebook]
         # a question about the deal's risk is answered by the rules of its worst findings; a summary for a
         # manager by the intent's own frame (the forecast category) and then the worst finding's rule
-        worst = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]]
+        worst = [r for r in (_rule_for(f, rulebook, acted or {}) for f in findings[:2]) if r]
         if intent.answer == "risk":
             own = worst + own
         elif intent.answer == "summary":
@@ -257,6 +259,14 @@ def _rules(
     if routing and not (intent is not None and intent.answer == "email"):
         picked = [*picked[:1], routing, *picked[1:]]
     return list(dict.fromkeys(picked))[:MAX_RULES]
+
+
+def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
+    """The rule the review acts on for a finding (so chat and review name the same rule), else the first
+    rule that addresses it."""
+    if finding.code in acted:
+        return acted[finding.code]
+    return next((rule.id for rule in rulebook.addressing(finding.code)[:1]), None)
 
 
 def _quote(rule: Rule, text_rule: Rule | None, deal: Deal, assessment: Any, found: Retrieval) -> RuleQuote:
@@ -305,8 +315,11 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     for person in named:  # and what last happened with them
         theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
         wanted += theirs[-1:]
-    for kind in intent.facts if intent else ("champion", "upcoming"):
-        wanted += facts_of_kind(kind, found.all_facts, deal)[:4]
+    kinds = intent.facts if intent else ["champion", "upcoming"]
+    # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
+    share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
+    for kind in kinds:
+        wanted += facts_of_kind(kind, found.all_facts, deal)[:share]
     wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]
     return _first_of_each(wanted)[:MAX_FACTS]
 
