@@ -10,7 +10,6 @@ deal does show.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -107,6 +106,9 @@ class ChatAnswer(BaseModel):
     unrecorded_silence: bool = False
     """The rep reports someone gone quiet and the record does not show it yet."""
     draft: Draft | None = None
+    missing: list[str] = Field(default_factory=list)
+    """Fact kinds the question needs that the record does not hold (``proposal``, ``economic_buyer``…):
+    the answer says so rather than leaving the reader to guess."""
 
     def of(self, kind: str) -> list[Fact]:
         """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
@@ -140,7 +142,7 @@ def answer(
         lang: ``en`` or ``zh``; default the question's language.
     """
     language = lang or language_of(question)
-    found = retrieve(question, deal, assessment, rulebook, lexicon)
+    found = retrieve(question, deal, assessment, rulebook, lexicon, translation=text_rulebook)
     intent = found.intent
     review = compose(deal, assessment, text_rulebook or rulebook, settings)
     matched = intent is not None or (found.known_share >= KNOWN_SHARE and bool(found.rules))
@@ -171,6 +173,7 @@ def answer(
         intent=intent.id if intent else None,
         shape=shape,
         facts=facts,
+        missing=_missing(found, deal, intent),
         findings=findings,
         rules=quotes,
         next_step=_next_step(review.next_actions, codes, shape),
@@ -232,7 +235,8 @@ def _rules(
 ) -> list[str]:
     """The rules to quote: the intent's first, a rule the wording strongly
     matches, the rules a second intent names; without an intent, the best hits that address a finding.
-    On an open tier-4 deal the routing rule comes second whatever the question (not in a drafted email):
+    On an open tier-4 deal the routing rule comes second unless the wording strongly names another rule
+    (not in a drafted email):
     the review's headline says the deal is not enterprise selling time, so chat must not coach it as one."""
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
@@ -252,13 +256,17 @@ def _rules(
             for r in other.rules[:1]
             if r in rulebook
         ]
-        picked = own[:1] + [r for r in strong[:1] if r not in own[:1]] + second + own[1:]
+        lead = own[:1] + [r for r in strong[:1] if r not in own[:1]]
+        rest = second + own[1:]
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
-        picked = [r for r in hits if r in addressing] + strong[:1] + hits
+        lead = [r for r in hits if r in addressing] + strong[:1]
+        rest = hits
+    lead = list(dict.fromkeys(lead))
     if routing and not (intent is not None and intent.answer == "email"):
-        picked = [*picked[:1], routing, *picked[1:]]
-    return list(dict.fromkeys(picked))[:MAX_RULES]
+        # after the rule the wording names, if any: a question about a rule is answered with that rule
+        lead.insert(lead.index(strong[0]) + 1 if strong and strong[0] in lead else 1, routing)
+    return list(dict.fromkeys(lead + rest))[:MAX_RULES]
 
 
 def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
@@ -324,14 +332,21 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     return _first_of_each(wanted)[:MAX_FACTS]
 
 
+ABSENCES = ("champion", "economic_buyer", "competitors", "next_step", "proposal", "demos")
+"""Fact kinds whose absence is itself an answer ("no proposal on record"); the templates name each."""
+
+
+def _missing(found: Retrieval, deal: Deal, intent: Intent | None) -> list[str]:
+    if intent is None:
+        return []
+    return [k for k in intent.facts if k in ABSENCES and not facts_of_kind(k, found.all_facts, deal)]
+
+
 def _first_of_each(facts: list[Fact]) -> list[Fact]:
     seen: dict[str, Fact] = {}
     for fact in facts:
         seen.setdefault(fact.key, fact)
     return list(seen.values())
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
 def _named_people(found: Retrieval) -> list[Fact]:

@@ -87,9 +87,9 @@ _SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
 
 
 def _stem(word: str) -> str:
-    """A light English stem for matching phrasings: -ing and -ed off, a doubled consonant undone, a final
-    e dropped ("answering", "answered" -> "answer"; "slipped" -> "slip"; "chasing", "chase" -> "chas").
-    Only the lexicon's matching uses it; rule search keeps its own tokens."""
+    """A light English stem for matching phrasings: -ing and -ed off, a doubled consonant undone
+    ("answering", "answered" -> "answer"; "slipped" -> "slip"; "chasing" -> "chas", which the question's
+    side also offers as "chase"). Only the lexicon's matching uses it; rule search keeps its own tokens."""
     if _HAN.search(word) or not word.isalpha():
         return word
     for suffix in ("ing", "ed"):
@@ -98,7 +98,7 @@ def _stem(word: str) -> str:
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
             break
-    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+    return word
 
 
 def _han_words(phrase: str) -> int:
@@ -226,7 +226,11 @@ class Lexicon(BaseModel):
         for key in [*tokens, *(w for w in self._han_synonyms if w in text)]:
             for word in self._synonyms.get(key, ()):
                 sources.setdefault(_stem(word), key if _HAN.search(key) else _stem(key))
-        sources.update({_stem(t): _stem(t) for t in tokens})
+        for token in tokens:
+            stem = _stem(token)
+            sources[stem] = stem
+            if stem != token:  # "chasing" -> "chas" also holds "chase"
+                sources.setdefault(stem + "e", stem)
         return sources
 
     def intent(self, intent_id: str) -> Intent | None:
