@@ -346,6 +346,13 @@ def test_a_manager_summary_says_what_happened_last():
     assert answer.of("activity")[0].date == latest
 
 
+def test_an_answer_says_which_needed_facts_the_record_lacks():
+    proseware = _answer("proseware-demo-first", "what did we quote them and what discount did they ask for?")
+    assert proseware.intent == "pricing" and "proposal" in proseware.missing
+    litware = _answer("litware-forecast-fantasy", "they want a discount, what do I say?")
+    assert "proposal" not in litware.missing  # pricing went out on 2026-11-03
+
+
 class _InterruptedOnce(io.StringIO):
     """A terminal whose user presses Ctrl-C while the first answer is being written."""
 
