@@ -6,6 +6,8 @@ import pytest
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
+from ae_coach.inspector import inspect
+from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities, without_record
 
 
@@ -135,7 +137,9 @@ def test_forecast_fantasy_lists_why_not_commit() -> None:
     finding = by_code(build(("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")))[
         "anti.forecast_fantasy"
     ]
-    assert finding.severity is Severity.MEDIUM  # the consequence of its gaps, which carry their own severity
+    # nobody who signs met at proposal: the Commit is the rep's word, raised with forecast integrity
+    assert finding.severity is Severity.HIGH
+    assert finding.data["signer_unmet"] is True
     assert any("economic_buyer is unknown" in item for item in finding.data["why_not_commit"])
     # the same gaps called best case are honest, not fantasy
     honest = build(
@@ -162,3 +166,21 @@ def test_post_close_severity_grows_after_grace_period() -> None:
     scheduled = _closed_won(False)
     scheduled["activities"].append(activity("2026-12-05", "meeting", "Onboarding session", status="scheduled"))
     assert "anti.post_close_abandonment" not in by_code(parse_deal(scheduled))
+
+
+def test_forecast_fantasy_on_other_gaps_is_raised_with_them() -> None:
+    # the economic buyer met, the paper process unknown: the fantasy is the consequence of that gap (medium)
+    finding = by_code(build(("meddpicc.paper_process", {"status": "unknown"}), *without_record("paper_process")))[
+        "anti.forecast_fantasy"
+    ]
+    assert finding.severity is Severity.MEDIUM
+    assert finding.data["signer_unmet"] is False
+
+
+def test_a_commit_with_the_signer_unmet_leads_the_review() -> None:
+    deal = build(
+        ("meddpicc.economic_buyer", {"status": "confirmed", "evidence": "Yes"}),
+        *without_record("economic_buyer"),
+        ("stage", "closing"),
+    )
+    assert ranked(inspect(deal))[0].code == "anti.forecast_fantasy"

@@ -8,12 +8,13 @@ import pytest
 
 from ae_coach.deal import Stage
 from ae_coach.errors import SettingsError
-from ae_coach.inspector.settings import Settings, load_settings
+from ae_coach.inspector.settings import Settings, field_docs, load_settings
 
 
 def test_every_setting_is_documented_and_labelled() -> None:
-    for name, field in Settings.model_fields.items():
-        text = field.description or ""
+    docs = field_docs(Settings)
+    for name in Settings.model_fields:
+        text = docs.get(name, "")
         assert text, f"{name} has no docstring"
         assert "seed" in text.lower() or "ae-coach default" in text, (
             f"{name}: say whether it is the seed's or an ae-coach default"

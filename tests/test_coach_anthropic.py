@@ -218,10 +218,10 @@ def test_live_review_against_the_real_api(monkeypatch):
     assert report.narrative and report.next_actions and report.usage.output_tokens > 0
 
 
-def test_anthropic_backend_without_credentials_is_exit_3_with_a_hint(tmp_path, capsys):
+def test_anthropic_backend_without_credentials_is_exit_2_needs_a_key(tmp_path, capsys):
     rc = main(["review", str(write_deal(tmp_path)), "--backend", "anthropic"])
     err = capsys.readouterr().err
-    assert rc == 3 and "ANTHROPIC_API_KEY" in err and "Traceback" not in err
+    assert rc == 2 and "needs a key" in err and "ANTHROPIC_API_KEY" in err and "Traceback" not in err
 
 
 def test_the_stand_in_fails_loudly_when_its_script_runs_out(monkeypatch, deal):

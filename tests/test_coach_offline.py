@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
+from ae_coach.coach._actions import _SEE_RULE
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._wording import fit_stage, parse_question
+from ae_coach.coach._wording import drop_condition, fit_stage, parse_question
 from ae_coach.coach.quality import audit, names_a_fact, shared_texts
 from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
 from ae_coach.render.markdown import to_markdown
@@ -135,7 +136,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
         ("wingtip-slipped", "biggest problem: close date pushed 3 times"),
         ("adventure-works-stalled", "biggest problem: no buyer activity for 49 days"),
         ("lucerne-late-stakeholder", "biggest problem: budget concerns raised after the proposal"),
-        ("litware-forecast-fantasy", "biggest problem: pricing sent before value was established"),
+        ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),
         ("margie-proposal-too-early", "biggest problem: pricing sent before value was established"),
         ("proseware-demo-first", "biggest problem: product shown before needs were understood"),
     ],
@@ -270,7 +271,10 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         rule = rulebook[action.rule_id]
         code = action.finding_codes[0]
         marked = [p.text for p in rule.plays if code in p.answers]
-        assert any(fit_stage(t, report_stage(path)).rstrip(".") in action.action for t in marked), action.action
+        texts = [_SEE_RULE.sub("", fit_stage(t, report_stage(path))) for t in marked]
+        texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
+        patterns = [re.sub(r"\\\[[a-z\\ ]+\\\]", ".+?", re.escape(t.rstrip("."))) for t in texts]  # placeholders filled
+        assert any(re.search(p, action.action) for p in patterns), action.action
         assert action.owner and action.due is not None and action.due > report.as_of
 
 
@@ -324,3 +328,164 @@ def test_plan_dates_skip_weekends_and_public_holidays():
     plan = draft_plan(deal, dt.date(2026, 11, 26), Calendar("US"))
     assert all(Calendar("US").working(s.date) for s in plan)
     assert not any(s.date in (dt.date(2026, 12, 25), dt.date(2027, 1, 1)) for s in plan)
+
+
+@pytest.mark.parametrize(
+    ("day", "off"),
+    [
+        (dt.date(2026, 11, 27), True),  # the day after US Thanksgiving
+        (dt.date(2027, 11, 26), True),
+        (dt.date(2026, 11, 20), False),
+        (dt.date(2026, 12, 23), False),
+        (dt.date(2026, 12, 24), True),  # the holiday week
+        (dt.date(2026, 12, 30), True),
+        (dt.date(2027, 1, 4), False),
+    ],
+)
+def test_the_teams_days_off_are_not_working_days(day, off):
+    assert Calendar("US").working(day) is not off
+    assert Calendar("US", days_off=()).working(day) or day.weekday() >= 5 or day == dt.date(2026, 12, 25)
+
+
+def test_days_off_are_a_setting_checked_when_loaded():
+    from ae_coach.inspector.settings import Settings
+
+    assert Settings().days_off == ["day_after_thanksgiving", "12-24..12-31"]
+    assert Settings(days_off=["07-05..07-09"]).days_off == ["07-05..07-09"]
+    with pytest.raises(ValueError, match="unknown day off"):
+        Settings(days_off=["black friday"])
+    with pytest.raises(ValueError, match="unknown day off"):
+        Settings(days_off=["13-01"])
+
+
+def test_a_deal_with_no_future_close_date_is_planned_forward_to_a_signature_never_to_an_invented_date():
+    from ae_coach.coach._plan import draft_plan
+
+    as_of = dt.date(2026, 11, 26)
+    overdue = [{"date": "2026-10-31", "action": "Signature", "owner": "customer", "status": "planned"}]
+    deal = parse_deal({**NORTHWIND, "close_date": "2026-11-15", "mutual_action_plan": overdue})
+    plan = draft_plan(deal, as_of, Calendar("US"))
+    drafted = [s for s in plan if s.kind != "agreed"]
+    assert "no buyer-confirmed close date" in (drafted[0].note or "")  # said once, on the first drafted step
+    assert not any("ae-coach default" in (s.note or "") for s in plan)
+    assert any(s.kind == "signature" and s.date > as_of for s in drafted)  # the overdue one is planned again
+
+
+def test_no_drafted_step_is_dated_before_the_action_that_prepares_it(coach):
+    for path in EXAMPLE_DEALS:
+        report = coach.review(load_deal(path))
+        prepared = [a.due for a in report.next_actions if {"meddpicc.paper_process"} & set(a.finding_codes)]
+        for step in report.mutual_action_plan:
+            if step.kind == "paper" and prepared:
+                assert step.date > max(prepared), (path.name, step.action, step.date, prepared)
+
+
+def test_an_action_is_due_before_the_next_step_its_contact_owns(coach):
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne"))))
+    for action in report.next_actions:
+        if action.contact and action.contact.startswith("Clara Jensen"):
+            assert action.due < dt.date(2026, 12, 5)  # her "Revised business case for Mark"
+
+
+@pytest.mark.parametrize(
+    ("quote", "known"),
+    [
+        ("New CFO says the price is too high", True),  # by title
+        ("procurement is also evaluating Contentful again", True),  # a word of Tessa Blum's title
+        ("Mark thinks it is too expensive", True),  # by first name
+        ("The price came up as a concern", False),  # nobody named: asking who raised it is fair
+    ],
+)
+def test_a_finding_knows_who_said_it_when_its_quote_names_a_buyer(quote, known):
+    from ae_coach.coach._situation import source_known
+    from ae_coach.findings import Finding
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    finding = Finding(
+        code="momentum.budget_concern_late",
+        severity="high",
+        title="Budget concerns raised after the proposal",
+        evidence=[f'2026-11-21 meeting with Clara Jensen: "{quote}"'],
+    )
+    assert source_known(finding, deal) is known
+
+
+def test_questions_and_steps_that_ask_what_the_record_answers_are_not_used(coach, rulebook):
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    report = coach.review(deal)
+    marked = [
+        item.text
+        for rule in rulebook
+        for item in [*rule.plays, *rule.asks]
+        if "!source_known" in item.when and set(item.answers) & {f.code for f in report_findings(deal)}
+    ]
+    assert marked  # the rules do mark such items for this deal's findings
+    said = [a.action for a in report.next_actions] + [q.question for q in report.questions]
+    assert not any(parse_question(m)[0][:30] in text for m in marked for text in said)
+
+
+def report_findings(deal):
+    from ae_coach.inspector import inspect
+
+    return inspect(deal, deal.as_of)
+
+
+@pytest.mark.parametrize(
+    ("step", "own", "expected"),
+    [
+        ("When a budget concern appears after the proposal, ask what changed.", True, "Ask what changed."),
+        ("When a budget concern appears after the proposal, ask what changed.", False, None),
+        ("If any condition is missing, call the deal best case.", False, None),
+        ("Ask who owns legal.", True, None),
+    ],
+)
+def test_a_steps_generic_condition_gives_way_to_the_deals_fact(step, own, expected):
+    from ae_coach.coach._wording import drop_condition
+
+    text, dropped = drop_condition(step, own)
+    assert dropped is (expected is not None)
+    assert text == (expected or step)
+
+
+def test_a_dark_champion_gets_one_message_and_other_work_goes_through_someone_who_answers(coach):
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("adventure")))
+    report = coach.review(deal)
+    to_luis = [a for a in report.next_actions if (a.contact or "").startswith("Luis Garcia")]
+    assert len([a for a in to_luis if a.horizon == "this_week"]) == 1  # the rest waits for his reply
+    silence = ("momentum.champion_dark", "momentum.stale")
+    assert len([a for a in to_luis if set(a.finding_codes) & set(silence)]) == 1  # one re-engagement message
+
+
+def test_an_executive_meeting_is_found_by_the_words_a_rep_writes(coach):
+    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("tailspin"))))
+    eb = next(a for a in report.next_actions if a.finding_codes == ["meddpicc.economic_buyer"])
+    assert "2026-12-03" in eb.action and eb.due < dt.date(2026, 12, 3)  # "Jordan to share the deck with his boss"
+
+
+def test_the_person_who_brought_a_late_competitor_in_is_read_from_the_clause_that_names_it():
+    from ae_coach.coach._situation import source_of
+    from ae_coach.findings import Finding
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    quote = "New CFO says the price is too high; procurement is also evaluating Contentful again"
+    finding = Finding(
+        code="momentum.competitor_late",
+        severity="high",
+        title="A competitor appeared after validation: Contentful",
+        evidence=[f'2026-11-21 meeting: "{quote}"'],
+        data={"names": ["Contentful"]},
+    )
+    person = source_of(finding, deal)
+    assert person is not None and person.name == "Tessa Blum"
+
+
+def test_a_model_action_is_moved_before_the_next_step_its_contact_owns(coach):
+    from ae_coach.coach.quality import enforce
+
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("lucerne")))
+    report = coach.review(deal)
+    late = report.next_actions[0].model_copy(update={"contact": "Clara Jensen (Managing Editor, champion)",
+                                                     "due": dt.date(2026, 12, 10)})  # fmt: skip
+    assert audit(report.model_copy(update={"next_actions": [late]}), deal)  # after her 12-05 next step
+    fixed = enforce(report.model_copy(update={"next_actions": [late]}), deal)
+    assert fixed.next_actions[0].due == dt.date(2026, 12, 4)

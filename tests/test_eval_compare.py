@@ -64,13 +64,18 @@ def test_removing_a_rules_triggers_is_a_regression(
     assert any(c["changed_items"] and c["id"].startswith("select.") for c in report["cases"])
 
 
-def test_comparing_a_version_with_itself_reports_no_difference(
+def test_comparing_a_version_with_itself_is_refused_unless_asked_for(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, report = compare_json(
-        [str(repo / "evals"), "--base-rules", str(repo / "rules"), "--runs-dir", str(tmp_path)], capsys
-    )
-    assert code == 0 and not report["gate_failed"]
+    args = [str(repo / "evals"), "--base-rules", str(repo / "rules"), "--runs-dir", str(tmp_path)]
+    capsys.readouterr()
+    assert main(["eval", "compare", *args]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to compare: base and candidate read the same files" in err and "--allow-identical" in err
+    assert not list(tmp_path.glob("*.jsonl"))  # refused before anything ran
+    # Asked for, the A/A run still measures nothing and says so, with honest statistics.
+    code, report = compare_json([*args, "--allow-identical"], capsys)
+    assert code == 0 and not report["gate_failed"] and report["verdict"] == "identical"
     assert report["overall"]["verdict"] == "unchanged"
     assert report["overall"]["mean_diff"] == 0 and report["flipped"] == []
     # no case moved, yet the interval keeps the width the sample size allows: never a zero-width claim

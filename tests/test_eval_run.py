@@ -127,3 +127,23 @@ def test_resume_from_the_cli(repo: Path, tmp_path: Path, capsys: pytest.CaptureF
     report = json.loads(capsys.readouterr().out)
     assert report["totals"]["cases"] == _suite_size(suite)
     assert len(read_run_log(log)[1]) == _suite_size(suite)
+
+
+def test_a_run_reuses_one_client_per_thread_and_one_prompt_builder_per_variant(monkeypatch, tmp_path) -> None:
+    import threading
+
+    from ae_coach.eval._coach_target import make_coach
+    from ae_coach.eval._runner import RunOptions
+    from ae_coach.eval._variant import working_tree
+    from ae_coach.model.cache import Cache
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-not-used")
+    variant, options, cache = working_tree(), RunOptions(backend="anthropic"), Cache(tmp_path)
+    (first, first_cache), (second, second_cache) = (make_coach(variant, options, cache, 0) for _ in range(2))
+    assert first.builder is second.builder is variant.builder
+    assert first_cache is not second_cache and first_cache.inner is second_cache.inner  # the HTTP client, once
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(make_coach(variant, options, cache, 0)[1].inner))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not first_cache.inner  # a client is never shared between threads

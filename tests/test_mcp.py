@@ -139,16 +139,39 @@ async def test_review_pipeline_covers_every_example_deal(server: Any) -> None:
     files = sorted((EXAMPLES / "deals").glob("*.yaml"))
     if not files:
         pytest.skip("no example deals yet")
-    args = {"path": str(EXAMPLES / "deals"), "quota": 1_000_000, "as_of": AS_OF}
+    args = {"path": str(EXAMPLES / "deals"), "quota": "1M", "as_of": AS_OF}  # the CLI's way to write a quota
     async with Client(server, mode="legacy") as client:
         data = data_of(await client.call_tool("review_pipeline", args))
+        paged = data_of(await client.call_tool("review_pipeline", {**args, "detail": "deals", "limit": 3}))
     counts = data["counts"]
     assert counts["open"] + counts["won"] + counts["lost"] == len(files) == data["source"]["deals"]
-    assert data["deals_total"] == counts["open"]
-    listed = {deal["id"] for deal in data["deals"]}
-    assert {deal["id"] for deal in data["at_risk"]} <= listed
+    assert data["deals_total"] == counts["open"] and data["deals"] is None  # the summary: no deal list
     assert data["math"]["quota"] == 1_000_000
     assert all(finding["code"].startswith("pipeline.") for finding in data["findings"])
+    assert len(paged["deals"]) == 3 and paged["next_offset"] == 3
+    assert paged["deals"][0]["id"] == data["at_risk"][0]["id"]  # both riskiest first
+
+
+async def test_every_tool_declares_its_output_schema_and_describes_the_deal_format(server: Any) -> None:
+    async with Client(server, mode="legacy") as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+        schema = await client.read_resource("schema://deal")
+    for name, tool in tools.items():
+        assert tool.output_schema and tool.output_schema.get("properties"), name
+        assert tool.output_schema.get("additionalProperties") is not True, name
+    for name in ("inspect_deal", "review_deal"):
+        deal = tools[name].input_schema["properties"]["deal"]["description"]
+        assert "stage (discovery | scoping" in deal and "schema://deal" in deal
+    assert '"ae-coach deal file"' in schema.contents[0].text
+
+
+async def test_a_pipeline_summary_is_a_fraction_of_the_full_review() -> None:
+    from ae_coach.mcpserver import _tools
+
+    csv = str(EXAMPLES / "pipelines" / "salesforce-pipeline.csv")
+    summary = json.dumps(_tools.review_pipeline(csv, "1M", AS_OF))
+    full = json.dumps(_tools.review_pipeline(csv, "1M", AS_OF, detail="deals"))
+    assert len(summary) < 12_000 < len(full)
 
 
 BAD_CALLS = [
@@ -161,6 +184,7 @@ BAD_CALLS = [
     ("search_rules", {"query": "champion", "k": 500}, ["k", "1 to 20"]),
     ("pipeline_math", {"quota": 1_000_000, "avg_deal_size": 50_000, "win_rate": 0}, ["win_rate"]),
     ("review_pipeline", {"path": "/nonexistent/pipeline"}, ["/nonexistent/pipeline"]),
+    ("review_pipeline", {"path": str(EXAMPLES / "deals"), "quota": "lots"}, ["quota", "1M"]),
 ]
 
 

@@ -50,7 +50,8 @@ def test_html_review_pack_is_self_contained(capsys, tmp_path):
     code, _, err = run(capsys, "pipeline", REPORT, "--quota", "1M", *AS_OF, "--format", "html", "--output", str(target))
     assert code == 0 and str(target) in err
     html = target.read_text()
-    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
+    assert html.startswith("<!DOCTYPE html>") and html.count('role="img" aria-label=') == 5  # the charts, each inline
+    assert 'class="kpis"' in html and "Commit: CRM vs evidence" in html
     assert "http" not in html and "<script" not in html and "Adventure Works" in html
 
 

@@ -277,3 +277,35 @@ def test_imported_history_reaches_the_inspector(repo):
     globex = next(d for d in review.deals if d.account == "Globex Corporation")
     assert "momentum.close_date_slipped" in globex.codes  # two pushes derived from OpportunityHistory rows
     assert review.counts["won"] == 2 and review.counts["lost"] == 1
+
+
+def test_owners_include_reps_with_only_closed_deals_and_add_up_to_the_team():
+    deals = [
+        bare("o1", "proposal", 50_000, "2026-12-15"),
+        bare("o2", "discovery", 20_000, "2027-02-01", owner="Luis Ortega"),
+        bare("w1", "closed_won", 70_000, "2026-06-30", owner="Luis Ortega"),
+        bare("w2", "closed_won", 90_000, "2026-03-31", owner="Sam Okafor"),  # only closed deals
+        bare("w3", "closed_won", 10_000, "2026-04-30", owner="Sam Okafor"),
+        bare("l1", "closed_lost", 40_000, "2026-05-31", owner="Ines Duarte"),  # only a loss
+        bare("w0", "closed_won", 99_000, "2025-06-30", owner="Old Rep"),  # closed before the period
+    ]
+    review = review_pipeline(deals, as_of=AS_OF)
+    by_owner = {o.owner: o for o in review.owners}
+    assert set(by_owner) == {"Maya Chen", "Luis Ortega", "Sam Okafor", "Ines Duarte"}
+    sam = by_owner["Sam Okafor"]
+    assert (sam.open_deals, sam.closed_won, sam.won_deals, sam.avg_health) == (0, 100_000, 2, None)
+    assert sum(o.closed_won for o in review.owners) == review.coverage.closed_won == 170_000
+    assert sum(o.open_amount for o in review.owners) == review.coverage.open_total
+    assert sum(o.open_deals for o in review.owners) == review.counts["open"]
+
+
+def test_owner_table_ends_with_the_team_row():
+    from ae_coach.pipeline.render._tables import owners_table
+
+    deals = [
+        bare("o1", "proposal", 50_000, "2026-12-15"),
+        bare("w1", "closed_won", 70_000, "2026-06-30", owner="Sam Okafor"),
+    ]
+    table = owners_table(review_pipeline(deals, as_of=AS_OF))
+    assert [row[0] for row in table.rows] == ["Maya Chen", "Sam Okafor", "team"]
+    assert table.rows[-1][1] == "1" and table.rows[-1][5] == table.rows[1][5]

@@ -76,6 +76,29 @@ class HistoryError(InputError):
     """The review history cannot be used: a newer schema, a file that is not a store, a server that refuses."""
 
 
+class MissingKeyError(InputError):
+    """A command that needs the Anthropic API and finds no key. Exit code 2, the same for every command."""
+
+    def __init__(self, what: str, hint: str = "") -> None:
+        self.what = what
+        super().__init__(
+            f"{what} needs a key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)" + (f"; {hint}" if hint else "")
+        )
+
+
+def has_key() -> bool:
+    """Whether the environment holds credentials for the Anthropic API."""
+    import os
+
+    return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+
+def require_key(what: str, hint: str = "") -> None:
+    """Raise :class:`MissingKeyError` (exit 2, "``what`` needs a key") unless a key is set."""
+    if not has_key():
+        raise MissingKeyError(what, hint)
+
+
 class SuiteFileError(InputError):
     """A suite file that cannot be read, naming the file, the case and the field."""
 

@@ -13,7 +13,6 @@ Fields the notes do not support stay unknown (left out, or ``unknown`` for MEDDP
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,11 +213,12 @@ def read_notes(path: Path) -> str:
 
 def require_key() -> None:
     """Extraction has no offline fallback: fail early (exit 2) when no key is configured."""
-    if not (os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")):
-        raise UsageError(
-            "extract needs a model and no ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) is set. Set a key; for a "
-            "local model server that speaks the Messages API, also set ANTHROPIC_BASE_URL to its address."
-        )
+    from ae_coach.errors import require_key as require
+
+    require(
+        "extract",
+        "for a local model server that speaks the Messages API, also set ANTHROPIC_BASE_URL to its address",
+    )
 
 
 def extract_request(notes: str, coach: Coach, as_of: dt.date) -> LLMRequest:

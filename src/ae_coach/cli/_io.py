@@ -1,36 +1,17 @@
-"""What every command does with its options and its output: parse a date, write a document."""
+"""What every command does with its options and its output: parse a date, read a deal, write a document.
+
+No typer here: the fast path for ``review`` and ``chat`` (``_fast.py``) uses these without building the app.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import Any
 
 from ae_coach.errors import UsageError
-
-
-def _activate(value: str | None) -> str | None:
-    from ae_coach.i18n import UnknownLanguage, activate
-
-    try:
-        return activate(value)
-    except UnknownLanguage as exc:
-        raise typer.BadParameter(str(exc).split(": ", 1)[-1]) from None
-
-
-LangOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="en | zh: the language of everything printed (default: AE_COACH_LANG, else en). JSON keys, finding "
-        "codes and rule ids stay English.",
-        callback=_activate,
-    ),
-]
-"""``--lang``: sets the language for the whole command as soon as it is parsed (errors included)."""
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
@@ -49,6 +30,26 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         return check_date(day)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+STDIN = "-"
+"""A file argument of ``-`` means standard input."""
+
+
+def read_deal(path: Path) -> Any:
+    """The deal at ``path``, or read from stdin when ``path`` is ``-`` (YAML, or JSON when it starts with ``{``)."""
+    from ae_coach.deal import load_deal, loads_deal
+
+    if str(path) != STDIN:
+        return load_deal(path)
+    text = sys.stdin.read()
+    deal = loads_deal(text, "<stdin>", json_format=text.lstrip().startswith("{"))
+    return deal if deal.id != "<stdin>" else deal.model_copy(update={"id": None})
+
+
+def use_color(output: Path | None) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def write_output(text: str, output: Path | None, *, option: str = "--output", then: str = "") -> None:

@@ -13,7 +13,10 @@ from ae_coach.errors import EvalGateFailed, UsageError
 
 eval_app = typer.Typer(help="Run eval suites; compare two versions of rules/ and prompts/.", no_args_is_help=True)
 
-Suites = Annotated[list[Path] | None, typer.Argument(help="Suite files or directories (e.g. evals/).")]
+Suites = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Suite files or directories (e.g. evals/; default: the playbook's [eval] suites)."),
+]
 Backend = Annotated[str, typer.Option(help="Coach backend: offline, replay, anthropic or auto (key set -> anthropic).")]
 Model = Annotated[str | None, typer.Option(help="Model for the anthropic backend.")]
 Repeats = Annotated[int, typer.Option(min=1, help="Samples per case; live scores are pass rates over them.")]
@@ -77,6 +80,10 @@ def _session(
         raise UsageError("--batch needs --backend anthropic (it batches live model calls)")
     if batch and no_cache:
         raise UsageError("--batch stores the batch's answers in the cache; it cannot run with --no-cache")
+    if not suites and resume is None:  # a resumed run keeps the suites its log names
+        from ae_coach.playbook import active
+
+        suites = list(active().suites)  # the playbook's [eval] suites
     return Session(
         suites=[str(s) for s in suites or []],
         split=split,
@@ -126,7 +133,7 @@ def run(
         Path | None, typer.Option(help="Also score the inspector's judgement on these labels (eval judgement).")
     ] = None,
 ) -> None:
-    """Run suites on the working tree's rules and prompts; exit 1 when too few cases pass."""
+    """Run suites (default: the playbook's) on the playbook's rules; exit 1 when too few cases pass."""
     from ae_coach.eval import run_eval
 
     session = _session(
@@ -163,10 +170,19 @@ def run(
 @eval_app.command("compare")
 def compare(
     suites: Suites = None,
-    base: Annotated[str | None, typer.Option(help="Git ref whose rules/ and prompts/ are the base.")] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(help="Git ref whose rules are the base: the playbook's own repository, else ae-coach's."),
+    ] = None,
     base_rules: Annotated[Path | None, typer.Option(help="A rules directory to use as the base.")] = None,
     without_rules: Annotated[bool, typer.Option("--without-rules", help="Base = an empty rulebook.")] = False,
-    rules: Annotated[Path | None, typer.Option(help="Candidate rules directory (default: the working tree's).")] = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="Candidate rules directory (default: the playbook's rules on disk).")
+    ] = None,
+    allow_identical: Annotated[
+        bool,
+        typer.Option("--allow-identical", help="Compare even when both sides are the same files (an A/A check)."),
+    ] = False,
     margin: Annotated[float, typer.Option(min=0, max=1, help="Non-inferiority margin (score points / 100).")] = 0.05,
     gate: Annotated[str, typer.Option(help="auto, stat or strict: see docs/evals.md ('The gate').")] = "auto",
     backend: Backend = "offline",
@@ -188,16 +204,18 @@ def compare(
 ) -> None:
     """Run the same cases on a base and a candidate; paired statistics and a verdict.
 
-    The candidate is the working tree (or --rules DIR); the base is --base GITREF, --base-rules DIR,
-    --without-rules, or the working tree when only --rules is given. Exit 1 when the score regresses
+    The candidate is the playbook's rules on disk (or --rules DIR); the base is --base GITREF (resolved in
+    the playbook's git repository), --base-rules DIR, --without-rules, or the playbook's rules when only
+    --rules is given. Both sides being the same files is refused (exit 2). Exit 1 when the score regresses
     on the holdout split.
     """
     from ae_coach.eval import (
+        base_from_git,
+        check_comparable,
         compare_variants,
         empty_rulebook,
-        from_git,
         from_rules_dir,
-        working_tree,
+        playbook_tree,
     )
 
     if sum([base is not None, base_rules is not None, without_rules]) > 1:
@@ -223,16 +241,18 @@ def compare(
         batch_poll,
     )
     baseline = (
-        from_git(base)
+        base_from_git(base)
         if base
         else from_rules_dir(base_rules)
         if base_rules
         else empty_rulebook()
         if without_rules
-        else working_tree()
+        else playbook_tree()
     )
-    candidate = from_rules_dir(rules) if rules else working_tree()
+    candidate = from_rules_dir(rules) if rules else playbook_tree()
     try:
+        if not allow_identical:
+            check_comparable(baseline, candidate)
         comparison = compare_variants(session, baseline, candidate, margin=margin, gate_mode=gate)
     finally:
         baseline.cleanup()

@@ -60,8 +60,9 @@ def install_command(
         Path | None, typer.Option(help="A skills directory to install into instead (gets account-executive/).")
     ] = None,
 ) -> None:
-    """Copy SKILL.md and rules/ to ~/.claude/skills/account-executive (refuses to overwrite your edits)."""
+    """Copy SKILL.md and the playbook's rules to ~/.claude/skills/account-executive (refuses to overwrite your edits)."""
     from ae_coach.skill.install import default_destination, install, resolve_destination
+    from ae_coach.skill.playbook import staged
 
     if target not in ("claude", "agents"):
         raise UsageError(f"--target: {target!r} is not allowed; use claude or agents")
@@ -69,7 +70,9 @@ def install_command(
         destination = resolve_destination(dest)
     else:
         destination = default_destination(target, Path.cwd() if project else None)  # type: ignore[arg-type]
-    result = install(destination, force=force)
+    with staged() as skill:
+        result = install(destination, force=force, source=skill.root if skill else None)
+        _say_playbook(skill)
     if not result.changed:
         print(f"{destination}: already up to date ({len(result.unchanged)} files)")
         return
@@ -79,11 +82,27 @@ def install_command(
         print(f"replaced local changes (--force): {', '.join(result.overwritten)}")
 
 
+def _say_playbook(skill) -> None:
+    from ae_coach.playbook import active
+
+    rules = f"{skill.rules} rules" if skill else "the shipped rules"
+    print(f"rules from playbook: {active().describe()} ({rules})", file=sys.stderr)
+    if skill and skill.missing:
+        print(
+            f"warning: SKILL.md names rules this playbook does not have: {', '.join(skill.missing)}; put your own "
+            f"SKILL.md beside ae-coach.toml to change its text",
+            file=sys.stderr,
+        )
+
+
 def package_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The zip to write.")] = Path("account-executive.zip"),
 ) -> None:
-    """Build account-executive.zip (SKILL.md + rules/) for upload in Claude's Skills settings."""
+    """Build account-executive.zip (SKILL.md + the playbook's rules) for upload in Claude's Skills settings."""
     from ae_coach.skill.install import package
+    from ae_coach.skill.playbook import staged
 
-    names = package(output)
+    with staged() as skill:
+        names = package(output, source=skill.root if skill else None)
+        _say_playbook(skill)
     print(f"wrote {output} ({len(names)} files under account-executive/)")

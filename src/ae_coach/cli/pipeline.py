@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ae_coach.cli._io import LangOpt, parse_date, write_output
+from ae_coach.cli._io import parse_date, use_color, write_output
+from ae_coach.cli._options import LangOpt
 from ae_coach.errors import UsageError
 
 LARGE_INPUT_BYTES = 1_000_000
@@ -34,17 +35,9 @@ pipeline_app = typer.Typer(
 
 
 def _money(value: str | None, option: str) -> float | None:
-    from ae_coach.crm._values import parse_number
+    from ae_coach.pipeline.math import parse_amount
 
-    if value is None:
-        return None
-    try:
-        amount = parse_number(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not an amount; e.g. 1000000, 1,000,000 or 1M") from None
-    if amount <= 0:
-        raise UsageError(f"{option} must be positive, got {value!r}")
-    return amount
+    return None if value is None else parse_amount(value, option)
 
 
 def _rate(value: float | None) -> float | None:
@@ -72,7 +65,7 @@ def _progress(path: Path, label: str):
 
 
 def _colour(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty()
+    return use_color(output)
 
 
 Opt = typer.Option
@@ -86,7 +79,7 @@ def review_command(
     owner: Annotated[Text, Opt(help="Review only this owner's deals.")] = None,
     as_of: Annotated[Text, Opt("--as-of", help="Today's date for the review (YYYY-MM-DD).")] = None,
     mapping: Annotated[Path | None, Opt(help="Column-mapping YAML for any CSV layout.")] = None,
-    fmt: Annotated[str, Opt("--format", help="terminal, json, markdown or html.")] = "terminal",
+    fmt: Annotated[str, Opt("--format", "-f", help="terminal, json, markdown or html.")] = "terminal",
     output: Annotated[Path | None, Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
     period: Annotated[str, Opt(help="year or quarter: the calendar period containing --as-of.")] = "year",
     win_rate: Annotated[float | None, Opt("--win-rate", help="Override the data's win rate (0.25 or 25).")] = None,
@@ -188,7 +181,7 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="The older export (or deal list / directory).")],
     new: Annotated[Path, typer.Argument(help="The newer export.")],
     mapping: Annotated[Path | None, Opt(help="Column-mapping YAML used for both files.")] = None,
-    fmt: Annotated[str, Opt("--format", help="terminal, json or markdown.")] = "terminal",
+    fmt: Annotated[str, Opt("--format", "-f", help="terminal, json or markdown.")] = "terminal",
     output: Annotated[Path | None, Opt("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """What changed: new, won, lost, pushed, pulled in, stage moved, amount changed, category moved, removed."""

@@ -6,17 +6,14 @@ terminal format, anthropic only loads for the LLM backends.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import LangOpt, parse_date, write_output
-from ae_coach.errors import UsageError
+from ae_coach.cli._options import LangOpt
 
-DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON).", show_default=False)]
+DealArg = Annotated[Path, typer.Argument(help="A deal file (YAML or JSON); - reads it from stdin.", show_default=False)]
 BackendOpt = Annotated[
     str | None,
     typer.Option("--backend", help="auto | anthropic | offline | replay (default: AE_COACH_BACKEND, else auto)."),
@@ -47,21 +44,6 @@ def register(app: typer.Typer) -> None:
     extract.register(app)
 
 
-def _coach(backend, model, settings, redact, replay_dir, record, lang=None):
-    from ae_coach.coach import Coach
-
-    loaded = None
-    if settings is not None:
-        from ae_coach.inspector.settings import load_settings
-
-        loaded = load_settings(settings)
-    if record and (backend or "").lower() != "replay":
-        raise UsageError("--record only works with --backend replay")
-    return Coach(
-        backend or None, model=model, settings=loaded, redact=redact, replay_dir=replay_dir, record=record, lang=lang
-    )
-
-
 def review(
     deal: DealArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | markdown | json | html")] = "terminal",
@@ -80,28 +62,9 @@ def review(
 
     Every review is kept in the history; a deal reviewed before gets a "since <date>" block.
     """
-    from ae_coach.deal import load_deal
-    from ae_coach.history import open_store, review_with_history
-    from ae_coach.render import FORMATS, render
+    from ae_coach.cli._commands import review_deal
 
-    if fmt not in FORMATS:
-        from ae_coach.i18n import t
-
-        raise UsageError(t("error.not_a_format", value=repr(fmt), allowed=", ".join(FORMATS)))
-    date = parse_date(as_of)
-    loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, record, lang)
-    store = open_store(create=not no_log)
-    try:
-        reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
-    finally:
-        if store is not None:
-            store.close()
-    result = reviewed.result
-    color = output is None and fmt == "terminal" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    findings = list(result.assessment.findings)
-    text = render(fmt, result.report, findings, result.assessment, color=color, since=reviewed.since)
-    write_output(text, output)
+    review_deal(deal, fmt, backend, as_of, model, settings, redact, output, replay_dir, record, no_log, lang)
 
 
 def chat(
@@ -121,52 +84,6 @@ def chat(
 
     Every turn is kept in the history; ``--continue`` picks up the last conversation where it stopped.
     """
-    from ae_coach.cli._chat_session import ChatSession
-    from ae_coach.deal import load_deal
-    from ae_coach.history import open_store
+    from ae_coach.cli._commands import chat_deal
 
-    loaded = load_deal(deal)
-    coach = _coach(backend, model, settings, redact, replay_dir, False)
-    interactive = sys.stdin.isatty()
-    store = open_store(create=not no_log)
-    try:
-        log, history = _chat_log(store, coach, loaded, resume, no_log, interactive)
-        session = ChatSession(
-            coach, loaded, sys.stdout, interactive=interactive, as_of=parse_date(as_of), history=history, log=log
-        )
-        saved = session.run(_lines(interactive))
-    finally:
-        if store is not None:
-            store.close()
-    if saved and interactive:
-        print(f"conversation saved to {saved}", file=sys.stderr)
-
-
-def _chat_log(store, coach, deal, resume: bool, no_log: bool, interactive: bool):
-    """The chat's recorder (None with --no-log) and, with --continue, the conversation to pick up."""
-    from ae_coach.history import ChatLog, deal_key
-    from ae_coach.history import resume as resume_chat
-
-    if not resume:
-        return (ChatLog(store, deal, coach) if store is not None and not no_log else None), None
-    found = resume_chat(store, deal, coach) if store is not None else None
-    if found is None:
-        raise UsageError(f"--continue: no earlier conversation about {deal_key(deal)!r} in the history")
-    log, history, record = found
-    if interactive:
-        asked = next((t["text"] for t in reversed(history.turns) if t["role"] == "user"), "")
-        print(
-            f"continuing the conversation of {record.started_at:%Y-%m-%d} ({len(history.turns)} turns); "
-            f"last question: {asked[:80]!r}",
-            file=sys.stderr,
-        )
-    return (None if no_log else log), history
-
-
-def _lines(interactive: bool):
-    if not interactive:
-        yield from sys.stdin
-        return
-    from ae_coach.cli._chat_session import prompt_lines
-
-    yield from prompt_lines()
+    chat_deal(deal, backend, as_of, model, settings, redact, replay_dir, resume, no_log)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ae_coach.cli._io import LangOpt
+from ae_coach.cli._options import LangOpt
 from ae_coach.errors import RuleFileError, UsageError
 
 rules_app = typer.Typer(help="Browse, search, lint and build the rulebook.", no_args_is_help=True)
@@ -180,6 +180,12 @@ def lint(
         count = len(merged_files(layers, disable)[1])
     except RuleFileError:
         count = 0
+    if not rules and not any(problem.level == "error" for problem in problems):
+        from ae_coach.inspector.settings import stage_problems
+        from ae_coach.rules.lint import strictly
+
+        staged = stage_problems(playbook, _rulebook(None))
+        problems += strictly(staged) if strict else staged
     base = Path.cwd()
     for problem in problems:
         print(problem.format(base))
@@ -197,9 +203,15 @@ def build(
     ] = None,
 ) -> None:
     """Regenerate the SKILL.md rule index, dist/AGENTS.md and evals/examples/rule-examples.yaml."""
+    from ae_coach.playbook import active
     from ae_coach.resources import project_root
     from ae_coach.rules.build import build as run_build
 
+    if root is None and not active().is_shipped:
+        raise UsageError(
+            f"rules build regenerates ae-coach's own files ({project_root()}), not a playbook's; in playbook "
+            f"{active().name}, `ae-coach skill install` and `skill package` build SKILL.md's index for its rules"
+        )
     outputs = run_build(root or project_root(), check=check)
     base = Path.cwd()
     for output in outputs:

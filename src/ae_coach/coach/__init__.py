@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ae_coach.coach._chat import ChatAnswer, ChatHistory, render_answer, save_history
-from ae_coach.coach._retrieve import language_of as question_language
 from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
@@ -32,6 +30,8 @@ from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_resul
 from ae_coach.model.pricing import estimate_cost
 
 if TYPE_CHECKING:
+    from ae_coach.coach._chat import ChatAnswer, ChatHistory, save_history
+    from ae_coach.coach._retrieve import language_of as question_language
     from ae_coach.coach.prompt import PromptBuilder, RuleSelection
     from ae_coach.deal import Deal
     from ae_coach.model.llm import ModelClient
@@ -55,6 +55,20 @@ __all__ = [
     "validate_result",
 ]
 
+
+def __getattr__(name: str) -> Any:
+    # The chat modules (facts, retrieval, the tokenizer) load on first use: a review does not need them.
+    if name in ("ChatAnswer", "ChatHistory", "render_answer", "save_history"):
+        from ae_coach.coach import _chat
+
+        return getattr(_chat, name)
+    if name == "question_language":
+        from ae_coach.coach._retrieve import language_of
+
+        return language_of
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 BACKENDS = ("auto", "anthropic", "offline", "replay")
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """A current Sonnet-class model (not in the SDK's deprecated list). Override with --model or AE_COACH_MODEL."""
@@ -69,8 +83,9 @@ def resolve_backend(backend: str | None = None) -> str:
     if choice not in BACKENDS:
         raise UsageError(f"unknown backend {choice!r}; allowed: {', '.join(BACKENDS)}")
     if choice == "auto":
-        has_key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
-        return "anthropic" if has_key else "offline"
+        from ae_coach.errors import has_key
+
+        return "anthropic" if has_key() else "offline"
     return choice
 
 
@@ -117,6 +132,7 @@ class Coach:
         max_tokens: output budget for a review.
         prompts: a prompt-template directory (default: the shipped ``prompts/``); evals compare variants.
         client: a model client to use instead of the one the backend builds (evals wrap it in a cache).
+        builder: a prompt builder for ``rulebook`` and ``prompts`` (evals build one per variant, not per case).
         lang: the language of the review, ``en`` or ``zh`` (default: AE_COACH_LANG, else en): titles, actions
             and questions in it, the rule text from the rulebook's translation (``rules/zh``).
     """
@@ -137,6 +153,7 @@ class Coach:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         prompts: Path | str | None = None,
         client: ModelClient | None = None,
+        builder: PromptBuilder | None = None,
         lang: str | None = None,
     ) -> None:
         self.backend = resolve_backend(backend)
@@ -146,6 +163,8 @@ class Coach:
         self._translations: dict[str, Rulebook] = {}
         self.model = model or os.environ.get("AE_COACH_MODEL") or DEFAULT_MODEL
         self._rulebook = rulebook
+        self._playbook_rulebook = rulebook is None
+        """The rulebook is the playbook's (merged), so its translation is the playbook's too."""
         if settings is None:
             from ae_coach.inspector.settings import playbook_settings
 
@@ -158,7 +177,7 @@ class Coach:
         self.max_tokens = max_tokens
         self.prompts = Path(prompts) if prompts else None
         self._client: ModelClient | None = client
-        self._builder: PromptBuilder | None = None
+        self._builder: PromptBuilder | None = builder
         self._text_rulebook: Rulebook | None = None
 
     # --- collaborators (built on first use: offline reviews never import anthropic) ---------------
@@ -178,14 +197,19 @@ class Coach:
         if self.lang == "en":
             return self.rulebook
         if self._text_rulebook is None:
-            from ae_coach.rules import load_rulebook
-
-            path = self.rulebook.path
-            if self._rulebook is None or path is None or not (path / self.lang).is_dir():
-                self._text_rulebook = load_rulebook(lang=self.lang) if self._rulebook is None else self.rulebook
-            else:
-                self._text_rulebook = load_rulebook(path, lang=self.lang)
+            self._text_rulebook = self._translation(self.lang, untranslated=self.rulebook)
         return self._text_rulebook
+
+    def _translation(self, lang: str, untranslated: Rulebook | None = None) -> Rulebook:
+        from ae_coach.rules import load_rulebook
+
+        if self._playbook_rulebook:
+            return load_rulebook(lang=lang)  # each rule's translation sits beside it, shipped or the playbook's
+        path = self.rulebook.path
+        if path is not None and (path / lang).is_dir():
+            return load_rulebook(path, lang=lang)
+        # A rulebook given without translations: as it is, or the playbook's translation (chat's other language).
+        return untranslated if untranslated is not None else load_rulebook(lang=lang)
 
     @property
     def builder(self) -> PromptBuilder:
@@ -317,7 +341,9 @@ class Coach:
 
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
             report = enforce(report, prepared.deal, calendar_for(self.settings))
-        report = drop_unknown_rule_ids(report, self.rulebook)
+        report = drop_unknown_rule_ids(report, self.rulebook).model_copy(
+            update={"rulebook_hash": self.rulebook.content_hash}
+        )
         if prepared.redactor is not None:
             report = prepared.redactor.restore(report)
         return ReviewResult(report, prepared.original_assessment)
@@ -352,6 +378,8 @@ class Coach:
         With the LLM backends every turn re-sends the same cached rules block (and the deal block from
         the first turn), so later turns read them from the prompt cache.
         """
+        from ae_coach.coach._chat import ChatHistory, render_answer
+
         history = history if history is not None else ChatHistory()
         redactor = None
         if self.redact:
@@ -395,11 +423,13 @@ class Coach:
     def chat_language(self, question: str) -> str:
         """The language a chat answer is written in: the coach's when one was chosen (``lang``,
         ``AE_COACH_LANG``), else the question's own (Chinese characters -> ``zh``)."""
-        return self.lang if self._lang_chosen else question_language(question)
+        from ae_coach.coach._retrieve import language_of
+
+        return self.lang if self._lang_chosen else language_of(question)
 
     def _answer(self, deal: Deal, assessment: Any, question: str, lang: str) -> ChatAnswer:
         from ae_coach.coach._chat_answer import answer
-        from ae_coach.rules.lexicon import load_lexicon
+        from ae_coach.rules.lexicon import lexicon_for
 
         with use(lang):  # the review's actions and the finding titles in the answer's language
             return answer(
@@ -407,7 +437,7 @@ class Coach:
                 deal,
                 assessment,
                 self.rulebook,
-                load_lexicon(self.rulebook.path),
+                lexicon_for(self.rulebook),
                 text_rulebook=self._rules_in(lang),
                 settings=self.settings,
                 lang=lang,
@@ -420,11 +450,7 @@ class Coach:
         if lang == "en":
             return self.rulebook
         if lang not in self._translations:
-            from ae_coach.rules import load_rulebook
-
-            path = self.rulebook.path
-            translated = path is not None and (path / lang).is_dir()
-            self._translations[lang] = load_rulebook(path if translated else None, lang=lang)
+            self._translations[lang] = self._translation(lang)
         return self._translations[lang]
 
     def _chat_assessment(self, deal: Deal, as_of: dt.date | None, lang: str | None = None) -> Any:

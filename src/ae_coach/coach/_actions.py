@@ -18,9 +18,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._people import contact_for, label, person_in_role, personalise
-from ae_coach.coach._situation import Situation
-from ae_coach.coach._wording import fill, fit_stage
+from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._situation import Situation, source_of
+from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
@@ -49,23 +49,66 @@ def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
 
 
 def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) -> list[NextAction]:
-    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`)."""
+    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`).
+
+    An action is due before the event it prepares; when that event falls this week and this week already
+    has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
+    for this week is one a rep will not do. (Folding it into this week's action with the same person was
+    tried: it turned three clear actions into three paragraphs of rule steps.)
+    """
     situation = Situation.of(deal, assessment)
-    findings = list(assessment.findings)
-    used: set[tuple[str, str]] = set()
-    picked: list[tuple[Finding, Rule, Marked]] = []
-    for finding in _worth_acting_on(deal, findings):
-        choice = _play(finding, rulebook, situation, used)
-        if choice is not None:
-            used.add((choice[0].id, choice[1].text))
-            picked.append((finding, *choice))
-        if len(picked) >= THIS_WEEK + LATER:
-            break
     facts = assessment.facts
-    actions = [
-        _action(deal, facts, finding, rule, step, index, calendar) for index, (finding, rule, step) in enumerate(picked)
-    ]
-    return [a for a in actions if a is not None]
+    dark = gone_dark(facts, list(assessment.findings))
+    week_end = calendar.add(facts.as_of, 5)
+    used: set[tuple[str, str]] = set()
+    actions: list[NextAction] = []
+    steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
+    for finding in _worth_acting_on(deal, list(assessment.findings)):
+        choice = _play(finding, rulebook, situation, used)
+        if choice is None:
+            continue
+        rule, step = choice
+        week = sum(a.horizon == "this_week" for a in actions)
+        slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
+        action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+        if _waits_for_reply(action, actions, dark):  # one message this week; the rest after their reply
+            slot = THIS_WEEK + len(actions) - week
+            action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+        soon = action.due is not None and action.due <= week_end
+        if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
+            continue
+        order = (rule.id, rule.plays.index(step))
+        if (soon and _waits_for_reply(action, actions, dark)) or _redundant(action, order, actions, steps):
+            continue
+        steps.append(order)
+        used.add((rule.id, step.text))
+        actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
+        if len(actions) >= THIS_WEEK + LATER:
+            break
+    return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _redundant(
+    action: NextAction, order: tuple[str, int], actions: list[NextAction], steps: list[tuple[str, int]]
+) -> bool:
+    """A second re-engagement message to the same silent person (one per person, not one per way of measuring
+    the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
+    silence = set(_ABOUT_SILENCE)
+    if set(action.finding_codes) & silence and any(
+        a.contact == action.contact and set(a.finding_codes) & silence for a in actions
+    ):
+        return True
+    due = action.due or dt.date.max
+    return any(
+        rule == order[0] and index > order[1] and (a.due or dt.date.max) < due
+        for a, (rule, index) in zip(actions, steps, strict=True)
+    )
+
+
+def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozenset[str]) -> bool:
+    """Someone who is not answering already has this week's message from the rep."""
+    name = contact_name(action.contact)
+    return name in dark and any(a.contact == action.contact and a.horizon == "this_week" for a in actions)
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
@@ -86,7 +129,7 @@ def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[
         for step in rule.plays:
             if finding.code not in step.answers or step.scope == "pipeline" or (rule.id, step.text) in used:
                 continue
-            if situation.allows(step) and _roles_present(step.text, situation):
+            if situation.allows(step, finding) and _roles_present(step.text, situation):
                 return rule, step
     return None
 
@@ -98,19 +141,21 @@ def _roles_present(text: str, situation: Situation) -> bool:
 
 
 def _action(
-    deal: Deal, facts: DealFacts, finding: Finding, rule: Rule, step: Marked, index: int, calendar: Calendar
-) -> NextAction | None:
-    contact = None if step.scope == "desk" else _contact(deal, finding)
-    text = personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal)
-    fact = fact_of(finding, facts, deal)
-    parts = [fact] if fact and fact.lower() not in text.lower() else []
-    if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
-        parts.insert(0, t("coach.with", name=contact.name))
-    if parts:
-        text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
+    deal: Deal,
+    facts: DealFacts,
+    finding: Finding,
+    chosen: tuple[Rule, Marked],
+    index: int,
+    calendar: Calendar,
+    dark: frozenset[str] = frozenset(),
+) -> NextAction:
+    rule, step = chosen
+    contact = None if step.scope == "desk" else _contact(deal, finding, dark)
+    if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
+        contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
-        action=text,
+        action=_text(deal, facts, finding, step, contact),
         owner=deal.owner or t("coach.you"),
         contact=label(contact) if contact else None,
         due=due,
@@ -119,6 +164,29 @@ def _action(
         finding_codes=[finding.code],
         horizon="this_week" if index < THIS_WEEK else "later",
     )
+
+
+_LABEL = re.compile(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
+"""An evidence line's label ("proposal: 2026-11-03 …"): the date and the quote say it better as a lead."""
+_SEE_RULE = re.compile(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
+"""A rule's cross-reference ("(see relationship-buying-committee)") helps a reader of the rulebook, not a rep
+reading an action."""
+
+
+def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
+    """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
+    text = _SEE_RULE.sub("", personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal))
+    fact = fact_of(finding, facts, deal)
+    text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
+    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
+        fact = _LABEL.sub("", fact).rstrip(".。")
+        text, fact = t("coach.lead", fact=fact[:1].upper() + fact[1:], text=text), ""
+    parts = [fact] if fact and fact.lower() not in text.lower() else []
+    if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
+        parts.insert(0, t("coach.with", name=contact.name))
+    if parts:
+        text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
+    return text
 
 
 def finding_prepares_executive(finding: Finding) -> bool:
@@ -133,7 +201,7 @@ def _due(
     on a working day before the meeting with its contact, or the close date, that it prepares."""
     as_of = facts.as_of
     due = calendar.add(as_of, index + 1) if index < THIS_WEEK else calendar.add(as_of, 5 + 2 * (index - THIS_WEEK + 1))
-    events = [item.date for item in facts.upcoming if contact is not None and contact.name in item.people]
+    events = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
     if finding_prepares_executive(finding) and (meeting := executive_meeting(facts)) is not None:
         events.append(meeting.date)
     if deal.is_open and deal.close_date and deal.close_date > as_of:
@@ -145,7 +213,13 @@ def _due(
     return due
 
 
-def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:
+def _with(person: Stakeholder, item: Any) -> bool:
+    """The dated item involves ``person``: they attend it or own it (a next step or plan step in their name)."""
+    owner = (item.owner or "").strip()
+    return person.name in item.people or owner in (person.name, person.name.split()[0])
+
+
+def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -> Stakeholder | None:
     """The buyer-side person the finding is about (a named late stakeholder, the chased person), else by role."""
     names = finding.data.get("names") or finding.data.get("people")
     if isinstance(names, list):
@@ -157,7 +231,21 @@ def _contact(deal: Deal, finding: Finding) -> Stakeholder | None:
         present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in line.split(":", 1)[0]]
         if present:
             return min(present, key=lambda item: item[0])[1]
-    return contact_for(deal, finding.code)
+    person = contact_for(deal, finding.code)
+    if person is not None and person.name in dark and finding.code not in _ABOUT_SILENCE:
+        # work that needs an answer goes through someone who answers, when the deal has one
+        return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
+    return person
+
+
+_ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
+
+
+def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:
+    """Buyer-side people not answering: the dark champion, and anyone chased with no reply since. (A stale
+    deal is not everyone gone dark: the rep has simply not been in touch.)"""
+    names = {str(f.data["name"]) for f in findings if f.code == "momentum.champion_dark" and f.data.get("name")}
+    return frozenset(names | {p.name for p in facts.people if p.unanswered})
 
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -222,7 +310,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         return t("coach.fact.unmet", items=t("coach.detail_separator").join(items))
     if code == "anti.single_threading":
         engaged = [p.name for p in facts.people if p.engaged]
-        return t("coach.fact.only_engaged", name=engaged[0]) if engaged else t("coach.fact.no_engaged")
+        if not engaged:
+            return t("coach.fact.no_engaged")
+        held = {str(s.role) for s in deal.stakeholders}
+        missing = [term(r) for r in ("economic_buyer", "technical_buyer") if r not in held]
+        fact = t("coach.fact.only_engaged", name=engaged[0])
+        return fact + (t("coach.fact.nobody_in_role", roles=join(missing)) if missing else "")
     if code in ("momentum.close_date_slipped", "momentum.close_date_passed"):
         close = deal.close_date
         if code == "momentum.close_date_passed" and close:
@@ -252,7 +345,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
     return _evidence_fact(finding, facts)
 
 
-_EXECUTIVE = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering)\b", re.IGNORECASE)
+_EXECUTIVE = re.compile(
+    r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering|boss|leadership|executives?)\b",
+    re.IGNORECASE,
+)
 
 
 def executive_meeting(facts: DealFacts) -> Any:
@@ -282,5 +378,18 @@ def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
     if current() != "en":  # the inspector's own evidence wording is English; keep the deal's date and quoted words
         lines = [_quoted(line) for line in lines if _QUOTE.search(line)]
     for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
-        return body if len(body) <= 110 else body[:107] + "…"
+        return _shorten(body)
     return ""
+
+
+def _shorten(body: str, limit: int = 110) -> str:
+    """A long evidence line cut at the end of a clause of its quote, the quote closed, never mid-word."""
+    if len(body) <= limit:
+        return body
+    cut = max(body.rfind(mark, 0, limit) for mark in ("; ", ". ", ", ", "；", "。", "，"))
+    if cut <= 0:
+        cut = body.rfind(" ", 0, limit)
+    head = body[: max(cut, 1)].rstrip(" ,;.")
+    if head.count('"') % 2:
+        return head + '…"'
+    return head + ("…”" if head.count("“") > head.count("”") else "…")

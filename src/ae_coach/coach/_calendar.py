@@ -1,42 +1,119 @@
-"""Working days: weekends and public holidays (the ``holidays`` package) are never due dates.
+"""Working days: weekends, public holidays (the ``holidays`` package) and the team's days off are never due dates.
 
 The country is ``Settings.holidays_country`` (an ISO 3166 code such as ``US``, ``GB``, ``DE``, ``CN``;
-empty for weekends only). A due date or a plan step that lands on a day off moves to the working day
-before it when it prepares something (a meeting, a signature), else to the next working day.
+empty for weekends only). ``Settings.days_off`` adds the days that are not public holidays but on which
+buyers are out all the same (ae-coach default: the day after US Thanksgiving and 24-31 December, the
+holiday week): a VP reading "call the CFO on Black Friday" or "legal redlines on 29 December" knows it will
+not happen. A due date or a plan step that lands on a day off moves to the working day before it when it
+prepares something (a meeting, a signature), else to the next working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+DEFAULT_DAYS_OFF = ("day_after_thanksgiving", "12-24..12-31")
 
 
 @lru_cache(maxsize=16)
 def _holidays(country: str, year: int) -> frozenset[dt.date]:
     if not country:
         return frozenset()
+    cached = _cache_file(country, year)
+    if cached is not None:
+        try:
+            return frozenset(dt.date.fromisoformat(day) for day in json.loads(cached.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass  # missing or unreadable: compute them
     import holidays
 
     try:
-        return frozenset(holidays.country_holidays(country, years=year))
+        days = frozenset(holidays.country_holidays(country, years=year))
     except NotImplementedError:  # an unknown country code: weekends only, rather than no review
         return frozenset()
+    _write_cache(cached, days)
+    return days
+
+
+def _cache_file(country: str, year: int) -> Path | None:
+    """Where this country's holidays for ``year`` are kept: importing ``holidays`` (every country's calendar)
+    costs more than a short review. Keyed by the installed package's location and modification time, so an
+    upgrade of ``holidays`` is a cache miss."""
+    import importlib.util
+
+    from ae_coach.resources import ae_coach_home
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None or not country.isalnum():
+        return None
+    try:
+        stamp = Path(spec.origin).stat().st_mtime_ns
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{spec.origin}:{stamp}".encode()).hexdigest()[:16]
+    return ae_coach_home() / "cache" / f"holidays-{country}-{year}-{key}.json"
+
+
+def _write_cache(path: Path | None, days: frozenset[dt.date]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sorted(day.isoformat() for day in days)), encoding="utf-8")
+        temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        pass  # no cache, no harm: the next review computes them again
+
+
+@lru_cache(maxsize=64)
+def _days_off(entries: tuple[str, ...], year: int) -> frozenset[dt.date]:
+    """The dates ``entries`` (``day_after_thanksgiving``, ``MM-DD``, ``MM-DD..MM-DD``) name in ``year``."""
+    out: set[dt.date] = set()
+    for entry in entries:
+        if entry == "day_after_thanksgiving":
+            first = dt.date(year, 11, 1)
+            thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+            out.add(thursday + dt.timedelta(days=1))
+            continue
+        start_text, _, end_text = entry.partition("..")
+        start = _month_day(start_text, year)
+        end = _month_day(end_text, year) if end_text else start
+        while start is not None and end is not None and start <= end:
+            out.add(start)
+            start += dt.timedelta(days=1)
+    return frozenset(out)
+
+
+def _month_day(text: str, year: int) -> dt.date | None:
+    month, day = (int(x) for x in text.split("-"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 02-29 in a common year
+        return None
 
 
 class Calendar:
-    """Business days for one country."""
+    """Business days for one country and a team's days off."""
 
-    def __init__(self, country: str = "US") -> None:
+    def __init__(self, country: str = "US", days_off: Iterable[str] = DEFAULT_DAYS_OFF) -> None:
         self.country = country.upper()
+        self.days_off = tuple(days_off)
 
     def working(self, day: dt.date) -> bool:
-        """Not a Saturday, Sunday or public holiday."""
-        return day.weekday() < 5 and day not in _holidays(self.country, day.year)
+        """Not a Saturday, Sunday, public holiday or day off."""
+        return day.weekday() < 5 and not self.holiday(day)
 
     def holiday(self, day: dt.date) -> bool:
-        """A public holiday (not a weekend)."""
-        return day in _holidays(self.country, day.year)
+        """A public holiday or a day off (not a weekend)."""
+        return day in _holidays(self.country, day.year) or day in _days_off(self.days_off, day.year)
 
     def on_or_after(self, day: dt.date) -> dt.date:
         while not self.working(day):
@@ -67,5 +144,5 @@ class Calendar:
 
 
 def calendar_for(settings: Any) -> Calendar:
-    """The calendar of an inspector ``Settings`` (its ``holidays_country``)."""
-    return Calendar(getattr(settings, "holidays_country", "US"))
+    """The calendar of an inspector ``Settings`` (its ``holidays_country`` and ``days_off``)."""
+    return Calendar(getattr(settings, "holidays_country", "US"), getattr(settings, "days_off", DEFAULT_DAYS_OFF))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
-from ae_coach.coach._plan import draft_plan
+from ae_coach.coach._plan import PREPARED_BY, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach.report import CoachingReport, Forecast, Health, Risk
 from ae_coach.findings import Finding
@@ -83,6 +83,13 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     findings = list(assessment.findings)
     as_of = assessment.as_of
     calendar = calendar_for(settings)
+    actions = plan(deal, assessment, rulebook, calendar)
+    # a drafted step comes after the action that prepares it (who owns the paper, meeting the signer)
+    ready: dict[str, Any] = {}
+    for action in actions:
+        for kind in (k for code in action.finding_codes for k in PREPARED_BY.get(code, ())):
+            if action.due is not None:
+                ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -97,7 +104,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             why_not_commit=list(assessment.why_not_commit),
         ),
         risks=risks(findings),
-        next_actions=plan(deal, assessment, rulebook, calendar),
+        next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(deal, as_of, calendar),
+        mutual_action_plan=draft_plan(deal, as_of, calendar, ready),
     )

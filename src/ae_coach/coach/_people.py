@@ -65,6 +65,11 @@ def label(person: Stakeholder) -> str:
     return t("coach.person", name=person.name, detail=detail) if detail else person.name
 
 
+def contact_name(contact_label: str | None) -> str:
+    """'Dana Lee (VP Revenue Operations, champion)' or 'Dana Lee（…）' -> 'Dana Lee' (an action's contact)."""
+    return re.split(r" \(|（", contact_label or "", maxsplit=1)[0].strip()
+
+
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     """The buyer-side person to work through for a finding, when the deal names one."""
     # the roles best placed for this finding, then anyone on the buyer's side rather than nobody

@@ -25,9 +25,6 @@ SMALL_DEAL_AMOUNT = 25_000
 """Below this amount (the seed's tier-4 band) the draft leaves out the enterprise paper steps: a $9k
 team plan bought on a card does not go through a security review, redlines and a PO."""
 
-ASSUMED_CYCLE_DAYS = 60
-"""Close date assumed for the draft when the deal has none (ae-coach default: 60 days out)."""
-
 
 @dataclass(frozen=True)
 class _Template:
@@ -145,29 +142,35 @@ CREDIBLE_SQUEEZE = 1.5
 left before it (ae-coach default): squeezing a six-week paper process into two is not a plan."""
 
 
-def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> list[MapStep]:
+PREPARED_BY = {"meddpicc.paper_process": ("paper",), "meddpicc.economic_buyer": ("decision", "signature")}
+"""The drafted steps an action for a finding prepares: until the rep knows who owns security, legal and
+procurement, no paper step can be dated, and until the signer is met no business-case review or signature
+(``ready`` of :func:`draft_plan`)."""
+
+
+def draft_plan(
+    deal: Deal, as_of: dt.date, calendar: Calendar | None = None, ready: dict[str, dt.date] | None = None
+) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
-    Steps are planned back from the close date in working days (``calendar``: weekends and public holidays
-    are never plan dates); the deal's own plan steps and meetings already on the calendar are kept as
-    they are. When the close date leaves far too little time for the steps still to do, the draft says
-    so and plans forward from today to a realistic signature date instead of squeezing the steps.
+    Steps are planned back from the close date in working days (``calendar``: weekends, public holidays
+    and the team's days off are never plan dates); the deal's own plan steps and meetings already on the
+    calendar are kept as they are. No drafted step is dated before ``ready[kind]`` (default: the review
+    date), the day after the action that prepares steps of that kind, nor before the step it follows. When the close date leaves far too little time for
+    the steps still to do, the draft says so and plans forward to a realistic close instead of squeezing
+    the steps; a deal with no future close date is planned forward the same way, never back from a date
+    ae-coach made up.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
-    agreed = [_agreed_step(item, as_of, calendar) for item in deal.mutual_action_plan if item.date]
+    dated = [item for item in deal.mutual_action_plan if item.date]
+    agreed = [_agreed_step(item, as_of, calendar) for item in dated]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
-        return sorted([*agreed, _make(_STEPS[-1], deal, close, as_of, None, calendar)], key=lambda s: s.date)
-    target, note = deal.close_date, None
-    if target is not None and target >= as_of:
-        close = target
-    else:
-        close = calendar.add(as_of, ASSUMED_CYCLE_DAYS * WORKING_DAYS_PER_WEEK // 7)
-        note = t("plan.no_close_date", close=close)
-    own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan)
+        return sorted([*agreed, _make(_STEPS[-1], deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
+    own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan if _still_counts(item, as_of))
     done_text = _done_text(deal, as_of)
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
     steps = [
@@ -179,13 +182,57 @@ def draft_plan(deal: Deal, as_of: dt.date, calendar: Calendar | None = None) -> 
         and not any(k in done_text for k in step.done_when)
     ]
     needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
-    left = calendar.between(as_of, close)
-    if needed and needed > CREDIBLE_SQUEEZE * max(left, 1):
-        realistic = calendar.add(as_of, needed + 2)
+    ready = ready or {}
+    begin = calendar.on_or_after(as_of)
+    # planned forward, the first step waits for the action that prepares it
+    first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
+    realistic = calendar.add(max(begin, ready.get(first, begin)), needed + 2)
+    close, note = deal.close_date or realistic, None
+    if deal.close_date is None or deal.close_date < as_of:
+        # No date the buyer gave: plan forward rather than back from a date ae-coach made up.
+        close, note = realistic, t("plan.no_close_date", realistic=realistic)
+    elif needed and needed > CREDIBLE_SQUEEZE * max(calendar.between(begin, close), 1):
+        left = calendar.between(begin, close)
         note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=realistic)
         close = realistic
-    drafted = [_make(step, deal, close, as_of, note, calendar) for step in steps]
+    if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
+        agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
+        if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
+            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_STEPS.index)
+    drafted: list[MapStep] = []
+    for step in steps:
+        earliest = max(
+            [begin, ready.get(str(step.kind), begin)] + [d.date for d in drafted if step.days_before_close > 0]
+        )
+        drafted.append(_make(step, deal, close, (as_of, earliest), note if not drafted else None, calendar))
+    signature = next((d for d in drafted if d.kind == "signature"), None)
+    if signature is not None and note and signature.note is None:
+        drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _too_soon(
+    step: MapStep, item: Any, steps: list[_Template], deal: Deal, close: dt.date, calendar: Calendar
+) -> MapStep:
+    """An agreed signature (12-20) dated before the drafted paper steps it needs can be done: at risk."""
+    if step.status != "planned":
+        return step
+    signature = next(t for t in _STEPS if t.kind == "signature")
+    if not steps or not any(k in item.action.lower() for k in signature.keywords):
+        return step
+    earliest = calendar.add(close, -_working(signature))
+    if step.date >= earliest:
+        return step
+    return step.model_copy(update={"status": "at_risk", "note": t("plan.agreed_too_soon", date=earliest)})
+
+
+def _still_counts(item: Any, as_of: dt.date) -> bool:
+    """A step of the deal's own plan that covers a drafted one: done, or still ahead. An overdue signature
+    is not a plan to sign, so the draft plans that step again."""
+    status = str(item.status)
+    return status == "done" or (
+        status not in ("late", "blocked", "cancelled") and (item.date is None or item.date >= as_of)
+    )
 
 
 def _working(step: _Template) -> int:
@@ -215,12 +262,16 @@ def _owner(step: _Template, deal: Deal) -> str:
     return team
 
 
-def _make(step: _Template, deal: Deal, close: dt.date, as_of: dt.date, note: str | None, calendar: Calendar) -> MapStep:
+def _make(
+    step: _Template, deal: Deal, close: dt.date, window: tuple[dt.date, dt.date], note: str | None, calendar: Calendar
+) -> MapStep:
+    """One drafted step, ``window`` = (review date, first day a drafted step can start)."""
+    as_of, begin = window
     date = calendar.add(close, -_working(step)) if step.days_before_close else calendar.on_or_before(close)
     status: Any = "planned"
-    if date < as_of:
-        note = t("plan.past_due", date=date)
-        date, status = calendar.on_or_after(as_of), "at_risk"
+    if date < begin:
+        note = t("plan.past_due", date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
+        date, status = calendar.on_or_after(begin), "at_risk"
     return MapStep(
         date=date,
         action=phrase("plan.step", step.action),

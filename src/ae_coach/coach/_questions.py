@@ -74,7 +74,7 @@ def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: se
     out = []
     for rule in rules_for(finding, rulebook):
         for ask in rule.asks:
-            if finding.code not in ask.answers or not situation.allows(ask):
+            if finding.code not in ask.answers or not situation.allows(ask, finding):
                 continue
             text, audience = parse_question(ask.text)
             if (

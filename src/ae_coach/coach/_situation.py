@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage
+from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
+from ae_coach.findings import Finding
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -39,19 +41,21 @@ class Situation:
             alternatives=tuple(a.lower() for a in assessment.facts.alternatives),
         )
 
-    def allows(self, item: Marked) -> bool:
-        """Every ``{when}`` atom of ``item`` holds."""
-        return all(self.holds(atom) for atom in item.when)
+    def allows(self, item: Marked, finding: Finding | None = None) -> bool:
+        """Every ``{when}`` atom of ``item`` holds (``finding``: the one the item would answer)."""
+        return all(self.holds(atom, finding) for atom in item.when)
 
-    def holds(self, atom: str) -> bool:
+    def holds(self, atom: str, finding: Finding | None = None) -> bool:
         """One atom; ``a|b`` holds when either does."""
-        return any(self._one(part.strip()) for part in atom.split("|"))
+        return any(self._one(part.strip(), finding) for part in atom.split("|"))
 
-    def _one(self, atom: str) -> bool:
+    def _one(self, atom: str, finding: Finding | None) -> bool:
         if atom.startswith("!"):
-            return not self._one(atom[1:])
+            return not self._one(atom[1:], finding)
         if atom == "pricing_out":
             return self.pricing_out
+        if atom == "source_known":
+            return finding is not None and source_known(finding, self.deal)
         for op in ("<=", ">=", "=", "<", ">"):
             if op in atom:
                 field, value = atom.split(op, 1)
@@ -89,3 +93,52 @@ def _pricing_out(deal: Deal) -> bool:
     """A proposal went out: a completed proposal activity, or the deal is at proposal or later."""
     sent = any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in deal.activities)
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_GENERIC_TITLE_WORDS = frozenset(
+    [
+        "vp",
+        "svp",
+        "evp",
+        "head",
+        "director",
+        "manager",
+        "senior",
+        "lead",
+        "chief",
+        "officer",
+        "of",
+        "the",
+        "and",
+        "for",
+        "global",
+        "regional",
+        "team",
+    ]
+)
+
+
+def source_known(finding: Finding, deal: Deal) -> bool:
+    """The words the finding quotes from the record say who said it (:func:`source_of`)."""
+    return source_of(finding, deal) is not None
+
+
+def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
+    """The buyer-side person the finding's quote names as its source, by name or by a word of their title
+    ("New CFO says the price is too high", "procurement is also evaluating Contentful again"). Asking that
+    person "who raised it?" tells them the rep was not listening. For a finding about a competitor, only the
+    clauses that name the competitor count."""
+    quoted = [q for line in finding.evidence for q in _QUOTED.findall(line)]
+    clauses = [c.strip().lower() for q in quoted for c in re.split(r"[;.]", q) if c.strip()]
+    named = finding.data.get("names")
+    rivals = [c.name.lower() for c in deal.competitors if isinstance(named, list) and c.name in named]
+    if rivals:
+        clauses = [c for c in clauses if any(r in c for r in rivals)]
+    for clause in clauses:
+        for person in deal.stakeholders:
+            words = {person.name.lower(), person.name.split()[0].lower()}
+            words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
+            if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in words - _GENERIC_TITLE_WORDS):
+                return person
+    return None

@@ -119,3 +119,21 @@ def parse_question(raw: str) -> tuple[str, str | None]:
             audience = match.group(1).strip().lower().replace(" ", "_")
             text = text[match.end() :]
     return text.strip().strip('"“”').strip(), audience
+
+
+_OPENER = re.compile(r"^(?:When|If|Once|Whenever) [^,;:]{3,120}, (?=[a-z])|^[^，。；]{2,40}(?:时|后)，")
+
+
+def drop_condition(text: str, answers_its_own_condition: bool) -> tuple[str, bool]:
+    """'When a budget concern appears after the proposal, ask what changed…' -> 'Ask what changed…'.
+
+    Only for a step whose ``{when}`` names the finding it answers (or ``pricing_out`` for a finding about the
+    proposal): the condition holds, so the opening clause restates what the action's fact says about this
+    deal, and a manager leads with the fact instead.
+    Returns the text and whether an opening was dropped.
+    """
+    match = _OPENER.match(text) if answers_its_own_condition else None
+    if match is None:
+        return text, False
+    rest = text[match.end() :]
+    return rest[:1].upper() + rest[1:], True

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ae_coach.coach._calendar import Calendar
+from ae_coach.coach._people import contact_name
 from ae_coach.coach.report import CoachingReport
 from ae_coach.i18n import term
 
@@ -59,6 +60,7 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
             if category != call:
                 problems.append(f"{where}: says {said!r} while the call is {call}")
         problems += [f"{where}: {p}" for p in _missing_roles(action.action, roles)]
+        problems += [f"{where}: {p}" for p in _after_its_event(action, deal, report.as_of)]
     per_person = Counter(q.stakeholder for q in report.questions if q.stakeholder and q.role != "ae")
     problems += [f"{count} questions for {name} (at most 2)" for name, count in per_person.items() if count > 2]
     for question in report.questions:
@@ -68,6 +70,31 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
         if step.kind != "agreed" and not calendar.working(step.date):
             problems.append(f"plan step {step.action!r} on {step.date}, not a working day")
     return problems
+
+
+def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
+    """An action with a buyer contact is due before the next dated item that person attends or owns."""
+    event = _next_event(action, deal, as_of)
+    if event is None or action.due is None or event[0] > action.due:
+        return []
+    name = contact_name(action.contact)
+    return [f"due {action.due}, after {event[1]!r} with {name} on {event[0]}"]
+
+
+def _next_event(action: Any, deal: Any, as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The next dated item after ``as_of`` that the action's contact attends or owns."""
+    name = contact_name(action.contact)
+    if not name:
+        return None
+    dated = [(a.date, a.summary or str(a.type)) for a in deal.activities
+             if str(a.status) == "scheduled" and name in (a.with_ or [])]  # fmt: skip
+    step = deal.next_step
+    if step is not None and step.date and step.owner == name:
+        dated.append((step.date, step.action))
+    dated += [
+        (p.date, p.action) for p in deal.mutual_action_plan if p.date and p.owner == name and str(p.status) != "done"
+    ]
+    return next(((when, what) for when, what in sorted(dated) if when > as_of), None)
 
 
 def _categories(text: str) -> list[tuple[str, str]]:
@@ -105,7 +132,8 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
     """``report`` held to the checks: what a model wrote is kept only where a manager could assign it.
 
     Actions that argue for another forecast category or address a role the deal does not have are
-    dropped; due dates move to working days after the review date and before the close date; in the
+    dropped; due dates move to working days after the review date, before the next item the action's
+    contact attends or owns and before the close date; in the
     model's order, the first three due within five working days are this week's, and at most six are kept.
     """
     calendar = calendar or Calendar()
@@ -122,6 +150,9 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
         due = calendar.on_or_after(max(due, calendar.add(report.as_of, 1)))
         if close is not None and due >= close:
             due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
+        event = _next_event(action, deal, report.as_of)
+        if event is not None and due >= event[0]:  # before the meeting it prepares, not after
+            due = max(calendar.on_or_before(event[0] - _ONE_DAY), calendar.on_or_after(report.as_of))
         kept.append(action.model_copy(update={"due": due}))
     week_end = calendar.add(report.as_of, 5)
     actions: list[Any] = []

@@ -115,6 +115,9 @@ class CoachingReport(_Model):
     """The model's coaching prose (LLM backends only)."""
     dropped_rule_ids: list[str] = Field(default_factory=list)
     """Rule ids a backend cited that the rulebook does not have; they were removed from the report."""
+    rulebook_hash: str | None = None
+    """Content hash of the rulebook the review used (the shipped rules with the playbook's overlay), as
+    ``ae-coach rules list`` prints it: two reviews with the same hash cited the same rules."""
     model: str | None = None
     usage: Usage | None = None
     estimated_cost_usd: float | None = None

@@ -28,6 +28,7 @@ from ae_coach.crm._values import (
 )
 from ae_coach.crm.mapping import ColumnMapping, load_mapping
 from ae_coach.crm.result import ImportResult, RowWarning, SkippedRow
+from ae_coach.deal import Stage
 from ae_coach.errors import ImportFileError
 
 Progress = Callable[[int, int], None]
@@ -116,9 +117,19 @@ def _probability_fraction(samples, ctx: RowContext, mapping: ColumnMapping | Non
     return bool(values) and all(0 <= v <= 1 for v in values) and any(0 < v < 1 for v in values)
 
 
+def _playbook_stage_names() -> dict[str, Stage]:
+    from ae_coach.deal import playbook_stages
+    from ae_coach.playbook import active
+
+    playbook_stages()  # refuses a team stage mapped onto no stage of ours, naming ae-coach.toml
+    return {name: Stage(target) for name, target in active().stages.items()}
+
+
 def _context(table: RawTable, fmt: formats.Format, mapping: ColumnMapping | None) -> RowContext:
     index = formats.column_index(fmt, table.header)
     stages = dict(formats.STAGE_MAPS[fmt.name])
+    # The playbook's own stage names, then a mapping file's (the most specific wins).
+    stages.update({normalise_key(name): stage for name, stage in _playbook_stage_names().items()})
     forecast = dict(formats.FORECAST_MAP)
     if mapping is not None:
         stages.update({normalise_key(k): v for k, v in mapping.stages.items()})

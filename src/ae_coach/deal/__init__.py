@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ae_coach.deal.load import DEFAULT_MAX_BYTES, load_deal, loads_deal, parse_deal
+from ae_coach.deal.load import DEFAULT_MAX_BYTES, load_deal, loads_deal, parse_deal, playbook_stages
 from ae_coach.deal.model import (
     MAX_AMOUNT,
     MAX_DATE,
@@ -71,4 +71,5 @@ __all__ = [
     "load_deal",
     "loads_deal",
     "parse_deal",
+    "playbook_stages",
 ]

@@ -10,6 +10,7 @@ the bad value and what is allowed (:mod:`ae_coach._validation`).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ from ae_coach._safe_yaml import (
     read_user_text,
     yaml_problem,
 )
-from ae_coach.deal.model import Deal
-from ae_coach.errors import DealFileError
+from ae_coach.deal.model import Deal, Stage
+from ae_coach.errors import DealFileError, PlaybookError
 from ae_coach.i18n import t
 
 DEFAULT_MAX_BYTES = 256_000
@@ -152,12 +153,44 @@ def validate_deal(data: Any, source: str, *, node: Node | None = None) -> Any:
             f"a deal must be a mapping of fields (account:, stage:, …), but got {kind}",
             line=1 if node else None,
         )
+    stage = data.get("stage")
+    if isinstance(stage, str) and stage not in _STAGE_VALUES:
+        mapped = playbook_stages().get(_stage_key(stage))
+        data = {**data, "stage": mapped.value} if mapped is not None else data
     try:
         return Deal.model_validate(data)
     except ValidationError as exc:
         raise _deal_error(exc, source, node) from None
     except RecursionError:
         raise DealFileError(source, f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+_STAGE_VALUES = frozenset(stage.value for stage in Stage)
+
+
+def _stage_key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", name).strip().casefold()
+
+
+def playbook_stages() -> dict[str, Stage]:
+    """The playbook's ``[stages]``: each team stage name (case and spacing folded) -> the inspector's stage.
+
+    Raises:
+        PlaybookError: A team stage maps onto a stage ae-coach does not know (the message names the config
+            file, the team stage and the allowed stages).
+    """
+    from ae_coach.playbook import active
+
+    playbook = active()
+    out = {}
+    for name, target in playbook.stages.items():
+        if target not in _STAGE_VALUES:
+            raise PlaybookError(
+                f"{playbook.config}: [stages] {name!r} = {target!r}: not a stage ae-coach knows; "
+                f"allowed: {', '.join(stage.value for stage in Stage)}"
+            )
+        out[_stage_key(name)] = Stage(target)
+    return out
 
 
 def _deal_error(exc: ValidationError, source: str, node: Node | None) -> DealFileError:

@@ -14,8 +14,8 @@ Public door (everything else in this package is private)::
     print(judgement_markdown(run_judgement(Path("evals/calibration/labels.yaml"), "holdout")))
 
 Where a comparison's two sides come from is :class:`Variant` and its factories (``working_tree``,
-``from_git``, ``from_rules_dir``, ``empty_rulebook``): a new source of rules (e.g. a playbook's git tree)
-is one more factory returning a Variant.
+``from_git``, ``from_rules_dir``, ``empty_rulebook``, and for a playbook ``playbook_tree`` and ``playbook_at``).
+``check_comparable`` refuses two sides that are the same files.
 
 The case format and the statistics are documented in docs/evals.md.
 """
@@ -35,6 +35,7 @@ from ae_coach.eval._cover import write as write_coverage
 from ae_coach.eval._judge import JUDGE_MODEL
 from ae_coach.eval._judgement import JudgementReport, judgement_html, judgement_markdown, run_judgement
 from ae_coach.eval._mutate import KINDS, MutationReport, mutation_markdown, run_mutation
+from ae_coach.eval._playbook import base_from_git, check_comparable, playbook_at, playbook_tree
 from ae_coach.eval._results import CaseResult, RunResult
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._session import Session, compare_variants, run_eval
@@ -98,8 +99,10 @@ __all__ = [
     "Session",
     "SuiteFileError",
     "Variant",
+    "base_from_git",
     "calibrate_judges",
     "calibration_markdown",
+    "check_comparable",
     "compare_results",
     "compare_variants",
     "empty_rulebook",
@@ -112,6 +115,8 @@ __all__ = [
     "load_cases",
     "mutation_markdown",
     "paired_stats",
+    "playbook_at",
+    "playbook_tree",
     "print_report",
     "render",
     "run_eval",

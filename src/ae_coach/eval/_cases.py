@@ -73,30 +73,37 @@ class RuleExpect(_Strict):
     """Rule ids the coaching text or report must cite."""
 
 
+_CHECK_KINDS = ("contains", "not_contains", "regex", "not_regex", "max_words")
+
+
 class Check(_Strict):
-    """One deterministic check on the coaching text; set exactly one of the four kinds."""
+    """One deterministic check on the coaching text; set exactly one of the five kinds."""
 
     contains: str | None = None
     not_contains: str | None = None
     regex: str | None = None
+    not_regex: str | None = None
+    """No line may match (e.g. no action line opening with a rule's generic condition)."""
     max_words: int | None = Field(default=None, gt=0)
     case_sensitive: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> Check:
-        kinds = [k for k in ("contains", "not_contains", "regex", "max_words") if getattr(self, k) is not None]
+        kinds = [k for k in _CHECK_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a check sets exactly one of contains, not_contains, regex, max_words")
-        if self.regex is not None:
+            raise ValueError("a check sets exactly one of contains, not_contains, regex, not_regex, max_words")
+        for pattern in (self.regex, self.not_regex):
+            if pattern is None:
+                continue
             try:
-                re.compile(self.regex)
+                re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
+                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
         return self
 
     @property
     def label(self) -> str:
-        for kind in ("contains", "not_contains", "regex", "max_words"):
+        for kind in _CHECK_KINDS:
             value = getattr(self, kind)
             if value is not None:
                 return f"{kind}:{value}"

@@ -8,6 +8,7 @@ repeat index. A truncated answer (``stop_reason == "max_tokens"``) or an error i
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,12 +107,15 @@ def make_coach(
     """
     from ae_coach.coach import Coach
 
+    rulebook = rulebook if rulebook is not None else variant.rulebook
     settings = {
         "backend": options.backend,
         "model": options.model,
-        "rulebook": rulebook if rulebook is not None else variant.rulebook,
+        "rulebook": rulebook,
         "prompts": variant.prompts_dir,
         "lang": lang or "en",
+        # one prompt builder per variant, not per case (English; a Chinese case's builder reads rules/zh)
+        "builder": variant.builder_for_rulebook(rulebook) if (lang or "en") == "en" else None,
     }
     coach = Coach(**settings)
     if coach.backend == "offline":
@@ -122,9 +126,19 @@ def make_coach(
 
         wrapper.inner = DeferringClient(defer, wrapper._key)
     else:
-        wrapper.inner = coach.make_client()
+        wrapper.inner = _shared_client(variant, coach)
     wrapper.name = wrapper.inner.name
     return Coach(**settings, client=wrapper), wrapper
+
+
+def _shared_client(variant: Variant, coach: Any) -> Any:
+    """The worker thread's client for this backend, made on first use: a client keeps the last response's
+    body for its own repair turn, so threads never share one; cases on one thread run one after another."""
+    key = (threading.get_ident(), coach.backend, coach.replay_dir, coach.record)
+    client = variant.clients.get(key)
+    if client is None:
+        client = variant.clients[key] = coach.make_client()
+    return client
 
 
 def run_coach(

@@ -126,6 +126,9 @@ def check_text(check: Check, text: str) -> dict[str, Any]:
     if check.regex is not None:
         ok = re.search(check.regex, text, flags | re.MULTILINE) is not None
         return _item("check", check.label, ok, "matched" if ok else "no match")
+    if check.not_regex is not None:
+        found = re.search(check.not_regex, text, flags | re.MULTILINE)
+        return _item("check", check.label, found is None, "no match" if found is None else f"matched: {found.group(0)}")
     words = len(text.split())
     return _item("check", check.label, words <= (check.max_words or 0), f"{words} words")
 

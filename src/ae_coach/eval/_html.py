@@ -14,7 +14,15 @@ _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;colo
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 .pass{color:#17692e}.fail{color:#b3261e;font-weight:600}.verdict{font-size:1.2rem;padding:.6rem;border-radius:6px}
 .regressed,.inconclusive{background:#fde7e9}.improved,.non-inferior,.unchanged{background:#e6f4ea}
-.bar{display:inline-block;height:.8rem;background:#4a78c2}"""
+.bar{display:inline-block;height:.8rem;background:#4a78c2}
+.verdict.regressed{border-left:6px solid #b3261e}.verdict.unchanged{border-left:6px solid #17692e}
+.chart{max-width:46rem}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.sides pre{white-space:pre-wrap;background:#f6f7f9;padding:.6rem;border-radius:4px;font-size:.8rem;max-height:28rem;overflow:auto}
+.sides mark{display:block}.sides mark.gone{background:#fde7e9}.sides mark.new{background:#e6f4ea}
+.sides .same{color:#5c6370;font-style:italic}"""
+
+FLIPS_SHOWN = 20
+"""Flipped cases whose outputs the page shows side by side."""
 
 
 def _e(value: Any) -> str:
@@ -102,6 +110,7 @@ def compare_html(cmp: Comparison) -> str:
             ],
         ),
         f"<p>{_e(stats_line(cmp.overall))}</p>",
+        _split_chart(cmp),
         "<h2>Flipped cases</h2>",
     ]
     rows = [
@@ -118,6 +127,7 @@ def compare_html(cmp: Comparison) -> str:
     body.append(
         _table(["case", "split", "change", "base", "candidate", "what changed"], rows) if rows else "<p>None.</p>"
     )
+    body.append(_flipped_outputs(cmp))
     body.append("<h2>Every case</h2>")
     body.append(
         _table(
@@ -133,6 +143,85 @@ def compare_html(cmp: Comparison) -> str:
         rows = [[_e(o.id), _e(o.split), _e(o.side), _e(o.passed_on_base)] for o in cmp.one_sided]
         body.append("<h2>Cases on one side only</h2>" + _table(["case", "split", "only on", "passed on base"], rows))
     return _page(f"Eval comparison: {cmp.base.variant} → {cmp.candidate.variant}", body)
+
+
+def _split_chart(cmp: Comparison) -> str:
+    """Base against candidate, mean score per split (and over all cases)."""
+    from ae_coach.render import charts
+
+    stats = [("all", cmp.overall), *cmp.by_split.items()]
+    chart = charts.grouped_bars(
+        [name for name, _ in stats],
+        {
+            f"base ({cmp.base.variant})": [s.mean_base for _, s in stats],
+            f"candidate ({cmp.candidate.variant})": [s.mean_candidate for _, s in stats],
+        },
+        title="Mean score per split",
+        money=None,
+    )
+    return f"<div class=chart>{chart}</div>"
+
+
+def _flipped_outputs(cmp: Comparison) -> str:
+    """Each flipped case's two outputs side by side, with what changed between them."""
+    if not cmp.flipped:
+        return ""
+    base, candidate = cmp.base.by_id(), cmp.candidate.by_id()
+    parts = ["<h2>Flipped cases, side by side</h2>"]
+    for c in cmp.flipped[:FLIPS_SHOWN]:
+        left, right = base.get(c.id), candidate.get(c.id)
+        left_html, right_html = marked_sides(left.output if left else None, right.output if right else None)
+        parts.append(
+            f"<h3>{_e(c.id)} <span class={'pass' if c.flip == 'fixed' else 'fail'}>{_e(c.flip)}</span></h3>"
+            f"<p>What changed: {_e(', '.join(c.changed_items) or '-')}</p><div class=sides>"
+            f"<div><b>base</b> {pct(c.base_score)}<pre>{left_html}</pre></div>"
+            f"<div><b>candidate</b> {pct(c.candidate_score)}<pre>{right_html}</pre></div>"
+            "</div>"
+        )
+    if len(cmp.flipped) > FLIPS_SHOWN:
+        parts.append(f"<p>… and {len(cmp.flipped) - FLIPS_SHOWN} more flipped cases (see --format json).</p>")
+    return "".join(parts)
+
+
+def marked_sides(base: str | None, candidate: str | None) -> tuple[str, str]:
+    """Two outputs as escaped HTML, the lines only one side has marked (``gone`` on the base, ``new`` on the
+    candidate), so a reader finds the difference in two long outputs that mostly agree."""
+    if not base or not candidate:
+        return _e(base or "(no output logged)"), _e(candidate or "(no output logged)")
+    from difflib import SequenceMatcher
+
+    old, new = base.splitlines(), candidate.splitlines()
+    left: list[str] = []
+    right: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            same = _context([_e(line) for line in old[i1:i2]], first=i1 == 0, last=i2 == len(old))
+            left += same
+            right += same
+            continue
+        left += [f"<mark class=gone>{_e(line)}</mark>" for line in old[i1:i2]]
+        right += [f"<mark class=new>{_e(line)}</mark>" for line in new[j1:j2]]
+    return _join(left), _join(right)
+
+
+CONTEXT = 3
+"""Lines kept on each side of a difference; a longer run both outputs share is folded into one line."""
+
+
+def _context(lines: list[str], *, first: bool, last: bool) -> list[str]:
+    keep_head = 0 if first else CONTEXT
+    keep_tail = 0 if last else CONTEXT
+    if len(lines) <= keep_head + keep_tail + 1:
+        return lines
+    folded = len(lines) - keep_head - keep_tail
+    return [*lines[:keep_head], f"<span class=same>… {folded} lines the same on both sides …</span>"] + (
+        lines[len(lines) - keep_tail :] if keep_tail else []
+    )
+
+
+def _join(lines: list[str]) -> str:
+    # a <mark> is a block of its own: no newline after it, or the page shows an empty line
+    return "".join(line if line.endswith("</mark>") else line + "\n" for line in lines)
 
 
 def to_html(subject: RunResult | Comparison) -> str:

@@ -36,7 +36,7 @@ class CaseResult:
     errored: bool = False
     """Every sample ended in an error: the case has no score and is left out of means and comparisons."""
     output: str | None = None
-    """The first sample's coaching text (as the run log keeps it), for exports."""
+    """The first sample's output (as logged, cut to the log's length), for exports and reports that show it."""
     seconds: float = 0.0
 
 

@@ -33,7 +33,10 @@ class RunLog:
     def __init__(self, path: Path, header: dict[str, Any] | None = None) -> None:
         self.path = path
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. --runs-dir names a file: say so, no traceback
+            raise InputError(f"run log {path.parent}: cannot create the folder ({exc.strerror})") from None
         if header is not None and (not path.exists() or path.stat().st_size == 0):
             self._write({"type": "run", **header})
         elif path.exists():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ae_coach.errors import MissingKeyError
 from ae_coach.eval._cases import Case, RubricItem
 from ae_coach.eval._graders import concept_name, grade_deterministic, score, selection_metrics
 from ae_coach.eval._judge import JUDGE_MODEL, LLMJudge, keyword_judge
@@ -120,6 +121,8 @@ class Runner:
         try:
             out = self._target(case, deal, variant, repeat)
             items, judge_usage = self._grade(case, deal, out, repeat)
+        except MissingKeyError:
+            raise  # the user's to fix before any case can run: exit 2 with the one message, not a failed case
         except Exception as exc:
             items, out, judge_usage = [], Output(), {}
             sample["error"] = f"{type(exc).__name__}: {exc}"

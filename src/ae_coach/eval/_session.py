@@ -11,6 +11,7 @@ from typing import Any
 from ae_coach.errors import InputError
 from ae_coach.eval._cases import Case, filter_cases, load_cases
 from ae_coach.eval._compare import Comparison, OneSided, compare_results
+from ae_coach.eval._playbook import playbook_tree
 from ae_coach.eval._results import RunResult, summarize
 from ae_coach.eval._runlog import (
     DEFAULT_RUNS_DIR,
@@ -21,7 +22,7 @@ from ae_coach.eval._runlog import (
 )
 from ae_coach.eval._runner import Runner, RunOptions
 from ae_coach.eval._stats import DEFAULT_MARGIN
-from ae_coach.eval._variant import Variant, working_tree
+from ae_coach.eval._variant import Variant
 
 _OPTION_FIELDS = ("backend", "model", "repeats", "judge", "judge_model", "batch")
 
@@ -88,8 +89,8 @@ class Session:
 
 
 def run_eval(session: Session, variant: Variant | None = None) -> RunResult:
-    """Run the session's cases on one variant (default: the working tree)."""
-    variant = variant or working_tree()
+    """Run the session's cases on one variant (default: the playbook's working tree, else the package's)."""
+    variant = variant or playbook_tree()
     with (
         session.open("run", variant=variant.label) as (runner, cases),
         _progress(session.options.progress, len(cases) * session.options.repeats) as tick,
@@ -116,13 +117,13 @@ def compare_variants(
     margin: float = DEFAULT_MARGIN,
     gate_mode: str = "auto",
 ) -> Comparison:
-    """Run the same cases on ``base`` and ``candidate`` (default: the working tree) and compare them.
+    """Run the same cases on ``base`` and ``candidate`` (default: the playbook's working tree) and compare them.
 
     Both sides' templates must render (else an ``InputError`` naming the template, exit 2). With a git base that has its
     own ``evals/``, cases that exist on only one side are listed; the base-only ones run on the base so
     the report can say whether a passing case was removed.
     """
-    candidate = candidate or working_tree()
+    candidate = candidate or playbook_tree()
     with (
         session.open("compare", base=base.label, candidate=candidate.label) as (runner, cases),
         _progress(session.options.progress, 2 * len(cases) * session.options.repeats) as tick,

@@ -101,7 +101,10 @@ def report_text(report: Any) -> str:
     lines += [
         f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
     ]
-    lines += [f"Plan {s.date.isoformat()}: {s.action} ({s.owner})" for s in report.mutual_action_plan]
+    lines += [
+        f"Plan {s.date.isoformat()}: {s.action} ({s.owner})" + (f" [{s.note}]" if s.note else "")
+        for s in report.mutual_action_plan
+    ]
     return "\n".join(lines)
 
 

@@ -33,12 +33,28 @@ class Variant:
     """The variant's own ``evals/`` (a git base): lets a comparison list cases that exist on one side only."""
     root: Path | None = None
     """The checkout ``evals_dir`` was taken from: suites under ``root/evals`` map onto ``evals_dir``."""
+    layers: list[Path] = field(default_factory=list)
+    """For a playbook that extends the shipped rulebook: every rules directory merged, lowest first
+    (``rules_dir`` is the top one). Empty: ``rules_dir`` alone."""
+    disable: tuple[str, ...] = ()
+    """Rule ids the playbook leaves out of the merged rulebook."""
+    playbook: str | None = None
+    """The playbook's name and config file, when the rules come from one."""
 
     @cached_property
     def rulebook(self) -> Any:
         from ae_coach.rules import load_rulebook
+        from ae_coach.rules.parse import read_rulebook
 
+        if self.layers or self.disable:
+            return read_rulebook(self.layers or [self.rules_dir], disable=self.disable)
         return load_rulebook(self.rules_dir)
+
+    @property
+    def rules_text(self) -> str:
+        """The rules directories as a report names them (``A + B`` for a playbook over the shipped rules)."""
+        text = " + ".join(str(path) for path in self.layers) if len(self.layers) > 1 else str(self.rules_dir)
+        return text + (f" (disabled: {', '.join(self.disable)})" if self.disable else "")
 
     @cached_property
     def builder(self) -> Any:
@@ -56,6 +72,20 @@ class Variant:
         from ae_coach.coach.prompt import PromptBuilder
 
         return PromptBuilder(self.rulebook_without_examples, templates=self.prompts_dir)
+
+    @cached_property
+    def clients(self) -> dict[tuple[Any, ...], Any]:
+        """Model clients kept for the whole run, one per worker thread and backend (``_coach_target``): a
+        client per case cost ~29 ms each (an HTTP client and its connection pool)."""
+        return {}
+
+    def builder_for_rulebook(self, rulebook: Any) -> Any:
+        """The variant's prompt builder for ``rulebook`` (its own, or the one without examples), else None."""
+        if rulebook is self.rulebook:
+            return self.builder
+        if "rulebook_without_examples" in self.__dict__ and rulebook is self.rulebook_without_examples:
+            return self.builder_without_examples
+        return None
 
     def rulebook_for(self, case: Any) -> Any:
         """The rulebook a case runs on: without examples when the case hides them."""
@@ -76,7 +106,8 @@ class Variant:
         """What a report names: where the rules and prompts came from, the commit, and their hashes."""
         return {
             "label": self.label,
-            "rules_dir": str(self.rules_dir),
+            "playbook": self.playbook,
+            "rules_dir": self.rules_text,
             "prompts_dir": str(self.prompts_dir),
             "commit": self.commit,
             "rulebook_hash": self.rulebook.content_hash,
@@ -136,14 +167,14 @@ def working_tree() -> Variant:
     return Variant("working tree", rules_dir(), prompts_dir(), commit=_head(project_root()))
 
 
-def _head(root: Path) -> str | None:
-    """The checkout's commit, marked when rules/ or prompts/ have uncommitted changes; None outside git."""
+def _head(root: Path, paths: tuple[str, ...] = ("rules", "prompts")) -> str | None:
+    """The checkout's commit, marked when ``paths`` have uncommitted changes; None outside git."""
     try:
         head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
         if head.returncode != 0:
             return None
         dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", "rules", "prompts"], capture_output=True, text=True
+            ["git", "-C", str(root), "status", "--porcelain", "--", *paths], capture_output=True, text=True
         ).stdout.strip()
     except OSError:
         return None

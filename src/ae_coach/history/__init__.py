@@ -12,14 +12,28 @@ The store is SQLite under ``$AE_COACH_HOME`` (``history.db``) by default, or Pos
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ae_coach.history._db import default_target
 from ae_coach.history._schema import LATEST as SCHEMA_VERSION
-from ae_coach.history.chat import ChatLog, resume
 from ae_coach.history.model import ChatRecord, ChatTurn, PipelineRun, ReviewRecord
 from ae_coach.history.pipeline import PipelineMovement, pipeline_with_history
 from ae_coach.history.review import Reviewed, deal_key, review_with_history
 from ae_coach.history.since import ActionOutcome, Since, compare
 from ae_coach.history.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ae_coach.history.chat import ChatLog, resume
+
+
+def __getattr__(name: str) -> Any:
+    # The chat log imports the coach's chat (~0.1 s); a review does not need it, so it loads on first use.
+    if name in ("ChatLog", "resume"):
+        from ae_coach.history import chat
+
+        return getattr(chat, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -236,6 +236,38 @@ class Context:
                 dates.append(change.date)
         return min(dates) if dates else None
 
+    def reopened(self) -> dt.date | None:
+        """When the deal was last reopened: a ``history`` stage change out of closed won or lost into an open
+        stage (None if it never was). A deal moved back a stage is not reopened: that is often the danger."""
+        dates = []
+        for change in self.deal.history:
+            if change.field != "stage":
+                continue
+            try:
+                before = Stage(str(change.from_).strip().lower())
+                after = Stage(str(change.to).strip().lower())
+            except ValueError:
+                continue
+            if not before.is_open and after.is_open:
+                dates.append(change.date)
+        return max(dates) if dates else None
+
+    def competitor_late_since(self) -> dt.date:
+        """From when a competitor's first appearance counts as late: the deal's entry into proposal, or the
+        fallback window. A reopened deal starts its evaluation again: the competitors named when it reopened
+        are the evaluation's, not late arrivals, so lateness counts from the day after the reopening (or its
+        next entry into proposal, if later)."""
+        since = self.stage_entered(Stage.PROPOSAL) or self.as_of - dt.timedelta(days=self.settings.late_window_days)
+        reopened = self.reopened()
+        if reopened is not None:
+            again = [
+                c.date
+                for c in self.deal.history
+                if c.field == "stage" and c.date >= reopened and str(c.to).strip().lower() in ("proposal", "closing")
+            ]
+            since = max(since, reopened + dt.timedelta(days=1), *again)
+        return since
+
     @memoized
     def alternatives(self) -> list[str]:
         """:func:`known_alternatives` of the deal (shared: callers must not modify it)."""

@@ -9,7 +9,8 @@ anti.happy_ears               CRM probability above the seed's stage probability
 anti.single_threading         at most one live contact (engaged stakeholder or person in a completed
                               activity); a small deal whose one contact is the economic buyer is exempt
 anti.feature_dumping          a completed demo described as a tour of features, or demos while neither
-                              pain nor metrics is known
+                              pain nor metrics is known; high from validation with three or more demos
+                              and neither pain nor metrics buyer-confirmed
 anti.proposal_too_early       a proposal sent (completed proposal activity, or the deal at proposal or
                               later) before value is established (metrics below buyer-confirmed) or while
                               the economic buyer is unknown
@@ -91,7 +92,14 @@ def _happy_ears(ctx: Context) -> Finding | None:
             reasons.append(f"{text.quote(phrase)} in {where} while {', '.join(due_unknown)} still unknown")
     if not reasons:
         return None
-    severity = Severity.HIGH if ctx.stage in _LATE or len(reasons) >= 2 else Severity.MEDIUM
+    heard = len(reasons) - (1 if len(bare) >= s.happy_ears_unsupported_confirmed else 0)
+    # Boxes ticked with nothing behind them are form-filling (hygiene.evidence_missing restates it); the
+    # anti-pattern is *hearing* what you want: a probability or certainty the evidence does not support.
+    # Form-filling alone is a gap to clean up (medium), never a headline over what the deal is doing.
+    if not heard:
+        severity = Severity.MEDIUM
+    else:
+        severity = Severity.HIGH if ctx.stage in _LATE or len(reasons) >= 2 else Severity.MEDIUM
     return ctx.finding("anti.happy_ears", severity, "Optimism the evidence does not support", reasons)
 
 
@@ -155,9 +163,29 @@ def _feature_dumping(ctx: Context) -> Finding | None:
     evidence = [f"feature tour: {describe(a)}" for a in tours]
     if unanchored:
         evidence.append(f"{plural(len(demos), 'demo')} while neither identified_pain nor metrics is known")
-    return ctx.finding(
-        "anti.feature_dumping", Severity.MEDIUM, "Demos not connected to stated pain or metrics", evidence
+    # One tour is a habit to fix; demo after demo past scoping with no buyer-confirmed pain or metric is the
+    # deal's story: the evaluation runs on the product, not on the buyer's problem.
+    habit = (
+        len(demos) >= _FEATURE_DUMP_DEMOS
+        and ctx.stage.order >= Stage.VALIDATION.order
+        and ctx.grades["identified_pain"] < 2
+        and ctx.grades["metrics"] < 2
     )
+    if habit:
+        evidence.append(
+            f"{plural(len(demos), 'demo')} at {ctx.stage.value} and neither the pain nor a metric is buyer-confirmed"
+        )
+    return ctx.finding(
+        "anti.feature_dumping",
+        Severity.HIGH if habit else Severity.MEDIUM,
+        "Demos not connected to stated pain or metrics",
+        evidence,
+        demos=len(demos),
+    )
+
+
+_FEATURE_DUMP_DEMOS = 3
+"""Demos that make feature dumping the deal's pattern rather than one tour (ae-coach default)."""
 
 
 def _proposal_too_early(ctx: Context) -> Finding | None:
@@ -190,11 +218,15 @@ def _hoping(ctx: Context) -> Finding | None:
     plan = ctx.deal.mutual_action_plan
     late = ctx.stage in _LATE
     if not plan:
+        quiet = ctx.facts.timing.quiet_period
+        evidence = [f"mutual_action_plan: empty at {ctx.stage.value}"]
+        if quiet:  # a tender's timetable is the buyer's, and contact is forbidden: the plan cannot be joint now
+            evidence.append(f"the buyer's quiet period forbids contact ({quiet})")
         return ctx.finding(
             "anti.hoping_not_controlling",
-            Severity.HIGH if late else Severity.MEDIUM,
+            Severity.HIGH if late and not quiet else Severity.MEDIUM,
             "No mutual action plan: waiting, not controlling",
-            [f"mutual_action_plan: empty at {ctx.stage.value}"],
+            evidence,
         )
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     overdue = [i for i in plan if i.status in open_states and i.date and i.date < ctx.as_of]
@@ -275,14 +307,21 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         if deal.forecast_category == ForecastCategory.COMMIT
         else f"probability {deal.probability:g}%"
     )
-    # The call is wrong because of gaps that are findings of their own; the fantasy is their consequence, so
-    # it does not outrank them (they carry their own severity; the fantasy is raised with them).
+    # Usually the call is wrong because of gaps that are findings of their own; the fantasy is their
+    # consequence and is raised with them (medium). A Commit at proposal or later with nobody who can sign
+    # met in the record rests on the rep's word alone: that is the forecast a manager cannot defend upward,
+    # raised first with the other forecast-integrity findings (high; see ae_coach.inspector.priority).
+    signer_unmet = ctx.stage.order >= Stage.PROPOSAL.order and ctx.grades["economic_buyer"] < 2
+    evidence = [how] + [f"gate: {item}" for item in unmet]
+    if signer_unmet:
+        evidence.insert(1, "nobody who can sign has been met in the record: the Commit is the rep's word")
     return ctx.finding(
         "anti.forecast_fantasy",
-        Severity.MEDIUM,
+        Severity.HIGH if signer_unmet else Severity.MEDIUM,
         "Committed deal that fails the Commit gate",
-        [how] + [f"gate: {item}" for item in unmet],
+        evidence,
         why_not_commit=unmet,
+        signer_unmet=signer_unmet,
     )
 
 

@@ -78,6 +78,33 @@ _QUOTES_BUYER = re.compile(r"^\s*[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?\s*(?::|said|sa
 """A summary that reports what a person said ("Piet: still waiting…", "Greta said…"): they spoke."""
 
 
+_REBUFF = re.compile(
+    r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
+    r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
+    r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
+    r"objected|no budget)\b",
+    re.IGNORECASE,
+)
+"""What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
+
+_EB_WORDS = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|economic buyer|eb)\b", re.IGNORECASE)
+
+
+def rebuffed_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
+    """The phrase by which the economic buyer pulled back in ``summary`` ("Patricia left after 20 minutes",
+    "CFO pushed back on price"), read clause by clause so another person's objection is not theirs; None when
+    the summary shows no such thing."""
+    if not summary:
+        return None
+    for clause in re.split(r"[.;!?]", summary):
+        if not (_EB_WORDS.search(clause) or text.mentions(names, clause)):
+            continue
+        hit = text.find(_REBUFF, clause)
+        if hit:
+            return hit
+    return None
+
+
 def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:
     """Who took part in ``activity``: its ``direction``, else inferred; None when it was no contact at all.
 
@@ -232,6 +259,25 @@ class CloseDateChange(_Facts):
         return self.before is not None and self.after is not None and self.after > self.before
 
 
+class TimingFact(_Facts):
+    """When the deal can close, as the record says it (the buyer's words and plan, not only the CRM field)."""
+
+    on_hold: str | None = None
+    """Where the record says the project is on hold or the budget frozen (and nothing later lifts it)."""
+    doubt: str | None = None
+    """Why the close date cannot be believed: the rep calls it a placeholder, or the buyer places the purchase
+    later ("no budget this year", "mid-2027 at the earliest")."""
+    reconfirmed: dt.date | None = None
+    """A new date the buyer confirmed after (or just before) the CRM close date passed."""
+    reconfirmed_source: str | None = None
+    """The activity that confirmed it."""
+    plan_signature: dt.date | None = None
+    """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
+    quiet_period: str | None = None
+    """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
+    silence then is the buyer's process, not a deal going dark."""
+
+
 class Coverage(_Facts):
     """Which parts of the deal format the source carried."""
 
@@ -266,6 +312,8 @@ class DealFacts(_Facts):
     """Every alternative the record names: competitors, and status quo / do-nothing / build in-house."""
     elements: dict[str, ElementFact] = Field(default_factory=dict)
     """MEDDPICC per element, the rep's claim against what the record corroborates."""
+    timing: TimingFact = Field(default_factory=lambda: TimingFact())
+    """What the record says about when the deal can close, beyond the CRM's close date."""
 
     @property
     def pushes(self) -> int:
@@ -303,6 +351,56 @@ _UNNAMED_COMPETITOR = re.compile(
 
 UNNAMED = "an unnamed alternative vendor"
 
+_VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
+_NAMED_RIVAL = (
+    re.compile(rf"\b(?i:incumbent)(?: vendor| provider| system| tool)?(?: is|:|,| -|—)? {_VENDOR}"),
+    re.compile(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
+    re.compile(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
+    re.compile(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+)
+"""A vendor the record names as the incumbent or the benchmark the buyer prices us against ("benchmark our
+quote against Coupa", "Kofax's renewal offer"): a competitor whether or not the rep listed it."""
+
+_NOT_A_VENDOR = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "we",
+        "they",
+        "i",
+        "cfo",
+        "ceo",
+        "coo",
+        "cio",
+        "cto",
+        "cro",
+        "vp",
+        "rfp",
+        "po",
+        "msa",
+        "sow",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "procurement",
+        "purchasing",
+        "legal",
+        "finance",
+        "sourcing",
+        "it",
+        "security",
+    ]
+)
+
 
 def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``."""
@@ -328,7 +426,12 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
         coverage=Coverage(source=deal.source.system, missing=list(deal.source.missing)) if deal.source else Coverage(),
         alternatives=known_alternatives(deal),
     )
-    return facts.model_copy(update={"elements": grade_elements(deal, facts, facts.alternatives)})
+    named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
+    if named:
+        facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
+    return facts.model_copy(
+        update={"elements": grade_elements(deal, facts, facts.alternatives), "timing": _timing(deal, activities, as_of)}
+    )
 
 
 def known_alternatives(deal: Deal) -> list[str]:
@@ -405,6 +508,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 source=first[1] or f"competitors[{index}]",
             )
         )
+    out += _named_in_text(deal, activities, out)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
         unnamed = next(
             (
@@ -426,6 +530,45 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 )
             )
     return out
+
+
+def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
+    """Incumbents and benchmark vendors the record names without listing them as competitors."""
+    # the buyer's people and the deal's owner are people, not vendors ("Tyler's quote")
+    people = _Names([s.name for s in deal.stakeholders] + ([deal.owner] if deal.owner else []))
+    seen = {_key(c.name) for c in known}
+    found: dict[str, CompetitorFact] = {}
+    sources: list[tuple[dt.date | None, str, str]] = [
+        (a.date, f"{a.date} {a.type}", a.summary or "") for a in activities
+    ]
+    sources += [(None, "meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "")]
+    sources += [(None, "notes", deal.notes or "")]
+    for date, where, body in sources:
+        for pattern in _NAMED_RIVAL:
+            for match in pattern.finditer(body):
+                name = match.group(1).strip()
+                key = _key(name)
+                words = key.split()
+                if (
+                    not words
+                    or words[0] in _NOT_A_VENDOR
+                    or people.resolve(name)
+                    or any(people.resolve(w) for w in name.split())
+                    or text.find(text.STATUS_QUO, name)
+                    or any(key == k or key in k.split() or k in key.split() for k in seen)
+                ):
+                    continue
+                incumbent = "incumbent" in match.group(0).lower()
+                current = found.get(key)
+                if current is None or (date and (current.first_seen is None or date < current.first_seen)):
+                    found[key] = CompetitorFact(
+                        name=name,
+                        status="incumbent" if incumbent else "active",
+                        first_seen=date or (current.first_seen if current else None),
+                        source=f"{where}: {text.quote(match.group(0))}",
+                        listed=False,
+                    )
+    return list(found.values())
 
 
 def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
@@ -451,6 +594,162 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
     if deal.close_date and deal.close_date >= as_of and deal.is_open:
         items.append(DatedItem(date=deal.close_date, kind="close_date", text="close date"))
     return sorted(items, key=lambda item: item.date)
+
+
+# ------------------------------------------------------------------------------------------- timing
+
+_ON_HOLD = re.compile(
+    r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
+    r"purchases|budgets?|projects)|(?:budgets?|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
+    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|everything|all (?:new )?(?:spend(?:ing)?|"
+    r"purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|paused|frozen|shelved|deprioriti[sz]ed)|"
+    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
+    re.IGNORECASE,
+)
+"""The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
+briefing is not a project on hold)."""
+
+_LIFTED = re.compile(
+    r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
+    r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved))\b",
+    re.IGNORECASE,
+)
+
+_PLACEHOLDER = re.compile(r"\bplace-?holder\b", re.IGNORECASE)
+_LATER_TIMING = re.compile(
+    r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
+    r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
+    r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
+    r"\bat the earliest\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+_CONFIRMS = re.compile(
+    r"\b(?:confirm(?:ed|s)?|commit(?:ted|s)?|agreed|in writing|by e-?mail|e-?mailed|wrote|written|will sign|"
+    r"sign(?:ature|ing|s)? (?:by|on)|new (?:close |signature )?date|moved (?:the )?(?:signature|date|close) to)\b",
+    re.IGNORECASE,
+)
+_SIGNS = re.compile(
+    r"\b(?:sign(?:ature|ed|ing|s)?|countersign\w*|contract|purchase order|po|order form|award(?:ed)?)\b", re.IGNORECASE
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
+_DATE_ISO = re.compile(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
+_DATE_MD = re.compile(r"(?<![\d-])(\d{1,2})[-/](\d{1,2})(?![\d-])(?! ?(?:weeks?|days?|months?|hours?|years?)\b)")
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_NAMED = re.compile(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.IGNORECASE)
+
+
+def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
+    """Calendar dates a summary names ("2026-12-10", "12-10", "Dec 10", "10 December"), each read as the
+    first such day on or after ``after``."""
+    if not summary:
+        return []
+    found: list[tuple[int | None, int, int]] = []
+    found += [(int(y), int(m), int(d)) for y, m, d in _DATE_ISO.findall(summary)]
+    bare = _DATE_ISO.sub(" ", summary)
+    found += [(None, int(m), int(d)) for m, d in _DATE_MD.findall(bare)]
+    for m1, d1, d2, m2 in _DATE_NAMED.findall(bare):
+        month, day = (m1, d1) if m1 else (m2, d2)
+        found.append((None, _MONTHS[month.lower()[:3]], int(day)))
+    out = []
+    for year, month, day in found:
+        for y in [year] if year else [after.year, after.year + 1]:
+            try:
+                candidate = dt.date(y, month, day)
+            except ValueError:
+                continue
+            if year or candidate >= after:
+                out.append(candidate)
+                break
+    return out
+
+
+def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> TimingFact:
+    past = [a for a in activities if a.date <= as_of and a.summary]
+    buyer = [a for a in past if a.two_way]
+    reconfirmed, source = _reconfirmed(deal, buyer, as_of)
+    return TimingFact(
+        on_hold=_on_hold(deal, past),
+        doubt=_doubt(deal, buyer, as_of),
+        reconfirmed=reconfirmed,
+        reconfirmed_source=source,
+        plan_signature=_plan_signature(deal, as_of),
+        quiet_period=_quiet_period(deal, past),
+    )
+
+
+_QUIET = re.compile(
+    r"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|(?:can'?t|cannot|"
+    r"may not|must not|not (?:allowed|permitted) to) (?:contact|speak to|talk to|reach out to|lobby) (?:the )?"
+    r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee)|no contact (?:with (?:the )?"
+    r"(?:evaluators?|panel)|during (?:the )?(?:evaluation|scoring|tender)))\b",
+    re.IGNORECASE,
+)
+"""The buyer's procurement rules forbid contact during evaluation (public tenders, formal RFPs)."""
+
+
+def _quiet_period(deal: Deal, past: list[ActivityFact]) -> str | None:
+    for activity in reversed(past):
+        hit = text.find(_QUIET, activity.summary)
+        if hit:
+            return f"{activity.date} {activity.type}: {text.quote(hit)}"
+    hit = text.find(_QUIET, deal.notes)
+    return f"notes: {text.quote(hit)}" if hit else None
+
+
+def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:
+    held = [a for a in past if text.find(_ON_HOLD, a.summary)]
+    lifted = [a for a in past if text.find(_LIFTED, a.summary)]
+    if held and not any(a.date >= held[-1].date for a in lifted):
+        last = held[-1]
+        return f"{last.date} {last.type}: {text.quote(last.summary)}"
+    note = text.find(_ON_HOLD, deal.notes)
+    if note and not text.find(_LIFTED, deal.notes) and not (lifted and not held):
+        return f"notes: {text.quote(note)}"
+    return None
+
+
+def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+    for clause in re.split(r"[.;\n]", deal.notes or ""):
+        if text.find(_PLACEHOLDER, clause) and re.search(r"\b(?:date|close)\b", clause, re.IGNORECASE):
+            return f"notes: {text.quote(clause.strip())}"
+    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in buyer]
+    for where, body in sources:
+        for clause in re.split(r"[.;\n]", body):
+            hit = text.find(_LATER_TIMING, clause)
+            if not hit:
+                continue
+            years = [int(y) for y in _YEAR.findall(hit)]
+            if years and max(years) <= as_of.year:
+                continue  # "2026 at the earliest" in 2026 places nothing later
+            return f"{where}: {text.quote(clause.strip())}"
+    return None
+
+
+def _reconfirmed(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.date | None, str | None]:
+    close = deal.close_date
+    if close is None or close >= as_of:
+        return None, None
+    # re-confirmed: said by the buyer once the CRM date had passed, not a date mentioned on the way to it
+    recent = [a for a in buyer if a.date >= close and text.find(_CONFIRMS, a.summary)]
+    for activity in reversed(recent):
+        ahead = [d for d in dates_in(activity.summary, activity.date) if d >= as_of and d > close]
+        if ahead:
+            return min(ahead), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+    return None, None
+
+
+def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    signs = [p.date for p in deal.mutual_action_plan if p.date and p.status in open_plan and _SIGNS.search(p.action)]
+    return max(signs, default=None)
 
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:
@@ -509,6 +808,7 @@ _GENERIC = frozenset(
         "known",
         "met",
         "n/a",
+        "none",
         "na",
         "notes",
         "ok",
@@ -736,13 +1036,18 @@ def _grade(name: str, claim: str, note: str, record: list[str], alternatives: li
 def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]) -> list[str]:
     held = [a for a in facts.activities if a.two_way and a.date <= facts.as_of]
     if name == "economic_buyer":
+        # a meeting the economic buyer walked out of, declined or pushed back in is contact, not engagement
+        ebs = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
+        engaged = [a for a in held if not rebuffed_by_economic_buyer(a.summary, ebs)]
         out = [
-            f"{a.date} {a.type} with {person.name} (economic buyer)"
-            for person in facts.in_role(Role.ECONOMIC_BUYER)
-            for a in held
-            if person.name in a.people and a.type in ("meeting", "demo", "call")
+            f"{a.date} {a.type} with {person} (economic buyer)"
+            for person in ebs
+            for a in engaged
+            if person in a.people and a.type in ("meeting", "demo", "call")
         ]
-        out += [f"{a.date} {a.type}: economic buyer attended" for a in held if Signal.EB_ATTENDING.value in a.signals]
+        out += [
+            f"{a.date} {a.type}: economic buyer attended" for a in engaged if Signal.EB_ATTENDING.value in a.signals
+        ]
         return out[:3]
     if name == "champion":
         champions = [p.name for p in facts.in_role(Role.CHAMPION)]

@@ -21,8 +21,10 @@ Commit gate (``pipeline-commit-gate``; every condition must hold, the unmet ones
     with one does not stay in Commit).
 
 Categories (``pipeline-forecast-categories``), first match wins: ``closed`` for a won deal; ``omitted``
-when the close date has passed (no buyer-confirmed new date), falls after the period, the deal is
-being disqualified (poor fit) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
+when the close date has passed (no buyer-confirmed new date: a reconfirmed date replaces it), falls after
+the period, the buyer's own plan signs after the period, the date is not credible (a placeholder, or the
+buyer places the purchase later), the project is on hold, the deal is being disqualified (poor fit, no
+pain in the buyer's words) or the buyer has been silent for ``Settings.omit_dark_days``; ``commit``
 when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
 identified (and not cancelling or moving meetings), the decision process is dated, nothing critical is
 open and at most ``Settings.best_case_max_danger`` danger signals are (two together mean the deal is
@@ -146,8 +148,17 @@ def _plan_conditions(ctx: Context) -> list[str]:
     return []
 
 
-def _close_date_conditions(ctx: Context) -> list[str]:
+def effective_close(ctx: Context) -> dt.date | None:
+    """The close date the call is made on: the CRM's, or the new date the buyer confirmed after it passed."""
     close = ctx.deal.close_date
+    reconfirmed = ctx.facts.timing.reconfirmed
+    if close is not None and close < ctx.as_of and reconfirmed is not None:
+        return reconfirmed
+    return close
+
+
+def _close_date_conditions(ctx: Context) -> list[str]:
+    close = effective_close(ctx)
     if close is None:
         return [t("gate.no_close_date")]
     out = []
@@ -162,8 +173,7 @@ def _close_date_conditions(ctx: Context) -> list[str]:
 
 
 def _competition_conditions(ctx: Context) -> list[str]:
-    stage_start = ctx.stage_entered(Stage.PROPOSAL)
-    since = stage_start or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
     if late:
         return [t("gate.competitor_late", name=late[0].name, date=late[0].first_seen, source=late[0].source)]
@@ -240,7 +250,7 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
 def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
     """For a deal omitted only because it closes after the period: the call its evidence earns for the
     period it closes in (what a manager says next: "not this quarter's number; best case for Q1")."""
-    close = ctx.deal.close_date
+    close = effective_close(ctx)
     if not ctx.deal.is_open or close is None or close <= period(ctx).end:
         return None
     saved: dict[str, Any] = {k: ctx.memo.pop(k) for k in ("period", "commit_gate", "call") if k in ctx.memo}
@@ -261,17 +271,46 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.CLOSED, [t("call.closed_won")]
     if not deal.is_open:
         return ForecastCategory.CLOSED, [t("call.closed_lost")]
-    close = deal.close_date
+    timing = ctx.facts.timing
+    close = effective_close(ctx)
     if close is not None and close < ctx.as_of:
         return ForecastCategory.OMITTED, [t("call.close_passed", close=close)]
     if deal.fit == Fit.POOR:
         return ForecastCategory.OMITTED, [t("call.poor_fit")]
+    no_pain = _no_pain(findings)
+    if no_pain:
+        return ForecastCategory.OMITTED, [t("call.no_pain", evidence=no_pain)]
+    if timing.on_hold:
+        return ForecastCategory.OMITTED, [t("call.on_hold", source=timing.on_hold)]
     last = ctx.last_touch or deal.created
     if last is None or ctx.days_since(last) >= s.omit_dark_days:
         since = t("call.silent_since", date=last) if last else t("call.silent_never")
         return ForecastCategory.OMITTED, [t("call.silent", since=since)]
     if close is not None and close > current.end:
         return ForecastCategory.OMITTED, [t("call.after_period", close=close, period=current.label, end=current.end)]
+    if timing.plan_signature is not None and timing.plan_signature > current.end:
+        return ForecastCategory.OMITTED, [
+            t("call.plan_after", date=timing.plan_signature, period=current.label, end=current.end)
+        ]
+    if close is not None and timing.doubt:
+        return ForecastCategory.OMITTED, [t("call.not_credible", close=close, source=timing.doubt)]
+    reasons: list[str] = []
+    if close is not None and close != deal.close_date:
+        reasons.append(t("call.reconfirmed", close=deal.close_date, new=close, source=timing.reconfirmed_source))
+    category, why = _open_call(ctx, findings, why_not_commit)
+    return category, [*why, *reasons]
+
+
+def _no_pain(findings: list[Finding]) -> str | None:
+    """The buyer's own words that doing nothing costs nothing (a deal to disqualify, pipeline-disqualify-early)."""
+    for finding in findings:
+        if finding.code == "meddpicc.identified_pain" and finding.data.get("no_pain"):
+            return str(finding.data["no_pain"])
+    return None
+
+
+def _open_call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tuple[ForecastCategory, list[str]]:
+    deal = ctx.deal
     if not why_not_commit:
         return ForecastCategory.COMMIT, [t("call.commit")]
     block = _best_case_gaps(ctx, findings)
@@ -292,7 +331,7 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_no_eb"))
     if not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
-    if ctx.deal.close_date is None:
+    if effective_close(ctx) is None:
         gaps.append(t("call.gap_no_close"))
     avoided = [f for f in findings if f.code == "momentum.meetings_rescheduled" and f.data.get("executives")]
     if avoided:
@@ -419,6 +458,11 @@ def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:
     s = ctx.settings
     if any(f.code == "account.poor_fit" for f in findings):
         return s.health_disqualify_cap, t("health.cap_poor_fit")
+    if ctx.deal.is_open and ctx.stage != Stage.CLOSED_WON:
+        if _no_pain(findings):
+            return s.health_disqualify_cap, t("health.cap_no_pain")
+        if ctx.facts.timing.on_hold:
+            return s.health_disqualify_cap, t("health.cap_on_hold")
     last = ctx.last_touch or ctx.deal.created
     if (
         ctx.deal.is_open

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 
-from ae_coach.deal import Element, Role, Stage, Status
+from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
+from ae_coach.inspector.facts import rebuffed_by_economic_buyer
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -74,8 +75,11 @@ _STATUS_NAMES = {status: status.value for status in Status}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 _NICE_TO_HAVE = re.compile(
-    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority)\b", re.IGNORECASE
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?)|"
+    r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
+    re.IGNORECASE,
 )
+"""Pain the buyer says does not hurt: nothing happens if they do nothing (the seed's "nice-to-have, not need")."""
 _CHANGING = re.compile(
     r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.IGNORECASE
 )
@@ -176,11 +180,20 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     # "confirmed" with no note and nothing the record can show: the empty note is hygiene
     # (hygiene.evidence_missing) and the element is a claim, not shown; not the seed's red flag
     claimed = fact.unsupported_claim and name not in _RECORD_SHOWS and not flagged
+    if name == "competition" and grade <= 1 and not flagged:
+        unsettled = _unsettled(ctx)
+        if unsettled:
+            return unsettled
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
     if grade >= 1 and not fact.claim_only:
-        severity = milder(severity)  # a partial answer the buyer gave, or a role the record names
+        # a partial answer the buyer gave, or a role the record names; but a signer who is named and not engaged
+        # is exactly the red flag "haven't met them": no leniency, except that a named signer is never critical
+        unmet_signer = (
+            grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
+        )
+        severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
     if severity == Severity.INFO:
@@ -191,6 +204,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             return None
     if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
+    if name == "identified_pain" and flagged and severity.rank > Severity.HIGH.rank:
+        # the buyer's own words say doing nothing costs nothing: no reason to buy, at any stage
+        # (pipeline-disqualify-early), not a grade-1 gap to soften
+        severity = Severity.HIGH
     evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
@@ -204,7 +221,37 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         else f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     )
     evidence += extra
-    return ctx.finding(_CODES[name], severity, title, evidence, element=name, grade=grade, due_by=_DUE_BY_NAMES[name])
+    data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
+    no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
+    if no_pain:
+        data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
+    return ctx.finding(_CODES[name], severity, title, evidence, **data)
+
+
+_NO_PAIN_PREFIX = "the pain is described as "
+
+
+def _unsettled(ctx: Context) -> Finding | None:
+    """From proposal on, a rival still active with no word from the buyer on who is in and why: the
+    alternatives are known, but the decision between them is not (medium: the deal's open question, not the
+    seed's red flag "unknown alternatives")."""
+    if ctx.stage.order < Stage.PROPOSAL.order or ctx.has_signal(Signal.VERBAL_COMMIT):
+        return None
+    active = [c for c in ctx.facts.competitors if c.status == "active"]
+    if not active:
+        return None
+    evidence = [f"{c.name} still active ({c.source})" for c in active[:3]]
+    evidence.append(f"at {_STAGE_NAMES[ctx.stage]}: no word from the buyer on who is still in and why")
+    return ctx.finding(
+        "meddpicc.competition",
+        Severity.MEDIUM,
+        f"Competition not settled at {_STAGE_NAMES[ctx.stage]}: {active[0].name} still in",
+        evidence,
+        element="competition",
+        grade=ctx.grades["competition"],
+        due_by=_DUE_BY_NAMES["competition"],
+        unsettled=[c.name for c in active],
+    )
 
 
 def _small_deal(ctx: Context) -> bool:
@@ -217,7 +264,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return _economic_buyer_evidence(ctx, grade), False
     if name == "identified_pain":
         hit = text.find(_NICE_TO_HAVE, element.evidence)
-        return ([f"the pain is described as {text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
+        return ([f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
     if (
         name == "metrics"
         and grade >= 2
@@ -244,6 +291,11 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     ebs = ctx.role(Role.ECONOMIC_BUYER)
     if not ebs:
         out.append("no stakeholder has the economic_buyer role")
+    names = [p.name for p in ebs]
+    for activity in ctx.facts.activities:
+        hit = rebuffed_by_economic_buyer(activity.summary, names) if activity.date <= ctx.as_of else None
+        if hit and activity.two_way:
+            out.append(f"met, but not engaged: {activity.date} {activity.type}, {text.quote(hit)}")
     champions = ctx.role(Role.CHAMPION)
     if champions and not ebs and len(ctx.deal.stakeholders) == 1:
         out.append(

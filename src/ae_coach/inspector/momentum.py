@@ -34,7 +34,20 @@ def inspect(ctx: Context) -> list[Finding]:
         _slipped,
         _passed,
     )
-    return [f for check in checks if (f := check(ctx)) is not None]
+    found = [f for check in checks if (f := check(ctx)) is not None]
+    quiet = ctx.facts.timing.quiet_period
+    if quiet:
+        found = [_in_quiet_period(f, quiet) if f.code in _SILENCE else f for f in found]
+    return found
+
+
+_SILENCE = ("momentum.stale", "momentum.champion_dark", "momentum.unanswered_outreach")
+"""Findings that read silence as danger: during the buyer's own quiet period the silence is their process."""
+
+
+def _in_quiet_period(finding: Finding, quiet: str) -> Finding:
+    evidence = [*finding.evidence, f"the buyer's quiet period forbids contact ({quiet}): silence is their process"]
+    return finding.model_copy(update={"severity": Severity.LOW, "evidence": evidence})
 
 
 def _stale(ctx: Context) -> Finding | None:
@@ -246,7 +259,7 @@ def _competitor_late(ctx: Context) -> Finding | None:
     named or not ("procurement wants a second vendor's quote")."""
     if ctx.stage.order <= Stage.VALIDATION.order:
         return None
-    since = ctx.stage_entered(Stage.PROPOSAL) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+    since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if c.first_seen and c.first_seen <= ctx.as_of]
     if not late:
         return None

@@ -2,7 +2,8 @@
 
 A signal counts from an activity that carries its tag (or, untagged, matches its text pattern) and was not
 cancelled or missed. Two signals also read structure: ``economic_buyer_engaged`` fires when an
-economic-buyer stakeholder is listed in a (past or scheduled) activity, and ``champion_scheduled`` from
+economic-buyer stakeholder is listed in a (past or scheduled) activity (not one the economic buyer left
+early, declined or pushed back in), and ``champion_scheduled`` from
 text needs the champion to be named in the activity, so "scheduled a call" by the rep does not count.
 """
 
@@ -12,6 +13,7 @@ from ae_coach.deal import Activity, ActivityStatus, Role, Signal
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
+from ae_coach.inspector.facts import rebuffed_by_economic_buyer
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
@@ -55,5 +57,9 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
             for a in ctx.activities
             if a.status not in dropped and any(p.strip().lower() in ebs for p in a.with_) and a not in hits
         ]
-        hits = sorted(hits + listed, key=lambda a: a.date)
+        names = [s.name for s in ctx.role(Role.ECONOMIC_BUYER)]
+        # attending and walking out, declining or pushing back is not the positive signal
+        hits = sorted(
+            (a for a in hits + listed if not rebuffed_by_economic_buyer(a.summary, names)), key=lambda a: a.date
+        )
     return hits

@@ -62,21 +62,34 @@ _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 STORY = ("momentum.", "anti.", "account.poor_fit")
 """What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
 
+BOOKKEEPING = ("momentum.no_dated_next_step",)
+"""Momentum codes that record a hygiene gap rather than what the buyer is doing (an undated next step):
+raised in their :data:`PRIORITY` place with the bookkeeping, never ahead of the checklist gaps."""
+
 
 def ranked(findings: list[Finding]) -> list[Finding]:
     """The order a manager raises findings in: the deal's story first when it is serious (a high or
     critical danger signal or anti-pattern), then by severity, then by :data:`PRIORITY`, then by code.
 
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
-    of the story: it is raised with them.
+    of the story: it is raised with them, unless nobody who can sign has been met (``signer_unmet``): then
+    the Commit is the rep's word alone, and it is raised with the forecast-integrity findings.
     """
     return sorted(findings, key=_rank_key)
 
 
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
-    story = serious and finding.code.startswith(STORY) and finding.code != "anti.forecast_fantasy"
+    fantasy = finding.code == "anti.forecast_fantasy"
+    story = (
+        serious
+        and finding.code.startswith(STORY)
+        and finding.code not in BOOKKEEPING
+        and (not fantasy or finding.data.get("signer_unmet"))
+    )
     position: float = _RANK.get(finding.code, len(PRIORITY))
+    if story and fantasy:
+        position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit nobody who signs has backed: forecast integrity
     if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
         position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
     return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code

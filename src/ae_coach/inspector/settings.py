@@ -11,6 +11,7 @@ from a YAML file (``ae-coach review --settings team.yaml``)::
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,9 @@ _ELEMENTS = (
 )
 
 
+_DAY_OFF = r"^(day_after_thanksgiving|\d{2}-\d{2}(\.\.\d{2}-\d{2})?)$"
+
+
 def _by_stage(**values: Any) -> dict[Stage, Any]:
     return {Stage(name): value for name, value in values.items()}
 
@@ -40,7 +44,9 @@ def _by_stage(**values: Any) -> dict[Stage, Any]:
 class Settings(BaseModel):
     """Inspector thresholds. Unknown keys are refused so a typo cannot silently keep a default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # The field docstrings below document each threshold; they are read from the source only when the
+    # table in docs/inspector.md is built (``use_attribute_docstrings`` would parse it at every start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # --- momentum -------------------------------------------------------------------------------
     stale_days: dict[Stage, int] = Field(
@@ -127,6 +133,10 @@ class Settings(BaseModel):
     holidays_country: str = Field(default="US", pattern=r"^([A-Za-z]{2,3})?$")
     """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
     US, GB, DE, CN; empty for weekends only)."""
+    days_off: list[str] = Field(default_factory=lambda: ["day_after_thanksgiving", "12-24..12-31"])
+    """ae-coach default: days that are not public holidays but on which buyers are out, so no action or drafted
+    plan step is due on them: ``day_after_thanksgiving`` (the Friday after the fourth Thursday of November),
+    ``MM-DD`` or a range ``MM-DD..MM-DD`` (the default's 12-24..12-31 is the holiday week); [] for none."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(
@@ -166,7 +176,8 @@ class Settings(BaseModel):
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
     health_disqualify_cap: int = Field(default=35, ge=0, le=100)
-    """ae-coach default: the highest health a deal to disqualify (poor fit) or to omit for silence can show."""
+    """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
+    to omit for silence can show."""
 
     @field_validator("stale_days")
     @classmethod
@@ -175,6 +186,14 @@ class Settings(BaseModel):
         if any(days < 1 for days in merged.values()):
             raise ValueError("stale days must be at least 1")
         return merged
+
+    @field_validator("days_off")
+    @classmethod
+    def _known_days_off(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.match(_DAY_OFF, item) or any(_bad_month_day(part) for part in item.split("..")[:2]):
+                raise ValueError(f"unknown day off {item!r}; allowed: day_after_thanksgiving, MM-DD, MM-DD..MM-DD")
+        return value
 
     @field_validator("commit_required_grades")
     @classmethod
@@ -260,14 +279,36 @@ def settings_from_mapping(data: dict[str, Any], *, source: str = "<settings>") -
 def settings_table() -> str:
     """The thresholds as a markdown table (name, default, meaning, source), for docs/inspector.md."""
     rows = ["| name | default | meaning | source |", "|---|---|---|---|"]
-    for name, field in Settings.model_fields.items():
+    docs = field_docs(Settings)
+    for name in Settings.model_fields:
         default = getattr(DEFAULT_SETTINGS, name)
-        text = " ".join((field.description or "").split())
+        text = " ".join(docs.get(name, "").split())
         source = "seed" if text.lower().startswith("seed") else "ae-coach default"
         meaning = text.split(":", 1)[1].strip() if ":" in text[:40] else text
         meaning = meaning.replace("|", "/").replace("``", "`")
         rows.append(f"| `{name}` | {_show(default)} | {meaning} | {source} |")
     return "\n".join(rows)
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each annotated field of ``cls``, as pydantic's ``use_attribute_docstrings`` reads it."""
+    import ast
+    import inspect
+    import itertools
+    import textwrap
+
+    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+    docs = {}
+    for node, following in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = inspect.cleandoc(following.value.value)
+    return docs
 
 
 def _show(value: Any) -> str:
@@ -282,3 +323,59 @@ def _show(value: Any) -> str:
 
 if __name__ == "__main__":  # regenerate the table in docs/inspector.md
     print(settings_table())
+
+
+def stage_problems(playbook: Any, rulebook: Any) -> list[Any]:
+    """What ``rules lint`` says about a playbook's ``[stages]``, each at its line of ``ae-coach.toml``.
+
+    An error for a team stage mapped onto a stage ae-coach does not know (no gate or rule could apply to
+    it); a warning for an open stage of ours that none of the team's stages maps onto (its exit criteria
+    never apply to the team's deals), and for a rule whose ``stages`` are all such stages (it never applies).
+    """
+    from ae_coach.rules.parse import Problem
+
+    if not playbook.stages or playbook.config is None:
+        return []
+    text = playbook.config.read_text(encoding="utf-8")
+
+    def line_of(name: str) -> int | None:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith((f'"{name}"', f"'{name}'", f"{name} ", f"{name}=")):
+                return number
+        return None
+
+    known = {stage.value for stage in Stage}
+    problems = [
+        Problem(
+            playbook.config,
+            line_of(name),
+            f"[stages] {name!r} = {target!r}: not a stage ae-coach knows; allowed: {', '.join(sorted(known))}",
+        )
+        for name, target in playbook.stages.items()
+        if target not in known
+    ]
+    used = {target for target in playbook.stages.values() if target in known}
+    unused = [stage for stage in _OPEN if stage not in used]
+    stages_line = next((n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[stages]"), None)
+    problems += [
+        Problem(
+            playbook.config,
+            stages_line,
+            f"[stages]: none of your stages maps onto {stage!r}; its exit criteria never apply to your deals",
+            "warning",
+        )
+        for stage in unused
+    ]
+    for rule in rulebook:
+        stages = {getattr(stage, "value", stage) for stage in rule.stages or ()}
+        if stages and not stages & used:
+            message = f"applies only at {', '.join(sorted(stages))}, which none of your [stages] maps onto"
+            problems.append(Problem(rule.path, 1, message, "warning"))
+    return problems
+
+
+def _bad_month_day(text: str) -> bool:
+    if text == "day_after_thanksgiving":
+        return False
+    month, day = (int(x) for x in text.split("-"))
+    return not (1 <= month <= 12 and 1 <= day <= 31)

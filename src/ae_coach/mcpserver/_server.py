@@ -14,13 +14,20 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resources import FileResource
+from mcp.server.mcpserver.resources import FileResource, TextResource
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import Field
 
 from ae_coach.errors import AeCoachError
 from ae_coach.mcpserver import _tools
+from ae_coach.mcpserver._outputs import (
+    InspectDealOutput,
+    PipelineMathOutput,
+    PipelineReviewOutput,
+    ReviewDealOutput,
+    SearchRulesOutput,
+)
 
 SERVER_NAME = "ae-coach"
 SKILL_URI = "skill://account-executive/SKILL.md"
@@ -37,9 +44,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
+DEAL_SCHEMA_URI = "schema://deal"
+
+
+def deal_format() -> str:
+    """The deal format in a few lines, from the model's own enums, for the tools' descriptions."""
+    from ae_coach.deal import ActivityType, Role, Stage, Status
+
+    return (
+        "A deal is YAML or JSON. Required: account, stage ("
+        + " | ".join(s.value for s in Stage)
+        + "). Optional: id, name, amount, currency, close_date and as_of (YYYY-MM-DD), forecast_category, "
+        "owner, meddpicc (metrics, economic_buyer, decision_criteria, decision_process, paper_process, "
+        "identified_pain, champion, competition; each {status: "
+        + " | ".join(s.value for s in Status)
+        + ", evidence: text}), stakeholders [{name, title, role: "
+        + " | ".join(r.value for r in Role)
+        + ", engaged, last_contact}], activities [{date, type: "
+        + " | ".join(t.value for t in ActivityType)
+        + ", summary, with: [names]}], next_step {action, date}, mutual_action_plan [{date, action, owner}], "
+        f"competitors [{{name, status}}], notes. Unknown keys are refused. Full JSON Schema: the {DEAL_SCHEMA_URI} "
+        "resource."
+    )
+
+
 DealArg = Annotated[
     str,
-    Field(description="Path to a deal .yaml/.json file (absolute is safest), or the deal's YAML/JSON text."),
+    Field(
+        description="Path to a deal .yaml/.json file (absolute is safest), or the deal's YAML/JSON text. "
+        + deal_format()
+    ),
 ]
 AsOfArg = Annotated[
     str | None,
@@ -83,20 +117,20 @@ def build_server() -> MCPServer:
 def _add_deal_tools(server: MCPServer) -> None:
     @server.tool(annotations=_READ_ONLY)
     @_plain
-    def inspect_deal(deal: DealArg, as_of: AsOfArg = None) -> dict[str, Any]:
+    def inspect_deal(deal: DealArg, as_of: AsOfArg = None) -> InspectDealOutput:
         """Inspect one deal deterministically: findings (code, severity, evidence, rule ids), MEDDPICC
         grades, tier, health 0-100 with reasons, and the forecast category the evidence supports."""
         with _tool_errors():
-            return _tools.inspect_deal(deal, as_of)
+            return InspectDealOutput.model_validate(_tools.inspect_deal(deal, as_of))
 
     @server.tool(annotations=_READ_ONLY)
     @_plain
-    def review_deal(deal: DealArg, as_of: AsOfArg = None, lang: LangArg = None) -> dict[str, Any]:
+    def review_deal(deal: DealArg, as_of: AsOfArg = None, lang: LangArg = None) -> ReviewDealOutput:
         """Review one deal with ae-coach's offline coach: headline, health, recommended forecast, risks,
         next actions (owner, date, rule id), questions to ask, plus the findings behind them. Write the
         narrative for the user from this report; cite rule ids and fetch a rule with get_rule."""
         with _tool_errors():
-            return _tools.review_deal(deal, as_of, lang)
+            return ReviewDealOutput.model_validate(_tools.review_deal(deal, as_of, lang))
 
 
 def _add_pipeline_tools(server: MCPServer) -> None:
@@ -107,15 +141,31 @@ def _add_pipeline_tools(server: MCPServer) -> None:
             str, Field(description="A directory of deal files, a YAML list of deals, or a CRM CSV export.")
         ],
         quota: Annotated[
-            float | None,
-            Field(description="Quota for the calendar year containing as_of; needed for coverage and the math.", gt=0),
+            float | str | None,
+            Field(
+                description="Quota for the calendar year containing as_of, as a number or as the CLI takes it "
+                "('1M', '250k', '1,000,000'); needed for coverage and the math."
+            ),
         ] = None,
         as_of: AsOfArg = None,
-    ) -> dict[str, Any]:
-        """Review a whole pipeline: deals most at risk, coverage against quota, stage mix, required
-        activity, and per-deal findings."""
+        detail: Annotated[
+            Literal["summary", "deals"],
+            Field(
+                description="summary (default): totals, owners, findings, deals most at risk; deals: also one "
+                "page of every open deal in full."
+            ),
+        ] = "summary",
+        offset: Annotated[int, Field(description="With detail=deals: the first deal of the page.", ge=0)] = 0,
+        limit: Annotated[
+            int, Field(description="With detail=deals: deals per page (1-50).", ge=1, le=_tools.MAX_PIPELINE_DEALS)
+        ] = _tools.MAX_PIPELINE_DEALS,
+    ) -> PipelineReviewOutput:
+        """Review a whole pipeline: counts, coverage against quota, the CRM's forecast roll-up against the
+        evidence's, stage mix, owners, pipeline findings and the deals most at risk. Ask for detail=deals
+        (with offset and limit) to page through every open deal."""
         with _tool_errors():
-            return _tools.review_pipeline(path, quota=quota, as_of=as_of)
+            found = _tools.review_pipeline(path, quota, as_of, detail=detail, offset=offset, limit=limit)
+            return PipelineReviewOutput.model_validate(found)
 
     @server.tool(annotations=_READ_ONLY)
     @_plain
@@ -124,11 +174,11 @@ def _add_pipeline_tools(server: MCPServer) -> None:
         avg_deal_size: Annotated[float, Field(description="Average won deal size, e.g. 50000.", gt=0)],
         win_rate: Annotated[float, Field(description="Win rate as a fraction (0.25) or a percent (25).", gt=0)],
         cycle_days: Annotated[int, Field(description="Average sales cycle in days, e.g. 90.", gt=0)] = 90,
-    ) -> dict[str, Any]:
+    ) -> PipelineMathOutput:
         """The seed framework's pipeline math: deals to win, pipeline and coverage needed, opportunities
         per quarter and meetings per week."""
         with _tool_errors():
-            return _tools.pipeline_math(quota, avg_deal_size, win_rate, cycle_days)
+            return PipelineMathOutput.model_validate(_tools.pipeline_math(quota, avg_deal_size, win_rate, cycle_days))
 
 
 def _add_rule_tools(server: MCPServer) -> None:
@@ -137,11 +187,11 @@ def _add_rule_tools(server: MCPServer) -> None:
     def search_rules(
         query: Annotated[str, Field(description="The situation or question, e.g. 'champion went dark'.")],
         k: Annotated[int, Field(description="How many hits to return (1-20).")] = 5,
-    ) -> dict[str, Any]:
+    ) -> SearchRulesOutput:
         """Search the ae-coach rulebook (elite-AE practices). Returns the best rules, one hit per rule:
         id, title, the matching sections and a score, best first; read a whole rule with get_rule."""
         with _tool_errors():
-            return _tools.search_rules(query, k)
+            return SearchRulesOutput.model_validate(_tools.search_rules(query, k))
 
     @server.tool(annotations=_READ_ONLY)
     @_plain
@@ -154,17 +204,28 @@ def _add_rule_tools(server: MCPServer) -> None:
 
 
 def _add_resources(server: MCPServer) -> None:
-    from ae_coach.resources import skill_md
+    from ae_coach.deal.schema import deal_schema, schema_text
     from ae_coach.rules import load_rulebook
+    from ae_coach.skill.playbook import skill_md_text
 
     server.add_resource(
-        FileResource(
+        TextResource(
             uri=SKILL_URI,
-            path=skill_md(),
+            text=skill_md_text(),  # the playbook's rule index, so the assistant and the tools cite the same rules
             name="account-executive SKILL.md",
             title="Account Executive skill",
             description="How to coach a deal review; indexes every rule.",
             mime_type="text/markdown",
+        )
+    )
+    server.add_resource(
+        TextResource(
+            uri=DEAL_SCHEMA_URI,
+            name="deal.schema.json",
+            title="The deal format (JSON Schema)",
+            description="Every field of a deal file, its type and allowed values.",
+            mime_type="application/schema+json",
+            text=schema_text(deal_schema()),
         )
     )
     for rule in load_rulebook().rules:

@@ -195,25 +195,75 @@ def pipeline_math(quota: float, avg_deal_size: float, win_rate: float, cycle_day
 
 
 MAX_PIPELINE_DEALS = 50
-"""The riskiest open deals a pipeline review lists one by one; the totals always cover every deal."""
+"""The most deals one ``detail="deals"`` page holds; the totals always cover every deal."""
 MAX_IMPORT_NOTES = 20
+TOP_GAPS = 10
+DETAILS = ("summary", "deals")
 
 
-def review_pipeline(path: str, quota: float | None = None, as_of: str | None = None) -> dict[str, Any]:
-    """Review every deal of a pipeline (deal folder, YAML list or CRM CSV): risks, coverage, stage mix, math.
+def review_pipeline(
+    path: str,
+    quota: float | str | None = None,
+    as_of: str | None = None,
+    *,
+    detail: str = "summary",
+    offset: int = 0,
+    limit: int = MAX_PIPELINE_DEALS,
+) -> dict[str, Any]:
+    """Review every deal of a pipeline (deal folder, YAML list or CRM CSV), summarised for a host's context.
 
-    Long lists are cut for the host's context: the riskiest ``MAX_PIPELINE_DEALS`` deals and the first
-    ``MAX_IMPORT_NOTES`` import warnings and skipped rows; ``counts``, ``source`` and ``deals_total`` say how many
-    there were.
+    ``quota`` is read as the CLI reads ``--quota`` (``1000000``, ``1,000,000``, ``1M``). The summary has the
+    counts, coverage, both roll-ups, stage mix, owners, the pipeline findings and the deals most at risk;
+    ``detail="deals"`` adds the open deals ``offset`` to ``offset + limit`` (riskiest first) in full.
     """
     from ae_coach.pipeline import review_path
+    from ae_coach.pipeline.math import parse_amount
+    from ae_coach.pipeline.render._tables import import_notes
 
     when = parse_as_of(as_of)
     if not path or not path.strip():
         raise UsageError("path: empty; pass a folder of deal files, a YAML list of deals or a CRM CSV export")
-    result = review_path(Path(path.strip()).expanduser(), quota=quota, as_of=when).model_dump(mode="json")
-    result["deals_total"] = len(result["deals"])
-    result["deals"] = result["deals"][:MAX_PIPELINE_DEALS]
-    for key in ("import_warnings", "import_skipped"):
-        result[key] = result[key][:MAX_IMPORT_NOTES]
-    return result
+    if detail not in DETAILS:
+        raise UsageError(f"detail: {detail!r} is not allowed; use one of {', '.join(DETAILS)}")
+    if offset < 0 or not 1 <= limit <= MAX_PIPELINE_DEALS:
+        raise UsageError(f"offset must be 0 or more and limit 1 to {MAX_PIPELINE_DEALS}; got {offset}, {limit}")
+    amount = None if quota is None or quota == "" else parse_amount(quota, "quota")
+    review = review_path(Path(path.strip()).expanduser(), quota=amount, as_of=when)
+    summary = pipeline_summary(review)
+    summary["import_notes"] = import_notes(review)[:MAX_IMPORT_NOTES]
+    if detail == "deals":
+        page = review.deals[offset : offset + limit]
+        summary["deals"] = [line.model_dump(mode="json") for line in page]
+        summary["next_offset"] = offset + limit if offset + limit < len(review.deals) else None
+    return summary
+
+
+def pipeline_summary(review: Any) -> dict[str, Any]:
+    """The parts of a :class:`~ae_coach.pipeline.model.PipelineReview` a host reads first, in few fields."""
+    dump = review.model_dump(mode="json", include={"as_of", "period", "currency", "counts", "coverage", "math",
+                                                   "stage_mix", "findings", "source"})  # fmt: skip
+    dump["rollup_crm"] = review.rollup_crm.model_dump(mode="json")
+    dump["rollup_evidence"] = review.rollup_recommended.model_dump(mode="json")
+    dump["owners"] = [
+        {**o.model_dump(mode="json", exclude={"gaps", "won_deals"}), "top_gaps": [g.code for g in o.gaps[:3]]}
+        for o in review.owners
+    ]
+    dump["at_risk"] = [
+        {
+            "id": d.id,
+            "account": d.account,
+            "owner": d.owner,
+            "stage": d.stage.value,
+            "amount": d.amount,
+            "close_date": d.close_date.isoformat() if d.close_date else None,
+            "health": d.health,
+            "worst": d.worst.value if d.worst else None,
+            "why": d.headline,
+            "crm_forecast": d.forecast_category.value if d.forecast_category else None,
+            "evidence_forecast": d.recommended_forecast.value if d.recommended_forecast else None,
+        }
+        for d in review.at_risk
+    ]
+    dump["common_gaps"] = dict(list(review.common_gaps.items())[:TOP_GAPS])
+    dump["deals_total"] = len(review.deals)
+    return dump

@@ -212,10 +212,9 @@ def _credentials_error(exc: TypeError) -> Exception:
     # The SDK raises TypeError when it finds no credentials at all; anything else is a real bug.
     if "authentication" not in str(exc):
         return exc
-    return BackendError(
-        "no credentials for the anthropic backend: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), "
-        "or use --backend offline"
-    )
+    from ae_coach.errors import MissingKeyError
+
+    return MissingKeyError("the anthropic backend", "or use --backend offline")
 
 
 def _api_message(exc: Exception) -> str:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from ae_coach.coach import Coach, LLMResult
 from ae_coach.coach.report import CoachingReport
 from ae_coach.deal import Deal
-from ae_coach.errors import BackendError, UsageError
+from ae_coach.errors import BackendError
 
 BATCH_LIMIT = 100
 """ae-coach default: deals coached per batch, riskiest first (the API allows far more; this bounds the cost)."""
@@ -133,10 +133,9 @@ def run_batch_cli(
     review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None
 ) -> None:
     """The CLI's batch step: submit (or resume), wait up to ``wait`` seconds, write results when ended."""
-    import os
+    from ae_coach.errors import require_key
 
-    if not (os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")):
-        raise UsageError("--batch needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)")
+    require_key("--batch")
     by_id = {d.id: d for d in deals}
     chosen = [by_id[line.id] for line in review.deals[:limit] if line.id in by_id]  # riskiest first
     client = _client()

@@ -53,6 +53,27 @@ Period = Literal["quarter", "year"]
 QUARTERS_IN: dict[str, int] = {"quarter": 1, "year": 4}
 
 
+def parse_amount(value: str | float, name: str = "--quota") -> float:
+    """A positive amount as a person writes it (``1000000``, ``1,000,000``, ``1M``, ``250k``, ``$1.5M``); the CLI's
+    ``--quota`` and ``--avg-deal`` and the MCP tools read it the same way.
+
+    Raises:
+        UsageError: not an amount, or not positive (the message names ``name``).
+    """
+    from ae_coach.crm._values import parse_number
+    from ae_coach.errors import UsageError
+
+    if isinstance(value, bool):
+        raise UsageError(f"{name} {value!r} is not an amount; e.g. 1000000, 1,000,000 or 1M")
+    try:
+        amount = float(value) if isinstance(value, int | float) else parse_number(str(value))
+    except ValueError:
+        raise UsageError(f"{name} {value!r} is not an amount; e.g. 1000000, 1,000,000 or 1M") from None
+    if not amount > 0:
+        raise UsageError(f"{name} must be positive, got {value!r}")
+    return amount
+
+
 class Input(BaseModel):
     """One input of the math and where it came from: ``flag``, ``data`` or ``seed default``."""
 

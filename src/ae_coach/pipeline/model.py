@@ -99,13 +99,19 @@ class OwnerGap(BaseModel):
 
 
 class OwnerSummary(BaseModel):
+    """One rep: every owner with an open deal or a deal closed in the period, so the columns add up to the team."""
+
     owner: str
     open_deals: int
     open_amount: float
     in_period_amount: float
     commit_amount: float
     closed_won: float
+    """Closed won in the period."""
+    won_deals: int = 0
+    """Deals closed won in the period."""
     avg_health: float | None
+    """Mean health of the open deals; None for a rep with none open."""
     at_risk: int
     """Open deals with a high or critical finding."""
     gaps: list[OwnerGap] = Field(default_factory=list)

@@ -111,39 +111,51 @@ def _rollup(lines: list[DealLine], closed: float, category: Callable[[DealLine],
     )
 
 
-def _owners(lines: list[DealLine], won: list[Deal], period: PeriodModel, team: dict[str, int]) -> list[OwnerSummary]:
-    """One summary per owner; ``team`` is :func:`_code_counts` of all ``lines``."""
+def _owners(lines: list[DealLine], deals: list[Deal], period: PeriodModel, team: dict[str, int]) -> list[OwnerSummary]:
+    """One summary per owner with an open deal or a deal closed in the period; ``team`` is :func:`_code_counts`
+    of all ``lines``.
+
+    A rep whose deals all closed still appears with their closed-won: leaving them out drops revenue from the
+    table and its columns no longer add up to the team's totals.
+    """
     by_owner: dict[str, list[DealLine]] = defaultdict(list)
     for d in lines:
         by_owner[d.owner or NO_OWNER].append(d)
     won_in_period: dict[str, float] = defaultdict(float)
-    for w in won:  # one pass, not one per owner: a big export has tens of thousands of won deals
-        if _in(period, w.close_date):
-            won_in_period[w.owner or NO_OWNER] += w.amount
-    summaries = []
-    for owner, mine in sorted(by_owner.items()):
-        counts = _code_counts(mine)
-        others = len(lines) - len(mine)
-        gaps = [
-            OwnerGap(code=code, deals=n, share=n / len(mine), team_share=(team[code] - n) / others if others else 0.0)
-            for code, n in counts.items()
-        ]
-        summaries.append(
-            OwnerSummary(
-                owner=owner,
-                open_deals=len(mine),
-                open_amount=sum(d.amount for d in mine),
-                in_period_amount=sum(d.amount for d in mine if d.in_period),
-                commit_amount=sum(
-                    d.amount for d in mine if d.in_period and d.forecast_category is ForecastCategory.COMMIT
-                ),
-                closed_won=won_in_period.get(owner, 0),
-                avg_health=sum(d.health for d in mine) / len(mine),
-                at_risk=sum(1 for d in mine if d.worst in (Severity.CRITICAL, Severity.HIGH)),
-                gaps=gaps,
-            )
-        )
-    return summaries
+    won_deals: Counter[str] = Counter()
+    for deal in deals:  # one pass, not one per owner: a big export has tens of thousands of closed deals
+        if not deal.stage.is_open and _in(period, deal.close_date):
+            owner = deal.owner or NO_OWNER
+            by_owner.setdefault(owner, [])
+            if deal.stage is Stage.CLOSED_WON:
+                won_in_period[owner] += deal.amount
+                won_deals[owner] += 1
+    return [
+        _owner_summary(owner, mine, len(lines), team, won_in_period[owner], won_deals[owner])
+        for owner, mine in sorted(by_owner.items())
+    ]
+
+
+def _owner_summary(
+    owner: str, mine: list[DealLine], open_total: int, team: dict[str, int], won: float, won_deals: int
+) -> OwnerSummary:
+    others = open_total - len(mine)
+    gaps = [
+        OwnerGap(code=code, deals=n, share=n / len(mine), team_share=(team[code] - n) / others if others else 0.0)
+        for code, n in _code_counts(mine).items()
+    ]
+    return OwnerSummary(
+        owner=owner,
+        open_deals=len(mine),
+        open_amount=sum(d.amount for d in mine),
+        in_period_amount=sum(d.amount for d in mine if d.in_period),
+        commit_amount=sum(d.amount for d in mine if d.in_period and d.forecast_category is ForecastCategory.COMMIT),
+        closed_won=won,
+        won_deals=won_deals,
+        avg_health=sum(d.health for d in mine) / len(mine) if mine else None,
+        at_risk=sum(1 for d in mine if d.worst in (Severity.CRITICAL, Severity.HIGH)),
+        gaps=gaps,
+    )
 
 
 def _code_counts(lines: list[DealLine]) -> dict[str, int]:
@@ -224,7 +236,7 @@ def _review(
     coverage = _coverage(lines, won, quota, 1 / inputs.win_rate.value, bounds)
     mix = _stage_mix(lines)
     common_gaps = _code_counts(lines)
-    owners = _owners(lines, won, bounds, common_gaps)
+    owners = _owners(lines, deals, bounds, common_gaps)
     recent = _created_last_quarter(deals, as_of)
     findings = [
         f

@@ -11,9 +11,12 @@ A playbook is a directory holding ``ae-coach.toml``::
     extends = "shipped"             # "shipped" (add, replace by id, disable) or "none" (stand alone)
     disable = ["account-tiering"]   # shipped rule ids to leave out
 
-    [settings]                      # any inspector setting (``ae-coach rules settings`` lists them)
+    [settings]                      # any inspector setting (docs/inspector.md lists them)
     champion_dark_days = 10
     stale_days = {proposal = 7}
+
+    [stages]                        # the team's stage names -> the inspector's stages (deals and CRM exports)
+    "Technical win" = "validation"
 
     [eval]
     suites = ["evals"]              # what ``ae-coach eval run``/``compare`` use with no suite argument
@@ -30,8 +33,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ae_coach.playbook._config import CONFIG_FILE, ENV, Playbook, read_config, shipped
+from ae_coach.playbook._scaffold import scaffold
 
-__all__ = ["CONFIG_FILE", "ENV", "Playbook", "active", "find_config", "resolve", "set_active", "shipped", "use"]
+__all__ = [
+    "CONFIG_FILE",
+    "ENV",
+    "Playbook",
+    "active",
+    "find_config",
+    "resolve",
+    "scaffold",
+    "set_active",
+    "shipped",
+    "use",
+]
 
 
 def find_config(start: Path) -> Path | None:

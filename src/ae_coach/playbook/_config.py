@@ -17,7 +17,8 @@ _MAX_BYTES = 256 * 1024
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # no use_attribute_docstrings: it parses this module's source at every start-up, and nothing reads the text
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class _PlaybookTable(_Strict):
@@ -47,6 +48,9 @@ class _Config(_Strict):
     rules: _RulesTable = Field(default_factory=_RulesTable)
     settings: dict[str, Any] = Field(default_factory=dict)
     """Inspector setting overrides (any ``Settings`` field)."""
+    stages: dict[str, str] = Field(default_factory=dict)
+    """The team's stage names (as its CRM and deal files write them) -> the inspector's stage each one means;
+    checked where deals are read (``ae_coach.deal.playbook_stages``) and by ``ae-coach rules lint``."""
     eval: _EvalTable = Field(default_factory=_EvalTable)
 
 
@@ -56,8 +60,9 @@ class Playbook(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
-    origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped"]
-    """How it was found: the option, the environment variable, upwards from the current directory, or none."""
+    origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped", "git"]
+    """How it was found: the option, the environment variable, upwards from the current directory, none, or
+    read from a git revision (an eval base)."""
     root: Path | None = None
     """The directory holding ``ae-coach.toml`` (None for the shipped rulebook)."""
     config: Path | None = None
@@ -67,6 +72,8 @@ class Playbook(BaseModel):
     """True when the rulebook is the shipped one plus this playbook's rules."""
     disable: tuple[str, ...] = ()
     settings: dict[str, Any] = Field(default_factory=dict)
+    stages: dict[str, str] = Field(default_factory=dict)
+    """The team's stage names -> the inspector's stages (``[stages]``)."""
     language: str | None = None
     suites: tuple[Path, ...] = ()
 
@@ -131,6 +138,7 @@ def read_config(path: Path, origin: str) -> Playbook:
         extends=config.rules.extends == "shipped",
         disable=tuple(config.rules.disable),
         settings=config.settings,
+        stages=config.stages,
         language=config.playbook.language,
         suites=tuple((root / suite).resolve() for suite in config.eval.suites),
     )

@@ -51,4 +51,4 @@ def _json(report: Any, findings: list[Any], assessment: Any, *, color: bool, sin
 def _html(report: Any, findings: list[Any], assessment: Any, *, color: bool, since: Any) -> str:
     from ae_coach.render.html import to_html
 
-    return to_html(report, findings, since=since)
+    return to_html(report, findings, since=since, assessment=assessment)

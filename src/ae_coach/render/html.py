@@ -41,19 +41,22 @@ def _sev(value: Any) -> str:
     return f'<span class="sev {v}">{_e(term(v))}</span>'
 
 
-def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
-    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline)."""
+def to_html(report: Any, findings: list[Any], since: Any = None, assessment: Any = None) -> str:
+    """Render the review as one standalone HTML document (``since``: what changed, with a health sparkline;
+    ``assessment``: the inspector's, for the MEDDPICC scorecard and the activity timeline)."""
+    from ae_coach.render import _deal_visuals as visuals
     from ae_coach.render.since import since_html
 
     parts = [
         f"<h1>{_e(t('review.title', account=report.account))}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
         (
-            f'<p><span class="score">{report.health.score}/100</span> &nbsp; {_e(t("review.recommended_forecast"))}: '
-            f"<strong>{_e(term(report.forecast.category))}</strong> "
+            f'<p><span class="score {visuals.band(report.health.score)}">{report.health.score}/100</span> &nbsp; '
+            f"{_e(t('review.recommended_forecast'))}: <strong>{_e(term(report.forecast.category))}</strong> "
             f'<span class="meta">{_e(t("review.as_of", date=report.as_of.isoformat()))}</span></p>'
         ),
     ]
+    parts.append(visuals.health_chart(report))
     if report.forecast.reasons:
         parts.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in report.forecast.reasons) + "</ul>")
     if report.forecast.why_not_commit:
@@ -69,16 +72,22 @@ def to_html(report: Any, findings: list[Any], since: Any = None) -> str:
         + "".join(f"<li>{_e(r)}</li>" for r in report.health.reasons or [t("review.no_reasons")])
         + "</ul>"
     )
+    if assessment is not None:
+        parts.append(visuals.scorecard(assessment))
     if report.narrative:
         parts.append(f'<h2>{_e(t("review.coaching"))}</h2><div class="narrative">{_e(report.narrative)}</div>')
     parts += _sections(report, findings)
+    if assessment is not None:
+        parts.insert(len(parts) - 1, visuals.activity_timeline(assessment, report))  # before the findings
     parts.append(f"<footer>{_footer(report)}</footer>")
     title = _e(t("review.title", account=report.account))
     lang = "zh-CN" if current() == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        f"<title>{title}</title><style>{_CSS}{visuals.CSS}</style></head><body>\n"
+        + "\n".join(parts)
+        + "\n</body></html>\n"
     )
 
 

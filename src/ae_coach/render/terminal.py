@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
@@ -30,7 +31,7 @@ def to_terminal(
     from ae_coach.render.since import since_terminal
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 110, highlight=False)
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or _width(), highlight=False)
     _header(console, report)
     since_terminal(console, since)
     _risks(console, report)
@@ -47,7 +48,18 @@ def to_terminal(
     return buffer.getvalue()
 
 
+MAX_WIDTH = 110
+"""The widest a review is drawn; a wider terminal gets this width, a narrower one its own."""
+
+
+def _width() -> int:
+    # COLUMNS first, then the terminal's size; when stdout is no terminal (a pipe, a file), MAX_WIDTH
+    return min(shutil.get_terminal_size((MAX_WIDTH, 40)).columns, MAX_WIDTH)
+
+
 def _header(console: Any, report: Any) -> None:
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
@@ -56,27 +68,69 @@ def _header(console: Any, report: Any) -> None:
     body.append(t("review.health", score=report.health.score), style="bold")
     period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
     forecast = t("review.forecast", period=period, category=_label(report.forecast.category))
-    body.append(f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}\n")
-    for reason in report.forecast.reasons:
-        body.append(f"  {reason}\n")
-    for reason in report.forecast.why_not_commit:
-        body.append(f"  {t('review.not_commit', reason=reason)}\n", style="yellow")
-    console.print(Panel(body, title=_x(report.account), title_align="left"))
+    body.append(f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}")
+    # each reason hangs under its own first word when it wraps, rather than at the panel's edge
+    lines: list[Any] = [body]
+    lines += [Padding(Text(reason), (0, 0, 0, 2)) for reason in report.forecast.reasons]
+    lines += [
+        Padding(Text(t("review.not_commit", reason=r), style="yellow"), (0, 0, 0, 2))
+        for r in report.forecast.why_not_commit
+    ]
+    console.print(Panel(Group(*lines), title=_x(report.account), title_align="left"))
 
 
-def _table(title: str, *columns: str) -> Any:
-    from rich.table import Table
+_SHORT = {"severity", "due", "date", "status"}
+"""Columns sized to their content and never wrapped; the rest share the width by _RATIO."""
+_RATIO = {"risk": 4, "action": 4, "question": 4, "step": 4}
+"""The prose columns get the room; names and rule ids take 2 parts (``_RATIO.get(column, 2)``)."""
+_RULES = {"rule", "rules"}
+NARROW = 100
+"""Below this width a rule id has no room of its own: it goes under the text it belongs to."""
 
-    table = Table(title=t(title), title_justify="left", show_lines=False, expand=True)
-    for column in columns:
-        table.add_column(t(f"column.{column}"), overflow="fold")
-    return table
+
+class _Table:
+    """A rich table whose rule column, on a narrow terminal, folds into the row's prose column.
+
+    ``title`` and ``columns`` are catalogue keys (``review.risks``; ``column.<name>`` for the headers).
+    """
+
+    def __init__(self, console: Any, title: str, *columns: str) -> None:
+        from rich.table import Table
+
+        self.narrow = console.width < NARROW and any(c in _RATIO for c in columns)
+        self.columns = columns
+        self.table = Table(title=t(title), title_justify="left", show_lines=False, expand=True)
+        for column in columns:
+            if self.narrow and column in _RULES:
+                continue
+            if column in _SHORT:
+                self.table.add_column(t(f"column.{column}"), no_wrap=True)
+            else:
+                self.table.add_column(t(f"column.{column}"), overflow="fold", ratio=_RATIO.get(column, 2))
+
+    def add_row(self, *cells: str) -> None:
+        if not self.narrow:
+            self.table.add_row(*cells)
+            return
+        row = dict(zip(self.columns, cells, strict=True))
+        prose = next(c for c in self.columns if c in _RATIO)
+        for column in sorted(_RULES & set(row)):
+            if row[column]:
+                row[prose] += f"\n[dim]{t(f'column.{column}')}: {row[column]}[/]"
+        self.table.add_row(*(cell for column, cell in row.items() if column not in _RULES))
+
+    def __rich__(self) -> Any:
+        return self.table
+
+
+def _table(title: str, *columns: str, console: Any) -> _Table:
+    return _Table(console, title, *columns)
 
 
 def _risks(console: Any, report: Any) -> None:
     if not report.risks:
         return
-    table = _table("review.risks", "severity", "risk", "rules")
+    table = _table("review.risks", "severity", "risk", "rules", console=console)
     for r in report.risks:
         sev = str(r.severity)
         table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev)}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
@@ -86,7 +140,7 @@ def _risks(console: Any, report: Any) -> None:
 def _actions(console: Any, report: Any) -> None:
     if not report.next_actions:
         return
-    table = _table("review.next_actions", "due", "action", "owner_with", "rule")
+    table = _table("review.next_actions", "due", "action", "owner_with", "rule", console=console)
     for a in report.next_actions:
         who = _x(a.owner) + ("\n" + _x(t("review.with", contact=a.contact)) if a.contact else "")
         table.add_row(
@@ -102,13 +156,13 @@ def _questions(console: Any, report: Any) -> None:
     buyer = [q for q in report.questions if q.role != "ae"]
     review = [q for q in report.questions if q.role == "ae"]
     if buyer:
-        table = _table("review.questions_buyer", "ask", "question", "rule")
+        table = _table("review.questions_buyer", "ask", "question", "rule", console=console)
         for q in buyer:
             who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
             table.add_row(_x(who), _x(q.question), _x(q.rule_id))
         console.print(table)
     if review:  # a manager's questions to the AE: never addressed to anyone on the buyer's side
-        table = _table("review.questions_ae", "question", "rule")
+        table = _table("review.questions_ae", "question", "rule", console=console)
         for q in review:
             table.add_row(_x(q.question), _x(q.rule_id))
         console.print(table)
@@ -117,7 +171,7 @@ def _questions(console: Any, report: Any) -> None:
 def _plan(console: Any, report: Any) -> None:
     if not report.mutual_action_plan:
         return
-    table = _table("review.plan", "date", "step", "owner", "status")
+    table = _table("review.plan", "date", "step", "owner", "status", console=console)
     for s in report.mutual_action_plan:
         status = _label(s.status)
         style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""

@@ -20,12 +20,15 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ae_coach.errors import RuleFileError
 from ae_coach.rules.search import tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ae_coach.rules.model import Rulebook
 
 LEXICON_FILE = "_lexicon.yaml"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -270,6 +273,14 @@ def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
     if not path.is_file():
         return Lexicon()
     return _read_cached(path, path.stat().st_mtime_ns)
+
+
+def lexicon_for(rulebook: Rulebook) -> Lexicon:
+    """The lexicon of a (possibly merged) rulebook: the one in its highest rules directory that has one."""
+    for directory in reversed(rulebook.layers or ([rulebook.path] if rulebook.path else [])):
+        if (directory / LEXICON_FILE).is_file():
+            return load_lexicon(directory)
+    return Lexicon()
 
 
 @cache

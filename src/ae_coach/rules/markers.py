@@ -12,7 +12,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   Atoms (:data:`ATOMS`): a finding code (it fired) or ``!code`` (it did not); ``stage<X``, ``stage>=X``,
   ``stage=X``; ``call<=best_case``, ``call>=best_case``, ``call=omitted`` (the forecast call); ``tier=N``,
   ``tier<=N``; ``fit=poor``; ``situation=incumbent``; ``role=technical_buyer`` / ``!role=…`` (the deal
-  names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``alt=in_house``,
+  names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``source_known`` /
+  ``!source_known`` (the words the finding quotes name who said it: "New CFO says…", so a step or question
+  asking "who raised it" is not asked); ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{scope deal|desk|pipeline}``: ``deal`` (default) works the deal with the buyer, ``desk`` is the AE's own
   bookkeeping, ``pipeline`` is about the whole pipeline and never becomes one deal's action.
@@ -38,9 +40,12 @@ ALTERNATIVES = ("in_house", "status_quo")
 
 _ATOM = re.compile(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
-    r"|(?P<flag>pricing_out)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|(?P<flag>pricing_out|source_known)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
-ATOMS = "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, role=X, alt=X, pricing_out"
+ATOMS = (
+    "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
+    "role=X, alt=X, pricing_out, source_known"
+)
 
 _MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
 _EXAMPLE = re.compile(

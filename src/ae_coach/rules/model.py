@@ -174,8 +174,12 @@ class Rulebook(BaseModel):
     sections: list[Section]
     """The categories from ``_sections.md``, in their declared order."""
     path: Path | None = None
+    """The top rules directory (a playbook's own, when it extends the shipped rulebook)."""
+    layers: list[Path] = Field(default_factory=list)
+    """The rules directories merged into this rulebook, lowest first (one, unless a playbook extends another)."""
     content_hash: str
-    """sha256 over every rule's hash and ``_sections.md``: identifies this version of the rulebook."""
+    """sha256 over ``_sections.md`` and every rule's id and hash, after the overlay (added, replaced and disabled
+    rules all change it): identifies this version of the rulebook wherever its files live."""
 
     _by_id: dict[str, Rule] = PrivateAttr(default_factory=dict)
     _index: Any = PrivateAttr(default=None)

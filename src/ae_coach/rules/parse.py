@@ -468,7 +468,7 @@ def read_rulebook(directory: Path | Sequence[Path], lang: str = "en", *, disable
     if lang != "en":
         rules = _translated(directories, lang, rules, prefixes)
     digest = content_hash(_read(sections_path) + "".join(f"\n{r.id}:{r.content_hash}" for r in rules))
-    return Rulebook(rules=rules, sections=sections, path=directories[-1], content_hash=digest)
+    return Rulebook(rules=rules, sections=sections, path=directories[-1], layers=directories, content_hash=digest)
 
 
 def _translated(directories: list[Path], lang: str, rules: list[Rule], prefixes: set[str]) -> list[Rule]:

@@ -85,7 +85,7 @@ def math_table(review: PipelineReview) -> Table:
         ]  # fmt: skip
     latest = review.period.end - dt.timedelta(days=round(i.cycle_days.value))
     rows.append([t("pipeline.math.created_by"), latest.isoformat(), t("pipeline.math.created_by_source", days=days)])
-    return Table(t("pipeline.math.title"), _headers("", "value", "source"), rows)
+    return Table(t("pipeline.math.title"), _headers("", "value", "source"), rows, t("pipeline.math.seed_note"))
 
 
 def coverage_table(review: PipelineReview) -> Table:
@@ -188,12 +188,32 @@ def owners_table(review: PipelineReview) -> Table:
                 gaps,
             ]
         )
+    if len(review.owners) > 1:
+        rows.append(_owners_total(review))
     return Table(
         t("pipeline.owners.title"),
         _headers("owner", "open", "open_amount", "in_period", "commit", "won", "avg_health", "at_risk", "recurring"),
         rows,
         numeric={1, 2, 3, 4, 5, 6, 7},
     )
+
+
+def _owners_total(review: PipelineReview) -> list[str]:
+    """The team's row: each column's sum (the owners are every rep with an open deal or a deal closed in the period)."""
+    owners = review.owners
+    deals = sum(o.open_deals for o in owners)
+    health = sum((o.avg_health or 0) * o.open_deals for o in owners) / deals if deals else None
+    return [
+        "team",
+        str(deals),
+        money(sum(o.open_amount for o in owners)),
+        money(sum(o.in_period_amount for o in owners)),
+        money(sum(o.commit_amount for o in owners)),
+        money(sum(o.closed_won for o in owners)),
+        f"{health:.0f}" if health is not None else "-",
+        str(sum(o.at_risk for o in owners)),
+        "",
+    ]
 
 
 def gaps_table(review: PipelineReview) -> Table:

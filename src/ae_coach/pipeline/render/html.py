@@ -1,4 +1,5 @@
-"""The review pack as one self-contained HTML file: inline CSS and SVG charts, no scripts, no external URLs."""
+"""The review pack as one self-contained HTML file: inline CSS and SVG charts (``ae_coach.render.charts``), no
+scripts, no external URLs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from html import escape
 from ae_coach.i18n import t
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.pipeline.narrative import PipelineSummary
+from ae_coach.pipeline.render import _visuals as visuals
 from ae_coach.pipeline.render._tables import (
     Table,
     all_tables,
@@ -27,47 +29,6 @@ th{background:#f5f7fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .critical{background:#a4161a}.high{background:#d9480f}.medium{background:#e8a317}.low{background:#5c7cfa}.info{background:#868e96}
 .charts{display:flex;gap:2rem;flex-wrap:wrap}.note{color:#5c6370;font-style:italic}code{background:#f1f3f5;padding:0 .2rem}
 """
-
-_BAR_W = 300
-
-
-def _stage_mix_svg(review: PipelineReview) -> str:
-    rows = review.stage_mix
-    height = 28 * len(rows) + 30
-    parts = [f'<svg width="460" height="{height}" role="img" aria-label="Stage mix against target">']
-    for i, r in enumerate(rows):
-        y = 10 + i * 28
-        actual = min(r.share, 1.0) * _BAR_W
-        target = r.target * _BAR_W
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(r.stage.value)}</text>')
-        parts.append(f'<rect x="90" y="{y}" width="{actual:.1f}" height="18" fill="#4263eb"/>')
-        parts.append(
-            f'<rect x="90" y="{y}" width="{target:.1f}" height="18" fill="none" stroke="#e8590c" stroke-width="2" stroke-dasharray="4 2"/>'
-        )
-        parts.append(
-            f'<text x="{96 + max(actual, target):.1f}" y="{y + 14}" font-size="11">{r.share:.0%} / {r.target:.0%}</text>'
-        )
-    parts.append(
-        f'<text x="90" y="{height - 4}" font-size="11" fill="#5c6370">filled: actual share; dashed: the seed\'s target</text>'
-    )
-    return "".join(parts) + "</svg>"
-
-
-def _coverage_svg(review: PipelineReview) -> str:
-    c = review.coverage
-    if c.ratio is None:
-        return ""
-    scale = _BAR_W / max(c.ratio, c.needed, 1.0)
-    colour = "#2f9e44" if c.ratio >= c.needed else "#d9480f"
-    return (
-        '<svg width="460" height="80" role="img" aria-label="In-period coverage">'
-        f'<text x="0" y="24" font-size="12">coverage</text>'
-        f'<rect x="90" y="10" width="{c.ratio * scale:.1f}" height="22" fill="{colour}"/>'
-        f'<line x1="{90 + c.needed * scale:.1f}" y1="4" x2="{90 + c.needed * scale:.1f}" y2="40" stroke="#1d2433" stroke-width="2"/>'
-        f'<text x="90" y="56" font-size="11">{c.ratio:.1f}x of the remaining quota;</text>'
-        f'<text x="90" y="71" font-size="11">the line marks the {c.needed:.1f}x the win rate needs</text>'
-        "</svg>"
-    )
 
 
 def _table_html(table: Table) -> str:
@@ -118,14 +79,18 @@ def _summary_html(summary: PipelineSummary | None) -> str:
 def render_review_html(review: PipelineReview, summary: PipelineSummary | None = None) -> str:
     """A complete HTML document; CRM text and the model's text are escaped everywhere."""
     notes = import_notes(review)
+    tables = all_tables(review)
+    at_risk = next(t for t in tables if t.title.startswith("Deals most at risk"))
     body = [
         f"<h1>{escape(title(review))}</h1>",
         f'<p class="note">Source: {escape(source_line(review))}</p>',
+        visuals.kpi_tiles(review),
         _summary_html(summary),
+        visuals.charts_html(review),
+        _table_html(at_risk),
         "<h2>Findings</h2>",
         _findings_html(review),
-        f'<div class="charts">{_stage_mix_svg(review)}{_coverage_svg(review)}</div>',
-        *(_table_html(t) for t in all_tables(review)),
+        *(_table_html(t) for t in tables if t is not at_risk),
     ]
     if notes:
         body.append(
@@ -135,7 +100,8 @@ def render_review_html(review: PipelineReview, summary: PipelineSummary | None =
         )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title(review))}</title><style>{_CSS}</style></head><body>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title(review))}</title><style>{_CSS}{visuals.CSS}</style></head><body>"
         + "\n".join(body)
         + "</body></html>\n"
     )

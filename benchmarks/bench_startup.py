@@ -1,0 +1,106 @@
+"""Start-up: whole-process time of offline ``ae-coach review`` and ``chat`` against ``python -c pass``.
+
+Every run is a fresh interpreter, as a user starts it, so import time counts. The commands are run in
+turn (pass, review, chat, pass, review, ...) so that load from anything else on the machine falls on all
+of them alike; each line prints the median wall time and the median CPU time (user + system) of the
+child, and the same minus the bare interpreter's. CPU time moves far less than wall time on a busy machine.
+
+    .venv/bin/python benchmarks/bench_startup.py [RUNS] [--before OTHER/ae-coach]
+
+``--before`` adds the same commands run by another installation (a checkout of the previous commit), in
+the same rounds, so a before/after comparison shares the machine's load.
+
+Target: offline ``review`` and the start of ``chat`` (no question asked) under 0.2 s (wall median, idle
+machine). The first offline answer costs more: it builds the retrieval index over the rules and the lexicon.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEAL = ROOT / "examples" / "deals" / "northwind-validation.yaml"
+BIN = Path(sys.executable).parent
+TARGET = 0.2
+
+
+def _commands(before: str | None) -> dict[str, tuple[list[str], str | None]]:
+    commands = {"python -c pass": ([sys.executable, "-c", "pass"], None)}
+    if before:
+        commands.update({f"before: {k}": v for k, v in _cli_commands(before).items()})
+    commands.update(_cli_commands(str(BIN / "ae-coach")))
+    return commands
+
+
+def _cli_commands(cli: str) -> dict[str, tuple[list[str], str | None]]:
+    return {
+        "ae-coach --version": ([cli, "--version"], None),
+        "ae-coach review (offline)": ([cli, "review", str(DEAL), "--backend", "offline", "--no-log"], None),
+        "ae-coach review -f json": ([cli, "review", str(DEAL), "--backend", "offline", "--no-log", "-f", "json"], None),
+        "ae-coach chat (offline, start: no question)": (
+            [cli, "chat", str(DEAL), "--backend", "offline", "--no-log"],
+            "",
+        ),
+        "ae-coach chat (offline, 1 question)": (
+            [cli, "chat", str(DEAL), "--backend", "offline", "--no-log"],
+            "what's the next step?\n",
+        ),
+    }
+
+
+def _run(argv: list[str], stdin: str | None, env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, input=stdin, text=True, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    before = None
+    if "--before" in args:
+        at = args.index("--before")
+        before = args[at + 1]
+        del args[at : at + 2]
+    runs = int(args[0]) if args else 15
+    commands = _commands(before)
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "NO_COLOR": "1", "AE_COACH_HOME": home, "AE_COACH_DB": str(Path(home) / "h.db")}
+        # no key: the offline coach; bytecode written as an installed package has it (pip compiles on install)
+        for key in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_BACKEND", "PYTHONDONTWRITEBYTECODE"):
+            env.pop(key, None)
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for argv, stdin in commands.values():  # warm the file cache and the .pyc files
+            _run(argv, stdin, env)
+        for _ in range(runs):
+            for name, (argv, stdin) in commands.items():
+                times[name].append(_run(argv, stdin, env))
+    base_wall = statistics.median(w for w, _ in times["python -c pass"])
+    base_cpu = statistics.median(c for _, c in times["python -c pass"])
+    print(f"start-up, {runs} runs each, in turn; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"  {'command':46} {'wall':>8} {'- pass':>8} {'cpu':>8} {'- pass':>8}")
+    for name, samples in times.items():
+        wall = statistics.median(w for w, _ in samples)
+        cpu = statistics.median(c for _, c in samples)
+        print(
+            f"  {name:46} {wall * 1000:6.0f}ms {(wall - base_wall) * 1000:6.0f}ms "
+            f"{cpu * 1000:6.0f}ms {(cpu - base_cpu) * 1000:6.0f}ms"
+        )
+    for name in ("ae-coach review (offline)", "ae-coach chat (offline, start: no question)"):
+        wall = statistics.median(w for w, _ in times[name])
+        print(f"{name}: {wall:.3f} s wall (target < {TARGET} s): {'met' if wall < TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

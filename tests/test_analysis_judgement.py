@@ -1,0 +1,340 @@
+"""Judgement a sales leader would sign: each general cause behind a wrong call or a wrong top risk, with a deal
+where it fires and one where it stays quiet (calibration suite: docs/calibration.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ae_coach.deal import ForecastCategory, parse_deal
+from ae_coach.findings import Severity
+from ae_coach.inspector import assess
+from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
+from analysis_builders import activity, build, by_code, healthy, with_activities
+
+OMITTED = ForecastCategory.OMITTED
+
+
+def _call(deal) -> ForecastCategory:
+    return assess(deal).recommended_forecast
+
+
+# --------------------------------------------------------------------------- form-filling is not happy ears
+
+
+def _form_filled(**extra):
+    data = healthy()
+    data["meddpicc"]["metrics"] = {"status": "confirmed", "evidence": "Yes"}
+    data["meddpicc"]["identified_pain"] = {"status": "confirmed", "evidence": ""}
+    data["meddpicc"]["competition"] = {"status": "confirmed", "evidence": "None"}
+    data["competitors"] = []
+    data["activities"] = [a for a in data["activities"] if "Discovery" not in (a["summary"] or "")]
+    data.update(extra)
+    return parse_deal(data)
+
+
+def test_boxes_ticked_without_evidence_are_not_a_happy_ears_headline() -> None:
+    found = by_code(_form_filled())
+    assert found["anti.happy_ears"].severity is Severity.MEDIUM
+    assert "hygiene.evidence_missing" in found
+
+
+def test_optimism_on_top_of_ticked_boxes_is_happy_ears() -> None:
+    found = by_code(_form_filled(probability=95))
+    assert found["anti.happy_ears"].severity is Severity.HIGH
+
+
+# --------------------------------------------------------------------------- feature dumping as a pattern
+
+
+def _demos(count: int):
+    data = healthy()
+    data["stage"] = "validation"
+    data["meddpicc"]["identified_pain"] = {"status": "partial", "evidence": "loans take too long"}
+    data["meddpicc"]["metrics"] = {"status": "unknown"}
+    tours = [activity(f"2026-10-{10 + i:02d}", "demo", "Full tour of all modules", with_=None) for i in range(count)]
+    for tour in tours:
+        tour.pop("with_")
+        tour["with"] = ["Dana Lee"]
+    data["activities"] = [a for a in data["activities"] if a["type"] != "demo"] + tours
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(("demos", "severity"), [(3, Severity.HIGH), (1, Severity.MEDIUM)])
+def test_demo_after_demo_without_pain_is_the_deals_story(demos: int, severity: Severity) -> None:
+    assert by_code(_demos(demos))["anti.feature_dumping"].severity is severity
+
+
+# --------------------------------------------------------------------------- economic buyer met, not engaged
+
+
+@pytest.mark.parametrize(
+    ("summary", "phrase"),
+    [
+        ("2.5-hour demo of all modules. Patricia left after 20 minutes.", "left after 20 minutes"),
+        ("CFO pushed back on the price and wants to wait", "pushed back"),
+        ("Patricia approved the budget; procurement pushed back on terms", None),
+    ],
+)
+def test_rebuff_is_read_in_the_economic_buyers_clause(summary: str, phrase: str | None) -> None:
+    assert rebuffed_by_economic_buyer(summary, ["Patricia Nguyen"]) == phrase
+
+
+def _eb_rebuffed(rebuffed: bool):
+    data = healthy()
+    data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "Priya Shah, CFO"}
+    for item in data["activities"]:
+        if "Priya Shah" in item["with"]:
+            item["with"] = [n for n in item["with"] if n != "Priya Shah"] or ["Dana Lee"]
+    summary = "CFO reviewed the ROI model; Priya declined to fund it this year" if rebuffed else "CFO reviewed the ROI"
+    data["activities"].append(activity("2026-11-18", "meeting", summary, **{"with": ["Priya Shah", "Dana Lee"]}))
+    return parse_deal(data)
+
+
+def test_a_meeting_the_economic_buyer_declined_in_is_not_engagement() -> None:
+    rebuffed = assess(_eb_rebuffed(True))
+    assert rebuffed.meddpicc["economic_buyer"] == 1
+    assert "positive.economic_buyer_engaged" not in rebuffed.codes()
+    assert any("met, but not engaged" in e for f in rebuffed.findings for e in f.evidence)
+    engaged = assess(_eb_rebuffed(False))
+    assert engaged.meddpicc["economic_buyer"] >= 2
+    assert "positive.economic_buyer_engaged" in engaged.codes()
+
+
+# --------------------------------------------------------------------------- no pain
+
+
+def test_a_buyer_who_says_nothing_happens_if_they_wait_has_no_pain() -> None:
+    deal = build(
+        ("stage", "discovery"),
+        ("forecast_category", "pipeline"),
+        (
+            "meddpicc.identified_pain",
+            {"status": "partial", "evidence": "Forecasting in Excel; 'works fine, just manual'"},
+        ),
+    )
+    result = assess(deal)
+    pain = next(f for f in result.findings if f.code == "meddpicc.identified_pain")
+    assert pain.severity is Severity.HIGH and pain.data["no_pain"]
+    assert result.recommended_forecast is OMITTED
+    assert result.health <= 35
+    real = build(("stage", "discovery"), ("forecast_category", "pipeline"))
+    assert _call(real) is not OMITTED
+
+
+# --------------------------------------------------------------------------- the record's timing
+
+
+@pytest.mark.parametrize(
+    ("summary", "omitted"),
+    [
+        ("Dana: the project is on hold until the new budget year", True),
+        ("Priya said there is a budget freeze on all new spend", True),
+        ("Signature on hold until the new CRO is briefed", False),
+        ("Dana: no budget concerns, legal is on track", False),
+    ],
+)
+def test_a_project_on_hold_is_out_of_the_number(summary: str, omitted: bool) -> None:
+    deal = parse_deal(with_activities(activity("2026-11-24", "call", summary, **{"with": ["Dana Lee"]})))
+    assert (_call(deal) is OMITTED) is omitted
+
+
+def test_a_hold_that_was_lifted_no_longer_omits() -> None:
+    deal = parse_deal(
+        with_activities(
+            activity("2026-11-21", "call", "Dana: the project is on hold", **{"with": ["Dana Lee"]}),
+            activity("2026-11-24", "call", "Dana: freeze lifted, back on track", **{"with": ["Dana Lee"]}),
+        )
+    )
+    assert _call(deal) is not OMITTED
+
+
+@pytest.mark.parametrize(
+    ("notes", "omitted"),
+    [
+        ("Close date set to 12-18 as a placeholder.", True),
+        ("No budget this year; the 2027 budget is decided in February.", True),
+        ("Any purchase would be mid-2027 at the earliest.", True),
+        ("Strong deal. Budget approved in the 2026 plan.", False),
+    ],
+)
+def test_a_close_date_the_record_does_not_believe_is_omitted(notes: str, omitted: bool) -> None:
+    result = assess(build(("notes", notes)))
+    assert (result.recommended_forecast is OMITTED) is omitted
+    assert (result.facts.timing.doubt is not None) is omitted
+
+
+def test_a_passed_close_date_the_buyer_reconfirmed_in_writing_is_judged_on_the_new_date() -> None:
+    passed = build(("close_date", "2026-11-20"))
+    assert _call(passed) is OMITTED
+    reconfirmed = parse_deal(
+        with_activities(
+            activity(
+                "2026-11-23",
+                "email",
+                "Dana confirmed by email: signature moved to 12-15 after legal",
+                direction="two_way",
+                **{"with": ["Dana Lee"]},
+            ),
+            base=build(("close_date", "2026-11-20")).model_dump(mode="json", by_alias=True, exclude_none=True),
+        )
+    )
+    result = assess(reconfirmed)
+    assert result.facts.timing.reconfirmed == dt.date(2026, 12, 15)
+    assert result.recommended_forecast is not OMITTED
+    assert not any("has passed" in item for item in result.why_not_commit)
+
+
+def test_the_buyers_plan_signing_after_the_period_omits_whatever_the_crm_date() -> None:
+    late_plan = [
+        {"date": "2026-12-05", "action": "Legal sign-off", "owner": "customer", "status": "planned"},
+        {"date": "2027-01-15", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    result = assess(build(("mutual_action_plan", late_plan)))
+    assert result.recommended_forecast is OMITTED
+    assert result.facts.timing.plan_signature == dt.date(2027, 1, 15)
+    assert _call(build()) is ForecastCategory.COMMIT
+
+
+def test_dates_in_reads_the_forms_a_summary_uses() -> None:
+    after = dt.date(2026, 11, 24)
+    assert dates_in("decides 12-04, signs by 12-11; 3-4 week SLA", after) == [
+        dt.date(2026, 12, 4),
+        dt.date(2026, 12, 11),
+    ]
+    assert dates_in("moved to Dec 10", after) == [dt.date(2026, 12, 10)]
+    assert dates_in("go-live 2027-01-05", after) == [dt.date(2027, 1, 5)]
+
+
+# --------------------------------------------------------------------------- competition
+
+
+def _late_rival(history: list[dict]):
+    return build(
+        ("competitors", [{"name": "Anaplan", "status": "active", "added": "2026-11-10"}]),
+        ("history", history),
+    )
+
+
+def test_a_competitor_named_when_the_deal_reopened_is_not_late() -> None:
+    late = _late_rival([{"date": "2026-11-01", "field": "stage", "from": "validation", "to": "proposal"}])
+    assert "momentum.competitor_late" in by_code(late)
+    reopened = _late_rival(
+        [
+            {"date": "2026-10-01", "field": "stage", "from": "validation", "to": "proposal"},
+            {"date": "2026-10-20", "field": "stage", "from": "proposal", "to": "closed_lost"},
+            {"date": "2026-11-10", "field": "stage", "from": "closed_lost", "to": "proposal"},
+        ]
+    )
+    assert "momentum.competitor_late" not in by_code(reopened)
+
+
+@pytest.mark.parametrize(
+    ("notes", "name"),
+    [
+        ("The CFO wants to benchmark our quote against Coupa before deciding.", "Coupa"),
+        ("Incumbent: Kofax, renewal due in March.", "Kofax"),
+        ("Procurement is waiting for Basware's renewal offer.", "Basware"),
+        ("Dana's quote request went to procurement.", None),
+        ("Tyler's quote went out on Friday.", None),
+    ],
+)
+def test_an_incumbent_or_benchmark_vendor_is_a_competitor_unlisted(notes: str, name: str | None) -> None:
+    result = assess(build(("notes", notes), ("competitors", []), ("owner", "Tyler Nguyen")))
+    unlisted = [c.name for c in result.facts.competitors if not c.listed]
+    assert unlisted == ([name] if name else [])
+    if name:
+        assert name in result.facts.alternatives
+
+
+def test_a_rival_still_active_at_proposal_is_the_open_question() -> None:
+    rival = ("competitors", [{"name": "Anaplan", "status": "active", "added": "2026-08-10"}])
+    unsettled = ("meddpicc.competition", {"status": "partial", "evidence": "Anaplan in the running"})
+    found = by_code(build(rival, unsettled))
+    assert found["meddpicc.competition"].severity is Severity.MEDIUM
+    assert found["meddpicc.competition"].data["unsettled"] == ["Anaplan"]
+    chosen = with_activities(
+        activity("2026-11-24", "call", "Priya: you are the vendor of choice", **{"with": ["Priya Shah"]}),
+        base=build(rival, unsettled).model_dump(mode="json", by_alias=True, exclude_none=True),
+    )
+    assert "meddpicc.competition" not in by_code(parse_deal(chosen))
+    assert "meddpicc.competition" not in by_code(build())
+
+
+# --------------------------------------------------------------------------- a named signer nobody has met
+
+
+def _named_signer(stage: str, engaged: bool):
+    data = healthy()
+    data["stage"] = stage
+    data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "Priya Shah (CFO); meeting requested"}
+    for person in data["stakeholders"]:
+        if person["role"] == "economic_buyer":
+            person["engaged"] = engaged
+            person.pop("last_contact", None)
+    data["activities"] = [
+        {**a, "with": [n for n in a["with"] if n != "Priya Shah"] or ["Dana Lee"]} for a in data["activities"]
+    ]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("stage", "engaged", "severity"),
+    [
+        ("scoping", False, Severity.MEDIUM),  # named, not met: the red flag holds one stage before it is due
+        ("validation", False, Severity.HIGH),
+        ("proposal", False, Severity.HIGH),  # a named signer is never critical
+        ("validation", True, Severity.MEDIUM),  # engaged: a partial answer, one step milder
+    ],
+)
+def test_a_named_signer_nobody_has_met_gets_no_leniency(stage: str, engaged: bool, severity: Severity) -> None:
+    assert by_code(_named_signer(stage, engaged))["meddpicc.economic_buyer"].severity is severity
+
+
+# --------------------------------------------------------------------------- the buyer's quiet period
+
+
+def _silent_tender(notes: str):
+    data = healthy()
+    data["as_of"] = "2026-12-20"
+    data["close_date"] = "2026-12-30"
+    data["mutual_action_plan"] = []
+    for person in data["stakeholders"]:
+        person["last_contact"] = "2026-11-05"
+    data["activities"] = [a for a in data["activities"] if a["date"] <= "2026-11-05"]
+    data["notes"] = notes
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("notes", "severity"),
+    [
+        ("Under the tender rules we can't contact evaluators during scoring.", Severity.LOW),
+        ("Tender submitted; waiting.", Severity.HIGH),
+    ],
+)
+def test_silence_in_the_buyers_quiet_period_is_their_process(notes: str, severity: Severity) -> None:
+    found = by_code(_silent_tender(notes))
+    assert found["momentum.stale"].severity is severity
+    assert found["anti.hoping_not_controlling"].severity is (
+        Severity.MEDIUM if severity is Severity.LOW else Severity.HIGH
+    )
+
+
+def test_an_undated_next_step_is_bookkeeping_not_the_deals_story() -> None:
+    from ae_coach.inspector.priority import ranked
+
+    deal = build(
+        ("next_step", {"action": "Check in", "owner": "Dana Lee"}),
+        ("meddpicc.economic_buyer", {"status": "unknown"}),
+        ("stakeholders", [s for s in healthy()["stakeholders"] if s["role"] != "economic_buyer"]),
+        ("forecast_category", "best_case"),
+        (
+            "activities",
+            [a for a in healthy()["activities"] if a["date"] < "2026-11-20"]
+            + [activity("2026-11-24", "call", "Dana reviewed the plan", **{"with": ["Dana Lee"]})],
+        ),
+    )
+    order = [f.code for f in ranked(assess(deal).findings)]
+    assert order.index("meddpicc.economic_buyer") < order.index("momentum.no_dated_next_step")
