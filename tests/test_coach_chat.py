@@ -261,6 +261,98 @@ def test_a_summary_leads_with_the_deal_and_its_worst_findings():
     assert answer.finding_codes[0] == "meddpicc.economic_buyer"
 
 
+def test_the_last_sentence_asks_and_the_story_before_it_sets_the_scene():
+    story = "Thought Lucerne was done after the pilot, but the new CFO came in."
+    assert _answer("lucerne-late-stakeholder", f"{story} Am I overreacting, or is it in trouble?").intent == "risk"
+    assert (
+        _answer("lucerne-late-stakeholder", "Am I overreacting, or is it in trouble? We ran a pilot.").intent == "pilot"
+    )
+
+
+def test_a_phrasing_counts_once_however_many_spellings_it_has():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(
+        intents=[
+            Intent(id="spelled", en=["worry", "worries", "worried"], zh=["担心"]),
+            Intent(id="specific", weight=1.5, en=["discount"], zh=["折扣"]),
+        ]
+    )
+    scores = dict((i.id, s) for i, s in lexicon.match("worries about the discount"))
+    assert scores == {"spelled": 1.0, "specific": 1.5}
+    tie = Lexicon(
+        intents=[
+            Intent(id="general", en=["price"], zh=["价"]),
+            Intent(id="specific", weight=2, en=["price"], zh=["价"]),
+        ]
+    )
+    assert [i.id for i, _ in tie.match("price?")] == ["specific", "general"]
+
+
+def test_phrasings_match_by_stem_and_through_synonyms_once():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(
+        synonyms={"ghosted": ["silent"], "折扣": ["discount"], "recap": ["summary"]},
+        intents=[
+            Intent(id="dark", en=["stop reply", "silent"], zh=["失联"]),
+            Intent(id="pricing", en=["discount"], zh=["打折"]),
+            Intent(id="summary", en=["summary"], zh=["总结"]),
+            Intent(id="email", en=["recap email"], zh=["邮件"]),
+        ],
+    )
+
+    def scores(question: str) -> dict[str, float]:
+        return {i.id: s for i, s in lexicon.match(question)}
+
+    assert scores("Jordan stopped replying") == {"dark": 2.0}  # stopped -> stop, replying -> reply
+    assert scores("Jordan ghosted me") == {"dark": 0.5}  # only through a synonym
+    assert scores("客户要折扣") == {"pricing": 0.5}  # a Chinese word brings the English phrasing
+    assert scores("draft the recap email") == {"email": 2.0, "summary": 0.5}
+
+
+@pytest.mark.parametrize(
+    "question", ["what should I prep for the demo?", "who else should I bring in?", "what's next?"]
+)
+def test_an_open_tier_4_deal_is_answered_with_its_routing_rule(question):
+    answer = _answer("bluesky-self-serve", question)
+    tier_rules = {
+        "account-tiering",
+        "execution-time-allocation-by-tier",
+        "account-icp-fit",
+        "pipeline-disqualify-early",
+    }
+    assert set(answer.rule_ids) & tier_rules
+    enterprise = _answer("northwind-validation", question)
+    assert not set(enterprise.rule_ids) & tier_rules
+
+
+def test_a_drafted_email_opens_with_the_buyers_problem_in_the_records_words():
+    answer = _answer("tailspin-single-threaded", "write Jordan a follow-up email")
+    assert answer.draft is not None and answer.draft.problem is not None
+    assert answer.draft.problem.kind == "element" and answer.draft.problem.name == "identified_pain"
+
+
+def test_a_late_competitor_carries_who_was_in_the_room_when_it_appeared():
+    answer = _answer("lucerne-late-stakeholder", "how do I handle Contentful?")
+    contentful = next(f for f in answer.facts if f.kind == "competitor" and f.name == "Contentful")
+    assert {"Mark Stone", "Tessa Blum"} <= set(contentful.data["with"])
+
+
+def test_a_manager_summary_says_what_happened_last():
+    answer = _answer("adventure-works-stalled", "my manager is going to ask about this deal, what do I tell him")
+    assert answer.shape == "summary" and answer.of("activity")
+    latest = max(f.date for f in answer.of("activity"))
+    assert answer.of("activity")[0].date == latest
+
+
+def test_an_answer_says_which_needed_facts_the_record_lacks():
+    proseware = _answer("proseware-demo-first", "what did we quote them and what discount did they ask for?")
+    assert proseware.intent == "pricing" and "proposal" in proseware.missing
+    litware = _answer("litware-forecast-fantasy", "they want a discount, what do I say?")
+    assert "proposal" not in litware.missing  # pricing went out on 2026-11-03
+
+
 class _InterruptedOnce(io.StringIO):
     """A terminal whose user presses Ctrl-C while the first answer is being written."""
 

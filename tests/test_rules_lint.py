@@ -185,3 +185,73 @@ def test_dangling_rule_references_are_reported(rules_copy: Path) -> None:
     assert [(p.path.name, p.line, p.message, p.level) for p in problems] == [
         (CHAMPION, 47, "refers to deal-champion-testing, which is not a rule", "warning")
     ]
+
+
+def test_a_step_marker_naming_an_unknown_code_fails_lint(rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _edit(
+        rules_copy / CHAMPION,
+        "3. Record the result with its date.",
+        "3. Record the result with its date. {for meddpicc.champion} {when momentum.champion_gone}",
+    )
+    assert main(["rules", "lint", "--rules", str(rules_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "### How to apply item 3: unknown finding code 'momentum.champion_gone'" in out
+    assert "did you mean momentum.champion_dark?" in out
+
+
+_LEXICON = """\
+synonyms:
+  ghosted: [dark, silent]
+intents:
+  - id: champion
+    rules: [deal-fixture-champion]
+    codes: [meddpicc.champion]
+    facts: [champion]
+    en: [real champion]
+    zh: [内部支持者]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (None, None, None),
+        (
+            "rules: [deal-fixture-champion]",
+            "rules: [deal-fixture-champions]",
+            "intent 'champion': unknown rule id 'deal-fixture-champions' (did you mean 'deal-fixture-champion'?)",
+        ),
+        (
+            "codes: [meddpicc.champion]",
+            "codes: [meddpicc.champoin]",
+            "intent 'champion': unknown finding code 'meddpicc.champoin' (did you mean 'meddpicc.champion'?)",
+        ),
+        ("facts: [champion]", "facts: [champions_list]", "intent 'champion': unknown fact kind 'champions_list'"),
+        ("    zh: [内部支持者]\n", "", "intent 'champion': give phrasings in both languages"),
+        ("en: [real champion]", "en: [the, real champion]", "intent 'champion': phrasing 'the' has no words"),
+    ],
+)
+def test_the_lexicon_names_only_rules_codes_and_kinds_that_exist(
+    rules_copy: Path, old: str | None, new: str | None, expected: str | None
+) -> None:
+    text = _LEXICON if old is None else _LEXICON.replace(old, new or "", 1)
+    (rules_copy / "_lexicon.yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in lint(rules_copy) if p.path.name == "_lexicon.yaml"]
+    if expected is None:
+        assert problems == []
+    else:
+        assert [(p.line, p.level) for p in problems] == [(4, "error")]
+        assert problems[0].message.startswith(expected), problems[0].message
+
+
+def test_renaming_a_rule_the_shipped_lexicon_names_fails_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ae_coach.resources import rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    lexicon = rules / "_lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("deal-pilot-terms", "deal-pilot-rules"))
+    assert main(["rules", "lint", "--rules", str(rules)]) == 1
+    assert "unknown rule id 'deal-pilot-rules' (did you mean 'deal-pilot-terms'?)" in capsys.readouterr().out

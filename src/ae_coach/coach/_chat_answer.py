@@ -10,7 +10,6 @@ deal does show.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,6 +76,10 @@ class Draft(BaseModel):
     """The last activity with them that has a summary."""
     commitments: list[Fact] = Field(default_factory=list)
     """What is on the calendar: plan steps, the next step, scheduled meetings (dated, owned)."""
+    problem: Fact | None = None
+    """The buyer's pain as the record has it (the MEDDPICC note): a recap opens with it."""
+    goal: Fact | None = None
+    """The metric they want to move, as recorded."""
 
 
 class ChatAnswer(BaseModel):
@@ -103,6 +106,9 @@ class ChatAnswer(BaseModel):
     unrecorded_silence: bool = False
     """The rep reports someone gone quiet and the record does not show it yet."""
     draft: Draft | None = None
+    missing: list[str] = Field(default_factory=list)
+    """Fact kinds the question needs that the record does not hold (``proposal``, ``economic_buyer``…):
+    the answer says so rather than leaving the reader to guess."""
 
     def of(self, kind: str) -> list[Fact]:
         """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
@@ -136,7 +142,7 @@ def answer(
         lang: ``en`` or ``zh``; default the question's language.
     """
     language = lang or language_of(question)
-    found = retrieve(question, deal, assessment, rulebook, lexicon)
+    found = retrieve(question, deal, assessment, rulebook, lexicon, translation=text_rulebook)
     intent = found.intent
     review = compose(deal, assessment, text_rulebook or rulebook, settings)
     matched = intent is not None or (found.known_share >= KNOWN_SHARE and bool(found.rules))
@@ -153,7 +159,8 @@ def answer(
         first = review.next_actions[0] if review.next_actions else None
         return ChatAnswer(**base, matched=False, facts=offer, findings=worst, next_step=first)
     findings = _findings(found, assessment, intent)
-    rule_ids = _rules(found, rulebook, deal, intent, findings)
+    acted = {code: a.rule_id for a in reversed(review.next_actions) if a.rule_id for code in a.finding_codes}
+    rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook), acted)
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
@@ -166,6 +173,7 @@ def answer(
         intent=intent.id if intent else None,
         shape=shape,
         facts=facts,
+        missing=_missing(found, deal, intent),
         findings=findings,
         rules=quotes,
         next_step=_next_step(review.next_actions, codes, shape),
@@ -206,18 +214,41 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
 
 
+def _routing_rule(deal: Deal, assessment: Any, rulebook: Rulebook) -> str | None:
+    """The rule for an open tier-4 deal's routing decision (self-serve, a partner or disqualify), which the
+    review puts in its headline: of the rules addressing the tier finding, the one its title matches best."""
+    tier = next((f for f in assessment.findings if f.code == "account.tier"), None)
+    if tier is None or not deal.is_open or assessment.tier != 4:
+        return None
+    addressing = {rule.id for rule in rulebook.addressing(tier.code, tier.rules)}
+    return next((h.rule.id for h in rulebook.search(tier.title, k=12, per_rule=1) if h.rule.id in addressing), None)
+
+
 def _rules(
-    found: Retrieval, rulebook: Rulebook, deal: Deal, intent: Intent | None, findings: list[FindingRef]
+    found: Retrieval,
+    rulebook: Rulebook,
+    deal: Deal,
+    intent: Intent | None,
+    findings: list[FindingRef],
+    routing: str | None = None,
+    acted: dict[str, str] | None = None,
 ) -> list[str]:
     """The rules to quote: the intent's first, a rule the wording strongly
-    matches, the rules a second intent names; without an intent, the best hits that address a finding."""
+    matches, the rules a second intent names; without an intent, the best hits that address a finding.
+    On an open tier-4 deal the routing rule comes second unless the wording strongly names another rule
+    (not in a drafted email):
+    the review's headline says the deal is not enterprise selling time, so chat must not coach it as one."""
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
         own = [r for r in intent.rules if r in rulebook]
-        # a question about the deal as a whole (risk, summary) is answered by the rules of its worst findings
-        if intent.answer in ("risk", "summary"):
-            own = [rule.id for f in findings[:2] for rule in rulebook.addressing(f.code)[:1]] + own
+        # a question about the deal's risk is answered by the rules of its worst findings; a summary for a
+        # manager by the intent's own frame (the forecast category) and then the worst finding's rule
+        worst = [r for r in (_rule_for(f, rulebook, acted or {}) for f in findings[:2]) if r]
+        if intent.answer == "risk":
+            own = worst + own
+        elif intent.answer == "summary":
+            own = own[:1] + worst + own[1:]
         second = [
             r
             for other, score in found.intents[1:2]
@@ -225,11 +256,25 @@ def _rules(
             for r in other.rules[:1]
             if r in rulebook
         ]
-        picked = own[:1] + [r for r in strong[:1] if r not in own[:1]] + second + own[1:]
+        lead = own[:1] + [r for r in strong[:1] if r not in own[:1]]
+        rest = second + own[1:]
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
-        picked = [r for r in hits if r in addressing] + strong[:1] + hits
-    return list(dict.fromkeys(picked))[:MAX_RULES]
+        lead = [r for r in hits if r in addressing] + strong[:1]
+        rest = hits
+    lead = list(dict.fromkeys(lead))
+    if routing and not (intent is not None and intent.answer == "email"):
+        # after the rule the wording names, if any: a question about a rule is answered with that rule
+        lead.insert(lead.index(strong[0]) + 1 if strong and strong[0] in lead else 1, routing)
+    return list(dict.fromkeys(lead + rest))[:MAX_RULES]
+
+
+def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
+    """The rule the review acts on for a finding (so chat and review name the same rule), else the first
+    rule that addresses it."""
+    if finding.code in acted:
+        return acted[finding.code]
+    return next((rule.id for rule in rulebook.addressing(finding.code)[:1]), None)
 
 
 def _quote(rule: Rule, text_rule: Rule | None, deal: Deal, assessment: Any, found: Retrieval) -> RuleQuote:
@@ -278,10 +323,23 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     for person in named:  # and what last happened with them
         theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
         wanted += theirs[-1:]
-    for kind in intent.facts if intent else ("champion", "upcoming"):
-        wanted += facts_of_kind(kind, found.all_facts, deal)[:4]
+    kinds = intent.facts if intent else ["champion", "upcoming"]
+    # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
+    share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
+    for kind in kinds:
+        wanted += facts_of_kind(kind, found.all_facts, deal)[:share]
     wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]
     return _first_of_each(wanted)[:MAX_FACTS]
+
+
+ABSENCES = ("champion", "economic_buyer", "competitors", "next_step", "proposal", "demos")
+"""Fact kinds whose absence is itself an answer ("no proposal on record"); the templates name each."""
+
+
+def _missing(found: Retrieval, deal: Deal, intent: Intent | None) -> list[str]:
+    if intent is None:
+        return []
+    return [k for k in intent.facts if k in ABSENCES and not facts_of_kind(k, found.all_facts, deal)]
 
 
 def _first_of_each(facts: list[Fact]) -> list[Fact]:
@@ -289,9 +347,6 @@ def _first_of_each(facts: list[Fact]) -> list[Fact]:
     for fact in facts:
         seen.setdefault(fact.key, fact)
     return list(seen.values())
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
 def _named_people(found: Retrieval) -> list[Fact]:
@@ -328,9 +383,12 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
     if not done:
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
     commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
+    noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     return Draft(
         to=name,
         title=person.data.get("title") if person else None,
         last=done[-1] if done else None,
         commitments=commitments,
+        problem=noted.get("identified_pain"),
+        goal=noted.get("metrics"),
     )

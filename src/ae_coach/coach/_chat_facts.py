@@ -20,6 +20,9 @@ FactKind = Literal[
     "deal", "forecast", "person", "competitor", "dated", "close_date", "element", "activity", "missing_role", "tier"
 ]
 
+RECENT = 2
+"""How many of the latest activities ``recent`` brings (a manager asks what happened lately, not the history)."""
+
 MAX_ACTIVITY_WORDS = 30
 """Activity summaries are quoted up to this many words (the record's words, never paraphrased)."""
 
@@ -86,7 +89,11 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 key=f"competitor:{competitor.name}",
                 name=competitor.name,
                 date=competitor.first_seen,
-                data={"status": competitor.status, "situation": _v(deal.situation)},
+                data={
+                    "status": competitor.status,
+                    "situation": _v(deal.situation),
+                    "with": _present_at(facts.activities, competitor.name, competitor.first_seen),
+                },
                 search=f"{competitor.name} competitor competition {competitor.status} {_v(deal.situation)}",
             )
         )
@@ -148,6 +155,15 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
         )
     )
     return out
+
+
+def _present_at(activities: Any, name: str, day: dt.date | None) -> list[str]:
+    """Who was in the activity where a competitor first appeared (the record names them there)."""
+    lowered = name.lower()
+    for activity in activities:
+        if activity.date == day and lowered in (activity.summary or "").lower():
+            return list(activity.people)
+    return []
 
 
 def _deal(deal: Deal, assessment: Any) -> Fact:
@@ -222,7 +238,11 @@ _KIND_KEYS: dict[str, Any] = {
 
 
 def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
-    """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element."""
+    """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element;
+    ``recent`` is what happened last (activities, latest first)."""
+    if kind == "recent":
+        latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
+        return latest[:RECENT]
     if kind in _KIND_KEYS:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")

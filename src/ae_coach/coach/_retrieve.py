@@ -60,8 +60,21 @@ def language_of(text: str) -> str:
     return "zh" if _HAN.search(text) else "en"
 
 
-def retrieve(question: str, deal: Deal, assessment: Any, rulebook: Rulebook, lexicon: Lexicon) -> Retrieval:
-    """Rank the evidence for ``question`` about ``deal``."""
+def retrieve(
+    question: str,
+    deal: Deal,
+    assessment: Any,
+    rulebook: Rulebook,
+    lexicon: Lexicon,
+    *,
+    translation: Rulebook | None = None,
+) -> Retrieval:
+    """Rank the evidence for ``question`` about ``deal``.
+
+    Args:
+        translation: the rulebook in the question's language (same ids); a Chinese question is also
+            matched against the Chinese rules' own words, not only through the lexicon's synonyms.
+    """
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
     intents = lexicon.match(question, _mentioned(question, tokens, facts, deal))
@@ -69,11 +82,25 @@ def retrieve(question: str, deal: Deal, assessment: Any, rulebook: Rulebook, lex
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query), k=12, per_rule=1)]
+    if translation is not None and translation is not rulebook and language_of(question) == "zh":
+        rules = _merged(
+            rules, [(h.rule.id, h.section, h.score) for h in translation.search(question, k=12, per_rule=1)]
+        )
     fact_scores = _bm25([tokenize(f.search) for f in facts], query)
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
-    known, unresolved = _known(question, tokens, deal, rulebook, lexicon)
+    known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
     return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+
+
+def _merged(*ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """Hits from several rankings of the same rules, each rule once at its best score."""
+    best: dict[str, tuple[str, str, float]] = {}
+    for hits in ranked:
+        for hit in hits:
+            if hit[0] not in best or hit[2] > best[hit[0]][2]:
+                best[hit[0]] = hit
+    return sorted(best.values(), key=lambda hit: -hit[2])
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -154,11 +181,13 @@ def _bm25(docs: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0
 _VOCABULARY: dict[str, frozenset[str]] = {}
 
 
-def _vocabulary(rulebook: Rulebook, lexicon: Lexicon) -> frozenset[str]:
-    key = rulebook.content_hash or str(id(rulebook))
+def _vocabulary(rulebook: Rulebook, lexicon: Lexicon, translation: Rulebook | None = None) -> frozenset[str]:
+    books = [rulebook] if translation is None or translation is rulebook else [rulebook, translation]
+    key = "+".join(b.content_hash or str(id(b)) for b in books)
     if key not in _VOCABULARY:
-        _VOCABULARY.clear()  # one rulebook at a time is enough
-        words = {t for rule in rulebook.rules for t in tokenize(f"{rule.title} {rule.body}")}
+        if len(_VOCABULARY) > 4:
+            _VOCABULARY.clear()  # a rulebook and its translation or two are enough
+        words = {t for book in books for rule in book.rules for t in tokenize(f"{rule.title} {rule.body}")}
         words |= {t for intent in lexicon.intents for p in intent.phrasings for t in tokenize(p)}
         words |= {t for w, s in lexicon.synonyms.items() for t in tokenize(" ".join([w, *s]))}
         words |= {t for code, text in FINDING_CODES.items() for t in tokenize(f"{code} {text}")}
@@ -167,7 +196,12 @@ def _vocabulary(rulebook: Rulebook, lexicon: Lexicon) -> frozenset[str]:
 
 
 def _known(
-    question: str, tokens: list[str], deal: Deal, rulebook: Rulebook, lexicon: Lexicon
+    question: str,
+    tokens: list[str],
+    deal: Deal,
+    rulebook: Rulebook,
+    lexicon: Lexicon,
+    translation: Rulebook | None = None,
 ) -> tuple[float, list[str]]:
     """The share of content words anything knows, and the names in the question nothing knows.
 
@@ -176,7 +210,7 @@ def _known(
     """
     record = deal.model_dump_json(by_alias=True).lower()
     record_words = set(tokenize(record))
-    vocabulary = _vocabulary(rulebook, lexicon) | record_words
+    vocabulary = _vocabulary(rulebook, lexicon, translation) | record_words
     content = [t for t in tokens if not t.isdigit()]
     known = sum(1 for t in content if t in vocabulary) / len(content) if content else 1.0
     names = []

@@ -67,12 +67,53 @@ FACT_KINDS: tuple[str, ...] = (
     "identified_pain",
     "champion_element",
     "competition",
+    "recent",
 )
 """The deal facts an intent may ask for (each read from ``DealFacts`` or the assessment by the chat)."""
 
 
 MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
 """Deal facts a question can name that an intent may claim (``named``)."""
+
+NAMED_WEIGHT = 1
+"""A deal fact the question names counts as this many phrasing tokens (naming the competitor in a discount
+question sets the scene; the discount is still what is asked)."""
+
+
+SYNONYM_WEIGHT = 0.5
+"""A question's word that holds a phrasing only through a synonym ("recap" brings "summary") counts this much."""
+
+ASK_WEIGHT = 2
+"""How much more a phrasing counts in the question's last sentence than in the story before it."""
+
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+
+
+def _stem(word: str) -> str:
+    """A light English stem for matching phrasings: -ing and -ed off, a doubled consonant undone
+    ("answering", "answered" -> "answer"; "slipped" -> "slip"; "chasing" -> "chas", which the question's
+    side also offers as "chase"). Only the lexicon's matching uses it; rule search keeps its own tokens."""
+    if _HAN.search(word) or not word.isalpha():
+        return word
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("eed"):
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    return word
+
+
+def _han_words(phrase: str) -> int:
+    """How many words a Chinese phrasing counts for: about one per two characters. The segmenter's search
+    mode lists a compound and its parts ("接下来" -> 接下, 下来, 接下来), which would count one word three times."""
+    return max(1, round(len(_squeeze(phrase)) / 2))
+
+
+def _last_sentence(question: str) -> str:
+    """The question's last sentence with any words in it, or "" when it is one sentence."""
+    parts = [p for p in _SENTENCE_END.split(question) if tokenize(p)]
+    return parts[-1] if len(parts) > 1 else ""
 
 
 class Intent(BaseModel):
@@ -136,27 +177,64 @@ class Lexicon(BaseModel):
     def match(self, question: str, mentioned: Iterable[str] = ()) -> list[tuple[Intent, float]]:
         """Intents whose phrasings the question holds, best first.
 
-        An English phrasing is held when every one of its tokens is in the question; a Chinese one when
-        it appears in the question as written (a segmenter splits the same words differently in different
-        sentences, so characters, not segments, are compared). An intent scores its weight times the
-        summed length (in tokens) of the distinct phrasings held, so a longer phrasing outweighs a shorter;
-        each deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
-        that the intent claims counts as one more token.
+        An English phrasing is held when every one of its words is in the question, compared by stem
+        ("answering" holds "answer", "slipped" holds "slip") or brought by a synonym ("ghosted" brings
+        "silent"; a Chinese word brings its English ones, so "折扣" holds "discount"); a Chinese phrasing
+        when it appears in the question as written (a segmenter splits the same words differently in
+        different sentences, so characters, not segments, are compared). An intent scores its weight times
+        the number of the question's words its held phrasings cover (a word that holds a phrasing only
+        through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however many phrasings or synonyms
+        reach it, so a longer phrasing outweighs a shorter and spellings do not stack; each
+        deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
+        that the intent claims counts as :data:`NAMED_WEIGHT` words. When the question runs to several
+        sentences, a word in the last one counts :data:`ASK_WEIGHT` times: the earlier sentences tell the
+        story ("thought it was done after the pilot, but now…"), the last one asks ("is it in trouble?").
         """
         named = set(mentioned)
-        present = set(tokenize(question))
         text = _squeeze(question)
+        ask = _last_sentence(question)
+        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
+        sources = self._sources(question, text)
         scored = []
         for intent, phrasings in self._phrasings:
-            held = {
-                (phrase, tuple(tokens))
-                for phrase, tokens in phrasings
-                if tokens and (phrase in text if _HAN.search(phrase) else set(tokens) <= present)
-            }
-            score = intent.weight * (sum(len(tokens) for _, tokens in held) + len(named & set(intent.named)))
+            covered: dict[str, float] = {}
+            for phrase, tokens in phrasings:
+                if not tokens:
+                    continue
+                if _HAN.search(phrase):
+                    if phrase in text:
+                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
+                        covered[phrase] = max(covered.get(phrase, 0), value)
+                    continue
+                stems = [_stem(t) for t in tokens]
+                if all(stem in sources for stem in stems):
+                    for stem in stems:
+                        source = sources[stem]
+                        in_ask = source in ask_text if _HAN.search(source) else source in asked
+                        factor: float = ASK_WEIGHT if ask_text and in_ask else 1
+                        if stem != source:  # reached through a synonym: weaker than the word itself
+                            factor *= SYNONYM_WEIGHT
+                        covered[source] = max(covered.get(source, 0), factor)
+            score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)))
             if score:
                 scored.append((intent, score))
-        return sorted(scored, key=lambda item: -item[1])
+        # at equal scores the more specific intent (the higher weight) speaks for the question
+        return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
+
+    def _sources(self, question: str, text: str) -> dict[str, str]:
+        """Each stem the question holds -> the question's own word that brings it (itself, or a word whose
+        synonyms include it); a word of the question wins over a synonym."""
+        tokens = tokenize(question)
+        sources: dict[str, str] = {}
+        for key in [*tokens, *(w for w in self._han_synonyms if w in text)]:
+            for word in self._synonyms.get(key, ()):
+                sources.setdefault(_stem(word), key if _HAN.search(key) else _stem(key))
+        for token in tokens:
+            stem = _stem(token)
+            sources[stem] = stem
+            if stem != token:  # "chasing" -> "chas" also holds "chase"
+                sources.setdefault(stem + "e", stem)
+        return sources
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
