@@ -395,3 +395,15 @@ def test_typed_questions_have_line_editing_history_and_survive_ctrl_c(tmp_path, 
 
     monkeypatch.setattr("builtins.input", fake_input)
     assert list(_chat_session.prompt_lines()) == ["next step?"]  # Ctrl-C cleared a line, Ctrl-D ended
+
+
+def test_a_pasted_note_is_material_not_the_kind_of_question():
+    from ae_coach.coach._retrieve import _asked
+
+    note = " ".join(["The rep put this in Commit because the champion said the forecast looks great."] * 4)
+    question = f"Here is a call note from one of my reps:\n\n{note}\n\nWhat does this show, and what should the rep do?"
+    assert _asked(question) == "What does this show, and what should the rep do?"
+    short = "Is this commit?\n\nThe champion said yes."
+    assert _asked(short) == short  # a short question is asked as a whole
+    one_paragraph = note + " What should the rep do?"
+    assert _asked(one_paragraph) == one_paragraph

@@ -77,7 +77,7 @@ def retrieve(
     """
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
-    intents = lexicon.match(question, _mentioned(question, tokens, facts, deal))
+    intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal))
     query = lexicon.expand(question)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
@@ -91,6 +91,21 @@ def retrieve(
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
     return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+
+
+PASTED_WORDS = 40
+"""A question longer than this whose last paragraph is the ask carries pasted material (a note, an email)."""
+
+
+def _asked(question: str) -> str:
+    """The part of ``question`` that says what is asked: with material pasted above it (a rep's note, an
+    email thread), the last paragraph; the material is evidence to search, not the kind of question, so a
+    pasted note that mentions the forecast does not make "what does this show?" a forecast question."""
+    paragraphs = [p for p in question.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2 or len(question.split()) <= PASTED_WORDS:
+        return question
+    last = paragraphs[-1]
+    return last if len(last.split()) < len(question.split()) / 2 else question
 
 
 def _merged(*ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
