@@ -1,6 +1,6 @@
-"""Sanity checks for the pending Chinese eval suites (chat-zh.yaml, review-zh.yaml).
+"""Sanity checks for the blind Chinese measurement suites (chat-zh.yaml, review-zh.yaml).
 
-Run from the repo root: python evals/pending/check_zh_cases.py
+Run from the repo root: python evals/measure/check_zh_cases.py
 Checks: YAML loads; ids unique; every deal path exists; every cited rule id exists in rules/ (or is one of
 the five rules announced but not written yet); every regex compiles; the LANGUAGE check is on every case
 and tells a Chinese text from an English one; every FACT/PEOPLE regex matches the deal file itself; no
