@@ -1,0 +1,87 @@
+"""The drafted mutual action plan, read as a sales manager would: only the steps this deal still needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import load_deal
+from ae_coach.rules import load_rulebook
+
+DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
+EXAMPLES = sorted(DEALS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def coach():
+    return Coach("offline", rulebook=load_rulebook())
+
+
+def plan(coach, name: str):
+    deal = load_deal(DEALS / f"{name}.yaml")
+    return deal, coach.review(deal).mutual_action_plan
+
+
+def test_an_existing_customer_is_not_sent_a_security_questionnaire_or_an_implementation_kickoff(coach):
+    _, steps = plan(coach, "wingtip-slipped")  # incumbent: renewal and expansion
+    text = " ".join(s.action.lower() for s in steps)
+    assert "security" not in text
+    assert "kick-off" not in text
+
+
+def test_a_security_review_is_not_planned_once_the_technical_buyer_has_signed_off(coach):
+    _, steps = plan(coach, "lucerne-late-stakeholder")  # "Pilot completed and signed off by the CTO"
+    assert not any("security" in s.action.lower() for s in steps)
+
+
+def test_the_signer_the_record_names_owns_the_signature(coach):
+    _, steps = plan(coach, "northwind-validation")  # "IT signs off the pilot, then the CFO approves"
+    signature = next(s for s in steps if s.kind == "signature")
+    assert "CFO" in signature.owner
+    assert "not yet identified" not in signature.owner
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_plan_has_one_signature_and_no_paper_step_after_it(coach, path):
+    steps = coach.review(load_deal(path)).mutual_action_plan
+    signatures = [s for s in steps if s.kind == "signature" or s.action.strip().lower() == "signature"]
+    assert len(signatures) <= 1, [(s.date, s.action) for s in signatures]
+    if signatures:
+        late = [s for s in steps if s.kind == "paper" and s.date > signatures[0].date]
+        assert not late, [(s.date, s.action) for s in late]
+
+
+def test_a_step_the_record_shows_done_is_not_planned_again(coach):
+    _, steps = plan(coach, "northwind-validation")  # 2 Oct: "Agreed success criteria for the pilot"
+    assert not any("success criteria" in s.action.lower() for s in steps if s.status != "done")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_missed_step_is_rebooked_not_left_in_the_past(coach, path):
+    deal = load_deal(path)
+    steps = coach.review(deal).mutual_action_plan
+    stale = [s for s in steps if s.status != "done" and s.date < deal.as_of]
+    assert not stale, [(s.date, s.action) for s in stale]
+
+
+def test_the_records_own_next_step_is_in_the_plan(coach):
+    _, steps = plan(coach, "adventure-works-stalled")  # next step: "Rebook the IT review", undated
+    assert any("rebook the it review" in s.action.lower() for s in steps)
+
+
+def test_the_records_own_dates_on_a_weekend_are_flagged(coach):
+    _, steps = plan(coach, "lucerne-late-stakeholder")  # 5 Dec 2026 is a Saturday, 20 Dec a Sunday
+    saturday = next(s for s in steps if s.date == dt.date(2026, 12, 5))
+    assert "weekend" in (saturday.note or "")
+
+
+def test_the_terminal_shows_what_the_plan_assumes():
+    from typer.testing import CliRunner
+
+    from ae_coach.cli import app
+
+    out = CliRunner().invoke(app, ["review", str(DEALS / "lucerne-late-stakeholder.yaml")], env={"COLUMNS": "200"})
+    assert "weekend" in out.output
