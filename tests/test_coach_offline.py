@@ -47,7 +47,10 @@ def test_report_is_consistent_with_the_assessment(coach, path):
     assert report.backend == "offline" and report.narrative is None and report.usage is None
     assert report.health.score == assessment.health
     assert report.forecast.category == assessment.recommended_forecast
-    assert report.forecast.why_not_commit == assessment.why_not_commit
+    if "commit" in (str(load_deal(path).forecast_category), str(assessment.recommended_forecast)):
+        assert report.forecast.why_not_commit == assessment.why_not_commit
+    else:  # nobody calls it Commit: the gate is summarised in one line
+        assert len(report.forecast.why_not_commit) == min(len(assessment.why_not_commit), 1)
     assert report.account in report.headline
     assert not report.dropped_rule_ids
     dates = [s.date for s in report.mutual_action_plan]

@@ -78,10 +78,19 @@ def test_the_records_own_dates_on_a_weekend_are_flagged(coach):
     assert "weekend" in (saturday.note or "")
 
 
-def test_the_terminal_shows_what_the_plan_assumes():
-    from typer.testing import CliRunner
+def test_the_terminal_shows_what_the_plan_assumes(capsys):
+    from ae_coach.cli import main
 
-    from ae_coach.cli import app
+    main(["review", str(DEALS / "lucerne-late-stakeholder.yaml"), "--backend", "offline"])
+    assert "weekend" in capsys.readouterr().out
 
-    out = CliRunner().invoke(app, ["review", str(DEALS / "lucerne-late-stakeholder.yaml")], env={"COLUMNS": "200"})
-    assert "weekend" in out.output
+
+def test_the_commit_gate_is_one_line_when_nobody_calls_the_deal_commit(coach):
+    report = coach.review(load_deal(DEALS / "lucerne-late-stakeholder.yaml"))  # the rep calls it Best Case
+    assert len(report.forecast.why_not_commit) <= 1
+    assert not any("grade" in r or "momentum." in r for r in report.forecast.why_not_commit)
+
+
+def test_the_commit_gate_detail_stays_when_the_rep_calls_commit(coach):
+    report = coach.review(load_deal(DEALS / "litware-forecast-fantasy.yaml"))  # called Commit
+    assert len(report.forecast.why_not_commit) > 1
