@@ -94,3 +94,32 @@ def test_the_commit_gate_is_one_line_when_nobody_calls_the_deal_commit(coach):
 def test_the_commit_gate_detail_stays_when_the_rep_calls_commit(coach):
     report = coach.review(load_deal(DEALS / "litware-forecast-fantasy.yaml"))  # called Commit
     assert len(report.forecast.why_not_commit) > 1
+
+
+def _asked(coach, name: str) -> tuple[str, str]:
+    report = coach.review(load_deal(DEALS / f"{name}.yaml"))
+    questions = " ".join(q.question for q in report.questions)
+    actions = " ".join(a.action for a in report.next_actions)
+    return questions, actions
+
+
+def test_no_question_asks_for_the_roles_the_record_already_lists(coach):
+    questions, _ = _asked(coach, "wingtip-slipped")  # four contacts, each with a role
+    assert "which role does each play" not in questions
+
+
+def test_no_question_uses_the_internal_grading_scale(coach):
+    for path in EXAMPLES:
+        report = coach.review(load_deal(path))
+        for q in report.questions:
+            assert "a 2 and not a 1" not in q.question and "grade" not in q.question, (path.stem, q.question)
+
+
+def test_the_signer_question_is_not_asked_when_the_record_says_when_they_will_see_the_case(coach):
+    questions, _ = _asked(coach, "tailspin-single-threaded")  # "Jordan to share the deck with his boss", 3 Dec
+    assert "seen the business case yet" not in questions
+
+
+def test_the_baseline_is_not_asked_for_when_the_record_has_the_numbers(coach):
+    _, actions = _asked(coach, "northwind-validation")  # "6 days of prep each quarter, Q2 miss of 18%"
+    assert "Ask for the baseline" not in actions
