@@ -123,3 +123,25 @@ def test_the_signer_question_is_not_asked_when_the_record_says_when_they_will_se
 def test_the_baseline_is_not_asked_for_when_the_record_has_the_numbers(coach):
     _, actions = _asked(coach, "northwind-validation")  # "6 days of prep each quarter, Q2 miss of 18%"
     assert "Ask for the baseline" not in actions
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_one_person_gets_one_ask_a_week_not_three_touches(coach, path):
+    deal = load_deal(path)
+    actions = coach.review(deal).next_actions
+    week = [a for a in actions if a.horizon == "this_week" and a.contact]
+    contacts = [a.contact for a in week]
+    assert len(contacts) == len(set(contacts)), [(a.due, a.contact) for a in week]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_an_actions_time_words_agree_with_its_due_date(coach, path):
+    deal = load_deal(path)
+    report = coach.review(deal)
+    first = min((a.due for a in report.next_actions if a.due), default=None)
+    sunday = report.as_of + dt.timedelta(days=6 - report.as_of.weekday())
+    for a in report.next_actions:
+        if "the same day" in a.action or "today" in a.action:
+            assert a.due == first, (a.action, a.due)
+        if "this week" in a.action:
+            assert a.due <= sunday, (a.action, a.due)
