@@ -115,6 +115,7 @@ def _merge(first: NextAction, second: NextAction) -> NextAction:
             "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point),
             "due": min(d for d in (first.due, second.due) if d is not None) if first.due or second.due else None,
             "finding_codes": list(dict.fromkeys([*first.finding_codes, *second.finding_codes])),
+            "also_rules": [r for r in dict.fromkeys([*first.also_rules, second.rule_id]) if r and r != first.rule_id],
         }
     )
 
