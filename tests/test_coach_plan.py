@@ -145,3 +145,10 @@ def test_an_actions_time_words_agree_with_its_due_date(coach, path):
             assert a.due == first, (a.action, a.due)
         if "this week" in a.action:
             assert a.due <= sunday, (a.action, a.due)
+
+
+def test_a_silent_champion_gets_one_message_with_a_plan_for_no_reply(coach):
+    report = coach.review(load_deal(DEALS / "adventure-works-stalled.yaml"))  # Luis silent since 8 Oct
+    to_luis = [a for a in report.next_actions if a.contact and "Luis Garcia" in a.contact]
+    assert to_luis and "if no reply by" in to_luis[0].action.lower()
+    assert sum(a.horizon == "this_week" for a in to_luis) == 1

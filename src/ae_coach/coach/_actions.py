@@ -100,7 +100,26 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         if len(actions) >= THIS_WEEK + LATER:
             break
     actions = [_timed(a, facts.as_of, calendar) for a in actions]
+    actions = _no_reply_branch(deal, actions, dark, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _no_reply_branch(
+    deal: Deal, actions: list[NextAction], dark: frozenset[str], calendar: Calendar
+) -> list[NextAction]:
+    """The first message to someone who is not answering says what happens if they stay silent: who the rep
+    goes to instead, by when; the later asks of that person wait on the reply."""
+    first = next((i for i, a in enumerate(actions) if a.contact and contact_name(a.contact) in dark and a.due), None)
+    if first is None:
+        return actions
+    action = actions[first]
+    name = contact_name(action.contact)
+    others = [p for p in deal.stakeholders if p.name != name and p.name not in dark]
+    other = next((p for p in others if str(p.role) == "economic_buyer"), others[0] if others else None)
+    date = calendar.add(action.due or deal.as_of or dt.date.today(), 3)
+    branch = t("coach.no_reply", date=date, name=label(other)) if other else t("coach.no_reply_alone", date=date)
+    actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
+    return actions
 
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
