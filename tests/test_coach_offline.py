@@ -47,7 +47,10 @@ def test_report_is_consistent_with_the_assessment(coach, path):
     assert report.backend == "offline" and report.narrative is None and report.usage is None
     assert report.health.score == assessment.health
     assert report.forecast.category == assessment.recommended_forecast
-    assert report.forecast.why_not_commit == assessment.why_not_commit
+    if "commit" in (str(load_deal(path).forecast_category), str(assessment.recommended_forecast)):
+        assert report.forecast.why_not_commit == assessment.why_not_commit
+    else:  # nobody calls it Commit: the gate is summarised in one line
+        assert len(report.forecast.why_not_commit) == min(len(assessment.why_not_commit), 1)
     assert report.account in report.headline
     assert not report.dropped_rule_ids
     dates = [s.date for s in report.mutual_action_plan]
@@ -107,7 +110,9 @@ def test_plan_keeps_the_buyers_agreed_steps(coach):
     )
     plan = coach.review(deal).mutual_action_plan
     agreed = [s for s in plan if s.kind == "agreed"]
-    assert [s.action for s in agreed] == ["Security review with IT"] and agreed[0].side == "buyer"
+    # the buyer's step as agreed, and the record's own next step (undated) planned with it
+    assert sorted(s.action for s in agreed) == ["CFO review of ROI", "Security review with IT"]
+    assert next(s for s in agreed if s.action.startswith("Security")).side == "buyer"
     assert not any(s.action.startswith("Complete the security review") for s in plan)
 
 
@@ -146,7 +151,7 @@ def test_headline_leads_with_the_problem_a_manager_raises_first(coach, name, pro
     assert problem in result.report.headline
     # the first risk and the first action are about the same problem as the headline
     first = result.report.risks[0].finding_codes[0]
-    assert result.report.next_actions[0].finding_codes == [first]
+    assert result.report.next_actions[0].finding_codes[0] == first
     assert result.report.risks[0].title.lower() in result.report.headline.lower()
 
 
@@ -230,7 +235,7 @@ def test_markdown_puts_deal_review_questions_in_their_own_group(coach):
 
 def test_late_stakeholder_action_is_with_the_new_person_and_signals_match(coach):
     report = _review(coach, "lucerne-late-stakeholder").report
-    late = next(a for a in report.next_actions if a.finding_codes == ["momentum.late_stakeholder"])
+    late = next(a for a in report.next_actions if "momentum.late_stakeholder" in a.finding_codes)
     assert late.contact.startswith("Mark Stone (CFO")
     # the danger-signals catalogue contributes only the question for the signal at hand
     assert not any("moved this meeting" in q.question for q in report.questions)
@@ -274,6 +279,7 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         texts = [_SEE_RULE.sub("", fit_stage(t, report_stage(path))) for t in marked]
         texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
         patterns = [re.sub(r"\\\[[a-z\\ ]+\\\]", ".+?", re.escape(t.rstrip("."))) for t in texts]  # placeholders filled
+        patterns = [p.replace(re.escape("this week"), ".+?") for p in patterns]  # or the date it is due
         assert any(re.search(p, action.action) for p in patterns), action.action
         assert action.owner and action.due is not None and action.due > report.as_of
 
@@ -295,7 +301,7 @@ def test_actions_name_the_deals_facts_and_are_not_pasted_across_deals(coach):
 def test_the_first_action_works_the_worst_problem_before_the_meeting_it_prepares(coach):
     report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("northwind"))))
     first = report.next_actions[0]
-    assert first.finding_codes == ["meddpicc.economic_buyer"]
+    assert first.finding_codes[0] == "meddpicc.economic_buyer"
     assert first.horizon == "this_week"
     assert first.contact.startswith("Dana Lee")
     plan = {s.action: s.date for s in report.mutual_action_plan}
@@ -458,7 +464,7 @@ def test_a_dark_champion_gets_one_message_and_other_work_goes_through_someone_wh
 
 def test_an_executive_meeting_is_found_by_the_words_a_rep_writes(coach):
     report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("tailspin"))))
-    eb = next(a for a in report.next_actions if a.finding_codes == ["meddpicc.economic_buyer"])
+    eb = next(a for a in report.next_actions if "meddpicc.economic_buyer" in a.finding_codes)
     assert "2026-12-03" in eb.action and eb.due < dt.date(2026, 12, 3)  # "Jordan to share the deck with his boss"
 
 

@@ -63,6 +63,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
+    merged: set[int] = set()
     for finding in _worth_acting_on(deal, list(assessment.findings)):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
@@ -75,6 +76,19 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
             slot = THIS_WEEK + len(actions) - week
             action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
         soon = action.due is not None and action.due <= week_end
+        same = next(
+            (i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)), None
+        )
+        if same is not None:  # one conversation with a person this week, its points listed, not three touches
+            if same not in merged:
+                merged.add(same)
+                actions[same] = _merge(actions[same], action)
+                used.add((rule.id, step.text))
+                continue
+            action = _action(deal, facts, finding, (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
+            soon = action.due is not None and action.due <= week_end  # a third ask waits for next week
+            if soon:
+                continue
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
             continue
         order = (rule.id, rule.plays.index(step))
@@ -85,7 +99,61 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
             break
+    actions = [_timed(a, facts.as_of, calendar) for a in actions]
+    actions = _no_reply_branch(deal, actions, dark, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _no_reply_branch(
+    deal: Deal, actions: list[NextAction], dark: frozenset[str], calendar: Calendar
+) -> list[NextAction]:
+    """The first message to someone who is not answering says what happens if they stay silent: who the rep
+    goes to instead, by when; the later asks of that person wait on the reply."""
+    first = next((i for i, a in enumerate(actions) if a.contact and contact_name(a.contact) in dark and a.due), None)
+    if first is None:
+        return actions
+    action = actions[first]
+    name = contact_name(action.contact)
+    others = [p for p in deal.stakeholders if p.name != name and p.name not in dark]
+    other = next((p for p in others if str(p.role) == "economic_buyer"), others[0] if others else None)
+    date = calendar.add(action.due or deal.as_of or dt.date.today(), 3)
+    branch = t("coach.no_reply", date=date, name=label(other)) if other else t("coach.no_reply_alone", date=date)
+    actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
+    return actions
+
+
+def _same_person(a: NextAction, b: NextAction) -> bool:
+    return a.contact is not None and contact_name(a.contact) == contact_name(b.contact)
+
+
+def _merge(first: NextAction, second: NextAction) -> NextAction:
+    """Two asks of one person in the same week become one action with both points."""
+    point = second.action[:1].lower() + second.action[1:]
+    return first.model_copy(
+        update={
+            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point),
+            "due": min(d for d in (first.due, second.due) if d is not None) if first.due or second.due else None,
+            "finding_codes": list(dict.fromkeys([*first.finding_codes, *second.finding_codes])),
+            "also_rules": [r for r in dict.fromkeys([*first.also_rules, second.rule_id]) if r and r != first.rule_id],
+        }
+    )
+
+
+_NOW = re.compile(r"\bthe same day\b|\btoday\b|当天|今天")
+_THIS_WEEK = re.compile(r"\bthis week\b|本周")
+
+
+def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
+    """The step's time words agree with its date: "the same day" is due on the first working day, and "this
+    week" on a date past this week says the date instead."""
+    if action.due is None:
+        return action
+    if _NOW.search(action.action):
+        return action.model_copy(update={"due": calendar.add(as_of, 1), "horizon": "this_week"})
+    sunday = as_of + dt.timedelta(days=6 - as_of.weekday())
+    if action.due > sunday and _THIS_WEEK.search(action.action):
+        return action.model_copy(update={"action": _THIS_WEEK.sub(t("coach.by_date", date=action.due), action.action)})
+    return action
 
 
 def _redundant(

@@ -10,6 +10,7 @@ come from one assessment, so they cannot disagree.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
@@ -70,6 +71,25 @@ def headline(deal: Deal, assessment: Any) -> str:
     return line
 
 
+_CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
+
+
+def commit_gate(deal: Deal, assessment: Any) -> list[str]:
+    """Why the deal is not Commit: every condition when the rep, the CRM or ae-coach calls it Commit, else one
+    line that names the unmet conditions. A Best Case deal does not need seven "not Commit" lines with the
+    inspector's grades and finding codes in them."""
+    reasons = list(assessment.why_not_commit)
+    calls = {str(deal.forecast_category), str(assessment.recommended_forecast)}
+    if "commit" in calls or len(reasons) <= 1:
+        return reasons
+    heads = [re.split(r"[:：]", r, maxsplit=1)[0] for r in reasons]
+    signals = sum(1 for h in heads if _CODE.search(h))
+    names = [re.sub(r"\s*[(（].*?[)）]", "", h) for h in heads if not _CODE.search(h)]
+    if signals:
+        names.append(t("coach.gate_signals", count=signals))
+    return [t("coach.gate_summary", count=len(reasons), names=", ".join(dict.fromkeys(names)))]
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -101,7 +121,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             category=assessment.recommended_forecast,
             period=assessment.period.label,
             reasons=list(assessment.forecast_reasons),
-            why_not_commit=list(assessment.why_not_commit),
+            why_not_commit=commit_gate(deal, assessment),
         ),
         risks=risks(findings),
         next_actions=actions,

@@ -10,6 +10,7 @@ them, and a step whose date has already passed is flagged rather than silently m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ class _Template:
     max_stage: int = 4  # leave the step out once the deal is past this stage (0 discovery .. 4 closing)
     done_when: tuple[str, ...] = ()  # phrases in a completed activity that show the step already happened
     enterprise: bool = False  # security review, redlines, procurement: not for a small self-serve purchase
+    new_logo: bool = False  # security review, implementation kick-off: an existing customer has done these
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -62,6 +64,7 @@ _STEPS: tuple[_Template, ...] = (
         ("security questionnaire",),
         done_when=("security questionnaire", "security review"),
         enterprise=True,
+        new_logo=True,
     ),
     _Template(
         35,
@@ -83,6 +86,7 @@ _STEPS: tuple[_Template, ...] = (
         ("security review", "security sign", "infosec"),
         done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
         enterprise=True,
+        new_logo=True,
     ),
     _Template(
         28,
@@ -131,6 +135,7 @@ _STEPS: tuple[_Template, ...] = (
         None,
         "AE + customer success",
         ("kick-off", "kickoff", "handoff", "hand over"),
+        new_logo=True,
     ),
 )
 
@@ -171,15 +176,15 @@ def draft_plan(
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan if _still_counts(item, as_of))
-    done_text = _done_text(deal, as_of)
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
     steps = [
         step
         for step in _STEPS
         if order <= step.max_stage
         and not (step.enterprise and 0 < deal.amount < SMALL_DEAL_AMOUNT)
+        and not (step.new_logo and _existing_customer(deal))
         and not any(k in own_text for k in step.keywords)
-        and not any(k in done_text for k in step.done_when)
+        and not _already_done(step, deal, as_of)
     ]
     needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
     ready = ready or {}
@@ -208,7 +213,82 @@ def draft_plan(
     signature = next((d for d in drafted if d.kind == "signature"), None)
     if signature is not None and note and signature.note is None:
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
+    agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
+    agreed += _next_step(deal, agreed, as_of, begin, calendar)
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _covers(step: MapStep, action: str) -> bool:
+    """A drafted step that does what an agreed step of the buyer's plan was for (by the template's words)."""
+    template = next((t for t in _STEPS if phrase("plan.step", t.action) == step.action), None)
+    return template is not None and any(k in action.lower() for k in template.keywords)
+
+
+def _replace_missed(
+    agreed: list[MapStep], drafted: list[MapStep], begin: dt.date, calendar: Calendar
+) -> tuple[list[MapStep], list[MapStep]]:
+    """One plan, not two: an agreed step the draft plans again (a signature moved, a missed legal review) is
+    replaced by the drafted one, which says what it replaces; a missed step nothing replaces is rebooked on the
+    first working day rather than left in the past."""
+    kept: list[MapStep] = []
+    for step in agreed:
+        if step.status == "done":
+            kept.append(step)
+            continue
+        cover = next((i for i, d in enumerate(drafted) if _covers(d, step.action)), None)
+        if cover is not None and (step.status == "at_risk" or drafted[cover].kind == "signature"):
+            d = drafted[cover]
+            replaced = t("plan.replaces", action=step.action, date=step.date)
+            drafted[cover] = d.model_copy(update={"note": "; ".join(filter(None, [d.note, replaced]))})
+        elif step.date < begin:
+            rebook = t("plan.missed", date=step.date)
+            kept.append(step.model_copy(update={"date": calendar.on_or_after(begin), "note": rebook}))
+        else:
+            kept.append(step)
+    return kept, drafted
+
+
+def _next_step(deal: Deal, agreed: list[MapStep], as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
+    """The record's own next step belongs in the plan, unless a step of the buyer's plan is already that day."""
+    nxt = deal.next_step
+    if nxt is None or any(a.action.lower() == nxt.action.lower() or a.date == nxt.date for a in agreed):
+        return []
+    date, note = nxt.date, t("plan.next_step")
+    if date is None or date < as_of:
+        date, note = calendar.on_or_after(begin), t("plan.next_step_undated")
+    elif not calendar.working(date):
+        note += t("plan.agreed_day_off")
+    return [
+        MapStep(
+            date=date, action=nxt.action, side="joint", owner=nxt.owner or deal.owner or "AE", kind="agreed", note=note
+        )
+    ]
+
+
+def _existing_customer(deal: Deal) -> bool:
+    """The incumbent has passed the vendor security review and been implemented once already."""
+    return str(deal.situation) == "incumbent"
+
+
+_DONE = ("agreed", "signed", "completed", "complete", "passed", "approved")
+"""Words in a completed activity that, next to a step's own words, show the step happened."""
+
+_SIGNED_OFF = ("signed off", "sign-off", "signoff", "approved", "passed")
+
+
+def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
+    """The record shows the step happened: a completed activity names it as done, or, for the security steps,
+    the technical buyer (CTO, IT) signed off on record."""
+    done = [(a, (a.summary or "").lower()) for a in deal.activities if a.date <= as_of and str(a.status) == "completed"]
+    for _, text in done:
+        if any(k in text for k in step.done_when):
+            return True
+        if any(k in text for k in step.keywords) and any(w in text for w in _DONE):
+            return True
+    if step.buyer_role != "technical_buyer" and "security" not in step.action.lower():
+        return False
+    technical = {p.name for p in deal.stakeholders if str(p.role) == "technical_buyer"}
+    return any(technical & set(a.with_) and any(w in text for w in _SIGNED_OFF) for a, text in done)
 
 
 def _too_soon(
@@ -240,15 +320,23 @@ def _working(step: _Template) -> int:
     return round(step.days_before_close * WORKING_DAYS_PER_WEEK / 7)
 
 
-def _done_text(deal: Deal, as_of: dt.date) -> str:
-    """What the buyer and seller have already done, from completed activities up to the review date.
+_SIGNER = re.compile(
+    r"\b(CFO|CEO|COO|CRO|CIO|CTO|owner|founder|president|board|finance director|managing director|head of \w+|VP \w+)\b",
+    re.IGNORECASE,
+)
+"""Titles of who signs, as a deal record names them ("IT signs off the pilot, then the CFO approves")."""
 
-    Without it the draft told a healthy closing deal to "send the security questionnaire" (at risk,
-    already past) two months after its security review passed.
-    """
-    return " ".join(
-        (a.summary or "").lower() for a in deal.activities if a.date <= as_of and str(a.status) == "completed"
-    )
+
+def _named_signer(deal: Deal) -> str | None:
+    """The signer's role the record names when no stakeholder holds the economic buyer role: the last title in
+    the decision process (the final approver), else in the economic buyer's or paper process's evidence."""
+    m = deal.meddpicc
+    for element in (m.decision_process, m.economic_buyer, m.paper_process):
+        found = _SIGNER.findall(element.evidence or "")
+        if found:
+            role: str = found[-1]
+            return role.upper() if len(role) == 3 else role
+    return None
 
 
 def _owner(step: _Template, deal: Deal) -> str:
@@ -256,6 +344,9 @@ def _owner(step: _Template, deal: Deal) -> str:
         person = person_in_role(deal, step.buyer_role)
         if person is not None:
             return label(person)
+        signer = _named_signer(deal) if step.buyer_role == "economic_buyer" else None
+        if signer:
+            return t("plan.signer", role=signer)
     team = phrase("plan.team", step.team)
     if step.side == "seller" or "AE" in step.team:
         return team.replace("AE", deal.owner or "AE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,13 @@ class Situation:
             return self.pricing_out
         if atom == "source_known":
             return finding is not None and source_known(finding, self.deal)
+        if atom == "baseline_known":
+            return baseline_known(self.deal)
+        if atom == "roles_known":
+            people = self.deal.stakeholders
+            return len(people) >= 2 and all(s.role != Role.UNKNOWN for s in people)
+        if atom == "signer_review_planned":
+            return signer_review_planned(self.deal, self.assessment.as_of)
         for op in ("<=", ">=", "=", "<", ">"):
             if op in atom:
                 field, value = atom.split(op, 1)
@@ -142,3 +150,33 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
             if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in words - _GENERIC_TITLE_WORDS):
                 return person
     return None
+
+
+_NUMBER = re.compile(
+    r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|weeks?|months?|minutes?|per\b|a day|a week)",
+    re.IGNORECASE,
+)
+
+
+def baseline_known(deal: Deal) -> bool:
+    """The record already holds the buyer's numbers for the pain or the metric (in the evidence or a completed
+    conversation): asking "what is the metric today?" again tells the buyer nobody wrote it down."""
+    m = deal.meddpicc
+    texts = [m.metrics.evidence or "", m.identified_pain.evidence or ""]
+    texts += [a.summary or "" for a in deal.activities if a.status == ActivityStatus.COMPLETED]
+    return any(_NUMBER.search(t) for t in texts)
+
+
+_SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")
+
+
+def signer_review_planned(deal: Deal, as_of: dt.date) -> bool:
+    """A dated step ahead (the buyer's plan, the next step, a scheduled meeting) takes the case to whoever signs,
+    named or by title ("Jordan to share the deck with his boss" on 3 Dec)."""
+    signers = [s.name.lower() for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
+    ahead = [i.action for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"]
+    if deal.next_step and deal.next_step.date and deal.next_step.date >= as_of:
+        ahead.append(deal.next_step.action)
+    ahead += [a.summary or "" for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED]
+    words = (*_SIGNER_WORDS, *signers)
+    return any(re.search(rf"\b{re.escape(w)}", text.lower()) for text in ahead for w in words)

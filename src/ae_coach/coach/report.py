@@ -61,6 +61,8 @@ class NextAction(_Model):
     due: dt.date | None = None
     why: str
     rule_id: str | None = None
+    also_rules: list[str] = Field(default_factory=list)
+    """Rules of the points folded into this action (a second ask of the same person the same week)."""
     finding_codes: list[str] = Field(default_factory=list)
     horizon: Literal["this_week", "later"] | None = None
     """``this_week``: one of the (at most three) actions due in the next five working days."""

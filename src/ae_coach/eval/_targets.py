@@ -97,7 +97,8 @@ def report_text(report: Any) -> str:
     for a in report.next_actions:
         due = f" by {a.due.isoformat()}" if a.due else ""
         contact = f", with {a.contact}" if a.contact else ""
-        lines.append(f"Action: {a.action} (owner {a.owner}{contact}{due}) because {a.why} [{a.rule_id or ''}]")
+        rules = ", ".join([a.rule_id or "", *getattr(a, "also_rules", [])])
+        lines.append(f"Action: {a.action} (owner {a.owner}{contact}{due}) because {a.why} [{rules}]")
     lines += [
         f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
     ]

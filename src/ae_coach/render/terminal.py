@@ -200,7 +200,8 @@ def _plan(console: Any, report: Any) -> None:
         status = _label(s.status)
         style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
         owner = f"{_x(s.owner)} ({_label(s.side)})"
-        table.add_row(s.date.isoformat(), _x(s.action), owner, f"[{style}]{status}[/]" if style else status)
+        step = _x(s.action) + (f"\n[dim]{_x(s.note)}[/]" if s.note else "")
+        table.add_row(s.date.isoformat(), step, owner, f"[{style}]{status}[/]" if style else status)
     console.print(table)
 
 

@@ -14,7 +14,10 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``tier<=N``; ``fit=poor``; ``situation=incumbent``; ``role=technical_buyer`` / ``!role=…`` (the deal
   names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``source_known`` /
   ``!source_known`` (the words the finding quotes name who said it: "New CFO says…", so a step or question
-  asking "who raised it" is not asked); ``alt=in_house``,
+  asking "who raised it" is not asked); ``baseline_known`` (the record has the buyer's numbers for the pain
+  or the metric: "Q2 miss of 18%"); ``roles_known`` (every contact on record has a committee role);
+  ``signer_review_planned`` (a dated step ahead puts the signer, by name or title, in front of the case);
+  ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{scope deal|desk|pipeline}``: ``deal`` (default) works the deal with the buyer, ``desk`` is the AE's own
   bookkeeping, ``pipeline`` is about the whole pipeline and never becomes one deal's action.
@@ -40,11 +43,11 @@ ALTERNATIVES = ("in_house", "status_quo")
 
 _ATOM = re.compile(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
-    r"|(?P<flag>pricing_out|source_known)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
-    "role=X, alt=X, pricing_out, source_known"
+    "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned"
 )
 
 _MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
