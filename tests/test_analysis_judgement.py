@@ -75,6 +75,13 @@ def test_demo_after_demo_without_pain_is_the_deals_story(demos: int, severity: S
         ("2.5-hour demo of all modules. Patricia left after 20 minutes.", "left after 20 minutes"),
         ("CFO pushed back on the price and wants to wait", "pushed back"),
         ("Patricia approved the budget; procurement pushed back on terms", None),
+        # objecting, pausing, deferring and re-reviewing are not engagement either (issue 12: Lucerne, Wingtip)
+        ("New CFO says the price is too high; procurement is also evaluating Contentful", "price is too high"),
+        ("Patricia wants to wait for the reorg to settle", "wants to wait"),
+        ("Patricia will reconsider the business case after Q1", "reconsider the"),
+        ("CFO put it on hold until the budget review", "on hold"),
+        ("Patricia approved the plan; legal wants to wait for the DPA", None),
+        ("Patricia: no budget concerns, go ahead", None),
     ],
 )
 def test_rebuff_is_read_in_the_economic_buyers_clause(summary: str, phrase: str | None) -> None:

@@ -82,26 +82,42 @@ _REBUFF = re.compile(
     r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
     r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
     r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
-    r"objected|no budget)\b",
+    r"objected)\b",
     re.IGNORECASE,
 )
 """What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
+
+_EB_DEFERS = re.compile(
+    r"\b(?:(?:wants?|wanted|would like|prefers?|decided|asked us) to (?:wait|pause|hold off|revisit|re-?review|"
+    r"reconsider|re-?evaluate|re-?assess|delay|defer|postpone)|wait(?:ing)? (?:for|until|till|on) (?:the |a |after )?"
+    r"(?:reorg|restructur\w*|new|next|budget|board|q[1-4]|fiscal|year|quarter|re-?org)|hold(?:ing)? off|on hold|"
+    r"paused|parked|deferred|postponed|delayed (?:the|it|this|a) (?:decision|deal|project|purchase|signature)|"
+    r"push(?:ed|ing)? (?:it|this|the (?:decision|deal|project|purchase|signature)) (?:out|back|to)|"
+    r"(?:re-?review|reconsider|re-?evaluate|re-?assess|revisit)(?:s|ed|ing)? (?:the|our|it|this)|"
+    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority)\b",
+    re.IGNORECASE,
+)
+"""An economic buyer pausing, deferring or re-reviewing ("Greta wants to wait for the reorg to settle", "CFO
+will re-review the business case"): the purchase is parked, which is not engagement."""
 
 _EB_WORDS = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|economic buyer|eb)\b", re.IGNORECASE)
 
 
 def rebuffed_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
     """The phrase by which the economic buyer pulled back in ``summary`` ("Patricia left after 20 minutes",
-    "CFO pushed back on price"), read clause by clause so another person's objection is not theirs; None when
+    "CFO pushed back on price", "new CFO says the price is too high", "Greta wants to wait"), read clause by clause so another person's objection is not theirs; None when
     the summary shows no such thing."""
     if not summary:
         return None
     for clause in re.split(r"[.;!?]", summary):
         if not (_EB_WORDS.search(clause) or text.mentions(names, clause)):
             continue
-        hit = text.find(_REBUFF, clause)
-        if hit:
-            return hit
+        # pulling back takes three shapes: a rebuff, an objection (the budget-concern phrasings: "the price is
+        # too high"), and a deferral; any of them in the economic buyer's own clause is not engagement
+        for pattern in (_REBUFF, text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN], _EB_DEFERS):
+            hit = text.find(pattern, clause)
+            if hit:
+                return hit
     return None
 
 
