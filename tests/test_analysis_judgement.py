@@ -238,6 +238,30 @@ def test_a_competitor_named_when_the_deal_reopened_is_not_late() -> None:
 
 
 @pytest.mark.parametrize(
+    ("evidence", "summary", "returning"),
+    [
+        ("Anaplan eliminated in September", "Procurement asked for Anaplan's quote", True),
+        ("Anaplan in the running", "Procurement is evaluating Anaplan again", True),
+        ("Adaptive eliminated in September; Anaplan in the running", "Procurement asked for Anaplan's quote", False),
+        ("Anaplan in the running", "Procurement asked for Anaplan's quote", False),
+    ],
+)
+def test_a_competitor_eliminated_before_is_returning_not_new(evidence: str, summary: str, returning: bool) -> None:
+    data = healthy()
+    data["activities"].append(activity("2026-11-20", "meeting", summary))
+    deal = build(
+        ("competitors", [{"name": "Anaplan", "status": "active"}]),
+        ("meddpicc.competition", {"status": "confirmed", "evidence": evidence}),
+        ("history", [{"date": "2026-11-01", "field": "stage", "from": "validation", "to": "proposal"}]),
+        base=data,
+    )
+    rival = next(c for c in assess(deal).facts.competitors if c.name == "Anaplan")
+    assert (rival.eliminated_before is not None) is returning
+    late = by_code(deal)["momentum.competitor_late"]
+    assert late.data["returning"] == (["Anaplan"] if returning else [])
+
+
+@pytest.mark.parametrize(
     ("notes", "name"),
     [
         ("The CFO wants to benchmark our quote against Coupa before deciding.", "Coupa"),

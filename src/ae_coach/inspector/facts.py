@@ -251,6 +251,9 @@ class CompetitorFact(_Facts):
     """Where it first appeared: ``competitors[2].added``, ``2026-11-12 call: "…"``, ``history``."""
     listed: bool = True
     """In the deal's ``competitors`` list; False for one found only in the record's text."""
+    eliminated_before: str | None = None
+    """Where the record says it was out before it showed up (``meddpicc.competition.evidence: "Contentful
+    eliminated in September"``, or "… evaluating Contentful again"): a returning competitor, not a new one."""
 
 
 class DatedItem(_Facts):
@@ -522,6 +525,9 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 status=competitor.status.value,
                 first_seen=first[0],
                 source=first[1] or f"competitors[{index}]",
+                eliminated_before=None
+                if competitor.status == CompetitorStatus.ELIMINATED
+                else _eliminated_before(deal, activities, pattern, first[0]),
             )
         )
     out += _named_in_text(deal, activities, out)
@@ -546,6 +552,41 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 )
             )
     return out
+
+
+_ELIMINATED = re.compile(
+    r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
+    r"evaluation|deal)|lost (?:the|out)|we beat|beat them|displaced)\b",
+    re.IGNORECASE,
+)
+"""What says an alternative was out of the running."""
+
+_AGAIN = re.compile(
+    r"\b(?:again|back in|came back|is back|are back|returned|re-?entered|re-?engaged|revived)\b", re.IGNORECASE
+)
+"""What says an alternative that shows up had been in (and out of) the deal before."""
+
+
+def _eliminated_before(
+    deal: Deal, activities: list[ActivityFact], pattern: re.Pattern[str], first: dt.date | None
+) -> str | None:
+    """Where the record says a competitor now in play was out before: an undated note (competition evidence,
+    deal notes) or an activity up to its first dated mention that eliminates it, or a mention that says it is
+    back ("evaluating Contentful again"). Read clause by clause, so another vendor's elimination is not its."""
+    sources = [
+        ("meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "", _ELIMINATED),
+        ("notes", deal.notes or "", _ELIMINATED),
+    ]
+    sources += [
+        (f"{a.date} {a.type}", a.summary or "", _AGAIN if a.date == first else _ELIMINATED)
+        for a in activities
+        if first is None or a.date <= first
+    ]
+    for where, body, says in sources:
+        for clause in re.split(r"[.;!?]", body):
+            if pattern.search(clause) and text.find(says, clause):
+                return f"{where}: {text.quote(clause.strip())}"
+    return None
 
 
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:

@@ -176,7 +176,9 @@ def _competition_conditions(ctx: Context) -> list[str]:
     since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
     if late:
-        return [t("gate.competitor_late", name=late[0].name, date=late[0].first_seen, source=late[0].source)]
+        first = late[0]
+        key = "gate.competitor_returned" if first.eliminated_before else "gate.competitor_late"
+        return [t(key, name=first.name, date=first.first_seen, source=first.source)]
     active = [c for c in ctx.facts.competitors if c.status == "active"]
     selected = ctx.has_signal(Signal.VERBAL_COMMIT)
     if active and not selected and ctx.grades["competition"] < 2:
