@@ -436,8 +436,18 @@ DOCUMENTATION = ("hygiene.", "data.", "stage.next_gate", "momentum.no_dated_next
 _NAMES = {severity: severity.value for severity in Severity}
 
 
+SILENCE = (*STALLING_SIGNALS, "momentum.stale")
+"""The buyer going quiet: no activity, the champion dark, chasing unanswered, meetings cancelled or moved, a
+review with no word back. What the buyer does outweighs what the rep has not yet written down, so these take
+half again the penalty. Without it a dead-quiet scoping deal (whose MEDDPICC gaps are lenient at its stage)
+outscored a live validation deal with the same number of problems."""
+
+
 def weight(code: str) -> float:
-    """How much of the severity's health penalty a finding takes: bookkeeping a fifth, the rest in full."""
+    """How much of the severity's health penalty a finding takes: the buyer going quiet half again, bookkeeping
+    a fifth, the rest in full."""
+    if code in SILENCE:
+        return 1.5
     if code.startswith(DOCUMENTATION):
         return 0.2
     return 1.0
