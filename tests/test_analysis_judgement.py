@@ -11,6 +11,7 @@ from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
 from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
+from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities
 
 OMITTED = ForecastCategory.OMITTED
@@ -369,3 +370,39 @@ def test_an_undated_next_step_is_bookkeeping_not_the_deals_story() -> None:
     )
     order = [f.code for f in ranked(assess(deal).findings)]
     assert order.index("meddpicc.economic_buyer") < order.index("momentum.no_dated_next_step")
+
+
+# --------------------------------------------------------------------------- the signer parked the deal
+
+
+def _eb_last_said(date: str, summary: str):
+    data = healthy()
+    for item in data["activities"]:
+        item["with"] = [n for n in item.get("with", []) if n != "Priya Shah"] or ["Dana Lee"]
+    data["activities"].append(activity(date, "meeting", summary, **{"with": ["Priya Shah", "Dana Lee"]}))
+    data["stakeholders"] = [
+        {**p, "last_contact": date} if p["name"] == "Priya Shah" else p for p in data["stakeholders"]
+    ]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("date", "summary", "parked"),
+    [
+        ("2026-10-05", "Priya wants to wait for the reorg to settle", True),
+        ("2026-10-05", "CFO put it on hold until the budget review", True),
+        ("2026-11-24", "Priya wants to wait for the reorg to settle", False),  # days ago: still talking
+        ("2026-10-05", "Priya says the price is too high", False),  # an objection has its own finding
+        ("2026-10-05", "Priya reviewed the ROI model", False),
+    ],
+)
+def test_a_signer_who_parked_the_deal_and_went_quiet_is_the_cause_raised_first(
+    date: str, summary: str, parked: bool
+) -> None:
+    deal = _eb_last_said(date, summary)
+    found = by_code(deal)
+    eb = found.get("meddpicc.economic_buyer")
+    assert (eb is not None and eb.data.get("pulled_back") == "Priya Shah") is parked
+    if parked:
+        assert eb.severity is Severity.CRITICAL
+        assert ranked(assess(deal).findings)[0].code == "meddpicc.economic_buyer"

@@ -107,14 +107,24 @@ def rebuffed_by_economic_buyer(summary: str | None, names: list[str]) -> str | N
     """The phrase by which the economic buyer pulled back in ``summary`` ("Patricia left after 20 minutes",
     "CFO pushed back on price", "new CFO says the price is too high", "Greta wants to wait"), read clause by clause so another person's objection is not theirs; None when
     the summary shows no such thing."""
+    # pulling back takes three shapes: a rebuff, an objection (the budget-concern phrasings: "the price is
+    # too high"), and a deferral; any of them in the economic buyer's own clause is not engagement
+    return _in_eb_clause(summary, names, (_REBUFF, text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN], _EB_DEFERS))
+
+
+def deferred_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
+    """The phrase by which the economic buyer parked the deal in ``summary`` ("Greta wants to wait for the
+    reorg", "CFO put it on hold"): a pause or deferral, not an objection or a rebuff; None otherwise."""
+    return _in_eb_clause(summary, names, (_EB_DEFERS,))
+
+
+def _in_eb_clause(summary: str | None, names: list[str], patterns: tuple[re.Pattern[str], ...]) -> str | None:
     if not summary:
         return None
     for clause in re.split(r"[.;!?]", summary):
         if not (_EB_WORDS.search(clause) or text.mentions(names, clause)):
             continue
-        # pulling back takes three shapes: a rebuff, an objection (the budget-concern phrasings: "the price is
-        # too high"), and a deferral; any of them in the economic buyer's own clause is not engagement
-        for pattern in (_REBUFF, text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN], _EB_DEFERS):
+        for pattern in patterns:
             hit = text.find(pattern, clause)
             if hit:
                 return hit
