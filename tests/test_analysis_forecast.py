@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from ae_coach.deal import ForecastCategory
+from ae_coach.findings import Severity
 from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
-from analysis_builders import build, without_record
+from analysis_builders import activity, build, healthy, without_record
 
 
 def test_healthy_deal_passes_the_commit_gate() -> None:
@@ -154,3 +155,32 @@ def test_a_fiscal_year_changes_the_quarter() -> None:
 
     feb = Settings(fiscal_year_start_month=2)
     assert assess(build(), settings=feb).period.label == "FY2027-Q4"  # Nov-Jan is Q4 of the year ending January
+
+
+def _two_dangers(*changes):
+    data = healthy()
+    data["activities"].append(
+        activity("2026-11-24", "meeting", "Priya says the price is too high; they are also evaluating Clari")
+    )
+    return assess(build(*changes, base=data))
+
+
+@pytest.mark.parametrize(
+    ("changes", "diagnosis"),
+    [
+        ((), "contested"),  # met two days ago, plan steps dated ahead: contested, still moving
+        ((("mutual_action_plan", []), ("next_step", None), ("as_of", "2026-12-10")), "stalling"),
+    ],
+)
+def test_danger_signals_are_diagnosed_from_the_record(changes, diagnosis: str) -> None:
+    reasons = [r for r in _two_dangers(*changes).forecast_reasons if "danger signals together" in r]
+    assert len(reasons) == 1 and diagnosis in reasons[0]
+
+
+def test_the_buyer_going_quiet_weighs_more_than_a_gap_of_the_same_severity() -> None:
+    quiet = assess(build(("as_of", "2026-12-12")), settings=Settings(health_positive_bonus=0))
+    codes = {f.code: f.severity for f in quiet.findings}
+    assert codes["momentum.stale"] is codes["momentum.champion_dark"] is Severity.HIGH
+    first = quiet.health_reasons[0]
+    # a high finding takes 12% of what is left; the buyer going quiet half again
+    assert ("momentum.stale" in first or "momentum.champion_dark" in first) and _points([first]) == -18

@@ -11,6 +11,7 @@ from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
 from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
+from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities
 
 OMITTED = ForecastCategory.OMITTED
@@ -75,6 +76,13 @@ def test_demo_after_demo_without_pain_is_the_deals_story(demos: int, severity: S
         ("2.5-hour demo of all modules. Patricia left after 20 minutes.", "left after 20 minutes"),
         ("CFO pushed back on the price and wants to wait", "pushed back"),
         ("Patricia approved the budget; procurement pushed back on terms", None),
+        # objecting, pausing, deferring and re-reviewing are not engagement either (issue 12: Lucerne, Wingtip)
+        ("New CFO says the price is too high; procurement is also evaluating Contentful", "price is too high"),
+        ("Patricia wants to wait for the reorg to settle", "wants to wait"),
+        ("Patricia will reconsider the business case after Q1", "reconsider the"),
+        ("CFO put it on hold until the budget review", "on hold"),
+        ("Patricia approved the plan; legal wants to wait for the DPA", None),
+        ("Patricia: no budget concerns, go ahead", None),
     ],
 )
 def test_rebuff_is_read_in_the_economic_buyers_clause(summary: str, phrase: str | None) -> None:
@@ -231,6 +239,30 @@ def test_a_competitor_named_when_the_deal_reopened_is_not_late() -> None:
 
 
 @pytest.mark.parametrize(
+    ("evidence", "summary", "returning"),
+    [
+        ("Anaplan eliminated in September", "Procurement asked for Anaplan's quote", True),
+        ("Anaplan in the running", "Procurement is evaluating Anaplan again", True),
+        ("Adaptive eliminated in September; Anaplan in the running", "Procurement asked for Anaplan's quote", False),
+        ("Anaplan in the running", "Procurement asked for Anaplan's quote", False),
+    ],
+)
+def test_a_competitor_eliminated_before_is_returning_not_new(evidence: str, summary: str, returning: bool) -> None:
+    data = healthy()
+    data["activities"].append(activity("2026-11-20", "meeting", summary))
+    deal = build(
+        ("competitors", [{"name": "Anaplan", "status": "active"}]),
+        ("meddpicc.competition", {"status": "confirmed", "evidence": evidence}),
+        ("history", [{"date": "2026-11-01", "field": "stage", "from": "validation", "to": "proposal"}]),
+        base=data,
+    )
+    rival = next(c for c in assess(deal).facts.competitors if c.name == "Anaplan")
+    assert (rival.eliminated_before is not None) is returning
+    late = by_code(deal)["momentum.competitor_late"]
+    assert late.data["returning"] == (["Anaplan"] if returning else [])
+
+
+@pytest.mark.parametrize(
     ("notes", "name"),
     [
         ("The CFO wants to benchmark our quote against Coupa before deciding.", "Coupa"),
@@ -338,3 +370,39 @@ def test_an_undated_next_step_is_bookkeeping_not_the_deals_story() -> None:
     )
     order = [f.code for f in ranked(assess(deal).findings)]
     assert order.index("meddpicc.economic_buyer") < order.index("momentum.no_dated_next_step")
+
+
+# --------------------------------------------------------------------------- the signer parked the deal
+
+
+def _eb_last_said(date: str, summary: str):
+    data = healthy()
+    for item in data["activities"]:
+        item["with"] = [n for n in item.get("with", []) if n != "Priya Shah"] or ["Dana Lee"]
+    data["activities"].append(activity(date, "meeting", summary, **{"with": ["Priya Shah", "Dana Lee"]}))
+    data["stakeholders"] = [
+        {**p, "last_contact": date} if p["name"] == "Priya Shah" else p for p in data["stakeholders"]
+    ]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("date", "summary", "parked"),
+    [
+        ("2026-10-05", "Priya wants to wait for the reorg to settle", True),
+        ("2026-10-05", "CFO put it on hold until the budget review", True),
+        ("2026-11-24", "Priya wants to wait for the reorg to settle", False),  # days ago: still talking
+        ("2026-10-05", "Priya says the price is too high", False),  # an objection has its own finding
+        ("2026-10-05", "Priya reviewed the ROI model", False),
+    ],
+)
+def test_a_signer_who_parked_the_deal_and_went_quiet_is_the_cause_raised_first(
+    date: str, summary: str, parked: bool
+) -> None:
+    deal = _eb_last_said(date, summary)
+    found = by_code(deal)
+    eb = found.get("meddpicc.economic_buyer")
+    assert (eb is not None and eb.data.get("pulled_back") == "Priya Shah") is parked
+    if parked:
+        assert eb.severity is Severity.CRITICAL
+        assert ranked(assess(deal).findings)[0].code == "meddpicc.economic_buyer"

@@ -73,6 +73,21 @@ def test_economic_buyer_listed_in_a_meeting_counts_but_not_when_cancelled() -> N
     assert "positive.economic_buyer_engaged" not in by_code(parse_deal(cancelled))
 
 
+@pytest.mark.parametrize(
+    ("later", "engaged"),
+    [
+        ("Priya wants to wait for the reorg to settle", False),
+        ("CFO says the price is too high", False),
+        ("Priya will re-review the business case next quarter", False),
+        ("Priya walked through the rollout plan", True),
+    ],
+)
+def test_an_economic_buyer_who_objects_or_pauses_is_not_engaged(later: str, engaged: bool) -> None:
+    data = _with("Proposal walkthrough", **{"with": ["Priya Shah", "Dana Lee"]})
+    data["activities"].append(activity("2026-11-25", "meeting", later, **{"with": ["Priya Shah", "Dana Lee"]}))
+    assert ("positive.economic_buyer_engaged" in by_code(parse_deal(data))) is engaged
+
+
 def test_negated_phrases_do_not_count() -> None:
     assert "positive.references_requested" not in by_code(parse_deal(_with("They have not asked for references")))
 

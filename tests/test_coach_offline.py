@@ -138,7 +138,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
     ("name", "problem"),
     [
         ("tailspin-single-threaded", "biggest problem: the deal rests on one contact: Jordan Miles"),
-        ("wingtip-slipped", "biggest problem: close date pushed 3 times"),
+        ("wingtip-slipped", "biggest problem: the economic buyer parked the deal and has gone quiet: Greta Holm"),
         ("adventure-works-stalled", "biggest problem: no buyer activity for 49 days"),
         ("lucerne-late-stakeholder", "biggest problem: budget concerns raised after the proposal"),
         ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),

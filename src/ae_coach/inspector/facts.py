@@ -82,26 +82,52 @@ _REBUFF = re.compile(
     r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
     r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
     r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
-    r"objected|no budget)\b",
+    r"objected)\b",
     re.IGNORECASE,
 )
 """What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
+
+_EB_DEFERS = re.compile(
+    r"\b(?:(?:wants?|wanted|would like|prefers?|decided|asked us) to (?:wait|pause|hold off|revisit|re-?review|"
+    r"reconsider|re-?evaluate|re-?assess|delay|defer|postpone)|wait(?:ing)? (?:for|until|till|on) (?:the |a |after )?"
+    r"(?:reorg|restructur\w*|new|next|budget|board|q[1-4]|fiscal|year|quarter|re-?org)|hold(?:ing)? off|on hold|"
+    r"paused|parked|deferred|postponed|delayed (?:the|it|this|a) (?:decision|deal|project|purchase|signature)|"
+    r"push(?:ed|ing)? (?:it|this|the (?:decision|deal|project|purchase|signature)) (?:out|back|to)|"
+    r"(?:re-?review|reconsider|re-?evaluate|re-?assess|revisit)(?:s|ed|ing)? (?:the|our|it|this)|"
+    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority)\b",
+    re.IGNORECASE,
+)
+"""An economic buyer pausing, deferring or re-reviewing ("Greta wants to wait for the reorg to settle", "CFO
+will re-review the business case"): the purchase is parked, which is not engagement."""
 
 _EB_WORDS = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|economic buyer|eb)\b", re.IGNORECASE)
 
 
 def rebuffed_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
     """The phrase by which the economic buyer pulled back in ``summary`` ("Patricia left after 20 minutes",
-    "CFO pushed back on price"), read clause by clause so another person's objection is not theirs; None when
+    "CFO pushed back on price", "new CFO says the price is too high", "Greta wants to wait"), read clause by clause so another person's objection is not theirs; None when
     the summary shows no such thing."""
+    # pulling back takes three shapes: a rebuff, an objection (the budget-concern phrasings: "the price is
+    # too high"), and a deferral; any of them in the economic buyer's own clause is not engagement
+    return _in_eb_clause(summary, names, (_REBUFF, text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN], _EB_DEFERS))
+
+
+def deferred_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
+    """The phrase by which the economic buyer parked the deal in ``summary`` ("Greta wants to wait for the
+    reorg", "CFO put it on hold"): a pause or deferral, not an objection or a rebuff; None otherwise."""
+    return _in_eb_clause(summary, names, (_EB_DEFERS,))
+
+
+def _in_eb_clause(summary: str | None, names: list[str], patterns: tuple[re.Pattern[str], ...]) -> str | None:
     if not summary:
         return None
     for clause in re.split(r"[.;!?]", summary):
         if not (_EB_WORDS.search(clause) or text.mentions(names, clause)):
             continue
-        hit = text.find(_REBUFF, clause)
-        if hit:
-            return hit
+        for pattern in patterns:
+            hit = text.find(pattern, clause)
+            if hit:
+                return hit
     return None
 
 
@@ -235,6 +261,9 @@ class CompetitorFact(_Facts):
     """Where it first appeared: ``competitors[2].added``, ``2026-11-12 call: "…"``, ``history``."""
     listed: bool = True
     """In the deal's ``competitors`` list; False for one found only in the record's text."""
+    eliminated_before: str | None = None
+    """Where the record says it was out before it showed up (``meddpicc.competition.evidence: "Contentful
+    eliminated in September"``, or "… evaluating Contentful again"): a returning competitor, not a new one."""
 
 
 class DatedItem(_Facts):
@@ -506,6 +535,9 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 status=competitor.status.value,
                 first_seen=first[0],
                 source=first[1] or f"competitors[{index}]",
+                eliminated_before=None
+                if competitor.status == CompetitorStatus.ELIMINATED
+                else _eliminated_before(deal, activities, pattern, first[0]),
             )
         )
     out += _named_in_text(deal, activities, out)
@@ -530,6 +562,41 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 )
             )
     return out
+
+
+_ELIMINATED = re.compile(
+    r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
+    r"evaluation|deal)|lost (?:the|out)|we beat|beat them|displaced)\b",
+    re.IGNORECASE,
+)
+"""What says an alternative was out of the running."""
+
+_AGAIN = re.compile(
+    r"\b(?:again|back in|came back|is back|are back|returned|re-?entered|re-?engaged|revived)\b", re.IGNORECASE
+)
+"""What says an alternative that shows up had been in (and out of) the deal before."""
+
+
+def _eliminated_before(
+    deal: Deal, activities: list[ActivityFact], pattern: re.Pattern[str], first: dt.date | None
+) -> str | None:
+    """Where the record says a competitor now in play was out before: an undated note (competition evidence,
+    deal notes) or an activity up to its first dated mention that eliminates it, or a mention that says it is
+    back ("evaluating Contentful again"). Read clause by clause, so another vendor's elimination is not its."""
+    sources = [
+        ("meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "", _ELIMINATED),
+        ("notes", deal.notes or "", _ELIMINATED),
+    ]
+    sources += [
+        (f"{a.date} {a.type}", a.summary or "", _AGAIN if a.date == first else _ELIMINATED)
+        for a in activities
+        if first is None or a.date <= first
+    ]
+    for where, body, says in sources:
+        for clause in re.split(r"[.;!?]", body):
+            if pattern.search(clause) and text.find(says, clause):
+                return f"{where}: {text.quote(clause.strip())}"
+    return None
 
 
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:

@@ -28,7 +28,8 @@ pain in the buyer's words) or the buyer has been silent for ``Settings.omit_dark
 when the gate passes; ``best_case`` from ``Settings.best_case_min_stage`` when the economic buyer is
 identified (and not cancelling or moving meetings), the decision process is dated, nothing critical is
 open and at most ``Settings.best_case_max_danger`` danger signals are (two together mean the deal is
-stalling); otherwise ``pipeline``.
+stalling, or, with no silence among them, two-way contact inside the stage's stale window and a dated buyer
+step ahead, contested); otherwise ``pipeline``.
 
 The call never rises above the rep's own category unless the evidence earns it: Commit only through the
 gate; Best case over the rep's Pipeline only with the economic buyer met and no cancelled or rescheduled
@@ -176,7 +177,9 @@ def _competition_conditions(ctx: Context) -> list[str]:
     since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if ctx.stage.order >= Stage.PROPOSAL.order]
     if late:
-        return [t("gate.competitor_late", name=late[0].name, date=late[0].first_seen, source=late[0].source)]
+        first = late[0]
+        key = "gate.competitor_returned" if first.eliminated_before else "gate.competitor_late"
+        return [t(key, name=first.name, date=first.first_seen, source=first.source)]
     active = [c for c in ctx.facts.competitors if c.status == "active"]
     selected = ctx.has_signal(Signal.VERBAL_COMMIT)
     if active and not selected and ctx.grades["competition"] < 2:
@@ -341,9 +344,22 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_critical", title=critical[0].title))
     danger = [f for f in findings if f.code in DANGER_SIGNALS]
     if len(danger) > s.best_case_max_danger:
-        names = ", ".join(f.code.split(".", 1)[1].replace("_", " ") for f in danger)
-        gaps.append(t("call.gap_danger", count=len(danger), names=names))
+        gaps.append(_danger_gap(ctx, danger))
     return gaps
+
+
+def _danger_gap(ctx: Context, danger: list[Finding]) -> str:
+    """Why several danger signals keep a deal out of Best case, in words that fit the record: a buyer going
+    quiet is a stalling deal; a rival or a price objection on a deal with recent two-way contact and a dated
+    buyer step ahead is a contested one, still moving."""
+    names = ", ".join(f.code.split(".", 1)[1].replace("_", " ") for f in danger)
+    facts = ctx.facts
+    window = ctx.settings.stale_days.get(ctx.stage, 14)
+    recent = facts.last_two_way is not None and (ctx.as_of - facts.last_two_way).days <= window
+    ahead = next((i for i in facts.upcoming if i.kind != "close_date" and i.date > ctx.as_of), None)
+    if recent and ahead is not None and not any(f.code in STALLING_SIGNALS for f in danger):
+        return t("call.gap_contested", count=len(danger), names=names, last=facts.last_two_way, next=ahead.date)
+    return t("call.gap_danger", count=len(danger), names=names)
 
 
 DANGER_SIGNALS = (
@@ -356,6 +372,15 @@ DANGER_SIGNALS = (
 )
 """Danger signals that show the buyer pulling back or the evaluation reopening (the seed's list, less the
 late stakeholder and the undated next step, which a well-run deal meets too)."""
+
+STALLING_SIGNALS = (
+    "momentum.champion_dark",
+    "momentum.unanswered_outreach",
+    "momentum.meetings_rescheduled",
+    "momentum.pending_internal_review",
+)
+"""The danger signals that show the buyer pulling back (silence, moved meetings, a review with no word back);
+the rest (a late rival, a late price objection) show the evaluation contested while the buyer still talks."""
 
 
 def _dated_process(ctx: Context) -> bool:
@@ -411,8 +436,18 @@ DOCUMENTATION = ("hygiene.", "data.", "stage.next_gate", "momentum.no_dated_next
 _NAMES = {severity: severity.value for severity in Severity}
 
 
+SILENCE = (*STALLING_SIGNALS, "momentum.stale")
+"""The buyer going quiet: no activity, the champion dark, chasing unanswered, meetings cancelled or moved, a
+review with no word back. What the buyer does outweighs what the rep has not yet written down, so these take
+half again the penalty. Without it a dead-quiet scoping deal (whose MEDDPICC gaps are lenient at its stage)
+outscored a live validation deal with the same number of problems."""
+
+
 def weight(code: str) -> float:
-    """How much of the severity's health penalty a finding takes: bookkeeping a fifth, the rest in full."""
+    """How much of the severity's health penalty a finding takes: the buyer going quiet half again, bookkeeping
+    a fifth, the rest in full."""
+    if code in SILENCE:
+        return 1.5
     if code.startswith(DOCUMENTATION):
         return 0.2
     return 1.0

@@ -26,7 +26,7 @@ from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
-from ae_coach.inspector.facts import rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import deferred_by_economic_buyer, rebuffed_by_economic_buyer
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -187,7 +187,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     if name == "competition" and grade == 1 and not flagged:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
-    if grade >= 1 and not fact.claim_only:
+    parked = pulled_back(ctx) if name == "economic_buyer" and flagged else None
+    if parked:
+        # the signer parked the deal and went quiet: the cause of what the deal is doing, not a checklist gap
+        late = ctx.stage.order >= Stage.PROPOSAL.order
+        severity = Severity.CRITICAL if late else Severity.HIGH
+    elif grade >= 1 and not fact.claim_only:
         # a partial answer the buyer gave, or a role the record names; but a signer who is named and not engaged
         # is exactly the red flag "haven't met them": no leniency, except that a named signer is never critical
         unmet_signer = (
@@ -220,11 +225,15 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         if claimed
         else f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     )
+    if parked:
+        title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
     if no_pain:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
+    if parked:
+        data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
@@ -261,6 +270,9 @@ def _small_deal(ctx: Context) -> bool:
 def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[list[str], bool]:
     """Element-specific evidence, and whether it makes the red flag hold despite a good grade."""
     if name == "economic_buyer":
+        parked = pulled_back(ctx)
+        if parked:
+            return [parked[1]], True
         return _economic_buyer_evidence(ctx, grade), False
     if name == "identified_pain":
         hit = text.find(_NICE_TO_HAVE, element.evidence)
@@ -282,6 +294,32 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
     if name == "competition" and grade == 0:
         return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
     return [], False
+
+
+def pulled_back(ctx: Context) -> tuple[str, str] | None:
+    """The economic buyer whose last word on the deal was to park it (a pause, a deferral: not an objection or
+    leaving a demo early, which have causes of their own) and who has not been spoken to for longer than the
+    stage's stale window, with the evidence; None otherwise.
+
+    This is the cause a slipping close date is the symptom of ("Greta wants to wait for the reorg", then
+    silence): a grade earned from earlier meetings does not outlive the signer parking the deal.
+    """
+    if not ctx.deal.is_open:
+        return None
+    window = ctx.settings.stale_days.get(ctx.stage, 14)
+    for person in ctx.role(Role.ECONOMIC_BUYER):
+        held = ctx.facts.two_way_with(person.name)
+        if not held:
+            continue
+        last = max(held, key=lambda a: a.date)
+        hit = deferred_by_economic_buyer(last.summary, [person.name])
+        days = (ctx.as_of - last.date).days
+        if hit and days > window:
+            return person.name, (
+                f"{person.name} (economic buyer) parked the deal on {last.date} ({text.quote(hit)}) and has not been "
+                f"spoken to since: {days} days"
+            )
+    return None
 
 
 def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:

@@ -256,19 +256,33 @@ def _pending_review(ctx: Context) -> Finding | None:
 
 def _competitor_late(ctx: Context) -> Finding | None:
     """A competitor first seen after validation: its first dated mention anywhere in the record counts,
-    named or not ("procurement wants a second vendor's quote")."""
+    named or not ("procurement wants a second vendor's quote"). One the record says was eliminated before is
+    a returning competitor, and the finding says so rather than call its return a first appearance."""
     if ctx.stage.order <= Stage.VALIDATION.order:
         return None
     since = ctx.competitor_late_since()
     late = [c for c in ctx.facts.competitor_since(since) if c.first_seen and c.first_seen <= ctx.as_of]
     if not late:
         return None
+    back = [c.name for c in late if c.eliminated_before]
+    title = (
+        f"A competitor eliminated earlier came back after validation: {late[0].name}"
+        if late[0].eliminated_before
+        else f"A competitor appeared after validation: {late[0].name}"
+    )
     return ctx.finding(
         "momentum.competitor_late",
         Severity.HIGH,
-        f"A competitor appeared after validation: {late[0].name}",
-        [f"{c.name} first appeared {c.first_seen}: {c.source}" for c in late] + [f"after validation: since {since}"],
+        title,
+        [
+            f"{c.name} came back {c.first_seen}: {c.source}; out before: {c.eliminated_before}"
+            if c.eliminated_before
+            else f"{c.name} first appeared {c.first_seen}: {c.source}"
+            for c in late
+        ]
+        + [f"after validation: since {since}"],
         names=[c.name for c in late],
+        returning=back,
     )
 
 

@@ -2,8 +2,8 @@
 
 A signal counts from an activity that carries its tag (or, untagged, matches its text pattern) and was not
 cancelled or missed. Two signals also read structure: ``economic_buyer_engaged`` fires when an
-economic-buyer stakeholder is listed in a (past or scheduled) activity (not one the economic buyer left
-early, declined or pushed back in), and ``champion_scheduled`` from
+economic-buyer stakeholder is listed in a (past or scheduled) activity after the last one the economic
+buyer left early, declined, objected, paused or deferred in, and ``champion_scheduled`` from
 text needs the champion to be named in the activity, so "scheduled a call" by the rep does not count.
 """
 
@@ -58,8 +58,12 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
             if a.status not in dropped and any(p.strip().lower() in ebs for p in a.with_) and a not in hits
         ]
         names = [s.name for s in ctx.role(Role.ECONOMIC_BUYER)]
-        # attending and walking out, declining or pushing back is not the positive signal
+        # attending and walking out, objecting, pausing or deferring is not the positive signal, and it
+        # outweighs the attendance before it: the buyer's latest word on the deal is the one that counts
+        pulled_back = [a.date for a in hits + listed if rebuffed_by_economic_buyer(a.summary, names)]
+        since = max(pulled_back, default=None)
         hits = sorted(
-            (a for a in hits + listed if not rebuffed_by_economic_buyer(a.summary, names)), key=lambda a: a.date
+            (a for a in hits + listed if since is None or a.date > since),
+            key=lambda a: a.date,
         )
     return hits

@@ -71,6 +71,9 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     """The order a manager raises findings in: the deal's story first when it is serious (a high or
     critical danger signal or anti-pattern), then by severity, then by :data:`PRIORITY`, then by code.
 
+    An economic buyer who parked the deal and went quiet (``pulled_back``) is the cause of what the deal is
+    doing: raised as story, ahead of the slipping close date it explains.
+
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
     of the story: it is raised with them, unless nobody who can sign has been met (``signer_unmet``): then
     the Commit is the rep's word alone, and it is raised with the forecast-integrity findings.
@@ -81,7 +84,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
     fantasy = finding.code == "anti.forecast_fantasy"
-    story = (
+    parked = finding.code == "meddpicc.economic_buyer" and bool(finding.data.get("pulled_back"))
+    story = parked or (
         serious
         and finding.code.startswith(STORY)
         and finding.code not in BOOKKEEPING
@@ -90,6 +94,8 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     position: float = _RANK.get(finding.code, len(PRIORITY))
     if story and fantasy:
         position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit nobody who signs has backed: forecast integrity
+    if parked:
+        position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
     if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
         position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
     return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code
