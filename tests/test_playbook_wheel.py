@@ -93,7 +93,8 @@ def test_a_standalone_playbook_under_git_drives_every_command(installed: Path, t
     original = rule.read_text(encoding="utf-8")
     rule.write_text(original.replace("Ask the champion to broker a meeting", "Ask the champion to book the CFO"))
     printed = _run([ae, "review", DEAL, "--format", "markdown", "--no-log"], book, env).stdout
-    assert "Ask the champion to book the CFO" in printed and "broker a meeting" not in printed
+    # (the step may be folded into another action to the same person, so it can start lower-case)
+    assert "ask the champion to book the cfo" in printed.lower() and "broker a meeting" not in printed
     rule.write_text(original, encoding="utf-8")
 
     # Deleting the single-threading and economic-buyer rules and committing: review no longer cites them,
