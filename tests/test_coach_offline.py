@@ -495,3 +495,12 @@ def test_a_model_action_is_moved_before_the_next_step_its_contact_owns(coach):
     assert audit(report.model_copy(update={"next_actions": [late]}), deal)  # after her 12-05 next step
     fixed = enforce(report.model_copy(update={"next_actions": [late]}), deal)
     assert fixed.next_actions[0].due == dt.date(2026, 12, 4)
+
+
+def test_an_economic_buyer_who_was_met_is_never_called_unmet(coach):
+    # Greta Holm (Wingtip) was met on 2026-10-05 and parked the deal: the action must not say she was never met.
+    report = _review(coach, "wingtip-slipped").report
+    actions = " ".join(a.action for a in report.next_actions)
+    assert "Greta Holm" in actions
+    assert "has not been met" not in actions
+    assert "was last met on 2026-10-05" in actions

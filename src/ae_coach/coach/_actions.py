@@ -364,6 +364,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         champion = person_in_role(deal, "champion")
         if ebs:
             name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
+            if ebs[0].last_two_way:  # met, then objected or parked it: not "never met"
+                return t("coach.fact.eb_met_not_engaged", name=name, date=ebs[0].last_two_way)
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
         return t("coach.fact.nobody_signs", route=route)

@@ -112,7 +112,7 @@ def _sqlite(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         raw = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         # WAL: readers never block the writer and a killed writer leaves the last committed state.
-        raw.execute("PRAGMA journal_mode=WAL")
+        _wal(raw)
         raw.execute("PRAGMA synchronous=NORMAL")
         raw.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
@@ -120,6 +120,23 @@ def _sqlite(path: Path) -> Database:
     except OSError as exc:
         raise HistoryError(f"{path}: cannot create the history store ({exc.strerror})") from None
     return Database(raw, "sqlite", str(path))
+
+
+def _wal(raw: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out other processes opening the same new file: the switch takes the
+    database's exclusive lock, and SQLite reports "database is locked" at once instead of calling the busy
+    handler, so first opens that race each other retry here until the busy timeout."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _postgres(url: str) -> Database:
