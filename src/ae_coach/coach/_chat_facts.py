@@ -47,7 +47,7 @@ class Fact(BaseModel):
 
 
 def _v(x: Any) -> str:
-    return str(getattr(x, "value", x))
+    return str(x)
 
 
 def _clip(text: str | None) -> str | None:

@@ -109,7 +109,7 @@ def _impact(rule: Rule) -> str:
 
 
 def _stage_value(stage: Stage | str | None) -> str | None:
-    return None if stage is None else str(getattr(stage, "value", stage))
+    return None if stage is None else str(stage)
 
 
 def _findings_of(assessment_or_findings: Any) -> list[Finding]:

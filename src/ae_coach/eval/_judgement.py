@@ -233,7 +233,7 @@ def figures(cases: list[CaseJudgement]) -> SplitFigures:
 
 
 def _value(x: Any) -> str:
-    return str(getattr(x, "value", x))
+    return str(x)
 
 
 def _assess(deal: Any, period: str) -> Any:

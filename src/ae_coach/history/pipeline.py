@@ -68,7 +68,7 @@ def pipeline_run(source: str, review: PipelineReview) -> PipelineRun:
 
 
 def _value(x: Any) -> str | None:
-    return None if x is None else str(getattr(x, "value", x))
+    return None if x is None else str(x)
 
 
 def movement(previous: PipelineRun, current: PipelineRun) -> PipelineMovement:

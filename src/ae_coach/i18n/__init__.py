@@ -142,7 +142,7 @@ def t(key: str, /, lang: str | None = None, default: str | None = None, **values
 
 def term(value: Any, lang: str | None = None) -> str:
     """A stage, role, category, severity or MEDDPICC element in words (``best_case`` -> "best case" / 最佳情况)."""
-    raw = str(getattr(value, "value", value))
+    raw = str(value)
     return t(f"term.{raw}", lang, default=raw.replace("_", " "))
 
 

@@ -318,7 +318,7 @@ def _show(value: Any) -> str:
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         return f"{int(value):,}"
-    return str(getattr(value, "value", value))
+    return str(value)
 
 
 if __name__ == "__main__":  # regenerate the table in docs/inspector.md
@@ -367,7 +367,7 @@ def stage_problems(playbook: Any, rulebook: Any) -> list[Any]:
         for stage in unused
     ]
     for rule in rulebook:
-        stages = {getattr(stage, "value", stage) for stage in rule.stages or ()}
+        stages = {str(stage) for stage in rule.stages or ()}
         if stages and not stages & used:
             message = f"applies only at {', '.join(sorted(stages))}, which none of your [stages] maps onto"
             problems.append(Problem(rule.path, 1, message, "warning"))

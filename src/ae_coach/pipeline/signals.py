@@ -36,7 +36,7 @@ OWNER_GAP_MIN_DEALS = 3
 
 def _stage(value: object) -> str:
     """A stage or severity in a finding: its value in English (as before), the glossary's word otherwise."""
-    raw = str(getattr(value, "value", value))
+    raw = str(value)
     return raw if current() == "en" else term(raw)
 
 

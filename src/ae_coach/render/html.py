@@ -27,7 +27,7 @@ footer{margin-top:2rem;color:#667;font-size:.85rem}
 
 
 def _e(value: Any) -> str:
-    return escape("" if value is None else str(getattr(value, "value", value)))
+    return escape("" if value is None else str(value))
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:

@@ -57,7 +57,7 @@ def _stage(stage: object) -> str:
 
 
 def _word(value: object) -> str:
-    raw = str(getattr(value, "value", value))
+    raw = str(value)
     return raw if current() == "en" else term(raw)
 
 
