@@ -251,9 +251,9 @@ async def test_review_deal_and_get_rule_take_the_language(server: Any) -> None:
 # --- issue 17: paths under allowed roots only, errors never quote a file, odd arguments refused -------------
 
 SECRETS = {
-    ".env": "ANTHROPIC_API_KEY=sk-ant-api03-SECRET123\nDB_URL=postgres://admin:hunter22@db.internal/prod\n",
+    ".env": "ANTHROPIC_API_KEY=not-a-real-key-SECRET123\nDB_URL=postgres://admin:hunter22@db.internal/prod\n",
     ".git-credentials": "https://octo:ghp_TOKEN0123456789@github.com\n",
-    "deal.yaml": "account: Acme\nstage: sk-ant-api03-STAGE456\n",
+    "deal.yaml": "account: Acme\nstage: not-a-stage-STAGE456\n",
     "list.yaml": "- account: Acme\n  stage: discovery\n  amount: pass=word99\n",
     "export.csv": "Account Name,Password\nAcme,pw-SECRET-789\n",
 }
