@@ -26,6 +26,16 @@ from ae_coach.eval._stats import DEFAULT_MARGIN, SEED, PairedStats, paired_stats
 GATE_SPLIT = "holdout"
 
 
+VERDICT_TEXT = {
+    "unchanged": "no difference: every case scored the same on both variants",
+    "improved": "improved: the 95% CI of the mean difference lies above zero",
+    "regressed": "regressed: the 95% CI of the mean difference lies below zero",
+    "non-inferior": "non-inferior: no drop larger than the margin is plausible",
+    "inconclusive": "inconclusive: the data cannot tell yet",
+}
+"""What each verdict means, as every report format words it."""
+
+
 @dataclass
 class CaseDiff:
     id: str
@@ -154,8 +164,6 @@ class Comparison:
                 "not measurable offline: the prompts differ, but the offline coach does not read them; "
                 "compare with --backend anthropic (or replay) to see the change"
             )
-        from ae_coach.eval._report import VERDICT_TEXT
-
         return VERDICT_TEXT[v]
 
     def _regression_counts(self) -> str:

@@ -13,14 +13,6 @@ from ae_coach.eval._compare import Comparison
 from ae_coach.eval._results import RunResult
 from ae_coach.eval._stats import PairedStats
 
-VERDICT_TEXT = {
-    "unchanged": "no difference: every case scored the same on both variants",
-    "improved": "improved: the 95% CI of the mean difference lies above zero",
-    "regressed": "regressed: the 95% CI of the mean difference lies below zero",
-    "non-inferior": "non-inferior: no drop larger than the margin is plausible",
-    "inconclusive": "inconclusive: the data cannot tell yet",
-}
-
 
 def run_to_dict(result: RunResult) -> dict[str, Any]:
     data = {
