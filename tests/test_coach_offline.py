@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,33 @@ def test_a_healthy_deal_still_gets_a_few_questions_that_protect_it(coach):
     assert 1 <= len([q for q in early.questions if q.role != "ae"]) <= 3
     won = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("alpine"))))
     assert won.questions == []  # nothing to ask a buyer who has signed and been handed over
+
+
+def test_a_healthy_late_deal_is_asked_what_the_rule_files_mark_for_the_last_gate(rulebook, tmp_path):
+    """The path-to-signature questions are the items marked ``{for stage.next_gate}``, not a list of rule ids
+    in the coach: unmark one rule's items and its questions stop being asked; mark another's and they are."""
+    deal = load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("fabrikam")))
+    asked = [q for q in Coach("offline", rulebook=rulebook).review(deal).questions if q.role != "ae"]
+    marked = {
+        r.id
+        for r in rulebook.rules
+        for a in r.asks
+        if "stage.next_gate" in a.answers and "stage<proposal" not in a.when
+    }
+    assert asked and {q.rule_id for q in asked} <= marked
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(rulebook.rules[0].path).parent, rules, ignore=shutil.ignore_patterns("zh"))
+    for rule_id in {q.rule_id for q in asked}:
+        path = rules / f"{rule_id}.md"
+        path.write_text(re.sub(r"(?:, )?stage\.next_gate(?=[,}])", "", path.read_text()).replace("{for }", ""))
+    handoff = rules / "account-post-close-handoff.md"
+    text = handoff.read_text()
+    first = re.search(r"^### Questions to ask\n- .*$", text, re.MULTILINE)
+    assert first
+    handoff.write_text(text[: first.end()] + " {for stage.next_gate}" + text[first.end() :])
+    edited = Coach("offline", rulebook=load_rulebook(rules)).review(deal)
+    assert {q.rule_id for q in edited.questions if q.role != "ae"} == {"account-post-close-handoff"}
 
 
 def test_plan_keeps_the_buyers_agreed_steps(coach):

@@ -20,6 +20,7 @@ from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import Question
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector.priority import ranked
+from ae_coach.rules import IMPACTS
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
@@ -31,8 +32,6 @@ LOW_TOUCH_QUESTIONS = 3
 """A tier-4 deal (automated, self-serve or disqualify) gets fewer questions (ae-coach default)."""
 REVIEW_QUESTIONS = 3
 HEALTHY_QUESTIONS = 2
-CLOSING_RULES = ("pipeline-commit-gate", "deal-mutual-action-plan")
-"""A healthy deal at proposal or closing is kept on track by confirming the path to signature."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 
 
@@ -107,10 +106,20 @@ def _question(
     )
 
 
+def _importance(rule: Rule, rulebook: Rulebook) -> tuple[int, int]:
+    """Higher impact first; at equal impact, in the order the rulebook declares its categories."""
+    section = rulebook.section_for(rule.category)
+    return IMPACTS.index(rule.impact) if rule.impact in IMPACTS else len(IMPACTS), section.number if section else 99
+
+
 def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Question]:
     """An open deal with nothing wrong: late in the cycle, the questions that confirm the path to signature
     (asked of the champion, who runs the plan inside); earlier, the next stage gate's and the competitive
-    situation's questions."""
+    situation's questions.
+
+    Late in the cycle there is no problem to answer, so the questions come from every rule's items marked
+    ``{for stage.next_gate}`` that hold at this stage: the rule files say which questions get a deal
+    through its last gate, one rule's at a time, the most important rule first."""
     picked: list[Question] = []
     if str(deal.stage) not in ("proposal", "closing"):
         for finding in situation.assessment.findings:
@@ -126,11 +135,11 @@ def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen:
         [
             (rule, text)
             for ask in rule.asks
-            if situation.allows(ask)
+            if "stage.next_gate" in ask.answers and situation.allows(ask)
             for text, audience in [parse_question(ask.text)]
             if audience is None
         ]
-        for rule in (rulebook[i] for i in CLOSING_RULES if i in rulebook)
+        for rule in sorted(rulebook.rules, key=lambda r: _importance(r, rulebook))
     ]
     for rule, text in (pair for turn in zip_longest(*queues) for pair in turn if pair):
         if text not in seen and len(picked) < HEALTHY_QUESTIONS:

@@ -36,7 +36,6 @@ _NAME_FALLBACK = {
     "momentum.late_stakeholder": "new_stakeholder",
     "momentum.pending_internal_review": "checked_with",
     "momentum.champion_dark": "taken_to",
-    "relationship-champion-gone-dark": "taken_to",
 }
 """What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
 _PLACEHOLDER = re.compile(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
