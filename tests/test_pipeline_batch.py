@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -219,3 +220,38 @@ def test_cli_waits_for_a_batch_to_end(keyed, tmp_path, capsys):
     assert "1 reports, 0 errors" in capsys.readouterr().err
     polls = [r for r in server.received if r[0] == "GET" and r[1] == "/v1/messages/batches/msgbatch_test"]
     assert len(polls) >= 2 and len(out.read_text().splitlines()) == 1
+
+
+def test_a_redacted_batch_carries_no_deal_id_or_person_and_reads_back_on_this_machine(
+    keyed, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path / "home"))
+    deals = load_pipeline(REPORT).deals[:3]
+    identifiers = {d.id for d in deals} | {part for d in deals for part in d.owner.split()}
+    with BatchServer() as server:
+        keyed(server)
+        batch_id = batches.submit(deals, dt.date(2026, 11, 26), redact=True)
+        outcome = batches.collect(batch_id, deals, dt.date(2026, 11, 26), redact=True)
+        monkeypatch.setenv("AE_COACH_HOME", str(tmp_path / "elsewhere"))
+        elsewhere = batches.collect(batch_id, deals, dt.date(2026, 11, 26), redact=True)
+    [(_, _, body)] = [r for r in server.received if r[0] == "POST"]
+    wire = json.dumps(body)
+    assert [i for i in identifiers if i.lower() in wire.lower()] == []
+    assert all(re.fullmatch(r"deal-[0-9a-f]{24}", e["custom_id"]) for e in body["requests"])
+    assert "Person 1" in wire and "Northwind Traders" in wire  # people hidden, accounts kept
+    assert sorted(outcome.reports) == sorted(d.id for d in deals) and outcome.unmatched == 0
+    assert (tmp_path / "home" / "batch-key").stat().st_mode & 0o077 == 0  # the key is the user's alone
+    assert elsewhere.reports == {} and elsewhere.unmatched == 3  # another home's key matches nothing
+
+
+def test_cli_batch_redact_is_accepted_and_says_when_results_match_nothing(keyed, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path / "home"))
+    out = tmp_path / "coaching.jsonl"
+    common = ["pipeline", str(REPORT), *AS_OF, "--format", "json", "--batch-limit", "2", "--batch-out", str(out)]
+    with BatchServer() as server:
+        keyed(server)
+        assert main([*common, "--backend", "offline", "--redact", "--batch"]) == 0
+        assert "submitted message batch msgbatch_test with 2 deals" in capsys.readouterr().err
+        assert main([*common, "--backend", "offline", "--batch-id", "msgbatch_test"]) == 0  # --redact left out
+    err = capsys.readouterr().err
+    assert "0 reports" in err and "2 result(s) matched no deal of this export" in err

@@ -107,7 +107,10 @@ def review_command(
     timeout: TimeoutOpt = None,
     redact: Annotated[
         bool,
-        Opt("--redact", help="Pseudonymise people, emails, phones and deal ids before the summary reaches a model."),
+        Opt(
+            "--redact",
+            help="Pseudonymise people, emails, phones and deal ids before the summary or a batch reaches a model.",
+        ),
     ] = False,
 ) -> None:
     """Review a pipeline: risks, coverage, stage mix, forecast roll-ups and the seed's pipeline math.
@@ -131,8 +134,6 @@ def review_command(
         imported = load_pipeline(path, mapping, progress=on_import)
     with _progress(path, "inspecting") as on_inspect:
         review = review_import(imported, progress=on_inspect, **options)
-    if redact and (batch or batch_id):
-        raise UsageError("--redact does not cover --batch: the batch sends each whole deal; leave one of them out")
     summary, failure = _summary(review, backend, model, timeout, imported.deals if redact else None)
     text = _with_movement(render_review(review, fmt, color=_colour(output), summary=summary), fmt, path, review, no_log)
     write_output(text, output)
@@ -143,7 +144,9 @@ def review_command(
     if batch or batch_id:
         from ae_coach.pipeline.batch import run_batch_cli
 
-        run_batch_cli(review, imported.deals, batch_id=batch_id, wait=batch_wait, limit=batch_limit, out=batch_out)
+        run_batch_cli(
+            review, imported.deals, batch_id=batch_id, wait=batch_wait, limit=batch_limit, out=batch_out, redact=redact
+        )
 
 
 def _with_movement(text: str, fmt: str, path: Path, review, no_log: bool) -> str:

@@ -8,15 +8,21 @@ so a batch answer needs no repair turn), submits them as one batch and prints it
 takes.
 
 Requests are matched to deals by ``custom_id``, derived from the deal id, so a resumed run needs only the
-same export.
+same export. With ``--redact`` every request is the redacted one a live ``review --redact`` sends, and the
+``custom_id`` is a keyed hash of the deal id (the key is made once and kept in ``$AE_COACH_HOME/batch-key``),
+so no deal id leaves the machine; the answers are mapped back to real names on this machine, which is why a
+redacted batch is fetched from the same ae-coach home it was sent from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 import re
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -34,8 +40,13 @@ BATCH_LIMIT = 100
 _CUSTOM_ID_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def custom_id(deal_id: str) -> str:
-    """A custom_id the API accepts (``[A-Za-z0-9_-]{1,64}``), stable for a deal id and unique per id."""
+def custom_id(deal_id: str, key: bytes | None = None) -> str:
+    """A custom_id the API accepts (``[A-Za-z0-9_-]{1,64}``), stable for a deal id and unique per id.
+
+    With ``key`` (``--redact``) it is a keyed hash that does not carry the id: ``deal-`` and 24 hex digits.
+    """
+    if key is not None:
+        return "deal-" + hmac.new(key, deal_id.encode(), "sha256").hexdigest()[:24]
     cleaned = _CUSTOM_ID_CHARS.sub("-", deal_id)[:48]
     if cleaned == deal_id:
         return deal_id
@@ -49,6 +60,32 @@ class BatchOutcome(BaseModel):
     status: str
     reports: dict[str, CoachingReport] = Field(default_factory=dict)
     errors: dict[str, str] = Field(default_factory=dict)
+    unmatched: int = 0
+    """Results whose custom_id matches no deal given (the export changed, or another ae-coach home's key)."""
+
+
+def batch_key() -> bytes:
+    """The key of redacted custom_ids: made on first use and kept, readable by this user only."""
+    from ae_coach.resources import ae_coach_home
+
+    path = ae_coach_home() / "batch-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another run made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError) as exc:
+        raise BackendError(f"cannot read the batch key {path} ({exc}); remove it to make a new one") from None
+
+
+def _key(options: dict[str, Any]) -> bytes | None:
+    return batch_key() if options.get("redact") else None
 
 
 def _coach(options: dict[str, Any]) -> Coach:
@@ -62,11 +99,11 @@ def batch_requests(deals: list[Deal], as_of: dt.date, **options: Any) -> tuple[l
     Each entry is exactly the request a live ``review`` sends, with structured output (the schema of the
     review's response model), so an answer validates just as a live one does.
     """
-    coach = _coach(options)
+    coach, secret = _coach(options), _key(options)
     entries, requests = [], {}
     for deal in deals:
         request = coach.review_request(deal, as_of)
-        key = custom_id(deal.id or deal.account)
+        key = custom_id(deal.id or deal.account, secret)
         entries.append({"custom_id": key, "params": request.params()})
         requests[key] = request
     return entries, requests
@@ -102,12 +139,13 @@ def collect(batch_id: str, deals: list[Deal], as_of: dt.date, *, client: Any = N
     outcome = BatchOutcome(batch_id=batch_id, status=batch.processing_status)
     if batch.processing_status != "ended":
         return outcome
-    coach = _coach(options)
-    by_key = {custom_id(d.id or d.account): d for d in deals}
+    coach, secret = _coach(options), _key(options)
+    by_key = {custom_id(d.id or d.account, secret): d for d in deals}
     for item in client.messages.batches.results(batch_id):
         deal = by_key.get(item.custom_id)
         if deal is None:
-            continue  # a deal no longer in the export
+            outcome.unmatched += 1  # a deal no longer in the export
+            continue
         name = deal.id or item.custom_id
         if item.result.type != "succeeded":
             outcome.errors[name] = f"request {item.result.type}"
@@ -130,7 +168,14 @@ def write_outcome(outcome: BatchOutcome, path: Path) -> None:
 
 
 def run_batch_cli(
-    review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None
+    review: Any,
+    deals: list[Deal],
+    *,
+    batch_id: str | None,
+    wait: float,
+    limit: int,
+    out: Path | None,
+    redact: bool = False,
 ) -> None:
     """The CLI's batch step: submit (or resume), wait up to ``wait`` seconds, write results when ended."""
     from ae_coach.errors import require_key
@@ -140,14 +185,14 @@ def run_batch_cli(
     chosen = [by_id[line.id] for line in review.deals[:limit] if line.id in by_id]  # riskiest first
     client = _client()
     if batch_id is None:
-        batch_id = submit(chosen, review.as_of, client=client)
+        batch_id = submit(chosen, review.as_of, client=client, redact=redact)
         print(f"submitted message batch {batch_id} with {len(chosen)} deals", file=sys.stderr)
     deadline, pause = time.monotonic() + wait, 1.0
-    outcome = collect(batch_id, chosen, review.as_of, client=client)
+    outcome = collect(batch_id, chosen, review.as_of, client=client, redact=redact)
     while outcome.status != "ended" and time.monotonic() < deadline:
         time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
         pause = min(pause * 2, 60.0)  # batches take minutes to hours: poll gently
-        outcome = collect(batch_id, chosen, review.as_of, client=client)
+        outcome = collect(batch_id, chosen, review.as_of, client=client, redact=redact)
     if outcome.status != "ended":
         print(f"batch {batch_id} is {outcome.status}; fetch it later with --batch-id {batch_id}", file=sys.stderr)
         return
@@ -156,3 +201,9 @@ def run_batch_cli(
     print(
         f"batch {batch_id}: {len(outcome.reports)} reports, {len(outcome.errors)} errors -> {target}", file=sys.stderr
     )
+    if outcome.unmatched:
+        print(
+            f"{outcome.unmatched} result(s) matched no deal of this export: the export changed since the batch was"
+            " sent, or it was sent with a different --redact setting or from another ae-coach home",
+            file=sys.stderr,
+        )
