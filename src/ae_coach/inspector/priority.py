@@ -98,4 +98,7 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
     if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
         position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
-    return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code
+    severity = finding.severity
+    if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
+        severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one
+    return 0 if story else 1, _SEVERITY_RANK[severity], position, finding.code
