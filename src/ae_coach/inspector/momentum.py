@@ -202,9 +202,12 @@ def _late_since(ctx: Context) -> dt.date:
 
 
 _PAPER_TITLE = re.compile(
-    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance)\b", re.IGNORECASE
+    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
+    r"(?:vendor|third[- ]party|supplier) risk)\b",
+    re.IGNORECASE,
 )
-"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger."""
+"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger,
+however senior the title (a Head of Procurement raising the PO is the paper process doing its job)."""
 
 
 def _late_stakeholder(ctx: Context) -> Finding | None:
@@ -217,13 +220,13 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     grave = any(
         s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER)
         or s.sentiment.value == "negative"
-        or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None)
+        or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None and not _paper_title(s.title))
         for s in late
     )
     evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added}" for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
     # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
-    paper = all(s.title and _PAPER_TITLE.search(s.title) for s in late)
+    paper = all(_paper_title(s.title) for s in late)
     severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
     return ctx.finding(
         "momentum.late_stakeholder",
@@ -232,6 +235,10 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
         evidence,
         names=[s.name for s in late],
     )
+
+
+def _paper_title(title: str | None) -> bool:
+    return title is not None and _PAPER_TITLE.search(title) is not None
 
 
 def _pending_review(ctx: Context) -> Finding | None:
