@@ -143,7 +143,8 @@ def _plan_conditions(ctx: Context) -> list[str]:
         return [t("gate.no_plan")]
     close = ctx.deal.close_date
     to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
-    last = max(to_signature or [item.date for item in steps if item.date])
+    signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
+    last = max(to_signature + ([signs] if signs else []) or [item.date for item in steps if item.date])
     if last not in period(ctx):
         return [t("gate.plan_late", last=last, period=period(ctx).label)]
     return []
