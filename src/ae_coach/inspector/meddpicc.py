@@ -20,13 +20,14 @@ an engaged economic buyer stands in for the champion.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
-from ae_coach.inspector.facts import deferred_by_economic_buyer, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import ActivityFact, deferred_by_economic_buyer, rebuffed_by_economic_buyer
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -312,14 +313,36 @@ def pulled_back(ctx: Context) -> tuple[str, str] | None:
         if not held:
             continue
         last = max(held, key=lambda a: a.date)
-        hit = deferred_by_economic_buyer(last.summary, [person.name])
         days = (ctx.as_of - last.date).days
-        if hit and days > window:
+        if days <= window:
+            continue
+        hit = deferred_by_economic_buyer(last.summary, [person.name])
+        if hit:
             return person.name, (
                 f"{person.name} (economic buyer) parked the deal on {last.date} ({text.quote(hit)}) and has not been "
                 f"spoken to since: {days} days"
             )
+        moved = _meeting_moved_since(ctx, person.name, last.date)
+        if moved is not None:
+            return person.name, (
+                f"{person.name} (economic buyer) last spoke with us on {last.date}, then the meeting on {moved.date} "
+                f"was {moved.status} and nobody has spoken to them since: {days} days"
+            )
     return None
+
+
+_MOVED = ("cancelled", "rescheduled", "no_show")
+
+
+def _meeting_moved_since(ctx: Context, name: str, since: dt.date) -> ActivityFact | None:
+    """The latest meeting with ``name`` after ``since`` that was cancelled, moved or missed (None if none): a
+    signer who calls off the next meeting and then goes quiet has parked the deal as surely as one who says so."""
+    moved = [
+        a
+        for a in ctx.facts.activities
+        if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of
+    ]
+    return moved[-1] if moved else None
 
 
 def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
