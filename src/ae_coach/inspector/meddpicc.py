@@ -228,6 +228,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     )
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
+    elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+        title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
@@ -292,6 +294,8 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return ["no close_date: the process has no date to land on"], True
     if name == "champion":
         return _champion_evidence(ctx)
+    if name == "paper_process" and ctx.facts.timing.paper_stuck:
+        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}"], True
     if name == "competition" and grade == 0:
         return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
     return [], False
