@@ -9,7 +9,7 @@ import pytest
 from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
-from ae_coach.inspector.settings import Settings
+from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
 
 DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
 
@@ -74,7 +74,8 @@ def test_example_fires_the_codes_it_was_written_to_show(name: str) -> None:
 def test_healthy_examples_raise_no_false_alarms(name: str) -> None:
     result = assess(load_deal(DEALS / f"{name}.yaml"))
     assert [f.code for f in result.findings if f.severity not in (Severity.INFO, Severity.LOW)] == []
-    assert result.health >= 90
+    # near the top of the range its call allows (a well-run validation deal is best case: watch, at most 69)
+    assert result.health >= 0.9 * DEFAULT_SETTINGS.health_ceiling[str(result.recommended_forecast)]
 
 
 YEAR = Settings(forecast_period="year", fiscal_year_start_month=4)
