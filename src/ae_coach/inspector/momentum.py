@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
+from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, as_date, describe, plural, times
+from ae_coach.inspector.facts import ActivityFact
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 
@@ -241,12 +242,33 @@ def _paper_title(title: str | None) -> bool:
     return title is not None and _PAPER_TITLE.search(title) is not None
 
 
+_STILL_PENDING = re.compile(
+    r"\b(?:still (?:with|in|under|being|reviewing|waiting|pending|discussing)|will let (?:you|us) know|no (?:news|word|"
+    r"update|decision) yet|not (?:discussed|decided|reviewed) yet|hasn'?t (?:come back|decided|discussed))\b",
+    re.IGNORECASE,
+)
+"""A reply that says the internal review is still pending: contact, but not the follow-up the review owes."""
+
+
+def _reports_back(activity: ActivityFact, review: Activity) -> bool:
+    """Whether ``activity`` is the follow-up a "let me run this by…" owes: the buyer answering (outbound chasing
+    is not an answer), the person who took it to the review or anyone with them, with something other than
+    "still with them, will let you know"."""
+    if Signal.FOLLOW_UP.value in activity.signals:
+        return True
+    if not activity.two_way or activity.date <= review.date:
+        return False
+    if review.with_ and not set(activity.people) & set(review.with_):
+        return False
+    pending = (Signal.PENDING_INTERNAL_REVIEW.value, Signal.NO_NEXT_DATE.value)
+    return not any(tag in activity.signals for tag in pending) and text.find(_STILL_PENDING, activity.summary) is None
+
+
 def _pending_review(ctx: Context) -> Finding | None:
     wait = ctx.settings.pending_review_follow_up_days
     for activity in reversed(ctx.with_signal(Signal.PENDING_INTERNAL_REVIEW)):
-        later = [a for a in ctx.touches if a.date > activity.date]
-        followed = [a for a in ctx.with_signal(Signal.FOLLOW_UP) if a.date > activity.date]
-        if later or followed:
+        later = [a for a in ctx.facts.activities if activity.date < a.date <= ctx.as_of]
+        if any(_reports_back(a, activity) for a in later):
             return None  # the newest "run this by" was followed up
         days = ctx.days_since(activity.date)
         if days < wait:
@@ -255,7 +277,7 @@ def _pending_review(ctx: Context) -> Finding | None:
             "momentum.pending_internal_review",
             Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
             f"'Let me run this by…' {days} days ago with no follow-up",
-            [describe(activity), f"no completed activity since (follow-up due within {wait} days)"],
+            [describe(activity), f"no word back on the review since (follow-up due within {wait} days)"],
             days=days,
         )
     return None
