@@ -278,8 +278,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
             return [parked[1]], True
         return _economic_buyer_evidence(ctx, grade), False
     if name == "identified_pain":
-        hit = text.find(_NICE_TO_HAVE, element.evidence)
-        return ([f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
+        return _no_pain_evidence(ctx, element, grade)
     if (
         name == "metrics"
         and grade >= 2
@@ -298,6 +297,23 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}"], True
     if name == "competition" and grade == 0:
         return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
+    return [], False
+
+
+def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[str], bool]:
+    """The buyer's words that doing nothing costs nothing: in the pain evidence, or, while the pain is not
+    buyer-confirmed, in what the buyer said in a two-way exchange ("the current tool works fine")."""
+    hit = text.find(_NICE_TO_HAVE, element.evidence)
+    if hit:
+        return [f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True
+    if grade >= 2:
+        return [], False
+    for activity in ctx.facts.activities:
+        said = text.find(_NICE_TO_HAVE, activity.summary) if activity.two_way and activity.date <= ctx.as_of else None
+        if said:
+            return [
+                f"{_NO_PAIN_PREFIX}{text.quote(said)} by the buyer ({activity.date} {activity.type}): nice-to-have, not need"
+            ], True
     return [], False
 
 
@@ -341,11 +357,7 @@ _MOVED = ("cancelled", "rescheduled", "no_show")
 def _meeting_moved_since(ctx: Context, name: str, since: dt.date) -> ActivityFact | None:
     """The latest meeting with ``name`` after ``since`` that was cancelled, moved or missed (None if none): a
     signer who calls off the next meeting and then goes quiet has parked the deal as surely as one who says so."""
-    moved = [
-        a
-        for a in ctx.facts.activities
-        if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of
-    ]
+    moved = [a for a in ctx.facts.activities if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of]
     return moved[-1] if moved else None
 
 

@@ -225,7 +225,6 @@ class Settings(BaseModel):
             raise ValueError(f"penalty for {out_of_range[0]} must be 0-100 (percent of the remaining health)")
         return {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0} | value
 
-
     @field_validator("health_ceiling")
     @classmethod
     def _known_calls(cls, value: dict[str, int]) -> dict[str, int]:
