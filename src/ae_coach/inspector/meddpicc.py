@@ -288,7 +288,12 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return ["the metrics evidence has no number: value is not quantified"], True
     if name == "decision_criteria":
         hit = text.find(_CHANGING, element.evidence)
-        return ([f"the criteria are changing: {text.quote(hit)}"], True) if hit else ([], False)
+        if hit:
+            return [f"the criteria are changing: {text.quote(hit)}"], True
+        if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
+            # the criteria are written down but not yet proven: the open item of a validation-stage deal
+            return ["technical validation not complete: the criteria are agreed, not yet met"], True
+        return [], False
     if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
         return ["no close_date: the process has no date to land on"], True
     if name == "champion":
