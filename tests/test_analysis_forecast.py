@@ -208,3 +208,10 @@ def test_the_buyer_going_quiet_weighs_more_than_a_gap_of_the_same_severity() -> 
     first = quiet.health_reasons[0]
     # a high finding takes 12% of what is left; the buyer going quiet half again
     assert ("momentum.stale" in first or "momentum.champion_dark" in first) and _points([first]) == -18
+
+
+def test_plan_signing_after_the_close_date_fails_the_gate() -> None:
+    """The gate's last step to signature is the plan's own signature step, not the last step before the CRM date."""
+    late = build(("mutual_action_plan.2.date", "2027-02-10"))
+    assert any("2027-02-10" in item for item in assess(late).why_not_commit)
+    assert assess(build()).why_not_commit == []
