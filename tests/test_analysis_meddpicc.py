@@ -286,3 +286,20 @@ def test_validation_not_complete_is_the_open_decision_criteria_item_at_validatio
     pending = build(("stage", "validation"), ("activities.2.summary", "POC under way with IT"))
     assert by_code(pending)["meddpicc.decision_criteria"].severity is Severity.MEDIUM
     assert "meddpicc.decision_criteria" not in by_code(build(("stage", "validation")))  # POC signed off
+
+
+def test_a_message_the_economic_buyer_wrote_corroborates_the_element() -> None:
+    data = healthy()
+    data["activities"] = [a for a in data["activities"] if "Priya Shah" not in a.get("with", [])]
+    data["meddpicc"]["economic_buyer"] = {"status": "partial"}
+    assert assess(parse_deal(data)).meddpicc["economic_buyer"] == 1
+    data["activities"].append(
+        {
+            "date": "2026-11-18",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Priya Shah"],
+            "summary": "Priya: renewal approved in next year's budget",
+        }
+    )
+    assert assess(parse_deal(data)).meddpicc["economic_buyer"] >= 2

@@ -1130,11 +1130,12 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # a meeting the economic buyer walked out of, declined or pushed back in is contact, not engagement
         ebs = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
         engaged = [a for a in held if not rebuffed_by_economic_buyer(a.summary, ebs)]
+        # held with them, or written by them: a signer who writes to approve the spend has engaged
         out = [
             f"{a.date} {a.type} with {person} (economic buyer)"
             for person in ebs
             for a in engaged
-            if person in a.people and a.type in ("meeting", "demo", "call")
+            if person in a.people and (a.type in ("meeting", "demo", "call") or a.direction == Direction.INBOUND)
         ]
         out += [
             f"{a.date} {a.type}: economic buyer attended" for a in engaged if Signal.EB_ATTENDING.value in a.signals
