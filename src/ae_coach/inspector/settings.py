@@ -179,7 +179,7 @@ class Settings(BaseModel):
     """ae-coach default: points each positive signal adds back."""
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
-    health_disqualify_cap: int = Field(default=35, ge=0, le=100)
+    health_disqualify_cap: int = Field(default=20, ge=0, le=100)
     """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
     to omit for silence can show."""
     health_ceiling: dict[str, int] = Field(default_factory=lambda: dict(_HEALTH_CEILING))
