@@ -314,12 +314,27 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
     if grade >= 2:
         return [], False
     for activity in ctx.facts.activities:
-        said = text.find(_NICE_TO_HAVE, activity.summary) if activity.two_way and activity.date <= ctx.as_of else None
+        said = _about_status_quo(ctx, activity.summary) if activity.two_way and activity.date <= ctx.as_of else None
         if said:
             return [
                 f"{_NO_PAIN_PREFIX}{text.quote(said)} by the buyer ({activity.date} {activity.type}): nice-to-have, not need"
             ], True
     return [], False
+
+
+_CURRENT = re.compile(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+
+
+def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
+    """A no-pain phrase in a clause about what the buyer has today ("GoGuardian works fine", "nothing happens if
+    they keep Excel"): read in an activity, "works fine" may be about anything ("SSO works fine"), so the clause
+    must name the status quo or a known alternative."""
+    rivals = [c.name for c in ctx.facts.competitors]
+    for clause in re.split(r"[.;!?]", summary or ""):
+        hit = text.find(_NICE_TO_HAVE, clause)
+        if hit and (text.find(text.STATUS_QUO, clause) or text.find(_CURRENT, clause) or text.mentions(rivals, clause)):
+            return hit
+    return None
 
 
 def pulled_back(ctx: Context) -> tuple[str, str] | None:
