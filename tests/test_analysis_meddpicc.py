@@ -304,3 +304,26 @@ def test_a_message_the_economic_buyer_wrote_corroborates_the_element() -> None:
         }
     )
     assert assess(parse_deal(data)).meddpicc["economic_buyer"] >= 2
+
+
+def test_a_moved_meeting_rebooked_ahead_is_not_parking() -> None:
+    data = healthy()
+    data["as_of"] = "2026-12-04"
+    data["activities"] += [
+        {
+            "date": "2026-11-24",
+            "type": "meeting",
+            "status": "rescheduled",
+            "with": ["Priya Shah"],
+            "summary": "CFO review",
+        },
+        {
+            "date": "2026-12-08",
+            "type": "meeting",
+            "status": "scheduled",
+            "with": ["Priya Shah"],
+            "summary": "CFO review",
+        },
+    ]
+    found = by_code(parse_deal(data)).get("meddpicc.economic_buyer")
+    assert found is None or "pulled_back" not in found.data

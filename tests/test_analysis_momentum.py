@@ -228,3 +228,12 @@ def test_pending_review_needs_the_buyer_to_report_back(reply: dict, followed: bo
     )
     data["as_of"] = "2026-12-01"
     assert ("momentum.pending_internal_review" in by_code(parse_deal(data))) is not followed
+
+
+def test_pending_review_reply_by_first_name_counts() -> None:
+    data = with_activities(
+        activity("2026-11-22", "call", "Priya will run this by the board", **{"with": ["Priya"]}),
+        activity("2026-11-28", "call", "Priya: the board wants a phased rollout", **{"with": ["Priya Shah"]}),
+    )
+    data["as_of"] = "2026-12-01"
+    assert "momentum.pending_internal_review" not in by_code(parse_deal(data))

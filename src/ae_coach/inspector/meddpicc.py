@@ -378,7 +378,8 @@ def _meeting_moved_since(ctx: Context, name: str, since: dt.date) -> ActivityFac
     """The latest meeting with ``name`` after ``since`` that was cancelled, moved or missed (None if none): a
     signer who calls off the next meeting and then goes quiet has parked the deal as surely as one who says so."""
     moved = [a for a in ctx.facts.activities if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of]
-    return moved[-1] if moved else None
+    rebooked = [a for a in ctx.facts.activities if a.status == "scheduled" and name in a.people and a.date > ctx.as_of]
+    return moved[-1] if moved and not rebooked else None  # a meeting booked ahead: moved, not parked
 
 
 def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:

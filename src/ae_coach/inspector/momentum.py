@@ -250,7 +250,7 @@ _STILL_PENDING = re.compile(
 """A reply that says the internal review is still pending: contact, but not the follow-up the review owes."""
 
 
-def _reports_back(activity: ActivityFact, review: Activity) -> bool:
+def _reports_back(activity: ActivityFact, review: ActivityFact) -> bool:
     """Whether ``activity`` is the follow-up a "let me run this by…" owes: the buyer answering (outbound chasing
     is not an answer), the person who took it to the review or anyone with them, with something other than
     "still with them, will let you know"."""
@@ -258,17 +258,23 @@ def _reports_back(activity: ActivityFact, review: Activity) -> bool:
         return True
     if not activity.two_way or activity.date <= review.date:
         return False
-    if review.with_ and not set(activity.people) & set(review.with_):
+    if review.people and not set(activity.people) & set(review.people):
         return False
     pending = (Signal.PENDING_INTERNAL_REVIEW.value, Signal.NO_NEXT_DATE.value)
     return not any(tag in activity.signals for tag in pending) and text.find(_STILL_PENDING, activity.summary) is None
 
 
+def _fact_of(ctx: Context, activity: Activity) -> ActivityFact | None:
+    """The derived fact of one activity (its people resolved to the stakeholders' names)."""
+    return next((f for f in ctx.facts.activities if f.date == activity.date and f.summary == activity.summary), None)
+
+
 def _pending_review(ctx: Context) -> Finding | None:
     wait = ctx.settings.pending_review_follow_up_days
     for activity in reversed(ctx.with_signal(Signal.PENDING_INTERNAL_REVIEW)):
+        review = _fact_of(ctx, activity)
         later = [a for a in ctx.facts.activities if activity.date < a.date <= ctx.as_of]
-        if any(_reports_back(a, activity) for a in later):
+        if review is None or any(_reports_back(a, review) for a in later):
             return None  # the newest "run this by" was followed up
         days = ctx.days_since(activity.date)
         if days < wait:
