@@ -67,8 +67,12 @@ def test_recommendations_below_commit() -> None:
     assert assess(critical).recommended_forecast is ForecastCategory.PIPELINE
 
 
+UNSCALED = Settings(health_ceiling=dict.fromkeys(("commit", "best_case", "pipeline", "omitted", "closed"), 100))
+"""Every call may reach 100: the penalty arithmetic on its own, without the call's ceiling."""
+
+
 def test_health_reasons_are_the_findings() -> None:
-    result = assess(build(("mutual_action_plan", [])))
+    result = assess(build(("mutual_action_plan", [])), settings=UNSCALED)
     # hoping_not_controlling (high) takes 12% of 100, forecast_fantasy (medium, the consequence) 5% of the 88
     # left; two positive signals add 2 each
     assert result.health == 84 + 2 + 2
@@ -116,9 +120,29 @@ def test_health_penalties_are_percentages() -> None:
 
 
 def test_health_weights_are_settings() -> None:
-    gentle = Settings(health_penalty={"high": 1}, health_positive_bonus=0)
+    gentle = UNSCALED.model_copy(update={"health_penalty": {**UNSCALED.health_penalty, "high": 1}})
+    gentle = gentle.model_copy(update={"health_positive_bonus": 0})
     # the high finding takes 1% instead of 12%; the medium one keeps its 5%
     assert assess(build(("mutual_action_plan", [])), settings=gentle).health == 94
+
+
+def test_health_is_scaled_into_the_range_of_the_call() -> None:
+    """A deal the evidence keeps out of Commit never reads healthy: best case is watch at most (69)."""
+    unscaled = assess(build(("mutual_action_plan", [])), settings=UNSCALED)
+    result = assess(build(("mutual_action_plan", [])))
+    assert result.recommended_forecast is ForecastCategory.BEST_CASE
+    assert result.health == round(unscaled.health * 69 / 100)
+    assert result.health_reasons[-1].startswith(f"-{unscaled.health - result.health} scaled to the best_case range")
+    assert assess(build()).health == assess(build(), settings=UNSCALED).health  # commit keeps its score
+    assert assess(build(("stage", "scoping"))).health <= 54  # pipeline
+
+
+def test_health_ceilings_are_checked() -> None:
+    with pytest.raises(ValueError, match="unknown forecast category"):
+        Settings(health_ceiling={"upside": 80})
+    with pytest.raises(ValueError, match="must be 0-100"):
+        Settings(health_ceiling={"pipeline": 120})
+    assert Settings(health_ceiling={"pipeline": 60}).health_ceiling["best_case"] == 69
 
 
 def test_as_of_argument_overrides_the_deal() -> None:
@@ -184,3 +208,10 @@ def test_the_buyer_going_quiet_weighs_more_than_a_gap_of_the_same_severity() -> 
     first = quiet.health_reasons[0]
     # a high finding takes 12% of what is left; the buyer going quiet half again
     assert ("momentum.stale" in first or "momentum.champion_dark" in first) and _points([first]) == -18
+
+
+def test_plan_signing_after_the_close_date_fails_the_gate() -> None:
+    """The gate's last step to signature is the plan's own signature step, not the last step before the CRM date."""
+    late = build(("mutual_action_plan.2.date", "2027-02-10"))
+    assert any("2027-02-10" in item for item in assess(late).why_not_commit)
+    assert assess(build()).why_not_commit == []

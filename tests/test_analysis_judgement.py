@@ -9,7 +9,7 @@ import pytest
 
 from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import Severity
-from ae_coach.inspector import assess
+from ae_coach.inspector import assess, inspect
 from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
 from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities
@@ -406,3 +406,17 @@ def test_a_signer_who_parked_the_deal_and_went_quiet_is_the_cause_raised_first(
     if parked:
         assert eb.severity is Severity.CRITICAL
         assert ranked(assess(deal).findings)[0].code == "meddpicc.economic_buyer"
+
+
+def test_signer_unmet_commit_leads_only_when_the_record_is_form_filled() -> None:
+    """A Commit on ticked boxes is the headline; on a real single-threaded evaluation the thread is."""
+    one_thread = [
+        ("stakeholders", [s for s in healthy()["stakeholders"] if s["name"] == "Dana Lee"]),
+        ("activities", [{**a, "with": ["Dana Lee"]} for a in healthy()["activities"]]),
+        ("meddpicc.economic_buyer", {"status": "confirmed", "evidence": "Priya Shah, CFO, signs above $100k"}),
+    ]
+    real = [f.code for f in ranked(inspect(build(*one_thread))) if f.severity in (Severity.HIGH, Severity.CRITICAL)]
+    assert real.index("anti.single_threading") < real.index("anti.forecast_fantasy")
+    ticked = [(f"meddpicc.{e}", {"status": "confirmed"}) for e in ("metrics", "identified_pain", "competition")]
+    form = [f.code for f in ranked(inspect(build(*one_thread, *ticked))) if f.severity is Severity.HIGH]
+    assert form.index("anti.forecast_fantasy") < form.index("anti.single_threading")

@@ -242,3 +242,88 @@ def test_a_chief_who_is_not_an_officer_is_not_a_senior_title() -> None:
 
     assert text.find(text.SENIOR_TITLE, "Chief Financial Officer")
     assert not text.find(text.SENIOR_TITLE, "Copy Chief")
+
+
+def test_economic_buyer_who_cancels_the_next_meeting_and_goes_quiet_has_parked_the_deal() -> None:
+    data = healthy()
+    data["as_of"] = "2026-12-04"
+    data["activities"].append(
+        {
+            "date": "2026-11-24",
+            "type": "meeting",
+            "status": "cancelled",
+            "with": ["Priya Shah"],
+            "summary": "CFO review",
+        }
+    )
+    found = by_code(parse_deal(data))["meddpicc.economic_buyer"]
+    assert found.severity is Severity.CRITICAL and found.data["pulled_back"] == "Priya Shah"
+    data["activities"].append({"date": "2026-11-30", "type": "call", "with": ["Priya Shah"], "summary": "CFO rebooked"})
+    assert "meddpicc.economic_buyer" not in by_code(parse_deal(data))
+
+
+def test_a_late_paper_step_in_the_plan_is_a_stuck_paper_process() -> None:
+    stuck = build(("mutual_action_plan.1.status", "late"), ("mutual_action_plan.1.date", "2026-11-20"))
+    found = by_code(stuck)["meddpicc.paper_process"]
+    assert found.title.startswith("Paper process stuck at proposal") and found.severity is Severity.MEDIUM
+    assert "meddpicc.paper_process" not in by_code(build(("mutual_action_plan.2.status", "late")))  # not a paper step
+
+
+def test_no_pain_in_the_buyers_own_words_when_the_pain_is_not_confirmed() -> None:
+    data = healthy()
+    data["meddpicc"]["identified_pain"] = {"status": "partial", "evidence": "exploring options"}
+    data["activities"].append(
+        {"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": "Dana: the current tool works fine"}
+    )
+    found = by_code(parse_deal(data))["meddpicc.identified_pain"]
+    assert found.data["no_pain"] and assess(parse_deal(data)).recommended_forecast == "omitted"
+    for other in ("Dana: the current tool does not work fine at quarter end", "Dana: SSO works fine in the sandbox"):
+        data["activities"][-1]["summary"] = other  # a negation, or not about what they have today
+        pain = by_code(parse_deal(data)).get("meddpicc.identified_pain")
+        assert pain is None or "no_pain" not in pain.data
+
+
+def test_validation_not_complete_is_the_open_decision_criteria_item_at_validation() -> None:
+    pending = build(("stage", "validation"), ("activities.2.summary", "POC under way with IT"))
+    assert by_code(pending)["meddpicc.decision_criteria"].severity is Severity.MEDIUM
+    assert "meddpicc.decision_criteria" not in by_code(build(("stage", "validation")))  # POC signed off
+
+
+def test_a_message_the_economic_buyer_wrote_corroborates_the_element() -> None:
+    data = healthy()
+    data["activities"] = [a for a in data["activities"] if "Priya Shah" not in a.get("with", [])]
+    data["meddpicc"]["economic_buyer"] = {"status": "partial"}
+    assert assess(parse_deal(data)).meddpicc["economic_buyer"] == 1
+    data["activities"].append(
+        {
+            "date": "2026-11-18",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Priya Shah"],
+            "summary": "Priya: renewal approved in next year's budget",
+        }
+    )
+    assert assess(parse_deal(data)).meddpicc["economic_buyer"] >= 2
+
+
+def test_a_moved_meeting_rebooked_ahead_is_not_parking() -> None:
+    data = healthy()
+    data["as_of"] = "2026-12-04"
+    data["activities"] += [
+        {
+            "date": "2026-11-24",
+            "type": "meeting",
+            "status": "rescheduled",
+            "with": ["Priya Shah"],
+            "summary": "CFO review",
+        },
+        {
+            "date": "2026-12-08",
+            "type": "meeting",
+            "status": "scheduled",
+            "with": ["Priya Shah"],
+            "summary": "CFO review",
+        },
+    ]
+    found = by_code(parse_deal(data)).get("meddpicc.economic_buyer")
+    assert found is None or "pulled_back" not in found.data

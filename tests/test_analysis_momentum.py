@@ -187,3 +187,53 @@ def test_dark_champion_title_names_the_champion_and_the_days() -> None:
     deal = build(("stakeholders.0.last_contact", "2026-10-01"), ("activities", []))
     title = by_code(deal)["momentum.champion_dark"].title
     assert title.startswith("Champion Dana Lee silent for 56 days")
+
+
+def test_paper_process_people_joining_late_are_low_however_senior() -> None:
+    """A Head of Procurement or a vendor-risk manager at proposal is the paper process arriving."""
+    for title in ("Head of Procurement", "Vendor Risk Manager"):
+        deal = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", title))
+        assert by_code(deal)["momentum.late_stakeholder"].severity is Severity.LOW
+    executive = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", "Chief Information Officer"))
+    assert by_code(executive)["momentum.late_stakeholder"].severity is Severity.HIGH
+
+
+def test_history_that_starts_past_proposal_does_not_date_the_entry() -> None:
+    """Moved proposal -> closing on 11-20: the deal was in proposal before, so a CIO added 11-19 is late."""
+    moved = [{"date": "2026-11-20", "field": "stage", "from": "proposal", "to": "closing"}]
+    deal = build(("stage", "closing"), ("history", moved), ("stakeholders.3.added", "2026-11-19"))
+    assert "momentum.late_stakeholder" in by_code(deal)
+    entered = [{"date": "2026-11-20", "field": "stage", "from": "validation", "to": "proposal"}]
+    assert "momentum.late_stakeholder" not in by_code(
+        build(("history", entered), ("stakeholders.3.added", "2026-11-19"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "followed"),
+    [
+        (
+            activity(
+                "2026-11-28", "call", "Priya: still with the board, will let you know", **{"with": ["Priya Shah"]}
+            ),
+            False,
+        ),
+        (activity("2026-11-28", "email", "Asked Priya how the board went", direction="outbound"), False),
+        (activity("2026-11-28", "call", "Priya: the board wants a phased rollout", **{"with": ["Priya Shah"]}), True),
+    ],
+)
+def test_pending_review_needs_the_buyer_to_report_back(reply: dict, followed: bool) -> None:
+    data = with_activities(
+        activity("2026-11-22", "call", "Priya will run this by the board", **{"with": ["Priya Shah"]}), reply
+    )
+    data["as_of"] = "2026-12-01"
+    assert ("momentum.pending_internal_review" in by_code(parse_deal(data))) is not followed
+
+
+def test_pending_review_reply_by_first_name_counts() -> None:
+    data = with_activities(
+        activity("2026-11-22", "call", "Priya will run this by the board", **{"with": ["Priya"]}),
+        activity("2026-11-28", "call", "Priya: the board wants a phased rollout", **{"with": ["Priya Shah"]}),
+    )
+    data["as_of"] = "2026-12-01"
+    assert "momentum.pending_internal_review" not in by_code(parse_deal(data))

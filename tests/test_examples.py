@@ -9,7 +9,7 @@ import pytest
 from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
-from ae_coach.inspector.settings import Settings
+from ae_coach.inspector.settings import DEFAULT_SETTINGS, Settings
 
 DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
 
@@ -74,7 +74,8 @@ def test_example_fires_the_codes_it_was_written_to_show(name: str) -> None:
 def test_healthy_examples_raise_no_false_alarms(name: str) -> None:
     result = assess(load_deal(DEALS / f"{name}.yaml"))
     assert [f.code for f in result.findings if f.severity not in (Severity.INFO, Severity.LOW)] == []
-    assert result.health >= 90
+    # near the top of the range its call allows (a well-run validation deal is best case: watch, at most 69)
+    assert result.health >= 0.9 * DEFAULT_SETTINGS.health_ceiling[str(result.recommended_forecast)]
 
 
 YEAR = Settings(forecast_period="year", fiscal_year_start_month=4)
@@ -92,7 +93,8 @@ def test_readme_example_has_real_gaps_but_is_not_a_disaster() -> None:
     # the rep calls it best case; pipeline-forecast-categories needs the economic buyer identified for that
     assert result.recommended_forecast is ForecastCategory.PIPELINE
     assert result.forecast_reasons[1] == "not best case: no economic buyer identified"
-    assert 40 <= result.health <= 80
+    # a gap to fix, not a deal to disqualify (above the disqualify cap) and not healthy (below 70)
+    assert DEFAULT_SETTINGS.health_disqualify_cap < result.health < 70
     eb = next(f for f in result.findings if f.code == "meddpicc.economic_buyer")
     assert any("senior title is not budget authority" in e for e in eb.evidence)
     assert not any(f.severity is Severity.CRITICAL for f in result.findings)

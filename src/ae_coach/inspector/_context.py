@@ -223,16 +223,17 @@ class Context:
     # --- dates --------------------------------------------------------------------------------
 
     def stage_entered(self, stage: Stage) -> dt.date | None:
-        """When the deal first reached ``stage`` or later, from ``history`` (None if not recorded)."""
+        """When the deal first reached ``stage`` or later, from ``history`` (None if not recorded).
+
+        A history whose first stage change moves the deal *from* ``stage`` or later says it was there before
+        the record starts: when it got there is not recorded (None), not the day it moved on."""
         dates = []
-        for change in self.deal.history:
-            if change.field != "stage":
-                continue
-            try:
-                reached = Stage(str(change.to).strip().lower())
-            except ValueError:
-                continue
-            if reached.order >= stage.order and reached != Stage.CLOSED_LOST:
+        changes = sorted((c for c in self.deal.history if c.field == "stage"), key=lambda c: c.date)
+        for index, change in enumerate(changes):
+            before, reached = _stage_of(change.from_), _stage_of(change.to)
+            if index == 0 and before is not None and before.order >= stage.order and before.is_open:
+                return None
+            if reached is not None and reached.order >= stage.order and reached != Stage.CLOSED_LOST:
                 dates.append(change.date)
         return min(dates) if dates else None
 
@@ -287,3 +288,10 @@ class Context:
 
 def _activity_date(activity: Activity) -> dt.date:
     return activity.date
+
+
+def _stage_of(value: object) -> Stage | None:
+    try:
+        return Stage(str(value).strip().lower())
+    except ValueError:
+        return None

@@ -322,7 +322,14 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         evidence,
         why_not_commit=unmet,
         signer_unmet=signer_unmet,
+        form_filled=_form_filled(ctx),
     )
+
+
+def _form_filled(ctx: Context) -> bool:
+    """The rep's MEDDPICC is boxes ticked with nothing behind them (as many unsupported claims as make happy ears)."""
+    bare = [fact for fact in ctx.facts.elements.values() if fact.unsupported_claim]
+    return len(bare) >= ctx.settings.happy_ears_unsupported_confirmed
 
 
 def _post_close(ctx: Context) -> Finding | None:

@@ -302,6 +302,9 @@ class TimingFact(_Facts):
     """The activity that confirmed it."""
     plan_signature: dt.date | None = None
     """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
+    paper_stuck: str | None = None
+    """The buyer's paper-process step (contract, legal, redlines, security, vendor risk, procurement) that the
+    mutual action plan marks late or blocked: the paper process no longer has a date that holds."""
     quiet_period: str | None = None
     """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
     silence then is the buyer's process, not a deal going dark."""
@@ -748,6 +751,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
+        paper_stuck=_paper_stuck(deal),
         quiet_period=_quiet_period(deal, past),
     )
 
@@ -817,6 +821,26 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
     open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     signs = [p.date for p in deal.mutual_action_plan if p.date and p.status in open_plan and _SIGNS.search(p.action)]
     return max(signs, default=None)
+
+
+_PAPER_STEP = re.compile(
+    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|vendor (?:risk|onboarding|setup)|procurement|"
+    r"purchasing|sourcing|counsel|paper(?:work)?)\b",
+    re.IGNORECASE,
+)
+"""Plan steps that belong to the paper process (``deal-paper-process``)."""
+
+
+def _paper_stuck(deal: Deal) -> str | None:
+    stuck = [
+        p
+        for p in deal.mutual_action_plan
+        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and _PAPER_STEP.search(p.action)
+    ]
+    if not stuck:
+        return None
+    step = stuck[-1]
+    return f"plan step {text.quote(step.action)} ({step.date or 'undated'}) is {step.status}"
 
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:
@@ -1106,11 +1130,12 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # a meeting the economic buyer walked out of, declined or pushed back in is contact, not engagement
         ebs = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
         engaged = [a for a in held if not rebuffed_by_economic_buyer(a.summary, ebs)]
+        # held with them, or written by them: a signer who writes to approve the spend has engaged
         out = [
             f"{a.date} {a.type} with {person} (economic buyer)"
             for person in ebs
             for a in engaged
-            if person in a.people and a.type in ("meeting", "demo", "call")
+            if person in a.people and (a.type in ("meeting", "demo", "call") or a.direction == Direction.INBOUND)
         ]
         out += [
             f"{a.date} {a.type}: economic buyer attended" for a in engaged if Signal.EB_ATTENDING.value in a.signals

@@ -143,7 +143,8 @@ def _plan_conditions(ctx: Context) -> list[str]:
         return [t("gate.no_plan")]
     close = ctx.deal.close_date
     to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
-    last = max(to_signature or [item.date for item in steps if item.date])
+    signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
+    last = max(to_signature + ([signs] if signs else []) or [item.date for item in steps if item.date])
     if last not in period(ctx):
         return [t("gate.plan_late", last=last, period=period(ctx).label)]
     return []
@@ -460,8 +461,9 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     health that is left, times its :func:`weight` (danger signals and missing buyer commitments weigh
     more than documentation). Compounding keeps the first gaps expensive and the twelfth, which mostly
     restates the first ones, cheap. A deal to disqualify (poor fit) or omit for silence is capped at
-    ``Settings.health_disqualify_cap``. Each reason shows the points its finding took, so the reasons add
-    up to the score.
+    ``Settings.health_disqualify_cap``. The result is scaled into the forecast call's range
+    (``Settings.health_ceiling``): a deal the evidence keeps out of Commit does not read healthy. Each reason
+    shows the points its finding took, so the reasons add up to the score.
     """
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
@@ -486,6 +488,12 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     if cap is not None and score > cap[0]:
         reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))
         score = cap[0]
+    category = call(ctx, findings, full_gate(ctx, findings))[0]
+    ceiling = s.health_ceiling.get(str(category), 100)
+    scaled = round(score * ceiling / 100)
+    if scaled < score:
+        reasons.append(t("health.scaled", points=score - scaled, ceiling=ceiling, category=_word(category)))
+        score = scaled
     return score, reasons
 
 

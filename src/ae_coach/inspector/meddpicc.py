@@ -20,13 +20,14 @@ an engaged economic buyer stands in for the champion.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
-from ae_coach.inspector.facts import deferred_by_economic_buyer, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import ActivityFact, deferred_by_economic_buyer, rebuffed_by_economic_buyer
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -227,6 +228,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     )
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
+    elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+        title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
@@ -275,8 +278,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
             return [parked[1]], True
         return _economic_buyer_evidence(ctx, grade), False
     if name == "identified_pain":
-        hit = text.find(_NICE_TO_HAVE, element.evidence)
-        return ([f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True) if hit else ([], False)
+        return _no_pain_evidence(ctx, element, grade)
     if (
         name == "metrics"
         and grade >= 2
@@ -286,14 +288,53 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return ["the metrics evidence has no number: value is not quantified"], True
     if name == "decision_criteria":
         hit = text.find(_CHANGING, element.evidence)
-        return ([f"the criteria are changing: {text.quote(hit)}"], True) if hit else ([], False)
+        if hit:
+            return [f"the criteria are changing: {text.quote(hit)}"], True
+        if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
+            # the criteria are written down but not yet proven: the open item of a validation-stage deal
+            return ["technical validation not complete: the criteria are agreed, not yet met"], True
+        return [], False
     if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
         return ["no close_date: the process has no date to land on"], True
     if name == "champion":
         return _champion_evidence(ctx)
+    if name == "paper_process" and ctx.facts.timing.paper_stuck:
+        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}"], True
     if name == "competition" and grade == 0:
         return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
     return [], False
+
+
+def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[str], bool]:
+    """The buyer's words that doing nothing costs nothing: in the pain evidence, or, while the pain is not
+    buyer-confirmed, in what the buyer said in a two-way exchange ("the current tool works fine")."""
+    hit = text.find(_NICE_TO_HAVE, element.evidence)
+    if hit:
+        return [f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True
+    if grade >= 2:
+        return [], False
+    for activity in ctx.facts.activities:
+        said = _about_status_quo(ctx, activity.summary) if activity.two_way and activity.date <= ctx.as_of else None
+        if said:
+            return [
+                f"{_NO_PAIN_PREFIX}{text.quote(said)} by the buyer ({activity.date} {activity.type}): nice-to-have, not need"
+            ], True
+    return [], False
+
+
+_CURRENT = re.compile(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+
+
+def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
+    """A no-pain phrase in a clause about what the buyer has today ("GoGuardian works fine", "nothing happens if
+    they keep Excel"): read in an activity, "works fine" may be about anything ("SSO works fine"), so the clause
+    must name the status quo or a known alternative."""
+    rivals = [c.name for c in ctx.facts.competitors]
+    for clause in re.split(r"[.;!?]", summary or ""):
+        hit = text.find(_NICE_TO_HAVE, clause)
+        if hit and (text.find(text.STATUS_QUO, clause) or text.find(_CURRENT, clause) or text.mentions(rivals, clause)):
+            return hit
+    return None
 
 
 def pulled_back(ctx: Context) -> tuple[str, str] | None:
@@ -312,14 +353,33 @@ def pulled_back(ctx: Context) -> tuple[str, str] | None:
         if not held:
             continue
         last = max(held, key=lambda a: a.date)
-        hit = deferred_by_economic_buyer(last.summary, [person.name])
         days = (ctx.as_of - last.date).days
-        if hit and days > window:
+        if days <= window:
+            continue
+        hit = deferred_by_economic_buyer(last.summary, [person.name])
+        if hit:
             return person.name, (
                 f"{person.name} (economic buyer) parked the deal on {last.date} ({text.quote(hit)}) and has not been "
                 f"spoken to since: {days} days"
             )
+        moved = _meeting_moved_since(ctx, person.name, last.date)
+        if moved is not None:
+            return person.name, (
+                f"{person.name} (economic buyer) last spoke with us on {last.date}, then the meeting on {moved.date} "
+                f"was {moved.status} and nobody has spoken to them since: {days} days"
+            )
     return None
+
+
+_MOVED = ("cancelled", "rescheduled", "no_show")
+
+
+def _meeting_moved_since(ctx: Context, name: str, since: dt.date) -> ActivityFact | None:
+    """The latest meeting with ``name`` after ``since`` that was cancelled, moved or missed (None if none): a
+    signer who calls off the next meeting and then goes quiet has parked the deal as surely as one who says so."""
+    moved = [a for a in ctx.facts.activities if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of]
+    rebooked = [a for a in ctx.facts.activities if a.status == "scheduled" and name in a.people and a.date > ctx.as_of]
+    return moved[-1] if moved and not rebooked else None  # a meeting booked ahead: moved, not parked
 
 
 def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ae_coach.deal import ActivityStatus, ActivityType, Role, Signal, Stage
+from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, as_date, describe, plural, times
+from ae_coach.inspector.facts import ActivityFact
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 
@@ -202,9 +203,12 @@ def _late_since(ctx: Context) -> dt.date:
 
 
 _PAPER_TITLE = re.compile(
-    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance)\b", re.IGNORECASE
+    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
+    r"(?:vendor|third[- ]party|supplier) risk)\b",
+    re.IGNORECASE,
 )
-"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger."""
+"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger,
+however senior the title (a Head of Procurement raising the PO is the paper process doing its job)."""
 
 
 def _late_stakeholder(ctx: Context) -> Finding | None:
@@ -217,13 +221,13 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     grave = any(
         s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER)
         or s.sentiment.value == "negative"
-        or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None)
+        or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None and not _paper_title(s.title))
         for s in late
     )
     evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added}" for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
     # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
-    paper = all(s.title and _PAPER_TITLE.search(s.title) for s in late)
+    paper = all(_paper_title(s.title) for s in late)
     severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
     return ctx.finding(
         "momentum.late_stakeholder",
@@ -234,12 +238,43 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     )
 
 
+def _paper_title(title: str | None) -> bool:
+    return title is not None and _PAPER_TITLE.search(title) is not None
+
+
+_STILL_PENDING = re.compile(
+    r"\b(?:still (?:with|in|under|being|reviewing|waiting|pending|discussing)|will let (?:you|us) know|no (?:news|word|"
+    r"update|decision) yet|not (?:discussed|decided|reviewed) yet|hasn'?t (?:come back|decided|discussed))\b",
+    re.IGNORECASE,
+)
+"""A reply that says the internal review is still pending: contact, but not the follow-up the review owes."""
+
+
+def _reports_back(activity: ActivityFact, review: ActivityFact) -> bool:
+    """Whether ``activity`` is the follow-up a "let me run this by…" owes: the buyer answering (outbound chasing
+    is not an answer), the person who took it to the review or anyone with them, with something other than
+    "still with them, will let you know"."""
+    if Signal.FOLLOW_UP.value in activity.signals:
+        return True
+    if not activity.two_way or activity.date <= review.date:
+        return False
+    if review.people and not set(activity.people) & set(review.people):
+        return False
+    pending = (Signal.PENDING_INTERNAL_REVIEW.value, Signal.NO_NEXT_DATE.value)
+    return not any(tag in activity.signals for tag in pending) and text.find(_STILL_PENDING, activity.summary) is None
+
+
+def _fact_of(ctx: Context, activity: Activity) -> ActivityFact | None:
+    """The derived fact of one activity (its people resolved to the stakeholders' names)."""
+    return next((f for f in ctx.facts.activities if f.date == activity.date and f.summary == activity.summary), None)
+
+
 def _pending_review(ctx: Context) -> Finding | None:
     wait = ctx.settings.pending_review_follow_up_days
     for activity in reversed(ctx.with_signal(Signal.PENDING_INTERNAL_REVIEW)):
-        later = [a for a in ctx.touches if a.date > activity.date]
-        followed = [a for a in ctx.with_signal(Signal.FOLLOW_UP) if a.date > activity.date]
-        if later or followed:
+        review = _fact_of(ctx, activity)
+        later = [a for a in ctx.facts.activities if activity.date < a.date <= ctx.as_of]
+        if review is None or any(_reports_back(a, review) for a in later):
             return None  # the newest "run this by" was followed up
         days = ctx.days_since(activity.date)
         if days < wait:
@@ -248,7 +283,7 @@ def _pending_review(ctx: Context) -> Finding | None:
             "momentum.pending_internal_review",
             Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
             f"'Let me run this by…' {days} days ago with no follow-up",
-            [describe(activity), f"no completed activity since (follow-up due within {wait} days)"],
+            [describe(activity), f"no word back on the review since (follow-up due within {wait} days)"],
             days=days,
         )
     return None

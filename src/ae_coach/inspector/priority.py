@@ -76,7 +76,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
     of the story: it is raised with them, unless nobody who can sign has been met (``signer_unmet``): then
-    the Commit is the rep's word alone, and it is raised with the forecast-integrity findings.
+    it is story, raised with the forecast-integrity findings when the Commit rests on ticked boxes alone
+    (``form_filled``), else after what the deal is doing (one contact holding it, a champion gone quiet).
     """
     return sorted(findings, key=_rank_key)
 
@@ -92,10 +93,17 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
         and (not fantasy or finding.data.get("signer_unmet"))
     )
     position: float = _RANK.get(finding.code, len(PRIORITY))
-    if story and fantasy:
-        position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit nobody who signs has backed: forecast integrity
+    if story and fantasy and finding.data.get("form_filled"):
+        position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit on ticked boxes alone: forecast integrity
+    elif story and fantasy:
+        # a Commit on a real evaluation nobody who signs has joined: raised after what the deal is doing (one
+        # contact holding the deal, a champion gone quiet), which is why the signer is missing
+        position = _RANK["meddpicc.economic_buyer"] - 0.5
     if parked:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
     if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
         position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
-    return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code
+    severity = finding.severity
+    if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
+        severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one
+    return 0 if story else 1, _SEVERITY_RANK[severity], position, finding.code

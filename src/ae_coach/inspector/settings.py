@@ -41,6 +41,10 @@ def _by_stage(**values: Any) -> dict[Stage, Any]:
     return {Stage(name): value for name, value in values.items()}
 
 
+_HEALTH_CEILING = {"commit": 100, "best_case": 69, "pipeline": 54, "omitted": 69, "closed": 100}
+"""Default health ceilings by forecast call (see ``Settings.health_ceiling``)."""
+
+
 class Settings(BaseModel):
     """Inspector thresholds. Unknown keys are refused so a typo cannot silently keep a default."""
 
@@ -175,9 +179,13 @@ class Settings(BaseModel):
     """ae-coach default: points each positive signal adds back."""
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
-    health_disqualify_cap: int = Field(default=35, ge=0, le=100)
+    health_disqualify_cap: int = Field(default=20, ge=0, le=100)
     """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
     to omit for silence can show."""
+    health_ceiling: dict[str, int] = Field(default_factory=lambda: dict(_HEALTH_CEILING))
+    """ae-coach default: the highest health each forecast call allows. The score from the findings is scaled
+    into it (score x ceiling / 100), so deals keep their order within a call and a deal the evidence keeps out
+    of Commit never reads healthy (70+): best case and omitted at most 69 (watch), pipeline at most 54."""
 
     @field_validator("stale_days")
     @classmethod
@@ -216,6 +224,17 @@ class Settings(BaseModel):
         if out_of_range:
             raise ValueError(f"penalty for {out_of_range[0]} must be 0-100 (percent of the remaining health)")
         return {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0} | value
+
+    @field_validator("health_ceiling")
+    @classmethod
+    def _known_calls(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = [name for name in value if name not in _HEALTH_CEILING]
+        if unknown:
+            raise ValueError(f"unknown forecast category {unknown[0]!r}; allowed: {', '.join(_HEALTH_CEILING)}")
+        out_of_range = [name for name, points in value.items() if not 0 <= points <= 100]
+        if out_of_range:
+            raise ValueError(f"health ceiling for {out_of_range[0]} must be 0-100")
+        return _HEALTH_CEILING | value
 
 
 DEFAULT_SETTINGS = Settings()
