@@ -40,6 +40,7 @@ class _Template:
     done_when: tuple[str, ...] = ()  # phrases in a completed activity that show the step already happened
     enterprise: bool = False  # security review, redlines, procurement: not for a small self-serve purchase
     new_logo: bool = False  # security review, implementation kick-off: an existing customer has done these
+    existing: str | None = None  # the step's words for an existing customer (a renewal is no vendor onboarding)
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -72,7 +73,7 @@ _STEPS: tuple[_Template, ...] = (
         "joint",
         "decision",
         "economic_buyer",
-        "economic buyer (not yet identified)",
+        "to name: economic buyer",
         ("business case", "cfo", "economic buyer"),
         done_when=("reviewed the business case", "business case review", "presented the business case"),
     ),
@@ -117,6 +118,7 @@ _STEPS: tuple[_Template, ...] = (
         "buyer procurement",
         ("procurement", "purchase order", "vendor onboarding", "po "),
         enterprise=True,
+        existing="Procurement: purchase order against the existing vendor record",
     ),
     _Template(
         3,
@@ -124,7 +126,7 @@ _STEPS: tuple[_Template, ...] = (
         "buyer",
         "signature",
         "economic_buyer",
-        "economic buyer (not yet identified)",
+        "to name: economic buyer",
         ("signature", "countersign", "contract signed", "order form signed"),
     ),
     _Template(
@@ -192,13 +194,15 @@ def draft_plan(
     # planned forward, the first step waits for the action that prepares it
     first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
     realistic = calendar.add(max(begin, ready.get(first, begin)), needed + 2)
+    # the close a note promises is the day the drafted signature lands, never a date after it
+    signs = calendar.add(realistic, -_working(next(s for s in _STEPS if s.kind == "signature")))
     close, note = deal.close_date or realistic, None
     if deal.close_date is None or deal.close_date < as_of:
         # No date the buyer gave: plan forward rather than back from a date ae-coach made up.
-        close, note = realistic, t("plan.no_close_date", realistic=realistic)
+        close, note = realistic, t("plan.no_close_date", realistic=signs)
     elif needed and needed > CREDIBLE_SQUEEZE * max(calendar.between(begin, close), 1):
         left = calendar.between(begin, close)
-        note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=realistic)
+        note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=signs)
         close = realistic
     if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
         agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
@@ -220,8 +224,12 @@ def draft_plan(
 
 def _covers(step: MapStep, action: str) -> bool:
     """A drafted step that does what an agreed step of the buyer's plan was for (by the template's words)."""
-    template = next((t for t in _STEPS if phrase("plan.step", t.action) == step.action), None)
+    template = next((t for t in _STEPS if step.action in (phrase("plan.step", a) for a in _actions_of(t))), None)
     return template is not None and any(k in action.lower() for k in template.keywords)
+
+
+def _actions_of(step: _Template) -> tuple[str, ...]:
+    return (step.action,) if step.existing is None else (step.action, step.existing)
 
 
 def _replace_missed(
@@ -363,9 +371,10 @@ def _make(
     if date < begin:
         note = t("plan.past_due", date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
+    words = step.existing if step.existing and _existing_customer(deal) else step.action
     return MapStep(
         date=date,
-        action=phrase("plan.step", step.action),
+        action=phrase("plan.step", words),
         side=step.side,
         owner=_owner(step, deal),
         kind=step.kind,
