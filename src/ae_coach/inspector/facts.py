@@ -1066,6 +1066,22 @@ def _named_role(name: str, facts: DealFacts) -> int:
     return 0
 
 
+_CHAMPION_ACT = (
+    r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
+    r"took|walked|introduced|set up|booked|scheduled|arranged)"
+)
+"""What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
+
+
+def _champion_acted(summary: str | None, names: _Names) -> bool:
+    """The summary has the champion, by full or unshared first name, as the subject of an act for the deal."""
+    if not summary:
+        return False
+    lowered = summary.lower()
+    keys = [*names.full, *names.first]
+    return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
+
+
 def _is_boilerplate(note: str) -> bool:
     """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
@@ -1119,12 +1135,17 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
     if name == "champion":
         champions = [p.name for p in facts.in_role(Role.CHAMPION)]
         names = _Names(champions)
-        return [
-            f"{a.date} {a.type}: {text.quote(a.summary)}"
-            for a in held
-            if any(s in a.signals for s in (sig.value for sig in _CHAMPION_ACTS))
-            and (set(champions) & set(a.people) or names.mentioned_in(a.summary))
-        ][:3]
+        # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
+        # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
+        acts = {sig.value for sig in _CHAMPION_ACTS}
+
+        def shows(a: ActivityFact) -> bool:
+            if a.date <= facts.as_of and _champion_acted(a.summary, names):
+                return True
+            named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
+            return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
+
+        return [f"{a.date} {a.type}: {text.quote(a.summary)}" for a in facts.activities if shows(a)][:3]
     if name == "paper_process":
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"
