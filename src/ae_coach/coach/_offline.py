@@ -17,8 +17,8 @@ from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
 from ae_coach.coach._plan import PREPARED_BY, draft_plan
 from ae_coach.coach._questions import questions
-from ae_coach.coach.report import CoachingReport, Forecast, Health, Risk
-from ae_coach.findings import Finding
+from ae_coach.coach._risks import risks, title
+from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 
@@ -26,16 +26,7 @@ if TYPE_CHECKING:
     from ae_coach.deal import Deal
     from ae_coach.rules import Rulebook
 
-__all__ = ["compose", "headline", "risks", "rules_for"]
-
-
-def risks(findings: list[Finding]) -> list[Risk]:
-    """Every critical, high and medium finding as a risk, worst first."""
-    return [
-        Risk(title=f.title, severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules))
-        for f in ranked(findings)
-        if f.severity in ACTION_SEVERITIES and not f.code.startswith("positive.")
-    ]
+__all__ = ["compose", "headline", "rules_for"]
 
 
 def headline(deal: Deal, assessment: Any) -> str:
@@ -45,7 +36,9 @@ def headline(deal: Deal, assessment: Any) -> str:
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = (
-        t("coach.headline.problem", problem=_lower_first(worst.title)) if worst else t("coach.headline.no_problem")
+        t("coach.headline.problem", problem=_lower_first(title(worst, deal, assessment)))
+        if worst
+        else t("coach.headline.no_problem")
     )
     if not deal.is_open:
         return t("coach.headline.closed", name=name, stage=term(deal.stage), health=assessment.health, problem=problem)
@@ -104,12 +97,21 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     as_of = assessment.as_of
     calendar = calendar_for(settings)
     actions = plan(deal, assessment, rulebook, calendar)
+    # an action's "why" is its risk as the review lists it, read from the same facts
+    by_code = {f.code: f for f in findings}
+    actions = [
+        a.model_copy(update={"why": title(by_code[a.finding_codes[0]], deal, assessment)})
+        if a.finding_codes and a.finding_codes[0] in by_code
+        else a
+        for a in actions
+    ]
     # a drafted step comes after the action that prepares it (who owns the paper, meeting the signer)
     ready: dict[str, Any] = {}
     for action in actions:
         for kind in (k for code in action.finding_codes for k in PREPARED_BY.get(code, ())):
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
+    listed, also = risks(deal, assessment, actions)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -123,7 +125,8 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             reasons=list(assessment.forecast_reasons),
             why_not_commit=commit_gate(deal, assessment),
         ),
-        risks=risks(findings),
+        risks=listed,
+        also_risks=also,
         next_actions=actions,
         questions=questions(deal, assessment, rulebook),
         mutual_action_plan=draft_plan(deal, as_of, calendar, ready),

@@ -335,7 +335,7 @@ _SIGNER = re.compile(
 """Titles of who signs, as a deal record names them ("IT signs off the pilot, then the CFO approves")."""
 
 
-def _named_signer(deal: Deal) -> str | None:
+def named_signer(deal: Deal) -> str | None:
     """The signer's role the record names when no stakeholder holds the economic buyer role: the last title in
     the decision process (the final approver), else in the economic buyer's or paper process's evidence."""
     m = deal.meddpicc
@@ -352,7 +352,7 @@ def _owner(step: _Template, deal: Deal) -> str:
         person = person_in_role(deal, step.buyer_role)
         if person is not None:
             return label(person)
-        signer = _named_signer(deal) if step.buyer_role == "economic_buyer" else None
+        signer = named_signer(deal) if step.buyer_role == "economic_buyer" else None
         if signer:
             return t("plan.signer", role=signer)
     team = phrase("plan.team", step.team)

@@ -94,6 +94,7 @@ def report_text(report: Any) -> str:
     lines += [f"Health {report.health.score}/100: " + "; ".join(report.health.reasons)]
     lines += [f"Forecast: {report.forecast.category.value}", *list(report.forecast.why_not_commit)]
     lines += [f"Risk ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.risks]
+    lines += [f"Also ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.also_risks]
     for a in report.next_actions:
         due = f" by {a.due.isoformat()}" if a.due else ""
         contact = f", with {a.contact}" if a.contact else ""
@@ -110,7 +111,7 @@ def report_text(report: Any) -> str:
 
 
 def report_citations(report: Any) -> list[str]:
-    ids = [i for r in report.risks for i in r.rule_ids]
+    ids = [i for r in [*report.risks, *report.also_risks] for i in r.rule_ids]
     ids += [a.rule_id for a in report.next_actions if a.rule_id]
     ids += [q.rule_id for q in report.questions if q.rule_id]
     return list(dict.fromkeys(ids))

@@ -7,6 +7,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
+from ae_coach.render._also import also_line
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -159,6 +160,9 @@ def _risks(console: Any, report: Any) -> None:
         sev = str(r.severity)
         table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev)}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
     console.print(table)
+    also = also_line(report)
+    if also:
+        console.print(f"[dim]{_x(also[0])} {_x(also[1])}[/]")
 
 
 def _actions(console: Any, report: Any) -> None:
