@@ -18,7 +18,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._people import addresses, contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, source_of
 from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
@@ -69,24 +70,25 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         if choice is None:
             continue
         rule, step = choice
+        why = title(finding, deal, assessment)  # the risk as the review lists it, from the same facts
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
-        action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+        action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _waits_for_reply(action, actions, dark):  # one message this week; the rest after their reply
             slot = THIS_WEEK + len(actions) - week
-            action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+            action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         soon = action.due is not None and action.due <= week_end
         same = next(
             (i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)), None
         )
         if same is not None:  # one conversation with a person this week, its points listed, not three touches
-            if same not in merged:
+            if same not in merged and _together(deal, actions[same], finding):
                 merged.add(same)
                 actions[same] = _merge(actions[same], action)
                 used.add((rule.id, step.text))
                 continue
-            action = _action(deal, facts, finding, (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
-            soon = action.due is not None and action.due <= week_end  # a third ask waits for next week
+            action = _action(deal, facts, (finding, why), (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
+            soon = action.due is not None and action.due <= week_end  # a third or unrelated ask waits a week
             if soon:
                 continue
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
@@ -126,12 +128,21 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
     return a.contact is not None and contact_name(a.contact) == contact_name(b.contact)
 
 
+def _together(deal: Deal, first: NextAction, finding: Finding) -> bool:
+    """Two asks belong in one conversation only when the second is that person's business too (a role the
+    finding is worked through, or the finding names them); otherwise it is its own action, not glued on."""
+    person = next((s for s in deal.stakeholders if s.name == contact_name(first.contact)), None)
+    named = " ".join([finding.title, *finding.evidence])
+    return person is not None and addresses(person, finding.code, named)
+
+
 def _merge(first: NextAction, second: NextAction) -> NextAction:
-    """Two asks of one person in the same week become one action with both points."""
+    """Two asks of one person in the same week become one action with both points, and say why together."""
     point = second.action[:1].lower() + second.action[1:]
+    name = contact_name(first.contact)
     return first.model_copy(
         update={
-            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point),
+            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point, name=name, why=second.why),
             "due": min(d for d in (first.due, second.due) if d is not None) if first.due or second.due else None,
             "finding_codes": list(dict.fromkeys([*first.finding_codes, *second.finding_codes])),
             "also_rules": [r for r in dict.fromkeys([*first.also_rules, second.rule_id]) if r and r != first.rule_id],
@@ -211,13 +222,14 @@ def _roles_present(text: str, situation: Situation) -> bool:
 def _action(
     deal: Deal,
     facts: DealFacts,
-    finding: Finding,
+    about: tuple[Finding, str],
     chosen: tuple[Rule, Marked],
     index: int,
     calendar: Calendar,
     dark: frozenset[str] = frozenset(),
 ) -> NextAction:
     rule, step = chosen
+    finding, why = about
     contact = None if step.scope == "desk" else _contact(deal, finding, dark)
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
@@ -227,7 +239,7 @@ def _action(
         owner=deal.owner or t("coach.you"),
         contact=label(contact) if contact else None,
         due=due,
-        why=finding.title,
+        why=why,
         rule_id=rule.id,
         finding_codes=[finding.code],
         horizon="this_week" if index < THIS_WEEK else "later",

@@ -93,18 +93,9 @@ def _label(x: Any) -> str:
 
 def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = None) -> CoachingReport:
     """The offline report for a deal and its assessment (``settings``: the inspector's, for the holiday calendar)."""
-    findings = list(assessment.findings)
     as_of = assessment.as_of
     calendar = calendar_for(settings)
     actions = plan(deal, assessment, rulebook, calendar)
-    # an action's "why" is its risk as the review lists it, read from the same facts
-    by_code = {f.code: f for f in findings}
-    actions = [
-        a.model_copy(update={"why": title(by_code[a.finding_codes[0]], deal, assessment)})
-        if a.finding_codes and a.finding_codes[0] in by_code
-        else a
-        for a in actions
-    ]
     # a drafted step comes after the action that prepares it (who owns the paper, meeting the signer)
     ready: dict[str, Any] = {}
     for action in actions:
