@@ -422,6 +422,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
             if step and not step.date
             else t("coach.fact.no_next_step")
         )
+    if code == "momentum.budget_concern_late" and facts.budget:  # the budget they stated, against the price
+        said = _evidence_fact(finding, facts)
+        return t("coach.fact.budget", fact=said, budget=facts.budget, amount=f"{deal.amount:,.0f}")
     if code == "account.poor_fit":
         return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
     return _evidence_fact(finding, facts)

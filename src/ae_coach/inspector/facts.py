@@ -342,6 +342,8 @@ class DealFacts(_Facts):
     elements: dict[str, ElementFact] = Field(default_factory=dict)
     """MEDDPICC per element, the rep's claim against what the record corroborates."""
     timing: TimingFact = Field(default_factory=lambda: TimingFact())
+    budget: str | None = None
+    """The buyer's budget as the record states it, with where: ``$140k allocated (2026-07-05 call)``."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
 
     @property
@@ -459,8 +461,36 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     return facts.model_copy(
-        update={"elements": grade_elements(deal, facts, facts.alternatives), "timing": _timing(deal, activities, as_of)}
+        update={
+            "elements": grade_elements(deal, facts, facts.alternatives),
+            "timing": _timing(deal, activities, as_of),
+            "budget": _budget(deal, activities, as_of),
+        }
     )
+
+
+_BUDGET = re.compile(
+    r"\bbudget(?: range| of| is| was)?\s*(?:of\s*)?(\$\s?\d[\d,.]*\s?[km]?(?:\s?-\s?\$?\d[\d,.]*\s?[km]?)?"
+    r"(?:\s+(?:allocated|approved|set aside|agreed|confirmed)(?: for this year)?)?)",
+    re.IGNORECASE,
+)
+"""A budget the buyer stated with its amount ("budget of $140k allocated", "budget range $150-200k")."""
+
+
+def _budget(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The latest stated budget: an activity's summary (dated), else the notes or a MEDDPICC note."""
+    for a in sorted((a for a in activities if a.date <= as_of), key=lambda a: a.date, reverse=True):
+        m = _BUDGET.search(a.summary or "")
+        if m:
+            return f"{m.group(1).strip()} ({a.date} {a.type})"
+    for source, words in (
+        ("notes", deal.notes),
+        *((f"meddpicc.{n}", getattr(deal.meddpicc, n).evidence) for n in _ELEMENTS),
+    ):
+        m = _BUDGET.search(words or "")
+        if m:
+            return f"{m.group(1).strip()} ({source})"
+    return None
 
 
 def known_alternatives(deal: Deal) -> list[str]:
