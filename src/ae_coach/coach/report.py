@@ -78,6 +78,8 @@ class Question(_Model):
     """The buying-committee role the question is for (champion, economic_buyer, ...), or ``ae`` for a
     deal-review question the AE should be able to answer (a manager's question)."""
     rule_id: str | None = None
+    about: str | None = None
+    """The open fact of this deal the question is about ("unmet: budget range known"), shown beside it."""
 
 
 MapSide = Literal["buyer", "seller", "joint"]

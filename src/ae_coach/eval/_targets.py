@@ -101,7 +101,10 @@ def report_text(report: Any) -> str:
         rules = ", ".join([a.rule_id or "", *getattr(a, "also_rules", [])])
         lines.append(f"Action: {a.action} (owner {a.owner}{contact}{due}) because {a.why} [{rules}]")
     lines += [
-        f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
+        f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question}"
+        + (f" (on this deal: {q.about})" if q.about else "")
+        + f" [{q.rule_id or ''}]"
+        for q in report.questions
     ]
     lines += [
         f"Plan {s.date.isoformat()}: {s.action} ({s.owner})" + (f" [{s.note}]" if s.note else "")

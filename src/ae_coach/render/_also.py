@@ -1,4 +1,4 @@
-"""The "also" line under a review's risks: the lesser risks in one sentence, their rules cited once."""
+"""Shared wording of the review surfaces: the "also" line under the risks, a question with its deal fact."""
 
 from __future__ import annotations
 
@@ -15,3 +15,9 @@ def also_line(report: Any) -> tuple[str, str] | None:
     titles = "; ".join(r.title[:1].lower() + r.title[1:] for r in also)
     rules = list(dict.fromkeys(i for r in also for i in r.rule_ids))
     return t("coach.also_risks", risks=titles), (f"[{', '.join(rules)}]" if rules else "")
+
+
+def asked(question: Any) -> str:
+    """A question with the open fact of the deal it is about: ``… (on this deal: unmet: budget range known)``."""
+    about = getattr(question, "about", None)
+    return t("coach.question_about", question=question.question, fact=about) if about else question.question

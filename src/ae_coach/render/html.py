@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from ae_coach.i18n import current, join, t, term
-from ae_coach.render._also import also_line
+from ae_coach.render._also import also_line, asked
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -121,14 +121,14 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         rows = [
             [
                 _e(join(x for x in (q.stakeholder, term(q.role) if q.role else None) if x)),
-                _e(q.question),
+                _e(asked(q)),
                 f"<code>{_e(q.rule_id)}</code>",
             ]
             for q in buyer
         ]
         out.append(_h2("review.questions_buyer") + _table(["ask", "question", "rule"], rows))
     if review:
-        rows = [[_e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in review]
+        rows = [[_e(asked(q)), f"<code>{_e(q.rule_id)}</code>"] for q in review]
         out.append(_h2("review.questions_ae") + _table(["question", "rule"], rows))
     if report.mutual_action_plan:
         rows = [
