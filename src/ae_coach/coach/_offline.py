@@ -83,6 +83,21 @@ def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     return [t("coach.gate_summary", count=len(reasons), names=", ".join(dict.fromkeys(names)))]
 
 
+_REASON = re.compile(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
+
+
+def _health_reasons(deal: Deal, assessment: Any) -> list[str]:
+    """What moved the score, in the risks' words: "-12 Mark Stone (CFO, economic buyer): met on …", not a
+    finding code with the inspector's severity and the seed's red flag."""
+    by_code = {f.code: f for f in assessment.findings}
+    out = []
+    for reason in assessment.health_reasons:
+        m = _REASON.match(reason)
+        finding = by_code.get(m.group(2)) if m else None
+        out.append(f"{m.group(1)} {title(finding, deal, assessment)}" if m and finding else reason)
+    return out
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -109,7 +124,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         as_of=as_of,
         backend="offline",
         headline=headline(deal, assessment),
-        health=Health(score=assessment.health, reasons=list(assessment.health_reasons)),
+        health=Health(score=assessment.health, reasons=_health_reasons(deal, assessment)),
         forecast=Forecast(
             category=assessment.recommended_forecast,
             period=assessment.period.label,

@@ -10,6 +10,7 @@ not asked when nobody holds it; a plain question goes to the buyer-side person t
 
 from __future__ import annotations
 
+import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +79,7 @@ def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: s
     """The question with the open fact of this deal it is about, so it is this deal's question, not the rule's:
     "Which one is weakest? (on this deal: unmet: budget range known)". Each fact once a review, its first
     sentence; a fact that is itself advice (the executive meeting to use) is the action's, not the question's."""
-    fact = fact_of(finding, assessment.facts, deal).split(". ", 1)[0].rstrip(".")
+    fact = re.split(r"\. |。", fact_of(finding, assessment.facts, deal), maxsplit=1)[0].rstrip(".。")
     meeting = executive_meeting(assessment.facts)
     advice = meeting is not None and fact == t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
     if not fact or advice or fact in told or fact.lower() in question.lower():
