@@ -31,7 +31,8 @@ _LISTED = ("critical", "high", "medium")
 
 
 def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) -> tuple[list[Risk], list[Risk]]:
-    """The risks to list and the ones folded into "also", worst first. A risk an action addresses is listed."""
+    """The risks to list and the ones folded into "also", worst first: the tier's few worst, and any risk an
+    action addresses."""
     findings = [f for f in ranked(list(assessment.findings)) if str(f.severity) in _LISTED]
     findings = [f for f in findings if not f.code.startswith("positive.")]
     acted = {code for a in actions or [] for code in a.finding_codes}
@@ -44,11 +45,8 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
         if "meddpicc.economic_buyer" in r.finding_codes and repeats:
             r.finding_codes += [f.code for f in repeats]
             r.rule_ids = list(dict.fromkeys([*r.rule_ids, *(i for f in repeats for i in f.rules)]))
-    chosen = {i for i, r in enumerate(out) if set(r.finding_codes) & acted}
-    for i in range(len(out)):
-        if len(chosen) >= limit:
-            break
-        chosen.add(i)
+    # the worst few by rank, and any risk an action addresses (the action says why it is there)
+    chosen = {i for i, r in enumerate(out) if i < limit or set(r.finding_codes) & acted}
     also = [_risk(f, deal, assessment, short=True) for i, f in enumerate(findings) if i not in chosen]
     return [r for i, r in enumerate(out) if i in chosen], also
 
