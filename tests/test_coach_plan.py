@@ -207,3 +207,10 @@ def test_a_stated_budget_is_read_once_and_used_where_the_price_is_questioned(coa
     report = coach.review(deal)
     budget_action = next(a for a in report.next_actions if "momentum.budget_concern_late" in a.finding_codes)
     assert "$140k" in budget_action.action
+
+
+def test_a_buyer_step_assigned_to_the_customer_names_the_person_the_record_shows(coach):
+    _, steps = plan(coach, "lucerne-late-stakeholder")  # "CFO review of revised case", "Signature": owner customer
+    owners = {s.action: s.owner for s in steps if s.kind == "agreed"}
+    assert owners["CFO review of revised case"].startswith("Mark Stone")
+    assert owners["Signature"].startswith("Mark Stone")

@@ -173,7 +173,7 @@ def draft_plan(
     if stage_value == "closed_lost":
         return []
     dated = [item for item in deal.mutual_action_plan if item.date]
-    agreed = [_agreed_step(item, as_of, calendar) for item in dated]
+    agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
@@ -383,10 +383,34 @@ def _make(
     )
 
 
-def _agreed_step(item, as_of: dt.date, calendar: Calendar) -> MapStep:
+_GENERIC_OWNERS = ("customer", "buyer", "client", "them", "they")
+
+
+def _named_owner(action: str, deal: Deal) -> str | None:
+    """The person a buyer's step assigned to "customer" belongs to: the stakeholder it names by name or title
+    ("CFO review of revised case" -> the CFO on the contact list), else the economic buyer for the signature."""
+    words = action.lower()
+    for person in deal.stakeholders:
+        title = (person.title or "").strip()
+        if person.name.lower() in words or (title and re.search(rf"\b{re.escape(title.lower())}\b", words)):
+            return label(person)
+    signature = next(t for t in _STEPS if t.kind == "signature")
+    if any(k in words for k in signature.keywords):
+        signer = person_in_role(deal, "economic_buyer")
+        return label(signer) if signer is not None else None
+    return None
+
+
+def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapStep:
     status_value = str(item.status)
     owner = item.owner or t("plan.unassigned")
-    side: Any = (
+    if owner.lower() in _GENERIC_OWNERS:  # a named person owns a buyer's step, where the record says who
+        owner_name = _named_owner(item.action, deal)
+        side_hint = "buyer"
+        owner = owner_name or owner
+    else:
+        side_hint = None
+    side: Any = side_hint or (
         "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
     )
     status: Any
