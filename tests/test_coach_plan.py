@@ -214,3 +214,9 @@ def test_a_buyer_step_assigned_to_the_customer_names_the_person_the_record_shows
     owners = {s.action: s.owner for s in steps if s.kind == "agreed"}
     assert owners["CFO review of revised case"].startswith("Mark Stone")
     assert owners["Signature"].startswith("Mark Stone")
+
+
+def test_a_deal_gone_quiet_keeps_its_own_steps_and_drafts_no_paper_process_into_the_silence(coach):
+    _, steps = plan(coach, "adventure-works-stalled")  # no buyer activity for 49 days
+    assert not any(s.kind in ("paper", "signature", "decision") for s in steps)
+    assert any(s.note and "once the buyer replies" in s.note for s in steps)

@@ -98,6 +98,12 @@ def _health_reasons(deal: Deal, assessment: Any) -> list[str]:
     return out
 
 
+def _stalled(deal: Deal, assessment: Any) -> str | None:
+    """Why the buyer side has gone quiet, when it has past the stage's limit (momentum.stale, high or worse)."""
+    stale = next((f for f in assessment.findings if f.code == "momentum.stale" and f.severity.rank <= 1), None)
+    return _lower_first(title(stale, deal, assessment)) if stale and deal.is_open else None
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -135,5 +141,5 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         also_risks=also,
         next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(deal, as_of, calendar, ready),
+        mutual_action_plan=draft_plan(deal, as_of, calendar, ready, _stalled(deal, assessment)),
     )

@@ -156,7 +156,11 @@ procurement, no paper step can be dated, and until the signer is met no business
 
 
 def draft_plan(
-    deal: Deal, as_of: dt.date, calendar: Calendar | None = None, ready: dict[str, dt.date] | None = None
+    deal: Deal,
+    as_of: dt.date,
+    calendar: Calendar | None = None,
+    ready: dict[str, dt.date] | None = None,
+    stalled: str | None = None,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -166,7 +170,9 @@ def draft_plan(
     date), the day after the action that prepares steps of that kind, nor before the step it follows. When the close date leaves far too little time for
     the steps still to do, the draft says so and plans forward to a realistic close instead of squeezing
     the steps; a deal with no future close date is planned forward the same way, never back from a date
-    ae-coach made up.
+    ae-coach made up. A ``stalled`` deal (the buyer has gone quiet: why, in a few words) keeps the record's own
+    steps and next step and drafts nothing more: a paper process planned into a silence is a template, not a
+    plan.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
@@ -219,6 +225,13 @@ def draft_plan(
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
     agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
     agreed += _next_step(deal, agreed, as_of, begin, calendar)
+    if stalled:
+        kept = sorted(agreed, key=lambda s: s.date)
+        if kept:
+            lead = kept[0]
+            held = t("plan.stalled", why=stalled)
+            kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
+        return kept
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
 
 
