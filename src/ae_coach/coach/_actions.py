@@ -96,6 +96,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         order = (rule.id, rule.plays.index(step))
         if (soon and _waits_for_reply(action, actions, dark)) or _redundant(action, order, actions, steps):
             continue
+        if soon and _signer_met_this_week(deal, finding, action, actions):
+            continue
         steps.append(order)
         used.add((rule.id, step.text))
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
@@ -165,6 +167,16 @@ def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction
     if action.due > sunday and _THIS_WEEK.search(action.action):
         return action.model_copy(update={"action": _THIS_WEEK.sub(t("coach.by_date", date=action.due), action.action)})
     return action
+
+
+def _signer_met_this_week(deal: Deal, finding: Finding, action: NextAction, actions: list[NextAction]) -> bool:
+    """Asking someone else to broker a meeting with the economic buyer, in a week that already has an action
+    with the economic buyer in person, is a second route to a door that is open."""
+    if finding.code != "meddpicc.economic_buyer":
+        return False
+    signers = {p.name for p in deal.stakeholders if str(p.role) == "economic_buyer"}
+    met = any(a.horizon == "this_week" and contact_name(a.contact) in signers for a in actions)
+    return met and contact_name(action.contact) not in signers
 
 
 def _redundant(
