@@ -70,7 +70,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _cited(review_json: str) -> set[str]:
     report = json.loads(review_json)["report"]
-    ids = {i for risk in report["risks"] for i in risk["rule_ids"]}
+    ids = {i for risk in [*report["risks"], *report["also_risks"]] for i in risk["rule_ids"]}
     return ids | {x["rule_id"] for x in [*report["next_actions"], *report["questions"]] if x.get("rule_id")}
 
 

@@ -360,6 +360,7 @@ class Coach:
                 "headline": parsed.headline,
                 "narrative": parsed.narrative,
                 "risks": risks or offline.risks,
+                "also_risks": [] if risks else offline.also_risks,
                 "next_actions": actions,
                 "questions": questions or offline.questions,
                 "model": result.model,

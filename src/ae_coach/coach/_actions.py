@@ -18,7 +18,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._people import addresses, contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, source_of
 from ae_coach.coach._wording import drop_condition, fill, fit_stage
 from ae_coach.coach.report import NextAction
@@ -69,30 +70,33 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         if choice is None:
             continue
         rule, step = choice
+        why = title(finding, deal, assessment)  # the risk as the review lists it, from the same facts
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
-        action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+        action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _waits_for_reply(action, actions, dark):  # one message this week; the rest after their reply
             slot = THIS_WEEK + len(actions) - week
-            action = _action(deal, facts, finding, (rule, step), slot, calendar, dark)
+            action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         soon = action.due is not None and action.due <= week_end
         same = next(
             (i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)), None
         )
         if same is not None:  # one conversation with a person this week, its points listed, not three touches
-            if same not in merged:
+            if same not in merged and _together(deal, actions[same], finding):
                 merged.add(same)
                 actions[same] = _merge(actions[same], action)
                 used.add((rule.id, step.text))
                 continue
-            action = _action(deal, facts, finding, (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
-            soon = action.due is not None and action.due <= week_end  # a third ask waits for next week
+            action = _action(deal, facts, (finding, why), (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
+            soon = action.due is not None and action.due <= week_end  # a third or unrelated ask waits a week
             if soon:
                 continue
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
             continue
         order = (rule.id, rule.plays.index(step))
         if (soon and _waits_for_reply(action, actions, dark)) or _redundant(action, order, actions, steps):
+            continue
+        if soon and _signer_met_this_week(deal, finding, action, actions):
             continue
         steps.append(order)
         used.add((rule.id, step.text))
@@ -126,12 +130,21 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
     return a.contact is not None and contact_name(a.contact) == contact_name(b.contact)
 
 
+def _together(deal: Deal, first: NextAction, finding: Finding) -> bool:
+    """Two asks belong in one conversation only when the second is that person's business too (a role the
+    finding is worked through, or the finding names them); otherwise it is its own action, not glued on."""
+    person = next((s for s in deal.stakeholders if s.name == contact_name(first.contact)), None)
+    named = " ".join([finding.title, *finding.evidence])
+    return person is not None and addresses(person, finding.code, named)
+
+
 def _merge(first: NextAction, second: NextAction) -> NextAction:
-    """Two asks of one person in the same week become one action with both points."""
+    """Two asks of one person in the same week become one action with both points, and say why together."""
     point = second.action[:1].lower() + second.action[1:]
+    name = contact_name(first.contact)
     return first.model_copy(
         update={
-            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point),
+            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point, name=name, why=second.why),
             "due": min(d for d in (first.due, second.due) if d is not None) if first.due or second.due else None,
             "finding_codes": list(dict.fromkeys([*first.finding_codes, *second.finding_codes])),
             "also_rules": [r for r in dict.fromkeys([*first.also_rules, second.rule_id]) if r and r != first.rule_id],
@@ -154,6 +167,16 @@ def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction
     if action.due > sunday and _THIS_WEEK.search(action.action):
         return action.model_copy(update={"action": _THIS_WEEK.sub(t("coach.by_date", date=action.due), action.action)})
     return action
+
+
+def _signer_met_this_week(deal: Deal, finding: Finding, action: NextAction, actions: list[NextAction]) -> bool:
+    """Asking someone else to broker a meeting with the economic buyer, in a week that already has an action
+    with the economic buyer in person, is a second route to a door that is open."""
+    if finding.code != "meddpicc.economic_buyer":
+        return False
+    signers = {p.name for p in deal.stakeholders if str(p.role) == "economic_buyer"}
+    met = any(a.horizon == "this_week" and contact_name(a.contact) in signers for a in actions)
+    return met and contact_name(action.contact) not in signers
 
 
 def _redundant(
@@ -211,13 +234,14 @@ def _roles_present(text: str, situation: Situation) -> bool:
 def _action(
     deal: Deal,
     facts: DealFacts,
-    finding: Finding,
+    about: tuple[Finding, str],
     chosen: tuple[Rule, Marked],
     index: int,
     calendar: Calendar,
     dark: frozenset[str] = frozenset(),
 ) -> NextAction:
     rule, step = chosen
+    finding, why = about
     contact = None if step.scope == "desk" else _contact(deal, finding, dark)
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
@@ -227,7 +251,7 @@ def _action(
         owner=deal.owner or t("coach.you"),
         contact=label(contact) if contact else None,
         due=due,
-        why=finding.title,
+        why=why,
         rule_id=rule.id,
         finding_codes=[finding.code],
         horizon="this_week" if index < THIS_WEEK else "later",
@@ -410,6 +434,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
             if step and not step.date
             else t("coach.fact.no_next_step")
         )
+    if code == "momentum.budget_concern_late" and facts.budget:  # the budget they stated, against the price
+        said = _evidence_fact(finding, facts)
+        return t("coach.fact.budget", fact=said, budget=facts.budget, amount=f"{deal.amount:,.0f}")
     if code == "account.poor_fit":
         return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
     return _evidence_fact(finding, facts)

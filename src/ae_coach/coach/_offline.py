@@ -17,8 +17,8 @@ from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
 from ae_coach.coach._plan import PREPARED_BY, draft_plan
 from ae_coach.coach._questions import questions
-from ae_coach.coach.report import CoachingReport, Forecast, Health, Risk
-from ae_coach.findings import Finding
+from ae_coach.coach._risks import risks, title
+from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 
@@ -26,16 +26,7 @@ if TYPE_CHECKING:
     from ae_coach.deal import Deal
     from ae_coach.rules import Rulebook
 
-__all__ = ["compose", "headline", "risks", "rules_for"]
-
-
-def risks(findings: list[Finding]) -> list[Risk]:
-    """Every critical, high and medium finding as a risk, worst first."""
-    return [
-        Risk(title=f.title, severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules))
-        for f in ranked(findings)
-        if f.severity in ACTION_SEVERITIES and not f.code.startswith("positive.")
-    ]
+__all__ = ["compose", "headline", "rules_for"]
 
 
 def headline(deal: Deal, assessment: Any) -> str:
@@ -45,7 +36,9 @@ def headline(deal: Deal, assessment: Any) -> str:
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = (
-        t("coach.headline.problem", problem=_lower_first(worst.title)) if worst else t("coach.headline.no_problem")
+        t("coach.headline.problem", problem=_lower_first(title(worst, deal, assessment)))
+        if worst
+        else t("coach.headline.no_problem")
     )
     if not deal.is_open:
         return t("coach.headline.closed", name=name, stage=term(deal.stage), health=assessment.health, problem=problem)
@@ -90,6 +83,27 @@ def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     return [t("coach.gate_summary", count=len(reasons), names=", ".join(dict.fromkeys(names)))]
 
 
+_REASON = re.compile(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
+
+
+def _health_reasons(deal: Deal, assessment: Any) -> list[str]:
+    """What moved the score, in the risks' words: "-12 Mark Stone (CFO, economic buyer): met on …", not a
+    finding code with the inspector's severity and the seed's red flag."""
+    by_code = {f.code: f for f in assessment.findings}
+    out = []
+    for reason in assessment.health_reasons:
+        m = _REASON.match(reason)
+        finding = by_code.get(m.group(2)) if m else None
+        out.append(f"{m.group(1)} {title(finding, deal, assessment)}" if m and finding else reason)
+    return out
+
+
+def _stalled(deal: Deal, assessment: Any) -> str | None:
+    """Why the buyer side has gone quiet, when it has past the stage's limit (momentum.stale, high or worse)."""
+    stale = next((f for f in assessment.findings if f.code == "momentum.stale" and f.severity.rank <= 1), None)
+    return _lower_first(title(stale, deal, assessment)) if stale and deal.is_open else None
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -100,7 +114,6 @@ def _label(x: Any) -> str:
 
 def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = None) -> CoachingReport:
     """The offline report for a deal and its assessment (``settings``: the inspector's, for the holiday calendar)."""
-    findings = list(assessment.findings)
     as_of = assessment.as_of
     calendar = calendar_for(settings)
     actions = plan(deal, assessment, rulebook, calendar)
@@ -110,21 +123,23 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         for kind in (k for code in action.finding_codes for k in PREPARED_BY.get(code, ())):
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
+    listed, also = risks(deal, assessment, actions)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
         as_of=as_of,
         backend="offline",
         headline=headline(deal, assessment),
-        health=Health(score=assessment.health, reasons=list(assessment.health_reasons)),
+        health=Health(score=assessment.health, reasons=_health_reasons(deal, assessment)),
         forecast=Forecast(
             category=assessment.recommended_forecast,
             period=assessment.period.label,
             reasons=list(assessment.forecast_reasons),
             why_not_commit=commit_gate(deal, assessment),
         ),
-        risks=risks(findings),
+        risks=listed,
+        also_risks=also,
         next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(deal, as_of, calendar, ready),
+        mutual_action_plan=draft_plan(deal, as_of, calendar, ready, _stalled(deal, assessment)),
     )

@@ -70,6 +70,12 @@ def contact_name(contact_label: str | None) -> str:
     return re.split(r" \(|（", contact_label or "", maxsplit=1)[0].strip()
 
 
+def addresses(person: Stakeholder, code: str, named: str = "") -> bool:
+    """The finding is this person's business: they hold a role the finding is worked through, or the finding
+    names them (``named``: its title and evidence). A close-date slip is not the champion's to answer."""
+    return role_of(person) in _CONTACT_ROLES.get(code, ()) or person.name in named
+
+
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     """The buyer-side person to work through for a finding, when the deal names one."""
     # the roles best placed for this finding, then anyone on the buyer's side rather than nobody

@@ -40,6 +40,7 @@ class _Template:
     done_when: tuple[str, ...] = ()  # phrases in a completed activity that show the step already happened
     enterprise: bool = False  # security review, redlines, procurement: not for a small self-serve purchase
     new_logo: bool = False  # security review, implementation kick-off: an existing customer has done these
+    existing: str | None = None  # the step's words for an existing customer (a renewal is no vendor onboarding)
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -72,7 +73,7 @@ _STEPS: tuple[_Template, ...] = (
         "joint",
         "decision",
         "economic_buyer",
-        "economic buyer (not yet identified)",
+        "to name: economic buyer",
         ("business case", "cfo", "economic buyer"),
         done_when=("reviewed the business case", "business case review", "presented the business case"),
     ),
@@ -117,6 +118,7 @@ _STEPS: tuple[_Template, ...] = (
         "buyer procurement",
         ("procurement", "purchase order", "vendor onboarding", "po "),
         enterprise=True,
+        existing="Procurement: purchase order against the existing vendor record",
     ),
     _Template(
         3,
@@ -124,7 +126,7 @@ _STEPS: tuple[_Template, ...] = (
         "buyer",
         "signature",
         "economic_buyer",
-        "economic buyer (not yet identified)",
+        "to name: economic buyer",
         ("signature", "countersign", "contract signed", "order form signed"),
     ),
     _Template(
@@ -154,7 +156,11 @@ procurement, no paper step can be dated, and until the signer is met no business
 
 
 def draft_plan(
-    deal: Deal, as_of: dt.date, calendar: Calendar | None = None, ready: dict[str, dt.date] | None = None
+    deal: Deal,
+    as_of: dt.date,
+    calendar: Calendar | None = None,
+    ready: dict[str, dt.date] | None = None,
+    stalled: str | None = None,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -164,14 +170,16 @@ def draft_plan(
     date), the day after the action that prepares steps of that kind, nor before the step it follows. When the close date leaves far too little time for
     the steps still to do, the draft says so and plans forward to a realistic close instead of squeezing
     the steps; a deal with no future close date is planned forward the same way, never back from a date
-    ae-coach made up.
+    ae-coach made up. A ``stalled`` deal (the buyer has gone quiet: why, in a few words) keeps the record's own
+    steps and next step and drafts nothing more: a paper process planned into a silence is a template, not a
+    plan.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
     dated = [item for item in deal.mutual_action_plan if item.date]
-    agreed = [_agreed_step(item, as_of, calendar) for item in dated]
+    agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         return sorted([*agreed, _make(_STEPS[-1], deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
@@ -192,13 +200,15 @@ def draft_plan(
     # planned forward, the first step waits for the action that prepares it
     first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
     realistic = calendar.add(max(begin, ready.get(first, begin)), needed + 2)
+    # the close a note promises is the day the drafted signature lands, never a date after it
+    signs = calendar.add(realistic, -_working(next(s for s in _STEPS if s.kind == "signature")))
     close, note = deal.close_date or realistic, None
     if deal.close_date is None or deal.close_date < as_of:
         # No date the buyer gave: plan forward rather than back from a date ae-coach made up.
-        close, note = realistic, t("plan.no_close_date", realistic=realistic)
+        close, note = realistic, t("plan.no_close_date", realistic=signs)
     elif needed and needed > CREDIBLE_SQUEEZE * max(calendar.between(begin, close), 1):
         left = calendar.between(begin, close)
-        note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=realistic)
+        note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=signs)
         close = realistic
     if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
         agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
@@ -215,13 +225,24 @@ def draft_plan(
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
     agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
     agreed += _next_step(deal, agreed, as_of, begin, calendar)
+    if stalled:
+        kept = sorted(agreed, key=lambda s: s.date)
+        if kept:
+            lead = kept[0]
+            held = t("plan.stalled", why=stalled)
+            kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
+        return kept
     return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
 
 
 def _covers(step: MapStep, action: str) -> bool:
     """A drafted step that does what an agreed step of the buyer's plan was for (by the template's words)."""
-    template = next((t for t in _STEPS if phrase("plan.step", t.action) == step.action), None)
+    template = next((t for t in _STEPS if step.action in (phrase("plan.step", a) for a in _actions_of(t))), None)
     return template is not None and any(k in action.lower() for k in template.keywords)
+
+
+def _actions_of(step: _Template) -> tuple[str, ...]:
+    return (step.action,) if step.existing is None else (step.action, step.existing)
 
 
 def _replace_missed(
@@ -327,7 +348,7 @@ _SIGNER = re.compile(
 """Titles of who signs, as a deal record names them ("IT signs off the pilot, then the CFO approves")."""
 
 
-def _named_signer(deal: Deal) -> str | None:
+def named_signer(deal: Deal) -> str | None:
     """The signer's role the record names when no stakeholder holds the economic buyer role: the last title in
     the decision process (the final approver), else in the economic buyer's or paper process's evidence."""
     m = deal.meddpicc
@@ -344,7 +365,7 @@ def _owner(step: _Template, deal: Deal) -> str:
         person = person_in_role(deal, step.buyer_role)
         if person is not None:
             return label(person)
-        signer = _named_signer(deal) if step.buyer_role == "economic_buyer" else None
+        signer = named_signer(deal) if step.buyer_role == "economic_buyer" else None
         if signer:
             return t("plan.signer", role=signer)
     team = phrase("plan.team", step.team)
@@ -363,9 +384,10 @@ def _make(
     if date < begin:
         note = t("plan.past_due", date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
+    words = step.existing if step.existing and _existing_customer(deal) else step.action
     return MapStep(
         date=date,
-        action=phrase("plan.step", step.action),
+        action=phrase("plan.step", words),
         side=step.side,
         owner=_owner(step, deal),
         kind=step.kind,
@@ -374,10 +396,34 @@ def _make(
     )
 
 
-def _agreed_step(item, as_of: dt.date, calendar: Calendar) -> MapStep:
+_GENERIC_OWNERS = ("customer", "buyer", "client", "them", "they")
+
+
+def _named_owner(action: str, deal: Deal) -> str | None:
+    """The person a buyer's step assigned to "customer" belongs to: the stakeholder it names by name or title
+    ("CFO review of revised case" -> the CFO on the contact list), else the economic buyer for the signature."""
+    words = action.lower()
+    for person in deal.stakeholders:
+        title = (person.title or "").strip()
+        if person.name.lower() in words or (title and re.search(rf"\b{re.escape(title.lower())}\b", words)):
+            return label(person)
+    signature = next(t for t in _STEPS if t.kind == "signature")
+    if any(k in words for k in signature.keywords):
+        signer = person_in_role(deal, "economic_buyer")
+        return label(signer) if signer is not None else None
+    return None
+
+
+def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapStep:
     status_value = str(item.status)
     owner = item.owner or t("plan.unassigned")
-    side: Any = (
+    if owner.lower() in _GENERIC_OWNERS:  # a named person owns a buyer's step, where the record says who
+        owner_name = _named_owner(item.action, deal)
+        side_hint = "buyer"
+        owner = owner_name or owner
+    else:
+        side_hint = None
+    side: Any = side_hint or (
         "buyer" if owner.lower() in ("customer", "buyer") else "seller" if owner.lower() in ("us", "we") else "joint"
     )
     status: Any

@@ -10,15 +10,17 @@ not asked when nobody holds it; a plain question goes to the buyer-side person t
 
 from __future__ import annotations
 
+import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._actions import rules_for
+from ae_coach.coach._actions import executive_meeting, fact_of, rules_for
 from ae_coach.coach._people import contact_for, person_in_role, personalise
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import Question
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import t
 from ae_coach.inspector.priority import ranked
 from ae_coach.rules import IMPACTS
 
@@ -43,6 +45,7 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
     review: list[Question] = []
     asked: dict[str, int] = {}
     seen: set[str] = set()
+    told: set[str] = set()
     problems = [
         f
         for f in ranked(list(assessment.findings))
@@ -53,7 +56,8 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
             if audience == "ae":
                 if len(review) < REVIEW_QUESTIONS and not any(q.rule_id == rule.id for q in review):
                     seen.add(text)
-                    review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id))
+                    about = _about(fill(text, deal, finding), finding, deal, assessment, told)
+                    review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id, about=about))
                 continue
             person = _addressee(deal, finding, audience)
             key = person.name if person else ""
@@ -63,10 +67,24 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
                 continue
             seen.add(text)
             asked[key] = asked.get(key, 0) + 1
-            buyer.append(_question(deal, finding, rule, text, person, audience))
+            q = _question(deal, finding, rule, text, person, audience)
+            buyer.append(q.model_copy(update={"about": _about(q.question, finding, deal, assessment, told)}))
     if not buyer and deal.is_open:
         buyer = _keep_it_healthy(deal, rulebook, situation, seen)
     return buyer + review
+
+
+def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: set[str]) -> str | None:
+    """The question with the open fact of this deal it is about, so it is this deal's question, not the rule's:
+    "Which one is weakest? (on this deal: unmet: budget range known)". Each fact once a review, its first
+    sentence; a fact that is itself advice (the executive meeting to use) is the action's, not the question's."""
+    fact = re.split(r"\. |。", fact_of(finding, assessment.facts, deal), maxsplit=1)[0].rstrip(".。")
+    meeting = executive_meeting(assessment.facts)
+    advice = meeting is not None and fact == t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
+    if not fact or advice or fact in told or fact.lower() in question.lower():
+        return None
+    told.add(fact)
+    return fact
 
 
 def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Any]:

@@ -78,6 +78,8 @@ class Question(_Model):
     """The buying-committee role the question is for (champion, economic_buyer, ...), or ``ae`` for a
     deal-review question the AE should be able to answer (a manager's question)."""
     rule_id: str | None = None
+    about: str | None = None
+    """The open fact of this deal the question is about ("unmet: budget range known"), shown beside it."""
 
 
 MapSide = Literal["buyer", "seller", "joint"]
@@ -110,6 +112,8 @@ class CoachingReport(_Model):
     health: Health
     forecast: Forecast
     risks: list[Risk] = Field(default_factory=list)
+    also_risks: list[Risk] = Field(default_factory=list)
+    """Lesser risks the review folds into one "also" line (a small deal lists only the few that matter)."""
     next_actions: list[NextAction] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     mutual_action_plan: list[MapStep] = Field(default_factory=list)
@@ -195,8 +199,15 @@ def drop_unknown_rule_ids(report: CoachingReport, known: Container[str]) -> Coac
         return None
 
     risks = [r.model_copy(update={"rule_ids": [i for i in r.rule_ids if keep(i)]}) for r in report.risks]
+    also = [r.model_copy(update={"rule_ids": [i for i in r.rule_ids if keep(i)]}) for r in report.also_risks]
     actions = [a.model_copy(update={"rule_id": keep(a.rule_id)}) for a in report.next_actions]
     questions = [q.model_copy(update={"rule_id": keep(q.rule_id)}) for q in report.questions]
     return report.model_copy(
-        update={"risks": risks, "next_actions": actions, "questions": questions, "dropped_rule_ids": dropped}
+        update={
+            "risks": risks,
+            "also_risks": also,
+            "next_actions": actions,
+            "questions": questions,
+            "dropped_rule_ids": dropped,
+        }
     )

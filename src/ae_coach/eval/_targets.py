@@ -94,13 +94,17 @@ def report_text(report: Any) -> str:
     lines += [f"Health {report.health.score}/100: " + "; ".join(report.health.reasons)]
     lines += [f"Forecast: {report.forecast.category.value}", *list(report.forecast.why_not_commit)]
     lines += [f"Risk ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.risks]
+    lines += [f"Also ({r.severity.value}): {r.title} [{', '.join(r.rule_ids)}]" for r in report.also_risks]
     for a in report.next_actions:
         due = f" by {a.due.isoformat()}" if a.due else ""
         contact = f", with {a.contact}" if a.contact else ""
         rules = ", ".join([a.rule_id or "", *getattr(a, "also_rules", [])])
         lines.append(f"Action: {a.action} (owner {a.owner}{contact}{due}) because {a.why} [{rules}]")
     lines += [
-        f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question} [{q.rule_id or ''}]" for q in report.questions
+        f"Ask {q.stakeholder or q.role or 'the buyer'}: {q.question}"
+        + (f" (on this deal: {q.about})" if q.about else "")
+        + f" [{q.rule_id or ''}]"
+        for q in report.questions
     ]
     lines += [
         f"Plan {s.date.isoformat()}: {s.action} ({s.owner})" + (f" [{s.note}]" if s.note else "")
@@ -110,7 +114,7 @@ def report_text(report: Any) -> str:
 
 
 def report_citations(report: Any) -> list[str]:
-    ids = [i for r in report.risks for i in r.rule_ids]
+    ids = [i for r in [*report.risks, *report.also_risks] for i in r.rule_ids]
     ids += [a.rule_id for a in report.next_actions if a.rule_id]
     ids += [q.rule_id for q in report.questions if q.rule_id]
     return list(dict.fromkeys(ids))

@@ -345,6 +345,8 @@ class DealFacts(_Facts):
     elements: dict[str, ElementFact] = Field(default_factory=dict)
     """MEDDPICC per element, the rep's claim against what the record corroborates."""
     timing: TimingFact = Field(default_factory=lambda: TimingFact())
+    budget: str | None = None
+    """The buyer's budget as the record states it, with where: ``$140k allocated (2026-07-05 call)``."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
 
     @property
@@ -462,8 +464,36 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     return facts.model_copy(
-        update={"elements": grade_elements(deal, facts, facts.alternatives), "timing": _timing(deal, activities, as_of)}
+        update={
+            "elements": grade_elements(deal, facts, facts.alternatives),
+            "timing": _timing(deal, activities, as_of),
+            "budget": _budget(deal, activities, as_of),
+        }
     )
+
+
+_BUDGET = re.compile(
+    r"\bbudget(?: range| of| is| was)?\s*(?:of\s*)?(\$\s?\d[\d,.]*\s?[km]?(?:\s?-\s?\$?\d[\d,.]*\s?[km]?)?"
+    r"(?:\s+(?:allocated|approved|set aside|agreed|confirmed)(?: for this year)?)?)",
+    re.IGNORECASE,
+)
+"""A budget the buyer stated with its amount ("budget of $140k allocated", "budget range $150-200k")."""
+
+
+def _budget(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The latest stated budget: an activity's summary (dated), else the notes or a MEDDPICC note."""
+    for a in sorted((a for a in activities if a.date <= as_of), key=lambda a: a.date, reverse=True):
+        m = _BUDGET.search(a.summary or "")
+        if m:
+            return f"{m.group(1).strip()} ({a.date} {a.type})"
+    for source, words in (
+        ("notes", deal.notes),
+        *((f"meddpicc.{n}", getattr(deal.meddpicc, n).evidence) for n in _ELEMENTS),
+    ):
+        m = _BUDGET.search(words or "")
+        if m:
+            return f"{m.group(1).strip()} ({source})"
+    return None
 
 
 def known_alternatives(deal: Deal) -> list[str]:
@@ -1090,6 +1120,22 @@ def _named_role(name: str, facts: DealFacts) -> int:
     return 0
 
 
+_CHAMPION_ACT = (
+    r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
+    r"took|walked|introduced|set up|booked|scheduled|arranged)"
+)
+"""What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
+
+
+def _champion_acted(summary: str | None, names: _Names) -> bool:
+    """The summary has the champion, by full or unshared first name, as the subject of an act for the deal."""
+    if not summary:
+        return False
+    lowered = summary.lower()
+    keys = [*names.full, *names.first]
+    return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
+
+
 def _is_boilerplate(note: str) -> bool:
     """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
@@ -1144,12 +1190,17 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
     if name == "champion":
         champions = [p.name for p in facts.in_role(Role.CHAMPION)]
         names = _Names(champions)
-        return [
-            f"{a.date} {a.type}: {text.quote(a.summary)}"
-            for a in held
-            if any(s in a.signals for s in (sig.value for sig in _CHAMPION_ACTS))
-            and (set(champions) & set(a.people) or names.mentioned_in(a.summary))
-        ][:3]
+        # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
+        # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
+        acts = {sig.value for sig in _CHAMPION_ACTS}
+
+        def shows(a: ActivityFact) -> bool:
+            if a.date <= facts.as_of and _champion_acted(a.summary, names):
+                return True
+            named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
+            return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
+
+        return [f"{a.date} {a.type}: {text.quote(a.summary)}" for a in facts.activities if shows(a)][:3]
     if name == "paper_process":
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"

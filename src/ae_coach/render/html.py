@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from ae_coach.i18n import current, join, t, term
+from ae_coach.render._also import also_line, asked
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -98,11 +99,11 @@ def _h2(key: str) -> str:
 def _sections(report: Any, findings: list[Any]) -> list[str]:
     out = []
     if report.risks:
-        rows = [
-            [_sev(r.severity), _e(r.title), _e(", ".join(r.finding_codes)), _e(", ".join(r.rule_ids))]
-            for r in report.risks
-        ]
-        out.append(_h2("review.risks") + _table(["severity", "risk", "findings", "rules"], rows))
+        rows = [[_sev(r.severity), _e(r.title), _e(", ".join(r.rule_ids))] for r in report.risks]
+        out.append(_h2("review.risks") + _table(["severity", "risk", "rules"], rows))
+        also = also_line(report)
+        if also:
+            out.append(f"<p>{_e(also[0])} <code>{_e(also[1])}</code></p>")
     if report.next_actions:
         rows = [
             [
@@ -120,14 +121,14 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         rows = [
             [
                 _e(join(x for x in (q.stakeholder, term(q.role) if q.role else None) if x)),
-                _e(q.question),
+                _e(asked(q)),
                 f"<code>{_e(q.rule_id)}</code>",
             ]
             for q in buyer
         ]
         out.append(_h2("review.questions_buyer") + _table(["ask", "question", "rule"], rows))
     if review:
-        rows = [[_e(q.question), f"<code>{_e(q.rule_id)}</code>"] for q in review]
+        rows = [[_e(asked(q)), f"<code>{_e(q.rule_id)}</code>"] for q in review]
         out.append(_h2("review.questions_ae") + _table(["question", "rule"], rows))
     if report.mutual_action_plan:
         rows = [

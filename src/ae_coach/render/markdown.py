@@ -7,6 +7,7 @@ from typing import Any
 from ae_coach._untrusted import markdown_prose
 from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
+from ae_coach.render._also import also_line, asked
 
 # Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
@@ -46,11 +47,12 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
 def _risks(report: Any) -> list[str]:
     if not report.risks:
         return []
-    out = ["", f"## {t('review.risks')}", "", *_head("severity", "risk", "findings", "rules")]
+    out = ["", f"## {t('review.risks')}", "", *_head("severity", "risk", "rules")]
     for r in report.risks:
-        out.append(
-            f"| {_label(r.severity)} | {_cell(r.title)} | {_cell(', '.join(r.finding_codes))} | {_cell(', '.join(r.rule_ids))} |"
-        )
+        out.append(f"| {_label(r.severity)} | {_cell(r.title)} | {_cell(', '.join(r.rule_ids))} |")
+    also = also_line(report)
+    if also:
+        out += ["", _cell(also[0]) + (f" `{also[1]}`" if also[1] else "")]
     return out
 
 
@@ -74,11 +76,11 @@ def _questions(report: Any) -> list[str]:
         out += ["", f"## {t('review.questions_buyer')}", ""]
         for q in buyer:
             who = _cell(join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x))
-            out.append(f"- {_cell(q.question)}" + (f" — *{who}*" if who else "") + _rule(q.rule_id))
+            out.append(f"- {_cell(asked(q))}" + (f" — *{who}*" if who else "") + _rule(q.rule_id))
     if review:
         # a manager's questions to the AE: never addressed to anyone on the buyer's side
         out += ["", f"## {t('review.questions_ae')}", ""]
-        out += [f"- {_cell(q.question)}" + _rule(q.rule_id) for q in review]
+        out += [f"- {_cell(asked(q))}" + _rule(q.rule_id) for q in review]
     return out
 
 

@@ -7,6 +7,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
+from ae_coach.render._also import also_line, asked
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -159,6 +160,9 @@ def _risks(console: Any, report: Any) -> None:
         sev = str(r.severity)
         table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev)}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
     console.print(table)
+    also = also_line(report)
+    if also:
+        console.print(f"[dim]{_x(also[0])} {_x(also[1])}[/]")
 
 
 def _actions(console: Any, report: Any) -> None:
@@ -183,12 +187,12 @@ def _questions(console: Any, report: Any) -> None:
         table = _table("review.questions_buyer", "ask", "question", "rule", console=console)
         for q in buyer:
             who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
-            table.add_row(_x(who), _x(q.question), _x(q.rule_id))
+            table.add_row(_x(who), _x(asked(q)), _x(q.rule_id))
         console.print(table)
     if review:  # a manager's questions to the AE: never addressed to anyone on the buyer's side
         table = _table("review.questions_ae", "question", "rule", console=console)
         for q in review:
-            table.add_row(_x(q.question), _x(q.rule_id))
+            table.add_row(_x(asked(q)), _x(q.rule_id))
         console.print(table)
 
 

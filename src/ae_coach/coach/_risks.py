@@ -1,0 +1,114 @@
+"""The risks a manager would raise, in their words, read from the deal's facts.
+
+The inspector titles a MEDDPICC gap with the seed's red flag ("Economic buyer rep-asserted at proposal (red
+flag: haven't met them)"): right as a checklist, wrong on the page when the record shows the economic buyer
+was met, and rule-internal ("rep-asserted"). A risk about a person or an element is written here from the
+one deal-fact model (:class:`ae_coach.inspector.facts.DealFacts` and its element grades), so it says what the
+record shows. A small deal is not reviewed like a large one: the few risks that matter are listed, worst
+first, and the rest are folded into one "also" line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ae_coach.coach._people import label
+from ae_coach.coach._plan import named_signer
+from ae_coach.coach.report import Risk
+from ae_coach.deal import Role
+from ae_coach.i18n import t, term
+from ae_coach.inspector.priority import ranked
+
+if TYPE_CHECKING:
+    from ae_coach.coach.report import NextAction
+    from ae_coach.deal import Deal
+    from ae_coach.findings import Finding
+
+SHOWN_BY_TIER = {1: 5, 2: 4, 3: 3, 4: 2}
+"""How many risks a review lists by account tier (ae-coach default); the rest go on the "also" line."""
+
+_LISTED = ("critical", "high", "medium")
+
+
+def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) -> tuple[list[Risk], list[Risk]]:
+    """The risks to list and the ones folded into "also", worst first: the tier's few worst, and any risk an
+    action addresses."""
+    findings = [f for f in ranked(list(assessment.findings)) if str(f.severity) in _LISTED]
+    findings = [f for f in findings if not f.code.startswith("positive.")]
+    acted = {code for a in actions or [] for code in a.finding_codes}
+    limit = SHOWN_BY_TIER.get(getattr(assessment, "tier", 2) or 2, 4)
+    codes = {f.code for f in findings}
+    repeats = [f for f in findings if _said_elsewhere(f, codes)]
+    findings = [f for f in findings if f not in repeats]
+    out = [_risk(f, deal, assessment) for f in findings]
+    for r in out:  # one fact, one risk: the repeat's rules are cited on the risk that says it
+        if "meddpicc.economic_buyer" in r.finding_codes and repeats:
+            r.finding_codes += [f.code for f in repeats]
+            r.rule_ids = list(dict.fromkeys([*r.rule_ids, *(i for f in repeats for i in f.rules)]))
+    # the worst few by rank, and any risk an action addresses (the action says why it is there)
+    chosen = {i for i, r in enumerate(out) if i < limit or set(r.finding_codes) & acted}
+    also = [_risk(f, deal, assessment, short=True) for i, f in enumerate(findings) if i not in chosen]
+    return [r for i, r in enumerate(out) if i in chosen], also
+
+
+def _said_elsewhere(f: Finding, codes: set[str]) -> bool:
+    """A missing-role risk that only repeats the economic-buyer risk (the same fact, said once)."""
+    missing = set(f.data.get("missing") or [])
+    return f.code == "committee.missing_role" and missing == {"economic_buyer"} and "meddpicc.economic_buyer" in codes
+
+
+def _risk(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> Risk:
+    return Risk(
+        title=title(f, deal, assessment, short), severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules)
+    )
+
+
+def title(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
+    """The finding's risk as the record shows it: a MEDDPICC gap says who was met and what is missing."""
+    element = f.data.get("element")
+    if not f.code.startswith("meddpicc.") or not element or ("(red flag" not in f.title and "（" not in f.title):
+        return _committee(f, deal, assessment) if f.code == "committee.missing_role" else f.title
+    if f.data.get("pulled_back"):
+        return f.title
+    facts = getattr(assessment, "facts", None)
+    grade = int(f.data.get("grade", 0))
+    stage = term(deal.stage)
+    if element == "economic_buyer":
+        return _economic_buyer(deal, facts)
+    if element == "champion":
+        champion = next(iter(facts.in_role(Role.CHAMPION)), None) if facts is not None else None
+        if champion is not None:
+            return t("coach.risk.champion_untested", name=champion.name, stage=stage)
+    state = t(f"coach.risk.state.{min(grade, 1)}")
+    line = t("coach.risk.element", element=t(f"coach.risk.label.{element}"), state=state, stage=stage)
+    return line if short else line + t("coach.risk.so", consequence=t(f"coach.risk.consequence.{element}"))
+
+
+def _economic_buyer(deal: Deal, facts: Any) -> str:
+    people = list(facts.in_role(Role.ECONOMIC_BUYER)) if facts is not None else []
+    met = sorted((p for p in people if p.last_two_way), key=lambda p: p.last_two_way, reverse=True)
+    if met:
+        who = _label(deal, met[0].name)
+        return t("coach.risk.eb_met", who=who, date=met[0].last_two_way)
+    if people:
+        return t("coach.risk.eb_unmet", who=_label(deal, people[0].name))
+    signer = named_signer(deal)
+    return t("coach.risk.eb_named", role=signer) if signer else t("coach.risk.eb_none")
+
+
+def _committee(f: Finding, deal: Deal, assessment: Any) -> str:
+    """The roles missing from the contact list, without repeating the economic-buyer risk beside it, and
+    never "no economic buyer identified" when the record names the signer's role."""
+    missing = list(f.data.get("missing") or [])
+    eb_risk = any(g.code == "meddpicc.economic_buyer" for g in assessment.findings)
+    if "economic_buyer" not in missing or not (eb_risk or named_signer(deal)):
+        return f.title
+    rest = [term(r) for r in missing if r != "economic_buyer"]
+    if not rest:
+        return t("coach.risk.committee_signer_only", role=named_signer(deal) or term("economic_buyer"))
+    return t("coach.risk.committee_missing", missing=t("coach.risk.and").join(rest))
+
+
+def _label(deal: Deal, name: str) -> str:
+    person = next((s for s in deal.stakeholders if s.name == name), None)
+    return label(person) if person is not None else name
