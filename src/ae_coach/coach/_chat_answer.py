@@ -40,6 +40,8 @@ KNOWN_SHARE = 0.5
 holds ("the weather in Seattle"), and the nearest rules would be noise presented as an answer."""
 FACT_SCORE = 1.5
 """A deal fact that scores this much against the question is shown even when its intent did not ask for it."""
+MATCHED_FACTS = 4
+"""How many such facts join those the intent asked for (never counting one the intent already brought)."""
 
 
 class FindingRef(BaseModel):
@@ -328,7 +330,10 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
         wanted += facts_of_kind(kind, found.all_facts, deal)[:share]
-    wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]
+    # the best matches the intent did not already bring: a match it brought must not take a slot
+    have = {f.key for f in wanted}
+    matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
+    wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
     return _first_of_each(wanted)[:MAX_FACTS]
 
 
