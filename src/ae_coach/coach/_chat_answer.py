@@ -235,31 +235,14 @@ def _rules(
     routing: str | None = None,
     acted: dict[str, str] | None = None,
 ) -> list[str]:
-    """The rules to quote: the intent's first, a rule the wording strongly
-    matches, the rules a second intent names; without an intent, the best hits that address a finding.
+    """The rules to quote (:func:`_intent_rules`); without an intent, the best hits that address a finding.
     On an open tier-4 deal the routing rule comes second unless the wording strongly names another rule
     (not in a drafted email):
     the review's headline says the deal is not enterprise selling time, so chat must not coach it as one."""
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
-        own = [r for r in intent.rules if r in rulebook]
-        # a question about the deal's risk is answered by the rules of its worst findings; a summary for a
-        # manager by the intent's own frame (the forecast category) and then the worst finding's rule
-        worst = [r for r in (_rule_for(f, rulebook, acted or {}) for f in findings[:2]) if r]
-        if intent.answer == "risk":
-            own = worst + own
-        elif intent.answer == "summary":
-            own = own[:1] + worst + own[1:]
-        second = [
-            r
-            for other, score in found.intents[1:2]
-            if score * 2 >= found.intents[0][1]
-            for r in other.rules[:1]
-            if r in rulebook
-        ]
-        lead = own[:1] + [r for r in strong[:1] if r not in own[:1]]
-        rest = second + own[1:]
+        lead, rest = _intent_rules(found, rulebook, intent, findings, acted or {}, strong)
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
         lead = [r for r in hits if r in addressing] + strong[:1]
@@ -269,6 +252,37 @@ def _rules(
         # after the rule the wording names, if any: a question about a rule is answered with that rule
         lead.insert(lead.index(strong[0]) + 1 if strong and strong[0] in lead else 1, routing)
     return list(dict.fromkeys(lead + rest))[:MAX_RULES]
+
+
+def _intent_rules(
+    found: Retrieval,
+    rulebook: Rulebook,
+    intent: Intent,
+    findings: list[FindingRef],
+    acted: dict[str, str],
+    strong: list[str],
+) -> tuple[list[str], list[str]]:
+    """The rules to quote first and then, for a question with an intent: its first rule, then the first
+    rule of a close second intent (a second topic the rep named) before a rule the wording strongly
+    matches. A question about the deal as a whole (risk, summary) is answered from the deal's worst
+    findings, and there the strong wording match comes second: the rest of such a question is the story."""
+    own = [r for r in intent.rules if r in rulebook]
+    worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
+    if intent.answer == "risk":
+        own = worst + own
+    elif intent.answer == "summary":  # the intent's own frame (the forecast category), then the worst finding's
+        own = own[:1] + worst + own[1:]
+    second = [
+        r
+        for other, score in found.intents[1:2]
+        if score * 2 >= found.intents[0][1]
+        for r in other.rules[:1]
+        if r in rulebook
+    ]
+    wording = [r for r in strong[:1] if r not in own[:1]]
+    if intent.answer in ("risk", "summary"):
+        return own[:1] + wording, second + own[1:]
+    return own[:1] + second[:1] + wording, own[1:]
 
 
 def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
