@@ -35,6 +35,8 @@ MAX_FINDINGS = 3
 MAX_FACTS = 9
 STRONG_HIT = 4.0
 """A BM25 score at which the question's wording clearly belongs to one rule, whatever the intent."""
+CLEAR_LEAD = 1.2
+"""A strong hit this many times the next one's score is the rule the question's wording is about."""
 KNOWN_SHARE = 0.5
 """Below this share of known content words a question is about something neither the rulebook nor the deal
 holds ("the weather in Seattle"), and the nearest rules would be noise presented as an answer."""
@@ -264,7 +266,7 @@ def _intent_rules(
 ) -> tuple[list[str], list[str]]:
     """The rules to quote first and then, for a question with an intent: its first rule, then the first
     rule of a close second intent (a second topic the rep named) before a rule the wording strongly
-    matches. A question about the deal as a whole (risk, summary) is answered from the deal's worst
+    matches, unless the wording clearly names that rule (:func:`_names_one_rule`). A question about the deal as a whole (risk, summary) is answered from the deal's worst
     findings, and there the strong wording match comes second: the rest of such a question is the story."""
     own = [r for r in intent.rules if r in rulebook]
     worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
@@ -280,9 +282,16 @@ def _intent_rules(
         if r in rulebook
     ]
     wording = [r for r in strong[:1] if r not in own[:1]]
-    if intent.answer in ("risk", "summary"):
+    if intent.answer in ("risk", "summary") or _names_one_rule(found):
         return own[:1] + wording, second + own[1:]
     return own[:1] + second[:1] + wording, own[1:]
+
+
+def _names_one_rule(found: Retrieval) -> bool:
+    """The wording clearly belongs to one rule (a rep pasting or paraphrasing its step): its best hit is
+    strong and well clear of the next."""
+    scores = [score for _, _, score in found.rules[:2]]
+    return bool(scores) and scores[0] >= STRONG_HIT and (len(scores) < 2 or scores[0] >= CLEAR_LEAD * scores[1])
 
 
 def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
@@ -369,13 +378,12 @@ def _first_of_each(facts: list[Fact]) -> list[Fact]:
 
 
 def _named_people(found: Retrieval) -> list[Fact]:
+    """The people the question names: by name, else by what their title is called ("the EVP", "new CRO")."""
     people = [f for f in found.all_facts if f.kind == "person"]
-    out = []
-    for fact in people:
-        parts = {p.lower() for p in (fact.name or "").split()}
-        if parts & set(found.tokens):
-            out.append(fact)
-    return out
+    asked = set(found.tokens)
+    by_name = [f for f in people if {p.lower() for p in (f.name or "").split()} & asked]
+    by_title = [f for f in people if f not in by_name and set(f.data.get("aliases", ())) & asked]
+    return by_name + by_title
 
 
 def _next_step(actions: list[NextAction], codes: set[str], shape: str) -> NextAction | None:

@@ -23,6 +23,9 @@ FactKind = Literal[
 RECENT = 2
 """How many of the latest activities ``recent`` brings (a manager asks what happened lately, not the history)."""
 
+ALIAS_LETTERS = 3
+"""The shortest title abbreviation that names a person (CFO, EVP, CISO; not VP or IT)."""
+
 MAX_ACTIVITY_WORDS = 30
 """Activity summaries are quoted up to this many words (the record's words, never paraphrased)."""
 
@@ -78,6 +81,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                     "days": (as_of - last).days if last else None,
                     "unanswered": person.unanswered,
                     "sentiment": _v(person.sentiment),
+                    "aliases": _aliases(person.title),
                 },
                 search=f"{person.name} {person.title or ''} {role.replace('_', ' ')} stakeholder contact",
             )
@@ -155,6 +159,17 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
         )
     )
     return out
+
+
+def _aliases(title: str | None) -> list[str]:
+    """What a rep calls someone by their title, lower case: the title's own abbreviations ("EVP Supply Chain"
+    -> evp, "CFO" -> cfo) and the initials of a chief's title ("Chief Revenue Officer" -> cro); two-letter
+    ones ("VP", "IT") are left out, since "my VP" is the rep's own manager."""
+    words = (title or "").replace(",", " ").split()
+    out = [w.lower() for w in words if len(w) >= ALIAS_LETTERS and w.isupper() and w.isalpha()]
+    if len(words) >= ALIAS_LETTERS and words[0].lower() == "chief":
+        out.append("".join(w[0] for w in words if w[0].isupper()).lower())
+    return list(dict.fromkeys(out))
 
 
 def _present_at(activities: Any, name: str, day: dt.date | None) -> list[str]:
