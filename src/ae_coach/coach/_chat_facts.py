@@ -135,7 +135,12 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 key=f"activity:{activity.date}:{activity.type}:{activity.summary[:30]}",
                 date=activity.date,
                 text=_clip(activity.summary),
-                data={"type": activity.type, "status": activity.status, "people": list(activity.people)},
+                data={
+                    "type": activity.type,
+                    "status": activity.status,
+                    "people": list(activity.people),
+                    "two_way": activity.two_way,
+                },
                 search=f"{activity.type} {activity.summary} {' '.join(activity.people)}",
             )
         )
@@ -254,10 +259,14 @@ _KIND_KEYS: dict[str, Any] = {
 
 def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
     """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element;
-    ``recent`` is what happened last (activities, latest first)."""
-    if kind == "recent":
+    ``recent`` is what happened last (activities, latest first); when none of those is two-way, the last one
+    is the buyer's last reply instead."""
+    if kind == "recent":  # and the buyer's last reply when the latest touches went unanswered
         latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
-        return latest[:RECENT]
+        replied = [f for f in latest if f.data.get("two_way")][:1]
+        if not replied or replied[0] in latest[:RECENT]:
+            return latest[:RECENT]
+        return latest[: RECENT - 1] + replied
     if kind in _KIND_KEYS:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")
