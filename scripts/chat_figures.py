@@ -2,6 +2,7 @@
 
     ae-coach eval run evals/chat-questions.yaml --format json -o run.json
     python scripts/chat_figures.py run.json
+    python scripts/chat_figures.py run.json --by-batch   # also per split and batch tag (batch-YYYY-MM-DD)
 
 For each case: it cites a relevant rule (every ``rule.cited`` item passed), it uses the deal's facts
 (every positive text check passed: names, dates, amounts, the substance a manager expects), it carries
@@ -33,7 +34,16 @@ def kinds(item: dict) -> str:
     return "facts"
 
 
-def main(path: str) -> None:
+def groups(case: dict, by_batch: bool) -> list[str]:
+    split = case.get("split") or "none"
+    names = [split, "all"]
+    if by_batch:
+        batch = next((t for t in case.get("tags", []) if t.startswith("batch-")), "batch-original")
+        names.append(f"{split}/{batch}")
+    return names
+
+
+def main(path: str, by_batch: bool = False) -> None:
     with open(path, encoding="utf-8") as handle:
         report = json.load(handle)
     table: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
@@ -41,7 +51,7 @@ def main(path: str) -> None:
         by: dict[str, list[bool]] = defaultdict(list)
         for item in case["items"]:
             by[kinds(item)].append(item["pass_rate"] >= 1.0)
-        for split in (case.get("split") or "none", "all"):
+        for split in groups(case, by_batch):
             for kind, oks in by.items():
                 table[split][kind].append(all(oks))
             table[split]["passed"].append(bool(case["passed"]))
@@ -52,4 +62,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], "--by-batch" in sys.argv[2:])

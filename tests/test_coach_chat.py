@@ -407,3 +407,26 @@ def test_a_pasted_note_is_material_not_the_kind_of_question():
     assert _asked(short) == short  # a short question is asked as a whole
     one_paragraph = note + " What should the rep do?"
     assert _asked(one_paragraph) == one_paragraph
+
+
+def test_a_person_is_named_by_what_reps_call_their_title():
+    from ae_coach.coach._chat_facts import _aliases
+
+    assert _aliases("Chief Revenue Officer") == ["cro"]
+    assert _aliases("EVP Supply Chain") == ["evp"]
+    assert _aliases("CFO") == ["cfo"]
+    assert _aliases("VP Revenue Operations") == []  # "my VP" is the rep's own manager
+    facts = _answer("lucerne-late-stakeholder", "what does the CFO want from us?").facts
+    cfo = [f for f in facts if f.kind == "person" and "cfo" in f.data["aliases"]]
+    assert cfo and facts.index(cfo[0]) < 2  # named, so shown first with what last happened with them
+
+
+def test_a_date_the_question_names_brings_the_words_of_what_happens_on_it():
+    import datetime as dt
+
+    from ae_coach.coach._chat_facts import Fact
+    from ae_coach.coach._retrieve import _dated_words
+
+    facts = [Fact(kind="dated", key="d", date=dt.date(2026, 9, 23), text="Present phased pricing options")]
+    assert "pricing" in _dated_words("what do I bring to the 9/23 meeting?", facts)
+    assert _dated_words("what do I bring to the 9/24 meeting?", facts) == []

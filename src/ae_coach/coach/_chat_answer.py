@@ -35,11 +35,15 @@ MAX_FINDINGS = 3
 MAX_FACTS = 9
 STRONG_HIT = 4.0
 """A BM25 score at which the question's wording clearly belongs to one rule, whatever the intent."""
+CLEAR_LEAD = 1.2
+"""A strong hit this many times the next one's score is the rule the question's wording is about."""
 KNOWN_SHARE = 0.5
 """Below this share of known content words a question is about something neither the rulebook nor the deal
 holds ("the weather in Seattle"), and the nearest rules would be noise presented as an answer."""
 FACT_SCORE = 1.5
 """A deal fact that scores this much against the question is shown even when its intent did not ask for it."""
+MATCHED_FACTS = 4
+"""How many such facts join those the intent asked for (never counting one the intent already brought)."""
 
 
 class FindingRef(BaseModel):
@@ -233,31 +237,14 @@ def _rules(
     routing: str | None = None,
     acted: dict[str, str] | None = None,
 ) -> list[str]:
-    """The rules to quote: the intent's first, a rule the wording strongly
-    matches, the rules a second intent names; without an intent, the best hits that address a finding.
+    """The rules to quote (:func:`_intent_rules`); without an intent, the best hits that address a finding.
     On an open tier-4 deal the routing rule comes second unless the wording strongly names another rule
     (not in a drafted email):
     the review's headline says the deal is not enterprise selling time, so chat must not coach it as one."""
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
-        own = [r for r in intent.rules if r in rulebook]
-        # a question about the deal's risk is answered by the rules of its worst findings; a summary for a
-        # manager by the intent's own frame (the forecast category) and then the worst finding's rule
-        worst = [r for r in (_rule_for(f, rulebook, acted or {}) for f in findings[:2]) if r]
-        if intent.answer == "risk":
-            own = worst + own
-        elif intent.answer == "summary":
-            own = own[:1] + worst + own[1:]
-        second = [
-            r
-            for other, score in found.intents[1:2]
-            if score * 2 >= found.intents[0][1]
-            for r in other.rules[:1]
-            if r in rulebook
-        ]
-        lead = own[:1] + [r for r in strong[:1] if r not in own[:1]]
-        rest = second + own[1:]
+        lead, rest = _intent_rules(found, rulebook, intent, findings, acted or {}, strong)
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
         lead = [r for r in hits if r in addressing] + strong[:1]
@@ -267,6 +254,44 @@ def _rules(
         # after the rule the wording names, if any: a question about a rule is answered with that rule
         lead.insert(lead.index(strong[0]) + 1 if strong and strong[0] in lead else 1, routing)
     return list(dict.fromkeys(lead + rest))[:MAX_RULES]
+
+
+def _intent_rules(
+    found: Retrieval,
+    rulebook: Rulebook,
+    intent: Intent,
+    findings: list[FindingRef],
+    acted: dict[str, str],
+    strong: list[str],
+) -> tuple[list[str], list[str]]:
+    """The rules to quote first and then, for a question with an intent: its first rule, then the first
+    rule of a close second intent (a second topic the rep named) before a rule the wording strongly
+    matches, unless the wording clearly names that rule (:func:`_names_one_rule`). A question about the deal as a whole (risk, summary) is answered from the deal's worst
+    findings, and there the strong wording match comes second: the rest of such a question is the story."""
+    own = [r for r in intent.rules if r in rulebook]
+    worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
+    if intent.answer == "risk":
+        own = worst + own
+    elif intent.answer == "summary":  # the intent's own frame (the forecast category), then the worst finding's
+        own = own[:1] + worst + own[1:]
+    second = [
+        r
+        for other, score in found.intents[1:2]
+        if score * 2 >= found.intents[0][1]
+        for r in other.rules[:1]
+        if r in rulebook
+    ]
+    wording = [r for r in strong[:1] if r not in own[:1]]
+    if intent.answer in ("risk", "summary") or _names_one_rule(found):
+        return own[:1] + wording, second + own[1:]
+    return own[:1] + second[:1] + wording, own[1:]
+
+
+def _names_one_rule(found: Retrieval) -> bool:
+    """The wording clearly belongs to one rule (a rep pasting or paraphrasing its step): its best hit is
+    strong and well clear of the next."""
+    scores = [score for _, _, score in found.rules[:2]]
+    return bool(scores) and scores[0] >= STRONG_HIT and (len(scores) < 2 or scores[0] >= CLEAR_LEAD * scores[1])
 
 
 def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) -> str | None:
@@ -328,7 +353,10 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
         wanted += facts_of_kind(kind, found.all_facts, deal)[:share]
-    wanted += [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")][:4]
+    # the best matches the intent did not already bring: a match it brought must not take a slot
+    have = {f.key for f in wanted}
+    matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
+    wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
     return _first_of_each(wanted)[:MAX_FACTS]
 
 
@@ -350,13 +378,12 @@ def _first_of_each(facts: list[Fact]) -> list[Fact]:
 
 
 def _named_people(found: Retrieval) -> list[Fact]:
+    """The people the question names: by name, else by what their title is called ("the EVP", "new CRO")."""
     people = [f for f in found.all_facts if f.kind == "person"]
-    out = []
-    for fact in people:
-        parts = {p.lower() for p in (fact.name or "").split()}
-        if parts & set(found.tokens):
-            out.append(fact)
-    return out
+    asked = set(found.tokens)
+    by_name = [f for f in people if {p.lower() for p in (f.name or "").split()} & asked]
+    by_title = [f for f in people if f not in by_name and set(f.data.get("aliases", ())) & asked]
+    return by_name + by_title
 
 
 def _next_step(actions: list[NextAction], codes: set[str], shape: str) -> NextAction | None:

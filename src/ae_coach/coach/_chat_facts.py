@@ -23,6 +23,9 @@ FactKind = Literal[
 RECENT = 2
 """How many of the latest activities ``recent`` brings (a manager asks what happened lately, not the history)."""
 
+ALIAS_LETTERS = 3
+"""The shortest title abbreviation that names a person (CFO, EVP, CISO; not VP or IT)."""
+
 MAX_ACTIVITY_WORDS = 30
 """Activity summaries are quoted up to this many words (the record's words, never paraphrased)."""
 
@@ -78,6 +81,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                     "days": (as_of - last).days if last else None,
                     "unanswered": person.unanswered,
                     "sentiment": _v(person.sentiment),
+                    "aliases": _aliases(person.title),
                 },
                 search=f"{person.name} {person.title or ''} {role.replace('_', ' ')} stakeholder contact",
             )
@@ -131,7 +135,12 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 key=f"activity:{activity.date}:{activity.type}:{activity.summary[:30]}",
                 date=activity.date,
                 text=_clip(activity.summary),
-                data={"type": activity.type, "status": activity.status, "people": list(activity.people)},
+                data={
+                    "type": activity.type,
+                    "status": activity.status,
+                    "people": list(activity.people),
+                    "two_way": activity.two_way,
+                },
                 search=f"{activity.type} {activity.summary} {' '.join(activity.people)}",
             )
         )
@@ -155,6 +164,17 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
         )
     )
     return out
+
+
+def _aliases(title: str | None) -> list[str]:
+    """What a rep calls someone by their title, lower case: the title's own abbreviations ("EVP Supply Chain"
+    -> evp, "CFO" -> cfo) and the initials of a chief's title ("Chief Revenue Officer" -> cro); two-letter
+    ones ("VP", "IT") are left out, since "my VP" is the rep's own manager."""
+    words = (title or "").replace(",", " ").split()
+    out = [w.lower() for w in words if len(w) >= ALIAS_LETTERS and w.isupper() and w.isalpha()]
+    if len(words) >= ALIAS_LETTERS and words[0].lower() == "chief":
+        out.append("".join(w[0] for w in words if w[0].isupper()).lower())
+    return list(dict.fromkeys(out))
 
 
 def _present_at(activities: Any, name: str, day: dt.date | None) -> list[str]:
@@ -239,10 +259,14 @@ _KIND_KEYS: dict[str, Any] = {
 
 def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
     """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element;
-    ``recent`` is what happened last (activities, latest first)."""
-    if kind == "recent":
+    ``recent`` is what happened last (activities, latest first); when none of those is two-way, the last one
+    is the buyer's last reply instead."""
+    if kind == "recent":  # and the buyer's last reply when the latest touches went unanswered
         latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
-        return latest[:RECENT]
+        replied = [f for f in latest if f.data.get("two_way")][:1]
+        if not replied or replied[0] in latest[:RECENT]:
+            return latest[:RECENT]
+        return latest[: RECENT - 1] + replied
     if kind in _KIND_KEYS:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")

@@ -81,7 +81,8 @@ def retrieve(
     query = lexicon.expand(question)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
-    rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query), k=12, per_rule=1)]
+    dated = [t for t in _dated_words(question, facts) if t not in query]  # the rules only: the facts are dated
+    rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query + dated), k=12, per_rule=1)]
     if translation is not None and translation is not rulebook and language_of(question) == "zh":
         rules = _merged(
             rules, [(h.rule.id, h.section, h.score) for h in translation.search(question, k=12, per_rule=1)]
@@ -141,6 +142,18 @@ def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal) 
     if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question):
         out.append("close_date")
     return out
+
+
+def _dated_words(question: str, facts: list[Fact]) -> list[str]:
+    """The words of the deal's dated items (plan steps, the next step, meetings) on a date the question
+    names: "what do I bring to the 9/23 meeting?" is about what the record says happens on 9/23."""
+    named = _dates(question)
+    return [
+        t
+        for f in facts
+        if f.kind == "dated" and f.date and (f.date.month, f.date.day) in named
+        for t in tokenize(f.text or "")
+    ]
 
 
 def _dates(text: str) -> set[tuple[int, int]]:
