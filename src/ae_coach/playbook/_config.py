@@ -18,7 +18,7 @@ _MAX_BYTES = 256 * 1024
 
 class _Strict(BaseModel):
     # no use_attribute_docstrings: it parses this module's source at every start-up, and nothing reads the text
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _PlaybookTable(_Strict):
@@ -57,7 +57,7 @@ class _Config(_Strict):
 class Playbook(BaseModel):
     """A resolved playbook: where its rules are, what it overrides, and how it was found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped", "git"]
