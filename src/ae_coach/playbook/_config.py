@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -110,6 +109,8 @@ def read_config(path: Path, origin: str) -> Playbook:
         PlaybookError: The file cannot be read, is not TOML, has an unknown key or a bad value, or names a
             rules directory that does not exist.
     """
+    import tomllib  # only a playbook with a config file pays for the TOML parser
+
     try:
         raw = path.read_bytes()
         if len(raw) > _MAX_BYTES:
