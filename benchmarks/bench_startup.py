@@ -8,7 +8,9 @@ child, and the same minus the bare interpreter's. CPU time moves far less than w
     .venv/bin/python benchmarks/bench_startup.py [RUNS] [--before OTHER/ae-coach]
 
 ``--before`` adds the same commands run by another installation (a checkout of the previous commit), in
-the same rounds, so a before/after comparison shares the machine's load.
+the same rounds, so a before/after comparison shares the machine's load. Each installation gets its own
+``AE_COACH_HOME``: the parsed-rulebook cache keeps one entry, keyed by the rules' directory, so two
+installations sharing a home would each throw the other's away and parse the rulebook on every run.
 
 Target: offline ``review`` and the start of ``chat`` (no question asked) under 0.2 s (wall median, idle
 machine). The first offline answer costs more: it builds the retrieval index over the rules and the lexicon.
@@ -31,11 +33,12 @@ BIN = Path(sys.executable).parent
 TARGET = 0.2
 
 
-def _commands(before: str | None) -> dict[str, tuple[list[str], str | None]]:
-    commands = {"python -c pass": ([sys.executable, "-c", "pass"], None)}
+def _commands(before: str | None) -> dict[str, tuple[list[str], str | None, str]]:
+    """name -> (argv, stdin, home): each installation has a home of its own (see the module's docstring)."""
+    commands = {"python -c pass": ([sys.executable, "-c", "pass"], None, "after")}
     if before:
-        commands.update({f"before: {k}": v for k, v in _cli_commands(before).items()})
-    commands.update(_cli_commands(str(BIN / "ae-coach")))
+        commands.update({f"before: {k}": (*v, "before") for k, v in _cli_commands(before).items()})
+    commands.update({k: (*v, "after") for k, v in _cli_commands(str(BIN / "ae-coach")).items()})
     return commands
 
 
@@ -74,17 +77,21 @@ def main() -> int:
         del args[at : at + 2]
     runs = int(args[0]) if args else 15
     commands = _commands(before)
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "NO_COLOR": "1", "AE_COACH_HOME": home, "AE_COACH_DB": str(Path(home) / "h.db")}
-        # no key: the offline coach; bytecode written as an installed package has it (pip compiles on install)
-        for key in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_BACKEND", "PYTHONDONTWRITEBYTECODE"):
-            env.pop(key, None)
+    with tempfile.TemporaryDirectory() as tmp:
+        envs = {}
+        for which in ("before", "after"):
+            home = Path(tmp) / which
+            env = {**os.environ, "NO_COLOR": "1", "AE_COACH_HOME": str(home), "AE_COACH_DB": str(home / "h.db")}
+            # no key: the offline coach; bytecode written as an installed package has it (pip compiles on install)
+            for key in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AE_COACH_BACKEND", "PYTHONDONTWRITEBYTECODE"):
+                env.pop(key, None)
+            envs[which] = env
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-        for argv, stdin in commands.values():  # warm the file cache and the .pyc files
-            _run(argv, stdin, env)
+        for argv, stdin, which in commands.values():  # warm the file cache, the .pyc files and the caches
+            _run(argv, stdin, envs[which])
         for _ in range(runs):
-            for name, (argv, stdin) in commands.items():
-                times[name].append(_run(argv, stdin, env))
+            for name, (argv, stdin, which) in commands.items():
+                times[name].append(_run(argv, stdin, envs[which]))
     base_wall = statistics.median(w for w, _ in times["python -c pass"])
     base_cpu = statistics.median(c for _, c in times["python -c pass"])
     print(f"start-up, {runs} runs each, in turn; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

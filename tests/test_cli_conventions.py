@@ -48,6 +48,8 @@ def test_every_fast_path_option_is_the_typer_commands(command):
         ["review"],
         ["pipeline", "examples/pipelines/team"],
         ["chat", "d.yaml", "-fjson"],
+        ["--version", "--playbook", "pb"],
+        ["version", "--help"],
     ],
 )
 def test_the_fast_path_leaves_anything_unusual_to_typer(args):
@@ -190,6 +192,8 @@ def test_schema_prints_json_schema(capsys, name):
         (["review", str(NORTHWIND), "--no-log", "-f", "json", "--as-of", "2026-12-01"], ""),
         (["review", str(NORTHWIND), "--no-log", "--lang", "zh", "-f", "markdown"], ""),
         (["chat", str(NORTHWIND), "--no-log", "--backend", "offline"], "what's the next step?\nwho signs?\n"),
+        (["--version"], ""),
+        (["version"], ""),
     ],
 )
 def test_the_fast_path_prints_what_the_typer_command_prints(capsys, monkeypatch, args, stdin):

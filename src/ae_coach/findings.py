@@ -33,7 +33,7 @@ _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 class Finding(BaseModel):
     """One computed fact about a deal, with the evidence that fired it and the rules that address it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: str
     """Stable code from the catalogue, e.g. ``meddpicc.economic_buyer``."""

@@ -1,10 +1,11 @@
-"""``review`` and ``chat`` without typer, for a fast start.
+"""``review``, ``chat`` and ``--version`` without typer, for a fast start.
 
 Building the typer app and converting its parameters costs more than an offline review itself, so the two
 commands people run most are parsed here when their arguments take a plain form: the command, one deal path
 and known options (``--opt value``, ``--opt=value``, ``-f value``, flags). Anything else (``--help``, an
 unknown or repeated option, a missing value, shell completion) returns None and goes to the typer app,
-which gives the usage message and exit code it always did. ``tests/test_cli_conventions.py`` checks that
+which gives the usage message and exit code it always did. A bare ``--version`` (or ``version``) is answered
+here too. ``tests/test_cli_conventions.py`` checks that
 every option here is one the typer command has, with the same name, kind and destination.
 """
 
@@ -46,8 +47,13 @@ _PATHS = {"settings", "output", "replay_dir"}
 
 
 def parse(args: list[str]) -> tuple[str, dict[str, object]] | None:
-    """``(command, keyword arguments)`` for a plain ``review``/``chat`` command line, else None."""
-    if not args or args[0] not in COMMANDS or "_AE_COACH_COMPLETE" in os.environ:
+    """``(command, keyword arguments)`` for a plain ``review``/``chat`` command line or a bare
+    ``--version``/``version``, else None."""
+    if "_AE_COACH_COMPLETE" in os.environ:
+        return None
+    if args in (["--version"], ["version"]):
+        return "version", {}
+    if not args or args[0] not in COMMANDS:
         return None
     options = COMMANDS[args[0]]
     values: dict[str, object] = {}
@@ -91,5 +97,7 @@ def fast_command(args: list[str]) -> Callable[[], None] | None:
             activate(str(kwargs["lang"]))
         except UnknownLanguage:
             return None  # typer words the error and exits 2
+    if command == "version":
+        return lambda: print(_commands.version_text())
     run: Callable[..., None] = _commands.review_deal if command == "review" else _commands.chat_deal
     return lambda: run(**kwargs)

@@ -19,7 +19,7 @@ from ae_coach.model.llm import Usage
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Health(_Model):

@@ -211,7 +211,7 @@ Date = Annotated[dt.date, AfterValidator(check_date)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False, defer_build=True)
 
 
 class Element(_Strict):

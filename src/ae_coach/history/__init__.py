@@ -17,21 +17,26 @@ from typing import TYPE_CHECKING, Any
 from ae_coach.history._db import default_target
 from ae_coach.history._schema import LATEST as SCHEMA_VERSION
 from ae_coach.history.model import ChatRecord, ChatTurn, PipelineRun, ReviewRecord
-from ae_coach.history.pipeline import PipelineMovement, pipeline_with_history
 from ae_coach.history.review import Reviewed, deal_key, review_with_history
 from ae_coach.history.since import ActionOutcome, Since, compare
 from ae_coach.history.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ae_coach.history.chat import ChatLog, resume
+    from ae_coach.history.pipeline import PipelineMovement, pipeline_with_history
 
 
 def __getattr__(name: str) -> Any:
-    # The chat log imports the coach's chat (~0.1 s); a review does not need it, so it loads on first use.
+    # The chat log imports the coach's chat (~0.1 s) and the pipeline's history its own models; a review
+    # needs neither, so they load on first use.
     if name in ("ChatLog", "resume"):
         from ae_coach.history import chat
 
         return getattr(chat, name)
+    if name in ("PipelineMovement", "pipeline_with_history"):
+        from ae_coach.history import pipeline
+
+        return getattr(pipeline, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

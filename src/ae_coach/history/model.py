@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # a record from a newer minor version keeps loading
+    model_config = ConfigDict(extra="ignore", defer_build=True)  # a record from a newer minor version keeps loading
 
 
 class FindingRef(_Model):

@@ -33,7 +33,7 @@ Outcome = Literal["done", "scheduled", "open", "missed", "unverifiable"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class SeverityChange(_Model):

@@ -44,7 +44,7 @@ _FAMILIES = (meddpicc, stage, momentum, positive, committee, anti, account, comp
 class Assessment(BaseModel):
     """Everything the inspector concludes about one deal; the coach and the renderers build on it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     deal_id: str | None = None
     """The deal's ``id`` (default: its file stem)."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Usage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     """Tokens one or more model calls used, as the Messages API reports them."""
 

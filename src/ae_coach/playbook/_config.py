@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +17,7 @@ _MAX_BYTES = 256 * 1024
 
 class _Strict(BaseModel):
     # no use_attribute_docstrings: it parses this module's source at every start-up, and nothing reads the text
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _PlaybookTable(_Strict):
@@ -57,7 +56,7 @@ class _Config(_Strict):
 class Playbook(BaseModel):
     """A resolved playbook: where its rules are, what it overrides, and how it was found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped", "git"]
@@ -110,6 +109,8 @@ def read_config(path: Path, origin: str) -> Playbook:
         PlaybookError: The file cannot be read, is not TOML, has an unknown key or a bad value, or names a
             rules directory that does not exist.
     """
+    import tomllib  # only a playbook with a config file pays for the TOML parser
+
     try:
         raw = path.read_bytes()
         if len(raw) > _MAX_BYTES:

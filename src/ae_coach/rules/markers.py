@@ -66,7 +66,7 @@ Scope = Literal["deal", "desk", "pipeline"]
 class Marked(BaseModel):
     """A step or question with its markers parsed off."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     text: str
     """The item as a reader sees it: markers removed (a step's worked example too)."""

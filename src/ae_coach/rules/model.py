@@ -56,7 +56,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 class Example(BaseModel):
     """A Good or Bad example: a fenced block whose info string is ``good`` or ``bad`` plus a caption."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: Literal["good", "bad"]
     caption: str = ""
@@ -69,7 +69,7 @@ class Example(BaseModel):
 class Section(BaseModel):
     """A rule category declared in ``rules/_sections.md``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     prefix: str
     """The file-name prefix, e.g. ``pipeline``; also the category name."""
@@ -83,7 +83,7 @@ class Section(BaseModel):
 class Rule(BaseModel):
     """One practice from ``rules/<id>.md``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     """The file stem, e.g. ``relationship-champion-vs-coach``."""
@@ -157,7 +157,7 @@ class Rule(BaseModel):
 class Hit(BaseModel):
     """A search result: one section of one rule and its BM25 score."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rule: Rule
     section: str
@@ -167,7 +167,7 @@ class Hit(BaseModel):
 class Rulebook(BaseModel):
     """Every rule of a rules directory, with lookups by id, category, tag, stage and trigger."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rules: list[Rule]
     """Sorted by id."""

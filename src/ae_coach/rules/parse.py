@@ -50,7 +50,7 @@ class Problem:
 
 
 class _Frontmatter(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     title: str
     impact: Literal["CRITICAL", "HIGH", "MEDIUM", "LOW"]
