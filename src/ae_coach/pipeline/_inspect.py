@@ -19,7 +19,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ae_coach.deal import Deal, ForecastCategory
+from ae_coach.crm.deals import DealRecord, deal_of
+from ae_coach.deal import ForecastCategory
 from ae_coach.findings import Severity, trusted
 from ae_coach.pipeline.model import DealLine
 from ae_coach.pipeline.model import Period as PeriodModel
@@ -46,10 +47,10 @@ _WORK: dict[str, Any] = {}
 """Set in the parent just before forking; the workers read the deals from here."""
 
 
-def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
+def _summary(record: DealRecord, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
     from ae_coach.inspector import assess
 
-    a = assess(deal, as_of, settings=settings, rulebook=rulebook)
+    a = assess(deal_of(record), as_of, settings=settings, rulebook=rulebook)
     serious = [f for f in a.findings if f.severity is not Severity.INFO]
     worst = serious[0].severity.value if serious else None
     headline = serious[0].title if serious else ""
@@ -65,7 +66,7 @@ def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summar
     )
 
 
-def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:
+def _line(deal: DealRecord, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:
     health, tier, recommended, worst, codes, headline, why_not = s
     severity = Severity(worst) if worst else None
     close = deal.close_date
@@ -78,7 +79,7 @@ def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLi
         "overdue": close is not None and close < as_of,
     }  # fmt: skip
     if _TRUSTED_LINE and type(deal.amount) is float:
-        return trusted(DealLine, values)  # values of the declared types, taken from a validated Deal
+        return trusted(DealLine, values)  # values of the declared types: a validated Deal or a checked row
     return DealLine(**values)
 
 
@@ -104,10 +105,11 @@ def choose_jobs(jobs: int | None, deals: int) -> int:
 
 
 def assess_lines(
-    deals: list[Deal], as_of: dt.date, period: PeriodModel, settings: Any, rulebook: Any,
+    deals: list[DealRecord], as_of: dt.date, period: PeriodModel, settings: Any, rulebook: Any,
     progress: Progress | None = None, jobs: int | None = None,
 ) -> list[DealLine]:  # fmt: skip
-    """One :class:`DealLine` per deal, in the deals' order."""
+    """One :class:`DealLine` per deal, in the deals' order; an imported row is built into its deal only to be
+    inspected (in the worker, when inspection runs in parallel) and dropped after."""
     jobs = choose_jobs(jobs, len(deals))
     summaries = None
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():

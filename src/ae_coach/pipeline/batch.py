@@ -19,6 +19,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from ae_coach.coach import Coach, LLMResult
 from ae_coach.coach.report import CoachingReport
+from ae_coach.crm.deals import deal_of, records
 from ae_coach.deal import Deal
 from ae_coach.errors import BackendError
 
@@ -130,14 +132,14 @@ def write_outcome(outcome: BatchOutcome, path: Path) -> None:
 
 
 def run_batch_cli(
-    review: Any, deals: list[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None
+    review: Any, deals: Sequence[Deal], *, batch_id: str | None, wait: float, limit: int, out: Path | None
 ) -> None:
     """The CLI's batch step: submit (or resume), wait up to ``wait`` seconds, write results when ended."""
     from ae_coach.errors import require_key
 
     require_key("--batch")
-    by_id = {d.id: d for d in deals}
-    chosen = [by_id[line.id] for line in review.deals[:limit] if line.id in by_id]  # riskiest first
+    by_id = {d.id: d for d in records(deals)}  # only the chosen deals are built
+    chosen = [deal_of(by_id[line.id]) for line in review.deals[:limit] if line.id in by_id]  # riskiest first
     client = _client()
     if batch_id is None:
         batch_id = submit(chosen, review.as_of, client=client)
