@@ -8,6 +8,10 @@ Each figure is the peak resident set size of a fresh child process: ``python -c 
 imports ``ae_coach.crm``, and one that imports the generated CSV (bench_pipeline.py's Salesforce report
 shape). The import's growth is divided by the CSV's size: issue 17 asks for at most about 10 bytes of memory
 per byte of CSV (it was 38-78). Prints figures; asserts nothing (tests never assert timings or sizes).
+
+Measured on a shared 2-core machine (Python 3.11), 1,000,000 rows, 174 MB: 541 MB peak, 509 MB growth = 2.9 bytes
+per byte of CSV, 26 s; 200,000 rows: 139 MB, 3.1 bytes per byte, 5 s. Before records were kept as compact rows
+(crm/deals.py) it was 2,205 MB, 12.5 bytes per byte and 52 s for the million rows.
 """
 
 from __future__ import annotations

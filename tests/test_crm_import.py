@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ae_coach.crm import ImportResult, import_csv, load_pipeline
+from ae_coach.crm.deals import records
 from ae_coach.deal import ForecastCategory, Role, Stage
 from ae_coach.errors import ImportFileError
 
@@ -171,6 +172,22 @@ def test_rows_with_the_wrong_number_of_cells_are_skipped_not_fatal(tmp_path):
     assert result.skipped[0].row == 3 and "6 fields but the header has 4" in result.skipped[0].reason
 
 
+def test_an_amount_over_the_deal_limit_skips_the_row(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Opportunity Name,Stage,Amount\nA,Prospecting,2000bn\nB,Prospecting,1000bn\n")
+    result = import_csv(path)
+    assert [d.name for d in result.deals] == ["B"]
+    assert result.skipped[0].row == 2 and "amount: '2000bn'" in result.skipped[0].reason
+
+
+def test_imported_deals_are_kept_as_rows_and_built_when_read():
+    result = import_csv(CRM / "salesforce_report.csv")
+    first = result.deals[0]
+    assert first == result.deals[0] and first is not result.deals[0]  # a new Deal on each read
+    facts = [(r.id, r.account, r.stage, r.amount, r.close_date, r.owner) for r in records(result.deals)]
+    assert facts == [(d.id, d.account, d.stage, d.amount, d.close_date, d.owner) for d in result.deals]
+
+
 def test_ambiguous_dates_are_reported_once_for_the_file(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("Opportunity Name,Account Name,Stage,Close Date\nA,Acme,Prospecting,03/04/2026\n")
@@ -231,6 +248,7 @@ def test_any_cell_values_never_abort_the_import(tmp_path, rows):
     # Every record is accounted for: a deal, a skipped row, or a duplicate reported as a warning.
     duplicates = sum(1 for w in result.warnings if "duplicate id" in w.message)
     assert len(result.deals) + len(result.skipped) + duplicates == result.rows
+    assert all(deal.account for deal in result.deals)  # every kept row builds a valid deal when read
 
 
 def test_a_companion_file_alone_is_refused_with_a_hint():

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from ae_coach.crm import load_pipeline
 from ae_coach.deal import Deal, ForecastCategory, Stage
 from ae_coach.errors import UsageError
 from ae_coach.findings import PIPELINE_FINDING_CODES, Severity
@@ -309,3 +311,13 @@ def test_owner_table_ends_with_the_team_row():
     table = owners_table(review_pipeline(deals, as_of=AS_OF))
     assert [row[0] for row in table.rows] == ["Maya Chen", "Sam Okafor", "team"]
     assert table.rows[-1][1] == "1" and table.rows[-1][5] == table.rows[1][5]
+
+
+@pytest.mark.parametrize(
+    "export", ["examples/pipelines/salesforce-pipeline.csv", "tests/fixtures/crm/salesforce_dataloader"]
+)
+def test_an_import_reviews_from_its_rows_as_from_its_built_deals(export):
+    imported = load_pipeline(Path(__file__).parent.parent / export)
+    from_rows = review_pipeline(imported.deals, quota=1_000_000, as_of=AS_OF, jobs=1)
+    from_deals = review_pipeline(list(imported.deals), quota=1_000_000, as_of=AS_OF, jobs=1)
+    assert from_rows.model_dump() == from_deals.model_dump()

@@ -55,19 +55,24 @@ class Finding(BaseModel):
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _new, _set = object.__new__, object.__setattr__
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
 
 
 def trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
     """An instance of ``model`` from ``values`` the caller built with the right types, without validation.
 
     ``values`` must give every field, in declaration order, with values validation would keep as they are;
-    the result is then indistinguishable from ``model(**values)`` (same values, same ``model_fields_set``).
-    The inspector builds a dozen findings per deal from its own strings and enums, and validating them was
-    a tenth of a pipeline review. Untrusted input must go through ``model(...)``.
+    the result then equals ``model(**values)`` (same values, same ``model_fields_set``). The inspector builds a
+    dozen findings per deal from its own strings and enums, and validating them was a tenth of a pipeline
+    review. Untrusted input must go through ``model(...)``.
+
+    Every instance given all fields shares one ``model_fields_set``: it names every field, so assigning one
+    (which adds its name) leaves it unchanged; a fresh set per instance was over 1 kB on a pipeline's deal line.
     """
     instance = _new(model)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(values))
+    every = _ALL_FIELDS.get(model) or _ALL_FIELDS.setdefault(model, set(model.model_fields))
+    _set(instance, "__pydantic_fields_set__", every if len(values) == len(every) else set(values))
     _set(instance, "__pydantic_extra__", None)
     _set(instance, "__pydantic_private__", None)
     return instance

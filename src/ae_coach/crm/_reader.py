@@ -18,7 +18,7 @@ FIELD_LIMIT = 16 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))  # long Description fields exceed the 128 KB default
 MAX_BYTES = 1_000_000_000
 """CSV exports larger than this (1 GB) are refused. The file is streamed from disk on each pass, never held
-in memory; the bound keeps an import's deals (about 2 kB each) within a laptop's memory."""
+in memory; the bound keeps an import's rows (about 500 bytes each, see ``deals``) within a laptop's memory."""
 _CHUNK = 1 << 20
 
 _TOTAL = re.compile(r"^(grand totals?|sub-?totals?|totals?)\b", re.IGNORECASE)

@@ -1,8 +1,9 @@
 """One CSV record -> one Deal, with every doubtful value reported rather than guessed.
 
 This module parses and checks every value itself (stage and forecast are enum members, dates are dates,
-the amount a non-negative float, the currency a three-letter code), then hands pydantic already-typed
-values. Plain ``Deal.model_validate`` is kept on purpose: on typed input pydantic-core validates a deal in
+the amount a non-negative float no larger than the deal format allows, the currency a three-letter code)
+into a :class:`~ae_coach.crm.deals.DealRow`, which hands pydantic already-typed values when the deal is
+read. Plain ``Deal.model_validate`` is kept on purpose: on typed input pydantic-core validates a deal in
 about 10 µs, while ``model_construct`` (pure Python, and it inspects the signature of every
 ``default_factory`` on each call) measured two to three times slower.
 """
@@ -13,8 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict
-
 from ae_coach.crm._values import (
     MDY,
     NumberStyle,
@@ -23,23 +22,10 @@ from ae_coach.crm._values import (
     parse_date,
     parse_number,
 )
+from ae_coach.crm.deals import DealRow, RowFile
 from ae_coach.crm.result import RowWarning
-from ae_coach.deal import Deal, Element, ForecastCategory, Meddpicc, Source, Stage
+from ae_coach.deal import MAX_AMOUNT, ForecastCategory, Source, Stage
 
-
-class _UnknownElement(Element):
-    model_config = ConfigDict(frozen=True)
-
-
-class _UnknownMeddpicc(Meddpicc):
-    model_config = ConfigDict(frozen=True)
-
-
-UNKNOWN_MEDDPICC: Meddpicc = _UnknownMeddpicc(**{name: _UnknownElement() for name in Meddpicc.model_fields})
-"""A CRM export carries no MEDDPICC, so every imported deal shares this one all-unknown record. It is
-frozen, so code that tries to fill it in fails loudly instead of changing every deal; it saves about
-4 KB per deal (450 MB on a 100,000-row export). Copy the deal (``model_copy(deep=True)``) to edit it."""
-LAST_ACTIVITY_SUMMARY = "Last activity recorded in the CRM (type not exported)"
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DATE_IN_TEXT = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 
@@ -64,32 +50,19 @@ class RowContext:
     currency: str = "USD"
     warnings: list[RowWarning] = field(default_factory=list)
     _dates: dict[str, dt.date | None] = field(default_factory=dict)
-    _source: Source | None = None
-    _field_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    _file: RowFile | None = None
     _strings: dict[str, str] = field(default_factory=dict)
 
-    def source(self) -> Source:
-        """The one :class:`Source` every deal of this file shares (a companion file that fills a part removes
-        it from ``missing`` once, for all of them)."""
-        if self._source is None:
-            self._source = Source(system=self.fmt, missing=self.missing())  # type: ignore[arg-type]
-        return self._source
+    def file(self) -> RowFile:
+        """What every deal of this file shares: one :class:`Source` (a companion file that fills a part
+        removes it from ``missing`` once, for all of them) and pydantic's field-name sets."""
+        if self._file is None:
+            self._file = RowFile(Source(system=self.fmt, missing=self.missing()))  # type: ignore[arg-type]
+        return self._file
 
     def shared(self, text: str) -> str:
         """One string object per distinct value of a column that repeats (owners, accounts, currencies)."""
         return self._strings.setdefault(text, text)
-
-    def share_field_sets(self, *models: BaseModel | None) -> None:
-        """Point each model's set of explicitly given field names at one shared copy per distinct set.
-
-        pydantic keeps a fresh set per instance (2 kB on a deal, more than its values); a million rows give a
-        handful of distinct sets. Nothing in ae-coach reads them (``exclude_unset`` is never used).
-        """
-        for model in models:
-            if model is not None:
-                names = model.__pydantic_fields_set__
-                shared = self._field_sets.setdefault(frozenset(names), names)
-                object.__setattr__(model, "__pydantic_fields_set__", shared)
 
     def missing(self) -> list[str]:
         """The parts of the deal format this export does not carry (companion files may add some back)."""
@@ -180,6 +153,8 @@ def _amount(ctx: RowContext, cells: list[str], row: int) -> float:
     if amount < 0:
         ctx.warn(row, "amount", f"negative amount {text!r}; counted as 0")
         return 0.0
+    if amount > MAX_AMOUNT:
+        raise Skip(f"amount: {text!r} is more than {MAX_AMOUNT:,}, the largest amount a deal may have")
     return amount
 
 
@@ -221,10 +196,10 @@ def _currency(ctx: RowContext, cells: list[str], row: int) -> str:
     return ctx.currency
 
 
-def _next_step(ctx: RowContext, cells: list[str]) -> dict | None:
+def _next_step(ctx: RowContext, cells: list[str]) -> tuple[str | None, dt.date | None]:
     text = ctx.value(cells, "next_step")
     if not text:
-        return None
+        return None, None
     when = None
     match = _DATE_IN_TEXT.search(text)  # "2026-12-02 CFO review": a full date written in the step counts
     if match:
@@ -232,7 +207,7 @@ def _next_step(ctx: RowContext, cells: list[str]) -> dict | None:
             when = parse_date(match.group(1), ctx.date_order, None)
         except ValueError:
             when = None
-    return {"action": text, "date": when}
+    return text, when
 
 
 def _account(ctx: RowContext, cells: list[str], row: int, name: str) -> str:
@@ -246,53 +221,26 @@ def _account(ctx: RowContext, cells: list[str], row: int, name: str) -> str:
     return name
 
 
-def convert(ctx: RowContext, cells: list[str], row: int) -> Deal:
-    """Build the deal for one record.
+def convert(ctx: RowContext, cells: list[str], row: int) -> DealRow:
+    """Read one record (its values in the order the deal lists them, so warnings come in that order).
 
     Raises:
-        Skip: the record has no usable stage, or neither a name nor an account.
+        Skip: the record has no usable stage, neither a name nor an account, or an amount too large.
     """
     name = ctx.value(cells, "name")
+    deal_id = ctx.value(cells, "id") or None
     account = ctx.shared(_account(ctx, cells, row, name))
     stage = _stage(ctx, cells, row)
     last_activity = ctx.date(cells, row, "last_activity")
-    activities = []
-    if last_activity:
-        # The CRM's "last activity" date is the only contact a report export has: taken as two-way, as the
-        # CRM's own last-contact field is, since the export cannot say who wrote.
-        activities.append(
-            {
-                "date": last_activity,
-                "type": "other",
-                "status": "completed",
-                "summary": LAST_ACTIVITY_SUMMARY,
-                "direction": "two_way",
-            }
-        )
-    deal = Deal.model_validate(
-        {
-            "id": ctx.value(cells, "id") or None,
-            "account": account,
-            "name": name or None,
-            "amount": _amount(ctx, cells, row),
-            "currency": ctx.shared(_currency(ctx, cells, row)),
-            "stage": stage,
-            "close_date": ctx.date(cells, row, "close_date"),
-            "created": ctx.date(cells, row, "created"),
-            "forecast_category": _forecast(ctx, cells, row),
-            "probability": _probability(ctx, cells, row),
-            "owner": ctx.shared(ctx.value(cells, "owner")) or None,
-            "activities": activities,
-            "next_step": _next_step(ctx, cells),
-            "notes": ctx.value(cells, "notes") or None,
-            # Passed explicitly so pydantic does not call a Python default factory for each (faster).
-            "meddpicc": UNKNOWN_MEDDPICC,
-            "stakeholders": [],
-            "mutual_action_plan": [],
-            "competitors": [],
-            "history": [],
-            "source": ctx.source(),
-        }
-    )
-    ctx.share_field_sets(deal, *deal.activities, deal.next_step)
-    return deal
+    amount = _amount(ctx, cells, row)
+    currency = ctx.shared(_currency(ctx, cells, row))
+    close_date, created = ctx.date(cells, row, "close_date"), ctx.date(cells, row, "created")
+    forecast, probability = _forecast(ctx, cells, row), _probability(ctx, cells, row)
+    owner = ctx.shared(ctx.value(cells, "owner")) or None
+    next_action, next_date = _next_step(ctx, cells)
+    return DealRow(
+        ctx.file(), id=deal_id, account=account, name=name or None, amount=amount, currency=currency,
+        stage=stage, close_date=close_date, created=created, forecast_category=forecast,
+        probability=probability, owner=owner, last_activity=last_activity, next_action=next_action,
+        next_date=next_date, notes=ctx.value(cells, "notes") or None,
+    )  # fmt: skip

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from ae_coach.crm import _formats as formats
 from ae_coach.crm._gc import paused_gc
 from ae_coach.crm._reader import (
@@ -28,6 +26,7 @@ from ae_coach.crm._values import (
     detect_number_style,
     normalise_key,
 )
+from ae_coach.crm.deals import ImportedDeals
 from ae_coach.crm.mapping import ColumnMapping, load_mapping
 from ae_coach.crm.result import ImportResult, RowWarning, SkippedRow
 from ae_coach.deal import Stage
@@ -195,6 +194,7 @@ def import_csv(
 
 def _convert_all(table: RawTable, ctx: RowContext, result: ImportResult, progress: Progress | None) -> None:
     width = len(table.header)
+    deals = result.deals = ImportedDeals()
     first_seen: dict[str, int] = {}
     total = table.count
     for done, (line, cells) in enumerate(table.records, 1):
@@ -211,23 +211,17 @@ def _convert_all(table: RawTable, ctx: RowContext, result: ImportResult, progres
             result.skipped.append(SkippedRow(row=line, reason=reason))
             continue
         try:
-            deal = convert(ctx, cells, line)
+            row = convert(ctx, cells, line)
         except Skip as exc:
             result.skipped.append(SkippedRow(row=line, reason=str(exc)))
             continue
-        except ValidationError as exc:  # a value the deal model refuses that the row checks let through
-            problem = exc.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "row"
-            result.skipped.append(SkippedRow(row=line, reason=f"{where}: {problem['msg']}"))
-            continue
-        deal_id = deal.id or f"{table.path.stem}-line-{line}"
-        if deal.id is None:
-            deal.id = deal_id
-        if deal_id in first_seen:
-            message = f"duplicate id {deal_id!r} (first on line {first_seen[deal_id]}); kept the first"
+        if row.id is None:
+            row.id = f"{table.path.stem}-line-{line}"
+        if row.id in first_seen:
+            message = f"duplicate id {row.id!r} (first on line {first_seen[row.id]}); kept the first"
             ctx.warn(line, "id", message)
             continue
-        first_seen[deal_id] = line
-        result.deals.append(deal)
+        first_seen[row.id] = line
+        deals.append(row)
     if progress is not None:
         progress(total, total)

@@ -12,7 +12,7 @@ from ae_coach.crm._formats import detect
 from ae_coach.crm.importer import Progress, import_csv
 from ae_coach.crm.mapping import ColumnMapping
 from ae_coach.crm.result import ImportResult, RowWarning, SkippedRow
-from ae_coach.deal import load_deal, parse_deal
+from ae_coach.deal import Deal, load_deal, parse_deal
 from ae_coach.errors import DealFileError, ImportFileError
 
 DEAL_SUFFIXES = (".yaml", ".yml", ".json")
@@ -64,16 +64,17 @@ def _load_directory(path: Path, mapping, progress) -> ImportResult:
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DEAL_SUFFIXES)
     if not files:
         return _load_csv_directory(path, mapping, progress)
-    result = ImportResult(source_format="deal_files", path=str(path))
+    result = ImportResult(source_format="deal_files", path=str(path), rows=len(files))
+    deals: list[Deal] = []
     origins: list[str] = []
     for file in files:
-        result.rows += 1
         try:
-            result.deals.append(load_deal(file))
+            deals.append(load_deal(file))
             origins.append(file.name)
         except DealFileError as exc:
             result.skipped.append(SkippedRow(row=exc.line, reason=str(exc), file=str(file)))
-    if not result.deals:  # a folder where nothing is a deal is not an empty pipeline: say so, exit 2
+    result.deals = deals
+    if not deals:  # a folder where nothing is a deal is not an empty pipeline: say so, exit 2
         raise ImportFileError(
             f"{path}: none of its {len(files)} *.yaml/*.json files is a deal file; the first: {result.skipped[0].reason}"
         )
@@ -125,14 +126,16 @@ def _load_deal_list(path: Path) -> ImportResult:
     if not isinstance(data, list):
         raise ImportFileError(f"{path}: expected a list of deals (or a mapping with a deals: list)")
     result = ImportResult(source_format="deal_list", path=str(path), rows=len(data))
+    deals: list[Deal] = []
     for number, item in enumerate(data, 1):
         if isinstance(item, dict) and "id" not in item:
             item = {"id": f"{path.stem}-{number}", **item}
         try:
-            result.deals.append(parse_deal(item, source=f"{path}[{number}]"))
+            deals.append(parse_deal(item, source=f"{path}[{number}]"))
         except DealFileError as exc:
             result.skipped.append(SkippedRow(row=None, reason=f"deal {number}: {exc}", file=str(path)))
-    if result.skipped and not result.deals:
+    result.deals = deals
+    if result.skipped and not deals:
         raise ImportFileError(
             f"{path}: none of its {len(data)} entries is a valid deal; the first: {result.skipped[0].reason}"
         )

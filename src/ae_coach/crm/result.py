@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ae_coach.deal import Deal
@@ -46,7 +48,8 @@ class ImportResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
-    deals: list[Deal] = Field(default_factory=list)
+    deals: Sequence[Deal] = Field(default_factory=list)
+    """A list, or for a CSV export :class:`~ae_coach.crm.deals.ImportedDeals` (each read builds the deal)."""
     warnings: list[RowWarning] = Field(default_factory=list)
     skipped: list[SkippedRow] = Field(default_factory=list)
     source_format: str

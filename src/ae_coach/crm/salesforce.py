@@ -20,6 +20,7 @@ from ae_coach.crm import _formats as formats
 from ae_coach.crm._reader import RawTable, is_blank, read_table
 from ae_coach.crm._rows import RowContext, lookup_stage
 from ae_coach.crm._values import normalise_key, parse_date, parse_number
+from ae_coach.crm.deals import ImportedDeals
 from ae_coach.crm.mapping import ColumnMapping
 from ae_coach.crm.result import ImportResult, RowWarning
 from ae_coach.deal import Change, Deal, Role, Stakeholder
@@ -83,28 +84,44 @@ def attach_companions(
     mapping: ColumnMapping | None,
 ) -> None:
     """Add stakeholders and history to the imported deals, warning about rows that match no deal."""
-    deals = {opportunity_key(d.id): d for d in result.deals if d.id}
+    assert isinstance(result.deals, ImportedDeals)  # import_csv's own result
+    deals = _ById(result.deals)
     if contact_roles:
         roles = dict(formats.ROLE_MAP)
         if mapping is not None:
             roles.update({normalise_key(k): v for k, v in mapping.roles.items()})
         table = read_table(Path(contact_roles), is_contact_roles, "OpportunityId, ContactId or Contact.Name, Role")
         result.warnings.extend(_attach_roles(table, deals, roles))
-        _carried(deals, "stakeholders")
+        _carried(ctx, "stakeholders")
     if history:
         table = read_table(Path(history), is_history, "OpportunityId, StageName, CloseDate, CreatedDate")
         result.warnings.extend(_attach_history(table, deals, ctx))
-        _carried(deals, "history")
+        _carried(ctx, "history")
 
 
-def _carried(deals: dict[str, Deal], part: str) -> None:
-    """A companion file supplied ``part``: it is no longer missing from the deals' source."""
-    for deal in deals.values():
-        if deal.source is not None and part in deal.source.missing:
-            deal.source.missing.remove(part)
+class _ById:
+    """The imported deals by Salesforce id; a deal looked up here is pinned, so what is added to it stays."""
+
+    def __init__(self, deals: ImportedDeals) -> None:
+        self._deals = deals
+        self._index = {opportunity_key(r.id): i for i, r in enumerate(deals.records) if r.id}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+    def get(self, key: str) -> Deal | None:
+        index = self._index.get(key)
+        return None if index is None else self._deals.pin(index)
 
 
-def _attach_roles(table: RawTable, deals: dict[str, Deal], roles: dict[str, Role]) -> list[RowWarning]:
+def _carried(ctx: RowContext, part: str) -> None:
+    """A companion file supplied ``part``: it is no longer missing from the source every deal shares."""
+    missing = ctx.file().source.missing
+    if part in missing:
+        missing.remove(part)
+
+
+def _attach_roles(table: RawTable, deals: _ById, roles: dict[str, Role]) -> list[RowWarning]:
     index, warnings, file = _index(table, _ROLE_ALIASES), [], str(table.path)
     for line, cells in table.records:
         if is_blank(cells):
@@ -145,7 +162,7 @@ def _snapshot_date(cells: list[str], index: dict[str, int], ctx: RowContext) -> 
         return None
 
 
-def _attach_history(table: RawTable, deals: dict[str, Deal], ctx: RowContext) -> list[RowWarning]:
+def _attach_history(table: RawTable, deals: _ById, ctx: RowContext) -> list[RowWarning]:
     index, warnings, file = _index(table, _HISTORY_ALIASES), [], str(table.path)
     snapshots: dict[str, list[tuple[dt.date, int, list[str]]]] = defaultdict(list)
     for line, cells in table.records:
@@ -160,7 +177,9 @@ def _attach_history(table: RawTable, deals: dict[str, Deal], ctx: RowContext) ->
         snapshots[key].append((when, line, cells))
     for key, rows in snapshots.items():
         rows.sort(key=lambda r: (r[0], r[1]))
-        deals[key].history.extend(_changes(rows, index, ctx, warnings, file))
+        deal = deals.get(key)
+        assert deal is not None  # only keys of imported deals were kept
+        deal.history.extend(_changes(rows, index, ctx, warnings, file))
     return warnings
 
 

@@ -19,7 +19,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ae_coach.deal import Deal, ForecastCategory
+from ae_coach.crm.deals import DealRecord, deal_of
+from ae_coach.deal import ForecastCategory
 from ae_coach.findings import Severity, trusted
 from ae_coach.pipeline.model import DealLine
 from ae_coach.pipeline.model import Period as PeriodModel
@@ -46,10 +47,10 @@ _WORK: dict[str, Any] = {}
 """Set in the parent just before forking; the workers read the deals from here."""
 
 
-def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
+def _summary(record: DealRecord, as_of: dt.date, settings: Any, rulebook: Any) -> Summary:
     from ae_coach.inspector import assess
 
-    a = assess(deal, as_of, settings=settings, rulebook=rulebook)
+    a = assess(deal_of(record), as_of, settings=settings, rulebook=rulebook)
     serious = [f for f in a.findings if f.severity is not Severity.INFO]
     worst = serious[0].severity.value if serious else None
     headline = serious[0].title if serious else ""
@@ -65,7 +66,19 @@ def _summary(deal: Deal, as_of: dt.date, settings: Any, rulebook: Any) -> Summar
     )
 
 
-def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:
+def _shared(s: Summary, strings: dict[str, str]) -> Summary:
+    """``s`` with one string object per distinct code, headline and reason across the pipeline: the inspector
+    formats each reason anew and a worker's results arrive as copies, while a few hundred distinct ones
+    repeat on every deal (measured 1.4 kB a deal, most of what a review keeps)."""
+    health, tier, recommended, worst, codes, headline, why_not = s
+    share = strings.setdefault
+    return (
+        health, tier, recommended, worst, [share(c, c) for c in codes], share(headline, headline),
+        [share(w, w) for w in why_not],
+    )  # fmt: skip
+
+
+def _line(deal: DealRecord, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLine:
     health, tier, recommended, worst, codes, headline, why_not = s
     severity = Severity(worst) if worst else None
     close = deal.close_date
@@ -78,7 +91,7 @@ def _line(deal: Deal, s: Summary, period: PeriodModel, as_of: dt.date) -> DealLi
         "overdue": close is not None and close < as_of,
     }  # fmt: skip
     if _TRUSTED_LINE and type(deal.amount) is float:
-        return trusted(DealLine, values)  # values of the declared types, taken from a validated Deal
+        return trusted(DealLine, values)  # values of the declared types: a validated Deal or a checked row
     return DealLine(**values)
 
 
@@ -104,10 +117,11 @@ def choose_jobs(jobs: int | None, deals: int) -> int:
 
 
 def assess_lines(
-    deals: list[Deal], as_of: dt.date, period: PeriodModel, settings: Any, rulebook: Any,
+    deals: list[DealRecord], as_of: dt.date, period: PeriodModel, settings: Any, rulebook: Any,
     progress: Progress | None = None, jobs: int | None = None,
 ) -> list[DealLine]:  # fmt: skip
-    """One :class:`DealLine` per deal, in the deals' order."""
+    """One :class:`DealLine` per deal, in the deals' order; an imported row is built into its deal only to be
+    inspected (in the worker, when inspection runs in parallel) and dropped after."""
     jobs = choose_jobs(jobs, len(deals))
     summaries = None
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -122,8 +136,9 @@ def assess_lines(
 
 def _serial(deals, as_of, settings, rulebook, progress) -> list[Summary]:
     summaries, total = [], len(deals)
+    strings: dict[str, str] = {}
     for done, deal in enumerate(deals, 1):
-        summaries.append(_summary(deal, as_of, settings, rulebook))
+        summaries.append(_shared(_summary(deal, as_of, settings, rulebook), strings))
         if progress is not None and (done % CHUNK == 0 or done == total):
             progress(done, total)
     return summaries
@@ -133,10 +148,11 @@ def _parallel(deals, as_of, settings, rulebook, progress, jobs) -> list[Summary]
     _WORK.update(deals=deals, as_of=as_of, settings=settings, rulebook=rulebook)
     bounds = [(i, min(i + CHUNK, len(deals))) for i in range(0, len(deals), CHUNK)]
     summaries: list[Summary] = []
+    strings: dict[str, str] = {}
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for part in pool.imap(_chunk, bounds):
-                summaries.extend(part)
+                summaries.extend(_shared(s, strings) for s in part)
                 if progress is not None:
                     progress(len(summaries), len(deals))
     finally:

@@ -25,6 +25,7 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from pydantic import BaseModel, Field
 
 from ae_coach.coach import Coach, LLMResult
 from ae_coach.coach.report import CoachingReport
+from ae_coach.crm.deals import deal_of, records
 from ae_coach.deal import Deal
 from ae_coach.errors import BackendError
 
@@ -169,7 +171,7 @@ def write_outcome(outcome: BatchOutcome, path: Path) -> None:
 
 def run_batch_cli(
     review: Any,
-    deals: list[Deal],
+    deals: Sequence[Deal],
     *,
     batch_id: str | None,
     wait: float,
@@ -181,8 +183,8 @@ def run_batch_cli(
     from ae_coach.errors import require_key
 
     require_key("--batch")
-    by_id = {d.id: d for d in deals}
-    chosen = [by_id[line.id] for line in review.deals[:limit] if line.id in by_id]  # riskiest first
+    by_id = {d.id: d for d in records(deals)}  # only the chosen deals are built
+    chosen = [deal_of(by_id[line.id]) for line in review.deals[:limit] if line.id in by_id]  # riskiest first
     client = _client()
     if batch_id is None:
         batch_id = submit(chosen, review.as_of, client=client, redact=redact)

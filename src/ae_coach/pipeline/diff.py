@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ae_coach.crm.deals import DealRecord, records
 from ae_coach.crm.salesforce import opportunity_key
 from ae_coach.deal import STAGE_ORDER, Deal, Stage
 from ae_coach.pipeline._money import money
@@ -57,18 +59,20 @@ class PipelineDiff(BaseModel):
         return [c for c in self.changes if c.kind == kind]
 
 
-def _key(deal: Deal) -> str:
+def _key(deal: DealRecord) -> str:
     return opportunity_key(deal.id or f"{deal.account}|{deal.name}")
 
 
-def _change(kind: Any, deal: Deal, before: Any = None, after: Any = None, delta: float | None = None) -> DealChange:
+def _change(
+    kind: Any, deal: DealRecord, before: Any = None, after: Any = None, delta: float | None = None
+) -> DealChange:
     return DealChange(
         kind=kind, id=deal.id or deal.account, account=deal.account, name=deal.name, owner=deal.owner,
         amount=deal.amount, before=before, after=after, delta=delta,
     )  # fmt: skip
 
 
-def _outcome(old: Deal, new: Deal) -> list[DealChange]:
+def _outcome(old: DealRecord, new: DealRecord) -> list[DealChange]:
     if old.stage.is_open and new.stage is Stage.CLOSED_WON:
         return [_change("won", new, old.stage.value, new.stage.value)]
     if old.stage.is_open and new.stage is Stage.CLOSED_LOST:
@@ -76,7 +80,7 @@ def _outcome(old: Deal, new: Deal) -> list[DealChange]:
     return []
 
 
-def _moves(old: Deal, new: Deal) -> list[DealChange]:
+def _moves(old: DealRecord, new: DealRecord) -> list[DealChange]:
     changes = []
     if old.close_date and new.close_date and old.close_date != new.close_date and new.stage.is_open:
         days = (new.close_date - old.close_date).days
@@ -93,14 +97,17 @@ def _moves(old: Deal, new: Deal) -> list[DealChange]:
     return changes
 
 
-def diff_pipelines(old: list[Deal], new: list[Deal], *, old_label: str = "old", new_label: str = "new") -> PipelineDiff:
+def diff_pipelines(
+    old: Sequence[Deal], new: Sequence[Deal], *, old_label: str = "old", new_label: str = "new"
+) -> PipelineDiff:
     """Compare two snapshots of a pipeline, matching deals by id (Salesforce 15- and 18-character ids match).
 
     Returns:
         Every change, grouped in :data:`KINDS` order, biggest amounts first within a kind.
     """
-    before = {_key(d): d for d in old}
-    after = {_key(d): d for d in new}
+    earlier, later = records(old), records(new)  # an import's rows carry every fact compared here: no deal is built
+    before = {_key(d): d for d in earlier}
+    after = {_key(d): d for d in later}
     changes: list[DealChange] = []
     for key, deal in after.items():
         previous = before.get(key)
@@ -118,9 +125,9 @@ def diff_pipelines(old: list[Deal], new: list[Deal], *, old_label: str = "old", 
         new=new_label,
         changes=changes,
         counts={kind: counts[kind] for kind in KINDS},
-        open_before=sum(d.amount for d in old if d.stage.is_open),
-        open_after=sum(d.amount for d in new if d.stage.is_open),
-        currency=Counter(d.currency for d in new or old).most_common(1)[0][0] if (new or old) else "USD",
+        open_before=sum(d.amount for d in earlier if d.stage.is_open),
+        open_after=sum(d.amount for d in later if d.stage.is_open),
+        currency=Counter(d.currency for d in later or earlier).most_common(1)[0][0] if (later or earlier) else "USD",
     )
 
 

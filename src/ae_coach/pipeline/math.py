@@ -19,12 +19,13 @@ the seed's "~8 meetings a week". Teams with their own funnel data should pass th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ae_coach.deal import Deal, Stage
+from ae_coach.crm.deals import DealRecord
+from ae_coach.deal import Stage
 
 SEED_QUOTA = 1_000_000.0
 SEED_AVG_DEAL = 50_000.0
@@ -142,7 +143,7 @@ def pipeline_math(
     )
 
 
-def _closed(deals: Iterable[Deal], as_of: dt.date) -> tuple[list[Deal], list[Deal]]:
+def _closed(deals: Iterable[DealRecord], as_of: dt.date) -> tuple[list[DealRecord], list[DealRecord]]:
     won, lost = [], []
     for deal in deals:
         if deal.close_date is not None and deal.close_date > as_of:
@@ -155,7 +156,7 @@ def _closed(deals: Iterable[Deal], as_of: dt.date) -> tuple[list[Deal], list[Dea
 
 
 def derive_inputs(
-    deals: list[Deal],
+    deals: Sequence[DealRecord],
     as_of: dt.date,
     *,
     quota: float | None = None,

@@ -12,10 +12,13 @@ answer is validated, and rule ids or deal ids the model made up are dropped and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach.crm.deals import deal_of, records
+from ae_coach.deal import Deal
 from ae_coach.findings import Finding, Severity
 from ae_coach.model.llm import Usage
 
@@ -75,7 +78,7 @@ class PipelineSummary(PipelineCoaching):
     cost_note: str | None = None
 
 
-def summarise_pipeline(review: PipelineReview, coach: Coach, deals: list[Any] | None = None) -> PipelineSummary:
+def summarise_pipeline(review: PipelineReview, coach: Coach, deals: Sequence[Deal] | None = None) -> PipelineSummary:
     """Ask the coach's model for the summary of ``review``.
 
     With ``coach.redact`` the people, emails, phones and ids of the deals shown (from ``deals``, the imported
@@ -90,9 +93,9 @@ def summarise_pipeline(review: PipelineReview, coach: Coach, deals: list[Any] | 
 
     redactor = Redactor()
     shown = {line.id for line in review.deals[:MAX_DEALS_SHOWN]}
-    for deal in deals or []:
-        if deal.id in shown:
-            redactor.add_deal(deal)
+    for record in records(deals or []):  # only the deals shown are built from an import's rows
+        if record.id in shown:
+            redactor.add_deal(deal_of(record))
     for line in review.deals[:MAX_DEALS_SHOWN]:
         if line.owner:
             redactor.add_person(line.owner)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ae_coach.crm._gc import paused_gc
+from ae_coach.crm.deals import DealRecord, records
 from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory, Stage
 from ae_coach.errors import UsageError
 from ae_coach.findings import Finding, Severity, sort_findings
@@ -111,7 +112,9 @@ def _rollup(lines: list[DealLine], closed: float, category: Callable[[DealLine],
     )
 
 
-def _owners(lines: list[DealLine], deals: list[Deal], period: PeriodModel, team: dict[str, int]) -> list[OwnerSummary]:
+def _owners(
+    lines: list[DealLine], deals: Sequence[DealRecord], period: PeriodModel, team: dict[str, int]
+) -> list[OwnerSummary]:
     """One summary per owner with an open deal or a deal closed in the period; ``team`` is :func:`_code_counts`
     of all ``lines``.
 
@@ -164,7 +167,7 @@ def _code_counts(lines: list[DealLine]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _filter_owner(deals: list[Deal], owner: str | None) -> list[Deal]:
+def _filter_owner(deals: Sequence[DealRecord], owner: str | None) -> Sequence[DealRecord]:
     if owner is None:
         return deals
     mine = [d for d in deals if (d.owner or "").casefold() == owner.casefold()]
@@ -175,7 +178,7 @@ def _filter_owner(deals: list[Deal], owner: str | None) -> list[Deal]:
 
 
 def review_pipeline(
-    deals: list[Deal],
+    deals: Sequence[Deal],
     *,
     quota: float | None = None,
     as_of: dt.date | None = None,
@@ -206,13 +209,13 @@ def review_pipeline(
         UsageError: ``owner`` owns none of the deals.
     """
     as_of = as_of or dt.date.today()
-    deals = _filter_owner(deals, owner)
-    currencies = [code for code, _ in Counter(d.currency for d in deals).most_common()] or ["USD"]
+    facts = _filter_owner(records(deals), owner)  # an import's rows are read as they are: no deal is built
+    currencies = [code for code, _ in Counter(d.currency for d in facts).most_common()] or ["USD"]
     # everything the review builds stays alive and holds no reference cycles: the collector would only
     # rescan the growing heap (measured 3 s of a 100,000-deal review)
     with using(currencies[0]), paused_gc():
         review = _review(
-            deals, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs
+            facts, quota, as_of, period, win_rate, avg_deal, cycle_days, settings, rulebook, progress, jobs
         )
     review.owner_filter = owner
     review.currency, review.other_currencies = currencies[0], currencies[1:]
@@ -266,7 +269,7 @@ def _review(
     )
 
 
-def _created_last_quarter(deals: list[Deal], as_of: dt.date) -> int | None:
+def _created_last_quarter(deals: Sequence[DealRecord], as_of: dt.date) -> int | None:
     dated = [d.created for d in deals if d.created is not None]
     if not dated:
         return None
@@ -274,7 +277,7 @@ def _created_last_quarter(deals: list[Deal], as_of: dt.date) -> int | None:
     return sum(1 for day in dated if since < day <= as_of)
 
 
-def _counts(deals: list[Deal], lines: list[DealLine]) -> dict[str, int]:
+def _counts(deals: Sequence[DealRecord], lines: list[DealLine]) -> dict[str, int]:
     return {
         "deals": len(deals),
         "open": len(lines),
