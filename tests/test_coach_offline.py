@@ -12,7 +12,7 @@ import pytest
 from ae_coach.coach import Coach
 from ae_coach.coach._actions import _SEE_RULE
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._wording import drop_condition, fit_stage, parse_question
+from ae_coach.coach._wording import drop_condition, drop_menu, fit_stage, parse_question
 from ae_coach.coach.quality import audit, names_a_fact, shared_texts
 from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
 from ae_coach.render.markdown import to_markdown
@@ -304,7 +304,7 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         rule = rulebook[action.rule_id]
         code = action.finding_codes[0]
         marked = [p.text for p in rule.plays if code in p.answers]
-        texts = [_SEE_RULE.sub("", fit_stage(t, report_stage(path))) for t in marked]
+        texts = [_SEE_RULE.sub("", fit_stage(drop_menu(t), report_stage(path))) for t in marked]
         texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
         patterns = [re.sub(r"\\\[[a-z\\ ]+\\\]", ".+?", re.escape(t.rstrip("."))) for t in texts]  # placeholders filled
         patterns = [p.replace(re.escape("this week"), ".+?") for p in patterns]  # or the date it is due
@@ -491,9 +491,13 @@ def test_a_dark_champion_gets_one_message_and_other_work_goes_through_someone_wh
 
 
 def test_an_executive_meeting_is_found_by_the_words_a_rep_writes(coach):
-    report = coach.review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("tailspin"))))
-    eb = next(a for a in report.next_actions if "meddpicc.economic_buyer" in a.finding_codes)
-    assert "2026-12-03" in eb.action and eb.due < dt.date(2026, 12, 3)  # "Jordan to share the deck with his boss"
+    from ae_coach.coach._actions import executive_meeting
+
+    result = coach.run_review(load_deal(next(p for p in EXAMPLE_DEALS if p.name.startswith("tailspin"))))
+    meeting = executive_meeting(result.assessment.facts)  # "Jordan to share the deck with his boss"
+    assert meeting is not None and meeting.date == dt.date(2026, 12, 3)
+    first = result.report.next_actions[0]  # the way in to whoever signs is asked for before that meeting
+    assert first.due < meeting.date and "whoever signs" in first.action
 
 
 def test_the_person_who_brought_a_late_competitor_in_is_read_from_the_clause_that_names_it():
@@ -532,3 +536,27 @@ def test_an_economic_buyer_who_was_met_is_never_called_unmet(coach):
     assert "Greta Holm" in actions
     assert "has not been met" not in actions
     assert "was last met on 2026-10-05" in actions
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            "List every step with its owner and date: evaluation end, business case review, budget approval, "
+            "security, legal, procurement, signature.",
+            "List every step with its owner and date.",
+        ),
+        (
+            "Re-engage them with something new: a relevant insight, a similar customer's result, a phased option. "
+            'Never "just checking in".',
+            'Re-engage them with something new. Never "just checking in".',
+        ),
+        (
+            "Confirm it is real: get the reviewer's name and the date.",
+            "Confirm it is real: get the reviewer's name and the date.",
+        ),
+        ("列出每一步及其负责人和日期：评估结束、预算审批、安全审核、法务、签约。", "列出每一步及其负责人和日期。"),
+    ],
+)
+def test_a_rules_menu_of_examples_is_left_out_of_an_action(step, expected):
+    assert drop_menu(step) == expected

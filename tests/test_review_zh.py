@@ -60,11 +60,11 @@ def _says(action: str, step: str) -> bool:
     """The action is the step: as written, or led by the deal's fact instead of the step's generic opening,
     its cross-references left out (the opening words of what remains, placeholders aside)."""
     from ae_coach.coach._actions import _SEE_RULE
-    from ae_coach.coach._wording import drop_condition
+    from ae_coach.coach._wording import drop_condition, drop_menu
 
-    step = _SEE_RULE.sub("", step)
+    step = drop_menu(_SEE_RULE.sub("", step))
     forms = [step, drop_condition(step, True)[0]]
-    return any(form.split("[")[0][:20] in action for form in forms)
+    return any(form.split("[")[0][:20].rstrip("。.") in action for form in forms)
 
 
 def test_review_lang_zh_prints_chinese_and_json_keeps_codes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,10 +18,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._calendar import Calendar
-from ae_coach.coach._people import addresses, contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, source_of
-from ae_coach.coach._wording import drop_condition, fill, fit_stage
+from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
@@ -64,7 +64,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
-    merged: set[int] = set()
+    made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
     for finding in _worth_acting_on(deal, list(assessment.findings)):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
@@ -74,31 +74,31 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
-        if _waits_for_reply(action, actions, dark):  # one message this week; the rest after their reply
-            slot = THIS_WEEK + len(actions) - week
-            action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
+        if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
+            continue
         soon = action.due is not None and action.due <= week_end
         same = next(
             (i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)), None
         )
-        if same is not None:  # one conversation with a person this week, its points listed, not three touches
-            if same not in merged and _together(deal, actions[same], finding):
-                merged.add(same)
-                actions[same] = _merge(actions[same], action)
-                used.add((rule.id, step.text))
-                continue
-            action = _action(deal, facts, (finding, why), (rule, step), THIS_WEEK + len(actions) - week, calendar, dark)
-            soon = action.due is not None and action.due <= week_end  # a third or unrelated ask waits a week
-            if soon:
+        if same is not None:  # one ask of a person this week; a second waits a week, never glued onto the first
+            later = THIS_WEEK + len(actions) - week
+            waiting = _action(deal, facts, (finding, why), (rule, step), later, calendar, dark)
+            earlier = _action(deal, facts, *made[same], later, calendar, dark)
+            if waiting.due is not None and waiting.due > week_end:
+                action, soon = waiting, False
+            elif earlier.due is not None and earlier.due > week_end:  # this one is for a meeting this week
+                actions[same] = earlier.model_copy(update={"horizon": "later"})
+            else:
                 continue
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
             continue
         order = (rule.id, rule.plays.index(step))
-        if (soon and _waits_for_reply(action, actions, dark)) or _redundant(action, order, actions, steps):
+        if _redundant(action, order, actions, steps):
             continue
         if soon and _signer_met_this_week(deal, finding, action, actions):
             continue
         steps.append(order)
+        made.append(((finding, why), (rule, step)))
         used.add((rule.id, step.text))
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
@@ -128,28 +128,6 @@ def _no_reply_branch(
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
     return a.contact is not None and contact_name(a.contact) == contact_name(b.contact)
-
-
-def _together(deal: Deal, first: NextAction, finding: Finding) -> bool:
-    """Two asks belong in one conversation only when the second is that person's business too (a role the
-    finding is worked through, or the finding names them); otherwise it is its own action, not glued on."""
-    person = next((s for s in deal.stakeholders if s.name == contact_name(first.contact)), None)
-    named = " ".join([finding.title, *finding.evidence])
-    return person is not None and addresses(person, finding.code, named)
-
-
-def _merge(first: NextAction, second: NextAction) -> NextAction:
-    """Two asks of one person in the same week become one action with both points, and say why together."""
-    point = second.action[:1].lower() + second.action[1:]
-    name = contact_name(first.contact)
-    return first.model_copy(
-        update={
-            "action": t("coach.same_talk", first=first.action.rstrip(".。"), second=point, name=name, why=second.why),
-            "due": min(d for d in (first.due, second.due) if d is not None) if first.due or second.due else None,
-            "finding_codes": list(dict.fromkeys([*first.finding_codes, *second.finding_codes])),
-            "also_rules": [r for r in dict.fromkeys([*first.also_rules, second.rule_id]) if r and r != first.rule_id],
-        }
-    )
 
 
 _NOW = re.compile(r"\bthe same day\b|\btoday\b|当天|今天")
@@ -184,7 +162,7 @@ def _redundant(
 ) -> bool:
     """A second re-engagement message to the same silent person (one per person, not one per way of measuring
     the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
-    silence = set(_ABOUT_SILENCE)
+    silence = set(ABOUT_SILENCE)
     if set(action.finding_codes) & silence and any(
         a.contact == action.contact and set(a.finding_codes) & silence for a in actions
     ):
@@ -197,9 +175,8 @@ def _redundant(
 
 
 def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozenset[str]) -> bool:
-    """Someone who is not answering already has this week's message from the rep."""
-    name = contact_name(action.contact)
-    return name in dark and any(a.contact == action.contact and a.horizon == "this_week" for a in actions)
+    """Someone who is not answering already has the rep's message, which holds every other ask of them."""
+    return contact_name(action.contact) in dark and any(_same_person(a, action) for a in actions)
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
@@ -267,7 +244,7 @@ reading an action."""
 
 def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
-    text = _SEE_RULE.sub("", personalise(fill(fit_stage(step.text, deal.stage), deal, finding), deal))
+    text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(step.text), deal.stage), deal, finding), deal))
     fact = fact_of(finding, facts, deal)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
@@ -324,13 +301,13 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
         if present:
             return min(present, key=lambda item: item[0])[1]
     person = contact_for(deal, finding.code)
-    if person is not None and person.name in dark and finding.code not in _ABOUT_SILENCE:
+    if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
         # work that needs an answer goes through someone who answers, when the deal has one
         return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
     return person
 
 
-_ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
+ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
 
 
 def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:

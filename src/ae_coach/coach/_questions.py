@@ -14,7 +14,7 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._actions import executive_meeting, fact_of, rules_for
+from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_for, person_in_role, personalise
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, parse_question
@@ -46,6 +46,7 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
     asked: dict[str, int] = {}
     seen: set[str] = set()
     told: set[str] = set()
+    silent = gone_dark(assessment.facts, list(assessment.findings))  # one question each: is this still alive?
     problems = [
         f
         for f in ranked(list(assessment.findings))
@@ -61,7 +62,9 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
                 continue
             person = _addressee(deal, finding, audience)
             key = person.name if person else ""
-            if len(buyer) >= limit or asked.get(key, 0) >= PER_PERSON:
+            if len(buyer) >= limit or asked.get(key, 0) >= (1 if key in silent else PER_PERSON):
+                continue
+            if key in silent and finding.code not in ABOUT_SILENCE:  # they owe us a reply, not more answers
                 continue
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue

@@ -136,3 +136,20 @@ def drop_condition(text: str, answers_its_own_condition: bool) -> tuple[str, boo
         return text, False
     rest = text[match.end() :]
     return rest[:1].upper() + rest[1:], True
+
+
+_MENU = re.compile(r"(?::\s+|：)(?P<items>[^.:;。：；!?]+?)(?=\.(?:\s|$)|。|$)")
+_ITEM = re.compile(r",\s+|、|，")
+
+
+def drop_menu(text: str) -> str:
+    """'Ask for the criteria in writing: the RFP, the scorecard, the evaluation rubric, or …' -> 'Ask for the
+    criteria in writing.': a rule's menu of examples after its instruction helps a reader of the rulebook; in an
+    action the instruction and the deal's fact are the ask, and a list of three or more is playbook text."""
+
+    def replace(match: re.Match[str]) -> str:
+        items = [i for i in _ITEM.split(match.group("items")) if i.strip()]
+        short = all(len(i.split()) <= 10 and len(i) <= 60 for i in items)
+        return "" if len(items) >= 3 and short else match.group(0)
+
+    return _MENU.sub(replace, text)
