@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, source_of
+from ae_coach.coach._situation import Situation, names_person, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -123,7 +123,14 @@ def _no_reply_branch(
     date = calendar.add(action.due or deal.as_of or dt.date.today(), 3)
     branch = t("coach.no_reply", date=date, name=label(other)) if other else t("coach.no_reply_alone", date=date)
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
-    return actions
+    if other is None:
+        return actions
+    # the person the rep goes to if nobody replies is the plan from that date, not another ask before it
+    return [
+        a
+        for i, a in enumerate(actions)
+        if i == first or contact_name(a.contact) != other.name or (a.due is not None and a.due > date)
+    ]
 
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
@@ -285,7 +292,8 @@ def _due(
 def _with(person: Stakeholder, item: Any) -> bool:
     """The dated item involves ``person``: they attend it or own it (a next step or plan step in their name)."""
     owner = (item.owner or "").strip()
-    return person.name in item.people or owner in (person.name, person.name.split()[0])
+    named = names_person(person, item.text)  # "CFO review of revised case", owned by "customer"
+    return person.name in item.people or owner in (person.name, person.name.split()[0]) or named
 
 
 def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -> Stakeholder | None:
@@ -399,6 +407,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
             return t("coach.fact.competitor", name=newest.name, date=newest.first_seen)
     if code == "momentum.late_stakeholder" and isinstance(data.get("names"), list):
         people = [p for p in facts.people if p.name in data["names"]]
+        newcomer = next((s for s in deal.stakeholders if people and s.name == people[0].name), None)
+        view = view_of(newcomer, deal) if newcomer is not None else None
+        if people and view:  # they have given their view: quote it, never "before they form a view"
+            return t(
+                "coach.fact.joined_said", name=people[0].name, date=people[0].first_seen, said_on=view[0], view=view[1]
+            )
         if people:
             return t("coach.fact.joined", name=people[0].name, date=people[0].first_seen)
     if code == "anti.forecast_fantasy" and deal.forecast_category:

@@ -41,6 +41,7 @@ class _Template:
     enterprise: bool = False  # security review, redlines, procurement: not for a small self-serve purchase
     new_logo: bool = False  # security review, implementation kick-off: an existing customer has done these
     existing: str | None = None  # the step's words for an existing customer (a renewal is no vendor onboarding)
+    started_when: tuple[str, ...] = ()  # words of a later step already under way on record (the paper went out)
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -98,6 +99,7 @@ _STEPS: tuple[_Template, ...] = (
         "AE + deal desk",
         ("order form", "contract sent", "msa"),
         done_when=("has the order form", "order form sent", "contract sent"),
+        started_when=("legal review", "redline"),
     ),
     _Template(
         17,
@@ -257,7 +259,11 @@ def _replace_missed(
             kept.append(step)
             continue
         cover = next((i for i, d in enumerate(drafted) if _covers(d, step.action)), None)
-        if cover is not None and (step.status == "at_risk" or drafted[cover].kind == "signature"):
+        if cover is not None and step.status == "at_risk" and drafted[cover].kind != "signature":
+            # the buyer's own step, late: carried forward to when the draft needs it, with its true status
+            d = drafted.pop(cover)
+            kept.append(step.model_copy(update={"date": d.date, "note": t("plan.late_since", date=step.date)}))
+        elif cover is not None and (step.status == "at_risk" or drafted[cover].kind == "signature"):
             d = drafted[cover]
             replaced = t("plan.replaces", action=step.action, date=step.date)
             drafted[cover] = d.model_copy(update={"note": "; ".join(filter(None, [d.note, replaced]))})
@@ -278,7 +284,7 @@ def _next_step(deal: Deal, agreed: list[MapStep], as_of: dt.date, begin: dt.date
     if date is None or date < as_of:
         date, note = calendar.on_or_after(begin), t("plan.next_step_undated")
     elif not calendar.working(date):
-        note += t("plan.agreed_day_off")
+        note += day_off_note(date, calendar)
     return [
         MapStep(
             date=date, action=nxt.action, side="joint", owner=nxt.owner or deal.owner or "AE", kind="agreed", note=note
@@ -301,6 +307,8 @@ def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
     """The record shows the step happened: a completed activity names it as done, or, for the security steps,
     the technical buyer (CTO, IT) signed off on record."""
     done = [(a, (a.summary or "").lower()) for a in deal.activities if a.date <= as_of and str(a.status) == "completed"]
+    if _started(step, deal, as_of):
+        return True
     for _, text in done:
         if any(k in text for k in step.done_when):
             return True
@@ -310,6 +318,15 @@ def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
         return False
     technical = {p.name for p in deal.stakeholders if str(p.role) == "technical_buyer"}
     return any(technical & set(a.with_) and any(w in text for w in _SIGNED_OFF) for a, text in done)
+
+
+def _started(step: _Template, deal: Deal, as_of: dt.date) -> bool:
+    """The step that follows this one is already under way on record ("Legal review pending"; the buyer's plan
+    has "Legal review" since September): the paper went out, so sending it is no step to plan."""
+    plan = deal.mutual_action_plan
+    under_way = [i.action for i in plan if i.date is not None and i.date <= as_of and str(i.status) != "cancelled"]
+    under_way.append(deal.meddpicc.paper_process.evidence or "")
+    return any(k in text.lower() for text in under_way for k in step.started_when)
 
 
 def _too_soon(
@@ -440,5 +457,21 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
         owner=owner,
         kind="agreed",
         status=status,
-        note=t("plan.agreed") + ("" if calendar.working(item.date) else t("plan.agreed_day_off")),
+        note=t("plan.agreed") + ("" if calendar.working(item.date) else day_off_note(item.date, calendar)),
     )
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekday(day: dt.date) -> str:
+    return t(f"plan.weekdays.{_WEEKDAYS[day.weekday()]}")
+
+
+def day_off_note(day: dt.date, calendar: Calendar) -> str:
+    """A buyer's date that is not a working day, named ("falls on a Saturday"), with the nearest working day to
+    propose instead (the earlier one when both are as near: a deadline moved later is a slip)."""
+    before, after = calendar.on_or_before(day), calendar.on_or_after(day)
+    other = before if (day - before) <= (after - day) else after
+    key = "plan.agreed_weekend" if day.weekday() >= 5 else "plan.agreed_holiday"
+    return t(key, day=_weekday(day), date=day, other_day=_weekday(other), other=other)

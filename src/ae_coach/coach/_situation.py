@@ -64,6 +64,14 @@ class Situation:
             return len(people) >= 2 and all(s.role != Role.UNKNOWN for s in people)
         if atom == "signer_review_planned":
             return signer_review_planned(self.deal, self.assessment.as_of)
+        if atom == "alternatives_known":
+            return bool(self.alternatives)
+        if atom == "criteria_known":
+            criteria = self.deal.meddpicc.decision_criteria
+            return str(criteria.status) == "confirmed" and bool(criteria.evidence)
+        if atom in ("arrival_known", "view_known"):
+            known = arrival_known if atom == "arrival_known" else view_of
+            return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
         for op in ("<=", ">=", "=", "<", ">"):
             if op in atom:
                 field, value = atom.split(op, 1)
@@ -145,11 +153,55 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
         clauses = [c for c in clauses if any(r in c for r in rivals)]
     for clause in clauses:
         for person in deal.stakeholders:
-            words = {person.name.lower(), person.name.split()[0].lower()}
-            words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
-            if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in words - _GENERIC_TITLE_WORDS):
+            if names_person(person, clause):
                 return person
     return None
+
+
+def names_person(person: Stakeholder, clause: str) -> bool:
+    """The clause names the person: their name, first name or a telling word of their title ("CFO")."""
+    words = {person.name.lower(), person.name.split()[0].lower()}
+    words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
+    return any(re.search(rf"\b{re.escape(w)}\b", clause.lower()) for w in words - _GENERIC_TITLE_WORDS)
+
+
+def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:
+    """The people a late-stakeholder finding names."""
+    names = finding.data.get("names")
+    return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
+
+
+_ARRIVAL = re.compile(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)
+
+
+def arrival_known(person: Stakeholder, deal: Deal) -> bool:
+    """The record says why the person came in ("New CFO Mark Stone; previous EB left in October"): asking the
+    champion "what prompted bringing them in?" tells the buyer nobody read their own notes."""
+    m = deal.meddpicc
+    texts = [e.evidence or "" for e in (getattr(m, k) for k in type(m).model_fields)]
+    texts += [deal.notes or "", *(a.summary or "" for a in deal.activities)]
+    clauses = [c for text in texts for c in re.split(r"[;.]", text)]
+    return any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses)
+
+
+_VIEW = re.compile(
+    r"\b(?:says?|said|wants?|asked|thinks?|feels?|worried|concerns?|objects?|objected|pushed back|likes?|loves?"
+    r"|prefers?|too)\b",
+    re.IGNORECASE,
+)
+
+
+def view_of(person: Stakeholder, deal: Deal) -> tuple[dt.date, str] | None:
+    """The latest view the person gave in a meeting on record, in the record's words ("New CFO says the price
+    is too high"), with its date; ``None`` when they have not said anything on record yet."""
+    said = [
+        (a.date, clause.strip())
+        for a in deal.activities
+        if a.status == ActivityStatus.COMPLETED and person.name in a.with_
+        for clause in re.split(r"[;.]", a.summary or "")
+        if names_person(person, clause) and _VIEW.search(clause)
+    ]
+    return max(said, key=lambda item: item[0]) if said else None
 
 
 _NUMBER = re.compile(

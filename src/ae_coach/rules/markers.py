@@ -17,6 +17,10 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   asking "who raised it" is not asked); ``baseline_known`` (the record has the buyer's numbers for the pain
   or the metric: "Q2 miss of 18%"); ``roles_known`` (every contact on record has a committee role);
   ``signer_review_planned`` (a dated step ahead puts the signer, by name or title, in front of the case);
+  ``alternatives_known`` (the record names what the buyer uses today or would do instead: "Zendesk is the
+  incumbent"); ``criteria_known`` (the decision criteria are on record, buyer-confirmed); ``arrival_known``
+  (the record says why the late stakeholder came in: "New CFO …; previous EB left"); ``view_known`` (the
+  late stakeholder has already said what they think, on record: "New CFO says the price is too high");
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{scope deal|desk|pipeline}``: ``deal`` (default) works the deal with the buyer, ``desk`` is the AE's own
@@ -43,11 +47,13 @@ ALTERNATIVES = ("in_house", "status_quo")
 
 _ATOM = re.compile(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
-    r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
+    r"|criteria_known|arrival_known|view_known)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
-    "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned"
+    "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned, "
+    "alternatives_known, criteria_known, arrival_known, view_known"
 )
 
 _MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
