@@ -327,3 +327,14 @@ def test_a_moved_meeting_rebooked_ahead_is_not_parking() -> None:
     ]
     found = by_code(parse_deal(data)).get("meddpicc.economic_buyer")
     assert found is None or "pulled_back" not in found.data
+
+
+def test_a_good_grade_flagged_by_the_record_is_titled_with_what_the_record_shows_not_the_red_flag() -> None:
+    pending = by_code(build(("stage", "validation"), ("activities.2.summary", "POC under way with IT")))
+    criteria = pending["meddpicc.decision_criteria"]
+    assert "red flag" not in criteria.title  # "unknown or changing" would contradict "buyer-confirmed"
+    assert "technical validation not complete" in criteria.title
+    unknown = by_code(
+        build(("meddpicc.decision_criteria", {"status": "unknown"}), *without_record("decision_criteria"))
+    )
+    assert "(red flag: unknown or changing)" in unknown["meddpicc.decision_criteria"].title

@@ -52,6 +52,9 @@ def test_report_is_consistent_with_the_assessment(coach, path):
         assert report.forecast.why_not_commit == assessment.why_not_commit
     else:  # nobody calls it Commit: the gate is summarised in one line
         assert len(report.forecast.why_not_commit) == min(len(assessment.why_not_commit), 1)
+        summary = re.match(r"(\d+) gate conditions unmet: (.*)", "".join(report.forecast.why_not_commit))
+        if summary:  # the count is the count of conditions it names ("2 unresolved danger signals" is one)
+            assert int(summary[1]) == len(summary[2].split(", "))
     assert report.account in report.headline
     assert not report.dropped_rule_ids
     dates = [s.date for s in report.mutual_action_plan]

@@ -79,8 +79,9 @@ def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     signals = sum(1 for h in heads if _CODE.search(h))
     names = [re.sub(r"\s*[(（].*?[)）]", "", h) for h in heads if not _CODE.search(h)]
     if signals:
-        names.append(t("coach.gate_signals", count=signals))
-    return [t("coach.gate_summary", count=len(reasons), names=", ".join(dict.fromkeys(names)))]
+        names.append(t("coach.gate_signals", count=signals))  # the gate's one "no open danger signal" condition
+    unmet = list(dict.fromkeys(names))
+    return [t("coach.gate_summary", count=len(unmet), names=", ".join(unmet))]
 
 
 _REASON = re.compile(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")

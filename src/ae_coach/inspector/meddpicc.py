@@ -221,17 +221,21 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         evidence.append(
             f"marked confirmed, but {_NOT_IN_RECORD.get(name, 'with no evidence note and nothing in the record')}"
         )
-    title = (
-        f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
-        if claimed
-        else f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
-    )
+    reason = _reason(extra, grade, flagged)
+    if claimed:
+        title = f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
+    elif reason:
+        title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
+    else:
+        title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
     elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
         title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
+    if reason and not claimed:
+        data["reason"] = reason  # the title says what the record shows, not the seed's generic red flag
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
     if no_pain:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
@@ -241,6 +245,19 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
 
 
 _NO_PAIN_PREFIX = "the pain is described as "
+_MET_NOT_ENGAGED = "met, but not engaged: "
+
+
+def _reason(extra: list[str], grade: int, flagged: bool) -> str:
+    """What the record shows against an element the grade alone would pass, or a signer met who pushed back:
+    the title says that, since the seed's red flag ("unknown or changing", "haven't met them") would
+    contradict the grade or the meeting printed under it."""
+    met = next((line for line in extra if line.startswith(_MET_NOT_ENGAGED)), None)
+    if met:
+        return "met and not backing the deal: " + met.removeprefix(_MET_NOT_ENGAGED)
+    if flagged and grade >= 2 and extra:
+        return extra[0]
+    return ""
 
 
 def _unsettled(ctx: Context) -> Finding | None:
@@ -393,7 +410,7 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     for activity in ctx.facts.activities:
         hit = rebuffed_by_economic_buyer(activity.summary, names) if activity.date <= ctx.as_of else None
         if hit and activity.two_way:
-            out.append(f"met, but not engaged: {activity.date} {activity.type}, {text.quote(hit)}")
+            out.append(f"{_MET_NOT_ENGAGED}{activity.date} {activity.type}, {text.quote(hit)}")
     champions = ctx.role(Role.CHAMPION)
     if champions and not ebs and len(ctx.deal.stakeholders) == 1:
         out.append(

@@ -29,7 +29,10 @@ def translated(code: str, title: str, data: dict[str, Any], stage: Any, settings
     family, _, name = code.partition(".")
     variant = _VARIANTS.get(code)
     suffix = variant(data, title) if variant else ""
-    key = "finding.meddpicc" if family == "meddpicc" else f"finding.{family}.{name}" + (f"_{suffix}" if suffix else "")
+    if family == "meddpicc":
+        key = "finding.meddpicc_reason" if data.get("reason") else "finding.meddpicc"
+    else:
+        key = f"finding.{family}.{name}" + (f"_{suffix}" if suffix else "")
     if not has(key, "en"):
         return title
     return t(key, **_values(code, data, stage, settings))
