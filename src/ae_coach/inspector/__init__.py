@@ -121,6 +121,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "momentum.late_stakeholder": ("stakeholders",),
     "momentum.pending_internal_review": ("activities",),
     "momentum.competitor_late": ("competitors", "activities"),
+    "momentum.competitor_counter": ("activities",),
     "momentum.budget_concern_late": ("activities",),
     "positive.": ("activities",),
 }

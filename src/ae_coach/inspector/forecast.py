@@ -368,6 +368,7 @@ DANGER_SIGNALS = (
     "momentum.unanswered_outreach",
     "momentum.meetings_rescheduled",
     "momentum.competitor_late",
+    "momentum.competitor_counter",
     "momentum.budget_concern_late",
     "momentum.pending_internal_review",
 )

@@ -31,6 +31,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _late_stakeholder,
         _pending_review,
         _competitor_late,
+        _competitor_counter,
         _budget_late,
         _slipped,
         _passed,
@@ -319,6 +320,50 @@ def _competitor_late(ctx: Context) -> Finding | None:
         names=[c.name for c in late],
         returning=back,
     )
+
+
+_PRICE_MOVE = re.compile(
+    r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|cheaper|price[- ]?match\w*"
+    r"|match(?:ed|es|ing)? (?:our|the|that) price|lower(?:ed|s)? (?:their|its) price|\d+ ?% off"
+    r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?)|waiv\w+ (?:the )?fees?|to stay\b)",
+    re.IGNORECASE,
+)
+"""A rival's commercial move to keep or win the deal (deal-competitive-positioning: re-classify "when the
+incumbent offers a discount")."""
+
+
+def _competitor_counter(ctx: Context) -> Finding | None:
+    """A named rival (the incumbent or a competitor still in) made a price move in the last
+    ``counter_offer_days``, in the buyer's words or the rep's notes: the evaluation is being bought back.
+    High from validation on, when the decision is near; medium before."""
+    since = ctx.as_of - dt.timedelta(days=ctx.settings.counter_offer_days)
+    rivals = [c.name for c in ctx.facts.competitors if c.status != "eliminated"]
+    hits = []
+    for activity in ctx.facts.activities:
+        if not since <= activity.date <= ctx.as_of or not activity.summary:
+            continue
+        for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
+            rival = next((r for r in rivals if _name_pattern(r).search(sentence)), None)
+            if rival and text.find(_PRICE_MOVE, sentence):  # "did not offer a discount" is no move
+                hits.append((rival, activity, sentence.rstrip(" ;,")))
+                break
+    if not hits:
+        return None
+    rival, first, said = hits[-1]  # the latest move is the one to answer
+    severity = Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM
+    return ctx.finding(
+        "momentum.competitor_counter",
+        severity,
+        f"{rival} made a price move to keep or win the deal ({first.date}): {text.quote(said)}",
+        [f"{a.date} {a.type}: {text.quote(s)}" for _, a, s in hits]
+        + [f"within {ctx.settings.counter_offer_days} days"],
+        name=rival,
+        names=list(dict.fromkeys(r for r, _, _ in hits)),
+    )
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 def _budget_late(ctx: Context) -> Finding | None:

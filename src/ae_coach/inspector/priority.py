@@ -26,6 +26,7 @@ PRIORITY: tuple[str, ...] = (
     "momentum.stale",
     "momentum.budget_concern_late",
     "momentum.competitor_late",
+    "momentum.competitor_counter",
     "momentum.late_stakeholder",
     "momentum.meetings_rescheduled",
     "anti.proposal_too_early",

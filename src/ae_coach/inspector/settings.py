@@ -73,6 +73,9 @@ class Settings(BaseModel):
     late_window_days: int = Field(default=30, ge=1)
     """ae-coach default: when the record has no stage history, a stakeholder or competitor added this recently
     while the deal is in a late stage counts as late."""
+    counter_offer_days: int = Field(default=45, ge=1)
+    """ae-coach default: a rival's price move (a discount to stay, a price match) this recent is the
+    danger signal ``momentum.competitor_counter``."""
     pending_review_follow_up_days: int = Field(default=7, ge=1)
     """ae-coach default: days after "let me run this by…" with no follow-up before the danger signal fires."""
     slip_count: int = Field(default=2, ge=1)
