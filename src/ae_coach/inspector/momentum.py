@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
@@ -202,7 +203,7 @@ def _late_since(ctx: Context) -> dt.date:
     return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
 
 
-_PAPER_TITLE = re.compile(
+_PAPER_TITLE = lazy(
     r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
     r"(?:vendor|third[- ]party|supplier) risk)\b",
     re.IGNORECASE,
@@ -242,7 +243,7 @@ def _paper_title(title: str | None) -> bool:
     return title is not None and _PAPER_TITLE.search(title) is not None
 
 
-_STILL_PENDING = re.compile(
+_STILL_PENDING = lazy(
     r"\b(?:still (?:with|in|under|being|reviewing|waiting|pending|discussing)|will let (?:you|us) know|no (?:news|word|"
     r"update|decision) yet|not (?:discussed|decided|reviewed) yet|hasn'?t (?:come back|decided|discussed))\b",
     re.IGNORECASE,
