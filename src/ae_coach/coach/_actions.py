@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import addresses, contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
@@ -40,7 +41,7 @@ LATER = 3
 """Actions for after this week (ae-coach default)."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
-_PLACEHOLDER_ROLE = re.compile(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
+_PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
 
 def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
@@ -152,8 +153,8 @@ def _merge(first: NextAction, second: NextAction) -> NextAction:
     )
 
 
-_NOW = re.compile(r"\bthe same day\b|\btoday\b|当天|今天")
-_THIS_WEEK = re.compile(r"\bthis week\b|本周")
+_NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
+_THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
@@ -258,9 +259,9 @@ def _action(
     )
 
 
-_LABEL = re.compile(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
+_LABEL = lazy(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
 """An evidence line's label ("proposal: 2026-11-03 …"): the date and the quote say it better as a lead."""
-_SEE_RULE = re.compile(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
+_SEE_RULE = lazy(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
 """A rule's cross-reference ("(see relationship-buying-committee)") helps a reader of the rulebook, not a rep
 reading an action."""
 
@@ -340,7 +341,7 @@ def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:
     return frozenset(names | {p.name for p in facts.people if p.unanswered})
 
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = lazy(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _when(line: str) -> str:
@@ -442,7 +443,7 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
     return _evidence_fact(finding, facts)
 
 
-_EXECUTIVE = re.compile(
+_EXECUTIVE = lazy(
     r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering|boss|leadership|executives?)\b",
     re.IGNORECASE,
 )
@@ -453,10 +454,10 @@ def executive_meeting(facts: DealFacts) -> Any:
     return next((i for i in facts.upcoming if i.kind != "close_date" and _EXECUTIVE.search(i.text)), None)
 
 
-_QUOTE = re.compile(r'"([^"]+)"')
+_QUOTE = lazy(r'"([^"]+)"')
 
 
-_WITH = re.compile(r" with ([^:\"]+):")
+_WITH = lazy(r" with ([^:\"]+):")
 """The people of an activity's evidence line (``ae_coach.inspector._context.describe``)."""
 
 

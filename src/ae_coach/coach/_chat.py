@@ -15,14 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._chat_answer import ChatAnswer
 from ae_coach.resources import ae_coach_home
 
 if TYPE_CHECKING:
+    from ae_coach.coach._chat_answer import ChatAnswer
     from ae_coach.coach.prompt import PromptBuilder
     from ae_coach.deal import Deal
 
 __all__ = ["ChatAnswer", "ChatHistory", "render_answer", "save_history"]
+
+
+def __getattr__(name: str) -> Any:
+    # the answer's model pulls in the offline coach and the inspector; a chat loads it with its first question
+    if name == "ChatAnswer":
+        from ae_coach.coach._chat_answer import ChatAnswer
+
+        return ChatAnswer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
 from ae_coach.coach._plan import PREPARED_BY, draft_plan
@@ -64,7 +65,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     return line
 
 
-_CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
+_CODE = lazy(r"\b[a-z_]+\.[a-z_]+\b")
 
 
 def commit_gate(deal: Deal, assessment: Any) -> list[str]:
@@ -86,7 +87,7 @@ def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     return [t("coach.gate_summary", count=len(unmet), names=", ".join(unmet))]
 
 
-_REASON = re.compile(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
+_REASON = lazy(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
 
 
 def _health_reasons(deal: Deal, assessment: Any) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
 from ae_coach.rules.markers import Marked
@@ -103,7 +104,7 @@ def _pricing_out(deal: Deal) -> bool:
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+_QUOTED = lazy(r'"([^"]+)"')
 _GENERIC_TITLE_WORDS = frozenset(
     [
         "vp",
@@ -152,7 +153,7 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
     return None
 
 
-_NUMBER = re.compile(
+_NUMBER = lazy(
     r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|weeks?|months?|minutes?|per\b|a day|a week)",
     re.IGNORECASE,
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
@@ -75,16 +76,16 @@ _DUE_BY_NAMES = {name: stage.value for name, stage in DUE_BY.items()}
 _STATUS_NAMES = {status: status.value for status in Status}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
-_NICE_TO_HAVE = re.compile(
+_NICE_TO_HAVE = lazy(
     r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?)|"
     r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
     re.IGNORECASE,
 )
 """Pain the buyer says does not hurt: nothing happens if they do nothing (the seed's "nice-to-have, not need")."""
-_CHANGING = re.compile(
+_CHANGING = lazy(
     r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.IGNORECASE
 )
-_NUMBER = re.compile(r"\d")
+_NUMBER = lazy(r"\d")
 
 _RECORD_SHOWS = ("economic_buyer", "champion", "paper_process")
 """Elements whose red flag the record itself can show (no meeting with the economic buyer, a champion who
@@ -339,7 +340,7 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
     return [], False
 
 
-_CURRENT = re.compile(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+_CURRENT = lazy(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
 
 
 def _about_status_quo(ctx: Context, summary: str | None) -> str | None:

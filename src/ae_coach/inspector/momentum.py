@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
@@ -203,7 +204,7 @@ def _late_since(ctx: Context) -> dt.date:
     return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
 
 
-_PAPER_TITLE = re.compile(
+_PAPER_TITLE = lazy(
     r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
     r"(?:vendor|third[- ]party|supplier) risk)\b",
     re.IGNORECASE,
@@ -243,7 +244,7 @@ def _paper_title(title: str | None) -> bool:
     return title is not None and _PAPER_TITLE.search(title) is not None
 
 
-_STILL_PENDING = re.compile(
+_STILL_PENDING = lazy(
     r"\b(?:still (?:with|in|under|being|reviewing|waiting|pending|discussing)|will let (?:you|us) know|no (?:news|word|"
     r"update|decision) yet|not (?:discussed|decided|reviewed) yet|hasn'?t (?:come back|decided|discussed))\b",
     re.IGNORECASE,
@@ -322,7 +323,7 @@ def _competitor_late(ctx: Context) -> Finding | None:
     )
 
 
-_PRICE_MOVE = re.compile(
+_PRICE_MOVE = lazy(
     r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|cheaper|price[- ]?match\w*"
     r"|match(?:ed|es|ing)? (?:our|the|that) price|lower(?:ed|s)? (?:their|its) price|\d+ ?% off"
     r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?)|waiv\w+ (?:the )?fees?|to stay\b)",
