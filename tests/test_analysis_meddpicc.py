@@ -327,3 +327,19 @@ def test_a_moved_meeting_rebooked_ahead_is_not_parking() -> None:
     ]
     found = by_code(parse_deal(data)).get("meddpicc.economic_buyer")
     assert found is None or "pulled_back" not in found.data
+
+
+def _champion_named_only(activities: list[dict]) -> dict:
+    data = healthy()
+    data["meddpicc"]["champion"] = {"status": "confirmed", "evidence": "Dana Lee, VP Revenue Operations"}
+    data["activities"] = activities
+    return data
+
+
+def test_a_champion_who_sat_with_the_signer_is_corroborated() -> None:
+    with_signer = {"date": "2026-10-20", "type": "meeting", "with": ["Priya Shah", "Dana Lee"], "summary": "Pricing"}
+    assert assess(parse_deal(_champion_named_only([with_signer]))).meddpicc["champion"] >= 2
+    alone = {"date": "2026-10-20", "type": "meeting", "with": ["Dana Lee"], "summary": "Pricing"}
+    rebuffed = {**with_signer, "summary": "Priya left early, not convinced"}
+    assert assess(parse_deal(_champion_named_only([alone]))).meddpicc["champion"] == 1
+    assert assess(parse_deal(_champion_named_only([rebuffed]))).meddpicc["champion"] == 1

@@ -1136,6 +1136,15 @@ def _champion_acted(summary: str | None, names: _Names) -> bool:
     return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
 
 
+def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:
+    """A held meeting, demo or call where a champion sat with an economic buyer who did not pull back in it."""
+    if not (a.two_way and a.date <= as_of and a.type in ("meeting", "demo", "call")):
+        return False
+    if not (set(champions) & set(a.people) and set(signers) & set(a.people)):
+        return False
+    return not rebuffed_by_economic_buyer(a.summary, signers)
+
+
 def _is_boilerplate(note: str) -> bool:
     """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
@@ -1193,10 +1202,13 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
         # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
         acts = {sig.value for sig in _CHAMPION_ACTS}
+        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
 
         def shows(a: ActivityFact) -> bool:
             if a.date <= facts.as_of and _champion_acted(a.summary, names):
                 return True
+            if _with_signer(a, champions, signers, facts.as_of):
+                return True  # the champion brought us in front of the signer: access is what a champion gives
             named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
             return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
 
