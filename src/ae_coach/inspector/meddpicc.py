@@ -76,7 +76,7 @@ _STATUS_NAMES = {status: status.value for status in Status}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 _NICE_TO_HAVE = re.compile(
-    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?)|"
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?|well enough)|(?:mostly|largely) works|"
     r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
     re.IGNORECASE,
 )
@@ -322,7 +322,10 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
     return [], False
 
 
-_CURRENT = re.compile(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+_CURRENT = re.compile(
+    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using))\b",
+    re.IGNORECASE,
+)
 
 
 def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
