@@ -420,3 +420,62 @@ def test_signer_unmet_commit_leads_only_when_the_record_is_form_filled() -> None
     ticked = [(f"meddpicc.{e}", {"status": "confirmed"}) for e in ("metrics", "identified_pain", "competition")]
     form = [f.code for f in ranked(inspect(build(*one_thread, *ticked))) if f.severity is Severity.HIGH]
     assert form.index("anti.forecast_fantasy") < form.index("anti.single_threading")
+
+
+# --------------------------------------------------------------------------- silence: who went quiet leads
+
+
+def _gone_quiet(last: str):
+    data = healthy()
+    data["activities"] = [a for a in data["activities"] if a["date"] <= last]
+    data["activities"] += [
+        activity(day, "email", "Following up on the proposal", direction="outbound", **{"with": ["Dana Lee"]})
+        for day in ("2026-11-03", "2026-11-10", "2026-11-17")
+    ]
+    data["stakeholders"] = [{**p, "last_contact": min(p["last_contact"], last)} for p in data["stakeholders"]]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("last", "first"),
+    [
+        ("2026-10-20", "momentum.champion_dark"),  # 37 days: find out what happened to the champion
+        ("2026-09-20", "momentum.stale"),  # 67 days, past the omit window: is the deal alive at all
+    ],
+)
+def test_who_went_quiet_leads_unless_the_deal_is_silent_past_the_omit_window(last: str, first: str) -> None:
+    order = [f.code for f in ranked(inspect(_gone_quiet(last))) if f.severity.rank <= Severity.HIGH.rank]
+    assert order[0] == first
+    assert order.index("momentum.champion_dark") < order.index("momentum.unanswered_outreach")
+
+
+# --------------------------------------------------------------------------- a signer-unmet Commit: the gap, then the call
+
+
+def test_a_signer_unmet_commit_on_a_real_evaluation_leads_with_the_signer() -> None:
+    unmet = [
+        ("meddpicc.economic_buyer", {"status": "confirmed", "evidence": "Priya Shah, CFO, signs above $100k"}),
+        ("activities", [{**a, "with": [n for n in a["with"] if n != "Priya Shah"]} for a in healthy()["activities"]]),
+    ]
+    real = [f.code for f in ranked(inspect(build(*unmet))) if f.severity.rank <= Severity.MEDIUM.rank]
+    assert real.index("meddpicc.economic_buyer") < real.index("anti.forecast_fantasy")
+    ticked = [(f"meddpicc.{e}", {"status": "confirmed"}) for e in ("metrics", "identified_pain", "competition")]
+    form = [f.code for f in ranked(inspect(build(*unmet, *ticked))) if f.severity.rank <= Severity.MEDIUM.rank]
+    assert form.index("anti.forecast_fantasy") < form.index("meddpicc.economic_buyer")
+
+
+# --------------------------------------------------------------------------- stuck paper at closing is the story
+
+
+def test_a_contract_stuck_at_closing_leads_over_one_contact_holding_the_deal() -> None:
+    one_thread = [
+        ("stage", "closing"),
+        ("stakeholders", [s for s in healthy()["stakeholders"] if s["name"] == "Dana Lee"]),
+        ("activities", [{**a, "with": ["Dana Lee"]} for a in healthy()["activities"]]),
+    ]
+    plan = healthy()["mutual_action_plan"]
+    late = [{**plan[0]}, {**plan[1], "date": "2026-11-20", "status": "late"}, {**plan[2]}]
+    stuck = [f.code for f in ranked(inspect(build(*one_thread, ("mutual_action_plan", late))))]
+    assert stuck[0] == "meddpicc.paper_process"
+    moving = [f.code for f in ranked(inspect(build(*one_thread)))]
+    assert moving[0] == "anti.single_threading"

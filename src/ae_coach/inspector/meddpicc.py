@@ -237,6 +237,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
     if parked:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
+    if name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+        data["stuck"] = ctx.facts.timing.paper_stuck  # the contract not moving is what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
