@@ -479,3 +479,19 @@ def test_a_contract_stuck_at_closing_leads_over_one_contact_holding_the_deal() -
     assert stuck[0] == "meddpicc.paper_process"
     moving = [f.code for f in ranked(inspect(build(*one_thread)))]
     assert moving[0] == "anti.single_threading"
+
+
+# --------------------------------------------------------------------------- a Commit the buyer signs next quarter
+
+
+def test_a_commit_the_buyers_plan_signs_after_the_period_leads_as_forecast_integrity() -> None:
+    late_plan = [
+        {"date": "2026-12-05", "action": "Legal sign-off", "owner": "customer", "status": "planned"},
+        {"date": "2027-01-15", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    wrong = ranked(inspect(build(("mutual_action_plan", late_plan))))
+    assert wrong[0].code == "anti.forecast_fantasy"
+    assert wrong[0].severity is Severity.HIGH and wrong[0].data["wrong_period"]
+    inside = by_code(build(("next_step", None)))  # fails the gate on a missing next step, signs in the period
+    fantasy = inside.get("anti.forecast_fantasy")
+    assert fantasy is not None and fantasy.severity is Severity.MEDIUM and not fantasy.data["wrong_period"]

@@ -141,13 +141,23 @@ def _plan_conditions(ctx: Context) -> list[str]:
     ahead = [item for item in steps if item.date and item.date >= ctx.as_of and item.status in open_states]
     if not ahead:
         return [t("gate.no_plan")]
-    close = ctx.deal.close_date
-    to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
-    signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
-    last = max(to_signature + ([signs] if signs else []) or [item.date for item in steps if item.date])
-    if last not in period(ctx):
+    last = plan_after_period(ctx)
+    if last is not None:
         return [t("gate.plan_late", last=last, period=period(ctx).label)]
     return []
+
+
+def plan_after_period(ctx: Context) -> dt.date | None:
+    """The date the buyer's own plan signs (its signature step, else its last step up to the close date) when
+    that falls outside the forecast period; None when it falls inside or there is no dated plan."""
+    steps = [item.date for item in ctx.deal.mutual_action_plan if item.date and item.status != PlanStatus.CANCELLED]
+    if not steps:
+        return None
+    close = ctx.deal.close_date
+    to_signature = [day for day in steps if close is None or day <= close]
+    signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
+    last = max(to_signature + ([signs] if signs else []) or steps)
+    return None if last in period(ctx) else last
 
 
 def effective_close(ctx: Context) -> dt.date | None:

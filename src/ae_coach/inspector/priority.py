@@ -77,7 +77,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
     of the story: it is raised with them, after the gap that fails it (an economic buyer nobody has met),
     unless the Commit rests on ticked boxes alone with nobody who can sign met (``signer_unmet`` and
-    ``form_filled``): then it is raised with the forecast-integrity findings.
+    ``form_filled``) or the buyer's own plan signs after the period (``wrong_period``): then it is raised with
+    the forecast-integrity findings.
 
     Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
@@ -103,12 +104,17 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
             serious
             and finding.code.startswith(STORY)
             and finding.code not in BOOKKEEPING
-            and (not fantasy or (finding.data.get("signer_unmet") and finding.data.get("form_filled")))
+            and (
+                not fantasy
+                or finding.data.get("wrong_period")
+                or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
+            )
         )
     )
     position: float = _RANK.get(finding.code, len(PRIORITY))
     if story and fantasy:
-        position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit on ticked boxes alone: forecast integrity
+        # a Commit on ticked boxes alone, or one the buyer's plan signs next quarter: forecast integrity
+        position = _RANK["momentum.close_date_passed"] + 0.5
     if parked:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
     if finding.code == "momentum.stale" and finding.data.get("omit"):
