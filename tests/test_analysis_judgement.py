@@ -495,3 +495,24 @@ def test_a_commit_the_buyers_plan_signs_after_the_period_leads_as_forecast_integ
     inside = by_code(build(("next_step", None)))  # fails the gate on a missing next step, signs in the period
     fantasy = inside.get("anti.forecast_fantasy")
     assert fantasy is not None and fantasy.severity is Severity.MEDIUM and not fantasy.data["wrong_period"]
+
+
+# --------------------------------------------------------------------------- the buyer's decision step overdue
+
+
+@pytest.mark.parametrize(
+    ("step", "status", "call"),
+    [
+        ("CFO approval", "blocked", ForecastCategory.PIPELINE),
+        ("Signature", "late", ForecastCategory.PIPELINE),
+        ("Legal sign-off", "late", ForecastCategory.BEST_CASE),  # not the decision: an open paper item
+        ("CFO approval", "planned", ForecastCategory.BEST_CASE),
+    ],
+)
+def test_a_decision_step_overdue_with_no_new_date_is_no_dated_process(step: str, status: str, call) -> None:
+    plan = [
+        {"date": "2026-11-20", "action": step, "owner": "customer", "status": status},
+        {"date": "2026-12-18", "action": "Go-live planning", "owner": "customer", "status": "planned"},
+    ]
+    deal = build(("mutual_action_plan", plan), ("activities.5.summary", "Pricing discussed"))  # no terms: not Commit
+    assert _call(deal) is call

@@ -853,7 +853,7 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
     return max(signs, default=None)
 
 
-_PAPER_STEP = re.compile(
+PAPER_STEP = re.compile(
     r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|vendor (?:risk|onboarding|setup)|procurement|"
     r"purchasing|sourcing|counsel|paper(?:work)?)\b",
     re.IGNORECASE,
@@ -865,7 +865,7 @@ def _paper_stuck(deal: Deal) -> str | None:
     stuck = [
         p
         for p in deal.mutual_action_plan
-        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and _PAPER_STEP.search(p.action)
+        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and PAPER_STEP.search(p.action)
     ]
     if not stuck:
         return None

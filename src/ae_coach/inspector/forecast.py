@@ -40,12 +40,14 @@ it out of the one above.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
+from ae_coach.inspector.facts import PAPER_STEP
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
@@ -394,13 +396,35 @@ STALLING_SIGNALS = (
 the rest (a late rival, a late price objection) show the evaluation contested while the buyer still talks."""
 
 
+_DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off)\b", re.IGNORECASE)
+"""A plan step that is the buyer's decision: an approval, the signature, the award."""
+
+
 def _dated_process(ctx: Context) -> bool:
+    if _decision_stalled(ctx):
+        return False  # the buyer's own decision step is overdue with no new date: the process is not dated
     if ctx.grades["decision_process"] >= 2:
         return True
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     return any(
         item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
     )
+
+
+def _decision_stalled(ctx: Context) -> bool:
+    """A decision step of the buyer's plan (an approval, the signature) marked late or blocked and its date
+    passed: the steps after it cannot hold their dates either. (A late paper or pricing step is an open item,
+    not an undated decision.)"""
+    stalled = [
+        item
+        for item in ctx.deal.mutual_action_plan
+        if item.status in (PlanStatus.LATE, PlanStatus.BLOCKED)
+        and item.date
+        and item.date < ctx.as_of
+        and _DECISION_STEP.search(item.action or "")
+        and not PAPER_STEP.search(item.action or "")
+    ]
+    return bool(stalled)
 
 
 def _earned_upgrade(ctx: Context, findings: list[Finding], category: ForecastCategory) -> str | None:
