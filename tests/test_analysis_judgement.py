@@ -516,3 +516,14 @@ def test_a_decision_step_overdue_with_no_new_date_is_no_dated_process(step: str,
     ]
     deal = build(("mutual_action_plan", plan), ("activities.5.summary", "Pricing discussed"))  # no terms: not Commit
     assert _call(deal) is call
+
+
+@pytest.mark.parametrize(("status", "call"), [("blocked", ForecastCategory.PIPELINE), ("done", ForecastCategory.COMMIT)])
+def test_an_overdue_approval_fails_the_commit_gate(status: str, call) -> None:
+    plan = [
+        {"date": "2026-11-20", "action": "CFO approval", "owner": "customer", "status": status},
+        {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    result = assess(build(("mutual_action_plan", plan)))
+    assert result.recommended_forecast is call
+    assert any("CFO approval" in item for item in result.why_not_commit) is (status == "blocked")

@@ -43,7 +43,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
+from ae_coach.deal import Fit, ForecastCategory, PlanItem, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
@@ -143,10 +143,14 @@ def _plan_conditions(ctx: Context) -> list[str]:
     ahead = [item for item in steps if item.date and item.date >= ctx.as_of and item.status in open_states]
     if not ahead:
         return [t("gate.no_plan")]
+    out = []
+    stalled = decision_stalled(ctx)
+    if stalled is not None:
+        out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
     last = plan_after_period(ctx)
     if last is not None:
-        return [t("gate.plan_late", last=last, period=period(ctx).label)]
-    return []
+        out.append(t("gate.plan_late", last=last, period=period(ctx).label))
+    return out
 
 
 def plan_after_period(ctx: Context) -> dt.date | None:
@@ -345,7 +349,10 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_stage", stage=term(ctx.stage), needed=term(s.best_case_min_stage)))
     if ctx.grades["economic_buyer"] < 1 or not ctx.facts.in_role("economic_buyer"):
         gaps.append(t("call.gap_no_eb"))
-    if not _dated_process(ctx):
+    stalled = decision_stalled(ctx)
+    if stalled is not None:
+        gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
+    elif not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
         gaps.append(t("call.gap_no_close"))
@@ -401,7 +408,7 @@ _DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decid
 
 
 def _dated_process(ctx: Context) -> bool:
-    if _decision_stalled(ctx):
+    if decision_stalled(ctx) is not None:
         return False  # the buyer's own decision step is overdue with no new date: the process is not dated
     if ctx.grades["decision_process"] >= 2:
         return True
@@ -411,20 +418,22 @@ def _dated_process(ctx: Context) -> bool:
     )
 
 
-def _decision_stalled(ctx: Context) -> bool:
+def decision_stalled(ctx: Context) -> PlanItem | None:
     """A decision step of the buyer's plan (an approval, the signature) marked late or blocked and its date
     passed: the steps after it cannot hold their dates either. (A late paper or pricing step is an open item,
     not an undated decision.)"""
-    stalled = [
-        item
-        for item in ctx.deal.mutual_action_plan
-        if item.status in (PlanStatus.LATE, PlanStatus.BLOCKED)
-        and item.date
-        and item.date < ctx.as_of
-        and _DECISION_STEP.search(item.action or "")
-        and not PAPER_STEP.search(item.action or "")
-    ]
-    return bool(stalled)
+    return next(
+        (
+            item
+            for item in ctx.deal.mutual_action_plan
+            if item.status in (PlanStatus.LATE, PlanStatus.BLOCKED)
+            and item.date
+            and item.date < ctx.as_of
+            and _DECISION_STEP.search(item.action or "")
+            and not PAPER_STEP.search(item.action or "")
+        ),
+        None,
+    )
 
 
 def _earned_upgrade(ctx: Context, findings: list[Finding], category: ForecastCategory) -> str | None:
