@@ -518,7 +518,9 @@ def test_a_decision_step_overdue_with_no_new_date_is_no_dated_process(step: str,
     assert _call(deal) is call
 
 
-@pytest.mark.parametrize(("status", "call"), [("blocked", ForecastCategory.PIPELINE), ("done", ForecastCategory.COMMIT)])
+@pytest.mark.parametrize(
+    ("status", "call"), [("blocked", ForecastCategory.PIPELINE), ("done", ForecastCategory.COMMIT)]
+)
 def test_an_overdue_approval_fails_the_commit_gate(status: str, call) -> None:
     plan = [
         {"date": "2026-11-20", "action": "CFO approval", "owner": "customer", "status": status},
