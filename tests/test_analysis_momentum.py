@@ -105,7 +105,7 @@ def test_momentum_fires_and_stays_quiet(code, fire, quiet) -> None:
 
 def test_stale_threshold_depends_on_stage_and_settings() -> None:
     deal = build(("as_of", "2026-12-08"))  # 18 days after the last touch
-    assert by_code(deal)["momentum.stale"].data == {"days": 18, "limit": 10}
+    assert by_code(deal)["momentum.stale"].data == {"days": 18, "limit": 10, "omit": False}
     assert "momentum.stale" not in by_code(build(("as_of", "2026-12-08"), ("stage", "discovery")))
     relaxed = Settings(stale_days={"proposal": 30})
     assert "momentum.stale" not in by_code(deal, settings=relaxed)

@@ -90,3 +90,18 @@ def test_a_lazy_pattern_answers_as_the_compiled_one(method, args) -> None:
             assert got == want
         else:
             assert str(got(*args)) == str(want(*args))
+
+
+@pytest.mark.parametrize(
+    ("summary", "concern"),
+    [
+        ("Monique budgeted 85k; needs us near 85k or it goes to the owners in Q1", True),
+        ("The CFO pulled unspent FY26 lines into FY27 planning; he must re-justify ours", True),
+        ("Budget was reallocated after the reorg", True),
+        ("He pulled the team into the demo", False),
+        ("Needs us at the kickoff on 01-11", False),
+        ("Budget of $120k approved", False),
+    ],
+)
+def test_budget_taken_back_or_a_price_to_hit_is_a_budget_concern(summary, concern) -> None:
+    assert (Signal.BUDGET_CONCERN in text.detect(summary)) is concern

@@ -235,3 +235,20 @@ def test_an_ask_that_is_not_the_persons_business_is_not_glued_onto_their_convers
 def test_a_questions_deal_fact_is_said_once_a_review(coach, path):
     facts = [q.about for q in coach.review(load_deal(path)).questions if q.about]
     assert len(facts) == len(set(facts))
+
+
+def test_meetings_moved_by_a_champion_who_then_went_silent_get_one_message_not_two(coach):
+    report = coach.review(load_deal(DEALS / "adventure-works-stalled.yaml"))  # Luis moved, then cancelled, then silence
+    codes = [code for a in report.next_actions for code in a.finding_codes]
+    assert "momentum.champion_dark" in codes and "momentum.meetings_rescheduled" not in codes
+    assert "anti.single_threading" in codes  # the slot goes to going around the one contact
+
+
+def test_meetings_moved_on_a_deal_nobody_has_gone_quiet_on_get_their_own_action(coach):
+    from ae_coach.deal import parse_deal
+    from analysis_builders import activity, with_activities
+
+    moved = [activity(day, "meeting", "Legal sync moved", status="rescheduled") for day in ("2026-11-16", "2026-11-23")]
+    moved.append(activity("2026-11-24", "meeting", "Legal sync cancelled", status="cancelled"))
+    report = coach.review(parse_deal(with_activities(*moved)))
+    assert any("momentum.meetings_rescheduled" in a.finding_codes for a in report.next_actions)

@@ -185,7 +185,7 @@ def _redundant(
 ) -> bool:
     """A second re-engagement message to the same silent person (one per person, not one per way of measuring
     the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
-    silence = set(_ABOUT_SILENCE)
+    silence = {*_ABOUT_SILENCE, "momentum.meetings_rescheduled"}  # moved meetings, then silence: one silence
     if set(action.finding_codes) & silence and any(
         a.contact == action.contact and set(a.finding_codes) & silence for a in actions
     ):

@@ -854,7 +854,7 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
     return max(signs, default=None)
 
 
-_PAPER_STEP = lazy(
+PAPER_STEP = lazy(
     r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|vendor (?:risk|onboarding|setup)|procurement|"
     r"purchasing|sourcing|counsel|paper(?:work)?)\b",
     re.IGNORECASE,
@@ -866,7 +866,7 @@ def _paper_stuck(deal: Deal) -> str | None:
     stuck = [
         p
         for p in deal.mutual_action_plan
-        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and _PAPER_STEP.search(p.action)
+        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and PAPER_STEP.search(p.action)
     ]
     if not stuck:
         return None
@@ -1137,6 +1137,15 @@ def _champion_acted(summary: str | None, names: _Names) -> bool:
     return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
 
 
+def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:
+    """A held meeting, demo or call where a champion sat with an economic buyer who did not pull back in it."""
+    if not (a.two_way and a.date <= as_of and a.type in ("meeting", "demo", "call")):
+        return False
+    if not (set(champions) & set(a.people) and set(signers) & set(a.people)):
+        return False
+    return not rebuffed_by_economic_buyer(a.summary, signers)
+
+
 def _is_boilerplate(note: str) -> bool:
     """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
@@ -1194,10 +1203,13 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
         # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
         acts = {sig.value for sig in _CHAMPION_ACTS}
+        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
 
         def shows(a: ActivityFact) -> bool:
             if a.date <= facts.as_of and _champion_acted(a.summary, names):
                 return True
+            if _with_signer(a, champions, signers, facts.as_of):
+                return True  # the champion brought us in front of the signer: access is what a champion gives
             named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
             return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
 

@@ -77,7 +77,7 @@ _STATUS_NAMES = {status: status.value for status in Status}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 _NICE_TO_HAVE = lazy(
-    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?)|"
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?|well enough)|(?:mostly|largely) works|"
     r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
     re.IGNORECASE,
 )
@@ -242,6 +242,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
     if parked:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
+    if name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+        data["stuck"] = ctx.facts.timing.paper_stuck  # the contract not moving is what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
@@ -340,7 +342,10 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
     return [], False
 
 
-_CURRENT = lazy(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+_CURRENT = lazy(
+    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using))\b",
+    re.IGNORECASE,
+)
 
 
 def _about_status_quo(ctx: Context, summary: str | None) -> str | None:

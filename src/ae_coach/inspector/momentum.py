@@ -83,6 +83,7 @@ def _stale(ctx: Context) -> Finding | None:
         [source],
         days=days,
         limit=limit,
+        omit=days >= ctx.settings.omit_dark_days,
     )
 
 
@@ -132,7 +133,7 @@ def _rescheduled(ctx: Context) -> Finding | None:
 
 def _champion_dark(ctx: Context) -> Finding | None:
     """The champion silent past the limit (``whole_deal`` when nobody else on the buyer's side has spoken
-    since either: then the deal's silence, momentum.stale, is raised first)."""
+    since either)."""
     limit = ctx.settings.champion_dark_days
     worst: tuple[int, str, str] | None = None
     for champion in ctx.role(Role.CHAMPION):

@@ -24,7 +24,8 @@ implementation_questions          "implementation / integration / SSO / API / mi
 procurement_timeline              "procurement … timeline / process / steps", "PO by"
 references_requested              "asked for references", "reference call requested"
 legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
-budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount"
+budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
+                                  "re-justify", "pulled the budget into next year"
 competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
 pending_internal_review           "run this by", "check with the CFO", "take it to the team"
 follow_up                         "followed up", "got back to us", "CFO approved"
@@ -89,7 +90,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.BUDGET_CONCERN: lazy(
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
         r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
-        r"reduce the price)\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
+        r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
+        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year))\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(
