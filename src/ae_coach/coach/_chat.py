@@ -33,7 +33,26 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
     def label(value: Any) -> str:
         return term(value, answer.lang)
 
-    return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label).strip() + "\n"
+    def clip(text: str | None, size: int) -> str | None:
+        return clip_quote(text, answer.words, size)
+
+    return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
+
+
+def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
+    """An English quote of more than ``size`` words cut to ``size``, around the first word the question
+    asked about (``words``: its tokens and the rulebook words they bring), else from the start: "Jess will
+    buy the annual plan … wants invoice not card" asked about invoices keeps "invoice"."""
+    from ae_coach.rules.search import tokenize
+
+    parts = (text or "").split()
+    if not text or not text.isascii() or len(parts) <= size:
+        return text
+    wanted = set(words)
+    hit = next((i for i, w in enumerate(parts) if wanted.intersection(tokenize(w))), 0)
+    start = max(0, min(hit - size // 3, len(parts) - size))
+    end = start + size
+    return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
 
 
 # --- history -------------------------------------------------------------------------------------
