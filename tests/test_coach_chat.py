@@ -186,7 +186,14 @@ def _answer(name: str, question: str):
             "handoff",
             "account-post-close-handoff",
         ),
+        (
+            "relecloud-closed-won-no-handoff",
+            "another team wants it too, how do I upsell?",
+            "expansion",
+            "account-land-and-expand",
+        ),
         # the same intents asked in Chinese
+        ("relecloud-closed-won-no-handoff", "他们另一个部门也想用，怎么增购？", "expansion", "account-land-and-expand"),
         ("northwind-validation", "Dana 要免费试点三个月，我要答应吗？", "pilot", "deal-pilot-terms"),
         ("fabrikam-closing-healthy", "采购要 net 90 的账期，能答应吗？", "payment_terms", "deal-payment-terms"),
         ("litware-forecast-fantasy", "这单能报 commit 吗？", "forecast", "pipeline-commit-gate"),
@@ -478,8 +485,8 @@ def test_a_long_english_quote_is_cut_around_what_was_asked():
     from ae_coach.coach._chat import clip_quote
 
     said = "Trial review: 9 projects run through it. Jess will buy the annual team plan at list; wants invoice not card"
-    cut = clip_quote(said, ["invoice"], 8)
-    assert "invoice" in cut and cut.startswith("… ")
+    cut = clip_quote(said, ["jess", "invoice", "card"], 8)  # the name is asked too, but fewer words hold it
+    assert "invoice not card" in cut and cut.startswith("… ")
     assert clip_quote(said, ["weather"], 8) == " ".join(said.split()[:8]) + " …"
     assert clip_quote("short quote", ["invoice"], 8) == "short quote"
 

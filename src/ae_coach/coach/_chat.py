@@ -40,17 +40,19 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
 
 
 def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
-    """An English quote of more than ``size`` words cut to ``size``, around the first word the question
-    asked about (``words``: its tokens and the rulebook words they bring), else from the start: "Jess will
-    buy the annual plan … wants invoice not card" asked about invoices keeps "invoice"."""
+    """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
+    asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
+    the annual plan … wants invoice not card" asked about invoices keeps "invoice not card"."""
     from ae_coach.rules.search import tokenize
 
     parts = (text or "").split()
     if not text or not text.isascii() or len(parts) <= size:
         return text
     wanted = set(words)
-    hit = next((i for i, w in enumerate(parts) if wanted.intersection(tokenize(w))), 0)
-    start = max(0, min(hit - size // 3, len(parts) - size))
+    asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
+    # the window holding the most asked-about words; at a tie the earliest, so a quote that holds none of
+    # them keeps its start
+    start = max(range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), -i))
     end = start + size
     return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
 
