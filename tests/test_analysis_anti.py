@@ -56,7 +56,15 @@ CASES = [
         lambda: build(("competitors", []), ("meddpicc.competition", {"status": "unknown"}), ("notes", None)),
         build,
     ),
-    ("anti.neglecting_champion", lambda: build(("activities.3.summary", "CFO meeting")), build),
+    (
+        "anti.neglecting_champion",  # no business case, and never in the room with the signer
+        lambda: build(
+            ("activities.3.summary", "CFO meeting"),
+            ("activities.3.with", ["Priya Shah"]),
+            ("activities.5.with", ["Priya Shah"]),
+        ),
+        build,
+    ),
     (
         "anti.forecast_fantasy",
         lambda: build(("meddpicc.economic_buyer", {"status": "unknown"}), *without_record("economic_buyer")),
@@ -177,10 +185,10 @@ def test_forecast_fantasy_on_other_gaps_is_raised_with_them() -> None:
     assert finding.data["signer_unmet"] is False
 
 
-def test_a_commit_with_the_signer_unmet_leads_the_review() -> None:
+def test_a_commit_with_the_signer_unmet_raises_the_signer_then_the_call() -> None:
     deal = build(
         ("meddpicc.economic_buyer", {"status": "confirmed", "evidence": "Yes"}),
         *without_record("economic_buyer"),
         ("stage", "closing"),
     )
-    assert ranked(inspect(deal))[0].code == "anti.forecast_fantasy"
+    assert [f.code for f in ranked(inspect(deal))[:2]] == ["meddpicc.economic_buyer", "anti.forecast_fantasy"]

@@ -420,3 +420,112 @@ def test_signer_unmet_commit_leads_only_when_the_record_is_form_filled() -> None
     ticked = [(f"meddpicc.{e}", {"status": "confirmed"}) for e in ("metrics", "identified_pain", "competition")]
     form = [f.code for f in ranked(inspect(build(*one_thread, *ticked))) if f.severity is Severity.HIGH]
     assert form.index("anti.forecast_fantasy") < form.index("anti.single_threading")
+
+
+# --------------------------------------------------------------------------- silence: who went quiet leads
+
+
+def _gone_quiet(last: str):
+    data = healthy()
+    data["activities"] = [a for a in data["activities"] if a["date"] <= last]
+    data["activities"] += [
+        activity(day, "email", "Following up on the proposal", direction="outbound", **{"with": ["Dana Lee"]})
+        for day in ("2026-11-03", "2026-11-10", "2026-11-17")
+    ]
+    data["stakeholders"] = [{**p, "last_contact": min(p["last_contact"], last)} for p in data["stakeholders"]]
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("last", "first"),
+    [
+        ("2026-10-20", "momentum.champion_dark"),  # 37 days: find out what happened to the champion
+        ("2026-09-20", "momentum.stale"),  # 67 days, past the omit window: is the deal alive at all
+    ],
+)
+def test_who_went_quiet_leads_unless_the_deal_is_silent_past_the_omit_window(last: str, first: str) -> None:
+    order = [f.code for f in ranked(inspect(_gone_quiet(last))) if f.severity.rank <= Severity.HIGH.rank]
+    assert order[0] == first
+    assert order.index("momentum.champion_dark") < order.index("momentum.unanswered_outreach")
+
+
+# --------------------------------------------------------------------------- a signer-unmet Commit: the gap, then the call
+
+
+def test_a_signer_unmet_commit_on_a_real_evaluation_leads_with_the_signer() -> None:
+    unmet = [
+        ("meddpicc.economic_buyer", {"status": "confirmed", "evidence": "Priya Shah, CFO, signs above $100k"}),
+        ("activities", [{**a, "with": [n for n in a["with"] if n != "Priya Shah"]} for a in healthy()["activities"]]),
+    ]
+    real = [f.code for f in ranked(inspect(build(*unmet))) if f.severity.rank <= Severity.MEDIUM.rank]
+    assert real.index("meddpicc.economic_buyer") < real.index("anti.forecast_fantasy")
+    ticked = [(f"meddpicc.{e}", {"status": "confirmed"}) for e in ("metrics", "identified_pain", "competition")]
+    form = [f.code for f in ranked(inspect(build(*unmet, *ticked))) if f.severity.rank <= Severity.MEDIUM.rank]
+    assert form.index("anti.forecast_fantasy") < form.index("meddpicc.economic_buyer")
+
+
+# --------------------------------------------------------------------------- stuck paper at closing is the story
+
+
+def test_a_contract_stuck_at_closing_leads_over_one_contact_holding_the_deal() -> None:
+    one_thread = [
+        ("stage", "closing"),
+        ("stakeholders", [s for s in healthy()["stakeholders"] if s["name"] == "Dana Lee"]),
+        ("activities", [{**a, "with": ["Dana Lee"]} for a in healthy()["activities"]]),
+    ]
+    plan = healthy()["mutual_action_plan"]
+    late = [{**plan[0]}, {**plan[1], "date": "2026-11-20", "status": "late"}, {**plan[2]}]
+    stuck = [f.code for f in ranked(inspect(build(*one_thread, ("mutual_action_plan", late))))]
+    assert stuck[0] == "meddpicc.paper_process"
+    moving = [f.code for f in ranked(inspect(build(*one_thread)))]
+    assert moving[0] == "anti.single_threading"
+
+
+# --------------------------------------------------------------------------- a Commit the buyer signs next quarter
+
+
+def test_a_commit_the_buyers_plan_signs_after_the_period_leads_as_forecast_integrity() -> None:
+    late_plan = [
+        {"date": "2026-12-05", "action": "Legal sign-off", "owner": "customer", "status": "planned"},
+        {"date": "2027-01-15", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    wrong = ranked(inspect(build(("mutual_action_plan", late_plan))))
+    assert wrong[0].code == "anti.forecast_fantasy"
+    assert wrong[0].severity is Severity.HIGH and wrong[0].data["wrong_period"]
+    inside = by_code(build(("next_step", None)))  # fails the gate on a missing next step, signs in the period
+    fantasy = inside.get("anti.forecast_fantasy")
+    assert fantasy is not None and fantasy.severity is Severity.MEDIUM and not fantasy.data["wrong_period"]
+
+
+# --------------------------------------------------------------------------- the buyer's decision step overdue
+
+
+@pytest.mark.parametrize(
+    ("step", "status", "call"),
+    [
+        ("CFO approval", "blocked", ForecastCategory.PIPELINE),
+        ("Signature", "late", ForecastCategory.PIPELINE),
+        ("Legal sign-off", "late", ForecastCategory.BEST_CASE),  # not the decision: an open paper item
+        ("CFO approval", "planned", ForecastCategory.BEST_CASE),
+    ],
+)
+def test_a_decision_step_overdue_with_no_new_date_is_no_dated_process(step: str, status: str, call) -> None:
+    plan = [
+        {"date": "2026-11-20", "action": step, "owner": "customer", "status": status},
+        {"date": "2026-12-18", "action": "Go-live planning", "owner": "customer", "status": "planned"},
+    ]
+    deal = build(("mutual_action_plan", plan), ("activities.5.summary", "Pricing discussed"))  # no terms: not Commit
+    assert _call(deal) is call
+
+
+@pytest.mark.parametrize(
+    ("status", "call"), [("blocked", ForecastCategory.PIPELINE), ("done", ForecastCategory.COMMIT)]
+)
+def test_an_overdue_approval_fails_the_commit_gate(status: str, call) -> None:
+    plan = [
+        {"date": "2026-11-20", "action": "CFO approval", "owner": "customer", "status": status},
+        {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    result = assess(build(("mutual_action_plan", plan)))
+    assert result.recommended_forecast is call
+    assert any("CFO approval" in item for item in result.why_not_commit) is (status == "blocked")

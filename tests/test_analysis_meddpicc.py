@@ -327,3 +327,47 @@ def test_a_moved_meeting_rebooked_ahead_is_not_parking() -> None:
     ]
     found = by_code(parse_deal(data)).get("meddpicc.economic_buyer")
     assert found is None or "pulled_back" not in found.data
+
+
+def test_a_good_grade_flagged_by_the_record_is_titled_with_what_the_record_shows_not_the_red_flag() -> None:
+    pending = by_code(build(("stage", "validation"), ("activities.2.summary", "POC under way with IT")))
+    criteria = pending["meddpicc.decision_criteria"]
+    assert "red flag" not in criteria.title  # "unknown or changing" would contradict "buyer-confirmed"
+    assert "technical validation not complete" in criteria.title
+    unknown = by_code(
+        build(("meddpicc.decision_criteria", {"status": "unknown"}), *without_record("decision_criteria"))
+    )
+    assert "(red flag: unknown or changing)" in unknown["meddpicc.decision_criteria"].title
+
+
+def _champion_named_only(activities: list[dict]) -> dict:
+    data = healthy()
+    data["meddpicc"]["champion"] = {"status": "confirmed", "evidence": "Dana Lee, VP Revenue Operations"}
+    data["activities"] = activities
+    return data
+
+
+def test_a_champion_who_sat_with_the_signer_is_corroborated() -> None:
+    with_signer = {"date": "2026-10-20", "type": "meeting", "with": ["Priya Shah", "Dana Lee"], "summary": "Pricing"}
+    assert assess(parse_deal(_champion_named_only([with_signer]))).meddpicc["champion"] >= 2
+    alone = {"date": "2026-10-20", "type": "meeting", "with": ["Dana Lee"], "summary": "Pricing"}
+    rebuffed = {**with_signer, "summary": "Priya left early, not convinced"}
+    assert assess(parse_deal(_champion_named_only([alone]))).meddpicc["champion"] == 1
+    assert assess(parse_deal(_champion_named_only([rebuffed]))).meddpicc["champion"] == 1
+
+
+@pytest.mark.parametrize(
+    ("summary", "no_pain"),
+    [
+        ("Intro: they use Tableau for this, 'it mostly works'", True),
+        ("Dana: what we have works well enough", True),
+        ("Dana: the new connector mostly works in the sandbox", False),
+        ("Dana: they use Tableau and it breaks every month end", False),
+    ],
+)
+def test_a_tool_that_mostly_works_today_is_no_pain(summary, no_pain) -> None:
+    data = healthy()
+    data["meddpicc"]["identified_pain"] = {"status": "partial", "evidence": "exploring options"}
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
+    pain = by_code(parse_deal(data)).get("meddpicc.identified_pain")
+    assert (pain is not None and bool(pain.data.get("no_pain"))) is no_pain

@@ -59,6 +59,17 @@ CASES = [
         lambda: build(("competitors", [{"name": "Gong", "status": "active", "added": "2026-09-01"}])),
     ),
     (
+        "momentum.competitor_counter",
+        lambda: build(
+            ("competitors", [{"name": "Gong", "status": "incumbent"}]),
+            ("activities.6.summary", "Gong offered 3 free months to keep the renewal"),
+        ),
+        lambda: build(
+            ("competitors", [{"name": "Gong", "status": "incumbent"}]),
+            ("activities.6.summary", "Gong renewal notice period confirmed"),
+        ),
+    ),
+    (
         "momentum.budget_concern_late",
         lambda: parse_deal(
             with_activities(activity("2026-11-22", "call", "Priya raised budget concerns about year two"))
@@ -94,7 +105,7 @@ def test_momentum_fires_and_stays_quiet(code, fire, quiet) -> None:
 
 def test_stale_threshold_depends_on_stage_and_settings() -> None:
     deal = build(("as_of", "2026-12-08"))  # 18 days after the last touch
-    assert by_code(deal)["momentum.stale"].data == {"days": 18, "limit": 10}
+    assert by_code(deal)["momentum.stale"].data == {"days": 18, "limit": 10, "omit": False}
     assert "momentum.stale" not in by_code(build(("as_of", "2026-12-08"), ("stage", "discovery")))
     relaxed = Settings(stale_days={"proposal": 30})
     assert "momentum.stale" not in by_code(deal, settings=relaxed)
@@ -237,3 +248,28 @@ def test_pending_review_reply_by_first_name_counts() -> None:
     )
     data["as_of"] = "2026-12-01"
     assert "momentum.pending_internal_review" not in by_code(parse_deal(data))
+
+
+def test_a_rivals_recent_price_move_is_a_danger_signal() -> None:
+    data = with_activities(
+        activity("2026-11-24", "call", "Priya: Gong offered a 20% discount to stay; decision in Jan")
+    )
+    data["competitors"] = [{"name": "Gong", "status": "incumbent"}]
+    counter = by_code(parse_deal(data))["momentum.competitor_counter"]
+    assert counter.severity is Severity.HIGH and counter.data["name"] == "Gong"
+    assert "20% discount to stay" in counter.title
+
+
+@pytest.mark.parametrize(
+    ("date", "summary", "status"),
+    [
+        ("2026-11-24", "Priya: Gong did not offer any discount", "incumbent"),  # negated
+        ("2026-11-24", "Priya: Gong renewal is up in March; we asked for a discount on services", "eliminated"),
+        ("2026-08-01", "Priya: Gong offered a 20% discount to stay", "incumbent"),  # long ago
+        ("2026-11-24", "Priya asked about our discount for a 3-year term", "incumbent"),  # no rival in the sentence
+    ],
+)
+def test_no_price_move_by_a_rival_stays_quiet(date, summary, status) -> None:
+    data = with_activities(activity(date, "call", summary))
+    data["competitors"] = [{"name": "Gong", "status": status}]
+    assert "momentum.competitor_counter" not in by_code(parse_deal(data))

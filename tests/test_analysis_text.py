@@ -70,3 +70,38 @@ def test_instructions_in_text_are_just_words() -> None:
 def test_quote_flattens_and_bounds_untrusted_text() -> None:
     quoted = text.quote("line one\nline two " + "x" * 300)
     assert quoted.startswith('"line one line two') and len(quoted) <= 122 and "\n" not in quoted
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [("search", ("a CFO said yes",)), ("findall", ("cfo CFO",)), ("sub", ("-", "a cfo b")), ("pattern", None)],
+)
+def test_a_lazy_pattern_answers_as_the_compiled_one(method, args) -> None:
+    import copy
+    import pickle
+    import re
+
+    from ae_coach._patterns import lazy
+
+    compiled, deferred = re.compile(r"\bcfo\b", re.IGNORECASE), lazy(r"\bcfo\b", re.IGNORECASE)
+    for pattern in (deferred, copy.copy(deferred), pickle.loads(pickle.dumps(deferred))):
+        got, want = getattr(pattern, method), getattr(compiled, method)
+        if args is None:
+            assert got == want
+        else:
+            assert str(got(*args)) == str(want(*args))
+
+
+@pytest.mark.parametrize(
+    ("summary", "concern"),
+    [
+        ("Monique budgeted 85k; needs us near 85k or it goes to the owners in Q1", True),
+        ("The CFO pulled unspent FY26 lines into FY27 planning; he must re-justify ours", True),
+        ("Budget was reallocated after the reorg", True),
+        ("He pulled the team into the demo", False),
+        ("Needs us at the kickoff on 01-11", False),
+        ("Budget of $120k approved", False),
+    ],
+)
+def test_budget_taken_back_or_a_price_to_hit_is_a_budget_concern(summary, concern) -> None:
+    assert (Signal.BUDGET_CONCERN in text.detect(summary)) is concern

@@ -192,17 +192,59 @@ def test_schema_prints_json_schema(capsys, name):
         (["review", str(NORTHWIND), "--no-log", "-f", "json", "--as-of", "2026-12-01"], ""),
         (["review", str(NORTHWIND), "--no-log", "--lang", "zh", "-f", "markdown"], ""),
         (["chat", str(NORTHWIND), "--no-log", "--backend", "offline"], "what's the next step?\nwho signs?\n"),
+        (["review", str(NORTHWIND), "--no-log", "--lang", "zh"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--format=html", "--backend", "offline"], ""),
+        (["review", "-", "--no-log", "-f", "json"], NORTHWIND.read_text(encoding="utf-8")),
+        (["chat", str(NORTHWIND), "--no-log"], ""),
         (["--version"], ""),
         (["version"], ""),
     ],
 )
 def test_the_fast_path_prints_what_the_typer_command_prints(capsys, monkeypatch, args, stdin):
-    assert _fast.parse(args) is not None
-    runs = []
+    runs = _both_paths(capsys, monkeypatch, args, stdin)
+    assert runs[0] == runs[1] and runs[0][0] == 0 and (runs[0][1] or args[0] == "chat")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["review", str(NORTHWIND.with_name("no-such-deal.yaml")), "--no-log"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--as-of", "2026-13-01"], ""),
+        (["review", str(NORTHWIND), "--no-log", "-f", "pdf"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--lang", "fr"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--backend", "nonesuch"], ""),
+        (["review", str(NORTHWIND), "--no-log", "--record"], ""),
+        (["review", "-", "--no-log"], "account: [unclosed\n"),
+        (["chat", "-", "--no-log"], ""),
+        (["chat", str(NORTHWIND.with_name("no-such-deal.yaml")), "--no-log"], ""),
+    ],
+)
+def test_the_fast_path_fails_as_the_typer_command_fails(capsys, monkeypatch, args, stdin):
+    runs = _both_paths(capsys, monkeypatch, args, stdin)
+    assert runs[0] == runs[1] and runs[0][0] != 0 and runs[0][2]
+
+
+def test_the_fast_path_writes_the_file_the_typer_command_writes(capsys, monkeypatch, tmp_path):
+    out = tmp_path / "review.md"
+    written = []
     for fast in (True, False):
         if not fast:
+            monkeypatch.setattr(_fast, "fast_command", lambda _args: None)
+        code = main(["review", str(NORTHWIND), "--no-log", "-f", "markdown", "-o", str(out)])
+        written.append((code, *capsys.readouterr(), out.read_text(encoding="utf-8")))
+        out.unlink()
+    assert written[0] == written[1] and written[0][0] == 0 and written[0][3]
+
+
+def _both_paths(capsys, monkeypatch, args, stdin):
+    """``(exit code, stdout, stderr)`` of ``args`` through the fast path, then through the typer app."""
+    runs = []
+    for fast in (True, False):
+        if fast:
+            assert _fast.parse(args) is not None  # else both runs would be the typer app's
+        else:
             monkeypatch.setattr(_fast, "fast_command", lambda _args: None)
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         code = main(args)
         runs.append((code, *capsys.readouterr()))
-    assert runs[0] == runs[1] and runs[0][0] == 0 and runs[0][1]
+    return runs

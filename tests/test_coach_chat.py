@@ -186,7 +186,14 @@ def _answer(name: str, question: str):
             "handoff",
             "account-post-close-handoff",
         ),
+        (
+            "relecloud-closed-won-no-handoff",
+            "another team wants it too, how do I upsell?",
+            "expansion",
+            "account-land-and-expand",
+        ),
         # the same intents asked in Chinese
+        ("relecloud-closed-won-no-handoff", "他们另一个部门也想用，怎么增购？", "expansion", "account-land-and-expand"),
         ("northwind-validation", "Dana 要免费试点三个月，我要答应吗？", "pilot", "deal-pilot-terms"),
         ("fabrikam-closing-healthy", "采购要 net 90 的账期，能答应吗？", "payment_terms", "deal-payment-terms"),
         ("litware-forecast-fantasy", "这单能报 commit 吗？", "forecast", "pipeline-commit-gate"),
@@ -428,5 +435,72 @@ def test_a_date_the_question_names_brings_the_words_of_what_happens_on_it():
     from ae_coach.coach._retrieve import _dated_words
 
     facts = [Fact(kind="dated", key="d", date=dt.date(2026, 9, 23), text="Present phased pricing options")]
-    assert "pricing" in _dated_words("what do I bring to the 9/23 meeting?", facts)
-    assert _dated_words("what do I bring to the 9/24 meeting?", facts) == []
+    assert "pricing" in _dated_words("what do I bring to the 9/23 meeting?", facts, dt.date(2026, 9, 20))
+    assert _dated_words("what do I bring to the 9/24 meeting?", facts, dt.date(2026, 9, 20)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("12 月 15 号能签吗？", (12, 15)),  # spaced, with 号
+        ("before the wrap-up on the 11th", (10, 11)),  # a day of the month: the next one on or after as_of
+        ("on the 3rd", (10, 3)),
+        ("what if he doesn't sign thursday", (9, 24)),  # 2026-09-22 is a Tuesday
+        ("周四签吗", (9, 24)),
+    ],
+)
+def test_a_date_is_read_the_ways_reps_write_it(text, day):
+    import datetime as dt
+
+    from ae_coach.coach._retrieve import _dates
+
+    assert _dates(text, dt.date(2026, 9, 22)) == {day}
+
+
+def test_a_weekday_needs_its_full_name_or_a_clear_abbreviation():
+    import datetime as dt
+
+    from ae_coach.coach._retrieve import _dates
+
+    assert _dates("we sat with her and mon said fine", dt.date(2026, 9, 22)) == set()
+
+
+def test_a_phrasing_holds_only_with_the_stopwords_it_was_written_with():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(intents=[Intent(id="champion_real", en=["on our side"], zh=["真支持"])])
+    assert lexicon.match("is she on our side?")
+    assert lexicon.match("business side is done, is 12/15 real?") == []
+
+
+def test_a_word_family_shares_one_stem():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(intents=[Intent(id="positioning", en=["competitor"], zh=["竞品"])])
+    for question in ("anyone else competing?", "will they compete?", "how competitive is it?"):
+        assert [i.id for i, _ in lexicon.match(question)] == ["positioning"], question
+
+
+def test_a_long_english_quote_is_cut_around_what_was_asked():
+    from ae_coach.coach._chat import clip_quote
+
+    said = "Trial review: 9 projects run through it. Jess will buy the annual team plan at list; wants invoice not card"
+    cut = clip_quote(said, ["jess", "invoice", "card"], 8)  # the name is asked too, but fewer words hold it
+    assert "invoice not card" in cut and cut.startswith("… ")
+    assert clip_quote(said, ["weather"], 8) == " ".join(said.split()[:8]) + " …"
+    assert clip_quote("short quote", ["invoice"], 8) == "short quote"
+
+
+def test_a_question_about_a_committee_member_reaches_their_roles_rules():
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+
+    deal = load_deal(Path(__file__).parent.parent / "evals/calibration/deals/lochside-retail-procurement-rival.yaml")
+    answer = Coach("offline").answer(deal, "who's derek and does he matter")  # Procurement Lead, influencer
+    assert answer.intent is None and "deal-paper-process" in answer.rule_ids
+
+
+def test_naming_the_champion_alone_does_not_make_a_question_about_the_champion():
+    answer = _answer("litware-forecast-fantasy", "Nadia asked if we can split the annual payment in two. fine?")
+    assert answer.rule_ids[0] == "deal-payment-terms"

@@ -52,6 +52,9 @@ def test_report_is_consistent_with_the_assessment(coach, path):
         assert report.forecast.why_not_commit == assessment.why_not_commit
     else:  # nobody calls it Commit: the gate is summarised in one line
         assert len(report.forecast.why_not_commit) == min(len(assessment.why_not_commit), 1)
+        summary = re.match(r"(\d+) gate conditions unmet: (.*)", "".join(report.forecast.why_not_commit))
+        if summary:  # the count is the count of conditions it names ("2 unresolved danger signals" is one)
+            assert int(summary[1]) == len(summary[2].split(", "))
     assert report.account in report.headline
     assert not report.dropped_rule_ids
     dates = [s.date for s in report.mutual_action_plan]
@@ -167,7 +170,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
     [
         ("tailspin-single-threaded", "biggest problem: the deal rests on one contact: Jordan Miles"),
         ("wingtip-slipped", "biggest problem: the economic buyer parked the deal and has gone quiet: Greta Holm"),
-        ("adventure-works-stalled", "biggest problem: no buyer activity for 49 days"),
+        ("adventure-works-stalled", "biggest problem: champion Luis Garcia silent for 49 days"),
         ("lucerne-late-stakeholder", "biggest problem: budget concerns raised after the proposal"),
         ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),
         ("margie-proposal-too-early", "biggest problem: pricing sent before value was established"),

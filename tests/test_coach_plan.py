@@ -43,7 +43,8 @@ def test_the_signer_the_record_names_owns_the_signature(coach):
     _, steps = plan(coach, "northwind-validation")  # "IT signs off the pilot, then the CFO approves"
     signature = next(s for s in steps if s.kind == "signature")
     assert "CFO" in signature.owner
-    assert "not yet identified" not in signature.owner
+    assert "not yet identified" not in signature.owner  # the role is known, only the person is not
+    assert "not yet known" in signature.owner and "named in the record, not yet met" not in signature.owner
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -310,3 +311,22 @@ def test_a_legal_review_under_way_is_carried_forward_not_sent_again(coach):
     assert not any("Send the order form" in s.action for s in steps)
     legal = [s for s in steps if s.action == "Legal review"]
     assert len(legal) == 1 and legal[0].status == "at_risk" and legal[0].date >= deal.as_of
+
+
+def test_meetings_moved_by_a_champion_who_then_went_silent_get_one_message_not_two(coach):
+    report = coach.review(load_deal(DEALS / "adventure-works-stalled.yaml"))  # Luis moved, then cancelled, then silence
+    codes = [code for a in report.next_actions for code in a.finding_codes]
+    assert "momentum.champion_dark" in codes and "momentum.meetings_rescheduled" not in codes
+    # going around the one contact: one ask of Kim Nguyen, who has not engaged yet, after the no-reply date
+    to_kim = [a for a in report.next_actions if (a.contact or "").startswith("Kim Nguyen")]
+    assert len(to_kim) == 1 and to_kim[0].due > dt.date(2026, 12, 3)
+
+
+def test_meetings_moved_on_a_deal_nobody_has_gone_quiet_on_get_their_own_action(coach):
+    from ae_coach.deal import parse_deal
+    from analysis_builders import activity, with_activities
+
+    moved = [activity(day, "meeting", "Legal sync moved", status="rescheduled") for day in ("2026-11-16", "2026-11-23")]
+    moved.append(activity("2026-11-24", "meeting", "Legal sync cancelled", status="cancelled"))
+    report = coach.review(parse_deal(with_activities(*moved)))
+    assert any("momentum.meetings_rescheduled" in a.finding_codes for a in report.next_actions)

@@ -83,3 +83,19 @@ def test_every_stage_exit_criterion_has_its_chinese() -> None:
 
     names = [name for criteria in EXIT_CRITERIA.values() for name, _ in criteria]
     assert [n for n in names if not i18n.has(f"criterion.{n}", "zh")] == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_compiled_catalogue_is_current_and_read_as_the_yaml(lang: str) -> None:
+    committed = (Path(i18n.__file__).parent / f"{lang}.json").read_text(encoding="utf-8")
+    assert committed == i18n.compiled_catalogue(lang), "run `python -m ae_coach.i18n` after editing the YAML"
+    parsed = i18n._parse((Path(i18n.__file__).parent / f"{lang}.yaml").read_bytes())
+    assert list(i18n.catalogue(lang).items()) == list(parsed.items())
+
+
+def test_an_edited_yaml_wins_over_a_stale_compiled_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = Path(i18n.__file__).parent
+    (tmp_path / "en.json").write_bytes((shipped / "en.json").read_bytes())
+    (tmp_path / "en.yaml").write_bytes((shipped / "en.yaml").read_bytes() + b"\nzz_new_key: added after compiling\n")
+    monkeypatch.setattr(i18n, "_DIR", tmp_path)
+    assert i18n.catalogue.__wrapped__("en")["zz_new_key"] == "added after compiling"

@@ -145,7 +145,8 @@ def test_pipeline_review_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*args, "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "漏斗复盘" in out and "销售漏斗测算" in out and "pipeline.coverage_gap" in out
-    assert "价值验证阶段：最终决策者未知" in out  # a deal's worst finding, titled in Chinese
+    assert "单线程对接：整笔交易只靠一个联系人 Jordan Miles" in out  # a deal's worst finding, titled in Chinese
+    assert "最终决策者搁置了这笔交易，并且已经失联：Greta Holm" in out  # not the generic red flag
     assert main([*args, "--lang", "zh", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.at_risk"}

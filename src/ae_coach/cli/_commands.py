@@ -134,11 +134,15 @@ def chat_deal(
 
 def _chat_log(store, coach, deal, resume: bool, no_log: bool, interactive: bool):
     """The chat's recorder (None with --no-log) and, with --continue, the conversation to pick up."""
-    from ae_coach.history import ChatLog, deal_key
+    if not resume:
+        if store is None or no_log:
+            return None, None
+        from ae_coach.history import ChatLog
+
+        return ChatLog(store, deal, coach), None
+    from ae_coach.history import deal_key
     from ae_coach.history import resume as resume_chat
 
-    if not resume:
-        return (ChatLog(store, deal, coach) if store is not None and not no_log else None), None
     found = resume_chat(store, deal, coach) if store is not None else None
     if found is None:
         raise UsageError(f"--continue: no earlier conversation about {deal_key(deal)!r} in the history")

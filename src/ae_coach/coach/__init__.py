@@ -22,19 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ae_coach.coach.report import CoachingReport, ModelCoaching, coaching_items, drop_unknown_rule_ids
 from ae_coach.errors import UsageError
 from ae_coach.findings import Severity
 from ae_coach.i18n import UnknownLanguage, resolve, use
-from ae_coach.model.llm import LLMRequest, LLMResult, text_block, validate_result
-from ae_coach.model.pricing import estimate_cost
 
 if TYPE_CHECKING:
     from ae_coach.coach._chat import ChatAnswer, ChatHistory, save_history
     from ae_coach.coach._retrieve import language_of as question_language
     from ae_coach.coach.prompt import PromptBuilder, RuleSelection
+    from ae_coach.coach.report import CoachingReport, ModelCoaching
     from ae_coach.deal import Deal
-    from ae_coach.model.llm import ModelClient
+    from ae_coach.model.llm import LLMRequest, LLMResult, ModelClient, text_block, validate_result
+    from ae_coach.model.pricing import estimate_cost
     from ae_coach.rules import Rulebook
 
 __all__ = [
@@ -57,7 +56,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The chat modules (facts, retrieval, the tokenizer) load on first use: a review does not need them.
+    # The chat modules (facts, retrieval, the tokenizer) load on first use: a review does not need them; nor
+    # does a chat before its first question need the report's models or the model client's.
+    if name in ("LLMRequest", "LLMResult", "text_block", "validate_result"):
+        from ae_coach.model import llm
+
+        return getattr(llm, name)
+    if name == "estimate_cost":
+        from ae_coach.model.pricing import estimate_cost
+
+        return estimate_cost
     if name in ("ChatAnswer", "ChatHistory", "render_answer", "save_history"):
         from ae_coach.coach import _chat
 
@@ -334,11 +342,14 @@ class Coach:
 
     def _finish(self, prepared: _Prepared, response: LLMResult | None) -> ReviewResult:
         from ae_coach.coach._offline import compose
+        from ae_coach.coach.report import drop_unknown_rule_ids
 
         report = compose(prepared.deal, prepared.assessment, self.text_rulebook, self.settings)
         if response is not None:
             from ae_coach.coach._calendar import calendar_for
             from ae_coach.coach.quality import enforce
+            from ae_coach.coach.report import ModelCoaching
+            from ae_coach.model.llm import validate_result
 
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
             report = enforce(report, prepared.deal, calendar_for(self.settings))
@@ -350,7 +361,10 @@ class Coach:
         return ReviewResult(report, prepared.original_assessment)
 
     def _merge(self, offline: CoachingReport, assessment: Any, result: LLMResult) -> CoachingReport:
-        parsed = cast(ModelCoaching, result.parsed)
+        from ae_coach.coach.report import coaching_items
+        from ae_coach.model.pricing import estimate_cost
+
+        parsed = cast("ModelCoaching", result.parsed)
         risks, actions, questions = coaching_items(parsed)
         actions += _uncovered(offline, actions, assessment.findings)
         cost, note = estimate_cost(result.model, result.usage)

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
@@ -40,7 +41,7 @@ LATER = 3
 """Actions for after this week (ae-coach default)."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
-_PLACEHOLDER_ROLE = re.compile(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
+_PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
 
 def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
@@ -75,6 +76,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
+            continue
+        if _cold(deal, action, actions):  # someone not yet engaged gets one ask, not a list
             continue
         soon = action.due is not None and action.due <= week_end
         same = next(
@@ -126,10 +129,12 @@ def _no_reply_branch(
     if other is None:
         return actions
     # the person the rep goes to if nobody replies is the plan from that date, not another ask before it
+    after = calendar.add(date, 1)
     return [
         a
-        for i, a in enumerate(actions)
         if i == first or contact_name(a.contact) != other.name or (a.due is not None and a.due > date)
+        else a.model_copy(update={"due": after})
+        for i, a in enumerate(actions)
     ]
 
 
@@ -137,8 +142,8 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
     return a.contact is not None and contact_name(a.contact) == contact_name(b.contact)
 
 
-_NOW = re.compile(r"\bthe same day\b|\btoday\b|当天|今天")
-_THIS_WEEK = re.compile(r"\bthis week\b|本周")
+_NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
+_THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
@@ -169,7 +174,7 @@ def _redundant(
 ) -> bool:
     """A second re-engagement message to the same silent person (one per person, not one per way of measuring
     the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
-    silence = set(ABOUT_SILENCE)
+    silence = {*ABOUT_SILENCE, "momentum.meetings_rescheduled"}  # moved meetings, then silence: one silence
     if set(action.finding_codes) & silence and any(
         a.contact == action.contact and set(a.finding_codes) & silence for a in actions
     ):
@@ -184,6 +189,12 @@ def _redundant(
 def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozenset[str]) -> bool:
     """Someone who is not answering already has the rep's message, which holds every other ask of them."""
     return contact_name(action.contact) in dark and any(_same_person(a, action) for a in actions)
+
+
+def _cold(deal: Deal, action: NextAction, actions: list[NextAction]) -> bool:
+    """A second ask of a buyer-side person who has not engaged on the deal yet: the first has to land first."""
+    person = next((s for s in deal.stakeholders if s.name == contact_name(action.contact)), None)
+    return person is not None and not person.engaged and any(_same_person(a, action) for a in actions)
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
@@ -242,9 +253,9 @@ def _action(
     )
 
 
-_LABEL = re.compile(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
+_LABEL = lazy(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")
 """An evidence line's label ("proposal: 2026-11-03 …"): the date and the quote say it better as a lead."""
-_SEE_RULE = re.compile(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
+_SEE_RULE = lazy(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z]+)+）")
 """A rule's cross-reference ("(see relationship-buying-committee)") helps a reader of the rulebook, not a rep
 reading an action."""
 
@@ -311,7 +322,8 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
     person = contact_for(deal, finding.code)
     if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
         # work that needs an answer goes through someone who answers, when the deal has one
-        return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
+        answering = [s for s in deal.stakeholders if s.name not in dark]
+        return next((s for s in answering if s.engaged), answering[0] if answering else person)
     return person
 
 
@@ -325,7 +337,7 @@ def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:
     return frozenset(names | {p.name for p in facts.people if p.unanswered})
 
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = lazy(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _when(line: str) -> str:
@@ -433,7 +445,7 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
     return _evidence_fact(finding, facts)
 
 
-_EXECUTIVE = re.compile(
+_EXECUTIVE = lazy(
     r"\b(?:cfo|ceo|coo|cio|cro|vp|economic buyer|budget holder|board|steering|boss|leadership|executives?)\b",
     re.IGNORECASE,
 )
@@ -444,10 +456,10 @@ def executive_meeting(facts: DealFacts) -> Any:
     return next((i for i in facts.upcoming if i.kind != "close_date" and _EXECUTIVE.search(i.text)), None)
 
 
-_QUOTE = re.compile(r'"([^"]+)"')
+_QUOTE = lazy(r'"([^"]+)"')
 
 
-_WITH = re.compile(r" with ([^:\"]+):")
+_WITH = lazy(r" with ([^:\"]+):")
 """The people of an activity's evidence line (``ae_coach.inspector._context.describe``)."""
 
 

@@ -15,14 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ae_coach.coach._chat_answer import ChatAnswer
 from ae_coach.resources import ae_coach_home
 
 if TYPE_CHECKING:
+    from ae_coach.coach._chat_answer import ChatAnswer
     from ae_coach.coach.prompt import PromptBuilder
     from ae_coach.deal import Deal
 
 __all__ = ["ChatAnswer", "ChatHistory", "render_answer", "save_history"]
+
+
+def __getattr__(name: str) -> Any:
+    # the answer's model pulls in the offline coach and the inspector; a chat loads it with its first question
+    if name == "ChatAnswer":
+        from ae_coach.coach._chat_answer import ChatAnswer
+
+        return ChatAnswer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
@@ -33,7 +42,28 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
     def label(value: Any) -> str:
         return term(value, answer.lang)
 
-    return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label).strip() + "\n"
+    def clip(text: str | None, size: int) -> str | None:
+        return clip_quote(text, answer.words, size)
+
+    return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
+
+
+def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
+    """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
+    asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
+    the annual plan … wants invoice not card" asked about invoices keeps "invoice not card"."""
+    from ae_coach.rules.search import tokenize
+
+    parts = (text or "").split()
+    if not text or not text.isascii() or len(parts) <= size:
+        return text
+    wanted = set(words)
+    asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
+    # the window holding the most asked-about words; at a tie the earliest, so a quote that holds none of
+    # them keeps its start
+    start = max(range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), -i))
+    end = start + size
+    return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -93,6 +93,8 @@ class ChatAnswer(BaseModel):
 
     question: str
     lang: Literal["en", "zh"]
+    words: list[str] = Field(default_factory=list)
+    """The question's words and the rulebook words its synonyms bring: a long quote is cut around them."""
     account: str
     as_of: dt.date
     intent: str | None = None
@@ -153,6 +155,7 @@ def answer(
     base = {
         "question": question,
         "lang": language,
+        "words": lexicon.expand(question),
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
 from ae_coach.coach._plan import PREPARED_BY, draft_plan
@@ -36,7 +37,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     problem = (
-        t("coach.headline.problem", problem=_lower_first(title(worst, deal, assessment)))
+        t("coach.headline.problem", problem=_lower_first(title(worst, deal, assessment), deal))
         if worst
         else t("coach.headline.no_problem")
     )
@@ -64,7 +65,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     return line
 
 
-_CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
+_CODE = lazy(r"\b[a-z_]+\.[a-z_]+\b")
 
 
 def commit_gate(deal: Deal, assessment: Any) -> list[str]:
@@ -79,11 +80,14 @@ def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     signals = sum(1 for h in heads if _CODE.search(h))
     names = [re.sub(r"\s*[(（].*?[)）]", "", h) for h in heads if not _CODE.search(h)]
     if signals:
-        names.append(t("coach.gate_signals", count=signals))
-    return [t("coach.gate_summary", count=len(reasons), names=", ".join(dict.fromkeys(names)))]
+        names.append(
+            t("coach.gate_signals", count=signals) if signals > 1 else t("coach.gate_signal")
+        )  # the gate's one "no open danger signal" condition
+    unmet = list(dict.fromkeys(names))
+    return [t("coach.gate_summary", count=len(unmet), names=", ".join(unmet))]
 
 
-_REASON = re.compile(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
+_REASON = lazy(r"^([+-]\d+) ([a-z_]+\.[a-z_]+)(?: ?[(（][^)）]*[)）])?[:：] ?(.*)$")
 
 
 def _health_reasons(deal: Deal, assessment: Any) -> list[str]:
@@ -101,10 +105,18 @@ def _health_reasons(deal: Deal, assessment: Any) -> list[str]:
 def _stalled(deal: Deal, assessment: Any) -> str | None:
     """Why the buyer side has gone quiet, when it has past the stage's limit (momentum.stale, high or worse)."""
     stale = next((f for f in assessment.findings if f.code == "momentum.stale" and f.severity.rank <= 1), None)
-    return _lower_first(title(stale, deal, assessment)) if stale and deal.is_open else None
+    return _lower_first(title(stale, deal, assessment), deal) if stale and deal.is_open else None
 
 
-def _lower_first(text: str) -> str:
+def _lower_first(text: str, deal: Deal) -> str:
+    """ "Close date pushed" -> "close date pushed" inside a sentence; a title that opens with a name of the
+    deal (a person, a competitor, the account) keeps its capital."""
+    first = re.split(r"[\s:(,'’]", text, maxsplit=1)[0]
+    names = {w for s in deal.stakeholders for w in s.name.split()} | {
+        w for c in deal.competitors for w in c.name.split()
+    }
+    if first in names or first in deal.account.split():
+        return text
     return text[:1].lower() + text[1:]
 
 

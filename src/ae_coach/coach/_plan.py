@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach.report import MapStep
@@ -358,7 +359,7 @@ def _working(step: _Template) -> int:
     return round(step.days_before_close * WORKING_DAYS_PER_WEEK / 7)
 
 
-_SIGNER = re.compile(
+_SIGNER = lazy(
     r"\b(CFO|CEO|COO|CRO|CIO|CTO|owner|founder|president|board|finance director|managing director|head of \w+|VP \w+)\b",
     re.IGNORECASE,
 )

@@ -14,6 +14,7 @@ Nothing here knows a topic by name: what a question is about lives in the lexico
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -77,11 +78,17 @@ def retrieve(
     """
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
-    intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal))
+    intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
     query = lexicon.expand(question)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
-    dated = [t for t in _dated_words(question, facts) if t not in query]  # the rules only: the facts are dated
+    if not intents:  # "who's Derek, does he matter?": about the person, so about what they do on the deal
+        query += [
+            t for f in _people_named(tokens, facts) if _committee_role(f) for t in _role_words(f) if t not in query
+        ]
+    dated = [
+        t for t in _dated_words(question, facts, assessment.as_of) if t not in query
+    ]  # the rules only: the facts are dated
     rules = [(h.rule.id, h.section, h.score) for h in rulebook.search(" ".join(query + dated), k=12, per_rule=1)]
     if translation is not None and translation is not rulebook and language_of(question) == "zh":
         rules = _merged(
@@ -121,13 +128,18 @@ def _merged(*ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATES = re.compile(
-    r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)|(?P<cm>\d{1,2})月(?P<cd>\d{1,2})日?)"
-    r"|\b(?P<mon>" + "|".join(_MONTHS) + r")[a-z]*\.? (?P<md>\d{1,2})(?:st|nd|rd|th)?\b",
+    r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)"
+    r"|(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})(?!\d))"
+    r"|\b(?P<mon>" + "|".join(_MONTHS) + r")[a-z]*\.? (?P<md>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|\bthe (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|(?<![\d月/-])(?P<hao>\d{1,2})\s*[号日]"
+    r"|\b(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)day|tue|thu|fri)\b|(?:周|星期|礼拜)(?P<zwd>[一二三四五六日天])",
     re.IGNORECASE,
 )
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ZH_WEEKDAYS = "一二三四五六日"
 
 
-def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal) -> list[str]:
+def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal, as_of: dt.date) -> list[str]:
     """Deal facts the question names: a competitor, the economic buyer, the close date."""
     out = []
     lowered = question.lower()
@@ -136,18 +148,32 @@ def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal) 
         for f in facts
     ):
         out.append("competitor")
-    buyers = [f for f in facts if f.kind == "person" and f.data.get("role") == "economic_buyer"]
-    if any(set((f.name or "").lower().split()) & set(tokens) for f in buyers):
+    if any(f.data.get("role") == "economic_buyer" for f in _people_named(tokens, facts)):
         out.append("economic_buyer")
-    if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question):
+    if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question, as_of):
         out.append("close_date")
     return out
 
 
-def _dated_words(question: str, facts: list[Fact]) -> list[str]:
+def _people_named(tokens: list[str], facts: list[Fact]) -> list[Fact]:
+    return [f for f in facts if f.kind == "person" and set((f.name or "").lower().split()) & set(tokens)]
+
+
+def _committee_role(person: Fact) -> bool:
+    """Anyone but the champion and the economic buyer, who have intents of their own: a question naming
+    them without saying more is not about their role ("Nadia asked to split the payment")."""
+    return person.data.get("role") not in ("champion", "economic_buyer")
+
+
+def _role_words(person: Fact) -> list[str]:
+    """A person's role and title in the rulebook's words ("technical_buyer", "Procurement Lead")."""
+    return tokenize(f"{str(person.data.get('role') or '').replace('_', ' ')} {person.data.get('title') or ''}")
+
+
+def _dated_words(question: str, facts: list[Fact], as_of: dt.date) -> list[str]:
     """The words of the deal's dated items (plan steps, the next step, meetings) on a date the question
     names: "what do I bring to the 9/23 meeting?" is about what the record says happens on 9/23."""
-    named = _dates(question)
+    named = _dates(question, as_of)
     return [
         t
         for f in facts
@@ -156,10 +182,18 @@ def _dated_words(question: str, facts: list[Fact]) -> list[str]:
     ]
 
 
-def _dates(text: str) -> set[tuple[int, int]]:
-    """(month, day) of every date written in ``text``: 2026-12-20, 12/20, 12月20日, dec 20."""
+def _dates(text: str, as_of: dt.date | None = None) -> set[tuple[int, int]]:
+    """(month, day) of every date written in ``text``: 2026-12-20, 12/20, 12月20日, 12 月 20 号, dec 20; with
+    ``as_of`` also the next such day on or after it for a day of the month ("the 11th", "11 号") or of the
+    week ("thursday", "周四")."""
     found = set()
     for match in _DATES.finditer(text):
+        day = match.group("nth") or match.group("hao")
+        weekday = match.group("wd") or match.group("zwd")
+        if day or weekday:
+            if as_of is not None:
+                found.add(_next_day(as_of, int(day)) if day else _next_weekday(as_of, weekday))
+            continue
         if match.group("iso"):
             _, month, day = match.group("iso").split("-")
             found.add((int(month), int(day)))
@@ -170,6 +204,20 @@ def _dates(text: str) -> set[tuple[int, int]]:
         elif match.group("mon"):
             found.add((_MONTHS.index(match.group("mon").lower()[:3]) + 1, int(match.group("md"))))
     return found
+
+
+def _next_day(as_of: dt.date, day: int) -> tuple[int, int]:
+    if day >= as_of.day:
+        return (as_of.month, day)
+    return (as_of.month % 12 + 1, day)
+
+
+def _next_weekday(as_of: dt.date, name: str) -> tuple[int, int]:
+    target = _ZH_WEEKDAYS.index(name) if name in _ZH_WEEKDAYS else _WEEKDAYS.index(name.lower()[:3])
+    if name == "天":
+        target = 6
+    date = as_of + dt.timedelta(days=(target - as_of.weekday()) % 7)
+    return (date.month, date.day)
 
 
 def _codes(findings: list[Finding], query: list[str]) -> list[tuple[str, float]]:

@@ -66,10 +66,12 @@ def _risk(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> Risk:
 def title(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
     """The finding's risk as the record shows it: a MEDDPICC gap says who was met and what is missing."""
     element = f.data.get("element")
-    if not f.code.startswith("meddpicc.") or not element or ("(red flag" not in f.title and "（" not in f.title):
+    reason = f.data.get("reason")
+    generic = "(red flag" in f.title or "（" in f.title
+    if not f.code.startswith("meddpicc.") or not element or not (generic or reason):
         return _committee(f, deal, assessment) if f.code == "committee.missing_role" else f.title
-    if f.data.get("pulled_back"):
-        return f.title
+    if f.data.get("pulled_back") or (reason and element != "economic_buyer"):
+        return f.title  # the inspector's title already says what the record shows
     facts = getattr(assessment, "facts", None)
     grade = int(f.data.get("grade", 0))
     stage = term(deal.stage)

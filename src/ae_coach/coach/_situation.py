@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
 from ae_coach.rules.markers import Marked
@@ -111,7 +112,7 @@ def _pricing_out(deal: Deal) -> bool:
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+_QUOTED = lazy(r'"([^"]+)"')
 _GENERIC_TITLE_WORDS = frozenset(
     [
         "vp",
@@ -171,7 +172,7 @@ def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:
     return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
 
 
-_ARRIVAL = re.compile(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)
+_ARRIVAL = lazy(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)
 
 
 def arrival_known(person: Stakeholder, deal: Deal) -> bool:
@@ -184,7 +185,7 @@ def arrival_known(person: Stakeholder, deal: Deal) -> bool:
     return any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses)
 
 
-_VIEW = re.compile(
+_VIEW = lazy(
     r"\b(?:says?|said|wants?|asked|thinks?|feels?|worried|concerns?|objects?|objected|pushed back|likes?|loves?"
     r"|prefers?|too)\b",
     re.IGNORECASE,
@@ -204,7 +205,7 @@ def view_of(person: Stakeholder, deal: Deal) -> tuple[dt.date, str] | None:
     return max(said, key=lambda item: item[0]) if said else None
 
 
-_NUMBER = re.compile(
+_NUMBER = lazy(
     r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|weeks?|months?|minutes?|per\b|a day|a week)",
     re.IGNORECASE,
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t
@@ -38,18 +39,18 @@ _NAME_FALLBACK = {
     "momentum.champion_dark": "taken_to",
 }
 """What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
-_PLACEHOLDER = re.compile(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
-_SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff，。；：“”]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？])")
+_PLACEHOLDER = lazy(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
+_SPACED_HAN = lazy(r"(?<=[\u4e00-\u9fff，。；：“”]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？])")
 _ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technical buyer": "technical_buyer"}
 
 _STAGES = "discovery|scoping|validation|proposal|closing"
-_IN_STAGE = re.compile(
+_IN_STAGE = lazy(
     # "Ask in scoping who…", "directly in discovery;", "during closing:" but not "invest in discovery and
     # pain quantification", where the stage is the work itself rather than a moment
     rf"\b(?:in|during) (?:the first )?({_STAGES})(?: or ({_STAGES}))?(?: call| meeting)?\b(?! and\b)",
     re.IGNORECASE,
 )
-_TO_ROLE = re.compile(r"^To (?:the |your )?([a-z ]+?):\s*", re.IGNORECASE)
+_TO_ROLE = lazy(r"^To (?:the |your )?([a-z ]+?):\s*", re.IGNORECASE)
 
 
 def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
@@ -120,7 +121,7 @@ def parse_question(raw: str) -> tuple[str, str | None]:
     return text.strip().strip('"“”').strip(), audience
 
 
-_OPENER = re.compile(r"^(?:When|If|Once|Whenever) [^,;:]{3,120}, (?=[a-z])|^[^，。；]{2,40}(?:时|后)，")
+_OPENER = lazy(r"^(?:When|If|Once|Whenever) [^,;:]{3,120}, (?=[a-z])|^[^，。；]{2,40}(?:时|后)，")
 
 
 def drop_condition(text: str, answers_its_own_condition: bool) -> tuple[str, bool]:

@@ -16,27 +16,33 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.history._db import default_target
 from ae_coach.history._schema import LATEST as SCHEMA_VERSION
-from ae_coach.history.model import ChatRecord, ChatTurn, PipelineRun, ReviewRecord
-from ae_coach.history.review import Reviewed, deal_key, review_with_history
-from ae_coach.history.since import ActionOutcome, Since, compare
-from ae_coach.history.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ae_coach.history.chat import ChatLog, resume
+    from ae_coach.history.model import ChatRecord, ChatTurn, PipelineRun, ReviewRecord
     from ae_coach.history.pipeline import PipelineMovement, pipeline_with_history
+    from ae_coach.history.review import Reviewed, deal_key, review_with_history
+    from ae_coach.history.since import ActionOutcome, Since, compare
+    from ae_coach.history.store import Store
+
+_LAZY = {
+    "chat": ("ChatLog", "resume"),
+    "model": ("ChatRecord", "ChatTurn", "PipelineRun", "ReviewRecord"),
+    "pipeline": ("PipelineMovement", "pipeline_with_history"),
+    "review": ("Reviewed", "deal_key", "review_with_history"),
+    "since": ("ActionOutcome", "Since", "compare"),
+    "store": ("Store",),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The chat log imports the coach's chat (~0.1 s) and the pipeline's history its own models; a review
-    # needs neither, so they load on first use.
-    if name in ("ChatLog", "resume"):
-        from ae_coach.history import chat
+    # Each part loads on first use: the chat log imports the coach's chat (~0.1 s), the pipeline's history its
+    # own models, and a chat that logs nothing (--no-log, or no history yet) needs none of the records' models.
+    for module, names in _LAZY.items():
+        if name in names:
+            from importlib import import_module
 
-        return getattr(chat, name)
-    if name in ("PipelineMovement", "pipeline_with_history"):
-        from ae_coach.history import pipeline
-
-        return getattr(pipeline, name)
+            return getattr(import_module(f"ae_coach.history.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -71,4 +77,6 @@ def open_store(*, create: bool = True) -> Store | None:
     target = default_target()
     if not create and not is_postgres(target) and not Path(target).expanduser().exists():
         return None
+    from ae_coach.history.store import Store
+
     return Store(target)

@@ -9,11 +9,11 @@ review and no later than a week past its due date; the facts are the inspector's
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach._patterns import lazy
 from ae_coach.findings import Severity
 from ae_coach.history.model import ActionRef, FindingRef, PersonRef, ReviewRecord
 
@@ -195,7 +195,7 @@ def _silent(previous: ReviewRecord, current: ReviewRecord) -> list[PersonRef]:
     return silent
 
 
-_ROLE_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
+_ROLE_SUFFIX = lazy(r"\s*\([^)]*\)\s*$")
 
 
 def _person(action: ActionRef, facts: DealFacts) -> str | None:

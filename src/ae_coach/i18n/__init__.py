@@ -14,8 +14,10 @@ in step: same keys, same ``{placeholders}``).
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,8 +25,6 @@ from functools import cache
 from pathlib import Path
 from string import Formatter
 from typing import Any
-
-import yaml
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 """The languages ae-coach writes: English (the default) and simplified Chinese."""
@@ -104,9 +104,37 @@ def isolated() -> Iterator[None]:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of ``lang``, keyed by dotted key (``review.risks``)."""
+    source = (_DIR / f"{lang}.yaml").read_bytes()
+    try:
+        compiled = json.loads((_DIR / f"{lang}.json").read_bytes())
+    except (OSError, ValueError):
+        compiled = None
+    if isinstance(compiled, dict) and compiled.get("source") == _checksum(source):
+        return dict(compiled["messages"])
+    return _parse(source)  # the YAML was edited after the JSON was made: it wins
+
+
+def compiled_catalogue(lang: str) -> str:
+    """``<lang>.json``: the catalogue flattened, with a checksum of the YAML it came from.
+
+    Every command looks messages up, and parsing the YAML catalogue costs ~9 ms even with libyaml; the JSON
+    copy ~0.1 ms. ``python -m ae_coach.i18n`` rewrites both files; ``tests/test_i18n.py`` checks they are current.
+    """
+    source = (_DIR / f"{lang}.yaml").read_bytes()
+    document = {"source": _checksum(source), "messages": _parse(source)}
+    return json.dumps(document, ensure_ascii=False, indent=0) + "\n"
+
+
+def _checksum(source: bytes) -> str:
+    return f"crc32:{zlib.crc32(source):08x}:{len(source)}"
+
+
+def _parse(source: bytes) -> dict[str, str]:
+    import yaml
+
     # libyaml's loader when present: the catalogue is our own file, and the pure-Python one costs ~10x more
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load((_DIR / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=loader) or {}
+    data = yaml.load(source.decode("utf-8"), Loader=loader) or {}
     flat: dict[str, str] = {}
     _flatten(data, "", flat)
     return flat

@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import (
     Activity,
     ActivityStatus,
@@ -45,7 +46,7 @@ from ae_coach.inspector import text
 
 # ------------------------------------------------------------------------------------------- direction
 
-_UNANSWERED = re.compile(
+_UNANSWERED = lazy(
     r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
     r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
     r"bounced|out of office|ooo|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
@@ -56,7 +57,7 @@ _UNANSWERED = re.compile(
 )
 """Summaries that say the seller reached out and nothing came back."""
 
-_REPLIED = re.compile(
+_REPLIED = lazy(
     r"\b(?:repl(?:y|ied)|respond(?:ed)?|wrote back|answered|got back to (?:us|me)|came back|confirmed|agreed|accepted|"
     r"asked|shared|sent (?:us|me|over)|forwarded|introduced|said|told|signed|approved|requested|invited|booked|"
     r"scheduled|joined|attended|returned (?:my|our|the) call)\b",
@@ -66,7 +67,7 @@ _REPLIED = re.compile(
 
 _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
-_NOBODY_ANSWERED = re.compile(
+_NOBODY_ANSWERED = lazy(
     r"\b(?:no answer|no reply|no response|voice ?mail|left (?:a )?(?:message|vm)|did(?:n'?t| not) (?:pick up|answer|"
     r"show)|no-?show|unanswered|went to voicemail)\b",
     re.IGNORECASE,
@@ -74,11 +75,11 @@ _NOBODY_ANSWERED = re.compile(
 """What says a call or meeting did not connect. Narrower than :data:`_UNANSWERED`: "Piet: still waiting on
 procurement" is the buyer talking, not the rep chasing."""
 
-_QUOTES_BUYER = re.compile(r"^\s*[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?\s*(?::|said|says|told|confirmed|asked)", re.UNICODE)
+_QUOTES_BUYER = lazy(r"^\s*[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?\s*(?::|said|says|told|confirmed|asked)", re.UNICODE)
 """A summary that reports what a person said ("Piet: still waiting…", "Greta said…"): they spoke."""
 
 
-_REBUFF = re.compile(
+_REBUFF = lazy(
     r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
     r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
     r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
@@ -87,7 +88,7 @@ _REBUFF = re.compile(
 )
 """What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
 
-_EB_DEFERS = re.compile(
+_EB_DEFERS = lazy(
     r"\b(?:(?:wants?|wanted|would like|prefers?|decided|asked us) to (?:wait|pause|hold off|revisit|re-?review|"
     r"reconsider|re-?evaluate|re-?assess|delay|defer|postpone)|wait(?:ing)? (?:for|until|till|on) (?:the |a |after )?"
     r"(?:reorg|restructur\w*|new|next|budget|board|q[1-4]|fiscal|year|quarter|re-?org)|hold(?:ing)? off|on hold|"
@@ -100,7 +101,7 @@ _EB_DEFERS = re.compile(
 """An economic buyer pausing, deferring or re-reviewing ("Greta wants to wait for the reorg to settle", "CFO
 will re-review the business case"): the purchase is parked, which is not engagement."""
 
-_EB_WORDS = re.compile(r"\b(?:cfo|ceo|coo|cio|cro|economic buyer|eb)\b", re.IGNORECASE)
+_EB_WORDS = lazy(r"\b(?:cfo|ceo|coo|cio|cro|economic buyer|eb)\b", re.IGNORECASE)
 
 
 def rebuffed_by_economic_buyer(summary: str | None, names: list[str]) -> str | None:
@@ -375,7 +376,7 @@ class DealFacts(_Facts):
 
 # ------------------------------------------------------------------------------------------- derivation
 
-_UNNAMED_COMPETITOR = re.compile(
+_UNNAMED_COMPETITOR = lazy(
     r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
     r"options?|providers?)\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
     r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
@@ -387,10 +388,10 @@ UNNAMED = "an unnamed alternative vendor"
 
 _VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
 _NAMED_RIVAL = (
-    re.compile(rf"\b(?i:incumbent)(?: vendor| provider| system| tool)?(?: is|:|,| -|—)? {_VENDOR}"),
-    re.compile(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
-    re.compile(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
-    re.compile(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+    lazy(rf"\b(?i:incumbent)(?: vendor| provider| system| tool)?(?: is|:|,| -|—)? {_VENDOR}"),
+    lazy(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
+    lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
+    lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
 )
 """A vendor the record names as the incumbent or the benchmark the buyer prices us against ("benchmark our
 quote against Coupa", "Kofax's renewal offer"): a competitor whether or not the rep listed it."""
@@ -472,7 +473,7 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     )
 
 
-_BUDGET = re.compile(
+_BUDGET = lazy(
     r"\bbudget(?: range| of| is| was)?\s*(?:of\s*)?(\$\s?\d[\d,.]*\s?[km]?(?:\s?-\s?\$?\d[\d,.]*\s?[km]?)?"
     r"(?:\s+(?:allocated|approved|set aside|agreed|confirmed)(?: for this year)?)?)",
     re.IGNORECASE,
@@ -597,14 +598,14 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
     return out
 
 
-_ELIMINATED = re.compile(
+_ELIMINATED = lazy(
     r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
     r"evaluation|deal)|lost (?:the|out)|we beat|beat them|displaced)\b",
     re.IGNORECASE,
 )
 """What says an alternative was out of the running."""
 
-_AGAIN = re.compile(
+_AGAIN = lazy(
     r"\b(?:again|back in|came back|is back|are back|returned|re-?entered|re-?engaged|revived)\b", re.IGNORECASE
 )
 """What says an alternative that shows up had been in (and out of) the deal before."""
@@ -698,7 +699,7 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
 
 # ------------------------------------------------------------------------------------------- timing
 
-_ON_HOLD = re.compile(
+_ON_HOLD = lazy(
     r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
     r"purchases|budgets?|projects)|(?:budgets?|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
     r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|everything|all (?:new )?(?:spend(?:ing)?|"
@@ -709,41 +710,41 @@ _ON_HOLD = re.compile(
 """The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
 briefing is not a project on hold)."""
 
-_LIFTED = re.compile(
+_LIFTED = lazy(
     r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
     r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved))\b",
     re.IGNORECASE,
 )
 
-_PLACEHOLDER = re.compile(r"\bplace-?holder\b", re.IGNORECASE)
-_LATER_TIMING = re.compile(
+_PLACEHOLDER = lazy(r"\bplace-?holder\b", re.IGNORECASE)
+_LATER_TIMING = lazy(
     r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
     r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
     r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
     r"\bat the earliest\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR = lazy(r"\b((?:19|20)\d\d)\b")
 
-_CONFIRMS = re.compile(
+_CONFIRMS = lazy(
     r"\b(?:confirm(?:ed|s)?|commit(?:ted|s)?|agreed|in writing|by e-?mail|e-?mailed|wrote|written|will sign|"
     r"sign(?:ature|ing|s)? (?:by|on)|new (?:close |signature )?date|moved (?:the )?(?:signature|date|close) to)\b",
     re.IGNORECASE,
 )
-_SIGNS = re.compile(
+_SIGNS = lazy(
     r"\b(?:sign(?:ature|ed|ing|s)?|countersign\w*|contract|purchase order|po|order form|award(?:ed)?)\b", re.IGNORECASE
 )
 _MONTHS = {
     m: i
     for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
 }
-_DATE_ISO = re.compile(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
-_DATE_MD = re.compile(r"(?<![\d-])(\d{1,2})[-/](\d{1,2})(?![\d-])(?! ?(?:weeks?|days?|months?|hours?|years?)\b)")
+_DATE_ISO = lazy(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
+_DATE_MD = lazy(r"(?<![\d-])(\d{1,2})[-/](\d{1,2})(?![\d-])(?! ?(?:weeks?|days?|months?|hours?|years?)\b)")
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE_NAMED = re.compile(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.IGNORECASE)
+_DATE_NAMED = lazy(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.IGNORECASE)
 
 
 def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
@@ -786,7 +787,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
     )
 
 
-_QUIET = re.compile(
+_QUIET = lazy(
     r"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|(?:can'?t|cannot|"
     r"may not|must not|not (?:allowed|permitted) to) (?:contact|speak to|talk to|reach out to|lobby) (?:the )?"
     r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee)|no contact (?:with (?:the )?"
@@ -853,7 +854,7 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
     return max(signs, default=None)
 
 
-_PAPER_STEP = re.compile(
+PAPER_STEP = lazy(
     r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|vendor (?:risk|onboarding|setup)|procurement|"
     r"purchasing|sourcing|counsel|paper(?:work)?)\b",
     re.IGNORECASE,
@@ -865,7 +866,7 @@ def _paper_stuck(deal: Deal) -> str | None:
     stuck = [
         p
         for p in deal.mutual_action_plan
-        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and _PAPER_STEP.search(p.action)
+        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and PAPER_STEP.search(p.action)
     ]
     if not stuck:
         return None
@@ -985,25 +986,25 @@ _GENERIC = frozenset(
 )
 """Words that carry no fact: a note made only of these says nothing the record can check."""
 
-_WORD_RE = re.compile(r"[a-z0-9/'-]+")
+_WORD_RE = lazy(r"[a-z0-9/'-]+")
 
 _ENGAGED = {
-    "economic_buyer": re.compile(
+    "economic_buyer": lazy(
         r"\b(?:met|meeting|call|presented|reviewed|joined|attended|signed|approved|agreed|committed|sponsor(?:s|ed)?|"
         r"sat down|walked through)\b",
         re.IGNORECASE,
     ),
-    "champion": re.compile(
+    "champion": lazy(
         r"\b(?:introduced|intro(?:duction)?|scheduled|set up|arranged|shared|sent|sponsor(?:s|ed)?|advocat\w*|sold|"
         r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied)\b",
         re.IGNORECASE,
     ),
-    "paper_process": re.compile(
+    "paper_process": lazy(
         r"\b(?:legal|procurement|security|purchasing|po\b|msa|dpa|contract|redlines?|vendor (?:onboarding|setup)|"
         r"signature|sign(?:ing|er)|order form|infosec|questionnaire)\b",
         re.IGNORECASE,
     ),
-    "decision_process": re.compile(
+    "decision_process": lazy(
         r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:q[1-4]|quarter|week|month|board|"
         r"committee|steering|approval|sign-?off|then|after|before)\b",
         re.IGNORECASE,
@@ -1014,12 +1015,12 @@ engaged, the champion acted, the paper steps named, the decision process has dat
 
 _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
 
-_QUANTIFIED_METRIC = re.compile(
+_QUANTIFIED_METRIC = lazy(
     r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
-_QUANTIFIED_PAIN = re.compile(
+_QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
     r"complaints?|rework|downtime|outage)\b",
     re.IGNORECASE,
@@ -1136,6 +1137,15 @@ def _champion_acted(summary: str | None, names: _Names) -> bool:
     return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
 
 
+def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:
+    """A held meeting, demo or call where a champion sat with an economic buyer who did not pull back in it."""
+    if not (a.two_way and a.date <= as_of and a.type in ("meeting", "demo", "call")):
+        return False
+    if not (set(champions) & set(a.people) and set(signers) & set(a.people)):
+        return False
+    return not rebuffed_by_economic_buyer(a.summary, signers)
+
+
 def _is_boilerplate(note: str) -> bool:
     """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
     if any(ch.isdigit() for ch in note):
@@ -1193,10 +1203,13 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
         # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
         acts = {sig.value for sig in _CHAMPION_ACTS}
+        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
 
         def shows(a: ActivityFact) -> bool:
             if a.date <= facts.as_of and _champion_acted(a.summary, names):
                 return True
+            if _with_signer(a, champions, signers, facts.as_of):
+                return True  # the champion brought us in front of the signer: access is what a champion gives
             named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
             return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
 

@@ -40,12 +40,14 @@ it out of the one above.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from ae_coach.deal import Fit, ForecastCategory, PlanStatus, Signal, Stage
+from ae_coach.deal import Fit, ForecastCategory, PlanItem, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
+from ae_coach.inspector.facts import PAPER_STEP
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
@@ -141,13 +143,27 @@ def _plan_conditions(ctx: Context) -> list[str]:
     ahead = [item for item in steps if item.date and item.date >= ctx.as_of and item.status in open_states]
     if not ahead:
         return [t("gate.no_plan")]
+    out = []
+    stalled = decision_stalled(ctx)
+    if stalled is not None:
+        out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
+    last = plan_after_period(ctx)
+    if last is not None:
+        out.append(t("gate.plan_late", last=last, period=period(ctx).label))
+    return out
+
+
+def plan_after_period(ctx: Context) -> dt.date | None:
+    """The date the buyer's own plan signs (its signature step, else its last step up to the close date) when
+    that falls outside the forecast period; None when it falls inside or there is no dated plan."""
+    steps = [item.date for item in ctx.deal.mutual_action_plan if item.date and item.status != PlanStatus.CANCELLED]
+    if not steps:
+        return None
     close = ctx.deal.close_date
-    to_signature = [item.date for item in steps if item.date and (close is None or item.date <= close)]
+    to_signature = [day for day in steps if close is None or day <= close]
     signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
-    last = max(to_signature + ([signs] if signs else []) or [item.date for item in steps if item.date])
-    if last not in period(ctx):
-        return [t("gate.plan_late", last=last, period=period(ctx).label)]
-    return []
+    last = max(to_signature + ([signs] if signs else []) or steps)
+    return None if last in period(ctx) else last
 
 
 def effective_close(ctx: Context) -> dt.date | None:
@@ -333,7 +349,10 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_stage", stage=term(ctx.stage), needed=term(s.best_case_min_stage)))
     if ctx.grades["economic_buyer"] < 1 or not ctx.facts.in_role("economic_buyer"):
         gaps.append(t("call.gap_no_eb"))
-    if not _dated_process(ctx):
+    stalled = decision_stalled(ctx)
+    if stalled is not None:
+        gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
+    elif not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
         gaps.append(t("call.gap_no_close"))
@@ -368,6 +387,7 @@ DANGER_SIGNALS = (
     "momentum.unanswered_outreach",
     "momentum.meetings_rescheduled",
     "momentum.competitor_late",
+    "momentum.competitor_counter",
     "momentum.budget_concern_late",
     "momentum.pending_internal_review",
 )
@@ -384,12 +404,36 @@ STALLING_SIGNALS = (
 the rest (a late rival, a late price objection) show the evaluation contested while the buyer still talks."""
 
 
+_DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off)\b", re.IGNORECASE)
+"""A plan step that is the buyer's decision: an approval, the signature, the award."""
+
+
 def _dated_process(ctx: Context) -> bool:
+    if decision_stalled(ctx) is not None:
+        return False  # the buyer's own decision step is overdue with no new date: the process is not dated
     if ctx.grades["decision_process"] >= 2:
         return True
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     return any(
         item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
+    )
+
+
+def decision_stalled(ctx: Context) -> PlanItem | None:
+    """A decision step of the buyer's plan (an approval, the signature) marked late or blocked and its date
+    passed: the steps after it cannot hold their dates either. (A late paper or pricing step is an open item,
+    not an undated decision.)"""
+    return next(
+        (
+            item
+            for item in ctx.deal.mutual_action_plan
+            if item.status in (PlanStatus.LATE, PlanStatus.BLOCKED)
+            and item.date
+            and item.date < ctx.as_of
+            and _DECISION_STEP.search(item.action or "")
+            and not PAPER_STEP.search(item.action or "")
+        ),
+        None,
     )
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
@@ -75,16 +76,16 @@ _DUE_BY_NAMES = {name: stage.value for name, stage in DUE_BY.items()}
 _STATUS_NAMES = {status: status.value for status in Status}
 _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
-_NICE_TO_HAVE = re.compile(
-    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?)|"
+_NICE_TO_HAVE = lazy(
+    r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?|well enough)|(?:mostly|largely) works|"
     r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
     re.IGNORECASE,
 )
 """Pain the buyer says does not hurt: nothing happens if they do nothing (the seed's "nice-to-have, not need")."""
-_CHANGING = re.compile(
+_CHANGING = lazy(
     r"\b(?:chang(?:ed|ing)|new requirements?|moved the goal ?posts|keeps? shifting|re-?scoped)\b", re.IGNORECASE
 )
-_NUMBER = re.compile(r"\d")
+_NUMBER = lazy(r"\d")
 
 _RECORD_SHOWS = ("economic_buyer", "champion", "paper_process")
 """Elements whose red flag the record itself can show (no meeting with the economic buyer, a champion who
@@ -221,26 +222,45 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         evidence.append(
             f"marked confirmed, but {_NOT_IN_RECORD.get(name, 'with no evidence note and nothing in the record')}"
         )
-    title = (
-        f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
-        if claimed
-        else f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
-    )
+    reason = _reason(extra, grade, flagged)
+    if claimed:
+        title = f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
+    elif reason:
+        title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
+    else:
+        title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
     elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
         title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
+    if reason and not claimed:
+        data["reason"] = reason  # the title says what the record shows, not the seed's generic red flag
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
     if no_pain:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
     if parked:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
+    if name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+        data["stuck"] = ctx.facts.timing.paper_stuck  # the contract not moving is what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
 _NO_PAIN_PREFIX = "the pain is described as "
+_MET_NOT_ENGAGED = "met, but not engaged: "
+
+
+def _reason(extra: list[str], grade: int, flagged: bool) -> str:
+    """What the record shows against an element the grade alone would pass, or a signer met who pushed back:
+    the title says that, since the seed's red flag ("unknown or changing", "haven't met them") would
+    contradict the grade or the meeting printed under it."""
+    met = next((line for line in extra if line.startswith(_MET_NOT_ENGAGED)), None)
+    if met:
+        return "met and not backing the deal: " + met.removeprefix(_MET_NOT_ENGAGED)
+    if flagged and grade >= 2 and extra:
+        return extra[0]
+    return ""
 
 
 def _unsettled(ctx: Context) -> Finding | None:
@@ -322,7 +342,10 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
     return [], False
 
 
-_CURRENT = re.compile(r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is)\b", re.IGNORECASE)
+_CURRENT = lazy(
+    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using))\b",
+    re.IGNORECASE,
+)
 
 
 def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
@@ -393,7 +416,7 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     for activity in ctx.facts.activities:
         hit = rebuffed_by_economic_buyer(activity.summary, names) if activity.date <= ctx.as_of else None
         if hit and activity.two_way:
-            out.append(f"met, but not engaged: {activity.date} {activity.type}, {text.quote(hit)}")
+            out.append(f"{_MET_NOT_ENGAGED}{activity.date} {activity.type}, {text.quote(hit)}")
     champions = ctx.role(Role.CHAMPION)
     if champions and not ebs and len(ctx.deal.stakeholders) == 1:
         out.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
@@ -31,6 +32,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _late_stakeholder,
         _pending_review,
         _competitor_late,
+        _competitor_counter,
         _budget_late,
         _slipped,
         _passed,
@@ -81,6 +83,7 @@ def _stale(ctx: Context) -> Finding | None:
         [source],
         days=days,
         limit=limit,
+        omit=days >= ctx.settings.omit_dark_days,
     )
 
 
@@ -130,7 +133,7 @@ def _rescheduled(ctx: Context) -> Finding | None:
 
 def _champion_dark(ctx: Context) -> Finding | None:
     """The champion silent past the limit (``whole_deal`` when nobody else on the buyer's side has spoken
-    since either: then the deal's silence, momentum.stale, is raised first)."""
+    since either)."""
     limit = ctx.settings.champion_dark_days
     worst: tuple[int, str, str] | None = None
     for champion in ctx.role(Role.CHAMPION):
@@ -202,7 +205,7 @@ def _late_since(ctx: Context) -> dt.date:
     return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
 
 
-_PAPER_TITLE = re.compile(
+_PAPER_TITLE = lazy(
     r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
     r"(?:vendor|third[- ]party|supplier) risk)\b",
     re.IGNORECASE,
@@ -242,7 +245,7 @@ def _paper_title(title: str | None) -> bool:
     return title is not None and _PAPER_TITLE.search(title) is not None
 
 
-_STILL_PENDING = re.compile(
+_STILL_PENDING = lazy(
     r"\b(?:still (?:with|in|under|being|reviewing|waiting|pending|discussing)|will let (?:you|us) know|no (?:news|word|"
     r"update|decision) yet|not (?:discussed|decided|reviewed) yet|hasn'?t (?:come back|decided|discussed))\b",
     re.IGNORECASE,
@@ -319,6 +322,50 @@ def _competitor_late(ctx: Context) -> Finding | None:
         names=[c.name for c in late],
         returning=back,
     )
+
+
+_PRICE_MOVE = lazy(
+    r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|cheaper|price[- ]?match\w*"
+    r"|match(?:ed|es|ing)? (?:our|the|that) price|lower(?:ed|s)? (?:their|its) price|\d+ ?% off"
+    r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?)|waiv\w+ (?:the )?fees?|to stay\b)",
+    re.IGNORECASE,
+)
+"""A rival's commercial move to keep or win the deal (deal-competitive-positioning: re-classify "when the
+incumbent offers a discount")."""
+
+
+def _competitor_counter(ctx: Context) -> Finding | None:
+    """A named rival (the incumbent or a competitor still in) made a price move in the last
+    ``counter_offer_days``, in the buyer's words or the rep's notes: the evaluation is being bought back.
+    High from validation on, when the decision is near; medium before."""
+    since = ctx.as_of - dt.timedelta(days=ctx.settings.counter_offer_days)
+    rivals = [c.name for c in ctx.facts.competitors if c.status != "eliminated"]
+    hits = []
+    for activity in ctx.facts.activities:
+        if not since <= activity.date <= ctx.as_of or not activity.summary:
+            continue
+        for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
+            rival = next((r for r in rivals if _name_pattern(r).search(sentence)), None)
+            if rival and text.find(_PRICE_MOVE, sentence):  # "did not offer a discount" is no move
+                hits.append((rival, activity, sentence.rstrip(" ;,")))
+                break
+    if not hits:
+        return None
+    rival, first, said = hits[-1]  # the latest move is the one to answer
+    severity = Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM
+    return ctx.finding(
+        "momentum.competitor_counter",
+        severity,
+        f"{rival} made a price move to keep or win the deal ({first.date}): {text.quote(said)}",
+        [f"{a.date} {a.type}: {text.quote(s)}" for _, a, s in hits]
+        + [f"within {ctx.settings.counter_offer_days} days"],
+        name=rival,
+        names=list(dict.fromkeys(r for r, _, _ in hits)),
+    )
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 def _budget_late(ctx: Context) -> Finding | None:

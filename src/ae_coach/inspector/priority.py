@@ -26,6 +26,7 @@ PRIORITY: tuple[str, ...] = (
     "momentum.stale",
     "momentum.budget_concern_late",
     "momentum.competitor_late",
+    "momentum.competitor_counter",
     "momentum.late_stakeholder",
     "momentum.meetings_rescheduled",
     "anti.proposal_too_early",
@@ -75,9 +76,19 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     doing: raised as story, ahead of the slipping close date it explains.
 
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
-    of the story: it is raised with them, unless nobody who can sign has been met (``signer_unmet``): then
-    it is story, raised with the forecast-integrity findings when the Commit rests on ticked boxes alone
-    (``form_filled``), else after what the deal is doing (one contact holding it, a champion gone quiet).
+    of the story: it is raised with them, after the gap that fails it (an economic buyer nobody has met),
+    unless the Commit rests on ticked boxes alone with nobody who can sign met (``signer_unmet`` and
+    ``form_filled``) or the buyer's own plan signs after the period (``wrong_period``): then it is raised with
+    the forecast-integrity findings.
+
+    Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
+    either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
+    omit (``omit`` on ``momentum.stale``) is raised as stale first: whether it is alive at all comes before
+    who stopped answering.
+
+    A paper process stuck at closing (``stuck``: a late or blocked contract step) is what the deal is doing:
+    story, raised after the buyer's silence and before who is involved (people or competitors arriving late,
+    one contact holding the deal).
     """
     return sorted(findings, key=_rank_key)
 
@@ -86,23 +97,31 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
     fantasy = finding.code == "anti.forecast_fantasy"
     parked = finding.code == "meddpicc.economic_buyer" and bool(finding.data.get("pulled_back"))
-    story = parked or (
-        serious
-        and finding.code.startswith(STORY)
-        and finding.code not in BOOKKEEPING
-        and (not fantasy or finding.data.get("signer_unmet"))
+    stuck = finding.code == "meddpicc.paper_process" and serious and bool(finding.data.get("stuck"))
+    story = (
+        parked
+        or stuck
+        or (
+            serious
+            and finding.code.startswith(STORY)
+            and finding.code not in BOOKKEEPING
+            and (
+                not fantasy
+                or finding.data.get("wrong_period")
+                or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
+            )
+        )
     )
     position: float = _RANK.get(finding.code, len(PRIORITY))
-    if story and fantasy and finding.data.get("form_filled"):
-        position = _RANK["momentum.close_date_passed"] + 0.5  # a Commit on ticked boxes alone: forecast integrity
-    elif story and fantasy:
-        # a Commit on a real evaluation nobody who signs has joined: raised after what the deal is doing (one
-        # contact holding the deal, a champion gone quiet), which is why the signer is missing
-        position = _RANK["meddpicc.economic_buyer"] - 0.5
+    if story and fantasy:
+        # a Commit on ticked boxes alone, or one the buyer's plan signs next quarter: forecast integrity
+        position = _RANK["momentum.close_date_passed"] + 0.5
     if parked:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
-    if finding.code == "momentum.champion_dark" and finding.data.get("whole_deal"):
-        position = _RANK["momentum.stale"] + 0.5  # the champion's silence is the whole deal's: the deal is stale
+    if finding.code == "momentum.stale" and finding.data.get("omit"):
+        position = _RANK["momentum.champion_dark"] - 0.5  # silent long enough to omit: is the deal alive at all
+    if stuck:
+        position = _RANK["momentum.stale"] + 0.5  # the contract is not moving: after the buyer's silence
     severity = finding.severity
     if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
         severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one

@@ -73,6 +73,9 @@ class Settings(BaseModel):
     late_window_days: int = Field(default=30, ge=1)
     """ae-coach default: when the record has no stage history, a stakeholder or competitor added this recently
     while the deal is in a late stage counts as late."""
+    counter_offer_days: int = Field(default=45, ge=1)
+    """ae-coach default: a rival's price move (a discount to stay, a price match) this recent is the
+    danger signal ``momentum.competitor_counter``."""
     pending_review_follow_up_days: int = Field(default=7, ge=1)
     """ae-coach default: days after "let me run this by…" with no follow-up before the danger signal fires."""
     slip_count: int = Field(default=2, ge=1)
@@ -216,25 +219,15 @@ class Settings(BaseModel):
     @field_validator("health_penalty")
     @classmethod
     def _known_severities(cls, value: dict[str, int]) -> dict[str, int]:
-        allowed = ("critical", "high", "medium", "low", "info")
-        unknown = [name for name in value if name not in allowed]
-        if unknown:
-            raise ValueError(f"unknown severity {unknown[0]!r}; allowed: {', '.join(allowed)}")
-        out_of_range = [name for name, points in value.items() if not 0 <= points <= 100]
-        if out_of_range:
-            raise ValueError(f"penalty for {out_of_range[0]} must be 0-100 (percent of the remaining health)")
-        return {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0} | value
+        defaults = {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0}
+        return _percent_table(
+            value, defaults, "severity", "penalty for {} must be 0-100 (percent of the remaining health)"
+        )
 
     @field_validator("health_ceiling")
     @classmethod
     def _known_calls(cls, value: dict[str, int]) -> dict[str, int]:
-        unknown = [name for name in value if name not in _HEALTH_CEILING]
-        if unknown:
-            raise ValueError(f"unknown forecast category {unknown[0]!r}; allowed: {', '.join(_HEALTH_CEILING)}")
-        out_of_range = [name for name, points in value.items() if not 0 <= points <= 100]
-        if out_of_range:
-            raise ValueError(f"health ceiling for {out_of_range[0]} must be 0-100")
-        return _HEALTH_CEILING | value
+        return _percent_table(value, _HEALTH_CEILING, "forecast category", "health ceiling for {} must be 0-100")
 
 
 DEFAULT_SETTINGS = Settings()
@@ -398,3 +391,14 @@ def _bad_month_day(text: str) -> bool:
         return False
     month, day = (int(x) for x in text.split("-"))
     return not (1 <= month <= 12 and 1 <= day <= 31)
+
+
+def _percent_table(value: dict[str, int], defaults: dict[str, int], noun: str, out_of_range: str) -> dict[str, int]:
+    """``defaults`` overridden by ``value``, whose keys must be among the defaults' and whose points are 0-100."""
+    unknown = [name for name in value if name not in defaults]
+    if unknown:
+        raise ValueError(f"unknown {noun} {unknown[0]!r}; allowed: {', '.join(defaults)}")
+    bad = [name for name, points in value.items() if not 0 <= points <= 100]
+    if bad:
+        raise ValueError(out_of_range.format(bad[0]))
+    return defaults | value

@@ -24,7 +24,8 @@ implementation_questions          "implementation / integration / SSO / API / mi
 procurement_timeline              "procurement … timeline / process / steps", "PO by"
 references_requested              "asked for references", "reference call requested"
 legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
-budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount"
+budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
+                                  "re-justify", "pulled the budget into next year"
 competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
 pending_internal_review           "run this by", "check with the CFO", "take it to the team"
 follow_up                         "followed up", "got back to us", "CFO approved"
@@ -45,6 +46,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, Signal
 
 _I = re.IGNORECASE
@@ -52,98 +54,100 @@ DETECT_CACHE_SIZE = 4096
 """Distinct activity summaries whose detected signals are remembered (bounded, so memory stays flat)."""
 
 SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
-    Signal.CHAMPION_SCHEDULED: re.compile(
+    Signal.CHAMPION_SCHEDULED: lazy(
         r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|sent (?:us )?(?:an? )?(?:calendar )?invite)\b", _I
     ),
-    Signal.EB_ATTENDING: re.compile(
+    Signal.EB_ATTENDING: lazy(
         r"\b(?:cfo|ceo|coo|cio|cro|economic buyer)\b.{0,40}?\b(?:will attend|will join|agreed to (?:attend|join)|"
         r"attended|joined|confirmed (?:attendance|for))\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
         _I,
     ),
-    Signal.INTERNAL_DOCS_SHARED: re.compile(
+    Signal.INTERNAL_DOCS_SHARED: lazy(
         r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:docs?|deck|documents?|memo|"
         r"roadmap|requirements)|their (?:roadmap|requirements|architecture|budget|business case|rfp|org))",
         _I,
     ),
-    Signal.IMPLEMENTATION_QUESTIONS: re.compile(
+    Signal.IMPLEMENTATION_QUESTIONS: lazy(
         r"\b(?:implementation|integration|sso|scim|api|data migration|migration|rollout|deployment|architecture)\b"
         r".{0,40}?\bquestions?\b|\basked (?:detailed |about |how )?.{0,30}?\b(?:implementation|integration|sso|scim|"
         r"migration|rollout|deployment)\b",
         _I,
     ),
-    Signal.PROCUREMENT_TIMELINE: re.compile(
+    Signal.PROCUREMENT_TIMELINE: lazy(
         r"\bprocurement\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by)\b|"
         r"\b(?:vendor onboarding|purchase order|po)\b.{0,30}?\b(?:by|timeline|date)\b",
         _I,
     ),
-    Signal.REFERENCES_REQUESTED: re.compile(
+    Signal.REFERENCES_REQUESTED: lazy(
         r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\breference (?:calls?|checks?|customers?)\b"
         r".{0,30}?\b(?:requested|asked)\b",
         _I,
     ),
-    Signal.LEGAL_SECURITY_REVIEW: re.compile(
+    Signal.LEGAL_SECURITY_REVIEW: lazy(
         r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b",
         _I,
     ),
-    Signal.BUDGET_CONCERN: re.compile(
+    Signal.BUDGET_CONCERN: lazy(
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
         r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
-        r"reduce the price)\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
+        r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
+        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year))\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
         _I,
     ),
-    Signal.COMPETITOR_MENTIONED: re.compile(
+    Signal.COMPETITOR_MENTIONED: lazy(
         r"\b(?:competitors?|also (?:evaluating|looking at|talking to)|evaluating (?:other|another|alternatives)|"
         r"other vendors?|bake-?off)\b",
         _I,
     ),
-    Signal.PENDING_INTERNAL_REVIEW: re.compile(
+    Signal.PENDING_INTERNAL_REVIEW: lazy(
         r"\b(?:run (?:this|it|that) (?:by|past)|check with (?:the |our |my |their )?(?:cfo|ceo|boss|team|leadership|"
         r"legal|manager|finance|board|vp)|take (?:this|it) (?:back )?to (?:the |my |our |their )?(?:team|cfo|leadership|"
         r"board|boss)|discuss (?:it )?internally|needs? to socialize)\b",
         _I,
     ),
-    Signal.FOLLOW_UP: re.compile(
+    Signal.FOLLOW_UP: lazy(
         r"\b(?:followed up|follow-up (?:call|meeting)|came back|got back to us|(?:cfo|ceo|leadership|board|team|finance)"
         r" (?:approved|signed off|agreed))\b",
         _I,
     ),
-    Signal.NO_NEXT_DATE: re.compile(
+    Signal.NO_NEXT_DATE: lazy(
         r"\b(?:we'?ll|will|they'?ll) get back to (?:you|us)\b(?!.{0,30}?\b(?:by|on)\b)|\bno (?:next|follow-?up) "
         r"(?:date|meeting|step)\b|\bcircle back\b(?!.{0,20}?\b(?:on|by)\b)",
         _I,
     ),
-    Signal.VERBAL_COMMIT: re.compile(
+    Signal.VERBAL_COMMIT: lazy(
         r"\b(?:verbal(?:ly)? (?:commit(?:ment|ted)?|yes|approval|agreement)|verbally committed|selected us|chose us|"
         r"vendor of choice)\b",
         _I,
     ),
-    Signal.BUDGET_CONFIRMED: re.compile(
+    Signal.BUDGET_CONFIRMED: lazy(
         r"\b(?:budget (?:of|range|approved|allocated|confirmed|set aside|earmarked)|budget is (?:approved|allocated|"
         r"confirmed|set|\$)|funded|budgeted)\b",
         _I,
     ),
-    Signal.TECHNICAL_VALIDATION: re.compile(
+    Signal.TECHNICAL_VALIDATION: lazy(
         r"\b(?:poc|pilot|proof of concept|technical (?:validation|evaluation)|sandbox|trial)\b.{0,40}?\b(?:complete|"
         r"completed|passed|successful|signed off|approved|done)\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off",
         _I,
     ),
-    Signal.TERMS_AGREED: re.compile(
+    Signal.TERMS_AGREED: lazy(
         r"\b(?:terms|pricing|commercials|price) (?:agreed|accepted|approved|signed off)|\bagreed (?:on )?(?:the )?"
         r"(?:terms|pricing|commercials|price)\b",
         _I,
     ),
-    Signal.PAPER_COMPLETE: re.compile(
+    Signal.PAPER_COMPLETE: lazy(
         r"\b(?:contract|msa|order form|po) (?:signed|executed|issued)\b|\b(?:legal|procurement) (?:approved|complete|"
         r"completed|signed off|done)\b",
         _I,
     ),
-    Signal.CHAMPION_ENABLED: re.compile(
+    Signal.CHAMPION_ENABLED: lazy(
         r"\b(?:business case|roi (?:model|deck|calculator)|exec(?:utive)? (?:summary|deck)|one-?pager|internal "
         r"(?:deck|pitch|presentation)|talk track|slides? for)\b",
         _I,
     ),
-    Signal.HANDOFF: re.compile(
+    Signal.HANDOFF: lazy(
         r"\b(?:hand-?off|handed over|kick-?off|onboarding|customer success|csm|implementation (?:kickoff|plan|start)|"
         r"success plan|go-?live plan)\b",
         _I,
@@ -151,23 +155,23 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
 }
 """Text pattern per signal tag (case-insensitive)."""
 
-_NEGATION = re.compile(r"\b(?:no|not|never|without|nor)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+_NEGATION = lazy(r"\b(?:no|not|never|without|nor)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
 
-WRITTEN_ARTEFACT = re.compile(
+WRITTEN_ARTEFACT = lazy(
     r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
     r"business case|rfp|contract|sow|purchase order|slide|deck|spreadsheet|letter|recap)\b",
     _I,
 )
 """MEDDPICC grade 3 ("validated in writing"): the element's evidence cites a written artefact."""
 
-STATUS_QUO = re.compile(
+STATUS_QUO = lazy(
     r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it )?in[- ]house|in[- ]house (?:build|tool|solution|"
     r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
     _I,
 )
 """Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""
 
-SENIOR_TITLE = re.compile(
+SENIOR_TITLE = lazy(
     # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget
     r"\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief \w+(?: \w+)? officer|president|founder|owner|svp|evp|vp|vice president|head of|"
     r"managing director|general manager)\b",
@@ -175,14 +179,14 @@ SENIOR_TITLE = re.compile(
 )
 """Titles that sound like budget authority. A title is not a signature: see ``meddpicc.economic_buyer``."""
 
-OPTIMISM = re.compile(
+OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
     r"closing|signing)|can'?t lose|easy win|will definitely sign)\b|100%",
     _I,
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
 
-FEATURE_TOUR = re.compile(
+FEATURE_TOUR = lazy(
     r"\b(?:full (?:product )?tour|(?:all|every) (?:the )?(?:features|modules|capabilities)|feature (?:overview|"
     r"walkthrough|tour)|showed (?:them )?everything|overview of (?:the )?(?:platform|product)|standard demo|canned demo)\b",
     _I,

@@ -29,10 +29,22 @@ def translated(code: str, title: str, data: dict[str, Any], stage: Any, settings
     family, _, name = code.partition(".")
     variant = _VARIANTS.get(code)
     suffix = variant(data, title) if variant else ""
-    key = "finding.meddpicc" if family == "meddpicc" else f"finding.{family}.{name}" + (f"_{suffix}" if suffix else "")
+    if family == "meddpicc":
+        key = "finding.meddpicc" + _meddpicc_variant(data)
+    else:
+        key = f"finding.{family}.{name}" + (f"_{suffix}" if suffix else "")
     if not has(key, "en"):
         return title
     return t(key, **_values(code, data, stage, settings))
+
+
+def _meddpicc_variant(data: dict[str, Any]) -> str:
+    """The title shape of a MEDDPICC finding: the seed's red flag, or what the record shows instead."""
+    if data.get("pulled_back"):
+        return "_parked"
+    if str(data.get("reason", "")).startswith("met and not backing"):
+        return "_met"
+    return "_reason" if data.get("reason") else ""
 
 
 def _values(code: str, data: dict[str, Any], stage: Any, settings: Any) -> dict[str, Any]:

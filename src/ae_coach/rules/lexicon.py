@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ae_coach.errors import RuleFileError
-from ae_coach.rules.search import tokenize
+from ae_coach.rules.search import _WORD, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from ae_coach.rules.model import Rulebook
@@ -92,7 +92,9 @@ _SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
 def _stem(word: str) -> str:
     """A light English stem for matching phrasings: -ing and -ed off, a doubled consonant undone
     ("answering", "answered" -> "answer"; "slipped" -> "slip"; "chasing" -> "chas", which the question's
-    side also offers as "chase"). Only the lexicon's matching uses it; rule search keeps its own tokens."""
+    side also offers as "chase"), a word family's ending off ("competitor", "competing" -> "compet") and a
+    final -e of a longer word ("compete" -> "compet"). Only the lexicon's matching uses it; rule search keeps
+    its own tokens."""
     if _HAN.search(word) or not word.isalpha():
         return word
     for suffix in ("ing", "ed"):
@@ -101,7 +103,24 @@ def _stem(word: str) -> str:
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
             break
-    return word
+    # one family, one stem: "competing", "compete", "competitor", "competition", "competitive" -> "compet"
+    for suffix in ("itively", "itive", "ition", "itor"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 5:
+            return word[: -len(suffix)]
+    return word[:-1] if len(word) > 5 and word.endswith("e") and not word.endswith("ee") else word
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def _dropped(phrase: str) -> set[str]:
+    """The words of an English phrasing that tokenising drops as stopwords ("on our side" -> on, our): the
+    question must hold them too, or "on our side" would be held by any question with "side" in it."""
+    if _HAN.search(phrase):
+        return set()
+    kept = set(tokenize(phrase))
+    return {w for w in _words(phrase) if not set(tokenize(w)) & kept}
 
 
 def _han_words(phrase: str) -> int:
@@ -154,12 +173,14 @@ class Lexicon(BaseModel):
     intents: list[Intent] = Field(default_factory=list)
     path: Path | None = None
 
-    _phrasings: list[tuple[Intent, list[tuple[str, list[str]]]]] = PrivateAttr(default_factory=list)
+    _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str]]]]] = PrivateAttr(default_factory=list)
     _synonyms: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _han_synonyms: list[str] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: Any) -> None:
-        self._phrasings = [(intent, [(_squeeze(p), tokenize(p)) for p in intent.phrasings]) for intent in self.intents]
+        self._phrasings = [
+            (intent, [(_squeeze(p), tokenize(p), _dropped(p)) for p in intent.phrasings]) for intent in self.intents
+        ]
         for word, siblings in self.synonyms.items():
             keys = [_squeeze(word)] if _HAN.search(word) else tokenize(word)
             self._han_synonyms += [k for k in keys if _HAN.search(k)]
@@ -195,11 +216,12 @@ class Lexicon(BaseModel):
         ask = _last_sentence(question)
         asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
         sources = self._sources(question, text)
+        words = set(_words(question))
         scored = []
         for intent, phrasings in self._phrasings:
             covered: dict[str, float] = {}
-            for phrase, tokens in phrasings:
-                if not tokens:
+            for phrase, tokens, dropped in phrasings:
+                if not tokens or not dropped <= words:
                     continue
                 if _HAN.search(phrase):
                     if phrase in text:

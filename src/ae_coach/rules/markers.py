@@ -38,6 +38,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach._patterns import lazy
+
 STAGE_NAMES = ("discovery", "scoping", "validation", "proposal", "closing", "closed_won", "closed_lost")
 CALLS = ("omitted", "pipeline", "best_case", "commit", "closed")
 ROLES = ("economic_buyer", "champion", "technical_buyer", "user_buyer", "influencer", "blocker", "coach")
@@ -45,7 +47,7 @@ SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
 FITS = ("strong", "good", "poor", "unknown")
 ALTERNATIVES = ("in_house", "status_quo")
 
-_ATOM = re.compile(
+_ATOM = lazy(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
     r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
     r"|criteria_known|arrival_known|view_known)|(?P<code>[a-z]+\.[a-z_]+))$"
@@ -56,15 +58,15 @@ ATOMS = (
     "alternatives_known, criteria_known, arrival_known, view_known"
 )
 
-_MARKER = re.compile(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
-_EXAMPLE = re.compile(
+_MARKER = lazy(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
+_EXAMPLE = lazy(
     r"\s*\((?:e\.g\.|for example)[^)]*\)|[,;:]?\s+(?:e\.g\.|for example),?\s+.*$"
     # a Chinese rule (rules/zh) writes its worked examples with 例如
     r"|\s*[(（]例如[^)）]*[)）]|[，；：,;:]?\s*例如[，,：:]?\s*.*$",
     re.IGNORECASE | re.DOTALL,
 )
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = lazy(r"[\u4e00-\u9fff]")
 
 Scope = Literal["deal", "desk", "pipeline"]
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ae_coach._patterns import lazy
 from ae_coach.errors import RuleFileError
 from ae_coach.rules import markers
 from ae_coach.rules.model import IMPACTS, OPEN_STAGES, Example, Rule, Rulebook, Section, content_hash
@@ -65,8 +66,8 @@ class _Frontmatter(BaseModel):
 
 # ---------------------------------------------------------------- _sections.md
 
-_SECTION_HEADING = re.compile(r"^## (\d+)\. (.+?) \(([a-z][a-z0-9]*)\)\s*$")
-_FIELD = re.compile(r"^\*\*(Impact|Description):\*\*\s*(.*)$")
+_SECTION_HEADING = lazy(r"^## (\d+)\. (.+?) \(([a-z][a-z0-9]*)\)\s*$")
+_FIELD = lazy(r"^\*\*(Impact|Description):\*\*\s*(.*)$")
 
 
 def parse_sections(path: Path) -> list[Section]:

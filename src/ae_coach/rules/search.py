@@ -9,12 +9,13 @@ phrasing written with different compounds still share tokens.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
+from ae_coach._patterns import lazy
+
+_WORD = lazy(r"[a-z0-9]+(?:'[a-z]+)?")
+_HAN = lazy(r"[\u4e00-\u9fff]+")
 
 # Function words that match every rule and only dilute scores; kept short and sales-neutral
 # ("no", "not" and "next" stay: "no next step" is a real query).
