@@ -29,6 +29,8 @@ from ae_coach.inspector import text
         ("POC completed successfully", Signal.TECHNICAL_VALIDATION),
         ("Pricing agreed with procurement", Signal.TERMS_AGREED),
         ("Contract signed today", Signal.PAPER_COMPLETE),
+        ("Pilot readout: scrap down 1.9 points in 5 weeks", Signal.TECHNICAL_VALIDATION),
+        ("Peter approved the budget and the price", Signal.TERMS_AGREED),
         ("Built the business case with Dana", Signal.CHAMPION_ENABLED),
         ("Handoff to customer success", Signal.HANDOFF),
     ],
@@ -48,6 +50,8 @@ def test_every_signal_tag_has_a_pattern() -> None:
         ("They did not ask for references", Signal.REFERENCES_REQUESTED),
         ("We'll get back to you by Friday", Signal.NO_NEXT_DATE),
         ("Without a security review we cannot start", Signal.LEGAL_SECURITY_REVIEW),
+        ("She will find out who in legal and InfoSec owns new vendors", Signal.LEGAL_SECURITY_REVIEW),
+        ("Unclear if the pilot passed", Signal.TECHNICAL_VALIDATION),
     ],
 )
 def test_negations_and_dates_cancel_a_match(summary, signal) -> None:
@@ -98,6 +102,9 @@ def test_a_lazy_pattern_answers_as_the_compiled_one(method, args) -> None:
         ("Monique budgeted 85k; needs us near 85k or it goes to the owners in Q1", True),
         ("The CFO pulled unspent FY26 lines into FY27 planning; he must re-justify ours", True),
         ("Budget was reallocated after the reorg", True),
+        ("Martin: capex is frozen for the rest of this fiscal year after a weak Q3", True),
+        ("The project goes into the FY27 budget starting April", True),
+        ("Budget is not frozen, the CFO said", False),
         ("He pulled the team into the demo", False),
         ("Needs us at the kickoff on 01-11", False),
         ("Budget of $120k approved", False),
@@ -105,3 +112,18 @@ def test_a_lazy_pattern_answers_as_the_compiled_one(method, args) -> None:
 )
 def test_budget_taken_back_or_a_price_to_hit_is_a_budget_concern(summary, concern) -> None:
     assert (Signal.BUDGET_CONCERN in text.detect(summary)) is concern
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal", "fires"),
+    [
+        ("Pilot readout: 96.8% field accuracy on 4,000 documents", Signal.TECHNICAL_VALIDATION, True),
+        ("Pilot kickoff on 40 trucks at the Joliet terminal", Signal.TECHNICAL_VALIDATION, False),
+        ("Pilot readout next week", Signal.TECHNICAL_VALIDATION, False),
+        ("Howard approved the business case and price", Signal.TERMS_AGREED, True),
+        ("Jolene happy with the price", Signal.TERMS_AGREED, True),
+        ("Not happy with the price", Signal.TERMS_AGREED, False),
+    ],
+)
+def test_a_measured_pilot_readout_and_an_approved_price_are_read(summary, signal, fires) -> None:
+    assert (signal in text.detect(summary)) is fires

@@ -701,7 +701,7 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
 
 _ON_HOLD = lazy(
     r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
-    r"purchases|budgets?|projects)|(?:budgets?|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
+    r"purchases|budgets?|projects)|(?:budgets?|capex|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
     r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|everything|all (?:new )?(?:spend(?:ing)?|"
     r"purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|paused|frozen|shelved|deprioriti[sz]ed)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
@@ -720,11 +720,13 @@ _PLACEHOLDER = lazy(r"\bplace-?holder\b", re.IGNORECASE)
 _LATER_TIMING = lazy(
     r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
     r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
+    r"\b(?:in)?to (?:the |their )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget\b|"
     r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
     r"\bat the earliest\b",
     re.IGNORECASE,
 )
 _YEAR = lazy(r"\b((?:19|20)\d\d)\b")
+_FY = lazy(r"\bfy ?(\d\d)\b", re.IGNORECASE)
 
 _CONFIRMS = lazy(
     r"\b(?:confirm(?:ed|s)?|commit(?:ted|s)?|agreed|in writing|by e-?mail|e-?mailed|wrote|written|will sign|"
@@ -828,9 +830,9 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
             hit = text.find(_LATER_TIMING, clause)
             if not hit:
                 continue
-            years = [int(y) for y in _YEAR.findall(hit)]
+            years = [int(y) for y in _YEAR.findall(hit)] + [2000 + int(y) for y in _FY.findall(hit)]
             if years and max(years) <= as_of.year:
-                continue  # "2026 at the earliest" in 2026 places nothing later
+                continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
     return None
 

@@ -16,7 +16,8 @@ validation     EB engaged                      economic_buyer grade >= 2, an eng
                                                stakeholder, or signal ``eb_attending``
 validation     ROI accepted                    metrics grade >= 2
 proposal       commercial terms agreed         signal ``terms_agreed``
-proposal       proposal delivered              a completed ``proposal`` activity
+proposal       proposal delivered              a completed ``proposal`` activity, or terms agreed or
+                                               legal/procurement complete (the buyer has our paper)
 closing        verbal commitment               signal ``verbal_commit``
 closing        legal/procurement complete      signal ``paper_complete`` or paper_process grade >= 3
 =============  ==============================  ===========================================================
@@ -65,7 +66,10 @@ def _eb_engaged(ctx: Context) -> bool:
 
 
 def _proposal_delivered(ctx: Context) -> bool:
-    return any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in ctx.past)
+    if any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in ctx.past):
+        return True
+    # the buyer agreed our price or finished our paper: a proposal reached them, logged or not
+    return ctx.has_signal(Signal.TERMS_AGREED) or _paper_complete(ctx)
 
 
 def _paper_complete(ctx: Context) -> bool:

@@ -10,7 +10,8 @@ Rules of the game:
   tagging overrides every heuristic below for that activity.
 * Otherwise the summary is matched case-insensitively against :data:`SIGNAL_PATTERNS`.
 * A match preceded in the same clause by a negation (``no``, ``not``, ``never``, ``without``, ``n't``)
-  is ignored: "no budget concerns" is not a budget concern.
+  or an open question (``find out``, ``figure out``, ``unclear``, ``unsure``) is ignored: "no budget
+  concerns" is not a budget concern, and "she will find out who in legal owns it" is not legal activity.
 
 Signal patterns (one line each; the full regular expressions are below):
 
@@ -25,15 +26,18 @@ procurement_timeline              "procurement … timeline / process / steps", 
 references_requested              "asked for references", "reference call requested"
 legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
-                                  "re-justify", "pulled the budget into next year"
+                                  "re-justify", "pulled the budget into next year", "capex is frozen",
+                                  "goes into the FY27 budget"
 competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
 pending_internal_review           "run this by", "check with the CFO", "take it to the team"
 follow_up                         "followed up", "got back to us", "CFO approved"
 no_next_date                      "we'll get back to you" (no "by"/"on" date after it), "circle back"
 verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice"
 budget_confirmed                  "budget of / range / approved / allocated", "funded", "budgeted"
-technical_validation              "POC / pilot / technical validation … complete / passed"
-terms_agreed                      "terms / pricing agreed", "agreed on pricing"
+technical_validation              "POC / pilot / technical validation … complete / passed", "pilot readout:
+                                  scrap down 1.9 points" (a readout or results with a number)
+terms_agreed                      "terms / pricing agreed", "agreed on pricing", "approved the budget and the
+                                  price", "happy with the price"
 paper_complete                    "contract signed", "PO issued", "legal / procurement approved"
 champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
 handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
@@ -92,7 +96,11 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
         r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
-        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year))\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
+        r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
+        r"(?:capex|spend(?:ing)?) freeze|"
+        r"(?:goes|going|moved|moves|pushed|pushes|deferred|defers|slid|slides) (?:in)?to (?:the |their )?"
+        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(
@@ -129,12 +137,14 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.TECHNICAL_VALIDATION: lazy(
         r"\b(?:poc|pilot|proof of concept|technical (?:validation|evaluation)|sandbox|trial)\b.{0,40}?\b(?:complete|"
         r"completed|passed|successful|signed off|approved|done)\b|\b(?:security|architecture) review (?:passed|"
-        r"approved|complete)|technical sign-?off",
+        r"approved|complete)|technical sign-?off|"
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?)\b[^.;]{0,60}?\d",
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
         r"\b(?:terms|pricing|commercials|price) (?:agreed|accepted|approved|signed off)|\bagreed (?:on )?(?:the )?"
-        r"(?:terms|pricing|commercials|price)\b",
+        r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on))"
+        r"(?: the)?(?: \w+(?: \w+)? and)?(?: the)? (?:terms|pricing|commercials|price)\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
@@ -155,7 +165,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
 }
 """Text pattern per signal tag (case-insensitive)."""
 
-_NEGATION = lazy(r"\b(?:no|not|never|without|nor)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+_NEGATION = lazy(r"\b(?:no|not|never|without|nor|find out|figure out|unclear|unsure)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+"""A negation, or a question still open ("she will find out who in legal owns it"), earlier in the clause."""
 
 WRITTEN_ARTEFACT = lazy(
     r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
