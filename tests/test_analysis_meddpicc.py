@@ -412,3 +412,20 @@ def test_a_pilot_running_with_no_agreed_criteria_is_the_red_flag_at_validation()
     data["activities"][2]["summary"] = "Architecture workshop with IT"  # no pilot on record
     quiet = by_code(parse_deal(data))["meddpicc.decision_criteria"]
     assert quiet.severity is Severity.MEDIUM and "unframed_pilot" not in quiet.data
+
+
+@pytest.mark.parametrize(
+    ("summary", "fires"),
+    [
+        ("Omar: the security assessment takes 4-6 weeks", True),  # from 11-21: to 01-02, after the 12-18 signature
+        ("Omar: legal's SLA is 2 weeks", False),  # to 12-05: fits
+        ("Omar: the demo took 6 weeks to schedule", False),  # not a paper step
+    ],
+)
+def test_a_paper_timeline_the_buyer_names_that_runs_past_the_signature_is_stuck_paper(summary, fires) -> None:
+    data = healthy()
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Omar Haddad"], "summary": summary})
+    found = by_code(parse_deal(data)).get("meddpicc.paper_process")
+    assert (found is not None and "stuck" in found.data) is fires
+    if fires:
+        assert "paper process stuck" in " ".join(assess(parse_deal(data)).why_not_commit)

@@ -127,3 +127,49 @@ def test_budget_taken_back_or_a_price_to_hit_is_a_budget_concern(summary, concer
 )
 def test_a_measured_pilot_readout_and_an_approved_price_are_read(summary, signal, fires) -> None:
     assert (signal in text.detect(summary)) is fires
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal"),
+    [
+        ("The CFO cut our line from the budget", Signal.BUDGET_CONCERN),
+        ("Funding was pulled after the reorg", Signal.BUDGET_CONCERN),
+        ("They're out of budget for this year", Signal.BUDGET_CONCERN),
+        ("Wants 20% off or they can't proceed", Signal.BUDGET_CONCERN),
+        ("Our price is above what they budgeted", Signal.BUDGET_CONCERN),
+        ("CFO pushed back on the price", Signal.BUDGET_CONCERN),
+        ("Finance says the spend needs to wait until next year", Signal.BUDGET_CONCERN),
+        ("Procurement asked for a second quote", Signal.COMPETITOR_MENTIONED),
+        ("Taking it to the exec team next week", Signal.PENDING_INTERNAL_REVIEW),
+        ("She will present it to leadership and let us know", Signal.PENDING_INTERNAL_REVIEW),
+        ("POC succeeded on all five criteria", Signal.TECHNICAL_VALIDATION),
+        ("Pilot met all the success criteria", Signal.TECHNICAL_VALIDATION),
+        ("Sent the vendor risk questionnaire back", Signal.LEGAL_SECURITY_REVIEW),
+        ("They told us we won", Signal.VERBAL_COMMIT),
+        ("We are their preferred vendor", Signal.VERBAL_COMMIT),
+        ("Commercials settled on the call", Signal.TERMS_AGREED),
+        ("Signed the order form", Signal.PAPER_COMPLETE),
+        ("Legal sign-off received", Signal.PAPER_COMPLETE),
+    ],
+)
+def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:
+    assert signal in text.detect(summary)
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal"),
+    [
+        ("Budget approved for next year", Signal.BUDGET_CONCERN),
+        ("Wants 20% more seats", Signal.BUDGET_CONCERN),
+        ("No budget cuts expected", Signal.BUDGET_CONCERN),
+        ("Cut the rollout into two phases", Signal.BUDGET_CONCERN),
+        ("The pilot has not finished", Signal.TECHNICAL_VALIDATION),
+        ("Pilot kickoff went ahead on Monday", Signal.TECHNICAL_VALIDATION),
+        ("PO not raised yet", Signal.PAPER_COMPLETE),
+        ("Legal has not approved", Signal.PAPER_COMPLETE),
+        ("We haven't won anything yet", Signal.VERBAL_COMMIT),
+        ("Present the demo to the users", Signal.PENDING_INTERNAL_REVIEW),
+    ],
+)
+def test_near_misses_of_a_signal_stay_quiet(summary, signal) -> None:
+    assert signal not in text.detect(summary)

@@ -305,7 +305,8 @@ class TimingFact(_Facts):
     """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
     paper_stuck: str | None = None
     """The buyer's paper-process step (contract, legal, redlines, security, vendor risk, procurement) that the
-    mutual action plan marks late or blocked: the paper process no longer has a date that holds."""
+    mutual action plan marks late or blocked, or that the buyer says takes longer than the time left before
+    the signature step: the paper process no longer has a date that holds."""
     quiet_period: str | None = None
     """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
     silence then is the buyer's process, not a deal going dark."""
@@ -784,7 +785,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal),
+        paper_stuck=_paper_stuck(deal) or _paper_too_slow(deal, buyer, as_of),
         quiet_period=_quiet_period(deal, past),
     )
 
@@ -874,6 +875,42 @@ def _paper_stuck(deal: Deal) -> str | None:
         return None
     step = stuck[-1]
     return f"plan step {text.quote(step.action)} ({step.date or 'undated'}) is {step.status}"
+
+
+_DURATION = lazy(
+    r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business days|working days|days|weeks?|months?)\b", re.IGNORECASE
+)
+_PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
+_UNIT_DAYS = {"business days": 1.4, "working days": 1.4, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+
+
+def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The buyer's own word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
+    weeks"), counted from when they said it, running past the plan's signature step (else the close date)."""
+    target = _plan_signature(deal, as_of) or deal.close_date
+    if target is None or target < as_of:
+        return None
+    done = [a.date for a in buyer if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed(buyer):
+        if done and max(done) >= activity.date:
+            return None  # the paper finished after the buyer named its timeline
+        if not text.find(_PAPER_WORDS, activity.summary):
+            continue
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            match = _DURATION.search(clause)
+            if not match or text.find(_NEGATED_SPAN, clause[: match.start()]):
+                continue
+            longest = int(match.group(2) or match.group(1)) * _UNIT_DAYS[match.group(3).lower()]
+            ends = activity.date + dt.timedelta(days=round(longest))
+            if ends > target:
+                return (
+                    f"the buyer's paper timeline runs past the signature date: {activity.date} {activity.type}, "
+                    f"{text.quote(clause.strip())} (to {ends}, after {target})"
+                )
+    return None
+
+
+_NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
 
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:

@@ -232,7 +232,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
     elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
-        title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
+        stuck = ctx.facts.timing.paper_stuck
+        verb = "at" if stuck.startswith("the buyer's") else "stuck at"  # a timeline that will not fit, or a late step
+        title = f"Paper process {verb} {_STAGE_NAMES[ctx.stage]}: {stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
     if reason and not claimed:

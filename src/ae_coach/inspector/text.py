@@ -28,17 +28,17 @@ legal_security_review             "security review / questionnaire", "legal revi
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
                                   "re-justify", "pulled the budget into next year", "capex is frozen",
                                   "goes into the FY27 budget"
-competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
-pending_internal_review           "run this by", "check with the CFO", "take it to the team"
+competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors", "a second quote"
+pending_internal_review           "run this by", "check with the CFO", "take it to the team", "present it to leadership"
 follow_up                         "followed up", "got back to us", "CFO approved"
 no_next_date                      "we'll get back to you" (no "by"/"on" date after it), "circle back"
-verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice"
+verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice", "told us we won"
 budget_confirmed                  "budget of / range / approved / allocated", "funded", "budgeted"
 technical_validation              "POC / pilot / technical validation … complete / passed", "pilot readout:
                                   scrap down 1.9 points" (a readout or results with a number)
 terms_agreed                      "terms / pricing agreed", "agreed on pricing", "approved the budget and the
                                   price", "happy with the price"
-paper_complete                    "contract signed", "PO issued", "legal / procurement approved"
+paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved"
 champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
 handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
 ================================  ==============================================================
@@ -88,7 +88,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.LEGAL_SECURITY_REVIEW: lazy(
-        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b",
+        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test|"
+        r"vendor[- ]risk|(?:their|outside|in-house|general) counsel|contract review|it security)\b",
         _I,
     ),
     Signal.BUDGET_CONCERN: lazy(
@@ -99,19 +100,31 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
         r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
         r"(?:capex|spend(?:ing)?) freeze|"
+        r"(?:budget|funding|spend(?:ing)?) (?:got |was |were |has been |is being )?(?:cut|slashed|trimmed|reduced|"
+        r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|budget|funding)|"
+        r"out of (?:budget|money|funds)|\d+ ?% off|(?:a )?(?:better|lower|sharper) (?:number|price)|"
+        r"(?:above|over|more than|exceeds?) (?:what (?:they|we|she|he) (?:had )?budgeted|(?:their|the|her|his) budget)|"
+        r"(?:price|quote|cost|number) (?:came in |is |was )?(?:higher|more) than (?:expected|budgeted|planned)|"
+        r"push(?:ed|ing|es)? back on (?:the |our )?(?:price|pricing|cost|number|quote)|"
+        r"(?:spend|purchase|budget|money|funding)\b[^.;]{0,30}?\b(?:wait|slip|moved?|pushed|deferred) "
+        r"(?:until|to|into) (?:next (?:fiscal )?year|20\d\d|fy ?\d\d)|"
         r"(?:goes|going|moved|moves|pushed|pushes|deferred|defers|slid|slides) (?:in)?to (?:the |their )?"
-        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(
         r"\b(?:competitors?|also (?:evaluating|looking at|talking to)|evaluating (?:other|another|alternatives)|"
-        r"other vendors?|bake-?off)\b",
+        r"other vendors?|bake-?off|(?:second|another|competing|alternative|comparison) (?:quote|bid|proposal|vendor))\b",
         _I,
     ),
     Signal.PENDING_INTERNAL_REVIEW: lazy(
         r"\b(?:run (?:this|it|that) (?:by|past)|check with (?:the |our |my |their )?(?:cfo|ceo|boss|team|leadership|"
         r"legal|manager|finance|board|vp)|take (?:this|it) (?:back )?to (?:the |my |our |their )?(?:team|cfo|leadership|"
-        r"board|boss)|discuss (?:it )?internally|needs? to socialize)\b",
+        r"board|boss)|tak(?:e|ing) (?:this|it) (?:back )?to (?:the |my |our |their |his |her )?(?:exec(?:utive)? team|"
+        r"team|cfo|ceo|leadership|board|boss|committee|steering (?:committee|group))|present(?:s|ing)? (?:it |this |"
+        r"(?:the|our) (?:proposal|case|business case) )?to (?:the |their |his |her )?(?:leadership|exec(?:utive)? team|"
+        r"board|cfo|ceo|committee)|discuss (?:it )?internally|(?:needs?|wants?) to sociali[sz]e|sociali[sz]e (?:it|this) "
+        r"internally)\b",
         _I,
     ),
     Signal.FOLLOW_UP: lazy(
@@ -126,7 +139,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.VERBAL_COMMIT: lazy(
         r"\b(?:verbal(?:ly)? (?:commit(?:ment|ted)?|yes|approval|agreement)|verbally committed|selected us|chose us|"
-        r"vendor of choice)\b",
+        r"vendor of choice|picked us|going (?:ahead )?with us|told us we(?:'ve| have)? won|"
+        r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
+        r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,
     ),
     Signal.BUDGET_CONFIRMED: lazy(
@@ -135,21 +150,26 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.TECHNICAL_VALIDATION: lazy(
-        r"\b(?:poc|pilot|proof of concept|technical (?:validation|evaluation)|sandbox|trial)\b.{0,40}?\b(?:complete|"
-        r"completed|passed|successful|signed off|approved|done)\b|\b(?:security|architecture) review (?:passed|"
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|technical (?:validation|evaluation)|sandbox|trial)\b"
+        r"(?:(?!\bnot\b|n't\b|\bnever\b|\byet\b)[^.;]){0,40}?"
+        r"\b(?:complete|completed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
+        r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off|"
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?)\b[^.;]{0,60}?\d",
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
-        r"\b(?:terms|pricing|commercials|price) (?:agreed|accepted|approved|signed off)|\bagreed (?:on )?(?:the )?"
+        r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
+        r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bagreed (?:on )?(?:the )?"
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on))"
         r"(?: the)?(?: \w+(?: \w+)? and)?(?: the)? (?:terms|pricing|commercials|price)\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
-        r"\b(?:contract|msa|order form|po) (?:signed|executed|issued)\b|\b(?:legal|procurement) (?:approved|complete|"
-        r"completed|signed off|done)\b",
+        r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
+        r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
+        r"\b(?:legal|procurement) (?:has |have )?(?:approved|complete|completed|signed off|done|cleared)\b|"
+        r"\blegal (?:sign-?off|approval) (?:received|done|complete)\b",
         _I,
     ),
     Signal.CHAMPION_ENABLED: lazy(
