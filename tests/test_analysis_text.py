@@ -150,6 +150,15 @@ def test_a_measured_pilot_readout_and_an_approved_price_are_read(summary, signal
         ("Commercials settled on the call", Signal.TERMS_AGREED),
         ("Signed the order form", Signal.PAPER_COMPLETE),
         ("Legal sign-off received", Signal.PAPER_COMPLETE),
+        ("They have $150k set aside", Signal.BUDGET_CONFIRMED),
+        ("Funding secured for FY27", Signal.BUDGET_CONFIRMED),
+        ("Dana introduced us to the CFO", Signal.CHAMPION_SCHEDULED),
+        ("The CEO sat in on the demo", Signal.EB_ATTENDING),
+        ("Kyle sent their churn analysis", Signal.INTERNAL_DOCS_SHARED),
+        ("Wants to speak to a customer", Signal.REFERENCES_REQUESTED),
+        ("Rachel: approved 160 seats at the quoted price", Signal.TERMS_AGREED),
+        ("Tobias: pilot squads cut cycle time 31%", Signal.TECHNICAL_VALIDATION),
+        ("Dana asked: can we get two references?", Signal.REFERENCES_REQUESTED),  # a buyer's question is the signal
     ],
 )
 def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:
@@ -169,6 +178,8 @@ def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:
         ("Legal has not approved", Signal.PAPER_COMPLETE),
         ("We haven't won anything yet", Signal.VERBAL_COMMIT),
         ("Present the demo to the users", Signal.PENDING_INTERNAL_REVIEW),
+        ("Pilot kickoff on 40 trucks", Signal.TECHNICAL_VALIDATION),
+        ("Is the budget there?", Signal.BUDGET_CONFIRMED),
     ],
 )
 def test_near_misses_of_a_signal_stay_quiet(summary, signal) -> None:

@@ -1030,12 +1030,12 @@ _WORD_RE = lazy(r"[a-z0-9/'-]+")
 _ENGAGED = {
     "economic_buyer": lazy(
         r"\b(?:met|meeting|call|presented|reviewed|joined|attended|signed|approved|agreed|committed|sponsor(?:s|ed)?|"
-        r"sat down|walked through)\b",
+        r"sat down|walked through|spoke|spoken|talked|okayed|signed off)\b",
         re.IGNORECASE,
     ),
     "champion": lazy(
         r"\b(?:introduced|intro(?:duction)?|scheduled|set up|arranged|shared|sent|sponsor(?:s|ed)?|advocat\w*|sold|"
-        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied)\b",
+        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied|selling|pushing|arranged)\b",
         re.IGNORECASE,
     ),
     "paper_process": lazy(

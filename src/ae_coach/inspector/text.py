@@ -12,6 +12,9 @@ Rules of the game:
 * A match preceded in the same clause by a negation (``no``, ``not``, ``never``, ``without``, ``n't``)
   or an open question (``find out``, ``figure out``, ``unclear``, ``unsure``) is ignored: "no budget
   concerns" is not a budget concern, and "she will find out who in legal owns it" is not legal activity.
+  A signal that states a fact (budget confirmed, terms agreed, verbal commit, paper complete, technical
+  validation) is also not read in a clause ending with a question mark: "is the budget there?" confirms no
+  budget, while "can we get references?" is the buyer asking for references.
 
 Signal patterns (one line each; the full regular expressions are below):
 
@@ -59,16 +62,19 @@ DETECT_CACHE_SIZE = 4096
 
 SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.CHAMPION_SCHEDULED: lazy(
-        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|sent (?:us )?(?:an? )?(?:calendar )?invite)\b", _I
+        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|arranged|introduced us|got us (?:\d+ minutes|a "
+        r"meeting|time|an? (?:hour|slot))|sent (?:us )?(?:an? )?(?:calendar )?invite)\b",
+        _I,
     ),
     Signal.EB_ATTENDING: lazy(
         r"\b(?:cfo|ceo|coo|cio|cro|economic buyer)\b.{0,40}?\b(?:will attend|will join|agreed to (?:attend|join)|"
-        r"attended|joined|confirmed (?:attendance|for))\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
+        r"attended|joined|confirmed (?:attendance|for)|sat in|was (?:in|on) the (?:meeting|call|demo)|dial(?:l)?ed in)\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
         _I,
     ),
     Signal.INTERNAL_DOCS_SHARED: lazy(
-        r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:docs?|deck|documents?|memo|"
-        r"roadmap|requirements)|their (?:roadmap|requirements|architecture|budget|business case|rfp|org))",
+        r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:[\w-]+ ){0,2}?(?:docs?|deck|"
+        r"documents?|memo|roadmap|requirements|business case|analysis|data|plan|report|numbers|budget)|their (?:[\w-]+ )?"
+        r"(?:roadmap|requirements|architecture|budget|business case|rfp|org|analysis|data|numbers|report))",
         _I,
     ),
     Signal.IMPLEMENTATION_QUESTIONS: lazy(
@@ -83,7 +89,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.REFERENCES_REQUESTED: lazy(
-        r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\breference (?:calls?|checks?|customers?)\b"
+        r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\b(?:speak|talk) (?:to|with) (?:a |an |one of "
+        r"(?:your|our) |existing |current )?customers?\b|\breference (?:calls?|checks?|customers?)\b"
         r".{0,30}?\b(?:requested|asked)\b",
         _I,
     ),
@@ -146,7 +153,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.BUDGET_CONFIRMED: lazy(
         r"\b(?:budget (?:of|range|approved|allocated|confirmed|set aside|earmarked)|budget is (?:approved|allocated|"
-        r"confirmed|set|\$)|funded|budgeted)\b",
+        r"confirmed|set|\$)|funded|budgeted|(?:budget|funding|money|spend) (?:is |was |has been )?(?:in place|there|"
+        r"secured|signed off|approved)|set aside|earmarked)\b",
         _I,
     ),
     Signal.TECHNICAL_VALIDATION: lazy(
@@ -155,12 +163,15 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:complete|completed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
         r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off|"
-        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?)\b[^.;]{0,60}?\d",
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?)\b[^.;]{0,60}?\d|"
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
+        r"raised|increased|lifted)\b[^.;]{0,30}?\d",
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
-        r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bagreed (?:on )?(?:the )?"
+        r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
+        r"agreed) (?:price|pricing|terms)\b|\bagreed (?:on )?(?:the )?"
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on))"
         r"(?: the)?(?: \w+(?: \w+)? and)?(?: the)? (?:terms|pricing|commercials|price)\b",
         _I,
@@ -196,7 +207,7 @@ WRITTEN_ARTEFACT = lazy(
 """MEDDPICC grade 3 ("validated in writing"): the element's evidence cites a written artefact."""
 
 STATUS_QUO = lazy(
-    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it )?in[- ]house|in[- ]house (?:build|tool|solution|"
+    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it |this |that |their own |our own )?in[- ]house|in[- ]house (?:build|tool|solution|"
     r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
     _I,
 )
@@ -229,10 +240,32 @@ def find(pattern: re.Pattern[str], text: str | None) -> str | None:
     """The first non-negated match of ``pattern`` in ``text``, or None."""
     if not text:
         return None
+    return _first(pattern, text, questions=True)
+
+
+def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | None:
     for match in pattern.finditer(text):
-        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
-            return match.group(0)
+        if _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        if not questions:
+            end = _CLAUSE_END.search(text, match.end())
+            if end and end.group(0) == "?":
+                continue  # a question asks, it does not say so: "is the budget there?"
+        return match.group(0)
     return None
+
+
+_CLAUSE_END = lazy(r"[.;!?\n]")
+_STATEMENTS = frozenset(
+    {
+        Signal.BUDGET_CONFIRMED,
+        Signal.TERMS_AGREED,
+        Signal.VERBAL_COMMIT,
+        Signal.PAPER_COMPLETE,
+        Signal.TECHNICAL_VALIDATION,
+    }
+)
+"""Signals that state a fact: a question about it ("is the budget there?", "has legal approved?") is not it."""
 
 
 def detect(text: str | None) -> set[Signal]:
@@ -244,7 +277,11 @@ def detect(text: str | None) -> set[Signal]:
 def _detect(text: str) -> frozenset[Signal]:
     # CRM exports repeat the same few summaries ("Last activity recorded in the CRM") across thousands of
     # deals; running 19 patterns once per distinct text instead of once per activity halves a pipeline review.
-    return frozenset(signal for signal, pattern in SIGNAL_PATTERNS.items() if find(pattern, text))
+    return frozenset(
+        signal
+        for signal, pattern in SIGNAL_PATTERNS.items()
+        if _first(pattern, text, questions=signal not in _STATEMENTS)
+    )
 
 
 def activity_signals(activity: Activity) -> frozenset[Signal]:
