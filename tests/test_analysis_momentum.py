@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.deal import parse_deal
+from ae_coach.deal import Activity, Direction, Stakeholder, parse_deal
 from ae_coach.findings import Severity
+from ae_coach.inspector.facts import direction_of
 from ae_coach.inspector.settings import Settings
 from analysis_builders import activity, build, by_code, healthy, with_activities
 
@@ -273,3 +274,19 @@ def test_no_price_move_by_a_rival_stays_quiet(date, summary, status) -> None:
     data = with_activities(activity(date, "call", summary))
     data["competitors"] = [{"name": "Gong", "status": status}]
     assert "momentum.competitor_counter" not in by_code(parse_deal(data))
+
+
+@pytest.mark.parametrize(
+    ("summary", "direction"),
+    [
+        ("Rob: MSA is with legal, should be quick", Direction.INBOUND),  # the buyer's name, then what they said
+        ("Asked for legal's redline ETA", Direction.OUTBOUND),  # the rep's own verb, no subject
+        ("Shared a case study", Direction.OUTBOUND),
+        ("Asked for the redline ETA; Rob replied it is Friday", Direction.TWO_WAY),
+        ("Dana replied: signing on track", Direction.INBOUND),
+    ],
+)
+def test_who_wrote_an_email_is_read_from_its_summary(summary, direction) -> None:
+    people = [Stakeholder(name="Rob Vance", role="champion"), Stakeholder(name="Dana Lee", role="economic_buyer")]
+    email = Activity(date="2026-11-20", type="email", summary=summary)
+    assert direction_of(email, people) is direction

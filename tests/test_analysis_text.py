@@ -159,6 +159,14 @@ def test_a_measured_pilot_readout_and_an_approved_price_are_read(summary, signal
         ("Rachel: approved 160 seats at the quoted price", Signal.TERMS_AGREED),
         ("Tobias: pilot squads cut cycle time 31%", Signal.TECHNICAL_VALIDATION),
         ("Dana asked: can we get two references?", Signal.REFERENCES_REQUESTED),  # a buyer's question is the signal
+        ("He approved a 3-office rollout at list less 10%", Signal.TERMS_AGREED),
+        ("She OK'd annual price (list less 5%)", Signal.TERMS_AGREED),
+        ("Raj brought us to the CFO", Signal.CHAMPION_SCHEDULED),
+        ("Integration test passed; Owen signed off", Signal.TECHNICAL_VALIDATION),
+        ("Trial wrap: no-shows at main clinic 4 of 61", Signal.TECHNICAL_VALIDATION),
+        ("Purchasing onboarding call: vendor form, W-9", Signal.PROCUREMENT_TIMELINE),
+        ("Raj sent their internal scoring sheet", Signal.INTERNAL_DOCS_SHARED),
+        ("The board has cut next year's IT budget by 20%", Signal.BUDGET_CONCERN),
     ],
 )
 def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:

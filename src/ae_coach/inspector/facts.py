@@ -138,7 +138,9 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
     Not contact: an internal note, and anything not completed (scheduled, cancelled, no-show, rescheduled).
     A held meeting, demo or call is two-way unless its summary says nobody answered; an email, proposal or
     other touch is outbound unless its summary shows the buyer answered or acted, or it starts with a
-    buyer's name ("Dana sent the org chart", inbound).
+    buyer's name ("Dana sent the org chart", "Rob: MSA is with legal", inbound). A line that starts with the
+    rep's own verb and no subject ("Asked for legal's redline ETA", "Shared a case study") is outbound unless
+    a later clause shows the buyer answering.
     """
     if activity.direction is not None:
         return activity.direction
@@ -153,17 +155,29 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
         return Direction.OUTBOUND
     if stakeholders and _starts_with_buyer(summary, stakeholders):
         return Direction.INBOUND
-    if text.find(_REPLIED, summary):
+    if text.find(_REPLIED, _REP_LEADS.sub("", summary, count=1)):
         return Direction.TWO_WAY
     return Direction.OUTBOUND
+
+
+_REP_LEADS = lazy(
+    r"^\s*(?:asked|shared|sent|offered|forwarded|introduced|proposed|emailed|followed up|pinged|reached out|"
+    r"requested|invited)\b[^.;]*",
+    re.IGNORECASE,
+)
+"""A log line that starts with a verb and no subject is the rep's own act ("Asked for legal's redline ETA",
+"Shared a case study", "Offered a year-end discount"): its words are not the buyer replying."""
 
 
 def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:
     head = summary.strip().lower()
     for person in stakeholders:
         parts = person.name.lower().split()
-        if parts and (head.startswith(person.name.lower()) or (len(parts[0]) >= 3 and head.startswith(parts[0] + " "))):
-            return True
+        if parts and (
+            head.startswith(person.name.lower())
+            or (len(parts[0]) >= 3 and re.match(rf"{re.escape(parts[0])}(?: |:|,|'s )", head))
+        ):
+            return True  # "Dana sent the org chart", "Rob: MSA is with legal"
     return False
 
 

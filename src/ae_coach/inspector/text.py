@@ -62,7 +62,8 @@ DETECT_CACHE_SIZE = 4096
 
 SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.CHAMPION_SCHEDULED: lazy(
-        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|arranged|introduced us|got us (?:\d+ minutes|a "
+        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|arranged|introduced us|brought us (?:in)?to|"
+        r"got us (?:\d+ minutes|a "
         r"meeting|time|an? (?:hour|slot))|sent (?:us )?(?:an? )?(?:calendar )?invite)\b",
         _I,
     ),
@@ -73,7 +74,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.INTERNAL_DOCS_SHARED: lazy(
         r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:[\w-]+ ){0,2}?(?:docs?|deck|"
-        r"documents?|memo|roadmap|requirements|business case|analysis|data|plan|report|numbers|budget)|their (?:[\w-]+ )?"
+        r"documents?|memo|roadmap|requirements|business case|analysis|data|plan|report|numbers|budget|scoring "
+        r"sheet|scorecard|sheet)|their (?:[\w-]+ )?"
         r"(?:roadmap|requirements|architecture|budget|business case|rfp|org|analysis|data|numbers|report))",
         _I,
     ),
@@ -84,7 +86,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.PROCUREMENT_TIMELINE: lazy(
-        r"\bprocurement\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by)\b|"
+        r"\b(?:procurement|purchasing|sourcing)\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by|"
+        r"vendor (?:form|setup|registration))\b|\bvendor (?:setup|registration|onboarding) (?:form|call|started|steps)\b|"
         r"\b(?:vendor onboarding|purchase order|po)\b.{0,30}?\b(?:by|timeline|date)\b",
         _I,
     ),
@@ -108,7 +111,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
         r"(?:capex|spend(?:ing)?) freeze|"
         r"(?:budget|funding|spend(?:ing)?) (?:got |was |were |has been |is being )?(?:cut|slashed|trimmed|reduced|"
-        r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|budget|funding)|"
+        r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|funding)|(?:cut|slashed|trimmed) "
+        r"(?:[\w'-]+ ){0,3}?budget\b|"
         r"out of (?:budget|money|funds)|\d+ ?% off|(?:a )?(?:better|lower|sharper) (?:number|price)|"
         r"(?:above|over|more than|exceeds?) (?:what (?:they|we|she|he) (?:had )?budgeted|(?:their|the|her|his) budget)|"
         r"(?:price|quote|cost|number) (?:came in |is |was )?(?:higher|more) than (?:expected|budgeted|planned)|"
@@ -162,8 +166,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:(?!\bnot\b|n't\b|\bnever\b|\byet\b)[^.;]){0,40}?"
         r"\b(?:complete|completed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
         r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
-        r"approved|complete)|technical sign-?off|"
-        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?)\b[^.;]{0,60}?\d|"
+        r"approved|complete)|technical sign-?off|\b(?:integration|acceptance|uat|load|performance) tests? (?:passed|"
+        r"(?:is |was )?(?:complete|completed|signed off|successful))|"
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?)\b[^.;]{0,60}?\d|"
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
         r"raised|increased|lifted)\b[^.;]{0,30}?\d",
         _I,
@@ -172,8 +177,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
         r"agreed) (?:price|pricing|terms)\b|\bagreed (?:on )?(?:the )?"
-        r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on))"
-        r"(?: the)?(?: \w+(?: \w+)? and)?(?: the)? (?:terms|pricing|commercials|price)\b",
+        r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
+        r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
+        r"\b(?:approved|accepted|agreed|ok'?d|okayed)\b[^.;]{0,40}?\bat list\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
