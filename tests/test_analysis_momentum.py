@@ -290,3 +290,18 @@ def test_who_wrote_an_email_is_read_from_its_summary(summary, direction) -> None
     people = [Stakeholder(name="Rob Vance", role="champion"), Stakeholder(name="Dana Lee", role="economic_buyer")]
     email = Activity(date="2026-11-20", type="email", summary=summary)
     assert direction_of(email, people) is direction
+
+
+@pytest.mark.parametrize(
+    ("summary", "late"),
+    [
+        ("Dana: new CFO Rhea Moss started Monday and wants to see every contract", True),
+        ("Rhea Moss (CFO) reviewed the pricing with Dana", False),  # first met at proposal, not new
+    ],
+)
+def test_without_an_added_date_a_stakeholder_is_late_when_the_record_introduces_them_as_new(summary, late) -> None:
+    data = healthy()
+    data["stakeholders"].append({"name": "Rhea Moss", "title": "CFO", "role": "unknown", "engaged": False})
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
+    found = by_code(parse_deal(data)).get("momentum.late_stakeholder")
+    assert (found is not None and "Rhea Moss" in found.data["names"]) is late
