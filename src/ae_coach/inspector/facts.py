@@ -83,7 +83,9 @@ _REBUFF = lazy(
     r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
     r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
     r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
-    r"objected)\b",
+    r"objected|(?:is|was)n'?t convinced|questioned (?:the )?(?:value|roi|price|need|business case|case)|"
+    r"(?:numbers?|business case|case|roi) (?:do(?:es)?n'?t|did(?:n'?t| not)) (?:add up|stack up|work)|lukewarm|"
+    r"(?:has|have)n'?t bought in)\b",
     re.IGNORECASE,
 )
 """What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
@@ -95,7 +97,10 @@ _EB_DEFERS = lazy(
     r"paused|parked|deferred|postponed|delayed (?:the|it|this|a) (?:decision|deal|project|purchase|signature)|"
     r"push(?:ed|ing)? (?:it|this|the (?:decision|deal|project|purchase|signature)) (?:out|back|to)|"
     r"(?:re-?review|reconsider|re-?evaluate|re-?assess|revisit)(?:s|ed|ing)? (?:the|our|it|this)|"
-    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority)\b",
+    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority|"
+    r"(?:asked us to )?come back (?:to (?:us|him|her|them) )?(?:in|after|next)|paus(?:e|es|ing)\b|"
+    r"pick (?:this|it) (?:back )?up (?:again )?(?:in|after|next)|put (?:the decision|it|this|the deal|the project|the "
+    r"purchase) off|hold (?:until|till))\b",
     re.IGNORECASE,
 )
 """An economic buyer pausing, deferring or re-reviewing ("Greta wants to wait for the reorg to settle", "CFO
@@ -393,7 +398,7 @@ class DealFacts(_Facts):
 
 _UNNAMED_COMPETITOR = lazy(
     r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
-    r"options?|providers?)\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
+    r"options?|providers?)\b|\blooking at (?:other )?(?:alternatives|other (?:tools|vendors|solutions|options))\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
     r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
     re.IGNORECASE,
 )
@@ -717,8 +722,10 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
 _ON_HOLD = lazy(
     r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
     r"purchases|budgets?|projects)|(?:budgets?|capex|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
-    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|everything|all (?:new )?(?:spend(?:ing)?|"
-    r"purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|paused|frozen|shelved|deprioriti[sz]ed)|"
+    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|rollout|implementation|everything|all (?:new )?"
+    r"(?:spend(?:ing)?|purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|on pause|on ice|paused|frozen|"
+    r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
+    r"purchase) (?:on ice|on the back ?burner)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
     re.IGNORECASE,
 )
@@ -731,10 +738,13 @@ _LIFTED = lazy(
     re.IGNORECASE,
 )
 
-_PLACEHOLDER = lazy(r"\bplace-?holder\b", re.IGNORECASE)
+_PLACEHOLDER = lazy(r"\bplace-?holder\b|\b(?:is|was) (?:a |just a )?(?:guess|made up|tbd)\b", re.IGNORECASE)
 _LATER_TIMING = lazy(
     r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
     r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
+    r"\bnot before (?:next|the new) (?:year|quarter|fiscal year|summer|spring|fall|autumn|winter)\b|"
+    r"\b(?:buy|purchase|decide|sign)(?:s|ing)? (?:in )?next (?:fiscal )?year\b(?!'s)|"
+    r"\bno (?:money|budget|funding) until (?:the )?(?:new|next) (?:fiscal )?year\b|"
     r"\b(?:in)?to (?:the |their )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget\b|"
     r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
     r"\bat the earliest\b",

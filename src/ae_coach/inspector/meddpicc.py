@@ -78,7 +78,10 @@ _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 _NICE_TO_HAVE = lazy(
     r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?|well enough)|(?:mostly|largely) works|"
-    r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
+    r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that)|"
+    r"(?:process|system|tool|setup|spreadsheet|solution|way) (?:is|works) (?:fine|ok(?:ay)?|good enough)|does the job|"
+    r"no (?:burning|pressing|real) (?:need|pain|problem)|just (?:exploring|looking|browsing|curious)|kicking the tyres|"
+    r"kicking the tires|happy with (?:excel|spreadsheets|the current|their current|what (?:they|we) have))\b",
     re.IGNORECASE,
 )
 """Pain the buyer says does not hurt: nothing happens if they do nothing (the seed's "nice-to-have, not need")."""
