@@ -570,3 +570,25 @@ def test_pain_evidence_that_says_the_status_quo_is_fine_is_no_pain(evidence, no_
     data["meddpicc"]["identified_pain"] = {"status": "confirmed", "evidence": evidence}
     found = by_code(parse_deal(data)).get("meddpicc.identified_pain")
     assert (found is not None and "no_pain" in found.data) is no_pain
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "fires"),
+    [
+        ("Dana lobbied the CFO", "champion", True),
+        ("Dana got the CFO to agree to a meeting", "champion", True),
+        ("Dana pushed the meeting to next week", "champion", False),
+        ("Tipalti lost on price", "eliminated", True),
+        ("No longer considering Tipalti", "eliminated", True),
+        ("It's a lock", "optimism", True),
+        ("Guaranteed to close", "optimism", True),
+        ("Not guaranteed to close", "optimism", False),
+    ],
+)
+def test_everyday_phrasings_of_a_champion_act_an_eliminated_rival_and_certainty(summary, kind, fires) -> None:
+    hit = {
+        "champion": lambda: facts._champion_acted(summary, facts._Names(["Dana Lee"])),
+        "eliminated": lambda: text.find(facts._ELIMINATED, summary),
+        "optimism": lambda: text.find(text.OPTIMISM, summary),
+    }[kind]()
+    assert bool(hit) is fires

@@ -282,6 +282,7 @@ def test_no_price_move_by_a_rival_stays_quiet(date, summary, status) -> None:
         ("Rob: MSA is with legal, should be quick", Direction.INBOUND),  # the buyer's name, then what they said
         ("Asked for legal's redline ETA", Direction.OUTBOUND),  # the rep's own verb, no subject
         ("Shared a case study", Direction.OUTBOUND),
+        ("Awaiting reply from Dana", Direction.OUTBOUND),
         ("Asked for the redline ETA; Rob replied it is Friday", Direction.TWO_WAY),
         ("Dana replied: signing on track", Direction.INBOUND),
     ],

@@ -52,6 +52,8 @@ _UNANSWERED = lazy(
     r"bounced|out of office|ooo|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
     r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
     r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
+    r"awaiting (?:a |their |her |his )?(?:reply|response|answer)|waiting (?:for|on) (?:a |their |her |his )?(?:reply|"
+    r"response|answer)|"
     r"ghost(?:ed|ing))\b",
     re.IGNORECASE,
 )
@@ -620,7 +622,8 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
 
 _ELIMINATED = lazy(
     r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
-    r"evaluation|deal)|lost (?:the|out)|we beat|beat them|displaced)\b",
+    r"evaluation|deal)|lost (?:the|out|on)|we beat|beat them|displaced|is out|are out|no longer (?:considering|"
+    r"in (?:the )?(?:running|evaluation)))\b",
     re.IGNORECASE,
 )
 """What says an alternative was out of the running."""
@@ -1186,7 +1189,7 @@ def _named_role(name: str, facts: DealFacts) -> int:
 
 _CHAMPION_ACT = (
     r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
-    r"took|walked|introduced|set up|booked|scheduled|arranged)"
+    r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to)"
 )
 """What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
 

@@ -229,7 +229,8 @@ SENIOR_TITLE = lazy(
 
 OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
-    r"closing|signing)|can'?t lose|easy win|will definitely sign)\b|100%",
+    r"closing|signing)|can'?t lose|easy win|will definitely sign|it'?s a lock|(?:sign|close|closing|signing) for sure|"
+    r"zero risk|guaranteed to (?:close|sign)|no way (?:we|this) (?:lose|loses|slips?))\b|100%",
     _I,
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
