@@ -578,6 +578,8 @@ def test_pain_evidence_that_says_the_status_quo_is_fine_is_no_pain(evidence, no_
         ("Dana lobbied the CFO", "champion", True),
         ("Dana got the CFO to agree to a meeting", "champion", True),
         ("Dana pushed the meeting to next week", "champion", False),
+        ("Dana confirms nothing changes; she has asked sourcing to prioritise", "champion", True),
+        ("She asked legal to review", "champion", False),  # nobody named: whose act is it
         ("Tipalti lost on price", "eliminated", True),
         ("No longer considering Tipalti", "eliminated", True),
         ("It's a lock", "optimism", True),

@@ -150,6 +150,7 @@ def test_a_measured_pilot_readout_and_an_approved_price_are_read(summary, signal
         ("Commercials settled on the call", Signal.TERMS_AGREED),
         ("Signed the order form", Signal.PAPER_COMPLETE),
         ("Legal sign-off received", Signal.PAPER_COMPLETE),
+        ("Legal finished; contract with Carol for signature", Signal.PAPER_COMPLETE),
         ("They have $150k set aside", Signal.BUDGET_CONFIRMED),
         ("Funding secured for FY27", Signal.BUDGET_CONFIRMED),
         ("Dana introduced us to the CFO", Signal.CHAMPION_SCHEDULED),

@@ -459,8 +459,11 @@ _NOT_A_VENDOR = frozenset(
 )
 
 
-def derive(deal: Deal, as_of: dt.date) -> DealFacts:
-    """Read the deal's record once and return its facts as of ``as_of``."""
+def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) -> DealFacts:
+    """Read the deal's record once and return its facts as of ``as_of``.
+
+    ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
+    paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     people = [_person(s, activities, names, as_of) for s in deal.stakeholders]
@@ -489,7 +492,7 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     return facts.model_copy(
         update={
             "elements": grade_elements(deal, facts, facts.alternatives),
-            "timing": _timing(deal, activities, as_of),
+            "timing": _timing(deal, activities, as_of, paper_wait_days),
             "budget": _budget(deal, activities, as_of),
         }
     )
@@ -802,7 +805,7 @@ def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
     return out
 
 
-def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> TimingFact:
+def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wait_days: int | None) -> TimingFact:
     past = [a for a in activities if a.date <= as_of and a.summary]
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
@@ -812,7 +815,9 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal) or _paper_too_slow(deal, buyer, as_of),
+        paper_stuck=_paper_stuck(deal)
+        or _paper_too_slow(deal, buyer, as_of)
+        or _paper_unanswered(past, as_of, paper_wait_days),
         quiet_period=_quiet_period(deal, past),
     )
 
@@ -935,6 +940,25 @@ def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> st
                     f"{text.quote(clause.strip())} (to {ends}, after {target})"
                 )
     return None
+
+
+def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None) -> str | None:
+    """Our paper (a contract, redlines, an MSA) is the last word on the paper process, and the buyer has not
+    answered it for longer than ``wait`` days: legal activity on record, but nothing moving on their side."""
+    if wait is None:
+        return None
+    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_SENT, a.summary)]
+    if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
+        return None
+    last = paper[-1]
+    days = (as_of - last.date).days
+    if days <= wait:
+        return None
+    return f"our paper has had no answer for {days} days: {last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
+_PAPER_SENT = lazy(r"\b(?:contract|msa|order form|redlines?|dpa|sow|paperwork|amendment)\b", re.IGNORECASE)
 
 
 _NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
@@ -1189,7 +1213,8 @@ def _named_role(name: str, facts: DealFacts) -> int:
 
 _CHAMPION_ACT = (
     r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
-    r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to)"
+    r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to|asked (?:sourcing|procurement|purchasing|legal|finance|"
+    r"it|the (?:board|cfo|ceo|team|committee)) to)"
 )
 """What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
 
@@ -1200,7 +1225,11 @@ def _champion_acted(summary: str | None, names: _Names) -> bool:
         return False
     lowered = summary.lower()
     keys = [*names.full, *names.first]
-    return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
+    if any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys):
+        return True
+    # "Gail confirms nothing changes; she has asked sourcing to prioritise": a pronoun after the champion's name
+    named = next((m.end() for k in keys if (m := re.search(rf"\b{re.escape(k)}\b", lowered))), None)
+    return named is not None and bool(re.search(rf"\b(?:she|he|they)\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered[named:]))
 
 
 def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:

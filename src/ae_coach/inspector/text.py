@@ -185,7 +185,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.PAPER_COMPLETE: lazy(
         r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
-        r"\b(?:legal|procurement) (?:has |have )?(?:approved|complete|completed|signed off|done|cleared)\b|"
+        r"\b(?:legal|procurement|security review|vendor risk) (?:is |has |have )?(?:approved|complete|completed|signed "
+        r"off|done|cleared|finished)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete)\b",
         _I,
     ),
