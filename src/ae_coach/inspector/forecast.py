@@ -51,6 +51,7 @@ from ae_coach.inspector.facts import PAPER_STEP
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.stage import terms_agreed
 
 _ORDER = {
     ForecastCategory.OMITTED: 0,
@@ -216,8 +217,7 @@ def _terms_conditions(ctx: Context) -> list[str]:
         and ctx.stage.order >= Stage.PROPOSAL.order
     ):
         return [t("gate.budget_open")]
-    agreed = any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
-    if agreed or ctx.stage == Stage.CLOSING:
+    if terms_agreed(ctx) or ctx.stage == Stage.CLOSING:
         return []
     return [t("gate.terms")]
 

@@ -15,7 +15,7 @@ validation     technical validation complete   signal ``technical_validation``, 
 validation     EB engaged                      economic_buyer grade >= 2, an engaged economic-buyer
                                                stakeholder, or signal ``eb_attending``
 validation     ROI accepted                    metrics grade >= 2
-proposal       commercial terms agreed         signal ``terms_agreed``
+proposal       commercial terms agreed         signal ``terms_agreed``, ``verbal_commit`` or ``paper_complete``
 proposal       proposal delivered              a completed ``proposal`` activity, or terms agreed or
                                                legal/procurement complete (the buyer has our paper)
 closing        verbal commitment               signal ``verbal_commit``
@@ -65,11 +65,17 @@ def _eb_engaged(ctx: Context) -> bool:
     )
 
 
+def terms_agreed(ctx: Context) -> bool:
+    """Commercial terms agreed in principle: terms agreed, a verbal commit, or signed or finished paper on record
+    (the buyer does not commit or sign without agreeing the price). Shared with the Commit gate."""
+    return any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
+
+
 def _proposal_delivered(ctx: Context) -> bool:
     if any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in ctx.past):
         return True
     # the buyer agreed our price or finished our paper: a proposal reached them, logged or not
-    return ctx.has_signal(Signal.TERMS_AGREED) or _paper_complete(ctx)
+    return terms_agreed(ctx) or _paper_complete(ctx)
 
 
 def _paper_complete(ctx: Context) -> bool:
@@ -93,7 +99,7 @@ EXIT_CRITERIA: dict[Stage, list[tuple[str, Check]]] = {
         ("ROI accepted", lambda ctx: ctx.grades["metrics"] >= 2),
     ],
     Stage.PROPOSAL: [
-        ("commercial terms agreed", lambda ctx: ctx.has_signal(Signal.TERMS_AGREED)),
+        ("commercial terms agreed", terms_agreed),
         ("proposal delivered", _proposal_delivered),
     ],
     Stage.CLOSING: [

@@ -150,7 +150,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.VERBAL_COMMIT: lazy(
         r"\b(?:verbal(?:ly)? (?:commit(?:ment|ted)?|yes|approval|agreement)|verbally committed|selected us|chose us|"
-        r"vendor of choice|picked us|going (?:ahead )?with us|told us we(?:'ve| have)? won|"
+        r"vendor of choice|picked us|going (?:ahead )?with us|told us we(?:'ve| have)? won|will (?:e-?)?sign (?:on|by|at|"
+        r"after)|will buy|"
         r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
         r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,
@@ -168,7 +169,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off|\b(?:integration|acceptance|uat|load|performance) tests? (?:passed|"
         r"(?:is |was )?(?:complete|completed|signed off|successful))|"
-        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?)\b[^.;]{0,60}?\d|"
+        r"(?<!mid-)(?<!mid )\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?|review)\b"
+        r"(?:(?!\bso far\b|\binterim\b|\bto date\b)[^.;]){0,60}?\d(?![^.;]*\bso far\b)|"
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
         r"raised|increased|lifted)\b[^.;]{0,30}?\d",
         _I,
@@ -176,7 +178,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.TERMS_AGREED: lazy(
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
-        r"agreed) (?:price|pricing|terms)\b|\bagreed (?:on )?(?:the )?"
+        r"agreed) (?:[\w-]+ )?(?:price|pricing|terms)\b|\b(?:order form|proposal|quote|pricing|contract) (?:is |was |looks "
+        r")?(?:fine|ok(?:ay)?|good|acceptable)\b|\bagreed (?:on )?(?:the )?"
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
         r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
         r"\b(?:approved|accepted|agreed|ok'?d|okayed)\b[^.;]{0,40}?\bat list\b",
@@ -187,7 +190,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
         r"\b(?:legal|procurement|security review|vendor risk) (?:is |has |have )?(?:approved|complete|completed|signed "
         r"off|done|cleared|finished)\b|"
-        r"\blegal (?:sign-?off|approval) (?:received|done|complete)\b",
+        r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
         _I,
     ),
     Signal.CHAMPION_ENABLED: lazy(
