@@ -437,18 +437,13 @@ def test_a_paper_timeline_the_buyer_names_that_runs_past_the_signature_is_stuck_
         ("2026-11-12", "outbound", True),  # 14 days unanswered at proposal (stale window 10)
         ("2026-11-20", "outbound", False),  # 6 days: still within the window
         ("2026-11-12", "two_way", False),  # their legal answered
+        ("2026-11-12", None, False),  # "counsel reviewed; contract with Priya": not said to be ours
     ],
 )
 def test_our_redlines_unanswered_past_the_stale_window_are_stuck_paper(date, direction, stuck) -> None:
     data = healthy()
-    data["activities"].append(
-        {
-            "date": date,
-            "type": "email",
-            "direction": direction,
-            "with": ["Dana Lee"],
-            "summary": "Sent our MSA redlines",
-        }
-    )
+    summary = "Sent our MSA redlines" if direction else "Counsel reviewed; contract with Priya for signature"
+    email = {"date": date, "type": "email", "with": ["Dana Lee"], "summary": summary}
+    data["activities"].append({**email, "direction": direction} if direction else email)
     found = by_code(parse_deal(data)).get("meddpicc.paper_process")
     assert (found is not None and "stuck" in found.data) is stuck

@@ -947,9 +947,11 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
     answered it for longer than ``wait`` days: legal activity on record, but nothing moving on their side."""
     if wait is None:
         return None
-    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_SENT, a.summary)]
+    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
     if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
         return None
+    if not text.find(_PAPER_SENT, paper[-1].summary):
+        return None  # ours only when the record says we sent it: an undirected "contract with Carol" may be theirs
     last = paper[-1]
     days = (as_of - last.date).days
     if days <= wait:
@@ -958,7 +960,13 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
 
 
 _PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
-_PAPER_SENT = lazy(r"\b(?:contract|msa|order form|redlines?|dpa|sow|paperwork|amendment)\b", re.IGNORECASE)
+_PAPER_DOCS = r"(?:contract|msa|order form|redlines?|dpa|sow|paperwork|amendment|markup|(?:master )?agreement)"
+_PAPER_SENT = lazy(
+    rf"\b(?:sent|send|sending|shared|submitted|returned|emailed)\b[^.;]{{0,30}}?\b{_PAPER_DOCS}\b|"
+    rf"\bour (?:[\w-]+ )?{_PAPER_DOCS}\b",
+    re.IGNORECASE,
+)
+"""The record says the paper went from us: "Sent our MSA redlines", "our redline position"."""
 
 
 _NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)

@@ -112,7 +112,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:capex|spend(?:ing)?) freeze|"
         r"(?:budget|funding|spend(?:ing)?) (?:got |was |were |has been |is being )?(?:cut|slashed|trimmed|reduced|"
         r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|funding)|(?:cut|slashed|trimmed) "
-        r"(?:[\w'-]+ ){0,3}?budget\b|"
+        r"(?:[\w'-]+ ){0,3}?(?:budget|funding|spend)\b|"
         r"out of (?:budget|money|funds)|\d+ ?% off|(?:a )?(?:better|lower|sharper) (?:number|price)|"
         r"(?:above|over|more than|exceeds?) (?:what (?:they|we|she|he) (?:had )?budgeted|(?:their|the|her|his) budget)|"
         r"(?:price|quote|cost|number) (?:came in |is |was )?(?:higher|more) than (?:expected|budgeted|planned)|"
@@ -182,13 +182,14 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r")?(?:fine|ok(?:ay)?|good|acceptable)\b|\bagreed (?:on )?(?:the )?"
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
         r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
-        r"\b(?:approved|accepted|agreed|ok'?d|okayed)\b[^.;]{0,40}?\bat list\b",
+        r"\b(?:approved|accepted|agreed|ok'?d|okayed|signed off on)\b[^.;]{0,40}?\bat list\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
         r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
-        r"\b(?:legal|procurement|security review|vendor risk) (?:is |has |have )?(?:approved|complete|completed|signed "
+        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk) (?:is |has |have )?(?:approved|complete|"
+        r"completed|signed "
         r"off|done|cleared|finished)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
         _I,
