@@ -306,3 +306,15 @@ def test_without_an_added_date_a_stakeholder_is_late_when_the_record_introduces_
     data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
     found = by_code(parse_deal(data)).get("momentum.late_stakeholder")
     assert (found is not None and "Rhea Moss" in found.data["names"]) is late
+
+
+@pytest.mark.parametrize(
+    ("summary", "direction"),
+    [
+        ("Nothing back; his out-of-office says changes in role", Direction.OUTBOUND),
+        ("Called, got nothing back", Direction.OUTBOUND),
+        ("Rob: nothing back from legal yet, chasing them", Direction.TWO_WAY),  # the buyer speaking
+    ],
+)
+def test_a_call_nobody_answered_is_read_from_its_summary(summary, direction) -> None:
+    assert direction_of(Activity(date="2026-11-20", type="call", summary=summary)) is direction

@@ -49,7 +49,7 @@ from ae_coach.inspector import text
 _UNANSWERED = lazy(
     r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
     r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
-    r"bounced|out of office|ooo|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
+    r"bounced|out[- ]of[- ]office|ooo|auto-?reply|(?:heard |got )?nothing back|heard nothing|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
     r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
     r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
     r"awaiting (?:a |their |her |his )?(?:reply|response|answer)|waiting (?:for|on) (?:a |their |her |his )?(?:reply|"
@@ -71,7 +71,7 @@ _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
 _NOBODY_ANSWERED = lazy(
     r"\b(?:no answer|no reply|no response|voice ?mail|left (?:a )?(?:message|vm)|did(?:n'?t| not) (?:pick up|answer|"
-    r"show)|no-?show|unanswered|went to voicemail)\b",
+    r"show)|no-?show|unanswered|went to voicemail|(?:heard |got )?nothing back|out[- ]of[- ]office|auto-?reply)\b",
     re.IGNORECASE,
 )
 """What says a call or meeting did not connect. Narrower than :data:`_UNANSWERED`: "Piet: still waiting on

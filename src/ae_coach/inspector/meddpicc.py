@@ -376,7 +376,8 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
 
 
 _CURRENT = lazy(
-    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using))\b",
+    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using)|"
+    r"(?:she|he|it|the (?:customer|client|team|practice|school|clinic|firm)) (?:uses|runs|is using))\b",
     re.IGNORECASE,
 )
 
