@@ -594,3 +594,20 @@ def test_everyday_phrasings_of_a_champion_act_an_eliminated_rival_and_certainty(
         "optimism": lambda: text.find(text.OPTIMISM, summary),
     }[kind]()
     assert bool(hit) is fires
+
+
+def test_a_build_alternative_named_in_the_activity_log_is_known_competition() -> None:
+    data = healthy()
+    data["meddpicc"]["competition"] = {"status": "unknown"}
+    data["competitors"] = []
+    data["activities"].append(
+        {
+            "date": "2026-10-12",
+            "type": "meeting",
+            "with": ["Omar Haddad"],
+            "summary": "CTO asked us to compare against building on Grafana",
+        }
+    )
+    assert "status quo (compare against building)" in facts.known_alternatives(parse_deal(data))
+    data["activities"][-1]["summary"] = "CTO asked about the Grafana integration"
+    assert facts.known_alternatives(parse_deal(data)) == []

@@ -523,9 +523,11 @@ def _budget(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str |
 
 
 def known_alternatives(deal: Deal) -> list[str]:
-    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
+    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions in the
+    competition evidence, the notes or an activity."""
     found = [c.name for c in deal.competitors]
-    for source in (deal.meddpicc.competition.evidence, deal.notes):
+    said = [a.summary for a in deal.activities if a.summary]  # "CTO asked us to compare against building on Grafana"
+    for source in (deal.meddpicc.competition.evidence, deal.notes, *said):
         match = text.find(text.STATUS_QUO, source)
         if match and not any(text.find(text.STATUS_QUO, name) for name in found):
             found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
@@ -1120,7 +1122,7 @@ _QUANTIFIED_METRIC = lazy(
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
-    r"complaints?|rework|downtime|outage)\b",
+    r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?)\b",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""

@@ -218,7 +218,8 @@ WRITTEN_ARTEFACT = lazy(
 """MEDDPICC grade 3 ("validated in writing"): the element's evidence cites a written artefact."""
 
 STATUS_QUO = lazy(
-    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it |this |that |their own |our own )?in[- ]house|in[- ]house (?:build|tool|solution|"
+    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it |this |that |their own |our own )?in[- ]house|"
+    r"compar\w* (?:us |it |this )?(?:against|with|to) build(?:ing)?|in[- ]house (?:build|tool|solution|"
     r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
     _I,
 )
