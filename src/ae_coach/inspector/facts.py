@@ -1116,7 +1116,9 @@ engaged, the champion acted, the paper steps named, the decision process has dat
 _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
 
 _QUANTIFIED_METRIC = lazy(
-    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b",
+    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b|"
+    r"\d[\d.,]*\s*(?:%|points?|pts|hours?|days?|minutes?|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
+    r"\b(?:down|fewer|faster|lower|shorter|quicker) (?:by )?\d",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""

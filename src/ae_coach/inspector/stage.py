@@ -110,6 +110,22 @@ EXIT_CRITERIA: dict[Stage, list[tuple[str, Check]]] = {
 """The seed's exit criteria per stage, each with the check that maps it to deal evidence."""
 
 
+_CLAIMABLE = {
+    "pain confirmed": "identified_pain",
+    "solution requirements defined": "decision_criteria",
+    "success criteria agreed": "metrics",
+    "ROI accepted": "metrics",
+    "timeline set": "decision_process",
+}
+"""Criteria that rest on an element the record rarely shows by itself (not the economic buyer, the champion or
+the paper, whose absence from the record contradicts the claim)."""
+
+
+def _claimed_only(ctx: Context, criterion: str) -> bool:
+    element = _CLAIMABLE.get(criterion)
+    return element is not None and ctx.facts.elements[element].unsupported_claim
+
+
 def unmet(ctx: Context, stage: Stage) -> list[str]:
     """The exit criteria of ``stage`` that the deal's evidence does not meet."""
     return [name for name, check in EXIT_CRITERIA[stage] if not check(ctx)]
@@ -124,9 +140,15 @@ def inspect(ctx: Context) -> list[Finding]:
     missing = {s: names for s in OPEN_STAGES[:order] if (names := unmet(ctx, s))}  # OPEN_STAGES is in order
     if missing:
         flat = [f"{s.value}: {name}" for s, names in missing.items() for name in names]
-        far_back = any(order - s.order >= 2 for s in missing)
-        severity = Severity.HIGH if len(flat) >= 3 or (far_back and len(flat) >= 2) else Severity.MEDIUM
-        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+        # a criterion unmet only because its element is marked confirmed with an empty note is the hygiene gap
+        # hygiene.evidence_missing already raises: listed, but it does not make the stage look skipped
+        real = {s: [n for n in names if not _claimed_only(ctx, n)] for s, names in missing.items()}
+        count = sum(len(names) for names in real.values())
+        far_back = any(order - s.order >= 2 for s, names in real.items() if names)
+        severity = Severity.HIGH if count >= 3 or (far_back and count >= 2) else Severity.MEDIUM
+        if count == 0:
+            severity = Severity.LOW
+        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount and severity != Severity.LOW:
             severity = Severity.MEDIUM if severity == Severity.HIGH else Severity.LOW  # a tier-4 deal skips steps
         out.append(
             ctx.finding(
