@@ -215,3 +215,26 @@ def test_plan_signing_after_the_close_date_fails_the_gate() -> None:
     late = build(("mutual_action_plan.2.date", "2027-02-10"))
     assert any("2027-02-10" in item for item in assess(late).why_not_commit)
     assert assess(build()).why_not_commit == []
+
+
+def test_a_stuck_paper_step_fails_the_gate() -> None:
+    stuck = build(("mutual_action_plan.1.status", "blocked"), ("mutual_action_plan.1.date", "2026-11-20"))
+    result = assess(stuck)
+    assert result.recommended_forecast is ForecastCategory.BEST_CASE
+    assert any(item.startswith("paper process stuck") for item in result.why_not_commit)
+
+
+def test_a_plan_that_stops_at_the_pilot_does_not_date_the_decision() -> None:
+    edits = [
+        ("stage", "validation"),
+        ("forecast_category", "best_case"),
+        ("meddpicc.decision_process", {"status": "partial", "evidence": "pilot then a decision"}),
+        *without_record("decision_process"),
+    ]
+    pilot_only = [{"date": "2026-12-11", "action": "Pilot wrap-up", "owner": "customer", "status": "planned"}]
+    assert assess(build(*edits, ("mutual_action_plan", pilot_only))).recommended_forecast is ForecastCategory.PIPELINE
+    decision = [
+        *pilot_only,
+        {"date": "2026-12-16", "action": "Board approval", "owner": "customer", "status": "planned"},
+    ]
+    assert assess(build(*edits, ("mutual_action_plan", decision))).recommended_forecast is ForecastCategory.BEST_CASE

@@ -9,7 +9,7 @@ import pytest
 
 from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import Severity
-from ae_coach.inspector import assess, inspect
+from ae_coach.inspector import assess, facts, inspect, text
 from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
 from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities
@@ -529,3 +529,85 @@ def test_an_overdue_approval_fails_the_commit_gate(status: str, call) -> None:
     result = assess(build(("mutual_action_plan", plan)))
     assert result.recommended_forecast is call
     assert any("CFO approval" in item for item in result.why_not_commit) is (status == "blocked")
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "fires"),
+    [
+        ("CFO asked us to come back in the new year", "defer", True),
+        ("CFO put the decision off until after budget season", "defer", True),
+        ("CFO isn't convinced of the ROI", "rebuff", True),
+        ("The CFO said the numbers don't add up", "rebuff", True),
+        ("CFO is convinced", "rebuff", False),
+        ("They've put the initiative on ice", "hold", True),
+        ("The rollout is deprioritised", "hold", True),
+        ("Not before next summer", "later", True),
+        ("No money until the new fiscal year", "later", True),
+        ("They will buy next year's seats in December", "later", False),
+    ],
+)
+def test_everyday_phrasings_of_a_signer_deferring_a_hold_or_a_later_purchase(summary, kind, fires) -> None:
+    hit = {
+        "defer": lambda: facts.deferred_by_economic_buyer(summary, []),
+        "rebuff": lambda: facts.rebuffed_by_economic_buyer(summary, []),
+        "hold": lambda: text.find(facts._ON_HOLD, summary),
+        "later": lambda: text.find(facts._LATER_TIMING, summary),
+    }[kind]()
+    assert bool(hit) is fires
+
+
+@pytest.mark.parametrize(
+    ("evidence", "no_pain"),
+    [
+        ("Current process is fine", True),
+        ("No burning need, just exploring", True),
+        ("Happy with Excel for now", True),
+        ("SSO is fine; the pain is 9 clerks keying invoices", False),
+    ],
+)
+def test_pain_evidence_that_says_the_status_quo_is_fine_is_no_pain(evidence, no_pain) -> None:
+    data = healthy()
+    data["meddpicc"]["identified_pain"] = {"status": "confirmed", "evidence": evidence}
+    found = by_code(parse_deal(data)).get("meddpicc.identified_pain")
+    assert (found is not None and "no_pain" in found.data) is no_pain
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "fires"),
+    [
+        ("Dana lobbied the CFO", "champion", True),
+        ("Dana got the CFO to agree to a meeting", "champion", True),
+        ("Dana pushed the meeting to next week", "champion", False),
+        ("Dana confirms nothing changes; she has asked sourcing to prioritise", "champion", True),
+        ("She asked legal to review", "champion", False),  # nobody named: whose act is it
+        ("Tipalti lost on price", "eliminated", True),
+        ("No longer considering Tipalti", "eliminated", True),
+        ("It's a lock", "optimism", True),
+        ("Guaranteed to close", "optimism", True),
+        ("Not guaranteed to close", "optimism", False),
+    ],
+)
+def test_everyday_phrasings_of_a_champion_act_an_eliminated_rival_and_certainty(summary, kind, fires) -> None:
+    hit = {
+        "champion": lambda: facts._champion_acted(summary, facts._Names(["Dana Lee"])),
+        "eliminated": lambda: text.find(facts._ELIMINATED, summary),
+        "optimism": lambda: text.find(text.OPTIMISM, summary),
+    }[kind]()
+    assert bool(hit) is fires
+
+
+def test_a_build_alternative_named_in_the_activity_log_is_known_competition() -> None:
+    data = healthy()
+    data["meddpicc"]["competition"] = {"status": "unknown"}
+    data["competitors"] = []
+    data["activities"].append(
+        {
+            "date": "2026-10-12",
+            "type": "meeting",
+            "with": ["Omar Haddad"],
+            "summary": "CTO asked us to compare against building on Grafana",
+        }
+    )
+    assert "status quo (compare against building)" in facts.known_alternatives(parse_deal(data))
+    data["activities"][-1]["summary"] = "CTO asked about the Grafana integration"
+    assert facts.known_alternatives(parse_deal(data)) == []

@@ -6,7 +6,8 @@ import pytest
 
 from ae_coach.deal import parse_deal
 from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
-from ae_coach.inspector import assess
+from ae_coach.inspector import assess, inspect
+from ae_coach.inspector.priority import ranked
 from analysis_builders import build, by_code, healthy, without_record
 
 CASES = [
@@ -371,3 +372,78 @@ def test_a_tool_that_mostly_works_today_is_no_pain(summary, no_pain) -> None:
     data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
     pain = by_code(parse_deal(data)).get("meddpicc.identified_pain")
     assert (pain is not None and bool(pain.data.get("no_pain"))) is no_pain
+
+
+@pytest.mark.parametrize(
+    ("summary", "prefix"),
+    [
+        ("Dana told us she is leaving at the end of the month", "the champion is leaving or has left"),
+        ("Dana doesn't know who approves software here", "the champion has no access to who decides"),
+        ("Dana hasn't told her boss about us yet", "the champion has no access to who decides"),
+        ("Dana: leaving the pricing to procurement", None),
+        ("Dana knows who approves: the CFO", None),
+    ],
+)
+def test_a_champion_the_record_shows_gone_or_without_access_keeps_the_red_flag(summary, prefix) -> None:
+    data = healthy()
+    data["meddpicc"]["champion"] = {"status": "confirmed", "evidence": "Dana Lee, VP Revenue Operations"}
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
+    found = by_code(parse_deal(data)).get("meddpicc.champion")
+    if prefix is None:
+        assert found is None or prefix_of(found) is None
+        return
+    assert found is not None and found.severity is Severity.CRITICAL and prefix in found.title  # not softened
+    assert ("left" in found.data) is prefix.startswith("the champion is leaving")
+    if "left" in found.data:  # the person selling for us is gone: raised first
+        assert ranked(inspect(parse_deal(data)))[0].code == "meddpicc.champion"
+
+
+def prefix_of(found) -> str | None:
+    return next((line for line in found.evidence if line.startswith("the champion ")), None)
+
+
+def test_a_pilot_running_with_no_agreed_criteria_is_the_red_flag_at_validation() -> None:
+    data = healthy()
+    data["stage"] = "validation"
+    data["meddpicc"]["decision_criteria"] = {"status": "partial", "evidence": "'see how it goes' on the pilot"}
+    data["activities"][2]["summary"] = "Pilot kickoff with IT"
+    found = by_code(parse_deal(data))["meddpicc.decision_criteria"]
+    assert found.severity is Severity.HIGH and found.data["unframed_pilot"]  # grade 1, not softened to medium
+    data["activities"][2]["summary"] = "Architecture workshop with IT"  # no pilot on record
+    quiet = by_code(parse_deal(data))["meddpicc.decision_criteria"]
+    assert quiet.severity is Severity.MEDIUM and "unframed_pilot" not in quiet.data
+
+
+@pytest.mark.parametrize(
+    ("summary", "fires"),
+    [
+        ("Omar: the security assessment takes 4-6 weeks", True),  # from 11-21: to 01-02, after the 12-18 signature
+        ("Omar: legal's SLA is 2 weeks", False),  # to 12-05: fits
+        ("Omar: the demo took 6 weeks to schedule", False),  # not a paper step
+    ],
+)
+def test_a_paper_timeline_the_buyer_names_that_runs_past_the_signature_is_stuck_paper(summary, fires) -> None:
+    data = healthy()
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Omar Haddad"], "summary": summary})
+    found = by_code(parse_deal(data)).get("meddpicc.paper_process")
+    assert (found is not None and "stuck" in found.data) is fires
+    if fires:
+        assert "paper process stuck" in " ".join(assess(parse_deal(data)).why_not_commit)
+
+
+@pytest.mark.parametrize(
+    ("date", "direction", "stuck"),
+    [
+        ("2026-11-12", "outbound", True),  # 14 days unanswered at proposal (stale window 10)
+        ("2026-11-20", "outbound", False),  # 6 days: still within the window
+        ("2026-11-12", "two_way", False),  # their legal answered
+        ("2026-11-12", None, False),  # "counsel reviewed; contract with Priya": not said to be ours
+    ],
+)
+def test_our_redlines_unanswered_past_the_stale_window_are_stuck_paper(date, direction, stuck) -> None:
+    data = healthy()
+    summary = "Sent our MSA redlines" if direction else "Counsel reviewed; contract with Priya for signature"
+    email = {"date": date, "type": "email", "with": ["Dana Lee"], "summary": summary}
+    data["activities"].append({**email, "direction": direction} if direction else email)
+    found = by_code(parse_deal(data)).get("meddpicc.paper_process")
+    assert (found is not None and "stuck" in found.data) is stuck

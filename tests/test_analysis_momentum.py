@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.deal import parse_deal
+from ae_coach.deal import Activity, Direction, Stakeholder, parse_deal
 from ae_coach.findings import Severity
+from ae_coach.inspector.facts import direction_of
 from ae_coach.inspector.settings import Settings
 from analysis_builders import activity, build, by_code, healthy, with_activities
 
@@ -273,3 +274,47 @@ def test_no_price_move_by_a_rival_stays_quiet(date, summary, status) -> None:
     data = with_activities(activity(date, "call", summary))
     data["competitors"] = [{"name": "Gong", "status": status}]
     assert "momentum.competitor_counter" not in by_code(parse_deal(data))
+
+
+@pytest.mark.parametrize(
+    ("summary", "direction"),
+    [
+        ("Rob: MSA is with legal, should be quick", Direction.INBOUND),  # the buyer's name, then what they said
+        ("Asked for legal's redline ETA", Direction.OUTBOUND),  # the rep's own verb, no subject
+        ("Shared a case study", Direction.OUTBOUND),
+        ("Awaiting reply from Dana", Direction.OUTBOUND),
+        ("Asked for the redline ETA; Rob replied it is Friday", Direction.TWO_WAY),
+        ("Dana replied: signing on track", Direction.INBOUND),
+    ],
+)
+def test_who_wrote_an_email_is_read_from_its_summary(summary, direction) -> None:
+    people = [Stakeholder(name="Rob Vance", role="champion"), Stakeholder(name="Dana Lee", role="economic_buyer")]
+    email = Activity(date="2026-11-20", type="email", summary=summary)
+    assert direction_of(email, people) is direction
+
+
+@pytest.mark.parametrize(
+    ("summary", "late"),
+    [
+        ("Dana: new CFO Rhea Moss started Monday and wants to see every contract", True),
+        ("Rhea Moss (CFO) reviewed the pricing with Dana", False),  # first met at proposal, not new
+    ],
+)
+def test_without_an_added_date_a_stakeholder_is_late_when_the_record_introduces_them_as_new(summary, late) -> None:
+    data = healthy()
+    data["stakeholders"].append({"name": "Rhea Moss", "title": "CFO", "role": "unknown", "engaged": False})
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
+    found = by_code(parse_deal(data)).get("momentum.late_stakeholder")
+    assert (found is not None and "Rhea Moss" in found.data["names"]) is late
+
+
+@pytest.mark.parametrize(
+    ("summary", "direction"),
+    [
+        ("Nothing back; his out-of-office says changes in role", Direction.OUTBOUND),
+        ("Called, got nothing back", Direction.OUTBOUND),
+        ("Rob: nothing back from legal yet, chasing them", Direction.TWO_WAY),  # the buyer speaking
+    ],
+)
+def test_a_call_nobody_answered_is_read_from_its_summary(summary, direction) -> None:
+    assert direction_of(Activity(date="2026-11-20", type="call", summary=summary)) is direction

@@ -123,3 +123,15 @@ def test_discovery_deal_is_never_unearned() -> None:
 def test_closed_deals_have_no_gates() -> None:
     found = by_code(build(("stage", "closed_won")))
     assert "stage.unearned" not in found and "stage.next_gate" not in found
+
+
+def test_criteria_unmet_only_by_notes_left_empty_do_not_make_the_stage_look_skipped() -> None:
+    claimed = {"status": "confirmed"}  # marked confirmed, no note, nothing in the record behind it
+    bare = [("activities", [a for a in healthy()["activities"] if a["type"] == "proposal"])]
+    edits = [(f"meddpicc.{name}", claimed) for name in ("identified_pain", "metrics", "decision_criteria")]
+    found = by_code(build(*bare, *edits)).get("stage.unearned")
+    assert found is not None and found.severity is not Severity.HIGH and len(found.data["unmet"]) >= 3
+    unknown = [
+        (f"meddpicc.{name}", {"status": "unknown"}) for name in ("identified_pain", "metrics", "decision_criteria")
+    ]
+    assert by_code(build(*bare, *unknown))["stage.unearned"].severity is Severity.HIGH  # really not done

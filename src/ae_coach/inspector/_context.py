@@ -149,7 +149,7 @@ class Context:
     @memoized
     def facts(self) -> DealFacts:
         """The deal's facts (:mod:`ae_coach.inspector.facts`), derived once per inspection."""
-        return derive(self.deal, self.as_of)
+        return derive(self.deal, self.as_of, paper_wait_days=self.settings.stale_days.get(self.deal.stage))
 
     @memoized
     def two_way(self) -> list[Activity]:

@@ -193,7 +193,8 @@ def _proposal_too_early(ctx: Context) -> Finding | None:
     if not sent and ctx.stage not in _LATE:
         return None
     gaps = []
-    if ctx.grades["metrics"] < 2:
+    if ctx.grades["metrics"] < 2 and not ctx.facts.elements["metrics"].unsupported_claim:
+        # metrics marked confirmed with an empty note are a hygiene gap (hygiene.evidence_missing), not value unproven
         gaps.append(f"metrics not buyer-confirmed (grade {ctx.grades['metrics']})")
     if ctx.grades["economic_buyer"] == 0:
         gaps.append("economic buyer unknown")

@@ -49,9 +49,11 @@ from ae_coach.inspector import text
 _UNANSWERED = lazy(
     r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
     r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
-    r"bounced|out of office|ooo|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
+    r"bounced|out[- ]of[- ]office|ooo|auto-?reply|(?:heard |got )?nothing back|heard nothing|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
     r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
     r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
+    r"awaiting (?:a |their |her |his )?(?:reply|response|answer)|waiting (?:for|on) (?:a |their |her |his )?(?:reply|"
+    r"response|answer)|"
     r"ghost(?:ed|ing))\b",
     re.IGNORECASE,
 )
@@ -69,7 +71,7 @@ _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
 _NOBODY_ANSWERED = lazy(
     r"\b(?:no answer|no reply|no response|voice ?mail|left (?:a )?(?:message|vm)|did(?:n'?t| not) (?:pick up|answer|"
-    r"show)|no-?show|unanswered|went to voicemail)\b",
+    r"show)|no-?show|unanswered|went to voicemail|(?:heard |got )?nothing back|out[- ]of[- ]office|auto-?reply)\b",
     re.IGNORECASE,
 )
 """What says a call or meeting did not connect. Narrower than :data:`_UNANSWERED`: "Piet: still waiting on
@@ -83,7 +85,9 @@ _REBUFF = lazy(
     r"\b(?:left (?:early|after \d+ ?(?:min(?:ute)?s?)|halfway|before the end)|walked out|dropped off|declined|"
     r"pushed back|push-?back|refused|rejected|turned (?:it|us) down|said no|not convinced|unconvinced|skeptical|"
     r"sceptical|not interested|(?:won'?t|will not|would not|wouldn'?t) (?:approve|sign|fund|meet)|deflected|"
-    r"objected)\b",
+    r"objected|(?:is|was)n'?t convinced|questioned (?:the )?(?:value|roi|price|need|business case|case)|"
+    r"(?:numbers?|business case|case|roi) (?:do(?:es)?n'?t|did(?:n'?t| not)) (?:add up|stack up|work)|lukewarm|"
+    r"(?:has|have)n'?t bought in)\b",
     re.IGNORECASE,
 )
 """What an economic buyer does in a meeting that is not engagement: left early, declined, pushed back."""
@@ -95,7 +99,10 @@ _EB_DEFERS = lazy(
     r"paused|parked|deferred|postponed|delayed (?:the|it|this|a) (?:decision|deal|project|purchase|signature)|"
     r"push(?:ed|ing)? (?:it|this|the (?:decision|deal|project|purchase|signature)) (?:out|back|to)|"
     r"(?:re-?review|reconsider|re-?evaluate|re-?assess|revisit)(?:s|ed|ing)? (?:the|our|it|this)|"
-    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority)\b",
+    r"(?:take|have) (?:another|a second|a fresh) look|not (?:now|this (?:year|quarter))|not a priority|"
+    r"(?:asked us to )?come back (?:to (?:us|him|her|them) )?(?:in|after|next)|paus(?:e|es|ing)\b|"
+    r"pick (?:this|it) (?:back )?up (?:again )?(?:in|after|next)|put (?:the decision|it|this|the deal|the project|the "
+    r"purchase) off|hold (?:until|till))\b",
     re.IGNORECASE,
 )
 """An economic buyer pausing, deferring or re-reviewing ("Greta wants to wait for the reorg to settle", "CFO
@@ -138,7 +145,9 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
     Not contact: an internal note, and anything not completed (scheduled, cancelled, no-show, rescheduled).
     A held meeting, demo or call is two-way unless its summary says nobody answered; an email, proposal or
     other touch is outbound unless its summary shows the buyer answered or acted, or it starts with a
-    buyer's name ("Dana sent the org chart", inbound).
+    buyer's name ("Dana sent the org chart", "Rob: MSA is with legal", inbound). A line that starts with the
+    rep's own verb and no subject ("Asked for legal's redline ETA", "Shared a case study") is outbound unless
+    a later clause shows the buyer answering.
     """
     if activity.direction is not None:
         return activity.direction
@@ -153,17 +162,29 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
         return Direction.OUTBOUND
     if stakeholders and _starts_with_buyer(summary, stakeholders):
         return Direction.INBOUND
-    if text.find(_REPLIED, summary):
+    if text.find(_REPLIED, _REP_LEADS.sub("", summary, count=1)):
         return Direction.TWO_WAY
     return Direction.OUTBOUND
+
+
+_REP_LEADS = lazy(
+    r"^\s*(?:asked|shared|sent|offered|forwarded|introduced|proposed|emailed|followed up|pinged|reached out|"
+    r"requested|invited)\b[^.;]*",
+    re.IGNORECASE,
+)
+"""A log line that starts with a verb and no subject is the rep's own act ("Asked for legal's redline ETA",
+"Shared a case study", "Offered a year-end discount"): its words are not the buyer replying."""
 
 
 def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:
     head = summary.strip().lower()
     for person in stakeholders:
         parts = person.name.lower().split()
-        if parts and (head.startswith(person.name.lower()) or (len(parts[0]) >= 3 and head.startswith(parts[0] + " "))):
-            return True
+        if parts and (
+            head.startswith(person.name.lower())
+            or (len(parts[0]) >= 3 and re.match(rf"{re.escape(parts[0])}(?: |:|,|'s )", head))
+        ):
+            return True  # "Dana sent the org chart", "Rob: MSA is with legal"
     return False
 
 
@@ -305,7 +326,8 @@ class TimingFact(_Facts):
     """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
     paper_stuck: str | None = None
     """The buyer's paper-process step (contract, legal, redlines, security, vendor risk, procurement) that the
-    mutual action plan marks late or blocked: the paper process no longer has a date that holds."""
+    mutual action plan marks late or blocked, or that the buyer says takes longer than the time left before
+    the signature step: the paper process no longer has a date that holds."""
     quiet_period: str | None = None
     """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
     silence then is the buyer's process, not a deal going dark."""
@@ -378,7 +400,7 @@ class DealFacts(_Facts):
 
 _UNNAMED_COMPETITOR = lazy(
     r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
-    r"options?|providers?)\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
+    r"options?|providers?)\b|\blooking at (?:other )?(?:alternatives|other (?:tools|vendors|solutions|options))\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
     r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
     re.IGNORECASE,
 )
@@ -437,8 +459,11 @@ _NOT_A_VENDOR = frozenset(
 )
 
 
-def derive(deal: Deal, as_of: dt.date) -> DealFacts:
-    """Read the deal's record once and return its facts as of ``as_of``."""
+def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) -> DealFacts:
+    """Read the deal's record once and return its facts as of ``as_of``.
+
+    ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
+    paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     people = [_person(s, activities, names, as_of) for s in deal.stakeholders]
@@ -467,7 +492,7 @@ def derive(deal: Deal, as_of: dt.date) -> DealFacts:
     return facts.model_copy(
         update={
             "elements": grade_elements(deal, facts, facts.alternatives),
-            "timing": _timing(deal, activities, as_of),
+            "timing": _timing(deal, activities, as_of, paper_wait_days),
             "budget": _budget(deal, activities, as_of),
         }
     )
@@ -498,9 +523,11 @@ def _budget(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str |
 
 
 def known_alternatives(deal: Deal) -> list[str]:
-    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions."""
+    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions in the
+    competition evidence, the notes or an activity."""
     found = [c.name for c in deal.competitors]
-    for source in (deal.meddpicc.competition.evidence, deal.notes):
+    said = [a.summary for a in deal.activities if a.summary]  # "CTO asked us to compare against building on Grafana"
+    for source in (deal.meddpicc.competition.evidence, deal.notes, *said):
         match = text.find(text.STATUS_QUO, source)
         if match and not any(text.find(text.STATUS_QUO, name) for name in found):
             found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
@@ -600,7 +627,8 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
 
 _ELIMINATED = lazy(
     r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
-    r"evaluation|deal)|lost (?:the|out)|we beat|beat them|displaced)\b",
+    r"evaluation|deal)|lost (?:the|out|on)|we beat|beat them|displaced|is out|are out|no longer (?:considering|"
+    r"in (?:the )?(?:running|evaluation)))\b",
     re.IGNORECASE,
 )
 """What says an alternative was out of the running."""
@@ -701,9 +729,11 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
 
 _ON_HOLD = lazy(
     r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
-    r"purchases|budgets?|projects)|(?:budgets?|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
-    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|everything|all (?:new )?(?:spend(?:ing)?|"
-    r"purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|paused|frozen|shelved|deprioriti[sz]ed)|"
+    r"purchases|budgets?|projects)|(?:budgets?|capex|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
+    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|rollout|implementation|everything|all (?:new )?"
+    r"(?:spend(?:ing)?|purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|on pause|on ice|paused|frozen|"
+    r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
+    r"purchase) (?:on ice|on the back ?burner)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
     re.IGNORECASE,
 )
@@ -716,15 +746,20 @@ _LIFTED = lazy(
     re.IGNORECASE,
 )
 
-_PLACEHOLDER = lazy(r"\bplace-?holder\b", re.IGNORECASE)
+_PLACEHOLDER = lazy(r"\bplace-?holder\b|\b(?:is|was) (?:a |just a )?(?:guess|made up|tbd)\b", re.IGNORECASE)
 _LATER_TIMING = lazy(
     r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
     r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
+    r"\bnot before (?:next|the new) (?:year|quarter|fiscal year|summer|spring|fall|autumn|winter)\b|"
+    r"\b(?:buy|purchase|decide|sign)(?:s|ing)? (?:in )?next (?:fiscal )?year\b(?!'s)|"
+    r"\bno (?:money|budget|funding) until (?:the )?(?:new|next) (?:fiscal )?year\b|"
+    r"\b(?:in)?to (?:the |their )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget\b|"
     r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
     r"\bat the earliest\b",
     re.IGNORECASE,
 )
 _YEAR = lazy(r"\b((?:19|20)\d\d)\b")
+_FY = lazy(r"\bfy ?(\d\d)\b", re.IGNORECASE)
 
 _CONFIRMS = lazy(
     r"\b(?:confirm(?:ed|s)?|commit(?:ted|s)?|agreed|in writing|by e-?mail|e-?mailed|wrote|written|will sign|"
@@ -772,7 +807,7 @@ def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
     return out
 
 
-def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> TimingFact:
+def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wait_days: int | None) -> TimingFact:
     past = [a for a in activities if a.date <= as_of and a.summary]
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
@@ -782,7 +817,9 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> Timin
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal),
+        paper_stuck=_paper_stuck(deal)
+        or _paper_too_slow(deal, buyer, as_of)
+        or _paper_unanswered(past, as_of, paper_wait_days),
         quiet_period=_quiet_period(deal, past),
     )
 
@@ -828,9 +865,9 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
             hit = text.find(_LATER_TIMING, clause)
             if not hit:
                 continue
-            years = [int(y) for y in _YEAR.findall(hit)]
+            years = [int(y) for y in _YEAR.findall(hit)] + [2000 + int(y) for y in _FY.findall(hit)]
             if years and max(years) <= as_of.year:
-                continue  # "2026 at the earliest" in 2026 places nothing later
+                continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
     return None
 
@@ -872,6 +909,69 @@ def _paper_stuck(deal: Deal) -> str | None:
         return None
     step = stuck[-1]
     return f"plan step {text.quote(step.action)} ({step.date or 'undated'}) is {step.status}"
+
+
+_DURATION = lazy(
+    r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business days|working days|days|weeks?|months?)\b", re.IGNORECASE
+)
+_PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
+_UNIT_DAYS = {"business days": 1.4, "working days": 1.4, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+
+
+def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The buyer's own word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
+    weeks"), counted from when they said it, running past the plan's signature step (else the close date)."""
+    target = _plan_signature(deal, as_of) or deal.close_date
+    if target is None or target < as_of:
+        return None
+    done = [a.date for a in buyer if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed(buyer):
+        if done and max(done) >= activity.date:
+            return None  # the paper finished after the buyer named its timeline
+        if not text.find(_PAPER_WORDS, activity.summary):
+            continue
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            match = _DURATION.search(clause)
+            if not match or text.find(_NEGATED_SPAN, clause[: match.start()]):
+                continue
+            longest = int(match.group(2) or match.group(1)) * _UNIT_DAYS[match.group(3).lower()]
+            ends = activity.date + dt.timedelta(days=round(longest))
+            if ends > target:
+                return (
+                    f"the buyer's paper timeline runs past the signature date: {activity.date} {activity.type}, "
+                    f"{text.quote(clause.strip())} (to {ends}, after {target})"
+                )
+    return None
+
+
+def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None) -> str | None:
+    """Our paper (a contract, redlines, an MSA) is the last word on the paper process, and the buyer has not
+    answered it for longer than ``wait`` days: legal activity on record, but nothing moving on their side."""
+    if wait is None:
+        return None
+    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
+        return None
+    if not text.find(_PAPER_SENT, paper[-1].summary):
+        return None  # ours only when the record says we sent it: an undirected "contract with Carol" may be theirs
+    last = paper[-1]
+    days = (as_of - last.date).days
+    if days <= wait:
+        return None
+    return f"our paper has had no answer for {days} days: {last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
+_PAPER_DOCS = r"(?:contract|msa|order form|redlines?|dpa|sow|paperwork|amendment|markup|(?:master )?agreement)"
+_PAPER_SENT = lazy(
+    rf"\b(?:sent|send|sending|shared|submitted|returned|emailed)\b[^.;]{{0,30}}?\b{_PAPER_DOCS}\b|"
+    rf"\bour (?:[\w-]+ )?{_PAPER_DOCS}\b",
+    re.IGNORECASE,
+)
+"""The record says the paper went from us: "Sent our MSA redlines", "our redline position"."""
+
+
+_NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
 
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:
@@ -991,12 +1091,12 @@ _WORD_RE = lazy(r"[a-z0-9/'-]+")
 _ENGAGED = {
     "economic_buyer": lazy(
         r"\b(?:met|meeting|call|presented|reviewed|joined|attended|signed|approved|agreed|committed|sponsor(?:s|ed)?|"
-        r"sat down|walked through)\b",
+        r"sat down|walked through|spoke|spoken|talked|okayed|signed off)\b",
         re.IGNORECASE,
     ),
     "champion": lazy(
         r"\b(?:introduced|intro(?:duction)?|scheduled|set up|arranged|shared|sent|sponsor(?:s|ed)?|advocat\w*|sold|"
-        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied)\b",
+        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied|selling|pushing|arranged)\b",
         re.IGNORECASE,
     ),
     "paper_process": lazy(
@@ -1016,13 +1116,15 @@ engaged, the champion acted, the paper steps named, the decision process has dat
 _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
 
 _QUANTIFIED_METRIC = lazy(
-    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b",
+    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b|"
+    r"\d[\d.,]*\s*(?:%|points?|pts|hours?|days?|minutes?|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
+    r"\b(?:down|fewer|faster|lower|shorter|quicker) (?:by )?\d",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
-    r"complaints?|rework|downtime|outage)\b",
+    r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?)\b",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""
@@ -1123,7 +1225,8 @@ def _named_role(name: str, facts: DealFacts) -> int:
 
 _CHAMPION_ACT = (
     r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
-    r"took|walked|introduced|set up|booked|scheduled|arranged)"
+    r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to|asked (?:sourcing|procurement|purchasing|legal|finance|"
+    r"it|the (?:board|cfo|ceo|team|committee)) to)"
 )
 """What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
 
@@ -1134,7 +1237,11 @@ def _champion_acted(summary: str | None, names: _Names) -> bool:
         return False
     lowered = summary.lower()
     keys = [*names.full, *names.first]
-    return any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys)
+    if any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys):
+        return True
+    # "Gail confirms nothing changes; she has asked sourcing to prioritise": a pronoun after the champion's name
+    named = next((m.end() for k in keys if (m := re.search(rf"\b{re.escape(k)}\b", lowered))), None)
+    return named is not None and bool(re.search(rf"\b(?:she|he|they)\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered[named:]))
 
 
 def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:

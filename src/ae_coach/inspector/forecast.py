@@ -51,6 +51,7 @@ from ae_coach.inspector.facts import PAPER_STEP
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.stage import terms_agreed
 
 _ORDER = {
     ForecastCategory.OMITTED: 0,
@@ -147,6 +148,10 @@ def _plan_conditions(ctx: Context) -> list[str]:
     stalled = decision_stalled(ctx)
     if stalled is not None:
         out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
+    if ctx.facts.timing.paper_stuck:
+        # legal on record says the paper was known, not that its dates hold: a blocked security sign-off or late
+        # redlines leave the signature date unsupported
+        out.append(t("gate.paper_stuck", source=ctx.facts.timing.paper_stuck))
     last = plan_after_period(ctx)
     if last is not None:
         out.append(t("gate.plan_late", last=last, period=period(ctx).label))
@@ -212,8 +217,7 @@ def _terms_conditions(ctx: Context) -> list[str]:
         and ctx.stage.order >= Stage.PROPOSAL.order
     ):
         return [t("gate.budget_open")]
-    agreed = any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
-    if agreed or ctx.stage == Stage.CLOSING:
+    if terms_agreed(ctx) or ctx.stage == Stage.CLOSING:
         return []
     return [t("gate.terms")]
 
@@ -406,6 +410,8 @@ the rest (a late rival, a late price objection) show the evaluation contested wh
 
 _DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off)\b", re.IGNORECASE)
 """A plan step that is the buyer's decision: an approval, the signature, the award."""
+_ORDER_STEP = re.compile(r"\b(?:contract|purchase order|po|order form)\b", re.IGNORECASE)
+"""A plan step that commits the buyer on paper (a contract, a PO): as much a decision step as a signature."""
 
 
 def _dated_process(ctx: Context) -> bool:
@@ -414,8 +420,13 @@ def _dated_process(ctx: Context) -> bool:
     if ctx.grades["decision_process"] >= 2:
         return True
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    # a decision step dated ahead: a plan that stops at "pilot ends" dates the pilot, not the decision
     return any(
-        item.date and item.date >= ctx.as_of and item.status in open_states for item in ctx.deal.mutual_action_plan
+        item.date
+        and item.date >= ctx.as_of
+        and item.status in open_states
+        and (_DECISION_STEP.search(item.action or "") or _ORDER_STEP.search(item.action or ""))
+        for item in ctx.deal.mutual_action_plan
     )
 
 

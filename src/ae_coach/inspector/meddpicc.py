@@ -78,7 +78,10 @@ _STAGE_NAMES = {stage: stage.value for stage in Stage}
 
 _NICE_TO_HAVE = lazy(
     r"\b(?:nice[- ]to[- ]have|would be nice|someday|no urgency|not urgent|not a priority|works (?:fine|ok(?:ay)?|well enough)|(?:mostly|largely) works|"
-    r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that))\b",
+    r"(?:it'?s )?just manual|nothing (?:really )?happens|no (?:real )?consequences?|can live with (?:it|that)|"
+    r"(?:process|system|tool|setup|spreadsheet|solution|way) (?:is|works) (?:fine|ok(?:ay)?|good enough)|does the job|"
+    r"no (?:burning|pressing|real) (?:need|pain|problem)|just (?:exploring|looking|browsing|curious)|kicking the tyres|"
+    r"kicking the tires|happy with (?:excel|spreadsheets|the current|their current|what (?:they|we) have))\b",
     re.IGNORECASE,
 )
 """Pain the buyer says does not hurt: nothing happens if they do nothing (the seed's "nice-to-have, not need")."""
@@ -194,7 +197,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the signer parked the deal and went quiet: the cause of what the deal is doing, not a checklist gap
         late = ctx.stage.order >= Stage.PROPOSAL.order
         severity = Severity.CRITICAL if late else Severity.HIGH
-    elif grade >= 1 and not fact.claim_only:
+    elif grade >= 1 and not fact.claim_only and not _flag_shown(name, extra, flagged):
         # a partial answer the buyer gave, or a role the record names; but a signer who is named and not engaged
         # is exactly the red flag "haven't met them": no leniency, except that a named signer is never critical
         unmet_signer = (
@@ -232,7 +235,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
     elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
-        title = f"Paper process stuck at {_STAGE_NAMES[ctx.stage]}: {ctx.facts.timing.paper_stuck}"
+        stuck = ctx.facts.timing.paper_stuck
+        verb = "at" if stuck.startswith("the buyer's") else "stuck at"  # a timeline that will not fit, or a late step
+        title = f"Paper process {verb} {_STAGE_NAMES[ctx.stage]}: {stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
     if reason and not claimed:
@@ -244,6 +249,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
     if name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
         data["stuck"] = ctx.facts.timing.paper_stuck  # the contract not moving is what the deal is doing
+    if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
+        data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
+    if name == "champion" and flagged and extra and extra[0].startswith(LOST_CHAMPION):
+        data["left"] = extra[0]  # the person selling for us is gone: the cause of what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
@@ -258,7 +267,7 @@ def _reason(extra: list[str], grade: int, flagged: bool) -> str:
     met = next((line for line in extra if line.startswith(_MET_NOT_ENGAGED)), None)
     if met:
         return "met and not backing the deal: " + met.removeprefix(_MET_NOT_ENGAGED)
-    if flagged and grade >= 2 and extra:
+    if flagged and extra and (grade >= 2 or extra[0].startswith(_NAMES_THE_FLAG)):
         return extra[0]
     return ""
 
@@ -286,6 +295,27 @@ def _unsettled(ctx: Context) -> Finding | None:
     )
 
 
+def _flag_shown(name: str, extra: list[str], flagged: bool) -> bool:
+    """The record shows the champion gone or without access, or a pilot running with no agreed success criteria:
+    the red flag itself, not a partial answer to soften."""
+    return flagged and bool(extra) and extra[0].startswith(_NAMES_THE_FLAG)
+
+
+_PILOT = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b", re.IGNORECASE)
+
+
+def _pilot_unframed(ctx: Context, grade: int) -> str | None:
+    """At validation, a pilot or trial on record (held, or a step of the plan) with no completed validation and
+    criteria the buyer has not confirmed: it will be judged "by feel", which is the seed's red flag."""
+    if ctx.stage != Stage.VALIDATION or grade >= 2 or ctx.has_signal(Signal.TECHNICAL_VALIDATION):
+        return None
+    held = [a for a in ctx.facts.activities if a.two_way and a.date <= ctx.as_of and text.find(_PILOT, a.summary)]
+    if held:
+        return f"{UNFRAMED_PILOT}{held[-1].date} {held[-1].type}, {text.quote(held[-1].summary)}"
+    step = next((p for p in ctx.deal.mutual_action_plan if text.find(_PILOT, p.action)), None)
+    return f"{UNFRAMED_PILOT}plan step {text.quote(step.action)}" if step else None
+
+
 def _small_deal(ctx: Context) -> bool:
     return 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
 
@@ -310,6 +340,9 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         hit = text.find(_CHANGING, element.evidence)
         if hit:
             return [f"the criteria are changing: {text.quote(hit)}"], True
+        pilot = _pilot_unframed(ctx, grade)
+        if pilot:
+            return [pilot], True
         if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
             # the criteria are written down but not yet proven: the open item of a validation-stage deal
             return ["technical validation not complete: the criteria are agreed, not yet met"], True
@@ -343,7 +376,8 @@ def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[
 
 
 _CURRENT = lazy(
-    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using))\b",
+    r"\b(?:current|existing|today'?s?|incumbent|what (?:we|they) have|as it is|(?:we|they) (?:use|run|(?:are|'re) using)|"
+    r"(?:she|he|it|the (?:customer|client|team|practice|school|clinic|firm)) (?:uses|runs|is using))\b",
     re.IGNORECASE,
 )
 
@@ -432,6 +466,27 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     return out
 
 
+_LEAVING = lazy(
+    r"\b(?:(?:is |she's |he's |they're )?leaving (?:the (?:company|business|firm)|at the end of|on|in|next|this)|"
+    r"(?:has |have )?left (?:the (?:company|business|firm)|in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)|"
+    r"resign(?:ed|ing|s)|(?:her|his|their) last day|no longer (?:with|at) (?:the )?(?:company|them|us)|moved on)\b",
+    re.IGNORECASE,
+)
+"""The champion is leaving or has left the buyer's company: the deal has lost the person selling for us."""
+_NO_ACCESS = lazy(
+    r"\b(?:(?:does|do)(?:n't| not) know who (?:approves|signs|decides|owns|holds)|(?:has|have)(?:n't| not) "
+    r"(?:yet )?(?:told|briefed|spoken to|mentioned (?:it|us|this) to|shown (?:it|this) to) (?:her|his|their|the) "
+    r"(?:boss|director|manager|vp|head|chief|leadership|executive))",
+    re.IGNORECASE,
+)
+"""The champion cannot reach who decides: they do not know who approves, or have not told their own boss."""
+LOST_CHAMPION = "the champion is leaving or has left: "
+NO_ACCESS = "the champion has no access to who decides: "
+UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
+_NAMES_THE_FLAG = (LOST_CHAMPION, NO_ACCESS, UNFRAMED_PILOT)
+"""Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
+
+
 def _champion_evidence(ctx: Context) -> tuple[list[str], bool]:
     champions = ctx.role(Role.CHAMPION)
     coaches = ctx.role(Role.COACH)
@@ -439,7 +494,23 @@ def _champion_evidence(ctx: Context) -> tuple[list[str], bool]:
         return [
             f"a coach is not a champion: {coaches[0].name} gives information but is not recorded as selling for us"
         ], False
+    said = _champion_said(ctx, [c.name for c in champions])
+    if said:
+        return [said], True
     negative = [c for c in champions if c.sentiment.value == "negative"]
     if negative:
         return [f"the champion {negative[0].name} has negative sentiment: an advocate who does not advocate"], True
     return [], False
+
+
+def _champion_said(ctx: Context, names: list[str]) -> str | None:
+    """What the record says about the champion's standing: leaving the company, or no way to who decides.
+    Read in two-way activities with the champion (the buyer's word, not the rep's hope), latest first."""
+    for activity in reversed(ctx.facts.activities):
+        if not (activity.two_way and activity.date <= ctx.as_of and set(names) & set(activity.people)):
+            continue
+        for pattern, prefix in ((_LEAVING, LOST_CHAMPION), (_NO_ACCESS, NO_ACCESS)):
+            hit = text.find(pattern, activity.summary)
+            if hit:
+                return f"{prefix}{activity.date} {activity.type}, {text.quote(activity.summary)}"
+    return None

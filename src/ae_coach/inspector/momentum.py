@@ -218,7 +218,7 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     if ctx.stage not in ctx.settings.late_stakeholder_stages:
         return None
     since = _late_since(ctx)
-    late = [s for s in ctx.deal.stakeholders if s.added and since <= s.added <= ctx.as_of]
+    late = [p for p in ctx.facts.people if (arrived := _arrived(ctx, p.name)) and since <= arrived <= ctx.as_of]
     if not late:
         return None
     grave = any(
@@ -227,7 +227,7 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
         or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None and not _paper_title(s.title))
         for s in late
     )
-    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) added {s.added}" for s in late]
+    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) arrived {_arrived(ctx, s.name)}" for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
     # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
     paper = all(_paper_title(s.title) for s in late)
@@ -239,6 +239,29 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
         evidence,
         names=[s.name for s in late],
     )
+
+
+_ARRIVAL = lazy(
+    r"\b(?:new|newly (?:hired|appointed)|incoming|interim|just (?:joined|started|hired)|joined|started|hired|"
+    r"appointed|announced|promoted|took over|takes over|replac(?:es|ed|ing))\b",
+    re.IGNORECASE,
+)
+"""Words that introduce someone as arriving ("new CFO Rebecca Stone started Monday"), not just first mentioned."""
+
+
+def _arrived(ctx: Context, name: str) -> dt.date | None:
+    """When a stakeholder joined the deal: the CRM's ``added`` date; without one, the first record that
+    introduces them as new in the clause that names them. A signer first met at proposal is not a newcomer."""
+    person = next((s for s in ctx.deal.stakeholders if s.name == name), None)
+    if person is None:
+        return None
+    if person.added:
+        return person.added
+    for activity in ctx.facts.activities:
+        for clause in re.split(r"[.;!?]", activity.summary or ""):
+            if text.mentions([name], clause) and text.find(_ARRIVAL, clause):
+                return activity.date
+    return None
 
 
 def _paper_title(title: str | None) -> bool:

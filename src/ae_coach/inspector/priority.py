@@ -88,7 +88,11 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 
     A paper process stuck at closing (``stuck``: a late or blocked contract step) is what the deal is doing:
     story, raised after the buyer's silence and before who is involved (people or competitors arriving late,
-    one contact holding the deal).
+    one contact holding the deal). So is a pilot running with no success criteria the buyer agreed
+    (``unframed_pilot``): its outcome will be judged by feel.
+
+    A champion the record shows leaving or gone (``left``) is the cause of what the deal is doing, like a signer
+    who parked it: raised first, ahead of a Commit call on ticked boxes and of the silence that follows.
     """
     return sorted(findings, key=_rank_key)
 
@@ -98,9 +102,13 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     fantasy = finding.code == "anti.forecast_fantasy"
     parked = finding.code == "meddpicc.economic_buyer" and bool(finding.data.get("pulled_back"))
     stuck = finding.code == "meddpicc.paper_process" and serious and bool(finding.data.get("stuck"))
+    left = finding.code == "meddpicc.champion" and serious and bool(finding.data.get("left"))
+    unframed = finding.code == "meddpicc.decision_criteria" and serious and bool(finding.data.get("unframed_pilot"))
     story = (
         parked
+        or left
         or stuck
+        or unframed
         or (
             serious
             and finding.code.startswith(STORY)
@@ -122,6 +130,10 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
         position = _RANK["momentum.champion_dark"] - 0.5  # silent long enough to omit: is the deal alive at all
     if stuck:
         position = _RANK["momentum.stale"] + 0.5  # the contract is not moving: after the buyer's silence
+    if left:
+        position = _RANK["momentum.close_date_slipped"] - 0.5  # the person selling for us is gone: the cause
+    if unframed:
+        position = _RANK["momentum.stale"] + 0.5  # a pilot nobody agreed how to judge: after the buyer's silence
     severity = finding.severity
     if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
         severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one

@@ -15,8 +15,9 @@ validation     technical validation complete   signal ``technical_validation``, 
 validation     EB engaged                      economic_buyer grade >= 2, an engaged economic-buyer
                                                stakeholder, or signal ``eb_attending``
 validation     ROI accepted                    metrics grade >= 2
-proposal       commercial terms agreed         signal ``terms_agreed``
-proposal       proposal delivered              a completed ``proposal`` activity
+proposal       commercial terms agreed         signal ``terms_agreed``, ``verbal_commit`` or ``paper_complete``
+proposal       proposal delivered              a completed ``proposal`` activity, or terms agreed or
+                                               legal/procurement complete (the buyer has our paper)
 closing        verbal commitment               signal ``verbal_commit``
 closing        legal/procurement complete      signal ``paper_complete`` or paper_process grade >= 3
 =============  ==============================  ===========================================================
@@ -64,8 +65,17 @@ def _eb_engaged(ctx: Context) -> bool:
     )
 
 
+def terms_agreed(ctx: Context) -> bool:
+    """Commercial terms agreed in principle: terms agreed, a verbal commit, or signed or finished paper on record
+    (the buyer does not commit or sign without agreeing the price). Shared with the Commit gate."""
+    return any(ctx.has_signal(sig) for sig in (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE))
+
+
 def _proposal_delivered(ctx: Context) -> bool:
-    return any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in ctx.past)
+    if any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in ctx.past):
+        return True
+    # the buyer agreed our price or finished our paper: a proposal reached them, logged or not
+    return terms_agreed(ctx) or _paper_complete(ctx)
 
 
 def _paper_complete(ctx: Context) -> bool:
@@ -89,7 +99,7 @@ EXIT_CRITERIA: dict[Stage, list[tuple[str, Check]]] = {
         ("ROI accepted", lambda ctx: ctx.grades["metrics"] >= 2),
     ],
     Stage.PROPOSAL: [
-        ("commercial terms agreed", lambda ctx: ctx.has_signal(Signal.TERMS_AGREED)),
+        ("commercial terms agreed", terms_agreed),
         ("proposal delivered", _proposal_delivered),
     ],
     Stage.CLOSING: [
@@ -98,6 +108,22 @@ EXIT_CRITERIA: dict[Stage, list[tuple[str, Check]]] = {
     ],
 }
 """The seed's exit criteria per stage, each with the check that maps it to deal evidence."""
+
+
+_CLAIMABLE = {
+    "pain confirmed": "identified_pain",
+    "solution requirements defined": "decision_criteria",
+    "success criteria agreed": "metrics",
+    "ROI accepted": "metrics",
+    "timeline set": "decision_process",
+}
+"""Criteria that rest on an element the record rarely shows by itself (not the economic buyer, the champion or
+the paper, whose absence from the record contradicts the claim)."""
+
+
+def _claimed_only(ctx: Context, criterion: str) -> bool:
+    element = _CLAIMABLE.get(criterion)
+    return element is not None and ctx.facts.elements[element].unsupported_claim
 
 
 def unmet(ctx: Context, stage: Stage) -> list[str]:
@@ -114,9 +140,15 @@ def inspect(ctx: Context) -> list[Finding]:
     missing = {s: names for s in OPEN_STAGES[:order] if (names := unmet(ctx, s))}  # OPEN_STAGES is in order
     if missing:
         flat = [f"{s.value}: {name}" for s, names in missing.items() for name in names]
-        far_back = any(order - s.order >= 2 for s in missing)
-        severity = Severity.HIGH if len(flat) >= 3 or (far_back and len(flat) >= 2) else Severity.MEDIUM
-        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+        # a criterion unmet only because its element is marked confirmed with an empty note is the hygiene gap
+        # hygiene.evidence_missing already raises: listed, but it does not make the stage look skipped
+        real = {s: [n for n in names if not _claimed_only(ctx, n)] for s, names in missing.items()}
+        count = sum(len(names) for names in real.values())
+        far_back = any(order - s.order >= 2 for s, names in real.items() if names)
+        severity = Severity.HIGH if count >= 3 or (far_back and count >= 2) else Severity.MEDIUM
+        if count == 0:
+            severity = Severity.LOW
+        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount and severity != Severity.LOW:
             severity = Severity.MEDIUM if severity == Severity.HIGH else Severity.LOW  # a tier-4 deal skips steps
         out.append(
             ctx.finding(

@@ -10,7 +10,11 @@ Rules of the game:
   tagging overrides every heuristic below for that activity.
 * Otherwise the summary is matched case-insensitively against :data:`SIGNAL_PATTERNS`.
 * A match preceded in the same clause by a negation (``no``, ``not``, ``never``, ``without``, ``n't``)
-  is ignored: "no budget concerns" is not a budget concern.
+  or an open question (``find out``, ``figure out``, ``unclear``, ``unsure``) is ignored: "no budget
+  concerns" is not a budget concern, and "she will find out who in legal owns it" is not legal activity.
+  A signal that states a fact (budget confirmed, terms agreed, verbal commit, paper complete, technical
+  validation) is also not read in a clause ending with a question mark: "is the budget there?" confirms no
+  budget, while "can we get references?" is the buyer asking for references.
 
 Signal patterns (one line each; the full regular expressions are below):
 
@@ -25,16 +29,19 @@ procurement_timeline              "procurement … timeline / process / steps", 
 references_requested              "asked for references", "reference call requested"
 legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
-                                  "re-justify", "pulled the budget into next year"
-competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors"
-pending_internal_review           "run this by", "check with the CFO", "take it to the team"
+                                  "re-justify", "pulled the budget into next year", "capex is frozen",
+                                  "goes into the FY27 budget"
+competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors", "a second quote"
+pending_internal_review           "run this by", "check with the CFO", "take it to the team", "present it to leadership"
 follow_up                         "followed up", "got back to us", "CFO approved"
 no_next_date                      "we'll get back to you" (no "by"/"on" date after it), "circle back"
-verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice"
+verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice", "told us we won"
 budget_confirmed                  "budget of / range / approved / allocated", "funded", "budgeted"
-technical_validation              "POC / pilot / technical validation … complete / passed"
-terms_agreed                      "terms / pricing agreed", "agreed on pricing"
-paper_complete                    "contract signed", "PO issued", "legal / procurement approved"
+technical_validation              "POC / pilot / technical validation … complete / passed", "pilot readout:
+                                  scrap down 1.9 points" (a readout or results with a number)
+terms_agreed                      "terms / pricing agreed", "agreed on pricing", "approved the budget and the
+                                  price", "happy with the price"
+paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved"
 champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
 handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
 ================================  ==============================================================
@@ -55,16 +62,21 @@ DETECT_CACHE_SIZE = 4096
 
 SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.CHAMPION_SCHEDULED: lazy(
-        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|sent (?:us )?(?:an? )?(?:calendar )?invite)\b", _I
+        r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|arranged|introduced us|brought us (?:in)?to|"
+        r"got us (?:\d+ minutes|a "
+        r"meeting|time|an? (?:hour|slot))|sent (?:us )?(?:an? )?(?:calendar )?invite)\b",
+        _I,
     ),
     Signal.EB_ATTENDING: lazy(
         r"\b(?:cfo|ceo|coo|cio|cro|economic buyer)\b.{0,40}?\b(?:will attend|will join|agreed to (?:attend|join)|"
-        r"attended|joined|confirmed (?:attendance|for))\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
+        r"attended|joined|confirmed (?:attendance|for)|sat in|was (?:in|on) the (?:meeting|call|demo)|dial(?:l)?ed in)\b|\bagreed to (?:attend|join)\b.{0,40}?\b(?:cfo|ceo|economic buyer)\b",
         _I,
     ),
     Signal.INTERNAL_DOCS_SHARED: lazy(
-        r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:docs?|deck|documents?|memo|"
-        r"roadmap|requirements)|their (?:roadmap|requirements|architecture|budget|business case|rfp|org))",
+        r"\b(?:shared|sent(?: us)?|forwarded|gave us)\b.{0,40}?\b(?:org ?chart|internal (?:[\w-]+ ){0,2}?(?:docs?|deck|"
+        r"documents?|memo|roadmap|requirements|business case|analysis|data|plan|report|numbers|budget|scoring "
+        r"sheet|scorecard|sheet)|their (?:[\w-]+ )?"
+        r"(?:roadmap|requirements|architecture|budget|business case|rfp|org|analysis|data|numbers|report))",
         _I,
     ),
     Signal.IMPLEMENTATION_QUESTIONS: lazy(
@@ -74,17 +86,20 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.PROCUREMENT_TIMELINE: lazy(
-        r"\bprocurement\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by)\b|"
+        r"\b(?:procurement|purchasing|sourcing)\b.{0,50}?\b(?:timeline|process|steps|calendar|onboarding|within|by|"
+        r"vendor (?:form|setup|registration))\b|\bvendor (?:setup|registration|onboarding) (?:form|call|started|steps)\b|"
         r"\b(?:vendor onboarding|purchase order|po)\b.{0,30}?\b(?:by|timeline|date)\b",
         _I,
     ),
     Signal.REFERENCES_REQUESTED: lazy(
-        r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\breference (?:calls?|checks?|customers?)\b"
+        r"\b(?:asked|requested|wants?|would like)\b.{0,30}?\breferences?\b|\b(?:speak|talk) (?:to|with) (?:a |an |one of "
+        r"(?:your|our) |existing |current )?customers?\b|\breference (?:calls?|checks?|customers?)\b"
         r".{0,30}?\b(?:requested|asked)\b",
         _I,
     ),
     Signal.LEGAL_SECURITY_REVIEW: lazy(
-        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test)\b",
+        r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test|"
+        r"vendor[- ]risk|(?:their|outside|in-house|general) counsel|contract review|it security)\b",
         _I,
     ),
     Signal.BUDGET_CONCERN: lazy(
@@ -92,18 +107,35 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
         r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
-        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year))\b|\bno budget\b(?! (?:concerns?|issues?|problems?))",
+        r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
+        r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
+        r"(?:capex|spend(?:ing)?) freeze|"
+        r"(?:budget|funding|spend(?:ing)?) (?:got |was |were |has been |is being )?(?:cut|slashed|trimmed|reduced|"
+        r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|funding)|(?:cut|slashed|trimmed) "
+        r"(?:[\w'-]+ ){0,3}?(?:budget|funding|spend)\b|"
+        r"out of (?:budget|money|funds)|\d+ ?% off|(?:a )?(?:better|lower|sharper) (?:number|price)|"
+        r"(?:above|over|more than|exceeds?) (?:what (?:they|we|she|he) (?:had )?budgeted|(?:their|the|her|his) budget)|"
+        r"(?:price|quote|cost|number) (?:came in |is |was )?(?:higher|more) than (?:expected|budgeted|planned)|"
+        r"push(?:ed|ing|es)? back on (?:the |our )?(?:price|pricing|cost|number|quote)|"
+        r"(?:spend|purchase|budget|money|funding)\b[^.;]{0,30}?\b(?:wait|slip|moved?|pushed|deferred) "
+        r"(?:until|to|into) (?:next (?:fiscal )?year|20\d\d|fy ?\d\d)|"
+        r"(?:goes|going|moved|moves|pushed|pushes|deferred|defers|slid|slides) (?:in)?to (?:the |their )?"
+        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(
         r"\b(?:competitors?|also (?:evaluating|looking at|talking to)|evaluating (?:other|another|alternatives)|"
-        r"other vendors?|bake-?off)\b",
+        r"other vendors?|bake-?off|(?:second|another|competing|alternative|comparison) (?:quote|bid|proposal|vendor))\b",
         _I,
     ),
     Signal.PENDING_INTERNAL_REVIEW: lazy(
         r"\b(?:run (?:this|it|that) (?:by|past)|check with (?:the |our |my |their )?(?:cfo|ceo|boss|team|leadership|"
         r"legal|manager|finance|board|vp)|take (?:this|it) (?:back )?to (?:the |my |our |their )?(?:team|cfo|leadership|"
-        r"board|boss)|discuss (?:it )?internally|needs? to socialize)\b",
+        r"board|boss)|tak(?:e|ing) (?:this|it) (?:back )?to (?:the |my |our |their |his |her )?(?:exec(?:utive)? team|"
+        r"team|cfo|ceo|leadership|board|boss|committee|steering (?:committee|group))|present(?:s|ing)? (?:it |this |"
+        r"(?:the|our) (?:proposal|case|business case) )?to (?:the |their |his |her )?(?:leadership|exec(?:utive)? team|"
+        r"board|cfo|ceo|committee)|discuss (?:it )?internally|(?:needs?|wants?) to sociali[sz]e|sociali[sz]e (?:it|this) "
+        r"internally)\b",
         _I,
     ),
     Signal.FOLLOW_UP: lazy(
@@ -118,28 +150,48 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.VERBAL_COMMIT: lazy(
         r"\b(?:verbal(?:ly)? (?:commit(?:ment|ted)?|yes|approval|agreement)|verbally committed|selected us|chose us|"
-        r"vendor of choice)\b",
+        r"vendor of choice|picked us|going (?:ahead )?with us|told us we(?:'ve| have)? won|will (?:e-?)?sign (?:on|by|at|"
+        r"after)|will buy|"
+        r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
+        r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,
     ),
     Signal.BUDGET_CONFIRMED: lazy(
         r"\b(?:budget (?:of|range|approved|allocated|confirmed|set aside|earmarked)|budget is (?:approved|allocated|"
-        r"confirmed|set|\$)|funded|budgeted)\b",
+        r"confirmed|set|\$)|funded|budgeted|(?:budget|funding|money|spend) (?:is |was |has been )?(?:in place|there|"
+        r"secured|signed off|approved)|set aside|earmarked)\b",
         _I,
     ),
     Signal.TECHNICAL_VALIDATION: lazy(
-        r"\b(?:poc|pilot|proof of concept|technical (?:validation|evaluation)|sandbox|trial)\b.{0,40}?\b(?:complete|"
-        r"completed|passed|successful|signed off|approved|done)\b|\b(?:security|architecture) review (?:passed|"
-        r"approved|complete)|technical sign-?off",
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|technical (?:validation|evaluation)|sandbox|trial)\b"
+        r"(?:(?!\bnot\b|n't\b|\bnever\b|\byet\b)[^.;]){0,40}?"
+        r"\b(?:complete|completed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
+        r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
+        r"approved|complete)|technical sign-?off|\b(?:integration|acceptance|uat|load|performance) tests? (?:passed|"
+        r"(?:is |was )?(?:complete|completed|signed off|successful))|"
+        r"(?<!mid-)(?<!mid )\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?|review)\b"
+        r"(?:(?!\bso far\b|\binterim\b|\bto date\b)[^.;]){0,60}?\d(?![^.;]*\bso far\b)|"
+        r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
+        r"raised|increased|lifted)\b[^.;]{0,30}?\d",
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
-        r"\b(?:terms|pricing|commercials|price) (?:agreed|accepted|approved|signed off)|\bagreed (?:on )?(?:the )?"
-        r"(?:terms|pricing|commercials|price)\b",
+        r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
+        r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
+        r"agreed) (?:[\w-]+ )?(?:price|pricing|terms)\b|\b(?:order form|proposal|quote|pricing|contract) (?:is |was |looks "
+        r")?(?:fine|ok(?:ay)?|good|acceptable)\b|\bagreed (?:on )?(?:the )?"
+        r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
+        r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
+        r"\b(?:approved|accepted|agreed|ok'?d|okayed|signed off on)\b[^.;]{0,40}?\bat list\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
-        r"\b(?:contract|msa|order form|po) (?:signed|executed|issued)\b|\b(?:legal|procurement) (?:approved|complete|"
-        r"completed|signed off|done)\b",
+        r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
+        r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
+        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk) (?:is |has |have )?(?:approved|complete|"
+        r"completed|signed "
+        r"off|done|cleared|finished)\b|"
+        r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
         _I,
     ),
     Signal.CHAMPION_ENABLED: lazy(
@@ -155,7 +207,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
 }
 """Text pattern per signal tag (case-insensitive)."""
 
-_NEGATION = lazy(r"\b(?:no|not|never|without|nor)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+_NEGATION = lazy(r"\b(?:no|not|never|without|nor|find out|figure out|unclear|unsure)\b[^.;,!?]*$|n't\b[^.;,!?]*$", _I)
+"""A negation, or a question still open ("she will find out who in legal owns it"), earlier in the clause."""
 
 WRITTEN_ARTEFACT = lazy(
     r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
@@ -165,7 +218,8 @@ WRITTEN_ARTEFACT = lazy(
 """MEDDPICC grade 3 ("validated in writing"): the element's evidence cites a written artefact."""
 
 STATUS_QUO = lazy(
-    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it )?in[- ]house|in[- ]house (?:build|tool|solution|"
+    r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it |this |that |their own |our own )?in[- ]house|"
+    r"compar\w* (?:us |it |this )?(?:against|with|to) build(?:ing)?|in[- ]house (?:build|tool|solution|"
     r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
     _I,
 )
@@ -181,7 +235,8 @@ SENIOR_TITLE = lazy(
 
 OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
-    r"closing|signing)|can'?t lose|easy win|will definitely sign)\b|100%",
+    r"closing|signing)|can'?t lose|easy win|will definitely sign|it'?s a lock|(?:sign|close|closing|signing) for sure|"
+    r"zero risk|guaranteed to (?:close|sign)|no way (?:we|this) (?:lose|loses|slips?))\b|100%",
     _I,
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
@@ -198,10 +253,32 @@ def find(pattern: re.Pattern[str], text: str | None) -> str | None:
     """The first non-negated match of ``pattern`` in ``text``, or None."""
     if not text:
         return None
+    return _first(pattern, text, questions=True)
+
+
+def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | None:
     for match in pattern.finditer(text):
-        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
-            return match.group(0)
+        if _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        if not questions:
+            end = _CLAUSE_END.search(text, match.end())
+            if end and end.group(0) == "?":
+                continue  # a question asks, it does not say so: "is the budget there?"
+        return match.group(0)
     return None
+
+
+_CLAUSE_END = lazy(r"[.;!?\n]")
+_STATEMENTS = frozenset(
+    {
+        Signal.BUDGET_CONFIRMED,
+        Signal.TERMS_AGREED,
+        Signal.VERBAL_COMMIT,
+        Signal.PAPER_COMPLETE,
+        Signal.TECHNICAL_VALIDATION,
+    }
+)
+"""Signals that state a fact: a question about it ("is the budget there?", "has legal approved?") is not it."""
 
 
 def detect(text: str | None) -> set[Signal]:
@@ -213,7 +290,11 @@ def detect(text: str | None) -> set[Signal]:
 def _detect(text: str) -> frozenset[Signal]:
     # CRM exports repeat the same few summaries ("Last activity recorded in the CRM") across thousands of
     # deals; running 19 patterns once per distinct text instead of once per activity halves a pipeline review.
-    return frozenset(signal for signal, pattern in SIGNAL_PATTERNS.items() if find(pattern, text))
+    return frozenset(
+        signal
+        for signal, pattern in SIGNAL_PATTERNS.items()
+        if _first(pattern, text, questions=signal not in _STATEMENTS)
+    )
 
 
 def activity_signals(activity: Activity) -> frozenset[Signal]:
