@@ -129,12 +129,15 @@ def test_the_baseline_is_not_asked_for_when_the_record_has_the_numbers(coach):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_one_person_gets_one_ask_a_week_not_three_touches(coach, path):
+def test_one_person_gets_two_asks_a_week_at_most_not_three_touches(coach, path):
+    from collections import Counter
+
+    from ae_coach.coach._actions import PER_PERSON
+
     deal = load_deal(path)
     actions = coach.review(deal).next_actions
     week = [a for a in actions if a.horizon == "this_week" and a.contact]
-    contacts = [a.contact for a in week]
-    assert len(contacts) == len(set(contacts)), [(a.due, a.contact) for a in week]
+    assert max(Counter(a.contact for a in week).values(), default=0) <= PER_PERSON, [(a.due, a.contact) for a in week]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -317,9 +320,10 @@ def test_meetings_moved_by_a_champion_who_then_went_silent_get_one_message_not_t
     report = coach.review(load_deal(DEALS / "adventure-works-stalled.yaml"))  # Luis moved, then cancelled, then silence
     codes = [code for a in report.next_actions for code in a.finding_codes]
     assert "momentum.champion_dark" in codes and "momentum.meetings_rescheduled" not in codes
-    # going around the one contact: one ask of Kim Nguyen, who has not engaged yet, after the no-reply date
-    to_kim = [a for a in report.next_actions if (a.contact or "").startswith("Kim Nguyen")]
-    assert len(to_kim) == 1 and to_kim[0].due > dt.date(2026, 12, 3)
+    # nobody else has engaged: the way round is one level up, then a walk-away date, not asks of Kim Nguyen
+    assert not any((a.contact or "").startswith("Kim Nguyen") for a in report.next_actions)
+    first = report.next_actions[0].action
+    assert "one level up" in first and "close the deal out or move it to nurture" in first
 
 
 def test_meetings_moved_on_a_deal_nobody_has_gone_quiet_on_get_their_own_action(coach):
@@ -330,3 +334,28 @@ def test_meetings_moved_on_a_deal_nobody_has_gone_quiet_on_get_their_own_action(
     moved.append(activity("2026-11-24", "meeting", "Legal sync cancelled", status="cancelled"))
     report = coach.review(parse_deal(with_activities(*moved)))
     assert any("momentum.meetings_rescheduled" in a.finding_codes for a in report.next_actions)
+
+
+def test_a_good_deal_with_one_problem_also_gets_the_follow_through_on_its_signals(coach):
+    report = coach.review(load_deal(DEALS / "woodgrove-displacement.yaml"))  # Zendesk's discount is the one high risk
+    codes = [a.finding_codes[0] for a in report.next_actions]
+    assert codes[0] == "momentum.competitor_counter"
+    assert "positive.legal_security_review" in codes  # the questionnaire of 2026-11-17 starts the vendor-risk clock
+
+
+def test_an_action_quotes_the_clause_of_the_record_that_bears_on_it(coach):
+    report = coach.review(load_deal(DEALS / "woodgrove-displacement.yaml"))
+    prep = next(a for a in report.next_actions if "positive.champion_scheduled" in a.finding_codes)
+    assert "migration workshop for Dec 3" in prep.action and "20% discount" not in prep.action
+
+
+def test_a_review_with_the_signer_already_booked_is_asked_into_not_brokered_again(coach):
+    report = coach.review(load_deal(DEALS / "northwind-validation.yaml"))  # "ROI review with the CFO" on 2026-12-02
+    first = report.next_actions[0]
+    assert "seat in the review" in first.action and "broker a meeting" not in first.action
+    assert first.due < dt.date(2026, 12, 2)
+
+
+def test_a_silent_contact_with_nobody_engaged_to_go_to_gets_a_week_then_a_walk_away_date(coach):
+    first = coach.review(load_deal(DEALS / "adventure-works-stalled.yaml")).next_actions[0]
+    assert "If no reply by 2026-12-07" in first.action and "If nothing by 2026-12-14" in first.action

@@ -39,6 +39,9 @@ THIS_WEEK = 3
 """Actions due in the next five working days (ae-coach default): what a rep can really do this week."""
 LATER = 3
 """Actions for after this week (ae-coach default)."""
+PER_PERSON = 2
+"""Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and one more point; a
+third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
@@ -61,6 +64,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
     dark = gone_dark(facts, list(assessment.findings))
+    codes = {f.code for f in assessment.findings}
     week_end = calendar.add(facts.as_of, 5)
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
@@ -77,13 +81,12 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
             continue
-        if _cold(deal, action, actions):  # someone not yet engaged gets one ask, not a list
+        if _cold(deal, action, actions, stalled=bool(dark) and "momentum.stale" in codes):
             continue
         soon = action.due is not None and action.due <= week_end
-        same = next(
-            (i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)), None
-        )
-        if same is not None:  # one ask of a person this week; a second waits a week, never glued onto the first
+        mine = [i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)]
+        same = mine[0] if len(mine) >= PER_PERSON else None
+        if same is not None:  # two asks of a person this week at most; a third waits a week, never glued on
             later = THIS_WEEK + len(actions) - week
             waiting = _action(deal, facts, (finding, why), (rule, step), later, calendar, dark)
             earlier = _action(deal, facts, *made[same], later, calendar, dark)
@@ -111,31 +114,32 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
 
 
+NO_REPLY_DAYS = 5
+"""Working days a silent person gets to answer one message before the rep goes round them (ae-coach default:
+a week)."""
+
+
 def _no_reply_branch(
     deal: Deal, actions: list[NextAction], dark: frozenset[str], calendar: Calendar
 ) -> list[NextAction]:
     """The first message to someone who is not answering says what happens if they stay silent: who the rep
-    goes to instead, by when; the later asks of that person wait on the reply."""
+    goes to instead, by when, or, with nobody engaged to go to, one level up and then a walk-away date."""
     first = next((i for i, a in enumerate(actions) if a.contact and contact_name(a.contact) in dark and a.due), None)
     if first is None:
         return actions
     action = actions[first]
     name = contact_name(action.contact)
+    # someone who can carry the deal without them: whoever signs, or another engaged buyer; a contact who has
+    # never engaged is no way round a silent champion
     others = [p for p in deal.stakeholders if p.name != name and p.name not in dark]
-    other = next((p for p in others if str(p.role) == "economic_buyer"), others[0] if others else None)
-    date = calendar.add(action.due or deal.as_of or dt.date.today(), 3)
-    branch = t("coach.no_reply", date=date, name=label(other)) if other else t("coach.no_reply_alone", date=date)
+    other = next((p for p in others if str(p.role) == "economic_buyer" or p.engaged), None)
+    date = calendar.add(action.due or deal.as_of or dt.date.today(), NO_REPLY_DAYS)
+    if other is not None:
+        branch = t("coach.no_reply", date=date, name=label(other), silent=name)
+    else:
+        branch = t("coach.no_reply_alone", date=date, silent=name, walk_away=calendar.add(date, NO_REPLY_DAYS))
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
-    if other is None:
-        return actions
-    # the person the rep goes to if nobody replies is the plan from that date, not another ask before it
-    after = calendar.add(date, 1)
-    return [
-        a
-        if i == first or contact_name(a.contact) != other.name or (a.due is not None and a.due > date)
-        else a.model_copy(update={"due": after})
-        for i, a in enumerate(actions)
-    ]
+    return actions
 
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
@@ -191,23 +195,30 @@ def _waits_for_reply(action: NextAction, actions: list[NextAction], dark: frozen
     return contact_name(action.contact) in dark and any(_same_person(a, action) for a in actions)
 
 
-def _cold(deal: Deal, action: NextAction, actions: list[NextAction]) -> bool:
-    """A second ask of a buyer-side person who has not engaged on the deal yet: the first has to land first."""
+def _cold(deal: Deal, action: NextAction, actions: list[NextAction], *, stalled: bool) -> bool:
+    """An ask of a buyer-side person who has not engaged on the deal yet, when it is a second one (the first has
+    to land first) or the deal has stalled with its contact silent (someone who never engaged does not revive a
+    deal the business has dropped; the way round is the no-reply branch of the message to the silent one)."""
     person = next((s for s in deal.stakeholders if s.name == contact_name(action.contact)), None)
-    return person is not None and not person.engaged and any(_same_person(a, action) for a in actions)
+    if person is None or person.engaged:
+        return False
+    return stalled or any(_same_person(a, action) for a in actions)
 
 
 def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
-    """Problems first, worst first; a deal with none gets the follow-through on its freshest positive signals."""
+    """Problems first, worst first, then the follow-through on the freshest positive signals (a questionnaire to
+    return, references to line up, a workshop to prepare): what moves a good deal is often there, not in its one
+    problem. A deal with no high problem gets that follow-through on its three freshest signals, else two."""
     if not deal.is_open and not any(f.code == "anti.post_close_abandonment" for f in findings):
         return []
     problems = [f for f in ranked(findings) if f.severity in ACTION_SEVERITIES and not f.code.startswith(_SKIP)]
     # routing first: whether to work a poor-fit deal at all is decided before the work on it
     problems.sort(key=lambda f: f.code != "account.poor_fit")
-    if any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems) or not deal.is_open:
+    if not deal.is_open:
         return problems
     signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
-    return problems + signals[:2]
+    serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems)
+    return problems + signals[: 2 if serious else 3]
 
 
 def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[tuple[str, str]]) -> Any:
@@ -263,7 +274,7 @@ reading an action."""
 def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(step.text), deal.stage), deal, finding), deal))
-    fact = fact_of(finding, facts, deal)
+    fact = fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
         fact = _LABEL.sub("", fact).rstrip(".。")
@@ -322,8 +333,7 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
     person = contact_for(deal, finding.code)
     if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
         # work that needs an answer goes through someone who answers, when the deal has one
-        answering = [s for s in deal.stakeholders if s.name not in dark]
-        return next((s for s in answering if s.engaged), answering[0] if answering else person)
+        return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
     return person
 
 
@@ -352,8 +362,9 @@ def _latest(finding: Finding) -> str:
 # ------------------------------------------------------------------------------------------- facts
 
 
-def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
-    """The fact of this deal that makes the finding true, in a few words: who, since when, how many."""
+def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> str:
+    """The fact of this deal that makes the finding true, in a few words: who, since when, how many. A long
+    quote is cut to the clause that bears on ``about`` (the step it will stand beside), when one does."""
     code, data = finding.code, finding.data
     if code in ("momentum.champion_dark", "momentum.unanswered_outreach", "momentum.stale"):
         people = facts.in_role("champion") if code == "momentum.champion_dark" else []
@@ -442,7 +453,7 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal) -> str:
         return t("coach.fact.budget", fact=said, budget=facts.budget, amount=f"{deal.amount:,.0f}")
     if code == "account.poor_fit":
         return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
-    return _evidence_fact(finding, facts)
+    return _evidence_fact(finding, facts, about)
 
 
 _EXECUTIVE = lazy(
@@ -471,18 +482,45 @@ def _quoted(line: str) -> str:
     return f"{date.group(0)}{who}：{said}" if date else said
 
 
-def _evidence_fact(finding: Finding, facts: DealFacts) -> str:
+def _evidence_fact(finding: Finding, facts: DealFacts, about: str = "") -> str:
     """The first evidence line that names a person, a date or a number of this deal, else the first line."""
     names = [p.name for p in facts.people]
     lines = [line.split(": ", 1)[-1] if line.startswith(finding.code) else line for line in finding.evidence]
     if current() != "en":  # the inspector's own evidence wording is English; keep the deal's date and quoted words
         lines = [_quoted(line) for line in lines if _QUOTE.search(line)]
     for body in [*(b for b in lines if _DATE.search(b) or any(n in b for n in names) or re.search(r"\d", b)), *lines]:
-        return _shorten(body)
+        return _shorten(_bearing_on(body, about) if len(body) > _LIMIT else body)
     return ""
 
 
-def _shorten(body: str, limit: int = 110) -> str:
+_STEM = 5
+"""Letters two words must share at the start to count as the same word ("scheduled" ~ "schedule")."""
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+def _bearing_on(body: str, about: str) -> str:
+    """An evidence line whose quote has several clauses, cut to the clause that shares the most words with
+    ``about`` ("…; she scheduled a migration workshop for Dec 3" beside "prepare every meeting they schedule"),
+    behind the line's date and people; the line as it is when no later clause bears on it more than the first."""
+    quote = _QUOTE.search(body)
+    if not about or quote is None:
+        return body
+    clauses = [c.strip() for c in re.split(r"; |\. ", quote.group(1)) if c.strip()]
+    wanted = _stems(about)
+    best = max(range(len(clauses)), key=lambda i: (len(_stems(clauses[i]) & wanted), -i), default=0)
+    if best == 0 or not _stems(clauses[best]) & wanted:
+        return body
+    return f'{body[: quote.start()]}"…{clauses[best]}"'
+
+
+_LIMIT = 110
+"""Characters of an evidence line an action quotes before it is cut (ae-coach default)."""
+
+
+def _shorten(body: str, limit: int = _LIMIT) -> str:
     """A long evidence line cut at the end of a clause of its quote, the quote closed, never mid-word."""
     if len(body) <= limit:
         return body
