@@ -178,6 +178,13 @@ def _answer(name: str, question: str):
             "deal-pricing-negotiation",
         ),
         ("litware-forecast-fantasy", "is this commit?", "forecast", "pipeline-commit-gate"),
+        # the period a deal lands in is the forecast call, whatever verb the rep uses
+        ("litware-forecast-fantasy", "will this close this qtr?", "forecast", "pipeline-commit-gate"),
+        ("wingtip-slipped", "odds this signs before year end?", "forecast", "pipeline-commit-gate"),
+        ("litware-forecast-fantasy", "这单这个季度能签下来吗？", "forecast", "pipeline-commit-gate"),
+        # "what could kill this" is the risk; "who could kill this" the blocker
+        ("lucerne-late-stakeholder", "what could kill this?", "risk", "deal-payment-terms"),
+        ("lucerne-late-stakeholder", "who could kill this?", "blocker", "relationship-buying-committee"),
         ("lucerne-late-stakeholder", "who's blocking Lucerne?", "blocker", "relationship-buying-committee"),
         ("proseware-demo-first", "how do I prep for the demo?", "demo", "deal-discovery-before-demo"),
         (
@@ -260,6 +267,14 @@ def test_a_late_entrant_is_positioned_as_one_not_as_an_incumbent():
     answer = _answer("lucerne-late-stakeholder", "Contentful came back in late. How do I position against them?")
     assert answer.rule_ids[0] == "deal-competitive-positioning"
     assert "momentum.competitor_late" in answer.finding_codes
+
+
+def test_a_risk_question_quotes_the_worst_findings_rule_then_the_pattern_they_make():
+    answer = _answer("lucerne-late-stakeholder", "What worries you most about Lucerne right now?")
+    # budget concern, returning competitor and a new CFO: the review acts on the first with the
+    # payment-terms rule, and the danger-signals rule addresses all three
+    assert answer.shape == "risk" and answer.rule_ids == ["deal-payment-terms", "deal-danger-signals"]
+    assert answer.of("person") and answer.of("person")[0].data["role"] == "economic_buyer"
 
 
 def test_a_summary_leads_with_the_deal_and_its_worst_findings():

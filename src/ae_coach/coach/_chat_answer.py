@@ -273,8 +273,8 @@ def _intent_rules(
     findings, and there the strong wording match comes second: the rest of such a question is the story."""
     own = [r for r in intent.rules if r in rulebook]
     worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
-    if intent.answer == "risk":
-        own = worst + own
+    if intent.answer == "risk":  # the worst finding's rule, then one that answers several of them at once
+        own = worst[:1] + _common_rule(findings, rulebook) + worst[1:] + own
     elif intent.answer == "summary":  # the intent's own frame (the forecast category), then the worst finding's
         own = own[:1] + worst + own[1:]
     second = [
@@ -285,9 +285,25 @@ def _intent_rules(
         if r in rulebook
     ]
     wording = [r for r in strong[:1] if r not in own[:1]]
-    if intent.answer in ("risk", "summary") or _names_one_rule(found):
+    if intent.answer in ("risk", "summary"):
+        # the deal's own worst findings answer it; a word match only when it clearly names one rule
+        # ("what worries you most" matches the pipeline triage rule's questions, not this deal's risk)
+        return own[:1] + (wording if _names_one_rule(found) else []), own[1:] + second
+    if _names_one_rule(found):
         return own[:1] + wording, second + own[1:]
     return own[:1] + second[:1] + wording, own[1:]
+
+
+def _common_rule(findings: list[FindingRef], rulebook: Rulebook) -> list[str]:
+    """The rule that addresses most of the deal's worst findings, when it addresses at least two of them: a
+    new CFO, a price objection and a returning competitor together are one pattern (danger signals), and
+    a risk question is about the pattern more than about any one of them."""
+    counts: dict[str, int] = {}
+    for finding in findings[:MAX_FINDINGS]:
+        for rule in rulebook.addressing(finding.code):
+            counts[rule.id] = counts.get(rule.id, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    return [best[0]] if best[1] >= 2 else []
 
 
 def _names_one_rule(found: Retrieval) -> bool:
