@@ -185,6 +185,18 @@ def _answer(name: str, question: str):
         # "what could kill this" is the risk; "who could kill this" the blocker
         ("lucerne-late-stakeholder", "what could kill this?", "risk", "deal-payment-terms"),
         ("lucerne-late-stakeholder", "who could kill this?", "blocker", "relationship-buying-committee"),
+        (
+            "bluesky-self-serve",
+            "how much time should I spend on this one?",
+            "time_allocation",
+            "execution-time-allocation-by-tier",
+        ),
+        (
+            "woodgrove-displacement",
+            "Grace cancelled our sync twice, should I be worried?",
+            "meetings_moved",
+            "deal-danger-signals",
+        ),
         ("lucerne-late-stakeholder", "who's blocking Lucerne?", "blocker", "relationship-buying-committee"),
         ("proseware-demo-first", "how do I prep for the demo?", "demo", "deal-discovery-before-demo"),
         (
@@ -519,3 +531,28 @@ def test_a_question_about_a_committee_member_reaches_their_roles_rules():
 def test_naming_the_champion_alone_does_not_make_a_question_about_the_champion():
     answer = _answer("litware-forecast-fantasy", "Nadia asked if we can split the annual payment in two. fine?")
     assert answer.rule_ids[0] == "deal-payment-terms"
+
+
+def test_a_record_that_cannot_answer_names_the_champion_as_who_to_ask():
+    answer = _answer("tailspin-single-threaded", "anyone else competing here?")  # no competitor on record
+    assert answer.missing == ["competitors"]
+    assert [f.data["role"] for f in answer.of("person")] == ["champion"]
+
+
+def test_the_calendar_gives_the_next_dates_before_a_second_item_on_one_day():
+    from ae_coach.coach._chat_facts import deal_facts, facts_of_kind
+    from ae_coach.deal import load_deal
+
+    deal = load_deal(EXAMPLES.parent.parent / "evals/calibration/deals/tallgrass-energy-open-clause.yaml")
+    facts = deal_facts(deal, Coach("offline").assess(deal))
+    upcoming = facts_of_kind("upcoming", facts, deal)
+    dates = [str(f.date) for f in upcoming]
+    assert dates[:3] == ["2026-12-09", "2026-12-15", "2026-12-17"] and dates.count("2026-12-09") == 2
+
+
+def test_a_month_written_in_chinese_reaches_the_records_english():
+    from ae_coach.coach._retrieve import asked_words
+    from ae_coach.rules.lexicon import load_lexicon
+
+    words = asked_words("要等明年 3 月预算批下来", load_lexicon())
+    assert "march" in words and "budget" in words

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
 from ae_coach.coach._people import personalise
-from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
+from ae_coach.coach._retrieve import Retrieval, asked_words, language_of, retrieve
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
@@ -155,7 +155,7 @@ def answer(
     base = {
         "question": question,
         "lang": language,
-        "words": lexicon.expand(question),
+        "words": asked_words(question, lexicon),
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,
@@ -376,7 +376,25 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     have = {f.key for f in wanted}
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
-    return _first_of_each(wanted)[:MAX_FACTS]
+    facts = _first_of_each(wanted)[:MAX_FACTS]
+    if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
+        facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
+    return facts
+
+
+ASSERTED = 1
+"""A MEDDPICC grade at or below this (unknown, rep-asserted) is the rep's word, not the buyer's."""
+
+
+def _thin(found: Retrieval, deal: Deal, intent: Intent | None) -> bool:
+    """The record lacks a fact the question needs, or holds it only on the rep's word ("Caremerge came up
+    once"): nothing the buyer said answers it yet."""
+    if intent is None:
+        return False
+    if _missing(found, deal, intent):
+        return True
+    elements = [f for kind in intent.facts for f in facts_of_kind(kind, found.all_facts, deal) if f.kind == "element"]
+    return any(f.data.get("grade", 0) <= ASSERTED for f in elements[:1])
 
 
 ABSENCES = ("champion", "economic_buyer", "competitors", "next_step", "proposal", "demos")

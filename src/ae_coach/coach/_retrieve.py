@@ -79,7 +79,7 @@ def retrieve(
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
     intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
-    query = lexicon.expand(question)
+    query = asked_words(question, lexicon)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     if not intents:  # "who's Derek, does he matter?": about the person, so about what they do on the deal
@@ -99,6 +99,21 @@ def retrieve(
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
     return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_ZH_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月")
+
+
+def asked_words(question: str, lexicon: Lexicon) -> list[str]:
+    """The question's words, the rulebook words its synonyms bring, and the English name of a month it
+    writes in Chinese ("明年 3 月" -> march): the record is in English and says "approved in March"."""
+    words = lexicon.expand(question)
+    months = [_MONTH_NAMES[int(m) - 1] for m in _ZH_MONTH.findall(question) if 1 <= int(m) <= 12]
+    return words + [m for m in dict.fromkeys(months) if m not in words]
 
 
 PASTED_WORDS = 40
@@ -126,7 +141,7 @@ def _merged(*ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float
     return sorted(best.values(), key=lambda hit: -hit[2])
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(name[:3] for name in _MONTH_NAMES)
 _DATES = re.compile(
     r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)"
     r"|(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})(?!\d))"
