@@ -222,6 +222,14 @@ def _answer(name: str, question: str):
             "champion_dark",
             "relationship-champion-gone-dark",
         ),
+        # naming the champion (内部支持者) does not make a question about whether the champion is real
+        (
+            "adventure-works-stalled",
+            "内部支持者一直不回微信，怎么办？",
+            "champion_dark",
+            "relationship-champion-gone-dark",
+        ),
+        ("woodgrove-displacement", "怎么跟老供应商竞争？", "positioning", "deal-competitive-positioning"),
     ],
 )
 def test_a_question_reaches_the_rules_written_for_it(name, question, intent, first_rule):
