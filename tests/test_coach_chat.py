@@ -295,6 +295,8 @@ def test_a_risk_question_quotes_the_worst_findings_rule_then_the_pattern_they_ma
     # payment-terms rule, and the danger-signals rule addresses all three
     assert answer.shape == "risk" and answer.rule_ids == ["deal-payment-terms", "deal-danger-signals"]
     assert answer.of("person") and answer.of("person")[0].data["role"] == "economic_buyer"
+    # the ask alone has no story whose words could name a rule: its generic words match pipeline triage
+    assert _answer("lucerne-late-stakeholder", "what could kill this?").rule_ids == answer.rule_ids
 
 
 def test_a_summary_leads_with_the_deal_and_its_worst_findings():

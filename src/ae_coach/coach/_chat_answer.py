@@ -286,9 +286,11 @@ def _intent_rules(
     ]
     wording = [r for r in strong[:1] if r not in own[:1]]
     if intent.answer in ("risk", "summary"):
-        # the deal's own worst findings answer it; a word match only when it clearly names one rule
-        # ("what worries you most" matches the pipeline triage rule's questions, not this deal's risk)
-        return own[:1] + (wording if _names_one_rule(found) else []), own[1:] + second
+        # the deal's own worst findings answer it; a word match only when the rep told a story first
+        # and its words clearly name one rule ("the new CFO came in. Is it in trouble?"): the ask alone
+        # ("what could kill this", "what worries you most") matches the pipeline triage rule's words
+        told = found.story and _names_one_rule(found)
+        return own[:1] + (wording if told else []), own[1:] + second
     if _names_one_rule(found):
         return own[:1] + wording, second + own[1:]
     return own[:1] + second[:1] + wording, own[1:]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat_facts import Fact, deal_facts
 from ae_coach.findings import FINDING_CODES, Finding
+from ae_coach.rules.lexicon import has_story
 from ae_coach.rules.search import tokenize
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Retrieval:
     """Names in the question that neither the deal nor the rulebook knows."""
     known_share: float = 1.0
     """The share of the question's content words the rulebook, the lexicon or the deal knows."""
+    story: bool = False
+    """The question tells something before it asks (:func:`ae_coach.rules.lexicon.has_story`)."""
 
     @property
     def intent(self) -> Intent | None:
@@ -98,7 +101,7 @@ def retrieve(
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
-    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known, has_story(question))
 
 
 _MONTH_NAMES = (
