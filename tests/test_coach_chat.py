@@ -178,6 +178,25 @@ def _answer(name: str, question: str):
             "deal-pricing-negotiation",
         ),
         ("litware-forecast-fantasy", "is this commit?", "forecast", "pipeline-commit-gate"),
+        # the period a deal lands in is the forecast call, whatever verb the rep uses
+        ("litware-forecast-fantasy", "will this close this qtr?", "forecast", "pipeline-commit-gate"),
+        ("wingtip-slipped", "odds this signs before year end?", "forecast", "pipeline-commit-gate"),
+        ("litware-forecast-fantasy", "这单这个季度能签下来吗？", "forecast", "pipeline-commit-gate"),
+        # "what could kill this" is the risk; "who could kill this" the blocker
+        ("lucerne-late-stakeholder", "what could kill this?", "risk", "deal-payment-terms"),
+        ("lucerne-late-stakeholder", "who could kill this?", "blocker", "relationship-buying-committee"),
+        (
+            "bluesky-self-serve",
+            "how much time should I spend on this one?",
+            "time_allocation",
+            "execution-time-allocation-by-tier",
+        ),
+        (
+            "woodgrove-displacement",
+            "Grace cancelled our sync twice, should I be worried?",
+            "meetings_moved",
+            "deal-danger-signals",
+        ),
         ("lucerne-late-stakeholder", "who's blocking Lucerne?", "blocker", "relationship-buying-committee"),
         ("proseware-demo-first", "how do I prep for the demo?", "demo", "deal-discovery-before-demo"),
         (
@@ -203,6 +222,14 @@ def _answer(name: str, question: str):
             "champion_dark",
             "relationship-champion-gone-dark",
         ),
+        # naming the champion (内部支持者) does not make a question about whether the champion is real
+        (
+            "adventure-works-stalled",
+            "内部支持者一直不回微信，怎么办？",
+            "champion_dark",
+            "relationship-champion-gone-dark",
+        ),
+        ("woodgrove-displacement", "怎么跟老供应商竞争？", "positioning", "deal-competitive-positioning"),
     ],
 )
 def test_a_question_reaches_the_rules_written_for_it(name, question, intent, first_rule):
@@ -260,6 +287,16 @@ def test_a_late_entrant_is_positioned_as_one_not_as_an_incumbent():
     answer = _answer("lucerne-late-stakeholder", "Contentful came back in late. How do I position against them?")
     assert answer.rule_ids[0] == "deal-competitive-positioning"
     assert "momentum.competitor_late" in answer.finding_codes
+
+
+def test_a_risk_question_quotes_the_worst_findings_rule_then_the_pattern_they_make():
+    answer = _answer("lucerne-late-stakeholder", "What worries you most about Lucerne right now?")
+    # budget concern, returning competitor and a new CFO: the review acts on the first with the
+    # payment-terms rule, and the danger-signals rule addresses all three
+    assert answer.shape == "risk" and answer.rule_ids == ["deal-payment-terms", "deal-danger-signals"]
+    assert answer.of("person") and answer.of("person")[0].data["role"] == "economic_buyer"
+    # the ask alone has no story whose words could name a rule: its generic words match pipeline triage
+    assert _answer("lucerne-late-stakeholder", "what could kill this?").rule_ids == answer.rule_ids
 
 
 def test_a_summary_leads_with_the_deal_and_its_worst_findings():
@@ -504,3 +541,28 @@ def test_a_question_about_a_committee_member_reaches_their_roles_rules():
 def test_naming_the_champion_alone_does_not_make_a_question_about_the_champion():
     answer = _answer("litware-forecast-fantasy", "Nadia asked if we can split the annual payment in two. fine?")
     assert answer.rule_ids[0] == "deal-payment-terms"
+
+
+def test_a_record_that_cannot_answer_names_the_champion_as_who_to_ask():
+    answer = _answer("tailspin-single-threaded", "anyone else competing here?")  # no competitor on record
+    assert answer.missing == ["competitors"]
+    assert [f.data["role"] for f in answer.of("person")] == ["champion"]
+
+
+def test_the_calendar_gives_the_next_dates_before_a_second_item_on_one_day():
+    from ae_coach.coach._chat_facts import deal_facts, facts_of_kind
+    from ae_coach.deal import load_deal
+
+    deal = load_deal(EXAMPLES.parent.parent / "evals/calibration/deals/tallgrass-energy-open-clause.yaml")
+    facts = deal_facts(deal, Coach("offline").assess(deal))
+    upcoming = facts_of_kind("upcoming", facts, deal)
+    dates = [str(f.date) for f in upcoming]
+    assert dates[:3] == ["2026-12-09", "2026-12-15", "2026-12-17"] and dates.count("2026-12-09") == 2
+
+
+def test_a_month_written_in_chinese_reaches_the_records_english():
+    from ae_coach.coach._retrieve import asked_words
+    from ae_coach.rules.lexicon import load_lexicon
+
+    words = asked_words("要等明年 3 月预算批下来", load_lexicon())
+    assert "march" in words and "budget" in words

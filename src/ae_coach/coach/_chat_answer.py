@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
 from ae_coach.coach._people import personalise
-from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
+from ae_coach.coach._retrieve import Retrieval, asked_words, language_of, retrieve
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
@@ -155,7 +155,7 @@ def answer(
     base = {
         "question": question,
         "lang": language,
-        "words": lexicon.expand(question),
+        "words": asked_words(question, lexicon),
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,
@@ -273,8 +273,8 @@ def _intent_rules(
     findings, and there the strong wording match comes second: the rest of such a question is the story."""
     own = [r for r in intent.rules if r in rulebook]
     worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
-    if intent.answer == "risk":
-        own = worst + own
+    if intent.answer == "risk":  # the worst finding's rule, then one that answers several of them at once
+        own = worst[:1] + _common_rule(findings, rulebook) + worst[1:] + own
     elif intent.answer == "summary":  # the intent's own frame (the forecast category), then the worst finding's
         own = own[:1] + worst + own[1:]
     second = [
@@ -285,9 +285,27 @@ def _intent_rules(
         if r in rulebook
     ]
     wording = [r for r in strong[:1] if r not in own[:1]]
-    if intent.answer in ("risk", "summary") or _names_one_rule(found):
+    if intent.answer in ("risk", "summary"):
+        # the deal's own worst findings answer it; a word match only when the rep told a story first
+        # and its words clearly name one rule ("the new CFO came in. Is it in trouble?"): the ask alone
+        # ("what could kill this", "what worries you most") matches the pipeline triage rule's words
+        told = found.story and _names_one_rule(found)
+        return own[:1] + (wording if told else []), own[1:] + second
+    if _names_one_rule(found):
         return own[:1] + wording, second + own[1:]
     return own[:1] + second[:1] + wording, own[1:]
+
+
+def _common_rule(findings: list[FindingRef], rulebook: Rulebook) -> list[str]:
+    """The rule that addresses most of the deal's worst findings, when it addresses at least two of them: a
+    new CFO, a price objection and a returning competitor together are one pattern (danger signals), and
+    a risk question is about the pattern more than about any one of them."""
+    counts: dict[str, int] = {}
+    for finding in findings[:MAX_FINDINGS]:
+        for rule in rulebook.addressing(finding.code):
+            counts[rule.id] = counts.get(rule.id, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    return [best[0]] if best[1] >= 2 else []
 
 
 def _names_one_rule(found: Retrieval) -> bool:
@@ -360,7 +378,25 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     have = {f.key for f in wanted}
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
-    return _first_of_each(wanted)[:MAX_FACTS]
+    facts = _first_of_each(wanted)[:MAX_FACTS]
+    if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
+        facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
+    return facts
+
+
+ASSERTED = 1
+"""A MEDDPICC grade at or below this (unknown, rep-asserted) is the rep's word, not the buyer's."""
+
+
+def _thin(found: Retrieval, deal: Deal, intent: Intent | None) -> bool:
+    """The record lacks a fact the question needs, or holds it only on the rep's word ("Caremerge came up
+    once"): nothing the buyer said answers it yet."""
+    if intent is None:
+        return False
+    if _missing(found, deal, intent):
+        return True
+    elements = [f for kind in intent.facts for f in facts_of_kind(kind, found.all_facts, deal) if f.kind == "element"]
+    return any(f.data.get("grade", 0) <= ASSERTED for f in elements[:1])
 
 
 ABSENCES = ("champion", "economic_buyer", "competitors", "next_step", "proposal", "demos")

@@ -247,7 +247,6 @@ _KIND_KEYS: dict[str, Any] = {
     "champion": lambda f, deal: f.kind == "person" and f.data.get("role") == "champion",
     "economic_buyer": lambda f, deal: f.kind == "person" and f.data.get("role") == "economic_buyer",
     "competitors": lambda f, deal: f.kind == "competitor",
-    "upcoming": lambda f, deal: f.kind == "dated",
     "next_step": lambda f, deal: f.kind == "dated" and f.data.get("what") == "next_step",
     "close_date": lambda f, deal: f.kind == "close_date",
     "proposal": lambda f, deal: f.kind == "activity" and f.data.get("type") == "proposal",
@@ -260,13 +259,17 @@ _KIND_KEYS: dict[str, Any] = {
 def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
     """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element;
     ``recent`` is what happened last (activities, latest first); when none of those is two-way, the last one
-    is the buyer's last reply instead."""
+    is the buyer's last reply instead; ``upcoming`` lists one item per date before a second on the same day."""
     if kind == "recent":  # and the buyer's last reply when the latest touches went unanswered
         latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
         replied = [f for f in latest if f.data.get("two_way")][:1]
         if not replied or replied[0] in latest[:RECENT]:
             return latest[:RECENT]
         return latest[: RECENT - 1] + replied
+    if kind == "upcoming":  # the next dates first: a plan step and the next step on one day say one thing
+        dated = [f for f in facts if f.kind == "dated"]
+        firsts = list({f.date: f for f in reversed(dated)}.values())[::-1]
+        return firsts + [f for f in dated if f not in firsts]
     if kind in _KIND_KEYS:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")

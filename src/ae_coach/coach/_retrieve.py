@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat_facts import Fact, deal_facts
 from ae_coach.findings import FINDING_CODES, Finding
+from ae_coach.rules.lexicon import has_story
 from ae_coach.rules.search import tokenize
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Retrieval:
     """Names in the question that neither the deal nor the rulebook knows."""
     known_share: float = 1.0
     """The share of the question's content words the rulebook, the lexicon or the deal knows."""
+    story: bool = False
+    """The question tells something before it asks (:func:`ae_coach.rules.lexicon.has_story`)."""
 
     @property
     def intent(self) -> Intent | None:
@@ -79,7 +82,7 @@ def retrieve(
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
     intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
-    query = lexicon.expand(question)
+    query = asked_words(question, lexicon)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     if not intents:  # "who's Derek, does he matter?": about the person, so about what they do on the deal
@@ -98,7 +101,22 @@ def retrieve(
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
-    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known)
+    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known, has_story(question))
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_ZH_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月")
+
+
+def asked_words(question: str, lexicon: Lexicon) -> list[str]:
+    """The question's words, the rulebook words its synonyms bring, and the English name of a month it
+    writes in Chinese ("明年 3 月" -> march): the record is in English and says "approved in March"."""
+    words = lexicon.expand(question)
+    months = [_MONTH_NAMES[int(m) - 1] for m in _ZH_MONTH.findall(question) if 1 <= int(m) <= 12]
+    return words + [m for m in dict.fromkeys(months) if m not in words]
 
 
 PASTED_WORDS = 40
@@ -126,7 +144,7 @@ def _merged(*ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float
     return sorted(best.values(), key=lambda hit: -hit[2])
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(name[:3] for name in _MONTH_NAMES)
 _DATES = re.compile(
     r"(?<!\d)(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)"
     r"|(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})(?!\d))"

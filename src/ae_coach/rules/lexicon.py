@@ -135,6 +135,13 @@ def _last_sentence(question: str) -> str:
     return parts[-1] if len(parts) > 1 else ""
 
 
+def has_story(question: str) -> bool:
+    """The question tells something before it asks (several sentences with words): "Thought it was done
+    after the pilot, but the new CFO came in. Is it in trouble?"
+    """
+    return bool(_last_sentence(question))
+
+
 class Intent(BaseModel):
     """One kind of question reps ask, and where its answer comes from."""
 
