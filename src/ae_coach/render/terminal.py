@@ -292,12 +292,13 @@ def _to_plain(report: Any, findings: list[Any], *, width: int, since: Any) -> st
     """The review as rich draws it without colour, drawn without rich; raises ``_plain.Declined`` for
     anything ``_plain`` does not reproduce exactly."""
     from ae_coach.render import _plain
-    from ae_coach.render.since import since_lines, since_title
 
     _plain.check(report.account)
     headline, health, rest, indented = _headline(report)
     lines = _plain.panel(report.account, [(f"{headline}\n\n{health}{rest}", 0), *((i, 2) for i in indented)], width)
     if since is not None:
+        from ae_coach.render.since import since_lines, since_title
+
         lines += _plain.wrap(since_title(since), width)
         for line in since_lines(since):
             lines += _plain.indented(f"- {line}", 2, width)
