@@ -74,7 +74,7 @@ def review_deal(
     timeout: float | None = None,
 ) -> None:
     """``ae-coach review``: review one deal (``-`` reads it from stdin) and print or write the report."""
-    from ae_coach.history import open_store, review_with_history
+    from ae_coach.history import open_store
     from ae_coach.render import FORMATS, render
 
     if fmt not in FORMATS:
@@ -85,15 +85,19 @@ def review_deal(
     loaded = read_deal(deal)
     coach = coach_for(backend, model, settings, redact, replay_dir, record, lang, timeout)
     store = open_store(create=not no_log)
-    try:
-        reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
-    finally:
-        if store is not None:
+    if store is None:  # no history to compare with, nothing to record: the records' models never load
+        result, since = coach.run_review(loaded, date), None
+    else:
+        from ae_coach.history import review_with_history
+
+        try:
+            reviewed = review_with_history(coach, loaded, date, store=store, log=not no_log)
+        finally:
             store.close()
-    result = reviewed.result
+        result, since = reviewed.result, reviewed.since
     color = fmt == "terminal" and use_color(output)
     findings = list(result.assessment.findings)
-    text = render(fmt, result.report, findings, result.assessment, color=color, since=reviewed.since)
+    text = render(fmt, result.report, findings, result.assessment, color=color, since=since)
     write_output(text, output)
 
 

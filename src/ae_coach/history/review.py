@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.history.model import ActionRef, FindingRef, PersonRef, ReviewRecord
-from ae_coach.history.since import Since, compare
 from ae_coach.history.store import Store, now
 
 if TYPE_CHECKING:
     from ae_coach.coach import Coach, ReviewResult
     from ae_coach.coach.report import CoachingReport
     from ae_coach.deal import Deal
+    from ae_coach.history.since import Since
     from ae_coach.inspector import Assessment
 
 
@@ -115,6 +115,8 @@ def review_with_history(
     if store is not None:
         previous, earlier = previous_review(store, record)
         if previous is not None:
+            from ae_coach.history.since import compare  # a deal's first review, or no history, needs none of it
+
             redactor = _redactor(deal) if previous.redacted else None
             before = redactor.restore(previous) if redactor else previous
             since = compare(before, record, assessment.facts, earlier)

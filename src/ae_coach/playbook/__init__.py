@@ -31,9 +31,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ae_coach.playbook._config import CONFIG_FILE, ENV, Playbook, read_config, shipped
-from ae_coach.playbook._scaffold import scaffold
+
+if TYPE_CHECKING:
+    from ae_coach.playbook._scaffold import scaffold
 
 __all__ = [
     "CONFIG_FILE",
@@ -112,3 +115,12 @@ def use(playbook: Playbook | None) -> Iterator[Playbook | None]:
 def set_active(playbook: Playbook | None) -> None:
     """Make ``playbook`` the one in use for the rest of this command (the CLI's ``--playbook``)."""
     _Active.playbook = playbook
+
+
+def __getattr__(name: str) -> Any:
+    # ``init``'s starter (string.Template, shutil) loads with ``init``, not with every command
+    if name == "scaffold":
+        from ae_coach.playbook._scaffold import scaffold
+
+        return scaffold
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

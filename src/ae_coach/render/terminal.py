@@ -50,26 +50,36 @@ def safe_console(**options: Any) -> Any:
 def to_terminal(
     report: Any, findings: list[Any], *, color: bool = False, width: int | None = None, since: Any = None
 ) -> str:
-    """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY)."""
+    """Render for a terminal; ``color`` adds ANSI styles (the CLI turns it on for a TTY).
+
+    Without colour the review is plain text, laid out without importing rich (``render/_plain.py``) when
+    every character of it is one rich measures as one cell; otherwise, and with colour, rich draws it."""
+    width = width or _width()
+    if not color and not report.narrative:
+        from ae_coach.render._plain import Declined
+
+        try:
+            return _to_plain(report, findings, width=width, since=since)
+        except Declined:
+            pass
+    return _to_rich(report, findings, color=color, width=width, since=since)
+
+
+def _to_rich(report: Any, findings: list[Any], *, color: bool, width: int, since: Any) -> str:
     from ae_coach.render.since import since_terminal
 
     buffer = io.StringIO()
-    console = safe_console(
-        file=buffer, force_terminal=color, no_color=not color, width=width or _width(), highlight=False
-    )
+    console = safe_console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
     _header(console, report)
     since_terminal(console, since)
-    _risks(console, report)
-    _actions(console, report)
-    _questions(console, report)
-    _plan(console, report)
+    _tables(console, report)
     if report.narrative:
         from rich.markdown import Markdown
 
         console.rule(t("review.coaching"))
         console.print(Markdown(report.narrative, hyperlinks=False))  # a model's link shows its URL, never hides it
     _findings(console, findings)
-    _footer(console, report)
+    console.print(footer(report), style="dim", markup=False)
     return buffer.getvalue()
 
 
@@ -82,24 +92,33 @@ def _width() -> int:
     return min(shutil.get_terminal_size((MAX_WIDTH, 40)).columns, MAX_WIDTH)
 
 
+def _headline(report: Any) -> tuple[str, str, str, list[str]]:
+    """The panel's headline, its health and the rest of that line (forecast, date), and the indented lines
+    under it (the forecast's reasons, then why it is not commit)."""
+    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
+    forecast = t("review.forecast", period=period, category=_label(report.forecast.category))
+    health = t("review.health", score=report.health.score)
+    rest = f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}"
+    notes = [t("review.not_commit", reason=r) for r in report.forecast.why_not_commit]
+    return report.headline, health, rest, [*report.forecast.reasons, *notes]
+
+
 def _header(console: Any, report: Any) -> None:
     from rich.console import Group
     from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
+    headline, health, rest, indented = _headline(report)
     body = Text()
-    body.append(report.headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
-    body.append(t("review.health", score=report.health.score), style="bold")
-    period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
-    forecast = t("review.forecast", period=period, category=_label(report.forecast.category))
-    body.append(f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}")
+    body.append(headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
+    body.append(health, style="bold")
+    body.append(rest)
     # each reason hangs under its own first word when it wraps, rather than at the panel's edge
+    reasons = len(report.forecast.reasons)
     lines: list[Any] = [body]
-    lines += [Padding(Text(reason), (0, 0, 0, 2)) for reason in report.forecast.reasons]
     lines += [
-        Padding(Text(t("review.not_commit", reason=r), style="yellow"), (0, 0, 0, 2))
-        for r in report.forecast.why_not_commit
+        Padding(Text(line, style="yellow" if at >= reasons else ""), (0, 0, 0, 2)) for at, line in enumerate(indented)
     ]
     console.print(Panel(Group(*lines), title=_x(report.account), title_align="left"))
 
@@ -113,100 +132,115 @@ NARROW = 100
 """Below this width a rule id has no room of its own: it goes under the text it belongs to."""
 
 
-class _Table:
-    """A rich table whose rule column, on a narrow terminal, folds into the row's prose column.
+class _Marks:
+    """How a cell is written: rich markup (deal text escaped, styles as tags), or the same text plain."""
 
-    ``title`` and ``columns`` are catalogue keys (``review.risks``; ``column.<name>`` for the headers).
-    """
+    def __init__(self, markup: bool) -> None:
+        self.markup = markup
 
-    def __init__(self, console: Any, title: str, *columns: str) -> None:
-        from rich.table import Table
+    def x(self, value: Any) -> str:
+        return _x(value) if self.markup else "" if value is None else str(value)
 
-        self.narrow = console.width < NARROW and any(c in _RATIO for c in columns)
+    def style(self, style: str, text: str) -> str:
+        return f"[{style}]{text}[/]" if self.markup else text
+
+
+class _Rows:
+    """One table of the review: the catalogue keys of its title and columns, and its rows' cells."""
+
+    def __init__(self, title: str, *columns: str) -> None:
+        self.title = title
         self.columns = columns
-        self.table = Table(title=t(title), title_justify="left", show_lines=False, expand=True)
-        for column in columns:
-            if self.narrow and column in _RULES:
-                continue
-            if column in _SHORT:
-                self.table.add_column(t(f"column.{column}"), no_wrap=True)
-            else:
-                self.table.add_column(t(f"column.{column}"), overflow="fold", ratio=_RATIO.get(column, 2))
+        self.rows: list[tuple[str, ...]] = []
 
     def add_row(self, *cells: str) -> None:
-        if not self.narrow:
-            self.table.add_row(*cells)
-            return
-        row = dict(zip(self.columns, cells, strict=True))
+        self.rows.append(cells)
+
+    def fitted(self, width: int, marks: _Marks) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+        """(columns, rows) to draw at ``width``: on a narrow terminal the rule column folds into the row's
+        prose column."""
+        if width >= NARROW or not any(c in _RATIO for c in self.columns):
+            return self.columns, self.rows
         prose = next(c for c in self.columns if c in _RATIO)
-        for column in sorted(_RULES & set(row)):
-            if row[column]:
-                row[prose] += f"\n[dim]{t(f'column.{column}')}: {row[column]}[/]"
-        self.table.add_row(*(cell for column, cell in row.items() if column not in _RULES))
-
-    def __rich__(self) -> Any:
-        return self.table
-
-
-def _table(title: str, *columns: str, console: Any) -> _Table:
-    return _Table(console, title, *columns)
+        rows = []
+        for cells in self.rows:
+            row = dict(zip(self.columns, cells, strict=True))
+            for column in sorted(_RULES & set(row)):
+                if row[column]:
+                    row[prose] += "\n" + marks.style("dim", f"{t(f'column.{column}')}: {row[column]}")
+            rows.append(tuple(cell for column, cell in row.items() if column not in _RULES))
+        return tuple(c for c in self.columns if c not in _RULES), rows
 
 
-def _risks(console: Any, report: Any) -> None:
-    if not report.risks:
-        return
-    table = _table("review.risks", "severity", "risk", "rules", console=console)
-    for r in report.risks:
-        sev = str(r.severity)
-        table.add_row(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev)}[/]", _x(r.title), _x(", ".join(r.rule_ids)))
-    console.print(table)
-    also = also_line(report)
-    if also:
-        console.print(f"[dim]{_x(also[0])} {_x(also[1])}[/]")
+def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
+    """The review's tables in order, with the line under the risks (markup when ``marks`` writes it)."""
+    x, style = marks.x, marks.style
+    sections: list[_Rows | str] = []
+    if report.risks:
+        table = _Rows("review.risks", "severity", "risk", "rules")
+        for r in report.risks:
+            sev = str(r.severity)
+            table.add_row(style(_SEVERITY_STYLE.get(sev, ""), _label(sev)), x(r.title), x(", ".join(r.rule_ids)))
+        sections.append(table)
+        also = also_line(report)
+        if also:
+            sections.append(style("dim", f"{x(also[0])} {x(also[1])}"))
+    if report.next_actions:
+        table = _Rows("review.next_actions", "due", "action", "owner_with", "rule")
+        for a in report.next_actions:
+            who = x(a.owner) + ("\n" + x(t("review.with", contact=a.contact)) if a.contact else "")
+            why = style("dim", x(t("review.why", why=a.why)))
+            table.add_row(a.due.isoformat() if a.due else "-", f"{x(a.action)}\n{why}", who, x(a.rule_id))
+        sections.append(table)
+    sections += _question_tables(report, marks)
+    if report.mutual_action_plan:
+        table = _Rows("review.plan", "date", "step", "owner", "status")
+        for s in report.mutual_action_plan:
+            status = _label(s.status)
+            colour = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
+            step = x(s.action) + ("\n" + style("dim", x(s.note)) if s.note else "")
+            owner = f"{x(s.owner)} ({_label(s.side)})"
+            table.add_row(s.date.isoformat(), step, owner, style(colour, status) if colour else status)
+        sections.append(table)
+    return sections
 
 
-def _actions(console: Any, report: Any) -> None:
-    if not report.next_actions:
-        return
-    table = _table("review.next_actions", "due", "action", "owner_with", "rule", console=console)
-    for a in report.next_actions:
-        who = _x(a.owner) + ("\n" + _x(t("review.with", contact=a.contact)) if a.contact else "")
-        table.add_row(
-            a.due.isoformat() if a.due else "-",
-            f"{_x(a.action)}\n[dim]{_x(t('review.why', why=a.why))}[/]",
-            who,
-            _x(a.rule_id),
-        )
-    console.print(table)
-
-
-def _questions(console: Any, report: Any) -> None:
+def _question_tables(report: Any, marks: _Marks) -> list[_Rows | str]:
+    x = marks.x
     buyer = [q for q in report.questions if q.role != "ae"]
     review = [q for q in report.questions if q.role == "ae"]
+    tables: list[_Rows | str] = []
     if buyer:
-        table = _table("review.questions_buyer", "ask", "question", "rule", console=console)
+        table = _Rows("review.questions_buyer", "ask", "question", "rule")
         for q in buyer:
-            who = join(x for x in (q.stakeholder, _label(q.role) if q.role else None) if x) or "-"
-            table.add_row(_x(who), _x(asked(q)), _x(q.rule_id))
-        console.print(table)
+            who = join(part for part in (q.stakeholder, _label(q.role) if q.role else None) if part) or "-"
+            table.add_row(x(who), x(asked(q)), x(q.rule_id))
+        tables.append(table)
     if review:  # a manager's questions to the AE: never addressed to anyone on the buyer's side
-        table = _table("review.questions_ae", "question", "rule", console=console)
+        table = _Rows("review.questions_ae", "question", "rule")
         for q in review:
-            table.add_row(_x(asked(q)), _x(q.rule_id))
+            table.add_row(x(asked(q)), x(q.rule_id))
+        tables.append(table)
+    return tables
+
+
+def _tables(console: Any, report: Any) -> None:
+    from rich.table import Table
+
+    for section in _sections(report, _Marks(markup=True)):
+        if isinstance(section, str):
+            console.print(section)
+            continue
+        columns, rows = section.fitted(console.width, _Marks(markup=True))
+        table = Table(title=t(section.title), title_justify="left", show_lines=False, expand=True)
+        for column in columns:
+            if column in _SHORT:
+                table.add_column(t(f"column.{column}"), no_wrap=True)
+            else:
+                table.add_column(t(f"column.{column}"), overflow="fold", ratio=_RATIO.get(column, 2))
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
-
-
-def _plan(console: Any, report: Any) -> None:
-    if not report.mutual_action_plan:
-        return
-    table = _table("review.plan", "date", "step", "owner", "status", console=console)
-    for s in report.mutual_action_plan:
-        status = _label(s.status)
-        style = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
-        owner = f"{_x(s.owner)} ({_label(s.side)})"
-        step = _x(s.action) + (f"\n[dim]{_x(s.note)}[/]" if s.note else "")
-        table.add_row(s.date.isoformat(), step, owner, f"[{style}]{status}[/]" if style else status)
-    console.print(table)
 
 
 def _findings(console: Any, findings: list[Any]) -> None:
@@ -229,7 +263,8 @@ def print_indented(console: Any, text: str, indent: int) -> None:
     console.print(Padding(Text(text), (0, 0, 0, indent), expand=False))
 
 
-def _footer(console: Any, report: Any) -> None:
+def footer(report: Any) -> str:
+    """The last line: backend, model, tokens, cost, rule ids the model named that the rulebook lacks."""
     parts = [t("review.backend", backend=report.backend)] + (
         [t("review.model", model=report.model)] if report.model else []
     )
@@ -250,4 +285,37 @@ def _footer(console: Any, report: Any) -> None:
         parts.append(report.cost_note)
     if report.dropped_rule_ids:
         parts.append(t("review.dropped", ids=", ".join(report.dropped_rule_ids)))
-    console.print("  ".join(parts), style="dim", markup=False)
+    return "  ".join(parts)
+
+
+def _to_plain(report: Any, findings: list[Any], *, width: int, since: Any) -> str:
+    """The review as rich draws it without colour, drawn without rich; raises ``_plain.Declined`` for
+    anything ``_plain`` does not reproduce exactly."""
+    from ae_coach.render import _plain
+
+    _plain.check(report.account)
+    headline, health, rest, indented = _headline(report)
+    lines = _plain.panel(report.account, [(f"{headline}\n\n{health}{rest}", 0), *((i, 2) for i in indented)], width)
+    if since is not None:
+        from ae_coach.render.since import since_lines, since_title
+
+        lines += _plain.wrap(since_title(since), width)
+        for line in since_lines(since):
+            lines += _plain.indented(f"- {line}", 2, width)
+    marks = _Marks(markup=False)
+    for section in _sections(report, marks):
+        if isinstance(section, str):
+            lines += _plain.wrap(section, width)
+            continue
+        columns, rows = section.fitted(width, marks)
+        heads = [_plain.Column(t(f"column.{c}"), ratio=None if c in _SHORT else _RATIO.get(c, 2)) for c in columns]
+        lines += _plain.table(t(section.title), heads, rows, width)
+    lines.append(_plain.rule(t("review.findings"), width))
+    for f in findings:
+        lines += _plain.wrap(f"{_label(str(f.severity)):>8} {f.code}: {f.title}", width)
+        for line in f.evidence:
+            lines += _plain.indented(f"- {line}", 11, width)
+    lines += _plain.wrap(footer(report), width)
+    text = "\n".join(lines) + "\n"
+    _plain.check(text)
+    return text
