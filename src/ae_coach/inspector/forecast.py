@@ -545,9 +545,12 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
         score = cap[0]
     category = call(ctx, findings, full_gate(ctx, findings))[0]
     ceiling = s.health_ceiling.get(str(category), 100)
+    later = later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
+    if later is not None and s.health_ceiling.get(str(later[0]), 100) == ceiling:
+        category = later[0]  # out of this period only by its date: the range is named by what its evidence earns
     scaled = round(score * ceiling / 100)
     if scaled < score:
-        reasons.append(t("health.scaled", points=score - scaled, ceiling=ceiling, category=_word(category)))
+        reasons.append(t("health.scaled", points=score - scaled, ceiling=ceiling, category=term(category)))
         score = scaled
     return score, reasons
 
