@@ -388,3 +388,13 @@ def test_a_buyers_meeting_on_a_weekend_keeps_its_date(coach):
     _, steps = plan(coach, "lucerne-late-stakeholder")
     assert any(s.date == dt.date(2026, 12, 5) and s.action == "CFO review of revised case" for s in steps)
     assert not any(s.date == dt.date(2026, 12, 4) and "CFO" in s.action for s in steps)
+
+
+def test_a_lead_time_the_record_gives_is_used_instead_of_the_default_and_is_never_squeezed():
+    path = DEALS.parent.parent / "evals" / "calibration" / "deals" / "greyfriars-bank-new-ciso-closing.yaml"
+    deal = load_deal(path)  # "the assessment takes 4-6 weeks"; close 16 Dec
+    steps = draft_plan(deal, deal.as_of)
+    send = next(s for s in steps if s.action.startswith("Send the security questionnaire"))
+    sign = next(s for s in steps if s.kind == "signature")
+    assert (sign.date - send.date).days >= 6 * 7
+    assert "not credible" in (send.note or "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
@@ -219,6 +219,7 @@ def draft_plan(
         and not any(k in own_text for k in step.keywords)
         and not _already_done(step, deal, as_of)
     ]
+    steps = [_on_record_lead(step, deal) for step in steps]
     ready = ready or {}
     begin = calendar.on_or_after(as_of)
     record = [] if stalled else _record_steps(deal, as_of, begin, calendar)
@@ -247,7 +248,7 @@ def draft_plan(
     if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
         agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
         if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
-            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_STEPS.index)
+            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_order)
     drafted: list[MapStep] = []
     for step in steps:
         earliest = max(
@@ -279,15 +280,37 @@ def draft_plan(
 _RECEIVED = lazy(
     r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
 )
+_SECURITY = r"security|vendor risk|risk assessment|infosec|\bassessment\b"
+_LEGAL = r"legal|contract|redline"
 _LEAD = lazy(r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*weeks\b", re.I)
 
 
-def record_lead_weeks(deal: Deal) -> int | None:
-    """The longest lead time the record gives for the paper process ("Vendor risk assessment needed; 6-8 weeks"),
-    in weeks: the upper end, since a plan that needs the short end is already late."""
+def record_lead_weeks(deal: Deal, about: str = _SECURITY) -> int | None:
+    """The longest lead time the record gives for a paper step (``about``: words of what it is for, e.g. "Vendor
+    risk assessment needed; 6-8 weeks"), in weeks: the upper end, since a plan that needs the short end is late."""
     texts = [deal.meddpicc.paper_process.evidence or "", *((a.summary or "") for a in deal.activities)]
-    weeks = [int(m.group(2)) for text in texts for m in _LEAD.finditer(text)]
+    words = lazy(about, re.I)
+    weeks = [int(m.group(2)) for text in texts if words.search(text) for m in _LEAD.finditer(text)]
     return max(weeks, default=None)
+
+
+def _order(step: _Template) -> int:
+    return [s.action for s in _STEPS].index(step.action)
+
+
+def _on_record_lead(step: _Template, deal: Deal) -> _Template:
+    """A step whose lead time the record gives starts that long (plus the steps after it) before the close, never
+    later than the ae-coach default: the security review from sending the questionnaire, legal from the paper."""
+    about = {"Send the security questionnaire": (_SECURITY, 28), "Agree legal redlines": (_LEGAL, 10)}
+    # days after it by default: the security sign-off and order form; procurement and signature
+    key = next((k for k in about if step.action.startswith(k)), None)
+    if key is None:
+        return step
+    words, follows = about[key]
+    weeks = record_lead_weeks(deal, words)
+    if not weeks:
+        return step
+    return replace(step, days_before_close=max(step.days_before_close, weeks * 7 + follows))
 
 
 def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
