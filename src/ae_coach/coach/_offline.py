@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
+from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import PREPARED_BY, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title
 from ae_coach.coach.report import CoachingReport, Forecast, Health
+from ae_coach.deal import ForecastCategory
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 
@@ -108,6 +110,33 @@ def _stalled(deal: Deal, assessment: Any) -> str | None:
     return _lower_first(title(stale, deal, assessment), deal) if stale and deal.is_open else None
 
 
+_COMMERCIAL = ("momentum.budget_concern_late", "momentum.competitor_late")
+"""Findings that put a commercial step (the business case, a negotiation) before any paper: an open price
+objection, a competitor back in the deal."""
+
+
+def _commercial_first(assessment: Any) -> bool:
+    """The paper waits for the business case: a price objection, a competitor back, or a new economic buyer."""
+    codes = {f.code for f in assessment.findings}
+    new_signer = "momentum.late_stakeholder" in codes and "meddpicc.economic_buyer" in codes
+    return bool(codes & set(_COMMERCIAL)) or new_signer
+
+
+def _gate(deal: Deal, assessment: Any) -> str | None:
+    """What a deal the call leaves out of the forecast (Pipeline, Omitted) has to earn before steps to signature
+    are drafted: meeting the signer, an answered objection, or a buyer-confirmed close date."""
+    # a deal out of this period only by its date is planned by the call its evidence earns for its own period
+    category = assessment.later_forecast or assessment.recommended_forecast
+    if not deal.is_open or category not in (ForecastCategory.PIPELINE, ForecastCategory.OMITTED):
+        return None
+    if person_in_role(deal, "economic_buyer") is None:
+        return t("plan.gate.economic_buyer")
+    if _commercial_first(assessment):
+        return t("plan.gate.objection")
+    passed = deal.close_date is None or deal.close_date < assessment.as_of
+    return t("plan.gate.no_date") if passed else t("plan.gate.date")
+
+
 def _lower_first(text: str, deal: Deal) -> str:
     """ "Close date pushed" -> "close date pushed" inside a sentence; a title that opens with a name of the
     deal (a person, a competitor, the account) keeps its capital."""
@@ -153,5 +182,13 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         also_risks=also,
         next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(deal, as_of, calendar, ready, _stalled(deal, assessment)),
+        mutual_action_plan=draft_plan(
+            deal,
+            as_of,
+            calendar,
+            ready,
+            _stalled(deal, assessment),
+            _gate(deal, assessment),
+            _commercial_first(assessment),
+        ),
     )

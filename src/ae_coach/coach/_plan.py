@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
@@ -158,12 +158,29 @@ procurement, no paper step can be dated, and until the signer is met no business
 (``ready`` of :func:`draft_plan`)."""
 
 
+_GATE_STEP = _Template(
+    0,
+    "Agree a close date and the steps to signature with the economic buyer",
+    "joint",
+    "decision",
+    "economic_buyer",
+    "to name: economic buyer",
+    (),
+)
+"""The gate a deal called Pipeline or Omitted has to earn when the draft has no business-case step left for it."""
+
+_GATE_SPACING = 5
+"""Working days between two drafted gate steps (ae-coach default: one meeting a week)."""
+
+
 def draft_plan(
     deal: Deal,
     as_of: dt.date,
     calendar: Calendar | None = None,
     ready: dict[str, dt.date] | None = None,
     stalled: str | None = None,
+    gate: str | None = None,
+    commercial_first: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -176,6 +193,11 @@ def draft_plan(
     ae-coach made up. A ``stalled`` deal (the buyer has gone quiet: why, in a few words) keeps the record's own
     steps and next step and drafts nothing more: a paper process planned into a silence is a template, not a
     plan.
+
+    A ``gate`` (the call is Pipeline or Omitted: what the deal has to earn first, in a few words) drafts only the
+    steps up to that gate and says the steps to signature come once it is passed; the buyer's own dated signature
+    is kept but flagged, never planned to. With ``commercial_first`` (an open price objection, a competitor back,
+    a new economic buyer) no paper step is dated before the business-case step it waits for.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
@@ -197,9 +219,19 @@ def draft_plan(
         and not any(k in own_text for k in step.keywords)
         and not _already_done(step, deal, as_of)
     ]
-    needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
+    steps = [_on_record_lead(step, deal) for step in steps]
     ready = ready or {}
     begin = calendar.on_or_after(as_of)
+    record = [] if stalled else _record_steps(deal, as_of, begin, calendar)
+    if record:  # the record's own security clock replaces the draft's "send the questionnaire"
+        steps = [s for s in steps if s.keywords != ("security questionnaire",)]
+    if gate and not stalled:
+        agreed += _next_step(deal, agreed, as_of, begin, calendar)
+        return sorted(
+            _gated(deal, agreed, steps, (as_of, begin), ready, gate, calendar) + record,
+            key=lambda s: (s.date, s.kind != "agreed"),
+        )
+    needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
     # planned forward, the first step waits for the action that prepares it
     first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
     realistic = calendar.add(max(begin, ready.get(first, begin)), needed + 2)
@@ -216,13 +248,20 @@ def draft_plan(
     if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
         agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
         if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
-            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_STEPS.index)
+            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_order)
     drafted: list[MapStep] = []
     for step in steps:
         earliest = max(
             [begin, ready.get(str(step.kind), begin)] + [d.date for d in drafted if step.days_before_close > 0]
         )
-        drafted.append(_make(step, deal, close, (as_of, earliest), note if not drafted else None, calendar))
+        case = (
+            _commercial(agreed, drafted, calendar) if commercial_first and step.kind in ("paper", "signature") else []
+        )
+        made = _make(step, deal, close, (as_of, max([earliest, *case])), note if not drafted else None, calendar)
+        if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
+            waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
+            made = made.model_copy(update={"note": "; ".join([t("plan.proposed"), waits])})
+        drafted.append(made)
     signature = next((d for d in drafted if d.kind == "signature"), None)
     if signature is not None and note and signature.note is None:
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
@@ -235,7 +274,128 @@ def draft_plan(
             held = t("plan.stalled", why=stalled)
             kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
         return kept
-    return sorted(agreed + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+    return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+_RECEIVED = lazy(
+    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
+)
+_SECURITY = r"security|vendor risk|risk assessment|infosec|\bassessment\b"
+_LEGAL = r"legal|contract|redline"
+_LEAD = lazy(r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*weeks\b", re.I)
+
+
+def record_lead_weeks(deal: Deal, about: str = _SECURITY) -> int | None:
+    """The longest lead time the record gives for a paper step (``about``: words of what it is for, e.g. "Vendor
+    risk assessment needed; 6-8 weeks"), in weeks: the upper end, since a plan that needs the short end is late."""
+    texts = [deal.meddpicc.paper_process.evidence or "", *((a.summary or "") for a in deal.activities)]
+    words = lazy(about, re.I)
+    weeks = [int(m.group(2)) for text in texts if words.search(text) for m in _LEAD.finditer(text)]
+    return max(weeks, default=None)
+
+
+def _order(step: _Template) -> int:
+    return [s.action for s in _STEPS].index(step.action)
+
+
+def _on_record_lead(step: _Template, deal: Deal) -> _Template:
+    """A step whose lead time the record gives starts that long (plus the steps after it) before the close, never
+    later than the ae-coach default: the security review from sending the questionnaire, legal from the paper."""
+    about = {"Send the security questionnaire": (_SECURITY, 28), "Agree legal redlines": (_LEGAL, 10)}
+    # days after it by default: the security sign-off and order form; procurement and signature
+    key = next((k for k in about if step.action.startswith(k)), None)
+    if key is None:
+        return step
+    words, follows = about[key]
+    weeks = record_lead_weeks(deal, words)
+    if not weeks:
+        return step
+    return replace(step, days_before_close=max(step.days_before_close, weeks * 7 + follows))
+
+
+def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
+    """Steps the record has already started a clock on: a security questionnaire the buyer sent is the seller's to
+    return first thing, and the buyer's review runs its recorded lead time from then."""
+    received = next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+    if received is None:
+        return []
+    due = calendar.add(begin, 2)
+    note = t("plan.received", date=received.date)
+    weeks = record_lead_weeks(deal)
+    if weeks:
+        back = calendar.add(due, weeks * WORKING_DAYS_PER_WEEK)
+        note += t("plan.record_lead", weeks=weeks, date=back)
+        if deal.close_date is not None and back > deal.close_date:
+            note += t("plan.record_lead_late", close=deal.close_date)
+    owner = phrase("plan.team", "AE + solutions engineer").replace("AE", deal.owner or "AE")
+    return [
+        MapStep(
+            date=due,
+            action=phrase("plan.step", "Return the completed security questionnaire"),
+            side="seller",
+            owner=owner,
+            kind="paper",
+            note=note,
+        )
+    ]
+
+
+def _commercial(agreed: list[MapStep], drafted: list[MapStep], calendar: Calendar) -> list[dt.date]:
+    """The day after the business-case step (drafted, or the buyer's own still to come) the paper waits for."""
+    decision = next(t for t in _STEPS if t.kind == "decision")
+    open_ = [a.date for a in agreed if a.status != "done" and any(k in a.action.lower() for k in decision.keywords)]
+    days = open_ + [d.date for d in drafted if d.kind == "decision"]
+    return [calendar.add(max(days), 1)] if days else []
+
+
+def _gated(
+    deal: Deal,
+    agreed: list[MapStep],
+    steps: list[_Template],
+    window: tuple[dt.date, dt.date],
+    ready: dict[str, dt.date],
+    gate: str,
+    calendar: Calendar,
+) -> list[MapStep]:
+    """The plan up to the gate the call says the deal has to earn: the buyer's own steps, the evaluation and
+    business-case steps still to do (or the gate step itself), planned forward; nothing of the paper process."""
+    as_of, begin = window
+    todo = [s for s in steps if s.kind in ("evaluation", "decision")]
+    decision = next(t for t in _STEPS if t.kind == "decision")
+    own = [a for a in agreed if a.status != "done" and a.date >= begin and _matches(a, decision)]
+    if not any(s.kind == "decision" for s in todo) and not own:
+        todo.append(_GATE_STEP)
+    signature = next(t for t in _STEPS if t.kind == "signature")
+    kept: list[MapStep] = []
+    replaced = ""
+    for mine in agreed:
+        if mine.status != "done" and _matches(mine, signature) and mine.date < begin:
+            replaced = t("plan.replaces", action=mine.action, date=mine.date)  # a missed signature: no new date yet
+            continue
+        if mine.status != "done" and _matches(mine, signature):
+            note = "; ".join(filter(None, [mine.note, t("plan.gated_signature")]))
+            mine = mine.model_copy(update={"status": "at_risk", "note": note})
+        elif mine.status == "at_risk" and mine.date < begin:
+            mine = mine.model_copy(update={"date": begin, "note": t("plan.missed", date=mine.date)})
+        kept.append(mine)
+    drafted: list[MapStep] = []
+    for template in todo:
+        earliest = max(begin, ready.get(str(template.kind), begin))
+        if drafted:
+            earliest = max(earliest, calendar.add(drafted[-1].date, _GATE_SPACING))
+        made = _make(template, deal, earliest, (as_of, earliest), None, calendar)
+        update = {"date": calendar.on_or_after(earliest), "status": "planned", "note": t("plan.proposed")}
+        drafted.append(made.model_copy(update=update))
+    plan = sorted(kept + drafted, key=lambda s: (s.date, s.kind != "agreed"))
+    # the gate note sits on the step that passes the gate: the buyer's own business-case meeting, else the draft's
+    at = plan.index(own[0]) if own and not any(s.kind == "decision" for s in todo) else plan.index(drafted[-1])
+    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), replaced]))
+    plan[at] = plan[at].model_copy(update={"note": note})
+    return plan
+
+
+def _matches(step: MapStep, template: _Template) -> bool:
+    return any(k in step.action.lower() for k in template.keywords)
 
 
 def _covers(step: MapStep, action: str) -> bool:
@@ -403,6 +563,7 @@ def _make(
         note = t("plan.past_due", date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
     words = step.existing if step.existing and _existing_customer(deal) else step.action
+    note = "; ".join(filter(None, [t("plan.proposed"), note]))
     return MapStep(
         date=date,
         action=phrase("plan.step", words),
@@ -470,9 +631,7 @@ def _weekday(day: dt.date) -> str:
 
 
 def day_off_note(day: dt.date, calendar: Calendar) -> str:
-    """A buyer's date that is not a working day, named ("falls on a Saturday"), with the nearest working day to
-    propose instead (the earlier one when both are as near: a deadline moved later is a slip)."""
-    before, after = calendar.on_or_before(day), calendar.on_or_after(day)
-    other = before if (day - before) <= (after - day) else after
+    """A buyer's date that is not a working day, named ("falls on a Saturday") with an ask to confirm it: the
+    buyer's meeting is theirs to move, never re-dated by the draft."""
     key = "plan.agreed_weekend" if day.weekday() >= 5 else "plan.agreed_holiday"
-    return t(key, day=_weekday(day), date=day, other_day=_weekday(other), other=other)
+    return t(key, day=_weekday(day), date=day)
