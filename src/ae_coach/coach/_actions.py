@@ -64,7 +64,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
     dark = gone_dark(facts, list(assessment.findings))
-    codes = {f.code for f in assessment.findings}
+    # stalled with its contact silent: nobody who never engaged is asked anything (see _cold)
+    stalled = bool(dark) and any(f.code == "momentum.stale" for f in assessment.findings)
     week_end = calendar.add(facts.as_of, 5)
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
@@ -81,7 +82,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
             continue
-        if _cold(deal, action, actions, stalled=bool(dark) and "momentum.stale" in codes):
+        if _cold(deal, action, actions, stalled=stalled):
             continue
         soon = action.due is not None and action.due <= week_end
         mine = [i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)]

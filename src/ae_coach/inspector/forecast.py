@@ -273,7 +273,15 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
 
 def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
     """For a deal omitted only because it closes after the period: the call its evidence earns for the
-    period it closes in (what a manager says next: "not this quarter's number; best case for Q1")."""
+    period it closes in (what a manager says next: "not this quarter's number; best case for Q1"). Computed once
+    per deal: health names its range by it and the assessment reports it."""
+    if "later_call" not in ctx.memo:
+        ctx.memo["later_call"] = _later_call(ctx, findings)
+    later: tuple[ForecastCategory, Period] | None = ctx.memo["later_call"]
+    return later
+
+
+def _later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
     close = effective_close(ctx)
     if not ctx.deal.is_open or close is None or close <= period(ctx).end:
         return None
