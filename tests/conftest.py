@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs on two shared cores: a property test's time per example says nothing about correctness, so
+# no example fails for being slow (hypothesis' default deadline is 200 ms). The example counts bound
+# the total.
+settings.register_profile("ae-coach", deadline=None)
+settings.load_profile("ae-coach")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
