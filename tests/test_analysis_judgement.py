@@ -139,6 +139,7 @@ def test_a_buyer_who_says_nothing_happens_if_they_wait_has_no_pain() -> None:
     [
         ("Dana: the project is on hold until the new budget year", True),
         ("Priya said there is a budget freeze on all new spend", True),
+        ("Dana: group finance says no new software or consultancy commitments until the board approves FY27", True),
         ("Signature on hold until the new CRO is briefed", False),
         ("Dana: no budget concerns, legal is on track", False),
     ],
@@ -495,6 +496,19 @@ def test_a_commit_the_buyers_plan_signs_after_the_period_leads_as_forecast_integ
     inside = by_code(build(("next_step", None)))  # fails the gate on a missing next step, signs in the period
     fantasy = inside.get("anti.forecast_fantasy")
     assert fantasy is not None and fantasy.severity is Severity.MEDIUM and not fantasy.data["wrong_period"]
+
+
+@pytest.mark.parametrize(("category", "fires"), [("best_case", True), ("pipeline", False)])
+def test_a_best_case_the_buyers_plan_signs_after_the_period_is_forecast_fantasy(category: str, fires: bool) -> None:
+    late_plan = [
+        {"date": "2026-12-05", "action": "Committee paper", "owner": "customer", "status": "planned"},
+        {"date": "2027-01-15", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    found = by_code(build(("forecast_category", category), ("mutual_action_plan", late_plan)))
+    assert ("anti.forecast_fantasy" in found) is fires
+    if fires:
+        assert found["anti.forecast_fantasy"].data["wrong_period"]
+    assert "anti.forecast_fantasy" not in by_code(build(("forecast_category", category)))
 
 
 # --------------------------------------------------------------------------- the buyer's decision step overdue

@@ -21,7 +21,8 @@ anti.ignoring_competition     from validation, no alternative known at all (not 
 anti.neglecting_champion      from validation, a champion with no enablement on record (business case,
                               ROI model, exec summary… or the ``champion_enabled`` tag)
 anti.forecast_fantasy         called Commit (``forecast_category: commit``, or no category and a CRM probability
-                              at ``Settings.commit_probability``) and the Commit gate fails
+                              at ``Settings.commit_probability``) and the Commit gate fails; or called best case
+                              while the buyer's own plan signs after the period (counted in the wrong period)
 anti.post_close_abandonment   closed won with no handoff on record (kick-off, onboarding, success plan…)
 ============================  =====================================================================
 """
@@ -299,7 +300,7 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         and deal.probability >= ctx.settings.commit_probability
     )
     if not called:
-        return None
+        return _wrong_period(ctx)
     unmet = commit_gate(ctx)
     if not unmet:
         return None
@@ -328,6 +329,26 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         signer_unmet=signer_unmet,
         form_filled=_form_filled(ctx),
         wrong_period=wrong_period is not None,
+    )
+
+
+def _wrong_period(ctx: Context) -> Finding | None:
+    """The rep counts the deal in this period's forecast (best case) while the buyer's own plan signs after the
+    period: the number the manager defends upward is wrong whatever the deal's quality (forecast integrity)."""
+    if ctx.deal.forecast_category != ForecastCategory.BEST_CASE or not ctx.deal.is_open:
+        return None
+    signs = plan_after_period(ctx)
+    if signs is None:
+        return None
+    return ctx.finding(
+        "anti.forecast_fantasy",
+        Severity.HIGH,
+        "Counted in this period, but the buyer's own plan signs after it",
+        ["forecast_category: best_case", f"the buyer's plan signs on {signs}, after the forecast period"],
+        why_not_commit=commit_gate(ctx),
+        signer_unmet=False,
+        form_filled=False,
+        wrong_period=True,
     )
 
 

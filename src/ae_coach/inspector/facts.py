@@ -734,7 +734,7 @@ _ON_HOLD = lazy(
     r"(?:spend(?:ing)?|purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|on pause|on ice|paused|frozen|"
     r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
     r"purchase) (?:on ice|on the back ?burner)|"
-    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
+    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|" + text.NO_NEW_SPEND + r")\b",
     re.IGNORECASE,
 )
 """The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
