@@ -625,3 +625,23 @@ def test_a_build_alternative_named_in_the_activity_log_is_known_competition() ->
     assert "status quo (compare against building)" in facts.known_alternatives(parse_deal(data))
     data["activities"][-1]["summary"] = "CTO asked about the Grafana integration"
     assert facts.known_alternatives(parse_deal(data)) == []
+
+
+# --------------------------------------------------------------------------- our paper with nobody answering it
+
+
+@pytest.mark.parametrize(
+    ("relay", "stuck"),
+    [
+        ("Dana: sent it to contracts, hasn't heard back; not sure who reviews it", True),
+        ("Dana: contracts returned the MSA with two redlines", False),
+    ],
+)
+def test_a_champion_relaying_that_contracts_has_not_answered_is_no_answer(relay: str, stuck: bool) -> None:
+    deal = parse_deal(
+        with_activities(
+            activity("2026-11-13", "email", "Sent our MSA and order form", direction="outbound", **{"with": ["Dana Lee"]}),
+            activity("2026-11-24", "call", relay, direction="two_way", **{"with": ["Dana Lee"]}),
+        )
+    )
+    assert (assess(deal).facts.timing.paper_stuck is not None) is stuck

@@ -48,7 +48,7 @@ from ae_coach.inspector import text
 
 _UNANSWERED = lazy(
     r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
-    r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
+    r"(?:reply|respond|answer|pick up|call back|hear back)|(?:haven|hasn)'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
     r"bounced|out[- ]of[- ]office|ooo|auto-?reply|(?:heard |got )?nothing back|heard nothing|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
     r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
     r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
@@ -950,6 +950,8 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
     if wait is None:
         return None
     paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    # the champion relaying that their contracts team has not answered ("hasn't heard back") is no answer
+    paper = [a for a in paper if not (a.two_way and text.find(_UNANSWERED, a.summary))]
     if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
         return None
     if not text.find(_PAPER_SENT, paper[-1].summary):
