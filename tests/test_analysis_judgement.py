@@ -645,3 +645,25 @@ def test_a_champion_relaying_that_contracts_has_not_answered_is_no_answer(relay:
         )
     )
     assert (assess(deal).facts.timing.paper_stuck is not None) is stuck
+
+
+# --------------------------------------------------------------------------- a rival the rep's note leaves out
+
+
+@pytest.mark.parametrize(
+    ("notes", "fires"),
+    [
+        ("SE note: their data team started a Snowflake Cortex proof of concept for the same use case.", True),
+        ("SE note: the POC readout went well; IT signed it off.", False),
+    ],
+)
+def test_a_rivals_trial_the_record_names_unsettles_a_confirmed_competition(notes: str, fires: bool) -> None:
+    deal = build(
+        ("notes", notes),
+        ("competitors", []),
+        ("meddpicc.competition", {"status": "confirmed", "evidence": "No competitor; only the status quo"}),
+    )
+    found = by_code(deal)
+    assert ("meddpicc.competition" in found) is fires
+    if fires:
+        assert found["meddpicc.competition"].data["unsettled"] == ["Snowflake Cortex"]

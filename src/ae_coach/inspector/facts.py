@@ -414,9 +414,11 @@ _NAMED_RIVAL = (
     lazy(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
     lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+    lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
 )
-"""A vendor the record names as the incumbent or the benchmark the buyer prices us against ("benchmark our
-quote against Coupa", "Kofax's renewal offer"): a competitor whether or not the rep listed it."""
+"""A vendor the record names as the incumbent, the benchmark the buyer prices us against ("benchmark our
+quote against Coupa", "Kofax's renewal offer") or the maker of a trial the buyer runs ("started a Snowflake Cortex
+proof of concept"): a competitor whether or not the rep listed it."""
 
 _NOT_A_VENDOR = frozenset(
     [
