@@ -640,7 +640,9 @@ def test_a_build_alternative_named_in_the_activity_log_is_known_competition() ->
 def test_a_champion_relaying_that_contracts_has_not_answered_is_no_answer(relay: str, stuck: bool) -> None:
     deal = parse_deal(
         with_activities(
-            activity("2026-11-13", "email", "Sent our MSA and order form", direction="outbound", **{"with": ["Dana Lee"]}),
+            activity(
+                "2026-11-13", "email", "Sent our MSA and order form", direction="outbound", **{"with": ["Dana Lee"]}
+            ),
             activity("2026-11-24", "call", relay, direction="two_way", **{"with": ["Dana Lee"]}),
         )
     )
@@ -667,3 +669,20 @@ def test_a_rivals_trial_the_record_names_unsettles_a_confirmed_competition(notes
     assert ("meddpicc.competition" in found) is fires
     if fires:
         assert found["meddpicc.competition"].data["unsettled"] == ["Snowflake Cortex"]
+
+
+# --------------------------------------------------------------------------- a fit the record rules out
+
+
+@pytest.mark.parametrize(
+    ("notes", "poor"),
+    [
+        ("We are cloud-only; no on-premises edition on the roadmap.", True),
+        ("Strong deal; SSO and the EU region are both live.", False),
+    ],
+)
+def test_a_requirement_the_record_says_we_cannot_serve_is_a_poor_fit(notes: str, poor: bool) -> None:
+    need = activity("2026-11-24", "call", "Dana: it must run on their own servers", **{"with": ["Dana Lee"]})
+    result = assess(parse_deal({**with_activities(need), "notes": notes, "fit": "good"}))
+    assert ("account.poor_fit" in result.codes()) is poor
+    assert (result.recommended_forecast is OMITTED) is poor
