@@ -44,7 +44,7 @@ from ae_coach.deal import (
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural
-from ae_coach.inspector.forecast import commit_gate, plan_after_period
+from ae_coach.inspector.forecast import commit_gate, period, plan_after_period
 from ae_coach.inspector.meddpicc import DUE_BY
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
@@ -333,9 +333,13 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
 
 
 def _wrong_period(ctx: Context) -> Finding | None:
-    """The rep counts the deal in this period's forecast (best case) while the buyer's own plan signs after the
-    period: the number the manager defends upward is wrong whatever the deal's quality (forecast integrity)."""
-    if ctx.deal.forecast_category != ForecastCategory.BEST_CASE or not ctx.deal.is_open:
+    """The rep counts the deal in this period's forecast (best case, with a CRM close date inside the period) while
+    the buyer's own plan signs after the period: the number the manager defends upward is wrong whatever the
+    deal's quality (forecast integrity). A best case closing in a later period is that period's call, not this one's."""
+    deal = ctx.deal
+    if deal.forecast_category != ForecastCategory.BEST_CASE or not deal.is_open:
+        return None
+    if deal.close_date is None or deal.close_date < ctx.as_of or deal.close_date not in period(ctx):
         return None
     signs = plan_after_period(ctx)
     if signs is None:
