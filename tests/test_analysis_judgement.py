@@ -688,3 +688,12 @@ def test_a_requirement_the_record_says_we_cannot_serve_is_a_poor_fit(notes: str,
     result = assess(parse_deal({**with_activities(need), "notes": notes, "fit": "good"}))
     assert ("account.poor_fit" in result.codes()) is poor
     assert (result.recommended_forecast is OMITTED) is poor
+
+
+# --------------------------------------------------------------------------- bookkeeping is never material alone
+
+
+@pytest.mark.parametrize("stage", ["proposal", "closing"])
+def test_an_undated_next_step_is_medium_at_any_stage(stage: str) -> None:
+    found = by_code(build(("stage", stage), ("next_step", {"action": "Check in", "owner": "Dana Lee"})))
+    assert found["momentum.no_dated_next_step"].severity is Severity.MEDIUM

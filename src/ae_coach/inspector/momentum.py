@@ -100,8 +100,8 @@ def _no_dated_next_step(ctx: Context) -> Finding | None:
             f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"
         ]
     evidence += [f"no date given: {describe(a)}" for a in ctx.with_signal(Signal.NO_NEXT_DATE)[-2:]]
-    severity = Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM
-    return ctx.finding("momentum.no_dated_next_step", severity, "No dated next step", evidence)
+    # the rep's bookkeeping, never a danger by itself: medium at any stage (what the buyer is doing is not in it)
+    return ctx.finding("momentum.no_dated_next_step", Severity.MEDIUM, "No dated next step", evidence)
 
 
 def _rescheduled(ctx: Context) -> Finding | None:

@@ -63,10 +63,6 @@ _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 STORY = ("momentum.", "anti.", "account.poor_fit")
 """What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
 
-BOOKKEEPING = ("momentum.no_dated_next_step",)
-"""Momentum codes that record a hygiene gap rather than what the buyer is doing (an undated next step):
-raised in their :data:`PRIORITY` place with the bookkeeping, never ahead of the checklist gaps."""
-
 
 SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot")
 """``data`` keys of a MEDDPICC finding whose red flag the record shows rather than the checklist: the signer
@@ -104,7 +100,6 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     story = shown or (
         serious
         and finding.code.startswith(STORY)
-        and finding.code not in BOOKKEEPING
         and (
             not fantasy
             or finding.data.get("wrong_period")
@@ -119,7 +114,4 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the cause, before the slips and silence it explains
     if finding.code == "momentum.stale" and finding.data.get("omit"):
         position = _RANK["momentum.champion_dark"] - 0.5  # silent long enough to omit: is the deal alive at all
-    severity = finding.severity
-    if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
-        severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one
-    return 0 if story else 1, _SEVERITY_RANK[severity], position, finding.code
+    return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code
