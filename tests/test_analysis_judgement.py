@@ -697,3 +697,9 @@ def test_a_requirement_the_record_says_we_cannot_serve_is_a_poor_fit(notes: str,
 def test_an_undated_next_step_is_medium_at_any_stage(stage: str) -> None:
     found = by_code(build(("stage", stage), ("next_step", {"action": "Check in", "owner": "Dana Lee"})))
     assert found["momentum.no_dated_next_step"].severity is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("amount", "fires"), [(18000, False), (120000, True)])
+def test_no_mutual_action_plan_is_hoping_only_above_the_tier_4_band(amount: int, fires: bool) -> None:
+    found = by_code(build(("amount", amount), ("stage", "closing"), ("mutual_action_plan", [])))
+    assert ("anti.hoping_not_controlling" in found) is fires

@@ -219,6 +219,8 @@ def _hoping(ctx: Context) -> Finding | None:
         return None
     plan = ctx.deal.mutual_action_plan
     late = ctx.stage in _LATE
+    if not plan and 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+        return None  # below the tier-4 band an order form is the plan (the Commit gate asks for none either)
     if not plan:
         quiet = ctx.facts.timing.quiet_period
         evidence = [f"mutual_action_plan: empty at {ctx.stage.value}"]
