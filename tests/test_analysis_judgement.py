@@ -703,3 +703,14 @@ def test_an_undated_next_step_is_medium_at_any_stage(stage: str) -> None:
 def test_no_mutual_action_plan_is_hoping_only_above_the_tier_4_band(amount: int, fires: bool) -> None:
     found = by_code(build(("amount", amount), ("stage", "closing"), ("mutual_action_plan", [])))
     assert ("anti.hoping_not_controlling" in found) is fires
+
+
+@pytest.mark.parametrize(("chased", "severity"), [(True, Severity.HIGH), (False, Severity.MEDIUM)])
+def test_a_champion_silent_at_proposal_is_dark_at_high_once_chasing_went_unanswered(chased: bool, severity) -> None:
+    chase = [
+        activity(
+            "2026-12-01", "email", "Checking in on the signing plan", direction="outbound", **{"with": ["Dana Lee"]}
+        )
+    ]
+    deal = parse_deal({**with_activities(*(chase if chased else [])), "as_of": "2026-12-08"})
+    assert by_code(deal)["momentum.champion_dark"].severity is severity
