@@ -139,6 +139,7 @@ def test_a_buyer_who_says_nothing_happens_if_they_wait_has_no_pain() -> None:
     [
         ("Dana: the project is on hold until the new budget year", True),
         ("Priya said there is a budget freeze on all new spend", True),
+        ("Dana: group finance says no new software or consultancy commitments until the board approves FY27", True),
         ("Signature on hold until the new CRO is briefed", False),
         ("Dana: no budget concerns, legal is on track", False),
     ],
@@ -497,6 +498,21 @@ def test_a_commit_the_buyers_plan_signs_after_the_period_leads_as_forecast_integ
     assert fantasy is not None and fantasy.severity is Severity.MEDIUM and not fantasy.data["wrong_period"]
 
 
+@pytest.mark.parametrize(("category", "fires"), [("best_case", True), ("pipeline", False)])
+def test_a_best_case_the_buyers_plan_signs_after_the_period_is_forecast_fantasy(category: str, fires: bool) -> None:
+    late_plan = [
+        {"date": "2026-12-05", "action": "Committee paper", "owner": "customer", "status": "planned"},
+        {"date": "2027-01-15", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    found = by_code(build(("forecast_category", category), ("mutual_action_plan", late_plan)))
+    assert ("anti.forecast_fantasy" in found) is fires
+    if fires:
+        assert found["anti.forecast_fantasy"].data["wrong_period"]
+    assert "anti.forecast_fantasy" not in by_code(build(("forecast_category", category)))
+    later = build(("forecast_category", category), ("mutual_action_plan", late_plan), ("close_date", "2027-01-20"))
+    assert "anti.forecast_fantasy" not in by_code(later)  # a best case for next quarter is that quarter's call
+
+
 # --------------------------------------------------------------------------- the buyer's decision step overdue
 
 
@@ -611,3 +627,90 @@ def test_a_build_alternative_named_in_the_activity_log_is_known_competition() ->
     assert "status quo (compare against building)" in facts.known_alternatives(parse_deal(data))
     data["activities"][-1]["summary"] = "CTO asked about the Grafana integration"
     assert facts.known_alternatives(parse_deal(data)) == []
+
+
+# --------------------------------------------------------------------------- our paper with nobody answering it
+
+
+@pytest.mark.parametrize(
+    ("relay", "stuck"),
+    [
+        ("Dana: sent it to contracts, hasn't heard back; not sure who reviews it", True),
+        ("Dana: contracts returned the MSA with two redlines", False),
+    ],
+)
+def test_a_champion_relaying_that_contracts_has_not_answered_is_no_answer(relay: str, stuck: bool) -> None:
+    deal = parse_deal(
+        with_activities(
+            activity(
+                "2026-11-13", "email", "Sent our MSA and order form", direction="outbound", **{"with": ["Dana Lee"]}
+            ),
+            activity("2026-11-24", "call", relay, direction="two_way", **{"with": ["Dana Lee"]}),
+        )
+    )
+    assert (assess(deal).facts.timing.paper_stuck is not None) is stuck
+
+
+# --------------------------------------------------------------------------- a rival the rep's note leaves out
+
+
+@pytest.mark.parametrize(
+    ("notes", "fires"),
+    [
+        ("SE note: their data team started a Snowflake Cortex proof of concept for the same use case.", True),
+        ("SE note: the POC readout went well; IT signed it off.", False),
+    ],
+)
+def test_a_rivals_trial_the_record_names_unsettles_a_confirmed_competition(notes: str, fires: bool) -> None:
+    deal = build(
+        ("notes", notes),
+        ("competitors", []),
+        ("meddpicc.competition", {"status": "confirmed", "evidence": "No competitor; only the status quo"}),
+    )
+    found = by_code(deal)
+    assert ("meddpicc.competition" in found) is fires
+    if fires:
+        assert found["meddpicc.competition"].data["unsettled"] == ["Snowflake Cortex"]
+
+
+# --------------------------------------------------------------------------- a fit the record rules out
+
+
+@pytest.mark.parametrize(
+    ("notes", "poor"),
+    [
+        ("We are cloud-only; no on-premises edition on the roadmap.", True),
+        ("Strong deal; SSO and the EU region are both live.", False),
+    ],
+)
+def test_a_requirement_the_record_says_we_cannot_serve_is_a_poor_fit(notes: str, poor: bool) -> None:
+    need = activity("2026-11-24", "call", "Dana: it must run on their own servers", **{"with": ["Dana Lee"]})
+    result = assess(parse_deal({**with_activities(need), "notes": notes, "fit": "good"}))
+    assert ("account.poor_fit" in result.codes()) is poor
+    assert (result.recommended_forecast is OMITTED) is poor
+
+
+# --------------------------------------------------------------------------- bookkeeping is never material alone
+
+
+@pytest.mark.parametrize("stage", ["proposal", "closing"])
+def test_an_undated_next_step_is_medium_at_any_stage(stage: str) -> None:
+    found = by_code(build(("stage", stage), ("next_step", {"action": "Check in", "owner": "Dana Lee"})))
+    assert found["momentum.no_dated_next_step"].severity is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(("amount", "fires"), [(18000, False), (120000, True)])
+def test_no_mutual_action_plan_is_hoping_only_above_the_tier_4_band(amount: int, fires: bool) -> None:
+    found = by_code(build(("amount", amount), ("stage", "closing"), ("mutual_action_plan", [])))
+    assert ("anti.hoping_not_controlling" in found) is fires
+
+
+@pytest.mark.parametrize(("chased", "severity"), [(True, Severity.HIGH), (False, Severity.MEDIUM)])
+def test_a_champion_silent_at_proposal_is_dark_at_high_once_chasing_went_unanswered(chased: bool, severity) -> None:
+    chase = [
+        activity(
+            "2026-12-01", "email", "Checking in on the signing plan", direction="outbound", **{"with": ["Dana Lee"]}
+        )
+    ]
+    deal = parse_deal({**with_activities(*(chase if chased else [])), "as_of": "2026-12-08"})
+    assert by_code(deal)["momentum.champion_dark"].severity is severity

@@ -129,7 +129,8 @@ _DEAL = {
     "anti.demo_before_discovery": "Product shown before needs were understood.",
     "anti.ignoring_competition": "Late-stage deal that assumes there is no alternative.",
     "anti.neglecting_champion": "The champion is not being equipped to sell internally.",
-    "anti.forecast_fantasy": "Committed (or high-probability) deal that fails the Commit gate.",
+    "anti.forecast_fantasy": "Committed (or high-probability) deal that fails the Commit gate, or a deal counted in "
+    "the period that the buyer's own plan signs after.",
     "anti.post_close_abandonment": "Won deal with no handoff or success plan for expansion.",
     "account.tier": "Info: account tier 1-4 by the seed's table.",
     "account.poor_fit": "Poor ICP fit or below the tier-4 band: route to self-serve or disqualify.",

@@ -30,11 +30,20 @@ def tier_of(ctx: Context) -> tuple[int, list[str]]:
     return tier, list(reasons)
 
 
+def poor_fit(ctx: Context) -> str | None:
+    """Why the deal is a poor fit: the CRM's fit field, or the record saying we cannot serve what the buyer
+    requires (the field notwithstanding); None when neither."""
+    if ctx.deal.fit == Fit.POOR:
+        return "fit: poor"
+    return f"the record says we cannot serve the requirement: {ctx.facts.unfit}" if ctx.facts.unfit else None
+
+
 def _tier(ctx: Context) -> tuple[int, list[str]]:
     s, deal = ctx.settings, ctx.deal
     amount = f"${deal.amount:,.0f}"
-    if deal.fit == Fit.POOR:
-        return 4, [f"fit: poor ({amount})"]
+    poor = poor_fit(ctx)
+    if poor:
+        return 4, [f"{poor} ({amount})"]
     if deal.amount < s.tier3_min_amount:
         return 4, [f"amount {amount} is below the ${s.tier3_min_amount:,.0f} tier-3 band"]
     tier = 1 if deal.amount >= s.tier1_min_amount else 2 if deal.amount >= s.tier2_min_amount else 3
@@ -60,13 +69,13 @@ def inspect(ctx: Context) -> list[Finding]:
     tier, reasons = tier_of(ctx)
     share, strategy = TIERS[tier]
     out = []
-    if ctx.deal.fit == Fit.POOR and ctx.deal.is_open:
+    if poor_fit(ctx) and ctx.deal.is_open:
         out.append(
             ctx.finding(
                 "account.poor_fit",
                 Severity.HIGH,
                 "Poor fit: disqualify it or route it to self-serve before it takes more selling time",
-                [f"fit: poor ({reasons[0]})", f"tier 4: {strategy.lower()} ({share}% of selling time)"],
+                [reasons[0], f"tier 4: {strategy.lower()} ({share}% of selling time)"],
                 tier=tier,
             )
         )

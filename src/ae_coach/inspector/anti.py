@@ -21,7 +21,8 @@ anti.ignoring_competition     from validation, no alternative known at all (not 
 anti.neglecting_champion      from validation, a champion with no enablement on record (business case,
                               ROI model, exec summary… or the ``champion_enabled`` tag)
 anti.forecast_fantasy         called Commit (``forecast_category: commit``, or no category and a CRM probability
-                              at ``Settings.commit_probability``) and the Commit gate fails
+                              at ``Settings.commit_probability``) and the Commit gate fails; or called best case
+                              while the buyer's own plan signs after the period (counted in the wrong period)
 anti.post_close_abandonment   closed won with no handoff on record (kick-off, onboarding, success plan…)
 ============================  =====================================================================
 """
@@ -43,7 +44,7 @@ from ae_coach.deal import (
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural
-from ae_coach.inspector.forecast import commit_gate, plan_after_period
+from ae_coach.inspector.forecast import commit_gate, period, plan_after_period
 from ae_coach.inspector.meddpicc import DUE_BY
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
@@ -218,6 +219,8 @@ def _hoping(ctx: Context) -> Finding | None:
         return None
     plan = ctx.deal.mutual_action_plan
     late = ctx.stage in _LATE
+    if not plan and 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+        return None  # below the tier-4 band an order form is the plan (the Commit gate asks for none either)
     if not plan:
         quiet = ctx.facts.timing.quiet_period
         evidence = [f"mutual_action_plan: empty at {ctx.stage.value}"]
@@ -299,7 +302,7 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         and deal.probability >= ctx.settings.commit_probability
     )
     if not called:
-        return None
+        return _wrong_period(ctx)
     unmet = commit_gate(ctx)
     if not unmet:
         return None
@@ -328,6 +331,30 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         signer_unmet=signer_unmet,
         form_filled=_form_filled(ctx),
         wrong_period=wrong_period is not None,
+    )
+
+
+def _wrong_period(ctx: Context) -> Finding | None:
+    """The rep counts the deal in this period's forecast (best case, with a CRM close date inside the period) while
+    the buyer's own plan signs after the period: the number the manager defends upward is wrong whatever the
+    deal's quality (forecast integrity). A best case closing in a later period is that period's call, not this one's."""
+    deal = ctx.deal
+    if deal.forecast_category != ForecastCategory.BEST_CASE or not deal.is_open:
+        return None
+    if deal.close_date is None or deal.close_date < ctx.as_of or deal.close_date not in period(ctx):
+        return None
+    signs = plan_after_period(ctx)
+    if signs is None:
+        return None
+    return ctx.finding(
+        "anti.forecast_fantasy",
+        Severity.HIGH,
+        "Counted in this period, but the buyer's own plan signs after it",
+        ["forecast_category: best_case", f"the buyer's plan signs on {signs}, after the forecast period"],
+        why_not_commit=commit_gate(ctx),
+        signer_unmet=False,
+        form_filled=False,
+        wrong_period=True,
     )
 
 

@@ -48,7 +48,7 @@ from ae_coach.inspector import text
 
 _UNANSWERED = lazy(
     r"\b(?:no (?:reply|response|answer|call ?back)|not (?:replied|responded|answered)|unanswered|did(?:n'?t| not) "
-    r"(?:reply|respond|answer|pick up|call back|hear back)|haven'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
+    r"(?:reply|respond|answer|pick up|call back|hear back)|(?:haven|hasn)'?t heard|no word|voice ?mail|left (?:a )?(?:message|vm)|"
     r"bounced|out[- ]of[- ]office|ooo|auto-?reply|(?:heard |got )?nothing back|heard nothing|chas(?:ed|ing)|bump(?:ed)?|nudg(?:ed|e)|just checking in|checking in|following up|"
     r"follow(?:ed)?[- ]up (?:email|note|message|sent)|sent (?:a )?(?:follow[- ]?up|reminder|nudge|check[- ]in)|"
     r"(?:second|third|another) (?:follow[- ]?up|attempt|email|try)|still waiting|radio silence|went dark|gone dark|"
@@ -370,6 +370,9 @@ class DealFacts(_Facts):
     timing: TimingFact = Field(default_factory=lambda: TimingFact())
     budget: str | None = None
     """The buyer's budget as the record states it, with where: ``$140k allocated (2026-07-05 call)``."""
+    unfit: str | None = None
+    """Where the record says we cannot give the buyer what they must have (an install on their own servers from a
+    SaaS-only vendor, a capability not on our roadmap), whatever the CRM's fit field says."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
 
     @property
@@ -414,9 +417,11 @@ _NAMED_RIVAL = (
     lazy(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
     lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+    lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
 )
-"""A vendor the record names as the incumbent or the benchmark the buyer prices us against ("benchmark our
-quote against Coupa", "Kofax's renewal offer"): a competitor whether or not the rep listed it."""
+"""A vendor the record names as the incumbent, the benchmark the buyer prices us against ("benchmark our
+quote against Coupa", "Kofax's renewal offer") or the maker of a trial the buyer runs ("started a Snowflake Cortex
+proof of concept"): a competitor whether or not the rep listed it."""
 
 _NOT_A_VENDOR = frozenset(
     [
@@ -494,8 +499,45 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
             "elements": grade_elements(deal, facts, facts.alternatives),
             "timing": _timing(deal, activities, as_of, paper_wait_days),
             "budget": _budget(deal, activities, as_of),
+            "unfit": _unfit(deal, activities, as_of),
         }
     )
+
+
+_CANNOT_SERVE = lazy(
+    r"\b(?:(?:we(?:'re| are)|our (?:product|platform) is) (?:[\w-]+ )?(?:saas|cloud)[- ]only|"
+    r"no (?:on-?prem(?:ises)?|offline|self-hosted|air-?gapped) (?:product|edition|version|option|install(?:er|ation)?|"
+    r"deployment)|(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
+    r"product (?:team )?(?:has )?said no)\b",
+    re.IGNORECASE,
+)
+"""Our side saying we cannot deliver something: "We are cloud-only", "no on-prem product", "not on the roadmap"."""
+
+_MUST_HAVE = lazy(
+    r"\b(?:must|mandatory|hard requirement|non-negotiable|needs? (?:it|to)|requires?|can'?t go to|cannot (?:go to|"
+    r"leave))\b",
+    re.IGNORECASE,
+)
+"""The buyer stating a requirement they cannot do without."""
+
+
+def _unfit(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """Where the record says we cannot serve what the buyer requires: our side saying we cannot deliver it (the notes
+    or an activity), and the buyer's requirement on record (an activity or the criteria)."""
+    ours = [("notes", deal.notes or "")] + [
+        (f"{a.date} {a.type}", a.summary or "") for a in activities if a.date <= as_of
+    ]
+    required = [deal.meddpicc.decision_criteria.evidence or ""] + [
+        a.summary or "" for a in activities if a.date <= as_of
+    ]
+    if not any(text.find(_MUST_HAVE, body) for body in required):
+        return None
+    for where, body in ours:
+        for clause in re.split(r"[.;\n]", body):
+            hit = text.find(_CANNOT_SERVE, clause)
+            if hit:
+                return f"{where}: {text.quote(clause.strip())}"
+    return None
 
 
 _BUDGET = lazy(
@@ -734,7 +776,9 @@ _ON_HOLD = lazy(
     r"(?:spend(?:ing)?|purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|on pause|on ice|paused|frozen|"
     r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
     r"purchase) (?:on ice|on the back ?burner)|"
-    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold)\b",
+    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|"
+    + text.NO_NEW_SPEND
+    + r")\b",
     re.IGNORECASE,
 )
 """The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
@@ -950,6 +994,8 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
     if wait is None:
         return None
     paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    # the champion relaying that their contracts team has not answered ("hasn't heard back") is no answer
+    paper = [a for a in paper if not (a.two_way and text.find(_UNANSWERED, a.summary))]
     if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
         return None
     if not text.find(_PAPER_SENT, paper[-1].summary):

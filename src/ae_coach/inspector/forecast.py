@@ -43,10 +43,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from ae_coach.deal import Fit, ForecastCategory, PlanItem, PlanStatus, Signal, Stage
+from ae_coach.deal import ForecastCategory, PlanItem, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
+from ae_coach.inspector.account import poor_fit
 from ae_coach.inspector.facts import PAPER_STEP
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
@@ -307,7 +308,7 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
     close = effective_close(ctx)
     if close is not None and close < ctx.as_of:
         return ForecastCategory.OMITTED, [t("call.close_passed", close=close)]
-    if deal.fit == Fit.POOR:
+    if poor_fit(ctx):
         return ForecastCategory.OMITTED, [t("call.poor_fit")]
     no_pain = _no_pain(findings)
     if no_pain:

@@ -28,7 +28,7 @@ from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
-from ae_coach.inspector.facts import ActivityFact, deferred_by_economic_buyer, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import UNNAMED, ActivityFact, deferred_by_economic_buyer, rebuffed_by_economic_buyer
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -180,6 +180,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         return None  # a small deal run by the person who signs needs no separate advocate
     fact = ctx.facts.elements[name]
     extra, flagged = _special(ctx, name, element, grade)
+    if name == "competition" and grade >= 2 and not flagged and _unnamed_by_rep(ctx):
+        return _unsettled(ctx)  # the record names a rival the rep's competition note leaves out: not settled
     if grade >= 2 and not flagged:
         return None
     # "confirmed" with no note and nothing the record can show: the empty note is hygiene
@@ -293,6 +295,16 @@ def _unsettled(ctx: Context) -> Finding | None:
         due_by=_DUE_BY_NAMES["competition"],
         unsettled=[c.name for c in active],
     )
+
+
+def _unnamed_by_rep(ctx: Context) -> list[str]:
+    """Active rivals the record names that neither the competitor list nor the competition note does."""
+    note = ctx.deal.meddpicc.competition.evidence or ""
+    return [
+        c.name
+        for c in ctx.facts.competitors
+        if c.status == "active" and not c.listed and c.name != UNNAMED and not text.mentions([c.name], note)
+    ]
 
 
 def _flag_shown(name: str, extra: list[str], flagged: bool) -> bool:

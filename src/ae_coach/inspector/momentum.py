@@ -100,8 +100,8 @@ def _no_dated_next_step(ctx: Context) -> Finding | None:
             f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"
         ]
     evidence += [f"no date given: {describe(a)}" for a in ctx.with_signal(Signal.NO_NEXT_DATE)[-2:]]
-    severity = Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM
-    return ctx.finding("momentum.no_dated_next_step", severity, "No dated next step", evidence)
+    # the rep's bookkeeping, never a danger by itself: medium at any stage (what the buyer is doing is not in it)
+    return ctx.finding("momentum.no_dated_next_step", Severity.MEDIUM, "No dated next step", evidence)
 
 
 def _rescheduled(ctx: Context) -> Finding | None:
@@ -156,7 +156,10 @@ def _champion_dark(ctx: Context) -> Finding | None:
     days, evidence, name = worst
     champion = ctx.facts.person(name)
     whole_deal = champion is not None and champion.last_two_way == ctx.facts.last_two_way
-    severity = Severity.HIGH if days > 2 * limit or ctx.stage in _LATE else Severity.MEDIUM
+    # gone dark is not answering us: late in the deal it is high once we reached out and nothing came back (before
+    # that it may be our own silence), and at any stage once the silence runs past twice the limit
+    chased = champion is not None and champion.unanswered >= 1
+    severity = Severity.HIGH if days > 2 * limit or (ctx.stage in _LATE and chased) else Severity.MEDIUM
     return ctx.finding(
         "momentum.champion_dark",
         severity,

@@ -63,17 +63,21 @@ _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 STORY = ("momentum.", "anti.", "account.poor_fit")
 """What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
 
-BOOKKEEPING = ("momentum.no_dated_next_step",)
-"""Momentum codes that record a hygiene gap rather than what the buyer is doing (an undated next step):
-raised in their :data:`PRIORITY` place with the bookkeeping, never ahead of the checklist gaps."""
+
+SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot")
+"""``data`` keys of a MEDDPICC finding whose red flag the record shows rather than the checklist: the signer
+parked the deal, the champion left or cannot reach who decides, the contract is stuck, a pilot runs with no
+agreed success criteria (see ``ae_coach.inspector.meddpicc``)."""
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
     """The order a manager raises findings in: the deal's story first when it is serious (a high or
     critical danger signal or anti-pattern), then by severity, then by :data:`PRIORITY`, then by code.
 
-    An economic buyer who parked the deal and went quiet (``pulled_back``) is the cause of what the deal is
-    doing: raised as story, ahead of the slipping close date it explains.
+    A buyer commitment the record shows failing (:data:`SHOWN`: the signer parked the deal, the champion is
+    gone, the contract is stuck, a pilot nobody agreed how to judge) is the cause of what the deal is doing: raised
+    as story, ahead of the slipping close date and the silence it explains. One rule for all four: the record
+    showing the red flag is what makes it the deal's story, not which element it is.
 
     A committed deal that fails the gate (``anti.forecast_fantasy``) is a consequence of its gaps, not part
     of the story: it is raised with them, after the gap that fails it (an economic buyer nobody has met),
@@ -85,14 +89,6 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
     omit (``omit`` on ``momentum.stale``) is raised as stale first: whether it is alive at all comes before
     who stopped answering.
-
-    A paper process stuck at closing (``stuck``: a late or blocked contract step) is what the deal is doing:
-    story, raised after the buyer's silence and before who is involved (people or competitors arriving late,
-    one contact holding the deal). So is a pilot running with no success criteria the buyer agreed
-    (``unframed_pilot``): its outcome will be judged by feel.
-
-    A champion the record shows leaving or gone (``left``) is the cause of what the deal is doing, like a signer
-    who parked it: raised first, ahead of a Commit call on ticked boxes and of the silence that follows.
     """
     return sorted(findings, key=_rank_key)
 
@@ -100,41 +96,22 @@ def ranked(findings: list[Finding]) -> list[Finding]:
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
     fantasy = finding.code == "anti.forecast_fantasy"
-    parked = finding.code == "meddpicc.economic_buyer" and bool(finding.data.get("pulled_back"))
-    stuck = finding.code == "meddpicc.paper_process" and serious and bool(finding.data.get("stuck"))
-    left = finding.code == "meddpicc.champion" and serious and bool(finding.data.get("left"))
-    unframed = finding.code == "meddpicc.decision_criteria" and serious and bool(finding.data.get("unframed_pilot"))
-    story = (
-        parked
-        or left
-        or stuck
-        or unframed
-        or (
-            serious
-            and finding.code.startswith(STORY)
-            and finding.code not in BOOKKEEPING
-            and (
-                not fantasy
-                or finding.data.get("wrong_period")
-                or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
-            )
+    shown = serious and finding.code.startswith("meddpicc.") and any(finding.data.get(key) for key in SHOWN)
+    story = shown or (
+        serious
+        and finding.code.startswith(STORY)
+        and (
+            not fantasy
+            or finding.data.get("wrong_period")
+            or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
         )
     )
     position: float = _RANK.get(finding.code, len(PRIORITY))
     if story and fantasy:
         # a Commit on ticked boxes alone, or one the buyer's plan signs next quarter: forecast integrity
         position = _RANK["momentum.close_date_passed"] + 0.5
-    if parked:
-        position = _RANK["momentum.close_date_slipped"] - 0.5  # the signer parked it: the cause of the slips
+    if shown:
+        position = _RANK["momentum.close_date_slipped"] - 0.5  # the cause, before the slips and silence it explains
     if finding.code == "momentum.stale" and finding.data.get("omit"):
         position = _RANK["momentum.champion_dark"] - 0.5  # silent long enough to omit: is the deal alive at all
-    if stuck:
-        position = _RANK["momentum.stale"] + 0.5  # the contract is not moving: after the buyer's silence
-    if left:
-        position = _RANK["momentum.close_date_slipped"] - 0.5  # the person selling for us is gone: the cause
-    if unframed:
-        position = _RANK["momentum.stale"] + 0.5  # a pilot nobody agreed how to judge: after the buyer's silence
-    severity = finding.severity
-    if finding.code in BOOKKEEPING and severity.rank < Severity.MEDIUM.rank:
-        severity = Severity.MEDIUM  # a gap in the rep's records: ranked with the medium gaps, never above a real one
-    return 0 if story else 1, _SEVERITY_RANK[severity], position, finding.code
+    return 0 if story else 1, _SEVERITY_RANK[finding.severity], position, finding.code

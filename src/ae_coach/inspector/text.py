@@ -57,6 +57,12 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, Signal
 
 _I = re.IGNORECASE
+
+NO_NEW_SPEND = (
+    r"no new (?:[\w-]+ (?:or|and|&) )?(?:[\w-]+ )?(?:commitments|purchases|spend(?:ing)?|contracts|projects|investments?|"
+    r"orders|vendors)(?: [^.;]{0,40}?)? (?:until|before|till|this (?:year|quarter))"
+)
+"""A spending freeze in other words: "no new software or consultancy commitments until the FY27 plan is approved"."""
 DETECT_CACHE_SIZE = 4096
 """Distinct activity summaries whose detected signals are remembered (bounded, so memory stays flat)."""
 
@@ -109,7 +115,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
         r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
         r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
-        r"(?:capex|spend(?:ing)?) freeze|"
+        r"(?:capex|spend(?:ing)?) freeze|" + NO_NEW_SPEND + r"|"
         r"(?:budget|funding|spend(?:ing)?) (?:got |was |were |has been |is being )?(?:cut|slashed|trimmed|reduced|"
         r"pulled|withdrawn)|(?:cut|slashed|trimmed) (?:our|the|their) (?:line|funding)|(?:cut|slashed|trimmed) "
         r"(?:[\w'-]+ ){0,3}?(?:budget|funding|spend)\b|"
