@@ -39,7 +39,9 @@ def load_error(path: Path, **kwargs) -> DealFileError:
     started = time.perf_counter()
     with pytest.raises(DealFileError) as caught:
         load_deal(path, **kwargs)
-    assert time.perf_counter() - started < 5  # generous: the benchmark measures; this only catches hangs
+    assert (
+        time.perf_counter() - started < 30
+    )  # a hang guard, not a timing: the benchmark measures; this only catches hangs
     return caught.value
 
 
