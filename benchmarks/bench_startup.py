@@ -6,7 +6,9 @@ of them alike. Each line prints the median wall time and the median CPU time (us
 child, the same minus the bare interpreter's, and ``wait``: the median of wall minus CPU, the time a run
 spent off a processor. On an idle machine ``wait`` is a few milliseconds; on a shared one it is most of the
 difference between this script's wall times and a lucky single ``time ae-coach ...``, so quote CPU time
-when it is large. The load average is printed before and after.
+when it is large. The load average is printed before and after. The ``floor`` line is a script that
+imports PyYAML and pydantic and validates one one-field model: what reading a deal file costs before any
+of ae-coach's own code runs.
 
     .venv/bin/python benchmarks/bench_startup.py [RUNS] [--before OTHER/ae-coach]
 
@@ -39,11 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DEAL = ROOT / "examples" / "deals" / "northwind-validation.yaml"
 BIN = Path(sys.executable).parent
 TARGET = 0.2
+FLOOR = "import yaml\nfrom pydantic import BaseModel\nclass Deal(BaseModel):\n    id: str\nDeal(id='x')"
+"""What any command that reads a deal file pays before ae-coach's own code: the YAML library, pydantic, and
+one model's validator (whose first build imports ``importlib.metadata`` for pydantic's plugin lookup)."""
 
 
 def _commands(before: str | None) -> dict[str, tuple[list[str], str | None, str]]:
     """name -> (argv, stdin, home): each installation has a home of its own (see the module's docstring)."""
-    commands = {"python -c pass": ([sys.executable, "-c", "pass"], None, "after")}
+    commands = {
+        "python -c pass": ([sys.executable, "-c", "pass"], None, "after"),
+        "floor: yaml + pydantic + one model": ([sys.executable, "-c", FLOOR], None, "after"),
+    }
     if before:
         commands.update({f"before: {k}": (*v, "before") for k, v in _cli_commands(before).items()})
     commands.update({k: (*v, "after") for k, v in _cli_commands(str(BIN / "ae-coach")).items()})
@@ -132,13 +140,13 @@ def main() -> int:
         f"start-up, {runs} runs each, in turn; load average {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
     )
-    print(f"  {'command':46} {'wall':>8} {'- pass':>8} {'cpu':>8} {'- pass':>8} {'wait':>8}")
+    print(f"  {'command':54} {'wall':>8} {'- pass':>8} {'cpu':>8} {'- pass':>8} {'wait':>8}")
     for name, samples in times.items():
         wall = statistics.median(w for w, _ in samples)
         cpu = statistics.median(c for _, c in samples)
         wait = statistics.median(w - c for w, c in samples)
         print(
-            f"  {name:46} {wall * 1000:6.0f}ms {(wall - base_wall) * 1000:6.0f}ms "
+            f"  {name:54} {wall * 1000:6.0f}ms {(wall - base_wall) * 1000:6.0f}ms "
             f"{cpu * 1000:6.0f}ms {(cpu - base_cpu) * 1000:6.0f}ms {wait * 1000:6.0f}ms"
         )
     for name in ("ae-coach review (offline)", "ae-coach chat (offline, start: no question)"):
