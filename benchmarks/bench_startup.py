@@ -2,10 +2,19 @@
 
 Every run is a fresh interpreter, as a user starts it, so import time counts. The commands are run in
 turn (pass, review, chat, pass, review, ...) so that load from anything else on the machine falls on all
-of them alike; each line prints the median wall time and the median CPU time (user + system) of the
-child, and the same minus the bare interpreter's. CPU time moves far less than wall time on a busy machine.
+of them alike. Each line prints the median wall time and the median CPU time (user + system) of the
+child, the same minus the bare interpreter's, and ``wait``: the median of wall minus CPU, the time a run
+spent off a processor. On an idle machine ``wait`` is a few milliseconds; on a shared one it is most of the
+difference between this script's wall times and a lucky single ``time ae-coach ...``, so quote CPU time
+when it is large. The load average is printed before and after. The ``floor`` line is a script that
+imports PyYAML and pydantic and validates one one-field model: what reading a deal file costs before any
+of ae-coach's own code runs.
 
     .venv/bin/python benchmarks/bench_startup.py [RUNS] [--before OTHER/ae-coach]
+
+The ``ae-coach`` timed is the one beside the interpreter running this script; the script refuses to run
+when that one does not import this checkout's ``src/ae_coach`` (a global ``python`` would otherwise time
+whichever checkout the global install points at).
 
 ``--before`` adds the same commands run by another installation (a checkout of the previous commit), in
 the same rounds, so a before/after comparison shares the machine's load. Each installation gets its own
@@ -18,6 +27,7 @@ machine). The first offline answer costs more: it builds the retrieval index ove
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -31,11 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DEAL = ROOT / "examples" / "deals" / "northwind-validation.yaml"
 BIN = Path(sys.executable).parent
 TARGET = 0.2
+FLOOR = "import yaml\nfrom pydantic import BaseModel\nclass Deal(BaseModel):\n    id: str\nDeal(id='x')"
+"""What any command that reads a deal file pays before ae-coach's own code: the YAML library, pydantic, and
+one model's validator (whose first build imports ``importlib.metadata`` for pydantic's plugin lookup)."""
 
 
 def _commands(before: str | None) -> dict[str, tuple[list[str], str | None, str]]:
     """name -> (argv, stdin, home): each installation has a home of its own (see the module's docstring)."""
-    commands = {"python -c pass": ([sys.executable, "-c", "pass"], None, "after")}
+    commands = {
+        "python -c pass": ([sys.executable, "-c", "pass"], None, "after"),
+        "floor: yaml + pydantic + one model": ([sys.executable, "-c", FLOOR], None, "after"),
+    }
     if before:
         commands.update({f"before: {k}": (*v, "before") for k, v in _cli_commands(before).items()})
     commands.update({k: (*v, "after") for k, v in _cli_commands(str(BIN / "ae-coach")).items()})
@@ -68,15 +84,41 @@ def _run(argv: list[str], stdin: str | None, env: dict[str, str]) -> tuple[float
     return wall, cpu
 
 
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="?", type=int, default=15, help="rounds of every command (default 15)")
+    parser.add_argument(
+        "--before", metavar="OTHER/ae-coach", help="another installation's ae-coach, timed in the same rounds"
+    )
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("RUNS must be at least 1")
+    if args.before and not Path(args.before).is_file():
+        parser.error(f"--before {args.before}: no such file")
+    return args
+
+
+def _checkout_of(python: Path) -> Path | None:
+    """The directory ``python``'s ae_coach package is imported from, or None when it has none."""
+    found = subprocess.run(
+        [str(python), "-c", "import ae_coach; print(ae_coach.__file__)"], capture_output=True, text=True
+    )
+    return Path(found.stdout.strip()).resolve().parent if found.returncode == 0 else None
+
+
 def main() -> int:
-    args = sys.argv[1:]
-    before = None
-    if "--before" in args:
-        at = args.index("--before")
-        before = args[at + 1]
-        del args[at : at + 2]
-    runs = int(args[0]) if args else 15
-    commands = _commands(before)
+    args = _arguments()
+    package = _checkout_of(Path(sys.executable))
+    if package != ROOT / "src" / "ae_coach" or not (BIN / "ae-coach").is_file():
+        print(
+            f"{sys.executable} runs ae_coach from {package}, not this checkout's {ROOT / 'src' / 'ae_coach'}: "
+            "run this script with the checkout's .venv/bin/python",
+            file=sys.stderr,
+        )
+        return 2
+    runs = args.runs
+    commands = _commands(args.before)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         envs = {}
         for which in ("before", "after"):
@@ -94,18 +136,27 @@ def main() -> int:
                 times[name].append(_run(argv, stdin, envs[which]))
     base_wall = statistics.median(w for w, _ in times["python -c pass"])
     base_cpu = statistics.median(c for _, c in times["python -c pass"])
-    print(f"start-up, {runs} runs each, in turn; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"  {'command':46} {'wall':>8} {'- pass':>8} {'cpu':>8} {'- pass':>8}")
+    print(
+        f"start-up, {runs} runs each, in turn; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
+    )
+    print(f"  {'command':54} {'wall':>8} {'- pass':>8} {'cpu':>8} {'- pass':>8} {'wait':>8}")
     for name, samples in times.items():
         wall = statistics.median(w for w, _ in samples)
         cpu = statistics.median(c for _, c in samples)
+        wait = statistics.median(w - c for w, c in samples)
         print(
-            f"  {name:46} {wall * 1000:6.0f}ms {(wall - base_wall) * 1000:6.0f}ms "
-            f"{cpu * 1000:6.0f}ms {(cpu - base_cpu) * 1000:6.0f}ms"
+            f"  {name:54} {wall * 1000:6.0f}ms {(wall - base_wall) * 1000:6.0f}ms "
+            f"{cpu * 1000:6.0f}ms {(cpu - base_cpu) * 1000:6.0f}ms {wait * 1000:6.0f}ms"
         )
     for name in ("ae-coach review (offline)", "ae-coach chat (offline, start: no question)"):
         wall = statistics.median(w for w, _ in times[name])
-        print(f"{name}: {wall:.3f} s wall (target < {TARGET} s): {'met' if wall < TARGET else 'NOT met'}")
+        cpu = statistics.median(c for _, c in times[name])
+        print(
+            f"{name}: {wall:.3f} s wall, {cpu:.3f} s cpu (target < {TARGET} s): {'met' if wall < TARGET else 'NOT met'}"
+        )
+    if statistics.median(w - c for w, c in times["ae-coach review (offline)"]) > 0.02:
+        print("the runs waited for a processor (wait > 20 ms): the machine is busy, wall times overstate start-up")
     return 0
 
 

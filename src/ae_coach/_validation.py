@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import reprlib
 import types
 import typing
@@ -69,6 +68,8 @@ def describe(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
+        import difflib  # only a file with an unknown key pays for it
+
         allowed = allowed_keys(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""

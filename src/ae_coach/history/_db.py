@@ -8,14 +8,16 @@ goes through the four methods here, so the store never sees which database it ta
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ae_coach.errors import HistoryError
 from ae_coach.resources import ae_coach_home
+
+if TYPE_CHECKING:
+    import sqlite3
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another process's write to finish (SQLite) before giving up."""
@@ -108,6 +110,8 @@ def connect(target: str | Path | None = None) -> Database:
 
 
 def _sqlite(path: Path) -> Database:
+    import sqlite3  # a review with no store to read (``open_store(create=False)``) never connects
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         raw = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
@@ -126,6 +130,7 @@ def _wal(raw: sqlite3.Connection) -> None:
     """Switch to WAL, waiting out other processes opening the same new file: the switch takes the
     database's exclusive lock, and SQLite reports "database is locked" at once instead of calling the busy
     handler, so first opens that race each other retry here until the busy timeout."""
+    import sqlite3
     import time
 
     deadline = time.monotonic() + BUSY_TIMEOUT_S
@@ -156,6 +161,8 @@ def _postgres(url: str) -> Database:
 
 def database_errors() -> tuple[type[BaseException], ...]:
     """The driver errors a store operation can raise (PostgreSQL's only when its driver is installed)."""
+    import sqlite3
+
     errors: list[type[BaseException]] = [sqlite3.Error]
     try:
         import psycopg

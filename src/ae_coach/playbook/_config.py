@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from ae_coach import _validation
 from ae_coach.errors import PlaybookError
 
 CONFIG_FILE = "ae-coach.toml"
@@ -15,48 +13,14 @@ ENV = "AE_COACH_PLAYBOOK"
 _MAX_BYTES = 256 * 1024
 
 
-class _Strict(BaseModel):
-    # no use_attribute_docstrings: it parses this module's source at every start-up, and nothing reads the text
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+@dataclass(frozen=True)
+class Playbook:
+    """A resolved playbook: where its rules are, what it overrides, and how it was found.
 
-
-class _PlaybookTable(_Strict):
-    name: str | None = None
-    """What ``rules list`` and ``--version`` call this playbook (default: the directory's name)."""
-    language: Literal["en", "zh"] | None = None
-    """The language of the coaching (``--lang`` and AE_COACH_LANG still win)."""
-
-
-class _RulesTable(_Strict):
-    dir: str = "rules"
-    """This playbook's rule files, relative to the config file."""
-    extends: Literal["shipped", "none"] = "shipped"
-    """``shipped``: the shipped rulebook plus these rules (a same-named file replaces a shipped rule);
-    ``none``: these rules stand alone (``ae-coach init --standalone`` copies the full rulebook in)."""
-    disable: list[str] = Field(default_factory=list)
-    """Rule ids to leave out of the merged rulebook."""
-
-
-class _EvalTable(_Strict):
-    suites: list[str] = Field(default_factory=list)
-    """Suite files or directories, relative to the config file."""
-
-
-class _Config(_Strict):
-    playbook: _PlaybookTable = Field(default_factory=_PlaybookTable)
-    rules: _RulesTable = Field(default_factory=_RulesTable)
-    settings: dict[str, Any] = Field(default_factory=dict)
-    """Inspector setting overrides (any ``Settings`` field)."""
-    stages: dict[str, str] = Field(default_factory=dict)
-    """The team's stage names (as its CRM and deal files write them) -> the inspector's stage each one means;
-    checked where deals are read (``ae_coach.deal.playbook_stages``) and by ``ae-coach rules lint``."""
-    eval: _EvalTable = Field(default_factory=_EvalTable)
-
-
-class Playbook(BaseModel):
-    """A resolved playbook: where its rules are, what it overrides, and how it was found."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    A plain dataclass, not a pydantic model: it is built by :func:`shipped` and :func:`read_config` (which
+    validates the TOML with ``_schema``'s models first), never from outside data, and every command reads it,
+    so ``--version`` and a review without a playbook do not pay for pydantic here.
+    """
 
     name: str
     origin: Literal["--playbook", "AE_COACH_PLAYBOOK", "discovered", "shipped", "git"]
@@ -70,8 +34,8 @@ class Playbook(BaseModel):
     extends: bool = True
     """True when the rulebook is the shipped one plus this playbook's rules."""
     disable: tuple[str, ...] = ()
-    settings: dict[str, Any] = Field(default_factory=dict)
-    stages: dict[str, str] = Field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
     """The team's stage names -> the inspector's stages (``[stages]``)."""
     language: str | None = None
     suites: tuple[Path, ...] = ()
@@ -109,7 +73,12 @@ def read_config(path: Path, origin: str) -> Playbook:
         PlaybookError: The file cannot be read, is not TOML, has an unknown key or a bad value, or names a
             rules directory that does not exist.
     """
-    import tomllib  # only a playbook with a config file pays for the TOML parser
+    import tomllib  # only a playbook with a config file pays for the TOML parser and the schema
+
+    from pydantic import ValidationError
+
+    from ae_coach import _validation
+    from ae_coach.playbook._schema import Config
 
     try:
         raw = path.read_bytes()
@@ -123,9 +92,9 @@ def read_config(path: Path, origin: str) -> Playbook:
     except tomllib.TOMLDecodeError as exc:
         raise PlaybookError(f"{path}: not valid TOML ({exc})") from None
     try:
-        config = _Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
-        raise PlaybookError(f"{path}: {_validation.summary(exc, _Config)}") from None
+        raise PlaybookError(f"{path}: {_validation.summary(exc, Config)}") from None
     root = path.parent.resolve()
     rules = (root / config.rules.dir).resolve()
     if not rules.is_dir():
