@@ -416,7 +416,35 @@ def test_chat_save_with_an_unwritable_home_says_so(capsys, tmp_path, monkeypatch
     monkeypatch.setattr("sys.stdin", io.StringIO("what now?\n/save\n"))
     code, out, err = run(capsys, "chat", write_deal(tmp_path), "--backend", "offline", "--no-log")
     assert code == 0 and "Traceback" not in err
-    assert "not saved" in out and "not saved" in err
+    assert "not saved" in out  # the /save the user typed; --no-log keeps no transcript at the end
+
+
+def test_chat_autosave_with_an_unwritable_home_warns(capsys, tmp_path, monkeypatch):
+    import io
+
+    from ae_coach.cli._chat_session import ChatSession
+    from ae_coach.coach import Coach
+    from ae_coach.deal import load_deal
+
+    home = tmp_path / "home"
+    home.write_text("a file, not a directory")
+    monkeypatch.setenv("AE_COACH_HOME", str(home))
+    session = ChatSession(Coach("offline"), load_deal(write_deal(tmp_path)), io.StringIO(), interactive=False)
+    assert session.run(["what now?"]) is None
+    assert "not saved" in capsys.readouterr().err
+
+
+def test_chat_with_no_log_keeps_no_transcript_unless_asked(capsys, tmp_path, monkeypatch):
+    import io
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("AE_COACH_HOME", str(home))
+    monkeypatch.setattr("sys.stdin", io.StringIO("what now?\n"))
+    assert run(capsys, "chat", write_deal(tmp_path), "--backend", "offline", "--no-log")[0] == 0
+    assert not list(home.glob("chats/*.json"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("what now?\n/save\n"))
+    assert run(capsys, "chat", write_deal(tmp_path), "--backend", "offline", "--no-log")[0] == 0
+    assert len(list(home.glob("chats/*.json"))) == 1
 
 
 # --- 8. a stakeholder name with a backslash -------------------------------------------------------------

@@ -82,6 +82,8 @@ class ChatSession:
         as_of: the review date.
         history: a conversation to continue (``chat --continue``).
         log: records each exchange in the history as it ends.
+        autosave: write the transcript to ``$AE_COACH_HOME/chats/`` when the session ends (off with
+            ``--no-log``: nothing is kept unless the user asks with ``/save``).
     """
 
     def __init__(
@@ -94,11 +96,12 @@ class ChatSession:
         as_of: dt.date | None = None,
         history: ChatHistory | None = None,
         log: ChatLog | None = None,
+        autosave: bool = True,
     ):
         self.coach, self.deal, self.out = coach, deal, out
         self.interactive, self.as_of = interactive, as_of
         self.history = history if history is not None else ChatHistory()
-        self.log = log
+        self.log, self.autosave = log, autosave
         self.saved_to: Path | None = None
         self._commands: dict[str, Callable[[str], bool]] = {
             "/findings": self._findings,
@@ -121,7 +124,7 @@ class ChatSession:
                 if text and not self.handle(text):
                     break
         finally:  # Ctrl-C or a failed turn still keeps the conversation so far
-            if self.history.turns and self.saved_to is None:
+            if self.autosave and self.history.turns and self.saved_to is None:
                 self.saved_to = self._save_quietly()
         return self.saved_to
 

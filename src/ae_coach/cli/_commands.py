@@ -126,7 +126,14 @@ def chat_deal(
     try:
         log, history = _chat_log(store, coach, loaded, resume, no_log, interactive)
         session = ChatSession(
-            coach, loaded, sys.stdout, interactive=interactive, as_of=parse_date(as_of), history=history, log=log
+            coach,
+            loaded,
+            sys.stdout,
+            interactive=interactive,
+            as_of=parse_date(as_of),
+            history=history,
+            log=log,
+            autosave=not no_log,
         )
         saved = session.run(_lines(interactive))
     finally:
