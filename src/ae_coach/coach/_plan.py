@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import label, person_in_role
+from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t
 
@@ -277,9 +278,6 @@ def draft_plan(
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
 
-_RECEIVED = lazy(
-    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
-)
 _SECURITY = r"security|vendor risk|risk assessment|infosec|\bassessment\b"
 _LEGAL = r"legal|contract|redline"
 _LEAD = lazy(r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*weeks\b", re.I)
@@ -316,7 +314,7 @@ def _on_record_lead(step: _Template, deal: Deal) -> _Template:
 def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
     """Steps the record has already started a clock on: a security questionnaire the buyer sent is the seller's to
     return first thing, and the buyer's review runs its recorded lead time from then."""
-    received = next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+    received = owed_back(deal, as_of)
     if received is None:
         return []
     due = calendar.add(begin, 2)

@@ -70,6 +70,8 @@ class Situation:
         if atom == "criteria_known":
             criteria = self.deal.meddpicc.decision_criteria
             return str(criteria.status) == "confirmed" and bool(criteria.evidence)
+        if atom == "owed_back":
+            return owed_back(self.deal, self.assessment.as_of) is not None
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -110,6 +112,18 @@ def _pricing_out(deal: Deal) -> bool:
     """A proposal went out: a completed proposal activity, or the deal is at proposal or later."""
     sent = any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in deal.activities)
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
+
+
+_RECEIVED = lazy(
+    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
+)
+
+
+def owed_back(deal: Deal, as_of: dt.date) -> Any:
+    """The activity in which the buyer sent the seller a security questionnaire to complete, if the record has
+    one: the seller owes it back, so the work is to return it, not to confirm the review is real. Read once,
+    here, for the action and the mutual action plan alike."""
+    return next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
 
 
 _QUOTED = lazy(r'"([^"]+)"')
@@ -214,10 +228,16 @@ _NUMBER = lazy(
 def baseline_known(deal: Deal) -> bool:
     """The record already holds the buyer's numbers for the pain or the metric (in the evidence or a completed
     conversation): asking "what is the metric today?" again tells the buyer nobody wrote it down."""
+    return baseline(deal) is not None
+
+
+def baseline(deal: Deal) -> str | None:
+    """The first place the record gives the buyer's numbers for the pain or the metric ("Missed the Q2 forecast
+    by 18%"): the metric's evidence, the pain's, then completed conversations."""
     m = deal.meddpicc
     texts = [m.metrics.evidence or "", m.identified_pain.evidence or ""]
     texts += [a.summary or "" for a in deal.activities if a.status == ActivityStatus.COMPLETED]
-    return any(_NUMBER.search(t) for t in texts)
+    return next((t for t in texts if _NUMBER.search(t)), None)
 
 
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")
