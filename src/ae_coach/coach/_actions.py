@@ -430,10 +430,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         if facts.last_two_way:
             return t("coach.fact.last_two_way", date=facts.last_two_way)
         return t("coach.fact.no_two_way_on_record")
-    if code == "meddpicc.economic_buyer" or (code == "committee.missing_role" and "economic_buyer" in str(data)):
+    no_signer = code == "committee.missing_role" and "economic_buyer" in (data.get("missing") or [])
+    if code == "meddpicc.economic_buyer" or no_signer:
         meeting = executive_meeting(facts)
         ebs = facts.in_role("economic_buyer")
-        if meeting is not None and ebs and ebs[0].last_two_way:  # met already: the review ahead is theirs
+        if code == "meddpicc.economic_buyer" and meeting is not None and ebs and ebs[0].last_two_way:
+            # met, and the finding says not backing it yet: the review ahead is theirs, not "meet whoever signs"
             return t(
                 "coach.fact.eb_met_next", name=ebs[0].name, date=ebs[0].last_two_way, text=meeting.text, on=meeting.date
             )
@@ -447,6 +449,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
         return t("coach.fact.nobody_signs", route=route)
+    if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
+        return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))
     if code.startswith("meddpicc."):
         element = facts.elements.get(code.split(".", 1)[1])
         numbers = baseline(deal) if code == "meddpicc.metrics" else None
@@ -492,7 +496,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         if people:
             return t("coach.fact.joined", name=people[0].name, date=people[0].first_seen)
     if code == "anti.forecast_fantasy" and deal.forecast_category:
-        unmet = finding.data.get("why_not_commit") or []
+        unmet = [str(u).split(":", 1)[0] for u in finding.data.get("why_not_commit") or []]
+        if 0 < len(unmet) <= 2:  # the conditions themselves, when they fit in a line
+            return t("coach.fact.called_unmet", category=term(deal.forecast_category), unmet=join(unmet))
         return t("coach.fact.called", category=term(deal.forecast_category), count=len(unmet))
     if code == "momentum.no_dated_next_step":
         step = deal.next_step

@@ -211,10 +211,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     step = decisive(plan, deal.as_of or dt.date.today())
     if step is None:
         return None
-    who = step.owner if any(step.owner.startswith(s.name) for s in deal.stakeholders) else ""
+    who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)
     action = step.action if step.kind == "agreed" else _lower_first(step.action, deal)  # the buyer's words as written
-    event = action + (
-        t("coach.decides_who", who=who.split(" (")[0]) if who and who.split(" (")[0] not in step.action else ""
-    )
+    event = action + (t("coach.decides_who", who=who) if who and who not in step.action else "")
     key = "coach.decides" if step.kind == "agreed" else "coach.decides_proposed"
     return t(key, event=event, date=step.date)
