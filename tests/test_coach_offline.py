@@ -575,6 +575,7 @@ def _example(prefix: str) -> Path:
     ("prefix", "rule_id", "owner_role"),
     [
         ("lucerne", "deal-economic-buyer", "executive sponsor"),  # tier 1, economic buyer met and not backing
+        ("lucerne", "deal-payment-terms", "deal desk"),  # a billing change for a budget concern
         ("northwind", "deal-demo-to-pain", "solutions engineer"),  # the IT architect's open questions
         ("woodgrove", "deal-paper-process", "solutions engineer"),  # the questionnaire the buyer sent
     ],

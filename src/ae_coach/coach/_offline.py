@@ -21,6 +21,7 @@ from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title
+from ae_coach.coach._situation import signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.deal import ForecastCategory
 from ae_coach.i18n import current, t, term
@@ -208,7 +209,11 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if first is not None and first.contact and first.due and contact_name(first.contact) in dark:
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_reply", name=contact_name(first.contact), date=date)
-    step = decisive(plan, deal.as_of or dt.date.today())
+    as_of = deal.as_of or dt.date.today()
+    step = decisive(plan, as_of)
+    review = signer_review(deal, as_of)  # the buyer's own step that takes the case to whoever signs
+    if review is not None and (step is None or review[0] <= step.date):
+        return t("coach.decides", event=review[1], date=review[0])
     if step is None:
         return None
     who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)

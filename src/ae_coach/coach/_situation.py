@@ -246,10 +246,20 @@ _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "b
 def signer_review_planned(deal: Deal, as_of: dt.date) -> bool:
     """A dated step ahead (the buyer's plan, the next step, a scheduled meeting) takes the case to whoever signs,
     named or by title ("Jordan to share the deck with his boss" on 3 Dec)."""
+    return signer_review(deal, as_of) is not None
+
+
+def signer_review(deal: Deal, as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The first such step: its date and the record's words for it."""
     signers = [s.name.lower() for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
-    ahead = [i.action for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"]
+    ahead = [
+        (i.date, i.action) for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"
+    ]
     if deal.next_step and deal.next_step.date and deal.next_step.date >= as_of:
-        ahead.append(deal.next_step.action)
-    ahead += [a.summary or "" for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED]
+        ahead.append((deal.next_step.date, deal.next_step.action))
+    ahead += [
+        (a.date, a.summary or "") for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED
+    ]
     words = (*_SIGNER_WORDS, *signers)
-    return any(re.search(rf"\b{re.escape(w)}", text.lower()) for text in ahead for w in words)
+    found = [(d, text) for d, text in ahead if any(re.search(rf"\b{re.escape(w)}", text.lower()) for w in words)]
+    return min(found, key=lambda item: item[0]) if found else None
