@@ -325,6 +325,13 @@ def _owner(deal: Deal, step: Marked) -> str:
     return t("coach.with_seller", owner=rep, role=t(f"coach.seller.{step.owner}")) if step.owner else rep
 
 
+def _said_then(deal: Deal, name: str, day: dt.date | None) -> str | None:
+    """What the record says of the last two-way exchange with ``name`` ("Luis will take it to the leadership
+    team; we'll get back to you")."""
+    said = [a.summary for a in deal.activities if day and a.date == day and name in a.with_ and a.summary]
+    return said[-1] if said else None
+
+
 def finding_prepares_executive(finding: Finding) -> bool:
     """Work on the economic buyer prepares the next executive meeting on the calendar."""
     return finding.code in ("meddpicc.economic_buyer", "committee.missing_role", "anti.forecast_fantasy")
@@ -418,6 +425,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 if person.last_two_way
                 else t("coach.fact.no_two_way")
             )
+            said = _said_then(deal, person.name, person.last_two_way)
+            if said:  # the commitment the message names, in the record's words
+                quoted = f'"{said}"' if current() == "en" else f"“{said}”"
+                since += t("coach.fact.said_then", said=_shorten(quoted, 90))
             count = person.unanswered
             extra = (
                 ""
