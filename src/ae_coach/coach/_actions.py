@@ -305,7 +305,10 @@ reading an action."""
 
 def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
-    text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(step.text), deal.stage), deal, finding), deal))
+    raw = step.text
+    if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
+        raw = raw.replace("[name]", contact.name)
+    text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
     fact = fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
