@@ -565,3 +565,66 @@ def test_an_economic_buyer_who_was_met_is_never_called_unmet(coach):
 )
 def test_a_rules_menu_of_examples_is_left_out_of_an_action(step, expected):
     assert drop_menu(step) == expected
+
+
+def _example(prefix: str) -> Path:
+    return next(p for p in EXAMPLE_DEALS if p.name.startswith(prefix))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "rule_id", "owner_role"),
+    [
+        ("lucerne", "deal-economic-buyer", "executive sponsor"),  # tier 1, economic buyer met and not backing
+        ("lucerne", "deal-payment-terms", "deal desk"),  # a billing change for a budget concern
+        ("northwind", "deal-demo-to-pain", "solutions engineer"),  # the IT architect's open questions
+        ("woodgrove", "deal-paper-process", "solutions engineer"),  # the questionnaire the buyer sent
+    ],
+)
+def test_a_step_marked_for_a_seller_role_is_owned_by_the_rep_and_that_role(coach, prefix, rule_id, owner_role):
+    report = coach.review(load_deal(_example(prefix)))
+    action = next(a for a in report.next_actions if a.rule_id == rule_id)
+    assert owner_role in action.owner
+
+
+def test_a_step_with_no_seller_role_is_the_reps_alone(coach):
+    report = coach.review(load_deal(_example("tailspin")))
+    assert all("+" not in a.owner for a in report.next_actions)
+
+
+@pytest.mark.parametrize("owed", [True, False])
+def test_a_questionnaire_the_buyer_sent_is_returned_not_confirmed(coach, rulebook, owed):
+    from ae_coach.coach._situation import owed_back
+
+    deal = load_deal(_example("woodgrove"))
+    if not owed:
+        activities = [a for a in deal.activities if "questionnaire" not in (a.summary or "")]
+        deal = deal.model_copy(update={"activities": activities})
+    assert (owed_back(deal, deal.as_of) is not None) == owed
+    returning = next(p for p in rulebook.get("deal-paper-process").plays if "owed_back" in p.when)
+    texts = [a.action for a in coach.review(deal).next_actions if a.rule_id == "deal-paper-process"]
+    assert any(returning.text[:40] in t for t in texts) == owed
+
+
+def test_one_person_is_not_given_two_actions_about_the_same_words(coach):
+    report = coach.review(load_deal(_example("lucerne")))
+    with_mark = [a for a in report.next_actions if (a.contact or "").startswith("Mark Stone")]
+    quotes = [q for a in with_mark for q in re.findall(r'"([^"]{12,})', a.action)]
+    assert len(quotes) == len({q.rstrip("…")[:20] for q in quotes})
+
+
+@pytest.mark.parametrize(
+    ("prefix", "decides"),
+    [
+        ("lucerne", dt.date(2026, 12, 5)),  # the buyer's own CFO review
+        ("woodgrove", dt.date(2027, 1, 15)),  # the buyer's scorecard decision, not the drafted signature
+        ("adventure", dt.date(2026, 12, 7)),  # the silent champion's reply, by the date the first action gives
+    ],
+)
+def test_the_review_says_what_decides_the_deal_and_by_when(coach, prefix, decides):
+    report = coach.review(load_deal(_example(prefix)))
+    assert report.decides is not None and decides.isoformat() in report.decides
+
+
+def test_a_closed_deal_has_nothing_left_to_decide(coach):
+    report = coach.review(load_deal(_example("alpine")))
+    assert report.decides is None

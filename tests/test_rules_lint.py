@@ -255,3 +255,15 @@ def test_renaming_a_rule_the_shipped_lexicon_names_fails_lint(
     lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("deal-pilot-terms", "deal-pilot-rules"))
     assert main(["rules", "lint", "--rules", str(rules)]) == 1
     assert "unknown rule id 'deal-pilot-rules' (did you mean 'deal-pilot-terms'?)" in capsys.readouterr().out
+
+
+def test_a_step_owner_that_is_not_a_seller_role_fails_lint(
+    rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(
+        rules_copy / CHAMPION,
+        "3. Record the result with its date.",
+        "3. Record the result with its date. {for meddpicc.champion} {owner account_manager}",
+    )
+    assert main(["rules", "lint", "--rules", str(rules_copy)]) == 1
+    assert "{owner account_manager}: allowed seller roles are" in capsys.readouterr().out

@@ -21,7 +21,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, names_person, source_of, view_of
+from ae_coach.coach._situation import Situation, baseline, names_person, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -80,6 +80,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         week = sum(a.horizon == "this_week" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
+        if _same_event(action, actions):  # one conversation about one thing someone said, not two
+            continue
         if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
             continue
         if _cold(deal, action, actions, stalled=stalled):
@@ -135,12 +137,34 @@ def _no_reply_branch(
     others = [p for p in deal.stakeholders if p.name != name and p.name not in dark]
     other = next((p for p in others if str(p.role) == "economic_buyer" or p.engaged), None)
     date = calendar.add(action.due or deal.as_of or dt.date.today(), NO_REPLY_DAYS)
+    walk_away = calendar.add(date, NO_REPLY_DAYS)
+    # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
+    # reports to), else of the silent one's manager by role
+    known = next((p for p in others if p.name != name), None)
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
+    elif known is not None:
+        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk_away=walk_away)
     else:
-        branch = t("coach.no_reply_alone", date=date, silent=name, walk_away=calendar.add(date, NO_REPLY_DAYS))
+        branch = t("coach.no_reply_alone", date=date, silent=name, walk_away=walk_away)
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
     return actions
+
+
+_QUOTES = lazy(r'"([^"]{12,})"|“([^”]{6,})”')
+
+
+def _same_event(action: NextAction, actions: list[NextAction]) -> bool:
+    """An action with a person about the words they already answer in another action with them ("New CFO says
+    the price is too high" behind both the budget question and the late stakeholder's meeting): one meeting."""
+    said = {(a or b).rstrip("…") for a, b in _QUOTES.findall(action.action)}
+    for other in actions:
+        if not _same_person(other, action):
+            continue
+        theirs = {(a or b).rstrip("…") for a, b in _QUOTES.findall(other.action)}
+        if any(x.startswith(y) or y.startswith(x) for x in said for y in theirs):
+            return True
+    return False
 
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
@@ -232,6 +256,13 @@ def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[
     return None
 
 
+def _named_in(step: Marked, deal: Deal) -> Stakeholder | None:
+    """The person a step names by its one role placeholder ("have your sponsor call [economic buyer]"): the
+    action is with them, whoever the finding would otherwise send the rep to."""
+    roles = {m.group(1).lower().replace(" ", "_") for m in _PLACEHOLDER_ROLE.finditer(step.text)}
+    return person_in_role(deal, roles.pop()) if len(roles) == 1 else None
+
+
 def _roles_present(text: str, situation: Situation) -> bool:
     """Every committee role a step's placeholders name is held by someone in the deal."""
     wanted = {m.group(1).lower().replace(" ", "_") for m in _PLACEHOLDER_ROLE.finditer(text)}
@@ -249,13 +280,13 @@ def _action(
 ) -> NextAction:
     rule, step = chosen
     finding, why = about
-    contact = None if step.scope == "desk" else _contact(deal, finding, dark)
+    contact = None if step.scope == "desk" else _named_in(step, deal) or _contact(deal, finding, dark)
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
         action=_text(deal, facts, finding, step, contact),
-        owner=deal.owner or t("coach.you"),
+        owner=_owner(deal, step),
         contact=label(contact) if contact else None,
         due=due,
         why=why,
@@ -274,7 +305,10 @@ reading an action."""
 
 def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
     """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
-    text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(step.text), deal.stage), deal, finding), deal))
+    raw = step.text
+    if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
+        raw = raw.replace("[name]", contact.name)
+    text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
     fact = fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
@@ -286,6 +320,19 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     if parts:
         text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
     return text
+
+
+def _owner(deal: Deal, step: Marked) -> str:
+    """The rep, and the seller-side role the step names as doing it with them (``{owner …}``)."""
+    rep = deal.owner or t("coach.you")
+    return t("coach.with_seller", owner=rep, role=t(f"coach.seller.{step.owner}")) if step.owner else rep
+
+
+def _said_then(deal: Deal, name: str, day: dt.date | None) -> str | None:
+    """What the record says of the last two-way exchange with ``name`` ("Luis will take it to the leadership
+    team; we'll get back to you")."""
+    said = [a.summary for a in deal.activities if day and a.date == day and name in a.with_ and a.summary]
+    return said[-1] if said else None
 
 
 def finding_prepares_executive(finding: Finding) -> bool:
@@ -328,7 +375,11 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
             return named
     if finding.code.startswith("positive.") and finding.evidence:
         line = max(finding.evidence, key=_when)
-        present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in line.split(":", 1)[0]]
+        head, _, said = line.partition(":")
+        present = [(line.find(s.name), s) for s in deal.stakeholders if s.name in head]
+        # the one the quote is about ("Marcus asked detailed integration questions"), else the first there
+        speaking = [(i, s) for i, s in present if names_person(s, said)]
+        present = speaking or present
         if present:
             return min(present, key=lambda item: item[0])[1]
     person = contact_for(deal, finding.code)
@@ -377,6 +428,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 if person.last_two_way
                 else t("coach.fact.no_two_way")
             )
+            said = _said_then(deal, person.name, person.last_two_way)
+            if said:  # the commitment the message names, in the record's words
+                quoted = f'"{said}"' if current() == "en" else f"“{said}”"
+                since += t("coach.fact.said_then", said=_shorten(quoted, 90))
             count = person.unanswered
             extra = (
                 ""
@@ -389,11 +444,17 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         if facts.last_two_way:
             return t("coach.fact.last_two_way", date=facts.last_two_way)
         return t("coach.fact.no_two_way_on_record")
-    if code == "meddpicc.economic_buyer" or (code == "committee.missing_role" and "economic_buyer" in str(data)):
+    no_signer = code == "committee.missing_role" and "economic_buyer" in (data.get("missing") or [])
+    if code == "meddpicc.economic_buyer" or no_signer:
         meeting = executive_meeting(facts)
+        ebs = facts.in_role("economic_buyer")
+        if code == "meddpicc.economic_buyer" and meeting is not None and ebs and ebs[0].last_two_way:
+            # met, and the finding says not backing it yet: the review ahead is theirs, not "meet whoever signs"
+            return t(
+                "coach.fact.eb_met_next", name=ebs[0].name, date=ebs[0].last_two_way, text=meeting.text, on=meeting.date
+            )
         if meeting is not None:
             return t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
-        ebs = facts.in_role("economic_buyer")
         champion = person_in_role(deal, "champion")
         if ebs:
             name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
@@ -402,8 +463,14 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
         return t("coach.fact.nobody_signs", route=route)
+    if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
+        return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))
     if code.startswith("meddpicc."):
         element = facts.elements.get(code.split(".", 1)[1])
+        numbers = baseline(deal) if code == "meddpicc.metrics" else None
+        if numbers and not (element and element.note and re.search(r"\d", element.note)):
+            note = numbers  # the buyer's own numbers the value case is built on, not "no number agreed yet"
+            return t("coach.fact.on_record", note=note if len(note) <= 80 else note[:77] + "…")
         if element is not None and element.note:
             return t("coach.fact.on_record", note=element.note if len(element.note) <= 80 else element.note[:77] + "…")
         if element is not None:
@@ -422,7 +489,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
     if code in ("momentum.close_date_slipped", "momentum.close_date_passed"):
         close = deal.close_date
         if code == "momentum.close_date_passed" and close:
-            return t("coach.fact.close_passed", close=close, days=(facts.as_of - close).days)
+            days = (facts.as_of - close).days
+            if facts.pushes > 1:
+                return t("coach.fact.close_passed_moved", close=close, days=days, count=facts.pushes)
+            return t("coach.fact.close_passed", close=close, days=days)
         return t("coach.fact.close_moved", count=facts.pushes, close=close)
     if code == "momentum.competitor_late":
         late = [c for c in facts.competitors if c.first_seen]
@@ -440,7 +510,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         if people:
             return t("coach.fact.joined", name=people[0].name, date=people[0].first_seen)
     if code == "anti.forecast_fantasy" and deal.forecast_category:
-        unmet = finding.data.get("why_not_commit") or []
+        unmet = [str(u).split(":", 1)[0] for u in finding.data.get("why_not_commit") or []]
+        if 0 < len(unmet) <= 2:  # the conditions themselves, when they fit in a line
+            return t("coach.fact.called_unmet", category=term(deal.forecast_category), unmet=join(unmet))
         return t("coach.fact.called", category=term(deal.forecast_category), count=len(unmet))
     if code == "momentum.no_dated_next_step":
         step = deal.next_step
@@ -451,10 +523,31 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         )
     if code == "momentum.budget_concern_late" and facts.budget:  # the budget they stated, against the price
         said = _evidence_fact(finding, facts)
+        stated = _DATE.search(facts.budget)
+        signer = next((p for p in facts.in_role("economic_buyer") if p.first_seen), None)
+        if stated and signer and signer.first_seen and str(signer.first_seen) > stated.group(0):
+            # stated to someone else before this economic buyer arrived: a figure to re-confirm, not a budget
+            return t(
+                "coach.fact.budget_before",
+                fact=said,
+                budget=facts.budget,
+                name=signer.name,
+                joined=signer.first_seen,
+                amount=f"{deal.amount:,.0f}",
+            )
         return t("coach.fact.budget", fact=said, budget=facts.budget, amount=f"{deal.amount:,.0f}")
+    if code == "positive.champion_scheduled" and (booked := _booked(deal, facts)) is not None:
+        return t("coach.fact.booked", text=booked.text, date=booked.date)
     if code == "account.poor_fit":
         return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
     return _evidence_fact(finding, facts, about)
+
+
+def _booked(deal: Deal, facts: DealFacts) -> Any:
+    """The next meeting on the calendar the champion is in or owns: the one they booked."""
+    champion = person_in_role(deal, "champion")
+    items = [i for i in facts.upcoming if i.kind != "close_date" and champion is not None and _with(champion, i)]
+    return items[0] if items else None
 
 
 _EXECUTIVE = lazy(
@@ -525,7 +618,9 @@ def _shorten(body: str, limit: int = _LIMIT) -> str:
     """A long evidence line cut at the end of a clause of its quote, the quote closed, never mid-word."""
     if len(body) <= limit:
         return body
-    cut = max(body.rfind(mark, 0, limit) for mark in ("; ", ". ", ", ", "；", "。", "，"))
+    # a clause of the quote, never the list of who was there ("with Dana Lee, Marcus Chen: …")
+    start = max(body.find('"'), body.find("“"), 0)
+    cut = max(body.rfind(mark, start, limit) for mark in ("; ", ". ", ", ", "；", "。", "，"))
     if cut <= 0:
         cut = body.rfind(" ", 0, limit)
     head = body[: max(cut, 1)].rstrip(" ,;.")

@@ -10,16 +10,18 @@ come from one assessment, so they cannot disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._actions import ACTION_SEVERITIES, plan, rules_for
+from ae_coach.coach._actions import ACTION_SEVERITIES, NO_REPLY_DAYS, gone_dark, plan, rules_for
 from ae_coach.coach._calendar import calendar_for
-from ae_coach.coach._people import person_in_role
-from ae_coach.coach._plan import PREPARED_BY, draft_plan
+from ae_coach.coach._people import contact_name, person_in_role
+from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title
+from ae_coach.coach._situation import signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.deal import ForecastCategory
 from ae_coach.i18n import current, t, term
@@ -165,12 +167,22 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
     listed, also = risks(deal, assessment, actions)
+    drafted = draft_plan(
+        deal,
+        as_of,
+        calendar,
+        ready,
+        _stalled(deal, assessment),
+        _gate(deal, assessment),
+        _commercial_first(assessment),
+    )
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
         as_of=as_of,
         backend="offline",
         headline=headline(deal, assessment),
+        decides=decides(deal, assessment, actions, drafted, calendar),
         health=Health(score=assessment.health, reasons=_health_reasons(deal, assessment)),
         forecast=Forecast(
             category=assessment.recommended_forecast,
@@ -182,13 +194,30 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         also_risks=also,
         next_actions=actions,
         questions=questions(deal, assessment, rulebook),
-        mutual_action_plan=draft_plan(
-            deal,
-            as_of,
-            calendar,
-            ready,
-            _stalled(deal, assessment),
-            _gate(deal, assessment),
-            _commercial_first(assessment),
-        ),
+        mutual_action_plan=drafted,
     )
+
+
+def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
+    """The one event that decides the deal, by when: when the first action is a message to someone who has gone
+    silent, their reply by the date that action gives them; else the plan's decision step ahead, else its
+    signature."""
+    if not deal.is_open:
+        return None
+    first = actions[0] if actions else None
+    dark = gone_dark(assessment.facts, list(assessment.findings))
+    if first is not None and first.contact and first.due and contact_name(first.contact) in dark:
+        date = calendar.add(first.due, NO_REPLY_DAYS)
+        return t("coach.decides_reply", name=contact_name(first.contact), date=date)
+    as_of = deal.as_of or dt.date.today()
+    step = decisive(plan, as_of)
+    review = signer_review(deal, as_of)  # the buyer's own step that takes the case to whoever signs
+    if review is not None and (step is None or review[0] <= step.date):
+        return t("coach.decides", event=review[1], date=review[0])
+    if step is None:
+        return None
+    who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)
+    action = step.action if step.kind == "agreed" else _lower_first(step.action, deal)  # the buyer's words as written
+    event = action + (t("coach.decides_who", who=who) if who and who not in step.action else "")
+    key = "coach.decides" if step.kind == "agreed" else "coach.decides_proposed"
+    return t(key, event=event, date=step.date)

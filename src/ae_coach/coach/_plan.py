@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import label, person_in_role
+from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t
 
@@ -43,6 +44,7 @@ class _Template:
     new_logo: bool = False  # security review, implementation kick-off: an existing customer has done these
     existing: str | None = None  # the step's words for an existing customer (a renewal is no vendor onboarding)
     started_when: tuple[str, ...] = ()  # words of a later step already under way on record (the paper went out)
+    decided_at: tuple[str, ...] = ()  # words of a buyer's own step where this decision is taken ("Scorecard decision")
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -78,6 +80,7 @@ _STEPS: tuple[_Template, ...] = (
         "to name: economic buyer",
         ("business case", "cfo", "economic buyer"),
         done_when=("reviewed the business case", "business case review", "presented the business case"),
+        decided_at=("decision", "approval", "board"),
     ),
     _Template(
         28,
@@ -277,9 +280,6 @@ def draft_plan(
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
 
-_RECEIVED = lazy(
-    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
-)
 _SECURITY = r"security|vendor risk|risk assessment|infosec|\bassessment\b"
 _LEGAL = r"legal|contract|redline"
 _LEAD = lazy(r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*weeks\b", re.I)
@@ -316,7 +316,7 @@ def _on_record_lead(step: _Template, deal: Deal) -> _Template:
 def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
     """Steps the record has already started a clock on: a security questionnaire the buyer sent is the seller's to
     return first thing, and the buyer's review runs its recorded lead time from then."""
-    received = next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+    received = owed_back(deal, as_of)
     if received is None:
         return []
     due = calendar.add(begin, 2)
@@ -394,8 +394,26 @@ def _gated(
     return plan
 
 
+def decisive(plan: list[MapStep], as_of: dt.date) -> MapStep | None:
+    """The step ahead that decides the deal: the business-case decision (the buyer's own, else the draft's),
+    else the signature."""
+    ahead = [s for s in plan if s.status != "done" and s.date >= as_of]
+    decision = next(t for t in _STEPS if t.kind == "decision")
+    signature = next(t for t in _STEPS if t.kind == "signature")
+    for kind, template in (("decision", decision), ("signature", signature)):
+        words = (*template.keywords, *template.decided_at)
+        step = next((s for s in ahead if s.kind == kind or (s.kind == "agreed" and _mentions(s, words))), None)
+        if step is not None:
+            return step
+    return None
+
+
 def _matches(step: MapStep, template: _Template) -> bool:
-    return any(k in step.action.lower() for k in template.keywords)
+    return _mentions(step, template.keywords)
+
+
+def _mentions(step: MapStep, words: tuple[str, ...]) -> bool:
+    return any(k in step.action.lower() for k in words)
 
 
 def _covers(step: MapStep, action: str) -> bool:

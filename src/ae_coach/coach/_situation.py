@@ -70,6 +70,8 @@ class Situation:
         if atom == "criteria_known":
             criteria = self.deal.meddpicc.decision_criteria
             return str(criteria.status) == "confirmed" and bool(criteria.evidence)
+        if atom == "owed_back":
+            return owed_back(self.deal, self.assessment.as_of) is not None
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -110,6 +112,18 @@ def _pricing_out(deal: Deal) -> bool:
     """A proposal went out: a completed proposal activity, or the deal is at proposal or later."""
     sent = any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in deal.activities)
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
+
+
+_RECEIVED = lazy(
+    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
+)
+
+
+def owed_back(deal: Deal, as_of: dt.date) -> Any:
+    """The activity in which the buyer sent the seller a security questionnaire to complete, if the record has
+    one: the seller owes it back, so the work is to return it, not to confirm the review is real. Read once,
+    here, for the action and the mutual action plan alike."""
+    return next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
 
 
 _QUOTED = lazy(r'"([^"]+)"')
@@ -214,10 +228,16 @@ _NUMBER = lazy(
 def baseline_known(deal: Deal) -> bool:
     """The record already holds the buyer's numbers for the pain or the metric (in the evidence or a completed
     conversation): asking "what is the metric today?" again tells the buyer nobody wrote it down."""
+    return baseline(deal) is not None
+
+
+def baseline(deal: Deal) -> str | None:
+    """The first place the record gives the buyer's numbers for the pain or the metric ("Missed the Q2 forecast
+    by 18%"): the metric's evidence, the pain's, then completed conversations."""
     m = deal.meddpicc
     texts = [m.metrics.evidence or "", m.identified_pain.evidence or ""]
     texts += [a.summary or "" for a in deal.activities if a.status == ActivityStatus.COMPLETED]
-    return any(_NUMBER.search(t) for t in texts)
+    return next((t for t in texts if _NUMBER.search(t)), None)
 
 
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")
@@ -226,10 +246,20 @@ _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "b
 def signer_review_planned(deal: Deal, as_of: dt.date) -> bool:
     """A dated step ahead (the buyer's plan, the next step, a scheduled meeting) takes the case to whoever signs,
     named or by title ("Jordan to share the deck with his boss" on 3 Dec)."""
+    return signer_review(deal, as_of) is not None
+
+
+def signer_review(deal: Deal, as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The first such step: its date and the record's words for it."""
     signers = [s.name.lower() for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
-    ahead = [i.action for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"]
+    ahead = [
+        (i.date, i.action) for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"
+    ]
     if deal.next_step and deal.next_step.date and deal.next_step.date >= as_of:
-        ahead.append(deal.next_step.action)
-    ahead += [a.summary or "" for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED]
+        ahead.append((deal.next_step.date, deal.next_step.action))
+    ahead += [
+        (a.date, a.summary or "") for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED
+    ]
     words = (*_SIGNER_WORDS, *signers)
-    return any(re.search(rf"\b{re.escape(w)}", text.lower()) for text in ahead for w in words)
+    found = [(d, text) for d, text in ahead if any(re.search(rf"\b{re.escape(w)}", text.lower()) for w in words)]
+    return min(found, key=lambda item: item[0]) if found else None

@@ -140,7 +140,7 @@ def drop_condition(text: str, answers_its_own_condition: bool) -> tuple[str, boo
 
 
 _MENU = re.compile(r"(?::\s+|：)(?P<items>[^.:;。：；!?]+?)(?=\.(?:\s|$)|。|$)")
-_ITEM = re.compile(r",\s+|、|，")
+_ITEM = re.compile(r",\s+|、")  # "，" joins clauses in Chinese prose; a Chinese list is written with "、"
 
 
 def drop_menu(text: str) -> str:

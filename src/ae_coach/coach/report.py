@@ -109,6 +109,9 @@ class CoachingReport(_Model):
     backend: str
     """``offline``, ``anthropic`` or ``replay``."""
     headline: str
+    decides: str | None = None
+    """The one event that decides the deal and its date ("CFO review of revised case, 2026-12-05"), as a line
+    a manager would say; ``None`` when the deal is closed or its plan has no such event."""
     health: Health
     forecast: Forecast
     risks: list[Risk] = Field(default_factory=list)

@@ -7,7 +7,7 @@ killed / (killed + survived). Mutants that the loader rejects (the tooling, not 
 mutants identical to the original (a rule without triggers or examples) are listed but not scored.
 
 Kinds (:data:`KINDS`): ``delete`` the rule file; ``empty-triggers`` (``triggers: []``); ``gut-steps``
-(every "How to apply" step becomes :data:`GUTTED_STEP`, its ``{for}``/``{when}``/``{scope}`` markers
+(every "How to apply" step becomes :data:`GUTTED_STEP`, its ``{for}``/``{when}``/``{scope}``/``{owner}`` markers
 kept, so only what the step says changes); ``swap-examples`` (Good and Bad fences swap labels).
 
 Mutants run in worker processes (``workers``); LLM generations and judgements go through the eval cache,
@@ -34,7 +34,7 @@ SCORED_KINDS: tuple[str, ...] = ("delete", "empty-triggers", "gut-steps")
 GUTTED_STEP = "Follow up with the buyer."
 DEFAULT_SEED = 19
 
-_STEP = re.compile(r"^(?P<num>\s*\d+\.\s+)(?P<text>.*?)(?P<markers>(?:\s*\{(?:for|when|scope) [^{}]*\})*)\s*$")
+_STEP = re.compile(r"^(?P<num>\s*\d+\.\s+)(?P<text>.*?)(?P<markers>(?:\s*\{(?:for|when|scope|owner) [^{}]*\})*)\s*$")
 _FENCE = re.compile(r"^(?P<tick>```+)\s*(?P<kind>good|bad)\b", re.IGNORECASE)
 
 

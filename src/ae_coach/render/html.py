@@ -51,6 +51,7 @@ def to_html(report: Any, findings: list[Any], since: Any = None, assessment: Any
     parts = [
         f"<h1>{_e(t('review.title', account=report.account))}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
+        f"<p>{_e(report.decides)}</p>" if getattr(report, "decides", None) else "",
         (
             f'<p><span class="score {visuals.band(report.health.score)}">{report.health.score}/100</span> &nbsp; '
             f"{_e(t('review.recommended_forecast'))}: <strong>{_e(term(report.forecast.category))}</strong> "

@@ -26,6 +26,8 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     from ae_coach.render.since import since_markdown
 
     out = [f"# {t('review.title', account=_cell(report.account))}", "", f"**{_cell(report.headline)}**", ""]
+    if getattr(report, "decides", None):
+        out += [_cell(report.decides), ""]
     out.append(f"- {t('review.as_of_label')}: {report.as_of.isoformat()}  ")
     out.append(f"- {t('review.health_label')}: **{report.health.score}/100**  ")
     period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""

@@ -100,7 +100,8 @@ def _headline(report: Any) -> tuple[str, str, str, list[str]]:
     health = t("review.health", score=report.health.score)
     rest = f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}"
     notes = [t("review.not_commit", reason=r) for r in report.forecast.why_not_commit]
-    return report.headline, health, rest, [*report.forecast.reasons, *notes]
+    decides = getattr(report, "decides", None)
+    return report.headline + (f"\n{decides}" if decides else ""), health, rest, [*report.forecast.reasons, *notes]
 
 
 def _header(console: Any, report: Any) -> None:

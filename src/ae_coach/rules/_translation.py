@@ -26,7 +26,7 @@ from ae_coach.rules.parse import Problem, parse_rule
 
 HASH_LENGTH = 12
 _PLACEHOLDER = re.compile(r"\[[a-z][a-z ]*\]")
-_IGNORED = re.compile(r"\{(?:for|when|scope) [^{}]*\}|\[[a-z][a-z ]*\]|`[^`]*`|\b[a-z]+(?:-[a-z0-9]+)+\b")
+_IGNORED = re.compile(r"\{(?:for|when|scope|owner) [^{}]*\}|\[[a-z][a-z ]*\]|`[^`]*`|\b[a-z]+(?:-[a-z0-9]+)+\b")
 """Markers, placeholders, inline code and rule ids: never prose, so never a glossary variant."""
 
 
@@ -166,6 +166,7 @@ def _item(zh: Marked, en: Marked, glossary: Glossary | None) -> list[str]:
         ("{for …}", zh.answers, en.answers),
         ("{when …}", zh.when, en.when),
         ("{scope …}", [zh.scope], [en.scope]),
+        ("{owner …}", [zh.owner], [en.owner]),
     ):
         if mine != theirs:
             out.append(f"markers {label} {_show(mine)} differ from the English {_show(theirs)}")

@@ -21,8 +21,12 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   incumbent"); ``criteria_known`` (the decision criteria are on record, buyer-confirmed); ``arrival_known``
   (the record says why the late stakeholder came in: "New CFO …; previous EB left"); ``view_known`` (the
   late stakeholder has already said what they think, on record: "New CFO says the price is too high");
-  ``alt=in_house``,
+  ``owed_back`` (the record says the buyer sent the seller something to complete and return: a security
+  questionnaire); ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
+* ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
+  sponsor who calls a peer, the solutions engineer who answers technical questions, the deal desk or legal
+  who drafts the paper. The action is then owned by the rep and that role.
 * ``{scope deal|desk|pipeline}``: ``deal`` (default) works the deal with the buyer, ``desk`` is the AE's own
   bookkeeping, ``pipeline`` is about the whole pipeline and never becomes one deal's action.
 
@@ -46,19 +50,20 @@ ROLES = ("economic_buyer", "champion", "technical_buyer", "user_buyer", "influen
 SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
 FITS = ("strong", "good", "poor", "unknown")
 ALTERNATIVES = ("in_house", "status_quo")
+SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 
 _ATOM = lazy(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
     r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
-    r"|criteria_known|arrival_known|view_known)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|criteria_known|arrival_known|view_known|owed_back)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
     "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned, "
-    "alternatives_known, criteria_known, arrival_known, view_known"
+    "alternatives_known, criteria_known, arrival_known, view_known, owed_back"
 )
 
-_MARKER = lazy(r"\s*\{(for|when|scope) ([^{}]*)\}\s*$")
+_MARKER = lazy(r"\s*\{(for|when|scope|owner) ([^{}]*)\}\s*$")
 _EXAMPLE = lazy(
     r"\s*\((?:e\.g\.|for example)[^)]*\)|[,;:]?\s+(?:e\.g\.|for example),?\s+.*$"
     # a Chinese rule (rules/zh) writes its worked examples with 例如
@@ -85,11 +90,13 @@ class Marked(BaseModel):
     when: list[str] = Field(default_factory=list)
     """Condition atoms that must all hold (``{when …}``)."""
     scope: Scope = "deal"
+    owner: str | None = None
+    """A seller-side role who does the step with the rep (``{owner …}``, one of :data:`SELLER_ROLES`)."""
 
 
 def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
     """An item's text and markers, and the problems with its markers (unknown marker values)."""
-    text, scope = raw.strip(), "deal"
+    text, scope, owner = raw.strip(), "deal", None
     answers: list[str] = []
     when: list[str] = []
     problems: list[str] = []
@@ -103,6 +110,10 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
             answers = parts + answers
         elif kind == "when":
             when = parts + when
+        elif kind == "owner":
+            owner = value.strip()
+            if owner not in SELLER_ROLES:
+                problems.append(f"{{owner {value}}}: allowed seller roles are {', '.join(SELLER_ROLES)}")
         elif value.strip() in ("deal", "desk", "pipeline"):
             scope = value.strip()
         else:
@@ -117,7 +128,9 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
             example = found.group(0).strip(" ,;:()，；：（）")
             text = text[: found.start()].rstrip(" ,;:，；：")
             text += "" if text.endswith((".", "!", "?", "。", "！", "？")) else ("。" if _HAN.search(text) else ".")
-    item = Marked.model_validate({"text": text, "example": example, "answers": answers, "when": when, "scope": scope})
+    item = Marked.model_validate(
+        {"text": text, "example": example, "answers": answers, "when": when, "scope": scope, "owner": owner}
+    )
     return item, problems
 
 
