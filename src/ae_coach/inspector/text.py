@@ -27,7 +27,7 @@ internal_docs_shared              "shared / sent us … org chart / internal dec
 implementation_questions          "implementation / integration / SSO / API / migration … questions"
 procurement_timeline              "procurement … timeline / process / steps", "PO by"
 references_requested              "asked for references", "reference call requested"
-legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
+legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA", "their lawyers"
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
                                   "re-justify", "pulled the budget into next year", "capex is frozen",
                                   "goes into the FY27 budget"
@@ -105,7 +105,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.LEGAL_SECURITY_REVIEW: lazy(
         r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test|"
-        r"vendor[- ]risk|(?:their|outside|in-house|general) counsel|contract review|it security)\b",
+        r"vendor[- ]risk|(?:their|outside|external|in-house|general|our) (?:counsel|lawyers?|attorneys?|solicitors?|"
+        r"legal(?: team| dept| department)?)|lawyers?|attorneys?|solicitors?|contract review|it security)\b",
         _I,
     ),
     Signal.BUDGET_CONCERN: lazy(
@@ -217,7 +218,7 @@ _NEGATION = lazy(r"\b(?:no|not|never|without|nor|find out|figure out|unclear|uns
 """A negation, or a question still open ("she will find out who in legal owns it"), earlier in the clause."""
 
 WRITTEN_ARTEFACT = lazy(
-    r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
+    r"\b(?:e-?mail(?:ed)?|in writing|written|signed(?! off)|documented|document|memo|minutes|mutual action plan|map|"
     r"business case|rfp|contract|sow|purchase order|slide|deck|spreadsheet|letter|recap)\b",
     _I,
 )
@@ -247,9 +248,11 @@ OPTIMISM = lazy(
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
 
+_PRODUCT_PARTS = r"(?:features?|modules?|capabilit(?:y|ies)|products?|functionality)"
 FEATURE_TOUR = lazy(
-    r"\b(?:full (?:product )?tour|(?:all|every) (?:the )?(?:features|modules|capabilities)|feature (?:overview|"
-    r"walkthrough|tour)|showed (?:them )?everything|overview of (?:the )?(?:platform|product)|standard demo|canned demo)\b",
+    rf"\b(?:full (?:product )?tour|(?:all|every|each) (?:of )?(?:the |our )?{_PRODUCT_PARTS}|feature (?:overview|"
+    r"walk-?through|tour|dump)|show(?:ed)? (?:them )?(?:everything|the lot)|overview of (?:the )?(?:platform|product)|"
+    r"(?:platform|product) (?:overview|tour)|(?:standard|canned|usual|generic|stock|vanilla) demo)\b",
     _I,
 )
 """Demo summaries that describe showing the product rather than answering a pain."""
