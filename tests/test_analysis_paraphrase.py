@@ -26,6 +26,21 @@ def test_legal_review_in_other_words(summary: str, read: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("summary", "done"),
+    [
+        ("Legal finished; contract with Carol for signature", True),
+        ("Legal's done; Carol has the contract to sign", True),
+        ("Legal wrapped up the MSA", True),
+        ("Legal hasn't finished the MSA", False),
+        ("SVP OK with the range, final number to come once procurement's done", False),
+        ("Signature waits until legal is done", False),
+    ],
+)
+def test_paper_complete_in_other_words(summary: str, done: bool) -> None:
+    assert (Signal.PAPER_COMPLETE in text.detect(summary)) is done
+
+
+@pytest.mark.parametrize(
     ("summary", "tour"),
     [
         ("2.5-hour demo of all modules", True),

@@ -14,7 +14,8 @@ Rules of the game:
   concerns" is not a budget concern, and "she will find out who in legal owns it" is not legal activity.
   A signal that states a fact (budget confirmed, terms agreed, verbal commit, paper complete, technical
   validation) is also not read in a clause ending with a question mark: "is the budget there?" confirms no
-  budget, while "can we get references?" is the buyer asking for references.
+  budget, while "can we get references?" is the buyer asking for references; nor under a condition earlier
+  in the clause (``once``, ``until``, ``unless``, ``if``): "final number once procurement's done".
 
 Signal patterns (one line each; the full regular expressions are below):
 
@@ -41,7 +42,7 @@ technical_validation              "POC / pilot / technical validation … comple
                                   scrap down 1.9 points" (a readout or results with a number)
 terms_agreed                      "terms / pricing agreed", "agreed on pricing", "approved the budget and the
                                   price", "happy with the price"
-paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved"
+paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved", "legal's done"
 champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
 handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
 ================================  ==============================================================
@@ -195,9 +196,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.PAPER_COMPLETE: lazy(
         r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
-        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk) (?:is |has |have )?(?:approved|complete|"
-        r"completed|signed "
-        r"off|done|cleared|finished)\b|"
+        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk)(?:'s|'ve)? (?:is |are |has |have )?(?:now )?"
+        r"(?:approved|complete|completed|signed off|done|cleared|finished|wrapped(?: up)?)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
         _I,
     ),
@@ -273,11 +273,15 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | Non
             end = _CLAUSE_END.search(text, match.end())
             if end and end.group(0) == "?":
                 continue  # a question asks, it does not say so: "is the budget there?"
+            if _CONDITION.search(text[max(0, match.start() - 40) : match.start()]):
+                continue  # a condition still to be met: "final number once procurement's done"
         return match.group(0)
     return None
 
 
 _CLAUSE_END = lazy(r"[.;!?\n]")
+_CONDITION = lazy(r"\b(?:once|until|till|unless|if|as soon as)\b[^.;,!?]*$", _I)
+"""A condition earlier in the clause: a fact stated under it has not happened yet."""
 _STATEMENTS = frozenset(
     {
         Signal.BUDGET_CONFIRMED,
