@@ -344,6 +344,8 @@ def _silent_tender(notes: str):
     ("notes", "severity"),
     [
         ("Under the tender rules we can't contact evaluators during scoring.", Severity.LOW),
+        ("Procurement rules bar us from contacting evaluators while they score.", Severity.LOW),
+        ("Bidders are prohibited from approaching the scoring panel until award.", Severity.LOW),
         ("Tender submitted; waiting.", Severity.HIGH),
     ],
 )

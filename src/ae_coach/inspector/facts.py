@@ -818,7 +818,18 @@ _MONTHS = {
     for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
 }
 _DATE_ISO = lazy(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
-_DATE_MD = lazy(r"(?<![\d-])(\d{1,2})[-/](\d{1,2})(?![\d-])(?! ?(?:weeks?|days?|months?|hours?|years?)\b)")
+_UNIT_DAYS = {
+    **dict.fromkeys(("business days", "working days"), 1.4),
+    **dict.fromkeys(("days", "day"), 1),
+    **dict.fromkeys(("weeks", "week", "wks", "wk"), 7),
+    **dict.fromkeys(("months", "month", "mos", "mo", "mths", "mth"), 30),
+}
+"""Units of a duration as reps write them ("3-4 weeks", "3-4 wks", "10 working days"), in days."""
+_DATE_MD = lazy(
+    rf"(?<![\d-])(\d{{1,2}})[-/](\d{{1,2}})(?![\d-])"
+    rf"(?! ?(?:{'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))}|hours?|hrs?|years?|yrs?)\b)",
+    re.IGNORECASE,
+)
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?)"
@@ -868,11 +879,20 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     )
 
 
+_FORBIDDEN = (
+    r"(?:can'?t|cannot|can not|may not|must not|mustn'?t|(?:are |is )?not (?:allowed|permitted) to|"
+    r"(?:are |is )?(?:barred|prohibited|forbidden|banned) from|(?:bar|bars|prohibit|prohibits|forbid|forbids|ban|bans) "
+    r"(?:us|vendors|bidders|suppliers) from)"
+)
+_CONTACTING = (
+    r"(?:contact(?:ing)?|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|reach(?:ing)? out to|lobby(?:ing)?|"
+    r"approach(?:ing)?|communicat(?:e|ing) with|chas(?:e|ing)|call(?:ing)?|e-?mail(?:ing)?)"
+)
+_EVALUATORS = r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee|assessors?|scorers?)"
 _QUIET = lazy(
-    r"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|(?:can'?t|cannot|"
-    r"may not|must not|not (?:allowed|permitted) to) (?:contact|speak to|talk to|reach out to|lobby) (?:the )?"
-    r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee)|no contact (?:with (?:the )?"
-    r"(?:evaluators?|panel)|during (?:the )?(?:evaluation|scoring|tender)))\b",
+    rf"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|standstill period|"
+    rf"{_FORBIDDEN} {_CONTACTING} (?:the |any )?{_EVALUATORS}|no contact (?:with (?:the )?{_EVALUATORS}|"
+    rf"during (?:the )?(?:evaluation|scoring|tender)))\b",
     re.IGNORECASE,
 )
 """The buyer's procurement rules forbid contact during evaluation (public tenders, formal RFPs)."""
@@ -941,13 +961,23 @@ PAPER_STEP = lazy(
     re.IGNORECASE,
 )
 """Plan steps that belong to the paper process (``deal-paper-process``)."""
+_SIGNING = lazy(
+    r"\b(?:contracts?|order form|agreement|paperwork) (?:is |was |gets? )?(?:signed|signature|signing|executed)\b|"
+    r"\b(?:sign(?:ed|ing|ature|s)?|execut(?:e|ed|ion)) (?:of |on )?(?:the )?(?:contracts?|order form|agreement|paperwork)\b",
+    re.IGNORECASE,
+)
+"""The signature itself, however it is worded ("Contract signed", "Sign the order form"): the decision, not a
+paper step, even though it names the contract."""
+
+
+def paper_step(action: str | None) -> bool:
+    """Whether a plan step is part of the paper process (legal, security, procurement), not the signature."""
+    return bool(PAPER_STEP.search(_SIGNING.sub(" ", action or "")))
 
 
 def _paper_stuck(deal: Deal) -> str | None:
     stuck = [
-        p
-        for p in deal.mutual_action_plan
-        if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and PAPER_STEP.search(p.action)
+        p for p in deal.mutual_action_plan if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and paper_step(p.action)
     ]
     if not stuck:
         return None
@@ -956,10 +986,10 @@ def _paper_stuck(deal: Deal) -> str | None:
 
 
 _DURATION = lazy(
-    r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business days|working days|days|weeks?|months?)\b", re.IGNORECASE
+    rf"\b(\d{{1,2}})(?:\s*(?:-|–|to)\s*(\d{{1,2}}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
+    re.IGNORECASE,
 )
 _PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
-_UNIT_DAYS = {"business days": 1.4, "working days": 1.4, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
 
 
 def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
@@ -1161,9 +1191,18 @@ engaged, the champion acted, the paper steps named, the decision process has dat
 
 _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
 
+_OUTCOME_WORDS = (
+    # the goal named as such, and the change the buyer wants
+    "target|goal|kpi|objective|reduce|cut|save|saving|increase|improve|halve|double|lift|shrink",
+    r"aim(?:s|ing)? (?:for|at|to)",
+    "speed up",
+    # a number set against today's: "from 7 to 4", "4 days instead of 7", "a 4-day close vs 7 today"
+    r"from \S+ (?:down |up )?to",
+    r"(?:instead of|rather than|vs\.?|versus|compared (?:to|with)|against) (?:the |a |an |today'?s |current |our )?[$€£]?\d",
+)
 _QUANTIFIED_METRIC = lazy(
-    r"\b(?:target|goal|kpi|reduce|cut|save|saving|increase|improve|from \S+ to|instead of)\b|"
-    r"\d[\d.,]*\s*(?:%|points?|pts|hours?|days?|minutes?|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
+    rf"\b(?:{'|'.join(_OUTCOME_WORDS)})(?!\w)|\d\s*(?:->|→)\s*\d|"
+    r"\d[\d.,]*\s*(?:%|points?|pts|hours?|hrs|days?|minutes?|mins|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
     r"\b(?:down|fewer|faster|lower|shorter|quicker) (?:by )?\d",
     re.IGNORECASE,
 )

@@ -48,7 +48,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import PAPER_STEP
+from ae_coach.inspector.facts import paper_step
 from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
@@ -451,7 +451,7 @@ def decision_stalled(ctx: Context) -> PlanItem | None:
             and item.date
             and item.date < ctx.as_of
             and _DECISION_STEP.search(item.action or "")
-            and not PAPER_STEP.search(item.action or "")
+            and not paper_step(item.action)
         ),
         None,
     )

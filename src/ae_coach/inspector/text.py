@@ -14,7 +14,8 @@ Rules of the game:
   concerns" is not a budget concern, and "she will find out who in legal owns it" is not legal activity.
   A signal that states a fact (budget confirmed, terms agreed, verbal commit, paper complete, technical
   validation) is also not read in a clause ending with a question mark: "is the budget there?" confirms no
-  budget, while "can we get references?" is the buyer asking for references.
+  budget, while "can we get references?" is the buyer asking for references; nor under a condition earlier
+  in the clause (``once``, ``until``, ``unless``, ``if``): "final number once procurement's done".
 
 Signal patterns (one line each; the full regular expressions are below):
 
@@ -27,7 +28,7 @@ internal_docs_shared              "shared / sent us … org chart / internal dec
 implementation_questions          "implementation / integration / SSO / API / migration … questions"
 procurement_timeline              "procurement … timeline / process / steps", "PO by"
 references_requested              "asked for references", "reference call requested"
-legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA"
+legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA", "their lawyers"
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
                                   "re-justify", "pulled the budget into next year", "capex is frozen",
                                   "goes into the FY27 budget"
@@ -41,7 +42,7 @@ technical_validation              "POC / pilot / technical validation … comple
                                   scrap down 1.9 points" (a readout or results with a number)
 terms_agreed                      "terms / pricing agreed", "agreed on pricing", "approved the budget and the
                                   price", "happy with the price"
-paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved"
+paper_complete                    "contract signed", "PO issued / raised", "legal / procurement approved", "legal's done"
 champion_enabled                  "business case", "ROI model", "exec summary", "one-pager", "talk track"
 handoff                           "handoff", "kick-off", "onboarding", "customer success", "success plan"
 ================================  ==============================================================
@@ -105,7 +106,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.LEGAL_SECURITY_REVIEW: lazy(
         r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test|"
-        r"vendor[- ]risk|(?:their|outside|in-house|general) counsel|contract review|it security)\b",
+        r"vendor[- ]risk|(?:their|outside|external|in-house|general|our) (?:counsel|lawyers?|attorneys?|solicitors?|"
+        r"legal(?: team| dept| department)?)|lawyers?|attorneys?|solicitors?|contract review|it security)\b",
         _I,
     ),
     Signal.BUDGET_CONCERN: lazy(
@@ -194,9 +196,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.PAPER_COMPLETE: lazy(
         r"\b(?:contract|msa|order form|po|purchase order|dpa) (?:(?:is |was |has been |fully )?(?:signed|executed|"
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
-        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk) (?:is |has |have )?(?:approved|complete|"
-        r"completed|signed "
-        r"off|done|cleared|finished)\b|"
+        r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk)(?:'s|'ve)? (?:is |are |has |have )?(?:now )?"
+        r"(?:approved|complete|completed|signed off|done|cleared|finished|wrapped(?: up)?)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
         _I,
     ),
@@ -217,7 +218,7 @@ _NEGATION = lazy(r"\b(?:no|not|never|without|nor|find out|figure out|unclear|uns
 """A negation, or a question still open ("she will find out who in legal owns it"), earlier in the clause."""
 
 WRITTEN_ARTEFACT = lazy(
-    r"\b(?:e-?mail(?:ed)?|in writing|written|signed|documented|document|memo|minutes|mutual action plan|map|"
+    r"\b(?:e-?mail(?:ed)?|in writing|written|signed(?! off)|documented|document|memo|minutes|mutual action plan|map|"
     r"business case|rfp|contract|sow|purchase order|slide|deck|spreadsheet|letter|recap)\b",
     _I,
 )
@@ -247,9 +248,11 @@ OPTIMISM = lazy(
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
 
+_PRODUCT_PARTS = r"(?:features?|modules?|capabilit(?:y|ies)|products?|functionality)"
 FEATURE_TOUR = lazy(
-    r"\b(?:full (?:product )?tour|(?:all|every) (?:the )?(?:features|modules|capabilities)|feature (?:overview|"
-    r"walkthrough|tour)|showed (?:them )?everything|overview of (?:the )?(?:platform|product)|standard demo|canned demo)\b",
+    rf"\b(?:full (?:product )?tour|(?:all|every|each) (?:of )?(?:the |our )?{_PRODUCT_PARTS}|feature (?:overview|"
+    r"walk-?through|tour|dump)|show(?:ed)? (?:them )?(?:everything|the lot)|overview of (?:the )?(?:platform|product)|"
+    r"(?:platform|product) (?:overview|tour)|(?:standard|canned|usual|generic|stock|vanilla) demo)\b",
     _I,
 )
 """Demo summaries that describe showing the product rather than answering a pain."""
@@ -270,11 +273,15 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | Non
             end = _CLAUSE_END.search(text, match.end())
             if end and end.group(0) == "?":
                 continue  # a question asks, it does not say so: "is the budget there?"
+            if _CONDITION.search(text[max(0, match.start() - 40) : match.start()]):
+                continue  # a condition still to be met: "final number once procurement's done"
         return match.group(0)
     return None
 
 
 _CLAUSE_END = lazy(r"[.;!?\n]")
+_CONDITION = lazy(r"\b(?:once|until|till|unless|if|as soon as)\b[^.;,!?]*$", _I)
+"""A condition earlier in the clause: a fact stated under it has not happened yet."""
 _STATEMENTS = frozenset(
     {
         Signal.BUDGET_CONFIRMED,
