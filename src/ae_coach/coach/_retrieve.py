@@ -275,15 +275,22 @@ def _bm25(docs: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0
 _VOCABULARY: dict[str, frozenset[str]] = {}
 
 
-def _vocabulary(rulebook: Rulebook, lexicon: Lexicon, translation: Rulebook | None = None) -> frozenset[str]:
+def _vocabulary(
+    rulebook: Rulebook, lexicon: Lexicon, translation: Rulebook | None = None, *, chinese: bool = False
+) -> frozenset[str]:
+    """Every word the rulebooks, the lexicon and the finding catalogue know. Without ``chinese`` the
+    lexicon's Chinese words are left out: an English question cannot hold them, and segmenting them would
+    load the segmenter's dictionary, which costs more than the rest of an English answer."""
     books = [rulebook] if translation is None or translation is rulebook else [rulebook, translation]
-    key = "+".join(b.content_hash or str(id(b)) for b in books)
+    key = "+".join(b.content_hash or str(id(b)) for b in books) + ("+zh" if chinese else "")
     if key not in _VOCABULARY:
         if len(_VOCABULARY) > 4:
             _VOCABULARY.clear()  # a rulebook and its translation or two are enough
         words = {t for book in books for rule in book.rules for t in tokenize(f"{rule.title} {rule.body}")}
-        words |= {t for intent in lexicon.intents for p in intent.phrasings for t in tokenize(p)}
-        words |= {t for w, s in lexicon.synonyms.items() for t in tokenize(" ".join([w, *s]))}
+        phrases = [p for intent in lexicon.intents for p in (intent.phrasings if chinese else intent.en)]
+        words |= {t for p in phrases for t in tokenize(p)}
+        synonyms = [" ".join([w, *s]) for w, s in lexicon.synonyms.items() if chinese or not _HAN.search(w)]
+        words |= {t for text in synonyms for t in tokenize(text)}
         words |= {t for code, text in FINDING_CODES.items() for t in tokenize(f"{code} {text}")}
         _VOCABULARY[key] = frozenset(words)
     return _VOCABULARY[key]
@@ -304,7 +311,7 @@ def _known(
     """
     record = deal.model_dump_json(by_alias=True).lower()
     record_words = set(tokenize(record))
-    vocabulary = _vocabulary(rulebook, lexicon, translation) | record_words
+    vocabulary = _vocabulary(rulebook, lexicon, translation, chinese=bool(_HAN.search(question))) | record_words
     content = [t for t in tokens if not t.isdigit()]
     known = sum(1 for t in content if t in vocabulary) / len(content) if content else 1.0
     names = []

@@ -185,8 +185,11 @@ class Lexicon(BaseModel):
     _han_synonyms: list[str] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: Any) -> None:
+        # a Chinese phrasing is matched by its characters, so it is not segmented here: loading the
+        # segmenter's dictionary costs more than the rest of an English answer (lint checks it has words)
         self._phrasings = [
-            (intent, [(_squeeze(p), tokenize(p), _dropped(p)) for p in intent.phrasings]) for intent in self.intents
+            (intent, [(_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p)) for p in intent.phrasings])
+            for intent in self.intents
         ]
         for word, siblings in self.synonyms.items():
             keys = [_squeeze(word)] if _HAN.search(word) else tokenize(word)
@@ -228,12 +231,12 @@ class Lexicon(BaseModel):
         for intent, phrasings in self._phrasings:
             covered: dict[str, float] = {}
             for phrase, tokens, dropped in phrasings:
-                if not tokens or not dropped <= words:
-                    continue
                 if _HAN.search(phrase):
                     if phrase in text:
                         value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
                         covered[phrase] = max(covered.get(phrase, 0), value)
+                    continue
+                if not tokens or not dropped <= words:
                     continue
                 stems = [_stem(t) for t in tokens]
                 if all(stem in sources for stem in stems):
