@@ -510,6 +510,54 @@ def test_a_phrasing_holds_only_with_the_stopwords_it_was_written_with():
     assert lexicon.match("business side is done, is 12/15 real?") == []
 
 
+def test_the_longest_phrasing_wins_the_words_it_spans():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(
+        intents=[
+            Intent(id="pricing", weight=2, en=["off", "discount"], zh=["打折"]),
+            Intent(id="economic_buyer", en=["sign off", "budget holder"], zh=["签字"]),
+            Intent(id="budget_timing", weight=2, en=["budget"], zh=["预算", "预算周期"]),
+            Intent(id="meetings_moved", en=["cancel"], zh=["会议推迟"]),
+            Intent(id="close_date", en=["slip"], zh=["推迟"]),
+        ]
+    )
+
+    def ids(question: str) -> list[str]:
+        return [i.id for i, _ in lexicon.match(question)]
+
+    assert ids("when will the CFO sign off?") == ["economic_buyer"]
+    assert ids("they want 10% off") == ["pricing"]
+    assert ids("who's the budget holder?") == ["economic_buyer"]
+    assert ids("会议推迟了两次") == ["meetings_moved"]
+    assert ids("签约推迟了") == ["close_date"]
+
+
+def test_the_words_of_a_phrasing_stand_close_together():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(intents=[Intent(id="summary", en=["want know"], zh=["总结"])])
+    assert lexicon.match("my VP wants to know where this stands")
+    assert lexicon.match("greta wants to wait for the reorg, is this really a budget thing? do we even know") == []
+
+
+def test_a_question_mark_asks_wherever_it_stands():
+    from ae_coach.rules.lexicon import _ask, has_story
+
+    assert _ask("Thought it was done. Is it in trouble?").strip() == "Is it in trouble"
+    assert not has_story("who actually signs?? dana says she owns the budget")  # both sentences ask
+    assert has_story("dana says she owns the budget. who signs?")
+
+
+def test_a_topic_the_record_never_mentions_is_said_to_be_missing():
+    answer = _answer("lucerne-late-stakeholder", "does the new CFO push us out of Q4? when does their FY end")
+    assert answer.intent == "budget_timing" and "fiscal_year" in answer.missing
+
+
+def test_the_account_s_initials_are_not_an_unknown_name():
+    assert _answer("adventure-works-stalled", "other than luis who should i talk to at AW").unresolved == []
+
+
 def test_a_word_family_shares_one_stem():
     from ae_coach.rules.lexicon import Intent, Lexicon
 

@@ -53,6 +53,11 @@ class Retrieval:
     """The share of the question's content words the rulebook, the lexicon or the deal knows."""
     story: bool = False
     """The question tells something before it asks (:func:`ae_coach.rules.lexicon.has_story`)."""
+    topics: dict[str, list[str]] = field(default_factory=dict)
+    """The lexicon's fact kinds found by their words (:attr:`ae_coach.rules.lexicon.Lexicon.topics`)."""
+    words: list[str] = field(default_factory=list)
+    """The question's words and the rulebook words its synonyms bring (:func:`asked_words`): a Chinese
+    question reaches the English rules' words through them."""
 
     @property
     def intent(self) -> Intent | None:
@@ -82,7 +87,8 @@ def retrieve(
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
     intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
-    query = asked_words(question, lexicon)
+    words = asked_words(question, lexicon)
+    query = list(words)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     if not intents:  # "who's Derek, does he matter?": about the person, so about what they do on the deal
@@ -101,7 +107,19 @@ def retrieve(
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
-    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known, has_story(question))
+    return Retrieval(
+        tokens,
+        intents,
+        rules,
+        codes,
+        ranked_facts,
+        facts,
+        unresolved,
+        known,
+        has_story(question),
+        lexicon.topics,
+        words,
+    )
 
 
 _MONTH_NAMES = (
@@ -315,13 +333,20 @@ def _known(
     content = [t for t in tokens if not t.isdigit()]
     known = sum(1 for t in content if t in vocabulary) / len(content) if content else 1.0
     names = []
+    initials = {_initials(deal.account), _initials(deal.name or "")} - {""}  # "AW" for Adventure Works
     for match in _LATIN_NAME.finditer(question):
         word = match.group(0).rstrip("'s").rstrip("'")
         before = question[: match.start()].rstrip()
         if not before or before[-1] in ".!?。！？":
             continue  # a sentence's first word is capitalised anyway
         lowered = word.lower()
-        if lowered in record or any(t in vocabulary for t in tokenize(word)) or word in names:
+        if lowered in record or lowered in initials or any(t in vocabulary for t in tokenize(word)) or word in names:
             continue
         names.append(word)
     return known, names
+
+
+def _initials(name: str) -> str:
+    """The initials reps write for a multi-word name ("Adventure Works" -> "aw"); "" for one word."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name)]
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""

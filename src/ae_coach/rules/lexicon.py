@@ -16,6 +16,7 @@ tokenised. Renaming a rule therefore fails CI instead of silently changing the c
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -84,9 +85,9 @@ SYNONYM_WEIGHT = 0.5
 """A question's word that holds a phrasing only through a synonym ("recap" brings "summary") counts this much."""
 
 ASK_WEIGHT = 2
-"""How much more a phrasing counts in the question's last sentence than in the story before it."""
+"""How much more a phrasing counts in the sentences that ask than in the story around them (:func:`_ask`)."""
 
-_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+_SENTENCE = re.compile(r"([^.!?;。！？；\n]*)([.!?;。！？；\n]*)")
 
 
 def _stem(word: str) -> str:
@@ -129,17 +130,63 @@ def _han_words(phrase: str) -> int:
     return max(1, round(len(_squeeze(phrase)) / 2))
 
 
-def _last_sentence(question: str) -> str:
-    """The question's last sentence with any words in it, or "" when it is one sentence."""
-    parts = [p for p in _SENTENCE_END.split(question) if tokenize(p)]
-    return parts[-1] if len(parts) > 1 else ""
+def _ask(question: str) -> str:
+    """The sentences of a question that tells a story first that ask: its last sentence and any that ends
+    with a question mark ("who actually signs?? dana says she owns the budget"); "" when no sentence is
+    only the story (one sentence, or every one a question)."""
+    sentences = [(m.group(1), m.group(2)) for m in _SENTENCE.finditer(question) if tokenize(m.group(1))]
+    asking = [text for n, (text, end) in enumerate(sentences) if n == len(sentences) - 1 or "?" in end or "？" in end]
+    return " ".join(asking) if len(asking) < len(sentences) else ""
 
 
 def has_story(question: str) -> bool:
-    """The question tells something before it asks (several sentences with words): "Thought it was done
-    after the pilot, but the new CFO came in. Is it in trouble?"
+    """The question tells something before it asks (a sentence with words that is neither the last nor a
+    question): "Thought it was done after the pilot, but the new CFO came in. Is it in trouble?"
     """
-    return bool(_last_sentence(question))
+    return bool(_ask(question))
+
+
+SLOP = 5
+"""How many other words may stand between the words of one English phrasing in the question: "want to know"
+holds "want know", "Greta wants to wait for the reorg… do we even know" does not."""
+
+
+def _near(words: list[str], places: dict[str, list[int]]) -> bool:
+    """The question holds ``words`` (its own words, as stems) close together (:data:`SLOP`); a word brought
+    by a Chinese synonym, or a question without word places, is near anything."""
+    spots = [places[w] for w in dict.fromkeys(words) if w in places]
+    if len(spots) < 2:
+        return True
+    return any(max(c) - min(c) < len(spots) + SLOP for c in itertools.product(*spots))
+
+
+Extent = frozenset[str] | str
+"""What a held phrasing spans in the question: an English phrasing's stems and the stopwords it requires, or
+a Chinese phrasing's characters."""
+
+Held = dict[int, list[tuple[Extent, dict[str, float]]]]
+"""Per intent (by position), each phrasing the question holds: its extent and the value of each question word
+it covers."""
+
+
+def _inside(short: Extent, long: Extent) -> bool:
+    if isinstance(short, str) and isinstance(long, str):
+        return short != long and short in long
+    return isinstance(short, frozenset) and isinstance(long, frozenset) and short < long
+
+
+def _longest(held: Held) -> Held:
+    """The held phrasings less those inside a longer held phrasing of another intent ("off" inside "sign
+    off", "budget" inside "budget holder", "推迟" inside "会议推迟"): as a tokenizer takes the longest word
+    its dictionary holds, the longest phrasing says what the words mean here."""
+    return {
+        index: [
+            (extent, values)
+            for extent, values in own
+            if not any(_inside(extent, other) for i, theirs in held.items() if i != index for other, _ in theirs)
+        ]
+        for index, own in held.items()
+    }
 
 
 class Intent(BaseModel):
@@ -177,6 +224,10 @@ class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    topics: dict[str, list[str]] = Field(default_factory=dict)
+    """Fact kinds found by their words: a deal fact whose text holds one of a topic's words is of that kind
+    (``fiscal_year``: a note saying when the buyer's fiscal year ends). An intent may ask for a topic as for
+    any fact kind, and the answer says when the record holds none."""
     intents: list[Intent] = Field(default_factory=list)
     path: Path | None = None
 
@@ -212,46 +263,66 @@ class Lexicon(BaseModel):
         ("answering" holds "answer", "slipped" holds "slip") or brought by a synonym ("ghosted" brings
         "silent"; a Chinese word brings its English ones, so "折扣" holds "discount"); a Chinese phrasing
         when it appears in the question as written (a segmenter splits the same words differently in
-        different sentences, so characters, not segments, are compared). An intent scores its weight times
-        the number of the question's words its held phrasings cover (a word that holds a phrasing only
-        through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however many phrasings or synonyms
-        reach it, so a longer phrasing outweighs a shorter and spellings do not stack; each
-        deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
-        that the intent claims counts as :data:`NAMED_WEIGHT` words. When the question runs to several
-        sentences, a word in the last one counts :data:`ASK_WEIGHT` times: the earlier sentences tell the
-        story ("thought it was done after the pilot, but now…"), the last one asks ("is it in trouble?").
+        different sentences, so characters, not segments, are compared).
+
+        An intent scores its weight times the number of the question's words its held phrasings cover (a
+        word that holds a phrasing only through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however
+        many phrasings or synonyms reach it, so a longer phrasing outweighs a shorter and spellings do not
+        stack. The longest match wins the words it spans (:func:`_longest`): a phrasing held inside a longer one
+        of another intent ("off" inside "sign off", "budget" inside "budget holder") does not count. Each deal
+        fact the question names (``mentioned``: its competitor, its economic buyer, its close date) that the
+        intent claims counts as :data:`NAMED_WEIGHT` words. When the question runs to several sentences, a word
+        in the one that asks (:func:`_ask`) counts :data:`ASK_WEIGHT` times: the others tell the story
+        ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?").
         """
         named = set(mentioned)
-        text = _squeeze(question)
-        ask = _last_sentence(question)
-        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
-        sources = self._sources(question, text)
-        words = set(_words(question))
+        held = _longest(self._held(question))
         scored = []
-        for intent, phrasings in self._phrasings:
+        for index, intent in enumerate(self.intents):
             covered: dict[str, float] = {}
-            for phrase, tokens, dropped in phrasings:
-                if _HAN.search(phrase):
-                    if phrase in text:
-                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
-                        covered[phrase] = max(covered.get(phrase, 0), value)
-                    continue
-                if not tokens or not dropped <= words:
-                    continue
-                stems = [_stem(t) for t in tokens]
-                if all(stem in sources for stem in stems):
-                    for stem in stems:
-                        source = sources[stem]
-                        in_ask = source in ask_text if _HAN.search(source) else source in asked
-                        factor: float = ASK_WEIGHT if ask_text and in_ask else 1
-                        if stem != source:  # reached through a synonym: weaker than the word itself
-                            factor *= SYNONYM_WEIGHT
-                        covered[source] = max(covered.get(source, 0), factor)
+            for _, values in held.get(index, ()):
+                for word, value in values.items():
+                    covered[word] = max(covered.get(word, 0), value)
             score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)))
             if score:
                 scored.append((intent, score))
         # at equal scores the more specific intent (the higher weight) speaks for the question
         return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
+
+    def _held(self, question: str) -> Held:
+        """The phrasings ``question`` holds, per intent (:data:`Held`)."""
+        text = _squeeze(question)
+        ask = _ask(question)
+        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
+        sources = self._sources(question, text)
+        words = set(_words(question))
+        places: dict[str, list[int]] = {}
+        if not _HAN.search(question):  # a Chinese phrasing is matched as written; its segments overlap
+            for place, token in enumerate(tokenize(question)):
+                places.setdefault(_stem(token), []).append(place)
+        held: Held = {}
+        for index, (_, phrasings) in enumerate(self._phrasings):
+            for phrase, tokens, dropped in phrasings:
+                if _HAN.search(phrase):
+                    if phrase in text:
+                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
+                        held.setdefault(index, []).append((phrase, {phrase: value}))
+                    continue
+                if not tokens or not dropped <= words:
+                    continue
+                stems = [_stem(t) for t in tokens]
+                if not all(stem in sources for stem in stems) or not _near([sources[t] for t in stems], places):
+                    continue
+                values: dict[str, float] = {}
+                for stem in stems:
+                    source = sources[stem]
+                    in_ask = source in ask_text if _HAN.search(source) else source in asked
+                    factor: float = ASK_WEIGHT if ask_text and in_ask else 1
+                    if stem != source:  # reached through a synonym: weaker than the word itself
+                        factor *= SYNONYM_WEIGHT
+                    values[source] = max(values.get(source, 0), factor)
+                held.setdefault(index, []).append((frozenset(stems) | dropped, values))
+        return held
 
     def _sources(self, question: str, text: str) -> dict[str, str]:
         """Each stem the question holds -> the question's own word that brings it (itself, or a word whose
@@ -331,6 +402,13 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
     known_rules, known_codes = set(rule_ids), set(codes)
     problems: list[tuple[int | None, str]] = []
     seen: set[str] = set()
+    for topic, words in lexicon.topics.items():
+        at = _line_of(text, f"{topic}:")
+        if topic in FACT_KINDS:
+            problems.append((at, f"topic {topic!r} is already a fact kind the chat knows; name it otherwise"))
+        problems += [(at, f"topic {topic!r}: word {w!r} has no words once tokenised") for w in words if not tokenize(w)]
+        if not words:
+            problems.append((at, f"topic {topic!r} names no words"))
     for intent in lexicon.intents:
         line = _line_of(text, f"id: {intent.id}")
         if intent.id in seen:
@@ -344,8 +422,9 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
             if code not in known_codes:
                 problems.append((line, f"{where}: unknown finding code {code!r}{_hint(code, known_codes)}"))
         for kind in intent.facts:
-            if kind not in FACT_KINDS:
-                problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {', '.join(FACT_KINDS)}"))
+            if kind not in FACT_KINDS and kind not in lexicon.topics:
+                allowed = ", ".join([*FACT_KINDS, *lexicon.topics])
+                problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {allowed}"))
         for kind in intent.named:
             if kind not in MENTIONS:
                 problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
