@@ -533,6 +533,19 @@ def test_the_longest_phrasing_wins_the_words_it_spans():
     assert ids("签约推迟了") == ["close_date"]
 
 
+def test_a_weak_phrasing_gives_way_to_the_question_s_topic():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(
+        intents=[
+            Intent(id="budget_timing", weight=2, en=["budget", "next year"], zh=["明年"], weak=["next year", "明年"]),
+            Intent(id="expansion", weight=2.5, en=["upsell"], zh=["增购"]),
+        ]
+    )
+    assert [i.id for i, _ in lexicon.match("can we upsell them next year?")] == ["expansion", "budget_timing"]
+    assert lexicon.match("明年能增购吗")[0][0].id == "expansion"
+
+
 def test_the_words_of_a_phrasing_stand_close_together():
     from ae_coach.rules.lexicon import Intent, Lexicon
 

@@ -231,6 +231,7 @@ topics: {fiscal_year: [fiscal year, 财年]}
         ("    zh: [内部支持者]\n", "", "intent 'champion': give phrasings in both languages"),
         ("en: [real champion]", "en: [the, real champion]", "intent 'champion': phrasing 'the' has no words"),
         ("facts: [champion]", "facts: [fiscal_yeer]", "intent 'champion': unknown fact kind 'fiscal_yeer'"),
+        ("en: [real champion]", "en: [real champion]\n    weak: [champion]", "intent 'champion': weak phrasing"),
     ],
 )
 def test_the_lexicon_names_only_rules_codes_and_kinds_that_exist(

@@ -81,6 +81,9 @@ NAMED_WEIGHT = 1
 question sets the scene; the discount is still what is asked)."""
 
 
+WEAK_WEIGHT = 0.5
+"""What a word covered by one of an intent's ``weak`` phrasings counts."""
+
 SYNONYM_WEIGHT = 0.5
 """A question's word that holds a phrasing only through a synonym ("recap" brings "summary") counts this much."""
 
@@ -122,6 +125,10 @@ def _dropped(phrase: str) -> set[str]:
         return set()
     kept = set(tokenize(phrase))
     return {w for w in _words(phrase) if not set(tokenize(w)) & kept}
+
+
+def _strength(intent: Intent, phrase: str) -> float:
+    return WEAK_WEIGHT if phrase in intent.weak else 1.0
 
 
 def _han_words(phrase: str) -> int:
@@ -212,6 +219,10 @@ class Intent(BaseModel):
     """English phrasings: a question holding every word of one of them is this kind of question."""
     zh: list[str] = Field(default_factory=list)
     """Chinese phrasings, the same way (segmented with the same tokenizer)."""
+    weak: list[str] = Field(default_factory=list)
+    """Phrasings of its own (``en`` or ``zh``) that reps use in many kinds of question, a time ("next year",
+    "this week") or a bare ask ("what should I say"): each word they cover counts :data:`WEAK_WEIGHT`, so a
+    question's topic ("upsell next year") outweighs them."""
 
     @property
     def phrasings(self) -> list[str]:
@@ -231,7 +242,7 @@ class Lexicon(BaseModel):
     intents: list[Intent] = Field(default_factory=list)
     path: Path | None = None
 
-    _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str]]]]] = PrivateAttr(default_factory=list)
+    _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]] = PrivateAttr(default_factory=list)
     _synonyms: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _han_synonyms: list[str] = PrivateAttr(default_factory=list)
 
@@ -239,7 +250,13 @@ class Lexicon(BaseModel):
         # a Chinese phrasing is matched by its characters, so it is not segmented here: loading the
         # segmenter's dictionary costs more than the rest of an English answer (lint checks it has words)
         self._phrasings = [
-            (intent, [(_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p)) for p in intent.phrasings])
+            (
+                intent,
+                [
+                    (_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p), _strength(intent, p))
+                    for p in intent.phrasings
+                ],
+            )
             for intent in self.intents
         ]
         for word, siblings in self.synonyms.items():
@@ -302,10 +319,10 @@ class Lexicon(BaseModel):
                 places.setdefault(_stem(token), []).append(place)
         held: Held = {}
         for index, (_, phrasings) in enumerate(self._phrasings):
-            for phrase, tokens, dropped in phrasings:
+            for phrase, tokens, dropped, strength in phrasings:
                 if _HAN.search(phrase):
                     if phrase in text:
-                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
+                        value = strength * _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
                         held.setdefault(index, []).append((phrase, {phrase: value}))
                     continue
                 if not tokens or not dropped <= words:
@@ -317,7 +334,7 @@ class Lexicon(BaseModel):
                 for stem in stems:
                     source = sources[stem]
                     in_ask = source in ask_text if _HAN.search(source) else source in asked
-                    factor: float = ASK_WEIGHT if ask_text and in_ask else 1
+                    factor: float = strength * (ASK_WEIGHT if ask_text and in_ask else 1)
                     if stem != source:  # reached through a synonym: weaker than the word itself
                         factor *= SYNONYM_WEIGHT
                     values[source] = max(values.get(source, 0), factor)
@@ -430,6 +447,11 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
                 problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
         if intent.answer not in ANSWER_SHAPES:
             problems.append((line, f"{where}: unknown answer {intent.answer!r}; allowed: {', '.join(ANSWER_SHAPES)}"))
+        problems += [
+            (line, f"{where}: weak phrasing {p!r} is not one of its phrasings")
+            for p in intent.weak
+            if p not in intent.phrasings
+        ]
         if not intent.en or not intent.zh:
             problems.append((line, f"{where}: give phrasings in both languages (en and zh)"))
         problems += [
