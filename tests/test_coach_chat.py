@@ -546,6 +546,34 @@ def test_a_weak_phrasing_gives_way_to_the_question_s_topic():
     assert lexicon.match("明年能增购吗")[0][0].id == "expansion"
 
 
+def test_the_deal_s_stage_settles_a_question_it_could_read_two_ways():
+    from ae_coach.deal import Stage
+    from ae_coach.rules.lexicon import _STAGES, Intent, Lexicon
+
+    assert set(_STAGES) == {s.value for s in Stage}  # rules may not import deal: the names are kept in step
+    lexicon = Lexicon(
+        intents=[
+            Intent(id="next_step", en=["next step", "what now"], zh=["下一步"]),
+            Intent(id="handoff", weight=2, stages=["closed_won"], en=["handoff"], zh=["交接"]),
+        ]
+    )
+
+    def ids(question: str, stage: str) -> list[str]:
+        return [i.id for i, _ in lexicon.match(question, stage=stage)]
+
+    assert ids("what now?", "closed_won") == ["handoff", "next_step"]
+    assert ids("what now?", "proposal") == ["next_step"]
+    assert ids("who's derek?", "closed_won") == []  # the stage never makes a question on its own
+
+
+def test_a_required_stopword_stands_beside_the_phrasing_s_words():
+    from ae_coach.rules.lexicon import Intent, Lexicon
+
+    lexicon = Lexicon(intents=[Intent(id="next_step", en=["what now"], zh=["下一步"])])
+    assert lexicon.match("ok, what now?")
+    assert lexicon.match("What worries you most about Lucerne right now?") == []
+
+
 def test_the_words_of_a_phrasing_stand_close_together():
     from ae_coach.rules.lexicon import Intent, Lexicon
 

@@ -232,6 +232,7 @@ topics: {fiscal_year: [fiscal year, 财年]}
         ("en: [real champion]", "en: [the, real champion]", "intent 'champion': phrasing 'the' has no words"),
         ("facts: [champion]", "facts: [fiscal_yeer]", "intent 'champion': unknown fact kind 'fiscal_yeer'"),
         ("en: [real champion]", "en: [real champion]\n    weak: [champion]", "intent 'champion': weak phrasing"),
+        ("facts: [champion]", "facts: [champion]\n    stages: [won]", "intent 'champion': unknown stage 'won'"),
     ],
 )
 def test_the_lexicon_names_only_rules_codes_and_kinds_that_exist(

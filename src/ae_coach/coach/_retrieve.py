@@ -86,7 +86,8 @@ def retrieve(
     """
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
-    intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
+    mentioned = _mentioned(question, tokens, facts, deal, assessment.as_of)
+    intents = lexicon.match(_asked(question), mentioned, str(getattr(deal.stage, "value", deal.stage)))
     words = asked_words(question, lexicon)
     query = list(words)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words

@@ -76,6 +76,9 @@ FACT_KINDS: tuple[str, ...] = (
 MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
 """Deal facts a question can name that an intent may claim (``named``)."""
 
+_STAGES = ("discovery", "scoping", "validation", "proposal", "closing", "closed_won", "closed_lost")
+"""The deal stages an intent's ``stages`` may name (``ae_coach.deal.Stage``; rules sit below deal)."""
+
 NAMED_WEIGHT = 1
 """A deal fact the question names counts as this many phrasing tokens (naming the competitor in a discount
 question sets the scene; the discount is still what is asked)."""
@@ -83,6 +86,10 @@ question sets the scene; the discount is still what is asked)."""
 
 WEAK_WEIGHT = 0.5
 """What a word covered by one of an intent's ``weak`` phrasings counts."""
+
+STAGE_WEIGHT = 1
+"""A deal at one of an intent's ``stages`` counts as this many phrasing words for it, once the question holds
+some phrasing: the deal's state says which of two readings is meant, never that a question was asked."""
 
 SYNONYM_WEIGHT = 0.5
 """A question's word that holds a phrasing only through a synonym ("recap" brings "summary") counts this much."""
@@ -167,6 +174,15 @@ def _near(words: list[str], places: dict[str, list[int]]) -> bool:
     return any(max(c) - min(c) < len(spots) + SLOP for c in itertools.product(*spots))
 
 
+def _beside(dropped: set[str], words: list[str], spoken: dict[str, list[int]]) -> bool:
+    """Each stopword a phrasing requires stands within :data:`SLOP` words of one of its content words ("what
+    now" is held by "ok, what now?", not by "what worries you most about it right now?")."""
+    near = [p for w in words for p in spoken.get(w, ())]
+    if not dropped or not near or not spoken:
+        return True
+    return all(any(abs(p - q) <= SLOP for p in spoken.get(d, ()) for q in near) for d in dropped)
+
+
 Extent = frozenset[str] | str
 """What a held phrasing spans in the question: an English phrasing's stems and the stopwords it requires, or
 a Chinese phrasing's characters."""
@@ -212,6 +228,9 @@ class Intent(BaseModel):
     """Finding codes that bear on it."""
     facts: list[str] = Field(default_factory=list)
     """Deal facts the answer needs (:data:`FACT_KINDS`)."""
+    stages: list[str] = Field(default_factory=list)
+    """Deal stages at which a question is likelier this kind (``closed_won``: "what now?" after the signature
+    is about the handoff); they count :data:`STAGE_WEIGHT` words for a question that holds any phrasing."""
     named: list[str] = Field(default_factory=list)
     """Deal facts whose mention makes a question this kind (:data:`MENTIONS`): naming the deal's competitor
     is a positioning question, naming its close date a close-date question."""
@@ -273,7 +292,9 @@ class Lexicon(BaseModel):
         extra = [word for key in keys for word in self._synonyms.get(key, ()) if word not in tokens]
         return tokens + list(dict.fromkeys(extra))
 
-    def match(self, question: str, mentioned: Iterable[str] = ()) -> list[tuple[Intent, float]]:
+    def match(
+        self, question: str, mentioned: Iterable[str] = (), stage: str | None = None
+    ) -> list[tuple[Intent, float]]:
         """Intents whose phrasings the question holds, best first.
 
         An English phrasing is held when every one of its words is in the question, compared by stem
@@ -288,19 +309,22 @@ class Lexicon(BaseModel):
         stack. The longest match wins the words it spans (:func:`_longest`): a phrasing held inside a longer one
         of another intent ("off" inside "sign off", "budget" inside "budget holder") does not count. Each deal
         fact the question names (``mentioned``: its competitor, its economic buyer, its close date) that the
-        intent claims counts as :data:`NAMED_WEIGHT` words. When the question runs to several sentences, a word
+        intent claims counts as :data:`NAMED_WEIGHT` words, and a deal at one of its ``stages`` as
+        :data:`STAGE_WEIGHT` words when the question holds any phrasing. When the question runs to several sentences, a word
         in the one that asks (:func:`_ask`) counts :data:`ASK_WEIGHT` times: the others tell the story
         ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?").
         """
         named = set(mentioned)
         held = _longest(self._held(question))
+        asked = any(held.values())
         scored = []
         for index, intent in enumerate(self.intents):
             covered: dict[str, float] = {}
             for _, values in held.get(index, ()):
                 for word, value in values.items():
                     covered[word] = max(covered.get(word, 0), value)
-            score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)))
+            staged = STAGE_WEIGHT if asked and stage in intent.stages else 0
+            score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)) + staged)
             if score:
                 scored.append((intent, score))
         # at equal scores the more specific intent (the higher weight) speaks for the question
@@ -313,10 +337,14 @@ class Lexicon(BaseModel):
         asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
         sources = self._sources(question, text)
         words = set(_words(question))
-        places: dict[str, list[int]] = {}
+        places: dict[str, list[int]] = {}  # a content word's stem -> its places among the question's tokens
+        spoken: dict[str, list[int]] = {}  # any word (stopwords too) or stem -> its places among all its words
         if not _HAN.search(question):  # a Chinese phrasing is matched as written; its segments overlap
             for place, token in enumerate(tokenize(question)):
                 places.setdefault(_stem(token), []).append(place)
+            for place, word in enumerate(_words(question)):
+                for key in {word, *(_stem(t) for t in tokenize(word))}:
+                    spoken.setdefault(key, []).append(place)
         held: Held = {}
         for index, (_, phrasings) in enumerate(self._phrasings):
             for phrase, tokens, dropped, strength in phrasings:
@@ -329,6 +357,8 @@ class Lexicon(BaseModel):
                     continue
                 stems = [_stem(t) for t in tokens]
                 if not all(stem in sources for stem in stems) or not _near([sources[t] for t in stems], places):
+                    continue
+                if not _beside(dropped, [sources[t] for t in stems], spoken):
                     continue
                 values: dict[str, float] = {}
                 for stem in stems:
@@ -442,6 +472,9 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
             if kind not in FACT_KINDS and kind not in lexicon.topics:
                 allowed = ", ".join([*FACT_KINDS, *lexicon.topics])
                 problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {allowed}"))
+        for stage in intent.stages:
+            if stage not in _STAGES:
+                problems.append((line, f"{where}: unknown stage {stage!r}; allowed: {', '.join(_STAGES)}"))
         for kind in intent.named:
             if kind not in MENTIONS:
                 problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
