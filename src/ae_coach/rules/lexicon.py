@@ -16,7 +16,6 @@ tokenised. Renaming a rule therefore fails CI instead of silently changing the c
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ae_coach.errors import RuleFileError
+from ae_coach.rules._match import Held, beside, longest, near
 from ae_coach.rules.search import _WORD, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,58 +160,6 @@ def has_story(question: str) -> bool:
     return bool(_ask(question))
 
 
-SLOP = 5
-"""How many other words may stand between the words of one English phrasing in the question: "want to know"
-holds "want know", "Greta wants to wait for the reorg… do we even know" does not."""
-
-
-def _near(words: list[str], places: dict[str, list[int]]) -> bool:
-    """The question holds ``words`` (its own words, as stems) close together (:data:`SLOP`); a word brought
-    by a Chinese synonym, or a question without word places, is near anything."""
-    spots = [places[w] for w in dict.fromkeys(words) if w in places]
-    if len(spots) < 2:
-        return True
-    return any(max(c) - min(c) < len(spots) + SLOP for c in itertools.product(*spots))
-
-
-def _beside(dropped: set[str], words: list[str], spoken: dict[str, list[int]]) -> bool:
-    """Each stopword a phrasing requires stands within :data:`SLOP` words of one of its content words ("what
-    now" is held by "ok, what now?", not by "what worries you most about it right now?")."""
-    near = [p for w in words for p in spoken.get(w, ())]
-    if not dropped or not near or not spoken:
-        return True
-    return all(any(abs(p - q) <= SLOP for p in spoken.get(d, ()) for q in near) for d in dropped)
-
-
-Extent = frozenset[str] | str
-"""What a held phrasing spans in the question: an English phrasing's stems and the stopwords it requires, or
-a Chinese phrasing's characters."""
-
-Held = dict[int, list[tuple[Extent, dict[str, float]]]]
-"""Per intent (by position), each phrasing the question holds: its extent and the value of each question word
-it covers."""
-
-
-def _inside(short: Extent, long: Extent) -> bool:
-    if isinstance(short, str) and isinstance(long, str):
-        return short != long and short in long
-    return isinstance(short, frozenset) and isinstance(long, frozenset) and short < long
-
-
-def _longest(held: Held) -> Held:
-    """The held phrasings less those inside a longer held phrasing of another intent ("off" inside "sign
-    off", "budget" inside "budget holder", "推迟" inside "会议推迟"): as a tokenizer takes the longest word
-    its dictionary holds, the longest phrasing says what the words mean here."""
-    return {
-        index: [
-            (extent, values)
-            for extent, values in own
-            if not any(_inside(extent, other) for i, theirs in held.items() if i != index for other, _ in theirs)
-        ]
-        for index, own in held.items()
-    }
-
-
 class Intent(BaseModel):
     """One kind of question reps ask, and where its answer comes from."""
 
@@ -306,7 +254,7 @@ class Lexicon(BaseModel):
         An intent scores its weight times the number of the question's words its held phrasings cover (a
         word that holds a phrasing only through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however
         many phrasings or synonyms reach it, so a longer phrasing outweighs a shorter and spellings do not
-        stack. The longest match wins the words it spans (:func:`_longest`): a phrasing held inside a longer one
+        stack. The longest match wins the words it spans (:func:`ae_coach.rules._match.longest`): a phrasing held inside a longer one
         of another intent ("off" inside "sign off", "budget" inside "budget holder") does not count. Each deal
         fact the question names (``mentioned``: its competitor, its economic buyer, its close date) that the
         intent claims counts as :data:`NAMED_WEIGHT` words, and a deal at one of its ``stages`` as
@@ -315,7 +263,7 @@ class Lexicon(BaseModel):
         ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?").
         """
         named = set(mentioned)
-        held = _longest(self._held(question))
+        held = longest(self._held(question))
         asked = any(held.values())
         scored = []
         for index, intent in enumerate(self.intents):
@@ -356,9 +304,9 @@ class Lexicon(BaseModel):
                 if not tokens or not dropped <= words:
                     continue
                 stems = [_stem(t) for t in tokens]
-                if not all(stem in sources for stem in stems) or not _near([sources[t] for t in stems], places):
+                if not all(stem in sources for stem in stems) or not near([sources[t] for t in stems], places):
                     continue
-                if not _beside(dropped, [sources[t] for t in stems], spoken):
+                if not beside(dropped, [sources[t] for t in stems], spoken):
                     continue
                 values: dict[str, float] = {}
                 for stem in stems:
