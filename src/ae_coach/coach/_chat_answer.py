@@ -381,7 +381,8 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
-    return facts
+    # every answer says which deal it reads: its amount, stage and close date frame any advice on it
+    return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
 
 
 ASSERTED = 1
