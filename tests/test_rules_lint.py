@@ -209,6 +209,7 @@ intents:
     facts: [champion]
     en: [real champion]
     zh: [内部支持者]
+topics: {fiscal_year: [fiscal year, 财年]}
 """
 
 
@@ -229,6 +230,9 @@ intents:
         ("facts: [champion]", "facts: [champions_list]", "intent 'champion': unknown fact kind 'champions_list'"),
         ("    zh: [内部支持者]\n", "", "intent 'champion': give phrasings in both languages"),
         ("en: [real champion]", "en: [the, real champion]", "intent 'champion': phrasing 'the' has no words"),
+        ("facts: [champion]", "facts: [fiscal_yeer]", "intent 'champion': unknown fact kind 'fiscal_yeer'"),
+        ("en: [real champion]", "en: [real champion]\n    weak: [champion]", "intent 'champion': weak phrasing"),
+        ("facts: [champion]", "facts: [champion]\n    stages: [won]", "intent 'champion': unknown stage 'won'"),
     ],
 )
 def test_the_lexicon_names_only_rules_codes_and_kinds_that_exist(
@@ -242,6 +246,23 @@ def test_the_lexicon_names_only_rules_codes_and_kinds_that_exist(
     else:
         assert [(p.line, p.level) for p in problems] == [(4, "error")]
         assert problems[0].message.startswith(expected), problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [
+        ("topics: {fiscal_year: [fiscal year, 财年]}", None),
+        ("topics: {champion: [sponsor]}", "topic 'champion' is already a fact kind"),
+        ("topics: {fiscal_year: [the]}", "topic 'fiscal_year': word 'the' has no words"),
+    ],
+)
+def test_a_lexicon_topic_is_a_new_fact_kind_with_words(rules_copy: Path, topics: str, expected: str | None) -> None:
+    text = _LEXICON.replace("topics: {fiscal_year: [fiscal year, 财年]}", topics).replace(
+        "facts: [champion]", "facts: [champion, fiscal_year]" if expected is None else "facts: [champion]"
+    )
+    (rules_copy / "_lexicon.yaml").write_text(text, encoding="utf-8")
+    messages = [p.message for p in lint(rules_copy) if p.path.name == "_lexicon.yaml"]
+    assert messages == [] if expected is None else messages[0].startswith(expected), messages
 
 
 def test_renaming_a_rule_the_shipped_lexicon_names_fails_lint(

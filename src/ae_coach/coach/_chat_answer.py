@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
 from ae_coach.coach._people import personalise
-from ae_coach.coach._retrieve import Retrieval, asked_words, language_of, retrieve
+from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
@@ -155,7 +155,7 @@ def answer(
     base = {
         "question": question,
         "lang": language,
-        "words": asked_words(question, lexicon),
+        "words": found.words,
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,
@@ -326,7 +326,7 @@ def _rule_for(finding: FindingRef, rulebook: Rulebook, acted: dict[str, str]) ->
 def _quote(rule: Rule, text_rule: Rule | None, deal: Deal, assessment: Any, found: Retrieval) -> RuleQuote:
     """The rule's steps that fit the question and the deal best, in the answer's language."""
     situation = Situation.of(deal, assessment)
-    words = set(found.tokens) | {str(getattr(deal.situation, "value", deal.situation))}
+    words = set(found.words or found.tokens) | {str(getattr(deal.situation, "value", deal.situation))}
     source = text_rule if text_rule is not None and len(text_rule.plays) == len(rule.plays) else rule
     steps = [
         (i, play.text)
@@ -373,7 +373,7 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
-        wanted += facts_of_kind(kind, found.all_facts, deal)[:share]
+        wanted += facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
     # the best matches the intent did not already bring: a match it brought must not take a slot
     have = {f.key for f in wanted}
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
@@ -381,7 +381,8 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
-    return facts
+    # every answer says which deal it reads: its amount, stage and close date frame any advice on it
+    return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
 
 
 ASSERTED = 1
@@ -395,18 +396,25 @@ def _thin(found: Retrieval, deal: Deal, intent: Intent | None) -> bool:
         return False
     if _missing(found, deal, intent):
         return True
-    elements = [f for kind in intent.facts for f in facts_of_kind(kind, found.all_facts, deal) if f.kind == "element"]
+    elements = [
+        f
+        for kind in intent.facts
+        for f in facts_of_kind(kind, found.all_facts, deal, found.topics)
+        if f.kind == "element"
+    ]
     return any(f.data.get("grade", 0) <= ASSERTED for f in elements[:1])
 
 
 ABSENCES = ("champion", "economic_buyer", "competitors", "next_step", "proposal", "demos")
-"""Fact kinds whose absence is itself an answer ("no proposal on record"); the templates name each."""
+"""Fact kinds whose absence is itself an answer ("no proposal on record"), as is a lexicon topic's (the
+buyer's fiscal year); the templates name each."""
 
 
 def _missing(found: Retrieval, deal: Deal, intent: Intent | None) -> list[str]:
     if intent is None:
         return []
-    return [k for k in intent.facts if k in ABSENCES and not facts_of_kind(k, found.all_facts, deal)]
+    absences = (*ABSENCES, *found.topics)
+    return [k for k in intent.facts if k in absences and not facts_of_kind(k, found.all_facts, deal, found.topics)]
 
 
 def _first_of_each(facts: list[Fact]) -> list[Fact]:

@@ -9,6 +9,7 @@ question. :func:`deal_facts` lists them all; :func:`facts_of_kind` picks the one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -256,10 +257,15 @@ _KIND_KEYS: dict[str, Any] = {
 }
 
 
-def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
+def facts_of_kind(
+    kind: str, facts: list[Fact], deal: Deal, topics: Mapping[str, list[str]] | None = None
+) -> list[Fact]:
     """The facts a lexicon fact kind names; a MEDDPICC kind (``metrics``, ``champion_element``) is the element;
     ``recent`` is what happened last (activities, latest first); when none of those is two-way, the last one
-    is the buyer's last reply instead; ``upcoming`` lists one item per date before a second on the same day."""
+    is the buyer's last reply instead; ``upcoming`` lists one item per date before a second on the same day;
+    a lexicon topic (``topics``: kind -> words) is every fact whose own words hold one of its words."""
+    if topics and kind in topics:
+        return [f for f in facts if f.text and _holds(f.text, topics[kind])]
     if kind == "recent":  # and the buyer's last reply when the latest touches went unanswered
         latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
         replied = [f for f in latest if f.data.get("two_way")][:1]
@@ -274,3 +280,12 @@ def facts_of_kind(kind: str, facts: list[Fact], deal: Deal) -> list[Fact]:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")
     return [f for f in facts if f.kind == "element" and f.name == element]
+
+
+def _holds(text: str, words: list[str]) -> bool:
+    """``text`` holds one of ``words``: an English word as a token, a Chinese one as written."""
+    from ae_coach.rules.search import tokenize
+
+    tokens = set(tokenize(text))
+    squeezed = "".join(text.lower().split())
+    return any(set(tokenize(w)) <= tokens or "".join(w.lower().split()) in squeezed for w in words)

@@ -53,6 +53,11 @@ class Retrieval:
     """The share of the question's content words the rulebook, the lexicon or the deal knows."""
     story: bool = False
     """The question tells something before it asks (:func:`ae_coach.rules.lexicon.has_story`)."""
+    topics: dict[str, list[str]] = field(default_factory=dict)
+    """The lexicon's fact kinds found by their words (:attr:`ae_coach.rules.lexicon.Lexicon.topics`)."""
+    words: list[str] = field(default_factory=list)
+    """The question's words and the rulebook words its synonyms bring (:func:`asked_words`): a Chinese
+    question reaches the English rules' words through them."""
 
     @property
     def intent(self) -> Intent | None:
@@ -81,8 +86,10 @@ def retrieve(
     """
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
-    intents = lexicon.match(_asked(question), _mentioned(question, tokens, facts, deal, assessment.as_of))
-    query = asked_words(question, lexicon)
+    mentioned = _mentioned(question, tokens, facts, deal, assessment.as_of)
+    intents = lexicon.match(_asked(question), mentioned, str(getattr(deal.stage, "value", deal.stage)))
+    words = asked_words(question, lexicon)
+    query = list(words)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
     if not intents:  # "who's Derek, does he matter?": about the person, so about what they do on the deal
@@ -101,7 +108,19 @@ def retrieve(
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
     known, unresolved = _known(question, tokens, deal, rulebook, lexicon, translation)
-    return Retrieval(tokens, intents, rules, codes, ranked_facts, facts, unresolved, known, has_story(question))
+    return Retrieval(
+        tokens,
+        intents,
+        rules,
+        codes,
+        ranked_facts,
+        facts,
+        unresolved,
+        known,
+        has_story(question),
+        lexicon.topics,
+        words,
+    )
 
 
 _MONTH_NAMES = (
@@ -275,15 +294,22 @@ def _bm25(docs: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0
 _VOCABULARY: dict[str, frozenset[str]] = {}
 
 
-def _vocabulary(rulebook: Rulebook, lexicon: Lexicon, translation: Rulebook | None = None) -> frozenset[str]:
+def _vocabulary(
+    rulebook: Rulebook, lexicon: Lexicon, translation: Rulebook | None = None, *, chinese: bool = False
+) -> frozenset[str]:
+    """Every word the rulebooks, the lexicon and the finding catalogue know. Without ``chinese`` the
+    lexicon's Chinese words are left out: an English question cannot hold them, and segmenting them would
+    load the segmenter's dictionary, which costs more than the rest of an English answer."""
     books = [rulebook] if translation is None or translation is rulebook else [rulebook, translation]
-    key = "+".join(b.content_hash or str(id(b)) for b in books)
+    key = "+".join(b.content_hash or str(id(b)) for b in books) + ("+zh" if chinese else "")
     if key not in _VOCABULARY:
         if len(_VOCABULARY) > 4:
             _VOCABULARY.clear()  # a rulebook and its translation or two are enough
         words = {t for book in books for rule in book.rules for t in tokenize(f"{rule.title} {rule.body}")}
-        words |= {t for intent in lexicon.intents for p in intent.phrasings for t in tokenize(p)}
-        words |= {t for w, s in lexicon.synonyms.items() for t in tokenize(" ".join([w, *s]))}
+        phrases = [p for intent in lexicon.intents for p in (intent.phrasings if chinese else intent.en)]
+        words |= {t for p in phrases for t in tokenize(p)}
+        synonyms = [" ".join([w, *s]) for w, s in lexicon.synonyms.items() if chinese or not _HAN.search(w)]
+        words |= {t for text in synonyms for t in tokenize(text)}
         words |= {t for code, text in FINDING_CODES.items() for t in tokenize(f"{code} {text}")}
         _VOCABULARY[key] = frozenset(words)
     return _VOCABULARY[key]
@@ -304,17 +330,24 @@ def _known(
     """
     record = deal.model_dump_json(by_alias=True).lower()
     record_words = set(tokenize(record))
-    vocabulary = _vocabulary(rulebook, lexicon, translation) | record_words
+    vocabulary = _vocabulary(rulebook, lexicon, translation, chinese=bool(_HAN.search(question))) | record_words
     content = [t for t in tokens if not t.isdigit()]
     known = sum(1 for t in content if t in vocabulary) / len(content) if content else 1.0
     names = []
+    initials = {_initials(deal.account), _initials(deal.name or "")} - {""}  # "AW" for Adventure Works
     for match in _LATIN_NAME.finditer(question):
         word = match.group(0).rstrip("'s").rstrip("'")
         before = question[: match.start()].rstrip()
         if not before or before[-1] in ".!?。！？":
             continue  # a sentence's first word is capitalised anyway
         lowered = word.lower()
-        if lowered in record or any(t in vocabulary for t in tokenize(word)) or word in names:
+        if lowered in record or lowered in initials or any(t in vocabulary for t in tokenize(word)) or word in names:
             continue
         names.append(word)
     return known, names
+
+
+def _initials(name: str) -> str:
+    """The initials reps write for a multi-word name ("Adventure Works" -> "aw"); "" for one word."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name)]
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""

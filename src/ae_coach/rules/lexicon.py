@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ae_coach.errors import RuleFileError
+from ae_coach.rules._match import Held, beside, longest, near
 from ae_coach.rules.search import _WORD, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,18 +76,28 @@ FACT_KINDS: tuple[str, ...] = (
 MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
 """Deal facts a question can name that an intent may claim (``named``)."""
 
+_STAGES = ("discovery", "scoping", "validation", "proposal", "closing", "closed_won", "closed_lost")
+"""The deal stages an intent's ``stages`` may name (``ae_coach.deal.Stage``; rules sit below deal)."""
+
 NAMED_WEIGHT = 1
 """A deal fact the question names counts as this many phrasing tokens (naming the competitor in a discount
 question sets the scene; the discount is still what is asked)."""
 
 
+WEAK_WEIGHT = 0.5
+"""What a word covered by one of an intent's ``weak`` phrasings counts."""
+
+STAGE_WEIGHT = 1
+"""A deal at one of an intent's ``stages`` counts as this many phrasing words for it, once the question holds
+some phrasing: the deal's state says which of two readings is meant, never that a question was asked."""
+
 SYNONYM_WEIGHT = 0.5
 """A question's word that holds a phrasing only through a synonym ("recap" brings "summary") counts this much."""
 
 ASK_WEIGHT = 2
-"""How much more a phrasing counts in the question's last sentence than in the story before it."""
+"""How much more a phrasing counts in the sentences that ask than in the story around them (:func:`_ask`)."""
 
-_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+_SENTENCE = re.compile(r"([^.!?;。！？；\n]*)([.!?;。！？；\n]*)")
 
 
 def _stem(word: str) -> str:
@@ -123,23 +134,30 @@ def _dropped(phrase: str) -> set[str]:
     return {w for w in _words(phrase) if not set(tokenize(w)) & kept}
 
 
+def _strength(intent: Intent, phrase: str) -> float:
+    return WEAK_WEIGHT if phrase in intent.weak else 1.0
+
+
 def _han_words(phrase: str) -> int:
     """How many words a Chinese phrasing counts for: about one per two characters. The segmenter's search
     mode lists a compound and its parts ("接下来" -> 接下, 下来, 接下来), which would count one word three times."""
     return max(1, round(len(_squeeze(phrase)) / 2))
 
 
-def _last_sentence(question: str) -> str:
-    """The question's last sentence with any words in it, or "" when it is one sentence."""
-    parts = [p for p in _SENTENCE_END.split(question) if tokenize(p)]
-    return parts[-1] if len(parts) > 1 else ""
+def _ask(question: str) -> str:
+    """The sentences of a question that tells a story first that ask: its last sentence and any that ends
+    with a question mark ("who actually signs?? dana says she owns the budget"); "" when no sentence is
+    only the story (one sentence, or every one a question)."""
+    sentences = [(m.group(1), m.group(2)) for m in _SENTENCE.finditer(question) if tokenize(m.group(1))]
+    asking = [text for n, (text, end) in enumerate(sentences) if n == len(sentences) - 1 or "?" in end or "？" in end]
+    return " ".join(asking) if len(asking) < len(sentences) else ""
 
 
 def has_story(question: str) -> bool:
-    """The question tells something before it asks (several sentences with words): "Thought it was done
-    after the pilot, but the new CFO came in. Is it in trouble?"
+    """The question tells something before it asks (a sentence with words that is neither the last nor a
+    question): "Thought it was done after the pilot, but the new CFO came in. Is it in trouble?"
     """
-    return bool(_last_sentence(question))
+    return bool(_ask(question))
 
 
 class Intent(BaseModel):
@@ -158,6 +176,9 @@ class Intent(BaseModel):
     """Finding codes that bear on it."""
     facts: list[str] = Field(default_factory=list)
     """Deal facts the answer needs (:data:`FACT_KINDS`)."""
+    stages: list[str] = Field(default_factory=list)
+    """Deal stages at which a question is likelier this kind (``closed_won``: "what now?" after the signature
+    is about the handoff); they count :data:`STAGE_WEIGHT` words for a question that holds any phrasing."""
     named: list[str] = Field(default_factory=list)
     """Deal facts whose mention makes a question this kind (:data:`MENTIONS`): naming the deal's competitor
     is a positioning question, naming its close date a close-date question."""
@@ -165,6 +186,10 @@ class Intent(BaseModel):
     """English phrasings: a question holding every word of one of them is this kind of question."""
     zh: list[str] = Field(default_factory=list)
     """Chinese phrasings, the same way (segmented with the same tokenizer)."""
+    weak: list[str] = Field(default_factory=list)
+    """Phrasings of its own (``en`` or ``zh``) that reps use in many kinds of question, a time ("next year",
+    "this week") or a bare ask ("what should I say"): each word they cover counts :data:`WEAK_WEIGHT`, so a
+    question's topic ("upsell next year") outweighs them."""
 
     @property
     def phrasings(self) -> list[str]:
@@ -177,16 +202,29 @@ class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    topics: dict[str, list[str]] = Field(default_factory=dict)
+    """Fact kinds found by their words: a deal fact whose text holds one of a topic's words is of that kind
+    (``fiscal_year``: a note saying when the buyer's fiscal year ends). An intent may ask for a topic as for
+    any fact kind, and the answer says when the record holds none."""
     intents: list[Intent] = Field(default_factory=list)
     path: Path | None = None
 
-    _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str]]]]] = PrivateAttr(default_factory=list)
+    _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]] = PrivateAttr(default_factory=list)
     _synonyms: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _han_synonyms: list[str] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: Any) -> None:
+        # a Chinese phrasing is matched by its characters, so it is not segmented here: loading the
+        # segmenter's dictionary costs more than the rest of an English answer (lint checks it has words)
         self._phrasings = [
-            (intent, [(_squeeze(p), tokenize(p), _dropped(p)) for p in intent.phrasings]) for intent in self.intents
+            (
+                intent,
+                [
+                    (_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p), _strength(intent, p))
+                    for p in intent.phrasings
+                ],
+            )
+            for intent in self.intents
         ]
         for word, siblings in self.synonyms.items():
             keys = [_squeeze(word)] if _HAN.search(word) else tokenize(word)
@@ -202,53 +240,84 @@ class Lexicon(BaseModel):
         extra = [word for key in keys for word in self._synonyms.get(key, ()) if word not in tokens]
         return tokens + list(dict.fromkeys(extra))
 
-    def match(self, question: str, mentioned: Iterable[str] = ()) -> list[tuple[Intent, float]]:
+    def match(
+        self, question: str, mentioned: Iterable[str] = (), stage: str | None = None
+    ) -> list[tuple[Intent, float]]:
         """Intents whose phrasings the question holds, best first.
 
         An English phrasing is held when every one of its words is in the question, compared by stem
         ("answering" holds "answer", "slipped" holds "slip") or brought by a synonym ("ghosted" brings
         "silent"; a Chinese word brings its English ones, so "折扣" holds "discount"); a Chinese phrasing
         when it appears in the question as written (a segmenter splits the same words differently in
-        different sentences, so characters, not segments, are compared). An intent scores its weight times
-        the number of the question's words its held phrasings cover (a word that holds a phrasing only
-        through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however many phrasings or synonyms
-        reach it, so a longer phrasing outweighs a shorter and spellings do not stack; each
-        deal fact the question names (``mentioned``: its competitor, its economic buyer, its close date)
-        that the intent claims counts as :data:`NAMED_WEIGHT` words. When the question runs to several
-        sentences, a word in the last one counts :data:`ASK_WEIGHT` times: the earlier sentences tell the
-        story ("thought it was done after the pilot, but now…"), the last one asks ("is it in trouble?").
+        different sentences, so characters, not segments, are compared).
+
+        An intent scores its weight times the number of the question's words its held phrasings cover (a
+        word that holds a phrasing only through a synonym counts :data:`SYNONYM_WEIGHT`), each word once however
+        many phrasings or synonyms reach it, so a longer phrasing outweighs a shorter and spellings do not
+        stack. The longest match wins the words it spans (:func:`ae_coach.rules._match.longest`): a phrasing held inside a longer one
+        of another intent ("off" inside "sign off", "budget" inside "budget holder") does not count. Each deal
+        fact the question names (``mentioned``: its competitor, its economic buyer, its close date) that the
+        intent claims counts as :data:`NAMED_WEIGHT` words, and a deal at one of its ``stages`` as
+        :data:`STAGE_WEIGHT` words when the question holds any phrasing. When the question runs to several sentences, a word
+        in the one that asks (:func:`_ask`) counts :data:`ASK_WEIGHT` times: the others tell the story
+        ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?").
         """
         named = set(mentioned)
-        text = _squeeze(question)
-        ask = _last_sentence(question)
-        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
-        sources = self._sources(question, text)
-        words = set(_words(question))
+        held = longest(self._held(question))
+        asked = any(held.values())
         scored = []
-        for intent, phrasings in self._phrasings:
+        for index, intent in enumerate(self.intents):
             covered: dict[str, float] = {}
-            for phrase, tokens, dropped in phrasings:
-                if not tokens or not dropped <= words:
-                    continue
-                if _HAN.search(phrase):
-                    if phrase in text:
-                        value = _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
-                        covered[phrase] = max(covered.get(phrase, 0), value)
-                    continue
-                stems = [_stem(t) for t in tokens]
-                if all(stem in sources for stem in stems):
-                    for stem in stems:
-                        source = sources[stem]
-                        in_ask = source in ask_text if _HAN.search(source) else source in asked
-                        factor: float = ASK_WEIGHT if ask_text and in_ask else 1
-                        if stem != source:  # reached through a synonym: weaker than the word itself
-                            factor *= SYNONYM_WEIGHT
-                        covered[source] = max(covered.get(source, 0), factor)
-            score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)))
+            for _, values in held.get(index, ()):
+                for word, value in values.items():
+                    covered[word] = max(covered.get(word, 0), value)
+            staged = STAGE_WEIGHT if asked and stage in intent.stages else 0
+            score = intent.weight * (sum(covered.values()) + NAMED_WEIGHT * len(named & set(intent.named)) + staged)
             if score:
                 scored.append((intent, score))
         # at equal scores the more specific intent (the higher weight) speaks for the question
         return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
+
+    def _held(self, question: str) -> Held:
+        """The phrasings ``question`` holds, per intent (:data:`Held`)."""
+        text = _squeeze(question)
+        ask = _ask(question)
+        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
+        sources = self._sources(question, text)
+        words = set(_words(question))
+        places: dict[str, list[int]] = {}  # a content word's stem -> its places among the question's tokens
+        spoken: dict[str, list[int]] = {}  # any word (stopwords too) or stem -> its places among all its words
+        if not _HAN.search(question):  # a Chinese phrasing is matched as written; its segments overlap
+            for place, token in enumerate(tokenize(question)):
+                places.setdefault(_stem(token), []).append(place)
+            for place, word in enumerate(_words(question)):
+                for key in {word, *(_stem(t) for t in tokenize(word))}:
+                    spoken.setdefault(key, []).append(place)
+        held: Held = {}
+        for index, (_, phrasings) in enumerate(self._phrasings):
+            for phrase, tokens, dropped, strength in phrasings:
+                if _HAN.search(phrase):
+                    if phrase in text:
+                        value = strength * _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
+                        held.setdefault(index, []).append((phrase, {phrase: value}))
+                    continue
+                if not tokens or not dropped <= words:
+                    continue
+                stems = [_stem(t) for t in tokens]
+                if not all(stem in sources for stem in stems) or not near([sources[t] for t in stems], places):
+                    continue
+                if not beside(dropped, [sources[t] for t in stems], spoken):
+                    continue
+                values: dict[str, float] = {}
+                for stem in stems:
+                    source = sources[stem]
+                    in_ask = source in ask_text if _HAN.search(source) else source in asked
+                    factor: float = strength * (ASK_WEIGHT if ask_text and in_ask else 1)
+                    if stem != source:  # reached through a synonym: weaker than the word itself
+                        factor *= SYNONYM_WEIGHT
+                    values[source] = max(values.get(source, 0), factor)
+                held.setdefault(index, []).append((frozenset(stems) | dropped, values))
+        return held
 
     def _sources(self, question: str, text: str) -> dict[str, str]:
         """Each stem the question holds -> the question's own word that brings it (itself, or a word whose
@@ -328,6 +397,13 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
     known_rules, known_codes = set(rule_ids), set(codes)
     problems: list[tuple[int | None, str]] = []
     seen: set[str] = set()
+    for topic, words in lexicon.topics.items():
+        at = _line_of(text, f"{topic}:")
+        if topic in FACT_KINDS:
+            problems.append((at, f"topic {topic!r} is already a fact kind the chat knows; name it otherwise"))
+        problems += [(at, f"topic {topic!r}: word {w!r} has no words once tokenised") for w in words if not tokenize(w)]
+        if not words:
+            problems.append((at, f"topic {topic!r} names no words"))
     for intent in lexicon.intents:
         line = _line_of(text, f"id: {intent.id}")
         if intent.id in seen:
@@ -341,13 +417,22 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
             if code not in known_codes:
                 problems.append((line, f"{where}: unknown finding code {code!r}{_hint(code, known_codes)}"))
         for kind in intent.facts:
-            if kind not in FACT_KINDS:
-                problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {', '.join(FACT_KINDS)}"))
+            if kind not in FACT_KINDS and kind not in lexicon.topics:
+                allowed = ", ".join([*FACT_KINDS, *lexicon.topics])
+                problems.append((line, f"{where}: unknown fact kind {kind!r}; allowed: {allowed}"))
+        for stage in intent.stages:
+            if stage not in _STAGES:
+                problems.append((line, f"{where}: unknown stage {stage!r}; allowed: {', '.join(_STAGES)}"))
         for kind in intent.named:
             if kind not in MENTIONS:
                 problems.append((line, f"{where}: unknown mention {kind!r}; allowed: {', '.join(MENTIONS)}"))
         if intent.answer not in ANSWER_SHAPES:
             problems.append((line, f"{where}: unknown answer {intent.answer!r}; allowed: {', '.join(ANSWER_SHAPES)}"))
+        problems += [
+            (line, f"{where}: weak phrasing {p!r} is not one of its phrasings")
+            for p in intent.weak
+            if p not in intent.phrasings
+        ]
         if not intent.en or not intent.zh:
             problems.append((line, f"{where}: give phrasings in both languages (en and zh)"))
         problems += [

@@ -10,6 +10,7 @@ phrasing written with different compounds still share tokens.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache, lru_cache
 from typing import Any
 
 from ae_coach._patterns import lazy
@@ -167,14 +168,22 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def _segment(run: str) -> list[str]:
-    """A run of Chinese characters as words (jieba's search mode: compounds and their parts)."""
+@lru_cache(maxsize=8192)
+def _segment(run: str) -> tuple[str, ...]:
+    """A run of Chinese characters as words (jieba's search mode: compounds and their parts). Remembered:
+    a rule's title and summary head every one of its sections, and the rule index and the chat's vocabulary
+    segment the same rulebook."""
+    return tuple(w for w in _jieba().cut_for_search(run) if w.strip())
+
+
+@cache
+def _jieba() -> Any:
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
-    return [w for w in jieba.cut_for_search(run) if w.strip()]
+    return jieba
 
 
 def _fold(word: str) -> str:
