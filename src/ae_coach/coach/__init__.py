@@ -213,7 +213,10 @@ class Coach:
         from ae_coach.rules import load_rulebook
 
         if self._playbook_rulebook:
-            return load_rulebook(lang=lang)  # each rule's translation sits beside it, shipped or the playbook's
+            from ae_coach.rules.cache import shipped_rulebook
+
+            # each rule's translation sits beside it, shipped (from the cache, like the rules) or the playbook's
+            return shipped_rulebook(lang)
         path = self.rulebook.path
         if path is not None and (path / lang).is_dir():
             return load_rulebook(path, lang=lang)
