@@ -444,3 +444,17 @@ def test_a_deal_out_of_the_period_only_by_its_date_is_planned_by_the_call_its_ev
     steps = coach.review(deal).mutual_action_plan
     assert any(s.action.startswith("Signature") for s in steps)
     assert not any("once this gate is passed" in (s.note or "") for s in steps)
+
+
+def test_the_holiday_cache_keeps_one_copy_per_country_and_year(tmp_path, monkeypatch):
+    from ae_coach.coach import _calendar
+
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "holidays-US-2031-0123456789abcdef.json").write_text("[]")  # an earlier install's copy
+    (cache / "holidays-US-2032-0123456789abcdef.json").write_text("[]")  # another year: kept
+    _calendar._holidays.cache_clear()
+    days = _calendar._holidays("US", 2031)
+    assert dt.date(2031, 12, 25) in days
+    assert sorted(p.name[:17] for p in cache.glob("holidays-*.json")) == ["holidays-US-2031-", "holidays-US-2032-"]

@@ -69,6 +69,10 @@ def _write_cache(path: Path | None, days: frozenset[dt.date]) -> None:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(sorted(day.isoformat() for day in days)), encoding="utf-8")
         temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+        stem = path.stem.rsplit("-", 1)[0]  # holidays-<country>-<year>
+        for stale in path.parent.glob(f"{stem}-*.json"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # an earlier install's copy of the same days
     except OSError:
         pass  # no cache, no harm: the next review computes them again
 
