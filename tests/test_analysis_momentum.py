@@ -198,7 +198,7 @@ def test_slip_titles_read_as_english(pushes, words) -> None:
 def test_dark_champion_title_names_the_champion_and_the_days() -> None:
     deal = build(("stakeholders.0.last_contact", "2026-10-01"), ("activities", []))
     title = by_code(deal)["momentum.champion_dark"].title
-    assert title.startswith("Champion Dana Lee silent for 56 days")
+    assert title.startswith("Champion Dana Lee: no two-way contact for 56 days")
 
 
 def test_paper_process_people_joining_late_are_low_however_senior() -> None:

@@ -79,7 +79,7 @@ def _stale(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.stale",
         severity,
-        f"No buyer activity for {days} days (limit at {ctx.stage.value}: {limit})",
+        f"No two-way contact with the buyer for {days} days (limit at {ctx.stage.value}: {limit})",
         [source],
         days=days,
         limit=limit,
@@ -163,7 +163,7 @@ def _champion_dark(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.champion_dark",
         severity,
-        f"Champion {name} silent for {days} days (limit {limit})"
+        f"Champion {name}: no two-way contact for {days} days (limit {limit})"
         if "no contact on record" not in evidence
         else f"Champion {name} has no contact on record",
         [evidence],
