@@ -17,7 +17,7 @@ from ae_coach.inspector.facts import rebuffed_by_economic_buyer
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
-    "positive.economic_buyer_engaged": (Signal.EB_ATTENDING, "Economic buyer agreed to attend"),
+    "positive.economic_buyer_engaged": (Signal.EB_ATTENDING, "Economic buyer attended or agreed to attend"),
     "positive.internal_docs_shared": (Signal.INTERNAL_DOCS_SHARED, "Customer shared internal documents"),
     "positive.implementation_questions": (
         Signal.IMPLEMENTATION_QUESTIONS,
