@@ -114,7 +114,7 @@ _DEAL = {
     "momentum.close_date_slipped": "Close date pushed twice, or once late in the deal.",
     "momentum.close_date_passed": "Open deal with a close date in the past.",
     "positive.champion_scheduled": "Info: the champion proactively scheduled the next meeting.",
-    "positive.economic_buyer_engaged": "Info: the economic buyer agreed to attend.",
+    "positive.economic_buyer_engaged": "Info: the economic buyer attended or agreed to attend.",
     "positive.internal_docs_shared": "Info: the customer shared internal documents or org charts.",
     "positive.implementation_questions": "Info: the technical team asks detailed implementation questions.",
     "positive.procurement_timeline": "Info: the procurement timeline was communicated.",
