@@ -21,7 +21,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, baseline, names_person, source_of, view_of
+from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -141,12 +141,14 @@ def _no_reply_branch(
     # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
     # reports to), else of the silent one's manager by role
     known = next((p for p in others if p.name != name), None)
+    # a rep never walks away from their own renewal: only the expansion riding on it leaves the forecast
+    walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
     elif known is not None:
-        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk_away=walk_away)
+        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk=walk)
     else:
-        branch = t("coach.no_reply_alone", date=date, silent=name, walk_away=walk_away)
+        branch = t("coach.no_reply_alone", date=date, silent=name, walk=walk)
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
     return actions
 
