@@ -43,6 +43,9 @@ PER_PERSON = 2
 """Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and one more point; a
 third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
+BUYER_REQUESTS = ("positive.references_requested",)
+"""Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
+action on any deal, not one of the freshest signals a healthy deal follows through on."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
@@ -245,7 +248,10 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
         return problems
     signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
     serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems)
-    return problems + signals[: 2 if serious else 3]
+    # what the buyer asked of us and nobody has delivered is owed whatever else is wrong, however old the ask
+    asked = [f for f in signals if f.code in BUYER_REQUESTS]
+    rest = [f for f in signals if f not in asked]
+    return problems + rest[: 2 if serious else 3] + asked
 
 
 def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[tuple[str, str]]) -> Any:
