@@ -628,3 +628,22 @@ def test_the_review_says_what_decides_the_deal_and_by_when(coach, prefix, decide
 def test_a_closed_deal_has_nothing_left_to_decide(coach):
     report = coach.review(load_deal(_example("alpine")))
     assert report.decides is None
+
+
+@pytest.mark.parametrize(
+    ("situation", "name", "walks_away"),
+    [("incumbent", "Renewal + 10 seats", False), ("challenger", "Renewal + 10 seats", True), ("incumbent", None, True)],
+)
+def test_a_renewal_is_never_walked_away_from_only_its_expansion(coach, situation, name, walks_away):
+    data = load_deal(EXAMPLE_DEALS[0].parent / "bluesky-self-serve.yaml").model_dump(mode="json")
+    data.update(situation=situation, name=name)
+    report = coach.review(parse_deal(data))
+    branch = next(a.action for a in report.next_actions if "If no reply" in a.action)
+    assert ("close the deal out" in branch) is walks_away
+    assert ("take the expansion out of the forecast" in branch) is not walks_away
+
+
+def test_a_passed_close_date_on_a_renewal_takes_only_the_expansion_out(coach):
+    report = coach.review(load_deal(EXAMPLE_DEALS[0].parent / "wingtip-slipped.yaml"))
+    steps = [a for a in report.next_actions if a.rule_id == "pipeline-close-date-discipline"]
+    assert steps and all("lost" not in a.action for a in steps)

@@ -11,7 +11,7 @@ import pytest
 from ae_coach.coach import Coach
 from ae_coach.coach._actions import gone_dark
 from ae_coach.coach._plan import draft_plan
-from ae_coach.deal import load_deal
+from ae_coach.deal import load_deal, parse_deal
 from ae_coach.rules import load_rulebook
 
 DEALS = Path(__file__).resolve().parent.parent / "examples" / "deals"
@@ -458,3 +458,16 @@ def test_the_holiday_cache_keeps_one_copy_per_country_and_year(tmp_path, monkeyp
     days = _calendar._holidays("US", 2031)
     assert dt.date(2031, 12, 25) in days
     assert sorted(p.name[:17] for p in cache.glob("holidays-*.json")) == ["holidays-US-2031-", "holidays-US-2032-"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "back", "status"),
+    [("6-8 weeks", dt.date(2027, 2, 8), "planned"), ("8-10 weeks", dt.date(2027, 2, 23), "at_risk")],
+)
+def test_the_security_sign_off_waits_for_the_review_time_the_record_gives(coach, lead, back, status):
+    data = load_deal(DEALS / "woodgrove-displacement.yaml").model_dump(mode="json")
+    data["meddpicc"]["paper_process"]["evidence"] = f"Vendor risk assessment needed; {lead}"
+    report = coach.review(parse_deal(data))
+    signoff = next(s for s in report.mutual_action_plan if s.action.startswith("Complete the security review"))
+    assert (signoff.date, signoff.status) == (back, status)
+    assert all(s.date >= back for s in report.mutual_action_plan if s.kind in ("signature",))

@@ -21,7 +21,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, baseline, names_person, source_of, view_of
+from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -43,6 +43,9 @@ PER_PERSON = 2
 """Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and one more point; a
 third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
+BUYER_REQUESTS = ("positive.references_requested",)
+"""Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
+action on any deal, not one of the freshest signals a healthy deal follows through on."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
@@ -141,12 +144,14 @@ def _no_reply_branch(
     # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
     # reports to), else of the silent one's manager by role
     known = next((p for p in others if p.name != name), None)
+    # a rep never walks away from their own renewal: only the expansion riding on it leaves the forecast
+    walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
     elif known is not None:
-        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk_away=walk_away)
+        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk=walk)
     else:
-        branch = t("coach.no_reply_alone", date=date, silent=name, walk_away=walk_away)
+        branch = t("coach.no_reply_alone", date=date, silent=name, walk=walk)
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
     return actions
 
@@ -243,7 +248,10 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
         return problems
     signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
     serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems)
-    return problems + signals[: 2 if serious else 3]
+    # what the buyer asked of us and nobody has delivered is owed whatever else is wrong, however old the ask
+    asked = [f for f in signals if f.code in BUYER_REQUESTS]
+    rest = [f for f in signals if f not in asked]
+    return problems + rest[: 2 if serious else 3] + asked
 
 
 def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[tuple[str, str]]) -> Any:

@@ -45,6 +45,8 @@ class _Template:
     existing: str | None = None  # the step's words for an existing customer (a renewal is no vendor onboarding)
     started_when: tuple[str, ...] = ()  # words of a later step already under way on record (the paper went out)
     decided_at: tuple[str, ...] = ()  # words of a buyer's own step where this decision is taken ("Scorecard decision")
+    review: bool = False  # the buyer's security review: never dated before the record says it can be back
+    after_review: bool = False  # needs the security sign-off first (vendor onboarding, the signature)
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -93,6 +95,7 @@ _STEPS: tuple[_Template, ...] = (
         done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
         enterprise=True,
         new_logo=True,
+        review=True,
     ),
     _Template(
         28,
@@ -125,6 +128,7 @@ _STEPS: tuple[_Template, ...] = (
         ("procurement", "purchase order", "vendor onboarding", "po "),
         enterprise=True,
         existing="Procurement: purchase order against the existing vendor record",
+        after_review=True,
     ),
     _Template(
         3,
@@ -134,6 +138,7 @@ _STEPS: tuple[_Template, ...] = (
         "economic_buyer",
         "to name: economic buyer",
         ("signature", "countersign", "contract signed", "order form signed"),
+        after_review=True,
     ),
     _Template(
         -14,
@@ -253,10 +258,12 @@ def draft_plan(
         if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
             steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_order)
     drafted: list[MapStep] = []
+    back = review_back(deal, as_of, calendar) if record else None
+    chain: list[dt.date] = []  # the drafted dates the steps after them follow
+    signoff: dt.date | None = None  # the security sign-off, when the record's review clock dates it
     for step in steps:
-        earliest = max(
-            [begin, ready.get(str(step.kind), begin)] + [d.date for d in drafted if step.days_before_close > 0]
-        )
+        follows = [*chain, *([signoff] if signoff and step.after_review else [])]
+        earliest = max([begin, ready.get(str(step.kind), begin)] + (follows if step.days_before_close > 0 else []))
         case = (
             _commercial(agreed, drafted, calendar) if commercial_first and step.kind in ("paper", "signature") else []
         )
@@ -264,6 +271,10 @@ def draft_plan(
         if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
             waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
             made = made.model_copy(update={"note": "; ".join([t("plan.proposed"), waits])})
+        chain.append(made.date)
+        if step.review and back is not None and back > made.date:
+            # never before the buyer's own clock allows; steps that do not need the sign-off keep their dates
+            made, signoff = _after_review(made, back, [s for s in steps if s.after_review], close, calendar), back
         drafted.append(made)
     signature = next((d for d in drafted if d.kind == "signature"), None)
     if signature is not None and note and signature.note is None:
@@ -321,9 +332,8 @@ def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar
         return []
     due = calendar.add(begin, 2)
     note = t("plan.received", date=received.date)
-    weeks = record_lead_weeks(deal)
-    if weeks:
-        back = calendar.add(due, weeks * WORKING_DAYS_PER_WEEK)
+    weeks, back = record_lead_weeks(deal), review_back(deal, as_of, calendar)
+    if weeks and back is not None:
         note += t("plan.record_lead", weeks=weeks, date=back)
         if deal.close_date is not None and back > deal.close_date:
             note += t("plan.record_lead_late", close=deal.close_date)
@@ -338,6 +348,35 @@ def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar
             note=note,
         )
     ]
+
+
+RETURN_DAYS = 2
+"""Working days the seller takes to return a security questionnaire the buyer sent (ae-coach default)."""
+
+
+def review_back(deal: Deal, as_of: dt.date, calendar: Calendar) -> dt.date | None:
+    """When the buyer's security review can be back: the questionnaire they sent returned first thing, plus the
+    lead time the record gives their review ("6-8 weeks": the upper end). None when the record starts no clock."""
+    weeks = record_lead_weeks(deal)
+    if owed_back(deal, as_of) is None or not weeks:
+        return None
+    returned = calendar.add(calendar.on_or_after(as_of), RETURN_DAYS)
+    return calendar.add(returned, weeks * WORKING_DAYS_PER_WEEK)
+
+
+def _after_review(
+    made: MapStep, back: dt.date, waiting: list[_Template], close: dt.date, calendar: Calendar
+) -> MapStep:
+    """The security sign-off on the day the record says the review can be back, not the default day before it.
+    When that leaves no room for the first step that needs the sign-off (vendor onboarding, the signature)
+    before the close, the close date is called at risk rather than the steps squeezed."""
+    first = min((calendar.add(close, -_working(s)) for s in waiting), default=close)
+    if back < first:
+        return made.model_copy(
+            update={"date": back, "note": "; ".join([t("plan.proposed"), t("plan.review_back", date=back)])}
+        )
+    late = t("plan.review_close_at_risk", date=back, close=close)
+    return made.model_copy(update={"date": back, "status": "at_risk", "note": "; ".join([t("plan.proposed"), late])})
 
 
 def _commercial(agreed: list[MapStep], drafted: list[MapStep], calendar: Calendar) -> list[dt.date]:

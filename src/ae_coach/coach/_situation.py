@@ -72,6 +72,8 @@ class Situation:
             return str(criteria.status) == "confirmed" and bool(criteria.evidence)
         if atom == "owed_back":
             return owed_back(self.deal, self.assessment.as_of) is not None
+        if atom == "renewal":
+            return renewal(self.deal)
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -124,6 +126,21 @@ def owed_back(deal: Deal, as_of: dt.date) -> Any:
     one: the seller owes it back, so the work is to return it, not to confirm the review is real. Read once,
     here, for the action and the mutual action plan alike."""
     return next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+
+
+_RENEWAL = lazy(r"\brenewals?\b", re.I)
+
+
+def renewal(deal: Deal) -> bool:
+    """The deal renews the buyer's contract with us: we are the incumbent and the record calls the deal a
+    renewal (its name, notes, MEDDPICC evidence, an activity, the next step or the plan). A rep never walks
+    away from their own renewal: only the expansion riding on it can be taken out of the forecast."""
+    if str(deal.situation) != "incumbent":
+        return False
+    texts = [deal.name or "", deal.notes or "", deal.next_step.action if deal.next_step else ""]
+    texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
+    texts += [a.summary or "" for a in deal.activities] + [p.action for p in deal.mutual_action_plan]
+    return any(_RENEWAL.search(text) for text in texts)
 
 
 _QUOTED = lazy(r'"([^"]+)"')

@@ -22,7 +22,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   (the record says why the late stakeholder came in: "New CFO …; previous EB left"); ``view_known`` (the
   late stakeholder has already said what they think, on record: "New CFO says the price is too high");
   ``owed_back`` (the record says the buyer sent the seller something to complete and return: a security
-  questionnaire); ``alt=in_house``,
+  questionnaire); ``renewal`` (the deal renews the buyer's contract with us: situation incumbent and the
+  record calls it a renewal, so walking away applies to the new money only, never to the renewal);
+  ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
   sponsor who calls a peer, the solutions engineer who answers technical questions, the deal desk or legal
@@ -55,12 +57,12 @@ SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 _ATOM = lazy(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
     r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
-    r"|criteria_known|arrival_known|view_known|owed_back)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|criteria_known|arrival_known|view_known|owed_back|renewal)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
     "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned, "
-    "alternatives_known, criteria_known, arrival_known, view_known, owed_back"
+    "alternatives_known, criteria_known, arrival_known, view_known, owed_back, renewal"
 )
 
 _MARKER = lazy(r"\s*\{(for|when|scope|owner) ([^{}]*)\}\s*$")
