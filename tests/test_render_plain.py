@@ -50,6 +50,17 @@ def test_plain_drawing_is_rich_drawing_on_every_example(path: Path) -> None:
         assert plain == drawn, width  # never declined: the examples are plain text
 
 
+@pytest.mark.parametrize("path", DEALS, ids=lambda p: p.stem)
+def test_no_rule_id_is_broken_across_lines(path: Path) -> None:
+    reviewed = _reviewed(path)
+    report = reviewed.result.report
+    cited = {r for risk in report.risks for r in risk.rule_ids} | {a.rule_id for a in report.next_actions}
+    for width in (100, 106, 110, 140):
+        drawn, _ = _both(reviewed, width)
+        flat = drawn.replace("│", " ").replace("┃", " ")
+        assert all(re.search(rf"(?<![\w-]){re.escape(rule)}(?![\w-])", flat) for rule in cited if rule), width
+
+
 @pytest.mark.parametrize("odd", [":warning: budget", "C:\\deals", "数据平台", "tab\there", "zero\u200bwidth"])
 def test_text_rich_would_change_or_measure_differently_goes_to_rich(tmp_path: Path, odd: str) -> None:
     deal = tmp_path / "odd.yaml"

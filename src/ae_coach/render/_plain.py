@@ -171,6 +171,12 @@ def table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], 
     return lines
 
 
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """The widths :func:`table` (and rich) give each column at ``width``, borders excluded, padding
+    included; raises :class:`Declined` where rich would collapse the columns."""
+    return _widths(columns, rows, width - len(columns) - 1)
+
+
 def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], space: int) -> list[int]:
     fixed = []
     for index, column in enumerate(columns):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from typing import Any
 
@@ -160,7 +161,7 @@ class _Rows:
     def fitted(self, width: int, marks: _Marks) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         """(columns, rows) to draw at ``width``: on a narrow terminal the rule column folds into the row's
         prose column."""
-        if width >= NARROW or not any(c in _RATIO for c in self.columns):
+        if not any(c in _RATIO for c in self.columns) or (width >= NARROW and self._rule_ids_fit(width)):
             return self.columns, self.rows
         prose = next(c for c in self.columns if c in _RATIO)
         rows = []
@@ -171,6 +172,28 @@ class _Rows:
                     row[prose] += "\n" + marks.style("dim", f"{t(f'column.{column}')}: {row[column]}")
             rows.append(tuple(cell for column, cell in row.items() if column not in _RULES))
         return tuple(c for c in self.columns if c not in _RULES), rows
+
+    def _rule_ids_fit(self, width: int) -> bool:
+        """Whether every rule id fits on a line of its own in its column at ``width``: a longer one would be
+        broken mid-id (``relationship-executiv`` / ``e-access``), so the ids go under the text instead."""
+        from ae_coach.render import _plain
+
+        heads = [_plain.Column(t(f"column.{c}"), ratio=None if c in _SHORT else _RATIO.get(c, 2)) for c in self.columns]
+        rows = [[_MARKUP.sub("", cell) for cell in row] for row in self.rows]
+        try:
+            widths = _plain.column_widths(heads, rows, width)
+        except _plain.Declined:
+            return False
+        for index, column in enumerate(self.columns):
+            if column in _RULES:
+                longest = max((len(rule) + 1 for row in rows for rule in row[index].split(", ")), default=0)
+                if longest > widths[index] - 2:  # the cell's padding; +1 above for the comma after an id
+                    return False
+        return True
+
+
+_MARKUP = re.compile(r"\[/?(?:[a-z][^\]]*)?\]")
+"""A style tag of the cells' markup, dropped before measuring (the short columns hold labels and dates)."""
 
 
 def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
