@@ -6,6 +6,7 @@ import pytest
 
 from ae_coach.deal import Activity, Direction, Stakeholder, parse_deal
 from ae_coach.findings import Severity
+from ae_coach.i18n import use
 from ae_coach.inspector.facts import direction_of
 from ae_coach.inspector.settings import Settings
 from analysis_builders import activity, build, by_code, healthy, with_activities
@@ -259,6 +260,25 @@ def test_a_rivals_recent_price_move_is_a_danger_signal() -> None:
     counter = by_code(parse_deal(data))["momentum.competitor_counter"]
     assert counter.severity is Severity.HIGH and counter.data["name"] == "Gong"
     assert "20% discount to stay" in counter.title
+
+
+@pytest.mark.parametrize(
+    ("status", "en", "zh"),
+    [
+        (
+            "incumbent",
+            "Gong, the incumbent, made a price move to keep the deal",
+            "在位竞品 Gong 打出价格牌，想保住这笔交易",
+        ),
+        ("active", "Gong made a price move to win the deal", "竞品 Gong 打出价格牌，想抢下这笔交易"),
+    ],
+)
+def test_a_price_move_says_whether_the_rival_keeps_or_wins_the_deal(status, en, zh) -> None:
+    data = with_activities(activity("2026-11-24", "call", "Priya: Gong offered a 20% discount; decision in Jan"))
+    data["competitors"] = [{"name": "Gong", "status": status}]
+    assert by_code(parse_deal(data))["momentum.competitor_counter"].title.startswith(en)
+    with use("zh"):
+        assert by_code(parse_deal(data))["momentum.competitor_counter"].title.startswith(zh)
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ _DEAL = {
     "momentum.late_stakeholder": "A new stakeholder entered at proposal or closing.",
     "momentum.pending_internal_review": "'Let me run this by…' with no follow-up.",
     "momentum.competitor_late": "A competitor appeared after validation.",
-    "momentum.competitor_counter": "A rival made a price move (a discount to stay, a price match) to keep or win the deal.",
+    "momentum.competitor_counter": "A rival made a price move (a discount to stay, a price match): the incumbent to keep the deal, a challenger to win it.",
     "momentum.budget_concern_late": "Budget concerns raised after the proposal.",
     "momentum.close_date_slipped": "Close date pushed twice, or once late in the deal.",
     "momentum.close_date_passed": "Open deal with a close date in the past.",

@@ -366,6 +366,7 @@ def _competitor_counter(ctx: Context) -> Finding | None:
     High from validation on, when the decision is near; medium before."""
     since = ctx.as_of - dt.timedelta(days=ctx.settings.counter_offer_days)
     rivals = [c.name for c in ctx.facts.competitors if c.status != "eliminated"]
+    incumbents = {c.name for c in ctx.facts.competitors if c.status == "incumbent"}
     hits = []
     for activity in ctx.facts.activities:
         if not since <= activity.date <= ctx.as_of or not activity.summary:
@@ -379,14 +380,19 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         return None
     rival, first, said = hits[-1]  # the latest move is the one to answer
     severity = Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM
+    # the incumbent is buying its renewal back; anyone else is buying the deal
+    incumbent = rival in incumbents
+    move = f"{rival}, the incumbent, made a price move to keep" if incumbent else f"{rival} made a price move to win"
+
     return ctx.finding(
         "momentum.competitor_counter",
         severity,
-        f"{rival} made a price move to keep or win the deal ({first.date}): {text.quote(said)}",
+        f"{move} the deal ({first.date}): {text.quote(said)}",
         [f"{a.date} {a.type}: {text.quote(s)}" for _, a, s in hits]
         + [f"within {ctx.settings.counter_offer_days} days"],
         name=rival,
         names=list(dict.fromkeys(r for r, _, _ in hits)),
+        incumbent=incumbent,
     )
 
 

@@ -18,6 +18,7 @@ _VARIANTS: dict[str, Any] = {
     "anti.single_threading": lambda data, title: "" if data.get("name") else "none",
     "momentum.stale": lambda data, title: "none" if data.get("days") is None else "",
     "momentum.champion_dark": lambda data, title: "none" if title.endswith("no contact on record") else "",
+    "momentum.competitor_counter": lambda data, title: "incumbent" if data.get("incumbent") else "",
 }
 """Codes with more than one title shape: code -> (data, English title) -> the variant's key suffix."""
 
