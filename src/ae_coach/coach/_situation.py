@@ -74,6 +74,10 @@ class Situation:
             return owed_back(self.deal, self.assessment.as_of) is not None
         if atom == "renewal":
             return renewal(self.deal)
+        if atom == "case_on_record":
+            return case_on_record(self.deal, self.assessment.as_of) is not None
+        if atom == "evaluation_agreed":
+            return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -141,6 +145,37 @@ def renewal(deal: Deal) -> bool:
     texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
     texts += [a.summary or "" for a in deal.activities] + [p.action for p in deal.mutual_action_plan]
     return any(_RENEWAL.search(text) for text in texts)
+
+
+_CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)
+_EVALUATION = lazy(
+    r"\b(?:success criteria|pilot|proof of concept|poc|trial)\b.*\b(?:agreed|signed off|approved|confirmed)\b"
+    r"|\bagreed\b.*\b(?:success criteria|pilot|proof of concept|poc)\b",
+    re.I,
+)
+_EVALUATION_STEP = lazy(r"\b(?:pilot|proof of concept|poc|trial)\b", re.I)
+
+
+def _record_texts(deal: Deal, as_of: dt.date) -> list[str]:
+    """What the record says has happened or is booked: past activities, the next step and the buyer's plan."""
+    texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
+    texts += [deal.next_step.action] if deal.next_step else []
+    return [*texts, *(p.action for p in deal.mutual_action_plan)]
+
+
+def case_on_record(deal: Deal, as_of: dt.date) -> str | None:
+    """The business case, ROI model or deck the record shows the buyer side already has ("Reviewed the draft ROI
+    model", "Jordan to share the deck with his boss"): its name as the record writes it. An action builds on it
+    rather than asking the rep to write a second, parallel one."""
+    texts = [*_record_texts(deal, as_of), deal.meddpicc.champion.evidence or ""]
+    return next((m.group(0) for text in texts if (m := _CASE.search(text))), None)
+
+
+def evaluation_agreed(deal: Deal, as_of: dt.date) -> bool:
+    """The record shows the evaluation already agreed ("Agreed success criteria for the pilot", a "Pilot sign-off
+    by IT" on the plan): the technical work is to pass it, not to propose one."""
+    planned = any(_EVALUATION_STEP.search(p.action) for p in deal.mutual_action_plan if p.date and p.date >= as_of)
+    return planned or any(_EVALUATION.search(text) for text in _record_texts(deal, as_of))
 
 
 _QUOTED = lazy(r'"([^"]+)"')
