@@ -684,3 +684,13 @@ def test_a_desk_step_that_names_the_champion_is_with_the_champion(coach):
     report = coach.review(load_deal(path))
     case = [a for a in report.next_actions if a.rule_id == "relationship-champion-enablement"]
     assert case and all((a.contact or "").startswith("Anjali Rao") for a in case)
+
+
+@pytest.mark.parametrize("technical", [True, False])
+def test_a_meeting_the_champion_booked_with_the_technical_team_is_prepared_with_the_engineer(coach, technical):
+    deal = load_deal(_example("woodgrove"))  # "Migration workshop with Sofia's team", booked by Grace
+    if not technical:
+        people = [s for s in deal.stakeholders if str(s.role) != "technical_buyer"]
+        deal = deal.model_copy(update={"stakeholders": people})
+    prep = [a for a in coach.review(deal).next_actions if "positive.champion_scheduled" in a.finding_codes]
+    assert prep and all(("solutions engineer" in a.owner) == technical for a in prep)

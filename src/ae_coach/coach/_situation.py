@@ -78,6 +78,8 @@ class Situation:
             return case_on_record(self.deal, self.assessment.as_of) is not None
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
+        if atom == "technical_meeting":
+            return technical_meeting(self.deal, self.assessment.facts)
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -169,6 +171,28 @@ def case_on_record(deal: Deal, as_of: dt.date) -> str | None:
     rather than asking the rep to write a second, parallel one."""
     texts = [*_record_texts(deal, as_of), deal.meddpicc.champion.evidence or ""]
     return next((m.group(0) for text in texts if (m := _CASE.search(text))), None)
+
+
+def technical_meeting(deal: Deal, facts: Any) -> bool:
+    """The next meeting the champion is in or owns is with the technical buyer or their team ("Migration workshop
+    with Sofia's team"): preparing it is solutions-engineering work, not only an agenda with the champion."""
+    champion, technical = _in_role(deal, Role.CHAMPION), _in_role(deal, Role.TECHNICAL_BUYER)
+    if champion is None or technical is None:
+        return False
+    theirs = [i for i in facts.upcoming if i.kind != "close_date" and _involves(champion, i)]
+    return bool(theirs) and _involves(technical, theirs[0])
+
+
+def _in_role(deal: Deal, role: Role) -> Stakeholder | None:
+    return next((s for s in deal.stakeholders if s.role == role), None)
+
+
+def _involves(person: Stakeholder, item: Any) -> bool:
+    """The dated item involves ``person``: they attend it, own it, or its words name them."""
+    owner = (item.owner or "").strip()
+    return (
+        person.name in item.people or owner in (person.name, person.name.split()[0]) or names_person(person, item.text)
+    )
 
 
 def evaluation_agreed(deal: Deal, as_of: dt.date) -> bool:
