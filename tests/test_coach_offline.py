@@ -647,3 +647,50 @@ def test_a_passed_close_date_on_a_renewal_takes_only_the_expansion_out(coach):
     report = coach.review(load_deal(EXAMPLE_DEALS[0].parent / "wingtip-slipped.yaml"))
     steps = [a for a in report.next_actions if a.rule_id == "pipeline-close-date-discipline"]
     assert steps and all("lost" not in a.action for a in steps)
+
+
+@pytest.mark.parametrize("on_record", [True, False])
+def test_a_business_case_on_record_is_built_on_not_written_again(coach, on_record):
+    from ae_coach.coach._situation import case_on_record
+
+    deal = load_deal(_example("northwind"))  # "Reviewed the draft ROI model; Dana will run this by the CFO"
+    if not on_record:
+        activities = [a for a in deal.activities if "ROI" not in (a.summary or "")]
+        deal = deal.model_copy(update={"activities": activities, "next_step": None})
+    assert (case_on_record(deal, deal.as_of) is not None) == on_record
+    value = [a for a in coach.review(deal).next_actions if "meddpicc.metrics" in a.finding_codes]
+    assert value and all(("already on record" in a.action) == on_record for a in value)
+
+
+@pytest.mark.parametrize("agreed", [True, False])
+def test_an_evaluation_already_agreed_is_passed_not_proposed(coach, agreed):
+    from ae_coach.coach._situation import evaluation_agreed
+
+    deal = load_deal(_example("northwind"))  # "Agreed success criteria for the pilot"; "Pilot sign-off by IT"
+    if not agreed:
+        activities = [a for a in deal.activities if "success criteria" not in (a.summary or "")]
+        plan = [p for p in deal.mutual_action_plan if "Pilot" not in p.action]
+        deal = deal.model_copy(update={"activities": activities, "mutual_action_plan": plan})
+    assert evaluation_agreed(deal, deal.as_of) == agreed
+    texts = [a.action for a in coach.review(deal).next_actions if a.rule_id == "deal-demo-to-pain"]
+    assert texts and all(("proof of concept" in t) != agreed for t in texts)
+
+
+def test_a_desk_step_that_names_the_champion_is_with_the_champion(coach):
+    # "write [champion] a one-page business case and ask them to correct it": the rep's desk work, with them
+    path = (
+        Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals" / "quintessa-telecom-cto-unmet.yaml"
+    )
+    report = coach.review(load_deal(path))
+    case = [a for a in report.next_actions if a.rule_id == "relationship-champion-enablement"]
+    assert case and all((a.contact or "").startswith("Anjali Rao") for a in case)
+
+
+@pytest.mark.parametrize("technical", [True, False])
+def test_a_meeting_the_champion_booked_with_the_technical_team_is_prepared_with_the_engineer(coach, technical):
+    deal = load_deal(_example("woodgrove"))  # "Migration workshop with Sofia's team", booked by Grace
+    if not technical:
+        people = [s for s in deal.stakeholders if str(s.role) != "technical_buyer"]
+        deal = deal.model_copy(update={"stakeholders": people})
+    prep = [a for a in coach.review(deal).next_actions if "positive.champion_scheduled" in a.finding_codes]
+    assert prep and all(("solutions engineer" in a.owner) == technical for a in prep)

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._calendar import Calendar
+from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
@@ -118,11 +118,6 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions = [_timed(a, facts.as_of, calendar) for a in actions]
     actions = _no_reply_branch(deal, actions, dark, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
-
-
-NO_REPLY_DAYS = 5
-"""Working days a silent person gets to answer one message before the rep goes round them (ae-coach default:
-a week)."""
 
 
 def _no_reply_branch(
@@ -288,7 +283,8 @@ def _action(
 ) -> NextAction:
     rule, step = chosen
     finding, why = about
-    contact = None if step.scope == "desk" else _named_in(step, deal) or _contact(deal, finding, dark)
+    # a desk step is the rep's own work, with the one person its text names, if any ("write [champion] a case")
+    contact = _named_in(step, deal) if step.scope == "desk" else _named_in(step, deal) or _contact(deal, finding, dark)
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)

@@ -22,6 +22,11 @@ from typing import Any
 DEFAULT_DAYS_OFF = ("day_after_thanksgiving", "12-24..12-31")
 
 
+NO_REPLY_DAYS = 5
+"""Working days a silent person gets to answer one message before the rep goes round them (ae-coach default:
+a week): the no-reply branch of the action and the plan's wait for the buyer read the same number."""
+
+
 @lru_cache(maxsize=16)
 def _holidays(country: str, year: int) -> frozenset[dt.date]:
     if not country:

@@ -15,8 +15,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._actions import ACTION_SEVERITIES, NO_REPLY_DAYS, gone_dark, plan, rules_for
-from ae_coach.coach._calendar import calendar_for
+from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for
+from ae_coach.coach._calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
 from ae_coach.coach._questions import questions

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._calendar import Calendar
+from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t
+from ae_coach.inspector.facts import durations
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -280,7 +281,7 @@ def draft_plan(
     if signature is not None and note and signature.note is None:
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
     agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
-    agreed += _next_step(deal, agreed, as_of, begin, calendar)
+    agreed += _next_step(deal, agreed, as_of, begin, calendar, stalled=bool(stalled))
     if stalled:
         kept = sorted(agreed, key=lambda s: s.date)
         if kept:
@@ -291,18 +292,18 @@ def draft_plan(
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
 
-_SECURITY = r"security|vendor risk|risk assessment|infosec|\bassessment\b"
+_SECURITY = r"security|vendor risk|risk assessment|risk committee|infosec|\bassessment\b"
 _LEGAL = r"legal|contract|redline"
-_LEAD = lazy(r"\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*weeks\b", re.I)
 
 
-def record_lead_weeks(deal: Deal, about: str = _SECURITY) -> int | None:
+def record_lead_days(deal: Deal, about: str = _SECURITY) -> int | None:
     """The longest lead time the record gives for a paper step (``about``: words of what it is for, e.g. "Vendor
-    risk assessment needed; 6-8 weeks"), in weeks: the upper end, since a plan that needs the short end is late."""
+    risk assessment needed; 6-8 weeks"), in calendar days: the upper end, since a plan that needs the short end is
+    late. A buyer's "8 weeks" is eight calendar weeks, holidays included, never forty of our working days."""
     texts = [deal.meddpicc.paper_process.evidence or "", *((a.summary or "") for a in deal.activities)]
     words = lazy(about, re.I)
-    weeks = [int(m.group(2)) for text in texts if words.search(text) for m in _LEAD.finditer(text)]
-    return max(weeks, default=None)
+    days = [d for text in texts if words.search(text) for _, d in durations(text)]
+    return max(days, default=None)
 
 
 def _order(step: _Template) -> int:
@@ -318,10 +319,10 @@ def _on_record_lead(step: _Template, deal: Deal) -> _Template:
     if key is None:
         return step
     words, follows = about[key]
-    weeks = record_lead_weeks(deal, words)
-    if not weeks:
+    days = record_lead_days(deal, words)
+    if not days:
         return step
-    return replace(step, days_before_close=max(step.days_before_close, weeks * 7 + follows))
+    return replace(step, days_before_close=max(step.days_before_close, days + follows))
 
 
 def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
@@ -332,9 +333,21 @@ def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar
         return []
     due = calendar.add(begin, 2)
     note = t("plan.received", date=received.date)
-    weeks, back = record_lead_weeks(deal), review_back(deal, as_of, calendar)
-    if weeks and back is not None:
-        note += t("plan.record_lead", weeks=weeks, date=back)
+    days, back = record_lead_days(deal), review_back(deal, as_of, calendar)
+    status: Literal["planned", "at_risk"] = "planned"
+    if days and back is not None:
+        note += t("plan.record_lead", weeks=-(-days // 7), date=back)
+        waiting = _waits_for_review(deal, as_of)
+        if waiting is not None and back >= waiting.date:  # the buyer's own risk meeting comes before the verdict
+            note += t("plan.record_lead_after_event", action=waiting.action, date=waiting.date)
+            status = "at_risk"
+        elif waiting is not None:
+            note += t(
+                "plan.record_lead_before_event",
+                action=waiting.action,
+                date=waiting.date,
+                days=(waiting.date - back).days,
+            )
         if deal.close_date is not None and back > deal.close_date:
             note += t("plan.record_lead_late", close=deal.close_date)
     owner = phrase("plan.team", "AE + solutions engineer").replace("AE", deal.owner or "AE")
@@ -345,9 +358,18 @@ def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar
             side="seller",
             owner=owner,
             kind="paper",
+            status=status,
             note=note,
         )
     ]
+
+
+def _waits_for_review(deal: Deal, as_of: dt.date) -> Any:
+    """The buyer's own next dated step that needs the security review's verdict ("Board risk committee"): the
+    event the questionnaire's clock runs against, before the close date."""
+    words = lazy(_SECURITY, re.I)
+    ahead = [p for p in deal.mutual_action_plan if p.date and p.date > as_of and str(p.status) in ("planned", "late")]
+    return min((p for p in ahead if words.search(p.action)), key=lambda p: p.date or dt.date.max, default=None)
 
 
 RETURN_DAYS = 2
@@ -357,11 +379,11 @@ RETURN_DAYS = 2
 def review_back(deal: Deal, as_of: dt.date, calendar: Calendar) -> dt.date | None:
     """When the buyer's security review can be back: the questionnaire they sent returned first thing, plus the
     lead time the record gives their review ("6-8 weeks": the upper end). None when the record starts no clock."""
-    weeks = record_lead_weeks(deal)
-    if owed_back(deal, as_of) is None or not weeks:
+    days = record_lead_days(deal)
+    if owed_back(deal, as_of) is None or not days:
         return None
     returned = calendar.add(calendar.on_or_after(as_of), RETURN_DAYS)
-    return calendar.add(returned, weeks * WORKING_DAYS_PER_WEEK)
+    return calendar.on_or_after(returned + dt.timedelta(days=days))
 
 
 def _after_review(
@@ -399,10 +421,12 @@ def _gated(
     """The plan up to the gate the call says the deal has to earn: the buyer's own steps, the evaluation and
     business-case steps still to do (or the gate step itself), planned forward; nothing of the paper process."""
     as_of, begin = window
-    todo = [s for s in steps if s.kind in ("evaluation", "decision")]
     decision = next(t for t in _STEPS if t.kind == "decision")
     own = [a for a in agreed if a.status != "done" and a.date >= begin and _matches(a, decision)]
-    if not any(s.kind == "decision" for s in todo) and not own:
+    # a meeting with a signer nobody can reach is not dated: the plan would show a meeting the buyer never agreed
+    reach = _signer_in_reach(deal, as_of) or not (agreed or any(s.kind == "evaluation" for s in steps))
+    todo = [s for s in steps if s.kind == "evaluation" or (s.kind == "decision" and reach)]
+    if reach and not any(s.kind == "decision" for s in todo) and not own:
         todo.append(_GATE_STEP)
     signature = next(t for t in _STEPS if t.kind == "signature")
     kept: list[MapStep] = []
@@ -427,10 +451,30 @@ def _gated(
         drafted.append(made.model_copy(update=update))
     plan = sorted(kept + drafted, key=lambda s: (s.date, s.kind != "agreed"))
     # the gate note sits on the step that passes the gate: the buyer's own business-case meeting, else the draft's
-    at = plan.index(own[0]) if own and not any(s.kind == "decision" for s in todo) else plan.index(drafted[-1])
-    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), replaced]))
+    unbooked = ""
+    if own and not any(s.kind == "decision" for s in todo):
+        at = plan.index(own[0])
+    elif reach:
+        at = plan.index(drafted[-1])
+    else:
+        at, unbooked = len(plan) - 1, t("plan.signer_unbooked")
+    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), unbooked, replaced]))
     plan[at] = plan[at].model_copy(update={"note": note})
     return plan
+
+
+SIGNER_SILENCE_DAYS = 30
+"""Days without contact after which the economic buyer is out of reach for planning (ae-coach default: a month):
+the plan drafts no meeting with them until one is booked."""
+
+
+def _signer_in_reach(deal: Deal, as_of: dt.date) -> bool:
+    """Someone named as economic buyer, engaged, and in touch within :data:`SIGNER_SILENCE_DAYS`: a meeting with
+    them can be proposed for a date. Nobody named, or a signer who parked the deal, is a meeting to win first."""
+    signer = person_in_role(deal, "economic_buyer")
+    if signer is None or not signer.engaged:
+        return False
+    return signer.last_contact is None or (as_of - signer.last_contact).days <= SIGNER_SILENCE_DAYS
 
 
 def decisive(plan: list[MapStep], as_of: dt.date) -> MapStep | None:
@@ -493,13 +537,20 @@ def _replace_missed(
     return kept, drafted
 
 
-def _next_step(deal: Deal, agreed: list[MapStep], as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
-    """The record's own next step belongs in the plan, unless a step of the buyer's plan is already that day."""
+def _next_step(
+    deal: Deal, agreed: list[MapStep], as_of: dt.date, begin: dt.date, calendar: Calendar, *, stalled: bool = False
+) -> list[MapStep]:
+    """The record's own next step belongs in the plan, unless a step of the buyer's plan is already that day.
+    Undated on a stalled deal, it waits for the buyer's answer to the rep's message: dated the day that answer is
+    due, never this week as if the buyer were there to agree it."""
     nxt = deal.next_step
     if nxt is None or any(a.action.lower() == nxt.action.lower() or a.date == nxt.date for a in agreed):
         return []
     date, note = nxt.date, t("plan.next_step")
-    if date is None or date < as_of:
+    if (date is None or date < as_of) and stalled:
+        date = calendar.add(calendar.add(as_of, 1), NO_REPLY_DAYS)  # the message goes the next working day
+        note = t("plan.next_step_after_reply", date=date)
+    elif date is None or date < as_of:
         date, note = calendar.on_or_after(begin), t("plan.next_step_undated")
     elif not calendar.working(date):
         note += day_off_note(date, calendar)

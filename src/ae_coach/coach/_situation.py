@@ -74,6 +74,12 @@ class Situation:
             return owed_back(self.deal, self.assessment.as_of) is not None
         if atom == "renewal":
             return renewal(self.deal)
+        if atom == "case_on_record":
+            return case_on_record(self.deal, self.assessment.as_of) is not None
+        if atom == "evaluation_agreed":
+            return evaluation_agreed(self.deal, self.assessment.as_of)
+        if atom == "technical_meeting":
+            return technical_meeting(self.deal, self.assessment.facts)
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -141,6 +147,59 @@ def renewal(deal: Deal) -> bool:
     texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
     texts += [a.summary or "" for a in deal.activities] + [p.action for p in deal.mutual_action_plan]
     return any(_RENEWAL.search(text) for text in texts)
+
+
+_CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)
+_EVALUATION = lazy(
+    r"\b(?:success criteria|pilot|proof of concept|poc|trial)\b.*\b(?:agreed|signed off|approved|confirmed)\b"
+    r"|\bagreed\b.*\b(?:success criteria|pilot|proof of concept|poc)\b",
+    re.I,
+)
+_EVALUATION_STEP = lazy(r"\b(?:pilot|proof of concept|poc|trial)\b", re.I)
+
+
+def _record_texts(deal: Deal, as_of: dt.date) -> list[str]:
+    """What the record says has happened or is booked: past activities, the next step and the buyer's plan."""
+    texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
+    texts += [deal.next_step.action] if deal.next_step else []
+    return [*texts, *(p.action for p in deal.mutual_action_plan)]
+
+
+def case_on_record(deal: Deal, as_of: dt.date) -> str | None:
+    """The business case, ROI model or deck the record shows the buyer side already has ("Reviewed the draft ROI
+    model", "Jordan to share the deck with his boss"): its name as the record writes it. An action builds on it
+    rather than asking the rep to write a second, parallel one."""
+    texts = [*_record_texts(deal, as_of), deal.meddpicc.champion.evidence or ""]
+    return next((m.group(0) for text in texts if (m := _CASE.search(text))), None)
+
+
+def technical_meeting(deal: Deal, facts: Any) -> bool:
+    """The next meeting the champion is in or owns is with the technical buyer or their team ("Migration workshop
+    with Sofia's team"): preparing it is solutions-engineering work, not only an agenda with the champion."""
+    champion, technical = _in_role(deal, Role.CHAMPION), _in_role(deal, Role.TECHNICAL_BUYER)
+    if champion is None or technical is None:
+        return False
+    theirs = [i for i in facts.upcoming if i.kind != "close_date" and _involves(champion, i)]
+    return bool(theirs) and _involves(technical, theirs[0])
+
+
+def _in_role(deal: Deal, role: Role) -> Stakeholder | None:
+    return next((s for s in deal.stakeholders if s.role == role), None)
+
+
+def _involves(person: Stakeholder, item: Any) -> bool:
+    """The dated item involves ``person``: they attend it, own it, or its words name them."""
+    owner = (item.owner or "").strip()
+    return (
+        person.name in item.people or owner in (person.name, person.name.split()[0]) or names_person(person, item.text)
+    )
+
+
+def evaluation_agreed(deal: Deal, as_of: dt.date) -> bool:
+    """The record shows the evaluation already agreed ("Agreed success criteria for the pilot", a "Pilot sign-off
+    by IT" on the plan): the technical work is to pass it, not to propose one."""
+    planned = any(_EVALUATION_STEP.search(p.action) for p in deal.mutual_action_plan if p.date and p.date >= as_of)
+    return planned or any(_EVALUATION.search(text) for text in _record_texts(deal, as_of))
 
 
 _QUOTED = lazy(r'"([^"]+)"')

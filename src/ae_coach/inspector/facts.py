@@ -992,6 +992,16 @@ _DURATION = lazy(
 _PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
 
 
+def durations(text: str | None) -> list[tuple[int, int]]:
+    """Each duration a text gives, as reps and buyers write them ("6-8 weeks", "3-4 wks", "10 working days"):
+    where it starts in the text and its upper end in calendar days, since a plan that needs the short end is late.
+    The one reader of durations: the inspector's paper timeline and the coach's plan both read them here."""
+    return [
+        (m.start(), round(int(m.group(2) or m.group(1)) * _UNIT_DAYS[m.group(3).lower()]))
+        for m in _DURATION.finditer(text or "")
+    ]
+
+
 def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
     """The buyer's own word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
     weeks"), counted from when they said it, running past the plan's signature step (else the close date)."""
@@ -1005,11 +1015,10 @@ def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> st
         if not text.find(_PAPER_WORDS, activity.summary):
             continue
         for clause in re.split(r"[.;\n]", activity.summary or ""):
-            match = _DURATION.search(clause)
-            if not match or text.find(_NEGATED_SPAN, clause[: match.start()]):
+            found = durations(clause)
+            if not found or text.find(_NEGATED_SPAN, clause[: found[0][0]]):
                 continue
-            longest = int(match.group(2) or match.group(1)) * _UNIT_DAYS[match.group(3).lower()]
-            ends = activity.date + dt.timedelta(days=round(longest))
+            ends = activity.date + dt.timedelta(days=found[0][1])
             if ends > target:
                 return (
                     f"the buyer's paper timeline runs past the signature date: {activity.date} {activity.type}, "

@@ -24,6 +24,10 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``owed_back`` (the record says the buyer sent the seller something to complete and return: a security
   questionnaire); ``renewal`` (the deal renews the buyer's contract with us: situation incumbent and the
   record calls it a renewal, so walking away applies to the new money only, never to the renewal);
+  ``case_on_record`` (the record shows a business case, ROI model or deck the buyer side already has: the
+  step builds on it instead of writing a second one); ``evaluation_agreed`` (the record shows the evaluation
+  already agreed: success criteria agreed, or a pilot or proof of concept on the plan); ``technical_meeting``
+  (the next meeting the champion is in or booked is with the technical buyer or their team);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -57,12 +61,13 @@ SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 _ATOM = lazy(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
     r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
-    r"|criteria_known|arrival_known|view_known|owed_back|renewal)|(?P<code>[a-z]+\.[a-z_]+))$"
+    r"|criteria_known|arrival_known|view_known|owed_back|renewal|case_on_record|evaluation_agreed|technical_meeting)|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
     "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned, "
-    "alternatives_known, criteria_known, arrival_known, view_known, owed_back, renewal"
+    "alternatives_known, criteria_known, arrival_known, view_known, owed_back, renewal, case_on_record, "
+    "evaluation_agreed, technical_meeting"
 )
 
 _MARKER = lazy(r"\s*\{(for|when|scope|owner) ([^{}]*)\}\s*$")
