@@ -240,3 +240,26 @@ def test_a_plan_that_stops_at_the_pilot_does_not_date_the_decision() -> None:
         {"date": "2026-12-16", "action": "Board approval", "owner": "customer", "status": "planned"},
     ]
     assert assess(build(*edits, ("mutual_action_plan", decision))).recommended_forecast is ForecastCategory.BEST_CASE
+
+
+def test_health_charges_each_buyer_fact_once():
+    """The champion dark, the deal silent and a review nobody came back from are one stall; the signer nobody
+    met and the committee with no economic buyer one gap: only the first (largest) charge of a fact stands."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+    from ae_coach.inspector.forecast import facts_of
+
+    examples = Path(__file__).parent.parent / "examples" / "deals"
+    stalled = assess(load_deal(examples / "adventure-works-stalled.yaml"))
+    charged = [r.split(" ", 2)[1] for r in stalled.health_reasons if r.startswith("-")]
+    codes = set(stalled.codes())
+    assert "momentum.champion_dark" in charged and "momentum.champion_dark" in codes
+    assert not {"momentum.stale", "momentum.pending_internal_review"} & set(charged)
+    seen: set[str] = set()
+    for finding in [f for f in stalled.findings if f.code in charged]:
+        assert not facts_of(finding) <= seen  # no charged finding restates a fact already charged
+        seen |= facts_of(finding)
+    signer = assess(load_deal(examples / "northwind-validation.yaml"))
+    assert "committee.missing_role" in signer.codes()
+    assert not any(" committee.missing_role " in f" {r} " for r in signer.health_reasons)

@@ -73,13 +73,18 @@ _CODE = lazy(r"\b[a-z_]+\.[a-z_]+\b")
 
 
 def commit_gate(deal: Deal, assessment: Any) -> list[str]:
-    """Why the deal is not Commit: every condition when the rep, the CRM or ae-coach calls it Commit, else one
-    line that names the unmet conditions. A Best Case deal does not need seven "not Commit" lines with the
-    inspector's grades and finding codes in them."""
+    """Why the deal is not Commit: every condition when the rep, the CRM or ae-coach calls it Commit, one line
+    that names the unmet conditions when Commit is the next move (a best case call), and nothing when the deal
+    is not yet best case: its next move is to best case, and the forecast reasons name what that takes. A Best
+    Case deal does not need seven "not Commit" lines with the inspector's grades and finding codes in them, and
+    an early scoping deal does not need the twelve conditions of a Commit it is quarters away from."""
     reasons = list(assessment.why_not_commit)
     calls = {str(deal.forecast_category), str(assessment.recommended_forecast)}
     if "commit" in calls or len(reasons) <= 1:
         return reasons
+    effective = str(assessment.later_forecast or assessment.recommended_forecast)
+    if effective != "best_case":
+        return []  # the next move is to best case (the forecast reasons name what it takes), not the Commit gate
     heads = [re.split(r"[:：]", r, maxsplit=1)[0] for r in reasons]
     signals = sum(1 for h in heads if _CODE.search(h))
     names = [re.sub(r"\s*[(（].*?[)）]", "", h) for h in heads if not _CODE.search(h)]

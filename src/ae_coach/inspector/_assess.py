@@ -189,6 +189,9 @@ def assess(
     later = forecast.later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
     if later is not None:
         call_reasons = [*call_reasons, t("call.later", category=term(later[0]), period=later[1].label)]
+        gaps = forecast.later_gaps(ctx, findings)
+        if gaps:
+            call_reasons.append(t("call.not_best_case", reason="; ".join(gaps)))
     values: dict[str, Any] = {
         "deal_id": deal.id,
         "stage": deal.stage.value,

@@ -272,6 +272,14 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
     return result
 
 
+def later_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
+    """For a deal omitted only by its date whose evidence earns pipeline in its own period: what it takes to
+    reach best case there (the next category move, not the whole Commit gate)."""
+    later_call(ctx, findings)
+    gaps: list[str] = ctx.memo.get("later_gaps", [])
+    return gaps
+
+
 def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
     """For a deal omitted only because it closes after the period: the call its evidence earns for the
     period it closes in (what a manager says next: "not this quarter's number; best case for Q1"). Computed once
@@ -291,6 +299,8 @@ def _later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory
         s = ctx.settings
         ctx.memo["period"] = period_of(close, s.forecast_period, s.fiscal_year_start_month)
         category, _ = call(ctx, findings, full_gate(ctx, findings))
+        if category == ForecastCategory.PIPELINE:
+            saved["later_gaps"] = _best_case_gaps(ctx, findings)  # what reaches best case in its own period
         return category, ctx.memo["period"]
     finally:
         for key in ("period", "commit_gate", "call"):
@@ -351,7 +361,7 @@ def _open_call(ctx: Context, findings: list[Finding], why_not_commit: list[str])
         return ForecastCategory.BEST_CASE, [t("call.best_case"), t("call.not_commit", reason=why_not_commit[0])]
     return ForecastCategory.PIPELINE, [
         t("call.pipeline_named") if deal.stakeholders else t("call.pipeline"),
-        t("call.not_best_case", reason=block[0]),
+        t("call.not_best_case", reason="; ".join(block)),  # every gap: what it takes to reach best case from here
     ]
 
 
@@ -518,6 +528,34 @@ def weight(code: str) -> float:
     return 1.0
 
 
+QUIET_FACT = (
+    "momentum.stale",
+    "momentum.champion_dark",
+    "momentum.unanswered_outreach",
+    "momentum.pending_internal_review",
+)
+"""Findings that all rest on one buyer fact, the buyer has stopped answering: the deal's silence, the champion's,
+the rep's unanswered chasing and a review nobody came back from are one stall seen from four sides."""
+
+
+def facts_of(finding: Finding) -> frozenset[str]:
+    """The buyer facts a finding rests on, for charging each fact once in :func:`health`.
+
+    A MEDDPICC finding rests on its element; a missing committee role on the elements those roles are (an economic
+    buyer nobody has named is the economic-buyer gap again); the silence findings (:data:`QUIET_FACT`) on the one
+    fact that the buyer went quiet. Every other finding is its own fact.
+    """
+    code = finding.code
+    if code in QUIET_FACT:
+        return frozenset({"quiet"})
+    if code.startswith("meddpicc."):
+        return frozenset({code.removeprefix("meddpicc.")})
+    if code == "committee.missing_role":
+        roles = [str(role) for role in finding.data.get("missing", [])]
+        return frozenset(roles) if roles else frozenset({code})
+    return frozenset({code})
+
+
 def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     """Health 0-100 and its reasons, one per finding that moved it.
 
@@ -528,6 +566,10 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     ``Settings.health_disqualify_cap``. The result is scaled into the forecast call's range
     (``Settings.health_ceiling``): a deal the evidence keeps out of Commit does not read healthy. Each reason
     shows the points its finding took, so the reasons add up to the score.
+
+    Each buyer fact is charged once (:func:`facts_of`): a finding whose facts a finding raised before it already
+    charged takes nothing (the champion dark, the deal silent and the review with no word back are one stall; the
+    signer nobody met and the committee with no economic buyer are one gap), so the first and largest charge stands.
     """
     s = ctx.settings
     if ctx.stage == Stage.CLOSED_LOST:
@@ -535,7 +577,13 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     penalty = {severity: s.health_penalty.get(name, 0) for severity, name in _NAMES.items()}
     remaining = 100
     reasons = []
+    charged: set[str] = set()
     for finding in ranked(findings):  # the problem a manager raises first takes the biggest share
+        if penalty.get(finding.severity):
+            facts = facts_of(finding)
+            if facts <= charged:
+                continue  # the same buyer fact, already charged by the finding raised before it
+            charged |= facts
         taken = round(remaining * penalty[finding.severity] * weight(finding.code) / 100)
         if taken:
             remaining -= taken

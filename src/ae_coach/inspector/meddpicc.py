@@ -356,8 +356,10 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         if pilot:
             return [pilot], True
         if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
-            # the criteria are written down but not yet proven: the open item of a validation-stage deal
-            return ["technical validation not complete: the criteria are agreed, not yet met"], True
+            # the criteria are written down but not yet proven: the open item of a validation-stage deal. Only
+            # criteria the buyer confirmed are "agreed"; the rep's word alone is said as such
+            where = "agreed, not yet met" if grade >= 2 else "not evidenced by the buyer, nor yet met"
+            return [f"technical validation not complete: the criteria are {where}"], True
         return [], False
     if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
         return ["no close_date: the process has no date to land on"], True
