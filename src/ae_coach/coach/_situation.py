@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ae_coach._patterns import lazy
+from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
 from ae_coach.rules.markers import Marked
@@ -176,15 +177,11 @@ def case_on_record(deal: Deal, as_of: dt.date) -> str | None:
 def technical_meeting(deal: Deal, facts: Any) -> bool:
     """The next meeting the champion is in or owns is with the technical buyer or their team ("Migration workshop
     with Sofia's team"): preparing it is solutions-engineering work, not only an agenda with the champion."""
-    champion, technical = _in_role(deal, Role.CHAMPION), _in_role(deal, Role.TECHNICAL_BUYER)
+    champion, technical = person_in_role(deal, "champion"), person_in_role(deal, "technical_buyer")
     if champion is None or technical is None:
         return False
     theirs = [i for i in facts.upcoming if i.kind != "close_date" and _involves(champion, i)]
     return bool(theirs) and _involves(technical, theirs[0])
-
-
-def _in_role(deal: Deal, role: Role) -> Stakeholder | None:
-    return next((s for s in deal.stakeholders if s.role == role), None)
 
 
 def _involves(person: Stakeholder, item: Any) -> bool:

@@ -275,22 +275,27 @@ def call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> tu
 def later_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     """For a deal omitted only by its date whose evidence earns pipeline in its own period: what it takes to
     reach best case there (the next category move, not the whole Commit gate)."""
-    later_call(ctx, findings)
-    gaps: list[str] = ctx.memo.get("later_gaps", [])
-    return gaps
+    later = _later(ctx, findings)
+    return later[2] if later else []
 
 
 def later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
     """For a deal omitted only because it closes after the period: the call its evidence earns for the
     period it closes in (what a manager says next: "not this quarter's number; best case for Q1"). Computed once
     per deal: health names its range by it and the assessment reports it."""
+    later = _later(ctx, findings)
+    return (later[0], later[1]) if later else None
+
+
+def _later(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period, list[str]] | None:
     if "later_call" not in ctx.memo:
         ctx.memo["later_call"] = _later_call(ctx, findings)
-    later: tuple[ForecastCategory, Period] | None = ctx.memo["later_call"]
+    later: tuple[ForecastCategory, Period, list[str]] | None = ctx.memo["later_call"]
     return later
 
 
-def _later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period] | None:
+def _later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, Period, list[str]] | None:
+    """The later period's call and, when it is pipeline, its gaps to best case."""
     close = effective_close(ctx)
     if not ctx.deal.is_open or close is None or close <= period(ctx).end:
         return None
@@ -299,9 +304,8 @@ def _later_call(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory
         s = ctx.settings
         ctx.memo["period"] = period_of(close, s.forecast_period, s.fiscal_year_start_month)
         category, _ = call(ctx, findings, full_gate(ctx, findings))
-        if category == ForecastCategory.PIPELINE:
-            saved["later_gaps"] = _best_case_gaps(ctx, findings)  # what reaches best case in its own period
-        return category, ctx.memo["period"]
+        gaps = _best_case_gaps(ctx, findings) if category == ForecastCategory.PIPELINE else []
+        return category, ctx.memo["period"], gaps
     finally:
         for key in ("period", "commit_gate", "call"):
             ctx.memo.pop(key, None)

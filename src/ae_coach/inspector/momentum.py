@@ -383,7 +383,6 @@ def _competitor_counter(ctx: Context) -> Finding | None:
     # the incumbent is buying its renewal back; anyone else is buying the deal
     incumbent = rival in incumbents
     move = f"{rival}, the incumbent, made a price move to keep" if incumbent else f"{rival} made a price move to win"
-
     return ctx.finding(
         "momentum.competitor_counter",
         severity,

@@ -58,16 +58,20 @@ FITS = ("strong", "good", "poor", "unknown")
 ALTERNATIVES = ("in_house", "status_quo")
 SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 
+FLAGS = (
+    "pricing_out", "source_known", "baseline_known", "roles_known", "signer_review_planned", "alternatives_known",
+    "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
+    "technical_meeting",
+)  # fmt: skip
+"""The conditions a step may test by name alone (what each means: this module's docstring)."""
+
 _ATOM = lazy(
     r"^(?P<neg>!)?(?:(?P<field>stage|call|tier|fit|situation|role|alt)(?P<op><=|>=|<|>|=)(?P<value>[a-z_0-9]+)"
-    r"|(?P<flag>pricing_out|source_known|baseline_known|roles_known|signer_review_planned|alternatives_known"
-    r"|criteria_known|arrival_known|view_known|owed_back|renewal|case_on_record|evaluation_agreed|technical_meeting)|(?P<code>[a-z]+\.[a-z_]+))$"
+    rf"|(?P<flag>{'|'.join(FLAGS)})|(?P<code>[a-z]+\.[a-z_]+))$"
 )
 ATOMS = (
     "code, !code, stage<X, stage>=X, stage=X, call<=X, call>=X, call=X, tier=N, tier<=N, fit=X, situation=X, "
-    "role=X, alt=X, pricing_out, source_known, baseline_known, roles_known, signer_review_planned, "
-    "alternatives_known, criteria_known, arrival_known, view_known, owed_back, renewal, case_on_record, "
-    "evaluation_agreed, technical_meeting"
+    "role=X, alt=X, " + ", ".join(FLAGS)
 )
 
 _MARKER = lazy(r"\s*\{(for|when|scope|owner) ([^{}]*)\}\s*$")
