@@ -653,6 +653,19 @@ def test_a_champion_relaying_that_contracts_has_not_answered_is_no_answer(relay:
     assert (assess(deal).facts.timing.paper_stuck is not None) is stuck
 
 
+@pytest.mark.parametrize(("days", "stuck"), [("5-8 business days", True), ("2-3 business days", False)])
+def test_a_step_we_owe_that_runs_past_the_next_paper_step_is_stuck(days: str, stuck: bool) -> None:
+    """Our own note counts, and the date to beat is the plan's next paper step (legal sign-off on 12-05), not the
+    signature two weeks later."""
+    deal = parse_deal(
+        with_activities(activity("2026-11-25", "note", f"Our broker needs {days} to issue the COI legal asked for"))
+    )
+    found = assess(deal).facts.timing.paper_stuck
+    assert (found is not None) is stuck
+    if stuck:
+        assert "Legal sign-off" in found
+
+
 # --------------------------------------------------------------------------- a rival the rep's note leaves out
 
 

@@ -211,6 +211,19 @@ def test_paper_process_people_joining_late_are_low_however_senior() -> None:
     assert by_code(executive)["momentum.late_stakeholder"].severity is Severity.HIGH
 
 
+@pytest.mark.parametrize(
+    ("title", "severity"),
+    [
+        ("Supplier Onboarding Lead", Severity.LOW),
+        ("Executive Assistant to the CEO", Severity.MEDIUM),
+        ("Chief Executive Officer", Severity.HIGH),
+    ],
+)
+def test_a_late_entrant_is_graded_by_the_title_they_hold_not_the_one_they_serve(title, severity) -> None:
+    deal = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", title))
+    assert by_code(deal)["momentum.late_stakeholder"].severity is severity
+
+
 def test_history_that_starts_past_proposal_does_not_date_the_entry() -> None:
     """Moved proposal -> closing on 11-20: the deal was in proposal before, so a CIO added 11-19 is late."""
     moved = [{"date": "2026-11-20", "field": "stage", "from": "proposal", "to": "closing"}]

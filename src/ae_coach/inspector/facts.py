@@ -873,7 +873,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
         paper_stuck=_paper_stuck(deal)
-        or _paper_too_slow(deal, buyer, as_of)
+        or _paper_too_slow(deal, past, as_of)
         or _paper_unanswered(past, as_of, paper_wait_days),
         quiet_period=_quiet_period(deal, past),
     )
@@ -956,8 +956,8 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
 
 
 PAPER_STEP = lazy(
-    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|vendor (?:risk|onboarding|setup)|procurement|"
-    r"purchasing|sourcing|counsel|paper(?:work)?)\b",
+    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|(?:vendor|supplier) (?:risk|onboarding|setup|set-up)|"
+    r"procurement|purchasing|sourcing|counsel|paper(?:work)?|coi|certificate of insurance)\b",
     re.IGNORECASE,
 )
 """Plan steps that belong to the paper process (``deal-paper-process``)."""
@@ -1002,29 +1002,47 @@ def durations(text: str | None) -> list[tuple[int, int]]:
     ]
 
 
-def _paper_too_slow(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
-    """The buyer's own word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
-    weeks"), counted from when they said it, running past the plan's signature step (else the close date)."""
-    target = _plan_signature(deal, as_of) or deal.close_date
-    if target is None or target < as_of:
+def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The record's word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
+    weeks", "our broker needs 3-5 business days for the COI"), counted from when it was said, running past the
+    date the paper has to be done by: the plan's next open paper step (a supplier set-up before a freeze), else
+    its signature step, else the close date. Said by the buyer or written in our own notes: a step we owe the
+    buyer's paper process is as much on its critical path as theirs."""
+    signature = _plan_signature(deal, as_of) or deal.close_date
+    if signature is None or signature < as_of:
         return None
-    done = [a.date for a in buyer if Signal.PAPER_COMPLETE.value in a.signals]
-    for activity in reversed(buyer):
+    said = [a for a in record if a.two_way or a.type == "note"]
+    done = [a.date for a in said if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed(said):
         if done and max(done) >= activity.date:
-            return None  # the paper finished after the buyer named its timeline
+            return None  # the paper finished after the record named its timeline
         if not text.find(_PAPER_WORDS, activity.summary):
             continue
+        due, what = _paper_due(deal, activity.date, signature)
         for clause in re.split(r"[.;\n]", activity.summary or ""):
             found = durations(clause)
             if not found or text.find(_NEGATED_SPAN, clause[: found[0][0]]):
                 continue
             ends = activity.date + dt.timedelta(days=found[0][1])
-            if ends > target:
+            if ends > due:
                 return (
-                    f"the buyer's paper timeline runs past the signature date: {activity.date} {activity.type}, "
-                    f"{text.quote(clause.strip())} (to {ends}, after {target})"
+                    f"the paper timeline runs past {what}: {activity.date} {activity.type}, "
+                    f"{text.quote(clause.strip())} (to {ends}, after {due})"
                 )
     return None
+
+
+def _paper_due(deal: Deal, said: dt.date, signature: dt.date) -> tuple[dt.date, str]:
+    """The date the paper must be done by, as seen on ``said``: the plan's next open paper step, else the signature."""
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    steps = sorted(
+        (p.date, p.action)
+        for p in deal.mutual_action_plan
+        if p.date and said <= p.date <= signature and p.status in open_plan and paper_step(p.action)
+    )
+    if steps:
+        return steps[0][0], f"the plan step {text.quote(steps[0][1])}"
+    return signature, "the signature date"
 
 
 def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None) -> str | None:

@@ -210,7 +210,7 @@ def _late_since(ctx: Context) -> dt.date:
 
 _PAPER_TITLE = lazy(
     r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
-    r"(?:vendor|third[- ]party|supplier) risk)\b",
+    r"(?:vendor|third[- ]party|supplier) (?:risk|onboarding|setup|set-up|management)|accounts payable)\b",
     re.IGNORECASE,
 )
 """Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger,

@@ -233,8 +233,9 @@ STATUS_QUO = lazy(
 """Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""
 
 SENIOR_TITLE = lazy(
-    # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget
-    r"\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief \w+(?: \w+)? officer|president|founder|owner|svp|evp|vp|vice president|head of|"
+    # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget; and not a title
+    # held "to" someone senior: an Executive Assistant to the CEO keeps the diary, not the budget
+    r"(?<!\bto the )(?<!\bto )\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief \w+(?: \w+)? officer|president|founder|owner|svp|evp|vp|vice president|head of|"
     r"managing director|general manager)\b",
     _I,
 )
