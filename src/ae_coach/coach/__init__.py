@@ -265,7 +265,7 @@ class Coach:
         from ae_coach.inspector import assess
 
         with use(self.lang):
-            return assess(deal, as_of, settings=self.settings, rulebook=self.rulebook)
+            return assess(as_recorded(deal, as_of), as_of, settings=self.settings, rulebook=self.rulebook)
 
     def review(self, deal: Deal, as_of: dt.date | None = None) -> CoachingReport:
         """Review one deal. Raises BackendError (exit 3) when the model backend fails after retries."""
@@ -314,6 +314,7 @@ class Coach:
             return self._finish(self._prepare(deal, as_of), response).report
 
     def _prepare(self, deal: Deal, as_of: dt.date | None, assessment: Any = None) -> _Prepared:
+        deal = as_recorded(deal, as_of)
         assessment = assessment if assessment is not None else self.assess(deal, as_of)
         if not self.redact:
             return _Prepared(assessment, deal, assessment, None)
@@ -400,6 +401,7 @@ class Coach:
         from ae_coach.coach._chat import ChatHistory, render_answer
 
         history = history if history is not None else ChatHistory()
+        deal = as_recorded(deal, as_of)
         redactor = None
         if self.redact:
             from ae_coach.coach.redact import Redactor
@@ -437,6 +439,7 @@ class Coach:
         """The offline chat's answer to ``question`` as data: the deal facts, findings and rule steps it
         uses, the review's own next step and the names it could not resolve (``chat`` renders it)."""
         lang = self.chat_language(question)
+        deal = as_recorded(deal, as_of)
         return self._answer(deal, self._chat_assessment(deal, as_of, lang), question, lang)
 
     def chat_language(self, question: str) -> str:
@@ -504,6 +507,15 @@ class Coach:
     def selection_for(self, deal: Deal, as_of: dt.date | None = None) -> RuleSelection:
         """The rules the model sees for this deal (``/rules`` in chat prints them)."""
         return self._selection(deal, self.assess(deal, as_of))
+
+
+def as_recorded(deal: Deal, as_of: dt.date | None) -> Deal:
+    """The deal with the roles its record shows (a stakeholder the CRM left ``unknown`` whom the record shows
+    signing is the economic buyer): the coach names people as the inspector reads them."""
+    from ae_coach.inspector.facts import with_record_roles
+
+    when = as_of or deal.reference_date()
+    return with_record_roles(deal, when) if type(when) is dt.date else deal
 
 
 def _uncovered(offline: CoachingReport, actions: list[Any], findings: list[Any]) -> list[Any]:

@@ -21,10 +21,11 @@ from ae_coach.inspector import (
     meddpicc,
     momentum,
     positive,
+    priority,
     stage,
 )
 from ae_coach.inspector._context import Context
-from ae_coach.inspector.facts import DealFacts
+from ae_coach.inspector.facts import DealFacts, with_record_roles
 from ae_coach.inspector.period import Period
 from ae_coach.inspector.settings import Settings, playbook_settings
 
@@ -83,9 +84,10 @@ class Assessment(BaseModel):
 
 
 def _context(deal: Deal, as_of: dt.date | None, settings: Settings | None, rulebook: Any) -> Context:
+    as_of = as_of or deal.reference_date()
     ctx = Context(
-        deal=deal,
-        as_of=as_of or deal.reference_date(),
+        deal=with_record_roles(deal, as_of) if type(as_of) is dt.date else deal,
+        as_of=as_of,
         settings=settings or playbook_settings(),
         rule_index=_rule_index(rulebook),
     )
@@ -125,13 +127,46 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 
 def _findings(ctx: Context) -> list[Finding]:
-    found = [f for family in _FAMILIES for f in family.inspect(ctx)]
+    found = _settled(ctx, [f for family in _FAMILIES for f in family.inspect(ctx)])
     missing = set(ctx.facts.coverage.missing)
     if missing:
         judged = [f for f in found if not missing & set(_needs(f.code))]
         skipped = sorted({f.code for f in found} - {f.code for f in judged})
         found = [*judged, _coverage_finding(ctx, sorted(missing), skipped)]
     return sort_findings(found)
+
+
+CHECKLIST = (
+    "meddpicc.",
+    "stage.unearned",
+    "committee.missing_role",
+    "anti.single_threading",
+    "anti.hoping_not_controlling",
+    "anti.ignoring_competition",
+    "anti.proposal_too_early",
+    "anti.neglecting_champion",
+    "anti.feature_dumping",
+    "anti.demo_before_discovery",
+)
+"""Findings about how the deal was run (the checklist's gaps), as against what the deal is doing now."""
+
+
+def _settled(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """With the signer's commitment on record (they said yes, hold the paper and gave the date they sign), the
+    checklist's remaining gaps are bookkeeping for the file, not risks to the signature: at most low. What the
+    record shows going wrong (a slip, a silence, a late rival, a red flag the record itself shows) keeps its
+    severity."""
+    committed = ctx.facts.timing.committed
+    if not committed:
+        return findings
+    out = []
+    for finding in findings:
+        shown = any(finding.data.get(key) for key in priority.SHOWN)
+        if finding.code.startswith(CHECKLIST) and not shown and finding.severity.rank < Severity.LOW.rank:
+            evidence = [*finding.evidence, f"the signer has committed, so this is record-keeping: {committed}"]
+            finding = finding.model_copy(update={"severity": Severity.LOW, "evidence": evidence})
+        out.append(finding)
+    return out
 
 
 def _needs(code: str) -> tuple[str, ...]:

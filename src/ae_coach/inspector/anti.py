@@ -316,21 +316,24 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
     # met in the record rests on the rep's word alone: that is the forecast a manager cannot defend upward,
     # raised first with the other forecast-integrity findings (high; see ae_coach.inspector.priority).
     signer_unmet = ctx.stage.order >= Stage.PROPOSAL.order and ctx.grades["economic_buyer"] < 2
-    # the buyer's own plan signs after the period: the Commit is counted in the wrong quarter, the number the
-    # manager defends upward is wrong whatever the deal's quality (forecast integrity, high)
+    # the buyer's own plan signs after the period, or the buyer's own word places the decision later: the Commit
+    # is counted in the wrong quarter, the number the manager defends upward is wrong whatever the deal's quality
+    # (forecast integrity, high)
     wrong_period = plan_after_period(ctx)
+    buyer_later = ctx.facts.timing.doubt is not None
     evidence = [how] + [f"gate: {item}" for item in unmet]
     if signer_unmet:
         evidence.insert(1, "nobody who can sign has been met in the record: the Commit is the rep's word")
     return ctx.finding(
         "anti.forecast_fantasy",
-        Severity.HIGH if signer_unmet or wrong_period else Severity.MEDIUM,
+        Severity.HIGH if signer_unmet or wrong_period or buyer_later else Severity.MEDIUM,
         "Committed deal that fails the Commit gate",
         evidence,
         why_not_commit=unmet,
         signer_unmet=signer_unmet,
         form_filled=_form_filled(ctx),
         wrong_period=wrong_period is not None,
+        buyer_later=buyer_later,
     )
 
 

@@ -331,6 +331,17 @@ class TimingFact(_Facts):
     quiet_period: str | None = None
     """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
     silence then is the buyer's process, not a deal going dark."""
+    decision_waits: str | None = None
+    """Where the buyer says the decision now waits on something with no date ("Mats wants a build-vs-buy
+    comparison before he signs anything. No date for the estimate yet"): whatever the plan says, the decision
+    is no longer dated."""
+    paper_ends: dt.date | None = None
+    """When the paper process ends by the record's own word on how long it takes, where that runs past the date
+    the paper has to be done by (see ``paper_stuck``)."""
+    committed: str | None = None
+    """Where the record shows the signer's commitment: they said yes, the paper is in their hands (a PO raised,
+    the order form in their signing queue, a clean contract) and they gave the date they sign, still ahead. What
+    is left is a signature, so the checklist's remaining gaps are bookkeeping, not risk."""
 
 
 class Coverage(_Facts):
@@ -418,10 +429,16 @@ _NAMED_RIVAL = (
     lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
     lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
+    lazy(
+        rf"\b(?i:looked at|glanced at|considered|evaluated|tried|trialled|trialed|demoed|saw) {_VENDOR}\b"
+        r"(?=[^.;]*\b(?i:never shortlisted|not shortlisted|too (?:heavy|expensive|pricey|complex|costly|big|slow)|"
+        r"off the table|passed on|rejected|ruled (?:it |them )?out|dropped (?:it|them)))"
+    ),
 )
 """A vendor the record names as the incumbent, the benchmark the buyer prices us against ("benchmark our
-quote against Coupa", "Kofax's renewal offer") or the maker of a trial the buyer runs ("started a Snowflake Cortex
-proof of concept"): a competitor whether or not the rep listed it."""
+quote against Coupa", "Kofax's renewal offer"), the maker of a trial the buyer runs ("started a Snowflake Cortex
+proof of concept") or one the buyer looked at and dropped ("glanced at Testo in the spring and never shortlisted
+it", the last pattern: eliminated): a competitor whether or not the rep listed it."""
 
 _NOT_A_VENDOR = frozenset(
     [
@@ -494,14 +511,68 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
+    facts = facts.model_copy(update={"timing": _timing(deal, activities, as_of, paper_wait_days)})
     return facts.model_copy(
         update={
             "elements": grade_elements(deal, facts, facts.alternatives),
-            "timing": _timing(deal, activities, as_of, paper_wait_days),
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
         }
     )
+
+
+_SIGNER_VERB = (
+    r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
+    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
+)
+_SIGNER_PRONOUN = lazy(r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b", re.IGNORECASE)
+_UNSURE = lazy(
+    r"\b(?:if|once|unless|until|whether|who|not|never|won'?t|can'?t|cannot|wants?|needs?|asks?)\b", re.IGNORECASE
+)
+
+
+def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
+    """The roles the record gives stakeholders the CRM left as ``unknown``: whoever the record says signs or
+    approved the spend ("Gordon signs at his finance review", "Roisin: order form is in her signing queue",
+    "Claire approved price") is the economic buyer, whatever the role column says. A role the rep chose stays."""
+    unknown = [s.name for s in deal.stakeholders if s.role == Role.UNKNOWN]
+    if not unknown or any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
+        return {}
+    names = _Names(unknown)
+    said = [a.summary for a in deal.activities if a.date <= as_of and a.summary]
+    said += [deal.next_step.action if deal.next_step else "", deal.notes or ""]
+    for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
+        signer = _signer_in(clause, names)
+        if signer:
+            return {signer: Role.ECONOMIC_BUYER}
+    return {}
+
+
+def _signer_in(clause: str, names: _Names) -> str | None:
+    """The stakeholder a clause says signs or approved the spend, as its subject and without a condition."""
+    lowered = clause.lower()
+    for key, name in [*names.full.items(), *names.first.items()]:
+        found = re.search(rf"\b{re.escape(key)}\b", lowered)
+        if not found:
+            continue
+        before, after = lowered[: found.start()], lowered[found.end() :]
+        if text.find(_UNSURE, before[-20:]):
+            continue
+        if re.match(rf"(?:'s)?\s*{_SIGNER_VERB}", after):
+            return name
+        pronoun = _SIGNER_PRONOUN.search(after)  # "Amara replied: all fine, she'll sign after payroll"
+        if pronoun and not text.find(_UNSURE, after[: pronoun.start()]):
+            return name
+    return None
+
+
+def with_record_roles(deal: Deal, as_of: dt.date) -> Deal:
+    """The deal with the roles :func:`record_roles` reads from its record; the same deal when there are none."""
+    roles = record_roles(deal, as_of)
+    if not roles:
+        return deal
+    people = [s.model_copy(update={"role": roles[s.name]}) if s.name in roles else s for s in deal.stakeholders]
+    return deal.model_copy(update={"stakeholders": people})
 
 
 _CANNOT_SERVE = lazy(
@@ -644,6 +715,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
             )
         )
     out += _named_in_text(deal, activities, out)
+    out += _build_option(deal, activities)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
         unnamed = next(
             (
@@ -665,6 +737,33 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
                 )
             )
     return out
+
+
+_BUILD_OPTION = lazy(
+    r"\bbuild(?:ing|s)? (?:[\w-]+ ){0,4}?(?:themselves|ourselves|internally|in[- ]house|on (?:their|our) own)\b|"
+    r"\bbuild[- ](?:vs\.?|versus|or)[- ]buy\b|\b(?:internal|in-house) build\b",
+    re.IGNORECASE,
+)
+"""The buyer weighing building it themselves ("pitched Mats on building the sample-tracking piece themselves",
+"a build-vs-buy comparison")."""
+
+BUILD = "an in-house build"
+
+
+def _build_option(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorFact]:
+    """A build-it-ourselves option, from the first activity that raises it (not ruled out in the same clause):
+    a competitor like any vendor, arriving when the record first mentions it."""
+    if any(text.find(_BUILD_OPTION, c.name) or "in-house" in c.name.lower() for c in deal.competitors):
+        return []  # the rep listed it: dated from the list
+    for activity in activities:
+        for clause in re.split(r"[.;!?]", activity.summary or ""):
+            found = _BUILD_OPTION.search(clause)
+            if found and not text.find(_NEGATED_SPAN, clause[: found.start()]) and not text.find(_ELIMINATED, clause):
+                source = f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+                return [
+                    CompetitorFact(name=BUILD, status="active", first_seen=activity.date, source=source, listed=False)
+                ]
+    return []
 
 
 _ELIMINATED = lazy(
@@ -730,11 +829,12 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                 ):
                     continue
                 incumbent = "incumbent" in match.group(0).lower()
+                dismissed = pattern is _NAMED_RIVAL[-1]  # looked at and dropped before we came: out of the running
                 current = found.get(key)
                 if current is None or (date and (current.first_seen is None or date < current.first_seen)):
                     found[key] = CompetitorFact(
                         name=name,
-                        status="incumbent" if incumbent else "active",
+                        status="incumbent" if incumbent else "eliminated" if dismissed else "active",
                         first_seen=date or (current.first_seen if current else None),
                         source=f"{where}: {text.quote(match.group(0))}",
                         listed=False,
@@ -866,17 +966,76 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     past = [a for a in activities if a.date <= as_of and a.summary]
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
+    too_slow = _paper_too_slow(deal, past, as_of)
     return TimingFact(
         on_hold=_on_hold(deal, past),
         doubt=_doubt(deal, buyer, as_of),
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal)
-        or _paper_too_slow(deal, past, as_of)
-        or _paper_unanswered(past, as_of, paper_wait_days),
+        paper_stuck=_paper_stuck(deal) or (too_slow and too_slow[0]) or _paper_unanswered(past, as_of, paper_wait_days),
+        paper_ends=too_slow[1] if too_slow else None,
         quiet_period=_quiet_period(deal, past),
+        committed=_committed(deal, past, as_of),
+        decision_waits=_decision_waits(buyer),
     )
+
+
+_WAITS_ON = lazy(
+    r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
+    r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
+    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b",
+    re.IGNORECASE,
+)
+_NO_DATE = lazy(r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b", re.IGNORECASE)
+
+
+def _decision_waits(buyer: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that the decision waits on a step, when the same message says it has no date."""
+    latest = next((a for a in reversed(buyer) if text.find(_WAITS_ON, a.summary)), None)
+    if latest is None or not text.find(_NO_DATE, latest.summary):
+        return None
+    return f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+
+
+_YES = lazy(
+    r"\b(?:yes to|go ahead|go-ahead|green light|approved (?:the )?(?:price|pricing|spend|budget|purchase|it)|"
+    r"(?:we|she|he|they)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
+    r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
+    re.IGNORECASE,
+)
+"""The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew"."""
+_IN_HAND = lazy(
+    r"\b(?:po|purchase order)\s*(?:#|no\.?|number)?\s*(?!\d{4}-\d\d-\d\d\b)\d[\d-]{3,}|\b(?:sent|issued|raised) (?:the |a |us )?(?:po|purchase order)\b|"
+    r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|\b(?:opened|received) (?:it|the docusign|the "
+    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
+    re.IGNORECASE,
+)
+"""The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
+or signature page ready, the e-signature envelope opened and found fine."""
+
+
+def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
+    signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
+    step = deal.next_step
+    if not (signers and step and step.date and step.date >= as_of and step.owner and _SIGNING_ACT.search(step.action)):
+        return None
+    if _Names(signers).resolve(step.owner) is None:
+        return None  # the signature is dated by someone other than the signer
+    theirs = [
+        a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
+    ]
+    said_yes = next((a for a in theirs if text.find(_YES, a.summary) and not text.find(_NEGATED_SPAN, a.summary)), None)
+    in_hand = next((a for a in reversed(past) if text.find(_IN_HAND, a.summary)), None)
+    if said_yes is None or in_hand is None:
+        return None
+    return (
+        f"{said_yes.date} {said_yes.type}: {text.quote(said_yes.summary)}; {in_hand.date} {in_hand.type}: "
+        f"{text.quote(in_hand.summary)}; signs {step.date}"
+    )
+
+
+_SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
 
 
 _FORBIDDEN = (
@@ -933,6 +1092,32 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
             if years and max(years) <= as_of.year:
                 continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
+    return _gate_after_close(deal, buyer)
+
+
+_MONTH_NAMES = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_LATER_GATE = lazy(
+    rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
+    rf"{_MONTH_NAMES} (?:[\w-]+ )?(?:review|committee|board|meeting|cycle|round|approval)\b",
+    re.IGNORECASE,
+)
+"""The buyer routing the decision to a named month's body ("all new multi-year commitments go through the January
+capital review now")."""
+
+
+def _gate_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that the decision goes to a body meeting in a month after the close date."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            found = _LATER_GATE.search(clause)
+            if not found:
+                continue
+            month = _MONTHS[found.group(1).lower()[:3]]
+            year = activity.date.year + (month < activity.date.month)
+            if dt.date(year, month, 1) > deal.close_date:
+                return f"{activity.date} {activity.type}: {text.quote(clause.strip())}"
     return None
 
 
@@ -956,7 +1141,8 @@ def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
 
 
 PAPER_STEP = lazy(
-    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|(?:vendor|supplier) (?:risk|onboarding|setup|set-up)|"
+    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|(?:vendor|supplier) (?:risk|onboarding|setup|set-up)|tprm|"
+    r"third[- ]party risk|"
     r"procurement|purchasing|sourcing|counsel|paper(?:work)?|coi|certificate of insurance)\b",
     re.IGNORECASE,
 )
@@ -1002,12 +1188,13 @@ def durations(text: str | None) -> list[tuple[int, int]]:
     ]
 
 
-def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> str | None:
+def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date] | None:
     """The record's word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
     weeks", "our broker needs 3-5 business days for the COI"), counted from when it was said, running past the
     date the paper has to be done by: the plan's next open paper step (a supplier set-up before a freeze), else
     its signature step, else the close date. Said by the buyer or written in our own notes: a step we owe the
-    buyer's paper process is as much on its critical path as theirs."""
+    buyer's paper process is as much on its critical path as theirs. Returns the line that says so and the date
+    the timeline runs to."""
     signature = _plan_signature(deal, as_of) or deal.close_date
     if signature is None or signature < as_of:
         return None
@@ -1027,7 +1214,8 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> s
             if ends > due:
                 return (
                     f"the paper timeline runs past {what}: {activity.date} {activity.type}, "
-                    f"{text.quote(clause.strip())} (to {ends}, after {due})"
+                    f"{text.quote(clause.strip())} (to {ends}, after {due})",
+                    ends,
                 )
     return None
 
@@ -1220,7 +1408,7 @@ _RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
 
 _OUTCOME_WORDS = (
     # the goal named as such, and the change the buyer wants
-    "target|goal|kpi|objective|reduce|cut|save|saving|increase|improve|halve|double|lift|shrink",
+    "target|goal|kpi|objective|reduce|cut|save|saving|increase|improve|halve|double|lift|shrink|payback",
     r"aim(?:s|ing)? (?:for|at|to)",
     "speed up",
     # a number set against today's: "from 7 to 4", "4 days instead of 7", "a 4-day close vs 7 today"
@@ -1228,7 +1416,7 @@ _OUTCOME_WORDS = (
     r"(?:instead of|rather than|vs\.?|versus|compared (?:to|with)|against) (?:the |a |an |today'?s |current |our )?[$€£]?\d",
 )
 _QUANTIFIED_METRIC = lazy(
-    rf"\b(?:{'|'.join(_OUTCOME_WORDS)})(?!\w)|\d\s*(?:->|→)\s*\d|"
+    rf"\b(?:{'|'.join(_OUTCOME_WORDS)})(?!\w)|\d\s*(?:%|[a-z]{{1,5}}\b)?\s*(?:->|→)\s*\d|"
     r"\d[\d.,]*\s*(?:%|points?|pts|hours?|hrs|days?|minutes?|mins|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
     r"\b(?:down|fewer|faster|lower|shorter|quicker) (?:by )?\d",
     re.IGNORECASE,
@@ -1433,6 +1621,8 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
 
         return [f"{a.date} {a.type}: {text.quote(a.summary)}" for a in facts.activities if shows(a)][:3]
+    if name in ("paper_process", "decision_process") and facts.timing.committed:
+        return [f"the signer's commitment: {facts.timing.committed}"]
     if name == "paper_process":
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"

@@ -99,17 +99,20 @@ def _commit_gate(ctx: Context) -> list[str]:
     s = ctx.settings
     unmet: list[str] = []
     small = 0 < ctx.deal.amount < s.committee_small_deal_amount
+    # the signer said yes, holds the paper and dated the signature: they stand in for the champion, the value
+    # case and the plan, as on a small deal
+    committed = bool(ctx.facts.timing.committed)
     if ctx.stage.order < s.commit_min_stage.order:
         unmet.append(t("gate.stage", stage=term(ctx.stage), needed=term(s.commit_min_stage)))
     for element, needed in s.commit_required_grades.items():
-        if small and element in _SMALL_DEAL_SKIPS:
+        if (small or committed) and element in _SMALL_DEAL_SKIPS:
             continue  # below the tier-4 band the signer is the buyer and the paper is an order form
         grade = ctx.grades[element]
         if grade < needed:
             unmet.append(_grade_condition(element, grade, needed))
     if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
         unmet.append(t("gate.criteria"))
-    unmet += [] if small else _plan_conditions(ctx)
+    unmet += [] if small or committed else _plan_conditions(ctx)
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)
     unmet += _terms_conditions(ctx)
@@ -134,7 +137,8 @@ def _grade_condition(element: str, grade: int, needed: int) -> str:
 
 
 def _criteria_met(ctx: Context) -> bool:
-    return ctx.has_signal(Signal.TECHNICAL_VALIDATION) or ctx.grades["decision_criteria"] >= 2
+    committed = bool(ctx.facts.timing.committed)  # the signer's yes is the criteria met
+    return committed or ctx.has_signal(Signal.TECHNICAL_VALIDATION) or ctx.grades["decision_criteria"] >= 2
 
 
 def _plan_conditions(ctx: Context) -> list[str]:
@@ -190,6 +194,8 @@ def _close_date_conditions(ctx: Context) -> list[str]:
         out.append(t("gate.close_passed", close=close))
     elif close not in period(ctx):
         out.append(t("gate.close_after", close=close, period=period(ctx).label, end=period(ctx).end))
+    if ctx.facts.timing.doubt:
+        out.append(t("gate.close_doubted", source=ctx.facts.timing.doubt))
     pushes = ctx.facts.pushes
     if pushes >= ctx.settings.slip_count:
         out.append(t("gate.pushed", pushes=pushes))
@@ -339,6 +345,11 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [
             t("call.plan_after", date=timing.plan_signature, period=current.label, end=current.end)
         ]
+    if timing.paper_ends is not None and timing.paper_ends > current.end:
+        source = timing.paper_stuck or ""
+        return ForecastCategory.OMITTED, [
+            t("call.paper_after", date=timing.paper_ends, period=current.label, end=current.end, source=source)
+        ]
     if close is not None and timing.doubt:
         return ForecastCategory.OMITTED, [t("call.not_credible", close=close, source=timing.doubt)]
     reasons: list[str] = []
@@ -379,6 +390,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     stalled = decision_stalled(ctx)
     if stalled is not None:
         gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
+    elif ctx.facts.timing.decision_waits:
+        gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
     elif not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
@@ -386,6 +399,11 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     avoided = [f for f in findings if f.code == "momentum.meetings_rescheduled" and f.data.get("executives")]
     if avoided:
         gaps.append(t("call.gap_exec_avoiding", names=", ".join(avoided[0].data["executives"])))
+    signers = {p.name: p for p in ctx.facts.in_role("economic_buyer")}
+    chased = [f for f in findings if f.code == "momentum.unanswered_outreach" and f.severity == Severity.HIGH]
+    silent = [signers[name] for f in chased for name in f.data.get("people", []) if name in signers]
+    if silent:
+        gaps.append(t("call.gap_signer_silent", name=silent[0].name, count=silent[0].unanswered))
     critical = [f for f in findings if f.severity == Severity.CRITICAL]
     if critical:
         gaps.append(t("call.gap_critical", title=critical[0].title))

@@ -175,29 +175,33 @@ def _champion_dark(ctx: Context) -> Finding | None:
 
 
 def _unanswered(ctx: Context) -> Finding | None:
-    """The rep keeps reaching out and nobody answers: the chasing is itself the danger signal."""
+    """The rep keeps reaching out and nobody answers: the chasing is itself the danger signal. The signer or
+    signer not answering is one even while someone else on the buyer's side still talks to us (a champion who
+    "will get the CFO to look at it" does not answer for the CFO's silence)."""
     facts = ctx.facts
-    if facts.unanswered < ctx.settings.unanswered_outreach:
-        return None
     chased = [p for p in facts.people if p.unanswered >= ctx.settings.unanswered_outreach]
     key = [p for p in chased if p.role in (Role.CHAMPION, Role.ECONOMIC_BUYER)]
+    signer = [p for p in key if p.role == Role.ECONOMIC_BUYER]  # the champion's silence is momentum.champion_dark
+    if facts.unanswered < ctx.settings.unanswered_outreach and not signer:
+        return None
     since = (
         f"since the last two-way contact on {facts.last_two_way}" if facts.last_two_way else "and no reply on record"
     )
-    evidence = [f"{facts.unanswered} outbound touches {since}"]
+    evidence = [f"{facts.unanswered} outbound touches {since}"] if facts.unanswered else []
     evidence += [
         f"{p.name} ({p.role.value}): {p.unanswered} unanswered since {p.last_two_way or 'no two-way contact'}"
         for p in chased
     ]
     late = ctx.stage in _LATE
-    severity = Severity.HIGH if key and (late or facts.unanswered >= 3) else Severity.MEDIUM
-    who = f" to {key[0].name}" if key else ""
+    count = facts.unanswered or signer[0].unanswered
+    severity = Severity.HIGH if key and (late or count >= 3) else Severity.MEDIUM
+    who = f" to {(signer or key)[0].name}" if key else ""
     return ctx.finding(
         "momentum.unanswered_outreach",
         severity,
-        f"{facts.unanswered} follow-ups{who} unanswered since the last two-way contact",
+        f"{count} follow-ups{who} unanswered since the last two-way contact",
         evidence,
-        count=facts.unanswered,
+        count=count,
         people=[p.name for p in chased],
     )
 

@@ -83,7 +83,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     of the story: it is raised with them, after the gap that fails it (an economic buyer nobody has met),
     unless the Commit rests on ticked boxes alone with nobody who can sign met (``signer_unmet`` and
     ``form_filled``) or the buyer's own plan signs after the period (``wrong_period``): then it is raised with
-    the forecast-integrity findings.
+    the forecast-integrity findings. When the buyer's own word places the decision later (``buyer_later``), it
+    is raised right after a late budget concern, which is usually the reason.
 
     Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
@@ -103,6 +104,7 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
         and (
             not fantasy
             or finding.data.get("wrong_period")
+            or finding.data.get("buyer_later")
             or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
         )
     )
@@ -110,6 +112,9 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     if story and fantasy:
         # a Commit on ticked boxes alone, or one the buyer's plan signs next quarter: forecast integrity
         position = _RANK["momentum.close_date_passed"] + 0.5
+        if finding.data.get("buyer_later") and not finding.data.get("wrong_period"):
+            # the buyer's word moves the decision later: after a late budget concern, the usual reason why
+            position = _RANK["momentum.budget_concern_late"] + 0.5
     if shown:
         position = _RANK["momentum.close_date_slipped"] - 0.5  # the cause, before the slips and silence it explains
     if finding.code == "momentum.stale" and finding.data.get("omit"):

@@ -227,7 +227,8 @@ WRITTEN_ARTEFACT = lazy(
 STATUS_QUO = lazy(
     r"\b(?:status quo|do[- ]nothing|no decision|build(?:ing)? (?:it |this |that |their own |our own )?in[- ]house|"
     r"compar\w* (?:us |it |this )?(?:against|with|to) build(?:ing)?|in[- ]house (?:build|tool|solution|"
-    r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current)\b",
+    r"team)|home-?grown|spreadsheets?|excel|diy|internal build|keep(?:ing)? (?:the )?current|clipboards?|"
+    r"paper (?:diary|diaries|logs?|sheets?|forms?|records?)|pen and paper)\b",
     _I,
 )
 """Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""

@@ -1,0 +1,67 @@
+"""The record, not the CRM's fields: who signs, and a signer's commitment that leaves only the signature."""
+
+from __future__ import annotations
+
+import pytest
+
+from ae_coach.deal import Role, parse_deal
+from ae_coach.findings import Severity
+from ae_coach.inspector import assess
+from ae_coach.inspector.facts import record_roles
+from analysis_builders import activity, healthy
+
+AS_OF = parse_deal(healthy()).as_of
+
+
+def _thin(*summaries: str, next_step: str = "Priya signs the order form") -> dict:
+    """The healthy deal as a lazy CRM record: every MEDDPICC field unknown, the signer's role left unknown, no
+    plan; what happened is only in the activities (two-way calls with Priya Shah)."""
+    data = healthy()
+    data["meddpicc"] = {name: {"status": "unknown"} for name in data["meddpicc"]}
+    for person in data["stakeholders"]:
+        if person["name"] == "Priya Shah":
+            person["role"] = "unknown"
+    data["mutual_action_plan"] = []
+    data["activities"] += [
+        activity("2026-11-2" + str(i), "call", s, direction="two_way", **{"with": ["Priya Shah"]})
+        for i, s in enumerate(summaries)
+    ]
+    data["next_step"] = {"action": next_step, "date": "2026-12-10", "owner": "Priya Shah"}
+    return data
+
+
+@pytest.mark.parametrize(
+    ("summary", "signer"),
+    [
+        ("Priya: go ahead at the 3-year price", True),
+        ("Priya signs at her finance review", True),
+        ("Dana says the order form is fine; Priya has it in her signing queue", True),
+        ("Dana asked whether Priya signs or the board does", False),
+        ("Dana: once Priya signs off the budget we can talk terms", False),
+    ],
+)
+def test_whoever_the_record_says_signs_is_the_economic_buyer(summary: str, signer: bool) -> None:
+    deal = parse_deal(_thin(summary, next_step="Send the order form"))
+    assert (record_roles(deal, AS_OF) == {"Priya Shah": Role.ECONOMIC_BUYER}) is signer
+
+
+def test_a_role_the_rep_chose_stays() -> None:
+    data = _thin("Priya signs at her finance review")
+    data["stakeholders"][1]["role"] = "influencer"  # Priya, as the rep recorded her
+    assert record_roles(parse_deal(data), AS_OF) == {}
+
+
+def test_a_signer_who_said_yes_holds_the_paper_and_dated_it_leaves_only_bookkeeping() -> None:
+    pain = "Priya: the month-end close runs 9 days late"
+    committed = assess(
+        parse_deal(_thin(pain, "Priya: yes to all three regions at list", "Their AP sent PO 4500218833 in full"))
+    )
+    assert committed.facts.timing.committed
+    assert committed.recommended_forecast.value == "commit"
+    checklist = [f for f in committed.findings if f.code.startswith(("meddpicc.", "stage.", "committee."))]
+    assert checklist and all(f.severity.rank >= Severity.LOW.rank for f in checklist)
+
+    no_paper = assess(parse_deal(_thin(pain, "Priya: yes to all three regions at list")))
+    assert no_paper.facts.timing.committed is None
+    assert no_paper.recommended_forecast.value != "commit"
+    assert any(f.severity.rank <= Severity.HIGH.rank for f in no_paper.findings if f.code.startswith("meddpicc."))

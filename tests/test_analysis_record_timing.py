@@ -1,0 +1,79 @@
+"""What the record says about timing and silence, read from the activities rather than the CRM's fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+from ae_coach.inspector import assess
+from analysis_builders import activity, by_code, healthy, with_activities
+
+
+def _held(date: str, summary: str, who: str = "Dana Lee") -> dict:
+    return activity(date, "call", summary, direction="two_way", **{"with": [who]})
+
+
+def _chased(date: str, who: str = "Priya Shah") -> dict:
+    return activity(
+        date, "email", "Sent the business case again, asked for 30 minutes", direction="outbound", **{"with": [who]}
+    )
+
+
+def test_the_signer_ignoring_follow_ups_is_a_danger_while_the_champion_still_talks() -> None:
+    data = with_activities(_chased("2026-11-16"), _chased("2026-11-20"), _held("2026-11-24", "Dana: Priya is busy"))
+    for person in data["stakeholders"]:
+        if person["name"] == "Priya Shah":
+            person["last_contact"] = "2026-10-20"
+    data["mutual_action_plan"] = [p for p in data["mutual_action_plan"] if p["status"] == "done"]
+    assessment = assess(parse_deal(data))
+    found = by_code(parse_deal(data))["momentum.unanswered_outreach"]
+    assert found.severity is Severity.HIGH and "Priya Shah" in found.title
+    assert assessment.recommended_forecast.value == "pipeline"  # identified is not engaged: not best case
+
+    answered = with_activities(
+        _chased("2026-11-16"), _chased("2026-11-20"), _held("2026-11-24", "Priya: fine", "Priya Shah")
+    )
+    assert "momentum.unanswered_outreach" not in by_code(parse_deal(answered))
+
+
+@pytest.mark.parametrize(
+    ("summary", "late"),
+    [
+        ("Dana: their new data lead pitched building the forecasting piece themselves on Databricks", True),
+        ("Dana: they ruled out building it in-house in the spring", False),
+    ],
+)
+def test_a_build_option_raised_late_is_a_late_competitor(summary: str, late: bool) -> None:
+    deal = parse_deal(with_activities(_held("2026-11-20", summary)))
+    assert ("momentum.competitor_late" in by_code(deal)) is late
+
+
+def test_a_decision_that_waits_on_an_undated_step_is_not_a_dated_process() -> None:
+    waits = "Dana: Priya wants a build-vs-buy comparison before she signs anything. No date for it yet."
+    assessment = assess(parse_deal(with_activities(_held("2026-11-24", waits))))
+    assert assessment.facts.timing.decision_waits
+    assert assessment.recommended_forecast.value == "pipeline"
+    dated = "Dana: Priya wants a build-vs-buy comparison before she signs; Omar sends it on 12-02."
+    assert assess(parse_deal(with_activities(_held("2026-11-24", dated)))).facts.timing.decision_waits is None
+
+
+@pytest.mark.parametrize(("month", "omitted"), [("January", True), ("December", False)])
+def test_a_decision_routed_to_a_body_meeting_after_the_close_date_is_not_this_periods(
+    month: str, omitted: bool
+) -> None:
+    said = f"Priya: all new multi-year commitments go through the {month} capital review now"
+    assessment = assess(parse_deal(with_activities(_held("2026-11-20", said, "Priya Shah"))))
+    assert (assessment.recommended_forecast.value == "omitted") is omitted
+    if omitted:
+        fantasy = next(f for f in assessment.findings if f.code == "anti.forecast_fantasy")
+        assert fantasy.severity is Severity.HIGH and fantasy.data["buyer_later"]
+
+
+@pytest.mark.parametrize(("weeks", "omitted"), [("6-8 wks", True), ("1-2 wks", False)])
+def test_a_paper_queue_that_runs_past_the_period_takes_the_deal_out_of_it(weeks: str, omitted: bool) -> None:
+    data = healthy()
+    said = f"Olu: their third-party risk queue is running {weeks} for critical vendors"
+    data["activities"].append(_held("2026-11-23", said))
+    assessment = assess(parse_deal(data))
+    assert (assessment.recommended_forecast.value == "omitted") is omitted
