@@ -267,12 +267,15 @@ def test_pending_review_reply_by_first_name_counts() -> None:
 
 def test_a_rivals_recent_price_move_is_a_danger_signal() -> None:
     data = with_activities(
-        activity("2026-11-24", "call", "Priya: Gong offered a 20% discount to stay; decision in Jan")
+        activity(
+            "2026-11-24", "call", "Priya: Gong offered a 20% discount to stay, 15% off a 3-yr renewal; decision in Jan"
+        )
     )
     data["competitors"] = [{"name": "Gong", "status": "incumbent"}]
     counter = by_code(parse_deal(data))["momentum.competitor_counter"]
     assert counter.severity is Severity.HIGH and counter.data["name"] == "Gong"
     assert "20% discount to stay" in counter.title
+    assert "momentum.budget_concern_late" not in by_code(parse_deal(data))  # the rival's price, not their budget
 
 
 @pytest.mark.parametrize(

@@ -323,7 +323,8 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
     if deal.stage == Stage.CLOSED_WON:
         return ForecastCategory.CLOSED, [t("call.closed_won")]
     if not deal.is_open:
-        return ForecastCategory.CLOSED, [t("call.closed_lost")]
+        # out of the number, as CRMs file a lost deal (Salesforce: Closed Lost is Omitted); closed is for won
+        return ForecastCategory.OMITTED, [t("call.closed_lost")]
     timing = ctx.facts.timing
     close = effective_close(ctx)
     if close is not None and close < ctx.as_of:

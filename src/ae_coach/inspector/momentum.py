@@ -364,13 +364,9 @@ _PRICE_MOVE = lazy(
 incumbent offers a discount")."""
 
 
-def _competitor_counter(ctx: Context) -> Finding | None:
-    """A named rival (the incumbent or a competitor still in) made a price move in the last
-    ``counter_offer_days``, in the buyer's words or the rep's notes: the evaluation is being bought back.
-    High from validation on, when the decision is near; medium before."""
-    since = ctx.as_of - dt.timedelta(days=ctx.settings.counter_offer_days)
+def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, str]]:
+    """Each activity from ``since`` to ``as_of`` where a rival still in makes a price move: (rival, activity, sentence)."""
     rivals = [c.name for c in ctx.facts.competitors if c.status != "eliminated"]
-    incumbents = {c.name for c in ctx.facts.competitors if c.status == "incumbent"}
     hits = []
     for activity in ctx.facts.activities:
         if not since <= activity.date <= ctx.as_of or not activity.summary:
@@ -380,6 +376,16 @@ def _competitor_counter(ctx: Context) -> Finding | None:
             if rival and text.find(_PRICE_MOVE, sentence):  # "did not offer a discount" is no move
                 hits.append((rival, activity, sentence.rstrip(" ;,")))
                 break
+    return hits
+
+
+def _competitor_counter(ctx: Context) -> Finding | None:
+    """A named rival (the incumbent or a competitor still in) made a price move in the last
+    ``counter_offer_days``, in the buyer's words or the rep's notes: the evaluation is being bought back.
+    High from validation on, when the decision is near; medium before."""
+    since = ctx.as_of - dt.timedelta(days=ctx.settings.counter_offer_days)
+    incumbents = {c.name for c in ctx.facts.competitors if c.status == "incumbent"}
+    hits = _price_moves(ctx, since)
     if not hits:
         return None
     rival, first, said = hits[-1]  # the latest move is the one to answer
@@ -410,7 +416,14 @@ def _budget_late(ctx: Context) -> Finding | None:
         if ctx.stage not in _LATE:
             return None
         since = ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
-    hits = [a for a in ctx.with_signal(Signal.BUDGET_CONCERN) if a.date >= since]
+    # a rival's price move read as "budget" by the keyword heuristics is momentum.competitor_counter, not the
+    # buyer's budget: only an explicit tag keeps such an activity a budget concern
+    moves = {(a.date, a.summary) for _, a, _ in _price_moves(ctx, since)}
+    hits = [
+        a
+        for a in ctx.with_signal(Signal.BUDGET_CONCERN)
+        if a.date >= since and (Signal.BUDGET_CONCERN in (a.signals or ()) or (a.date, a.summary) not in moves)
+    ]
     if not hits:
         return None
     return ctx.finding(
