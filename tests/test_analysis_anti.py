@@ -192,3 +192,21 @@ def test_a_commit_with_the_signer_unmet_raises_the_signer_then_the_call() -> Non
         ("stage", "closing"),
     )
     assert [f.code for f in ranked(inspect(deal))[:2]] == ["meddpicc.economic_buyer", "anti.forecast_fantasy"]
+
+
+def test_a_commit_called_before_validation_is_the_forecast_problem_raised_first() -> None:
+    deal = build(("stage", "scoping"), ("history", []))
+    fantasy = by_code(deal)["anti.forecast_fantasy"]
+    assert fantasy.severity is Severity.HIGH and fantasy.data["too_early"]
+    assert ranked(inspect(deal))[0].code == "anti.forecast_fantasy"
+
+
+def test_a_missing_mutual_plan_is_a_gap_beside_the_meddpicc_gaps_not_the_deals_story() -> None:
+    data = healthy()
+    data["mutual_action_plan"] = []
+    data["meddpicc"]["economic_buyer"] = {"status": "partial"}
+    for person in data["stakeholders"]:
+        if person["role"] == "economic_buyer":
+            person["role"] = "influencer"
+    codes = [f.code for f in ranked(inspect(parse_deal(data)))]
+    assert codes.index("meddpicc.economic_buyer") < codes.index("anti.hoping_not_controlling")

@@ -65,3 +65,12 @@ def test_a_signer_who_said_yes_holds_the_paper_and_dated_it_leaves_only_bookkeep
     assert no_paper.facts.timing.committed is None
     assert no_paper.recommended_forecast.value != "commit"
     assert any(f.severity.rank <= Severity.HIGH.rank for f in no_paper.findings if f.code.startswith("meddpicc."))
+
+
+def test_an_approval_by_email_and_an_envelope_sent_are_a_commitment() -> None:
+    deal = _thin(
+        "Priya: the month-end close runs 9 days late",
+        "Priya: approved 160 seats at the quoted price, please send the amendment",
+        "Amendment sent via DocuSign; Dana confirmed Priya signs 12-10",
+    )
+    assert assess(parse_deal(deal)).facts.timing.committed

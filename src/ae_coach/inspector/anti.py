@@ -321,12 +321,14 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
     # (forecast integrity, high)
     wrong_period = plan_after_period(ctx)
     buyer_later = ctx.facts.timing.doubt is not None
+    # a Commit before the deal could even be best case (scoping, discovery): the call, not a gap, is the problem
+    too_early = ctx.stage.order < ctx.settings.best_case_min_stage.order
     evidence = [how] + [f"gate: {item}" for item in unmet]
     if signer_unmet:
         evidence.insert(1, "nobody who can sign has been met in the record: the Commit is the rep's word")
     return ctx.finding(
         "anti.forecast_fantasy",
-        Severity.HIGH if signer_unmet or wrong_period or buyer_later else Severity.MEDIUM,
+        Severity.HIGH if signer_unmet or wrong_period or buyer_later or too_early else Severity.MEDIUM,
         "Committed deal that fails the Commit gate",
         evidence,
         why_not_commit=unmet,
@@ -334,6 +336,7 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
         form_filled=_form_filled(ctx),
         wrong_period=wrong_period is not None,
         buyer_later=buyer_later,
+        too_early=too_early,
     )
 
 

@@ -999,7 +999,8 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 
 
 _YES = lazy(
-    r"\b(?:yes to|go ahead|go-ahead|green light|approved (?:the )?(?:price|pricing|spend|budget|purchase|it)|"
+    r"\b(?:yes to|go ahead|go-ahead|green light|"
+    r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
     r"(?:we|she|he|they)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
     r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
     re.IGNORECASE,
@@ -1007,12 +1008,13 @@ _YES = lazy(
 """The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew"."""
 _IN_HAND = lazy(
     r"\b(?:po|purchase order)\s*(?:#|no\.?|number)?\s*(?!\d{4}-\d\d-\d\d\b)\d[\d-]{3,}|\b(?:sent|issued|raised) (?:the |a |us )?(?:po|purchase order)\b|"
-    r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|\b(?:opened|received) (?:it|the docusign|the "
+    r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|"
+    r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
     r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
     re.IGNORECASE,
 )
 """The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
-or signature page ready, the e-signature envelope opened and found fine."""
+or signature page ready, the e-signature envelope sent or opened and found fine."""
 
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:

@@ -35,9 +35,6 @@ PRIORITY: tuple[str, ...] = (
     "anti.happy_ears",
     "anti.post_close_abandonment",
     "momentum.pending_internal_review",
-    "anti.hoping_not_controlling",
-    "anti.ignoring_competition",
-    "anti.neglecting_champion",
     "anti.feature_dumping",
     # MEDDPICC gaps: who signs and who sells for us before the rest
     "meddpicc.economic_buyer",
@@ -48,6 +45,10 @@ PRIORITY: tuple[str, ...] = (
     "meddpicc.paper_process",
     "meddpicc.decision_criteria",
     "meddpicc.competition",
+    # what the record lacks (ABSENT): a gap beside the MEDDPICC gaps, not the deal's story
+    "anti.hoping_not_controlling",
+    "anti.ignoring_competition",
+    "anti.neglecting_champion",
     # a Commit call the evidence does not support: the consequence of the gaps above, raised after them
     "anti.forecast_fantasy",
     # hygiene and bookkeeping that usually restate the gaps above
@@ -62,6 +63,10 @@ _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
 STORY = ("momentum.", "anti.", "account.poor_fit")
 """What the deal is doing: raised before the checklist gaps when it is serious (high or critical)."""
+
+ABSENT = ("anti.hoping_not_controlling", "anti.ignoring_competition", "anti.neglecting_champion")
+"""Anti-patterns read from something missing from the record (no mutual plan, no alternative named, no
+enablement logged): checklist gaps, raised with the MEDDPICC gaps they sit beside, not as the deal's story."""
 
 
 SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot")
@@ -101,10 +106,12 @@ def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     story = shown or (
         serious
         and finding.code.startswith(STORY)
+        and finding.code not in ABSENT
         and (
             not fantasy
             or finding.data.get("wrong_period")
             or finding.data.get("buyer_later")
+            or finding.data.get("too_early")
             or (finding.data.get("signer_unmet") and finding.data.get("form_filled"))
         )
     )
