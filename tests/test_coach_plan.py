@@ -503,3 +503,12 @@ def test_a_questionnaire_whose_review_ends_after_the_buyers_risk_meeting_is_at_r
     report = coach.review(parse_deal(data))
     returning = next(s for s in report.mutual_action_plan if s.action.startswith("Return the completed security"))
     assert returning.status == status and "Board risk committee" in (returning.note or "")
+
+
+def test_a_committed_signer_gets_no_drafted_steps_up_to_the_signature():
+    """The signer said yes, holds the paper and dated the signature: the buyer's own steps are the plan."""
+    deal = load_deal(DEALS / "wingtip-slipped.yaml")
+    drafted = {s.kind for s in draft_plan(deal, deal.as_of) if "proposal" in (s.note or "")}
+    assert drafted & {"paper", "signature"}
+    committed = draft_plan(deal, deal.as_of, committed=True)
+    assert not [s for s in committed if s.kind in ("paper", "decision", "signature") and "proposal" in (s.note or "")]

@@ -180,6 +180,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         _stalled(deal, assessment),
         _gate(deal, assessment),
         _commercial_first(assessment),
+        committed=bool(assessment.facts.timing.committed),
     )
     return CoachingReport(
         deal_id=deal.id,

@@ -138,7 +138,7 @@ _STEPS: tuple[_Template, ...] = (
         "signature",
         "economic_buyer",
         "to name: economic buyer",
-        ("signature", "countersign", "contract signed", "order form signed"),
+        ("signature", "countersign", "contract signed", "order form signed", " signs"),
         after_review=True,
     ),
     _Template(
@@ -190,6 +190,7 @@ def draft_plan(
     stalled: str | None = None,
     gate: str | None = None,
     commercial_first: bool = False,
+    committed: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -207,6 +208,8 @@ def draft_plan(
     steps up to that gate and says the steps to signature come once it is passed; the buyer's own dated signature
     is kept but flagged, never planned to. With ``commercial_first`` (an open price objection, a competitor back,
     a new economic buyer) no paper step is dated before the business-case step it waits for.
+    ``committed`` (the signer said yes, holds the paper and dated the signature: ``timing.committed``) drafts no
+    step up to the signature: the buyer's own steps and the hand-over after it are the plan.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
@@ -228,6 +231,8 @@ def draft_plan(
         and not any(k in own_text for k in step.keywords)
         and not _already_done(step, deal, as_of)
     ]
+    if committed:
+        steps = [step for step in steps if step.days_before_close < 0]  # only what follows the signature
     steps = [_on_record_lead(step, deal) for step in steps]
     ready = ready or {}
     begin = calendar.on_or_after(as_of)
