@@ -1,4 +1,5 @@
-"""The seven positive signals: from text heuristics, from explicit tags, and tags overriding text."""
+"""The seven positive signals: from text heuristics, from explicit tags, and tags overriding text; and the
+signer's commitment."""
 
 from __future__ import annotations
 
@@ -43,7 +44,23 @@ TAGS = {
     "positive.legal_security_review": "legal_security_review",
 }
 
+
+def _signing(po: str) -> dict:
+    """Priya (the economic buyer) said yes, then the PO: committed when the PO carries its number."""
+    data = _with("Priya: yes, go ahead at the quoted price", direction="two_way", **{"with": ["Priya Shah"]})
+    data["activities"].append(activity("2026-11-25", "email", po, direction="inbound", **{"with": ["Dana Lee"]}))
+    data["next_step"] = {"action": "Priya signs the order form", "date": "2026-12-10", "owner": "Priya Shah"}
+    return data
+
+
 CASES = [(code, lambda code=code: parse_deal(_with(TEXT[code])), lambda: parse_deal(_plain())) for code in TEXT]
+CASES.append(
+    (
+        "positive.signer_committed",
+        lambda: parse_deal(_signing("Their AP sent PO 4500218833")),
+        lambda: parse_deal(_signing("AP will raise the PO once Priya signs")),
+    )
+)
 
 
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])

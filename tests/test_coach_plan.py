@@ -512,3 +512,13 @@ def test_a_committed_signer_gets_no_drafted_steps_up_to_the_signature():
     assert drafted & {"paper", "signature"}
     committed = draft_plan(deal, deal.as_of, committed=True)
     assert not [s for s in committed if s.kind in ("paper", "decision", "signature") and "proposal" in (s.note or "")]
+
+
+def test_a_committed_signer_is_coached_to_protect_the_date_not_to_chase_earlier_signals(coach):
+    """The record shows the CFO's go-ahead, the clean contract and PO, and his signature date: the one follow-through
+    is protecting that date with the champion, not confirming a legal review that already finished."""
+    path = DEALS.parent.parent / "evals" / "calibration" / "deals" / "hawthorne-dairy-lazy-fields-commit.yaml"
+    report = coach.review(load_deal(path))
+    assert [a.rule_id for a in report.next_actions] == ["pipeline-commit-gate"]
+    action = report.next_actions[0]
+    assert "Gordon Baird" in action.action and "Rhona Cairns" in action.action

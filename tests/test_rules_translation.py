@@ -94,11 +94,11 @@ def test_lint_fails_when_the_english_gains_a_step_or_a_trigger(rules_copy: Path)
     english = rules_copy / f"{RULE}.md"
     _edit(english, "triggers: [", "triggers: [momentum.stale, ")
     _edit(
-        english, "\n### Questions to ask", "9. Write the gate result into the CRM. {scope desk}\n\n### Questions to ask"
+        english, "\n### Questions to ask", "10. Write the gate result into the CRM. {scope desk}\n\n### Questions to ask"
     )
     shown = _problems(rules_copy)
     assert any(f"zh/{RULE}.md:" in p and "triggers [" in p and "differ from the English" in p for p in shown), shown
-    assert any(f"zh/{RULE}.md:" in p and "8 steps; the English has 9" in p for p in shown), shown
+    assert any(f"zh/{RULE}.md:" in p and "9 steps; the English has 10" in p for p in shown), shown
 
 
 def test_a_translation_older_than_its_source_is_reported(rules_copy: Path) -> None:

@@ -44,6 +44,7 @@ PER_PERSON = 2
 third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 BUYER_REQUESTS = ("positive.references_requested",)
+COMMITTED = "positive.signer_committed"
 """Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
 action on any deal, not one of the freshest signals a healthy deal follows through on."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
@@ -246,6 +247,9 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
     # what the buyer asked of us and nobody has delivered is owed whatever else is wrong, however old the ask
     asked = [f for f in signals if f.code in BUYER_REQUESTS]
     rest = [f for f in signals if f not in asked]
+    committed = [f for f in rest if f.code == COMMITTED]
+    if committed:  # the signer has dated the signature: the earlier signals' follow-through is done
+        rest = committed
     return problems + rest[: 2 if serious else 3] + asked
 
 

@@ -1,4 +1,5 @@
-"""The seed's seven positive momentum signals, each an info finding with the activities that show it.
+"""The seed's seven positive momentum signals, each an info finding with the activities that show it, and the
+signer's commitment (``positive.signer_committed``, from ``timing.committed``).
 
 A signal counts from an activity that carries its tag (or, untagged, matches its text pattern) and was not
 cancelled or missed. Two signals also read structure: ``economic_buyer_engaged`` fires when an
@@ -41,7 +42,19 @@ def inspect(ctx: Context) -> list[Finding]:
         hits = _hits(ctx, signal)
         if hits:
             out.append(ctx.finding(code, Severity.INFO, title, [describe(a) for a in hits[-3:]], count=len(hits)))
-    return out
+    committed = _committed(ctx)
+    return [*out, committed] if committed else out
+
+
+def _committed(ctx: Context) -> Finding | None:
+    """The signer said yes, holds the paper and dated the signature (``timing.committed``): what is left is to
+    protect that date."""
+    step = ctx.deal.next_step
+    if not ctx.facts.timing.committed or step is None or step.date is None:
+        return None
+    date = step.date.isoformat()
+    title = f"The signer has committed: yes given, the paper in hand, signature dated {date}"
+    return ctx.finding("positive.signer_committed", Severity.INFO, title, [ctx.facts.timing.committed], date=date)
 
 
 def _hits(ctx: Context, signal: Signal) -> list[Activity]:
