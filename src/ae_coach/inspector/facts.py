@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -232,6 +232,12 @@ class _Names:
 class _Facts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
+    @classmethod
+    def of(cls, **values: Any) -> Self:
+        """An instance from values :func:`derive` computed with the declared types, without validation: the
+        facts are the inspector's own, and building their validators was a twentieth of a review's start-up."""
+        return cls.model_construct(**values)
+
 
 class ActivityFact(_Facts):
     """One activity as the record shows it, with who took part resolved."""
@@ -378,7 +384,7 @@ class DealFacts(_Facts):
     """Every alternative the record names: competitors, and status quo / do-nothing / build in-house."""
     elements: dict[str, ElementFact] = Field(default_factory=dict)
     """MEDDPICC per element, the rep's claim against what the record corroborates."""
-    timing: TimingFact = Field(default_factory=lambda: TimingFact())
+    timing: TimingFact = Field(default_factory=lambda: TimingFact.of())
     budget: str | None = None
     """The buyer's budget as the record states it, with where: ``$140k allocated (2026-07-05 call)``."""
     unfit: str | None = None
@@ -495,7 +501,7 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     if claimed:
         last_two_way = max([*claimed, *([last_two_way] if last_two_way else [])])
     outbound = [a.date for a in held if a.direction == Direction.OUTBOUND]
-    facts = DealFacts(
+    facts = DealFacts.of(
         as_of=as_of,
         activities=activities,
         people=people,
@@ -505,7 +511,9 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
         last_two_way=last_two_way,
         last_outbound=max(outbound, default=None),
         unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
-        coverage=Coverage(source=deal.source.system, missing=list(deal.source.missing)) if deal.source else Coverage(),
+        coverage=Coverage.of(source=deal.source.system, missing=list(deal.source.missing))
+        if deal.source
+        else Coverage.of(),
         alternatives=known_alternatives(deal),
     )
     named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
@@ -649,7 +657,7 @@ def known_alternatives(deal: Deal) -> list[str]:
 
 def _activity(activity: Activity, deal: Deal, names: _Names) -> ActivityFact:
     present = [names.resolve(n) or n.strip() for n in activity.with_ if n.strip()]
-    return ActivityFact(
+    return ActivityFact.of(
         date=activity.date,
         type=activity.type.value,
         status=activity.status.value,
@@ -672,7 +680,7 @@ def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, 
         last_two_way = max(claimed, last_two_way) if last_two_way else claimed
     mentioned = [a.date for a in activities if person.name in a.people or person.name in names.mentioned_in(a.summary)]
     first = min([d for d in (person.added, *mentioned) if d is not None], default=None)
-    return PersonFact(
+    return PersonFact.of(
         name=person.name,
         title=person.title,
         role=person.role,
@@ -704,7 +712,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
             dated.append((competitor.added, f"competitors[{index}].added {competitor.added}"))
         first = min(dated, default=(None, ""))
         out.append(
-            CompetitorFact(
+            CompetitorFact.of(
                 name=competitor.name,
                 status=competitor.status.value,
                 first_seen=first[0],
@@ -728,7 +736,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
         )
         if unnamed is not None:
             out.append(
-                CompetitorFact(
+                CompetitorFact.of(
                     name=UNNAMED,
                     status="active",
                     first_seen=unnamed.date,
@@ -761,7 +769,9 @@ def _build_option(deal: Deal, activities: list[ActivityFact]) -> list[Competitor
             if found and not text.find(_NEGATED_SPAN, clause[: found.start()]) and not text.find(_ELIMINATED, clause):
                 source = f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
                 return [
-                    CompetitorFact(name=BUILD, status="active", first_seen=activity.date, source=source, listed=False)
+                    CompetitorFact.of(
+                        name=BUILD, status="active", first_seen=activity.date, source=source, listed=False
+                    )
                 ]
     return []
 
@@ -832,7 +842,7 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                 dismissed = pattern is _NAMED_RIVAL[-1]  # looked at and dropped before we came: out of the running
                 current = found.get(key)
                 if current is None or (date and (current.first_seen is None or date < current.first_seen)):
-                    found[key] = CompetitorFact(
+                    found[key] = CompetitorFact.of(
                         name=name,
                         status="incumbent" if incumbent else "eliminated" if dismissed else "active",
                         first_seen=date or (current.first_seen if current else None),
@@ -844,7 +854,7 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
 
 def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
     items = [
-        DatedItem(
+        DatedItem.of(
             date=a.date,
             kind="meeting" if a.type in ("meeting", "demo", "call") else "activity",
             text=a.summary or a.type,
@@ -855,15 +865,15 @@ def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> lis
     ]
     open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     items += [
-        DatedItem(date=p.date, kind="plan", text=p.action, owner=p.owner)
+        DatedItem.of(date=p.date, kind="plan", text=p.action, owner=p.owner)
         for p in deal.mutual_action_plan
         if p.date and p.date >= as_of and p.status in open_plan
     ]
     step = deal.next_step
     if step and step.date and step.date >= as_of:
-        items.append(DatedItem(date=step.date, kind="next_step", text=step.action, owner=step.owner))
+        items.append(DatedItem.of(date=step.date, kind="next_step", text=step.action, owner=step.owner))
     if deal.close_date and deal.close_date >= as_of and deal.is_open:
-        items.append(DatedItem(date=deal.close_date, kind="close_date", text="close date"))
+        items.append(DatedItem.of(date=deal.close_date, kind="close_date", text="close date"))
     return sorted(items, key=lambda item: item.date)
 
 
@@ -967,7 +977,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
-    return TimingFact(
+    return TimingFact.of(
         on_hold=_on_hold(deal, past),
         doubt=_doubt(deal, buyer, as_of),
         reconfirmed=reconfirmed,
@@ -1269,7 +1279,7 @@ _NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:
     return [
-        CloseDateChange(date=c.date, before=_as_date(c.from_), after=_as_date(c.to))
+        CloseDateChange.of(date=c.date, before=_as_date(c.from_), after=_as_date(c.to))
         for c in sorted(deal.history, key=lambda c: c.date)
         if c.field == "close_date"
     ]
@@ -1502,7 +1512,7 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             "missing" if not note else "boilerplate" if note in repeated or _is_boilerplate(note) else "meaningful"
         )
         record = _record_for(name, deal, facts, alternatives)
-        out[name] = ElementFact(
+        out[name] = ElementFact.of(
             element=name,
             claim=element.status.value,
             note=note or None,
@@ -1654,6 +1664,3 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             if Signal.PROCUREMENT_TIMELINE.value in a.signals
         ][:2]
     return []
-
-
-DealFacts.model_rebuild()

@@ -1,0 +1,87 @@
+"""Lazy patterns skip compiling when the text holds none of their needles; the needles never change an answer."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ae_coach
+from ae_coach import _patterns
+from ae_coach._patterns import WIDE_CHAR, key, lazy, needles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _every_pattern() -> list:
+    for module in pkgutil.walk_packages(ae_coach.__path__, "ae_coach."):
+        if not module.name.endswith("__main__"):
+            try:
+                importlib.import_module(module.name)
+            except ImportError:
+                continue
+    return list(_patterns.REGISTERED)
+
+
+def _texts() -> list[str]:
+    """Every activity summary, note and next step of the example and calibration deals."""
+    out = []
+    for path in [*ROOT.glob("examples/deals/*.yaml"), *ROOT.glob("evals/calibration/deals/*.yaml")]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out += [a.get("summary") or "" for a in data.get("activities") or []]
+        out += [data.get("notes") or "", (data.get("next_step") or {}).get("action") or ""]
+    return [t for t in out if t]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "want"),
+    [
+        (r"\bbudget (?:cut|freeze)\b", re.IGNORECASE, ["budget "]),
+        (r"\b(?:pilot|trial|sandbox)\b", 0, ["pilot", "sandbox", "trial"]),
+        (r"\bfoo(?:bar)?\b|baz", 0, ["baz", "foo"]),
+        (r"a|b*", 0, None),  # the empty text matches: no needle can be required
+        (r"(?:x\d)?[0-9]+ days", 0, [" days"]),
+        (r"([\u4e00-\u9fff]+)", 0, [WIDE_CHAR]),
+    ],
+)
+def test_needles_are_strings_every_match_contains(pattern: str, flags: int, want: list[str] | None) -> None:
+    assert needles(pattern, flags) == want
+
+
+def test_the_shipped_table_is_current() -> None:
+    """`python -m ae_coach._patterns` rewrites it; a pattern edited without rewriting it is reported here."""
+    table = json.loads(_patterns.TABLE.read_text(encoding="utf-8"))
+    stale = [made._args[0][:60] for made in _every_pattern() if table.get(key(*made._args), 0) != needles(*made._args)]
+    assert not stale, stale
+
+
+def test_a_skipped_text_is_one_the_compiled_pattern_does_not_match() -> None:
+    texts = _texts()
+    assert len(texts) > 500
+    checked = 0
+    for made in _every_pattern():
+        compiled = re.compile(*made._args)
+        for text in texts:
+            if made._cannot_match(text, (), {}):
+                checked += 1
+                assert compiled.search(text) is None, (made._args[0][:60], text)
+    assert checked > 10_000  # the screen does skip most pattern-text pairs
+
+
+def test_a_skipped_pattern_answers_every_method_as_the_compiled_one() -> None:
+    deferred, compiled = lazy(r"\bcfo\b", re.IGNORECASE), re.compile(r"\bcfo\b", re.IGNORECASE)
+    deferred._needles = needles(r"\bcfo\b", re.IGNORECASE)  # as the shipped table gives a package pattern
+    text = "the champion said yes"
+    assert deferred.search(text) is None and deferred.match(text) is None and deferred.fullmatch(text) is None
+    assert deferred.findall(text) == compiled.findall(text) == []
+    assert list(deferred.finditer(text)) == []
+    assert deferred.sub("-", text) == compiled.sub("-", text)
+    assert deferred.subn("-", text) == compiled.subn("-", text)
+    assert deferred.split(text) == compiled.split(text)
+    assert deferred._compiled is None  # none of that compiled it
+    assert deferred.search("Ask the CFO").group(0) == "CFO"  # a text with the needle is matched for real
