@@ -94,7 +94,9 @@ def test_lint_fails_when_the_english_gains_a_step_or_a_trigger(rules_copy: Path)
     english = rules_copy / f"{RULE}.md"
     _edit(english, "triggers: [", "triggers: [momentum.stale, ")
     _edit(
-        english, "\n### Questions to ask", "10. Write the gate result into the CRM. {scope desk}\n\n### Questions to ask"
+        english,
+        "\n### Questions to ask",
+        "10. Write the gate result into the CRM. {scope desk}\n\n### Questions to ask",
     )
     shown = _problems(rules_copy)
     assert any(f"zh/{RULE}.md:" in p and "triggers [" in p and "differ from the English" in p for p in shown), shown

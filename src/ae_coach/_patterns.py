@@ -37,7 +37,7 @@ class _Lazy:
     def __init__(self, pattern: str, flags: int) -> None:
         self._args = (pattern, flags)
         self._compiled: re.Pattern[str] | None = None
-        self._needles: list[str] | None | bool = False  # False: not looked up yet (a copy or pickle keeps it)
+        self._needles: list[str] | bool | None = False  # False: not looked up yet (a copy or pickle keeps it)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in self.__slots__:  # copy and pickle probe a half-built object
@@ -100,7 +100,9 @@ class _Lazy:
         return self._pattern().subn(repl, string, *extra, **options)
 
     def split(self, string: Any, *extra: Any, **options: Any) -> Any:
-        return [string] if self._cannot_match(string, extra, options) else self._pattern().split(string, *extra, **options)
+        return (
+            [string] if self._cannot_match(string, extra, options) else self._pattern().split(string, *extra, **options)
+        )
 
 
 def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
