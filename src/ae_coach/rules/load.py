@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from ae_coach.rules.model import Rulebook
-from ae_coach.rules.parse import read_rulebook
 
 
 class _Cache:
@@ -42,6 +41,8 @@ def load_rulebook(path: Path | str | None = None, *, lang: str = "en") -> Rulebo
     Raises:
         RuleFileError: A file cannot be read as a rule (``path:line: message``).
     """
+    from ae_coach.rules.parse import read_rulebook  # here: a review served from the cache never parses
+
     if path is not None:
         return read_rulebook(Path(path), lang)
     from ae_coach.playbook import active
