@@ -522,3 +522,21 @@ def test_a_committed_signer_is_coached_to_protect_the_date_not_to_chase_earlier_
     assert [a.rule_id for a in report.next_actions] == ["pipeline-commit-gate"]
     action = report.next_actions[0]
     assert "Gordon Baird" in action.action and "Rhona Cairns" in action.action
+
+
+def test_an_owner_who_signs_is_not_escalated_to_a_manager_and_a_tier_4_plan_stays_light(coach):
+    """Blue Sky: 12 seats, Zoe is the owner and signs, silent for three weeks: the branch is one last note and a
+    walk-away date, not "ask Zoe's manager"; the plan drafts no evaluation plan or business-case presentation."""
+    report = coach.review(load_deal(DEALS / "bluesky-self-serve.yaml"))
+    to_zoe = [a for a in report.next_actions if a.contact and "Zoe Hart" in a.contact]
+    assert to_zoe and "manager" not in to_zoe[0].action and "one last short note" in to_zoe[0].action
+    drafted = " ".join(s.action.lower() for s in report.mutual_action_plan)
+    assert "evaluation plan" not in drafted and "business case" not in drafted
+    assert not [q for q in report.questions if "had to move" in q.question]  # silence, not moved meetings
+
+
+def test_a_late_kick_off_after_the_signature_is_booked_now_not_a_reason_to_move_the_close_date(coach):
+    _, steps = plan(coach, "relecloud-closed-won-no-handoff")
+    kickoff = [s for s in steps if s.kind == "onboarding"]
+    assert kickoff and all("move the close date" not in (s.note or "") for s in kickoff)
+    assert any("book it now" in (s.note or "") for s in kickoff)

@@ -195,8 +195,9 @@ def _part(op: Any, arg: Any) -> set[str] | None:
     return None  # a character class, any character, a look-around, a back-reference: no literal to require
 
 
-def write_table() -> Path:
-    """Rewrite ``_needles.json`` from every lazy pattern the package defines."""
+def package_patterns() -> list[tuple[str, int]]:
+    """Every lazy pattern the package defines, as (pattern, flags): all its modules imported (run it in a fresh
+    interpreter, so that patterns made elsewhere, by tests for one, are not among them)."""
     import importlib
     import pkgutil
 
@@ -211,7 +212,12 @@ def write_table() -> Path:
             continue  # an optional extra that is not installed: its patterns stay unscreened
     from ae_coach import _patterns  # the imported module (run as a script, this one is __main__)
 
-    table = {key(*made._args): needles(*made._args) for made in _patterns.REGISTERED}
+    return sorted({made._args for made in _patterns.REGISTERED})
+
+
+def write_table() -> Path:
+    """Rewrite ``_needles.json`` from every lazy pattern the package defines."""
+    table = {key(*args): needles(*args) for args in package_patterns()}
     TABLE.write_text(json.dumps(dict(sorted(table.items())), indent=0) + "\n", encoding="utf-8")
     return TABLE
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._plan import SMALL_DEAL_AMOUNT
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
@@ -44,9 +45,10 @@ PER_PERSON = 2
 third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 BUYER_REQUESTS = ("positive.references_requested",)
-COMMITTED = "positive.signer_committed"
 """Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
 action on any deal, not one of the freshest signals a healthy deal follows through on."""
+COMMITTED = "positive.signer_committed"
+"""The signer's commitment: once it is on record, the follow-through on earlier signals is done."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
@@ -142,14 +144,30 @@ def _no_reply_branch(
     known = next((p for p in others if p.name != name), None)
     # a rep never walks away from their own renewal: only the expansion riding on it leaves the forecast
     walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
+    silent = next((p for p in deal.stakeholders if p.name == name), None)
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
+    elif silent is not None and _top_of_house(silent, deal):
+        branch = t("coach.no_reply_top", date=date, silent=name, walk=walk)  # nobody above them to go to
     elif known is not None:
         branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk=walk)
     else:
         branch = t("coach.no_reply_alone", date=date, silent=name, walk=walk)
     actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
     return actions
+
+
+_TOP_TITLE = lazy(
+    r"\b(?:owner|founder|co-?founder|ceo|chief executive|president|managing director|principal)\b", re.IGNORECASE
+)
+
+
+def _top_of_house(person: Stakeholder, deal: Deal) -> bool:
+    """The person who signs is the top of their organisation (an owner, founder or CEO, or the signer on a deal
+    below the tier-4 band): there is no manager to escalate to."""
+    if str(person.role) != "economic_buyer":
+        return False
+    return bool(_TOP_TITLE.search(person.title or "")) or 0 < deal.amount < SMALL_DEAL_AMOUNT
 
 
 _QUOTES = lazy(r'"([^"]{12,})"|“([^”]{6,})”')
@@ -519,9 +537,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             return t("coach.fact.joined", name=people[0].name, date=people[0].first_seen)
     if code == "anti.forecast_fantasy" and deal.forecast_category:
         unmet = [str(u).split(":", 1)[0] for u in finding.data.get("why_not_commit") or []]
+        category, close = term(deal.forecast_category), deal.close_date
+        if finding.data.get("buyer_later") and facts.timing.doubt:  # the buyer's own words are the reason
+            return t("coach.fact.called_later", category=category, close=close, source=facts.timing.doubt)
         if 0 < len(unmet) <= 2:  # the conditions themselves, when they fit in a line
-            return t("coach.fact.called_unmet", category=term(deal.forecast_category), unmet=join(unmet))
-        return t("coach.fact.called", category=term(deal.forecast_category), count=len(unmet))
+            return t("coach.fact.called_unmet", category=category, close=close, unmet=join(unmet))
+        return t("coach.fact.called", category=category, close=close, count=len(unmet))
     if code == "momentum.no_dated_next_step":
         step = deal.next_step
         return (

@@ -181,6 +181,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         _gate(deal, assessment),
         _commercial_first(assessment),
         committed=bool(assessment.facts.timing.committed),
+        self_serve=assessment.tier == 4,
     )
     return CoachingReport(
         deal_id=deal.id,

@@ -191,6 +191,7 @@ def draft_plan(
     gate: str | None = None,
     commercial_first: bool = False,
     committed: bool = False,
+    self_serve: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -209,7 +210,9 @@ def draft_plan(
     is kept but flagged, never planned to. With ``commercial_first`` (an open price objection, a competitor back,
     a new economic buyer) no paper step is dated before the business-case step it waits for.
     ``committed`` (the signer said yes, holds the paper and dated the signature: ``timing.committed``) drafts no
-    step up to the signature: the buyer's own steps and the hand-over after it are the plan.
+    step up to the signature: the buyer's own steps and the hand-over after it are the plan. A ``self_serve`` deal
+    (tier 4: served through self-serve or a partner, account-tiering) gets no evaluation plan or business-case
+    presentation drafted: a trial and a purchase are its whole process.
     """
     calendar = calendar or Calendar()
     stage_value = str(deal.stage)
@@ -233,6 +236,8 @@ def draft_plan(
     ]
     if committed:
         steps = [step for step in steps if step.days_before_close < 0]  # only what follows the signature
+    if self_serve:
+        steps = [step for step in steps if step.kind not in ("evaluation", "decision")]
     steps = [_on_record_lead(step, deal) for step in steps]
     ready = ready or {}
     begin = calendar.on_or_after(as_of)
@@ -673,7 +678,9 @@ def _make(
     date = calendar.add(close, -_working(step)) if step.days_before_close else calendar.on_or_before(close)
     status: Any = "planned"
     if date < begin:
-        note = t("plan.past_due", date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
+        # a step after the signature (the kick-off) that is late is booked now; the close date is not its to move
+        late = "plan.past_due_after_signature" if step.days_before_close < 0 else "plan.past_due"
+        note = t(late, date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
     words = step.existing if step.existing and _existing_customer(deal) else step.action
     note = "; ".join(filter(None, [t("plan.proposed"), note]))
