@@ -540,3 +540,12 @@ def test_a_late_kick_off_after_the_signature_is_booked_now_not_a_reason_to_move_
     kickoff = [s for s in steps if s.kind == "onboarding"]
     assert kickoff and all("move the close date" not in (s.note or "") for s in kickoff)
     assert any("book it now" in (s.note or "") for s in kickoff)
+
+
+def test_this_weeks_asks_of_one_person_are_one_conversation(coach):
+    report = coach.review(load_deal(DEALS / "northwind-validation.yaml"))
+    to_dana = [a for a in report.next_actions if a.horizon == "this_week" and "Dana Lee" in (a.contact or "")]
+    assert len(to_dana) >= 2
+    assert len({a.due for a in to_dana}) == 1  # one date: one call, not a call a day
+    assert all("In the same call with Dana Lee" in a.action for a in to_dana[1:])
+    assert "same call" not in to_dana[0].action

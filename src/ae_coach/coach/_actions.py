@@ -118,7 +118,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
             break
-    actions = [_timed(a, facts.as_of, calendar) for a in actions]
+    actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions])
     actions = _no_reply_branch(deal, actions, dark, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
 
@@ -192,6 +192,23 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
 
 _NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
 _THIS_WEEK = lazy(r"\bthis week\b|本周")
+
+
+def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
+    """This week's asks of one buyer-side person are one conversation, not a call a day: each keeps its own
+    text and reason, all take the earliest date, and the later ones say they go in the same call."""
+    out = list(actions)
+    for i, first in enumerate(out):
+        if first.horizon != "this_week" or first.contact is None or first.due is None:
+            continue
+        for j in range(i + 1, len(out)):
+            other = out[j]
+            if other.horizon == "this_week" and _same_person(first, other) and other.due is not None:
+                name = contact_name(first.contact)
+                text = t("coach.same_call", text=other.action, name=name)
+                out[j] = other.model_copy(update={"due": min(first.due, other.due), "action": text})
+        out[i] = first.model_copy(update={"due": min(a.due for a in out if _same_person(a, first) and a.due)})
+    return out
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
