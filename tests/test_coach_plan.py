@@ -549,3 +549,9 @@ def test_this_weeks_asks_of_one_person_are_one_conversation(coach):
     assert len({a.due for a in to_dana}) == 1  # one date: one call, not a call a day
     assert all("In the same call with Dana Lee" in a.action for a in to_dana[1:])
     assert "same call" not in to_dana[0].action
+
+
+def test_the_executive_sponsors_call_is_a_conversation_of_its_own(coach):
+    report = coach.review(load_deal(DEALS / "lucerne-late-stakeholder.yaml"))
+    sponsor = [a for a in report.next_actions if "executive sponsor" in a.owner]
+    assert sponsor and all("same call" not in a.action for a in sponsor)

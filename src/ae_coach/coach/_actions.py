@@ -203,11 +203,14 @@ def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
             continue
         for j in range(i + 1, len(out)):
             other = out[j]
-            if other.horizon == "this_week" and _same_person(first, other) and other.due is not None:
+            # the same person and the same people on our side: the sponsor's peer call is a conversation of its own
+            together = _same_person(first, other) and first.owner == other.owner
+            if other.horizon == "this_week" and together and other.due is not None:
                 name = contact_name(first.contact)
                 text = t("coach.same_call", text=other.action, name=name)
                 out[j] = other.model_copy(update={"due": min(first.due, other.due), "action": text})
-        out[i] = first.model_copy(update={"due": min(a.due for a in out if _same_person(a, first) and a.due)})
+        same = [a.due for a in out if a.horizon == "this_week" and _same_person(a, first) and a.owner == first.owner]
+        out[i] = first.model_copy(update={"due": min(d for d in same if d)})
     return out
 
 
