@@ -238,6 +238,27 @@ def test_a_question_reaches_the_rules_written_for_it(name, question, intent, fir
     assert answer.lang == ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in question) else "en")
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("my manager wants a date for this", "close_date"),  # who it is for, then what is asked: a date
+        ("my manager asks if we can commit this", "forecast"),
+        ("what do I tell my boss?", "summary"),  # nothing asked but who it is for: a summary for them
+        ("经理问这单什么时候能签", "forecast"),
+        ("给经理写个总结", "summary"),
+    ],
+)
+def test_the_ask_outweighs_who_the_answer_is_for(question, intent):
+    assert _answer("northwind-validation", question).intent == intent
+
+
+def test_a_meeting_with_someone_the_deal_has_not_met_brings_the_committee_rules():
+    """A title nobody on the deal holds ("the QA director") is someone new: the prep is about who they are in
+    the buying committee, not only the calendar."""
+    answer = _answer("northwind-validation", "Dana got me a meeting with the QA director on the 3rd. what do i prep")
+    assert {"relationship-multi-threading", "relationship-buying-committee"} & set(answer.rule_ids)
+
+
 @pytest.mark.parametrize("name", ["northwind-validation", "adventure-works-stalled", "tailspin-single-threaded"])
 def test_the_next_step_is_the_reviews_own_first_action(name):
     from ae_coach.deal import load_deal

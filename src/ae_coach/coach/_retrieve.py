@@ -189,7 +189,26 @@ def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal, 
         out.append("economic_buyer")
     if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question, as_of):
         out.append("close_date")
+    if _new_person(lowered, deal):
+        out.append("new_person")
     return out
+
+
+_TITLE_WORD = re.compile(
+    r"\b(?:the|their|a|an|new)\s+((?:[a-z&]+\s+){0,2}?(?:cto|cio|ciso|vp|svp|evp|director|head of [a-z]+|controller|"
+    r"gm|general manager))\b"
+)
+"""A title introduced as someone ("the QA director", "their new CISO"), not one attached to a name ("Laura Kim,
+CFO") or our own side ("our VP Sales", "my manager"). The signer's titles (CFO, CEO, president) are left to the
+economic-buyer reading: "the CFO" is who signs far more often than someone new."""
+
+
+def _new_person(question: str, deal: Deal) -> bool:
+    """The question names a role or title nobody on the deal holds ("the QA director", "their CISO"): a person
+    the deal has not met."""
+    titles = " | ".join(f"{s.title or ''} {s.role}".lower() for s in deal.stakeholders)
+    # the title with the words that qualify it ("qa director"): a deal with a finance director has no QA director
+    return any(" ".join(m.group(1).split()) not in titles for m in _TITLE_WORD.finditer(question))
 
 
 def _people_named(tokens: list[str], facts: list[Fact]) -> list[Fact]:

@@ -73,8 +73,9 @@ FACT_KINDS: tuple[str, ...] = (
 """The deal facts an intent may ask for (each read from ``DealFacts`` or the assessment by the chat)."""
 
 
-MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date")
-"""Deal facts a question can name that an intent may claim (``named``)."""
+MENTIONS: tuple[str, ...] = ("competitor", "economic_buyer", "close_date", "new_person")
+"""Deal facts a question can name that an intent may claim (``named``); ``new_person``: a role or title nobody
+on the deal holds ("the QA director"), someone the deal has not met yet."""
 
 _STAGES = ("discovery", "scoping", "validation", "proposal", "closing", "closed_won", "closed_lost")
 """The deal stages an intent's ``stages`` may name (``ae_coach.deal.Stage``; rules sit below deal)."""
@@ -191,6 +192,11 @@ class Intent(BaseModel):
     "this week") or a bare ask ("what should I say"): each word they cover counts :data:`WEAK_WEIGHT`, so a
     question's topic ("upsell next year") outweighs them."""
 
+    audience: list[str] = Field(default_factory=list)
+    """Phrasings (``en`` or ``zh``) that say who the answer is for, not what is asked ("my boss", "tell my VP",
+    "给经理"): they speak for this intent only when the question asks nothing else ("what do I tell my
+    manager?"); "my manager wants a date for this" asks for a date."""
+
     @property
     def phrasings(self) -> list[str]:
         return [*self.en, *self.zh]
@@ -210,22 +216,20 @@ class Lexicon(BaseModel):
     path: Path | None = None
 
     _phrasings: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]] = PrivateAttr(default_factory=list)
+    _audience: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]] = PrivateAttr(default_factory=list)
     _synonyms: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _han_synonyms: list[str] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: Any) -> None:
         # a Chinese phrasing is matched by its characters, so it is not segmented here: loading the
         # segmenter's dictionary costs more than the rest of an English answer (lint checks it has words)
-        self._phrasings = [
-            (
-                intent,
-                [
-                    (_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p), _strength(intent, p))
-                    for p in intent.phrasings
-                ],
-            )
-            for intent in self.intents
-        ]
+        def table(phrases: list[str], intent: Intent) -> list[tuple[str, list[str], set[str], float]]:
+            return [
+                (_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p), _strength(intent, p)) for p in phrases
+            ]
+
+        self._phrasings = [(intent, table(intent.phrasings, intent)) for intent in self.intents]
+        self._audience = [(intent, table(intent.audience, intent)) for intent in self.intents]
         for word, siblings in self.synonyms.items():
             keys = [_squeeze(word)] if _HAN.search(word) else tokenize(word)
             self._han_synonyms += [k for k in keys if _HAN.search(k)]
@@ -260,11 +264,14 @@ class Lexicon(BaseModel):
         intent claims counts as :data:`NAMED_WEIGHT` words, and a deal at one of its ``stages`` as
         :data:`STAGE_WEIGHT` words when the question holds any phrasing. When the question runs to several sentences, a word
         in the one that asks (:func:`_ask`) counts :data:`ASK_WEIGHT` times: the others tell the story
-        ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?").
+        ("thought it was done after the pilot, but now…"), that one asks ("is it in trouble?"). An intent's
+        ``audience`` phrasings (who the answer is for) count only when the question holds no other phrasing.
         """
         named = set(mentioned)
-        held = longest(self._held(question))
+        held = longest(self._held(question, self._phrasings))
         asked = any(held.values())
+        if not asked:  # nothing asked but who it is for: "what do I tell my manager?"
+            held = longest(self._held(question, self._audience))
         scored = []
         for index, intent in enumerate(self.intents):
             covered: dict[str, float] = {}
@@ -278,8 +285,9 @@ class Lexicon(BaseModel):
         # at equal scores the more specific intent (the higher weight) speaks for the question
         return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
 
-    def _held(self, question: str) -> Held:
-        """The phrasings ``question`` holds, per intent (:data:`Held`)."""
+    def _held(self, question: str, table: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]]) -> Held:
+        """The phrasings of ``table`` (the intents' phrasings, or their audience phrasings) ``question`` holds, per
+        intent (:data:`Held`)."""
         text = _squeeze(question)
         ask = _ask(question)
         asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
@@ -294,7 +302,7 @@ class Lexicon(BaseModel):
                 for key in {word, *(_stem(t) for t in tokenize(word))}:
                     spoken.setdefault(key, []).append(place)
         held: Held = {}
-        for index, (_, phrasings) in enumerate(self._phrasings):
+        for index, (_, phrasings) in enumerate(table):
             for phrase, tokens, dropped, strength in phrasings:
                 if _HAN.search(phrase):
                     if phrase in text:
@@ -436,7 +444,9 @@ def check_lexicon(path: Path, rule_ids: Iterable[str], codes: Iterable[str]) -> 
         if not intent.en or not intent.zh:
             problems.append((line, f"{where}: give phrasings in both languages (en and zh)"))
         problems += [
-            (line, f"{where}: phrasing {p!r} has no words once tokenised") for p in intent.phrasings if not tokenize(p)
+            (line, f"{where}: phrasing {p!r} has no words once tokenised")
+            for p in [*intent.phrasings, *intent.audience]
+            if not tokenize(p)
         ]
     return problems
 
