@@ -10,7 +10,7 @@ import pytest
 from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess, facts, inspect, text
-from ae_coach.inspector.facts import dates_in, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import _derive, _grades, _model, _timing, dates_in, rebuffed_by_economic_buyer
 from ae_coach.inspector.priority import ranked
 from analysis_builders import activity, build, by_code, healthy, with_activities
 
@@ -568,8 +568,8 @@ def test_everyday_phrasings_of_a_signer_deferring_a_hold_or_a_later_purchase(sum
     hit = {
         "defer": lambda: facts.deferred_by_economic_buyer(summary, []),
         "rebuff": lambda: facts.rebuffed_by_economic_buyer(summary, []),
-        "hold": lambda: text.find(facts._ON_HOLD, summary),
-        "later": lambda: text.find(facts._LATER_TIMING, summary),
+        "hold": lambda: text.find(_timing._ON_HOLD, summary),
+        "later": lambda: text.find(_timing._LATER_TIMING, summary),
     }[kind]()
     assert bool(hit) is fires
 
@@ -607,8 +607,8 @@ def test_pain_evidence_that_says_the_status_quo_is_fine_is_no_pain(evidence, no_
 )
 def test_everyday_phrasings_of_a_champion_act_an_eliminated_rival_and_certainty(summary, kind, fires) -> None:
     hit = {
-        "champion": lambda: facts._champion_acted(summary, facts._Names(["Dana Lee"])),
-        "eliminated": lambda: text.find(facts._ELIMINATED, summary),
+        "champion": lambda: _grades._champion_acted(summary, _model._Names(["Dana Lee"])),
+        "eliminated": lambda: text.find(_derive._ELIMINATED, summary),
         "optimism": lambda: text.find(text.OPTIMISM, summary),
     }[kind]()
     assert bool(hit) is fires

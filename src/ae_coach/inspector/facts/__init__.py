@@ -1,0 +1,72 @@
+"""The deal's facts, derived once: who took part and when, two-way contact, first appearances, dates.
+
+Every consumer reads :class:`DealFacts` instead of deriving facts again: the finding families, the forecast
+call, the offline coach and chat, the prompt's inspection block and the MCP tools. Two derivations of one
+fact disagree (they did: chat and the inspector matched names differently), so this module is the only
+place that reads the raw record for:
+
+* **people**: each stakeholder's first appearance in the record, last two-way contact, last outbound
+  touch and how many outbound touches since went unanswered;
+* **two-way contact**: an activity is two-way when both sides took part (a held meeting, a call that
+  connected, a reply). A rep's own unanswered emails, voicemails and chases are outbound: logging them
+  does not make a silent champion look alive. ``activities[].direction`` says it explicitly; otherwise it
+  is inferred from the type, status and summary (:func:`direction_of`);
+* **competitors**: each one's first dated mention anywhere in the record (listed competitors, activity
+  summaries, history, notes), including a competitor the record mentions without naming ("procurement
+  wants a second vendor's quote");
+* **dated items**: what is on the calendar after ``as_of`` (scheduled meetings, plan steps, the next step,
+  the close date) and the close-date changes;
+* **data coverage**: which parts of the deal format the source carried (a CRM report export has no
+  MEDDPICC or contacts), so that "not in this export" is never judged as a deal defect.
+
+The package: ``_model`` (the fact models and name matching), ``_contact`` (who took part, what the economic
+buyer said), ``_timing`` (holds, doubts, dates, the paper timeline, the signer's commitment), ``_grades``
+(MEDDPICC, claimed against corroborated) and ``_derive`` (:func:`derive`, which reads the record once using
+them all). What other modules use is imported here.
+"""
+
+from __future__ import annotations
+
+from ae_coach.inspector.facts._contact import deferred_by_economic_buyer, direction_of, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts._derive import BUILD, UNNAMED, derive, known_alternatives, record_roles, with_record_roles
+from ae_coach.inspector.facts._grades import grade_elements
+from ae_coach.inspector.facts._model import (
+    ActivityFact,
+    CloseDateChange,
+    CompetitorFact,
+    Coverage,
+    DatedItem,
+    DealFacts,
+    ElementFact,
+    NoteState,
+    PersonFact,
+    TimingFact,
+)
+from ae_coach.inspector.facts._timing import PAPER_STEP, dates_in, durations, paper_step
+
+__all__ = [
+    "BUILD",
+    "PAPER_STEP",
+    "UNNAMED",
+    "ActivityFact",
+    "CloseDateChange",
+    "CompetitorFact",
+    "Coverage",
+    "DatedItem",
+    "DealFacts",
+    "ElementFact",
+    "NoteState",
+    "PersonFact",
+    "TimingFact",
+    "dates_in",
+    "deferred_by_economic_buyer",
+    "derive",
+    "direction_of",
+    "durations",
+    "grade_elements",
+    "known_alternatives",
+    "paper_step",
+    "rebuffed_by_economic_buyer",
+    "record_roles",
+    "with_record_roles",
+]

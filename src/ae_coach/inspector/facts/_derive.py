@@ -1,0 +1,492 @@
+"""Reading the record once: people, activities, competitors, the calendar, roles from the record; :func:`derive`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
+from ae_coach.deal import (
+    Activity,
+    CompetitorStatus,
+    Deal,
+    Direction,
+    PlanStatus,
+    Role,
+    Signal,
+    Stakeholder,
+)
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._contact import direction_of
+from ae_coach.inspector.facts._grades import _ELEMENTS, grade_elements
+from ae_coach.inspector.facts._model import (
+    ActivityFact,
+    CompetitorFact,
+    Coverage,
+    DatedItem,
+    DealFacts,
+    PersonFact,
+    _key,
+    _Names,
+)
+from ae_coach.inspector.facts._timing import _NEGATED_SPAN, _close_changes, _timing
+
+# ------------------------------------------------------------------------------------------- derivation
+
+_UNNAMED_COMPETITOR = lazy(
+    r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
+    r"options?|providers?)\b|\blooking at (?:other )?(?:alternatives|other (?:tools|vendors|solutions|options))\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
+    r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
+    re.IGNORECASE,
+)
+"""A competitor the record mentions without naming it ("procurement wants a second vendor's quote")."""
+
+UNNAMED = "an unnamed alternative vendor"
+
+_VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
+_NAMED_RIVAL = (
+    lazy(rf"\b(?i:incumbent)(?: vendor| provider| system| tool)?(?: is|:|,| -|—)? {_VENDOR}"),
+    lazy(rf"\b{_VENDOR},? (?:is |as )?(?:the |their )?(?i:incumbent)\b"),
+    lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
+    lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
+    lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
+    lazy(
+        rf"\b(?i:looked at|glanced at|considered|evaluated|tried|trialled|trialed|demoed|saw) {_VENDOR}\b"
+        r"(?=[^.;]*\b(?i:never shortlisted|not shortlisted|too (?:heavy|expensive|pricey|complex|costly|big|slow)|"
+        r"off the table|passed on|rejected|ruled (?:it |them )?out|dropped (?:it|them)))"
+    ),
+)
+"""A vendor the record names as the incumbent, the benchmark the buyer prices us against ("benchmark our
+quote against Coupa", "Kofax's renewal offer"), the maker of a trial the buyer runs ("started a Snowflake Cortex
+proof of concept") or one the buyer looked at and dropped ("glanced at Testo in the spring and never shortlisted
+it", the last pattern: eliminated): a competitor whether or not the rep listed it."""
+
+_NOT_A_VENDOR = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "we",
+        "they",
+        "i",
+        "cfo",
+        "ceo",
+        "coo",
+        "cio",
+        "cto",
+        "cro",
+        "vp",
+        "rfp",
+        "po",
+        "msa",
+        "sow",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "procurement",
+        "purchasing",
+        "legal",
+        "finance",
+        "sourcing",
+        "it",
+        "security",
+    ]
+)
+
+
+def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) -> DealFacts:
+    """Read the deal's record once and return its facts as of ``as_of``.
+
+    ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
+    paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never)."""
+    names = _Names([s.name for s in deal.stakeholders])
+    activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
+    people = [_person(s, activities, names, as_of) for s in deal.stakeholders]
+    held = [a for a in activities if a.date <= as_of and a.direction is not None]
+    last_two_way = max((a.date for a in held if a.two_way), default=None)
+    claimed = [p.last_two_way for p in people if p.last_two_way]
+    if claimed:
+        last_two_way = max([*claimed, *([last_two_way] if last_two_way else [])])
+    outbound = [a.date for a in held if a.direction == Direction.OUTBOUND]
+    facts = DealFacts.of(
+        as_of=as_of,
+        activities=activities,
+        people=people,
+        competitors=_competitors(deal, activities),
+        upcoming=_upcoming(deal, activities, as_of),
+        close_date_changes=_close_changes(deal),
+        last_two_way=last_two_way,
+        last_outbound=max(outbound, default=None),
+        unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
+        coverage=Coverage.of(source=deal.source.system, missing=list(deal.source.missing))
+        if deal.source
+        else Coverage.of(),
+        alternatives=known_alternatives(deal),
+    )
+    named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
+    if named:
+        facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
+    facts = facts.model_copy(update={"timing": _timing(deal, activities, as_of, paper_wait_days)})
+    return facts.model_copy(
+        update={
+            "elements": grade_elements(deal, facts, facts.alternatives),
+            "budget": _budget(deal, activities, as_of),
+            "unfit": _unfit(deal, activities, as_of),
+        }
+    )
+
+
+_SIGNER_VERB = (
+    r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
+    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
+)
+_SIGNER_PRONOUN = lazy(r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b", re.IGNORECASE)
+_UNSURE = lazy(
+    r"\b(?:if|once|unless|until|whether|who|not|never|won'?t|can'?t|cannot|wants?|needs?|asks?)\b", re.IGNORECASE
+)
+
+
+def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
+    """The roles the record gives stakeholders the CRM left as ``unknown``: whoever the record says signs or
+    approved the spend ("Gordon signs at his finance review", "Roisin: order form is in her signing queue",
+    "Claire approved price") is the economic buyer, whatever the role column says. A role the rep chose stays."""
+    unknown = [s.name for s in deal.stakeholders if s.role == Role.UNKNOWN]
+    if not unknown or any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
+        return {}
+    names = _Names(unknown)
+    said = [a.summary for a in deal.activities if a.date <= as_of and a.summary]
+    said += [deal.next_step.action if deal.next_step else "", deal.notes or ""]
+    for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
+        signer = _signer_in(clause, names)
+        if signer:
+            return {signer: Role.ECONOMIC_BUYER}
+    return {}
+
+
+def _signer_in(clause: str, names: _Names) -> str | None:
+    """The stakeholder a clause says signs or approved the spend, as its subject and without a condition."""
+    lowered = clause.lower()
+    for key, name in [*names.full.items(), *names.first.items()]:
+        found = re.search(rf"\b{re.escape(key)}\b", lowered)
+        if not found:
+            continue
+        before, after = lowered[: found.start()], lowered[found.end() :]
+        if text.find(_UNSURE, before[-20:]):
+            continue
+        if re.match(rf"(?:'s)?\s*{_SIGNER_VERB}", after):
+            return name
+        pronoun = _SIGNER_PRONOUN.search(after)  # "Amara replied: all fine, she'll sign after payroll"
+        if pronoun and not text.find(_UNSURE, after[: pronoun.start()]):
+            return name
+    return None
+
+
+def with_record_roles(deal: Deal, as_of: dt.date) -> Deal:
+    """The deal with the roles :func:`record_roles` reads from its record; the same deal when there are none."""
+    roles = record_roles(deal, as_of)
+    if not roles:
+        return deal
+    people = [s.model_copy(update={"role": roles[s.name]}) if s.name in roles else s for s in deal.stakeholders]
+    return deal.model_copy(update={"stakeholders": people})
+
+
+_CANNOT_SERVE = lazy(
+    r"\b(?:(?:we(?:'re| are)|our (?:product|platform) is) (?:[\w-]+ )?(?:saas|cloud)[- ]only|"
+    r"no (?:on-?prem(?:ises)?|offline|self-hosted|air-?gapped) (?:product|edition|version|option|install(?:er|ation)?|"
+    r"deployment)|(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
+    r"product (?:team )?(?:has )?said no)\b",
+    re.IGNORECASE,
+)
+"""Our side saying we cannot deliver something: "We are cloud-only", "no on-prem product", "not on the roadmap"."""
+
+_MUST_HAVE = lazy(
+    r"\b(?:must|mandatory|hard requirement|non-negotiable|needs? (?:it|to)|requires?|can'?t go to|cannot (?:go to|"
+    r"leave))\b",
+    re.IGNORECASE,
+)
+"""The buyer stating a requirement they cannot do without."""
+
+
+def _unfit(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """Where the record says we cannot serve what the buyer requires: our side saying we cannot deliver it (the notes
+    or an activity), and the buyer's requirement on record (an activity or the criteria)."""
+    ours = [("notes", deal.notes or "")] + [
+        (f"{a.date} {a.type}", a.summary or "") for a in activities if a.date <= as_of
+    ]
+    required = [deal.meddpicc.decision_criteria.evidence or ""] + [
+        a.summary or "" for a in activities if a.date <= as_of
+    ]
+    if not any(text.find(_MUST_HAVE, body) for body in required):
+        return None
+    for where, body in ours:
+        for clause in re.split(r"[.;\n]", body):
+            hit = text.find(_CANNOT_SERVE, clause)
+            if hit:
+                return f"{where}: {text.quote(clause.strip())}"
+    return None
+
+
+_BUDGET = lazy(
+    r"\bbudget(?: range| of| is| was)?\s*(?:of\s*)?(\$\s?\d[\d,.]*\s?[km]?(?:\s?-\s?\$?\d[\d,.]*\s?[km]?)?"
+    r"(?:\s+(?:allocated|approved|set aside|agreed|confirmed)(?: for this year)?)?)",
+    re.IGNORECASE,
+)
+"""A budget the buyer stated with its amount ("budget of $140k allocated", "budget range $150-200k")."""
+
+
+def _budget(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The latest stated budget: an activity's summary (dated), else the notes or a MEDDPICC note."""
+    for a in sorted((a for a in activities if a.date <= as_of), key=lambda a: a.date, reverse=True):
+        m = _BUDGET.search(a.summary or "")
+        if m:
+            return f"{m.group(1).strip()} ({a.date} {a.type})"
+    for source, words in (
+        ("notes", deal.notes),
+        *((f"meddpicc.{n}", getattr(deal.meddpicc, n).evidence) for n in _ELEMENTS),
+    ):
+        m = _BUDGET.search(words or "")
+        if m:
+            return f"{m.group(1).strip()} ({source})"
+    return None
+
+
+def known_alternatives(deal: Deal) -> list[str]:
+    """Every alternative the record names: competitors plus status quo / do-nothing / in-house mentions in the
+    competition evidence, the notes or an activity."""
+    found = [c.name for c in deal.competitors]
+    said = [a.summary for a in deal.activities if a.summary]  # "CTO asked us to compare against building on Grafana"
+    for source in (deal.meddpicc.competition.evidence, deal.notes, *said):
+        match = text.find(text.STATUS_QUO, source)
+        if match and not any(text.find(text.STATUS_QUO, name) for name in found):
+            found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
+    return found
+
+
+def _activity(activity: Activity, deal: Deal, names: _Names) -> ActivityFact:
+    present = [names.resolve(n) or n.strip() for n in activity.with_ if n.strip()]
+    return ActivityFact.of(
+        date=activity.date,
+        type=activity.type.value,
+        status=activity.status.value,
+        people=list(dict.fromkeys(present)),
+        direction=direction_of(activity, deal.stakeholders),
+        summary=activity.summary,
+        signals=sorted(s.value for s in text.activity_signals(activity)),
+    )
+
+
+def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, as_of: dt.date) -> PersonFact:
+    past = [a for a in activities if a.date <= as_of]
+    theirs = [a for a in past if person.name in a.people and a.direction is not None]
+    two_way = [a.date for a in theirs if a.two_way]
+    outbound = [a.date for a in theirs if a.direction == Direction.OUTBOUND]
+    last_two_way = max(two_way, default=None)
+    claimed = person.last_contact if person.last_contact and person.last_contact <= as_of else None
+    # The CRM's "last contact" is the rep's word: it stands unless the record shows only chasing on that day.
+    if claimed and not (claimed in outbound and claimed not in two_way):
+        last_two_way = max(claimed, last_two_way) if last_two_way else claimed
+    mentioned = [a.date for a in activities if person.name in a.people or person.name in names.mentioned_in(a.summary)]
+    first = min([d for d in (person.added, *mentioned) if d is not None], default=None)
+    return PersonFact.of(
+        name=person.name,
+        title=person.title,
+        role=person.role,
+        engaged=person.engaged,
+        sentiment=person.sentiment,
+        first_seen=first,
+        last_two_way=last_two_way,
+        last_outbound=max(outbound, default=None),
+        unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
+        meetings=sum(1 for a in theirs if a.two_way and a.type in ("meeting", "demo", "call")),
+    )
+
+
+def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorFact]:
+    out: list[CompetitorFact] = []
+    for index, competitor in enumerate(deal.competitors):
+        pattern = re.compile(rf"\b{re.escape(competitor.name.strip())}\b", re.IGNORECASE)
+        dated = [
+            (a.date, f"{a.date} {a.type}: {text.quote(a.summary)}")
+            for a in activities
+            if a.summary and pattern.search(a.summary)
+        ]
+        dated += [
+            (change.date, f"{change.date} history: {change.field}")
+            for change in deal.history
+            if pattern.search(f"{change.field} {change.from_} {change.to}")
+        ]
+        if competitor.added:
+            dated.append((competitor.added, f"competitors[{index}].added {competitor.added}"))
+        first = min(dated, default=(None, ""))
+        out.append(
+            CompetitorFact.of(
+                name=competitor.name,
+                status=competitor.status.value,
+                first_seen=first[0],
+                source=first[1] or f"competitors[{index}]",
+                eliminated_before=None
+                if competitor.status == CompetitorStatus.ELIMINATED
+                else _eliminated_before(deal, activities, pattern, first[0]),
+            )
+        )
+    out += _named_in_text(deal, activities, out)
+    out += _build_option(deal, activities)
+    if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
+        unnamed = next(
+            (
+                a
+                for a in activities
+                if a.summary
+                and (text.find(_UNNAMED_COMPETITOR, a.summary) or Signal.COMPETITOR_MENTIONED.value in a.signals)
+            ),
+            None,
+        )
+        if unnamed is not None:
+            out.append(
+                CompetitorFact.of(
+                    name=UNNAMED,
+                    status="active",
+                    first_seen=unnamed.date,
+                    source=f"{unnamed.date} {unnamed.type}: {text.quote(unnamed.summary)}",
+                    listed=False,
+                )
+            )
+    return out
+
+
+_BUILD_OPTION = lazy(
+    r"\bbuild(?:ing|s)? (?:[\w-]+ ){0,4}?(?:themselves|ourselves|internally|in[- ]house|on (?:their|our) own)\b|"
+    r"\bbuild[- ](?:vs\.?|versus|or)[- ]buy\b|\b(?:internal|in-house) build\b",
+    re.IGNORECASE,
+)
+"""The buyer weighing building it themselves ("pitched Mats on building the sample-tracking piece themselves",
+"a build-vs-buy comparison")."""
+
+BUILD = "an in-house build"
+
+
+def _build_option(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorFact]:
+    """A build-it-ourselves option, from the first activity that raises it (not ruled out in the same clause):
+    a competitor like any vendor, arriving when the record first mentions it."""
+    if any(text.find(_BUILD_OPTION, c.name) or "in-house" in c.name.lower() for c in deal.competitors):
+        return []  # the rep listed it: dated from the list
+    for activity in activities:
+        for clause in re.split(r"[.;!?]", activity.summary or ""):
+            found = _BUILD_OPTION.search(clause)
+            if found and not text.find(_NEGATED_SPAN, clause[: found.start()]) and not text.find(_ELIMINATED, clause):
+                source = f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+                return [
+                    CompetitorFact.of(
+                        name=BUILD, status="active", first_seen=activity.date, source=source, listed=False
+                    )
+                ]
+    return []
+
+
+_ELIMINATED = lazy(
+    r"\b(?:eliminated|ruled out|knocked out|dropped out|dropped|disqualified|out of (?:the )?(?:running|race|"
+    r"evaluation|deal)|lost (?:the|out|on)|we beat|beat them|displaced|is out|are out|no longer (?:considering|"
+    r"in (?:the )?(?:running|evaluation)))\b",
+    re.IGNORECASE,
+)
+"""What says an alternative was out of the running."""
+
+_AGAIN = lazy(
+    r"\b(?:again|back in|came back|is back|are back|returned|re-?entered|re-?engaged|revived)\b", re.IGNORECASE
+)
+"""What says an alternative that shows up had been in (and out of) the deal before."""
+
+
+def _eliminated_before(
+    deal: Deal, activities: list[ActivityFact], pattern: re.Pattern[str], first: dt.date | None
+) -> str | None:
+    """Where the record says a competitor now in play was out before: an undated note (competition evidence,
+    deal notes) or an activity up to its first dated mention that eliminates it, or a mention that says it is
+    back ("evaluating Contentful again"). Read clause by clause, so another vendor's elimination is not its."""
+    sources = [
+        ("meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "", _ELIMINATED),
+        ("notes", deal.notes or "", _ELIMINATED),
+    ]
+    sources += [
+        (f"{a.date} {a.type}", a.summary or "", _AGAIN if a.date == first else _ELIMINATED)
+        for a in activities
+        if first is None or a.date <= first
+    ]
+    for where, body, says in sources:
+        for clause in re.split(r"[.;!?]", body):
+            if pattern.search(clause) and text.find(says, clause):
+                return f"{where}: {text.quote(clause.strip())}"
+    return None
+
+
+def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
+    """Incumbents and benchmark vendors the record names without listing them as competitors."""
+    # the buyer's people and the deal's owner are people, not vendors ("Tyler's quote")
+    people = _Names([s.name for s in deal.stakeholders] + ([deal.owner] if deal.owner else []))
+    seen = {_key(c.name) for c in known}
+    found: dict[str, CompetitorFact] = {}
+    sources: list[tuple[dt.date | None, str, str]] = [
+        (a.date, f"{a.date} {a.type}", a.summary or "") for a in activities
+    ]
+    sources += [(None, "meddpicc.competition.evidence", deal.meddpicc.competition.evidence or "")]
+    sources += [(None, "notes", deal.notes or "")]
+    for date, where, body in sources:
+        for pattern in _NAMED_RIVAL:
+            for match in pattern.finditer(body):
+                name = match.group(1).strip()
+                key = _key(name)
+                words = key.split()
+                if (
+                    not words
+                    or words[0] in _NOT_A_VENDOR
+                    or people.resolve(name)
+                    or any(people.resolve(w) for w in name.split())
+                    or text.find(text.STATUS_QUO, name)
+                    or any(key == k or key in k.split() or k in key.split() for k in seen)
+                ):
+                    continue
+                incumbent = "incumbent" in match.group(0).lower()
+                dismissed = pattern is _NAMED_RIVAL[-1]  # looked at and dropped before we came: out of the running
+                current = found.get(key)
+                if current is None or (date and (current.first_seen is None or date < current.first_seen)):
+                    found[key] = CompetitorFact.of(
+                        name=name,
+                        status="incumbent" if incumbent else "eliminated" if dismissed else "active",
+                        first_seen=date or (current.first_seen if current else None),
+                        source=f"{where}: {text.quote(match.group(0))}",
+                        listed=False,
+                    )
+    return list(found.values())
+
+
+def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
+    items = [
+        DatedItem.of(
+            date=a.date,
+            kind="meeting" if a.type in ("meeting", "demo", "call") else "activity",
+            text=a.summary or a.type,
+            people=a.people,
+        )
+        for a in activities
+        if a.date >= as_of and a.status == "scheduled"
+    ]
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    items += [
+        DatedItem.of(date=p.date, kind="plan", text=p.action, owner=p.owner)
+        for p in deal.mutual_action_plan
+        if p.date and p.date >= as_of and p.status in open_plan
+    ]
+    step = deal.next_step
+    if step and step.date and step.date >= as_of:
+        items.append(DatedItem.of(date=step.date, kind="next_step", text=step.action, owner=step.owner))
+    if deal.close_date and deal.close_date >= as_of and deal.is_open:
+        items.append(DatedItem.of(date=deal.close_date, kind="close_date", text="close date"))
+    return sorted(items, key=lambda item: item.date)

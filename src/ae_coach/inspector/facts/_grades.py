@@ -1,0 +1,350 @@
+"""MEDDPICC per element: the rep's claim against what the record corroborates, and the grade that follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
+from ae_coach.deal import (
+    Deal,
+    Direction,
+    Role,
+    Signal,
+)
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._contact import rebuffed_by_economic_buyer
+from ae_coach.inspector.facts._model import ActivityFact, DealFacts, ElementFact, NoteState, _Names
+
+# ------------------------------------------------------------------------------------------- MEDDPICC
+
+_GENERIC = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "client",
+        "customer",
+        "buyer",
+        "buyers",
+        "confirmed",
+        "confirm",
+        "discussed",
+        "discussion",
+        "done",
+        "for",
+        "from",
+        "good",
+        "great",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "known",
+        "met",
+        "n/a",
+        "none",
+        "na",
+        "notes",
+        "ok",
+        "okay",
+        "on",
+        "our",
+        "per",
+        "see",
+        "set",
+        "strong",
+        "tbd",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "track",
+        "understood",
+        "validated",
+        "verified",
+        "was",
+        "we",
+        "well",
+        "with",
+        "yes",
+        "agreed",
+        "aligned",
+        "all",
+        "clear",
+        "complete",
+        "completed",
+        "identified",
+        "in-place",
+        "place",
+        "pending",
+        "update",
+        "updated",
+        "team",
+        "call",
+        "meeting",
+        "crm",
+        "fine",
+        "covered",
+        "established",
+        "solid",
+        "positive",
+        "engaged",
+        "interest",
+        "interested",
+        "qualified",
+    ]
+)
+"""Words that carry no fact: a note made only of these says nothing the record can check."""
+
+_WORD_RE = lazy(r"[a-z0-9/'-]+")
+
+_ENGAGED = {
+    "economic_buyer": lazy(
+        r"\b(?:met|meeting|call|presented|reviewed|joined|attended|signed|approved|agreed|committed|sponsor(?:s|ed)?|"
+        r"sat down|walked through|spoke|spoken|talked|okayed|signed off)\b",
+        re.IGNORECASE,
+    ),
+    "champion": lazy(
+        r"\b(?:introduced|intro(?:duction)?|scheduled|set up|arranged|shared|sent|sponsor(?:s|ed)?|advocat\w*|sold|"
+        r"pushed|got us|brought|championed|presented|built|drafted|organi[sz]ed|lobbied|selling|pushing|arranged)\b",
+        re.IGNORECASE,
+    ),
+    "paper_process": lazy(
+        r"\b(?:legal|procurement|security|purchasing|po\b|msa|dpa|contract|redlines?|vendor (?:onboarding|setup)|"
+        r"signature|sign(?:ing|er)|order form|infosec|questionnaire)\b",
+        re.IGNORECASE,
+    ),
+    "decision_process": lazy(
+        r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:q[1-4]|quarter|week|month|board|"
+        r"committee|steering|approval|sign-?off|then|after|before)\b",
+        re.IGNORECASE,
+    ),
+}
+"""What a note on an element must say for it to count as more than the rep's word: the economic buyer
+engaged, the champion acted, the paper steps named, the decision process has dates or steps."""
+
+_RECORD_ELEMENTS = ("economic_buyer", "champion", "paper_process")
+
+_OUTCOME_WORDS = (
+    # the goal named as such, and the change the buyer wants
+    "target|goal|kpi|objective|reduce|cut|save|saving|increase|improve|halve|double|lift|shrink|payback",
+    r"aim(?:s|ing)? (?:for|at|to)",
+    "speed up",
+    # a number set against today's: "from 7 to 4", "4 days instead of 7", "a 4-day close vs 7 today"
+    r"from \S+ (?:down |up )?to",
+    r"(?:instead of|rather than|vs\.?|versus|compared (?:to|with)|against) (?:the |a |an |today'?s |current |our )?[$€£]?\d",
+)
+_QUANTIFIED_METRIC = lazy(
+    rf"\b(?:{'|'.join(_OUTCOME_WORDS)})(?!\w)|\d\s*(?:%|[a-z]{{1,5}}\b)?\s*(?:->|→)\s*\d|"
+    r"\d[\d.,]*\s*(?:%|points?|pts|hours?|hrs|days?|minutes?|mins|x)?\s+(?:down|fewer|faster|lower|less|shorter|quicker)\b|"
+    r"\b(?:down|fewer|faster|lower|shorter|quicker) (?:by )?\d",
+    re.IGNORECASE,
+)
+"""A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
+_QUANTIFIED_PAIN = lazy(
+    r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
+    r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?)\b",
+    re.IGNORECASE,
+)
+"""A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""
+"""Elements the record must show (a meeting, an action, legal or procurement activity); a note alone is
+a claim unless it says what happened."""
+
+_CHAMPION_ACTS = (
+    Signal.CHAMPION_SCHEDULED,
+    Signal.INTERNAL_DOCS_SHARED,
+    Signal.CHAMPION_ENABLED,
+    Signal.EB_ATTENDING,
+    Signal.FOLLOW_UP,
+)
+_PAPER = (Signal.LEGAL_SECURITY_REVIEW, Signal.PROCUREMENT_TIMELINE, Signal.PAPER_COMPLETE)
+_ELEMENTS = (
+    "metrics",
+    "economic_buyer",
+    "decision_criteria",
+    "decision_process",
+    "paper_process",
+    "identified_pain",
+    "champion",
+    "competition",
+)
+
+
+def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dict[str, ElementFact]:
+    """Grade every MEDDPICC element from the record where it can show it, keeping the rep's status as a claim.
+
+    ``alternatives``: the competitors and status-quo alternatives the record names.
+    """
+    notes = {name: " ".join((getattr(deal.meddpicc, name).evidence or "").split()) for name in _ELEMENTS}
+    repeated = {n for n in notes.values() if n and list(notes.values()).count(n) >= 2}
+    out = {}
+    for name in _ELEMENTS:
+        element = getattr(deal.meddpicc, name)
+        note = notes[name]
+        state: NoteState = (
+            "missing" if not note else "boilerplate" if note in repeated or _is_boilerplate(note) else "meaningful"
+        )
+        record = _record_for(name, deal, facts, alternatives)
+        out[name] = ElementFact.of(
+            element=name,
+            claim=element.status.value,
+            note=note or None,
+            note_state=state,
+            record=record,
+            grade=max(
+                _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
+                _named_role(name, facts),
+            ),
+        )
+    return out
+
+
+def _named_role(name: str, facts: DealFacts) -> int:
+    """1 when the record names someone in the element's role (an engaged economic buyer, a champion)."""
+    if name == "economic_buyer" and any(p.engaged for p in facts.in_role(Role.ECONOMIC_BUYER)):
+        return 1
+    if name == "champion" and facts.in_role(Role.CHAMPION):
+        return 1
+    return 0
+
+
+_CHAMPION_ACT = (
+    r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
+    r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to|asked (?:sourcing|procurement|purchasing|legal|finance|"
+    r"it|the (?:board|cfo|ceo|team|committee)) to)"
+)
+"""What a champion does for the deal, as a clause whose subject they are ("Piet prepared the business case")."""
+
+
+def _champion_acted(summary: str | None, names: _Names) -> bool:
+    """The summary has the champion, by full or unshared first name, as the subject of an act for the deal."""
+    if not summary:
+        return False
+    lowered = summary.lower()
+    keys = [*names.full, *names.first]
+    if any(re.search(rf"\b{re.escape(k)}\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered) for k in keys):
+        return True
+    # "Gail confirms nothing changes; she has asked sourcing to prioritise": a pronoun after the champion's name
+    named = next((m.end() for k in keys if (m := re.search(rf"\b{re.escape(k)}\b", lowered))), None)
+    return named is not None and bool(re.search(rf"\b(?:she|he|they)\s+(?:\w+\s+)?{_CHAMPION_ACT}\b", lowered[named:]))
+
+
+def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_of: dt.date) -> bool:
+    """A held meeting, demo or call where a champion sat with an economic buyer who did not pull back in it."""
+    if not (a.two_way and a.date <= as_of and a.type in ("meeting", "demo", "call")):
+        return False
+    if not (set(champions) & set(a.people) and set(signers) & set(a.people)):
+        return False
+    return not rebuffed_by_economic_buyer(a.summary, signers)
+
+
+def _is_boilerplate(note: str) -> bool:
+    """A note that states no checkable fact: no number, no name, and only generic words (or under three)."""
+    if any(ch.isdigit() for ch in note):
+        return False
+    words = _WORD_RE.findall(note.lower())
+    proper = [w for w in note.split() if w[:1].isupper() and w.strip(".,;:").lower() not in _GENERIC]
+    if proper:
+        return False  # a name (a person, a vendor, a system) can be checked
+    content = [w for w in words if w not in _GENERIC]
+    return len(words) < 3 or not content
+
+
+def _grade(name: str, claim: str, note: str, record: list[str], alternatives: list[str]) -> int:
+    written = bool(note and text.find(text.WRITTEN_ARTEFACT, note))
+    if record:
+        return (
+            3 if claim == "confirmed" and (written or any(text.find(text.WRITTEN_ARTEFACT, r) for r in record)) else 2
+        )
+    if claim == "confirmed" and note:
+        pattern = _ENGAGED.get(name)
+        if name in _RECORD_ELEMENTS and pattern is not None and not pattern.search(note):
+            return 1  # a note that does not say the buyer did anything is still the rep's word
+        if name == "metrics" and not re.search(r"\d", note):
+            return 1  # a metric with no number is not quantified
+        if name == "decision_process" and pattern is not None and not pattern.search(note):
+            return 1
+        return 3 if written else 2
+    if claim in ("confirmed", "partial"):
+        return 1
+    if name == "competition" and alternatives:
+        return 1
+    return 0
+
+
+def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]) -> list[str]:
+    held = [a for a in facts.activities if a.two_way and a.date <= facts.as_of]
+    if name == "economic_buyer":
+        # a meeting the economic buyer walked out of, declined or pushed back in is contact, not engagement
+        ebs = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
+        engaged = [a for a in held if not rebuffed_by_economic_buyer(a.summary, ebs)]
+        # held with them, or written by them: a signer who writes to approve the spend has engaged
+        out = [
+            f"{a.date} {a.type} with {person} (economic buyer)"
+            for person in ebs
+            for a in engaged
+            if person in a.people and (a.type in ("meeting", "demo", "call") or a.direction == Direction.INBOUND)
+        ]
+        out += [
+            f"{a.date} {a.type}: economic buyer attended" for a in engaged if Signal.EB_ATTENDING.value in a.signals
+        ]
+        return out[:3]
+    if name == "champion":
+        champions = [p.name for p in facts.in_role(Role.CHAMPION)]
+        names = _Names(champions)
+        # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
+        # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
+        acts = {sig.value for sig in _CHAMPION_ACTS}
+        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
+
+        def shows(a: ActivityFact) -> bool:
+            if a.date <= facts.as_of and _champion_acted(a.summary, names):
+                return True
+            if _with_signer(a, champions, signers, facts.as_of):
+                return True  # the champion brought us in front of the signer: access is what a champion gives
+            named = set(champions) & set(a.people) or names.mentioned_in(a.summary)
+            return a.two_way and a.date <= facts.as_of and bool(acts & set(a.signals)) and bool(named)
+
+        return [f"{a.date} {a.type}: {text.quote(a.summary)}" for a in facts.activities if shows(a)][:3]
+    if name in ("paper_process", "decision_process") and facts.timing.committed:
+        return [f"the signer's commitment: {facts.timing.committed}"]
+    if name == "paper_process":
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in facts.activities
+            if a.date <= facts.as_of and a.status == "completed" and any(s.value in a.signals for s in _PAPER)
+        ][:3]
+    if name in ("metrics", "identified_pain"):
+        pattern = _QUANTIFIED_METRIC if name == "metrics" else _QUANTIFIED_PAIN
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if a.summary and re.search(r"\d", a.summary) and pattern.search(a.summary)
+        ][:2]
+    if name == "decision_criteria":
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if Signal.TECHNICAL_VALIDATION.value in a.signals
+        ][:3]
+    if name == "decision_process":
+        dated = [p for p in deal.mutual_action_plan if p.date]
+        if len(dated) >= 2 and any(p.owner and p.owner.lower() not in ("us", "we") for p in dated):
+            return [f"mutual action plan: {len(dated)} dated steps to {max(p.date for p in dated if p.date)}"]
+        return [
+            f"{a.date} {a.type}: {text.quote(a.summary)}"
+            for a in held
+            if Signal.PROCUREMENT_TIMELINE.value in a.signals
+        ][:2]
+    return []

@@ -1,0 +1,277 @@
+"""The deal-fact models and the one way names in a record are matched to stakeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ae_coach.deal import (
+    Direction,
+    Role,
+    Sentiment,
+)
+
+# ------------------------------------------------------------------------------------------- names
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+class _Names:
+    """Matches the names a record uses ("Dana", "dana lee", "Lee") to its stakeholders, one way everywhere."""
+
+    def __init__(self, people: list[str]) -> None:
+        self.full = {_key(name): name for name in people if name.strip()}
+        firsts: dict[str, list[str]] = {}
+        lasts: dict[str, list[str]] = {}
+        for name in self.full.values():
+            parts = _key(name).split()
+            if len(parts) >= 2:
+                firsts.setdefault(parts[0], []).append(name)
+                lasts.setdefault(parts[-1], []).append(name)
+        # a first or last name stands for a person only when no one else shares it
+        self.first = {k: v[0] for k, v in firsts.items() if len(v) == 1 and len(k) >= 2}
+        self.last = {k: v[0] for k, v in lasts.items() if len(v) == 1 and len(k) >= 3}
+
+    def resolve(self, name: str) -> str | None:
+        """The stakeholder a name refers to, or None."""
+        key = _key(name)
+        return self.full.get(key) or self.first.get(key) or self.last.get(key)
+
+    def mentioned_in(self, summary: str | None) -> list[str]:
+        """Stakeholders whose full name, or unshared first name, appears in ``summary`` as whole words."""
+        if not summary:
+            return []
+        lowered = summary.lower()
+        found = [n for k, n in self.full.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
+        found += [n for k, n in self.first.items() if n not in found and re.search(rf"\b{re.escape(k)}\b", lowered)]
+        return found
+
+
+# ------------------------------------------------------------------------------------------- models
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    @classmethod
+    def of(cls, **values: Any) -> Self:
+        """An instance from values :func:`derive` computed with the declared types, without validation: the
+        facts are the inspector's own, and building their validators was a twentieth of a review's start-up."""
+        return cls.model_construct(**values)
+
+
+class ActivityFact(_Facts):
+    """One activity as the record shows it, with who took part resolved."""
+
+    date: dt.date
+    type: str
+    status: str
+    people: list[str] = Field(default_factory=list)
+    """Stakeholders present (names as the deal's stakeholders spell them; unknown names kept as written)."""
+    direction: Direction | None = None
+    """Who took part; None when it was no contact (a note, or not completed)."""
+    summary: str | None = None
+    signals: list[str] = Field(default_factory=list)
+    """Signal tags: explicit, else the documented keyword heuristics."""
+
+    @property
+    def two_way(self) -> bool:
+        """Both sides took part (a reply or an inbound message counts)."""
+        return self.direction in (Direction.TWO_WAY, Direction.INBOUND)
+
+
+class PersonFact(_Facts):
+    """One stakeholder: role, first appearance and contact, as the record shows them."""
+
+    name: str
+    title: str | None = None
+    role: Role
+    engaged: bool
+    sentiment: Sentiment
+    first_seen: dt.date | None = None
+    """The earliest dated mention: ``added``, an activity with them, or a summary naming them."""
+    last_two_way: dt.date | None = None
+    """The last completed exchange both sides took part in (``last_contact`` counts unless only chasing followed it)."""
+    last_outbound: dt.date | None = None
+    """The seller's last one-way touch to them (an unanswered email, a voicemail)."""
+    unanswered: int = 0
+    """Outbound touches to them since their last two-way contact."""
+    meetings: int = 0
+    """Held meetings, demos and calls with them, up to ``as_of``."""
+
+
+class CompetitorFact(_Facts):
+    """One alternative the record names, and when it first appeared."""
+
+    name: str
+    status: str
+    first_seen: dt.date | None = None
+    source: str = ""
+    """Where it first appeared: ``competitors[2].added``, ``2026-11-12 call: "…"``, ``history``."""
+    listed: bool = True
+    """In the deal's ``competitors`` list; False for one found only in the record's text."""
+    eliminated_before: str | None = None
+    """Where the record says it was out before it showed up (``meddpicc.competition.evidence: "Contentful
+    eliminated in September"``, or "… evaluating Contentful again"): a returning competitor, not a new one."""
+
+
+class DatedItem(_Facts):
+    """Something on the calendar: a scheduled activity, a plan step, the next step or the close date."""
+
+    date: dt.date
+    kind: Literal["meeting", "activity", "plan", "next_step", "close_date"]
+    text: str
+    people: list[str] = Field(default_factory=list)
+    owner: str | None = None
+
+
+class CloseDateChange(_Facts):
+    """One recorded change of the close date."""
+
+    date: dt.date
+    before: dt.date | None = None
+    after: dt.date | None = None
+
+    @property
+    def pushed(self) -> bool:
+        return self.before is not None and self.after is not None and self.after > self.before
+
+
+class TimingFact(_Facts):
+    """When the deal can close, as the record says it (the buyer's words and plan, not only the CRM field)."""
+
+    on_hold: str | None = None
+    """Where the record says the project is on hold or the budget frozen (and nothing later lifts it)."""
+    doubt: str | None = None
+    """Why the close date cannot be believed: the rep calls it a placeholder, or the buyer places the purchase
+    later ("no budget this year", "mid-2027 at the earliest")."""
+    reconfirmed: dt.date | None = None
+    """A new date the buyer confirmed after (or just before) the CRM close date passed."""
+    reconfirmed_source: str | None = None
+    """The activity that confirmed it."""
+    plan_signature: dt.date | None = None
+    """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
+    paper_stuck: str | None = None
+    """The buyer's paper-process step (contract, legal, redlines, security, vendor risk, procurement) that the
+    mutual action plan marks late or blocked, or that the buyer says takes longer than the time left before
+    the signature step: the paper process no longer has a date that holds."""
+    quiet_period: str | None = None
+    """Where the record says the buyer's rules forbid contact for now (a tender's quiet period or blackout):
+    silence then is the buyer's process, not a deal going dark."""
+    decision_waits: str | None = None
+    """Where the buyer says the decision now waits on something with no date ("Mats wants a build-vs-buy
+    comparison before he signs anything. No date for the estimate yet"): whatever the plan says, the decision
+    is no longer dated."""
+    paper_ends: dt.date | None = None
+    """When the paper process ends by the record's own word on how long it takes, where that runs past the date
+    the paper has to be done by (see ``paper_stuck``)."""
+    committed: str | None = None
+    """Where the record shows the signer's commitment: they said yes, the paper is in their hands (a PO raised,
+    the order form in their signing queue, a clean contract) and they gave the date they sign, still ahead. What
+    is left is a signature, so the checklist's remaining gaps are bookkeeping, not risk."""
+
+
+class Coverage(_Facts):
+    """Which parts of the deal format the source carried."""
+
+    source: str | None = None
+    """The source system (e.g. ``salesforce-report``); None for a deal file written by hand."""
+    missing: list[str] = Field(default_factory=list)
+    """Parts the source does not carry (``meddpicc``, ``stakeholders``, ``activities``, ``next_step``…)."""
+
+    def has(self, part: str) -> bool:
+        """Whether the source carries ``part`` of the deal format."""
+        return part not in self.missing
+
+
+class DealFacts(_Facts):
+    """Everything the record shows about one deal, computed once per review."""
+
+    as_of: dt.date
+    activities: list[ActivityFact] = Field(default_factory=list)
+    """Oldest first, up to and after ``as_of``."""
+    people: list[PersonFact] = Field(default_factory=list)
+    competitors: list[CompetitorFact] = Field(default_factory=list)
+    upcoming: list[DatedItem] = Field(default_factory=list)
+    """Dated items on or after ``as_of``, soonest first."""
+    close_date_changes: list[CloseDateChange] = Field(default_factory=list)
+    last_two_way: dt.date | None = None
+    """The deal's last two-way contact with anyone on the buyer's side."""
+    last_outbound: dt.date | None = None
+    unanswered: int = 0
+    """Outbound touches since the deal's last two-way contact."""
+    coverage: Coverage = Field(default_factory=Coverage)
+    alternatives: list[str] = Field(default_factory=list)
+    """Every alternative the record names: competitors, and status quo / do-nothing / build in-house."""
+    elements: dict[str, ElementFact] = Field(default_factory=dict)
+    """MEDDPICC per element, the rep's claim against what the record corroborates."""
+    timing: TimingFact = Field(default_factory=lambda: TimingFact.of())
+    budget: str | None = None
+    """The buyer's budget as the record states it, with where: ``$140k allocated (2026-07-05 call)``."""
+    unfit: str | None = None
+    """Where the record says we cannot give the buyer what they must have (an install on their own servers from a
+    SaaS-only vendor, a capability not on our roadmap), whatever the CRM's fit field says."""
+    """What the record says about when the deal can close, beyond the CRM's close date."""
+
+    @property
+    def pushes(self) -> int:
+        """How many times the close date moved later."""
+        return sum(change.pushed for change in self.close_date_changes)
+
+    def person(self, name: str) -> PersonFact | None:
+        """The stakeholder a name refers to (full name, or an unshared first or last name)."""
+        resolved = _Names([p.name for p in self.people]).resolve(name)
+        return next((p for p in self.people if p.name == resolved), None)
+
+    def in_role(self, role: Role | str) -> list[PersonFact]:
+        """The stakeholders holding ``role``, engaged first."""
+        wanted = Role(role)
+        return sorted((p for p in self.people if p.role == wanted), key=lambda p: not p.engaged)
+
+    def two_way_with(self, name: str) -> list[ActivityFact]:
+        """Held two-way activities with a person, up to ``as_of``."""
+        return [a for a in self.activities if a.two_way and a.date <= self.as_of and name in a.people]
+
+    def competitor_since(self, since: dt.date) -> list[CompetitorFact]:
+        """Alternatives first seen on or after ``since`` and not eliminated."""
+        return [c for c in self.competitors if c.first_seen and c.first_seen >= since and c.status != "eliminated"]
+
+
+NoteState = Literal["missing", "boilerplate", "meaningful"]
+
+
+class ElementFact(_Facts):
+    """One MEDDPICC element: what the rep claims, what the record shows, and the grade that follows."""
+
+    element: str
+    claim: str
+    """The rep's status: confirmed, partial or unknown."""
+    note: str | None = None
+    note_state: NoteState = "missing"
+    """``missing`` (empty), ``boilerplate`` (words that state no fact, or the same note on several elements)
+    or ``meaningful``."""
+    record: list[str] = Field(default_factory=list)
+    """Lines from the record that corroborate the element (a held meeting with the economic buyer, …)."""
+    grade: int = 0
+    """0 unknown, 1 rep-asserted (a claim the record does not back), 2 buyer-confirmed, 3 validated in writing."""
+
+    @property
+    def corroborated(self) -> bool:
+        """The record, not only the rep's status, shows the element."""
+        return bool(self.record)
+
+    @property
+    def unsupported_claim(self) -> bool:
+        """Marked confirmed, with no meaningful note and nothing in the record behind it."""
+        return self.claim == "confirmed" and self.note_state != "meaningful" and not self.record
+
+    @property
+    def claim_only(self) -> bool:
+        """Marked confirmed or partial with nothing behind it: no meaningful note, nothing in the record.
+        Such a claim earns no leniency: a red flag stays as severe as if the element were unknown."""
+        return self.claim != "unknown" and self.note_state != "meaningful" and not self.record

@@ -1,0 +1,438 @@
+"""When the deal can close, as the record says it: holds, doubts, reconfirmed dates, the paper timeline, the
+signer's commitment, and the dates and durations reps write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
+from ae_coach.deal import (
+    Deal,
+    PlanStatus,
+    Role,
+    Signal,
+)
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._contact import _UNANSWERED
+from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
+
+# ------------------------------------------------------------------------------------------- timing
+
+_ON_HOLD = lazy(
+    r"\b(?:(?:budget|spend(?:ing)?|hiring|purchas(?:e|ing)|capex) freeze|freeze on (?:new |all )?(?:spend(?:ing)?|"
+    r"purchases|budgets?|projects)|(?:budgets?|capex|spend(?:ing)?|funding) (?:is |was |has been |got )?(?:frozen|pulled)|"
+    r"(?:project|initiative|program(?:me)?|purchase|evaluation|deal|rollout|implementation|everything|all (?:new )?"
+    r"(?:spend(?:ing)?|purchases|projects)) (?:is |was |has been |got |now )?(?:on hold|on pause|on ice|paused|frozen|"
+    r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
+    r"purchase) (?:on ice|on the back ?burner)|"
+    r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|"
+    + text.NO_NEW_SPEND
+    + r")\b",
+    re.IGNORECASE,
+)
+"""The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
+briefing is not a project on hold)."""
+
+_LIFTED = lazy(
+    r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
+    r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved))\b",
+    re.IGNORECASE,
+)
+
+_PLACEHOLDER = lazy(r"\bplace-?holder\b|\b(?:is|was) (?:a |just a )?(?:guess|made up|tbd)\b", re.IGNORECASE)
+_LATER_TIMING = lazy(
+    r"\bno budget (?:this|for this|in this|until next) (?:year|quarter|fiscal year|fy)\b|"
+    r"\b(?:not|no purchase|nothing) (?:this year|until next (?:fiscal )?year)\b|"
+    r"\bnot before (?:next|the new) (?:year|quarter|fiscal year|summer|spring|fall|autumn|winter)\b|"
+    r"\b(?:buy|purchase|decide|sign)(?:s|ing)? (?:in )?next (?:fiscal )?year\b(?!'s)|"
+    r"\bno (?:money|budget|funding) until (?:the )?(?:new|next) (?:fiscal )?year\b|"
+    r"\b(?:in)?to (?:the |their )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget\b|"
+    r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
+    r"\bat the earliest\b",
+    re.IGNORECASE,
+)
+_YEAR = lazy(r"\b((?:19|20)\d\d)\b")
+_FY = lazy(r"\bfy ?(\d\d)\b", re.IGNORECASE)
+
+_CONFIRMS = lazy(
+    r"\b(?:confirm(?:ed|s)?|commit(?:ted|s)?|agreed|in writing|by e-?mail|e-?mailed|wrote|written|will sign|"
+    r"sign(?:ature|ing|s)? (?:by|on)|new (?:close |signature )?date|moved (?:the )?(?:signature|date|close) to)\b",
+    re.IGNORECASE,
+)
+_SIGNS = lazy(
+    r"\b(?:sign(?:ature|ed|ing|s)?|countersign\w*|contract|purchase order|po|order form|award(?:ed)?)\b", re.IGNORECASE
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
+_DATE_ISO = lazy(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
+_UNIT_DAYS = {
+    **dict.fromkeys(("business days", "working days"), 1.4),
+    **dict.fromkeys(("days", "day"), 1),
+    **dict.fromkeys(("weeks", "week", "wks", "wk"), 7),
+    **dict.fromkeys(("months", "month", "mos", "mo", "mths", "mth"), 30),
+}
+"""Units of a duration as reps write them ("3-4 weeks", "3-4 wks", "10 working days"), in days."""
+_DATE_MD = lazy(
+    rf"(?<![\d-])(\d{{1,2}})[-/](\d{{1,2}})(?![\d-])"
+    rf"(?! ?(?:{'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))}|hours?|hrs?|years?|yrs?)\b)",
+    re.IGNORECASE,
+)
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_NAMED = lazy(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.IGNORECASE)
+
+
+def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
+    """Calendar dates a summary names ("2026-12-10", "12-10", "Dec 10", "10 December"), each read as the
+    first such day on or after ``after``."""
+    if not summary:
+        return []
+    found: list[tuple[int | None, int, int]] = []
+    found += [(int(y), int(m), int(d)) for y, m, d in _DATE_ISO.findall(summary)]
+    bare = _DATE_ISO.sub(" ", summary)
+    found += [(None, int(m), int(d)) for m, d in _DATE_MD.findall(bare)]
+    for m1, d1, d2, m2 in _DATE_NAMED.findall(bare):
+        month, day = (m1, d1) if m1 else (m2, d2)
+        found.append((None, _MONTHS[month.lower()[:3]], int(day)))
+    out = []
+    for year, month, day in found:
+        for y in [year] if year else [after.year, after.year + 1]:
+            try:
+                candidate = dt.date(y, month, day)
+            except ValueError:
+                continue
+            if year or candidate >= after:
+                out.append(candidate)
+                break
+    return out
+
+
+def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wait_days: int | None) -> TimingFact:
+    past = [a for a in activities if a.date <= as_of and a.summary]
+    buyer = [a for a in past if a.two_way]
+    reconfirmed, source = _reconfirmed(deal, buyer, as_of)
+    too_slow = _paper_too_slow(deal, past, as_of)
+    return TimingFact.of(
+        on_hold=_on_hold(deal, past),
+        doubt=_doubt(deal, buyer, as_of),
+        reconfirmed=reconfirmed,
+        reconfirmed_source=source,
+        plan_signature=_plan_signature(deal, as_of),
+        paper_stuck=_paper_stuck(deal) or (too_slow and too_slow[0]) or _paper_unanswered(past, as_of, paper_wait_days),
+        paper_ends=too_slow[1] if too_slow else None,
+        quiet_period=_quiet_period(deal, past),
+        committed=_committed(deal, past, as_of),
+        decision_waits=_decision_waits(buyer),
+    )
+
+
+_WAITS_ON = lazy(
+    r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
+    r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
+    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b",
+    re.IGNORECASE,
+)
+_NO_DATE = lazy(r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b", re.IGNORECASE)
+
+
+def _decision_waits(buyer: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that the decision waits on a step, when the same message says it has no date."""
+    latest = next((a for a in reversed(buyer) if text.find(_WAITS_ON, a.summary)), None)
+    if latest is None or not text.find(_NO_DATE, latest.summary):
+        return None
+    return f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+
+
+_YES = lazy(
+    r"\b(?:yes to|go ahead|go-ahead|green light|"
+    r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
+    r"(?:we|she|he|they)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
+    r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
+    re.IGNORECASE,
+)
+"""The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew"."""
+_IN_HAND = lazy(
+    r"\b(?:po|purchase order)\s*(?:#|no\.?|number)?\s*(?!\d{4}-\d\d-\d\d\b)\d[\d-]{3,}|\b(?:sent|issued|raised) (?:the |a |us )?(?:po|purchase order)\b|"
+    r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|"
+    r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
+    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
+    re.IGNORECASE,
+)
+"""The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
+or signature page ready, the e-signature envelope sent or opened and found fine."""
+
+
+def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
+    signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
+    step = deal.next_step
+    if not (signers and step and step.date and step.date >= as_of and step.owner and _SIGNING_ACT.search(step.action)):
+        return None
+    if _Names(signers).resolve(step.owner) is None:
+        return None  # the signature is dated by someone other than the signer
+    theirs = [
+        a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
+    ]
+    said_yes = next((a for a in theirs if text.find(_YES, a.summary) and not text.find(_NEGATED_SPAN, a.summary)), None)
+    in_hand = next((a for a in reversed(past) if text.find(_IN_HAND, a.summary)), None)
+    if said_yes is None or in_hand is None:
+        return None
+    return (
+        f"{said_yes.date} {said_yes.type}: {text.quote(said_yes.summary)}; {in_hand.date} {in_hand.type}: "
+        f"{text.quote(in_hand.summary)}; signs {step.date}"
+    )
+
+
+_SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
+
+
+_FORBIDDEN = (
+    r"(?:can'?t|cannot|can not|may not|must not|mustn'?t|(?:are |is )?not (?:allowed|permitted) to|"
+    r"(?:are |is )?(?:barred|prohibited|forbidden|banned) from|(?:bar|bars|prohibit|prohibits|forbid|forbids|ban|bans) "
+    r"(?:us|vendors|bidders|suppliers) from)"
+)
+_CONTACTING = (
+    r"(?:contact(?:ing)?|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|reach(?:ing)? out to|lobby(?:ing)?|"
+    r"approach(?:ing)?|communicat(?:e|ing) with|chas(?:e|ing)|call(?:ing)?|e-?mail(?:ing)?)"
+)
+_EVALUATORS = r"(?:evaluators?|scoring panel|evaluation panel|panel|evaluation committee|assessors?|scorers?)"
+_QUIET = lazy(
+    rf"\b(?:quiet period|blackout(?: period)?|cone of silence|communications? (?:freeze|blackout)|standstill period|"
+    rf"{_FORBIDDEN} {_CONTACTING} (?:the |any )?{_EVALUATORS}|no contact (?:with (?:the )?{_EVALUATORS}|"
+    rf"during (?:the )?(?:evaluation|scoring|tender)))\b",
+    re.IGNORECASE,
+)
+"""The buyer's procurement rules forbid contact during evaluation (public tenders, formal RFPs)."""
+
+
+def _quiet_period(deal: Deal, past: list[ActivityFact]) -> str | None:
+    for activity in reversed(past):
+        hit = text.find(_QUIET, activity.summary)
+        if hit:
+            return f"{activity.date} {activity.type}: {text.quote(hit)}"
+    hit = text.find(_QUIET, deal.notes)
+    return f"notes: {text.quote(hit)}" if hit else None
+
+
+def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:
+    held = [a for a in past if text.find(_ON_HOLD, a.summary)]
+    lifted = [a for a in past if text.find(_LIFTED, a.summary)]
+    if held and not any(a.date >= held[-1].date for a in lifted):
+        last = held[-1]
+        return f"{last.date} {last.type}: {text.quote(last.summary)}"
+    note = text.find(_ON_HOLD, deal.notes)
+    if note and not text.find(_LIFTED, deal.notes) and not (lifted and not held):
+        return f"notes: {text.quote(note)}"
+    return None
+
+
+def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+    for clause in re.split(r"[.;\n]", deal.notes or ""):
+        if text.find(_PLACEHOLDER, clause) and re.search(r"\b(?:date|close)\b", clause, re.IGNORECASE):
+            return f"notes: {text.quote(clause.strip())}"
+    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in buyer]
+    for where, body in sources:
+        for clause in re.split(r"[.;\n]", body):
+            hit = text.find(_LATER_TIMING, clause)
+            if not hit:
+                continue
+            years = [int(y) for y in _YEAR.findall(hit)] + [2000 + int(y) for y in _FY.findall(hit)]
+            if years and max(years) <= as_of.year:
+                continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
+            return f"{where}: {text.quote(clause.strip())}"
+    return _gate_after_close(deal, buyer)
+
+
+_MONTH_NAMES = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_LATER_GATE = lazy(
+    rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
+    rf"{_MONTH_NAMES} (?:[\w-]+ )?(?:review|committee|board|meeting|cycle|round|approval)\b",
+    re.IGNORECASE,
+)
+"""The buyer routing the decision to a named month's body ("all new multi-year commitments go through the January
+capital review now")."""
+
+
+def _gate_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that the decision goes to a body meeting in a month after the close date."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            found = _LATER_GATE.search(clause)
+            if not found:
+                continue
+            month = _MONTHS[found.group(1).lower()[:3]]
+            year = activity.date.year + (month < activity.date.month)
+            if dt.date(year, month, 1) > deal.close_date:
+                return f"{activity.date} {activity.type}: {text.quote(clause.strip())}"
+    return None
+
+
+def _reconfirmed(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.date | None, str | None]:
+    close = deal.close_date
+    if close is None or close >= as_of:
+        return None, None
+    # re-confirmed: said by the buyer once the CRM date had passed, not a date mentioned on the way to it
+    recent = [a for a in buyer if a.date >= close and text.find(_CONFIRMS, a.summary)]
+    for activity in reversed(recent):
+        ahead = [d for d in dates_in(activity.summary, activity.date) if d >= as_of and d > close]
+        if ahead:
+            return min(ahead), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+    return None, None
+
+
+def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    signs = [p.date for p in deal.mutual_action_plan if p.date and p.status in open_plan and _SIGNS.search(p.action)]
+    return max(signs, default=None)
+
+
+PAPER_STEP = lazy(
+    r"\b(?:contracts?|legal|redlines?|msa|dpa|security|infosec|(?:vendor|supplier) (?:risk|onboarding|setup|set-up)|tprm|"
+    r"third[- ]party risk|"
+    r"procurement|purchasing|sourcing|counsel|paper(?:work)?|coi|certificate of insurance)\b",
+    re.IGNORECASE,
+)
+"""Plan steps that belong to the paper process (``deal-paper-process``)."""
+_SIGNING = lazy(
+    r"\b(?:contracts?|order form|agreement|paperwork) (?:is |was |gets? )?(?:signed|signature|signing|executed)\b|"
+    r"\b(?:sign(?:ed|ing|ature|s)?|execut(?:e|ed|ion)) (?:of |on )?(?:the )?(?:contracts?|order form|agreement|paperwork)\b",
+    re.IGNORECASE,
+)
+"""The signature itself, however it is worded ("Contract signed", "Sign the order form"): the decision, not a
+paper step, even though it names the contract."""
+
+
+def paper_step(action: str | None) -> bool:
+    """Whether a plan step is part of the paper process (legal, security, procurement), not the signature."""
+    return bool(PAPER_STEP.search(_SIGNING.sub(" ", action or "")))
+
+
+def _paper_stuck(deal: Deal) -> str | None:
+    stuck = [
+        p for p in deal.mutual_action_plan if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and paper_step(p.action)
+    ]
+    if not stuck:
+        return None
+    step = stuck[-1]
+    return f"plan step {text.quote(step.action)} ({step.date or 'undated'}) is {step.status}"
+
+
+_DURATION = lazy(
+    rf"\b(\d{{1,2}})(?:\s*(?:-|–|to)\s*(\d{{1,2}}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
+_PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
+
+
+def durations(text: str | None) -> list[tuple[int, int]]:
+    """Each duration a text gives, as reps and buyers write them ("6-8 weeks", "3-4 wks", "10 working days"):
+    where it starts in the text and its upper end in calendar days, since a plan that needs the short end is late.
+    The one reader of durations: the inspector's paper timeline and the coach's plan both read them here."""
+    return [
+        (m.start(), round(int(m.group(2) or m.group(1)) * _UNIT_DAYS[m.group(3).lower()]))
+        for m in _DURATION.finditer(text or "")
+    ]
+
+
+def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date] | None:
+    """The record's word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
+    weeks", "our broker needs 3-5 business days for the COI"), counted from when it was said, running past the
+    date the paper has to be done by: the plan's next open paper step (a supplier set-up before a freeze), else
+    its signature step, else the close date. Said by the buyer or written in our own notes: a step we owe the
+    buyer's paper process is as much on its critical path as theirs. Returns the line that says so and the date
+    the timeline runs to."""
+    signature = _plan_signature(deal, as_of) or deal.close_date
+    if signature is None or signature < as_of:
+        return None
+    said = [a for a in record if a.two_way or a.type == "note"]
+    done = [a.date for a in said if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed(said):
+        if done and max(done) >= activity.date:
+            return None  # the paper finished after the record named its timeline
+        if not text.find(_PAPER_WORDS, activity.summary):
+            continue
+        due, what = _paper_due(deal, activity.date, signature)
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            found = durations(clause)
+            if not found or text.find(_NEGATED_SPAN, clause[: found[0][0]]):
+                continue
+            ends = activity.date + dt.timedelta(days=found[0][1])
+            if ends > due:
+                return (
+                    f"the paper timeline runs past {what}: {activity.date} {activity.type}, "
+                    f"{text.quote(clause.strip())} (to {ends}, after {due})",
+                    ends,
+                )
+    return None
+
+
+def _paper_due(deal: Deal, said: dt.date, signature: dt.date) -> tuple[dt.date, str]:
+    """The date the paper must be done by, as seen on ``said``: the plan's next open paper step, else the signature."""
+    open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    steps = sorted(
+        (p.date, p.action)
+        for p in deal.mutual_action_plan
+        if p.date and said <= p.date <= signature and p.status in open_plan and paper_step(p.action)
+    )
+    if steps:
+        return steps[0][0], f"the plan step {text.quote(steps[0][1])}"
+    return signature, "the signature date"
+
+
+def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None) -> str | None:
+    """Our paper (a contract, redlines, an MSA) is the last word on the paper process, and the buyer has not
+    answered it for longer than ``wait`` days: legal activity on record, but nothing moving on their side."""
+    if wait is None:
+        return None
+    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    # the champion relaying that their contracts team has not answered ("hasn't heard back") is no answer
+    paper = [a for a in paper if not (a.two_way and text.find(_UNANSWERED, a.summary))]
+    if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
+        return None
+    if not text.find(_PAPER_SENT, paper[-1].summary):
+        return None  # ours only when the record says we sent it: an undirected "contract with Carol" may be theirs
+    last = paper[-1]
+    days = (as_of - last.date).days
+    if days <= wait:
+        return None
+    return f"our paper has had no answer for {days} days: {last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
+_PAPER_DOCS = r"(?:contract|msa|order form|redlines?|dpa|sow|paperwork|amendment|markup|(?:master )?agreement)"
+_PAPER_SENT = lazy(
+    rf"\b(?:sent|send|sending|shared|submitted|returned|emailed)\b[^.;]{{0,30}}?\b{_PAPER_DOCS}\b|"
+    rf"\bour (?:[\w-]+ )?{_PAPER_DOCS}\b",
+    re.IGNORECASE,
+)
+"""The record says the paper went from us: "Sent our MSA redlines", "our redline position"."""
+
+
+_NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
+
+
+def _close_changes(deal: Deal) -> list[CloseDateChange]:
+    return [
+        CloseDateChange.of(date=c.date, before=_as_date(c.from_), after=_as_date(c.to))
+        for c in sorted(deal.history, key=lambda c: c.date)
+        if c.field == "close_date"
+    ]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
