@@ -48,20 +48,6 @@ def times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
-def as_date(value: Any) -> dt.date | None:
-    """A history value as a date (history stores whatever the CRM wrote)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def describe(activity: Activity) -> str:
     """One evidence line for an activity: date, type, status, people, quoted summary."""
     people = f" with {', '.join(activity.with_)}" if activity.with_ else ""

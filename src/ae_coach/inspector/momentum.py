@@ -13,8 +13,8 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, as_date, describe, plural, times
-from ae_coach.inspector.facts import ActivityFact
+from ae_coach.inspector._context import Context, describe, plural, times
+from ae_coach.inspector.facts import ActivityFact, as_date
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 

@@ -42,7 +42,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
-from ae_coach.inspector.facts._timing import PAPER_STEP, dates_in, durations, paper_step
+from ae_coach.inspector.facts._timing import PAPER_STEP, as_date, dates_in, durations, paper_step
 
 __all__ = [
     "BUILD",
@@ -58,6 +58,7 @@ __all__ = [
     "NoteState",
     "PersonFact",
     "TimingFact",
+    "as_date",
     "dates_in",
     "deferred_by_economic_buyer",
     "derive",

@@ -419,13 +419,14 @@ _NEGATED_SPAN = lazy(r"\b(?:no|not|never|without)\b|n't\b", re.IGNORECASE)
 
 def _close_changes(deal: Deal) -> list[CloseDateChange]:
     return [
-        CloseDateChange.of(date=c.date, before=_as_date(c.from_), after=_as_date(c.to))
+        CloseDateChange.of(date=c.date, before=as_date(c.from_), after=as_date(c.to))
         for c in sorted(deal.history, key=lambda c: c.date)
         if c.field == "close_date"
     ]
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A history value as a date (history stores whatever the CRM wrote)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
