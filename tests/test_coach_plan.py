@@ -521,7 +521,15 @@ def test_a_committed_signer_is_coached_to_protect_the_date_not_to_chase_earlier_
     report = coach.review(load_deal(path))
     assert [a.rule_id for a in report.next_actions] == ["pipeline-commit-gate"]
     action = report.next_actions[0]
-    assert "Gordon Baird" in action.action and "Rhona Cairns" in action.action
+    assert "Gordon Baird" in action.action and "2026-12-16" in action.why
+
+
+def test_a_committed_signer_with_no_champion_on_record_still_gets_the_follow_through(coach):
+    """Dunlin: a renewal whose one contact signs; the step needs no champion to be coached."""
+    path = DEALS.parent.parent / "evals" / "calibration" / "deals" / "dunlin-software-renewal-record-only.yaml"
+    report = coach.review(load_deal(path))
+    assert [a.rule_id for a in report.next_actions] == ["pipeline-commit-gate"]
+    assert "Roisin Daly" in report.next_actions[0].action
 
 
 def test_an_owner_who_signs_is_not_escalated_to_a_manager_and_a_tier_4_plan_stays_light(coach):
