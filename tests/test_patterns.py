@@ -37,15 +37,17 @@ def _texts() -> list[str]:
 @pytest.mark.parametrize(
     ("pattern", "flags", "want"),
     [
-        (r"\bbudget (?:cut|freeze)\b", re.IGNORECASE, ["budget "]),
-        (r"\b(?:pilot|trial|sandbox)\b", 0, ["pilot", "sandbox", "trial"]),
-        (r"\bfoo(?:bar)?\b|baz", 0, ["baz", "foo"]),
+        (r"\bbudget (?:cut|freeze)\b", re.IGNORECASE, [["budget "], ["cut", "freeze"]]),
+        (r"\b(?:pilot|trial|sandbox)\b", 0, [["pilot", "sandbox", "trial"]]),
+        (r"\bfoo(?:bar)?\b|baz", 0, [["baz", "foo"]]),
         (r"a|b*", 0, None),  # the empty text matches: no needle can be required
-        (r"(?:x\d)?[0-9]+ days", 0, [" days"]),
-        (r"([\u4e00-\u9fff]+)", 0, [WIDE_CHAR]),
+        (r"(?:x\d)?[0-9]+ days", 0, [[" days"]]),
+        (r"([\u4e00-\u9fff]+)", 0, [[WIDE_CHAR]]),
+        (r"\b(?:terms|pricing) (?:are )?(?:agreed|settled)\b", 0, [["agreed", "settled"], ["pricing", "terms"]]),
+        (r"(a)(bb)(ccc)(dddd)", 0, [["dddd"], ["ccc"], ["bb"]]),  # the three most selective groups
     ],
 )
-def test_needles_are_strings_every_match_contains(pattern: str, flags: int, want: list[str] | None) -> None:
+def test_needles_are_groups_every_match_holds_one_of(pattern: str, flags: int, want: list[list[str]] | None) -> None:
     assert needles(pattern, flags) == want
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from ae_coach.cli import main
+from ae_coach.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

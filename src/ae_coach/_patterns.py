@@ -3,10 +3,11 @@
 The inspector's pattern tables hold over a hundred expressions. Compiling one costs 0.1-2 ms, and a review
 compiles about seventy: a fifth of its start-up. :func:`lazy` returns a stand-in that compiles on first use
 and then forwards every attribute to the compiled pattern. Before compiling, it checks the text for the
-pattern's *needles*: lower-case strings at least one of which appears in every text the pattern can match
-("budget", "freeze", "capex" …). A text with none of them cannot match, so ``search`` answers ``None`` (and
-``findall``, ``finditer``, ``sub``, ``split`` their no-match results) without compiling. About half the
-patterns a review touches are answered that way.
+pattern's *needles*: groups of lower-case strings such that every text the pattern can match holds at least
+one string of each group. ``\b(?:terms|pricing) (?:are )?agreed\b`` has the groups ("terms", "pricing") and
+("agreed"): a call note about pricing that agrees nothing is answered without compiling. A text missing a
+group cannot match, so ``search`` answers ``None`` (and ``findall``, ``finditer``, ``sub``, ``split`` their
+no-match results). Most of the patterns a review touches are answered that way.
 
 Finding the needles means parsing the pattern, which is half the cost of compiling it, so they are worked
 out once, ahead of time, into ``_needles.json`` beside this module (``python -m ae_coach._patterns``
@@ -26,7 +27,7 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Any, cast
 
 TABLE = Path(__file__).with_name("_needles.json")
-_table: dict[str, list[str] | None] | None = None
+_table: dict[str, list[list[str]] | None] | None = None
 REGISTERED: list[_Lazy] = []
 """Every lazy pattern created so far (the table is built from them)."""
 
@@ -37,7 +38,7 @@ class _Lazy:
     def __init__(self, pattern: str, flags: int) -> None:
         self._args = (pattern, flags)
         self._compiled: re.Pattern[str] | None = None
-        self._needles: list[str] | bool | None = False  # False: not looked up yet (a copy or pickle keeps it)
+        self._needles: list[list[str]] | bool | None = False  # False: not looked up yet (a copy or pickle keeps it)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in self.__slots__:  # copy and pickle probe a half-built object
@@ -59,7 +60,8 @@ class _Lazy:
         return compiled
 
     def _cannot_match(self, string: Any, extra: tuple[Any, ...], options: dict[str, Any]) -> bool:
-        """True only when ``string`` holds none of the pattern's needles (and no ``pos``/``count`` was given)."""
+        """True only when ``string`` misses every needle of one of the pattern's groups (and no ``pos`` or
+        ``count`` was given)."""
         if self._compiled is not None or extra or options or not isinstance(string, str) or not string.isascii():
             return False
         needles = self._needles
@@ -68,7 +70,7 @@ class _Lazy:
         if not isinstance(needles, list):
             return False
         lowered = string.lower()
-        return not any(needle in lowered for needle in needles)
+        return any(not any(needle in lowered for needle in group) for group in needles)
 
     def search(self, string: Any, *extra: Any, **options: Any) -> Any:
         return None if self._cannot_match(string, extra, options) else self._pattern().search(string, *extra, **options)
@@ -118,7 +120,7 @@ def key(pattern: str, flags: int) -> str:
     return hashlib.sha1(f"{flags}:{pattern}".encode(), usedforsecurity=False).hexdigest()[:16]
 
 
-def _known() -> dict[str, list[str] | None]:
+def _known() -> dict[str, list[list[str]] | None]:
     global _table
     if _table is None:
         try:
@@ -131,37 +133,45 @@ def _known() -> dict[str, list[str] | None]:
 # --------------------------------------------------------------------------- finding the needles
 
 
-def needles(pattern: str, flags: int = 0) -> list[str] | None:
-    """Lower-case ASCII strings at least one of which occurs (in the lower-cased text) wherever ``pattern``
-    matches (or :data:`WIDE_CHAR`: a wide character); None when no such set is known (an optional or
-    character-class-only pattern)."""
-    found = _sequence(_parser.parse(pattern, flags).data)
-    return sorted(found) if found else None
+MOST_GROUPS = 3
+"""Needle groups kept per pattern: the most selective ones (a fourth rarely rules out a text the three did not)."""
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Every match of a sequence contains every required part of it: the part with the longest shortest
-    needle is the most selective one to check."""
-    options: list[set[str]] = []
+def needles(pattern: str, flags: int = 0) -> list[list[str]] | None:
+    """Groups of lower-case ASCII strings (or :data:`WIDE_CHAR`: a wide character) such that wherever ``pattern``
+    matches, the lower-cased text holds a string of every group; the most selective groups first (the
+    longest shortest string). None when no group is known (an optional or character-class-only pattern)."""
+    groups = _sequence(_parser.parse(pattern, flags).data)
+    ranked = sorted({tuple(sorted(group)) for group in groups}, key=lambda group: (-min(map(len, group)), group))
+    telling = [group for group in ranked if min(map(len, group)) > 1 or group == (WIDE_CHAR,)]  # not a lone " "
+    return [list(group) for group in (telling or ranked)[:MOST_GROUPS]] or None
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Every part a sequence requires, each as the set of strings one of which its matches contain."""
+    groups: list[set[str]] = []
     run: list[str] = []
     for op, arg in items:
         if op is sre.LITERAL and arg < 128:
             run.append(chr(arg).lower())
             continue
         if (op is sre.LITERAL and arg >= WIDE) or (op is sre.IN and _wide_only(arg)):
-            options.append({WIDE_CHAR})  # a Chinese character or full-width mark: never in an ASCII text
+            groups.append({WIDE_CHAR})  # a Chinese character or full-width mark: never in an ASCII text
             continue
         if run:
-            options.append({"".join(run)})
+            groups.append({"".join(run)})
             run = []
         if op is sre.AT:
             continue  # a zero-width anchor or word boundary does not break a literal run's meaning
-        found = _part(op, arg)
-        if found:
-            options.append(found)
+        groups += _part(op, arg)
     if run:
-        options.append({"".join(run)})
-    return max(options, key=lambda option: min(map(len, option)), default=None)
+        groups.append({"".join(run)})
+    return groups
+
+
+def _best(groups: list[set[str]]) -> set[str] | None:
+    """The most selective of a sequence's groups: the one whose shortest string is longest."""
+    return max(groups, key=lambda group: min(map(len, group)), default=None)
 
 
 WIDE = 0x2E80
@@ -176,7 +186,7 @@ def _wide_only(items: list[tuple[Any, Any]]) -> bool:
     return bool(lows) and min(lows) >= WIDE
 
 
-def _part(op: Any, arg: Any) -> set[str] | None:
+def _part(op: Any, arg: Any) -> list[set[str]]:
     if op is sre.SUBPATTERN:
         return _sequence(arg[-1].data)
     if op is sre.ATOMIC_GROUP:
@@ -184,15 +194,15 @@ def _part(op: Any, arg: Any) -> set[str] | None:
     if op is sre.BRANCH:
         union: set[str] = set()
         for branch in arg[1]:
-            found = _sequence(branch.data)
+            found = _best(_sequence(branch.data))
             if not found:
-                return None  # one branch with no needle can match without any
+                return []  # one branch with no needle can match without any
             union |= found
-        return union
+        return [union]
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         least, _most, body = arg
-        return _sequence(body.data) if least >= 1 else None
-    return None  # a character class, any character, a look-around, a back-reference: no literal to require
+        return _sequence(body.data) if least >= 1 else []
+    return []  # a character class, any character, a look-around, a back-reference: no literal to require
 
 
 def package_patterns() -> list[tuple[str, int]]:

@@ -13,6 +13,14 @@ from typing import Any
 from ae_coach.errors import AeCoachError
 
 
+def console() -> int:
+    """The ``ae-coach`` console script and ``python -m ae_coach``: :func:`main`, with the garbage collector
+    paused while the command starts (:mod:`ae_coach.cli._startup`)."""
+    from ae_coach.cli._startup import paused
+
+    return paused(main)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command; turn ae-coach errors into exit codes and messages, never tracebacks.
 
@@ -49,6 +57,9 @@ def _run(args: list[str]) -> None:
         fast()
         return
     from ae_coach.cli._app import run
+    from ae_coach.cli._startup import started
+
+    started()  # pipelines, evals and the rest may run long and build a lot
 
     run(args)
 

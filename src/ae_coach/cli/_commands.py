@@ -115,6 +115,7 @@ def chat_deal(
 ) -> None:
     """``ae-coach chat``: questions from stdin (a prompt on a terminal), answers on stdout."""
     from ae_coach.cli._chat_session import ChatSession
+    from ae_coach.cli._startup import started
     from ae_coach.history import open_store
 
     if str(deal) == "-":
@@ -135,6 +136,7 @@ def chat_deal(
             log=log,
             autosave=not no_log,
         )
+        started()  # a conversation may run for an hour: collect cycles as usual
         saved = session.run(_lines(interactive))
     finally:
         if store is not None:
