@@ -72,6 +72,19 @@ def headline(deal: Deal, assessment: Any) -> str:
 _CODE = lazy(r"\b[a-z_]+\.[a-z_]+\b")
 
 
+def _forecast(deal: Deal, assessment: Any) -> Forecast:
+    """The call, its reasons and why it is not Commit, each line once: a Best Case call's reasons end with its
+    first "not Commit" line, which the renderers print again from ``why_not_commit``."""
+    gate = commit_gate(deal, assessment)
+    printed = {t("call.not_commit", reason=line) for line in gate}
+    return Forecast(
+        category=assessment.recommended_forecast,
+        period=assessment.period.label,
+        reasons=[line for line in assessment.forecast_reasons if line not in printed],
+        why_not_commit=gate,
+    )
+
+
 def commit_gate(deal: Deal, assessment: Any) -> list[str]:
     """Why the deal is not Commit: every condition when the rep, the CRM or ae-coach calls it Commit, one line
     that names the unmet conditions when Commit is the next move (a best case call), and nothing when the deal
@@ -191,12 +204,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         headline=headline(deal, assessment),
         decides=decides(deal, assessment, actions, drafted, calendar),
         health=Health(score=assessment.health, reasons=_health_reasons(deal, assessment)),
-        forecast=Forecast(
-            category=assessment.recommended_forecast,
-            period=assessment.period.label,
-            reasons=list(assessment.forecast_reasons),
-            why_not_commit=commit_gate(deal, assessment),
-        ),
+        forecast=_forecast(deal, assessment),
         risks=listed,
         also_risks=also,
         next_actions=actions,

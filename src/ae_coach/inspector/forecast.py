@@ -116,7 +116,7 @@ def _commit_gate(ctx: Context) -> list[str]:
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)
     unmet += _terms_conditions(ctx)
-    if ctx.dated_next_step is None:
+    if ctx.dated_next_step is None and not committed:  # the signer's own dated word is the next step
         unmet.append(t("gate.no_next_step"))
     return unmet
 
@@ -386,7 +386,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     gaps = []
     if ctx.stage.order < s.best_case_min_stage.order:
         gaps.append(t("call.gap_stage", stage=term(ctx.stage), needed=term(s.best_case_min_stage)))
-    if ctx.grades["economic_buyer"] < 1 or not ctx.facts.in_role("economic_buyer"):
+    successor = any(p.succeeded_by for p in ctx.facts.people)  # the record names who signs now: identified, unmet
+    if ctx.grades["economic_buyer"] < 1 or not (ctx.facts.in_role("economic_buyer") or successor):
         gaps.append(t("call.gap_no_eb"))
     stalled = decision_stalled(ctx)
     if stalled is not None:

@@ -28,7 +28,13 @@ from ae_coach.deal import Element, Role, Signal, Stage, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
-from ae_coach.inspector.facts import UNNAMED, ActivityFact, deferred_by_economic_buyer, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import (
+    PAPER_UNOWNED,
+    UNNAMED,
+    ActivityFact,
+    deferred_by_economic_buyer,
+    rebuffed_by_economic_buyer,
+)
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -206,6 +212,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
+    if extra and extra[0].startswith((SIGNER_LEFT, MOVED_CHAMPION)) and severity == Severity.CRITICAL:
+        # a new signer to meet, or a champion still in the company in another job: someone new to win over
+        # before the date holds, not a deal the buyer parked or an advocate gone for good
+        severity = Severity.HIGH
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
     if severity == Severity.INFO:
@@ -231,7 +241,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     if claimed:
         title = f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
     elif reason:
-        title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
+        # a pain the rep marked confirmed that the buyer's own words deny was never the buyer's word
+        graded = "marked confirmed" if reason.startswith(_NO_PAIN_PREFIX) and grade >= 2 else GRADE_NAMES[grade]
+        title = f"{LABEL[name]} {graded} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
     else:
         title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     if parked:
@@ -249,12 +261,15 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
     if parked:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
-    if name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
-        data["stuck"] = ctx.facts.timing.paper_stuck  # the contract not moving is what the deal is doing
+    stuck = ctx.facts.timing.paper_stuck if name == "paper_process" and flagged else None
+    if stuck and (not stuck.startswith(PAPER_UNOWNED) or ctx.grades["economic_buyer"] >= 2):
+        # the contract not moving is what the deal is doing; but a contract nobody has picked up while nobody
+        # who signs has been met waits on the decision: the signer is raised first
+        data["stuck"] = stuck
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
-    if name == "champion" and flagged and extra and extra[0].startswith(LOST_CHAMPION):
-        data["left"] = extra[0]  # the person selling for us is gone: the cause of what the deal is doing
+    if flagged and extra and extra[0].startswith((LOST_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
+        data["left"] = extra[0]  # the person selling for us, or signing, is gone: the cause of what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
 
@@ -338,7 +353,8 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         parked = pulled_back(ctx)
         if parked:
             return [parked[1]], True
-        return _economic_buyer_evidence(ctx, grade), False
+        evidence = _economic_buyer_evidence(ctx, grade)
+        return evidence, bool(evidence) and evidence[0].startswith(SIGNER_LEFT)  # whoever signed has left: shown
     if name == "identified_pain":
         return _no_pain_evidence(ctx, element, grade)
     if (
@@ -373,13 +389,14 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
 
 
 def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[str], bool]:
-    """The buyer's words that doing nothing costs nothing: in the pain evidence, or, while the pain is not
-    buyer-confirmed, in what the buyer said in a two-way exchange ("the current tool works fine")."""
+    """The buyer's words that doing nothing costs nothing: in the pain evidence, or, while the record does not
+    show the pain (a rep's note is not the buyer's word), in what the buyer said in a two-way exchange ("the
+    current tool works fine")."""
     hit = text.find(_NICE_TO_HAVE, element.evidence)
     if hit:
         return [f"{_NO_PAIN_PREFIX}{text.quote(hit)}: nice-to-have, not need"], True
-    if grade >= 2:
-        return [], False
+    if grade >= 2 and ctx.facts.elements["identified_pain"].record:
+        return [], False  # the record shows the pain with a number: one "works fine" does not undo it
     for activity in ctx.facts.activities:
         said = _about_status_quo(ctx, activity.summary) if activity.two_way and activity.date <= ctx.as_of else None
         if said:
@@ -459,6 +476,12 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     out = []
     ebs = ctx.role(Role.ECONOMIC_BUYER)
     if not ebs:
+        gone = [p for p in ctx.facts.people if p.left and p.title and text.find(text.SENIOR_TITLE, p.title)]
+        out += [
+            f"{SIGNER_LEFT}{p.name} ({p.title}), {p.left}"
+            + (f"; the record names {p.succeeded_by} in their place, not yet met" if p.succeeded_by else "")
+            for p in gone
+        ]
         out.append("no stakeholder has the economic_buyer role")
     names = [p.name for p in ebs]
     for activity in ctx.facts.activities:
@@ -487,6 +510,16 @@ _LEAVING = lazy(
     re.IGNORECASE,
 )
 """The champion is leaving or has left the buyer's company: the deal has lost the person selling for us."""
+_MOVED_ON = lazy(
+    r"\b(?:(?:has been|been|was|is being|got|just got) promoted|(?:is |has )?(?:moving|moved|moves|transferr(?:ed|ing)) "
+    r"to (?:a new role|another (?:role|team|division|region)|the \w+ office|run |head |lead )|"
+    r"no longer (?:has|owns|runs|holds|leads) (?:the |any )?(?:sign-?off|budget|team|project|programme|program|"
+    r"decision)|(?:takes|taking|took) over (?:from (?:him|her|them)|(?:his|her|their) (?:role|job|team|remit))|"
+    r"inherits? (?:this|the deal|the project))\b",
+    re.IGNORECASE,
+)
+"""The champion has moved to another job inside the company (promoted, moved to another office or team) or no
+longer owns what the deal needs: still friendly, no longer able to sell it for us."""
 _NO_ACCESS = lazy(
     r"\b(?:(?:does|do)(?:n't| not) know who (?:approves|signs|decides|owns|holds)|(?:has|have)(?:n't| not) "
     r"(?:yet )?(?:told|briefed|spoken to|mentioned (?:it|us|this) to|shown (?:it|this) to) (?:her|his|their|the) "
@@ -495,9 +528,11 @@ _NO_ACCESS = lazy(
 )
 """The champion cannot reach who decides: they do not know who approves, or have not told their own boss."""
 LOST_CHAMPION = "the champion is leaving or has left: "
+MOVED_CHAMPION = "the champion has moved to another role: "
+SIGNER_LEFT = "the signer on record has left the company: "
 NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
-_NAMES_THE_FLAG = (LOST_CHAMPION, NO_ACCESS, UNFRAMED_PILOT)
+_NAMES_THE_FLAG = (LOST_CHAMPION, MOVED_CHAMPION, NO_ACCESS, UNFRAMED_PILOT, SIGNER_LEFT)
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 
 
@@ -523,7 +558,7 @@ def _champion_said(ctx: Context, names: list[str]) -> str | None:
     for activity in reversed(ctx.facts.activities):
         if not (activity.two_way and activity.date <= ctx.as_of and set(names) & set(activity.people)):
             continue
-        for pattern, prefix in ((_LEAVING, LOST_CHAMPION), (_NO_ACCESS, NO_ACCESS)):
+        for pattern, prefix in ((_LEAVING, LOST_CHAMPION), (_MOVED_ON, MOVED_CHAMPION), (_NO_ACCESS, NO_ACCESS)):
             hit = text.find(pattern, activity.summary)
             if hit:
                 return f"{prefix}{activity.date} {activity.type}, {text.quote(activity.summary)}"

@@ -15,6 +15,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
 from ae_coach.inspector.facts import ActivityFact, as_date
+from ae_coach.inspector.facts._model import _Names
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
 
@@ -100,8 +101,13 @@ def _no_dated_next_step(ctx: Context) -> Finding | None:
             f"next_step: {text.quote(step.action)} was due {step.date.isoformat()}, before {ctx.as_of.isoformat()}"
         ]
     evidence += [f"no date given: {describe(a)}" for a in ctx.with_signal(Signal.NO_NEXT_DATE)[-2:]]
-    # the rep's bookkeeping, never a danger by itself: medium at any stage (what the buyer is doing is not in it)
-    return ctx.finding("momentum.no_dated_next_step", Severity.MEDIUM, "No dated next step", evidence)
+    committed = ctx.facts.timing.committed
+    if committed:
+        evidence.append(f"the signer's own word dates it: {committed}")
+    # the rep's bookkeeping, never a danger by itself: medium at any stage (what the buyer is doing is not in it),
+    # low when the signer has said when they sign (the CRM is behind the deal, not the deal behind)
+    severity = Severity.LOW if committed else Severity.MEDIUM
+    return ctx.finding("momentum.no_dated_next_step", severity, "No dated next step", evidence)
 
 
 def _rescheduled(ctx: Context) -> Finding | None:
@@ -114,8 +120,16 @@ def _rescheduled(ctx: Context) -> Finding | None:
     senior = {
         s.name for s in ctx.deal.stakeholders if s.role == Role.ECONOMIC_BUYER or text.find(text.SENIOR_TITLE, s.title)
     }
-    executive = sorted({name for a in hits for name in a.with_ if name in senior})
-    if len(hits) >= ctx.settings.reschedule_high_count:
+    # the executive whose meeting it was, in it or named in it ("Annabel has had to clear her diary", from her EA)
+    named = _Names(sorted(senior))
+    executive = sorted({name for a in hits for name in [*a.with_, *named.mentioned_in(a.summary)] if name in senior})
+    called_off = [a for a in hits if a.status != ActivityStatus.RESCHEDULED]
+    rebooked = any(
+        a.status == ActivityStatus.SCHEDULED and a.date > ctx.as_of and set(a.with_) & set(executive)
+        for a in ctx.activities
+    )
+    if len(hits) >= ctx.settings.reschedule_high_count or (executive and called_off and not rebooked):
+        # or a meeting with the signer called off and not rebooked: the decision has no date any more
         severity = Severity.HIGH
     elif len(hits) >= 2 or harsh:
         severity = Severity.MEDIUM

@@ -31,7 +31,8 @@ references_requested              "asked for references", "reference call reques
 legal_security_review             "security review / questionnaire", "legal review", "redlines", "DPA", "their lawyers"
 budget_concern                    "budget concern / cut / freeze", "too expensive", "need a discount", "needs us near 85k",
                                   "re-justify", "pulled the budget into next year", "capex is frozen",
-                                  "goes into the FY27 budget"
+                                  "goes into the FY27 budget", "push us to phase 2", "find room for us",
+                                  "budget already spent on another project"
 competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors", "a second quote"
 pending_internal_review           "run this by", "check with the CFO", "take it to the team", "present it to leadership"
 follow_up                         "followed up", "got back to us", "CFO approved"
@@ -114,7 +115,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
         r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
         r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
-        r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:next|fy|q\d|20\d\d)|"
+        r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:the )?"
+        r"(?:next|fy|q\d|20\d\d)|"
         r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
         r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
         r"(?:capex|spend(?:ing)?) freeze|" + NO_NEW_SPEND + r"|"
@@ -128,7 +130,11 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:spend|purchase|budget|money|funding)\b[^.;]{0,30}?\b(?:wait|slip|moved?|pushed|deferred) "
         r"(?:until|to|into) (?:next (?:fiscal )?year|20\d\d|fy ?\d\d)|"
         r"(?:goes|going|moved|moves|pushed|pushes|deferred|defers|slid|slides) (?:in)?to (?:the |their )?"
-        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
+        r"(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget|"
+        r"push(?:es|ed|ing)? (?:us|it|this|the (?:project|deal|purchase)) (?:out )?(?:to|into) (?:a |the )?(?:phase (?:2|two|ii)|"
+        r"next phase|second phase)|find room'? (?:for (?:us|it|this)|in (?:the|a|his|her|their) budget)|"
+        r"(?:budget|money|funding) (?:is |was )?(?:already )?(?:spent|committed|earmarked|allocated) (?:on|to|for) "
+        r"(?:the |other|another|something)|unbudgeted|not in (?:the|this year'?s|their) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(

@@ -28,6 +28,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     _key,
     _Names,
+    office_names,
 )
 from ae_coach.inspector.facts._timing import _NEGATED_SPAN, _close_changes, _timing
 
@@ -109,7 +110,13 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
-    people = [_person(s, activities, names, as_of) for s in deal.stakeholders]
+    gone = departed(deal, as_of)
+    people = [
+        _person(s, activities, names, as_of).model_copy(
+            update={"left": gone[s.name][0], "succeeded_by": gone[s.name][1]} if s.name in gone else {}
+        )
+        for s in deal.stakeholders
+    ]
     held = [a for a in activities if a.date <= as_of and a.direction is not None]
     last_two_way = max((a.date for a in held if a.two_way), default=None)
     claimed = [p.last_two_way for p in people if p.last_two_way]
@@ -149,21 +156,137 @@ _SIGNER_VERB = (
     r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
 )
 _SIGNER_PRONOUN = lazy(r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b", re.IGNORECASE)
+_SIGNER_SAYS = lazy(
+    r"\s*(?::|said|says|wrote|replied|confirmed)\s*[:,]?\s*['\"\u201c]?(?:[^.;'\"\u201d]{0,30}?[,.!]\s*)?"
+    r"i(?:'ll| will|'m going to| am going to)\s+(?:sign|countersign|approve)\b",
+    re.IGNORECASE,
+)
+"""Someone quoted saying they will sign: "Gillian: 'Got it, I'll sign on Thursday'", "Ravi wrote: I will sign"."""
 _UNSURE = lazy(
     r"\b(?:if|once|unless|until|whether|who|not|never|won'?t|can'?t|cannot|wants?|needs?|asks?)\b", re.IGNORECASE
 )
 
 
+_LIMIT = lazy(
+    r"\b(?:approve|approves|sign|signs|sign off|signs off|authori[sz]e|authori[sz]es|spend|sign-off limit(?: is)?|"
+    r"approval limit(?: is)?|limit(?: is)?)\s+(?:on\s+)?(?:up to|to|below|under|of)\s+(?:a limit of\s+)?"
+    r"([£$€]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand)?)(?![\w])",
+    re.IGNORECASE,
+)
+"""A signing or approval limit on record: "Owen can approve up to £100k", "her sign-off limit is $250,000"."""
+_ABOVE = lazy(r"\b(?:above|over|beyond|more than|larger|bigger|higher)\b", re.IGNORECASE)
+
+
+def _amount(money: str) -> float:
+    """``£100k`` -> 100000.0, ``$1.5 million`` -> 1500000.0."""
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", money)
+    number = float(digits.group(0).replace(",", "")) if digits else 0.0
+    unit = money.lower().rstrip()
+    if unit.endswith(("k", "thousand")):
+        number *= 1_000
+    elif unit.endswith(("m", "million")):
+        number *= 1_000_000
+    return number
+
+
+def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
+    """Who signs when the record puts the deal above someone's signing limit: "under their scheme of delegation
+    Owen can approve up to £100k; anything above goes to the COO for signature" on a £340k deal makes the COO the
+    economic buyer, and Owen, the rep's "economic buyer", a champion at most."""
+    if not deal.amount:
+        return {}
+    names = _Names([s.name for s in deal.stakeholders])
+    for sentence in (s for summary in said for s in re.split(r"(?<=[.!?])\s+|\n", summary or "")):
+        limit = _LIMIT.search(sentence)
+        if not limit or _amount(limit.group(1)) >= deal.amount:
+            continue
+        before, after = sentence[: limit.start()].lower(), sentence[limit.end() :].lower()
+        above = _ABOVE.search(after)
+        if not above:
+            continue
+        rest = after[above.end() :]
+        higher = [
+            s.name
+            for s in deal.stakeholders
+            if any(re.search(rf"\b{re.escape(alias)}\b", rest) for alias in office_names(s.title))
+            or s.name in names.mentioned_in(rest)
+        ]
+        limited = [n for n in names.mentioned_in(before) if n not in higher]
+        if len(higher) != 1:
+            continue
+        roles = {higher[0]: Role.ECONOMIC_BUYER}
+        for name in limited[-1:]:
+            held = next(s.role for s in deal.stakeholders if s.name == name)
+            if held == Role.ECONOMIC_BUYER:
+                roles[name] = Role.CHAMPION
+        return roles
+    return {}
+
+
+_STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messages?|word|feedback|comments?|notes?|voicemails?)\b)"
+
+
+def _departure(key: str) -> re.Pattern[str]:
+    """A person (``key``: a lower-cased full or first name) having left their company: "Alan's departure",
+    "since Alan left", "Alan has left the company", "Alan resigned"; not "Alan left a voicemail"."""
+    name = re.escape(key)
+    return re.compile(
+        rf"\b{name}(?:'s)? (?:departure|exit|resignation|last day)\b|"
+        rf"\b{name} (?:has |had |just )?(?:resigned|departed|quit)\b|"
+        rf"\b{name} (?:has |had |just )?left{_STAYS}(?: the (?:company|business|firm|organi[sz]ation|bank)\b|"
+        rf" (?:on|in|last|for|to join)\b|\s*[.,;)]|\s*$)",
+        re.IGNORECASE,
+    )
+
+
+_IN_OFFICE = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w'-]+)*) \(((?:interim |acting |new )?[^()]{2,40})\)")
+"""A person named with their office in brackets: "M. Okafor (interim CFO)"."""
+
+
+def departed(deal: Deal, as_of: dt.date) -> dict[str, tuple[str, str | None]]:
+    """Stakeholders the record says have left their company: where it says so, and who it names in their place
+    (someone outside the stakeholder list named with a senior office in the same summary), if anyone."""
+    names = _Names([s.name for s in deal.stakeholders])
+    keys = [*names.full.items(), *names.first.items()]
+    out: dict[str, tuple[str, str | None]] = {}
+    for activity in sorted(deal.activities, key=lambda a: a.date):
+        if activity.date > as_of or not activity.summary:
+            continue
+        for key, name in keys:
+            if name not in out and _departure(key).search(activity.summary):
+                successor = next(
+                    (
+                        f"{m.group(1)} ({m.group(2)})"
+                        for m in _IN_OFFICE.finditer(activity.summary)
+                        if not names.resolve(m.group(1)) and text.find(text.SENIOR_TITLE, m.group(2))
+                    ),
+                    None,
+                )
+                out[name] = (f"{activity.date} {activity.type}: {text.quote(activity.summary)}", successor)
+    return out
+
+
 def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
-    """The roles the record gives stakeholders the CRM left as ``unknown``: whoever the record says signs or
-    approved the spend ("Gordon signs at his finance review", "Roisin: order form is in her signing queue",
-    "Claire approved price") is the economic buyer, whatever the role column says. A role the rep chose stays."""
+    """The roles the record gives stakeholders, where it says more than the CRM's role column.
+
+    Whoever the record says signs or approved the spend ("Gordon signs at his finance review", "Roisin: order
+    form is in her signing queue", "Claire approved price") is the economic buyer when the CRM left them
+    ``unknown`` and named no economic buyer. And a signing limit below the deal's amount moves the signature up,
+    whatever roles the rep chose (:func:`_over_limit`); an economic buyer the record says has left the company
+    (:func:`departed`) is one no longer."""
+    said = [a.summary for a in deal.activities if a.date <= as_of and a.summary]
+    said += [deal.next_step.action if deal.next_step else "", deal.notes or ""]
+    over = _over_limit(deal, said)
+    if over:
+        return over
+    gone = departed(deal, as_of)
+    left = {s.name: Role.UNKNOWN for s in deal.stakeholders if s.name in gone and s.role == Role.ECONOMIC_BUYER}
+    if left:
+        return left  # an economic buyer who has left signs nothing: whoever signs now is yet to be met
     unknown = [s.name for s in deal.stakeholders if s.role == Role.UNKNOWN]
     if not unknown or any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
         return {}
     names = _Names(unknown)
-    said = [a.summary for a in deal.activities if a.date <= as_of and a.summary]
-    said += [deal.next_step.action if deal.next_step else "", deal.notes or ""]
     for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
         signer = _signer_in(clause, names)
         if signer:
@@ -182,6 +305,8 @@ def _signer_in(clause: str, names: _Names) -> str | None:
         if text.find(_UNSURE, before[-20:]):
             continue
         if re.match(rf"(?:'s)?\s*{_SIGNER_VERB}", after):
+            return name
+        if _SIGNER_SAYS.match(after):  # "Gillian: 'Got it, I'll sign on Thursday'": the signer in her own words
             return name
         pronoun = _SIGNER_PRONOUN.search(after)  # "Amara replied: all fine, she'll sign after payroll"
         if pronoun and not text.find(_UNSURE, after[: pronoun.start()]):

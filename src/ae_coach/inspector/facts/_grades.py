@@ -14,7 +14,7 @@ from ae_coach.deal import (
 )
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import rebuffed_by_economic_buyer
-from ae_coach.inspector.facts._model import ActivityFact, DealFacts, ElementFact, NoteState, _Names
+from ae_coach.inspector.facts._model import ActivityFact, DealFacts, ElementFact, NoteState, _Names, office_names
 
 # ------------------------------------------------------------------------------------------- MEDDPICC
 
@@ -202,12 +202,31 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             note=note or None,
             note_state=state,
             record=record,
-            grade=max(
-                _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
-                _named_role(name, facts),
+            grade=_left_behind(
+                name,
+                note,
+                facts,
+                max(
+                    _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
+                    _named_role(name, facts),
+                ),
             ),
         )
     return out
+
+
+def _left_behind(name: str, note: str, facts: DealFacts, grade: int) -> int:
+    """An economic buyer "confirmed" by a note about someone else is a claim at most: the note names people, none
+    of whom holds the role now ("Priya Shah (CFO) met", and the record puts the signature above Priya's limit), or
+    names someone the record says has left ("Alan Ferreira CFO approved in Oct", and Alan left in November)."""
+    if name != "economic_buyer" or grade < 2:
+        return grade
+    signers = {p.name for p in facts.in_role(Role.ECONOMIC_BUYER)}
+    if signers:
+        named = _Names([p.name for p in facts.people]).mentioned_in(note)
+        return 1 if named and not signers & set(named) else grade
+    gone = _Names([p.name for p in facts.people if p.left])
+    return 1 if gone.full and (gone.mentioned_in(note) or not note) else grade
 
 
 def _named_role(name: str, facts: DealFacts) -> int:
@@ -247,6 +266,18 @@ def _with_signer(a: ActivityFact, champions: list[str], signers: list[str], as_o
     if not (set(champions) & set(a.people) and set(signers) & set(a.people)):
         return False
     return not rebuffed_by_economic_buyer(a.summary, signers)
+
+
+def _theirs(a: ActivityFact, facts: DealFacts) -> bool:
+    """An "economic buyer attended" line that can be the economic buyer's: no one holds the role, or one who
+    does is in it, or named in it by name or office ("the CFO joined"). When the record moved the signature up
+    (a signing limit), the old signer's meetings are not the new one's."""
+    ebs = facts.in_role(Role.ECONOMIC_BUYER)
+    if not ebs or {p.name for p in ebs} & set(a.people):
+        return True
+    lowered = (a.summary or "").lower()
+    named = _Names([p.name for p in ebs]).mentioned_in(a.summary)
+    return bool(named) or any(re.search(rf"\b{re.escape(o)}\b", lowered) for p in ebs for o in office_names(p.title))
 
 
 def _is_boilerplate(note: str) -> bool:
@@ -296,8 +327,11 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             for a in engaged
             if person in a.people and (a.type in ("meeting", "demo", "call") or a.direction == Direction.INBOUND)
         ]
+        gone = {p.name for p in facts.people if p.left}  # a signer who has left attended nothing that still counts
         out += [
-            f"{a.date} {a.type}: economic buyer attended" for a in engaged if Signal.EB_ATTENDING.value in a.signals
+            f"{a.date} {a.type}: economic buyer attended"
+            for a in engaged
+            if Signal.EB_ATTENDING.value in a.signals and not gone & set(a.people) and _theirs(a, facts)
         ]
         return out[:3]
     if name == "champion":
@@ -306,7 +340,8 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         # the champion's own work for the deal is on record whoever logged it ("Piet prepared the business
         # case" on a proposal the rep sent): the act is the champion's, not a one-way touch of ours
         acts = {sig.value for sig in _CHAMPION_ACTS}
-        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)]
+        # a signer who has since left still shows the champion could get us in front of one
+        signers = [p.name for p in facts.in_role(Role.ECONOMIC_BUYER)] + [p.name for p in facts.people if p.left]
 
         def shows(a: ActivityFact) -> bool:
             if a.date <= facts.as_of and _champion_acted(a.summary, names):

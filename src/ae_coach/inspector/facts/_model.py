@@ -21,6 +21,16 @@ def _key(name: str) -> str:
     return " ".join(name.lower().split())
 
 
+def office_names(title: str | None) -> list[str]:
+    """How a record may name someone by office: their title, and a "Chief … Officer"'s initials ("coo")."""
+    lowered = (title or "").lower().strip()
+    words = re.findall(r"[a-z]+", lowered)
+    out = [lowered] if len(lowered) >= 3 else []
+    if len(words) >= 3 and words[0] == "chief" and words[-1] == "officer":
+        out.append("".join(w[0] for w in words if w not in ("of", "and")))
+    return out
+
+
 class _Names:
     """Matches the names a record uses ("Dana", "dana lee", "Lee") to its stakeholders, one way everywhere."""
 
@@ -103,6 +113,11 @@ class PersonFact(_Facts):
     """Outbound touches to them since their last two-way contact."""
     meetings: int = 0
     """Held meetings, demos and calls with them, up to ``as_of``."""
+    left: str | None = None
+    """Where the record says they have left the buyer's company ("2026-12-03 email: "… since Alan's departure
+    on 11/21 …""); None while nothing says so."""
+    succeeded_by: str | None = None
+    """Who the same record names in their place, with the office ("M. Okafor (interim CFO)")."""
 
 
 class CompetitorFact(_Facts):

@@ -123,7 +123,10 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal) or (too_slow and too_slow[0]) or _paper_unanswered(past, as_of, paper_wait_days),
+        paper_stuck=_paper_stuck(deal)
+        or (too_slow and too_slow[0])
+        or _paper_unanswered(past, as_of, paper_wait_days)
+        or _paper_unowned(past),
         paper_ends=too_slow[1] if too_slow else None,
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
@@ -151,7 +154,7 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 _YES = lazy(
     r"\b(?:yes to|go ahead|go-ahead|green light|"
     r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
-    r"(?:we|she|he|they)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
+    r"(?:we|she|he|they|i)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
     r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
     re.IGNORECASE,
 )
@@ -169,11 +172,11 @@ or signature page ready, the e-signature envelope sent or opened and found fine.
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
     signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
-    step = deal.next_step
-    if not (signers and step and step.date and step.date >= as_of and step.owner and _SIGNING_ACT.search(step.action)):
+    if not signers:
         return None
-    if _Names(signers).resolve(step.owner) is None:
-        return None  # the signature is dated by someone other than the signer
+    when = _signing_step(deal, signers, as_of) or _signing_said(past, signers, as_of)
+    if when is None:
+        return None
     theirs = [
         a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
     ]
@@ -183,8 +186,39 @@ def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | No
         return None
     return (
         f"{said_yes.date} {said_yes.type}: {text.quote(said_yes.summary)}; {in_hand.date} {in_hand.type}: "
-        f"{text.quote(in_hand.summary)}; signs {step.date}"
+        f"{text.quote(in_hand.summary)}; signs {when}"
     )
+
+
+def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | None:
+    """The next step's date when it is a signature the signer owns, dated ahead."""
+    step = deal.next_step
+    if not (step and step.date and step.date >= as_of and step.owner and _SIGNING_ACT.search(step.action)):
+        return None
+    return step.date if _Names(signers).resolve(step.owner) is not None else None  # dated by the signer, no one else
+
+
+_I_SIGN = lazy(r"\bi(?:'ll| will|'m going to| am going to) (?:sign|countersign)\b([^.;!?]{0,40})", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> dt.date | None:
+    """The day the signer said, in their own words, they will sign ("Gillian: 'I'll sign on Thursday once the
+    board pack is out'"): a weekday is the first one after the message; the date must still be ahead."""
+    names = _Names(signers)
+    for activity in reversed(past):
+        if not (activity.two_way and (set(signers) & set(activity.people) or names.mentioned_in(activity.summary))):
+            continue
+        said = _I_SIGN.search(activity.summary or "")
+        if not said:
+            continue
+        rest = said.group(1).lower()
+        days = dates_in(rest, activity.date)
+        weekday = next((i for i, name in enumerate(_WEEKDAYS) if re.search(rf"\b{name}\b", rest)), None)
+        if not days and weekday is not None:
+            days = [activity.date + dt.timedelta(days=(weekday - activity.date.weekday() - 1) % 7 + 1)]
+        return days[0] if days and days[0] >= as_of else None
+    return None
 
 
 _SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
@@ -402,6 +436,32 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
     if days <= wait:
         return None
     return f"our paper has had no answer for {days} days: {last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_UNOWNED = lazy(
+    r"\b(?:(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has|not)\s+(?:yet\s+)?(?:picked (?:it |this |them )?up|"
+    r"been picked up|looked at (?:it|them|the \w+)|opened (?:it|them|the \w+)|started (?:on )?(?:it|them|the review))|"
+    r"(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|have) (?:who (?:picks|will pick|handles|owns|is handling)|"
+    r"a (?:name|contact))|nobody (?:owns|is handling)|no (?:named )?(?:owner|contact) (?:in|at|for) (?:legal|procurement))",
+    re.IGNORECASE,
+)
+"""The buyer's side says nobody has taken up the paper: "legal haven't picked it up yet", "doesn't know who picks
+it up", "didn't have a name"."""
+
+
+PAPER_UNOWNED = "nobody on the buyer's side has taken up the paper: "
+
+
+def _paper_unowned(past: list[ActivityFact]) -> str | None:
+    """The latest word on the paper process, from the buyer's side, says nobody there has taken it up."""
+    done = [a.date for a in past if Signal.PAPER_COMPLETE.value in a.signals]
+    said = [a for a in past if a.two_way and (set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary))]
+    if not said or (done and max(done) >= said[-1].date):
+        return None
+    last = said[-1]
+    if not text.find(_UNOWNED, last.summary):
+        return None
+    return f"{PAPER_UNOWNED}{last.date} {last.type}, {text.quote(last.summary)}"
 
 
 _PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
