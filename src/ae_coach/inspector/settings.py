@@ -66,7 +66,10 @@ class Settings(BaseModel):
     reschedule_window_days: int = Field(default=30, ge=1)
     """ae-coach default: how far back rescheduled, cancelled or no-show meetings count."""
     reschedule_high_count: int = Field(default=3, ge=1)
-    """ae-coach default: this many reschedules/cancellations in the window make the finding high."""
+    """ae-coach default: this many reschedules/cancellations in the window make the finding high; so does one
+    meeting called off (cancelled or missed) with the economic buyer or a senior title in it or named in it
+    ("Annabel has had to clear her diary", from her assistant) and nothing rebooked with them, which also keeps
+    the deal out of best case."""
     late_stakeholder_stages: list[Stage] = Field(default_factory=lambda: [Stage.PROPOSAL, Stage.CLOSING])
     """ae-coach default: the stages that count as late for the seed's danger signal "new stakeholders
     introduced late"."""
