@@ -317,6 +317,7 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
         patterns = [re.sub(r"\\\[[a-z\\ ]+\\\]", ".+?", re.escape(t.rstrip("."))) for t in texts]  # placeholders filled
         patterns = [p.replace(re.escape("this week"), ".+?") for p in patterns]  # or the date it is due
+        patterns = [p.replace(re.escape("whoever signs"), ".+?") for p in patterns]  # or the signer the record names
         assert any(re.search(p, action.action) for p in patterns), action.action
         assert action.owner and action.due is not None and action.due > report.as_of
 
@@ -640,7 +641,8 @@ def test_a_closed_deal_has_nothing_left_to_decide(coach):
 )
 def test_a_renewal_is_never_walked_away_from_only_its_expansion(coach, situation, name, walks_away):
     data = load_deal(EXAMPLE_DEALS[0].parent / "bluesky-self-serve.yaml").model_dump(mode="json")
-    data.update(situation=situation, name=name)
+    data.update(situation=situation, name=name, amount=60000, next_step=None)  # silent, and not routed as tier 4
+    data["activities"][-1]["summary"] = "Followed up on the intro call"  # a chase, not a trial handed over
     report = coach.review(parse_deal(data))
     branch = next(a.action for a in report.next_actions if "If no reply" in a.action)
     assert ("close the deal out" in branch) is walks_away
@@ -649,7 +651,7 @@ def test_a_renewal_is_never_walked_away_from_only_its_expansion(coach, situation
 
 def test_a_passed_close_date_on_a_renewal_takes_only_the_expansion_out(coach):
     report = coach.review(load_deal(EXAMPLE_DEALS[0].parent / "wingtip-slipped.yaml"))
-    steps = [a for a in report.next_actions if a.rule_id == "pipeline-close-date-discipline"]
+    steps = [a for a in report.next_actions if "pipeline-close-date-discipline" in a.rule_ids]
     assert steps and all("lost" not in a.action for a in steps)
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
-from ae_coach.coach._plan import SMALL_DEAL_AMOUNT
+from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
@@ -64,8 +64,10 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
 
     An action is due before the event it prepares; when that event falls this week and this week already
     has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
-    for this week is one a rep will not do. (Folding it into this week's action with the same person was
-    tried: it turned three clear actions into three paragraphs of rule steps.)
+    for this week is one a rep will not do. Two asks of the same person this week are one row, one call
+    (:func:`_one_conversation`); a third waits a week (folding every ask into one row was tried: it turned
+    three clear actions into three paragraphs of rule steps). A tier-4 deal gets one action: where it is
+    served best.
     """
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
@@ -195,23 +197,41 @@ _THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 
 def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
-    """This week's asks of one buyer-side person are one conversation, not a call a day: each keeps its own
-    text and reason, all take the earliest date, and the later ones say they go in the same call."""
-    out = list(actions)
-    for i, first in enumerate(out):
-        if first.horizon != "this_week" or first.contact is None or first.due is None:
+    """This week's asks of one buyer-side person are one conversation, not a call a day and not two rows: the
+    later asks fold into the first one's text ("… In the same call: …"), on the earliest date, with their reasons,
+    rules and findings kept beside it."""
+    out: list[NextAction] = []
+    for action in actions:
+        host = next((i for i, a in enumerate(out) if _together(a, action)), None)
+        if host is None:
+            out.append(action)
             continue
-        for j in range(i + 1, len(out)):
-            other = out[j]
-            # the same person and the same people on our side: the sponsor's peer call is a conversation of its own
-            together = _same_person(first, other) and first.owner == other.owner
-            if other.horizon == "this_week" and together and other.due is not None:
-                name = contact_name(first.contact)
-                text = t("coach.same_call", text=other.action, name=name)
-                out[j] = other.model_copy(update={"due": min(first.due, other.due), "action": text})
-        same = [a.due for a in out if a.horizon == "this_week" and _same_person(a, first) and a.owner == first.owner]
-        out[i] = first.model_copy(update={"due": min(d for d in same if d)})
+        first = out[host]
+        assert first.due is not None and action.due is not None  # _together checked both
+        rules = [r for r in [*first.also_rules, action.rule_id, *action.also_rules] if r and r != first.rule_id]
+        out[host] = first.model_copy(
+            update={
+                "action": t("coach.same_call", text=first.action, other=action.action),
+                "due": min(first.due, action.due),
+                "why": "; ".join(dict.fromkeys([first.why, action.why])),
+                "also_rules": list(dict.fromkeys(rules)),
+                "finding_codes": list(dict.fromkeys([*first.finding_codes, *action.finding_codes])),
+            }
+        )
     return out
+
+
+def _together(first: NextAction, other: NextAction) -> bool:
+    """Two of this week's asks of the same buyer-side person by the same people on our side (the sponsor's peer
+    call is a conversation of its own)."""
+    return (
+        first.horizon == other.horizon == "this_week"
+        and first.contact is not None
+        and first.due is not None
+        and other.due is not None
+        and _same_person(first, other)
+        and first.owner == other.owner
+    )
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
@@ -276,6 +296,11 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
     if not deal.is_open and not any(f.code == "anti.post_close_abandonment" for f in findings):
         return []
     problems = [f for f in ranked(findings) if f.severity in ACTION_SEVERITIES and not f.code.startswith(_SKIP)]
+    # a tier-4 deal (below the seed's tier-3 amount, or poor fit) is routed before it is worked: where it is
+    # served best (account-tiering), not a recovery sequence run with enterprise selling time
+    routed = [f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4 and deal.is_open]
+    if routed and not any(f.code == "account.poor_fit" for f in problems):  # poor fit: routed below, as ever
+        return routed[:1]  # one action: where the deal is served best; no enterprise selling sequence on it
     # routing first: whether to work a poor-fit deal at all is decided before the work on it
     problems.sort(key=lambda f: f.code != "account.poor_fit")
     if not deal.is_open:
@@ -355,17 +380,30 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
         raw = raw.replace("[name]", contact.name)
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
+    text = _WHOEVER_SIGNS.sub(lambda _: _signer_words(deal) or _.group(0), text)
     fact = fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
-    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
+    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition, after the verb
         fact = _LABEL.sub("", fact).rstrip(".。")
-        text, fact = t("coach.lead", fact=fact[:1].upper() + fact[1:], text=text), ""
     parts = [fact] if fact and fact.lower() not in text.lower() else []
     if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
         parts.insert(0, t("coach.with", name=contact.name))
     if parts:
         text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
     return text
+
+
+_WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")
+
+
+def _signer_words(deal: Deal) -> str | None:
+    """Who signs, as the record knows them: the economic buyer by name, else the office the record says signs
+    ("the CFO"); None when it knows neither (the rule's "whoever signs" stays)."""
+    signer = person_in_role(deal, "economic_buyer")
+    if signer is not None:
+        return signer.name
+    office = named_signer(deal)
+    return f"the {office}" if office and current() == "en" else None
 
 
 def _owner(deal: Deal, step: Marked) -> str:
@@ -659,6 +697,8 @@ def _bearing_on(body: str, about: str) -> str:
     return f'{body[: quote.start()]}"…{clauses[best]}"'
 
 
+_ATTENDEES = lazy(r" with [^:\"“”]{1,120}(?=: [\"“])")
+"""The list of who was there in an evidence line ("2026-11-10 meeting with Dana Lee, Marcus Chen: "…"")."""
 _LIMIT = 110
 """Characters of an evidence line an action quotes before it is cut (ae-coach default)."""
 
@@ -667,6 +707,12 @@ def _shorten(body: str, limit: int = _LIMIT) -> str:
     """A long evidence line cut at the end of a clause of its quote, the quote closed, never mid-word."""
     if len(body) <= limit:
         return body
+    # who was there goes before any of what was said: "2026-11-10 meeting: "Marcus asked … about the
+    # Salesforce API and SSO"", not "… with Dana Lee, Marcus Chen: "Marcus asked … about the…""
+    unlisted = _ATTENDEES.sub("", body, count=1)
+    if len(unlisted) <= limit:
+        return unlisted
+    body = unlisted
     # a clause of the quote, never the list of who was there ("with Dana Lee, Marcus Chen: …")
     start = max(body.find('"'), body.find("“"), 0)
     cut = max(body.rfind(mark, start, limit) for mark in ("; ", ". ", ", ", "；", "。", "，"))

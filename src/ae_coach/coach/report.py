@@ -67,6 +67,11 @@ class NextAction(_Model):
     horizon: Literal["this_week", "later"] | None = None
     """``this_week``: one of the (at most three) actions due in the next five working days."""
 
+    @property
+    def rule_ids(self) -> list[str]:
+        """The action's rule, then the rules of the points folded into it."""
+        return [r for r in dict.fromkeys([self.rule_id or "", *self.also_rules]) if r]
+
 
 class Question(_Model):
     """A question to ask, addressed to a stakeholder where the deal says who plays the role."""

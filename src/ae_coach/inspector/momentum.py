@@ -69,6 +69,9 @@ def _stale(ctx: Context) -> Finding | None:
     days = ctx.days_since(last)
     if days <= limit:
         return None
+    handed = ctx.facts.handed_over
+    if handed and handed > last and ctx.days_since(handed) <= limit and ctx.dated_next_step:
+        return None  # the buyer is trying what we gave them, and the check-in after it is booked
     severity = Severity.HIGH if days > 2 * limit else Severity.MEDIUM
     source = (
         f"last two-way contact {describe(ctx.two_way[-1])}"

@@ -111,7 +111,7 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
                 _e(a.due.isoformat() if a.due else ""),
                 f'{_e(a.action)}<div class="why">{_e(t("review.why", why=a.why))}</div>',
                 _e(a.owner) + (f"<br>{_e(t('review.with', contact=a.contact))}" if a.contact else ""),
-                f"<code>{_e(a.rule_id)}</code>",
+                f"<code>{_e(', '.join(a.rule_ids))}</code>",
             ]
             for a in report.next_actions
         ]

@@ -65,7 +65,7 @@ def _actions(report: Any) -> list[str]:
     for i, a in enumerate(report.next_actions, 1):
         due = a.due.isoformat() if a.due else ""
         out.append(
-            f"| {i} | {_cell(a.action)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(a.rule_id)} | {_cell(a.why)} |"
+            f"| {i} | {_cell(a.action)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(', '.join(a.rule_ids))} | {_cell(a.why)} |"
         )
     return out
 

@@ -214,7 +214,7 @@ def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
         for a in report.next_actions:
             who = x(a.owner) + ("\n" + x(t("review.with", contact=a.contact)) if a.contact else "")
             why = style("dim", x(t("review.why", why=a.why)))
-            table.add_row(a.due.isoformat() if a.due else "-", f"{x(a.action)}\n{why}", who, x(a.rule_id))
+            table.add_row(a.due.isoformat() if a.due else "-", f"{x(a.action)}\n{why}", who, x(", ".join(a.rule_ids)))
         sections.append(table)
     sections += _question_tables(report, marks)
     if report.mutual_action_plan:

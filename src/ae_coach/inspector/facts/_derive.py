@@ -122,7 +122,8 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     claimed = [p.last_two_way for p in people if p.last_two_way]
     if claimed:
         last_two_way = max([*claimed, *([last_two_way] if last_two_way else [])])
-    outbound = [a.date for a in held if a.direction == Direction.OUTBOUND]
+    outbound = [a.date for a in held if a.direction == Direction.OUTBOUND and not _handover(a)]
+    handed = [a.date for a in held if a.direction == Direction.OUTBOUND and _handover(a)]
     facts = DealFacts.of(
         as_of=as_of,
         activities=activities,
@@ -133,6 +134,7 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
         last_two_way=last_two_way,
         last_outbound=max(outbound, default=None),
         unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
+        handed_over=max(handed, default=None),
         coverage=Coverage.of(source=deal.source.system, missing=list(deal.source.missing))
         if deal.source
         else Coverage.of(),
@@ -408,11 +410,24 @@ def _activity(activity: Activity, deal: Deal, names: _Names) -> ActivityFact:
     )
 
 
+_HANDED_OVER = lazy(
+    r"\b(?:sent|shared|gave|emailed|set up|provisioned|activated|opened)\b[^.;]{0,30}?\b(?:trial|sandbox|"
+    r"pilot (?:account|workspace|environment)|test (?:account|environment)|logins?|credentials|workspace)\b",
+    re.IGNORECASE,
+)
+
+
+def _handover(activity: ActivityFact) -> bool:
+    """Our touch gave the buyer something to use on their own ("Sent the self-serve trial link", "set up
+    their sandbox"): no question waiting for an answer."""
+    return bool(_HANDED_OVER.search(activity.summary or ""))
+
+
 def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, as_of: dt.date) -> PersonFact:
     past = [a for a in activities if a.date <= as_of]
     theirs = [a for a in past if person.name in a.people and a.direction is not None]
     two_way = [a.date for a in theirs if a.two_way]
-    outbound = [a.date for a in theirs if a.direction == Direction.OUTBOUND]
+    outbound = [a.date for a in theirs if a.direction == Direction.OUTBOUND and not _handover(a)]
     last_two_way = max(two_way, default=None)
     claimed = person.last_contact if person.last_contact and person.last_contact <= as_of else None
     # The CRM's "last contact" is the rep's word: it stands unless the record shows only chasing on that day.

@@ -219,7 +219,10 @@ class DealFacts(_Facts):
     """The deal's last two-way contact with anyone on the buyer's side."""
     last_outbound: dt.date | None = None
     unanswered: int = 0
-    """Outbound touches since the deal's last two-way contact."""
+    """Outbound touches since the deal's last two-way contact (a hand-over is not a chase: see ``handed_over``)."""
+    handed_over: dt.date | None = None
+    """The last time we gave the buyer something to use on their own (a trial link, a sandbox, logins): the
+    silence after it is the buyer trying it, not a chase left unanswered."""
     coverage: Coverage = Field(default_factory=Coverage)
     alternatives: list[str] = Field(default_factory=list)
     """Every alternative the record names: competitors, and status quo / do-nothing / build in-house."""
