@@ -463,7 +463,11 @@ def _gated(
     # the gate note sits on the step that passes the gate: the buyer's own business-case meeting, else the draft's
     unbooked = ""
     if own and not any(s.kind == "decision" for s in todo):
-        at = plan.index(own[0])
+        # the buyer's own step, found by what it is: a decision step that is also the signature ("CFO
+        # signature") was kept as an at-risk copy above, so it is not the same object any more
+        at = next(
+            i for i, s in enumerate(plan) if (s.date, s.action, s.kind) == (own[0].date, own[0].action, own[0].kind)
+        )
     elif reach:
         at = plan.index(drafted[-1])
     else:
