@@ -228,6 +228,9 @@ def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
 _STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messages?|word|feedback|comments?|notes?|voicemails?)\b)"
 
 
+_GONE_WORDS = lazy(r"\b(?:departure|departed|exit|resign\w*|quit|left|last day)\b", re.IGNORECASE)
+
+
 def _departure(key: str) -> re.Pattern[str]:
     """A person (``key``: a lower-cased full or first name) having left their company: "Alan's departure",
     "since Alan left", "Alan has left the company", "Alan resigned"; not "Alan left a voicemail"."""
@@ -252,8 +255,8 @@ def departed(deal: Deal, as_of: dt.date) -> dict[str, tuple[str, str | None]]:
     keys = [*names.full.items(), *names.first.items()]
     out: dict[str, tuple[str, str | None]] = {}
     for activity in sorted(deal.activities, key=lambda a: a.date):
-        if activity.date > as_of or not activity.summary:
-            continue
+        if activity.date > as_of or not activity.summary or not _GONE_WORDS.search(activity.summary):
+            continue  # no word of leaving: no pattern per name to build
         for key, name in keys:
             if name not in out and _departure(key).search(activity.summary):
                 successor = next(
