@@ -580,3 +580,23 @@ def test_the_executive_sponsors_call_is_a_conversation_of_its_own(coach):
     report = coach.review(load_deal(DEALS / "lucerne-late-stakeholder.yaml"))
     sponsor = [a for a in report.next_actions if "executive sponsor" in a.owner]
     assert sponsor and all("same call" not in a.action for a in sponsor)
+
+
+def test_the_contract_is_ready_before_the_board_that_approves_it(coach):
+    """Woodgrove: the buyer's "Board risk committee" sits on 2027-02-10; the contract and its redlines are planned
+    back from it, the purchase order after it (VP review: "the contract should go out well before the board")."""
+    from ae_coach.coach._plan import buyer_approval
+
+    deal = load_deal(DEALS / "woodgrove-displacement.yaml")
+    steps = coach.review(deal).mutual_action_plan
+    board = next(s.date for s in steps if s.action == "Board risk committee")
+    paper = [
+        s for s in steps if s.action in ("Send the order form and contract for legal review", "Agree legal redlines")
+    ]
+    assert len(paper) == 2 and all(s.date < board for s in paper)
+    po = next(s for s in steps if s.action.startswith("Procurement"))
+    assert po.date > board
+    onboarding = deal.model_copy(
+        update={"mutual_action_plan": [p.model_copy(update={"action": "Onboarding"}) for p in deal.mutual_action_plan]}
+    )
+    assert buyer_approval(onboarding, deal.as_of, dt.date(2027, 6, 30)) is None  # "Onboarding" holds no board
