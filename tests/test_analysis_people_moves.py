@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from ae_coach.deal import Role, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
@@ -140,3 +142,37 @@ def test_the_buyer_saying_what_they_have_works_outweighs_the_reps_pain_note() ->
     pain = next(f for f in review.findings if f.code == "meddpicc.identified_pain")
     assert pain.data.get("no_pain") and "marked confirmed" in pain.title
     assert review.recommended_forecast.value == "omitted"
+
+
+@pytest.mark.parametrize(
+    ("said", "moves"),
+    [
+        ("Dana: Priya's approval limit is $100k; anything over that needs the CEO's signature.", True),
+        ("Procurement: Priya can sign up to $50,000. Above that it goes to the CEO.", True),  # the next sentence
+        ("Dana: spend over $100k needs Tom Reyes to sign; Priya can approve up to $100k.", True),  # either order
+        ("Dana: Priya approves anything under $120k, bigger deals go to the Chief Executive Officer.", True),
+        ("Dana: Priya can approve up to $200k, anything above goes to the CEO.", False),  # the deal is within it
+        ("Dana: the CEO is over the moon about it; Priya can approve up to $100k.", False),  # nobody above it
+    ],
+)
+def test_a_signing_limit_reads_however_the_record_words_it(said: str, moves: bool) -> None:
+    deal = parse_deal(
+        _ceo(with_activities(activity("2026-11-18", "email", said, direction="inbound", **{"with": ["Dana Lee"]})))
+    )
+    assert (record_roles(deal, AS_OF) == {"Tom Reyes": Role.ECONOMIC_BUYER, "Priya Shah": Role.CHAMPION}) is moves
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
+        ("Lena: Priya left the company last month.", True),
+        ("Lena: Priya is no longer with the company; an interim CFO signs.", True),
+        ("Lena: Priya resigned on Friday.", True),
+        ("Lena: Priya has moved on to another firm.", True),
+        ("Lena: Priya left early today, will call tomorrow.", False),
+        ("Lena: Priya left a voicemail for Dana about the PO.", False),
+    ],
+)
+def test_leaving_the_company_reads_however_the_record_words_it(said: str, left: bool) -> None:
+    deal = parse_deal(_departure(said))
+    assert (record_roles(deal, AS_OF) == {"Priya Shah": Role.UNKNOWN}) is left

@@ -169,13 +169,15 @@ _UNSURE = lazy(
 )
 
 
+_MONEY = r"([£$€]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand)?)(?![\w])"
 _LIMIT = lazy(
-    r"\b(?:approve|approves|sign|signs|sign off|signs off|authori[sz]e|authori[sz]es|spend|sign-off limit(?: is)?|"
-    r"approval limit(?: is)?|limit(?: is)?)\s+(?:on\s+)?(?:up to|to|below|under|of)\s+(?:a limit of\s+)?"
-    r"([£$€]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand)?)(?![\w])",
+    r"\b(?:(?:approve|approves|sign|signs|sign off|signs off|sign-off|authori[sz]es?|spend)\s+(?:anything\s+|spend\s+|"
+    r"deals?\s+|purchases?\s+|contracts?\s+)?(?:up to|under|below|to a limit of)|(?:approval|signing|sign-off|spending|"
+    r"delegated|purchasing)\s+(?:limit|authority|threshold)\s+(?:is\s+|of\s+|at\s+)?(?:up to\s+)?)\s*" + _MONEY,
     re.IGNORECASE,
 )
-"""A signing or approval limit on record: "Owen can approve up to £100k", "her sign-off limit is $250,000"."""
+"""A signing or approval limit on record: "Owen can approve up to £100k", "her approval limit is $250,000",
+"Priya approves anything under $120k"."""
 _ABOVE = lazy(r"\b(?:above|over|beyond|more than|larger|bigger|higher)\b", re.IGNORECASE)
 
 
@@ -193,42 +195,48 @@ def _amount(money: str) -> float:
 
 def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
     """Who signs when the record puts the deal above someone's signing limit: "under their scheme of delegation
-    Owen can approve up to £100k; anything above goes to the COO for signature" on a £340k deal makes the COO the
-    economic buyer, and Owen, the rep's "economic buyer", a champion at most."""
+    Owen can approve up to £100k; anything above goes to the COO for signature" on a £340k deal makes the COO (by
+    name or office) the economic buyer, and Owen, the rep's "economic buyer", a champion at most. The limit and
+    who is above it may be in one sentence or the next ("Priya can sign up to $50,000. Above that it goes to the
+    CEO"), in either order ("spend over $100k needs Tom to sign; Priya can approve up to $100k")."""
     if not deal.amount:
         return {}
     names = _Names([s.name for s in deal.stakeholders])
-    for sentence in (s for summary in said for s in re.split(r"(?<=[.!?])\s+|\n", summary or "")):
-        limit = _LIMIT.search(sentence)
-        if not limit or _amount(limit.group(1)) >= deal.amount:
-            continue
-        before, after = sentence[: limit.start()].lower(), sentence[limit.end() :].lower()
-        above = _ABOVE.search(after)
-        if not above:
-            continue
-        rest = after[above.end() :]
-        higher = [
-            s.name
-            for s in deal.stakeholders
-            if any(re.search(rf"\b{re.escape(alias)}\b", rest) for alias in office_names(s.title))
-            or s.name in names.mentioned_in(rest)
-        ]
-        limited = [n for n in names.mentioned_in(before) if n not in higher]
-        if len(higher) != 1:
-            continue
-        roles = {higher[0]: Role.ECONOMIC_BUYER}
-        for name in limited[-1:]:
-            held = next(s.role for s in deal.stakeholders if s.name == name)
-            if held == Role.ECONOMIC_BUYER:
-                roles[name] = Role.CHAMPION
-        return roles
+    for summary in said:
+        sentences = re.split(r"(?<=[.!?])\s+|\n", summary or "")
+        for i, sentence in enumerate(sentences):
+            limit = _LIMIT.search(sentence)
+            if not limit or _amount(limit.group(1)) >= deal.amount:
+                continue
+            window = " ".join(sentences[max(0, i - 1) : i + 2]).lower()
+            limited = names.mentioned_in(sentence[: limit.start()])[-1:]
+            higher = {
+                s.name
+                for above in _ABOVE.finditer(window)
+                for s in deal.stakeholders
+                if s.name not in limited
+                and (
+                    any(
+                        re.search(rf"\b{re.escape(alias)}\b", window[above.end() : above.end() + 80])
+                        for alias in office_names(s.title)
+                    )
+                    or s.name in names.mentioned_in(window[above.end() : above.end() + 80])
+                )
+            }
+            if len(higher) != 1:
+                continue
+            roles = {higher.pop(): Role.ECONOMIC_BUYER}
+            for name in limited:
+                if next(s.role for s in deal.stakeholders if s.name == name) == Role.ECONOMIC_BUYER:
+                    roles[name] = Role.CHAMPION
+            return roles
     return {}
 
 
 _STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messages?|word|feedback|comments?|notes?|voicemails?)\b)"
 
 
-_GONE_WORDS = lazy(r"\b(?:departure|departed|exit|resign\w*|quit|left|last day)\b", re.IGNORECASE)
+_GONE_WORDS = lazy(r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on)\b", re.IGNORECASE)
 
 
 def _departure(key: str) -> re.Pattern[str]:
@@ -238,6 +246,8 @@ def _departure(key: str) -> re.Pattern[str]:
     return re.compile(
         rf"\b{name}(?:'s)? (?:departure|exit|resignation|last day)\b|"
         rf"\b{name} (?:has |had |just )?(?:resigned|departed|quit)\b|"
+        rf"\b{name} (?:is |was )?no longer (?:with|at) (?:the |their )?\w+|"
+        rf"\b{name} (?:has |had )?moved on(?: to (?:another|a new|a different) (?:company|firm|employer|job))?(?=\s*[.,;)]|\s*$| to (?:another|a new|a different))|"
         rf"\b{name} (?:has |had |just )?left{_STAYS}(?: the (?:company|business|firm|organi[sz]ation|bank)\b|"
         rf" (?:on|in|last|for|to join)\b|\s*[.,;)]|\s*$)",
         re.IGNORECASE,
