@@ -176,3 +176,40 @@ def test_a_signing_limit_reads_however_the_record_words_it(said: str, moves: boo
 def test_leaving_the_company_reads_however_the_record_words_it(said: str, left: bool) -> None:
     deal = parse_deal(_departure(said))
     assert (record_roles(deal, AS_OF) == {"Priya Shah": Role.UNKNOWN}) is left
+
+
+@pytest.mark.parametrize(
+    ("said", "moved"),
+    [
+        ("Dana got promoted to VP EMEA and hands this to Raj.", True),
+        ("Dana is moving to the London office in January.", True),
+        ("Dana was reassigned to the ERP programme.", True),
+        ("Dana's new role means she won't be on this.", True),
+        ("Dana promoted the pilot internally.", False),
+        ("The meeting was moved to Thursday.", False),
+        ("Dana asked about the new role-based access.", False),
+    ],
+)
+def test_a_champion_moving_on_reads_however_the_record_words_it(said: str, moved: bool) -> None:
+    from ae_coach.inspector import text
+    from ae_coach.inspector.meddpicc import _MOVED_ON
+
+    assert bool(text.find(_MOVED_ON, said)) is moved
+
+
+@pytest.mark.parametrize(
+    ("said", "unowned"),
+    [
+        ("legal hasn't looked at it yet", True),
+        ("nobody in legal has opened the contract", True),
+        ("the contract is sitting in legal's queue untouched", True),
+        ("no one has been assigned to review it", True),
+        ("legal picked it up yesterday", False),
+        ("nobody has signed yet", False),
+    ],
+)
+def test_paper_nobody_picked_up_reads_however_the_record_words_it(said: str, unowned: bool) -> None:
+    from ae_coach.inspector import text
+    from ae_coach.inspector.facts._timing import _UNOWNED
+
+    assert bool(text.find(_UNOWNED, said)) is unowned

@@ -515,7 +515,8 @@ _MOVED_ON = lazy(
     r"to (?:a new role|another (?:role|team|division|region)|the \w+ office|run |head |lead )|"
     r"no longer (?:has|owns|runs|holds|leads) (?:the |any )?(?:sign-?off|budget|team|project|programme|program|"
     r"decision)|(?:takes|taking|took) over (?:from (?:him|her|them)|(?:his|her|their) (?:role|job|team|remit))|"
-    r"inherits? (?:this|the deal|the project))\b",
+    r"inherits? (?:this|the deal|the project)|(?:was|has been|got|is being) (?:reassigned|seconded|transferred) to|"
+    r"(?:(?:her|his|their)|\w+'s) new (?:role|job|position)(?![-\w]))\b",
     re.IGNORECASE,
 )
 """The champion has moved to another job inside the company (promoted, moved to another office or team) or no

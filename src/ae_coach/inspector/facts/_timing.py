@@ -439,10 +439,12 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
 
 
 _UNOWNED = lazy(
-    r"\b(?:(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has|not)\s+(?:yet\s+)?(?:picked (?:it |this |them )?up|"
+    r"\b(?:(?:haven'?t|hasn'?t|have not|has not|nobody (?:\w+ ){0,3}has|no one (?:\w+ ){0,3}has|not)\s+(?:yet\s+)?"
+    r"(?:picked (?:it |this |them )?up|"
     r"been picked up|looked at (?:it|them|the \w+)|opened (?:it|them|the \w+)|started (?:on )?(?:it|them|the review))|"
     r"(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|have) (?:who (?:picks|will pick|handles|owns|is handling)|"
-    r"a (?:name|contact))|nobody (?:owns|is handling)|no (?:named )?(?:owner|contact) (?:in|at|for) (?:legal|procurement))",
+    r"a (?:name|contact))|nobody (?:owns|is handling)|no (?:named )?(?:owner|contact) (?:in|at|for) (?:legal|procurement)|"
+    r"(?:no one|nobody) (?:has been |is )?assigned|sitting (?:in|with) [\w']+ (?:queue|inbox)|untouched)",
     re.IGNORECASE,
 )
 """The buyer's side says nobody has taken up the paper: "legal haven't picked it up yet", "doesn't know who picks
