@@ -586,9 +586,26 @@ def _example(prefix: str) -> Path:
     ],
 )
 def test_a_step_marked_for_a_seller_role_is_owned_by_the_rep_and_that_role(coach, prefix, rule_id, owner_role):
-    report = coach.review(load_deal(_example(prefix)))
+    report = coach.review(_rep_owns_next_step(load_deal(_example(prefix))))
     action = next(a for a in report.next_actions if a.rule_id == rule_id)
     assert owner_role in action.owner
+
+
+def _rep_owns_next_step(deal):
+    """The deal with its next step owned by the rep: Lucerne's own next step is Clara's revised business case,
+    which the budget-concern action then supports instead of a billing change (see the next test)."""
+    if deal.next_step is None:
+        return deal
+    return deal.model_copy(update={"next_step": deal.next_step.model_copy(update={"owner": "AE"})})
+
+
+def test_a_budget_concern_while_the_champion_rewrites_the_case_is_worked_on_that_case(coach):
+    """Lucerne: the new CFO says the price is too high and Clara (champion) owns the next step, "Revised business
+    case for Mark" on 12-05: the first action builds it with her, not a billing offer to the CFO (VP review)."""
+    report = coach.review(load_deal(_example("lucerne")))
+    first = report.next_actions[0]
+    assert first.rule_id == "deal-pricing-negotiation" and first.contact.startswith("Clara Jensen")
+    assert "business case with Clara Jensen" in first.action and "deal desk" not in first.owner
 
 
 def test_a_step_with_no_seller_role_is_the_reps_alone(coach):

@@ -11,6 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
+from ae_coach.inspector.facts._model import _Names
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -81,6 +82,8 @@ class Situation:
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
             return technical_meeting(self.deal, self.assessment.facts)
+        if atom == "champion_next":
+            return champion_next(self.deal, self.assessment.as_of)
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -164,6 +167,16 @@ def _record_texts(deal: Deal, as_of: dt.date) -> list[str]:
     texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
     texts += [deal.next_step.action] if deal.next_step else []
     return [*texts, *(p.action for p in deal.mutual_action_plan)]
+
+
+def champion_next(deal: Deal, as_of: dt.date) -> bool:
+    """The deal's next step is the champion's own, dated ahead ("Revised business case for Mark", owner Clara
+    Jensen): the work to do is with them, on it, before their date."""
+    step = deal.next_step
+    if not (step and step.date and step.date >= as_of and step.owner):
+        return False
+    champions = [s.name for s in deal.stakeholders if s.role == Role.CHAMPION]
+    return bool(champions) and _Names(champions).resolve(step.owner) is not None
 
 
 def case_on_record(deal: Deal, as_of: dt.date) -> str | None:

@@ -27,7 +27,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``case_on_record`` (the record shows a business case, ROI model or deck the buyer side already has: the
   step builds on it instead of writing a second one); ``evaluation_agreed`` (the record shows the evaluation
   already agreed: success criteria agreed, or a pilot or proof of concept on the plan); ``technical_meeting``
-  (the next meeting the champion is in or booked is with the technical buyer or their team);
+  (the next meeting the champion is in or booked is with the technical buyer or their team); ``champion_next``
+  (the deal's next step is the champion's own, dated ahead: "Revised business case for Mark", owner Clara);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -61,7 +62,7 @@ SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 FLAGS = (
     "pricing_out", "source_known", "baseline_known", "roles_known", "signer_review_planned", "alternatives_known",
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
-    "technical_meeting",
+    "technical_meeting", "champion_next",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
