@@ -183,7 +183,7 @@ def _answer(name: str, question: str):
         ("wingtip-slipped", "odds this signs before year end?", "forecast", "pipeline-commit-gate"),
         ("litware-forecast-fantasy", "这单这个季度能签下来吗？", "forecast", "pipeline-commit-gate"),
         # "what could kill this" is the risk; "who could kill this" the blocker
-        ("lucerne-late-stakeholder", "what could kill this?", "risk", "deal-payment-terms"),
+        ("lucerne-late-stakeholder", "what could kill this?", "risk", "deal-pricing-negotiation"),
         ("lucerne-late-stakeholder", "who could kill this?", "blocker", "relationship-buying-committee"),
         (
             "bluesky-self-serve",
@@ -313,8 +313,8 @@ def test_a_late_entrant_is_positioned_as_one_not_as_an_incumbent():
 def test_a_risk_question_quotes_the_worst_findings_rule_then_the_pattern_they_make():
     answer = _answer("lucerne-late-stakeholder", "What worries you most about Lucerne right now?")
     # budget concern, returning competitor and a new CFO: the review acts on the first with the
-    # payment-terms rule, and the danger-signals rule addresses all three
-    assert answer.shape == "risk" and answer.rule_ids == ["deal-payment-terms", "deal-danger-signals"]
+    # pricing-negotiation rule (the revised business case Clara owns), and the danger-signals rule addresses all three
+    assert answer.shape == "risk" and answer.rule_ids == ["deal-pricing-negotiation", "deal-danger-signals"]
     assert answer.of("person") and answer.of("person")[0].data["role"] == "economic_buyer"
     # the ask alone has no story whose words could name a rule: its generic words match pipeline triage
     assert _answer("lucerne-late-stakeholder", "what could kill this?").rule_ids == answer.rule_ids
