@@ -602,3 +602,8 @@ def test_the_contract_is_ready_before_the_board_that_approves_it(coach):
         update={"mutual_action_plan": [p.model_copy(update={"action": "Onboarding"}) for p in deal.mutual_action_plan]}
     )
     assert buyer_approval(onboarding, deal.as_of, dt.date(2027, 6, 30)) is None  # "Onboarding" holds no board
+
+
+def test_a_tier_4_deal_is_decided_by_its_check_in_not_a_signature_plan(coach):
+    report = coach.review(load_deal(DEALS / "bluesky-self-serve.yaml"))
+    assert report.decides == "What decides this deal: Check in after the trial, 2026-12-04."

@@ -215,8 +215,8 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
 
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
     """The one event that decides the deal, by when: when the first action is a message to someone who has gone
-    silent, their reply by the date that action gives them; else the plan's decision step ahead, else its
-    signature."""
+    silent, their reply by the date that action gives them; for a tier-4 deal, its dated next step (the check-in
+    after the trial); else the plan's decision step ahead, else its signature."""
     if not deal.is_open:
         return None
     first = actions[0] if actions else None
@@ -225,6 +225,11 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_reply", name=contact_name(first.contact), date=date)
     as_of = deal.as_of or dt.date.today()
+    ahead = deal.next_step
+    if assessment.tier == 4 and ahead is not None and ahead.date is not None and ahead.date >= as_of:
+        # a self-serve deal is decided by what the buyer does with it, at the check-in on record, not by a
+        # signature plan nobody runs for a card purchase
+        return t("coach.decides", event=ahead.action, date=ahead.date)
     step = decisive(plan, as_of)
     review = signer_review(deal, as_of)  # the buyer's own step that takes the case to whoever signs
     if review is not None and (step is None or review[0] <= step.date):
