@@ -380,7 +380,8 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
         raw = raw.replace("[name]", contact.name)
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
-    text = _WHOEVER_SIGNS.sub(lambda _: _signer_words(deal) or _.group(0), text)
+    if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
+        text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
     fact = fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition, after the verb

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -287,16 +286,16 @@ def draft_plan(
     # the buyer's approval meeting dates the contract only when the close date holds: planned forward from
     # today, the steps land where they can, and the meeting is what the note's realistic date moves
     approval = buyer_approval(deal, as_of, close) if note is None else None
-    anchor = _anchors(close, approval, calendar)
+    paper_close = close if approval is None else _before_approval_close(close, approval, calendar)
     for step in steps:
         follows = [*chain, *([signoff] if signoff and step.after_review else [])]
         earliest = max([begin, ready.get(str(step.kind), begin)] + (follows if step.days_before_close > 0 else []))
         case = (
             _commercial(agreed, drafted, calendar) if commercial_first and step.kind in ("paper", "signature") else []
         )
-        first_note = note if not drafted else None
-        made = _make(step, deal, anchor(step), (as_of, max([earliest, *case])), first_note, calendar)
-        if approval is not None and step.kind == "paper" and not step.after_review and made.status == "planned":
+        back_from = paper_close if _approved_paper(step) else close
+        made = _make(step, deal, back_from, (as_of, max([earliest, *case])), note if not drafted else None, calendar)
+        if approval is not None and _approved_paper(step) and made.status == "planned":
             made = made.model_copy(update={"note": "; ".join(filter(None, [made.note, _before_approval(approval)]))})
         if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
             waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
@@ -304,8 +303,7 @@ def draft_plan(
         chain.append(made.date)
         if step.review and back is not None and back > made.date:
             # never before the buyer's own clock allows; steps that do not need the sign-off keep their dates
-            firsts = [calendar.add(anchor(s), -_working(s)) for s in steps if s.after_review]
-            made, signoff = _after_review(made, back, firsts, close), back
+            made, signoff = _after_review(made, back, [s for s in steps if s.after_review], close, calendar), back
         drafted.append(made)
     signature = next((d for d in drafted if d.kind == "signature"), None)
     if signature is not None and note and signature.note is None:
@@ -416,12 +414,13 @@ def review_back(deal: Deal, as_of: dt.date, calendar: Calendar) -> dt.date | Non
     return calendar.on_or_after(returned + dt.timedelta(days=days))
 
 
-def _after_review(made: MapStep, back: dt.date, firsts: list[dt.date], close: dt.date) -> MapStep:
+def _after_review(
+    made: MapStep, back: dt.date, waiting: list[_Template], close: dt.date, calendar: Calendar
+) -> MapStep:
     """The security sign-off on the day the record says the review can be back, not the default day before it.
-    When that leaves no room for the first step that needs the sign-off (vendor onboarding, the signature: their
-    planned dates are ``firsts``) before the close, the close date is called at risk rather than the steps
-    squeezed."""
-    first = min(firsts, default=close)
+    When that leaves no room for the first step that needs the sign-off (vendor onboarding, the signature)
+    before the close, the close date is called at risk rather than the steps squeezed."""
+    first = min((calendar.add(close, -_working(s)) for s in waiting), default=close)
     if back < first:
         return made.model_copy(
             update={"date": back, "note": "; ".join([t("plan.proposed"), t("plan.review_back", date=back)])}
@@ -444,28 +443,28 @@ vote" after a bake-off) approves no contract yet."""
 def buyer_approval(deal: Deal, as_of: dt.date, close: dt.date) -> PlanItem | None:
     """The buyer's last approval meeting on their own plan that is still ahead and before the close date."""
     ahead = [
-        (p.date, p)
+        p
         for p in deal.mutual_action_plan
         if p.date
         and as_of < p.date < close
         and str(p.status) in ("planned", "late")
         and APPROVAL_EVENT.search(p.action)
     ]
-    return max(ahead, key=lambda dated: dated[0], default=(None, None))[1]
+    return max(ahead, key=lambda p: p.date or close, default=None)
 
 
-def _anchors(close: dt.date, approval: PlanItem | None, calendar: Calendar) -> Callable[[_Template], dt.date]:
-    """The date each drafted step is planned back from: the contract and its redlines back from the buyer's
-    approval meeting as if the signature were on it (the last of them lands as long before the meeting as before
-    a signature), every other step (the purchase order, the signature) back from the close."""
+def _before_approval_close(close: dt.date, approval: PlanItem, calendar: Calendar) -> dt.date:
+    """The date the contract and its redlines are planned back from: the buyer's approval meeting as if the
+    signature were on it (the last of them lands as long before the meeting as before a signature)."""
     signature = next(t for t in _STEPS if t.kind == "signature")
-    paper_close = (
-        close
-        if approval is None or approval.date is None
-        else min(close, calendar.add(approval.date, _working(signature)))
-    )
-    # the contract and its redlines go before the meeting that approves them; the purchase order follows it
-    return lambda step: paper_close if step.kind == "paper" and not step.after_review else close
+    assert approval.date is not None  # buyer_approval keeps dated steps only
+    return min(close, calendar.add(approval.date, _working(signature)))
+
+
+def _approved_paper(step: _Template) -> bool:
+    """The contract and its redlines, which go before the meeting that approves them; the purchase order (after
+    the security sign-off) follows it, as the signature does."""
+    return step.kind == "paper" and not step.after_review
 
 
 def _before_approval(approval: PlanItem) -> str:

@@ -126,13 +126,12 @@ def _rescheduled(ctx: Context) -> Finding | None:
     # the executive whose meeting it was, in it or named in it ("Annabel has had to clear her diary", from her EA)
     named = _Names(sorted(senior))
     executive = sorted({name for a in hits for name in [*a.with_, *named.mentioned_in(a.summary)] if name in senior})
-    called_off = [a for a in hits if a.status != ActivityStatus.RESCHEDULED]
     rebooked = any(
         a.status == ActivityStatus.SCHEDULED and a.date > ctx.as_of and set(a.with_) & set(executive)
         for a in ctx.activities
     )
-    if len(hits) >= ctx.settings.reschedule_high_count or (executive and called_off and not rebooked):
-        # or a meeting with the signer called off and not rebooked: the decision has no date any more
+    if len(hits) >= ctx.settings.reschedule_high_count or (executive and harsh and not rebooked):
+        # or a meeting with the signer called off (cancelled, missed) and not rebooked: the decision has no date
         severity = Severity.HIGH
     elif len(hits) >= 2 or harsh:
         severity = Severity.MEDIUM

@@ -122,8 +122,9 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     claimed = [p.last_two_way for p in people if p.last_two_way]
     if claimed:
         last_two_way = max([*claimed, *([last_two_way] if last_two_way else [])])
-    outbound = [a.date for a in held if a.direction == Direction.OUTBOUND and not _handover(a)]
-    handed = [a.date for a in held if a.direction == Direction.OUTBOUND and _handover(a)]
+    touches = [(a.date, _handover(a)) for a in held if a.direction == Direction.OUTBOUND]
+    outbound = [day for day, given in touches if not given]  # a chase waits for an answer; a hand-over does not
+    handed = [day for day, given in touches if given]
     facts = DealFacts.of(
         as_of=as_of,
         activities=activities,
