@@ -211,7 +211,22 @@ def _answer(name: str, question: str):
             "expansion",
             "account-land-and-expand",
         ),
+        # a reference is asked for after the signature, but it is about the customer's result, not the handoff
+        (
+            "relecloud-closed-won-no-handoff",
+            "could they be a reference for another prospect?",
+            "references",
+            "account-references-and-advocacy",
+        ),
+        ("northwind-validation", "who'd own the budget for this over there?", "economic_buyer", "deal-economic-buyer"),
+        (
+            "northwind-validation",
+            "how hard do I push Dana for the CFO intro before I write this one off?",
+            "walk_away",
+            "pipeline-disqualify-early",
+        ),
         # the same intents asked in Chinese
+        ("relecloud-closed-won-no-handoff", "能不能请他们给别的客户做 reference？", "references", "account-references-and-advocacy"),
         ("relecloud-closed-won-no-handoff", "他们另一个部门也想用，怎么增购？", "expansion", "account-land-and-expand"),
         ("northwind-validation", "Dana 要免费试点三个月，我要答应吗？", "pilot", "deal-pilot-terms"),
         ("fabrikam-closing-healthy", "采购要 net 90 的账期，能答应吗？", "payment_terms", "deal-payment-terms"),
@@ -676,3 +691,10 @@ def test_a_month_written_in_chinese_reaches_the_records_english():
 
     words = asked_words("要等明年 3 月预算批下来", load_lexicon())
     assert "march" in words and "budget" in words
+
+
+def test_the_record_the_questions_own_words_point_at_is_shown_first():
+    # "another pilot" is about the pilot on record, whatever the kind of question: the facts the words match
+    # come before the facts a new-stakeholder question usually needs
+    answer = _answer("lucerne-late-stakeholder", "the new CFO wants to run the pilot again, do I agree?")
+    assert any("Pilot completed" in (f.text or "") for f in answer.facts[:3])

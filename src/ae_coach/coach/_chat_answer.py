@@ -44,6 +44,8 @@ FACT_SCORE = 1.5
 """A deal fact that scores this much against the question is shown even when its intent did not ask for it."""
 MATCHED_FACTS = 4
 """How many such facts join those the intent asked for (never counting one the intent already brought)."""
+LEADING_FACTS = 2
+"""How many of those best matches come first, before the facts the intent asks for."""
 
 
 class FindingRef(BaseModel):
@@ -369,20 +371,40 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     for person in named:  # and what last happened with them
         theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
         wanted += theirs[-1:]
+    matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
+    # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
+    # comes before what its kind of question usually needs, which would otherwise fill every slot
+    wanted += _covering(matched, found.words, LEADING_FACTS)
     kinds = intent.facts if intent else ["champion", "upcoming"]
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
         wanted += facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
-    # the best matches the intent did not already bring: a match it brought must not take a slot
+    # the next best matches the intent did not already bring: a match it brought must not take a slot
     have = {f.key for f in wanted}
-    matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
+
+
+def _covering(facts: list[Fact], words: list[str], n: int) -> list[Fact]:
+    """Up to ``n`` of ``facts`` (best first), each holding a word of the question the ones before it did not:
+    "the new CFO wants to run the pilot again" brings the new CFO's note and then the pilot, not two notes
+    about the CFO."""
+    asked = set(words)
+    covered: set[str] = set()
+    chosen: list[Fact] = []
+    for fact in facts:
+        held = asked & set(_tokens(fact.search))
+        if held - covered:
+            chosen.append(fact)
+            covered |= held
+        if len(chosen) == n:
+            break
+    return chosen
 
 
 ASSERTED = 1
