@@ -226,7 +226,12 @@ def _answer(name: str, question: str):
             "pipeline-disqualify-early",
         ),
         # the same intents asked in Chinese
-        ("relecloud-closed-won-no-handoff", "能不能请他们给别的客户做 reference？", "references", "account-references-and-advocacy"),
+        (
+            "relecloud-closed-won-no-handoff",
+            "能不能请他们给别的客户做 reference？",
+            "references",
+            "account-references-and-advocacy",
+        ),
         ("relecloud-closed-won-no-handoff", "他们另一个部门也想用，怎么增购？", "expansion", "account-land-and-expand"),
         ("northwind-validation", "Dana 要免费试点三个月，我要答应吗？", "pilot", "deal-pilot-terms"),
         ("fabrikam-closing-healthy", "采购要 net 90 的账期，能答应吗？", "payment_terms", "deal-payment-terms"),

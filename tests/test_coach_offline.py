@@ -717,3 +717,20 @@ def test_a_meeting_the_champion_booked_with_the_technical_team_is_prepared_with_
         deal = deal.model_copy(update={"stakeholders": people})
     prep = [a for a in coach.review(deal).next_actions if "positive.champion_scheduled" in a.finding_codes]
     assert prep and all(("solutions engineer" in a.owner) == technical for a in prep)
+
+
+def test_the_case_the_champion_carries_to_the_signer_is_built_this_week(coach):
+    # Jordan shows the deck to his boss on 12/3: the business case in the buyer's numbers goes into this
+    # week's call with him, not behind a third ask of the same person
+    week = [a for a in _review(coach, "tailspin-single-threaded").report.next_actions if a.horizon == "this_week"]
+    assert any("deal-metrics-quantified-value" in a.rule_ids and a.due < dt.date(2026, 12, 3) for a in week)
+
+
+def test_a_silent_champion_is_reached_before_anyone_equips_them():
+    # Megan Alder has not answered since October: the message that reaches her comes before a business case
+    deal = load_deal(
+        Path(__file__).resolve().parent.parent / "evals/calibration/deals/cormorant-logistics-form-filled.yaml"
+    )
+    week = [a for a in Coach("offline").review(deal).next_actions if a.horizon == "this_week"]
+    assert any("relationship-champion-gone-dark" in a.rule_ids for a in week)
+    assert not any("deal-metrics-quantified-value" in a.rule_ids for a in week)

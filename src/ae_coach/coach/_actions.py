@@ -22,7 +22,7 @@ from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, baseline, names_person, renewal, source_of, view_of
+from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -79,7 +79,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    for finding in _worth_acting_on(deal, list(assessment.findings)):
+    for finding in _worth_acting_on(deal, list(assessment.findings), dark):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
             continue
@@ -289,7 +289,7 @@ def _cold(deal: Deal, action: NextAction, actions: list[NextAction], *, stalled:
     return stalled or any(_same_person(a, action) for a in actions)
 
 
-def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
+def _worth_acting_on(deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset()) -> list[Finding]:
     """Problems first, worst first, then the follow-through on the freshest positive signals (a questionnaire to
     return, references to line up, a workshop to prepare): what moves a good deal is often there, not in its one
     problem. A deal with no high problem gets that follow-through on its three freshest signals, else two."""
@@ -303,6 +303,7 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
         return routed[:1]  # one action: where the deal is served best; no enterprise selling sequence on it
     # routing first: whether to work a poor-fit deal at all is decided before the work on it
     problems.sort(key=lambda f: f.code != "account.poor_fit")
+    problems = _equip_before_review(deal, problems, dark)
     if not deal.is_open:
         return problems
     signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
@@ -314,6 +315,28 @@ def _worth_acting_on(deal: Deal, findings: list[Finding]) -> list[Finding]:
     if committed:  # the signer has dated the signature: the earlier signals' follow-through is done
         rest = committed
     return problems + rest[: 2 if serious else 3] + asked
+
+
+EQUIP = ("meddpicc.metrics", "anti.neglecting_champion")
+"""Findings whose action is the case the champion carries: the business case in the buyer's numbers."""
+
+
+def _equip_before_review(deal: Deal, problems: list[Finding], dark: frozenset[str]) -> list[Finding]:
+    """When a step ahead takes the case to whoever signs (the champion showing the deck to his boss), what the
+    champion will carry into that room comes second, after the worst problem: a case with no number the buyer
+    agreed, or a champion nobody has equipped, is what that meeting decides on, and a third ask of the same
+    champion would otherwise push it out of the week. Not while anyone on the deal has gone silent: a champion
+    who does not answer carries nothing, and the message that reaches them comes first."""
+    equip = next((f for f in problems if f.code in EQUIP), None)
+    if (
+        dark
+        or equip is None
+        or problems.index(equip) <= 1
+        or signer_review(deal, deal.as_of or dt.date.today()) is None
+    ):
+        return problems
+    rest = [f for f in problems if f is not equip]
+    return [*rest[:1], equip, *rest[1:]]
 
 
 def _play(finding: Finding, rulebook: Rulebook, situation: Situation, used: set[tuple[str, str]]) -> Any:
