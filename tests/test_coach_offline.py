@@ -734,3 +734,14 @@ def test_a_silent_champion_is_reached_before_anyone_equips_them():
     week = [a for a in Coach("offline").review(deal).next_actions if a.horizon == "this_week"]
     assert any("relationship-champion-gone-dark" in a.rule_ids for a in week)
     assert not any("deal-metrics-quantified-value" in a.rule_ids for a in week)
+
+
+def test_a_third_ask_of_the_champion_is_the_next_conversation_and_says_so(coach):
+    # Dana is asked twice this week before the 12/2 ROI review; the paper process is not dropped but raised
+    # after that review, and the action says which meeting it follows, so the audit reads it as no prep for it
+    deal = load_deal(EXAMPLES / "northwind-validation.yaml")
+    report = coach.review(deal)
+    paper = [a for a in report.next_actions if a.rule_id == "deal-paper-process"]
+    assert len(paper) == 1 and paper[0].horizon == "later" and paper[0].due > dt.date(2026, 12, 2)
+    assert paper[0].action.startswith('After "Dana takes the ROI model to the CFO" on 2026-12-02: ')
+    assert audit(report, deal) == []

@@ -24,6 +24,7 @@ from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
+from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
@@ -75,6 +76,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     # stalled with its contact silent: nobody who never engaged is asked anything (see _cold)
     stalled = bool(dark) and any(f.code == "momentum.stale" for f in assessment.findings)
     week_end = calendar.add(facts.as_of, 5)
+    poor_fit = any(f.code == "account.poor_fit" for f in assessment.findings)  # no extra work on a deal to route
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
@@ -105,6 +107,14 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
                 action, soon = waiting, False
             elif earlier.due is not None and earlier.due > week_end:  # this one is for a meeting this week
                 actions[same] = earlier.model_copy(update={"horizon": "later"})
+            elif (
+                not poor_fit
+                and not any(
+                    rule.id in a.rule_ids or (a.contact == waiting.contact and a.horizon == "later") for a in actions
+                )
+                and (next_week := _next_conversation(deal, waiting, step, week_end, calendar)) is not None
+            ):  # one point for the next conversation, on a rule this review does not already act on
+                action, soon = _after_their_meeting(deal, waiting, next_week, calendar), False
             else:
                 continue
         if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
@@ -123,6 +133,37 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions])
     actions = _no_reply_branch(deal, actions, dark, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+_PREPARES = lazy(r"\bbefore\b|之前|以前", re.IGNORECASE)
+_WITHIN = lazy(r"\bwithin (?:the|a|one) (?:week|day)|一周内|当周", re.IGNORECASE)
+
+
+def _next_conversation(
+    deal: Deal, action: NextAction, step: Marked, week_end: dt.date, calendar: Calendar
+) -> dt.date | None:
+    """The first working day after this week, for a third ask of someone already asked twice this week: the
+    paper process or the competition is the next conversation with them, not a step dropped because their
+    meeting is this week. None for a step that prepares something ("before it goes to the CFO"), which is
+    no step once that has happened, and when the close date comes first."""
+    if any(p.search(text) for p in (_PREPARES, _NOW, _THIS_WEEK, _WITHIN) for text in (step.text, action.action)):
+        return None  # "before it goes to the CFO", "within the week": not a point for next week
+    day = calendar.on_or_after(week_end + dt.timedelta(days=1))
+    if deal.close_date is not None and day >= deal.close_date:
+        return None
+    return day
+
+
+def _after_their_meeting(deal: Deal, action: NextAction, day: dt.date, calendar: Calendar) -> NextAction:
+    """``action`` dated ``day``, saying which of its contact's meetings it follows when one comes first: a point
+    for the conversation after the 12/2 review is written as one, so nobody reads it as that review's prep."""
+    event = next_event(action, deal, deal.as_of or dt.date.today())
+    text = action.action
+    if event is not None and event[0] == day:  # their meeting that day: the day after it
+        day = calendar.add(day, 1)
+    if event is not None and event[0] < day:
+        text = t("coach.after_event", event=event[1], date=event[0], action=text)  # the step as written after it
+    return action.model_copy(update={"due": day, "action": text})
 
 
 def _no_reply_branch(

@@ -19,7 +19,7 @@ from typing import Any
 from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_name
 from ae_coach.coach.report import CoachingReport
-from ae_coach.i18n import term
+from ae_coach.i18n import t, term
 
 THIS_WEEK_LIMIT = 3
 _ONE_DAY = dt.timedelta(days=1)
@@ -73,15 +73,22 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
 
 
 def _after_its_event(action: Any, deal: Any, as_of: dt.date) -> list[str]:
-    """An action with a buyer contact is due before the next dated item that person attends or owns."""
-    event = _next_event(action, deal, as_of)
-    if event is None or action.due is None or event[0] > action.due:
+    """An action with a buyer contact is due before the next dated item that person attends or owns, unless
+    it says it is for after that item (:func:`follows`)."""
+    event = next_event(action, deal, as_of)
+    if event is None or action.due is None or event[0] > action.due or follows(action.action, event):
         return []
     name = contact_name(action.contact)
     return [f"due {action.due}, after {event[1]!r} with {name} on {event[0]}"]
 
 
-def _next_event(action: Any, deal: Any, as_of: dt.date) -> tuple[dt.date, str] | None:
+def follows(text: str, event: tuple[dt.date, str]) -> bool:
+    """The action's text says it comes after ``event`` (``coach.after_event``: 'After "Dana takes the ROI
+    model to the CFO" on 2026-12-02: ...'): a point for the next conversation, not preparation for that one."""
+    return text.startswith(t("coach.after_event", event=event[1], date=event[0], action=""))
+
+
+def next_event(action: Any, deal: Any, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The next dated item after ``as_of`` that the action's contact attends or owns."""
     name = contact_name(action.contact)
     if not name:
@@ -150,8 +157,8 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
         due = calendar.on_or_after(max(due, calendar.add(report.as_of, 1)))
         if close is not None and due >= close:
             due = max(calendar.on_or_before(close - _ONE_DAY), calendar.on_or_after(report.as_of))
-        event = _next_event(action, deal, report.as_of)
-        if event is not None and due >= event[0]:  # before the meeting it prepares, not after
+        event = next_event(action, deal, report.as_of)
+        if event is not None and due >= event[0] and not follows(action.action, event):  # before what it prepares
             due = max(calendar.on_or_before(event[0] - _ONE_DAY), calendar.on_or_after(report.as_of))
         kept.append(action.model_copy(update={"due": due}))
     week_end = calendar.add(report.as_of, 5)
