@@ -607,3 +607,15 @@ def test_the_contract_is_ready_before_the_board_that_approves_it(coach):
 def test_a_tier_4_deal_is_decided_by_its_check_in_not_a_signature_plan(coach):
     report = coach.review(load_deal(DEALS / "bluesky-self-serve.yaml"))
     assert report.decides == "What decides this deal: Check in after the trial, 2026-12-04."
+
+
+def test_a_plan_stopped_at_its_gate_says_when_the_signature_can_come_at_the_earliest():
+    # Northwind is planned only to the ROI review with the CFO, but the manager still sees what the gate means
+    # for the date: about 30 working days of paper process after it, so late January, before the 1/29 close
+    deal = load_deal(DEALS / "northwind-validation.yaml")
+    steps = draft_plan(deal, deal.as_of, gate="meet the economic buyer")
+    note = next(s.note for s in steps if "once this gate is passed" in (s.note or ""))
+    assert "signature around 2027-01" in note and "after the close date" not in note
+    tight = deal.model_copy(update={"close_date": dt.date(2026, 12, 22)})
+    note = next(s.note for s in draft_plan(tight, deal.as_of, gate="x") if "once this gate" in (s.note or ""))
+    assert "after the close date 2026-12-22" in note

@@ -532,9 +532,27 @@ def _gated(
         at = plan.index(drafted[-1])
     else:
         at, unbooked = len(plan) - 1, t("plan.signer_unbooked")
-    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), unbooked, replaced]))
+    signs = _earliest_signature(deal, steps, plan[at].date, calendar)
+    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced]))
     plan[at] = plan[at].model_copy(update={"note": note})
     return plan
+
+
+def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calendar: Calendar) -> str:
+    """What the gate means for the close date, undated steps aside: the paper process still to do needs about N
+    working days once the gate is passed, so the signature lands around a date at the earliest, and after the
+    close date when it does ("" when no paper step is left)."""
+    needed = max(
+        (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
+    )
+    if not needed:
+        return ""
+    signature = next(s for s in _STEPS if s.kind == "signature")
+    signs = calendar.add(gate, needed + 2 - _working(signature))  # as a plan forward from the gate would date it
+    # a close date already behind the gate is no date to compare with: the gate note says so
+    late = deal.close_date is not None and gate <= deal.close_date < signs
+    key = "plan.gated_late" if late else "plan.gated_earliest"
+    return t(key, needed=needed, gate=gate, date=signs, close=deal.close_date)
 
 
 SIGNER_SILENCE_DAYS = 30
