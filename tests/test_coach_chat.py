@@ -703,3 +703,11 @@ def test_the_record_the_questions_own_words_point_at_is_shown_first():
     # come before the facts a new-stakeholder question usually needs
     answer = _answer("lucerne-late-stakeholder", "the new CFO wants to run the pilot again, do I agree?")
     assert any("Pilot completed" in (f.text or "") for f in answer.facts[:3])
+
+
+def test_an_answer_for_the_manager_carries_what_the_manager_needs():
+    # "my boss asks whether it's real" is a forecast question, but the answer goes to the manager: the pain
+    # the deal exists for comes with it, as in a summary
+    answer = _answer("contoso-notes-injection", "老板问我这单靠不靠谱，我怎么说")
+    assert answer.intent == "forecast"
+    assert any(f.kind == "element" and f.name == "identified_pain" for f in answer.facts)

@@ -375,7 +375,9 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
     # comes before what its kind of question usually needs, which would otherwise fill every slot
     wanted += _covering(matched, found.words, LEADING_FACTS)
-    kinds = intent.facts if intent else ["champion", "upcoming"]
+    kinds = list(intent.facts if intent else ["champion", "upcoming"])
+    # "my boss asks whether it's real": the answer is for the manager, so it carries what they need too
+    kinds += [k for other in found.audience if other is not intent for k in other.facts if k not in kinds]
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:

@@ -55,6 +55,8 @@ class Retrieval:
     """The question tells something before it asks (:func:`ae_coach.rules.lexicon.has_story`)."""
     topics: dict[str, list[str]] = field(default_factory=dict)
     """The lexicon's fact kinds found by their words (:attr:`ae_coach.rules.lexicon.Lexicon.topics`)."""
+    audience: list[Intent] = field(default_factory=list)
+    """Intents the question names as who the answer is for (:meth:`ae_coach.rules.lexicon.Lexicon.audience`)."""
     words: list[str] = field(default_factory=list)
     """The question's words and the rulebook words its synonyms bring (:func:`asked_words`): a Chinese
     question reaches the English rules' words through them."""
@@ -119,6 +121,7 @@ def retrieve(
         known,
         has_story(question),
         lexicon.topics,
+        lexicon.audience(question),
         words,
     )
 

@@ -285,6 +285,12 @@ class Lexicon(BaseModel):
         # at equal scores the more specific intent (the higher weight) speaks for the question
         return sorted(scored, key=lambda item: (-item[1], -item[0].weight))
 
+    def audience(self, question: str) -> list[Intent]:
+        """The intents whose ``audience`` phrasings the question holds ("my boss asks", 老板问), whatever else it
+        asks: the answer is for them, so it carries what they need to know."""
+        held = self._held(question, self._audience)
+        return [self._audience[index][0] for index in sorted(held)]
+
     def _held(self, question: str, table: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]]) -> Held:
         """The phrasings of ``table`` (the intents' phrasings, or their audience phrasings) ``question`` holds, per
         intent (:data:`Held`)."""
