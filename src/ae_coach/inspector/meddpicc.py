@@ -188,6 +188,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     extra, flagged = _special(ctx, name, element, grade)
     if name == "competition" and grade >= 2 and not flagged and _unnamed_by_rep(ctx):
         return _unsettled(ctx)  # the record names a rival the rep's competition note leaves out: not settled
+    if name == "paper_process" and grade >= 2 and not flagged:
+        return _paper_open(ctx)  # the paper is under way: the item still open, if the buyer says one is
     if grade >= 2 and not flagged:
         return None
     # "confirmed" with no note and nothing the record can show: the empty note is hygiene
@@ -287,6 +289,25 @@ def _reason(extra: list[str], grade: int, flagged: bool) -> str:
     if flagged and extra and (grade >= 2 or extra[0].startswith(_NAMES_THE_FLAG)):
         return extra[0]
     return ""
+
+
+def _paper_open(ctx: Context) -> Finding | None:
+    """From proposal on, a paper process under way whose latest word from the buyer names an item still open
+    ("MSA agreed. DPA still with her"): medium, the one thing left to watch before the signature, not a gap in
+    the paper process (the gate holds: legal is engaged and the item has its reviewer)."""
+    open_item = ctx.facts.timing.paper_open
+    if ctx.stage.order < Stage.PROPOSAL.order or not open_item:
+        return None
+    title = f"Paper process open at {_STAGE_NAMES[ctx.stage]}: {open_item}"
+    return ctx.finding(
+        _CODES["paper_process"],
+        Severity.MEDIUM,
+        title,
+        [f"still open on record: {open_item}"],
+        element="paper_process",
+        grade=ctx.grades["paper_process"],
+        open=open_item,
+    )
 
 
 def _unsettled(ctx: Context) -> Finding | None:

@@ -185,6 +185,9 @@ class TimingFact(_Facts):
     paper_ends: dt.date | None = None
     """When the paper process ends by the record's own word on how long it takes, where that runs past the date
     the paper has to be done by (see ``paper_stuck``)."""
+    paper_open: str | None = None
+    """The buyer's latest word on the paper says an item is still open ("MSA agreed. DPA still with her", "redlines
+    pending") and nothing later closes it: the one thing left between the deal and its signature."""
     committed: str | None = None
     """Where the record shows the signer's commitment: they said yes, the paper is in their hands (a PO raised,
     the order form in their signing queue, a clean contract) and they gave the date they sign, still ahead. What

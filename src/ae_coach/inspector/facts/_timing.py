@@ -128,6 +128,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         or _paper_unanswered(past, as_of, paper_wait_days)
         or _paper_unowned(past),
         paper_ends=too_slow[1] if too_slow else None,
+        paper_open=_paper_open(past),
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
         decision_waits=_decision_waits(buyer),
@@ -403,6 +404,40 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                     f"{text.quote(clause.strip())} (to {ends}, after {due})",
                     ends,
                 )
+        dated = _paper_dated_after(activity, signature)
+        if dated is not None:
+            return dated
+    return None
+
+
+_AHEAD = dt.timedelta(days=180)
+"""How far ahead a date in a paper step's words can be read as that step's date (ae-coach default: six months)."""
+_SCHEDULED = lazy(
+    r"\b(?:review|committee|assessment|approval|sign-?off|board|panel|meets|meeting|scheduled|slot|earliest|"
+    r"booked|clears?|cleared|decision)\b",
+    re.IGNORECASE,
+)
+_TERM_ENDS = lazy(r"\b(?:expires?|expiry|ends|ending|runs (?:out|until|to)|renewal|renews|term)\b", re.IGNORECASE)
+
+
+def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str, dt.date] | None:
+    """A paper step the record dates after the signature date ("the architecture review is scheduled for
+    January 6 and the Risk Acceptance Committee meets January 14"): the signature cannot come before it. Only a
+    clause that schedules a review or decision, not one that says when a contract term ends."""
+    for clause in re.split(r"[.;\n]", activity.summary or ""):
+        if not text.find(_PAPER_WORDS, clause) or not text.find(_SCHEDULED, clause) or text.find(_TERM_ENDS, clause):
+            continue
+        if text.find(_NEGATED_SPAN, clause):
+            continue
+        # a day-month already past reads as next year's ("started 11-23" said on 11-25): not a date ahead
+        later = [d for d in dates_in(clause, activity.date) if signature < d <= activity.date + _AHEAD]
+        if later:
+            ends = max(later)
+            return (
+                f"the buyer's paper process is dated past the signature date: {activity.date} {activity.type}, "
+                f"{text.quote(clause.strip())} (to {ends}, after {signature})",
+                ends,
+            )
     return None
 
 
@@ -464,6 +499,35 @@ def _paper_unowned(past: list[ActivityFact]) -> str | None:
     if not text.find(_UNOWNED, last.summary):
         return None
     return f"{PAPER_UNOWNED}{last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_OPEN = lazy(
+    r"\bstill (?:with|open|pending|under review|in review|outstanding|being (?:reviewed|negotiated)|sitting with|"
+    r"to (?:agree|clear|close|resolve|review|sign off))\b|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
+    r"\bopen (?:point|item|clause|question|issue)s?\b|\bbefore (?:she|he|they|legal|procurement|security) can "
+    r"(?:clear|approve|sign off|release)\b|\bwaiting (?:on|for) (?:their|the buyer'?s|her|his) (?:legal|counsel|"
+    r"procurement|security|dpo|review)\b",
+    re.IGNORECASE,
+)
+"""The buyer's word that a paper item is not done yet: "DPA still with her", "one clause remains open"."""
+_CLOSED = lazy(
+    r"\b(?:cleared|approved|agreed|signed|closed|resolved|accepted|done|complete|completed|finali[sz]ed|executed)\b",
+    re.IGNORECASE,
+)
+
+
+def _paper_open(past: list[ActivityFact]) -> str | None:
+    """The latest word on the paper process from the buyer's side names an item still open, and no later word
+    on the paper closes it: "Silje returned the MSA agreed. DPA still with her." (the MSA is done, the DPA open)."""
+    said = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    opened = [a for a in said if a.two_way and text.find(_OPEN, a.summary)]
+    if not opened:
+        return None
+    last = opened[-1]
+    later = [a for a in said if a.date > last.date and a.two_way]
+    if any(Signal.PAPER_COMPLETE.value in a.signals or text.find(_CLOSED, a.summary) for a in later):
+        return None
+    return f"{last.date} {last.type}, {text.quote(last.summary)}"
 
 
 _PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
