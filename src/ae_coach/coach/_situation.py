@@ -11,6 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
+from ae_coach.inspector.facts import renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.rules.markers import Marked
 
@@ -138,19 +139,11 @@ def owed_back(deal: Deal, as_of: dt.date) -> Any:
     return next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
 
 
-_RENEWAL = lazy(r"\brenewals?\b", re.I)
-
-
 def renewal(deal: Deal) -> bool:
     """The deal renews the buyer's contract with us: we are the incumbent and the record calls the deal a
-    renewal (its name, notes, MEDDPICC evidence, an activity, the next step or the plan). A rep never walks
-    away from their own renewal: only the expansion riding on it can be taken out of the forecast."""
-    if str(deal.situation) != "incumbent":
-        return False
-    texts = [deal.name or "", deal.notes or "", deal.next_step.action if deal.next_step else ""]
-    texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
-    texts += [a.summary or "" for a in deal.activities] + [p.action for p in deal.mutual_action_plan]
-    return any(_RENEWAL.search(text) for text in texts)
+    renewal (:func:`ae_coach.inspector.facts.renews_with_us`). A rep never walks away from their own renewal:
+    only the expansion riding on it can be taken out of the forecast."""
+    return renews_with_us(deal)
 
 
 _CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)

@@ -113,7 +113,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.BUDGET_CONCERN: lazy(
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
-        r"too expensive|price is too high|pricing concerns?|can'?t afford|cost concerns?|needs? (?:a )?discount|"
+        r"too expensive|price is too high|pricing concerns?|(?:not|won'?t|will not|refuses? to) (?:be )?(?:going to )?"
+        r"pay(?:ing)? for\b|won'?t sign for\b|can'?t afford|cost concerns?|needs? (?:a )?discount|"
         r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:the )?"
         r"(?:next|fy|q\d|20\d\d)|"

@@ -28,7 +28,15 @@ them all). What other modules use is imported here.
 from __future__ import annotations
 
 from ae_coach.inspector.facts._contact import deferred_by_economic_buyer, direction_of, rebuffed_by_economic_buyer
-from ae_coach.inspector.facts._derive import BUILD, UNNAMED, derive, known_alternatives, record_roles, with_record_roles
+from ae_coach.inspector.facts._derive import (
+    BUILD,
+    UNNAMED,
+    derive,
+    known_alternatives,
+    record_roles,
+    renews_with_us,
+    with_record_roles,
+)
 from ae_coach.inspector.facts._grades import grade_elements
 from ae_coach.inspector.facts._model import (
     ActivityFact,
@@ -70,5 +78,6 @@ __all__ = [
     "paper_step",
     "rebuffed_by_economic_buyer",
     "record_roles",
+    "renews_with_us",
     "with_record_roles",
 ]

@@ -408,7 +408,26 @@ def known_alternatives(deal: Deal) -> list[str]:
         match = text.find(text.STATUS_QUO, source)
         if match and not any(text.find(text.STATUS_QUO, name) for name in found):
             found.append("status quo" if match.lower() == "status quo" else f"status quo ({match.lower()})")
+    if not found and renews_with_us(deal):
+        found.append(RENEWAL_ALTERNATIVE)
     return found
+
+
+RENEWAL_ALTERNATIVE = "status quo (the customer renews smaller, later or not at all)"
+"""On a renewal of our own contract the alternative is known without a competitor: the customer keeps less of
+it, or none."""
+_RENEWAL_WORDS = lazy(r"\brenewals?\b", re.IGNORECASE)
+
+
+def renews_with_us(deal: Deal) -> bool:
+    """We are the incumbent and the record calls the deal a renewal (its name, notes, MEDDPICC evidence, an
+    activity, the next step or the plan)."""
+    if str(getattr(deal.situation, "value", deal.situation)) != "incumbent":
+        return False
+    texts = [deal.name or "", deal.notes or "", deal.next_step.action if deal.next_step else ""]
+    texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
+    texts += [a.summary or "" for a in deal.activities] + [p.action for p in deal.mutual_action_plan]
+    return any(_RENEWAL_WORDS.search(t) for t in texts)
 
 
 def _activity(activity: Activity, deal: Deal, names: _Names) -> ActivityFact:

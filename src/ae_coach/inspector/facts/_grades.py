@@ -158,6 +158,20 @@ _QUANTIFIED_PAIN = lazy(
     re.IGNORECASE,
 )
 """A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""
+_COST = lazy(
+    r"[$€£¥]\s?\d|\b\d[\d.,]*\s?(?:k|m)?\s?(?:usd|eur|gbp|chf|cad|aud|sgd)\b|"
+    r"\d\s*(?:hrs?|hours?|days?|fte|people|staff)\s*(?:/|per|a|each)\s*(?:wk|week|month|mo|day|year|yr)\b",
+    re.IGNORECASE,
+)
+"""What the problem costs, in money or in time per period ("£2.3k of penalties", "~6 hrs/wk per team")."""
+
+
+def _measured(a: ActivityFact) -> bool:
+    """A held conversation that measures the value: a trial's or pilot's result in numbers ("trial wrap. 40 doc
+    requests sent, 31 back inside a week"), or what the problem costs ("firm ate £2.3k of penalties")."""
+    if Signal.TECHNICAL_VALIDATION.value in a.signals:
+        return True
+    return bool(_QUANTIFIED_PAIN.search(a.summary or "") and _COST.search(a.summary or ""))
 """Elements the record must show (a meeting, an action, legal or procurement activity); a note alone is
 a claim unless it says what happened."""
 
@@ -365,7 +379,9 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"
             for a in held
-            if a.summary and re.search(r"\d", a.summary) and pattern.search(a.summary)
+            if a.summary
+            and re.search(r"\d", a.summary)
+            and (pattern.search(a.summary) or (name == "metrics" and _measured(a)))
         ][:2]
     if name == "decision_criteria":
         return [
