@@ -214,7 +214,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
-    if extra and extra[0].startswith((SIGNER_LEFT, MOVED_CHAMPION)) and severity == Severity.CRITICAL:
+    if extra and extra[0].startswith((SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION)) and severity == Severity.CRITICAL:
         # a new signer to meet, or a champion still in the company in another job: someone new to win over
         # before the date holds, not a deal the buyer parked or an advocate gone for good
         severity = Severity.HIGH
@@ -270,6 +270,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["stuck"] = stuck
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
+    if flagged and extra and extra[0].startswith(FAILED_CRITERION):
+        data["failed"] = extra[0]  # a must-have the buyer failed us on: what the decision now turns on
     if flagged and extra and extra[0].startswith((LOST_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
         data["left"] = extra[0]  # the person selling for us, or signing, is gone: the cause of what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
@@ -352,6 +354,29 @@ def _flag_shown(name: str, extra: list[str], flagged: bool) -> bool:
 _PILOT = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b", re.IGNORECASE)
 
 
+_FAILED = lazy(
+    r"(?:\b(?:criteri(?:on|a)|must-haves?|requirements?)\b|#\d+)[^.;]{0,40}?\b(?:failed|(?:is|was) a fail|not met|"
+    r"did not pass|didn'?t pass|fell short)\b|\bfailed (?:on )?(?:a |the |our |one )?(?:must-have|criteri(?:on|a)|"
+    r"requirement)",
+    re.IGNORECASE,
+)
+_PASSED_AGAIN = lazy(r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b", re.I)
+
+
+def _failed_criterion(ctx: Context) -> str | None:
+    """The buyer's evaluation failed us on a criterion ("#4 failed: our connector syncs in batches", "criterion 4
+    is a fail, not a minor item"), said in a held conversation or by the buyer in writing, and no later word says
+    a retest passed: the criteria are known, and not met."""
+    said = [a for a in ctx.facts.activities if a.date <= ctx.as_of and (a.two_way or a.direction == "inbound")]
+    failed = [a for a in said if text.find(_FAILED, a.summary)]
+    if not failed:
+        return None
+    last = failed[-1]
+    if any(a.date >= last.date and text.find(_PASSED_AGAIN, a.summary) for a in said):
+        return None
+    return f"{last.date} {last.type}, {text.quote(text.find(_FAILED, last.summary) and last.summary)}"
+
+
 def _pilot_unframed(ctx: Context, grade: int) -> str | None:
     """At validation, a pilot or trial on record (held, or a step of the plan) with no completed validation and
     criteria the buyer has not confirmed: it will be judged "by feel", which is the seed's red flag."""
@@ -389,6 +414,9 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         hit = text.find(_CHANGING, element.evidence)
         if hit:
             return [f"the criteria are changing: {text.quote(hit)}"], True
+        failed = _failed_criterion(ctx)
+        if failed:
+            return [f"{FAILED_CRITERION}{failed}"], True
         pilot = _pilot_unframed(ctx, grade)
         if pilot:
             return [pilot], True
@@ -554,7 +582,8 @@ MOVED_CHAMPION = "the champion has moved to another role: "
 SIGNER_LEFT = "the signer on record has left the company: "
 NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
-_NAMES_THE_FLAG = (LOST_CHAMPION, MOVED_CHAMPION, NO_ACCESS, UNFRAMED_PILOT, SIGNER_LEFT)
+FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "
+_NAMES_THE_FLAG = (LOST_CHAMPION, MOVED_CHAMPION, NO_ACCESS, UNFRAMED_PILOT, SIGNER_LEFT, FAILED_CRITERION)
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 
 

@@ -69,10 +69,11 @@ ABSENT = ("anti.hoping_not_controlling", "anti.ignoring_competition", "anti.negl
 enablement logged): checklist gaps, raised with the MEDDPICC gaps they sit beside, not as the deal's story."""
 
 
-SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain")
+SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain", "failed")
 """``data`` keys of a MEDDPICC finding whose red flag the record shows rather than the checklist: the signer
 parked the deal, the champion or the signer left or cannot reach who decides, the contract is stuck, a pilot
-runs with no agreed success criteria, the buyer says what they have works (see ``ae_coach.inspector.meddpicc``)."""
+runs with no agreed success criteria, the buyer says what they have works, the buyer failed us on a criterion (see
+``ae_coach.inspector.meddpicc``)."""
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
