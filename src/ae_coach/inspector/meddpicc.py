@@ -214,9 +214,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
-    if extra and extra[0].startswith((SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION)) and severity == Severity.CRITICAL:
-        # a new signer to meet, or a champion still in the company in another job: someone new to win over
-        # before the date holds, not a deal the buyer parked or an advocate gone for good
+    capped = (SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED)
+    if extra and extra[0].startswith(capped) and severity == Severity.CRITICAL:
+        # a new signer to meet, a champion still in the company in another job, a retest to win or a signer to
+        # put the price in front of: to win before the date holds, not a deal the buyer parked or an advocate gone
         severity = Severity.HIGH
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
@@ -360,7 +361,9 @@ _FAILED = lazy(
     r"requirement)",
     re.IGNORECASE,
 )
-_PASSED_AGAIN = lazy(r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b", re.I)
+_PASSED_AGAIN = lazy(
+    r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b", re.I
+)
 
 
 def _failed_criterion(ctx: Context) -> str | None:
@@ -400,7 +403,11 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         if parked:
             return [parked[1]], True
         evidence = _economic_buyer_evidence(ctx, grade)
-        return evidence, bool(evidence) and evidence[0].startswith(SIGNER_LEFT)  # whoever signed has left: shown
+        if not evidence and grade >= 2:
+            unpriced = _signer_before_price(ctx)
+            if unpriced:
+                return [unpriced], True
+        return evidence, bool(evidence) and evidence[0].startswith((SIGNER_LEFT, SIGNER_UNPRICED))
     if name == "identified_pain":
         return _no_pain_evidence(ctx, element, grade)
     if (
@@ -472,6 +479,34 @@ def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
         if hit and (text.find(text.STATUS_QUO, clause) or text.find(_CURRENT, clause) or text.mentions(rivals, clause)):
             return hit
     return None
+
+
+def _signer_before_price(ctx: Context) -> str | None:
+    """From proposal on, the price out longer than the stage's stale window and every economic buyer's last held
+    conversation with us before it and older than that window ("Kickoff, 20 min with Kurt" in August, the $92k sent in November): the
+    signer was met, once, and has never seen the price. Met is not engaged in the decision."""
+    if ctx.stage.order < Stage.PROPOSAL.order:
+        return None
+    proposals = [a.date for a in ctx.facts.activities if a.type == "proposal" and a.date <= ctx.as_of]
+    signers = ctx.role(Role.ECONOMIC_BUYER)
+    if not proposals or not signers:
+        return None
+    window = ctx.settings.stale_days.get(ctx.stage, 14)
+    if (ctx.as_of - min(proposals)).days <= window:
+        return None  # the price went out days ago: the review with the signer may still be ahead, as planned
+    lines = []
+    for person in signers:
+        held = [a for a in ctx.facts.two_way_with(person.name) if a.date <= ctx.as_of]
+        if not held:
+            return None  # never met: the grade says so already
+        last = max(a.date for a in held)
+        if last >= min(proposals) or (ctx.as_of - last).days <= window:
+            return None
+        lines.append(
+            f"{person.name} last met {last} ({(ctx.as_of - last).days} days ago), before the proposal of "
+            f"{min(proposals)}: the signer has not seen the price"
+        )
+    return SIGNER_UNPRICED + "; ".join(lines)
 
 
 def pulled_back(ctx: Context) -> tuple[str, str] | None:
@@ -583,7 +618,16 @@ SIGNER_LEFT = "the signer on record has left the company: "
 NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
 FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "
-_NAMES_THE_FLAG = (LOST_CHAMPION, MOVED_CHAMPION, NO_ACCESS, UNFRAMED_PILOT, SIGNER_LEFT, FAILED_CRITERION)
+SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
+_NAMES_THE_FLAG = (
+    LOST_CHAMPION,
+    MOVED_CHAMPION,
+    NO_ACCESS,
+    UNFRAMED_PILOT,
+    SIGNER_LEFT,
+    FAILED_CRITERION,
+    SIGNER_UNPRICED,
+)
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 
 

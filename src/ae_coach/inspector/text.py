@@ -187,8 +187,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?<!mid-)(?<!mid )\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?|review|"
         r"close|closeout|end)\b[.:]?"
         r"(?:(?!\bso far\b|\binterim\b|\bto date\b)[^.;]){0,60}?\d(?![^.;]*\bso far\b)|"
-        r"\b(?:success |evaluation |acceptance )?(?:criteria|criterion|requirements) (?:(?:were|was|are|is|all|both|"
-        r"fully) ){0,2}met\b(?!\s*\?)|\bsigned (?:the |an? |their )?(?:evaluation|acceptance|test|pilot) (?:sheet|report|form|"
+        r"(?<!\bof \d )(?<!\bof \d\d )\b(?:success |evaluation |acceptance )?(?:criteria|criterion|requirements) "
+        r"(?:(?:were|was|are|is|all|both|fully) ){0,2}met\b(?!\s*\?)(?![^.;]*\b(?:so far|to date|yet)\b)|\bsigned (?:the |an? |their )?(?:evaluation|acceptance|test|pilot) (?:sheet|report|form|"
         r"summary|scorecard)|"
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
         r"raised|increased|lifted)\b[^.;]{0,30}?\d",

@@ -172,6 +172,8 @@ def _measured(a: ActivityFact) -> bool:
     if Signal.TECHNICAL_VALIDATION.value in a.signals:
         return True
     return bool(_QUANTIFIED_PAIN.search(a.summary or "") and _COST.search(a.summary or ""))
+
+
 """Elements the record must show (a meeting, an action, legal or procurement activity); a note alone is
 a claim unless it says what happened."""
 

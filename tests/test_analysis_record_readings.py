@@ -1,0 +1,166 @@
+"""Readings of the record from the eighth blind batch, each tried in several wordings: a validation written as a
+sentence of its own, a paper item still open, a paper step the buyer dates after the signature, value measured
+by a trial or by what the problem costs, a renewal's known alternative, a criterion the buyer failed us on, a
+signer who has not been met since before the price went out."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+from ae_coach.inspector import assess
+from ae_coach.inspector.text import Signal, activity_signals
+from analysis_builders import activity, healthy, with_activities
+
+
+def _signals(summary: str) -> set[str]:
+    deal = parse_deal(with_activities(activity("2026-11-18", "meeting", summary, **{"with": ["Omar Haddad"]})))
+    return {s.value for s in activity_signals(deal.activities[-1])}
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Pilot readout. Marius confirmed the integration and hosting criteria met, sent the signed evaluation sheet.",
+        "trial wrap. IRIS sync ok, 40 live doc requests sent, 31 back inside a week.",
+        "Pilot close. FCR 1.24 -> 1.17 on the pilot pens.",
+        "All success criteria were met at both sites.",
+        "Omar signed the evaluation scorecard.",
+    ],
+)
+def test_a_validation_written_in_its_own_words_is_a_completed_validation(summary: str) -> None:
+    assert Signal.TECHNICAL_VALIDATION.value in _signals(summary)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Pilot review: 12 of 14 criteria met so far",
+        "Success criteria not met on the sync test",
+        "Mid-pilot review: 3 sites live",
+        "Criteria met? Not yet, Omar wants another week",
+    ],
+)
+def test_a_validation_not_yet_done_stays_quiet(summary: str) -> None:
+    assert Signal.TECHNICAL_VALIDATION.value not in _signals(summary)
+
+
+def _paper(summary: str, *later: dict[str, Any]) -> Any:
+    said = activity("2026-11-24", "email", summary, direction="inbound", **{"with": ["Dana Lee"]})
+    return assess(parse_deal(with_activities(said, *later)))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dana: legal returned the MSA agreed. DPA still with her.",
+        "Legal: one clause remains open (liability cap), call on 12/2.",
+        "Dana: the redlines are still to agree; counsel has the last two points.",
+    ],
+)
+def test_a_paper_item_still_open_is_the_one_thing_to_watch(summary: str) -> None:
+    review = _paper(summary)
+    paper = next(f for f in review.findings if f.code == "meddpicc.paper_process")
+    assert paper.severity == Severity.MEDIUM and "open" in paper.title
+    assert review.recommended_forecast.value == "commit"  # legal is engaged and the item has its reviewer
+
+
+def test_a_paper_item_closed_later_is_no_longer_open() -> None:
+    cleared = activity("2026-11-25", "email", "Dana: legal cleared the DPA, all agreed.", direction="inbound")
+    review = _paper("Dana: legal returned the MSA agreed. DPA still with her.", {**cleared, "with": ["Dana Lee"]})
+    assert not [f for f in review.findings if f.code == "meddpicc.paper_process"]
+
+
+@pytest.mark.parametrize(
+    ("summary", "omitted"),
+    [
+        ("Security: the architecture review is scheduled for January 6 and the risk committee meets January 14.", True),
+        ("Dana: procurement's vendor risk board has its next slot on 2027-01-12.", True),
+        ("Dana: our current contract with the old vendor expires January 31.", False),  # a term ending, no step
+        ("Dana: the security review was booked for 11/10 and passed.", False),
+    ],
+)
+def test_a_paper_step_the_buyer_dates_after_the_signature_moves_the_call(summary: str, omitted: bool) -> None:
+    review = _paper(summary)
+    assert (review.recommended_forecast.value == "omitted") is omitted
+
+
+def _unmeasured() -> dict[str, Any]:
+    data = healthy()
+    data["meddpicc"]["metrics"] = {"status": "unknown"}
+    data["activities"] = [a for a in data["activities"] if "ROI" not in (a["summary"] or "")]
+    return data
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Discovery: ~6 hrs/wk per team chasing documents; the firm paid £2.3k of penalties for missed deadlines.",
+        "Trial wrap: 40 requests sent, 31 back inside a week.",
+        "Pilot readout: 37 cases logged, 2 escalations closed.",
+    ],
+)
+def test_value_measured_in_a_trial_or_in_what_the_problem_costs_is_a_metric(summary: str) -> None:
+    held = activity("2026-10-21", "call", summary, **{"with": ["Dana Lee"]})
+    review = assess(parse_deal(with_activities(held, base=_unmeasured())))
+    assert review.facts.elements["metrics"].grade >= 2
+
+
+def _renewal(notes: str) -> dict[str, Any]:
+    data = healthy()
+    data["situation"] = "incumbent"
+    data["competitors"] = []
+    data["meddpicc"]["competition"] = {"status": "unknown"}
+    data["notes"] = notes
+    return data
+
+
+def test_on_our_own_renewal_the_alternative_is_known() -> None:
+    renewal = assess(parse_deal(_renewal("Renewal of the 2025 contract, 400 seats.")))
+    assert not [f for f in renewal.findings if f.code == "meddpicc.competition" and f.severity.rank <= 2]
+    assert not [f for f in renewal.findings if f.code == "anti.ignoring_competition"]
+    # the same deal as an expansion we do not hold: the alternatives are unknown
+    other = assess(parse_deal(_renewal("New division, first purchase.")))
+    assert [f for f in other.findings if f.code == "meddpicc.competition"]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Evaluation readout. Criteria 1-3 passed. #4 failed: our connector syncs in batches.",
+        "Omar, in writing: criterion 4 is a fail, not a minor item.",
+        "IT: the SSO requirement was not met in the test.",
+    ],
+)
+def test_a_criterion_the_buyer_failed_us_on_is_the_deals_story(summary: str) -> None:
+    said = activity("2026-11-20", "email", summary, direction="inbound", **{"with": ["Omar Haddad"]})
+    review = assess(parse_deal(with_activities(said)))
+    criteria = next(f for f in review.findings if f.code == "meddpicc.decision_criteria")
+    assert criteria.severity == Severity.HIGH and criteria.data.get("failed")
+    passed = activity("2026-11-24", "email", "Omar: the retest passed, criterion 4 is green.", direction="inbound")
+    again = assess(parse_deal(with_activities(said, {**passed, "with": ["Omar Haddad"]})))
+    assert not any(f.data.get("failed") for f in again.findings)
+
+
+def _signer_last_met(day: str, proposal: str) -> Any:
+    data = copy.deepcopy(healthy())
+    data["activities"] = [a for a in data["activities"] if "Priya Shah" not in a["with"]]
+    data["activities"] += [
+        activity(day, "meeting", "Kickoff with Priya: 'show me payback inside a year'", **{"with": ["Priya Shah"]}),
+        activity(proposal, "proposal", "Proposal sent to Dana", **{"with": ["Dana Lee"]}),
+    ]
+    data["stakeholders"][1]["last_contact"] = day
+    return assess(parse_deal(data))
+
+
+def test_a_signer_met_once_before_the_price_went_out_has_not_seen_it() -> None:
+    review = _signer_last_met("2026-08-19", "2026-11-02")
+    eb = next(f for f in review.findings if f.code == "meddpicc.economic_buyer")
+    assert eb.severity == Severity.HIGH and "not seen the price" in eb.title
+    # the price went out two days ago: the review with the signer may still be ahead as planned
+    fresh = _signer_last_met("2026-08-19", "2026-11-24")
+    assert not any("not seen the price" in f.title for f in fresh.findings)
