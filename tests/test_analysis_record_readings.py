@@ -164,3 +164,20 @@ def test_a_signer_met_once_before_the_price_went_out_has_not_seen_it() -> None:
     # the price went out two days ago: the review with the signer may still be ahead as planned
     fresh = _signer_last_met("2026-08-19", "2026-11-24")
     assert not any("not seen the price" in f.title for f in fresh.findings)
+
+
+@pytest.mark.parametrize(
+    ("summary", "omitted"),
+    [
+        ("Luc: 'let's do it.' He'll put it in the 2027 capex plan; the board approves the budget in February.", True),
+        ("Priya: new software budget is committed until July, so a partnership is the way this season.", True),
+        ("Priya: we're budgeting it for the 2027 plan.", True),
+        ("Priya is buried in the 2027 budget, back to us after the 20th.", False),  # busy, not placing the purchase
+        ("Priya: the renewal uplift is in the FY27 budget.", False),
+        ("Priya: budget committed until December, then it's ours.", False),  # free before the 12/18 close
+    ],
+)
+def test_the_buyer_placing_the_purchase_after_the_period_omits_the_deal(summary: str, omitted: bool) -> None:
+    said = activity("2026-11-13", "call", summary, **{"with": ["Priya Shah", "Dana Lee"]})
+    review = assess(parse_deal(with_activities(said)))
+    assert (review.recommended_forecast.value == "omitted") is omitted, review.facts.timing.doubt

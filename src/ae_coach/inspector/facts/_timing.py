@@ -48,6 +48,9 @@ _LATER_TIMING = lazy(
     r"\b(?:buy|purchase|decide|sign)(?:s|ing)? (?:in )?next (?:fiscal )?year\b(?!'s)|"
     r"\bno (?:money|budget|funding) until (?:the )?(?:new|next) (?:fiscal )?year\b|"
     r"\b(?:in)?to (?:the |their )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|20\d\d) budget\b|"
+    r"\b(?:put|puts|putting|add|adds|adding|include|includes|including|budget|budgets|budgeting)\s+(?:it|this|us|them|"
+    r"the (?:project|purchase|spend))\s+(?:in|into|for)\s+(?:the |their |its )?(?:next (?:fiscal )?year'?s?|next fy|fy ?\d\d|"
+    r"20\d\d) (?:capex |opex |capital |it |software )?(?:budget|plan|planning|cycle)\b|"
     r"\b(?:next (?:fiscal )?year|next quarter|(?:q[1-4] |mid-?|early |late |end of )?(?:19|20)\d\d)\b[^.;]{0,15}"
     r"\bat the earliest\b",
     re.IGNORECASE,
@@ -279,10 +282,32 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
             if years and max(years) <= as_of.year:
                 continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
-    return _gate_after_close(deal, buyer)
+    return _budget_until(deal, buyer) or _gate_after_close(deal, buyer)
+
+
+def _budget_until(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's word that the money is spoken for until a month after the close date: nothing can be bought
+    before then, whatever the CRM date says."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        match = _BUDGET_UNTIL.search(activity.summary or "")
+        if not match:
+            continue
+        month = _MONTHS[match.group(1).lower()[:3]]
+        year = activity.date.year + (1 if month < activity.date.month else 0)
+        if dt.date(year, month, 1) > deal.close_date:
+            return f"{activity.date} {activity.type}: {text.quote(match.group(0))}"
+    return None
 
 
 _MONTH_NAMES = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_BUDGET_UNTIL = lazy(
+    rf"\b(?:budgets?|funding|money|spend)\b[^.;]{{0,30}}?\b(?:committed|allocated|spoken for|tied up|locked|frozen|"
+    rf"gone|used up)\b[^.;]{{0,15}}?\buntil (?:the end of |end of |after )?{_MONTH_NAMES}\b",
+    re.IGNORECASE,
+)
+"""The buyer's budget spoken for until a named month ("new software budget is committed until July")."""
 _LATER_GATE = lazy(
     rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
     rf"{_MONTH_NAMES} (?:[\w-]+ )?(?:review|committee|board|meeting|cycle|round|approval)\b",
