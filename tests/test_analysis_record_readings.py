@@ -181,3 +181,34 @@ def test_the_buyer_placing_the_purchase_after_the_period_omits_the_deal(summary:
     said = activity("2026-11-13", "call", summary, **{"with": ["Priya Shah", "Dana Lee"]})
     review = assess(parse_deal(with_activities(said)))
     assert (review.recommended_forecast.value == "omitted") is omitted, review.facts.timing.doubt
+
+
+def test_a_procurement_benchmark_named_only_in_a_call_note_is_a_late_competitor() -> None:
+    said = activity(
+        "2026-11-18",
+        "call",
+        "Vendor pack walk-through. Procurement has asked Blue Yonder for an indicative price on the same scope.",
+        **{"with": ["Dana Lee"]},
+    )
+    review = assess(parse_deal(with_activities(said)))
+    late = next(f for f in review.findings if f.code == "momentum.competitor_late")
+    assert "Blue Yonder" in late.title
+    # a person asked for something is no vendor
+    asked = activity(
+        "2026-11-18", "call", "Asked Dana for the vendor pack and a proposal date.", **{"with": ["Dana Lee"]}
+    )
+    assert not [f for f in assess(parse_deal(with_activities(asked))).findings if f.code == "momentum.competitor_late"]
+
+
+def test_one_meeting_with_the_signer_moved_to_another_day_keeps_best_case_open() -> None:
+    moved = activity(
+        "2026-11-20",
+        "meeting",
+        "Steering update moved from 11/26 to 12/2, Priya travelling.",
+        status="rescheduled",
+        direction="inbound",
+        **{"with": ["Priya Shah", "Dana Lee"]},
+    )
+    review = assess(parse_deal(with_activities(moved)))
+    assert review.recommended_forecast.value in ("commit", "best_case")
+    assert not any("not engaged" in str(r) or "danger signals" in str(r) for r in review.forecast_reasons)

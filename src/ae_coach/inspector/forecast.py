@@ -398,7 +398,15 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
         gaps.append(t("call.gap_no_close"))
-    avoided = [f for f in findings if f.code == "momentum.meetings_rescheduled" and f.data.get("executives")]
+    # one meeting moved to another day is a diary, not an executive avoiding us: only a cancellation, a no-show or
+    # repeated moves (medium or worse) say the signer is not engaged
+    avoided = [
+        f
+        for f in findings
+        if f.code == "momentum.meetings_rescheduled"
+        and f.data.get("executives")
+        and f.severity.rank <= Severity.MEDIUM.rank
+    ]
     if avoided:
         gaps.append(t("call.gap_exec_avoiding", names=", ".join(avoided[0].data["executives"])))
     signers = {p.name: p for p in ctx.facts.in_role("economic_buyer")}
@@ -409,7 +417,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     critical = [f for f in findings if f.severity == Severity.CRITICAL]
     if critical:
         gaps.append(t("call.gap_critical", title=critical[0].title))
-    danger = [f for f in findings if f.code in DANGER_SIGNALS]
+    # a signal the inspector itself rates low (one meeting moved to another day) is no danger signal
+    danger = [f for f in findings if f.code in DANGER_SIGNALS and f.severity.rank <= Severity.MEDIUM.rank]
     if len(danger) > s.best_case_max_danger:
         gaps.append(_danger_gap(ctx, danger))
     return gaps

@@ -52,6 +52,12 @@ _NAMED_RIVAL = (
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
     lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
     lazy(
+        rf"\b(?i:asked|invited|requested|asking|inviting) {_VENDOR} (?i:for|to) (?i:an? |their |a new )?"
+        r"(?i:indicative |competitive |comparison |rival |formal |second )?(?i:price|prices|quote|bid|proposal|pricing|"
+        r"number|offer|tender)\b"
+    ),
+    lazy(rf"\b(?i:quote|price|pricing|bid|proposal|offer) (?i:from) {_VENDOR}"),
+    lazy(
         rf"\b(?i:looked at|glanced at|considered|evaluated|tried|trialled|trialed|demoed|saw) {_VENDOR}\b"
         r"(?=[^.;]*\b(?i:never shortlisted|not shortlisted|too (?:heavy|expensive|pricey|complex|costly|big|slow)|"
         r"off the table|passed on|rejected|ruled (?:it |them )?out|dropped (?:it|them)))"
