@@ -212,3 +212,31 @@ def test_one_meeting_with_the_signer_moved_to_another_day_keeps_best_case_open()
     review = assess(parse_deal(with_activities(moved)))
     assert review.recommended_forecast.value in ("commit", "best_case")
     assert not any("not engaged" in str(r) or "danger signals" in str(r) for r in review.forecast_reasons)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Priya: 'It doesn't change our decision; you are our selected vendor.'",
+        "Steering decision in the room: proceed with us.",
+        "Priya: 'We go with you.'",
+    ],
+)
+def test_a_rivals_price_move_the_buyer_has_answered_is_watched_not_feared(said: str) -> None:
+    move = activity(
+        "2026-11-06",
+        "email",
+        "Dana forwarded (internal doc): Gong's revised offer - 40% off the subscription for 3 years.",
+        direction="inbound",
+        **{"with": ["Dana Lee"]},
+    )
+    chosen = activity("2026-11-19", "email", said, direction="inbound", **{"with": ["Priya Shah"]})
+    base = healthy()
+    base["competitors"] = [*base.get("competitors", []), {"name": "Gong", "status": "incumbent", "added": "2026-07-01"}]
+    answered = assess(parse_deal(with_activities(move, chosen, base=base)))
+    counter = next(f for f in answered.findings if f.code == "momentum.competitor_counter")
+    assert counter.severity == Severity.MEDIUM
+    assert answered.recommended_forecast.value == "commit"
+    assert answered.health < 100  # its biggest problem is still one to raise
+    open_move = assess(parse_deal(with_activities(move, base=base)))
+    assert next(f for f in open_move.findings if f.code == "momentum.competitor_counter").severity == Severity.HIGH

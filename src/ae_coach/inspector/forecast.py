@@ -216,13 +216,15 @@ def _competition_conditions(ctx: Context) -> list[str]:
     return []
 
 
+_SETTLED = (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE)
+"""What settles a price concern raised after the proposal: terms agreed, a verbal commit or finished paper, later."""
+
+
 def _terms_conditions(ctx: Context) -> list[str]:
-    if (
-        any(
-            a.date >= (ctx.stage_entered(Stage.PROPOSAL) or dt.date.min) for a in ctx.with_signal(Signal.BUDGET_CONCERN)
-        )
-        and ctx.stage.order >= Stage.PROPOSAL.order
-    ):
+    since = ctx.stage_entered(Stage.PROPOSAL) or dt.date.min
+    concerns = [a.date for a in ctx.with_signal(Signal.BUDGET_CONCERN) if a.date >= since]
+    settled = [a.date for sig in _SETTLED for a in ctx.with_signal(sig)]
+    if concerns and ctx.stage.order >= Stage.PROPOSAL.order and not any(d > max(concerns) for d in settled):
         return [t("gate.budget_open")]
     if terms_agreed(ctx) or ctx.stage == Stage.CLOSING:
         return []
@@ -596,7 +598,8 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     health that is left, times its :func:`weight` (danger signals and missing buyer commitments weigh
     more than documentation). Compounding keeps the first gaps expensive and the twelfth, which mostly
     restates the first ones, cheap. A deal to disqualify (poor fit) or omit for silence is capped at
-    ``Settings.health_disqualify_cap``. The result is scaled into the forecast call's range
+    ``Settings.health_disqualify_cap``. Positive signals add back points up to ``health_positive_cap``, never the
+    points the first problem took: a deal with a problem to raise never reads 100. The result is scaled into the forecast call's range
     (``Settings.health_ceiling``): a deal the evidence keeps out of Commit does not read healthy. Each reason
     shows the points its finding took, so the reasons add up to the score.
 
@@ -611,6 +614,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     remaining = 100
     reasons = []
     charged: set[str] = set()
+    first = 0  # what the problem a manager raises first took: positive signals never buy it back
     for finding in ranked(findings):  # the problem a manager raises first takes the biggest share
         if penalty.get(finding.severity):
             facts = facts_of(finding)
@@ -619,6 +623,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             charged |= facts
         taken = round(remaining * penalty[finding.severity] * weight(finding.code) / 100)
         if taken:
+            first = first or taken
             remaining -= taken
             severity = term(finding.severity)
             reasons.append(t("health.penalty", points=taken, code=finding.code, severity=severity, title=finding.title))
@@ -628,7 +633,8 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
             reasons.append(t("health.bonus", points=step, code=finding.code, title=finding.title))
-    score = max(0, min(100, remaining + bonus))
+    # signals lift a deal, they do not cancel its biggest problem: a deal with one never reads 100
+    score = max(0, min(100 - first, remaining + bonus))
     cap = _cap(ctx, findings)
     if cap is not None and score > cap[0]:
         reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))

@@ -406,6 +406,11 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         return None
     rival, first, said = hits[-1]  # the latest move is the one to answer
     severity = Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM
+    # the buyer chose us after the move ("it doesn't change our decision; you are our selected vendor"): answered,
+    # still the thing to watch until the signature (the rival will keep trying), no longer a danger to the call
+    chosen = [a for a in ctx.with_signal(Signal.VERBAL_COMMIT) if a.date >= first.date]
+    if chosen:
+        severity = Severity.MEDIUM
     # the incumbent is buying its renewal back; anyone else is buying the deal
     incumbent = rival in incumbents
     move = f"{rival}, the incumbent, made a price move to keep" if incumbent else f"{rival} made a price move to win"
@@ -414,7 +419,8 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         severity,
         f"{move} the deal ({first.date}): {text.quote(said)}",
         [f"{a.date} {a.type}: {text.quote(s)}" for _, a, s in hits]
-        + [f"within {ctx.settings.counter_offer_days} days"],
+        + [f"within {ctx.settings.counter_offer_days} days"]
+        + [f"the buyer chose us since: {chosen[-1].date} {chosen[-1].type}" for _ in chosen[:1]],
         name=rival,
         names=list(dict.fromkeys(r for r, _, _ in hits)),
         incumbent=incumbent,
@@ -464,6 +470,11 @@ def _slipped(ctx: Context) -> Finding | None:
     severity = Severity.HIGH if len(pushes) >= ctx.settings.slip_count else Severity.MEDIUM
     if len(pushes) >= ctx.settings.slip_count and late:
         severity = Severity.CRITICAL if len(pushes) > ctx.settings.slip_count else Severity.HIGH
+    last_push = max(c.date for c in ctx.deal.history if c.field == "close_date")
+    if len(pushes) < ctx.settings.slip_count and any(
+        a.date >= last_push for a in ctx.with_signal(Signal.VERBAL_COMMIT)
+    ):
+        severity = Severity.LOW  # pushed once, and the buyer has chosen us since: history, not a slipping deal
     return ctx.finding(
         "momentum.close_date_slipped", severity, f"Close date pushed {times(len(pushes))}", pushes, pushes=len(pushes)
     )

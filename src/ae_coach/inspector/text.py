@@ -168,6 +168,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"vendor of choice|picked us|going (?:ahead )?with us|told us we(?:'ve| have)? won|will (?:e-?)?sign (?:on|by|at|"
         r"after)|will buy|"
         r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
+        r"you(?:'re| are) (?:our|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner|choice)|"
+        r"(?:we|i)(?:'ll| will)? go(?:ing)? with you|proceed with us|(?:decided|decision) (?:to go |in the room: )?"
+        r"(?:with|for) us|"
         r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,
     ),
@@ -195,6 +198,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
+        r"\b(?:final )?(?:terms|pricing|commercials|price)\b[^.;]{0,100}?\.\s*(?:all )?agreed\b|"
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
         r"agreed) (?:[\w-]+ )?(?:price|pricing|terms)\b|\b(?:order form|proposal|quote|pricing|contract) (?:is |was |looks "
