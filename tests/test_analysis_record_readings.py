@@ -13,6 +13,7 @@ import pytest
 from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
+from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.text import Signal, activity_signals
 from analysis_builders import activity, healthy, with_activities
 
@@ -240,3 +241,31 @@ def test_a_rivals_price_move_the_buyer_has_answered_is_watched_not_feared(said: 
     assert answered.health < 100  # its biggest problem is still one to raise
     open_move = assess(parse_deal(with_activities(move, base=base)))
     assert next(f for f in open_move.findings if f.code == "momentum.competitor_counter").severity == Severity.HIGH
+
+
+def test_a_signer_the_record_shows_only_being_chased_has_not_been_met_whatever_the_note_says() -> None:
+    data = healthy()
+    data["activities"] = [a for a in data["activities"] if "Priya Shah" not in a["with"]]
+    data["meddpicc"]["economic_buyer"] = {"status": "confirmed", "evidence": "Priya Shah, CFO - engaged and supportive"}
+    data["activities"] += [
+        activity(
+            "2026-10-01",
+            "email",
+            "Intro email to Priya with the ROI one-pager. No reply.",
+            direction="outbound",
+            **{"with": ["Priya Shah"]},
+        ),
+        activity(
+            "2026-11-10",
+            "email",
+            "Sent Priya the proposal summary, asked for 20 minutes.",
+            direction="outbound",
+            **{"with": ["Priya Shah"]},
+        ),
+    ]
+    data["stakeholders"][1]["last_contact"] = "2026-11-10"
+    review = assess(parse_deal(data))
+    assert review.facts.elements["economic_buyer"].grade == 1
+    first = ranked(list(review.findings))[0]
+    assert first.code == "meddpicc.economic_buyer" and first.data.get("chased")
+    assert review.recommended_forecast.value not in ("commit", "best_case")

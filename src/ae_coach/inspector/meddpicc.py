@@ -214,7 +214,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
-    capped = (SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED)
+    capped = (SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED)
     if extra and extra[0].startswith(capped) and severity == Severity.CRITICAL:
         # a new signer to meet, a champion still in the company in another job, a retest to win or a signer to
         # put the price in front of: to win before the date holds, not a deal the buyer parked or an advocate gone
@@ -271,6 +271,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["stuck"] = stuck
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
+    if flagged and extra and extra[0].startswith(SIGNER_CHASED):
+        data["chased"] = extra[0]  # "haven't met them", in the record: the unanswered emails are its symptom
     if flagged and extra and extra[0].startswith(FAILED_CRITERION):
         data["failed"] = extra[0]  # a must-have the buyer failed us on: what the decision now turns on
     if flagged and extra and extra[0].startswith((LOST_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
@@ -407,7 +409,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
             unpriced = _signer_before_price(ctx)
             if unpriced:
                 return [unpriced], True
-        return evidence, bool(evidence) and evidence[0].startswith((SIGNER_LEFT, SIGNER_UNPRICED))
+        return evidence, bool(evidence) and evidence[0].startswith((SIGNER_LEFT, SIGNER_UNPRICED, SIGNER_CHASED))
     if name == "identified_pain":
         return _no_pain_evidence(ctx, element, grade)
     if (
@@ -568,6 +570,16 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
         ]
         out.append("no stakeholder has the economic_buyer role")
     names = [p.name for p in ebs]
+    chased = [
+        ctx.facts.person(p.name)
+        for p in ebs
+        if ctx.facts.person(p.name) is not None and not ctx.facts.two_way_with(p.name)
+    ]
+    out += [
+        f"{SIGNER_CHASED}{p.name}: {p.unanswered} of our messages unanswered, never in a meeting or a call with us"
+        for p in chased
+        if p is not None and p.unanswered >= CHASED_SIGNER and not p.meetings
+    ]
     for activity in ctx.facts.activities:
         hit = rebuffed_by_economic_buyer(activity.summary, names) if activity.date <= ctx.as_of else None
         if hit and activity.two_way:
@@ -619,6 +631,10 @@ NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
 FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
+SIGNER_CHASED = "the signer has only been chased: "
+CHASED_SIGNER = 2
+"""Unanswered messages to a signer never met that make the record show "haven't met them" (ae-coach default: one
+cold email is an attempt, two are a signer not engaging)."""
 _NAMES_THE_FLAG = (
     LOST_CHAMPION,
     MOVED_CHAMPION,
@@ -627,6 +643,7 @@ _NAMES_THE_FLAG = (
     SIGNER_LEFT,
     FAILED_CRITERION,
     SIGNER_UNPRICED,
+    SIGNER_CHASED,
 )
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 

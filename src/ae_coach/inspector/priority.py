@@ -69,10 +69,10 @@ ABSENT = ("anti.hoping_not_controlling", "anti.ignoring_competition", "anti.negl
 enablement logged): checklist gaps, raised with the MEDDPICC gaps they sit beside, not as the deal's story."""
 
 
-SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain", "failed")
+SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain", "failed", "chased")
 """``data`` keys of a MEDDPICC finding whose red flag the record shows rather than the checklist: the signer
 parked the deal, the champion or the signer left or cannot reach who decides, the contract is stuck, a pilot
-runs with no agreed success criteria, the buyer says what they have works, the buyer failed us on a criterion (see
+runs with no agreed success criteria, the buyer says what they have works, the buyer failed us on a criterion, the signer has only been chased (see
 ``ae_coach.inspector.meddpicc``)."""
 
 

@@ -218,13 +218,17 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             note=note or None,
             note_state=state,
             record=record,
-            grade=_left_behind(
+            grade=_only_chased(
                 name,
-                note,
                 facts,
-                max(
-                    _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
-                    _named_role(name, facts),
+                _left_behind(
+                    name,
+                    note,
+                    facts,
+                    max(
+                        _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
+                        _named_role(name, facts),
+                    ),
                 ),
             ),
         )
@@ -243,6 +247,17 @@ def _left_behind(name: str, note: str, facts: DealFacts, grade: int) -> int:
         return 1 if named and not signers & set(named) else grade
     gone = _Names([p.name for p in facts.people if p.left])
     return 1 if gone.full and (gone.mentioned_in(note) or not note) else grade
+
+
+def _only_chased(name: str, facts: DealFacts, grade: int) -> int:
+    """An economic buyer "engaged and supportive" on the rep's word, whom the record shows only being chased (our
+    emails unanswered, no meeting, no call, nothing from them): the record contradicts the note, so it is a claim."""
+    if name != "economic_buyer" or grade < 2:
+        return grade
+    signers = facts.in_role(Role.ECONOMIC_BUYER)
+    if signers and all(p.unanswered and not p.meetings and not facts.two_way_with(p.name) for p in signers):
+        return 1
+    return grade
 
 
 def _named_role(name: str, facts: DealFacts) -> int:
