@@ -619,3 +619,14 @@ def test_a_plan_stopped_at_its_gate_says_when_the_signature_can_come_at_the_earl
     tight = deal.model_copy(update={"close_date": dt.date(2026, 12, 22)})
     note = next(s.note for s in draft_plan(tight, deal.as_of, gate="x") if "once this gate" in (s.note or ""))
     assert "after the close date 2026-12-22" in note
+
+
+def test_a_decision_the_buyers_own_plan_takes_is_not_presented_again():
+    # Prairie Shield's steering committee decided on 11/19 (done) and legal signed the MSA: the plan is the
+    # signature on 12/15, not a business case to present; "Onboarding" on a plan is no board decision
+    path = DEALS.parent.parent / "evals" / "calibration" / "deals" / "prairie-shield-incumbent-reprice.yaml"
+    deal = load_deal(path)
+    report = Coach("offline").review(deal)
+    assert not any(s.action.startswith("Present the business case") for s in report.mutual_action_plan)
+    assert report.decides == "What decides this deal: COO and CEO sign, 2026-12-15."
+    assert not any("not credible" in (s.note or "") for s in report.mutual_action_plan)

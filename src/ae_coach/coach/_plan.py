@@ -20,7 +20,7 @@ from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t
-from ae_coach.inspector.facts import durations
+from ae_coach.inspector.facts import durations, paper_step
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -243,6 +243,7 @@ def draft_plan(
         and not (step.enterprise and 0 < deal.amount < SMALL_DEAL_AMOUNT)
         and not (step.new_logo and _existing_customer(deal))
         and not any(k in own_text for k in step.keywords)
+        and not _decided_on_plan(step, deal, as_of)
         and not _already_done(step, deal, as_of)
     ]
     if committed:
@@ -679,6 +680,18 @@ def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
         return False
     technical = {p.name for p in deal.stakeholders if str(p.role) == "technical_buyer"}
     return any(technical & set(a.with_) and any(w in text for w in _SIGNED_OFF) for a, text in done)
+
+
+def _decided_on_plan(step: _Template, deal: Deal, as_of: dt.date) -> bool:
+    """The buyer's own plan takes this decision, done or still ahead ("Steering committee decision", done on
+    11/19): the business case is not presented again. A paper step's approval ("B-10 third-party risk
+    approval", "Security approval") is the paper's, not the decision."""
+    return bool(step.decided_at) and any(
+        _still_counts(item, as_of)
+        and any(re.search(rf"\b{w}\b", item.action.lower()) for w in step.decided_at)  # not "onboarding"
+        and not paper_step(item.action)
+        for item in deal.mutual_action_plan
+    )
 
 
 def _started(step: _Template, deal: Deal, as_of: dt.date) -> bool:
