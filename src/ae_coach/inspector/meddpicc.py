@@ -379,7 +379,7 @@ def _failed_criterion(ctx: Context) -> str | None:
     last = failed[-1]
     if any(a.date >= last.date and text.find(_PASSED_AGAIN, a.summary) for a in said):
         return None
-    return f"{last.date} {last.type}, {text.quote(text.find(_FAILED, last.summary) and last.summary)}"
+    return f"{last.date} {last.type}, {text.quote(last.summary)}"
 
 
 def _pilot_unframed(ctx: Context, grade: int) -> str | None:
@@ -570,15 +570,10 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
         ]
         out.append("no stakeholder has the economic_buyer role")
     names = [p.name for p in ebs]
-    chased = [
-        ctx.facts.person(p.name)
-        for p in ebs
-        if ctx.facts.person(p.name) is not None and not ctx.facts.two_way_with(p.name)
-    ]
     out += [
-        f"{SIGNER_CHASED}{p.name}: {p.unanswered} of our messages unanswered, never in a meeting or a call with us"
-        for p in chased
-        if p is not None and p.unanswered >= CHASED_SIGNER and not p.meetings
+        f"{SIGNER_CHASED}{p.name}: {chased} of our messages unanswered, never in a meeting or a call with us"
+        for p in ebs
+        if (chased := ctx.facts.chased_only(p.name)) >= CHASED_SIGNER
     ]
     for activity in ctx.facts.activities:
         hit = rebuffed_by_economic_buyer(activity.summary, names) if activity.date <= ctx.as_of else None

@@ -420,7 +420,7 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         f"{move} the deal ({first.date}): {text.quote(said)}",
         [f"{a.date} {a.type}: {text.quote(s)}" for _, a, s in hits]
         + [f"within {ctx.settings.counter_offer_days} days"]
-        + [f"the buyer chose us since: {chosen[-1].date} {chosen[-1].type}" for _ in chosen[:1]],
+        + ([f"the buyer chose us since: {chosen[-1].date} {chosen[-1].type}"] if chosen else []),
         name=rival,
         names=list(dict.fromkeys(r for r, _, _ in hits)),
         incumbent=incumbent,

@@ -255,7 +255,7 @@ def _only_chased(name: str, facts: DealFacts, grade: int) -> int:
     if name != "economic_buyer" or grade < 2:
         return grade
     signers = facts.in_role(Role.ECONOMIC_BUYER)
-    if signers and all(p.unanswered and not p.meetings and not facts.two_way_with(p.name) for p in signers):
+    if signers and all(facts.chased_only(p.name) for p in signers):
         return 1
     return grade
 

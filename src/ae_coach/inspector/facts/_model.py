@@ -258,6 +258,14 @@ class DealFacts(_Facts):
         """Held two-way activities with a person, up to ``as_of``."""
         return [a for a in self.activities if a.two_way and a.date <= self.as_of and name in a.people]
 
+    def chased_only(self, name: str) -> int:
+        """Our unanswered messages to someone the record never shows in a meeting, a call or any two-way exchange
+        with us; 0 when they have been met (or never chased)."""
+        person = self.person(name)
+        if person is None or person.meetings or self.two_way_with(person.name):
+            return 0
+        return person.unanswered
+
     def competitor_since(self, since: dt.date) -> list[CompetitorFact]:
         """Alternatives first seen on or after ``since`` and not eliminated."""
         return [c for c in self.competitors if c.first_seen and c.first_seen >= since and c.status != "eliminated"]

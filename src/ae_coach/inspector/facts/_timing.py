@@ -484,7 +484,7 @@ def _paper_unanswered(past: list[ActivityFact], as_of: dt.date, wait: int | None
     answered it for longer than ``wait`` days: legal activity on record, but nothing moving on their side."""
     if wait is None:
         return None
-    paper = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    paper = [a for a in past if _on_paper(a)]
     # the champion relaying that their contracts team has not answered ("hasn't heard back") is no answer
     paper = [a for a in paper if not (a.two_way and text.find(_UNANSWERED, a.summary))]
     if not paper or paper[-1].two_way or Signal.PAPER_COMPLETE.value in paper[-1].signals:
@@ -517,7 +517,7 @@ PAPER_UNOWNED = "nobody on the buyer's side has taken up the paper: "
 def _paper_unowned(past: list[ActivityFact]) -> str | None:
     """The latest word on the paper process, from the buyer's side, says nobody there has taken it up."""
     done = [a.date for a in past if Signal.PAPER_COMPLETE.value in a.signals]
-    said = [a for a in past if a.two_way and (set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary))]
+    said = [a for a in past if a.two_way and _on_paper(a)]
     if not said or (done and max(done) >= said[-1].date):
         return None
     last = said[-1]
@@ -544,7 +544,7 @@ _CLOSED = lazy(
 def _paper_open(past: list[ActivityFact]) -> str | None:
     """The latest word on the paper process from the buyer's side names an item still open, and no later word
     on the paper closes it: "Silje returned the MSA agreed. DPA still with her." (the MSA is done, the DPA open)."""
-    said = [a for a in past if set(a.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, a.summary)]
+    said = [a for a in past if _on_paper(a)]
     opened = [a for a in said if a.two_way and text.find(_OPEN, a.summary)]
     if not opened:
         return None
@@ -553,6 +553,11 @@ def _paper_open(past: list[ActivityFact]) -> str | None:
     if any(Signal.PAPER_COMPLETE.value in a.signals or text.find(_CLOSED, a.summary) for a in later):
         return None
     return f"{last.date} {last.type}, {text.quote(last.summary)}"
+
+
+def _on_paper(activity: ActivityFact) -> bool:
+    """The activity is about the paper process: a legal, security or procurement signal, or its words."""
+    return bool(set(activity.signals) & _PAPER_SIGNALS or text.find(_PAPER_WORDS, activity.summary))
 
 
 _PAPER_SIGNALS = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value, Signal.PROCUREMENT_TIMELINE.value}
