@@ -78,7 +78,7 @@ class Situation:
         if atom == "renewal":
             return renewal(self.deal)
         if atom == "case_on_record":
-            return case_on_record(self.deal, self.assessment.as_of) is not None
+            return self.assessment.facts.case is not None
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
@@ -146,7 +146,6 @@ def renewal(deal: Deal) -> bool:
     return renews_with_us(deal)
 
 
-_CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)
 _EVALUATION = lazy(
     r"\b(?:success criteria|pilot|proof of concept|poc|trial)\b.*\b(?:agreed|signed off|approved|confirmed)\b"
     r"|\bagreed\b.*\b(?:success criteria|pilot|proof of concept|poc)\b",
@@ -170,14 +169,6 @@ def champion_next(deal: Deal, as_of: dt.date) -> bool:
         return False
     champions = [s.name for s in deal.stakeholders if s.role == Role.CHAMPION]
     return bool(champions) and _Names(champions).resolve(step.owner) is not None
-
-
-def case_on_record(deal: Deal, as_of: dt.date) -> str | None:
-    """The business case, ROI model or deck the record shows the buyer side already has ("Reviewed the draft ROI
-    model", "Jordan to share the deck with his boss"): its name as the record writes it. An action builds on it
-    rather than asking the rep to write a second, parallel one."""
-    texts = [*_record_texts(deal, as_of), deal.meddpicc.champion.evidence or ""]
-    return next((m.group(0) for text in texts if (m := _CASE.search(text))), None)
 
 
 def technical_meeting(deal: Deal, facts: Any) -> bool:

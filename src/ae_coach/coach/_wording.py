@@ -35,7 +35,7 @@ _NEUTRAL = {
 
 _NAME_FALLBACK = {
     "momentum.late_stakeholder": "new_stakeholder",
-    "momentum.pending_internal_review": "checked_with",
+    "momentum.pending_internal_review": "taken_to",
     "momentum.champion_dark": "taken_to",
 }
 """What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
@@ -85,7 +85,7 @@ def _competitor(deal: Deal, finding: Finding | None) -> str | None:
 def _name(finding: Finding | None) -> str | None:
     if finding is None:
         return None
-    names = finding.data.get("names")
+    names = finding.data.get("names") or finding.data.get("taken_to")  # the people it is about, else taken to
     return names[0] if isinstance(names, list) and names else None
 
 

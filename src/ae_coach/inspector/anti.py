@@ -290,7 +290,11 @@ def _neglecting_champion(ctx: Context) -> Finding | None:
         "anti.neglecting_champion",
         Severity.MEDIUM,
         "The champion is not being equipped to sell internally",
-        [f"{champions[0].name} (champion): no business case, ROI model or executive summary on record"],
+        [
+            f"{champions[0].name} (champion): nothing on record shows the {ctx.facts.case} worked through with them"
+            if ctx.facts.case
+            else f"{champions[0].name} (champion): no business case, ROI model or executive summary on record"
+        ],
     )
 
 

@@ -646,7 +646,8 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
         category = later[0]  # out of this period only by its date: the range is named by what its evidence earns
     scaled = round(score * ceiling / 100)
     if scaled < score:
-        reasons.append(t("health.scaled", points=score - scaled, ceiling=ceiling, category=term(category)))
+        key = "health.scaled_omitted" if str(category) == "omitted" else "health.scaled"
+        reasons.append(t(key, points=score - scaled, ceiling=ceiling, category=term(category)))
         score = scaled
     return score, reasons
 

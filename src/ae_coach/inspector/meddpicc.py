@@ -75,6 +75,13 @@ LABEL: dict[str, str] = {
 }
 
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
+_ON_RECORD = (
+    "nothing on record shows it",
+    "on the rep's word only: nothing the buyer said or did on record backs it",
+    "the buyer has confirmed it on record",
+    "the buyer has put it in writing",
+)
+"""Each grade as a manager reads it in a finding's evidence line."""
 
 # names looked up once: eight elements per deal read them, and an enum's .value is a descriptor call
 _CODES = {name: f"meddpicc.{name}" for name in DUE_BY}
@@ -233,7 +240,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the buyer's own words say doing nothing costs nothing: no reason to buy, at any stage
         # (pipeline-disqualify-early), not a grade-1 gap to soften
         severity = Severity.HIGH
-    evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]}, grade {grade} ({GRADE_NAMES[grade]})"]
+    evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]} in the CRM; {_ON_RECORD[grade]}"]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
     if fact.unsupported_claim:

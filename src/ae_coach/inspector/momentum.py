@@ -334,8 +334,43 @@ def _pending_review(ctx: Context) -> Finding | None:
             f"'Let me run this by…' {days} days ago with no follow-up",
             [describe(activity), f"no word back on the review since (follow-up due within {wait} days)"],
             days=days,
+            **_review_people(ctx, activity),
         )
     return None
+
+
+_SPEAKER = lazy(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?::|said|says|wrote)\b")
+_REVIEWER = lazy(
+    r"\b(?:run (?:this|it|that) (?:by|past)|check (?:it |this )?with|tak(?:e|ing) (?:this|it) (?:back )?to|"
+    r"present(?:s|ing)? (?:it |this )?to)\s+((?:the |our |my |their |his |her )?[\w-]+(?: [\w-]+){0,2}?)"
+    r"(?=\s+(?:at|on|before|after|in|next|this|and|for|when|by|tomorrow)\b|\s*[,.;:!?'\"\u2019\u201d)]|$)",
+    re.IGNORECASE,
+)
+
+
+def _review_people(ctx: Context, activity: Activity) -> dict[str, object]:
+    """Who said they would take it to someone (``said_by``: the speaker the summary quotes, else the one person
+    the activity was with) and whom they are taking it to (``taken_to``: a stakeholder whose title the words name,
+    else the words: "the capex subcommittee")."""
+    summary = (activity.summary or "").strip("'\" ")
+    names = _Names([s.name for s in ctx.deal.stakeholders])
+    out: dict[str, object] = {}
+    spoken = _SPEAKER.match(summary)
+    speaker = names.resolve(spoken.group(1)) if spoken else None
+    if speaker is None and len(activity.with_) == 1:
+        speaker = names.resolve(activity.with_[0])
+    if speaker:
+        out["said_by"] = speaker
+    taken = _REVIEWER.search(summary)
+    if taken:
+        words = taken.group(1).strip()
+        bare = re.sub(r"^(?:the|our|my|their|his|her) ", "", words, flags=re.IGNORECASE).lower()
+        titled = [s.name for s in ctx.deal.stakeholders if (s.title or "").lower() == bare and s.name != speaker]
+        named = names.resolve(words)
+        reviewer = named or (titled[0] if len(titled) == 1 else None)
+        if reviewer != speaker:
+            out["taken_to"] = [reviewer or (words if words.lower().startswith("the ") else f"their {bare}")]
+    return out
 
 
 def _competitor_late(ctx: Context) -> Finding | None:

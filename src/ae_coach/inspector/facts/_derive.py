@@ -156,8 +156,22 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
             "elements": grade_elements(deal, facts, facts.alternatives),
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
+            "case": _case(deal, as_of),
         }
     )
+
+
+_CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)
+
+
+def _case(deal: Deal, as_of: dt.date) -> str | None:
+    """The business case, ROI model or deck the record shows the buyer side already has ("Reviewed the draft ROI
+    model", "Jordan to share the deck with his boss"): past activities, the next step, the buyer's plan and the
+    champion's evidence, its name as the record writes it."""
+    texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
+    texts += [deal.next_step.action] if deal.next_step else []
+    texts += [*(p.action for p in deal.mutual_action_plan), deal.meddpicc.champion.evidence or ""]
+    return next((m.group(0) for text in texts if (m := _CASE.search(text))), None)
 
 
 _SIGNER_VERB = (

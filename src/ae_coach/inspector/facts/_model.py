@@ -238,6 +238,9 @@ class DealFacts(_Facts):
     """Where the record says we cannot give the buyer what they must have (an install on their own servers from a
     SaaS-only vendor, a capability not on our roadmap), whatever the CRM's fit field says."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
+    case: str | None = None
+    """The business case, ROI model or deck the record shows on the buyer's side, as the record names it
+    (``deck``, ``ROI model``): coaching builds on it rather than asking for a second, parallel one."""
 
     @property
     def pushes(self) -> int:

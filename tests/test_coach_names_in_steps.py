@@ -1,0 +1,78 @@
+"""Rule steps that say "whoever …" or "the document" are written with the deal's own people and papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import Activity, load_deal
+from ae_coach.inspector._assess import assess
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
+CALIBRATION = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals"
+
+
+@pytest.fixture(scope="module")
+def coach() -> Coach:
+    return Coach("offline")
+
+
+def _finding(deal, code):
+    return next(f for f in assess(deal).findings if f.code == code)
+
+
+def test_a_pending_review_names_who_said_it_and_whom_they_take_it_to():
+    deal = load_deal(EXAMPLES / "adventure-works-stalled.yaml")  # "Luis will take it to the leadership team"
+    data = _finding(deal, "momentum.pending_internal_review").data
+    assert data["said_by"] == "Luis Garcia"
+    assert data["taken_to"] == ["the leadership team"]
+
+
+def test_a_reviewer_named_by_title_is_the_stakeholder_with_that_title():
+    deal = load_deal(EXAMPLES / "adventure-works-stalled.yaml")
+    quote = "Luis: 'Let me run this by the COO at our next one-on-one'"
+    activities = [
+        a.model_copy(update={"summary": quote}) if "leadership" in (a.summary or "") else a for a in deal.activities
+    ]
+    coo = deal.stakeholders[0].model_copy(update={"name": "Ines Vidal", "title": "COO", "role": "economic_buyer"})
+    deal = deal.model_copy(update={"activities": activities, "stakeholders": [*deal.stakeholders, coo]})
+    data = _finding(deal, "momentum.pending_internal_review").data
+    assert data["said_by"] == "Luis Garcia"
+    assert data["taken_to"] == ["Ines Vidal"]
+
+
+@pytest.mark.parametrize(("office", "words"), [(None, "the budget holder"), ("CFO", "the CFO, who signs")])
+def test_the_missing_role_is_named_and_asked_of_the_contact(coach, office, words):
+    deal = load_deal(CALIBRATION / "quill-publishing-early-proposal.yaml")  # Hannah Gill alone, nobody signs
+    if office:
+        buyer = deal.meddpicc.economic_buyer.model_copy(update={"evidence": f"The {office} signs anything over $20k"})
+        deal = deal.model_copy(update={"meddpicc": deal.meddpicc.model_copy(update={"economic_buyer": buyer})})
+    texts = [a.action for a in coach.review(deal).next_actions if "introduce you to" in a.action]
+    assert texts and all("Ask Hannah Gill" in t and f"introduce you to {words}" in t for t in texts)
+    assert not any("whoever fills it" in t or "Name the one committee role" in t for t in texts)
+
+
+def test_the_champion_is_not_told_no_case_exists_while_the_action_builds_on_it(coach):
+    deal = load_deal(EXAMPLES / "tailspin-single-threaded.yaml")  # "Jordan to share the deck with his boss"
+    neglect = [f for f in assess(deal).findings if f.code == "anti.neglecting_champion"]
+    assert neglect and "the deck" in neglect[0].evidence[0] and "no business case" not in neglect[0].evidence[0]
+    actions = coach.review(deal).next_actions
+    assert any("into the deck already on record" in a.action for a in actions)
+    assert not any("business case or ROI model already on record" in a.action for a in actions)
+
+
+def test_a_concern_relayed_by_the_contact_is_not_attributed_to_them(coach):
+    deal = load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml")  # "New CFO says the price is too high"
+    revised = [a.action for a in coach.review(deal).next_actions if "in the terms of" in a.action]
+    assert revised and all("in the terms of Mark Stone" in t for t in revised)
+    said = "Clara says the price is too high for this year"
+    extra = Activity.model_validate(
+        {"date": "2026-11-22", "type": "call", "direction": "two_way", "with": ["Clara Jensen"], "summary": said}
+    )
+    relayed = deal.model_copy(
+        update={"activities": [a for a in deal.activities if "New CFO" not in (a.summary or "")] + [extra]}
+    )
+    texts = [a.action for a in coach.review(relayed).next_actions if "in the terms of" in a.action]
+    assert texts and all("in the terms of Clara Jensen" not in t for t in texts)
