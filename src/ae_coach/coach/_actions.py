@@ -66,7 +66,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     An action is due before the event it prepares; when that event falls this week and this week already
     has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
     for this week is one a rep will not do. Two asks of the same person this week are one row, one call
-    (:func:`_one_conversation`); a third waits a week (folding every ask into one row was tried: it turned
+    (:func:`_one_conversation`), and a full week still takes a second point for a call already in it, since it
+    adds no row (:func:`_joins`); a third waits a week (folding every ask into one row was tried: it turned
     three clear actions into three paragraphs of rule steps). A tier-4 deal gets one action: where it is
     served best.
     """
@@ -87,8 +88,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
             continue
         rule, step = choice
         why = title(finding, deal, assessment)  # the risk as the review lists it, from the same facts
-        week = sum(a.horizon == "this_week" for a in actions)
-        slot = week if week < THIS_WEEK else THIS_WEEK + len(actions) - week
+        week, later_rows = _rows_this_week(actions), sum(a.horizon == "later" for a in actions)
+        slot = week if week < THIS_WEEK else THIS_WEEK + later_rows
         action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
         if _same_event(action, actions):  # one conversation about one thing someone said, not two
             continue
@@ -97,10 +98,12 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         if _cold(deal, action, actions, stalled=stalled):
             continue
         soon = action.due is not None and action.due <= week_end
+        if not soon and week >= THIS_WEEK and (host := _joins(action, actions)) is not None:
+            action, soon = action.model_copy(update={"due": host.due}), True  # one more point in that call, no row
         mine = [i for i, a in enumerate(actions) if soon and a.horizon == "this_week" and _same_person(a, action)]
         same = mine[0] if len(mine) >= PER_PERSON else None
         if same is not None:  # two asks of a person this week at most; a third waits a week, never glued on
-            later = THIS_WEEK + len(actions) - week
+            later = THIS_WEEK + later_rows
             waiting = _action(deal, facts, (finding, why), (rule, step), later, calendar, dark)
             earlier = _action(deal, facts, *made[same], later, calendar, dark)
             if waiting.due is not None and waiting.due > week_end:
@@ -117,7 +120,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
                 action, soon = _after_their_meeting(deal, waiting, next_week, calendar), False
             else:
                 continue
-        if (soon and week >= THIS_WEEK) or (not soon and len(actions) - week >= LATER):
+        joining = soon and _joins(action, actions) is not None
+        if (soon and week >= THIS_WEEK and not joining) or (not soon and later_rows >= LATER):
             continue
         order = (rule.id, rule.plays.index(step))
         if _redundant(action, order, actions, steps):
@@ -137,6 +141,20 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
 
 _PREPARES = lazy(r"\bbefore\b|之前|以前", re.IGNORECASE)
 _WITHIN = lazy(r"\bwithin (?:the|a|one) (?:week|day)|一周内|当周", re.IGNORECASE)
+
+
+def _rows_this_week(actions: list[NextAction]) -> int:
+    """This week's rows once each person's asks are one conversation (:func:`_one_conversation`)."""
+    week = [a for a in actions if a.horizon == "this_week"]
+    return sum(not any(_together(b, a) for b in week[:i]) for i, a in enumerate(week))
+
+
+def _joins(action: NextAction, actions: list[NextAction]) -> NextAction | None:
+    """This week's conversation with the same person that ``action`` can be one more point of: a full week has
+    room for it, since it adds no call and no row (:func:`_one_conversation` folds it in), while that person has
+    fewer than :data:`PER_PERSON` asks."""
+    mine = [a for a in actions if a.horizon == "this_week" and _same_person(a, action)]
+    return mine[0] if mine and len(mine) < PER_PERSON and mine[0].owner == action.owner else None
 
 
 def _next_conversation(

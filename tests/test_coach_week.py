@@ -1,0 +1,38 @@
+"""A week is planned as conversations: a full week still takes one more point for a call already in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import load_deal
+
+ROOT = Path(__file__).resolve().parent.parent
+DEALS = sorted(
+    [*(ROOT / "examples" / "deals").glob("*.yaml"), *(ROOT / "evals" / "calibration" / "deals").glob("*.yaml")]
+)
+
+
+@pytest.fixture(scope="module")
+def coach() -> Coach:
+    return Coach("offline")
+
+
+def test_a_second_point_for_the_champion_joins_this_weeks_call_in_a_full_week(coach):
+    deal = load_deal(ROOT / "examples" / "deals" / "litware-forecast-fantasy.yaml")  # three rows this week
+    actions = coach.review(deal).next_actions
+    week = [a for a in actions if a.horizon == "this_week"]
+    assert len(week) == 3
+    nadia = [a for a in week if a.contact and a.contact.startswith("Nadia Ivers")]
+    assert len(nadia) == 1 and "broker a meeting" in nadia[0].action and "In the same call" in nadia[0].action
+    assert not any("broker a meeting" in a.action for a in actions if a.horizon == "later")
+
+
+@pytest.mark.parametrize("path", DEALS, ids=lambda p: p.stem)
+def test_one_row_per_person_and_owner_this_week_and_at_most_three_rows(coach, path):
+    week = [a for a in coach.review(load_deal(path)).next_actions if a.horizon == "this_week"]
+    assert len(week) <= 3
+    calls = [(a.contact.split(" (")[0], a.owner) for a in week if a.contact]
+    assert len(calls) == len(set(calls))
