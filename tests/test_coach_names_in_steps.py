@@ -76,3 +76,16 @@ def test_a_concern_relayed_by_the_contact_is_not_attributed_to_them(coach):
     )
     texts = [a.action for a in coach.review(relayed).next_actions if "in the terms of" in a.action]
     assert texts and all("in the terms of Clara Jensen" not in t for t in texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chat_quotes_rule_steps_with_every_placeholder_filled(coach, lang):
+    from ae_coach.rules.markers import PLACEHOLDERS
+
+    questions = {
+        "en": "how do I handle the price objection and the business case?",
+        "zh": "价格异议和商业论证怎么处理？",
+    }
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        answer = "".join(coach.chat(load_deal(path), questions[lang]))
+        assert not any(f"[{p}]" in answer for p in PLACEHOLDERS), (path.name, answer)

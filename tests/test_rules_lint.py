@@ -288,3 +288,11 @@ def test_a_step_owner_that_is_not_a_seller_role_fails_lint(
     )
     assert main(["rules", "lint", "--rules", str(rules_copy)]) == 1
     assert "{owner account_manager}: allowed seller roles are" in capsys.readouterr().out
+
+
+def test_a_step_with_a_placeholder_the_coach_cannot_fill_fails_lint(
+    rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(rules_copy / CHAMPION, "3. Record the result with its date.", "3. Record the result with [the signer].")
+    assert main(["rules", "lint", "--rules", str(rules_copy)]) == 1
+    assert "### How to apply item 3: unknown placeholder [the signer]" in capsys.readouterr().out

@@ -23,7 +23,7 @@ from ae_coach.coach._people import contact_for, contact_name, label, person_in_r
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
-from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage
+from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
@@ -465,14 +465,10 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
         raw = _LEADING_CHAMPION.sub(lambda m: m.group(1) + contact.name, raw, count=1)
         if str(contact.role) == "champion":
             raw = _THE_CHAMPION.sub(lambda _match: contact.name, raw)
-    if "[source]" in raw:  # who said it, as the record quotes them ("New CFO says the price is too high")
-        said_by = finding.data.get("said_by") or getattr(source_of(finding, deal), "name", None)
-        said_by = None if contact is not None and said_by == contact.name else said_by  # relaying, not raising
-        raw = raw.replace("[source]", str(said_by) if said_by else t("coach.neutral.source"))
-    if "[missing role]" in raw:
-        raw = raw.replace("[missing role]", _missing_role(deal, finding))
-    if "[case]" in raw:  # the document the record names ("the deck"), never a generic "business case"
-        raw = raw.replace("[case]", t(f"coach.case.{(facts.case or 'other').lower()}", default=t("coach.case.other")))
+    if "[source]" in raw and contact is not None and said_by(finding, deal) == contact.name:
+        raw = raw.replace("[source]", t("coach.neutral.source"))  # the contact relaying it did not raise it
+    # the record's own words in before the step is trimmed: a menu is judged on what the action will say
+    raw = _RECORD_WORDS.sub(lambda match: fill(match.group(0), deal, finding), raw)
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
     if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
@@ -489,29 +485,13 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
 
 
 _WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")
+_RECORD_WORDS = lazy(r"\[(?:source|missing role|case)\]")
 _LEADING_CHAMPION = lazy(r"^(\w+(?: \w+){0,3}? )(?:your|the) (?:champion|contact)\b(?! \()")
 """The step's first words address the champion ("Ask the champion to…", "Share the draft with the champion"):
 addressed to the person the action is with, who stands in when the champion has gone quiet."""
 _THE_CHAMPION = lazy(
     r"\b(?:your|the) champion\b(?! \()(?=\s+(?:to|as|and|for|with|that|who|has|is|can|will|before|after|about|at|if)\b)"
 )
-
-
-_ROLE_PRIORITY = ("economic_buyer", "technical_buyer", "champion", "user_buyer")
-
-
-def _missing_role(deal: Deal, finding: Finding) -> str:
-    """The committee role to be introduced to: the finding's first missing role, the signer before the others
-    ("the CFO, who signs" when the record names the office), or a neutral phrase."""
-    missing = finding.data.get("missing")
-    if not isinstance(missing, list):
-        missing = [r for r in _ROLE_PRIORITY[:2] if person_in_role(deal, r) is None]
-    ranked = sorted(missing, key=lambda r: _ROLE_PRIORITY.index(r) if r in _ROLE_PRIORITY else len(_ROLE_PRIORITY))
-    if not ranked:
-        return t("coach.neutral.missing role")
-    if ranked[0] == "economic_buyer" and (office := named_signer(deal)):
-        return t("coach.neutral.signer_office", office=office)
-    return t(f"coach.neutral.{ranked[0].replace('_', ' ')}", default=term(ranked[0]))
 
 
 def _signer_words(deal: Deal) -> str | None:

@@ -9,14 +9,19 @@ wording: the rule file says it (:mod:`ae_coach.rules.markers`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
+from ae_coach.coach._plan import named_signer
+from ae_coach.coach._situation import source_of
 from ae_coach.deal import STAGE_ORDER, Stage
-from ae_coach.i18n import t
+from ae_coach.i18n import t, term
+from ae_coach.inspector.facts import named_case
 from ae_coach.rules.glossary import shipped_glossary
+from ae_coach.rules.markers import PLACEHOLDERS
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -39,7 +44,7 @@ _NAME_FALLBACK = {
     "momentum.champion_dark": "taken_to",
 }
 """What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
-_PLACEHOLDER = lazy(r"\[(economic buyer|champion|technical buyer|competitor|name)\]", re.IGNORECASE)
+_PLACEHOLDER = lazy(rf"\[({'|'.join(PLACEHOLDERS)})\]", re.IGNORECASE)
 _SPACED_HAN = lazy(r"(?<=[\u4e00-\u9fff，。；：“”]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？])")
 _ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technical buyer": "technical_buyer"}
 
@@ -55,10 +60,20 @@ _TO_ROLE = lazy(r"^To (?:the |your )?([a-z ]+?):\s*", re.IGNORECASE)
 
 def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     """Replace ``[economic buyer]``, ``[champion]``, ``[technical buyer]``, ``[competitor]`` and ``[name]``
-    with the deal's people and competitors, or with a neutral phrase when the deal does not say."""
+    with the deal's people and competitors; ``[source]`` with who said what the finding quotes, ``[missing
+    role]`` with the committee role the deal lacks and ``[case]`` with the document the record already shows
+    ("the deck"); a neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
+        if key == "source":
+            said = said_by(finding, deal) if finding is not None else None
+            return said or t("coach.neutral.source")
+        if key == "missing role":
+            return _missing_role(deal, finding)
+        if key == "case":
+            case = named_case(deal, deal.as_of or dt.date.today())
+            return t(f"coach.case.{(case or 'other').lower()}", default=t("coach.case.other"))
         if key in _ROLE_OF:
             person = person_in_role(deal, _ROLE_OF[key])
             return person.name if person else t(f"coach.neutral.{key}", default=_NEUTRAL[key])
@@ -70,6 +85,32 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     filled = _PLACEHOLDER.sub(replace, text)
     # A Chinese rule writes spaces around its English placeholders; around Chinese words they do not belong.
     return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
+
+
+_ROLE_PRIORITY = ("economic_buyer", "technical_buyer", "champion", "user_buyer")
+
+
+def _missing_role(deal: Deal, finding: Finding | None) -> str:
+    """The committee role to be introduced to: the finding's first missing role, the signer before the others
+    ("the CFO, who signs" when the record names the office), or a neutral phrase."""
+    missing = finding.data.get("missing") if finding is not None else None
+    if not isinstance(missing, list):
+        missing = [r for r in _ROLE_PRIORITY[:2] if person_in_role(deal, r) is None]
+    ranked = sorted(missing, key=lambda r: _ROLE_PRIORITY.index(r) if r in _ROLE_PRIORITY else len(_ROLE_PRIORITY))
+    if not ranked:
+        return t("coach.neutral.missing role")
+    if ranked[0] == "economic_buyer" and (office := named_signer(deal)):
+        return t("coach.neutral.signer_office", office=office)
+    return t(f"coach.neutral.{ranked[0].replace('_', ' ')}", default=term(ranked[0]))
+
+
+def said_by(finding: Finding, deal: Deal) -> str | None:
+    """Who said what the finding quotes: the speaker the inspector read, else the person the quote names."""
+    said = finding.data.get("said_by")
+    if isinstance(said, str):
+        return said
+    person = source_of(finding, deal)
+    return person.name if person is not None else None
 
 
 def _competitor(deal: Deal, finding: Finding | None) -> str | None:

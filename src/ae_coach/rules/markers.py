@@ -57,6 +57,9 @@ ROLES = ("economic_buyer", "champion", "technical_buyer", "user_buyer", "influen
 SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
 FITS = ("strong", "good", "poor", "unknown")
 ALTERNATIVES = ("in_house", "status_quo")
+PLACEHOLDERS = ("economic buyer", "champion", "technical buyer", "competitor", "name", "source", "missing role", "case")
+"""What a step or question may write in brackets for the coach to fill with the deal's own words (see
+:func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
 SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 
 FLAGS = (

@@ -156,7 +156,7 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
             "elements": grade_elements(deal, facts, facts.alternatives),
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
-            "case": _case(deal, as_of),
+            "case": named_case(deal, as_of),
         }
     )
 
@@ -164,7 +164,7 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
 _CASE = lazy(r"\b(?:deck|roi (?:model|draft|case)|business case|value case|one-pager|executive summary)\b", re.I)
 
 
-def _case(deal: Deal, as_of: dt.date) -> str | None:
+def named_case(deal: Deal, as_of: dt.date) -> str | None:
     """The business case, ROI model or deck the record shows the buyer side already has ("Reviewed the draft ROI
     model", "Jordan to share the deck with his boss"): past activities, the next step, the buyer's plan and the
     champion's evidence, its name as the record writes it."""
