@@ -83,3 +83,56 @@ def test_a_skipped_pattern_answers_every_method_as_the_compiled_one() -> None:
     assert deferred.split(text) == compiled.split(text)
     assert deferred._compiled is None  # none of that compiled it
     assert deferred.search("Ask the CFO").group(0) == "CFO"  # a text with the needle is matched for real
+
+
+@pytest.fixture
+def code_home(tmp_path, monkeypatch) -> Path:
+    """An empty ``AE_COACH_HOME``; returns the directory the compiled code goes to."""
+    monkeypatch.setenv("AE_COACH_HOME", str(tmp_path))
+    return Path(_patterns._code_dir())
+
+
+def test_kept_code_compiles_every_package_pattern_as_re_does(code_home, monkeypatch) -> None:
+    patterns = _package_patterns()
+    fresh = [_patterns.compile_cached(*args) for args in patterns]  # compiled and kept
+    assert len(list(code_home.glob("*.json"))) == len(patterns)
+    monkeypatch.setattr(_patterns._parser, "parse", None)  # from here on nothing may be parsed
+    kept = [_patterns.compile_cached(*args) for args in patterns]
+    for args, first, second in zip(patterns, fresh, kept, strict=True):
+        expected = re.compile(*args)
+        # Pattern equality compares the text, the flags and the engine's code.
+        assert first == second == expected, args[0][:60]
+        assert second.groupindex == expected.groupindex and second.groups == expected.groups
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda kept: "{not json",
+        lambda kept: json.dumps({**kept, "pattern": "something else"}),
+        lambda kept: json.dumps({**kept, "engine": [*kept["engine"][:1], "00" * 8, *kept["engine"][2:]]}),
+        lambda kept: json.dumps({**kept, "engine": kept["engine"][:3]}),
+    ],
+    ids=["not json", "another pattern", "code the engine rejects", "truncated"],
+)
+def test_unusable_kept_code_is_compiled_again_and_replaced(code_home, damage) -> None:
+    pattern, flags = r"\b(?P<who>cfo|ceo)\b signed", re.IGNORECASE
+    _patterns.compile_cached(pattern, flags)
+    (path,) = code_home.glob("*.json")
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(damage(kept), encoding="utf-8")
+    assert _patterns.compile_cached(pattern, flags) == re.compile(pattern, flags)
+    assert json.loads(path.read_text(encoding="utf-8")) == kept
+
+
+def test_code_kept_for_another_interpreter_build_is_cleared(code_home) -> None:
+    other = code_home.parent / "regex-0123456789abcdef"
+    other.mkdir(parents=True)
+    (other / "x.json").write_text("{}", encoding="utf-8")
+    _patterns.compile_cached(r"\bpilot\b")
+    assert [p.name for p in code_home.parent.glob("regex-*")] == [code_home.name]
+
+
+def test_a_debug_compile_is_not_kept(code_home, capsys) -> None:
+    _patterns.compile_cached(r"a+", re.DEBUG)
+    assert not code_home.exists()

@@ -14,16 +14,24 @@ out once, ahead of time, into ``_needles.json`` beside this module (``python -m 
 rewrites it; a test fails when it is out of date). A pattern missing from the table is compiled as before:
 the table only ever saves time, it never decides a match. Texts that are not plain ASCII are always matched
 by the compiled pattern, so Unicode case folding never meets a lower-cased needle.
+
+A pattern that must be compiled is compiled once per interpreter build: :func:`compile_cached` keeps the
+engine's code for it (what ``re`` builds in Python before handing it to the C engine) under
+``$AE_COACH_HOME/cache/regex-<interpreter>/``, and a later process hands that code straight to the engine.
 """
 
 from __future__ import annotations
 
+import _sre
 import hashlib
 import json
+import os
 import re
+import sys
+from functools import cache
 from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any, cast
 
 TABLE = Path(__file__).with_name("_needles.json")
@@ -56,7 +64,7 @@ class _Lazy:
     def _pattern(self) -> re.Pattern[str]:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = re.compile(*self._args)
+            compiled = self._compiled = compile_cached(*self._args)
         return compiled
 
     def _cannot_match(self, string: Any, extra: tuple[Any, ...], options: dict[str, Any]) -> bool:
@@ -115,9 +123,9 @@ def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     return cast("re.Pattern[str]", made)
 
 
-def key(pattern: str, flags: int) -> str:
-    """The table's key for a pattern: a digest of its flags and text."""
-    return hashlib.sha1(f"{flags}:{pattern}".encode(), usedforsecurity=False).hexdigest()[:16]
+def key(pattern: str, flags: int, *, long: bool = False) -> str:
+    """The table's key for a pattern: a digest of its flags and text (``long``: twice as many digits)."""
+    return hashlib.sha1(f"{flags}:{pattern}".encode(), usedforsecurity=False).hexdigest()[: 32 if long else 16]
 
 
 def _known() -> dict[str, list[list[str]] | None]:
@@ -128,6 +136,103 @@ def _known() -> dict[str, list[list[str]] | None]:
         except (OSError, ValueError):
             _table = {}
     return _table
+
+
+# --------------------------------------------------------------------------- the compiled-code cache
+
+
+def compile_cached(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, without parsing and assembling the pattern again when this interpreter
+    build has compiled it before.
+
+    ``re`` parses a pattern and assembles the engine's code in Python (0.1-2 ms for ours); the C engine then
+    takes the code as a list of integers. The code is kept per pattern, in a directory named for the
+    interpreter build (version, build, engine magic), so another Python never reads it. A file that is
+    missing, unreadable, for another pattern, or code the engine rejects (it checks the code it is given)
+    means compiling as ``re`` does.
+    """
+    flags = int(flags)
+    if flags & re.DEBUG or _sre.CODESIZE != 4:  # 4: the size of the array type "I" the code is kept as
+        return re.compile(pattern, flags)
+    path = os.path.join(_code_dir(), key(pattern, flags, long=True) + ".json")
+    try:
+        with open(path, encoding="utf-8") as file:
+            kept = json.load(file)
+        if kept["pattern"] == pattern and kept["flags"] == flags:
+            engine = kept["engine"]  # what re._compiler.compile hands the engine, after the pattern
+            code = _unpack(engine[1])
+            return _sre.compile(pattern, engine[0], code, engine[2], engine[3], tuple(engine[4]))
+    except (OSError, ValueError, TypeError, LookupError, RuntimeError):
+        pass  # not kept yet, or not usable: compile it
+    return _compile_and_keep(pattern, flags, path)
+
+
+def _compile_and_keep(pattern: str, flags: int, path: str) -> re.Pattern[str]:
+    """Compile as ``re._compiler.compile`` does, and keep the code at ``path`` (best effort)."""
+    parsed = _parser.parse(pattern, flags)
+    try:
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        compiled_flags, groups = flags | parsed.state.flags, parsed.state.groups - 1
+        compiled = _sre.compile(pattern, compiled_flags, code, groups, groupindex, tuple(indexgroup))
+    except (AttributeError, TypeError):  # another interpreter's internals: compile the public way
+        return re.compile(pattern, flags)
+    engine = [compiled_flags, _pack(code), groups, groupindex, indexgroup]
+    _write(path, json.dumps({"pattern": pattern, "flags": flags, "engine": engine}, separators=(",", ":")))
+    return cast("re.Pattern[str]", compiled)
+
+
+def _pack(code: list[int]) -> str:
+    """The engine's code as hex: a JSON list of a long pattern's few thousand integers takes 4x as long to read."""
+    from array import array
+
+    return array("I", code).tobytes().hex()
+
+
+def _unpack(text: str) -> list[int]:
+    from array import array
+
+    return array("I", bytes.fromhex(text)).tolist()
+
+
+def _code_dir() -> str:
+    """``$AE_COACH_HOME/cache/regex-<build>``."""
+    from ae_coach.resources import ae_coach_home
+
+    return os.path.join(ae_coach_home(), "cache", f"regex-{_build()}")
+
+
+@cache
+def _build() -> str:
+    """A digest naming the interpreter build and its regex engine: the code one of them assembles is its own."""
+    build = f"{sys.version}|{sys.implementation.cache_tag}|{sys.byteorder}|{_sre.MAGIC}|{_sre.MAXREPEAT}"
+    return hashlib.sha256(build.encode()).hexdigest()[:16]
+
+
+def _write(path: str, text: str) -> None:
+    directory = os.path.dirname(path)
+    try:
+        if not os.path.isdir(directory):
+            _clear_other_builds(directory)
+            os.makedirs(directory, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        pass  # a read-only home: compile again next time
+
+
+def _clear_other_builds(directory: str) -> None:
+    """Remove the code kept for other interpreter builds (an upgraded Python's, most often)."""
+    import shutil
+
+    for stale in Path(directory).parent.glob("regex-*"):
+        if str(stale) != directory:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- finding the needles
