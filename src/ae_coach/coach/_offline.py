@@ -239,5 +239,7 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)
     action = step.action if step.kind == "agreed" else _lower_first(step.action, deal)  # the buyer's words as written
     event = action + (t("coach.decides_who", who=who) if who and who not in step.action else "")
-    key = "coach.decides" if step.kind == "agreed" else "coach.decides_proposed"
+    # the deal's next step with no date of its own is dated by the draft: a date to agree, not the buyer's
+    undated = ahead is not None and step.action == ahead.action and ahead.date != step.date
+    key = "coach.decides" if step.kind == "agreed" and not undated else "coach.decides_proposed"
     return t(key, event=event, date=step.date)

@@ -49,7 +49,6 @@ from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
 from ae_coach.inspector.facts import paper_step
-from ae_coach.inspector.meddpicc import GRADE_NAMES
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -129,11 +128,8 @@ buyer's own (ae-coach default, as in the committee and MEDDPICC checks)."""
 
 def _grade_condition(element: str, grade: int, needed: int) -> str:
     label = t(f"gate.label.{element}", default=_LABEL.get(element, element))
-    if current() == "en":  # the English names the element by its field name
-        names = {"element": element, "grade_name": GRADE_NAMES[grade], "needed_name": GRADE_NAMES[needed]}
-    else:
-        names = {"element": term(element), "grade_name": t(f"grade.{grade}"), "needed_name": t(f"grade.{needed}")}
-    return t("gate.grade", label=label, grade=grade, needed=needed, **names)
+    names = {"grade_name": t(f"gate.on_record.{grade}"), "needed_name": t(f"gate.needed.{needed}")}
+    return t("gate.grade", label=label, grade=grade, needed=needed, element=term(element), **names)
 
 
 def _criteria_met(ctx: Context) -> bool:
@@ -647,7 +643,9 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     scaled = round(score * ceiling / 100)
     if scaled < score:
         key = "health.scaled_omitted" if str(category) == "omitted" else "health.scaled"
-        reasons.append(t(key, points=score - scaled, ceiling=ceiling, category=term(category)))
+        reasons.append(
+            t(key, points=score - scaled, ceiling=ceiling, category=term(category), before=score, after=scaled)
+        )
         score = scaled
     return score, reasons
 
