@@ -11,10 +11,10 @@ import pytest
 
 from ae_coach.coach import Coach
 from ae_coach.coach._actions import _SEE_RULE
-from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._wording import drop_condition, drop_menu, fit_stage, parse_question
 from ae_coach.coach.quality import audit, names_a_fact, shared_texts
 from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
+from ae_coach.deal.calendar import Calendar
 from ae_coach.render.markdown import to_markdown
 from ae_coach.rules import load_rulebook
 from coach_deals import NORTHWIND

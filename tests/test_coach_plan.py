@@ -312,8 +312,8 @@ def test_the_fallback_contact_is_not_asked_before_the_date_the_rep_goes_to_them(
     ],
 )
 def test_a_buyers_date_off_work_is_named_and_left_to_the_buyer_never_re_dated(day, weekday, nearest):
-    from ae_coach.coach._calendar import Calendar
     from ae_coach.coach._plan import day_off_note
+    from ae_coach.deal.calendar import Calendar
 
     note = day_off_note(day, Calendar())
     assert weekday in note and "confirm the date with the buyer" in note and nearest not in note
@@ -454,7 +454,7 @@ def test_a_deal_out_of_the_period_only_by_its_date_is_planned_by_the_call_its_ev
 
 
 def test_the_holiday_cache_keeps_one_copy_per_country_and_year(tmp_path, monkeypatch):
-    from ae_coach.coach import _calendar
+    from ae_coach.deal import calendar as _calendar
 
     monkeypatch.setenv("AE_COACH_HOME", str(tmp_path))
     cache = tmp_path / "cache"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,18 @@ def test_one_row_per_person_and_owner_this_week_and_at_most_three_rows(coach, pa
     assert len(week) <= 3
     calls = [(a.contact.split(" (")[0], a.owner) for a in week if a.contact]
     assert len(calls) == len(set(calls))
+
+
+def test_a_close_date_on_a_sunday_is_flagged_and_a_year_end_close_is_not():
+    from ae_coach.inspector._assess import assess
+
+    deal = load_deal(ROOT / "examples" / "deals" / "litware-forecast-fantasy.yaml")  # closes Sunday 2026-12-20
+    flagged = [f for f in assess(deal).findings if f.code == "hygiene.close_date_day_off"]
+    assert flagged and "Sunday" in flagged[0].title and flagged[0].severity == "low"
+    for day in ("2026-12-31", "2026-12-18"):  # the year-end signing day; a Friday
+        moved = deal.model_copy(update={"close_date": dt.date.fromisoformat(day)})
+        assert not any(f.code == "hygiene.close_date_day_off" for f in assess(moved).findings)
+    christmas = deal.model_copy(update={"close_date": dt.date(2026, 12, 25)})
+    assert any(f.code == "hygiene.close_date_day_off" for f in assess(christmas).findings)
+    small = deal.model_copy(update={"amount": 9000})  # bought online: any day will do
+    assert not any(f.code == "hygiene.close_date_day_off" for f in assess(small).findings)

@@ -136,6 +136,7 @@ _DEAL = {
     "account.tier": "Info: account tier 1-4 by the seed's table.",
     "account.poor_fit": "Poor ICP fit or below the tier-4 band: route to self-serve or disqualify.",
     "hygiene.evidence_missing": "A MEDDPICC element marked confirmed with no evidence note, or a boilerplate one.",
+    "hygiene.close_date_day_off": "Close date ahead on a weekend or public holiday: a date nobody agreed to sign on.",
     "data.coverage": "Info: the source does not carry part of the deal format; those parts are not judged.",
     "competition.positioning": "Info: strategy and risk for the deal's competitive situation.",
 }

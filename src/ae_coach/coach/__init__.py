@@ -350,9 +350,9 @@ class Coach:
 
         report = compose(prepared.deal, prepared.assessment, self.text_rulebook, self.settings)
         if response is not None:
-            from ae_coach.coach._calendar import calendar_for
             from ae_coach.coach.quality import enforce
             from ae_coach.coach.report import ModelCoaching
+            from ae_coach.deal.calendar import calendar_for
             from ae_coach.model.llm import validate_result
 
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))

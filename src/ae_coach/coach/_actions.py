@@ -6,7 +6,7 @@ becomes an action only through a rule step marked for its code (``{for CODE}`` i
 (:mod:`ae_coach.rules.markers`). The action's text is the step, with the deal's people put in for its
 placeholders, and the fact of this deal that makes it necessary (who, since when, how many times). It is
 the rep's to do, addressed to the buyer-side person the finding is about, and due on a working day
-(:mod:`ae_coach.coach._calendar`) before the meeting or close date it prepares. A step that names a
+(:mod:`ae_coach.deal.calendar`) before the meeting or close date it prepares. A step that names a
 committee role the deal does not have is not used: "ask the technical buyer" on a deal with no
 technical buyer is an instruction nobody can follow.
 """
@@ -18,7 +18,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
@@ -26,6 +25,7 @@ from ae_coach.coach._situation import Situation, baseline, names_person, renewal
 from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
+from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector.priority import ranked

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for
-from ae_coach.coach._calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
 from ae_coach.coach._questions import questions
@@ -24,6 +23,7 @@ from ae_coach.coach._risks import risks, title
 from ae_coach.coach._situation import signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.deal import ForecastCategory
+from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
+from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.i18n import phrase, t
 from ae_coach.inspector.facts import durations, paper_step
 

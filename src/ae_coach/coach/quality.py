@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from ae_coach.coach._calendar import Calendar
 from ae_coach.coach._people import contact_name
 from ae_coach.coach.report import CoachingReport
+from ae_coach.deal.calendar import Calendar
 from ae_coach.i18n import t, term
 
 THIS_WEEK_LIMIT = 3

@@ -11,6 +11,7 @@ import re
 
 from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
+from ae_coach.deal.calendar import Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
@@ -37,6 +38,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _budget_late,
         _slipped,
         _passed,
+        _close_date_day_off,
     )
     found = [f for check in checks if (f := check(ctx)) is not None]
     quiet = ctx.facts.timing.quiet_period
@@ -512,6 +514,28 @@ def _slipped(ctx: Context) -> Finding | None:
         severity = Severity.LOW  # pushed once, and the buyer has chosen us since: history, not a slipping deal
     return ctx.finding(
         "momentum.close_date_slipped", severity, f"Close date pushed {times(len(pushes))}", pushes, pushes=len(pushes)
+    )
+
+
+def _close_date_day_off(ctx: Context) -> Finding | None:
+    """A close date ahead on a weekend or a public holiday of the settings' country: nobody signs on a Sunday,
+    so the date was typed into the CRM, not agreed with the buyer's signer. A small deal bought online (below
+    ``committee_small_deal_amount``) can close any day."""
+    close = ctx.deal.close_date
+    if (ctx.deal.amount or 0) < ctx.settings.committee_small_deal_amount:
+        return None
+    public = Calendar(ctx.settings.holidays_country, days_off=())  # 31 December is a year-end signing day
+    if close is None or close < ctx.as_of or public.working(close):
+        return None
+    weekend = close.weekday() >= 5
+    day = close.strftime("%A") if weekend else "a public holiday"
+    return ctx.finding(
+        "hygiene.close_date_day_off",
+        Severity.LOW,
+        f"Close date {close.isoformat()} falls on {'a ' if weekend else ''}{day}: agree a working day with the buyer",
+        [f"close_date {close.isoformat()} is not a working day (holidays: {ctx.settings.holidays_country or 'none'})"],
+        date=close.isoformat(),
+        weekend=weekend,
     )
 
 

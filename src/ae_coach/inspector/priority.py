@@ -56,6 +56,7 @@ PRIORITY: tuple[str, ...] = (
     "momentum.no_dated_next_step",
     "stage.unearned",
     "hygiene.evidence_missing",
+    "hygiene.close_date_day_off",
 )
 _RANK = {code: i for i, code in enumerate(PRIORITY)}
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
