@@ -53,3 +53,10 @@ def test_a_close_date_on_a_sunday_is_flagged_and_a_year_end_close_is_not():
     assert any(f.code == "hygiene.close_date_day_off" for f in assess(christmas).findings)
     small = deal.model_copy(update={"amount": 9000})  # bought online: any day will do
     assert not any(f.code == "hygiene.close_date_day_off" for f in assess(small).findings)
+
+
+def test_the_champion_call_comes_before_the_approach_to_a_signer_who_parked_the_deal(coach):
+    deal = load_deal(ROOT / "examples" / "deals" / "wingtip-slipped.yaml")  # Greta parked it; Piet is engaged
+    week = {a.contact.split(" (")[0]: a for a in coach.review(deal).next_actions if a.horizon == "this_week"}
+    greta, piet = week["Greta Holm"], week["Piet de Vries"]
+    assert piet.due < greta.due and greta.action.startswith("After your call with Piet de Vries: ")

@@ -136,7 +136,38 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
             break
     actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions])
     actions = _no_reply_branch(deal, actions, dark, calendar)
+    actions = _champion_first(deal, actions, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -> list[NextAction]:
+    """This week, the approach to an economic buyer who is not backing the deal follows the call with the
+    champion: the champion is the way back in (what changed, what the signer needs to hear), so the rep does not
+    go to the signer cold the day before. The row keeps its place (it is the biggest problem), dated the working
+    day after that call and saying so."""
+    champion = person_in_role(deal, "champion")
+    signer = person_in_role(deal, "economic_buyer")
+    if champion is None or signer is None:
+        return actions
+    week = [a for a in actions if a.horizon == "this_week" and a.due is not None]
+    call = next((a for a in week if contact_name(a.contact) == champion.name), None)
+    if call is None or call.due is None:
+        return actions
+    out = []
+    for action in actions:
+        cold = (
+            action in week
+            and contact_name(action.contact) == signer.name
+            and "meddpicc.economic_buyer" in action.finding_codes
+            and action.due is not None
+            and action.due <= call.due
+        )
+        if cold:
+            after = calendar.add(call.due, 1)
+            text = t("coach.after_call", name=champion.name, action=action.action)
+            action = action.model_copy(update={"due": after, "action": text})
+        out.append(action)
+    return out
 
 
 _PREPARES = lazy(r"\bbefore\b|之前|以前", re.IGNORECASE)

@@ -79,6 +79,9 @@ class Situation:
             return renewal(self.deal)
         if atom == "case_on_record":
             return self.assessment.facts.case is not None
+        if atom == "champion_shown":
+            champion = self.assessment.facts.elements.get("champion")
+            return champion is not None and champion.corroborated
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
