@@ -148,7 +148,7 @@ def test_forecast_fantasy_lists_why_not_commit() -> None:
     # nobody who signs met at proposal: the Commit is the rep's word, raised with forecast integrity
     assert finding.severity is Severity.HIGH
     assert finding.data["signer_unmet"] is True
-    assert any("economic_buyer is unknown" in item for item in finding.data["why_not_commit"])
+    assert any("economic buyer engaged: unknown" in item for item in finding.data["why_not_commit"])
     # the same gaps called best case are honest, not fantasy
     honest = build(
         ("meddpicc.economic_buyer", {"status": "unknown"}),

@@ -259,15 +259,15 @@ def test_removing_and_editing_a_rule_changes_what_review_cites(
     assert "relationship-multi-threading" in before
     (root / "rules" / "relationship-multi-threading.md").unlink()
     (root / "rules" / "zh" / "relationship-multi-threading.md").unlink()
-    rule = root / "rules" / "relationship-champion-vs-coach.md"
+    rule = root / "rules" / "relationship-executive-access.md"
     rule.write_text(
-        rule.read_text(encoding="utf-8").replace("who will push back on the project", "who will fight the project"),
+        rule.read_text(encoding="utf-8").replace("the last purchase of this size", "the last big purchase"),
         encoding="utf-8",
     )
     after, second = _cited(capsys, "--playbook", str(root), "review", deal)
     assert "relationship-multi-threading" not in after and first != second
     code, out, _ = _run(capsys, "--playbook", str(root), "review", deal, "--no-log", "--format", "markdown")
-    assert code == 0 and "who will fight the project" in out and "who will push back on the project" not in out
+    assert code == 0 and "the last big purchase" in out and "the last purchase of this size" not in out
 
 
 def test_compare_refuses_two_sides_that_are_the_same_files(tmp_path: Path) -> None:
