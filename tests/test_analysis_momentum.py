@@ -96,6 +96,7 @@ CASES = [
         ),
     ),
     ("momentum.close_date_passed", lambda: build(("close_date", "2026-11-20")), build),
+    ("hygiene.close_date_day_off", lambda: build(("close_date", "2026-12-20")), build),  # a Sunday; the 18th a Friday
 ]
 
 
