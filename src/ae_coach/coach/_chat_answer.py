@@ -378,6 +378,8 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     kinds = list(intent.facts if intent else ["champion", "upcoming"])
     # "my boss asks whether it's real": the answer is for the manager, so it carries what they need too
     kinds += [k for other in found.audience if other is not intent for k in other.facts if k not in kinds]
+    # a second topic the rep named as strongly ("stuck with legal: who else can push it?") brings its facts too
+    kinds += [k for other in _second(found, intent) for k in other.facts if k not in kinds]
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
@@ -390,6 +392,15 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
+
+
+def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
+    """The close second intent (scored at least half the first's), the one whose first rule is quoted too."""
+    return [
+        other
+        for other, score in found.intents[1:2]
+        if intent is not None and other is not intent and score * 2 >= found.intents[0][1]
+    ]
 
 
 def _covering(facts: list[Fact], words: list[str], n: int) -> list[Fact]:
