@@ -60,3 +60,18 @@ def test_the_champion_call_comes_before_the_approach_to_a_signer_who_parked_the_
     week = {a.contact.split(" (")[0]: a for a in coach.review(deal).next_actions if a.horizon == "this_week"}
     greta, piet = week["Greta Holm"], week["Piet de Vries"]
     assert piet.due < greta.due and greta.action.startswith("After your call with Piet de Vries: ")
+
+
+def test_one_email_with_no_answer_yet_does_not_make_the_most_senior_contact_dark(coach):
+    deal = load_deal(ROOT / "examples" / "deals" / "proseware-demo-first.yaml")  # Ivy emailed once, a week ago
+    actions = coach.review(deal).next_actions
+    assert actions[0].contact.startswith("Ivy Chen (Support Manager")  # not the Support Agent from the demo
+    assert not any("Before the case goes to whoever signs" in a.action for a in actions)  # no case at discovery
+    assert not any("disqualify" in a.action for a in actions)  # not while the discovery call is still to book
+
+
+def test_seniority_reads_the_title():
+    from ae_coach.coach._people import seniority
+
+    ranks = [seniority(t) for t in ("Chief Financial Officer", "VP Operations", "Director of IT", "Support Manager")]
+    assert ranks == [4, 3, 2, 1] and seniority("Support Agent") == 0 and seniority(None) == 0

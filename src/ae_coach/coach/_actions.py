@@ -605,11 +605,15 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
 ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
 
 
-def gone_dark(facts: DealFacts, findings: list[Finding]) -> frozenset[str]:
-    """Buyer-side people not answering: the dark champion, and anyone chased with no reply since. (A stale
-    deal is not everyone gone dark: the rep has simply not been in touch.)"""
+def gone_dark(facts: DealFacts, findings: list[Finding], chases: int = 2) -> frozenset[str]:
+    """Buyer-side people not answering: the dark champion, and anyone chased ``chases`` times (the inspector's
+    ``unanswered_outreach``, default 2) with no reply since, or chased at all on a deal gone quiet past its
+    stage's limit. One email a week ago with no answer yet on a live deal is not someone gone dark: the Support
+    Manager sent the recording is still who to call. (A stale deal is not everyone gone dark either: the rep
+    may simply not have been in touch.)"""
     names = {str(f.data["name"]) for f in findings if f.code == "momentum.champion_dark" and f.data.get("name")}
-    return frozenset(names | {p.name for p in facts.people if p.unanswered})
+    stale = any(f.code == "momentum.stale" for f in findings)
+    return frozenset(names | {p.name for p in facts.people if p.unanswered >= (1 if stale else chases)})
 
 
 _DATE = lazy(r"\b\d{4}-\d{2}-\d{2}\b")

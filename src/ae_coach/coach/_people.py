@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ae_coach._patterns import lazy
 from ae_coach.i18n import t, term
 
 if TYPE_CHECKING:
@@ -79,12 +80,35 @@ def addresses(person: Stakeholder, code: str, named: str = "") -> bool:
 
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     """The buyer-side person to work through for a finding, when the deal names one."""
-    # the roles best placed for this finding, then anyone on the buyer's side rather than nobody
-    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES):
+    # the roles best placed for this finding, then the deal's champion or a buyer, then the most senior person
+    # engaged on the buyer's side (the Support Manager the rep emailed before the Support Agent at the demo)
+    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES[:3]):
         person = person_in_role(deal, role)
         if person is not None:
             return person
-    return None
+    others = [s for s in deal.stakeholders if role_of(s) != "blocker"]
+    others.sort(key=lambda s: (not s.engaged, -seniority(s.title)))
+    return others[0] if others else None
+
+
+_SENIORITY = (
+    (
+        4,
+        lazy(
+            r"\b(?:chief|ceo|cfo|coo|cto|cio|cmo|cro|ciso|president|owner|founder|managing director|"
+            r"general manager|geschäftsführer|partner)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (3, lazy(r"\b(?:svp|evp|vp|vice president|head)\b", re.IGNORECASE)),
+    (2, lazy(r"\bdirector\b", re.IGNORECASE)),
+    (1, lazy(r"\b(?:manager|lead|supervisor|principal)\b", re.IGNORECASE)),
+)
+
+
+def seniority(title: str | None) -> int:
+    """How senior a title reads: 4 the top of the house, 3 a VP or head, 2 a director, 1 a manager or lead."""
+    return next((rank for rank, pattern in _SENIORITY if title and pattern.search(title)), 0)
 
 
 def personalise(text: str, deal: Deal) -> str:
