@@ -75,3 +75,14 @@ def test_seniority_reads_the_title():
 
     ranks = [seniority(t) for t in ("Chief Financial Officer", "VP Operations", "Director of IT", "Support Manager")]
     assert ranks == [4, 3, 2, 1] and seniority("Support Agent") == 0 and seniority(None) == 0
+
+
+def test_no_presentation_to_make_real_without_a_meeting_with_the_signer_ahead(coach):
+    deal = load_deal(ROOT / "examples" / "deals" / "fabrikam-closing-healthy.yaml")  # signature call with Helen ahead
+    says = "agreement to attend your presentation real"
+    assert any(says in a.action for a in coach.review(deal).next_actions)
+    as_of = deal.as_of
+    plan = [p for p in deal.mutual_action_plan if p.date is None or p.date < as_of]
+    past = [a for a in deal.activities if a.date <= as_of]
+    bare = deal.model_copy(update={"mutual_action_plan": plan, "activities": past, "next_step": None})
+    assert not any(says in a.action for a in coach.review(bare).next_actions)

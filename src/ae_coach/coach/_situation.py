@@ -79,6 +79,10 @@ class Situation:
             return renewal(self.deal)
         if atom == "case_on_record":
             return self.assessment.facts.case is not None
+        if atom == "signer_meeting_ahead":
+            signer = person_in_role(self.deal, "economic_buyer")
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
+            return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
