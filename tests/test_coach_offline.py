@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
-from ae_coach.coach._actions import _SEE_RULE
+from ae_coach.coach._actions import _DEFAULT_LABEL, _SEE_RULE, _without_label
 from ae_coach.coach._wording import drop_condition, drop_menu, fit_stage, parse_question
 from ae_coach.coach.quality import audit, names_a_fact, shared_texts
 from ae_coach.deal import STAGE_ORDER, Stage, load_deal, parse_deal
@@ -314,6 +314,7 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
         code = action.finding_codes[0]
         marked = [p.text for p in rule.plays if code in p.answers]
         texts = [_SEE_RULE.sub("", fit_stage(drop_menu(t), report_stage(path))) for t in marked]
+        texts = [_DEFAULT_LABEL.sub(_without_label, t) for t in texts]  # "(ae-coach default: 30 min)" -> "(30 min)"
         texts += [drop_condition(t, True)[0] for t in texts]  # the deal's fact in place of the generic opening
         patterns = [re.sub(r"\\\[[a-z\\ ]+\\\]", ".+?", re.escape(t.rstrip("."))) for t in texts]  # placeholders filled
         patterns = [p.replace(re.escape("this week"), ".+?") for p in patterns]  # or the date it is due

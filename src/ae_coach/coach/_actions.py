@@ -501,6 +501,7 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     # the record's own words in before the step is trimmed: a menu is judged on what the action will say
     raw = _RECORD_WORDS.sub(lambda match: fill(match.group(0), deal, finding), raw)
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
+    text = _DEFAULT_LABEL.sub(_without_label, text)  # the rulebook labels its defaults; an action just says them
     if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
     fact = fact_of(finding, facts, deal, about=step.text)
@@ -516,6 +517,16 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
 
 
 _WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")
+_DEFAULT_LABEL = lazy(r" ?([(（])ae-coach (?:default|默认值)(?:[:：] ?([^)）]*))?([)）])")
+"""The rulebook's "(ae-coach default: 30-45 minutes)": honest in a rule, noise in a rep's action."""
+
+
+def _without_label(match: re.Match[str]) -> str:
+    """ "(ae-coach default: 30-45 minutes)" -> " (30-45 minutes)"; "(ae-coach default)" -> ""."""
+    value = match.group(2)
+    return f" {match.group(1)}{value}{match.group(3)}" if value else ""
+
+
 _RECORD_WORDS = lazy(r"\[(?:source|missing role|case)\]")
 _LEADING_CHAMPION = lazy(r"^(\w+(?: \w+){0,3}? )(?:your|the) (?:champion|contact)\b(?! \()")
 """The step's first words address the champion ("Ask the champion to…", "Share the draft with the champion"):
