@@ -287,15 +287,22 @@ _THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 
 def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
-    """This week's asks of one buyer-side person are one conversation, not a call a day and not two rows: the
-    later asks fold into the first one's text ("… In the same call: …"), on the earliest date, with their reasons,
-    rules and findings kept beside it."""
+    """This week's asks of one buyer-side person are one conversation, not a call a day and not two rows, and so
+    are the asks for the conversation after it: the later asks fold into the first one's text ("… In the same
+    call: …"), on the earliest date, with their reasons, rules and findings kept beside it. A later row holds at
+    most :data:`PER_PERSON` asks, so a conversation stays one a rep can hold (this week's are capped upstream)."""
     out: list[NextAction] = []
+    asks: list[int] = []  # how many asks each row already holds
     for action in actions:
-        host = next((i for i, a in enumerate(out) if _together(a, action)), None)
+        room = [
+            i for i, a in enumerate(out) if _together(a, action) and (a.horizon == "this_week" or asks[i] < PER_PERSON)
+        ]
+        host = room[0] if room else None
         if host is None:
             out.append(action)
+            asks.append(1)
             continue
+        asks[host] += 1
         first = out[host]
         assert first.due is not None and action.due is not None  # _together checked both
         rules = [r for r in [*first.also_rules, action.rule_id, *action.also_rules] if r and r != first.rule_id]
@@ -312,10 +319,10 @@ def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
 
 
 def _together(first: NextAction, other: NextAction) -> bool:
-    """Two of this week's asks of the same buyer-side person by the same people on our side (the sponsor's peer
-    call is a conversation of its own)."""
+    """Two asks of the same buyer-side person by the same people on our side in the same horizon: this week's
+    call, or the next conversation after it (the sponsor's peer call is a conversation of its own)."""
     return (
-        first.horizon == other.horizon == "this_week"
+        first.horizon == other.horizon
         and first.contact is not None
         and first.due is not None
         and other.due is not None
