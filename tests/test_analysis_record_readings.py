@@ -269,3 +269,31 @@ def test_a_signer_the_record_shows_only_being_chased_has_not_been_met_whatever_t
     first = ranked(list(review.findings))[0]
     assert first.code == "meddpicc.economic_buyer" and first.data.get("chased")
     assert review.recommended_forecast.value not in ("commit", "best_case")
+
+
+def test_a_signer_who_approved_an_amount_and_holds_the_docusign_has_committed() -> None:
+    """The signer's yes as an amount ("Peter approved $86k/yr"), read in its own sentence (the "why not Verafin"
+    before it is a question, not a no), and the envelope "routed" to them: committed, and their late arrival is
+    no danger signal."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+
+    path = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals" / "ridgemoor-cu-quiet-commit.yaml"
+    deal = load_deal(path)
+    result = assess(deal)
+    assert result.facts.timing.committed and "signs 2026-12-10" in result.facts.timing.committed
+    assert str(result.recommended_forecast) == "commit"
+    late = [f for f in result.findings if f.code == "momentum.late_stakeholder"]
+    assert all("Peter Lindgren" not in f.data.get("names", []) for f in late)
+    unsure = deal.model_copy(
+        update={
+            "activities": [
+                a.model_copy(update={"summary": "Peter did not approve $86k; wants Verafin's quote first."})
+                if a.date.isoformat() == "2026-10-28"
+                else a
+                for a in deal.activities
+            ]
+        }
+    )
+    assert not assess(unsure).facts.timing.committed

@@ -244,6 +244,8 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
         return None
     since = _late_since(ctx)
     late = [p for p in ctx.facts.people if (arrived := _arrived(ctx, p.name)) and since <= arrived <= ctx.as_of]
+    if ctx.facts.timing.committed:  # a signer who arrived late and has since said yes and holds the paper is no threat
+        late = [p for p in late if p.role != Role.ECONOMIC_BUYER]
     if not late:
         return None
     grave = any(

@@ -176,7 +176,7 @@ def named_case(deal: Deal, as_of: dt.date) -> str | None:
 
 _SIGNER_VERB = (
     r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
-    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
+    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
 )
 _SIGNER_PRONOUN = lazy(r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b", re.IGNORECASE)
 _SIGNER_SAYS = lazy(

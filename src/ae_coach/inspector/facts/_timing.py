@@ -158,20 +158,23 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 _YES = lazy(
     r"\b(?:yes to|go ahead|go-ahead|green light|"
     r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
+    r"approved (?:the )?[$€£]\s?\d[\d,.]*\s*[km]?|"
     r"(?:we|she|he|they|i)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
     r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
     re.IGNORECASE,
 )
-"""The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew"."""
+"""The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew",
+"Peter approved $86k/yr out of the 2026 technology line"."""
 _IN_HAND = lazy(
     r"\b(?:po|purchase order)\s*(?:#|no\.?|number)?\s*(?!\d{4}-\d\d-\d\d\b)\d[\d-]{3,}|\b(?:sent|issued|raised) (?:the |a |us )?(?:po|purchase order)\b|"
     r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|"
-    r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
+    r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|"
+    r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
     r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
     re.IGNORECASE,
 )
 """The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
-or signature page ready, the e-signature envelope sent or opened and found fine."""
+or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine."""
 
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
@@ -184,7 +187,7 @@ def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | No
     theirs = [
         a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
     ]
-    said_yes = next((a for a in theirs if text.find(_YES, a.summary) and not text.find(_NEGATED_SPAN, a.summary)), None)
+    said_yes = next((a for a in theirs if _says_yes(a.summary)), None)
     in_hand = next((a for a in reversed(past) if text.find(_IN_HAND, a.summary)), None)
     if said_yes is None or in_hand is None:
         return None
@@ -192,6 +195,13 @@ def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | No
         f"{said_yes.date} {said_yes.type}: {text.quote(said_yes.summary)}; {in_hand.date} {in_hand.type}: "
         f"{text.quote(in_hand.summary)}; signs {when}"
     )
+
+
+def _says_yes(summary: str | None) -> bool:
+    """A sentence of ``summary`` says yes and does not negate it ("Peter asked why not Verafin … Peter approved
+    $86k/yr": the question's "not" is another sentence)."""
+    sentences = re.split(r"(?<=[.;!?])\s+", summary or "")
+    return any(text.find(_YES, s) and not text.find(_NEGATED_SPAN, s) for s in sentences)
 
 
 def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | None:
