@@ -297,3 +297,28 @@ def test_a_signer_who_approved_an_amount_and_holds_the_docusign_has_committed() 
         }
     )
     assert not assess(unsure).facts.timing.committed
+
+
+def test_a_decision_waiting_on_someone_nobody_has_approached_is_not_dated() -> None:
+    """ "She was supportive but wants the interim CDO's view first'. Ruth has not been approached": the decision
+    waits on a step with no date, so the plan's signature date does not make a dated decision process."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+
+    path = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals"
+    deal = load_deal(path / "tarnhelm-bank-no-exec-sponsor.yaml")
+    result = assess(deal)
+    assert result.facts.timing.decision_waits and "interim CDO" in result.facts.timing.decision_waits
+    assert str(result.recommended_forecast) == "pipeline"
+    approached = deal.model_copy(
+        update={
+            "activities": [
+                a.model_copy(update={"summary": a.summary.replace("has not been approached", "meets us on 12/9")})
+                if a.summary and "has not been approached" in a.summary
+                else a
+                for a in deal.activities
+            ]
+        }
+    )
+    assert not assess(approached).facts.timing.decision_waits

@@ -141,14 +141,20 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
 _WAITS_ON = lazy(
     r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
     r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
-    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b",
+    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b|"
+    r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b",
     re.IGNORECASE,
 )
-_NO_DATE = lazy(r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b", re.IGNORECASE)
+_NO_DATE = lazy(
+    r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b|"
+    r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b",
+    re.IGNORECASE,
+)
 
 
 def _decision_waits(buyer: list[ActivityFact]) -> str | None:
-    """The buyer's latest word that the decision waits on a step, when the same message says it has no date."""
+    """The buyer's latest word that the decision waits on a step, when the same message says it has no date
+    ("she was supportive but wants the interim CDO's view first'. Ruth Achterberg has not been approached")."""
     latest = next((a for a in reversed(buyer) if text.find(_WAITS_ON, a.summary)), None)
     if latest is None or not text.find(_NO_DATE, latest.summary):
         return None
