@@ -322,3 +322,17 @@ def test_a_decision_waiting_on_someone_nobody_has_approached_is_not_dated() -> N
         }
     )
     assert not assess(approached).facts.timing.decision_waits
+
+
+def test_going_ahead_with_you_is_a_verbal_commit_and_our_ask_is_not_the_champion_scheduling() -> None:
+    assert Signal.VERBAL_COMMIT.value in _signals("Priya: 'Yes - we're going ahead with you.'")
+    assert Signal.CHAMPION_SCHEDULED.value not in _signals("Asked Tobias to set up 30 min with Ana.")
+    assert Signal.CHAMPION_SCHEDULED.value in _signals("Tobias set up 30 min with Ana for Thursday.")
+
+
+def test_a_baseline_in_minutes_is_a_baseline() -> None:
+    from ae_coach.coach._situation import baseline
+    from analysis_builders import build
+
+    deal = build(("meddpicc.metrics", {"status": "partial", "evidence": "MTTR 94 min; target under 45"}))
+    assert baseline(deal) == "MTTR 94 min; target under 45"

@@ -297,7 +297,8 @@ def view_of(person: Stakeholder, deal: Deal) -> tuple[dt.date, str] | None:
 
 
 _NUMBER = lazy(
-    r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|weeks?|months?|minutes?|per\b|a day|a week)",
+    r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|hrs?\b|weeks?|wks?\b|months?|minutes?|mins?\b|"
+    r"per\b|a day|a week|fte\b)",
     re.IGNORECASE,
 )
 

@@ -169,7 +169,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"after)|will buy|"
         r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
         r"you(?:'re| are) (?:our|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner|choice)|"
-        r"(?:we|i)(?:'ll| will)? go(?:ing)? with you|proceed with us|(?:decided|decision) (?:to go |in the room: )?"
+        r"(?:we|i)(?:'ll| will|'re| are|'m| am)? go(?:ing)? (?:ahead )?with you|proceed with us|(?:decided|decision) (?:to go |in the room: )?"
         r"(?:with|for) us|"
         r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,
@@ -282,10 +282,12 @@ def find(pattern: re.Pattern[str], text: str | None) -> str | None:
     return _first(pattern, text, questions=True)
 
 
-def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | None:
+def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool = False) -> str | None:
     for match in pattern.finditer(text):
         if _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
             continue
+        if done and _REQUESTED.search(text[max(0, match.start() - 40) : match.start()]):
+            continue  # "Asked Tobias to set up 30 min with Ana": our ask, not something they did
         if not questions:
             end = _CLAUSE_END.search(text, match.end())
             if end and end.group(0) == "?":
@@ -297,6 +299,10 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool) -> str | Non
 
 
 _CLAUSE_END = lazy(r"[.;!?\n]")
+_REQUESTED = lazy(r"\b(?:ask(?:ed|s|ing)?|want(?:s|ed)?|hop(?:e|es|ing)|need(?:s|ed)?|offered)\b[^.;!?]{0,30}?\bto\s+$", re.I)
+"""Words that make what follows an ask or a hope, not an act: "asked Tobias to set up", "wants her to book"."""
+_DONE_BY_THEM = frozenset({Signal.CHAMPION_SCHEDULED})
+"""Signals that say the buyer did something: an ask of ours that they do it is not the act."""
 _CONDITION = lazy(r"\b(?:once|until|till|unless|if|as soon as)\b[^.;,!?]*$", _I)
 """A condition earlier in the clause: a fact stated under it has not happened yet."""
 _STATEMENTS = frozenset(
@@ -323,7 +329,7 @@ def _detect(text: str) -> frozenset[Signal]:
     return frozenset(
         signal
         for signal, pattern in SIGNAL_PATTERNS.items()
-        if _first(pattern, text, questions=signal not in _STATEMENTS)
+        if _first(pattern, text, questions=signal not in _STATEMENTS, done=signal in _DONE_BY_THEM)
     )
 
 
