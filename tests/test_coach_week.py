@@ -86,3 +86,12 @@ def test_no_presentation_to_make_real_without_a_meeting_with_the_signer_ahead(co
     past = [a for a in deal.activities if a.date <= as_of]
     bare = deal.model_copy(update={"mutual_action_plan": plan, "activities": past, "next_step": None})
     assert not any(says in a.action for a in coach.review(bare).next_actions)
+
+
+def test_a_small_purchase_is_a_weeks_paper_not_a_months():
+    deal = load_deal(ROOT / "examples" / "deals" / "bluesky-self-serve.yaml")  # $9k, bought by card or order form
+    notes = " ".join(step.note or "" for step in Coach("offline").review(deal).mutual_action_plan)
+    assert "about 5 working days" in notes and "about 20 working days" not in notes
+    big = deal.model_copy(update={"amount": 90000})
+    notes = " ".join(step.note or "" for step in Coach("offline").review(big).mutual_action_plan)
+    assert "about 5 working days" not in notes

@@ -246,6 +246,8 @@ def draft_plan(
         and not _decided_on_plan(step, deal, as_of)
         and not _already_done(step, deal, as_of)
     ]
+    if 0 < deal.amount < SMALL_DEAL_AMOUNT:  # an order form for a small purchase is a week's paper, not a month's
+        steps = [_small(step) for step in steps]
     if committed:
         steps = [step for step in steps if step.days_before_close < 0]  # only what follows the signature
     if self_serve:
@@ -725,6 +727,18 @@ def _still_counts(item: Any, as_of: dt.date) -> bool:
     return status == "done" or (
         status not in ("late", "blocked", "cancelled") and (item.date is None or item.date >= as_of)
     )
+
+
+SMALL_DEAL_PAPER_DAYS = 7
+"""Calendar days from sending the order form to the signature on a deal below :data:`SMALL_DEAL_AMOUNT`
+(ae-coach default: a week; no legal redlines or procurement onboarding are drafted for it)."""
+
+
+def _small(step: _Template) -> _Template:
+    """The step as a small purchase runs it: the paper sent a week before the signature, not four."""
+    if step.kind == "paper" and step.days_before_close > SMALL_DEAL_PAPER_DAYS:
+        return replace(step, days_before_close=SMALL_DEAL_PAPER_DAYS)
+    return step
 
 
 def _working(step: _Template) -> int:
