@@ -336,3 +336,9 @@ def test_a_baseline_in_minutes_is_a_baseline() -> None:
 
     deal = build(("meddpicc.metrics", {"status": "partial", "evidence": "MTTR 94 min; target under 45"}))
     assert baseline(deal) == "MTTR 94 min; target under 45"
+
+
+def test_the_buyers_review_process_described_is_not_a_review_started() -> None:
+    described = "Nate: 'Any new vendor touching claimant PII goes through TPRM - questionnaire, pen test, DPA review.'"
+    assert Signal.LEGAL_SECURITY_REVIEW.value not in _signals(described)
+    assert Signal.LEGAL_SECURITY_REVIEW.value in _signals("Nate sent the security questionnaire back with two notes.")

@@ -288,6 +288,8 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool =
             continue
         if done and _REQUESTED.search(text[max(0, match.start() - 40) : match.start()]):
             continue  # "Asked Tobias to set up 30 min with Ana": our ask, not something they did
+        if done and _DESCRIBED.search(text[max(0, match.start() - 60) : match.start()]):
+            continue  # "Any new vendor goes through TPRM - questionnaire, pen test, DPA": the process, not started
         if not questions:
             end = _CLAUSE_END.search(text, match.end())
             if end and end.group(0) == "?":
@@ -301,7 +303,14 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool =
 _CLAUSE_END = lazy(r"[.;!?\n]")
 _REQUESTED = lazy(r"\b(?:ask(?:ed|s|ing)?|want(?:s|ed)?|hop(?:e|es|ing)|need(?:s|ed)?|offered)\b[^.;!?]{0,30}?\bto\s+$", re.I)
 """Words that make what follows an ask or a hope, not an act: "asked Tobias to set up", "wants her to book"."""
-_DONE_BY_THEM = frozenset({Signal.CHAMPION_SCHEDULED})
+_DESCRIBED = lazy(
+    r"\b(?:go(?:es)? through|usually|typically|normally|(?:will|would) (?:need|have to|require)|requires?|"
+    r"has to|have to|must)\b[^.;!?]*$",
+    re.I,
+)
+"""Words that make what follows the buyer's process as described, not a step under way: "any new vendor goes
+through TPRM", "legal will need to review"."""
+_DONE_BY_THEM = frozenset({Signal.CHAMPION_SCHEDULED, Signal.LEGAL_SECURITY_REVIEW})
 """Signals that say the buyer did something: an ask of ours that they do it is not the act."""
 _CONDITION = lazy(r"\b(?:once|until|till|unless|if|as soon as)\b[^.;,!?]*$", _I)
 """A condition earlier in the clause: a fact stated under it has not happened yet."""
