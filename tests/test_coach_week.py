@@ -95,3 +95,9 @@ def test_a_small_purchase_is_a_weeks_paper_not_a_months():
     big = deal.model_copy(update={"amount": 90000})
     notes = " ".join(step.note or "" for step in Coach("offline").review(big).mutual_action_plan)
     assert "about 5 working days" not in notes
+
+
+def test_the_signature_itself_is_no_review_to_ask_a_seat_in():
+    path = ROOT / "evals" / "calibration" / "deals" / "quenmore-outdoor-budget-2027.yaml"  # plan: "CFO signs" 12/19
+    actions = Coach("offline").review(load_deal(path)).next_actions
+    assert not any("review they already have booked" in a.action for a in actions)

@@ -231,7 +231,7 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # signature plan nobody runs for a card purchase
         return t("coach.decides", event=ahead.action, date=ahead.date)
     step = decisive(plan, as_of)
-    review = signer_review(deal, as_of)  # the buyer's own step that takes the case to whoever signs
+    review = signer_review(deal, as_of, signing=True)  # the buyer's own step taking the case to whoever signs
     if review is not None and (step is None or review[0] <= step.date):
         return t("coach.decides", event=review[1], date=review[0])
     if step is None:

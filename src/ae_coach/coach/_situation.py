@@ -327,8 +327,9 @@ def signer_review_planned(deal: Deal, as_of: dt.date) -> bool:
     return signer_review(deal, as_of) is not None
 
 
-def signer_review(deal: Deal, as_of: dt.date) -> tuple[dt.date, str] | None:
-    """The first such step: its date and the record's words for it."""
+def signer_review(deal: Deal, as_of: dt.date, *, signing: bool = False) -> tuple[dt.date, str] | None:
+    """The first such step: its date and the record's words for it. The signature itself ("CFO signs") is no
+    review the rep can join; with ``signing`` it counts too (what decides the deal)."""
     signers = [s.name.lower() for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
     ahead = [
         (i.date, i.action) for i in deal.mutual_action_plan if i.date and i.date >= as_of and str(i.status) != "done"
@@ -339,5 +340,20 @@ def signer_review(deal: Deal, as_of: dt.date) -> tuple[dt.date, str] | None:
         (a.date, a.summary or "") for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED
     ]
     words = (*_SIGNER_WORDS, *signers)
-    found = [(d, text) for d, text in ahead if any(re.search(rf"\b{re.escape(w)}", text.lower()) for w in words)]
+    found = [
+        (d, text)
+        for d, text in ahead
+        if any(re.search(rf"\b{re.escape(w)}", text.lower()) for w in words) and (signing or not _only_signing(text))
+    ]
     return min(found, key=lambda item: item[0]) if found else None
+
+
+_SIGNING = lazy(r"\bsign(?:s|ed|ing|ature)?\b|\bcountersign", re.IGNORECASE)
+_REVIEWING = lazy(
+    r"\b(?:review|meeting|present|walk|brief|takes?|decision|approv|board|committee|call)\w*", re.IGNORECASE
+)
+
+
+def _only_signing(text: str) -> bool:
+    """The step is the signature itself ("CFO signs"), not a review of the case the rep could join."""
+    return bool(_SIGNING.search(text)) and not _REVIEWING.search(text)

@@ -301,7 +301,9 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool =
 
 
 _CLAUSE_END = lazy(r"[.;!?\n]")
-_REQUESTED = lazy(r"\b(?:ask(?:ed|s|ing)?|want(?:s|ed)?|hop(?:e|es|ing)|need(?:s|ed)?|offered)\b[^.;!?]{0,30}?\bto\s+$", re.I)
+_REQUESTED = lazy(
+    r"\b(?:ask(?:ed|s|ing)?|want(?:s|ed)?|hop(?:e|es|ing)|need(?:s|ed)?|offered)\b[^.;!?]{0,30}?\bto\s+$", re.I
+)
 """Words that make what follows an ask or a hope, not an act: "asked Tobias to set up", "wants her to book"."""
 _DESCRIBED = lazy(
     r"\b(?:go(?:es)? through|usually|typically|normally|(?:will|would) (?:need|have to|require)|requires?|"
