@@ -22,13 +22,14 @@ from ae_coach.coach._people import contact_for, contact_name, label, person_in_r
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
-from ae_coach.coach._wording import drop_condition, drop_menu, fill, fit_stage, said_by
+from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.settings import DEFAULT_SETTINGS
 from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
@@ -505,6 +506,7 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
             raw = _THE_CHAMPION.sub(lambda _match: contact.name, raw)
     if "[source]" in raw and contact is not None and said_by(finding, deal) == contact.name:
         raw = raw.replace("[source]", t("coach.neutral.source"))  # the contact relaying it did not raise it
+    raw = raw.replace("[case]", case_words(facts.case))  # the deal's facts already name it
     # the record's own words in before the step is trimmed: a menu is judged on what the action will say
     raw = _RECORD_WORDS.sub(lambda match: fill(match.group(0), deal, finding), raw)
     text = _SEE_RULE.sub("", personalise(fill(fit_stage(drop_menu(raw), deal.stage), deal, finding), deal))
@@ -534,7 +536,7 @@ def _without_label(match: re.Match[str]) -> str:
     return f" {match.group(1)}{value}{match.group(3)}" if value else ""
 
 
-_RECORD_WORDS = lazy(r"\[(?:source|missing role|case)\]")
+_RECORD_WORDS = lazy(r"\[(?:source|missing role)\]")
 _LEADING_CHAMPION = lazy(r"^(\w+(?: \w+){0,3}? )(?:your|the) (?:champion|contact)\b(?! \()")
 """The step's first words address the champion ("Ask the champion to…", "Share the draft with the champion"):
 addressed to the person the action is with, who stands in when the champion has gone quiet."""
@@ -623,7 +625,9 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
 ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
 
 
-def gone_dark(facts: DealFacts, findings: list[Finding], chases: int = 2) -> frozenset[str]:
+def gone_dark(
+    facts: DealFacts, findings: list[Finding], chases: int = DEFAULT_SETTINGS.unanswered_outreach
+) -> frozenset[str]:
     """Buyer-side people not answering: the dark champion, and anyone chased ``chases`` times (the inspector's
     ``unanswered_outreach``, default 2) with no reply since, or chased at all on a deal gone quiet past its
     stage's limit. One email a week ago with no answer yet on a live deal is not someone gone dark: the Support

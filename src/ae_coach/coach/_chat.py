@@ -48,17 +48,15 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
 
 
-_HAN = "[\u4e00-\u9fff]"
-
-
 def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
     """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
     the annual plan … wants invoice not card" asked about invoices keeps "invoice not card"."""
+    from ae_coach.coach._retrieve import language_of
     from ae_coach.rules.search import tokenize
 
     parts = (text or "").split()
-    if not text or re.search(_HAN, text) or len(parts) <= size:  # "…" or curly quotes still make an English quote
+    if not text or language_of(text) == "zh" or len(parts) <= size:  # "…" or curly quotes: still English
         return text
     wanted = set(words)
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]

@@ -36,7 +36,7 @@ _CONTACT_ROLES: dict[str, tuple[str, ...]] = {
     "anti.hoping_not_controlling": ("champion", "economic_buyer"),
     "anti.forecast_fantasy": ("economic_buyer", "champion"),
 }
-_DEFAULT_ROLES = ("champion", "economic_buyer", "technical_buyer", "user_buyer", "coach", "influencer")
+_DEFAULT_ROLES = ("champion", "economic_buyer", "technical_buyer")
 
 ROLE_WORDS: dict[str, str] = {
     "economic_buyer": "economic buyer",
@@ -82,7 +82,7 @@ def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     """The buyer-side person to work through for a finding, when the deal names one."""
     # the roles best placed for this finding, then the deal's champion or a buyer, then the most senior person
     # engaged on the buyer's side (the Support Manager the rep emailed before the Support Agent at the demo)
-    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES[:3]):
+    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES):
         person = person_in_role(deal, role)
         if person is not None:
             return person

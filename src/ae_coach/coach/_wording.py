@@ -72,8 +72,7 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         if key == "missing role":
             return _missing_role(deal, finding)
         if key == "case":
-            case = named_case(deal, deal.as_of or dt.date.today())
-            return t(f"coach.case.{(case or 'other').lower()}", default=t("coach.case.other"))
+            return case_words(named_case(deal, deal.as_of or dt.date.today()))
         if key in _ROLE_OF:
             person = person_in_role(deal, _ROLE_OF[key])
             return person.name if person else t(f"coach.neutral.{key}", default=_NEUTRAL[key])
@@ -85,6 +84,11 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     filled = _PLACEHOLDER.sub(replace, text)
     # A Chinese rule writes spaces around its English placeholders; around Chinese words they do not belong.
     return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
+
+
+def case_words(case: str | None) -> str:
+    """The document the record names ("deck") as an action says it ("the deck" / 演示材料)."""
+    return t(f"coach.case.{(case or 'other').lower()}", default=t("coach.case.other"))
 
 
 _ROLE_PRIORITY = ("economic_buyer", "technical_buyer", "champion", "user_buyer")

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from ae_coach.errors import RuleFileError
 from ae_coach.rules.glossary import TRANSLATIONS_DIR, Glossary, glossary_path, load_glossary
-from ae_coach.rules.markers import Marked
+from ae_coach.rules.markers import BRACKETED, Marked
 from ae_coach.rules.model import SECTION_ORDER, Rule
 from ae_coach.rules.parse import Problem, parse_rule
 
 HASH_LENGTH = 12
-_PLACEHOLDER = re.compile(r"\[[a-z][a-z ]*\]")
 _IGNORED = re.compile(r"\{(?:for|when|scope|owner) [^{}]*\}|\[[a-z][a-z ]*\]|`[^`]*`|\b[a-z]+(?:-[a-z0-9]+)+\b")
 """Markers, placeholders, inline code and rule ids: never prose, so never a glossary variant."""
 
@@ -170,7 +169,7 @@ def _item(zh: Marked, en: Marked, glossary: Glossary | None) -> list[str]:
     ):
         if mine != theirs:
             out.append(f"markers {label} {_show(mine)} differ from the English {_show(theirs)}")
-    mine_ph, theirs_ph = sorted(_PLACEHOLDER.findall(zh.text)), sorted(_PLACEHOLDER.findall(en.text))
+    mine_ph, theirs_ph = sorted(BRACKETED.findall(zh.text)), sorted(BRACKETED.findall(en.text))
     if mine_ph != theirs_ph:
         out.append(f"placeholders {_show(mine_ph)} differ from the English {_show(theirs_ph)}")
     if glossary is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ae_coach.errors import RuleFileError
 from ae_coach.findings import FINDING_CODES
 from ae_coach.rules._translation import check_translations
-from ae_coach.rules.markers import PLACEHOLDERS, atom_codes
+from ae_coach.rules.markers import BRACKETED, PLACEHOLDERS, atom_codes
 from ae_coach.rules.model import ID_PATTERN, REQUIRED_SECTIONS, SECTION_ORDER, STAGES, Rule, Rulebook, Section
 from ae_coach.rules.parse import SECTIONS_FILE, Problem, merged_files, parse_rule, parse_sections
 
@@ -124,9 +124,6 @@ def check_rule(rule: Rule) -> list[Problem]:
     return problems
 
 
-_BRACKETED = re.compile(r"\[([a-z][a-z ]*)\]")
-
-
 def _check_markers(rule: Rule) -> list[Problem]:
     """Every finding code a step or question marker names ({for …}, {when …}) is in the catalogue, and every
     ``[placeholder]`` is one the coach fills."""
@@ -135,7 +132,7 @@ def _check_markers(rule: Rule) -> list[Problem]:
         line = rule.section_lines.get(section)
         for number, item in enumerate(items, 1):
             named = [*item.answers, *(code for atom in item.when for code in atom_codes(atom.lstrip("!")))]
-            for placeholder in _BRACKETED.findall(item.text):
+            for placeholder in (p[1:-1] for p in BRACKETED.findall(item.text)):
                 if placeholder not in PLACEHOLDERS:
                     known = ", ".join(f"[{p}]" for p in PLACEHOLDERS)
                     problems.append(

@@ -65,6 +65,8 @@ ALTERNATIVES = ("in_house", "status_quo")
 PLACEHOLDERS = ("economic buyer", "champion", "technical buyer", "competitor", "name", "source", "missing role", "case")
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
+BRACKETED = re.compile(r"\[[a-z][a-z ]*\]")
+"""A ``[placeholder]`` as written in a rule (the lint checks its name; a translation keeps the same ones)."""
 SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 
 FLAGS = (
