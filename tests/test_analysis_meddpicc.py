@@ -432,6 +432,26 @@ def test_a_paper_timeline_the_buyer_names_that_runs_past_the_signature_is_stuck_
 
 
 @pytest.mark.parametrize(
+    ("said", "started", "fires"),
+    [
+        ("Omar: security review takes 4-6 weeks once procurement opens the ticket", None, True),  # not opened: today on
+        ("Omar: security review takes 4-6 weeks once procurement opens the ticket", "2026-09-01", False),  # to 10-13
+        ("Omar: the security assessment takes 4-6 weeks", None, False),  # from 08-01: done by 09-12
+    ],
+)
+def test_a_lead_time_that_starts_with_a_step_nobody_has_taken_runs_from_today(said, started, fires) -> None:
+    data = healthy()
+    data["activities"].insert(0, {"date": "2026-08-01", "type": "call", "with": ["Omar Haddad"], "summary": said})
+    if started:
+        opened = {"date": started, "type": "call", "with": ["Omar Haddad"], "summary": "Omar opened the security review"}
+        data["activities"].insert(1, opened)
+    found = by_code(parse_deal(data)).get("meddpicc.paper_process")
+    assert (found is not None and "not started on record" in found.data.get("stuck", "")) is fires
+    if fires:  # our projection from today is no date of the buyer's: the deal is late, not placed after the period
+        assert assess(parse_deal(data)).recommended_forecast != "omitted"
+
+
+@pytest.mark.parametrize(
     ("date", "direction", "stuck"),
     [
         ("2026-11-12", "outbound", True),  # 14 days unanswered at proposal (stale window 10)

@@ -89,3 +89,15 @@ def test_chat_quotes_rule_steps_with_every_placeholder_filled(coach, lang):
     for path in sorted(EXAMPLES.glob("*.yaml")):
         answer = "".join(coach.chat(load_deal(path), questions[lang]))
         assert not any(f"[{p}]" in answer for p in PLACEHOLDERS), (path.name, answer)
+
+
+def test_a_paper_lead_time_past_the_signature_is_taken_to_the_signer_this_week(coach):
+    # "6-8 weeks once procurement opens the ticket", nobody has opened it, signature in two weeks: the signer
+    # decides between a fast track and a later date; asking the champion who owns legal is no longer the step
+    deal = load_deal(CALIBRATION / "eastbrook-insurance-yes-no-procurement.yaml")
+    first = coach.review(deal).next_actions[0]
+    assert first.rule_id == "deal-paper-process" and first.horizon == "this_week"
+    assert first.contact.startswith("Priya Raman") and "fast track" in first.action
+    assert "Usually 6-8 weeks once procurement opens the ticket" in first.action  # the record's words, not the note
+    assert "COO signs order form" not in first.action
+    assert not any(f.code == "positive.legal_security_review" for f in assess(deal).findings)  # we sent the MSA

@@ -28,6 +28,7 @@ from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
+from ae_coach.inspector.facts import PAPER_LATE
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS
 from ae_coach.inspector.titles import criterion
@@ -704,6 +705,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         return t("coach.fact.nobody_signs", route=route)
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
         return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))
+    stuck = data.get("stuck") if code == "meddpicc.paper_process" else None
+    if isinstance(stuck, str):
+        # what the record shows the paper doing (a lead time past the signature, our contract unanswered), not
+        # the rep's note that it is fine; a step about a late timeline already says what the line begins with
+        late = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
+        return late.split(": ", 1)[-1] if late else stuck
     if code.startswith("meddpicc."):
         element = facts.elements.get(code.split(".", 1)[1])
         numbers = baseline(deal) if code == "meddpicc.metrics" else None

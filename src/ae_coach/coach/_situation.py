@@ -11,7 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
-from ae_coach.inspector.facts import renews_with_us
+from ae_coach.inspector.facts import PAPER_LATE, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.rules.markers import Marked
 
@@ -83,6 +83,8 @@ class Situation:
             signer = person_in_role(self.deal, "economic_buyer")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
             return signer is not None and any(_involves(signer, item) for item in ahead)
+        if atom == "paper_late":
+            return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated

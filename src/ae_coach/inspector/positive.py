@@ -10,11 +10,11 @@ text needs the champion to be named in the activity, so "scheduled a call" by th
 
 from __future__ import annotations
 
-from ae_coach.deal import Activity, ActivityStatus, Role, Signal
+from ae_coach.deal import Activity, ActivityStatus, Direction, Role, Signal
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
-from ae_coach.inspector.facts import rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import direction_of, rebuffed_by_economic_buyer
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
@@ -59,6 +59,10 @@ def _committed(ctx: Context) -> Finding | None:
 
 def _hits(ctx: Context, signal: Signal) -> list[Activity]:
     hits = ctx.with_signal(signal, include_future=signal == Signal.EB_ATTENDING)
+    if signal == Signal.LEGAL_SECURITY_REVIEW:
+        # "Sent order form and our MSA for signature" is paper on record, but no review started on their side
+        people = ctx.deal.stakeholders
+        hits = [a for a in hits if a.signals is not None or direction_of(a, people) != Direction.OUTBOUND]
     if signal == Signal.CHAMPION_SCHEDULED:
         names = [c.name for c in ctx.role(Role.CHAMPION)]
         hits = [a for a in hits if a.signals is not None or text.mentions(names, a.summary)]

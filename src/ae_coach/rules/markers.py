@@ -31,6 +31,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   (the deal's next step is the champion's own, dated ahead: "Revised business case for Mark", owner Clara);
   ``signer_meeting_ahead`` (a dated meeting or plan step ahead involves the economic buyer: there is a
   presentation to make their attendance real for);
+  ``paper_late`` (the buyer's own paper process cannot finish by the signature date: a lead time the record
+  gives runs past it, or a review is dated after it);
   ``champion_shown`` (the record shows the champion doing something for the deal: setting up a meeting,
   sharing an internal document, taking the case to their boss; asking the rep what the champion has done is
   asking what the record answers);
@@ -72,7 +74,7 @@ SELLER_ROLES = ("executive_sponsor", "solutions_engineer", "deal_desk", "legal")
 FLAGS = (
     "pricing_out", "source_known", "baseline_known", "roles_known", "signer_review_planned", "alternatives_known",
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
-    "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead",
+    "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -51,10 +51,19 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
-from ae_coach.inspector.facts._timing import PAPER_STEP, PAPER_UNOWNED, as_date, dates_in, durations, paper_step
+from ae_coach.inspector.facts._timing import (
+    PAPER_LATE,
+    PAPER_STEP,
+    PAPER_UNOWNED,
+    as_date,
+    dates_in,
+    durations,
+    paper_step,
+)
 
 __all__ = [
     "BUILD",
+    "PAPER_LATE",
     "PAPER_STEP",
     "PAPER_UNOWNED",
     "UNNAMED",

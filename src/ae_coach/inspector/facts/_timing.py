@@ -416,13 +416,15 @@ def durations(text: str | None) -> list[tuple[int, int]]:
     ]
 
 
-def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date] | None:
+def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None] | None:
     """The record's word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
     weeks", "our broker needs 3-5 business days for the COI"), counted from when it was said, running past the
     date the paper has to be done by: the plan's next open paper step (a supplier set-up before a freeze), else
     its signature step, else the close date. Said by the buyer or written in our own notes: a step we owe the
-    buyer's paper process is as much on its critical path as theirs. Returns the line that says so and the date
-    the timeline runs to."""
+    buyer's paper process is as much on its critical path as theirs. A timeline that starts with a step of theirs
+    ("6-8 weeks once procurement opens the ticket") runs from when the record shows that step, else from today.
+    Returns the line that says so and the date the timeline runs to (None when it runs from today: our
+    projection, not a date the buyer gave)."""
     signature = _plan_signature(deal, as_of) or deal.close_date
     if signature is None or signature < as_of:
         return None
@@ -438,17 +440,36 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
             found = durations(clause)
             if not found or text.find(_NEGATED_SPAN, clause[: found[0][0]]):
                 continue
-            ends = activity.date + dt.timedelta(days=found[0][1])
+            start, waiting = activity.date, ""
+            if text.find(_STARTS_ON, clause):
+                # "6-8 weeks once procurement opens the ticket": the clock starts when the step does, and a
+                # step nobody on their side has started on record starts today at the earliest
+                start = _review_started(record, activity.date) or as_of
+                waiting = "" if start < as_of else f"not started on record, counted from {as_of}, "
+            ends = start + dt.timedelta(days=found[0][1])
             if ends > due:
+                # a projection from today is no date of the buyer's: the paper is late, not placed after the period
                 return (
-                    f"the paper timeline runs past {what}: {activity.date} {activity.type}, "
-                    f"{text.quote(clause.strip())} (to {ends}, after {due})",
-                    ends,
+                    f"{PAPER_TOO_SLOW}{what}: {activity.date} {activity.type}, "
+                    f"{text.quote(clause.strip())} ({waiting}to {ends}, after {due})",
+                    None if waiting else ends,
                 )
         dated = _paper_dated_after(activity, signature)
         if dated is not None:
             return dated
     return None
+
+
+_STARTS_ON = lazy(
+    r"\b(?:once|after|from (?:when|the (?:day|date|moment|point))|when|starting when|as soon as)\b", re.IGNORECASE
+)
+"""A timeline counted from a step of the buyer's process: "6-8 weeks once procurement opens the ticket"."""
+
+
+def _review_started(record: list[ActivityFact], said: dt.date) -> dt.date | None:
+    """The first time after ``said`` the buyer's side shows a legal, security or procurement review under way."""
+    started = {Signal.LEGAL_SECURITY_REVIEW.value, Signal.PAPER_COMPLETE.value}
+    return next((a.date for a in record if a.date > said and a.two_way and started & set(a.signals)), None)
 
 
 _AHEAD = dt.timedelta(days=180)
@@ -475,7 +496,7 @@ def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str,
         if later:
             ends = max(later)
             return (
-                f"the buyer's paper process is dated past the signature date: {activity.date} {activity.type}, "
+                f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, "
                 f"{text.quote(clause.strip())} (to {ends}, after {signature})",
                 ends,
             )
@@ -528,6 +549,11 @@ it up", "didn't have a name"."""
 
 
 PAPER_UNOWNED = "nobody on the buyer's side has taken up the paper: "
+PAPER_TOO_SLOW = "the paper timeline runs past "
+PAPER_DATED_AFTER = "the buyer's paper process is dated past the signature date: "
+PAPER_LATE = (PAPER_TOO_SLOW, PAPER_DATED_AFTER)
+"""How ``paper_stuck`` begins when the buyer's own process cannot finish by the signature date (a lead time the
+record gives, a review dated after it): what is left is a fast track from the signer, or a later date."""
 
 
 def _paper_unowned(past: list[ActivityFact]) -> str | None:
