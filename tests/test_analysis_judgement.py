@@ -515,6 +515,43 @@ def test_a_best_case_the_buyers_plan_signs_after_the_period_is_forecast_fantasy(
     assert "anti.forecast_fantasy" not in by_code(later)  # a best case for next quarter is that quarter's call
 
 
+@pytest.mark.parametrize(("stage", "fires"), [("discovery", True), ("scoping", True), ("validation", False)])
+def test_a_best_case_before_validation_is_forecast_fantasy_and_its_action_says_why(stage: str, fires: bool) -> None:
+    deal = build(("forecast_category", "best_case"), ("stage", stage))
+    found = by_code(deal).get("anti.forecast_fantasy")
+    assert (found is not None and found.data.get("too_early") is True) is fires
+    if fires:  # the call, not a gap, is the problem: raised first, and the action says which rule it breaks
+        assert found.severity is Severity.HIGH and ranked(inspect(deal))[0].code == "anti.forecast_fantasy"
+        from ae_coach.coach import Coach
+
+        actions = Coach("offline").review(deal).next_actions
+        fantasy = next(a for a in actions if "anti.forecast_fantasy" in a.finding_codes)
+        assert f"at {stage}; best case starts at validation" in fantasy.action
+        assert "commit-gate" not in fantasy.action
+
+
+def test_a_validation_step_still_ahead_in_the_plan_leaves_the_criteria_open() -> None:
+    # whatever passed before, the buyer's own test before signing is what the criteria turn on: not Commit
+    plan = [
+        {"date": "2026-12-09", "action": "Integration test", "owner": "customer", "status": "planned"},
+        {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    ahead = build(("mutual_action_plan", plan))
+    criteria = by_code(ahead).get("meddpicc.decision_criteria")
+    assert criteria is not None and criteria.severity is Severity.MEDIUM and "Integration test" in criteria.title
+    assert any("Integration test" in reason for reason in assess(ahead).why_not_commit)
+    done = [{**plan[0], "status": "done"}, plan[1]]
+    assert "meddpicc.decision_criteria" not in by_code(build(("mutual_action_plan", done)))
+
+
+@pytest.mark.parametrize(
+    ("said", "days"),
+    [("about three weeks once your answers are complete", 21), ("two to three weeks", 21), ("a couple of weeks", 14)],
+)
+def test_a_lead_time_written_in_words_is_read(said: str, days: int) -> None:
+    assert facts.durations(said)[0][1] == days
+
+
 # --------------------------------------------------------------------------- the buyer's decision step overdue
 
 
@@ -729,3 +766,10 @@ def test_a_champion_silent_at_proposal_is_dark_at_high_once_chasing_went_unanswe
     ]
     deal = parse_deal({**with_activities(*(chase if chased else [])), "as_of": "2026-12-08"})
     assert by_code(deal)["momentum.champion_dark"].severity is severity
+
+
+def test_a_test_readout_with_its_numbers_is_validation_and_unsold_capacity_is_a_quantified_pain() -> None:
+    readout = "Yield test readout: midweek utilisation +11 pts, revenue per seat +7%."
+    assert text.Signal.TECHNICAL_VALIDATION in text.detect(readout)
+    assert text.Signal.TECHNICAL_VALIDATION not in text.detect("Yield test readout booked for next week.")
+    assert _grades._QUANTIFIED_PAIN.search("~30% of midweek summer slots go unsold, NZ$1.2m left on the table")

@@ -760,6 +760,10 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         category, close = term(deal.forecast_category), deal.close_date
         if finding.data.get("buyer_later") and facts.timing.doubt:  # the buyer's own words are the reason
             return t("coach.fact.called_later", category=category, close=close, source=facts.timing.doubt)
+        if str(deal.forecast_category) == "best_case" and finding.data.get("too_early"):  # not a Commit: no gate
+            return t("coach.fact.called_too_early", category=category, close=close, stage=term(str(deal.stage)))
+        if str(deal.forecast_category) == "best_case" and finding.data.get("wrong_period"):
+            return t("coach.fact.called_wrong_period", category=category, close=close)
         if 0 < len(unmet) <= 2:  # the conditions themselves, when they fit in a line
             return t("coach.fact.called_unmet", category=category, close=close, unmet=join(unmet))
         return t("coach.fact.called", category=category, close=close, count=len(unmet))

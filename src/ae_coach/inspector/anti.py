@@ -22,7 +22,8 @@ anti.neglecting_champion      from validation, a champion with no enablement on 
                               ROI model, exec summary… or the ``champion_enabled`` tag)
 anti.forecast_fantasy         called Commit (``forecast_category: commit``, or no category and a CRM probability
                               at ``Settings.commit_probability``) and the Commit gate fails; or called best case
-                              while the buyer's own plan signs after the period (counted in the wrong period)
+                              while the buyer's own plan signs after the period (counted in the wrong period),
+                              or before the stage where best case starts (discovery, scoping)
 anti.post_close_abandonment   closed won with no handoff on record (kick-off, onboarding, success plan…)
 ============================  =====================================================================
 """
@@ -353,6 +354,21 @@ def _wrong_period(ctx: Context) -> Finding | None:
         return None
     if deal.close_date is None or deal.close_date < ctx.as_of or deal.close_date not in period(ctx):
         return None
+    if ctx.stage.order < ctx.settings.best_case_min_stage.order:
+        # best case this period before the deal could be best case at all (discovery, scoping): the call, not
+        # a gap, is the problem (pipeline-forecast-categories: best case starts at validation)
+        stage = ctx.settings.best_case_min_stage.value
+        return ctx.finding(
+            "anti.forecast_fantasy",
+            Severity.HIGH,
+            f"Counted as best case this period at {ctx.stage.value}; best case starts at {stage}",
+            ["forecast_category: best_case", f"close date {deal.close_date}, inside the period, at {ctx.stage.value}"],
+            why_not_commit=commit_gate(ctx),
+            signer_unmet=False,
+            form_filled=_form_filled(ctx),
+            wrong_period=False,
+            too_early=True,
+        )
     signs = plan_after_period(ctx)
     if signs is None:
         return None

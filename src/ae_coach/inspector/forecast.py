@@ -48,7 +48,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import paper_step
+from ae_coach.inspector.facts import paper_step, validation_ahead
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -111,6 +111,10 @@ def _commit_gate(ctx: Context) -> list[str]:
             unmet.append(_grade_condition(element, grade, needed))
     if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
         unmet.append(t("gate.criteria"))
+    elif (
+        ahead := validation_ahead(ctx.deal, ctx.as_of, ctx.facts.timing.plan_signature)
+    ) is not None and not committed:
+        unmet.append(t("gate.validation_ahead", step=ahead.action, date=ahead.date))
     unmet += [] if small or committed else _plan_conditions(ctx)
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)

@@ -29,11 +29,13 @@ from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
 from ae_coach.inspector.facts import (
+    PAPER_LATE,
     PAPER_UNOWNED,
     UNNAMED,
     ActivityFact,
     deferred_by_economic_buyer,
     rebuffed_by_economic_buyer,
+    validation_ahead,
 )
 
 DUE_BY: dict[str, Stage] = {
@@ -234,6 +236,13 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = milder(severity)  # below the seed's tier-4 band: less at stake, fewer people involved
         if severity == Severity.INFO:
             return None
+    late = name == "paper_process" and flagged and (ctx.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
+    if late and ctx.stage.order >= Stage.PROPOSAL.order and severity.rank > Severity.HIGH.rank:
+        # the buyer's own process cannot finish by the signature date: whatever the CRM stage says, the date the
+        # forecast counts on does not hold (a fast track or a later date), the deal's first problem
+        severity = Severity.HIGH
+    if extra and extra[0].startswith(VALIDATION_AHEAD):
+        severity = Severity.MEDIUM  # an open item with its date, like the paper's: to watch, not a gap
     if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
     if name == "identified_pain" and flagged and severity.rank > Severity.HIGH.rank:
@@ -436,6 +445,10 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         pilot = _pilot_unframed(ctx, grade)
         if pilot:
             return [pilot], True
+        ahead = validation_ahead(ctx.deal, ctx.as_of, ctx.facts.timing.plan_signature)
+        if ctx.stage.order >= Stage.PROPOSAL.order and ahead is not None and not ctx.facts.timing.committed:
+            # whatever passed before, a test the buyer still runs before signing is what the criteria turn on
+            return [f"{VALIDATION_AHEAD}{text.quote(ahead.action)} on {ahead.date}"], True
         if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
             # the criteria are written down but not yet proven: the open item of a validation-stage deal. Only
             # criteria the buyer confirmed are "agreed"; the rep's word alone is said as such
@@ -632,12 +645,14 @@ SIGNER_LEFT = "the signer on record has left the company: "
 NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
 FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "
+VALIDATION_AHEAD = "the buyer's own test of the criteria is still ahead: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
 SIGNER_CHASED = "the signer has only been chased: "
 CHASED_SIGNER = 2
 """Unanswered messages to a signer never met that make the record show "haven't met them" (ae-coach default: one
 cold email is an attempt, two are a signer not engaging)."""
 _NAMES_THE_FLAG = (
+    VALIDATION_AHEAD,
     LOST_CHAMPION,
     MOVED_CHAMPION,
     NO_ACCESS,

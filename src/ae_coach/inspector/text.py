@@ -187,7 +187,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off|\b(?:integration|acceptance|uat|load|performance) tests? (?:passed|"
         r"(?:is |was )?(?:complete|completed|signed off|successful))|"
-        r"(?<!mid-)(?<!mid )\b(?:poc|pov|pilot|proof of (?:concept|value)|trial) (?:readout|results?|wrap(?:-?up)?|review|"
+        r"(?<!mid-)(?<!mid )\b(?:poc|pov|pilot|proof of (?:concept|value)|trial|test) (?:readout|results?|wrap(?:-?up)?|review|"
         r"close|closeout|end)\b[.:]?"
         r"(?:(?!\bso far\b|\binterim\b|\bto date\b)[^.;]){0,60}?\d(?![^.;]*\bso far\b)|"
         r"(?<!\bof \d )(?<!\bof \d\d )\b(?:success |evaluation |acceptance )?(?:criteria|criterion|requirements) "

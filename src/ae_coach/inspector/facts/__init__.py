@@ -59,6 +59,7 @@ from ae_coach.inspector.facts._timing import (
     dates_in,
     durations,
     paper_step,
+    validation_ahead,
 )
 
 __all__ = [
@@ -90,5 +91,6 @@ __all__ = [
     "rebuffed_by_economic_buyer",
     "record_roles",
     "renews_with_us",
+    "validation_ahead",
     "with_record_roles",
 ]

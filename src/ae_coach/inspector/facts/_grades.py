@@ -154,7 +154,8 @@ _QUANTIFIED_METRIC = lazy(
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
-    r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?)\b",
+    r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?|unsold|idle|unused|"
+    r"shortfall|leakage|left on the table)\b",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""

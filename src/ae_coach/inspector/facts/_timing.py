@@ -9,6 +9,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import (
     Deal,
+    PlanItem,
     PlanStatus,
     Role,
     Signal,
@@ -389,6 +390,35 @@ def paper_step(action: str | None) -> bool:
     return bool(PAPER_STEP.search(_SIGNING.sub(" ", action or "")))
 
 
+_VALIDATION_STEP = lazy(
+    r"\b(?:tests?|testing|pilot|poc|pov|proof of (?:concept|value)|uat|validation|trial|benchmark|bake-?off|"
+    r"evaluation)\b",
+    re.IGNORECASE,
+)
+"""A step of the buyer's that proves the product against their criteria: "Channel-manager integration test"."""
+
+
+def validation_ahead(deal: Deal, as_of: dt.date, signs: dt.date | None) -> PlanItem | None:
+    """The buyer's plan still has a step that tests the product against their criteria before the signature
+    (``signs``, else the close date): "Channel-manager integration test" on 12-09, "CFO signs" on 12-18. Whatever
+    passed before, the criteria are met only when that step is. None when no such step is open ahead."""
+    signs = signs or deal.close_date
+    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    return next(
+        (
+            item
+            for item in sorted(deal.mutual_action_plan, key=lambda p: p.date or dt.date.max)
+            if item.date
+            and item.status in open_states
+            and (item.status != PlanStatus.PLANNED or item.date >= as_of)
+            and (signs is None or item.date <= signs)
+            and _VALIDATION_STEP.search(item.action)
+            and not paper_step(item.action)
+        ),
+        None,
+    )
+
+
 def _paper_stuck(deal: Deal) -> str | None:
     stuck = [
         p for p in deal.mutual_action_plan if p.status in (PlanStatus.LATE, PlanStatus.BLOCKED) and paper_step(p.action)
@@ -399,8 +429,18 @@ def _paper_stuck(deal: Deal) -> str | None:
     return f"plan step {text.quote(step.action)} ({step.date or 'undated'}) is {step.status}"
 
 
+_COUNTS = {
+    **{w: n for n, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), 1)},
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
+}
+"""A count written in words, as people write a lead time ("about three weeks", "a couple of weeks")."""
+_NUMBER = rf"\d{{1,2}}|{'|'.join(sorted(_COUNTS, key=len, reverse=True))}"
 _DURATION = lazy(
-    rf"\b(\d{{1,2}})(?:\s*(?:-|–|to)\s*(\d{{1,2}}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
+    rf"\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
     re.IGNORECASE,
 )
 _PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
@@ -411,9 +451,13 @@ def durations(text: str | None) -> list[tuple[int, int]]:
     where it starts in the text and its upper end in calendar days, since a plan that needs the short end is late.
     The one reader of durations: the inspector's paper timeline and the coach's plan both read them here."""
     return [
-        (m.start(), round(int(m.group(2) or m.group(1)) * _UNIT_DAYS[m.group(3).lower()]))
+        (m.start(), round(_count(m.group(2) or m.group(1)) * _UNIT_DAYS[m.group(3).lower()]))
         for m in _DURATION.finditer(text or "")
     ]
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else _COUNTS[" ".join(number.lower().split())]
 
 
 def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None] | None:
