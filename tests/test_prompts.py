@@ -155,7 +155,7 @@ def _chat_answer(lang: str):
     )
 
 
-TEMPLATE_VARS["chat-answer-en"] = {"a": _chat_answer("en"), "label": str}
+TEMPLATE_VARS["chat-answer-en"] = {"a": _chat_answer("en"), "label": str, "clip": lambda t, n: t}
 TEMPLATE_VARS["chat-answer-zh"] = {"a": _chat_answer("zh"), "label": str, "clip": lambda t, n: t}
 
 EXPECTED_TEXT = {

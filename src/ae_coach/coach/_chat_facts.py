@@ -38,10 +38,6 @@ RECENT = 2
 ALIAS_LETTERS = 3
 """The shortest title abbreviation that names a person (CFO, EVP, CISO; not VP or IT)."""
 
-MAX_ACTIVITY_WORDS = 30
-"""Activity summaries are quoted up to this many words (the record's words, never paraphrased)."""
-
-
 class Fact(BaseModel):
     """One fact of the deal the answer uses."""
 
@@ -83,7 +79,7 @@ def _notes(deal: Deal) -> list[Fact]:
     # the deal: it is not evidence to quote, whatever else it asks for
     sentences = [s for p in paragraphs if not _TO_THE_TOOL.search(p) for s in _SENTENCE.split(p)]
     return [
-        Fact(kind="note", key=f"note:{n}", text=_clip(sentence), search=sentence)
+        Fact(kind="note", key=f"note:{n}", text=sentence, search=sentence)
         for n, sentence in enumerate(sentences)
         if len(sentence.split()) >= MIN_NOTE_WORDS
     ]
@@ -91,13 +87,6 @@ def _notes(deal: Deal) -> list[Fact]:
 
 def _v(x: Any) -> str:
     return str(x)
-
-
-def _clip(text: str | None) -> str | None:
-    if not text:
-        return text
-    words = text.split()
-    return text if len(words) <= MAX_ACTIVITY_WORDS else " ".join(words[:MAX_ACTIVITY_WORDS]) + " …"
 
 
 def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
@@ -149,7 +138,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 kind="dated",
                 key=f"dated:{item.date}:{item.kind}:{item.text[:40]}",
                 date=item.date,
-                text=_clip(item.text),
+                text=item.text,
                 data={"what": item.kind, "people": list(item.people), "owner": item.owner},
                 search=f"{item.text} {' '.join(item.people)} {item.owner or ''} next step plan meeting upcoming",
             )
@@ -161,7 +150,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 kind="element",
                 key=f"element:{name}",
                 name=name,
-                text=_clip(element.note),
+                text=element.note,
                 data={"grade": element.grade, "claim": element.claim, "record": list(element.record[:2])},
                 search=f"{name.replace('_', ' ')} {element.note or ''} {' '.join(element.record)}",
             )
@@ -174,7 +163,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 kind="activity",
                 key=f"activity:{activity.date}:{activity.type}:{activity.summary[:30]}",
                 date=activity.date,
-                text=_clip(activity.summary),
+                text=activity.summary,
                 data={
                     "type": activity.type,
                     "status": activity.status,
