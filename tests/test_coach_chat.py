@@ -664,7 +664,7 @@ def test_an_english_answer_quotes_the_part_of_a_long_note_the_question_asks_abou
     from ae_coach.deal import load_deal
 
     deal = load_deal(Path(__file__).parent.parent / "evals/calibration/deals/quenmore-outdoor-budget-2027.yaml")
-    question = "if the software waits for the 2027 budget, when do they realistically sign? what do i tell my VP now"
+    question = "if nicole gets no exception and it waits for the 2027 budget, when do they sign? what do i tell my VP now, not in january"
     text = "".join(Coach("offline").chat(deal, question))
     assert "the board approves late January" in text  # the 11/17 call's words past its first 30
     assert "about budget timing" in text  # "sign" + "now" is not a question about the handoff
