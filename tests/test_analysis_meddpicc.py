@@ -443,7 +443,12 @@ def test_a_lead_time_that_starts_with_a_step_nobody_has_taken_runs_from_today(sa
     data = healthy()
     data["activities"].insert(0, {"date": "2026-08-01", "type": "call", "with": ["Omar Haddad"], "summary": said})
     if started:
-        opened = {"date": started, "type": "call", "with": ["Omar Haddad"], "summary": "Omar opened the security review"}
+        opened = {
+            "date": started,
+            "type": "call",
+            "with": ["Omar Haddad"],
+            "summary": "Omar opened the security review",
+        }
         data["activities"].insert(1, opened)
     found = by_code(parse_deal(data)).get("meddpicc.paper_process")
     assert (found is not None and "not started on record" in found.data.get("stuck", "")) is fires
