@@ -773,3 +773,18 @@ def test_a_test_readout_with_its_numbers_is_validation_and_unsold_capacity_is_a_
     assert text.Signal.TECHNICAL_VALIDATION in text.detect(readout)
     assert text.Signal.TECHNICAL_VALIDATION not in text.detect("Yield test readout booked for next week.")
     assert _grades._QUANTIFIED_PAIN.search("~30% of midweek summer slots go unsold, NZ$1.2m left on the table")
+
+
+@pytest.mark.parametrize(
+    ("summary", "rival"),
+    [
+        ("Ana is 'talking to Datadog about bundling on-call into the observability renewal'", "Datadog"),
+        ("Ana asked the platform lead for 'a comparison, Datadog On-Call vs what we have'", "Datadog On-Call"),
+        ("Compared MTTR before and after the trial", None),  # a metric compared is no vendor
+        ("Talked to Priya about the rollout", None),  # a person, and no vendor business
+    ],
+)
+def test_a_rival_the_buyer_talks_to_or_compares_is_a_competitor(summary: str, rival: str | None) -> None:
+    deal = build(("activities", [*healthy()["activities"], activity("2026-11-21", "call", summary)]))
+    names = [c.name for c in facts.derive(deal, deal.as_of).competitors if not c.listed]
+    assert names == ([rival] if rival else [])

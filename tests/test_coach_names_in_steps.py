@@ -101,3 +101,15 @@ def test_a_paper_lead_time_past_the_signature_is_taken_to_the_signer_this_week(c
     assert "Usually 6-8 weeks once procurement opens the ticket" in first.action  # the record's words, not the note
     assert "COO signs order form" not in first.action
     assert not any(f.code == "positive.legal_security_review" for f in assess(deal).findings)  # we sent the MSA
+
+
+def test_a_signer_nobody_has_met_is_approached_through_what_the_record_says_they_asked_for(coach):
+    # Ana (VP Engineering) has never met us, and the champion relayed her ask: the reason to meet is hers
+    deal = load_deal(CALIBRATION / "marchbank-software-friendly-coach.yaml")
+    first = coach.review(deal).next_actions[0]
+    assert "meddpicc.economic_buyer" in first.finding_codes
+    assert "Ana asked the platform lead for 'a comparison, Datadog On-Call vs what we have'" in first.action
+    codes = {f.code: f for f in assess(deal).findings}  # the rival she is comparing is in the record, not the list
+    assert "Datadog" in codes["meddpicc.competition"].title and "not on your competitor list" in codes[
+        "meddpicc.competition"
+    ].title

@@ -569,6 +569,28 @@ def _said_then(deal: Deal, name: str, day: dt.date | None) -> str | None:
     return said[-1] if said else None
 
 
+_ASKED = lazy(
+    r"\b(?:asked|asks|asking|requested|requests|wants|wanted|is looking for|needs|commissioned)\b[^.;]{0,20}?"
+    r"\b(?:for|to see|to have|to get|an?|the)\b",
+    re.IGNORECASE,
+)
+
+
+def signer_asked(deal: Deal, name: str) -> tuple[dt.date, str] | None:
+    """The latest thing the record says a signer nobody has met asked for, in its words ("Ana asked the platform
+    lead for 'a comparison, Datadog On-Call vs what we have'"): their own agenda, relayed by whoever heard it."""
+    first = name.split()[0]
+    for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
+        if activity.date > deal.as_of or not activity.summary:
+            continue
+        for clause in re.split(r"(?<=[.;!?])\s+", activity.summary):
+            at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", clause)
+            ask = _ASKED.search(clause, at.end()) if at else None
+            if at and ask and ask.start() - at.end() <= 8:
+                return activity.date, clause[at.start() :].strip()  # from their name: what they asked
+    return None
+
+
 def finding_prepares_executive(finding: Finding) -> bool:
     """Work on the economic buyer prepares the next executive meeting on the calendar."""
     return finding.code in ("meddpicc.economic_buyer", "committee.missing_role", "anti.forecast_fantasy")
@@ -700,6 +722,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
             if ebs[0].last_two_way:  # met, then objected or parked it: not "never met"
                 return t("coach.fact.eb_met_not_engaged", name=name, date=ebs[0].last_two_way)
+            asked = signer_asked(deal, ebs[0].name)
+            if asked is not None:  # what they asked for is the reason to meet that serves their agenda
+                return t("coach.fact.eb_not_met_asked", name=name, date=asked[0], said=_shorten(asked[1], 140))
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
         return t("coach.fact.nobody_signs", route=route)

@@ -332,12 +332,14 @@ def _paper_open(ctx: Context) -> Finding | None:
 
 
 def _unsettled(ctx: Context) -> Finding | None:
-    """From proposal on, a rival still active with no word from the buyer on who is in and why: the
+    """From proposal on (at validation, one the record names that the rep does not list), a rival still active
+    with no word from the buyer on who is in and why: the
     alternatives are known, but the decision between them is not (medium: the deal's open question, not the
     seed's red flag "unknown alternatives")."""
-    if ctx.stage.order < Stage.PROPOSAL.order or ctx.has_signal(Signal.VERBAL_COMMIT):
-        return None
-    active = [c for c in ctx.facts.competitors if c.status == "active"]
+    unlisted = _unnamed_by_rep(ctx) if ctx.stage == Stage.VALIDATION else []
+    if (ctx.stage.order < Stage.PROPOSAL.order and not unlisted) or ctx.has_signal(Signal.VERBAL_COMMIT):
+        return None  # at validation only a rival the record names and the rep does not ("talking to Datadog")
+    active = [c for c in ctx.facts.competitors if c.status == "active" and (not unlisted or c.name in unlisted)]
     if not active:
         return None
     evidence = [f"{c.name} still active ({c.source})" for c in active[:3]]
@@ -345,7 +347,8 @@ def _unsettled(ctx: Context) -> Finding | None:
     return ctx.finding(
         "meddpicc.competition",
         Severity.MEDIUM,
-        f"Competition not settled at {_STAGE_NAMES[ctx.stage]}: {active[0].name} still in",
+        f"Competition not settled at {_STAGE_NAMES[ctx.stage]}: {active[0].name} "
+        + ("in play and not on your competitor list" if unlisted else "still in"),
         evidence,
         element="competition",
         grade=ctx.grades["competition"],

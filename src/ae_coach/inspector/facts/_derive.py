@@ -57,6 +57,13 @@ _NAMED_RIVAL = (
         r"number|offer|tender)\b"
     ),
     lazy(rf"\b(?i:quote|price|pricing|bid|proposal|offer) (?i:from) {_VENDOR}"),
+    # the buyer talking to another vendor about the same spend: "Ana is talking to Datadog about bundling on-call"
+    lazy(
+        rf"\b(?i:talking|speaking|talks|talked|spoke|in talks) (?i:to|with) {_VENDOR} (?i:about|on|re:?) "
+        r"(?i:bundl\w*|replac\w*|switch\w*|consolidat\w*|pric\w*|a quote|an? offer|their|moving|adding|using)\b"
+    ),
+    # a comparison the buyer runs with the vendor named on one side: "a comparison, Datadog On-Call vs what we have"
+    lazy(rf"\b(?i:comparison|compar(?:e|es|ed|ing)|bake-?off|shoot-?out)\b[^.;]{{0,15}}?{_VENDOR} (?i:vs\.?|versus)\s"),
     lazy(
         rf"\b(?i:looked at|glanced at|considered|evaluated|tried|trialled|trialed|demoed|saw) {_VENDOR}\b"
         r"(?=[^.;]*\b(?i:never shortlisted|not shortlisted|too (?:heavy|expensive|pricey|complex|costly|big|slow)|"
@@ -644,6 +651,7 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                     or any(people.resolve(w) for w in name.split())
                     or text.find(text.STATUS_QUO, name)
                     or any(key == k or key in k.split() or k in key.split() for k in seen)
+                    or any(k != key and (k in key.split() or key in k.split()) for k in found)
                 ):
                     continue
                 incumbent = "incumbent" in match.group(0).lower()
