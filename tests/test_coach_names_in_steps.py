@@ -113,3 +113,30 @@ def test_a_signer_nobody_has_met_is_approached_through_what_the_record_says_they
     assert "Datadog" in codes["meddpicc.competition"].title and "not on your competitor list" in codes[
         "meddpicc.competition"
     ].title
+
+
+@pytest.mark.parametrize(
+    ("deal", "moved"),
+    [
+        ("quenmore-outdoor-budget-2027.yaml", True),  # "froze new Q4 opex … moved all new software into 2027"
+        ("moorgate-housing-budget-trimmed.yaml", True),  # "the board has cut next year's IT budget by 20%"
+        ("quill-publishing-early-proposal.yaml", False),  # "she has no budget": one to find, not one that moved
+    ],
+)
+def test_a_budget_frozen_or_moved_is_asked_about_before_any_billing_change(coach, deal, moved):
+    review = coach.review(load_deal(CALIBRATION / deal))
+    budget = next(a for a in review.next_actions if "momentum.budget_concern_late" in a.finding_codes)
+    assert ("whether there is an exception process" in budget.action) is moved
+    assert ("timing of the cash" in budget.action) is not moved
+
+
+def test_the_budget_evidence_quotes_the_sentence_that_raised_it():
+    deal = load_deal(CALIBRATION / "quenmore-outdoor-budget-2027.yaml")
+    evidence = _finding(deal, "momentum.budget_concern_late").evidence[0]
+    assert '"…In passing: finance froze new Q4 opex' in evidence  # not "Rollout planning: wave 1 …"
+
+
+def test_a_positive_signal_is_not_turned_into_a_reflection_for_the_rep(coach):
+    for path in sorted(EXAMPLES.glob("*.yaml")) + sorted(CALIBRATION.glob("*.yaml"))[:60]:
+        for action in coach.review(load_deal(path)).next_actions:
+            assert not action.action.startswith("Test each one with a single question"), path.name

@@ -83,6 +83,8 @@ class Situation:
             signer = person_in_role(self.deal, "economic_buyer")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
             return signer is not None and any(_involves(signer, item) for item in ahead)
+        if atom == "budget_moved":
+            return budget_moved(self.assessment)
         if atom == "paper_late":
             return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
         if atom == "champion_shown":
@@ -124,6 +126,21 @@ class Situation:
             )
             return any(w in alt for alt in self.alternatives for w in words)
         return False
+
+
+_MOVED = lazy(
+    r"\b(?:fr(?:oze|eezes?|ozen)|cut|cuts|slashed|trimmed|pulled|moved|pushed|rolled|reallocated|withdrawn)\b|"
+    r"\b(?:next (?:fiscal )?year'?s?|fy ?\d\d|20\d\d) budget\b",
+    re.IGNORECASE,
+)
+
+
+def budget_moved(assessment: Any) -> bool:
+    """The late budget concern is money frozen, cut or moved to a later budget ("finance froze new Q4 opex and
+    moved all new software into the 2027 budget"): the question is what was frozen, until when and whether there is
+    an exception, not the price ("she has no budget" is a budget to find, not one that moved)."""
+    concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
+    return concern is not None and any(_MOVED.search(line) for line in concern.evidence)
 
 
 def _cmp(left: int, op: str, right: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,11 +49,13 @@ def times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
-def describe(activity: Activity) -> str:
-    """One evidence line for an activity: date, type, status, people, quoted summary."""
+def describe(activity: Activity, around: re.Pattern[str] | None = None) -> str:
+    """One evidence line for an activity: date, type, status, people, quoted summary (from the sentence that holds
+    ``around``'s match when the summary is long)."""
     people = f" with {', '.join(activity.with_)}" if activity.with_ else ""
     status = "" if activity.status == ActivityStatus.COMPLETED else f" ({activity.status.value})"
-    summary = f": {text.quote(activity.summary)}" if activity.summary else ""
+    said = text.quote_around(activity.summary, around) if around is not None else text.quote(activity.summary)
+    summary = f": {said}" if activity.summary else ""
     return f"{activity.date.isoformat()} {activity.type.value}{status}{people}{summary}"
 
 

@@ -491,7 +491,8 @@ def _budget_late(ctx: Context) -> Finding | None:
         "momentum.budget_concern_late",
         Severity.HIGH,
         "Budget concerns raised after the proposal",
-        [describe(a) for a in hits] + [f"proposal from {since.isoformat()}"],
+        [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
+        + [f"proposal from {since.isoformat()}"],
     )
 
 

@@ -118,6 +118,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:the )?"
         r"(?:next|fy|q\d|20\d\d)|"
+        r"(?:pulled|moved|pushed|rolled|took)\b.{0,30}?\binto (?:the |their )?(?:next (?:fiscal )?year'?s?|fy ?\d\d|20\d\d) "
+        r"budget\b|\bfr(?:oze|eezes?|ozen)\b[^.;]{0,15}?\b(?:opex|capex|spend(?:ing)?|budgets?|purchas\w+)\b|"
         r"budget (?:was |has been )?(?:pulled|reallocated|moved to next year)|"
         r"(?:capex|spend(?:ing)?|funding|budgets?) (?:is |are |was |were |has been |have been |got )?frozen|"
         r"(?:capex|spend(?:ing)?) freeze|" + NO_NEW_SPEND + r"|"
@@ -367,3 +369,25 @@ def quote(text: str | None, limit: int = 120) -> str:
     """A one-line excerpt of untrusted text for evidence, quoted so it reads as data."""
     flat = " ".join((text or "").split())
     return '"' + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + '"'
+
+
+def quote_around(text: str | None, pattern: re.Pattern[str], limit: int = 120) -> str:
+    """Like :func:`quote`, but a long text whose match lies past its first sentence is quoted from the sentence
+    that holds the match ("…In passing: finance froze new Q4 opex after the October sales miss and moved all new
+    software into the 2027 budget…"): the evidence shows what fired."""
+    flat = " ".join((text or "").split())
+    hit = _first_match(pattern, flat)
+    if len(flat) <= limit or hit is None:
+        return quote(flat, limit)
+    start = max(flat.rfind(". ", 0, hit.start()), flat.rfind("; ", 0, hit.start()))  # "Brendan: '…'" keeps who
+    if start < 0:  # the match is in the first sentence: the excerpt from the start holds it
+        return quote(flat, limit)
+    start = start + 2 if hit.end() - (start + 2) <= limit - 2 else max(0, hit.start() - 20)
+    return quote("…" + flat[start:], limit)
+
+
+def _first_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    for match in pattern.finditer(text):
+        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
+            return match
+    return None
