@@ -63,6 +63,19 @@ CASES.append(
 )
 
 
+def _plan(status: str) -> dict:
+    """The healthy deal's plan: "Legal sign-off" on 12-05 before the 12-18 signature, planned or already done."""
+    data = _plain()
+    data["mutual_action_plan"] = [
+        {**step, "status": status} if step["action"] == "Legal sign-off" else step
+        for step in data["mutual_action_plan"]
+    ]
+    return data
+
+
+CASES.append(("positive.plan_step_ahead", lambda: parse_deal(_plan("planned")), lambda: parse_deal(_plan("done"))))
+
+
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
 def test_positive_signal_fires_from_text_and_stays_quiet(code, fire, quiet) -> None:
     finding = by_code(fire())[code]

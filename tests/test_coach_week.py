@@ -78,8 +78,17 @@ def test_seniority_reads_the_title():
 
 
 def test_no_presentation_to_make_real_without_a_meeting_with_the_signer_ahead(coach):
-    deal = load_deal(ROOT / "examples" / "deals" / "fabrikam-closing-healthy.yaml")  # signature call with Helen ahead
+    signing = load_deal(ROOT / "examples" / "deals" / "fabrikam-closing-healthy.yaml")  # signature call with Helen
     says = "agreement to attend your presentation real"
+    assert not any(says in a.action for a in coach.review(signing).next_actions)  # the signing is no presentation
+    step = signing.next_step.model_copy(update={"action": "Business case walkthrough with Helen and Raj"})
+    activities = [
+        a.model_copy(update={"summary": "Raj booked the business case walkthrough with Helen for Dec 10"})
+        if "signature call" in (a.summary or "")
+        else a
+        for a in signing.activities
+    ]
+    deal = signing.model_copy(update={"next_step": step, "activities": activities})
     assert any(says in a.action for a in coach.review(deal).next_actions)
     as_of = deal.as_of
     plan = [p for p in deal.mutual_action_plan if p.date is None or p.date < as_of]

@@ -608,6 +608,8 @@ def _due(
         events.append(meeting.date)
     if deal.is_open and deal.close_date and deal.close_date > as_of:
         events.append(deal.close_date)
+    if finding.code == "positive.plan_step_ahead" and finding.data.get("date"):
+        events.append(dt.date.fromisoformat(str(finding.data["date"])))  # confirmed before the step, not after
     for event in sorted(events):
         if event > as_of and due >= event:
             due = max(calendar.on_or_before(event - dt.timedelta(days=1)), calendar.on_or_after(as_of))

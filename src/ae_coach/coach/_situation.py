@@ -81,7 +81,8 @@ class Situation:
             return self.assessment.facts.case is not None
         if atom == "signer_meeting_ahead":
             signer = person_in_role(self.deal, "economic_buyer")
-            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
+            # a presentation to make their attendance real for: not the signing itself ("Signature call with Helen")
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _SIGNS.search(i.text)]
             return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "budget_moved":
             return budget_moved(self.assessment)
@@ -127,6 +128,9 @@ class Situation:
             return any(w in alt for alt in self.alternatives for w in words)
         return False
 
+
+_SIGNS = lazy(r"\b(?:sign(?:s|ing|ature|ed)?|countersign\w*|e-?sign\w*|docusign)\b", re.IGNORECASE)
+"""A dated item that is the signature itself, however worded."""
 
 _MOVED = lazy(
     r"\b(?:fr(?:oze|eezes?|ozen)|cut|cuts|slashed|trimmed|pulled|moved|pushed|rolled|reallocated|withdrawn)\b|"

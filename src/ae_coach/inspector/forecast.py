@@ -629,7 +629,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             reasons.append(t("health.penalty", points=taken, code=finding.code, severity=severity, title=finding.title))
     bonus = 0
     for finding in findings:
-        if bonus < s.health_positive_cap and finding.code.startswith("positive."):
+        if bonus < s.health_positive_cap and finding.code.startswith("positive.") and finding.code not in _NO_BONUS:
             step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
             bonus += step
             reasons.append(t("health.bonus", points=step, code=finding.code, title=finding.title))
@@ -652,6 +652,10 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
         )
         score = scaled
     return score, reasons
+
+
+_NO_BONUS = ("positive.plan_step_ahead",)
+"""Positive findings that are no buyer's act: a date on the plan is something to confirm, not a signal earned."""
 
 
 def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:

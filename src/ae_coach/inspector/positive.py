@@ -10,7 +10,7 @@ text needs the champion to be named in the activity, so "scheduled a call" by th
 
 from __future__ import annotations
 
-from ae_coach.deal import Activity, ActivityStatus, Direction, Role, Signal
+from ae_coach.deal import Activity, ActivityStatus, Direction, PlanStatus, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
@@ -42,8 +42,8 @@ def inspect(ctx: Context) -> list[Finding]:
         hits = _hits(ctx, signal)
         if hits:
             out.append(ctx.finding(code, Severity.INFO, title, [describe(a) for a in hits[-3:]], count=len(hits)))
-    committed = _committed(ctx)
-    return [*out, committed] if committed else out
+    extra = [f for f in (_committed(ctx), _step_ahead(ctx)) if f is not None]
+    return [*out, *extra]
 
 
 def _committed(ctx: Context) -> Finding | None:
@@ -84,3 +84,39 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
             key=lambda a: a.date,
         )
     return hits
+
+
+def _step_ahead(ctx: Context) -> Finding | None:
+    """From proposal on, the buyer's next step on the plan is dated before the plan's signature step ("Legal
+    approves the order form" on 12-04, "Signature" on 12-10): the date the signature rests on, to confirm with its
+    owner before it comes. Not the signature itself, and not a step of ours."""
+    signs = ctx.facts.timing.plan_signature
+    if ctx.stage.order < Stage.PROPOSAL.order or signs is None:
+        return None
+    ours = ("us", "we", "seller", "vendor")
+    ahead = sorted(
+        (
+            p
+            for p in ctx.deal.mutual_action_plan
+            if p.date
+            and ctx.as_of <= p.date < signs
+            and p.status == PlanStatus.PLANNED
+            and (p.owner or "").strip().lower() not in ours
+            and not (ctx.deal.owner and (p.owner or "").strip() == ctx.deal.owner)
+        ),
+        key=lambda p: p.date or signs,
+    )
+    if not ahead:
+        return None
+    step = ahead[0]
+    date = step.date.isoformat() if step.date else ""
+    owner = f" ({step.owner})" if step.owner else ""
+    return ctx.finding(
+        "positive.plan_step_ahead",
+        Severity.INFO,
+        f"The buyer's next step before the signature is dated: {text.quote(step.action)} on {date}",
+        [f"{date} plan step{owner}: {text.quote(step.action)}, before the signature on {signs}"],
+        step=step.action,
+        date=date,
+    )
+
