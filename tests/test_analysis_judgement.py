@@ -788,3 +788,13 @@ def test_a_rival_the_buyer_talks_to_or_compares_is_a_competitor(summary: str, ri
     deal = build(("activities", [*healthy()["activities"], activity("2026-11-21", "call", summary)]))
     names = [c.name for c in facts.derive(deal, deal.as_of).competitors if not c.listed]
     assert names == ([rival] if rival else [])
+
+
+def test_a_bake_off_against_a_named_rival_is_no_unnamed_vendor() -> None:
+    bake_off = activity("2026-09-01", "demo", "Agreed a bake-off against Collibra", direction="two_way")
+    gone = [{"name": "Collibra", "status": "eliminated", "added": "2026-09-01"}]
+    deal = build(("activities", [*healthy()["activities"], bake_off]), ("competitors", gone))
+    assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Collibra"]
+    vague = activity("2026-09-01", "demo", "Agreed a bake-off with two vendors", direction="two_way")
+    deal = build(("activities", [*healthy()["activities"], vague]), ("competitors", gone))
+    assert facts.UNNAMED in [c.name for c in facts.derive(deal, deal.as_of).competitors]

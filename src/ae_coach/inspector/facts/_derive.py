@@ -540,12 +540,15 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
     out += _named_in_text(deal, activities, out)
     out += _build_option(deal, activities)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
+        # "agreed a bake-off against Collibra" is about Collibra, not about a vendor the record does not name
+        known = [c.name for c in out]
         unnamed = next(
             (
                 a
                 for a in activities
                 if a.summary
                 and (text.find(_UNNAMED_COMPETITOR, a.summary) or Signal.COMPETITOR_MENTIONED.value in a.signals)
+                and not text.mentions(known, a.summary)
             ),
             None,
         )
