@@ -43,15 +43,17 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
         return term(value, answer.lang)
 
     def clip(text: str | None, size: int) -> str | None:
-        return clip_quote(text, answer.words, size)
+        return clip_quote(text, answer.words, size, answer.people)
 
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
 
 
-def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
+def clip_quote(text: str | None, words: list[str], size: int, people: list[str] = ()) -> str | None:  # type: ignore[assignment]
     """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
-    the annual plan … wants invoice not card" asked about invoices keeps "invoice not card"."""
+    the annual plan … wants invoice not card" asked about invoices keeps "invoice not card". At equal words
+    asked about, the window that names more of the deal's ``people`` wins ("… wants the interim CDO's view
+    first'. Ruth Achterberg has not been approached")."""
     from ae_coach.coach._retrieve import language_of
     from ae_coach.rules.search import tokenize
 
@@ -60,9 +62,13 @@ def clip_quote(text: str | None, words: list[str], size: int) -> str | None:
         return text
     wanted = set(words)
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
-    # the window holding the most asked-about words; at a tie the earliest, so a quote that holds none of
-    # them keeps its start
-    start = max(range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), -i))
+    named = {t for name in people for t in tokenize(name)} - wanted
+    known = [bool(named.intersection(tokenize(w))) for w in parts]
+    # the window holding the most asked-about words, then the most of the deal's people; at a tie the
+    # earliest, so a quote that holds none of them keeps its start
+    start = max(
+        range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), sum(known[i : i + size]), -i)
+    )
     end = start + size
     return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
 

@@ -97,6 +97,8 @@ class ChatAnswer(BaseModel):
     lang: Literal["en", "zh"]
     words: list[str] = Field(default_factory=list)
     """The question's words and the rulebook words its synonyms bring: a long quote is cut around them."""
+    people: list[str] = Field(default_factory=list)
+    """The deal's people by name: at equal relevance to the question, a quote keeps the part that names them."""
     account: str
     as_of: dt.date
     intent: str | None = None
@@ -158,6 +160,7 @@ def answer(
         "question": question,
         "lang": language,
         "words": found.words,
+        "people": [s.name for s in deal.stakeholders if s.name.strip()],
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,
