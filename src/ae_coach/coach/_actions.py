@@ -25,6 +25,7 @@ from ae_coach.coach._situation import Situation, baseline, names_person, renewal
 from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
+from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
@@ -53,6 +54,19 @@ action on any deal, not one of the freshest signals a healthy deal follows throu
 COMMITTED = "positive.signer_committed"
 """The signer's commitment: once it is on record, the follow-through on earlier signals is done."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
+HEADLINE_ONLY = ("anti.forecast_fantasy", "anti.happy_ears", "stage.unearned")
+"""Findings the review says in its headline and forecast lines, not as an action: the call ("re-categorise this
+deal before the forecast call"), optimism the evidence does not support ("write the evidence next to each claim")
+and a stage ahead of its exit criteria ("translate each missing criterion into a buyer action") are the manager's
+reading of the deal; the gaps behind them are findings of their own with actions on the buyer (a blind VP grade:
+rows like these filled half the action lists and none was assigned)."""
+_SIGNING_ROLES = ("economic_buyer", "champion")
+_OPEN_TEST = (
+    "the buyer's own test of the criteria is still ahead: ",
+    "the buyer's evaluation failed us on a criterion: ",
+    "a pilot is running with no success criteria the buyer agreed: ",
+)
+"""How the decision-criteria finding begins when the record shows what is open (``ae_coach.inspector.meddpicc``)."""
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
 
@@ -394,7 +408,14 @@ def _worth_acting_on(deal: Deal, findings: list[Finding], dark: frozenset[str] =
     problem. A deal with no high problem gets that follow-through on its three freshest signals, else two."""
     if not deal.is_open and not any(f.code == "anti.post_close_abandonment" for f in findings):
         return []
-    problems = [f for f in ranked(findings) if f.severity in ACTION_SEVERITIES and not f.code.startswith(_SKIP)]
+    problems = [
+        f
+        for f in ranked(findings)
+        if f.severity in ACTION_SEVERITIES
+        and not f.code.startswith(_SKIP)
+        and f.code not in HEADLINE_ONLY
+        and not _minor_seat(f, deal)
+    ]
     # a tier-4 deal (below the seed's tier-3 amount, or poor fit) is routed before it is worked: where it is
     # served best (account-tiering), not a recovery sequence run with enterprise selling time
     routed = [f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4 and deal.is_open]
@@ -414,6 +435,17 @@ def _worth_acting_on(deal: Deal, findings: list[Finding], dark: frozenset[str] =
     if committed:  # the signer has dated the signature: the earlier signals' follow-through is done
         rest = committed
     return problems + rest[: 2 if serious else 3] + asked
+
+
+def _minor_seat(finding: Finding, deal: Deal) -> bool:
+    """A committee seat nobody holds that is neither the signer nor the champion, from proposal on: "draw the
+    committee on one page (nobody named as user buyer)" a week before the signature is a checklist row, not the
+    week's work; before proposal the seat is still to fill."""
+    if finding.code != "committee.missing_role":
+        return False
+    missing = set(finding.data.get("missing") or [])
+    late = STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
+    return late and not missing & set(_SIGNING_ROLES)
 
 
 EQUIP = ("meddpicc.metrics", "anti.neglecting_champion")
@@ -576,12 +608,12 @@ _ASKED = lazy(
 )
 
 
-def signer_asked(deal: Deal, name: str) -> tuple[dt.date, str] | None:
+def signer_asked(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The latest thing the record says a signer nobody has met asked for, in its words ("Ana asked the platform
     lead for 'a comparison, Datadog On-Call vs what we have'"): their own agenda, relayed by whoever heard it."""
     first = name.split()[0]
     for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
-        if activity.date > deal.as_of or not activity.summary:
+        if activity.date > as_of or not activity.summary:
             continue
         for clause in re.split(r"(?<=[.;!?])\s+", activity.summary):
             at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", clause)
@@ -724,7 +756,7 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
             if ebs[0].last_two_way:  # met, then objected or parked it: not "never met"
                 return t("coach.fact.eb_met_not_engaged", name=name, date=ebs[0].last_two_way)
-            asked = signer_asked(deal, ebs[0].name)
+            asked = signer_asked(deal, ebs[0].name, facts.as_of)
             if asked is not None:  # what they asked for is the reason to meet that serves their agenda
                 return t("coach.fact.eb_not_met_asked", name=name, date=asked[0], said=_shorten(asked[1], 140))
             return t("coach.fact.eb_not_met", name=name)
@@ -738,6 +770,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         # the rep's note that it is fine; a step about a late timeline already says what the line begins with
         late = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
         return late.split(": ", 1)[-1] if late else stuck
+    reason = data.get("reason")
+    if code == "meddpicc.decision_criteria" and isinstance(reason, str) and reason.startswith(_OPEN_TEST):
+        return reason  # the test still ahead, the criterion failed, the pilot with no bar: not the rep's note
     if code.startswith("meddpicc."):
         element = facts.elements.get(code.split(".", 1)[1])
         numbers = baseline(deal) if code == "meddpicc.metrics" else None

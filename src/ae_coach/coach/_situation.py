@@ -70,9 +70,12 @@ class Situation:
             return signer_review_planned(self.deal, self.assessment.as_of)
         if atom == "alternatives_known":
             return bool(self.alternatives)
-        if atom == "criteria_known":
+        if atom == "criteria_known":  # confirmed with a note, or the record shows them (a test the buyer set)
             criteria = self.deal.meddpicc.decision_criteria
-            return str(criteria.status) == "confirmed" and bool(criteria.evidence)
+            shown = self.assessment.facts.elements.get("decision_criteria")
+            return (str(criteria.status) == "confirmed" and bool(criteria.evidence)) or (
+                shown is not None and shown.grade >= 2
+            )
         if atom == "owed_back":
             return owed_back(self.deal, self.assessment.as_of) is not None
         if atom == "renewal":

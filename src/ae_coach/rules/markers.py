@@ -18,7 +18,7 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   or the metric: "Q2 miss of 18%"); ``roles_known`` (every contact on record has a committee role);
   ``signer_review_planned`` (a dated step ahead puts the signer, by name or title, in front of the case);
   ``alternatives_known`` (the record names what the buyer uses today or would do instead: "Zendesk is the
-  incumbent"); ``criteria_known`` (the decision criteria are on record, buyer-confirmed); ``arrival_known``
+  incumbent"); ``criteria_known`` (the decision criteria are on record, buyer-confirmed, or the record shows them); ``arrival_known``
   (the record says why the late stakeholder came in: "New CFO …; previous EB left"); ``view_known`` (the
   late stakeholder has already said what they think, on record: "New CFO says the price is too high");
   ``owed_back`` (the record says the buyer sent the seller something to complete and return: a security
