@@ -110,9 +110,10 @@ def test_a_signer_nobody_has_met_is_approached_through_what_the_record_says_they
     assert "meddpicc.economic_buyer" in first.finding_codes
     assert "Ana asked the platform lead for 'a comparison, Datadog On-Call vs what we have'" in first.action
     codes = {f.code: f for f in assess(deal).findings}  # the rival she is comparing is in the record, not the list
-    assert "Datadog" in codes["meddpicc.competition"].title and "not on your competitor list" in codes[
-        "meddpicc.competition"
-    ].title
+    assert (
+        "Datadog" in codes["meddpicc.competition"].title
+        and "not on your competitor list" in codes["meddpicc.competition"].title
+    )
 
 
 @pytest.mark.parametrize(

@@ -109,3 +109,22 @@ def test_the_signature_itself_is_no_review_to_ask_a_seat_in():
     path = ROOT / "evals" / "calibration" / "deals" / "quenmore-outdoor-budget-2027.yaml"  # plan: "CFO signs" 12/19
     actions = Coach("offline").review(load_deal(path)).next_actions
     assert not any("review they already have booked" in a.action for a in actions)
+
+
+def test_a_deals_calendar_and_money_are_its_own_currencys():
+    from ae_coach.deal.calendar import calendar_for
+    from ae_coach.i18n import money
+    from ae_coach.inspector.settings import DEFAULT_SETTINGS
+
+    danish = calendar_for(DEFAULT_SETTINGS, "DKK")  # a Danish buyer works on US Thanksgiving, not on Christmas Eve
+    assert danish.working(dt.date(2026, 11, 26)) and danish.working(dt.date(2026, 11, 27))
+    assert not danish.working(dt.date(2026, 12, 24))
+    american = calendar_for(DEFAULT_SETTINGS, "USD")
+    assert not american.working(dt.date(2026, 11, 26)) and not american.working(dt.date(2026, 7, 3))
+    euro = calendar_for(DEFAULT_SETTINGS, "EUR")  # twenty countries: weekends and the team's days off only
+    assert euro.working(dt.date(2026, 11, 26)) and euro.working(dt.date(2026, 7, 3))  # US Independence Day observed
+    fixed = calendar_for(DEFAULT_SETTINGS.model_copy(update={"holidays_country": "GB"}), "DKK")
+    assert fixed.country == "GB"
+    assert money(1_180_000, "DKK") == "DKK 1,180,000" and money(210_000, "USD") == "$210,000"
+    deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "skovlund-medical-vendor-risk-unstarted.yaml")
+    assert "$" not in Coach("offline").review(deal).model_dump_json()

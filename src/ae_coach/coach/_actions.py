@@ -28,7 +28,7 @@ from ae_coach.coach.report import NextAction
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import current, join, t, term
+from ae_coach.i18n import current, join, money, t, term
 from ae_coach.inspector.facts import PAPER_LATE
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS
@@ -848,13 +848,13 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 budget=facts.budget,
                 name=signer.name,
                 joined=signer.first_seen,
-                amount=f"{deal.amount:,.0f}",
+                amount=money(deal.amount, deal.currency),
             )
-        return t("coach.fact.budget", fact=said, budget=facts.budget, amount=f"{deal.amount:,.0f}")
+        return t("coach.fact.budget", fact=said, budget=facts.budget, amount=money(deal.amount, deal.currency))
     if code == "positive.champion_scheduled" and (booked := _booked(deal, facts)) is not None:
         return t("coach.fact.booked", text=booked.text, date=booked.date)
     if code == "account.poor_fit":
-        return t("coach.fact.poor_fit", amount=f"{deal.amount:,.0f}")
+        return t("coach.fact.poor_fit", amount=money(deal.amount, deal.currency))
     return _evidence_fact(finding, facts, about)
 
 

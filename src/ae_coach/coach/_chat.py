@@ -66,9 +66,7 @@ def clip_quote(text: str | None, words: list[str], size: int, people: list[str] 
     known = [bool(named.intersection(tokenize(w))) for w in parts]
     # the window holding the most asked-about words, then the most of the deal's people; at a tie the
     # earliest, so a quote that holds none of them keeps its start
-    start = max(
-        range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), sum(known[i : i + size]), -i)
-    )
+    start = max(range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), sum(known[i : i + size]), -i))
     end = start + size
     return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
 

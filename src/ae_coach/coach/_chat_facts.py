@@ -38,6 +38,7 @@ RECENT = 2
 ALIAS_LETTERS = 3
 """The shortest title abbreviation that names a person (CFO, EVP, CISO; not VP or IT)."""
 
+
 class Fact(BaseModel):
     """One fact of the deal the answer uses."""
 

@@ -18,7 +18,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
-from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
+from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import phrase, t
 from ae_coach.inspector.facts import durations, paper_step
 
@@ -225,7 +225,7 @@ def draft_plan(
     (tier 4: served through self-serve or a partner, account-tiering) gets no evaluation plan or business-case
     presentation drafted: a trial and a purchase are its whole process.
     """
-    calendar = calendar or Calendar()
+    calendar = calendar or calendar_for(None, deal.currency)
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []

@@ -1,7 +1,7 @@
 """Working days: weekends, public holidays (the ``holidays`` package) and the team's days off are never due dates.
 
 The country is ``Settings.holidays_country`` (an ISO 3166 code such as ``US``, ``GB``, ``DE``, ``CN``;
-empty for weekends only). ``Settings.days_off`` adds the days that are not public holidays but on which
+empty for weekends only; ``auto``, the default, for the country of the deal's currency). ``Settings.days_off`` adds the days that are not public holidays but on which
 buyers are out all the same (ae-coach default: the day after US Thanksgiving and 24-31 December, the
 holiday week): a VP reading "call the CFO on Black Friday" or "legal redlines on 29 December" knows it will
 not happen. A due date or a plan step that lands on a day off moves to the working day before it when it
@@ -152,6 +152,31 @@ class Calendar:
         return count
 
 
-def calendar_for(settings: Any) -> Calendar:
-    """The calendar of an inspector ``Settings`` (its ``holidays_country`` and ``days_off``)."""
-    return Calendar(getattr(settings, "holidays_country", "US"), getattr(settings, "days_off", DEFAULT_DAYS_OFF))
+AUTO = "auto"
+"""``holidays_country: auto`` (the default): the country of the deal's currency, when one country uses it."""
+COUNTRY_OF_CURRENCY = {
+    "USD": "US", "CAD": "CA", "GBP": "GB", "AUD": "AU", "NZD": "NZ", "JPY": "JP", "CNY": "CN", "INR": "IN",
+    "BRL": "BR", "MXN": "MX", "ZAR": "ZA", "SEK": "SE", "NOK": "NO", "DKK": "DK", "CHF": "CH", "PLN": "PL",
+    "SGD": "SG", "HKD": "HK", "AED": "AE", "KRW": "KR", "ILS": "IL", "CZK": "CZ", "HUF": "HU", "TRY": "TR",
+}  # fmt: skip
+"""Currencies one country uses, and that country (ISO 3166). A euro deal could be in any of twenty countries:
+weekends and the team's days off only, rather than another country's holidays."""
+
+
+def holidays_country(settings: Any, currency: str | None = None) -> str:
+    """The country whose public holidays count: the setting, or with ``auto`` the deal's currency's country
+    (a Danish buyer's plan is not dated around US Thanksgiving); US when there is no deal to read."""
+    country = getattr(settings, "holidays_country", AUTO)
+    if country.lower() != AUTO:
+        return country
+    return COUNTRY_OF_CURRENCY.get((currency or "USD").upper(), "")
+
+
+def calendar_for(settings: Any, currency: str | None = None) -> Calendar:
+    """The calendar of an inspector ``Settings`` (its ``holidays_country`` and ``days_off``) for a deal in
+    ``currency``. The day after US Thanksgiving is a day off only where Thanksgiving is a holiday."""
+    country = holidays_country(settings, currency)
+    days_off = tuple(getattr(settings, "days_off", DEFAULT_DAYS_OFF))
+    if country.upper() != "US":
+        days_off = tuple(d for d in days_off if d != "day_after_thanksgiving")
+    return Calendar(country, days_off)

@@ -193,6 +193,16 @@ def phrase_key(english: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", english.lower()).strip("_")
 
 
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+"""Currencies written with a symbol; any other is written with its ISO code ("DKK 1,180,000")."""
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """An amount in its own currency: ``$120,000``, ``€120,000``, ``DKK 1,180,000`` (never a DKK amount as $)."""
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{value:,.0f}" if symbol else f"{currency} {value:,.0f}"
+
+
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a message fills in (the tests compare them across languages)."""
     return {name for _, name, _, _ in Formatter().parse(template) if name}
@@ -202,6 +212,7 @@ __all__ = [
     "DEFAULT",
     "ENV",
     "LANGUAGES",
+    "SYMBOLS",
     "UnknownLanguage",
     "activate",
     "catalogue",
@@ -209,6 +220,7 @@ __all__ = [
     "has",
     "isolated",
     "join",
+    "money",
     "normalise",
     "phrase",
     "phrase_key",

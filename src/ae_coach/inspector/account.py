@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ae_coach.deal import Fit, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import money
 from ae_coach.inspector._context import Context
 
 TIERS = {
@@ -40,7 +41,7 @@ def poor_fit(ctx: Context) -> str | None:
 
 def _tier(ctx: Context) -> tuple[int, list[str]]:
     s, deal = ctx.settings, ctx.deal
-    amount = f"${deal.amount:,.0f}"
+    amount = money(deal.amount, deal.currency)
     poor = poor_fit(ctx)
     if poor:
         return 4, [f"{poor} ({amount})"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ae_coach.deal import Role, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import money
 from ae_coach.inspector._context import Context
 
 COMMITTEE = (Role.ECONOMIC_BUYER, Role.CHAMPION, Role.TECHNICAL_BUYER, Role.USER_BUYER)
@@ -52,7 +53,7 @@ def inspect(ctx: Context) -> list[Finding]:
         severity = Severity.MEDIUM
     else:
         severity = Severity.LOW
-    size = f"${ctx.deal.amount:,.0f}"
+    size = money(ctx.deal.amount, ctx.deal.currency)
     evidence = [f"no stakeholder with role {r.value}" for r in missing]
     evidence.append(f"required at {ctx.stage.value} for a {size} deal: {', '.join(r.value for r in required)}")
     return [

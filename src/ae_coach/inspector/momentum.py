@@ -11,7 +11,7 @@ import re
 
 from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
-from ae_coach.deal.calendar import Calendar
+from ae_coach.deal.calendar import Calendar, holidays_country
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
@@ -527,7 +527,8 @@ def _close_date_day_off(ctx: Context) -> Finding | None:
     close = ctx.deal.close_date
     if (ctx.deal.amount or 0) < ctx.settings.committee_small_deal_amount:
         return None
-    public = Calendar(ctx.settings.holidays_country, days_off=())  # 31 December is a year-end signing day
+    country = holidays_country(ctx.settings, ctx.deal.currency)
+    public = Calendar(country, days_off=())  # 31 December is a year-end signing day
     if close is None or close < ctx.as_of or public.working(close):
         return None
     weekend = close.weekday() >= 5
@@ -536,7 +537,7 @@ def _close_date_day_off(ctx: Context) -> Finding | None:
         "hygiene.close_date_day_off",
         Severity.LOW,
         f"Close date {close.isoformat()} falls on {'a ' if weekend else ''}{day}: agree a working day with the buyer",
-        [f"close_date {close.isoformat()} is not a working day (holidays: {ctx.settings.holidays_country or 'none'})"],
+        [f"close_date {close.isoformat()} is not a working day (holidays: {country or 'none'})"],
         date=close.isoformat(),
         weekend=weekend,
     )

@@ -119,4 +119,3 @@ def _step_ahead(ctx: Context) -> Finding | None:
         step=step.action,
         date=date,
     )
-

@@ -140,9 +140,10 @@ class Settings(BaseModel):
     date inside it, and a deal closing after it is Omitted from this period's number."""
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     """ae-coach default: the month (1-12) the fiscal year starts in; quarters are counted from it."""
-    holidays_country: str = Field(default="US", pattern=r"^([A-Za-z]{2,3})?$")
+    holidays_country: str = Field(default="auto", pattern=r"^([A-Za-z]{2,3}|auto)?$")
     """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
-    US, GB, DE, CN; empty for weekends only)."""
+    US, GB, DE, CN; empty for weekends only; ``auto``: the country of the deal's currency, weekends only for
+    a currency several countries use, such as the euro)."""
     days_off: list[str] = Field(default_factory=lambda: ["day_after_thanksgiving", "12-24..12-31"])
     """ae-coach default: days that are not public holidays but on which buyers are out, so no action or drafted
     plan step is due on them: ``day_after_thanksgiving`` (the Friday after the fourth Thursday of November),

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+from ae_coach.i18n import money as _money
+
 _CURRENT: ContextVar[str] = ContextVar("currency", default="USD")
 
 
@@ -27,6 +28,4 @@ def money(value: float | None) -> str:
     """``$120,000`` for USD, ``€120,000``, or ``CHF 120,000`` for codes without a common symbol."""
     if value is None:
         return "-"
-    code = _CURRENT.get()
-    symbol = _SYMBOLS.get(code)
-    return f"{symbol}{value:,.0f}" if symbol else f"{code} {value:,.0f}"
+    return _money(value, _CURRENT.get())
