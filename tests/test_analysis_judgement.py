@@ -797,3 +797,17 @@ def test_a_bake_off_against_a_named_rival_is_no_unnamed_vendor() -> None:
     vague = activity("2026-09-01", "demo", "Agreed a bake-off with two vendors", direction="two_way")
     deal = build(("activities", [*healthy()["activities"], vague]), ("competitors", gone))
     assert facts.UNNAMED in [c.name for c in facts.derive(deal, deal.as_of).competitors]
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal"),
+    [
+        ("Accuracy test on 2,000 documents: 96.4% field accuracy.", "technical_validation"),
+        ("Sandbox validation: IQ/OQ scripts executed, Camilla signed the validation summary.", "technical_validation"),
+        ("Henrik OK with price, asked for the first invoice in January.", "terms_agreed"),
+    ],
+)
+def test_a_buyer_act_written_plainly_is_read(summary: str, signal: str) -> None:
+    assert signal in {s.value for s in text.detect(summary)}
+    assert not {s.value for s in text.detect("Load test failed: 40% errors")} & {"technical_validation"}
+    assert "terms_agreed" not in {s.value for s in text.detect("Is he ok with the price?")}

@@ -141,3 +141,15 @@ def test_a_positive_signal_is_not_turned_into_a_reflection_for_the_rep(coach):
     for path in sorted(EXAMPLES.glob("*.yaml")) + sorted(CALIBRATION.glob("*.yaml"))[:60]:
         for action in coach.review(load_deal(path)).next_actions:
             assert not action.action.startswith("Test each one with a single question"), path.name
+
+
+def test_when_the_buyers_clock_waits_on_us_the_action_is_ours_not_a_fast_track_from_the_signer(coach):
+    # Skovlund: InfoSec's questionnaire sits with our SE; Pastificio: our supplier documents are not uploaded
+    skovlund = coach.review(load_deal(CALIBRATION / "skovlund-medical-vendor-risk-unstarted.yaml")).next_actions[0]
+    assert skovlund.rule_id == "deal-paper-process" and skovlund.action.startswith("Return the security questionnaire")
+    pastificio = load_deal(CALIBRATION / "pastificio-tremonti-supplier-onboarding.yaml")
+    review = coach.review(pastificio)
+    first = review.next_actions[0]
+    assert first.action.startswith("Send those documents") and "fast track" not in first.action
+    assert review.forecast.category == "omitted"  # the CFO refused an exception: 30 working days from today bind
+    assert "Chiara asked Alessandro" not in (review.decides or "")  # a call held today is not what lies ahead

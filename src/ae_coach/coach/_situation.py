@@ -13,6 +13,7 @@ from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role,
 from ae_coach.findings import Finding
 from ae_coach.inspector.facts import PAPER_LATE, renews_with_us
 from ae_coach.inspector.facts._model import _Names
+from ae_coach.inspector.text import find
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -78,6 +79,8 @@ class Situation:
             )
         if atom == "owed_back":
             return owed_back(self.deal, self.assessment.as_of) is not None
+        if atom == "docs_owed":
+            return docs_owed(self.deal, self.assessment.as_of)
         if atom == "renewal":
             return renewal(self.deal)
         if atom == "case_on_record":
@@ -161,15 +164,55 @@ def _pricing_out(deal: Deal) -> bool:
 
 
 _RECEIVED = lazy(
-    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b", re.I
+    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b|"
+    r"\bquestionnaire (?:attached|enclosed)\b",
+    re.I,
+)
+_RETURNED = lazy(
+    r"\b(?:returned|sent back|submitted|completed|answered)\b[^.;]{0,30}\bquestionnaire\b|"
+    r"\bquestionnaire\b[^.;]{0,20}\b(?:returned|sent back|submitted|completed)\b",
+    re.I,
 )
 
 
 def owed_back(deal: Deal, as_of: dt.date) -> Any:
-    """The activity in which the buyer sent the seller a security questionnaire to complete, if the record has
-    one: the seller owes it back, so the work is to return it, not to confirm the review is real. Read once,
-    here, for the action and the mutual action plan alike."""
-    return next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+    """The activity in which the buyer sent the seller a security questionnaire to complete ("questionnaire
+    attached (212 questions)"), if the record has one and does not say it went back since: the seller owes it
+    back, so the work is to return it, not to confirm the review is real or ask the signer for a fast track. Read
+    once, here, for the action and the mutual action plan alike."""
+    sent = next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
+    back = sent is not None and any(
+        sent.date <= a.date <= as_of and find(_RETURNED, a.summary) is not None
+        for a in deal.activities
+        if a is not sent
+    )
+    return None if back else sent
+
+
+_DOCS_OWED = lazy(
+    r"\b(?:our|the) (?:docs|documents|documentation|paperwork|certificates?|forms?)\b[^.;]{0,30}?\bnot (?:yet )?"
+    r"(?:uploaded|sent|submitted|returned|provided)\b|\bplease (?:upload|submit|send|complete|return)\b[^.;]{0,60}?"
+    r"\b(?:portal|documents?|documentation|forms?|certificates?)\b",
+    re.I,
+)
+_DOCS_SENT = lazy(
+    r"\b(?:uploaded|submitted|sent|provided)\b[^.;]{0,40}\b(?:docs|documents|documentation|certificates?|forms?)\b",
+    re.I,
+)
+
+
+def docs_owed(deal: Deal, as_of: dt.date) -> bool:
+    """The buyer's paper process waits on documents from us ("Our docs not uploaded yet", "Please upload via the
+    supplier portal") and nothing later on record says we sent them: their lead time has not started."""
+    said = [a for a in deal.activities if a.date <= as_of and _DOCS_OWED.search(a.summary or "")]
+    if not said:
+        return False
+    last = max(a.date for a in said)
+    return not any(
+        a.date > last and find(_DOCS_SENT, a.summary) is not None and not _DOCS_OWED.search(a.summary or "")
+        for a in deal.activities
+        if a.date <= as_of
+    )
 
 
 def renewal(deal: Deal) -> bool:
@@ -362,8 +405,13 @@ def signer_review(deal: Deal, as_of: dt.date, *, signing: bool = False) -> tuple
     ]
     if deal.next_step and deal.next_step.date and deal.next_step.date >= as_of:
         ahead.append((deal.next_step.date, deal.next_step.action))
+    # a meeting still to come: booked, or dated after the review; a call held today is what happened, not ahead
     ahead += [
-        (a.date, a.summary or "") for a in deal.activities if a.date >= as_of and a.status != ActivityStatus.CANCELLED
+        (a.date, a.summary or "")
+        for a in deal.activities
+        if a.date >= as_of
+        and a.status != ActivityStatus.CANCELLED
+        and (a.date > as_of or a.status == ActivityStatus.SCHEDULED)
     ]
     words = (*_SIGNER_WORDS, *signers)
     found = [

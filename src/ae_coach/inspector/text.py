@@ -193,14 +193,17 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"close|closeout|end)\b[.:]?"
         r"(?:(?!\bso far\b|\binterim\b|\bto date\b)[^.;]){0,60}?\d(?![^.;]*\bso far\b)|"
         r"(?<!\bof \d )(?<!\bof \d\d )\b(?:success |evaluation |acceptance )?(?:criteria|criterion|requirements) "
-        r"(?:(?:were|was|are|is|all|both|fully) ){0,2}met\b(?!\s*\?)(?![^.;]*\b(?:so far|to date|yet)\b)|\bsigned (?:the |an? |their )?(?:evaluation|acceptance|test|pilot) (?:sheet|report|form|"
+        r"(?:(?:were|was|are|is|all|both|fully) ){0,2}met\b(?!\s*\?)(?![^.;]*\b(?:so far|to date|yet)\b)|\bsigned (?:the |an? |their )?(?:evaluation|acceptance|test|pilot|validation) (?:sheet|report|form|"
         r"summary|scorecard)|"
+        r"\b(?:accuracy|acceptance|integration|validation|user|load|performance) test\b(?![^.;:]{0,40}?\bfail)"
+        r"[^.;:]{0,40}?:\s*\d+(?:\.\d+)?\s*%(?![^.;]{0,20}?\b(?:errors?|failures?|fail(?:ed)?)\b)|"
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|trial)\b[^.;]{0,30}?\b(?:cut|reduced|improved|saved|lowered|"
         r"raised|increased|lifted)\b[^.;]{0,30}?\d",
         _I,
     ),
     Signal.TERMS_AGREED: lazy(
         r"\b(?:final )?(?:terms|pricing|commercials|price)\b[^.;]{0,100}?\.\s*(?:all )?agreed\b|"
+        r"\b(?:ok|okay|fine|happy|comfortable) with (?:the |our |your )?(?:price|pricing|terms|commercials|quote)\b|"
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
         r"agreed) (?:[\w-]+ )?(?:price|pricing|terms)\b|\b(?:order form|proposal|quote|pricing|contract) (?:is |was |looks "

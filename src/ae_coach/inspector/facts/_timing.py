@@ -492,11 +492,15 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                 waiting = "" if start < as_of else f"not started on record, counted from {as_of}, "
             ends = start + dt.timedelta(days=found[0][1])
             if ends > due:
-                # a projection from today is no date of the buyer's: the paper is late, not placed after the period
+                # a projection from today is no date of the buyer's: the paper is late, not placed after the period,
+                # unless the buyer has refused to shorten it ("the procedure applies to everyone")
+                binding = not waiting or any(
+                    a.date >= activity.date and text.find(_NO_EXCEPTION, a.summary) for a in record
+                )
                 return (
                     f"{PAPER_TOO_SLOW}{what}: {activity.date} {activity.type}, "
                     f"{text.quote(clause.strip())} ({waiting}to {ends}, after {due})",
-                    None if waiting else ends,
+                    ends if binding else None,
                 )
         dated = _paper_dated_after(activity, signature)
         if dated is not None:
@@ -504,8 +508,16 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
     return None
 
 
+_NO_EXCEPTION = lazy(
+    r"\bno exceptions?\b|\b(?:refused|declined|denied|rejected|turned down|said no to)\b[^.;]{0,20}\b(?:an |the )?"
+    r"(?:exception|fast[- ]track|waiver)\b|\b(?:exception|fast[- ]track|waiver)\b[^.;]{0,20}\b(?:refused|declined|"
+    r"denied|rejected)\b|\b(?:applies|apply) to (?:everyone|every supplier|every vendor|all (?:suppliers|vendors))\b",
+    re.IGNORECASE,
+)
+"""The buyer will not shorten their own process: the lead time counted from today binds the signature date."""
 _STARTS_ON = lazy(
-    r"\b(?:once|after|from (?:when|the (?:day|date|moment|point))|when|starting when|as soon as)\b", re.IGNORECASE
+    r"\b(?:once|after|from (?:when|(?:the )?receipt|the (?:day|date|moment|point))|when|starting when|as soon as)\b",
+    re.IGNORECASE,
 )
 """A timeline counted from a step of the buyer's process: "6-8 weeks once procurement opens the ticket"."""
 
