@@ -791,11 +791,12 @@ def test_a_rival_the_buyer_talks_to_or_compares_is_a_competitor(summary: str, ri
 
 def test_a_bake_off_against_a_named_rival_is_no_unnamed_vendor() -> None:
     bake_off = activity("2026-09-01", "demo", "Agreed a bake-off against Collibra", direction="two_way")
+    readout = activity("2026-09-29", "meeting", "Readout: Collibra got to table level only", direction="two_way")
     gone = [{"name": "Collibra", "status": "eliminated", "added": "2026-09-01"}]
-    deal = build(("activities", [*healthy()["activities"], bake_off]), ("competitors", gone))
+    deal = build(("activities", [*healthy()["activities"], bake_off, readout]), ("competitors", gone))
     assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Collibra"]
     vague = activity("2026-09-01", "demo", "Agreed a bake-off with two vendors", direction="two_way")
-    deal = build(("activities", [*healthy()["activities"], vague]), ("competitors", gone))
+    deal = build(("activities", [*healthy()["activities"], vague, readout]), ("competitors", gone))
     assert facts.UNNAMED in [c.name for c in facts.derive(deal, deal.as_of).competitors]
 
 

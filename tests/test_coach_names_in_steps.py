@@ -153,3 +153,13 @@ def test_when_the_buyers_clock_waits_on_us_the_action_is_ours_not_a_fast_track_f
     assert first.action.startswith("Send those documents") and "fast track" not in first.action
     assert review.forecast.category == "omitted"  # the CFO refused an exception: 30 working days from today bind
     assert "Chiara asked Alessandro" not in (review.decides or "")  # a call held today is not what lies ahead
+
+
+def test_procurements_condition_of_award_is_a_trade_with_the_person_who_set_it(coach):
+    # Karoo: the CEO said "go ahead" and handed the commercials to Thandiwe; she set a 20% condition of award
+    deal = load_deal(CALIBRATION / "karoo-fresh-procurement-twenty-percent.yaml")
+    codes = {f.code: f for f in assess(deal).findings}
+    assert "momentum.budget_concern_late" in codes  # "requires a 20% reduction on year-one fees"
+    assert "the signer has not seen the price" not in codes.get("meddpicc.economic_buyer", codes["account.tier"]).title
+    first = coach.review(deal).next_actions[0]
+    assert first.contact.startswith("Thandiwe Mokoena") and first.action.startswith("Make every concession conditional")

@@ -672,6 +672,10 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
         present = speaking or present
         if present:
             return min(present, key=lambda item: item[0])[1]
+    if finding.code in RAISED_BY:
+        raised = _raised_by(finding, deal)  # "Thandiwe: a 20% reduction … as a condition of award": hers to answer
+        if raised is not None and raised.name not in dark:
+            return raised
     person = contact_for(deal, finding.code)
     if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
         # work that needs an answer goes through someone who answers, when the deal has one
@@ -679,7 +683,25 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
     return person
 
 
+_SAYS = r"(?:\s+\w+)?\s*(?::|said|says|asked|asks|wants|wanted|requires|required|requested|told|raised)"
+
+
+def _raised_by(finding: Finding, deal: Deal) -> Stakeholder | None:
+    """The buyer-side person a finding's quote has speaking first ("Thandiwe: …", "Chloe asked for 20% off"), not
+    one it merely mentions ("… Not acknowledged by Fiona")."""
+    for line in finding.evidence:
+        quote = line.partition(': "')[2]
+        for person in deal.stakeholders:
+            first = person.name.split()[0] if person.name.split() else ""
+            if first and re.match(rf"\W*(?:{re.escape(person.name)}|{re.escape(first)})\b{_SAYS}", quote, re.I):
+                return person
+    return None
+
+
 ABOUT_SILENCE = ("momentum.champion_dark", "momentum.stale", "momentum.unanswered_outreach")
+RAISED_BY = ("momentum.budget_concern_late",)
+"""Findings whose action goes to the buyer-side person the record quotes raising them, when they answer: the
+procurement lead who set a condition of award, not the CEO who handed her the commercials."""
 
 
 def gone_dark(

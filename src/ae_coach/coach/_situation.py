@@ -92,6 +92,8 @@ class Situation:
             return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "budget_moved":
             return budget_moved(self.assessment)
+        if atom == "procurement_ask":
+            return procurement_ask(self.assessment)
         if atom == "paper_late":
             return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
         if atom == "champion_shown":
@@ -151,6 +153,21 @@ def budget_moved(assessment: Any) -> bool:
     an exception, not the price ("she has no budget" is a budget to find, not one that moved)."""
     concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
     return concern is not None and any(_MOVED.search(line) for line in concern.evidence)
+
+
+_PROCESS_ASK = lazy(
+    r"\b(?:condition of (?:award|contract)|per (?:our )?policy|policy requires|procurement (?:policy|requires|"
+    r"standard)|all (?:new )?(?:\w+ )?(?:suppliers|vendors))\b",
+    re.IGNORECASE,
+)
+
+
+def procurement_ask(assessment: Any) -> bool:
+    """The late price concern is procurement's process ask ("a 20% reduction on year-one fees from all new
+    technology suppliers as a condition of award"), not a budget the buyer lacks: a trade to negotiate with
+    conditions, not a billing change to offer."""
+    concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
+    return concern is not None and any(_PROCESS_ASK.search(line) for line in concern.evidence[:-1] or concern.evidence)
 
 
 def _cmp(left: int, op: str, right: int) -> bool:

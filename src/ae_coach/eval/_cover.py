@@ -184,7 +184,7 @@ def concept_for(rule: Any, text: str, question: str, idf: dict[str, float]) -> d
 
 def _where(line: str, before: list[str], rule_id: str) -> str | None:
     """How a line cites the rule: an action or question ending in ``[rule]``, or a step quoted under it."""
-    if re.search(r"\[" + re.escape(rule_id) + r"\]\s*$", line):
+    if re.search(r"\[" + re.escape(rule_id) + r"(?:, [\w-]+)*\]\s*$", line):  # first: its step leads the row
         if line.startswith(("Action", "Next step")):
             return "action"
         if line.startswith("Ask"):
@@ -267,6 +267,10 @@ def _review_case(case_id: str, entry: dict[str, Any], rule_id: str, concept: dic
     return {"id": case_id, "target": "coach", "input": dict(entry), "expect": expect}
 
 
+_CONTENT_TRIES = 40
+"""Deals a trigger case tries for one whose review also prints one of the rule's steps (ae-coach default)."""
+
+
 def _trigger_case(
     rule: Any,
     code: str,
@@ -283,12 +287,15 @@ def _trigger_case(
     # Deals where no other trigger of the rule fires first; then any deal where this one does. Either
     # way the case is kept only if dropping this one trigger makes it fail.
     order = sorted(range(len(candidates)), key=lambda i: bool(fired[i] & others))
+    fallback = None
+    tried = 0
     for entry, codes in ((candidates[i], fired[i]) for i in order):
-        if code not in codes:
+        if code not in codes or tried >= _CONTENT_TRIES:
             continue
         bare = _review_case(case_id, entry, rule.id, None)
         if not checker.passes(bare, variant) or checker.passes(bare, dropped):
             continue
+        tried += 1
         concept = concept_for(rule, checker.output(bare, variant), "", idf)
         case = _review_case(case_id, entry, rule.id, concept) if concept else bare
         if concept and not checker.passes(case, variant):
@@ -298,7 +305,11 @@ def _trigger_case(
             " and say what its step says" if "content" in case["expect"] else ""
         )
         case["_kills_steps"] = "content" in case["expect"] and not checker.passes(case, gutted)
-        return case
+        if case["_kills_steps"]:
+            return case
+        fallback = fallback or case  # a case that shows the trigger; go on for one that shows a step too
+    if fallback is not None:
+        return fallback
     selection = {
         "id": case_id,
         "target": "selection",

@@ -506,6 +506,15 @@ def _about_status_quo(ctx: Context, summary: str | None) -> str | None:
     return None
 
 
+_DELEGATED = lazy(
+    r"\b(?:hand(?:ing|ed|s)?|pass(?:ing|ed|es)?|delegat\w+|leav(?:ing|es)|left)\b[^.;]{0,25}?\b(?:the )?"
+    r"(?:commercials?|commercial terms|negotiation|pricing|contract|supplier terms|paperwork)\b[^.;]{0,20}?\bto\b",
+    re.IGNORECASE,
+)
+"""The signer handed the commercials to someone ("handing the commercials to Thandiwe, who runs all supplier
+contracts"): their yes stands, and the price goes to the person they named."""
+
+
 def _signer_before_price(ctx: Context) -> str | None:
     """From proposal on, the price out longer than the stage's stale window and every economic buyer's last held
     conversation with us before it and older than that window ("Kickoff, 20 min with Kurt" in August, the $92k sent in November): the
@@ -527,6 +536,8 @@ def _signer_before_price(ctx: Context) -> str | None:
         last = max(a.date for a in held)
         if last >= min(proposals) or (ctx.as_of - last).days <= window:
             return None
+        if any(text.find(_DELEGATED, a.summary) for a in held):
+            return None  # "go ahead; I'm handing the commercials to Thandiwe": the price goes to the delegate
         lines.append(
             f"{person.name} last met {last} ({(ctx.as_of - last).days} days ago), before the proposal of "
             f"{min(proposals)}: the signer has not seen the price"

@@ -115,7 +115,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:budget (?:concerns?|cuts?|freeze|issues?|constraints?|pressure|is tight|problems?)|over budget|"
         r"too expensive|price is too high|pricing concerns?|(?:not|won'?t|will not|refuses? to) (?:be )?(?:going to )?"
         r"pay(?:ing)? for\b|won'?t sign for\b|can'?t afford|cost concerns?|needs? (?:a )?discount|"
-        r"reduce the price|re-?justify|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
+        r"reduce the price|re-?justify|(?:requires?|requests?|wants?|asks? for|asking for|demands?|needs?)\b[^.;]{0,15}?\b\d+ ?% (?:reduction|discount|off|cut)\b|needs? us (?:near|at|under|below|closer to|down to) [$€£]?\d[\d.,]*[km]?|"
         r"(?:pulled|moved|took)\b.{0,25}?\b(?:budget|funds|funding|money|spend|lines?)\b.{0,20}?\binto (?:the )?"
         r"(?:next|fy|q\d|20\d\d)|"
         r"(?:pulled|moved|pushed|rolled|took)\b.{0,30}?\binto (?:the |their )?(?:next (?:fiscal )?year'?s?|fy ?\d\d|20\d\d) "

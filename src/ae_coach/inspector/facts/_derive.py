@@ -43,6 +43,7 @@ _UNNAMED_COMPETITOR = lazy(
 """A competitor the record mentions without naming it ("procurement wants a second vendor's quote")."""
 
 UNNAMED = "an unnamed alternative vendor"
+_AGAIN = lazy(r"\b(?:again|back in|is back|came back|coming back|returned|re-?engaged)\b", re.IGNORECASE)
 
 _VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
 _NAMED_RIVAL = (
@@ -540,15 +541,22 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
     out += _named_in_text(deal, activities, out)
     out += _build_option(deal, activities)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
-        # "agreed a bake-off against Collibra" is about Collibra, not about a vendor the record does not name
-        known = [c.name for c in out]
+        # "agreed a bake-off against Collibra" is about Collibra when the record goes on to say how that ended (the
+        # readout it lost), not a vendor the record does not name; the latest word on a listed rival ("also
+        # evaluating Clari", "Clari again") still counts as one in the running
+        def about_known(a: ActivityFact) -> bool:
+            if _AGAIN.search(a.summary or ""):
+                return False  # a rival back in the running is news, whoever it is
+            named = [c.name for c in out if text.mentions([c.name], a.summary)]
+            return any(b.date > a.date and text.mentions(named, b.summary) for b in activities) if named else False
+
         unnamed = next(
             (
                 a
                 for a in activities
                 if a.summary
                 and (text.find(_UNNAMED_COMPETITOR, a.summary) or Signal.COMPETITOR_MENTIONED.value in a.signals)
-                and not text.mentions(known, a.summary)
+                and not about_known(a)
             ),
             None,
         )
