@@ -133,7 +133,7 @@ def test_health_is_scaled_into_the_range_of_the_call() -> None:
     assert result.recommended_forecast is ForecastCategory.BEST_CASE
     assert result.health == round(unscaled.health * 69 / 100)
     assert result.health_reasons[-1].startswith(
-        f"-{unscaled.health - result.health} on a best case call, health runs 0-69"
+        f"-{unscaled.health - result.health} on a best case call, health reads at most 69"
     )
     assert assess(build()).health == assess(build(), settings=UNSCALED).health  # commit keeps its score
     assert assess(build(("stage", "scoping"))).health <= 54  # pipeline
