@@ -812,3 +812,19 @@ def test_a_buyer_act_written_plainly_is_read(summary: str, signal: str) -> None:
     assert signal in {s.value for s in text.detect(summary)}
     assert not {s.value for s in text.detect("Load test failed: 40% errors")} & {"technical_validation"}
     assert "terms_agreed" not in {s.value for s in text.detect("Is he ok with the price?")}
+
+
+def test_our_own_discount_offer_is_no_budget_concern_of_the_buyers() -> None:
+    offer = activity(
+        "2026-11-25", "email", "Sent the annual quote with 15% off if accepted before trial end", direction="outbound"
+    )
+    assert "momentum.budget_concern_late" not in by_code(parse_deal(with_activities(offer)))
+    asked = activity("2026-11-25", "email", "Priya asked for 15% off to get it signed", direction="inbound")
+    assert "momentum.budget_concern_late" in by_code(parse_deal(with_activities(asked)))
+
+
+def test_a_rival_named_by_its_own_event_is_the_vendor_procurement_invited() -> None:
+    invited = activity("2026-11-18", "email", "Dana: she has invited one other supplier to quote", direction="inbound")
+    demo = activity("2026-11-25", "call", "Wes will sit in on the Pronto Field demo on 12/4", direction="two_way")
+    deal = build(("activities", [*healthy()["activities"], invited, demo]), ("competitors", []))
+    assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Pronto Field"]

@@ -13,6 +13,7 @@ from ae_coach.deal import (
     ActivityStatus,
     ActivityType,
     Deal,
+    Direction,
     Role,
     Signal,
     Stage,
@@ -21,7 +22,7 @@ from ae_coach.deal import (
 from ae_coach.findings import Finding, Severity, trusted
 from ae_coach.i18n import current
 from ae_coach.inspector import text
-from ae_coach.inspector.facts import DealFacts, derive, known_alternatives
+from ae_coach.inspector.facts import DealFacts, derive, direction_of, known_alternatives
 from ae_coach.inspector.settings import Settings
 from ae_coach.inspector.titles import translated
 
@@ -158,9 +159,17 @@ class Context:
         for activity in self.activities:
             if activity.status in _DROPPED:
                 continue
-            for signal in text.activity_signals(activity):
+            signals = text.activity_signals(activity)
+            if activity.signals is None and Signal.BUDGET_CONCERN in signals and self._ours(activity):
+                # "Sent the quote with 15% off if accepted before trial end": our offer, not the buyer's concern
+                signals = signals - {Signal.BUDGET_CONCERN}
+            for signal in signals:
                 index.setdefault(signal, []).append(activity)
         return index
+
+    def _ours(self, activity: Activity) -> bool:
+        """A touch of ours the buyer did not answer (``facts.direction_of``): its words are the rep's."""
+        return direction_of(activity, self.deal.stakeholders) == Direction.OUTBOUND
 
     def with_signal(self, signal: Signal, *, include_future: bool = False) -> list[Activity]:
         """Activities carrying ``signal`` (explicit tag or heuristic); cancelled and no-shows excluded.

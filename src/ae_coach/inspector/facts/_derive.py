@@ -58,6 +58,8 @@ _NAMED_RIVAL = (
         r"number|offer|tender)\b"
     ),
     lazy(rf"\b(?i:quote|price|pricing|bid|proposal|offer) (?i:from) {_VENDOR}"),
+    # the rival's own event in the buyer's process: "sit in on the Pronto Field demo", "the Pronto quote"
+    lazy(rf"\b(?i:the) {_VENDOR} (?i:demo|quote|bid|pitch|proposal|presentation|pricing)\b"),
     # the buyer talking to another vendor about the same spend: "Ana is talking to Datadog about bundling on-call"
     lazy(
         rf"\b(?i:talking|speaking|talks|talked|spoke|in talks) (?i:to|with) {_VENDOR} (?i:about|on|re:?) "
@@ -560,7 +562,10 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
             ),
             None,
         )
-        if unnamed is not None:
+        named_later = unnamed is not None and any(
+            not c.listed and c.status == "active" and c.first_seen and c.first_seen >= unnamed.date for c in out
+        )
+        if unnamed is not None and not named_later:  # "invited one other supplier" is the Pronto named after it
             out.append(
                 CompetitorFact.of(
                     name=UNNAMED,
