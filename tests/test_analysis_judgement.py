@@ -524,9 +524,11 @@ def test_a_best_case_before_validation_is_forecast_fantasy_and_its_action_says_w
         assert found.severity is Severity.HIGH and ranked(inspect(deal))[0].code == "anti.forecast_fantasy"
         from ae_coach.coach import Coach
 
-        review = Coach("offline").review(deal)  # the call is the headline's, not a "re-categorise" action
+        review = Coach("offline").review(deal)  # the call is the headline's; its row is the CRM change to make
         assert f"at {stage}; best case starts at validation" in review.headline
-        assert not any("anti.forecast_fantasy" in a.finding_codes for a in review.next_actions)
+        fantasy = [a for a in review.next_actions if "anti.forecast_fantasy" in a.finding_codes]
+        assert fantasy and "forecast category best case -> pipeline" in fantasy[0].action
+        assert review.next_actions[0] == fantasy[0] and "re-categorise" not in fantasy[0].action
 
 
 def test_a_validation_step_still_ahead_in_the_plan_leaves_the_criteria_open() -> None:

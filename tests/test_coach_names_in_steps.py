@@ -95,7 +95,7 @@ def test_a_paper_lead_time_past_the_signature_is_taken_to_the_signer_this_week(c
     # "6-8 weeks once procurement opens the ticket", nobody has opened it, signature in two weeks: the signer
     # decides between a fast track and a later date; asking the champion who owns legal is no longer the step
     deal = load_deal(CALIBRATION / "eastbrook-insurance-yes-no-procurement.yaml")
-    first = coach.review(deal).next_actions[0]
+    first = next(a for a in coach.review(deal).next_actions if "meddpicc.paper_process" in a.finding_codes)
     assert first.rule_id == "deal-paper-process" and first.horizon == "this_week"
     assert first.contact.startswith("Priya Raman") and "fast track" in first.action
     assert "Usually 6-8 weeks once procurement opens the ticket" in first.action  # the record's words, not the note
@@ -145,11 +145,11 @@ def test_a_positive_signal_is_not_turned_into_a_reflection_for_the_rep(coach):
 
 def test_when_the_buyers_clock_waits_on_us_the_action_is_ours_not_a_fast_track_from_the_signer(coach):
     # Skovlund: InfoSec's questionnaire sits with our SE; Pastificio: our supplier documents are not uploaded
-    skovlund = coach.review(load_deal(CALIBRATION / "skovlund-medical-vendor-risk-unstarted.yaml")).next_actions[0]
+    skovlund = _paper_row(coach, "skovlund-medical-vendor-risk-unstarted.yaml")
     assert skovlund.rule_id == "deal-paper-process" and skovlund.action.startswith("Return the security questionnaire")
     pastificio = load_deal(CALIBRATION / "pastificio-tremonti-supplier-onboarding.yaml")
     review = coach.review(pastificio)
-    first = review.next_actions[0]
+    first = next(a for a in review.next_actions if "meddpicc.paper_process" in a.finding_codes)
     assert first.action.startswith("Send those documents") and "fast track" not in first.action
     assert review.forecast.category == "omitted"  # the CFO refused an exception: 30 working days from today bind
     assert "Chiara asked Alessandro" not in (review.decides or "")  # a call held today is not what lies ahead
@@ -161,5 +161,10 @@ def test_procurements_condition_of_award_is_a_trade_with_the_person_who_set_it(c
     codes = {f.code: f for f in assess(deal).findings}
     assert "momentum.budget_concern_late" in codes  # "requires a 20% reduction on year-one fees"
     assert "the signer has not seen the price" not in codes.get("meddpicc.economic_buyer", codes["account.tier"]).title
-    first = coach.review(deal).next_actions[0]
+    first = next(a for a in coach.review(deal).next_actions if "momentum.budget_concern_late" in a.finding_codes)
     assert first.contact.startswith("Thandiwe Mokoena") and first.action.startswith("Make every concession conditional")
+
+
+def _paper_row(coach, name):
+    review = coach.review(load_deal(CALIBRATION / name))
+    return next(a for a in review.next_actions if "meddpicc.paper_process" in a.finding_codes)

@@ -54,12 +54,13 @@ action on any deal, not one of the freshest signals a healthy deal follows throu
 COMMITTED = "positive.signer_committed"
 """The signer's commitment: once it is on record, the follow-through on earlier signals is done."""
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
-HEADLINE_ONLY = ("anti.forecast_fantasy", "anti.happy_ears", "stage.unearned")
-"""Findings the review says in its headline and forecast lines, not as an action: the call ("re-categorise this
-deal before the forecast call"), optimism the evidence does not support ("write the evidence next to each claim")
-and a stage ahead of its exit criteria ("translate each missing criterion into a buyer action") are the manager's
-reading of the deal; the gaps behind them are findings of their own with actions on the buyer (a blind VP grade:
-rows like these filled half the action lists and none was assigned)."""
+FANTASY = "anti.forecast_fantasy"
+HEADLINE_ONLY = ("anti.happy_ears", "stage.unearned")
+"""Findings the review says in its headline and forecast lines, not as an action: optimism the evidence does not
+support ("write the evidence next to each claim") and a stage ahead of its exit criteria ("translate each missing
+criterion into a buyer action") are the manager's reading of the deal; the gaps behind them are findings of their
+own with actions on the buyer (a blind VP grade: rows like these filled half the action lists and none was
+assigned). A forecast call that fails the gate is one row only when it has a CRM change to make (``_crm_fix``)."""
 _SIGNING_ROLES = ("economic_buyer", "champion")
 _OPEN_TEST = (
     "the buyer's own test of the criteria is still ahead: ",
@@ -93,12 +94,13 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     # stalled with its contact silent: nobody who never engaged is asked anything (see _cold)
     stalled = bool(dark) and any(f.code == "momentum.stale" for f in assessment.findings)
     week_end = calendar.add(facts.as_of, 5)
+    crm = crm_change(deal, assessment)  # the forecast call's row: the CRM change, in this deal's values
     poor_fit = any(f.code == "account.poor_fit" for f in assessment.findings)  # no extra work on a deal to route
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    for finding in _worth_acting_on(deal, list(assessment.findings), dark):
+    for finding in _worth_acting_on(deal, list(assessment.findings), dark, assessment):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
             continue
@@ -106,7 +108,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         why = title(finding, deal, assessment)  # the risk as the review lists it, from the same facts
         week, later_rows = _rows_this_week(actions), sum(a.horizon == "later" for a in actions)
         slot = week if week < THIS_WEEK else THIS_WEEK + later_rows
-        action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark)
+        action = _action(deal, facts, (finding, why), (rule, step), slot, calendar, dark, crm=crm)
         if _same_event(action, actions):  # one conversation about one thing someone said, not two
             continue
         if _waits_for_reply(action, actions, dark):  # one message to someone silent; nothing else until they answer
@@ -120,8 +122,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         same = mine[0] if len(mine) >= PER_PERSON else None
         if same is not None:  # two asks of a person this week at most; a third waits a week, never glued on
             later = THIS_WEEK + later_rows
-            waiting = _action(deal, facts, (finding, why), (rule, step), later, calendar, dark)
-            earlier = _action(deal, facts, *made[same], later, calendar, dark)
+            waiting = _action(deal, facts, (finding, why), (rule, step), later, calendar, dark, crm=crm)
+            earlier = _action(deal, facts, *made[same], later, calendar, dark, crm=crm)
             if waiting.due is not None and waiting.due > week_end:
                 action, soon = waiting, False
             elif earlier.due is not None and earlier.due > week_end:  # this one is for a meeting this week
@@ -154,6 +156,32 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions = _no_reply_branch(deal, actions, dark, calendar)
     actions = _champion_first(deal, actions, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def crm_change(deal: Deal, assessment: Any) -> str | None:
+    """What to change in the CRM for the call the evidence supports: the forecast category, and the close date
+    when the buyer's own dates put the signature later (their plan's signature step, a lead time that runs past
+    the close date, a date they reconfirmed)."""
+    parts = []
+    called, supported = deal.forecast_category, str(assessment.recommended_forecast)
+    if called is not None and str(called) != supported:
+        parts.append(t("coach.crm.category", before=term(str(called)), after=term(supported)))
+    timing, close = assessment.facts.timing, deal.close_date
+    later = [
+        (day, key)
+        for day, key in (
+            (timing.plan_signature, "coach.crm.why_plan"),
+            (timing.paper_ends, "coach.crm.why_paper"),
+            (timing.reconfirmed, "coach.crm.why_reconfirmed"),
+        )
+        if day is not None and close is not None and day > close
+    ]
+    if later:
+        day, key = max(later)
+        parts.append(t("coach.crm.close", before=close, after=day, why=t(key)))
+    elif parts and close is not None:  # the date the category is called for, as the rep will read it in the CRM
+        parts[0] = t("coach.crm.category_for", change=parts[0], close=close)
+    return t("coach.detail_separator").join(parts) if parts else None
 
 
 def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -> list[NextAction]:
@@ -402,7 +430,9 @@ def _cold(deal: Deal, action: NextAction, actions: list[NextAction], *, stalled:
     return stalled or any(_same_person(a, action) for a in actions)
 
 
-def _worth_acting_on(deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset()) -> list[Finding]:
+def _worth_acting_on(
+    deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset(), assessment: Any = None
+) -> list[Finding]:
     """Problems first, worst first, then the follow-through on the freshest positive signals (a questionnaire to
     return, references to line up, a workshop to prepare): what moves a good deal is often there, not in its one
     problem. A deal with no high problem gets that follow-through on its three freshest signals, else two."""
@@ -415,7 +445,10 @@ def _worth_acting_on(deal: Deal, findings: list[Finding], dark: frozenset[str] =
         and not f.code.startswith(_SKIP)
         and f.code not in HEADLINE_ONLY
         and not _minor_seat(f, deal)
+        and (f.code != FANTASY or (assessment is not None and crm_change(deal, assessment) is not None))
     ]
+    # the CRM change for the call the evidence supports comes first: every other row is worked from it
+    problems.sort(key=lambda f: f.code != FANTASY)
     # a tier-4 deal (below the seed's tier-3 amount, or poor fit) is routed before it is worked: where it is
     # served best (account-tiering), not a recovery sequence run with enterprise selling time
     routed = [f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4 and deal.is_open]
@@ -501,6 +534,8 @@ def _action(
     index: int,
     calendar: Calendar,
     dark: frozenset[str] = frozenset(),
+    *,
+    crm: str | None = None,
 ) -> NextAction:
     rule, step = chosen
     finding, why = about
@@ -510,7 +545,7 @@ def _action(
         contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
     return NextAction(
-        action=_text(deal, facts, finding, step, contact),
+        action=_text(deal, facts, finding, step, contact, crm=crm if finding.code == FANTASY else None),
         owner=_owner(deal, step),
         contact=label(contact) if contact else None,
         due=due,
@@ -528,8 +563,11 @@ _SEE_RULE = lazy(r" \(see [a-z]+(?:-[a-z]+)+\)|（(?:参见|见) ?[a-z]+(?:-[a-z
 reading an action."""
 
 
-def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None) -> str:
-    """The step in this deal's words: placeholders filled, the deal's fact and the person it is with."""
+def _text(
+    deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None, *, crm: str | None = None
+) -> str:
+    """The step in this deal's words: placeholders filled, the deal's fact and the person it is with (for the
+    forecast call, ``crm``: the change to make in the CRM, in this deal's values)."""
     raw = step.text
     if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
         raw = raw.replace("[name]", contact.name)
@@ -546,7 +584,7 @@ def _text(deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact:
     text = _DEFAULT_LABEL.sub(_without_label, text)  # the rulebook labels its defaults; an action just says them
     if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
-    fact = fact_of(finding, facts, deal, about=step.text)
+    fact = crm or fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition, after the verb
         fact = _LABEL.sub("", fact).rstrip(".。")

@@ -96,6 +96,10 @@ class Situation:
             return procurement_ask(self.assessment)
         if atom == "paper_late":
             return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
+        if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
+            champion = person_in_role(self.deal, "champion")
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
+            return champion is not None and any(_involves(champion, item) for item in ahead)
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated

@@ -119,7 +119,9 @@ def said_by(finding: Finding, deal: Deal) -> str | None:
 
 def _competitor(deal: Deal, finding: Finding | None) -> str | None:
     names = [c.name for c in deal.competitors]
-    named = finding.data.get("names") if finding is not None and finding.code.startswith("momentum.competitor") else None
+    named = (
+        finding.data.get("names") if finding is not None and finding.code.startswith("momentum.competitor") else None
+    )
     if isinstance(named, list) and named and "unnamed" not in str(named[0]):
         return str(named[0])  # the rival the finding is about, listed or only named in the record ("Pronto Field")
     if finding is not None:
