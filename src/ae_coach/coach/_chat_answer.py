@@ -472,12 +472,14 @@ def _named_people(found: Retrieval) -> list[Fact]:
 
 
 def _next_step(actions: list[NextAction], codes: set[str], shape: str) -> NextAction | None:
-    """The review's own action: its first for "what next?", else its first about the question."""
+    """The review's own action: its first with the buyer for "what next?" (the CRM change the review puts first
+    is the rep's bookkeeping, not the next step with the buyer), else its first about the question."""
     if not actions:
         return None
+    with_buyer = next((a for a in actions if a.contact), actions[0])
     if shape in ("next_step", "summary", "risk"):
-        return actions[0]
-    return next((a for a in actions if set(a.finding_codes) & codes), actions[0])
+        return with_buyer
+    return next((a for a in actions if set(a.finding_codes) & codes), with_buyer)
 
 
 def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
