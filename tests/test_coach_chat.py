@@ -670,6 +670,17 @@ def test_an_english_answer_quotes_the_part_of_a_long_note_the_question_asks_abou
     assert "about budget timing" in text  # "sign" + "now" is not a question about the handoff
 
 
+def test_a_chinese_answer_keeps_a_second_short_quote_from_a_long_note():
+    from ae_coach.coach._chat import clip_quote
+
+    said = "Owen presented to Marianne's staff meeting; 'she was supportive but wants the interim CDO's view first'. Ruth Achterberg has not been approached."
+    one = clip_quote(said, ["marianne", "supportive"], 12, ["Ruth Achterberg"])
+    assert "Ruth" not in one
+    two = clip_quote(said, ["marianne", "supportive"], 12, ["Ruth Achterberg"], windows=2)
+    assert two.startswith("Owen presented") and "Ruth Achterberg has not been approached" in two and " … " in two
+    assert clip_quote(said, ["weather"], 12, [], windows=2) == one.split(" …")[0] + " …"  # nothing else to keep
+
+
 def test_a_question_about_a_committee_member_reaches_their_roles_rules():
     from pathlib import Path
 

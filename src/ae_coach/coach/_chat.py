@@ -43,17 +43,21 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
         return term(value, answer.lang)
 
     def clip(text: str | None, size: int) -> str | None:
-        return clip_quote(text, answer.words, size, answer.people)
+        # a Chinese answer keeps short English quotes, but may keep two of them from one long note
+        return clip_quote(text, answer.words, size, answer.people, windows=2 if answer.lang == "zh" else 1)
 
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
 
 
-def clip_quote(text: str | None, words: list[str], size: int, people: list[str] = ()) -> str | None:  # type: ignore[assignment]
+def clip_quote(  # type: ignore[assignment]
+    text: str | None, words: list[str], size: int, people: list[str] = (), *, windows: int = 1
+) -> str | None:
     """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
     the annual plan … wants invoice not card" asked about invoices keeps "invoice not card". At equal words
     asked about, the window that names more of the deal's ``people`` wins ("… wants the interim CDO's view
-    first'. Ruth Achterberg has not been approached")."""
+    first'. Ruth Achterberg has not been approached"). With ``windows`` 2 (a Chinese answer), a second window
+    elsewhere in the quote that holds asked-about words or people is kept too, after " … "."""
     from ae_coach.coach._retrieve import language_of
     from ae_coach.rules.search import tokenize
 
@@ -64,11 +68,23 @@ def clip_quote(text: str | None, words: list[str], size: int, people: list[str] 
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
     named = {t for name in people for t in tokenize(name)} - wanted
     known = [bool(named.intersection(tokenize(w))) for w in parts]
+
     # the window holding the most asked-about words, then the most of the deal's people; at a tie the
     # earliest, so a quote that holds none of them keeps its start
-    start = max(range(len(parts) - size + 1), key=lambda i: (sum(asked[i : i + size]), sum(known[i : i + size]), -i))
-    end = start + size
-    return ("… " if start else "") + " ".join(parts[start:end]) + (" …" if end < len(parts) else "")
+    def score(i: int) -> tuple[int, int, int]:
+        return sum(asked[i : i + size]), sum(known[i : i + size]), -i
+
+    start = max(range(len(parts) - size + 1), key=score)
+    spans = [(start, start + size)]
+    if windows > 1:  # a second window elsewhere in the note that holds what was asked or who is named
+        # (the note's tail may be shorter than a window: "… Ruth Achterberg has not been approached")
+        rest = [i for i in range(len(parts)) if i + size < start or i > start + size]  # "…" always elides
+        second = max(rest, key=score, default=None)
+        if second is not None and score(second)[:2] > (0, 0):
+            spans = sorted([*spans, (second, min(second + size, len(parts)))])
+    out = "… " if spans[0][0] else ""
+    out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
+    return out + (" …" if spans[-1][1] < len(parts) else "")
 
 
 # --- history -------------------------------------------------------------------------------------
