@@ -128,3 +128,10 @@ def test_a_deals_calendar_and_money_are_its_own_currencys():
     assert money(1_180_000, "DKK") == "DKK 1,180,000" and money(210_000, "USD") == "$210,000"
     deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "skovlund-medical-vendor-risk-unstarted.yaml")
     assert "$" not in Coach("offline").review(deal).model_dump_json()
+
+
+def test_a_tier_4_deal_already_bought_self_serve_is_not_routed_to_self_serve(coach):
+    deal = load_deal(ROOT / "examples" / "deals" / "bluesky-self-serve.yaml")  # "Credit card / online checkout"
+    actions = coach.review(deal).next_actions
+    assert not any(a.action.startswith("Route a tier-4 account") for a in actions)
+    assert any(a.action.startswith("Keep it self-serve: one short message to Zoe Hart") for a in actions)

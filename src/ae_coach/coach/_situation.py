@@ -96,6 +96,8 @@ class Situation:
             return procurement_ask(self.assessment)
         if atom == "paper_late":
             return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
+        if atom == "self_serve_on_record":
+            return self_serve_on_record(self.deal)
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
@@ -172,6 +174,21 @@ def procurement_ask(assessment: Any) -> bool:
     conditions, not a billing change to offer."""
     concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
     return concern is not None and any(_PROCESS_ASK.search(line) for line in concern.evidence[:-1] or concern.evidence)
+
+
+_SELF_SERVE = lazy(
+    r"\b(?:self[- ]serve|free trial|(?:the |a |\d+[- ]day )trial (?:started|ends|expires|runs)|trial (?:users?|period)|"
+    r"credit card|card payment|online checkout|checkout|in-app purchase)\b",
+    re.IGNORECASE,
+)
+
+
+def self_serve_on_record(deal: Deal) -> bool:
+    """The record shows the buyer already buying self-serve ("Self-serve trial started", "Credit card / online
+    checkout"): routing the account to self-serve is done; what is left is one word with whoever pays."""
+    texts = [deal.name or "", deal.notes or ""] + [a.summary or "" for a in deal.activities]
+    texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
+    return any(_SELF_SERVE.search(t) for t in texts)
 
 
 def _cmp(left: int, op: str, right: int) -> bool:
