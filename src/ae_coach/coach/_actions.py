@@ -30,6 +30,7 @@ from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, money, t, term
 from ae_coach.inspector.facts import PAPER_LATE
+from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS
 from ae_coach.inspector.titles import criterion
@@ -60,13 +61,9 @@ HEADLINE_ONLY = ("anti.happy_ears", "stage.unearned")
 support ("write the evidence next to each claim") and a stage ahead of its exit criteria ("translate each missing
 criterion into a buyer action") are the manager's reading of the deal; the gaps behind them are findings of their
 own with actions on the buyer (a blind VP grade: rows like these filled half the action lists and none was
-assigned). A forecast call that fails the gate is one row only when it has a CRM change to make (``_crm_fix``)."""
+assigned). A forecast call that fails the gate is one row only when it has a CRM change to make (``crm_change``)."""
 _SIGNING_ROLES = ("economic_buyer", "champion")
-_OPEN_TEST = (
-    "the buyer's own test of the criteria is still ahead: ",
-    "the buyer's evaluation failed us on a criterion: ",
-    "a pilot is running with no success criteria the buyer agreed: ",
-)
+_OPEN_TEST = (VALIDATION_AHEAD, FAILED_CRITERION, UNFRAMED_PILOT)
 """How the decision-criteria finding begins when the record shows what is open (``ae_coach.inspector.meddpicc``)."""
 _PLACEHOLDER_ROLE = lazy(r"\[(economic buyer|champion|technical buyer)\]", re.IGNORECASE)
 
@@ -100,7 +97,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    for finding in _worth_acting_on(deal, list(assessment.findings), dark, assessment):
+    for finding in _worth_acting_on(deal, list(assessment.findings), dark, crm):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
             continue
@@ -431,7 +428,7 @@ def _cold(deal: Deal, action: NextAction, actions: list[NextAction], *, stalled:
 
 
 def _worth_acting_on(
-    deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset(), assessment: Any = None
+    deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset(), crm: str | None = None
 ) -> list[Finding]:
     """Problems first, worst first, then the follow-through on the freshest positive signals (a questionnaire to
     return, references to line up, a workshop to prepare): what moves a good deal is often there, not in its one
@@ -445,7 +442,7 @@ def _worth_acting_on(
         and not f.code.startswith(_SKIP)
         and f.code not in HEADLINE_ONLY
         and not _minor_seat(f, deal)
-        and (f.code != FANTASY or (assessment is not None and crm_change(deal, assessment) is not None))
+        and (f.code != FANTASY or crm is not None)  # the call's row is the CRM change to make, when there is one
     ]
     # the CRM change for the call the evidence supports comes first: every other row is worked from it
     problems.sort(key=lambda f: f.code != FANTASY)
