@@ -825,8 +825,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
     if isinstance(stuck, str):
         # what the record shows the paper doing (a lead time past the signature, our contract unanswered), not
         # the rep's note that it is fine; a step about a late timeline already says what the line begins with
-        late = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
-        return late.split(": ", 1)[-1] if late else stuck
+        rest = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
+        return rest.split(": ", 1)[-1] if rest else stuck
     reason = data.get("reason")
     if code == "meddpicc.decision_criteria" and isinstance(reason, str) and reason.startswith(_OPEN_TEST):
         return reason  # the test still ahead, the criterion failed, the pilot with no bar: not the rep's note

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,8 +50,8 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
 
 
-def clip_quote(  # type: ignore[assignment]
-    text: str | None, words: list[str], size: int, people: list[str] = (), *, windows: int = 1
+def clip_quote(
+    text: str | None, words: list[str], size: int, people: Sequence[str] = (), *, windows: int = 1
 ) -> str | None:
     """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
