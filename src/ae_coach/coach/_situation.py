@@ -88,7 +88,9 @@ class Situation:
         if atom == "signer_meeting_ahead":
             signer = person_in_role(self.deal, "economic_buyer")
             # a presentation to make their attendance real for: not the signing itself ("Signature call with Helen")
-            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _SIGNS.search(i.text)]
+            ahead = [
+                i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _SIGNING.search(i.text)
+            ]
             return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "budget_moved":
             return budget_moved(self.assessment)
@@ -143,9 +145,6 @@ class Situation:
         return False
 
 
-_SIGNS = lazy(r"\b(?:sign(?:s|ing|ature|ed)?|countersign\w*|e-?sign\w*|docusign)\b", re.IGNORECASE)
-"""A dated item that is the signature itself, however worded."""
-
 _MOVED = lazy(
     r"\b(?:fr(?:oze|eezes?|ozen)|cut|cuts|slashed|trimmed|pulled|moved|pushed|rolled|reallocated|withdrawn)\b|"
     r"\b(?:next (?:fiscal )?year'?s?|fy ?\d\d|20\d\d) budget\b",
@@ -157,7 +156,7 @@ def budget_moved(assessment: Any) -> bool:
     """The late budget concern is money frozen, cut or moved to a later budget ("finance froze new Q4 opex and
     moved all new software into the 2027 budget"): the question is what was frozen, until when and whether there is
     an exception, not the price ("she has no budget" is a budget to find, not one that moved)."""
-    concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
+    concern = _late_budget(assessment)
     return concern is not None and any(_MOVED.search(line) for line in concern.evidence)
 
 
@@ -172,8 +171,12 @@ def procurement_ask(assessment: Any) -> bool:
     """The late price concern is procurement's process ask ("a 20% reduction on year-one fees from all new
     technology suppliers as a condition of award"), not a budget the buyer lacks: a trade to negotiate with
     conditions, not a billing change to offer."""
-    concern = next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
+    concern = _late_budget(assessment)
     return concern is not None and any(_PROCESS_ASK.search(line) for line in concern.evidence[:-1] or concern.evidence)
+
+
+def _late_budget(assessment: Any) -> Finding | None:
+    return next((f for f in assessment.findings if f.code == "momentum.budget_concern_late"), None)
 
 
 _SELF_SERVE = lazy(

@@ -288,6 +288,14 @@ def find(pattern: re.Pattern[str], text: str | None) -> str | None:
 
 
 def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool = False) -> str | None:
+    match = first_match(pattern, text, questions=questions, done=done)
+    return match.group(0) if match else None
+
+
+def first_match(
+    pattern: re.Pattern[str], text: str, *, questions: bool = True, done: bool = False
+) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text`` that says so (:func:`find`'s rules), as a match object."""
     for match in pattern.finditer(text):
         if _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
             continue
@@ -301,7 +309,7 @@ def _first(pattern: re.Pattern[str], text: str, *, questions: bool, done: bool =
                 continue  # a question asks, it does not say so: "is the budget there?"
             if _CONDITION.search(text[max(0, match.start() - 40) : match.start()]):
                 continue  # a condition still to be met: "final number once procurement's done"
-        return match.group(0)
+        return match
     return None
 
 
@@ -379,7 +387,7 @@ def quote_around(text: str | None, pattern: re.Pattern[str], limit: int = 120) -
     that holds the match ("…In passing: finance froze new Q4 opex after the October sales miss and moved all new
     software into the 2027 budget…"): the evidence shows what fired."""
     flat = " ".join((text or "").split())
-    hit = _first_match(pattern, flat)
+    hit = first_match(pattern, flat)
     if len(flat) <= limit or hit is None:
         return quote(flat, limit)
     start = max(flat.rfind(". ", 0, hit.start()), flat.rfind("; ", 0, hit.start()))  # "Brendan: '…'" keeps who
@@ -387,10 +395,3 @@ def quote_around(text: str | None, pattern: re.Pattern[str], limit: int = 120) -
         return quote(flat, limit)
     start = start + 2 if hit.end() - (start + 2) <= limit - 2 else max(0, hit.start() - 20)
     return quote("…" + flat[start:], limit)
-
-
-def _first_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    for match in pattern.finditer(text):
-        if not _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
-            return match
-    return None

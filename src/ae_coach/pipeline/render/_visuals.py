@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ae_coach.i18n import SYMBOLS
 from ae_coach.pipeline._money import money
 from ae_coach.pipeline.model import PipelineReview
 from ae_coach.render import charts
@@ -22,7 +23,7 @@ _OWNERS_SHOWN = 12
 
 
 def _symbol(review: PipelineReview) -> str:
-    return {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(review.currency, review.currency + " ")
+    return SYMBOLS.get(review.currency, review.currency + " ")
 
 
 def _tile(label: str, value: str, sub: str, tone: str = "") -> str:
