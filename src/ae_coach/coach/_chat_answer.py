@@ -222,6 +222,11 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     picked = [fired[c] for c in wanted if c in fired]
     allowed = set(intent.codes if intent else ())
     picked = [f for f in picked if f.severity.rank <= Severity.MEDIUM.rank or f.code in allowed]
+    # the deal's biggest risk, whatever was asked: "the redlines are the last thing open, right?" is answered
+    # with the budget moved to next year, not with the redlines alone
+    top = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.HIGH.rank), None)
+    if top is not None and top not in picked:
+        picked = [*picked[: MAX_FINDINGS - 1], top]
     order = {f.code: i for i, f in enumerate(ranked(picked))}
     return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
 

@@ -294,8 +294,9 @@ def facts_of_kind(
     ``recent`` is what happened last (activities, latest first); when none of those is two-way, the last one
     is the buyer's last reply instead; ``upcoming`` lists one item per date before a second on the same day;
     a lexicon topic (``topics``: kind -> words) is every fact whose own words hold one of its words."""
-    if topics and kind in topics:
-        return [f for f in facts if f.text and _holds(f.text, topics[kind])]
+    if topics and kind in topics:  # the fact that says most about the topic first
+        held = [(f, _held(f.text, topics[kind])) for f in facts if f.text]
+        return [f for f, n in sorted(held, key=lambda pair: -pair[1]) if n]
     if kind == "recent":  # and the buyer's last reply when the latest touches went unanswered
         latest = sorted((f for f in facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True)
         replied = [f for f in latest if f.data.get("two_way")][:1]
@@ -312,10 +313,10 @@ def facts_of_kind(
     return [f for f in facts if f.kind == "element" and f.name == element]
 
 
-def _holds(text: str, words: list[str]) -> bool:
-    """``text`` holds one of ``words``: an English word as a token, a Chinese one as written."""
+def _held(text: str, words: list[str]) -> int:
+    """How many of ``words`` ``text`` holds (an English word as a token, a Chinese one as written)."""
     from ae_coach.rules.search import tokenize
 
     tokens = set(tokenize(text))
     squeezed = "".join(text.lower().split())
-    return any(set(tokenize(w)) <= tokens or "".join(w.lower().split()) in squeezed for w in words)
+    return sum(1 for w in words if set(tokenize(w)) <= tokens or "".join(w.lower().split()) in squeezed)
