@@ -186,9 +186,15 @@ def answer(
         shape=shape,
         facts=facts,
         missing=_missing(found, deal, intent),
-        findings=findings,
+        findings=_with_biggest(findings, assessment),
         rules=quotes,
-        next_step=_next_step(review.next_actions, codes, shape),
+        next_step=_next_step(
+            review.next_actions,
+            codes,
+            shape,
+            set(intent.codes if intent else ()),
+            [f.name for f in _named_people(found) if f.name],
+        ),
         unrecorded_silence=silent,
         draft=_draft(found, deal, assessment) if shape == "email" else None,
     )
@@ -222,13 +228,19 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     picked = [fired[c] for c in wanted if c in fired]
     allowed = set(intent.codes if intent else ())
     picked = [f for f in picked if f.severity.rank <= Severity.MEDIUM.rank or f.code in allowed]
-    # the deal's biggest risk, whatever was asked: "the redlines are the last thing open, right?" is answered
-    # with the budget moved to next year, not with the redlines alone
-    top = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.HIGH.rank), None)
-    if top is not None and top not in picked:
-        picked = [*picked[: MAX_FINDINGS - 1], top]
     order = {f.code: i for i, f in enumerate(ranked(picked))}
     return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
+
+
+def _with_biggest(findings: list[FindingRef], assessment: Any) -> list[FindingRef]:
+    """``findings`` and the deal's biggest high-severity risk, whatever was asked: "the redlines are the last
+    thing open, right?" is answered with the budget moved to next year, not with the redlines alone."""
+    top = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.HIGH.rank), None)
+    if top is None or top.code in {f.code for f in findings}:
+        return findings
+    picked = [*findings[: MAX_FINDINGS - 1], _ref(top)]
+    order = {f.code: i for i, f in enumerate(ranked(assessment.findings))}
+    return sorted(picked, key=lambda f: order.get(f.code, len(order)))
 
 
 def _routing_rule(deal: Deal, assessment: Any, rulebook: Rulebook) -> str | None:
@@ -476,15 +488,27 @@ def _named_people(found: Retrieval) -> list[Fact]:
     return by_name + by_title
 
 
-def _next_step(actions: list[NextAction], codes: set[str], shape: str) -> NextAction | None:
+def _next_step(
+    actions: list[NextAction],
+    codes: set[str],
+    shape: str,
+    asked: set[str] | None = None,
+    named: list[str] | None = None,
+) -> NextAction | None:
     """The review's own action: its first with the buyer for "what next?" (the CRM change the review puts first
-    is the rep's bookkeeping, not the next step with the buyer), else its first about the question."""
+    is the rep's bookkeeping, not the next step with the buyer), else its first about the question with a
+    person the question names, else its first about what the question's kind is about (``asked``: "how do I
+    fight this bake-off?" gets the competitor's action, not the CRM row that answers another of the deal's
+    findings), else its first about any finding the answer shows."""
     if not actions:
         return None
     with_buyer = next((a for a in actions if a.contact), actions[0])
     if shape in ("next_step", "summary", "risk"):
         return with_buyer
-    return next((a for a in actions if set(a.finding_codes) & codes), with_buyer)
+    about = [a for a in actions if set(a.finding_codes) & (codes | (asked or set()))]
+    theirs = [a for a in about if a.contact and any(a.contact.startswith(name) for name in named or ())]
+    kind = [a for a in about if set(a.finding_codes) & (asked or set())]
+    return next(iter(theirs + kind + about), with_buyer)
 
 
 def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
