@@ -412,7 +412,9 @@ def _competitor_late(ctx: Context) -> Finding | None:
 _PRICE_MOVE = lazy(
     r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|cheaper|price[- ]?match\w*"
     r"|match(?:ed|es|ing)? (?:our|the|that) price|lower(?:ed|s)? (?:their|its) price|\d+ ?% off"
-    r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?)|waiv\w+ (?:the )?fees?|to stay\b)",
+    r"|\d+ ?% (?:below|under|less than) (?:their|its|the|our)\b"
+    r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?|(?:professional |implementation )?services)"
+    r"|waiv\w+ (?:the )?fees?|to stay\b)",
     re.IGNORECASE,
 )
 """A rival's commercial move to keep or win the deal (deal-competitive-positioning: re-classify "when the
@@ -427,7 +429,7 @@ def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, 
         if not since <= activity.date <= ctx.as_of or not activity.summary:
             continue
         for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
-            rival = next((r for r in rivals if _name_pattern(r).search(sentence)), None)
+            rival = next((r for r in rivals if text.competitor_pattern(r).search(sentence)), None)
             if rival and text.find(_PRICE_MOVE, sentence):  # "did not offer a discount" is no move
                 hits.append((rival, activity, sentence.rstrip(" ;,")))
                 break
@@ -466,10 +468,6 @@ def _competitor_counter(ctx: Context) -> Finding | None:
     )
 
 
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-
-
 def _budget_late(ctx: Context) -> Finding | None:
     proposals = [a.date for a in ctx.touches if a.type == ActivityType.PROPOSAL]
     since = min(proposals) if proposals else ctx.stage_entered(Stage.PROPOSAL)
@@ -485,6 +483,8 @@ def _budget_late(ctx: Context) -> Finding | None:
         for a in ctx.with_signal(Signal.BUDGET_CONCERN)
         if a.date >= since and (Signal.BUDGET_CONCERN in (a.signals or ()) or (a.date, a.summary) not in moves)
     ]
+    lifted = ctx.facts.timing.lifted  # "our project got its budget back": the concern raised before is answered
+    hits = [a for a in hits if lifted is None or a.date > lifted]
     if not hits:
         return None
     return ctx.finding(

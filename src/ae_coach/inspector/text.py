@@ -395,3 +395,25 @@ def quote_around(text: str | None, pattern: re.Pattern[str], limit: int = 120) -
         return quote(flat, limit)
     start = start + 2 if hit.end() - (start + 2) <= limit - 2 else max(0, hit.start() - 20)
     return quote("…" + flat[start:], limit)
+
+
+_NOT_A_BRAND = frozenset(
+    """blue red green black white gold silver smart open one first next new service sales work team status
+    internal in-house inhouse homegrown home build spreadsheets spreadsheet manual excel the our their legacy
+    current existing unnamed other another generic custom local global united general""".split()  # noqa: SIM905
+)
+"""First words of a competitor's name that are no brand on their own ("Blue Yonder", "Status quo (Excel)")."""
+
+
+@lru_cache(maxsize=512)
+def competitor_pattern(name: str) -> re.Pattern[str]:
+    """A competitor as notes name it: its full name (any case), or its brand alone, the first word of a longer
+    name written as the CRM writes it ("Lumina" for "Lumina CDP", "Siemens" for "Siemens Opcenter"), unless
+    that word is no brand on its own ("Blue" of "Blue Yonder")."""
+    full = name.strip()
+    words = full.split()
+    alternatives = [rf"(?i:{re.escape(full)})"]
+    head = words[0].strip(",.()") if len(words) > 1 else ""
+    if len(head) >= 4 and head[0].isupper() and head.lower() not in _NOT_A_BRAND:
+        alternatives.append(re.escape(head))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")

@@ -515,7 +515,7 @@ def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, 
 def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorFact]:
     out: list[CompetitorFact] = []
     for index, competitor in enumerate(deal.competitors):
-        pattern = re.compile(rf"\b{re.escape(competitor.name.strip())}\b", re.IGNORECASE)
+        pattern = text.competitor_pattern(competitor.name)
         dated = [
             (a.date, f"{a.date} {a.type}: {text.quote(a.summary)}")
             for a in activities

@@ -162,6 +162,9 @@ class TimingFact(_Facts):
 
     on_hold: str | None = None
     """Where the record says the project is on hold or the budget frozen (and nothing later lifts it)."""
+    lifted: dt.date | None = None
+    """The latest day the record says a hold or a frozen budget was lifted ("Dr. Vogt released part of the
+    frozen Q4 money - our project got its budget back"): a budget concern raised before it is answered."""
     doubt: str | None = None
     """Why the close date cannot be believed: the rep calls it a placeholder, or the buyer places the purchase
     later ("no budget this year", "mid-2027 at the earliest")."""

@@ -37,9 +37,25 @@ briefing is not a project on hold)."""
 
 _LIFTED = lazy(
     r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
-    r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved))\b",
+    r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved)|"
+    r"released (?:part of |some of |all of )?(?:the |their |its )?(?:frozen|held)|"
+    r"(?:got|gets|has|have|get) (?:its|the|our|their|his|her) (?:budget|money|funding) back|"
+    r"(?:budget|money|funding) (?:is |was |came |has come )?back)\b",
     re.IGNORECASE,
 )
+
+_PENDING = lazy(r"\b(?:until|once|when|after|if|unless|before)\b", re.IGNORECASE)
+
+
+def _lifts(summary: str | None) -> bool:
+    """A sentence says a hold or a freeze has been lifted, not that it will be ("frozen until the FY2027 budget
+    is approved in March" is the freeze itself)."""
+    for sentence in re.split(r"(?<=[.;!?])\s+", summary or ""):
+        hit = _LIFTED.search(sentence)
+        if hit and not _ON_HOLD.search(sentence) and not _PENDING.search(sentence[: hit.start()]):
+            return True
+    return False
+
 
 _PLACEHOLDER = lazy(r"\bplace-?holder\b|\b(?:is|was) (?:a |just a )?(?:guess|made up|tbd)\b", re.IGNORECASE)
 _LATER_TIMING = lazy(
@@ -123,6 +139,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     too_slow = _paper_too_slow(deal, past, as_of)
     return TimingFact.of(
         on_hold=_on_hold(deal, past),
+        lifted=max((a.date for a in past if _lifts(a.summary)), default=None),
         doubt=_doubt(deal, buyer, as_of),
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
@@ -280,7 +297,8 @@ def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:
         last = held[-1]
         return f"{last.date} {last.type}: {text.quote(last.summary)}"
     note = text.find(_ON_HOLD, deal.notes)
-    if note and not text.find(_LIFTED, deal.notes) and not (lifted and not held):
+    # the notes are undated: a lift the activities record supersedes the hold the notes describe
+    if note and not text.find(_LIFTED, deal.notes) and not lifted:
         return f"notes: {text.quote(note)}"
     return None
 
@@ -486,11 +504,17 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                 continue
             start, waiting = activity.date, ""
             if text.find(_STARTS_ON, clause):
-                # "6-8 weeks once procurement opens the ticket": the clock starts when the step does, and a
-                # step nobody on their side has started on record starts today at the earliest
-                start = _review_started(record, activity.date) or as_of
-                waiting = "" if start < as_of else f"not started on record, counted from {as_of}, "
+                # "6-8 weeks once procurement opens the ticket": the clock starts when the step does, on the date
+                # the buyer gave it ("the delegate approves on 3 December. Following approval we need 15 business
+                # days"); a step nobody on their side has started or dated on record starts today at the earliest
+                named = [d for d in dates_in(activity.summary, activity.date) if d <= signature]
+                start = _review_started(record, activity.date) or max([as_of, *named[-1:]])
+                waiting = "" if start < as_of or named else f"not started on record, counted from {as_of}, "
             ends = start + dt.timedelta(days=found[0][1])
+            closed, shut = _closed(record, ends), ""
+            if closed is not None:  # the buyer's office is shut that day: the paper is done when it reopens
+                ends = closed[1] + dt.timedelta(days=1)
+                shut = f" when the buyer reopens after its shutdown ({closed[0]} to {closed[1]})"
             if ends > due:
                 # a projection from today is no date of the buyer's: the paper is late, not placed after the period,
                 # unless the buyer has refused to shorten it ("the procedure applies to everyone")
@@ -499,7 +523,7 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                 )
                 return (
                     f"{PAPER_TOO_SLOW}{what}: {activity.date} {activity.type}, "
-                    f"{text.quote(clause.strip())} ({waiting}to {ends}, after {due})",
+                    f"{text.quote(clause.strip())} ({waiting}to {ends}{shut}, after {due})",
                     ends if binding else None,
                 )
         dated = _paper_dated_after(activity, signature)
@@ -516,10 +540,32 @@ _NO_EXCEPTION = lazy(
 )
 """The buyer will not shorten their own process: the lead time counted from today binds the signature date."""
 _STARTS_ON = lazy(
-    r"\b(?:once|after|from (?:when|(?:the )?receipt|the (?:day|date|moment|point))|when|starting when|as soon as)\b",
+    r"\b(?:once|after|following|from (?:when|(?:the )?receipt|the (?:day|date|moment|point))|when|starting when|"
+    r"as soon as)\b",
     re.IGNORECASE,
 )
 """A timeline counted from a step of the buyer's process: "6-8 weeks once procurement opens the ticket"."""
+
+
+_CLOSED = lazy(
+    r"\b(?:(?:corporate|company|office|plant|site|year-?end|christmas|holiday|summer|winter) (?:shut-?down|closure)|"
+    r"shut-?down|(?:offices?|company|plant) (?:is |are |will be )?closed|close[sd]? down|change freeze|"
+    r"(?:code|procurement|contracts?|finance|year-?end) freeze|blackout)\b",
+    re.IGNORECASE,
+)
+"""The buyer's organisation stops for a period ("the corporate shutdown is 19 Dec to 12 Jan"): no paper moves."""
+
+
+def _closed(record: list[ActivityFact], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The buyer's shutdown, as the record dates it (its first and last day), that ``day`` falls in."""
+    for activity in record:
+        for clause in re.split(r"[.;\n]", activity.summary or ""):
+            if not text.find(_CLOSED, clause):
+                continue
+            named = dates_in(clause, activity.date)
+            if len(named) >= 2 and named[0] <= day <= named[1]:
+                return named[0], named[1]
+    return None
 
 
 def _review_started(record: list[ActivityFact], said: dt.date) -> dt.date | None:
