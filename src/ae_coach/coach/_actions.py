@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise
+from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise, seniority
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
@@ -150,7 +150,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         if len(actions) >= THIS_WEEK + LATER:
             break
     actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions])
-    actions = _no_reply_branch(deal, actions, dark, calendar)
+    chased = {p.name: p.unanswered for p in facts.people}
+    actions = _no_reply_branch(deal, actions, dark, calendar, chased)
     actions = _champion_first(deal, actions, calendar)
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
 
@@ -257,7 +258,11 @@ def _after_their_meeting(deal: Deal, action: NextAction, day: dt.date, calendar:
 
 
 def _no_reply_branch(
-    deal: Deal, actions: list[NextAction], dark: frozenset[str], calendar: Calendar
+    deal: Deal,
+    actions: list[NextAction],
+    dark: frozenset[str],
+    calendar: Calendar,
+    chased: dict[str, int] | None = None,
 ) -> list[NextAction]:
     """The first message to someone who is not answering says what happens if they stay silent: who the rep
     goes to instead, by when, or, with nobody engaged to go to, one level up and then a walk-away date."""
@@ -266,10 +271,27 @@ def _no_reply_branch(
         return actions
     action = actions[first]
     name = contact_name(action.contact)
+    silent = next((p for p in deal.stakeholders if p.name == name), None)
     # someone who can carry the deal without them: whoever signs, or another engaged buyer; a contact who has
     # never engaged is no way round a silent champion
     others = [p for p in deal.stakeholders if p.name != name and p.name not in dark]
     other = next((p for p in others if str(p.role) == "economic_buyer" or p.engaged), None)
+    if silent is not None and str(silent.role) == "champion":
+        # round a silent champion goes up, not down: whoever signs (not ignoring us: one unanswered copy of a
+        # chase is no silence of theirs), else an engaged buyer at their level or above, never one reporting
+        # to them (the Controller's settlement supervisor)
+        level, chased = seniority(silent.title), chased or {}
+        signer = next(
+            (
+                p
+                for p in deal.stakeholders
+                if p.name != name
+                and str(p.role) == "economic_buyer"
+                and (p.name not in dark or chased.get(p.name, 0) < 2)
+            ),
+            None,
+        )
+        other = signer or next((p for p in others if p.engaged and seniority(p.title) >= level), None)
     date = calendar.add(action.due or deal.as_of or dt.date.today(), NO_REPLY_DAYS)
     walk_away = calendar.add(date, NO_REPLY_DAYS)
     # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
@@ -277,7 +299,6 @@ def _no_reply_branch(
     known = next((p for p in others if p.name != name), None)
     # a rep never walks away from their own renewal: only the expansion riding on it leaves the forecast
     walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
-    silent = next((p for p in deal.stakeholders if p.name == name), None)
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
     elif silent is not None and _top_of_house(silent, deal):
@@ -742,14 +763,16 @@ procurement lead who set a condition of award, not the CEO who handed her the co
 def gone_dark(
     facts: DealFacts, findings: list[Finding], chases: int = DEFAULT_SETTINGS.unanswered_outreach
 ) -> frozenset[str]:
-    """Buyer-side people not answering: the dark champion, and anyone chased ``chases`` times (the inspector's
+    """Buyer-side people not answering: the dark champion, anyone the record says has left the company, and
+    anyone chased ``chases`` times (the inspector's
     ``unanswered_outreach``, default 2) with no reply since, or chased at all on a deal gone quiet past its
     stage's limit. One email a week ago with no answer yet on a live deal is not someone gone dark: the Support
     Manager sent the recording is still who to call. (A stale deal is not everyone gone dark either: the rep
     may simply not have been in touch.)"""
     names = {str(f.data["name"]) for f in findings if f.code == "momentum.champion_dark" and f.data.get("name")}
     stale = any(f.code == "momentum.stale" for f in findings)
-    return frozenset(names | {p.name for p in facts.people if p.unanswered >= (1 if stale else chases)})
+    gone = {p.name for p in facts.people if p.left}  # left the company: nobody to send anything to
+    return frozenset(names | gone | {p.name for p in facts.people if p.unanswered >= (1 if stale else chases)})
 
 
 _DATE = lazy(r"\b\d{4}-\d{2}-\d{2}\b")

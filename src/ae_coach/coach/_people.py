@@ -101,7 +101,7 @@ _SENIORITY = (
         ),
     ),
     (3, lazy(r"\b(?:svp|evp|vp|vice president|head)\b", re.IGNORECASE)),
-    (2, lazy(r"\bdirector\b", re.IGNORECASE)),
+    (2, lazy(r"\b(?:director|controller|comptroller)\b", re.IGNORECASE)),
     (1, lazy(r"\b(?:manager|lead|supervisor|principal)\b", re.IGNORECASE)),
 )
 

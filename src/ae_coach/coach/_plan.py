@@ -233,7 +233,10 @@ def draft_plan(
     agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
     if stage_value == "closed_won":
         close = deal.close_date or as_of
-        return sorted([*agreed, _make(_STEPS[-1], deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
+        kickoff = _STEPS[-1]
+        if any(_names(item.action, kickoff) for item in deal.mutual_action_plan) or _already_done(kickoff, deal, as_of):
+            return sorted(agreed, key=lambda s: s.date)  # the kick-off is on the plan or held: nothing to draft
+        return sorted([*agreed, _make(kickoff, deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan if _still_counts(item, as_of))
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
     steps = [
@@ -548,9 +551,15 @@ def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calen
     needed = max(
         (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
     )
+    signature = next(s for s in _STEPS if s.kind == "signature")
+    # the buyer dated their own signature after the gate ("Finance Committee approval 01-21, call-off contract
+    # signed 01-29"): their plan holds their paper, and a projection of ours would contradict it
+    own = [i.date for i in deal.mutual_action_plan if i.date and i.date >= gate and _names(i.action, signature)]
     if not needed:
         return ""
-    signature = next(s for s in _STEPS if s.kind == "signature")
+    if own:  # on the signature step itself the gate is the buyer's signature date: nothing to project
+        left = calendar.between(gate, own[0])
+        return t("plan.gated_own", days=left, date=own[0], needed=needed) if 0 < left < needed else ""
     signs = calendar.add(gate, needed + 2 - _working(signature))  # as a plan forward from the gate would date it
     # a close date already behind the gate is no date to compare with: the gate note says so
     late = deal.close_date is not None and gate <= deal.close_date < signs
@@ -665,6 +674,11 @@ _DONE = ("agreed", "signed", "completed", "complete", "passed", "approved")
 """Words in a completed activity that, next to a step's own words, show the step happened."""
 
 _SIGNED_OFF = ("signed off", "sign-off", "signoff", "approved", "passed")
+
+
+def _names(action: str, step: _Template) -> bool:
+    """A plan step's words name this kind of step ("Kickoff", "Call-off contract signed")."""
+    return any(k in f" {action.lower()} " for k in step.keywords)
 
 
 def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:

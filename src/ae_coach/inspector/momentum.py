@@ -155,6 +155,9 @@ def _champion_dark(ctx: Context) -> Finding | None:
     limit = ctx.settings.champion_dark_days
     worst: tuple[int, str, str] | None = None
     for champion in ctx.role(Role.CHAMPION):
+        fact = ctx.facts.person(champion.name)
+        if fact is not None and fact.left:
+            continue  # gone from the company is no silence to answer: meddpicc.champion says they are lost
         last = ctx.contact_date(champion)
         if last is None:
             if ctx.two_way or ctx.facts.unanswered:

@@ -267,7 +267,31 @@ def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
 _STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messages?|word|feedback|comments?|notes?|voicemails?)\b)"
 
 
-_GONE_WORDS = lazy(r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on)\b", re.IGNORECASE)
+_GONE_WORDS = lazy(
+    r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on|leaving)\b", re.IGNORECASE
+)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _gone_by(key: str, summary: str, said: dt.date, as_of: dt.date) -> bool:
+    """The person said they leave by a month now over ("Megan told us she is leaving at the end of October",
+    read in December): gone by now."""
+    month = "|".join(rf"{m}\w*" for m in _MONTHS)
+    found = re.search(
+        rf"\b{re.escape(key)}(?: (?:told \w+|said|says|mentioned|confirmed|announced)(?: that)? (?:she|he|they))?"
+        rf"(?: is|'s| are| will be) leaving\b"
+        rf"(?: the (?:company|business|firm))?(?: (?:at the end of|end of|in|on)) ({month})\b",
+        summary,
+        re.IGNORECASE,
+    )
+    if not found:
+        return False
+    number = _MONTHS.index(found.group(1).lower()[:3]) + 1
+    year = said.year if number >= said.month else said.year + 1
+    last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+    return last < as_of
 
 
 def _departure(key: str) -> re.Pattern[str]:
@@ -299,7 +323,9 @@ def departed(deal: Deal, as_of: dt.date) -> dict[str, tuple[str, str | None]]:
         if activity.date > as_of or not activity.summary or not _GONE_WORDS.search(activity.summary):
             continue  # no word of leaving: no pattern per name to build
         for key, name in keys:
-            if name not in out and _departure(key).search(activity.summary):
+            if name not in out and (
+                _departure(key).search(activity.summary) or _gone_by(key, activity.summary, activity.date, as_of)
+            ):
                 successor = next(
                     (
                         f"{m.group(1)} ({m.group(2)})"
@@ -517,7 +543,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
     for index, competitor in enumerate(deal.competitors):
         pattern = text.competitor_pattern(competitor.name)
         dated = [
-            (a.date, f"{a.date} {a.type}: {text.quote(a.summary)}")
+            (a.date, f"{a.date} {a.type}: {text.quote_around(a.summary, pattern)}")
             for a in activities
             if a.summary and pattern.search(a.summary)
         ]
