@@ -413,7 +413,8 @@ def _competitor_late(ctx: Context) -> Finding | None:
 
 
 _PRICE_MOVE = lazy(
-    r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|cheaper|price[- ]?match\w*"
+    r"\b(?:discount\w*|price[- ]?cut\w*|cut (?:their|its) price|undercut\w*|price[- ]?match\w*"
+    r"|(?:came back|now|revised|re-?quoted|new (?:quote|offer|price)|dropped)\b[^.;]{0,40}\bcheaper"
     r"|match(?:ed|es|ing)? (?:our|the|that) price|lower(?:ed|s)? (?:their|its) price|\d+ ?% off"
     r"|\d+ ?% (?:below|under|less than) (?:their|its|the|our)\b"
     r"|counter[- ]?offer\w*|free (?:months?|year|licen[cs]es?|seats?|(?:professional |implementation )?services)"
@@ -424,16 +425,22 @@ _PRICE_MOVE = lazy(
 incumbent offers a discount")."""
 
 
+_CHEAPER = lazy(r"\bcheaper\b", re.IGNORECASE)
+
+
 def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, str]]:
     """Each activity from ``since`` to ``as_of`` where a rival still in makes a price move: (rival, activity, sentence)."""
     rivals = [c.name for c in ctx.facts.competitors if c.status != "eliminated"]
+    incumbents = {c.name for c in ctx.facts.competitors if c.status == "incumbent"}
     hits = []
     for activity in ctx.facts.activities:
         if not since <= activity.date <= ctx.as_of or not activity.summary:
             continue
         for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
             rival = next((r for r in rivals if text.competitor_pattern(r).search(sentence)), None)
-            if rival and text.find(_PRICE_MOVE, sentence):  # "did not offer a discount" is no move
+            # a rival's first bid coming in lower is price competition; the incumbent cheaper than before is a move
+            cheaper = rival in incumbents and _CHEAPER.search(sentence)
+            if rival and (cheaper or text.find(_PRICE_MOVE, sentence)):  # "did not offer a discount" is no move
                 hits.append((rival, activity, sentence.rstrip(" ;,")))
                 break
     return hits
