@@ -45,20 +45,34 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
 
     def clip(text: str | None, size: int) -> str | None:
         # a Chinese answer keeps short English quotes, but may keep two of them from one long note
-        return clip_quote(text, answer.words, size, answer.people, windows=2 if answer.lang == "zh" else 1)
+        windows = 2 if answer.lang == "zh" else 1
+        return clip_quote(text, answer.words, size, answer.people, windows=windows, question=answer.question)
 
     return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
 
 
+ECHO = 4
+"""Words in a row the question shares with a note: the rep quoted it, so those words tell the reader nothing new."""
+
+
 def clip_quote(
-    text: str | None, words: list[str], size: int, people: Sequence[str] = (), *, windows: int = 1
+    text: str | None,
+    words: list[str],
+    size: int,
+    people: Sequence[str] = (),
+    *,
+    windows: int = 1,
+    question: str = "",
 ) -> str | None:
     """An English quote of more than ``size`` words cut to the ``size`` that hold the most words the question
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
     the annual plan … wants invoice not card" asked about invoices keeps "invoice not card". At equal words
     asked about, the window that names more of the deal's ``people`` wins ("… wants the interim CDO's view
     first'. Ruth Achterberg has not been approached"). With ``windows`` 2 (a Chinese answer), a second window
-    elsewhere in the quote that holds asked-about words or people is kept too, after " … "."""
+    elsewhere in the quote that holds asked-about words or people is kept too, after " … ". Words the
+    ``question`` itself quotes from the note (:data:`ECHO` or more in a row) count for nothing: "she said
+    'we'll sort the paperwork when we're ready'" asked about keeps what the rep did not say, "not sure if
+    finance or the CEO needs to approve"."""
     from ae_coach.coach._retrieve import language_of
     from ae_coach.rules.search import tokenize
 
@@ -67,13 +81,18 @@ def clip_quote(
         return text
     wanted = set(words)
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
+    for i in _echoed(parts, question):
+        asked[i] = False
     named = {t for name in people for t in tokenize(name)} - wanted
     known = [bool(named.intersection(tokenize(w))) for w in parts]
 
-    # the window holding the most asked-about words, then the most of the deal's people; at a tie the
-    # earliest, so a quote that holds none of them keeps its start
-    def score(i: int) -> tuple[int, int, int]:
-        return sum(asked[i : i + size]), sum(known[i : i + size]), -i
+    telling = [bool(_TELLING.search(w)) for w in parts]
+
+    # the window holding the most asked-about words, then the most of the deal's people, then the most telling
+    # words (numbers, offices: "finance or the CEO needs to approve"); at a tie the earliest, so a quote that
+    # holds none of them keeps its start
+    def score(i: int) -> tuple[int, int, int, int]:
+        return sum(asked[i : i + size]), sum(known[i : i + size]), sum(telling[i : i + size]), -i
 
     start = max(range(len(parts) - size + 1), key=score)
     spans = [(start, start + size)]
@@ -81,11 +100,27 @@ def clip_quote(
         # (the note's tail may be shorter than a window: "… Ruth Achterberg has not been approached")
         rest = [i for i in range(len(parts)) if i + size < start or i > start + size]  # "…" always elides
         second = max(rest, key=score, default=None)
-        if second is not None and score(second)[:2] > (0, 0):
+        if second is not None and score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
     return out + (" …" if spans[-1][1] < len(parts) else "")
+
+
+_TELLING = re.compile(
+    r"\d|^[A-Z]{2,5}\b|(?i:\b(?:finance|legal|procurement|purchasing|board|budget|approv\w*|sign\w*|contract|"
+    r"deadline)\b)"
+)
+"""A word that carries a fact of its own in a note: a number or date, an office (CEO, CFO, PO), a step of the
+deal's paper."""
+
+
+def _echoed(parts: list[str], question: str) -> set[int]:
+    """Positions of ``parts`` inside a run of :data:`ECHO` or more words the question repeats word for word."""
+    said = [w.strip(".,;:!?'\"()“”‘’").lower() for w in question.split()]
+    runs = {tuple(said[i : i + ECHO]) for i in range(len(said) - ECHO + 1)}
+    plain = [w.strip(".,;:!?'\"()“”‘’").lower() for w in parts]
+    return {j for i in range(len(plain) - ECHO + 1) if tuple(plain[i : i + ECHO]) in runs for j in range(i, i + ECHO)}
 
 
 # --- history -------------------------------------------------------------------------------------
