@@ -734,8 +734,13 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
             return raised
     person = contact_for(deal, finding.code)
     if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
-        # work that needs an answer goes through someone who answers, when the deal has one
-        return next((s for s in deal.stakeholders if s.engaged and s.name not in dark), person)
+        # work that needs an answer goes through someone who answers, when the deal has one; never the economic
+        # buyer for the way to the economic buyer (nobody brokers a meeting with themselves), the most senior first
+        answering = [s for s in deal.stakeholders if s.engaged and s.name not in dark]
+        if finding.code == "meddpicc.economic_buyer":
+            answering = [s for s in answering if str(s.role) != "economic_buyer"]
+        answering.sort(key=lambda s: -seniority(s.title))
+        return next(iter(answering), person)
     return person
 
 
