@@ -249,6 +249,9 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     late = [p for p in ctx.facts.people if (arrived := _arrived(ctx, p.name)) and since <= arrived <= ctx.as_of]
     if ctx.facts.timing.committed:  # a signer who arrived late and has since said yes and holds the paper is no threat
         late = [p for p in late if p.role != Role.ECONOMIC_BUYER]
+    # someone we have since met and won over (two or more held meetings or calls, positive) is no newcomer who
+    # could form a view from a forwarded proposal: the panel's GM who approved after the pilot readout
+    late = [p for p in late if not (p.meetings >= 2 and str(p.sentiment) == "positive")]
     if not late:
         return None
     grave = any(
