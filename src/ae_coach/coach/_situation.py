@@ -100,6 +100,8 @@ class Situation:
             return (self.assessment.facts.timing.paper_stuck or "").startswith(PAPER_LATE)
         if atom == "self_serve_on_record":
             return self_serve_on_record(self.deal)
+        if atom == "review_done":
+            return review_done(self.deal, self.assessment.as_of)
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
@@ -192,6 +194,29 @@ def self_serve_on_record(deal: Deal) -> bool:
     texts = [deal.name or "", deal.notes or ""] + [a.summary or "" for a in deal.activities]
     texts += [getattr(deal.meddpicc, name).evidence or "" for name in type(deal.meddpicc).model_fields]
     return any(_SELF_SERVE.search(t) for t in texts)
+
+
+_REVIEW_DONE = lazy(
+    r"\b(?:security|infosec|info-?sec|legal|vendor risk|tprm|dpia|redlines?|msa)\b"
+    r"(?:(?!\b(?:nearly|almost|first|once|will|received|partly|part)\b)[^.;]){0,40}?\b(?:approved|approval "
+    r"(?:letter )?(?:received|granted|in)|signed off|sign-?off (?:received|given)|cleared|passed|completed?|closed|"
+    r"done)\b|\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|vendor risk|legal) "
+    r"(?:review|assessment|questionnaire)",
+    re.IGNORECASE,
+)
+
+
+def review_done(deal: Deal, as_of: dt.date) -> bool:
+    """The record shows the buyer's security or legal review finished ("InfoSec approval letter received",
+    "Security approved 11/6", "MSA redlines closed"): confirming that it is real is behind us."""
+    texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
+    texts += [deal.meddpicc.paper_process.evidence or ""]
+    return any(_REVIEW_DONE.search(t) and not _NOT_YET.search(t) for t in texts)
+
+
+_NOT_YET = lazy(
+    r"\b(?:not yet|pending|waiting|awaiting|still open|outstanding|first pass|nearly|almost)\b", re.IGNORECASE
+)
 
 
 def _cmp(left: int, op: str, right: int) -> bool:
