@@ -678,7 +678,20 @@ def test_a_chinese_answer_keeps_a_second_short_quote_from_a_long_note():
     assert "Ruth" not in one
     two = clip_quote(said, ["marianne", "supportive"], 12, ["Ruth Achterberg"], windows=2)
     assert two.startswith("Owen presented") and "Ruth Achterberg has not been approached" in two and " … " in two
-    assert clip_quote(said, ["weather"], 12, [], windows=2) == one.split(" …")[0] + " …"  # nothing else to keep
+    # nothing asked about and nobody named: a second window is kept only for a telling word (an office, a number)
+    assert "CDO's view first" in clip_quote(said, ["weather"], 12, [], windows=2)
+    plain = "Owen presented to the staff meeting and they were supportive but want more time to think about it all."
+    assert clip_quote(plain, ["weather"], 12, [], windows=2) == " ".join(plain.split()[:12]) + " …"
+
+
+def test_a_quote_is_not_spent_on_words_the_question_already_quotes():
+    from ae_coach.coach._chat import clip_quote
+
+    said = "She said 'we will sort the paperwork when we are ready' and later added that finance must approve anything this size"
+    words = ["sort", "paperwork", "ready", "finance"]
+    assert "must approve" not in clip_quote(said, words, 12)  # the window with the most words asked about
+    question = "she told me 'we will sort the paperwork when we are ready'. who signs?"
+    assert "finance must approve" in clip_quote(said, words, 12, question=question)  # what the rep did not say
 
 
 def test_a_question_about_a_committee_member_reaches_their_roles_rules():

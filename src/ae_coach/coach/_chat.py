@@ -81,26 +81,31 @@ def clip_quote(
         return text
     wanted = set(words)
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]
+    echo = [False] * len(parts)
     for i in _echoed(parts, question):
-        asked[i] = False
+        asked[i], echo[i] = False, True
     named = {t for name in people for t in tokenize(name)} - wanted
     known = [bool(named.intersection(tokenize(w))) for w in parts]
 
     telling = [bool(_TELLING.search(w)) for w in parts]
 
-    # the window holding the most asked-about words, then the most of the deal's people, then the most telling
-    # words (numbers, offices: "finance or the CEO needs to approve"); at a tie the earliest, so a quote that
-    # holds none of them keeps its start
+    # the window holding the most asked-about words, then the most of the deal's people, then the fewest words
+    # the question quotes; at a tie the earliest, so a quote that holds none of them keeps its start
     def score(i: int) -> tuple[int, int, int, int]:
-        return sum(asked[i : i + size]), sum(known[i : i + size]), sum(telling[i : i + size]), -i
+        return sum(asked[i : i + size]), sum(known[i : i + size]), -sum(echo[i : i + size]), -i
+
+    # a second window may also be kept for its telling words alone (numbers, offices: "finance or the CEO
+    # needs to approve")
+    def second_score(i: int) -> tuple[int, int, int, int, int]:
+        return sum(asked[i : i + size]), sum(known[i : i + size]), sum(telling[i : i + size]), *score(i)[2:]
 
     start = max(range(len(parts) - size + 1), key=score)
     spans = [(start, start + size)]
-    if windows > 1:  # a second window elsewhere in the note that holds what was asked or who is named
+    if windows > 1:  # a second window elsewhere in the note that holds what was asked, who is named or a fact
         # (the note's tail may be shorter than a window: "… Ruth Achterberg has not been approached")
         rest = [i for i in range(len(parts)) if i + size < start or i > start + size]  # "…" always elides
-        second = max(rest, key=score, default=None)
-        if second is not None and score(second)[:3] > (0, 0, 0):
+        second = max(rest, key=second_score, default=None)
+        if second is not None and second_score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
