@@ -49,7 +49,7 @@ PER_PERSON = 2
 """Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and one more point; a
 third is a list they will not work through."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
-BUYER_REQUESTS = ("positive.references_requested",)
+BUYER_REQUESTS = ("positive.references_requested", "positive.buyer_waiting")
 """Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
 action on any deal, not one of the freshest signals a healthy deal follows through on."""
 COMMITTED = "positive.signer_committed"
@@ -485,7 +485,23 @@ def _worth_acting_on(
     committed = [f for f in rest if f.code == COMMITTED]
     if committed:  # the signer has dated the signature: the earlier signals' follow-through is done
         rest = committed
-    return problems + rest[: 2 if serious else 3] + asked
+    # what the buyer waits on from us by a date this week (or already past) is this week's first row after the
+    # CRM change: the ball is in our court, and a deadline the buyer set is the one a rep must not miss
+    due = [f for f in asked if f.code == WAITING and _due_soon(f, deal)]
+    first = [f for f in problems if f.code == FANTASY]
+    problems = [f for f in problems if f.code != FANTASY]
+    return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
+
+
+WAITING = "positive.buyer_waiting"
+WAITING_SOON = 7
+"""Days ahead within which what the buyer waits on from us comes first (ae-coach default: a week)."""
+
+
+def _due_soon(finding: Finding, deal: Deal) -> bool:
+    due = finding.data.get("due")
+    as_of = deal.as_of or dt.date.today()
+    return bool(due) and dt.date.fromisoformat(str(due)) <= as_of + dt.timedelta(days=WAITING_SOON)
 
 
 def _minor_seat(finding: Finding, deal: Deal) -> bool:
@@ -698,6 +714,8 @@ def _due(
         events.append(deal.close_date)
     if finding.code == "positive.plan_step_ahead" and finding.data.get("date"):
         events.append(dt.date.fromisoformat(str(finding.data["date"])))  # confirmed before the step, not after
+    if finding.code == WAITING and finding.data.get("due"):  # delivered by the date the buyer gave
+        events.append(dt.date.fromisoformat(str(finding.data["due"])) + dt.timedelta(days=1))
     for event in sorted(events):
         if event > as_of and due >= event:
             due = max(calendar.on_or_before(event - dt.timedelta(days=1)), calendar.on_or_after(as_of))

@@ -654,7 +654,7 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     return score, reasons
 
 
-_NO_BONUS = ("positive.plan_step_ahead",)
+_NO_BONUS = ("positive.plan_step_ahead", "positive.buyer_waiting")
 """Positive findings that are no buyer's act: a date on the plan is something to confirm, not a signal earned."""
 
 

@@ -10,11 +10,15 @@ text needs the champion to be named in the activity, so "scheduled a call" by th
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, Direction, PlanStatus, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
-from ae_coach.inspector.facts import direction_of, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import dates_in, direction_of, rebuffed_by_economic_buyer
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
@@ -42,7 +46,7 @@ def inspect(ctx: Context) -> list[Finding]:
         hits = _hits(ctx, signal)
         if hits:
             out.append(ctx.finding(code, Severity.INFO, title, [describe(a) for a in hits[-3:]], count=len(hits)))
-    extra = [f for f in (_committed(ctx), _step_ahead(ctx)) if f is not None]
+    extra = [f for f in (_committed(ctx), _step_ahead(ctx), _waiting(ctx)) if f is not None]
     return [*out, *extra]
 
 
@@ -119,3 +123,84 @@ def _step_ahead(ctx: Context) -> Finding | None:
         step=step.action,
         date=date,
     )
+
+
+WAITING_DAYS = 30
+"""How far back an ask of us still counts as waiting on record (ae-coach default: a month)."""
+_ASKS_US = lazy(
+    r"\b(?:wants?|asked|asks|requested|requests|needs?|expects?)(?: (?:us|me|you))?(?: (?:for|to))?(?: see| have| get)?"
+    r" (?:our|your)\b[^.;]{3,90}"
+    r"|\basked (?:if|whether) (?:we|you) (?:can|could)\b[^.;]{3,90}"
+    r"|\b(?:told (?:her|him|them) (?:I'd|I would|we'd|we would)|promised(?: to)?|(?:we|I) will send|(?:we|I)'ll send"
+    r"|(?<=, )will send)\b[^.;]{3,90}",
+    re.IGNORECASE,
+)
+"""The buyer asking the seller for something ("wants our comments on the AEB back by 4 December", "I need your
+certificates of currency", "asked if we can cover the overlap"), or the rep promising it ("Told her I'd come back
+with options Monday", "will send this week")."""
+_DELIVERED = lazy(
+    r"^\W*(?:sent|shared|delivered|uploaded|returned|submitted|emailed|presented|walked \w+ through|gave)\b",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+_PLAIN = frozenset(
+    """their there about would could should which where these those other again after before back with from into
+    onto your ours this that week weeks today tomorrow monday tuesday wednesday thursday friday options option
+    something anything""".split()  # noqa: SIM905
+)
+
+
+def _waiting(ctx: Context) -> Finding | None:
+    """The buyer is waiting on us: the latest ask of the seller (or the rep's own promise) in the last
+    :data:`WAITING_DAYS`, with the date it is due when the record gives one, that no later delivery of ours
+    ("Sent …", "Shared …" naming the same thing) answers. The ball is in our court: the first thing to do,
+    before the date they gave."""
+    since = ctx.as_of - dt.timedelta(days=WAITING_DAYS)
+    record = sorted(
+        (a for a in ctx.deal.activities if since <= a.date <= ctx.as_of and a.summary), key=lambda a: a.date
+    )
+    for activity in reversed(record):
+        for sentence in reversed(re.split(r"(?<=[.;!?])\s+", activity.summary or "")):  # its latest word first
+            ask = _ASKS_US.search(sentence)
+            if ask is None:
+                continue
+            what = _content(sentence)
+            later = [a for a in ctx.deal.activities if activity.date <= a.date <= ctx.as_of and a is not activity]
+            if any(_DELIVERED.search(a.summary or "") and what & _content(a.summary or "") for a in later):
+                continue
+            due = _due(sentence[ask.start() :], activity.date)
+            asked = activity.date.isoformat()
+            when = f", due {due.isoformat()}" if due else ""
+            return ctx.finding(
+                "positive.buyer_waiting",
+                Severity.INFO,
+                f"The buyer is waiting on us: {text.quote(sentence.strip(), 90)} (asked {asked}{when})",
+                [describe(activity, around=re.compile(re.escape(sentence.strip()[:40])))],
+                what=text.quote(sentence.strip(), 90).strip('"'),
+                asked=asked,
+                due=due.isoformat() if due else None,
+                people=list(activity.with_),
+            )
+    return None
+
+
+def _content(said: str) -> set[str]:
+    """The words that name what was asked for (five letters or more, not the plain words around them)."""
+    return {w for w in re.findall(r"[a-z][a-z-]{4,}", said.lower()) if w not in _PLAIN}
+
+
+def _due(said: str, on: dt.date) -> dt.date | None:
+    """The date an ask names ("by 4 December", "Monday", "this week"), read from the day it was made."""
+    named = dates_in(said, on)
+    if named:
+        return named[0]
+    lowered = said.lower()
+    for index, day in enumerate(_WEEKDAYS):
+        if re.search(rf"\b{day}\b", lowered):
+            ahead = (index - on.weekday()) % 7 or 7
+            return on + dt.timedelta(days=ahead)
+    if re.search(r"\b(?:this week|end of (?:the )?week)\b", lowered):
+        return on + dt.timedelta(days=max(0, 4 - on.weekday()))
+    if re.search(r"\btomorrow\b", lowered):
+        return on + dt.timedelta(days=1)
+    return None
