@@ -32,7 +32,7 @@ from ae_coach.i18n import current, join, money, t, term
 from ae_coach.inspector.facts import PAPER_LATE
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
-from ae_coach.inspector.settings import DEFAULT_SETTINGS
+from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
 from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
@@ -321,7 +321,7 @@ def _top_of_house(person: Stakeholder, deal: Deal) -> bool:
     below the tier-4 band): there is no manager to escalate to."""
     if str(person.role) != "economic_buyer":
         return False
-    return bool(_TOP_TITLE.search(person.title or "")) or 0 < deal.amount < SMALL_DEAL_AMOUNT
+    return bool(_TOP_TITLE.search(person.title or "")) or 0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
 
 
 _QUOTES = lazy(r'"([^"]{12,})"|“([^”]{6,})”')

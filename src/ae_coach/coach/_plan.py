@@ -21,6 +21,7 @@ from ae_coach.coach.report import MapStep
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import phrase, t
 from ae_coach.inspector.facts import durations, paper_step
+from ae_coach.inspector.settings import in_usd
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -243,13 +244,15 @@ def draft_plan(
         step
         for step in _STEPS
         if order <= step.max_stage
-        and not (step.enterprise and 0 < deal.amount < SMALL_DEAL_AMOUNT)
+        and not (step.enterprise and 0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT)
         and not (step.new_logo and _existing_customer(deal))
         and not any(k in own_text for k in step.keywords)
         and not _decided_on_plan(step, deal, as_of)
         and not _already_done(step, deal, as_of)
     ]
-    if 0 < deal.amount < SMALL_DEAL_AMOUNT:  # an order form for a small purchase is a week's paper, not a month's
+    if (
+        0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
+    ):  # an order form for a small purchase is a week's paper, not a month's
         steps = [_small(step) for step in steps]
     if committed:
         steps = [step for step in steps if step.days_before_close < 0]  # only what follows the signature

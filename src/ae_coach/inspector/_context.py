@@ -23,7 +23,7 @@ from ae_coach.findings import Finding, Severity, trusted
 from ae_coach.i18n import current
 from ae_coach.inspector import text
 from ae_coach.inspector.facts import DealFacts, derive, direction_of, known_alternatives
-from ae_coach.inspector.settings import Settings
+from ae_coach.inspector.settings import Settings, in_usd
 from ae_coach.inspector.titles import translated
 
 _SEVERITIES = list(Severity)  # critical … info
@@ -146,6 +146,11 @@ class Context:
         """Completed activities both sides took part in, up to ``as_of`` (outbound chasing is not contact)."""
         held = {(a.date, a.summary) for a in self.facts.activities if a.two_way and a.date <= self.as_of}
         return [a for a in self.touches if (a.date, a.summary) in held]
+
+    @memoized
+    def size(self) -> float:
+        """The deal's amount in US dollars at the settings' rates: what the seed's dollar bands compare."""
+        return in_usd(self.deal.amount or 0, self.deal.currency, self.settings)
 
     @memoized
     def last_touch(self) -> dt.date | None:

@@ -5,6 +5,8 @@
 * Tier 1 also needs strategic fit (``fit: strong``) and active buying (a completed buyer activity within
   the stage's stale window, past discovery); otherwise it drops to tier 2.
 * Tier 2 needs a good or strong fit; an unknown fit drops it to tier 3 ("fit confirmed" is the bar).
+* The bands are in dollars: a deal in another currency is compared at ``Settings.fx_to_usd`` (SEK 480,000 is
+  about $48,000, tier 3, not tier 1).
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ def poor_fit(ctx: Context) -> str | None:
 def _tier(ctx: Context) -> tuple[int, list[str]]:
     s, deal = ctx.settings, ctx.deal
     amount = money(deal.amount, deal.currency)
+    if (deal.currency or "USD").upper() != "USD":  # the seed's bands are in dollars: say what it compares
+        amount += f" (about ${ctx.size:,.0f})"
     poor = poor_fit(ctx)
     if poor:
         return 4, [f"{poor} ({amount})"]
-    if deal.amount < s.tier3_min_amount:
+    if ctx.size < s.tier3_min_amount:
         return 4, [f"amount {amount} is below the ${s.tier3_min_amount:,.0f} tier-3 band"]
-    tier = 1 if deal.amount >= s.tier1_min_amount else 2 if deal.amount >= s.tier2_min_amount else 3
+    tier = 1 if ctx.size >= s.tier1_min_amount else 2 if ctx.size >= s.tier2_min_amount else 3
     reasons = [f"amount {amount}: tier-{tier} band"]
     active = ctx.last_touch is not None and ctx.days_since(ctx.last_touch) <= s.stale_days.get(ctx.stage, 14)
     active = active and ctx.stage != Stage.DISCOVERY

@@ -121,7 +121,7 @@ def _single_threading(ctx: Context) -> Finding | None:
     contacts = ctx.contacts
     if len(contacts) > 1:
         return None
-    small = 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+    small = 0 < ctx.size < ctx.settings.committee_small_deal_amount
     ebs = {s.name.strip().lower() for s in ctx.role(Role.ECONOMIC_BUYER)}
     if small and contacts and set(contacts) <= ebs:
         return None  # a small deal run by the person who signs is not fragile
@@ -220,7 +220,7 @@ def _hoping(ctx: Context) -> Finding | None:
         return None
     plan = ctx.deal.mutual_action_plan
     late = ctx.stage in _LATE
-    if not plan and 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount:
+    if not plan and 0 < ctx.size < ctx.settings.committee_small_deal_amount:
         return None  # below the tier-4 band an order form is the plan (the Commit gate asks for none either)
     if not plan:
         quiet = ctx.facts.timing.quiet_period

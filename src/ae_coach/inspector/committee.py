@@ -22,7 +22,7 @@ def required_roles(ctx: Context) -> list[Role]:
     """The roles this deal should have identified at its stage and size."""
     settings = ctx.settings
     roles = list(settings.committee_roles_by_stage.get(ctx.stage, []))
-    amount = ctx.deal.amount
+    amount = ctx.size
     if (
         amount >= settings.committee_large_deal_amount
         and ctx.stage.order >= settings.committee_large_deal_from_stage.order
@@ -38,7 +38,7 @@ def inspect(ctx: Context) -> list[Finding]:
     if not ctx.deal.is_open:
         return []
     present = {s.role for s in ctx.deal.stakeholders}
-    small = 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+    small = 0 < ctx.size < ctx.settings.committee_small_deal_amount
     if small and Role.ECONOMIC_BUYER in present:
         present.add(Role.CHAMPION)
     required = required_roles(ctx)

@@ -97,7 +97,7 @@ def commit_gate(ctx: Context) -> list[str]:
 def _commit_gate(ctx: Context) -> list[str]:
     s = ctx.settings
     unmet: list[str] = []
-    small = 0 < ctx.deal.amount < s.committee_small_deal_amount
+    small = 0 < ctx.size < s.committee_small_deal_amount
     # the signer said yes, holds the paper and dated the signature: they stand in for the champion, the value
     # case and the plan, as on a small deal
     committed = bool(ctx.facts.timing.committed)

@@ -414,7 +414,7 @@ def _pilot_unframed(ctx: Context, grade: int) -> str | None:
 
 
 def _small_deal(ctx: Context) -> bool:
-    return 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount
+    return 0 < ctx.size < ctx.settings.committee_small_deal_amount
 
 
 def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[list[str], bool]:

@@ -538,7 +538,7 @@ def _close_date_day_off(ctx: Context) -> Finding | None:
     so the date was typed into the CRM, not agreed with the buyer's signer. A small deal bought online (below
     ``committee_small_deal_amount``) can close any day."""
     close = ctx.deal.close_date
-    if (ctx.deal.amount or 0) < ctx.settings.committee_small_deal_amount:
+    if ctx.size < ctx.settings.committee_small_deal_amount:
         return None
     country = holidays_country(ctx.settings, ctx.deal.currency)
     public = Calendar(country, days_off=())  # 31 December is a year-end signing day

@@ -45,6 +45,15 @@ _HEALTH_CEILING = {"commit": 100, "best_case": 69, "pipeline": 54, "omitted": 69
 """Default health ceilings by forecast call (see ``Settings.health_ceiling``)."""
 
 
+FX_TO_USD = {
+    "USD": 1.0, "EUR": 1.1, "GBP": 1.3, "CHF": 1.15, "CAD": 0.73, "AUD": 0.65, "NZD": 0.59, "JPY": 0.0067,
+    "CNY": 0.14, "HKD": 0.13, "SGD": 0.76, "INR": 0.0117, "KRW": 0.00072, "SEK": 0.1, "NOK": 0.095, "DKK": 0.15,
+    "PLN": 0.26, "CZK": 0.044, "BRL": 0.18, "MXN": 0.053, "ZAR": 0.055, "AED": 0.27, "SAR": 0.27, "ILS": 0.28,
+}  # fmt: skip
+"""Rounded 2025 reference rates, US dollars per unit (central-bank reference rates such as the ECB's euro
+foreign exchange reference rates): the default of ``Settings.fx_to_usd``."""
+
+
 class Settings(BaseModel):
     """Inspector thresholds. Unknown keys are refused so a typo cannot silently keep a default."""
 
@@ -127,6 +136,10 @@ class Settings(BaseModel):
     """ae-coach default: days after a win before a missing handoff is high rather than medium."""
 
     # --- account tier (seed table) --------------------------------------------------------------
+    fx_to_usd: dict[str, float] = Field(default_factory=lambda: dict(FX_TO_USD))
+    """ae-coach default: approximate US dollars per unit of each currency (rounded 2025 reference rates), used only
+    to compare a deal's amount with the seed's dollar bands (tiers, small and large deals); a currency not listed
+    counts one to one. Set your own rates here."""
     tier1_min_amount: float = 100_000
     """Seed: tier 1 is $100k+ potential, strategic fit, active buying."""
     tier2_min_amount: float = 50_000
@@ -235,6 +248,14 @@ class Settings(BaseModel):
 
 
 DEFAULT_SETTINGS = Settings.model_construct()
+
+
+def in_usd(amount: float, currency: str | None, settings: Settings | None = None) -> float:
+    """``amount`` in US dollars at the settings' rates, for comparing with the seed's dollar bands."""
+    rates = (settings or DEFAULT_SETTINGS).fx_to_usd
+    return amount * rates.get((currency or "USD").upper(), 1.0)
+
+
 """Every default: constructed, not validated (defaults are not validated either way), so a review with the
 playbook's defaults never builds the settings' validator (~2 ms at start-up)."""
 

@@ -148,7 +148,7 @@ def inspect(ctx: Context) -> list[Finding]:
         severity = Severity.HIGH if count >= 3 or (far_back and count >= 2) else Severity.MEDIUM
         if count == 0:
             severity = Severity.LOW
-        if 0 < ctx.deal.amount < ctx.settings.committee_small_deal_amount and severity != Severity.LOW:
+        if 0 < ctx.size < ctx.settings.committee_small_deal_amount and severity != Severity.LOW:
             severity = Severity.MEDIUM if severity == Severity.HIGH else Severity.LOW  # a tier-4 deal skips steps
         out.append(
             ctx.finding(
