@@ -488,8 +488,8 @@ def _worth_acting_on(
     # what the buyer waits on from us by a date this week (or already past) is this week's first row after the
     # CRM change: the ball is in our court, and a deadline the buyer set is the one a rep must not miss
     due = [f for f in asked if f.code == WAITING and _due_soon(f, deal)]
-    first = [f for f in problems if f.code == FANTASY]
-    problems = [f for f in problems if f.code != FANTASY]
+    first = [f for f in problems if f.code in (FANTASY, "account.poor_fit")]  # routing, then the CRM change
+    problems = [f for f in problems if f not in first]
     return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
 
 

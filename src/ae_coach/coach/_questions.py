@@ -29,10 +29,15 @@ if TYPE_CHECKING:
     from ae_coach.rules import Rule, Rulebook
 
 PER_PERSON = 2
-BUYER_QUESTIONS = 6
+BUYER_QUESTIONS = 4
+"""ae-coach default: a review asks the buyer at most this many questions (blind VP grades: of 4-7 listed, one or
+two were worth asking; the rest read as a checklist)."""
 LOW_TOUCH_QUESTIONS = 3
 """A tier-4 deal (automated, self-serve or disqualify) gets fewer questions (ae-coach default)."""
-REVIEW_QUESTIONS = 3
+REVIEW_QUESTIONS = 1
+"""ae-coach default: the manager's one question to the AE, the one the record anchors first (three generic
+ones on every deal were the questions blind graders struck first)."""
+REVIEW_CANDIDATES = 3
 HEALTHY_QUESTIONS = 2
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 
@@ -55,7 +60,7 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
     for finding in problems:
         for rule, text, audience in _marked(finding, rulebook, situation, seen):
             if audience == "ae":
-                if len(review) < REVIEW_QUESTIONS and not any(q.rule_id == rule.id for q in review):
+                if len(review) < REVIEW_CANDIDATES and not any(q.rule_id == rule.id for q in review):
                     seen.add(text)
                     about = _about(fill(text, deal, finding), finding, deal, assessment, told)
                     review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id, about=about))
@@ -74,6 +79,7 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
             buyer.append(q.model_copy(update={"about": _about(q.question, finding, deal, assessment, told)}))
     if not buyer and deal.is_open:
         buyer = _keep_it_healthy(deal, rulebook, situation, seen)
+    review = sorted(review, key=lambda q: q.about is None)[:REVIEW_QUESTIONS]  # one the record anchors first
     return buyer + review
 
 
