@@ -76,6 +76,27 @@ def _plan(status: str) -> dict:
 CASES.append(("positive.plan_step_ahead", lambda: parse_deal(_plan("planned")), lambda: parse_deal(_plan("done"))))
 
 
+def _asked(delivered: bool) -> dict:
+    """Dana asked for our security pack by a date; with ``delivered``, a later email of ours sends it."""
+    data = _with(
+        "Dana wants our security pack and the DPA back by 12/01.", direction="two_way", **{"with": ["Dana Lee"]}
+    )
+    if delivered:
+        data["activities"].append(
+            activity(
+                "2026-11-26",
+                "email",
+                "Sent Dana the security pack and the DPA.",
+                direction="outbound",
+                **{"with": ["Dana Lee"]},
+            )
+        )
+    return data
+
+
+CASES.append(("positive.buyer_waiting", lambda: parse_deal(_asked(False)), lambda: parse_deal(_asked(True))))
+
+
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
 def test_positive_signal_fires_from_text_and_stays_quiet(code, fire, quiet) -> None:
     finding = by_code(fire())[code]
@@ -126,3 +147,17 @@ def test_positive_signals_are_reported_for_open_deals_only() -> None:
     data = _with(TEXT["positive.references_requested"])
     data["stage"] = "closed_lost"
     assert "positive.references_requested" not in by_code(parse_deal(data))
+
+
+def test_what_the_buyer_waits_on_carries_its_due_date_and_earns_no_health() -> None:
+    from ae_coach.inspector import assess
+
+    deal = parse_deal(_asked(False))
+    waiting = by_code(deal)["positive.buyer_waiting"]
+    assert waiting.data["due"] == "2026-12-01" and waiting.data["people"] == ["Dana Lee"]
+    assert "security pack" in waiting.evidence[0]
+    promised = parse_deal(
+        _with("Good call. Told her I'd come back with the revised quote Monday.", direction="two_way")
+    )
+    assert by_code(promised)["positive.buyer_waiting"].data["due"] == "2026-11-30"  # the Monday after 11-24
+    assert not any("waiting on us" in reason for reason in assess(deal).health_reasons)
