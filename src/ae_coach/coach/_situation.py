@@ -102,6 +102,8 @@ class Situation:
             return self_serve_on_record(self.deal)
         if atom == "review_done":
             return review_done(self.deal, self.assessment.as_of)
+        if atom == "paper_known":
+            return paper_known(self.deal, self.assessment.as_of)
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
@@ -212,6 +214,21 @@ def review_done(deal: Deal, as_of: dt.date) -> bool:
     texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
     texts += [deal.meddpicc.paper_process.evidence or ""]
     return any(_REVIEW_DONE.search(t) and not _NOT_YET.search(t) for t in texts)
+
+
+_WHOSE_PAPER = lazy(
+    r"\b(?:our|their|your|the buyer'?s|the customer'?s|its) (?:own )?(?:paper|contract|msa|master agreement|"
+    r"template|order form|terms|purchasing terms|standard (?:\w+ )?contract)\b|\bon (?:our|their) paper\b",
+    re.IGNORECASE,
+)
+
+
+def paper_known(deal: Deal, as_of: dt.date) -> bool:
+    """The record says whose paper the contract is on ("Their contract; security passed", "Sent our MSA",
+    "their standard ICT contract"): asking "your paper or ours?" tells the buyer nobody read the file."""
+    texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
+    texts += [deal.meddpicc.paper_process.evidence or "", deal.notes or ""]
+    return any(_WHOSE_PAPER.search(t) for t in texts)
 
 
 _NOT_YET = lazy(
