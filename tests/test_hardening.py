@@ -665,3 +665,10 @@ def test_history_table_strips_escapes_from_stored_deal_text(capsys, tmp_path):
     assert code == 0, err
     _no_escapes(out)
     assert "Northwind" in out
+
+
+def test_markdown_escapes_only_ampersands_that_would_start_a_character_reference():
+    from ae_coach._untrusted import markdown_text
+
+    assert markdown_text("Demand planning + S&OP") == "Demand planning + S&OP"  # renders as typed, reads as typed
+    assert markdown_text("&lt;script&gt; &#60;") == "&amp;lt;script&amp;gt; &amp;\\#60;"  # shown, never decoded

@@ -100,7 +100,13 @@ def skeleton(text: str) -> str:
 # Markdown: what a renderer would turn into markup. ``&`` and ``<`` become entities (no raw HTML, no
 # autolink, an entity shows as typed); the rest is backslash-escaped (no link, image, emphasis, code span,
 # table cell break, heading, strikethrough, or a blockquote from a leading ">").
-_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;"})
+_MD_ENTITY = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+"""An ampersand that would start a character reference ("&lt;", "&#60;"): only those are escaped, so "S&OP" stays
+"S&OP" in the markdown source and still renders as typed."""
+
+
+def _md_entities(text: str) -> str:
+    return _MD_ENTITY.sub("&amp;", text).replace("<", "&lt;")
 _MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|!#~])")
 _MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 
@@ -113,7 +119,7 @@ def markdown_text(text: object) -> str:
     """
     plain = terminal_safe("" if text is None else str(text))
     plain = " ".join(plain.split("\n")) if "\n" in plain else plain
-    escaped = _MD_PUNCTUATION.sub(r"\\\1", plain.translate(_MD_ENTITIES))
+    escaped = _MD_PUNCTUATION.sub(r"\\\1", _md_entities(plain))
     return "\\" + escaped.lstrip() if escaped.lstrip().startswith(">") else escaped
 
 
@@ -121,7 +127,7 @@ def markdown_prose(text: str) -> str:
     """A model's markdown answer made safe to paste: its paragraphs, lists and emphasis are kept, but raw HTML
     shows as text, and every link or image becomes its text and visible URL (``click (javascript:alert(1))``),
     so nothing is hidden behind a link and no remote image loads."""
-    text = terminal_safe(text).translate(_MD_ENTITIES)
+    text = _md_entities(terminal_safe(text))
 
     def unlink(match: re.Match[str]) -> str:
         label, url = match.group(2), match.group(3)
