@@ -630,3 +630,16 @@ def test_a_decision_the_buyers_own_plan_takes_is_not_presented_again():
     assert not any(s.action.startswith("Present the business case") for s in report.mutual_action_plan)
     assert report.decides == "What decides this deal: COO and CEO sign, 2026-12-15."
     assert not any("not credible" in (s.note or "") for s in report.mutual_action_plan)
+
+
+def test_a_plan_never_calls_the_close_date_not_credible_under_a_best_case_call():
+    # Penrose: called Best Case for its 12-22 close; the drafted paper steps (ae-coach default lengths) need more
+    # working days than are left, which is no evidence against the buyer's date: fit them, say what is late
+    deal = load_deal(DEALS.parent.parent / "evals" / "calibration" / "deals" / "penrose-data-single-threaded.yaml")
+    report = Coach("offline").review(deal)
+    assert report.forecast.category == "best_case"
+    notes = " ".join(step.note or "" for step in report.mutual_action_plan)
+    assert "not credible" not in notes
+    assert max(s.date for s in report.mutual_action_plan if "sign" in s.action.lower()) <= deal.close_date
+    unheld = draft_plan(deal, deal.as_of)  # the same steps without the call: the squeeze is reported
+    assert "not credible" in " ".join(step.note or "" for step in unheld)

@@ -107,6 +107,8 @@ _MD_ENTITY = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 def _md_entities(text: str) -> str:
     return _MD_ENTITY.sub("&amp;", text).replace("<", "&lt;")
+
+
 _MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|!#~])")
 _MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 

@@ -204,6 +204,7 @@ def draft_plan(
     commercial_first: bool = False,
     committed: bool = False,
     self_serve: bool = False,
+    call_holds: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -224,7 +225,10 @@ def draft_plan(
     ``committed`` (the signer said yes, holds the paper and dated the signature: ``timing.committed``) drafts no
     step up to the signature: the buyer's own steps and the hand-over after it are the plan. A ``self_serve`` deal
     (tier 4: served through self-serve or a partner, account-tiering) gets no evaluation plan or business-case
-    presentation drafted: a trial and a purchase are its whole process.
+    presentation drafted: a trial and a purchase are its whole process. With ``call_holds`` (the call is Best Case
+    or Commit for this period: the buyer's evidence says it can close by its date) the drafted steps, whose lengths
+    are ae-coach defaults and not the buyer's, are fitted before the close date instead of calling it not credible:
+    the plan never contradicts the call (the record's own lead times reach the call through the inspector).
     """
     calendar = calendar or calendar_for(None, deal.currency)
     stage_value = str(deal.stage)
@@ -280,7 +284,7 @@ def draft_plan(
     if deal.close_date is None or deal.close_date < as_of:
         # No date the buyer gave: plan forward rather than back from a date ae-coach made up.
         close, note = realistic, t("plan.no_close_date", realistic=signs)
-    elif needed and needed > CREDIBLE_SQUEEZE * max(calendar.between(begin, close), 1):
+    elif not call_holds and needed and needed > CREDIBLE_SQUEEZE * max(calendar.between(begin, close), 1):
         left = calendar.between(begin, close)
         note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=signs)
         close = realistic
