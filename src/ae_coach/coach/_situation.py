@@ -117,6 +117,13 @@ class Situation:
             return technical_meeting(self.deal, self.assessment.facts)
         if atom == "champion_next":
             return champion_next(self.deal, self.assessment.as_of)
+        if atom == "newcomer_booked":  # a meeting ahead the newcomer is in: it is booked, prepare it
+            upcoming = self.assessment.facts.upcoming
+            return finding is not None and any(
+                item.date >= self.assessment.as_of and (p.name in item.people or names_person(p, item.text))
+                for p in newcomers(finding, self.deal)
+                for item in upcoming
+            )
         if atom in ("arrival_known", "view_known"):
             known = arrival_known if atom == "arrival_known" else view_of
             return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
@@ -406,6 +413,9 @@ def names_person(person: Stakeholder, clause: str) -> bool:
     """The clause names the person: their name, first name or a telling word of their title ("CFO")."""
     words = {person.name.lower(), person.name.split()[0].lower()}
     words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
+    initials = "".join(w[0] for w in re.findall(r"[A-Z][a-z]+", person.title or "") if w not in ("Of", "And"))
+    if 2 <= len(initials) <= 4:  # "Chief Information Officer" is the CIO in a plan step
+        words.add(initials.lower())
     return any(re.search(rf"\b{re.escape(w)}\b", clause.lower()) for w in words - _GENERIC_TITLE_WORDS)
 
 

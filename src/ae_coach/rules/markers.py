@@ -39,6 +39,7 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_done`` (the record shows the buyer's security or legal review finished: "InfoSec approval letter
   received", "Security approved 11/6", "MSA redlines closed");
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
+  ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
   ``champion_booked`` (a dated meeting or step ahead that the champion is in or owns: one to prepare with them);
   ``docs_owed`` (the buyer's paper process waits on documents from us: "Our docs not uploaded yet", "Please
   upload via the supplier portal");
@@ -87,7 +88,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known",
+    "paper_known", "newcomer_booked",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
