@@ -76,7 +76,11 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
         listed = [
             a
             for a in ctx.activities
-            if a.status not in dropped and any(p.strip().lower() in ebs for p in a.with_) and a not in hits
+            if a.status not in dropped
+            and any(p.strip().lower() in ebs for p in a.with_)
+            and a not in hits
+            # our email to the signer that got no answer is no attendance ("Sent Jennifer the case. No reply.")
+            and direction_of(a, ctx.deal.stakeholders) != Direction.OUTBOUND
         ]
         names = [s.name for s in ctx.role(Role.ECONOMIC_BUYER)]
         # attending and walking out, objecting, pausing or deferring is not the positive signal, and it
