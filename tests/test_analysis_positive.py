@@ -161,3 +161,10 @@ def test_what_the_buyer_waits_on_carries_its_due_date_and_earns_no_health() -> N
     )
     assert by_code(promised)["positive.buyer_waiting"].data["due"] == "2026-11-30"  # the Monday after 11-24
     assert not any("waiting on us" in reason for reason in assess(deal).health_reasons)
+
+
+def test_our_unanswered_email_to_the_signer_is_no_attendance() -> None:
+    chased = _with("Sent Priya the business case. No reply.", direction="outbound", **{"with": ["Priya Shah"]})
+    assert "positive.economic_buyer_engaged" not in by_code(parse_deal(chased))
+    met = _with("Walked Priya through the business case", direction="two_way", **{"with": ["Priya Shah"]})
+    assert "positive.economic_buyer_engaged" in by_code(parse_deal(met))
