@@ -208,8 +208,9 @@ def self_serve_on_record(deal: Deal) -> bool:
 _REVIEW_DONE = lazy(
     r"\b(?:security|infosec|info-?sec|legal|vendor risk|tprm|dpia|redlines?|msa)\b"
     r"(?:(?!\b(?:nearly|almost|first|once|will|received|partly|part)\b)[^.;]){0,40}?\b(?:approved|approval "
-    r"(?:letter )?(?:received|granted|in)|signed off|sign-?off (?:received|given)|cleared|passed|completed?|closed|"
-    r"done)\b|\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|vendor risk|legal) "
+    r"(?:letter )?(?:received|granted)|signed off|sign-?off (?:received|given)|cleared|passed(?! (?:to|on|over)\b)|"
+    r"completed?|closed|done)\b|\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|"
+    r"vendor risk|legal) "
     r"(?:review|assessment|questionnaire)",
     re.IGNORECASE,
 )
