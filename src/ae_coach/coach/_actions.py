@@ -97,7 +97,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    for finding in _worth_acting_on(deal, list(assessment.findings), dark, crm):
+    for finding in _worth_acting_on(deal, list(assessment.findings), dark, crm, facts.as_of):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
             continue
@@ -449,7 +449,11 @@ def _cold(deal: Deal, action: NextAction, actions: list[NextAction], *, stalled:
 
 
 def _worth_acting_on(
-    deal: Deal, findings: list[Finding], dark: frozenset[str] = frozenset(), crm: str | None = None
+    deal: Deal,
+    findings: list[Finding],
+    dark: frozenset[str] = frozenset(),
+    crm: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[Finding]:
     """Problems first, worst first, then the follow-through on the freshest positive signals (a questionnaire to
     return, references to line up, a workshop to prepare): what moves a good deal is often there, not in its one
@@ -487,7 +491,7 @@ def _worth_acting_on(
         rest = committed
     # what the buyer waits on from us by a date this week (or already past) is this week's first row after the
     # CRM change: the ball is in our court, and a deadline the buyer set is the one a rep must not miss
-    due = [f for f in asked if f.code == WAITING and _due_soon(f, deal)]
+    due = [f for f in asked if f.code == WAITING and _due_soon(f, as_of or deal.reference_date())]
     first = [f for f in problems if f.code in (FANTASY, "account.poor_fit")]  # routing, then the CRM change
     problems = [f for f in problems if f not in first]
     return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
@@ -498,9 +502,8 @@ WAITING_SOON = 7
 """Days ahead within which what the buyer waits on from us comes first (ae-coach default: a week)."""
 
 
-def _due_soon(finding: Finding, deal: Deal) -> bool:
+def _due_soon(finding: Finding, as_of: dt.date) -> bool:
     due = finding.data.get("due")
-    as_of = deal.as_of or dt.date.today()
     return bool(due) and dt.date.fromisoformat(str(due)) <= as_of + dt.timedelta(days=WAITING_SOON)
 
 
