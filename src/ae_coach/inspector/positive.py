@@ -18,7 +18,7 @@ from ae_coach.deal import Activity, ActivityStatus, Direction, PlanStatus, Role,
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
-from ae_coach.inspector.facts import dates_in, direction_of, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import day_named, direction_of, rebuffed_by_economic_buyer
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
@@ -146,7 +146,6 @@ _DELIVERED = lazy(
     r"^\W*(?:sent|shared|delivered|uploaded|returned|submitted|emailed|presented|walked \w+ through|gave)\b",
     re.IGNORECASE,
 )
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 _PLAIN = frozenset(
     """their there about would could should which where these those other again after before back with from into
     onto your ours this that week weeks today tomorrow monday tuesday wednesday thursday friday options option
@@ -195,14 +194,10 @@ def _content(said: str) -> set[str]:
 
 def _due(said: str, on: dt.date) -> dt.date | None:
     """The date an ask names ("by 4 December", "Monday", "this week"), read from the day it was made."""
-    named = dates_in(said, on)
-    if named:
-        return named[0]
+    named = day_named(said, on)
+    if named is not None:
+        return named
     lowered = said.lower()
-    for index, day in enumerate(_WEEKDAYS):
-        if re.search(rf"\b{day}\b", lowered):
-            ahead = (index - on.weekday()) % 7 or 7
-            return on + dt.timedelta(days=ahead)
     if re.search(r"\b(?:this week|end of (?:the )?week)\b", lowered):
         return on + dt.timedelta(days=max(0, 4 - on.weekday()))
     if re.search(r"\btomorrow\b", lowered):

@@ -30,7 +30,7 @@ from ae_coach.inspector.facts._model import (
     _Names,
     office_names,
 )
-from ae_coach.inspector.facts._timing import _NEGATED_SPAN, _close_changes, _timing
+from ae_coach.inspector.facts._timing import _MONTH, _MONTHS, _NEGATED_SPAN, _close_changes, _timing
 
 # ------------------------------------------------------------------------------------------- derivation
 
@@ -272,23 +272,19 @@ _GONE_WORDS = lazy(
 )
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
 def _gone_by(key: str, summary: str, said: dt.date, as_of: dt.date) -> bool:
     """The person said they leave by a month now over ("Megan told us she is leaving at the end of October",
     read in December): gone by now."""
-    month = "|".join(rf"{m}\w*" for m in _MONTHS)
     found = re.search(
         rf"\b{re.escape(key)}(?: (?:told \w+|said|says|mentioned|confirmed|announced)(?: that)? (?:she|he|they))?"
         rf"(?: is|'s| are| will be) leaving\b"
-        rf"(?: the (?:company|business|firm))?(?: (?:at the end of|end of|in|on)) ({month})\b",
+        rf"(?: the (?:company|business|firm))?(?: (?:at the end of|end of|in|on)) {_MONTH}\b",
         summary,
         re.IGNORECASE,
     )
     if not found:
         return False
-    number = _MONTHS.index(found.group(1).lower()[:3]) + 1
+    number = _MONTHS[found.group(1).lower()[:3]]
     year = said.year if number >= said.month else said.year + 1
     last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
     return last < as_of

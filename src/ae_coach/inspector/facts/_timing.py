@@ -250,13 +250,20 @@ def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) 
         said = _I_SIGN.search(activity.summary or "")
         if not said:
             continue
-        rest = said.group(1).lower()
-        days = dates_in(rest, activity.date)
-        weekday = next((i for i, name in enumerate(_WEEKDAYS) if re.search(rf"\b{name}\b", rest)), None)
-        if not days and weekday is not None:
-            days = [activity.date + dt.timedelta(days=(weekday - activity.date.weekday() - 1) % 7 + 1)]
-        return days[0] if days and days[0] >= as_of else None
+        day = day_named(said.group(1), activity.date)
+        return day if day is not None and day >= as_of else None
     return None
+
+
+def day_named(said: str, on: dt.date) -> dt.date | None:
+    """The first day a message names, read from the day it was written: a date ("by 4 December"), else a weekday
+    (the first one after the message: "Monday")."""
+    days = dates_in(said, on)
+    if days:
+        return days[0]
+    lowered = said.lower()
+    weekday = next((i for i, name in enumerate(_WEEKDAYS) if re.search(rf"\b{name}\b", lowered)), None)
+    return None if weekday is None else on + dt.timedelta(days=(weekday - on.weekday() - 1) % 7 + 1)
 
 
 _SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
