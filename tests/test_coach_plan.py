@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
-from ae_coach.coach._actions import PER_PERSON, gone_dark
+from ae_coach.coach._actions import POINTS, gone_dark
 from ae_coach.coach._plan import draft_plan
 from ae_coach.deal import load_deal, parse_deal
 from ae_coach.rules import load_rulebook
@@ -131,15 +131,14 @@ def test_the_baseline_is_not_asked_for_when_the_record_has_the_numbers(coach):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_one_person_gets_two_asks_a_week_at_most_not_three_touches(coach, path):
+def test_one_person_gets_one_conversation_a_week_not_three_touches(coach, path):
     from collections import Counter
-
-    from ae_coach.coach._actions import PER_PERSON
 
     deal = load_deal(path)
     actions = coach.review(deal).next_actions
     week = [a for a in actions if a.horizon == "this_week" and a.contact]
-    assert max(Counter(a.contact for a in week).values(), default=0) <= PER_PERSON, [(a.due, a.contact) for a in week]
+    assert max(Counter((a.contact, a.owner) for a in week).values(), default=0) == (1 if week else 0)
+    assert all(len(a.finding_codes) <= POINTS for a in week)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -240,13 +239,17 @@ def test_an_ask_that_is_not_the_persons_business_is_not_glued_onto_their_convers
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_an_action_is_one_ask_or_one_call_with_two(coach, path):
-    """At most two asks in an action, and only as one call with one person (this week's, or the next one after
-    it); never a paragraph of rule steps (the other risks are in the risks table or "Also")."""
+def test_an_action_is_one_ask_or_one_conversation_with_its_points_numbered(coach, path):
+    """At most POINTS asks in an action, and only as one conversation with one person, each point numbered once;
+    never a paragraph of rule steps (the other risks are in the risks table or "Also")."""
     for a in coach.review(load_deal(path)).next_actions:
-        assert len(a.finding_codes) <= PER_PERSON, a.action
+        assert len(a.finding_codes) <= POINTS, a.action
         if len(a.finding_codes) > 1:
-            assert a.contact and a.action.count("In the same call:") == 1, a.action
+            assert a.contact and a.action.startswith(f"One conversation with {a.contact.split(' (')[0]}"), a.action
+            assert [f"({n})" in a.action for n in range(1, len(a.finding_codes) + 2)] == [
+                *[True] * len(a.finding_codes),
+                False,
+            ], a.action
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -572,7 +575,8 @@ def test_this_weeks_asks_of_one_person_are_one_conversation(coach):
     report = coach.review(load_deal(DEALS / "northwind-validation.yaml"))
     to_dana = [a for a in report.next_actions if a.horizon == "this_week" and "Dana Lee" in (a.contact or "")]
     assert len(to_dana) == 1
-    assert "In the same call:" in to_dana[0].action and len(to_dana[0].finding_codes) == 2
+    assert to_dana[0].action.startswith("One conversation with Dana Lee, 3 points:")
+    assert len(to_dana[0].finding_codes) == 3
     assert to_dana[0].also_rules and to_dana[0].rule_ids[0] == to_dana[0].rule_id
 
 
@@ -581,7 +585,7 @@ def test_the_executive_sponsors_call_is_a_conversation_of_its_own(coach):
     deal = deal.model_copy(update={"next_step": deal.next_step.model_copy(update={"owner": "AE"})})
     report = coach.review(deal)
     sponsor = [a for a in report.next_actions if "executive sponsor" in a.owner]
-    assert sponsor and all("same call" not in a.action for a in sponsor)
+    assert sponsor and all("One conversation" not in a.action for a in sponsor)
 
 
 def test_the_contract_is_ready_before_the_board_that_approves_it(coach):

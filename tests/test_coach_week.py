@@ -27,7 +27,8 @@ def test_a_second_point_for_the_champion_joins_this_weeks_call_in_a_full_week(co
     week = [a for a in actions if a.horizon == "this_week"]
     nadia = [a for a in week if a.contact and a.contact.startswith("Nadia Ivers")]
     # the signer's name is asked in this week's call with her, not a week after asking her for a meeting with them
-    assert len(nadia) == 1 and "Confirm who signs" in nadia[0].action and "In the same call" in nadia[0].action
+    assert len(nadia) == 1 and "Confirm who signs" in nadia[0].action
+    assert nadia[0].action.startswith("One conversation with Nadia Ivers")
     assert not any("broker a meeting" in a.action for a in actions)
 
 

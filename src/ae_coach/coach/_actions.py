@@ -45,9 +45,12 @@ THIS_WEEK = 3
 """Actions due in the next five working days (ae-coach default): what a rep can really do this week."""
 LATER = 3
 """Actions for after this week (ae-coach default)."""
-PER_PERSON = 2
-"""Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and one more point; a
-third is a list they will not work through."""
+PER_PERSON = 3
+"""Asks of one buyer-side person in one week (ae-coach default): the meeting to prepare and two more points; a
+fourth waits for the next conversation with them."""
+POINTS = 4
+"""Points one conversation holds at most (ae-coach default), this week's asks and the later ones that join them:
+more is a list nobody works through in one call."""
 ACTION_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
 BUYER_REQUESTS = ("positive.references_requested", "positive.buyer_waiting")
 """Positive signals that are the buyer asking the seller for something (reference calls): an open one is an
@@ -79,11 +82,9 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
 
     An action is due before the event it prepares; when that event falls this week and this week already
     has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
-    for this week is one a rep will not do. Two asks of the same person this week are one row, one call
-    (:func:`_one_conversation`), and a full week still takes a second point for a call already in it, since it
-    adds no row (:func:`_joins`); a third waits a week (folding every ask into one row was tried: it turned
-    three clear actions into three paragraphs of rule steps). A tier-4 deal gets one action: where it is
-    served best.
+    for this week is one a rep will not do. Every ask of one person is one conversation, its points numbered
+    (:func:`_one_conversation`), and a full week still takes another point for a call already in it, since it
+    adds no row (:func:`_joins`); a fourth waits a week. A tier-4 deal gets one action: where it is served best.
     """
     situation = Situation.of(deal, assessment)
     facts = assessment.facts
@@ -149,7 +150,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
         actions.append(action.model_copy(update={"horizon": "this_week" if soon else "later"}))
         if len(actions) >= THIS_WEEK + LATER:
             break
-    actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions])
+    actions = _one_conversation([_timed(a, facts.as_of, calendar) for a in actions], facts.as_of)
     chased = {p.name: p.unanswered for p in facts.people}
     actions = _no_reply_branch(deal, actions, dark, calendar, chased)
     actions = _champion_first(deal, actions, calendar)
@@ -345,52 +346,78 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
 
 
 _NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
+_URGENT = lazy(r"\bstart now\b|\bthe same day\b|\btoday\b|立即|马上|当天|今天")
 _THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 
-def _one_conversation(actions: list[NextAction]) -> list[NextAction]:
-    """This week's asks of one buyer-side person are one conversation, not a call a day and not two rows, and so
-    are the asks for the conversation after it: the later asks fold into the first one's text ("… In the same
-    call: …"), on the earliest date, with their reasons, rules and findings kept beside it. A later row holds at
-    most :data:`PER_PERSON` asks, so a conversation stays one a rep can hold (this week's are capped upstream)."""
+def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAction]:
+    """Every ask of one buyer-side person is one conversation: one row, on the earliest date, its points numbered
+    ("One conversation with Nadia Ivers, 3 points: (1) …; (2) …; (3) …"), with their reasons, rules and findings
+    kept beside it. A later ask joins this week's call with them unless it follows one of their meetings ('After
+    "ROI review" on 12/2: …'), which is a conversation of its own; at most :data:`POINTS` points a row (a
+    blind VP grade: four rows to one champion on four dates, for what is one call this week)."""
     out: list[NextAction] = []
-    asks: list[int] = []  # how many asks each row already holds
-    for action in actions:
-        room = [
-            i for i, a in enumerate(out) if _together(a, action) and (a.horizon == "this_week" or asks[i] < PER_PERSON)
-        ]
-        host = room[0] if room else None
-        if host is None:
+    points: list[list[NextAction]] = []  # the asks each row holds, in order
+    # this week's asks first, then the later ones that say "start now" (the paper process for a close this
+    # month), then the rest: a full conversation leaves out what can wait, not what cannot
+    for action in sorted(actions, key=lambda a: a.horizon != "this_week" and (1 + (not _URGENT.search(a.action)))):
+        room = [i for i, a in enumerate(out) if _together(a, action, as_of) and len(points[i]) < POINTS]
+        if not room:
             out.append(action)
-            asks.append(1)
+            points.append([action])
             continue
-        asks[host] += 1
+        host = room[0]
+        points[host].append(action)
         first = out[host]
         assert first.due is not None and action.due is not None  # _together checked both
         rules = [r for r in [*first.also_rules, action.rule_id, *action.also_rules] if r and r != first.rule_id]
         out[host] = first.model_copy(
             update={
-                "action": t("coach.same_call", text=first.action, other=action.action),
                 "due": min(first.due, action.due),
+                "horizon": "this_week" if "this_week" in (first.horizon, action.horizon) else first.horizon,
                 "why": "; ".join(dict.fromkeys([first.why, action.why])),
                 "also_rules": list(dict.fromkeys(rules)),
                 "finding_codes": list(dict.fromkeys([*first.finding_codes, *action.finding_codes])),
             }
         )
-    return out
+    return [
+        row if len(asks) == 1 else row.model_copy(update={"action": _agenda(row, asks)})
+        for row, asks in zip(out, points, strict=True)
+    ]
 
 
-def _together(first: NextAction, other: NextAction) -> bool:
-    """Two asks of the same buyer-side person by the same people on our side in the same horizon: this week's
-    call, or the next conversation after it (the sponsor's peer call is a conversation of its own)."""
-    return (
-        first.horizon == other.horizon
-        and first.contact is not None
+def _agenda(row: NextAction, asks: list[NextAction]) -> str:
+    """One conversation's points, numbered, each without the "with <name>" its row already says."""
+    assert row.contact is not None
+    name = contact_name(row.contact)
+    said = t("coach.with", name=name)
+    sep = t("coach.detail_separator")
+    items: list[str] = []
+    for ask in asks:
+        text = ask.action.replace(said + sep, "").replace(f" ({said})", "").replace(f"（{said}）", "")
+        items.append(t("coach.agenda_item", n=len(items) + 1, text=text.strip().rstrip(".。")))
+    return t("coach.conversation", name=name, count=len(asks), points=t("coach.agenda_separator").join(items))
+
+
+def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None) -> bool:
+    """Two asks of the same buyer-side person by the same people on our side: the same horizon, or (with
+    ``as_of``, once the week is planned) a later ask for this week's call with them, unless it follows a meeting
+    of theirs (``coach.after_event``: a conversation of its own)."""
+    if not (
+        first.contact is not None
         and first.due is not None
         and other.due is not None
         and _same_person(first, other)
         and first.owner == other.owner
-    )
+    ):
+        return False
+    if first.horizon == other.horizon:
+        return True
+    return as_of is not None and first.horizon == "this_week" and not _AFTER_EVENT.search(other.action)
+
+
+_AFTER_EVENT = lazy(r'^After "|^\d{4}-\d{2}-\d{2}“[^”]+”之后：')
+"""How ``coach.after_event`` begins in English and Chinese."""
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:
