@@ -427,9 +427,10 @@ def test_every_step_the_tool_drafted_is_a_proposal_and_the_records_own_are_not(c
         if s.kind in ("evaluation", "decision", "signature", "onboarding") or (
             s.kind == "paper" and "security questionnaire" not in s.action.lower()
         ):
-            assert (s.note or "").startswith("proposal"), (s.action, s.note)
+            # a drafted step is to propose (or at risk): nobody on the buyer's side has agreed to it
+            assert s.status in ("proposed", "at_risk") and (s.note or "").startswith("agree it with the buyer"), s
         elif s.kind == "agreed":
-            assert "proposal" not in (s.note or ""), (s.action, s.note)
+            assert s.status != "proposed" and "agree it with the buyer" not in (s.note or ""), (s.action, s.note)
 
 
 def test_a_buyers_meeting_on_a_weekend_keeps_its_date(coach):
@@ -474,8 +475,8 @@ def test_the_holiday_cache_keeps_one_copy_per_country_and_year(tmp_path, monkeyp
     ("lead", "back", "status"),
     # the buyer's weeks are calendar weeks from the day the questionnaire goes back (2026-12-02)
     [
-        ("6-8 weeks", dt.date(2027, 1, 27), "planned"),
-        ("8-10 weeks", dt.date(2027, 2, 10), "planned"),
+        ("6-8 weeks", dt.date(2027, 1, 27), "proposed"),
+        ("8-10 weeks", dt.date(2027, 2, 10), "proposed"),
         ("12-14 weeks", dt.date(2027, 3, 10), "at_risk"),
     ],
 )
@@ -515,10 +516,10 @@ def test_a_questionnaire_whose_review_ends_after_the_buyers_risk_meeting_is_at_r
 def test_a_committed_signer_gets_no_drafted_steps_up_to_the_signature():
     """The signer said yes, holds the paper and dated the signature: the buyer's own steps are the plan."""
     deal = load_deal(DEALS / "wingtip-slipped.yaml")
-    drafted = {s.kind for s in draft_plan(deal, deal.as_of) if "proposal" in (s.note or "")}
+    drafted = {s.kind for s in draft_plan(deal, deal.as_of) if s.status == "proposed"}
     assert drafted & {"paper", "signature"}
     committed = draft_plan(deal, deal.as_of, committed=True)
-    assert not [s for s in committed if s.kind in ("paper", "decision", "signature") and "proposal" in (s.note or "")]
+    assert not [s for s in committed if s.kind in ("paper", "decision", "signature") and s.status == "proposed"]
 
 
 def test_a_committed_signer_is_coached_to_protect_the_date_not_to_chase_earlier_signals(coach):

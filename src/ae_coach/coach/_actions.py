@@ -325,7 +325,9 @@ def _top_of_house(person: Stakeholder, deal: Deal) -> bool:
     return bool(_TOP_TITLE.search(person.title or "")) or 0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
 
 
-_QUOTES = lazy(r'"([^"]{12,})"|“([^”]{6,})”')
+_QUOTES = lazy(r'(?:^|(?<=[\s(:]))"([^"]{12,}?)"(?=[\s).,;:]|$)|“([^”]{6,})”')
+"""Words quoted in an action: an opening quote after a space, bracket or colon and a closing one before one, so
+the text between two quotations ('as "our plan" in a document … "Legal review"') is never read as a quote."""
 
 
 def _same_event(action: NextAction, actions: list[NextAction]) -> bool:
@@ -346,7 +348,7 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
 
 
 _NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
-_URGENT = lazy(r"\bstart now\b|\bthe same day\b|\btoday\b|立即|马上|当天|今天")
+_URGENT = lazy(r"\bstart now\b|\bthe same day\b|\btoday\b|现在就开始|立即|马上|当天|今天")
 _THIS_WEEK = lazy(r"\bthis week\b|本周")
 
 

@@ -255,6 +255,12 @@ def draft_plan(
         return sorted([*agreed, _make(kickoff, deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
     own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan if _still_counts(item, as_of))
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
+    if stage_value == "discovery":
+        # before discovery has found the problem there is nothing to plan to a signature with the buyer: the
+        # buyer's own steps and the next step only (a blind VP grade: "a MAP should not exist at this stage")
+        begin = calendar.on_or_after(as_of)
+        agreed += _next_step(deal, agreed, as_of, begin, calendar, stalled=bool(stalled))
+        return sorted(agreed, key=lambda s: s.date)
     steps = [
         step
         for step in _STEPS
@@ -319,7 +325,7 @@ def draft_plan(
         )
         back_from = paper_close if _approved_paper(step) else close
         made = _make(step, deal, back_from, (as_of, max([earliest, *case])), note if not drafted else None, calendar)
-        if approval is not None and _approved_paper(step) and made.status == "planned":
+        if approval is not None and _approved_paper(step) and made.status == "proposed":
             made = made.model_copy(update={"note": "; ".join(filter(None, [made.note, _before_approval(approval)]))})
         if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
             waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
@@ -541,7 +547,7 @@ def _gated(
         if drafted:
             earliest = max(earliest, calendar.add(drafted[-1].date, _GATE_SPACING))
         made = _make(template, deal, earliest, (as_of, earliest), None, calendar)
-        update = {"date": calendar.on_or_after(earliest), "status": "planned", "note": t("plan.proposed")}
+        update = {"date": calendar.on_or_after(earliest), "status": "proposed", "note": t("plan.proposed")}
         drafted.append(made.model_copy(update=update))
     plan = sorted(kept + drafted, key=lambda s: (s.date, s.kind != "agreed"))
     # the gate note sits on the step that passes the gate: the buyer's own business-case meeting, else the draft's
@@ -668,6 +674,8 @@ def _next_step(
     nxt = deal.next_step
     if nxt is None or any(a.action.lower() == nxt.action.lower() or a.date == nxt.date for a in agreed):
         return []
+    if nxt.date is None and _NON_STEP.search(nxt.action):
+        return []  # "Wait for signature", "Follow up on the datasheet": waiting is no step to date on a plan
     date, note = nxt.date, t("plan.next_step")
     if (date is None or date < as_of) and stalled:
         date = calendar.add(calendar.add(as_of, 1), NO_REPLY_DAYS)  # the message goes the next working day
@@ -681,6 +689,15 @@ def _next_step(
             date=date, action=nxt.action, side="joint", owner=nxt.owner or deal.owner or "AE", kind="agreed", note=note
         )
     ]
+
+
+_NON_STEP = lazy(
+    r"^\s*(?:wait(?:ing)?\b|follow(?:ing)?[- ]?up\b|check(?:ing)?[- ]in\b|touch(?:ing)? base\b|chas(?:e|ing)\b|"
+    r"ping\b|circle back\b|nudge\b)|^\s*(?:等待|等候|跟进|催)",
+    re.IGNORECASE,
+)
+"""A next step that is waiting on the buyer, not a step with them ("Wait for signature", "Follow up on the
+datasheet"): the review says so (execution-dated-next-step); the plan does not date it."""
 
 
 def _existing_customer(deal: Deal) -> bool:
@@ -817,7 +834,7 @@ def _make(
     """One drafted step, ``window`` = (review date, first day a drafted step can start)."""
     as_of, begin = window
     date = calendar.add(close, -_working(step)) if step.days_before_close else calendar.on_or_before(close)
-    status: Any = "planned"
+    status: Any = "proposed"  # nobody on the buyer's side has agreed to a drafted step
     if date < begin:
         # a step after the signature (the kick-off) that is late is booked now; the close date is not its to move
         late = "plan.past_due_after_signature" if step.days_before_close < 0 else "plan.past_due"

@@ -151,7 +151,21 @@ def fit_stage(step: str, stage: Any) -> str:
         named = [STAGE_ORDER[Stage(g.lower())] for g in match.groups() if g]
         return "now" if max(named) < current else match.group(0)
 
-    return _IN_STAGE.sub(replace, step)
+    def replace_zh(match: re.Match[str]) -> str:
+        return "现在就开始" if STAGE_ORDER[_ZH_STAGES[match.group(1)]] < current else match.group(0)
+
+    return _IN_STAGE_ZH.sub(replace_zh, _IN_STAGE.sub(replace, step))
+
+
+_ZH_STAGES = {
+    "需求挖掘": Stage.DISCOVERY,
+    "方案范围界定": Stage.SCOPING,
+    "价值验证": Stage.VALIDATION,
+    "方案提报": Stage.PROPOSAL,
+    "成交收尾": Stage.CLOSING,
+}
+_IN_STAGE_ZH = lazy(r"从(需求挖掘|方案范围界定|价值验证|方案提报|成交收尾)阶段就开始")
+"""The Chinese rules' "从方案范围界定阶段就开始" ("start in scoping"): at a later stage, "start now"."""
 
 
 def parse_question(raw: str) -> tuple[str, str | None]:

@@ -101,7 +101,9 @@ class MapStep(_Model):
     kind: Literal["evaluation", "decision", "paper", "signature", "onboarding", "agreed"]
     """``paper`` marks the paper-process steps (security review, legal redlines, procurement);
     ``agreed`` marks a step already in the deal's own plan."""
-    status: Literal["planned", "done", "at_risk"] = "planned"
+    status: Literal["planned", "proposed", "done", "at_risk"] = "planned"
+    """``planned``: a step on the buyer's own plan or the record's calendar; ``proposed``: a step ae-coach drafts,
+    for the rep to agree with the buyer (never shown as planned: nobody there has agreed to it)."""
     note: str | None = None
 
 
