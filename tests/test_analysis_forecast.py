@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from ae_coach.deal import ForecastCategory
+from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
 from analysis_builders import activity, build, healthy, without_record
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_healthy_deal_passes_the_commit_gate() -> None:
@@ -18,7 +21,8 @@ def test_healthy_deal_passes_the_commit_gate() -> None:
     assert isinstance(result, Assessment)
     assert result.recommended_forecast is ForecastCategory.COMMIT
     assert result.why_not_commit == []
-    assert result.health == 100
+    assert result.health == 95  # nothing wrong, not signed: an open deal reads at most 95
+    assert result.health_reasons[-1] == "-5: not signed yet, and an open deal reads at most 95"
     assert result.stage_probability == 75 and result.tier == 1
     assert result.as_of == dt.date(2026, 11, 26) and result.deal_id == "healthy"
 
@@ -67,7 +71,9 @@ def test_recommendations_below_commit() -> None:
     assert assess(critical).recommended_forecast is ForecastCategory.PIPELINE
 
 
-UNSCALED = Settings(health_ceiling=dict.fromkeys(("commit", "best_case", "pipeline", "omitted", "closed"), 100))
+UNSCALED = Settings(
+    health_ceiling=dict.fromkeys(("commit", "best_case", "pipeline", "omitted", "closed"), 100), health_unsigned_cap=100
+)
 """Every call may reach 100: the penalty arithmetic on its own, without the call's ceiling."""
 
 
@@ -83,7 +89,7 @@ def test_health_reasons_are_the_findings() -> None:
 
 
 def _points(reasons: list[str]) -> int:
-    return sum(int(r.split()[0]) for r in reasons)
+    return sum(int(r.split()[0].rstrip(":")) for r in reasons)
 
 
 def test_health_separates_a_bad_deal_from_a_hopeless_one() -> None:
@@ -114,6 +120,13 @@ def test_health_separates_a_bad_deal_from_a_hopeless_one() -> None:
         assert 100 + _points(result.health_reasons) == result.health
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "deals").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_point_of_health_keeps_its_reason(path) -> None:
+    """The reasons add up to the score: a positive signal is a reason only for the points it added."""
+    result = assess(load_deal(path))
+    assert 100 + _points(result.health_reasons) == result.health, result.health_reasons
+
+
 def test_health_penalties_are_percentages() -> None:
     with pytest.raises(ValueError, match="must be 0-100"):
         Settings(health_penalty={"critical": 150})
@@ -133,9 +146,10 @@ def test_health_is_scaled_into_the_range_of_the_call() -> None:
     assert result.recommended_forecast is ForecastCategory.BEST_CASE
     assert result.health == round(unscaled.health * 69 / 100)
     assert result.health_reasons[-1].startswith(
-        f"-{unscaled.health - result.health} on a best case call, health reads at most 69"
+        f"-{unscaled.health - result.health}: the evidence supports a best case call, and a best case deal reads at most 69"
     )
-    assert assess(build()).health == assess(build(), settings=UNSCALED).health  # commit keeps its score
+    # commit keeps its score, scaled only into an open deal's 0-95
+    assert assess(build()).health == round(assess(build(), settings=UNSCALED).health * 95 / 100)
     assert assess(build(("stage", "scoping"))).health <= 54  # pipeline
 
 

@@ -627,14 +627,16 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             remaining -= taken
             severity = term(finding.severity)
             reasons.append(t("health.penalty", points=taken, code=finding.code, severity=severity, title=finding.title))
-    bonus = 0
+    # signals lift a deal, they do not cancel its biggest problem: a deal with one never reads 100, and a signal
+    # is a reason only for the points it added (a deal with nothing taken has nothing to add back)
+    room = max(0, min(100 - first, remaining + s.health_positive_cap) - remaining)
     for finding in findings:
-        if bonus < s.health_positive_cap and finding.code.startswith("positive.") and finding.code not in _NO_BONUS:
-            step = min(s.health_positive_bonus, s.health_positive_cap - bonus)
-            bonus += step
+        if room and finding.code.startswith("positive.") and finding.code not in _NO_BONUS:
+            step = min(s.health_positive_bonus, room)
+            room -= step
+            remaining += step
             reasons.append(t("health.bonus", points=step, code=finding.code, title=finding.title))
-    # signals lift a deal, they do not cancel its biggest problem: a deal with one never reads 100
-    score = max(0, min(100 - first, remaining + bonus))
+    score = max(0, remaining)
     cap = _cap(ctx, findings)
     if cap is not None and score > cap[0]:
         reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))
@@ -644,9 +646,11 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     later = later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
     if later is not None and s.health_ceiling.get(str(later[0]), 100) == ceiling:
         category = later[0]  # out of this period only by its date: the range is named by what its evidence earns
+    key = "health.scaled_omitted" if str(category) == "omitted" else "health.scaled"
+    if ctx.deal.is_open and ctx.stage != Stage.CLOSED_WON and ceiling > s.health_unsigned_cap:
+        ceiling, key = s.health_unsigned_cap, "health.scaled_unsigned"  # nothing reads 100 before the signature
     scaled = round(score * ceiling / 100)
     if scaled < score:
-        key = "health.scaled_omitted" if str(category) == "omitted" else "health.scaled"
         reasons.append(
             t(key, points=score - scaled, ceiling=ceiling, category=term(category), before=score, after=scaled)
         )

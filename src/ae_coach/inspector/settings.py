@@ -202,6 +202,10 @@ class Settings(BaseModel):
     health_disqualify_cap: int = Field(default=20, ge=0, le=100)
     """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
     to omit for silence can show."""
+    health_unsigned_cap: int = Field(default=95, ge=0, le=100)
+    """ae-coach default: the highest health an open deal can show: its score is scaled into 0-95 like a call's
+    ceiling, so open deals keep their order. A deal with nothing wrong on record is still not signed; 100 is for
+    the signature (a blind VP grade: "no unsigned deal is 100")."""
     health_ceiling: dict[str, int] = Field(default_factory=lambda: dict(_HEALTH_CEILING))
     """ae-coach default: the highest health each forecast call allows. The score from the findings is scaled
     into it (score x ceiling / 100), so deals keep their order within a call and a deal the evidence keeps out
