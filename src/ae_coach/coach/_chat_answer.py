@@ -390,6 +390,7 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     wanted: list[Fact] = list(named)
     for person in named:  # and what last happened with them
         wanted += _with_person(person, found.all_facts)[-1:]
+    wanted += _named_competitors(found)
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
     # comes before what its kind of question usually needs, which would otherwise fill every slot
@@ -431,6 +432,21 @@ def _with_person(person: Fact, facts: list[Fact]) -> list[Fact]:
         for f in activities
         if not f.data.get("two_way") and called & {w.strip(".,;:'\"()").lower() for w in (f.text or "").split()}
     ]
+
+
+def _named_competitors(found: Retrieval) -> list[Fact]:
+    """The competitors the question names, by their first word as reps call them ("Splunk" for Splunk ITSI), each
+    with the MEDDPICC note on the competition when it names them: the rep's "Splunk is no threat after the POC"
+    meets the record's "Incumbent Splunk ITSI renewing in March"."""
+    asked = set(found.tokens)
+    named = [f for f in found.all_facts if f.kind == "competitor" and _brand(f.name) in asked]
+    notes = [f for f in found.all_facts if f.kind == "element" and f.name == "competition"]
+    return [fact for f in named for fact in [f, *(n for n in notes if _brand(f.name) in _tokens(n.text or ""))]]
+
+
+def _brand(name: str | None) -> str:
+    words = _tokens((name or "").split()[0]) if (name or "").split() else []
+    return words[0] if words else ""
 
 
 def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
