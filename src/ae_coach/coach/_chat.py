@@ -53,6 +53,10 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
 
 ECHO = 4
 """Words in a row the question shares with a note: the rep quoted it, so those words tell the reader nothing new."""
+SLACK = 3
+"""A quote at most a third longer than the window is not cut: cutting its last few words saves little and loses
+how the note ends, often its point ("Josh: no date yet, Annabel 'in back-to-backs with the board on the cost
+programme'")."""
 
 
 def clip_quote(
@@ -77,7 +81,8 @@ def clip_quote(
     from ae_coach.rules.search import tokenize
 
     parts = (text or "").split()
-    if not text or language_of(text) == "zh" or len(parts) <= size:  # "…" or curly quotes: still English
+    # "…" or curly quotes: still English; a quote a few words over the size is kept whole (:data:`SLACK`)
+    if not text or language_of(text) == "zh" or len(parts) <= size + size // SLACK:
         return text
     wanted = set(words)
     asked = [bool(wanted.intersection(tokenize(w))) for w in parts]

@@ -389,12 +389,17 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     named = _named_people(found)
     wanted: list[Fact] = list(named)
     for person in named:  # and what last happened with them
-        theirs = [f for f in found.all_facts if f.kind == "activity" and person.name in f.data.get("people", [])]
-        wanted += theirs[-1:]
+        wanted += _with_person(person, found.all_facts)[-1:]
+    wanted += _named_competitors(found)
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
     # comes before what its kind of question usually needs, which would otherwise fill every slot
     wanted += _covering(matched, found.words, LEADING_FACTS)
+    # a topic of any kind of question the rep touched ("legal's 'nearly done'" in a forecast question): the record's
+    # fact that says most about it (the redlines still open: "liability cap, data deletion on exit")
+    touched = dict.fromkeys(k for other, _ in found.intents for k in other.facts if k in found.topics)
+    for kind in touched:
+        wanted += facts_of_kind(kind, found.all_facts, deal, found.topics)[:1]
     kinds = list(intent.facts if intent else ["champion", "upcoming"])
     # "my boss asks whether it's real": the answer is for the manager, so it carries what they need too
     kinds += [k for other in found.audience if other is not intent for k in other.facts if k not in kinds]
@@ -412,6 +417,36 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
+
+
+def _with_person(person: Fact, facts: list[Fact]) -> list[Fact]:
+    """The activities with ``person``; for someone never met, our attempts to reach them that name them ("Asked
+    for 20 minutes with Martin to walk the business case; Rachel replied he prefers she handles vendors")."""
+    activities = [f for f in facts if f.kind == "activity"]
+    theirs = [f for f in activities if person.name in f.data.get("people", [])]
+    if theirs or not person.name:
+        return theirs
+    called = {w.lower() for w in person.name.split()}
+    return [
+        f
+        for f in activities
+        if not f.data.get("two_way") and called & {w.strip(".,;:'\"()").lower() for w in (f.text or "").split()}
+    ]
+
+
+def _named_competitors(found: Retrieval) -> list[Fact]:
+    """The competitors the question names, by their first word as reps call them ("Splunk" for Splunk ITSI), each
+    with the MEDDPICC note on the competition when it names them: the rep's "Splunk is no threat after the POC"
+    meets the record's "Incumbent Splunk ITSI renewing in March"."""
+    asked = set(found.tokens)
+    named = [f for f in found.all_facts if f.kind == "competitor" and _brand(f.name) in asked]
+    notes = [f for f in found.all_facts if f.kind == "element" and f.name == "competition"]
+    return [fact for f in named for fact in [f, *(n for n in notes if _brand(f.name) in _tokens(n.text or ""))]]
+
+
+def _brand(name: str | None) -> str:
+    words = _tokens((name or "").split()[0]) if (name or "").split() else []
+    return words[0] if words else ""
 
 
 def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:

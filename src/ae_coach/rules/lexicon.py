@@ -154,6 +154,25 @@ def _ask(question: str) -> str:
     return " ".join(asking) if len(asking) < len(sentences) else ""
 
 
+_RUN = re.compile(r"[A-Za-z0-9'’-]+|[\u4e00-\u9fff]+")
+
+
+def _latin_places(question: str) -> dict[str, list[int]]:
+    """The places of a Chinese question's English words (their stems), a run of Chinese counted as one word per
+    two characters (:func:`_han_words`): "best and final，他同时找了 MercuryGate 报价 … business case" holds "best"
+    and "case" far apart, so it is no "best case"."""
+    places: dict[str, list[int]] = {}
+    place = 0
+    for run in _RUN.findall(question):
+        if _HAN.search(run):
+            place += _han_words(run)
+            continue
+        for token in tokenize(run):
+            places.setdefault(_stem(token), []).append(place)
+            place += 1
+    return places
+
+
 def has_story(question: str) -> bool:
     """The question tells something before it asks (a sentence with words that is neither the last nor a
     question): "Thought it was done after the pilot, but the new CFO came in. Is it in trouble?"
@@ -307,6 +326,8 @@ class Lexicon(BaseModel):
             for place, word in enumerate(_words(question)):
                 for key in {word, *(_stem(t) for t in tokenize(word))}:
                     spoken.setdefault(key, []).append(place)
+        else:  # the English words of a Chinese question stand close together too ("best and final … business case")
+            places = _latin_places(question)
         held: Held = {}
         for index, (_, phrasings) in enumerate(table):
             for phrase, tokens, dropped, strength in phrasings:
