@@ -111,6 +111,9 @@ class Situation:
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
+        if atom == "plan_ahead":
+            as_of = self.assessment.as_of
+            return any(i.date and i.date >= as_of and str(i.status) != "done" for i in self.deal.mutual_action_plan)
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
