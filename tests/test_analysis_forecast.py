@@ -265,3 +265,20 @@ def test_health_charges_each_buyer_fact_once():
     signer = assess(load_deal(examples / "northwind-validation.yaml"))
     assert "committee.missing_role" in signer.codes()
     assert not any(" committee.missing_role " in f" {r} " for r in signer.health_reasons)
+
+
+def test_a_plan_that_is_only_the_signature_does_not_date_the_decision() -> None:
+    """A plan holding nothing but "Signature" on the close date is the CRM date restated: with the decision
+    process only the rep's word, no dated decision process; one buyer step before it dates it."""
+    edits = [
+        ("forecast_category", "best_case"),
+        ("meddpicc.decision_process", {"status": "partial", "evidence": "Liam presents to the CIO"}),
+        *without_record("decision_process"),
+    ]
+    signature = {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"}
+    lone = assess(build(*edits, ("mutual_action_plan", [signature])))
+    assert lone.recommended_forecast is ForecastCategory.PIPELINE
+    assert any('the plan\'s only step is "Signature"' in r for r in lone.forecast_reasons), lone.forecast_reasons
+    review = {"date": "2026-12-10", "action": "CIO review", "owner": "customer", "status": "planned"}
+    dated = assess(build(*edits, ("mutual_action_plan", [review, signature])))
+    assert dated.recommended_forecast is ForecastCategory.BEST_CASE

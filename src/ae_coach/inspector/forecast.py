@@ -396,6 +396,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
     elif ctx.facts.timing.decision_waits:
         gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
+    elif (lone := lone_signature(ctx)) is not None:
+        gaps.append(t("call.gap_lone_signature", step=lone.action, date=lone.date))
     elif not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
@@ -466,6 +468,13 @@ _DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decid
 """A plan step that is the buyer's decision: an approval, the signature, the award."""
 _ORDER_STEP = re.compile(r"\b(?:contract|purchase order|po|order form)\b", re.IGNORECASE)
 """A plan step that commits the buyer on paper (a contract, a PO): as much a decision step as a signature."""
+_SIGNATURE_STEP = re.compile(
+    r"^\W*(?:(?:contract|order form|po|purchase order|msa)\s+)?(?:signature|sign(?:ed|ing)?|execution|close)\W*$|"
+    r"^\W*sign(?:ature)? (?:the )?(?:contract|order form|agreement|msa)\W*$",
+    re.IGNORECASE,
+)
+"""A plan step that is only the signature ("Signature", "Contract signed", "Sign the order form"): with nothing
+before it, the plan is the CRM close date written as a step."""
 
 
 def _dated_process(ctx: Context) -> bool:
@@ -473,6 +482,8 @@ def _dated_process(ctx: Context) -> bool:
         return False  # the buyer's own decision step is overdue with no new date: the process is not dated
     if ctx.grades["decision_process"] >= 2:
         return True
+    if lone_signature(ctx) is not None:
+        return False
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     # a decision step dated ahead: a plan that stops at "pilot ends" dates the pilot, not the decision
     return any(
@@ -482,6 +493,21 @@ def _dated_process(ctx: Context) -> bool:
         and (_DECISION_STEP.search(item.action or "") or _ORDER_STEP.search(item.action or ""))
         for item in ctx.deal.mutual_action_plan
     )
+
+
+def lone_signature(ctx: Context) -> PlanItem | None:
+    """The plan's signature step when it is all the plan holds and the decision process is below buyer-confirmed.
+
+    Such a plan is the close date written as a step, not the buyer's process: nobody on the buyer's side has
+    dated a step towards the signature (``pipeline-forecast-categories``: best case needs a "dated decision
+    process"; ``pipeline-commit-gate``'s red flag "a MAP that was never sent to the buyer, or never
+    acknowledged")."""
+    if ctx.grades["decision_process"] >= 2:
+        return None
+    steps = [item for item in ctx.deal.mutual_action_plan if item.status != PlanStatus.CANCELLED]
+    if not steps or not all(_SIGNATURE_STEP.search(item.action or "") for item in steps):
+        return None
+    return steps[-1]
 
 
 def decision_stalled(ctx: Context) -> PlanItem | None:
