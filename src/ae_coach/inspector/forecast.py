@@ -48,7 +48,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import paper_step, validation_ahead
+from ae_coach.inspector.facts import paper_step, validation_ahead, validation_step
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -153,6 +153,8 @@ def _plan_conditions(ctx: Context) -> list[str]:
     stalled = decision_stalled(ctx)
     if stalled is not None:
         out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
+    elif (gate := step_overdue(ctx)) is not None:
+        out.append(t("gate.step_overdue", step=gate.action, date=gate.date))
     if ctx.facts.timing.paper_stuck:
         # legal on record says the paper was known, not that its dates hold: a blocked security sign-off or late
         # redlines leave the signature date unsupported
@@ -392,8 +394,11 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     if ctx.grades["economic_buyer"] < 1 or not (ctx.facts.in_role("economic_buyer") or successor):
         gaps.append(t("call.gap_no_eb"))
     stalled = decision_stalled(ctx)
+    gate = step_overdue(ctx)
     if stalled is not None:
         gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
+    elif gate is not None:
+        gaps.append(t("call.gap_step_overdue", step=gate.action, date=gate.date))
     elif ctx.facts.timing.decision_waits:
         gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
     elif (lone := lone_signature(ctx)) is not None:
@@ -478,8 +483,8 @@ before it, the plan is the CRM close date written as a step."""
 
 
 def _dated_process(ctx: Context) -> bool:
-    if decision_stalled(ctx) is not None:
-        return False  # the buyer's own decision step is overdue with no new date: the process is not dated
+    if decision_stalled(ctx) is not None or step_overdue(ctx) is not None:
+        return False  # the buyer's own decision, or the step it waits on, is overdue with no new date: not dated
     if ctx.grades["decision_process"] >= 2:
         return True
     if lone_signature(ctx) is not None:
@@ -493,6 +498,41 @@ def _dated_process(ctx: Context) -> bool:
         and (_DECISION_STEP.search(item.action or "") or _ORDER_STEP.search(item.action or ""))
         for item in ctx.deal.mutual_action_plan
     )
+
+
+_REVIEW_STEP = re.compile(r"\b(?:review|committee|board|readout|read-out)\b", re.IGNORECASE)
+"""A plan step in which the buyer's people judge the case before the decision: a committee, a board, a review."""
+_PRICING_STEP = re.compile(r"\b(?:pric\w*|commercials?|quotes?|discount\w*|negotiat\w*)\b", re.IGNORECASE)
+"""A plan step about the price: an open item of the terms, not a step the decision waits on."""
+
+
+def step_overdue(ctx: Context) -> PlanItem | None:
+    """A step of the buyer's plan that the decision waits on (their test of the criteria — a pilot readout, a
+    trial, a POC — or a review, committee or board), marked late or blocked with its date passed and the
+    decision still ahead of it: "Pilot readout with Renata" (11-30) late, "Signature" on 12-22. The steps after
+    it cannot hold their dates, as after an overdue decision step (:func:`decision_stalled`), so the decision
+    process is not dated (``pipeline-forecast-categories``: best case needs a "dated decision process"). A late
+    paper or pricing step is an open item with its owner, not this; a test the record shows completed since is
+    no longer open; the signer's own dated commitment settles it."""
+    if ctx.facts.timing.committed:
+        return None
+    late = (PlanStatus.LATE, PlanStatus.BLOCKED)
+    tested = [a.date for a in ctx.with_signal(Signal.TECHNICAL_VALIDATION)]
+    signs = ctx.facts.timing.plan_signature or ctx.deal.close_date
+    for item in sorted(ctx.deal.mutual_action_plan, key=lambda p: p.date or dt.date.max):
+        if item.status not in late or item.date is None or item.date >= ctx.as_of:
+            continue
+        if signs is not None and item.date > signs:
+            continue  # a step after the decision is delivery, not one the decision waits on
+        action = item.action or ""
+        if paper_step(action) or _PRICING_STEP.search(action) or _DECISION_STEP.search(action):
+            continue  # paper and price are open items; an overdue decision step is decision_stalled's
+        test = validation_step(action)
+        if test and any(day >= item.date for day in tested):
+            continue  # the test has been read out since, whatever the plan's status says
+        if test or _REVIEW_STEP.search(action):
+            return item
+    return None
 
 
 def lone_signature(ctx: Context) -> PlanItem | None:

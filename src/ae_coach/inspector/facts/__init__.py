@@ -61,6 +61,7 @@ from ae_coach.inspector.facts._timing import (
     durations,
     paper_step,
     validation_ahead,
+    validation_step,
 )
 
 __all__ = [
@@ -94,5 +95,6 @@ __all__ = [
     "record_roles",
     "renews_with_us",
     "validation_ahead",
+    "validation_step",
     "with_record_roles",
 ]

@@ -423,6 +423,12 @@ _VALIDATION_STEP = lazy(
 """A step of the buyer's that proves the product against their criteria: "Channel-manager integration test"."""
 
 
+def validation_step(action: str | None) -> bool:
+    """Whether a plan step is the buyer's test of the product against their criteria (a pilot, a POC, a trial,
+    a test), not a paper step."""
+    return bool(_VALIDATION_STEP.search(action or "")) and not paper_step(action)
+
+
 def validation_ahead(deal: Deal, as_of: dt.date, signs: dt.date | None) -> PlanItem | None:
     """The buyer's plan still has a step that tests the product against their criteria before the signature
     (``signs``, else the close date): "Channel-manager integration test" on 12-09, "CFO signs" on 12-18. Whatever
@@ -437,8 +443,7 @@ def validation_ahead(deal: Deal, as_of: dt.date, signs: dt.date | None) -> PlanI
             and item.status in open_states
             and (item.status != PlanStatus.PLANNED or item.date >= as_of)
             and (signs is None or item.date <= signs)
-            and _VALIDATION_STEP.search(item.action)
-            and not paper_step(item.action)
+            and validation_step(item.action)
         ),
         None,
     )
