@@ -77,3 +77,21 @@ def test_a_paper_queue_that_runs_past_the_period_takes_the_deal_out_of_it(weeks:
     data["activities"].append(_held("2026-11-23", said))
     assessment = assess(parse_deal(data))
     assert (assessment.recommended_forecast.value == "omitted") is omitted
+
+
+@pytest.mark.parametrize(
+    ("later", "waits"),
+    [
+        ("Dana: Martin is on site visits through December; no slot for the review yet.", True),
+        ("Dana: Martin's review is booked for 12-08.", False),  # the latest word dates it
+    ],
+)
+def test_a_decision_that_waits_and_a_later_word_that_it_has_no_date(later: str, waits: bool) -> None:
+    """The wait in one message ("he wants to see every commitment over 150k before anyone signs"), its missing date
+    in the buyer's latest word since: no dated decision process."""
+    said = "Priya: new COO Martin started last week. He wants to see every commitment over 150k before anyone signs."
+    assessment = assess(
+        parse_deal(with_activities(_held("2026-11-20", said, "Priya Shah"), _held("2026-11-25", later)))
+    )
+    assert bool(assessment.facts.timing.decision_waits) is waits
+    assert (assessment.recommended_forecast.value == "pipeline") is waits

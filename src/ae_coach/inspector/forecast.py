@@ -155,6 +155,10 @@ def _plan_conditions(ctx: Context) -> list[str]:
         out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
     elif (gate := step_overdue(ctx)) is not None:
         out.append(t("gate.step_overdue", step=gate.action, date=gate.date))
+    elif ctx.facts.timing.decision_waits:
+        # the plan's dates hold only if the step the signer now waits on has one (pipeline-commit-gate: "a dated
+        # mutual action plan ... to signature")
+        out.append(t("gate.decision_waits", source=ctx.facts.timing.decision_waits))
     if ctx.facts.timing.paper_stuck:
         # legal on record says the paper was known, not that its dates hold: a blocked security sign-off or late
         # redlines leave the signature date unsupported

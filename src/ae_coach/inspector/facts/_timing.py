@@ -159,24 +159,32 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
 _WAITS_ON = lazy(
     r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
     r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
-    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b|"
+    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they|anyone|anybody) (?:signs?|decides?|commits?|approves?)\b|"
     r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b",
     re.IGNORECASE,
 )
 _NO_DATE = lazy(
-    r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b|"
+    r"\bno (?:date|timeline|timeframe|eta|slot|time slot)\b|\bundated\b|\bnot dated\b|"
     r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b",
     re.IGNORECASE,
 )
 
 
 def _decision_waits(buyer: list[ActivityFact]) -> str | None:
-    """The buyer's latest word that the decision waits on a step, when the same message says it has no date
-    ("she was supportive but wants the interim CDO's view first'. Ruth Achterberg has not been approached")."""
+    """The buyer's latest word that the decision waits on a step, when the same message, or the buyer's latest
+    word since, says it has no date ("she was supportive but wants the interim CDO's view first'. Ruth
+    Achterberg has not been approached"; "he wants to see every commitment over 150k before anyone signs", then
+    "Martin is doing site visits through December; no slot for the review yet")."""
     latest = next((a for a in reversed(buyer) if text.find(_WAITS_ON, a.summary)), None)
-    if latest is None or not text.find(_NO_DATE, latest.summary):
+    if latest is None:
         return None
-    return f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+    source = f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+    if text.find(_NO_DATE, latest.summary):
+        return source
+    last = buyer[-1]
+    if last.date > latest.date and text.find(_NO_DATE, last.summary):
+        return f"{source}; {last.date} {last.type}: {text.quote(last.summary)}"
+    return None
 
 
 _YES = lazy(
