@@ -254,6 +254,13 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
         if f.severity in (Severity.CRITICAL, Severity.HIGH)
         and (f.code in DANGER_SIGNALS or f.code == "momentum.late_stakeholder")
     ]
+    # the person selling for us or signing is leaving, has left or moved on: capped at high while they are still
+    # there, but "champion tested" and "economic buyer engaged" ask for someone who will be there at signature
+    unmet += [
+        t("gate.left", title=f.title)
+        for f in findings
+        if f.severity == Severity.HIGH and f.code.startswith("meddpicc.") and f.data.get("left")
+    ]
     return unmet
 
 

@@ -274,6 +274,24 @@ def day_named(said: str, on: dt.date) -> dt.date | None:
     return None if weekday is None else on + dt.timedelta(days=(weekday - on.weekday() - 1) % 7 + 1)
 
 
+_END_OF_MONTH = lazy(rf"\b(?:the )?end of {_MONTH}\b", re.IGNORECASE)
+
+
+def until_named(said: str, on: dt.date) -> dt.date | None:
+    """The last day a message names for something to end, read from the day it was written: a date ("her last
+    day is 12-11"), else the end of a month ("leaving at the end of January": its last day, the first such month
+    on or after the message); None when it names neither."""
+    days = dates_in(said, on)
+    if days:
+        return days[0]
+    month = _END_OF_MONTH.search(said)
+    if month is None:
+        return None
+    number = _MONTHS[month.group(1).lower()[:3]]
+    year = on.year if number >= on.month else on.year + 1
+    return dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 _SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
 
 
