@@ -188,6 +188,12 @@ def effective_close(ctx: Context) -> dt.date | None:
     reconfirmed = ctx.facts.timing.reconfirmed
     if close is not None and close < ctx.as_of and reconfirmed is not None:
         return reconfirmed
+    sooner = ctx.facts.timing.sooner
+    if close is not None and sooner is not None and sooner in period(ctx) and close not in period(ctx):
+        # pipeline-forecast-categories: the close date is "from the buyer, even if rough". The rep parked the CRM
+        # date after this period and the buyer has since named a signing day inside it: the call is made on the
+        # buyer's day (a few days' difference inside the period changes no call and is not worth a reason line)
+        return sooner
     return close
 
 
@@ -370,7 +376,12 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [t("call.not_credible", close=close, source=timing.doubt)]
     reasons: list[str] = []
     if close is not None and close != deal.close_date:
-        reasons.append(t("call.reconfirmed", close=deal.close_date, new=close, source=timing.reconfirmed_source))
+        key, source = (
+            ("call.reconfirmed", timing.reconfirmed_source)
+            if close == timing.reconfirmed
+            else ("call.sooner", timing.sooner_source)
+        )
+        reasons.append(t(key, close=deal.close_date, new=close, source=source))
     category, why = _open_call(ctx, findings, why_not_commit)
     return category, [*why, *reasons]
 

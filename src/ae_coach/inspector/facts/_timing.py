@@ -136,13 +136,17 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     past = [a for a in activities if a.date <= as_of and a.summary]
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
+    sooner, sooner_source = _sooner(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
+    lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     return TimingFact.of(
         on_hold=_on_hold(deal, past),
-        lifted=max((a.date for a in past if _lifts(a.summary)), default=None),
-        doubt=_doubt(deal, buyer, as_of),
+        lifted=lifted,
+        doubt=_doubt(deal, buyer, as_of, lifted),
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
+        sooner=sooner,
+        sooner_source=sooner_source,
         plan_signature=_plan_signature(deal, as_of),
         paper_stuck=_paper_stuck(deal)
         or (too_slow and too_slow[0])
@@ -336,11 +340,15 @@ def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:
     return None
 
 
-def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.date | None = None) -> str | None:
+    """Why the close date cannot be believed. The buyer placing the purchase later in a message on or before the
+    day the record says the hold or freeze behind it was lifted (``lifted``: "our project got its budget back")
+    no longer does: the later word stands, as for a project on hold."""
     for clause in re.split(r"[.;\n]", deal.notes or ""):
         if text.find(_PLACEHOLDER, clause) and re.search(r"\b(?:date|close)\b", clause, re.IGNORECASE):
             return f"notes: {text.quote(clause.strip())}"
-    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in buyer]
+    current = [a for a in buyer if lifted is None or a.date > lifted]
+    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in current]
     for where, body in sources:
         for clause in re.split(r"[.;\n]", body):
             hit = text.find(_LATER_TIMING, clause)
@@ -411,6 +419,31 @@ def _reconfirmed(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple
         ahead = [d for d in dates_in(activity.summary, activity.date) if d >= as_of and d > close]
         if ahead:
             return min(ahead), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+    return None, None
+
+
+def _sooner(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.date | None, str | None]:
+    """The signing date the buyer named in a two-way exchange after the CRM close date was last pushed, still
+    ahead and before the CRM date: a sentence that speaks of signing and names the day ("Dr. Vogt signs, Jonas
+    thinks 17 or 18 December"; the latest day it names). The rep parked the date; the buyer's later word moved
+    it back. Only a pushed date counts: a CRM date the rep set later than a date the buyer named before is the
+    rep's caution, not a stale field."""
+    close = deal.close_date
+    pushes = [c for c in _close_changes(deal) if c.pushed and c.after == close]
+    if close is None or close < as_of or not pushes:
+        return None, None
+    parked = max(c.date for c in pushes)
+    for activity in reversed([a for a in buyer if a.date > parked]):
+        sentences = re.split(r"(?<=[.;!?])\s+", activity.summary or "")
+        days = [
+            day
+            for sentence in sentences
+            if text.find(_SIGNING_ACT, sentence)
+            for day in dates_in(sentence, activity.date)
+            if as_of <= day < close
+        ]
+        if days:
+            return max(days), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
     return None, None
 
 
