@@ -11,7 +11,7 @@ from ae_coach.deal import ForecastCategory, load_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
-from analysis_builders import activity, build, healthy, without_record
+from analysis_builders import activity, build, healthy, with_activities, without_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -279,3 +279,44 @@ def test_health_charges_each_buyer_fact_once():
     signer = assess(load_deal(examples / "northwind-validation.yaml"))
     assert "committee.missing_role" in signer.codes()
     assert not any(" committee.missing_role " in f" {r} " for r in signer.health_reasons)
+
+
+def test_a_plan_that_is_only_the_signature_does_not_date_the_decision() -> None:
+    """A plan holding nothing but "Signature" on the close date is the CRM date restated: with the decision
+    process only the rep's word, no dated decision process; one buyer step before it dates it."""
+    edits = [
+        ("forecast_category", "best_case"),
+        ("meddpicc.decision_process", {"status": "partial", "evidence": "Liam presents to the CIO"}),
+        *without_record("decision_process"),
+    ]
+    signature = {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"}
+    lone = assess(build(*edits, ("mutual_action_plan", [signature])))
+    assert lone.recommended_forecast is ForecastCategory.PIPELINE
+    assert any('the plan\'s only step is "Signature"' in r for r in lone.forecast_reasons), lone.forecast_reasons
+    review = {"date": "2026-12-10", "action": "CIO review", "owner": "customer", "status": "planned"}
+    dated = assess(build(*edits, ("mutual_action_plan", [review, signature])))
+    assert dated.recommended_forecast is ForecastCategory.BEST_CASE
+
+
+@pytest.mark.parametrize(
+    ("step", "readout", "undated"),
+    [
+        ("Pilot readout with the VP", None, True),  # the test the decision waits on, overdue
+        ("Capital committee review", None, True),  # the review the decision waits on, overdue
+        ("Pilot readout with the VP", "Pilot readout: forecast error 6%, criteria met", False),  # read out since
+        ("Pricing agreed", None, False),  # a price still open is an open item, not an undated decision
+        ("Redlines agreed", None, False),  # so is a late paper step
+    ],
+)
+def test_an_overdue_step_before_the_decision_leaves_it_undated(step, readout, undated) -> None:
+    """A step of the buyer's plan the decision waits on, late with its date passed and no new date, leaves the
+    signature after it undated; a readout since, a pricing or a paper step does not."""
+    plan = [
+        {"date": "2026-11-20", "action": step, "owner": "customer", "status": "late"},
+        {"date": "2026-12-18", "action": "Signature", "owner": "customer", "status": "planned"},
+    ]
+    base = with_activities(activity("2026-11-24", "meeting", readout, direction="two_way")) if readout else None
+    result = assess(build(("forecast_category", "best_case"), ("mutual_action_plan", plan), base=base))
+    assert (result.recommended_forecast is ForecastCategory.PIPELINE) is undated, result.forecast_reasons
+    overdue = any(f'"{step}" (2026-11-20), the buyer\'s step before the decision' in r for r in result.forecast_reasons)
+    assert overdue is undated

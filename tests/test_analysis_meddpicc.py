@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ae_coach.deal import parse_deal
+from ae_coach.deal import ForecastCategory, parse_deal
 from ae_coach.findings import MEDDPICC_ELEMENTS, Severity
 from ae_coach.inspector import assess, inspect
 from ae_coach.inspector.priority import ranked
@@ -396,6 +396,31 @@ def test_a_champion_the_record_shows_gone_or_without_access_keeps_the_red_flag(s
     assert ("left" in found.data) is prefix.startswith("the champion is leaving")
     if "left" in found.data:  # the person selling for us is gone: raised first
         assert ranked(inspect(parse_deal(data)))[0].code == "meddpicc.champion"
+
+
+@pytest.mark.parametrize(
+    ("summary", "still_there"),
+    [
+        ("Dana has accepted a role at Hiscox and her last day is 12-11", True),
+        ("Dana told us she is leaving at the end of December", True),
+        ("Dana told us she is leaving at the end of the month", False),  # no day named: the advocate is lost
+        ("Dana told us her last day was 11-20", False),
+        ("Dana has left the company; her last day was 11-20", False),
+    ],
+)
+def test_a_champion_leaving_after_the_review_is_still_there_to_sell(summary, still_there) -> None:
+    """A last day still ahead keeps the champion in the company until then: high (find the successor before it),
+    not the critical of an advocate gone; either way it is the deal's story and keeps the deal out of Commit."""
+    data = healthy()
+    data["meddpicc"]["champion"] = {"status": "confirmed", "evidence": "Dana Lee, VP Revenue Operations"}
+    data["activities"].append({"date": "2026-11-21", "type": "call", "with": ["Dana Lee"], "summary": summary})
+    found = by_code(parse_deal(data))["meddpicc.champion"]
+    assert found.severity is (Severity.HIGH if still_there else Severity.CRITICAL)
+    assert ("still in the company until" in found.title) is still_there and found.data["left"]
+    assert ranked(inspect(parse_deal(data)))[0].code == "meddpicc.champion"
+    result = assess(parse_deal(data))
+    assert result.recommended_forecast is (ForecastCategory.BEST_CASE if still_there else ForecastCategory.PIPELINE)
+    assert any("Commit needs the person who sells for us" in r for r in result.why_not_commit) is still_there
 
 
 def prefix_of(found) -> str | None:

@@ -77,3 +77,48 @@ def test_a_paper_queue_that_runs_past_the_period_takes_the_deal_out_of_it(weeks:
     data["activities"].append(_held("2026-11-23", said))
     assessment = assess(parse_deal(data))
     assert (assessment.recommended_forecast.value == "omitted") is omitted
+
+
+@pytest.mark.parametrize(
+    ("later", "waits"),
+    [
+        ("Dana: Martin is on site visits through December; no slot for the review yet.", True),
+        ("Dana: Martin's review is booked for 12-08.", False),  # the latest word dates it
+    ],
+)
+def test_a_decision_that_waits_and_a_later_word_that_it_has_no_date(later: str, waits: bool) -> None:
+    """The wait in one message ("he wants to see every commitment over 150k before anyone signs"), its missing date
+    in the buyer's latest word since: no dated decision process."""
+    said = "Priya: new COO Martin started last week. He wants to see every commitment over 150k before anyone signs."
+    assessment = assess(
+        parse_deal(with_activities(_held("2026-11-20", said, "Priya Shah"), _held("2026-11-25", later)))
+    )
+    assert bool(assessment.facts.timing.decision_waits) is waits
+    assert (assessment.recommended_forecast.value == "pipeline") is waits
+
+
+@pytest.mark.parametrize(
+    ("pushed", "later_word", "omitted"),
+    [
+        (True, "Dana: the budget is back; if legal agrees, Priya signs on 12-17.", False),
+        (False, "Dana: the budget is back; if legal agrees, Priya signs on 12-17.", True),  # the rep's own caution
+        (True, "Dana: the budget is back, nothing dated yet.", True),  # no signing day named
+    ],
+)
+def test_a_signing_day_the_buyer_names_after_the_date_was_parked_is_the_close(pushed, later_word, omitted) -> None:
+    """The rep parked the CRM date in March when the budget moved to next year; the buyer's later word names a
+    signing day this quarter and gives the budget back: the call is made on the buyer's day, and the earlier
+    'moves to the 2027 budget' no longer places the purchase later."""
+    data = with_activities(
+        _held("2026-10-19", "Dana: bad news, our project moves to the 2027 budget."),
+        _held("2026-11-20", later_word),
+    )
+    data["close_date"] = "2027-03-31"
+    if pushed:
+        data["history"] = [
+            *data["history"],
+            {"date": "2026-10-19", "field": "close_date", "from": "2026-12-18", "to": "2027-03-31"},
+        ]
+    assessment = assess(parse_deal(data))
+    assert (assessment.recommended_forecast.value == "omitted") is omitted, assessment.forecast_reasons
+    assert any("was parked later" in r for r in assessment.forecast_reasons) is (not omitted)

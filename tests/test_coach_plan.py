@@ -638,9 +638,10 @@ def test_a_decision_the_buyers_own_plan_takes_is_not_presented_again():
 
 
 def test_a_plan_never_calls_the_close_date_not_credible_under_a_best_case_call():
-    # Penrose: called Best Case for its 12-22 close; the drafted paper steps (ae-coach default lengths) need more
-    # working days than are left, which is no evidence against the buyer's date: fit them, say what is late
-    deal = load_deal(DEALS.parent.parent / "evals" / "calibration" / "deals" / "penrose-data-single-threaded.yaml")
+    # Grantham: called Best Case for its close; the drafted paper steps (ae-coach default lengths) need more
+    # working days than are left, which is no evidence against the buyer's date: fit them, say what is late.
+    # (Penrose served here until its plan, nothing but the signature, stopped dating its decision: now pipeline.)
+    deal = load_deal(DEALS.parent.parent / "evals" / "calibration" / "deals" / "grantham-medical-paper-unknown.yaml")
     report = Coach("offline").review(deal)
     assert report.forecast.category == "best_case"
     notes = " ".join(step.note or "" for step in report.mutual_action_plan)

@@ -48,7 +48,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import paper_step, validation_ahead
+from ae_coach.inspector.facts import paper_step, validation_ahead, validation_step
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -153,6 +153,12 @@ def _plan_conditions(ctx: Context) -> list[str]:
     stalled = decision_stalled(ctx)
     if stalled is not None:
         out.append(t("gate.decision_overdue", step=stalled.action, date=stalled.date))
+    elif (gate := step_overdue(ctx)) is not None:
+        out.append(t("gate.step_overdue", step=gate.action, date=gate.date))
+    elif ctx.facts.timing.decision_waits:
+        # the plan's dates hold only if the step the signer now waits on has one (pipeline-commit-gate: "a dated
+        # mutual action plan ... to signature")
+        out.append(t("gate.decision_waits", source=ctx.facts.timing.decision_waits))
     if ctx.facts.timing.paper_stuck:
         # legal on record says the paper was known, not that its dates hold: a blocked security sign-off or late
         # redlines leave the signature date unsupported
@@ -182,6 +188,12 @@ def effective_close(ctx: Context) -> dt.date | None:
     reconfirmed = ctx.facts.timing.reconfirmed
     if close is not None and close < ctx.as_of and reconfirmed is not None:
         return reconfirmed
+    sooner = ctx.facts.timing.sooner
+    if close is not None and sooner is not None and sooner in period(ctx) and close not in period(ctx):
+        # pipeline-forecast-categories: the close date is "from the buyer, even if rough". The rep parked the CRM
+        # date after this period and the buyer has since named a signing day inside it: the call is made on the
+        # buyer's day (a few days' difference inside the period changes no call and is not worth a reason line)
+        return sooner
     return close
 
 
@@ -247,6 +259,13 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
         for f in findings
         if f.severity in (Severity.CRITICAL, Severity.HIGH)
         and (f.code in DANGER_SIGNALS or f.code == "momentum.late_stakeholder")
+    ]
+    # the person selling for us or signing is leaving, has left or moved on: capped at high while they are still
+    # there, but "champion tested" and "economic buyer engaged" ask for someone who will be there at signature
+    unmet += [
+        t("gate.left", title=f.title)
+        for f in findings
+        if f.severity == Severity.HIGH and f.code.startswith("meddpicc.") and f.data.get("left")
     ]
     return unmet
 
@@ -357,7 +376,12 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [t("call.not_credible", close=close, source=timing.doubt)]
     reasons: list[str] = []
     if close is not None and close != deal.close_date:
-        reasons.append(t("call.reconfirmed", close=deal.close_date, new=close, source=timing.reconfirmed_source))
+        key, source = (
+            ("call.reconfirmed", timing.reconfirmed_source)
+            if close == timing.reconfirmed
+            else ("call.sooner", timing.sooner_source)
+        )
+        reasons.append(t(key, close=deal.close_date, new=close, source=source))
     category, why = _open_call(ctx, findings, why_not_commit)
     return category, [*why, *reasons]
 
@@ -392,10 +416,15 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     if ctx.grades["economic_buyer"] < 1 or not (ctx.facts.in_role("economic_buyer") or successor):
         gaps.append(t("call.gap_no_eb"))
     stalled = decision_stalled(ctx)
+    gate = step_overdue(ctx)
     if stalled is not None:
         gaps.append(t("call.gap_decision_overdue", step=stalled.action, date=stalled.date))
+    elif gate is not None:
+        gaps.append(t("call.gap_step_overdue", step=gate.action, date=gate.date))
     elif ctx.facts.timing.decision_waits:
         gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
+    elif (lone := lone_signature(ctx)) is not None:
+        gaps.append(t("call.gap_lone_signature", step=lone.action, date=lone.date))
     elif not _dated_process(ctx):
         gaps.append(t("call.gap_no_process"))
     if effective_close(ctx) is None:
@@ -466,13 +495,22 @@ _DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decid
 """A plan step that is the buyer's decision: an approval, the signature, the award."""
 _ORDER_STEP = re.compile(r"\b(?:contract|purchase order|po|order form)\b", re.IGNORECASE)
 """A plan step that commits the buyer on paper (a contract, a PO): as much a decision step as a signature."""
+_SIGNATURE_STEP = re.compile(
+    r"^\W*(?:(?:contract|order form|po|purchase order|msa)\s+)?(?:signature|sign(?:ed|ing)?|execution|close)\W*$|"
+    r"^\W*sign(?:ature)? (?:the )?(?:contract|order form|agreement|msa)\W*$",
+    re.IGNORECASE,
+)
+"""A plan step that is only the signature ("Signature", "Contract signed", "Sign the order form"): with nothing
+before it, the plan is the CRM close date written as a step."""
 
 
 def _dated_process(ctx: Context) -> bool:
-    if decision_stalled(ctx) is not None:
-        return False  # the buyer's own decision step is overdue with no new date: the process is not dated
+    if decision_stalled(ctx) is not None or step_overdue(ctx) is not None:
+        return False  # the buyer's own decision, or the step it waits on, is overdue with no new date: not dated
     if ctx.grades["decision_process"] >= 2:
         return True
+    if lone_signature(ctx) is not None:
+        return False
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     # a decision step dated ahead: a plan that stops at "pilot ends" dates the pilot, not the decision
     return any(
@@ -482,6 +520,56 @@ def _dated_process(ctx: Context) -> bool:
         and (_DECISION_STEP.search(item.action or "") or _ORDER_STEP.search(item.action or ""))
         for item in ctx.deal.mutual_action_plan
     )
+
+
+_REVIEW_STEP = re.compile(r"\b(?:review|committee|board|readout|read-out)\b", re.IGNORECASE)
+"""A plan step in which the buyer's people judge the case before the decision: a committee, a board, a review."""
+_PRICING_STEP = re.compile(r"\b(?:pric\w*|commercials?|quotes?|discount\w*|negotiat\w*)\b", re.IGNORECASE)
+"""A plan step about the price: an open item of the terms, not a step the decision waits on."""
+
+
+def step_overdue(ctx: Context) -> PlanItem | None:
+    """A step of the buyer's plan that the decision waits on (their test of the criteria — a pilot readout, a
+    trial, a POC — or a review, committee or board), marked late or blocked with its date passed and the
+    decision still ahead of it: "Pilot readout with Renata" (11-30) late, "Signature" on 12-22. The steps after
+    it cannot hold their dates, as after an overdue decision step (:func:`decision_stalled`), so the decision
+    process is not dated (``pipeline-forecast-categories``: best case needs a "dated decision process"). A late
+    paper or pricing step is an open item with its owner, not this; a test the record shows completed since is
+    no longer open; the signer's own dated commitment settles it."""
+    if ctx.facts.timing.committed:
+        return None
+    late = (PlanStatus.LATE, PlanStatus.BLOCKED)
+    tested = [a.date for a in ctx.with_signal(Signal.TECHNICAL_VALIDATION)]
+    signs = ctx.facts.timing.plan_signature or ctx.deal.close_date
+    for item in sorted(ctx.deal.mutual_action_plan, key=lambda p: p.date or dt.date.max):
+        if item.status not in late or item.date is None or item.date >= ctx.as_of:
+            continue
+        if signs is not None and item.date > signs:
+            continue  # a step after the decision is delivery, not one the decision waits on
+        action = item.action or ""
+        if paper_step(action) or _PRICING_STEP.search(action) or _DECISION_STEP.search(action):
+            continue  # paper and price are open items; an overdue decision step is decision_stalled's
+        test = validation_step(action)
+        if test and any(day >= item.date for day in tested):
+            continue  # the test has been read out since, whatever the plan's status says
+        if test or _REVIEW_STEP.search(action):
+            return item
+    return None
+
+
+def lone_signature(ctx: Context) -> PlanItem | None:
+    """The plan's signature step when it is all the plan holds and the decision process is below buyer-confirmed.
+
+    Such a plan is the close date written as a step, not the buyer's process: nobody on the buyer's side has
+    dated a step towards the signature (``pipeline-forecast-categories``: best case needs a "dated decision
+    process"; ``pipeline-commit-gate``'s red flag "a MAP that was never sent to the buyer, or never
+    acknowledged")."""
+    if ctx.grades["decision_process"] >= 2:
+        return None
+    steps = [item for item in ctx.deal.mutual_action_plan if item.status != PlanStatus.CANCELLED]
+    if not steps or not all(_SIGNATURE_STEP.search(item.action or "") for item in steps):
+        return None
+    return steps[-1]
 
 
 def decision_stalled(ctx: Context) -> PlanItem | None:

@@ -35,6 +35,7 @@ from ae_coach.inspector.facts import (
     ActivityFact,
     deferred_by_economic_buyer,
     rebuffed_by_economic_buyer,
+    until_named,
     validation_ahead,
 )
 
@@ -223,10 +224,11 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
-    capped = (SIGNER_LEFT, MOVED_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED)
+    capped = (SIGNER_LEFT, MOVED_CHAMPION, LEAVING_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED)
     if extra and extra[0].startswith(capped) and severity == Severity.CRITICAL:
-        # a new signer to meet, a champion still in the company in another job, a retest to win or a signer to
-        # put the price in front of: to win before the date holds, not a deal the buyer parked or an advocate gone
+        # a new signer to meet, a champion still in the company in another job or until a last day still ahead, a
+        # retest to win or a signer to put the price in front of: to win before the date holds, not a deal the buyer
+        # parked or an advocate gone
         severity = Severity.HIGH
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
@@ -291,7 +293,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["chased"] = extra[0]  # "haven't met them", in the record: the unanswered emails are its symptom
     if flagged and extra and extra[0].startswith(FAILED_CRITERION):
         data["failed"] = extra[0]  # a must-have the buyer failed us on: what the decision now turns on
-    if flagged and extra and extra[0].startswith((LOST_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
+    if flagged and extra and extra[0].startswith((LOST_CHAMPION, LEAVING_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
         data["left"] = extra[0]  # the person selling for us, or signing, is gone: the cause of what the deal is doing
     return ctx.finding(_CODES[name], severity, title, evidence, **data)
 
@@ -654,6 +656,7 @@ _NO_ACCESS = lazy(
 )
 """The champion cannot reach who decides: they do not know who approves, or have not told their own boss."""
 LOST_CHAMPION = "the champion is leaving or has left: "
+LEAVING_CHAMPION = "the champion is leaving, still in the company until "
 MOVED_CHAMPION = "the champion has moved to another role: "
 SIGNER_LEFT = "the signer on record has left the company: "
 NO_ACCESS = "the champion has no access to who decides: "
@@ -668,6 +671,7 @@ cold email is an attempt, two are a signer not engaging)."""
 _NAMES_THE_FLAG = (
     VALIDATION_AHEAD,
     LOST_CHAMPION,
+    LEAVING_CHAMPION,
     MOVED_CHAMPION,
     NO_ACCESS,
     UNFRAMED_PILOT,
@@ -703,6 +707,32 @@ def _champion_said(ctx: Context, names: list[str]) -> str | None:
             continue
         for pattern, prefix in ((_LEAVING, LOST_CHAMPION), (_MOVED_ON, MOVED_CHAMPION), (_NO_ACCESS, NO_ACCESS)):
             hit = text.find(pattern, activity.summary)
-            if hit:
-                return f"{prefix}{activity.date} {activity.type}, {text.quote(activity.summary)}"
+            if not hit:
+                continue
+            said = f"{activity.date} {activity.type}, {text.quote(activity.summary)}"
+            last_day = _last_day(activity.summary or "", hit, activity.date) if prefix == LOST_CHAMPION else None
+            if last_day is not None and last_day >= ctx.as_of:
+                return f"{LEAVING_CHAMPION}{last_day}: {said}"
+            return f"{prefix}{said}"
     return None
+
+
+def _last_day(summary: str, hit: str, said: dt.date) -> dt.date | None:
+    """The day the sentence that says the champion is leaving names for it ("her last day is 12-11", "leaving at
+    the end of January"), read from the day it was said; None when it names none, speaks of a departure in the
+    past ("has left", "resigned", "her last day was"), or names a day months away (a date already past, read as
+    next year's)."""
+    if not _STILL_TO_GO.search(hit):
+        return None
+    sentence = next((s for s in re.split(r"(?<=[.;!?])\s+", summary) if hit in s), summary)
+    if _WAS.search(sentence):
+        return None
+    day = until_named(sentence, said)
+    return day if day is not None and (day - said).days <= _NOTICE_DAYS else None
+
+
+_STILL_TO_GO = lazy(r"\bleaving\b|\blast day\b", re.IGNORECASE)
+_WAS = lazy(r"\blast day was\b|\b(?:has|had) (?:left|gone)\b", re.IGNORECASE)
+_NOTICE_DAYS = 120
+"""The longest notice a departure date is read as still ahead of the message (ae-coach default: about four months,
+a long notice period); a date further on is a day already past that the reading took for next year's."""

@@ -34,7 +34,8 @@ budget_concern                    "budget concern / cut / freeze", "too expensiv
                                   "goes into the FY27 budget", "push us to phase 2", "find room for us",
                                   "budget already spent on another project"
 competitor_mentioned              "competitor", "also evaluating / looking at", "other vendors", "a second quote"
-pending_internal_review           "run this by", "check with the CFO", "take it to the team", "present it to leadership"
+pending_internal_review           "run this by", "check with the CFO", "take it to the team", "present it to leadership",
+                                  "taking the proposal into the GF meeting"
 follow_up                         "followed up", "got back to us", "CFO approved"
 no_next_date                      "we'll get back to you" (no "by"/"on" date after it), "circle back"
 verbal_commit                     "verbal commit / yes", "selected us", "vendor of choice", "told us we won"
@@ -152,7 +153,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"team|cfo|ceo|leadership|board|boss|committee|steering (?:committee|group))|present(?:s|ing)? (?:it |this |"
         r"(?:the|our) (?:proposal|case|business case) )?to (?:the |their |his |her )?(?:leadership|exec(?:utive)? team|"
         r"board|cfo|ceo|committee)|discuss (?:it )?internally|(?:needs?|wants?) to sociali[sz]e|sociali[sz]e (?:it|this) "
-        r"internally)\b",
+        r"internally|tak(?:e|es|ing) (?:the |our )?(?:proposal|business case|case|quote|numbers|pricing|offer) (?:back )?"
+        r"(?:in)?to (?:the |a |his |her |their )?(?:[\w&-]+ ){0,2}(?:meeting|review|committee|board))\b",
         _I,
     ),
     Signal.FOLLOW_UP: lazy(

@@ -60,7 +60,9 @@ from ae_coach.inspector.facts._timing import (
     day_named,
     durations,
     paper_step,
+    until_named,
     validation_ahead,
+    validation_step,
 )
 
 __all__ = [
@@ -93,6 +95,8 @@ __all__ = [
     "rebuffed_by_economic_buyer",
     "record_roles",
     "renews_with_us",
+    "until_named",
     "validation_ahead",
+    "validation_step",
     "with_record_roles",
 ]

@@ -172,6 +172,12 @@ class TimingFact(_Facts):
     """A new date the buyer confirmed after (or just before) the CRM close date passed."""
     reconfirmed_source: str | None = None
     """The activity that confirmed it."""
+    sooner: dt.date | None = None
+    """The signing date the buyer named after the CRM close date was last pushed, still ahead and before it
+    ("if the works council agrees, Dr. Vogt signs, Jonas thinks 17 or 18 December" against a date parked in
+    March): the CRM date is the one the rep parked, the buyer's word is the later fact."""
+    sooner_source: str | None = None
+    """The activity that named it."""
     plan_signature: dt.date | None = None
     """The date of the open mutual-action-plan step that signs (signature, contract, PO, award)."""
     paper_stuck: str | None = None

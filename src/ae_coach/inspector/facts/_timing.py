@@ -136,13 +136,17 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     past = [a for a in activities if a.date <= as_of and a.summary]
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
+    sooner, sooner_source = _sooner(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
+    lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     return TimingFact.of(
         on_hold=_on_hold(deal, past),
-        lifted=max((a.date for a in past if _lifts(a.summary)), default=None),
-        doubt=_doubt(deal, buyer, as_of),
+        lifted=lifted,
+        doubt=_doubt(deal, buyer, as_of, lifted),
         reconfirmed=reconfirmed,
         reconfirmed_source=source,
+        sooner=sooner,
+        sooner_source=sooner_source,
         plan_signature=_plan_signature(deal, as_of),
         paper_stuck=_paper_stuck(deal)
         or (too_slow and too_slow[0])
@@ -159,24 +163,32 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
 _WAITS_ON = lazy(
     r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
     r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
-    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they) (?:signs?|decides?|commits?|approves?)\b|"
+    r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they|anyone|anybody) (?:signs?|decides?|commits?|approves?)\b|"
     r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b",
     re.IGNORECASE,
 )
 _NO_DATE = lazy(
-    r"\bno (?:date|timeline|timeframe|eta)\b|\bundated\b|\bnot dated\b|"
+    r"\bno (?:date|timeline|timeframe|eta|slot|time slot)\b|\bundated\b|\bnot dated\b|"
     r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b",
     re.IGNORECASE,
 )
 
 
 def _decision_waits(buyer: list[ActivityFact]) -> str | None:
-    """The buyer's latest word that the decision waits on a step, when the same message says it has no date
-    ("she was supportive but wants the interim CDO's view first'. Ruth Achterberg has not been approached")."""
+    """The buyer's latest word that the decision waits on a step, when the same message, or the buyer's latest
+    word since, says it has no date ("she was supportive but wants the interim CDO's view first'. Ruth
+    Achterberg has not been approached"; "he wants to see every commitment over 150k before anyone signs", then
+    "Martin is doing site visits through December; no slot for the review yet")."""
     latest = next((a for a in reversed(buyer) if text.find(_WAITS_ON, a.summary)), None)
-    if latest is None or not text.find(_NO_DATE, latest.summary):
+    if latest is None:
         return None
-    return f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+    source = f"{latest.date} {latest.type}: {text.quote(latest.summary)}"
+    if text.find(_NO_DATE, latest.summary):
+        return source
+    last = buyer[-1]
+    if last.date > latest.date and text.find(_NO_DATE, last.summary):
+        return f"{source}; {last.date} {last.type}: {text.quote(last.summary)}"
+    return None
 
 
 _YES = lazy(
@@ -266,6 +278,24 @@ def day_named(said: str, on: dt.date) -> dt.date | None:
     return None if weekday is None else on + dt.timedelta(days=(weekday - on.weekday() - 1) % 7 + 1)
 
 
+_END_OF_MONTH = lazy(rf"\b(?:the )?end of {_MONTH}\b", re.IGNORECASE)
+
+
+def until_named(said: str, on: dt.date) -> dt.date | None:
+    """The last day a message names for something to end, read from the day it was written: a date ("her last
+    day is 12-11"), else the end of a month ("leaving at the end of January": its last day, the first such month
+    on or after the message); None when it names neither."""
+    days = dates_in(said, on)
+    if days:
+        return days[0]
+    month = _END_OF_MONTH.search(said)
+    if month is None:
+        return None
+    number = _MONTHS[month.group(1).lower()[:3]]
+    year = on.year if number >= on.month else on.year + 1
+    return dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 _SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
 
 
@@ -310,11 +340,15 @@ def _on_hold(deal: Deal, past: list[ActivityFact]) -> str | None:
     return None
 
 
-def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> str | None:
+def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.date | None = None) -> str | None:
+    """Why the close date cannot be believed. The buyer placing the purchase later in a message on or before the
+    day the record says the hold or freeze behind it was lifted (``lifted``: "our project got its budget back")
+    no longer does: the later word stands, as for a project on hold."""
     for clause in re.split(r"[.;\n]", deal.notes or ""):
         if text.find(_PLACEHOLDER, clause) and re.search(r"\b(?:date|close)\b", clause, re.IGNORECASE):
             return f"notes: {text.quote(clause.strip())}"
-    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in buyer]
+    current = [a for a in buyer if lifted is None or a.date > lifted]
+    sources = [("notes", deal.notes or "")] + [(f"{a.date} {a.type}", a.summary or "") for a in current]
     for where, body in sources:
         for clause in re.split(r"[.;\n]", body):
             hit = text.find(_LATER_TIMING, clause)
@@ -388,6 +422,31 @@ def _reconfirmed(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple
     return None, None
 
 
+def _sooner(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.date | None, str | None]:
+    """The signing date the buyer named in a two-way exchange after the CRM close date was last pushed, still
+    ahead and before the CRM date: a sentence that speaks of signing and names the day ("Dr. Vogt signs, Jonas
+    thinks 17 or 18 December"; the latest day it names). The rep parked the date; the buyer's later word moved
+    it back. Only a pushed date counts: a CRM date the rep set later than a date the buyer named before is the
+    rep's caution, not a stale field."""
+    close = deal.close_date
+    pushes = [c for c in _close_changes(deal) if c.pushed and c.after == close]
+    if close is None or close < as_of or not pushes:
+        return None, None
+    parked = max(c.date for c in pushes)
+    for activity in reversed([a for a in buyer if a.date > parked]):
+        sentences = re.split(r"(?<=[.;!?])\s+", activity.summary or "")
+        days = [
+            day
+            for sentence in sentences
+            if text.find(_SIGNING_ACT, sentence)
+            for day in dates_in(sentence, activity.date)
+            if as_of <= day < close
+        ]
+        if days:
+            return max(days), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+    return None, None
+
+
 def _plan_signature(deal: Deal, as_of: dt.date) -> dt.date | None:
     open_plan = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
     signs = [p.date for p in deal.mutual_action_plan if p.date and p.status in open_plan and _SIGNS.search(p.action)]
@@ -423,6 +482,12 @@ _VALIDATION_STEP = lazy(
 """A step of the buyer's that proves the product against their criteria: "Channel-manager integration test"."""
 
 
+def validation_step(action: str | None) -> bool:
+    """Whether a plan step is the buyer's test of the product against their criteria (a pilot, a POC, a trial,
+    a test), not a paper step."""
+    return bool(_VALIDATION_STEP.search(action or "")) and not paper_step(action)
+
+
 def validation_ahead(deal: Deal, as_of: dt.date, signs: dt.date | None) -> PlanItem | None:
     """The buyer's plan still has a step that tests the product against their criteria before the signature
     (``signs``, else the close date): "Channel-manager integration test" on 12-09, "CFO signs" on 12-18. Whatever
@@ -437,8 +502,7 @@ def validation_ahead(deal: Deal, as_of: dt.date, signs: dt.date | None) -> PlanI
             and item.status in open_states
             and (item.status != PlanStatus.PLANNED or item.date >= as_of)
             and (signs is None or item.date <= signs)
-            and _VALIDATION_STEP.search(item.action)
-            and not paper_step(item.action)
+            and validation_step(item.action)
         ),
         None,
     )
