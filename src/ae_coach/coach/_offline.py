@@ -209,7 +209,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         risks=listed,
         also_risks=also,
         next_actions=actions,
-        questions=questions(deal, assessment, rulebook),
+        questions=questions(deal, assessment, rulebook, actions),
         mutual_action_plan=drafted,
     )
 

@@ -14,11 +14,12 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_for, person_in_role, personalise
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, parse_question
-from ae_coach.coach.report import Question
+from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector.priority import ranked
@@ -42,8 +43,12 @@ HEALTHY_QUESTIONS = 2
 _SKIP = ("positive.", "hygiene.", "data.", "stage.next_gate", "competition.positioning", "account.tier")
 
 
-def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]:
-    """Buyer questions for the worst findings, then the manager's questions to the AE."""
+def questions(
+    deal: Deal, assessment: Any, rulebook: Rulebook, actions: list[NextAction] | None = None
+) -> list[Question]:
+    """Buyer questions for the worst findings, then the manager's questions to the AE. A competitor still active
+    on record that no question and no action (``actions``) names gets the competition question, in the last
+    buyer slot if they are full: a live rival nobody asks about is the miss a manager sees first."""
     situation = Situation.of(deal, assessment)
     limit = LOW_TOUCH_QUESTIONS if situation.tier == 4 else BUYER_QUESTIONS
     buyer: list[Question] = []
@@ -79,8 +84,53 @@ def questions(deal: Deal, assessment: Any, rulebook: Rulebook) -> list[Question]
             buyer.append(q.model_copy(update={"about": _about(q.question, finding, deal, assessment, told)}))
     if not buyer and deal.is_open:
         buyer = _keep_it_healthy(deal, rulebook, situation, seen)
+    rival = _rival_unasked(deal, [*(q.question for q in buyer), *(a.action for a in actions or [])])
+    routed = any(f.code == "account.poor_fit" for f in assessment.findings)  # no more selling on a deal to route
+    if rival is not None and deal.is_open and not routed:
+        ask = _about_rival(deal, assessment, rulebook, situation, seen)
+        if ask is not None and ask.stakeholder not in silent:  # someone silent owes us a reply, not answers
+            theirs = [i for i, q in enumerate(buyer) if q.stakeholder == ask.stakeholder]
+            if len(theirs) >= PER_PERSON:  # in place of their last question: two a person at most
+                buyer = [ask if i == theirs[-1] else q for i, q in enumerate(buyer)]
+            else:
+                buyer = [*buyer[: limit - 1], ask] if len(buyer) >= limit else [*buyer, ask]
     review = sorted(review, key=lambda q: q.about is None)[:REVIEW_QUESTIONS]  # one the record anchors first
     return buyer + review
+
+
+def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
+    """The first competitor the record still has active that none of ``texts`` names (by its first word, as
+    reps call it: "Splunk" for Splunk ITSI)."""
+    for rival in deal.competitors:
+        if str(rival.status) != "active" or _NOT_A_VENDOR.search(rival.name):
+            continue
+        first = rival.name.split()[0]
+        if not any(rival.name in text or re.search(rf"\b{re.escape(first)}\b", text) for text in texts):
+            return rival.name
+    return None
+
+
+_NOT_A_VENDOR = lazy(r"in-?house|in house|\bbuild\b|internal|status quo|spreadsheet|excel|do nothing|manual", re.I)
+"""A competitor entry that is the buyer's own alternative, not a vendor to ask about by name."""
+
+
+def _about_rival(deal: Deal, assessment: Any, rulebook: Rulebook, situation: Situation, seen: set[str]) -> Any:
+    """The rulebook's question on where a named competitor stands, asked of the champion (else the contact the
+    competition finding would go to): the rule's ``{for competition.positioning}`` item that holds here."""
+    finding = next((f for f in assessment.findings if f.code == "competition.positioning"), None)
+    if finding is None:
+        return None
+    for rule in rulebook.rules:  # any rule's item for it: the finding's own rules are the positioning playbooks
+        for ask in rule.asks:
+            if finding.code not in ask.answers or not situation.allows(ask, finding):
+                continue
+            text, audience = parse_question(ask.text)
+            if text in seen or audience not in (None, "champion") or "[competitor]" not in text:
+                continue
+            person = person_in_role(deal, "champion") or contact_for(deal, "meddpicc.competition")
+            seen.add(text)
+            return _question(deal, finding, rule, text, person, audience)
+    return None
 
 
 def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: set[str]) -> str | None:
