@@ -12,6 +12,10 @@ from typing import Any
 from ae_coach.errors import UsageError
 
 FORMATS = ("terminal", "markdown", "json", "html")
+STRATEGY_NOTES = ("account.tier", "competition.positioning")
+"""Info findings that are the playbook's strategy for a kind of deal ("Tier 2: high-touch, multi-threaded (35% of
+selling time)", "Challenger: differentiation…"), not a fact about this one: kept in JSON, left out of what a rep
+reads (a blind VP grade called them filler beside a $60k single-threaded deal gone dark)."""
 
 
 def render(
@@ -27,6 +31,8 @@ def render(
     }
     if fmt not in renderers:
         raise UsageError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    if fmt != "json":
+        findings = [f for f in findings if f.code not in STRATEGY_NOTES]
     return renderers[fmt](report, findings, assessment, color=color, since=since)
 
 
