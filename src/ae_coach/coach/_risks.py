@@ -17,6 +17,7 @@ from ae_coach.coach._plan import named_signer
 from ae_coach.coach.report import Risk
 from ae_coach.deal import Role
 from ae_coach.i18n import t, term
+from ae_coach.inspector.forecast import facts_of
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -37,24 +38,29 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
     findings = [f for f in findings if not f.code.startswith("positive.")]
     acted = {code for a in actions or [] for code in a.finding_codes}
     limit = SHOWN_BY_TIER.get(getattr(assessment, "tier", 2) or 2, 4)
-    codes = {f.code for f in findings}
-    repeats = [f for f in findings if _said_elsewhere(f, codes)]
-    findings = [f for f in findings if f not in repeats]
+    # one buyer fact, one risk (the fact model health charges once, forecast.facts_of): the champion gone dark,
+    # the deal silent and the review with no word back are one silence; a later finding on facts already listed
+    # is folded into the risk that first said them, its code and rules cited there
+    kept: list[Finding] = []
+    folded: dict[int, list[Finding]] = {}
+    said: dict[str, int] = {}
+    for f in findings:
+        facts = facts_of(f)
+        if facts and facts <= said.keys():
+            folded.setdefault(said[next(iter(sorted(facts)))], []).append(f)
+            continue
+        for fact in facts:
+            said.setdefault(fact, len(kept))
+        kept.append(f)
+    findings = kept
     out = [_risk(f, deal, assessment) for f in findings]
-    for r in out:  # one fact, one risk: the repeat's rules are cited on the risk that says it
-        if "meddpicc.economic_buyer" in r.finding_codes and repeats:
-            r.finding_codes += [f.code for f in repeats]
-            r.rule_ids = list(dict.fromkeys([*r.rule_ids, *(i for f in repeats for i in f.rules)]))
+    for i, repeats in folded.items():
+        out[i].finding_codes += [f.code for f in repeats]
+        out[i].rule_ids = list(dict.fromkeys([*out[i].rule_ids, *(r for f in repeats for r in f.rules)]))
     # the worst few by rank, and any risk an action addresses (the action says why it is there)
     chosen = {i for i, r in enumerate(out) if i < limit or set(r.finding_codes) & acted}
     also = [_risk(f, deal, assessment, short=True) for i, f in enumerate(findings) if i not in chosen]
     return [r for i, r in enumerate(out) if i in chosen], also
-
-
-def _said_elsewhere(f: Finding, codes: set[str]) -> bool:
-    """A missing-role risk that only repeats the economic-buyer risk (the same fact, said once)."""
-    missing = set(f.data.get("missing") or [])
-    return f.code == "committee.missing_role" and missing == {"economic_buyer"} and "meddpicc.economic_buyer" in codes
 
 
 def _risk(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> Risk:
