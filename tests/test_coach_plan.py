@@ -424,13 +424,24 @@ def test_a_security_questionnaire_the_buyer_sent_is_returned_first_on_the_record
 def test_every_step_the_tool_drafted_is_a_proposal_and_the_records_own_are_not(coach, path):
     steps = coach.review(load_deal(path)).mutual_action_plan
     for s in steps:
-        if s.kind in ("evaluation", "decision", "signature", "onboarding") or (
+        said = (s.note or "").startswith("the buyer gave this date")  # the buyer's own date, from a conversation
+        if said:
+            assert s.kind == "paper" and s.status == "planned", s
+        elif s.kind in ("evaluation", "decision", "signature", "onboarding") or (
             s.kind == "paper" and "security questionnaire" not in s.action.lower()
         ):
             # a drafted step is to propose (or at risk): nobody on the buyer's side has agreed to it
             assert s.status in ("proposed", "at_risk") and (s.note or "").startswith("agree it with the buyer"), s
         elif s.kind == "agreed":
             assert s.status != "proposed" and "agree it with the buyer" not in (s.note or ""), (s.action, s.note)
+
+
+def test_a_paper_step_the_buyer_dated_in_a_conversation_is_on_the_plan_once(coach):
+    """Fabrikam's 12 November call: "procurement timeline confirmed: PO by 2026-12-10", a step the deal's own plan
+    leaves out; the draft carries it, the buyer's date, once, and says where it came from."""
+    _, steps = plan(coach, "fabrikam-closing-healthy")
+    po = [s for s in steps if "PO" in s.action]
+    assert len(po) == 1 and po[0].date == dt.date(2026, 12, 10) and "2026-11-12 call" in (po[0].note or "")
 
 
 def test_a_buyers_meeting_on_a_weekend_keeps_its_date(coach):

@@ -19,8 +19,8 @@ from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
-from ae_coach.i18n import phrase, t
-from ae_coach.inspector.facts import durations, paper_step
+from ae_coach.i18n import phrase, t, term
+from ae_coach.inspector.facts import dates_in, durations, paper_step
 from ae_coach.inspector.settings import in_usd
 
 if TYPE_CHECKING:
@@ -247,6 +247,7 @@ def draft_plan(
         return []
     dated = [item for item in deal.mutual_action_plan if item.date]
     agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
+    agreed += _said_steps(deal, as_of, agreed) if deal.is_open and stage_value != "closed_won" else []
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         kickoff = _STEPS[-1]
@@ -352,6 +353,44 @@ def draft_plan(
 
 _SECURITY = r"security|vendor risk|risk assessment|risk committee|infosec|\bassessment\b"
 _LEGAL = r"legal|contract|redline"
+
+
+_SAID_STEP = lazy(
+    r"\b(?P<what>PO|purchase order|order form|contract|redlines?|legal (?:review|approval|sign-?off)|"
+    r"security (?:review|sign-?off|approval)|signature|signing|board approval|procurement)\b"
+    r"[^.;:,]{0,20}?\b(?:by|due|before|no later than)\s+(?P<when>[^.;,]{3,20})",
+    re.IGNORECASE,
+)
+"""A dated step of the paper process the buyer gave in a conversation ("procurement timeline confirmed: PO by
+2026-12-10"): a date on their side the plan has to carry."""
+_SAME_STEP = {"po": "purchase order", "redline": "redlines", "signing": "signature"}
+
+
+def _said_steps(deal: Deal, as_of: dt.date, agreed: list[MapStep]) -> list[MapStep]:
+    """The buyer's dated paper steps the record mentions and the deal's plan leaves out, each from the latest
+    conversation that gives it: the plan a rep sends back carries them with an owner (a blind VP grade: "PO by
+    2026-12-10" from the 12 November call was missing from the plan, the step most likely to slip a December
+    close)."""
+    found: dict[str, tuple[dt.date, str, Any]] = {}
+    for activity in sorted(deal.activities, key=lambda a: a.date):
+        if str(activity.status) != "completed" or activity.date > as_of:
+            continue
+        for match in _SAID_STEP.finditer(activity.summary or ""):
+            when = dates_in(match.group("when"), activity.date)
+            if not when or when[0] < as_of:
+                continue
+            what = match.group("what").lower()
+            found[_SAME_STEP.get(what, what)] = (when[0], match.group(0).strip(), activity)
+    out = []
+    for key, (day, said, activity) in found.items():
+        words = {key, *(k for k, v in _SAME_STEP.items() if v == key)}
+        if any(a.status != "done" and any(re.search(rf"\b{re.escape(w)}\b", a.action.lower()) for w in words)
+               for a in agreed):  # fmt: skip
+            continue  # on the plan already
+        owner = _named_owner(said, deal) or phrase("plan.team", "buyer procurement")
+        note = t("plan.said", date=activity.date, type=term(activity.type))
+        out.append(MapStep(date=day, action=said, side="buyer", owner=owner, kind="paper", note=note))
+    return out
 
 
 def record_lead_days(deal: Deal, about: str = _SECURITY) -> int | None:

@@ -111,6 +111,9 @@ class Situation:
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
+        if atom == "live_planned":
+            as_of = self.assessment.as_of
+            return any(i.date and i.date >= as_of and _LIVE.search(i.action) for i in self.deal.mutual_action_plan)
         if atom == "plan_ahead":
             as_of = self.assessment.as_of
             return any(i.date and i.date >= as_of and str(i.status) != "done" for i in self.deal.mutual_action_plan)
@@ -157,6 +160,10 @@ class Situation:
             )
             return any(w in alt for alt in self.alternatives for w in words)
         return False
+
+
+_LIVE = lazy(r"\bgo-?live\b|\bgoes live\b|\blaunch\b|\broll-?out\b|\bkick-?off\b|上线|启动")
+"""A plan step that is the buyer's live date: go-live, launch, roll-out, implementation kick-off."""
 
 
 _MOVED = lazy(
