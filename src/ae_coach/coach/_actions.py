@@ -610,8 +610,11 @@ def _action(
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
+    text = _text(deal, facts, finding, step, contact, crm=crm if finding.code == FANTASY else None)
+    met = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
+    text, due = _lead_dated(text, due, finding, facts.as_of, calendar, met)
     return NextAction(
-        action=_text(deal, facts, finding, step, contact, crm=crm if finding.code == FANTASY else None),
+        action=text,
         owner=_owner(deal, step),
         contact=label(contact) if contact else None,
         due=due,
@@ -620,6 +623,35 @@ def _action(
         finding_codes=[finding.code],
         horizon="this_week" if index < THIS_WEEK else "later",
     )
+
+
+_LEAD = lazy(
+    r"\b(?P<n>one|two|three|four|five|[1-5]) working days? before (?P<what>the [^,]{3,60})|"
+    r"在(?P<zwhat>[^，]{2,30}?)前(?P<zn>[一二两三四五1-5])个工作日",
+    re.IGNORECASE,
+)
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _lead_dated(
+    text: str, due: dt.date, finding: Finding, as_of: dt.date, calendar: Calendar, met: list[dt.date]
+) -> tuple[str, dt.date]:
+    """A step timed by working days before a dated event ("Two working days before the buyer's next step on the
+    plan, confirm…") says the day, and is due on it unless a meeting with its contact (``met``) comes first: it is
+    done by then (a VP grade read "two working days before" Friday's legal step next to a due date of Monday)."""
+    match = _LEAD.search(text)
+    when = finding.data.get("date")
+    if match is None or not when:
+        return text, due
+    event = dt.date.fromisoformat(str(when))
+    count = match.group("n") or match.group("zn")
+    day = max(calendar.add(event, -int(_COUNTS.get(count.lower(), count))), calendar.add(as_of, 1))
+    if day >= event:
+        return text, due
+    lead = match.group(0)
+    said = t("coach.by_lead", date=day, lead=lead[:1].lower() + lead[1:] if match.group("n") else lead[1:])
+    sooner = any(due < meeting <= day for meeting in met)
+    return text[: match.start()] + said + text[match.end() :], due if sooner else day
 
 
 _LABEL = lazy(r"^[a-z_ ]{2,30}: (?=\d{4}-\d{2}-\d{2})")

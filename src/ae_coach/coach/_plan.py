@@ -247,7 +247,7 @@ def draft_plan(
         return []
     dated = [item for item in deal.mutual_action_plan if item.date]
     agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
-    agreed += _said_steps(deal, as_of, agreed) if deal.is_open and stage_value != "closed_won" else []
+    agreed += _said_steps(deal, as_of, agreed, calendar) if deal.is_open and stage_value != "closed_won" else []
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         kickoff = _STEPS[-1]
@@ -358,7 +358,7 @@ _LEGAL = r"legal|contract|redline"
 _SAID_STEP = lazy(
     r"\b(?P<what>PO|purchase order|order form|contract|redlines?|legal (?:review|approval|sign-?off)|"
     r"security (?:review|sign-?off|approval)|signature|signing|board approval|procurement)\b"
-    r"[^.;:,]{0,20}?\b(?:by|due|before|no later than)\s+(?P<when>[^.;,]{3,20})",
+    r"[^.;:,]{0,20}?\b(?P<how>by|due|before|no later than)\s+(?P<when>[^.;,]{3,20})",
     re.IGNORECASE,
 )
 """A dated step of the paper process the buyer gave in a conversation ("procurement timeline confirmed: PO by
@@ -366,7 +366,7 @@ _SAID_STEP = lazy(
 _SAME_STEP = {"po": "purchase order", "redline": "redlines", "signing": "signature"}
 
 
-def _said_steps(deal: Deal, as_of: dt.date, agreed: list[MapStep]) -> list[MapStep]:
+def _said_steps(deal: Deal, as_of: dt.date, agreed: list[MapStep], calendar: Calendar) -> list[MapStep]:
     """The buyer's dated paper steps the record mentions and the deal's plan leaves out, each from the latest
     conversation that gives it: the plan a rep sends back carries them with an owner (a blind VP grade: "PO by
     2026-12-10" from the 12 November call was missing from the plan, the step most likely to slip a December
@@ -379,8 +379,10 @@ def _said_steps(deal: Deal, as_of: dt.date, agreed: list[MapStep]) -> list[MapSt
             when = dates_in(match.group("when"), activity.date)
             if not when or when[0] < as_of:
                 continue
-            what = match.group("what").lower()
-            found[_SAME_STEP.get(what, what)] = (when[0], match.group(0).strip(), activity)
+            what, day = match.group("what").lower(), when[0]
+            if match.group("how").lower() == "before":  # "signing batch before the 12/31 expiry": the day before
+                day = calendar.on_or_before(day - dt.timedelta(days=1))
+            found[_SAME_STEP.get(what, what)] = (day, match.group(0).strip(), activity)
     out = []
     for key, (day, said, activity) in found.items():
         words = {key, *(k for k, v in _SAME_STEP.items() if v == key)}
@@ -389,6 +391,7 @@ def _said_steps(deal: Deal, as_of: dt.date, agreed: list[MapStep]) -> list[MapSt
             continue  # on the plan already
         owner = _named_owner(said, deal) or phrase("plan.team", "buyer procurement")
         note = t("plan.said", date=activity.date, type=term(activity.type))
+        note += "" if calendar.working(day) else day_off_note(day, calendar)
         out.append(MapStep(date=day, action=said, side="buyer", owner=owner, kind="paper", note=note))
     return out
 
