@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory
+from ae_coach.deal import STAGE_PROBABILITY, Deal, ForecastCategory, Stage
 from ae_coach.findings import Finding, Severity, sort_findings, trusted
 from ae_coach.i18n import t, term
 from ae_coach.inspector import (
@@ -18,6 +18,7 @@ from ae_coach.inspector import (
     committee,
     competition,
     forecast,
+    loss,
     meddpicc,
     momentum,
     positive,
@@ -128,6 +129,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 def _findings(ctx: Context) -> list[Finding]:
     found = _settled(ctx, [f for family in _FAMILIES for f in family.inspect(ctx)])
+    lost = loss.lost_on(ctx.deal) if ctx.stage == Stage.CLOSED_LOST else None
+    if lost is not None and type(ctx.as_of) is dt.date and lost[0] <= ctx.as_of:
+        # why it was lost: the record as it stood that day, in the stage it left (ae_coach.inspector.loss)
+        then = Context(deal=loss.as_it_stood(ctx.deal, lost), as_of=lost[0], settings=ctx.settings,
+                       rule_index=ctx.rule_index)  # fmt: skip
+        then.grades = meddpicc.grades(then)
+        found += loss.reasons(_findings(then), lost)
     missing = set(ctx.facts.coverage.missing)
     if missing:
         judged = [f for f in found if not missing & set(_needs(f.code))]
