@@ -753,3 +753,13 @@ def test_a_third_ask_of_the_champion_is_a_third_point_of_this_weeks_call(coach):
     assert len(paper) == 1 and paper[0].horizon == "this_week" and paper[0].due < dt.date(2026, 12, 2)
     assert paper[0].action.startswith("One conversation with Dana Lee, 3 points: (1) Ask Dana Lee for a seat")
     assert audit(report, deal) == []
+
+
+def test_a_lost_deal_gets_its_loss_review_not_questions_to_win_it(coach):
+    """Harcourt went to the incumbent: the headline says what lost it, and the only questions are the loss review
+    (pipeline-disqualify-early, `{when lost}`), never "who on your side is weighing it?"."""
+    path = EXAMPLES.parent.parent / "evals" / "calibration" / "deals" / "harcourt-distribution-lost-to-incumbent.yaml"
+    report = coach.review(load_deal(path))
+    assert "what lost it: Softeon" in report.headline and not report.next_actions
+    assert report.questions and {q.rule_id for q in report.questions} == {"pipeline-disqualify-early"}
+    assert any(q.role == "ae" and "fit, pain, access or timing" in q.question for q in report.questions)

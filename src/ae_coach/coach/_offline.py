@@ -40,8 +40,12 @@ def headline(deal: Deal, assessment: Any) -> str:
     # The problem a manager would raise first: worst severity, then the deal's story before checklist
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
+    lost = str(deal.stage) == "closed_lost"  # a lost deal's findings are what lost it (inspector.loss)
     problem = (
-        t("coach.headline.problem", problem=_lower_first(title(worst, deal, assessment), deal))
+        t(
+            "coach.headline.lost_to" if lost else "coach.headline.problem",
+            problem=_lower_first(title(worst, deal, assessment), deal),
+        )
         if worst
         else t("coach.headline.no_problem")
     )

@@ -147,10 +147,17 @@ def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: s
 
 
 def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Any]:
+    """The rule questions marked for ``finding`` that hold here; on a lost deal only the loss review's
+    (``{when lost}``): a question written to win a live deal is no question once the buyer has chosen."""
     out = []
-    for rule in rules_for(finding, rulebook):
+    lost = situation.holds("lost")
+    # the loss review is pipeline-disqualify-early's ("record the loss reason as fit, pain, access or timing"),
+    # whichever rule the finding that lost it belongs to
+    for rule in rulebook.rules if lost else rules_for(finding, rulebook):
         for ask in rule.asks:
             if finding.code not in ask.answers or not situation.allows(ask, finding):
+                continue
+            if lost and "lost" not in ask.when:
                 continue
             text, audience = parse_question(ask.text)
             if (

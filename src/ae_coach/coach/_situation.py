@@ -111,6 +111,8 @@ class Situation:
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
+        if atom == "lost":
+            return str(self.deal.stage) == "closed_lost"
         if atom == "live_planned":
             as_of = self.assessment.as_of
             return any(i.date and i.date >= as_of and _LIVE.search(i.action) for i in self.deal.mutual_action_plan)
