@@ -111,6 +111,9 @@ class Situation:
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
+        if atom == "technical_booked":
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
+            return any(_TECHNICAL_SESSION.search(i.text) for i in ahead)
         if atom == "lost":
             return str(self.deal.stage) == "closed_lost"
         if atom == "live_planned":
@@ -162,6 +165,14 @@ class Situation:
             )
             return any(w in alt for alt in self.alternatives for w in words)
         return False
+
+
+_TECHNICAL_SESSION = lazy(
+    r"\bdeep[- ]?dive\b|\btechnical (?:session|workshop|review|call|meeting)\b|\bworkshop\b|"
+    r"\barchitecture review\b|\bintegration (?:session|review|call|workshop)\b|技术交流|技术研讨|深度交流",
+    re.IGNORECASE,
+)
+"""A booked session with the buyer's technical team: "Integration deep dive", "Migration workshop"."""
 
 
 _LIVE = lazy(r"\bgo-?live\b|\bgoes live\b|\blaunch\b|\broll-?out\b|\bkick-?off\b|上线|启动")

@@ -42,7 +42,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
   ``champion_booked`` (a dated meeting or step ahead that the champion is in or owns: one to prepare with them);
   ``plan_ahead`` (the deal's mutual action plan has a dated step still ahead: there is a plan and a date the
-  buyer agreed to ask about); ``lost`` (the deal is closed lost: its review asks only
+  buyer agreed to ask about); ``technical_booked`` (a technical session ahead on record: a deep
+  dive, workshop or integration session is booked, so the step prepares it rather than proposing one); ``lost``
+  (the deal is closed lost: its review asks only
   questions marked with it, the loss review); ``live_planned`` (a go-live, launch, roll-out or kick-off step ahead on the deal's
   plan: the date they need it live is on record);
   ``docs_owed`` (the buyer's paper process waits on documents from us: "Our docs not uploaded yet", "Please
@@ -92,7 +94,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known", "newcomer_booked", "plan_ahead", "live_planned", "lost",
+    "paper_known", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
