@@ -31,9 +31,9 @@ from ae_coach.inspector._context import Context, milder
 from ae_coach.inspector.facts import (
     PAPER_LATE,
     PAPER_UNOWNED,
-    UNNAMED,
     ActivityFact,
     deferred_by_economic_buyer,
+    is_unnamed,
     rebuffed_by_economic_buyer,
     until_named,
     validation_ahead,
@@ -365,7 +365,7 @@ def _unnamed_by_rep(ctx: Context) -> list[str]:
     return [
         c.name
         for c in ctx.facts.competitors
-        if c.status == "active" and not c.listed and c.name != UNNAMED and not text.mentions([c.name], note)
+        if c.status == "active" and not c.listed and not is_unnamed(c.name) and not text.mentions([c.name], note)
     ]
 
 

@@ -16,6 +16,7 @@ from ae_coach.deal import (
     Signal,
     Stakeholder,
 )
+from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import direction_of
 from ae_coach.inspector.facts._grades import _ELEMENTS, grade_elements
@@ -43,6 +44,19 @@ _UNNAMED_COMPETITOR = lazy(
 """A competitor the record mentions without naming it ("procurement wants a second vendor's quote")."""
 
 UNNAMED = "an unnamed alternative vendor"
+"""The English name of a competitor the record mentions without naming ("asked for a second vendor's quote")."""
+
+
+def unnamed_name() -> str:
+    """That name in the review's language (a Chinese review says it in Chinese)."""
+    return t("facts.unnamed_competitor", default=UNNAMED)
+
+
+def is_unnamed(name: str) -> bool:
+    """``name`` is the unnamed competitor's, in any language."""
+    return name == UNNAMED or name == unnamed_name()
+
+
 _AGAIN = lazy(r"\b(?:again|back in|is back|came back|coming back|returned|re-?engaged)\b", re.IGNORECASE)
 
 _VENDOR = r"([A-Z][\w&.+-]*[\w+](?: [A-Z][\w&.+-]*[\w+])?)"
@@ -157,7 +171,7 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
         else Coverage.of(),
         alternatives=known_alternatives(deal),
     )
-    named = [c.name for c in facts.competitors if not c.listed and c.name != UNNAMED]
+    named = [c.name for c in facts.competitors if not c.listed and not is_unnamed(c.name)]
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     facts = facts.model_copy(update={"timing": _timing(deal, activities, as_of, paper_wait_days)})
@@ -590,7 +604,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
         if unnamed is not None and not named_later:  # "invited one other supplier" is the Pronto named after it
             out.append(
                 CompetitorFact.of(
-                    name=UNNAMED,
+                    name=unnamed_name(),
                     status="active",
                     first_seen=unnamed.date,
                     source=f"{unnamed.date} {unnamed.type}: {text.quote(unnamed.summary)}",
