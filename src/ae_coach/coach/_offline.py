@@ -235,7 +235,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # a self-serve deal is decided by what the buyer does with it, at the check-in on record, not by a
         # signature plan nobody runs for a card purchase
         return t("coach.decides", event=ahead.action, date=ahead.date)
-    step = decisive(plan, as_of)
+    # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
+    step = decisive([s for s in plan if s.status != "proposed"], as_of)
     review = signer_review(deal, as_of, signing=True)  # the buyer's own step taking the case to whoever signs
     if review is not None and (step is None or review[0] <= step.date):
         return t("coach.decides", event=review[1], date=review[0])
