@@ -726,9 +726,16 @@ def _next_step(
         date, note = calendar.on_or_after(begin), t("plan.next_step_undated")
     elif not calendar.working(date):
         note += day_off_note(date, calendar)
+    ours = nxt.date is None or nxt.date < as_of  # the step is the record's, the date ae-coach's: to propose
     return [
         MapStep(
-            date=date, action=nxt.action, side="joint", owner=nxt.owner or deal.owner or "AE", kind="agreed", note=note
+            date=date,
+            action=nxt.action,
+            side="joint",
+            owner=nxt.owner or deal.owner or "AE",
+            kind="agreed",
+            status="proposed" if ours else "planned",
+            note=note,
         )
     ]
 
@@ -928,8 +935,8 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
     status: Any
     if status_value == "done":
         status = "done"
-    elif status_value in ("late", "blocked") or (status_value == "planned" and item.date < as_of):
-        status = "at_risk"
+    elif status_value in ("late", "blocked", "cancelled") or (status_value == "planned" and item.date < as_of):
+        status = "at_risk"  # a cancelled step is no step that will happen: never shown as planned
     else:
         status = "planned"
     return MapStep(
@@ -939,7 +946,9 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
         owner=owner,
         kind="agreed",
         status=status,
-        note=t("plan.agreed") + ("" if calendar.working(item.date) else day_off_note(item.date, calendar)),
+        note=t("plan.agreed")
+        + (t("plan.cancelled") if status_value == "cancelled" else "")
+        + ("" if calendar.working(item.date) else day_off_note(item.date, calendar)),
     )
 
 
