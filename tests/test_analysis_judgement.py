@@ -830,3 +830,15 @@ def test_a_rival_named_by_its_own_event_is_the_vendor_procurement_invited() -> N
     demo = activity("2026-11-25", "call", "Wes will sit in on the Pronto Field demo on 12/4", direction="two_way")
     deal = build(("activities", [*healthy()["activities"], invited, demo]), ("competitors", []))
     assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Pronto Field"]
+
+
+def test_a_decision_step_the_buyer_redated_in_writing_has_a_date_again() -> None:
+    """Hoshino: "Ringi approved, contract signed" (11-27) is late, but the plant GM wrote that the contract is signed
+    on 01-20 and the next step is "Contract signature" on that day: the decision is redated, not undated."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/hoshino-bearings-passed-january.yaml"
+    reasons = " ".join(assess(load_deal(path)).why_not_commit)
+    assert "with no new date" not in reasons and "falls after the period" in reasons

@@ -43,12 +43,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from ae_coach.deal import ForecastCategory, PlanItem, PlanStatus, Signal, Stage
+from ae_coach.deal import Direction, ForecastCategory, PlanItem, PlanStatus, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import paper_step, validation_ahead, validation_step
+from ae_coach.inspector.facts import dates_in, direction_of, paper_step, validation_ahead, validation_step
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -575,7 +575,22 @@ def lone_signature(ctx: Context) -> PlanItem | None:
 def decision_stalled(ctx: Context) -> PlanItem | None:
     """A decision step of the buyer's plan (an approval, the signature) marked late or blocked and its date
     passed: the steps after it cannot hold their dates either. (A late paper or pricing step is an open item,
-    not an undated decision.)"""
+    not an undated decision.) Not when the buyer redated it: the deal's next step is that decision again, dated
+    ahead, and a conversation with the buyer since the late step names that date ("ringi approved on 01-14, contract
+    signed on 01-20", next step "Contract signature" on 2027-01-20). A step already on the plan before it went late
+    ("Signature" on 12-18 behind a blocked approval) is no new date."""
+    late = _late_decision(ctx)
+    nxt = ctx.deal.next_step
+    if late is None or nxt is None or not nxt.date or nxt.date < ctx.as_of or not _DECISION_STEP.search(nxt.action):
+        return late
+    people = ctx.deal.stakeholders
+    said = [
+        a for a in ctx.activities if late.date and a.date >= late.date and direction_of(a, people) != Direction.OUTBOUND
+    ]
+    return None if any(nxt.date in dates_in(a.summary, a.date) for a in said) else late
+
+
+def _late_decision(ctx: Context) -> PlanItem | None:
     return next(
         (
             item
