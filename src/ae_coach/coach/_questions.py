@@ -87,7 +87,7 @@ def questions(
     rival = _rival_unasked(deal, [*(q.question for q in buyer), *(a.action for a in actions or [])])
     routed = any(f.code == "account.poor_fit" for f in assessment.findings)  # no more selling on a deal to route
     if rival is not None and deal.is_open and not routed:
-        ask = _about_rival(deal, assessment, rulebook, situation, seen)
+        ask = _about_rival(deal, rival, assessment, rulebook, situation, seen)
         if ask is not None and ask.stakeholder not in silent:  # someone silent owes us a reply, not answers
             theirs = [i for i, q in enumerate(buyer) if q.stakeholder == ask.stakeholder]
             if len(theirs) >= PER_PERSON:  # in place of their last question: two a person at most
@@ -96,6 +96,10 @@ def questions(
                 buyer = [*buyer[: limit - 1], ask] if len(buyer) >= limit else [*buyer, ask]
     review = sorted(review, key=lambda q: q.about is None)[:REVIEW_QUESTIONS]  # one the record anchors first
     return buyer + review
+
+
+_NOT_A_VENDOR = lazy(r"in-?house|in house|\bbuild\b|internal|status quo|spreadsheet|excel|do nothing|manual", re.I)
+"""A competitor entry that is the buyer's own alternative, not a vendor to ask about by name."""
 
 
 def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
@@ -110,13 +114,11 @@ def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
     return None
 
 
-_NOT_A_VENDOR = lazy(r"in-?house|in house|\bbuild\b|internal|status quo|spreadsheet|excel|do nothing|manual", re.I)
-"""A competitor entry that is the buyer's own alternative, not a vendor to ask about by name."""
-
-
-def _about_rival(deal: Deal, assessment: Any, rulebook: Rulebook, situation: Situation, seen: set[str]) -> Any:
-    """The rulebook's question on where a named competitor stands, asked of the champion (else the contact the
-    competition finding would go to): the rule's ``{for competition.positioning}`` item that holds here."""
+def _about_rival(
+    deal: Deal, rival: str, assessment: Any, rulebook: Rulebook, situation: Situation, seen: set[str]
+) -> Question | None:
+    """The rulebook's question on where ``rival`` stands, asked of the champion (else the contact the competition
+    finding would go to): the rule's ``{for competition.positioning}`` item that holds here, naming that rival."""
     finding = next((f for f in assessment.findings if f.code == "competition.positioning"), None)
     if finding is None:
         return None
@@ -129,7 +131,7 @@ def _about_rival(deal: Deal, assessment: Any, rulebook: Rulebook, situation: Sit
                 continue
             person = person_in_role(deal, "champion") or contact_for(deal, "meddpicc.competition")
             seen.add(text)
-            return _question(deal, finding, rule, text, person, audience)
+            return _question(deal, finding, rule, text.replace("[competitor]", rival), person, audience)
     return None
 
 
