@@ -415,11 +415,15 @@ def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None
         return False
     if first.horizon == other.horizon:
         return True
-    return as_of is not None and first.horizon == "this_week" and not _AFTER_EVENT.search(other.action)
+    return as_of is not None and first.horizon == "this_week" and not _follows_event(other.action)
 
 
-_AFTER_EVENT = lazy(r'^After "|^\d{4}-\d{2}-\d{2}“[^”]+”之后：')
-"""How ``coach.after_event`` begins in English and Chinese."""
+def _follows_event(action: str) -> bool:
+    """``action`` is written as following a meeting (:func:`_after_their_meeting`): it begins as the catalogue's
+    ``coach.after_event`` does in the review's language, whatever the event and date."""
+    before = t("coach.after_event", event="\x00", date="\x01", action="\x02").split("\x02")[0]
+    pattern = re.escape(before).replace("\x00", ".+?").replace("\x01", ".+?")
+    return re.match(pattern, action) is not None
 
 
 def _timed(action: NextAction, as_of: dt.date, calendar: Calendar) -> NextAction:

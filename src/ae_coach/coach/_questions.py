@@ -14,7 +14,6 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_for, person_in_role, personalise
 from ae_coach.coach._situation import Situation
@@ -23,6 +22,7 @@ from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.text import STATUS_QUO
 from ae_coach.rules import IMPACTS
 
 if TYPE_CHECKING:
@@ -98,18 +98,14 @@ def questions(
     return buyer + review
 
 
-_NOT_A_VENDOR = lazy(r"in-?house|in house|\bbuild\b|internal|status quo|spreadsheet|excel|do nothing|manual", re.I)
-"""A competitor entry that is the buyer's own alternative, not a vendor to ask about by name."""
-
-
 def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
     """The first competitor the record still has active that none of ``texts`` names (by its first word, as
     reps call it: "Splunk" for Splunk ITSI)."""
     for rival in deal.competitors:
-        if str(rival.status) != "active" or _NOT_A_VENDOR.search(rival.name):
+        if str(rival.status) != "active" or STATUS_QUO.search(rival.name):  # the buyer's own alternative
             continue
         first = rival.name.split()[0]
-        if not any(rival.name in text or re.search(rf"\b{re.escape(first)}\b", text) for text in texts):
+        if not any(rival.name in said or re.search(rf"\b{re.escape(first)}\b", said) for said in texts):
             return rival.name
     return None
 

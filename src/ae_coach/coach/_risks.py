@@ -47,7 +47,7 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
     for f in findings:
         facts = facts_of(f)
         if facts and facts <= said.keys():
-            folded.setdefault(said[next(iter(sorted(facts)))], []).append(f)
+            folded.setdefault(min(said[fact] for fact in facts), []).append(f)  # the risk that said them first
             continue
         for fact in facts:
             said.setdefault(fact, len(kept))

@@ -116,12 +116,9 @@ class Situation:
             return any(_TECHNICAL_SESSION.search(i.text) for i in ahead)
         if atom == "lost":
             return str(self.deal.stage) == "closed_lost"
-        if atom == "live_planned":
-            as_of = self.assessment.as_of
-            return any(i.date and i.date >= as_of and _LIVE.search(i.action) for i in self.deal.mutual_action_plan)
-        if atom == "plan_ahead":
-            as_of = self.assessment.as_of
-            return any(i.date and i.date >= as_of and str(i.status) != "done" for i in self.deal.mutual_action_plan)
+        if atom in ("plan_ahead", "live_planned"):  # an open plan step ahead (the go-live one, for live_planned)
+            steps = [i for i in self.assessment.facts.upcoming if i.kind == "plan"]
+            return any(atom == "plan_ahead" or _LIVE.search(i.text) for i in steps)
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
