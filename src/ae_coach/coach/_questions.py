@@ -22,7 +22,7 @@ from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector.priority import ranked
-from ae_coach.inspector.text import STATUS_QUO
+from ae_coach.inspector.text import STATUS_QUO, competitor_pattern
 from ae_coach.rules import IMPACTS
 
 if TYPE_CHECKING:
@@ -99,13 +99,14 @@ def questions(
 
 
 def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
-    """The first competitor the record still has active that none of ``texts`` names (by its first word, as
-    reps call it: "Splunk" for Splunk ITSI)."""
+    """The first competitor the record still has active that none of ``texts`` names, as notes name it
+    (:func:`ae_coach.inspector.text.competitor_pattern`: the full name, or the brand alone, "Splunk" for Splunk
+    ITSI)."""
     for rival in deal.competitors:
         if str(rival.status) != "active" or STATUS_QUO.search(rival.name):  # the buyer's own alternative
             continue
-        first = rival.name.split()[0]
-        if not any(rival.name in said or re.search(rf"\b{re.escape(first)}\b", said) for said in texts):
+        named = competitor_pattern(rival.name)
+        if not any(named.search(said) for said in texts):
             return rival.name
     return None
 
