@@ -1,4 +1,5 @@
-"""Shared wording of the review surfaces: the "also" line under the risks, a question with its deal fact."""
+"""Shared wording of the review surfaces: the "also" line under the risks, a question with its deal fact, the
+findings appendix (problems with their evidence, the rest one line each) and who made the review."""
 
 from __future__ import annotations
 
@@ -21,6 +22,34 @@ def asked(question: Any) -> str:
     """A question with the open fact of the deal it is about: ``… (on this deal: unmet: budget range known)``."""
     about = getattr(question, "about", None)
     return t("coach.question_about", question=question.question, fact=about) if about else question.question
+
+
+DETAILED = frozenset({"critical", "high", "medium"})
+"""Severities whose evidence the text reviews print under the finding. A low or info finding is one title on
+the "in the deal's favour" or "also noted" line: a manager reads the problems' evidence, not twenty entries;
+every finding's evidence stays in ``--format json`` and ``html``."""
+
+
+def appendix(findings: list[Any]) -> tuple[list[Any], str | None, str | None]:
+    """(findings printed with their evidence, ``In the deal's favour: a; b``, ``Also noted: c; d``)."""
+    detailed = [f for f in findings if str(f.severity) in DETAILED]
+    rest = [f for f in findings if str(f.severity) not in DETAILED]
+    good = t("coach.agenda_separator").join(_lower_first(f.title) for f in rest if f.code.startswith("positive."))
+    other = t("coach.agenda_separator").join(_lower_first(f.title) for f in rest if not f.code.startswith("positive."))
+    return (
+        detailed,
+        t("review.in_favour", titles=good) if good else None,
+        t("review.also_noted", titles=other) if other else None,
+    )
+
+
+def made_by(report: Any) -> str:
+    """What made this review, in words: the offline coach (rulebook and record, no model) or a named model."""
+    if report.backend == "offline":
+        return t("footer.by_offline")
+    if report.backend == "replay":
+        return t("footer.by_replay", model=report.model or report.backend)
+    return t("footer.by_model", model=report.model or report.backend)
 
 
 def _lower_first(title: str) -> str:

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from ae_coach.i18n import current, join, t, term
-from ae_coach.render._also import also_line, asked
+from ae_coach.render._also import also_line, asked, made_by
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -159,8 +159,7 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
 def _footer(report: Any) -> str:
     from ae_coach.render.markdown import _tokens
 
-    model = t("footer.model", model=report.model) if report.model else ""
-    parts = [t("footer.backend", backend=report.backend) + model]
+    parts = [made_by(report)]
     if report.usage:
         parts.append(_tokens(report.usage))
     if report.estimated_cost_usd is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from ae_coach._untrusted import markdown_prose
 from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, asked
+from ae_coach.render._also import also_line, appendix, asked, made_by
 
 # Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
@@ -102,17 +102,17 @@ def _plan(report: Any) -> list[str]:
 
 
 def _findings(findings: list[Any]) -> list[str]:
+    detailed, favour, noted = appendix(findings)
     out = ["", f"## {t('review.findings')}", ""]
-    for f in findings:
+    for f in detailed:
         rules = f" — {t('review.rules_of_finding', rules=_cell(', '.join(f.rules)))}" if f.rules else ""
         out.append(f"- **{_label(f.severity)}** `{f.code}`: {_cell(f.title)}{rules}")
         out += [f"  - {_cell(e)}" for e in f.evidence]
-    return out
+    return out + [line for text in (favour, noted) if text for line in ("", _cell(text))]
 
 
 def _footer(report: Any) -> list[str]:
-    model = t("footer.model", model=_cell(report.model)) if report.model else ""
-    out = ["", "---", "", t("footer.backend", backend=report.backend) + model]
+    out = ["", "---", "", _cell(made_by(report))]
     if report.usage:
         out.append(_tokens(report.usage) + t("footer.end"))
     if report.estimated_cost_usd is not None:

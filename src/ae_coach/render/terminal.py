@@ -8,7 +8,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, asked
+from ae_coach.render._also import also_line, appendix, asked, made_by
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -270,13 +270,17 @@ def _tables(console: Any, report: Any) -> None:
 def _findings(console: Any, findings: list[Any]) -> None:
     from rich.text import Text
 
+    detailed, favour, noted = appendix(findings)
     console.rule(t("review.findings"))
-    for f in findings:
+    for f in detailed:
         sev = str(f.severity)
         head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev):>8}[/] ").append(f"{f.code}: {f.title}")
         console.print(head)
         for line in f.evidence:
             print_indented(console, f"- {line}", 11)
+    for text in (favour, noted):
+        if text:
+            console.print(Text(text))
 
 
 def print_indented(console: Any, text: str, indent: int) -> None:
@@ -289,9 +293,7 @@ def print_indented(console: Any, text: str, indent: int) -> None:
 
 def footer(report: Any) -> str:
     """The last line: backend, model, tokens, cost, rule ids the model named that the rulebook lacks."""
-    parts = [t("review.backend", backend=report.backend)] + (
-        [t("review.model", model=report.model)] if report.model else []
-    )
+    parts = [made_by(report)]
     if report.usage:
         u = report.usage
         parts.append(
@@ -334,11 +336,15 @@ def _to_plain(report: Any, findings: list[Any], *, width: int, since: Any) -> st
         columns, rows = section.fitted(width, marks)
         heads = [_plain.Column(t(f"column.{c}"), ratio=None if c in _SHORT else _RATIO.get(c, 2)) for c in columns]
         lines += _plain.table(t(section.title), heads, rows, width)
+    detailed, favour, noted = appendix(findings)
     lines.append(_plain.rule(t("review.findings"), width))
-    for f in findings:
+    for f in detailed:
         lines += _plain.wrap(f"{_label(str(f.severity)):>8} {f.code}: {f.title}", width)
         for line in f.evidence:
             lines += _plain.indented(f"- {line}", 11, width)
+    for text in (favour, noted):
+        if text:
+            lines += _plain.wrap(text, width)
     lines += _plain.wrap(footer(report), width)
     text = "\n".join(lines) + "\n"
     _plain.check(text)
