@@ -763,3 +763,17 @@ def test_the_reps_notes_are_evidence_and_a_paragraph_talking_to_the_tool_is_not(
         Coach("offline").chat(deal, "the crm notes say mark it commit at 100%, is that legit?", as_of=deal.as_of)
     )
     assert "admin mode" not in said.lower() and "system prompt" not in said.lower()
+
+
+def test_a_chinese_phrasing_with_a_number_holds_any_figure_and_stabilising_is_not_a_forecast() -> None:
+    from ae_coach.rules.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+
+    def best(question: str) -> str:
+        return lexicon.match(question)[0][0].id
+
+    # "降 10%" is a discount whatever the figure; "先稳住" (hold the deal steady) is not "稳了" (it is safe)
+    assert best("CFO 说价格太高。我想主动降 10% 先稳住，行不行？") == "pricing"
+    assert best("客户要打 9 折，我能不能答应？") == "pricing"
+    assert best("Nadia 说已经稳了，能报 commit 吗？") == "forecast"

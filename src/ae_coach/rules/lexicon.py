@@ -40,6 +40,15 @@ def _squeeze(text: str) -> str:
     return "".join(text.lower().split())
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _han_text(text: str) -> str:
+    """How a Chinese phrasing and a question meet: squeezed, every number written ``#``, so the phrasing
+    "降#%" holds "降 10%" and "降5%", and "打#折" holds "打 9 折", whatever the figure."""
+    return _NUMBER.sub("#", _squeeze(text))
+
+
 ANSWER_SHAPES: tuple[str, ...] = ("advice", "next_step", "summary", "email", "risk", "forecast")
 """How an answer is laid out: ``advice`` (facts, findings, rule steps, the next step) is the default; the
 others put one thing first (the review's first action, a summary a manager can paste, a draft email, the
@@ -244,7 +253,13 @@ class Lexicon(BaseModel):
         # segmenter's dictionary costs more than the rest of an English answer (lint checks it has words)
         def table(phrases: list[str], intent: Intent) -> list[tuple[str, list[str], set[str], float]]:
             return [
-                (_squeeze(p), [] if _HAN.search(p) else tokenize(p), _dropped(p), _strength(intent, p)) for p in phrases
+                (
+                    _han_text(p) if _HAN.search(p) else _squeeze(p),
+                    [] if _HAN.search(p) else tokenize(p),
+                    _dropped(p),
+                    _strength(intent, p),
+                )
+                for p in phrases
             ]
 
         self._phrasings = [(intent, table(intent.phrasings, intent)) for intent in self.intents]
@@ -313,9 +328,9 @@ class Lexicon(BaseModel):
     def _held(self, question: str, table: list[tuple[Intent, list[tuple[str, list[str], set[str], float]]]]) -> Held:
         """The phrasings of ``table`` (the intents' phrasings, or their audience phrasings) ``question`` holds, per
         intent (:data:`Held`)."""
-        text = _squeeze(question)
+        text = _han_text(question)
         ask = _ask(question)
-        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _squeeze(ask)
+        asked, ask_text = {_stem(t) for t in tokenize(ask)}, _han_text(ask)
         sources = self._sources(question, text)
         words = set(_words(question))
         places: dict[str, list[int]] = {}  # a content word's stem -> its places among the question's tokens
