@@ -135,6 +135,8 @@ def test_on_our_own_renewal_the_alternative_is_known() -> None:
         "Evaluation readout. Criteria 1-3 passed. #4 failed: our connector syncs in batches.",
         "Omar, in writing: criterion 4 is a fail, not a minor item.",
         "IT: the SSO requirement was not met in the test.",
+        "Problem call: nine job records lost offline. Omar: criterion 3 is a must-have, no go-live without it.",
+        "Release 4.12 is on the pilot devices; Omar will run the offline retest from 23 Nov.",
     ],
 )
 def test_a_criterion_the_buyer_failed_us_on_is_the_deals_story(summary: str) -> None:
@@ -145,6 +147,18 @@ def test_a_criterion_the_buyer_failed_us_on_is_the_deals_story(summary: str) -> 
     passed = activity("2026-11-24", "email", "Omar: the retest passed, criterion 4 is green.", direction="inbound")
     again = assess(parse_deal(with_activities(said, {**passed, "with": ["Omar Haddad"]})))
     assert not any(f.data.get("failed") for f in again.findings)
+
+
+def test_a_security_review_retest_is_the_paper_process_not_a_failed_criterion() -> None:
+    said = activity(
+        "2026-11-20",
+        "email",
+        "Security review: two high findings (SSO, a pen-test item); must be remediated and re-tested before signature",
+        direction="inbound",
+        **{"with": ["Omar Haddad"]},
+    )
+    review = assess(parse_deal(with_activities(said)))
+    assert not any(f.data.get("failed") for f in review.findings)
 
 
 def _signer_last_met(day: str, proposal: str) -> Any:

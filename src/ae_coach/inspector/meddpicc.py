@@ -381,9 +381,15 @@ _PILOT = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b", re.IGNO
 _FAILED = lazy(
     r"(?:\b(?:criteri(?:on|a)|must-haves?|requirements?)\b|#\d+)[^.;]{0,40}?\b(?:failed|(?:is|was) a fail|not met|"
     r"did not pass|didn'?t pass|fell short)\b|\bfailed (?:on )?(?:a |the |our |one )?(?:must-have|criteri(?:on|a)|"
-    r"requirement)",
+    r"requirement)"
+    # the buyer holding the line on a criterion after a problem ("criterion 3 is a must-have, no go-live without it")
+    r"|\b(?:criteri(?:on|a)|must-haves?)\b[^.;]{0,40}?\bno (?:go-live|sign-?off|signature) without\b",
     re.IGNORECASE,
 )
+_RETEST = lazy(r"\b(?:retest|re-test|re-run the (?:test|pilot|poc))(?:ing|ed|s)?\b", re.IGNORECASE)
+"""A retest of what the evaluation tests: nobody retests a pass ("Ruth will run the offline retest at Kyogle").
+A security review's re-test is the paper process (:data:`_SECURITY`), not the buyer's criteria."""
+_SECURITY = lazy(r"\bsecurity\b|\bpen-?tests?\b|\bpenetration\b|\bvulnerabilit", re.IGNORECASE)
 _PASSED_AGAIN = lazy(
     r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b", re.I
 )
@@ -391,13 +397,15 @@ _PASSED_AGAIN = lazy(
 
 def _failed_criterion(ctx: Context) -> str | None:
     """The buyer's evaluation failed us on a criterion ("#4 failed: our connector syncs in batches", "criterion 4
-    is a fail, not a minor item"), said in a held conversation or by the buyer in writing, and no later word says
+    is a fail, not a minor item", "criterion 3 is a must-have, no go-live without it", or a retest under way), said in a held conversation or by the buyer in writing, and no later word says
     a retest passed: the criteria are known, and not met."""
     said = [a for a in ctx.facts.activities if a.date <= ctx.as_of and (a.two_way or a.direction == "inbound")]
-    failed = [a for a in said if text.find(_FAILED, a.summary)]
+    failed = [a for a in said if text.find(_FAILED, a.summary)] or [
+        a for a in said if text.find(_RETEST, a.summary) and not text.find(_SECURITY, a.summary)
+    ]
     if not failed:
         return None
-    last = failed[-1]
+    last = failed[-1]  # the failure itself is quoted; a retest alone is quoted when nothing names the failure
     if any(a.date >= last.date and text.find(_PASSED_AGAIN, a.summary) for a in said):
         return None
     return f"{last.date} {last.type}, {text.quote(last.summary)}"
