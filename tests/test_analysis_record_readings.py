@@ -61,6 +61,8 @@ def _paper(summary: str, *later: dict[str, Any]) -> Any:
         "Dana: legal returned the MSA agreed. DPA still with her.",
         "Legal: one clause remains open (liability cap), call on 12/2.",
         "Dana: the redlines are still to agree; counsel has the last two points.",
+        "Contract review on their template. Everything agreed except the liability cap amount.",
+        "Counsel returned redlines; all accepted except liability cap (they want 2x fees).",
     ],
 )
 def test_a_paper_item_still_open_is_the_one_thing_to_watch(summary: str) -> None:
@@ -68,6 +70,28 @@ def test_a_paper_item_still_open_is_the_one_thing_to_watch(summary: str) -> None
     paper = next(f for f in review.findings if f.code == "meddpicc.paper_process")
     assert paper.severity == Severity.MEDIUM and "open" in paper.title
     assert review.recommended_forecast.value == "commit"  # legal is engaged and the item has its reviewer
+
+
+def test_a_term_still_open_gets_a_fall_back_and_a_date_not_who_owns_the_paper() -> None:
+    from ae_coach.coach import Coach
+
+    deal = parse_deal(
+        with_activities(
+            activity(
+                "2026-11-24",
+                "meeting",
+                "Contract review on their service agreement template. Everything agreed except the liability cap.",
+                **{"with": ["Dana Lee"]},
+            )
+        )
+    )
+    report = Coach(backend="offline").review(deal)
+    paper = [a for a in report.next_actions if "deal-paper-process" in a.rule_ids]
+    assert paper and "fall-back position" in paper[0].action and "liability cap" in paper[0].action
+    assert "deal desk" in paper[0].owner
+    texts = [a.action for a in report.next_actions] + [q.question for q in report.questions]
+    assert not any("who owns security review, legal, procurement" in x for x in texts)
+    assert not any("your paper or ours" in x for x in texts)
 
 
 def test_a_paper_item_closed_later_is_no_longer_open() -> None:

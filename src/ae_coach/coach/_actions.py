@@ -941,6 +941,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         # the rep's note that it is fine; a step about a late timeline already says what the line begins with
         rest = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
         return rest.split(": ", 1)[-1] if rest else stuck
+    still_open = data.get("open") if code == "meddpicc.paper_process" else None
+    if isinstance(still_open, str):
+        return still_open  # the buyer's word naming the item still open, not the rep's note that the paper is fine
     reason = data.get("reason")
     if code == "meddpicc.decision_criteria" and isinstance(reason, str) and reason.startswith(_OPEN_TEST):
         return reason  # the test still ahead, the criterion failed, the pilot with no bar: not the rep's note

@@ -104,6 +104,8 @@ class Situation:
             return review_done(self.deal, self.assessment.as_of)
         if atom == "paper_known":
             return paper_known(self.deal, self.assessment.as_of)
+        if atom == "paper_open":  # the paper finding answered is the item still open, not a gap in the process
+            return finding is not None and bool(finding.data.get("open"))
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
@@ -246,7 +248,9 @@ def review_done(deal: Deal, as_of: dt.date) -> bool:
 
 _WHOSE_PAPER = lazy(
     r"\b(?:our|their|your|the buyer'?s|the customer'?s|its) (?:own )?(?:paper|contract|msa|master agreement|"
-    r"template|order form|terms|purchasing terms|standard (?:\w+ )?contract)\b|\bon (?:our|their) paper\b",
+    r"template|order form|terms|purchasing terms|standard (?:\w+ )?contract)\b|\bon (?:our|their) paper\b|"
+    r"\b(?:our|their|the buyer'?s|the customer'?s) (?:standard |own )?(?:[\w-]+ ){0,2}?(?:agreement|contract) "
+    r"template\b",
     re.IGNORECASE,
 )
 

@@ -39,6 +39,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_done`` (the record shows the buyer's security or legal review finished: "InfoSec approval letter
   received", "Security approved 11/6", "MSA redlines closed");
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
+  ``paper_open`` (the paper finding the step answers is the item still open: the buyer's latest word on the paper names one
+  "Everything agreed except the liability cap amount", "DPA still with her");
   ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
   ``champion_booked`` (a dated meeting or step ahead that the champion is in or owns: one to prepare with them);
   ``plan_ahead`` (the deal's mutual action plan has a dated step still ahead: there is a plan and a date the
@@ -94,7 +96,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked",
+    "paper_known", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -746,10 +746,12 @@ _OPEN = lazy(
     r"to (?:agree|clear|close|resolve|review|sign off))\b|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
     r"\bopen (?:point|item|clause|question|issue)s?\b|\bbefore (?:she|he|they|legal|procurement|security) can "
     r"(?:clear|approve|sign off|release)\b|\bwaiting (?:on|for) (?:their|the buyer'?s|her|his) (?:legal|counsel|"
-    r"procurement|security|dpo|review)\b",
+    r"procurement|security|dpo|review)\b|\b(?:agreed|settled|closed|signed off|accepted)\b[^.;]{0,12}?"
+    r"\b(?:except|apart from|other than|but not|save)\b",
     re.IGNORECASE,
 )
-"""The buyer's word that a paper item is not done yet: "DPA still with her", "one clause remains open"."""
+"""The buyer's word that a paper item is not done yet: "DPA still with her", "one clause remains open",
+"everything agreed except the liability cap amount"."""
 _CLOSED = lazy(
     r"\b(?:cleared|approved|agreed|signed|closed|resolved|accepted|done|complete|completed|finali[sz]ed|executed)\b",
     re.IGNORECASE,
