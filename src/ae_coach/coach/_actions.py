@@ -21,7 +21,16 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise, seniority
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
-from ae_coach.coach._situation import Situation, baseline, names_person, renewal, signer_review, source_of, view_of
+from ae_coach.coach._situation import (
+    Situation,
+    assistants_only,
+    baseline,
+    names_person,
+    renewal,
+    signer_review,
+    source_of,
+    view_of,
+)
 from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction
@@ -98,7 +107,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    for finding in _worth_acting_on(deal, list(assessment.findings), dark, crm, facts.as_of):
+    findings = [f for f in assessment.findings if not assistants_only(f, facts)]  # a diary joined, not a person
+    for finding in _worth_acting_on(deal, findings, dark, crm, facts.as_of):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:
             continue

@@ -53,10 +53,14 @@ def role_of(person: Stakeholder) -> str:
     return str(person.role)
 
 
+def in_role(deal: Deal, role: str) -> list[Stakeholder]:
+    """The stakeholders in ``role``, people who are engaged first."""
+    return sorted((s for s in deal.stakeholders if role_of(s) == role), key=lambda s: not s.engaged)
+
+
 def person_in_role(deal: Deal, role: str) -> Stakeholder | None:
     """The first stakeholder in ``role``, preferring people who are engaged."""
-    people = [s for s in deal.stakeholders if role_of(s) == role]
-    people.sort(key=lambda s: (not s.engaged,))
+    people = in_role(deal, role)
     return people[0] if people else None
 
 
@@ -89,6 +93,17 @@ def contact_for(deal: Deal, code: str) -> Stakeholder | None:
     others = [s for s in deal.stakeholders if role_of(s) != "blocker"]
     others.sort(key=lambda s: (not s.engaged, -seniority(s.title)))
     return others[0] if others else None
+
+
+def contact_order(deal: Deal, code: str) -> list[Stakeholder]:
+    """Everyone :func:`contact_for` could pick for a finding, in its order: the roles best placed for it, the
+    deal's champion and buyers, then the rest (never a blocker) by engagement and seniority. A question goes to
+    the first of them who can answer it."""
+    roles = dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES)
+    ranked = [p for role in roles for p in in_role(deal, role)]
+    others = [s for s in deal.stakeholders if s not in ranked and role_of(s) != "blocker"]
+    others.sort(key=lambda s: (not s.engaged, -seniority(s.title)))
+    return ranked + others
 
 
 _SENIORITY = (

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from itertools import zip_longest
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
-from ae_coach.coach._people import contact_for, person_in_role, personalise
-from ae_coach.coach._situation import Situation
+from ae_coach.coach._people import contact_order, in_role, personalise
+from ae_coach.coach._situation import Situation, assistants_only
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
@@ -60,7 +60,9 @@ def questions(
     problems = [
         f
         for f in ranked(list(assessment.findings))
-        if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM) and not f.code.startswith(_SKIP)
+        if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
+        and not f.code.startswith(_SKIP)
+        and not assistants_only(f, assessment.facts)  # an assistant booking a diary is no stakeholder joining
     ]
     for finding in problems:
         for rule, text, audience in _marked(finding, rulebook, situation, seen):
@@ -70,12 +72,12 @@ def questions(
                     about = _about(fill(text, deal, finding), finding, deal, assessment, told)
                     review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id, about=about))
                 continue
-            person = _addressee(deal, finding, audience)
+            if len(buyer) >= limit:
+                continue
+            person = _addressee(deal, finding, audience, situation, fill(text, deal, finding), silent, asked)
+            if person is False:  # the deal names people, and none of them can answer this one
+                continue
             key = person.name if person else ""
-            if len(buyer) >= limit or asked.get(key, 0) >= (1 if key in silent else PER_PERSON):
-                continue
-            if key in silent and finding.code not in ABOUT_SILENCE:  # they owe us a reply, not more answers
-                continue
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue
             seen.add(text)
@@ -126,9 +128,13 @@ def _about_rival(
             text, audience = parse_question(ask.text)
             if text in seen or audience not in (None, "champion") or "[competitor]" not in text:
                 continue
-            person = person_in_role(deal, "champion") or contact_for(deal, "meddpicc.competition")
+            named = text.replace("[competitor]", rival)
+            people = contact_order(deal, "meddpicc.competition")  # the champion first
+            person = _pick(people, finding.code, situation, named, frozenset(), {}) if people else None
+            if person is False:
+                return None
             seen.add(text)
-            return _question(deal, finding, rule, text.replace("[competitor]", rival), person, audience)
+            return _question(deal, finding, rule, named, person, audience)
     return None
 
 
@@ -162,19 +168,66 @@ def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: se
             if (
                 text
                 and text not in seen
-                and (audience in (None, "ae", "new_stakeholder") or audience in situation.roles)
+                and (
+                    audience in (None, "ae", "new_stakeholder")
+                    or audience in situation.roles
+                    or (audience == "champion" and "coach" in situation.roles)
+                )
             ):
                 out.append((rule, text, audience))
     return out
 
 
-def _addressee(deal: Deal, finding: Finding, audience: str | None) -> Stakeholder | None:
+def _addressee(
+    deal: Deal,
+    finding: Finding,
+    audience: str | None,
+    situation: Situation,
+    question: str,
+    silent: frozenset[str] = frozenset(),
+    asked: dict[str, int] | None = None,
+) -> Stakeholder | Literal[False] | None:
+    """Who can answer ``question``: the first of :func:`_candidates` the rep can reach (met, or a meeting booked
+    with them; never an assistant or someone who has left) and whom the question is not about (nobody is asked
+    what [economic buyer] needs to believe). ``None`` on a deal that names nobody (the rep's contact); ``False``
+    when nobody can answer it, or the one who can has had their questions (:data:`PER_PERSON`; one, about the
+    silence, for someone gone silent): the question is not asked."""
+    if not deal.stakeholders:
+        return None
+    return _pick(_candidates(deal, finding, audience), finding.code, situation, question, silent, asked or {})
+
+
+def _pick(
+    people: list[Stakeholder],
+    code: str,
+    situation: Situation,
+    question: str,
+    silent: frozenset[str],
+    asked: dict[str, int],
+) -> Stakeholder | Literal[False]:
+    if code in ABOUT_SILENCE:  # "is this still alive?" is for the one gone quiet, nobody else
+        people = people[:1]
+    person = next((p for p in people if situation.reachable(p) and p.name not in question), None)
+    if person is None:
+        return False
+    dark = person.name in silent
+    if (dark and code not in ABOUT_SILENCE) or asked.get(person.name, 0) >= (1 if dark else PER_PERSON):
+        return False  # someone silent owes us a reply, not more answers
+    return person
+
+
+def _candidates(deal: Deal, finding: Finding, audience: str | None) -> list[Stakeholder]:
+    """The people a question could go to, best first: the rule's audience ("To the economic buyer:"; "To the
+    champion:" falls back on a coach, who gives the rep the inside view a champion would), the newcomer the
+    finding names, else the roles best placed for the finding, then the deal's champion and buyers, then the
+    rest by seniority (:func:`ae_coach.coach._people.contact_order`)."""
     names = finding.data.get("names")
-    if audience == "new_stakeholder" and isinstance(names, list):
-        return next((s for s in deal.stakeholders if s.name in names), None)
+    if audience == "new_stakeholder":
+        return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
     if audience:
-        return person_in_role(deal, audience)
-    return contact_for(deal, finding.code)
+        roles = (audience, "coach") if audience == "champion" else (audience,)
+        return [p for role in roles for p in in_role(deal, role)]
+    return contact_order(deal, finding.code)
 
 
 def _question(
@@ -209,11 +262,16 @@ def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen:
             if finding.code not in ("stage.next_gate", "competition.positioning"):
                 continue
             for rule, text, audience in _marked(finding, rulebook, situation, seen)[:1]:
-                if audience != "ae" and len(picked) < HEALTHY_QUESTIONS:
+                person = _addressee(deal, finding, audience, situation, fill(text, deal, finding))
+                if audience != "ae" and len(picked) < HEALTHY_QUESTIONS and person is not False:
                     seen.add(text)
-                    picked.append(_question(deal, finding, rule, text, _addressee(deal, finding, audience), audience))
+                    picked.append(_question(deal, finding, rule, text, person, audience))
         return picked
-    contact = contact_for(deal, "anti.hoping_not_controlling")
+    # the path to signature is asked of whoever runs the plan inside and can be reached
+    people = contact_order(deal, "anti.hoping_not_controlling")
+    contact = _pick(people, "", situation, "", frozenset(), {}) if people else None
+    if contact is False:
+        return picked
     queues = [
         [
             (rule, text)

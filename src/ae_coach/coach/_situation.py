@@ -47,6 +47,23 @@ class Situation:
             alternatives=tuple(a.lower() for a in assessment.facts.alternatives),
         )
 
+    def reachable(self, person: Stakeholder) -> bool:
+        """The rep can put a question to ``person``: someone the record shows a two-way exchange with, or one
+        with a meeting on the rep's calendar ahead; never an assistant (they book the meeting, they do not answer for the
+        buyer) nor someone who has left. A plan step that names them (the champion presenting to the CFO, the
+        CFO signing) is no meeting of the rep's. On a source that carries no activities the CRM's engaged flag stands."""
+        facts = self.assessment.facts
+        fact = facts.person(person.name)
+        if fact is None:
+            return person.engaged
+        if fact.assistant or fact.left:
+            return False
+        if fact.met or (not facts.coverage.has("activities") and person.engaged):
+            return True
+        # a meeting on our calendar with them; not a plan step, the champion presenting without us, or a signing
+        booked = [i for i in facts.upcoming if i.kind in ("meeting", "activity") and not _SIGNING.search(i.text)]
+        return any(_involves(person, i) for i in booked)
+
     def allows(self, item: Marked, finding: Finding | None = None) -> bool:
         """Every ``{when}`` atom of ``item`` holds (``finding``: the one the item would answer)."""
         return all(self.holds(atom, finding) for atom in item.when)
@@ -412,8 +429,35 @@ _GENERIC_TITLE_WORDS = frozenset(
 
 
 def source_known(finding: Finding, deal: Deal) -> bool:
-    """The words the finding quotes from the record say who said it (:func:`source_of`)."""
-    return source_of(finding, deal) is not None
+    """The record says who raised what the finding quotes: the quote names them (:func:`source_of`), or it is
+    what someone told the rep in a conversation on record (:func:`told_by`). Asking "who raised it?" of the
+    person who said it, or of anyone when the rep heard it from them, tells the buyer nobody was listening."""
+    return source_of(finding, deal) is not None or told_by(finding, deal) is not None
+
+
+_SPEAKER = lazy(r"^\W*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?::|(?:said|says|asked|told|raised|wants)\b)")
+
+
+def told_by(finding: Finding, deal: Deal) -> Stakeholder | None:
+    """The buyer-side person who said what the finding quotes, read from the whole activity the evidence line
+    cites ("2026-11-13 meeting with Roberto Salas, Amy Thorsen: "…he needs to take ours back…"" is Roberto's
+    meeting note "Roberto: comp sales soft…"): its speaker, else the one stakeholder it was with."""
+    names = _Names([s.name for s in deal.stakeholders])
+    for line in finding.evidence:
+        head = line.partition(":")[0]
+        for activity in deal.activities:
+            if not head.startswith(f"{activity.date.isoformat()} {activity.type.value}"):
+                continue
+            if activity.with_ and not all(n in head for n in activity.with_):
+                continue
+            spoken = _SPEAKER.match(activity.summary or "")
+            name = names.resolve(spoken.group(1)) if spoken else None
+            present = [n for n in (names.resolve(w) for w in activity.with_) if n]
+            name = name or (present[0] if len(present) == 1 else None)
+            person = next((s for s in deal.stakeholders if s.name == name), None)
+            if person is not None:
+                return person
+    return None
 
 
 def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
@@ -448,6 +492,15 @@ def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:
     """The people a late-stakeholder finding names."""
     names = finding.data.get("names")
     return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
+
+
+def assistants_only(finding: Finding, facts: Any) -> bool:
+    """Everyone the finding names is an assistant (``PersonFact.assistant``: the CEO's Executive Assistant who
+    cancelled the decision meeting): no stakeholder joined the deal, someone's diary did. Such a finding is
+    neither a meeting to hold nor a question about who brought them in."""
+    names = finding.data.get("names")
+    people = [facts.person(n) for n in names] if isinstance(names, list) else []
+    return bool(people) and all(p is not None and p.assistant for p in people)
 
 
 _ARRIVAL = lazy(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)

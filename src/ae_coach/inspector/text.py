@@ -264,6 +264,17 @@ SENIOR_TITLE = lazy(
 )
 """Titles that sound like budget authority. A title is not a signature: see ``meddpicc.economic_buyer``."""
 
+ASSISTANT_TITLE = lazy(
+    # an assistant or PA *to* someone, or by its office; not an Assistant General Manager, an Assistant County
+    # Attorney or an Operations Coordinator, who hold a job of their own
+    r"\b(?:executive|personal|administrative|office|private) (?:assistant|secretary)\b|\bassistant to\b|"
+    r"\b(?:ea|pa)(?: to\b|$)|\bsecretary to\b|\bscheduler\b|\b(?:diary|calendar) (?:manager|coordinator)\b|"
+    r"\bexecutive coordinator\b|(?:总裁|总经理|董事长|首席执行官|行政|私人)助理|秘书(?!长)",
+    _I,
+)
+"""Titles of people who keep someone else's diary (an Executive Assistant to the CEO, a PA): they book the
+meeting, they neither decide nor champion, and the only thing to ask them is a date."""
+
 OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
     r"closing|signing)|can'?t lose|easy win|will definitely sign|it'?s a lock|(?:sign|close|closing|signing) for sure|"

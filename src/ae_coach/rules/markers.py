@@ -13,8 +13,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``stage=X``; ``call<=best_case``, ``call>=best_case``, ``call=omitted`` (the forecast call); ``tier=N``,
   ``tier<=N``; ``fit=poor``; ``situation=incumbent``; ``role=technical_buyer`` / ``!role=…`` (the deal
   names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``source_known`` /
-  ``!source_known`` (the words the finding quotes name who said it: "New CFO says…", so a step or question
-  asking "who raised it" is not asked); ``baseline_known`` (the record has the buyer's numbers for the pain
+  ``!source_known`` (the record says who said what the finding quotes: the words name them, "New CFO
+  says…", or they said it in a conversation on record, "Roberto: …" or the one person on the call; so a step
+  or question asking "who raised it" is not asked); ``baseline_known`` (the record has the buyer's numbers for the pain
   or the metric: "Q2 miss of 18%"); ``roles_known`` (every contact on record has a committee role);
   ``signer_review_planned`` (a dated step ahead puts the signer, by name or title, in front of the case);
   ``alternatives_known`` (the record names what the buyer uses today or would do instead: "Zendesk is the

@@ -545,6 +545,7 @@ def _person(person: Stakeholder, activities: list[ActivityFact], names: _Names, 
         last_outbound=max(outbound, default=None),
         unanswered=sum(1 for d in outbound if last_two_way is None or d > last_two_way),
         meetings=sum(1 for a in theirs if a.two_way and a.type in ("meeting", "demo", "call")),
+        assistant=text.find(text.ASSISTANT_TITLE, person.title) is not None,
     )
 
 

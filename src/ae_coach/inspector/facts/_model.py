@@ -118,6 +118,15 @@ class PersonFact(_Facts):
     on 11/21 …""); None while nothing says so."""
     succeeded_by: str | None = None
     """Who the same record names in their place, with the office ("M. Okafor (interim CFO)")."""
+    assistant: bool = False
+    """Their title says they keep someone else's diary (``inspector.text.ASSISTANT_TITLE``: "Executive Assistant
+    to the CEO", a PA): they book meetings; they neither decide nor champion."""
+
+    @property
+    def met(self) -> bool:
+        """The record shows a two-way exchange with them: a held meeting or call, a reply, or the CRM's last
+        contact. Someone never met cannot be asked anything in a meeting that does not exist."""
+        return self.meetings > 0 or self.last_two_way is not None
 
 
 class CompetitorFact(_Facts):
