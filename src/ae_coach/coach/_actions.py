@@ -386,6 +386,8 @@ def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAct
         out[host] = first.model_copy(
             update={
                 "due": min(first.due, action.due),
+                # the rep's call; a seller-side role one point needs (the deal desk) joins it
+                "owner": " + ".join(dict.fromkeys([*_owners(first.owner), *_owners(action.owner)])),
                 "horizon": "this_week" if "this_week" in (first.horizon, action.horizon) else first.horizon,
                 "why": "; ".join(dict.fromkeys([first.why, action.why])),
                 "also_rules": list(dict.fromkeys(rules)),
@@ -412,7 +414,7 @@ def _agenda(row: NextAction, asks: list[NextAction]) -> str:
 
 
 def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None) -> bool:
-    """Two asks of the same buyer-side person by the same people on our side: the same horizon, or (with
+    """Two asks of the same buyer-side person in one call of the rep's (:func:`_same_call`): the same horizon, or (with
     ``as_of``, once the week is planned) a later ask for this week's call with them, unless it follows a meeting
     of theirs (``coach.after_event``: a conversation of its own)."""
     if not (
@@ -420,12 +422,27 @@ def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None
         and first.due is not None
         and other.due is not None
         and _same_person(first, other)
-        and first.owner == other.owner
+        and _same_call(first.owner, other.owner)
     ):
         return False
     if first.horizon == other.horizon:
         return True
     return as_of is not None and first.horizon == "this_week" and not _follows_event(other.action)
+
+
+def _same_call(first: str, other: str) -> bool:
+    """The same rep, and any seller-side role only one of them names works behind the call (the deal desk or
+    legal prepares the billing change the rep offers); an executive sponsor or a solutions engineer is in the
+    conversation themselves, so their step is a meeting of its own."""
+    ours, theirs = _owners(first), _owners(other)
+    behind = {t("coach.seller.deal_desk"), t("coach.seller.legal")}
+    return ours[0] == theirs[0] and set(ours[1:]) ^ set(theirs[1:]) <= behind
+
+
+def _owners(owner: str) -> list[str]:
+    """ "Jordan Pike + deal desk" -> ["Jordan Pike", "deal desk"]: the rep first, then the seller-side roles
+    (``coach.with_seller``)."""
+    return [part.strip() for part in owner.split(" + ")]
 
 
 def _follows_event(action: str) -> bool:
