@@ -241,7 +241,7 @@ def draft_plan(
     are ae-coach defaults and not the buyer's, are fitted before the close date instead of calling it not credible:
     the plan never contradicts the call (the record's own lead times reach the call through the inspector).
     """
-    calendar = calendar or calendar_for(None, deal.currency)
+    calendar = calendar or calendar_for(None, deal)
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
@@ -962,5 +962,8 @@ def _weekday(day: dt.date) -> str:
 def day_off_note(day: dt.date, calendar: Calendar) -> str:
     """A buyer's date that is not a working day, named ("falls on a Saturday") with an ask to confirm it: the
     buyer's meeting is theirs to move, never re-dated by the draft."""
-    key = "plan.agreed_weekend" if day.weekday() >= 5 else "plan.agreed_holiday"
-    return t(key, day=_weekday(day), date=day)
+    if day.weekday() >= 5:
+        return t("plan.agreed_weekend", day=_weekday(day))
+    if calendar.public_holiday(day):  # which country's: the buyer's, or the currency's when the deal does not say
+        return t("plan.agreed_holiday", day=_weekday(day), date=day, country=calendar.country)
+    return t("plan.agreed_day_off", day=_weekday(day), date=day)

@@ -37,7 +37,7 @@ _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}\b")
 
 def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> list[str]:
     """Every way ``report`` fails the checks above (empty when it passes)."""
-    calendar = calendar or calendar_for(None, getattr(deal, "currency", None))
+    calendar = calendar or calendar_for(None, deal)
     problems = []
     this_week = [a for a in report.next_actions if a.horizon == "this_week"]
     if len(this_week) > THIS_WEEK_LIMIT:
@@ -143,7 +143,7 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
     contact attends or owns and before the close date; in the
     model's order, the first three due within five working days are this week's, and at most six are kept.
     """
-    calendar = calendar or calendar_for(None, getattr(deal, "currency", None))
+    calendar = calendar or calendar_for(None, deal)
     call = str(report.forecast.category).replace("_", " ")
     roles = {str(s.role) for s in deal.stakeholders}
     close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None
