@@ -1,17 +1,26 @@
-"""Whose calendar a deal's dates follow: where the buyer is."""
+"""Whose calendar a deal's dates follow (where the buyer is), and a drafted plan that keeps its steps apart."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from ae_coach.coach import Coach
 from ae_coach.coach._plan import draft_plan
+from ae_coach.coach.quality import audit
 from ae_coach.crm import import_csv
-from ae_coach.deal import Deal
+from ae_coach.deal import Deal, load_deal
 from ae_coach.deal.calendar import calendar_for
 from ae_coach.inspector.settings import DEFAULT_SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITES = sorted(
+    [*(ROOT / "examples" / "deals").glob("*.yaml"), *(ROOT / "evals" / "calibration" / "deals").glob("*.yaml")]
+)
 
 THANKSGIVING, DAY_AFTER = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 EARLY_MAY_BANK_HOLIDAY = dt.date(2026, 5, 4)  # the whole UK; a working day in the US
@@ -91,3 +100,38 @@ def test_the_importers_fill_the_account_country_from_a_billing_country_column(tm
     result = import_csv(path)
     assert result.deals[0].account_country == code
     assert any("Atlantis" in w.message for w in result.warnings) == (code is None)
+
+
+def test_no_drafted_plan_stacks_three_steps_on_one_date():
+    # a blind grade: "five paper steps on the same day" when a Best Case or Commit close left too little time
+    coach = Coach("offline")
+    stacked = []
+    for path in SUITES:
+        report = coach.review(load_deal(path))
+        days = Counter(s.date for s in report.mutual_action_plan if s.kind != "agreed")
+        stacked += [(path.stem, day) for day, n in days.items() if n >= 3]
+    assert stacked == []
+
+
+def test_steps_that_cannot_fit_one_working_day_apart_make_the_close_date_not_credible_under_any_call():
+    # Crestview: called Best Case, but the paper cannot start before 12-14 and the close is 12-19: six drafted
+    # steps in four working days is no plan, so the date is called not credible instead of stacking them
+    path = ROOT / "evals" / "calibration" / "deals" / "crestview-mutual-one-contact.yaml"
+    crestview = load_deal(path)
+    report = Coach("offline").review(crestview)
+    assert report.forecast.category == "best_case"
+    notes = " ".join(s.note or "" for s in report.mutual_action_plan)
+    assert "not credible" in notes and "one working day apart" in notes
+    drafted = sorted(s.date for s in report.mutual_action_plan if s.kind not in ("agreed", "onboarding"))
+    assert drafted[-1] > crestview.close_date  # planned forward, not squeezed
+
+
+def test_fitted_steps_spread_over_the_days_left():
+    # Grantham: called Best Case with a paper process that starts 12-07 for a 12-15 close: the steps fit one
+    # or two working days apart, not all on 12-07
+    grantham = load_deal(ROOT / "evals" / "calibration" / "deals" / "grantham-medical-paper-unknown.yaml")
+    report = Coach("offline").review(grantham)
+    paper = [s for s in report.mutual_action_plan if s.kind == "paper"]
+    assert len(paper) >= 4 and max(Counter(s.date for s in paper).values()) <= 2
+    assert max(s.date for s in paper) < grantham.close_date
+    assert audit(report, grantham) == []
