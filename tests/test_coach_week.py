@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
-from ae_coach.deal import load_deal
+from ae_coach.deal import Deal, load_deal
 
 ROOT = Path(__file__).resolve().parent.parent
 DEALS = sorted(
@@ -117,14 +117,17 @@ def test_a_deals_calendar_and_money_are_its_own_currencys():
     from ae_coach.i18n import money
     from ae_coach.inspector.settings import DEFAULT_SETTINGS
 
-    danish = calendar_for(DEFAULT_SETTINGS, "DKK")  # a Danish buyer works on US Thanksgiving, not on Christmas Eve
+    def deal(currency: str, country: str | None = None) -> Deal:
+        return Deal(account="Buyer", stage="proposal", currency=currency, account_country=country)
+
+    danish = calendar_for(DEFAULT_SETTINGS, deal("DKK"))  # a Danish buyer works on US Thanksgiving, not Christmas Eve
     assert danish.working(dt.date(2026, 11, 26)) and danish.working(dt.date(2026, 11, 27))
     assert not danish.working(dt.date(2026, 12, 24))
-    american = calendar_for(DEFAULT_SETTINGS, "USD")
+    american = calendar_for(DEFAULT_SETTINGS, deal("USD"))
     assert not american.working(dt.date(2026, 11, 26)) and not american.working(dt.date(2026, 7, 3))
-    euro = calendar_for(DEFAULT_SETTINGS, "EUR")  # twenty countries: weekends and the team's days off only
+    euro = calendar_for(DEFAULT_SETTINGS, deal("EUR"))  # twenty countries: weekends and the team's days off only
     assert euro.working(dt.date(2026, 11, 26)) and euro.working(dt.date(2026, 7, 3))  # US Independence Day observed
-    fixed = calendar_for(DEFAULT_SETTINGS.model_copy(update={"holidays_country": "GB"}), "DKK")
+    fixed = calendar_for(DEFAULT_SETTINGS.model_copy(update={"holidays_country": "GB"}), deal("DKK", "DK"))
     assert fixed.country == "GB"
     assert money(1_180_000, "DKK") == "DKK 1,180,000" and money(210_000, "USD") == "$210,000"
     deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "skovlund-medical-vendor-risk-unstarted.yaml")

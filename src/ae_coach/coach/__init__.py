@@ -356,7 +356,7 @@ class Coach:
             from ae_coach.model.llm import validate_result
 
             report = self._merge(report, prepared.assessment, validate_result(response, ModelCoaching))
-            report = enforce(report, prepared.deal, calendar_for(self.settings, prepared.deal.currency))
+            report = enforce(report, prepared.deal, calendar_for(self.settings, prepared.deal))
         report = drop_unknown_rule_ids(report, self.rulebook).model_copy(
             update={"rulebook_hash": self.rulebook.content_hash}
         )

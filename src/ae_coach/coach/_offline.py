@@ -180,7 +180,7 @@ def _label(x: Any) -> str:
 def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = None) -> CoachingReport:
     """The offline report for a deal and its assessment (``settings``: the inspector's, for the holiday calendar)."""
     as_of = assessment.as_of
-    calendar = calendar_for(settings, deal.currency)
+    calendar = calendar_for(settings, deal)
     actions = plan(deal, assessment, rulebook, calendar)
     # a drafted step comes after the action that prepares it (who owns the paper, meeting the signer)
     ready: dict[str, Any] = {}

@@ -190,6 +190,8 @@ procurement, no paper step can be dated, and until the signer is met no business
 (``ready`` of :func:`draft_plan`)."""
 
 
+_SIGNATURE = next(step for step in _STEPS if step.kind == "signature")
+
 _GATE_STEP = _Template(
     0,
     "Agree a close date and the steps to signature with the economic buyer",
@@ -238,10 +240,12 @@ def draft_plan(
     (tier 4: served through self-serve or a partner, account-tiering) gets no evaluation plan or business-case
     presentation drafted: a trial and a purchase are its whole process. With ``call_holds`` (the call is Best Case
     or Commit for this period: the buyer's evidence says it can close by its date) the drafted steps, whose lengths
-    are ae-coach defaults and not the buyer's, are fitted before the close date instead of calling it not credible:
-    the plan never contradicts the call (the record's own lead times reach the call through the inspector).
+    are ae-coach defaults and not the buyer's, are fitted before the close date instead of calling it not credible
+    (the record's own lead times reach the call through the inspector). Fitted steps keep one working day between
+    them at the least (:func:`_least`); when even that cannot land them before the close date, the date is not
+    credible whatever the call (:func:`_fastest_close`), and the draft says so and plans forward.
     """
-    calendar = calendar or calendar_for(None, deal.currency)
+    calendar = calendar or calendar_for(None, deal)
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
@@ -297,7 +301,7 @@ def draft_plan(
     first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
     realistic = calendar.add(max(begin, ready.get(first, begin)), needed + 2)
     # the close a note promises is the day the drafted signature lands, never a date after it
-    signs = calendar.add(realistic, -_working(next(s for s in _STEPS if s.kind == "signature")))
+    signs = calendar.add(realistic, -_working(_SIGNATURE))
     close, note = deal.close_date or realistic, None
     if deal.close_date is None or deal.close_date < as_of:
         # No date the buyer gave: plan forward rather than back from a date ae-coach made up.
@@ -306,39 +310,16 @@ def draft_plan(
         left = calendar.between(begin, close)
         note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=signs)
         close = realistic
-    if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
-        agreed = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=True)]
-        if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
-            steps = sorted({*steps, next(t for t in _STEPS if t.kind == "signature")}, key=_order)
-    drafted: list[MapStep] = []
-    back = review_back(deal, as_of, calendar) if record else None
-    chain: list[dt.date] = []  # the drafted dates the steps after them follow
-    signoff: dt.date | None = None  # the security sign-off, when the record's review clock dates it
-    # the buyer's approval meeting dates the contract only when the close date holds: planned forward from
-    # today, the steps land where they can, and the meeting is what the note's realistic date moves
-    approval = buyer_approval(deal, as_of, close) if note is None else None
-    paper_close = close if approval is None else _before_approval_close(close, approval, calendar)
-    for step in steps:
-        follows = [*chain, *([signoff] if signoff and step.after_review else [])]
-        earliest = max([begin, ready.get(str(step.kind), begin)] + (follows if step.days_before_close > 0 else []))
-        case = (
-            _commercial(agreed, drafted, calendar) if commercial_first and step.kind in ("paper", "signature") else []
-        )
-        back_from = paper_close if _approved_paper(step) else close
-        made = _make(step, deal, back_from, (as_of, max([earliest, *case])), note if not drafted else None, calendar)
-        if approval is not None and _approved_paper(step) and made.status == "proposed":
-            made = made.model_copy(update={"note": "; ".join(filter(None, [made.note, _before_approval(approval)]))})
-        if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
-            waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
-            made = made.model_copy(update={"note": "; ".join([t("plan.proposed"), waits])})
-        chain.append(made.date)
-        if step.review and back is not None and back > made.date:
-            # never before the buyer's own clock allows; steps that do not need the sign-off keep their dates
-            made, signoff = _after_review(made, back, [s for s in steps if s.after_review], close, calendar), back
-        drafted.append(made)
-    signature = next((d for d in drafted if d.kind == "signature"), None)
-    if signature is not None and note and signature.note is None:
-        drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
+    frame = _Frame(deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar) if record else None)
+    fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
+    fastest = _fastest_close(steps, drafted, calendar)
+    if note is None and fastest is not None and fastest > close:
+        # even one working day apart the steps do not fit before the buyer's date: not credible, whatever the call
+        close = max(realistic, fastest)
+        signs = calendar.add(close, -_working(_SIGNATURE))
+        note = t("plan.not_credible_fastest", close=deal.close_date, fastest=fastest, realistic=signs)
+        fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
+    agreed = fitted
     agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
     agreed += _next_step(deal, agreed, as_of, begin, calendar, stalled=bool(stalled))
     if stalled:
@@ -349,6 +330,109 @@ def draft_plan(
             kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
         return kept
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What dates a draft's steps besides the close date: the deal, the review date and the first working day
+    a drafted step can start, the day each kind of step is ready (``ready`` of :func:`draft_plan`), the calendar
+    and the day the record's security review can be back."""
+
+    deal: Deal
+    as_of: dt.date
+    begin: dt.date
+    ready: dict[str, dt.date]
+    calendar: Calendar
+    back: dt.date | None
+
+
+def _fitted(
+    frame: _Frame,
+    steps: list[_Template],
+    own: tuple[list[MapStep], list[Any]],
+    target: tuple[dt.date, str | None],
+    commercial_first: bool,
+) -> tuple[list[MapStep], list[MapStep]]:
+    """The buyer's steps (``own``: as drafted, and the plan items they came from) and the drafted ones, planned
+    back from ``target`` (the close date, and the note that says why it is not the buyer's, if it is not). Each
+    drafted step follows the one before it by at least :func:`_least` working days: a step that is late for the
+    close date moves later, it does not pile onto the day of the step before it."""
+    deal, as_of, begin, ready, calendar = frame.deal, frame.as_of, frame.begin, frame.ready, frame.calendar
+    (agreed, dated), (close, note) = own, target
+    if note and deal.close_date != close:  # the buyer's own dates that come before the steps they need
+        mine = [_too_soon(a, item, steps, deal, close, calendar) for a, item in zip(agreed, dated, strict=False)]
+        agreed = mine + agreed[len(dated) :]  # the dated steps the record's conversations add stay as they are
+        if any(a.note and a.status == "at_risk" and a.date >= as_of for a in agreed):  # plan the signature again
+            steps = sorted({*steps, _SIGNATURE}, key=_order)
+    drafted: list[MapStep] = []
+    chain: list[dt.date] = []  # the drafted dates the steps after them follow
+    before: tuple[_Template, dt.date] | None = None  # the step before, and its date
+    signoff: dt.date | None = None  # the security sign-off, when the record's review clock dates it
+    # the buyer's approval meeting dates the contract only when the close date holds: planned forward from
+    # today, the steps land where they can, and the meeting is what the note's realistic date moves
+    approval = buyer_approval(deal, as_of, close) if note is None else None
+    paper_close = close if approval is None else _before_approval_close(close, approval, calendar)
+    first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
+    pace = _pace(steps, max(begin, ready.get(first, begin)), close, calendar)
+    for step in steps:
+        ahead = step.days_before_close > 0
+        follows = [*chain, *([signoff] if signoff and step.after_review else [])] if ahead else []
+        earliest = max([begin, ready.get(str(step.kind), begin), *follows])
+        paced = calendar.add(before[1], _least(step, before[0], pace)) if ahead and before else earliest
+        case = (
+            _commercial(agreed, drafted, calendar) if commercial_first and step.kind in ("paper", "signature") else []
+        )
+        back_from = paper_close if _approved_paper(step) else close
+        start = max([earliest, paced, *case])
+        made = _make(step, deal, back_from, (as_of, start), note if not drafted else None, calendar)
+        due = calendar.add(back_from, -_working(step))
+        if approval is not None and _approved_paper(step) and made.status == "proposed":
+            made = made.model_copy(update={"note": "; ".join(filter(None, [made.note, _before_approval(approval)]))})
+        if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
+            waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
+            made = made.model_copy(update={"note": "; ".join([t("plan.proposed"), waits])})
+        elif paced > max([earliest, *case]) and made.status == "at_risk" and due >= as_of:
+            # held back by the step before it, not by an action still to do
+            paced_note = t("plan.after_step", date=due, start=made.date)
+            made = made.model_copy(update={"note": "; ".join(filter(None, [t("plan.proposed"), paced_note]))})
+        chain.append(made.date)
+        before = (step, made.date)
+        if step.review and frame.back is not None and frame.back > made.date:
+            # never before the buyer's own clock allows; steps that do not need the sign-off keep their dates
+            waiting = [s for s in steps if s.after_review]
+            made, signoff = _after_review(made, frame.back, waiting, close, calendar), frame.back
+        drafted.append(made)
+    signature = next((d for d in drafted if d.kind == "signature"), None)
+    if signature is not None and note and signature.note is None:
+        drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
+    return agreed, drafted
+
+
+def _pace(steps: list[_Template], start: dt.date, close: dt.date, calendar: Calendar) -> float:
+    """The share of their usual spacing the drafted steps get: 1 when the working days from ``start`` (the first
+    day the first of them can be done) to the close hold them at their usual lead times, less when they are late,
+    so that the steps still to do spread over the days left instead of all landing on the first of them."""
+    first = next((s for s in steps if s.days_before_close > 0), None)
+    if first is None or _working(first) <= 0:
+        return 1.0
+    return min(1.0, calendar.between(start, close) / _working(first))
+
+
+def _least(step: _Template, before: _Template, pace: float) -> int:
+    """Working days ``step`` comes after the step before it: the usual gap at ``pace``, never less than one working
+    day (ae-coach default: the least any paper process allows, since each step works on what the one before it
+    produced), and 0 for steps that run side by side, such as the security sign-off and sending the contract."""
+    usual = _working(before) - _working(step)
+    return 0 if usual <= 0 else max(1, int(usual * pace))
+
+
+def _fastest_close(steps: list[_Template], drafted: list[MapStep], calendar: Calendar) -> dt.date | None:
+    """The earliest close date the drafted steps allow, one working day apart at the least (:func:`_least`): the
+    day after the last of them, or the day of a drafted signature (None when nothing before the signature is
+    drafted). Only the drafted steps count: what the buyer's plan already holds or the record shows done is
+    theirs, not a default lead time to wait out."""
+    ahead = [(s, d) for s, d in zip(steps, drafted, strict=False) if s.days_before_close > 0]
+    return max((calendar.add(d.date, 0 if s.kind == "signature" else 1) for s, d in ahead), default=None)
 
 
 _SECURITY = r"security|vendor risk|risk assessment|risk committee|infosec|\bassessment\b"
@@ -962,5 +1046,8 @@ def _weekday(day: dt.date) -> str:
 def day_off_note(day: dt.date, calendar: Calendar) -> str:
     """A buyer's date that is not a working day, named ("falls on a Saturday") with an ask to confirm it: the
     buyer's meeting is theirs to move, never re-dated by the draft."""
-    key = "plan.agreed_weekend" if day.weekday() >= 5 else "plan.agreed_holiday"
-    return t(key, day=_weekday(day), date=day)
+    if day.weekday() >= 5:
+        return t("plan.agreed_weekend", day=_weekday(day))
+    if calendar.public_holiday(day):  # which country's: the buyer's, or the currency's when the deal does not say
+        return t("plan.agreed_holiday", day=_weekday(day), date=day, country=calendar.country)
+    return t("plan.agreed_day_off", day=_weekday(day), date=day)

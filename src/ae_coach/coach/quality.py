@@ -4,7 +4,7 @@ They hold for every backend's report (the LLM path is held to them after merging
 for this week; each action due on a working day after the review date and before the close date it
 works toward; no action that argues for a forecast category other than the call; no action or question
 for a committee role nobody in the deal holds; at most two questions per person; the plan's drafted
-steps on working days. ``names_a_fact`` says whether an action's text names something of this deal (a
+steps on working days, at most two of them on one date. ``names_a_fact`` says whether an action's text names something of this deal (a
 person, a date, a number, a competitor); :func:`shared_texts` finds action texts repeated across deals.
 """
 
@@ -22,6 +22,9 @@ from ae_coach.deal.calendar import Calendar, calendar_for
 from ae_coach.i18n import t, term
 
 THIS_WEEK_LIMIT = 3
+SAME_DAY_LIMIT = 2
+"""Drafted plan steps on one date at most: two steps can run side by side (the security sign-off and sending the
+contract), but redlines, a purchase order and a signature on one day is no paper process a buyer runs."""
 _ONE_DAY = dt.timedelta(days=1)
 _CATEGORY = re.compile(r"\b(?:call|move|promote|put|keep)s? (?:the deal |it |this deal )?(?:to |in |into |as )?"
                        r"(best case|commit|omitted|pipeline)\b", re.IGNORECASE)  # fmt: skip
@@ -37,7 +40,7 @@ _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}\b")
 
 def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> list[str]:
     """Every way ``report`` fails the checks above (empty when it passes)."""
-    calendar = calendar or calendar_for(None, getattr(deal, "currency", None))
+    calendar = calendar or calendar_for(None, deal)
     problems = []
     this_week = [a for a in report.next_actions if a.horizon == "this_week"]
     if len(this_week) > THIS_WEEK_LIMIT:
@@ -69,6 +72,9 @@ def audit(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -
     for step in report.mutual_action_plan:
         if step.kind != "agreed" and not calendar.working(step.date):
             problems.append(f"plan step {step.action!r} on {step.date}, not a working day")
+    drafted = Counter(step.date for step in report.mutual_action_plan if step.kind != "agreed")
+    problems += [f"{n} drafted plan steps on {day} (at most {SAME_DAY_LIMIT})" for day, n in drafted.items()
+                 if n > SAME_DAY_LIMIT]  # fmt: skip
     return problems
 
 
@@ -143,7 +149,7 @@ def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None)
     contact attends or owns and before the close date; in the
     model's order, the first three due within five working days are this week's, and at most six are kept.
     """
-    calendar = calendar or calendar_for(None, getattr(deal, "currency", None))
+    calendar = calendar or calendar_for(None, deal)
     call = str(report.forecast.category).replace("_", " ")
     roles = {str(s.role) for s in deal.stakeholders}
     close = deal.close_date if deal.is_open and deal.close_date and deal.close_date > report.as_of else None

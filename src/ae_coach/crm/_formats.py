@@ -50,8 +50,9 @@ from ae_coach.crm._values import normalise_key
 from ae_coach.deal import ForecastCategory, Role, Stage
 
 FIELDS: tuple[str, ...] = (
-    "id", "name", "account", "amount", "currency", "stage", "close_date", "created", "probability",
-    "forecast_category", "forecast_api", "next_step", "last_activity", "owner", "is_closed", "is_won", "notes",
+    "id", "name", "account", "account_country", "amount", "currency", "stage", "close_date", "created",
+    "probability", "forecast_category", "forecast_api", "next_step", "last_activity", "owner", "is_closed",
+    "is_won", "notes",
 )  # fmt: skip
 """The deal fields a CSV column can feed. ``forecast_api`` is Salesforce's ForecastCategory API value."""
 
@@ -81,6 +82,14 @@ SALESFORCE_REPORT = Format(
         "id": _keys("Opportunity ID", "Opportunity ID (18)", "Opportunity Id"),
         "name": _keys("Opportunity Name"),
         "account": _keys("Account Name", "Account"),
+        "account_country": _keys(
+            "Billing Country Code",
+            "Billing Country",
+            "Account: Billing Country",
+            "Account Billing Country",
+            "Account Country",
+            "Country",
+        ),
         "amount": _keys("Amount", "Total Contract Value", "ACV", "Annual Contract Value"),
         "currency": _keys("Opportunity Currency", "Amount Currency", "Currency"),
         "stage": _keys("Stage"),
@@ -105,6 +114,7 @@ SALESFORCE_API = Format(
         "id": _keys("Id"),
         "name": _keys("Name"),
         "account": _keys("Account.Name", "AccountName", "AccountId"),
+        "account_country": _keys("Account.BillingCountryCode", "Account.BillingCountry", "BillingCountry"),
         "amount": _keys("Amount"),
         "currency": _keys("CurrencyIsoCode"),
         "stage": _keys("StageName"),
@@ -130,6 +140,7 @@ HUBSPOT_LABELS = Format(
         "id": _keys("Record ID", "Deal ID"),
         "name": _keys("Deal Name"),
         "account": _keys("Associated Company", "Associated Company (Primary)", "Company name", "Company"),
+        "account_country": _keys("Country/Region", "Company Country/Region", "Country"),
         "amount": _keys("Amount", "Annual contract value"),
         "currency": _keys("Currency"),
         "stage": _keys("Deal Stage"),
@@ -154,6 +165,7 @@ HUBSPOT_API = Format(
         "id": _keys("hs_object_id", "dealId", "id"),
         "name": _keys("dealname"),
         "account": _keys("associatedcompanyname", "company", "associations.companies"),
+        "account_country": _keys("country", "company_country"),
         "amount": _keys("amount", "hs_acv"),
         "currency": _keys("deal_currency_code"),
         "stage": _keys("dealstage"),

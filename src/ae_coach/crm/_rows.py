@@ -25,6 +25,7 @@ from ae_coach.crm._values import (
 from ae_coach.crm.deals import DealRow, RowFile
 from ae_coach.crm.result import RowWarning
 from ae_coach.deal import MAX_AMOUNT, ForecastCategory, Source, Stage
+from ae_coach.deal.calendar import country_code
 
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DATE_IN_TEXT = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
@@ -196,6 +197,18 @@ def _currency(ctx: RowContext, cells: list[str], row: int) -> str:
     return ctx.currency
 
 
+def _country(ctx: RowContext, cells: list[str], row: int) -> str | None:
+    """The account's country as an ISO code (billing country columns hold codes or names): its holidays are the
+    deal's calendar."""
+    text = ctx.value(cells, "account_country")
+    if not text:
+        return None
+    code = country_code(text)
+    if code is None:
+        ctx.warn(row, "account_country", f"{text!r} is not a country the holiday calendars know; left empty")
+    return code
+
+
 def _next_step(ctx: RowContext, cells: list[str]) -> tuple[str | None, dt.date | None]:
     text = ctx.value(cells, "next_step")
     if not text:
@@ -230,6 +243,7 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> DealRow:
     name = ctx.value(cells, "name")
     deal_id = ctx.value(cells, "id") or None
     account = ctx.shared(_account(ctx, cells, row, name))
+    country = _country(ctx, cells, row)
     stage = _stage(ctx, cells, row)
     last_activity = ctx.date(cells, row, "last_activity")
     amount = _amount(ctx, cells, row)
@@ -239,8 +253,8 @@ def convert(ctx: RowContext, cells: list[str], row: int) -> DealRow:
     owner = ctx.shared(ctx.value(cells, "owner")) or None
     next_action, next_date = _next_step(ctx, cells)
     return DealRow(
-        ctx.file(), id=deal_id, account=account, name=name or None, amount=amount, currency=currency,
-        stage=stage, close_date=close_date, created=created, forecast_category=forecast,
+        ctx.file(), id=deal_id, account=account, account_country=country, name=name or None, amount=amount,
+        currency=currency, stage=stage, close_date=close_date, created=created, forecast_category=forecast,
         probability=probability, owner=owner, last_activity=last_activity, next_action=next_action,
         next_date=next_date, notes=ctx.value(cells, "notes") or None,
     )  # fmt: skip

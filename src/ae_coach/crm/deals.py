@@ -60,6 +60,7 @@ class DealRow:
 
     __slots__ = (
         "account",
+        "account_country",
         "amount",
         "close_date",
         "created",
@@ -78,13 +79,14 @@ class DealRow:
     )  # fmt: skip
 
     def __init__(
-        self, file: RowFile, *, id: str | None, account: str, name: str | None, amount: float, currency: str,
-        stage: Stage, close_date: dt.date | None, created: dt.date | None,
+        self, file: RowFile, *, id: str | None, account: str, account_country: str | None, name: str | None,
+        amount: float, currency: str, stage: Stage, close_date: dt.date | None, created: dt.date | None,
         forecast_category: ForecastCategory | None, probability: float | None, owner: str | None,
         last_activity: dt.date | None, next_action: str | None, next_date: dt.date | None, notes: str | None,
     ) -> None:  # fmt: skip
         self.file = file
         self.id, self.account, self.name, self.amount, self.currency = id, account, name, amount, currency
+        self.account_country = account_country
         self.stage, self.close_date, self.created = stage, close_date, created
         self.forecast_category, self.probability, self.owner = forecast_category, probability, owner
         self.last_activity, self.next_action, self.next_date, self.notes = last_activity, next_action, next_date, notes
@@ -97,7 +99,8 @@ class DealRow:
         next_step = {"action": self.next_action, "date": self.next_date} if self.next_action else None
         deal = Deal.model_validate(
             {
-                "id": self.id, "account": self.account, "name": self.name, "amount": self.amount,
+                "id": self.id, "account": self.account, "account_country": self.account_country, "name": self.name,
+                "amount": self.amount,
                 "currency": self.currency, "stage": self.stage, "close_date": self.close_date,
                 "created": self.created, "forecast_category": self.forecast_category,
                 "probability": self.probability, "owner": self.owner, "activities": activities,

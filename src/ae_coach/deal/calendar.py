@@ -1,9 +1,10 @@
 """Working days: weekends, public holidays (the ``holidays`` package) and the team's days off are never due dates.
 
 The country is ``Settings.holidays_country`` (an ISO 3166 code such as ``US``, ``GB``, ``DE``, ``CN``;
-empty for weekends only; ``auto``, the default, for the country of the deal's currency). ``Settings.days_off`` adds the days that are not public holidays but on which
-buyers are out all the same (ae-coach default: the day after US Thanksgiving and 24-31 December, the
-holiday week): a VP reading "call the CFO on Black Friday" or "legal redlines on 29 December" knows it will
+empty for weekends only; ``auto``, the default, for where the buyer is: the deal's ``account_country``, else the
+country of its currency). ``Settings.days_off`` adds the days that are not public holidays but on which
+buyers are out all the same (ae-coach default: the day after US Thanksgiving, for a US calendar only, and
+24-31 December, the holiday week): a VP reading "call the CFO on Black Friday" or "legal redlines on 29 December" knows it will
 not happen. A due date or a plan step that lands on a day off moves to the working day before it when it
 prepares something (a meeting, a signature), else to the next working day.
 """
@@ -17,7 +18,10 @@ import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ae_coach.deal.model import Deal
 
 DEFAULT_DAYS_OFF = ("day_after_thanksgiving", "12-24..12-31")
 
@@ -122,7 +126,11 @@ class Calendar:
 
     def holiday(self, day: dt.date) -> bool:
         """A public holiday or a day off (not a weekend)."""
-        return day in _holidays(self.country, day.year) or day in _days_off(self.days_off, day.year)
+        return self.public_holiday(day) or day in _days_off(self.days_off, day.year)
+
+    def public_holiday(self, day: dt.date) -> bool:
+        """A public holiday of this calendar's country."""
+        return day in _holidays(self.country, day.year)
 
     def on_or_after(self, day: dt.date) -> dt.date:
         while not self.working(day):
@@ -153,30 +161,65 @@ class Calendar:
 
 
 AUTO = "auto"
-"""``holidays_country: auto`` (the default): the country of the deal's currency, when one country uses it."""
+"""``holidays_country: auto`` (the default): the country where the buyer is (the deal's ``account_country``),
+else the country of the deal's currency, when one country uses it."""
 COUNTRY_OF_CURRENCY = {
     "USD": "US", "CAD": "CA", "GBP": "GB", "AUD": "AU", "NZD": "NZ", "JPY": "JP", "CNY": "CN", "INR": "IN",
     "BRL": "BR", "MXN": "MX", "ZAR": "ZA", "SEK": "SE", "NOK": "NO", "DKK": "DK", "CHF": "CH", "PLN": "PL",
     "SGD": "SG", "HKD": "HK", "AED": "AE", "KRW": "KR", "ILS": "IL", "CZK": "CZ", "HUF": "HU", "TRY": "TR",
 }  # fmt: skip
 """Currencies one country uses, and that country (ISO 3166). A euro deal could be in any of twenty countries:
-weekends and the team's days off only, rather than another country's holidays."""
+weekends and the team's days off only, unless the deal says where the buyer is."""
+
+US_ONLY_DAYS_OFF = ("day_after_thanksgiving",)
+"""Days off that follow a US holiday: a day off only where the calendar is the US one (a UK retailer works on the
+Friday after US Thanksgiving). The holiday week (24-31 December) stays a day off everywhere: an ae-coach default
+for the buyers of B2B software, most of whom close the year in that week."""
 
 
-def holidays_country(settings: Any, currency: str | None = None) -> str:
-    """The country whose public holidays count: the setting, or with ``auto`` the deal's currency's country
-    (a Danish buyer's plan is not dated around US Thanksgiving); US when there is no deal to read."""
+_COUNTRY_NAMES = {
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB", "great britain": "GB",
+    "united states of america": "US", "u s": "US", "u s a": "US", "u k": "GB", "czech republic": "CZ",
+    "holland": "NL", "deutschland": "DE",
+}  # fmt: skip
+"""Names a CRM's free-text country field uses that are not a country's English name (the ``holidays`` package
+knows those and the ISO codes)."""
+
+
+@lru_cache(maxsize=1024)
+def country_code(text: str) -> str | None:
+    """The ISO 3166 two-letter code of a country as a CRM writes it (``GB``, ``GBR``, ``United Kingdom``, ``UK``,
+    ``United States``), or None when it names no country the holiday calendars know."""
+    from holidays.registry import COUNTRIES  # every country's name and codes, without their calendars
+
+    key = " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+    if key in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[key]
+    for name, (class_name, alpha2, *others) in COUNTRIES.items():
+        spellings = {name.replace("_", " "), class_name.casefold(), alpha2.casefold(), *(o.casefold() for o in others)}
+        if key in spellings or key.replace(" ", "") in spellings:
+            return alpha2
+    return None
+
+
+def holidays_country(settings: Any, deal: Deal | None = None) -> str:
+    """The country whose public holidays count: the setting, or with ``auto`` where the buyer is (the deal's
+    ``account_country``), else the deal's currency's country (a Danish buyer's plan is not dated around US
+    Thanksgiving); US when there is no deal to read."""
     country = getattr(settings, "holidays_country", AUTO)
     if country.lower() != AUTO:
         return country
-    return COUNTRY_OF_CURRENCY.get((currency or "USD").upper(), "")
+    if deal is not None and deal.account_country:
+        return deal.account_country
+    return COUNTRY_OF_CURRENCY.get(deal.currency if deal is not None else "USD", "")
 
 
-def calendar_for(settings: Any, currency: str | None = None) -> Calendar:
-    """The calendar of an inspector ``Settings`` (its ``holidays_country`` and ``days_off``) for a deal in
-    ``currency``. The day after US Thanksgiving is a day off only where Thanksgiving is a holiday."""
-    country = holidays_country(settings, currency)
+def calendar_for(settings: Any, deal: Deal | None = None) -> Calendar:
+    """The calendar of an inspector ``Settings`` (its ``holidays_country`` and ``days_off``) for ``deal`` (a
+    :class:`~ae_coach.deal.Deal`, or None for the US). The US-only days off (:data:`US_ONLY_DAYS_OFF`) count only
+    where the calendar is the US one."""
+    country = holidays_country(settings, deal)
     days_off = tuple(getattr(settings, "days_off", DEFAULT_DAYS_OFF))
     if country.upper() != "US":
-        days_off = tuple(d for d in days_off if d != "day_after_thanksgiving")
+        days_off = tuple(d for d in days_off if d not in US_ONLY_DAYS_OFF)
     return Calendar(country, days_off)

@@ -311,6 +311,9 @@ class Deal(_Strict):
     amount: float = Field(default=0, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     """Annual contract value (0 to one trillion; a larger number is a typo or a hostile file)."""
     currency: str = "USD"
+    account_country: str | None = None
+    """Where the buyer is: the account's country as an ISO 3166 code (``GB``, ``DE``, ``US``). Its public holidays
+    are never due dates or plan dates (``holidays_country: auto``); unset, the country of the currency is used."""
     stage: Stage
     close_date: Date | None = None
     created: Date | None = None
@@ -349,6 +352,16 @@ class Deal(_Strict):
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be a three-letter ISO 4217 code such as USD or EUR")
         return sys.intern(value)  # one "USD" for a million imported deals
+
+    @field_validator("account_country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("account_country must be a two-letter ISO 3166 code such as US, GB or DE")
+        return sys.intern(value)
 
     @property
     def is_open(self) -> bool:

@@ -540,7 +540,7 @@ def _close_date_day_off(ctx: Context) -> Finding | None:
     close = ctx.deal.close_date
     if ctx.size < ctx.settings.committee_small_deal_amount:
         return None
-    country = holidays_country(ctx.settings, ctx.deal.currency)
+    country = holidays_country(ctx.settings, ctx.deal)
     public = Calendar(country, days_off=())  # 31 December is a year-end signing day
     if close is None or close < ctx.as_of or public.working(close):
         return None

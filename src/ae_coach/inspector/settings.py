@@ -155,12 +155,13 @@ class Settings(BaseModel):
     """ae-coach default: the month (1-12) the fiscal year starts in; quarters are counted from it."""
     holidays_country: str = Field(default="auto", pattern=r"^([A-Za-z]{2,3}|auto)?$")
     """ae-coach default: the country whose public holidays are never due dates or plan dates (ISO code, e.g.
-    US, GB, DE, CN; empty for weekends only; ``auto``: the country of the deal's currency, weekends only for
-    a currency several countries use, such as the euro)."""
+    US, GB, DE, CN; empty for weekends only; ``auto``: where the buyer is, the deal's ``account_country``, else
+    the country of the deal's currency, weekends only for a currency several countries use, such as the euro)."""
     days_off: list[str] = Field(default_factory=lambda: ["day_after_thanksgiving", "12-24..12-31"])
     """ae-coach default: days that are not public holidays but on which buyers are out, so no action or drafted
-    plan step is due on them: ``day_after_thanksgiving`` (the Friday after the fourth Thursday of November),
-    ``MM-DD`` or a range ``MM-DD..MM-DD`` (the default's 12-24..12-31 is the holiday week); [] for none."""
+    plan step is due on them: ``day_after_thanksgiving`` (the Friday after the fourth Thursday of November, a day
+    off only when the holidays are the US ones), ``MM-DD`` or a range ``MM-DD..MM-DD`` (the default's
+    12-24..12-31 is the holiday week, kept for every country); [] for none."""
     commit_min_stage: Stage = Stage.PROPOSAL
     """ae-coach default: the earliest stage a deal may be called Commit (seed probability 75%)."""
     commit_required_grades: dict[str, int] = Field(
