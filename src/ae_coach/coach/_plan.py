@@ -19,7 +19,7 @@ from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
-from ae_coach.i18n import phrase, t, term
+from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import dates_in, durations, paper_step
 from ae_coach.inspector.settings import in_usd
 
@@ -242,8 +242,10 @@ def draft_plan(
     or Commit for this period: the buyer's evidence says it can close by its date) the drafted steps, whose lengths
     are ae-coach defaults and not the buyer's, are fitted before the close date instead of calling it not credible
     (the record's own lead times reach the call through the inspector). Fitted steps keep one working day between
-    them at the least (:func:`_least`); when even that cannot land them before the close date, the date is not
-    credible whatever the call (:func:`_fastest_close`), and the draft says so and plans forward.
+    them at the least (:func:`_least`); when even that cannot land them before the close date (:func:`_fastest_close`),
+    under a Best Case or Commit call they become one step that asks the buyer which are done or not needed
+    (:func:`_what_remains`: the buyer's evidence holds the date, ae-coach's default lead times do not move it), and
+    under any other call the date is not credible and the draft plans forward.
     """
     calendar = calendar or calendar_for(None, deal)
     stage_value = str(deal.stage)
@@ -313,8 +315,13 @@ def draft_plan(
     frame = _Frame(deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar) if record else None)
     fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
     fastest = _fastest_close(steps, drafted, calendar)
-    if note is None and fastest is not None and fastest > close:
-        # even one working day apart the steps do not fit before the buyer's date: not credible, whatever the call
+    if note is None and fastest is not None and fastest > close and call_holds:
+        # the buyer's evidence holds the date; ae-coach's default steps are what does not fit. Not a later close
+        # on template lead times (a firm whose partners approved and whose signer dated it got security, redlines
+        # and procurement into next quarter): one step asks which of them are done or not needed, before the date
+        drafted = _what_remains(drafted, deal.close_date or close, fastest, begin)
+    elif note is None and fastest is not None and fastest > close:
+        # even one working day apart the steps do not fit before the buyer's date: not credible
         close = max(realistic, fastest)
         signs = calendar.add(close, -_working(_SIGNATURE))
         note = t("plan.not_credible_fastest", close=deal.close_date, fastest=fastest, realistic=signs)
@@ -330,6 +337,26 @@ def draft_plan(
             kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
         return kept
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _what_remains(drafted: list[MapStep], close: dt.date, fastest: dt.date, begin: dt.date) -> list[MapStep]:
+    """Under a Best Case or Commit call, drafted steps that cannot fit one working day apart before the buyer's
+    close date become one step on the first working day: confirm with the buyer which of them are already done,
+    run in parallel or are not needed. The steps after the signature (the kick-off) stay."""
+    before = [d for d in drafted if d.kind not in ("signature", "onboarding")]
+    if not before:
+        return drafted
+    names = join([re.split("[;；]", d.action)[0].lower() for d in before])
+    check = before[0].model_copy(
+        update={
+            "date": begin,
+            "action": t("plan.what_remains", steps=names, close=close),
+            "side": "joint",
+            "status": "proposed",
+            "note": t("plan.tight", close=close, fastest=fastest),
+        }
+    )
+    return [check, *(d for d in drafted if d.kind == "onboarding")]
 
 
 @dataclass(frozen=True)
