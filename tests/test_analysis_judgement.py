@@ -832,6 +832,20 @@ def test_a_rival_named_by_its_own_event_is_the_vendor_procurement_invited() -> N
     assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Pronto Field"]
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [
+        'Side note: their regional CIO has asked for a Veritrack quote "for comparison" before Ravi signs.',
+        "Procurement wants a Veritrack bid on file before the award.",
+    ],
+)
+def test_a_rival_whose_price_the_buyer_asks_for_is_in_the_running(summary: str) -> None:
+    said = activity("2026-11-20", "call", summary, direction="two_way")
+    deal = build(("activities", [*healthy()["activities"], said]), ("competitors", []))
+    assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Veritrack"]
+    assert "momentum.competitor_late" in by_code(deal)
+
+
 def test_a_decision_step_the_buyer_redated_in_writing_has_a_date_again() -> None:
     """Hoshino: "Ringi approved, contract signed" (11-27) is late, but the plant GM wrote that the contract is signed
     on 01-20 and the next step is "Contract signature" on that day: the decision is redated, not undated."""

@@ -66,6 +66,8 @@ _NAMED_RIVAL = (
     lazy(rf"\b(?i:benchmark(?:ing|ed|s)?)\b[^.;]{{0,40}}?\b(?i:against|with|vs\.?|versus|to) {_VENDOR}"),
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
     lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
+    # a rival's price asked for by the buyer: "asked for a Veritrack quote 'for comparison'", "wants an Acme bid"
+    lazy(rf"\b(?i:a|an) {_VENDOR} (?i:quote|bid|counter-?offer|price|proposal)\b"),
     lazy(
         rf"\b(?i:asked|invited|requested|asking|inviting) {_VENDOR} (?i:for|to) (?i:an? |their |a new )?"
         r"(?i:indicative |competitive |comparison |rival |formal |second )?(?i:price|prices|quote|bid|proposal|pricing|"
