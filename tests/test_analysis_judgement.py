@@ -825,6 +825,20 @@ def test_our_own_discount_offer_is_no_budget_concern_of_the_buyers() -> None:
     assert "momentum.budget_concern_late" in by_code(parse_deal(with_activities(asked)))
 
 
+@pytest.mark.parametrize(
+    ("summary", "open_concern"),
+    [
+        ("Pricing call. She asked 5% off for annual prepaid - approved by my mgr same call.", False),
+        ("Priya asked for 10% off; agreed on the spot with our VP on the line.", False),
+        ("Priya asked for 10% off. I said I would check with my manager.", True),
+        ("Price is too high for Priya; agreed to revisit next week.", True),
+    ],
+)
+def test_a_price_ask_granted_in_the_same_conversation_is_no_open_concern(summary: str, open_concern: bool) -> None:
+    asked = activity("2026-11-20", "call", summary, direction="two_way")
+    assert ("momentum.budget_concern_late" in by_code(parse_deal(with_activities(asked)))) == open_concern
+
+
 def test_a_rival_named_by_its_own_event_is_the_vendor_procurement_invited() -> None:
     invited = activity("2026-11-18", "email", "Dana: she has invited one other supplier to quote", direction="inbound")
     demo = activity("2026-11-25", "call", "Wes will sit in on the Pronto Field demo on 12/4", direction="two_way")

@@ -165,8 +165,13 @@ class Context:
             if activity.status in _DROPPED:
                 continue
             signals = text.activity_signals(activity)
-            if activity.signals is None and Signal.BUDGET_CONCERN in signals and self._ours(activity):
-                # "Sent the quote with 15% off if accepted before trial end": our offer, not the buyer's concern
+            if (
+                activity.signals is None
+                and Signal.BUDGET_CONCERN in signals
+                and (self._ours(activity) or text.answered_in_place(activity.summary or ""))
+            ):
+                # "Sent the quote with 15% off if accepted before trial end": our offer, not the buyer's concern;
+                # "she asked 5% off for annual prepaid - approved by my mgr same call": asked and answered at once
                 signals = signals - {Signal.BUDGET_CONCERN}
             for signal in signals:
                 index.setdefault(signal, []).append(activity)
