@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from ae_coach.deal import ForecastCategory, parse_deal
+from ae_coach.deal import ForecastCategory, Role, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess, facts, inspect, text
 from ae_coach.inspector.facts import _derive, _grades, _model, _timing, dates_in, rebuffed_by_economic_buyer
@@ -858,6 +858,46 @@ def test_a_rival_whose_price_the_buyer_asks_for_is_in_the_running(summary: str) 
     deal = build(("activities", [*healthy()["activities"], said]), ("competitors", []))
     assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Veritrack"]
     assert "momentum.competitor_late" in by_code(deal)
+
+
+def test_a_rival_the_same_sentence_drops_is_out_of_the_running() -> None:
+    said = activity(
+        "2026-11-20", "call", "Quick call. The Geotab quote they got last yr is off the table.", direction="two_way"
+    )
+    deal = build(("activities", [*healthy()["activities"], said]), ("competitors", []))
+    rivals = facts.derive(deal, deal.as_of).competitors
+    assert [(c.name, c.status) for c in rivals] == [("Geotab", "eliminated")]
+    assert "momentum.competitor_late" not in by_code(deal)
+
+
+def test_someone_with_no_role_who_acts_for_the_deal_is_its_champion() -> None:
+    from ae_coach.inspector.facts import record_roles
+
+    data = healthy()
+    data["stakeholders"] = [
+        {"name": "Joost Verbeek", "title": "Ops manager", "engaged": True},
+        {"name": "Marieke de Graaf", "title": "CFO", "role": "economic_buyer", "engaged": True},
+    ]
+    data["activities"] = [
+        activity(
+            "2026-10-30",
+            "meeting",
+            "Pilot readout with Joost and Marieke (CFO, Joost set it up). Criteria met.",
+            **{"with": ["Joost Verbeek", "Marieke de Graaf"]},
+        )
+    ]
+    deal = parse_deal(data)
+    assert record_roles(deal, deal.as_of) == {"Joost Verbeek": Role.CHAMPION}
+    data["activities"][0]["summary"] = "Pilot readout with Joost and Marieke. Criteria met."
+    quiet = parse_deal(data)
+    assert record_roles(quiet, quiet.as_of) == {}
+
+
+def test_her_last_day_before_the_holidays_is_a_deadline_not_a_departure() -> None:
+    from ae_coach.inspector.meddpicc import _LEAVING
+
+    assert not _LEAVING.search("Marieke wants to sign before 18 Dec, that is her last day before the holidays")
+    assert _LEAVING.search("Joost: her last day is 12-11, then she joins a competitor")
 
 
 def test_a_decision_step_the_buyer_redated_in_writing_has_a_date_again() -> None:

@@ -641,10 +641,13 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
 _LEAVING = lazy(
     r"\b(?:(?:is |she's |he's |they're )?leaving (?:the (?:company|business|firm)|at the end of|on|in|next|this)|"
     r"(?:has |have )?left (?:the (?:company|business|firm)|in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)|"
-    r"resign(?:ed|ing|s)|(?:her|his|their) last day|no longer (?:with|at) (?:the )?(?:company|them|us)|moved on)\b",
+    r"resign(?:ed|ing|s)|(?:her|his|their) last day(?! (?:in the office )?(?:before|ahead of|of the year|for the year)"
+    r"(?: the| her| his| their)? ?(?:holidays?|break|christmas|xmas|leave|vacation|new year|summer|year-?end|year)?)"
+    r"|no longer (?:with|at) (?:the )?(?:company|them|us)|moved on)\b",
     re.IGNORECASE,
 )
-"""The champion is leaving or has left the buyer's company: the deal has lost the person selling for us."""
+"""The champion is leaving or has left the buyer's company: the deal has lost the person selling for us. "Her
+last day before the holidays" is a deadline, not a departure."""
 _MOVED_ON = lazy(
     r"\b(?:(?:has been|been|was|is being|got|just got) promoted|(?:is |has )?(?:moving|moved|moves|transferr(?:ed|ing)) "
     r"to (?:a new role|another (?:role|team|division|region)|the \w+ office|run |head |lead )|"

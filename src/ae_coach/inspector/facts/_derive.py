@@ -94,6 +94,13 @@ quote against Coupa", "Kofax's renewal offer"), the maker of a trial the buyer r
 proof of concept") or one the buyer looked at and dropped ("glanced at Testo in the spring and never shortlisted
 it", the last pattern: eliminated): a competitor whether or not the rep listed it."""
 
+_DROPPED_HERE = lazy(
+    r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped|not an option|no longer (?:in|considered|"
+    r"an option)|out of the (?:running|picture))\b",
+    re.IGNORECASE,
+)
+"""The rest of the sentence that names a rival drops it: "the Geotab quote they got last yr is off the table"."""
+
 _NOT_A_VENDOR = frozenset(
     [
         "the",
@@ -357,7 +364,8 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
     form is in her signing queue", "Claire approved price") is the economic buyer when the CRM left them
     ``unknown`` and named no economic buyer. And a signing limit below the deal's amount moves the signature up,
     whatever roles the rep chose (:func:`_over_limit`); an economic buyer the record says has left the company
-    (:func:`departed`) is one no longer."""
+    (:func:`departed`) is one no longer. When the CRM names no champion, a stakeholder with no role whom the
+    record shows acting for the deal (:func:`_acts_for_us`) is the champion."""
     said = [a.summary for a in deal.activities if a.date <= as_of and a.summary]
     said += [deal.next_step.action if deal.next_step else "", deal.notes or ""]
     over = _over_limit(deal, said)
@@ -368,14 +376,32 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
     if left:
         return left  # an economic buyer who has left signs nothing: whoever signs now is yet to be met
     unknown = [s.name for s in deal.stakeholders if s.role == Role.UNKNOWN]
-    if not unknown or any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
-        return {}
-    names = _Names(unknown)
-    for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
-        signer = _signer_in(clause, names)
-        if signer:
-            return {signer: Role.ECONOMIC_BUYER}
-    return {}
+    roles: dict[str, Role] = {}
+    if unknown and not any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
+        names = _Names(unknown)
+        for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
+            signer = _signer_in(clause, names)
+            if signer:
+                roles[signer] = Role.ECONOMIC_BUYER
+                break
+    if not any(s.role == Role.CHAMPION for s in deal.stakeholders):
+        advocate = _acts_for_us(said, [n for n in unknown if n not in roles])
+        if advocate:
+            roles[advocate] = Role.CHAMPION
+    return roles
+
+
+def _acts_for_us(said: list[str], unknown: list[str]) -> str | None:
+    """A stakeholder with no role whom the record shows doing something for the deal as its subject ("Joost set
+    it up", "Joost fwd Marieke's email", "Piet prepared the business case"): the champion, when the CRM names
+    none. The first such person in the record; None when nobody acted."""
+    from ae_coach.inspector.facts._grades import _champion_acted
+
+    for summary in said:
+        for name in unknown:
+            if _champion_acted(summary, _Names([name])):
+                return name
+    return None
 
 
 def _signer_in(clause: str, names: _Names) -> str | None:
@@ -710,7 +736,9 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                 ):
                     continue
                 incumbent = "incumbent" in match.group(0).lower()
-                dismissed = pattern is _NAMED_RIVAL[-1]  # looked at and dropped before we came: out of the running
+                # looked at and dropped before we came, or the same sentence drops it: out of the running
+                rest = re.split(r"(?<=[.!?;])\s", body[match.end() :], maxsplit=1)[0]
+                dismissed = pattern is _NAMED_RIVAL[-1] or bool(_DROPPED_HERE.search(rest))
                 current = found.get(key)
                 if current is None or (date and (current.first_seen is None or date < current.first_seen)):
                     found[key] = CompetitorFact.of(

@@ -271,7 +271,7 @@ def _named_role(name: str, facts: DealFacts) -> int:
 
 
 _CHAMPION_ACT = (
-    r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|shared|championed|pitched|"
+    r"(?:prepared|wrote|drafted|built|presented|circulated|forwarded|fwd|shared|championed|pitched|set (?:it|this|that) up|"
     r"took|walked|introduced|set up|booked|scheduled|arranged|lobbied|is selling|sold|got the \w+ to|asked (?:sourcing|procurement|purchasing|legal|finance|"
     r"it|the (?:board|cfo|ceo|team|committee)) to)"
 )
