@@ -893,6 +893,20 @@ def test_someone_with_no_role_who_acts_for_the_deal_is_its_champion() -> None:
     assert record_roles(quiet, quiet.as_of) == {}
 
 
+def test_a_move_said_of_another_stakeholder_is_not_the_champions() -> None:
+    data = healthy()
+    said = (
+        "Call with Dana. Oh - she mentioned Priya has been seconded to lead the integration of an acquisition, "
+        "so sign-off sits with the interim FD until March."
+    )
+    data["activities"] = [*data["activities"], activity("2026-11-19", "call", said, **{"with": ["Dana Lee"]})]
+    champion = [f for f in assess(parse_deal(data)).findings if f.code == "meddpicc.champion"]
+    assert not any("moved to another role" in f.title for f in champion)
+    data["activities"][-1]["summary"] = "Call with Dana. She has been seconded to lead the integration."
+    champion = [f for f in assess(parse_deal(data)).findings if f.code == "meddpicc.champion"]
+    assert any("moved to another role" in f.title for f in champion)
+
+
 def test_her_last_day_before_the_holidays_is_a_deadline_not_a_departure() -> None:
     from ae_coach.inspector.meddpicc import _LEAVING
 

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 
 from ae_coach._patterns import lazy
-from ae_coach.deal import Element, Role, Signal, Stage, Status
+from ae_coach.deal import Element, Role, Signal, Stage, Stakeholder, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
@@ -718,7 +718,7 @@ def _champion_said(ctx: Context, names: list[str]) -> str | None:
             continue
         for pattern, prefix in ((_LEAVING, LOST_CHAMPION), (_MOVED_ON, MOVED_CHAMPION), (_NO_ACCESS, NO_ACCESS)):
             hit = text.find(pattern, activity.summary)
-            if not hit:
+            if not hit or _about_someone_else(activity.summary or "", hit, names, ctx.deal.stakeholders):
                 continue
             said = f"{activity.date} {activity.type}, {text.quote(activity.summary)}"
             last_day = _last_day(activity.summary or "", hit, activity.date) if prefix == LOST_CHAMPION else None
@@ -726,6 +726,22 @@ def _champion_said(ctx: Context, names: list[str]) -> str | None:
                 return f"{LEAVING_CHAMPION}{last_day}: {said}"
             return f"{prefix}{said}"
     return None
+
+
+def _about_someone_else(summary: str, hit: str, champions: list[str], people: list[Stakeholder]) -> bool:
+    """The words that say someone is leaving or has moved are about another stakeholder: the name nearest before
+    them in their sentence is not the champion's ("he mentioned Fiona has been seconded to lead the integration":
+    the signer moved, not Owen who said it)."""
+    sentence = next((s for s in re.split(r"(?<=[.;!?])\s+", summary) if hit in s), summary)
+    before = sentence[: sentence.find(hit)] if hit in sentence else ""
+    others = [p.name for p in people if p.name not in champions]
+    last: tuple[int, bool] | None = None  # (where the nearest name ends, whether it is a champion's)
+    for name, theirs in [*((n, True) for n in champions), *((n, False) for n in others)]:
+        for key in {name, name.split()[0]}:
+            for found in re.finditer(rf"\b{re.escape(key)}\b", before):
+                if last is None or found.end() > last[0]:
+                    last = (found.end(), theirs)
+    return last is not None and not last[1]
 
 
 def _last_day(summary: str, hit: str, said: dt.date) -> dt.date | None:
