@@ -130,3 +130,25 @@ def test_who_raised_a_budget_concern_is_read_from_the_conversation_it_came_from(
     assert person is not None and person.name == speaker
     questions = [q.question for q in coach.review(deal).questions]
     assert not any("Who raised the concern" in q for q in questions)
+
+
+def test_two_rules_asking_one_person_the_same_thing_ask_it_once() -> None:
+    """Castleton: deal-stalled-recovery's "Our last sessions have had to move. Is this still a priority…" and
+    deal-danger-signals' "This meeting has moved more than once now. Has the priority changed…", both to Josh Mallory
+    about the same cancelled meeting: one question, the next slot to something else."""
+    from ae_coach.coach._questions import _same_ask
+
+    assert _same_ask(
+        "This meeting has moved more than once now. Has the priority changed on your side?",
+        "Our last sessions have had to move. Is this still a priority this quarter, or has something else taken its place?",
+    )
+    assert not _same_ask(
+        "Between now and signature, what has to happen on your side, and who owns each step?",
+        "If we deliver everything in the plan, is anything left that could stop a signature by the date we agreed?",
+    )
+    assert not _same_ask("这个会议改了好几次了，你们那边的优先级变了吗？", "还有谁需要同意才能签？")
+    deal = load_deal(
+        Path(__file__).resolve().parent.parent / "evals/calibration/deals/castleton-retail-ceo-cancelled-decision.yaml"
+    )
+    asked = [q.question for q in Coach(backend="offline").review(deal).questions if q.stakeholder == "Josh Mallory"]
+    assert sum("moved" in q or "move" in q for q in asked) == 1

@@ -14,6 +14,7 @@ import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Literal
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_order, in_role, personalise
 from ae_coach.coach._situation import Situation, assistants_only
@@ -54,6 +55,7 @@ def questions(
     buyer: list[Question] = []
     review: list[Question] = []
     asked: dict[str, int] = {}
+    covered: set[tuple[str, str]] = set()  # (who, finding code): one question a person for each problem
     seen: set[str] = set()
     told: set[str] = set()
     silent = gone_dark(assessment.facts, list(assessment.findings))  # one question each: is this still alive?
@@ -80,6 +82,10 @@ def questions(
             key = person.name if person else ""
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue
+            said = [q.question for q in buyer if q.stakeholder == (person.name if person else None)]
+            if (key, finding.code) in covered and any(_same_ask(fill(text, deal, finding), q) for q in said):
+                continue  # two rules asking one person the same thing in other words
+            covered.add((key, finding.code))
             seen.add(text)
             asked[key] = asked.get(key, 0) + 1
             q = _question(deal, finding, rule, text, person, audience)
@@ -98,6 +104,23 @@ def questions(
                 buyer = [*buyer[: limit - 1], ask] if len(buyer) >= limit else [*buyer, ask]
     review = sorted(review, key=lambda q: q.about is None)[:REVIEW_QUESTIONS]  # one the record anchors first
     return buyer + review
+
+
+_ASK_WORDS = lazy(r"[^\W\d_]{4,}")  # words of four letters or more
+_COMMON = frozenset(("this", "that", "your", "have", "with", "what", "when", "more", "than", "once", "side", "would"))
+
+
+def _same_ask(one: str, other: str) -> bool:
+    """Two questions about one problem ask the same thing in other words: two or more English content words in
+    common, compared by their first four letters ("has moved more than once … Has the priority changed" and
+    "sessions have had to move … still a priority"). A Chinese question has no such words: only the same question
+    is the same ask."""
+
+    def stems(text: str) -> set[str]:
+        return {w.lower()[:4] for w in _ASK_WORDS.findall(text) if w.isascii() and w.lower() not in _COMMON}
+
+    mine = stems(one)
+    return len(mine & stems(other)) >= 2 if mine else one == other
 
 
 def _rival_unasked(deal: Deal, texts: list[str]) -> str | None:
