@@ -72,6 +72,15 @@ CASES = [
         ),
     ),
     (
+        "momentum.company_event",
+        lambda: parse_deal(
+            with_activities(activity("2026-11-22", "call", "Priya: finance froze all new software spend for Q4"))
+        ),
+        lambda: parse_deal(
+            with_activities(activity("2026-11-22", "call", "Priya: the spend freeze was lifted, we're back on"))
+        ),
+    ),
+    (
         "momentum.budget_concern_late",
         lambda: parse_deal(
             with_activities(activity("2026-11-22", "call", "Priya raised budget concerns about year two"))

@@ -116,4 +116,4 @@ def test_drop_trigger_removes_one_code_only(repo: Path) -> None:
     text = (repo / "rules" / "deal-danger-signals.md").read_text(encoding="utf-8")
     front = yaml.safe_load(drop_trigger(text, "momentum.champion_dark").split("---")[1])
     assert "momentum.champion_dark" not in front["triggers"] and "momentum.stale" not in front["triggers"]
-    assert len(front["triggers"]) == 7
+    assert len(front["triggers"]) == 8

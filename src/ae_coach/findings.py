@@ -111,6 +111,9 @@ _DEAL = {
     "momentum.competitor_late": "A competitor appeared after validation.",
     "momentum.competitor_counter": "A rival made a price move (a discount to stay, a price match): the incumbent to keep the deal, a challenger to win it.",
     "momentum.budget_concern_late": "Budget concerns raised after the proposal.",
+    "momentum.company_event": "An event at the buyer's company that threatens the budget or the decision: a "
+    "spending freeze (critical), new spend paused for review, a cost programme or budget cut, weak results, a new "
+    "owner, a reorganisation (high), a security incident (medium).",
     "momentum.close_date_slipped": "Close date pushed twice, or once late in the deal.",
     "momentum.close_date_passed": "Open deal with a close date in the past.",
     "positive.champion_scheduled": "Info: the champion proactively scheduled the next meeting.",

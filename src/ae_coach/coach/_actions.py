@@ -520,6 +520,7 @@ def _worth_acting_on(
     problem. A deal with no high problem gets that follow-through on its three freshest signals, else two."""
     if not deal.is_open and not any(f.code == "anti.post_close_abandonment" for f in findings):
         return []
+    paused = stopped_by_event(findings)  # news at the buyer's company: the paper waits for the signer's word on it
     problems = [
         f
         for f in ranked(findings)
@@ -528,6 +529,7 @@ def _worth_acting_on(
         and f.code not in HEADLINE_ONLY
         and not _minor_seat(f, deal)
         and (f.code != FANTASY or crm is not None)  # the call's row is the CRM change to make, when there is one
+        and not (paused and f.code in PAPER_WAITS)
     ]
     # the CRM change for the call the evidence supports comes first: every other row is worked from it
     problems.sort(key=lambda f: f.code != FANTASY)
@@ -541,7 +543,11 @@ def _worth_acting_on(
     problems = _equip_before_review(deal, problems, dark)
     if not deal.is_open:
         return problems
-    signals = sorted((f for f in findings if f.code.startswith("positive.")), key=_latest, reverse=True)
+    signals = sorted(
+        (f for f in findings if f.code.startswith("positive.") and not (paused and f.code in PAPER_WAITS)),
+        key=_latest,
+        reverse=True,
+    )
     serious = any(f.severity in (Severity.CRITICAL, Severity.HIGH) for f in problems)
     # what the buyer asked of us and nobody has delivered is owed whatever else is wrong, however old the ask
     asked = [f for f in signals if f.code in BUYER_REQUESTS]
@@ -555,6 +561,22 @@ def _worth_acting_on(
     first = [f for f in problems if f.code in (FANTASY, "account.poor_fit")]  # routing, then the CRM change
     problems = [f for f in problems if f not in first]
     return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
+
+
+PAPER_WAITS = (
+    "meddpicc.paper_process",
+    "anti.hoping_not_controlling",
+    "positive.legal_security_review",
+    "positive.procurement_timeline",
+)
+"""Paper and plan steps that wait while an event at the buyer's company (a freeze, a cost programme) is unanswered:
+pushing a contract through legal in the week corporate froze all spend is work on the wrong question."""
+
+
+def stopped_by_event(findings: list[Finding]) -> bool:
+    """An event at the buyer's company, high or critical, is on record (``momentum.company_event``): whether this
+    project goes ahead at all comes before its paper."""
+    return any(f.code == "momentum.company_event" and f.severity.rank <= Severity.HIGH.rank for f in findings)
 
 
 WAITING = "positive.buyer_waiting"

@@ -15,11 +15,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for
+from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for, stopped_by_event
 from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
 from ae_coach.coach._questions import questions
-from ae_coach.coach._risks import risks, title
+from ae_coach.coach._risks import risks, title, told
 from ae_coach.coach._situation import signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health
 from ae_coach.deal import ForecastCategory
@@ -44,7 +44,7 @@ def headline(deal: Deal, assessment: Any) -> str:
     problem = (
         t(
             "coach.headline.lost_to" if lost else "coach.headline.problem",
-            problem=_lower_first(title(worst, deal, assessment), deal),
+            problem=_lower_first(told(worst, deal, assessment), deal),
         )
         if worst
         else t("coach.headline.no_problem")
@@ -158,7 +158,10 @@ def _gate(deal: Deal, assessment: Any) -> str | None:
     if _commercial_first(assessment):
         return t("plan.gate.objection")
     passed = deal.close_date is None or deal.close_date < assessment.as_of
-    return t("plan.gate.no_date") if passed else t("plan.gate.date")
+    if passed:
+        return t("plan.gate.no_date")
+    # news at the buyer's company: the date waits on the signer's word on it
+    return t("plan.gate.event") if stopped_by_event(assessment.findings) else t("plan.gate.date")
 
 
 def _lower_first(text: str, deal: Deal) -> str:

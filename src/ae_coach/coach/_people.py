@@ -28,6 +28,7 @@ _CONTACT_ROLES: dict[str, tuple[str, ...]] = {
     "momentum.champion_dark": ("champion",),
     "momentum.pending_internal_review": ("champion",),
     "momentum.budget_concern_late": ("economic_buyer", "champion"),
+    "momentum.company_event": ("economic_buyer", "champion"),
     "momentum.competitor_late": ("champion", "technical_buyer"),
     "momentum.competitor_counter": ("champion", "economic_buyer"),
     "anti.neglecting_champion": ("champion",),

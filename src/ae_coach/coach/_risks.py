@@ -17,8 +17,8 @@ from ae_coach.coach._plan import named_signer
 from ae_coach.coach.report import Risk
 from ae_coach.deal import Role
 from ae_coach.i18n import t, term
-from ae_coach.inspector.forecast import facts_of
-from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.forecast import BUDGET_EVENTS, facts_of
+from ae_coach.inspector.priority import cause_of, ranked
 
 if TYPE_CHECKING:
     from ae_coach.coach.report import NextAction
@@ -46,6 +46,10 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
     said: dict[str, int] = {}
     for f in findings:
         facts = facts_of(f)
+        effect = next((i for i, k in enumerate(kept) if cause_of(k, list(assessment.findings)) is f), None)
+        if effect is not None:  # the event behind the risk listed before it: one line, the event as its cause
+            folded.setdefault(effect, []).append(f)
+            continue
         if facts and facts <= said.keys():
             folded.setdefault(min(said[fact] for fact in facts), []).append(f)  # the risk that said them first
             continue
@@ -65,7 +69,26 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
 
 def _risk(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> Risk:
     return Risk(
-        title=title(f, deal, assessment, short), severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules)
+        title=told(f, deal, assessment, short), severity=f.severity, finding_codes=[f.code], rule_ids=list(f.rules)
+    )
+
+
+def told(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
+    """The risk with its cause, when an event at the buyer's company explains it (``priority.cause_of``): "close
+    date passed 6 days ago …, after a spending freeze at the buyer (Nora Kim, 2026-10-02: "…")". A budget
+    concern that is the event itself (a freeze, a cost programme the buyer names) is told as the event."""
+    event = cause_of(f, list(assessment.findings))
+    if event is None:
+        return title(f, deal, assessment, short)
+    kind = str(event.data.get("kind", ""))
+    if f.code == "momentum.budget_concern_late" and kind in BUDGET_EVENTS:
+        return event.title
+    return t(
+        "coach.risk.cause",
+        title=title(f, deal, assessment, short),
+        event=t(f"coach.risk.event.{kind}"),
+        reported=event.data.get("reported", ""),
+        quote=event.data.get("quote", ""),
     )
 
 

@@ -676,6 +676,10 @@ QUIET_FACT = (
 the rep's unanswered chasing and a review nobody came back from are one stall seen from four sides."""
 
 
+BUDGET_EVENTS = ("freeze", "spend_review", "cost_programme", "results")
+"""Events at the buyer's company that are a budget concern: one buyer fact with ``momentum.budget_concern_late``."""
+
+
 def facts_of(finding: Finding) -> frozenset[str]:
     """The buyer facts a finding rests on, for charging each fact once in :func:`health`.
 
@@ -684,6 +688,10 @@ def facts_of(finding: Finding) -> frozenset[str]:
     fact that the buyer went quiet. Every other finding is its own fact.
     """
     code = finding.code
+    if code == "momentum.budget_concern_late" or (
+        code == "momentum.company_event" and finding.data.get("kind") in BUDGET_EVENTS
+    ):
+        return frozenset({"budget"})  # a freeze or a cost programme the buyer names is their budget concern
     if code in QUIET_FACT:
         return frozenset({"quiet"})
     if code.startswith("meddpicc."):

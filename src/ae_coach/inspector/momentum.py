@@ -13,6 +13,7 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.deal.calendar import Calendar, holidays_country
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
 from ae_coach.inspector.facts import ActivityFact, as_date
@@ -36,6 +37,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _competitor_late,
         _competitor_counter,
         _budget_late,
+        _company_event,
         _slipped,
         _passed,
         _close_date_day_off,
@@ -506,6 +508,56 @@ def _budget_late(ctx: Context) -> Finding | None:
         "Budget concerns raised after the proposal",
         [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
         + [f"proposal from {since.isoformat()}"],
+    )
+
+
+EVENT_SEVERITY: dict[str, Severity] = {
+    "freeze": Severity.CRITICAL,
+    "spend_review": Severity.HIGH,
+    "cost_programme": Severity.HIGH,
+    "results": Severity.HIGH,
+    "acquisition": Severity.HIGH,
+    "reorganisation": Severity.HIGH,
+    "incident": Severity.MEDIUM,
+}
+"""How much each event at the buyer's company threatens the deal (ae-coach default): a freeze on new money stops
+the purchase; a spend review, a cost programme, weak results, a new owner or a reorg threaten the budget or move
+who decides; a security incident moves priorities. A new executive is not here: ``momentum.late_stakeholder``
+reads their arrival, and the economic-buyer finding whether they now sign."""
+EVENT_TITLES = {
+    "freeze": "The buyer froze new spending",
+    "spend_review": "New spending at the buyer is paused for review",
+    "cost_programme": "A cost programme or budget cut at the buyer",
+    "results": "Weak results at the buyer",
+    "acquisition": "The buyer is acquired or under a new owner",
+    "reorganisation": "A reorganisation at the buyer",
+    "incident": "A security incident at the buyer",
+}
+
+
+def _company_event(ctx: Context) -> Finding | None:
+    """An event at the buyer's company that still stands (:attr:`DealFacts.events`), reported within
+    ``event_recent_days``: the worst of them, the first report of it, with who said it and when."""
+    limit = ctx.settings.event_recent_days
+    events = [
+        e for e in ctx.facts.events if e.kind in EVENT_SEVERITY and (e.date is None or ctx.days_since(e.date) <= limit)
+    ]
+    if not events:
+        return None
+    worst = min(EVENT_SEVERITY[e.kind].rank for e in events)
+    first = next(e for e in events if EVENT_SEVERITY[e.kind].rank == worst)
+    reported = ", ".join(str(x) for x in (first.said_by, first.date) if x) or t("coach.risk.event.notes")
+    return ctx.finding(
+        "momentum.company_event",
+        EVENT_SEVERITY[first.kind],
+        f"{EVENT_TITLES[first.kind]} ({reported}): {first.quote}",
+        [e.source for e in events],
+        kind=first.kind,
+        date=first.date.isoformat() if first.date else "",
+        said_by=first.said_by or "",
+        reported=reported,
+        quote=first.quote,
+        blocks=first.blocks,
     )
 
 

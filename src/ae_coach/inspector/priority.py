@@ -25,6 +25,7 @@ PRIORITY: tuple[str, ...] = (
     "momentum.unanswered_outreach",
     "momentum.stale",
     "momentum.budget_concern_late",
+    "momentum.company_event",
     "momentum.competitor_late",
     "momentum.competitor_counter",
     "momentum.late_stakeholder",
@@ -77,6 +78,44 @@ runs with no agreed success criteria, the buyer says what they have works, the b
 ``ae_coach.inspector.meddpicc``)."""
 
 
+EVENT = "momentum.company_event"
+EXPLAINED = (
+    "momentum.close_date_slipped",
+    "momentum.close_date_passed",
+    "momentum.champion_dark",
+    "momentum.unanswered_outreach",
+    "momentum.stale",
+    "momentum.budget_concern_late",
+    "momentum.late_stakeholder",
+    "momentum.meetings_rescheduled",
+    "momentum.pending_internal_review",
+)
+"""What a deal does after an event at the buyer's company (:data:`EVENT`): the date passes or slips, meetings
+move, people go quiet, the budget is questioned, a new executive steps in. The manager raises what the deal is
+doing with the event as its cause, in one line (:func:`cause_of`), as it does the people the deal runs through
+moving (the signer parked the deal, the champion left or moved role); an event with no such consequence on
+record yet is the news, raised on its own severity."""
+
+
+def cause_of(finding: Finding, findings: list[Finding]) -> Finding | None:
+    """The event at the buyer's company that explains ``finding``: the event ranked right after it (see
+    :func:`ranked`)."""
+    order = ranked(findings)
+    at = next((i for i, f in enumerate(order) if f is finding), None)
+    if at is None or at + 1 >= len(order) or order[at + 1].code != EVENT or not _explained(finding):
+        return None
+    return order[at + 1]
+
+
+def _explained(finding: Finding) -> bool:
+    """A serious finding an event at the buyer's company can be the cause of: what the deal does (:data:`EXPLAINED`),
+    or the people it runs through moving (the signer parked the deal, the champion left or moved role)."""
+    if finding.severity not in (Severity.CRITICAL, Severity.HIGH):
+        return False
+    moved = finding.code.startswith("meddpicc.") and any(finding.data.get(key) for key in ("pulled_back", "left"))
+    return moved or finding.code in EXPLAINED
+
+
 def ranked(findings: list[Finding]) -> list[Finding]:
     """The order a manager raises findings in: the deal's story first when it is serious (a high or
     critical danger signal or anti-pattern), then by severity, then by :data:`PRIORITY`, then by code.
@@ -93,12 +132,27 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     the forecast-integrity findings. When the buyer's own word places the decision later (``buyer_later``), it
     is raised right after a late budget concern, which is usually the reason.
 
+    An event at the buyer's company (``momentum.company_event``: a freeze, weak results, a cost programme) is
+    the cause of what the deal does after it (:data:`EXPLAINED`: the date passing, a meeting cancelled, the
+    silence): it is raised right after the first serious such finding, which the review says with the event as its
+    cause, and on its own severity when the record shows no such consequence yet.
+
     Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
     omit (``omit`` on ``momentum.stale``) is raised as stale first: whether it is alive at all comes before
     who stopped answering.
     """
-    return sorted(findings, key=_rank_key)
+    order = sorted(findings, key=_rank_key)
+    event = next((f for f in order if f.code == EVENT), None)
+    if event is None or event.severity not in (Severity.CRITICAL, Severity.HIGH):
+        return order
+    # the event is the cause of what the deal is doing: raised right after the first serious consequence on record
+    effect = next((f for f in order if f is not event and _explained(f)), None)
+    if effect is None:
+        return order
+    order.remove(event)
+    order.insert(order.index(effect) + 1, event)
+    return order
 
 
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:

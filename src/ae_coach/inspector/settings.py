@@ -88,6 +88,10 @@ class Settings(BaseModel):
     counter_offer_days: int = Field(default=45, ge=1)
     """ae-coach default: a rival's price move (a discount to stay, a price match) this recent is the
     danger signal ``momentum.competitor_counter``."""
+    event_recent_days: int = Field(default=120, ge=1)
+    """ae-coach default: an event at the buyer's company (a freeze, weak results, a cost programme, a reorg, an
+    acquisition) reported this recently is the danger signal ``momentum.company_event``; an older one is the deal's
+    history, and whatever it changed shows in the record since."""
     pending_review_follow_up_days: int = Field(default=7, ge=1)
     """ae-coach default: days after "let me run this by…" with no follow-up before the danger signal fires."""
     slip_count: int = Field(default=2, ge=1)

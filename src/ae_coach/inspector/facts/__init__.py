@@ -44,6 +44,7 @@ from ae_coach.inspector.facts._grades import grade_elements
 from ae_coach.inspector.facts._model import (
     ActivityFact,
     CloseDateChange,
+    CompanyEvent,
     CompetitorFact,
     Coverage,
     DatedItem,
@@ -75,6 +76,7 @@ __all__ = [
     "UNNAMED",
     "ActivityFact",
     "CloseDateChange",
+    "CompanyEvent",
     "CompetitorFact",
     "Coverage",
     "DatedItem",

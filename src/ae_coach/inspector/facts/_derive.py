@@ -19,6 +19,7 @@ from ae_coach.deal import (
 from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import direction_of
+from ae_coach.inspector.facts._events import company_events
 from ae_coach.inspector.facts._grades import _ELEMENTS, grade_elements
 from ae_coach.inspector.facts._model import (
     ActivityFact,
@@ -183,13 +184,21 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
     named = [c.name for c in facts.competitors if not c.listed and not is_unnamed(c.name)]
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
-    facts = facts.model_copy(update={"timing": _timing(deal, activities, as_of, paper_wait_days)})
+    timing = _timing(deal, activities, as_of, paper_wait_days)
+    events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
+    stopped = next((e for e in reversed(events) if e.blocks), None)
+    if stopped is not None and not timing.on_hold and not timing.doubt:
+        # a freeze on new money puts the project on hold, unless the buyer's own word already places the purchase
+        # in a later budget (then the date, not a hold, is what moved: "froze new Q4 opex … into the 2027 budget")
+        timing = timing.model_copy(update={"on_hold": stopped.source})
+    facts = facts.model_copy(update={"timing": timing})
     return facts.model_copy(
         update={
             "elements": grade_elements(deal, facts, facts.alternatives),
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
             "case": named_case(deal, as_of),
+            "events": events,
         }
     )
 

@@ -212,6 +212,35 @@ class TimingFact(_Facts):
     is left is a signature, so the checklist's remaining gaps are bookkeeping, not risk."""
 
 
+EventKind = Literal[
+    "freeze", "spend_review", "cost_programme", "results", "acquisition", "reorganisation", "new_executive", "incident"
+]
+
+
+class CompanyEvent(_Facts):
+    """Something that happened at the buyer's company, as the record reports it (see ``_events``)."""
+
+    kind: EventKind
+    """``freeze`` (new money stopped: a spending, capex or hiring freeze, all new spend paused), ``spend_review``
+    (new spend paused or under review until someone reviews it), ``cost_programme`` (a cost programme or a budget
+    cut), ``results`` (weak results, a profit warning), ``acquisition`` (the buyer acquired, merged, a new owner),
+    ``reorganisation`` (a reorg, a restructuring, layoffs), ``new_executive`` or ``incident`` (a security breach)."""
+    date: dt.date | None = None
+    """The day the record reported it; None for the deal's (undated) notes."""
+    said_by: str | None = None
+    """The buyer-side person who said it (the speaker the summary quotes, else the one person met); None for a
+    note of ours."""
+    quote: str
+    """The clause that reports it, quoted."""
+    source: str
+    """Where: ``2026-10-02 call: "…"`` or ``notes: "…"``."""
+
+    @property
+    def blocks(self) -> bool:
+        """The event stops the purchase until it ends (a freeze on new money)."""
+        return self.kind == "freeze"
+
+
 class Coverage(_Facts):
     """Which parts of the deal format the source carried."""
 
@@ -256,6 +285,9 @@ class DealFacts(_Facts):
     """Where the record says we cannot give the buyer what they must have (an install on their own servers from a
     SaaS-only vendor, a capability not on our roadmap), whatever the CRM's fit field says."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
+    events: list[CompanyEvent] = Field(default_factory=list)
+    """Events at the buyer's company that still stand (a freeze, weak results, a cost programme, a reorg, an
+    acquisition, a new executive, a security incident), oldest first, the notes' undated ones last."""
     case: str | None = None
     """The business case, ROI model or deck the record shows on the buyer's side, as the record names it
     (``deck``, ``ROI model``): coaching builds on it rather than asking for a second, parallel one."""

@@ -1,0 +1,308 @@
+"""What happened at the buyer's company, as the record reports it: a spending freeze, weak results, a cost
+programme, a reorganisation, an acquisition, a new executive, a security incident.
+
+A VP reading a deal asks first about what changed around it ("the buyer's half-year results were soft and they
+announced a cost programme"; "corporate pushed all capex reviews after Q3"), not about the CRM's fields. The
+patterns below are written over the grammar of such reports (who did what to which money or company: "froze new
+Q4 opex", "paused all new spend", "all new commitments under review until", "cost discipline programme
+announced", "acquired by Halberd Group") in English and Chinese, not over one keyword.
+
+An event counts only when it is the buyer's and still stands: not one at another company (a competitor named in
+the clause, or our own "we"/"our" in a note of ours), not one the record says was lifted, ended or exempts this
+project ("the freeze doesn't affect our project", "Vogt released part of the frozen money"), and not one in the
+past (last year's incident, a subsidiary acquired in 2025).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
+from ae_coach.deal import Deal
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._model import ActivityFact, CompanyEvent, _Names
+
+_MONEY = (
+    r"(?:(?:new |all |uncommitted |discretionary |non-essential |the )*(?:q[1-4] |it |software |saas |"
+    r"technology |tech |vendor |project |capital )?(?:opex|capex|spend(?:ing)?|budgets?|purchas(?:es|ing)|"
+    r"procurement|investments?|commitments|projects|hiring|headcount|software|contracts|orders|vendors|"
+    r"approvals?|capex reviews?|(?:budget|investment|spend(?:ing)?) (?:reviews?|approvals?|decisions?)))"
+)
+"""What a freeze stops: money, purchases, commitments, hiring ("new Q4 opex", "all uncommitted IT spend")."""
+
+_FREEZE = lazy(
+    # "a capex freeze", "hiring freeze" (not a change, code or holiday freeze: those are calendar, see _timing)
+    r"\b(?:capex|capital|spend(?:ing)?|budget|hiring|headcount|purchas(?:e|ing)|procurement|investment|"
+    r"software|vendor|opex) freeze\b|"
+    # "froze new Q4 opex", "has frozen all uncommitted IT spend", "freezes all purchases"
+    rf"\b(?:froze|freezes|frozen|freezing|paused|pauses|pausing|halted|halts|suspended|suspends|stopped|stops)\b"
+    rf"(?: [\w-]+){{0,2}}? {_MONEY}\b|"
+    # "capex is frozen", "all new spend is paused", "budgets were frozen"
+    rf"\b{_MONEY} (?:is |are |was |were |has been |have been |got |now )?(?:frozen|paused|halted|suspended|"
+    r"on hold|on ice)\b|"
+    # "pushed all capex reviews", "deferred every capex review", "postponed all new investment decisions"
+    rf"\b(?:pushed|deferred|postponed|delayed|parked|shelved|cancelled|canceled)(?: back)? (?:all|every|any) "
+    rf"{_MONEY}|"
+    r"\b(?:moratorium|stop) on (?:all )?(?:new )?(?:spend(?:ing)?|purchases|hiring|projects|investments?|"
+    r"software|vendors)\b|" + text.NO_NEW_SPEND + r"|"
+    # Chinese: 冻结预算 / 预算冻结 / 暂停所有新采购 / 叫停新项目 / 资本支出推迟
+    r"(?:冻结|暂停|叫停|停止|搁置)(?:了)?(?:所有|全部|一切)?(?:新的?)?(?:预算|采购|支出|开支|投资|项目|招聘|资本支出|IT支出)|"
+    r"(?:预算|采购|支出|开支|投资|资本支出|招聘)(?:已|已经|被|全部|都)?(?:冻结|暂停|叫停|搁置)",
+    re.IGNORECASE,
+)
+"""The buyer stopped new money: a freeze, a pause or a stop on spend, purchases, hiring or their approvals."""
+
+_REVIEW_GATE = lazy(
+    r"\buntil (?:(?:she|he|they|the new [\w ]{2,20}?|[A-Z][a-z]+) (?:has |have )?(?:review(?:s|ed)?|"
+    r"looked at|gone through|signed off|approved?)|(?:a |the )?(?:full |new )?review)\b|"
+    r"\b(?:under|in|pending) (?:a )?(?:full |spend(?:ing)? |budget |cost )?review\b|"
+    r"(?:审查|审核|复核)(?:完|之前|前|结束)",
+    re.IGNORECASE,
+)
+"""A pause that lasts until someone reviews the spend: a gate the deal can pass ("paused all new commitments over
+250k until she reviews them"), not a freeze that stops it."""
+
+_REVIEW = lazy(
+    rf"\b{_MONEY} (?:is |are |now |all )*(?:under|subject to|going through|in|pending) (?:a )?(?:full |new "
+    r")?(?:spend(?:ing)? |budget |cost |zero-based |line-by-line )?review\b|"
+    r"\b(?:spending|spend|budget|cost|zero-based) review\b[^.;]{0,40}?\b(?:announced|launched|started|under way|"
+    r"underway|until)\b|"
+    r"(?:所有|全部)?(?:新)?(?:支出|预算|采购|开支)(?:都)?(?:需要)?(?:重新)?(?:审查|审核|复核)",
+    re.IGNORECASE,
+)
+"""New spend under review: "all new commitments under review until the plan is approved", "spending review
+announced"."""
+
+_COST = lazy(
+    r"\bcost[- ](?:discipline|reduction|cutting|savings?|efficiency|control|containment|out)"
+    r"(?: programme| program| plan| initiative| drive| exercise| review)?\b|"
+    r"\bcost (?:programme|program|cuts?|drive|initiative|exercise)\b|"
+    r"\b(?:savings|efficiency|austerity) (?:programme|program|plan|drive|initiative)\b|"
+    r"\b(?:cut|cuts|slashed|trimmed|reduced|reduces|reduce)\b[^.;]{0,30}?\b(?:budgets?|spend(?:ing)?|costs?)\b"
+    r"[^.;]{0,15}?\bby (?:\d+ ?%|a (?:fifth|third|quarter|half))|"
+    r"\b(?:budgets?|spend(?:ing)?) (?:was |were |has been |have been |is being |got )?(?:cut|slashed|trimmed|"
+    r"reduced) by\b|"
+    r"降本|降低成本|成本(?:削减|压缩|控制|优化)(?:计划|项目|行动)?|预算(?:被)?(?:削减|砍)",
+    re.IGNORECASE,
+)
+"""A cost programme or a budget cut at the buyer (a "finance transformation programme" is what they buy, not a cut)."""
+
+_PERIOD = r"(?:half-?year(?:ly)?|h[12]|q[1-4]|quarter(?:ly)?|annual|full-?year|fy|year-?end|interim|first-half)"
+_RESULTS = lazy(
+    r"\bprofit warnings?\b|\b(?:issued|issues|announced) (?:a )?(?:profit |earnings )?warning\b|"
+    rf"\b(?:weak|soft|poor|bad|disappointing|missed|lower|below-?target) (?:\w+ )?{_PERIOD}(?: results| numbers"
+    r"| earnings| sales)?\b|"
+    rf"\b{_PERIOD} (?:results|numbers|earnings|sales)\b[^.;]{{0,60}}?\b(?:down|fell|fall|dropped|declin\w+|miss"
+    r"\w*|below|weak|soft|loss|losses|worse|disappoint\w*)\b|"
+    r"\b(?:sales|revenue|earnings|profits?|like-for-like) (?:\w+ )?(?:miss|down \d|fell|dropped|declined|"
+    r"warning)\b|\b(?:missed|missing) (?:its|their|the) (?:numbers|targets?|forecast|guidance)\b|"
+    r"(?:盈利预警|业绩(?:下滑|不及预期|预警|下降|亏损)|营收下(?:滑|降)|利润下(?:滑|降))",
+    re.IGNORECASE,
+)
+"""Weak results or a profit warning, said with a period (half-year, Q3, annual) or a warning: a pilot's results
+are no such thing."""
+
+_REORG = lazy(
+    r"\b(?:re-?org(?:ani[sz]ation|ani[sz]ing|ani[sz]ed|ani[sz]e)?|restructur(?:e|ed|es|ing)|"
+    r"being reorgani[sz]ed|lay-?offs?|laid off|redundanc(?:y|ies)|job cuts|headcount (?:cuts?|reduction))\b|"
+    r"重组|组织架构调整|架构调整|裁员",
+    re.IGNORECASE,
+)
+"""A reorganisation, a restructuring or layoffs."""
+
+_ACQUIRED = lazy(
+    r"\b(?:was|were|is|are|has been|have been|got|being|to be|will be)? ?(?:acquired|bought|taken over|purchased)"
+    r" by\b|\b(?:acquisition|takeover|buyout) (?:of (?:them|the company|the group)|by)\b|"
+    r"\bmerg(?:er|ing|ed|es) with\b|\b(?:under|has|have|with) a new (?:parent|owner|owners|majority owner)\b|"
+    r"\bnew (?:parent|owners?)\b|\bchange of (?:ownership|control)\b|\bprivate equity (?:bought|acquired|"
+    r"took over|owner)\b|"
+    r"被[^，。；]{1,20}?收购|并购|合并|易主|新(?:的)?(?:母公司|股东|东家)",
+    re.IGNORECASE,
+)
+"""The buyer acquired, merged or under a new owner (the buyer acquiring someone else is growth, not a threat)."""
+
+_EXECUTIVE = (
+    r"(?:ceo|cfo|coo|cio|cto|cro|cdo|cmo|ciso|chief [\w ]{2,25}? officer|managing director|md|president|"
+    r"(?:svp|evp|vp|head|director) of [\w ]{2,25}?|svp [\w]+|evp [\w]+)"
+)
+_NEW_EXECUTIVE = lazy(
+    rf"\b(?:new|incoming|interim|acting) {_EXECUTIVE}\b|\b(?:replaced|succeeded) by\b|\bappointed (?:a |as )?"
+    rf"(?:new )?{_EXECUTIVE}\b|新(?:任|来的)?(?:首席\w{{2,4}}官|CEO|CFO|COO|CIO|CTO|总经理|总裁|副总裁)",
+    re.IGNORECASE,
+)
+"""A new executive above or in place of the people the deal ran through."""
+
+_INCIDENT = lazy(
+    r"\b(?:suffered|hit by|had|disclosed|reported|announced|dealing with|recovering from) (?:a |an )?(?:major |"
+    r"serious |big )?(?:data breach|security breach|breach|ransomware(?: attack)?|cyber-?attack|cyber incident|"
+    r"security incident)\b|遭(?:遇|受)?(?:了)?(?:数据泄露|勒索(?:软件)?攻击|网络攻击|安全事件)",
+    re.IGNORECASE,
+)
+"""A security incident at the buyer (a breach, ransomware): priorities and vendor reviews move after one."""
+
+KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("freeze", _FREEZE),
+    ("spend_review", _REVIEW),
+    ("cost_programme", _COST),
+    ("results", _RESULTS),
+    ("acquisition", _ACQUIRED),
+    ("reorganisation", _REORG),
+    ("new_executive", _NEW_EXECUTIVE),
+    ("incident", _INCIDENT),
+)
+"""Event kinds in the order a clause is read: the first that matches names the event."""
+
+BLOCKING = ("freeze",)
+"""Kinds that stop the purchase until they end (a freeze on new money): the project is on hold."""
+
+_LIFTED = lazy(
+    r"\b(?:freeze|hold|pause|moratorium) (?:is |was |has been |got )?(?:lifted|over|ended|removed|relaxed)\b|"
+    r"\b(?:lifted|ended|relaxed) the (?:freeze|hold|pause|moratorium)\b|\bunfrozen\b|\bun-?paused\b|"
+    r"\breleased (?:part of |some of |all of )?(?:the |their |its )?(?:frozen|held|paused)\b|"
+    r"\b(?:got|gets|has|have) (?:its|the|our|their|his|her) (?:budget|money|funding) back\b|"
+    r"\b(?:budget|money|funding) (?:is |was |came |has come )?back\b|"
+    r"解冻|恢复(?:了)?(?:预算|采购|支出)|冻结(?:已)?解除",
+    re.IGNORECASE,
+)
+"""A freeze the record says has ended ("the freeze was lifted", "released part of the frozen Q4 money")."""
+
+_EXEMPT = lazy(
+    r"\b(?:is|are|was|were|been|got|get|gets) (?:\w+ )?exempt(?:ed)?\b|\bexempt(?:ed)? from\b|"
+    r"\b(?:exception|waiver) (?:was |has been |is )?(?:granted|approved|signed off)\b|"
+    r"\b(?:got|granted|approved|signed off) (?:an? |the )?(?:exception|waiver)\b|"
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|won'?t) (?:be )?(?:affected?|impacted?|touched|hit)"
+    r"(?: by)?\b|\bring-?fenced\b|\bcarved out\b|\bprotected from\b|\bstill (?:funded|approved|"
+    r"going ahead|on track)\b|"
+    r"不受(?:影响|冻结影响)|豁免|例外(?:已)?(?:批准|通过)",
+    re.IGNORECASE,
+)
+"""The event leaves this project alone: exempt, an exception granted, "doesn't affect our project", ring-fenced."""
+_WISHED = lazy(
+    r"\b(?:if|whether|hope[sd]?|hoping|might|may|could|would|ask(?:ing|s)? for|try(?:ing)? (?:to|for)|"
+    r"raise|apply(?:ing)? for|looking for|wants?)\b",
+    re.IGNORECASE,
+)
+"""Words before an exemption that make it a wish, not a fact ("her 'exception' is a hope")."""
+
+_PAST = lazy(
+    r"\b(?:last|previous|prior) (?:year|quarter)'?s?\b|\bback in\b|\b(?:years?|months) ago\b|"
+    r"\b(?:is|was) (?:now )?(?:over|behind (?:them|us)|resolved|settled|done|complete[d]?)\b|"
+    r"\b(?:since|after) (?:the|last year'?s) (?:incident|breach|merger|acquisition|reorg\w*)\b|"
+    r"去年|上(?:个)?季度|已(?:经)?(?:结束|完成|解决)",
+    re.IGNORECASE,
+)
+"""An event told as history: last year's, "back in", one that is over or resolved."""
+_YEAR = lazy(r"\b((?:19|20)\d\d)\b")
+
+_OURS = lazy(
+    r"\b(?:we|we're|we've|our|us)\b(?:[^.;]{0,20}?)\b(?:re-?org\w*|restructur\w*|acquired|acquisition|merg\w+|"
+    r"lay-?offs?|results|froze|freeze|frozen|cost)\b|\b(?:our|my) (?:own )?(?:company|side|team|management|"
+    r"leadership|board|finance|ceo|cfo)\b",
+    re.IGNORECASE,
+)
+"""The vendor's own news in a note of ours ("our reorg", "we were acquired"): not the buyer's."""
+
+_SPEAKER = lazy(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?::|said|says|told us|wrote|mentioned)\b")
+_SPEAKS = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})(?::| said| says| told us| mentioned| wrote)")
+_CLAUSE = lazy(r"(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n")
+
+
+def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, rivals: list[str]) -> list[CompanyEvent]:
+    """The events at the buyer's company that still stand, oldest first (undated ones, from the deal's notes,
+    last): each with its kind, the day it was reported, who said it and the clause that says it."""
+    names = _Names([s.name for s in deal.stakeholders])
+    past = [a for a in activities if a.date <= as_of and a.summary]
+    reports: list[tuple[dt.date | None, str, str, str | None]] = [
+        (a.date, a.type, a.summary or "", _said_by(a, names)) for a in past
+    ]
+    reports.append((None, "notes", deal.notes or "", None))
+    found: list[CompanyEvent] = []
+    for day, where, body, speaker in reports:
+        for clause in (c.strip() for c in _CLAUSE.split(body) if c and c.strip()):
+            event = _read(clause, day, where, speaker, names, rivals, as_of)
+            if event is not None and not any(e.kind == event.kind and e.source == event.source for e in found):
+                found.append(event)
+    return [e for e in found if not _answered(e, deal, past)]
+
+
+def _read(
+    clause: str,
+    day: dt.date | None,
+    where: str,
+    speaker: str | None,
+    names: _Names,
+    rivals: list[str],
+    as_of: dt.date,
+) -> CompanyEvent | None:
+    kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
+    if kind is None or _elsewhere(clause, speaker, rivals) or _past(clause, as_of):
+        return None
+    if kind == "freeze" and text.find(_REVIEW_GATE, clause):
+        kind = "spend_review"  # paused until someone reviews it: a gate the deal can pass, not a stop
+    spoken = _SPEAKS.search(clause)
+    said = names.resolve(spoken.group(1)) if spoken else None
+    return CompanyEvent.of(
+        kind=kind,
+        date=day,
+        said_by=said or speaker,
+        quote=text.quote(clause),
+        source=f"{day} {where}: {text.quote(clause)}" if day else f"notes: {text.quote(clause)}",
+    )
+
+
+def _said_by(activity: ActivityFact, names: _Names) -> str | None:
+    """Who reported it: the speaker the summary opens with ("Nora: …"), else the one buyer-side person in a
+    two-way activity; None for a note of ours."""
+    spoken = _SPEAKER.match(activity.summary or "")
+    speaker = names.resolve(spoken.group(1)) if spoken else None
+    if speaker is None and activity.two_way and len(activity.people) == 1:
+        speaker = names.resolve(activity.people[0])
+    return speaker
+
+
+def _elsewhere(clause: str, speaker: str | None, rivals: list[str]) -> bool:
+    """The event is another company's: a competitor's (named in the clause), or ours (first person in a note
+    no buyer-side person is quoted in)."""
+    lowered = clause.lower()
+    if any(re.search(rf"\b{re.escape(r.lower())}\b", lowered) for r in rivals if len(r) >= 3):
+        return True
+    quoted = speaker is not None or bool(_SPEAKS.search(clause))
+    return not quoted and bool(_OURS.search(clause))
+
+
+def _past(clause: str, as_of: dt.date) -> bool:
+    """Told as history: last year's, over, resolved, or dated in an earlier year ("acquired 2025")."""
+    if text.find(_PAST, clause):
+        return True
+    years = [int(y) for y in _YEAR.findall(clause)]
+    return bool(years) and max(years) < as_of.year
+
+
+def _answered(event: CompanyEvent, deal: Deal, past: list[ActivityFact]) -> bool:
+    """A later word (or the same report) says the event ended or leaves this project alone."""
+    later = [a.summary or "" for a in past if event.date is None or a.date >= event.date]
+    if event.date is None:
+        later.append(deal.notes or "")
+    for body in later:
+        for clause in _CLAUSE.split(body):
+            if not clause:
+                continue
+            if event.kind in (*BLOCKING, "spend_review") and text.find(_LIFTED, clause):
+                return True
+            exempt = _EXEMPT.search(clause)
+            if exempt and not _WISHED.search(clause[: exempt.start()]) and _about_event(clause, event):
+                return True
+    return False
+
+
+def _about_event(clause: str, event: CompanyEvent) -> bool:
+    """An exemption clause speaks of this kind of event (a freeze, a cost programme), or of this project."""
+    pattern = dict(KINDS)[event.kind]
+    return bool(
+        text.find(pattern, clause)
+        or re.search(
+            r"\b(?:freeze|frozen|hold|pause|programme|program|cuts?|review|project|deal|us|this)\b", clause, re.I
+        )
+        or re.search(r"冻结|项目|降本|审查", clause)
+    )

@@ -1,0 +1,144 @@
+"""Events at the buyer's company read from the record's words (a freeze, weak results, a cost programme, a reorg,
+an acquisition): detected with their date and who said them, raised as ``momentum.company_event``, and told as
+the cause of what the deal does after them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import parse_deal
+from ae_coach.findings import Severity
+from ae_coach.inspector import assess
+from ae_coach.inspector.priority import ranked
+from analysis_builders import activity, by_code, with_activities
+
+EVENT = "momentum.company_event"
+
+
+def _said(summary: str, date: str = "2026-11-20", who: str = "Dana Lee") -> dict:
+    return activity(date, "call", summary, direction="two_way", **{"with": [who]})
+
+
+def _note(summary: str, date: str = "2026-11-20") -> dict:
+    return activity(date, "note", summary, **{"with": []})
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "severity"),
+    [
+        ("Dana: corporate pushed all capex reviews after the Q3 results; we'll get back to you", "freeze", "critical"),
+        ("Dana: finance froze new Q4 opex after the October sales miss", "freeze", "critical"),
+        ("Dana: group paused all new spend, effective today", "freeze", "critical"),
+        ("Dana: there's a hiring freeze and a capex freeze across the group", "freeze", "critical"),
+        ("Dana: no new software or consultancy commitments until the FY27 plan is approved", "freeze", "critical"),
+        ("Dana: all new commitments are under review until the board signs off the plan", "spend_review", "high"),
+        ("Dana: the new CFO has paused all new contracts over 100k until she reviews them", "spend_review", "high"),
+        ("Dana: half-year results were weak, revenue down 4%, and a cost programme was announced", "freeze", None),
+        ("Dana: the board announced a cost reduction programme last week", "cost_programme", "high"),
+        ("Dana: the board has cut next year's IT budget by 20%", "cost_programme", "high"),
+        ("Dana: they issued a profit warning on Monday", "results", "high"),
+        ("Dana: weak Q3 numbers, the share price fell", "results", "high"),
+        ("Dana: the company is being acquired by Halberd Group", "acquisition", "high"),
+        ("Dana: merger with Northgate announced, closing in March", "acquisition", "high"),
+        ("Dana: reorg announced, her team moves under the new SVP Operations", "reorganisation", "high"),
+        ("Dana: 200 layoffs announced across the group", "reorganisation", "high"),
+        ("Dana: they suffered a ransomware attack last weekend", "incident", "medium"),
+        ("Dana说集团已经冻结所有新采购，直到明年预算批下来", "freeze", "critical"),
+        ("Dana说公司刚刚宣布了降本计划", "cost_programme", "high"),
+        ("Dana说公司已经被Halberd集团收购", "acquisition", "high"),
+    ],
+)
+def test_an_event_at_the_buyer_is_read_across_wordings(summary: str, kind: str, severity: str | None) -> None:
+    deal = parse_deal(with_activities(_said(summary)))
+    assessment = assess(deal)
+    events = assessment.facts.events
+    assert events, summary
+    assert events[0].date == dt.date(2026, 11, 20) and events[0].said_by == "Dana Lee"
+    found = by_code(deal)[EVENT]
+    if severity is None:  # results and a cost programme in one sentence: one event, a budget threat at least high
+        assert found.severity.rank <= Severity.HIGH.rank
+        return
+    assert events[0].kind == kind
+    assert found.severity is Severity(severity) and found.data["kind"] == kind
+    assert found.data["said_by"] == "Dana Lee" and found.data["date"] == "2026-11-20"
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # lifted later, or exempt in the record
+        [_said("Dana: capex is frozen for Q4", "2026-11-10"), _said("Dana: the freeze was lifted on Friday")],
+        [_said("Dana: all new spend is paused; our project is exempt, Priya got the exception signed off")],
+        [_said("Dana: the cost programme doesn't affect this project, it is ring-fenced")],
+        # another company's news: a competitor's, or ours in a note of ours
+        [_said("Dana: Clari was acquired by a private equity firm")],
+        [_note("Our reorg is announced next week, territories move")],
+        # history, not news: last year's, an earlier year's, or months old
+        [_said("Dana: since last year's incident they review every vendor")],
+        [_said("Dana: Saltash Marine (acquired by the group in 2025) is on paper AP")],
+        [_said("Dana: reorg announced, her team moves under the new COO", "2026-05-02")],
+        # a calendar freeze, a buyer acquiring others, a pilot's results
+        [_said("Dana: new suppliers must be set up before the peak trading change freeze on 12-08")],
+        [_said("Dana: five clinics they acquired need intake")],
+        [_said("Dana: pilot results were strong, forecast error down 18%")],
+        # a hope of an exemption is no exemption, but the freeze must still be told: see the test below
+    ],
+)
+def test_no_false_alarm(records: list[dict]) -> None:
+    deal = parse_deal(with_activities(*records))
+    assert EVENT not in by_code(deal), [r["summary"] for r in records]
+
+
+def test_a_hoped_for_exception_leaves_the_freeze_standing() -> None:
+    hope = _said("Dana: capex is frozen; she hopes to ask for an exception for us")
+    assert by_code(parse_deal(with_activities(hope)))[EVENT].severity is Severity.CRITICAL
+
+
+def test_a_freeze_puts_the_project_on_hold_and_out_of_the_number() -> None:
+    deal = parse_deal(with_activities(_said("Dana: group finance froze all uncommitted IT spend")))
+    assessment = assess(deal)
+    assert assessment.facts.timing.on_hold
+    assert assessment.recommended_forecast.value == "omitted"
+    lifted = with_activities(
+        _said("Dana: group finance froze all uncommitted IT spend", "2026-11-10"),
+        _said("Dana: Priya released part of the frozen money, our project got its budget back"),
+    )
+    assert assess(parse_deal(lifted)).recommended_forecast.value != "omitted"
+
+
+def test_a_review_gate_is_not_a_hold() -> None:
+    gate = _said("Dana: new CFO has paused all new commitments over 250k until she reviews them")
+    assessment = assess(parse_deal(with_activities(gate)))
+    assert not assessment.facts.timing.on_hold
+    assert assessment.facts.events[0].kind == "spend_review"
+
+
+def test_the_event_is_the_news_when_nothing_else_is_serious() -> None:
+    deal = parse_deal(with_activities(_said("Dana: the board announced a cost reduction programme last week")))
+    first = next(f for f in ranked(assess(deal).findings) if f.severity.rank <= Severity.MEDIUM.rank)
+    assert first.code == EVENT
+    report = Coach("offline").review(deal)
+    assert "cost programme" in report.headline.lower()
+    assert report.next_actions and any(EVENT in a.finding_codes for a in report.next_actions)
+    action = next(a for a in report.next_actions if EVENT in a.finding_codes)
+    assert "Priya Shah" in action.action and "exempt" in action.action  # the signer is asked about the project
+
+
+def test_the_event_is_told_as_the_cause_of_what_the_deal_does() -> None:
+    data = with_activities(
+        _said("Dana: corporate pushed all capex reviews after the Q3 results", "2026-11-05"),
+    )
+    data["close_date"] = "2026-11-20"  # passed since
+    deal = parse_deal(data)
+    order = [f.code for f in ranked(assess(deal).findings)]
+    assert order.index("momentum.close_date_passed") + 1 == order.index(EVENT)
+    report = Coach("offline").review(deal)
+    assert "close date passed" in report.headline.lower() and "spending freeze" in report.headline
+    lead = report.risks[0]
+    assert lead.finding_codes[:2] == ["momentum.close_date_passed", EVENT]
+    # the paper waits for the signer's word on the freeze
+    assert not any("meddpicc.paper_process" in a.finding_codes for a in report.next_actions)
+    assert any(EVENT in a.finding_codes for a in report.next_actions)
