@@ -31,6 +31,12 @@ def _note(summary: str, date: str = "2026-11-20") -> dict:
     [
         ("Dana: corporate pushed all capex reviews after the Q3 results; we'll get back to you", "freeze", "critical"),
         ("Dana: finance froze new Q4 opex after the October sales miss", "freeze", "critical"),
+        (
+            "Dana: unsigned commitments above 250k need group CFO sign-off; group finance has frozen them until the "
+            "2027 operating plan is approved in March.",
+            "freeze",
+            "critical",
+        ),
         ("Dana: group paused all new spend, effective today", "freeze", "critical"),
         ("Dana: there's a hiring freeze and a capex freeze across the group", "freeze", "critical"),
         ("Dana: no new software or consultancy commitments until the FY27 plan is approved", "freeze", "critical"),

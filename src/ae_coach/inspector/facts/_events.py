@@ -38,6 +38,8 @@ _FREEZE = lazy(
     # "froze new Q4 opex", "has frozen all uncommitted IT spend", "freezes all purchases"
     rf"\b(?:froze|freezes|frozen|freezing|paused|pauses|pausing|halted|halts|suspended|suspends|stopped|stops)\b"
     rf"(?: [\w-]+){{0,2}}? {_MONEY}\b|"
+    # "group finance has frozen them until the 2027 plan is approved": the commitments the sentence before named
+    r"\b(?:has|have|had|just) (?:frozen|paused|halted|suspended) (?:them|these|those|all of them)\b|"
     # "capex is frozen", "all new spend is paused", "budgets were frozen"
     rf"\b{_MONEY} (?:is |are |was |were |has been |have been |got |now )?(?:frozen|paused|halted|suspended|"
     r"on hold|on ice)\b|"
