@@ -148,3 +148,18 @@ def test_the_event_is_told_as_the_cause_of_what_the_deal_does() -> None:
     # the paper waits for the signer's word on the freeze
     assert not any("meddpicc.paper_process" in a.finding_codes for a in report.next_actions)
     assert any(EVENT in a.finding_codes for a in report.next_actions)
+
+
+def test_a_freeze_decides_the_deal_by_whether_the_project_goes_ahead() -> None:
+    """Brennecke: the parent froze unsigned commitments; what decides the deal is the signer's answer on whether
+    this project is exempt, re-dated or stopped, not the signature date on the plan."""
+    from pathlib import Path
+
+    from ae_coach.coach import Coach
+    from ae_coach.deal import load_deal
+
+    path = (
+        Path(__file__).resolve().parent.parent / "evals/calibration/deals/brennecke-chemie-parent-cost-programme.yaml"
+    )
+    report = Coach(backend="offline").review(load_deal(path))
+    assert report.decides is not None and "exempt" in report.decides and "Katrin Lenz" in report.decides

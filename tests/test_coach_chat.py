@@ -777,3 +777,23 @@ def test_a_chinese_phrasing_with_a_number_holds_any_figure_and_stabilising_is_no
     assert best("CFO 说价格太高。我想主动降 10% 先稳住，行不行？") == "pricing"
     assert best("客户要打 9 折，我能不能答应？") == "pricing"
     assert best("Nadia 说已经稳了，能报 commit 吗？") == "forecast"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Josh keeps dodging. Draft a short email to Annabel tying our proposal to their cost programme.",
+        "Josh 到现在也约不到时间，我想绕开他直接给 Annabel 发个短邮件。先用中文帮我起个草稿",
+    ],
+)
+def test_an_email_draft_is_addressed_to_the_person_the_question_writes_to(question: str) -> None:
+    from pathlib import Path
+
+    from ae_coach.coach import Coach
+    from ae_coach.deal import load_deal
+
+    path = (
+        Path(__file__).resolve().parent.parent / "evals/calibration/deals/castleton-retail-ceo-cancelled-decision.yaml"
+    )
+    typed = Coach(backend="offline").answer(load_deal(path), question)
+    assert typed.shape == "email" and typed.draft is not None and typed.draft.to == "Annabel Frost"

@@ -152,3 +152,14 @@ def test_two_rules_asking_one_person_the_same_thing_ask_it_once() -> None:
     )
     asked = [q.question for q in Coach(backend="offline").review(deal).questions if q.stakeholder == "Josh Mallory"]
     assert sum("moved" in q or "move" in q for q in asked) == 1
+
+
+def test_what_the_buyers_own_plan_answers_is_not_asked_and_a_champion_is_not_introduced() -> None:
+    """Tenth blind VP grade: "Between now and signature, what has to happen on your side…" to buyers whose own dated
+    plan lays out those steps; "ask Ivy to introduce you to your champion" when Ivy is the candidate."""
+    root = Path(__file__).resolve().parent.parent
+    coach = Coach(backend="offline")
+    halden = coach.review(load_deal(root / "evals/calibration/deals/halden-seafarms-transfer-annex.yaml"))
+    assert not any("Between now and signature" in q.question for q in halden.questions)
+    proseware = coach.review(load_deal(root / "examples/deals/proseware-demo-first.yaml"))
+    assert not any("introduce you to your champion" in a.action for a in proseware.next_actions)

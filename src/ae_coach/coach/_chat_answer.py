@@ -10,6 +10,7 @@ deal does show.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -196,7 +197,7 @@ def answer(
             [f.name for f in _named_people(found) if f.name],
         ),
         unrecorded_silence=silent,
-        draft=_draft(found, deal, assessment) if shape == "email" else None,
+        draft=_draft(found, deal, assessment, question) if shape == "email" else None,
     )
 
 
@@ -546,11 +547,25 @@ def _next_step(
     return next(iter(theirs + kind + about), with_buyer)
 
 
-def _draft(found: Retrieval, deal: Deal, assessment: Any) -> Draft:
-    """Who the email is for (the person the question names, else the champion) and the record it recaps."""
-    people = _named_people(found) or [
-        f for f in found.all_facts if f.kind == "person" and f.data.get("role") == "champion"
+_TO_PERSON = r"(?:给|致|发给|写给|\bto\b|\bemail\b|\be-mail\b|\bmessage\b|\bping\b|\bnote for\b)\s*"
+
+
+def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") -> Draft:
+    """Who the email is for (the person the question names, the one it writes to when it names several: "go
+    around Josh and email Annabel", "直接给 Annabel 发个短邮件"; else the champion) and the record it recaps."""
+    named = _named_people(found)
+    written_to = [
+        f
+        for f in named
+        if any(
+            re.search(_TO_PERSON + re.escape(part), question, re.IGNORECASE)
+            for part in {f.name or "", (f.name or "").split()[0] if f.name else ""}
+            if part
+        )
     ]
+    people = (
+        written_to or named or [f for f in found.all_facts if f.kind == "person" and f.data.get("role") == "champion"]
+    )
     person = people[0] if people else None
     name = person.name if person else None
     done = [

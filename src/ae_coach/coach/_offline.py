@@ -223,7 +223,8 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
 
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
     """The one event that decides the deal, by when: when the first action is a message to someone who has gone
-    silent, their reply by the date that action gives them; for a tier-4 deal, its dated next step (the check-in
+    silent, their reply by the date that action gives them; when it asks about news at the buyer's company (a
+    freeze, a cost programme), that person's answer on whether the project goes ahead; for a tier-4 deal, its dated next step (the check-in
     after the trial); else the plan's decision step ahead, else its signature."""
     if not deal.is_open:
         return None
@@ -240,6 +241,11 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         return t("coach.decides", event=ahead.action, date=ahead.date)
     # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
     step = decisive([s for s in plan if s.status != "proposed"], as_of)
+    news = first is not None and bool(first.contact and first.due) and "momentum.company_event" in first.finding_codes
+    if first is not None and news and (assessment.facts.timing.on_hold or step is None):
+        # a freeze at the buyer, or news and no buyer step ahead: whether the project goes ahead at all decides it
+        date = calendar.add(first.due, NO_REPLY_DAYS)
+        return t("coach.decides_event", name=contact_name(first.contact), date=date)
     review = signer_review(deal, as_of, signing=True)  # the buyer's own step taking the case to whoever signs
     if review is not None and (step is None or review[0] <= step.date):
         return t("coach.decides", event=review[1], date=review[0])

@@ -76,7 +76,9 @@ def questions(
                 continue
             if len(buyer) >= limit:
                 continue
-            person = _addressee(deal, finding, audience, situation, fill(text, deal, finding), silent, asked)
+            person = _addressee(
+                deal, finding, audience, situation, personalise(fill(text, deal, finding), deal), silent, asked
+            )
             if person is False:  # the deal names people, and none of them can answer this one
                 continue
             key = person.name if person else ""
@@ -285,7 +287,7 @@ def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen:
             if finding.code not in ("stage.next_gate", "competition.positioning"):
                 continue
             for rule, text, audience in _marked(finding, rulebook, situation, seen)[:1]:
-                person = _addressee(deal, finding, audience, situation, fill(text, deal, finding))
+                person = _addressee(deal, finding, audience, situation, personalise(fill(text, deal, finding), deal))
                 if audience != "ae" and len(picked) < HEALTHY_QUESTIONS and person is not False:
                     seen.add(text)
                     picked.append(_question(deal, finding, rule, text, person, audience))
@@ -306,6 +308,8 @@ def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen:
         for rule in sorted(rulebook.rules, key=lambda r: _importance(r, rulebook))
     ]
     for rule, text in (pair for turn in zip_longest(*queues) for pair in turn if pair):
+        if contact is not None and contact.name in personalise(fill(text, deal), deal):
+            continue  # nobody is asked about themselves ("Has Rachel Shaw agreed to the investment?" to Rachel)
         if text not in seen and len(picked) < HEALTHY_QUESTIONS:
             seen.add(text)
             picked.append(_question(deal, None, rule, text, contact, None))

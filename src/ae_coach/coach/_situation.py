@@ -121,8 +121,10 @@ class Situation:
             return review_done(self.deal, self.assessment.as_of)
         if atom == "paper_known":
             return paper_known(self.deal, self.assessment.as_of)
-        if atom == "paper_open":  # the paper finding answered is the item still open, not a gap in the process
-            return finding is not None and bool(finding.data.get("open"))
+        if atom == "paper_open":  # the paper finding is the item still open, not a gap in the process
+            if finding is not None and finding.code == "meddpicc.paper_process":
+                return bool(finding.data.get("open"))
+            return any(f.code == "meddpicc.paper_process" and f.data.get("open") for f in self.assessment.findings)
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]

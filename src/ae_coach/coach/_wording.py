@@ -101,6 +101,11 @@ def _missing_role(deal: Deal, finding: Finding | None) -> str:
     if not isinstance(missing, list):
         missing = [r for r in _ROLE_PRIORITY[:2] if person_in_role(deal, r) is None]
     ranked = sorted(missing, key=lambda r: _ROLE_PRIORITY.index(r) if r in _ROLE_PRIORITY else len(_ROLE_PRIORITY))
+    # a champion is developed from the people you already talk to, never someone to be introduced to ("ask Ivy to
+    # introduce you to your champion" when Ivy is the candidate): the signer, when nobody has named one, instead
+    ranked = [r for r in ranked if r != "champion"] or (
+        ["economic_buyer"] if "champion" in ranked and person_in_role(deal, "economic_buyer") is None else []
+    )
     if not ranked:
         return t("coach.neutral.missing role")
     if ranked[0] == "economic_buyer" and (office := named_signer(deal)):

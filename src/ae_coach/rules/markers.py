@@ -40,7 +40,7 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_done`` (the record shows the buyer's security or legal review finished: "InfoSec approval letter
   received", "Security approved 11/6", "MSA redlines closed");
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
-  ``paper_open`` (the paper finding the step answers is the item still open: the buyer's latest word on the paper names one
+  ``paper_open`` (the deal's paper finding is the item still open: the buyer's latest word on the paper names one
   "Everything agreed except the liability cap amount", "DPA still with her");
   ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
   ``champion_booked`` (a dated meeting or step ahead that the champion is in or owns: one to prepare with them);
