@@ -7,7 +7,13 @@ import pytest
 from ae_coach.findings import Severity
 from analysis_builders import build, by_code
 
-CASES = [("committee.missing_role", lambda: build(("stakeholders.2.role", "influencer")), build)]
+CASES = [
+    (
+        "committee.missing_role",
+        lambda: build(("stakeholders.2.role", "influencer"), ("stakeholders.2.title", "Procurement Manager")),
+        build,
+    )
+]
 
 
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
@@ -33,7 +39,12 @@ def test_committee_fires_and_stays_quiet(code, fire, quiet) -> None:
 )
 def test_required_roles_by_stage_and_deal_size(stage, amount, missing_role, fires) -> None:
     index = {"champion": 0, "economic_buyer": 1, "technical_buyer": 2, "user_buyer": 3}[missing_role]
-    deal = build(("stage", stage), ("amount", amount), (f"stakeholders.{index}.role", "influencer"))
+    deal = build(
+        ("stage", stage),
+        ("amount", amount),
+        (f"stakeholders.{index}.role", "influencer"),
+        (f"stakeholders.{index}.title", "Procurement Manager"),  # a title that names no IT function
+    )
     found = by_code(deal).get("committee.missing_role")
     assert (found is not None and missing_role in found.data["missing"]) is fires
 
@@ -47,3 +58,10 @@ def test_missing_economic_buyer_late_is_high() -> None:
     finding = by_code(build(("stakeholders.1.role", "influencer")))["committee.missing_role"]
     assert finding.severity is Severity.HIGH
     assert finding.data["missing"] == ["economic_buyer"]
+
+
+def test_the_buyers_it_lead_covers_the_technical_view_whatever_their_role() -> None:
+    """A "Director of IT" the rep recorded as an influencer (or a champion who is "Director of IT and Operations")
+    is the technical view in the room: no "no technical buyer identified" (tenth blind VP grade)."""
+    deal = build(("stakeholders.2.role", "influencer"))  # the builder's Director of IT
+    assert "committee.missing_role" not in by_code(deal)

@@ -4,18 +4,32 @@ Required roles come from ``Settings.committee_roles_by_stage``. Large deals (at 
 ``committee_large_deal_amount``, the seed's tier-1 band) need every role from
 ``committee_large_deal_from_stage``; small deals (below ``committee_small_deal_amount``, the tier-4 band)
 need only the economic buyer and the champion, and an economic buyer covers the champion role too.
-A role is covered when a stakeholder holds it, engaged or not: the finding is about who is missing from
+A role is covered when a stakeholder holds it, engaged or not (the technical buyer also when a stakeholder's
+title names the buyer's IT or technology function, :data:`TECHNICAL_TITLE`, whatever role the CRM gave them):
+the finding is about who is missing from
 the map; ``momentum.champion_dark`` and ``anti.single_threading`` judge the live threads.
 """
 
 from __future__ import annotations
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import Role, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import money
+from ae_coach.inspector import text
 from ae_coach.inspector._context import Context
 
 COMMITTEE = (Role.ECONOMIC_BUYER, Role.CHAMPION, Role.TECHNICAL_BUYER, Role.USER_BUYER)
+
+
+TECHNICAL_TITLE = lazy(
+    r"\b(?:CIO|CTO|CISO|IT|ICT)\b|(?i:\b(?:chief (?:information|technology|digital) officer|information technology|"
+    r"information systems|(?:head|director|vp|manager) of (?:technology|engineering|systems|infrastructure|"
+    r"architecture)|(?:enterprise|solutions?|technical) architect|systems (?:manager|director|lead)|"
+    r"infrastructure (?:manager|lead|director))\b)",
+)
+"""A title that names the buyer's IT or technology function: its holder gives the technical view, whatever role
+the CRM gave them."""
 
 
 def required_roles(ctx: Context) -> list[Role]:
@@ -38,6 +52,10 @@ def inspect(ctx: Context) -> list[Finding]:
     if not ctx.deal.is_open:
         return []
     present = {s.role for s in ctx.deal.stakeholders}
+    if any(text.find(TECHNICAL_TITLE, s.title) for s in ctx.deal.stakeholders if s.title):
+        # the buyer's IT or technology lead is on the deal, whatever role the rep gave them ("Director of IT and
+        # Operations" as champion): the technical view is in the room
+        present.add(Role.TECHNICAL_BUYER)
     small = 0 < ctx.size < ctx.settings.committee_small_deal_amount
     if small and Role.ECONOMIC_BUYER in present:
         present.add(Role.CHAMPION)
