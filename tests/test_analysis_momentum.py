@@ -364,3 +364,16 @@ def test_without_an_added_date_a_stakeholder_is_late_when_the_record_introduces_
 )
 def test_a_call_nobody_answered_is_read_from_its_summary(summary, direction) -> None:
     assert direction_of(Activity(date="2026-11-20", type="call", summary=summary)) is direction
+
+
+def test_a_late_stakeholder_entered_at_the_stage_the_deal_was_in_when_they_arrived() -> None:
+    """Halden: Silje joined on 11-20 while the deal was at proposal; it reached closing on 11-24. She "entered at
+    proposal", not at closing (tenth blind VP grade)."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+    from ae_coach.inspector import assess
+
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/halden-seafarms-transfer-annex.yaml"
+    late = next(f for f in assess(load_deal(path)).findings if f.code == "momentum.late_stakeholder")
+    assert "entered at proposal" in late.title

@@ -16,7 +16,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
-from ae_coach.inspector.facts import ActivityFact, as_date
+from ae_coach.inspector.facts import ActivityFact, PersonFact, as_date
 from ae_coach.inspector.facts._model import _Names
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
@@ -270,10 +270,23 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.late_stakeholder",
         severity,
-        f"{plural(len(late), 'new stakeholder')} entered at {ctx.stage.value}: {', '.join(s.name for s in late)}",
+        f"{plural(len(late), 'new stakeholder')} entered at {_stage_on(ctx, _latest_arrival(ctx, late)).value}: "
+        f"{', '.join(s.name for s in late)}",
         evidence,
         names=[s.name for s in late],
     )
+
+
+def _latest_arrival(ctx: Context, people: list[PersonFact]) -> dt.date:
+    return max((d for p in people if (d := _arrived(ctx, p.name)) is not None), default=ctx.as_of)
+
+
+def _stage_on(ctx: Context, day: dt.date) -> Stage:
+    """The stage the deal was in on ``day``: the latest stage entered on or before it (the current stage when the
+    history does not say). Silje joined on 11-20 while the deal was at proposal: she "entered at proposal", not
+    at the closing stage it reached on 11-24 (a blind VP grade)."""
+    reached = [stage for stage in Stage if stage.is_open and (d := ctx.stage_entered(stage)) is not None and d <= day]
+    return max(reached, key=lambda stage: stage.order) if reached else ctx.stage
 
 
 _ARRIVAL = lazy(
