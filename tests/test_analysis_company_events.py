@@ -90,6 +90,12 @@ def test_an_event_at_the_buyer_is_read_across_wordings(summary: str, kind: str, 
         [_said("Dana: new suppliers must be set up before the peak trading change freeze on 12-08")],
         [_said("Dana: five clinics they acquired need intake")],
         [_said("Dana: pilot results were strong, forecast error down 18%")],
+        # ordinary deal words (a re-read of the change): a contract in legal review, a value metric, our own news
+        [_said("Raj: contracts in review with their legal team, back Friday")],
+        [_said("Dana: the platform cuts support costs by 25% and brings cost savings of 300k")],
+        [_said("Dana: they stopped spending hours on reconciliation")],
+        [_note("Internal: we were acquired by Halberd, nothing changes for this account")],
+        [_note("我们公司上个月重组了，这个客户的负责人不变")],
         # a hope of an exemption is no exemption, but the freeze must still be told: see the test below
     ],
 )
@@ -163,3 +169,14 @@ def test_a_freeze_decides_the_deal_by_whether_the_project_goes_ahead() -> None:
     )
     report = Coach(backend="offline").review(load_deal(path))
     assert report.decides is not None and "exempt" in report.decides and "Katrin Lenz" in report.decides
+
+
+def test_a_freeze_that_lifts_only_later_still_stands() -> None:
+    said = _said("Dana: group finance froze all new software spend; nothing moves until the freeze is lifted in March")
+    assert by_code(parse_deal(with_activities(said)))[EVENT].severity is Severity.CRITICAL
+
+
+def test_a_later_still_on_track_for_a_demo_does_not_lift_a_freeze() -> None:
+    frozen = _said("Dana: capex is frozen for Q4", "2026-11-10")
+    later = _said("Dana: still on track for this Friday demo", "2026-11-18")
+    assert EVENT in by_code(parse_deal(with_activities(frozen, later)))

@@ -829,7 +829,8 @@ def test_our_own_discount_offer_is_no_budget_concern_of_the_buyers() -> None:
     ("summary", "open_concern"),
     [
         ("Pricing call. She asked 5% off for annual prepaid - approved by my mgr same call.", False),
-        ("Priya asked for 10% off; agreed on the spot with our VP on the line.", False),
+        ("Priya asked for 10% off, our VP agreed to it on the spot.", False),
+        ("Price is too high - agreed on the call that we send a revised quote.", True),
         ("Priya asked for 10% off. I said I would check with my manager.", True),
         ("Price is too high for Priya; agreed to revisit next week.", True),
     ],
@@ -858,6 +859,16 @@ def test_a_rival_whose_price_the_buyer_asks_for_is_in_the_running(summary: str) 
     deal = build(("activities", [*healthy()["activities"], said]), ("competitors", []))
     assert [c.name for c in facts.derive(deal, deal.as_of).competitors] == ["Veritrack"]
     assert "momentum.competitor_late" in by_code(deal)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["Priya asked for an Enterprise quote with SSO", "Sent a PDF quote to Priya", "a Revised proposal went out"],
+)
+def test_an_edition_or_a_format_is_no_rival(summary: str) -> None:
+    said = activity("2026-11-20", "email", summary, direction="inbound")
+    deal = build(("activities", [*healthy()["activities"], said]), ("competitors", []))
+    assert facts.derive(deal, deal.as_of).competitors == []
 
 
 def test_a_rival_the_same_sentence_drops_is_out_of_the_running() -> None:

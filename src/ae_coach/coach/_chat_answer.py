@@ -547,7 +547,9 @@ def _next_step(
     return next(iter(theirs + kind + about), with_buyer)
 
 
-_TO_PERSON = r"(?:给|致|发给|写给|\bto\b|\bemail\b|\be-mail\b|\bmessage\b|\bping\b|\bnote for\b)\s*"
+_TO_PERSON = (
+    r"(?:给|致|发给|写给|\b(?:email|e-mail|message|ping|write to|note to|email to|message to|nudge to|note for)\b)\s*"
+)
 
 
 def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") -> Draft:

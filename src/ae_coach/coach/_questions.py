@@ -85,7 +85,8 @@ def questions(
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue
             said = [q.question for q in buyer if q.stakeholder == (person.name if person else None)]
-            if (key, finding.code) in covered and any(_same_ask(fill(text, deal, finding), q) for q in said):
+            names = [s.name for s in deal.stakeholders] + [deal.account]
+            if (key, finding.code) in covered and any(_same_ask(fill(text, deal, finding), q, names) for q in said):
                 continue  # two rules asking one person the same thing in other words
             covered.add((key, finding.code))
             seen.add(text)
@@ -112,13 +113,15 @@ _ASK_WORDS = lazy(r"[^\W\d_]{4,}")  # words of four letters or more
 _COMMON = frozenset(("this", "that", "your", "have", "with", "what", "when", "more", "than", "once", "side", "would"))
 
 
-def _same_ask(one: str, other: str) -> bool:
+def _same_ask(one: str, other: str, names: list[str] | None = None) -> bool:
     """Two questions about one problem ask the same thing in other words: two or more English content words in
     common, compared by their first four letters ("has moved more than once … Has the priority changed" and
     "sessions have had to move … still a priority"). A Chinese question has no such words: only the same question
-    is the same ask."""
+    is the same ask. ``names`` (the deal's people and account) are left out of the comparison."""
 
     def stems(text: str) -> set[str]:
+        for name in names or ():  # the people and the account are who it is about, not what it asks
+            text = text.replace(name, " ")
         return {w.lower()[:4] for w in _ASK_WORDS.findall(text) if w.isascii() and w.lower() not in _COMMON}
 
     mine = stems(one)

@@ -195,9 +195,10 @@ def country_code(text: str) -> str | None:
     key = " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
     if key in _COUNTRY_NAMES:
         return _COUNTRY_NAMES[key]
+    squeezed = key.replace(" ", "") if all(len(part) > 1 for part in key.split()) else key  # "N/A" is no "NA"
     for name, (class_name, alpha2, *others) in COUNTRIES.items():
         spellings = {name.replace("_", " "), class_name.casefold(), alpha2.casefold(), *(o.casefold() for o in others)}
-        if key in spellings or key.replace(" ", "") in spellings:
+        if key in spellings or squeezed in spellings:
             return alpha2
     return None
 

@@ -52,7 +52,8 @@ def inspect(ctx: Context) -> list[Finding]:
     if not ctx.deal.is_open:
         return []
     present = {s.role for s in ctx.deal.stakeholders}
-    if any(text.find(TECHNICAL_TITLE, s.title) for s in ctx.deal.stakeholders if s.title):
+    titles = [s.title for s in ctx.deal.stakeholders if s.title and not text.find(text.ASSISTANT_TITLE, s.title)]
+    if any(text.find(TECHNICAL_TITLE, title) for title in titles):
         # the buyer's IT or technology lead is on the deal, whatever role the rep gave them ("Director of IT and
         # Operations" as champion): the technical view is in the room
         present.add(Role.TECHNICAL_BUYER)

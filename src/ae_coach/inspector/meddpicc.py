@@ -382,8 +382,10 @@ _FAILED = lazy(
     r"(?:\b(?:criteri(?:on|a)|must-haves?|requirements?)\b|#\d+)[^.;]{0,40}?\b(?:failed|(?:is|was) a fail|not met|"
     r"did not pass|didn'?t pass|fell short)\b|\bfailed (?:on )?(?:a |the |our |one )?(?:must-have|criteri(?:on|a)|"
     r"requirement)"
-    # the buyer holding the line on a criterion after a problem ("criterion 3 is a must-have, no go-live without it")
-    r"|\b(?:criteri(?:on|a)|must-haves?)\b[^.;]{0,40}?\bno (?:go-live|sign-?off|signature) without\b",
+    # the buyer holding the line on a criterion after a problem ("Problem call. Nine records lost … criterion 3 is a
+    # must-have, no go-live without it"): the problem told first, in the same note
+    r"|\b(?:problem|issue|bug|lost|failed|failure|broke|broken|errors?)\b[^\n]{0,300}?\b(?:criteri(?:on|a)|"
+    r"must-haves?)\b[^.;]{0,40}?\bno (?:go-live|sign-?off|signature) without\b",
     re.IGNORECASE,
 )
 _RETEST = lazy(r"\b(?:retest|re-test|re-run the (?:test|pilot|poc))(?:ing|ed|s)?\b", re.IGNORECASE)
@@ -641,8 +643,8 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
 _LEAVING = lazy(
     r"\b(?:(?:is |she's |he's |they're )?leaving (?:the (?:company|business|firm)|at the end of|on|in|next|this)|"
     r"(?:has |have )?left (?:the (?:company|business|firm)|in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)|"
-    r"resign(?:ed|ing|s)|(?:her|his|their) last day(?! (?:in the office )?(?:before|ahead of|of the year|for the year)"
-    r"(?: the| her| his| their)? ?(?:holidays?|break|christmas|xmas|leave|vacation|new year|summer|year-?end|year)?)"
+    r"resign(?:ed|ing|s)|(?:her|his|their) last day(?! (?:in the office )?(?:(?:before|ahead of)(?: the| her| his| "
+    r"their)? (?:holidays?|break|christmas|xmas|leave|vacation|new year|summer|year-?end)|(?:of|for) the year))"
     r"|no longer (?:with|at) (?:the )?(?:company|them|us)|moved on)\b",
     re.IGNORECASE,
 )

@@ -267,13 +267,14 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
     paper = all(_paper_title(s.title) for s in late)
     severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
+    entered = _stage_on(ctx, _latest_arrival(ctx, late))
     return ctx.finding(
         "momentum.late_stakeholder",
         severity,
-        f"{plural(len(late), 'new stakeholder')} entered at {_stage_on(ctx, _latest_arrival(ctx, late)).value}: "
-        f"{', '.join(s.name for s in late)}",
+        f"{plural(len(late), 'new stakeholder')} entered at {entered.value}: {', '.join(s.name for s in late)}",
         evidence,
         names=[s.name for s in late],
+        entered=entered.value,
     )
 
 
@@ -559,7 +560,9 @@ def _company_event(ctx: Context) -> Finding | None:
         return None
     worst = min(EVENT_SEVERITY[e.kind].rank for e in events)
     first = next(e for e in events if EVENT_SEVERITY[e.kind].rank == worst)
-    reported = ", ".join(str(x) for x in (first.said_by, first.date) if x) or t("coach.risk.event.notes")
+    reported = t("coach.person_separator").join(str(x) for x in (first.said_by, first.date) if x) or t(
+        "coach.risk.event.notes"
+    )
     return ctx.finding(
         "momentum.company_event",
         EVENT_SEVERITY[first.kind],

@@ -371,7 +371,8 @@ def _detect(text: str) -> frozenset[Signal]:
 
 
 _ANSWERED = lazy(
-    r"\b(?:approved|agreed|accepted|granted|signed off|ok'?d|okayed|sorted)\b(?: (?:by|on|it|that|the same|same|"
+    r"\b(?:approved|agreed to (?:it|that|the (?:discount|ask|reduction))|accepted|granted|signed off|ok'?d|okayed)\b"
+    r"(?: (?:by|on|it|that|the same|same|"
     r"right away|on the spot|there and then))?[^.;]{0,25}?\b(?:same (?:call|day|meeting)|on the (?:call|spot)|"
     r"there and then|right away|immediately)\b",
     re.IGNORECASE,
@@ -382,7 +383,7 @@ _ANSWERED = lazy(
 def answered_in_place(summary: str) -> bool:
     """The price or budget ask the summary reports was granted in the same conversation, by the same words'
     sentence ("she asked 5% off for annual prepaid - approved by my mgr same call"): not a concern still open."""
-    for sentence in re.split(r"(?<=[.!?])\s+", summary):
+    for sentence in re.split(r"(?<=[.!?;])\s+", summary):
         concern = SIGNAL_PATTERNS[Signal.BUDGET_CONCERN].search(sentence)
         if concern and _ANSWERED.search(sentence, concern.end()):
             return True

@@ -71,6 +71,8 @@ def _values(code: str, data: dict[str, Any], stage: Any, settings: Any) -> dict[
     elif code == "momentum.late_stakeholder":
         names = data.get("names", [])
         values.update(count=len(names), names=join(names))
+        if data.get("entered"):  # the stage the deal was in when they arrived, not the one it is in now
+            values["stage"] = term(str(data["entered"]))
     elif code == "momentum.meetings_rescheduled":
         values["window"] = getattr(settings, "reschedule_window_days", 30)
     elif code == "account.tier":

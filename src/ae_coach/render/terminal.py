@@ -292,7 +292,8 @@ def print_indented(console: Any, text: str, indent: int) -> None:
 
 
 def footer(report: Any) -> str:
-    """The last line: backend, model, tokens, cost, rule ids the model named that the rulebook lacks."""
+    """The last line: what made the review (:func:`made_by`), tokens, cost, rule ids the model named that the
+    rulebook lacks."""
     parts = [made_by(report)]
     if report.usage:
         u = report.usage

@@ -68,7 +68,10 @@ _NAMED_RIVAL = (
     lazy(rf"\b{_VENDOR}'s? (?:renewal (?:offer|quote|price|pricing|discount)|counter-?offer|quote|bid|number)\b"),
     lazy(rf"\b(?i:a|an|free|their|own) {_VENDOR} (?i:proof of concept|poc|proof of value|pov|pilot|trial)\b"),
     # a rival's price asked for by the buyer: "asked for a Veritrack quote 'for comparison'", "wants an Acme bid"
-    lazy(rf"\b(?i:a|an) {_VENDOR} (?i:quote|bid|counter-?offer|price|proposal)\b"),
+    lazy(
+        rf"\b(?i:asked for|asking for|asks for|wants|want|requested|requesting|get|getting|got) (?i:a|an) {_VENDOR} "
+        r"(?i:quote|bid|counter-?offer|price|proposal)\b"
+    ),
     lazy(
         rf"\b(?i:asked|invited|requested|asking|inviting) {_VENDOR} (?i:for|to) (?i:an? |their |a new )?"
         r"(?i:indicative |competitive |comparison |rival |formal |second )?(?i:price|prices|quote|bid|proposal|pricing|"
@@ -96,7 +99,7 @@ proof of concept") or one the buyer looked at and dropped ("glanced at Testo in 
 it", the last pattern: eliminated): a competitor whether or not the rep listed it."""
 
 _DROPPED_HERE = lazy(
-    r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped|not an option|no longer (?:in|considered|"
+    r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped (?:it|them|out)|not an option|no longer (?:in|considered|"
     r"an option)|out of the (?:running|picture))\b",
     re.IGNORECASE,
 )
@@ -139,6 +142,27 @@ _NOT_A_VENDOR = frozenset(
         "sourcing",
         "it",
         "security",
+        # an edition, a format or a kind of quote, not a vendor ("an Enterprise quote", "a PDF quote")
+        "enterprise",
+        "premium",
+        "professional",
+        "standard",
+        "basic",
+        "starter",
+        "revised",
+        "updated",
+        "final",
+        "formal",
+        "firm",
+        "written",
+        "pdf",
+        "docusign",
+        "budgetary",
+        "indicative",
+        "ballpark",
+        "competitive",
+        "comparison",
+        "rough",
     ]
 )
 
@@ -394,7 +418,9 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
                 roles[signer] = Role.ECONOMIC_BUYER
                 break
     if not any(s.role == Role.CHAMPION for s in deal.stakeholders):
-        advocate = _acts_for_us(said, [n for n in unknown if n not in roles])
+        # an assistant who booked the meeting keeps someone else's diary: no champion (text.ASSISTANT_TITLE)
+        assistants = {s.name for s in deal.stakeholders if s.title and text.find(text.ASSISTANT_TITLE, s.title)}
+        advocate = _acts_for_us(said, [n for n in unknown if n not in roles and n not in assistants])
         if advocate:
             roles[advocate] = Role.CHAMPION
     return roles

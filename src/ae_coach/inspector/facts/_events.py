@@ -22,6 +22,7 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._model import ActivityFact, CompanyEvent, _Names
+from ae_coach.inspector.facts._timing import _PENDING
 
 _MONEY = (
     r"(?:(?:new |all |uncommitted |discretionary |non-essential |the )*(?:q[1-4] |it |software |saas |"
@@ -36,8 +37,8 @@ _FREEZE = lazy(
     r"\b(?:capex|capital|spend(?:ing)?|budget|hiring|headcount|purchas(?:e|ing)|procurement|investment|"
     r"software|vendor|opex) freeze\b|"
     # "froze new Q4 opex", "has frozen all uncommitted IT spend", "freezes all purchases"
-    rf"\b(?:froze|freezes|frozen|freezing|paused|pauses|pausing|halted|halts|suspended|suspends|stopped|stops)\b"
-    rf"(?: [\w-]+){{0,2}}? {_MONEY}\b|"
+    rf"\b(?:froze|freezes|frozen|freezing|paused|pauses|pausing|halted|halts|suspended|suspends|stopped|stops)"
+    rf"(?: (?:all|any|every|the|their|its|our))? {_MONEY}(?! (?:hours|time|days|weeks|effort|on manual))\b|"
     # "group finance has frozen them until the 2027 plan is approved": the commitments the sentence before named
     r"\b(?:has|have|had|just) (?:frozen|paused|halted|suspended) (?:them|these|those|all of them)\b|"
     # "capex is frozen", "all new spend is paused", "budgets were frozen"
@@ -67,7 +68,10 @@ _REVIEW_GATE = lazy(
 
 _REVIEW = lazy(
     rf"\b{_MONEY} (?:is |are |now |all )*(?:under|subject to|going through|in|pending) (?:a )?(?:full |new "
-    r")?(?:spend(?:ing)? |budget |cost |zero-based |line-by-line )?review\b|"
+    r")?(?:spend(?:ing)? |budget |cost |zero-based |line-by-line )review\b|"
+    # "all new spend under review": a review of money itself, not of a document ("contracts in review with legal")
+    r"\b(?:all |new |every )+(?:spend(?:ing)?|budgets?|investments?|commitments|purchases|projects) (?:is |are |now )*"
+    r"(?:under|subject to|going through|pending) (?:a )?(?:full |new )?review\b|"
     r"\b(?:spending|spend|budget|cost|zero-based) review\b[^.;]{0,40}?\b(?:announced|launched|started|under way|"
     r"underway|until)\b|"
     r"(?:所有|全部)?(?:新)?(?:支出|预算|采购|开支)(?:都)?(?:需要)?(?:重新)?(?:审查|审核|复核)",
@@ -77,15 +81,18 @@ _REVIEW = lazy(
 announced"."""
 
 _COST = lazy(
+    # a programme at the buyer, named as one ("cost discipline programme announced"), never a value metric of ours
+    # ("the platform cuts support costs by 25%", "cost savings of 300k")
     r"\bcost[- ](?:discipline|reduction|cutting|savings?|efficiency|control|containment|out)"
-    r"(?: programme| program| plan| initiative| drive| exercise| review)?\b|"
-    r"\bcost (?:programme|program|cuts?|drive|initiative|exercise)\b|"
+    r" (?:programme|program|plan|initiative|drive|exercise|review)\b|\bcost discipline\b|"
+    r"\bcost (?:programme|program|drive|initiative|exercise)\b|"
     r"\b(?:savings|efficiency|austerity) (?:programme|program|plan|drive|initiative)\b|"
-    r"\b(?:cut|cuts|slashed|trimmed|reduced|reduces|reduce)\b[^.;]{0,30}?\b(?:budgets?|spend(?:ing)?|costs?)\b"
+    # the buyer's own budget cut: "the board cut the IT budget by 20%", "budgets were slashed by a third"
+    r"\b(?:cut|cuts|slashed|trimmed|reduced)\b[^.;]{0,30}?\b(?:budgets?|spend(?:ing)?)\b"
     r"[^.;]{0,15}?\bby (?:\d+ ?%|a (?:fifth|third|quarter|half))|"
     r"\b(?:budgets?|spend(?:ing)?) (?:was |were |has been |have been |is being |got )?(?:cut|slashed|trimmed|"
     r"reduced) by\b|"
-    r"降本|降低成本|成本(?:削减|压缩|控制|优化)(?:计划|项目|行动)?|预算(?:被)?(?:削减|砍)",
+    r"降本(?:计划|项目|行动)|成本(?:削减|压缩|控制)(?:计划|项目|行动)|预算(?:被)?(?:削减|砍)",
     re.IGNORECASE,
 )
 """A cost programme or a budget cut at the buyer (a "finance transformation programme" is what they buy, not a cut)."""
@@ -175,7 +182,7 @@ _EXEMPT = lazy(
     r"\b(?:got|granted|approved|signed off) (?:an? |the )?(?:exception|waiver)\b|"
     r"\b(?:not|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|won'?t) (?:be )?(?:affected?|impacted?|touched|hit)"
     r"(?: by)?\b|\bring-?fenced\b|\bcarved out\b|\bprotected from\b|\bstill (?:funded|approved|"
-    r"going ahead|on track)\b|"
+    r"going ahead)\b|"
     r"不受(?:影响|冻结影响)|豁免|例外(?:已)?(?:批准|通过)",
     re.IGNORECASE,
 )
@@ -200,7 +207,7 @@ _YEAR = lazy(r"\b((?:19|20)\d\d)\b")
 _OURS = lazy(
     r"\b(?:we|we're|we've|our|us)\b(?:[^.;]{0,20}?)\b(?:re-?org\w*|restructur\w*|acquired|acquisition|merg\w+|"
     r"lay-?offs?|results|froze|freeze|frozen|cost)\b|\b(?:our|my) (?:own )?(?:company|side|team|management|"
-    r"leadership|board|finance|ceo|cfo)\b",
+    r"leadership|board|finance|ceo|cfo)\b|(?:我们|我司|我方)(?:公司)?(?:[^，。；]{0,10}?)(?:重组|被收购|收购|合并|裁员|冻结|降本)",
     re.IGNORECASE,
 )
 """The vendor's own news in a note of ours ("our reorg", "we were acquired"): not the buyer's."""
@@ -238,7 +245,7 @@ def _read(
     as_of: dt.date,
 ) -> CompanyEvent | None:
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
-    if kind is None or _elsewhere(clause, speaker, rivals) or _past(clause, as_of):
+    if kind is None or _elsewhere(clause, speaker, rivals, names) or _past(clause, as_of):
         return None
     if kind == "freeze" and text.find(_REVIEW_GATE, clause):
         kind = "spend_review"  # paused until someone reviews it: a gate the deal can pass, not a stop
@@ -263,13 +270,14 @@ def _said_by(activity: ActivityFact, names: _Names) -> str | None:
     return speaker
 
 
-def _elsewhere(clause: str, speaker: str | None, rivals: list[str]) -> bool:
+def _elsewhere(clause: str, speaker: str | None, rivals: list[str], names: _Names) -> bool:
     """The event is another company's: a competitor's (named in the clause), or ours (first person in a note
     no buyer-side person is quoted in)."""
     lowered = clause.lower()
     if any(re.search(rf"\b{re.escape(r.lower())}\b", lowered) for r in rivals if len(r) >= 3):
         return True
-    quoted = speaker is not None or bool(_SPEAKS.search(clause))
+    spoken = _SPEAKS.search(clause)
+    quoted = speaker is not None or (spoken is not None and names.resolve(spoken.group(1)) is not None)
     return not quoted and bool(_OURS.search(clause))
 
 
@@ -290,8 +298,9 @@ def _answered(event: CompanyEvent, deal: Deal, past: list[ActivityFact]) -> bool
         for clause in _CLAUSE.split(body):
             if not clause:
                 continue
-            if event.kind in (*BLOCKING, "spend_review") and text.find(_LIFTED, clause):
-                return True
+            lifted = _LIFTED.search(clause)
+            if event.kind in (*BLOCKING, "spend_review") and lifted and not _PENDING.search(clause[: lifted.start()]):
+                return True  # "the freeze was lifted", not "nothing moves until the freeze is lifted in March"
             exempt = _EXEMPT.search(clause)
             if exempt and not _WISHED.search(clause[: exempt.start()]) and _about_event(clause, event):
                 return True
@@ -303,8 +312,6 @@ def _about_event(clause: str, event: CompanyEvent) -> bool:
     pattern = dict(KINDS)[event.kind]
     return bool(
         text.find(pattern, clause)
-        or re.search(
-            r"\b(?:freeze|frozen|hold|pause|programme|program|cuts?|review|project|deal|us|this)\b", clause, re.I
-        )
+        or re.search(r"\b(?:freeze|frozen|hold|pause|programme|program|cuts?|review|project|deal)\b", clause, re.I)
         or re.search(r"冻结|项目|降本|审查", clause)
     )

@@ -747,7 +747,7 @@ _OPEN = lazy(
     r"\bopen (?:point|item|clause|question|issue)s?\b|\bbefore (?:she|he|they|legal|procurement|security) can "
     r"(?:clear|approve|sign off|release)\b|\bwaiting (?:on|for) (?:their|the buyer'?s|her|his) (?:legal|counsel|"
     r"procurement|security|dpo|review)\b|\b(?:agreed|settled|closed|signed off|accepted)\b[^.;]{0,12}?"
-    r"\b(?:except|apart from|other than|but not|save)\b",
+    r"\b(?:except|apart from|other than|but not)\b(?! that\b| this\b| it\b)",
     re.IGNORECASE,
 )
 """The buyer's word that a paper item is not done yet: "DPA still with her", "one clause remains open",
