@@ -23,7 +23,6 @@ from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
     Situation,
-    assistants_only,
     baseline,
     names_person,
     renewal,
@@ -107,7 +106,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions: list[NextAction] = []
     steps: list[tuple[str, int]] = []  # (rule id, step index) of each action
     made: list[tuple[tuple[Finding, str], tuple[Rule, Marked]]] = []  # what each action was made from
-    findings = [f for f in assessment.findings if not assistants_only(f, facts)]  # a diary joined, not a person
+    findings = list(assessment.findings)
     for finding in _worth_acting_on(deal, findings, dark, crm, facts.as_of):
         choice = _play(finding, rulebook, situation, used)
         if choice is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_order, in_role, personalise
-from ae_coach.coach._situation import Situation, assistants_only
+from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
@@ -62,9 +62,7 @@ def questions(
     problems = [
         f
         for f in ranked(list(assessment.findings))
-        if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)
-        and not f.code.startswith(_SKIP)
-        and not assistants_only(f, assessment.facts)  # an assistant booking a diary is no stakeholder joining
+        if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM) and not f.code.startswith(_SKIP)
     ]
     for finding in problems:
         for rule, text, audience in _marked(finding, rulebook, situation, seen):

@@ -496,15 +496,6 @@ def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:
     return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
 
 
-def assistants_only(finding: Finding, facts: Any) -> bool:
-    """Everyone the finding names is an assistant (``PersonFact.assistant``: the CEO's Executive Assistant who
-    cancelled the decision meeting): no stakeholder joined the deal, someone's diary did. Such a finding is
-    neither a meeting to hold nor a question about who brought them in."""
-    names = finding.data.get("names")
-    people = [facts.person(n) for n in names] if isinstance(names, list) else []
-    return bool(people) and all(p is not None and p.assistant for p in people)
-
-
 _ARRIVAL = lazy(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)
 
 

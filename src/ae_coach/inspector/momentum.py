@@ -254,6 +254,8 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     # someone we have since met and won over (two or more held meetings or calls, positive) is no newcomer who
     # could form a view from a forwarded proposal: the panel's GM who approved after the pilot readout
     late = [p for p in late if not (p.meetings >= 2 and str(p.sentiment) == "positive")]
+    # an assistant who joined keeps someone else's diary: no stakeholder joined the deal (PersonFact.assistant)
+    late = [p for p in late if not p.assistant]
     if not late:
         return None
     grave = any(
