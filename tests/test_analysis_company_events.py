@@ -180,3 +180,13 @@ def test_a_later_still_on_track_for_a_demo_does_not_lift_a_freeze() -> None:
     frozen = _said("Dana: capex is frozen for Q4", "2026-11-10")
     later = _said("Dana: still on track for this Friday demo", "2026-11-18")
     assert EVENT in by_code(parse_deal(with_activities(frozen, later)))
+
+
+def test_a_freeze_older_than_the_recent_window_puts_nothing_on_hold() -> None:
+    """A freeze reported longer ago than ``event_recent_days`` raises no finding, so it sets no hold either: a hold
+    the review cannot explain (re-read of the change)."""
+    for day, held in (("2026-04-01", False), ("2026-11-20", True)):
+        said = _said("Dana: finance froze new Q4 opex", day)
+        assessed = assess(parse_deal(with_activities(said)))
+        assert (EVENT in {f.code for f in assessed.findings}) is held
+        assert (assessed.facts.timing.on_hold is not None) is held

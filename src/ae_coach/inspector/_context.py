@@ -139,7 +139,12 @@ class Context:
     @memoized
     def facts(self) -> DealFacts:
         """The deal's facts (:mod:`ae_coach.inspector.facts`), derived once per inspection."""
-        return derive(self.deal, self.as_of, paper_wait_days=self.settings.stale_days.get(self.deal.stage))
+        return derive(
+            self.deal,
+            self.as_of,
+            paper_wait_days=self.settings.stale_days.get(self.deal.stage),
+            event_recent_days=self.settings.event_recent_days,
+        )
 
     @memoized
     def two_way(self) -> list[Activity]:

@@ -167,7 +167,9 @@ _NOT_A_VENDOR = frozenset(
 )
 
 
-def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) -> DealFacts:
+def derive(
+    deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None, event_recent_days: int = 120
+) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``.
 
     ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
@@ -210,7 +212,9 @@ def derive(deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None) ->
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     timing = _timing(deal, activities, as_of, paper_wait_days)
     events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
-    stopped = next((e for e in reversed(events) if e.blocks), None)
+    # a freeze reported longer ago than ``event_recent_days`` (Settings) is no hold the review can explain
+    recent = [e for e in events if e.date is None or (as_of - e.date).days <= event_recent_days]
+    stopped = next((e for e in reversed(recent) if e.blocks), None)
     if stopped is not None and not timing.on_hold and not timing.doubt:
         # a freeze on new money puts the project on hold, unless the buyer's own word already places the purchase
         # in a later budget (then the date, not a hold, is what moved: "froze new Q4 opex … into the 2027 budget")
