@@ -84,16 +84,10 @@ def addresses(person: Stakeholder, code: str, named: str = "") -> bool:
 
 
 def contact_for(deal: Deal, code: str) -> Stakeholder | None:
-    """The buyer-side person to work through for a finding, when the deal names one."""
-    # the roles best placed for this finding, then the deal's champion or a buyer, then the most senior person
-    # engaged on the buyer's side (the Support Manager the rep emailed before the Support Agent at the demo)
-    for role in dict.fromkeys(_CONTACT_ROLES.get(code, ()) + _DEFAULT_ROLES):
-        person = person_in_role(deal, role)
-        if person is not None:
-            return person
-    others = [s for s in deal.stakeholders if role_of(s) != "blocker"]
-    others.sort(key=lambda s: (not s.engaged, -seniority(s.title)))
-    return others[0] if others else None
+    """The buyer-side person to work through for a finding, when the deal names one: the first of
+    :func:`contact_order` (the Support Manager the rep emailed before the Support Agent at the demo)."""
+    people = contact_order(deal, code)
+    return people[0] if people else None
 
 
 def contact_order(deal: Deal, code: str) -> list[Stakeholder]:

@@ -20,7 +20,7 @@ from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import direction_of
 from ae_coach.inspector.facts._events import company_events
-from ae_coach.inspector.facts._grades import _ELEMENTS, grade_elements
+from ae_coach.inspector.facts._grades import _ELEMENTS, _champion_acted, grade_elements
 from ae_coach.inspector.facts._model import (
     ActivityFact,
     CompetitorFact,
@@ -434,8 +434,6 @@ def _acts_for_us(said: list[str], unknown: list[str]) -> str | None:
     """A stakeholder with no role whom the record shows doing something for the deal as its subject ("Joost set
     it up", "Joost fwd Marieke's email", "Piet prepared the business case"): the champion, when the CRM names
     none. The first such person in the record; None when nobody acted."""
-    from ae_coach.inspector.facts._grades import _champion_acted
-
     for summary in said:
         for name in unknown:
             if _champion_acted(summary, _Names([name])):
