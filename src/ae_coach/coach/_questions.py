@@ -56,6 +56,7 @@ def questions(
     review: list[Question] = []
     asked: dict[str, int] = {}
     covered: set[tuple[str, str]] = set()  # (who, finding code): one question a person for each problem
+    names = [s.name for s in deal.stakeholders] + [deal.account]  # who a question is about, not what it asks
     seen: set[str] = set()
     told: set[str] = set()
     silent = gone_dark(assessment.facts, list(assessment.findings))  # one question each: is this still alive?
@@ -83,7 +84,6 @@ def questions(
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue
             said = [q.question for q in buyer if q.stakeholder == (person.name if person else None)]
-            names = [s.name for s in deal.stakeholders] + [deal.account]
             if (key, finding.code) in covered and any(_same_ask(fill(text, deal, finding), q, names) for q in said):
                 continue  # two rules asking one person the same thing in other words
             covered.add((key, finding.code))

@@ -162,9 +162,6 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 """Event kinds in the order a clause is read: the first that matches names the event."""
 
-BLOCKING = ("freeze",)
-"""Kinds that stop the purchase until they end (a freeze on new money): the project is on hold."""
-
 _LIFTED = lazy(
     r"\b(?:freeze|hold|pause|moratorium) (?:is |was |has been |got )?(?:lifted|over|ended|removed|relaxed)\b|"
     r"\b(?:lifted|ended|relaxed) the (?:freeze|hold|pause|moratorium)\b|\bunfrozen\b|\bun-?paused\b|"
@@ -299,7 +296,11 @@ def _answered(event: CompanyEvent, deal: Deal, past: list[ActivityFact]) -> bool
             if not clause:
                 continue
             lifted = _LIFTED.search(clause)
-            if event.kind in (*BLOCKING, "spend_review") and lifted and not _PENDING.search(clause[: lifted.start()]):
+            if (
+                (event.blocks or event.kind == "spend_review")
+                and lifted
+                and not _PENDING.search(clause[: lifted.start()])
+            ):
                 return True  # "the freeze was lifted", not "nothing moves until the freeze is lifted in March"
             exempt = _EXEMPT.search(clause)
             if exempt and not _WISHED.search(clause[: exempt.start()]) and _about_event(clause, event):
