@@ -25,6 +25,7 @@ from ae_coach.coach._situation import (
     Situation,
     baseline,
     names_person,
+    paper_titled,
     renewal,
     signer_review,
     source_of,
@@ -866,6 +867,10 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
         raised = _raised_by(finding, deal)  # "Thandiwe: a 20% reduction … as a condition of award": hers to answer
         if raised is not None and raised.name not in dark:
             return raised
+    paper = finding.code == "meddpicc.paper_process"
+    owner = paper_titled(deal, term_open=bool(finding.data.get("open"))) if paper else None
+    if owner is not None and owner.name not in dark:
+        return owner  # the paper is worked with the buyer's legal or procurement person who answers us
     person = contact_for(deal, finding.code)
     if person is not None and person.name in dark and finding.code not in ABOUT_SILENCE:
         # work that needs an answer goes through someone who answers, when the deal has one; never the economic
@@ -984,12 +989,12 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
         return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))
     stuck = data.get("stuck") if code == "meddpicc.paper_process" else None
-    if isinstance(stuck, str):
+    still_open = data.get("open") if code == "meddpicc.paper_process" else None
+    if isinstance(stuck, str) and not (isinstance(still_open, str) and not stuck.startswith(PAPER_LATE)):
         # what the record shows the paper doing (a lead time past the signature, our contract unanswered), not
         # the rep's note that it is fine; a step about a late timeline already says what the line begins with
         rest = next((stuck.removeprefix(p) for p in PAPER_LATE if stuck.startswith(p)), None)
         return rest.split(": ", 1)[-1] if rest else stuck
-    still_open = data.get("open") if code == "meddpicc.paper_process" else None
     if isinstance(still_open, str):
         return still_open  # the buyer's word naming the item still open, not the rep's note that the paper is fine
     reason = data.get("reason")

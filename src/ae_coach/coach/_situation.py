@@ -11,7 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
-from ae_coach.inspector.facts import PAPER_LATE, renews_with_us
+from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import find
 from ae_coach.rules.markers import Marked
@@ -121,6 +121,8 @@ class Situation:
             return review_done(self.deal, self.assessment.as_of)
         if atom == "paper_known":
             return paper_known(self.deal, self.assessment.as_of)
+        if atom == "paper_owner":
+            return paper_owner(self.deal, self.assessment.facts) is not None
         if atom == "paper_open":  # the paper finding is the item still open, not a gap in the process
             if finding is not None and finding.code == "meddpicc.paper_process":
                 return bool(finding.data.get("open"))
@@ -250,7 +252,8 @@ _REVIEW_DONE = lazy(
     r"\b(?:security|infosec|info-?sec|legal|vendor risk|tprm|dpia|redlines?|msa)\b"
     r"(?:(?!\b(?:nearly|almost|first|once|will|received|partly|part)\b)[^.;]){0,40}?\b(?:approved|approval "
     r"(?:letter )?(?:received|granted)|signed off|sign-?off (?:received|given)|cleared|passed(?! (?:to|on|over)\b)|"
-    r"completed?|closed|done)\b|\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|"
+    r"completed?|closed|done|agreed(?! to\b)(?! (?:in principle|except|apart|other|but)\b)|agrees (?:the )?final)\b|"
+    r"\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|"
     r"vendor risk|legal) "
     r"(?:review|assessment|questionnaire)",
     re.IGNORECASE,
@@ -259,7 +262,7 @@ _REVIEW_DONE = lazy(
 
 def review_done(deal: Deal, as_of: dt.date) -> bool:
     """The record shows the buyer's security or legal review finished ("InfoSec approval letter received",
-    "Security approved 11/6", "MSA redlines closed"): confirming that it is real is behind us."""
+    "Security approved 11/6", "MSA redlines closed", "MSA agreed by their legal"): confirming that it is real is behind us."""
     texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
     texts += [deal.meddpicc.paper_process.evidence or ""]
     return any(_REVIEW_DONE.search(t) and not _NOT_YET.search(t) for t in texts)
@@ -280,6 +283,38 @@ def paper_known(deal: Deal, as_of: dt.date) -> bool:
     texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
     texts += [deal.meddpicc.paper_process.evidence or "", deal.notes or ""]
     return any(_WHOSE_PAPER.search(t) for t in texts)
+
+
+PAPER_TITLE = lazy(
+    r"\b(?:legal|counsel|attorney|lawyer|solicitor|contracts?|procurement|purchasing|sourcing|buyer)\b", re.I
+)
+"""A title that runs the buyer's paper: "Senior Commercial Counsel", "Procurement Lead", "Director of Supply
+Chain & Contracts"."""
+_LEGAL_TITLE = lazy(r"\b(?:legal|counsel|attorney|lawyer|solicitor)\b", re.I)
+
+
+def paper_owner(deal: Deal, facts: DealFacts) -> Stakeholder | None:
+    """The buyer's person for the paper, when the record shows them at work on it: the first of
+    :func:`paper_titled` with a two-way exchange on record (redlines sent back, a meeting). Asking the champion
+    "who on the legal team will review it?" then asks what the file already says."""
+    person = paper_titled(deal)
+    fact = facts.person(person.name) if person else None
+    return person if fact is not None and fact.last_two_way is not None else None
+
+
+_NOT_PAPER = ("champion", "economic_buyer", "user_buyer", "blocker")
+
+
+def paper_titled(deal: Deal, term_open: bool = False) -> Stakeholder | None:
+    """The stakeholder whose title runs the buyer's paper (legal, contracts, procurement), engaged first; when a
+    contract term is what is open (``term_open``), their lawyer before their buyer. Never the champion, a buyer
+    or a blocker (a Senior Counsel championing a legal tool is the buyer, not the paper)."""
+    titled = [s for s in deal.stakeholders if PAPER_TITLE.search(s.title or "") and str(s.role) not in _NOT_PAPER]
+    return min(
+        titled,
+        key=lambda s: (not s.engaged, term_open and not _LEGAL_TITLE.search(s.title or "")),
+        default=None,
+    )
 
 
 _NOT_YET = lazy(

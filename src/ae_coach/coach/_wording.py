@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import source_of
+from ae_coach.coach._situation import paper_titled, source_of
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -61,8 +61,9 @@ _TO_ROLE = lazy(r"^To (?:the |your )?([a-z ]+?):\s*", re.IGNORECASE)
 def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     """Replace ``[economic buyer]``, ``[champion]``, ``[technical buyer]``, ``[competitor]`` and ``[name]``
     with the deal's people and competitors; ``[source]`` with who said what the finding quotes, ``[missing
-    role]`` with the committee role the deal lacks and ``[case]`` with the document the record already shows
-    ("the deck"); a neutral phrase when the deal does not say."""
+    role]`` with the committee role the deal lacks, ``[case]`` with the document the record already shows
+    ("the deck") and ``[paper owner]`` with the buyer's legal or procurement person; a neutral phrase when the
+    deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -73,6 +74,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return _missing_role(deal, finding)
         if key == "case":
             return case_words(named_case(deal, deal.as_of or dt.date.today()))
+        if key == "paper owner":
+            person = paper_titled(deal, term_open=bool(finding and finding.data.get("open")))
+            return person.name if person else t("coach.neutral.paper owner")
         if key in _ROLE_OF:
             person = person_in_role(deal, _ROLE_OF[key])
             return person.name if person else t(f"coach.neutral.{key}", default=_NEUTRAL[key])

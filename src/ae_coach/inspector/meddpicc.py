@@ -287,6 +287,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the contract not moving is what the deal is doing; but a contract nobody has picked up while nobody
         # who signs has been met waits on the decision: the signer is raised first
         data["stuck"] = stuck
+        if ctx.facts.timing.paper_open:
+            # stuck on a term the buyer named: the term is the work ("still wants uncapped liability")
+            data["open"] = ctx.facts.timing.paper_open
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
     if flagged and extra and extra[0].startswith(SIGNER_CHASED):

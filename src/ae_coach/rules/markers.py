@@ -40,6 +40,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_done`` (the record shows the buyer's security or legal review finished: "InfoSec approval letter
   received", "Security approved 11/6", "MSA redlines closed");
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
+  ``paper_owner`` (a buyer-side legal, contracts or procurement person is on record in a two-way exchange: who
+  reviews the paper is known, so a question asking who will is not asked);
   ``paper_open`` (the deal's paper finding is the item still open: the buyer's latest word on the paper names one
   "Everything agreed except the liability cap amount", "DPA still with her");
   ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
@@ -85,7 +87,17 @@ ROLES = ("economic_buyer", "champion", "technical_buyer", "user_buyer", "influen
 SITUATIONS = ("incumbent", "challenger", "unknown", "displacing")
 FITS = ("strong", "good", "poor", "unknown")
 ALTERNATIVES = ("in_house", "status_quo")
-PLACEHOLDERS = ("economic buyer", "champion", "technical buyer", "competitor", "name", "source", "missing role", "case")
+PLACEHOLDERS = (
+    "economic buyer",
+    "champion",
+    "technical buyer",
+    "competitor",
+    "name",
+    "source",
+    "missing role",
+    "case",
+    "paper owner",
+)
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
 BRACKETED = re.compile(r"\[[a-z][a-z ]*\]")
@@ -97,7 +109,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
+    "paper_known", "paper_owner", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -532,7 +532,9 @@ _DURATION = lazy(
     rf"\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
     re.IGNORECASE,
 )
-_PAPER_WORDS = lazy(rf"{PAPER_STEP.pattern}|\bassessment\b", re.IGNORECASE)
+_PAPER_WORDS = lazy(
+    rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b", re.IGNORECASE
+)
 
 
 def durations(text: str | None) -> list[tuple[int, int]]:
@@ -743,7 +745,10 @@ def _paper_unowned(past: list[ActivityFact]) -> str | None:
 
 _OPEN = lazy(
     r"\bstill (?:with|open|pending|under review|in review|outstanding|being (?:reviewed|negotiated)|sitting with|"
-    r"to (?:agree|clear|close|resolve|review|sign off))\b|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
+    r"to (?:agree|clear|close|resolve|review|sign off))\b|\bstill (?:wants?|insists? on|asks? for|pushing (?:for|back on)|holding out (?:for|on)|"
+    r"won't accept|will not accept|rejects?|objects? to)\b[^.;]{0,30}?\b(?:uncapped|liabilit|indemnit|cap\b|caps\b|"
+    r"clauses?\b|terms?\b|governing law|termination|payment|data (?:ownership|deletion|residency)|audit|warrant|"
+    r"penalt|sla\b|ip\b)|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
     r"\bopen (?:point|item|clause|question|issue)s?\b|\bbefore (?:she|he|they|legal|procurement|security) can "
     r"(?:clear|approve|sign off|release)\b|\bwaiting (?:on|for) (?:their|the buyer'?s|her|his) (?:legal|counsel|"
     r"procurement|security|dpo|review)\b|\b(?:agreed|settled|closed|signed off|accepted)\b[^.;]{0,12}?"
@@ -751,7 +756,7 @@ _OPEN = lazy(
     re.IGNORECASE,
 )
 """The buyer's word that a paper item is not done yet: "DPA still with her", "one clause remains open",
-"everything agreed except the liability cap amount"."""
+"everything agreed except the liability cap amount", "Round 3: still wants uncapped liability"."""
 _CLOSED = lazy(
     r"\b(?:cleared|approved|agreed|signed|closed|resolved|accepted|done|complete|completed|finali[sz]ed|executed)\b",
     re.IGNORECASE,
