@@ -447,6 +447,10 @@ incumbent offers a discount")."""
 
 
 _CHEAPER = lazy(r"\bcheaper\b", re.IGNORECASE)
+_GUESS = lazy(
+    r"\b(?:probably|likely|might|may|could|expects?|expected to|assume[sd]?|guess|worried|fears?|afraid)\b", re.I
+)
+_MADE = lazy(r"\b(?:came back|offered|offers|quoted|re-?quoted|sent|dropped|cut|matched|waived|proposed)\b", re.I)
 
 
 def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, str]]:
@@ -461,6 +465,8 @@ def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, 
             rival = next((r for r in rivals if text.competitor_pattern(r).search(sentence)), None)
             # a rival's first bid coming in lower is price competition; the incumbent cheaper than before is a move
             cheaper = rival in incumbents and _CHEAPER.search(sentence)
+            if rival and text.find(_GUESS, sentence) and not text.find(_MADE, sentence):
+                continue  # "Babtec will probably come in cheaper": a guess about a move, not one made
             if rival and (cheaper or text.find(_PRICE_MOVE, sentence)):  # "did not offer a discount" is no move
                 hits.append((rival, activity, sentence.rstrip(" ;,")))
                 break

@@ -529,9 +529,12 @@ _COUNTS = {
 """A count written in words, as people write a lead time ("about three weeks", "a couple of weeks")."""
 _NUMBER = rf"\d{{1,2}}|{'|'.join(sorted(_COUNTS, key=len, reverse=True))}"
 _DURATION = lazy(
-    rf"\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b",
+    rf"(?<!\bnet )\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b"
+    r"(?!['’]?s?\s+(?:of\s+)?(?:annual\s+|the\s+)?(?:fees?|revenue|arr|subscription|charges|payments?|notice)\b)",
     re.IGNORECASE,
 )
+"""A lead time: "6-8 weeks", "10 working days"; not a sum or a term of the contract written in time ("liability
+at 12 months fees", "net 30 days", "3 months' notice")."""
 _PAPER_WORDS = lazy(
     rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b", re.IGNORECASE
 )
@@ -657,6 +660,9 @@ _SCHEDULED = lazy(
 _TERM_ENDS = lazy(r"\b(?:expires?|expiry|ends|ending|runs (?:out|until|to)|renewal|renews|term)\b", re.IGNORECASE)
 
 
+_BEFORE_DATE = lazy(r"\b(?:before|ahead of|prior to)\b[^,;:]{0,40}", re.IGNORECASE)
+
+
 def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str, dt.date] | None:
     """A paper step the record dates after the signature date ("the architecture review is scheduled for
     January 6 and the Risk Acceptance Committee meets January 14"): the signature cannot come before it. Only a
@@ -666,8 +672,10 @@ def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str,
             continue
         if text.find(_NEGATED_SPAN, clause):
             continue
-        # a day-month already past reads as next year's ("started 11-23" said on 11-25): not a date ahead
-        later = [d for d in dates_in(clause, activity.date) if signature < d <= activity.date + _AHEAD]
+        # a day-month already past reads as next year's ("started 11-23" said on 11-25): not a date ahead; a date
+        # the step comes before is its deadline, not its date ("order before the shutdown (from 21 Dec)")
+        dated = _BEFORE_DATE.sub("", clause)
+        later = [d for d in dates_in(dated, activity.date) if signature < d <= activity.date + _AHEAD]
         if later:
             ends = max(later)
             return (

@@ -1,0 +1,83 @@
+"""Readings from the fourteenth blind batch, each in more than one wording: a contract term written in time is no
+lead time, a date the paper step comes before is its deadline, a guess about a rival's price is no price move,
+and a signer approving "on the terms we discussed" has agreed the terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from ae_coach.deal import parse_deal
+from ae_coach.inspector import assess
+from ae_coach.inspector.facts import derive
+from ae_coach.inspector.facts._timing import durations
+from ae_coach.inspector.text import Signal, activity_signals
+from analysis_builders import activity, with_activities
+
+
+@pytest.mark.parametrize(
+    ("words", "days"),
+    [
+        ("Limitation of liability agreed at 12 months fees", []),
+        ("cap at 12 months of fees", []),
+        ("payment net 30 days", []),
+        ("termination on 3 months' notice", []),
+        ("their SLA is 3-4 weeks", [28]),
+        ("security review takes 6 weeks", [42]),
+    ],
+)
+def test_a_term_written_in_time_is_no_lead_time(words: str, days: list[int]) -> None:
+    assert [d for _, d in durations(words)] == days
+
+
+def _stuck(summary: str) -> str:
+    said = activity("2026-11-24", "email", summary, direction="inbound", **{"with": ["Dana Lee"]})
+    deal = parse_deal(with_activities(said))
+    return derive(deal, deal.as_of).timing.paper_stuck or ""
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Procurement: award decision after the comparison quote; order planned before the shutdown (from 21 Dec).",
+        "Legal review to finish ahead of the board recess on 22 January.",
+    ],
+)
+def test_a_date_the_paper_step_comes_before_is_no_paper_date(summary: str) -> None:
+    assert "dated past the signature" not in _stuck(summary)
+
+
+def test_a_review_dated_after_the_signature_still_counts() -> None:
+    assert "dated past the signature" in _stuck(
+        "Procurement review committee meets on 14 January to clear the contract."
+    )
+
+
+def _rivals(summary: str) -> set[str]:
+    data = with_activities(activity("2026-11-20", "call", summary, **{"with": ["Dana Lee"]}))
+    data["competitors"] = [{"name": "Babtec", "status": "active"}]
+    return {f.code for f in assess(parse_deal(data)).findings}
+
+
+@pytest.mark.parametrize(
+    ("summary", "moved"),
+    [
+        ("But Babtec will probably come in cheaper and purchasing will ask for a discount.", False),
+        ("Dana is worried Babtec may offer a discount.", False),
+        ("Babtec came back with a 15% discount.", True),
+        ("Babtec offered two free months to win it.", True),
+    ],
+)
+def test_a_guess_about_a_rival_price_is_no_price_move(summary: str, moved: bool) -> None:
+    assert ("momentum.competitor_counter" in _rivals(summary)) is moved
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Mette: 'Approved from my side on the terms we discussed yesterday.'",
+        "CFO accepted on the terms you proposed.",
+    ],
+)
+def test_approved_on_the_terms_discussed_is_terms_agreed(summary: str) -> None:
+    deal = parse_deal(with_activities(activity("2026-11-18", "email", summary, **{"with": ["Priya Shah"]})))
+    assert Signal.TERMS_AGREED in activity_signals(deal.activities[-1])
