@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
-from ae_coach.coach._people import personalise
+from ae_coach.coach._people import personalise, seniority
 from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
@@ -87,6 +87,17 @@ class Draft(BaseModel):
     """The buyer's pain as the record has it (the MEDDPICC note): a recap opens with it."""
     goal: Fact | None = None
     """The metric they want to move, as recorded."""
+    meet: Fact | None = None
+    """The person the email asks the reader to introduce us to or get us time with ("请她帮忙约 Mark Stone"):
+    the email is that ask, not a recap."""
+    minutes: int = 30
+    """How long a meeting the ask is for (the question's own figure, else half an hour)."""
+    before: Fact | None = None
+    """The dated step the meeting should come before: the next one that names the person or their title."""
+    why: Fact | None = None
+    """The last two-way exchange with the person to meet, or that names them: why the meeting matters."""
+    this_week: bool = False
+    """The question wants the meeting this week ("这周就", "this week")."""
 
 
 class ChatAnswer(BaseModel):
@@ -174,6 +185,8 @@ def answer(
     findings = _findings(found, assessment, intent)
     acted = {code: a.rule_id for a in reversed(review.next_actions) if a.rule_id for code in a.finding_codes}
     rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook), acted)
+    if intent is not None and intent.answer == "email" and _INTRO.search(question):
+        rule_ids = _with_intro_rule(rule_ids, found, rulebook)
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
@@ -579,6 +592,8 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
     commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
+    meet = _to_meet(question, named, person, found) if _INTRO.search(question) else None
+    minutes = re.search(r"(\d{2,3})\s*(?:分钟|min)", question)
     return Draft(
         to=name,
         title=person.data.get("title") if person else None,
@@ -586,4 +601,76 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         commitments=commitments,
         problem=noted.get("identified_pain"),
         goal=noted.get("metrics"),
+        meet=meet,
+        minutes=int(minutes.group(1)) if minutes else 30,
+        before=_naming(meet, [f for f in found.all_facts if f.kind == "dated" and _ahead(f, deal)]) if meet else None,
+        why=_naming(
+            meet, [f for f in found.all_facts if f.kind == "activity" and f.text and f.data.get("two_way")], last=True
+        )
+        if meet
+        else None,
+        this_week=bool(_THIS_WEEK.search(question)),
     )
+
+
+_INTRO = re.compile(
+    r"\b(?:introduc\w*|intro|warm intro|set up (?:a |some )?(?:time|call|meeting)|get (?:us |me )?(?:time|a meeting|"
+    r"\d+ min\w*) with|meet(?:ing)? with|arrange (?:a )?(?:call|meeting))\b|介绍|引荐|牵线|搭桥|约.{0,12}(?:聊|见|谈|开会)|"
+    r"单独聊|见一面|见个面|碰一下",
+    re.IGNORECASE,
+)
+"""A question asking for an email that gets us to someone: "ask Owen to introduce us to Graham", "请她帮忙约 Mark
+Stone 单独聊 30 分钟"."""
+
+
+def _with_intro_rule(rule_ids: list[str], found: Retrieval, rulebook: Rulebook) -> list[str]:
+    """An email asking for an introduction quotes the rule about reaching that person first: executive access
+    for the signer or a senior title (or a name the record mentions without listing), else multi-threading."""
+    named = _named_people(found)
+    senior = not named or any(
+        f.data.get("role") == "economic_buyer" or seniority(f.data.get("title")) >= 3 for f in named[1:] or named
+    )
+    rule = "relationship-executive-access" if senior else "relationship-multi-threading"
+    if rule not in rulebook:
+        return rule_ids
+    rest = [r for r in rule_ids if r != "execution-meeting-recap"]  # an ask, not a recap of a meeting
+    return list(dict.fromkeys([rule, *rest]))[:MAX_RULES]
+
+
+_THIS_WEEK = re.compile(r"this week|这周|本周|这个星期", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+
+
+def _to_meet(question: str, named: list[Fact], person: Fact | None, found: Retrieval) -> Fact | None:
+    """The person the ask is for: another stakeholder the question names, else a full name the question writes
+    that the record mentions without listing them ("把 Graham Tulley 介绍给我们": the interim signer in a note)."""
+    other = next((f for f in named if f is not person), None)
+    if other is not None:
+        return other
+    said = " ".join(f.text or "" for f in found.all_facts)
+    for match in _FULL_NAME.finditer(question):
+        name = match.group(0)
+        if (person is None or name != person.name) and name in said:
+            return Fact(kind="person", key=f"person:{name}", name=name)
+    return None
+
+
+def _ahead(fact: Fact, deal: Deal) -> bool:
+    return fact.date is not None and (deal.as_of is None or fact.date >= deal.as_of)
+
+
+def _naming(person: Fact, facts: list[Fact], last: bool = False) -> Fact | None:
+    """The first (``last``: the latest) of ``facts`` that involves ``person`` or names them, by name or by the
+    office their title begins with ("CFO review of revised case" for the CFO)."""
+    name = person.name or ""
+    words = {w for w in name.split() if len(w) > 2}
+    office = (person.data.get("title") or "").split(" ")[0]
+    marks = words | ({office} if office.isupper() and len(office) >= 2 else set())
+    hits = [
+        f
+        for f in facts
+        if name in f.data.get("people", ()) or any(re.search(rf"\b{re.escape(m)}\b", f.text or "") for m in marks)
+    ]
+    if not hits:
+        return None
+    return max(hits, key=lambda f: f.date or dt.date.min) if last else min(hits, key=lambda f: f.date or dt.date.max)
