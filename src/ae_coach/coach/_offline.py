@@ -221,6 +221,20 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     )
 
 
+def _blocker(assessment: Any, actions: list[Any]) -> str | None:
+    """The buyer's own process blocked, when a MEDDPICC finding leads with it (``data["blocked"]``): a document to
+    sign before it starts, or an approving body whose sitting has no date. No step of the plan decides the deal
+    while that holds: the signature of the document, or the sitting's date, by the day the action carrying it is due."""
+    found = next((f for f in ranked(assessment.findings) if f.data.get("blocked")), None)
+    action = next((a for a in actions if found is not None and found.code in a.finding_codes and a.due), None)
+    if found is None or action is None:
+        return None
+    if found.data["blocked"] == "precondition":
+        return t("coach.decides_precondition", date=action.due)
+    name = contact_name(action.contact) if action.contact else None
+    return t("coach.decides_sitting", name=name, date=action.due) if name else None
+
+
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
     """The one event that decides the deal, by when: when the first action is a message to someone who has gone
     silent, their reply by the date that action gives them; when it asks about news at the buyer's company (a
@@ -233,6 +247,9 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if first is not None and first.contact and first.due and contact_name(first.contact) in dark:
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_reply", name=contact_name(first.contact), date=date)
+    blocker = _blocker(assessment, actions)
+    if blocker is not None:
+        return blocker
     as_of = deal.as_of or dt.date.today()
     ahead = deal.next_step
     if assessment.tier == 4 and ahead is not None and ahead.date is not None and ahead.date >= as_of:

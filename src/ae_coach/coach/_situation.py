@@ -98,6 +98,11 @@ class Situation:
             return owed_back(self.deal, self.assessment.as_of) is not None
         if atom == "docs_owed":
             return docs_owed(self.deal, self.assessment.as_of)
+        if atom == "precondition":  # what the paper finding leads with: not when its timeline is already late
+            timing = self.assessment.facts.timing
+            return bool(timing.precondition) and not timing.paper_stuck
+        if atom == "approval_undated":
+            return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":
             return renewal(self.deal)
         if atom == "case_on_record":

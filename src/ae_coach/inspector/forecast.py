@@ -116,12 +116,24 @@ def _commit_gate(ctx: Context) -> list[str]:
     ) is not None and not committed:
         unmet.append(t("gate.validation_ahead", step=ahead.action, date=ahead.date))
     unmet += [] if small or committed else _plan_conditions(ctx)
+    unmet += _blocked_conditions(ctx)
     unmet += _close_date_conditions(ctx)
     unmet += _competition_conditions(ctx)
     unmet += _terms_conditions(ctx)
     if ctx.dated_next_step is None and not committed:  # the signer's own dated word is the next step
         unmet.append(t("gate.no_next_step"))
     return unmet
+
+
+def _blocked_conditions(ctx: Context) -> list[str]:
+    """The buyer's own process blocked (pipeline-commit-gate: "paper process known", "dated mutual action plan"): a
+    document to sign before it can start, or a deciding body whose sitting has no date. Whatever the plan says,
+    the deal is not Commit until that is cleared, at any size."""
+    timing = ctx.facts.timing
+    out = [t("gate.precondition", source=timing.precondition)] if timing.precondition else []
+    if timing.approval_undated and not timing.decision_waits:
+        out.append(t("gate.approval_undated", source=timing.approval_undated))
+    return out
 
 
 _SMALL_DEAL_SKIPS = ("champion", "paper_process", "metrics")
@@ -423,6 +435,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_step_overdue", step=gate.action, date=gate.date))
     elif ctx.facts.timing.decision_waits:
         gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
+    elif ctx.facts.timing.approval_undated:
+        gaps.append(t("call.gap_approval_undated", source=ctx.facts.timing.approval_undated))
     elif (lone := lone_signature(ctx)) is not None:
         gaps.append(t("call.gap_lone_signature", step=lone.action, date=lone.date))
     elif not _dated_process(ctx):

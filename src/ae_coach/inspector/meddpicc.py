@@ -224,11 +224,14 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             grade < 2 and name == "economic_buyer" and not any(p.engaged for p in ctx.role(Role.ECONOMIC_BUYER))
         )
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
-    capped = (SIGNER_LEFT, MOVED_CHAMPION, LEAVING_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED)
+    capped = (
+        *(SIGNER_LEFT, MOVED_CHAMPION, LEAVING_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED),
+        *(PRECONDITION, APPROVAL_UNDATED),
+    )
     if extra and extra[0].startswith(capped) and severity == Severity.CRITICAL:
         # a new signer to meet, a champion still in the company in another job or until a last day still ahead, a
-        # retest to win or a signer to put the price in front of: to win before the date holds, not a deal the buyer
-        # parked or an advocate gone
+        # retest to win, a signer to put the price in front of, a document to sign or a sitting to date: to win
+        # before the date holds, not a deal the buyer parked or an advocate gone
         severity = Severity.HIGH
     if grade >= 1 and severity in (Severity.LOW, Severity.INFO) and not extra:
         return None  # rep-asserted and not yet due: not a red flag
@@ -242,6 +245,11 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     if late and ctx.stage.order >= Stage.PROPOSAL.order and severity.rank > Severity.HIGH.rank:
         # the buyer's own process cannot finish by the signature date: whatever the CRM stage says, the date the
         # forecast counts on does not hold (a fast track or a later date), the deal's first problem
+        severity = Severity.HIGH
+    blocked = flagged and bool(extra) and extra[0].startswith((PRECONDITION, APPROVAL_UNDATED))
+    if blocked and ctx.stage.order >= Stage.SCOPING.order and severity.rank > Severity.HIGH.rank:
+        # the buyer's own process cannot start (a document to sign first) or its deciding step has no date (a body
+        # on its own calendar): whatever else the record shows, no date the forecast counts on holds yet
         severity = Severity.HIGH
     if extra and extra[0].startswith(VALIDATION_AHEAD):
         severity = Severity.MEDIUM  # an open item with its date, like the paper's: to watch, not a gap
@@ -269,7 +277,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     if parked:
         title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
-    elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck:
+    elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck and not blocked:
         stuck = ctx.facts.timing.paper_stuck
         verb = "at" if stuck.startswith("the buyer's") else "stuck at"  # a timeline that will not fit, or a late step
         title = f"Paper process {verb} {_STAGE_NAMES[ctx.stage]}: {stuck}"
@@ -290,6 +298,11 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         if ctx.facts.timing.paper_open:
             # stuck on a term the buyer named: the term is the work ("still wants uncapped liability")
             data["open"] = ctx.facts.timing.paper_open
+    if blocked:
+        data["stuck"] = extra[0]  # the buyer's process waits on it: what the deal is doing (priority.SHOWN)
+        kind = "precondition" if extra[0].startswith(PRECONDITION) else "approval_undated"
+        data["blocked"] = kind  # the title's shape in every language (inspector.titles)
+        data["blocked_source"] = extra[0].removeprefix(PRECONDITION).removeprefix(APPROVAL_UNDATED)
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
     if flagged and extra and extra[0].startswith(SIGNER_CHASED):
@@ -388,7 +401,10 @@ _FAILED = lazy(
     # the buyer holding the line on a criterion after a problem ("Problem call. Nine records lost … criterion 3 is a
     # must-have, no go-live without it"): the problem told first, in the same note
     r"|\b(?:problem|issue|bug|lost|failed|failure|broke|broken|errors?)\b[^\n]{0,300}?\b(?:criteri(?:on|a)|"
-    r"must-haves?)\b[^.;]{0,40}?\bno (?:go-live|sign-?off|signature) without\b",
+    r"must-haves?)\b[^.;]{0,40}?\bno (?:go-live|sign-?off|signature) without\b"
+    # Chinese: 第4项标准未通过 / 必备要求没有达标 / 硬性指标测试失败
+    r"|(?:标准|要求|必备项|必选项|硬性指标|指标|第\s?\d+\s?项)[^。；，]{0,20}?(?:未通过|没通过|没有通过|不达标|未达标|"
+    r"没达标|测试失败|没有满足|未满足|不满足)",
     re.IGNORECASE,
 )
 _RETEST = lazy(r"\b(?:retest|re-test|re-run the (?:test|pilot|poc))(?:ing|ed|s)?\b", re.IGNORECASE)
@@ -396,7 +412,9 @@ _RETEST = lazy(r"\b(?:retest|re-test|re-run the (?:test|pilot|poc))(?:ing|ed|s)?
 A security review's re-test is the paper process (:data:`_SECURITY`), not the buyer's criteria."""
 _SECURITY = lazy(r"\bsecurity\b|\bpen-?tests?\b|\bpenetration\b|\bvulnerabilit", re.IGNORECASE)
 _PASSED_AGAIN = lazy(
-    r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b", re.I
+    r"\b(?:retest|re-test|rerun|re-run|second run)\b[^.;]{0,40}?\bpass(?:ed|es)?\b|\bnow pass(?:es|ed)\b|"
+    r"(?:复测|重测|重新测试)[^。；]{0,20}?(?<![未没不有])(?:通过|达标)",
+    re.I,
 )
 
 
@@ -473,12 +491,18 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
             where = "agreed, not yet met" if grade >= 2 else "not evidenced by the buyer, nor yet met"
             return [f"technical validation not complete: the criteria are {where}"], True
         return [], False
+    if name == "decision_process" and ctx.facts.timing.approval_undated:
+        return [f"{APPROVAL_UNDATED}{ctx.facts.timing.approval_undated}"], True
     if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
         return ["no close_date: the process has no date to land on"], True
     if name == "champion":
         return _champion_evidence(ctx)
+    waits = [f"{PRECONDITION}{ctx.facts.timing.precondition}"] if ctx.facts.timing.precondition else []
     if name == "paper_process" and ctx.facts.timing.paper_stuck:
-        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}"], True
+        # a paper timeline that cannot fit is the larger fact; the document it waits on is part of it
+        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}", *waits], True
+    if name == "paper_process" and waits:
+        return waits, True
     if name == "competition" and grade == 0:
         return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
     return [], False
@@ -681,6 +705,10 @@ FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "
 VALIDATION_AHEAD = "the buyer's own test of the criteria is still ahead: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
 SIGNER_CHASED = "the signer has only been chased: "
+PRECONDITION = "the buyer's process waits on a document not yet signed: "
+APPROVAL_UNDATED = (
+    "the purchase goes to a body that sits on its own calendar, and no date of its sitting is on record: "
+)
 CHASED_SIGNER = 2
 """Unanswered messages to a signer never met that make the record show "haven't met them" (ae-coach default: one
 cold email is an attempt, two are a signer not engaging)."""
@@ -695,6 +723,8 @@ _NAMES_THE_FLAG = (
     FAILED_CRITERION,
     SIGNER_UNPRICED,
     SIGNER_CHASED,
+    PRECONDITION,
+    APPROVAL_UNDATED,
 )
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 

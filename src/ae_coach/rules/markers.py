@@ -54,6 +54,11 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   plan: the date they need it live is on record);
   ``docs_owed`` (the buyer's paper process waits on documents from us: "Our docs not uploaded yet", "Please
   upload via the supplier portal");
+  ``precondition`` (the buyer's process waits on a document to be signed first: "the confidentiality deed is not
+  signed, so their evaluation clock has not started", "no data until the NDA is signed"), unless the paper is
+  already stuck (a timeline that cannot fit leads, the document is part of it);
+  ``approval_undated`` (the purchase goes to a body that sits on its own calendar, a cabinet, a council, a board or
+  committee meeting on fixed dates, and no date of its sitting ahead is on record);
   ``paper_late`` (the buyer's own paper process cannot finish by the signature date: a lead time the record
   gives runs past it, or a review is dated after it);
   ``champion_shown`` (the record shows the champion doing something for the deal: setting up a meeting,
@@ -110,6 +115,7 @@ FLAGS = (
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
+    "precondition", "approval_undated",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -470,39 +470,75 @@ def with_record_roles(deal: Deal, as_of: dt.date) -> Deal:
     return deal.model_copy(update={"stakeholders": people})
 
 
+_DEPLOYMENTS = (
+    r"(?:on-?prem(?:ises?)?|offline|self-hosted|air-?gapped|in-country hosting|onshore hosting|local hosting|"
+    r"(?:an? |the )?(?:install|deployment|server) on (?:their|its|the customer'?s) (?:own )?(?:servers?|premises|site))"
+)
 _CANNOT_SERVE = lazy(
     r"\b(?:(?:we(?:'re| are)|our (?:product|platform) is) (?:[\w-]+ )?(?:saas|cloud)[- ]only|"
-    r"no (?:on-?prem(?:ises)?|offline|self-hosted|air-?gapped) (?:product|edition|version|option|install(?:er|ation)?|"
-    r"deployment)|(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
-    r"product (?:team )?(?:has )?said no)\b",
+    rf"no {_DEPLOYMENTS} (?:product|edition|version|option|install(?:er|ation)?|deployment)|"
+    r"(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
+    r"(?<!their )(?<!her )(?<!his )(?<!'s )product (?:team |management )?(?:has |have )?(?:said no|refused|declined|turned (?:it |this |that )?down|"
+    r"rejected|ruled (?:it |this |that )?out)|"
+    # "we can't offer on-prem", "we do not support air-gapped installs", "we won't build an offline mode"
+    r"we (?:can'?t|cannot|can not|don'?t|do not|won'?t|will not) (?:offer|support|provide|do|deliver|build|host)"
+    rf"(?: an?| the)? {_DEPLOYMENTS}|"
+    # "on-prem was refused twice", "in-country hosting declined by product"
+    rf"{_DEPLOYMENTS}\b[^.;]{{0,30}}?\b(?:was |were |has been |is )?(?:refused|declined|turned down|rejected|ruled out)"
+    r"(?! by (?:the )?(?:customer|client|buyer|them|their))|"
+    # Chinese: 我们只有SaaS / 仅支持云部署 / 不支持本地（私有化）部署 / 产品拒绝了私有化 / 不在路线图上
+    r"(?:我们|我方|产品)(?:只有|仅有|只提供|仅提供|只支持|仅支持)(?:SaaS|云|公有云)|"
+    r"(?:我们|我方|产品)?(?:不支持|无法支持|不能支持|不提供|无法提供|做不了)(?:本地化?|私有化|离线|内网|物理隔离)(?:部署|安装|版本)?|"
+    r"产品(?:团队|部门|经理)?(?:已经|已|又|两次|再次)?(?:拒绝|否决|驳回)|(?:不在|没有列入)(?:我们的|产品)?路线图)",
     re.IGNORECASE,
 )
-"""Our side saying we cannot deliver something: "We are cloud-only", "no on-prem product", "not on the roadmap"."""
+"""Our side saying we cannot deliver something: "We are cloud-only", "no on-prem product", "not on the roadmap",
+"the product refused on-prem twice", "we don't offer in-country hosting", "不支持私有化部署"."""
 
 _MUST_HAVE = lazy(
     r"\b(?:must|mandatory|hard requirement|non-negotiable|needs? (?:it|to)|requires?|can'?t go to|cannot (?:go to|"
-    r"leave))\b",
+    r"leave)|deal-?breaker|show-?stopper|insists?|won'?t (?:buy|sign|proceed) without)\b|"
+    r"必须|硬性要求|强制要求|刚性要求|不可妥协|没得商量|一定要|否则不(?:买|签|采购)",
     re.IGNORECASE,
 )
 """The buyer stating a requirement they cannot do without."""
 
+_IF_WE = lazy(r"\b(?:if|unless|whether|in case|should they|what if)\b[^.;]*$|(?:如果|假如|万一|要是)[^。；]*$", re.I)
+"""A condition before the words: "if they need on-prem we can't offer it" supposes a requirement, it does not
+report one."""
+
+_NOW_SERVED = lazy(
+    r"\b(?:product (?:team )?(?:has |have )?(?:agreed|approved|signed off)|now (?:on|in) (?:the|our) (?:[\w-]+ )?"
+    r"roadmap|(?:added|committed) (?:it |this )?to (?:the|our) roadmap|(?:we )?now (?:support|offer|provide)s?|"
+    r"(?:dropped|waived|relaxed|removed) (?:the |their |that )?(?:requirement|must-have)|no longer (?:need|require)s?|"
+    r"(?:is|are) fine with (?:saas|cloud|our (?:eu |uk |us )?(?:cloud|region|hosting)))\b|"
+    r"产品(?:团队)?(?:已经|已)?同意|(?:已经|已)?(?:列入|加入)路线图|(?:不再|不)需要(?:本地|私有化|离线)|接受(?:SaaS|云)",
+    re.IGNORECASE,
+)
+"""A later word that answers the gap: product agreed after all, it is on the roadmap now, or the buyer dropped the
+requirement ("they are fine with our EU cloud")."""
+
 
 def _unfit(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | None:
     """Where the record says we cannot serve what the buyer requires: our side saying we cannot deliver it (the notes
-    or an activity), and the buyer's requirement on record (an activity or the criteria)."""
-    ours = [("notes", deal.notes or "")] + [
-        (f"{a.date} {a.type}", a.summary or "") for a in activities if a.date <= as_of
-    ]
-    required = [deal.meddpicc.decision_criteria.evidence or ""] + [
-        a.summary or "" for a in activities if a.date <= as_of
-    ]
+    or an activity), and the buyer's requirement on record (an activity or the criteria), with nothing later that
+    answers it (product agreed, the requirement dropped). A supposition ("if they need on-prem …") is no refusal."""
+    past = [a for a in activities if a.date <= as_of]
+    ours = [(None, "notes", deal.notes or "")] + [(a.date, f"{a.date} {a.type}", a.summary or "") for a in past]
+    required = [deal.meddpicc.decision_criteria.evidence or ""] + [a.summary or "" for a in past]
     if not any(text.find(_MUST_HAVE, body) for body in required):
         return None
-    for where, body in ours:
-        for clause in re.split(r"[.;\n]", body):
-            hit = text.find(_CANNOT_SERVE, clause)
-            if hit:
-                return f"{where}: {text.quote(clause.strip())}"
+    for day, where, body in ours:
+        clauses = re.split(r"[.;\n。；]", body)
+        for i, clause in enumerate(clauses):
+            hit = text.first_match(_CANNOT_SERVE, clause)
+            if hit is None or _IF_WE.search(clause[: hit.start()]):
+                continue
+            # the rest of the same note or summary, then (for a dated activity) everything said after it
+            after = [" ".join(clauses[i + 1 :])] + [a.summary or "" for a in past if day is not None and a.date > day]
+            if any(text.find(_NOW_SERVED, words) for words in after):
+                return None
+            return f"{where}: {text.quote(clause.strip())}"
     return None
 
 

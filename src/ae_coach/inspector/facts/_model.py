@@ -206,6 +206,14 @@ class TimingFact(_Facts):
     paper_open: str | None = None
     """The buyer's latest word on the paper says an item is still open ("MSA agreed. DPA still with her", "redlines
     pending") and nothing later closes it: the one thing left between the deal and its signature."""
+    precondition: str | None = None
+    """Where the record says the buyer's process cannot start or go on until a document is signed (an NDA, a
+    confidentiality deed, a data-sharing agreement: "the confidentiality deed is not signed, so their evaluation clock
+    has not started") and nothing later says it was: the deal waits on that signature before any date it has."""
+    approval_undated: str | None = None
+    """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
+    rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the
+    step that decides the deal has no date."""
     committed: str | None = None
     """Where the record shows the signer's commitment: they said yes, the paper is in their hands (a PO raised,
     the order form in their signing queue, a clean contract) and they gave the date they sign, still ahead. What

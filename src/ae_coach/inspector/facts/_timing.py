@@ -157,6 +157,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
         decision_waits=_decision_waits(buyer),
+        precondition=precondition(deal, past),
+        approval_undated=approval_undated(deal, past, as_of),
     )
 
 
@@ -823,3 +825,179 @@ def as_date(value: object) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+# ------------------------------------------------------------------------------------------- blockers
+
+_PRE_DOC = (
+    r"(?:(?:mutual |two-way |an? |the |their |our )?(?:nda|cda|non-disclosure(?: agreement)?|confidentiality "
+    r"(?:agreement|deed|undertaking|letter)|deed of confidentiality|data[- ](?:sharing|access|transfer) agreement))"
+)
+_SIGNED_WORD = r"(?:signed|executed|countersigned|in place|returned signed|done)"
+_PRECONDITION = lazy(
+    # "the confidentiality deed is not signed", "NDA still unsigned", "NDA still with their legal", "no NDA yet"
+    rf"\b{_PRE_DOC}\b[^.;!?]{{0,40}}?\b(?:(?:is|are|was|has|have)(?: still)? not (?:yet )?(?:been )?(?:signed|"
+    r"executed|countersigned|returned)|(?:isn'?t|hasn'?t been|wasn'?t|not yet|still not|never) (?:signed|executed|"
+    r"countersigned|returned)|unsigned|still (?:with|pending|outstanding|in review|under review|being reviewed|"
+    r"sitting with|to be signed|awaiting)|(?:is |remains )?(?:pending|outstanding)|awaiting (?:signature|"
+    r"countersignature))\b|"
+    # "no data until the NDA is signed", "can't start before the confidentiality deed is in place"
+    rf"\b(?:until|till|before|pending)\b(?: the| an| a| our| their| we sign the| they sign the)? {_PRE_DOC}\b"
+    rf"(?:[^.;!?]{{0,20}}?\b(?:is |has been |gets |are )?{_SIGNED_WORD}\b)?|"
+    rf"\bwithout (?:a |an |the )?signed {_PRE_DOC}\b|"
+    # "Before I can start I need your certificates and the signed deed of confidentiality"
+    rf"\b(?:need|needs|require|requires|waiting (?:on|for)|awaiting)\b[^.;!?]{{0,120}}?\b(?:the |a |an |your |our )?signed "
+    rf"{_PRE_DOC}\b|"
+    # "Deed of confidentiality is with our legal for signature"
+    rf"\b{_PRE_DOC}\b (?:is |are )?(?:still )?with (?:our|their|the|her|his) (?:legal|counsel|lawyers?|solicitors?|"
+    r"procurement|contracts)(?: team)?\b|"
+    # Chinese: 保密协议还没签 / 保密协议尚未签署 / 签署保密协议之前不能开始
+    r"(?:保密协议|保密承诺书|数据(?:共享|传输)协议|NDA)(?:还|尚|仍|都)?(?:没有?|未)(?:签|盖章|回签)|"
+    r"(?:签|签署|签订|签好)(?:完)?(?:保密协议|保密承诺书|数据(?:共享|传输)协议|NDA)(?:之前|以前|前)",
+    re.IGNORECASE,
+)
+"""A document the buyer's process needs signed first, said not to be signed: an NDA, a confidentiality deed, a
+data-sharing agreement ("the confidentiality deed is not signed", "no data until the NDA is signed",
+"保密协议还没签")."""
+_BLOCKS = lazy(
+    r"\b(?:clock|evaluation|review|assessment|due diligence|data|access|sandbox|pilot|poc|trial|test(?:ing)?|"
+    r"onboarding|workshop|scoping|process|security review|questionnaire|they|she|he|we)\b[^.;!?]{0,40}?"
+    r"\b(?:(?:has|have|had)(?: not|n'?t) (?:yet )?(?:started|begun|kicked off)|not (?:yet )?(?:started|begun)|"
+    r"can'?t (?:start|begin|share|send|proceed|move)|cannot (?:start|begin|share|send|proceed|move)|"
+    r"won'?t (?:start|begin|share|send|proceed)|(?:is |are )?(?:on hold|blocked|paused|stalled)|waits? (?:on|for))\b|"
+    r"\b(?:until|till|before|pending|without)\b|"
+    r"(?:评估|测试|试用|评审|流程|时钟|计时|尽调|数据)(?:还|尚|都|也)?(?:没有?|未|无法|不能|没法)(?:开始|启动|提供|共享)|"
+    r"(?:之前|以前|前)[^。；]{0,20}?(?:不能|无法|不会|没法)",
+    re.IGNORECASE,
+)
+"""The buyer's process waiting on it: "their evaluation clock has not started", "they can't share data",
+"评估还没开始"; or an "until"/"before" that makes the document the condition."""
+_PRE_SIGNED = lazy(
+    rf"\b{_PRE_DOC}\b[^.;!?]{{0,30}}?\b(?:(?:is |was |has been |now |finally |all )?(?:signed|executed|countersigned|"
+    r"in place|done|back signed)|came back signed)\b|\b(?:signed|executed|countersigned|returned)\b(?: (?:the|our|"
+    rf"their|both))?(?: mutual)? {_PRE_DOC}\b|"
+    r"(?:保密协议|保密承诺书|数据(?:共享|传输)协议|NDA)(?:已经?|都已经?|终于)?(?:签|签署|签好|签完|盖章|回签)(?!之前|以前|前)|"
+    r"(?<![未没])(?:签|签署|签好|签完|回签)了(?:保密协议|保密承诺书|NDA)",
+    re.IGNORECASE,
+)
+"""The record saying the document was signed after all ("NDA signed 11-20", "countersigned the NDA",
+"保密协议已签")."""
+_SUPPOSED = lazy(
+    r"\b(?:if|whether|in case|may|might|could|would|should they|probably|typically|usually|normally|"
+    r"at (?:most|many) (?:customers|accounts))\b[^.;!?]*$|(?:如果|假如|万一|要是|可能|通常)[^。；！？]*$",
+    re.IGNORECASE,
+)
+"""A supposition or the buyer's process as usually run, not this deal's state: "if they need an NDA"."""
+_NO_NEED = lazy(
+    r"\b(?:no need|(?:do|does|did)(?:n'?t| not) need|not (?:required|needed)|no longer)\b[^.;!?]*$|不需要|无需", re.I
+)
+_SENTENCE = lazy(r"(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n")
+
+
+def precondition(deal: Deal, past: list[ActivityFact]) -> str | None:
+    """Where the record says the buyer's process cannot start or go on until a document is signed (an NDA, a
+    confidentiality deed, a data-sharing agreement), and nothing later says it was signed: the deal waits on it,
+    whatever its dates say. A supposition ("if they need an NDA we can send ours") or the document signed since
+    ("NDA signed 11-20") is no blocker. Our own note counts: a deed waiting on our legal blocks as surely."""
+    said: list[tuple[dt.date | None, str, str]] = [(a.date, f"{a.date} {a.type}", a.summary or "") for a in past]
+    said += [(None, "notes", deal.notes or "")]
+    found: tuple[dt.date | None, str, str] | None = None
+    for day, where, body in said:
+        for sentence in _SENTENCE.split(body):
+            # not text.find: the "can't" of "can't share the data until the NDA is signed" is the block itself
+            hit = _PRECONDITION.search(sentence)
+            if hit is None or _SUPPOSED.search(sentence[: hit.start()]) or _NO_NEED.search(sentence[: hit.start()]):
+                continue
+            if not _BLOCKS.search(sentence):
+                continue  # "NDA not signed yet" alone: routine paperwork, unless the sentence says what waits on it
+            after = body[body.index(sentence) + len(sentence) :]
+            if _signed_in(after):
+                continue
+            found = (day, where, sentence.strip())
+    if found is None:
+        return None
+    day, where, sentence = found
+    later = [a.summary for a in past if day is not None and a.date > day] + ([deal.notes] if day is not None else [])
+    if any(_signed_in(words) for words in later):
+        return None
+    hit = _PRECONDITION.search(sentence)
+    start = hit.start() if hit is not None and hit.end() > 110 else 0  # the quote shows the document it names
+    return f"{where}: {text.quote(('…' if start else '') + sentence[max(0, start - 30) if start else 0 :], 160)}"
+
+
+def _signed_in(words: str | None) -> bool:
+    return text.find(_PRE_SIGNED, words) is not None
+
+
+_BODY = (
+    r"(?:(?:full |the |their |its |a )?(?:cabinet|council|board(?: of (?:directors|trustees|governors|management))?|"
+    r"governing body|senate|synod|(?:finance|audit|executive|investment|capital|capex|procurement|tender|steering|"
+    r"risk|credit|management|resources|policy|scrutiny) (?:committee|sub-?committee|board|panel)|executive committee|"
+    r"exco|council meeting|full council))"
+)
+_BODY_APPROVAL = lazy(
+    rf"\b(?:requires?|needs?|must (?:go (?:to|before|through)|be approved by|get|have)|has to (?:go (?:to|before|"
+    rf"through)|be approved by|get)|goes (?:to|before|through)|subject to)\b[^.;!?]{{0,40}}?\b{_BODY}"
+    r"(?:'s)?(?: (?:approval|sign-?off|resolution|decision|vote))?\b|"
+    rf"\b{_BODY} (?:approval|sign-?off|resolution|vote) (?:is |will be )?(?:required|needed|mandatory)\b|"
+    r"(?:需要|必须|得|要)(?:经过?|通过|报|提交|上)?(?:常委会|党委会|党组会|董事会|理事会|办公会|市政府常务会|审批委员会|采购委员会)"
+    r"(?:审批|批准|审议|决议|上会|通过)?",
+    re.IGNORECASE,
+)
+"""The buyer's rules sending the purchase to a body that decides by sitting: a cabinet, a council, a board, a
+committee ("the council's procurement rules require cabinet approval", "需要上常委会审议")."""
+_OWN_CALENDAR = lazy(
+    r"\b(?:meets?|sits?|convenes?|meetings? (?:are|is)|only meets?)\b[^.;!?]{0,20}?\b(?:on (?:fixed|set|scheduled|"
+    r"published) dates|fixed dates|monthly|quarterly|bi-?monthly|once a (?:month|quarter|term)|every (?:\w+ )?"
+    r"(?:weeks?|months?|quarter)|(?:two|three|four|five|six|eight|ten) times a year|on a (?:fixed|set) (?:cycle|"
+    r"calendar|schedule))\b|\b(?:fixed|set|published) (?:meeting |sitting )?(?:dates|calendar|cycle|schedule)\b|"
+    r"\bmeeting cycle\b|\bagenda (?:deadline|cut-?off)\b|\bcut-?off for (?:the |its )?agenda\b|"
+    r"(?:每月|每季度|每两个月|固定日期|固定时间)(?:开|召开|举行)?(?:一次)?|(?:会期|议程截止|上会时间)(?:固定|未定|待定)?",
+    re.IGNORECASE,
+)
+"""The body sits on its own calendar ("which meets on fixed dates", "the board meets quarterly", "每月开一次")."""
+
+
+def approval_undated(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
+    """Where the record says the purchase must go to a body that sits on its own calendar (a cabinet, a council, a
+    board or committee that meets on fixed dates) and no date of its sitting ahead is on record: not in the sentence,
+    the mutual action plan or a later word naming the body with a date. The decision is then undated however the
+    plan looks: the step that decides the deal waits on a calendar nobody has read yet. A supposition ("if it
+    needs board approval") is no such rule."""
+    said: list[tuple[dt.date, str, str]] = [(a.date, f"{a.date} {a.type}", a.summary or "") for a in past]
+    said += [(as_of, "notes", deal.notes or "")]
+    for day, where, body in reversed(said):
+        sentences = _SENTENCE.split(body)
+        for i, sentence in enumerate(sentences):
+            hit = text.first_match(_BODY_APPROVAL, sentence)
+            if hit is None or _SUPPOSED.search(sentence[: hit.start()]):
+                continue
+            near = " ".join(sentences[i : i + 2])
+            if not _OWN_CALENDAR.search(near):
+                continue
+            if _sitting_dated(deal, past, day, as_of, near):
+                return None
+            return f"{where}: {text.quote(near.strip(), 160)}"
+    return None
+
+
+_BODY_WORD = lazy(
+    r"\b(?:cabinet|council|board|committee|sub-?committee|senate|synod|exco|panel)\b|常委会|党委会|党组会|董事会|理事会|"
+    r"办公会|常务会|委员会|上会",
+    re.IGNORECASE,
+)
+
+
+def _sitting_dated(deal: Deal, past: list[ActivityFact], day: dt.date, as_of: dt.date, said: str) -> bool:
+    """A date ahead for the body's sitting is on record: in the words that name the rule, a plan step naming a body,
+    or anything said since that names one with a date."""
+    if any(d >= as_of for d in dates_in(said, day)):
+        return True
+    steps = [p for p in deal.mutual_action_plan if p.date and p.date >= as_of and _BODY_WORD.search(p.action or "")]
+    if steps:
+        return True
+    return any(
+        _BODY_WORD.search(a.summary or "") and any(d >= as_of for d in dates_in(a.summary, a.date))
+        for a in past
+        if a.date >= day
+    )
