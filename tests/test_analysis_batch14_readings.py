@@ -81,3 +81,45 @@ def test_a_guess_about_a_rival_price_is_no_price_move(summary: str, moved: bool)
 def test_approved_on_the_terms_discussed_is_terms_agreed(summary: str) -> None:
     deal = parse_deal(with_activities(activity("2026-11-18", "email", summary, **{"with": ["Priya Shah"]})))
     assert Signal.TERMS_AGREED in activity_signals(deal.activities[-1])
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'Product: "We have no CH region on the 2026 or 2027 roadmap, sorry."',
+        "Product: we won't do a dedicated single-tenant install for one account.",
+        "Product said we can't offer Swiss hosting.",
+    ],
+)
+def test_a_hosting_must_have_we_refused_is_a_poor_fit(note: str) -> None:
+    must = activity(
+        "2026-11-10",
+        "email",
+        "Client data must be stored in Switzerland; it is not negotiable.",
+        direction="inbound",
+        **{"with": ["Dana Lee"]},
+    )
+    ours = activity("2026-11-12", "note", note)
+    codes = {f.code: f for f in assess(parse_deal(with_activities(must, ours))).findings}
+    assert "account.poor_fit" in codes and "cannot serve" in codes["account.poor_fit"].title
+
+
+def test_a_review_that_only_starts_after_an_unsigned_nda_places_the_signature_after_the_quarter() -> None:
+    rule = activity(
+        "2026-10-27",
+        "email",
+        "IS only sends the check sheet after an NDA is executed on their template.",
+        direction="inbound",
+        **{"with": ["Dana Lee"]},
+    )
+    slow = activity(
+        "2026-11-20",
+        "email",
+        "After we receive your completed security check sheet, their review usually takes about 6 weeks.",
+        direction="inbound",
+        **{"with": ["Dana Lee"]},
+    )
+    deal = parse_deal(with_activities(rule, slow))
+    timing = derive(deal, deal.as_of).timing
+    assert timing.precondition and timing.paper_ends is not None and timing.paper_ends.year == 2027
+    assert assess(deal).recommended_forecast.value == "omitted"

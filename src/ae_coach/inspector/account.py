@@ -75,13 +75,22 @@ def inspect(ctx: Context) -> list[Finding]:
     share, strategy = TIERS[tier]
     out = []
     if poor_fit(ctx) and ctx.deal.is_open:
+        unfit = ctx.facts.unfit if ctx.deal.fit != Fit.POOR else None
+        # a must-have we cannot serve is no self-serve deal: disqualify it or get the product to commit
+        title = (
+            f"Poor fit: we cannot serve what the buyer requires ({unfit}); disqualify it, or get a product "
+            "commitment in writing, before it takes more selling time"
+            if unfit
+            else "Poor fit: disqualify it or route it to self-serve before it takes more selling time"
+        )
+        data: dict[str, object] = {"tier": tier, **({"unfit": unfit} if unfit else {})}
         out.append(
             ctx.finding(
                 "account.poor_fit",
                 Severity.HIGH,
-                "Poor fit: disqualify it or route it to self-serve before it takes more selling time",
+                title,
                 [reasons[0], f"tier 4: {strategy.lower()} ({share}% of selling time)"],
-                tier=tier,
+                **data,
             )
         )
     return [

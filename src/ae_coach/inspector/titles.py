@@ -20,6 +20,7 @@ _VARIANTS: dict[str, Any] = {
     "momentum.champion_dark": lambda data, title: "none" if title.endswith("no contact on record") else "",
     "momentum.competitor_counter": lambda data, title: "incumbent" if data.get("incumbent") else "",
     "momentum.company_event": lambda data, title: str(data.get("kind", "")),
+    "account.poor_fit": lambda data, title: "unfit" if data.get("unfit") else "",
     "positive.buyer_waiting": lambda data, title: "dated" if data.get("due") else "",
     "anti.forecast_fantasy": lambda data, title: (
         ("wrong_period" if data.get("wrong_period") else "too_early") if title.startswith("Counted") else ""

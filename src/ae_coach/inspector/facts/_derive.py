@@ -472,12 +472,15 @@ def with_record_roles(deal: Deal, as_of: dt.date) -> Deal:
 
 _DEPLOYMENTS = (
     r"(?:on-?prem(?:ises?)?|offline|self-hosted|air-?gapped|in-country hosting|onshore hosting|local hosting|"
+    r"(?:swiss|german|french|uk|us|australian|canadian|japanese|indian|[A-Z]{2}) (?:hosting|region|data cent(?:er|re))|"
+    r"(?:an? |the )?(?:dedicated |single-tenant |private )+(?:install(?:ation)?|instance|deployment|region|cloud)|"
     r"(?:an? |the )?(?:install|deployment|server) on (?:their|its|the customer'?s) (?:own )?(?:servers?|premises|site))"
 )
 _CANNOT_SERVE = lazy(
     r"\b(?:(?:we(?:'re| are)|our (?:product|platform) is) (?:[\w-]+ )?(?:saas|cloud)[- ]only|"
     rf"no {_DEPLOYMENTS} (?:product|edition|version|option|install(?:er|ation)?|deployment)|"
     r"(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
+    rf"no {_DEPLOYMENTS} on (?:the|our)(?: \d{{4}}(?: or \d{{4}})?)? roadmap|"
     r"(?<!their )(?<!her )(?<!his )(?<!'s )product (?:team |management )?(?:has |have )?(?:said no|refused|declined|turned (?:it |this |that )?down|"
     r"rejected|ruled (?:it |this |that )?out)|"
     # "we can't offer on-prem", "we do not support air-gapped installs", "we won't build an offline mode"

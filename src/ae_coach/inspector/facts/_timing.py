@@ -17,6 +17,7 @@ from ae_coach.deal import (
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import _UNANSWERED
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
+from ae_coach.inspector.period import period_of
 
 # ------------------------------------------------------------------------------------------- timing
 
@@ -596,8 +597,12 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
             if ends > due:
                 # a projection from today is no date of the buyer's: the paper is late, not placed after the period,
                 # unless the buyer has refused to shorten it ("the procedure applies to everyone")
-                binding = not waiting or any(
-                    a.date >= activity.date and text.find(_NO_EXCEPTION, a.summary) for a in record
+                binding = (
+                    not waiting
+                    or any(a.date >= activity.date and text.find(_NO_EXCEPTION, a.summary) for a in record)
+                    # its clock cannot even start today (a document to be signed first), and from today it would
+                    # already end after the quarter: the earliest date is a floor, not a projection
+                    or (precondition(deal, record) is not None and ends > period_of(as_of).end)
                 )
                 return (
                     f"{PAPER_TOO_SLOW}{what}: {activity.date} {activity.type}, "
@@ -845,6 +850,8 @@ _PRECONDITION = lazy(
     rf"\b(?:until|till|before|pending)\b(?: the| an| a| our| their| we sign the| they sign the)? {_PRE_DOC}\b"
     rf"(?:[^.;!?]{{0,20}}?\b(?:is |has been |gets |are )?{_SIGNED_WORD}\b)?|"
     rf"\bwithout (?:a |an |the )?signed {_PRE_DOC}\b|"
+    # "IS only sends the check sheet after an NDA is executed on their template"
+    rf"\bonly (?:[\w-]+ ){{0,6}}?(?:after|once) {_PRE_DOC}\b[^.;!?]{{0,20}}?\b(?:is |has been |gets |are )?{_SIGNED_WORD}\b|"
     # "Before I can start I need your certificates and the signed deed of confidentiality"
     rf"\b(?:need|needs|require|requires|waiting (?:on|for)|awaiting)\b[^.;!?]{{0,120}}?\b(?:the |a |an |your |our )?signed "
     rf"{_PRE_DOC}\b|"
@@ -865,7 +872,7 @@ _BLOCKS = lazy(
     r"\b(?:(?:has|have|had)(?: not|n'?t) (?:yet )?(?:started|begun|kicked off)|not (?:yet )?(?:started|begun)|"
     r"can'?t (?:start|begin|share|send|proceed|move)|cannot (?:start|begin|share|send|proceed|move)|"
     r"won'?t (?:start|begin|share|send|proceed)|(?:is |are )?(?:on hold|blocked|paused|stalled)|waits? (?:on|for))\b|"
-    r"\b(?:until|till|before|pending|without)\b|"
+    r"\b(?:until|till|before|pending|without)\b|\bonly (?:[\w-]+ ){0,6}?(?:after|once)\b|"
     r"(?:评估|测试|试用|评审|流程|时钟|计时|尽调|数据)(?:还|尚|都|也)?(?:没有?|未|无法|不能|没法)(?:开始|启动|提供|共享)|"
     r"(?:之前|以前|前)[^。；]{0,20}?(?:不能|无法|不会|没法)",
     re.IGNORECASE,
