@@ -665,3 +665,68 @@ def test_a_plan_never_calls_the_close_date_not_credible_under_a_best_case_call()
     assert max(s.date for s in report.mutual_action_plan if "sign" in s.action.lower()) <= deal.close_date
     unheld = draft_plan(deal, deal.as_of)  # the same steps without the call: the squeeze is reported
     assert "not credible" in " ".join(step.note or "" for step in unheld)
+
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals"
+_QUESTIONNAIRE = "Send the security questionnaire"
+_BUSINESS_CASE = "Present the business case"
+
+
+def _drafted(coach, deal) -> list[str]:
+    return [s.action for s in coach.review(deal).mutual_action_plan if s.kind != "agreed"]
+
+
+def _reworded(deal, day: str, summary: str):
+    """The deal with the activity of ``day`` saying ``summary`` instead."""
+    when = dt.date.fromisoformat(day)
+    activities = [a.model_copy(update={"summary": summary}) if a.date == when else a for a in deal.activities]
+    return deal.model_copy(update={"activities": activities})
+
+
+def test_a_security_review_the_buyer_says_went_in_is_not_drafted_again(coach):
+    # "IT security intake form submitted 11-24, their SLA is 3-4 weeks": the review is under way, what remains
+    # is the buyer's "Security review complete" on their own plan
+    deal = load_deal(CALIBRATION / "ardent-pharma-security-unstarted.yaml")
+    assert not any(a.startswith(_QUESTIONNAIRE) for a in _drafted(coach, deal))
+    plan_zh = Coach("offline", rulebook=load_rulebook(), lang="zh").review(deal).mutual_action_plan
+    assert [s.kind for s in plan_zh] == [s.kind for s in coach.review(deal).mutual_action_plan]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Brian: not sure if IT security needs to look at it; he will find out",  # a doubt, not a review under way
+        "New CISO (started 11-16) asks for our SOC 2 report and a full vendor risk assessment",  # his start, not ours
+    ],
+)
+def test_a_security_review_only_asked_about_is_still_drafted(coach, summary):
+    deal = _reworded(load_deal(CALIBRATION / "ardent-pharma-security-unstarted.yaml"), "2026-11-25", summary)
+    assert any(a.startswith(_QUESTIONNAIRE) for a in _drafted(coach, deal))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "para-sequoia-labs-quiet-champion",  # "COO signed off price + scope" (the COO signs)
+        "stanmore-analytics-rival-in-note",  # "Proposal presented to CMO; price 'in the range'"
+        "para-meridian-dental-small-commit",  # the managing partner "OK'd ... list minus 10%"
+    ],
+)
+def test_the_business_case_the_economic_buyer_already_took_is_not_drafted(coach, name):
+    deal = load_deal(CALIBRATION / f"{name}.yaml")
+    assert not any(a.startswith(_BUSINESS_CASE) for a in _drafted(coach, deal))
+
+
+def test_a_price_the_signer_took_before_a_rival_came_back_still_gets_its_business_case_review(coach):
+    # "COO fine with price" on 11-12, then procurement invited a second bid: the case is to make again
+    deal = load_deal(CALIBRATION / "pemberton-foods-late-rival-slipped.yaml")
+    assert any(a.startswith(_BUSINESS_CASE) for a in _drafted(coach, deal))
+
+
+def test_a_price_accepted_by_someone_other_than_the_signer_does_not_count(coach):
+    deal = load_deal(CALIBRATION / "para-sequoia-labs-quiet-champion.yaml")
+    signer = next(s.name for s in deal.stakeholders if str(s.role) == "economic_buyer")
+    activities = [a.model_copy(update={"with_": [p for p in a.with_ if p != signer]}) for a in deal.activities]
+    assert any(
+        a.startswith(_BUSINESS_CASE) for a in _drafted(coach, deal.model_copy(update={"activities": activities}))
+    )

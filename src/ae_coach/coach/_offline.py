@@ -203,6 +203,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         committed=bool(assessment.facts.timing.committed),
         self_serve=assessment.tier == 4,
         call_holds=assessment.recommended_forecast in (ForecastCategory.BEST_CASE, ForecastCategory.COMMIT),
+        facts=assessment.facts,
     )
     return CoachingReport(
         deal_id=deal.id,

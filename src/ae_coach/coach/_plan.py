@@ -18,6 +18,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
+from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import dates_in, durations, paper_step
@@ -25,6 +26,7 @@ from ae_coach.inspector.settings import in_usd
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
+    from ae_coach.inspector.facts import DealFacts
 
 SMALL_DEAL_AMOUNT = 25_000
 """Below this amount (the seed's tier-4 band) the draft leaves out the enterprise paper steps: a $9k
@@ -49,6 +51,7 @@ class _Template:
     decided_at: tuple[str, ...] = ()  # words of a buyer's own step where this decision is taken ("Scorecard decision")
     review: bool = False  # the buyer's security review: never dated before the record says it can be back
     after_review: bool = False  # needs the security sign-off first (vendor onboarding, the signature)
+    on_record: str | None = None  # what the buyer's side shows done in a two-way activity (:func:`_on_record`)
 
 
 _STEPS: tuple[_Template, ...] = (
@@ -74,6 +77,7 @@ _STEPS: tuple[_Template, ...] = (
         done_when=("security questionnaire", "security review"),
         enterprise=True,
         new_logo=True,
+        on_record="security_under_way",
     ),
     _Template(
         35,
@@ -82,7 +86,7 @@ _STEPS: tuple[_Template, ...] = (
         "decision",
         "economic_buyer",
         "to name: economic buyer",
-        ("business case", "cfo", "economic buyer"),
+        ("business case", "cfo", "economic buyer", "proposal review"),
         done_when=(
             "reviewed the business case",
             "business case review",
@@ -96,6 +100,7 @@ _STEPS: tuple[_Template, ...] = (
             "agreed the business case",
         ),
         decided_at=("decision", "approval", "board"),
+        on_record="price_accepted",
     ),
     _Template(
         28,
@@ -218,6 +223,7 @@ def draft_plan(
     committed: bool = False,
     self_serve: bool = False,
     call_holds: bool = False,
+    facts: DealFacts | None = None,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -245,7 +251,8 @@ def draft_plan(
     them at the least (:func:`_least`); when even that cannot land them before the close date (:func:`_fastest_close`),
     under a Best Case or Commit call they become one step that asks the buyer which are done or not needed
     (:func:`_what_remains`: the buyer's evidence holds the date, ae-coach's default lead times do not move it), and
-    under any other call the date is not credible and the draft plans forward.
+    under any other call the date is not credible and the draft plans forward. A step the deal's ``facts`` show
+    done or under way on the buyer's side (:func:`_on_record`) is not drafted.
     """
     calendar = calendar or calendar_for(None, deal)
     stage_value = str(deal.stage)
@@ -277,6 +284,7 @@ def draft_plan(
         and not any(k in own_text for k in step.keywords)
         and not _decided_on_plan(step, deal, as_of)
         and not _already_done(step, deal, as_of)
+        and not (facts is not None and _on_record(step, facts, commercial_first))
     ]
     if (
         0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
@@ -891,6 +899,54 @@ def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
         return False
     technical = {p.name for p in deal.stakeholders if str(p.role) == "technical_buyer"}
     return any(technical & set(a.with_) and any(w in text for w in _SIGNED_OFF) for a, text in done)
+
+
+_UNDER_WAY_WORDS = (
+    r"\b(?:submitted|sent (?:in|over|back)|went in|returned|started|kicked off|under ?way|in progress|"
+    r"approved|approval|signed off|sign-?off|passed|cleared)\b"
+)
+_UNDER_WAY = lazy(
+    rf"(?:{_SECURITY})[^.;]{{0,30}}?{_UNDER_WAY_WORDS}|{_UNDER_WAY_WORDS}[^.;]{{0,30}}?(?:{_SECURITY})", re.IGNORECASE
+)
+_NOT_STARTED = lazy(
+    r"\b(?:if|once|until|unless|whether|will|would|not|never|yet to|has ?n'?t|have ?n'?t|find out|not sure)\b",
+    re.IGNORECASE,
+)
+"""Words of a security review that went in on the buyer's side ("IT security intake form submitted 11-24",
+"InfoSec approval attached"), and of a clause that only plans or doubts it ("if IT security needs to look at
+it", "she will find out who in InfoSec owns new vendors")."""
+
+_ACCEPTED = frozenset({Signal.TERMS_AGREED.value, Signal.VERBAL_COMMIT.value})
+"""Signals of an economic buyer who took the price ("COO signed off price + scope", "SVP OK'd our pricing")."""
+_PRESENTED = lazy(
+    r"\b(?:proposal|business case|quot(?:e|ation))\b[^.;]{0,20}?\b(?:presented|reviewed|approved|accepted)\b|"
+    r"\b(?:presented|reviewed|approved|accepted) (?:the |our )?(?:proposal|business case|quot(?:e|ation))\b",
+    re.IGNORECASE,
+)
+"""The proposal or business case put to the economic buyer ("Proposal presented to CMO", "approved the quotation")."""
+
+
+def _on_record(step: _Template, facts: DealFacts, commercial_first: bool) -> bool:
+    """The buyer's side shows the step done or under way in a two-way activity (the record's facts, with their
+    signals), not in a MEDDPICC field: the security review went in ("IT security intake form submitted 11-24"), or
+    the economic buyer saw the proposal or accepted the price ("COO fine with price"). An open price objection, a
+    competitor back or a new signer (``commercial_first``) reopens the business case: its review answers them."""
+    held = [a for a in facts.activities if a.two_way and a.status == "completed" and a.date <= facts.as_of]
+    if step.on_record == "security_under_way":
+        return any(
+            _UNDER_WAY.search(clause) and not _NOT_STARTED.search(clause)
+            for a in held
+            if Signal.LEGAL_SECURITY_REVIEW.value in a.signals
+            for clause in re.split(r"[.;]", a.summary or "")
+        )
+    if step.on_record == "price_accepted" and not commercial_first:
+        signers = {p.name for p in facts.in_role("economic_buyer")}
+        return any(
+            signers & set(a.people)
+            and (a.type == "proposal" or _ACCEPTED & set(a.signals) or _PRESENTED.search(a.summary or ""))
+            for a in held
+        )
+    return False
 
 
 def _decided_on_plan(step: _Template, deal: Deal, as_of: dt.date) -> bool:
