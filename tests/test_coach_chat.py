@@ -711,7 +711,7 @@ def test_naming_the_champion_alone_does_not_make_a_question_about_the_champion()
 
 def test_a_record_that_cannot_answer_names_the_champion_as_who_to_ask():
     answer = _answer("tailspin-single-threaded", "anyone else competing here?")  # no competitor on record
-    assert answer.missing == ["competitors"]
+    assert answer.missing == ["competitors", "evaluation"]  # nor how the buyer would compare vendors
     assert [f.data["role"] for f in answer.of("person")] == ["champion"]
 
 

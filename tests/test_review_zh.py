@@ -150,3 +150,28 @@ def test_pipeline_review_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*args, "--lang", "zh", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {f["code"] for f in data["findings"]} >= {"pipeline.coverage_gap", "pipeline.at_risk"}
+
+
+_FRAMES = (
+    "in the CRM",
+    "unmet exit criterion",
+    "no stakeholder with role",
+    "required at ",
+    "mutual_action_plan: empty",
+)
+
+
+@pytest.mark.parametrize("name", ["adventure-works-stalled", "tailspin-single-threaded", "margie-proposal-too-early"])
+def test_a_chinese_review_s_evidence_is_in_chinese_and_the_english_one_unchanged(name):
+    from ae_coach.i18n import use
+
+    deal = load_deal(EXAMPLES / "deals" / f"{name}.yaml")
+    with use("zh"):
+        zh = Coach("offline", lang="zh").assess(deal, deal.as_of)
+    with use("en"):
+        en = Coach("offline", lang="en").assess(deal, deal.as_of)
+    zh_lines = [line for f in zh.findings for line in f.evidence]
+    en_lines = [line for f in en.findings for line in f.evidence]
+    assert not [line for line in zh_lines if any(frame in line for frame in _FRAMES)]
+    assert any(frame in line for line in en_lines for frame in _FRAMES)
+    assert len(zh_lines) == len(en_lines)

@@ -450,12 +450,21 @@ def _with_person(person: Fact, facts: list[Fact]) -> list[Fact]:
 
 def _named_competitors(found: Retrieval) -> list[Fact]:
     """The competitors the question names, by their first word as reps call them ("Splunk" for Splunk ITSI), each
-    with the MEDDPICC note on the competition when it names them: the rep's "Splunk is no threat after the POC"
-    meets the record's "Incumbent Splunk ITSI renewing in March"."""
+    with the MEDDPICC note on the competition when it names them (the rep's "Splunk is no threat after the POC"
+    meets the record's "Incumbent Splunk ITSI renewing in March") and the latest activity that names them: what
+    the buyer's side last said of the rival ("Blue Yonder can't do the Indonesia customs piece") is what a price
+    or positioning answer stands on."""
     asked = set(found.tokens)
     named = [f for f in found.all_facts if f.kind == "competitor" and _brand(f.name) in asked]
     notes = [f for f in found.all_facts if f.kind == "element" and f.name == "competition"]
-    return [fact for f in named for fact in [f, *(n for n in notes if _brand(f.name) in _tokens(n.text or ""))]]
+    activities = sorted(
+        (f for f in found.all_facts if f.kind == "activity"), key=lambda f: f.date or dt.date.min, reverse=True
+    )
+    out: list[Fact] = []
+    for f in named:
+        out += [f, *(n for n in notes if _brand(f.name) in _tokens(n.text or ""))]
+        out += [a for a in activities if _brand(f.name) in _tokens(a.text or "")][:1]
+    return out
 
 
 def _brand(name: str | None) -> str:

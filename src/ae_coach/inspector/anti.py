@@ -43,12 +43,18 @@ from ae_coach.deal import (
     Stage,
 )
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+from ae_coach.i18n import current, t, term
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural
 from ae_coach.inspector.forecast import commit_gate, period, plan_after_period
 from ae_coach.inspector.meddpicc import DUE_BY
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
+
+
+def _stage(stage: Stage) -> str:
+    """A stage as an evidence line names it: its value in English, the glossary's word in Chinese."""
+    return stage.value if current() == "en" else term(stage.value)
 
 
 def inspect(ctx: Context) -> list[Finding]:
@@ -224,7 +230,7 @@ def _hoping(ctx: Context) -> Finding | None:
         return None  # below the tier-4 band an order form is the plan (the Commit gate asks for none either)
     if not plan:
         quiet = ctx.facts.timing.quiet_period
-        evidence = [f"mutual_action_plan: empty at {ctx.stage.value}"]
+        evidence = [t("evidence.map_empty", stage=_stage(ctx.stage))]
         if quiet:  # a tender's timetable is the buyer's, and contact is forbidden: the plan cannot be joint now
             evidence.append(f"the buyer's quiet period forbids contact ({quiet})")
         return ctx.finding(
@@ -273,7 +279,7 @@ def _ignoring_competition(ctx: Context) -> Finding | None:
         "anti.ignoring_competition",
         Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
         f"At {ctx.stage.value}, the deal assumes there is no alternative (not even the status quo)",
-        [f"at {ctx.stage.value}: no competitor listed, competition unknown, no status quo or build-in-house named"],
+        [t("evidence.no_alternative_at", stage=_stage(ctx.stage))],
     )
 
 
@@ -294,7 +300,7 @@ def _neglecting_champion(ctx: Context) -> Finding | None:
         [
             f"{champions[0].name} (champion): nothing on record shows the {ctx.facts.case} worked through with them"
             if ctx.facts.case
-            else f"{champions[0].name} (champion): no business case, ROI model or executive summary on record"
+            else t("evidence.champion_no_case", name=champions[0].name)
         ],
     )
 
@@ -330,7 +336,7 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
     too_early = ctx.stage.order < ctx.settings.best_case_min_stage.order
     evidence = [how] + [f"gate: {item}" for item in unmet]
     if signer_unmet:
-        evidence.insert(1, "nobody who can sign has been met in the record: the Commit is the rep's word")
+        evidence.insert(1, t("evidence.commit_no_signer"))
     return ctx.finding(
         "anti.forecast_fantasy",
         Severity.HIGH if signer_unmet or wrong_period or buyer_later or too_early else Severity.MEDIUM,

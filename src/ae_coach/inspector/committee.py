@@ -15,7 +15,7 @@ from __future__ import annotations
 from ae_coach._patterns import lazy
 from ae_coach.deal import Role, Stage
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import money
+from ae_coach.i18n import current, join, money, t, term
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context
 
@@ -73,8 +73,17 @@ def inspect(ctx: Context) -> list[Finding]:
     else:
         severity = Severity.LOW
     size = money(ctx.deal.amount, ctx.deal.currency)
-    evidence = [f"no stakeholder with role {r.value}" for r in missing]
-    evidence.append(f"required at {ctx.stage.value} for a {size} deal: {', '.join(r.value for r in required)}")
+    english = current() == "en"  # the role values are the record's words in English, the glossary's in Chinese
+    evidence = [t("evidence.no_role", role=r.value if english else term(r.value)) for r in missing]
+    roles = ", ".join(r.value for r in required) if english else join(term(r.value) for r in required)
+    evidence.append(
+        t(
+            "evidence.roles_required",
+            stage=ctx.stage.value if english else term(ctx.stage.value),
+            size=size,
+            roles=roles,
+        )
+    )
     return [
         ctx.finding(
             "committee.missing_role",

@@ -26,6 +26,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import Element, Role, Signal, Stage, Stakeholder, Status
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
+from ae_coach.i18n import t, term
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
 from ae_coach.inspector.facts import (
@@ -78,13 +79,6 @@ LABEL: dict[str, str] = {
 }
 
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
-_ON_RECORD = (
-    "nothing on record shows it",
-    "on the rep's word only: nothing the buyer said or did on record backs it",
-    "the buyer has confirmed it on record",
-    "the buyer has put it in writing",
-)
-"""Each grade as a manager reads it in a finding's evidence line."""
 
 # names looked up once: eight elements per deal read them, and an enum's .value is a descriptor call
 _CODES = {name: f"meddpicc.{name}" for name in DUE_BY}
@@ -107,14 +101,9 @@ _CHANGING = lazy(
 _NUMBER = lazy(r"\d")
 
 _RECORD_SHOWS = ("economic_buyer", "champion", "paper_process")
+# each has an ``evidence.unshown_<element>`` line: what the record would show if the claim held
 """Elements whose red flag the record itself can show (no meeting with the economic buyer, a champion who
 never acted, no legal or procurement activity): for these a bare "confirmed" does not hide the red flag."""
-
-_NOT_IN_RECORD = {
-    "economic_buyer": "no held meeting or call with an economic buyer is on record",
-    "champion": "the record shows no action by a champion for the deal (a meeting they set up, documents they shared)",
-    "paper_process": "no legal, security or procurement activity is on record",
-}
 
 
 def grades(ctx: Context) -> dict[str, int]:
@@ -259,13 +248,13 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the buyer's own words say doing nothing costs nothing: no reason to buy, at any stage
         # (pipeline-disqualify-early), not a grade-1 gap to soften
         severity = Severity.HIGH
-    evidence = [f"meddpicc.{name}: {_STATUS_NAMES[element.status]} in the CRM; {_ON_RECORD[grade]}"]
+    status = t(f"evidence.status_{_STATUS_NAMES[element.status]}")
+    evidence = [t("evidence.crm_status", code=_CODES[name], status=status, grade=t(f"evidence.grade_{grade}"))]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
     if fact.unsupported_claim:
-        evidence.append(
-            f"marked confirmed, but {_NOT_IN_RECORD.get(name, 'with no evidence note and nothing in the record')}"
-        )
+        why = t(f"evidence.unshown_{name}" if name in _RECORD_SHOWS else "evidence.unshown_other")
+        evidence.append(t("evidence.marked_confirmed", why=why))
     reason = _reason(extra, grade, flagged)
     if claimed:
         title = f"{LABEL[name]} claimed, not shown, at {_STAGE_NAMES[ctx.stage]} (marked confirmed with no evidence)"
@@ -361,7 +350,7 @@ def _unsettled(ctx: Context) -> Finding | None:
     if not active:
         return None
     evidence = [f"{c.name} still active ({c.source})" for c in active[:3]]
-    evidence.append(f"at {_STAGE_NAMES[ctx.stage]}: no word from the buyer on who is still in and why")
+    evidence.append(t("evidence.no_word_who_in", stage=term(_STAGE_NAMES[ctx.stage])))
     return ctx.finding(
         "meddpicc.competition",
         Severity.MEDIUM,
@@ -488,8 +477,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         if ctx.stage == Stage.VALIDATION and not ctx.has_signal(Signal.TECHNICAL_VALIDATION):
             # the criteria are written down but not yet proven: the open item of a validation-stage deal. Only
             # criteria the buyer confirmed are "agreed"; the rep's word alone is said as such
-            where = "agreed, not yet met" if grade >= 2 else "not evidenced by the buyer, nor yet met"
-            return [f"technical validation not complete: the criteria are {where}"], True
+            return [t("evidence.validation_open_agreed" if grade >= 2 else "evidence.validation_open_claimed")], True
         return [], False
     if name == "decision_process" and ctx.facts.timing.approval_undated:
         return [f"{APPROVAL_UNDATED}{ctx.facts.timing.approval_undated}"], True
@@ -504,7 +492,7 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
     if name == "paper_process" and waits:
         return waits, True
     if name == "competition" and grade == 0:
-        return ["no competitors listed and no status quo, do-nothing or build-in-house alternative named"], False
+        return [t("evidence.no_alternative")], False
     return [], False
 
 
@@ -641,7 +629,7 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
             + (f"; the record names {p.succeeded_by} in their place, not yet met" if p.succeeded_by else "")
             for p in gone
         ]
-        out.append("no stakeholder has the economic_buyer role")
+        out.append(t("evidence.no_economic_buyer_role"))
     names = [p.name for p in ebs]
     out += [
         f"{SIGNER_CHASED}{p.name}: {chased} of our messages unanswered, never in a meeting or a call with us"
@@ -654,9 +642,7 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
             out.append(f"{_MET_NOT_ENGAGED}{activity.date} {activity.type}, {text.quote(hit)}")
     champions = ctx.role(Role.CHAMPION)
     if champions and not ebs and len(ctx.deal.stakeholders) == 1:
-        out.append(
-            f"{champions[0].name} (champion) is the only contact and is not the economic buyer: nobody who can sign has been met"
-        )
+        out.append(t("evidence.only_contact", name=champions[0].name))
     if not ebs:
         for person in ctx.deal.stakeholders:
             if person.role != Role.ECONOMIC_BUYER and person.title and text.find(text.SENIOR_TITLE, person.title):

@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from ae_coach.deal import OPEN_STAGES, ActivityStatus, ActivityType, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
+from ae_coach.i18n import t, term
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, plural
 
@@ -155,7 +156,11 @@ def inspect(ctx: Context) -> list[Finding]:
                 "stage.unearned",
                 severity,
                 f"At {here} with {plural(len(flat), 'earlier exit criterion', 'earlier exit criteria')} unmet",
-                [f"unmet exit criterion of {item}" for item in flat],
+                [
+                    t("evidence.unmet_criterion", stage=term(s.value), criterion=t(f"criterion.{name}", default=name))
+                    for s, names in missing.items()
+                    for name in names
+                ],
                 unmet=flat,
                 stage=here,
             )
