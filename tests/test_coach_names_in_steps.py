@@ -162,7 +162,8 @@ def test_procurements_condition_of_award_is_a_trade_with_the_person_who_set_it(c
     assert "momentum.budget_concern_late" in codes  # "requires a 20% reduction on year-one fees"
     assert "the signer has not seen the price" not in codes.get("meddpicc.economic_buyer", codes["account.tier"]).title
     first = next(a for a in coach.review(deal).next_actions if "momentum.budget_concern_late" in a.finding_codes)
-    assert first.contact.startswith("Thandiwe Mokoena") and first.action.startswith("Make every concession conditional")
+    # one conversation with her: the trade first, then what else stands between the paper and a signature
+    assert first.contact.startswith("Thandiwe Mokoena") and "Make every concession conditional" in first.action
 
 
 def _paper_row(coach, name):

@@ -22,8 +22,10 @@ from ae_coach.coach._people import contact_for, contact_name, label, person_in_r
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
+    LEGAL_TITLE,
     Situation,
     baseline,
+    docs_owed,
     names_person,
     paper_titled,
     renewal,
@@ -869,6 +871,8 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
             return raised
     paper = finding.code == "meddpicc.paper_process"
     owner = paper_titled(deal, term_open=bool(finding.data.get("open"))) if paper else None
+    if owner is not None and docs_owed(deal, deal.as_of or dt.date.today()) and LEGAL_TITLE.search(owner.title or ""):
+        owner = None  # supplier documents go to whoever runs their onboarding, not to their lawyer
     if owner is not None and owner.name not in dark:
         return owner  # the paper is worked with the buyer's legal or procurement person who answers us
     person = contact_for(deal, finding.code)

@@ -23,6 +23,7 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.period import period_of
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -100,6 +101,17 @@ class Draft(BaseModel):
     """The question wants the meeting this week ("这周就", "this week")."""
 
 
+class DateVerdict(BaseModel):
+    """Whether the deal's close date holds on the buyer's record: ``holds`` (the Commit gate is met),
+    ``unconfirmed`` (open conditions), ``fails`` (the buyer's own process or word puts it out of the period)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    close: dt.date
+    state: Literal["holds", "unconfirmed", "fails"]
+    reason: str
+
+
 class ChatAnswer(BaseModel):
     """One answer, as data; ``prompts/chat-answer-<lang>.j2`` renders it."""
 
@@ -128,6 +140,8 @@ class ChatAnswer(BaseModel):
     unrecorded_silence: bool = False
     """The rep reports someone gone quiet and the record does not show it yet."""
     draft: Draft | None = None
+    verdict: DateVerdict | None = None
+    """For a question about the close date: whether the record holds it up, and why."""
     missing: list[str] = Field(default_factory=list)
     """Fact kinds the question needs that the record does not hold (``proposal``, ``economic_buyer``…):
     the answer says so rather than leaving the reader to guess."""
@@ -211,7 +225,25 @@ def answer(
         ),
         unrecorded_silence=silent,
         draft=_draft(found, deal, assessment, question) if shape == "email" else None,
+        verdict=_verdict(deal, review.forecast) if intent is not None and intent.id == "close_date" else None,
     )
+
+
+def _verdict(deal: Deal, forecast: Any) -> DateVerdict | None:
+    """The close date against the forecast call: out of the number for a reason of the buyer's (their paper, their
+    plan, their word), short of the Commit gate, or held by it. Nothing for a closed deal or one with no date."""
+    close = deal.close_date
+    if close is None or not deal.is_open or not forecast.reasons:
+        return None
+    category = str(forecast.category)
+    if category == "omitted":
+        if deal.as_of is not None and close > period_of(deal.as_of).end:
+            return None  # a date after the quarter is out of its number, not a date that fails
+        return DateVerdict(close=close, state="fails", reason=forecast.reasons[0])
+    if category == "commit":
+        return DateVerdict(close=close, state="holds", reason=forecast.reasons[0])
+    reason = forecast.why_not_commit[0] if forecast.why_not_commit else forecast.reasons[0]
+    return DateVerdict(close=close, state="unconfirmed", reason=reason)
 
 
 _SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")

@@ -295,7 +295,7 @@ PAPER_TITLE = lazy(
 )
 """A title that runs the buyer's paper: "Senior Commercial Counsel", "Procurement Lead", "Director of Supply
 Chain & Contracts"."""
-_LEGAL_TITLE = lazy(r"\b(?:legal|counsel|attorney|lawyer|solicitor)\b", re.I)
+LEGAL_TITLE = lazy(r"\b(?:legal|counsel|attorney|lawyer|solicitor)\b", re.I)
 
 
 def paper_owner(deal: Deal, facts: DealFacts) -> Stakeholder | None:
@@ -317,7 +317,7 @@ def paper_titled(deal: Deal, term_open: bool = False) -> Stakeholder | None:
     titled = [s for s in deal.stakeholders if PAPER_TITLE.search(s.title or "") and str(s.role) not in _NOT_PAPER]
     return min(
         titled,
-        key=lambda s: (not s.engaged, term_open and not _LEGAL_TITLE.search(s.title or "")),
+        key=lambda s: (not s.engaged, term_open and not LEGAL_TITLE.search(s.title or "")),
         default=None,
     )
 

@@ -165,7 +165,27 @@ def t(key: str, /, lang: str | None = None, default: str | None = None, **values
         template = catalogue(DEFAULT).get(key, default)
     if template is None:
         raise KeyError(f"no message {key!r} in the {chosen} catalogue")
-    return template.format_map(values) if values else template
+    if not values:
+        return template
+    if chosen != DEFAULT:  # the inspector's English lead-ins inside a value ("the paper timeline runs past …")
+        values = {k: _markers_in(v, chosen) if isinstance(v, str) else v for k, v in values.items()}
+    return template.format_map(values)
+
+
+def _markers_in(value: str, lang: str) -> str:
+    """``value`` with each English lead-in the inspector writes before the record's own words (the ``marker``
+    section of the catalogue) in ``lang``; the quoted words stay as written."""
+    for english, local in _marker_pairs(lang):
+        if english in value:
+            value = value.replace(english, local)
+    return value
+
+
+@cache
+def _marker_pairs(lang: str) -> tuple[tuple[str, str], ...]:
+    english, local = catalogue(DEFAULT), catalogue(lang)
+    keys = [k for k in english if k.startswith("marker.") and k in local]
+    return tuple(sorted(((english[k], local[k]) for k in keys), key=lambda pair: -len(pair[0])))
 
 
 def term(value: Any, lang: str | None = None) -> str:

@@ -1,0 +1,47 @@
+"""A question about the close date gets a verdict first: the buyer's record holds it, has not confirmed it, or puts
+it out of the quarter; in Chinese, the inspector's English lead-ins inside it are Chinese too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ae_coach.coach import Coach
+from ae_coach.deal.load import load_deal
+from ae_coach.i18n import t, use
+
+ROOT = Path(__file__).resolve().parents[1]
+LACHLAN = ROOT / "evals" / "calibration" / "deals" / "lachlan-water-shutdown-lead-time.yaml"
+
+
+def _chat(path: Path, question: str) -> str:
+    return "".join(Coach("offline").chat(load_deal(path), question))
+
+
+def test_a_close_date_the_buyers_own_process_cannot_meet_does_not_hold() -> None:
+    answer = _chat(LACHLAN, "is the 12/17 close date realistic?")
+    assert "the 2026-12-17 close date does not hold" in answer and "2027-01-13" in answer
+
+
+def test_the_verdict_in_chinese_is_chinese_around_the_quote() -> None:
+    answer = _chat(LACHLAN, "close date 我填的 12/17，稳不稳？")
+    line = next(x for x in answer.splitlines() if "成交日期站不住" in x)
+    assert "合同流程的周期超过了签约日期" in line and "the paper timeline runs past" not in line
+
+
+def test_a_healthy_closing_deal_holds_its_date() -> None:
+    answer = _chat(
+        ROOT / "examples" / "deals" / "fabrikam-closing-healthy.yaml", "will this close on the date in the CRM?"
+    )
+    assert "close date holds" in answer
+
+
+def test_a_date_after_the_quarter_gets_no_verdict_that_it_fails() -> None:
+    answer = _chat(ROOT / "examples" / "deals" / "northwind-validation.yaml", "is the close date realistic?")
+    assert "does not hold" not in answer
+
+
+def test_an_english_lead_in_inside_a_chinese_message_is_translated() -> None:
+    source = "the signer has not been met since before the proposal: Dana last met 2026-09-24"
+    with use("zh"):
+        said = t("gate.paper_stuck", source=source)
+    assert "自方案提报之前就没再见过签字人" in said and "Dana last met 2026-09-24" in said
