@@ -79,7 +79,7 @@ def test_seniority_reads_the_title():
 
 def test_no_presentation_to_make_real_without_a_meeting_with_the_signer_ahead(coach):
     signing = load_deal(ROOT / "examples" / "deals" / "fabrikam-closing-healthy.yaml")  # signature call with Helen
-    says = "agreement to attend your presentation real"
+    says = "agree a three-line agenda with the champion"
     assert not any(says in a.action for a in coach.review(signing).next_actions)  # the signing is no presentation
     step = signing.next_step.model_copy(update={"action": "Business case walkthrough with Helen and Raj"})
     activities = [

@@ -213,7 +213,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
         r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
         r"\b(?:approved|accepted|agreed|ok'?d|okayed|signed off on)\b[^.;]{0,40}?\bat list\b|"
-        r"\b(?:approved|accepted|agreed)\b[^.;]{0,30}?\bon the terms (?:we |you )?(?:discussed|agreed|proposed|quoted)\b",
+        r"\b(?:approved|accepted|agreed)\b[^.;]{0,30}?\bon the terms (?:we |you )?(?:discussed|agreed|proposed|quoted)\b|"
+        r"\bagrees? with (?:the |our )?(?:[\w-]+ ){0,4}?(?:and )?(?:the |our )?(?:price|pricing|commercials)\b",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(
