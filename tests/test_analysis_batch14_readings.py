@@ -10,6 +10,7 @@ from ae_coach.deal import parse_deal
 from ae_coach.inspector import assess
 from ae_coach.inspector.facts import derive
 from ae_coach.inspector.facts._timing import durations
+from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.text import Signal, activity_signals
 from analysis_builders import activity, with_activities
 
@@ -123,3 +124,32 @@ def test_a_review_that_only_starts_after_an_unsigned_nda_places_the_signature_af
     timing = derive(deal, deal.as_of).timing
     assert timing.precondition and timing.paper_ends is not None and timing.paper_ends.year == 2027
     assert assess(deal).recommended_forecast.value == "omitted"
+
+
+def _seconded(note: str, rachel_role: str = "unknown") -> object:
+    data = with_activities(activity("2026-11-19", "call", note, direction="two_way", **{"with": ["Dana Lee"]}))
+    data["stakeholders"] = [
+        *data["stakeholders"],
+        {"name": "Rachel Nguyen", "title": "Group Financial Controller", "role": rachel_role, "added": "2026-11-19"},
+    ]
+    return parse_deal(data)
+
+
+def test_a_signer_seconded_away_with_an_acting_signer_named_makes_the_acting_signer_the_economic_buyer() -> None:
+    from ae_coach.inspector.facts._derive import record_roles
+
+    deal = _seconded(
+        "Priya Shah has been seconded to the JV integration until March - Rachel Nguyen (Group Financial Controller)"
+        " is acting CFO and has her delegations, so she'll be the one signing."
+    )
+    roles = record_roles(deal, deal.as_of)
+    assert roles.get("Priya Shah") == "unknown" and roles.get("Rachel Nguyen") == "economic_buyer"
+    top = ranked(assess(deal).findings)[0]
+    assert top.code == "meddpicc.economic_buyer" and "Rachel Nguyen" in top.title
+
+
+def test_a_secondment_someone_else_mentions_in_passing_is_no_departure() -> None:
+    from ae_coach.inspector.facts._derive import departed
+
+    deal = _seconded("Dana says their team lead was seconded once, years ago; Priya Shah signs as planned.")
+    assert "Priya Shah" not in departed(deal, deal.as_of)

@@ -630,6 +630,16 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
             for p in gone
         ]
         out.append(t("evidence.no_economic_buyer_role"))
+    else:
+        # the signer changed: the one on record is gone from the role, and whoever the record says signs now has
+        # not been met ("Glenn has been seconded to the JV; Rachel is acting CFO and will be the one signing")
+        gone = [p for p in ctx.facts.people if p.left and p.title and text.find(text.SENIOR_TITLE, p.title)]
+        unmet = [p for p in ebs if not (ctx.facts.person(p.name) and ctx.facts.person(p.name).met)]
+        out += [
+            f"{SIGNER_LEFT}{g.name} ({g.title}), {g.left}; {unmet[0].name} signs now, not yet met"
+            for g in gone[:1]
+            if unmet
+        ]
     names = [p.name for p in ebs]
     out += [
         f"{SIGNER_CHASED}{p.name}: {chased} of our messages unanswered, never in a meeting or a call with us"
@@ -684,7 +694,7 @@ _NO_ACCESS = lazy(
 LOST_CHAMPION = "the champion is leaving or has left: "
 LEAVING_CHAMPION = "the champion is leaving, still in the company until "
 MOVED_CHAMPION = "the champion has moved to another role: "
-SIGNER_LEFT = "the signer on record has left the company: "
+SIGNER_LEFT = "the signer on record has left the role: "
 NO_ACCESS = "the champion has no access to who decides: "
 UNFRAMED_PILOT = "a pilot is running with no success criteria the buyer agreed: "
 FAILED_CRITERION = "the buyer's evaluation failed us on a criterion: "

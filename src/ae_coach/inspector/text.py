@@ -261,7 +261,7 @@ SENIOR_TITLE = lazy(
     # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget; and not a title
     # held "to" someone senior: an Executive Assistant to the CEO keeps the diary, not the budget
     r"(?<!\bto the )(?<!\bto )\b(?:ceo|cfo|coo|cio|cto|cro|cmo|chief \w+(?: \w+)? officer|president|founder|owner|svp|evp|vp|vice president|head of|"
-    r"managing director|general manager)\b",
+    r"managing director|general manager|(?:group )?finance director|financial director)\b",
     _I,
 )
 """Titles that sound like budget authority. A title is not a signature: see ``meddpicc.economic_buyer``."""

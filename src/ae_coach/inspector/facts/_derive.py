@@ -248,7 +248,12 @@ _SIGNER_VERB = (
     r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
     r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
 )
-_SIGNER_PRONOUN = lazy(r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b", re.IGNORECASE)
+_SIGNER_PRONOUN = lazy(
+    r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b|"
+    r"\b(?:she|he)(?:'ll| will)? be the one (?:signing|who signs)\b|\b(?:is|as) (?:the )?(?:acting|interim) "
+    r"(?:cfo|ceo|coo|cio|cto|fd|finance director|managing director|md|gm|general manager|head of [\w ]{2,20})\b",
+    re.IGNORECASE,
+)
 _SIGNER_SAYS = lazy(
     r"\s*(?::|said|says|wrote|replied|confirmed)\s*[:,]?\s*['\"\u201c]?(?:[^.;'\"\u201d]{0,30}?[,.!]\s*)?"
     r"i(?:'ll| will|'m going to| am going to)\s+(?:sign|countersign|approve)\b",
@@ -328,7 +333,9 @@ _STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messa
 
 
 _GONE_WORDS = lazy(
-    r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on|leaving)\b", re.IGNORECASE
+    r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on|leaving|seconded|secondment|"
+    r"stepped (?:down|aside))\b",
+    re.IGNORECASE,
 )
 
 
@@ -357,6 +364,9 @@ def _departure(key: str) -> re.Pattern[str]:
     return re.compile(
         rf"\b{name}(?:'s)? (?:departure|exit|resignation|last day)\b|"
         rf"\b{name} (?:has |had |just )?(?:resigned|departed|quit)\b|"
+        # out of the role for months, with someone acting in it: "Glenn has been seconded to the JV until March"
+        rf"\b{name}(?:,? (?:our|their|the) [\w ]{{2,30}},)? (?:has |had |have )?(?:been |was |is |got )?seconded\b|"
+        rf"\b{name} (?:has |had )?stepped (?:down|aside)\b|"
         rf"\b{name} (?:is |was )?no longer (?:with|at) (?:the |their )?\w+|"
         rf"\b{name} (?:has |had )?moved on(?: to (?:another|a new|a different) (?:company|firm|employer|job))?(?=\s*[.,;)]|\s*$| to (?:another|a new|a different))|"
         rf"\b{name} (?:has |had |just )?left{_STAYS}(?: the (?:company|business|firm|organi[sz]ation|bank)\b|"
@@ -365,7 +375,7 @@ def _departure(key: str) -> re.Pattern[str]:
     )
 
 
-_IN_OFFICE = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w'-]+)*) \(((?:interim |acting |new )?[^()]{2,40})\)")
+_IN_OFFICE = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w'-]+)*) \(((?:interim |acting |new )?[^()]{2,60})\)")
 """A person named with their office in brackets: "M. Okafor (interim CFO)"."""
 
 
@@ -410,11 +420,13 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
         return over
     gone = departed(deal, as_of)
     left = {s.name: Role.UNKNOWN for s in deal.stakeholders if s.name in gone and s.role == Role.ECONOMIC_BUYER}
-    if left:
-        return left  # an economic buyer who has left signs nothing: whoever signs now is yet to be met
+    # an economic buyer who has left (or been seconded away) signs nothing: whoever the record says signs now,
+    # among the stakeholders with no role, is the economic buyer, yet to be met
     unknown = [s.name for s in deal.stakeholders if s.role == Role.UNKNOWN]
-    roles: dict[str, Role] = {}
-    if unknown and not any(s.role == Role.ECONOMIC_BUYER for s in deal.stakeholders):
+    roles: dict[str, Role] = dict(left)
+    if left and not unknown:
+        return roles
+    if unknown and not any(s.role == Role.ECONOMIC_BUYER and s.name not in left for s in deal.stakeholders):
         names = _Names(unknown)
         for clause in (c for summary in said for c in re.split(r"[.;!?\n]", summary or "")):
             signer = _signer_in(clause, names)
@@ -449,7 +461,8 @@ def _signer_in(clause: str, names: _Names) -> str | None:
         if not found:
             continue
         before, after = lowered[: found.start()], lowered[found.end() :]
-        if text.find(_UNSURE, before[-20:]):
+        # the words just before the name, inside its own part of the sentence ("… until March - Rachel is acting CFO")
+        if text.find(_UNSURE, re.split(r"\s[-–—]\s|,\s", before)[-1][-20:]):
             continue
         if re.match(rf"(?:'s)?\s*{_SIGNER_VERB}", after):
             return name
