@@ -134,7 +134,8 @@ class Situation:
             return any(f.code == "meddpicc.paper_process" and f.data.get("open") for f in self.assessment.findings)
         if atom == "champion_booked":  # a meeting ahead the champion is in or owns: one to prepare with them
             champion = person_in_role(self.deal, "champion")
-            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
+            # a meeting, not a signature the champion is to fetch ("Priya to get Greg's signature"): nothing to prepare
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _only_signing(i.text)]
             return champion is not None and any(_involves(champion, item) for item in ahead)
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
