@@ -45,3 +45,14 @@ def test_an_english_lead_in_inside_a_chinese_message_is_translated() -> None:
     with use("zh"):
         said = t("gate.paper_stuck", source=source)
     assert "自方案提报之前就没再见过签字人" in said and "Dana last met 2026-09-24" in said
+
+
+def test_what_decides_a_deal_whose_paper_runs_past_the_quarter_is_the_paper_not_a_step_before_it() -> None:
+    review = Coach("offline").review(load_deal(LACHLAN))
+    assert review.decides is not None and "paper process, which runs to 2027-01-13" in review.decides
+
+
+def test_what_decides_a_deal_the_buyer_moved_to_january_is_that_word() -> None:
+    deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "tinsley-foods-cfo-says-january.yaml")
+    decides = Coach("offline").review(deal).decides or ""
+    assert "January capital review" in decides and "Signature, 2026-12-15" not in decides

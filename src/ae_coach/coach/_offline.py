@@ -236,6 +236,22 @@ def _blocker(assessment: Any, actions: list[Any]) -> str | None:
     return t("coach.decides_sitting", name=name, date=action.due) if name else None
 
 
+def _after_the_quarter(deal: Deal, assessment: Any) -> str | None:
+    """A deal the call omits because the buyer's own paper process, or the record's word, puts the signature after
+    the quarter while the CRM still dates it inside: no step before that date decides it; the real date does. (A
+    plan that itself signs after the quarter keeps its own decision step.)"""
+    if str(assessment.recommended_forecast) != "omitted" or deal.close_date is None:
+        return None
+    end, timing = assessment.period.end, assessment.facts.timing
+    if deal.close_date > end:
+        return None
+    if timing.paper_ends is not None and timing.paper_ends > end:
+        return t("coach.decides_paper_after", date=timing.paper_ends)
+    if timing.doubt:
+        return t("coach.decides_doubt", source=timing.doubt)
+    return None
+
+
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
     """The one event that decides the deal, by when: when the first action is a message to someone who has gone
     silent, their reply by the date that action gives them; when it asks about news at the buyer's company (a
@@ -251,6 +267,9 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     blocker = _blocker(assessment, actions)
     if blocker is not None:
         return blocker
+    later = _after_the_quarter(deal, assessment)
+    if later is not None:
+        return later
     as_of = deal.as_of or dt.date.today()
     ahead = deal.next_step
     if assessment.tier == 4 and ahead is not None and ahead.date is not None and ahead.date >= as_of:
