@@ -153,3 +153,25 @@ def test_a_secondment_someone_else_mentions_in_passing_is_no_departure() -> None
 
     deal = _seconded("Dana says their team lead was seconded once, years ago; Priya Shah signs as planned.")
     assert "Priya Shah" not in departed(deal, deal.as_of)
+
+
+def test_a_signer_who_agreed_the_price_before_the_written_proposal_has_seen_it() -> None:
+    deal = load_deal_path("hakuyo-seimitsu-nda-before-security-review.yaml")
+    titles = [f.title for f in assess(deal).findings if f.code == "meddpicc.economic_buyer"]
+    assert not any("has not seen the price" in title for title in titles)
+
+
+def test_an_unsigned_nda_that_holds_the_review_back_comes_before_any_fast_track() -> None:
+    from ae_coach.coach import Coach
+
+    review = Coach("offline").review(load_deal_path("hakuyo-seimitsu-nda-before-security-review.yaml"))
+    paper = [a for a in review.next_actions if "meddpicc.paper_process" in a.finding_codes]
+    assert paper and "document to be signed first" in paper[0].action and "fast track" not in paper[0].action
+
+
+def load_deal_path(name: str) -> object:
+    from pathlib import Path
+
+    from ae_coach.deal.load import load_deal
+
+    return load_deal(Path(__file__).resolve().parents[1] / "evals" / "calibration" / "deals" / name)

@@ -11,7 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding
-from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
+from ae_coach.inspector.facts import NOT_STARTED, PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import find
 from ae_coach.rules.markers import Marked
@@ -99,8 +99,10 @@ class Situation:
         if atom == "docs_owed":
             return docs_owed(self.deal, self.assessment.as_of)
         if atom == "precondition":  # what the paper finding leads with: not when its timeline is already late
+            # …unless that timeline has not started because of it ("IS only sends the check sheet after an NDA is
+            # executed"): signing the document is then the first thing, before any fast track
             timing = self.assessment.facts.timing
-            return bool(timing.precondition) and not timing.paper_stuck
+            return bool(timing.precondition) and (not timing.paper_stuck or NOT_STARTED in timing.paper_stuck)
         if atom == "approval_undated":
             return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":

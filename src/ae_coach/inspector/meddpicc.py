@@ -565,6 +565,9 @@ def _signer_before_price(ctx: Context) -> str | None:
             return None
         if any(text.find(_DELEGATED, a.summary) for a in held):
             return None  # "go ahead; I'm handing the commercials to Thandiwe": the price goes to the delegate
+        priced = {Signal.TERMS_AGREED.value, Signal.VERBAL_COMMIT.value}
+        if any(priced & set(a.signals) for a in held):
+            return None  # "agrees with the proposal direction and the price … please proceed": the price was seen
         lines.append(
             f"{person.name} last met {last} ({(ctx.as_of - last).days} days ago), before the proposal of "
             f"{min(proposals)}: the signer has not seen the price"

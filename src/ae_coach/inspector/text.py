@@ -173,7 +173,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"after)|will buy|"
         r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
         r"you(?:'re| are) (?:our|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner|choice)|"
-        r"(?:we|i)(?:'ll| will|'re| are|'m| am)? go(?:ing)? (?:ahead )?with you|proceed with us|(?:decided|decision) (?:to go |in the room: )?"
+        r"(?:we|i)(?:'ll| will|'re| are|'m| am)? go(?:ing)? (?:ahead )?with you|proceed with us|"
+        r"please (?:proceed|go ahead) with the (?:internal )?(?:procedure|process|paperwork|purchase|order|contract)|"
+        r"(?:decided|decision) (?:to go |in the room: )?"
         r"(?:with|for) us|"
         r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
         _I,

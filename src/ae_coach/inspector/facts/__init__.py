@@ -55,6 +55,7 @@ from ae_coach.inspector.facts._model import (
     TimingFact,
 )
 from ae_coach.inspector.facts._timing import (
+    NOT_STARTED,
     PAPER_LATE,
     PAPER_STEP,
     PAPER_UNOWNED,
@@ -70,6 +71,7 @@ from ae_coach.inspector.facts._timing import (
 
 __all__ = [
     "BUILD",
+    "NOT_STARTED",
     "PAPER_LATE",
     "PAPER_STEP",
     "PAPER_UNOWNED",

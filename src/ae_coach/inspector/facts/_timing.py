@@ -588,7 +588,7 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                 # days"); a step nobody on their side has started or dated on record starts today at the earliest
                 named = [d for d in dates_in(activity.summary, activity.date) if d <= signature]
                 start = _review_started(record, activity.date) or max([as_of, *named[-1:]])
-                waiting = "" if start < as_of or named else f"not started on record, counted from {as_of}, "
+                waiting = "" if start < as_of or named else f"{NOT_STARTED}, counted from {as_of}, "
             ends = start + dt.timedelta(days=found[0][1])
             closed, shut = _closed(record, ends), ""
             if closed is not None:  # the buyer's office is shut that day: the paper is done when it reopens
@@ -740,6 +740,8 @@ it up", "didn't have a name"."""
 
 PAPER_UNOWNED = "nobody on the buyer's side has taken up the paper: "
 PAPER_TOO_SLOW = "the paper timeline runs past "
+NOT_STARTED = "not started on record"
+"""How a paper timeline the record gives no start for says so: counted from today, its clock has not started."""
 PAPER_DATED_AFTER = "the buyer's paper process is dated past the signature date: "
 PAPER_LATE = (PAPER_TOO_SLOW, PAPER_DATED_AFTER)
 """How ``paper_stuck`` begins when the buyer's own process cannot finish by the signature date (a lead time the
