@@ -9,11 +9,12 @@ from typing import Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
-from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Stage, Stakeholder
+from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
 from ae_coach.findings import Finding
+from ae_coach.inspector.committee import TECHNICAL_TITLE
 from ae_coach.inspector.facts import NOT_STARTED, PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
-from ae_coach.inspector.text import find
+from ae_coach.inspector.text import activity_signals, find
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -139,6 +140,15 @@ class Situation:
             # a meeting, not a signature the champion is to fetch ("Priya to get Greg's signature"): nothing to prepare
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _only_signing(i.text)]
             return champion is not None and any(_involves(champion, item) for item in ahead)
+        if atom == "signer_said":
+            return signer_said(self.deal, self.assessment.facts)
+        if atom == "date_in_doubt":
+            return date_in_doubt(self.assessment.facts)
+        if atom == "process_known":  # buyer-confirmed or validated in writing, not the rep's word alone
+            process = self.assessment.facts.elements.get("decision_process")
+            return process is not None and process.grade >= 2
+        if atom == "technical_known":
+            return technical_known(self.deal, self.assessment)
         if atom == "champion_shown":
             champion = self.assessment.facts.elements.get("champion")
             return champion is not None and champion.corroborated
@@ -193,6 +203,52 @@ class Situation:
             )
             return any(w in alt for alt in self.alternatives for w in words)
         return False
+
+
+_SIGNER_SAID = ("terms_agreed", "verbal_commit", "budget_concern", "champion_enabled")
+
+
+def signer_said(deal: Deal, facts: DealFacts) -> bool:
+    """The record has the signer's own word on the deal: in a conversation with the economic buyer (still in the
+    role) they agreed the price, said yes, raised the price or the budget, or went through the business case
+    ("Ishikawa-san meeting: agrees with the proposal direction and the price", "Business case review. Graham:
+    numbers are credible"), or the decision waits on a condition the record gives ("she was supportive but wants
+    the interim CDO's view first"). Asking whether they have seen the price, or what they would need to believe,
+    asks what the record answers. An email to them that nobody answered is no word of theirs."""
+    if facts.timing.decision_waits:
+        return True
+    gone = {p.name for p in facts.people if p.left}
+    signers = {s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER and s.name not in gone}
+    return any(
+        a.two_way and signers & set(a.people) and any(sig in a.signals for sig in _SIGNER_SAID)
+        for a in facts.activities
+        if a.date <= facts.as_of
+    )
+
+
+def date_in_doubt(facts: DealFacts) -> bool:
+    """The record contradicts the signature date: the buyer places the decision later or the rep calls the date a
+    placeholder (``timing.doubt``), the project is on hold, the decision waits on something undated, the approving
+    body has no sitting on record, or the buyer's own paper process runs past the date. "By the date we agreed"
+    is then a premise the record denies."""
+    timing = facts.timing
+    late = (timing.paper_stuck or "").startswith(PAPER_LATE)
+    return bool(timing.doubt or timing.on_hold or timing.decision_waits or timing.approval_undated or late)
+
+
+def technical_known(deal: Deal, assessment: Any) -> bool:
+    """Who gives the technical view is on record, or it is given: the deal names a technical buyer or someone whose
+    title is the buyer's IT or technology function (:data:`ae_coach.inspector.committee.TECHNICAL_TITLE`: the new
+    IT Director is the answer to "who in IT has to approve"), a technical validation is on record ("Pilot completed
+    and signed off by the CTO"), the security or legal review is finished, or we are the incumbent."""
+    if str(deal.situation) == "incumbent":  # their IT approved us the first time
+        return True
+    if any(s.role == Role.TECHNICAL_BUYER or find(TECHNICAL_TITLE, s.title) for s in deal.stakeholders):
+        return True
+    facts = assessment.facts
+    if any("technical_validation" in a.signals for a in facts.activities if a.date <= facts.as_of):
+        return True
+    return review_done(deal, assessment.as_of)
 
 
 _TECHNICAL_SESSION = lazy(
@@ -539,17 +595,23 @@ def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:
     return [s for s in deal.stakeholders if isinstance(names, list) and s.name in names]
 
 
-_ARRIVAL = lazy(r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim)\b", re.IGNORECASE)
+_ARRIVAL = lazy(
+    r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim|announced|promoted)\b",
+    re.IGNORECASE,
+)
 
 
 def arrival_known(person: Stakeholder, deal: Deal) -> bool:
-    """The record says why the person came in ("New CFO Mark Stone; previous EB left in October"): asking the
-    champion "what prompted bringing them in?" tells the buyer nobody read their own notes."""
+    """The record says why the person came in ("New CFO Mark Stone; previous EB left in October", "Company
+    announced Greg Halvorsen as CRO"), or shows the champion bringing them in for the deal ("Priya set up 30 mins
+    with Greg"): asking the champion "what prompted bringing them in?" tells the buyer nobody read their own notes."""
     m = deal.meddpicc
     texts = [e.evidence or "" for e in (getattr(m, k) for k in type(m).model_fields)]
     texts += [deal.notes or "", *(a.summary or "" for a in deal.activities)]
     clauses = [c for text in texts for c in re.split(r"[;.]", text)]
-    return any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses)
+    if any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses):
+        return True
+    return any(person.name in a.with_ and Signal.CHAMPION_SCHEDULED in activity_signals(a) for a in deal.activities)
 
 
 _VIEW = lazy(

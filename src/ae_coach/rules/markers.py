@@ -64,6 +64,16 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``champion_shown`` (the record shows the champion doing something for the deal: setting up a meeting,
   sharing an internal document, taking the case to their boss; asking the rep what the champion has done is
   asking what the record answers);
+  ``signer_said`` (the record has the signer's own word on the deal: in a conversation with the economic buyer
+  they agreed the price, said yes, raised the price or the budget or went through the business case, or the decision
+  waits on a condition the record gives; asking whether they have seen the price, or what they would need to believe, is answered);
+  ``date_in_doubt`` (the record contradicts the signature date: the buyer places the decision later or the date is
+  a placeholder, the project is on hold, the decision waits on something undated, the approving body has no sitting
+  on record, or the buyer's own paper process runs past the date);
+  ``process_known`` (the decision process is buyer-confirmed or validated in writing: who signs and who else says
+  yes is on record, so a question asking it is not asked);
+  ``technical_known`` (who gives the technical view is on record, or it is given: a technical buyer or an IT title
+  on the deal, a technical validation, a finished security or legal review, or we are the incumbent);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -115,7 +125,7 @@ FLAGS = (
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
-    "precondition", "approval_undated",
+    "precondition", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
