@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for, stopped_by_event
 from ae_coach.coach._people import contact_name, person_in_role
-from ae_coach.coach._plan import PREPARED_BY, decisive, draft_plan
+from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
 from ae_coach.coach._situation import signer_review
@@ -204,6 +204,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         self_serve=assessment.tier == 4,
         call_holds=assessment.recommended_forecast in (ForecastCategory.BEST_CASE, ForecastCategory.COMMIT),
         facts=assessment.facts,
+        hold=_hold(deal, assessment, actions, calendar),
     )
     return CoachingReport(
         deal_id=deal.id,
@@ -236,20 +237,37 @@ def _blocker(assessment: Any, actions: list[Any]) -> str | None:
     return t("coach.decides_sitting", name=name, date=action.due) if name else None
 
 
-def _after_the_quarter(deal: Deal, assessment: Any) -> str | None:
+def _after_the_quarter(deal: Deal, assessment: Any, where: str = "coach.decides") -> str | None:
     """A deal the call omits because the buyer's own paper process, or the record's word, puts the signature after
     the quarter while the CRM still dates it inside: no step before that date decides it; the real date does. (A
-    plan that itself signs after the quarter keeps its own decision step.)"""
+    plan that itself signs after the quarter keeps its own decision step.) ``where``: the catalogue section of the
+    line, ``coach.decides`` for what decides the deal, ``plan.signs`` for the note on the plan's signature."""
     if str(assessment.recommended_forecast) != "omitted" or deal.close_date is None:
         return None
     end, timing = assessment.period.end, assessment.facts.timing
     if deal.close_date > end:
         return None
     if timing.paper_ends is not None and timing.paper_ends > end:
-        return t("coach.decides_paper_after", date=timing.paper_ends)
+        return t(f"{where}_paper_after", date=timing.paper_ends)
     if timing.doubt:
-        return t("coach.decides_doubt", source=timing.doubt)
+        return t(f"{where}_doubt", source=timing.doubt)
     return None
+
+
+def _hold(deal: Deal, assessment: Any, actions: list[Any], calendar: Any) -> Hold | None:
+    """What the buyer's side still has to say before the plan's paper moves: the answer on news at their company
+    that the review asks for (its action holds the paper steps until then), and why the signature falls after the
+    quarter when the call omits the deal for it."""
+    news = next(
+        (a for a in actions if "momentum.company_event" in a.finding_codes and a.contact and a.due),
+        None,
+    )
+    later = _after_the_quarter(deal, assessment, "plan.signs")
+    if news is None and later is None:
+        return None
+    until = calendar.add(news.due, NO_REPLY_DAYS) if news is not None else None
+    who = contact_name(news.contact) if news is not None else None
+    return Hold(until=until, who=who, later=later, by=assessment.period.end)
 
 
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:

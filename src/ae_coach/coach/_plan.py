@@ -109,7 +109,7 @@ _STEPS: tuple[_Template, ...] = (
         "paper",
         "technical_buyer",
         "buyer security team",
-        ("security review", "security sign", "infosec"),
+        ("security review", "security sign", "infosec", " security "),  # "MSA and security" (done 11-13)
         done_when=("security review passed", "security review complete", "security sign-off", "security approved"),
         enterprise=True,
         new_logo=True,
@@ -212,11 +212,86 @@ _GATE_SPACING = 5
 """Working days between two drafted gate steps (ae-coach default: one meeting a week)."""
 
 
+@dataclass(frozen=True)
+class Hold:
+    """What the buyer's side still has to say before the paper moves: ``until``, the day the answer on a hold at
+    their company is due from ``who`` (their paper steps wait for it), or ``later``, why the signature falls after
+    the quarter whatever the plan's date (the buyer's own paper process, or their word)."""
+
+    until: dt.date | None = None
+    who: str | None = None
+    later: str | None = None
+    by: dt.date | None = None
+    """The quarter's last day: only a signature dated in it is one the ``later`` reason takes away."""
+
+
 def draft_plan(
     deal: Deal,
     as_of: dt.date,
     calendar: Calendar | None = None,
     ready: dict[str, dt.date] | None = None,
+    stalled: str | None = None,
+    gate: str | None = None,
+    commercial_first: bool = False,
+    *,
+    committed: bool = False,
+    self_serve: bool = False,
+    call_holds: bool = False,
+    facts: DealFacts | None = None,
+    hold: Hold | None = None,
+) -> list[MapStep]:
+    """The MAP draft for an open deal (:func:`_draft`), with what the buyer's side still has to say (``hold``):
+    under a hold at their company no paper step is drafted before the answer is due, and every paper step still
+    ahead says it waits for that answer (a step the draft rebooks moves after it; the buyer's own dates stay theirs);
+    a signature the record puts after the quarter says why, at risk."""
+    calendar = calendar or calendar_for(None, deal)
+    ready = dict(ready or {})
+    if hold is not None and hold.until is not None:
+        after = calendar.add(hold.until, 1)
+        ready.update({kind: max(ready.get(kind, after), after) for kind in ("paper", "signature")})
+    plan = _draft(
+        deal, as_of, calendar, ready, stalled, gate, commercial_first, committed, self_serve, call_holds, facts
+    )
+    if hold is None:
+        return plan
+    return sorted(_held(plan, deal, as_of, hold, calendar), key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar: Calendar) -> list[MapStep]:
+    own = {(item.action, item.date) for item in deal.mutual_action_plan}
+    if deal.next_step is not None:
+        own.add((deal.next_step.action, deal.next_step.date))
+    out = []
+    for step in plan:
+        ahead = step.status != "done" and step.date >= as_of
+        signs = step.kind == "signature" or (step.kind == "agreed" and _reads(step.action, _SIGNATURE))
+        paper = (
+            signs
+            or step.kind == "paper"
+            or (step.kind == "agreed" and bool(paper_step(step.action) or _gate_of(step.action)))
+        )
+        if ahead and paper and hold.until is not None:
+            held = t("plan.held", name=hold.who, date=hold.until)
+            date = step.date
+            if (step.action, step.date) not in own and date <= hold.until:  # dated by the draft, not the buyer
+                date = calendar.add(hold.until, 1)
+            step = step.model_copy(
+                update={"date": date, "status": "at_risk", "note": "; ".join(filter(None, [step.note, held]))}
+            )
+        if ahead and signs and step.kind == "agreed" and hold.later and (hold.by is None or step.date <= hold.by):
+            gated = t("plan.gated_signature")
+            note = (step.note or "").replace(gated, hold.later) if gated in (step.note or "") else step.note
+            note = note if hold.later in (note or "") else "; ".join(filter(None, [note, hold.later]))
+            step = step.model_copy(update={"status": "at_risk", "note": note})
+        out.append(step)
+    return out
+
+
+def _draft(
+    deal: Deal,
+    as_of: dt.date,
+    calendar: Calendar,
+    ready: dict[str, dt.date],
     stalled: str | None = None,
     gate: str | None = None,
     commercial_first: bool = False,
@@ -254,7 +329,6 @@ def draft_plan(
     under any other call the date is not credible and the draft plans forward. A step the deal's ``facts`` show
     done or under way on the buyer's side (:func:`_on_record`) is not drafted.
     """
-    calendar = calendar or calendar_for(None, deal)
     stage_value = str(deal.stage)
     if stage_value == "closed_lost":
         return []
@@ -267,7 +341,7 @@ def draft_plan(
         if any(_names(item.action, kickoff) for item in deal.mutual_action_plan) or _already_done(kickoff, deal, as_of):
             return sorted(agreed, key=lambda s: s.date)  # the kick-off is on the plan or held: nothing to draft
         return sorted([*agreed, _make(kickoff, deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
-    own_text = " ".join(item.action.lower() for item in deal.mutual_action_plan if _still_counts(item, as_of))
+    own = [item.action for item in deal.mutual_action_plan if _still_counts(item, as_of)]
     order = deal.stage.order if hasattr(deal.stage, "order") else 0
     if stage_value == "discovery":
         # before discovery has found the problem there is nothing to plan to a signature with the buyer: the
@@ -281,7 +355,7 @@ def draft_plan(
         if order <= step.max_stage
         and not (step.enterprise and 0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT)
         and not (step.new_logo and _existing_customer(deal))
-        and not any(k in own_text for k in step.keywords)
+        and not any(_reads(action, step) for action in own)
         and not _decided_on_plan(step, deal, as_of)
         and not _already_done(step, deal, as_of)
         and not (facts is not None and _on_record(step, facts, commercial_first))
@@ -295,7 +369,6 @@ def draft_plan(
     if self_serve:
         steps = [step for step in steps if step.kind not in ("evaluation", "decision")]
     steps = [_on_record_lead(step, deal) for step in steps]
-    ready = ready or {}
     begin = calendar.on_or_after(as_of)
     record = [] if stalled else _record_steps(deal, as_of, begin, calendar)
     if record:  # the record's own security clock replaces the draft's "send the questionnaire"
@@ -320,15 +393,22 @@ def draft_plan(
         left = calendar.between(begin, close)
         note = t("plan.not_credible", close=close, needed=needed, left=left, realistic=signs)
         close = realistic
-    frame = _Frame(deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar) if record else None)
+    # the buyer's own purchase order or signature ahead is the day the drafted steps it needs have to be done by
+    gate_step = _own_gate(agreed, begin, close) if note is None else None
+    frame = _Frame(
+        deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar) if record else None, gate_step
+    )
     fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
-    fastest = _fastest_close(steps, drafted, calendar)
-    if note is None and fastest is not None and fastest > close and call_holds:
+    fastest = _fastest_close(
+        [s for s in steps if gate_step is None or _order(s) < _order(gate_step[1])], drafted, calendar
+    )
+    limit = close if gate_step is None else gate_step[0].date
+    if note is None and fastest is not None and fastest > limit and call_holds:
         # the buyer's evidence holds the date; ae-coach's default steps are what does not fit. Not a later close
         # on template lead times (a firm whose partners approved and whose signer dated it got security, redlines
         # and procurement into next quarter): one step asks which of them are done or not needed, before the date
-        drafted = _what_remains(drafted, deal.close_date or close, fastest, begin)
-    elif note is None and fastest is not None and fastest > close:
+        drafted = _what_remains(drafted, deal.close_date or close, fastest, begin, gate_step)
+    elif note is None and fastest is not None and fastest > limit:
         # even one working day apart the steps do not fit before the buyer's date: not credible
         close = max(realistic, fastest)
         signs = calendar.add(close, -_working(_SIGNATURE))
@@ -336,6 +416,7 @@ def draft_plan(
         fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
     agreed = fitted
     agreed, drafted = _replace_missed(agreed, drafted, begin, calendar)
+    agreed, drafted = _before_buyer(agreed, drafted, {**ready, "begin": begin}, calendar, fits=note is None)
     agreed += _next_step(deal, agreed, as_of, begin, calendar, stalled=bool(stalled))
     if stalled:
         kept = sorted(agreed, key=lambda s: s.date)
@@ -347,24 +428,32 @@ def draft_plan(
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
 
-def _what_remains(drafted: list[MapStep], close: dt.date, fastest: dt.date, begin: dt.date) -> list[MapStep]:
+def _what_remains(
+    drafted: list[MapStep],
+    close: dt.date,
+    fastest: dt.date,
+    begin: dt.date,
+    gate: tuple[MapStep, _Template] | None = None,
+) -> list[MapStep]:
     """Under a Best Case or Commit call, drafted steps that cannot fit one working day apart before the buyer's
-    close date become one step on the first working day: confirm with the buyer which of them are already done,
-    run in parallel or are not needed. The steps after the signature (the kick-off) stay."""
+    close date, or before the buyer's own purchase order or signature step (``gate``), become one step on the first
+    working day: confirm with the buyer which of them are already done, run in parallel or are not needed. The
+    steps after it (the signature after a purchase order, the kick-off) stay."""
+    own = gate[0] if gate else None
+    after = ("onboarding",) if gate is None or gate[1].kind == "signature" else ("signature", "onboarding")
     before = [d for d in drafted if d.kind not in ("signature", "onboarding")]
     if not before:
         return drafted
     names = join([re.split("[;；]", d.action)[0].lower() for d in before])
+    if own is None:
+        action, note = t("plan.what_remains", steps=names, close=close), t("plan.tight", close=close, fastest=fastest)
+    else:
+        action = t("plan.what_remains_before", steps=names, action=own.action, date=own.date)
+        note = t("plan.tight_before", action=own.action, date=own.date, fastest=fastest)
     check = before[0].model_copy(
-        update={
-            "date": begin,
-            "action": t("plan.what_remains", steps=names, close=close),
-            "side": "joint",
-            "status": "proposed",
-            "note": t("plan.tight", close=close, fastest=fastest),
-        }
+        update={"date": begin, "action": action, "side": "joint", "status": "proposed", "note": note}
     )
-    return [check, *(d for d in drafted if d.kind == "onboarding")]
+    return [check, *(d for d in drafted if d.kind in after)]
 
 
 @dataclass(frozen=True)
@@ -379,6 +468,8 @@ class _Frame:
     ready: dict[str, dt.date]
     calendar: Calendar
     back: dt.date | None
+    gate: tuple[MapStep, _Template] | None = None
+    """The buyer's own purchase order or signature step ahead, on or before the close date (:func:`_own_gate`)."""
 
 
 def _fitted(
@@ -407,6 +498,12 @@ def _fitted(
     # today, the steps land where they can, and the meeting is what the note's realistic date moves
     approval = buyer_approval(deal, as_of, close) if note is None else None
     paper_close = close if approval is None else _before_approval_close(close, approval, calendar)
+    # planned back from the buyer's own purchase order or signature as if it were that step of the close: nothing
+    # it needs is dated after it
+    if frame.gate is not None and note is None:
+        step_of_buyer, template = frame.gate
+        close = min(close, calendar.add(step_of_buyer.date, _working(template)))
+        paper_close = min(paper_close, close)
     first = next((str(s.kind) for s in steps if s.days_before_close > 0), "")
     pace = _pace(steps, max(begin, ready.get(first, begin)), close, calendar)
     for step in steps:
@@ -441,6 +538,88 @@ def _fitted(
     if signature is not None and note and signature.note is None:
         drafted[drafted.index(signature)] = signature.model_copy(update={"note": note})
     return agreed, drafted
+
+
+_REDLINES = next(
+    step for step in _STEPS if step.kind == "paper" and step.enterprise and step.team.startswith("buyer legal")
+)
+_GATES = tuple(step for step in _STEPS if step.kind == "signature" or step.after_review)
+"""The last steps before a contract is live, the purchase order and the signature: when the buyer's own plan dates
+one, every drafted step it needs comes before it."""
+
+
+def _gate_of(action: str) -> _Template | None:
+    """The latest of :data:`_GATES` a plan step reads as ("Order form signature and PO": the signature)."""
+    return next((g for g in reversed(_GATES) if _reads(action, g)), None)
+
+
+def _own_gate(agreed: list[MapStep], begin: dt.date, close: dt.date) -> tuple[MapStep, _Template] | None:
+    """The buyer's own plan step still planned ahead, on or before the close date, that raises the purchase order
+    or signs ("PO approved and issued" on 12-11, "CEO signature" on 12-12 for a 12-15 close; "Sign at partners'
+    mtg"), with the step it reads as: of several, the one the drafted steps have to be done by first."""
+    found = [
+        (a, g)
+        for a in agreed
+        if a.status == "planned" and a.side != "seller" and begin <= a.date <= close and (g := _gate_of(a.action))
+    ]
+    return min(found, key=lambda f: (f[0].date, _order(f[1])), default=None)
+
+
+def _before_buyer(
+    agreed: list[MapStep], drafted: list[MapStep], floor: dict[str, dt.date], calendar: Calendar, *, fits: bool
+) -> tuple[list[MapStep], list[MapStep]]:
+    """No drafted step on or after a step of the buyer's own plan that needs it (procurement after "CEO signature",
+    redlines after "PO approved and issued"): it moves to the working day before, when the steps it follows leave
+    room (``floor``: the first day each kind of step can be, by :func:`draft_plan`'s ``ready``) and the plan is
+    planned back from the buyer's dates (``fits``), else the buyer's step is at risk and says which drafted steps
+    cannot be done before it: a plan drafted forward to a realistic close does not squeeze its steps back."""
+    drafted = list(drafted)
+    for index, own in enumerate(agreed):
+        gate = _gate_of(own.action) or (_REDLINES if _reads(own.action, _REDLINES) else None)
+        if gate is None or own.status != "planned" or own.side == "seller":  # the buyer's own date, not a rebooking
+            continue
+        late: list[MapStep] = []
+        for at, step in sorted(enumerate(drafted), key=lambda d: d[1].date):
+            template = _template_of(step)
+            if template is None or not _needs(gate, template) or step.date < own.date:
+                continue
+            lowest = max(
+                [floor.get(str(step.kind), floor["begin"]), floor["begin"]]
+                + [
+                    calendar.add(other.date, _least(template, before, 0.0))
+                    for other in drafted
+                    if (before := _template_of(other)) is not None and _needs(template, before)
+                ]
+            )
+            if fits and lowest < own.date:
+                note = "; ".join([t("plan.proposed"), t("plan.before_buyer", action=own.action, date=own.date)])
+                drafted[at] = step.model_copy(update={"date": max(lowest, calendar.add(own.date, -1)), "note": note})
+            else:
+                late.append(step)
+        if late:
+            names = join([re.split("[;；]", d.action)[0].lower() for d in late])
+            held = t("plan.buyer_step_late", steps=names, date=min(d.date for d in late))
+            agreed[index] = own.model_copy(
+                update={"status": "at_risk", "note": "; ".join(filter(None, [own.note, held]))}
+            )
+    return agreed, drafted
+
+
+def _needs(step: _Template, before: _Template) -> bool:
+    """``step`` waits for ``before``: a step earlier in the templates' order, except that the security review runs
+    beside the business case and the contract and its redlines (only the purchase order and the signature wait
+    for the security sign-off)."""
+    if _order(before) >= _order(step) or step.kind == "onboarding":
+        return False
+    security = before.new_logo and before.enterprise  # the questionnaire and the review
+    return not (security and not step.after_review) and not (step.review and before.kind == "decision")
+
+
+def _template_of(step: MapStep) -> _Template | None:
+    """The template a drafted step was made from, by its words (in the review's language)."""
+    if step.kind in ("agreed", "onboarding"):
+        return None
+    return next((t for t in _STEPS if step.action in (phrase("plan.step", a) for a in _actions_of(t))), None)
 
 
 def _pace(steps: list[_Template], start: dt.date, close: dt.date, calendar: Calendar) -> float:
@@ -700,7 +879,7 @@ def _gated(
             note = "; ".join(filter(None, [mine.note, t("plan.gated_signature")]))
             mine = mine.model_copy(update={"status": "at_risk", "note": note})
         elif mine.status == "at_risk" and mine.date < begin:
-            mine = mine.model_copy(update={"date": begin, "note": t("plan.missed", date=mine.date)})
+            mine = mine.model_copy(update={"date": begin, "note": _missed(mine)})
         kept.append(mine)
     drafted: list[MapStep] = []
     for template in todo:
@@ -773,15 +952,22 @@ def decisive(plan: list[MapStep], as_of: dt.date) -> MapStep | None:
     decision = next(t for t in _STEPS if t.kind == "decision")
     signature = next(t for t in _STEPS if t.kind == "signature")
     for kind, template in (("decision", decision), ("signature", signature)):
-        words = (*template.keywords, *template.decided_at)
-        step = next((s for s in ahead if s.kind == kind or (s.kind == "agreed" and _mentions(s, words))), None)
+        step = next(
+            (
+                s
+                for s in ahead
+                if s.kind == kind
+                or (s.kind == "agreed" and (_matches(s, template) or _mentions(s, template.decided_at)))
+            ),
+            None,
+        )
         if step is not None:
             return step
     return None
 
 
 def _matches(step: MapStep, template: _Template) -> bool:
-    return _mentions(step, template.keywords)
+    return _reads(step.action, template)
 
 
 def _mentions(step: MapStep, words: tuple[str, ...]) -> bool:
@@ -819,11 +1005,17 @@ def _replace_missed(
             replaced = t("plan.replaces", action=step.action, date=step.date)
             drafted[cover] = d.model_copy(update={"note": "; ".join(filter(None, [d.note, replaced]))})
         elif step.date < begin:
-            rebook = t("plan.missed", date=step.date)
+            rebook = _missed(step)
             kept.append(step.model_copy(update={"date": calendar.on_or_after(begin), "note": rebook}))
         else:
             kept.append(step)
     return kept, drafted
+
+
+def _missed(step: MapStep) -> str:
+    """A missed step of the buyer's plan is theirs to rebook; one the plan gives to us ("NDA signed", owner: us, while
+    our legal has it) is ours to finish and give the buyer a new date for."""
+    return t("plan.missed_ours" if step.side == "seller" else "plan.missed", date=step.date)
 
 
 def _next_step(
@@ -881,7 +1073,20 @@ _SIGNED_OFF = ("signed off", "sign-off", "signoff", "approved", "passed")
 
 def _names(action: str, step: _Template) -> bool:
     """A plan step's words name this kind of step ("Kickoff", "Call-off contract signed")."""
-    return any(k in f" {action.lower()} " for k in step.keywords)
+    return _reads(action, step)
+
+
+_SIGN_VERB = lazy(r"\bsign(?:s|ing)?\b(?![- ]?(?:off|up)\b)", re.IGNORECASE)
+"""A step that signs, in the verb ("Sign at partners' mtg", "Peter signs the order form"), not an approval
+("Partner sign-off")."""
+
+
+def _reads(action: str, step: _Template) -> bool:
+    """A plan step's words read as this kind of step: the template's words anywhere in it ("Order form signature
+    and PO" is a purchase order too), and for the signature the verb as well ("Sign at partners' mtg")."""
+    if any(k in f" {action.lower()} " for k in step.keywords):
+        return True
+    return step.kind == "signature" and bool(_SIGN_VERB.search(action))
 
 
 def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
@@ -977,7 +1182,7 @@ def _too_soon(
     if step.status != "planned":
         return step
     signature = next(t for t in _STEPS if t.kind == "signature")
-    if not steps or not any(k in item.action.lower() for k in signature.keywords):
+    if not steps or not _reads(item.action, signature):
         return step
     earliest = calendar.add(close, -_working(signature))
     if step.date >= earliest:
@@ -1080,8 +1285,7 @@ def _named_owner(action: str, deal: Deal) -> str | None:
         title = (person.title or "").strip()
         if person.name.lower() in words or (title and re.search(rf"\b{re.escape(title.lower())}\b", words)):
             return label(person)
-    signature = next(t for t in _STEPS if t.kind == "signature")
-    if any(k in words for k in signature.keywords):
+    if _reads(action, _SIGNATURE):
         signer = person_in_role(deal, "economic_buyer")
         return label(signer) if signer is not None else None
     return None

@@ -1,0 +1,132 @@
+"""The drafted plan agrees with the buyer's own plan and with the review: nothing a buyer's step needs is drafted
+after it, a hold at the buyer holds the paper, a signature the record puts after the quarter says so, and a missed
+step of ours is ours to rebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.coach._plan import draft_plan
+from ae_coach.deal import load_deal
+from ae_coach.deal.calendar import calendar_for
+from ae_coach.i18n import t, use
+from ae_coach.rules import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+CALIBRATION = ROOT / "evals" / "calibration" / "deals"
+EXAMPLES = ROOT / "examples" / "deals"
+
+
+@pytest.fixture(scope="module")
+def coach():
+    return Coach("offline", rulebook=load_rulebook())
+
+
+def _review(coach, path: Path):
+    deal = load_deal(path)
+    return deal, coach.run_review(deal)
+
+
+@pytest.mark.parametrize(
+    ("name", "buyer_step"),
+    [
+        ("glenrock-credit-redlines-one-contact", "CEO signature"),  # procurement was drafted after it
+        ("kestrel-freight-new-signer-in-po-workflow", "PO approved and issued"),  # sign-off and redlines after it
+        ("para-meridian-dental-small-commit", "Sign at partners' mtg"),  # a second signature beside it
+        ("lowmoor-foods-commit-thin-crm", "Order form signature"),
+    ],
+)
+def test_nothing_the_buyers_own_step_needs_is_drafted_on_or_after_it(coach, name, buyer_step):
+    _, result = _review(coach, CALIBRATION / f"{name}.yaml")
+    plan = result.report.mutual_action_plan
+    own = next(s for s in plan if s.kind == "agreed" and s.action == buyer_step)
+    drafted = [s for s in plan if s.kind in ("evaluation", "decision", "paper", "signature")]
+    late = [(s.date, s.action) for s in drafted if s.date >= own.date]
+    assert not late or own.status == "at_risk", late
+    assert not any(s.kind == "signature" for s in plan), "the buyer's own signature is the plan's signature"
+
+
+def test_a_check_of_what_remains_names_the_buyers_step_it_has_to_beat(coach):
+    _, result = _review(coach, CALIBRATION / "kestrel-freight-new-signer-in-po-workflow.yaml")
+    check = next(s for s in result.report.mutual_action_plan if s.kind != "agreed" and s.date == dt.date(2026, 12, 4))
+    assert '"PO approved and issued"' in check.action and "2026-12-11" in check.action
+
+
+def test_a_purchase_order_on_the_buyers_signature_step_is_not_drafted_again(coach):
+    _, result = _review(coach, CALIBRATION / "cobalt-mutual-q3-commit.yaml")  # "Order form signature and PO"
+    assert not any(s.kind == "paper" for s in result.report.mutual_action_plan)
+
+
+def test_the_contract_goes_out_before_the_buyers_legal_review_of_it(coach):
+    _, result = _review(coach, CALIBRATION / "para-sequoia-labs-quiet-champion.yaml")
+    plan = result.report.mutual_action_plan
+    legal = next(s for s in plan if s.action == "Redlines from legal")
+    contract = next(s for s in plan if s.action.startswith("Send the order form"))
+    assert contract.date < legal.date
+    assert legal.status == "planned"
+
+
+def test_a_buyer_step_with_no_room_before_it_is_at_risk_and_says_why(coach):
+    deal = load_deal(CALIBRATION / "kestrel-freight-new-signer-in-po-workflow.yaml")
+    # without a call that holds the date the drafted steps stay steps: the PO they cannot beat is at risk
+    plan = draft_plan(deal, deal.as_of, calendar_for(None, deal), call_holds=False)
+    po = next(s for s in plan if s.action == "PO approved and issued")
+    drafted = [s for s in plan if s.kind in ("paper", "decision") and s.date >= po.date]
+    assert not drafted or (po.status == "at_risk" and "security review" in (po.note or ""))
+
+
+def test_paper_steps_are_held_until_the_answer_on_the_news_at_the_buyer(coach):
+    _, result = _review(coach, EXAMPLES / "wingtip-slipped.yaml")  # a reorganisation; the review holds the paper
+    report = result.report
+    answer = dt.date(2026, 12, 9)  # the date "what decides" gives Greta Holm's answer
+    assert "2026-12-09" in (report.decides or "")
+    legal = next(s for s in report.mutual_action_plan if s.action == "Legal review")
+    assert legal.date > answer  # rebooked by the draft: not two days before the conversation that decides
+    assert legal.status == "at_risk" and "Greta Holm" in (legal.note or "")
+    ahead = [s for s in report.mutual_action_plan if s.status == "planned" and "procurement" in s.action.lower()]
+    assert not ahead
+
+
+def test_paper_held_in_chinese_too():
+    deal = load_deal(EXAMPLES / "wingtip-slipped.yaml")
+    report = Coach("offline", lang="zh").review(deal)
+    legal = next(s for s in report.mutual_action_plan if s.action == "Legal review")
+    with use("zh"):
+        held = t("plan.held", name="Greta Holm", date=dt.date(2026, 12, 9))
+    assert held in (legal.note or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "action", "reason"),
+    [
+        ("tinsley-foods-cfo-says-january", "Signature", "January capital review"),  # the buyer's word
+        ("hakuyo-seimitsu-nda-before-security-review", "Contract signed", "2027-01-05"),  # their own paper process
+    ],
+)
+def test_a_signature_the_record_puts_after_the_quarter_says_why(coach, name, action, reason):
+    _, result = _review(coach, CALIBRATION / f"{name}.yaml")
+    assert str(result.assessment.recommended_forecast) == "omitted"
+    end = result.assessment.period.end
+    signature = next(s for s in result.report.mutual_action_plan if s.action == action)
+    assert signature.date <= end
+    assert signature.status == "at_risk"
+    assert reason in (signature.note or "")
+    assert t("plan.gated_signature") not in (signature.note or "")
+
+
+def test_a_signature_already_after_the_quarter_gets_no_such_reason(coach):
+    _, result = _review(coach, CALIBRATION / "sorrel-aerospace-verbal-no-paper.yaml")
+    signature = next(s for s in result.report.mutual_action_plan if s.action == "Contract signature")
+    assert signature.date > result.assessment.period.end
+    assert "after this quarter" not in (signature.note or "")
+
+
+def test_a_missed_step_of_ours_is_ours_to_rebook(coach):
+    _, result = _review(coach, CALIBRATION / "hakuyo-seimitsu-nda-before-security-review.yaml")
+    nda = next(s for s in result.report.mutual_action_plan if s.action == "NDA signed")  # owner: us; our legal has it
+    assert nda.side == "seller" and nda.status == "at_risk"
+    assert nda.note == t("plan.missed_ours", date=dt.date(2026, 11, 13))
