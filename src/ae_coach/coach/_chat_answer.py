@@ -23,7 +23,6 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.findings import Finding, Severity
-from ae_coach.inspector.period import period_of
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -225,11 +224,13 @@ def answer(
         ),
         unrecorded_silence=silent,
         draft=_draft(found, deal, assessment, question) if shape == "email" else None,
-        verdict=_verdict(deal, review.forecast) if intent is not None and intent.id == "close_date" else None,
+        verdict=_verdict(deal, assessment, review.forecast)
+        if intent is not None and intent.id == "close_date"
+        else None,
     )
 
 
-def _verdict(deal: Deal, forecast: Any) -> DateVerdict | None:
+def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
     """The close date against the forecast call: out of the number for a reason of the buyer's (their paper, their
     plan, their word), short of the Commit gate, or held by it. Nothing for a closed deal or one with no date."""
     close = deal.close_date
@@ -237,8 +238,11 @@ def _verdict(deal: Deal, forecast: Any) -> DateVerdict | None:
         return None
     category = str(forecast.category)
     if category == "omitted":
-        if deal.as_of is not None and close > period_of(deal.as_of).end:
-            return None  # a date after the quarter is out of its number, not a date that fails
+        timing = assessment.facts.timing
+        end = assessment.period.end
+        later = (timing.paper_ends or dt.date.min) > end or (timing.plan_signature or dt.date.min) > end
+        if close > end or not (later or timing.doubt or timing.on_hold):
+            return None  # after the quarter, or out of the number for another reason (fit, silence): no date verdict
         return DateVerdict(close=close, state="fails", reason=forecast.reasons[0])
     if category == "commit":
         return DateVerdict(close=close, state="holds", reason=forecast.reasons[0])
@@ -634,7 +638,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     meet = _to_meet(question, named, person, found) if _INTRO.search(question) else None
-    minutes = re.search(r"(\d{2,3})\s*(?:分钟|min)", question)
+    minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
     return Draft(
         to=name,
         title=person.data.get("title") if person else None,
@@ -655,9 +659,9 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
 
 
 _INTRO = re.compile(
-    r"\b(?:introduc\w*|intro|warm intro|set up (?:a |some )?(?:time|call|meeting)|get (?:us |me )?(?:time|a meeting|"
-    r"\d+ min\w*) with|meet(?:ing)? with|arrange (?:a )?(?:call|meeting))\b|介绍|引荐|牵线|搭桥|约.{0,12}(?:聊|见|谈|开会)|"
-    r"单独聊|见一面|见个面|碰一下",
+    r"\b(?:introduc\w* (?:us|me|our (?:team|ceo|cfo|vp))|(?:warm )?intro (?:to|with)|get (?:us |me )?(?:time|a meeting|"
+    r"\d+ min\w*) with|set up (?:a |some )?(?:time|call|meeting) (?:for (?:us|me) )?with [A-Z])|介绍给|引荐|牵线|搭桥|"
+    r"约(?!好).{0,12}单独(?:聊|见|谈)|(?:帮|请)[^。，]{0,8}约[^。，]{0,12}(?:聊|见|谈)|见一面|见个面",
     re.IGNORECASE,
 )
 """A question asking for an email that gets us to someone: "ask Owen to introduce us to Graham", "请她帮忙约 Mark

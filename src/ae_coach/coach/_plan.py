@@ -23,6 +23,7 @@ from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import dates_in, durations, paper_step
 from ae_coach.inspector.settings import in_usd
+from ae_coach.inspector.text import find
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -1076,7 +1077,10 @@ def _names(action: str, step: _Template) -> bool:
     return _reads(action, step)
 
 
-_SIGN_VERB = lazy(r"\bsign(?:s|ing)?\b(?![- ]?(?:off|up)\b)", re.IGNORECASE)
+_SIGN_VERB = lazy(
+    r"\bsign(?:s|ing)?\b(?![- ]?(?:off|up)\b)(?![^.;]*\b(?:nda|cda|confidentiality|dpa|sow|pilot|poc|loi)\b)",
+    re.IGNORECASE,
+)
 """A step that signs, in the verb ("Sign at partners' mtg", "Peter signs the order form"), not an approval
 ("Partner sign-off")."""
 
@@ -1108,13 +1112,14 @@ def _already_done(step: _Template, deal: Deal, as_of: dt.date) -> bool:
 
 _UNDER_WAY_WORDS = (
     r"\b(?:submitted|sent (?:in|over|back)|went in|returned|started|kicked off|under ?way|in progress|"
-    r"approved|approval|signed off|sign-?off|passed|cleared)\b"
+    r"approved|approval (?:letter|attached|received|granted)|signed off|passed|cleared)\b"
 )
 _UNDER_WAY = lazy(
     rf"(?:{_SECURITY})[^.;]{{0,30}}?{_UNDER_WAY_WORDS}|{_UNDER_WAY_WORDS}[^.;]{{0,30}}?(?:{_SECURITY})", re.IGNORECASE
 )
 _NOT_STARTED = lazy(
-    r"\b(?:if|once|until|unless|whether|will|would|not|never|yet to|has ?n'?t|have ?n'?t|find out|not sure)\b",
+    r"\b(?:if|once|until|unless|whether|will|would|not|never|yet to|has ?n'?t|have ?n'?t|find out|not sure|need|needs|"
+    r"required|requires|pending|awaiting|waiting)\b",
     re.IGNORECASE,
 )
 """Words of a security review that went in on the buyer's side ("IT security intake form submitted 11-24",
@@ -1124,7 +1129,8 @@ it", "she will find out who in InfoSec owns new vendors")."""
 _ACCEPTED = frozenset({Signal.TERMS_AGREED.value, Signal.VERBAL_COMMIT.value})
 """Signals of an economic buyer who took the price ("COO signed off price + scope", "SVP OK'd our pricing")."""
 _PRESENTED = lazy(
-    r"\b(?:proposal|business case|quot(?:e|ation))\b[^.;]{0,20}?\b(?:presented|reviewed|approved|accepted)\b|"
+    r"\b(?:proposal|business case|quot(?:e|ation))\b(?:(?!\b(?:to be|will be|not|n't|yet)\b)[^.;]){0,20}?"
+    r"\b(?:presented|reviewed|approved|accepted)\b(?! (?:next|on|at the|by)\b)|"
     r"\b(?:presented|reviewed|approved|accepted) (?:the |our )?(?:proposal|business case|quot(?:e|ation))\b",
     re.IGNORECASE,
 )
@@ -1148,7 +1154,7 @@ def _on_record(step: _Template, facts: DealFacts, commercial_first: bool) -> boo
         signers = {p.name for p in facts.in_role("economic_buyer")}
         return any(
             signers & set(a.people)
-            and (a.type == "proposal" or _ACCEPTED & set(a.signals) or _PRESENTED.search(a.summary or ""))
+            and (a.type == "proposal" or _ACCEPTED & set(a.signals) or find(_PRESENTED, a.summary))
             for a in held
         )
     return False

@@ -316,7 +316,7 @@ _REVIEW_DONE = lazy(
     r"\b(?:security|infosec|info-?sec|legal|vendor risk|tprm|dpia|redlines?|msa)\b"
     r"(?:(?!\b(?:nearly|almost|first|once|will|received|partly|part)\b)[^.;]){0,40}?\b(?:approved|approval "
     r"(?:letter )?(?:received|granted)|signed off|sign-?off (?:received|given)|cleared|passed(?! (?:to|on|over)\b)|"
-    r"completed?|closed|done|agreed(?! to\b)(?! (?:in principle|except|apart|other|but)\b)|agrees (?:the )?final)\b|"
+    r"completed?|closed|done|(?:is |was |were |been )agreed|agreed by|agreed(?=\s*[.;,)]|\s*$)|agrees (?:the )?final)\b|"
     r"\b(?:approved|signed off|cleared|passed)\b[^.;]{0,20}?\b(?:security|infosec|"
     r"vendor risk|legal) "
     r"(?:review|assessment|questionnaire)",

@@ -636,10 +636,14 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     else:
         # the signer changed: the one on record is gone from the role, and whoever the record says signs now has
         # not been met ("Glenn has been seconded to the JV; Rachel is acting CFO and will be the one signing")
-        gone = [p for p in ctx.facts.people if p.left and p.title and text.find(text.SENIOR_TITLE, p.title)]
+        # the signer who left: record_roles took the economic-buyer role from them (a departed champion keeps theirs)
+        unroled = {s.name for s in ctx.deal.stakeholders if s.role == Role.UNKNOWN}
+        gone = [
+            p for p in ctx.facts.people if p.left and p.name in unroled and text.find(text.SENIOR_TITLE, p.title or "")
+        ]
         unmet = [p for p in ebs if not (ctx.facts.person(p.name) and ctx.facts.person(p.name).met)]
         out += [
-            f"{SIGNER_LEFT}{g.name} ({g.title}), {g.left}; {unmet[0].name} signs now, not yet met"
+            f"{SIGNER_LEFT}{g.name} ({g.title}), {g.left}; " + t("evidence.signs_now", name=unmet[0].name)
             for g in gone[:1]
             if unmet
         ]

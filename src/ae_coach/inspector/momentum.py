@@ -448,9 +448,14 @@ incumbent offers a discount")."""
 
 _CHEAPER = lazy(r"\bcheaper\b", re.IGNORECASE)
 _GUESS = lazy(
-    r"\b(?:probably|likely|might|may|could|expects?|expected to|assume[sd]?|guess|worried|fears?|afraid)\b", re.I
+    r"(?i:\b(?:probably|likely|might|could|expects?|expected to|assume[sd]?|guess|worried|fears?|afraid)\b)|\bmay\b"
 )
-_MADE = lazy(r"\b(?:came back|offered|offers|quoted|re-?quoted|sent|dropped|cut|matched|waived|proposed)\b", re.I)
+"""A guess about a rival's move ("will probably come in cheaper"); "may" only in lower case (not the month)."""
+_MADE = lazy(
+    r"\b(?:came (?:back|in)|offered|offers|quoted|re-?quoted|sent|dropped|cut|matched|waived|proposed|undercut|"
+    r"lowered|priced)\b|\d+ ?% (?:below|under)\b",
+    re.I,
+)
 
 
 def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, str]]:

@@ -174,7 +174,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"we(?:'re| are) (?:their|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner)|"
         r"you(?:'re| are) (?:our|the) (?:preferred|chosen|selected) (?:vendor|supplier|partner|choice)|"
         r"(?:we|i)(?:'ll| will|'re| are|'m| am)? go(?:ing)? (?:ahead )?with you|proceed with us|"
-        r"please (?:proceed|go ahead) with the (?:internal )?(?:procedure|process|paperwork|purchase|order|contract)|"
+        r"['\"“‘]please (?:proceed|go ahead) with the (?:internal )?(?:procedure|process|paperwork|purchase|order|contract)|"
         r"(?:decided|decision) (?:to go |in the room: )?"
         r"(?:with|for) us|"
         r"(?:named|selected|chosen) (?:us )?as (?:the |their )?(?:preferred )?(?:vendor|supplier|partner))\b",
@@ -215,8 +215,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:terms|pricing|commercials|price)\b|\b(?:approved|accepted|signed off on|happy with|fine (?:with|on)|"
         r"ok'?d|okayed|okay with)(?: the| our)?(?: [\w-]+){0,3}? (?:terms|pricing|commercials|price)\b|"
         r"\b(?:approved|accepted|agreed|ok'?d|okayed|signed off on)\b[^.;]{0,40}?\bat list\b|"
-        r"\b(?:approved|accepted|agreed)\b[^.;]{0,30}?\bon the terms (?:we |you )?(?:discussed|agreed|proposed|quoted)\b|"
-        r"\bagrees? with (?:the |our )?(?:[\w-]+ ){0,4}?(?:and )?(?:the |our )?(?:price|pricing|commercials)\b",
+        r"\b(?:approved|accepted|agreed(?! to\b))\b[^.;]{0,30}?\bon the terms (?:we |you )?(?:discussed|agreed|proposed|"
+        r"quoted)\b|(?<!partly )(?<!only )\bagrees? with (?:the |our )?(?:(?!that\b|about\b|concern|issue|problem)[\w-]+ ){0,4}?"
+        r"(?:and )?(?:the |our )?(?:price|pricing|commercials)\b(?! (?:is|was|are) (?:the |a )?(?:sticking|problem|issue|too))",
         _I,
     ),
     Signal.PAPER_COMPLETE: lazy(

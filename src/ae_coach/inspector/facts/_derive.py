@@ -246,12 +246,13 @@ def named_case(deal: Deal, as_of: dt.date) -> str | None:
 
 _SIGNER_VERB = (
     r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
-    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to))"
+    r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to)|"
+    r"(?: \([^()]{2,60}\))? (?:is|as) (?:the )?(?:acting|interim) (?:cfo|ceo|coo|fd|finance director|managing director|md|"
+    r"general manager)\b)"
 )
 _SIGNER_PRONOUN = lazy(
     r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b|"
-    r"\b(?:she|he)(?:'ll| will)? be the one (?:signing|who signs)\b|\b(?:is|as) (?:the )?(?:acting|interim) "
-    r"(?:cfo|ceo|coo|cio|cto|fd|finance director|managing director|md|gm|general manager|head of [\w ]{2,20})\b",
+    r"\b(?:she|he)(?:'ll| will)? be the one (?:signing|who signs)\b",
     re.IGNORECASE,
 )
 _SIGNER_SAYS = lazy(
@@ -333,7 +334,7 @@ _STAYS = r"(?! (?:a|an|us|you|me|him|her|them|it|the (?:call|meeting|room)|messa
 
 
 _GONE_WORDS = lazy(
-    r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on|leaving|seconded|secondment|"
+    r"\b(?:departure|departed|exit|resign\w*|quit|left|last day|no longer|moved on|leaving|seconded|"
     r"stepped (?:down|aside))\b",
     re.IGNORECASE,
 )
@@ -365,8 +366,10 @@ def _departure(key: str) -> re.Pattern[str]:
         rf"\b{name}(?:'s)? (?:departure|exit|resignation|last day)\b|"
         rf"\b{name} (?:has |had |just )?(?:resigned|departed|quit)\b|"
         # out of the role for months, with someone acting in it: "Glenn has been seconded to the JV until March"
-        rf"\b{name}(?:,? (?:our|their|the) [\w ]{{2,30}},)? (?:has |had |have )?(?:been |was |is |got )?seconded\b|"
-        rf"\b{name} (?:has |had )?stepped (?:down|aside)\b|"
+        rf"\b{name}(?:,? (?:our|their|the) [\w ]{{2,30}},)? (?:has |had |have )?(?:been |was |is |got )?seconded "
+        rf"(?:to|into|onto)\b(?![^.;]*\b(?:is back|came back|has returned|returned)\b)|"
+        rf"\b{name} (?:has |had )?stepped (?:down|aside) (?:as (?:cfo|ceo|coo|fd|finance director|managing director|"
+        rf"md|gm|general manager)|from the (?:company|business|firm|role))\b|"
         rf"\b{name} (?:is |was )?no longer (?:with|at) (?:the |their )?\w+|"
         rf"\b{name} (?:has |had )?moved on(?: to (?:another|a new|a different) (?:company|firm|employer|job))?(?=\s*[.,;)]|\s*$| to (?:another|a new|a different))|"
         rf"\b{name} (?:has |had |just )?left{_STAYS}(?: the (?:company|business|firm|organi[sz]ation|bank)\b|"
@@ -495,13 +498,13 @@ _CANNOT_SERVE = lazy(
     r"(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
     rf"no {_DEPLOYMENTS} on (?:the|our)(?: \d{{4}}(?: or \d{{4}})?)? roadmap|"
     r"(?<!their )(?<!her )(?<!his )(?<!'s )product (?:team |management )?(?:has |have )?(?:said no|refused|declined|turned (?:it |this |that )?down|"
-    r"rejected|ruled (?:it |this |that )?out)|"
+    r"rejected (?:the |their |this |that )?(?:request|ask|requirement)|ruled (?:it |this |that )?out)|"
     # "we can't offer on-prem", "we do not support air-gapped installs", "we won't build an offline mode"
     r"we (?:can'?t|cannot|can not|don'?t|do not|won'?t|will not) (?:offer|support|provide|do|deliver|build|host)"
     rf"(?: an?| the)? {_DEPLOYMENTS}|"
     # "on-prem was refused twice", "in-country hosting declined by product"
     rf"{_DEPLOYMENTS}\b[^.;]{{0,30}}?\b(?:was |were |has been |is )?(?:refused|declined|turned down|rejected|ruled out)"
-    r"(?! by (?:the )?(?:customer|client|buyer|them|their))|"
+    r"(?! by (?!(?:our )?product\b|us\b|our\b))|"
     # Chinese: 我们只有SaaS / 仅支持云部署 / 不支持本地（私有化）部署 / 产品拒绝了私有化 / 不在路线图上
     r"(?:我们|我方|产品)(?:只有|仅有|只提供|仅提供|只支持|仅支持)(?:SaaS|云|公有云)|"
     r"(?:我们|我方|产品)?(?:不支持|无法支持|不能支持|不提供|无法提供|做不了)(?:本地化?|私有化|离线|内网|物理隔离)(?:部署|安装|版本)?|"

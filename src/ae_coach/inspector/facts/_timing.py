@@ -532,8 +532,9 @@ _COUNTS = {
 """A count written in words, as people write a lead time ("about three weeks", "a couple of weeks")."""
 _NUMBER = rf"\d{{1,2}}|{'|'.join(sorted(_COUNTS, key=len, reverse=True))}"
 _DURATION = lazy(
-    rf"(?<!\bnet )\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b"
-    r"(?!['’]?s?\s+(?:of\s+)?(?:annual\s+|the\s+)?(?:fees?|revenue|arr|subscription|charges|payments?|notice)\b)",
+    rf"(?<!\bnet )(?<!\bnet-)\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b"
+    r"(?![- ]?(?:term|contract|commitment|warranty|renewal|free)\b)"
+    r"(?!['’]?s?\s+(?:of\s+|worth of\s+)?(?:annual\s+|the\s+)?(?:fees?|revenue|arr|subscription|charges|payments?|notice)\b)",
     re.IGNORECASE,
 )
 """A lead time: "6-8 weeks", "10 working days"; not a sum or a term of the contract written in time ("liability
@@ -763,9 +764,9 @@ def _paper_unowned(past: list[ActivityFact]) -> str | None:
 _OPEN = lazy(
     r"\bstill (?:with|open|pending|under review|in review|outstanding|being (?:reviewed|negotiated)|sitting with|"
     r"to (?:agree|clear|close|resolve|review|sign off))\b|\bstill (?:wants?|insists? on|asks? for|pushing (?:for|back on)|holding out (?:for|on)|"
-    r"won't accept|will not accept|rejects?|objects? to)\b[^.;]{0,30}?\b(?:uncapped|liabilit|indemnit|cap\b|caps\b|"
-    r"clauses?\b|terms?\b|governing law|termination|payment|data (?:ownership|deletion|residency)|audit|warrant|"
-    r"penalt|sla\b|ip\b)|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
+    r"won't accept|will not accept|rejects?|objects? to)\b[^.;]{0,30}?\b(?:uncapped|unlimited liabilit|liabilit|"
+    r"indemnit|liability cap|(?:payment|contract) terms|governing law|termination (?:clause|for convenience)|"
+    r"data (?:ownership|deletion|residency)|(?:audit|warranty|sla|ip) (?:clause|rights|terms))|\b(?:is|are|remains?) (?:pending|outstanding|open)\b|"
     r"\bopen (?:point|item|clause|question|issue)s?\b|\bbefore (?:she|he|they|legal|procurement|security) can "
     r"(?:clear|approve|sign off|release)\b|\bwaiting (?:on|for) (?:their|the buyer'?s|her|his) (?:legal|counsel|"
     r"procurement|security|dpo|review)\b|\b(?:agreed|settled|closed|signed off|accepted)\b[^.;]{0,12}?"
@@ -919,6 +920,8 @@ def precondition(deal: Deal, past: list[ActivityFact]) -> str | None:
                 continue
             if not _BLOCKS.search(sentence):
                 continue  # "NDA not signed yet" alone: routine paperwork, unless the sentence says what waits on it
+            if _WAS_SIGNED.search(sentence):
+                continue  # "they only opened the data room after the NDA was executed": told as done
             after = body[body.index(sentence) + len(sentence) :]
             if _signed_in(after):
                 continue
@@ -926,12 +929,18 @@ def precondition(deal: Deal, past: list[ActivityFact]) -> str | None:
     if found is None:
         return None
     day, where, sentence = found
-    later = [a.summary for a in past if day is not None and a.date > day] + ([deal.notes] if day is not None else [])
+    # a blocker in the undated notes is cleared by anything the record says since (the notes are read as of today)
+    later = [a.summary for a in past if day is None or a.date > day] + ([deal.notes] if day is not None else [])
     if any(_signed_in(words) for words in later):
         return None
     hit = _PRECONDITION.search(sentence)
     start = hit.start() if hit is not None and hit.end() > 110 else 0  # the quote shows the document it names
     return f"{where}: {text.quote(('…' if start else '') + sentence[max(0, start - 30) if start else 0 :], 160)}"
+
+
+_WAS_SIGNED = lazy(
+    r"\b(?:was|were|had been)\s+(?:signed|executed|countersigned)\b|\b(?:already|now) (?:on file|in place)\b", re.I
+)
 
 
 def _signed_in(words: str | None) -> bool:

@@ -1,0 +1,34 @@
+"""Every English lead-in the inspector writes before the record's words has its catalogue entry (``marker.*``),
+so a Chinese message can say it in Chinese; a renamed constant without its entry would silently stay English."""
+
+from __future__ import annotations
+
+from ae_coach.i18n import catalogue
+from ae_coach.inspector import meddpicc
+from ae_coach.inspector.facts import _timing
+
+LEAD_INS = [
+    _timing.PAPER_UNOWNED,
+    _timing.PAPER_TOO_SLOW,
+    _timing.PAPER_DATED_AFTER,
+    meddpicc.LOST_CHAMPION,
+    meddpicc.LEAVING_CHAMPION,
+    meddpicc.MOVED_CHAMPION,
+    meddpicc.SIGNER_LEFT,
+    meddpicc.NO_ACCESS,
+    meddpicc.UNFRAMED_PILOT,
+    meddpicc.FAILED_CRITERION,
+    meddpicc.VALIDATION_AHEAD,
+    meddpicc.SIGNER_UNPRICED,
+    meddpicc.SIGNER_CHASED,
+    meddpicc.PRECONDITION,
+    meddpicc.APPROVAL_UNDATED,
+]
+
+
+def test_every_lead_in_has_a_marker_in_both_languages() -> None:
+    english = {v for k, v in catalogue("en").items() if k.startswith("marker.")}
+    chinese = {k for k in catalogue("zh") if k.startswith("marker.")}
+    missing = [lead for lead in LEAD_INS if lead not in english]
+    assert not missing
+    assert {k for k in catalogue("en") if k.startswith("marker.")} <= chinese
