@@ -168,7 +168,7 @@ def test_a_freeze_decides_the_deal_by_whether_the_project_goes_ahead() -> None:
         Path(__file__).resolve().parent.parent / "evals/calibration/deals/brennecke-chemie-parent-cost-programme.yaml"
     )
     report = Coach(backend="offline").review(load_deal(path))
-    assert report.decides is not None and "exempt" in report.decides and "Katrin Lenz" in report.decides
+    assert report.decides is not None and "goes ahead" in report.decides and "Katrin Lenz" in report.decides
 
 
 def test_a_freeze_that_lifts_only_later_still_stands() -> None:
