@@ -182,3 +182,20 @@ def test_the_blocker_leads_the_review_and_names_what_decides(summary: str, kind:
     with use("zh"):
         zh_report = Coach("offline").review(deal)
         assert zh in zh_report.risks[0].title and str(due) in (zh_report.decides or "")
+
+
+def test_a_meeting_rhythm_in_the_next_sentence_is_not_the_approving_bodys_calendar() -> None:
+    from ae_coach.deal import parse_deal
+    from ae_coach.inspector.facts import derive
+    from analysis_builders import activity, with_activities
+
+    said = "Purchase needs board approval. We agreed to meet monthly with Priya until go-live."
+    deal = parse_deal(
+        with_activities(activity("2026-11-20", "call", said, direction="two_way", **{"with": ["Dana Lee"]}))
+    )
+    assert derive(deal, deal.as_of).timing.approval_undated is None
+    goes_on = "Purchase needs board approval. It only meets quarterly and the next date is not set."
+    deal = parse_deal(
+        with_activities(activity("2026-11-20", "call", goes_on, direction="two_way", **{"with": ["Dana Lee"]}))
+    )
+    assert derive(deal, deal.as_of).timing.approval_undated is not None

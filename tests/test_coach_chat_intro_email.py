@@ -55,3 +55,14 @@ def test_an_intro_email_to_the_signer_quotes_executive_access_not_the_meeting_re
     answer = Coach("offline").answer(load_deal(LUCERNE), "Email Clara asking her to introduce me to Mark Stone")
     assert answer.rule_ids[0] == "relationship-executive-access"
     assert "execution-meeting-recap" not in answer.rule_ids
+
+
+def test_a_rival_named_in_the_ask_is_no_person_to_meet() -> None:
+    from ae_coach.coach._chat_answer import _FULL_NAME
+
+    deal = load_deal(LUCERNE)
+    answer = Coach("offline").answer(
+        deal, "Email Clara asking her to get me time with Contentful Inc before the review"
+    )
+    assert answer.draft is None or answer.draft.meet is None or answer.draft.meet.name != "Contentful Inc"
+    assert _FULL_NAME.match("Could Owen")  # the pattern alone takes it; _to_meet skips a question's opening words

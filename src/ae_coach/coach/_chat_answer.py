@@ -637,7 +637,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
     commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
-    meet = _to_meet(question, named, person, found) if _INTRO.search(question) else None
+    meet = _to_meet(question, named, person, found, deal) if _INTRO.search(question) else None
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
     return Draft(
         to=name,
@@ -686,16 +686,20 @@ _THIS_WEEK = re.compile(r"this week|这周|本周|这个星期", re.IGNORECASE)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 
-def _to_meet(question: str, named: list[Fact], person: Fact | None, found: Retrieval) -> Fact | None:
+def _to_meet(question: str, named: list[Fact], person: Fact | None, found: Retrieval, deal: Deal) -> Fact | None:
     """The person the ask is for: another stakeholder the question names, else a full name the question writes
-    that the record mentions without listing them ("把 Graham Tulley 介绍给我们": the interim signer in a note)."""
+    that the record mentions without listing them ("把 Graham Tulley 介绍给我们": the interim signer in a note);
+    never the account or a rival ("Blue Yonder"), nor two capitalised words that open the question ("Could Owen")."""
     other = next((f for f in named if f is not person), None)
     if other is not None:
         return other
     said = " ".join(f.text or "" for f in found.all_facts)
+    companies = " ".join([deal.account or "", *(c.name for c in deal.competitors)])
     for match in _FULL_NAME.finditer(question):
         name = match.group(0)
-        if (person is None or name != person.name) and name in said:
+        if match.start() == 0 or name in companies or (person is not None and name == person.name):
+            continue
+        if name in said:
             return Fact(kind="person", key=f"person:{name}", name=name)
     return None
 

@@ -990,7 +990,10 @@ def approval_undated(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> st
             hit = text.first_match(_BODY_APPROVAL, sentence)
             if hit is None or _SUPPOSED.search(sentence[: hit.start()]):
                 continue
-            near = " ".join(sentences[i : i + 2])
+            # the next sentence only when it goes on about the body ("It meets quarterly"), not any "meet monthly"
+            follow = sentences[i + 1 : i + 2]
+            on_it = follow and (_BODY_WORD.search(follow[0]) or _GOES_ON.match(follow[0]))
+            near = " ".join([sentence, *(follow if on_it else [])])
             if not _OWN_CALENDAR.search(near):
                 continue
             if _sitting_dated(deal, past, day, as_of, near):
@@ -999,6 +1002,8 @@ def approval_undated(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> st
     return None
 
 
+_GOES_ON = lazy(r"\s*(?:it|which|they|its|their)\b|\s*(?:它|该)", re.IGNORECASE)
+"""A sentence that carries on about the body just named ("It only meets quarterly")."""
 _BODY_WORD = lazy(
     r"\b(?:cabinet|council|board|committee|sub-?committee|senate|synod|exco|panel)\b|常委会|党委会|党组会|董事会|理事会|"
     r"办公会|常务会|委员会|上会",
