@@ -339,7 +339,7 @@ def _draft(
     if stage_value == "closed_won":
         close = deal.close_date or as_of
         kickoff = _STEPS[-1]
-        if any(_names(item.action, kickoff) for item in deal.mutual_action_plan) or _already_done(kickoff, deal, as_of):
+        if any(_reads(item.action, kickoff) for item in deal.mutual_action_plan) or _already_done(kickoff, deal, as_of):
             return sorted(agreed, key=lambda s: s.date)  # the kick-off is on the plan or held: nothing to draft
         return sorted([*agreed, _make(kickoff, deal, close, (as_of, as_of), None, calendar)], key=lambda s: s.date)
     own = [item.action for item in deal.mutual_action_plan if _still_counts(item, as_of)]
@@ -863,7 +863,7 @@ def _gated(
     business-case steps still to do (or the gate step itself), planned forward; nothing of the paper process."""
     as_of, begin = window
     decision = next(t for t in _STEPS if t.kind == "decision")
-    own = [a for a in agreed if a.status != "done" and a.date >= begin and _matches(a, decision)]
+    own = [a for a in agreed if a.status != "done" and a.date >= begin and _reads(a.action, decision)]
     # a meeting with a signer nobody can reach is not dated: the plan would show a meeting the buyer never agreed
     reach = _signer_in_reach(deal, as_of) or not (agreed or any(s.kind == "evaluation" for s in steps))
     todo = [s for s in steps if s.kind == "evaluation" or (s.kind == "decision" and reach)]
@@ -873,10 +873,10 @@ def _gated(
     kept: list[MapStep] = []
     replaced = ""
     for mine in agreed:
-        if mine.status != "done" and _matches(mine, signature) and mine.date < begin:
+        if mine.status != "done" and _reads(mine.action, signature) and mine.date < begin:
             replaced = t("plan.replaces", action=mine.action, date=mine.date)  # a missed signature: no new date yet
             continue
-        if mine.status != "done" and _matches(mine, signature):
+        if mine.status != "done" and _reads(mine.action, signature):
             note = "; ".join(filter(None, [mine.note, t("plan.gated_signature")]))
             mine = mine.model_copy(update={"status": "at_risk", "note": note})
         elif mine.status == "at_risk" and mine.date < begin:
@@ -919,7 +919,7 @@ def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calen
     signature = next(s for s in _STEPS if s.kind == "signature")
     # the buyer dated their own signature after the gate ("Finance Committee approval 01-21, call-off contract
     # signed 01-29"): their plan holds their paper, and a projection of ours would contradict it
-    own = [i.date for i in deal.mutual_action_plan if i.date and i.date >= gate and _names(i.action, signature)]
+    own = [i.date for i in deal.mutual_action_plan if i.date and i.date >= gate and _reads(i.action, signature)]
     if not needed:
         return ""
     if own:  # on the signature step itself the gate is the buyer's signature date: nothing to project
@@ -958,17 +958,13 @@ def decisive(plan: list[MapStep], as_of: dt.date) -> MapStep | None:
                 s
                 for s in ahead
                 if s.kind == kind
-                or (s.kind == "agreed" and (_matches(s, template) or _mentions(s, template.decided_at)))
+                or (s.kind == "agreed" and (_reads(s.action, template) or _mentions(s, template.decided_at)))
             ),
             None,
         )
         if step is not None:
             return step
     return None
-
-
-def _matches(step: MapStep, template: _Template) -> bool:
-    return _reads(step.action, template)
 
 
 def _mentions(step: MapStep, words: tuple[str, ...]) -> bool:
@@ -1070,11 +1066,6 @@ _DONE = ("agreed", "signed", "completed", "complete", "passed", "approved")
 """Words in a completed activity that, next to a step's own words, show the step happened."""
 
 _SIGNED_OFF = ("signed off", "sign-off", "signoff", "approved", "passed")
-
-
-def _names(action: str, step: _Template) -> bool:
-    """A plan step's words name this kind of step ("Kickoff", "Call-off contract signed")."""
-    return _reads(action, step)
 
 
 _SIGN_VERB = lazy(

@@ -12,7 +12,7 @@ from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
 from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE
-from ae_coach.inspector.facts import NOT_STARTED, PAPER_LATE, DealFacts, renews_with_us
+from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import activity_signals, find
 from ae_coach.rules.markers import Marked
@@ -103,7 +103,7 @@ class Situation:
             # …unless that timeline has not started because of it ("IS only sends the check sheet after an NDA is
             # executed"): signing the document is then the first thing, before any fast track
             timing = self.assessment.facts.timing
-            return bool(timing.precondition) and (not timing.paper_stuck or NOT_STARTED in timing.paper_stuck)
+            return bool(timing.precondition) and (not timing.paper_stuck or timing.paper_not_started)
         if atom == "approval_undated":
             return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":

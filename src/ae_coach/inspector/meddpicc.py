@@ -625,8 +625,8 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
         return []
     out = []
     ebs = ctx.role(Role.ECONOMIC_BUYER)
+    gone = [p for p in ctx.facts.people if p.left and p.title and text.find(text.SENIOR_TITLE, p.title)]
     if not ebs:
-        gone = [p for p in ctx.facts.people if p.left and p.title and text.find(text.SENIOR_TITLE, p.title)]
         out += [
             f"{SIGNER_LEFT}{p.name} ({p.title}), {p.left}"
             + (f"; the record names {p.succeeded_by} in their place, not yet met" if p.succeeded_by else "")
@@ -634,17 +634,14 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
         ]
         out.append(t("evidence.no_economic_buyer_role"))
     else:
-        # the signer changed: the one on record is gone from the role, and whoever the record says signs now has
-        # not been met ("Glenn has been seconded to the JV; Rachel is acting CFO and will be the one signing")
-        # the signer who left: record_roles took the economic-buyer role from them (a departed champion keeps theirs)
+        # the signer changed: the one who left is the one record_roles took the economic-buyer role from (a departed
+        # champion keeps theirs), and whoever the record says signs now has not been met ("Glenn has been seconded
+        # to the JV; Rachel is acting CFO and will be the one signing")
         unroled = {s.name for s in ctx.deal.stakeholders if s.role == Role.UNKNOWN}
-        gone = [
-            p for p in ctx.facts.people if p.left and p.name in unroled and text.find(text.SENIOR_TITLE, p.title or "")
-        ]
-        unmet = [p for p in ebs if not (ctx.facts.person(p.name) and ctx.facts.person(p.name).met)]
+        unmet = [p for p in ebs if not ((fact := ctx.facts.person(p.name)) and fact.met)]
         out += [
             f"{SIGNER_LEFT}{g.name} ({g.title}), {g.left}; " + t("evidence.signs_now", name=unmet[0].name)
-            for g in gone[:1]
+            for g in [p for p in gone if p.name in unroled][:1]
             if unmet
         ]
     names = [p.name for p in ebs]

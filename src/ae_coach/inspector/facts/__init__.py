@@ -55,7 +55,6 @@ from ae_coach.inspector.facts._model import (
     TimingFact,
 )
 from ae_coach.inspector.facts._timing import (
-    NOT_STARTED,
     PAPER_LATE,
     PAPER_STEP,
     PAPER_UNOWNED,
@@ -71,7 +70,6 @@ from ae_coach.inspector.facts._timing import (
 
 __all__ = [
     "BUILD",
-    "NOT_STARTED",
     "PAPER_LATE",
     "PAPER_STEP",
     "PAPER_UNOWNED",

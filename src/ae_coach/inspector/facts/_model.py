@@ -203,6 +203,9 @@ class TimingFact(_Facts):
     paper_ends: dt.date | None = None
     """When the paper process ends by the record's own word on how long it takes, where that runs past the date
     the paper has to be done by (see ``paper_stuck``)."""
+    paper_not_started: bool = False
+    """``paper_stuck`` is a lead time the record gives no start for: counted from today, its clock has not
+    started (a document to sign first, a ticket nobody opened)."""
     paper_open: str | None = None
     """The buyer's latest word on the paper says an item is still open ("MSA agreed. DPA still with her", "redlines
     pending") and nothing later closes it: the one thing left between the deal and its signature."""

@@ -140,6 +140,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     sooner, sooner_source = _sooner(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
+    stuck = _paper_stuck(deal)
     return TimingFact.of(
         on_hold=_on_hold(deal, past),
         lifted=lifted,
@@ -149,11 +150,12 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         sooner=sooner,
         sooner_source=sooner_source,
         plan_signature=_plan_signature(deal, as_of),
-        paper_stuck=_paper_stuck(deal)
+        paper_stuck=stuck
         or (too_slow and too_slow[0])
         or _paper_unanswered(past, as_of, paper_wait_days)
         or _paper_unowned(past),
         paper_ends=too_slow[1] if too_slow else None,
+        paper_not_started=not stuck and bool(too_slow and too_slow[2]),
         paper_open=_paper_open(past),
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
@@ -558,15 +560,15 @@ def _count(number: str) -> int:
     return int(number) if number.isdigit() else _COUNTS[" ".join(number.lower().split())]
 
 
-def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None] | None:
+def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None, bool] | None:
     """The record's word on how long a paper step takes ("their SLA is 3-4 weeks", "the assessment takes 4-6
     weeks", "our broker needs 3-5 business days for the COI"), counted from when it was said, running past the
     date the paper has to be done by: the plan's next open paper step (a supplier set-up before a freeze), else
     its signature step, else the close date. Said by the buyer or written in our own notes: a step we owe the
     buyer's paper process is as much on its critical path as theirs. A timeline that starts with a step of theirs
     ("6-8 weeks once procurement opens the ticket") runs from when the record shows that step, else from today.
-    Returns the line that says so and the date the timeline runs to (None when it runs from today: our
-    projection, not a date the buyer gave)."""
+    Returns the line that says so, the date the timeline runs to (None when it runs from today: our
+    projection, not a date the buyer gave) and whether it runs from today because nothing on record started it."""
     signature = _plan_signature(deal, as_of) or deal.close_date
     if signature is None or signature < as_of:
         return None
@@ -589,7 +591,7 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                 # days"); a step nobody on their side has started or dated on record starts today at the earliest
                 named = [d for d in dates_in(activity.summary, activity.date) if d <= signature]
                 start = _review_started(record, activity.date) or max([as_of, *named[-1:]])
-                waiting = "" if start < as_of or named else f"{NOT_STARTED}, counted from {as_of}, "
+                waiting = "" if start < as_of or named else f"{_UNSTARTED}, counted from {as_of}, "
             ends = start + dt.timedelta(days=found[0][1])
             closed, shut = _closed(record, ends), ""
             if closed is not None:  # the buyer's office is shut that day: the paper is done when it reopens
@@ -609,10 +611,11 @@ def _paper_too_slow(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> t
                     f"{PAPER_TOO_SLOW}{what}: {activity.date} {activity.type}, "
                     f"{text.quote(clause.strip())} ({waiting}to {ends}{shut}, after {due})",
                     ends if binding else None,
+                    bool(waiting),
                 )
         dated = _paper_dated_after(activity, signature)
         if dated is not None:
-            return dated
+            return (*dated, False)
     return None
 
 
@@ -741,7 +744,7 @@ it up", "didn't have a name"."""
 
 PAPER_UNOWNED = "nobody on the buyer's side has taken up the paper: "
 PAPER_TOO_SLOW = "the paper timeline runs past "
-NOT_STARTED = "not started on record"
+_UNSTARTED = "not started on record"
 """How a paper timeline the record gives no start for says so: counted from today, its clock has not started."""
 PAPER_DATED_AFTER = "the buyer's paper process is dated past the signature date: "
 PAPER_LATE = (PAPER_TOO_SLOW, PAPER_DATED_AFTER)
