@@ -83,6 +83,11 @@ def test_demo_after_demo_without_pain_is_the_deals_story(demos: int, severity: S
         ("CFO put it on hold until the budget review", "on hold"),
         ("Patricia approved the plan; legal wants to wait for the DPA", None),
         ("Patricia: no budget concerns, go ahead", None),
+        # declining another vendor's offer is a decision for us; declining ours is still a rebuff
+        ("Nguyen-san said they have declined the LogiWorks upgrade offer", None),
+        ("Patricia rejected the bid from Acme and asked for our order form", None),
+        ("Dr. Nguyen declined the proposal", "declined"),
+        ("Patricia declined our offer of a pilot", "declined"),
     ],
 )
 def test_rebuff_is_read_in_the_economic_buyers_clause(summary: str, phrase: str | None) -> None:

@@ -169,3 +169,32 @@ def test_procurements_condition_of_award_is_a_trade_with_the_person_who_set_it(c
 def _paper_row(coach, name):
     review = coach.review(load_deal(CALIBRATION / name))
     return next(a for a in review.next_actions if "meddpicc.paper_process" in a.finding_codes)
+
+
+def test_a_place_word_in_a_title_does_not_put_that_person_in_a_step_on_site():
+    """ "Validation kick-off on site" is no meeting with the "Site Managing Director": a step that prepares a
+    presentation the signer agreed to attend is not drafted from it (Brennecke: a May demo was cited)."""
+    from ae_coach.coach._situation import names_person
+    from ae_coach.deal import Stakeholder
+
+    lenz = Stakeholder(name="Dr. Katrin Lenz", title="Site Managing Director", role="economic_buyer")
+    assert not names_person(lenz, "Validation kick-off on site")
+    assert names_person(lenz, "Signature Dr. Lenz")  # a surname with a title of address names them
+    assert names_person(lenz, "Katrin to sign")  # the given name, not "Dr."
+    cfo = Stakeholder(name="Mark Stone", title="Group CFO", role="economic_buyer")
+    assert names_person(cfo, "CFO review of revised case")
+    assert not names_person(cfo, "Group kick-off with the plant teams")
+
+
+def test_a_record_names_people_by_given_name_or_by_a_surname_with_a_title_of_address():
+    from ae_coach.inspector.facts._model import _Names
+    from ae_coach.inspector.text import given_name, mentions
+
+    names = _Names(["Dr. Felix Ammann", "Dr. Katrin Lenz", "Emi Watanabe"])
+    assert given_name("Dr. Felix Ammann") == "Felix"
+    assert names.mentioned_in("Felix asked for the validation plan") == ["Dr. Felix Ammann"]
+    assert names.mentioned_in("Dr. Lenz is travelling to Pittsburgh") == ["Dr. Katrin Lenz"]
+    assert names.mentioned_in("Watanabe-san arranged the presentation") == ["Emi Watanabe"]
+    assert names.mentioned_in("Lenz Street depot visit") == []  # a bare surname is not enough
+    assert mentions(["Dr. Katrin Lenz"], "signature planned once Dr. Lenz is back")
+    assert not mentions(["Dr. Katrin Lenz"], "Dr. Smith joined the call")

@@ -44,6 +44,7 @@ from ae_coach.inspector.facts import PAPER_LATE
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
+from ae_coach.inspector.text import given_name
 from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
@@ -802,7 +803,7 @@ _ASKED = lazy(
 def signer_asked(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The latest thing the record says a signer nobody has met asked for, in its words ("Ana asked the platform
     lead for 'a comparison, Datadog On-Call vs what we have'"): their own agenda, relayed by whoever heard it."""
-    first = name.split()[0]
+    first = given_name(name)
     for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
         if activity.date > as_of or not activity.summary:
             continue
@@ -846,7 +847,7 @@ def _with(person: Stakeholder, item: Any) -> bool:
     """The dated item involves ``person``: they attend it or own it (a next step or plan step in their name)."""
     owner = (item.owner or "").strip()
     named = names_person(person, item.text)  # "CFO review of revised case", owned by "customer"
-    return person.name in item.people or owner in (person.name, person.name.split()[0]) or named
+    return person.name in item.people or owner in (person.name, given_name(person.name)) or named
 
 
 def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -> Stakeholder | None:
@@ -896,7 +897,7 @@ def _raised_by(finding: Finding, deal: Deal) -> Stakeholder | None:
     for line in finding.evidence:
         quote = line.partition(': "')[2]
         for person in deal.stakeholders:
-            first = person.name.split()[0] if person.name.split() else ""
+            first = given_name(person.name)
             if first and re.match(rf"\W*(?:{re.escape(person.name)}|{re.escape(first)})\b{_SAYS}", quote, re.I):
                 return person
     return None

@@ -14,7 +14,7 @@ from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
-from ae_coach.inspector.text import activity_signals, find
+from ae_coach.inspector.text import activity_signals, addressed_pattern, find, given_name, name_words
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -494,7 +494,7 @@ def _involves(person: Stakeholder, item: Any) -> bool:
     """The dated item involves ``person``: they attend it, own it, or its words name them."""
     owner = (item.owner or "").strip()
     return (
-        person.name in item.people or owner in (person.name, person.name.split()[0]) or names_person(person, item.text)
+        person.name in item.people or owner in (person.name, given_name(person.name)) or names_person(person, item.text)
     )
 
 
@@ -525,6 +525,22 @@ _GENERIC_TITLE_WORDS = frozenset(
         "global",
         "regional",
         "team",
+        # where or at what level the office sits, not the office: "on site" is no "Site Managing Director"
+        "site",
+        "group",
+        "plant",
+        "area",
+        "local",
+        "national",
+        "country",
+        "deputy",
+        "acting",
+        "interim",
+        "associate",
+        "assistant",
+        "principal",
+        "general",
+        "managing",
     ]
 )
 
@@ -581,11 +597,14 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
 
 def names_person(person: Stakeholder, clause: str) -> bool:
     """The clause names the person: their name, first name or a telling word of their title ("CFO")."""
-    words = {person.name.lower(), person.name.split()[0].lower()}
+    words = {person.name.lower(), given_name(person.name).lower()}
     words |= {w for w in re.findall(r"[a-z]+", (person.title or "").lower()) if len(w) > 2}
     initials = "".join(w[0] for w in re.findall(r"[A-Z][a-z]+", person.title or "") if w not in ("Of", "And"))
     if 2 <= len(initials) <= 4:  # "Chief Information Officer" is the CIO in a plan step
         words.add(initials.lower())
+    surname = name_words(person.name)[-1] if len(name_words(person.name)) >= 2 else ""
+    if len(surname) >= 3 and re.search(addressed_pattern(surname), clause.lower()):  # "Dr. Lenz", "Ishikawa-san"
+        return True
     return any(re.search(rf"\b{re.escape(w)}\b", clause.lower()) for w in words - _GENERIC_TITLE_WORDS)
 
 

@@ -772,7 +772,7 @@ def _about_someone_else(summary: str, hit: str, champions: list[str], people: li
     others = [p.name for p in people if p.name not in champions]
     last: tuple[int, bool] | None = None  # (where the nearest name ends, whether it is a champion's)
     for name, theirs in [*((n, True) for n in champions), *((n, False) for n in others)]:
-        for key in {name, name.split()[0]}:
+        for key in {name, text.given_name(name)}:
             for found in re.finditer(rf"\b{re.escape(key)}\b", before):
                 if last is None or found.end() > last[0]:
                     last = (found.end(), theirs)

@@ -402,15 +402,43 @@ def activity_signals(activity: Activity) -> frozenset[Signal]:
     return _detect(activity.summary) if activity.summary else frozenset()
 
 
+# a title of address before a name ("Dr. Katrin Lenz", "Prof. Ito"): not the person's first name
+_HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "frau", "ing", "mag", "dipl")
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a person's name without a leading title of address: "Dr. Katrin Lenz" -> Katrin, Lenz."""
+    parts = name.split()
+    while len(parts) > 1 and parts[0].lower().rstrip(".") in _HONORIFICS:
+        parts = parts[1:]
+    return parts
+
+
+def given_name(name: str) -> str:
+    """The name a record calls someone by: "Felix" for "Dr. Felix Ammann", "Dana" for "Dana Lee"."""
+    words = name_words(name)
+    return words[0] if words else ""
+
+
+def addressed_pattern(surname: str) -> str:
+    """A surname with a title of address, the way notes name a senior buyer: "Dr. Lenz", "Ishikawa-san"."""
+    last = re.escape(surname.lower())
+    return rf"\b(?:{'|'.join(_HONORIFICS)})\.?\s+{last}\b|\b{last}[- ](?:san|sama|sensei)\b"
+
+
 def mentions(names: Iterable[str], text: str | None) -> bool:
-    """Whether ``text`` names any of ``names`` (full name or first name, whole word, case-insensitive)."""
+    """Whether ``text`` names any of ``names`` (full name, first name or a surname with a title of address,
+    whole word, case-insensitive)."""
     if not text:
         return False
     lowered = text.lower()
     for name in names:
-        for part in {name.lower(), name.split()[0].lower() if name.split() else ""}:
+        words = name_words(name)
+        for part in {name.lower(), words[0].lower() if words else ""}:
             if len(part) >= 2 and re.search(rf"\b{re.escape(part)}\b", lowered):
                 return True
+        if len(words) >= 2 and len(words[-1]) >= 3 and re.search(addressed_pattern(words[-1]), lowered):
+            return True
     return False
 
 

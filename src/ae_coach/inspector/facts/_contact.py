@@ -100,14 +100,22 @@ def deferred_by_economic_buyer(summary: str | None, names: list[str]) -> str | N
 def _in_eb_clause(summary: str | None, names: list[str], patterns: tuple[re.Pattern[str], ...]) -> str | None:
     if not summary:
         return None
-    for clause in re.split(r"[.;!?]", summary):
+    for clause in re.split(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)[.;!?]", summary):  # not "Dr. Lenz"
         if not (_EB_WORDS.search(clause) or text.mentions(names, clause)):
             continue
         for pattern in patterns:
             hit = text.find(pattern, clause)
-            if hit:
+            if hit and not _ELSEWHERE.match(clause[clause.find(hit) + len(hit) :]):
                 return hit
     return None
+
+
+_ELSEWHERE = re.compile(
+    r"\s+(?:the|their|an?)\s+(?:[A-Z][\w&.-]*\s+){1,3}(?:[a-z-]+\s+)?(?:offer|bid|quote|proposal|upgrade|renewal|"
+    r"extension|tender)\b|\s+(?:the|an?)\s+(?:[a-z-]+\s+)?(?:offer|bid|quote|proposal) (?:from|of|by) [A-Z]"
+)
+"""What a signer declined is another vendor's offer ("declined the LogiWorks upgrade offer", "rejected the bid
+from Acme"): a decision for us, not a rebuff. Case-sensitive: the rival is named with a capital."""
 
 
 def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:

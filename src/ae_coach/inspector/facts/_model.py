@@ -13,6 +13,7 @@ from ae_coach.deal import (
     Role,
     Sentiment,
 )
+from ae_coach.inspector.text import addressed_pattern, name_words
 
 # ------------------------------------------------------------------------------------------- names
 
@@ -39,7 +40,7 @@ class _Names:
         firsts: dict[str, list[str]] = {}
         lasts: dict[str, list[str]] = {}
         for name in self.full.values():
-            parts = _key(name).split()
+            parts = [w.lower() for w in name_words(name)]
             if len(parts) >= 2:
                 firsts.setdefault(parts[0], []).append(name)
                 lasts.setdefault(parts[-1], []).append(name)
@@ -59,6 +60,7 @@ class _Names:
         lowered = summary.lower()
         found = [n for k, n in self.full.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
         found += [n for k, n in self.first.items() if n not in found and re.search(rf"\b{re.escape(k)}\b", lowered)]
+        found += [n for k, n in self.last.items() if n not in found and re.search(addressed_pattern(k), lowered)]
         return found
 
 
