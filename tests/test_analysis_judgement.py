@@ -940,3 +940,26 @@ def test_a_decision_step_the_buyer_redated_in_writing_has_a_date_again() -> None
     path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/hoshino-bearings-passed-january.yaml"
     reasons = " ".join(assess(load_deal(path)).why_not_commit)
     assert "with no new date" not in reasons and "falls after the period" in reasons
+
+
+def test_after_the_signers_yes_a_missing_number_is_a_gap_to_write_down_not_the_headline() -> None:
+    """Salmones: the CEO said yes at dinner with the price fine; metrics without a number stay a finding, at
+    medium, and no longer lead the review over the paper that still has to follow."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+    from ae_coach.inspector import assess
+
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/salmones-austral-ceo-verbal.yaml"
+    deal = load_deal(path)
+    metrics = next(f for f in assess(deal).findings if f.code == "meddpicc.metrics")
+    assert metrics.severity.value == "medium"
+    # without the signer's yes the same gap is the seed's high red flag at proposal
+    data = deal.model_dump(mode="json", by_alias=True)
+    for item in data["activities"]:
+        item["signals"] = [s for s in item.get("signals") or [] if s != "verbal_commit"] or None
+        item["summary"] = item["summary"].replace("Démosle", "Veremos").replace("Handshake", "")
+    from ae_coach.deal import parse_deal
+
+    without = next(f for f in assess(parse_deal(data)).findings if f.code == "meddpicc.metrics")
+    assert without.severity.value == "high"

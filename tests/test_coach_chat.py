@@ -797,3 +797,39 @@ def test_an_email_draft_is_addressed_to_the_person_the_question_writes_to(questi
     )
     typed = Coach(backend="offline").answer(load_deal(path), question)
     assert typed.shape == "email" and typed.draft is not None and typed.draft.to == "Annabel Frost"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # the rep states their call and asks for a judgement: a forecast question, whatever the story names
+        ("我报的是 commit：合同全部谈完，CFO 12/10 签字。不过集团冻结了新合同。你怎么看？", "forecast"),
+        ("这单我一直报 commit，现在多了个比价，还能留在 commit 里吗？", "forecast"),
+        # an email in the story is news, not a request for a draft; the request is in the sentence that asks
+        ("group finance 发邮件说 2 月之前不许签新合同。这单是不是干脆 disqualify 算了？", "walk_away"),
+        ("她一直没回。顺便帮我写一条发给她的中文消息。", "email"),
+        # what to do this week, asked after the call is stated, is a next-step question
+        ("下周二上 committee，我报的 commit。这周我要做哪些准备？", "next_step"),
+    ],
+)
+def test_the_sentence_that_asks_decides_the_kind_of_question(question, intent):
+    assert _answer("northwind-validation", question).intent == intent
+
+
+def _deal(name: str):
+    from ae_coach.deal import load_deal
+
+    return load_deal(EXAMPLES / f"{name}.yaml")
+
+
+def test_a_forecast_answer_says_which_way_to_move_the_call():
+    text = "".join(Coach("offline").chat(_deal("litware-forecast-fantasy"), "is litware commit? be straight"))
+    assert "move it down from commit to pipeline before the forecast call" in text
+    zh = "".join(Coach("offline").chat(_deal("litware-forecast-fantasy"), "这单能报 commit 吗？"))
+    assert "把它从承诺下调为" in zh
+
+
+def test_what_to_do_this_week_starts_from_the_deals_serious_findings():
+    answer = _answer("litware-forecast-fantasy", "what should I do this week?")
+    assert answer.shape == "next_step"
+    assert "anti.forecast_fantasy" in {f.code for f in answer.findings}

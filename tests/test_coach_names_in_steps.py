@@ -198,3 +198,16 @@ def test_a_record_names_people_by_given_name_or_by_a_surname_with_a_title_of_add
     assert names.mentioned_in("Lenz Street depot visit") == []  # a bare surname is not enough
     assert mentions(["Dr. Katrin Lenz"], "signature planned once Dr. Lenz is back")
     assert not mentions(["Dr. Katrin Lenz"], "Dr. Smith joined the call")
+
+
+def test_the_first_meeting_with_a_new_signer_answers_first_how_the_record_says_they_lean():
+    """Yarrabee: 'Sarah says Rachel is "more conservative on new opex than Glenn"' is what the acting CFO's first
+    review has to answer; the review's action for her quotes it."""
+    from ae_coach.coach._actions import signer_leaning
+
+    deal = load_deal(
+        Path(__file__).resolve().parent.parent / "evals/calibration/deals/yarrabee-mining-cfo-seconded-interim.yaml"
+    )
+    leaning = signer_leaning(deal, "Rachel Nguyen", deal.as_of)
+    assert leaning is not None and "more conservative on new opex" in leaning[1]
+    assert signer_leaning(deal, "Sarah Mitchell", deal.as_of) is None

@@ -815,6 +815,31 @@ def signer_asked(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] |
     return None
 
 
+_LEANS = lazy(
+    r"\b(?:is|was|will be|seems?|sounds?)\s+[\"'“‘]?(?:(?:much|far|a lot|a bit|very|quite|more|less|even)\s+){0,2}"
+    r"(?:conservative|cautious|sceptical|skeptical|tough|hard|strict|tight|wary|worried|concerned|nervous|keen|"
+    r"hostile|negative|cold|price[- ]sensitive)\b|\bwill (?:want|need|ask|insist)\b",
+    re.IGNORECASE,
+)
+"""How someone who has heard the signer describes where they lean ("Rachel is 'more conservative on new opex than
+Glenn' and will want to see the business case herself")."""
+
+
+def signer_leaning(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The latest word on record about how a signer nobody has met leans, relayed by whoever heard it, in its words
+    from the signer's name on: what the meeting with them has to answer first."""
+    first = given_name(name)
+    for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
+        if activity.date > as_of or not activity.summary:
+            continue
+        for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
+            at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", sentence)
+            lean = _LEANS.search(sentence, at.end()) if at else None
+            if at and lean and lean.start() - at.end() <= 4:
+                return activity.date, sentence[at.start() :].strip()
+    return None
+
+
 def finding_prepares_executive(finding: Finding) -> bool:
     """Work on the economic buyer prepares the next executive meeting on the calendar."""
     return finding.code in ("meddpicc.economic_buyer", "committee.missing_role", "anti.forecast_fantasy")
@@ -979,6 +1004,15 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 "coach.fact.eb_met_next", name=ebs[0].name, date=ebs[0].last_two_way, text=meeting.text, on=meeting.date
             )
         if meeting is not None:
+            leaning = signer_leaning(deal, ebs[0].name, facts.as_of) if ebs and not ebs[0].last_two_way else None
+            if leaning is not None:  # what the first meeting with a new signer has to answer
+                return t(
+                    "coach.fact.executive_meeting_leaning",
+                    text=meeting.text,
+                    date=meeting.date,
+                    said_on=leaning[0],
+                    said=_shorten(leaning[1], 160),
+                )
             return t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
         champion = person_in_role(deal, "champion")
         if ebs:

@@ -279,7 +279,13 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     allowed = set(intent.codes if intent else ())
     picked = [f for f in picked if f.severity.rank <= Severity.MEDIUM.rank or f.code in allowed]
     order = {f.code: i for i, f in enumerate(ranked(picked))}
-    return [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
+    refs = [_ref(f) for f in sorted(picked, key=lambda f: order[f.code])][:MAX_FINDINGS]
+    if intent is not None and intent.answer == "next_step":
+        # "what do I do this week?" starts from what most endangers the deal, not only from the next-step hygiene
+        # findings: a rival in the notes or a commit that fails the gate is what this week's work is for
+        refs += [f for f in _serious(assessment.findings) if f.code not in {r.code for r in refs}]
+        refs = refs[:MAX_FINDINGS]
+    return refs
 
 
 def _with_biggest(findings: list[FindingRef], assessment: Any) -> list[FindingRef]:

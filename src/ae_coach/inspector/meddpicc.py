@@ -177,6 +177,16 @@ def _hygiene(ctx: Context) -> Finding | None:
     )
 
 
+_CASE_ELEMENTS = ("metrics", "decision_criteria", "identified_pain")
+"""The elements that make the case for a decision, as opposed to the people and the process that carry it out."""
+
+
+def _signer_said_yes(ctx: Context) -> bool:
+    """The economic buyer gave their verbal yes in a conversation they took part in ("Rodrigo: 'Démosle…'")."""
+    signers = {s.name for s in ctx.role(Role.ECONOMIC_BUYER)}
+    return any(signers & set(a.with_) for a in ctx.with_signal(Signal.VERBAL_COMMIT))
+
+
 def _element_finding(ctx: Context, name: str) -> Finding | None:
     element: Element = getattr(ctx.deal.meddpicc, name)
     grade = ctx.grades[name]
@@ -244,6 +254,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = Severity.MEDIUM  # an open item with its date, like the paper's: to watch, not a gap
     if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
+    if name in _CASE_ELEMENTS and severity.rank < Severity.MEDIUM.rank and _signer_said_yes(ctx):
+        # the signer has said yes in a meeting: the case did its work on them; a number still missing is a gap to
+        # write down for whoever approves after them, not the risk over the paper that has to follow
+        severity = Severity.MEDIUM
     if name == "identified_pain" and flagged and severity.rank > Severity.HIGH.rank:
         # the buyer's own words say doing nothing costs nothing: no reason to buy, at any stage
         # (pipeline-disqualify-early), not a grade-1 gap to soften
