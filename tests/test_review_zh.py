@@ -175,3 +175,15 @@ def test_a_chinese_review_s_evidence_is_in_chinese_and_the_english_one_unchanged
     assert not [line for line in zh_lines if any(frame in line for frame in _FRAMES)]
     assert any(frame in line for line in en_lines for frame in _FRAMES)
     assert len(zh_lines) == len(en_lines)
+
+
+def test_a_rival_still_in_is_named_in_the_chinese_title_not_read_as_a_red_flag() -> None:
+    """Stanmore: 'Competition not settled at proposal: Snowflake Cortex still in' is no 'buyer-confirmed
+    competition (red flag: unknown alternatives)' in Chinese."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/stanmore-analytics-rival-in-note.yaml"
+    review = Coach("offline", lang="zh").review(load_deal(path))
+    titles = [r.title for r in review.risks]
+    assert any("Snowflake Cortex" in t and "竞争还没有定局" in t for t in titles), titles
+    assert not any("不清楚有哪些替代方案" in t for t in titles)

@@ -375,6 +375,8 @@ def _unsettled(ctx: Context) -> Finding | None:
         grade=ctx.grades["competition"],
         due_by=_DUE_BY_NAMES["competition"],
         unsettled=[c.name for c in active],
+        rival=active[0].name,
+        unlisted=bool(unlisted),
     )
 
 

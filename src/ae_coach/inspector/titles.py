@@ -49,6 +49,8 @@ def _meddpicc_variant(data: dict[str, Any]) -> str:
     """The title shape of a MEDDPICC finding: the seed's red flag, or what the record shows instead."""
     if data.get("pulled_back"):
         return "_parked"
+    if data.get("unsettled"):
+        return "_unlisted" if data.get("unlisted") else "_unsettled"
     if data.get("blocked"):
         return f"_{data['blocked']}"
     if str(data.get("reason", "")).startswith("met and not backing"):

@@ -220,11 +220,6 @@ class Intent(BaseModel):
     "this week") or a bare ask ("what should I say"): each word they cover counts :data:`WEAK_WEIGHT`, so a
     question's topic ("upsell next year") outweighs them."""
 
-    asked: bool = False
-    """Its phrasings count only in the sentences that ask when the question tells a story first
-    (:func:`_ask`): "write her a message" is always the request, "finance emailed all heads" in the story
-    is what happened."""
-
     audience: list[str] = Field(default_factory=list)
     """Phrasings (``en`` or ``zh``) that say who the answer is for, not what is asked ("my boss", "tell my VP",
     "给经理"): they speak for this intent only when the question asks nothing else ("what do I tell my
@@ -349,11 +344,10 @@ class Lexicon(BaseModel):
         else:  # the English words of a Chinese question stand close together too ("best and final … business case")
             places = _latin_places(question)
         held: Held = {}
-        for index, (intent, phrasings) in enumerate(table):
-            only_asked = intent.asked and bool(ask)
+        for index, (_, phrasings) in enumerate(table):
             for phrase, tokens, dropped, strength in phrasings:
                 if _HAN.search(phrase):
-                    if phrase in (ask_text if only_asked else text):
+                    if phrase in text:
                         value = strength * _han_words(phrase) * (ASK_WEIGHT if phrase in ask_text else 1)
                         held.setdefault(index, []).append((phrase, {phrase: value}))
                     continue
@@ -361,10 +355,6 @@ class Lexicon(BaseModel):
                     continue
                 stems = [_stem(t) for t in tokens]
                 if not all(stem in sources for stem in stems) or not near([sources[t] for t in stems], places):
-                    continue
-                if only_asked and not all(
-                    (sources[t] in ask_text if _HAN.search(sources[t]) else sources[t] in asked) for t in stems
-                ):
                     continue
                 if not beside(dropped, [sources[t] for t in stems], spoken):
                     continue
