@@ -92,3 +92,40 @@ def test_the_close_date_before_the_buyers_own_sequence_is_out_of_the_period() ->
     assert timing.paper_ends == timing.sequence_ends  # the paper timeline is the sequence's first step
     assert str(assessment.recommended_forecast) == "omitted"
     assert "2027-02-02" in assessment.forecast_reasons[0]
+
+
+def _with_sequence(summary: str, close: str) -> dict:
+    """Hakuyo's record with its last buyer message replaced by ``summary`` and its plan dropped."""
+    import yaml
+
+    data = yaml.safe_load(HAKUYO.read_text(encoding="utf-8"))
+    data["activities"][-1]["summary"] = summary
+    data["mutual_action_plan"] = []
+    data["close_date"] = close
+    return data
+
+
+@pytest.mark.parametrize(
+    ("summary", "close", "omitted"),
+    [
+        # the steps, summed, end after the quarter: the close date cannot hold in this period
+        (
+            "Plan: pilot 3 weeks, then the steering committee needs 2 weeks, then procurement a month.",
+            "2026-12-22",
+            True,
+        ),
+        # they end inside the quarter but after the close date: the Commit gate names it
+        ("Pilot 1 week, then the steering committee needs 2 weeks.", "2026-12-01", False),
+    ],
+)
+def test_a_close_date_before_the_sequence_ends_cannot_hold(summary: str, close: str, omitted: bool) -> None:
+    from ae_coach.deal import parse_deal
+
+    assessment = assess(parse_deal(_with_sequence(summary, close)))
+    timing = assessment.facts.timing
+    assert timing.sequence_ends is not None and timing.sequence_ends > dt.date.fromisoformat(close)
+    if omitted:
+        assert str(assessment.recommended_forecast) == "omitted"
+        assert any("sequence of steps" in r for r in assessment.forecast_reasons)
+    else:
+        assert any("sequence of steps" in r for r in assessment.why_not_commit)
