@@ -104,7 +104,7 @@ def test_paper_held_in_chinese_too():
     ("name", "action", "reason"),
     [
         ("tinsley-foods-cfo-says-january", "Signature", "January capital review"),  # the buyer's word
-        ("hakuyo-seimitsu-nda-before-security-review", "Contract signed", "2027-01-05"),  # their own paper process
+        ("hakuyo-seimitsu-nda-before-security-review", "Contract signed", "2027-02-02"),  # their own sequence of steps
     ],
 )
 def test_a_signature_the_record_puts_after_the_quarter_says_why(coach, name, action, reason):

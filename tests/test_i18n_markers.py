@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ae_coach.i18n import catalogue
 from ae_coach.inspector import meddpicc
-from ae_coach.inspector.facts import _timing
+from ae_coach.inspector.facts import _sequence, _timing
 
 LEAD_INS = [
     _timing.PAPER_UNOWNED,
@@ -23,6 +23,15 @@ LEAD_INS = [
     meddpicc.SIGNER_CHASED,
     meddpicc.PRECONDITION,
     meddpicc.APPROVAL_UNDATED,
+    _sequence.SEQUENCE_ENDS,
+    _sequence.COUNTED_FROM,
+    _sequence.TODAY,
+    _sequence.FIRST_UNSIGNED,
+    _sequence.WORKING_DAYS,
+    _sequence.LOWER_BOUND,
+    _sequence.REOPENS,
+    _sequence.SKIPPED,
+    _sequence.CLOSURE,
 ]
 
 

@@ -184,6 +184,7 @@ def crm_change(deal: Deal, assessment: Any) -> str | None:
         for day, key in (
             (timing.plan_signature, "coach.crm.why_plan"),
             (timing.paper_ends, "coach.crm.why_paper"),
+            (timing.sequence_ends, "coach.crm.why_sequence"),
             (timing.reconfirmed, "coach.crm.why_reconfirmed"),
         )
         if day is not None and close is not None and day > close

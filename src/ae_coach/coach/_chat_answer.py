@@ -240,7 +240,9 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
     if category == "omitted":
         timing = assessment.facts.timing
         end = assessment.period.end
-        later = (timing.paper_ends or dt.date.min) > end or (timing.plan_signature or dt.date.min) > end
+        later = any(
+            (day or dt.date.min) > end for day in (timing.paper_ends, timing.plan_signature, timing.sequence_ends)
+        )
         if close > end or not (later or timing.doubt or timing.on_hold):
             return None  # after the quarter, or out of the number for another reason (fit, silence): no date verdict
         return DateVerdict(close=close, state="fails", reason=forecast.reasons[0])

@@ -249,6 +249,8 @@ def _after_the_quarter(deal: Deal, assessment: Any, where: str = "coach.decides"
         return None
     if timing.paper_ends is not None and timing.paper_ends > end:
         return t(f"{where}_paper_after", date=timing.paper_ends)
+    if timing.sequence_ends is not None and timing.sequence_ends > end:
+        return t(f"{where}_sequence_after", date=timing.sequence_ends)
     if timing.doubt:
         return t(f"{where}_doubt", source=timing.doubt)
     return None

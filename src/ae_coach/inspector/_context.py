@@ -19,6 +19,7 @@ from ae_coach.deal import (
     Stage,
     Stakeholder,
 )
+from ae_coach.deal.calendar import calendar_for
 from ae_coach.findings import Finding, Severity, trusted
 from ae_coach.i18n import current
 from ae_coach.inspector import text
@@ -144,6 +145,7 @@ class Context:
             self.as_of,
             paper_wait_days=self.settings.stale_days.get(self.deal.stage),
             event_recent_days=self.settings.event_recent_days,
+            calendar=calendar_for(self.settings, self.deal),
         )
 
     @memoized

@@ -220,6 +220,11 @@ def _close_date_conditions(ctx: Context) -> list[str]:
         out.append(t("gate.close_after", close=close, period=period(ctx).label, end=period(ctx).end))
     if ctx.facts.timing.doubt:
         out.append(t("gate.close_doubted", source=ctx.facts.timing.doubt))
+    sequence = ctx.facts.timing
+    # the sequence once: a paper timeline that is its first step already says it (see ``paper_stuck``)
+    told = sequence.sequence is not None and sequence.sequence in (sequence.paper_stuck or "")
+    if sequence.sequence_ends is not None and close < sequence.sequence_ends and not told:
+        out.append(t("gate.close_before_sequence", close=close, source=sequence.sequence))
     pushes = ctx.facts.pushes
     if pushes >= ctx.settings.slip_count:
         out.append(t("gate.pushed", pushes=pushes))
@@ -384,6 +389,12 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [
             t("call.paper_after", date=timing.paper_ends, period=current.label, end=current.end, source=source)
         ]
+    if timing.sequence_ends is not None and timing.sequence_ends > current.end:
+        # pipeline-close-date-discipline: the buyer's own steps, summed, end after the period: the date cannot hold
+        return ForecastCategory.OMITTED, [
+            t("call.sequence_after", date=timing.sequence_ends, period=current.label, end=current.end,
+              source=timing.sequence)
+        ]  # fmt: skip
     if close is not None and timing.doubt:
         return ForecastCategory.OMITTED, [t("call.not_credible", close=close, source=timing.doubt)]
     reasons: list[str] = []

@@ -16,6 +16,7 @@ from ae_coach.deal import (
     Signal,
     Stakeholder,
 )
+from ae_coach.deal.calendar import Calendar, calendar_for
 from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import direction_of
@@ -28,11 +29,20 @@ from ae_coach.inspector.facts._model import (
     DatedItem,
     DealFacts,
     PersonFact,
+    TimingFact,
     _key,
     _Names,
     office_names,
 )
-from ae_coach.inspector.facts._timing import _MONTH, _MONTHS, _NEGATED_SPAN, _close_changes, _timing
+from ae_coach.inspector.facts._sequence import buyer_sequence
+from ae_coach.inspector.facts._timing import (
+    _MONTH,
+    _MONTHS,
+    _NEGATED_SPAN,
+    PAPER_TOO_SLOW,
+    _close_changes,
+    _timing,
+)
 
 # ------------------------------------------------------------------------------------------- derivation
 
@@ -167,13 +177,37 @@ _NOT_A_VENDOR = frozenset(
 )
 
 
+def _with_sequence(
+    timing: TimingFact, deal: Deal, activities: list[ActivityFact], as_of: dt.date, calendar: Calendar
+) -> TimingFact:
+    """``timing`` with the buyer's written sequence of steps when it ends after the signature date. A paper
+    timeline read from the same message is that sequence's first step only: it runs to the sequence's end."""
+    past = [a for a in activities if a.date <= as_of and a.summary]
+    found = buyer_sequence(deal, past, as_of, calendar, unsigned=timing.precondition is not None)
+    if found is None:
+        return timing
+    evidence, ends, said = found
+    update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends}
+    stuck = timing.paper_stuck or ""
+    if stuck.startswith(PAPER_TOO_SLOW) and f": {said}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
+        update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {evidence}", "paper_ends": ends}
+    return timing.model_copy(update=update)
+
+
 def derive(
-    deal: Deal, as_of: dt.date, *, paper_wait_days: int | None = None, event_recent_days: int = 120
+    deal: Deal,
+    as_of: dt.date,
+    *,
+    paper_wait_days: int | None = None,
+    event_recent_days: int = 120,
+    calendar: Calendar | None = None,
 ) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``.
 
     ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
-    paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never)."""
+    paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never).
+    ``calendar``: the working days the buyer's written sequence of steps is summed in (the settings' holidays
+    country and days off; default: where the buyer is)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     gone = departed(deal, as_of)
@@ -211,6 +245,7 @@ def derive(
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     timing = _timing(deal, activities, as_of, paper_wait_days)
+    timing = _with_sequence(timing, deal, activities, as_of, calendar or calendar_for(None, deal))
     events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
     # a freeze reported longer ago than ``event_recent_days`` (Settings) is no hold the review can explain
     recent = [e for e in events if e.date is None or (as_of - e.date).days <= event_recent_days]

@@ -205,6 +205,12 @@ class TimingFact(_Facts):
     paper_ends: dt.date | None = None
     """When the paper process ends by the record's own word on how long it takes, where that runs past the date
     the paper has to be done by (see ``paper_stuck``)."""
+    sequence: str | None = None
+    """The buyer's own written sequence of steps ("after we receive your check sheet, their review takes about 6
+    weeks; the ringi can only start after the security check is passed, and takes 2-3 weeks"), summed in working
+    days around the holidays, when it ends after the date the deal signs: the arithmetic, step by step."""
+    sequence_ends: dt.date | None = None
+    """The earliest day that sequence ends: no close date before it holds."""
     paper_not_started: bool = False
     """``paper_stuck`` is a lead time the record gives no start for: counted from today, its clock has not
     started (a document to sign first, a ticket nobody opened)."""

@@ -1,0 +1,281 @@
+"""The buyer's written sequence of steps, added up into a date.
+
+A buyer who writes "after we receive your check sheet, their review takes about 6 weeks; the ringi can only start
+after the security check is passed, and takes 2-3 weeks; please note our year-end holidays 12/29-1/5" has dated the
+signature, whatever the CRM says: the steps run one after another, in working days, around their holidays. This
+module reads such a message (sentences, "then", "after that", "followed by", arrows, numbered lists; 然后, 之后,
+再, 先…再…) into its steps and sums them from the day the first can start. The earliest end is a floor: each
+step is counted at the low end of what the buyer gave ("2-3 weeks" at two), and a step with no length on record
+(an NDA still to sign) at none, and the evidence says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from ae_coach._patterns import lazy
+from ae_coach.deal import Deal
+from ae_coach.deal.calendar import Calendar
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._model import ActivityFact
+from ae_coach.inspector.facts._timing import _DURATION, _plan_signature, _review_started, dates_in
+from ae_coach.inspector.facts._timing import _count as _word_count
+
+SEQUENCE_ENDS = "the buyer's own sequence of steps ends at the earliest on "
+"""How the evidence of a sequence begins (a ``marker`` of the catalogue: Chinese reviews say it in Chinese)."""
+COUNTED_FROM = ", counted from "
+TODAY = " (today)"
+FIRST_UNSIGNED = "first a document not yet signed on record, counted as no time"
+WORKING_DAYS = " working days → "
+LOWER_BOUND = " working days, the lower bound → "
+REOPENS = " until the first working day after "
+SKIPPED = "working days skip weekends and the public holidays of "
+CLOSURE = " and the buyer's closure "
+
+_SPLIT = lazy(
+    r"(?<!\s\d\.)(?<!^\d\.)(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n|\s*(?:->|→|=>)\s*|\b(?:and )?then\b|\bafter that\b|\bfollowed by\b|"
+    r"\bthereafter\b|(?:^|\s)\(?\d\)\s*|然后|之后再|之后|接着|(?<=[，,])\s*再(?!次|见|说)",
+    re.IGNORECASE,
+)
+"""Where one step of a written sequence ends and the next begins."""
+_SEQUENCE = lazy(
+    r"\b(?:then|after that|followed by|thereafter|only (?:[\w-]+ ){0,4}?(?:after|once)|(?:starts?|begins?) (?:after|"
+    r"once)|after (?:we|you|they|the|our|your|their|it|that)|once (?:we|you|they|the|our|your|their|it|that))\b|"
+    r"->|→|=>|\(\d\)|(?:^|\s)\d\)|^\s*(?:\d[.)]|[-*•])\s|然后|之后|接着|先[^。；]{1,30}?再",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""The words that make a message a sequence rather than a list of facts."""
+_FOLLOWS = lazy(
+    r"\b(?:after|once|following|only (?:[\w-]+ ){0,4}?(?:after|once)|(?:starts?|begins?) (?:after|once))\b|之后|以后|再|然后",
+    re.IGNORECASE,
+)
+"""A step that says it follows another ("the ringi can only start after the security check is passed")."""
+_LISTED = lazy(r"(?:\d[.)]|[-*•])\s")
+"""A line of a numbered or bulleted list: one step of it."""
+_METRIC = lazy(
+    r"\d[^,;。；]{0,25}?(?:->|→|=>|\bto\b)\s*(?:\d|same|under|target|less)|\b(?:from|reduced|cut|down|up)\b[^,;]{0,20}"
+    r"\d[^,;]{0,20}\bto \d|\b(?:in|over|within|during|for) (?:the )?(?:last|past|first)\b|\b(?:payback|roi|saves?|"
+    r"saving|per (?:week|month|day)|/(?:week|wk|month|day))|\b(?:came back|got back|replied|responded|answered|took|"
+    r"spent|lasted|turned (?:it )?around)\b|\d[^,;]{0,15}\ba (?:week|month|day)\b",
+    re.IGNORECASE,
+)
+"""A measurement, not a step: "turnaround 5.2 -> 1.8 days", "audit prep 6 wks -> 1", "payback inside 18 months"."""
+_CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DURATION = lazy(
+    r"([一两二三四五六七八九十\d]{1,2})\s*(?:[-~到至]\s*([一两二三四五六七八九十\d]{1,2})\s*)?(?:个)?"
+    r"(工作日|周|星期|礼拜|月|天)(?!前|以前|之前)"
+)
+"""A Chinese duration: 两周, 六周, 一个月, 2-3周, 10个工作日 (not 两周前: that is a date gone by)."""
+_A_UNIT = lazy(
+    r"(?<!\bonce )(?<!\bper )(?<!\bevery )(?<!\beach )(?<!\btwice )\b(?:a|one) (week|month|fortnight)\b"
+    r"(?!['’]s|\s+(?:ago|of fees|of revenue|worth))",
+    re.IGNORECASE,
+)
+"""A single unit without a number: "about a month", "a fortnight" (not "once a month", "a month ago")."""
+_HOLIDAY_WAIT = lazy(
+    r"\b(?:until|till|not before|after|once) (?:after )?(?:the |their |our )?(?:year-?end |christmas |new year |"
+    r"winter |summer )?(?:holidays?|break|shut-?down|new year|christmas)\b|(?:春节|过年|年后|节后|国庆)(?:以?后|之后|过后)?",
+    re.IGNORECASE,
+)
+"""A step that waits out the buyer's holidays: "until after the holidays", "春节后"."""
+_CLOSURE = lazy(r"\b(?:holidays?|shut-?down|closure|closed|break|vacation)\b|假期|放假|停工|休假", re.IGNORECASE)
+_RANGE = lazy(r"(?<=\d)\s*[-–~]\s*(?=\d{1,2}/\d)")
+"""The dash of a range of day-months ("12/29-1/5"), which a date reader would take for one date."""
+_DONE = lazy(
+    r"\b(?:already|was|were|has been|have been|is now)\b[^,;]{0,30}?\b(?:done|completed?|passed|signed|approved|"
+    r"cleared|executed|finished|returned)\b|\b(?:done|completed|finished|complete)\b(?!\s+(?:by|before|in|within|after|once|when)\b)|已(?:经)?(?:完成|通过|签|批)",
+    re.IGNORECASE,
+)
+"""A step told as done: it takes no more time."""
+_PENDING = lazy(
+    r"\b(?:after|once|until|when|if|before|only|be|must|will|needs? to|should|to get)\b|之后|以后|前|要|需要",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the buyer's sequence as counted: its words, the working days it adds, its end."""
+
+    said: str
+    days: int
+    ends: dt.date
+    lower_bound: bool = False
+    holiday: dt.date | None = None
+    """For a step that waits out the holidays: their last day."""
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A sequence of the buyer's steps summed from ``start``: the earliest date the last one can end."""
+
+    said: str
+    start: dt.date
+    steps: tuple[Step, ...]
+    closures: tuple[tuple[dt.date, dt.date], ...]
+
+    @property
+    def ends(self) -> dt.date:
+        return self.steps[-1].ends
+
+    def evidence(self, country: str, today: bool, unsigned: bool) -> str:
+        """The arithmetic, step by step, as the review shows it."""
+        parts = [FIRST_UNSIGNED] if unsigned else []
+        for step in self.steps:
+            if step.holiday is not None:
+                parts.append(f"{text.quote(step.said, 70)}{REOPENS}{step.holiday} → {step.ends}")
+            else:
+                unit = LOWER_BOUND if step.lower_bound else WORKING_DAYS
+                parts.append(f"{text.quote(step.said, 70)} {step.days}{unit}{step.ends}")
+        closed = "".join(f"{CLOSURE}{a}..{b}" for a, b in self.closures)
+        start = f"{self.start}{TODAY if today else ''}"
+        return f"{SEQUENCE_ENDS}{self.ends}: {self.said}{COUNTED_FROM}{start}: {'; '.join(parts)} ({SKIPPED}{country}{closed})"
+
+
+def working_days(number: int, unit: str) -> int:
+    """A duration in working days: a week is five, a month twenty-one, a day of "days" one."""
+    unit = unit.lower()
+    if unit.startswith(("month", "mo", "mth", "月")):
+        return 21 * number
+    if unit.startswith(("fortnight",)):
+        return 10
+    if unit.startswith(("week", "wk", "周", "星期", "礼拜")):
+        return 5 * number
+    return number
+
+
+def _count(number: str) -> int:
+    if number.isdigit():
+        return int(number)
+    if number in _CN_NUMBERS:
+        return _CN_NUMBERS[number]
+    if len(number) == 2 and number[0] == "十":
+        return 10 + _CN_NUMBERS.get(number[1], 0)
+    return _word_count(number)
+
+
+def _lengths(segment: str) -> tuple[int, bool] | None:
+    """The working days a step takes, at the low end of what it gives, and whether it gave a range."""
+    found = _DURATION.search(segment)
+    if found:
+        return working_days(_count(found.group(1)), found.group(3)), found.group(2) is not None
+    found = _CN_DURATION.search(segment)
+    if found:
+        return working_days(_count(found.group(1)), found.group(3)), found.group(2) is not None
+    found = _A_UNIT.search(segment)
+    if found:
+        return working_days(1, found.group(1)), False
+    return None
+
+
+def _done(segment: str) -> bool:
+    hit = _DONE.search(segment)
+    return hit is not None and not _PENDING.search(segment[: hit.start()])
+
+
+def closures(summary: str, said: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The buyer's own closures a message dates ("our year-end holidays 12/29-1/5"): first and last day."""
+    out = []
+    for segment in re.split(r"(?<=[.;!?。；])\s*|\n", summary):
+        if not _CLOSURE.search(segment):
+            continue
+        named = dates_in(_RANGE.sub(" to ", segment), said)
+        if len(named) >= 2 and named[0] <= named[1] <= named[0] + dt.timedelta(days=31):
+            out.append((named[0], named[1]))
+    return out
+
+
+def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar) -> Sequence | None:
+    """The sequence of steps ``summary`` writes, summed in working days from ``start`` on ``calendar`` plus the
+    closures it names; None unless it reads as a sequence of at least two steps with a length (or one and a wait
+    for the holidays). A step opens at a sequence word, a list's number or a sentence saying it follows ("can
+    only start after"), and its length is the first one told in it or the sentence after ("1) Legal reviews the
+    contract. She needs about three weeks"). Steps told as done and measurements ("5.2 -> 1.8 days") take no time."""
+    if not summary or not _SEQUENCE.search(summary):
+        return None
+    shut = closures(summary, said)
+    closed = {a + dt.timedelta(days=i) for a, b in shut for i in range((b - a).days + 1)}
+
+    def working(day: dt.date) -> bool:
+        return calendar.working(day) and day not in closed
+
+    def add(day: dt.date, days: int) -> dt.date:
+        for _ in range(days):
+            day += dt.timedelta(days=1)
+            while not working(day):
+                day += dt.timedelta(days=1)
+        return day
+
+    clock, steps = start, list[Step]()
+    opened, timed = 0, False  # the piece that opened the current step, and whether a length was read for it
+    for i, (segment, chained) in enumerate(_segments(summary)):
+        if chained or _FOLLOWS.search(segment) or _LISTED.match(segment):
+            opened, timed = i, False
+        if not segment or _METRIC.search(segment) or _done(segment):
+            continue
+        length = _lengths(segment)
+        if length is not None and steps and (timed or i - opened > 1):
+            continue  # a length told beside the steps ("pay two vendors for four months"), not one of them
+        if length is not None:
+            timed = True
+            clock = add(clock, length[0])
+            steps.append(Step(segment, length[0], clock, lower_bound=length[1]))
+        elif _HOLIDAY_WAIT.search(segment):
+            last = _holiday_after(clock, calendar, closed)
+            if last is not None:
+                clock = add(last, 1)
+                steps.append(Step(segment, 0, clock, holiday=last))
+    if all(s.holiday is not None for s in steps) or len(steps) < 2:
+        return None
+    return Sequence(said="", start=start, steps=tuple(steps), closures=tuple(shut))
+
+
+def _segments(summary: str) -> list[tuple[str, bool]]:
+    """The pieces of ``summary`` between separators, each with whether a sequence word ("then", an arrow, a
+    number of a list) rather than a sentence's end opens it."""
+    out, at, chained = [], 0, False
+    for cut in _SPLIT.finditer(summary):
+        out.append((summary[at : cut.start()].strip(" ,，、:"), chained))
+        at, chained = cut.end(), bool(cut.group(0).strip(" \n.;!?。；！？"))
+    out.append((summary[at:].strip(" ,，、:"), chained))
+    return out
+
+
+def _holiday_after(day: dt.date, calendar: Calendar, closed: set[dt.date]) -> dt.date | None:
+    """The last day of the first run of holidays (public holidays, days off, the buyer's closure: at least two
+    days off in a row on weekdays) after ``day`` within four months."""
+    for offset in range(1, 122):
+        first = day + dt.timedelta(days=offset)
+        if first.weekday() >= 5 or (calendar.working(first) and first not in closed):
+            continue
+        last = first
+        while not calendar.working(last + dt.timedelta(days=1)) or last + dt.timedelta(days=1) in closed:
+            last += dt.timedelta(days=1)
+        if sum(1 for i in range((last - first).days + 1) if (first + dt.timedelta(days=i)).weekday() < 5) >= 2:
+            return last
+    return None
+
+
+def buyer_sequence(
+    deal: Deal, past: list[ActivityFact], as_of: dt.date, calendar: Calendar, unsigned: bool
+) -> tuple[str, dt.date, str] | None:
+    """The buyer's latest written sequence of steps (``read``), summed from today, or from the day the record
+    shows its first step under way, when it ends after the date the deal signs (the plan's signature step, else
+    the close date): the arithmetic as evidence, the earliest end and the message it reads ("2026-11-20 email"). ``unsigned``: the record says the process
+    waits on a document to sign first (its time is unknown, so the end is a floor)."""
+    signs = _plan_signature(deal, as_of) or deal.close_date
+    if signs is None or deal.close_date is None or deal.close_date < as_of:
+        return None
+    for activity in reversed([a for a in past if a.two_way and a.date <= as_of]):
+        started = _review_started(past, activity.date)
+        start = started if started is not None and started <= as_of else as_of
+        found = read(activity.summary, activity.date, start, calendar)
+        if found is None:
+            continue
+        if found.ends <= signs:
+            return None
+        where = f"{activity.date} {activity.type}"
+        evidence = replace(found, said=where).evidence(calendar.country, start == as_of, unsigned and start == as_of)
+        return evidence, found.ends, where
+    return None
