@@ -190,3 +190,17 @@ def test_a_freeze_older_than_the_recent_window_puts_nothing_on_hold() -> None:
         assessed = assess(parse_deal(with_activities(said)))
         assert (EVENT in {f.code for f in assessed.findings}) is held
         assert (assessed.facts.timing.on_hold is not None) is held
+
+
+def test_a_freeze_of_what_the_clause_before_names_quotes_both() -> None:
+    """Brennecke: "…announced Project Keystone, and all commitments above USD 250k now need group CFO sign-off; group
+    finance has frozen them until March" is quoted whole: 'frozen them' alone does not say what is frozen."""
+    summary = (
+        "Long call about go-live. Side note: the parent announced Project Keystone, and all commitments above USD "
+        "250k now need group CFO sign-off; group finance has frozen them until the plan is approved in March."
+    )
+    event = by_code(parse_deal(with_activities(_said(summary))))["momentum.company_event"]
+    assert "Project Keystone" in event.title and "until the plan is approved in March" in event.title
+    alone = "Group finance has frozen new software spend until March; we keep going with the pilot."
+    event = by_code(parse_deal(with_activities(_said(alone))))["momentum.company_event"]
+    assert event.title.endswith('"Group finance has frozen new software spend until March;"')

@@ -225,8 +225,10 @@ def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, r
     reports.append((None, "notes", deal.notes or "", None))
     found: list[CompanyEvent] = []
     for day, where, body, speaker in reports:
+        before = ""
         for clause in (c.strip() for c in _CLAUSE.split(body) if c and c.strip()):
-            event = _read(clause, day, where, speaker, names, rivals, as_of)
+            event = _read(clause, day, where, speaker, names, rivals, as_of, before)
+            before = clause
             if event is not None and not any(e.kind == event.kind and e.source == event.source for e in found):
                 found.append(event)
     return [e for e in found if not _answered(e, deal, past)]
@@ -240,6 +242,7 @@ def _read(
     names: _Names,
     rivals: list[str],
     as_of: dt.date,
+    before: str = "",
 ) -> CompanyEvent | None:
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
     if kind is None or _elsewhere(clause, speaker, rivals, names) or _past(clause, as_of):
@@ -248,13 +251,25 @@ def _read(
         kind = "spend_review"  # paused until someone reviews it: a gate the deal can pass, not a stop
     spoken = _SPEAKS.search(clause)
     said = names.resolve(spoken.group(1)) if spoken else None
+    told = clause
+    if before.endswith(";") and _BACK.search(clause[:60]):
+        # "…announced Project Keystone, and all commitments above USD 250k now need group CFO sign-off; group finance
+        # has frozen them until March": the freeze is of what the clause before it names, so quote both
+        told = f"{before.rsplit(':', 1)[-1].strip()} {clause}"
+    quoted = text.quote(told, limit=_EVENT_QUOTE if told != clause else 120)
     return CompanyEvent.of(
         kind=kind,
         date=day,
         said_by=said or speaker,
-        quote=text.quote(clause),
-        source=f"{day} {where}: {text.quote(clause)}" if day else f"notes: {text.quote(clause)}",
+        quote=quoted,
+        source=f"{day} {where}: {quoted}" if day else f"notes: {quoted}",
     )
+
+
+_BACK = lazy(r"\b(?:them|it|these|those)\b", re.IGNORECASE)
+"""A clause that refers back to what the clause before it named."""
+_EVENT_QUOTE = 260
+"""Characters of an event quoted with the clause it refers back to."""
 
 
 def _said_by(activity: ActivityFact, names: _Names) -> str | None:
