@@ -20,12 +20,13 @@ from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
-from ae_coach.coach._situation import signer_review
+from ae_coach.coach._situation import _only_signing, signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health
-from ae_coach.deal import ForecastCategory
+from ae_coach.deal import STAGE_ORDER, ForecastCategory, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.text import SENIOR_TITLE
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -273,10 +274,13 @@ def _hold(deal: Deal, assessment: Any, actions: list[Any], calendar: Any) -> Hol
 
 
 def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], calendar: Any) -> str | None:
-    """The one event that decides the deal, by when: when the first action is a message to someone who has gone
-    silent, their reply by the date that action gives them; when it asks about news at the buyer's company (a
-    freeze, a cost programme), that person's answer on whether the project goes ahead; for a tier-4 deal, its dated next step (the check-in
-    after the trial); else the plan's decision step ahead, else its signature."""
+    """The one event that decides the deal, by when, in the order a sales leader ranks them: a reply from the
+    silent contact the first action is for; under news at the buyer's company (a freeze, a cost programme), that
+    person's answer on whether the project goes ahead; the first review booked with a signer who has not met us or
+    came in late; the buyer's own process blocked; a signature the buyer's paper puts after the quarter; for a
+    tier-4 deal, its dated next step; the first look at the case by an unmet signer nothing is booked with; a paper
+    term still open before the signature; else the buyer's step that takes the case to whoever signs, the plan's
+    decision step, or its signature. A date that is no working day is a deadline, not a meeting."""
     if not deal.is_open:
         return None
     first = actions[0] if actions else None
@@ -284,18 +288,7 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if first is not None and first.contact and first.due and contact_name(first.contact) in dark:
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_reply", name=contact_name(first.contact), date=date)
-    blocker = _blocker(assessment, actions)
-    if blocker is not None:
-        return blocker
-    later = _after_the_quarter(deal, assessment)
-    if later is not None:
-        return later
     as_of = deal.as_of or dt.date.today()
-    ahead = deal.next_step
-    if assessment.tier == 4 and ahead is not None and ahead.date is not None and ahead.date >= as_of:
-        # a self-serve deal is decided by what the buyer does with it, at the check-in on record, not by a
-        # signature plan nobody runs for a card purchase
-        return t("coach.decides", event=ahead.action, date=ahead.date)
     # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
     step = decisive([s for s in plan if s.status != "proposed"], as_of)
     news = first is not None and bool(first.contact and first.due) and "momentum.company_event" in first.finding_codes
@@ -303,15 +296,124 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # a freeze at the buyer, or news and no buyer step ahead: whether the project goes ahead at all decides it
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_event", name=contact_name(first.contact), date=date)
-    review = signer_review(deal, as_of, signing=True)  # the buyer's own step taking the case to whoever signs
-    if review is not None and (step is None or review[0] <= step.date):
-        return t("coach.decides", event=review[1], date=review[0])
-    if step is None:
+    signer = _signer_to_win(deal, assessment)
+    booked = _signer_step(assessment.facts, signer[0]) if signer is not None else None
+    if signer is not None and booked is not None:
+        return _signer_line(signer, _event(booked.text), _when(booked.date, calendar))
+    blocked = _blocker(assessment, actions) or _after_the_quarter(deal, assessment)
+    if blocked is not None:
+        return blocked
+    ahead = deal.next_step
+    if assessment.tier == 4 and ahead is not None and ahead.date is not None and ahead.date >= as_of:
+        # a self-serve deal is decided by what the buyer does with it, at the check-in on record, not by a
+        # signature plan nobody runs for a card purchase
+        return t("coach.decides", event=_event(ahead.action), date=_when(ahead.date, calendar))
+    event, date = _step_ahead(deal, step, as_of)
+    drafted = step is not None and step.kind != "agreed" and date == step.date  # a date for us to agree
+    if signer is not None and event is not None and date is not None and not drafted and _names(signer[0], event):
+        return _signer_line(signer, event, _when(date, calendar))  # the step ahead is the signer's own review
+    if signer is not None and not signer[1] and (step is None or step.kind == "agreed"):
+        # nobody has put the case in front of the person who signs: their first look decides, not a later step
+        who = _who(signer[0].name)
+        if event is None or date is None:
+            return t("coach.decides_signer_unbooked", name=who)
+        return t("coach.decides_signer_before", name=who, event=event, date=_when(date, calendar))
+    if event is None or date is None:
         return None
-    who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)
-    action = step.action if step.kind == "agreed" else _lower_first(step.action, deal)  # the buyer's words as written
-    event = action + (t("coach.decides_who", who=who) if who and who not in step.action else "")
+    paper = assessment.facts.timing.paper_open
+    if paper and (step is None or step.kind != "decision") and not _reads_decision(event):
+        return t("coach.decides_paper", source=paper, event=event, date=_when(date, calendar))
+    if step is None or date != step.date:  # the buyer's own step to the signer, before the plan's
+        return t("coach.decides", event=event, date=_when(date, calendar))
     # the deal's next step with no date of its own is dated by the draft: a date to agree, not the buyer's
     undated = ahead is not None and step.action == ahead.action and ahead.date != step.date
     key = "coach.decides" if step.kind == "agreed" and not undated else "coach.decides_proposed"
-    return t(key, event=event, date=step.date)
+    return t(key, event=event, date=_when(step.date, calendar) if key == "coach.decides" else step.date)
+
+
+def _step_ahead(deal: Deal, step: Any, as_of: dt.date) -> tuple[str | None, dt.date | None]:
+    """The buyer's step ahead that decides the deal: their own step taking the case to whoever signs when it comes
+    first, else the plan's decision step or signature (with who owns it), as the record words it."""
+    review = signer_review(deal, as_of, signing=True)
+    if review is not None and (step is None or review[0] <= step.date):
+        return _event(review[1]), review[0]
+    if step is None:
+        return None, None
+    who = next((s.name for s in deal.stakeholders if step.owner.startswith(s.name)), None)
+    action = step.action if step.kind == "agreed" else _lower_first(step.action, deal)  # the buyer's words as written
+    return _event(action) + (t("coach.decides_who", who=who) if who and who not in step.action else ""), step.date
+
+
+def _signer_to_win(deal: Deal, assessment: Any) -> tuple[Any, bool] | None:
+    """The person who signs (the record's successor when the signer on record left the role), when the deal turns
+    on how they read the case and the price, from the proposal on: never met (``False``), or come into the deal
+    late and met once at most (``True``). A signer who knows the case decides at the plan's own steps."""
+    if STAGE_ORDER[Stage(str(deal.stage))] < STAGE_ORDER[Stage.PROPOSAL]:
+        return None  # no price on the table yet
+    facts = assessment.facts
+    signer = next(iter(facts.in_role("economic_buyer")), None)
+    if signer is None or signer.left:
+        return None
+    if not signer.met:
+        return signer, False
+    late = next((f for f in assessment.findings if f.code == "momentum.late_stakeholder"), None)
+    arrived = late is not None and signer.name in late.data.get("names", ())
+    return (signer, True) if arrived and signer.meetings <= 1 else None
+
+
+def _signer_step(facts: Any, signer: Any) -> Any:
+    """The first dated step ahead that puts the case in front of the signer (a meeting with them, a plan step they
+    own, or one naming them or their office: "CFO review of revised case"), the signature itself aside."""
+    return next(
+        (
+            item
+            for item in facts.upcoming
+            if item.kind != "close_date"
+            and (signer.name in item.people or _names(signer, f"{item.owner or ''} {item.text}"))
+        ),
+        None,
+    )
+
+
+def _names(signer: Any, text: str) -> bool:
+    """The step is the signer's, not only their signature: it names them (full or last name), their title, or
+    the office in it ("CFO" of "Acting CFO")."""
+    if _only_signing(text):
+        return False
+    words = [signer.name, *signer.name.split()[-1:], *re.findall(r"\b[A-Z]{3,}\b", signer.title or "")]
+    words += [signer.title] if signer.title else []
+    return any(re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE if w == signer.title else 0) for w in words)
+
+
+def _signer_line(signer: tuple[Any, bool], event: str, when: str) -> str:
+    key = "coach.decides_signer_new" if signer[1] else "coach.decides_signer"
+    return t(key, event=event, date=when, name=_who(signer[0].name))
+
+
+def _who(name: str) -> str:
+    """A stakeholder the CRM names by office ("VP Operations", "Owner") is that office, not a person's name."""
+    return t("coach.decides_office", office=name) if SENIOR_TITLE.match(name) else name
+
+
+def _event(text: str) -> str:
+    """The record's words for a step, as a clause: no closing full stop, a long summary cut."""
+    text = text.strip().rstrip(".").strip()
+    return text if len(text) <= _EVENT_CHARS else text[: _EVENT_CHARS - 1].rstrip() + "…"
+
+
+_EVENT_CHARS = 140
+
+
+def _when(date: dt.date, calendar: Any) -> str:
+    """A step's date as the line gives it: a weekend or a public holiday is a deadline ("by"), not a meeting. The
+    team's own days off (the day after Thanksgiving, the last week of December) are the buyer's working days."""
+    off = date.weekday() >= 5 or calendar.public_holiday(date)
+    return t("coach.decides_by", date=date) if off else str(date)
+
+
+_DECISION = lazy(r"\b(?:decision|decide|select|award|vote|approv|sign-?off|review|决定|审批|评审)", re.IGNORECASE)
+
+
+def _reads_decision(event: str) -> bool:
+    """The step is the buyer deciding (a review, an approval, a vote), not the signature after the paper."""
+    return bool(_DECISION.search(event))

@@ -676,6 +676,8 @@ def baseline(deal: Deal) -> str | None:
 
 
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")
+_WORD_END = r"(?!\w)"  # "owner", not "data ownership"
+_END = {"sign": ""}  # signs, signature, sign-off
 
 
 def signer_review_planned(deal: Deal, as_of: dt.date) -> bool:
@@ -705,7 +707,8 @@ def signer_review(deal: Deal, as_of: dt.date, *, signing: bool = False) -> tuple
     found = [
         (d, text)
         for d, text in ahead
-        if any(re.search(rf"\b{re.escape(w)}", text.lower()) for w in words) and (signing or not _only_signing(text))
+        if any(re.search(rf"\b{re.escape(w)}{_END.get(w, _WORD_END)}", text.lower()) for w in words)
+        and (signing or not _only_signing(text))
     ]
     return min(found, key=lambda item: item[0]) if found else None
 
