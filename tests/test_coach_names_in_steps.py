@@ -211,3 +211,12 @@ def test_the_first_meeting_with_a_new_signer_answers_first_how_the_record_says_t
     leaning = signer_leaning(deal, "Rachel Nguyen", deal.as_of)
     assert leaning is not None and "more conservative on new opex" in leaning[1]
     assert signer_leaning(deal, "Sarah Mitchell", deal.as_of) is None
+
+
+def test_under_a_spending_freeze_the_late_budget_concern_is_the_freeze_not_a_business_case_rewrite(coach):
+    """Lowther: 'no new software commitments until the FY27 plan is approved' (a company freeze) is money frozen:
+    ask what was frozen, until when and whether there is an exception; no revised business case."""
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/lowther-engineering-freeze-in-call.yaml"
+    actions = [a.action for a in coach.review(load_deal(path)).next_actions]
+    assert any("a discount does not unfreeze a budget" in a for a in actions), actions
+    assert not any(a.startswith("Build the revised business case") for a in actions)

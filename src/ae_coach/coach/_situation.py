@@ -275,7 +275,12 @@ def budget_moved(assessment: Any) -> bool:
     moved all new software into the 2027 budget"): the question is what was frozen, until when and whether there is
     an exception, not the price ("she has no budget" is a budget to find, not one that moved)."""
     concern = _late_budget(assessment)
-    return concern is not None and any(_MOVED.search(line) for line in concern.evidence)
+    if concern is None:
+        return False
+    # the record reports a spending freeze at the company ("no new software commitments until the FY27 plan is
+    # approved"): the late concern is that money, however the concern itself was worded
+    frozen = any(f.code == "momentum.company_event" and f.data.get("kind") == "freeze" for f in assessment.findings)
+    return frozen or any(_MOVED.search(line) for line in concern.evidence)
 
 
 _PROCESS_ASK = lazy(
