@@ -111,6 +111,8 @@ _DEAL = {
     "momentum.competitor_late": "A competitor appeared after validation.",
     "momentum.competitor_counter": "A rival made a price move (a discount to stay, a price match): the incumbent to keep the deal, a challenger to win it.",
     "momentum.budget_concern_late": "Budget concerns raised after the proposal.",
+    "momentum.concession_floated": "A concession (a free module, a discount, extra months) floated by our side or "
+    "the champion with nothing asked in return and no deal-desk approval on record.",
     "momentum.company_event": "An event at the buyer's company that threatens the budget or the decision: a "
     "spending freeze (critical), new spend paused for review, a cost programme or budget cut, weak results, a new "
     "owner, a reorganisation (high), a security incident (medium).",

@@ -739,7 +739,7 @@ def _text(
     text = _DEFAULT_LABEL.sub(_without_label, text)  # the rulebook labels its defaults; an action just says them
     if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
-    fact = crm or fact_of(finding, facts, deal, about=step.text)
+    fact = crm or _holder_fact(step, facts) or fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
     if dropped and fact:  # the deal's fact takes the place of the rule's generic condition, after the verb
         fact = _LABEL.sub("", fact).rstrip(".。")
@@ -749,6 +749,14 @@ def _text(
     if parts:
         text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
     return text
+
+
+def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
+    """A step for the side that holds the document the buyer's process waits on says which document, and what
+    waits on it, in the record's words ("IS only sends the check sheet after an NDA is executed")."""
+    if not {"precondition_ours", "precondition_theirs"} & set(step.when):
+        return None
+    return facts.timing.precondition
 
 
 _WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")

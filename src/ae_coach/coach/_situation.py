@@ -104,6 +104,8 @@ class Situation:
             # executed"): signing the document is then the first thing, before any fast track
             timing = self.assessment.facts.timing
             return bool(timing.precondition) and (not timing.paper_stuck or timing.paper_not_started)
+        if atom in ("precondition_ours", "precondition_theirs"):  # whose desk the document sits on, if on record
+            return self.assessment.facts.timing.precondition_side == atom.removeprefix("precondition_")
         if atom == "approval_undated":
             return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":

@@ -121,6 +121,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "momentum.competitor_late": ("competitors", "activities"),
     "momentum.competitor_counter": ("activities",),
     "momentum.budget_concern_late": ("activities",),
+    "momentum.concession_floated": ("activities",),
     "positive.": ("activities",),
 }
 """The parts of the deal format each finding is judged from: a source that does not carry one of them

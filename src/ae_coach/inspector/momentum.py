@@ -36,6 +36,7 @@ def inspect(ctx: Context) -> list[Finding]:
         _pending_review,
         _competitor_late,
         _competitor_counter,
+        _concession_floated,
         _budget_late,
         _company_event,
         _slipped,
@@ -444,6 +445,75 @@ _PRICE_MOVE = lazy(
 )
 """A rival's commercial move to keep or win the deal (deal-competitive-positioning: re-classify "when the
 incumbent offers a discount")."""
+
+
+CONCESSION_DAYS = 30
+"""How far back a concession floated and not yet traded still counts (ae-coach default: a month)."""
+_CONCESSION = lazy(
+    r"\b(?:throw|threw|throws|throwing|chuck|toss) in (?:the |a |an |some |our |another )?[\w&/-]+(?: [\w&/-]+){0,3}"
+    r"|\b(?:for free|free of charge|at no (?:extra |additional )?(?:cost|charge))\b"
+    r"|\b(?:i|we|rep|he|she)(?: have| had|'ve|'d)? (?:offered|promised|floated|proposed|suggested|mentioned|hinted at)"
+    r" (?:them |her |him )?(?:an? )?(?:extra |additional |further |another )?(?:\d+ ?% (?:discount|off)|discount|"
+    r"price cut|lower price|free (?:months?|modules?|seats?|licen[cs]es?|year|services))"
+    r"|(?:我们|我方|我)(?:可以|就|再|愿意|答应|提出)?(?:免费(?:送|赠送|提供|加上?)|白送|赠送|再?打[0-9一二三四五六七八九]+折|降价|让利)"
+    r"|(?:免费|白)送[^，。；]{0,20}?(?:模块|功能|席位|服务|月)",
+    re.IGNORECASE,
+)
+"""A concession floated by our side or the champion: "if we throw in the S&OP module", "I offered them 15% off",
+"we could add the first three months for free", "我们可以免费送一个模块"."""
+_TRADED = lazy(
+    r"\b(?:in (?:exchange|return) for|give-?get|deal desk (?:approved|signed off|ok'?d)|approved by (?:the )?deal desk|"
+    r"traded (?:it )?for|only if (?:they|she|he) (?:sign|commit|agree))\b|作为交换|换取|审批通过",
+    re.IGNORECASE,
+)
+"""The concession traded or approved ("in exchange for a 3-year term", "deal desk approved"): the give-get is done."""
+
+
+def _concession_floated(ctx: Context) -> Finding | None:
+    """Our side or the champion floated a concession (a free module, a discount, extra months) in the last
+    :data:`CONCESSION_DAYS`, and nothing on record trades it for something or has the deal desk approve it: a
+    manager stops it before it is offered (deal-pricing-negotiation: trade, don't give). A rival's discount is
+    ``momentum.competitor_counter``; the buyer's own price ask is a budget concern; a message of the buyer's saying
+    it is no concession of ours."""
+    since = ctx.as_of - dt.timedelta(days=CONCESSION_DAYS)
+    rivals = [c.name for c in ctx.facts.competitors]
+    found = None
+    for activity in ctx.activities:
+        if not since <= activity.date <= ctx.as_of or not activity.summary:
+            continue
+        for sentence in re.split(r"(?<=[.;!?])\s+|(?<=[。；！？])", activity.summary):
+            if any(text.competitor_pattern(r).search(sentence) for r in rivals):
+                continue  # a rival's price move, not ours
+            hit = text.first_match(_CONCESSION, sentence)
+            if hit is not None and not _TRADED.search(sentence):
+                found = (activity, sentence.strip())
+    if found is None:
+        return None
+    activity, said = found
+    later = [a.summary for a in ctx.activities if activity.date <= a.date <= ctx.as_of and a.summary]
+    if any(_TRADED.search(words) for words in later):
+        return None
+    severity = Severity.HIGH if ctx.stage.order >= Stage.PROPOSAL.order else Severity.MEDIUM
+    on = activity.date.isoformat()
+    return ctx.finding(
+        "momentum.concession_floated",
+        severity,
+        f"A concession is on the table with nothing asked in return: {text.quote(said, 120)} ({on})",
+        [describe(activity, around=re.compile(re.escape(said[:40])))],
+        what=text.quote(said, 120).strip('"'),
+        said_on=on,
+        people=list(activity.with_),
+        names=_named_first(ctx, said) or list(activity.with_),
+    )
+
+
+def _named_first(ctx: Context, said: str) -> list[str]:
+    """The stakeholders ``said`` names, the first named first ("Priya reckons she can get Greg to sign…": Priya)."""
+    named = [p.name for p in ctx.deal.stakeholders if text.mentions([p.name], said)]
+    lowered = said.lower()
+    return sorted(
+        named, key=lambda n: min((i for w in (n, n.split()[0]) if (i := lowered.find(w.lower())) >= 0), default=0)
+    )
 
 
 _CHEAPER = lazy(r"\bcheaper\b", re.IGNORECASE)

@@ -145,13 +145,36 @@ _ASKS_US = lazy(
 """The buyer asking the seller for something ("wants our comments on the AEB back by 4 December", "I need your
 certificates of currency", "asked if we can cover the overlap"), or the rep promising it ("Told her I'd come back
 with options Monday", "will send this week")."""
-_DELIVERED = lazy(
-    r"^\W*(?:sent|shared|delivered|uploaded|returned|submitted|emailed|presented|walked \w+ through|gave)\b",
+_DELIVERABLE = (
+    r"(?:one-?pagers?|(?:exec(?:utive)? )?summary|deck|slides?|roi (?:model|calculation|calc|case)|business case|case "
+    r"stud(?:y|ies)|proposal|quote|quotation|pricing|(?:price|cost) breakdown|breakdown|sow|statement of work|"
+    r"order form|(?:implementation|project|rollout|migration) plan|write-?up|comparison|tco(?: model| analysis)?|"
+    r"(?:demo )?recording|architecture (?:doc|document|diagram|overview)|sample (?:report|data)|reference list|"
+    r"trial extension|sandbox|references?(?= from\b))"
+)
+_ASKS_FOR = lazy(
+    r"\b(?:asked|asks|requested|requests|wants|wanted|would like|needs)(?: us| me)? for (?:a |an |the |some |more |"
+    r"a copy of (?:the |our )?)?(?:[\w-]+ ){0,2}?" + _DELIVERABLE + r"\b[^.;]{0,80}"
+    r"|\b(?:can|could|would) you (?:please )?(?:send|share|provide|forward|put together|prepare|pull together)\b"
+    r"[^.;?]{3,90}|\bplease (?:send|share|provide|forward)\b[^.;]{3,90}"
+    r"|(?:要求|希望|请|让|要)(?:我们|我方|你们|贵方|贵司)(?:尽快|先)?(?:在[^，。；]{1,15}?(?:前|之前))?"
+    r"(?:提供|发送?|准备|出|给|补充)[^，。；]{2,40}",
     re.IGNORECASE,
 )
+"""A plain request for a sales deliverable, with no "our" in it (the paper's documents, certificates and security
+reports are the paper process's, read there): "Asked for a one-pager for the exec team", "can you
+send the ROI model before Thursday", "wants references from a bank", "希望我们在周四前提供ROI模型"."""
+_OUR_ASK = lazy(r"\b(?:we|i|we'?ve|i'?ve|we'?d|i'?d|we had|i had)\s*$|(?:我们|我|我方)\s*$", re.IGNORECASE)
+"""The words before "asked for …" make it ours ("We asked for the org chart"): an ask of the buyer, not of us."""
+_DELIVERED = lazy(
+    r"^\W*(?:sent|shared|delivered|uploaded|returned|submitted|emailed|presented|walked \w+ through|gave)\b"
+    r"|^\W*(?:已经?|刚)?(?:发送?|提供|交付|提交|分享|给)(?:了|给)",
+    re.IGNORECASE,
+)
+_PLAIN_ZH = frozenset("我们 你们 提供 发送 准备 之前 希望 要求 已经 客户 对方".split())  # noqa: SIM905
 _PLAIN = frozenset(
     """their there about would could should which where these those other again after before back with from into
-    onto your ours this that week weeks today tomorrow monday tuesday wednesday thursday friday options option
+    onto your ours this that week weeks today tomorrow asked wants needs requested please monday tuesday wednesday thursday friday options option
     something anything""".split()  # noqa: SIM905
 )
 
@@ -166,13 +189,19 @@ def _waiting(ctx: Context) -> Finding | None:
         (a for a in ctx.deal.activities if since <= a.date <= ctx.as_of and a.summary), key=lambda a: a.date
     )
     for activity in reversed(record):
-        for sentence in reversed(re.split(r"(?<=[.;!?])\s+", activity.summary or "")):  # its latest word first
-            ask = _ASKS_US.search(sentence)
+        sentences = re.split(r"(?<=[.;!?])\s+|(?<=[。；！？])", activity.summary or "")
+        for i, sentence in reversed(list(enumerate(sentences))):  # its latest word first
+            ask = _ASKS_US.search(sentence) or _asked_for(sentence, activity)
             if ask is None:
                 continue
             what = _content(sentence)
-            later = [a for a in ctx.deal.activities if activity.date <= a.date <= ctx.as_of and a is not activity]
-            if any(_DELIVERED.search(a.summary or "") and what & _content(a.summary or "") for a in later):
+            later = [_as_said(a) for a in ctx.deal.activities if activity.date <= a.date <= ctx.as_of]
+            later = [s for s in later if s != activity.summary] + sentences[i + 1 :]
+            stems = {w[:4] for w in what}  # "Sent indicative price range" delivers the pricing asked for
+            if any(
+                (_DELIVERED.search(said) or _SENT.search(said)) and stems & {w[:4] for w in _content(said)}
+                for said in later
+            ):
                 continue
             due = _due(sentence[ask.start() :], activity.date)
             asked = activity.date.isoformat()
@@ -190,9 +219,36 @@ def _waiting(ctx: Context) -> Finding | None:
     return None
 
 
+_SENT = lazy(r"\b(?:sent|shared|delivered|emailed|uploaded|submitted)\b|已(?:发送?|提供|提交|分享)", re.IGNORECASE)
+"""A delivery told later in the sentence ("Amendment sent via DocuSign")."""
+
+
+def _as_said(activity: Activity) -> str:
+    """An activity's summary, and for a proposal we sent, what a proposal delivers: the proposal, pricing, quote."""
+    said = activity.summary or ""
+    if activity.type == "proposal" and activity.status == ActivityStatus.COMPLETED:
+        return f"Sent proposal pricing quote quotation order form: {said}"
+    return said
+
+
+def _asked_for(sentence: str, activity: Activity) -> re.Match[str] | None:
+    """A plain request of us in ``sentence`` (:data:`_ASKS_FOR`), unless it is negated ("never asked for a deck"),
+    ours ("We asked for the org chart"), or in a message of ours ("Emailed her: could you send the org chart?")."""
+    if direction_of(activity) == Direction.OUTBOUND:
+        return None
+    ask = text.first_match(_ASKS_FOR, sentence)
+    if ask is None or _OUR_ASK.search(sentence[: ask.start()]):
+        return None
+    return ask
+
+
 def _content(said: str) -> set[str]:
-    """The words that name what was asked for (five letters or more, not the plain words around them)."""
-    return {w for w in re.findall(r"[a-z][a-z-]{4,}", said.lower()) if w not in _PLAIN}
+    """The words that name what was asked for (five letters or more, not the plain words around them; in Chinese,
+    each pair of characters)."""
+    words = {w for w in re.findall(r"[a-z][a-z-]{4,}", said.lower()) if w not in _PLAIN}
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", said):
+        words |= {run[i : i + 2] for i in range(len(run) - 1)} - _PLAIN_ZH
+    return words
 
 
 def _due(said: str, on: dt.date) -> dt.date | None:

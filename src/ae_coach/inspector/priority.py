@@ -25,6 +25,7 @@ PRIORITY: tuple[str, ...] = (
     "momentum.unanswered_outreach",
     "momentum.stale",
     "momentum.budget_concern_late",
+    "momentum.concession_floated",
     "momentum.company_event",
     "momentum.competitor_late",
     "momentum.competitor_counter",

@@ -221,6 +221,10 @@ class TimingFact(_Facts):
     """Where the record says the buyer's process cannot start or go on until a document is signed (an NDA, a
     confidentiality deed, a data-sharing agreement: "the confidentiality deed is not signed, so their evaluation clock
     has not started") and nothing later says it was: the deal waits on that signature before any date it has."""
+    precondition_side: str | None = None
+    """Whose desk the document in ``precondition`` sits on, where the record says: ``"ours"`` (our legal is
+    reviewing or redlining it, the plan step to sign it is ours) or ``"theirs"`` (with their legal, a buyer-side
+    owner on the plan). An action is then for that side, never "if it sits with your legal…; if with theirs…"."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the

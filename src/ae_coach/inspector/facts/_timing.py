@@ -160,7 +160,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
         decision_waits=_decision_waits(buyer),
-        precondition=precondition(deal, past),
+        precondition=(waits := precondition(deal, past)),
+        precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
     )
 
@@ -947,6 +948,52 @@ def precondition(deal: Deal, past: list[ActivityFact]) -> str | None:
     hit = _PRECONDITION.search(sentence)
     start = hit.start() if hit is not None and hit.end() > 110 else 0  # the quote shows the document it names
     return f"{where}: {text.quote(('…' if start else '') + sentence[max(0, start - 30) if start else 0 :], 160)}"
+
+
+_OURS = lazy(
+    r"\b(?:our|my) (?:legal|counsel|lawyers?|solicitors?|contracts team|legal team|general counsel)\b|"
+    r"\b(?:sent|forwarded|passed|escalated)(?: it)? (?:on )?to (?:our|my) (?:legal|counsel|lawyers?)\b|"
+    r"我方法务|我们的?法务|我司法务|我们的?律师",
+    re.IGNORECASE,
+)
+"""Our side holding the document: "Forwarded to our legal", "our legal says they'll look again next week"."""
+_THEIRS = lazy(
+    r"\b(?:their|the buyer'?s|the customer'?s|client'?s) (?:legal|counsel|lawyers?|solicitors?|contracts team|"
+    r"legal team|procurement)\b|(?:对方|客户|甲方)的?(?:法务|律师|采购)",
+    re.IGNORECASE,
+)
+"""The buyer's side holding it: "NDA still with their legal", "客户法务在审"."""
+_QUOTED_WORDS = lazy(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
+_DOC_WORD = lazy(r"\b(?:nda|cda|non-disclosure|confidentiality|data[- ](?:sharing|access|transfer))\b|保密|NDA", re.I)
+
+
+def precondition_side(deal: Deal, past: list[ActivityFact]) -> str | None:
+    """Whose desk the document the buyer's process waits on sits on (see :func:`precondition`): the latest word
+    on record on one side's legal, once the document is on the table ("Sent to our legal 11/13", "NDA still with
+    their legal"), else the open plan step to sign it, by its owner (``us`` or the rep: ours; ``customer`` or a
+    buyer-side person: theirs). Words inside quotes are the buyer's, whose "our" is theirs, and are not read."""
+    side, tabled = None, False
+    for body in [a.summary or "" for a in past] + [deal.notes or ""]:
+        for sentence in _SENTENCE.split(body):
+            tabled = tabled or _DOC_WORD.search(sentence) is not None
+            if not tabled:
+                continue
+            plain = _QUOTED_WORDS.sub("", sentence)
+            ours, theirs = _OURS.search(plain), _THEIRS.search(plain)
+            if bool(ours) != bool(theirs):
+                side = "ours" if ours else "theirs"
+    if side is not None:
+        return side
+    buyer = {s.name.lower() for s in deal.stakeholders}
+    for step in deal.mutual_action_plan:
+        if step.status in (PlanStatus.DONE, PlanStatus.CANCELLED) or not _DOC_WORD.search(step.action):
+            continue
+        owner = (step.owner or "").strip().lower()
+        if owner in ("us", "we", "seller") or owner == (deal.owner or "").lower():
+            return "ours"
+        if owner in ("customer", "buyer", "client") or owner in buyer:
+            return "theirs"
+    return None
 
 
 _WAS_SIGNED = lazy(

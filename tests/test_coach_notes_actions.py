@@ -1,0 +1,141 @@
+"""Actions from what the notes say: who holds the document the buyer waits on, a plain request for something to
+deliver, and a concession floated with nothing asked back (issue #13: coach the deal, not the rulebook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import parse_deal
+from ae_coach.i18n import use
+from ae_coach.inspector.facts import derive
+from analysis_builders import activity, by_code, with_activities
+
+AS_OF = dt.date(2026, 11, 26)
+BLOCKER = "Dana: IS only sends the security questionnaire after an NDA is executed on their template."
+
+
+def _said(summary: str, date: str = "2026-11-24", kind: str = "call", direction: str = "two_way") -> dict:
+    return activity(date, kind, summary, direction=direction, **{"with": ["Dana Lee"]})
+
+
+def _deal(*items: dict, plan: list[dict] | None = None):
+    data = with_activities(*items)
+    if plan is not None:
+        data["mutual_action_plan"] = data["mutual_action_plan"] + plan
+    return parse_deal(data)
+
+
+# ------------------------------------------------------------------------------------------- whose desk
+
+
+@pytest.mark.parametrize(
+    ("later", "plan", "side"),
+    [
+        ("Forwarded the NDA to our legal; our legal says they'll look again next week.", None, "ours"),
+        ("NDA still with their legal for signature.", None, "theirs"),
+        ("NDA redline sent back.", [{"date": "2026-11-20", "action": "NDA signed", "owner": "us"}], "ours"),
+        ("NDA redline sent back.", [{"date": "2026-11-20", "action": "NDA signed", "owner": "customer"}], "theirs"),
+        ("NDA redline sent back.", None, None),  # the record does not say whose desk it is on
+        # the buyer's quoted "our" is theirs, not ours
+        ("Dana: 'our legal will not change our NDA template'.", None, None),
+        ("保密协议在我们法务那里等签字。", None, "ours"),
+    ],
+)
+def test_the_side_holding_the_document_is_read_from_the_record(later: str, plan: list | None, side: str | None):
+    deal = _deal(_said(BLOCKER, "2026-11-10"), _said(later, "2026-11-20"), plan=plan)
+    timing = derive(deal, AS_OF).timing
+    assert timing.precondition
+    assert timing.precondition_side == side
+
+
+@pytest.mark.parametrize(
+    ("later", "owner", "never"),
+    [
+        ("Sent the NDA to our legal; our legal says they'll look again next week.", "legal", "if it sits with"),
+        ("NDA still with their legal for signature.", None, "if it sits with"),
+    ],
+)
+def test_a_held_document_is_one_sides_action_never_an_either_or(later: str, owner: str | None, never: str) -> None:
+    deal = _deal(_said(BLOCKER, "2026-11-10"), _said(later, "2026-11-20"))
+    for lang in ("en", "zh"):
+        with use(lang):
+            report = Coach("offline").review(deal)
+        paper = [a for a in report.next_actions if "meddpicc.paper_process" in a.finding_codes]
+        assert paper, lang
+        assert all(never not in a.action and "如果在你们法务手里" not in a.action for a in paper)
+        if owner == "legal":
+            assert all(len(a.owner.split(" + ")) == 2 for a in paper)  # the rep and our legal
+
+
+# ------------------------------------------------------------------------------------------- requests
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Catch-up with Dana. Asked for a one-pager for the exec team.",
+        "Dana: can you send the ROI model before Thursday?",
+        "Dana希望我们在周四前提供ROI模型。",
+    ],
+)
+def test_a_plain_request_is_the_buyer_waiting_on_us(summary: str) -> None:
+    deal = _deal(_said(summary))
+    finding = by_code(deal).get("positive.buyer_waiting")
+    assert finding is not None
+    report = Coach("offline").review(deal)
+    assert any("positive.buyer_waiting" in a.finding_codes for a in report.next_actions)
+
+
+@pytest.mark.parametrize(
+    ("items"),
+    [
+        [_said("We asked for the org chart and their rollout plan.")],  # our ask of them
+        [_said("Dana never asked for a one-pager.")],  # negated
+        [_said("Emailed Dana: can you send the ROI model before Thursday?", direction="outbound", kind="email")],
+        [_said("Asked for a one-pager for the exec team.", "2026-11-18"), _said("Sent Dana the one-pager.")],
+        [_said("Dana asked for pricing for 180 stores.", "2026-11-10"), _said("Sent indicative price range.")],
+        [_said("Dana asked for the proposal.", "2026-11-10"), activity("2026-11-12", "proposal", "Proposal, 120k")],
+    ],
+)
+def test_an_ask_of_ours_negated_or_already_delivered_waits_on_nobody(items: list[dict]) -> None:
+    assert "positive.buyer_waiting" not in by_code(_deal(*items))
+
+
+# ------------------------------------------------------------------------------------------- concessions
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dana reckons she can get Priya to sign in Dec anyway if we throw in the S&OP module.",
+        "I offered them a discount to get it signed this month.",
+        "Dana说如果我们可以免费送一个预测模块，CFO就会签。",
+    ],
+)
+def test_a_concession_floated_is_taken_to_the_deal_desk_before_it_is_offered(summary: str) -> None:
+    deal = _deal(_said(summary))
+    finding = by_code(deal).get("momentum.concession_floated")
+    assert finding is not None
+    report = Coach("offline").review(deal)
+    acted = [a for a in report.next_actions if "momentum.concession_floated" in a.finding_codes]
+    assert acted and acted[0].horizon == "this_week" and acted[0].rule_id == "deal-pricing-negotiation"
+    assert acted[0].due is not None and acted[0].due <= dt.date(2026, 12, 18)  # before the close date it protects
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [_said("Dana never suggested we throw in anything.")],  # negated
+        [_said("Clari offered them 15% off to stay.")],  # a rival's move: momentum.competitor_counter
+        [_said("We offered a 10% discount in exchange for a 3-year term.")],  # traded
+        [
+            _said("Dana: if we throw in the S&OP module she can get it signed.", "2026-11-18"),
+            _said("Deal desk approved."),
+        ],
+    ],
+)
+def test_a_concession_negated_a_rivals_or_traded_is_no_finding(items: list[dict]) -> None:
+    assert "momentum.concession_floated" not in by_code(_deal(*items))
