@@ -484,7 +484,9 @@ def _danger_gap(ctx: Context, danger: list[Finding]) -> str:
     """Why several danger signals keep a deal out of Best case, in words that fit the record: a buyer going
     quiet is a stalling deal; a rival or a price objection on a deal with recent two-way contact and a dated
     buyer step ahead is a contested one, still moving."""
-    names = ", ".join(f.code.split(".", 1)[1].replace("_", " ") for f in danger)
+    names = join(
+        t(f"signal_name.{f.code.split('.', 1)[1]}", default=f.code.split(".", 1)[1].replace("_", " ")) for f in danger
+    )
     facts = ctx.facts
     window = ctx.settings.stale_days.get(ctx.stage, 14)
     recent = facts.last_two_way is not None and (ctx.as_of - facts.last_two_way).days <= window
