@@ -14,7 +14,7 @@ from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
-from ae_coach.inspector.text import activity_signals, find
+from ae_coach.inspector.text import activity_signals, find, set_up_by
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -611,7 +611,13 @@ def arrival_known(person: Stakeholder, deal: Deal) -> bool:
     clauses = [c for text in texts for c in re.split(r"[;.]", text)]
     if any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses):
         return True
-    return any(person.name in a.with_ and Signal.CHAMPION_SCHEDULED in activity_signals(a) for a in deal.activities)
+    champions = [s.name for s in deal.stakeholders if s.role == Role.CHAMPION]
+    return any(
+        person.name in a.with_
+        and Signal.CHAMPION_SCHEDULED in activity_signals(a)
+        and (a.signals is not None or set_up_by(champions, a.summary))
+        for a in deal.activities
+    )
 
 
 _VIEW = lazy(
