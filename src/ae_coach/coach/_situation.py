@@ -11,7 +11,7 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
 from ae_coach.findings import Finding
-from ae_coach.inspector.committee import TECHNICAL_TITLE
+from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import activity_signals, find, set_up_by
@@ -43,7 +43,7 @@ class Situation:
             codes=frozenset(f.code for f in findings),
             tier=int(tier or 4),
             call=str(assessment.recommended_forecast),
-            roles=frozenset(str(s.role) for s in deal.stakeholders if s.role != Role.UNKNOWN),
+            roles=_roles(deal, assessment),
             pricing_out=_pricing_out(deal),
             alternatives=tuple(a.lower() for a in assessment.facts.alternatives),
         )
@@ -599,6 +599,15 @@ _ARRIVAL = lazy(
     r"\b(?:new|replac\w*|left|succeed\w*|took over|hired|appointed|interim|announced|promoted)\b",
     re.IGNORECASE,
 )
+
+
+def _roles(deal: Deal, assessment: Any) -> frozenset[str]:
+    """The committee roles the record names someone in: the CRM's roles, and the user side's lead where the record
+    shows them without the role (the pilot ran in their team), as ``committee.missing_role`` reads it."""
+    roles = {str(s.role) for s in deal.stakeholders if s.role != Role.UNKNOWN}
+    if user_lead(deal, assessment.as_of) is not None:
+        roles.add(str(Role.USER_BUYER))
+    return frozenset(roles)
 
 
 def arrival_known(person: Stakeholder, deal: Deal) -> bool:
