@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ae_coach.coach import Coach
+from ae_coach.deal import Deal, parse_deal
 from ae_coach.findings import Severity
-from analysis_builders import build, by_code
+from analysis_builders import activity, build, by_code, healthy
 
 CASES = [
     (
@@ -65,3 +67,34 @@ def test_the_buyers_it_lead_covers_the_technical_view_whatever_their_role() -> N
     is the technical view in the room: no "no technical buyer identified" (tenth blind VP grade)."""
     deal = build(("stakeholders.2.role", "influencer"))  # the builder's Director of IT
     assert "committee.missing_role" not in by_code(deal)
+
+
+def _no_user_buyer(*summaries: str, title: str = "Procurement Manager") -> Deal:
+    """The healthy proposal deal with its user buyer moved to influencer, and activities with the champion."""
+    data = healthy()
+    data["stakeholders"][3].update(role="influencer", title=title)
+    for summary in summaries:
+        data["activities"].append(
+            activity("2026-10-20", "meeting", summary, direction="two_way", **{"with": ["Dana Lee"]})
+        )
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("deal", "missing"),
+    [
+        (lambda: _no_user_buyer(), True),
+        (lambda: _no_user_buyer("Pilot readout in Dana's team: forecast error down 4 points"), False),
+        (lambda: _no_user_buyer("Trial wrap-up: 12 reps live for 3 weeks, Dana happy"), False),
+        (lambda: _no_user_buyer("Priya asked for a pilot before deciding"), True),  # asked for, not run
+        (lambda: _no_user_buyer(title="Key User, Sales Operations"), False),
+    ],
+    ids=["nothing on record", "pilot readout", "trial", "pilot only asked for", "title says key user"],
+)
+def test_the_user_side_is_read_from_the_whole_record(deal, missing: bool) -> None:
+    """The leader of the team that uses it is on the map when the record shows them without the CRM role: the
+    champion whose team ran the pilot, or a title that says so."""
+    found = by_code(deal()).get("committee.missing_role")
+    assert (found is not None and "user_buyer" in found.data["missing"]) is missing
+    questions = [q.question for q in Coach("offline").review(deal()).questions]
+    assert any("use this every day" in q for q in questions) is missing

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ae_coach.deal import ForecastCategory, load_deal
+from ae_coach.deal import ForecastCategory, load_deal, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import Assessment, assess
 from ae_coach.inspector.settings import Settings
@@ -179,6 +179,54 @@ def test_a_deal_closing_after_the_period_is_omitted_with_the_call_it_earns_for_i
     # its plan still ends in December, before the quarter it now closes in: best case there, not commit
     assert (result.later_forecast, result.later_period) == (ForecastCategory.BEST_CASE, "2027-Q1")
     assert "falls after this period" in result.forecast_reasons[0]
+
+
+def _a_quarter_later(weeks: int = 6) -> Assessment:
+    """The healthy commit deal with its close date and open plan steps moved past the quarter's end."""
+    data = healthy()
+    later = dt.timedelta(weeks=weeks)
+    data["close_date"] = (dt.date.fromisoformat(data["close_date"]) + later).isoformat()
+    for step in data["mutual_action_plan"]:
+        if step["status"] == "planned":
+            step["date"] = (dt.date.fromisoformat(step["date"]) + later).isoformat()
+    return assess(parse_deal(data))
+
+
+def test_the_omitted_category_costs_no_health_of_its_own() -> None:
+    """A deal out of this period's number only by its date is ranged by the call its evidence earns there: a Commit
+    deal for next quarter reads like one (0-95), not in the 0-69 of "not in this period's forecast"."""
+    result = _a_quarter_later()
+    assert result.recommended_forecast is ForecastCategory.OMITTED
+    assert result.later_forecast is ForecastCategory.COMMIT
+    assert result.health >= 70
+    assert not any("this period" in reason for reason in result.health_reasons)
+    assert result.health_reasons[-1].startswith("-") and "open deal reads at most 95" in result.health_reasons[-1]
+
+
+def test_an_omitted_deal_short_of_commit_reads_in_the_best_case_range() -> None:
+    result = assess(build(("close_date", "2027-02-10"), ("stage", "validation"), *without_record("economic_buyer")))
+    assert result.recommended_forecast is ForecastCategory.OMITTED
+    assert result.health <= 69
+    assert "a deal short of Commit reads at most 69" in result.health_reasons[-1]
+
+
+def _silent() -> Assessment:
+    """The healthy deal read half a year after its last contact: capped for the silence."""
+    return assess(build(), dt.date(2027, 6, 1))
+
+
+@pytest.mark.parametrize(
+    "result", [lambda: assess(build(("fit", "poor"))), _silent], ids=["poor fit", "silent past the omit window"]
+)
+def test_a_deal_to_close_out_is_charged_once_by_its_cap(result) -> None:
+    """The fact that takes the deal out of the number (the fit, the silence) is its one charge: capped at
+    ``health_disqualify_cap``, with no range line for the omitted category on top."""
+    result = result()
+    assert result.recommended_forecast is ForecastCategory.OMITTED
+    assert result.health == Settings().health_disqualify_cap == 14
+    assert "capped at 14" in result.health_reasons[-1]
+    assert not any("reads at most" in reason for reason in result.health_reasons)
+    assert 100 + _points(result.health_reasons) == result.health
 
 
 def test_the_call_never_rises_above_the_reps_without_the_evidence() -> None:

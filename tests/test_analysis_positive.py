@@ -118,6 +118,26 @@ def test_champion_scheduled_needs_the_champion_not_the_rep() -> None:
     assert "positive.champion_scheduled" not in by_code(parse_deal(_with("I scheduled the next session with IT")))
 
 
+@pytest.mark.parametrize(
+    ("summary", "scheduled"),
+    [
+        ("Dana booked the CFO review for 12/03", True),
+        ("Dana has booked 45 min with Priya on Thu", True),
+        ("CFO review set up by Dana; Priya wants the ROI model", True),
+        ("Call with Priya (Dana arranged). Budget confirmed.", True),
+        ("Proposal walked through with Dana; she sent it to Priya and booked the price review", True),
+        ("Proposal walked through w/ Dana. Exec review w/ Priya booked for 12-03.", False),  # booked by nobody named
+        ("Sandbox set up for Dana's team", False),  # set up for her, by us
+        ("Scheduled the next call with Dana", False),  # the rep booked it
+        ("Dana says they've booked a demo with the other vendor next week", False),  # someone else's meeting
+        ("Dana will take it to Priya at the budget review, then set up a call", False),  # still to come
+    ],
+)
+def test_champion_scheduled_needs_the_champion_to_set_it_up(summary: str, scheduled: bool) -> None:
+    found = by_code(parse_deal(_with(summary, **{"with": ["Dana Lee"]})))
+    assert ("positive.champion_scheduled" in found) is scheduled
+
+
 def test_economic_buyer_listed_in_a_meeting_counts_but_not_when_cancelled() -> None:
     assert "positive.economic_buyer_engaged" in by_code(parse_deal(_with("Review", **{"with": ["Priya Shah"]})))
     cancelled = _with("Review", status="cancelled", **{"with": ["Priya Shah"]})

@@ -11,10 +11,10 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
 from ae_coach.findings import Finding
-from ae_coach.inspector.committee import TECHNICAL_TITLE
+from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
-from ae_coach.inspector.text import activity_signals, addressed_pattern, find, given_name, name_words
+from ae_coach.inspector.text import activity_signals, addressed_pattern, find, given_name, name_words, set_up_by
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -43,7 +43,7 @@ class Situation:
             codes=frozenset(f.code for f in findings),
             tier=int(tier or 4),
             call=str(assessment.recommended_forecast),
-            roles=frozenset(str(s.role) for s in deal.stakeholders if s.role != Role.UNKNOWN),
+            roles=_roles(deal, assessment),
             pricing_out=_pricing_out(deal),
             alternatives=tuple(a.lower() for a in assessment.facts.alternatives),
         )
@@ -627,6 +627,15 @@ _ARRIVAL = lazy(
 )
 
 
+def _roles(deal: Deal, assessment: Any) -> frozenset[str]:
+    """The committee roles the record names someone in: the CRM's roles, and the user side's lead where the record
+    shows them without the role (the pilot ran in their team), as ``committee.missing_role`` reads it."""
+    roles = {str(s.role) for s in deal.stakeholders if s.role != Role.UNKNOWN}
+    if user_lead(deal, assessment.as_of) is not None:
+        roles.add(str(Role.USER_BUYER))
+    return frozenset(roles)
+
+
 def arrival_known(person: Stakeholder, deal: Deal) -> bool:
     """The record says why the person came in ("New CFO Mark Stone; previous EB left in October", "Company
     announced Greg Halvorsen as CRO"), or shows the champion bringing them in for the deal ("Priya set up 30 mins
@@ -637,7 +646,13 @@ def arrival_known(person: Stakeholder, deal: Deal) -> bool:
     clauses = [c for text in texts for c in re.split(r"[;.]", text)]
     if any(names_person(person, c) and _ARRIVAL.search(c) for c in clauses):
         return True
-    return any(person.name in a.with_ and Signal.CHAMPION_SCHEDULED in activity_signals(a) for a in deal.activities)
+    champions = [s.name for s in deal.stakeholders if s.role == Role.CHAMPION]
+    return any(
+        person.name in a.with_
+        and Signal.CHAMPION_SCHEDULED in activity_signals(a)
+        and (a.signals is not None or set_up_by(champions, a.summary))
+        for a in deal.activities
+    )
 
 
 _VIEW = lazy(

@@ -12,8 +12,11 @@ the map; ``momentum.champion_dark`` and ``anti.single_threading`` judge the live
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from ae_coach._patterns import lazy
-from ae_coach.deal import Role, Stage
+from ae_coach.deal import ActivityStatus, Deal, Role, Stage, Stakeholder
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, money, t, term
 from ae_coach.inspector import text
@@ -30,6 +33,59 @@ TECHNICAL_TITLE = lazy(
 )
 """A title that names the buyer's IT or technology function: its holder gives the technical view, whatever role
 the CRM gave them."""
+
+
+USER_WORDS = lazy(
+    r"\b(?:end[- ]?users?|super[- ]?users?|key users?|power users?|user (?:lead|representative|buyer)|"
+    r"pilot (?:lead|owner|manager|coordinator))\b|最终用户|关键用户|超级用户|试点负责人",
+    re.IGNORECASE,
+)
+"""Role words that make a stakeholder the user side's lead, in their title or in the deal's notes beside their name."""
+EVALUATION = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b|试点|试用|概念验证", re.IGNORECASE)
+"""An activity about the buyer's own evaluation with the product: the team that ran it is the team that will use it."""
+_ASKED_FOR = lazy(
+    r"\b(?:ask(?:ed|s)?|wants?|wanted|request(?:ed|s)?|would like)(?: for)?(?: an?| the)?\s*$|(?:要求|希望|想要|提出)(?:做|开展|安排)?$",
+    re.I,
+)
+"""An evaluation asked for, not run ("he asked for a pilot on the Gragnano plant"): nobody's team has used it yet."""
+
+
+def _evaluated(summary: str | None) -> bool:
+    said = summary or ""
+    return any(not _ASKED_FOR.search(said[max(0, m.start() - 30) : m.start()]) for m in EVALUATION.finditer(said))
+
+
+def user_lead(deal: Deal, as_of: dt.date | None = None) -> Stakeholder | None:
+    """The leader of the team that will use the product, as the whole record shows them, not only the CRM role: the
+    stakeholder with the user-buyer role; else one whose title, or the deal's notes beside their name, say so
+    (:data:`USER_WORDS`); else the buyer-side person who ran the pilot, trial or proof of concept with their team
+    (in a completed activity about it), who is neither the signer, the technical buyer nor an assistant. A question
+    "whose team will use this every day?" on a deal whose pilot ran in Nadia's team tells the buyer nobody read the
+    record."""
+    people = deal.stakeholders
+    named = [s for s in people if s.role == Role.USER_BUYER]
+    if named:
+        return named[0]
+    notes = [c for c in re.split(r"(?<=[.;!?])\s+", deal.notes or "") if USER_WORDS.search(c)]
+    for person in people:
+        if text.find(USER_WORDS, person.title) or any(text.mentions([person.name], c) for c in notes):
+            return person
+    eligible = [
+        s
+        for s in people
+        if s.role in (Role.CHAMPION, Role.UNKNOWN)
+        and not text.find(TECHNICAL_TITLE, s.title)
+        and not text.find(text.ASSISTANT_TITLE, s.title)
+    ]
+    for activity in deal.activities:
+        if activity.status != ActivityStatus.COMPLETED or (as_of is not None and activity.date > as_of):
+            continue
+        if not _evaluated(activity.summary):
+            continue
+        for person in eligible:
+            if person.name in activity.with_:
+                return person
+    return None
 
 
 def required_roles(ctx: Context) -> list[Role]:
@@ -57,6 +113,8 @@ def inspect(ctx: Context) -> list[Finding]:
         # the buyer's IT or technology lead is on the deal, whatever role the rep gave them ("Director of IT and
         # Operations" as champion): the technical view is in the room
         present.add(Role.TECHNICAL_BUYER)
+    if user_lead(ctx.deal, ctx.as_of) is not None:
+        present.add(Role.USER_BUYER)  # the pilot's team lead, or a title that says so: the user side is on the map
     small = 0 < ctx.size < ctx.settings.committee_small_deal_amount
     if small and Role.ECONOMIC_BUYER in present:
         present.add(Role.CHAMPION)

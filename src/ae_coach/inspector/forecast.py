@@ -735,11 +735,12 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
     Penalties compound, worst finding first: each takes ``health_penalty[severity]`` percent of the
     health that is left, times its :func:`weight` (danger signals and missing buyer commitments weigh
     more than documentation). Compounding keeps the first gaps expensive and the twelfth, which mostly
-    restates the first ones, cheap. A deal to disqualify (poor fit) or omit for silence is capped at
-    ``Settings.health_disqualify_cap``. Positive signals add back points up to ``health_positive_cap``, never the
-    points the first problem took: a deal with a problem to raise never reads 100. The result is scaled into the forecast call's range
-    (``Settings.health_ceiling``): a deal the evidence keeps out of Commit does not read healthy. Each reason
-    shows the points its finding took, so the reasons add up to the score.
+    restates the first ones, cheap. Positive signals add back points up to ``health_positive_cap``, never the
+    points the first problem took: a deal with a problem to raise never reads 100. The result is scaled into the
+    range of the call the evidence earns (``Settings.health_ceiling``, :func:`_range`): a deal the evidence keeps out
+    of Commit does not read healthy, and Omitted costs no points of its own. A deal to disqualify (poor fit), on
+    hold or to omit for silence is capped at ``Settings.health_disqualify_cap`` instead of the range: the fact is
+    charged once. Each reason shows the points its finding took, so the reasons add up to the score.
 
     Each buyer fact is charged once (:func:`facts_of`): a finding whose facts a finding raised before it already
     charged takes nothing (the champion dark, the deal silent and the review with no word back are one stall; the
@@ -775,25 +776,43 @@ def health(ctx: Context, findings: list[Finding]) -> tuple[int, list[str]]:
             remaining += step
             reasons.append(t("health.bonus", points=step, code=finding.code, title=finding.title))
     score = max(0, remaining)
-    cap = _cap(ctx, findings)
-    if cap is not None and score > cap[0]:
-        reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))
-        score = cap[0]
-    category = call(ctx, findings, full_gate(ctx, findings))[0]
-    ceiling = s.health_ceiling.get(str(category), 100)
-    later = later_call(ctx, findings) if category == ForecastCategory.OMITTED else None
-    if later is not None and s.health_ceiling.get(str(later[0]), 100) == ceiling:
-        category = later[0]  # out of this period only by its date: the range is named by what its evidence earns
-    key = "health.scaled_omitted" if str(category) == "omitted" else "health.scaled"
+    category, ceiling, key = _range(ctx, findings)
     if ctx.deal.is_open and ctx.stage != Stage.CLOSED_WON and ceiling > s.health_unsigned_cap:
         ceiling, key = s.health_unsigned_cap, "health.scaled_unsigned"  # nothing reads 100 before the signature
     scaled = round(score * ceiling / 100)
-    if scaled < score:
+    cap = _cap(ctx, findings)
+    if cap is not None and scaled > cap[0]:
+        # the fact that takes the deal out of the number is its verdict, charged once: no range on top of it
+        reasons.append(t("health.capped", points=score - cap[0], cap=cap[0], reason=cap[1]))
+        score = cap[0]
+    elif scaled < score:
         reasons.append(
             t(key, points=score - scaled, ceiling=ceiling, category=term(category), before=score, after=scaled)
         )
         score = scaled
     return score, reasons
+
+
+def _range(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, int, str]:
+    """The call that names the deal's health range, its ceiling and the reason line's key.
+
+    An open deal left out of this period's number is ranged by its evidence, not by the omission: Omitted is the
+    consequence of a fact (the date, the silence, the fit) that is charged where it is (a finding, the disqualify
+    cap), and the category does not cost points again. The call its evidence earns (in the period it closes in,
+    when that is later) names the range when it is Commit or best case; short of that, the deal reads at most
+    ``health_ceiling["omitted"]`` (69, as best case: not yet Commit). The pipeline range is for a deal due this
+    period without best-case evidence; a deal out of this period's number is not judged against this period's
+    date."""
+    s = ctx.settings
+    gate = full_gate(ctx, findings)
+    category = call(ctx, findings, gate)[0]
+    if category != ForecastCategory.OMITTED or not ctx.deal.is_open:
+        return category, s.health_ceiling.get(str(category), 100), "health.scaled"
+    later = later_call(ctx, findings)
+    earned = later[0] if later is not None else _open_call(ctx, findings, gate)[0]
+    if earned in (ForecastCategory.COMMIT, ForecastCategory.BEST_CASE):
+        return earned, s.health_ceiling.get(str(earned), 100), "health.scaled"
+    return category, s.health_ceiling.get(str(category), 69), "health.scaled_short"
 
 
 _NO_BONUS = ("positive.plan_step_ahead", "positive.buyer_waiting")

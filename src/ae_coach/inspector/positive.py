@@ -69,7 +69,7 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
         hits = [a for a in hits if a.signals is not None or direction_of(a, people) != Direction.OUTBOUND]
     if signal == Signal.CHAMPION_SCHEDULED:
         names = [c.name for c in ctx.role(Role.CHAMPION)]
-        hits = [a for a in hits if a.signals is not None or text.mentions(names, a.summary)]
+        hits = [a for a in hits if a.signals is not None or text.set_up_by(names, a.summary)]
         # the meeting they set up was then cancelled or missed: the scheduling no longer counts
         off = [a.date for a in ctx.activities if a.status in (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)]
         hits = [a for a in hits if not any(day >= a.date for day in off)]

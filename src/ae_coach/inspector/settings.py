@@ -204,9 +204,10 @@ class Settings(BaseModel):
     """ae-coach default: points each positive signal adds back."""
     health_positive_cap: int = Field(default=10, ge=0)
     """ae-coach default: most points positive signals can add back in total."""
-    health_disqualify_cap: int = Field(default=20, ge=0, le=100)
+    health_disqualify_cap: int = Field(default=14, ge=0, le=100)
     """ae-coach default: the highest health a deal to disqualify (poor fit, no pain in the buyer's words), on hold or
-    to omit for silence can show."""
+    to omit for silence can show. The cap is that fact's one charge: it replaces the call's range, it is not scaled
+    again."""
     health_unsigned_cap: int = Field(default=95, ge=0, le=100)
     """ae-coach default: the highest health an open deal can show: its score is scaled into 0-95 like a call's
     ceiling, so open deals keep their order. A deal with nothing wrong on record is still not signed; 100 is for
@@ -214,7 +215,9 @@ class Settings(BaseModel):
     health_ceiling: dict[str, int] = Field(default_factory=lambda: dict(_HEALTH_CEILING))
     """ae-coach default: the highest health each forecast call allows. The score from the findings is scaled
     into it (score x ceiling / 100), so deals keep their order within a call and a deal the evidence keeps out
-    of Commit never reads healthy (70+): best case and omitted at most 69 (watch), pipeline at most 54."""
+    of Commit never reads healthy (70+): best case at most 69 (watch), pipeline at most 54. A deal out of this
+    period's number is ranged by the call its evidence earns (in its own period when it closes later), and
+    ``omitted`` is the ceiling of one whose evidence earns neither Commit nor best case (69)."""
 
     @field_validator("stale_days")
     @classmethod

@@ -426,6 +426,37 @@ def addressed_pattern(surname: str) -> str:
     return rf"\b(?:{'|'.join(_HONORIFICS)})\.?\s+{last}\b|\b{last}[- ](?:san|sama|sensei)\b"
 
 
+_ADVERBS = r"(?:\s+(?:has|had|have|already|just|also|personally|herself|himself|then|kindly|finally))*"
+
+
+def set_up_by(names: Iterable[str], summary: str | None) -> bool:
+    """Whether the summary says one of ``names`` set the meeting up: the person (or "she"/"he" in a summary that
+    names them) is the one who scheduled, booked, arranged or brought us in ("Raj scheduled the signature call",
+    "Teresa has booked 45 min with Kurt", "she sent it to Neil and booked the price review", "VP meeting arranged by
+    Andy", "(Takeda arranged)"). A meeting booked by nobody in the sentence ("Exec review w/ Sandra booked for
+    11-17"), for them ("Sandbox set up for Chloe's team"), by someone else ("They've booked a Gong demo") or still
+    to come ("She'll take it to Greg, then set up a call") is no scheduling of theirs."""
+    if not summary:
+        return False
+    parts = {
+        w.lower() for name in names for w in name.split() if len(w) >= 2 and w.lower().rstrip(".") not in _HONORIFICS
+    }
+    if not parts:
+        return False
+    who = r"\b(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r"|she|he)\b"
+    agent_before = re.compile(who + _ADVERBS + r"\s*$|" + who + r"[^,;.]{0,60}?\band\s*$", _I)
+    agent_after = re.compile(r"\s+by\s+" + who, _I)
+    pattern = SIGNAL_PATTERNS[Signal.CHAMPION_SCHEDULED]
+    for match in pattern.finditer(summary):
+        start = max(summary.rfind(mark, 0, match.start()) for mark in ".;!?:")
+        before = summary[start + 1 : match.start()]
+        if _NEGATION.search(before) or _REQUESTED.search(before):
+            continue
+        if agent_before.search(before) or agent_after.match(summary, match.end()):
+            return True
+    return False
+
+
 def mentions(names: Iterable[str], text: str | None) -> bool:
     """Whether ``text`` names any of ``names`` (full name, first name or a surname with a title of address,
     whole word, case-insensitive)."""

@@ -12,7 +12,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   Atoms (:data:`ATOMS`): a finding code (it fired) or ``!code`` (it did not); ``stage<X``, ``stage>=X``,
   ``stage=X``; ``call<=best_case``, ``call>=best_case``, ``call=omitted`` (the forecast call); ``tier=N``,
   ``tier<=N``; ``fit=poor``; ``situation=incumbent``; ``role=technical_buyer`` / ``!role=…`` (the deal
-  names someone in that role); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``source_known`` /
+  names someone in that role; the user buyer also as ``committee.missing_role`` reads them from the record, the
+  leader of the team that ran the pilot); ``pricing_out`` / ``!pricing_out`` (a proposal went out); ``source_known`` /
   ``!source_known`` (the record says who said what the finding quotes: the words name them, "New CFO
   says…", or they said it in a conversation on record, "Roberto: …" or the one person on the call; so a step
   or question asking "who raised it" is not asked); ``baseline_known`` (the record has the buyer's numbers for the pain
