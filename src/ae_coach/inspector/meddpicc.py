@@ -504,7 +504,8 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
     waits = [f"{PRECONDITION}{ctx.facts.timing.precondition}"] if ctx.facts.timing.precondition else []
     if name == "paper_process" and ctx.facts.timing.paper_stuck:
         # a paper timeline that cannot fit is the larger fact; the document it waits on is part of it
-        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}", *waits], True
+        summed = [ctx.facts.timing.sequence] if ctx.facts.timing.sequence else []  # the arithmetic behind the date
+        return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}", *summed, *waits], True
     if name == "paper_process" and waits:
         return waits, True
     if name == "competition" and grade == 0:

@@ -34,7 +34,7 @@ from ae_coach.inspector.facts._model import (
     _Names,
     office_names,
 )
-from ae_coach.inspector.facts._sequence import buyer_sequence
+from ae_coach.inspector.facts._sequence import SEQUENCE_ENDS, buyer_sequence
 from ae_coach.inspector.facts._timing import (
     _MONTH,
     _MONTHS,
@@ -190,7 +190,8 @@ def _with_sequence(
     update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends}
     stuck = timing.paper_stuck or ""
     if stuck.startswith(PAPER_TOO_SLOW) and f": {said}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
-        update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {evidence}", "paper_ends": ends}
+        # the headline says where the steps end and whose message says so; the arithmetic stays in ``sequence``
+        update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {SEQUENCE_ENDS}{ends}: {said}", "paper_ends": ends}
     return timing.model_copy(update=update)
 
 
