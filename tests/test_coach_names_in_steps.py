@@ -220,3 +220,12 @@ def test_under_a_spending_freeze_the_late_budget_concern_is_the_freeze_not_a_bus
     actions = [a.action for a in coach.review(load_deal(path)).next_actions]
     assert any("a discount does not unfreeze a budget" in a for a in actions), actions
     assert not any(a.startswith("Build the revised business case") for a in actions)
+
+
+def test_implementation_questions_at_proposal_or_later_go_into_the_kick_off_plan_not_a_new_evaluation(coach):
+    """Lachlan, at closing after a finished pilot: a technical deep-dive or a proof of concept would reopen the
+    decision; the answers go into the kick-off plan."""
+    path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/lachlan-water-shutdown-lead-time.yaml"
+    actions = [a.action for a in coach.review(load_deal(path)).next_actions]
+    assert not any("scoped proof of concept" in a for a in actions)
+    assert any("kick-off plan" in a for a in actions), actions
