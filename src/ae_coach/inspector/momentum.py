@@ -259,6 +259,10 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     late = [p for p in late if not p.assistant]
     if not late:
         return None
+    # legal, security or purchasing joining beside someone who matters is the paper process doing its job: the
+    # finding names the newcomer who can change the decision (Yarrabee's acting CFO, not its legal counsel)
+    deciding = [p for p in late if not _paper_title(p.title)]
+    late = deciding or late
     grave = any(
         s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER)
         or s.sentiment.value == "negative"
