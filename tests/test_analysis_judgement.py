@@ -88,6 +88,7 @@ def test_demo_after_demo_without_pain_is_the_deals_story(demos: int, severity: S
         ("Patricia rejected the bid from Acme and asked for our order form", None),
         ("Dr. Nguyen declined the proposal", "declined"),
         ("Patricia declined our offer of a pilot", "declined"),
+        ("Patricia declined the Q4 proposal", "declined"),  # a version of our own offer, capitalised
     ],
 )
 def test_rebuff_is_read_in_the_economic_buyers_clause(summary: str, phrase: str | None) -> None:

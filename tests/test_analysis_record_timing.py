@@ -66,6 +66,8 @@ def test_a_decision_that_waits_on_an_undated_step_is_not_a_dated_process() -> No
         # the purchase taken back to the body in a later month, after a pilot first
         ("Priya: if the pilot meets the criteria, we would take the agreement back to Exco in April", True),
         ("Priya: we bring it back to the board in December for the signature", False),
+        ("Priya: we take it back to the board for decision next week", False),  # "for decision" is no December
+        ("Priya: we won't need to take it back to Exco in April", False),  # negated
     ],
 )
 def test_a_decision_routed_to_a_body_meeting_after_the_close_date_is_not_this_periods(said: str, omitted: bool) -> None:

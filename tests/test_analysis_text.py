@@ -207,3 +207,12 @@ def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:
 )
 def test_near_misses_of_a_signal_stay_quiet(summary, signal) -> None:
     assert signal not in text.detect(summary)
+
+
+def test_she_or_he_set_it_up_only_in_a_summary_that_names_the_champion() -> None:
+    from ae_coach.inspector.text import set_up_by
+
+    assert set_up_by(["Raj Patel"], "Raj scheduled the signature call for Friday")
+    assert set_up_by(["Teresa Gomez"], "Teresa sent it to Neil and she booked the price review")
+    assert not set_up_by(["Raj Patel"], "He booked the security review with their CISO")  # who "he" is, unsaid
+    assert not set_up_by(["Raj Patel"], "Exec review w/ Sandra booked for 11-17")

@@ -131,6 +131,9 @@ def test_a_concession_floated_is_taken_to_the_deal_desk_before_it_is_offered(sum
         [_said("Dana never suggested we throw in anything.")],  # negated
         [_said("Clari offered them 15% off to stay.")],  # a rival's move: momentum.competitor_counter
         [_said("We offered a 10% discount in exchange for a 3-year term.")],  # traded
+        [_said("Tom: could we get the first three months for free?", direction="inbound")],  # the buyer's own ask
+        [_said("Could we throw in the training days for free?")],  # a question, not an offer
+        [_said("Dana says the CFO may throw in the towel on the project.")],  # an idiom
         [
             _said("Dana: if we throw in the S&OP module she can get it signed.", "2026-11-18"),
             _said("Deal desk approved."),

@@ -41,3 +41,10 @@ def test_every_lead_in_has_a_marker_in_both_languages() -> None:
     missing = [lead for lead in LEAD_INS if lead not in english]
     assert not missing
     assert {k for k in catalogue("en") if k.startswith("marker.")} <= chinese
+
+
+def test_a_lead_in_inside_the_records_own_quoted_words_is_not_rewritten() -> None:
+    from ae_coach.i18n import t
+
+    line = t("gate.close_doubted", lang="zh", source='"…needs 10 days: then we sign (today)…"')
+    assert '"…needs 10 days: then we sign (today)…"' in line

@@ -79,6 +79,11 @@ def test_a_range_is_counted_at_its_lower_bound_and_says_so() -> None:
         "Lumina came back within three days with an extension. Dana will not pay two vendors for four months.",
         "Security review takes 2 weeks. Legal also needs 3 weeks.",  # two lead times, no order between them
         "审批流程两周前已完成，然后采购一周。",
+        # a re-read of the change: a month named as a date, steps after the signature, lengths ruled out or gone by
+        "3月再签合同，然后法务两周。",
+        "Rollout plan: kickoff, then configuration 4 weeks, then training 2 weeks.",
+        "Legal review will not take 3 weeks, then procurement 2 weeks.",
+        "The pilot ran for 6 weeks, then legal 2 weeks.",
     ],
 )
 def test_what_is_no_sequence_of_open_steps_is_not_summed(summary: str) -> None:
@@ -129,3 +134,19 @@ def test_a_close_date_before_the_sequence_ends_cannot_hold(summary: str, close: 
         assert any("sequence of steps" in r for r in assessment.forecast_reasons)
     else:
         assert any("sequence of steps" in r for r in assessment.why_not_commit)
+
+
+@pytest.mark.parametrize(
+    ("summary", "days"),
+    [
+        (
+            "法务审核需要两周，然后采购审批需要三十天。",
+            [10, 22],
+        ),  # 三十 is thirty (no crash), plain days are calendar days
+        ("Legal review takes 3 weeks, then procurement needs 30 days.", [15, 22]),
+        ("Legal needs 10 business days, then the board two weeks.", [10, 10]),
+    ],
+)
+def test_chinese_tens_and_calendar_days_are_counted_as_working_days(summary: str, days: list[int]) -> None:
+    found = read(summary, SAID, TODAY, _calendar("US"))
+    assert found is not None and [step.days for step in found.steps] == days

@@ -285,8 +285,8 @@ def _findings(found: Retrieval, assessment: Any, intent: Intent | None) -> list[
     if intent is not None and intent.answer == "next_step":
         # "what do I do this week?" starts from what most endangers the deal, not only from the next-step hygiene
         # findings: a rival in the notes or a commit that fails the gate is what this week's work is for
-        refs += [f for f in _serious(assessment.findings) if f.code not in {r.code for r in refs}]
-        refs = refs[:MAX_FINDINGS]
+        serious = _serious(assessment.findings)[:MAX_FINDINGS]
+        refs = [*serious, *(r for r in refs if r.code not in {f.code for f in serious})][:MAX_FINDINGS]
     return refs
 
 

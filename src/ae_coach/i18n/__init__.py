@@ -175,10 +175,15 @@ def t(key: str, /, lang: str | None = None, default: str | None = None, **values
 def _markers_in(value: str, lang: str) -> str:
     """``value`` with each English lead-in the inspector writes before the record's own words (the ``marker``
     section of the catalogue) in ``lang``; the quoted words stay as written."""
-    for english, local in _marker_pairs(lang):
-        if english in value:
-            value = value.replace(english, local)
-    return value
+    parts = _QUOTED.split(value)  # the record's own words, inside quotes, are never rewritten
+    for index in range(0, len(parts), 2):
+        for english, local in _marker_pairs(lang):
+            if english in parts[index]:
+                parts[index] = parts[index].replace(english, local)
+    return "".join(parts)
+
+
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
 
 
 @cache

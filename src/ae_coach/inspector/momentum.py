@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from ae_coach._patterns import lazy
-from ae_coach.deal import Activity, ActivityStatus, ActivityType, Role, Signal, Stage
+from ae_coach.deal import Activity, ActivityStatus, ActivityType, Direction, Role, Signal, Stage
 from ae_coach.deal.calendar import Calendar, holidays_country
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
@@ -473,6 +473,9 @@ _TRADED = lazy(
 """The concession traded or approved ("in exchange for a 3-year term", "deal desk approved"): the give-get is done."""
 
 
+_IDIOM = lazy(r"\bthrow(?:s|n|ing)? in the towel\b|\bthrew in the towel\b", re.IGNORECASE)
+
+
 def _concession_floated(ctx: Context) -> Finding | None:
     """Our side or the champion floated a concession (a free module, a discount, extra months) in the last
     :data:`CONCESSION_DAYS`, and nothing on record trades it for something or has the deal desk approve it: a
@@ -485,9 +488,13 @@ def _concession_floated(ctx: Context) -> Finding | None:
     for activity in ctx.activities:
         if not since <= activity.date <= ctx.as_of or not activity.summary:
             continue
+        if activity.direction == Direction.INBOUND:
+            continue  # the buyer's own message: an ask of theirs ("could we get the first months free?"), not ours
         for sentence in re.split(r"(?<=[.;!?])\s+|(?<=[。；！？])", activity.summary):
             if any(text.competitor_pattern(r).search(sentence) for r in rivals):
                 continue  # a rival's price move, not ours
+            if sentence.rstrip().endswith(("?", "？")) or _IDIOM.search(sentence):
+                continue  # a question asked, or "throw in the towel"
             hit = text.first_match(_CONCESSION, sentence)
             if hit is not None and not _TRADED.search(sentence):
                 found = (activity, sentence.strip())

@@ -443,7 +443,8 @@ def set_up_by(names: Iterable[str], summary: str | None) -> bool:
     }
     if not parts:
         return False
-    who = r"\b(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r"|she|he)\b"
+    pronouns = r"|she|he" if mentions(list(names), summary) else ""  # "she" only in a summary that names them
+    who = r"\b(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + pronouns + r")\b"
     agent_before = re.compile(who + _ADVERBS + r"\s*$|" + who + r"[^,;.]{0,60}?\band\s*$", _I)
     agent_after = re.compile(r"\s+by\s+" + who, _I)
     pattern = SIGNAL_PATTERNS[Signal.CHAMPION_SCHEDULED]

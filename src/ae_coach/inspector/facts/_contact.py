@@ -105,7 +105,11 @@ def _in_eb_clause(summary: str | None, names: list[str], patterns: tuple[re.Patt
             continue
         for pattern in patterns:
             hit = text.find(pattern, clause)
-            if hit and not _ELSEWHERE.match(clause[clause.find(hit) + len(hit) :]):
+            rest = clause[clause.find(hit) + len(hit) :] if hit else ""
+            elsewhere = _ELSEWHERE.match(rest)
+            if hit and not (
+                elsewhere and not _OUR_WORDS.match(rest.split(None, 2)[1] if len(rest.split()) > 1 else "")
+            ):
                 return hit
     return None
 
@@ -116,6 +120,8 @@ _ELSEWHERE = re.compile(
 )
 """What a signer declined is another vendor's offer ("declined the LogiWorks upgrade offer", "rejected the bid
 from Acme"): a decision for us, not a rebuff. Case-sensitive: the rival is named with a capital."""
+_OUR_WORDS = re.compile(r"(?:Q[1-4]|H[12]|FY\d*|Revised|Final|Updated|New|Second|Initial|Original|Draft|Our|Your)\b")
+"""Capitalised words that name a version of our own offer ("declined the Q4 proposal", "the Revised proposal")."""
 
 
 def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = None) -> Direction | None:

@@ -54,7 +54,8 @@ class _Names:
         return self.full.get(key) or self.first.get(key) or self.last.get(key)
 
     def mentioned_in(self, summary: str | None) -> list[str]:
-        """Stakeholders whose full name, or unshared first name, appears in ``summary`` as whole words."""
+        """Stakeholders whose full name, unshared first name, or unshared surname with a title of address ("Dr.
+        Lenz", "Kanzaki-san") appears in ``summary`` as whole words."""
         if not summary:
             return []
         lowered = summary.lower()

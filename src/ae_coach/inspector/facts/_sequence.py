@@ -63,8 +63,8 @@ _METRIC = lazy(
 """A measurement, not a step: "turnaround 5.2 -> 1.8 days", "audit prep 6 wks -> 1", "payback inside 18 months"."""
 _CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_DURATION = lazy(
-    r"([一两二三四五六七八九十\d]{1,2})\s*(?:[-~到至]\s*([一两二三四五六七八九十\d]{1,2})\s*)?(?:个)?"
-    r"(工作日|周|星期|礼拜|月|天)(?!前|以前|之前)"
+    r"([一两二三四五六七八九十\d]{1,3})\s*(?:[-~到至]\s*([一两二三四五六七八九十\d]{1,3})\s*)?"
+    r"(?:个\s*(工作日|星期|礼拜|月)|(工作日|周|星期|礼拜|天))(?!前|以前|之前)"
 )
 """A Chinese duration: 两周, 六周, 一个月, 2-3周, 10个工作日 (not 两周前: that is a date gone by)."""
 _A_UNIT = lazy(
@@ -88,6 +88,20 @@ _DONE = lazy(
     re.IGNORECASE,
 )
 """A step told as done: it takes no more time."""
+_AFTER_SIGNING = lazy(
+    r"\b(?:go-?live|kick-?off|roll-?out|onboarding|implementation|configuration|training|hypercare|after (?:signing|"
+    r"signature|the contract is signed)|once (?:signed|we sign|the contract is signed))\b|上线|启动会|实施|培训|签约后|签完之后",
+    re.IGNORECASE,
+)
+"""Steps after the signature (a rollout plan, "6 weeks to go-live after signing"): no steps before it."""
+_NOT_NEEDED = lazy(
+    r"\b(?:won'?t|will not|doesn'?t|does not|don'?t|do not|no) (?:need|take|require)|\bif\b[^,;]{0,30}\btakes?\b|"
+    r"\b(?:ran|took|was|were) "
+    r"(?:for )?(?:about |around )?\d|如果|不需要|用不了",
+    re.IGNORECASE,
+)
+"""A length the buyer rules out, supposes or reports as gone by ("won't need 4 weeks", "if legal takes 3 weeks",
+"the pilot ran for 6 weeks")."""
 _PENDING = lazy(
     r"\b(?:after|once|until|when|if|before|only|be|must|will|needs? to|should|to get)\b|之后|以后|前|要|需要",
     re.IGNORECASE,
@@ -134,8 +148,11 @@ class Sequence:
 
 
 def working_days(number: int, unit: str) -> int:
-    """A duration in working days: a week is five, a month twenty-one, a day of "days" one."""
+    """A duration in working days: a week is five, a month twenty-one, a working or business day one, a plain
+    day five in seven ("procurement needs 30 days" is about six weeks, 22 working days)."""
     unit = unit.lower()
+    if unit.startswith(("day", "天")) or unit == "d":
+        return -(-number * 5 // 7)
     if unit.startswith(("month", "mo", "mth", "月")):
         return 21 * number
     if unit.startswith(("fortnight",)):
@@ -150,8 +167,11 @@ def _count(number: str) -> int:
         return int(number)
     if number in _CN_NUMBERS:
         return _CN_NUMBERS[number]
-    if len(number) == 2 and number[0] == "十":
-        return 10 + _CN_NUMBERS.get(number[1], 0)
+    if "十" in number:  # 十五, 二十, 三十五: tens, then units
+        tens, _, units = number.partition("十")
+        return _CN_NUMBERS.get(tens, 1) * 10 + _CN_NUMBERS.get(units, 0)
+    if re.search(r"[\u4e00-\u9fff]", number):
+        return sum(_CN_NUMBERS.get(ch, 0) for ch in number) or 1
     return _word_count(number)
 
 
@@ -162,7 +182,7 @@ def _lengths(segment: str) -> tuple[int, bool] | None:
         return working_days(_count(found.group(1)), found.group(3)), found.group(2) is not None
     found = _CN_DURATION.search(segment)
     if found:
-        return working_days(_count(found.group(1)), found.group(3)), found.group(2) is not None
+        return working_days(_count(found.group(1)), found.group(3) or found.group(4)), found.group(2) is not None
     found = _A_UNIT.search(segment)
     if found:
         return working_days(1, found.group(1)), False
@@ -212,7 +232,9 @@ def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar)
     for i, (segment, chained) in enumerate(_segments(summary)):
         if chained or _FOLLOWS.search(segment) or _LISTED.match(segment):
             opened, timed = i, False
-        if not segment or _METRIC.search(segment) or _done(segment):
+        if not segment or _METRIC.search(segment) or _done(segment) or _AFTER_SIGNING.search(segment):
+            continue
+        if _NOT_NEEDED.search(segment):
             continue
         length = _lengths(segment)
         if length is not None and steps and (timed or i - opened > 1):

@@ -398,9 +398,10 @@ _LATER_GATE = lazy(
 """The buyer routing the decision to a named month's body ("all new multi-year commitments go through the January
 capital review now")."""
 _LATER_BODY = lazy(
-    rf"\b(?:take|bring|put|send|go|goes|going|come|comes|return\w*)\b[^.;]{{0,40}}?\bback to (?:the |their |our )?"
-    rf"(?:exco|board|committee|council|cabinet|management team|exec(?:utive)? (?:committee|team)|[\w-]+ committee)"
-    rf" (?:in|on|at|for) (?:the )?(?:early |mid-?|late |end of )?{_MONTH_NAMES}\b",
+    r"\b(?:take|bring|put|send|go|goes|going|come|comes|return\w*)\b[^.;]{0,40}?\bback to (?:the |their |our )?"
+    r"(?:exco|board|committee|council|cabinet|management team|exec(?:utive)? (?:committee|team)|[\w-]+ committee)"
+    r" (?:in|on|at|for) (?:the )?(?:early |mid-?|late |end of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\b",
     re.IGNORECASE,
 )
 """The buyer taking the purchase back to its body in a named month ("if the pilot meets the criteria, we would take
@@ -413,7 +414,9 @@ def _gate_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
         return None
     for activity in reversed(buyer):
         for clause in re.split(r"[.;\n]", activity.summary or ""):
-            found = _LATER_GATE.search(clause) or _LATER_BODY.search(clause)
+            found = _LATER_GATE.search(clause) or (
+                _LATER_BODY.search(clause) if text.find(_LATER_BODY, clause) else None
+            )
             if not found:
                 continue
             month = _MONTHS[found.group(1).lower()[:3]]
