@@ -812,15 +812,23 @@ _ASKED = lazy(
 def signer_asked(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The latest thing the record says a signer nobody has met asked for, in its words ("Ana asked the platform
     lead for 'a comparison, Datadog On-Call vs what we have'"): their own agenda, relayed by whoever heard it."""
+    return _said_of(deal, name, as_of, _ASKED, within=8)
+
+
+def _said_of(
+    deal: Deal, name: str, as_of: dt.date, pattern: re.Pattern[str], within: int
+) -> tuple[dt.date, str] | None:
+    """The latest sentence on record where ``pattern`` follows the person's name within ``within`` characters, with
+    its date, from their name on (what they asked for, how they lean), whoever relayed it."""
     first = given_name(name)
     for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
         if activity.date > as_of or not activity.summary:
             continue
-        for clause in re.split(r"(?<=[.;!?])\s+", activity.summary):
-            at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", clause)
-            ask = _ASKED.search(clause, at.end()) if at else None
-            if at and ask and ask.start() - at.end() <= 8:
-                return activity.date, clause[at.start() :].strip()  # from their name: what they asked
+        for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
+            at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", sentence)
+            found = pattern.search(sentence, at.end()) if at else None
+            if at and found and found.start() - at.end() <= within:
+                return activity.date, sentence[at.start() :].strip()
     return None
 
 
@@ -837,16 +845,7 @@ Glenn' and will want to see the business case herself")."""
 def signer_leaning(deal: Deal, name: str, as_of: dt.date) -> tuple[dt.date, str] | None:
     """The latest word on record about how a signer nobody has met leans, relayed by whoever heard it, in its words
     from the signer's name on: what the meeting with them has to answer first."""
-    first = given_name(name)
-    for activity in sorted(deal.activities, key=lambda a: a.date, reverse=True):
-        if activity.date > as_of or not activity.summary:
-            continue
-        for sentence in re.split(r"(?<=[.;!?])\s+", activity.summary):
-            at = re.search(rf"\b(?:{re.escape(name)}|{re.escape(first)})\b", sentence)
-            lean = _LEANS.search(sentence, at.end()) if at else None
-            if at and lean and lean.start() - at.end() <= 4:
-                return activity.date, sentence[at.start() :].strip()
-    return None
+    return _said_of(deal, name, as_of, _LEANS, within=4)
 
 
 def finding_prepares_executive(finding: Finding) -> bool:
