@@ -189,7 +189,8 @@ def _with_sequence(
     evidence, ends, said = found
     update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends}
     stuck = timing.paper_stuck or ""
-    if stuck.startswith(PAPER_TOO_SLOW) and f": {said}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
+    where = said.split(" (", 1)[0]  # "2026-11-20 email", the message the paper timeline may come from too
+    if stuck.startswith(PAPER_TOO_SLOW) and f": {where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
         # the headline says where the steps end and whose message says so; the arithmetic stays in ``sequence``
         update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {SEQUENCE_ENDS}{ends}: {said}", "paper_ends": ends}
     return timing.model_copy(update=update)

@@ -133,6 +133,10 @@ class Sequence:
     def ends(self) -> dt.date:
         return self.steps[-1].ends
 
+    def brief(self) -> str:
+        """Each step in the buyer's words, cut to what it takes ("…their review usually takes about 6 weeks")."""
+        return "; ".join(text.quote(_told(step.said), 64) for step in self.steps)
+
     def evidence(self, country: str, today: bool, unsigned: bool) -> str:
         """The arithmetic, step by step, as the review shows it."""
         parts = [FIRST_UNSIGNED] if unsigned else []
@@ -187,6 +191,18 @@ def _lengths(segment: str) -> tuple[int, bool] | None:
     if found:
         return working_days(1, found.group(1)), False
     return None
+
+
+def _told(segment: str) -> str:
+    """The words of a step up to the length it gives, from the word boundary about 40 characters before it."""
+    found = _DURATION.search(segment) or _CN_DURATION.search(segment) or _A_UNIT.search(segment)
+    if found is None:
+        return segment
+    start = max(0, found.start() - 40)
+    if start:
+        space = segment.find(" ", start)
+        start = space + 1 if 0 <= space < found.start() else start
+    return ("…" if start else "") + segment[start : found.end()]
 
 
 def _done(segment: str) -> bool:
@@ -284,7 +300,8 @@ def buyer_sequence(
 ) -> tuple[str, dt.date, str] | None:
     """The buyer's latest written sequence of steps (``read``), summed from today, or from the day the record
     shows its first step under way, when it ends after the date the deal signs (the plan's signature step, else
-    the close date): the arithmetic as evidence, the earliest end and the message it reads ("2026-11-20 email"). ``unsigned``: the record says the process
+    the close date): the arithmetic as evidence, the earliest end, and the message it reads with each step in its words
+    ("2026-11-20 email ("…their review usually takes about 6 weeks"; …)"). ``unsigned``: the record says the process
     waits on a document to sign first (its time is unknown, so the end is a floor)."""
     signs = _plan_signature(deal, as_of) or deal.close_date
     if signs is None or deal.close_date is None or deal.close_date < as_of:
@@ -299,5 +316,5 @@ def buyer_sequence(
             return None
         where = f"{activity.date} {activity.type}"
         evidence = replace(found, said=where).evidence(calendar.country, start == as_of, unsigned and start == as_of)
-        return evidence, found.ends, where
+        return evidence, found.ends, f"{where} ({found.brief()})"
     return None
