@@ -213,3 +213,25 @@ def test_paper_nobody_picked_up_reads_however_the_record_words_it(said: str, uno
     from ae_coach.inspector.facts._timing import _UNOWNED
 
     assert bool(text.find(_UNOWNED, said)) is unowned
+
+
+def test_the_signer_who_left_is_quoted_from_the_sentence_that_says_so() -> None:
+    """A blind VP grade: "the signer on record has left the role: Glenn …" quoted the opening of a long call note
+    about the rollout, not the sentence about Glenn's secondment."""
+    from ae_coach.inspector.facts._derive import departed
+
+    summary = (
+        "Catch-up with Sarah (30 min, mostly about the rollout phasing and training before the wet season). She's "
+        "happy with legal progress. Oh and Glenn has been seconded to the JV integration until end of March."
+    )
+    deal = parse_deal(
+        {
+            "account": "Acme",
+            "stage": "proposal",
+            "as_of": "2026-11-25",
+            "stakeholders": [{"name": "Glenn Whitfield", "title": "CFO", "role": "economic_buyer"}],
+            "activities": [{"date": "2026-11-19", "type": "call", "with": ["Glenn Whitfield"], "summary": summary}],
+        }
+    )
+    where, _ = departed(deal, deal.as_of)["Glenn Whitfield"]
+    assert "Glenn has been seconded" in where and "Catch-up with Sarah" not in where
