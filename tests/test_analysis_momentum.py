@@ -72,6 +72,23 @@ CASES = [
         ),
     ),
     (
+        "momentum.concession_floated",
+        lambda: parse_deal(
+            with_activities(
+                activity("2026-11-22", "call", "Dana: if we throw in the analytics module she can get it signed")
+            )
+        ),
+        lambda: parse_deal(
+            with_activities(
+                activity(
+                    "2026-11-22",
+                    "call",
+                    "Dana: if we throw in the analytics module in exchange for a 3-year term, she signs",
+                )
+            )
+        ),
+    ),
+    (
         "momentum.company_event",
         lambda: parse_deal(
             with_activities(activity("2026-11-22", "call", "Priya: finance froze all new software spend for Q4"))
