@@ -442,7 +442,7 @@ def departed(deal: Deal, as_of: dt.date) -> dict[str, tuple[str, str | None]]:
                 )
                 # the sentence that says so ("…Oh and Glenn has been seconded to the JV until end of March…"), not the
                 # opening of a long call note about something else
-                said = text.quote_around(activity.summary, _departure(key))
+                said = text.quote_around(activity.summary, _departure(key), limit=72)
                 out[name] = (f"{activity.date} {activity.type}: {said}", successor)
     return out
 
