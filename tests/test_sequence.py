@@ -150,3 +150,30 @@ def test_a_close_date_before_the_sequence_ends_cannot_hold(summary: str, close: 
 def test_chinese_tens_and_calendar_days_are_counted_as_working_days(summary: str, days: list[int]) -> None:
     found = read(summary, SAID, TODAY, _calendar("US"))
     assert found is not None and [step.days for step in found.steps] == days
+
+
+def test_a_step_that_waits_on_the_one_before_knows_the_day_it_can_start() -> None:
+    summary = (
+        "After we receive your completed security check sheet, their review usually takes about 6 weeks. "
+        "The ringi (approval circulation) can only start after the security check is passed, and takes 2-3 weeks."
+    )
+    found = read(summary, SAID, TODAY, _calendar("JP"))
+    assert found is not None
+    ((start, subject),) = found.waits()
+    assert subject == "The ringi (approval circulation)" and start == found.steps[0].ends
+
+
+def test_the_buyers_own_plan_step_dated_before_its_turn_is_at_risk() -> None:
+    """Hakuyo: "Ringi approval" on 12-15 in the buyer's plan, while the ringi can only start once the six-week
+    review ends in January: not "planned" beside a headline that says the process ends in February."""
+    from ae_coach.coach import Coach
+
+    path = (
+        Path(__file__).resolve().parent.parent
+        / "evals/calibration/deals/hakuyo-seimitsu-nda-before-security-review.yaml"
+    )
+    plan = Coach("offline").review(load_deal(path)).mutual_action_plan
+    ringi = next(s for s in plan if s.action == "Ringi approval")
+    assert ringi.status == "at_risk" and "2027-01-19" in (ringi.note or "")
+    check = next(s for s in plan if s.action == "Security check sheet")
+    assert check.status == "planned"  # the first step of the sequence waits on nothing before it

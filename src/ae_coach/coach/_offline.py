@@ -21,12 +21,13 @@ from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
 from ae_coach.coach._situation import _only_signing, signer_review
-from ae_coach.coach.report import CoachingReport, Forecast, Health
+from ae_coach.coach.report import CoachingReport, Forecast, Health, MapStep
 from ae_coach.deal import STAGE_ORDER, ForecastCategory, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.i18n import current, t, term
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.text import SENIOR_TITLE
+from ae_coach.inspector.text import quote as text_quote
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -207,6 +208,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         facts=assessment.facts,
         hold=_hold(deal, assessment, actions, calendar),
     )
+    drafted = _before_their_turn(drafted, assessment)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -236,6 +238,40 @@ def _blocker(assessment: Any, actions: list[Any]) -> str | None:
         return t("coach.decides_precondition", date=action.due)
     name = contact_name(action.contact) if action.contact else None
     return t("coach.decides_sitting", name=name, date=action.due) if name else None
+
+
+_SUBJECT_WORD = lazy(r"[A-Za-z][A-Za-z-]{3,}")
+_NO_SUBJECT = frozenset(
+    {"their", "then", "that", "this", "with", "from", "will", "only", "start", "starts", "can", "the"}
+)
+
+
+def _before_their_turn(drafted: list[MapStep], assessment: Any) -> list[MapStep]:
+    """A step of the buyer's own plan dated before the buyer's written sequence lets it start ("Ringi approval" on
+    12-15, when "the ringi can only start after the security check", which runs to 01-19): at risk, with the day
+    their own steps allow, instead of "planned" beside a headline that says the process ends in February."""
+    waits = assessment.facts.timing.sequence_waits
+    if not waits:
+        return drafted
+    out = []
+    for step in drafted:
+        if step.kind == "agreed" and step.status == "planned" and step.date >= assessment.as_of:
+            words = {w.lower() for w in _SUBJECT_WORD.findall(step.action)} - _NO_SUBJECT
+            late = next(
+                (
+                    (start, subject)
+                    for start, subject in waits
+                    if step.date < start and words & ({w.lower() for w in _SUBJECT_WORD.findall(subject)} - _NO_SUBJECT)
+                ),
+                None,
+            )
+            if late is not None:
+                note = t("plan.before_their_turn", date=late[0], subject=text_quote(late[1]))
+                step = step.model_copy(
+                    update={"status": "at_risk", "note": f"{step.note}; {note}" if step.note else note}
+                )
+        out.append(step)
+    return out
 
 
 def _after_the_quarter(deal: Deal, assessment: Any, where: str = "coach.decides") -> str | None:

@@ -186,8 +186,8 @@ def _with_sequence(
     found = buyer_sequence(deal, past, as_of, calendar, unsigned=timing.precondition is not None)
     if found is None:
         return timing
-    evidence, ends, said = found
-    update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends}
+    evidence, ends, said, waits = found
+    update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends, "sequence_waits": waits}
     stuck = timing.paper_stuck or ""
     where = said.split(" (", 1)[0]  # "2026-11-20 email", the message the paper timeline may come from too
     if stuck.startswith(PAPER_TOO_SLOW) and f": {where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:

@@ -212,6 +212,9 @@ class TimingFact(_Facts):
     days around the holidays, when it ends after the date the deal signs: the arithmetic, step by step."""
     sequence_ends: dt.date | None = None
     """The earliest day that sequence ends: no close date before it holds."""
+    sequence_waits: list[tuple[dt.date, str]] = Field(default_factory=list)
+    """The sequence's steps that wait on the one before them: the earliest day each can start, and its subject in
+    the buyer's words ("The ringi (approval circulation)")."""
     paper_not_started: bool = False
     """``paper_stuck`` is a lead time the record gives no start for: counted from today, its clock has not
     started (a document to sign first, a ticket nobody opened)."""

@@ -51,6 +51,8 @@ _FOLLOWS = lazy(
     re.IGNORECASE,
 )
 """A step that says it follows another ("the ringi can only start after the security check is passed")."""
+_MODAL_TAIL = lazy(r"(?:\s+(?:can|could|will|would|may|must|should|is|are|only))+\s*$", re.IGNORECASE)
+"""The verb's helpers left at the end of a step's subject ("The ringi can" before "only start after")."""
 _LISTED = lazy(r"(?:\d[.)]|[-*•])\s")
 """A line of a numbered or bulleted list: one step of it."""
 _METRIC = lazy(
@@ -132,6 +134,17 @@ class Sequence:
     @property
     def ends(self) -> dt.date:
         return self.steps[-1].ends
+
+    def waits(self) -> list[tuple[dt.date, str]]:
+        """Each step that says it follows another ("The ringi (approval circulation) can only start after…"): the
+        earliest day it can start (the step before it ends) and its subject, the words before "after"."""
+        out = []
+        for before, step in zip(self.steps, self.steps[1:], strict=False):
+            follows = _FOLLOWS.search(step.said)
+            if follows is not None and follows.start() > 0:
+                subject = _MODAL_TAIL.sub("", step.said[: follows.start()]).strip(" ,，")
+                out.append((before.ends, subject))
+        return out
 
     def brief(self) -> str:
         """Each step in the buyer's words, cut to what it takes ("…their review usually takes about 6 weeks")."""
@@ -297,11 +310,12 @@ def _holiday_after(day: dt.date, calendar: Calendar, closed: set[dt.date]) -> dt
 
 def buyer_sequence(
     deal: Deal, past: list[ActivityFact], as_of: dt.date, calendar: Calendar, unsigned: bool
-) -> tuple[str, dt.date, str] | None:
+) -> tuple[str, dt.date, str, list[tuple[dt.date, str]]] | None:
     """The buyer's latest written sequence of steps (``read``), summed from today, or from the day the record
     shows its first step under way, when it ends after the date the deal signs (the plan's signature step, else
     the close date): the arithmetic as evidence, the earliest end, and the message it reads with each step in its words
-    ("2026-11-20 email ("…their review usually takes about 6 weeks"; …)"). ``unsigned``: the record says the process
+    ("2026-11-20 email ("…their review usually takes about 6 weeks"; …)"), and the steps that wait on the one before
+    them with the day they can start (:meth:`Sequence.waits`). ``unsigned``: the record says the process
     waits on a document to sign first (its time is unknown, so the end is a floor)."""
     signs = _plan_signature(deal, as_of) or deal.close_date
     if signs is None or deal.close_date is None or deal.close_date < as_of:
@@ -316,5 +330,5 @@ def buyer_sequence(
             return None
         where = f"{activity.date} {activity.type}"
         evidence = replace(found, said=where).evidence(calendar.country, start == as_of, unsigned and start == as_of)
-        return evidence, found.ends, f"{where} ({found.brief()})"
+        return evidence, found.ends, f"{where} ({found.brief()})", found.waits()
     return None
