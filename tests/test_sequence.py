@@ -67,7 +67,7 @@ def test_a_range_is_counted_at_its_lower_bound_and_says_so() -> None:
     found = read("Security review 2-3 weeks, then procurement 1 week", SAID, TODAY, _calendar("US"))
     assert found is not None
     assert (found.steps[0].days, found.steps[0].lower_bound) == (10, True)
-    assert "the lower bound" in found.evidence("US", True, False)
+    assert "the lower bound" in found.evidence("2026-11-20 email", "US", True, False)
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,6 @@ from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
 from ae_coach.inspector.facts import dates_in, direction_of, paper_step, validation_ahead, validation_step
-from ae_coach.inspector.facts._sequence import SEQUENCE_ENDS
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -221,13 +220,10 @@ def _close_date_conditions(ctx: Context) -> list[str]:
         out.append(t("gate.close_after", close=close, period=period(ctx).label, end=period(ctx).end))
     if ctx.facts.timing.doubt:
         out.append(t("gate.close_doubted", source=ctx.facts.timing.doubt))
-    sequence = ctx.facts.timing
-    # the sequence once: a paper timeline that is its first step already says it (see ``paper_stuck``)
-    told = sequence.sequence_ends is not None and f"{SEQUENCE_ENDS}{sequence.sequence_ends}" in (
-        sequence.paper_stuck or ""
-    )
-    if sequence.sequence_ends is not None and close < sequence.sequence_ends and not told:
-        out.append(t("gate.close_before_sequence", close=close, source=sequence.sequence))
+    timing = ctx.facts.timing
+    # the sequence once: a paper timeline that is its first step already says it (``paper_is_sequence``)
+    if timing.sequence_ends is not None and close < timing.sequence_ends and not timing.paper_is_sequence:
+        out.append(t("gate.close_before_sequence", close=close, source=timing.sequence))
     pushes = ctx.facts.pushes
     if pushes >= ctx.settings.slip_count:
         out.append(t("gate.pushed", pushes=pushes))

@@ -186,13 +186,13 @@ def _with_sequence(
     found = buyer_sequence(deal, past, as_of, calendar, unsigned=timing.precondition is not None)
     if found is None:
         return timing
-    evidence, ends, said, waits = found
-    update: dict[str, object] = {"sequence": evidence, "sequence_ends": ends, "sequence_waits": waits}
+    ends = found.ends
+    update: dict[str, object] = {"sequence": found.evidence, "sequence_ends": ends, "sequence_waits": found.waits}
     stuck = timing.paper_stuck or ""
-    where = said.split(" (", 1)[0]  # "2026-11-20 email", the message the paper timeline may come from too
-    if stuck.startswith(PAPER_TOO_SLOW) and f": {where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
+    if stuck.startswith(PAPER_TOO_SLOW) and f": {found.where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
         # the headline says where the steps end and whose message says so; the arithmetic stays in ``sequence``
-        update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {SEQUENCE_ENDS}{ends}: {said}", "paper_ends": ends}
+        told = f"{SEQUENCE_ENDS}{ends}: {found.where} ({found.brief})"
+        update |= {"paper_stuck": f"{stuck.split(': ', 1)[0]}: {told}", "paper_ends": ends, "paper_is_sequence": True}
     return timing.model_copy(update=update)
 
 

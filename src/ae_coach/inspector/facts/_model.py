@@ -212,6 +212,8 @@ class TimingFact(_Facts):
     days around the holidays, when it ends after the date the deal signs: the arithmetic, step by step."""
     sequence_ends: dt.date | None = None
     """The earliest day that sequence ends: no close date before it holds."""
+    paper_is_sequence: bool = False
+    """The paper timeline (``paper_stuck``) is that sequence, said short: a reason naming the sequence again repeats it."""
     sequence_waits: list[tuple[dt.date, str]] = Field(default_factory=list)
     """The sequence's steps that wait on the one before them: the earliest day each can start, and its subject in
     the buyer's words ("The ringi (approval circulation)")."""

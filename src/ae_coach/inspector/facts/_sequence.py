@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
@@ -126,7 +126,6 @@ class Step:
 class Sequence:
     """A sequence of the buyer's steps summed from ``start``: the earliest date the last one can end."""
 
-    said: str
     start: dt.date
     steps: tuple[Step, ...]
     closures: tuple[tuple[dt.date, dt.date], ...]
@@ -150,8 +149,8 @@ class Sequence:
         """Each step in the buyer's words, cut to what it takes ("…their review usually takes about 6 weeks")."""
         return "; ".join(text.quote(_told(step.said), 64) for step in self.steps)
 
-    def evidence(self, country: str, today: bool, unsigned: bool) -> str:
-        """The arithmetic, step by step, as the review shows it."""
+    def evidence(self, where: str, country: str, today: bool, unsigned: bool) -> str:
+        """The arithmetic, step by step, as the review shows it (``where``: the message, "2026-11-20 email")."""
         parts = [FIRST_UNSIGNED] if unsigned else []
         for step in self.steps:
             if step.holiday is not None:
@@ -161,7 +160,9 @@ class Sequence:
                 parts.append(f"{text.quote(step.said, 70)} {step.days}{unit}{step.ends}")
         closed = "".join(f"{CLOSURE}{a}..{b}" for a, b in self.closures)
         start = f"{self.start}{TODAY if today else ''}"
-        return f"{SEQUENCE_ENDS}{self.ends}: {self.said}{COUNTED_FROM}{start}: {'; '.join(parts)} ({SKIPPED}{country}{closed})"
+        return (
+            f"{SEQUENCE_ENDS}{self.ends}: {where}{COUNTED_FROM}{start}: {'; '.join(parts)} ({SKIPPED}{country}{closed})"
+        )
 
 
 def working_days(number: int, unit: str) -> int:
@@ -279,7 +280,7 @@ def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar)
                 steps.append(Step(segment, 0, clock, holiday=last))
     if all(s.holiday is not None for s in steps) or len(steps) < 2:
         return None
-    return Sequence(said="", start=start, steps=tuple(steps), closures=tuple(shut))
+    return Sequence(start=start, steps=tuple(steps), closures=tuple(shut))
 
 
 def _segments(summary: str) -> list[tuple[str, bool]]:
@@ -308,15 +309,28 @@ def _holiday_after(day: dt.date, calendar: Calendar, closed: set[dt.date]) -> dt
     return None
 
 
+@dataclass(frozen=True)
+class Summed:
+    """The buyer's written sequence as the facts carry it."""
+
+    evidence: str
+    """The arithmetic, step by step (:meth:`Sequence.evidence`)."""
+    ends: dt.date
+    where: str
+    """The message it reads ("2026-11-20 email")."""
+    brief: str
+    """Each step in the buyer's words, cut to what it takes (:meth:`Sequence.brief`)."""
+    waits: list[tuple[dt.date, str]]
+    """The steps that wait on the one before them, with the day they can start (:meth:`Sequence.waits`)."""
+
+
 def buyer_sequence(
     deal: Deal, past: list[ActivityFact], as_of: dt.date, calendar: Calendar, unsigned: bool
-) -> tuple[str, dt.date, str, list[tuple[dt.date, str]]] | None:
+) -> Summed | None:
     """The buyer's latest written sequence of steps (``read``), summed from today, or from the day the record
     shows its first step under way, when it ends after the date the deal signs (the plan's signature step, else
-    the close date): the arithmetic as evidence, the earliest end, and the message it reads with each step in its words
-    ("2026-11-20 email ("…their review usually takes about 6 weeks"; …)"), and the steps that wait on the one before
-    them with the day they can start (:meth:`Sequence.waits`). ``unsigned``: the record says the process
-    waits on a document to sign first (its time is unknown, so the end is a floor)."""
+    the close date). ``unsigned``: the record says the process waits on a document to sign first (its time is
+    unknown, so the end is a floor)."""
     signs = _plan_signature(deal, as_of) or deal.close_date
     if signs is None or deal.close_date is None or deal.close_date < as_of:
         return None
@@ -329,6 +343,6 @@ def buyer_sequence(
         if found.ends <= signs:
             return None
         where = f"{activity.date} {activity.type}"
-        evidence = replace(found, said=where).evidence(calendar.country, start == as_of, unsigned and start == as_of)
-        return evidence, found.ends, f"{where} ({found.brief()})", found.waits()
+        evidence = found.evidence(where, calendar.country, start == as_of, unsigned and start == as_of)
+        return Summed(evidence, found.ends, where, found.brief(), found.waits())
     return None
