@@ -130,3 +130,44 @@ def test_a_signing_day_the_buyer_names_after_the_date_was_parked_is_the_close(pu
     assessment = assess(parse_deal(data))
     assert (assessment.recommended_forecast.value == "omitted") is omitted, assessment.forecast_reasons
     assert any("was parked later" in r for r in assessment.forecast_reasons) is (not omitted)
+
+
+def _with_newcomers(data: dict) -> dict:
+    """Two people who joined at proposal in a Chilean buyer's titles: the head of procurement the CEO sent us to,
+    and the CEO's assistant who made the introduction."""
+    data["stakeholders"] += [
+        {"name": "Carolina Muñoz", "title": "Jefa de Abastecimiento", "role": "unknown", "added": "2026-11-18"},
+        {"name": "Valentina Soto", "title": "Asistente de Gerencia General", "role": "unknown", "added": "2026-11-18"},
+    ]
+    return data
+
+
+def test_the_paper_owner_ignoring_follow_ups_at_proposal_is_the_danger_not_their_arrival() -> None:
+    data = _with_newcomers(
+        with_activities(
+            _held("2026-11-20", "Dana: Carolina runs supplier registration, a couple of weeks"),
+            _chased("2026-11-19", "Carolina Muñoz"),
+            _chased("2026-11-24", "Carolina Muñoz"),
+        )
+    )
+    found = by_code(parse_deal(data))
+    silent = found["momentum.unanswered_outreach"]
+    assert silent.data["paper"] == ["Carolina Muñoz"] and "2 follow-ups to Carolina Muñoz" in silent.title
+    # the champion and the signer still talk to us: a process to unblock, not a buyer walking away
+    assert silent.severity is Severity.MEDIUM
+    late = found.get("momentum.late_stakeholder")
+    # neither a procurement head nor an assistant is a newcomer who can change the decision
+    assert late is None or (late.severity is Severity.LOW and "Valentina Soto" not in late.title)
+
+
+def test_the_action_for_a_silent_paper_owner_goes_through_the_champion_not_another_email() -> None:
+    from ae_coach.coach import Coach
+
+    data = _with_newcomers(
+        with_activities(_chased("2026-11-19", "Carolina Muñoz"), _chased("2026-11-24", "Carolina Muñoz"))
+    )
+    review = Coach("offline").review(parse_deal(data))
+    action = next(a for a in review.next_actions if "Carolina Muñoz" in a.action)
+    assert action.action.startswith("Stop writing to Carolina Muñoz") and "Dana Lee" in action.action
+    assert "go to Dana Lee" not in action.action  # no fallback that repeats the route the action already takes
+    assert not any("LinkedIn" in a.action for a in review.next_actions)

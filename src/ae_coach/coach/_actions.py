@@ -22,7 +22,6 @@ from ae_coach.coach._people import contact_for, contact_name, label, person_in_r
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
-    LEGAL_TITLE,
     Situation,
     baseline,
     docs_owed,
@@ -44,7 +43,7 @@ from ae_coach.inspector.facts import PAPER_LATE
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
-from ae_coach.inspector.text import given_name
+from ae_coach.inspector.text import LEGAL_TITLE, given_name
 from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
@@ -314,6 +313,8 @@ def _no_reply_branch(
     known = next((p for p in others if p.name != name), None)
     # a rep never walks away from their own renewal: only the expansion riding on it leaves the forecast
     walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
+    if other is not None and other.name in action.action:
+        return actions  # the action already goes through them ("ask Felipe to introduce you in person")
     if other is not None:
         branch = t("coach.no_reply", date=date, name=label(other), silent=name)
     elif silent is not None and _top_of_house(silent, deal):

@@ -110,6 +110,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                     "last_two_way": last.isoformat() if last else None,
                     "days": (as_of - last).days if last else None,
                     "unanswered": person.unanswered,
+                    "away_until": person.away_until.isoformat() if person.away_until else None,
                     "sentiment": _v(person.sentiment),
                     "aliases": _aliases(person.title),
                 },

@@ -14,7 +14,16 @@ from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
 from ae_coach.inspector.facts._model import _Names
-from ae_coach.inspector.text import activity_signals, addressed_pattern, find, given_name, name_words, set_up_by
+from ae_coach.inspector.text import (
+    LEGAL_TITLE,
+    PAPER_TITLE,
+    activity_signals,
+    addressed_pattern,
+    find,
+    given_name,
+    name_words,
+    set_up_by,
+)
 from ae_coach.rules.markers import Marked
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
@@ -133,6 +142,9 @@ class Situation:
             return paper_known(self.deal, self.assessment.as_of)
         if atom == "paper_owner":
             return paper_owner(self.deal, self.assessment.facts) is not None
+        if atom == "paper_silent":  # the unanswered follow-ups name the buyer's paper owner
+            silent = [f for f in self.assessment.findings if f.code == "momentum.unanswered_outreach"]
+            return any(f.data.get("paper") for f in silent)
         if atom == "paper_open":  # the paper finding is the item still open, not a gap in the process
             if finding is not None and finding.code == "meddpicc.paper_process":
                 return bool(finding.data.get("open"))
@@ -354,14 +366,6 @@ def paper_known(deal: Deal, as_of: dt.date) -> bool:
     texts = [a.summary or "" for a in deal.activities if a.date <= as_of]
     texts += [deal.meddpicc.paper_process.evidence or "", deal.notes or ""]
     return any(_WHOSE_PAPER.search(t) for t in texts)
-
-
-PAPER_TITLE = lazy(
-    r"\b(?:legal|counsel|attorney|lawyer|solicitor|contracts?|procurement|purchasing|sourcing|buyer)\b", re.I
-)
-"""A title that runs the buyer's paper: "Senior Commercial Counsel", "Procurement Lead", "Director of Supply
-Chain & Contracts"."""
-LEGAL_TITLE = lazy(r"\b(?:legal|counsel|attorney|lawyer|solicitor)\b", re.I)
 
 
 def paper_owner(deal: Deal, facts: DealFacts) -> Stakeholder | None:

@@ -161,6 +161,8 @@ def _champion_dark(ctx: Context) -> Finding | None:
         fact = ctx.facts.person(champion.name)
         if fact is not None and fact.left:
             continue  # gone from the company is no silence to answer: meddpicc.champion says they are lost
+        if fact is not None and fact.away_until is not None:
+            continue  # on a leave they announced, to a date still ahead: an absence, not a champion gone dark
         last = ctx.contact_date(champion)
         if last is None:
             if ctx.two_way or ctx.facts.unanswered:
@@ -199,14 +201,18 @@ def _champion_dark(ctx: Context) -> Finding | None:
 
 
 def _unanswered(ctx: Context) -> Finding | None:
-    """The rep keeps reaching out and nobody answers: the chasing is itself the danger signal. The signer or
-    signer not answering is one even while someone else on the buyer's side still talks to us (a champion who
-    "will get the CFO to look at it" does not answer for the CFO's silence)."""
+    """The rep keeps reaching out and nobody answers: the chasing is itself the danger signal. The signer, or
+    from proposal on the owner of the paper, not answering is one even while someone else on the buyer's side
+    still talks to us (a champion who "will get the CFO to look at it" does not answer for the CFO's silence)."""
     facts = ctx.facts
     chased = [p for p in facts.people if p.unanswered >= ctx.settings.unanswered_outreach]
-    key = [p for p in chased if p.role in (Role.CHAMPION, Role.ECONOMIC_BUYER)]
-    signer = [p for p in key if p.role == Role.ECONOMIC_BUYER]  # the champion's silence is momentum.champion_dark
-    if facts.unanswered < ctx.settings.unanswered_outreach and not signer:
+    late = ctx.stage in _LATE
+    # from proposal on, whoever holds the paper (the Jefa de Abastecimiento the CEO sent us to) not answering
+    # stops the signature as surely as the signer's silence, while the champion still talks to us
+    key = [p for p in chased if p.role in (Role.CHAMPION, Role.ECONOMIC_BUYER) or (late and _paper_title(p.title))]
+    gatekeepers = [p for p in key if p.role != Role.CHAMPION]  # the champion's silence is momentum.champion_dark
+    whole_deal = facts.unanswered >= ctx.settings.unanswered_outreach
+    if not whole_deal and not gatekeepers:
         return None
     since = (
         f"since the last two-way contact on {facts.last_two_way}" if facts.last_two_way else "and no reply on record"
@@ -216,10 +222,12 @@ def _unanswered(ctx: Context) -> Finding | None:
         f"{p.name} ({p.role.value}): {p.unanswered} unanswered since {p.last_two_way or 'no two-way contact'}"
         for p in chased
     ]
-    late = ctx.stage in _LATE
-    count = facts.unanswered or signer[0].unanswered
-    severity = Severity.HIGH if key and (late or count >= 3) else Severity.MEDIUM
-    who = f" to {(signer or key)[0].name}" if key else ""
+    count = facts.unanswered if whole_deal else gatekeepers[0].unanswered
+    # the paper's owner alone silent, with the champion and signer still talking: a process to unblock, not a
+    # buyer walking away
+    buyers = [p for p in key if p.role in (Role.CHAMPION, Role.ECONOMIC_BUYER)]
+    severity = Severity.HIGH if buyers and (late or count >= 3) else Severity.MEDIUM
+    who = f" to {(gatekeepers or key)[0].name}" if key else ""
     return ctx.finding(
         "momentum.unanswered_outreach",
         severity,
@@ -227,6 +235,7 @@ def _unanswered(ctx: Context) -> Finding | None:
         evidence,
         count=count,
         people=[p.name for p in chased],
+        paper=[p.name for p in gatekeepers if p.role != Role.ECONOMIC_BUYER],
     )
 
 
@@ -236,13 +245,14 @@ def _late_since(ctx: Context) -> dt.date:
     return ctx.stage_entered(first_late) or ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
 
 
-_PAPER_TITLE = lazy(
-    r"\b(?:procurement|purchasing|sourcing|buyer|legal|counsel|contracts?|security|infosec|compliance|"
-    r"(?:vendor|third[- ]party|supplier) (?:risk|onboarding|setup|set-up|management)|accounts payable)\b",
+_REVIEW_TITLE = lazy(
+    r"\b(?:security|infosec|compliance|(?:vendor|third[- ]party|supplier) (?:risk|onboarding|setup|set-up|management)|"
+    r"accounts payable)\b|合规",
     re.IGNORECASE,
 )
-"""Titles of the paper process (``deal-paper-process``): their arrival at proposal is expected, not a danger,
-however senior the title (a Head of Procurement raising the PO is the paper process doing its job)."""
+"""Titles of the reviews around the paper (security, compliance, vendor risk). With ``text.PAPER_TITLE``, the
+titles whose arrival at proposal is expected, not a danger, however senior (a Head of Procurement raising the PO
+is the paper process doing its job)."""
 
 
 def _late_stakeholder(ctx: Context) -> Finding | None:
@@ -321,7 +331,8 @@ def _arrived(ctx: Context, name: str) -> dt.date | None:
 
 
 def _paper_title(title: str | None) -> bool:
-    return title is not None and _PAPER_TITLE.search(title) is not None
+    """Legal, procurement or contracts (``text.PAPER_TITLE``), or the reviews around them (security, vendor risk)."""
+    return title is not None and (text.PAPER_TITLE.search(title) or _REVIEW_TITLE.search(title)) is not None
 
 
 _STILL_PENDING = lazy(

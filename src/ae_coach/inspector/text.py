@@ -274,11 +274,34 @@ ASSISTANT_TITLE = lazy(
     # Attorney or an Operations Coordinator, who hold a job of their own
     r"\b(?:executive|personal|administrative|office|private) (?:assistant|secretary)\b|\bassistant to\b|"
     r"\b(?:ea|pa)(?: to\b|$)|\bsecretary to\b|\bscheduler\b|\b(?:diary|calendar) (?:manager|coordinator)\b|"
-    r"\bexecutive coordinator\b|(?:总裁|总经理|董事长|首席执行官|行政|私人)助理|秘书(?!长)",
+    r"\bexecutive coordinator\b|(?:总裁|总经理|董事长|首席执行官|行政|私人)助理|秘书(?!长)|"
+    # in the buyer's language: Asistente de Gerencia General, Assistentin der Geschäftsführung, assistante de
+    # direction, Vorstandsassistenz; not an Asistente Técnico, who holds a job of their own
+    r"\b(?:asistente|assistente|assistant[ea]?|assistentin|assistenz|secretari[ao]) (?:ejecutiv[oa]|de (?:la )?(?:gerencia|direcci[oó]n|"
+    r"presidencia)|del? (?:gerente|director|presidente)|personal|de direction|der (?:gesch[aä]ftsf[uü]hrung|vorstand|"
+    r"direktion)|da (?:diretoria|presid[eê]ncia))|\b(?:vorstands|gesch[aä]ftsf[uü]hrungs)assisten(?:z|tin)\b",
     _I,
 )
 """Titles of people who keep someone else's diary (an Executive Assistant to the CEO, a PA): they book the
 meeting, they neither decide nor champion, and the only thing to ask them is a date."""
+
+PAPER_TITLE = lazy(
+    r"\b(?:legal|counsel|attorney|lawyer|solicitor|contracts?|procurement|purchasing|sourcing|buyer|"
+    # the same offices in the buyer's language: Jefa de Abastecimiento, Leiterin Einkauf, Ufficio Acquisti
+    r"abastecimiento|compras|adquisiciones|aprovisionamiento|suprimentos|jur[ií]dic[oa]|fiscal[ií]a|contratos|"
+    r"einkauf|beschaffung|rechtsabteilung|justiziar(?:in)?|syndikus|achats?|juridique|juriste|approvisionnement|"
+    r"inkoop|acquisti|ufficio legale)\b|采购|法务|購買|調達|法務",
+    _I,
+)
+"""A title that runs the buyer's paper: "Senior Commercial Counsel", "Procurement Lead", "Director of Supply
+Chain & Contracts", "Jefa de Abastecimiento"."""
+
+LEGAL_TITLE = lazy(
+    r"\b(?:legal|counsel|attorney|lawyer|solicitor|jur[ií]dic[oa]|fiscal[ií]a|rechtsabteilung|justiziar(?:in)?|"
+    r"syndikus|juridique|juriste|ufficio legale)\b|法务|法務",
+    _I,
+)
+"""The lawyers among :data:`PAPER_TITLE`: who answers when a contract term is what is open."""
 
 OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"

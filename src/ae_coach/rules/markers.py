@@ -43,6 +43,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
   ``paper_owner`` (a buyer-side legal, contracts or procurement person is on record in a two-way exchange: who
   reviews the paper is known, so a question asking who will is not asked);
+  ``paper_silent`` (from proposal on, the buyer's legal, contracts or procurement person, a Jefa de
+  Abastecimiento the signer sent us to, has not answered our follow-ups: ``momentum.unanswered_outreach`` names
+  them; writing to them again is not the move, going through whoever sent us is);
   ``paper_open`` (the deal's paper finding is the item still open: the buyer's latest word on the paper names one
   "Everything agreed except the liability cap amount", "DPA still with her");
   ``newcomer_booked`` (a meeting ahead on record has the late stakeholder in it: it is booked, so prepare it);
@@ -128,7 +131,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known", "paper_owner", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
+    "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""

@@ -149,6 +149,8 @@ def direction_of(activity: Activity, stakeholders: list[Stakeholder] | None = No
         return Direction.INBOUND
     if text.find(_REPLIED, _REP_LEADS.sub("", summary, count=1)):
         return Direction.TWO_WAY
+    if stakeholders and _quotes_buyer_later(summary, stakeholders):
+        return Direction.TWO_WAY
     return Direction.OUTBOUND
 
 
@@ -159,6 +161,18 @@ _REP_LEADS = lazy(
 )
 """A log line that starts with a verb and no subject is the rep's own act ("Asked for legal's redline ETA",
 "Shared a case study", "Offered a year-end discount"): its words are not the buyer replying."""
+
+
+def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
+    """A later sentence gives a buyer's own words after the rep's act: "Sent the order form by DocuSign. Eleni:
+    'Received, I will sign on Friday.'" (they answered)."""
+    for sentence in re.split(r"(?<=[.;!?])\s+", summary)[1:]:
+        head = sentence.strip()
+        for person in stakeholders:
+            given = person.name.split()[0] if person.name.split() else ""
+            if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s*:\s*\S", head):
+                return True
+    return False
 
 
 def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:

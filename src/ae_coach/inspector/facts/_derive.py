@@ -19,6 +19,7 @@ from ae_coach.deal import (
 from ae_coach.deal.calendar import Calendar, calendar_for
 from ae_coach.i18n import t
 from ae_coach.inspector import text
+from ae_coach.inspector.facts._away import away
 from ae_coach.inspector.facts._contact import direction_of
 from ae_coach.inspector.facts._events import company_events
 from ae_coach.inspector.facts._grades import _ELEMENTS, _champion_acted, grade_elements
@@ -213,9 +214,11 @@ def derive(
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     gone = departed(deal, as_of)
+    absent = away(activities, names, as_of)
     people = [
         _person(s, activities, names, as_of).model_copy(
-            update={"left": gone[s.name][0], "succeeded_by": gone[s.name][1]} if s.name in gone else {}
+            update=({"left": gone[s.name][0], "succeeded_by": gone[s.name][1]} if s.name in gone else {})
+            | ({"away_until": absent[s.name][0], "away_said": absent[s.name][1]} if s.name in absent else {})
         )
         for s in deal.stakeholders
     ]
@@ -476,6 +479,10 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
             if signer:
                 roles[signer] = Role.ECONOMIC_BUYER
                 break
+        else:  # in their own quoted words, over several sentences: 'Eleni: "… I decide this myself … I will sign it"'
+            signer = next((name for summary in said if (name := _self_declared(summary, names))), None)
+            if signer:
+                roles[signer] = Role.ECONOMIC_BUYER
     if not any(s.role == Role.CHAMPION for s in deal.stakeholders):
         # an assistant who booked the meeting keeps someone else's diary: no champion (text.ASSISTANT_TITLE)
         assistants = {s.name for s in deal.stakeholders if s.title and text.find(text.ASSISTANT_TITLE, s.title)}
@@ -493,6 +500,31 @@ def _acts_for_us(said: list[str], unknown: list[str]) -> str | None:
         for name in unknown:
             if _champion_acted(summary, _Names([name])):
                 return name
+    return None
+
+
+_SPEAKER = lazy(r"(?:^|[\s(])([A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)\s*(?::|said|says|wrote|replied)\s*[:,]?\s*[\"“']")
+"""Someone quoted in their own words: 'Eleni: "…', "Ravi wrote: '…"."""
+_SELF_SIGNER = lazy(
+    r"\bi(?:'ll| will|'m going to| am going to)\s+(?:sign|countersign)\b|\bi (?:decide|sign) (?:this|it|that)?\s*"
+    r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is|the decision is) (?:my|mine)\b(?: (?:decision|call|alone))?|"
+    r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b",
+    re.IGNORECASE,
+)
+"""A buyer saying the signature or the decision is theirs: "I decide this myself", "I will sign it Friday"."""
+
+
+def _self_declared(summary: str | None, names: _Names) -> str | None:
+    """The stakeholder who says, in their own quoted words, that they decide or sign: the quote runs from the
+    speaker's name to its closing mark, over as many sentences as it takes."""
+    for speaker in _SPEAKER.finditer(summary or ""):
+        name = names.resolve(speaker.group(1))
+        if name is None:
+            continue
+        quoted = re.split(r"[\"”]", (summary or "")[speaker.end() :], maxsplit=1)[0]
+        said = text.find(_SELF_SIGNER, quoted)
+        if said and not text.find(_UNSURE, quoted[: quoted.lower().find(said.lower())][-25:]):
+            return name
     return None
 
 

@@ -155,7 +155,8 @@ _QUANTIFIED_METRIC = lazy(
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
     r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?|unsold|idle|unused|"
-    r"shortfall|leakage|left on the table)\b",
+    r"shortfall|leakage|left on the table|overbook\w*|refunds?|double[- ]?(?:entry|entering|keying)|re-?typ\w*|"
+    r"re-?key\w*|stock-?outs?|incidents?|defects?|breach(?:es)?)\b",
     re.IGNORECASE,
 )
 """A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""

@@ -121,6 +121,11 @@ class PersonFact(_Facts):
     on 11/21 …""); None while nothing says so."""
     succeeded_by: str | None = None
     """Who the same record names in their place, with the office ("M. Okafor (interim CFO)")."""
+    away_until: dt.date | None = None
+    """The last day of an absence the record announces that covers ``as_of`` ("I'm on parental leave 11-16 to
+    12-14"): their silence meanwhile is no going dark."""
+    away_said: str | None = None
+    """Where the record says so."""
     assistant: bool = False
     """Their title says they keep someone else's diary (``inspector.text.ASSISTANT_TITLE``: "Executive Assistant
     to the CEO", a PA): they book meetings; they neither decide nor champion."""

@@ -101,6 +101,18 @@ _DATE_MD = lazy(
     rf"(?! ?(?:{'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))}|hours?|hrs?|years?|yrs?)\b)",
     re.IGNORECASE,
 )
+_DATE_DOTTED = lazy(
+    # the dotted form is day-first wherever it is used: "Mon 14.12", "by Thu 10.12", "w/c 11.1.2027", "17.12."; not a
+    # number with a decimal point ("9.1 -> 3.4 days", "EUR 1.5M", "v2.1", "4.5%")
+    r"(?<![\d.,/€$£-])(?<!\bv)(?<!\bv )(?<!-> )(?<!→ )(?<!version )(?<!release )(?<!score )(?<!rating )(\d{1,2})\.(\d{1,2})(?:\.(20\d\d))?\.?(?![\d,])(?!\.\d)"
+    r"(?! ?(?:%|x\b|k\b|m\b|bn\b|fte\b|->|→|hours?\b|hrs?\b|days?\b|weeks?\b|months?\b|years?\b|mins?\b|"
+    r"minutes?\b|seconds?\b|points?\b|pp\b|times\b|[a-z]*bytes?\b|[kmgt]b\b|million|billion|mio\b|mn\b))",
+    re.IGNORECASE,
+)
+_DATE_ZH = lazy(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+"""A date as Chinese notes write it: "12月14日", "2027年1月11号"."""
+_WEEKDAY_BEFORE = lazy(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? *$", re.IGNORECASE)
+"""A weekday written just before a date ("Friday 11/12"): it tells which of two readings of the date is meant."""
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?)"
@@ -109,14 +121,24 @@ _DATE_NAMED = lazy(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.
 
 
 def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
-    """Calendar dates a summary names ("2026-12-10", "12-10", "Dec 10", "10 December"), each read as the
-    first such day on or after ``after``."""
+    """Calendar dates a summary names ("2026-12-10", "12-10", "Dec 10", "10 December", "14.12", "11.1.2027", "12月14日"),
+    each read as the first such day on or after ``after``. A slashed date is month-first unless that cannot be
+    ("24/11") or the weekday written before it says otherwise ("Friday 11/12" is 11 December 2026)."""
     if not summary:
         return []
     found: list[tuple[int | None, int, int]] = []
     found += [(int(y), int(m), int(d)) for y, m, d in _DATE_ISO.findall(summary)]
     bare = _DATE_ISO.sub(" ", summary)
-    found += [(None, int(m), int(d)) for m, d in _DATE_MD.findall(bare)]
+    for match in _DATE_MD.finditer(bare):
+        first, second = int(match.group(1)), int(match.group(2))
+        weekday = _WEEKDAY_BEFORE.search(bare[max(0, match.start() - 12) : match.start()])
+        if first > 12 >= second or (weekday and _weekday_says_day_first(first, second, weekday.group(1), after)):
+            first, second = second, first
+        found.append((None, first, second))
+    for year, month, day in _DATE_ZH.findall(bare):
+        found.append((int(year) if year else None, int(month), int(day)))
+    for day, month, year in _DATE_DOTTED.findall(bare):
+        found.append((int(year) if year else None, int(month), int(day)))
     for m1, d1, d2, m2 in _DATE_NAMED.findall(bare):
         month, day = (m1, d1) if m1 else (m2, d2)
         found.append((None, _MONTHS[month.lower()[:3]], int(day)))
@@ -131,6 +153,25 @@ def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
                 out.append(candidate)
                 break
     return out
+
+
+def _weekday_says_day_first(first: int, second: int, weekday: str, after: dt.date) -> bool:
+    """Whether "<weekday> first/second" means day ``first`` of month ``second``: that reading falls on the weekday
+    and the month-first one does not, or falls on it sooner (each read as the first such day on or after ``after``)."""
+    wanted = [w[:3] for w in _WEEKDAYS].index(weekday.lower()[:3])
+
+    def falls(month: int, day: int) -> dt.date | None:
+        for year in (after.year, after.year + 1):
+            try:
+                day_of = dt.date(year, month, day)
+            except ValueError:
+                return None
+            if day_of >= after:
+                return day_of if day_of.weekday() == wanted else None
+        return None
+
+    day_first, month_first = falls(second, first), falls(first, second)
+    return day_first is not None and (month_first is None or day_first < month_first)
 
 
 def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wait_days: int | None) -> TimingFact:
@@ -211,6 +252,7 @@ _IN_HAND = lazy(
     r"\b(?:po|purchase order)\s*(?:#|no\.?|number)?\s*(?!\d{4}-\d\d-\d\d\b)\d[\d-]{3,}|\b(?:sent|issued|raised) (?:the |a |us )?(?:po|purchase order)\b|"
     r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|"
     r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|"
+    r"\bsent (?:the |our )?(?:order form|contract|agreement)\b[^.;]{0,20}?\b(?:docusign|e-?signature|adobe sign)\b|"
     r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
     r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
     re.IGNORECASE,
@@ -364,7 +406,7 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.dat
             if years and max(years) <= as_of.year:
                 continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
-    return _budget_until(deal, buyer) or _gate_after_close(deal, buyer)
+    return _budget_until(deal, buyer) or _gate_after_close(deal, buyer) or _sitting_after_close(deal, buyer)
 
 
 def _budget_until(deal: Deal, buyer: list[ActivityFact]) -> str | None:
@@ -408,6 +450,29 @@ _LATER_BODY = lazy(
 the enterprise agreement back to Exco in April"): the decision is that month's, not the CRM date's."""
 
 
+_NEXT_SITTING = lazy(
+    r"\b(?:the )?next (?:one|meeting|sitting|session|review|round|cycle|window|committee|board)\b|"
+    r"\b(?:meets|sits|convenes|reviews? \w+ (?:requests|applications)) (?:next )?(?:on|in)\b|下一次(?:会议|上会)?",
+    re.IGNORECASE,
+)
+_CONDITIONAL = lazy(r"^\W*(?:otherwise|if|unless|or else|failing that|否则|如果)\b", re.IGNORECASE)
+
+
+def _sitting_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's word that the body the purchase waits on next sits after the close date: "The Fund's grants
+    committee reviews no-objection requests at its quarterly meeting; the next one is on 3 February 2027." A
+    fallback ("Otherwise their next slot is w/c 11.1.2027") is a risk, not the date."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", activity.summary or ""):
+            if _CONDITIONAL.search(sentence) or not _BODY_WORD.search(sentence) or not _NEXT_SITTING.search(sentence):
+                continue
+            if any(day > deal.close_date for day in dates_in(sentence, activity.date)):
+                return f"{activity.date} {activity.type}: {text.quote(sentence.strip())}"
+    return None
+
+
 def _gate_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
     """The buyer's latest word that the decision goes to a body meeting in a month after the close date."""
     if deal.close_date is None:
@@ -439,6 +504,9 @@ def _reconfirmed(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple
     return None, None
 
 
+_UNTIL = lazy(r"\b(?:until|till|through|thru|expires?(?: on)?|valid to)\s+\S+", re.IGNORECASE)
+
+
 def _sooner(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.date | None, str | None]:
     """The signing date the buyer named in a two-way exchange after the CRM close date was last pushed, still
     ahead and before the CRM date: a sentence that speaks of signing and names the day ("Dr. Vogt signs, Jonas
@@ -451,12 +519,13 @@ def _sooner(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.d
         return None, None
     parked = max(c.date for c in pushes)
     for activity in reversed([a for a in buyer if a.date > parked]):
-        sentences = re.split(r"(?<=[.;!?])\s+", activity.summary or "")
+        sentences = re.split(r"(?<=[.;!?])['\"”’]?\s+", activity.summary or "")
         days = [
             day
             for sentence in sentences
             if text.find(_SIGNING_ACT, sentence)
-            for day in dates_in(sentence, activity.date)
+            # a deadline is no signing day: "the 2026 line is there until 31.12"
+            for day in dates_in(_UNTIL.sub(" ", sentence), activity.date)
             if as_of <= day < close
         ]
         if days:

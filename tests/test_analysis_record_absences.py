@@ -1,0 +1,89 @@
+"""What the record's own words say about people and dates: announced leave, a signer in their own quoted words,
+a reply quoted after the rep's act, and day-first dates as European notes write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ae_coach.deal import Direction, parse_deal
+from ae_coach.inspector import assess
+from ae_coach.inspector.facts._contact import direction_of
+from ae_coach.inspector.facts._timing import dates_in
+from analysis_builders import activity, by_code, with_activities
+
+
+def _on_leave(summary: str) -> dict:
+    data = with_activities(activity("2026-11-02", "email", summary, direction="inbound", **{"with": ["Dana Lee"]}))
+    # nothing with Dana after her message: three weeks and more of silence by the deal's date
+    data["activities"] = [
+        a for a in data["activities"] if a["date"] <= "2026-11-02" or "Dana Lee" not in a.get("with", [])
+    ]
+    for person in data["stakeholders"]:
+        if person["name"] == "Dana Lee":
+            person["last_contact"] = "2026-11-02"
+    return data
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dana: I'm on parental leave 11-09 to 12-14. Omar owns the paper till I'm back.",
+        "Dana 休假到 12月14日，期间由 Omar 负责合同。",
+    ],
+)
+def test_a_champion_on_leave_they_announced_is_not_gone_dark(summary: str) -> None:
+    data = _on_leave(summary)
+    assessment = assess(parse_deal(data))
+    dana = assessment.facts.person("Dana Lee")
+    assert dana is not None and dana.away_until == dt.date(2026, 12, 14)
+    assert "momentum.champion_dark" not in by_code(parse_deal(data))
+
+
+def test_a_leave_that_is_over_leaves_the_silence_a_silence() -> None:
+    data = _on_leave("Dana: I'm on leave 10-26 to 11-06, back after that.")
+    assert assess(parse_deal(data)).facts.person("Dana Lee").away_until is None
+    assert "momentum.champion_dark" in by_code(parse_deal(data))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kolmio can retest Mon 14.12 if you confirm by Thu 10.12", [(2026, 12, 14), (2026, 12, 10)]),
+        ("otherwise their next slot is w/c 11.1.2027", [(2027, 1, 11)]),
+        ("handling time 9.1 -> 3.4 days, EUR 1.5M, v2.1, 4.5%, 2.5 FTE", []),
+        ("I will sign it Friday 11/12 when I am back", [(2026, 12, 11)]),  # 12 November is no Friday near this
+        ("said YES 24/11", [(2027, 11, 24)]),  # day-first when it cannot be month-first
+        ("on Thursday 12/10", [(2026, 12, 10)]),
+    ],
+)
+def test_dates_as_notes_write_them(text: str, expected: list[tuple[int, int, int]]) -> None:
+    assert dates_in(text, dt.date(2026, 12, 1)) == [dt.date(*d) for d in expected]
+
+
+def test_an_owner_who_says_in_her_own_words_that_she_decides_and_signs_is_the_signer_who_committed() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-20",
+            "email",
+            'Ava: "Ok for 2 years. I decide this myself, there is no board here. Send me the order form and I will '
+            'sign it Friday 12/4."',
+            **{"with": ["Ava Stone"]},
+        ),
+        activity(
+            "2026-11-24",
+            "email",
+            "Sent the order form by DocuSign. Ava: 'Received, I will sign on Friday.'",
+            **{"with": ["Ava Stone"]},
+        ),
+    )
+    data["stakeholders"] = [
+        {"name": "Ava Stone", "title": "Owner", "role": "unknown", "engaged": True, "added": "2026-10-01"}
+    ]
+    data["meddpicc"] = {}
+    deal = parse_deal(data)
+    assert direction_of(deal.activities[-1], deal.stakeholders) == Direction.TWO_WAY
+    assessment = assess(deal)
+    assert assessment.facts.person("Ava Stone").role.value == "economic_buyer"
+    assert assessment.facts.timing.committed
