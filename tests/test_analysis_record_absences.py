@@ -87,3 +87,48 @@ def test_an_owner_who_says_in_her_own_words_that_she_decides_and_signs_is_the_si
     assessment = assess(deal)
     assert assessment.facts.person("Ava Stone").role.value == "economic_buyer"
     assert assessment.facts.timing.committed
+
+
+def test_a_measurement_with_an_arrow_is_no_sequence_of_steps() -> None:
+    from ae_coach.deal.calendar import calendar_for
+    from ae_coach.inspector.facts._sequence import read
+
+    said = "Pilot readout (6 wks): avg handling time 11.2 -> 7.9 days, re-keys 3 -> 0."
+    assert read(said, dt.date(2026, 10, 9), dt.date(2026, 11, 30), calendar_for("IE")) is None
+
+
+def test_a_board_date_the_buyer_says_is_not_set_leaves_the_decision_undated() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-24",
+            "call",
+            "Dana: BOD date not set yet - 'maybe before Christmas, maybe January'.",
+            direction="two_way",
+            **{"with": ["Dana Lee"]},
+        )
+    )
+    data["mutual_action_plan"] = [
+        {"date": "2026-12-10", "action": "BOD approval", "owner": "customer", "status": "planned"},
+        {"date": "2026-12-18", "action": "Contract signature", "owner": "customer", "status": "planned"},
+    ]
+    timing = assess(parse_deal(data)).facts.timing
+    assert timing.unset_step == "BOD approval" and "not set yet" in (timing.decision_waits or "")
+    dated = with_activities(
+        activity("2026-11-24", "call", "Dana: BOD meets 12/10.", direction="two_way", **{"with": ["Dana Lee"]})
+    )
+    dated["mutual_action_plan"] = data["mutual_action_plan"]
+    assert assess(parse_deal(dated)).facts.timing.unset_step is None
+
+
+def test_the_signer_asking_for_the_number_makes_the_missing_value_the_first_problem_at_proposal() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-10",
+            "meeting",
+            "Business chat with Priya. Priya: 'Bring me the numbers - what does it save us? Today's tools work.'",
+            direction="two_way",
+            **{"with": ["Priya Shah", "Dana Lee"]},
+        )
+    )
+    found = by_code(parse_deal(data))["meddpicc.metrics"]
+    assert found.severity.value == "critical" and found.title.startswith("No number for the value at proposal")

@@ -332,6 +332,10 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # a freeze at the buyer, or news and no buyer step ahead: whether the project goes ahead at all decides it
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_event", name=contact_name(first.contact), date=date)
+    timing = assessment.facts.timing
+    if step is not None and timing.unset_step is not None and step.action == timing.unset_step:
+        # the plan's date for it is the rep's: the buyer has since said it is not set
+        return t("coach.decides_unset", event=_event(step.action), source=timing.decision_waits)
     signer = _signer_to_win(deal, assessment)
     booked = _signer_step(assessment.facts, signer[0]) if signer is not None else None
     if signer is not None and booked is not None:

@@ -30,6 +30,7 @@ from ae_coach.i18n import t, term
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, milder
 from ae_coach.inspector.facts import (
+    NO_NUMBER,
     PAPER_LATE,
     PAPER_UNOWNED,
     ActivityFact,
@@ -39,6 +40,7 @@ from ae_coach.inspector.facts import (
     until_named,
     validation_ahead,
 )
+from ae_coach.inspector.titles import NO_NUMBER_YET, SIGNER_NO_NUMBER
 
 DUE_BY: dict[str, Stage] = {
     "identified_pain": Stage.DISCOVERY,
@@ -254,6 +256,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = Severity.MEDIUM  # an open item with its date, like the paper's: to watch, not a gap
     if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
+    if extra and extra[0].startswith(SIGNER_NO_NUMBER) and ctx.stage.order >= CRITICAL_FROM_STAGE.order:
+        severity = Severity.CRITICAL  # the signer's own condition for buying is a number nobody has
     if name in _CASE_ELEMENTS and severity.rank < Severity.MEDIUM.rank and _signer_said_yes(ctx):
         # the signer has said yes in a meeting: the case did its work on them; a number still missing is a gap to
         # write down for whoever approves after them, not the risk over the paper that has to follow
@@ -276,6 +280,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # a pain the rep marked confirmed that the buyer's own words deny was never the buyer's word
         graded = "marked confirmed" if reason.startswith(_NO_PAIN_PREFIX) and grade >= 2 else GRADE_NAMES[grade]
         title = f"{LABEL[name]} {graded} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
+        if reason.startswith((SIGNER_NO_NUMBER, NO_NUMBER_YET)):
+            title = f"No number for the value at {_STAGE_NAMES[ctx.stage]}: {reason}"
     else:
         title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
     if parked:
@@ -469,6 +475,10 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return evidence, bool(evidence) and evidence[0].startswith((SIGNER_LEFT, SIGNER_UNPRICED, SIGNER_CHASED))
     if name == "identified_pain":
         return _no_pain_evidence(ctx, element, grade)
+    if name == "metrics" and not ctx.facts.elements[name].record:
+        asked = _no_number(ctx)
+        if asked:  # the buyer's own word that the value has no number yet, whatever the rep wrote
+            return [asked], True
     if (
         name == "metrics"
         and grade >= 2
@@ -511,6 +521,23 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
     if name == "competition" and grade == 0:
         return [t("evidence.no_alternative")], False
     return [], False
+
+
+def _no_number(ctx: Context) -> str | None:
+    """The buyer's word in a two-way exchange that the value has no number yet: the signer's own ask first ("bring
+    me the numbers - what does it save us"), else the latest such word ("we don't have ticket-per-hour data")."""
+    said = [
+        a
+        for a in ctx.facts.activities
+        if a.date <= ctx.as_of and (a.two_way or a.direction == "inbound") and text.find(NO_NUMBER, a.summary)
+    ]
+    signers = {p.name for p in ctx.role(Role.ECONOMIC_BUYER)}
+    asked = next((a for a in reversed(said) if signers & set(a.people)), None)
+    latest = asked or (said[-1] if said else None)
+    if latest is None:
+        return None
+    quoted = f"{latest.date} {latest.type}: {text.quote_around(latest.summary, NO_NUMBER, limit=90)}"
+    return f"{SIGNER_NO_NUMBER} ({quoted})" if asked else f"{NO_NUMBER_YET} ({quoted})"
 
 
 def _no_pain_evidence(ctx: Context, element: Element, grade: int) -> tuple[list[str], bool]:

@@ -13,6 +13,11 @@ from typing import Any
 
 from ae_coach.i18n import current, has, join, t, term
 
+SIGNER_NO_NUMBER = "the signer asked for the number the case does not have yet"
+"""How ``meddpicc.metrics`` starts its reason when the signer asked for a number the buyer does not have."""
+NO_NUMBER_YET = "the buyer has no number for the value yet"
+"""How it starts when someone else on the buyer's side said so."""
+
 _VARIANTS: dict[str, Any] = {
     "anti.hoping_not_controlling": lambda data, title: "overdue" if "overdue" in data else "",
     "anti.single_threading": lambda data, title: "" if data.get("name") else "none",
@@ -55,6 +60,8 @@ def _meddpicc_variant(data: dict[str, Any]) -> str:
         return f"_{data['blocked']}"
     if str(data.get("reason", "")).startswith("met and not backing"):
         return "_met"
+    if str(data.get("reason", "")).startswith((SIGNER_NO_NUMBER, NO_NUMBER_YET)):
+        return "_no_number"
     return "_reason" if data.get("reason") else ""
 
 

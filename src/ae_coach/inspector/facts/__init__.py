@@ -40,7 +40,7 @@ from ae_coach.inspector.facts._derive import (
     unnamed_name,
     with_record_roles,
 )
-from ae_coach.inspector.facts._grades import grade_elements
+from ae_coach.inspector.facts._grades import NO_NUMBER, grade_elements
 from ae_coach.inspector.facts._model import (
     ActivityFact,
     CloseDateChange,
@@ -70,6 +70,7 @@ from ae_coach.inspector.facts._timing import (
 
 __all__ = [
     "BUILD",
+    "NO_NUMBER",
     "PAPER_LATE",
     "PAPER_STEP",
     "PAPER_UNOWNED",

@@ -152,6 +152,16 @@ _QUANTIFIED_METRIC = lazy(
     re.IGNORECASE,
 )
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
+NO_NUMBER = lazy(
+    r"\b(?:bring|show|send|give|get) (?:me|us) (?:the |your )?(?:numbers|roi|savings|business case|hard data)\b|"
+    r"\bwhat (?:does|will|would|can) (?:it|this|that) (?:save|earn|return)\b|"
+    r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) (?:really )?(?:track|measure|quantify)\b|"
+    r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the |that |any |a )?(?:[\w-]+ ){0,2}?(?:data|numbers?|baseline)\b|"
+    r"\bno (?:baseline|data on|numbers? (?:on|for))\b|没有(?:数据|基线)|拿(?:出)?数据来|能省多少",
+    re.IGNORECASE,
+)
+"""The buyer saying there is no number yet: "bring me the numbers - what does it save us", "we don't really track
+handle time", "we don't have ticket-per-hour data": a conversation about the value that has none in it."""
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
     r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?|unsold|idle|unused|"
@@ -401,6 +411,7 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             if a.summary
             and re.search(r"\d", a.summary)
             and (pattern.search(a.summary) or (name == "metrics" and _measured(a)))
+            and not (name == "metrics" and text.find(NO_NUMBER, a.summary))
         ][:2]
     if name == "decision_criteria":
         return [

@@ -208,6 +208,10 @@ class TimingFact(_Facts):
     """Where the buyer says the decision now waits on something with no date ("Mats wants a build-vs-buy
     comparison before he signs anything. No date for the estimate yet"): whatever the plan says, the decision
     is no longer dated."""
+    unset_step: str | None = None
+    """The open plan step ahead whose date the buyer has since said is not set ("BOD approval" on 12-14, then "BOD
+    date not set yet - 'maybe before Christmas, maybe January'"): its date is the rep's; ``decision_waits`` says
+    where."""
     paper_ends: dt.date | None = None
     """When the paper process ends by the record's own word on how long it takes, where that runs past the date
     the paper has to be done by (see ``paper_stuck``)."""

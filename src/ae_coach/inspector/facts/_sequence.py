@@ -34,7 +34,7 @@ SKIPPED = "working days skip weekends and the public holidays of "
 CLOSURE = " and the buyer's closure "
 
 _SPLIT = lazy(
-    r"(?<!\s\d\.)(?<!^\d\.)(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n|\s*(?:->|→|=>)\s*|\b(?:and )?then\b|\bafter that\b|\bfollowed by\b|"
+    r"(?<!\s\d\.)(?<!^\d\.)(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n|\s*(?:->|→|=>)(?!\s*\d)\s*|\b(?:and )?then\b|\bafter that\b|\bfollowed by\b|"
     r"\bthereafter\b|(?:^|\s)\(?\d\)\s*|然后|之后再|之后|接着|(?<=[，,])\s*再(?!次|见|说)",
     re.IGNORECASE,
 )
@@ -42,7 +42,8 @@ _SPLIT = lazy(
 _SEQUENCE = lazy(
     r"\b(?:then|after that|followed by|thereafter|only (?:[\w-]+ ){0,4}?(?:after|once)|(?:starts?|begins?) (?:after|"
     r"once)|after (?:we|you|they|the|our|your|their|it|that)|once (?:we|you|they|the|our|your|their|it|that))\b|"
-    r"->|→|=>|\(\d\)|(?:^|\s)\d\)|^\s*(?:\d[.)]|[-*•])\s|然后|之后|接着|先[^。；]{1,30}?再",
+    # an arrow between numbers is a measurement ("handling time 11.2 -> 7.9 days"), not one step after another
+    r"(?:->|→|=>)(?!\s*\d)|\(\d\)|(?:^|\s)\d\)|^\s*(?:\d[.)]|[-*•])\s|然后|之后|接着|先[^。；]{1,30}?再",
     re.IGNORECASE | re.MULTILINE,
 )
 """The words that make a message a sequence rather than a list of facts."""

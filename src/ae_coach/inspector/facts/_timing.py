@@ -179,6 +179,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     buyer = [a for a in past if a.two_way]
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
     sooner, sooner_source = _sooner(deal, buyer, as_of)
+    waits = _decision_waits(buyer)
+    unset = None if waits else _step_unset(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     stuck = _paper_stuck(deal)
@@ -200,7 +202,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         paper_open=_paper_open(past),
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
-        decision_waits=_decision_waits(buyer),
+        decision_waits=waits or (unset[1] if unset else None),
+        unset_step=unset[0] if unset and not waits else None,
         precondition=(waits := precondition(deal, past)),
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
@@ -235,6 +238,45 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
     last = buyer[-1]
     if last.date > latest.date and text.find(_NO_DATE, last.summary):
         return f"{source}; {last.date} {last.type}: {text.quote(last.summary)}"
+    return None
+
+
+_UNSET = lazy(
+    r"\b(?:date|slot|meeting|sitting|session)\b[^.;]{0,25}?\bnot (?:yet )?(?:set|fixed|confirmed|agreed|scheduled|"
+    r"booked)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
+    r"(?:日期|时间|会期)(?:还)?(?:没|未)(?:定|确定|排)",
+    re.IGNORECASE,
+)
+"""The buyer saying a step has no date yet: "BOD date not set yet - 'maybe before Christmas, maybe January'"."""
+_GATE_STEP = lazy(
+    r"\b(?:bod|board|committee|council|cabinet|exco|review|approval|sign-?off)\b|董事会|委员会|上会|审批", re.IGNORECASE
+)
+
+
+def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[str, str] | None:
+    """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, one
+    the signature waits on (a board, a committee, an approval), has no date yet: the plan's date for it is the
+    rep's, and the decision is undated ("BOD approval" on 12-14, then "BOD date not set yet - 'maybe before
+    Christmas, maybe January'"). The step's action, and where the buyer says so."""
+    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    steps = [
+        p
+        for p in deal.mutual_action_plan
+        if p.date and p.date >= as_of and p.status in open_states and _GATE_STEP.search(p.action or "")
+    ]
+    for step in steps:
+        words = {w.lower() for w in _GATE_STEP.findall(step.action or "")}
+        for activity in reversed(buyer):
+            said = [
+                sentence
+                for sentence in re.split(r"(?<=[.!?。！？])\s+", activity.summary or "")
+                if {w.lower() for w in _GATE_STEP.findall(sentence)} & words
+            ]
+            if any(text.find(_UNSET, sentence) for sentence in said):
+                quoted = text.quote(next(s for s in said if text.find(_UNSET, s)))
+                return step.action, f"{activity.date} {activity.type}: {quoted}"
+            if any(dates_in(sentence, activity.date) for sentence in said):
+                break  # the buyer's latest word on it gives a date
     return None
 
 
