@@ -132,3 +132,15 @@ def test_the_signer_asking_for_the_number_makes_the_missing_value_the_first_prob
     )
     found = by_code(parse_deal(data))["meddpicc.metrics"]
     assert found.severity.value == "critical" and found.title.startswith("No number for the value at proposal")
+
+
+def test_a_fallback_date_after_the_period_keeps_a_deal_out_of_commit() -> None:
+    said = (
+        "Jari: 'Our tester can retest Mon 14.12 if you confirm by Thu 10.12 that the fix is deployed. "
+        "Otherwise their next slot is w/c 11.1.2027 (holidays).'"
+    )
+    data = with_activities(activity("2026-11-24", "email", said, direction="inbound", **{"with": ["Omar Haddad"]}))
+    assessment = assess(parse_deal(data))
+    assert assessment.facts.timing.fallback == dt.date(2027, 1, 11)
+    assert assessment.recommended_forecast.value != "commit"
+    assert any("fallback is 2027-01-11" in r for r in assessment.why_not_commit)

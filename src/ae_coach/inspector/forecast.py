@@ -178,6 +178,10 @@ def _plan_conditions(ctx: Context) -> list[str]:
     last = plan_after_period(ctx)
     if last is not None:
         out.append(t("gate.plan_late", last=last, period=period(ctx).label))
+    fallback = ctx.facts.timing.fallback
+    if fallback is not None and fallback > period(ctx).end:
+        # the dates hold only if a condition is met in time; the buyer's own fallback is after the period
+        out.append(t("gate.fallback", date=fallback, period=period(ctx).label, source=ctx.facts.timing.fallback_said))
     return out
 
 

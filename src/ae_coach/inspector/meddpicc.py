@@ -258,7 +258,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
     if extra and extra[0].startswith(SIGNER_NO_NUMBER) and ctx.stage.order >= CRITICAL_FROM_STAGE.order:
         severity = Severity.CRITICAL  # the signer's own condition for buying is a number nobody has
-    if name in _CASE_ELEMENTS and severity.rank < Severity.MEDIUM.rank and _signer_said_yes(ctx):
+    failed = bool(extra) and extra[0].startswith(FAILED_CRITERION)  # a test to pass again, not a number to write down
+    if name in _CASE_ELEMENTS and severity.rank < Severity.MEDIUM.rank and _signer_said_yes(ctx) and not failed:
         # the signer has said yes in a meeting: the case did its work on them; a number still missing is a gap to
         # write down for whoever approves after them, not the risk over the paper that has to follow
         severity = Severity.MEDIUM

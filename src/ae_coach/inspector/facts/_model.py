@@ -208,6 +208,11 @@ class TimingFact(_Facts):
     """Where the buyer says the decision now waits on something with no date ("Mats wants a build-vs-buy
     comparison before he signs anything. No date for the estimate yet"): whatever the plan says, the decision
     is no longer dated."""
+    fallback: dt.date | None = None
+    """The date the buyer's own word falls back to if a condition is not met in time ("Kolmio can retest Mon 14.12
+    if you confirm by Thu 10.12 … Otherwise their next slot is w/c 11.1.2027"), when it is after the close date:
+    the close date holds only on that condition; ``fallback_said`` says where."""
+    fallback_said: str | None = None
     unset_step: str | None = None
     """The open plan step ahead whose date the buyer has since said is not set ("BOD approval" on 12-14, then "BOD
     date not set yet - 'maybe before Christmas, maybe January'"): its date is the rep's; ``decision_waits`` says

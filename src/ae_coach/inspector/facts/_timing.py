@@ -180,6 +180,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     reconfirmed, source = _reconfirmed(deal, buyer, as_of)
     sooner, sooner_source = _sooner(deal, buyer, as_of)
     waits = _decision_waits(buyer)
+    fallback = _fallback(deal, buyer)
     unset = None if waits else _step_unset(deal, buyer, as_of)
     too_slow = _paper_too_slow(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
@@ -204,6 +205,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         committed=_committed(deal, past, as_of),
         decision_waits=waits or (unset[1] if unset else None),
         unset_step=unset[0] if unset and not waits else None,
+        fallback=fallback[0] if fallback else None,
+        fallback_said=fallback[1] if fallback else None,
         precondition=(waits := precondition(deal, past)),
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
@@ -498,6 +501,32 @@ _NEXT_SITTING = lazy(
     re.IGNORECASE,
 )
 _CONDITIONAL = lazy(r"^\W*(?:otherwise|if|unless|or else|failing that|否则|如果)\b", re.IGNORECASE)
+
+
+_FALLBACK = lazy(
+    r"^\W*(?:otherwise|if not|failing that|or else|else|否则|不然)\b|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|"
+    r"do not|miss|are not|aren'?t)\b",
+    re.IGNORECASE,
+)
+
+
+_QUOTE_MARKS = " '\"“”‘’"
+
+
+def _fallback(deal: Deal, buyer: list[ActivityFact]) -> tuple[dt.date, str] | None:
+    """The buyer's latest word giving a later date to fall back to if a condition is not met in time, when that date
+    is after the close date: "Otherwise their next slot is w/c 11.1.2027 (holidays)"."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        for sentence in re.split(r"(?<=[.!?。！？])['\"”’]?\s+|\n", activity.summary or ""):
+            if not text.find(_FALLBACK, sentence):
+                continue
+            later = [day for day in dates_in(sentence, activity.date) if day > deal.close_date]
+            if later:
+                said = text.quote(sentence.strip(_QUOTE_MARKS))
+                return min(later), f"{activity.date} {activity.type}: {said}"
+    return None
 
 
 def _sitting_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
