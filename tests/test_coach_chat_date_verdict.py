@@ -56,3 +56,30 @@ def test_what_decides_a_deal_the_buyer_moved_to_january_is_that_word() -> None:
     deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "tinsley-foods-cfo-says-january.yaml")
     decides = Coach("offline").review(deal).decides or ""
     assert "January capital review" in decides and "Signature, 2026-12-15" not in decides
+
+
+CAL = ROOT / "evals" / "calibration" / "deals"
+
+
+def test_money_moved_to_next_year_gets_the_verdict_on_the_date_too() -> None:
+    answer = _chat(
+        CAL / "sandpiper-cu-budget-into-2027.yaml", "the CFO moved her budget into 2027, is it a budget cut?"
+    )
+    assert "the 2026-12-22 close date does not hold" in answer
+
+
+def test_the_verdict_is_on_the_date_the_buyer_named_since_the_rep_parked_a_later_one() -> None:
+    answer = _chat(CAL / "kessel-brandt-budget-back-works-council.yaml", "budget freeze deal: should I disqualify it?")
+    assert "The 2026-12-18 close date" in answer and "2027-03-31 close date" not in answer
+
+
+def test_a_commit_question_shows_the_dated_steps_its_call_stands_on() -> None:
+    answer = _chat(CAL / "prairie-shield-incumbent-reprice.yaml", "Guidewire will meddle: commit or best case?")
+    assert "the dated steps below" in answer and "COO and CEO sign" in answer
+
+
+def test_a_champion_on_announced_leave_is_said_to_be_away() -> None:
+    answer = _chat(
+        CAL / "cinderford-rail-champion-on-leave.yaml", "Eleri 三个礼拜没回我，champion 是不是 gone dark 了？"
+    )
+    assert "不算失联" in answer and "请把未获回复的消息" not in answer

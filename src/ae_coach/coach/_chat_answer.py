@@ -227,7 +227,7 @@ def answer(
         unrecorded_silence=silent,
         draft=_draft(found, deal, assessment, question) if shape == "email" else None,
         verdict=_verdict(deal, assessment, review.forecast)
-        if intent is not None and intent.id == "close_date"
+        if intent is not None and intent.id in _DATED_INTENTS
         else None,
     )
 
@@ -235,7 +235,8 @@ def answer(
 def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
     """The close date against the forecast call: out of the number for a reason of the buyer's (their paper, their
     plan, their word), short of the Commit gate, or held by it. Nothing for a closed deal or one with no date."""
-    close = deal.close_date
+    # a date the buyer named since the rep parked the CRM's later one is the date the call is made on
+    close = assessment.facts.timing.sooner or deal.close_date
     if close is None or not deal.is_open or not forecast.reasons:
         return None
     category = str(forecast.category)
@@ -255,6 +256,9 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
 
 
 _SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")
+_DATED_INTENTS = ("close_date", "budget_timing", "walk_away")
+"""Questions whose answer turns on whether the close date holds: the date itself, money moving to another period
+("the CFO moved my budget to 2027: is it a budget cut?"), and whether to walk away."""
 
 
 def _ref(f: Finding) -> FindingRef:
@@ -475,6 +479,10 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
+    if intent is not None and intent.answer == "forecast":
+        # the call stands or falls with the buyer's dated steps ahead, which the answer points to ("the dated
+        # steps below slipping"): they are never the facts a rival's mention crowds out
+        facts += [f for f in facts_of_kind("upcoming", found.all_facts, deal, found.topics)[:2] if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
 

@@ -429,6 +429,23 @@ def activity_signals(activity: Activity) -> frozenset[Signal]:
 _HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "frau", "ing", "mag", "dipl")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])['\"”’]?\s+|(?<=[。；！？])\s*|\n")
+
+
+def sentences(summary: str | None) -> list[str]:
+    """The sentences of a note, a closing quote mark kept with the sentence it ends ("… until 31.12.' He wants…"),
+    never split after a title of address ("Dr. Vogt signs"), a lone initial ("J. Smith") or a number's point."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(summary or ""):
+        last = out[-1].rstrip() if out else ""
+        word = last.rsplit(None, 1)[-1].lower() if last else ""
+        if out and last.endswith(".") and (word.rstrip(".") in _HONORIFICS or len(word.rstrip(".")) == 1):
+            out[-1] = f"{last} {piece}"
+        else:
+            out.append(piece)
+    return [p for p in out if p.strip()]
+
+
 def name_words(name: str) -> list[str]:
     """The words of a person's name without a leading title of address: "Dr. Katrin Lenz" -> Katrin, Lenz."""
     parts = name.split()

@@ -590,17 +590,18 @@ def _sooner(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[dt.d
         return None, None
     parked = max(c.date for c in pushes)
     for activity in reversed([a for a in buyer if a.date > parked]):
-        sentences = re.split(r"(?<=[.;!?])['\"”’]?\s+", activity.summary or "")
-        days = [
-            day
+        sentences = text.sentences(activity.summary)
+        named = [
+            (day, sentence)
             for sentence in sentences
             if text.find(_SIGNING_ACT, sentence)
             # a deadline is no signing day: "the 2026 line is there until 31.12"
             for day in dates_in(_UNTIL.sub(" ", sentence), activity.date)
             if as_of <= day < close
         ]
-        if days:
-            return max(days), f"{activity.date} {activity.type}: {text.quote(activity.summary)}"
+        if named:
+            day, sentence = max(named)
+            return day, f"{activity.date} {activity.type}: {text.quote(sentence.strip())}"
     return None, None
 
 
