@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_for, stopped_by_event
+from ae_coach.coach._buyer_steps import with_buyer_steps
 from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
 from ae_coach.coach._questions import questions
@@ -194,12 +195,13 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
     listed, also = risks(deal, assessment, actions)
+    stalled = _stalled(deal, assessment)
     drafted = draft_plan(
         deal,
         as_of,
         calendar,
         ready,
-        _stalled(deal, assessment),
+        stalled,
         _gate(deal, assessment),
         _commercial_first(assessment),
         committed=bool(assessment.facts.timing.committed),
@@ -209,6 +211,8 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         hold=_hold(deal, assessment, actions, calendar),
     )
     drafted = _before_their_turn(drafted, assessment)
+    if not stalled:  # a plan the buyer has gone quiet on drafts nothing more until they reply
+        drafted = with_buyer_steps(drafted, deal, assessment.facts, calendar)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -328,8 +332,9 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
     step = decisive([s for s in plan if s.status != "proposed"], as_of)
     news = first is not None and bool(first.contact and first.due) and "momentum.company_event" in first.finding_codes
-    if first is not None and news and (assessment.facts.timing.on_hold or step is None):
-        # a freeze at the buyer, or news and no buyer step ahead: whether the project goes ahead at all decides it
+    if first is not None and news and (assessment.facts.timing.on_hold or step is None or step.kind != "agreed"):
+        # a freeze at the buyer, or news and no buyer step ahead (a step ae-coach drafted is none, even held at risk
+        # until the answer): whether the project goes ahead at all decides it
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_event", name=contact_name(first.contact), date=date)
     timing = assessment.facts.timing

@@ -21,7 +21,7 @@ from ae_coach.coach.report import MapStep
 from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
-from ae_coach.inspector.facts import dates_in, durations, paper_step
+from ae_coach.inspector.facts import dates_in, durations, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
 from ae_coach.inspector.text import find
 
@@ -904,9 +904,42 @@ def _gated(
     else:
         at, unbooked = len(plan) - 1, t("plan.signer_unbooked")
     signs = _earliest_signature(deal, steps, plan[at].date, calendar)
+    renewal = _renewal_signature(deal, plan, steps, plan[at].date, calendar, replaced)
+    replaced = "" if renewal else replaced
     note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced]))
     plan[at] = plan[at].model_copy(update={"note": note})
-    return plan
+    return plan + renewal
+
+
+def _renewal_signature(
+    deal: Deal, plan: list[MapStep], steps: list[_Template], gate: dt.date, calendar: Calendar, replaced: str
+) -> list[MapStep]:
+    """A renewal of our own contract keeps its signature on a gated plan: with no signature of the buyer's still on
+    it, the renewal's order form signature on the earliest day the gate allows (:func:`_gate_signs`), saying which
+    missed signature it replaces. A renewal is never walked away from; only its date waits on the gate."""
+    if not renews_with_us(deal) or any(s.status != "done" and _reads(s.action, _SIGNATURE) for s in plan):
+        return []
+    day = _gate_signs(steps, gate, calendar) or calendar.add(gate, _working(_SIGNATURE))
+    note = "; ".join(filter(None, [t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced]))
+    step = MapStep(
+        date=day,
+        action=phrase("plan.step", "Signature of the renewal order form"),
+        side="buyer",
+        owner=_owner(_SIGNATURE, deal),
+        kind="signature",
+        status="proposed",
+        note=note,
+    )
+    return [step]
+
+
+def _gate_signs(steps: list[_Template], gate: dt.date, calendar: Calendar) -> dt.date | None:
+    """The day the signature lands at the earliest when the gate passes on ``gate``: the paper process and signature
+    still to do at their usual lengths, as a plan forward from the gate would date them (None: nothing left)."""
+    needed = max(
+        (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
+    )
+    return calendar.add(gate, needed + 2 - _working(_SIGNATURE)) if needed else None
 
 
 def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calendar: Calendar) -> str:
@@ -925,7 +958,7 @@ def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calen
     if own:  # on the signature step itself the gate is the buyer's signature date: nothing to project
         left = calendar.between(gate, own[0])
         return t("plan.gated_own", days=left, date=own[0], needed=needed) if 0 < left < needed else ""
-    signs = calendar.add(gate, needed + 2 - _working(signature))  # as a plan forward from the gate would date it
+    signs = _gate_signs(steps, gate, calendar) or gate
     # a close date already behind the gate is no date to compare with: the gate note says so
     late = deal.close_date is not None and gate <= deal.close_date < signs
     key = "plan.gated_late" if late else "plan.gated_earliest"

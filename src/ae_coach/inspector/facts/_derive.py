@@ -188,7 +188,12 @@ def _with_sequence(
     if found is None:
         return timing
     ends = found.ends
-    update: dict[str, object] = {"sequence": found.evidence, "sequence_ends": ends, "sequence_waits": found.waits}
+    update: dict[str, object] = {
+        "sequence": found.evidence,
+        "sequence_ends": ends,
+        "sequence_waits": found.waits,
+        "sequence_steps": found.steps,
+    }
     stuck = timing.paper_stuck or ""
     if stuck.startswith(PAPER_TOO_SLOW) and f": {found.where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
         # the headline says where the steps end and whose message says so; the arithmetic stays in ``sequence``

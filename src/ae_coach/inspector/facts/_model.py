@@ -231,6 +231,9 @@ class TimingFact(_Facts):
     sequence_waits: list[tuple[dt.date, str]] = Field(default_factory=list)
     """The sequence's steps that wait on the one before them: the earliest day each can start, and its subject in
     the buyer's words ("The ringi (approval circulation)")."""
+    sequence_steps: list[tuple[dt.date, str]] = Field(default_factory=list)
+    """Each step of that sequence: the earliest day it ends, and its words ("The ringi (approval circulation) can
+    only start after the security check is passed, and takes 2-3 weeks" ends 2027-02-02)."""
     paper_not_started: bool = False
     """``paper_stuck`` is a lead time the record gives no start for: counted from today, its clock has not
     started (a document to sign first, a ticket nobody opened)."""

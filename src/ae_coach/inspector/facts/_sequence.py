@@ -323,6 +323,8 @@ class Summed:
     """Each step in the buyer's words, cut to what it takes (:meth:`Sequence.brief`)."""
     waits: list[tuple[dt.date, str]]
     """The steps that wait on the one before them, with the day they can start (:meth:`Sequence.waits`)."""
+    steps: list[tuple[dt.date, str]]
+    """Each step's earliest end and its words."""
 
 
 def buyer_sequence(
@@ -345,5 +347,7 @@ def buyer_sequence(
             return None
         where = f"{activity.date} {activity.type}"
         evidence = found.evidence(where, calendar.country, start == as_of, unsigned and start == as_of)
-        return Summed(evidence, found.ends, where, found.brief(), found.waits())
+        return Summed(
+            evidence, found.ends, where, found.brief(), found.waits(), [(s.ends, s.said) for s in found.steps]
+        )
     return None
