@@ -31,6 +31,7 @@ from ae_coach.coach._situation import (
     signer_review,
     source_of,
     view_of,
+    waits_on_document,
 )
 from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
@@ -166,7 +167,21 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     chased = {p.name: p.unanswered for p in facts.people}
     actions = _no_reply_branch(deal, actions, dark, calendar, chased)
     actions = _champion_first(deal, actions, calendar)
+    actions = [_after_document(deal, a, facts) for a in actions]
     return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+
+
+def _after_document(deal: Deal, action: NextAction, facts: DealFacts) -> NextAction:
+    """An action asking for a step the buyer's process holds until a document is signed (a session with their
+    security people while "IS only sends the check sheet after an NDA is executed") is phrased after it; the
+    action to get the document signed is not."""
+    if "meddpicc.paper_process" in action.finding_codes or not waits_on_document(action.action, deal, facts):
+        return action
+    return action.model_copy(update={"action": t("coach.once_signed", action=_lower(action.action))})
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
 
 
 def crm_change(deal: Deal, assessment: Any) -> str | None:
@@ -190,7 +205,13 @@ def crm_change(deal: Deal, assessment: Any) -> str | None:
     ]
     if later:
         day, key = max(later)
-        parts.append(t("coach.crm.close", before=close, after=day, why=t(key)))
+        slack = timing.close_with_slack
+        if key in ("coach.crm.why_paper", "coach.crm.why_sequence") and slack is not None and slack > day:
+            # the day their lead time ends is a floor, every step on time: the date to forecast has slack after it
+            why = t("coach.crm.why_slack", floor=t(key), day=day, days=timing.close_slack_days)
+            parts.append(t("coach.crm.close", before=close, after=slack, why=why))
+        else:
+            parts.append(t("coach.crm.close", before=close, after=day, why=t(key)))
     elif parts and close is not None:  # the date the category is called for, as the rep will read it in the CRM
         parts[0] = t("coach.crm.category_for", change=parts[0], close=close)
     return t("coach.detail_separator").join(parts) if parts else None
@@ -755,6 +776,8 @@ def _text(
 def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
     """A step for the side that holds the document the buyer's process waits on says which document, and what
     waits on it, in the record's words ("IS only sends the check sheet after an NDA is executed")."""
+    if "held_ours" in step.when:
+        return facts.timing.held_by_us  # where the record puts the item on our own desk
     if not {"precondition_ours", "precondition_theirs"} & set(step.when):
         return None
     return facts.timing.precondition

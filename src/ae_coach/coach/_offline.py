@@ -244,6 +244,26 @@ def _blocker(assessment: Any, actions: list[Any]) -> str | None:
     return t("coach.decides_sitting", name=name, date=action.due) if name else None
 
 
+OUR_ANSWER_DAYS = 2
+"""Working days after the internal escalation by which our own team's answer is due (ae-coach default): the
+escalation asks for a decision, not another week of review (``deal-paper-process`` step 16)."""
+
+
+def _ours(assessment: Any, actions: list[Any], calendar: Any) -> str | None:
+    """The paper held up on our own side (the lead paper finding's ``ours``): whether our team answers, by the day
+    after the escalation that carries it, decides the deal; the buyer's own steps only start from there."""
+    found = next((f for f in ranked(assessment.findings) if f.data.get("ours")), None)
+    action = next((a for a in actions if found is not None and found.code in a.finding_codes and a.due), None)
+    if found is None or action is None:
+        return None
+    timing = assessment.facts.timing
+    end = max((d for d in (timing.paper_ends, timing.sequence_ends) if d is not None), default=None)
+    after = t("coach.decides_ours_after", date=end) if end is not None else ""
+    team = t(f"finding.our_team.{found.data.get('ours_team', 'legal')}")
+    date = calendar.add(action.due, OUR_ANSWER_DAYS)
+    return t("coach.decides_ours", team=team, date=date, source=found.data["ours"], after=after)
+
+
 _SUBJECT_WORD = lazy(r"[A-Za-z][A-Za-z-]{3,}")
 _NO_SUBJECT = frozenset(
     {"their", "then", "that", "this", "with", "from", "will", "only", "start", "starts", "can", "the"}
@@ -345,7 +365,9 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     booked = _signer_step(assessment.facts, signer[0]) if signer is not None else None
     if signer is not None and booked is not None:
         return _signer_line(signer, _event(booked.text), _when(booked.date, calendar))
-    blocked = _blocker(assessment, actions) or _after_the_quarter(deal, assessment)
+    blocked = (
+        _ours(assessment, actions, calendar) or _blocker(assessment, actions) or _after_the_quarter(deal, assessment)
+    )
     if blocked is not None:
         return blocked
     ahead = deal.next_step

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
 from ae_coach.coach._people import contact_order, in_role, personalise
-from ae_coach.coach._situation import Situation
+from ae_coach.coach._situation import Situation, waits_on_document
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
@@ -73,8 +73,8 @@ def questions(
                     about = _about(fill(text, deal, finding), finding, deal, assessment, told)
                     review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id, about=about))
                 continue
-            if len(buyer) >= limit:
-                continue
+            if len(buyer) >= limit or waits_on_document(fill(text, deal, finding), deal, assessment.facts):
+                continue  # a step the buyer's own order puts after a document not yet signed is not asked for
             person = _addressee(
                 deal, finding, audience, situation, personalise(fill(text, deal, finding), deal), silent, asked
             )

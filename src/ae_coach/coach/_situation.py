@@ -115,6 +115,10 @@ class Situation:
             return bool(timing.precondition) and (not timing.paper_stuck or timing.paper_not_started)
         if atom in ("precondition_ours", "precondition_theirs"):  # whose desk the document sits on, if on record
             return self.assessment.facts.timing.precondition_side == atom.removeprefix("precondition_")
+        if atom == "signer_booked":  # the champion has a meeting booked with whoever signs: prepare them for it
+            return signer_booked(self.deal, self.assessment.facts)
+        if atom == "held_ours":  # the open paper item is on our own side: escalate internally, do not chase them
+            return bool(self.assessment.facts.timing.held_by_us)
         if atom == "approval_undated":
             return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":
@@ -499,6 +503,38 @@ def technical_meeting(deal: Deal, facts: Any) -> bool:
         return False
     theirs = [i for i in facts.upcoming if i.kind != "close_date" and _involves(champion, i)]
     return bool(theirs) and _involves(technical, theirs[0])
+
+
+_GATED = lazy(
+    r"\bdeep[- ]?dive\b|\btechnical (?:session|workshop|review|call|meeting)\b|\bworking session\b|\bworkshop\b|"
+    r"\barchitecture review\b|\bintegration (?:session|review|call|workshop)\b|\bsecurity (?:review|check|session|"
+    r"questionnaire|assessment)\b|\bcheck ?sheet\b|技术交流|技术研讨|深度交流|工作会|安全(?:审查|评审|检查|问卷)",
+    re.IGNORECASE,
+)
+"""A step of the buyer's technical or security process: what a document still to sign first holds back."""
+
+
+def waits_on_document(text: str, deal: Deal, facts: Any) -> bool:
+    """The ask is for a step the buyer's process holds until a document is signed (``timing.precondition``): a
+    session with their technical or security people, a security review, while "IS only sends the check sheet
+    after an NDA is executed". Asked now, it asks the buyer to break their own order."""
+    if not facts.timing.precondition:
+        return False
+    technical = [s.name for s in deal.stakeholders if s.role == Role.TECHNICAL_BUYER]
+    return bool(_GATED.search(text)) or any(name in text for name in technical)
+
+
+def signer_booked(deal: Deal, facts: Any) -> bool:
+    """A meeting ahead on the calendar with whoever signs (the record's successor when the signer on record left)
+    that the champion is in or set up: the champion's own meeting with the signer, to prepare them for, not to go
+    around with an executive's call."""
+    champion = person_in_role(deal, "champion")
+    signer = next((p for p in facts.in_role("economic_buyer") if not p.left), None)
+    if champion is None or signer is None or signer.name == champion.name:
+        return False
+    ahead = [i for i in facts.upcoming if i.kind in ("meeting", "activity") and not _only_signing(i.text)]
+    person = next((s for s in deal.stakeholders if s.name == signer.name), None)
+    return person is not None and any(_involves(champion, i) and _involves(person, i) for i in ahead)
 
 
 def _involves(person: Stakeholder, item: Any) -> bool:

@@ -146,6 +146,7 @@ class Context:
             paper_wait_days=self.settings.stale_days.get(self.deal.stage),
             event_recent_days=self.settings.event_recent_days,
             calendar=calendar_for(self.settings, self.deal),
+            close_slack_days=self.settings.close_slack_days,
         )
 
     @memoized

@@ -313,6 +313,15 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         kind = "precondition" if extra[0].startswith(PRECONDITION) else "approval_undated"
         data["blocked"] = kind  # the title's shape in every language (inspector.titles)
         data["blocked_source"] = extra[0].removeprefix(PRECONDITION).removeprefix(APPROVAL_UNDATED)
+    held = ctx.facts.timing.held_by_us if name == "paper_process" and flagged else None
+    if held and "stuck" in data:
+        # the item the paper waits on is on our own desk: the deal waits on us, not on the buyer's process
+        data["ours"], data["ours_team"] = held, ctx.facts.timing.held_by_team or "legal"
+        team = t(f"finding.our_team.{data['ours_team']}", lang="en")
+        stage = _STAGE_NAMES[ctx.stage]
+        title = (
+            f"Paper process held up on our side at {stage}: the open item is with {team} ({held}), and {data['stuck']}"
+        )
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
     if flagged and extra and extra[0].startswith(SIGNER_CHASED):

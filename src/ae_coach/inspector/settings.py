@@ -194,6 +194,10 @@ class Settings(BaseModel):
     """ae-coach default: no completed activity for this long recommends Omitted."""
     omit_close_passed_days: int = Field(default=30, ge=0)
     """ae-coach default: a close date this far in the past recommends Omitted."""
+    close_slack_days: int = Field(default=10, ge=0)
+    """ae-coach default: working days of slack the review adds after the earliest day the buyer's own lead time
+    or written sequence of steps ends, when it tells the rep to move the close date there: that day is a floor
+    (every step on time, no question asked), not a date to forecast; 0 recommends the floor itself."""
     health_penalty: dict[str, int] = Field(
         default_factory=lambda: {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0}
     )

@@ -56,6 +56,8 @@ def _meddpicc_variant(data: dict[str, Any]) -> str:
         return "_parked"
     if data.get("unsettled"):
         return "_unlisted" if data.get("unlisted") else "_unsettled"
+    if data.get("ours") and data.get("stuck"):
+        return "_ours"
     if data.get("blocked"):
         return f"_{data['blocked']}"
     if str(data.get("reason", "")).startswith("met and not backing"):
@@ -73,6 +75,8 @@ def _values(code: str, data: dict[str, Any], stage: Any, settings: Any) -> dict[
         values.update(
             element=term(element), grade=t(f"grade.{data.get('grade', 0)}"), flag=t(f"finding.red_flag.{element}")
         )
+        if data.get("ours_team"):
+            values["team"] = t(f"finding.our_team.{data['ours_team']}")
     elif code == "committee.missing_role":
         values["missing"] = join(term(role) for role in data.get("missing", []))
     elif code == "stage.unearned":

@@ -64,6 +64,11 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``precondition_ours`` / ``precondition_theirs`` (the record says whose desk that document is on: our legal,
   "Sent to our legal", or the buyer's, "NDA still with their legal", else the owner of the plan step to sign it;
   a step is then for that side, never "if it sits with your legal…; if with theirs…");
+  ``signer_booked`` (a meeting ahead with whoever signs, the record's successor when the signer on record left,
+  that the champion is in or set up: the champion's own meeting, prepared with them, never gone around);
+  ``held_ours`` (the record's latest word on an open paper item, a document, redline, term or approval, puts it
+  with our own legal, deal desk, finance, security or product team, unanswered: "Sent to our legal 11/13, our legal
+  says they'll look again next week"; the step is an internal escalation with a date, not a push on the buyer);
   ``approval_undated`` (the purchase goes to a body that sits on its own calendar, a cabinet, a council, a board or
   committee meeting on fixed dates, and no date of its sitting ahead is on record);
   ``paper_late`` (the buyer's own paper process cannot finish by the signature date: a lead time the record
@@ -132,7 +137,7 @@ FLAGS = (
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
-    "precondition", "precondition_ours", "precondition_theirs", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
+    "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

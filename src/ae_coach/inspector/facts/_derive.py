@@ -202,6 +202,15 @@ def _with_sequence(
     return timing.model_copy(update=update)
 
 
+def _with_slack(timing: TimingFact, deal: Deal, calendar: Calendar, slack: int) -> TimingFact:
+    """``timing`` with the close date to recommend when the buyer's own lead time ends after the deal's close
+    date: the earliest day it ends is a floor, so ``slack`` working days go after it."""
+    floor = max((d for d in (timing.paper_ends, timing.sequence_ends) if d is not None), default=None)
+    if floor is None or deal.close_date is None or floor <= deal.close_date:
+        return timing
+    return timing.model_copy(update={"close_with_slack": calendar.add(floor, slack), "close_slack_days": slack})
+
+
 def derive(
     deal: Deal,
     as_of: dt.date,
@@ -209,13 +218,16 @@ def derive(
     paper_wait_days: int | None = None,
     event_recent_days: int = 120,
     calendar: Calendar | None = None,
+    close_slack_days: int = 10,
 ) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``.
 
     ``paper_wait_days``: how long our paper (a contract, redlines) may wait for the buyer's answer before the
     paper process counts as stuck (the inspector passes the stage's ``stale_days``; None: never).
     ``calendar``: the working days the buyer's written sequence of steps is summed in (the settings' holidays
-    country and days off; default: where the buyer is)."""
+    country and days off; default: where the buyer is).
+    ``close_slack_days``: working days added after the earliest day the buyer's own lead time ends for the close
+    date the review recommends (``TimingFact.close_with_slack``)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     gone = departed(deal, as_of)
@@ -254,8 +266,10 @@ def derive(
     named = [c.name for c in facts.competitors if not c.listed and not is_unnamed(c.name)]
     if named:
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
+    calendar = calendar or calendar_for(None, deal)
     timing = _timing(deal, activities, as_of, paper_wait_days)
-    timing = _with_sequence(timing, deal, activities, as_of, calendar or calendar_for(None, deal))
+    timing = _with_sequence(timing, deal, activities, as_of, calendar)
+    timing = _with_slack(timing, deal, calendar, close_slack_days)
     events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
     # a freeze reported longer ago than ``event_recent_days`` (Settings) is no hold the review can explain
     recent = [e for e in events if e.date is None or (as_of - e.date).days <= event_recent_days]

@@ -226,6 +226,12 @@ class TimingFact(_Facts):
     days around the holidays, when it ends after the date the deal signs: the arithmetic, step by step."""
     sequence_ends: dt.date | None = None
     """The earliest day that sequence ends: no close date before it holds."""
+    close_with_slack: dt.date | None = None
+    """The close date to recommend when the buyer's own lead time for the paper (``paper_ends``) or their written
+    sequence (``sequence_ends``) ends after the deal's close date: the later of those floors plus the settings'
+    ``close_slack_days`` working days, since a floor is the day only if every step runs on time."""
+    close_slack_days: int = 0
+    """The working days of slack in ``close_with_slack`` (the settings' ``close_slack_days``)."""
     paper_is_sequence: bool = False
     """The paper timeline (``paper_stuck``) is that sequence, said short: a reason naming the sequence again repeats it."""
     sequence_waits: list[tuple[dt.date, str]] = Field(default_factory=list)
@@ -248,6 +254,13 @@ class TimingFact(_Facts):
     """Whose desk the document in ``precondition`` sits on, where the record says: ``"ours"`` (our legal is
     reviewing or redlining it, the plan step to sign it is ours) or ``"theirs"`` (with their legal, a buyer-side
     owner on the plan). An action is then for that side, never "if it sits with your legal…; if with theirs…"."""
+    held_by_us: str | None = None
+    """Where the record's latest word on an open item (the document the buyer's process waits on, a redline, a
+    term, an approval) puts it on our own side and unanswered: our legal, deal desk, finance, security or product
+    team has it or refuses a term ("Sent to our legal 11/13, our legal says they'll look again next week"); the
+    quote with its date. The work is then an internal escalation with a date, not a push on the buyer."""
+    held_by_team: str | None = None
+    """Which of our teams holds it: ``legal``, ``deal_desk``, ``finance``, ``security`` or ``product``."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the

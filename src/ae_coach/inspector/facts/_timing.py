@@ -16,6 +16,7 @@ from ae_coach.deal import (
 )
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import _UNANSWERED
+from ae_coach.inspector.facts._hold import held_by_us
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
 from ae_coach.inspector.period import period_of
 
@@ -185,6 +186,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     too_slow = _paper_too_slow(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     stuck = _paper_stuck(deal)
+    held = held_by_us(deal, past)
     return TimingFact.of(
         on_hold=_on_hold(deal, past),
         lifted=lifted,
@@ -210,6 +212,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         precondition=(waits := precondition(deal, past)),
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
+        held_by_us=held[0] if held else None,
+        held_by_team=held[1] if held else None,
     )
 
 
