@@ -169,7 +169,7 @@ def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
     for sentence in re.split(r"(?<=[.;!?])\s+", summary)[1:]:
         head = sentence.strip()
         for person in stakeholders:
-            given = person.name.split()[0] if person.name.split() else ""
+            given = text.given_name(person.name)
             if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s*:\s*\S", head):
                 return True
     return False
