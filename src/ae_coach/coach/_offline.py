@@ -21,7 +21,7 @@ from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
-from ae_coach.coach._situation import _only_signing, signer_review
+from ae_coach.coach._situation import _only_signing, baseline, signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health, MapStep
 from ae_coach.deal import STAGE_ORDER, ForecastCategory, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
@@ -386,7 +386,7 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
             return t("coach.decides_signer_unbooked", name=who)
         return t("coach.decides_signer_before", name=who, event=event, date=_when(date, calendar))
     if event is None or date is None:
-        return None
+        return _early(deal, assessment, calendar)
     paper = assessment.facts.timing.paper_open
     if paper and (step is None or step.kind != "decision") and not _reads_decision(event):
         return t("coach.decides_paper", source=paper, event=event, date=_when(date, calendar))
@@ -396,6 +396,42 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     undated = ahead is not None and step.action == ahead.action and ahead.date != step.date
     key = "coach.decides" if step.kind == "agreed" and not undated else "coach.decides_proposed"
     return t(key, event=event, date=_when(step.date, calendar) if key == "coach.decides" else step.date)
+
+
+_COUNT = lazy(r"(?<![\d/-])\d[\d,.]*(?![\d/-])")
+"""A number in the buyer's words for the pain ("14 late-bus complaints a week"), a date aside ("2026-03-11")."""
+
+
+def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
+    """Before the proposal, with no buyer step to a decision ahead: what qualifies the deal decides it, read from
+    the facts: a pain the buyer puts a number on, and a first meeting with whoever signs (named, or to be named),
+    else what the evaluation has to prove; with the next dated item on the buyer's calendar, or none booked."""
+    if STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]:
+        return None
+    facts = assessment.facts
+    pain, metrics = facts.elements.get("identified_pain"), facts.elements.get("metrics")
+    said = (
+        []
+        if pain is None
+        else [*([text_quote(pain.note, 60)] if pain.note_state == "meaningful" else []), *pain.record]
+    )
+    counted = baseline(deal) is not None or (metrics is not None and metrics.grade >= 2)
+    asks = []
+    if not said:
+        asks.append(t("coach.early_pain_none"))
+    elif not counted and not any(_COUNT.search(line) for line in said):  # "14 late-bus complaints a week" counts
+        asks.append(t("coach.early_pain", source=said[0]))
+    signer = next((p for p in facts.in_role("economic_buyer") if not p.left), None)
+    if signer is None:
+        asks.append(t("coach.early_signer_none"))
+    elif not signer.met:
+        asks.append(t("coach.early_signer_unmet", name=_who(signer.name)))
+    criteria = facts.elements.get("decision_criteria")
+    proof = "coach.early_proof" if criteria is not None and criteria.grade >= 2 else "coach.early_criteria"
+    what = t("coach.early_and").join(asks) if asks else t(proof)
+    ahead = next((i for i in facts.upcoming if i.kind != "close_date"), None)
+    after = t("coach.early_next", event=_event(ahead.text), date=_when(ahead.date, calendar)) if ahead else None
+    return t("coach.decides_early", stage=term(str(deal.stage)), what=what, next=after or t("coach.early_nothing"))
 
 
 def _step_ahead(deal: Deal, step: Any, as_of: dt.date) -> tuple[str | None, dt.date | None]:

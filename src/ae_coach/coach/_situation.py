@@ -9,10 +9,20 @@ from typing import Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
-from ae_coach.deal import STAGE_ORDER, ActivityStatus, ActivityType, Deal, Role, Signal, Stage, Stakeholder
+from ae_coach.deal import (
+    STAGE_ORDER,
+    ActivityStatus,
+    ActivityType,
+    Deal,
+    Direction,
+    Role,
+    Signal,
+    Stage,
+    Stakeholder,
+)
 from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
-from ae_coach.inspector.facts import PAPER_LATE, DealFacts, renews_with_us
+from ae_coach.inspector.facts import PAPER_LATE, DealFacts, direction_of, renews_with_us
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import (
     LEGAL_TITLE,
@@ -173,11 +183,17 @@ class Situation:
         if atom == "technical_booked":
             ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date"]
             return any(_TECHNICAL_SESSION.search(i.text) for i in ahead)
+        if atom == "rival_returning":  # the late competitor was out of the deal before: it is "back"
+            late = finding if finding is not None and finding.code == "momentum.competitor_late" else None
+            late = late or next((f for f in self.assessment.findings if f.code == "momentum.competitor_late"), None)
+            return late is not None and bool(late.data.get("returning"))
         if atom == "lost":
             return str(self.deal.stage) == "closed_lost"
         if atom in ("plan_ahead", "live_planned"):  # an open plan step ahead (the go-live one, for live_planned)
             steps = [i for i in self.assessment.facts.upcoming if i.kind == "plan"]
-            return any(atom == "plan_ahead" or _LIVE.search(i.text) for i in steps)
+            if any(atom == "plan_ahead" or _LIVE.search(i.text) for i in steps):
+                return True
+            return atom == "live_planned" and live_said(self.deal, self.assessment.as_of)
         if atom == "evaluation_agreed":
             return evaluation_agreed(self.deal, self.assessment.as_of)
         if atom == "technical_meeting":
@@ -185,15 +201,19 @@ class Situation:
         if atom == "champion_next":
             return champion_next(self.deal, self.assessment.as_of)
         if atom == "newcomer_booked":  # a meeting ahead the newcomer is in: it is booked, prepare it
-            upcoming = self.assessment.facts.upcoming
+            # the close date, or a signature the champion is to fetch ("Priya to get Greg's signature"), is no
+            # meeting: "prepare the meeting already booked" would presuppose one the record does not have
+            ahead = [i for i in self.assessment.facts.upcoming if i.kind != "close_date" and not _only_signing(i.text)]
             return finding is not None and any(
                 item.date >= self.assessment.as_of and (p.name in item.people or names_person(p, item.text))
                 for p in newcomers(finding, self.deal)
-                for item in upcoming
+                for item in ahead
             )
-        if atom in ("arrival_known", "view_known"):
-            known = arrival_known if atom == "arrival_known" else view_of
-            return finding is not None and any(known(p, self.deal) for p in newcomers(finding, self.deal))
+        if atom == "view_known":  # the newcomer the step names ([name], the first) has said something on record
+            first = newcomers(finding, self.deal)[:1] if finding is not None else []
+            return any(view_of(p, self.deal) for p in first)
+        if atom == "arrival_known":
+            return finding is not None and any(arrival_known(p, self.deal) for p in newcomers(finding, self.deal))
         for op in ("<=", ">=", "=", "<", ">"):
             if op in atom:
                 field, value = atom.split(op, 1)
@@ -277,8 +297,30 @@ _TECHNICAL_SESSION = lazy(
 """A booked session with the buyer's technical team: "Integration deep dive", "Migration workshop"."""
 
 
-_LIVE = lazy(r"\bgo-?live\b|\bgoes live\b|\blaunch\b|\broll-?out\b|\bkick-?off\b|上线|启动")
+_LIVE = lazy(r"\bgo-?live\b|\bgoes live\b|\blaunch\b|\broll-?out\b|\bkick-?off\b|上线|启动", re.IGNORECASE)
 """A plan step that is the buyer's live date: go-live, launch, roll-out, implementation kick-off."""
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_LIVE_SAID = lazy(
+    r"\b(?:go(?:es|ing)?[- ])?live (?:by|before|for|from|on|in)\b|"
+    r"\bgo[- ]?live\s+(?:on\s+)?\d|"
+    rf"\b(?:go-?live|launch|roll-?out|kick-?off)\b[^.;]{{0,40}}?(?:\b{_MONTH}(?!\w)|\b\d{{1,2}}[-/]\d{{1,2}}\b|\bq[1-4]\b)|"
+    rf"\b{_MONTH}\s+(?:go-?live|launch|roll-?out|kick-?off)\b",
+    re.IGNORECASE,
+)
+"""The buyer giving their live date in a conversation: "want to go live 01-04", "Approved - as long as it's live
+before the March year end", "January go-live for the complaints team", "Go-live for new clinics scheduled 02-01";
+not a go-live behind them ("since go-live", "live since 09-07")."""
+
+
+def live_said(deal: Deal, as_of: dt.date) -> bool:
+    """A conversation on record (the buyer took part) gives the date they need it live: asking "what date do you
+    need this live?" asks what they already said."""
+    return any(
+        _LIVE_SAID.search(a.summary or "")
+        for a in deal.activities
+        if a.date <= as_of and direction_of(a, deal.stakeholders) in (Direction.TWO_WAY, Direction.INBOUND)
+    )
 
 
 _MOVED = lazy(
@@ -696,23 +738,44 @@ def arrival_known(person: Stakeholder, deal: Deal) -> bool:
 
 
 _VIEW = lazy(
-    r"\b(?:says?|said|wants?|asked|thinks?|feels?|worried|concerns?|objects?|objected|pushed back|likes?|loves?"
-    r"|prefers?|too)\b",
+    r"\b(?:says?|said|wants?|asked|thinks?|feels?|worried|concerns?|objects?|objected|pushed back|likes?|liked|loves?"
+    r"|loved|prefers?|too)\b",
     re.IGNORECASE,
 )
+_CARRIED = lazy(r"^\s*(?:he|she|they|said|says|wants|asked|thinks|liked|likes)\b", re.IGNORECASE)
+"""A clause that names nobody and goes on about whoever the clause before ended on: "Priya set up 30 mins with
+Greg. He liked the inventory case. Said all new multi-year commitments go through the January capital review"."""
+
+
+def _last_named(clause: str, people: list[Stakeholder]) -> Stakeholder | None:
+    """The stakeholder the clause names last (by full or first name): who a following "He said…" is about."""
+    low = clause.lower()
+    spots = [
+        (max(low.rfind(person.name.lower()), low.rfind(given_name(person.name).lower())), person) for person in people
+    ]
+    spot, person = max(spots, key=lambda item: item[0], default=(-1, None))
+    return person if spot >= 0 else None
 
 
 def view_of(person: Stakeholder, deal: Deal) -> tuple[dt.date, str] | None:
     """The latest view the person gave in a meeting on record, in the record's words ("New CFO says the price
     is too high"), with its date; ``None`` when they have not said anything on record yet."""
-    said = [
-        (a.date, clause.strip())
-        for a in deal.activities
-        if a.status == ActivityStatus.COMPLETED and person.name in a.with_
-        for clause in re.split(r"[;.]", a.summary or "")
-        if names_person(person, clause) and _VIEW.search(clause)
-    ]
-    return max(said, key=lambda item: item[0]) if said else None
+    said: list[tuple[dt.date, str]] = []
+    for a in deal.activities:
+        # our own message to them ("Intro email to Fiona with the pilot results, asked for 30 min") is the rep's
+        # words, never their view: only a conversation they took part in, or their own message, says what they think
+        if a.status != ActivityStatus.COMPLETED or person.name not in a.with_:
+            continue
+        if direction_of(a, deal.stakeholders) not in (Direction.TWO_WAY, Direction.INBOUND):
+            continue
+        about = None  # whom the clause before ended on
+        for clause in re.split(r"[;.]", a.summary or ""):
+            named = names_person(person, clause)
+            carried = about is person and _CARRIED.search(clause) and _last_named(clause, deal.stakeholders) is None
+            if (named or carried) and _VIEW.search(clause):
+                said.append((a.date, clause.strip()))
+            about = _last_named(clause, deal.stakeholders) or (about if carried else None)
+    return max(reversed(said), key=lambda item: item[0]) if said else None  # the latest, its last word first
 
 
 _NUMBER = lazy(

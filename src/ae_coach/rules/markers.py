@@ -55,7 +55,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   dive, workshop or integration session is booked, so the step prepares it rather than proposing one); ``lost``
   (the deal is closed lost: its review asks only
   questions marked with it, the loss review); ``live_planned`` (a go-live, launch, roll-out or kick-off step ahead on the deal's
-  plan: the date they need it live is on record);
+  plan, or the buyer gave the date in a conversation on record, "want to go live 01-04": the date they need it
+  live is on record);
   ``docs_owed`` (the buyer's paper process waits on documents from us: "Our docs not uploaded yet", "Please
   upload via the supplier portal");
   ``precondition`` (the buyer's process waits on a document to be signed first: "the confidentiality deed is not
@@ -86,6 +87,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   yes is on record, so a question asking it is not asked);
   ``technical_known`` (who gives the technical view is on record, or it is given: a technical buyer or an IT title
   on the deal, a technical validation, a finished security or legal review, or we are the incumbent);
+  ``rival_returning`` (the competitor that appeared late was in the deal before and left: "back in the
+  conversation" is true of it; a rival new to the deal is not "back");
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -138,6 +141,7 @@ FLAGS = (
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
+    "rival_returning",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
