@@ -210,8 +210,13 @@ def crm_change(deal: Deal, assessment: Any) -> str | None:
             # the day their lead time ends is a floor, every step on time: the date to forecast has slack after it
             why = t("coach.crm.why_slack", floor=t(key), day=day, days=timing.close_slack_days)
             parts.append(t("coach.crm.close", before=close, after=slack, why=why))
+            day = slack
         else:
             parts.append(t("coach.crm.close", before=close, after=day, why=t(key)))
+        span = getattr(assessment, "period", None)
+        if supported == "omitted" and called is not None and span is not None and day > span.end:
+            # omitted is this period's call, not the deal's: at its new date it is next period's deal, not a lost one
+            parts[0] = t("coach.crm.category_moved", before=term(str(called)), period=span.label)
     elif parts and close is not None:  # the date the category is called for, as the rep will read it in the CRM
         parts[0] = t("coach.crm.category_for", change=parts[0], close=close)
     return t("coach.detail_separator").join(parts) if parts else None
