@@ -144,3 +144,39 @@ def test_a_fallback_date_after_the_period_keeps_a_deal_out_of_commit() -> None:
     assert assessment.facts.timing.fallback == dt.date(2027, 1, 11)
     assert assessment.recommended_forecast.value != "commit"
     assert any("fallback is 2027-01-11" in r for r in assessment.why_not_commit)
+
+
+@pytest.mark.parametrize("text", ["24/7 support", "TLS 1.2", "clause 12.3", "Python 3.11", "scored 4.5", "CSAT 4.6"])
+def test_numbers_with_a_point_or_a_slash_that_are_no_dates(text: str) -> None:
+    assert dates_in(text, dt.date(2026, 12, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Priya: 'Send me the numbers for 250 seats and the 3-year option.'",
+        "She confirmed we don't have any data residency requirements.",
+    ],
+)
+def test_a_request_for_a_quote_is_no_missing_number(said: str) -> None:
+    data = with_activities(activity("2026-11-20", "call", said, direction="two_way", **{"with": ["Priya Shah"]}))
+    found = by_code(parse_deal(data)).get("meddpicc.metrics")
+    assert found is None or not found.title.startswith("No number")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Dana: if you can't make Friday, we can do 01-08 instead.",
+        "Dana: the steering committee signed off the rollout plan; our next meeting is on 01-14 to review adoption.",
+    ],
+)
+def test_a_moved_meeting_or_a_committee_about_something_else_leaves_the_call(said: str) -> None:
+    data = with_activities(activity("2026-11-24", "call", said, direction="two_way", **{"with": ["Dana Lee"]}))
+    assert assess(parse_deal(data)).recommended_forecast.value == "commit"
+
+
+def test_our_own_out_of_office_is_no_buyer_away() -> None:
+    said = "Emailed Dana the pricing. I'm OOO until 12-20, Dana knows to reach my SE."
+    data = with_activities(activity("2026-11-24", "email", said, direction="outbound", **{"with": ["Dana Lee"]}))
+    assert assess(parse_deal(data)).facts.person("Dana Lee").away_until is None

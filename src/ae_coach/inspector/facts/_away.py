@@ -20,6 +20,7 @@ _AWAY = lazy(
     r"\b(?:away|off|out) (?:until|till|through|thru)\b|休假|产假|陪产假|病假|年假|请假",
     re.IGNORECASE,
 )
+_FROM = lazy(r"\b(?:from|starting|starts|as of)\b|从|起", re.IGNORECASE)
 _FIRST_PERSON = lazy(r"\b(?:i'?m|i am|i will be|i'll be)\b|我", re.IGNORECASE)
 
 
@@ -31,12 +32,17 @@ def away(activities: list[ActivityFact], names: _Names, as_of: dt.date) -> dict[
     for activity in activities:
         if activity.date > as_of or not activity.summary or not _AWAY.search(activity.summary):
             continue
-        for sentence in re.split(r"(?<=[.;!?。；！？])\s*", activity.summary):
+        if activity.direction == Direction.OUTBOUND:
+            continue  # our own message: an out-of-office in it is ours ("I'm OOO until 12-20, Dana knows to reach my SE")
+        for sentence in text.sentences(activity.summary):
             leave = _AWAY.search(sentence)
             # a leave may have begun before the message ("on leave 10-26 to 11-06", written on 11-02)
             days = dates_in(sentence, activity.date - dt.timedelta(days=31)) if leave else []
             if leave is None or not days or max(days) < as_of:
                 continue
+            starts = min(days) if len(days) >= 2 else (days[0] if _FROM.search(sentence) else None)
+            if starts is not None and starts > as_of:
+                continue  # a leave still ahead ("going on parental leave from 12-20") covers no silence yet
             who = _subject(sentence, leave.start(), names, activity)
             if who and who not in out:
                 out[who] = (max(days), f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 100)}")

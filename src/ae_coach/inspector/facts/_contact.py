@@ -170,7 +170,9 @@ def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
         head = sentence.strip()
         for person in stakeholders:
             given = text.given_name(person.name)
-            if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s*:\s*\S", head):
+            # their own words in quotes after the name ("Eleni: 'Received, I will sign on Friday.'"), not a note about
+            # them ("Dana: not opened yet")
+            if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s*:\s*['\"“‘]", head):
                 return True
     return False
 

@@ -526,7 +526,7 @@ _SPEAKER = lazy(r"(?:^|[\s(])([A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)\s*(?::|said|says
 """Someone quoted in their own words: 'Eleni: "…', "Ravi wrote: '…"."""
 _SELF_SIGNER = lazy(
     r"\bi(?:'ll| will|'m going to| am going to)\s+(?:sign|countersign)\b|\bi (?:decide|sign) (?:this|it|that)?\s*"
-    r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is|the decision is) (?:my|mine)\b(?: (?:decision|call|alone))?|"
+    r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is) (?:my (?:decision|call|signature)|mine to (?:decide|sign))\b|"
     r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b",
     re.IGNORECASE,
 )
@@ -540,7 +540,9 @@ def _self_declared(summary: str | None, names: _Names) -> str | None:
         name = names.resolve(speaker.group(1))
         if name is None:
             continue
-        quoted = re.split(r"[\"”]", (summary or "")[speaker.end() :], maxsplit=1)[0]
+        # the quote ends at the mark that closes the one it opened with (an apostrophe inside a word is no close)
+        closing = {"'": r"'(?![a-z])", "‘": "’", "“": "”"}.get(speaker.group(0)[-1], r"[\"”]")
+        quoted = re.split(closing, (summary or "")[speaker.end() :], maxsplit=1)[0]
         said = text.find(_SELF_SIGNER, quoted)
         if said and not text.find(_UNSURE, quoted[: quoted.lower().find(said.lower())][-25:]):
             return name

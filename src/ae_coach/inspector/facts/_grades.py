@@ -153,11 +153,12 @@ _QUANTIFIED_METRIC = lazy(
 )
 """A held conversation that puts a number on the outcome the buyer wants ("target: cost per invoice under $2")."""
 NO_NUMBER = lazy(
-    r"\b(?:bring|show|send|give|get) (?:me|us) (?:the |your )?(?:numbers|roi|savings|business case|hard data)\b|"
+    r"\b(?:bring|show|give) (?:me|us) (?:the |your )?(?:numbers|roi|savings|business case)\b(?! for \d)|"
     r"\bwhat (?:does|will|would|can) (?:it|this|that) (?:save|earn|return)\b|"
-    r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) (?:really )?(?:track|measure|quantify)\b|"
-    r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the |that |any |a )?(?:[\w-]+ ){0,2}?(?:data|numbers?|baseline)\b|"
-    r"\bno (?:baseline|data on|numbers? (?:on|for))\b|没有(?:数据|基线)|拿(?:出)?数据来|能省多少",
+    r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) (?:really )?(?:track|measure|quantify) (?:[\w-]+ ){0,3}?"
+    r"(?:time|costs?|savings|roi|baseline|per (?:hour|ticket|agent|case))\b|"
+    r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the |that |any |a )?(?:baseline|roi|[\w]+-per-[\w]+ data)\b|"
+    r"没有(?:基线|(?:成本|节省|效率)数据)|能省多少",
     re.IGNORECASE,
 )
 """The buyer saying there is no number yet: "bring me the numbers - what does it save us", "we don't really track

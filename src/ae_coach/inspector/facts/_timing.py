@@ -103,16 +103,22 @@ _DATE_MD = lazy(
     re.IGNORECASE,
 )
 _DATE_DOTTED = lazy(
-    # the dotted form is day-first wherever it is used: "Mon 14.12", "by Thu 10.12", "w/c 11.1.2027", "17.12."; not a
-    # number with a decimal point ("9.1 -> 3.4 days", "EUR 1.5M", "v2.1", "4.5%")
-    r"(?<![\d.,/€$£-])(?<!\bv)(?<!\bv )(?<!-> )(?<!→ )(?<!version )(?<!release )(?<!score )(?<!rating )(\d{1,2})\.(\d{1,2})(?:\.(20\d\d))?\.?(?![\d,])(?!\.\d)"
+    # the dotted form is day-first wherever it is used: "Mon 14.12", "by Thu 10.12", "w/c 11.1.2027", "agreed 27.11"; a
+    # number with a decimal point is none ("9.1 -> 3.4 days", "EUR 2.10", "TLS 1.2", "clause 12.3", "CSAT 4.6"): the day
+    # must be over 12, or a year follow, or a weekday or a word of timing come before it
+    r"(?:(?<=\bw/c )|(?<=\b(?:on|by) )|(?<=\buntil )|(?<=\b(?:till|from) )|(?<=\bbefore )|(?<=\b(?:mon|tue|wed|thu|fri) )|"
+    r"(?<=\b(?:sat|sun) )|(?<=\bmonday )|(?<=\bfriday )|(?<=\btuesday )|(?<=\bthursday )|(?<=\bwednesday ))"
+    r"(\d{1,2})\.(\d{1,2})(?:\.(20\d\d))?\.?(?![\d,])(?!\.\d)|"
+    r"(?<![\d.,/€$£§-])(?<!\bv)(?<!\bv )(?<!-> )(?<!→ )(?<!version )(?<!release )(?<!clause )(?<!section )"
+    r"(1[3-9]|2\d|3[01])\.(\d{1,2})(?:\.(20\d\d))?\.?(?![\d,])(?!\.\d)|"
+    r"(?<![\d.,/€$£§-])(\d{1,2})\.(\d{1,2})\.(20\d\d)\b"
     r"(?! ?(?:%|x\b|k\b|m\b|bn\b|fte\b|->|→|hours?\b|hrs?\b|days?\b|weeks?\b|months?\b|years?\b|mins?\b|"
     r"minutes?\b|seconds?\b|points?\b|pp\b|times\b|[a-z]*bytes?\b|[kmgt]b\b|million|billion|mio\b|mn\b))",
     re.IGNORECASE,
 )
 _DATE_ZH = lazy(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 """A date as Chinese notes write it: "12月14日", "2027年1月11号"."""
-_WEEKDAY_BEFORE = lazy(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? *$", re.IGNORECASE)
+_WEEKDAY_BEFORE = lazy(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday|rs)?\.?,? *$", re.IGNORECASE)
 """A weekday written just before a date ("Friday 11/12"): it tells which of two readings of the date is meant."""
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
@@ -132,13 +138,17 @@ def dates_in(summary: str | None, after: dt.date) -> list[dt.date]:
     bare = _DATE_ISO.sub(" ", summary)
     for match in _DATE_MD.finditer(bare):
         first, second = int(match.group(1)), int(match.group(2))
+        if (first, second) == (24, 7):
+            continue  # round the clock, not 24 July
         weekday = _WEEKDAY_BEFORE.search(bare[max(0, match.start() - 12) : match.start()])
         if first > 12 >= second or (weekday and _weekday_says_day_first(first, second, weekday.group(1), after)):
             first, second = second, first
         found.append((None, first, second))
     for year, month, day in _DATE_ZH.findall(bare):
         found.append((int(year) if year else None, int(month), int(day)))
-    for day, month, year in _DATE_DOTTED.findall(bare):
+    for match in _DATE_DOTTED.finditer(bare):
+        groups = match.groups()
+        day, month, year = next(groups[i : i + 3] for i in (0, 3, 6) if groups[i] is not None)  # whichever form matched
         found.append((int(year) if year else None, int(month), int(day)))
     for m1, d1, d2, m2 in _DATE_NAMED.findall(bare):
         month, day = (m1, d1) if m1 else (m2, d2)
@@ -260,6 +270,9 @@ _GATE_STEP = lazy(
 )
 
 
+_SHARED_STEP_WORDS = {"review", "approval", "sign-off", "signoff", "审批"}
+
+
 def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[str, str] | None:
     """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, one
     the signature waits on (a board, a committee, an approval), has no date yet: the plan's date for it is the
@@ -272,7 +285,10 @@ def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[
         if p.date and p.date >= as_of and p.status in open_states and _GATE_STEP.search(p.action or "")
     ]
     for step in steps:
-        words = {w.lower() for w in _GATE_STEP.findall(step.action or "")}
+        # the step's own body ("BOD", "board", 董事会), never a word any step shares ("review", "approval")
+        words = {w.lower() for w in _GATE_STEP.findall(step.action or "")} - _SHARED_STEP_WORDS
+        if not words:
+            continue
         for activity in reversed(buyer):
             said = [
                 sentence
@@ -504,14 +520,25 @@ _NEXT_SITTING = lazy(
     r"\b(?:meets|sits|convenes|reviews? \w+ (?:requests|applications)) (?:next )?(?:on|in)\b|下一次(?:会议|上会)?",
     re.IGNORECASE,
 )
-_CONDITIONAL = lazy(r"^\W*(?:otherwise|if|unless|or else|failing that|否则|如果)\b", re.IGNORECASE)
+_FALLBACK_WORDS = r"^\W*(?:(?:otherwise|if not|failing that|or else)\b|否则|不然)"
+_CONDITIONAL = lazy(_FALLBACK_WORDS + r"|^\W*(?:(?:if|unless)\b|如果)", re.IGNORECASE)
+_WAITS_ON_BODY = lazy(
+    r"\b(?:approv\w*|no-?objection|resolution|(?:not|never) (?:able|allowed) to|cannot|can'?t|before (?:it|the \w+) "
+    r"(?:approves|signs off|decides)|on (?:its|their|the) agenda)\b|审批|批准|之前不能",
+    re.IGNORECASE,
+)
+"""Words saying the purchase waits on the body ("We are not able to issue the contract before the no-objection")."""
 
 
 _FALLBACK = lazy(
-    r"^\W*(?:otherwise|if not|failing that|or else|else|否则|不然)\b|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|"
-    r"do not|miss|are not|aren'?t)\b",
+    _FALLBACK_WORDS + r"|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|do not|miss|are not|aren'?t)\b", re.IGNORECASE
+)
+_DEAL_STEP = lazy(
+    r"\b(?:re-?test|test|review|approval|sign\w*|committee|board|slot|window|cycle|sitting|contract|order)\b|"
+    r"复测|审核|审批|签|委员会|董事会|窗口",
     re.IGNORECASE,
 )
+"""What a fallback is about: a step of the deal, not a meeting to move ("If you can't make Friday, we can do 01-08")."""
 
 
 _QUOTE_MARKS = " '\"“”‘’"
@@ -524,7 +551,7 @@ def _fallback(deal: Deal, buyer: list[ActivityFact]) -> tuple[dt.date, str] | No
         return None
     for activity in reversed(buyer):
         for sentence in re.split(r"(?<=[.!?。！？])['\"”’]?\s+|\n", activity.summary or ""):
-            if not text.find(_FALLBACK, sentence):
+            if not text.find(_FALLBACK, sentence) or not text.find(_DEAL_STEP, sentence):
                 continue
             later = [day for day in dates_in(sentence, activity.date) if day > deal.close_date]
             if later:
@@ -541,8 +568,14 @@ def _sitting_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
         return None
     for activity in reversed(buyer):
         for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", activity.summary or ""):
-            if _CONDITIONAL.search(sentence) or not _BODY_WORD.search(sentence) or not _NEXT_SITTING.search(sentence):
+            if (
+                text.find(_CONDITIONAL, sentence)
+                or not _BODY_WORD.search(sentence)
+                or not _NEXT_SITTING.search(sentence)
+            ):
                 continue
+            if not text.find(_WAITS_ON_BODY, activity.summary):
+                continue  # a body's next meeting about something else ("our next meeting reviews adoption")
             if any(day > deal.close_date for day in dates_in(sentence, activity.date)):
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip())}"
     return None
