@@ -204,10 +204,11 @@ def answer(
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
     # "they're not answering" with no unanswered touch on record: log them; unless the record says they are away
-    silent = bool(intent and set(intent.codes) & set(_SILENCE_CODES)) and not any(
-        f.code in _SILENCE_CODES for f in assessment.findings
+    silent = (
+        bool(intent and set(intent.codes) & set(_SILENCE_CODES))
+        and not any(f.code in _SILENCE_CODES for f in assessment.findings)
+        and not any(p.away_until for p in assessment.facts.people)
     )
-    silent = silent and not any(p.away_until for p in assessment.facts.people)
     facts = _facts(found, deal, intent)
     return ChatAnswer(
         **base,
