@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ae_coach.coach import Coach
+from ae_coach.deal import Deal, parse_deal
 from ae_coach.deal.load import load_deal
 from ae_coach.i18n import t, use
+from analysis_builders import activity, with_activities
 
 ROOT = Path(__file__).resolve().parents[1]
 LACHLAN = ROOT / "evals" / "calibration" / "deals" / "lachlan-water-shutdown-lead-time.yaml"
@@ -85,3 +87,26 @@ def test_a_champion_on_announced_leave_is_said_to_be_away() -> None:
         CAL / "cinderford-rail-champion-on-leave.yaml", "Eleri 三个礼拜没回我，champion 是不是 gone dark 了？"
     )
     assert "不算失联" in answer and "请把未获回复的消息" not in answer
+
+
+def _moved_to_february() -> Deal:
+    said = "Priya: the grants committee reviews the purchase at its quarterly meeting; the next one is on 3 February. We are not able to sign the contract before its approval."
+    data = with_activities(activity("2026-11-20", "email", said, direction="inbound", **{"with": ["Priya Shah"]}))
+    return parse_deal(data)
+
+
+def test_a_date_the_buyer_moved_to_a_named_later_day_says_where_to_move_it_and_to_keep_the_deal() -> None:
+    deal = _moved_to_february()
+    answer = "".join(Coach("offline").chat(deal, "Should I just disqualify it? Where does it go in the forecast?"))
+    assert "2027-02-03 at the earliest" in answer and "do not disqualify it" in answer
+    zh = "".join(Coach("offline").chat(deal, "老板说干脆 disqualify 掉算了，这单 forecast 放哪？"))
+    assert "最早也要到 2027-02-03" in zh and "不要淘汰它" in zh
+    plain = "".join(Coach("offline").chat(deal, "is the close date realistic?"))
+    assert "2027-02-03 at the earliest" in plain and "do not disqualify" not in plain  # not asked to walk away
+
+
+def test_an_internal_escalation_is_a_message_to_our_side_with_what_we_owe_and_by_when() -> None:
+    deal = load_deal(ROOT / "evals" / "calibration" / "deals" / "kuusamo-pay-pentest-retest.yaml")
+    answer = "".join(Coach("offline").chat(deal, "Draft an internal escalation to my manager and our CTO on this deal"))
+    assert "Draft internal message" in answer and "Export IDOR fix deployed to production" in answer
+    assert "Thank you for" not in answer and "Hi Petteri" not in answer  # no recap email to the buyer

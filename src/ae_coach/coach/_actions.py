@@ -168,7 +168,10 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     actions = _no_reply_branch(deal, actions, dark, calendar, chased)
     actions = _champion_first(deal, actions, calendar)
     actions = [_after_document(deal, a, facts) for a in actions]
-    return sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+    ordered = sorted(actions, key=lambda a: a.horizon != "this_week")  # stable: the manager's order within each
+    # the passes above can turn a row into this week's (a reply branch, the champion first): the week still holds
+    # at most THIS_WEEK rows, the manager's top ones; the rest waits for next week's review
+    return [a for i, a in enumerate(ordered) if a.horizon != "this_week" or i < THIS_WEEK]
 
 
 def _after_document(deal: Deal, action: NextAction, facts: DealFacts) -> NextAction:

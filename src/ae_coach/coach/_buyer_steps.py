@@ -132,6 +132,19 @@ _MONTH = lazy(
 )
 """A month the record dates a step by ("the January capital review", "the board in mid-February"); May is left
 out: "may" is a verb far more often than a month."""
+
+
+def month_after(words: str, said: dt.date, after: dt.date) -> dt.date | None:
+    """The first day of the first month ``words`` name that starts after ``after`` ("the January capital review",
+    said in November: 1 January next year), read from the day they were ``said``; None when they name none."""
+    for found in _MONTH.finditer(words):
+        month = _MONTHS.index(found.group("month")) + 1
+        first = dt.date(said.year if month >= said.month else said.year + 1, month, 1)
+        if first > after:
+            return first
+    return None
+
+
 _DEADLINE = lazy(r"\b(?:before|ahead of|prior to|until|till|by|no later than)\b|之前|以前", re.I)
 _PART_DAY = {"early": 1, "mid": 15, "late": 20, "end of": 20}
 _TERM_END = lazy(

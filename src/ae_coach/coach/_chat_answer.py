@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach.coach._buyer_steps import month_after
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
 from ae_coach.coach._people import personalise, seniority
@@ -22,7 +23,9 @@ from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
 from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
+from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.findings import Finding, Severity
+from ae_coach.inspector.facts import dates_in
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -98,6 +101,31 @@ class Draft(BaseModel):
     """The last two-way exchange with the person to meet, or that names them: why the meeting matters."""
     this_week: bool = False
     """The question wants the meeting this week ("这周就", "this week")."""
+    internal: bool = False
+    """The message is for our own side (an escalation to the rep's manager, our CTO, legal or the deal desk:
+    "帮我起草一条内部升级消息，发给 Tomas 和我老板"): what blocks the deal and what we need by when, no recap."""
+    blocker: str | None = None
+    """For an internal message: the deal's biggest problem, as the review names it."""
+    ours: list[Fact] = Field(default_factory=list)
+    """For an internal message: the dated steps ahead that our side owns (the plan's "us" steps, the rep's next step)."""
+    deal_line: Fact | None = None
+    """For an internal message: the deal itself (amount, stage, close date), what is at stake."""
+
+
+class WalkVerdict(BaseModel):
+    """Whether to walk away from the deal, on the record: ``drop`` (we cannot serve it, the buyer says nothing
+    hurts, or the buyer chose another vendor), ``park`` (the buyer's project is on hold: out of the forecast, a date
+    to check back), ``ask`` (still winnable: get a yes, a new date or a no from who decides by ``by``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: Literal["drop", "park", "ask"]
+    reason: str | None = None
+    """Why, in the inspector's words: the routing reason, or the deal's biggest problem."""
+    who: str | None = None
+    """Who to ask for the answer: the economic buyer, else the champion."""
+    by: dt.date | None = None
+    """The working day by which no answer means the deal leaves the pipeline."""
 
 
 class DateVerdict(BaseModel):
@@ -109,6 +137,12 @@ class DateVerdict(BaseModel):
     close: dt.date
     state: Literal["holds", "unconfirmed", "fails"]
     reason: str
+    after: str | None = None
+    keep: bool = False
+    """Asked whether to walk away: the buyer's own word only moves the purchase to ``after`` (no hold, no other
+    vendor chosen), so the deal is kept in the pipeline for that period, not disqualified."""
+    """For ``fails``: the earliest date (``2027-02-03``) or month (``2027-01``) the buyer's own word names after the
+    close date, where the CRM's date should move; None when it names none."""
 
 
 class ChatAnswer(BaseModel):
@@ -141,6 +175,8 @@ class ChatAnswer(BaseModel):
     draft: Draft | None = None
     verdict: DateVerdict | None = None
     """For a question about the close date: whether the record holds it up, and why."""
+    walk: WalkVerdict | None = None
+    """Asked whether to walk away (the intent or a close second): drop, park or ask, on the record."""
     missing: list[str] = Field(default_factory=list)
     """Fact kinds the question needs that the record does not hold (``proposal``, ``economic_buyer``…):
     the answer says so rather than leaving the reader to guess."""
@@ -200,6 +236,12 @@ def answer(
     rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook), acted)
     if intent is not None and intent.answer == "email" and _INTRO.search(question):
         rule_ids = _with_intro_rule(rule_ids, found, rulebook)
+    elif intent is not None and intent.answer == "email" and _INTERNAL.search(question):
+        # an escalation is about what blocks the deal: the rule the review's first action follows, then the plan
+        leading = [a.rule_id for a in review.next_actions[:1] if a.rule_id and a.rule_id in rulebook]
+        plan = ["deal-mutual-action-plan"] if "deal-mutual-action-plan" in rulebook else []
+        rest = [r for r in rule_ids if r != "execution-meeting-recap"]
+        rule_ids = list(dict.fromkeys([*leading, *plan, *rest]))[:MAX_RULES]
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
     shape = intent.answer if intent else "advice"
@@ -210,6 +252,8 @@ def answer(
         and not any(p.away_until for p in assessment.facts.people)
     )
     facts = _facts(found, deal, intent)
+    # "should I disqualify it? where does it go in the forecast?": the date verdict answers the first half too
+    walk_away = any(i.id == "walk_away" for i in ([intent] if intent else []) + _second(found, intent))
     return ChatAnswer(
         **base,
         intent=intent.id if intent else None,
@@ -227,13 +271,14 @@ def answer(
         ),
         unrecorded_silence=silent,
         draft=_draft(found, deal, assessment, question) if shape == "email" else None,
-        verdict=_verdict(deal, assessment, review.forecast)
-        if intent is not None and intent.id in _DATED_INTENTS
+        walk=_walk(deal, assessment, settings) if walk_away else None,
+        verdict=_verdict(deal, assessment, review.forecast, walk_away=walk_away)
+        if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
         else None,
     )
 
 
-def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
+def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False) -> DateVerdict | None:
     """The close date against the forecast call: out of the number for a reason of the buyer's (their paper, their
     plan, their word), short of the Commit gate, or held by it. Nothing for a closed deal or one with no date."""
     # a date the buyer named since the rep parked the CRM's later one is the date the call is made on
@@ -249,11 +294,57 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any) -> DateVerdict | None:
         )
         if close > end or not (later or timing.doubt or timing.on_hold):
             return None  # after the quarter, or out of the number for another reason (fit, silence): no date verdict
-        return DateVerdict(close=close, state="fails", reason=forecast.reasons[0])
+        source = timing.doubt or timing.on_hold or ""
+        after = _named_after(source, close)
+        # a purchase the buyer's own word moves to a named later date, not stopped: timing, not a deal to drop
+        later_only = walk_away and after is not None and timing.doubt is not None and not timing.on_hold
+        return DateVerdict(close=close, state="fails", reason=forecast.reasons[0], after=after, keep=later_only)
     if category == "commit":
         return DateVerdict(close=close, state="holds", reason=forecast.reasons[0])
     reason = forecast.why_not_commit[0] if forecast.why_not_commit else forecast.reasons[0]
     return DateVerdict(close=close, state="unconfirmed", reason=reason)
+
+
+def _walk(deal: Deal, assessment: Any, settings: Any) -> WalkVerdict | None:
+    """Walk away or not, as a sales leader decides it on the record: drop a deal we cannot serve, with no pain, or
+    awarded to another vendor; park one the buyer put on hold; else ask whoever decides for a yes, a new date or a
+    no within two weeks, and drop it if none comes (pipeline-disqualify-early)."""
+    if not deal.is_open:
+        return None
+    facts = assessment.facts
+    dropped = next(
+        (
+            f
+            for f in ranked(assessment.findings)
+            if f.code == "account.poor_fit" or f.data.get("no_pain") or f.data.get("lost_to")
+        ),
+        None,
+    )
+    if dropped is not None:
+        return WalkVerdict(state="drop", reason=dropped.title)
+    if facts.timing.on_hold:
+        return WalkVerdict(state="park", reason=facts.timing.on_hold)
+    worst = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.HIGH.rank), None)
+    signer = next((p for p in facts.people if str(p.role) == "economic_buyer" and not p.left), None)
+    champion = next((p for p in facts.people if str(p.role) == "champion" and not p.left), None)
+    who = signer or champion
+    by = calendar_for(settings, deal).add(assessment.as_of, 2 * NO_REPLY_DAYS)
+    return WalkVerdict(state="ask", reason=worst.title if worst else None, who=who.name if who else None, by=by)
+
+
+def _named_after(source: str, close: dt.date) -> str | None:
+    """The first day, else the first month, that the buyer's words in ``source`` ("2026-11-19 email: "… the next one
+    is on 3 February"") name after ``close``, read from the day they were said."""
+    said = re.match(r"(\d{4}-\d\d-\d\d)", source)
+    if said is None:
+        return None
+    on = dt.date.fromisoformat(said.group(1))
+    words = source[said.end() :]
+    day = next((d for d in dates_in(words, on) if d > close), None)
+    if day is not None:
+        return day.isoformat()
+    first = month_after(words, on, close)
+    return None if first is None else f"{first.year}-{first.month:02d}"
 
 
 _SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")
@@ -658,6 +749,16 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     meet = _to_meet(question, named, person, found, deal) if _INTRO.search(question) else None
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
+    if _INTERNAL.search(question):
+        worst = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.MEDIUM.rank), None)
+        dated = [f for f in found.all_facts if f.kind == "dated" and _ahead(f, deal)]
+        return Draft(
+            internal=True,
+            blocker=worst.title if worst else None,
+            ours=[f for f in dated if _our_side(f.data.get("owner"), deal)][:4],
+            deal_line=next((f for f in found.all_facts if f.kind == "deal"), None),
+            this_week=bool(_THIS_WEEK.search(question)),
+        )
     return Draft(
         to=name,
         title=person.data.get("title") if person else None,
@@ -675,6 +776,26 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         else None,
         this_week=bool(_THIS_WEEK.search(question)),
     )
+
+
+_INTERNAL = re.compile(
+    r"\binternal (?:message|email|note|escalation|update)|\bescalat\w*|\b(?:to|for) (?:my|our) (?:boss|manager|vp|cto|"
+    r"ceo|legal|deal desk|product team|engineering)\b|内部(?:升级|消息|邮件|沟通|通报)|升级(?:消息|邮件)|(?:发给|告诉|给)"
+    r"[^。？?]{0,12}(?:我(?:的)?老板|我(?:的)?经理|我们(?:的)?(?:CTO|法务|产品|研发))",
+    re.IGNORECASE,
+)
+"""A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product."""
+_BUYER_OWNERS = frozenset({"customer", "buyer", "client", "them", "they", "客户", "买方"})
+
+
+def _our_side(owner: object, deal: Deal) -> bool:
+    """A step owner on our side: "us", the deal's owner, or a name that is no stakeholder of the buyer's."""
+    name = str(owner or "").strip()
+    if not name or name.lower() in _BUYER_OWNERS:
+        return False
+    if name.lower() in ("us", "we", "vendor", "our team", "我们", "我方") or name == deal.owner:
+        return True
+    return not any(name in (s.name, s.name.split()[0]) for s in deal.stakeholders)
 
 
 _INTRO = re.compile(

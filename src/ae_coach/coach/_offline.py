@@ -348,6 +348,9 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if first is not None and first.contact and first.due and contact_name(first.contact) in dark:
         date = calendar.add(first.due, NO_REPLY_DAYS)
         return t("coach.decides_reply", name=contact_name(first.contact), date=date)
+    if assessment.facts.rival_chosen:
+        # the buyer chose someone else: no step of ours decides it, only that choice falling through
+        return t("coach.decides_rival_chosen", source=assessment.facts.rival_chosen)
     as_of = deal.as_of or dt.date.today()
     # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
     step = decisive([s for s in plan if s.status != "proposed"], as_of)

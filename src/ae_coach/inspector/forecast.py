@@ -372,6 +372,8 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [t("call.close_passed", close=close)]
     if poor_fit(ctx):
         return ForecastCategory.OMITTED, [t("call.poor_fit")]
+    if ctx.facts.rival_chosen:
+        return ForecastCategory.OMITTED, [t("call.rival_chosen", source=ctx.facts.rival_chosen)]
     no_pain = _no_pain(findings)
     if no_pain:
         return ForecastCategory.OMITTED, [t("call.no_pain", evidence=no_pain)]
@@ -831,6 +833,8 @@ def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:
             return s.health_disqualify_cap, t("health.cap_no_pain")
         if ctx.facts.timing.on_hold:
             return s.health_disqualify_cap, t("health.cap_on_hold")
+        if ctx.facts.rival_chosen:
+            return s.health_disqualify_cap, t("health.cap_rival_chosen")
     last = ctx.last_touch or ctx.deal.created
     if (
         ctx.deal.is_open

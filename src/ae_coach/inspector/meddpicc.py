@@ -214,7 +214,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         return None  # an alternative is named (status quo counts): the red flag "unknown alternatives" does not hold
     severity = _BASE_SEVERITY[ctx.stage][name]
     parked = pulled_back(ctx) if name == "economic_buyer" and flagged else None
-    if parked:
+    if extra and extra[0].startswith(RIVAL_CHOSEN):
+        severity = Severity.CRITICAL  # the buyer chose someone else: the deal is lost unless that falls through
+    elif parked:
         # the signer parked the deal and went quiet: the cause of what the deal is doing, not a checklist gap
         late = ctx.stage.order >= Stage.PROPOSAL.order
         severity = Severity.CRITICAL if late else Severity.HIGH
@@ -326,6 +328,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
     if flagged and extra and extra[0].startswith(SIGNER_CHASED):
         data["chased"] = extra[0]  # "haven't met them", in the record: the unanswered emails are its symptom
+    if flagged and extra and extra[0].startswith(SIGNER_NO_NUMBER):
+        data["asked"] = extra[0]  # the signer's own condition for buying: what the deal is doing, not a form gap
+    if flagged and extra and extra[0].startswith(RIVAL_CHOSEN):
+        data["lost_to"] = extra[0]  # the buyer chose someone else: what the deal is doing, before any gap
     if flagged and extra and extra[0].startswith(FAILED_CRITERION):
         data["failed"] = extra[0]  # a must-have the buyer failed us on: what the decision now turns on
     if flagged and extra and extra[0].startswith((LOST_CHAMPION, LEAVING_CHAMPION, MOVED_CHAMPION, SIGNER_LEFT)):
@@ -485,9 +491,12 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return evidence, bool(evidence) and evidence[0].startswith((SIGNER_LEFT, SIGNER_UNPRICED, SIGNER_CHASED))
     if name == "identified_pain":
         return _no_pain_evidence(ctx, element, grade)
-    if name == "metrics" and not ctx.facts.elements[name].record:
-        asked = _no_number(ctx)
-        if asked:  # the buyer's own word that the value has no number yet, whatever the rep wrote
+    if name == "metrics":
+        record = ctx.facts.elements[name].record
+        asked = _no_number(ctx, after=max((line[:10] for line in record), default=None))
+        if asked and (not record or asked.startswith(SIGNER_NO_NUMBER)):
+            # the buyer's own word that the value has no number yet, whatever the rep wrote; after a measured
+            # result, only the signer's own ask for another number ("I don't buy OEE points … show it in lira")
             return [asked], True
     if (
         name == "metrics"
@@ -528,18 +537,24 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}", *summed, *waits], True
     if name == "paper_process" and waits:
         return waits, True
+    if name == "competition" and ctx.facts.rival_chosen:
+        return [f"{RIVAL_CHOSEN}{ctx.facts.rival_chosen}"], True
     if name == "competition" and grade == 0:
         return [t("evidence.no_alternative")], False
     return [], False
 
 
-def _no_number(ctx: Context) -> str | None:
+def _no_number(ctx: Context, after: str | None = None) -> str | None:
     """The buyer's word in a two-way exchange that the value has no number yet: the signer's own ask first ("bring
-    me the numbers - what does it save us"), else the latest such word ("we don't have ticket-per-hour data")."""
+    me the numbers - what does it save us"), else the latest such word ("we don't have ticket-per-hour data");
+    only words said after ``after`` (an ISO date: the record's last measured result), when given."""
     said = [
         a
         for a in ctx.facts.activities
-        if a.date <= ctx.as_of and (a.two_way or a.direction == "inbound") and text.find(NO_NUMBER, a.summary)
+        if a.date <= ctx.as_of
+        and (after is None or a.date.isoformat() > after)
+        and (a.two_way or a.direction == "inbound")
+        and text.find(NO_NUMBER, a.summary)
     ]
     signers = {p.name for p in ctx.role(Role.ECONOMIC_BUYER)}
     asked = next((a for a in reversed(said) if signers & set(a.people)), None)
@@ -760,6 +775,7 @@ VALIDATION_AHEAD = "the buyer's own test of the criteria is still ahead: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
 SIGNER_CHASED = "the signer has only been chased: "
 PRECONDITION = "the buyer's process waits on a document not yet signed: "
+RIVAL_CHOSEN = "the buyer chose another vendor: "
 APPROVAL_UNDATED = (
     "the purchase goes to a body that sits on its own calendar, and no date of its sitting is on record: "
 )
@@ -779,6 +795,7 @@ _NAMES_THE_FLAG = (
     SIGNER_CHASED,
     PRECONDITION,
     APPROVAL_UNDATED,
+    RIVAL_CHOSEN,
 )
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""
 
@@ -809,7 +826,7 @@ def _champion_said(ctx: Context, names: list[str]) -> str | None:
             hit = text.find(pattern, activity.summary)
             if not hit or _about_someone_else(activity.summary or "", hit, names, ctx.deal.stakeholders):
                 continue
-            said = f"{activity.date} {activity.type}, {text.quote(activity.summary)}"
+            said = f"{activity.date} {activity.type}, {text.quote_around(activity.summary, pattern)}"
             last_day = _last_day(activity.summary or "", hit, activity.date) if prefix == LOST_CHAMPION else None
             if last_day is not None and last_day >= ctx.as_of:
                 return f"{LEAVING_CHAMPION}{last_day}: {said}"
@@ -838,16 +855,18 @@ def _last_day(summary: str, hit: str, said: dt.date) -> dt.date | None:
     the end of January"), read from the day it was said; None when it names none, speaks of a departure in the
     past ("has left", "resigned", "her last day was"), or names a day months away (a date already past, read as
     next year's)."""
+    sentences = text.sentences(summary)
+    sentence = next((s for s in sentences if hit in s), summary)
     if not _STILL_TO_GO.search(hit):
-        return None
-    sentence = next((s for s in re.split(r"(?<=[.;!?])\s+", summary) if hit in s), summary)
-    if _WAS.search(sentence):
+        # "she has resigned … Notice period runs to 18 Dec, last working day 18/12": the note's own last day
+        sentence = next((s for s in sentences if _STILL_TO_GO.search(s)), "")
+    if not sentence or _WAS.search(sentence):
         return None
     day = until_named(sentence, said)
     return day if day is not None and (day - said).days <= _NOTICE_DAYS else None
 
 
-_STILL_TO_GO = lazy(r"\bleaving\b|\blast day\b", re.IGNORECASE)
+_STILL_TO_GO = lazy(r"\bleaving\b|\blast (?:working )?day\b|\bnotice(?: period)? (?:runs|ends)\b", re.IGNORECASE)
 _WAS = lazy(r"\blast day was\b|\b(?:has|had) (?:left|gone)\b", re.IGNORECASE)
 _NOTICE_DAYS = 120
 """The longest notice a departure date is read as still ahead of the message (ae-coach default: about four months,

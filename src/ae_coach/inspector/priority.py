@@ -72,10 +72,11 @@ ABSENT = ("anti.hoping_not_controlling", "anti.ignoring_competition", "anti.negl
 enablement logged): checklist gaps, raised with the MEDDPICC gaps they sit beside, not as the deal's story."""
 
 
-SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain", "failed", "chased")
+SHOWN = ("pulled_back", "left", "stuck", "unframed_pilot", "no_pain", "failed", "chased", "lost_to", "asked")
 """``data`` keys of a MEDDPICC finding whose red flag the record shows rather than the checklist: the signer
 parked the deal, the champion or the signer left or cannot reach who decides, the contract is stuck, a pilot
-runs with no agreed success criteria, the buyer says what they have works, the buyer failed us on a criterion, the signer has only been chased (see
+runs with no agreed success criteria, the buyer says what they have works, the buyer failed us on a criterion, the signer has only been chased,
+the buyer chose another vendor, the signer asked for a number the case does not have (see
 ``ae_coach.inspector.meddpicc``)."""
 
 

@@ -177,8 +177,12 @@ def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
     return False
 
 
+_FROM = lazy(r"^(?:(?:an? )?(?:e-?mail|reply|message|letter|note|answer) )?from\s+", re.IGNORECASE)
+"""A pasted message that names its sender first: "From Lucía (original in Spanish): …", "Email from Rob: …"."""
+
+
 def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:
-    head = summary.strip().lower()
+    head = _FROM.sub("", summary.strip(), count=1).lower()
     for person in stakeholders:
         parts = person.name.lower().split()
         if parts and (

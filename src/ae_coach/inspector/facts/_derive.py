@@ -284,6 +284,7 @@ def derive(
             "elements": grade_elements(deal, facts, facts.alternatives),
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
+            "rival_chosen": _rival_chosen(activities, as_of),
             "case": named_case(deal, as_of),
             "events": events,
         }
@@ -500,6 +501,7 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
                 break
         else:  # in their own quoted words, over several sentences: 'Eleni: "… I decide this myself … I will sign it"'
             signer = next((name for summary in said if (name := _self_declared(summary, names))), None)
+            signer = signer or _plan_signer(deal, names)
             if signer:
                 roles[signer] = Role.ECONOMIC_BUYER
     if not any(s.role == Role.CHAMPION for s in deal.stakeholders):
@@ -522,15 +524,20 @@ def _acts_for_us(said: list[str], unknown: list[str]) -> str | None:
     return None
 
 
-_SPEAKER = lazy(r"(?:^|[\s(])([A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)\s*(?::|said|says|wrote|replied)\s*[:,]?\s*[\"“']")
-"""Someone quoted in their own words: 'Eleni: "…', "Ravi wrote: '…"."""
+_SPEAKER = lazy(
+    r"(?:^|[\s(])(?:From )?([A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)\s*(?::|said|says|wrote|replied)\s*[:,]?\s*[\"“']"
+)
+"""Someone quoted in their own words: 'Eleni: "…', "Ravi wrote: '…", 'From Martine: "…'."""
 _SELF_SIGNER = lazy(
     r"\bi(?:'ll| will|'m going to| am going to)\s+(?:sign|countersign)\b|\bi (?:decide|sign) (?:this|it|that)?\s*"
     r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is) (?:my (?:decision|call|signature)|mine to (?:decide|sign))\b|"
-    r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b",
+    r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b|"
+    r"\bi (?:sign|approve) (?:it |this )?(?:under|within|on) my (?:own )?(?:delegation|(?:signing |delegated )?authority|"
+    r"(?:approval |signing )?limit)\b",
     re.IGNORECASE,
 )
-"""A buyer saying the signature or the decision is theirs: "I decide this myself", "I will sign it Friday"."""
+"""A buyer saying the signature or the decision is theirs: "I decide this myself", "I will sign it Friday", "I sign
+under my delegation"."""
 
 
 def _self_declared(summary: str | None, names: _Names) -> str | None:
@@ -546,6 +553,21 @@ def _self_declared(summary: str | None, names: _Names) -> str | None:
         said = text.find(_SELF_SIGNER, quoted)
         if said and not text.find(_UNSURE, quoted[: quoted.lower().find(said.lower())][-25:]):
             return name
+    return None
+
+
+_PLAN_SIGNATURE = lazy(r"\b(?:signature|sign(?:s|ing)?|countersign\w*)\b", re.IGNORECASE)
+_SIDE_PAPER = lazy(r"\b(?:nda|dpa|non-disclosure|confidentiality|data processing)\b", re.IGNORECASE)
+
+
+def _plan_signer(deal: Deal, names: _Names) -> str | None:
+    """The stakeholder the buyer's own plan names as the owner of the signature ("Signature (COO)", owner Martine
+    Schroeder); a side paper such as an NDA or a DPA names no signer of the deal."""
+    for step in deal.mutual_action_plan:
+        if step.owner and _PLAN_SIGNATURE.search(step.action) and not _SIDE_PAPER.search(step.action):
+            name = names.resolve(step.owner)
+            if name is not None:
+                return name
     return None
 
 
@@ -652,6 +674,42 @@ def _unfit(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | 
                 return None
             return f"{where}: {text.quote(clause.strip())}"
     return None
+
+
+_RIVAL_CHOSEN = lazy(
+    r"\b(?:(?:your|the) (?:proposal|bid|offer|submission|tender) (?:has )?(?:ranked|came|placed|finished) (?:second|"
+    r"third|2nd|3rd|last|#\s?[2-9])|(?:proceed|move|go)(?:ing)? (?:forward )?(?:to|into|with) (?:contract |final |"
+    r"commercial )?negotiations? with (?:the |another |a |our )?(?:preferred|selected|winning|successful|other) "
+    r"(?:bidder|vendor|supplier|provider|tenderer)|(?:retained|kept) as (?:the |a )?reserve (?:bidder|vendor|supplier)|"
+    r"(?:your|the) (?:proposal|bid|offer|submission|tender) (?:was|has been|is) (?:not (?:been )?(?:selected|successful|"
+    r"shortlisted)|unsuccessful)|(?:decided|chose|opted|elected) (?:to go |to stay )?with (?:another|a different|the "
+    r"other|the incumbent|their current|our current) (?:vendor|supplier|provider|solution|tool)|awarded (?:the "
+    r"(?:contract|tender|rfp|deal|business) )?to (?:another|a different|the other) (?:vendor|supplier|bidder|provider)|"
+    r"选择了(?:其他|另一家|别的)(?:供应商|厂商|公司)|未中标|没(?:有)?中标|落选)",
+    re.IGNORECASE,
+)
+"""The buyer's side saying it chose another vendor: the award went elsewhere, we ranked behind the preferred bidder."""
+_IF_CHOSEN = lazy(r"\b(?:if|unless|whether|should|in case|when)\b|如果|万一", re.IGNORECASE)
+
+
+def _rival_chosen(activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The latest word on record that the buyer chose another vendor, unless a later activity says it chose us
+    after all (a verbal commitment: "you are our preferred vendor now"). A supposition ("if your bid is not
+    selected …") is no choice."""
+    past = [a for a in activities if a.date <= as_of]
+    chosen: ActivityFact | None = None
+    quoted = ""
+    for activity in past:
+        for sentence in text.sentences(" ".join((activity.summary or "").split())):  # a pasted letter's line breaks
+            hit = text.first_match(_RIVAL_CHOSEN, sentence)
+            if hit is not None and not _IF_CHOSEN.search(sentence[: hit.start()]):
+                chosen, quoted = activity, sentence
+                break
+    if chosen is None:
+        return None
+    if any(a.date > chosen.date and text.find(text.SIGNAL_PATTERNS[Signal.VERBAL_COMMIT], a.summary) for a in past):
+        return None
+    return f"{chosen.date} {chosen.type}: {text.quote(quoted.strip(' -'), 120)}"
 
 
 _BUDGET = lazy(

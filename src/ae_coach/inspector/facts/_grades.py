@@ -155,13 +155,16 @@ _QUANTIFIED_METRIC = lazy(
 NO_NUMBER = lazy(
     r"\b(?:bring|show|give) (?:me|us) (?:the |your )?(?:numbers|roi|savings|business case)\b(?! for \d)|"
     r"\bwhat (?:does|will|would|can) (?:it|this|that) (?:save|earn|return)\b|"
+    r"\bshow (?:me|us) what (?:it|this|that) does to\b|"
+    r"\bshow (?:it|that|this|me|us) in (?:lira|euros?|dollars?|pounds?|francs?|yen|yuan|rupees?|money|cash)\b|"
     r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) (?:really )?(?:track|measure|quantify) (?:[\w-]+ ){0,3}?"
     r"(?:time|costs?|savings|roi|baseline|per (?:hour|ticket|agent|case))\b|"
     r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the |that |any |a )?(?:baseline|roi|[\w]+-per-[\w]+ data)\b|"
     r"没有(?:基线|(?:成本|节省|效率)数据)|能省多少",
     re.IGNORECASE,
 )
-"""The buyer saying there is no number yet: "bring me the numbers - what does it save us", "we don't really track
+"""The buyer saying there is no number yet: "bring me the numbers - what does it save us", "show me what it does to
+inventory and overtime cost, in lira", "we don't really track
 handle time", "we don't have ticket-per-hour data": a conversation about the value that has none in it."""
 _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"

@@ -343,6 +343,10 @@ class DealFacts(_Facts):
     unfit: str | None = None
     """Where the record says we cannot give the buyer what they must have (an install on their own servers from a
     SaaS-only vendor, a capability not on our roadmap), whatever the CRM's fit field says."""
+    rival_chosen: str | None = None
+    """Where the buyer's side says it chose another vendor ("Your proposal ranked second … will proceed to contract
+    negotiations with the preferred bidder", "decided to go with the incumbent"), with nothing later saying it
+    turned to us: the deal is lost unless that choice falls through."""
     """What the record says about when the deal can close, beyond the CRM's close date."""
     events: list[CompanyEvent] = Field(default_factory=list)
     """Events at the buyer's company that still stand (a freeze, weak results, a cost programme, a reorg, an

@@ -30,12 +30,13 @@ _ON_HOLD = lazy(
     r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
     r"purchase) (?:on ice|on the back ?burner)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|"
-    + text.NO_NEW_SPEND
-    + r")\b",
+    # the signer's blanket refusal, whatever its condition: "I will not approve any expansion of the contract until …"
+    r"(?:will not|won'?t|not going to|do not|don'?t) (?:approve|sign) any (?:expansion|new|further|additional|more|"
+    r"purchases?|spend|orders?|contracts?|amendments?|renewals?)|" + text.NO_NEW_SPEND + r")\b",
     re.IGNORECASE,
 )
-"""The buyer's project stopped: on hold, paused, shelved, or its budget frozen (a signature waiting for one
-briefing is not a project on hold)."""
+"""The buyer's project stopped: on hold, paused, shelved, or its budget frozen, or the signer refusing any more
+spend ("I will not approve any expansion until …"); a signature waiting for one briefing is not a project on hold."""
 
 _LIFTED = lazy(
     r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
@@ -471,7 +472,27 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.dat
             if years and max(years) <= as_of.year:
                 continue  # "2026 at the earliest" or "the FY26 budget" in 2026 places nothing later
             return f"{where}: {text.quote(clause.strip())}"
-    return _budget_until(deal, buyer) or _gate_after_close(deal, buyer) or _sitting_after_close(deal, buyer)
+    return (
+        _budget_until(deal, buyer)
+        or _month_floor(deal, buyer)
+        or _gate_after_close(deal, buyer)
+        or _sitting_after_close(deal, buyer)
+    )
+
+
+def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's word that nothing happens before a named month after the close date ("Lucía will revisit in
+    February at the earliest", "not before March"): the month read from the day it was said."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        for match in _MONTH_FLOOR.finditer(activity.summary or ""):
+            named = next(g for g in match.groups() if g)
+            month = _MONTHS[named.lower()[:3]]
+            year = activity.date.year + (1 if month < activity.date.month else 0)
+            if dt.date(year, month, 1) > deal.close_date:
+                return f"{activity.date} {activity.type}: {text.quote_around(activity.summary, _MONTH_FLOOR, 90)}"
+    return None
 
 
 def _budget_until(deal: Deal, buyer: list[ActivityFact]) -> str | None:
@@ -497,6 +518,12 @@ _BUDGET_UNTIL = lazy(
     re.IGNORECASE,
 )
 """The buyer's budget spoken for until a named month ("new software budget is committed until July")."""
+_MONTH_FLOOR = lazy(
+    rf"\b(?:in |from |by )?{_MONTH_NAMES}(?: 20\d\d)? at the earliest\b|\b(?:not|nothing) (?:before|until) "
+    rf"(?:early |mid-?|late |the end of )?{_MONTH_NAMES}\b|\bno earlier than (?:early |mid-?|late )?{_MONTH_NAMES}\b",
+    re.IGNORECASE,
+)
+"""The buyer naming the first month anything can happen ("February at the earliest", "not before March")."""
 _LATER_GATE = lazy(
     rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
     rf"{_MONTH_NAMES} (?:[\w-]+ )?(?:review|committee|board|meeting|cycle|round|approval)\b",
