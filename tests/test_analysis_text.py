@@ -203,6 +203,9 @@ def test_everyday_phrasings_of_a_signal_are_read(summary, signal) -> None:
         ("Mid-pilot review with Gareth: 64% of scrap events predicted so far", Signal.TECHNICAL_VALIDATION),
         ("Pilot review: 12 of 14 criteria met so far", Signal.TECHNICAL_VALIDATION),
         ("Is the budget there?", Signal.BUDGET_CONFIRMED),
+        ("Nothing left in the IT budget this year", Signal.BUDGET_CONFIRMED),
+        ("No room in the budget until April", Signal.BUDGET_CONFIRMED),
+        ("这笔钱不在预算之内", Signal.BUDGET_CONFIRMED),
     ],
 )
 def test_near_misses_of_a_signal_stay_quiet(summary, signal) -> None:

@@ -110,3 +110,14 @@ def test_an_internal_escalation_is_a_message_to_our_side_with_what_we_owe_and_by
     answer = "".join(Coach("offline").chat(deal, "Draft an internal escalation to my manager and our CTO on this deal"))
     assert "Draft internal message" in answer and "Export IDOR fix deployed to production" in answer
     assert "Thank you for" not in answer and "Hi Petteri" not in answer  # no recap email to the buyer
+
+
+def test_asked_to_walk_away_the_answer_decides_on_the_record() -> None:
+    award = "Priya: your proposal ranked second; we will proceed to contract negotiations with the preferred bidder."
+    lost = parse_deal(with_activities(activity("2026-11-20", "email", award, direction="inbound")))
+    assert "Walk away? Yes" in "".join(Coach("offline").chat(lost, "should I walk away from this deal?"))
+    live = parse_deal(with_activities())
+    answer = "".join(Coach("offline").chat(live, "should I walk away from this deal?"))
+    assert "Walk away? Not yet" in answer and "Priya Shah a decision deadline" in answer
+    zh = "".join(Coach("offline").chat(live, "要不要直接 disqualify 这单？"))
+    assert "先别急着淘汰" in zh and "Priya Shah 设一个决定期限" in zh

@@ -184,11 +184,11 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:budget (?:of|range|approved|allocated|confirmed|set aside|earmarked)|budget is (?:approved|allocated|"
         r"confirmed|set|\$)|funded|budgeted|(?:budget|funding|money|spend) (?:is |was |has been )?(?:in place|there|"
         r"secured|signed off|approved)|set aside|earmarked|"
-        r"(?:in|within) (?:the |our |their |his |her |my |this year'?s |next year'?s )?(?:(?:opex|capex|operating|"
+        r"(?<!left )(?<!room )(?<!space )(?:in|within) (?:the |our |their |his |her |my |this year'?s |next year'?s )?(?:(?:opex|capex|operating|"
         r"capital|it|annual) )?(?:envelope|budget)|in (?:this|next) (?:year'?s|fy'?s?) (?:plan|budget)|in the (?:annual|"
         r"fy ?\d{2,4}|\d{4}) (?:plan|budget)|within (?:my|his|her|their|the \w+'s|the) (?:sign-?off|signing|approval|"
         r"spending|delegated) ?(?:limit|authority|threshold|delegation)?)\b|"
-        r"预算(?:范围)?(?:之|以)?内|已(?:经)?列入(?:了)?(?:今年|明年|年度|本年度)?的?预算|预算已(?:经)?(?:批|审批|到位|落实)",
+        r"(?<!不在)(?<!不)(?<!没在)预算(?:范围)?(?:之|以)?内|已(?:经)?列入(?:了)?(?:今年|明年|年度|本年度)?的?预算|预算已(?:经)?(?:批|审批|到位|落实)",
         _I,
     ),
     Signal.TECHNICAL_VALIDATION: lazy(
