@@ -54,6 +54,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
+from ae_coach.inspector.facts._said import names_person, said_by, view_of
 from ae_coach.inspector.facts._timing import (
     PAPER_LATE,
     PAPER_STEP,
@@ -97,13 +98,16 @@ __all__ = [
     "is_unnamed",
     "known_alternatives",
     "named_case",
+    "names_person",
     "paper_step",
     "rebuffed_by_economic_buyer",
     "record_roles",
     "renews_with_us",
+    "said_by",
     "unnamed_name",
     "until_named",
     "validation_ahead",
     "validation_step",
+    "view_of",
     "with_record_roles",
 ]
