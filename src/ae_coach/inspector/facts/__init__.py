@@ -20,7 +20,7 @@ place that reads the raw record for:
   MEDDPICC or contacts), so that "not in this export" is never judged as a deal defect.
 
 The package: ``_model`` (the fact models and name matching), ``_contact`` (who took part, what the economic
-buyer said), ``_timing`` (holds, doubts, dates, the paper timeline, the signer's commitment), ``_grades``
+buyer said), ``_said`` (what a stakeholder said on record, in their words), ``_timing`` (holds, doubts, dates, the paper timeline, the signer's commitment), ``_grades``
 (MEDDPICC, claimed against corroborated) and ``_derive`` (:func:`derive`, which reads the record once using
 them all). What other modules use is imported here.
 """
