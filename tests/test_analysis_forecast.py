@@ -368,3 +368,41 @@ def test_an_overdue_step_before_the_decision_leaves_it_undated(step, readout, un
     assert (result.recommended_forecast is ForecastCategory.PIPELINE) is undated, result.forecast_reasons
     overdue = any(f'"{step}" (2026-11-20), the buyer\'s step before the decision' in r for r in result.forecast_reasons)
     assert overdue is undated
+
+
+@pytest.mark.parametrize(
+    ("path", "signer"),
+    [
+        ("evals/calibration/deals/yarrabee-mining-cfo-seconded-interim.yaml", "Rachel Nguyen"),  # signs, never met
+        ("examples/deals/lucerne-late-stakeholder.yaml", "Mark Stone"),  # signs, met, not backing it
+    ],
+    ids=["unmet-signer", "signer-not-backing"],
+)
+def test_a_late_signer_not_yet_sold_is_one_charge(path, signer):
+    """The signer who came in late and is not yet sold is both a late stakeholder and the economic-buyer gap: both
+    stay on the risk list, health charges the person's gap once (the larger, raised first), and the reasons still
+    add up to the score."""
+    result = assess(load_deal(ROOT / path))
+    assert {"momentum.late_stakeholder", "meddpicc.economic_buyer"} <= set(result.codes())
+    late = next(f for f in result.findings if f.code == "momentum.late_stakeholder")
+    assert late.data["signers"] == late.data["names"] == [signer]
+    charged = [
+        r.split(" ", 2)[1] for r in result.health_reasons if r.startswith("-") and not r.split()[0].endswith(":")
+    ]
+    assert len({"momentum.late_stakeholder", "meddpicc.economic_buyer"} & set(charged)) == 1
+    assert 100 + _points(result.health_reasons) == result.health
+
+
+def test_a_late_newcomer_beside_the_signer_is_charged_on_its_own():
+    """Only a late-stakeholder finding about the signer alone restates the economic-buyer gap: one that also names
+    someone else is a second person, a second charge."""
+    from ae_coach.findings import Finding
+    from ae_coach.inspector.forecast import facts_of
+
+    def late(names, signers):
+        return Finding(code="momentum.late_stakeholder", severity=Severity.HIGH, title="t",
+                       data={"names": names, "signers": signers})  # fmt: skip
+
+    assert facts_of(late(["Rachel"], ["Rachel"])) == facts_of(late(["Ann"], ["Ann"])) == {"economic_buyer"}
+    assert facts_of(late(["Rachel", "Tom"], ["Rachel"])) == {"momentum.late_stakeholder"}
+    assert facts_of(late(["Tom"], [])) == {"momentum.late_stakeholder"}

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from ae_coach.deal import Activity, Direction, Stakeholder, parse_deal
+from ae_coach.deal import Activity, Deal, Direction, Stakeholder, load_deal, parse_deal
 from ae_coach.findings import Severity
 from ae_coach.i18n import use
 from ae_coach.inspector.facts import direction_of
 from ae_coach.inspector.settings import Settings
-from analysis_builders import activity, build, by_code, healthy, with_activities
+from analysis_builders import activity, assess, build, by_code, healthy, with_activities
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals"
 
 
 def _pending(follow_up: bool) -> dict:
@@ -395,3 +399,49 @@ def test_a_late_stakeholder_entered_at_the_stage_the_deal_was_in_when_they_arriv
     path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/halden-seafarms-transfer-annex.yaml"
     late = next(f for f in assess(load_deal(path)).findings if f.code == "momentum.late_stakeholder")
     assert "entered at proposal" in late.title
+
+
+def _newcomer(*said: str, sentiment: str = "neutral") -> Deal:
+    """The healthy deal with a COO who came in at proposal (11-15): unmet, or met on 11-18 and saying ``said``."""
+    data = healthy()
+    met = bool(said)
+    data["stakeholders"].append(
+        {"name": "Marco Ruiz", "title": "Chief Operating Officer", "role": "influencer", "engaged": met,
+         "sentiment": sentiment, "added": "2026-11-15", **({"last_contact": "2026-11-18"} if met else {})}
+    )  # fmt: skip
+    if met:
+        summary = "Dana brought Marco Ruiz in. " + " ".join(said)
+        data = with_activities(
+            activity("2026-11-18", "meeting", summary, **{"with": ["Marco Ruiz", "Dana Lee"]}), base=data
+        )
+    return parse_deal(data)
+
+
+@pytest.mark.parametrize(
+    ("said", "sentiment", "severity"),
+    [
+        ((), "neutral", Severity.HIGH),  # an approver nobody has met: the rule's danger
+        (("He liked the ROI model.",), "neutral", None),  # met, engaged, nothing new: the deal reached him
+        (("Marco wants a reference from a logistics customer before he signs.",), "neutral", Severity.MEDIUM),
+        (("He said he is reviewing all vendor projects this quarter.",), "neutral", Severity.HIGH),  # reopens it
+        (("He liked the ROI model.",), "negative", Severity.HIGH),  # met, and against it
+    ],
+    ids=["unmet", "met-engaged", "met-condition", "met-reopens", "met-negative"],
+)
+def test_a_late_approver_is_graded_by_whether_we_have_sold_to_them(said, sentiment, severity) -> None:
+    assessment = assess(_newcomer(*said, sentiment=sentiment))
+    found = next((f for f in assessment.findings if f.code == "momentum.late_stakeholder"), None)
+    assert (found.severity if found else None) is severity
+    blocks = any("momentum.late_stakeholder" in reason for reason in assessment.why_not_commit)
+    assert blocks is (severity is Severity.HIGH)  # the Commit gate agrees with the grade
+
+
+def test_a_signer_met_at_the_review_the_buyer_held_is_no_late_stakeholder() -> None:
+    """Tinsley's CFO arrived at the CFO review the champion set up; what he said (January) is the close-date
+    finding's, so neither the risk list nor the Commit gate calls reaching him a danger signal."""
+    assessment = assess(load_deal(CALIBRATION / "tinsley-foods-cfo-says-january.yaml"))
+    late = [f for f in assessment.findings if f.code == "momentum.late_stakeholder"]
+    assert all("Greg Whitlock" not in f.data["names"] for f in late)
+    assert not any("Greg Whitlock" in reason for reason in assessment.why_not_commit)
+    assert not any("Greg Whitlock" in reason and "new stakeholder" in reason for reason in assessment.health_reasons)
+    assert any("after the close date" in reason for reason in assessment.why_not_commit)

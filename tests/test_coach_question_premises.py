@@ -111,7 +111,11 @@ def test_what_the_record_settles_is_read_from_the_inspectors_facts(path, atom, h
 
 def test_a_newcomer_the_champion_brought_in_has_a_known_arrival():
     data = _yaml(CALIBRATION / "tinsley-foods-cfo-says-january.yaml")
+    for person in data["stakeholders"]:  # against the deal after the CFO review: still a late stakeholder
+        if person["name"] == "Greg Whitlock":
+            person["sentiment"] = "negative"
     deal = parse_deal(data)
+    assert _late(deal).data["names"] == ["Greg Whitlock"]
     assert _situation(deal).holds("arrival_known", _late(deal))
     for activity in data["activities"]:  # the same meeting, nobody saying who arranged it
         activity["summary"] = activity["summary"].replace("Priya set up 30 mins with Greg. ", "")

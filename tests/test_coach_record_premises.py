@@ -12,7 +12,7 @@ import pytest
 
 from ae_coach.coach import Coach
 from ae_coach.coach._situation import Situation, view_of
-from ae_coach.deal import load_deal
+from ae_coach.deal import Sentiment, load_deal
 from ae_coach.inspector import assess
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +31,21 @@ def _person(deal, name):
     return next(s for s in deal.stakeholders if s.name == name)
 
 
-def test_a_signature_the_champion_is_to_fetch_is_no_meeting_booked_with_the_newcomer() -> None:
+def _tinsley_cfo_against():
+    """Tinsley with its CFO against the deal after the CFO review: still a late stakeholder (met, not backing it);
+    as recorded, met and engaged, he is the deal reaching its signer, no late stakeholder at all."""
     deal = load_deal(CALIBRATION / "tinsley-foods-cfo-says-january.yaml")
+    people = [
+        s.model_copy(update={"sentiment": Sentiment.NEGATIVE}) if s.name == "Greg Whitlock" else s
+        for s in deal.stakeholders
+    ]
+    return deal.model_copy(update={"stakeholders": people})
+
+
+def test_a_signature_the_champion_is_to_fetch_is_no_meeting_booked_with_the_newcomer() -> None:
+    deal = _tinsley_cfo_against()
     situation, finding = _late(deal)
+    assert finding.data["names"] == ["Greg Whitlock"]
     assert not situation.holds("newcomer_booked", finding)
     actions = Coach("offline").review(deal).next_actions
     assert not any("already booked" in a.action for a in actions)
@@ -42,7 +54,7 @@ def test_a_signature_the_champion_is_to_fetch_is_no_meeting_booked_with_the_newc
 def test_the_newcomers_words_after_a_clause_that_names_them_are_their_view() -> None:
     # "Priya set up 30 mins with Greg. He liked the inventory case. Said all new multi-year commitments go through
     # the January capital review now, …"
-    deal = load_deal(CALIBRATION / "tinsley-foods-cfo-says-january.yaml")
+    deal = _tinsley_cfo_against()
     view = view_of(_person(deal, "Greg Whitlock"), deal)
     assert view is not None and "January capital review" in view[1]
     actions = Coach("offline").review(deal).next_actions

@@ -30,6 +30,9 @@ SHOWN_BY_TIER = {1: 5, 2: 4, 3: 3, 4: 2}
 
 _LISTED = ("critical", "high", "medium")
 
+_SAYS_WHO = "meddpicc.economic_buyer"
+"""The finding whose title says what the record shows about the signer (met or not, backing the deal or not)."""
+
 
 def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) -> tuple[list[Risk], list[Risk]]:
     """The risks to list and the ones folded into "also", worst first: the tier's few worst, and any risk an
@@ -56,8 +59,19 @@ def risks(deal: Deal, assessment: Any, actions: list[NextAction] | None = None) 
         for fact in facts:
             said.setdefault(fact, len(kept))
         kept.append(f)
-    findings = kept
+    # a late signer folded with the economic-buyer gap about the same person is told as that gap says it, from
+    # the record ("Mark Stone (CFO, economic buyer): met on 2026-11-21, not yet backing the deal"), not as an arrival
+    findings = [
+        next((r for r in folded.get(i, []) if r.code == _SAYS_WHO), f) if f.code == "momentum.late_stakeholder" else f
+        for i, f in enumerate(kept)
+    ]
+    folded = {
+        i: [kept[i] if r is findings[i] else r for r in repeats] if findings[i] is not kept[i] else repeats
+        for i, repeats in folded.items()
+    }
     out = [_risk(f, deal, assessment) for f in findings]
+    for risk, first in zip(out, kept, strict=True):
+        risk.severity = first.severity  # the risk is as grave as the worst finding in it, raised first
     for i, repeats in folded.items():
         out[i].finding_codes += [f.code for f in repeats]
         out[i].rule_ids = list(dict.fromkeys([*out[i].rule_ids, *(r for f in repeats for r in f.rules)]))

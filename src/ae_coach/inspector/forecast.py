@@ -717,7 +717,8 @@ def facts_of(finding: Finding) -> frozenset[str]:
 
     A MEDDPICC finding rests on its element; a missing committee role on the elements those roles are (an economic
     buyer nobody has named is the economic-buyer gap again); the silence findings (:data:`QUIET_FACT`) on the one
-    fact that the buyer went quiet. Every other finding is its own fact.
+    fact that the buyer went quiet; a late stakeholder who is the signer (every newcomer it names) on the
+    economic-buyer fact, the same person and the same gap. Every other finding is its own fact.
     """
     code = finding.code
     if code == "momentum.budget_concern_late" or (
@@ -726,6 +727,10 @@ def facts_of(finding: Finding) -> frozenset[str]:
         return frozenset({"budget"})  # a freeze or a cost programme the buyer names is their budget concern
     if code in QUIET_FACT:
         return frozenset({"quiet"})
+    if code == "momentum.late_stakeholder" and finding.data.get("signers") == finding.data.get("names"):
+        # the signer who came in late and is not yet sold (not met, or met and not backing it) is the economic-buyer
+        # gap again, about the same person: Yarrabee's acting CFO "signs and has not been met" is one charge
+        return frozenset({"economic_buyer"})
     if code.startswith("meddpicc."):
         return frozenset({code.removeprefix("meddpicc.")})
     if code == "committee.missing_role":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from ae_coach._patterns import lazy
 from ae_coach.deal import Activity, ActivityStatus, ActivityType, Direction, Role, Signal, Stage
@@ -16,7 +17,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe, plural, times
-from ae_coach.inspector.facts import ActivityFact, PersonFact, as_date
+from ae_coach.inspector.facts import ActivityFact, PersonFact, as_date, said_by
 from ae_coach.inspector.facts._model import _Names
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
@@ -32,7 +33,6 @@ def inspect(ctx: Context) -> list[Finding]:
         _rescheduled,
         _champion_dark,
         _unanswered,
-        _late_stakeholder,
         _pending_review,
         _competitor_late,
         _competitor_counter,
@@ -44,6 +44,8 @@ def inspect(ctx: Context) -> list[Finding]:
         _close_date_day_off,
     )
     found = [f for check in checks if (f := check(ctx)) is not None]
+    late = _late_stakeholder(ctx, found)  # after the rest: what a newcomer said may be a finding of its own
+    found += [late] if late is not None else []
     quiet = ctx.facts.timing.quiet_period
     if quiet:
         found = [_in_quiet_period(f, quiet) if f.code in _SILENCE else f for f in found]
@@ -255,7 +257,7 @@ titles whose arrival at proposal is expected, not a danger, however senior (a He
 is the paper process doing its job)."""
 
 
-def _late_stakeholder(ctx: Context) -> Finding | None:
+def _late_stakeholder(ctx: Context, found: list[Finding]) -> Finding | None:
     if ctx.stage not in ctx.settings.late_stakeholder_stages:
         return None
     since = _late_since(ctx)
@@ -267,24 +269,35 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
     late = [p for p in late if not (p.meetings >= 2 and str(p.sentiment) == "positive")]
     # an assistant who joined keeps someone else's diary: no stakeholder joined the deal (PersonFact.assistant)
     late = [p for p in late if not p.assistant]
+    # the danger is a newcomer with a say whom we have not sold to: the signer or an approver we have met, who
+    # engaged, and whose words are read where they bear (a later date by the close-date findings, a budget line by
+    # the budget concern) is the deal reaching them, not a danger signal (deal-danger-signals: a meeting held
+    # closes a signal). Tinsley's CFO, met at the CFO review the buyer held with us, is no late stakeholder.
+    heard = {p.name: _heard(ctx, p, found) if _has_say(p) else _Heard(_UNMET) for p in late}
+    late = [p for p in late if heard[p.name].state != _SETTLED]
     if not late:
         return None
     # legal, security or purchasing joining beside someone who matters is the paper process doing its job: the
     # finding names the newcomer who can change the decision (Yarrabee's acting CFO, not its legal counsel)
     deciding = [p for p in late if not _paper_title(p.title)]
     late = deciding or late
+    # met, engaged, with a condition of their own that nothing else reads: known and open, the plan has to take it
+    # in, but no unknown approver who could stop the signature (medium at most)
+    unsold = [p for p in late if heard[p.name].state != _ASKS]
     grave = any(
         s.role in (Role.ECONOMIC_BUYER, Role.BLOCKER)
         or s.sentiment.value == "negative"
+        or heard[s.name].state == _REOPENS
         or (s.title is not None and text.find(text.SENIOR_TITLE, s.title) is not None and not _paper_title(s.title))
-        for s in late
+        for s in unsold
     )
-    evidence = [f"{s.name} ({s.title or 'no title'}, {s.role.value}) arrived {_arrived(ctx, s.name)}" for s in late]
+    evidence = [_late_evidence(ctx, s, heard[s.name]) for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
     # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
     paper = all(_paper_title(s.title) for s in late)
     severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
     entered = _stage_on(ctx, _latest_arrival(ctx, late))
+    signers = {p.name for p in ctx.facts.in_role("economic_buyer")}
     return ctx.finding(
         "momentum.late_stakeholder",
         severity,
@@ -292,7 +305,66 @@ def _late_stakeholder(ctx: Context) -> Finding | None:
         evidence,
         names=[s.name for s in late],
         entered=entered.value,
+        signers=[s.name for s in late if s.name in signers],
     )
+
+
+_UNMET, _REOPENS, _ASKS, _SETTLED = "unmet", "reopens", "asks", "settled"
+
+
+class _Heard(NamedTuple):
+    """Where a late stakeholder stands (:func:`_heard`), and the words on record that put them there."""
+
+    state: str
+    said: tuple[dt.date, str] | None = None
+
+
+def _has_say(person: PersonFact) -> bool:
+    """The signer, or an approver by title (a CFO, an SVP), not the paper process: whose meeting the deal needs."""
+    if person.role == Role.ECONOMIC_BUYER:
+        return True
+    title = person.title or ""
+    return text.find(text.SENIOR_TITLE, title) is not None and not _paper_title(title)
+
+
+def _heard(ctx: Context, person: PersonFact, found: list[Finding]) -> _Heard:
+    """Where a newcomer with a say stands: not yet met two-way since they arrived, or not engaged (unmet); met, and
+    against us or reopening the decision ("reviewing all of Lars's projects": reopens); met, with a condition of
+    their own that no other finding or timing fact reads (asks); or met, engaged, and what they said is read where
+    it bears (settled)."""
+    arrived = _arrived(ctx, person.name)
+    if person.last_two_way is None or arrived is None or person.last_two_way < arrived:
+        return _Heard(_UNMET)
+    stakeholder = next(s for s in ctx.deal.stakeholders if s.name == person.name)
+    said = said_by(stakeholder, ctx.deal, arrived)
+    reopens = [(day, c) for day, c in said if text.find(text.NEWCOMER_REOPENS, c)]
+    if reopens or person.sentiment.value == "negative":
+        return _Heard(_REOPENS, reopens[-1] if reopens else None)
+    if not person.engaged:
+        return _Heard(_UNMET)
+    read = [v for v in ctx.facts.timing.model_dump().values() if isinstance(v, str)]
+    read += [e for f in found for e in f.evidence]
+    asks = [(day, c) for day, c in said if text.find(text.NEWCOMER_ASKS, c) and not _quoted_in(c, read)]
+    return _Heard(_ASKS, asks[-1]) if asks else _Heard(_SETTLED)
+
+
+def _quoted_in(clause: str, sources: list[str]) -> bool:
+    """Another finding or timing fact quotes the clause: six of its words in a row, or all of a shorter one."""
+    words = clause.lower().split()
+    runs = [" ".join(words[i : i + 6]) for i in range(max(1, len(words) - 5))]
+    low = [s.lower() for s in sources]
+    return any(run in source for run in runs for source in low)
+
+
+def _late_evidence(ctx: Context, person: PersonFact, heard: _Heard) -> str:
+    line = f"{person.name} ({person.title or 'no title'}, {person.role.value}) arrived {_arrived(ctx, person.name)}"
+    said = f" ({heard.said[0]}: {text.quote(heard.said[1])})" if heard.said else ""
+    if heard.state == _ASKS:
+        return f"{line}; met {person.last_two_way}, with a condition of their own not yet in the plan{said}"
+    if heard.state == _REOPENS:
+        why = "reopening the decision" if heard.said else f"sentiment {person.sentiment.value}"
+        return f"{line}; met {person.last_two_way}, {why}{said}"
+    return line
 
 
 def _latest_arrival(ctx: Context, people: list[PersonFact]) -> dt.date:

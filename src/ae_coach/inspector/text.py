@@ -316,6 +316,28 @@ OPTIMISM = lazy(
 )
 """Phrases of certainty that, without evidence behind them, are happy ears."""
 
+NEWCOMER_ASKS = lazy(
+    r"\b(?:wants?|wanted|would want|'d want|needs?|needed|requires?|required|insists?|asked (?:us |for |that |to )|"
+    r"won'?t|will not|can'?t|cannot|without|unless|only if|until|go(?:es)? through|has to|have to|must|"
+    r"before (?:he|she|they|it) (?:signs?|approves?|agrees?|commits?)|on condition|hold (?:the )?(?:pricing|price))\b|"
+    r"需要|要求|除非|必须|之前不",
+    _I,
+)
+"""What a stakeholder says that puts a condition of their own on the deal: something they need, a step it must go
+through, a term before they sign ("wants to see it as a line in the BI budget", "all new multi-year commitments go
+through the January capital review", "won't sign off without a vendor assessment"). Praise ("liked the inventory
+case") and a request for a deliverable ("send me the final numbers") are not conditions."""
+
+NEWCOMER_REOPENS = lazy(
+    r"\b(?:review(?:ing|s)? (?:all|every|each)|re-?(?:evaluat|assess|consider|open|visit)\w*|fresh look|"
+    r"(?:other|different) (?:options|vendors|suppliers|providers|solutions)|look(?:ing)? at (?:the )?(?:options|"
+    r"alternatives)|start (?:over|again)|from scratch|back to (?:the )?market|re-?tender\w*|go(?:es|ing)? out to "
+    r"tender)\b|重新评估|重新考虑|其他供应商",
+    _I,
+)
+"""What a stakeholder says that reopens the decision ("reviewing all of Lars's projects", "wants a fresh look at
+the options", "going back to market"): the late stakeholder the rule warns of, met or not."""
+
 _PRODUCT_PARTS = r"(?:features?|modules?|capabilit(?:y|ies)|products?|functionality)"
 FEATURE_TOUR = lazy(
     rf"\b(?:full (?:product )?tour|(?:all|every|each) (?:of )?(?:the |our )?{_PRODUCT_PARTS}|feature (?:overview|"

@@ -20,7 +20,7 @@ place that reads the raw record for:
   MEDDPICC or contacts), so that "not in this export" is never judged as a deal defect.
 
 The package: ``_model`` (the fact models and name matching), ``_contact`` (who took part, what the economic
-buyer said), ``_timing`` (holds, doubts, dates, the paper timeline, the signer's commitment), ``_grades``
+buyer said), ``_said`` (what a stakeholder said on record, in their words), ``_timing`` (holds, doubts, dates, the paper timeline, the signer's commitment), ``_grades``
 (MEDDPICC, claimed against corroborated) and ``_derive`` (:func:`derive`, which reads the record once using
 them all). What other modules use is imported here.
 """
@@ -54,6 +54,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
+from ae_coach.inspector.facts._said import names_person, said_by, view_of
 from ae_coach.inspector.facts._timing import (
     PAPER_LATE,
     PAPER_STEP,
@@ -97,13 +98,16 @@ __all__ = [
     "is_unnamed",
     "known_alternatives",
     "named_case",
+    "names_person",
     "paper_step",
     "rebuffed_by_economic_buyer",
     "record_roles",
     "renews_with_us",
+    "said_by",
     "unnamed_name",
     "until_named",
     "validation_ahead",
     "validation_step",
+    "view_of",
     "with_record_roles",
 ]
