@@ -188,3 +188,43 @@ def test_our_unanswered_email_to_the_signer_is_no_attendance() -> None:
     assert "positive.economic_buyer_engaged" not in by_code(parse_deal(chased))
     met = _with("Walked Priya through the business case", direction="two_way", **{"with": ["Priya Shah"]})
     assert "positive.economic_buyer_engaged" in by_code(parse_deal(met))
+
+
+def _answered(reply: str, direction: str = "inbound") -> dict:
+    """Dana asked for our MSA; a later email says ``reply``."""
+    data = _with(
+        "Dana (procurement) asked for our MSA and insurance certs.", direction="inbound", **{"with": ["Dana Lee"]}
+    )
+    data["activities"].append(activity("2026-11-26", "email", reply, direction=direction, **{"with": ["Dana Lee"]}))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("reply", "answered"),
+    [
+        ("Dana: MSA received, will review once there's an approved requisition.", True),
+        ("Dana: thanks for the MSA and the certs, passing them to legal.", True),
+        ("Dana：MSA 已收到。", True),
+        ("Dana: still looking into the budget.", False),  # names nothing that arrived
+        ("We received their MSA comments template.", False),  # our receipt of theirs, not theirs of ours
+    ],
+)
+def test_a_later_receipt_from_the_buyer_answers_their_request(reply: str, answered: bool) -> None:
+    assert ("positive.buyer_waiting" not in by_code(parse_deal(_answered(reply)))) is answered
+
+
+def test_a_review_that_waits_on_the_buyers_own_requisition_has_not_started() -> None:
+    from ae_coach.inspector import assess
+
+    gated = _answered("Dana: MSA received, will review once there's an approved requisition.")
+    gated["activities"][-2]["summary"] = "Dana (procurement) asked for our MSA; legal review to follow."
+    facts = assess(parse_deal(gated)).facts
+    assert facts.timing.review_waits is not None and "requisition" in facts.timing.review_waits
+    assert "positive.legal_security_review" not in by_code(parse_deal(gated))
+    ours = _answered("Dana: will review once we send the insurance certs.")  # waits on us: no hold of theirs
+    assert assess(parse_deal(ours)).facts.timing.review_waits is None
+    moved = _answered("Dana: MSA received, will review once there's an approved requisition.")
+    moved["activities"].append(
+        activity("2026-11-26", "email", "Dana: requisition approved, legal review under way.", direction="inbound")
+    )
+    assert assess(parse_deal(moved)).facts.timing.review_waits is None

@@ -32,24 +32,46 @@ def test_the_cfos_january_capital_review_is_on_the_plan_and_the_signature_follow
     review = next(s for s in plan if s.action == "Capital review")
     assert (review.date, review.side, review.status) == (dt.date(2027, 1, 4), "buyer", "proposed")
     assert review.owner.startswith("Greg Whitlock")  # the CFO who said it, the economic buyer
-    assert "2027-01" in (review.note or "")  # the record gives the month only: the note says so
-    assert _signs(plan[-1]) and plan[-1].date > review.date
-    own = next(s for s in plan if s.action == "Signature" and s.date == dt.date(2026, 12, 15))
-    assert own.status == "at_risk"  # the buyer's own date stays theirs
+    # the record gives the month only: the date column says the month, never a day the buyer did not give
+    assert review.date_precision == "month" and review.shown_date() == "2027-01 (month only)"
+    signature = plan[-1]
+    assert _signs(signature) and signature.date > review.date
+    # planned on no invented day: it follows the capital review, and says so
+    assert (signature.date_precision, signature.follows) == ("after", "Capital review")
+    assert signature.shown_date() == "after Capital review (2027-01)" and "2027-01-04" not in (signature.note or "")
+    # one signature row: the buyer's own 12-15, at risk, is the row the proposed one replaces
+    assert [s.date for s in plan if s.action == "Signature"] == [signature.date]
+    assert 'replaces "Signature" of 2026-12-15' in (signature.note or "")
+
+
+def test_a_month_only_step_is_shown_as_the_month_in_chinese_too():
+    from ae_coach.i18n import use
+
+    plan = _plan(load_deal(CALIBRATION / "tinsley-foods-cfo-says-january.yaml"))
+    review = next(s for s in plan if s.action == "Capital review")
+    with use("zh"):
+        assert review.shown_date() == "2027-01（仅月份）"
+        assert plan[-1].shown_date() == "“Capital review”之后（2027-01）"
 
 
 def test_the_buyers_written_sequence_redrafts_their_steps_without_moving_the_recorded_ones():
     plan = _plan(load_deal(CALIBRATION / "hakuyo-seimitsu-nda-before-security-review.yaml"))
     dated = {(s.date, s.action): s for s in plan}
-    # the recorded steps keep their dates; the ones the sequence says cannot happen by then are at risk
-    assert dated[(dt.date(2026, 12, 4), "Security check sheet")].status == "planned"
-    assert dated[(dt.date(2026, 12, 15), "Ringi approval")].status == "at_risk"
-    assert dated[(dt.date(2026, 12, 22), "Contract signed")].status == "at_risk"
-    # and the buyer's steps are drafted again on the days their own sequence ends them (JP holidays, 12/29-1/5)
+    # the check sheet waits on the NDA, which is not signed: its recorded date is at risk, after the NDA's row
+    sheet = dated[(dt.date(2026, 12, 4), "Security check sheet")]
+    assert sheet.status == "at_risk" and "NDA" in (sheet.note or "")
+    nda = next(i for i, s in enumerate(plan) if s.action == "NDA signed")
+    assert nda < plan.index(sheet)
+    # the buyer's steps are drafted again on the days their own sequence ends them (JP holidays, 12/29-1/5), one
+    # row each: the recorded 12-15 and 12-22, which the sequence says cannot hold, are the dates they replace
     assert dated[(dt.date(2027, 1, 19), "Security review sign-off")].owner.startswith("Ono Yuki")
-    assert dated[(dt.date(2027, 2, 2), "Ringi approval")].owner.startswith("Ishikawa Masaru")
+    ringi = dated[(dt.date(2027, 2, 2), "Ringi approval")]
+    assert ringi.owner.startswith("Ishikawa Masaru") and 'replaces "Ringi approval" of 2026-12-15' in (ringi.note or "")
     assert (plan[-1].action, plan[-1].status) == ("Contract signed", "proposed")
     assert plan[-1].date > dt.date(2027, 2, 2)
+    rows = [(s.action.lower(), s.owner) for s in plan if s.status != "done"]
+    assert len(rows) == len(set(rows))  # no step twice for one owner
+    assert not any("finalise NDA" in s.action for s in plan)  # the next step is the NDA row, ours, not a second one
 
 
 def test_a_gated_renewal_keeps_its_signature_as_the_last_step():

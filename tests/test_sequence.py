@@ -173,7 +173,10 @@ def test_the_buyers_own_plan_step_dated_before_its_turn_is_at_risk() -> None:
         / "evals/calibration/deals/hakuyo-seimitsu-nda-before-security-review.yaml"
     )
     plan = Coach("offline").review(load_deal(path)).mutual_action_plan
-    ringi = next(s for s in plan if s.action == "Ringi approval")
-    assert ringi.status == "at_risk" and "2027-01-19" in (ringi.note or "")
+    # one row for the ringi: the day their sequence allows, naming the 12-15 it replaces and why that cannot hold
+    (ringi,) = [s for s in plan if s.action == "Ringi approval"]
+    assert ringi.date == dt.date(2027, 2, 2) and "2026-12-15" in (ringi.note or "")
+    assert "2027-01-19" in (ringi.note or "")
     check = next(s for s in plan if s.action == "Security check sheet")
-    assert check.status == "planned"  # the first step of the sequence waits on nothing before it
+    # the first step of the sequence waits on nothing in it, but on the NDA, which is not signed
+    assert check.status == "at_risk" and "NDA" in (check.note or "")

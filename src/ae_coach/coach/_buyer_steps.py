@@ -165,13 +165,15 @@ def with_buyer_steps(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar
         return plan
     plan = list(plan)
     added: list[MapStep] = []
-    for approval, day, note in sorted(_named(deal, facts, calendar), key=lambda n: n[1]):
+    for approval, day, note, month in sorted(_named(deal, facts, calendar), key=lambda n: n[1]):
+        precision: Literal["day", "month"] = "month" if month else "day"
         same = [s for s in plan if _is(s, approval)]
         if any(s.status == "done" or (s.status != "at_risk" and s.date >= day) for s in same):
             continue  # on the plan already, on a date the record allows
         ours = next((s for s in same if _template_of(s) is not None and s.status != "done"), None)
         if ours is not None:  # a step ae-coach dated: it moves to the buyer's date
-            plan[plan.index(ours)] = moved = ours.model_copy(update={"date": day, "note": _join(ours.note, note)})
+            update = {"date": day, "note": _join(ours.note, note), "date_precision": precision}
+            plan[plan.index(ours)] = moved = ours.model_copy(update=update)
             added.append(moved)
             continue
         owner = next((s.owner for s in same if s.kind == "agreed"), None) or _owner_of(approval, deal)
@@ -183,6 +185,7 @@ def with_buyer_steps(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar
             kind=approval.kind,
             status="proposed",
             note=note,
+            date_precision=precision,
         )
         plan.append(step)
         added.append(step)
@@ -192,12 +195,12 @@ def with_buyer_steps(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar
     return sorted(plan, key=lambda s: (s.date, s.kind != "agreed"))
 
 
-def _named(deal: Deal, facts: DealFacts, calendar: Calendar) -> list[tuple[Approval, dt.date, str]]:
+def _named(deal: Deal, facts: DealFacts, calendar: Calendar) -> list[tuple[Approval, dt.date, str, bool]]:
     """The buyer's approval steps with a date: each one the buyer's side named in a conversation with a date or a
     month ahead (the latest conversation that gives it), and each step of the buyer's written sequence on the day
-    it ends at the earliest."""
+    it ends at the earliest; with whether the record gives the month only."""
     as_of, begin = facts.as_of, calendar.on_or_after(facts.as_of)
-    found: dict[str, tuple[Approval, dt.date, str]] = {}
+    found: dict[str, tuple[Approval, dt.date, str, bool]] = {}
     for activity in sorted(facts.activities, key=lambda a: a.date):
         if activity.status != "completed" or activity.date > as_of or not activity.two_way or not activity.summary:
             continue
@@ -212,11 +215,11 @@ def _named(deal: Deal, facts: DealFacts, calendar: Calendar) -> list[tuple[Appro
             day = calendar.on_or_after(max(day, begin))
             note = t("plan.named", date=activity.date, type=term(activity.type), quote=quote(clause, 90))
             note += t("plan.named_month", month=month) if month else ""
-            found[approval.action] = (approval, day, note)
+            found[approval.action] = (approval, day, note, month is not None)
     for ends, said in facts.timing.sequence_steps:
         approval, _ = _first(said)
         if approval is not None and ends >= begin:
-            found[approval.action] = (approval, ends, t("plan.sequenced", date=ends, quote=quote(said, 70)))
+            found[approval.action] = (approval, ends, t("plan.sequenced", date=ends, quote=quote(said, 70)), False)
     return list(found.values())
 
 
@@ -278,22 +281,29 @@ def _sign_last(plan: list[MapStep], last: MapStep, deal: Deal, as_of: dt.date, c
     if any(s.date > last.date for s in ahead):  # the signature already comes after them (at risk or not)
         return plan
     day = calendar.add(last.date, SIGN_AFTER)
-    note = t("plan.signs_after", action=last.action, date=last.date)
+    month = last.date_precision == "month"  # no day of its own to plan from: the signature follows it
+    when: dt.date | str = f"{last.date:%Y-%m}" if month else last.date
+    note = (
+        t("plan.signs_after_month", action=last.action, month=when)
+        if month
+        else t("plan.signs_after", action=last.action, date=last.date)
+    )
+    after: dict[str, Any] = {"date_precision": "after", "follows": last.action} if month else {}
     out = []
     for step in plan:
         if step in ahead and step.kind == "agreed" and step.status == "planned" and step.date <= last.date:
-            at_risk = t("plan.before_named", action=last.action, date=last.date)
+            at_risk = t("plan.before_named", action=last.action, date=when)
             step = step.model_copy(update={"status": "at_risk", "note": _join(step.note, at_risk)})
         out.append(step)
     ours = next((s for s in ahead if s.kind == "signature"), None)
     if ours is not None:
-        out[out.index(ours)] = ours.model_copy(update={"date": day, "note": _join(t("plan.proposed"), note)})
+        out[out.index(ours)] = ours.model_copy(update={"date": day, "note": _join(t("plan.proposed"), note), **after})
         return out
     own = next((s for s in ahead if s.kind == "agreed"), None)
     action = own.action if own is not None else phrase("plan.step", _SIGNATURE.action)
     owner = own.owner if own is not None else _owner(_SIGNATURE, deal)
     signature = MapStep(
-        date=day, action=action, side="buyer", owner=owner, kind="signature", status="proposed", note=note
+        date=day, action=action, side="buyer", owner=owner, kind="signature", status="proposed", note=note, **after
     )
     return [*out, signature]
 

@@ -19,6 +19,7 @@ from ae_coach.coach._actions import ACTION_SEVERITIES, gone_dark, plan, rules_fo
 from ae_coach.coach._buyer_steps import with_buyer_steps
 from ae_coach.coach._people import contact_name, person_in_role
 from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
+from ae_coach.coach._plan_order import in_order
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
 from ae_coach.coach._situation import _only_signing, baseline, signer_review
@@ -213,6 +214,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     drafted = _before_their_turn(drafted, assessment)
     if not stalled:  # a plan the buyer has gone quiet on drafts nothing more until they reply
         drafted = with_buyer_steps(drafted, deal, assessment.facts, calendar)
+    drafted = in_order(drafted, deal, assessment.facts, calendar)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,

@@ -127,6 +127,8 @@ class Situation:
             return signer_booked(self.deal, self.assessment.facts)
         if atom == "held_ours":  # the open paper item is on our own side: escalate internally, do not chase them
             return bool(self.assessment.facts.timing.held_by_us)
+        if atom == "review_gated":  # their review waits on their own step: ask about that step, not the review
+            return bool(self.assessment.facts.timing.review_waits)
         if atom == "approval_undated":
             return bool(self.assessment.facts.timing.approval_undated)
         if atom == "renewal":

@@ -67,6 +67,9 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
         # "Sent order form and our MSA for signature" is paper on record, but no review started on their side
         people = ctx.deal.stakeholders
         hits = [a for a in hits if a.signals is not None or direction_of(a, people) != Direction.OUTBOUND]
+        waits = ctx.facts.timing.review_waits
+        if waits:  # "will review once there's an approved requisition": their review has not started, it waits
+            hits = [a for a in hits if a.date > dt.date.fromisoformat(waits[:10])]
     if signal == Signal.CHAMPION_SCHEDULED:
         names = [c.name for c in ctx.role(Role.CHAMPION)]
         hits = [a for a in hits if a.signals is not None or text.set_up_by(names, a.summary)]
@@ -171,6 +174,7 @@ _DELIVERED = lazy(
     r"|^\W*(?:已经?|刚)?(?:发送?|提供|交付|提交|分享|给)(?:了|给)",
     re.IGNORECASE,
 )
+_TITLES = frozenset("CEO CFO CTO CIO COO CRO CMO CISO CPO CHRO CDO EVP SVP AVP".split())  # noqa: SIM905
 _PLAIN_ZH = frozenset("我们 你们 提供 发送 准备 之前 希望 要求 已经 客户 对方".split())  # noqa: SIM905
 _PLAIN = frozenset(
     """their there about would could should which where these those other again after before back with from into
@@ -201,7 +205,7 @@ def _waiting(ctx: Context) -> Finding | None:
             if any(
                 (_DELIVERED.search(said) or _SENT.search(said)) and stems & {w[:4] for w in _content(said)}
                 for said in later
-            ):
+            ) or _acknowledged(ctx, activity, stems):
                 continue
             due = _due(sentence[ask.start() :], activity.date)
             asked = activity.date.isoformat()
@@ -221,6 +225,37 @@ def _waiting(ctx: Context) -> Finding | None:
 
 _SENT = lazy(r"\b(?:sent|shared|delivered|emailed|uploaded|submitted)\b|已(?:发送?|提供|提交|分享)", re.IGNORECASE)
 """A delivery told later in the sentence ("Amendment sent via DocuSign")."""
+_RECEIPT = lazy(
+    r"\b(?:received|got it|got (?:the|your)|thanks? (?:you )?for (?:the|your|sending)|has (?:the|our|your)|"
+    r"(?:is|are) in hand)\b|已(?:经)?收到|收到了",
+    re.IGNORECASE,
+)
+"""The buyer's word that what they asked for arrived: "MSA received, will review once …", "thanks for the deck",
+"已收到"."""
+_WE_RECEIVED = lazy(
+    r"\b(?:we|i|we'?ve|i'?ve)\s+(?:have\s+|just\s+)?(?:received|got)\b|\breceived\s+(?:from|their|her|his)\b|"
+    r"(?:我们|我方|我)(?:已经?)?收到",
+    re.IGNORECASE,
+)
+"""Our own receipt of something of theirs ("We received their questionnaire"): no answer to their ask of us."""
+
+
+def _acknowledged(ctx: Context, asked: Activity, stems: set[str]) -> bool:
+    """A later word from the buyer's side that what they asked for arrived ("Carla: MSA received, will review once
+    there's an approved requisition"): an inbound or two-way activity after the ask whose sentence says so and names
+    the same thing. The request is answered; what follows is theirs to do."""
+    for activity in ctx.deal.activities:
+        if not (asked.date <= activity.date <= ctx.as_of) or activity is asked:
+            continue
+        if direction_of(activity, ctx.deal.stakeholders) == Direction.OUTBOUND:
+            continue
+        for sentence in re.split(r"(?<=[.;!?])\s+|(?<=[。；！？])", activity.summary or ""):
+            receipt = _RECEIPT.search(sentence)
+            if receipt is None or _WE_RECEIVED.search(sentence):
+                continue
+            if stems & {w[:4] for w in _content(sentence)}:
+                return True
+    return False
 
 
 def _as_said(activity: Activity) -> str:
@@ -243,9 +278,10 @@ def _asked_for(sentence: str, activity: Activity) -> re.Match[str] | None:
 
 
 def _content(said: str) -> set[str]:
-    """The words that name what was asked for (five letters or more, not the plain words around them; in Chinese,
-    each pair of characters)."""
+    """The words that name what was asked for (five letters or more, not the plain words around them; a document's
+    capitals, "MSA", "SOW", not a title's, "CFO"; in Chinese, each pair of characters)."""
     words = {w for w in re.findall(r"[a-z][a-z-]{4,}", said.lower()) if w not in _PLAIN}
+    words |= {w.lower() for w in re.findall(r"\b[A-Z]{3,5}\b", said) if w not in _TITLES}
     for run in re.findall(r"[\u4e00-\u9fff]{2,}", said):
         words |= {run[i : i + 2] for i in range(len(run) - 1)} - _PLAIN_ZH
     return words

@@ -134,7 +134,7 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
     if report.mutual_action_plan:
         rows = [
             [
-                s.date.isoformat(),
+                _e(s.shown_date()),
                 _e(s.action) + (f'<div class="why">{_e(s.note)}</div>' if s.note else ""),
                 _e(term(s.side)),
                 _e(s.owner),

@@ -97,7 +97,7 @@ def _plan(report: Any) -> list[str]:
     out = ["", f"## {t('review.plan')}", "", *_head("date", "step", "side", "owner", "status")]
     for s in report.mutual_action_plan:
         status = _label(s.status) + (f" ({_cell(s.note)})" if s.note else "")
-        out.append(f"| {s.date.isoformat()} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
+        out.append(f"| {_cell(s.shown_date())} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
     return out
 
 

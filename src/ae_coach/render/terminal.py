@@ -224,7 +224,7 @@ def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
             colour = "red" if s.status == "at_risk" else "green" if s.status == "done" else ""
             step = x(s.action) + ("\n" + style("dim", x(s.note)) if s.note else "")
             owner = f"{x(s.owner)} ({_label(s.side)})"
-            table.add_row(s.date.isoformat(), step, owner, style(colour, status) if colour else status)
+            table.add_row(x(s.shown_date()), step, owner, style(colour, status) if colour else status)
         sections.append(table)
     return sections
 

@@ -105,3 +105,54 @@ def _team(match: re.Match[str]) -> str:
         (m.start(), name) for name, (en, zh) in _TEAMS.items() if (m := re.search(rf"\b(?:{en})\b|{zh}", words, re.I))
     ]
     return min(found)[1] if found else "legal"
+
+
+_THEIR_STEP = (
+    r"(?:(?:an? |the |their |our )?(?:approved |signed[- ]off )?(?:purchase )?requisition|\bpr\b|(?:a |the )?po\b|"
+    r"(?:a |the )?purchase order|(?:the |a )?budget|funding|(?:the )?(?:capital|capex|investment) (?:review|committee|"
+    r"approval|request)|(?:the )?board|(?:the )?(?:cfo|finance)(?:'s)? (?:approval|sign-?off)|(?:the )?business case "
+    r"(?:is |gets )?approved|(?:internal |their |the )?approval)"
+)
+_REVIEW_WAITS = lazy(
+    r"\b(?:will|'ll|can|can only|only|to|won'?t|will not|cannot|can'?t|going to|would)\s+(?:only\s+)?(?:be\s+)?"
+    r"(?:review(?:ed)?|look (?:at|into)|process(?:ed)?|start (?:the |their |a )?review|pick (?:it|this|them) up)\b"
+    r"[^.;!?]{0,30}?\b(?:once|until|till|after|when)\b\s+(?P<cond>[^.;!?]{3,80})"
+    r"|\breview (?:will )?(?:starts?|begins?|only starts?) (?:once|until|after|when)\s+(?P<cond2>[^.;!?]{3,80})"
+    r"|(?:等|待)(?P<cond3>[^，。；]{1,20}?)(?:批|审批|下来|通过|到位)[^，。；]{0,6}?(?:后|之后|以后)?(?:再|才)(?:审|看|处理)",
+    re.IGNORECASE,
+)
+"""The buyer's reviewer saying their review waits on a condition: "MSA received, will review once there's an
+approved requisition", "legal won't look at it until the budget is released", "等预算批下来再审"."""
+_BUYER_STEP = lazy(_THEIR_STEP, re.IGNORECASE)
+_ON_US = lazy(r"\b(?:we|you|your|us|our)\b|(?:我们|你们|我方|贵方)", re.IGNORECASE)
+"""A condition that is ours to meet ("once we send the insurance certs") is the buyer waiting on us, not a hold."""
+_STEP_DONE = lazy(
+    r"\b(?:requisition|pr|po|purchase order|budget|funding|capital|capex|board)\b[^.;!?]{0,30}?\b(?:approved|raised|"
+    r"released|issued|signed off|cleared|granted)\b|\b(?:redlines?|comments|mark-?up)\b|\breview(?:ing)?\b[^.;!?]{0,20}?"
+    r"\b(?:started|under ?way|in progress|begun)\b|(?:预算|申请|采购单|审批)[^，。；]{0,6}(?:已|已经)(?:批|下达|通过)",
+    re.IGNORECASE,
+)
+
+
+def review_waits(past: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that their own review of our paper waits on a step on their side, an approved
+    requisition, a budget release, a capital review ("Carla: MSA received, will review once there's an approved
+    requisition"), unless a later word from them says that step happened or the review moved. It is their hold,
+    not a request of ours to answer: the review's date follows that step's, so the step is what to ask about."""
+    found: tuple[ActivityFact, str] | None = None
+    for activity in past:
+        if activity.direction == Direction.OUTBOUND:
+            continue
+        body = activity.summary or ""
+        if found is not None and _STEP_DONE.search(body):
+            found = None
+        for sentence in _SENTENCE.split(body):
+            hit = _REVIEW_WAITS.search(_QUOTED.sub(lambda m: m.group(0).strip("\"'“”"), sentence))
+            cond = hit and (hit.group("cond") or hit.group("cond2") or hit.group("cond3") or "")
+            if hit is None or not cond or _ON_US.search(cond):
+                continue
+            if hit.group("cond3") is not None or _BUYER_STEP.search(cond):
+                found = (activity, sentence)
+    if found is None:
+        return None
+    return f"{found[0].date} {found[0].type}: {text.quote(found[1].strip(), 160)}"

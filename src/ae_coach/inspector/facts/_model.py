@@ -261,6 +261,11 @@ class TimingFact(_Facts):
     quote with its date. The work is then an internal escalation with a date, not a push on the buyer."""
     held_by_team: str | None = None
     """Which of our teams holds it: ``legal``, ``deal_desk``, ``finance``, ``security`` or ``product``."""
+    review_waits: str | None = None
+    """Where the buyer's reviewer says their review of our paper waits on a step on their own side, an approved
+    requisition, a budget release, a capital review ("MSA received, will review once there's an approved
+    requisition"), and nothing later says that step happened: a hold on their side, not a request of ours. The
+    review's date follows that step's; ask about the step, not the review's finish."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the

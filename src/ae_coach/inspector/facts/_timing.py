@@ -16,7 +16,7 @@ from ae_coach.deal import (
 )
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import _UNANSWERED
-from ae_coach.inspector.facts._hold import held_by_us
+from ae_coach.inspector.facts._hold import held_by_us, review_waits
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
 from ae_coach.inspector.period import period_of
 
@@ -225,6 +225,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         approval_undated=approval_undated(deal, past, as_of),
         held_by_us=held[0] if held else None,
         held_by_team=held[1] if held else None,
+        review_waits=review_waits(past),
     )
 
 
