@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import test_analysis_account
 import test_analysis_anti
 import test_analysis_committee
+import test_analysis_hygiene
 import test_analysis_meddpicc
 import test_analysis_momentum
 import test_analysis_positive
@@ -24,6 +25,7 @@ TABLES = [
     test_analysis_committee,
     test_analysis_anti,
     test_analysis_account,
+    test_analysis_hygiene,
 ]
 
 

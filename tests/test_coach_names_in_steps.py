@@ -150,7 +150,7 @@ def test_when_the_buyers_clock_waits_on_us_the_action_is_ours_not_a_fast_track_f
     pastificio = load_deal(CALIBRATION / "pastificio-tremonti-supplier-onboarding.yaml")
     review = coach.review(pastificio)
     first = next(a for a in review.next_actions if "meddpicc.paper_process" in a.finding_codes)
-    assert first.action.startswith("Send those documents") and "fast track" not in first.action
+    assert first.action.startswith("Send the documents their process waits on") and "fast track" not in first.action
     assert review.forecast.category == "omitted"  # the CFO refused an exception: 30 working days from today bind
     assert "Chiara asked Alessandro" not in (review.decides or "")  # a call held today is not what lies ahead
 

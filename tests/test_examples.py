@@ -116,9 +116,13 @@ def test_instructions_in_notes_change_nothing() -> None:
     deal = load_deal(DEALS / "contoso-notes-injection.yaml")
     result = assess(deal)
     clean = assess(deal.model_copy(update={"notes": None}))
-    assert result.model_dump() == clean.model_dump()
+    # the one difference is the finding that reports the planted text (quoted as data, never obeyed)
+    planted = [f for f in result.findings if f.code == "hygiene.instruction_in_record"]
+    assert len(planted) == 1 and planted[0].data["field"] == "notes"
+    kept = result.model_copy(update={"findings": [f for f in result.findings if f not in planted]})
+    assert kept.model_dump() == clean.model_dump()
     assert assess(deal, settings=YEAR).recommended_forecast is ForecastCategory.PIPELINE and result.health < 100
-    assert not any("IGNORE" in e for f in result.findings for e in f.evidence)
+    assert not any("IGNORE" in e for f in result.findings if f not in planted for e in f.evidence)
 
 
 def _health(name: str) -> int:

@@ -62,8 +62,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     """Replace ``[economic buyer]``, ``[champion]``, ``[technical buyer]``, ``[competitor]`` and ``[name]``
     with the deal's people and competitors; ``[source]`` with who said what the finding quotes, ``[missing
     role]`` with the committee role the deal lacks, ``[case]`` with the document the record already shows
-    ("the deck") and ``[paper owner]`` with the buyer's legal or procurement person; a neutral phrase when the
-    deal does not say."""
+    ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person and ``[owed]`` with what the
+    buyer waits on from us (:func:`owed_words`); a neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -74,6 +74,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return _missing_role(deal, finding)
         if key == "case":
             return case_words(named_case(deal, deal.as_of or dt.date.today()))
+        if key == "owed":
+            return owed_words(finding)
         if key == "paper owner":
             person = paper_titled(deal, term_open=bool(finding and finding.data.get("open")))
             return person.name if person else t("coach.neutral.paper owner")
@@ -88,6 +90,15 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     filled = _PLACEHOLDER.sub(replace, text)
     # A Chinese rule writes spaces around its English placeholders; around Chinese words they do not belong.
     return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
+
+
+def owed_words(finding: Finding | None) -> str:
+    """What the buyer waits on from us (``positive.buyer_waiting``) as the record names it: "the one-pager they
+    are waiting on, by 2026-12-04", else what is owed from the day it was asked (the action quotes the ask)."""
+    data = finding.data if finding is not None else {}
+    thing = data.get("thing")
+    owed = t("coach.owed.thing", thing=thing) if thing else t("coach.owed.asked", asked=data.get("asked") or "")
+    return t("coach.owed.due", owed=owed, due=data["due"]) if data.get("due") else owed
 
 
 def case_words(case: str | None) -> str:

@@ -5,7 +5,8 @@ for this week; each action due on a working day after the review date and before
 works toward; no action that argues for a forecast category other than the call; no action or question
 for a committee role nobody in the deal holds; at most two questions per person; the plan's drafted
 steps on working days, at most two of them on one date. ``names_a_fact`` says whether an action's text names something of this deal (a
-person, a date, a number, a competitor); :func:`shared_texts` finds action texts repeated across deals.
+person, a date, a number, a competitor); :func:`shared_texts` finds action texts repeated across deals, and
+:func:`template_leaks` rulebook menus and conditions the record settles that leaked into an action.
 """
 
 from __future__ import annotations
@@ -139,6 +140,33 @@ def shared_texts(texts_per_deal: Iterable[list[str]], share: float = 1 / 3) -> l
     deals = [set(texts) for texts in texts_per_deal]
     counts = Counter(text for texts in deals for text in texts)
     return sorted(text for text, count in counts.items() if len(deals) > 2 and count > share * len(deals))
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|\'[^\']*\'')
+_PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
+_MENU_ITEMS = re.compile(r",\s+(?:or\s+)?|\s+or\s+|、|或者?")
+_LAST_OR = re.compile(r"(?:,\s+|\s+)or\s+[^,]+$|或者?[^、]+$")
+_SETTLED = re.compile(
+    r"\bif (?:they|he|she) (?:have|has) (?:gone quiet|gone dark|stopped (?:answering|replying))\b"
+    r"|如果(?:他们|对方)不回复",
+    re.IGNORECASE,
+)
+"""A condition on the buyer's present silence: the record says whether they have answered (``paper_silent``,
+``momentum.unanswered_outreach``), so an action states which case holds instead of offering both."""
+
+
+def template_leaks(text: str) -> list[str]:
+    """Rulebook text that leaked into an action: a menu of three or more alternatives in parentheses ("(a
+    concern, a condition or a question)") or a condition the record settles ("if they have gone quiet"). The
+    record's own words, in quotes, are not judged."""
+    own = _QUOTED.sub("", text)
+    out = []
+    for inner in _PAREN.findall(own):
+        items = [i for i in _MENU_ITEMS.split(inner) if i.strip()]
+        if len(items) >= 3 and _LAST_OR.search(inner) and all(len(i.split()) <= 6 for i in items):
+            out.append(f"a menu in the action: ({inner})")
+    out += [f"a condition the record settles: {m.group(0)!r}" for m in _SETTLED.finditer(own)]
+    return out
 
 
 def enforce(report: CoachingReport, deal: Any, calendar: Calendar | None = None) -> CoachingReport:

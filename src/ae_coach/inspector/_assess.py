@@ -18,6 +18,7 @@ from ae_coach.inspector import (
     committee,
     competition,
     forecast,
+    hygiene,
     loss,
     meddpicc,
     momentum,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Assessment", "assess", "inspect"]
 
-_FAMILIES = (meddpicc, stage, momentum, positive, committee, anti, account, competition)
+_FAMILIES = (meddpicc, stage, momentum, positive, committee, anti, account, competition, hygiene)
 
 
 class Assessment(BaseModel):

@@ -688,9 +688,15 @@ half again the penalty. Without it a dead-quiet scoping deal (whose MEDDPICC gap
 outscored a live validation deal with the same number of problems."""
 
 
+RECORD_ONLY = ("hygiene.instruction_in_record",)
+"""Findings about the CRM record, not the buyer (text planted for an AI): no health penalty at all."""
+
+
 def weight(code: str) -> float:
     """How much of the severity's health penalty a finding takes: the buyer going quiet half again, bookkeeping
-    a fifth, the rest in full."""
+    a fifth, what is only about the record (:data:`RECORD_ONLY`) nothing, the rest in full."""
+    if code in RECORD_ONLY:
+        return 0.0
     if code in SILENCE:
         return 1.5
     if code.startswith(DOCUMENTATION):

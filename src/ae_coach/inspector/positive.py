@@ -216,11 +216,22 @@ def _waiting(ctx: Context) -> Finding | None:
                 f"The buyer is waiting on us: {text.quote(sentence.strip(), 90)} (asked {asked}{when})",
                 [describe(activity, around=re.compile(re.escape(sentence.strip()[:40])))],
                 what=text.quote(sentence.strip(), 90).strip('"'),
+                thing=_thing(sentence[ask.start() :]),
                 asked=asked,
                 due=due.isoformat() if due else None,
                 people=list(activity.with_),
             )
     return None
+
+
+_THING = lazy(r"\b" + _DELIVERABLE + r"\b", re.IGNORECASE)
+
+
+def _thing(ask: str) -> str | None:
+    """The deliverable an ask names, in the record's words ("one-pager", "ROI model"), or None: an action then
+    names it instead of "what the buyer is waiting on"."""
+    found = _THING.search(ask)
+    return found.group(0).lower() if found else None
 
 
 _SENT = lazy(r"\b(?:sent|shared|delivered|emailed|uploaded|submitted)\b|已(?:发送?|提供|提交|分享)", re.IGNORECASE)

@@ -59,6 +59,7 @@ PRIORITY: tuple[str, ...] = (
     "stage.unearned",
     "hygiene.evidence_missing",
     "hygiene.close_date_day_off",
+    "hygiene.instruction_in_record",
 )
 _RANK = {code: i for i, code in enumerate(PRIORITY)}
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}

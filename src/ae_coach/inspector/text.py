@@ -2,7 +2,8 @@
 
 The inspector reads free text only through this module, and only to *detect* a fact (a signal tag or a
 property of a MEDDPICC evidence string); the text itself is never executed, obeyed or sent anywhere. A
-note that says "ignore previous instructions" is just words that match no pattern here.
+note that says "ignore previous instructions" is words that match :data:`TO_THE_TOOL` and nothing else: the
+inspector reports that the record holds it (``hygiene.instruction_in_record``) and does nothing it asks.
 
 Rules of the game:
 
@@ -337,6 +338,20 @@ NEWCOMER_REOPENS = lazy(
 )
 """What a stakeholder says that reopens the decision ("reviewing all of Lars's projects", "wants a fresh look at
 the options", "going back to market"): the late stakeholder the rule warns of, met or not."""
+
+TO_THE_TOOL = lazy(
+    r"\b(?:ignore|disregard|forget) (?:all |any |the |your )?(?:previous|prior|above|earlier|other) "
+    r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b|\b(?:admin|developer|god) mode\b|"
+    # "you are now", "reveal" and "as an AI" only with what an injection says next: a buyer writes "you are now on
+    # our shortlist", a rep "they would not reveal the shortlist", a product is "positioned as an AI platform"
+    r"\byou are now (?:an? |the |in )?(?:ai|assistant|chatbot|model|unrestricted|jailbroken|dan)\b|"
+    r"\breply only with\b|\breveal (?:your|the) (?:system |hidden |original )?(?:prompt|instructions|rules)\b|"
+    r"\bas an ai (?:language )?(?:model|assistant)\b|忽略(?:之前|以上|前面)的?(?:所有)?(?:指令|说明)|系统提示",
+    _I,
+)
+"""Text addressed to an AI assistant, not about the deal: an instruction planted in the record (pasted from an AI
+tool, or carried in by a buyer's email). It is only ever detected and reported (``hygiene.instruction_in_record``),
+never obeyed; the chat quotes no note that holds it."""
 
 _PRODUCT_PARTS = r"(?:features?|modules?|capabilit(?:y|ies)|products?|functionality)"
 FEATURE_TOUR = lazy(

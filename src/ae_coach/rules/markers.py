@@ -101,7 +101,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   bookkeeping, ``pipeline`` is about the whole pipeline and never becomes one deal's action.
 
 A worked example inside a step ("…, e.g. 'CFO attends the business-case review on 12/8'") is split off
-as :attr:`Marked.example`, so an example is never printed as an action. ``ae-coach rules lint`` checks
+as :attr:`Marked.example`, so an example is never printed as an action; a parenthesised one ("what still stands
+between the paper and a signature (e.g. open terms, security, who signs), with a date for each") is taken out and
+the step goes on after it: a rule's menu of examples helps a reader of the rulebook, not a rep reading an action. ``ae-coach rules lint`` checks
 every code and atom against the finding catalogue and the stage names.
 """
 
@@ -130,6 +132,7 @@ PLACEHOLDERS = (
     "missing role",
     "case",
     "paper owner",
+    "owed",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
@@ -220,7 +223,9 @@ def parse(raw: str, *, split_example: bool = True) -> tuple[Marked, list[str]]:
         found = _EXAMPLE.search(text)
         if found is not None and found.start() > 0:
             example = found.group(0).strip(" ,;:()，；：（）")
-            text = text[: found.start()].rstrip(" ,;:，；：")
+            # a parenthesised example ("(e.g. open terms, security)") goes, and the step goes on after it
+            rest = text[found.end() :] if found.group(0).rstrip().endswith((")", "）")) else ""
+            text = text[: found.start()].rstrip(" ,;:，；：") + rest
             text += "" if text.endswith((".", "!", "?", "。", "！", "？")) else ("。" if _HAN.search(text) else ".")
     item = Marked.model_validate(
         {"text": text, "example": example, "answers": answers, "when": when, "scope": scope, "owner": owner}
