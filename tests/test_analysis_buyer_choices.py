@@ -23,7 +23,7 @@ def _two_way(date: str, summary: str, *people: str) -> dict:
 
 def test_an_award_to_another_vendor_omits_the_deal_and_is_its_first_problem() -> None:
     assessment = assess(parse_deal(with_activities(_two_way("2026-11-20", _AWARD))))
-    assert "ranked second" in (assessment.facts.rival_chosen or "")
+    assert "preferred bidder" in (assessment.facts.rival_chosen or "")
     assert assessment.recommended_forecast.value == "omitted"
     competition = next(f for f in assessment.findings if f.code == "meddpicc.competition")
     assert competition.severity.value == "critical" and competition.data.get("lost_to")

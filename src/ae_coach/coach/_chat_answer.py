@@ -138,11 +138,11 @@ class DateVerdict(BaseModel):
     state: Literal["holds", "unconfirmed", "fails"]
     reason: str
     after: str | None = None
-    keep: bool = False
-    """Asked whether to walk away: the buyer's own word only moves the purchase to ``after`` (no hold, no other
-    vendor chosen), so the deal is kept in the pipeline for that period, not disqualified."""
     """For ``fails``: the earliest date (``2027-02-03``) or month (``2027-01``) the buyer's own word names after the
     close date, where the CRM's date should move; None when it names none."""
+    keep: bool = False
+    """Asked whether to walk away: the buyer's own word only moves the purchase to ``after`` (no hold, no other
+    vendor chosen, no reason to disqualify), so the deal is kept in the pipeline for that period."""
 
 
 class ChatAnswer(BaseModel):
@@ -297,7 +297,14 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False
         source = timing.doubt or timing.on_hold or ""
         after = _named_after(source, close)
         # a purchase the buyer's own word moves to a named later date, not stopped: timing, not a deal to drop
-        later_only = walk_away and after is not None and timing.doubt is not None and not timing.on_hold
+        later_only = (
+            walk_away
+            and after is not None
+            and timing.doubt is not None
+            and not timing.on_hold
+            and not assessment.facts.rival_chosen
+            and not any(f.code == "account.poor_fit" or f.data.get("no_pain") for f in assessment.findings)
+        )
         return DateVerdict(close=close, state="fails", reason=forecast.reasons[0], after=after, keep=later_only)
     if category == "commit":
         return DateVerdict(close=close, state="holds", reason=forecast.reasons[0])
@@ -751,7 +758,11 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
     if _INTERNAL.search(question):
         worst = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.MEDIUM.rank), None)
-        dated = [f for f in found.all_facts if f.kind == "dated" and _ahead(f, deal)]
+        dated = [
+            f
+            for f in found.all_facts
+            if f.kind == "dated" and _ahead(f, deal) and (deal.close_date is None or f.date <= deal.close_date)
+        ]
         return Draft(
             internal=True,
             blocker=worst.title if worst else None,
@@ -779,23 +790,21 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
 
 
 _INTERNAL = re.compile(
-    r"\binternal (?:message|email|note|escalation|update)|\bescalat\w*|\b(?:to|for) (?:my|our) (?:boss|manager|vp|cto|"
-    r"ceo|legal|deal desk|product team|engineering)\b|内部(?:升级|消息|邮件|沟通|通报)|升级(?:消息|邮件)|(?:发给|告诉|给)"
-    r"[^。？?]{0,12}(?:我(?:的)?老板|我(?:的)?经理|我们(?:的)?(?:CTO|法务|产品|研发))",
+    r"\binternal (?:message|email|note|escalation|update|slack)|\bescalat\w* (?:to|for) (?:my|our)\b|"
+    r"\b(?:message|email|note|slack|update|escalation) (?:to|for) (?:my|our) (?:boss|manager|vp|cto|ceo|legal team|"
+    r"deal desk|product team|engineering)\b|内部(?:升级|消息|邮件|沟通|通报)|升级(?:消息|邮件)|(?:发给|给)[^。？?]{0,12}"
+    r"(?:我(?:的)?老板|我(?:的)?经理)",
     re.IGNORECASE,
 )
-"""A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product."""
-_BUYER_OWNERS = frozenset({"customer", "buyer", "client", "them", "they", "客户", "买方"})
+"""A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product
+("draft an email to Helen about our legal team" is an email to the buyer)."""
+_OUR_OWNERS = frozenset({"us", "we", "vendor", "our team", "seller", "我们", "我方"})
 
 
 def _our_side(owner: object, deal: Deal) -> bool:
-    """A step owner on our side: "us", the deal's owner, or a name that is no stakeholder of the buyer's."""
+    """A step owner on our side: "us", or the deal's owner (the rep)."""
     name = str(owner or "").strip()
-    if not name or name.lower() in _BUYER_OWNERS:
-        return False
-    if name.lower() in ("us", "we", "vendor", "our team", "我们", "我方") or name == deal.owner:
-        return True
-    return not any(name in (s.name, s.name.split()[0]) for s in deal.stakeholders)
+    return name.lower() in _OUR_OWNERS or (bool(deal.owner) and name == deal.owner)
 
 
 _INTRO = re.compile(

@@ -827,7 +827,9 @@ def _range(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, int
     later = later_call(ctx, findings)
     earned = later[0] if later is not None else _open_call(ctx, findings, gate)[0]
     if earned in (ForecastCategory.COMMIT, ForecastCategory.BEST_CASE):
-        return earned, s.health_ceiling.get(str(earned), 100), "health.scaled"
+        # said as what it is: out of this period's number, ranged by what its evidence earns (never "supports a
+        # best case call" under a call of Omitted)
+        return earned, s.health_ceiling.get(str(earned), 100), "health.scaled_omitted"
     return category, s.health_ceiling.get(str(category), 69), "health.scaled_short"
 
 

@@ -131,7 +131,16 @@ def _base_severity_at(stage: Stage, name: str) -> Severity:
         severity = Severity.HIGH
     if stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
         severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
+    if stage == Stage.DISCOVERY and name in _DISCOVERY_EXIT:
+        severity = Severity.MEDIUM  # the seed's discovery exit: pain confirmed, budget range known, timeline set
+    elif stage == Stage.DISCOVERY and DUE_BY[name] != Stage.DISCOVERY:
+        severity = Severity.LOW  # criteria and alternatives are scoping's work: not yet a gap to act on
     return severity
+
+
+_DISCOVERY_EXIT = ("economic_buyer", "decision_process")
+"""The elements behind the seed's discovery exit criteria besides the pain: whose budget it is (the economic buyer's
+range) and the timeline (the decision process); the pain and the champion are due at discovery already."""
 
 
 _BASE_SEVERITY: dict[Stage, dict[str, Severity]] = {
@@ -855,17 +864,25 @@ def _last_day(summary: str, hit: str, said: dt.date) -> dt.date | None:
     the end of January"), read from the day it was said; None when it names none, speaks of a departure in the
     past ("has left", "resigned", "her last day was"), or names a day months away (a date already past, read as
     next year's)."""
-    sentences = text.sentences(summary)
-    sentence = next((s for s in sentences if hit in s), summary)
+    sentences = text.sentences(" ".join(summary.split()))  # a note's wrapped lines are one sentence
+    at = next((i for i, s in enumerate(sentences) if hit in s), None)
+    sentence = summary if at is None else sentences[at]
     if not _STILL_TO_GO.search(hit):
-        # "she has resigned … Notice period runs to 18 Dec, last working day 18/12": the note's own last day
-        sentence = next((s for s in sentences if _STILL_TO_GO.search(s)), "")
+        # "she has resigned … Notice period runs to 18 Dec, last working day 18/12": the next sentence gives her
+        # notice (not "Procurement's last day before the freeze", nor someone else leaving)
+        after = sentences[at + 1] if at is not None and at + 1 < len(sentences) else ""
+        sentence = after if _OWN_NOTICE.search(after) else ""
     if not sentence or _WAS.search(sentence):
         return None
     day = until_named(sentence, said)
     return day if day is not None and (day - said).days <= _NOTICE_DAYS else None
 
 
+_OWN_NOTICE = lazy(
+    r"^\W*(?:notice(?: period)? (?:runs|ends)|(?:her|his|their) (?:last (?:working )?day|notice)|last working day)\b",
+    re.IGNORECASE,
+)
+"""A sentence that gives the leaver's own notice: "Notice period runs to 18 Dec", "Her last working day is 12/18"."""
 _STILL_TO_GO = lazy(r"\bleaving\b|\blast (?:working )?day\b|\bnotice(?: period)? (?:runs|ends)\b", re.IGNORECASE)
 _WAS = lazy(r"\blast day was\b|\b(?:has|had) (?:left|gone)\b", re.IGNORECASE)
 _NOTICE_DAYS = 120

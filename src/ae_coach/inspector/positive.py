@@ -237,12 +237,14 @@ def _thing(ask: str) -> str | None:
 _SENT = lazy(r"\b(?:sent|shared|delivered|emailed|uploaded|submitted)\b|已(?:发送?|提供|提交|分享)", re.IGNORECASE)
 """A delivery told later in the sentence ("Amendment sent via DocuSign")."""
 _RECEIPT = lazy(
-    r"\b(?:received|got it|got (?:the|your)|thanks? (?:you )?for (?:the|your|sending)|has (?:the|our|your)|"
-    r"(?:is|are) in hand)\b|已(?:经)?收到|收到了",
+    r"\b(?:received|got it|got (?:the|your)|thanks? (?:you )?for (?:the|your|sending)|(?:is|are) in hand)\b|"
+    r"已(?:经)?收到|收到了",
     re.IGNORECASE,
 )
 """The buyer's word that what they asked for arrived: "MSA received, will review once …", "thanks for the deck",
-"已收到"."""
+"已收到" (not with the thing still owed: "thanks for the reminder, we still need the ROI model")."""
+_STILL_OWED = lazy(r"\b(?:still (?:need|waiting|missing|owe)|waiting (?:for|on)|reminder)\b|还(?:在等|需要|没)", re.I)
+"""A sentence that says the thing is still owed ("thanks for the reminder, we still need the ROI model")."""
 _WE_RECEIVED = lazy(
     r"\b(?:we|i|we'?ve|i'?ve)\s+(?:have\s+|just\s+)?(?:received|got)\b|\breceived\s+(?:from|their|her|his)\b|"
     r"(?:我们|我方|我)(?:已经?)?收到",
@@ -261,8 +263,8 @@ def _acknowledged(ctx: Context, asked: Activity, stems: set[str]) -> bool:
         if direction_of(activity, ctx.deal.stakeholders) == Direction.OUTBOUND:
             continue
         for sentence in re.split(r"(?<=[.;!?])\s+|(?<=[。；！？])", activity.summary or ""):
-            receipt = _RECEIPT.search(sentence)
-            if receipt is None or _WE_RECEIVED.search(sentence):
+            receipt = text.first_match(_RECEIPT, sentence)  # "not received yet" is no receipt
+            if receipt is None or _WE_RECEIVED.search(sentence) or _STILL_OWED.search(sentence):
                 continue
             if stems & {w[:4] for w in _content(sentence)}:
                 return True

@@ -318,8 +318,9 @@ OPTIMISM = lazy(
 """Phrases of certainty that, without evidence behind them, are happy ears."""
 
 NEWCOMER_ASKS = lazy(
-    r"\b(?:wants?|wanted|would want|'d want|needs?|needed|requires?|required|insists?|asked (?:us |for |that |to )|"
-    r"won'?t|will not|can'?t|cannot|without|unless|only if|until|go(?:es)? through|has to|have to|must|"
+    r"\b(?:wants? (?:to see|a|an|the|it)|wanted|would want|'d want|needs?|needed|requires?|required|"
+    r"insists?|won'?t (?:sign|approve|agree|commit)|will not (?:sign|approve|agree|commit)|without|unless|only if|"
+    r"go(?:es)? through|has to|must|"
     r"before (?:he|she|they|it) (?:signs?|approves?|agrees?|commits?)|on condition|hold (?:the )?(?:pricing|price))\b|"
     r"需要|要求|除非|必须|之前不",
     _I,
@@ -330,23 +331,32 @@ through the January capital review", "won't sign off without a vendor assessment
 case") and a request for a deliverable ("send me the final numbers") are not conditions."""
 
 NEWCOMER_REOPENS = lazy(
-    r"\b(?:review(?:ing|s)? (?:all|every|each)|re-?(?:evaluat|assess|consider|open|visit)\w*|fresh look|"
-    r"(?:other|different) (?:options|vendors|suppliers|providers|solutions)|look(?:ing)? at (?:the )?(?:options|"
-    r"alternatives)|start (?:over|again)|from scratch|back to (?:the )?market|re-?tender\w*|go(?:es|ing)? out to "
-    r"tender)\b|重新评估|重新考虑|其他供应商",
+    # the decision itself reopened, not a module reviewed or a rollout revisited ("review each module", "revisit
+    # the rollout sequence", "other options for deployment", "built from scratch" are none)
+    r"\b(?:review(?:ing|s)? (?:all|every) (?:of )?(?:\w+'s )?(?:\w+ )?(?:projects|purchases|spend|vendors|contracts|commitments)|"
+    r"re-?(?:evaluat\w*|assess\w*|consider\w*|open\w*|visit\w*) (?:the |this |our |their )?(?:decision|vendor|"
+    r"supplier|selection|evaluation|project|purchase|spend|business case|choice)|fresh look at (?:the )?(?:options|"
+    r"vendors|decision|market)|(?:other|different) (?:vendors|suppliers|providers)\b(?! for)|look(?:ing)? at (?:the )?"
+    r"(?:other )?(?:options|alternatives) (?:again|before)|start (?:the (?:evaluation|selection) )?over|back to (?:the )?"
+    r"market|re-?tender\w*|go(?:es|ing)? out to tender)\b|重新评估|重新考虑|其他供应商",
     _I,
 )
 """What a stakeholder says that reopens the decision ("reviewing all of Lars's projects", "wants a fresh look at
 the options", "going back to market"): the late stakeholder the rule warns of, met or not."""
 
 TO_THE_TOOL = lazy(
+    # "ignore previous instructions" with nothing after it of this world ("disregard the previous instructions on the
+    # PO address" is a buyer correcting an email), "admin mode" only as something the reader is put in ("demoed the
+    # admin mode" is a product), the system prompt only as something to reveal or ignore
     r"\b(?:ignore|disregard|forget) (?:all |any |the |your )?(?:previous|prior|above|earlier|other) "
-    r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b|\b(?:admin|developer|god) mode\b|"
-    # "you are now", "reveal" and "as an AI" only with what an injection says next: a buyer writes "you are now on
-    # our shortlist", a rep "they would not reveal the shortlist", a product is "positioned as an AI platform"
+    r"(?:instructions|rules|prompts?)\b(?! (?:on|about|for|regarding|re)\b)|"
+    r"\b(?:you are|you're|enter|switch to|now in) (?:now )?(?:in )?(?:admin|developer|god) mode\b|"
+    r"\b(?:reveal|print|show|repeat|ignore) (?:me )?(?:your|the) (?:system |hidden |original )?(?:prompt|instructions)\b|"
     r"\byou are now (?:an? |the |in )?(?:ai|assistant|chatbot|model|unrestricted|jailbroken|dan)\b|"
-    r"\breply only with\b|\breveal (?:your|the) (?:system |hidden |original )?(?:prompt|instructions|rules)\b|"
-    r"\bas an ai (?:language )?(?:model|assistant)\b|忽略(?:之前|以上|前面)的?(?:所有)?(?:指令|说明)|系统提示",
+    r"\b(?:you must|you will|you should) (?:reply|respond|answer) only with\b|(?:^|[.!:]\s*)(?:reply|respond|answer) "
+    r"only with\b|"
+    r"\b(?:act|respond|answer) as an ai (?:language )?(?:model|assistant)\b|忽略(?:之前|以上|前面)的?(?:所有)?指令|"
+    r"(?:泄露|显示|输出)(?:你的)?系统提示",
     _I,
 )
 """Text addressed to an AI assistant, not about the deal: an instruction planted in the record (pasted from an AI

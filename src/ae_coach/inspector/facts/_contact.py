@@ -177,8 +177,11 @@ def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
     return False
 
 
-_FROM = lazy(r"^(?:(?:an? )?(?:e-?mail|reply|message|letter|note|answer) )?from\s+", re.IGNORECASE)
-"""A pasted message that names its sender first: "From Lucía (original in Spanish): …", "Email from Rob: …"."""
+_FROM = lazy(
+    r"^(?:(?:[Aa]n? )?(?:[Ee]-?mail|[Rr]eply|[Mm]essage|[Ll]etter|[Nn]ote|[Aa]nswer) )?[Ff]rom\s+(?=[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?\s*[:(])"
+)
+"""A pasted message that names its sender first: "From Lucía (original in Spanish): …", "Email from Rob: …" (a
+name, then a colon or a bracket: "From Raj's org chart: …" is the rep citing a document)."""
 
 
 def _starts_with_buyer(summary: str, stakeholders: list[Stakeholder]) -> bool:

@@ -540,6 +540,9 @@ _SELF_SIGNER = lazy(
 under my delegation"."""
 
 
+_EXCEPT = lazy(r"\b(?:but|except|over it|above it|over my|above my|beyond my)\b", re.IGNORECASE)
+
+
 def _self_declared(summary: str | None, names: _Names) -> str | None:
     """The stakeholder who says, in their own quoted words, that they decide or sign: the quote runs from the
     speaker's name to its closing mark, over as many sentences as it takes."""
@@ -551,22 +554,33 @@ def _self_declared(summary: str | None, names: _Names) -> str | None:
         closing = {"'": r"'(?![a-z])", "‘": "’", "“": "”"}.get(speaker.group(0)[-1], r"[\"”]")
         quoted = re.split(closing, (summary or "")[speaker.end() :], maxsplit=1)[0]
         said = text.find(_SELF_SIGNER, quoted)
-        if said and not text.find(_UNSURE, quoted[: quoted.lower().find(said.lower())][-25:]):
+        if not said:
+            continue
+        at = quoted.lower().find(said.lower())
+        rest = re.split(r"[.;!?]", quoted[at + len(said) :], maxsplit=1)[0]
+        # "Normally I sign under my delegation, but this one is over it": the exception is the answer
+        if not text.find(_UNSURE, quoted[:at][-25:]) and not _EXCEPT.search(rest) and "?" not in quoted[at:][:80]:
             return name
     return None
 
 
-_PLAN_SIGNATURE = lazy(r"\b(?:signature|sign(?:s|ing)?|countersign\w*)\b", re.IGNORECASE)
+_PLAN_SIGNATURE = lazy(
+    r"\b(?:signature|countersign\w*|sign(?:s|ing)? (?:the )?(?:contract|order form|agreement|msa|po))\b(?![- ]off)",
+    re.IGNORECASE,
+)
 _SIDE_PAPER = lazy(r"\b(?:nda|dpa|non-disclosure|confidentiality|data processing)\b", re.IGNORECASE)
 
 
 def _plan_signer(deal: Deal, names: _Names) -> str | None:
     """The stakeholder the buyer's own plan names as the owner of the signature ("Signature (COO)", owner Martine
     Schroeder); a side paper such as an NDA or a DPA names no signer of the deal."""
+    titles = {s.name: s.title for s in deal.stakeholders}
     for step in deal.mutual_action_plan:
         if step.owner and _PLAN_SIGNATURE.search(step.action) and not _SIDE_PAPER.search(step.action):
             name = names.resolve(step.owner)
-            if name is not None:
+            title = titles.get(name or "") or ""
+            # legal or security owning a signature step routes the paper; it does not sign the purchase
+            if name is not None and not text.find(text.PAPER_TITLE, title) and "secur" not in title.lower():
                 return name
     return None
 
@@ -677,39 +691,47 @@ def _unfit(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> str | 
 
 
 _RIVAL_CHOSEN = lazy(
-    r"\b(?:(?:your|the) (?:proposal|bid|offer|submission|tender) (?:has )?(?:ranked|came|placed|finished) (?:second|"
-    r"third|2nd|3rd|last|#\s?[2-9])|(?:proceed|move|go)(?:ing)? (?:forward )?(?:to|into|with) (?:contract |final |"
-    r"commercial )?negotiations? with (?:the |another |a |our )?(?:preferred|selected|winning|successful|other) "
-    r"(?:bidder|vendor|supplier|provider|tenderer)|(?:retained|kept) as (?:the |a )?reserve (?:bidder|vendor|supplier)|"
-    r"(?:your|the) (?:proposal|bid|offer|submission|tender) (?:was|has been|is) (?:not (?:been )?(?:selected|successful|"
-    r"shortlisted)|unsuccessful)|(?:decided|chose|opted|elected) (?:to go |to stay )?with (?:another|a different|the "
-    r"other|the incumbent|their current|our current) (?:vendor|supplier|provider|solution|tool)|awarded (?:the "
-    r"(?:contract|tender|rfp|deal|business) )?to (?:another|a different|the other) (?:vendor|supplier|bidder|provider)|"
-    r"选择了(?:其他|另一家|别的)(?:供应商|厂商|公司)|未中标|没(?:有)?中标|落选)",
+    r"\b(?:(?:proceed|move|go)(?:ing)? (?:forward )?(?:to|into|with) (?:contract |final |commercial )?negotiations? "
+    r"with (?:the |another |a )?(?:preferred|selected|winning|successful|other) (?:bidder|vendor|supplier|provider|"
+    r"tenderer)|(?:retained|kept) as (?:the |a )?reserve (?:bidder|vendor|supplier)|(?:your|the|our) (?:proposal|bid|"
+    r"offer|submission|tender) (?:was|has been|is) (?:not (?:been )?(?:selected|successful|shortlisted)|unsuccessful)|"
+    r"(?:decided|chose|opted|elected) (?:to go |to stay )?with (?:another|a different|the other|the incumbent|their "
+    r"current|our current) (?:vendor|supplier|provider|solution|tool)|awarded (?:the (?:contract|tender|rfp|deal|"
+    r"business) )?to (?:another|a different|the other) (?:vendor|supplier|bidder|provider))\b|"
+    r"选择了(?:其他|另一家|别的)(?:供应商|厂商|公司)|未中标|没(?:有)?中标|落选",
     re.IGNORECASE,
 )
-"""The buyer's side saying it chose another vendor: the award went elsewhere, we ranked behind the preferred bidder."""
-_IF_CHOSEN = lazy(r"\b(?:if|unless|whether|should|in case|when)\b|如果|万一", re.IGNORECASE)
+"""The buyer's side saying it chose another vendor: the award went elsewhere, we are the reserve, our bid failed.
+(A ranking alone is no award: "ranked second on the technical round, first on price".)"""
+_NOT_THIS_CHOICE = lazy(
+    r"\b(?:if|unless|whether|should|in case|last year|previously|in the past|back in|in 20\d\d|reference)\b|如果|去年",
+    re.IGNORECASE,
+)
+"""Words before a choice that make it another one: a supposition, an earlier year's purchase, a reference story."""
+_BUT = lazy(r"\bbut\b|但是|不过", re.IGNORECASE)
 
 
 def _rival_chosen(activities: list[ActivityFact], as_of: dt.date) -> str | None:
     """The latest word on record that the buyer chose another vendor, unless a later activity says it chose us
     after all (a verbal commitment: "you are our preferred vendor now"). A supposition ("if your bid is not
-    selected …") is no choice."""
+    selected …"), an earlier year's choice and a choice about something else ("for payroll, but the CX tool is
+    open") are none."""
     past = [a for a in activities if a.date <= as_of]
     chosen: ActivityFact | None = None
-    quoted = ""
     for activity in past:
-        for sentence in text.sentences(" ".join((activity.summary or "").split())):  # a pasted letter's line breaks
-            hit = text.first_match(_RIVAL_CHOSEN, sentence)
-            if hit is not None and not _IF_CHOSEN.search(sentence[: hit.start()]):
-                chosen, quoted = activity, sentence
-                break
+        flat = " ".join((activity.summary or "").split())  # a pasted letter's line breaks
+        for sentence in text.sentences(flat):
+            hit = _RIVAL_CHOSEN.search(sentence)
+            if hit is None or _NOT_THIS_CHOICE.search(sentence[: hit.start()]) or _BUT.search(sentence[hit.end() :]):
+                continue
+            chosen = activity
+            break
     if chosen is None:
         return None
     if any(a.date > chosen.date and text.find(text.SIGNAL_PATTERNS[Signal.VERBAL_COMMIT], a.summary) for a in past):
         return None
-    return f"{chosen.date} {chosen.type}: {text.quote(quoted.strip(' -'), 120)}"
+    flat = " ".join((chosen.summary or "").split())
+    return f"{chosen.date} {chosen.type}: {text.quote_around(flat, _RIVAL_CHOSEN, 160)}"
 
 
 _BUDGET = lazy(

@@ -155,8 +155,10 @@ _QUANTIFIED_METRIC = lazy(
 NO_NUMBER = lazy(
     r"\b(?:bring|show|give) (?:me|us) (?:the |your )?(?:numbers|roi|savings|business case)\b(?! for \d)|"
     r"\bwhat (?:does|will|would|can) (?:it|this|that) (?:save|earn|return)\b|"
-    r"\bshow (?:me|us) what (?:it|this|that) does to\b|"
-    r"\bshow (?:it|that|this|me|us) in (?:lira|euros?|dollars?|pounds?|francs?|yen|yuan|rupees?|money|cash)\b|"
+    r"\bshow (?:me|us) what (?:it|this|that) does to (?:[\w-]+ ){0,4}?(?:costs?|inventory|margins?|p&l|cash|revenue|"
+    r"overtime|headcount|working capital|ebitda)\b|"
+    r"\b(?:savings?|costs?|value|return|benefit|impact)\b[^.;]{0,40}?\bin (?:lira|euros?|dollars?|pounds?|francs?|yen|"
+    r"yuan|rupees?|money|cash)\b|"
     r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) (?:really )?(?:track|measure|quantify) (?:[\w-]+ ){0,3}?"
     r"(?:time|costs?|savings|roi|baseline|per (?:hour|ticket|agent|case))\b|"
     r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the |that |any |a )?(?:baseline|roi|[\w]+-per-[\w]+ data)\b|"

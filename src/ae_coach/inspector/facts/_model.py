@@ -352,7 +352,6 @@ class DealFacts(_Facts):
     """Where the buyer's side says it chose another vendor ("Your proposal ranked second … will proceed to contract
     negotiations with the preferred bidder", "decided to go with the incumbent"), with nothing later saying it
     turned to us: the deal is lost unless that choice falls through."""
-    """What the record says about when the deal can close, beyond the CRM's close date."""
     events: list[CompanyEvent] = Field(default_factory=list)
     """Events at the buyer's company that still stand (a freeze, weak results, a cost programme, a reorg, an
     acquisition, a new executive, a security incident), oldest first, the notes' undated ones last."""

@@ -31,8 +31,12 @@ _ON_HOLD = lazy(
     r"purchase) (?:on ice|on the back ?burner)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|"
     # the signer's blanket refusal, whatever its condition: "I will not approve any expansion of the contract until …"
-    r"(?:will not|won'?t|not going to|do not|don'?t) (?:approve|sign) any (?:expansion|new|further|additional|more|"
-    r"purchases?|spend|orders?|contracts?|amendments?|renewals?)|" + text.NO_NEW_SPEND + r")\b",
+    # (a condition on one kind of paper is no hold: "won't sign any contract with auto-renewal", "don't sign any
+    # contracts on Fridays", "won't approve any purchases over 50k without a second quote")
+    r"(?:will not|won'?t|not going to) approve any (?:expansion|further|additional|more|new (?:spend|purchases?|"
+    r"projects?|software))\b(?![^.;]{0,30}\b(?:with|over|above|below|without|on|by|under|that|which)\b)|"
+    + text.NO_NEW_SPEND
+    + r")\b",
     re.IGNORECASE,
 )
 """The buyer's project stopped: on hold, paused, shelved, or its budget frozen, or the signer refusing any more
@@ -487,12 +491,18 @@ def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
     if deal.close_date is None:
         return None
     for activity in reversed(buyer):
-        for match in _MONTH_FLOOR.finditer(activity.summary or ""):
-            named = next(g for g in match.groups() if g)
-            month = _MONTHS[named.lower()[:3]]
-            year = activity.date.year + (1 if month < activity.date.month else 0)
-            if dt.date(year, month, 1) > deal.close_date:
-                return f"{activity.date} {activity.type}: {text.quote_around(activity.summary, _MONTH_FLOOR, 90)}"
+        for sentence in text.sentences(activity.summary):
+            for match in _MONTH_FLOOR.finditer(sentence):
+                if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
+                    continue
+                named, year_said = (
+                    next(g for g in match.groups() if g),
+                    next((g for g in match.groups() if g and g.isdigit()), None),
+                )
+                month = _MONTHS[named.lower()[:3]]
+                year = int(year_said) if year_said else activity.date.year + (1 if month < activity.date.month else 0)
+                if dt.date(year, month, 1) > deal.close_date:
+                    return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 120)}"
     return None
 
 
@@ -520,10 +530,17 @@ _BUDGET_UNTIL = lazy(
 )
 """The buyer's budget spoken for until a named month ("new software budget is committed until July")."""
 _MONTH_FLOOR = lazy(
-    rf"\b(?:in |from |by )?{_MONTH_NAMES}(?: 20\d\d)? at the earliest\b|\b(?:not|nothing) (?:before|until) "
-    rf"(?:early |mid-?|late |the end of )?{_MONTH_NAMES}\b|\bno earlier than (?:early |mid-?|late )?{_MONTH_NAMES}\b",
+    rf"\b(?:in |from |by )?{_MONTH}(?: (20\d\d))? at the earliest\b|\b(?:not|nothing) (?:before|until) "
+    rf"(?:early |mid-?|late |the end of )?{_MONTH}\b(?: (20\d\d))?|\bno earlier than (?:early |mid-?|late )?{_MONTH}\b"
+    r"(?: (20\d\d))?",
     re.IGNORECASE,
 )
+_NOT_THE_PURCHASE = lazy(
+    r"\b(?:if|unless|should|in case|go-?live|live|launch|implementation|rollout|roll-out|kick-?off|deliver\w*|"
+    r"competitor|they can'?t)\b",
+    re.IGNORECASE,
+)
+"""Words before a month floor that make it something else's date: a supposition, the go-live, a rival's delivery."""
 """The buyer naming the first month anything can happen ("February at the earliest", "not before March")."""
 _LATER_GATE = lazy(
     rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
