@@ -761,7 +761,9 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         dated = [
             f
             for f in found.all_facts
-            if f.kind == "dated" and _ahead(f, deal) and (deal.close_date is None or f.date <= deal.close_date)
+            if f.kind == "dated"
+            and _ahead(f, deal)
+            and (deal.close_date is None or f.date is None or f.date <= deal.close_date)
         ]
         return Draft(
             internal=True,
