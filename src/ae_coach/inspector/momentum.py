@@ -293,11 +293,8 @@ def _late_stakeholder(ctx: Context, found: list[Finding]) -> Finding | None:
     )
     evidence = [_late_evidence(ctx, s, heard[s.name]) for s in late]
     evidence.append(f"late stages since {since.isoformat()}")
+    # purchasing, legal or security joining at proposal is the paper process arriving, not a danger signal
     paper = all(_paper_title(s.title) for s in late)
-    if paper and not any(text.find(text.SENIOR_TITLE, s.title or "") for s in late):
-        # legal counsel, a buyer, a security analyst joining late is the paper process arriving, not a danger signal
-        # (blind VP grade 15); a new CISO or head of procurement is still noted, low
-        return None
     severity = Severity.HIGH if grave else Severity.LOW if paper else Severity.MEDIUM
     entered = _stage_on(ctx, _latest_arrival(ctx, late))
     signers = {p.name for p in ctx.facts.in_role("economic_buyer")}
