@@ -22,7 +22,7 @@ from ae_coach.coach._people import label, person_in_role
 from ae_coach.coach._plan import _SIGNATURE, _owner, _reads, _template_of
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t, term
-from ae_coach.inspector.facts import dates_in, renews_with_us
+from ae_coach.inspector.facts import dates_in, month_ahead, renews_with_us
 from ae_coach.inspector.text import quote
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def month_after(words: str, said: dt.date, after: dt.date) -> dt.date | None:
     said in November: 1 January next year), read from the day they were ``said``; None when they name none."""
     for found in _MONTH.finditer(words):
         month = _MONTHS.index(found.group("month")) + 1
-        first = dt.date(said.year if month >= said.month else said.year + 1, month, 1)
+        first = month_ahead(month, said)
         if first > after:
             return first
     return None
@@ -245,8 +245,7 @@ def _dated(after: str, clause: str, said: dt.date, as_of: dt.date) -> tuple[dt.d
     if found is None:
         return None
     month = _MONTHS.index(found.group("month")) + 1
-    year = said.year if month >= said.month else said.year + 1
-    day = dt.date(year, month, _PART_DAY.get((found.group("part") or "early").lower(), 1))
+    day = month_ahead(month, said).replace(day=_PART_DAY.get((found.group("part") or "early").lower(), 1))
     if day <= as_of or day > as_of + dt.timedelta(days=180):
         return None  # the month under way gives no day ahead to plan on
     return day, f"{day:%Y-%m}"

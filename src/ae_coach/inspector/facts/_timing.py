@@ -386,6 +386,12 @@ def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) 
     return None
 
 
+def month_ahead(number: int, said: dt.date) -> dt.date:
+    """The first day of month ``number`` as said on ``said``: this year's from the month under way on, else next
+    year's ("January", said in November, is next January)."""
+    return dt.date(said.year if number >= said.month else said.year + 1, number, 1)
+
+
 def day_named(said: str, on: dt.date) -> dt.date | None:
     """The first day a message names, read from the day it was written: a date ("by 4 December"), else a weekday
     (the first one after the message: "Monday")."""
@@ -410,9 +416,8 @@ def until_named(said: str, on: dt.date) -> dt.date | None:
     month = _END_OF_MONTH.search(said)
     if month is None:
         return None
-    number = _MONTHS[month.group(1).lower()[:3]]
-    year = on.year if number >= on.month else on.year + 1
-    return dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+    start = month_ahead(_MONTHS[month.group(1).lower()[:3]], on)
+    return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 _SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
@@ -500,8 +505,8 @@ def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
                     next((g for g in match.groups() if g and g.isdigit()), None),
                 )
                 month = _MONTHS[named.lower()[:3]]
-                year = int(year_said) if year_said else activity.date.year + (1 if month < activity.date.month else 0)
-                if dt.date(year, month, 1) > deal.close_date:
+                first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
+                if first > deal.close_date:
                     return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 120)}"
     return None
 
@@ -515,9 +520,7 @@ def _budget_until(deal: Deal, buyer: list[ActivityFact]) -> str | None:
         match = _BUDGET_UNTIL.search(activity.summary or "")
         if not match:
             continue
-        month = _MONTHS[match.group(1).lower()[:3]]
-        year = activity.date.year + (1 if month < activity.date.month else 0)
-        if dt.date(year, month, 1) > deal.close_date:
+        if month_ahead(_MONTHS[match.group(1).lower()[:3]], activity.date) > deal.close_date:
             return f"{activity.date} {activity.type}: {text.quote(match.group(0))}"
     return None
 
