@@ -97,6 +97,48 @@ def _asked(delivered: bool) -> dict:
 CASES.append(("positive.buyer_waiting", lambda: parse_deal(_asked(False)), lambda: parse_deal(_asked(True))))
 
 
+def _meeting(action: str, owner: str = "Dana Lee") -> dict:
+    """The plain deal whose next step, a week ahead, is ``action``, owned by ``owner``."""
+    data = _plain()
+    data["next_step"] = {"action": action, "date": "2026-12-03", "owner": owner}
+    return data
+
+
+CASES.append(
+    (
+        "positive.introduction",
+        lambda: parse_deal(_meeting("Meet the QA director")),
+        lambda: parse_deal(_meeting("Meet the director of IT")),  # Omar Haddad, Director of IT, is on the deal
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "owner", "fires"),
+    [
+        ("Intro call with their head of procurement", "Dana Lee", True),
+        ("Dana to introduce us to the new CISO", "Jordan Blake", True),  # the champion named in the step
+        ("Meet the QA director", "Jordan Blake", False),  # the rep's meeting: nobody takes us
+        ("Meet the QA director with Omar Haddad", "Dana Lee", False),  # someone on the deal is in it
+        ("Send the QA director the deck", "Dana Lee", False),  # no meeting
+        ("Review with the VP", "Dana Lee", False),  # Dana is a VP
+    ],
+)
+def test_introduction_needs_the_champion_a_meeting_and_someone_new(action: str, owner: str, fires: bool) -> None:
+    found = by_code(parse_deal(_meeting(action, owner)))
+    assert ("positive.introduction" in found) is fires
+    if fires:
+        assert found["positive.introduction"].data["date"] == "2026-12-03"
+
+
+def test_an_introduction_earns_no_health() -> None:
+    from ae_coach.inspector import assess
+
+    before, after = assess(parse_deal(_plain())), assess(parse_deal(_meeting("Meet the QA director")))
+    assert "positive.introduction" in {f.code for f in after.findings}
+    assert after.health == before.health
+
+
 @pytest.mark.parametrize(("code", "fire", "quiet"), CASES, ids=[c[0] for c in CASES])
 def test_positive_signal_fires_from_text_and_stays_quiet(code, fire, quiet) -> None:
     finding = by_code(fire())[code]

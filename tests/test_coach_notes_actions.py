@@ -142,3 +142,23 @@ def test_a_concession_floated_is_taken_to_the_deal_desk_before_it_is_offered(sum
 )
 def test_a_concession_negated_a_rivals_or_traded_is_no_finding(items: list[dict]) -> None:
     assert "momentum.concession_floated" not in by_code(_deal(*items))
+
+
+# ------------------------------------------------------------------------------ the meeting to prepare
+
+
+def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist() -> None:
+    """Contoso's next step: Hana (the champion) takes the rep to the QA director on 12-03. The week's call with
+    Hana prepares that meeting first (who the director is, whether they sign), dated before it; the discovery
+    point that does not fit waits for the conversation after it."""
+    from pathlib import Path
+
+    from ae_coach.deal.load import load_deal
+
+    deal = load_deal(Path(__file__).parent.parent / "examples" / "deals" / "contoso-notes-injection.yaml")
+    review = Coach("offline").review(deal)
+    first = review.next_actions[0]
+    assert first.horizon == "this_week" and first.due is not None and first.due < dt.date(2026, 12, 3)
+    assert "(1) Sit down with Hana Sato before the meeting where they take you to someone new" in first.action
+    assert "who does" in first.action and "Meet the QA director, 2026-12-03" in first.action
+    assert any(a.action.startswith('After "Meet the QA director" on 2026-12-03') for a in review.next_actions[1:])

@@ -127,6 +127,7 @@ _DEAL = {
     "positive.legal_security_review": "Info: legal or security review was initiated.",
     "positive.signer_committed": "Info: the signer said yes, holds the paper and dated the signature.",
     "positive.plan_step_ahead": "Info: the buyer's next step on the plan is dated before the signature.",
+    "positive.introduction": "Info: the champion is taking you to someone new on the buying side, on a date ahead.",
     "positive.buyer_waiting": "Info: the buyer asked us for something (or we promised it) and nothing since delivers it.",
     "committee.missing_role": "A buying-committee role is absent for the stage.",
     "anti.happy_ears": "Optimism in the record that the evidence does not support.",

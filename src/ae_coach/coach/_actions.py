@@ -592,6 +592,10 @@ def _worth_acting_on(
     # what the buyer waits on from us by a date this week (or already past) is this week's first row after the
     # CRM change: the ball is in our court, and a deadline the buyer set is the one a rep must not miss
     due = [f for f in asked if f.code == WAITING and _due_soon(f, as_of or deal.reference_date())]
+    # the champion taking us to someone new within the week is the meeting to prepare, before any checklist
+    # point: who that person is, whether they sign, what they need to see (relationship-multi-threading)
+    due += [f for f in rest if f.code == INTRODUCTION and _due_soon(f, as_of or deal.reference_date(), "date")]
+    rest = [f for f in rest if f not in due]
     first = [f for f in problems if f.code in (FANTASY, "account.poor_fit")]  # routing, then the CRM change
     problems = [f for f in problems if f not in first]
     return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
@@ -618,8 +622,11 @@ WAITING_SOON = 7
 """Days ahead within which what the buyer waits on from us comes first (ae-coach default: a week)."""
 
 
-def _due_soon(finding: Finding, as_of: dt.date) -> bool:
-    due = finding.data.get("due")
+INTRODUCTION = "positive.introduction"
+
+
+def _due_soon(finding: Finding, as_of: dt.date, key: str = "due") -> bool:
+    due = finding.data.get(key)
     return bool(due) and dt.date.fromisoformat(str(due)) <= as_of + dt.timedelta(days=WAITING_SOON)
 
 
@@ -1157,6 +1164,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 amount=money(deal.amount, deal.currency),
             )
         return t("coach.fact.budget", fact=said, budget=facts.budget, amount=money(deal.amount, deal.currency))
+    if code == INTRODUCTION:
+        return t("coach.fact.booked", text=finding.data["step"], date=finding.data["date"])
     if code == "positive.champion_scheduled" and (booked := _booked(deal, facts)) is not None:
         return t("coach.fact.booked", text=booked.text, date=booked.date)
     if code == "account.poor_fit":

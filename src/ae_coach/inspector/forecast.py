@@ -833,7 +833,7 @@ def _range(ctx: Context, findings: list[Finding]) -> tuple[ForecastCategory, int
     return category, s.health_ceiling.get(str(category), 69), "health.scaled_short"
 
 
-_NO_BONUS = ("positive.plan_step_ahead", "positive.buyer_waiting")
+_NO_BONUS = ("positive.plan_step_ahead", "positive.buyer_waiting", "positive.introduction")
 """Positive findings that are no buyer's act: a date on the plan is something to confirm, not a signal earned."""
 
 

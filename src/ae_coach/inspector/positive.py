@@ -19,6 +19,7 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
 from ae_coach.inspector.facts import day_named, direction_of, rebuffed_by_economic_buyer
+from ae_coach.inspector.text import unheld_title
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
     "positive.champion_scheduled": (Signal.CHAMPION_SCHEDULED, "Champion proactively scheduled the next meeting"),
@@ -39,15 +40,16 @@ def inspect(ctx: Context) -> list[Finding]:
     """One info finding per positive signal present. Open deals only."""
     if not ctx.deal.is_open:
         return []
+    introduction = [f for f in (_introduction(ctx),) if f is not None]  # read from the calendar, not a signal
     if not ctx.any_signal and not ctx.role(Role.ECONOMIC_BUYER):
-        return []  # nothing tagged or detected, and no economic buyer who could be listed in an activity
+        return introduction  # nothing tagged or detected, and no economic buyer who could be listed in an activity
     out = []
     for code, (signal, title) in POSITIVE.items():
         hits = _hits(ctx, signal)
         if hits:
             out.append(ctx.finding(code, Severity.INFO, title, [describe(a) for a in hits[-3:]], count=len(hits)))
     extra = [f for f in (_committed(ctx), _step_ahead(ctx), _waiting(ctx)) if f is not None]
-    return [*out, *extra]
+    return [*out, *extra, *introduction]
 
 
 def _committed(ctx: Context) -> Finding | None:
@@ -98,6 +100,46 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
             key=lambda a: a.date,
         )
     return hits
+
+
+INTRODUCTION_DAYS = 21
+"""How far ahead a meeting the champion takes us to with someone new counts (ae-coach default: three weeks)."""
+
+
+def _introduction(ctx: Context) -> Finding | None:
+    """The champion is taking us to someone new: the next dated item on the calendar within
+    :data:`INTRODUCTION_DAYS` that the champion owns or attends is a meeting with a title nobody on the deal
+    holds ("Meet the QA director", owner Hana Sato, on a deal whose only contact is Hana): the meeting to prepare
+    with the champion, and where who signs can be asked. Not a meeting with someone the deal has (a named
+    stakeholder, the GM on a deal with a General Manager), nor one the champion is not part of."""
+    champions = [c.name for c in ctx.role(Role.CHAMPION)]
+    if not champions:
+        return None
+    others = [s.name for s in ctx.deal.stakeholders if s.name not in champions]
+    titles = [f"{s.title or ''} {s.role}" for s in ctx.deal.stakeholders]
+    horizon = ctx.as_of + dt.timedelta(days=INTRODUCTION_DAYS)
+    for item in ctx.facts.upcoming:
+        if item.kind == "close_date" or not ctx.as_of < item.date <= horizon:
+            continue
+        theirs = (
+            item.owner in champions or any(c in item.people for c in champions) or text.mentions(champions, item.text)
+        )
+        title = unheld_title(item.text, titles) if theirs and not text.mentions(others, item.text) else None
+        if title is None:
+            continue
+        champion = item.owner if item.owner in champions else champions[0]
+        date = item.date.isoformat()
+        return ctx.finding(
+            "positive.introduction",
+            Severity.INFO,
+            f"{champion} is taking you to someone new, the {title}: {text.quote(item.text)} on {date}",
+            [f"{date} {item.kind.replace('_', ' ')} ({champion}): {text.quote(item.text)}"],
+            name=champion,
+            newcomer=title,
+            step=item.text,
+            date=date,
+        )
+    return None
 
 
 def _step_ahead(ctx: Context) -> Finding | None:

@@ -373,6 +373,34 @@ FEATURE_TOUR = lazy(
 """Demo summaries that describe showing the product rather than answering a pain."""
 
 
+MEETING_NEW_TITLE = lazy(
+    r"\b(?:meet(?:ing)?|intro(?:duc\w+)?|call|session|review|workshop|walk-?through|presentation|demo|lunch|visit)"
+    r"\b[^.;:]{0,40}?\b(?:the|their|a|an|to)\s+((?:(?:new|acting|interim)\s+)?(?:[a-z&]+\s+){0,2}?(?:cto|cio|ciso|"
+    r"vp|svp|evp|director|head of [a-z]+|controller|gm|general manager))\b"
+    r"|(?:见|会见|拜访|约见|介绍给|引荐给|汇报给)(?:他们的|对方的|客户的)?([\u4e00-\u9fffA-Za-z]{1,8}?(?:总监|总经理|负责人|主管|副总裁))",
+    _I,
+)
+"""A meeting with someone by title ("Meet the QA director", "intro call with their head of IT", "见质量总监"):
+whether anyone on the deal holds that title is :func:`unheld_title`'s question. The signer's titles (CFO, CEO)
+are the economic buyer's reading, not someone new."""
+_TITLE_SHORT = {"gm": "general manager", "cio": "chief information officer", "cto": "chief technology officer",
+                "ciso": "chief information security officer", "vp": "vice president"}  # fmt: skip
+_QUALIFIER = lazy(r"^(?:new|acting|interim)\s+", _I)
+
+
+def unheld_title(text: str | None, titles: Iterable[str]) -> str | None:
+    """The title of a meeting's other side that none of ``titles`` (the deal's people's titles and roles) holds
+    ("QA director" in "Meet the QA director" on a deal whose only contact is a Lab Operations Lead); None when
+    the text names no title or someone on the deal holds it ("the new CIO" on a deal with a Chief Information
+    Officer, "the GM" with a General Manager)."""
+    match = MEETING_NEW_TITLE.search(text or "")
+    if match is None:
+        return None
+    title = _QUALIFIER.sub("", " ".join((match.group(1) or match.group(2)).split()))
+    held, lowered = " | ".join(t.lower() for t in titles), title.lower()
+    return None if lowered in held or _TITLE_SHORT.get(lowered, "\x00") in held else title
+
+
 def find(pattern: re.Pattern[str], text: str | None) -> str | None:
     """The first non-negated match of ``pattern`` in ``text``, or None."""
     if not text:
