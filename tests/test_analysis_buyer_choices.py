@@ -30,6 +30,23 @@ def test_an_award_to_another_vendor_omits_the_deal_and_is_its_first_problem() ->
     assert assessment.health <= 14
 
 
+def test_an_award_elsewhere_is_coached_as_a_debrief_and_drafts_no_signature() -> None:
+    """Lost to another vendor: one action (the debrief, and when their talks end), one question about what decided
+    it, and no step drafted toward a signature the buyer is giving someone else."""
+    from ae_coach.coach import Coach
+
+    review = Coach("offline").review(parse_deal(with_activities(_two_way("2026-11-20", _AWARD))))
+    assert [a.rule_id for a in review.next_actions if a.rule_id != "pipeline-forecast-categories"] == [
+        "deal-competition-mapping"
+    ]
+    assert "debrief" in review.next_actions[-1].action and "contract negotiations" in review.next_actions[-1].action
+    assert [q.question for q in review.questions if q.role != "ae"] == [
+        "Why did the other vendor win, and when will your talks with them be concluded?"
+    ]
+    assert all(step.kind == "agreed" for step in review.mutual_action_plan)
+    assert all(s.status in ("done", "at_risk") for s in review.mutual_action_plan)
+
+
 @pytest.mark.parametrize(
     "summary",
     [

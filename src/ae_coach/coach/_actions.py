@@ -567,6 +567,9 @@ def _worth_acting_on(
     ]
     # the CRM change for the call the evidence supports comes first: every other row is worked from it
     problems.sort(key=lambda f: f.code != FANTASY)
+    lost = [f for f in problems if f.code == "meddpicc.competition" and f.data.get("lost_to")]
+    if lost:  # the buyer chose another vendor: the CRM change and the debrief, no selling on a deal that is gone
+        return [f for f in problems if f.code == FANTASY] + lost
     # a tier-4 deal (below the seed's tier-3 amount, or poor fit) is routed before it is worked: where it is
     # served best (account-tiering), not a recovery sequence run with enterprise selling time
     routed = [f for f in findings if f.code == "account.tier" and f.data.get("tier") == 4 and deal.is_open]
@@ -1015,6 +1018,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
     """The fact of this deal that makes the finding true, in a few words: who, since when, how many. A long
     quote is cut to the clause that bears on ``about`` (the step it will stand beside), when one does."""
     code, data = finding.code, finding.data
+    if data.get("lost_to"):  # the buyer's own words choosing the other vendor
+        return _shorten(str(data["lost_to"]))
     if code in ("momentum.champion_dark", "momentum.unanswered_outreach", "momentum.stale"):
         people = facts.in_role("champion") if code == "momentum.champion_dark" else []
         chased = [p for p in facts.people if p.unanswered] if code != "momentum.champion_dark" else people

@@ -215,6 +215,8 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     if not stalled:  # a plan the buyer has gone quiet on drafts nothing more until they reply
         drafted = with_buyer_steps(drafted, deal, assessment.facts, calendar)
     drafted = in_order(drafted, deal, assessment.facts, calendar)
+    if assessment.facts.rival_chosen:
+        drafted = _chosen_elsewhere(drafted)
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -230,6 +232,17 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         questions=questions(deal, assessment, rulebook, actions),
         mutual_action_plan=drafted,
     )
+
+
+def _chosen_elsewhere(drafted: list[MapStep]) -> list[MapStep]:
+    """The buyer chose another vendor: nothing is drafted toward a signature they are giving someone else. The
+    buyer's own steps stay as the record has them; the open ones are off unless that choice falls through."""
+    off = t("plan.rival_chosen")
+    return [
+        s if s.status == "done" else s.model_copy(update={"status": "at_risk", "note": off})
+        for s in drafted
+        if s.kind == "agreed"
+    ]
 
 
 def _blocker(assessment: Any, actions: list[Any]) -> str | None:

@@ -65,6 +65,8 @@ def questions(
         for f in ranked(list(assessment.findings))
         if f.severity in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM) and not f.code.startswith(_SKIP)
     ]
+    lost = [f for f in problems if f.code == "meddpicc.competition" and f.data.get("lost_to")]
+    problems = lost or problems  # the buyer chose another vendor: what decided it and when, nothing else
     for finding in problems:
         for rule, text, audience in _marked(finding, rulebook, situation, seen):
             if audience == "ae":
@@ -95,7 +97,7 @@ def questions(
         buyer = _keep_it_healthy(deal, rulebook, situation, seen)
     rival = _rival_unasked(deal, [*(q.question for q in buyer), *(a.action for a in actions or [])])
     routed = any(f.code == "account.poor_fit" for f in assessment.findings)  # no more selling on a deal to route
-    if rival is not None and deal.is_open and not routed:
+    if rival is not None and deal.is_open and not routed and not lost:
         ask = _about_rival(deal, rival, assessment, rulebook, situation, seen)
         if ask is not None and ask.stakeholder not in silent:  # someone silent owes us a reply, not answers
             theirs = [i for i, q in enumerate(buyer) if q.stakeholder == ask.stakeholder]

@@ -187,6 +187,8 @@ class Situation:
             late = finding if finding is not None and finding.code == "momentum.competitor_late" else None
             late = late or next((f for f in self.assessment.findings if f.code == "momentum.competitor_late"), None)
             return late is not None and bool(late.data.get("returning"))
+        if atom == "rival_chosen":  # the buyer awarded the deal to another vendor (DealFacts.rival_chosen)
+            return bool(self.assessment.facts.rival_chosen)
         if atom == "lost":
             return str(self.deal.stage) == "closed_lost"
         if atom in ("plan_ahead", "live_planned"):  # an open plan step ahead (the go-live one, for live_planned)

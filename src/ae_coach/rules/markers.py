@@ -92,6 +92,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_gated`` (the buyer's reviewer says their review of our paper waits on a step on their own side, an
   approved requisition, a budget release: "MSA received, will review once there's an approved requisition"; the
   question is about that step and its date, not when the review finishes);
+  ``rival_chosen`` (the buyer has told us it chose another vendor: "will proceed to contract negotiations with the
+  preferred bidder", 未中标; ``DealFacts.rival_chosen``);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -147,7 +149,7 @@ FLAGS = (
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
-    "rival_returning", "review_gated",
+    "rival_returning", "review_gated", "rival_chosen",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
