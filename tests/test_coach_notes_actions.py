@@ -162,3 +162,28 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
     assert "(1) Sit down with Hana Sato before the meeting where they take you to someone new" in first.action
     assert "who does" in first.action and "Meet the QA director, 2026-12-03" in first.action
     assert any(a.action.startswith('After "Meet the QA director" on 2026-12-03') for a in review.next_actions[1:])
+    # discovery asks fit discovery: how the last purchase went and who signed it, not "every step with its owner
+    # and date"; what would make it worth doing in their numbers, not "the criteria in writing"
+    assert (
+        "(2) Ask Hana Sato to walk you through the last comparable purchase step by step: who signed it" in first.action
+    )
+    assert "in discovery there is no list to ask for yet" in first.action and "in writing" not in first.action
+
+
+def test_a_renewal_on_hold_keeps_its_own_signature_and_says_why_once() -> None:
+    """Wingtip: a renewal whose signer parked the deal after a reorg. The expansion's paper waits for her answer
+    (said once, on the first held step); the renewal's signature is never held; the close date is re-set after
+    looking up when our contract ends."""
+    from pathlib import Path
+
+    from ae_coach.deal.load import load_deal
+
+    deal = load_deal(Path(__file__).parent.parent / "examples" / "deals" / "wingtip-slipped.yaml")
+    review = Coach("offline").review(deal)
+    notes = [s.note or "" for s in review.mutual_action_plan]
+    assert sum("2026-12-09 is your own deadline" in n for n in notes) == 1
+    renewal = next(s for s in review.mutual_action_plan if s.action == "Signature of the renewal order form")
+    assert "held" not in (renewal.note or "")
+    texts = " ".join(a.action for a in review.next_actions)
+    assert "hold only the expansion's paper" in texts and "hold the paper steps until you know" not in texts
+    assert "Look up when your current contract with them ends, then call Piet de Vries" in texts

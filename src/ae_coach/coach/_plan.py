@@ -255,7 +255,25 @@ def draft_plan(
     )
     if hold is None:
         return plan
-    return sorted(_held(plan, deal, as_of, hold, calendar), key=lambda s: (s.date, s.kind != "agreed"))
+    return _held_once(
+        sorted(_held(plan, deal, as_of, hold, calendar), key=lambda s: (s.date, s.kind != "agreed")), hold
+    )
+
+
+def _held_once(plan: list[MapStep], hold: Hold) -> list[MapStep]:
+    """Why the paper waits and until when, on the first held step only; the later ones say they wait for the
+    same answer (a blind VP grade: the same internal deadline three times in one plan)."""
+    if hold.until is None:
+        return plan
+    full, out, said = t("plan.held", name=hold.who, date=hold.until), [], False
+    for step in plan:
+        if said and full in (step.note or ""):
+            step = step.model_copy(
+                update={"note": (step.note or "").replace(full, t("plan.held_again", name=hold.who))}
+            )
+        said = said or full in (step.note or "")
+        out.append(step)
+    return out
 
 
 def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar: Calendar) -> list[MapStep]:
