@@ -168,6 +168,8 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
         "(2) Ask Hana Sato to walk you through the last comparable purchase step by step: who signed it" in first.action
     )
     assert "in discovery there is no list to ask for yet" in first.action and "in writing" not in first.action
+    # what decides it: a number on what the pain costs them ("audit prep takes weeks"), not on the bare description
+    assert review.decides is not None and '"audit prep takes weeks"' in review.decides
 
 
 def test_a_renewal_on_hold_keeps_its_own_signature_and_says_why_once() -> None:

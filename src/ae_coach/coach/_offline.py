@@ -418,6 +418,23 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
 
 _COUNT = lazy(r"(?<![\d/-])\d[\d,.]*(?![\d/-])")
 """A number in the buyer's words for the pain ("14 late-bus complaints a week"), a date aside ("2026-03-11")."""
+_BURDEN = lazy(
+    r"[^.;,:]{0,40}\b(?:takes?|took|taking|spends?|spent|loses?|lost|costs?|eats?|wastes?)\b[^.;,]{0,25}?"
+    r"\b(?:weeks?|days?|hours?|months?|minutes?|headcount|fte|overtime)\b|[^.;,:]{0,40}(?:要花|需要|花了|耗时)[^。；，]{0,10}"
+    r"(?:周|天|小时|个月)",
+    re.IGNORECASE,
+)
+"""What the pain costs the buyer in time, in their words ("audit prep takes weeks", "审计准备要花几周"): the thing
+to put a number on, before a bare description of the pain ("lab results live in five systems")."""
+
+
+def _burden(deal: Deal, as_of: dt.date) -> str | None:
+    """The latest words on record, in an activity up to ``as_of``, naming what the pain costs in time."""
+    for activity in sorted((a for a in deal.activities if a.date <= as_of and a.summary), key=lambda a: a.date)[::-1]:
+        match = _BURDEN.search(activity.summary or "")
+        if match:
+            return text_quote(match.group(0).strip(" ,;:"), 60)
+    return None
 
 
 def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
@@ -433,6 +450,9 @@ def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
         if pain is None
         else [*([text_quote(pain.note, 60)] if pain.note_state == "meaningful" else []), *pain.record]
     )
+    burden = _burden(deal, assessment.as_of)
+    if said and burden is not None and not any(_BURDEN.search(line) for line in said):
+        said = [burden, *said]  # what the pain costs them is what gets a number, before what the pain is
     counted = baseline(deal) is not None or (metrics is not None and metrics.grade >= 2)
     asks = []
     if not said:
