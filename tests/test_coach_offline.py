@@ -175,7 +175,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
         ("tailspin-single-threaded", "biggest problem: the deal rests on one contact: Jordan Miles"),
         ("wingtip-slipped", "biggest problem: the economic buyer parked the deal and has gone quiet: Greta Holm"),
         ("adventure-works-stalled", "biggest problem: champion Luis Garcia: no two-way contact for 49 days"),
-        ("lucerne-late-stakeholder", "biggest problem: budget concerns raised after the proposal"),
+        (
+            "lucerne-late-stakeholder",
+            'biggest problem: budget concern raised after the proposal (2026-11-21): "New CFO says the price is too high',
+        ),
         ("litware-forecast-fantasy", "biggest problem: committed deal that fails the Commit gate"),
         ("margie-proposal-too-early", "biggest problem: pricing sent before value was established"),
         ("proseware-demo-first", "biggest problem: product shown before needs were understood"),

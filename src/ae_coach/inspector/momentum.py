@@ -693,12 +693,18 @@ def _budget_late(ctx: Context) -> Finding | None:
     hits = [a for a in hits if lifted is None or a.date > lifted]
     if not hits:
         return None
+    # the latest concern in the buyer's words: "the new CFO says the price is too high" is who and what, where
+    # "budget concerns" alone reads as a missing budget on a deal whose budget is allocated
+    last = hits[-1]
+    said = text.quote_around(last.summary, text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN], 90)
     return ctx.finding(
         "momentum.budget_concern_late",
         Severity.HIGH,
-        "Budget concerns raised after the proposal",
+        f"Budget concern raised after the proposal ({last.date}): {said}",
         [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
         + [f"proposal from {since.isoformat()}"],
+        date=last.date.isoformat(),
+        said=said,
     )
 
 
