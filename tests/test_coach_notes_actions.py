@@ -172,7 +172,7 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
     assert review.decides is not None and '"audit prep takes weeks"' in review.decides
 
 
-def test_a_renewal_on_hold_keeps_its_own_signature_and_says_why_once() -> None:
+def test_a_renewal_on_hold_keeps_its_own_paper_moving() -> None:
     """Wingtip: a renewal whose signer parked the deal after a reorg. The expansion's paper waits for her answer
     (said once, on the first held step); the renewal's signature is never held; the close date is re-set after
     looking up when our contract ends."""
@@ -183,9 +183,24 @@ def test_a_renewal_on_hold_keeps_its_own_signature_and_says_why_once() -> None:
     deal = load_deal(Path(__file__).parent.parent / "examples" / "deals" / "wingtip-slipped.yaml")
     review = Coach("offline").review(deal)
     notes = [s.note or "" for s in review.mutual_action_plan]
-    assert sum("2026-12-09 is your own deadline" in n for n in notes) == 1
+    assert not any("held:" in n for n in notes)  # the renewal's paper keeps moving
+    assert any("only the expansion waits for Greta Holm's answer" in n for n in notes)
     renewal = next(s for s in review.mutual_action_plan if s.action == "Signature of the renewal order form")
     assert "held" not in (renewal.note or "")
     texts = " ".join(a.action for a in review.next_actions)
     assert "hold only the expansion's paper" in texts and "hold the paper steps until you know" not in texts
+    assert "whether In-house build is back on the table" in texts  # the active alternative to our own renewal
     assert "Look up when your current contract with them ends, then call Piet de Vries" in texts
+
+
+def test_a_held_plan_says_why_and_until_when_once() -> None:
+    """Quenmore: the signer's answer on a hold at their company is due by a deadline of the rep's own; the first
+    held paper step says so, the later ones refer to it."""
+    from pathlib import Path
+
+    from ae_coach.deal.load import load_deal
+
+    path = Path(__file__).parent.parent / "evals" / "calibration" / "deals" / "quenmore-outdoor-budget-2027.yaml"
+    notes = [s.note or "" for s in Coach("offline").review(load_deal(path)).mutual_action_plan]
+    assert sum("is your own deadline for that answer" in n for n in notes) == 1
+    assert any("held for the same answer from Graham Sutter" in n for n in notes)

@@ -293,7 +293,11 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
             or step.kind == "paper"
             or (step.kind == "agreed" and bool(paper_step(step.action) or _gate_of(step.action)))
         )
-        if ahead and paper and hold.until is not None:
+        if ahead and paper and hold.until is not None and renews_with_us(deal):
+            # a renewal of our own contract: its paper keeps moving; only the expansion waits for the answer
+            kept = "; ".join(filter(None, [step.note, t("plan.held_expansion", name=hold.who)]))
+            step = step.model_copy(update={"note": kept})
+        elif ahead and paper and hold.until is not None:
             held = t("plan.held", name=hold.who, date=hold.until)
             date = step.date
             if (step.action, step.date) not in own and date <= hold.until:  # dated by the draft, not the buyer
