@@ -204,3 +204,15 @@ def test_a_held_plan_says_why_and_until_when_once() -> None:
     notes = [s.note or "" for s in Coach("offline").review(load_deal(path)).mutual_action_plan]
     assert sum("is your own deadline for that answer" in n for n in notes) == 1
     assert any("held for the same answer from Graham Sutter" in n for n in notes)
+
+
+def test_a_chat_next_step_cites_every_rule_of_its_conversation() -> None:
+    """One conversation holds points from several rules: the chat's next-step line cites each of them, as the
+    review's rule column does, so a question about the decision process finds its rule there."""
+    from pathlib import Path
+
+    from ae_coach.deal.load import load_deal
+
+    deal = load_deal(Path(__file__).parent.parent / "examples" / "deals" / "contoso-notes-injection.yaml")
+    answer = "".join(Coach("offline").chat(deal, "How do I map the decision process before the signature?"))
+    assert "deal-positive-signals, deal-decision-process, deal-decision-criteria]" in answer

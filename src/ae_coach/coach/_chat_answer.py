@@ -232,7 +232,7 @@ def answer(
         first = review.next_actions[0] if review.next_actions else None
         return ChatAnswer(**base, matched=False, facts=offer, findings=worst, next_step=first)
     findings = _findings(found, assessment, intent)
-    acted = {code: a.rule_id for a in reversed(review.next_actions) if a.rule_id for code in a.finding_codes}
+    acted = {code: rule for a in reversed(review.next_actions) for code, rule in _acted_on(a)}
     rule_ids = _rules(found, rulebook, deal, intent, findings, _routing_rule(deal, assessment, rulebook), acted)
     if intent is not None and intent.answer == "email" and _INTRO.search(question):
         rule_ids = _with_intro_rule(rule_ids, found, rulebook)
@@ -276,6 +276,18 @@ def answer(
         if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
         else None,
     )
+
+
+def _acted_on(action: Any) -> list[tuple[str, str]]:
+    """(finding code, rule) for each point of an action: one conversation's points each keep their own rule (its
+    ``also_rules`` follow its codes in order), so a point on the decision process is acted on by that rule, not
+    by the rule of the conversation's first point."""
+    if not action.rule_id:
+        return []
+    rules = [action.rule_id, *action.also_rules]
+    if len(rules) == len(action.finding_codes):
+        return list(zip(action.finding_codes, rules, strict=True))
+    return [(code, action.rule_id) for code in action.finding_codes]
 
 
 def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False) -> DateVerdict | None:
