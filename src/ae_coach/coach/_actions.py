@@ -770,6 +770,11 @@ def _text(
         raw = _LEADING_CHAMPION.sub(lambda m: m.group(1) + contact.name, raw, count=1)
         if str(contact.role) == "champion":
             raw = _THE_CHAMPION.sub(lambda _match: contact.name, raw)
+    elif contact is not None and current() == "zh":  # "请内部支持者牵线…" with Alicia: 请 Alicia 牵线
+        raw = _LEADING_CHAMPION_ZH.sub(lambda m: f"{m.group(1)} {contact.name} ", raw, count=1)
+        if str(contact.role) == "champion":
+            raw = _THE_CHAMPION_ZH.sub(lambda m: f"{m.group(1)} {contact.name} ", raw)
+        raw = _SPACE_BEFORE_MARK.sub("", raw)
     if "[source]" in raw and contact is not None and said_by(finding, deal) == contact.name:
         raw = raw.replace("[source]", t("coach.neutral.source"))  # the contact relaying it did not raise it
     raw = raw.replace("[case]", case_words(facts.case))  # the deal's facts already name it
@@ -819,6 +824,16 @@ addressed to the person the action is with, who stands in when the champion has 
 _THE_CHAMPION = lazy(
     r"\b(?:your|the) champion\b(?! \()(?=\s+(?:to|as|and|for|with|that|who|has|is|can|will|before|after|about|at|if)\b)"
 )
+
+
+_LEADING_CHAMPION_ZH = lazy(r"^(请|问|向)(?:你的)?内部支持者(?!（)")
+"""A Chinese step whose first words ask the champion ("请内部支持者牵线…"): as :data:`_LEADING_CHAMPION`. Not one done
+with them ("和内部支持者一起准备…与 Mark 的会议"), which Chinese puts first where English puts it last: with Mark
+as the contact it stays the champion's."""
+_THE_CHAMPION_ZH = lazy(r"(请|让|问|向|跟|与|通过|由|告诉|告知|抄送)(?:你的)?内部支持者(?!（)")
+"""The champion as the one a Chinese step asks, tells or works through ("由你的内部支持者出面牵线"), not the role
+in a list or a definition ("确认谁是真正的内部支持者"): as :data:`_THE_CHAMPION`."""
+_SPACE_BEFORE_MARK = lazy(r" (?=[，。：；、）！？]|$)")
 
 
 def _signer_words(deal: Deal) -> str | None:

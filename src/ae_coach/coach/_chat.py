@@ -112,9 +112,42 @@ def clip_quote(
         second = max(rest, key=second_score, default=None)
         if second is not None and second_score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
+    spans = _whole_names(parts, spans)
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
     return out + (" …" if spans[-1][1] < len(parts) else "")
+
+
+NAME_RUN = 3
+"""How many words a window may grow by so it does not cut a run of capitalised words: "their regional CIO" is
+kept with "Azlan Hamid", who the CIO is."""
+_CAPITAL = re.compile(r"^[\"'“‘(]?[A-Z][\w&'’.-]*$")
+
+
+def _whole_names(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` grown by up to :data:`NAME_RUN` words at either end rather than cut inside a run of capitalised
+    words (a title and the name after it, a first and a last name), then merged where they meet."""
+
+    def joined(left: int) -> bool:  # parts[left] and parts[left + 1] are one run: "CIO Azlan", "Mei Ling"
+        return (
+            0 <= left < len(parts) - 1
+            and bool(_CAPITAL.match(parts[left]) and _CAPITAL.match(parts[left + 1]))
+            and not re.search(r"[.,;:!?)”\"']$", parts[left])
+        )
+
+    grown: list[tuple[int, int]] = []
+    for start, end in spans:
+        for _ in range(NAME_RUN):
+            if joined(start - 1):
+                start -= 1
+        for _ in range(NAME_RUN):
+            if joined(end - 1):
+                end += 1
+        if grown and start <= grown[-1][1]:
+            grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
+        else:
+            grown.append((start, end))
+    return grown
 
 
 _TELLING = re.compile(

@@ -25,7 +25,7 @@ from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.findings import Finding, Severity
-from ae_coach.inspector.facts import dates_in
+from ae_coach.inspector.facts import dates_in, lifting_sentence
 from ae_coach.inspector.priority import ranked
 
 if TYPE_CHECKING:
@@ -180,6 +180,10 @@ class ChatAnswer(BaseModel):
     missing: list[str] = Field(default_factory=list)
     """Fact kinds the question needs that the record does not hold (``proposal``, ``economic_buyer``…):
     the answer says so rather than leaving the reader to guess."""
+    lifted: Fact | None = None
+    """Asked about the budget or walking away, when the record says the freeze or hold was lifted since: the
+    activity that says so, its text the sentence that does ("Dr. Vogt released part of the frozen Q4 money");
+    ``data["money"]`` when it is the money that came back, not only the project that restarted."""
 
     def of(self, kind: str) -> list[Fact]:
         """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
@@ -275,6 +279,9 @@ def answer(
         verdict=_verdict(deal, assessment, review.forecast, walk_away=walk_away)
         if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
         else None,
+        lifted=_lifted(found, assessment)
+        if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
+        else None,
     )
 
 
@@ -288,6 +295,24 @@ def _acted_on(action: Any) -> list[tuple[str, str]]:
     if len(rules) == len(action.finding_codes):
         return list(zip(action.finding_codes, rules, strict=True))
     return [(code, action.rule_id) for code in action.finding_codes]
+
+
+_MONEY = re.compile(r"\b(?:budget|money|funding|funds|spend|freeze|frozen|unfrozen)\b", re.IGNORECASE)
+
+
+def _lifted(found: Retrieval, assessment: Any) -> Fact | None:
+    """The activity where the record says the freeze or hold was lifted (``TimingFact.lifted``), quoting the
+    sentence that says it: a rep asking whether to drop a "budget freeze" deal is first told the money is back."""
+    timing = assessment.facts.timing
+    if timing.lifted is None or timing.on_hold:
+        return None
+    for fact in found.all_facts:
+        sentence = lifting_sentence(fact.text) if fact.kind == "activity" and fact.date == timing.lifted else None
+        if sentence:
+            return fact.model_copy(
+                update={"text": sentence, "data": {**fact.data, "money": bool(_MONEY.search(sentence))}}
+            )
+    return None
 
 
 def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False) -> DateVerdict | None:
@@ -307,7 +332,7 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False
         if close > end or not (later or timing.doubt or timing.on_hold):
             return None  # after the quarter, or out of the number for another reason (fit, silence): no date verdict
         source = timing.doubt or timing.on_hold or ""
-        after = _named_after(source, close)
+        after = _named_after(source, close, deal)
         # a purchase the buyer's own word moves to a named later date, not stopped: timing, not a deal to drop
         later_only = (
             walk_away
@@ -351,19 +376,39 @@ def _walk(deal: Deal, assessment: Any, settings: Any) -> WalkVerdict | None:
     return WalkVerdict(state="ask", reason=worst.title if worst else None, who=who.name if who else None, by=by)
 
 
-def _named_after(source: str, close: dt.date) -> str | None:
+def _named_after(source: str, close: dt.date, deal: Deal | None = None) -> str | None:
     """The first day, else the first month, that the buyer's words in ``source`` ("2026-11-19 email: "… the next one
-    is on 3 February"") name after ``close``, read from the day they were said."""
-    said = re.match(r"(\d{4}-\d\d-\d\d)", source)
+    is on 3 February"") name after ``close``, read from the day they were said. ``source`` quotes one clause of a
+    message; the rest of that message (``deal``'s activity of that day and type) is read too, from the clause on:
+    "Martin has moved my digital line into the 2027 budget. I'm told it'll be there on Jan 1" names its date in the
+    sentence after the one quoted."""
+    said = re.match(r"(\d{4}-\d\d-\d\d)(?: (\w+))?", source)
     if said is None:
         return None
     on = dt.date.fromisoformat(said.group(1))
     words = source[said.end() :]
+    whole = _message(source[said.end() :], on, said.group(2), deal)
+    if whole:
+        words = f"{words} {whole}"
     day = next((d for d in dates_in(words, on) if d > close), None)
     if day is not None:
         return day.isoformat()
     first = month_after(words, on, close)
     return None if first is None else f"{first.year}-{first.month:02d}"
+
+
+def _message(quoted: str, on: dt.date, kind: str | None, deal: Deal | None) -> str:
+    """The rest of the activity a quote was cut from: its summary from the quoted words on ("" when no activity of
+    that day and type holds them)."""
+    head = re.sub(r"^[:\s\"“']+|….*$", "", quoted.strip(), flags=re.DOTALL).strip()[:40]
+    if deal is None or len(head) < 8:
+        return ""
+    for activity in deal.activities:
+        summary = activity.summary or ""
+        at = summary.find(head)
+        if activity.date == on and (kind is None or str(activity.type) == kind) and at >= 0:
+            return summary[at + len(head) :]
+    return ""
 
 
 _SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")

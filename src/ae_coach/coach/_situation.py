@@ -189,6 +189,12 @@ class Situation:
             return late is not None and bool(late.data.get("returning"))
         if atom == "rival_chosen":  # the buyer awarded the deal to another vendor (DealFacts.rival_chosen)
             return bool(self.assessment.facts.rival_chosen)
+        if atom == "rival_answered":  # the buyer chose us after the rival's price move
+            counter = finding if finding is not None and finding.code == "momentum.competitor_counter" else None
+            counter = counter or next(
+                (f for f in self.assessment.findings if f.code == "momentum.competitor_counter"), None
+            )
+            return counter is not None and bool(counter.data.get("answered"))
         if atom == "lost":
             return str(self.deal.stage) == "closed_lost"
         if atom in ("plan_ahead", "live_planned"):  # an open plan step ahead (the go-live one, for live_planned)

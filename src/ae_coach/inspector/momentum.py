@@ -671,6 +671,7 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         name=rival,
         names=list(dict.fromkeys(r for r, _, _ in hits)),
         incumbent=incumbent,
+        answered=bool(chosen),
     )
 
 

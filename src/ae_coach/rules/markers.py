@@ -89,6 +89,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   on the deal, a technical validation, a finished security or legal review, or we are the incumbent);
   ``rival_returning`` (the competitor that appeared late was in the deal before and left: "back in the
   conversation" is true of it; a rival new to the deal is not "back");
+  ``rival_answered`` (the buyer chose us after the rival's price move, in their own words: "It doesn't change our
+  decision; you are our selected vendor"; the move is answered, and reopening price would undo the decision);
   ``review_gated`` (the buyer's reviewer says their review of our paper waits on a step on their own side, an
   approved requisition, a budget release: "MSA received, will review once there's an approved requisition"; the
   question is about that step and its date, not when the review finishes);
@@ -149,7 +151,7 @@ FLAGS = (
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
-    "rival_returning", "review_gated", "rival_chosen",
+    "rival_returning", "review_gated", "rival_chosen", "rival_answered",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -57,11 +57,17 @@ _PENDING = lazy(r"\b(?:until|once|when|after|if|unless|before)\b", re.IGNORECASE
 def _lifts(summary: str | None) -> bool:
     """A sentence says a hold or a freeze has been lifted, not that it will be ("frozen until the FY2027 budget
     is approved in March" is the freeze itself)."""
+    return lifting_sentence(summary) is not None
+
+
+def lifting_sentence(summary: str | None) -> str | None:
+    """The sentence of ``summary`` that says a hold or a freeze has been lifted ("Dr. Vogt released part of the
+    frozen Q4 money on 18.11."), or None (:func:`_lifts`)."""
     for sentence in re.split(r"(?<=[.;!?])\s+", summary or ""):
         hit = _LIFTED.search(sentence)
         if hit and not _ON_HOLD.search(sentence) and not _PENDING.search(sentence[: hit.start()]):
-            return True
-    return False
+            return sentence.strip()
+    return None
 
 
 _PLACEHOLDER = lazy(r"\bplace-?holder\b|\b(?:is|was) (?:a |just a )?(?:guess|made up|tbd)\b", re.IGNORECASE)
