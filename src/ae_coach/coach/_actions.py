@@ -701,7 +701,8 @@ def _action(
     crm = crm if finding.code == FANTASY else None
     if "gate_month" in step.when and (gate := month_gate(deal, facts, calendar)) is not None:
         # the buyer's gate and the day our part for it is due, before the CRM change that follows from it
-        crm = t("coach.gate", gate=gate[0], month=f"{gate[1]:%Y-%m}", due=gate[2]) + (f"; {crm}" if crm else "")
+        said = t("coach.gate", gate=gate[0], month=f"{gate[1]:%Y-%m}", due=gate[2])
+        crm = t("coach.detail_separator").join([said, crm]) if crm else said
     text = _text(deal, facts, finding, step, contact, crm=crm)
     met = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
     text, due = _lead_dated(text, due, finding, facts.as_of, calendar, met)
