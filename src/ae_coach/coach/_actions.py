@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
+from ae_coach.coach._buyer_steps import month_gate
 from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise, seniority
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
@@ -707,7 +708,12 @@ def _action(
     if "source_known" in step.when:  # a step for when the record says who raised it goes to that person
         contact = source_of(finding, deal) or contact
     due = _due(deal, facts, finding, contact, index, calendar)
-    text = _text(deal, facts, finding, step, contact, crm=crm if finding.code == FANTASY else None)
+    crm = crm if finding.code == FANTASY else None
+    if "gate_month" in step.when and (gate := month_gate(deal, facts, calendar)) is not None:
+        # the buyer's gate and the day our part for it is due, before the CRM change that follows from it
+        said = t("coach.gate", gate=gate[0], month=f"{gate[1]:%Y-%m}", due=gate[2])
+        crm = t("coach.detail_separator").join([said, crm]) if crm else said
+    text = _text(deal, facts, finding, step, contact, crm=crm)
     met = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
     text, due = _lead_dated(text, due, finding, facts.as_of, calendar, met)
     return NextAction(

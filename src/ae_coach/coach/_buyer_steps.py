@@ -117,6 +117,10 @@ review, legal review, procurement onboarding). The signature is the plan's own l
 _RENEWAL_SIGNATURE = "Signature of the renewal order form"
 
 SIGN_AFTER = 2
+HAND_OVER_BEFORE = 10
+"""Working days before the first day of a month-dated buyer gate (a capital review, a budget round, a board) by
+which we hand over what it needs from us (ae-coach default: two working weeks, so whoever presents it can read it
+and push back before a sitting whose day the record does not give)."""
 """Working days from the buyer's last approval step to the signature (ae-coach default, the draft's signing lead)."""
 
 _CLAUSE = lazy(r"(?<=[.;!?。；！？])\s+|\n")
@@ -189,10 +193,48 @@ def with_buyer_steps(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar
         )
         plan.append(step)
         added.append(step)
+    gate = month_gate(deal, facts, calendar)
+    if gate is not None and any(s.action == gate[0] and s.date == gate[1] for s in added):
+        plan.append(_hand_over(gate, deal, next(s for s in added if s.action == gate[0]).owner))
     if added:
         plan = _sign_last(plan, max(added, key=lambda s: s.date), deal, as_of, calendar)
     plan = _renewal(plan, deal, facts, calendar)
     return sorted(plan, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def month_gate(deal: Deal, facts: DealFacts, calendar: Calendar) -> tuple[str, dt.date, dt.date] | None:
+    """The buyer's own decision gate the record dates by its month alone and the deal now waits on ("all new
+    multi-year commitments go through the January capital review", a budget round, a board): its step words on the
+    plan, its month's first day, and the day our part for it is due (:data:`HAND_OVER_BEFORE`). None when the
+    record names no such gate ahead, or gives its day, or the deal's plan has that gate done already (Exco saw the
+    proposal and asked for a pilot first: the pilot is what the deal waits on, not Exco's next sitting)."""
+    if not deal.is_open or str(deal.stage) == "discovery":
+        return None
+    done = [p.action for p in deal.mutual_action_plan if str(p.status) == "done"]
+    gates = [
+        (a, day)
+        for a, day, _note, month in _named(deal, facts, calendar)
+        if month and a.kind == "decision" and not any(a.covers.search(step) for step in done)
+    ]
+    if not gates:
+        return None
+    approval, day = min(gates, key=lambda g: g[1])
+    due = max(calendar.add(day, -HAND_OVER_BEFORE), calendar.add(facts.as_of, 1))
+    return phrase("plan.step", approval.action), day, due
+
+
+def _hand_over(gate: tuple[str, dt.date, dt.date], deal: Deal, presenter: str) -> MapStep:
+    """Our part for the buyer's gate, dated before it: what it needs from us, to whoever takes the deal in."""
+    action, day, due = gate
+    return MapStep(
+        date=due,
+        action=t("plan.gate_hand_over", gate=action, who=presenter),
+        side="seller",
+        owner=deal.owner or "AE",
+        kind="decision",
+        status="proposed",
+        note=t("plan.gate_hand_over_note", gate=action, month=f"{day:%Y-%m}"),
+    )
 
 
 def _named(deal: Deal, facts: DealFacts, calendar: Calendar) -> list[tuple[Approval, dt.date, str, bool]]:

@@ -68,7 +68,7 @@ def questions(
     lost = [f for f in problems if f.code == "meddpicc.competition" and f.data.get("lost_to")]
     problems = lost or problems  # the buyer chose another vendor: what decided it and when, nothing else
     for finding in problems:
-        for rule, text, audience in _marked(finding, rulebook, situation, seen):
+        for rule, text, audience, raiser in _marked(finding, rulebook, situation, seen):
             if audience == "ae":
                 if len(review) < REVIEW_CANDIDATES and not any(q.rule_id == rule.id for q in review):
                     seen.add(text)
@@ -78,7 +78,7 @@ def questions(
             if len(buyer) >= limit or waits_on_document(fill(text, deal, finding), deal, assessment.facts):
                 continue  # a step the buyer's own order puts after a document not yet signed is not asked for
             person = _addressee(
-                deal, finding, audience, situation, personalise(fill(text, deal, finding), deal), silent, asked
+                deal, finding, audience, situation, personalise(fill(text, deal, finding), deal), silent, asked, raiser
             )
             if person is False:  # the deal names people, and none of them can answer this one
                 continue
@@ -202,7 +202,7 @@ def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: se
                     or (audience == "champion" and "coach" in situation.roles)
                 )
             ):
-                out.append((rule, text, audience))
+                out.append((rule, text, audience, situation.raised_by(ask)))
     return out
 
 
@@ -214,15 +214,20 @@ def _addressee(
     question: str,
     silent: frozenset[str] = frozenset(),
     asked: dict[str, int] | None = None,
+    raiser: str | None = None,
 ) -> Stakeholder | Literal[False] | None:
     """Who can answer ``question``: the first of :func:`_candidates` the rep can reach (met, or a meeting booked
     with them; never an assistant or someone who has left) and whom the question is not about (nobody is asked
-    what [economic buyer] needs to believe). ``None`` on a deal that names nobody (the rep's contact); ``False``
-    when nobody can answer it, or the one who can has had their questions (:data:`PER_PERSON`; one, about the
-    silence, for someone gone silent): the question is not asked."""
+    what [economic buyer] needs to believe); the person on record who raised or owns what it asks about
+    (``raiser``: procurement's "will review once there's an approved requisition") before them. ``None`` on a deal
+    that names nobody (the rep's contact); ``False`` when nobody can answer it, or the one who can has had their
+    questions (:data:`PER_PERSON`; one, about the silence, for someone gone silent): the question is not asked."""
     if not deal.stakeholders:
         return None
-    return _pick(_candidates(deal, finding, audience), finding.code, situation, question, silent, asked or {})
+    people = _candidates(deal, finding, audience)
+    first = [s for s in deal.stakeholders if s.name == raiser]
+    people = first + [p for p in people if p not in first]
+    return _pick(people, finding.code, situation, question, silent, asked or {})
 
 
 def _pick(
@@ -289,7 +294,7 @@ def _keep_it_healthy(deal: Deal, rulebook: Rulebook, situation: Situation, seen:
         for finding in situation.assessment.findings:
             if finding.code not in ("stage.next_gate", "competition.positioning"):
                 continue
-            for rule, text, audience in _marked(finding, rulebook, situation, seen)[:1]:
+            for rule, text, audience, _raiser in _marked(finding, rulebook, situation, seen)[:1]:
                 person = _addressee(deal, finding, audience, situation, personalise(fill(text, deal, finding), deal))
                 if audience != "ae" and len(picked) < HEALTHY_QUESTIONS and person is not False:
                     seen.add(text)

@@ -135,6 +135,12 @@ def _economic_buyer(deal: Deal, facts: Any) -> str:
     if met:
         who = _label(deal, met[0].name)
         return t("coach.risk.eb_met", who=who, date=met[0].last_two_way)
+    handed = facts.elements.get("economic_buyer") if facts is not None else None
+    old = facts.person(handed.handed_over) if handed is not None and handed.handed_over else None
+    if people and old is not None:  # the signer changed hands: whom we met, and who signs now
+        prior = _label(deal, old.name)
+        prior = t("coach.risk.still_reachable", who=prior) if old.moved_within else prior
+        return t("coach.risk.eb_handed_over", old=prior, who=_label(deal, people[0].name))
     if people:
         return t("coach.risk.eb_unmet", who=_label(deal, people[0].name))
     signer = named_signer(deal)

@@ -20,6 +20,7 @@ from ae_coach.deal import (
     Stage,
     Stakeholder,
 )
+from ae_coach.deal.calendar import calendar_for
 from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
 from ae_coach.inspector.facts import PAPER_LATE, DealFacts, direction_of, names_person, renews_with_us, view_of
@@ -82,6 +83,14 @@ class Situation:
         booked = [i for i in facts.upcoming if i.kind in ("meeting", "activity") and not _SIGNING.search(i.text)]
         return any(_involves(person, i) for i in booked)
 
+    def raised_by(self, item: Marked) -> str | None:
+        """The buyer-side person on record who raised or owns what ``item``'s ``{when}`` atoms test ("Carla: MSA
+        received, will review once there's an approved requisition" for ``review_gated``): a question about it
+        goes to them first. None when the item tests no such fact, or the record does not say who."""
+        timing = self.assessment.facts.timing
+        owners = {"review_gated": timing.review_waits_by}
+        return next((who for atom in item.when if (who := owners.get(atom))), None)
+
     def allows(self, item: Marked, finding: Finding | None = None) -> bool:
         """Every ``{when}`` atom of ``item`` holds (``finding``: the one the item would answer)."""
         return all(self.holds(atom, finding) for atom in item.when)
@@ -127,6 +136,14 @@ class Situation:
             return signer_booked(self.deal, self.assessment.facts)
         if atom == "held_ours":  # the open paper item is on our own side: escalate internally, do not chase them
             return bool(self.assessment.facts.timing.held_by_us)
+        if atom == "gate_month":
+            from ae_coach.coach._buyer_steps import month_gate  # the plan's module imports this one
+
+            return month_gate(self.deal, self.assessment.facts, calendar_for(None, self.deal)) is not None
+        if atom == "signer_handed_over":  # the old signer is out of the role, still in the company, to hand over
+            handed = self.assessment.facts.elements.get("economic_buyer")
+            old = self.assessment.facts.person(handed.handed_over) if handed and handed.handed_over else None
+            return old is not None and old.moved_within
         if atom == "review_gated":  # their review waits on their own step: ask about that step, not the review
             return bool(self.assessment.facts.timing.review_waits)
         if atom == "approval_undated":

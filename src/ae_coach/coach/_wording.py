@@ -63,7 +63,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     with the deal's people and competitors; ``[source]`` with who said what the finding quotes, ``[missing
     role]`` with the committee role the deal lacks, ``[case]`` with the document the record already shows
     ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person and ``[owed]`` with what the
-    buyer waits on from us (:func:`owed_words`); a neutral phrase when the deal does not say."""
+    buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
+    since handed the signature over; a neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -76,6 +77,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return case_words(named_case(deal, deal.as_of or dt.date.today()))
         if key == "owed":
             return owed_words(finding)
+        if key == "previous signer":  # the signer who backed the deal and has since handed over
+            previous = finding.data.get("handed_over") if finding is not None else None
+            return str(previous) if previous else t("coach.neutral.previous signer")
         if key == "paper owner":
             person = paper_titled(deal, term_open=bool(finding and finding.data.get("open")))
             return person.name if person else t("coach.neutral.paper owner")

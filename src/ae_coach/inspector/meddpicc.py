@@ -81,6 +81,8 @@ LABEL: dict[str, str] = {
 }
 
 GRADE_NAMES = ("unknown", "rep-asserted", "buyer-confirmed", "validated in writing")
+HANDED_OVER = "backed by the previous signer only"
+"""An economic buyer whose backing on record is the words of a signer who has since handed over (``handed_over``)."""
 
 # names looked up once: eight elements per deal read them, and an enum's .value is a descriptor call
 _CODES = {name: f"meddpicc.{name}" for name in DUE_BY}
@@ -270,7 +272,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # (pipeline-disqualify-early), not a grade-1 gap to soften
         severity = Severity.HIGH
     status = t(f"evidence.status_{_STATUS_NAMES[element.status]}")
-    evidence = [t("evidence.crm_status", code=_CODES[name], status=status, grade=t(f"evidence.grade_{grade}"))]
+    backing = (
+        t("evidence.grade_handed_over", old=fact.handed_over, new=fact.signs_now)
+        if fact.handed_over
+        else t(f"evidence.grade_{grade}")
+    )
+    evidence = [t("evidence.crm_status", code=_CODES[name], status=status, grade=backing)]
     if element.evidence:
         evidence.append(f"meddpicc.{name}.evidence: {text.quote(element.evidence)}")
     if fact.unsupported_claim:
@@ -282,6 +289,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
     elif reason:
         # a pain the rep marked confirmed that the buyer's own words deny was never the buyer's word
         graded = "marked confirmed" if reason.startswith(_NO_PAIN_PREFIX) and grade >= 2 else GRADE_NAMES[grade]
+        graded = HANDED_OVER if fact.handed_over else graded  # the old signer's words, not the rep's alone
         title = f"{LABEL[name]} {graded} at {_STAGE_NAMES[ctx.stage]}, but {reason}"
         if reason.startswith((SIGNER_NO_NUMBER, NO_NUMBER_YET)):
             title = f"No number for the value at {_STAGE_NAMES[ctx.stage]}: {reason}"
@@ -295,6 +303,8 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         title = f"Paper process {verb} {_STAGE_NAMES[ctx.stage]}: {stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
+    if fact.handed_over:
+        data["handed_over"] = fact.handed_over
     if reason and not claimed:
         data["reason"] = reason  # the title says what the record shows, not the seed's generic red flag
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None

@@ -73,7 +73,9 @@ def _values(code: str, data: dict[str, Any], stage: Any, settings: Any) -> dict[
     if code.startswith("meddpicc."):
         element = str(data.get("element", code.split(".", 1)[1]))
         values.update(
-            element=term(element), grade=t(f"grade.{data.get('grade', 0)}"), flag=t(f"finding.red_flag.{element}")
+            element=term(element),
+            grade=t("grade.handed_over") if data.get("handed_over") else t(f"grade.{data.get('grade', 0)}"),
+            flag=t(f"finding.red_flag.{element}"),
         )
         if data.get("ours_team"):
             values["team"] = t(f"finding.our_team.{data['ours_team']}")

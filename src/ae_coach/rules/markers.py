@@ -65,6 +65,12 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``precondition_ours`` / ``precondition_theirs`` (the record says whose desk that document is on: our legal,
   "Sent to our legal", or the buyer's, "NDA still with their legal", else the owner of the plan step to sign it;
   a step is then for that side, never "if it sits with your legal…; if with theirs…");
+  ``gate_month`` (the deal now waits on a decision gate of the buyer's that the record dates by its month alone: "all
+  new multi-year commitments go through the January capital review", a budget round, a board meeting, 预算评审,
+  董事会; the plan is built around it: who presents it, our part for it dated before it, the signature after it);
+  ``signer_handed_over`` (the signer we met is out of the role but still in the company, seconded or stepped
+  aside, and someone else signs now and has not been met: the old signer can still hand over in person; a signer
+  on holiday is no handover);
   ``signer_booked`` (a meeting ahead with whoever signs, the record's successor when the signer on record left,
   that the champion is in or set up: the champion's own meeting, prepared with them, never gone around);
   ``held_ours`` (the record's latest word on an open paper item, a document, redline, term or approval, puts it
@@ -137,6 +143,7 @@ PLACEHOLDERS = (
     "case",
     "paper owner",
     "owed",
+    "previous signer",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
@@ -151,7 +158,7 @@ FLAGS = (
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
-    "rival_returning", "review_gated", "rival_chosen", "rival_answered",
+    "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 

@@ -234,7 +234,15 @@ def derive(
     absent = away(activities, names, as_of)
     people = [
         _person(s, activities, names, as_of).model_copy(
-            update=({"left": gone[s.name][0], "succeeded_by": gone[s.name][1]} if s.name in gone else {})
+            update=(
+                {
+                    "left": gone[s.name][0],
+                    "succeeded_by": gone[s.name][1],
+                    "moved_within": _moved_within(gone[s.name][0]),
+                }
+                if s.name in gone
+                else {}
+            )
             | ({"away_until": absent[s.name][0], "away_said": absent[s.name][1]} if s.name in absent else {})
         )
         for s in deal.stakeholders
@@ -398,6 +406,15 @@ _GONE_WORDS = lazy(
     r"stepped (?:down|aside))\b",
     re.IGNORECASE,
 )
+
+
+_WITHIN = lazy(r"\bseconded\b|\bstepped aside\b", re.IGNORECASE)
+"""Out of the role, still in the company: "Glenn has been seconded to the Pilbara JV", "stepped aside as CFO"."""
+
+
+def _moved_within(where: str) -> bool:
+    """The record's words on someone's departure say they stay in the company (seconded, stepped aside)."""
+    return bool(_WITHIN.search(where))
 
 
 def _gone_by(key: str, summary: str, said: dt.date, as_of: dt.date) -> bool:

@@ -21,7 +21,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
 from ae_coach.inspector import text
-from ae_coach.inspector.facts._model import ActivityFact, CompanyEvent, _Names
+from ae_coach.inspector.facts._model import ActivityFact, CompanyEvent, _Names, speaker_of
 from ae_coach.inspector.facts._timing import _PENDING
 
 _MONEY = (
@@ -209,7 +209,6 @@ _OURS = lazy(
 )
 """The vendor's own news in a note of ours ("our reorg", "we were acquired"): not the buyer's."""
 
-_SPEAKER = lazy(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?::|said|says|told us|wrote|mentioned)\b")
 _SPEAKS = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})(?::| said| says| told us| mentioned| wrote)")
 _CLAUSE = lazy(r"(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n")
 
@@ -220,7 +219,7 @@ def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, r
     names = _Names([s.name for s in deal.stakeholders])
     past = [a for a in activities if a.date <= as_of and a.summary]
     reports: list[tuple[dt.date | None, str, str, str | None]] = [
-        (a.date, a.type, a.summary or "", _said_by(a, names)) for a in past
+        (a.date, a.type, a.summary or "", speaker_of(a, names)) for a in past
     ]
     reports.append((None, "notes", deal.notes or "", None))
     found: list[CompanyEvent] = []
@@ -270,16 +269,6 @@ _BACK = lazy(r"\b(?:them|it|these|those)\b", re.IGNORECASE)
 """A clause that refers back to what the clause before it named."""
 _EVENT_QUOTE = 260
 """Characters of an event quoted with the clause it refers back to."""
-
-
-def _said_by(activity: ActivityFact, names: _Names) -> str | None:
-    """Who reported it: the speaker the summary opens with ("Nora: …"), else the one buyer-side person in a
-    two-way activity; None for a note of ours."""
-    spoken = _SPEAKER.match(activity.summary or "")
-    speaker = names.resolve(spoken.group(1)) if spoken else None
-    if speaker is None and activity.two_way and len(activity.people) == 1:
-        speaker = names.resolve(activity.people[0])
-    return speaker
 
 
 def _elsewhere(clause: str, speaker: str | None, rivals: list[str], names: _Names) -> bool:

@@ -230,8 +230,11 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             "missing" if not note else "boilerplate" if note in repeated or _is_boilerplate(note) else "meaningful"
         )
         record = _record_for(name, deal, facts, alternatives)
+        prior, now = _handover(name, note, facts) or (None, None)
         out[name] = ElementFact.of(
             element=name,
+            handed_over=prior,
+            signs_now=now,
             claim=element.status.value,
             note=note or None,
             note_state=state,
@@ -265,6 +268,27 @@ def _left_behind(name: str, note: str, facts: DealFacts, grade: int) -> int:
         return 1 if named and not signers & set(named) else grade
     gone = _Names([p.name for p in facts.people if p.left])
     return 1 if gone.full and (gone.mentioned_in(note) or not note) else grade
+
+
+def _handover(name: str, note: str, facts: DealFacts) -> tuple[str, str] | None:
+    """The signer we met and who has since left the role, and who signs now, not yet met ("Glenn has been seconded
+    to the JV … Rachel is acting CFO and will be the one signing"): the one who left held the role (the rep's
+    economic-buyer note names them, or a senior title), and the record has put the signature on someone else."""
+    if name != "economic_buyer":
+        return None
+    signers = [p for p in facts.in_role(Role.ECONOMIC_BUYER) if not p.met]
+    named = set(_Names([p.name for p in facts.people]).mentioned_in(note))
+    prior = [
+        p
+        for p in facts.people
+        if p.left
+        and p.met
+        and p.role == Role.UNKNOWN
+        and (p.name in named or text.find(text.SENIOR_TITLE, p.title or ""))
+    ]
+    if not prior or not signers or facts.in_role(Role.ECONOMIC_BUYER)[0].met:
+        return None
+    return prior[0].name, signers[0].name
 
 
 def _only_chased(name: str, facts: DealFacts, grade: int) -> int:

@@ -13,7 +13,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import Deal, Direction
 from ae_coach.inspector import text
-from ae_coach.inspector.facts._model import ActivityFact
+from ae_coach.inspector.facts._model import ActivityFact, _Names, speaker_of
 
 _TEAMS = {
     "legal": (
@@ -134,11 +134,12 @@ _STEP_DONE = lazy(
 )
 
 
-def review_waits(past: list[ActivityFact]) -> str | None:
+def review_waits(past: list[ActivityFact], names: _Names) -> tuple[str, str | None] | None:
     """The buyer's latest word that their own review of our paper waits on a step on their side, an approved
     requisition, a budget release, a capital review ("Carla: MSA received, will review once there's an approved
     requisition"), unless a later word from them says that step happened or the review moved. It is their hold,
-    not a request of ours to answer: the review's date follows that step's, so the step is what to ask about."""
+    not a request of ours to answer: the review's date follows that step's, so the step is what to ask about. With
+    who said it (:func:`speaker_of`), when the record says."""
     found: tuple[ActivityFact, str] | None = None
     for activity in past:
         if activity.direction == Direction.OUTBOUND:
@@ -155,4 +156,4 @@ def review_waits(past: list[ActivityFact]) -> str | None:
                 found = (activity, sentence)
     if found is None:
         return None
-    return f"{found[0].date} {found[0].type}: {text.quote(found[1].strip(), 160)}"
+    return f"{found[0].date} {found[0].type}: {text.quote(found[1].strip(), 160)}", speaker_of(found[0], names)

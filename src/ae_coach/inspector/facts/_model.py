@@ -8,6 +8,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach._patterns import lazy
 from ae_coach.deal import (
     Direction,
     Role,
@@ -98,6 +99,19 @@ class ActivityFact(_Facts):
         return self.direction in (Direction.TWO_WAY, Direction.INBOUND)
 
 
+_SPEAKER = lazy(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?::|said|says|told us|wrote|mentioned)\b")
+
+
+def speaker_of(activity: ActivityFact, names: _Names) -> str | None:
+    """Who said what an activity reports: the speaker the summary opens with ("Nora: …"), else the one buyer-side
+    person in a two-way activity; None for a note of ours."""
+    spoken = _SPEAKER.match(activity.summary or "")
+    speaker = names.resolve(spoken.group(1)) if spoken else None
+    if speaker is None and activity.two_way and len(activity.people) == 1:
+        speaker = names.resolve(activity.people[0])
+    return speaker
+
+
 class PersonFact(_Facts):
     """One stakeholder: role, first appearance and contact, as the record shows them."""
 
@@ -121,6 +135,9 @@ class PersonFact(_Facts):
     on 11/21 …""); None while nothing says so."""
     succeeded_by: str | None = None
     """Who the same record names in their place, with the office ("M. Okafor (interim CFO)")."""
+    moved_within: bool = False
+    """``left`` says they are out of the role, not out of the company (seconded to a joint venture, stepped aside):
+    still reachable, so they can hand over to whoever holds the role now."""
     away_until: dt.date | None = None
     """The last day of an absence the record announces that covers ``as_of`` ("I'm on parental leave 11-16 to
     12-14"): their silence meanwhile is no going dark."""
@@ -266,6 +283,9 @@ class TimingFact(_Facts):
     requisition, a budget release, a capital review ("MSA received, will review once there's an approved
     requisition"), and nothing later says that step happened: a hold on their side, not a request of ours. The
     review's date follows that step's; ask about the step, not the review's finish."""
+    review_waits_by: str | None = None
+    """Who on the buyer's side said ``review_waits`` (the reviewer, "Carla: MSA received, …"): a question about
+    that step goes to them, who raised it, not to whoever the finding would otherwise send it to."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the
@@ -408,6 +428,11 @@ class ElementFact(_Facts):
     """Lines from the record that corroborate the element (a held meeting with the economic buyer, …)."""
     grade: int = 0
     """0 unknown, 1 rep-asserted (a claim the record does not back), 2 buyer-confirmed, 3 validated in writing."""
+    handed_over: str | None = None
+    """The economic buyer only: the signer we met, who has since left the role, when someone else signs now and
+    has not been met ("Glenn Whitfield"): the grade is the new signer's, yet the backing on record is the old
+    signer's own, not the rep's word; the name of whoever signs now is in ``signs_now``."""
+    signs_now: str | None = None
 
     @property
     def corroborated(self) -> bool:

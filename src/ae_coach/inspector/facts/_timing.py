@@ -235,7 +235,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         approval_undated=approval_undated(deal, past, as_of),
         held_by_us=held[0] if held else None,
         held_by_team=held[1] if held else None,
-        review_waits=review_waits(past),
+        review_waits=gated[0] if (gated := review_waits(past, _Names([s.name for s in deal.stakeholders]))) else None,
+        review_waits_by=gated[1] if gated else None,
     )
 
 
