@@ -180,6 +180,21 @@ def test_champion_scheduled_needs_the_champion_to_set_it_up(summary: str, schedu
     assert ("positive.champion_scheduled" in found) is scheduled
 
 
+@pytest.mark.parametrize(
+    ("booked", "later", "scheduled"),
+    [
+        # Hakuyo: the demo the champion arranged in August, two meetings held since, nothing booked ahead
+        ("Demo at plant, Priya attended 40 min (Dana arranged).", [("2026-11-25", "meeting")], False),
+        ("Demo at plant, Priya attended 40 min (Dana arranged).", [("2026-11-25", "email")], True),  # no meeting
+        ("Dana booked 45 min with Priya on 12/03 for the price review.", [("2026-11-25", "meeting")], True),  # ahead
+    ],
+)
+def test_champion_scheduled_is_the_next_meeting_not_a_past_favour(booked: str, later: list, scheduled: bool) -> None:
+    data = _with(booked, **{"with": ["Dana Lee"]})
+    data["activities"] += [activity(day, kind, "Weekly sync", **{"with": ["Dana Lee"]}) for day, kind in later]
+    assert ("positive.champion_scheduled" in by_code(parse_deal(data))) is scheduled
+
+
 def test_economic_buyer_listed_in_a_meeting_counts_but_not_when_cancelled() -> None:
     assert "positive.economic_buyer_engaged" in by_code(parse_deal(_with("Review", **{"with": ["Priya Shah"]})))
     cancelled = _with("Review", status="cancelled", **{"with": ["Priya Shah"]})

@@ -64,11 +64,15 @@ def test_the_buyers_written_sequence_redrafts_their_steps_without_moving_the_rec
     assert nda < plan.index(sheet)
     # the buyer's steps are drafted again on the days their own sequence ends them (JP holidays, 12/29-1/5), one
     # row each: the recorded 12-15 and 12-22, which the sequence says cannot hold, are the dates they replace
-    assert dated[(dt.date(2027, 1, 19), "Security review sign-off")].owner.startswith("Ono Yuki")
-    ringi = dated[(dt.date(2027, 2, 2), "Ringi approval")]
+    # after the NDA (12-01) and our answers to their 180-item check sheet (12-08), both ours, each with its time
+    assert dated[(dt.date(2026, 12, 1), "NDA signed")].side == "seller"
+    answers = dated[(dt.date(2026, 12, 8), "Return the completed security check sheet (180 items)")]
+    assert (answers.side, answers.status) == ("seller", "proposed")
+    assert dated[(dt.date(2027, 2, 2), "Security review sign-off")].owner.startswith("Ono Yuki")
+    ringi = dated[(dt.date(2027, 2, 17), "Ringi approval")]
     assert ringi.owner.startswith("Ishikawa Masaru") and 'replaces "Ringi approval" of 2026-12-15' in (ringi.note or "")
     assert (plan[-1].action, plan[-1].status) == ("Contract signed", "proposed")
-    assert plan[-1].date > dt.date(2027, 2, 2)
+    assert plan[-1].date > dt.date(2027, 2, 17)
     rows = [(s.action.lower(), s.owner) for s in plan if s.status != "done"]
     assert len(rows) == len(set(rows))  # no step twice for one owner
     assert not any("finalise NDA" in s.action for s in plan)  # the next step is the NDA row, ours, not a second one

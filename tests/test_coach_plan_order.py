@@ -104,7 +104,7 @@ def test_paper_held_in_chinese_too():
     ("name", "action", "reason"),
     [
         ("tinsley-foods-cfo-says-january", "Signature", "January capital review"),  # the buyer's word
-        ("hakuyo-seimitsu-nda-before-security-review", "Contract signed", "2027-02-02"),  # their own sequence of steps
+        ("hakuyo-seimitsu-nda-before-security-review", "Contract signed", "2027-02-17"),  # their own sequence of steps
     ],
 )
 def test_a_signature_the_record_puts_after_the_quarter_says_why(coach, name, action, reason):
@@ -131,4 +131,6 @@ def test_a_missed_step_of_ours_is_ours_to_rebook(coach):
     _, result = _review(coach, CALIBRATION / "hakuyo-seimitsu-nda-before-security-review.yaml")
     nda = next(s for s in result.report.mutual_action_plan if s.action == "NDA signed")  # owner: us; our legal has it
     assert nda.side == "seller" and nda.status == "at_risk"
-    assert nda.note == t("plan.missed_ours", date=dt.date(2026, 11, 13))
+    # ours to finish, on the day our default time to sign it allows, with the clause our legal holds it on
+    assert (nda.note or "").startswith(t("plan.missed_ours", date=dt.date(2026, 11, 13)))
+    assert nda.date == dt.date(2026, 12, 1) and "cannot change court" in (nda.note or "")

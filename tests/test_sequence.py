@@ -10,7 +10,10 @@ import pytest
 
 from ae_coach import assess, load_deal
 from ae_coach.deal.calendar import DEFAULT_DAYS_OFF, Calendar, calendar_for
+from ae_coach.inspector.facts._model import ActivityFact, Questionnaire
+from ae_coach.inspector.facts._owed import questionnaire
 from ae_coach.inspector.facts._sequence import read
+from ae_coach.inspector.settings import Settings
 
 SAID, TODAY = dt.date(2026, 11, 20), dt.date(2026, 11, 24)
 
@@ -67,7 +70,7 @@ def test_a_range_is_counted_at_its_lower_bound_and_says_so() -> None:
     found = read("Security review 2-3 weeks, then procurement 1 week", SAID, TODAY, _calendar("US"))
     assert found is not None
     assert (found.steps[0].days, found.steps[0].lower_bound) == (10, True)
-    assert "the lower bound" in found.evidence("2026-11-20 email", "US", True, False)
+    assert "the lower bound" in found.evidence("2026-11-20 email", "US", True)
 
 
 @pytest.mark.parametrize(
@@ -93,10 +96,11 @@ def test_what_is_no_sequence_of_open_steps_is_not_summed(summary: str) -> None:
 def test_the_close_date_before_the_buyers_own_sequence_is_out_of_the_period() -> None:
     assessment = assess(load_deal(HAKUYO))
     timing = assessment.facts.timing
-    assert timing.sequence_ends == dt.date(2027, 2, 2)
+    # the NDA (5 working days) and our answers to the 180-item check sheet (5) before the review and the ringi
+    assert timing.sequence_ends == dt.date(2027, 2, 17)
     assert timing.paper_ends == timing.sequence_ends  # the paper timeline is the sequence's first step
     assert str(assessment.recommended_forecast) == "omitted"
-    assert "2027-02-02" in assessment.forecast_reasons[0]
+    assert "2027-02-17" in assessment.forecast_reasons[0]
 
 
 def _with_sequence(summary: str, close: str) -> dict:
@@ -175,8 +179,71 @@ def test_the_buyers_own_plan_step_dated_before_its_turn_is_at_risk() -> None:
     plan = Coach("offline").review(load_deal(path)).mutual_action_plan
     # one row for the ringi: the day their sequence allows, naming the 12-15 it replaces and why that cannot hold
     (ringi,) = [s for s in plan if s.action == "Ringi approval"]
-    assert ringi.date == dt.date(2027, 2, 2) and "2026-12-15" in (ringi.note or "")
-    assert "2027-01-19" in (ringi.note or "")
+    assert ringi.date == dt.date(2027, 2, 17) and "2026-12-15" in (ringi.note or "")
+    assert "2027-02-02" in (ringi.note or "")
     check = next(s for s in plan if s.action == "Security check sheet")
     # the first step of the sequence waits on nothing in it, but on the NDA, which is not signed
     assert check.status == "at_risk" and "NDA" in (check.note or "")
+
+
+# ------------------------------------------------------------------------------------------- our own steps
+
+_HAKUYO_STEPS = (
+    "After we receive your completed security check sheet, their review usually takes about 6 weeks. The ringi can "
+    "only start after the security check is passed, and takes 2-3 weeks. Please also note our year-end holidays "
+    "12/29-1/5."
+)
+
+
+def _asked(items: int | None, days: int) -> Questionnaire:
+    return Questionnaire.of(said=SAID, words="security check sheet", items=items, days=days)
+
+
+def test_our_own_steps_before_the_buyers_come_first_each_with_its_time() -> None:
+    """Hakuyo: the NDA to sign, then our answers to their 180-item check sheet, then their review and the ringi."""
+    found = read(_HAKUYO_STEPS, SAID, TODAY, _calendar("JP"), 5, _asked(180, 5))
+    assert found is not None
+    assert [(s.ours, s.days) for s in found.steps] == [("document", 5), ("answers", 5), (None, 30), (None, 10)]
+    assert (found.ours("document"), found.ours("answers"), found.ends) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 8),
+        dt.date(2027, 2, 17),
+    )
+    evidence = found.evidence("2026-11-20 email", "JP", True)
+    assert '"security check sheet" (180 items on record): 5 working days' in evidence
+    assert [s.said for s in found.theirs] == [s.said for s in read(_HAKUYO_STEPS, SAID, TODAY, _calendar("JP")).steps]
+
+
+def test_a_sequence_that_does_not_start_from_our_answers_gets_no_step_of_ours() -> None:
+    found = read(
+        "IT review 2 weeks, then procurement 10 business days", SAID, TODAY, _calendar("US"), 0, _asked(180, 5)
+    )
+    assert found is not None and all(s.ours is None for s in found.steps)
+
+
+@pytest.mark.parametrize(
+    ("summaries", "items", "days"),
+    [
+        (["Any new cloud service must pass the security check (security check sheet, ~180 items)."], 180, 5),
+        (["We need our supplier security assessment - questionnaire attached (212 questions)."], 212, 6),
+        (["Security questionnaire received from vendor risk"], None, 2),  # no size on record: the least time
+        (["Questionnaire attached (212 questions).", "Returned the completed questionnaire to Jakob."], None, None),
+        (["After we receive your completed security check sheet, their review takes 6 weeks."], None, 2),
+        (["Sent our SOC 2 report and the pen test summary."], None, None),  # no questionnaire at all
+    ],
+)
+def test_the_questionnaire_we_owe_is_read_with_its_size(summaries: list[str], items: int | None, days: int | None):
+    past = [
+        ActivityFact.of(date=SAID + dt.timedelta(days=i), type="email", status="completed", summary=summary)
+        for i, summary in enumerate(summaries)
+    ]
+    found = questionnaire(past, TODAY, 40)
+    assert (found.items, found.days) == (items, days) if days is not None else found is None
+
+
+def test_the_pace_of_our_answers_is_a_setting() -> None:
+    deal = load_deal(HAKUYO)
+    slower = assess(deal, settings=Settings(questionnaire_items_per_day=20, document_sign_days=10)).facts.timing
+    assert slower.questionnaire is not None and slower.questionnaire.days == 9
+    assert slower.sequence_ends > assess(deal).facts.timing.sequence_ends  # 5 + 4 more working days of ours
+    assert slower.document_due == dt.date(2026, 12, 8)

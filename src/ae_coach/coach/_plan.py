@@ -21,6 +21,7 @@ from ae_coach.coach.report import MapStep
 from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
+from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
 from ae_coach.inspector.facts import dates_in, durations, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
 from ae_coach.inspector.text import find
@@ -397,7 +398,9 @@ def _draft(
         steps = [step for step in steps if step.kind not in ("evaluation", "decision")]
     steps = [_on_record_lead(step, deal) for step in steps]
     begin = calendar.on_or_after(as_of)
-    record = [] if stalled else _record_steps(deal, as_of, begin, calendar)
+    answer = answer_days(facts)
+    sized = facts.timing.questionnaire if facts is not None else None
+    record = [] if stalled else _record_steps(deal, as_of, begin, calendar, answer, sized.items if sized else None)
     if record:  # the record's own security clock replaces the draft's "send the questionnaire"
         steps = [s for s in steps if s.keywords != ("security questionnaire",)]
     if gate and not stalled:
@@ -423,7 +426,7 @@ def _draft(
     # the buyer's own purchase order or signature ahead is the day the drafted steps it needs have to be done by
     gate_step = _own_gate(agreed, begin, close) if note is None else None
     frame = _Frame(
-        deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar) if record else None, gate_step
+        deal, as_of, begin, ready, calendar, review_back(deal, as_of, calendar, answer) if record else None, gate_step
     )
     fitted, drafted = _fitted(frame, steps, (agreed, dated), (close, note), commercial_first)
     fastest = _fastest_close(
@@ -750,15 +753,24 @@ def _on_record_lead(step: _Template, deal: Deal) -> _Template:
     return replace(step, days_before_close=max(step.days_before_close, days + follows))
 
 
-def _record_steps(deal: Deal, as_of: dt.date, begin: dt.date, calendar: Calendar) -> list[MapStep]:
+def _record_steps(
+    deal: Deal,
+    as_of: dt.date,
+    begin: dt.date,
+    calendar: Calendar,
+    answer: int = RETURN_DAYS,
+    items: int | None = None,
+) -> list[MapStep]:
     """Steps the record has already started a clock on: a security questionnaire the buyer sent is the seller's to
-    return first thing, and the buyer's review runs its recorded lead time from then."""
+    return as soon as its size allows (``answer`` working days: :func:`answer_days`), and the buyer's review runs
+    its recorded lead time from then."""
     received = owed_back(deal, as_of)
     if received is None:
         return []
-    due = calendar.add(begin, 2)
+    due = calendar.add(begin, answer)
     note = t("plan.received", date=received.date)
-    days, back = record_lead_days(deal), review_back(deal, as_of, calendar)
+    note += t("plan.answer_pace", items=items, days=answer) if items else ""
+    days, back = record_lead_days(deal), review_back(deal, as_of, calendar, answer)
     status: Literal["planned", "at_risk"] = "planned"
     if days and back is not None:
         note += t("plan.record_lead", weeks=-(-days // 7), date=back)
@@ -797,17 +809,21 @@ def _waits_for_review(deal: Deal, as_of: dt.date) -> Any:
     return min((p for p in ahead if words.search(p.action)), key=lambda p: p.date or dt.date.max, default=None)
 
 
-RETURN_DAYS = 2
-"""Working days the seller takes to return a security questionnaire the buyer sent (ae-coach default)."""
+def answer_days(facts: DealFacts | None) -> int:
+    """Working days our side takes to answer the buyer's questionnaire: its size at the settings' pace where the
+    record gives it ("questionnaire attached (212 questions)": ``timing.questionnaire``), else ``RETURN_DAYS``."""
+    asked = facts.timing.questionnaire if facts is not None else None
+    return asked.days if asked is not None else RETURN_DAYS
 
 
-def review_back(deal: Deal, as_of: dt.date, calendar: Calendar) -> dt.date | None:
-    """When the buyer's security review can be back: the questionnaire they sent returned first thing, plus the
-    lead time the record gives their review ("6-8 weeks": the upper end). None when the record starts no clock."""
+def review_back(deal: Deal, as_of: dt.date, calendar: Calendar, answer: int = RETURN_DAYS) -> dt.date | None:
+    """When the buyer's security review can be back: the questionnaire they sent returned as soon as our answers
+    allow (``answer`` working days), plus the lead time the record gives their review ("6-8 weeks": the upper end).
+    None when the record starts no clock."""
     days = record_lead_days(deal)
     if owed_back(deal, as_of) is None or not days:
         return None
-    returned = calendar.add(calendar.on_or_after(as_of), RETURN_DAYS)
+    returned = calendar.add(calendar.on_or_after(as_of), answer)
     return calendar.on_or_after(returned + dt.timedelta(days=days))
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._situation import waits_on_document
 from ae_coach.coach.report import MapStep
-from ae_coach.i18n import t
+from ae_coach.i18n import phrase, t
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -28,16 +28,85 @@ _DOCUMENT = lazy(
     re.IGNORECASE,
 )
 """A plan step about the document the buyer's process waits on (``timing.precondition``)."""
+_LEGAL = lazy(
+    r"\b(?:legal|redlines?|msa|terms|counsel|contract (?:agreed|review|final|redlines?|negotiation))\b|法务|条款",
+    re.IGNORECASE,
+)
+"""A plan step about the contract the clause in dispute holds up ("Agree legal redlines", "Contract executed")."""
+_QUESTIONNAIRE = lazy(r"\b(?:questionnaire|check ?sheet|self[- ]assessment)\b|问卷|检查表", re.IGNORECASE)
+"""A step of ours returning the buyer's questionnaire ("Return the completed security questionnaire")."""
 _OURS = ("us", "we", "seller", "vendor", "ae")
 _AT_RISK = ("at risk:", "有风险：")
 """How a plan note gives the reason a date is at risk (``plan.signs_doubt`` and its kin), in English and Chinese."""
 
 
 def in_order(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar: Calendar) -> list[MapStep]:
-    """``plan`` with one row per step (:func:`_one_row`) and the steps a document not yet signed holds placed
-    after it (:func:`_after_document`), sorted by date."""
-    plan = _after_document(_one_row(plan, deal), deal, facts, calendar)
+    """``plan`` with one row per step (:func:`_one_row`), our own work the buyer's process starts from dated with
+    the time it takes (:func:`_owed`), and the steps a document not yet signed holds placed after it
+    (:func:`_after_document`), sorted by date."""
+    plan = _after_document(_owed(_one_row(plan, deal), deal, facts), deal, facts, calendar)
     return sorted(plan, key=lambda s: (s.date, s.kind != "agreed"))
+
+
+def _on_point(plan: list[MapStep], facts: DealFacts) -> list[MapStep]:
+    """The clause in dispute (``timing.open_point``), in the record's words, on the plan's first open step about
+    the paper it holds up (the document to sign, else a legal, redline or contract step): the step says what it
+    waits on instead of a generic "legal review"."""
+    point = facts.timing.open_point
+    if not point:
+        return plan
+    open_ = [s for s in plan if s.status != "done" and s.date >= facts.as_of]
+    step = next((s for s in open_ if _DOCUMENT.search(s.action)), None) or next(
+        (s for s in open_ if _LEGAL.search(s.action)), None
+    )
+    if step is None:
+        return plan
+    latest = facts.timing.open_point_latest
+    note = t("plan.open_point", point=point) + (t("plan.open_point_latest", latest=latest) if latest else "")
+    return [s.model_copy(update={"note": "; ".join(filter(None, [s.note, note]))}) if s is step else s for s in plan]
+
+
+def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
+    """Our own steps before the buyer's process runs, each with its time (a blind VP grade of Hakuyo: "the plan
+    gives the NDA and our own 180-item check sheet no time"): our row to sign the document their process waits on
+    no earlier than ``timing.document_due``, and, when their written sequence starts from our answers to their
+    questionnaire (``timing.answers_due``), a row of ours to return it on that day, unless one is on the plan."""
+    timing = facts.timing
+    out = _on_point(list(plan), facts)
+    document = next((s for s in out if s.status != "done" and _DOCUMENT.search(s.action)), None)
+    due = timing.document_due
+    if document is not None and due is not None and document.date < due and _owner(document, deal) == "ours":
+        note = t("plan.document_due", date=due)
+        out[out.index(document)] = document.model_copy(
+            update={"date": due, "note": "; ".join(filter(None, [document.note, note]))}
+        )
+    asked = timing.questionnaire
+    if asked is None or timing.answers_due is None:
+        return out
+    words = asked.words.lower()
+    ours = next(
+        (s for s in out if s.status != "done" and _owner(s, deal) == "ours" and words in s.action.lower()), None
+    )
+    if ours is None:
+        ours = next(
+            (s for s in out if s.status != "done" and s.side == "seller" and _QUESTIONNAIRE.search(s.action)), None
+        )
+    key = "plan.answers_due" if asked.items else "plan.answers_due_unsized"
+    note = t(key, date=timing.answers_due, days=asked.days, items=asked.items or 0)
+    if ours is not None:
+        update = {"date": max(ours.date, timing.answers_due), "note": "; ".join(filter(None, [ours.note, note]))}
+        out[out.index(ours)] = ours.model_copy(update=update)
+        return out
+    action = (
+        t("plan.answer_step", words=asked.words, items=asked.items)
+        if asked.items
+        else t("plan.answer_step_unsized", words=asked.words)
+    )
+    owner = phrase("plan.team", "AE + solutions engineer").replace("AE", deal.owner or "AE")
+    step = MapStep(
+        date=timing.answers_due, action=action, side="seller", owner=owner, kind="paper", status="proposed", note=note
+    )
+    return [*out, step]
 
 
 def _one_row(plan: list[MapStep], deal: Deal) -> list[MapStep]:

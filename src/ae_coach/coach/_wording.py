@@ -62,9 +62,10 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     """Replace ``[economic buyer]``, ``[champion]``, ``[technical buyer]``, ``[competitor]`` and ``[name]``
     with the deal's people and competitors; ``[source]`` with who said what the finding quotes, ``[missing
     role]`` with the committee role the deal lacks, ``[case]`` with the document the record already shows
-    ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person and ``[owed]`` with what the
+    ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person, ``[owed]`` with what the
     buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
-    since handed the signature over; a neutral phrase when the deal does not say."""
+    since handed the signature over and ``[open point]`` with the clause in dispute in the record's words
+    (``timing.open_point``); a neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -80,6 +81,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         if key == "previous signer":  # the signer who backed the deal and has since handed over
             previous = finding.data.get("handed_over") if finding is not None else None
             return str(previous) if previous else t("coach.neutral.previous signer")
+        if key == "open point":
+            point = finding.data.get("point") if finding is not None else None
+            return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "paper owner":
             person = paper_titled(deal, term_open=bool(finding and finding.data.get("open")))
             return person.name if person else t("coach.neutral.paper owner")

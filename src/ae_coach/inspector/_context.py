@@ -147,6 +147,8 @@ class Context:
             event_recent_days=self.settings.event_recent_days,
             calendar=calendar_for(self.settings, self.deal),
             close_slack_days=self.settings.close_slack_days,
+            document_sign_days=self.settings.document_sign_days,
+            questionnaire_items_per_day=self.settings.questionnaire_items_per_day,
         )
 
     @memoized

@@ -334,6 +334,17 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         title = (
             f"Paper process held up on our side at {stage}: the open item is with {team} ({held}), and {data['stuck']}"
         )
+    point = ctx.facts.timing.open_point if name == "paper_process" and flagged else None
+    if point:
+        # the clause in dispute in the record's words, never a generic "legal review" (a blind VP grade of Hakuyo)
+        data["point"] = point
+        latest = ctx.facts.timing.open_point_latest
+        evidence.append(f"{OPEN_POINT}{point}" + (f"{OPEN_POINT_LATEST}{latest}" if latest else ""))
+        if "ours" in data:
+            title = (
+                f"Paper process held up on our side at {stage}: the clause in dispute ({point}) is with {team} "
+                f"({held}), and {data['stuck']}"
+            )
     if flagged and extra and extra[0].startswith(UNFRAMED_PILOT):
         data["unframed_pilot"] = extra[0]  # what the pilot is for is the open question of the deal
     if flagged and extra and extra[0].startswith(SIGNER_CHASED):
@@ -785,6 +796,8 @@ VALIDATION_AHEAD = "the buyer's own test of the criteria is still ahead: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
 SIGNER_CHASED = "the signer has only been chased: "
 PRECONDITION = "the buyer's process waits on a document not yet signed: "
+OPEN_POINT = "the clause in dispute: "
+OPEN_POINT_LATEST = "; the latest word on it: "
 RIVAL_CHOSEN = "the buyer chose another vendor: "
 APPROVAL_UNDATED = (
     "the purchase goes to a body that sits on its own calendar, and no date of its sitting is on record: "

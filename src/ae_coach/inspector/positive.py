@@ -5,7 +5,8 @@ A signal counts from an activity that carries its tag (or, untagged, matches its
 cancelled or missed. Two signals also read structure: ``economic_buyer_engaged`` fires when an
 economic-buyer stakeholder is listed in a (past or scheduled) activity after the last one the economic
 buyer left early, declined, objected, paused or deferred in, and ``champion_scheduled`` from
-text needs the champion to be named in the activity, so "scheduled a call" by the rep does not count.
+text needs the champion to be named in the activity, so "scheduled a call" by the rep does not count, and counts
+only while the meeting they set up is still the deal's next one (ahead, or none held since).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import datetime as dt
 import re
 
 from ae_coach._patterns import lazy
-from ae_coach.deal import Activity, ActivityStatus, Direction, PlanStatus, Role, Signal, Stage
+from ae_coach.deal import Activity, ActivityStatus, ActivityType, Direction, PlanStatus, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector import text
 from ae_coach.inspector._context import Context, describe
-from ae_coach.inspector.facts import day_named, direction_of, rebuffed_by_economic_buyer
+from ae_coach.inspector.facts import dates_in, day_named, direction_of, rebuffed_by_economic_buyer
 from ae_coach.inspector.text import unheld_title
 
 POSITIVE: dict[str, tuple[Signal, str]] = {
@@ -78,6 +79,7 @@ def _hits(ctx: Context, signal: Signal) -> list[Activity]:
         # the meeting they set up was then cancelled or missed: the scheduling no longer counts
         off = [a.date for a in ctx.activities if a.status in (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)]
         hits = [a for a in hits if not any(day >= a.date for day in off)]
+        hits = [a for a in hits if _still_next(ctx, a)]
     if signal == Signal.EB_ATTENDING:
         ebs = {s.name.strip().lower() for s in ctx.role(Role.ECONOMIC_BUYER)}
         dropped = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
@@ -140,6 +142,24 @@ def _introduction(ctx: Context) -> Finding | None:
             date=date,
         )
     return None
+
+
+_MEETINGS = (ActivityType.MEETING, ActivityType.CALL, ActivityType.DEMO)
+
+
+def _still_next(ctx: Context, booked: Activity) -> bool:
+    """Whether the meeting the champion set up is still the deal's next one: it lies ahead ("Priya booked 45
+    minutes with Mark on 12-09", a scheduled activity), or no meeting with the buyer was held after it. A demo the
+    champion arranged in August, with two meetings since and nothing booked, is a past favour, not "the next
+    meeting" (a blind VP grade of Hakuyo: "+2 champion scheduled" unsupported by the record)."""
+    if booked.date > ctx.as_of or any(day > ctx.as_of for day in dates_in(booked.summary, booked.date)):
+        return True
+    held = (
+        a
+        for a in ctx.activities
+        if booked.date < a.date <= ctx.as_of and a.type in _MEETINGS and a.status == ActivityStatus.COMPLETED
+    )
+    return next(held, None) is None
 
 
 def _step_ahead(ctx: Context) -> Finding | None:

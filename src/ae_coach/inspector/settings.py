@@ -198,6 +198,14 @@ class Settings(BaseModel):
     """ae-coach default: working days of slack the review adds after the earliest day the buyer's own lead time
     or written sequence of steps ends, when it tells the rep to move the close date there: that day is a floor
     (every step on time, no question asked), not a date to forecast; 0 recommends the floor itself."""
+    document_sign_days: int = Field(default=5, ge=0)
+    """ae-coach default: working days the review gives a document the buyer's process waits on (an NDA, a
+    confidentiality deed) to be signed, from today: the buyer's written sequence of steps starts after it, never
+    at no time."""
+    questionnaire_items_per_day: int = Field(default=40, ge=1)
+    """ae-coach default: items of a questionnaire the buyer has us answer (a security questionnaire or check sheet,
+    "~180 items") our side answers in a working day: 180 items take 5 working days, and never fewer than 2 (a size
+    not on record takes 2)."""
     health_penalty: dict[str, int] = Field(
         default_factory=lambda: {"critical": 25, "high": 12, "medium": 5, "low": 2, "info": 0}
     )

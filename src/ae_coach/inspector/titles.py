@@ -57,7 +57,7 @@ def _meddpicc_variant(data: dict[str, Any]) -> str:
     if data.get("unsettled"):
         return "_unlisted" if data.get("unlisted") else "_unsettled"
     if data.get("ours") and data.get("stuck"):
-        return "_ours"
+        return "_ours_point" if data.get("point") else "_ours"
     if data.get("blocked"):
         return f"_{data['blocked']}"
     if str(data.get("reason", "")).startswith("met and not backing"):

@@ -144,6 +144,7 @@ PLACEHOLDERS = (
     "paper owner",
     "owed",
     "previous signer",
+    "open point",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""

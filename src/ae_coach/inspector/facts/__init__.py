@@ -54,6 +54,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
+from ae_coach.inspector.facts._owed import ANSWER_MIN_DAYS
 from ae_coach.inspector.facts._said import names_person, said_by, view_of
 from ae_coach.inspector.facts._timing import (
     PAPER_LATE,
@@ -72,6 +73,7 @@ from ae_coach.inspector.facts._timing import (
 )
 
 __all__ = [
+    "ANSWER_MIN_DAYS",
     "BUILD",
     "NO_NUMBER",
     "PAPER_LATE",

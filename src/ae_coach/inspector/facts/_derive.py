@@ -35,6 +35,7 @@ from ae_coach.inspector.facts._model import (
     _Names,
     office_names,
 )
+from ae_coach.inspector.facts._owed import questionnaire
 from ae_coach.inspector.facts._sequence import SEQUENCE_ENDS, buyer_sequence
 from ae_coach.inspector.facts._timing import (
     _MONTH,
@@ -178,13 +179,25 @@ _NOT_A_VENDOR = frozenset(
 )
 
 
-def _with_sequence(
-    timing: TimingFact, deal: Deal, activities: list[ActivityFact], as_of: dt.date, calendar: Calendar
+def _with_owed(
+    timing: TimingFact, activities: list[ActivityFact], as_of: dt.date, calendar: Calendar, sign_days: int, per_day: int
 ) -> TimingFact:
-    """``timing`` with the buyer's written sequence of steps when it ends after the signature date. A paper
-    timeline read from the same message is that sequence's first step only: it runs to the sequence's end."""
+    """``timing`` with what our side owes the buyer's process before it runs: the questionnaire to answer and the
+    day the document it waits on can be signed at the earliest (ae-coach defaults from the settings)."""
+    asked = questionnaire([a for a in activities if a.date <= as_of], as_of, per_day)
+    due = calendar.add(calendar.on_or_after(as_of), sign_days) if timing.precondition else None
+    return timing.model_copy(update={"questionnaire": asked, "document_due": due})
+
+
+def _with_sequence(
+    timing: TimingFact, deal: Deal, activities: list[ActivityFact], as_of: dt.date, calendar: Calendar, sign_days: int
+) -> TimingFact:
+    """``timing`` with the buyer's written sequence of steps when it ends after the signature date, our own steps
+    before it counted in (the document it waits on, our answers to their questionnaire). A paper timeline read from
+    the same message is that sequence's first step only: it runs to the sequence's end."""
     past = [a for a in activities if a.date <= as_of and a.summary]
-    found = buyer_sequence(deal, past, as_of, calendar, unsigned=timing.precondition is not None)
+    signing = sign_days if timing.precondition is not None else None
+    found = buyer_sequence(deal, past, as_of, calendar, signing, timing.questionnaire)
     if found is None:
         return timing
     ends = found.ends
@@ -193,6 +206,8 @@ def _with_sequence(
         "sequence_ends": ends,
         "sequence_waits": found.waits,
         "sequence_steps": found.steps,
+        "answers_due": found.answers_due,
+        "document_due": found.document_due or timing.document_due,
     }
     stuck = timing.paper_stuck or ""
     if stuck.startswith(PAPER_TOO_SLOW) and f": {found.where}, " in stuck and (timing.paper_ends or dt.date.min) < ends:
@@ -219,6 +234,8 @@ def derive(
     event_recent_days: int = 120,
     calendar: Calendar | None = None,
     close_slack_days: int = 10,
+    document_sign_days: int = 5,
+    questionnaire_items_per_day: int = 40,
 ) -> DealFacts:
     """Read the deal's record once and return its facts as of ``as_of``.
 
@@ -227,7 +244,9 @@ def derive(
     ``calendar``: the working days the buyer's written sequence of steps is summed in (the settings' holidays
     country and days off; default: where the buyer is).
     ``close_slack_days``: working days added after the earliest day the buyer's own lead time ends for the close
-    date the review recommends (``TimingFact.close_with_slack``)."""
+    date the review recommends (``TimingFact.close_with_slack``).
+    ``document_sign_days``, ``questionnaire_items_per_day``: how long our side takes to sign a document the buyer's
+    process waits on and to answer their questionnaire (``TimingFact.document_due``, ``TimingFact.questionnaire``)."""
     names = _Names([s.name for s in deal.stakeholders])
     activities = [_activity(a, deal, names) for a in sorted(deal.activities, key=lambda a: a.date)]
     gone = departed(deal, as_of)
@@ -276,7 +295,8 @@ def derive(
         facts = facts.model_copy(update={"alternatives": [*facts.alternatives, *named]})
     calendar = calendar or calendar_for(None, deal)
     timing = _timing(deal, activities, as_of, paper_wait_days)
-    timing = _with_sequence(timing, deal, activities, as_of, calendar)
+    timing = _with_owed(timing, activities, as_of, calendar, document_sign_days, questionnaire_items_per_day)
+    timing = _with_sequence(timing, deal, activities, as_of, calendar, document_sign_days)
     timing = _with_slack(timing, deal, calendar, close_slack_days)
     events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
     # a freeze reported longer ago than ``event_recent_days`` (Settings) is no hold the review can explain

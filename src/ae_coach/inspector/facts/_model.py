@@ -191,6 +191,20 @@ class CloseDateChange(_Facts):
         return self.before is not None and self.after is not None and self.after > self.before
 
 
+class Questionnaire(_Facts):
+    """A questionnaire the buyer's process has us answer ("security check sheet, ~180 items"), not yet returned."""
+
+    said: dt.date
+    """The day the record first names it."""
+    words: str
+    """What the record calls it ("security check sheet")."""
+    items: int | None = None
+    """Its size, where the record gives one (the largest any mention gives)."""
+    days: int = 0
+    """The working days our answers take: its size at the settings' ``questionnaire_items_per_day``, at least
+    ``ANSWER_MIN_DAYS`` (ae-coach defaults)."""
+
+
 class TimingFact(_Facts):
     """When the deal can close, as the record says it (the buyer's words and plan, not only the CRM field)."""
 
@@ -257,6 +271,23 @@ class TimingFact(_Facts):
     sequence_steps: list[tuple[dt.date, str]] = Field(default_factory=list)
     """Each step of that sequence: the earliest day it ends, and its words ("The ringi (approval circulation) can
     only start after the security check is passed, and takes 2-3 weeks" ends 2027-02-02)."""
+    open_point: str | None = None
+    """The contract clause in dispute the paper last stopped on, where the record states it in full, with nothing
+    later settling it ("2026-11-04 email: "governing law / jurisdiction changed from Shizuoka District Court to SIAC
+    arbitration (Singapore)""): what the paper finding, its action and the plan name instead of a generic "legal
+    review"."""
+    open_point_latest: str | None = None
+    """The latest word on that clause, when later than ``open_point`` ("2026-11-12 email: "Could accept 3 yrs,
+    cannot change court."")."""
+    questionnaire: Questionnaire | None = None
+    """The questionnaire the buyer's process has us answer and we have not returned: work on our side, with the
+    working days it takes."""
+    document_due: dt.date | None = None
+    """While the buyer's process waits on a document not yet signed (``precondition``): the earliest day it can be
+    signed, the settings' ``document_sign_days`` working days from today (the buyer's written sequence starts then)."""
+    answers_due: dt.date | None = None
+    """When the buyer's written sequence starts from our answers to ``questionnaire`` ("after we receive your
+    completed security check sheet"): the earliest day they can go back, after the document (``document_due``)."""
     paper_not_started: bool = False
     """``paper_stuck`` is a lead time the record gives no start for: counted from today, its clock has not
     started (a document to sign first, a ticket nobody opened)."""

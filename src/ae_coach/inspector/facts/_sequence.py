@@ -5,8 +5,10 @@ after the security check is passed, and takes 2-3 weeks; please note our year-en
 signature, whatever the CRM says: the steps run one after another, in working days, around their holidays. This
 module reads such a message (sentences, "then", "after that", "followed by", arrows, numbered lists; 然后, 之后,
 再, 先…再…) into its steps and sums them from the day the first can start. The earliest end is a floor: each
-step is counted at the low end of what the buyer gave ("2-3 weeks" at two), and a step with no length on record
-(an NDA still to sign) at none, and the evidence says so."""
+step is counted at the low end of what the buyer gave ("2-3 weeks" at two), and the evidence says so. Our own work
+the sequence starts from is counted too, at ae-coach defaults the evidence names: a document their process waits on
+(an NDA still to sign) at the settings' ``document_sign_days``, and our answers to their questionnaire ("after we
+receive your completed security check sheet", ~180 items) at its size (:mod:`._owed`)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
 from ae_coach.deal.calendar import Calendar
 from ae_coach.inspector import text
-from ae_coach.inspector.facts._model import ActivityFact
+from ae_coach.inspector.facts._model import ActivityFact, Questionnaire
 from ae_coach.inspector.facts._timing import _DURATION, _plan_signature, _review_started, dates_in
 from ae_coach.inspector.facts._timing import _count as _word_count
 
@@ -26,7 +28,12 @@ SEQUENCE_ENDS = "the buyer's own sequence of steps ends at the earliest on "
 """How the evidence of a sequence begins (a ``marker`` of the catalogue: Chinese reviews say it in Chinese)."""
 COUNTED_FROM = ", counted from "
 TODAY = " (today)"
-FIRST_UNSIGNED = "first a document not yet signed on record, counted as no time"
+FIRST_UNSIGNED = "first a document not yet signed on record, "
+SIGN_DAYS = " working days to sign it at the ae-coach default → "
+ANSWERS = "then our side answers the questionnaire "
+ITEMS = " items on record"
+NO_SIZE = "its size not on record"
+ANSWER_DAYS = " working days at the ae-coach default pace → "
 WORKING_DAYS = " working days → "
 LOWER_BOUND = " working days, the lower bound → "
 REOPENS = " until the first working day after "
@@ -109,6 +116,13 @@ _PENDING = lazy(
     r"\b(?:after|once|until|when|if|before|only|be|must|will|needs? to|should|to get)\b|之后|以后|前|要|需要",
     re.IGNORECASE,
 )
+_FROM_ANSWERS = lazy(
+    r"\b(?:after|once|when|as soon as|from (?:the )?receipt of)\b[^.;]{0,60}?\b(?:your|the|our|completed|answered)\b"
+    r"[^.;]{0,30}?\b(?:questionnaire|check ?sheet|self[- ]assessment|answers|responses)\b|收到[^。；]{0,20}(?:问卷|检查表|答复)",
+    re.IGNORECASE,
+)
+"""A step that starts from our answers to their questionnaire ("After we receive your completed security check
+sheet, their review usually takes about 6 weeks", "once your answers are complete")."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,10 @@ class Step:
     lower_bound: bool = False
     holiday: dt.date | None = None
     """For a step that waits out the holidays: their last day."""
+    ours: str | None = None
+    """Our own step the buyer's steps start from: ``"document"`` (to sign) or ``"answers"`` (to their
+    questionnaire, ``said`` its words); None for the buyer's steps."""
+    items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -135,11 +153,21 @@ class Sequence:
     def ends(self) -> dt.date:
         return self.steps[-1].ends
 
+    @property
+    def theirs(self) -> list[Step]:
+        return [s for s in self.steps if s.ours is None]
+
+    def ours(self, kind: str) -> dt.date | None:
+        """The day our own step of ``kind`` (``"document"``, ``"answers"``) ends, when the sequence counts one."""
+        return next((s.ends for s in self.steps if s.ours == kind), None)
+
     def waits(self) -> list[tuple[dt.date, str]]:
         """Each step that says it follows another ("The ringi (approval circulation) can only start after…"): the
         earliest day it can start (the step before it ends) and its subject, the words before "after"."""
         out = []
         for before, step in zip(self.steps, self.steps[1:], strict=False):
+            if step.ours is not None:
+                continue
             follows = _FOLLOWS.search(step.said)
             if follows is not None and follows.start() > 0:
                 subject = _MODAL_TAIL.sub("", step.said[: follows.start()]).strip(" ,，")
@@ -148,13 +176,18 @@ class Sequence:
 
     def brief(self) -> str:
         """Each step in the buyer's words, cut to what it takes ("…their review usually takes about 6 weeks")."""
-        return "; ".join(text.quote(_told(step.said), 64) for step in self.steps)
+        return "; ".join(text.quote(_told(step.said), 64) for step in self.theirs)
 
-    def evidence(self, where: str, country: str, today: bool, unsigned: bool) -> str:
+    def evidence(self, where: str, country: str, today: bool) -> str:
         """The arithmetic, step by step, as the review shows it (``where``: the message, "2026-11-20 email")."""
-        parts = [FIRST_UNSIGNED] if unsigned else []
+        parts = []
         for step in self.steps:
-            if step.holiday is not None:
+            if step.ours == "document":
+                parts.append(f"{FIRST_UNSIGNED}{step.days}{SIGN_DAYS}{step.ends}")
+            elif step.ours == "answers":
+                size = f"{step.items}{ITEMS}" if step.items else NO_SIZE
+                parts.append(f"{ANSWERS}{text.quote(step.said)} ({size}): {step.days}{ANSWER_DAYS}{step.ends}")
+            elif step.holiday is not None:
                 parts.append(f"{text.quote(step.said, 70)}{REOPENS}{step.holiday} → {step.ends}")
             else:
                 unit = LOWER_BOUND if step.lower_bound else WORKING_DAYS
@@ -237,12 +270,21 @@ def closures(summary: str, said: dt.date) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
-def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar) -> Sequence | None:
+def read(
+    summary: str | None,
+    said: dt.date,
+    start: dt.date,
+    calendar: Calendar,
+    document: int = 0,
+    answers: Questionnaire | None = None,
+) -> Sequence | None:
     """The sequence of steps ``summary`` writes, summed in working days from ``start`` on ``calendar`` plus the
     closures it names; None unless it reads as a sequence of at least two steps with a length (or one and a wait
     for the holidays). A step opens at a sequence word, a list's number or a sentence saying it follows ("can
     only start after"), and its length is the first one told in it or the sentence after ("1) Legal reviews the
-    contract. She needs about three weeks"). Steps told as done and measurements ("5.2 -> 1.8 days") take no time."""
+    contract. She needs about three weeks"). Steps told as done and measurements ("5.2 -> 1.8 days") take no time.
+    Our own steps come first where the sequence starts from them: ``document`` working days to sign the document
+    their process waits on, and ``answers`` (their questionnaire) before the step that starts from our answers."""
     if not summary or not _SEQUENCE.search(summary):
         return None
     shut = closures(summary, said)
@@ -259,6 +301,9 @@ def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar)
         return day
 
     clock, steps = start, list[Step]()
+    if document:
+        clock = add(clock, document)
+        steps.append(Step("", document, clock, ours="document"))
     opened, timed = 0, False  # the piece that opened the current step, and whether a length was read for it
     for i, (segment, chained) in enumerate(_segments(summary)):
         if chained or _FOLLOWS.search(segment) or _LISTED.match(segment):
@@ -268,8 +313,12 @@ def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar)
         if _NOT_NEEDED.search(segment):
             continue
         length = _lengths(segment)
-        if length is not None and steps and (timed or i - opened > 1):
+        if length is not None and any(s.ours is None for s in steps) and (timed or i - opened > 1):
             continue  # a length told beside the steps ("pay two vendors for four months"), not one of them
+        if length is not None and answers is not None and _FROM_ANSWERS.search(segment):
+            clock = add(clock, answers.days)
+            steps.append(Step(answers.words, answers.days, clock, ours="answers", items=answers.items))
+            answers = None  # answered once
         if length is not None:
             timed = True
             clock = add(clock, length[0])
@@ -279,7 +328,8 @@ def read(summary: str | None, said: dt.date, start: dt.date, calendar: Calendar)
             if last is not None:
                 clock = add(last, 1)
                 steps.append(Step(segment, 0, clock, holiday=last))
-    if all(s.holiday is not None for s in steps) or len(steps) < 2:
+    theirs = [s for s in steps if s.ours is None]
+    if all(s.holiday is not None for s in theirs) or len(theirs) < 2:
         return None
     return Sequence(start=start, steps=tuple(steps), closures=tuple(shut))
 
@@ -324,30 +374,42 @@ class Summed:
     waits: list[tuple[dt.date, str]]
     """The steps that wait on the one before them, with the day they can start (:meth:`Sequence.waits`)."""
     steps: list[tuple[dt.date, str]]
-    """Each step's earliest end and its words."""
+    """Each of the buyer's steps: its earliest end and its words."""
+    document_due: dt.date | None = None
+    """The day our document to sign ends, when the sequence counts it."""
+    answers_due: dt.date | None = None
+    """The day our answers to their questionnaire end, when the sequence counts them."""
 
 
 def buyer_sequence(
-    deal: Deal, past: list[ActivityFact], as_of: dt.date, calendar: Calendar, unsigned: bool
+    deal: Deal,
+    past: list[ActivityFact],
+    as_of: dt.date,
+    calendar: Calendar,
+    sign_days: int | None = None,
+    asked: Questionnaire | None = None,
 ) -> Summed | None:
     """The buyer's latest written sequence of steps (``read``), summed from today, or from the day the record
     shows its first step under way, when it ends after the date the deal signs (the plan's signature step, else
-    the close date). ``unsigned``: the record says the process waits on a document to sign first (its time is
-    unknown, so the end is a floor)."""
+    the close date). Counted from today, our own steps come first: ``sign_days`` to sign the document the process
+    waits on (None: nothing to sign) and our answers to ``asked``, their questionnaire, where a step starts from
+    them (ae-coach defaults, so the end is still a floor)."""
     signs = _plan_signature(deal, as_of) or deal.close_date
     if signs is None or deal.close_date is None or deal.close_date < as_of:
         return None
     for activity in reversed([a for a in past if a.two_way and a.date <= as_of]):
         started = _review_started(past, activity.date)
         start = started if started is not None and started <= as_of else as_of
-        found = read(activity.summary, activity.date, start, calendar)
+        today = start == as_of
+        document = sign_days if today and sign_days else 0
+        found = read(activity.summary, activity.date, start, calendar, document, asked if today else None)
         if found is None:
             continue
         if found.ends <= signs:
             return None
         where = f"{activity.date} {activity.type}"
-        evidence = found.evidence(where, calendar.country, start == as_of, unsigned and start == as_of)
-        return Summed(
-            evidence, found.ends, where, found.brief(), found.waits(), [(s.ends, s.said) for s in found.steps]
-        )
+        evidence = found.evidence(where, calendar.country, today)
+        steps = [(s.ends, s.said) for s in found.theirs]
+        due = found.ours("document"), found.ours("answers")
+        return Summed(evidence, found.ends, where, found.brief(), found.waits(), steps, *due)
     return None

@@ -15,6 +15,7 @@ from ae_coach.deal import (
     Signal,
 )
 from ae_coach.inspector import text
+from ae_coach.inspector.facts._clause import open_point
 from ae_coach.inspector.facts._contact import _UNANSWERED
 from ae_coach.inspector.facts._hold import held_by_us, review_waits
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
@@ -224,6 +225,8 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         paper_ends=too_slow[1] if too_slow else None,
         paper_not_started=not stuck and bool(too_slow and too_slow[2]),
         paper_open=_paper_open(past),
+        open_point=point[0] if (point := open_point(past)) else None,
+        open_point_latest=point[1] if point else None,
         quiet_period=_quiet_period(deal, past),
         committed=_committed(deal, past, as_of),
         decision_waits=waits or (unset[1] if unset else None),
