@@ -117,11 +117,11 @@ review, legal review, procurement onboarding). The signature is the plan's own l
 _RENEWAL_SIGNATURE = "Signature of the renewal order form"
 
 SIGN_AFTER = 2
+"""Working days from the buyer's last approval step to the signature (ae-coach default, the draft's signing lead)."""
 HAND_OVER_BEFORE = 10
 """Working days before the first day of a month-dated buyer gate (a capital review, a budget round, a board) by
 which we hand over what it needs from us (ae-coach default: two working weeks, so whoever presents it can read it
 and push back before a sitting whose day the record does not give)."""
-"""Working days from the buyer's last approval step to the signature (ae-coach default, the draft's signing lead)."""
 
 _CLAUSE = lazy(r"(?<=[.;!?。；！？])\s+|\n")
 _NEGATED = lazy(r"\b(?:no|not|without|never|skip(?:s|ped)?|waived?|instead of)\b|n't\b|不需要|无需", re.I)

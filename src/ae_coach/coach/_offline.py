@@ -428,12 +428,29 @@ _BURDEN = lazy(
 to put a number on, before a bare description of the pain ("lab results live in five systems")."""
 
 
+_NOT_BURDEN = lazy(
+    r"\b(?:call|meeting|demo|intro|implementation|onboard\w*|rollout|go-live|procurement|legal|security review|"
+    r"we|our|us|i|i'll|we'll|reply|respond|get back|vendor|contract|pilot)\b|实施|上线|采购|法务|我们",
+    re.IGNORECASE,
+)
+"""Durations that are not what the pain costs: a meeting's length, a lead time of the purchase or the rollout,
+our own work or reply ("Intro call took 30 minutes", "onboarding a new vendor takes about 6 weeks")."""
+
+
 def _burden(deal: Deal, as_of: dt.date) -> str | None:
-    """The latest words on record, in an activity up to ``as_of``, naming what the pain costs in time."""
+    """The latest words on record, in an activity up to ``as_of``, naming what the pain costs the buyer in time
+    ("audit prep takes weeks"), whole words only; never a meeting, a lead time or our own work."""
     for activity in sorted((a for a in deal.activities if a.date <= as_of and a.summary), key=lambda a: a.date)[::-1]:
-        match = _BURDEN.search(activity.summary or "")
-        if match:
-            return text_quote(match.group(0).strip(" ,;:"), 60)
+        summary = activity.summary or ""
+        match = _BURDEN.search(summary)
+        if match is None:
+            continue
+        start = match.start()
+        while start > 0 and summary[start - 1].isalnum():  # never from the middle of a word
+            start -= 1
+        words = summary[start : match.end()].strip(" ,;:")
+        if not _NOT_BURDEN.search(words):
+            return text_quote(words, 60)
     return None
 
 
@@ -451,13 +468,14 @@ def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
         else [*([text_quote(pain.note, 60)] if pain.note_state == "meaningful" else []), *pain.record]
     )
     burden = _burden(deal, assessment.as_of)
+    counted = baseline(deal) is not None or (metrics is not None and metrics.grade >= 2)
+    counted = counted or any(_COUNT.search(line) for line in said)  # "14 late-bus complaints a week" counts
     if said and burden is not None and not any(_BURDEN.search(line) for line in said):
         said = [burden, *said]  # what the pain costs them is what gets a number, before what the pain is
-    counted = baseline(deal) is not None or (metrics is not None and metrics.grade >= 2)
     asks = []
     if not said:
         asks.append(t("coach.early_pain_none"))
-    elif not counted and not any(_COUNT.search(line) for line in said):  # "14 late-bus complaints a week" counts
+    elif not counted:
         asks.append(t("coach.early_pain", source=said[0]))
     signer = next((p for p in facts.in_role("economic_buyer") if not p.left), None)
     if signer is None:

@@ -642,6 +642,24 @@ def _price_moves(ctx: Context, since: dt.date) -> list[tuple[str, ActivityFact, 
     return hits
 
 
+_NOT_YET = lazy(r"\b(?:nobody|no one|not|never|yet|unless|if)\b|n't\b", re.IGNORECASE)
+
+
+def _chose_us(activity: Activity, rival: str) -> bool:
+    """A commitment that answers the rival's move: in a clause that does not name the rival ("at Zendesk's new
+    price they will buy Zendesk again") and is neither negated, still to come nor conditional ("nobody has
+    selected us yet", "if you can't match it, we will buy…"). An explicit tag with no words to read stands."""
+    summary = activity.summary or ""
+    match = text.first_match(text.SIGNAL_PATTERNS[Signal.VERBAL_COMMIT], summary)
+    if match is None:
+        return bool(activity.signals)
+    start = max(summary.rfind(mark, 0, match.start()) for mark in (". ", "; ", ": ", "\n"))
+    ends = [i for i in (summary.find(mark, match.end()) for mark in (". ", "; ", "\n")) if i >= 0]
+    clause = summary[max(start, 0) : min(ends, default=len(summary))]
+    before = summary[max(start, 0) : match.start()]
+    return not text.competitor_pattern(rival).search(clause) and not _NOT_YET.search(before)
+
+
 def _competitor_counter(ctx: Context) -> Finding | None:
     """A named rival (the incumbent or a competitor still in) made a price move in the last
     ``counter_offer_days``, in the buyer's words or the rep's notes: the evaluation is being bought back.
@@ -655,7 +673,7 @@ def _competitor_counter(ctx: Context) -> Finding | None:
     severity = Severity.HIGH if ctx.stage.order >= Stage.VALIDATION.order else Severity.MEDIUM
     # the buyer chose us after the move ("it doesn't change our decision; you are our selected vendor"): answered,
     # still the thing to watch until the signature (the rival will keep trying), no longer a danger to the call
-    chosen = [a for a in ctx.with_signal(Signal.VERBAL_COMMIT) if a.date >= first.date]
+    chosen = [a for a in ctx.with_signal(Signal.VERBAL_COMMIT) if a.date >= first.date and _chose_us(a, rival)]
     if chosen:
         severity = Severity.MEDIUM
     # the incumbent is buying its renewal back; anyone else is buying the deal
@@ -673,6 +691,10 @@ def _competitor_counter(ctx: Context) -> Finding | None:
         incumbent=incumbent,
         answered=bool(chosen),
     )
+
+
+_BUDGET_LATE = "Budget concerns raised after the proposal"
+"""The title when the concern has no words on record to quote (an activity tagged ``budget_concern`` only)."""
 
 
 def _budget_late(ctx: Context) -> Finding | None:
@@ -701,7 +723,7 @@ def _budget_late(ctx: Context) -> Finding | None:
     return ctx.finding(
         "momentum.budget_concern_late",
         Severity.HIGH,
-        f"Budget concern raised after the proposal ({last.date}): {said}",
+        f"Budget concern raised after the proposal ({last.date}): {said}" if said.strip('"') else _BUDGET_LATE,
         [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
         + [f"proposal from {since.isoformat()}"],
         date=last.date.isoformat(),

@@ -375,14 +375,18 @@ FEATURE_TOUR = lazy(
 
 MEETING_NEW_TITLE = lazy(
     r"\b(?:meet(?:ing)?|intro(?:duc\w+)?|call|session|review|workshop|walk-?through|presentation|demo|lunch|visit)"
-    r"\b[^.;:]{0,40}?\b(?:the|their|a|an|to)\s+((?:(?:new|acting|interim)\s+)?(?:[a-z&]+\s+){0,2}?(?:cto|cio|ciso|"
-    r"vp|svp|evp|director|head of [a-z]+|controller|gm|general manager))\b"
-    r"|(?:见|会见|拜访|约见|介绍给|引荐给|汇报给)(?:他们的|对方的|客户的)?([\u4e00-\u9fffA-Za-z]{1,8}?(?:总监|总经理|负责人|主管|副总裁))",
+    r"\b[^.;:]{0,40}?\b(?:to\s+)?(?:the|their|a|an)\s+((?:(?:new|acting|interim)\s+)?(?:[a-z&]+\s+){0,2}?(?:cto|cio|"
+    r"ciso|vp|svp|evp|director(?: of [a-z]+)?|head of [a-z]+|controller|gm|general manager))\b"
+    r"|(?:会见|拜访|约见|介绍给|引荐给|汇报给|带(?:我们|我|你)?去?见)(?:他们的|对方的|客户的)?"
+    r"([\u4e00-\u9fffA-Za-z]{1,8}?(?:总监|总经理|负责人|主管|副总裁))",
     _I,
 )
-"""A meeting with someone by title ("Meet the QA director", "intro call with their head of IT", "见质量总监"):
+"""A meeting with someone by title ("Meet the QA director", "intro call with their head of IT", "带我们见质量总监"):
 whether anyone on the deal holds that title is :func:`unheld_title`'s question. The signer's titles (CFO, CEO)
 are the economic buyer's reading, not someone new."""
+_NOT_A_MEETING = lazy(r"\b(?:not|never|if|whether|met|had met|won't|cannot|can't)\b|n't\b|不|没|如果|过", _I)
+"""Words before the title that make it no meeting ahead: negated, supposed or already held ("Hana will not bring
+the IT director", "ask Hana if we can meet the QA director", "Grace, who met the QA director last week")."""
 _TITLE_SHORT = {"gm": "general manager", "cio": "chief information officer", "cto": "chief technology officer",
                 "ciso": "chief information security officer", "vp": "vice president"}  # fmt: skip
 _QUALIFIER = lazy(r"^(?:new|acting|interim)\s+", _I)
@@ -391,14 +395,16 @@ _QUALIFIER = lazy(r"^(?:new|acting|interim)\s+", _I)
 def unheld_title(text: str | None, titles: Iterable[str]) -> str | None:
     """The title of a meeting's other side that none of ``titles`` (the deal's people's titles and roles) holds
     ("QA director" in "Meet the QA director" on a deal whose only contact is a Lab Operations Lead); None when
-    the text names no title or someone on the deal holds it ("the new CIO" on a deal with a Chief Information
-    Officer, "the GM" with a General Manager)."""
+    the text names no title, the meeting is negated, supposed or past, or someone on the deal holds the title,
+    word for word ("the new CIO" on a deal with a Chief Information Officer, "the GM" with a General Manager;
+    a Director of Support holds no CTO)."""
     match = MEETING_NEW_TITLE.search(text or "")
-    if match is None:
+    if match is None or _NOT_A_MEETING.search((text or "")[: match.start(1) if match.group(1) else match.start(2)]):
         return None
     title = _QUALIFIER.sub("", " ".join((match.group(1) or match.group(2)).split()))
     held, lowered = " | ".join(t.lower() for t in titles), title.lower()
-    return None if lowered in held or _TITLE_SHORT.get(lowered, "\x00") in held else title
+    known = [lowered, _TITLE_SHORT.get(lowered, "")]
+    return None if any(k and re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", held) for k in known) else title
 
 
 def find(pattern: re.Pattern[str], text: str | None) -> str | None:

@@ -27,6 +27,7 @@ _VARIANTS: dict[str, Any] = {
     "momentum.company_event": lambda data, title: str(data.get("kind", "")),
     "account.poor_fit": lambda data, title: "unfit" if data.get("unfit") else "",
     "positive.buyer_waiting": lambda data, title: "dated" if data.get("due") else "",
+    "momentum.budget_concern_late": lambda data, title: "" if str(data.get("said", "")).strip('"') else "bare",
     "anti.forecast_fantasy": lambda data, title: (
         ("wrong_period" if data.get("wrong_period") else "too_early") if title.startswith("Counted") else ""
     ),

@@ -1,0 +1,70 @@
+"""Readings a fresh re-read of the change showed firing on ordinary notes: a commitment that names the rival or is
+negated, a meeting title that is no meeting ahead, a duration that is no cost of the pain, and a rival brought in by
+procurement asked about of procurement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.coach._offline import _BURDEN, _NOT_BURDEN
+from ae_coach.deal import Activity
+from ae_coach.deal.load import load_deal
+from ae_coach.inspector.momentum import _chose_us
+from ae_coach.inspector.text import unheld_title
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "deals"
+
+
+@pytest.mark.parametrize(
+    ("summary", "chose"),
+    [
+        ("Alan: at Zendesk's new price they will buy Zendesk again, sorry.", False),
+        ("Grace: nobody has selected us yet", False),
+        ("if you can't match it, we will buy Zendesk's renewal", False),
+        ("It doesn't change our decision; you are our selected vendor", True),
+    ],
+)
+def test_a_commitment_answers_the_rival_only_when_it_chooses_us(summary: str, chose: bool) -> None:
+    activity = Activity.model_validate({"date": "2026-11-20", "type": "email", "summary": summary})
+    assert _chose_us(activity, "Zendesk") is chose
+
+
+@pytest.mark.parametrize(
+    ("step", "titles", "title"),
+    [
+        ("Meet the QA director", ["Lab Operations Lead champion"], "QA director"),
+        ("Demo to the VP of Sales", ["Lab Operations Lead champion"], "VP"),  # never "the VP" with its article
+        ("Weekly call - Hana will not bring the IT director", ["Lab Operations Lead champion"], None),
+        ("ask Hana if we can meet the QA director", ["Lab Operations Lead champion"], None),
+        ("Call with Grace, who met the QA director last week", ["Lab Operations Lead champion"], None),
+        ("不会带我们见采购总监", ["Lab Operations Lead champion"], None),
+        ("Meet the CTO", ["Director of Support user_buyer"], "CTO"),  # "cto" inside "Director" is no CTO
+        ("Meet the GM", ["General Manager economic_buyer"], None),
+    ],
+)
+def test_a_new_title_is_a_meeting_ahead_with_someone_nobody_holds(step: str, titles: list[str], title) -> None:
+    assert unheld_title(step, titles) == title
+
+
+@pytest.mark.parametrize(
+    ("summary", "burden"),
+    [
+        ("Intro: five lab systems, audit prep takes weeks", True),
+        ("Intro call took 30 minutes; Hana will send the org chart.", False),
+        ("onboarding a new vendor takes about 6 weeks", False),
+    ],
+)
+def test_only_what_the_pain_costs_in_time_is_a_burden(summary: str, burden: bool) -> None:
+    match = _BURDEN.search(summary)
+    assert (match is not None and not _NOT_BURDEN.search(match.group(0))) is burden
+
+
+def test_a_rival_procurement_brought_in_is_asked_about_of_the_champion() -> None:
+    """Lucerne: "procurement is also evaluating Contentful again". Why now goes to Clara, the champion; asking
+    procurement hands them the negotiation."""
+    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
+    asks = [a for a in review.next_actions if "Procurement brought Contentful in" in a.action]
+    assert asks and asks[0].contact is not None and asks[0].contact.startswith("Clara Jensen")
