@@ -68,3 +68,28 @@ def test_a_rival_procurement_brought_in_is_asked_about_of_the_champion() -> None
     review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
     asks = [a for a in review.next_actions if "Procurement brought Contentful in" in a.action]
     assert asks and asks[0].contact is not None and asks[0].contact.startswith("Clara Jensen")
+
+
+def test_a_document_date_on_the_deals_own_plan_stands() -> None:
+    """Hakuyo with its NDA planned for 2026-11-27, ahead: the plan keeps the rep's date; the default signing time
+    is a floor for the forecast, not a reason to move a date the deal's plan already holds."""
+    import yaml
+
+    from ae_coach.deal import parse_deal
+
+    path = (
+        Path(__file__).parent.parent
+        / "evals"
+        / "calibration"
+        / "deals"
+        / "hakuyo-seimitsu-nda-before-security-review.yaml"
+    )
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["mutual_action_plan"] = [
+        {**step, "date": "2026-11-27", "status": "planned"} if step["action"] == "NDA signed" else step
+        for step in data["mutual_action_plan"]
+    ]
+    data.pop("next_step")  # "Legal to finalise NDA", undated: the plan's own NDA row is the one to keep
+    plan = Coach("offline").review(parse_deal(data)).mutual_action_plan
+    nda = next(s for s in plan if s.action == "NDA signed")
+    assert str(nda.date) == "2026-11-27"

@@ -75,7 +75,15 @@ def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
     out = _on_point(list(plan), facts)
     document = next((s for s in out if s.status != "done" and _DOCUMENT.search(s.action)), None)
     due = timing.document_due
-    if document is not None and due is not None and document.date < due and _owner(document, deal) == "ours":
+    # a date on the deal's own plan stands (the review's "what decides" quotes it); the default is a floor for the
+    # forecast and for a row the draft dates (a missed step re-dated), not a reason to delay what the rep agreed
+    if (
+        document is not None
+        and due is not None
+        and document.date < due
+        and _owner(document, deal) == "ours"
+        and not any(p.action == document.action and p.date == document.date for p in deal.mutual_action_plan)
+    ):
         note = t("plan.document_due", date=due)
         out[out.index(document)] = document.model_copy(
             update={"date": due, "note": "; ".join(filter(None, [document.note, note]))}
