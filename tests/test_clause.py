@@ -92,3 +92,17 @@ def test_a_record_naming_no_clause_keeps_the_generic_wording() -> None:
     escalate = next(a for a in report.next_actions if "legal lead" in a.action)
     assert "take the open point to your legal lead" in escalate.action
     assert not any("clause in dispute" in (s.note or "") for s in report.mutual_action_plan)
+
+
+@pytest.mark.parametrize(
+    "summaries",
+    [
+        (
+            "Their legal redlined the liability cap in the MSA.",
+            "They withdrew the liability redline; contract is clean.",
+        ),
+        ("Demo of the audit trail; they asked for audit rights on the admin log. Contract next week.",),
+    ],
+)
+def test_a_withdrawn_redline_or_a_product_ask_is_no_clause_in_dispute(summaries) -> None:
+    assert open_point(_past(*summaries)) is None

@@ -51,10 +51,13 @@ _DISPUTED = lazy(
 )
 """Words that put a clause in dispute: a redline, a change asked for, a refusal."""
 _SETTLED = lazy(
-    r"\b(?:agreed|accepted|accepts?|resolved|settled|conceded|dropped|closed|signed off|fine with|ok(?:'d)? with)\b|"
+    r"\b(?:agreed|accepted|accepts?|resolved|settled|conceded|dropped|closed|signed off|fine with|ok(?:'d)? with|"
+    r"withdr[ae]w\w*|removed|took out|taken out)\b|"
     r"已(?:同意|接受|解决)",
     re.IGNORECASE,
 )
+_ASK = lazy(r"asks?\b|asked\b|still wants?", re.IGNORECASE)
+"""The dispute words that are only an ask (:data:`_DISPUTED`)."""
 _EXCEPT = lazy(r"\b(?:except|apart from|other than|but not|save for)\b|除了", re.IGNORECASE)
 """Everything settled but one clause: "Everything agreed except the liability cap amount"."""
 _NEGATION = lazy(r"\b(?:not|no|never|cannot|won'?t|can'?t|don'?t|doesn'?t)\b|n't\b|不", re.IGNORECASE)
@@ -89,10 +92,17 @@ def open_point(past: list[ActivityFact]) -> tuple[str, str | None] | None:
                 continue
             order += 1
             settled = _SETTLED.search(piece)
+            # "they withdrew the liability redline": settling words count before the dispute words they contain
             if settled and not _NEGATION.search(piece[: settled.start()]) and not _EXCEPT.search(piece):
                 open_.pop(kind, None)  # "their solicitor has accepted our markup on the liability clause"
                 continue
-            if on_paper and (_DISPUTED.search(piece) or _EXCEPT.search(piece)):
+            disputed = _DISPUTED.search(piece)
+            # an ask is about the paper only when its own sentence says so ("they asked for audit rights on the admin
+            # log" in a demo note is a product ask, not a clause); a redline or a refusal anywhere in a paper message
+            asked = disputed is not None and _ASK.match(disputed.group(0)) is not None
+            if asked and not _EXCEPT.search(piece) and not _PAPER.search(_sentence_of(piece, activity.summary)):
+                continue
+            if on_paper and (disputed or _EXCEPT.search(piece)):
                 said = f"{where}: {text.quote(_words(piece, _KINDS[kind], activity.summary), 110)}"
                 first = open_[kind][0] if kind in open_ else said
                 open_[kind] = (first, said, order)
@@ -100,6 +110,14 @@ def open_point(past: list[ActivityFact]) -> tuple[str, str | None] | None:
         return None
     first, latest, _ = max(open_.values(), key=lambda entry: entry[2])
     return first, None if first == latest else latest
+
+
+def _sentence_of(piece: str, summary: str) -> str:
+    """The sentence of ``summary`` that holds ``piece`` (the piece itself when it cannot be found)."""
+    for sentence in text.sentences(summary):
+        if piece[:40] in sentence:
+            return sentence
+    return piece
 
 
 def _words(piece: str, kind: Any, summary: str) -> str:
