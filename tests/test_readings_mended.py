@@ -93,3 +93,14 @@ def test_a_document_date_on_the_deals_own_plan_stands() -> None:
     plan = Coach("offline").review(parse_deal(data)).mutual_action_plan
     nda = next(s for s in plan if s.action == "NDA signed")
     assert str(nda.date) == "2026-11-27"
+
+
+def test_one_approach_to_a_person_a_week() -> None:
+    """Lucerne: the rep meets Mark Stone this week; our executive sponsor's call to him the next day is not also
+    assigned, and the week's third row is the paper owner's dates, before the 12-05 review."""
+    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
+    week = [a for a in review.next_actions if a.horizon == "this_week"]
+    assert sum(bool(a.contact and a.contact.startswith("Mark Stone")) for a in week) == 1
+    paper = next(a for a in week if a.contact and a.contact.startswith("Tessa Blum"))
+    assert paper.action.startswith("Ask Tessa Blum, who is already working on the paper")
+    assert paper.due is not None and str(paper.due) < "2026-12-05"

@@ -158,6 +158,8 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
             continue
         if soon and _signer_met_this_week(deal, finding, action, actions):
             continue
+        if soon and _second_approach(step, action, actions):
+            continue
         steps.append(order)
         made.append(((finding, why), (rule, step)))
         used.add((rule.id, step.text))
@@ -509,6 +511,15 @@ def _signer_met_this_week(deal: Deal, finding: Finding, action: NextAction, acti
     signers = {p.name for p in deal.stakeholders if str(p.role) == "economic_buyer"}
     met = any(a.horizon == "this_week" and contact_name(a.contact) in signers for a in actions)
     return met and contact_name(action.contact) not in signers
+
+
+def _second_approach(step: Marked, action: NextAction, actions: list[NextAction]) -> bool:
+    """An executive sponsor's call to someone the rep already meets this week: one approach to a person a week (a
+    blind VP grade of Lucerne: the rep's 30 minutes with a hostile CFO on 12-01, then our sponsor's call on 12-02,
+    "too much pressure"). The sponsor joins the rep's meeting instead; the row is not assigned."""
+    return step.owner == "executive_sponsor" and any(
+        a.horizon == "this_week" and _same_person(a, action) for a in actions
+    )
 
 
 def _redundant(
