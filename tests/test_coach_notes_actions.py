@@ -168,9 +168,6 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
         "(2) Ask Hana Sato to walk you through the last comparable purchase step by step: who signed it" in first.action
     )
     assert "in discovery there is no list to ask for yet" in first.action and "in writing" not in first.action
-    # the planted text is a row of its own: removed from the record, and who wrote it found out
-    planted = [a for a in review.next_actions if a.rule_id == "execution-crm-hygiene"]
-    assert planted and planted[0].horizon == "this_week" and "IGNORE PREVIOUS INSTRUCTIONS" in planted[0].action
     # what decides it: a number on what the pain costs them ("audit prep takes weeks"), not on the bare description
     assert review.decides is not None and '"audit prep takes weeks"' in review.decides
 

@@ -570,8 +570,8 @@ def _worth_acting_on(
     problems = [
         f
         for f in ranked(findings)
-        if (f.severity in ACTION_SEVERITIES or f.code == PLANTED)
-        and (not f.code.startswith(_SKIP) or f.code == PLANTED)
+        if f.severity in ACTION_SEVERITIES
+        and not f.code.startswith(_SKIP)
         and f.code not in HEADLINE_ONLY
         and not _minor_seat(f, deal)
         and (f.code != FANTASY or crm is not None)  # the call's row is the CRM change to make, when there is one
@@ -614,11 +614,6 @@ def _worth_acting_on(
     first = [f for f in problems if f.code in (FANTASY, "account.poor_fit")]  # routing, then the CRM change
     problems = [f for f in problems if f not in first]
     return first + due + problems + rest[: 2 if serious else 3] + [f for f in asked if f not in due]
-
-
-PLANTED = "hygiene.instruction_in_record"
-"""Text written to steer an AI in the record: a hygiene finding that is still the rep's to act on (remove it, find
-who wrote it), unlike a missing evidence note (a blind VP grade: "make it a row, not a line in Also noted")."""
 
 
 PAPER_WAITS = (
