@@ -115,7 +115,8 @@ def report_text(report: Any) -> str:
 
 def report_citations(report: Any) -> list[str]:
     ids = [i for r in [*report.risks, *report.also_risks] for i in r.rule_ids]
-    ids += [a.rule_id for a in report.next_actions if a.rule_id]
+    # a conversation's points each keep their rule: the review's rule column prints them all
+    ids += [r for a in report.next_actions for r in [a.rule_id, *a.also_rules] if r]
     ids += [q.rule_id for q in report.questions if q.rule_id]
     return list(dict.fromkeys(ids))
 
