@@ -1,6 +1,6 @@
 """Readings a fresh re-read of the change showed firing on ordinary notes: a commitment that names the rival or is
-negated, a meeting title that is no meeting ahead, a duration that is no cost of the pain, and a rival brought in by
-procurement asked about of procurement."""
+negated, a meeting title that is no meeting ahead, a duration that is no cost of the pain; one approach to a person a
+week; a document date the deal's own plan holds."""
 
 from __future__ import annotations
 
@@ -62,14 +62,6 @@ def test_only_what_the_pain_costs_in_time_is_a_burden(summary: str, burden: bool
     assert (match is not None and not _NOT_BURDEN.search(match.group(0))) is burden
 
 
-def test_a_rival_procurement_brought_in_is_asked_about_of_the_champion() -> None:
-    """Lucerne: "procurement is also evaluating Contentful again". Why now goes to Clara, the champion; asking
-    procurement hands them the negotiation."""
-    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
-    asks = [a for a in review.next_actions if "Procurement brought Contentful in" in a.action]
-    assert asks and asks[0].contact is not None and asks[0].contact.startswith("Clara Jensen")
-
-
 def test_a_document_date_on_the_deals_own_plan_stands() -> None:
     """Hakuyo with its NDA planned for 2026-11-27, ahead: the plan keeps the rep's date; the default signing time
     is a floor for the forecast, not a reason to move a date the deal's plan already holds."""
@@ -102,5 +94,5 @@ def test_one_approach_to_a_person_a_week() -> None:
     week = [a for a in review.next_actions if a.horizon == "this_week"]
     assert sum(bool(a.contact and a.contact.startswith("Mark Stone")) for a in week) == 1
     paper = next(a for a in week if a.contact and a.contact.startswith("Tessa Blum"))
-    assert paper.action.startswith("Ask Tessa Blum, who is already working on the paper")
+    assert "Tessa Blum, who is already working on the paper" in paper.action
     assert paper.due is not None and str(paper.due) < "2026-12-05"

@@ -204,9 +204,6 @@ class Situation:
             late = finding if finding is not None and finding.code == "momentum.competitor_late" else None
             late = late or next((f for f in self.assessment.findings if f.code == "momentum.competitor_late"), None)
             return late is not None and bool(late.data.get("returning"))
-        if atom == "source_procurement":  # the finding's source holds a procurement or legal title
-            source = source_of(finding, self.deal) if finding is not None else None
-            return source is not None and bool(PAPER_TITLE.search(source.title or ""))
         if atom == "rival_chosen":  # the buyer awarded the deal to another vendor (DealFacts.rival_chosen)
             return bool(self.assessment.facts.rival_chosen)
         if atom == "rival_answered":  # the buyer chose us after the rival's price move

@@ -100,8 +100,6 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``review_gated`` (the buyer's reviewer says their review of our paper waits on a step on their own side, an
   approved requisition, a budget release: "MSA received, will review once there's an approved requisition"; the
   question is about that step and its date, not when the review finishes);
-  ``source_procurement`` (the person the record names as the finding's source holds a procurement or legal title:
-  a rival procurement brings in is often leverage on the price, so why is asked of the champion);
   ``rival_chosen`` (the buyer has told us it chose another vendor: "will proceed to contract negotiations with the
   preferred bidder", 未中标; ``DealFacts.rival_chosen``);
   ``alt=in_house``,
@@ -161,7 +159,7 @@ FLAGS = (
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
-    "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month", "source_procurement",
+    "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
