@@ -583,13 +583,16 @@ def test_a_rules_menu_of_examples_is_left_out_of_an_action(step, expected):
 
 
 def _example(prefix: str) -> Path:
-    return next(p for p in EXAMPLE_DEALS if p.name.startswith(prefix))
+    calibration = sorted((Path(__file__).parent.parent / "evals" / "calibration" / "deals").glob("*.yaml"))
+    return next(p for p in [*EXAMPLE_DEALS, *calibration] if p.name.startswith(prefix))
 
 
 @pytest.mark.parametrize(
     ("prefix", "rule_id", "owner_role"),
     [
-        ("lucerne", "deal-economic-buyer", "executive sponsor"),  # tier 1, economic buyer met and not backing
+        # tier 1, the economic buyer met and not backing, and no meeting of the rep's with him this week (Lucerne's
+        # rep meets its CFO this week: one approach to a person a week, so no sponsor call there)
+        ("kettering-robotics", "deal-economic-buyer", "executive sponsor"),
         ("lucerne", "deal-payment-terms", "deal desk"),  # a billing change for a budget concern
         ("northwind", "deal-demo-to-pain", "solutions engineer"),  # the IT architect's open questions
         ("woodgrove", "deal-paper-process", "solutions engineer"),  # the questionnaire the buyer sent

@@ -603,11 +603,18 @@ def test_this_weeks_asks_of_one_person_are_one_conversation(coach):
 
 
 def test_the_executive_sponsors_call_is_a_conversation_of_its_own(coach):
-    deal = load_deal(DEALS / "lucerne-late-stakeholder.yaml")  # the next step the rep's, not Clara's own
-    deal = deal.model_copy(update={"next_step": deal.next_step.model_copy(update={"owner": "AE"})})
-    report = coach.review(deal)
+    calibration = Path(__file__).parent.parent / "evals" / "calibration" / "deals"
+    report = coach.review(load_deal(calibration / "kettering-robotics-one-voice.yaml"))
     sponsor = [a for a in report.next_actions if "executive sponsor" in a.owner]
     assert sponsor and all("One conversation" not in a.action for a in sponsor)
+
+
+def test_the_sponsor_does_not_call_someone_the_rep_meets_this_week(coach):
+    """Lucerne: the rep books 30 minutes with Mark Stone this week; the sponsor's call to him is not also assigned
+    (one approach to a person a week)."""
+    report = coach.review(load_deal(DEALS / "lucerne-late-stakeholder.yaml"))
+    week = [a for a in report.next_actions if a.horizon == "this_week" and (a.contact or "").startswith("Mark Stone")]
+    assert len(week) == 1 and "executive sponsor" not in week[0].owner
 
 
 def test_the_contract_is_ready_before_the_board_that_approves_it(coach):

@@ -79,25 +79,30 @@ def test_a_buyer_step_with_no_room_before_it_is_at_risk_and_says_why(coach):
     assert not drafted or (po.status == "at_risk" and "security review" in (po.note or ""))
 
 
-def test_paper_steps_are_held_until_the_answer_on_the_news_at_the_buyer(coach):
-    _, result = _review(coach, EXAMPLES / "wingtip-slipped.yaml")  # a reorganisation; the review holds the paper
+def test_a_renewals_paper_keeps_moving_under_the_news_at_the_buyer(coach):
+    """Wingtip renews our contract: the reorganisation holds only the expansion (blind VP grade 16: holding the
+    renewal's paper lets existing revenue lapse); the answer's date is still the rep's own deadline."""
+    _, result = _review(coach, EXAMPLES / "wingtip-slipped.yaml")
     report = result.report
-    answer = dt.date(2026, 12, 9)  # the date "what decides" gives Greta Holm's answer
     assert "2026-12-09" in (report.decides or "")
     legal = next(s for s in report.mutual_action_plan if s.action == "Legal review")
-    assert legal.date > answer  # rebooked by the draft: not two days before the conversation that decides
-    assert legal.status == "at_risk" and "Greta Holm" in (legal.note or "")
-    ahead = [s for s in report.mutual_action_plan if s.status == "planned" and "procurement" in s.action.lower()]
-    assert not ahead
+    assert "only the expansion waits for Greta Holm's answer" in (legal.note or "")
+    assert not any("held:" in (s.note or "") for s in report.mutual_action_plan)
 
 
-def test_paper_held_in_chinese_too():
-    deal = load_deal(EXAMPLES / "wingtip-slipped.yaml")
-    report = Coach("offline", lang="zh").review(deal)
-    legal = next(s for s in report.mutual_action_plan if s.action == "Legal review")
-    with use("zh"):
-        held = t("plan.held", name="Greta Holm", date=dt.date(2026, 12, 9))
-    assert held in (legal.note or "")
+QUENMORE = EXAMPLES.parent.parent / "evals" / "calibration" / "deals" / "quenmore-outdoor-budget-2027.yaml"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_paper_steps_are_held_until_the_answer_on_the_news_at_the_buyer(lang: str) -> None:
+    """Quenmore (no renewal): a freeze at the buyer holds the paper until the signer's answer, said once."""
+    report = Coach("offline", lang=lang).review(load_deal(QUENMORE))
+    with use(lang):
+        held = t("plan.held", name="Graham Sutter", date=dt.date(2026, 12, 9))
+        again = t("plan.held_again", name="Graham Sutter")
+    notes = [s.note or "" for s in report.mutual_action_plan]
+    assert sum(held in n for n in notes) == 1 and any(again in n for n in notes)
+    assert all(s.status == "at_risk" for s in report.mutual_action_plan if held in (s.note or ""))
 
 
 @pytest.mark.parametrize(
