@@ -629,7 +629,7 @@ def test_a_step_with_no_seller_role_is_the_reps_alone(coach):
 
 @pytest.mark.parametrize("owed", [True, False])
 def test_a_questionnaire_the_buyer_sent_is_returned_not_confirmed(coach, rulebook, owed):
-    from ae_coach.coach._situation import owed_back
+    from ae_coach.inspector.facts import owed_back
 
     deal = load_deal(_example("woodgrove"))
     if not owed:

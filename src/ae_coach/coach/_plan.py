@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import label, person_in_role
-from ae_coach.coach._situation import owed_back
 from ae_coach.coach.report import MapStep
 from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
-from ae_coach.inspector.facts import dates_in, durations, paper_step, renews_with_us
+from ae_coach.inspector.facts import dates_in, durations, owed_back, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
 from ae_coach.inspector.text import find
 

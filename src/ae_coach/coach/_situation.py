@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ae_coach._patterns import lazy
+from ae_coach.coach._buyer_steps import month_gate
 from ae_coach.coach._people import person_in_role
 from ae_coach.deal import (
     STAGE_ORDER,
@@ -23,7 +24,15 @@ from ae_coach.deal import (
 from ae_coach.deal.calendar import calendar_for
 from ae_coach.findings import Finding
 from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
-from ae_coach.inspector.facts import PAPER_LATE, DealFacts, direction_of, names_person, renews_with_us, view_of
+from ae_coach.inspector.facts import (
+    PAPER_LATE,
+    DealFacts,
+    direction_of,
+    names_person,
+    owed_back,
+    renews_with_us,
+    view_of,
+)
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.text import (
     LEGAL_TITLE,
@@ -137,8 +146,6 @@ class Situation:
         if atom == "held_ours":  # the open paper item is on our own side: escalate internally, do not chase them
             return bool(self.assessment.facts.timing.held_by_us)
         if atom == "gate_month":
-            from ae_coach.coach._buyer_steps import month_gate  # the plan's module imports this one
-
             return month_gate(self.deal, self.assessment.facts, calendar_for(None, self.deal)) is not None
         if atom == "signer_handed_over":  # the old signer is out of the role, still in the company, to hand over
             handed = self.assessment.facts.elements.get("economic_buyer")
@@ -476,32 +483,6 @@ def _pricing_out(deal: Deal) -> bool:
     """A proposal went out: a completed proposal activity, or the deal is at proposal or later."""
     sent = any(a.type == ActivityType.PROPOSAL and a.status == ActivityStatus.COMPLETED for a in deal.activities)
     return sent or STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
-
-
-_RECEIVED = lazy(
-    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b|"
-    r"\bquestionnaire (?:attached|enclosed)\b",
-    re.I,
-)
-_RETURNED = lazy(
-    r"\b(?:returned|sent back|submitted|completed|answered)\b[^.;]{0,30}\bquestionnaire\b|"
-    r"\bquestionnaire\b[^.;]{0,20}\b(?:returned|sent back|submitted|completed)\b",
-    re.I,
-)
-
-
-def owed_back(deal: Deal, as_of: dt.date) -> Any:
-    """The activity in which the buyer sent the seller a security questionnaire to complete ("questionnaire
-    attached (212 questions)"), if the record has one and does not say it went back since: the seller owes it
-    back, so the work is to return it, not to confirm the review is real or ask the signer for a fast track. Read
-    once, here, for the action and the mutual action plan alike."""
-    sent = next((a for a in deal.activities if a.date <= as_of and _RECEIVED.search(a.summary or "")), None)
-    back = sent is not None and any(
-        sent.date <= a.date <= as_of and find(_RETURNED, a.summary) is not None
-        for a in deal.activities
-        if a is not sent
-    )
-    return None if back else sent
 
 
 _DOCS_OWED = lazy(

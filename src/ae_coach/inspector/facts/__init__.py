@@ -54,7 +54,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
-from ae_coach.inspector.facts._owed import ANSWER_MIN_DAYS
+from ae_coach.inspector.facts._owed import ANSWER_MIN_DAYS, owed_back
 from ae_coach.inspector.facts._said import names_person, said_by, view_of
 from ae_coach.inspector.facts._timing import (
     PAPER_LATE,
@@ -105,6 +105,7 @@ __all__ = [
     "month_ahead",
     "named_case",
     "names_person",
+    "owed_back",
     "paper_step",
     "rebuffed_by_economic_buyer",
     "record_roles",

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 
 from ae_coach._patterns import lazy
+from ae_coach.deal import Activity, Deal
+from ae_coach.inspector import text
 from ae_coach.inspector.facts._model import ActivityFact, Questionnaire
 
 ANSWER_MIN_DAYS = 2
@@ -75,3 +77,29 @@ def _returned(sentence: str) -> bool:
     """The sentence says our answers went back ("Returned the completed questionnaire"), not that they will."""
     hit = _RETURNED.search(sentence)
     return hit is not None and not _NOT_YET.search(sentence[: hit.start()])
+
+
+_SENT_US = lazy(
+    r"\bsecurity questionnaire\b.*\b(received|sent us|arrived)\b|\breceived\b.*\bsecurity questionnaire\b|"
+    r"\bquestionnaire (?:attached|enclosed)\b",
+    re.I,
+)
+_SENT_BACK = lazy(
+    r"\b(?:returned|sent back|submitted|completed|answered)\b[^.;]{0,30}\bquestionnaire\b|"
+    r"\bquestionnaire\b[^.;]{0,20}\b(?:returned|sent back|submitted|completed)\b",
+    re.I,
+)
+
+
+def owed_back(deal: Deal, as_of: dt.date) -> Activity | None:
+    """The activity in which the buyer sent the seller a security questionnaire to complete ("questionnaire
+    attached (212 questions)"), if the record has one and does not say it went back since: the seller owes it
+    back, so the work is to return it, not to confirm the review is real or ask the signer for a fast track. Read
+    once, here, for the coach's conditions and the mutual action plan alike, beside :func:`questionnaire`."""
+    sent = next((a for a in deal.activities if a.date <= as_of and _SENT_US.search(a.summary or "")), None)
+    back = sent is not None and any(
+        sent.date <= a.date <= as_of and text.find(_SENT_BACK, a.summary) is not None
+        for a in deal.activities
+        if a is not sent
+    )
+    return None if back else sent
