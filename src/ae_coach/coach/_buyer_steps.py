@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import label, person_in_role
-from ae_coach.coach._plan import _SIGNATURE, _owner, _reads, _template_of
+from ae_coach.coach._plan import _SIGNATURE, RENEWAL_SIGNATURE, _owner, _reads, _template_of
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t, term
 from ae_coach.inspector.facts import dates_in, month_ahead, renews_with_us
@@ -114,7 +114,6 @@ APPROVALS: tuple[Approval, ...] = (
 """The approval steps a buyer names (capital or investment review, board or Exco, ringi, budget release, security
 review, legal review, procurement onboarding). The signature is the plan's own last step (:func:`_sign_last`)."""
 
-_RENEWAL_SIGNATURE = "Signature of the renewal order form"
 
 SIGN_AFTER = 2
 """Working days from the buyer's last approval step to the signature (ae-coach default, the draft's signing lead)."""
@@ -385,7 +384,7 @@ def _renewal(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar: Calend
     owner = _owner(_SIGNATURE, deal)
     step = MapStep(
         date=day,
-        action=phrase("plan.step", _RENEWAL_SIGNATURE),
+        action=phrase("plan.step", RENEWAL_SIGNATURE),
         side="buyer",
         owner=owner,
         kind="signature",

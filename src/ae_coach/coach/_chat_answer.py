@@ -285,7 +285,7 @@ def answer(
     )
 
 
-def _acted_on(action: Any) -> list[tuple[str, str]]:
+def _acted_on(action: NextAction) -> list[tuple[str, str]]:
     """(finding code, rule) for each point of an action: one conversation's points each keep their own rule (its
     ``also_rules`` follow its codes in order), so a point on the decision process is acted on by that rule, not
     by the rule of the conversation's first point."""

@@ -197,6 +197,8 @@ procurement, no paper step can be dated, and until the signer is met no business
 
 
 _SIGNATURE = next(step for step in _STEPS if step.kind == "signature")
+RENEWAL_SIGNATURE = "Signature of the renewal order form"
+"""The renewal's own signature step (English; :func:`phrase` gives it in the review's language)."""
 
 _GATE_STEP = _Template(
     0,
@@ -281,7 +283,8 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
     if deal.next_step is not None:
         own.add((deal.next_step.action, deal.next_step.date))
     out = []
-    renewal = phrase("plan.step", "Signature of the renewal order form")  # our own contract: never held
+    renewal = phrase("plan.step", RENEWAL_SIGNATURE)  # our own contract's signature: never held
+    renews = renews_with_us(deal)
     for step in plan:
         if step.action == renewal:
             out.append(step)
@@ -293,7 +296,7 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
             or step.kind == "paper"
             or (step.kind == "agreed" and bool(paper_step(step.action) or _gate_of(step.action)))
         )
-        if ahead and paper and hold.until is not None and renews_with_us(deal):
+        if ahead and paper and hold.until is not None and renews:
             # a renewal of our own contract: its paper keeps moving; only the expansion waits for the answer
             kept = "; ".join(filter(None, [step.note, t("plan.held_expansion", name=hold.who)]))
             step = step.model_copy(update={"note": kept})
@@ -964,7 +967,7 @@ def _renewal_signature(
     note = "; ".join(filter(None, [t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced]))
     step = MapStep(
         date=day,
-        action=phrase("plan.step", "Signature of the renewal order form"),
+        action=phrase("plan.step", RENEWAL_SIGNATURE),
         side="buyer",
         owner=_owner(_SIGNATURE, deal),
         kind="signature",
