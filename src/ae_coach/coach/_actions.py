@@ -396,7 +396,7 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
 
 _NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
 _URGENT = lazy(r"\bstart now\b|\bthe same day\b|\btoday\b|现在就开始|立即|马上|当天|今天")
-_THIS_WEEK = lazy(r"\bthis week\b|本周")
+_THIS_WEEK = lazy(r"\bthis week\b|(?<!回)本周(?!期)")  # not the 本周 of 回本周期 (payback period)
 
 
 def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAction]:

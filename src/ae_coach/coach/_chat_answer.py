@@ -628,7 +628,10 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
     for kind in kinds:
-        wanted += facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
+        got = facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
+        wanted += got
+        if kind == "economic_buyer":  # the signer comes with what last happened with them (a chase unanswered)
+            wanted += [a for p in got if p.kind == "person" for a in _with_person(p, found.all_facts)[-1:]]
     # the next best matches the intent did not already bring: a match it brought must not take a slot
     have = {f.key for f in wanted}
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]

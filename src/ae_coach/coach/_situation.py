@@ -693,7 +693,7 @@ def arrival_known(person: Stakeholder, deal: Deal) -> bool:
     )
 
 
-_NUMBER = lazy(
+NUMBER = lazy(
     r"\$\s?\d|\d+(?:[.,]\d+)?\s*(?:%|percent|x\b|k\b|days?|hours?|hrs?\b|weeks?|wks?\b|months?|minutes?|mins?\b|"
     r"per\b|a day|a week|fte\b)",
     re.IGNORECASE,
@@ -712,7 +712,7 @@ def baseline(deal: Deal) -> str | None:
     m = deal.meddpicc
     texts = [m.metrics.evidence or "", m.identified_pain.evidence or ""]
     texts += [a.summary or "" for a in deal.activities if a.status == ActivityStatus.COMPLETED]
-    return next((t for t in texts if _NUMBER.search(t)), None)
+    return next((t for t in texts if NUMBER.search(t)), None)
 
 
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")

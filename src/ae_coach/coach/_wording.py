@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import paper_titled, source_of
+from ae_coach.coach._situation import NUMBER, paper_titled, source_of
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -45,7 +45,7 @@ _NAME_FALLBACK = {
 }
 """What ``[name]`` becomes when the finding names nobody: a key of ``coach.neutral`` in the catalogue."""
 _PLACEHOLDER = lazy(rf"\[({'|'.join(PLACEHOLDERS)})\]", re.IGNORECASE)
-_SPACED_HAN = lazy(r"(?<=[\u4e00-\u9fff，。；：“”]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？])")
+_SPACED_HAN = lazy(r"(?<=[\u4e00-\u9fff，。；：“”（）]) ?([\u4e00-\u9fff]+) ?(?=[\u4e00-\u9fff，。；：“”？（）])")
 _ROLE_OF = {"economic buyer": "economic_buyer", "champion": "champion", "technical buyer": "technical_buyer"}
 
 _STAGES = "discovery|scoping|validation|proposal|closing"
@@ -65,7 +65,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person, ``[owed]`` with what the
     buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
     since handed the signature over and ``[open point]`` with the clause in dispute in the record's words
-    (``timing.open_point``); a neutral phrase when the deal does not say."""
+    (``timing.open_point``) and ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a
+    neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -84,6 +85,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         if key == "open point":
             point = finding.data.get("point") if finding is not None else None
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
+        if key == "own numbers":
+            numbers = own_numbers(deal)
+            return t("coach.own_numbers", numbers=numbers) if numbers else t("coach.neutral.own numbers")
         if key == "paper owner":
             person = paper_titled(deal, term_open=bool(finding and finding.data.get("open")))
             return person.name if person else t("coach.neutral.paper owner")
@@ -98,6 +102,35 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     filled = _PLACEHOLDER.sub(replace, text)
     # A Chinese rule writes spaces around its English placeholders; around Chinese words they do not belong.
     return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
+
+
+_SENTENCE_END = lazy(r"(?<=[.;!?。；！？])\s*")
+_OWN_NUMBERS = 110
+_MONEY = lazy(r"(?:\b[A-Z]{3}|[€£¥])\s?\d|\d(?:[.,]\d+)?\s?(?:m|bn|million|billion)\b|\d\s?(?:万|亿)")
+"""A sum the way the record writes it ("PLN 3.1M", "€240k", "3.1 million", "310 万"), beside :data:`NUMBER`."""
+_BENCHMARK = lazy(r"\bbenchmark|\bindustry (?:average|standard)|行业基准|行业平均")
+"""Characters of the buyer's figures an action quotes (ae-coach default): a line of evidence, not a note."""
+
+
+def own_numbers(deal: Deal) -> str | None:
+    """The buyer's own figures as the metric's evidence, else the pain's, gives them ("Manual temperature logs 2.5
+    FTE per plant; 2 product recalls in 2025 cost PLN 3.1M"): the whole line when short, else its first sentence
+    with a number, cut at a word. Never a figure from a note (a meeting's length, our quote) nor an industry
+    benchmark, which is the opposite of the buyer's own number."""
+    m = deal.meddpicc
+    texts = (" ".join((e.evidence or "").split()) for e in (m.metrics, m.identified_pain))
+    text = next((x for x in texts if _figure(x) and not _BENCHMARK.search(x)), None)
+    if text is None:
+        return None
+    if len(text) > _OWN_NUMBERS:
+        text = next((s for s in _SENTENCE_END.split(text) if _figure(s)), text)
+    if len(text) > _OWN_NUMBERS:
+        text = text[: text.rfind(" ", 0, _OWN_NUMBERS - 1)].rstrip(",;:") + "…"
+    return text
+
+
+def _figure(text: str) -> bool:
+    return bool(NUMBER.search(text) or _MONEY.search(text))
 
 
 def owed_words(finding: Finding | None) -> str:

@@ -1,0 +1,65 @@
+"""A step that says "the buyer's own numbers" quotes them from the record ([own numbers]), the signer in a next-step
+answer comes with what last happened with them, and a Chinese "本周" inside a word is not "this week" (issue 13, 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.coach._wording import fill, own_numbers
+from ae_coach.deal import load_deal
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "deals"
+CALIBRATION = ROOT / "evals" / "calibration" / "deals"
+
+
+def test_own_numbers_quotes_the_metric_evidence():
+    deal = load_deal(CALIBRATION / "warta-meat-scope-halved.yaml")
+    assert own_numbers(deal) == "Manual temperature logs 2.5 FTE per plant; 2 product recalls in 2025 cost PLN 3.1M"
+    assert fill("Build the case with [own numbers].", deal) == (
+        "Build the case with the buyer's own numbers "
+        "(“Manual temperature logs 2.5 FTE per plant; 2 product recalls in 2025 cost PLN 3.1M”)."
+    )
+
+
+def test_an_industry_benchmark_is_not_the_buyers_own_number():
+    deal = load_deal(CALIBRATION / "hanbit-games-multithread-no-number.yaml")
+    assert "benchmark" in (deal.meddpicc.metrics.evidence or "")
+    assert own_numbers(deal) is None
+    assert fill("with [own numbers]", deal) == "with the buyer's own numbers"
+
+
+def test_a_deal_without_figures_keeps_the_plain_words():
+    deal = load_deal(EXAMPLES / "contoso-notes-injection.yaml")
+    assert own_numbers(deal) is None
+
+
+def test_a_late_stakeholders_meeting_brings_the_pilot_result():
+    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
+    meeting = next(a for a in review.next_actions if a.contact and "Mark Stone" in a.contact)
+    assert "Time to publish down from 9 days to 4" in meeting.action
+
+
+@pytest.fixture(scope="module")
+def zh_coach():
+    return Coach("offline", lang="zh")
+
+
+def test_payback_period_is_not_this_week(zh_coach):
+    """回本周期 (payback period) holds 本周 (this week); an action due next week must not rewrite it as a date."""
+    question = "Warta 9 号 Zarząd 之前这几天我该做什么？Agnieszka 想把 Ostrów 换进第一批 4 个厂。"
+    text = "".join(zh_coach.chat(load_deal(CALIBRATION / "warta-meat-scope-halved.yaml"), question))
+    assert "回本周期" in text
+    assert "回在" not in text
+    assert "PLN 3.1M”）和" in text  # no stray space between the quote and the Chinese that follows
+
+
+def test_next_step_answer_shows_the_signer_and_their_last_contact():
+    deal = load_deal(CALIBRATION / "kingsferry-colleges-slipped-three-times.yaml")
+    answer = Coach("offline").answer(deal, "what do i actually do between now and the 8th?")
+    lines = [(f.kind, f.name, f.text or "") for f in answer.facts]
+    assert ("person", "Martin Grey") in [(k, n) for k, n, _ in lines]
+    assert any(k == "activity" and "Northvale" in text and "No reply" in text for k, _, text in lines)
