@@ -310,7 +310,7 @@ def _signs(step: MapStep) -> bool:
 
 
 def _join(*notes: str | None) -> str:
-    return "; ".join(n for n in notes if n)
+    return t("coach.detail_separator").join(n for n in notes if n)
 
 
 def _sign_last(plan: list[MapStep], last: MapStep, deal: Deal, as_of: dt.date, calendar: Calendar) -> list[MapStep]:

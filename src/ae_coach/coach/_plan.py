@@ -298,7 +298,7 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
         )
         if ahead and paper and hold.until is not None and renews:
             # a renewal of our own contract: its paper keeps moving; only the expansion waits for the answer
-            kept = "; ".join(filter(None, [step.note, t("plan.held_expansion", name=hold.who)]))
+            kept = t("coach.detail_separator").join(filter(None, [step.note, t("plan.held_expansion", name=hold.who)]))
             step = step.model_copy(update={"note": kept})
         elif ahead and paper and hold.until is not None:
             held = t("plan.held", name=hold.who, date=hold.until)
@@ -306,12 +306,20 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
             if (step.action, step.date) not in own and date <= hold.until:  # dated by the draft, not the buyer
                 date = calendar.add(hold.until, 1)
             step = step.model_copy(
-                update={"date": date, "status": "at_risk", "note": "; ".join(filter(None, [step.note, held]))}
+                update={
+                    "date": date,
+                    "status": "at_risk",
+                    "note": t("coach.detail_separator").join(filter(None, [step.note, held])),
+                }
             )
         if ahead and signs and step.kind == "agreed" and hold.later and (hold.by is None or step.date <= hold.by):
             gated = t("plan.gated_signature")
             note = (step.note or "").replace(gated, hold.later) if gated in (step.note or "") else step.note
-            note = note if hold.later in (note or "") else "; ".join(filter(None, [note, hold.later]))
+            note = (
+                note
+                if hold.later in (note or "")
+                else t("coach.detail_separator").join(filter(None, [note, hold.later]))
+            )
             step = step.model_copy(update={"status": "at_risk", "note": note})
         out.append(step)
     return out
@@ -455,7 +463,9 @@ def _draft(
         if kept:
             lead = kept[0]
             held = t("plan.stalled", why=stalled)
-            kept[0] = lead.model_copy(update={"note": "; ".join(filter(None, [lead.note, held]))})
+            kept[0] = lead.model_copy(
+                update={"note": t("coach.detail_separator").join(filter(None, [lead.note, held]))}
+            )
         return kept
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
@@ -551,14 +561,18 @@ def _fitted(
         made = _make(step, deal, back_from, (as_of, start), note if not drafted else None, calendar)
         due = calendar.add(back_from, -_working(step))
         if approval is not None and _approved_paper(step) and made.status == "proposed":
-            made = made.model_copy(update={"note": "; ".join(filter(None, [made.note, _before_approval(approval)]))})
+            made = made.model_copy(
+                update={"note": t("coach.detail_separator").join(filter(None, [made.note, _before_approval(approval)]))}
+            )
         if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
             waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
-            made = made.model_copy(update={"note": "; ".join([t("plan.proposed"), waits])})
+            made = made.model_copy(update={"note": t("coach.detail_separator").join([t("plan.proposed"), waits])})
         elif paced > max([earliest, *case]) and made.status == "at_risk" and due >= as_of:
             # held back by the step before it, not by an action still to do
             paced_note = t("plan.after_step", date=due, start=made.date)
-            made = made.model_copy(update={"note": "; ".join(filter(None, [t("plan.proposed"), paced_note]))})
+            made = made.model_copy(
+                update={"note": t("coach.detail_separator").join(filter(None, [t("plan.proposed"), paced_note]))}
+            )
         chain.append(made.date)
         before = (step, made.date)
         if step.review and frame.back is not None and frame.back > made.date:
@@ -624,7 +638,9 @@ def _before_buyer(
                 ]
             )
             if fits and lowest < own.date:
-                note = "; ".join([t("plan.proposed"), t("plan.before_buyer", action=own.action, date=own.date)])
+                note = t("coach.detail_separator").join(
+                    [t("plan.proposed"), t("plan.before_buyer", action=own.action, date=own.date)]
+                )
                 drafted[at] = step.model_copy(update={"date": max(lowest, calendar.add(own.date, -1)), "note": note})
             else:
                 late.append(step)
@@ -632,7 +648,7 @@ def _before_buyer(
             names = join([re.split("[;；]", d.action)[0].lower() for d in late])
             held = t("plan.buyer_step_late", steps=names, date=min(d.date for d in late))
             agreed[index] = own.model_copy(
-                update={"status": "at_risk", "note": "; ".join(filter(None, [own.note, held]))}
+                update={"status": "at_risk", "note": t("coach.detail_separator").join(filter(None, [own.note, held]))}
             )
     return agreed, drafted
 
@@ -838,10 +854,15 @@ def _after_review(
     first = min((calendar.add(close, -_working(s)) for s in waiting), default=close)
     if back < first:
         return made.model_copy(
-            update={"date": back, "note": "; ".join([t("plan.proposed"), t("plan.review_back", date=back)])}
+            update={
+                "date": back,
+                "note": t("coach.detail_separator").join([t("plan.proposed"), t("plan.review_back", date=back)]),
+            }
         )
     late = t("plan.review_close_at_risk", date=back, close=close)
-    return made.model_copy(update={"date": back, "status": "at_risk", "note": "; ".join([t("plan.proposed"), late])})
+    return made.model_copy(
+        update={"date": back, "status": "at_risk", "note": t("coach.detail_separator").join([t("plan.proposed"), late])}
+    )
 
 
 APPROVAL_EVENT = lazy(
@@ -921,7 +942,7 @@ def _gated(
             replaced = t("plan.replaces", action=mine.action, date=mine.date)  # a missed signature: no new date yet
             continue
         if mine.status != "done" and _reads(mine.action, signature):
-            note = "; ".join(filter(None, [mine.note, t("plan.gated_signature")]))
+            note = t("coach.detail_separator").join(filter(None, [mine.note, t("plan.gated_signature")]))
             mine = mine.model_copy(update={"status": "at_risk", "note": note})
         elif mine.status == "at_risk" and mine.date < begin:
             mine = mine.model_copy(update={"date": begin, "note": _missed(mine)})
@@ -950,7 +971,9 @@ def _gated(
     signs = _earliest_signature(deal, steps, plan[at].date, calendar)
     renewal = _renewal_signature(deal, plan, steps, plan[at].date, calendar, replaced)
     replaced = "" if renewal else replaced
-    note = "; ".join(filter(None, [plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced]))
+    note = t("coach.detail_separator").join(
+        filter(None, [plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced])
+    )
     plan[at] = plan[at].model_copy(update={"note": note})
     return plan + renewal
 
@@ -964,7 +987,9 @@ def _renewal_signature(
     if not renews_with_us(deal) or any(s.status != "done" and _reads(s.action, _SIGNATURE) for s in plan):
         return []
     day = _gate_signs(steps, gate, calendar) or calendar.add(gate, _working(_SIGNATURE))
-    note = "; ".join(filter(None, [t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced]))
+    note = t("coach.detail_separator").join(
+        filter(None, [t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced])
+    )
     step = MapStep(
         date=day,
         action=phrase("plan.step", RENEWAL_SIGNATURE),
@@ -1077,7 +1102,9 @@ def _replace_missed(
         elif cover is not None and (step.status == "at_risk" or drafted[cover].kind == "signature"):
             d = drafted[cover]
             replaced = t("plan.replaces", action=step.action, date=step.date)
-            drafted[cover] = d.model_copy(update={"note": "; ".join(filter(None, [d.note, replaced]))})
+            drafted[cover] = d.model_copy(
+                update={"note": t("coach.detail_separator").join(filter(None, [d.note, replaced]))}
+            )
         elif step.date < begin:
             rebook = _missed(step)
             kept.append(step.model_copy(update={"date": calendar.on_or_after(begin), "note": rebook}))
@@ -1336,7 +1363,7 @@ def _make(
         note = t(late, date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
     words = step.existing if step.existing and _existing_customer(deal) else step.action
-    note = "; ".join(filter(None, [t("plan.proposed"), note]))
+    note = t("coach.detail_separator").join(filter(None, [t("plan.proposed"), note]))
     return MapStep(
         date=date,
         action=phrase("plan.step", words),

@@ -63,7 +63,12 @@ def _on_point(plan: list[MapStep], facts: DealFacts) -> list[MapStep]:
         return plan
     latest = facts.timing.open_point_latest
     note = t("plan.open_point", point=point) + (t("plan.open_point_latest", latest=latest) if latest else "")
-    return [s.model_copy(update={"note": "; ".join(filter(None, [s.note, note]))}) if s is step else s for s in plan]
+    return [
+        s.model_copy(update={"note": t("coach.detail_separator").join(filter(None, [s.note, note]))})
+        if s is step
+        else s
+        for s in plan
+    ]
 
 
 def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
@@ -86,7 +91,7 @@ def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
     ):
         note = t("plan.document_due", date=due)
         out[out.index(document)] = document.model_copy(
-            update={"date": due, "note": "; ".join(filter(None, [document.note, note]))}
+            update={"date": due, "note": t("coach.detail_separator").join(filter(None, [document.note, note]))}
         )
     asked = timing.questionnaire
     if asked is None or timing.answers_due is None:
@@ -102,7 +107,10 @@ def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
     key = "plan.answers_due" if asked.items else "plan.answers_due_unsized"
     note = t(key, date=timing.answers_due, days=asked.days, items=asked.items or 0)
     if ours is not None:
-        update = {"date": max(ours.date, timing.answers_due), "note": "; ".join(filter(None, [ours.note, note]))}
+        update = {
+            "date": max(ours.date, timing.answers_due),
+            "note": t("coach.detail_separator").join(filter(None, [ours.note, note])),
+        }
         out[out.index(ours)] = ours.model_copy(update=update)
         return out
     action = (
@@ -130,8 +138,12 @@ def _one_row(plan: list[MapStep], deal: Deal) -> list[MapStep]:
         first, second = sorted((out[twin], step), key=lambda s: s.date)
         if first.status == "at_risk" and second.date > first.date and second.status != "done":
             replaced = t("plan.replaces", action=first.action, date=first.date)
-            why = [part for part in (first.note or "").split("; ") if part.startswith(_AT_RISK)]  # why it cannot hold
-            out[twin] = second.model_copy(update={"note": "; ".join(filter(None, [second.note, replaced, *why]))})
+            why = [
+                part for part in re.split(r"; |；", first.note or "") if part.startswith(_AT_RISK)
+            ]  # why it cannot hold
+            out[twin] = second.model_copy(
+                update={"note": t("coach.detail_separator").join(filter(None, [second.note, replaced, *why]))}
+            )
         else:
             out[twin] = first
     return out
@@ -180,5 +192,7 @@ def _held(step: MapStep, document: MapStep, source: str, calendar: Calendar) -> 
     elif step.status == "planned" or step.date <= document.date:
         update["status"] = "at_risk"
     key = "plan.waits_on_document" if "status" in update else "plan.after_document"
-    update["note"] = "; ".join(filter(None, [step.note, t(key, action=document.action, source=source)]))
+    update["note"] = t("coach.detail_separator").join(
+        filter(None, [step.note, t(key, action=document.action, source=source)])
+    )
     return step.model_copy(update=update)

@@ -13,6 +13,11 @@ from ae_coach.render._also import also_line, appendix, asked, made_by
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
 
 
+INLINE_NOTE = 60
+"""Characters of a plan step's note shown in its status cell; a longer note is numbered under the table (a blind
+VP grade: "internal notes in the plan's status column"; ae-coach default)."""
+
+
 def _label(value: Any) -> str:
     return term(value)
 
@@ -95,10 +100,16 @@ def _plan(report: Any) -> list[str]:
     if not report.mutual_action_plan:
         return []
     out = ["", f"## {t('review.plan')}", "", *_head("date", "step", "side", "owner", "status")]
+    notes: list[str] = []  # the long ones, numbered under the table: the table stays a plan a manager can scan
     for s in report.mutual_action_plan:
-        status = _label(s.status) + (f" ({_cell(s.note)})" if s.note else "")
+        status = _label(s.status)
+        if s.note and len(s.note) <= INLINE_NOTE:
+            status += f" ({_cell(s.note)})"
+        elif s.note:
+            notes.append(s.note)
+            status += f" ({t('review.plan_note', n=len(notes))})"
         out.append(f"| {_cell(s.shown_date())} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
-    return out
+    return out + (["", *(f"{i}. {_cell(note)}" for i, note in enumerate(notes, 1))] if notes else [])
 
 
 def _findings(findings: list[Any]) -> list[str]:
