@@ -37,10 +37,10 @@ def test_a_deal_without_figures_keeps_the_plain_words():
     assert own_numbers(deal) is None
 
 
-def test_a_late_stakeholders_meeting_brings_the_pilot_result():
-    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
-    meeting = next(a for a in review.next_actions if a.contact and "Mark Stone" in a.contact)
-    assert "Time to publish down from 9 days to 4" in meeting.action
+def test_a_late_stakeholders_meeting_brings_the_buyers_numbers():
+    review = Coach("offline").review(load_deal(CALIBRATION / "alder-county-incumbent-extension.yaml"))
+    meeting = next(a for a in review.next_actions if a.rule_id == "relationship-late-stakeholders")
+    assert "the buyer's own numbers (“Budget book prep 10 weeks -> 4; month-end close 15 days -> 7”)" in meeting.action
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,20 @@ def test_next_step_answer_shows_the_signer_and_their_last_contact():
     lines = [(f.kind, f.name, f.text or "") for f in answer.facts]
     assert ("person", "Martin Grey") in [(k, n) for k, n, _ in lines]
     assert any(k == "activity" and "Northvale" in text and "No reply" in text for k, _, text in lines)
+
+
+def test_a_colleague_who_signed_off_the_pilot_is_asked_to_vouch_to_the_newcomer():
+    """Lucerne: the new CFO objects; the CTO signed off the pilot on 10/01 and is not the champion (a blind VP grade:
+    "Eli Novak appears nowhere in the review")."""
+    review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
+    meeting = next(a for a in review.next_actions if a.rule_id == "relationship-late-stakeholders")
+    assert "Mark Stone" in meeting.action
+    assert "ask Eli Novak (CTO), who signed off on 2026-10-01" in meeting.action
+    assert "(“Pilot completed and signed off by the CTO”), to join it" in meeting.action
+
+
+def test_no_colleague_is_named_when_nobody_but_the_champion_signed_anything_off():
+    from ae_coach.coach._situation import ally
+
+    deal = load_deal(EXAMPLES / "contoso-notes-injection.yaml")
+    assert ally(None, deal) is None

@@ -9,9 +9,10 @@ from typing import Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._buyer_steps import month_gate
-from ae_coach.coach._people import person_in_role
+from ae_coach.coach._people import person_in_role, seniority
 from ae_coach.deal import (
     STAGE_ORDER,
+    Activity,
     ActivityStatus,
     ActivityType,
     Deal,
@@ -241,6 +242,8 @@ class Situation:
                 for p in newcomers(finding, self.deal)
                 for item in ahead
             )
+        if atom == "ally_known":  # someone on their side who signed off a result can vouch to the newcomer
+            return ally(finding, self.deal) is not None
         if atom == "view_known":  # the newcomer the step names ([name], the first) has said something on record
             first = newcomers(finding, self.deal)[:1] if finding is not None else []
             return any(view_of(p, self.deal) for p in first)
@@ -651,6 +654,39 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
             if names_person(person, clause):
                 return person
     return None
+
+
+_SIGNED_OFF_RESULT = lazy(
+    r"\b(?:pilot|poc|proof of concept|trial|test|results?)\b[^.;]*\b(?:signed off|sign-off|approved|passed|accepted)\b"
+    r"|\b(?:signed off|approved|accepted)\b[^.;]*\b(?:pilot|poc|proof of concept|trial|results?)\b"
+    r"|(?:试点|验证|测试|结果)[^。；]*(?:签字确认|签字认可|签批|通过|验收)",
+    re.IGNORECASE,
+)
+"""A completed activity in which the buyer signed off a result ("Pilot completed and signed off by the CTO")."""
+
+
+def ally(finding: Finding | None, deal: Deal) -> tuple[Stakeholder, Activity] | None:
+    """Someone on the buyer's side, other than the newcomers the finding names and the champion, who took part in
+    signing off a result on record (the CTO who signed off the pilot): their word carries more with a newcomer
+    than the rep's. The most senior such person, at their latest sign-off; never a blocker or someone against."""
+    as_of = deal.as_of or dt.date.today()
+    exclude = {p.name for p in newcomers(finding, deal)} if finding is not None else set()
+    found: list[tuple[int, dt.date, Stakeholder, Activity]] = []
+    for activity in deal.activities:
+        if activity.date > as_of or activity.status != ActivityStatus.COMPLETED:
+            continue
+        if not _SIGNED_OFF_RESULT.search(activity.summary or ""):
+            continue
+        for person in deal.stakeholders:
+            if person.name in exclude or person.role in (Role.CHAMPION, Role.BLOCKER):
+                continue
+            if str(person.sentiment) == "negative" or person.name not in activity.with_:
+                continue
+            found.append((seniority(person.title), activity.date, person, activity))
+    if not found:
+        return None
+    _, _, person, activity = max(found, key=lambda item: (item[0], item[1]))
+    return person, activity
 
 
 def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:

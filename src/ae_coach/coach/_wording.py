@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import NUMBER, paper_titled, source_of
+from ae_coach.coach._situation import NUMBER, ally, paper_titled, source_of
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -65,7 +65,7 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person, ``[owed]`` with what the
     buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
     since handed the signature over and ``[open point]`` with the clause in dispute in the record's words
-    (``timing.open_point``) and ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a
+    (``timing.open_point``) ``[ally]`` with who on their side signed off a result on record (:func:`ally`) and ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a
     neutral phrase when the deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
@@ -85,6 +85,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         if key == "open point":
             point = finding.data.get("point") if finding is not None else None
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
+        if key == "ally":
+            return _ally_words(finding, deal)
         if key == "own numbers":
             numbers = own_numbers(deal)
             return t("coach.own_numbers", numbers=numbers) if numbers else t("coach.neutral.own numbers")
@@ -127,6 +129,18 @@ def own_numbers(deal: Deal) -> str | None:
     if len(text) > _OWN_NUMBERS:
         text = text[: text.rfind(" ", 0, _OWN_NUMBERS - 1)].rstrip(",;:") + "…"
     return text
+
+
+def _ally_words(finding: Finding | None, deal: Deal) -> str:
+    """``[ally]``: "Eli Novak (CTO), who signed off on 2026-10-01 ("Pilot completed and signed off by the CTO"),"."""
+    vouches = ally(finding, deal)
+    if vouches is None:
+        return t("coach.neutral.ally")
+    colleague, activity = vouches
+    title = t("coach.ally_title", title=colleague.title) if colleague.title else ""
+    said = " ".join((activity.summary or "").split())
+    said = said if len(said) <= 80 else said[: said.rfind(" ", 0, 79)] + "…"
+    return t("coach.ally", name=colleague.name, title=title, date=activity.date, said=said)
 
 
 def _figure(text: str) -> bool:

@@ -146,6 +146,7 @@ PLACEHOLDERS = (
     "previous signer",
     "open point",
     "own numbers",
+    "ally",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
@@ -158,7 +159,7 @@ FLAGS = (
     "criteria_known", "arrival_known", "view_known", "owed_back", "renewal", "case_on_record", "evaluation_agreed",
     "technical_meeting", "champion_next", "champion_shown", "signer_meeting_ahead", "paper_late",
     "budget_moved", "docs_owed", "procurement_ask", "champion_booked", "self_serve_on_record", "review_done",
-    "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
+    "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
 )  # fmt: skip
