@@ -189,7 +189,8 @@ def test_a_renewal_on_hold_keeps_its_own_paper_moving() -> None:
     assert "held" not in (renewal.note or "")
     texts = " ".join(a.action for a in review.next_actions)
     assert "hold only the expansion's paper" in texts and "hold the paper steps until you know" not in texts
-    assert "whether In-house build is back on the table" in texts  # the active alternative to our own renewal
+    # the active alternative threatens our own renewal too (a blind VP grade: "it never left")
+    assert "where In-house build stands after it, for the renewal as well as the expansion" in texts
     assert "Look up when your current contract with them ends, then call Piet de Vries" in texts
 
 

@@ -38,3 +38,11 @@ def test_a_short_note_stays_in_its_cell():
     assert short
     assert any(f"({short[0].note})" in line for line in section if line.startswith("| "))
     assert not any(line.startswith("1. ") for line in section)
+
+
+def test_a_missed_buyer_step_is_shown_to_rebook_not_on_an_invented_day():
+    """Wingtip's legal review was due 2026-09-30 and never happened: the plan does not give it a day nobody agreed."""
+    section, plan = _plan_section(ROOT / "examples" / "deals" / "wingtip-slipped.yaml")
+    legal = next(s for s in plan if s.action == "Legal review")
+    assert legal.date_precision == "rebook" and "missed on 2026-09-30" in (legal.note or "")
+    assert any(line.startswith("| to rebook | Legal review |") for line in section)

@@ -228,11 +228,17 @@ def crm_change(deal: Deal, assessment: Any) -> str | None:
     return t("coach.detail_separator").join(parts) if parts else None
 
 
+SIGNER_MEETING_DAYS = 7
+"""Working days from booking a meeting with a signer who is not backing the deal to holding it (ae-coach default:
+a blind VP grade, "a buyer silent for 52 days will not meet you the day after you ask the champion")."""
+
+
 def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -> list[NextAction]:
     """This week, the approach to an economic buyer who is not backing the deal follows the call with the
     champion: the champion is the way back in (what changed, what the signer needs to hear), so the rep does not
     go to the signer cold the day before. The row keeps its place (it is the biggest problem), dated the working
-    day after that call and saying so."""
+    day after that call, by when the meeting is booked (through the champion, or asked for directly), to be held
+    :data:`SIGNER_MEETING_DAYS` working days later."""
     champion = person_in_role(deal, "champion")
     signer = person_in_role(deal, "economic_buyer")
     if champion is None or signer is None:
@@ -252,7 +258,15 @@ def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -
         )
         if cold:
             after = calendar.add(call.due, 1)
-            text = t("coach.after_call", name=champion.name, action=action.action)
+            # a conversation with the signer is a meeting to book through the champion, held some days later:
+            # "…, to be held by 12-11: 2 points: (1) …"; any other approach (the sponsor's call) follows the call
+            head = t("coach.conversation", name=signer.name, count="\0", points="").split("\0")[0]
+            if action.action.startswith(head):
+                held = calendar.add(after, SIGNER_MEETING_DAYS)
+                text = t("coach.book_signer", name=champion.name, signer=signer.name, due=after, held=held)
+                text += action.action.removeprefix(head)
+            else:
+                text = t("coach.after_call", name=champion.name, action=action.action)
             action = action.model_copy(update={"due": after, "action": text})
         out.append(action)
     return out

@@ -945,7 +945,7 @@ def _gated(
             note = t("coach.detail_separator").join(filter(None, [mine.note, t("plan.gated_signature")]))
             mine = mine.model_copy(update={"status": "at_risk", "note": note})
         elif mine.status == "at_risk" and mine.date < begin:
-            mine = mine.model_copy(update={"date": begin, "note": _missed(mine)})
+            mine = mine.model_copy(update={"date": begin, "note": _missed(mine), "date_precision": "rebook"})
         kept.append(mine)
     drafted: list[MapStep] = []
     for template in todo:
@@ -1107,7 +1107,11 @@ def _replace_missed(
             )
         elif step.date < begin:
             rebook = _missed(step)
-            kept.append(step.model_copy(update={"date": calendar.on_or_after(begin), "note": rebook}))
+            kept.append(
+                step.model_copy(
+                    update={"date": calendar.on_or_after(begin), "note": rebook, "date_precision": "rebook"}
+                )
+            )
         else:
             kept.append(step)
     return kept, drafted

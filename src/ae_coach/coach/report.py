@@ -105,11 +105,14 @@ class MapStep(_Model):
     """``planned``: a step on the buyer's own plan or the record's calendar; ``proposed``: a step ae-coach drafts,
     for the rep to agree with the buyer (never shown as planned: nobody there has agreed to it)."""
     note: str | None = None
-    date_precision: Literal["day", "month", "after"] = "day"
+    date_precision: Literal["day", "month", "after", "rebook"] = "day"
     """How much of ``date`` the record gives. ``day``: the day. ``month``: the month only ("the January capital
     review"); ``date`` is that month's first working day, for ordering, and is shown as ``2027-01 (month only)``.
     ``after``: the step follows a month-only step (``follows``) and has no day of its own; ``date`` is the earliest
-    it could be, for ordering only, and is shown as "after <that step> (2027-01)"."""
+    it could be, for ordering only, and is shown as "after <that step> (2027-01)". ``rebook``: a step of the buyer's
+    plan that was missed and has no new date yet; ``date`` is the first working day from the review, for ordering
+    only, and is shown as "to rebook" (a blind VP grade: "a date nobody agreed, two working days away, for a step
+    stuck for two months")."""
     follows: str | None = None
     """With ``date_precision: after``: the month-only step this one comes after."""
 
@@ -119,6 +122,8 @@ class MapStep(_Model):
 
         if self.date_precision == "month":
             return t("plan.date_month", month=f"{self.date:%Y-%m}")
+        if self.date_precision == "rebook":
+            return t("plan.date_rebook")
         if self.date_precision == "after" and self.follows:
             return t("plan.date_after", action=self.follows, month=f"{self.date:%Y-%m}")
         return self.date.isoformat()
