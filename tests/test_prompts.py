@@ -156,7 +156,12 @@ def _chat_answer(lang: str):
 
 
 TEMPLATE_VARS["chat-answer-en"] = {"a": _chat_answer("en"), "label": str, "clip": lambda t, n: t}
-TEMPLATE_VARS["chat-answer-zh"] = {"a": _chat_answer("zh"), "label": str, "clip": lambda t, n: t}
+TEMPLATE_VARS["chat-answer-zh"] = {
+    "a": _chat_answer("zh"),
+    "label": str,
+    "clip": lambda t, n: t,
+    "clip_within": lambda t, n: t,
+}
 
 EXPECTED_TEXT = {
     "system": "deal_data",

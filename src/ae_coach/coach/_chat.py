@@ -48,7 +48,21 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
         windows = 2 if answer.lang == "zh" else 1
         return clip_quote(text, answer.words, size, answer.people, windows=windows, question=answer.question)
 
-    return builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip).strip() + "\n"
+    def clip_within(text: str | None, size: int) -> str | None:
+        # a line in the inspector's words that quotes the record ("买方把决策放在成交日期之后（2026-11-30 email: "If
+        # the pilot meets the criteria, …"）"): each quote in it clipped as a quote standing alone would be
+        if not text:
+            return text
+        return _QUOTED.sub(lambda m: m.group(1) + (clip(m.group(2), size) or "") + m.group(3), text)
+
+    return (
+        builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip, clip_within=clip_within).strip()
+        + "\n"
+    )
+
+
+_QUOTED = re.compile(r'(["“])([^"“”]{20,}?)(["”])')
+"""A quotation inside a line of prose: straight or curly double quotes around at least a few words."""
 
 
 ECHO = 4

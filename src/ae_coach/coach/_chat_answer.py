@@ -101,6 +101,9 @@ class Draft(BaseModel):
     """The last two-way exchange with the person to meet, or that names them: why the meeting matters."""
     this_week: bool = False
     """The question wants the meeting this week ("这周就", "this week")."""
+    champion: str | None = None
+    """The champion, when the email goes to someone else and the question names the champion ("不会让 Nicole 觉得我
+    绕过她"): the draft tells the rep to tell them first and copy them, never to go around them."""
     internal: bool = False
     """The message is for our own side (an escalation to the rep's manager, our CTO, legal or the deal desk:
     "帮我起草一条内部升级消息，发给 Tomas 和我老板"): what blocks the deal and what we need by when, no recap."""
@@ -241,8 +244,13 @@ def answer(
     if intent is not None and intent.answer == "email" and _INTRO.search(question):
         rule_ids = _with_intro_rule(rule_ids, found, rulebook)
     elif intent is not None and intent.answer == "email" and _INTERNAL.search(question):
-        # an escalation is about what blocks the deal: the rule the review's first action follows, then the plan
-        leading = [a.rule_id for a in review.next_actions[:1] if a.rule_id and a.rule_id in rulebook]
+        # an escalation is about what blocks the deal: the rule the review acts on for it (else the rule of the
+        # review's first action with the buyer), then the plan
+        blocker = _blocker(assessment)
+        with_buyer = next((a for a in review.next_actions if a.contact), None)
+        lead_rule = _rule_for(_ref(blocker), rulebook, acted) if blocker is not None else None
+        lead_rule = lead_rule or (with_buyer.rule_id if with_buyer else None)
+        leading = [lead_rule] if lead_rule and lead_rule in rulebook else []
         plan = ["deal-mutual-action-plan"] if "deal-mutual-action-plan" in rulebook else []
         rest = [r for r in rule_ids if r != "execution-meeting-recap"]
         rule_ids = list(dict.fromkeys([*leading, *plan, *rest]))[:MAX_RULES]
@@ -329,9 +337,11 @@ def _verdict(deal: Deal, assessment: Any, forecast: Any, walk_away: bool = False
         later = any(
             (day or dt.date.min) > end for day in (timing.paper_ends, timing.plan_signature, timing.sequence_ends)
         )
-        if close > end or not (later or timing.doubt or timing.on_hold):
+        chosen = assessment.facts.rival_chosen
+        if close > end or not (later or timing.doubt or timing.on_hold or chosen):
             return None  # after the quarter, or out of the number for another reason (fit, silence): no date verdict
-        source = timing.doubt or timing.on_hold or ""
+        # a buyer that chose another vendor says until when we stay in reserve: the earliest we could sign
+        source = timing.doubt or timing.on_hold or chosen or ""
         after = _named_after(source, close, deal)
         # a purchase the buyer's own word moves to a named later date, not stopped: timing, not a deal to drop
         later_only = (
@@ -400,7 +410,8 @@ def _named_after(source: str, close: dt.date, deal: Deal | None = None) -> str |
 def _message(quoted: str, on: dt.date, kind: str | None, deal: Deal | None) -> str:
     """The rest of the activity a quote was cut from: its summary from the quoted words on ("" when no activity of
     that day and type holds them)."""
-    head = re.sub(r"^[:\s\"“']+|….*$", "", quoted.strip(), flags=re.DOTALL).strip()[:40]
+    # an inspector's quote may open on "…" (cut from the message's middle): its words start after it
+    head = re.sub(r"^[:\s\"“'…]+|….*$", "", quoted.strip(), flags=re.DOTALL).strip()[:40]
     if deal is None or len(head) < 8:
         return ""
     for activity in deal.activities:
@@ -412,9 +423,11 @@ def _message(quoted: str, on: dt.date, kind: str | None, deal: Deal | None) -> s
 
 
 _SILENCE_CODES = ("momentum.champion_dark", "momentum.unanswered_outreach")
-_DATED_INTENTS = ("close_date", "budget_timing", "walk_away")
+_DATED_INTENTS = ("close_date", "budget_timing", "walk_away", "forecast")
 """Questions whose answer turns on whether the close date holds: the date itself, money moving to another period
-("the CFO moved my budget to 2027: is it a budget cut?"), and whether to walk away."""
+("the CFO moved my budget to 2027: is it a budget cut?"), whether to walk away, and the forecast call (a deal out of
+this period's number on the buyer's own word is moved to the date that word names: "reserve bidder until 31 January
+2027")."""
 
 
 def _ref(f: Finding) -> FindingRef:
@@ -817,7 +830,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     meet = _to_meet(question, named, person, found, deal) if _INTRO.search(question) else None
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
     if _INTERNAL.search(question):
-        worst = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.MEDIUM.rank), None)
+        worst = _blocker(assessment)
         dated = [
             f
             for f in found.all_facts
@@ -832,8 +845,20 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
             deal_line=next((f for f in found.all_facts if f.kind == "deal"), None),
             this_week=bool(_THIS_WEEK.search(question)),
         )
+    champion = next(
+        (f for f in found.all_facts if f.kind == "person" and f.data.get("role") == "champion" and f.name), None
+    )
+    around = (
+        champion.name
+        if champion is not None
+        and person is not None
+        and champion.name != name
+        and any(part in question for part in {champion.name or "", (champion.name or "").split()[0]} if part)
+        else None
+    )
     return Draft(
         to=name,
+        champion=around,
         title=person.data.get("title") if person else None,
         last=done[-1] if done else None,
         commitments=commitments,
@@ -851,15 +876,21 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     )
 
 
+def _blocker(assessment: Any) -> Finding | None:
+    """What an internal message says blocks the deal: its worst finding of medium severity or above."""
+    return next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.MEDIUM.rank), None)
+
+
 _INTERNAL = re.compile(
     r"\binternal (?:message|email|note|escalation|update|slack)|\bescalat\w* (?:to|for) (?:my|our)\b|"
     r"\b(?:message|email|note|slack|update|escalation) (?:to|for) (?:my|our) (?:boss|manager|vp|cto|ceo|legal team|"
     r"deal desk|product team|engineering)\b|内部(?:升级|消息|邮件|沟通|通报)|升级(?:消息|邮件)|(?:发给|给)[^。？?]{0,12}"
-    r"(?:我(?:的)?老板|我(?:的)?经理)",
+    r"(?:我(?:的)?老板|我(?:的)?经理)|(?:周报|周汇报|汇报)(?:发)?给(?:老板|经理|领导)|\bweekly (?:update|report)\b",
     re.IGNORECASE,
 )
-"""A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product
-("draft an email to Helen about our legal team" is an email to the buyer)."""
+"""A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product, or
+the weekly update for the boss ("写一段周报给老板"; "draft an email to Helen about our legal team" is an email to the
+buyer)."""
 _OUR_OWNERS = frozenset({"us", "we", "vendor", "our team", "seller", "我们", "我方"})
 
 

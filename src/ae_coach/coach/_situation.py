@@ -35,6 +35,7 @@ from ae_coach.inspector.facts import (
     view_of,
 )
 from ae_coach.inspector.facts._model import _Names
+from ae_coach.inspector.meddpicc import LEAVING_CHAMPION
 from ae_coach.inspector.text import (
     LEGAL_TITLE,
     PAPER_TITLE,
@@ -214,6 +215,13 @@ class Situation:
             return late is not None and bool(late.data.get("returning"))
         if atom == "rival_chosen":  # the buyer awarded the deal to another vendor (DealFacts.rival_chosen)
             return bool(self.assessment.facts.rival_chosen)
+        if atom == "champion_leaving":  # the person selling for us resigned, still there until a known day
+            # not one already gone (nobody left to ask for the handover), nor one moved to another role inside the
+            # buyer (a promotion is no departure)
+            return any(
+                f.code == "meddpicc.champion" and str(f.data.get("left") or "").startswith(LEAVING_CHAMPION)
+                for f in self.assessment.findings
+            )
         if atom == "rival_answered":  # the buyer chose us after the rival's price move
             counter = finding if finding is not None and finding.code == "momentum.competitor_counter" else None
             counter = counter or next(

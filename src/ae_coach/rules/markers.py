@@ -102,6 +102,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   question is about that step and its date, not when the review finishes);
   ``rival_chosen`` (the buyer has told us it chose another vendor: "will proceed to contract negotiations with the
   preferred bidder", 未中标; ``DealFacts.rival_chosen``);
+  ``champion_leaving`` (the champion has resigned and the record says until when they are still there: "she has
+  resigned … last working day 18/12"; not one already gone, nor one moved to another role inside the buyer);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -162,6 +164,7 @@ FLAGS = (
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
+    "champion_leaving",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
