@@ -63,6 +63,9 @@ def describe(activity: Activity, around: re.Pattern[str] | None = None) -> str:
 
 _DROPPED = (ActivityStatus.CANCELLED, ActivityStatus.NO_SHOW)
 
+PRICE_SETTLED = (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE)
+"""What settles a price concern raised after the proposal: terms agreed, a verbal commit or finished paper, later."""
+
 
 class memoized:  # lower case: used as a decorator, like functools.cached_property
     """Like :func:`functools.cached_property`, without the lock Python 3.11 takes on every first access.
@@ -204,6 +207,11 @@ class Context:
             cached = tagged if include_future else [a for a in tagged if a.date <= as_of]
             self._signal_cache[key] = cached
         return cached
+
+    def price_settled_after(self, day: dt.date) -> bool:
+        """A price or budget concern raised on ``day`` was settled later: terms agreed, a verbal commit or finished
+        paper after it ("Napat (Legal): MSA and order form reviewed, no comments" after the CFO's payment-split ask)."""
+        return any(a.date > day for signal in PRICE_SETTLED for a in self.with_signal(signal))
 
     def has_signal(self, signal: Signal) -> bool:
         return bool(self.with_signal(signal))

@@ -250,15 +250,10 @@ def _competition_conditions(ctx: Context) -> list[str]:
     return []
 
 
-_SETTLED = (Signal.TERMS_AGREED, Signal.VERBAL_COMMIT, Signal.PAPER_COMPLETE)
-"""What settles a price concern raised after the proposal: terms agreed, a verbal commit or finished paper, later."""
-
-
 def _terms_conditions(ctx: Context) -> list[str]:
     since = ctx.stage_entered(Stage.PROPOSAL) or dt.date.min
     concerns = [a.date for a in ctx.with_signal(Signal.BUDGET_CONCERN) if a.date >= since]
-    settled = [a.date for sig in _SETTLED for a in ctx.with_signal(sig)]
-    if concerns and ctx.stage.order >= Stage.PROPOSAL.order and not any(d > max(concerns) for d in settled):
+    if concerns and ctx.stage.order >= Stage.PROPOSAL.order and not ctx.price_settled_after(max(concerns)):
         return [t("gate.budget_open")]
     if terms_agreed(ctx) or ctx.stage == Stage.CLOSING:
         return []

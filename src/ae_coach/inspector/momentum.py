@@ -714,6 +714,8 @@ def _budget_late(ctx: Context) -> Finding | None:
     ]
     lifted = ctx.facts.timing.lifted  # "our project got its budget back": the concern raised before is answered
     hits = [a for a in hits if lifted is None or a.date > lifted]
+    if hits and ctx.price_settled_after(hits[-1].date):
+        return None  # terms agreed, a verbal yes or the paper finished since: the concern was answered (as the gate reads it)
     if not hits:
         return None
     # the latest concern in the buyer's words: "the new CFO says the price is too high" is who and what, where

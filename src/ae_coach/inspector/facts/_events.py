@@ -130,6 +130,17 @@ _ACQUIRED = lazy(
     re.IGNORECASE,
 )
 """The buyer acquired, merged or under a new owner (the buyer acquiring someone else is growth, not a threat)."""
+_TO_ACQUIRE = (
+    r"\b(?:to acquire|acquires|acquiring|to buy|buys|buying|to take over|takes over|taking over|(?:bid|offer) for)"
+    r" (?:(?:\d{1,3} ?%|all|a majority(?: stake)?|control|the (?:whole|entire) (?:share capital|company)) (?:of|in) )?"
+)
+"""Someone buying the company the clause then names ("agreement to acquire 100% of Kattegat Linjen A/S"): the
+buyer acquired only when the company named is the buyer (:func:`_acquires_buyer`)."""
+_LEGAL_FORM = lazy(
+    r"^(?:a/s|as|ab|ag|gmbh|ltd|limited|plc|inc|llc|sa|sas|spa|srl|bv|nv|oy|oyj|asa|kk|pte|pty|d\.?d\.?|co\.?|"
+    r"corp|group|the)\.?$",
+    re.IGNORECASE,
+)
 
 _EXECUTIVE = (
     r"(?:ceo|cfo|coo|cio|cto|cro|cdo|cmo|ciso|chief [\w ]{2,25}? officer|managing director|md|president|"
@@ -213,6 +224,15 @@ _SPEAKS = lazy(r"\b([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})(?::| said| says| told 
 _CLAUSE = lazy(r"(?<=[.;!?])\s+|(?<=[。；！？])\s*|\n")
 
 
+def _acquires_buyer(clause: str, account: str | None) -> bool:
+    """The clause has someone acquiring the buyer by its name ("Nordbridge ... agreement to acquire 100% of
+    Kattegat Linjen A/S"): the buyer under a new owner, where "acquires" alone is the buyer's own growth."""
+    words = [w for w in re.findall(r"[\w/.&'-]+", account or "") if not _LEGAL_FORM.match(w)]
+    if not words or len(words[0]) < 3:
+        return False
+    return re.search(_TO_ACQUIRE + rf"(?:the )?{re.escape(words[0])}\b", clause, re.IGNORECASE) is not None
+
+
 def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, rivals: list[str]) -> list[CompanyEvent]:
     """The events at the buyer's company that still stand, oldest first (undated ones, from the deal's notes,
     last): each with its kind, the day it was reported, who said it and the clause that says it."""
@@ -226,7 +246,7 @@ def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, r
     for day, where, body, speaker in reports:
         before = ""
         for clause in (c.strip() for c in _CLAUSE.split(body) if c and c.strip()):
-            event = _read(clause, day, where, speaker, names, rivals, as_of, before)
+            event = _read(clause, day, where, speaker, names, rivals, as_of, before, deal.account)
             before = clause
             if event is not None and not any(e.kind == event.kind and e.source == event.source for e in found):
                 found.append(event)
@@ -242,8 +262,11 @@ def _read(
     rivals: list[str],
     as_of: dt.date,
     before: str = "",
+    account: str | None = None,
 ) -> CompanyEvent | None:
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
+    if kind is None and _acquires_buyer(clause, account):
+        kind = "acquisition"
     if kind is None or _elsewhere(clause, speaker, rivals, names) or _past(clause, as_of):
         return None
     if kind == "freeze" and text.find(_REVIEW_GATE, clause):

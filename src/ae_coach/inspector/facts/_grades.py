@@ -427,6 +427,10 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         return [f"{a.date} {a.type}: {text.quote(a.summary)}" for a in facts.activities if shows(a)][:3]
     if name in ("paper_process", "decision_process") and facts.timing.committed:
         return [f"the signer's commitment: {facts.timing.committed}"]
+    if name == "competition" and facts.timing.committed and not alternatives:
+        # nobody else is named and the signer said yes to us, holds our paper and dated the signature: the buyer's
+        # choice is on record, whatever the blank field says
+        return [f"the signer's commitment: {facts.timing.committed}"]
     if name == "paper_process":
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"

@@ -95,7 +95,9 @@ _CONFIRMS = lazy(
     re.IGNORECASE,
 )
 _SIGNS = lazy(
-    r"\b(?:sign(?:ature|ed|ing|s)?|countersign\w*|contract|purchase order|po|order form|award(?:ed)?)\b", re.IGNORECASE
+    r"\b(?:sign(?:ature|ed|ing|s)?|countersign\w*|contract|purchase order|po|order form|award(?:ed)?|docusign|"
+    r"e-?sign(?:ature)?|adobe sign)\b",
+    re.IGNORECASE,
 )
 _MONTHS = {
     m: i
@@ -377,7 +379,13 @@ def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | N
     return step.date if _Names(signers).resolve(step.owner) is not None else None  # dated by the signer, no one else
 
 
-_I_SIGN = lazy(r"\bi(?:'ll| will|'m going to| am going to) (?:sign|countersign)\b([^.;!?]{0,40})", re.IGNORECASE)
+_I_SIGN = lazy(
+    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to) "
+    r"(?:sign|countersign)\b([^.;!?]{0,40})",
+    re.IGNORECASE,
+)
+"""The buyer's own word on the day they sign: "I'll sign on Thursday", "we must sign your order form by 11
+December at the latest"."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -497,6 +505,7 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.dat
         or _month_floor(deal, buyer)
         or _gate_after_close(deal, buyer)
         or _sitting_after_close(deal, buyer)
+        or _consent_after_close(deal, buyer)
     )
 
 
@@ -518,6 +527,29 @@ def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
                 first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
                 if first > deal.close_date:
                     return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 120)}"
+    return None
+
+
+def _consent_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+    """The buyer's latest word that the purchase needs someone's consent or approval, in a message that also says
+    nothing comes of it before a month after the close date ("any new agreement above DKK 500.000 needs the prior
+    written consent of Nordbridge's integration office ... they will not look at vendor requests before the first
+    week of February"): the signature waits on that approval, and so does the close date."""
+    if deal.close_date is None:
+        return None
+    for activity in reversed(buyer):
+        if not text.find(_NEEDS_CONSENT, activity.summary):
+            continue
+        for sentence in text.sentences(activity.summary):
+            match = _NOT_BEFORE_MONTH.search(sentence)
+            if match is None or _NOT_THE_PURCHASE.search(sentence[: match.end()]) or _CONDITIONAL.search(sentence):
+                continue
+            named = next(g for g in match.groups() if g and not g.isdigit())
+            year_said = next((g for g in match.groups() if g and g.isdigit()), None)
+            month = _MONTHS[named.lower()[:3]]
+            first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
+            if first > deal.close_date:
+                return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
     return None
 
 
@@ -548,6 +580,18 @@ _MONTH_FLOOR = lazy(
     r"(?: (20\d\d))?",
     re.IGNORECASE,
 )
+_NEEDS_CONSENT = lazy(
+    r"\b(?:needs?|requires?|subject to|wait(?:s|ing)? (?:for|on)|until we (?:have|get))\b[^.;]{0,40}?\b(?:consent|"
+    r"approval|sign-?off|no-?objection|clearance|go-?ahead)\b|(?:需要|须|必须|等待)[^，。；]{0,20}?(?:同意|批准|审批)",
+    re.IGNORECASE,
+)
+"""The purchase waiting on someone's consent ("needs the prior written consent of the integration office")."""
+_NOT_BEFORE_MONTH = lazy(
+    rf"\b(?:not|won'?t|nothing|no one|nobody)\b[^.;]{{0,50}}?\b(?:before|until) (?:the (?:first|second|third|"
+    rf"fourth|last) (?:week|fortnight|half|days?) of |early |mid-?|late |the end of )?{_MONTH}\b(?: (20\d\d))?",
+    re.IGNORECASE,
+)
+"""Nothing done before a named month ("they will not look at vendor requests before the first week of February")."""
 _NOT_THE_PURCHASE = lazy(
     r"\b(?:if|unless|should|in case|go-?live|live|launch|implementation|rollout|roll-out|kick-?off|deliver\w*|"
     r"competitor|they can'?t)\b",
@@ -1296,6 +1340,48 @@ def approval_undated(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> st
             if _sitting_dated(deal, past, day, as_of, near):
                 return None
             return f"{where}: {text.quote(near.strip(), 160)}"
+    return _handed_to_body(deal, past, as_of)
+
+
+_TO_BODY = lazy(
+    r"\b(?:decision|approval|sign-?off) (?:now )?(?:moves?|moved|has moved|goes|went|has gone|passes|passed|sits) "
+    r"(?:up )?(?:to|with) (?:the |their |its )?[^.;!?]{0,50}?\b(?:committee|board|council|exco)\b|"
+    r"\b(?:needs?|requires?|subject to|waits? (?:for|on))\b[^.;!?]{0,25}?\b(?:consent|approval|sign-?off) of "
+    r"[^.;!?]{0,50}?\b(?:committee|board|council|exco|(?:integration|group|parent|head) office|new owners?)\b|"
+    r"(?:决策|审批|决定)(?:权)?(?:已经?|现在)?(?:转|移|交|上)(?:到|给|交)[^，。；]{0,20}?(?:委员会|董事会|集团)",
+    re.IGNORECASE,
+)
+"""The purchase handed to a body above the buyer: "The decision moves to the Group Operations Committee", "any new
+agreement ... needs the prior written consent of Nordbridge's integration office"."""
+_NO_SITTING = lazy(
+    r"\bno date\b|\bnot (?:yet )?(?:dated|scheduled|booked)\b|\bno slot\b|\b(?:don'?t|do not|doesn'?t|does not) know "
+    r"when\b|\bwhen (?:i|we) know (?:how|when)\b|\bwill (?:tell|let) us know\b|\bwill tell us\b|"
+    r"(?:还)?(?:没有|没)(?:日期|时间|排期)|不知道(?:什么时候|何时)",
+    re.IGNORECASE,
+)
+"""The buyer saying the body's decision has no date: "no date yet", "I don't know when they take it", "I will come
+back to you when I know how their process works"."""
+
+
+def _handed_to_body(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The buyer's word that the purchase now waits on a body above them (a group committee, a new owner's office),
+    in a message that says, or followed by the buyer's word saying, its decision has no date, with no date of it on
+    record since: the decision is undated whatever the plan says, as for a body on its own calendar."""
+    buyer = [a for a in past if a.two_way]
+    for i in range(len(buyer) - 1, -1, -1):
+        activity = buyer[i]
+        hit = next((s for s in text.sentences(activity.summary) if text.find(_TO_BODY, s)), None)
+        if hit is None or _SUPPOSED.search(hit):
+            continue
+        undated = [a for a in buyer[i:] if text.find(_NO_SITTING, a.summary)]
+        if not undated or _sitting_dated(deal, past, activity.date, as_of, hit):
+            return None
+        said = f"{activity.date} {activity.type}: {text.quote(hit.strip(), 160)}"
+        last = undated[-1]
+        if last is activity:
+            return said
+        told = next((s for s in text.sentences(last.summary) if text.find(_NO_SITTING, s)), last.summary or "")
+        return f"{said}; {last.date} {last.type}: {text.quote(told.strip(), 160)}"
     return None
 
 
