@@ -80,3 +80,68 @@ def test_no_colleague_is_named_when_nobody_but_the_champion_signed_anything_off(
 
     deal = load_deal(EXAMPLES / "contoso-notes-injection.yaml")
     assert ally(None, deal) is None
+
+
+def _with_metric(deal, evidence: str):
+    metrics = deal.meddpicc.metrics.model_copy(update={"evidence": evidence})
+    pain = deal.meddpicc.identified_pain.model_copy(update={"evidence": "none"})
+    return deal.model_copy(
+        update={"meddpicc": deal.meddpicc.model_copy(update={"metrics": metrics, "identified_pain": pain})}
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "quoted"),
+    [
+        # a long line: its first sentence with a figure, never cut inside "2.5" or after "e.g."
+        (
+            "Manual temperature logs cost 2.5 FTE per plant across all six plants in the region, e.g. Poznan; and the"
+            " recalls last year together cost them a great deal in total write-offs and fines",
+            "Manual temperature logs cost 2.5 FTE per plant across all six plants in the region, e.g. Poznan",
+        ),
+        ("交付周期从 9 天缩短到 4 天", "交付周期从 9 天缩短到 4 天"),
+        ("Industry average is 30% faster publishing; buyer has no baseline yet", None),
+        ("Benchmark (Gartner): 40% fewer missed deadlines", None),
+        ("we quoted USD 120k for year one", None),
+        ("ISO 27001 and SOC 2 required", None),
+        ("Vendor case study (Acme Media) shows 40% faster", None),
+    ],
+)
+def test_own_numbers_are_the_buyers_and_cut_at_a_sentence(evidence, quoted):
+    deal = _with_metric(load_deal(CALIBRATION / "warta-meat-scope-halved.yaml"), evidence)
+    assert own_numbers(deal) == quoted
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Pilot review: CTO has not signed off yet, wants two more weeks of data",
+        "If the pilot is accepted we move to contract",
+        "Asked Eli whether the pilot results could be approved?",
+        "试点还没有签字确认",
+        "如果试点验收通过就签",
+    ],
+)
+def test_a_sign_off_denied_asked_about_or_supposed_makes_no_ally(summary):
+    from ae_coach.coach._situation import ally
+
+    deal = load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml")
+    activities = [
+        a.model_copy(update={"summary": summary}) if "signed off" in (a.summary or "") else a for a in deal.activities
+    ]
+    assert ally(None, deal.model_copy(update={"activities": activities})) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        ("在本周结束前联系对方", "在 2026-12-04 之前联系对方"),
+        ("本周内向 Omar 了解", "在 2026-12-04 之前向 Omar 了解"),
+        ("本周五开会", "本周五开会"),
+        ("讲清回本周期和风险", "讲清回本周期和风险"),
+    ],
+)
+def test_this_week_in_chinese_becomes_its_date_with_the_words_around_it(text, rewritten):
+    from ae_coach.coach._actions import _THIS_WEEK
+
+    assert _THIS_WEEK.sub("在 2026-12-04 之前", text) == rewritten

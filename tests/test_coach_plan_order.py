@@ -84,7 +84,7 @@ def test_a_renewals_paper_keeps_moving_under_the_news_at_the_buyer(coach):
     renewal's paper lets existing revenue lapse); the answer's date is still the rep's own deadline."""
     _, result = _review(coach, EXAMPLES / "wingtip-slipped.yaml")
     report = result.report
-    assert "2026-12-09" in (report.decides or "")
+    assert "2026-12-11" in (report.decides or "")  # the day the meeting with Greta is held by (row 1), not before it
     legal = next(s for s in report.mutual_action_plan if s.action == "Legal review")
     assert "only the expansion waits for Greta Holm's answer" in (legal.note or "")
     assert not any("held:" in (s.note or "") for s in report.mutual_action_plan)

@@ -63,7 +63,7 @@ def test_the_champion_call_comes_before_the_approach_to_a_signer_who_parked_the_
     # a meeting with a signer silent for weeks is booked through the champion, and held a week and more later
     assert greta.action.startswith(
         f"Book the meeting with Greta Holm by {greta.due} (ask Piet de Vries on your call to set it up, or ask Greta"
-        " Holm directly), to be held by 2026-12-11: 2 points: (1) "
+        " Holm directly), to be held by 2026-12-11, 2 points: (1) "
     )
 
 

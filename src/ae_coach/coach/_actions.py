@@ -263,7 +263,8 @@ def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -
             head = t("coach.conversation", name=signer.name, count="\0", points="").split("\0")[0]
             if action.action.startswith(head):
                 held = calendar.add(after, SIGNER_MEETING_DAYS)
-                text = t("coach.book_signer", name=champion.name, signer=signer.name, due=after, held=held)
+                held_by = t("coach.book_signer_held", held=held)
+                text = t("coach.book_signer", name=champion.name, signer=signer.name, due=after, held=held_by)
                 text += action.action.removeprefix(head)
             else:
                 text = t("coach.after_call", name=champion.name, action=action.action)
@@ -410,7 +411,9 @@ def _same_person(a: NextAction, b: NextAction) -> bool:
 
 _NOW = lazy(r"\bthe same day\b|\btoday\b|当天|今天")
 _URGENT = lazy(r"\bstart now\b|\bthe same day\b|\btoday\b|现在就开始|立即|马上|当天|今天")
-_THIS_WEEK = lazy(r"\bthis week\b|(?<!回)本周(?!期)")  # not the 本周 of 回本周期 (payback period)
+_THIS_WEEK = lazy(r"\bthis week\b|在?(?<!回)本周(?:之内|内|结束之前|结束前|之前)?(?![一二三四五六日天末期])")
+""""This week" in an action, rewritten as its date: in Chinese with the words around it ("在本周结束前", "本周内" ->
+"在 12-04 之前"), never a weekday of it ("本周五") nor the 本周 of 回本周期 (payback period)."""
 
 
 def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAction]:

@@ -644,7 +644,14 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
         got = facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
         wanted += got
         if kind == "economic_buyer":  # the signer comes with what last happened with them (a chase unanswered)
-            wanted += [a for p in got if p.kind == "person" for a in _with_person(p, found.all_facts)[-1:]]
+            wanted += [
+                a
+                for p in got
+                if p.kind == "person"
+                for a in [f for f in found.all_facts if f.kind == "activity" and p.name in f.data.get("people", ())][
+                    -1:
+                ]
+            ]
     # the next best matches the intent did not already bring: a match it brought must not take a slot
     have = {f.key for f in wanted}
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
@@ -924,7 +931,7 @@ def _with_intro_rule(rule_ids: list[str], found: Retrieval, rulebook: Rulebook) 
     return list(dict.fromkeys([rule, *rest]))[:MAX_RULES]
 
 
-_THIS_WEEK = re.compile(r"this week|这周|本周|这个星期", re.IGNORECASE)
+_THIS_WEEK = re.compile(r"this week|这周|(?<!回)本周(?!期)|这个星期", re.IGNORECASE)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 

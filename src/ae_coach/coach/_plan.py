@@ -1051,7 +1051,8 @@ def _signer_in_reach(deal: Deal, as_of: dt.date) -> bool:
 def decisive(plan: list[MapStep], as_of: dt.date) -> MapStep | None:
     """The step ahead that decides the deal: the business-case decision (the buyer's own, else the draft's),
     else the signature."""
-    ahead = [s for s in plan if s.status != "done" and s.date >= as_of]
+    # a missed step to rebook has no date of its own: it cannot be the dated step the deal turns on
+    ahead = [s for s in plan if s.status != "done" and s.date >= as_of and s.date_precision != "rebook"]
     decision = next(t for t in _STEPS if t.kind == "decision")
     signature = next(t for t in _STEPS if t.kind == "signature")
     for kind, template in (("decision", decision), ("signature", signature)):

@@ -18,6 +18,7 @@ from ae_coach.deal import (
     Deal,
     Direction,
     Role,
+    Sentiment,
     Signal,
     Stage,
     Stakeholder,
@@ -28,6 +29,7 @@ from ae_coach.inspector.committee import TECHNICAL_TITLE, user_lead
 from ae_coach.inspector.facts import (
     PAPER_LATE,
     DealFacts,
+    departed,
     direction_of,
     names_person,
     owed_back,
@@ -664,37 +666,46 @@ def source_of(finding: Finding, deal: Deal) -> Stakeholder | None:
     return None
 
 
-_SIGNED_OFF_RESULT = lazy(
-    r"\b(?:pilot|poc|proof of concept|trial|test|results?)\b[^.;]*\b(?:signed off|sign-off|approved|passed|accepted)\b"
-    r"|\b(?:signed off|approved|accepted)\b[^.;]*\b(?:pilot|poc|proof of concept|trial|results?)\b"
-    r"|(?:试点|验证|测试|结果)[^。；]*(?:签字确认|签字认可|签批|通过|验收)",
-    re.IGNORECASE,
-)
-"""A completed activity in which the buyer signed off a result ("Pilot completed and signed off by the CTO")."""
+_SIGNED_OFF_ZH = lazy(r"(?:试点|验证|测试|结果)[^。；？?]*(?:签字确认|签字认可|签批|验收)")
+_NOT_YET_ZH = lazy(r"没|未|还没|如果|是否|能否|吗|？|\?")
+"""The Chinese sign-off of a result ("试点结果已由 CTO 签字确认"), not one denied, asked about or supposed."""
 
 
 def ally(finding: Finding | None, deal: Deal) -> tuple[Stakeholder, Activity] | None:
-    """Someone on the buyer's side, other than the newcomers the finding names and the champion, who took part in
-    signing off a result on record (the CTO who signed off the pilot): their word carries more with a newcomer
-    than the rep's. The most senior such person, at their latest sign-off; never a blocker or someone against."""
+    """Someone on the buyer's side, other than the newcomers the finding names and the champion, who signed off a
+    result on record (the CTO who signed off the pilot: the inspector's technical-validation reading, which skips
+    "has not signed off yet", "to be signed off" and "if the pilot is accepted"): their word carries more with a
+    newcomer than the rep's. The person the note names, else those who were there; the most senior, at their
+    latest sign-off; never a blocker, someone against, someone not engaged or someone who has left."""
     as_of = deal.as_of or dt.date.today()
     exclude = {p.name for p in newcomers(finding, deal)} if finding is not None else set()
+    exclude |= set(departed(deal, as_of))
     found: list[tuple[int, dt.date, Stakeholder, Activity]] = []
     for activity in deal.activities:
-        if activity.date > as_of or activity.status != ActivityStatus.COMPLETED:
+        if activity.date > as_of or activity.status != ActivityStatus.COMPLETED or not _signed_off(activity):
             continue
-        if not _SIGNED_OFF_RESULT.search(activity.summary or ""):
-            continue
-        for person in deal.stakeholders:
-            if person.name in exclude or person.role in (Role.CHAMPION, Role.BLOCKER):
-                continue
-            if str(person.sentiment) == "negative" or person.name not in activity.with_:
-                continue
-            found.append((seniority(person.title), activity.date, person, activity))
+        there = [
+            s
+            for s in deal.stakeholders
+            if s.name in activity.with_
+            and s.name not in exclude
+            and s.engaged
+            and s.role not in (Role.CHAMPION, Role.BLOCKER)
+            and s.sentiment != Sentiment.NEGATIVE
+        ]
+        named = [s for s in there if names_person(s, activity.summary or "")]
+        found += [(seniority(s.title), activity.date, s, activity) for s in named or there]
     if not found:
         return None
     _, _, person, activity = max(found, key=lambda item: (item[0], item[1]))
     return person, activity
+
+
+def _signed_off(activity: Activity) -> bool:
+    if Signal.TECHNICAL_VALIDATION in activity_signals(activity):
+        return True
+    said = activity.summary or ""
+    return any(not _NOT_YET_ZH.search(said[max(0, m.start() - 4) : m.end()]) for m in _SIGNED_OFF_ZH.finditer(said))
 
 
 def newcomers(finding: Finding, deal: Deal) -> list[Stakeholder]:

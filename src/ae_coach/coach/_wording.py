@@ -64,9 +64,10 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     role]`` with the committee role the deal lacks, ``[case]`` with the document the record already shows
     ("the deck"), ``[paper owner]`` with the buyer's legal or procurement person, ``[owed]`` with what the
     buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
-    since handed the signature over and ``[open point]`` with the clause in dispute in the record's words
-    (``timing.open_point``) ``[ally]`` with who on their side signed off a result on record (:func:`ally`) and ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a
-    neutral phrase when the deal does not say."""
+    since handed the signature over, ``[open point]`` with the clause in dispute in the record's words
+    (``timing.open_point``), ``[ally]`` with who on their side signed off a result on record (:func:`ally`) and
+    ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a neutral phrase when the
+    deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1).lower()
@@ -106,29 +107,50 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     return _SPACED_HAN.sub(lambda m: m.group(1), filled) if filled != text else filled
 
 
-_SENTENCE_END = lazy(r"(?<=[.;!?。；！？])\s*")
+_SENTENCE_END = lazy(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.;!?])\s+|(?<=[。；！？])")
+"""Where a line of evidence breaks into sentences: after a stop followed by a space (never inside "2.5" or after
+"e.g."), or after a Chinese stop."""
 _OWN_NUMBERS = 110
-_MONEY = lazy(r"(?:\b[A-Z]{3}|[€£¥])\s?\d|\d(?:[.,]\d+)?\s?(?:m|bn|million|billion)\b|\d\s?(?:万|亿)")
-"""A sum the way the record writes it ("PLN 3.1M", "€240k", "3.1 million", "310 万"), beside :data:`NUMBER`."""
-_BENCHMARK = lazy(r"\bbenchmark|\bindustry (?:average|standard)|行业基准|行业平均")
 """Characters of the buyer's figures an action quotes (ae-coach default): a line of evidence, not a note."""
+_MONEY = lazy(
+    r"(?:\b(?:USD|EUR|GBP|PLN|CHF|SEK|NOK|DKK|ISK|AUD|NZD|CAD|SGD|HKD|JPY|CNY|RMB|INR|ZAR|BRL|MXN|AED|SAR|QAR|THB|"
+    r"MYR|IDR|PHP|VND|KRW|TRY|MAD|EGP|NGN|KES)|[$€£¥])\s?\d|\d(?:[.,]\d+)?\s?(?:m|bn|million|billion)\b"
+    r"|\d\s?(?:万|亿|天|个月|小时|周|人|%)"
+)
+"""A sum or a count the way the record writes it ("PLN 3.1M", "€240k", "3.1 million", "310 万", "9 天"), beside
+:data:`NUMBER`; a standard's number ("ISO 27001", "SOC 2") is none."""
+_NOT_THEIRS = lazy(
+    r"\bbenchmark|\bindustry (?:average|standard)|\bcase stud|\b(?:we|our|us)\b|\bvendor\b|\brep estimate"
+    r"|行业基准|行业平均|我们|我方|案例",
+    re.IGNORECASE,
+)
+"""A sentence whose figure is not the buyer's: an industry benchmark, another customer's case study, our quote or
+the rep's estimate."""
 
 
 def own_numbers(deal: Deal) -> str | None:
     """The buyer's own figures as the metric's evidence, else the pain's, gives them ("Manual temperature logs 2.5
-    FTE per plant; 2 product recalls in 2025 cost PLN 3.1M"): the whole line when short, else its first sentence
-    with a number, cut at a word. Never a figure from a note (a meeting's length, our quote) nor an industry
-    benchmark, which is the opposite of the buyer's own number."""
+    FTE per plant; 2 product recalls in 2025 cost PLN 3.1M"): the whole line when it is short and all the buyer's,
+    else its first such sentence with a figure, cut at a word. Never a sentence that is a benchmark, a case study,
+    our own quote or the rep's estimate (:data:`_NOT_THEIRS`)."""
     m = deal.meddpicc
-    texts = (" ".join((e.evidence or "").split()) for e in (m.metrics, m.identified_pain))
-    text = next((x for x in texts if _figure(x) and not _BENCHMARK.search(x)), None)
-    if text is None:
-        return None
-    if len(text) > _OWN_NUMBERS:
-        text = next((s for s in _SENTENCE_END.split(text) if _figure(s)), text)
-    if len(text) > _OWN_NUMBERS:
-        text = text[: text.rfind(" ", 0, _OWN_NUMBERS - 1)].rstrip(",;:") + "…"
-    return text
+    for element in (m.metrics, m.identified_pain):
+        line = " ".join((element.evidence or "").split())
+        parts = [p.rstrip(" ,;:；，") for p in _SENTENCE_END.split(line) if p.strip()]
+        theirs = [p for p in parts if _figure(p) and not _NOT_THEIRS.search(p)]
+        if not theirs:
+            continue
+        whole = len(line) <= _OWN_NUMBERS and not any(_NOT_THEIRS.search(p) for p in parts)
+        return _cut(line.rstrip(" ,;:；，") if whole else theirs[0], _OWN_NUMBERS)
+    return None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word, or anywhere in a text with no spaces (Chinese)."""
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit - 1)
+    return (text[:space] if space > 0 else text[: limit - 1]).rstrip(",;:，；") + "…"
 
 
 def _ally_words(finding: Finding | None, deal: Deal) -> str:
@@ -138,8 +160,7 @@ def _ally_words(finding: Finding | None, deal: Deal) -> str:
         return t("coach.neutral.ally")
     colleague, activity = vouches
     title = t("coach.ally_title", title=colleague.title) if colleague.title else ""
-    said = " ".join((activity.summary or "").split())
-    said = said if len(said) <= 80 else said[: said.rfind(" ", 0, 79)] + "…"
+    said = _cut(" ".join((activity.summary or "").split()), 80)
     return t("coach.ally", name=colleague.name, title=title, date=activity.date, said=said)
 
 

@@ -104,10 +104,10 @@ def _plan(report: Any) -> list[str]:
     for s in report.mutual_action_plan:
         status = _label(s.status)
         if s.note and len(s.note) <= INLINE_NOTE:
-            status += f" ({_cell(s.note)})"
+            status += t("review.plan_inline", note=_cell(s.note))
         elif s.note:
             notes.append(s.note)
-            status += f" ({t('review.plan_note', n=len(notes))})"
+            status += t("review.plan_note", n=len(notes))
         out.append(f"| {_cell(s.shown_date())} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
     return out + (["", *(f"{i}. {_cell(note)}" for i, note in enumerate(notes, 1))] if notes else [])
 

@@ -31,6 +31,7 @@ from ae_coach.inspector.facts._contact import deferred_by_economic_buyer, direct
 from ae_coach.inspector.facts._derive import (
     BUILD,
     UNNAMED,
+    departed,
     derive,
     is_unnamed,
     known_alternatives,
@@ -95,6 +96,7 @@ __all__ = [
     "dates_in",
     "day_named",
     "deferred_by_economic_buyer",
+    "departed",
     "derive",
     "direction_of",
     "durations",
