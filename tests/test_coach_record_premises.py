@@ -81,10 +81,11 @@ def test_our_own_message_is_not_the_newcomers_view(path: Path, name: str) -> Non
 @pytest.mark.parametrize(("lang", "ours"), [("en", "your own deadline"), ("zh", "你自己定的")])
 def test_a_reply_date_of_ours_is_said_to_be_ours(lang: str, ours: str) -> None:
     review = Coach("offline", lang=lang).review(load_deal(EXAMPLES / "wingtip-slipped.yaml"))
-    assert review.decides is not None and "2026-12-09" in review.decides and ours in review.decides
+    # the answer comes in the meeting booked with Greta, held by 2026-12-11 (row 1): the deadline is that day
+    assert review.decides is not None and "2026-12-11" in review.decides and ours in review.decides
     assert "says, by" not in review.decides
     # a renewal's paper is not held (the expansion waits): no plan note dates the answer at all
-    assert not any("2026-12-09" in (s.note or "") for s in review.mutual_action_plan)
+    assert not any("2026-12-11" in (s.note or "") for s in review.mutual_action_plan)
 
 
 @pytest.mark.parametrize(("lang", "stage"), [("en", "at discovery"), ("zh", "需求挖掘")])

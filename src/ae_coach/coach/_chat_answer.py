@@ -643,7 +643,9 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     for kind in kinds:
         got = facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
         wanted += got
-        if kind == "economic_buyer":  # the signer comes with what last happened with them (a chase unanswered)
+        if kind == "economic_buyer" and intent is not None and intent.answer == "next_step":
+            # what to do next: the signer comes with what last happened with them (a chase unanswered); a summary
+            # keeps its one latest activity, which this would displace
             wanted += [
                 a
                 for p in got
