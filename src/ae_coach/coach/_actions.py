@@ -233,6 +233,15 @@ SIGNER_MEETING_DAYS = 7
 a blind VP grade, "a buyer silent for 52 days will not meet you the day after you ask the champion")."""
 
 
+def meeting_held_by(action: NextAction, calendar: Calendar) -> dt.date | None:
+    """The day a meeting :func:`_champion_first` booked with the signer is to be held by, or None for any other
+    row: the answer it asks for comes in that meeting, not before."""
+    if action.due is None:
+        return None
+    held = calendar.add(action.due, SIGNER_MEETING_DAYS)
+    return held if t("coach.book_signer_held", held=held) in action.action else None
+
+
 def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -> list[NextAction]:
     """This week, the approach to an economic buyer who is not backing the deal follows the call with the
     champion: the champion is the way back in (what changed, what the signer needs to hear), so the rep does not

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import label, person_in_role
-from ae_coach.coach._plan import _SIGNATURE, RENEWAL_SIGNATURE, _owner, _reads, _template_of
+from ae_coach.coach._plan import _SIGNATURE, RENEWAL_SIGNATURE, _owner, _reads, _template_of, join_notes
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t, term
 from ae_coach.inspector.facts import dates_in, month_ahead, renews_with_us
@@ -175,7 +175,7 @@ def with_buyer_steps(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar
             continue  # on the plan already, on a date the record allows
         ours = next((s for s in same if _template_of(s) is not None and s.status != "done"), None)
         if ours is not None:  # a step ae-coach dated: it moves to the buyer's date
-            update = {"date": day, "note": _join(ours.note, note), "date_precision": precision}
+            update = {"date": day, "note": join_notes(ours.note, note), "date_precision": precision}
             plan[plan.index(ours)] = moved = ours.model_copy(update=update)
             added.append(moved)
             continue
@@ -309,10 +309,6 @@ def _signs(step: MapStep) -> bool:
     return step.kind == "signature" or (step.kind == "agreed" and _reads(step.action, _SIGNATURE))
 
 
-def _join(*notes: str | None) -> str:
-    return t("coach.detail_separator").join(n for n in notes if n)
-
-
 def _sign_last(plan: list[MapStep], last: MapStep, deal: Deal, as_of: dt.date, calendar: Calendar) -> list[MapStep]:
     """The signature after the buyer's last approval step: a signature of the buyer's own plan dated before it is at
     risk (its date stays theirs; one already at risk keeps the reason it has), one ae-coach dated moves after it,
@@ -333,11 +329,13 @@ def _sign_last(plan: list[MapStep], last: MapStep, deal: Deal, as_of: dt.date, c
     for step in plan:
         if step in ahead and step.kind == "agreed" and step.status == "planned" and step.date <= last.date:
             at_risk = t("plan.before_named", action=last.action, date=when)
-            step = step.model_copy(update={"status": "at_risk", "note": _join(step.note, at_risk)})
+            step = step.model_copy(update={"status": "at_risk", "note": join_notes(step.note, at_risk)})
         out.append(step)
     ours = next((s for s in ahead if s.kind == "signature"), None)
     if ours is not None:
-        out[out.index(ours)] = ours.model_copy(update={"date": day, "note": _join(t("plan.proposed"), note), **after})
+        out[out.index(ours)] = ours.model_copy(
+            update={"date": day, "note": join_notes(t("plan.proposed"), note), **after}
+        )
         return out
     own = next((s for s in ahead if s.kind == "agreed"), None)
     action = own.action if own is not None else phrase("plan.step", _SIGNATURE.action)
@@ -377,7 +375,7 @@ def _renewal(plan: list[MapStep], deal: Deal, facts: DealFacts, calendar: Calend
     ahead = [s for s in plan if _signs(s) and s.status != "done" and s.date >= facts.as_of]
     if day < calendar.on_or_after(facts.as_of) or any(s.date < end[0] for s in ahead):
         return plan  # the term has ended, or a signature on the plan already comes before the end (at risk or not)
-    note = _join(t("plan.proposed"), t("plan.before_term_end", date=end[0], quote=quote(said, 70)))
+    note = join_notes(t("plan.proposed"), t("plan.before_term_end", date=end[0], quote=quote(said, 70)))
     ours = next((s for s in ahead if s.kind == "signature"), None)
     if ours is not None:
         return [s.model_copy(update={"date": day, "note": note}) if s is ours else s for s in plan]

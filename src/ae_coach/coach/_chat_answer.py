@@ -647,12 +647,7 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
             # what to do next: the signer comes with what last happened with them (a chase unanswered); a summary
             # keeps its one latest activity, which this would displace
             wanted += [
-                a
-                for p in got
-                if p.kind == "person"
-                for a in [f for f in found.all_facts if f.kind == "activity" and p.name in f.data.get("people", ())][
-                    -1:
-                ]
+                a for p in got if p.kind == "person" for a in _with_person(p, found.all_facts, attempts=False)[-1:]
             ]
     # the next best matches the intent did not already bring: a match it brought must not take a slot
     have = {f.key for f in wanted}
@@ -668,12 +663,13 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
 
 
-def _with_person(person: Fact, facts: list[Fact]) -> list[Fact]:
+def _with_person(person: Fact, facts: list[Fact], *, attempts: bool = True) -> list[Fact]:
     """The activities with ``person``; for someone never met, our attempts to reach them that name them ("Asked
-    for 20 minutes with Martin to walk the business case; Rachel replied he prefers she handles vendors")."""
+    for 20 minutes with Martin to walk the business case; Rachel replied he prefers she handles vendors"), unless
+    ``attempts`` is off (a word of their name in someone else's email is not what last happened with them)."""
     activities = [f for f in facts if f.kind == "activity"]
     theirs = [f for f in activities if person.name in f.data.get("people", [])]
-    if theirs or not person.name:
+    if theirs or not person.name or not attempts:
         return theirs
     called = {w.lower() for w in person.name.split()}
     return [

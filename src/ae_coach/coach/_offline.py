@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import (
     ACTION_SEVERITIES,
-    SIGNER_MEETING_DAYS,
     gone_dark,
+    meeting_held_by,
     plan,
     rules_for,
     stopped_by_event,
 )
 from ae_coach.coach._buyer_steps import with_buyer_steps
 from ae_coach.coach._people import contact_name, person_in_role
-from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan
+from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan, join_notes
 from ae_coach.coach._plan_order import in_order
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
@@ -316,7 +316,7 @@ def _before_their_turn(drafted: list[MapStep], assessment: Any) -> list[MapStep]
                 step = step.model_copy(
                     update={
                         "status": "at_risk",
-                        "note": t("coach.detail_separator").join(filter(None, [step.note, note])),
+                        "note": join_notes(step.note, note),
                     }
                 )
         out.append(step)
@@ -384,8 +384,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # a freeze at the buyer, or news and no buyer step ahead (a step ae-coach drafted is none, even held at risk
         # until the answer): whether the project goes ahead at all decides it
         date = calendar.add(first.due, NO_REPLY_DAYS)
-        held = calendar.add(first.due, SIGNER_MEETING_DAYS)
-        if held > date and t("coach.book_signer_held", held=held) in first.action:
+        held = meeting_held_by(first, calendar)
+        if held is not None and held > date:
             date = held  # the answer comes in the meeting booked with them, not before it is held
         return t("coach.decides_event", name=contact_name(first.contact), date=date)
     timing = assessment.facts.timing

@@ -29,6 +29,17 @@ if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
     from ae_coach.inspector.facts import DealFacts
 
+
+def join_notes(*notes: str | None) -> str:
+    """A plan step's note from its parts, the empty ones left out, in the review's language ("; " / "；")."""
+    return t("coach.detail_separator").join(n for n in notes if n)
+
+
+def split_notes(note: str | None) -> list[str]:
+    """The parts of a plan step's note (:func:`join_notes`), whichever language joined them."""
+    return re.split(r"; |；", note or "") if note else []
+
+
 SMALL_DEAL_AMOUNT = 25_000
 """Below this amount (the seed's tier-4 band) the draft leaves out the enterprise paper steps: a $9k
 team plan bought on a card does not go through a security review, redlines and a PO."""
@@ -298,7 +309,7 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
         )
         if ahead and paper and hold.until is not None and renews:
             # a renewal of our own contract: its paper keeps moving; only the expansion waits for the answer
-            kept = t("coach.detail_separator").join(filter(None, [step.note, t("plan.held_expansion", name=hold.who)]))
+            kept = join_notes(step.note, t("plan.held_expansion", name=hold.who))
             step = step.model_copy(update={"note": kept})
         elif ahead and paper and hold.until is not None:
             held = t("plan.held", name=hold.who, date=hold.until)
@@ -309,17 +320,13 @@ def _held(plan: list[MapStep], deal: Deal, as_of: dt.date, hold: Hold, calendar:
                 update={
                     "date": date,
                     "status": "at_risk",
-                    "note": t("coach.detail_separator").join(filter(None, [step.note, held])),
+                    "note": join_notes(step.note, held),
                 }
             )
         if ahead and signs and step.kind == "agreed" and hold.later and (hold.by is None or step.date <= hold.by):
             gated = t("plan.gated_signature")
             note = (step.note or "").replace(gated, hold.later) if gated in (step.note or "") else step.note
-            note = (
-                note
-                if hold.later in (note or "")
-                else t("coach.detail_separator").join(filter(None, [note, hold.later]))
-            )
+            note = note if hold.later in (note or "") else join_notes(note, hold.later)
             step = step.model_copy(update={"status": "at_risk", "note": note})
         out.append(step)
     return out
@@ -463,9 +470,7 @@ def _draft(
         if kept:
             lead = kept[0]
             held = t("plan.stalled", why=stalled)
-            kept[0] = lead.model_copy(
-                update={"note": t("coach.detail_separator").join(filter(None, [lead.note, held]))}
-            )
+            kept[0] = lead.model_copy(update={"note": join_notes(lead.note, held)})
         return kept
     return sorted(agreed + drafted + record, key=lambda s: (s.date, s.kind != "agreed"))
 
@@ -561,18 +566,14 @@ def _fitted(
         made = _make(step, deal, back_from, (as_of, start), note if not drafted else None, calendar)
         due = calendar.add(back_from, -_working(step))
         if approval is not None and _approved_paper(step) and made.status == "proposed":
-            made = made.model_copy(
-                update={"note": t("coach.detail_separator").join(filter(None, [made.note, _before_approval(approval)]))}
-            )
+            made = made.model_copy(update={"note": join_notes(made.note, _before_approval(approval))})
         if case and case[0] > earliest and made.status == "at_risk":  # held back by the objection, not late
             waits = t("plan.waits_for_case", date=calendar.add(case[0], -1))
-            made = made.model_copy(update={"note": t("coach.detail_separator").join([t("plan.proposed"), waits])})
+            made = made.model_copy(update={"note": join_notes(t("plan.proposed"), waits)})
         elif paced > max([earliest, *case]) and made.status == "at_risk" and due >= as_of:
             # held back by the step before it, not by an action still to do
             paced_note = t("plan.after_step", date=due, start=made.date)
-            made = made.model_copy(
-                update={"note": t("coach.detail_separator").join(filter(None, [t("plan.proposed"), paced_note]))}
-            )
+            made = made.model_copy(update={"note": join_notes(t("plan.proposed"), paced_note)})
         chain.append(made.date)
         before = (step, made.date)
         if step.review and frame.back is not None and frame.back > made.date:
@@ -638,18 +639,14 @@ def _before_buyer(
                 ]
             )
             if fits and lowest < own.date:
-                note = t("coach.detail_separator").join(
-                    [t("plan.proposed"), t("plan.before_buyer", action=own.action, date=own.date)]
-                )
+                note = join_notes(t("plan.proposed"), t("plan.before_buyer", action=own.action, date=own.date))
                 drafted[at] = step.model_copy(update={"date": max(lowest, calendar.add(own.date, -1)), "note": note})
             else:
                 late.append(step)
         if late:
             names = join([re.split("[;；]", d.action)[0].lower() for d in late])
             held = t("plan.buyer_step_late", steps=names, date=min(d.date for d in late))
-            agreed[index] = own.model_copy(
-                update={"status": "at_risk", "note": t("coach.detail_separator").join(filter(None, [own.note, held]))}
-            )
+            agreed[index] = own.model_copy(update={"status": "at_risk", "note": join_notes(own.note, held)})
     return agreed, drafted
 
 
@@ -856,13 +853,11 @@ def _after_review(
         return made.model_copy(
             update={
                 "date": back,
-                "note": t("coach.detail_separator").join([t("plan.proposed"), t("plan.review_back", date=back)]),
+                "note": join_notes(t("plan.proposed"), t("plan.review_back", date=back)),
             }
         )
     late = t("plan.review_close_at_risk", date=back, close=close)
-    return made.model_copy(
-        update={"date": back, "status": "at_risk", "note": t("coach.detail_separator").join([t("plan.proposed"), late])}
-    )
+    return made.model_copy(update={"date": back, "status": "at_risk", "note": join_notes(t("plan.proposed"), late)})
 
 
 APPROVAL_EVENT = lazy(
@@ -942,7 +937,7 @@ def _gated(
             replaced = t("plan.replaces", action=mine.action, date=mine.date)  # a missed signature: no new date yet
             continue
         if mine.status != "done" and _reads(mine.action, signature):
-            note = t("coach.detail_separator").join(filter(None, [mine.note, t("plan.gated_signature")]))
+            note = join_notes(mine.note, t("plan.gated_signature"))
             mine = mine.model_copy(update={"status": "at_risk", "note": note})
         elif mine.status == "at_risk" and mine.date < begin:
             mine = mine.model_copy(update={"date": begin, "note": _missed(mine), "date_precision": "rebook"})
@@ -971,9 +966,7 @@ def _gated(
     signs = _earliest_signature(deal, steps, plan[at].date, calendar)
     renewal = _renewal_signature(deal, plan, steps, plan[at].date, calendar, replaced)
     replaced = "" if renewal else replaced
-    note = t("coach.detail_separator").join(
-        filter(None, [plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced])
-    )
+    note = join_notes(plan[at].note, t("plan.gated", gate=gate), signs, unbooked, replaced)
     plan[at] = plan[at].model_copy(update={"note": note})
     return plan + renewal
 
@@ -987,9 +980,7 @@ def _renewal_signature(
     if not renews_with_us(deal) or any(s.status != "done" and _reads(s.action, _SIGNATURE) for s in plan):
         return []
     day = _gate_signs(steps, gate, calendar) or calendar.add(gate, _working(_SIGNATURE))
-    note = t("coach.detail_separator").join(
-        filter(None, [t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced])
-    )
+    note = join_notes(t("plan.proposed"), t("plan.renewal_signs", gate=gate), replaced)
     step = MapStep(
         date=day,
         action=phrase("plan.step", RENEWAL_SIGNATURE),
@@ -1103,9 +1094,7 @@ def _replace_missed(
         elif cover is not None and (step.status == "at_risk" or drafted[cover].kind == "signature"):
             d = drafted[cover]
             replaced = t("plan.replaces", action=step.action, date=step.date)
-            drafted[cover] = d.model_copy(
-                update={"note": t("coach.detail_separator").join(filter(None, [d.note, replaced]))}
-            )
+            drafted[cover] = d.model_copy(update={"note": join_notes(d.note, replaced)})
         elif step.date < begin:
             rebook = _missed(step)
             kept.append(
@@ -1368,7 +1357,7 @@ def _make(
         note = t(late, date=date) if date < as_of else t("plan.before_start", date=date, start=begin)
         date, status = calendar.on_or_after(begin), "at_risk"
     words = step.existing if step.existing and _existing_customer(deal) else step.action
-    note = t("coach.detail_separator").join(filter(None, [t("plan.proposed"), note]))
+    note = join_notes(t("plan.proposed"), note)
     return MapStep(
         date=date,
         action=phrase("plan.step", words),

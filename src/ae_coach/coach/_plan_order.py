@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
+from ae_coach.coach._plan import join_notes, split_notes
 from ae_coach.coach._situation import waits_on_document
 from ae_coach.coach.report import MapStep
 from ae_coach.i18n import phrase, t
@@ -63,12 +64,7 @@ def _on_point(plan: list[MapStep], facts: DealFacts) -> list[MapStep]:
         return plan
     latest = facts.timing.open_point_latest
     note = t("plan.open_point", point=point) + (t("plan.open_point_latest", latest=latest) if latest else "")
-    return [
-        s.model_copy(update={"note": t("coach.detail_separator").join(filter(None, [s.note, note]))})
-        if s is step
-        else s
-        for s in plan
-    ]
+    return [s.model_copy(update={"note": join_notes(s.note, note)}) if s is step else s for s in plan]
 
 
 def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
@@ -90,9 +86,7 @@ def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
         and not any(p.action == document.action and p.date == document.date for p in deal.mutual_action_plan)
     ):
         note = t("plan.document_due", date=due)
-        out[out.index(document)] = document.model_copy(
-            update={"date": due, "note": t("coach.detail_separator").join(filter(None, [document.note, note]))}
-        )
+        out[out.index(document)] = document.model_copy(update={"date": due, "note": join_notes(document.note, note)})
     asked = timing.questionnaire
     if asked is None or timing.answers_due is None:
         return out
@@ -109,7 +103,7 @@ def _owed(plan: list[MapStep], deal: Deal, facts: DealFacts) -> list[MapStep]:
     if ours is not None:
         update = {
             "date": max(ours.date, timing.answers_due),
-            "note": t("coach.detail_separator").join(filter(None, [ours.note, note])),
+            "note": join_notes(ours.note, note),
         }
         out[out.index(ours)] = ours.model_copy(update=update)
         return out
@@ -138,12 +132,8 @@ def _one_row(plan: list[MapStep], deal: Deal) -> list[MapStep]:
         first, second = sorted((out[twin], step), key=lambda s: s.date)
         if first.status == "at_risk" and second.date > first.date and second.status != "done":
             replaced = t("plan.replaces", action=first.action, date=first.date)
-            why = [
-                part for part in re.split(r"; |；", first.note or "") if part.startswith(_AT_RISK)
-            ]  # why it cannot hold
-            out[twin] = second.model_copy(
-                update={"note": t("coach.detail_separator").join(filter(None, [second.note, replaced, *why]))}
-            )
+            why = [part for part in split_notes(first.note) if part.startswith(_AT_RISK)]  # why it cannot hold
+            out[twin] = second.model_copy(update={"note": join_notes(second.note, replaced, *why)})
         else:
             out[twin] = first
     return out
@@ -192,7 +182,5 @@ def _held(step: MapStep, document: MapStep, source: str, calendar: Calendar) -> 
     elif step.status == "planned" or step.date <= document.date:
         update["status"] = "at_risk"
     key = "plan.waits_on_document" if "status" in update else "plan.after_document"
-    update["note"] = t("coach.detail_separator").join(
-        filter(None, [step.note, t(key, action=document.action, source=source)])
-    )
+    update["note"] = join_notes(step.note, t(key, action=document.action, source=source))
     return step.model_copy(update=update)
