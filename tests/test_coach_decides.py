@@ -34,7 +34,16 @@ def test_ownership_is_no_owner_and_no_review_with_the_signer() -> None:
     assert review is not None and review[0] == dt.date(2026, 12, 8)
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "by 2026-12-05 (a weekend"), ("zh", "2026-12-05 之前（那天是周末")])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "en",
+            "by 2026-12-05 (a Saturday: a deadline, not a meeting; the last working day before it is Friday 2026-12-04)",
+        ),
+        ("zh", "2026-12-05 之前（那天是周六：是截止日，不是会议；之前最后一个工作日是周五 2026-12-04）"),
+    ],
+)
 def test_a_saturday_is_a_deadline_not_a_meeting_and_the_new_signer_is_named(lang: str, words: str) -> None:
     line = _decides(EXAMPLES / "lucerne-late-stakeholder.yaml", lang)
     assert words in line and "Mark Stone" in line

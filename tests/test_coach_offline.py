@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ae_coach.coach import Coach
 from ae_coach.coach._actions import _DEFAULT_LABEL, _SEE_RULE, _without_label
@@ -770,3 +771,53 @@ def test_a_lost_deal_gets_its_loss_review_not_questions_to_win_it(coach):
     assert "what lost it: Softeon" in report.headline and not report.next_actions
     assert report.questions and {q.rule_id for q in report.questions} == {"pipeline-disqualify-early"}
     assert any(q.role == "ae" and "fit, pain, access or timing" in q.question for q in report.questions)
+
+
+@pytest.mark.parametrize(
+    ("lang", "early"),
+    [
+        (
+            "en",
+            "biggest problem: what discovery has not found yet: a second contact beside Hana Sato, who signs, "
+            "a number on the pain and how they decide",
+        ),
+        (
+            "zh",
+            "最大的问题：需求挖掘还没弄清的事：Hana Sato 之外的第二个联系人、谁来签字、痛点的具体数字，以及对方怎么做决定",
+        ),
+    ],
+)
+def test_an_early_deal_with_only_checklist_gaps_leads_with_what_discovery_has_to_find(rulebook, lang, early):
+    # Contoso at discovery: every serious finding is an element nobody is expected to know 25 days in; a blind VP
+    # grade: "decision process not known" is normal, the deal's one contact and who signs come first
+    report = Coach("offline", rulebook=rulebook, lang=lang).review(load_deal(EXAMPLES / "contoso-notes-injection.yaml"))
+    assert early in report.headline
+    assert "decision process not known" not in report.headline.lower()
+
+
+def test_an_early_deal_with_a_real_problem_keeps_it_in_the_headline(coach):
+    # the same discovery deal called commit by the rep: a problem past the checklist, and the headline says it
+    data = yaml.safe_load((EXAMPLES / "contoso-notes-injection.yaml").read_text())
+    data.update(forecast_category="commit", close_date="2026-12-18")
+    report = coach.review(parse_deal(data))
+    assert "what discovery has not found yet" not in report.headline
+    assert "biggest problem" in report.headline
+
+
+def test_a_review_step_over_a_spend_line_offers_a_first_phase_under_it(coach):
+    # Lucerne: "New CFO is re-reviewing all spend over $100k" on a $130,000 deal with a late budget concern
+    first = _review(coach, "lucerne-late-stakeholder").report.next_actions[0].action
+    assert "two versions" in first and "a first phase that stays under $100k" in first
+    assert "New CFO is re-reviewing all spend over $100k" in first
+    assert "never split one purchase to get around their policy" in first
+
+
+@pytest.mark.parametrize(("line", "offered"), [("$100k", True), ("$50k", False), ("$150k", False)])
+def test_a_spend_line_counts_only_when_a_first_phase_under_it_is_worth_offering(line, offered):
+    from ae_coach.coach._situation import spend_line
+
+    text = (EXAMPLES / "lucerne-late-stakeholder.yaml").read_text().replace("over $100k", f"over {line}")
+    found = spend_line(parse_deal(yaml.safe_load(text)))
+    assert (found is not None) is offered
+    if offered:
+        assert found[0] == line

@@ -49,3 +49,24 @@ def test_chinese_appendix_and_footer() -> None:
     with use("zh"):
         text = to_markdown(report, findings)
     assert "对本单有利：" in text and text.rstrip().endswith("未使用 AI 模型。")
+
+
+def test_text_planted_to_steer_an_ai_is_raised_under_the_headline_for_whoever_keeps_the_crm():
+    from pathlib import Path
+
+    from ae_coach.coach import Coach
+    from ae_coach.deal import load_deal
+    from ae_coach.render.html import to_html
+    from ae_coach.render.markdown import to_markdown
+    from ae_coach.render.terminal import to_terminal
+
+    deal = load_deal(Path(__file__).resolve().parent.parent / "examples" / "deals" / "contoso-notes-injection.yaml")
+    result = Coach("offline").run_review(deal)
+    findings = result.assessment.findings
+    warning = "For whoever keeps the CRM: the record's field notes holds text written to steer an AI"
+    markdown = to_markdown(result.report, findings)
+    assert warning in markdown
+    assert markdown.index(warning) < markdown.index("## Why this health score")
+    assert "steer an AI" not in markdown.split("Also noted:")[1]  # said once, at the top
+    assert warning in " ".join(to_terminal(result.report, findings, width=200).split())
+    assert "For whoever keeps the CRM" in to_html(result.report, findings)

@@ -25,7 +25,7 @@ from ae_coach.coach._actions import (
 )
 from ae_coach.coach._buyer_steps import with_buyer_steps
 from ae_coach.coach._people import contact_name, person_in_role
-from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan, join_notes
+from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan, join_notes, weekday_name
 from ae_coach.coach._plan_order import in_order
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
@@ -52,12 +52,15 @@ def headline(deal: Deal, assessment: Any) -> str:
     # gaps (ae_coach.inspector.priority), not the alphabetically first code.
     worst = next((f for f in ranked(assessment.findings) if f.severity in ACTION_SEVERITIES), None)
     lost = str(deal.stage) == "closed_lost"  # a lost deal's findings are what lost it (inspector.loss)
+    early = _early_gaps(deal, assessment.findings) if worst and worst.severity == "medium" else None
     problem = (
         t(
             "coach.headline.lost_to" if lost else "coach.headline.problem",
             problem=_lower_first(told(worst, deal, assessment), deal),
         )
-        if worst
+        if worst and not early
+        else t("coach.headline.early", gaps=early)
+        if early
         else t("coach.headline.no_problem")
     )
     if not deal.is_open:
@@ -82,6 +85,35 @@ def headline(deal: Deal, assessment: Any) -> str:
     if deal.is_open and assessment.tier == 4:
         line += t("coach.headline.tier_4")
     return line
+
+
+_EARLY_GAPS = ("meddpicc.economic_buyer", "meddpicc.metrics", "meddpicc.decision_process")
+"""Element gaps said in the early headline, in the order a manager asks: who signs, the number, how they decide."""
+
+
+def _early_gaps(deal: Deal, findings: list[Any]) -> str | None:
+    """At discovery or before, when the worst problem is an element nobody is expected to know yet (medium, due at a
+    later stage): what discovery still has to find, the deal's one contact first, instead of a checklist gap
+    presented as the biggest problem ("decision process not known at discovery", a blind VP grade: normal 25 days in).
+    None when anything on record is worse than that."""
+    if STAGE_ORDER[Stage(str(deal.stage))] > STAGE_ORDER[Stage.DISCOVERY]:
+        return None
+    serious = [f for f in findings if f.severity in ACTION_SEVERITIES]
+    if any(not f.code.startswith("meddpicc.") or (f.data or {}).get("grade") != 0 for f in serious):
+        return None
+    by_code = {f.code: f for f in findings}
+    gaps = []
+    single = by_code.get("anti.single_threading")
+    if single and (single.data or {}).get("name"):
+        gaps.append(t("coach.headline.early_second", name=single.data["name"]))
+    gaps += [t(f"coach.headline.early_{code.split('.')[1]}") for code in _EARLY_GAPS if code in by_code]
+    if not gaps:
+        return None
+    return (
+        t("coach.headline.early_separator").join(gaps[:-1]) + t("coach.headline.early_and") + gaps[-1]
+        if len(gaps) > 1
+        else gaps[0]
+    )
 
 
 _CODE = lazy(r"\b[a-z_]+\.[a-z_]+\b")
@@ -579,8 +611,17 @@ _EVENT_CHARS = 140
 def _when(date: dt.date, calendar: Any) -> str:
     """A step's date as the line gives it: a weekend or a public holiday is a deadline ("by"), not a meeting. The
     team's own days off (the day after Thanksgiving, the last week of December) are the buyer's working days."""
-    off = date.weekday() >= 5 or calendar.public_holiday(date)
-    return t("coach.decides_by", date=date) if off else str(date)
+
+    def off(day: dt.date) -> bool:
+        return day.weekday() >= 5 or calendar.public_holiday(day)
+
+    if not off(date):
+        return str(date)
+    before = date - dt.timedelta(days=1)
+    while off(before):
+        before -= dt.timedelta(days=1)
+    kind = t("coach.decides_holiday") if calendar.public_holiday(date) else weekday_name(date)
+    return t("coach.decides_by", date=date, kind=kind, before=before, before_day=weekday_name(before))
 
 
 _DECISION = lazy(r"\b(?:decision|decide|select|award|vote|approv|sign-?off|review|决定|审批|评审)", re.IGNORECASE)

@@ -1421,7 +1421,8 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _weekday(day: dt.date) -> str:
+def weekday_name(day: dt.date) -> str:
+    """The day of the week of ``day`` in the review's language ("Saturday", "周六")."""
     return t(f"plan.weekdays.{_WEEKDAYS[day.weekday()]}")
 
 
@@ -1429,7 +1430,7 @@ def day_off_note(day: dt.date, calendar: Calendar) -> str:
     """A buyer's date that is not a working day, named ("falls on a Saturday") with an ask to confirm it: the
     buyer's meeting is theirs to move, never re-dated by the draft."""
     if day.weekday() >= 5:
-        return t("plan.agreed_weekend", day=_weekday(day))
+        return t("plan.agreed_weekend", day=weekday_name(day))
     if calendar.public_holiday(day):  # which country's: the buyer's, or the currency's when the deal does not say
-        return t("plan.agreed_holiday", day=_weekday(day), date=day, country=calendar.country)
-    return t("plan.agreed_day_off", day=_weekday(day), date=day)
+        return t("plan.agreed_holiday", day=weekday_name(day), date=day, country=calendar.country)
+    return t("plan.agreed_day_off", day=weekday_name(day), date=day)

@@ -31,6 +31,7 @@ from ae_coach.inspector.facts import (
     DealFacts,
     departed,
     direction_of,
+    money_amount,
     names_person,
     owed_back,
     renews_with_us,
@@ -172,6 +173,8 @@ class Situation:
             return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "budget_moved":
             return budget_moved(self.assessment)
+        if atom == "spend_line":  # the deal is above a money line of their process a first phase could stay under
+            return spend_line(self.deal) is not None
         if atom == "procurement_ask":
             return procurement_ask(self.assessment)
         if atom == "paper_late":
@@ -373,6 +376,34 @@ _MOVED = lazy(
     r"\b(?:next (?:fiscal )?year'?s?|fy ?\d\d|20\d\d) budget\b",
     re.IGNORECASE,
 )
+
+
+_SPEND_LINE = lazy(
+    r"\b(?:spend|spending|purchases?|contracts?|deals?|orders?|anything|everything|investments?|commitments?)\s+"
+    r"(?:over|above|exceeding|greater than|more than|beyond)\s+"
+    r"((?:USD|EUR|GBP|CHF|AUD|CAD|[$€£])\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand)?)(?![\w])",
+    re.IGNORECASE,
+)
+"""A money line above which the buyer's own process adds a review or an approval: "re-reviewing all spend over
+$100k", "contracts above EUR 250k go to the board"."""
+SPEND_LINE_SHARE = 0.5
+"""ae-coach default: a line under half the deal's amount leaves no first phase worth offering under it."""
+
+
+def spend_line(deal: Deal) -> tuple[str, str] | None:
+    """(the amount as written, the record's words) when the record puts this deal above a money line of the buyer's
+    process that a smaller first phase could stay under: the line is below the deal's amount and at least
+    :data:`SPEND_LINE_SHARE` of it. Lucerne: "New CFO is re-reviewing all spend over $100k" on a $130,000 deal."""
+    if not deal.amount:
+        return None
+    m = deal.meddpicc
+    texts = [m.decision_process.evidence, m.paper_process.evidence, m.economic_buyer.evidence]
+    texts += [a.summary for a in deal.activities] + [deal.notes]
+    for text in texts:
+        for line in _SPEND_LINE.finditer(" ".join((text or "").split())):
+            if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
+                return line.group(1), " ".join((text or "").split())
+    return None
 
 
 def budget_moved(assessment: Any) -> bool:

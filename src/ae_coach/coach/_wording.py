@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import NUMBER, ally, paper_titled, source_of
+from ae_coach.coach._situation import NUMBER, ally, paper_titled, source_of, spend_line
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -66,7 +66,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
     buyer waits on from us (:func:`owed_words`), ``[previous signer]`` with the signer who backed the deal and has
     since handed the signature over, ``[open point]`` with the clause in dispute in the record's words
     (``timing.open_point``), ``[ally]`` with who on their side signed off a result on record (:func:`ally`) and
-    ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`); a neutral phrase when the
+    ``[own numbers]`` with the buyer's figures the record gives (:func:`own_numbers`), ``[spend line]`` with the money
+    line of their process the deal is above (:func:`spend_line`); a neutral phrase when the
     deal does not say."""
 
     def replace(match: re.Match[str]) -> str:
@@ -88,6 +89,10 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "spend line":
+            line = spend_line(deal)
+            said = _cut(line[1], _OWN_NUMBERS) if line else ""
+            return t("coach.spend_line", amount=line[0], said=said) if line else t("coach.neutral.spend line")
         if key == "own numbers":
             numbers = own_numbers(deal)
             return t("coach.own_numbers", numbers=numbers) if numbers else t("coach.neutral.own numbers")

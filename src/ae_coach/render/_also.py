@@ -24,6 +24,19 @@ def asked(question: Any) -> str:
     return t("coach.question_about", question=question.question, fact=about) if about else question.question
 
 
+PLANTED = "hygiene.instruction_in_record"
+
+
+def record_warning(findings: list[Any]) -> str | None:
+    """A line under the headline when the record holds text written to steer an AI: a matter for whoever keeps the
+    CRM (who wrote it, and the field cleaned), raised before the deal's coaching, not at the end of the appendix."""
+    planted = next((f for f in findings if f.code == PLANTED), None)
+    if planted is None:
+        return None
+    data = planted.data or {}
+    return t("review.record_warning", field=data.get("field", ""), excerpt=data.get("excerpt", ""))
+
+
 DETAILED = frozenset({"critical", "high", "medium"})
 """Severities whose evidence the text reviews print under the finding. A low or info finding is one title on
 the "in the deal's favour" or "also noted" line: a manager reads the problems' evidence, not twenty entries;
@@ -33,7 +46,7 @@ every finding's evidence stays in ``--format json`` and ``html``."""
 def appendix(findings: list[Any]) -> tuple[list[Any], str | None, str | None]:
     """(findings printed with their evidence, ``In the deal's favour: a; b``, ``Also noted: c; d``)."""
     detailed = [f for f in findings if str(f.severity) in DETAILED]
-    rest = [f for f in findings if str(f.severity) not in DETAILED]
+    rest = [f for f in findings if str(f.severity) not in DETAILED and f.code != PLANTED]  # said under the headline
     good = t("coach.agenda_separator").join(_lower_first(f.title) for f in rest if f.code.startswith("positive."))
     other = t("coach.agenda_separator").join(_lower_first(f.title) for f in rest if not f.code.startswith("positive."))
     return (

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from ae_coach.i18n import current, join, t, term
-from ae_coach.render._also import also_line, asked, made_by
+from ae_coach.render._also import also_line, asked, made_by, record_warning
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -52,6 +52,7 @@ def to_html(report: Any, findings: list[Any], since: Any = None, assessment: Any
         f"<h1>{_e(t('review.title', account=report.account))}</h1>",
         f'<p class="headline">{_e(report.headline)}</p>',
         f"<p>{_e(report.decides)}</p>" if getattr(report, "decides", None) else "",
+        f'<p class="warning"><strong>{_e(warning)}</strong></p>' if (warning := record_warning(findings)) else "",
         (
             f'<p><span class="score {visuals.band(report.health.score)}">{report.health.score}/100</span> &nbsp; '
             f"{_e(t('review.recommended_forecast'))}: <strong>{_e(term(report.forecast.category))}</strong> "

@@ -7,7 +7,7 @@ from typing import Any
 from ae_coach._untrusted import markdown_prose
 from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by
+from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning
 
 # Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
@@ -33,6 +33,8 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     out = [f"# {t('review.title', account=_cell(report.account))}", "", f"**{_cell(report.headline)}**", ""]
     if getattr(report, "decides", None):
         out += [_cell(report.decides), ""]
+    if warning := record_warning(findings):
+        out += [f"**{_cell(warning)}**", ""]
     out.append(f"- {t('review.as_of_label')}: {report.as_of.isoformat()}  ")
     out.append(f"- {t('review.health_label')}: **{report.health.score}/100**  ")
     period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""

@@ -8,7 +8,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by
+from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -71,7 +71,7 @@ def _to_rich(report: Any, findings: list[Any], *, color: bool, width: int, since
 
     buffer = io.StringIO()
     console = safe_console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
-    _header(console, report)
+    _header(console, report, findings)
     since_terminal(console, since)
     _tables(console, report)
     if report.narrative:
@@ -93,7 +93,7 @@ def _width() -> int:
     return min(shutil.get_terminal_size((MAX_WIDTH, 40)).columns, MAX_WIDTH)
 
 
-def _headline(report: Any) -> tuple[str, str, str, list[str]]:
+def _headline(report: Any, findings: list[Any]) -> tuple[str, str, str, list[str]]:
     """The panel's headline, its health and the rest of that line (forecast, date), and the indented lines
     under it (the forecast's reasons, then why it is not commit)."""
     period = t("review.for_period", period=report.forecast.period) if report.forecast.period else ""
@@ -102,16 +102,18 @@ def _headline(report: Any) -> tuple[str, str, str, list[str]]:
     rest = f"   {forecast}   {t('review.as_of', date=report.as_of.isoformat())}"
     notes = [t("review.not_commit", reason=r) for r in report.forecast.why_not_commit]
     decides = getattr(report, "decides", None)
-    return report.headline + (f"\n{decides}" if decides else ""), health, rest, [*report.forecast.reasons, *notes]
+    warning = record_warning(findings)
+    lines = [report.headline, *(line for line in (decides, warning) if line)]
+    return "\n".join(lines), health, rest, [*report.forecast.reasons, *notes]
 
 
-def _header(console: Any, report: Any) -> None:
+def _header(console: Any, report: Any, findings: list[Any]) -> None:
     from rich.console import Group
     from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
-    headline, health, rest, indented = _headline(report)
+    headline, health, rest, indented = _headline(report, findings)
     body = Text()
     body.append(headline + "\n\n", style="bold")  # Text.append takes plain text: no markup parsing
     body.append(health, style="bold")
@@ -321,7 +323,7 @@ def _to_plain(report: Any, findings: list[Any], *, width: int, since: Any) -> st
     from ae_coach.render import _plain
 
     _plain.check(report.account)
-    headline, health, rest, indented = _headline(report)
+    headline, health, rest, indented = _headline(report, findings)
     lines = _plain.panel(report.account, [(f"{headline}\n\n{health}{rest}", 0), *((i, 2) for i in indented)], width)
     if since is not None:
         from ae_coach.render.since import since_lines, since_title

@@ -104,6 +104,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   preferred bidder", 未中标; ``DealFacts.rival_chosen``);
   ``champion_leaving`` (the champion has resigned and the record says until when they are still there: "she has
   resigned … last working day 18/12"; not one already gone, nor one moved to another role inside the buyer);
+  ``spend_line`` (the record puts the deal above a money line of the buyer's process, such as a review or an
+  approval of spend over an amount, that a first phase of at least half the deal could stay under: "New CFO is
+  re-reviewing all spend over $100k" on a $130,000 deal);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -149,6 +152,7 @@ PLACEHOLDERS = (
     "open point",
     "own numbers",
     "ally",
+    "spend line",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
@@ -164,7 +168,7 @@ FLAGS = (
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
-    "champion_leaving",
+    "champion_leaving", "spend_line",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
