@@ -745,3 +745,20 @@ def test_a_price_accepted_by_someone_other_than_the_signer_does_not_count(coach)
     assert any(
         a.startswith(_BUSINESS_CASE) for a in _drafted(coach, deal.model_copy(update={"activities": activities}))
     )
+
+
+def test_a_meeting_booked_with_a_parked_signer_is_the_gate_the_plan_waits_on():
+    # Wingtip: the first action books the meeting with Greta Holm (parked the deal, silent since 10-05) through the
+    # champion by 12-02, to be held by 12-11. The plan shows that meeting and dates the renewal's signature from it,
+    # not from "Piet chases procurement" on 12-04 (a blind VP grade: "the plan waits on the wrong step")
+    deal = load_deal(Path(__file__).resolve().parent.parent / "examples" / "deals" / "wingtip-slipped.yaml")
+    report = Coach("offline").review(deal)
+    assert "to be held by 2026-12-11" in report.next_actions[0].action
+    plan = report.mutual_action_plan
+    meeting = next(s for s in plan if s.date == dt.date(2026, 12, 11))
+    assert "Greta Holm" in meeting.owner
+    assert "if it passes on 2026-12-11" in meeting.note
+    chase = next(s for s in plan if s.action == "Piet chases procurement")
+    assert "gate" not in chase.note and "at the earliest" not in chase.note
+    signature = next(s for s in plan if s.kind == "signature")
+    assert signature.date > meeting.date

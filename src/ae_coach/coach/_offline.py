@@ -234,6 +234,10 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         for kind in (k for code in action.finding_codes for k in PREPARED_BY.get(code, ())):
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
+    # a meeting the review books with a signer who is not backing the deal is the gate the plan waits on
+    held = max((d for a in actions if (d := meeting_held_by(a, calendar)) is not None), default=None)
+    if held is not None:
+        ready["decision"] = max(ready.get("decision", held), held)
     listed, also = risks(deal, assessment, actions)
     stalled = _stalled(deal, assessment)
     drafted = draft_plan(
@@ -249,6 +253,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         call_holds=assessment.recommended_forecast in (ForecastCategory.BEST_CASE, ForecastCategory.COMMIT),
         facts=assessment.facts,
         hold=_hold(deal, assessment, actions, calendar),
+        signer_booked=held is not None,
     )
     drafted = _before_their_turn(drafted, assessment)
     if not stalled:  # a plan the buyer has gone quiet on drafts nothing more until they reply
@@ -386,6 +391,9 @@ def _hold(deal: Deal, assessment: Any, actions: list[Any], calendar: Any) -> Hol
     if news is None and later is None:
         return None
     until = calendar.add(news.due, NO_REPLY_DAYS) if news is not None else None
+    held = meeting_held_by(news, calendar) if news is not None else None
+    if until is not None and held is not None and held > until:
+        until = held  # the answer comes in the meeting booked with them, not before it is held
     who = contact_name(news.contact) if news is not None else None
     return Hold(until=until, who=who, later=later, by=assessment.period.end)
 

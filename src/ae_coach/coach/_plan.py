@@ -253,6 +253,7 @@ def draft_plan(
     call_holds: bool = False,
     facts: DealFacts | None = None,
     hold: Hold | None = None,
+    signer_booked: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (:func:`_draft`), with what the buyer's side still has to say (``hold``):
     under a hold at their company no paper step is drafted before the answer is due, and every paper step still
@@ -264,7 +265,18 @@ def draft_plan(
         after = calendar.add(hold.until, 1)
         ready.update({kind: max(ready.get(kind, after), after) for kind in ("paper", "signature")})
     plan = _draft(
-        deal, as_of, calendar, ready, stalled, gate, commercial_first, committed, self_serve, call_holds, facts
+        deal,
+        as_of,
+        calendar,
+        ready,
+        stalled,
+        gate,
+        commercial_first,
+        committed,
+        self_serve,
+        call_holds,
+        facts,
+        signer_booked,
     )
     if hold is None:
         return plan
@@ -344,6 +356,7 @@ def _draft(
     self_serve: bool = False,
     call_holds: bool = False,
     facts: DealFacts | None = None,
+    signer_booked: bool = False,
 ) -> list[MapStep]:
     """The MAP draft for an open deal (won deals get the onboarding step; lost deals none).
 
@@ -423,7 +436,7 @@ def _draft(
     if gate and not stalled:
         agreed += _next_step(deal, agreed, as_of, begin, calendar)
         return sorted(
-            _gated(deal, agreed, steps, (as_of, begin), ready, gate, calendar) + record,
+            _gated(deal, agreed, steps, (as_of, begin), ready, gate, calendar, signer_booked) + record,
             key=lambda s: (s.date, s.kind != "agreed"),
         )
     needed = max((_working(step) for step in steps if step.days_before_close > 0), default=0)
@@ -918,14 +931,17 @@ def _gated(
     ready: dict[str, dt.date],
     gate: str,
     calendar: Calendar,
+    signer_booked: bool = False,
 ) -> list[MapStep]:
     """The plan up to the gate the call says the deal has to earn: the buyer's own steps, the evaluation and
-    business-case steps still to do (or the gate step itself), planned forward; nothing of the paper process."""
+    business-case steps still to do (or the gate step itself), planned forward; nothing of the paper process. With
+    ``signer_booked`` the review books a meeting with a signer who is not backing the deal (its date is
+    ``ready["decision"]``): the gate is that meeting, not the last step on the plan."""
     as_of, begin = window
     decision = next(t for t in _STEPS if t.kind == "decision")
     own = [a for a in agreed if a.status != "done" and a.date >= begin and _reads(a.action, decision)]
     # a meeting with a signer nobody can reach is not dated: the plan would show a meeting the buyer never agreed
-    reach = _signer_in_reach(deal, as_of) or not (agreed or any(s.kind == "evaluation" for s in steps))
+    reach = signer_booked or _signer_in_reach(deal, as_of) or not (agreed or any(s.kind == "evaluation" for s in steps))
     todo = [s for s in steps if s.kind == "evaluation" or (s.kind == "decision" and reach)]
     if reach and not any(s.kind == "decision" for s in todo) and not own:
         todo.append(_GATE_STEP)
