@@ -821,3 +821,31 @@ def test_a_spend_line_counts_only_when_a_first_phase_under_it_is_worth_offering(
     assert (found is not None) is offered
     if offered:
         assert found[0] == line
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        (
+            "en",
+            "You moved the close date on 2026-10-29, to 2026-11-15, when the buyer's last word was on 2026-10-05 "
+            "(“Greta wants to wait for the reorg to settle”): what did the buyer say or do that set the new date?",
+        ),
+        ("zh", "你把成交日期在 2026-10-29 改到 2026-11-15，而买方最后一次表态是在 2026-10-05"),
+    ],
+)
+def test_a_close_date_the_rep_moved_with_nothing_from_the_buyer_is_the_managers_question(rulebook, lang, asked):
+    # Wingtip: the date moved on 10-29, three weeks after Greta Holm asked to wait, with no contact in between (a
+    # blind VP grade: "why did you move the date on 10-29?")
+    report = Coach("offline", rulebook=rulebook, lang=lang).review(load_deal(EXAMPLES / "wingtip-slipped.yaml"))
+    mine = [q.question for q in report.questions if q.role == "ae"]
+    assert any(asked in q for q in mine)
+
+
+def test_a_close_date_moved_right_after_a_buyer_call_is_not_asked_about_as_the_reps_own(coach):
+    data = yaml.safe_load((EXAMPLES / "wingtip-slipped.yaml").read_text())
+    data["activities"].append(
+        {"date": "2026-10-27", "type": "call", "with": ["Piet de Vries"], "summary": "Piet: aim for mid-November"}
+    )
+    report = coach.review(parse_deal(data))
+    assert not any("You moved the close date" in q.question for q in report.questions)

@@ -105,10 +105,12 @@ def questions(
                 buyer = [ask if i == theirs[-1] else q for i, q in enumerate(buyer)]
             else:
                 buyer = [*buyer[: limit - 1], ask] if len(buyer) >= limit else [*buyer, ask]
-    review = sorted(review, key=lambda q: q.about is None)[:REVIEW_QUESTIONS]  # one the record anchors first
+    # one the record anchors first: a fact beside it, or a date of the record in the question itself
+    review = sorted(review, key=lambda q: q.about is None and not _DATED.search(q.question))[:REVIEW_QUESTIONS]
     return buyer + review
 
 
+_DATED = lazy(r"\b\d{4}-\d{2}-\d{2}\b")
 _ASK_WORDS = lazy(r"[^\W\d_]{4,}")  # words of four letters or more
 _COMMON = frozenset(("this", "that", "your", "have", "with", "what", "when", "more", "than", "once", "side", "would"))
 

@@ -173,6 +173,8 @@ class Situation:
             return signer is not None and any(_involves(signer, item) for item in ahead)
         if atom == "budget_moved":
             return budget_moved(self.assessment)
+        if atom == "moved_unprompted":  # the latest push of the close date had nothing from the buyer behind it
+            return last_move(self.assessment.facts) is not None
         if atom == "spend_line":  # the deal is above a money line of their process a first phase could stay under
             return spend_line(self.deal) is not None
         if atom == "procurement_ask":
@@ -404,6 +406,26 @@ def spend_line(deal: Deal) -> tuple[str, str] | None:
             if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
                 return line.group(1), " ".join((text or "").split())
     return None
+
+
+UNPROMPTED_DAYS = 14
+"""ae-coach default: a close date moved with no two-way contact with the buyer in this many days before the move was
+set by the rep, not by anything the buyer said."""
+
+
+def last_move(facts: DealFacts) -> tuple[Any, Any] | None:
+    """(the latest push of the close date, the buyer's last two-way exchange before it, or None) when that push had
+    no two-way contact with the buyer in the :data:`UNPROMPTED_DAYS` before it: Wingtip's close date moved to 11-15
+    on 10-29, three weeks after Greta Holm's "wait for the reorg to settle" on 10-05, with nothing from them since."""
+    pushes = [c for c in facts.close_date_changes if c.pushed]
+    if not pushes:
+        return None
+    move = max(pushes, key=lambda c: c.date)
+    before = [a for a in facts.activities if a.two_way and a.date <= move.date]
+    last = max(before, key=lambda a: a.date, default=None)
+    if last is not None and (move.date - last.date).days <= UNPROMPTED_DAYS:
+        return None
+    return move, last
 
 
 def budget_moved(assessment: Any) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import NUMBER, ally, paper_titled, source_of, spend_line
+from ae_coach.coach._situation import NUMBER, ally, last_move, paper_titled, source_of, spend_line
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -89,6 +89,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "last move":
+            return _last_move_words(deal)
         if key == "spend line":
             line = spend_line(deal)
             said = _cut(line[1], _OWN_NUMBERS) if line else ""
@@ -148,6 +150,21 @@ def own_numbers(deal: Deal) -> str | None:
         whole = len(line) <= _OWN_NUMBERS and not any(_NOT_THEIRS.search(p) for p in parts)
         return _cut(line.rstrip(" ,;:；，") if whole else theirs[0], _OWN_NUMBERS)
     return None
+
+
+def _last_move_words(deal: Deal) -> str:
+    """``[last move]``: "on 2026-10-29, to 2026-11-15, when the buyer's last word was on 2026-10-05 ("Greta wants to
+    wait for the reorg to settle")"."""
+    from ae_coach.inspector.facts import derive
+
+    moved = last_move(derive(deal, deal.as_of or dt.date.today()))
+    if moved is None:
+        return t("coach.neutral.last move")
+    move, last = moved
+    if last is None:
+        return t("coach.last_move_silent", date=move.date, to=move.after)
+    said = _cut(" ".join((last.summary or "").split()), 80)
+    return t("coach.last_move", date=move.date, to=move.after, last=last.date, said=said)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -107,6 +107,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``spend_line`` (the record puts the deal above a money line of the buyer's process, such as a review or an
   approval of spend over an amount, that a first phase of at least half the deal could stay under: "New CFO is
   re-reviewing all spend over $100k" on a $130,000 deal);
+  ``moved_unprompted`` (the latest push of the close date had no two-way contact with the buyer in the 14 days before
+  it, ae-coach default: the rep moved it, not the buyer);
   ``alt=in_house``,
   ``alt=status_quo`` (the record names that alternative).
 * ``{owner ROLE}``: a seller-side role who does the step with the rep (:data:`SELLER_ROLES`): the executive
@@ -153,6 +155,7 @@ PLACEHOLDERS = (
     "own numbers",
     "ally",
     "spend line",
+    "last move",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
@@ -168,7 +171,7 @@ FLAGS = (
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
-    "champion_leaving", "spend_line",
+    "champion_leaving", "spend_line", "moved_unprompted",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
