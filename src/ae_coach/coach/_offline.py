@@ -29,7 +29,7 @@ from ae_coach.coach._plan import PREPARED_BY, Hold, decisive, draft_plan, join_n
 from ae_coach.coach._plan_order import in_order
 from ae_coach.coach._questions import questions
 from ae_coach.coach._risks import risks, title, told
-from ae_coach.coach._situation import _only_signing, baseline, signer_review
+from ae_coach.coach._situation import BURDEN, _only_signing, baseline, burden, signer_review
 from ae_coach.coach.report import CoachingReport, Forecast, Health, MapStep
 from ae_coach.deal import STAGE_ORDER, ForecastCategory, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
@@ -471,40 +471,6 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
 
 _COUNT = lazy(r"(?<![\d/-])\d[\d,.]*(?![\d/-])")
 """A number in the buyer's words for the pain ("14 late-bus complaints a week"), a date aside ("2026-03-11")."""
-_BURDEN = lazy(
-    r"[^.;,:]{0,40}\b(?:takes?|took|taking|spends?|spent|loses?|lost|costs?|eats?|wastes?)\b[^.;,]{0,25}?"
-    r"\b(?:weeks?|days?|hours?|months?|minutes?|headcount|fte|overtime)\b|[^.;,:]{0,40}(?:要花|需要|花了|耗时)[^。；，]{0,10}"
-    r"(?:周|天|小时|个月)",
-    re.IGNORECASE,
-)
-"""What the pain costs the buyer in time, in their words ("audit prep takes weeks", "审计准备要花几周"): the thing
-to put a number on, before a bare description of the pain ("lab results live in five systems")."""
-
-
-_NOT_BURDEN = lazy(
-    r"\b(?:call|meeting|demo|intro|implementation|onboard\w*|rollout|go-live|procurement|legal|security review|"
-    r"we|our|us|i|i'll|we'll|reply|respond|get back|vendor|contract|pilot)\b|实施|上线|采购|法务|我们",
-    re.IGNORECASE,
-)
-"""Durations that are not what the pain costs: a meeting's length, a lead time of the purchase or the rollout,
-our own work or reply ("Intro call took 30 minutes", "onboarding a new vendor takes about 6 weeks")."""
-
-
-def _burden(deal: Deal, as_of: dt.date) -> str | None:
-    """The latest words on record, in an activity up to ``as_of``, naming what the pain costs the buyer in time
-    ("audit prep takes weeks"), whole words only; never a meeting, a lead time or our own work."""
-    for activity in sorted((a for a in deal.activities if a.date <= as_of and a.summary), key=lambda a: a.date)[::-1]:
-        summary = activity.summary or ""
-        match = _BURDEN.search(summary)
-        if match is None:
-            continue
-        start = match.start()
-        while start > 0 and summary[start - 1].isalnum():  # never from the middle of a word
-            start -= 1
-        words = summary[start : match.end()].strip(" ,;:")
-        if not _NOT_BURDEN.search(words):
-            return text_quote(words, 60)
-    return None
 
 
 def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
@@ -520,11 +486,11 @@ def _early(deal: Deal, assessment: Any, calendar: Any) -> str | None:
         if pain is None
         else [*([text_quote(pain.note, 60)] if pain.note_state == "meaningful" else []), *pain.record]
     )
-    burden = _burden(deal, assessment.as_of)
+    found = burden(deal, assessment.as_of)
     counted = baseline(deal) is not None or (metrics is not None and metrics.grade >= 2)
     counted = counted or any(_COUNT.search(line) for line in said)  # "14 late-bus complaints a week" counts
-    if said and burden is not None and not any(_BURDEN.search(line) for line in said):
-        said = [burden, *said]  # what the pain costs them is what gets a number, before what the pain is
+    if said and found is not None and not any(BURDEN.search(line) for line in said):
+        said = [found, *said]  # what the pain costs them is what gets a number, before what the pain is
     asks = []
     if not said:
         asks.append(t("coach.early_pain_none"))

@@ -45,6 +45,7 @@ from ae_coach.inspector.text import (
     activity_signals,
     find,
     given_name,
+    quote,
     set_up_by,
 )
 from ae_coach.rules.markers import Marked
@@ -405,6 +406,43 @@ def spend_line(deal: Deal) -> tuple[str, str] | None:
         for line in _SPEND_LINE.finditer(" ".join((text or "").split())):
             if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
                 return line.group(1), " ".join((text or "").split())
+    return None
+
+
+BURDEN = lazy(
+    r"[^.;,:]{0,40}\b(?:takes?|took|taking|spends?|spent|loses?|lost|costs?|eats?|wastes?)\b[^.;,]{0,25}?"
+    r"\b(?:weeks?|days?|hours?|months?|minutes?|headcount|fte|overtime)\b|[^.;,:]{0,40}(?:要花|需要|花了|耗时)[^。；，]{0,10}"
+    r"(?:周|天|小时|个月)",
+    re.IGNORECASE,
+)
+"""What the pain costs the buyer in time, in their words ("audit prep takes weeks", "审计准备要花几周"): the thing
+to put a number on, before a bare description of the pain ("lab results live in five systems")."""
+
+
+_NOT_BURDEN = lazy(
+    r"\b(?:call|meeting|demo|intro|implementation|onboard\w*|rollout|go-live|procurement|legal|security review|"
+    r"we|our|us|i|i'll|we'll|reply|respond|get back|vendor|contract|pilot|the (?:hour|day|morning|afternoon))\b|"
+    r"实施|上线|采购|法务|我们",
+    re.IGNORECASE,
+)
+"""Durations that are not what the pain costs: a meeting's length, a lead time of the purchase or the rollout,
+our own work or reply ("Intro call took 30 minutes", "onboarding a new vendor takes about 6 weeks")."""
+
+
+def burden(deal: Deal, as_of: dt.date) -> str | None:
+    """The latest words on record, in an activity up to ``as_of``, naming what the pain costs the buyer in time
+    ("audit prep takes weeks"), whole words only; never a meeting, a lead time or our own work."""
+    for activity in sorted((a for a in deal.activities if a.date <= as_of and a.summary), key=lambda a: a.date)[::-1]:
+        summary = activity.summary or ""
+        match = BURDEN.search(summary)
+        if match is None:
+            continue
+        start = match.start()
+        while start > 0 and summary[start - 1].isalnum():  # never from the middle of a word
+            start -= 1
+        words = summary[start : match.end()].strip(" ,;:")
+        if not _NOT_BURDEN.search(words):
+            return quote(words, 60)
     return None
 
 

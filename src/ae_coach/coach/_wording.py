@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import NUMBER, ally, last_move, paper_titled, source_of, spend_line
+from ae_coach.coach._situation import NUMBER, ally, burden, last_move, paper_titled, source_of, spend_line
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -89,6 +89,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "pain on record":
+            return _pain_words(deal)
         if key == "last move":
             return _last_move_words(deal)
         if key == "spend line":
@@ -150,6 +152,16 @@ def own_numbers(deal: Deal) -> str | None:
         whole = len(line) <= _OWN_NUMBERS and not any(_NOT_THEIRS.search(p) for p in parts)
         return _cut(line.rstrip(" ,;:；，") if whole else theirs[0], _OWN_NUMBERS)
     return None
+
+
+def _pain_words(deal: Deal) -> str:
+    """``[pain on record]``: the latest words on record for what the pain costs them in time ("“audit prep takes
+    weeks”"), else the rep's note on the pain when it says something, quoted; a neutral phrase when neither does."""
+    said = burden(deal, deal.as_of or dt.date.today())
+    note = " ".join((deal.meddpicc.identified_pain.evidence or "").split())
+    if said is None and note:
+        said = t("coach.quoted", text=_cut(re.split(r"[;；。]|\.\s", note, maxsplit=1)[0].strip(), 60))
+    return said or t("coach.neutral.pain on record")
 
 
 def _last_move_words(deal: Deal) -> str:

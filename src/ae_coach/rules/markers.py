@@ -156,6 +156,7 @@ PLACEHOLDERS = (
     "ally",
     "spend line",
     "last move",
+    "pain on record",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
