@@ -136,7 +136,10 @@ def test_the_event_is_the_news_when_nothing_else_is_serious() -> None:
     assert "cost programme" in report.headline.lower()
     assert report.next_actions and any(EVENT in a.finding_codes for a in report.next_actions)
     action = next(a for a in report.next_actions if EVENT in a.finding_codes)
-    assert "Priya Shah" in action.action and "exempt" in action.action  # the signer is asked about the project
+    assert (
+        "Priya Shah" in action.action
+        and "after the cost programme, this project goes ahead as planned" in action.action
+    )
 
 
 def test_the_event_is_told_as_the_cause_of_what_the_deal_does() -> None:

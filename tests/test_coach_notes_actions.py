@@ -167,7 +167,7 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
     assert (
         "(2) Ask Hana Sato to walk you through the last comparable purchase step by step: who signed it" in first.action
     )
-    assert "in discovery there is no list to ask for yet" in first.action and "in writing" not in first.action
+    assert "the criteria get written from those answers" in first.action and "in writing" not in first.action
     # what decides it: a number on what the pain costs them ("audit prep takes weeks"), not on the bare description
     assert review.decides is not None and '"audit prep takes weeks"' in review.decides
 
@@ -190,7 +190,7 @@ def test_a_renewal_on_hold_keeps_its_own_paper_moving() -> None:
     texts = " ".join(a.action for a in review.next_actions)
     assert "hold only the expansion's paper" in texts and "hold the paper steps until you know" not in texts
     # the active alternative threatens our own renewal too (a blind VP grade: "it never left")
-    assert "where In-house build stands after it, for the renewal as well as the expansion" in texts
+    assert "where In-house build stands now, for the renewal as well as the expansion" in texts
     assert "Look up when your current contract with them ends, then call Piet de Vries" in texts
 
 

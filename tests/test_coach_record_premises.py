@@ -84,8 +84,9 @@ def test_a_reply_date_of_ours_is_said_to_be_ours(lang: str, ours: str) -> None:
     # the answer comes in the meeting booked with Greta, held by 2026-12-11 (row 1): the deadline is that day
     assert review.decides is not None and "2026-12-11" in review.decides and ours in review.decides
     assert "says, by" not in review.decides
-    # a renewal's paper is not held (the expansion waits): no plan note dates the answer at all
-    assert not any("2026-12-11" in (s.note or "") for s in review.mutual_action_plan)
+    # a renewal's paper is not held (the expansion waits): no plan step is held until the answer; the day the
+    # meeting is held by is the plan's gate (the meeting itself, and the renewal signature dated from it)
+    assert not any("held:" in (s.note or "") or "暂停：" in (s.note or "") for s in review.mutual_action_plan)
 
 
 @pytest.mark.parametrize(("lang", "stage"), [("en", "at discovery"), ("zh", "需求挖掘")])

@@ -1126,7 +1126,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             return t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
         champion = person_in_role(deal, "champion")
         if ebs:
-            name = f"{ebs[0].name}{f' ({ebs[0].title})' if ebs[0].title else ''}"
+            title = ebs[0].title
+            name = t("coach.fact.name_title", name=ebs[0].name, title=title) if title else ebs[0].name
             if ebs[0].last_two_way:  # met, then objected or parked it: not "never met"
                 return t("coach.fact.eb_met_not_engaged", name=name, date=ebs[0].last_two_way)
             asked = signer_asked(deal, ebs[0].name, facts.as_of)

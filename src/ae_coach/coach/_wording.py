@@ -89,6 +89,11 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "news":  # what happened at the buyer's company, by its kind ("the reorganisation")
+            kind = (
+                finding.data.get("kind") if finding is not None and finding.code == "momentum.company_event" else None
+            )
+            return t(f"coach.news.{kind}", default=t("coach.neutral.news")) if kind else t("coach.neutral.news")
         if key == "pain on record":
             return _pain_words(deal)
         if key == "last move":

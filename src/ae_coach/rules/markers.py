@@ -157,6 +157,7 @@ PLACEHOLDERS = (
     "spend line",
     "last move",
     "pain on record",
+    "news",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""
