@@ -171,3 +171,35 @@ def test_the_action_for_a_silent_paper_owner_goes_through_the_champion_not_anoth
     assert action.action.startswith("Stop writing to Carolina Muñoz") and "Dana Lee" in action.action
     assert "go to Dana Lee" not in action.action  # no fallback that repeats the route the action already takes
     assert not any("LinkedIn" in a.action for a in review.next_actions)
+
+
+def _note(date: str, summary: str) -> dict:
+    return activity(date, "note", summary, direction="outbound")
+
+
+@pytest.mark.parametrize(
+    ("eta", "omitted"),
+    [
+        ("ETA early February at the earliest", True),
+        ("nothing before late January", True),
+        ("ETA early December at the earliest", False),  # before the signature: the paper can still make it
+        ("their go-live is not before February anyway", False),  # another date, not the paper's
+    ],
+)
+def test_a_paper_vehicle_we_cannot_issue_before_a_later_month_takes_the_deal_out_of_the_period(
+    eta: str, omitted: bool
+) -> None:
+    """Their procurement buys only through a cloud-marketplace private offer, and our own note says we cannot
+    issue one before a month after the signature: the paper is dated past it, whoever's step it is."""
+    said = (
+        "Partner team: their Azure subscription is billed by a regional reseller and our listing cannot publish "
+        f"private offers to it until the reseller agreement is signed. {eta[0].upper()}{eta[1:]}."
+    )
+    assessment = assess(parse_deal(with_activities(_note("2026-11-24", said))))
+    assert (assessment.recommended_forecast.value == "omitted") is omitted, assessment.forecast_reasons
+    assert (assessment.facts.timing.paper_ends is not None) is omitted
+    if omitted:
+        assert by_code(parse_deal(with_activities(_note("2026-11-24", said))))["meddpicc.paper_process"].severity in (
+            Severity.HIGH,
+            Severity.CRITICAL,
+        )

@@ -834,8 +834,12 @@ _DURATION = lazy(
 """A lead time: "6-8 weeks", "10 working days"; not a sum or a term of the contract written in time ("liability
 at 12 months fees", "net 30 days", "3 months' notice")."""
 _PAPER_WORDS = lazy(
-    rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b", re.IGNORECASE
+    rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b|"
+    r"\bprivate offers?\b|\bmarketplace (?:offer|listing|purchase|contract)s?\b",
+    re.IGNORECASE,
 )
+"""Words of the paper process in what the record says, beyond a plan step's: also the buying vehicle a cloud
+marketplace gives ("an AWS Marketplace private offer", "their marketplace listing"), which is the order form."""
 
 
 def durations(text: str | None) -> list[tuple[int, int]]:
@@ -986,6 +990,37 @@ def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str,
                 f"{text.quote(clause.strip())} (to {ends}, after {signature})",
                 ends,
             )
+    return _paper_month_floor(activity, signature)
+
+
+_PART_OF_MONTH = lazy(r"\b(early|mid|late|end of)\b", re.IGNORECASE)
+_PART_DAY = {"early": 1, "mid": 15, "late": 21, "end of": 21}
+"""The first day of the part of a month a note names ("mid-to-late January": the 15th at the earliest)."""
+
+
+def _paper_month_floor(activity: ActivityFact, signature: dt.date) -> tuple[str, dt.date] | None:
+    """A message about the paper (a legal, procurement or marketplace step) naming the first month it can be done
+    in, after the signature date ("enablement for their marketplace private offers … ETA 'mid-to-late January at
+    the earliest'"; "procurement cannot raise the PO before February"): the paper is dated past the signature.
+    Not a month for something else in the same sentence (a go-live, a supposition)."""
+    if not text.find(_PAPER_WORDS, activity.summary):
+        return None
+    for sentence in text.sentences(activity.summary):
+        for match in _MONTH_FLOOR.finditer(sentence):
+            if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
+                continue
+            named = next(g for g in match.groups() if g and not g.isdigit())
+            year_said = next((g for g in match.groups() if g and g.isdigit()), None)
+            month = _MONTHS[named.lower()[:3]]
+            first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
+            part = _PART_OF_MONTH.search(sentence[max(0, match.start() - 16) : match.end()])
+            ends = first.replace(day=_PART_DAY[" ".join(part.group(1).lower().split())]) if part else first
+            if signature < ends <= activity.date + _AHEAD:
+                return (
+                    f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, "
+                    f"{text.quote(sentence.strip(), 160)} (from {ends} at the earliest, after {signature})",
+                    ends,
+                )
     return None
 
 
