@@ -203,3 +203,23 @@ def test_a_paper_vehicle_we_cannot_issue_before_a_later_month_takes_the_deal_out
             Severity.HIGH,
             Severity.CRITICAL,
         )
+
+
+@pytest.mark.parametrize(
+    ("later", "unset"),
+    [
+        ("Dana: the steering committee is not yet scheduled.", True),
+        ("Dana: the steering committee has not been booked, she is travelling.", True),
+        ("Dana: the steering committee meets on 12-09.", False),  # the buyer's word dates it
+    ],
+)
+def test_an_undated_committee_step_the_signature_waits_on_and_not_yet_scheduled(later: str, unset: bool) -> None:
+    """The plan dates the signature but leaves the committee before it undated, and the buyer's latest word
+    says the committee is not scheduled: the signature's date waits on a step with none, so no dated process."""
+    data = with_activities(_held("2026-11-24", later))
+    data["mutual_action_plan"].insert(
+        1, {"action": "Steering committee recommendation", "owner": "Dana Lee", "status": "planned"}
+    )
+    assessment = assess(parse_deal(data))
+    assert (assessment.facts.timing.unset_step == "Steering committee recommendation") is unset
+    assert (assessment.recommended_forecast.value == "pipeline") is unset, assessment.forecast_reasons

@@ -278,11 +278,13 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 
 _UNSET = lazy(
     r"\b(?:date|slot|meeting|sitting|session)\b[^.;]{0,25}?\bnot (?:yet )?(?:set|fixed|confirmed|agreed|scheduled|"
-    r"booked)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
+    r"booked)\b|\b(?:bod|board|committee|council|cabinet|exco|review)\b[^.;]{0,25}?\b(?:(?:is|has|have) )?(?:not|n't) "
+    r"(?:yet )?(?:been )?(?:scheduled|booked|dated|convened|called)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
     r"(?:日期|时间|会期)(?:还)?(?:没|未)(?:定|确定|排)",
     re.IGNORECASE,
 )
-"""The buyer saying a step has no date yet: "BOD date not set yet - 'maybe before Christmas, maybe January'"."""
+"""The buyer saying a step has no date yet: "BOD date not set yet - 'maybe before Christmas, maybe January'",
+"Steering committee not yet scheduled"."""
 _GATE_STEP = lazy(
     r"\b(?:bod|board|committee|council|cabinet|exco|review|approval|sign-?off)\b|董事会|委员会|上会|审批", re.IGNORECASE
 )
@@ -292,15 +294,23 @@ _SHARED_STEP_WORDS = {"review", "approval", "sign-off", "signoff", "审批"}
 
 
 def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[str, str] | None:
-    """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, one
-    the signature waits on (a board, a committee, an approval), has no date yet: the plan's date for it is the
-    rep's, and the decision is undated ("BOD approval" on 12-14, then "BOD date not set yet - 'maybe before
-    Christmas, maybe January'"). The step's action, and where the buyer says so."""
+    """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, or
+    undated and listed before a step dated ahead, one the signature waits on (a board, a committee, an approval),
+    has no date yet: the plan's date for it is the rep's, and the decision is undated ("BOD approval" on 12-14,
+    then "BOD date not set yet - 'maybe before Christmas, maybe January'"; an undated "Steering committee
+    recommendation" before "Direksi approval and contract" on 12-23, then "Steering committee not yet
+    scheduled"). The step's action, and where the buyer says so."""
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    plan = deal.mutual_action_plan
+    # an open step with no date, listed before a step dated ahead, is one the plan's later dates wait on
+    ahead = [i for i, p in enumerate(plan) if p.date and p.date >= as_of and p.status in open_states]
+    last_ahead = ahead[-1] if ahead else -1
     steps = [
         p
-        for p in deal.mutual_action_plan
-        if p.date and p.date >= as_of and p.status in open_states and _GATE_STEP.search(p.action or "")
+        for i, p in enumerate(plan)
+        if (p.date >= as_of if p.date else i < last_ahead)
+        and p.status in open_states
+        and _GATE_STEP.search(p.action or "")
     ]
     for step in steps:
         # the step's own body ("BOD", "board", 董事会), never a word any step shares ("review", "approval")
