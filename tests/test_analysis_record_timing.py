@@ -223,3 +223,23 @@ def test_an_undated_committee_step_the_signature_waits_on_and_not_yet_scheduled(
     assessment = assess(parse_deal(data))
     assert (assessment.facts.timing.unset_step == "Steering committee recommendation") is unset
     assert (assessment.recommended_forecast.value == "pipeline") is unset, assessment.forecast_reasons
+
+
+def test_a_go_live_the_rep_parked_the_close_date_on_is_no_step_to_signature() -> None:
+    """The rep moved the CRM date to the go-live in March; the signer has since named a signing day this quarter:
+    the call is made on her day, and the plan's go-live and training after it are not steps to the signature."""
+    data = with_activities(
+        _held("2026-11-24", "Priya: we must sign your order form by 12-16 to hold this year's price", "Priya Shah")
+    )
+    data["close_date"] = "2027-03-01"
+    data["history"] = [
+        *data["history"],
+        {"date": "2026-11-20", "field": "close_date", "from": "2026-12-18", "to": "2027-03-01"},
+    ]
+    data["mutual_action_plan"] += [
+        {"date": "2027-02-15", "action": "Training for the planners", "owner": "us", "status": "planned"},
+        {"date": "2027-03-01", "action": "Go-live", "owner": "customer", "status": "planned"},
+    ]
+    assessment = assess(parse_deal(data))
+    assert not any("mutual action plan's last step" in r for r in assessment.why_not_commit), assessment.why_not_commit
+    assert assessment.recommended_forecast.value == "commit", assessment.forecast_reasons
