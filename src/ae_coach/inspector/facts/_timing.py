@@ -347,24 +347,30 @@ _IN_HAND = lazy(
     r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|"
     r"\bsent (?:the |our )?(?:order form|contract|agreement)\b[^.;]{0,20}?\b(?:docusign|e-?signature|adobe sign)\b|"
     r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
-    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
+    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b|"
+    r"\b(?:read|reviewed|went through|checked) (?:our |the |your )?(?:order form|contract|agreement|msa)\b"
+    r"[^\n]{0,160}?\bnothing (?:else |more )?(?:is )?(?:open|outstanding|pending|left)\b",
     re.IGNORECASE,
 )
 """The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
-or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine."""
+or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine, the
+order form read by their side with nothing left open ("their lawyer read our order form; one comment, we accepted
+it. Nothing else open.")."""
 
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
     signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
     if not signers:
         return None
-    when = _signing_step(deal, signers, as_of) or _signing_said(past, signers, as_of)
+    said_day = _signing_said(past, signers, as_of)
+    when = _signing_step(deal, signers, as_of) or (said_day and said_day[0])
     if when is None:
         return None
     theirs = [
         a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
     ]
-    said_yes = next((a for a in theirs if _says_yes(a.summary)), None)
+    # the signer naming, in their own words, the day they sign is their yes ("We sign the order on 18.12")
+    said_yes = next((a for a in theirs if _says_yes(a.summary)), None) or (said_day and said_day[1])
     in_hand = next((a for a in reversed(past) if text.find(_IN_HAND, a.summary)), None)
     if said_yes is None or in_hand is None:
         return None
@@ -390,18 +396,19 @@ def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | N
 
 
 _I_SIGN = lazy(
-    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to) "
-    r"(?:sign|countersign)\b([^.;!?]{0,40})",
+    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to|) "
+    r"(?:sign|countersign)\b(?! (?:nothing|no|anything|off)\b)((?:[^.;!?]|\.(?=\d)){0,40})",
     re.IGNORECASE,
 )
 """The buyer's own word on the day they sign: "I'll sign on Thursday", "we must sign your order form by 11
-December at the latest"."""
+December at the latest", "We sign the order on 18.12" (not "we sign nothing until …")."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> dt.date | None:
+def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> tuple[dt.date, ActivityFact] | None:
     """The day the signer said, in their own words, they will sign ("Gillian: 'I'll sign on Thursday once the
-    board pack is out'"): a weekday is the first one after the message; the date must still be ahead."""
+    board pack is out'", "We sign the order on 18.12"), and where: a weekday is the first one after the message;
+    the date must still be ahead."""
     names = _Names(signers)
     for activity in reversed(past):
         if not (activity.two_way and (set(signers) & set(activity.people) or names.mentioned_in(activity.summary))):
@@ -410,7 +417,7 @@ def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) 
         if not said:
             continue
         day = day_named(said.group(1), activity.date)
-        return day if day is not None and day >= as_of else None
+        return (day, activity) if day is not None and day >= as_of else None
     return None
 
 
