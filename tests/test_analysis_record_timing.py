@@ -210,6 +210,7 @@ def test_a_paper_vehicle_we_cannot_issue_before_a_later_month_takes_the_deal_out
     [
         ("Dana: the steering committee is not yet scheduled.", True),
         ("Dana: the steering committee has not been booked, she is travelling.", True),
+        ("Dana: the steering committee hasn't been scheduled yet.", True),
         ("Dana: the steering committee meets on 12-09.", False),  # the buyer's word dates it
     ],
 )

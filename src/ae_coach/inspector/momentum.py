@@ -705,7 +705,7 @@ def _budget_late(ctx: Context) -> Finding | None:
         if ctx.stage not in _LATE:
             return None
         # the history's first stage change moving the deal on from proposal says it was at proposal the days
-        # before: the window ends there, not today ("Elif agreed the price, then said the capex budget is used",
+        # before: the window ends there, not today ("the CFO agreed the price, then said the capex budget is used",
         # the day before the deal moved proposal -> closing, a month before the review)
         left = ctx.there_before(Stage.PROPOSAL)
         since = (left or ctx.as_of) - dt.timedelta(days=ctx.settings.late_window_days)

@@ -278,7 +278,7 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 
 _UNSET = lazy(
     r"\b(?:date|slot|meeting|sitting|session)\b[^.;]{0,25}?\bnot (?:yet )?(?:set|fixed|confirmed|agreed|scheduled|"
-    r"booked)\b|\b(?:bod|board|committee|council|cabinet|exco|review)\b[^.;]{0,25}?\b(?:(?:is|has|have) )?(?:not|n't) "
+    r"booked)\b|\b(?:bod|board|committee|council|cabinet|exco|review)\b[^.;]{0,25}?\b(?:(?:is|has|have) not|isn't|hasn't|haven't|not) "
     r"(?:yet )?(?:been )?(?:scheduled|booked|dated|convened|called)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
     r"(?:日期|时间|会期)(?:还)?(?:没|未)(?:定|确定|排)",
     re.IGNORECASE,
