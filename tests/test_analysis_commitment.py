@@ -74,3 +74,28 @@ def test_an_approval_by_email_and_an_envelope_sent_are_a_commitment() -> None:
         "Amendment sent via DocuSign; Dana confirmed Priya signs 12-10",
     )
     assert assess(parse_deal(deal)).facts.timing.committed
+
+
+@pytest.mark.parametrize(
+    ("signing", "paper", "committed"),
+    [
+        ("Priya: we sign the order form on 15.12 to keep this year's price", "read our order form", True),
+        ("Priya: we sign the order form on 15.12 to keep this year's price", "has not read our order form yet", False),
+        ("Priya: we sign nothing until 15.12, when the board has met", "read our order form", False),
+    ],
+)
+def test_the_signers_own_dated_we_sign_and_a_clean_order_form_are_a_commitment(
+    signing: str, paper: str, committed: bool
+) -> None:
+    """The signer's plain "we sign … on <day>" is her yes and her day; their counsel having read the order form
+    with nothing left open puts clean paper in her hands."""
+    data = _thin(
+        "Priya: the month-end close runs 9 days late",
+        signing,
+        f"Dana: their counsel {paper}; one comment on the notice period, we accepted it. Nothing else open.",
+        next_step="Send the order form",
+    )
+    for person in data["stakeholders"]:
+        if person["name"] == "Priya Shah":
+            person["role"] = "economic_buyer"
+    assert bool(assess(parse_deal(data)).facts.timing.committed) is committed

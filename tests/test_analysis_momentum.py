@@ -445,3 +445,21 @@ def test_a_signer_met_at_the_review_the_buyer_held_is_no_late_stakeholder() -> N
     assert not any("Greg Whitlock" in reason for reason in assessment.why_not_commit)
     assert not any("Greg Whitlock" in reason and "new stakeholder" in reason for reason in assessment.health_reasons)
     assert any("after the close date" in reason for reason in assessment.why_not_commit)
+
+
+@pytest.mark.parametrize(("said", "raised"), [("2026-10-19", True), ("2026-09-02", False)])
+def test_a_budget_concern_the_stage_history_shows_at_proposal_is_late(said: str, raised: bool) -> None:
+    """No proposal on record and a history that starts with the deal moving on from proposal: it was at proposal
+    the days before that move, so a concern raised then is late, not outside a window counted back from today."""
+    data = healthy()
+    data["stage"] = "closing"
+    data["history"] = [{"date": "2026-10-20", "field": "stage", "from": "proposal", "to": "closing"}]
+    data["activities"] = [
+        a for a in data["activities"] if a["type"] != "proposal" and "agreed" not in (a["summary"] or "")
+    ]
+    concern = "Marta Ruiz agreed the scope, then said their capex budget is used up and they need to re-justify it"
+    data["activities"].append(activity(said, "call", concern, direction="two_way", **{"with": ["Priya Shah"]}))
+    found = by_code(parse_deal(data)).get("momentum.budget_concern_late")
+    assert (found is not None) is raised
+    if found is not None:
+        assert found.severity is Severity.HIGH and "at proposal before 2026-10-20" in found.evidence[-1]

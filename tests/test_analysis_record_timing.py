@@ -171,3 +171,76 @@ def test_the_action_for_a_silent_paper_owner_goes_through_the_champion_not_anoth
     assert action.action.startswith("Stop writing to Carolina Muñoz") and "Dana Lee" in action.action
     assert "go to Dana Lee" not in action.action  # no fallback that repeats the route the action already takes
     assert not any("LinkedIn" in a.action for a in review.next_actions)
+
+
+def _note(date: str, summary: str) -> dict:
+    return activity(date, "note", summary, direction="outbound")
+
+
+@pytest.mark.parametrize(
+    ("eta", "omitted"),
+    [
+        ("ETA early February at the earliest", True),
+        ("nothing before late January", True),
+        ("ETA early December at the earliest", False),  # before the signature: the paper can still make it
+        ("their go-live is not before February anyway", False),  # another date, not the paper's
+    ],
+)
+def test_a_paper_vehicle_we_cannot_issue_before_a_later_month_takes_the_deal_out_of_the_period(
+    eta: str, omitted: bool
+) -> None:
+    """Their procurement buys only through a cloud-marketplace private offer, and our own note says we cannot
+    issue one before a month after the signature: the paper is dated past it, whoever's step it is."""
+    said = (
+        "Partner team: their Azure subscription is billed by a regional reseller and our listing cannot publish "
+        f"private offers to it until the reseller agreement is signed. {eta[0].upper()}{eta[1:]}."
+    )
+    assessment = assess(parse_deal(with_activities(_note("2026-11-24", said))))
+    assert (assessment.recommended_forecast.value == "omitted") is omitted, assessment.forecast_reasons
+    assert (assessment.facts.timing.paper_ends is not None) is omitted
+    if omitted:
+        assert by_code(parse_deal(with_activities(_note("2026-11-24", said))))["meddpicc.paper_process"].severity in (
+            Severity.HIGH,
+            Severity.CRITICAL,
+        )
+
+
+@pytest.mark.parametrize(
+    ("later", "unset"),
+    [
+        ("Dana: the steering committee is not yet scheduled.", True),
+        ("Dana: the steering committee has not been booked, she is travelling.", True),
+        ("Dana: the steering committee hasn't been scheduled yet.", True),
+        ("Dana: the steering committee meets on 12-09.", False),  # the buyer's word dates it
+    ],
+)
+def test_an_undated_committee_step_the_signature_waits_on_and_not_yet_scheduled(later: str, unset: bool) -> None:
+    """The plan dates the signature but leaves the committee before it undated, and the buyer's latest word
+    says the committee is not scheduled: the signature's date waits on a step with none, so no dated process."""
+    data = with_activities(_held("2026-11-24", later))
+    data["mutual_action_plan"].insert(
+        1, {"action": "Steering committee recommendation", "owner": "Dana Lee", "status": "planned"}
+    )
+    assessment = assess(parse_deal(data))
+    assert (assessment.facts.timing.unset_step == "Steering committee recommendation") is unset
+    assert (assessment.recommended_forecast.value == "pipeline") is unset, assessment.forecast_reasons
+
+
+def test_a_go_live_the_rep_parked_the_close_date_on_is_no_step_to_signature() -> None:
+    """The rep moved the CRM date to the go-live in March; the signer has since named a signing day this quarter:
+    the call is made on her day, and the plan's go-live and training after it are not steps to the signature."""
+    data = with_activities(
+        _held("2026-11-24", "Priya: we must sign your order form by 12-16 to hold this year's price", "Priya Shah")
+    )
+    data["close_date"] = "2027-03-01"
+    data["history"] = [
+        *data["history"],
+        {"date": "2026-11-20", "field": "close_date", "from": "2026-12-18", "to": "2027-03-01"},
+    ]
+    data["mutual_action_plan"] += [
+        {"date": "2027-02-15", "action": "Training for the planners", "owner": "us", "status": "planned"},
+        {"date": "2027-03-01", "action": "Go-live", "owner": "customer", "status": "planned"},
+    ]
+    assessment = assess(parse_deal(data))
+    assert not any("mutual action plan's last step" in r for r in assessment.why_not_commit), assessment.why_not_commit
+    assert assessment.recommended_forecast.value == "commit", assessment.forecast_reasons

@@ -263,6 +263,13 @@ class Context:
                 dates.append(change.date)
         return min(dates) if dates else None
 
+    def there_before(self, stage: Stage) -> dt.date | None:
+        """The day of ``history``'s first stage change when it moves the deal on from ``stage`` or later (an open
+        stage): the deal was there the days before it, since a day the record does not give (None otherwise)."""
+        changes = sorted((c for c in self.deal.history if c.field == "stage"), key=lambda c: c.date)
+        before = _stage_of(changes[0].from_) if changes else None
+        return changes[0].date if before is not None and before.is_open and before.order >= stage.order else None
+
     def reopened(self) -> dt.date | None:
         """When the deal was last reopened: a ``history`` stage change out of closed won or lost into an open
         stage (None if it never was). A deal moved back a stage is not reopened: that is often the danger."""

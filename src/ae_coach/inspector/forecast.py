@@ -189,11 +189,13 @@ def _plan_conditions(ctx: Context) -> list[str]:
 
 def plan_after_period(ctx: Context) -> dt.date | None:
     """The date the buyer's own plan signs (its signature step, else its last step up to the close date) when
-    that falls outside the forecast period; None when it falls inside or there is no dated plan."""
+    that falls outside the forecast period; None when it falls inside or there is no dated plan. The close date is
+    the one the call is made on (:func:`effective_close`): a go-live the rep parked the CRM date on is no step to
+    signature once the buyer has named a signing day before it."""
     steps = [item.date for item in ctx.deal.mutual_action_plan if item.date and item.status != PlanStatus.CANCELLED]
     if not steps:
         return None
-    close = ctx.deal.close_date
+    close = effective_close(ctx)
     to_signature = [day for day in steps if close is None or day <= close]
     signs = ctx.facts.timing.plan_signature  # the plan's own signature step, even when it falls after the close date
     last = max(to_signature + ([signs] if signs else []) or steps)

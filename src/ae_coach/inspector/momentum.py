@@ -700,10 +700,16 @@ _BUDGET_LATE = "Budget concerns raised after the proposal"
 def _budget_late(ctx: Context) -> Finding | None:
     proposals = [a.date for a in ctx.touches if a.type == ActivityType.PROPOSAL]
     since = min(proposals) if proposals else ctx.stage_entered(Stage.PROPOSAL)
+    window = None
     if since is None:
         if ctx.stage not in _LATE:
             return None
-        since = ctx.as_of - dt.timedelta(days=ctx.settings.late_window_days)
+        # the history's first stage change moving the deal on from proposal says it was at proposal the days
+        # before: the window ends there, not today ("the CFO agreed the price, then said the capex budget is used",
+        # the day before the deal moved proposal -> closing, a month before the review)
+        left = ctx.there_before(Stage.PROPOSAL)
+        since = (left or ctx.as_of) - dt.timedelta(days=ctx.settings.late_window_days)
+        window = f"at proposal before {left} (stage history)" if left else None
     # a rival's price move read as "budget" by the keyword heuristics is momentum.competitor_counter, not the
     # buyer's budget: only an explicit tag keeps such an activity a budget concern
     moves = {(a.date, a.summary) for _, a, _ in _price_moves(ctx, since)}
@@ -727,7 +733,7 @@ def _budget_late(ctx: Context) -> Finding | None:
         Severity.HIGH,
         f"Budget concern raised after the proposal ({last.date}): {said}" if said.strip('"') else _BUDGET_LATE,
         [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
-        + [f"proposal from {since.isoformat()}"],
+        + [window or f"proposal from {since.isoformat()}"],
         date=last.date.isoformat(),
         said=said,
     )

@@ -278,11 +278,13 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 
 _UNSET = lazy(
     r"\b(?:date|slot|meeting|sitting|session)\b[^.;]{0,25}?\bnot (?:yet )?(?:set|fixed|confirmed|agreed|scheduled|"
-    r"booked)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
+    r"booked)\b|\b(?:bod|board|committee|council|cabinet|exco|review)\b[^.;]{0,25}?\b(?:(?:is|has|have) not|isn't|hasn't|haven't|not) "
+    r"(?:yet )?(?:been )?(?:scheduled|booked|dated|convened|called)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
     r"(?:日期|时间|会期)(?:还)?(?:没|未)(?:定|确定|排)",
     re.IGNORECASE,
 )
-"""The buyer saying a step has no date yet: "BOD date not set yet - 'maybe before Christmas, maybe January'"."""
+"""The buyer saying a step has no date yet: "BOD date not set yet - 'maybe before Christmas, maybe January'",
+"Steering committee not yet scheduled"."""
 _GATE_STEP = lazy(
     r"\b(?:bod|board|committee|council|cabinet|exco|review|approval|sign-?off)\b|董事会|委员会|上会|审批", re.IGNORECASE
 )
@@ -292,15 +294,23 @@ _SHARED_STEP_WORDS = {"review", "approval", "sign-off", "signoff", "审批"}
 
 
 def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[str, str] | None:
-    """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, one
-    the signature waits on (a board, a committee, an approval), has no date yet: the plan's date for it is the
-    rep's, and the decision is undated ("BOD approval" on 12-14, then "BOD date not set yet - 'maybe before
-    Christmas, maybe January'"). The step's action, and where the buyer says so."""
+    """The buyer's word, after the last one naming a date for it, that an open step of the plan dated ahead, or
+    undated and listed before a step dated ahead, one the signature waits on (a board, a committee, an approval),
+    has no date yet: the plan's date for it is the rep's, and the decision is undated ("BOD approval" on 12-14,
+    then "BOD date not set yet - 'maybe before Christmas, maybe January'"; an undated "Steering committee
+    recommendation" before "Direksi approval and contract" on 12-23, then "Steering committee not yet
+    scheduled"). The step's action, and where the buyer says so."""
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+    plan = deal.mutual_action_plan
+    # an open step with no date, listed before a step dated ahead, is one the plan's later dates wait on
+    ahead = [i for i, p in enumerate(plan) if p.date and p.date >= as_of and p.status in open_states]
+    last_ahead = ahead[-1] if ahead else -1
     steps = [
         p
-        for p in deal.mutual_action_plan
-        if p.date and p.date >= as_of and p.status in open_states and _GATE_STEP.search(p.action or "")
+        for i, p in enumerate(plan)
+        if (p.date >= as_of if p.date else i < last_ahead)
+        and p.status in open_states
+        and _GATE_STEP.search(p.action or "")
     ]
     for step in steps:
         # the step's own body ("BOD", "board", 董事会), never a word any step shares ("review", "approval")
@@ -337,24 +347,30 @@ _IN_HAND = lazy(
     r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|"
     r"\bsent (?:the |our )?(?:order form|contract|agreement)\b[^.;]{0,20}?\b(?:docusign|e-?signature|adobe sign)\b|"
     r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
-    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b",
+    r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b|"
+    r"\b(?:read|reviewed|went through|checked) (?:our |the |your )?(?:order form|contract|agreement|msa)\b"
+    r"[^\n]{0,160}?\bnothing (?:else |more )?(?:is )?(?:open|outstanding|pending|left)\b",
     re.IGNORECASE,
 )
 """The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
-or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine."""
+or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine, the
+order form read by their side with nothing left open ("their lawyer read our order form; one comment, we accepted
+it. Nothing else open.")."""
 
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
     signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
     if not signers:
         return None
-    when = _signing_step(deal, signers, as_of) or _signing_said(past, signers, as_of)
+    said_day = _signing_said(past, signers, as_of)
+    when = _signing_step(deal, signers, as_of) or (said_day and said_day[0])
     if when is None:
         return None
     theirs = [
         a for a in past if a.two_way and (set(signers) & set(a.people) or _Names(signers).mentioned_in(a.summary))
     ]
-    said_yes = next((a for a in theirs if _says_yes(a.summary)), None)
+    # the signer naming, in their own words, the day they sign is their yes ("We sign the order on 18.12")
+    said_yes = next((a for a in theirs if _says_yes(a.summary)), None) or (said_day and said_day[1])
     in_hand = next((a for a in reversed(past) if text.find(_IN_HAND, a.summary)), None)
     if said_yes is None or in_hand is None:
         return None
@@ -380,18 +396,19 @@ def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | N
 
 
 _I_SIGN = lazy(
-    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to) "
-    r"(?:sign|countersign)\b([^.;!?]{0,40})",
+    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to|) "
+    r"(?:sign|countersign)\b(?! (?:nothing|no|anything|off)\b)((?:[^.;!?]|\.(?=\d)){0,40})",
     re.IGNORECASE,
 )
 """The buyer's own word on the day they sign: "I'll sign on Thursday", "we must sign your order form by 11
-December at the latest"."""
+December at the latest", "We sign the order on 18.12" (not "we sign nothing until …")."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> dt.date | None:
+def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> tuple[dt.date, ActivityFact] | None:
     """The day the signer said, in their own words, they will sign ("Gillian: 'I'll sign on Thursday once the
-    board pack is out'"): a weekday is the first one after the message; the date must still be ahead."""
+    board pack is out'", "We sign the order on 18.12"), and where: a weekday is the first one after the message;
+    the date must still be ahead."""
     names = _Names(signers)
     for activity in reversed(past):
         if not (activity.two_way and (set(signers) & set(activity.people) or names.mentioned_in(activity.summary))):
@@ -400,7 +417,7 @@ def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) 
         if not said:
             continue
         day = day_named(said.group(1), activity.date)
-        return day if day is not None and day >= as_of else None
+        return (day, activity) if day is not None and day >= as_of else None
     return None
 
 
@@ -834,8 +851,12 @@ _DURATION = lazy(
 """A lead time: "6-8 weeks", "10 working days"; not a sum or a term of the contract written in time ("liability
 at 12 months fees", "net 30 days", "3 months' notice")."""
 _PAPER_WORDS = lazy(
-    rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b", re.IGNORECASE
+    rf"{PAPER_STEP.pattern}|\bassessment\b|\bliabilit(?:y|ies)\b|\bindemnit(?:y|ies)\b|\bgoverning law\b|"
+    r"\bprivate offers?\b|\bmarketplace (?:offer|listing|purchase|contract)s?\b",
+    re.IGNORECASE,
 )
+"""Words of the paper process in what the record says, beyond a plan step's: also the buying vehicle a cloud
+marketplace gives ("an AWS Marketplace private offer", "their marketplace listing"), which is the order form."""
 
 
 def durations(text: str | None) -> list[tuple[int, int]]:
@@ -986,6 +1007,37 @@ def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str,
                 f"{text.quote(clause.strip())} (to {ends}, after {signature})",
                 ends,
             )
+    return _paper_month_floor(activity, signature)
+
+
+_PART_OF_MONTH = lazy(r"\b(early|mid|late|end of)\b", re.IGNORECASE)
+_PART_DAY = {"early": 1, "mid": 15, "late": 21, "end of": 21}
+"""The first day of the part of a month a note names ("mid-to-late January": the 15th at the earliest)."""
+
+
+def _paper_month_floor(activity: ActivityFact, signature: dt.date) -> tuple[str, dt.date] | None:
+    """A message about the paper (a legal, procurement or marketplace step) naming the first month it can be done
+    in, after the signature date ("enablement for their marketplace private offers … ETA 'mid-to-late January at
+    the earliest'"; "procurement cannot raise the PO before February"): the paper is dated past the signature.
+    Not a month for something else in the same sentence (a go-live, a supposition)."""
+    if not text.find(_PAPER_WORDS, activity.summary):
+        return None
+    for sentence in text.sentences(activity.summary):
+        for match in _MONTH_FLOOR.finditer(sentence):
+            if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
+                continue
+            named = next(g for g in match.groups() if g and not g.isdigit())
+            year_said = next((g for g in match.groups() if g and g.isdigit()), None)
+            month = _MONTHS[named.lower()[:3]]
+            first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
+            part = _PART_OF_MONTH.search(sentence[max(0, match.start() - 16) : match.end()])
+            ends = first.replace(day=_PART_DAY[" ".join(part.group(1).lower().split())]) if part else first
+            if signature < ends <= activity.date + _AHEAD:
+                return (
+                    f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, "
+                    f"{text.quote(sentence.strip(), 160)} (from {ends} at the earliest, after {signature})",
+                    ends,
+                )
     return None
 
 
