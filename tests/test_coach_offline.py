@@ -880,3 +880,11 @@ def test_a_meetings_length_is_not_what_the_pain_costs():
         }
     ]
     assert burden(parse_deal(data), dt.date(2026, 11, 26)) is None
+
+
+def test_a_meeting_before_the_signers_review_names_that_review_and_its_date(coach):
+    # Lucerne: "before their next review of the deal" gave no date (a blind VP grade); the buyer's plan has it
+    actions = " ".join(
+        a.action for a in coach.review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml")).next_actions
+    )
+    assert "before their next review of the deal (“CFO review of revised case”, 2026-12-05)" in actions

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import person_in_role
 from ae_coach.coach._plan import named_signer
-from ae_coach.coach._situation import NUMBER, ally, burden, last_move, paper_titled, source_of, spend_line
+from ae_coach.coach._situation import (
+    NUMBER,
+    ally,
+    burden,
+    last_move,
+    paper_titled,
+    signer_review,
+    source_of,
+    spend_line,
+)
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
 from ae_coach.inspector.facts import named_case
@@ -89,6 +98,11 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "their next review":  # the buyer's dated step that takes the case to whoever signs
+            review = signer_review(deal, deal.as_of or dt.date.today())
+            if review is None:
+                return t("coach.neutral.their next review")
+            return t("coach.next_review", action=_cut(" ".join(review[1].split()), 60), date=review[0])
         if key == "news":  # what happened at the buyer's company, by its kind ("the reorganisation")
             kind = (
                 finding.data.get("kind") if finding is not None and finding.code == "momentum.company_event" else None
