@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ae_coach.coach import Coach
-from ae_coach.coach._offline import _BURDEN, _NOT_BURDEN
+from ae_coach.coach._situation import _NOT_BURDEN, BURDEN
 from ae_coach.deal import Activity
 from ae_coach.deal.load import load_deal
 from ae_coach.inspector.momentum import _chose_us
@@ -58,7 +58,7 @@ def test_a_new_title_is_a_meeting_ahead_with_someone_nobody_holds(step: str, tit
     ],
 )
 def test_only_what_the_pain_costs_in_time_is_a_burden(summary: str, burden: bool) -> None:
-    match = _BURDEN.search(summary)
+    match = BURDEN.search(summary)
     assert (match is not None and not _NOT_BURDEN.search(match.group(0))) is burden
 
 
