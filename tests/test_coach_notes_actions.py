@@ -159,7 +159,7 @@ def test_the_champion_taking_us_to_someone_new_is_prepared_before_the_checklist(
     review = Coach("offline").review(deal)
     first = review.next_actions[0]
     assert first.horizon == "this_week" and first.due is not None and first.due < dt.date(2026, 12, 3)
-    assert "(1) Sit down with Hana Sato before the meeting where they take you to someone new" in first.action
+    assert "(1) Sit down with Hana Sato before they take you to the QA director: " in first.action
     assert "who does" in first.action and "Meet the QA director, 2026-12-03" in first.action
     assert any(a.action.startswith('After "Meet the QA director" on 2026-12-03') for a in review.next_actions[1:])
     # discovery asks fit discovery: how the last purchase went and who signed it, not "every step with its owner

@@ -813,9 +813,9 @@ def test_an_early_deal_with_a_real_problem_keeps_it_in_the_headline(coach):
 def test_a_review_step_over_a_spend_line_offers_a_first_phase_under_it(coach):
     # Lucerne: "New CFO is re-reviewing all spend over $100k" on a $130,000 deal with a late budget concern
     first = _review(coach, "lucerne-late-stakeholder").report.next_actions[0].action
-    assert "two versions" in first and "a first phase that stays under $100k" in first
+    assert "two versions for Mark Stone to choose between openly" in first and "stays under $100k" in first
     assert "New CFO is re-reviewing all spend over $100k" in first
-    assert "never split one purchase to get around their policy" in first
+    assert "never a way around their review" in first  # a blind VP grade: offered openly, not to dodge the CFO
 
 
 @pytest.mark.parametrize(("line", "offered"), [("$100k", True), ("$50k", False), ("$150k", False)])

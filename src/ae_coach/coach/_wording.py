@@ -98,6 +98,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
         if key == "ally":
             return _ally_words(finding, deal)
+        if key == "newcomer":  # who the champion is taking us to, as the record names them ("the QA director")
+            newcomer = finding.data.get("newcomer") if finding is not None else None
+            return _newcomer_words(str(newcomer), deal) if newcomer else t("coach.neutral.newcomer")
         if key == "their next review":  # the buyer's dated step that takes the case to whoever signs
             review = signer_review(deal, deal.as_of or dt.date.today())
             if review is None:
@@ -171,6 +174,15 @@ def own_numbers(deal: Deal) -> str | None:
         whole = len(line) <= _OWN_NUMBERS and not any(_NOT_THEIRS.search(p) for p in parts)
         return _cut(line.rstrip(" ,;:；，") if whole else theirs[0], _OWN_NUMBERS)
     return None
+
+
+def _newcomer_words(newcomer: str, deal: Deal) -> str:
+    """A person by name as written; an office ("QA director") as the office ("the QA director")."""
+    words = newcomer.split()
+    named = len(words) > 1 and all(w[:1].isupper() for w in words)  # "Dana Ruiz", not "QA director" or "CFO"
+    if any(newcomer == s.name for s in deal.stakeholders) or named:
+        return newcomer
+    return t("coach.newcomer_office", office=newcomer)
 
 
 def _pain_words(deal: Deal) -> str:
