@@ -290,14 +290,18 @@ def _held_once(plan: list[MapStep], hold: Hold) -> list[MapStep]:
     same answer (a blind VP grade: the same internal deadline three times in one plan)."""
     if hold.until is None:
         return plan
-    full, out, said = t("plan.held", name=hold.who, date=hold.until), [], False
-    for step in plan:
-        if said and full in (step.note or ""):
-            step = step.model_copy(
-                update={"note": (step.note or "").replace(full, t("plan.held_again", name=hold.who))}
-            )
-        said = said or full in (step.note or "")
-        out.append(step)
+    out = plan
+    for full, again in (
+        (t("plan.held", name=hold.who, date=hold.until), t("plan.held_again", name=hold.who)),
+        (t("plan.held_expansion", name=hold.who), t("plan.held_expansion_again")),  # a renewal's: said once too
+    ):
+        out, said = [], False
+        for step in plan:
+            if said and full in (step.note or ""):
+                step = step.model_copy(update={"note": (step.note or "").replace(full, again)})
+            said = said or full in (step.note or "")
+            out.append(step)
+        plan = out
     return out
 
 
