@@ -134,20 +134,29 @@ def clip_quote(
 
 NAME_RUN = 3
 """How many words a window may grow by so it does not cut a run of capitalised words: "their regional CIO" is
-kept with "Azlan Hamid", who the CIO is."""
+kept with "Azlan Hamid", who the CIO is; nor a date: "Monday 4 January"."""
 _CAPITAL = re.compile(r"^[\"'“‘(]?[A-Z][\w&'’.-]*$")
+_DAY = re.compile(r"^[\"'“‘(]?(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?$")
+_MONTH_OR_DAY = re.compile(
+    r"^[\"'“‘(]?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    r"august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)[.,]?[\"'”’)]?[.,;:!?]?$",
+    re.IGNORECASE,
+)
+"""A day of the month and a month's or a weekday's name: the words of a date a clipped quote keeps together."""
 
 
 def _whole_names(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` grown by up to :data:`NAME_RUN` words at either end rather than cut inside a run of capitalised
     words (a title and the name after it, a first and a last name), then merged where they meet."""
 
-    def joined(left: int) -> bool:  # parts[left] and parts[left + 1] are one run: "CIO Azlan", "Mei Ling"
-        return (
-            0 <= left < len(parts) - 1
-            and bool(_CAPITAL.match(parts[left]) and _CAPITAL.match(parts[left + 1]))
-            and not re.search(r"[.,;:!?)”\"']$", parts[left])
-        )
+    def joined(left: int) -> bool:  # parts[left] and parts[left + 1] are one run: "CIO Azlan", "Mei Ling", "4 January"
+        if not 0 <= left < len(parts) - 1 or re.search(r"[.;:!?)”\"']$", parts[left]):
+            return False
+        a, b = parts[left], parts[left + 1]
+        if (_DAY.match(a) and _MONTH_OR_DAY.match(b)) or (_MONTH_OR_DAY.match(a) and _DAY.match(b)):
+            return True  # a date is not cut in two: "until Monday 4 January", "by Jan 15"
+        return not a.endswith(",") and bool(_CAPITAL.match(a) and _CAPITAL.match(b))
 
     grown: list[tuple[int, int]] = []
     for start, end in spans:

@@ -27,6 +27,7 @@ from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector.facts import dates_in, lifting_sentence
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.text import PAPER_TITLE
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -113,6 +114,19 @@ class Draft(BaseModel):
     """For an internal message: the dated steps ahead that our side owns (the plan's "us" steps, the rep's next step)."""
     deal_line: Fact | None = None
     """For an internal message: the deal itself (amount, stage, close date), what is at stake."""
+    pending: Fact | None = None
+    """When the champion has gone dark and the email goes to someone else: the champion's last two-way exchange,
+    the step they were taking when they went quiet ("Sanne is taking it to the management team on 17 November"):
+    the email asks what came of it, not for a recap."""
+    silent: str | None = None
+    """The champion gone dark, by name, when ``pending`` is set."""
+    body: str | None = None
+    """The buyer's decision meeting that step names, as the record writes it ("management team", "board")."""
+    paper: str | None = None
+    """When the buyer's paper process runs past the signature and has not started (``TimingFact.paper_stuck``): the
+    buyer's own words on how long it takes ("Usually 6-8 weeks once procurement opens the ticket"), or "" when the
+    record gives none: the email asks who owns it on their side and when it starts. Not in an email to whoever runs
+    that paper (procurement, legal): they are the answer."""
 
 
 class WalkVerdict(BaseModel):
@@ -254,9 +268,20 @@ def answer(
         plan = ["deal-mutual-action-plan"] if "deal-mutual-action-plan" in rulebook else []
         rest = [r for r in rule_ids if r != "execution-meeting-recap"]
         rule_ids = list(dict.fromkeys([*leading, *plan, *rest]))[:MAX_RULES]
+    shape = intent.answer if intent else "advice"
+    # "should I disqualify it? where does it go in the forecast?": the date verdict answers the first half too
+    walk_away = any(i.id == "walk_away" for i in ([intent] if intent else []) + _second(found, intent))
+    dated = intent is not None and (intent.id in _DATED_INTENTS or walk_away)
+    verdict = _verdict(deal, assessment, review.forecast, walk_away=walk_away) if dated else None
+    if verdict is not None and verdict.state == "fails" and verdict.after:
+        rule_ids = _for_the_wait(rule_ids, rulebook)
+    draft = _draft(found, deal, assessment, question) if shape == "email" else None
+    if draft is not None and draft.pending is not None and "relationship-champion-gone-dark" in rulebook:
+        # asking a colleague what came of the silent champion's step: the rule about a champion gone dark, not a recap
+        rest = [r for r in rule_ids if r != "execution-meeting-recap"]
+        rule_ids = list(dict.fromkeys(["relationship-champion-gone-dark", *rest]))[:MAX_RULES]
     quotes = [_quote(rulebook[r], (text_rulebook or rulebook).get(r), deal, assessment, found) for r in rule_ids]
     codes = set(intent.codes if intent else ()) | {f.code for f in findings}
-    shape = intent.answer if intent else "advice"
     # "they're not answering" with no unanswered touch on record: log them; unless the record says they are away
     silent = (
         bool(intent and set(intent.codes) & set(_SILENCE_CODES))
@@ -264,8 +289,6 @@ def answer(
         and not any(p.away_until for p in assessment.facts.people)
     )
     facts = _facts(found, deal, intent)
-    # "should I disqualify it? where does it go in the forecast?": the date verdict answers the first half too
-    walk_away = any(i.id == "walk_away" for i in ([intent] if intent else []) + _second(found, intent))
     return ChatAnswer(
         **base,
         intent=intent.id if intent else None,
@@ -282,15 +305,20 @@ def answer(
             [f.name for f in _named_people(found) if f.name],
         ),
         unrecorded_silence=silent,
-        draft=_draft(found, deal, assessment, question) if shape == "email" else None,
+        draft=draft,
         walk=_walk(deal, assessment, settings) if walk_away else None,
-        verdict=_verdict(deal, assessment, review.forecast, walk_away=walk_away)
-        if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
-        else None,
-        lifted=_lifted(found, assessment)
-        if intent is not None and (intent.id in _DATED_INTENTS or walk_away)
-        else None,
+        verdict=verdict,
+        lifted=_lifted(found, assessment) if dated else None,
     )
+
+
+def _for_the_wait(rule_ids: list[str], rulebook: Rulebook) -> list[str]:
+    """On a deal the buyer's own word moves to a later period, the months until then are planned with the buyer, step
+    by dated step back from that date: the mutual action plan, not the rule for booking one dated next step."""
+    plan = "deal-mutual-action-plan"
+    if plan not in rulebook or plan in rule_ids or "execution-dated-next-step" not in rule_ids:
+        return rule_ids
+    return [plan if r == "execution-dated-next-step" else r for r in rule_ids]
 
 
 def _acted_on(action: NextAction) -> list[tuple[str, str]]:
@@ -801,8 +829,11 @@ def _next_step(
 
 
 _TO_PERSON = (
-    r"(?:给|致|发给|写给|\b(?:email|e-mail|message|ping|write to|note to|email to|message to|nudge to|note for)\b)\s*"
+    r"(?:(?:给|致|发给|写给)(?:[^。，,？?！!的]{1,24}?的)?|"
+    r"\b(?:email|e-mail|message|ping|write to|note to|email to|message to|nudge to|note for)\b)\s*"
 )
+"""What stands before the person an email is written to: "email Annabel", "直接给 Annabel", and in Chinese with what
+qualifies them between ("给 Eastbrook 的 Priya", "给采购的 Francesca")."""
 
 
 def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") -> Draft:
@@ -861,9 +892,14 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         and any(part in question for part in {champion.name or "", (champion.name or "").split()[0]} if part)
         else None
     )
+    pending = _pending(champion, person, assessment, found)
     return Draft(
         to=name,
         champion=around,
+        pending=pending,
+        silent=champion.name if pending and champion else None,
+        body=_decision_body(pending.text) if pending else None,
+        paper=None if _runs_paper(person) else _paper_ask(assessment, deal),
         title=person.data.get("title") if person else None,
         last=done[-1] if done else None,
         commitments=commitments,
@@ -879,6 +915,46 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         else None,
         this_week=bool(_THIS_WEEK.search(question)),
     )
+
+
+def _pending(champion: Fact | None, person: Fact | None, assessment: Any, found: Retrieval) -> Fact | None:
+    """For an email to someone other than a champion who has gone dark (``momentum.champion_dark``): the
+    champion's last two-way exchange, what they were doing when they went quiet."""
+    if champion is None or person is None or person.name == champion.name:
+        return None
+    if not any(f.code == "momentum.champion_dark" for f in assessment.findings):
+        return None
+    theirs = [a for a in _with_person(champion, found.all_facts, attempts=False) if a.data.get("two_way")]
+    return max(theirs, key=lambda f: f.date or dt.date.min) if theirs else None
+
+
+_BODY = re.compile(
+    r"\b(?:management team|leadership team|exec(?:utive)? (?:committee|team)|steering (?:committee|group)|"
+    r"investment committee|board|exco|MT|SLT|ELT|council|committee)\b|管理层|董事会|委员会",
+    re.IGNORECASE,
+)
+"""A decision meeting the buyer takes a deal to, as a note names it."""
+
+
+def _decision_body(text: str | None) -> str | None:
+    match = _BODY.search(text or "")
+    if match is None:
+        return None
+    said = match.group(0)
+    return said if said.isupper() else said.lower()  # "MT" stays as written, "Management Team" is "management team"
+
+
+def _runs_paper(person: Fact | None) -> bool:
+    return person is not None and bool(PAPER_TITLE.search(str(person.data.get("title") or "")))
+
+
+def _paper_ask(assessment: Any, deal: Deal) -> str | None:
+    """The buyer's words on how long their paper takes, when it runs past the signature and has not started."""
+    timing = assessment.facts.timing
+    if not deal.is_open or not timing.paper_stuck or not timing.paper_not_started:
+        return None
+    quoted = re.search(r'"([^"]{8,})"', timing.paper_stuck)
+    return quoted.group(1) if quoted else ""
 
 
 def _blocker(assessment: Any) -> Finding | None:

@@ -279,6 +279,7 @@ _KIND_KEYS: dict[str, Any] = {
     "proposal": lambda f, deal: f.kind == "activity" and f.data.get("type") == "proposal",
     "demos": lambda f, deal: f.kind == "activity" and f.data.get("type") == "demo",
     "handoff": lambda f, deal: f.kind == "activity" and not deal.is_open,
+    "users": lambda f, deal: f.kind == "person" and f.data.get("role") == "user_buyer",
     "tier": lambda f, deal: f.kind == "tier",
 }
 
@@ -303,10 +304,29 @@ def facts_of_kind(
         dated = [f for f in facts if f.kind == "dated"]
         firsts = list({f.date: f for f in reversed(dated)}.values())[::-1]
         return firsts + [f for f in dated if f not in firsts]
+    if kind == "figures":  # the buyer's own numbers, the baseline and results a success plan is written from
+        counted = [(f, _figures(f)) for f in facts if f.kind == "activity" and f.data.get("two_way")]
+        return [f for f, n in sorted(counted, key=lambda pair: -pair[1]) if n]
     if kind in _KIND_KEYS:
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")
     return [f for f in facts if f.kind == "element" and f.name == element]
+
+
+def _figures(fact: Fact) -> int:
+    """How many figures an exchange with the buyer records ("losses $610k last year, up 40%"); none in a proposal
+    (our price) or a sentence about a benchmark or another customer."""
+    from ae_coach.coach._situation import NUMBER
+
+    if fact.data.get("type") == "proposal":
+        return 0
+    sentences = [s for s in _SENTENCE.split(fact.text or "") if not _NOT_BUYERS.search(s)]
+    return sum(len(NUMBER.findall(s)) for s in sentences)
+
+
+_NOT_BUYERS = re.compile(
+    r"\bbenchmark|\bindustry (?:average|standard)|\bcase stud|行业基准|行业平均|案例", re.IGNORECASE
+)
 
 
 def _held(text: str, words: list[str]) -> int:

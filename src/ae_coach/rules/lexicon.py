@@ -68,6 +68,8 @@ FACT_KINDS: tuple[str, ...] = (
     "proposal",
     "demos",
     "handoff",
+    "users",
+    "figures",
     "tier",
     "metrics",
     "economic_buyer_element",
