@@ -191,7 +191,9 @@ def test_a_renewal_on_hold_keeps_its_own_paper_moving() -> None:
     assert "hold only the expansion's paper" in texts and "hold the paper steps until you know" not in texts
     # the active alternative threatens our own renewal too (a blind VP grade: "it never left")
     assert "where In-house build stands now, for the renewal as well as the expansion" in texts
-    assert "split the renewal into its own opportunity, dated to the day your current contract with them ends" in texts
+    assert (
+        "Split the renewal into its own opportunity now, dated to the day your current contract with them ends" in texts
+    )
     assert "then call Piet de Vries to tie the renewal's date to a step on their side" in texts
 
 

@@ -888,3 +888,30 @@ def test_a_meeting_before_the_signers_review_names_that_review_and_its_date(coac
         a.action for a in coach.review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml")).next_actions
     )
     assert "before their next review of the deal (“CFO review of revised case”, 2026-12-05)" in actions
+
+
+def test_our_own_approval_line_is_not_the_buyers_spend_line():
+    from ae_coach.coach._situation import spend_line
+
+    data = yaml.safe_load((EXAMPLES / "lucerne-late-stakeholder.yaml").read_text())
+    data["meddpicc"]["decision_process"]["evidence"] = "Clara runs the process"
+    data["notes"] = "Internal: our deal desk must approve any discount on deals over $100k."
+    assert spend_line(parse_deal(data)) is None
+    data["notes"] = "Mark: the board signs all spend over £100k."  # another currency than the deal's
+    assert spend_line(parse_deal(data)) is None
+    data["notes"] = "Price too high, says Mark. As a rule their board signs off all spend over $100k, he explained."
+    found = spend_line(parse_deal(data))
+    assert found is not None and "$100k" in found[1]  # the quote holds the line, not the start of the note
+
+
+def test_a_signer_the_rep_names_is_not_something_discovery_has_yet_to_find(coach):
+    data = yaml.safe_load((EXAMPLES / "contoso-notes-injection.yaml").read_text())
+    data["meddpicc"]["economic_buyer"] = {"status": "partial", "evidence": "VP Quality, Dana Ruiz, signs"}
+    headline = coach.review(parse_deal(data)).headline
+    assert "who signs" not in headline
+
+
+def test_a_question_on_a_close_date_move_reads_the_record_as_of_the_review_date():
+    report = Coach("offline").review(load_deal(EXAMPLES / "wingtip-slipped.yaml"), as_of=dt.date(2026, 10, 15))
+    asked = " ".join(q.question for q in report.questions if q.role == "ae")
+    assert "2026-10-29" not in asked  # a move after the review date is not on record yet

@@ -63,7 +63,7 @@ def test_text_planted_to_steer_an_ai_is_raised_under_the_headline_for_whoever_ke
     deal = load_deal(Path(__file__).resolve().parent.parent / "examples" / "deals" / "contoso-notes-injection.yaml")
     result = Coach("offline").run_review(deal)
     findings = result.assessment.findings
-    warning = "For whoever keeps the CRM: the record's field notes holds text written to steer an AI"
+    warning = "For whoever keeps the CRM: the record's notes field holds text written to steer an AI"
     markdown = to_markdown(result.report, findings)
     assert warning in markdown
     assert markdown.index(warning) < markdown.index("## Why this health score")

@@ -23,7 +23,7 @@ from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
 from ae_coach.inspector.facts import dates_in, durations, owed_back, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
-from ae_coach.inspector.text import LEGAL_TITLE, find
+from ae_coach.inspector.text import LEGAL_TITLE, PROCUREMENT_TITLE, find
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -987,6 +987,13 @@ def _gated(
     renewal = _renewal_signature(deal, plan, steps, plan[at].date, calendar, replaced)
     replaced = "" if renewal else replaced
     parallel = _in_parallel(deal, steps, plan[at].date, (as_of, max(begin, ready.get("paper", begin))), calendar)
+    if parallel:
+        # the step run alongside asks what the tight window asks; the buyer's signature is kept possible, not re-agreed
+        signs, held = "", t("plan.gated_signature")
+        plan = [
+            s.model_copy(update={"note": (s.note or "").replace(held, t("plan.gated_signature_parallel"))})
+            for s in plan
+        ]
     gated = t("plan.gated_parallel", gate=gate) if parallel else t("plan.gated", gate=gate)
     note = join_notes(plan[at].note, gated, signs, unbooked, replaced)
     plan[at] = plan[at].model_copy(update={"note": note})
@@ -1002,9 +1009,7 @@ def _in_parallel(
     signature = next(s for s in _STEPS if s.kind == "signature")
     own = [i.date for i in deal.mutual_action_plan if i.date and i.date >= gate and _reads(i.action, signature)]
     paper = [s for s in steps if s.kind == "paper" and s.days_before_close > 0]
-    needed = max(
-        (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
-    )
+    needed = _paper_days(steps)
     if not own or not paper or not 0 < calendar.between(gate, own[0]) < needed:
         return []
     # one step now, not each paper step on the first day: which of them are done, run side by side or not needed
@@ -1045,12 +1050,15 @@ def _renewal_signature(
     return [step]
 
 
+def _paper_days(steps: list[_Template]) -> int:
+    """Working days the paper process and signature still to do take at their usual lengths (0: none left)."""
+    return max((_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0)
+
+
 def _gate_signs(steps: list[_Template], gate: dt.date, calendar: Calendar) -> dt.date | None:
     """The day the signature lands at the earliest when the gate passes on ``gate``: the paper process and signature
     still to do at their usual lengths, as a plan forward from the gate would date them (None: nothing left)."""
-    needed = max(
-        (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
-    )
+    needed = _paper_days(steps)
     return calendar.add(gate, needed + 2 - _working(_SIGNATURE)) if needed else None
 
 
@@ -1058,9 +1066,7 @@ def _earliest_signature(deal: Deal, steps: list[_Template], gate: dt.date, calen
     """What the gate means for the close date, undated steps aside: the paper process still to do needs about N
     working days once the gate is passed, so the signature lands around a date at the earliest, and after the
     close date when it does ("" when no paper step is left)."""
-    needed = max(
-        (_working(s) for s in steps if s.kind in ("paper", "signature") and s.days_before_close > 0), default=0
-    )
+    needed = _paper_days(steps)
     signature = next(s for s in _STEPS if s.kind == "signature")
     # the buyer dated their own signature after the gate ("Finance Committee approval 01-21, call-off contract
     # signed 01-29"): their plan holds their paper, and a projection of ours would contradict it
@@ -1403,30 +1409,14 @@ def _paper_person(step: _Template, deal: Deal) -> str | None:
     """The buyer's procurement or legal person the record names, for the paper step their office owns ("Tessa Blum
     (Procurement Manager)" for vendor onboarding and the purchase order, their counsel beside our legal for the
     redlines); None when the record names nobody with that title (two blind VP grades: "nobody owns the paper")."""
-    office = (
-        _LEGAL_TEAM
-        if step.team.startswith("buyer legal")
-        else _PROCUREMENT_TEAM
-        if step.team == "buyer procurement"
-        else None
-    )
+    legal, procurement = step.team.startswith("buyer legal"), step.team == "buyer procurement"
+    office = LEGAL_TITLE if legal else PROCUREMENT_TITLE if procurement else None
     if office is None:
         return None
     person = next((s for s in deal.stakeholders if s.title and find(office, s.title) is not None and s.engaged), None)
     if person is None:
         return None
-    if step.team.startswith("buyer legal"):
-        return t("plan.with_our_legal", name=label(person))
-    return label(person)
-
-
-_LEGAL_TEAM = LEGAL_TITLE
-_PROCUREMENT_TEAM = lazy(
-    r"\b(?:procurement|purchasing|sourcing|buyer|abastecimiento|compras|adquisiciones|aprovisionamiento|suprimentos|"
-    r"einkauf|beschaffung|achats?|approvisionnement)\b|采购|購買|調達",
-    re.IGNORECASE,
-)
-"""A buyer-side title of the office that runs vendor onboarding and the purchase order."""
+    return t("plan.with_our_legal", name=label(person)) if legal else label(person)
 
 
 def _make(

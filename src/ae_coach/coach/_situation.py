@@ -46,6 +46,7 @@ from ae_coach.inspector.text import (
     find,
     given_name,
     quote,
+    quote_around,
     set_up_by,
 )
 from ae_coach.rules.markers import Marked
@@ -394,19 +395,44 @@ SPEND_LINE_SHARE = 0.5
 
 
 def spend_line(deal: Deal) -> tuple[str, str] | None:
-    """(the amount as written, the record's words) when the record puts this deal above a money line of the buyer's
-    process that a smaller first phase could stay under: the line is below the deal's amount and at least
-    :data:`SPEND_LINE_SHARE` of it. Lucerne: "New CFO is re-reviewing all spend over $100k" on a $130,000 deal."""
+    """(the amount as written, the record's words quoted around it) when the buyer's record puts this deal above a
+    money line of their process that a smaller first phase could stay under: the line is in the deal's currency,
+    below its amount and at least :data:`SPEND_LINE_SHARE` of it. Lucerne: "New CFO is re-reviewing all spend over
+    $100k" on a $130,000 deal. Never our own side's line ("our deal desk approves discounts on deals over $100k"), nor
+    an activity after the review date."""
     if not deal.amount:
         return None
+    as_of = deal.as_of or dt.date.today()
     m = deal.meddpicc
     texts = [m.decision_process.evidence, m.paper_process.evidence, m.economic_buyer.evidence]
-    texts += [a.summary for a in deal.activities] + [deal.notes]
+    texts += [a.summary for a in deal.activities if a.date <= as_of] + [deal.notes]
     for text in texts:
-        for line in _SPEND_LINE.finditer(" ".join((text or "").split())):
+        flat = " ".join((text or "").split())
+        for line in _SPEND_LINE.finditer(flat):
+            sentence = _sentence_at(flat, line.start())
+            if _OURS.search(sentence) or _currency(line.group(1)) not in (None, deal.currency.upper()):
+                continue
             if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
-                return line.group(1), " ".join((text or "").split())
+                return line.group(1), quote_around(flat, _SPEND_LINE, 110)
     return None
+
+
+_OURS = lazy(r"\b(?:our|we|us|deal desk|internal(?:ly)?)\b", re.IGNORECASE)
+"""A sentence about our own side's approvals, not the buyer's process."""
+_CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
+
+
+def _currency(money: str) -> str | None:
+    """The currency a written amount names ("$100k" -> USD, "EUR 250k" -> EUR)."""
+    code = re.match(r"[A-Z]{3}", money)
+    return code.group(0) if code else _CURRENCIES.get(money[:1])
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` that holds position ``at`` (ends at a stop followed by a space, or a semicolon)."""
+    start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at)) + 1
+    ends = [e for e in (text.find(". ", at), text.find("; ", at)) if e >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 BURDEN = lazy(
@@ -455,7 +481,7 @@ def last_move(facts: DealFacts) -> tuple[Any, Any] | None:
     """(the latest push of the close date, the buyer's last two-way exchange before it, or None) when that push had
     no two-way contact with the buyer in the :data:`UNPROMPTED_DAYS` before it: Wingtip's close date moved to 11-15
     on 10-29, three weeks after Greta Holm's "wait for the reorg to settle" on 10-05, with nothing from them since."""
-    pushes = [c for c in facts.close_date_changes if c.pushed]
+    pushes = [c for c in facts.close_date_changes if c.pushed and c.date <= facts.as_of]
     if not pushes:
         return None
     move = max(pushes, key=lambda c: c.date)

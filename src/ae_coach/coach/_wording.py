@@ -117,8 +117,7 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             return _last_move_words(deal)
         if key == "spend line":
             line = spend_line(deal)
-            said = _cut(line[1], _OWN_NUMBERS) if line else ""
-            return t("coach.spend_line", amount=line[0], said=said) if line else t("coach.neutral.spend line")
+            return t("coach.spend_line", amount=line[0], said=line[1]) if line else t("coach.neutral.spend line")
         if key == "own numbers":
             numbers = own_numbers(deal)
             return t("coach.own_numbers", numbers=numbers) if numbers else t("coach.neutral.own numbers")
@@ -177,10 +176,9 @@ def own_numbers(deal: Deal) -> str | None:
 
 
 def _newcomer_words(newcomer: str, deal: Deal) -> str:
-    """A person by name as written; an office ("QA director") as the office ("the QA director")."""
-    words = newcomer.split()
-    named = len(words) > 1 and all(w[:1].isupper() for w in words)  # "Dana Ruiz", not "QA director" or "CFO"
-    if any(newcomer == s.name for s in deal.stakeholders) or named:
+    """A stakeholder by name as written; otherwise the office the record names ("QA Director" -> "the QA
+    Director"): the introduction finding keeps the newcomer's title when the record gives no name."""
+    if any(newcomer == s.name for s in deal.stakeholders):
         return newcomer
     return t("coach.newcomer_office", office=newcomer)
 
