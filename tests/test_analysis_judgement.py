@@ -110,7 +110,7 @@ def test_a_meeting_the_economic_buyer_declined_in_is_not_engagement() -> None:
     rebuffed = assess(_eb_rebuffed(True))
     assert rebuffed.meddpicc["economic_buyer"] == 1
     assert "positive.economic_buyer_engaged" not in rebuffed.codes()
-    assert any("met, but not engaged" in e for f in rebuffed.findings for e in f.evidence)
+    assert any("met, and not backing the deal" in e for f in rebuffed.findings for e in f.evidence)
     engaged = assess(_eb_rebuffed(False))
     assert engaged.meddpicc["economic_buyer"] >= 2
     assert "positive.economic_buyer_engaged" in engaged.codes()

@@ -361,7 +361,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
 
 
 _NO_PAIN_PREFIX = "the pain is described as "
-_MET_NOT_ENGAGED = "met, but not engaged: "
+_MET_NOT_ENGAGED = "met, and not backing the deal: "
 
 
 def _reason(extra: list[str], grade: int, flagged: bool) -> str:
