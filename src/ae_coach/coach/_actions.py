@@ -233,15 +233,6 @@ SIGNER_MEETING_DAYS = 7
 a blind VP grade, "a buyer silent for 52 days will not meet you the day after you ask the champion")."""
 
 
-def meeting_held_by(action: NextAction, calendar: Calendar) -> dt.date | None:
-    """The day a meeting :func:`_champion_first` booked with the signer is to be held by, or None for any other
-    row: the answer it asks for comes in that meeting, not before."""
-    if action.due is None:
-        return None
-    held = calendar.add(action.due, SIGNER_MEETING_DAYS)
-    return held if t("coach.book_signer_held", held=held) in action.action else None
-
-
 def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -> list[NextAction]:
     """This week, the approach to an economic buyer who is not backing the deal follows the call with the
     champion: the champion is the way back in (what changed, what the signer needs to hear), so the rep does not
@@ -270,6 +261,7 @@ def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -
             # a conversation with the signer is a meeting to book through the champion, held some days later:
             # "…, to be held by 12-11: 2 points: (1) …"; any other approach (the sponsor's call) follows the call
             head = t("coach.conversation", name=signer.name, count="\0", points="").split("\0")[0]
+            held: dt.date | None = None
             if action.action.startswith(head):
                 held = calendar.add(after, SIGNER_MEETING_DAYS)
                 held_by = t("coach.book_signer_held", held=held)
@@ -277,7 +269,7 @@ def _champion_first(deal: Deal, actions: list[NextAction], calendar: Calendar) -
                 text += action.action.removeprefix(head)
             else:
                 text = t("coach.after_call", name=champion.name, action=action.action)
-            action = action.model_copy(update={"due": after, "action": text})
+            action = action.model_copy(update={"due": after, "action": text, "held_by": held})
         out.append(action)
     return out
 

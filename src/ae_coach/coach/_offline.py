@@ -18,7 +18,6 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._actions import (
     ACTION_SEVERITIES,
     gone_dark,
-    meeting_held_by,
     plan,
     rules_for,
     stopped_by_event,
@@ -239,7 +238,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
             if action.due is not None:
                 ready[kind] = max(ready.get(kind, action.due), calendar.add(action.due, 1))
     # a meeting the review books with a signer who is not backing the deal is the gate the plan waits on
-    held = max((d for a in actions if (d := meeting_held_by(a, calendar)) is not None), default=None)
+    held = max((a.held_by for a in actions if a.held_by is not None), default=None)
     if held is not None:
         ready["decision"] = max(ready.get("decision", held), held)
     listed, also = risks(deal, assessment, actions)
@@ -395,7 +394,7 @@ def _hold(deal: Deal, assessment: Any, actions: list[Any], calendar: Any) -> Hol
     if news is None and later is None:
         return None
     until = calendar.add(news.due, NO_REPLY_DAYS) if news is not None else None
-    held = meeting_held_by(news, calendar) if news is not None else None
+    held = news.held_by if news is not None else None
     if until is not None and held is not None and held > until:
         until = held  # the answer comes in the meeting booked with them, not before it is held
     who = contact_name(news.contact) if news is not None else None
@@ -428,7 +427,7 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
         # a freeze at the buyer, or news and no buyer step ahead (a step ae-coach drafted is none, even held at risk
         # until the answer): whether the project goes ahead at all decides it
         date = calendar.add(first.due, NO_REPLY_DAYS)
-        held = meeting_held_by(first, calendar)
+        held = first.held_by
         if held is not None and held > date:
             date = held  # the answer comes in the meeting booked with them, not before it is held
         return t("coach.decides_event", name=contact_name(first.contact), date=date)

@@ -66,6 +66,9 @@ class NextAction(_Model):
     finding_codes: list[str] = Field(default_factory=list)
     horizon: Literal["this_week", "later"] | None = None
     """``this_week``: one of the (at most three) actions due in the next five working days."""
+    held_by: dt.date | None = None
+    """For an action that books a meeting with the signer: the day that meeting is to be held by (the answer it
+    asks for comes then, and the plan waits on it)."""
 
     @property
     def rule_ids(self) -> list[str]:
