@@ -99,3 +99,35 @@ def test_the_signers_own_dated_we_sign_and_a_clean_order_form_are_a_commitment(
         if person["name"] == "Priya Shah":
             person["role"] = "economic_buyer"
     assert bool(assess(parse_deal(data)).facts.timing.committed) is committed
+
+
+_CLEAN_PAPER = "Dana: their counsel read our order form; one comment, we accepted it. Nothing else open."
+
+
+@pytest.mark.parametrize(
+    ("signing", "paper", "committed"),
+    [
+        ("Priya: can we sign on 15.12 if the board agrees, or must we wait for January?", _CLEAN_PAPER, False),
+        ("Priya asked: should we sign by 15 December?", _CLEAN_PAPER, False),
+        ("Priya: if we sign by 15.12 we get the discount", _CLEAN_PAPER, False),
+        ("Priya: we sign up new sites on 15.12 every year", _CLEAN_PAPER, False),
+        ("Dana: we sign the order form on 15.12", _CLEAN_PAPER, False),  # the champion's word, not the signer's
+        ("Priya: we sign NDAs fast; I will sign the order form on 15 December", _CLEAN_PAPER, True),
+        ("Dana: Priya approved the price, so we must sign the order form by 15.12 at the latest", _CLEAN_PAPER, True),
+        (
+            "Priya: we sign the order form on 15.12 to keep this year's price",
+            "Dana reviewed the contract with us; for this year there is nothing left in the budget.",
+            False,
+        ),
+    ],
+)
+def test_a_question_a_supposition_or_someone_elses_we_sign_is_no_commitment(
+    signing: str, paper: str, committed: bool
+) -> None:
+    """Only the signer's own statement of the day she signs is her yes and her day, the newest one with a day in
+    the message; "nothing left" in another sentence than the one about the contract puts no paper in her hands."""
+    data = _thin("Priya: the month-end close runs 9 days late", signing, paper, next_step="Send the order form")
+    for person in data["stakeholders"]:
+        if person["name"] == "Priya Shah":
+            person["role"] = "economic_buyer"
+    assert bool(assess(parse_deal(data)).facts.timing.committed) is committed

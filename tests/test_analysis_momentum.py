@@ -463,3 +463,25 @@ def test_a_budget_concern_the_stage_history_shows_at_proposal_is_late(said: str,
     assert (found is not None) is raised
     if found is not None:
         assert found.severity is Severity.HIGH and "at proposal before 2026-10-20" in found.evidence[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "at closing before 2026-10-20 (stage history)"), ("zh", "阶段历史")]
+)
+def test_a_budget_concern_window_names_the_stage_the_history_moved_the_deal_on_from(lang: str, words: str) -> None:
+    """A history whose first stage change moves the deal out of closing says it was at closing before it, not
+    at proposal; the evidence line is written in the review's language."""
+    data = healthy()
+    data["stage"] = "closing"
+    data["history"] = [
+        {"date": "2026-10-20", "field": "stage", "from": "closing", "to": "proposal"},
+        {"date": "2026-11-02", "field": "stage", "from": "proposal", "to": "closing"},
+    ]
+    data["activities"] = [
+        a for a in data["activities"] if a["type"] != "proposal" and "agreed" not in (a["summary"] or "")
+    ]
+    concern = "Marta Ruiz agreed the scope, then said their capex budget is used up and they need to re-justify it"
+    data["activities"].append(activity("2026-10-19", "call", concern, direction="two_way", **{"with": ["Priya Shah"]}))
+    with use(lang):
+        found = by_code(parse_deal(data))["momentum.budget_concern_late"]
+    assert words in found.evidence[-1]

@@ -244,3 +244,44 @@ def test_a_go_live_the_rep_parked_the_close_date_on_is_no_step_to_signature() ->
     assessment = assess(parse_deal(data))
     assert not any("mutual action plan's last step" in r for r in assessment.why_not_commit), assessment.why_not_commit
     assert assessment.recommended_forecast.value == "commit", assessment.forecast_reasons
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Dana: the steering committee is not scheduled until 9 December.",
+        "Dana: the steering committee hasn't been called off; it meets on 12-09 as planned.",
+        "Dana: the steering committee agreed the scope, but the security review is not booked.",
+    ],
+)
+def test_a_committee_step_dated_or_not_the_one_left_unbooked_is_not_unset(later: str) -> None:
+    """A date in the same clause, "called off" and another body's review left unbooked say nothing about the
+    committee step having no date."""
+    data = with_activities(_held("2026-11-24", later))
+    data["mutual_action_plan"].insert(
+        1, {"action": "Steering committee recommendation", "owner": "Dana Lee", "status": "planned"}
+    )
+    assert assess(parse_deal(data)).facts.timing.unset_step is None
+
+
+@pytest.mark.parametrize(
+    ("said", "ends"),
+    [
+        ("Legal has the order form. Training for the night shift not before February.", None),
+        ("Legal is running late, so nothing before February.", "2027-02-01"),
+        ("Legal has the order form; nothing before the end of January.", "2027-01-21"),
+        ("Legal has the order form. ETA 'mid-to-late January at the earliest'.", "2027-01-15"),
+    ],
+)
+def test_a_month_floor_dates_the_paper_only_in_a_sentence_about_the_paper(said: str, ends: str | None) -> None:
+    """A month floor dates the paper when its sentence names the paper, or is the floor alone after one that
+    does; the part of the month is the one said just before its name, not a word earlier in the sentence."""
+    timing = assess(parse_deal(with_activities(_held("2026-11-24", f"Dana: {said}")))).facts.timing
+    assert (str(timing.paper_ends) if timing.paper_ends else None) == ends
+
+
+def test_a_month_floor_for_the_users_training_leaves_the_close_date_alone() -> None:
+    """The first month the night shift can be trained is the rollout's date, not the purchase's."""
+    said = "Dana: legal has the order form. Training for the night shift not before February."
+    timing = assess(parse_deal(with_activities(_held("2026-11-24", said)))).facts.timing
+    assert timing.doubt is None and timing.paper_ends is None

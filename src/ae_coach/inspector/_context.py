@@ -21,7 +21,7 @@ from ae_coach.deal import (
 )
 from ae_coach.deal.calendar import calendar_for
 from ae_coach.findings import Finding, Severity, trusted
-from ae_coach.i18n import current
+from ae_coach.i18n import current, term
 from ae_coach.inspector import text
 from ae_coach.inspector.facts import DealFacts, derive, direction_of, known_alternatives
 from ae_coach.inspector.settings import Settings, in_usd
@@ -49,6 +49,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def times(count: int) -> str:
     """'once', 'twice', '3 times'."""
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def stage_word(stage: Stage) -> str:
+    """A stage as an evidence line names it: its value in English, the glossary's word in Chinese."""
+    return stage.value if current() == "en" else term(stage.value)
 
 
 def describe(activity: Activity, around: re.Pattern[str] | None = None) -> str:
@@ -263,12 +268,16 @@ class Context:
                 dates.append(change.date)
         return min(dates) if dates else None
 
-    def there_before(self, stage: Stage) -> dt.date | None:
-        """The day of ``history``'s first stage change when it moves the deal on from ``stage`` or later (an open
-        stage): the deal was there the days before it, since a day the record does not give (None otherwise)."""
+    def there_before(self, stage: Stage) -> tuple[dt.date, Stage] | None:
+        """The first ``history`` stage change that moves the deal on from ``stage`` or a later open stage, as the
+        day of that move and the stage it left: the deal was there the days before it, from a day the record
+        does not give. None when no stage change does."""
         changes = sorted((c for c in self.deal.history if c.field == "stage"), key=lambda c: c.date)
-        before = _stage_of(changes[0].from_) if changes else None
-        return changes[0].date if before is not None and before.is_open and before.order >= stage.order else None
+        for change in changes:
+            left = _stage_of(change.from_)
+            if left is not None and left.is_open and left.order >= stage.order:
+                return change.date, left
+        return None
 
     def reopened(self) -> dt.date | None:
         """When the deal was last reopened: a ``history`` stage change out of closed won or lost into an open

@@ -43,18 +43,13 @@ from ae_coach.deal import (
     Stage,
 )
 from ae_coach.findings import MEDDPICC_ELEMENTS, Finding, Severity
-from ae_coach.i18n import current, t, term
+from ae_coach.i18n import t
 from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, describe, plural
+from ae_coach.inspector._context import Context, describe, plural, stage_word
 from ae_coach.inspector.forecast import commit_gate, period, plan_after_period
 from ae_coach.inspector.meddpicc import DUE_BY
 
 _LATE = (Stage.PROPOSAL, Stage.CLOSING)
-
-
-def _stage(stage: Stage) -> str:
-    """A stage as an evidence line names it: its value in English, the glossary's word in Chinese."""
-    return stage.value if current() == "en" else term(stage.value)
 
 
 def inspect(ctx: Context) -> list[Finding]:
@@ -230,7 +225,7 @@ def _hoping(ctx: Context) -> Finding | None:
         return None  # below the tier-4 band an order form is the plan (the Commit gate asks for none either)
     if not plan:
         quiet = ctx.facts.timing.quiet_period
-        evidence = [t("evidence.map_empty", stage=_stage(ctx.stage))]
+        evidence = [t("evidence.map_empty", stage=stage_word(ctx.stage))]
         if quiet:  # a tender's timetable is the buyer's, and contact is forbidden: the plan cannot be joint now
             evidence.append(f"the buyer's quiet period forbids contact ({quiet})")
         return ctx.finding(
@@ -279,7 +274,7 @@ def _ignoring_competition(ctx: Context) -> Finding | None:
         "anti.ignoring_competition",
         Severity.HIGH if ctx.stage in _LATE else Severity.MEDIUM,
         f"At {ctx.stage.value}, the deal assumes there is no alternative (not even the status quo)",
-        [t("evidence.no_alternative_at", stage=_stage(ctx.stage))],
+        [t("evidence.no_alternative_at", stage=stage_word(ctx.stage))],
     )
 
 

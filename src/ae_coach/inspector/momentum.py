@@ -16,7 +16,7 @@ from ae_coach.deal.calendar import Calendar, holidays_country
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import t
 from ae_coach.inspector import text
-from ae_coach.inspector._context import Context, describe, plural, times
+from ae_coach.inspector._context import Context, describe, plural, stage_word, times
 from ae_coach.inspector.facts import ActivityFact, PersonFact, as_date, said_by
 from ae_coach.inspector.facts._model import _Names
 
@@ -707,9 +707,10 @@ def _budget_late(ctx: Context) -> Finding | None:
         # the history's first stage change moving the deal on from proposal says it was at proposal the days
         # before: the window ends there, not today ("the CFO agreed the price, then said the capex budget is used",
         # the day before the deal moved proposal -> closing, a month before the review)
-        left = ctx.there_before(Stage.PROPOSAL)
-        since = (left or ctx.as_of) - dt.timedelta(days=ctx.settings.late_window_days)
-        window = f"at proposal before {left} (stage history)" if left else None
+        there = ctx.there_before(Stage.PROPOSAL)
+        since = (there[0] if there else ctx.as_of) - dt.timedelta(days=ctx.settings.late_window_days)
+        if there:
+            window = t("evidence.stage_before", stage=stage_word(there[1]), date=there[0].isoformat())
     # a rival's price move read as "budget" by the keyword heuristics is momentum.competitor_counter, not the
     # buyer's budget: only an explicit tag keeps such an activity a budget concern
     moves = {(a.date, a.summary) for _, a, _ in _price_moves(ctx, since)}
@@ -733,7 +734,7 @@ def _budget_late(ctx: Context) -> Finding | None:
         Severity.HIGH,
         f"Budget concern raised after the proposal ({last.date}): {said}" if said.strip('"') else _BUDGET_LATE,
         [describe(a, around=text.SIGNAL_PATTERNS[Signal.BUDGET_CONCERN]) for a in hits]
-        + [window or f"proposal from {since.isoformat()}"],
+        + [window or t("evidence.stage_from", stage=stage_word(Stage.PROPOSAL), date=since.isoformat())],
         date=last.date.isoformat(),
         said=said,
     )

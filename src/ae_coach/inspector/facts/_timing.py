@@ -18,7 +18,7 @@ from ae_coach.inspector import text
 from ae_coach.inspector.facts._clause import open_point
 from ae_coach.inspector.facts._contact import _UNANSWERED
 from ae_coach.inspector.facts._hold import held_by_us, review_waits
-from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names
+from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names, speaker_of
 from ae_coach.inspector.period import period_of
 
 # ------------------------------------------------------------------------------------------- timing
@@ -279,7 +279,7 @@ def _decision_waits(buyer: list[ActivityFact]) -> str | None:
 _UNSET = lazy(
     r"\b(?:date|slot|meeting|sitting|session)\b[^.;]{0,25}?\bnot (?:yet )?(?:set|fixed|confirmed|agreed|scheduled|"
     r"booked)\b|\b(?:bod|board|committee|council|cabinet|exco|review)\b[^.;]{0,25}?\b(?:(?:is|has|have) not|isn't|hasn't|haven't|not) "
-    r"(?:yet )?(?:been )?(?:scheduled|booked|dated|convened|called)\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
+    r"(?:yet )?(?:been )?(?:scheduled|booked|dated|convened|called(?! off))\b|\bno date (?:yet|set|for it)\b|\b(?:date )?(?:tbd|tbc)\b|\bmaybe\b[^.;]{1,40}?\bmaybe\b|"
     r"(?:日期|时间|会期)(?:还)?(?:没|未)(?:定|确定|排)",
     re.IGNORECASE,
 )
@@ -318,17 +318,21 @@ def _step_unset(deal: Deal, buyer: list[ActivityFact], as_of: dt.date) -> tuple[
         if not words:
             continue
         for activity in reversed(buyer):
-            said = [
-                sentence
-                for sentence in re.split(r"(?<=[.!?。！？])\s+", activity.summary or "")
-                if {w.lower() for w in _GATE_STEP.findall(sentence)} & words
-            ]
-            if any(text.find(_UNSET, sentence) for sentence in said):
-                quoted = text.quote(next(s for s in said if text.find(_UNSET, s)))
-                return step.action, f"{activity.date} {activity.type}: {quoted}"
-            if any(dates_in(sentence, activity.date) for sentence in said):
-                break  # the buyer's latest word on it gives a date
+            said = [c for c in text.sentences(activity.summary) if {w.lower() for w in _GATE_STEP.findall(c)} & words]
+            if any(dates_in(clause, activity.date) for clause in said):
+                break  # the buyer's latest word on it gives a date ("not scheduled until 12 January")
+            unset = next((c for c in said if _unset_for(c, words)), None)
+            if unset is not None:
+                return step.action, f"{activity.date} {activity.type}: {text.quote(unset)}"
     return None
+
+
+def _unset_for(clause: str, words: set[str]) -> bool:
+    """``clause`` says a step of the body ``words`` names has no date: the words saying so name that body, or no
+    body at all ("BOD date not set yet"; not "the board approved it, the security review is not booked")."""
+    found = text.find(_UNSET, clause)
+    named = {w.lower() for w in _GATE_STEP.findall(found or "")}
+    return found is not None and (not named or bool(named & words))
 
 
 _YES = lazy(
@@ -349,20 +353,22 @@ _IN_HAND = lazy(
     r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
     r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b|"
     r"\b(?:read|reviewed|went through|checked) (?:our |the |your )?(?:order form|contract|agreement|msa)\b"
-    r"[^\n]{0,160}?\bnothing (?:else |more )?(?:is )?(?:open|outstanding|pending|left)\b",
+    r"(?:[^.;!?\n]{0,80}?\bnothing (?:else |more )?(?:is )?(?:open|outstanding|pending)\b|"
+    r"[^\n]{0,160}?[.;!?]\s+nothing (?:else |more )(?:is )?(?:open|outstanding|pending)\s*(?:[.;!\n]|$))",
     re.IGNORECASE,
 )
 """The paper in the signer's hands: a PO with its number, the order form in their signing queue, a clean contract
 or signature page ready, the e-signature envelope sent ("routed DocuSign to Peter") or opened and found fine, the
-order form read by their side with nothing left open ("their lawyer read our order form; one comment, we accepted
-it. Nothing else open.")."""
+order form read by their side with nothing open in the same sentence, or a sentence of its own saying nothing else
+is ("their lawyer read our order form; one comment, we accepted it. Nothing else open."; not "reviewed the contract
+with us; for this year there is nothing left in the budget")."""
 
 
 def _committed(deal: Deal, past: list[ActivityFact], as_of: dt.date) -> str | None:
     signers = [s.name for s in deal.stakeholders if s.role == Role.ECONOMIC_BUYER]
     if not signers:
         return None
-    said_day = _signing_said(past, signers, as_of)
+    said_day = _signing_said(past, signers, as_of, [s.name for s in deal.stakeholders])
     when = _signing_step(deal, signers, as_of) or (said_day and said_day[0])
     if when is None:
         return None
@@ -396,29 +402,76 @@ def _signing_step(deal: Deal, signers: list[str], as_of: dt.date) -> dt.date | N
 
 
 _I_SIGN = lazy(
-    r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to|) "
-    r"(?:sign|countersign)\b(?! (?:nothing|no|anything|off)\b)((?:[^.;!?]|\.(?=\d)){0,40})",
+    r"\b(?:i|we)('ll| will|'m going to| am going to|'re going to| are going to| must| have to| need to|) "
+    r"(?:sign|countersign)\b(?! (?:nothing|no|anything|off|up)\b)((?:[^.;!?]|\.(?=\d)){0,40})",
     re.IGNORECASE,
 )
 """The buyer's own word on the day they sign: "I'll sign on Thursday", "we must sign your order form by 11
-December at the latest", "We sign the order on 18.12" (not "we sign nothing until …")."""
+December at the latest", "We sign the order on 18.12" (not "we sign nothing until …", "we sign up new sites")."""
+_ASKS_OR_SUPPOSES = lazy(r"\b(?:if|unless|whether|in case)\b", re.IGNORECASE)
+"""A clause that supposes the signing rather than says it: "If we sign by 20.12 we get the discount"."""
+_ASKED_BEFORE = lazy(r"\b(?:can|could|should|would|may|might|shall|do|did)\s*$", re.IGNORECASE)
+"""A question's verb just before "we sign": "can we sign on Friday", "Should we sign by 15 December"."""
+_CLAUSE_SPEAKER = lazy(
+    r"\b(?!From\b)([A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2})\s*(?:\([^)]{0,30}\)\s*)?"
+    r"(?::|\b(?:said|says|asked|asks|wrote|writes|replied|told us|mentioned)\b)"
+)
+"""Who a clause quotes: the last "Name:" or "Name asked" before it ("Mark asked: can we sign …", "Aino (pasted): …",
+"From Somchai:")."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _signing_said(past: list[ActivityFact], signers: list[str], as_of: dt.date) -> tuple[dt.date, ActivityFact] | None:
-    """The day the signer said, in their own words, they will sign ("Gillian: 'I'll sign on Thursday once the
-    board pack is out'", "We sign the order on 18.12"), and where: a weekday is the first one after the message;
-    the date must still be ahead."""
-    names = _Names(signers)
+def _signing_said(
+    past: list[ActivityFact], signers: list[str], as_of: dt.date, people: list[str]
+) -> tuple[dt.date, ActivityFact | None] | None:
+    """The day the buyer said, in their own words, they will sign ("Gillian: 'I'll sign on Thursday once the
+    board pack is out'", "We sign the order on 18.12"), and where, when the signer said it (their yes): a weekday
+    is the first one after the message; the date must still be ahead. The newest such word with a day in the
+    message counts ("we sign NDAs fast; I will sign the order form on 18 December": the second clause); a question
+    or a supposition ("can we sign on 18.12?", "if we sign by 20.12 …") is no word on the day, and someone else on
+    their side speaks for the signature only with a modal ("we must sign your order form by 11 December")."""
+    names, everyone = _Names(signers), _Names(people)
     for activity in reversed(past):
         if not (activity.two_way and (set(signers) & set(activity.people) or names.mentioned_in(activity.summary))):
             continue
-        said = _I_SIGN.search(activity.summary or "")
-        if not said:
-            continue
-        day = day_named(said.group(1), activity.date)
-        return (day, activity) if day is not None and day >= as_of else None
+        days = []
+        for clause, start in _clauses(activity.summary or ""):
+            for said in _I_SIGN.finditer(clause):
+                if not _states(clause, said):
+                    continue
+                speaker = _quoted(activity, start + said.start(), everyone)
+                by_signer = speaker is None or speaker in signers
+                day = day_named(said.group(2), activity.date) if by_signer or said.group(1) else None
+                if day is not None:
+                    days.append((day, activity if by_signer else None))
+        if days:
+            return days[-1] if days[-1][0] >= as_of else None
     return None
+
+
+def _clauses(summary: str) -> list[tuple[str, int]]:
+    """The sentences and ;-clauses of ``summary``, each with where it starts."""
+    out, at = [], 0
+    for clause in text.sentences(summary):
+        start = summary.find(clause, at)
+        at = start + len(clause) if start >= 0 else at
+        out.append((clause, max(start, 0)))
+    return out
+
+
+def _states(clause: str, said: re.Match[str]) -> bool:
+    """``said`` (an "I/we sign …" in ``clause``) is a statement, not a question or a supposition."""
+    if clause.rstrip(" '\"”’)").endswith("?") or _ASKS_OR_SUPPOSES.search(clause):
+        return False
+    return not _ASKED_BEFORE.search(clause[: said.start()])
+
+
+def _quoted(activity: ActivityFact, at: int, everyone: _Names) -> str | None:
+    """Who the summary quotes at ``at``: the last person it names as speaking before it ("Mark asked: …",
+    "From Somchai: …"), else the one :func:`speaker_of` gives; None when the record names no one."""
+    before = (activity.summary or "")[:at]
+    quoted = [everyone.resolve(m.group(1)) for m in _CLAUSE_SPEAKER.finditer(before)]
+    return next((q for q in reversed(quoted) if q), None) or speaker_of(activity, everyone)
 
 
 def month_ahead(number: int, said: dt.date) -> dt.date:
@@ -519,14 +572,14 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.dat
             return f"{where}: {text.quote(clause.strip())}"
     return (
         _budget_until(deal, buyer)
-        or _month_floor(deal, buyer)
+        or _floor_after_close(deal, buyer)
         or _gate_after_close(deal, buyer)
         or _sitting_after_close(deal, buyer)
         or _consent_after_close(deal, buyer)
     )
 
 
-def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
+def _floor_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
     """The buyer's word that nothing happens before a named month after the close date ("Lucía will revisit in
     February at the earliest", "not before March"): the month read from the day it was said."""
     if deal.close_date is None:
@@ -536,15 +589,18 @@ def _month_floor(deal: Deal, buyer: list[ActivityFact]) -> str | None:
             for match in _MONTH_FLOOR.finditer(sentence):
                 if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
                     continue
-                named, year_said = (
-                    next(g for g in match.groups() if g),
-                    next((g for g in match.groups() if g and g.isdigit()), None),
-                )
-                month = _MONTHS[named.lower()[:3]]
-                first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
-                if first > deal.close_date:
+                if _month_floor(match, activity.date)[0] > deal.close_date:
                     return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 120)}"
     return None
+
+
+def _month_floor(match: re.Match[str], said: dt.date) -> tuple[dt.date, int]:
+    """The first day of the month a floor (``_MONTH_FLOOR``, ``_NOT_BEFORE_MONTH``) names: in the year it gives,
+    else the first such month on or after ``said``; and where the month's name starts in the text searched."""
+    index = next(i for i, g in enumerate(match.groups(), start=1) if g and not g.isdigit())
+    year = next((g for g in match.groups() if g and g.isdigit()), None)
+    month = _MONTHS[match.group(index).lower()[:3]]
+    return (dt.date(int(year), month, 1) if year else month_ahead(month, said)), match.start(index)
 
 
 def _consent_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
@@ -561,11 +617,7 @@ def _consent_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:
             match = _NOT_BEFORE_MONTH.search(sentence)
             if match is None or _NOT_THE_PURCHASE.search(sentence[: match.end()]) or _CONDITIONAL.search(sentence):
                 continue
-            named = next(g for g in match.groups() if g and not g.isdigit())
-            year_said = next((g for g in match.groups() if g and g.isdigit()), None)
-            month = _MONTHS[named.lower()[:3]]
-            first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
-            if first > deal.close_date:
+            if _month_floor(match, activity.date)[0] > deal.close_date:
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
     return None
 
@@ -611,10 +663,11 @@ _NOT_BEFORE_MONTH = lazy(
 """Nothing done before a named month ("they will not look at vendor requests before the first week of February")."""
 _NOT_THE_PURCHASE = lazy(
     r"\b(?:if|unless|should|in case|go-?live|live|launch|implementation|rollout|roll-out|kick-?off|deliver\w*|"
-    r"competitor|they can'?t)\b",
+    r"training|onboarding|competitor|they can'?t)\b",
     re.IGNORECASE,
 )
-"""Words before a month floor that make it something else's date: a supposition, the go-live, a rival's delivery."""
+"""Words before a month floor that make it something else's date: a supposition, the go-live, the users' training
+("Training for the night shift not before February"), a rival's delivery."""
 """The buyer naming the first month anything can happen ("February at the earliest", "not before March")."""
 _LATER_GATE = lazy(
     rf"\b(?:go(?:es)? (?:through|to)|wait(?:s|ing)? (?:for|on)|(?:held|hold|parked) (?:\w+ )*?until|needs?) (?:the |their |its )?"
@@ -1010,34 +1063,40 @@ def _paper_dated_after(activity: ActivityFact, signature: dt.date) -> tuple[str,
     return _paper_month_floor(activity, signature)
 
 
-_PART_OF_MONTH = lazy(r"\b(early|mid|late|end of)\b", re.IGNORECASE)
+_PART_OF_MONTH = lazy(r"\b(early|mid|late|end of)(?:[- ]to[- ](?:early|mid|late))?[- ]*$", re.IGNORECASE)
 _PART_DAY = {"early": 1, "mid": 15, "late": 21, "end of": 21}
-"""The first day of the part of a month a note names ("mid-to-late January": the 15th at the earliest)."""
+"""The first day of the part of a month a note names just before the month ("mid-to-late January": the 15th at the
+earliest; "the end of January", like "late January", the 21st)."""
+_FLOOR_ALONE = lazy(
+    r"^\W*(?:(?:eta|expected|earliest)\b\W*)?(?:(?:early|mid|late)\b(?:[- ]to[- ]\w+)?\W*)?$", re.IGNORECASE
+)
+"""A sentence that is the month floor and nothing else ("ETA 'mid-to-late January at the earliest'.")."""
 
 
 def _paper_month_floor(activity: ActivityFact, signature: dt.date) -> tuple[str, dt.date] | None:
     """A message about the paper (a legal, procurement or marketplace step) naming the first month it can be done
-    in, after the signature date ("enablement for their marketplace private offers … ETA 'mid-to-late January at
-    the earliest'"; "procurement cannot raise the PO before February"): the paper is dated past the signature.
-    Not a month for something else in the same sentence (a go-live, a supposition)."""
-    if not text.find(_PAPER_WORDS, activity.summary):
-        return None
+    in, after the signature date, in a sentence that names the paper or in one of its own after one that does
+    ("enablement for their marketplace private offers … ETA 'mid-to-late January at the earliest'"; "procurement
+    cannot raise the PO before February"): the paper is dated past the signature. Not a month for something else
+    (a go-live, a supposition, "legal has the order form. Training for the night shift not before February")."""
+    paper_said = False
     for sentence in text.sentences(activity.summary):
+        names_paper = bool(_PAPER_WORDS.search(sentence))
         for match in _MONTH_FLOOR.finditer(sentence):
             if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
                 continue
-            named = next(g for g in match.groups() if g and not g.isdigit())
-            year_said = next((g for g in match.groups() if g and g.isdigit()), None)
-            month = _MONTHS[named.lower()[:3]]
-            first = dt.date(int(year_said), month, 1) if year_said else month_ahead(month, activity.date)
-            part = _PART_OF_MONTH.search(sentence[max(0, match.start() - 16) : match.end()])
-            ends = first.replace(day=_PART_DAY[" ".join(part.group(1).lower().split())]) if part else first
+            if not (names_paper or (paper_said and _FLOOR_ALONE.search(sentence[: match.start()]))):
+                continue
+            first, month_at = _month_floor(match, activity.date)
+            part = _PART_OF_MONTH.search(sentence[:month_at])
+            ends = first.replace(day=_PART_DAY[part.group(1).lower()]) if part else first
             if signature < ends <= activity.date + _AHEAD:
                 return (
                     f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, "
                     f"{text.quote(sentence.strip(), 160)} (from {ends} at the earliest, after {signature})",
                     ends,
                 )
+        paper_said = paper_said or names_paper
     return None
 
 
