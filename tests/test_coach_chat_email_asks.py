@@ -201,3 +201,9 @@ def test_a_paper_ask_about_a_legal_step_asks_about_legal() -> None:
     assert draft is not None and draft.paper_legal and draft.paper_who is None  # Tessa buys; she is not legal
     assert "who in legal owns it" in _email(deal, "Write Priya a short email to keep things moving")
     assert "法务那边由哪位负责" in _email(deal, "给 Priya 写封邮件，推进一下")
+
+
+def test_an_english_email_names_a_meeting_a_chinese_note_names_in_english() -> None:
+    deal = _edited(ADVENTURE, (_LUIS_SAID, "Luis 说他下周把方案带到管理层会上，之后回复我们"))
+    text = _email(deal, "Write an email to Kim Nguyen")
+    assert "what the management team decided" in text and "the 管理层" not in text
