@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach._patterns import lazy
 from ae_coach.coach._buyer_steps import month_after
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
 from ae_coach.coach._people import personalise, seniority
 from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
-from ae_coach.coach._situation import Situation
+from ae_coach.coach._situation import Situation, paper_titled
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
@@ -127,6 +128,14 @@ class Draft(BaseModel):
     buyer's own words on how long it takes ("Usually 6-8 weeks once procurement opens the ticket"), or "" when the
     record gives none: the email asks who owns it on their side and when it starts. Not in an email to whoever runs
     that paper (procurement, legal): they are the answer."""
+    paper_legal: bool = False
+    """The stuck paper step is their lawyers' (a legal review, redlines, the MSA), not procurement's: the email asks
+    who in legal owns it."""
+    paper_who: str | None = None
+    """The person on the record whose title runs that step (a Procurement Manager, their counsel): the email asks to
+    confirm it is with them rather than who owns it."""
+    paper_title: str | None = None
+    """That person's title, as the record writes it."""
 
 
 class WalkVerdict(BaseModel):
@@ -333,7 +342,7 @@ def _acted_on(action: NextAction) -> list[tuple[str, str]]:
     return [(code, action.rule_id) for code in action.finding_codes]
 
 
-_MONEY = re.compile(r"\b(?:budget|money|funding|funds|spend|freeze|frozen|unfrozen)\b", re.IGNORECASE)
+_MONEY = lazy(r"\b(?:budget|money|funding|funds|spend|freeze|frozen|unfrozen)\b", re.IGNORECASE)
 
 
 def _lifted(found: Retrieval, assessment: Any) -> Fact | None:
@@ -893,15 +902,24 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         else None
     )
     pending = _pending(champion, person, assessment, found)
+    last = done[-1] if done else None
+    if pending is not None and last is not None and (last.key == pending.key or name not in last.data["people"]):
+        last = None  # the champion's exchange is quoted once, as theirs; a recap of a call the reader missed is none
+    paper = None if _runs_paper(person) else _paper_ask(assessment, deal)
+    legal = paper is not None and _legal_step(assessment.facts.timing.paper_stuck or "")
+    owner = paper_titled(deal, legal=legal) if paper is not None else None
     return Draft(
         to=name,
         champion=around,
         pending=pending,
         silent=champion.name if pending and champion else None,
         body=_decision_body(pending.text) if pending else None,
-        paper=None if _runs_paper(person) else _paper_ask(assessment, deal),
+        paper=paper,
+        paper_legal=legal,
+        paper_who=owner.name if owner else None,
+        paper_title=owner.title if owner else None,
         title=person.data.get("title") if person else None,
-        last=done[-1] if done else None,
+        last=last,
         commitments=commitments,
         problem=noted.get("identified_pain"),
         goal=noted.get("metrics"),
@@ -928,12 +946,15 @@ def _pending(champion: Fact | None, person: Fact | None, assessment: Any, found:
     return max(theirs, key=lambda f: f.date or dt.date.min) if theirs else None
 
 
-_BODY = re.compile(
+_BODY = lazy(
     r"\b(?:management team|leadership team|exec(?:utive)? (?:committee|team)|steering (?:committee|group)|"
-    r"investment committee|board|exco|MT|SLT|ELT|council|committee)\b|管理层|董事会|委员会",
+    r"investment committee|(?<!\bon )(?<!\bon-)(?<!\bacross the )(?<!\bdrawing )board|exco|council|committee)\b|"
+    r"\b(?-i:MT|SLT|ELT)\b|管理层|董事会|委员会",
     re.IGNORECASE,
 )
-"""A decision meeting the buyer takes a deal to, as a note names it."""
+"""A decision meeting the buyer takes a deal to, as a note names it: never "on board" (agreeing), nor "Mt Eden" (the
+acronyms only in capitals). Every name :func:`_decision_body` returns has a Chinese one in the Chinese template's
+``BODIES``."""
 
 
 def _decision_body(text: str | None) -> str | None:
@@ -941,7 +962,27 @@ def _decision_body(text: str | None) -> str | None:
     if match is None:
         return None
     said = match.group(0)
-    return said if said.isupper() else said.lower()  # "MT" stays as written, "Management Team" is "management team"
+    if said.isupper():
+        return said  # "MT" stays as written
+    return re.sub(r"^exec ", "executive ", said.lower())  # "Exec Team" is "executive team"
+
+
+_LEGAL_STEP = lazy(
+    r"\b(?:legal|counsel|lawyers?|attorneys?|solicitors?|redlines?|contract review|(?-i:MSA|DPA))\b|法务|律师",
+    re.IGNORECASE,
+)
+_BUYING_STEP = lazy(
+    r"\b(?:procurement|purchasing|sourcing|suppliers?|vendor onboarding|TPRM|purchase order|(?-i:PO))\b|采购",
+    re.IGNORECASE,
+)
+
+
+def _legal_step(stuck: str) -> bool:
+    """The stuck paper step is their lawyers' (its words name legal and no buying office), from the buyer's quote
+    in it when there is one."""
+    quoted = re.search(r'"([^"]{8,})"', stuck)
+    words = quoted.group(1) if quoted else stuck
+    return bool(_LEGAL_STEP.search(words)) and not _BUYING_STEP.search(words)
 
 
 def _runs_paper(person: Fact | None) -> bool:
@@ -962,7 +1003,7 @@ def _blocker(assessment: Any) -> Finding | None:
     return next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.MEDIUM.rank), None)
 
 
-_INTERNAL = re.compile(
+_INTERNAL = lazy(
     r"\binternal (?:message|email|note|escalation|update|slack)|\bescalat\w* (?:to|for) (?:my|our)\b|"
     r"\b(?:message|email|note|slack|update|escalation) (?:to|for) (?:my|our) (?:boss|manager|vp|cto|ceo|legal team|"
     r"deal desk|product team|engineering)\b|内部(?:升级|消息|邮件|沟通|通报)|升级(?:消息|邮件)|(?:发给|给)[^。？?]{0,12}"
@@ -981,7 +1022,7 @@ def _our_side(owner: object, deal: Deal) -> bool:
     return name.lower() in _OUR_OWNERS or (bool(deal.owner) and name == deal.owner)
 
 
-_INTRO = re.compile(
+_INTRO = lazy(
     r"\b(?:introduc\w* (?:us|me|our (?:team|ceo|cfo|vp))|(?:warm )?intro (?:to|with)|get (?:us |me )?(?:time|a meeting|"
     r"\d+ min\w*) with|set up (?:a |some )?(?:time|call|meeting) (?:for (?:us|me) )?with [A-Z])|介绍给|引荐|牵线|搭桥|"
     r"约(?!好).{0,12}单独(?:聊|见|谈)|(?:帮|请)[^。，]{0,8}约[^。，]{0,12}(?:聊|见|谈)|见一面|见个面",
@@ -1005,8 +1046,8 @@ def _with_intro_rule(rule_ids: list[str], found: Retrieval, rulebook: Rulebook) 
     return list(dict.fromkeys([rule, *rest]))[:MAX_RULES]
 
 
-_THIS_WEEK = re.compile(r"this week|这周|(?<!回)本周(?!期)|这个星期", re.IGNORECASE)
-_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+_THIS_WEEK = lazy(r"this week|这周|(?<!回)本周(?!期)|这个星期", re.IGNORECASE)
+_FULL_NAME = lazy(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 
 def _to_meet(question: str, named: list[Fact], person: Fact | None, found: Retrieval, deal: Deal) -> Fact | None:

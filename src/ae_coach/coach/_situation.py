@@ -588,11 +588,18 @@ def paper_owner(deal: Deal, facts: DealFacts) -> Stakeholder | None:
 _NOT_PAPER = ("champion", "economic_buyer", "user_buyer", "blocker")
 
 
-def paper_titled(deal: Deal, term_open: bool = False) -> Stakeholder | None:
+def paper_titled(deal: Deal, term_open: bool = False, legal: bool | None = None) -> Stakeholder | None:
     """The stakeholder whose title runs the buyer's paper (legal, contracts, procurement), engaged first; when a
     contract term is what is open (``term_open``), their lawyer before their buyer. Never the champion, a buyer
-    or a blocker (a Senior Counsel championing a legal tool is the buyer, not the paper)."""
-    titled = [s for s in deal.stakeholders if PAPER_TITLE.search(s.title or "") and str(s.role) not in _NOT_PAPER]
+    or a blocker (a Senior Counsel championing a legal tool is the buyer, not the paper). ``legal`` True keeps
+    their lawyers only, False everyone else on the paper (procurement, purchasing, contracts)."""
+    titled = [
+        s
+        for s in deal.stakeholders
+        if PAPER_TITLE.search(s.title or "")
+        and str(s.role) not in _NOT_PAPER
+        and (legal is None or bool(LEGAL_TITLE.search(s.title or "")) == legal)
+    ]
     return min(
         titled,
         key=lambda s: (not s.engaged, term_open and not LEGAL_TITLE.search(s.title or "")),
