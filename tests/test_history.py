@@ -390,3 +390,15 @@ def test_an_old_store_is_migrated_and_keeps_its_reviews(tmp_path):
 def test_sqlite_store_runs_in_wal_mode(tmp_path):
     with Store(tmp_path / "h.db") as store:
         assert store.db.one("PRAGMA journal_mode") == ("wal",)
+
+
+def test_contact_after_the_grace_week_is_not_said_to_be_no_activity():
+    # Dana's action was due 2026-11-20; the meeting with her came on 2026-12-03, after the grace week: the action
+    # was missed, but "no activity with Dana Lee since …" would be false (a blind VP grade caught it)
+    previous, _ = _record(NORTHWIND)
+    action = ActionRef(action="do it", owner="Sam Rivera", contact="Dana Lee (champion)", due="2026-11-20")
+    previous = previous.model_copy(update={"actions": [action]})
+    current, facts = _record(edited(NORTHWIND))
+    (outcome,) = compare(previous, current, facts, []).actions
+    assert outcome.status == "missed"
+    assert outcome.evidence.startswith("not by 2026-11-27: the next activity with Dana Lee was on ")

@@ -229,7 +229,17 @@ def _outcome(action: ActionRef, since: dt.date, facts: DealFacts) -> ActionOutco
         return ActionOutcome(**base, person=person, status="scheduled", evidence=_describe(booked[0], person))
     if action.due is not None and action.due >= facts.as_of:
         return ActionOutcome(**base, person=person, status="open")
-    evidence = f"no activity with {person} since {since.isoformat()}"
+    # contact after the grace window is not the action done, but it is contact: never "no activity since"
+    later = [
+        a
+        for a in facts.activities
+        if a.status == "completed" and a.direction is not None and until < a.date <= facts.as_of and person in a.people
+    ]
+    evidence = (
+        f"not by {until.isoformat()}: the next activity with {person} was on {later[0].date.isoformat()}"
+        if later
+        else f"no activity with {person} since {since.isoformat()}"
+    )
     return ActionOutcome(**base, person=person, status="missed", evidence=evidence)
 
 
