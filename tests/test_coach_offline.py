@@ -915,3 +915,22 @@ def test_a_question_on_a_close_date_move_reads_the_record_as_of_the_review_date(
     report = Coach("offline").review(load_deal(EXAMPLES / "wingtip-slipped.yaml"), as_of=dt.date(2026, 10, 15))
     asked = " ".join(q.question for q in report.questions if q.role == "ae")
     assert "2026-10-29" not in asked  # a move after the review date is not on record yet
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "from a signer new to the deal: Mark Stone (CFO), on the deal since 2026-11-10"),
+        ("zh", "提出的是刚加入这笔交易的签字人：Mark Stone（CFO），2026-11-10 才加入这笔交易"),
+    ],
+)
+def test_a_late_budget_concern_from_a_new_signer_says_who_they_are(rulebook, lang, told):
+    # Lucerne: "New CFO says the price is too high" is the new signer's; three blind VP grades: the signer changing
+    # is the problem, the price its symptom
+    report = Coach("offline", rulebook=rulebook, lang=lang).review(
+        load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml")
+    )
+    assert told in report.headline
+    data = yaml.safe_load((EXAMPLES / "lucerne-late-stakeholder.yaml").read_text())
+    data["activities"][-1]["summary"] = "Clara: the price is too high for this year"  # not the new signer's words
+    assert "from a signer new to the deal" not in Coach("offline", rulebook=rulebook).review(parse_deal(data)).headline

@@ -10,6 +10,7 @@ first, and the rest are folded into one "also" line.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._people import label
@@ -92,6 +93,10 @@ def told(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
     date passed 6 days ago …, after a spending freeze at the buyer (Nora Kim, 2026-10-02: "…")". A budget
     concern that is the event itself (a freeze, a cost programme the buyer names) is told as the event."""
     event = cause_of(f, list(assessment.findings))
+    if event is None and f.code == "momentum.budget_concern_late":
+        signer = _late_signer_said(f, deal, list(assessment.findings))
+        if signer is not None:  # the concern is the new signer's: who they are is the cause (a blind VP grade)
+            return t("coach.risk.from_late_signer", title=title(f, deal, assessment, short), signer=signer)
     if event is None:
         return title(f, deal, assessment, short)
     kind = str(event.data.get("kind", ""))
@@ -106,10 +111,41 @@ def told(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
     )
 
 
+def _late_signer_said(concern: Finding, deal: Deal, findings: list[Finding]) -> str | None:
+    """The new signer who raised the late budget concern, told as in :func:`_late_signer` ("Mark Stone (CFO), on the
+    deal since 2026-11-10"), when the one newcomer is the signer and the concern's words name them or their office."""
+    late = next((x for x in findings if x.code == "momentum.late_stakeholder"), None)
+    signers = late.data.get("signers") or [] if late is not None else []
+    if late is None or late.data.get("names") != signers or len(signers) != 1:
+        return None
+    person = next((s for s in deal.stakeholders if s.name == signers[0]), None)
+    said = str(concern.data.get("said", ""))
+    names = [signers[0], *signers[0].split()[:1], *((person.title,) if person and person.title else ())]
+    if person is None or not any(re.search(rf"\b{re.escape(n)}\b", said, re.IGNORECASE) for n in names if n):
+        return None
+    who = t("coach.fact.name_in_brackets", name=person.name, title=person.title) if person.title else person.name
+    return t("coach.risk.signer_since", who=who, date=person.added) if person.added else who
+
+
+def _late_signer(name: str, entered: str, deal: Deal) -> str:
+    """The one newcomer is the person who signs: "The person who signs is new: Mark Stone (CFO), on the deal since
+    2026-11-10, at proposal" (a blind VP grade: "the signer changed" is the problem, the price is its symptom)."""
+    person = next((s for s in deal.stakeholders if s.name == name), None)
+    who = t("coach.fact.name_in_brackets", name=name, title=person.title) if person and person.title else name
+    since = person.added if person is not None and person.added else None
+    stage = term(entered) if entered else term(deal.stage)
+    if since is None:
+        return t("coach.risk.late_signer_undated", who=who, stage=stage)
+    return t("coach.risk.late_signer", who=who, date=since, stage=stage)
+
+
 def title(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
     """The finding's risk as the record shows it: a MEDDPICC gap says who was met and what is missing."""
     element = f.data.get("element")
     reason = f.data.get("reason")
+    signers = f.data.get("signers") or []
+    if f.code == "momentum.late_stakeholder" and f.data.get("names") == signers and len(signers) == 1:
+        return _late_signer(signers[0], str(f.data.get("entered", "")), deal)
     generic = "(red flag" in f.title or "（" in f.title
     if not f.code.startswith("meddpicc.") or not element or not (generic or reason):
         return _committee(f, deal, assessment) if f.code == "committee.missing_role" else f.title
