@@ -244,3 +244,42 @@ def test_a_go_live_the_rep_parked_the_close_date_on_is_no_step_to_signature() ->
     assessment = assess(parse_deal(data))
     assert not any("mutual action plan's last step" in r for r in assessment.why_not_commit), assessment.why_not_commit
     assert assessment.recommended_forecast.value == "commit", assessment.forecast_reasons
+
+
+@pytest.mark.parametrize(
+    ("said", "later", "waits"),
+    [
+        # a start on a condition, and the buyer cannot say when it is met
+        (
+            "Dana: the board backed the project but funded two others first; we can start only if one of them "
+            "is cancelled, and she cannot say when.",
+            None,
+            True,
+        ),
+        (
+            "Dana: the board funded two others first; we can start if one of them is cancelled.",
+            "Dana: no date for the next funding round.",
+            True,
+        ),
+        ("Dana: the board funded two others first; we can start if one of them is cancelled.", None, False),
+        # in Spanish: a paid pilot before any licence talk, and the committee's calendar not out yet
+        (
+            "Dana: 'Antes de hablar de licencias, Priya pide un piloto pagado de seis semanas. El calendario del "
+            "comité para el año próximo todavía no está.'",
+            None,
+            True,
+        ),
+        (
+            "Dana: 'Antes de firmar, Priya pide un piloto pagado. El comité se reúne el 12-09.'",
+            None,
+            False,
+        ),
+    ],
+)
+def test_a_start_or_decision_that_waits_on_an_undated_condition(said: str, later: str | None, waits: bool) -> None:
+    """The buyer's word that the purchase waits on something (a funding slot freeing up, a paid pilot first) and
+    that it has no date, in the same message or the buyer's latest: no dated decision process, not best case."""
+    items = [_held("2026-11-20", said)] + ([_held("2026-11-24", later)] if later else [])
+    assessment = assess(parse_deal(with_activities(*items)))
+    assert bool(assessment.facts.timing.decision_waits) is waits
+    assert (assessment.recommended_forecast.value == "pipeline") is waits, assessment.forecast_reasons

@@ -249,14 +249,25 @@ _WAITS_ON = lazy(
     r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
     r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
     r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they|anyone|anybody) (?:signs?|decides?|commits?|approves?)\b|"
-    r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b",
+    r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b|"
+    r"\b(?:we|they) (?:can|could) (?:only )?(?:start|begin|go ahead|proceed|sign)\w* (?:only )?(?:if|provided)\b|"
+    r"\bantes\s+de\s+(?:hablar\s+de|firmar|decidir|aprobar|comprometer|comprar)\w*[^.;]{0,40}?\b(?:pide|quiere|"
+    r"necesita|exige)\b|\b(?:pide|quiere|necesita|exige)\b[^.;]{3,60}?\bantes\s+de\s+(?:hablar\s+de|firmar|decidir|"
+    r"aprobar|comprar)\b",
     re.IGNORECASE,
 )
+"""The buyer saying the decision waits on a step: "wants a build-vs-buy comparison before he signs anything", a start
+on a condition ("we can start if a project drops out"), in Spanish "antes de hablar de licencias, él pide una prueba
+pagada"."""
 _NO_DATE = lazy(
     r"\bno (?:date|timeline|timeframe|eta|slot|time slot)\b|\bundated\b|\bnot dated\b|"
-    r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b",
+    r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b|"
+    r"\b(?:can(?:not|'t)|could(?:n't| not)|do(?:n't| not) know|unable to) (?:yet )?(?:say|tell|know)(?: you| us)? when\b|"
+    r"\b(?:sin fecha|no hay fecha)\b|\b(?:fecha|calendario|agenda)\b[^.;]{0,40}?\b(?:todavía|aún) no (?:está|existe|hay)\b",
     re.IGNORECASE,
 )
+"""The same message, or a later one, saying that step has no date: "no slot for the review yet", "she cannot say
+when", "el calendario del comité para 2027 todavía no está"."""
 
 
 def _decision_waits(buyer: list[ActivityFact]) -> str | None:
