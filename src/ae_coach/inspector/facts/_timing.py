@@ -661,8 +661,19 @@ _WAITS_ON_BODY = lazy(
 
 
 _FALLBACK = lazy(
-    _FALLBACK_WORDS + r"|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|do not|miss|are not|aren'?t)\b", re.IGNORECASE
+    _FALLBACK_WORDS + r"|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|do not|miss|are not|aren'?t)\b|"
+    r"\b(?:would|could|might) (?:push|move|slip|delay|defer|bump)\w*\b[^.;]{0,25}?\b(?:to|into|until)\b",
+    re.IGNORECASE,
 )
+"""Words giving a later date to fall back to: "Otherwise their next slot is w/c 11.1.2027", and the consequence of
+something the buyer's side may do: "the chairman sometimes asks for clarifications, which would push it to the
+January sitting"."""
+_MONTH_SITTING = lazy(
+    rf"\b(?:to|into|until) (?:the |their |its )?{_MONTH_NAMES} (?:[\w-]+ )?(?:sitting|meeting|session|committee|board|"
+    r"round|cycle|slot|window)\b",
+    re.IGNORECASE,
+)
+"""A fallback to a named month's sitting of the body ("push it to the January sitting"): that month's first day."""
 _DEAL_STEP = lazy(
     r"\b(?:re-?test|test|review|approval|sign\w*|committee|board|slot|window|cycle|sitting|contract|order)\b|"
     r"复测|审核|审批|签|委员会|董事会|窗口",
@@ -683,7 +694,10 @@ def _fallback(deal: Deal, buyer: list[ActivityFact]) -> tuple[dt.date, str] | No
         for sentence in re.split(r"(?<=[.!?。！？])['\"”’]?\s+|\n", activity.summary or ""):
             if not text.find(_FALLBACK, sentence) or not text.find(_DEAL_STEP, sentence):
                 continue
-            later = [day for day in dates_in(sentence, activity.date) if day > deal.close_date]
+            days = dates_in(sentence, activity.date) + [
+                month_ahead(_MONTHS[m.group(1).lower()[:3]], activity.date) for m in _MONTH_SITTING.finditer(sentence)
+            ]
+            later = [day for day in days if day > deal.close_date]
             if later:
                 said = text.quote(sentence.strip(_QUOTE_MARKS))
                 return min(later), f"{activity.date} {activity.type}: {said}"
