@@ -207,7 +207,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     waits = _decision_waits(buyer)
     fallback = _fallback(deal, buyer)
     unset = None if waits else _step_unset(deal, buyer, as_of)
-    too_slow = _paper_too_slow(deal, past, as_of)
+    too_slow = _paper_too_slow(deal, past, as_of) or _paper_gated(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     stuck = _paper_stuck(deal)
     held = held_by_us(deal, past)
@@ -1484,3 +1484,67 @@ def _sitting_dated(deal: Deal, past: list[ActivityFact], day: dt.date, as_of: dt
         for a in past
         if a.date >= day
     )
+
+
+_PAPER_GATE = lazy(
+    r"\b(?:without|zonder|ohne|sin)\s+(?:(?:a|an|the|your|our|een|de|het|ein|eine|einen|la|el|un|una)\s+)?"
+    r"([\w-]+(?:\s+[\w-]+)?)\s+[^.;]{0,40}?\b(?:cannot|can'?t|can not|won'?t|will not|unable to|not able to|niet|"
+    r"nicht|no)\b[^.;]{0,40}?\b(?:contract\w*|agreement|order|po|sign\w*|signature|onderteken\w*|teken\w*|vertrag\w*|"
+    r"unterschr\w*|unterzeich\w*|contrato|firma\w*)\b",
+    re.IGNORECASE,
+)
+"""The buyer's word that the paper cannot go to signature without something ("Without the insurance certificate
+we cannot release the contract for signing", in Dutch "Zonder scorecard kan ik het contract niet vrijgeven voor
+ondertekening"): what it names is a condition of the paper."""
+_GATE_WORD_MIN = 5
+"""The shortest word of the named condition looked for elsewhere in the record: "certificate", not "kan" or "we"."""
+
+
+def _paper_gated(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None, bool] | None:
+    """The buyer's word that the paper cannot go to signature without something (a certificate, a scorecard, a
+    registration), and a word on record, the buyer's or our own note, that it cannot exist before a month after the
+    signature date ("the insurer issues the certificate in February at the earliest"): the paper is dated there,
+    the month's first day. Nothing done on the paper since the condition was set."""
+    signature = _plan_signature(deal, as_of) or deal.close_date
+    if signature is None or signature < as_of:
+        return None
+    done = [a.date for a in record if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed([a for a in record if a.two_way]):
+        if done and max(done) >= activity.date:
+            return None
+        for sentence in text.sentences(" ".join((activity.summary or "").split())):
+            gate = text.find(_PAPER_GATE, sentence)
+            match = _PAPER_GATE.search(gate) if gate else None
+            words = [w for w in match.group(1).split() if len(w) >= _GATE_WORD_MIN] if match else []
+            if not words:
+                continue
+            floor = _condition_floor(deal, record, words, signature, as_of)
+            if floor is not None:
+                return (
+                    f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, {text.quote(sentence.strip(), 160)}; "
+                    f"{floor[0]} (from {floor[1]} at the earliest, after {signature})",
+                    floor[1],
+                    False,
+                )
+    return None
+
+
+def _condition_floor(
+    deal: Deal, record: list[ActivityFact], words: list[str], signature: dt.date, as_of: dt.date
+) -> tuple[str, dt.date] | None:
+    """Where the record says the condition ``words`` name cannot exist before a month after ``signature``."""
+    named = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    said = [(a.date, f"{a.date} {a.type}", a.summary or "") for a in record if a.two_way or a.type == "note"]
+    for day, where, summary in [*said, (as_of, "notes", deal.notes or "")]:
+        for sentence in text.sentences(" ".join(summary.split())):
+            if not named.search(sentence):
+                continue
+            for match in _MONTH_FLOOR.finditer(sentence):
+                if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
+                    continue
+                month = _MONTHS[next(g for g in match.groups() if g and not g.isdigit()).lower()[:3]]
+                year = next((g for g in match.groups() if g and g.isdigit()), None)
+                first = dt.date(int(year), month, 1) if year else month_ahead(month, day)
+                if signature < first <= day + _AHEAD:
+                    return f"{where}: {text.quote(sentence.strip(), 160)}", first
+    return None
