@@ -1157,7 +1157,7 @@ def _paper_open(past: list[ActivityFact]) -> str | None:
     """The latest word on the paper process from the buyer's side names an item still open, and no later word
     on the paper closes it: "Silje returned the MSA agreed. DPA still with her." (the MSA is done, the DPA open)."""
     said = [a for a in past if _on_paper(a)]
-    opened = [a for a in said if a.two_way and text.find(_OPEN, a.summary)]
+    opened = [a for a in said if a.two_way and _paper_item_open(a.summary)]
     if not opened:
         return None
     last = opened[-1]
@@ -1165,6 +1165,24 @@ def _paper_open(past: list[ActivityFact]) -> str | None:
     if any(Signal.PAPER_COMPLETE.value in a.signals or text.find(_CLOSED, a.summary) for a in later):
         return None
     return f"{last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_TEST_ITEM = lazy(
+    r"\b(?:pen-?tests?|penetration tests?|tests?|testing|pilot|poc|pov|proof of (?:concept|value)|uat|trial|"
+    r"benchmark)\b",
+    re.IGNORECASE,
+)
+"""The buyer's test of the product against their criteria, as a note names it: "the pentest", "the pilot"."""
+
+
+def _paper_item_open(summary: str | None) -> bool:
+    """A sentence of ``summary`` says a paper item is still open; not one whose open item is the buyer's test of
+    the product and nothing of the paper ("Serhiy confirms the Board date and that the pentest is the only open
+    item": the criteria's test, which ``validation_ahead`` reads, not the paper)."""
+    for sentence in text.sentences(summary):
+        if text.find(_OPEN, sentence) and not (_TEST_ITEM.search(sentence) and not PAPER_STEP.search(sentence)):
+            return True
+    return False
 
 
 def _on_paper(activity: ActivityFact) -> bool:
