@@ -204,3 +204,20 @@ def test_a_body_that_may_defer_to_a_later_sitting_is_a_fallback(said: str, fallb
     assessment = assess(parse_deal(data))
     assert assessment.facts.timing.fallback == fallback
     assert (assessment.recommended_forecast.value != "commit") is (fallback is not None), assessment.forecast_reasons
+
+
+@pytest.mark.parametrize(
+    ("said", "raised"),
+    [
+        ("Dana: the board may ask for more detail, which would push the approval to the February sitting.", True),
+        ("Dana: 'Our tester can retest on 12-14. Otherwise their next slot is 2027-01-11.'", False),  # the test's
+    ],
+)
+def test_a_decision_fallback_after_the_period_is_the_decision_process_risk(said: str, raised: bool) -> None:
+    """A fallback for the decision itself (the board's later sitting) is the decision process's open risk; one for
+    a test the decision waits on is the criteria's, not a second finding."""
+    data = with_activities(activity("2026-11-24", "call", said, direction="two_way", **{"with": ["Dana Lee"]}))
+    found = by_code(parse_deal(data)).get("meddpicc.decision_process")
+    assert (found is not None and "fallback" in " ".join(found.evidence)) is raised
+    if raised:
+        assert found is not None and found.severity.value == "medium"  # a dated step that may slip: to watch

@@ -699,7 +699,7 @@ def _fallback(deal: Deal, buyer: list[ActivityFact]) -> tuple[dt.date, str] | No
             ]
             later = [day for day in days if day > deal.close_date]
             if later:
-                said = text.quote(sentence.strip(_QUOTE_MARKS))
+                said = text.quote_around(sentence.strip(_QUOTE_MARKS), _FALLBACK)
                 return min(later), f"{activity.date} {activity.type}: {said}"
     return None
 
