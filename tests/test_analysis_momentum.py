@@ -463,3 +463,24 @@ def test_a_budget_concern_the_stage_history_shows_at_proposal_is_late(said: str,
     assert (found is not None) is raised
     if found is not None:
         assert found.severity is Severity.HIGH and "at proposal before 2026-10-20" in found.evidence[-1]
+
+
+@pytest.mark.parametrize(
+    ("said", "concern"),
+    [
+        # the rep tagged the budget confirmed; the buyer's own words in the same email say it is not funded
+        (
+            "Dana: 'The board approved the project, but only the top two priorities got funding; we are on the "
+            "reserve list.'",
+            True,
+        ),
+        ("Dana: 'The board approved the project and the budget of 150k is in place.'", False),
+    ],
+)
+def test_a_budget_tag_the_buyers_own_words_contradict_is_a_budget_concern(said: str, concern: bool) -> None:
+    data = with_activities(
+        activity(
+            "2026-11-24", "email", said, direction="inbound", signals=["budget_confirmed"], **{"with": ["Dana Lee"]}
+        )
+    )
+    assert ("momentum.budget_concern_late" in by_code(parse_deal(data))) is concern
