@@ -485,3 +485,24 @@ def test_a_budget_concern_window_names_the_stage_the_history_moved_the_deal_on_f
     with use(lang):
         found = by_code(parse_deal(data))["momentum.budget_concern_late"]
     assert words in found.evidence[-1]
+
+
+@pytest.mark.parametrize(
+    ("said", "concern"),
+    [
+        # the rep tagged the budget confirmed; the buyer's own words in the same email say it is not funded
+        (
+            "Dana: 'The board approved the project, but only the top two priorities got funding; we are on the "
+            "reserve list.'",
+            True,
+        ),
+        ("Dana: 'The board approved the project and the budget of 150k is in place.'", False),
+    ],
+)
+def test_a_budget_tag_the_buyers_own_words_contradict_is_a_budget_concern(said: str, concern: bool) -> None:
+    data = with_activities(
+        activity(
+            "2026-11-24", "email", said, direction="inbound", signals=["budget_confirmed"], **{"with": ["Dana Lee"]}
+        )
+    )
+    assert ("momentum.budget_concern_late" in by_code(parse_deal(data))) is concern

@@ -180,3 +180,44 @@ def test_our_own_out_of_office_is_no_buyer_away() -> None:
     said = "Emailed Dana the pricing. I'm OOO until 12-20, Dana knows to reach my SE."
     data = with_activities(activity("2026-11-24", "email", said, direction="outbound", **{"with": ["Dana Lee"]}))
     assert assess(parse_deal(data)).facts.person("Dana Lee").away_until is None
+
+
+@pytest.mark.parametrize(
+    ("said", "fallback"),
+    [
+        (
+            "Dana: the chair sometimes asks for clarifications, which would push it to the January sitting.",
+            dt.date(2027, 1, 1),
+        ),
+        (
+            "Dana: the chair may ask for clarifications, which could move the approval to 2027-01-14.",
+            dt.date(2027, 1, 14),
+        ),
+        ("Dana: the chair signs off at the December sitting.", None),  # no fallback, a date inside the period
+        ("Dana: that would push the kickoff call to next week.", None),  # a meeting to move, not a step of the deal
+    ],
+)
+def test_a_body_that_may_defer_to_a_later_sitting_is_a_fallback(said: str, fallback: dt.date | None) -> None:
+    """The buyer's side says the body may ask for more and push the decision to its next sitting after the period:
+    the plan's dates hold only if it does not, so the deal is not Commit."""
+    data = with_activities(activity("2026-11-24", "call", said, direction="two_way", **{"with": ["Dana Lee"]}))
+    assessment = assess(parse_deal(data))
+    assert assessment.facts.timing.fallback == fallback
+    assert (assessment.recommended_forecast.value != "commit") is (fallback is not None), assessment.forecast_reasons
+
+
+@pytest.mark.parametrize(
+    ("said", "raised"),
+    [
+        ("Dana: the board may ask for more detail, which would push the approval to the February sitting.", True),
+        ("Dana: 'Our tester can retest on 12-14. Otherwise their next slot is 2027-01-11.'", False),  # the test's
+    ],
+)
+def test_a_decision_fallback_after_the_period_is_the_decision_process_risk(said: str, raised: bool) -> None:
+    """A fallback for the decision itself (the board's later sitting) is the decision process's open risk; one for
+    a test the decision waits on is the criteria's, not a second finding."""
+    data = with_activities(activity("2026-11-24", "call", said, direction="two_way", **{"with": ["Dana Lee"]}))
+    found = by_code(parse_deal(data)).get("meddpicc.decision_process")
+    assert (found is not None and "fallback" in " ".join(found.evidence)) is raised
+    if raised:
+        assert found is not None and found.severity.value == "medium"  # a dated step that may slip: to watch

@@ -72,6 +72,21 @@ def test_a_paper_item_still_open_is_the_one_thing_to_watch(summary: str) -> None
     assert review.recommended_forecast.value == "commit"  # legal is engaged and the item has its reviewer
 
 
+@pytest.mark.parametrize(
+    ("summary", "paper_open"),
+    [
+        ("Dana: the board date holds and the penetration test is the only open item.", False),
+        ("Dana: legal cleared the MSA; the pilot sign-off is still pending.", False),
+        ("Dana: the pentest is done; the DPA is still pending.", True),  # a paper item in its own words
+        ("Dana: security review of the pentest report is still open.", True),  # the paper's review of the test
+    ],
+)
+def test_an_open_item_that_is_the_buyers_test_is_not_the_paper(summary: str, paper_open: bool) -> None:
+    """The buyer's word that the one open item is their test of the product (a pentest, a pilot) names the
+    criteria's test, not the paper: no paper item open."""
+    assert (_paper(summary).facts.timing.paper_open is not None) is paper_open
+
+
 def test_a_term_still_open_gets_a_fall_back_and_a_date_not_who_owns_the_paper() -> None:
     from ae_coach.coach import Coach
 

@@ -285,3 +285,75 @@ def test_a_month_floor_for_the_users_training_leaves_the_close_date_alone() -> N
     said = "Dana: legal has the order form. Training for the night shift not before February."
     timing = assess(parse_deal(with_activities(_held("2026-11-24", said)))).facts.timing
     assert timing.doubt is None and timing.paper_ends is None
+
+
+@pytest.mark.parametrize(
+    ("said", "later", "waits"),
+    [
+        # a start on a condition, and the buyer cannot say when it is met
+        (
+            "Dana: the board backed the project but funded two others first; we can start only if one of them "
+            "is cancelled, and she cannot say when.",
+            None,
+            True,
+        ),
+        (
+            "Dana: the board funded two others first; we can start if one of them is cancelled.",
+            "Dana: no date for the next funding round.",
+            True,
+        ),
+        ("Dana: the board funded two others first; we can start if one of them is cancelled.", None, False),
+        # in Spanish: a paid pilot before any licence talk, and the committee's calendar not out yet
+        (
+            "Dana: 'Antes de hablar de licencias, Priya pide un piloto pagado de seis semanas. El calendario del "
+            "comité para el año próximo todavía no está.'",
+            None,
+            True,
+        ),
+        (
+            "Dana: 'Antes de firmar, Priya pide un piloto pagado. El comité se reúne el 12-09.'",
+            None,
+            False,
+        ),
+    ],
+)
+def test_a_start_or_decision_that_waits_on_an_undated_condition(said: str, later: str | None, waits: bool) -> None:
+    """The buyer's word that the purchase waits on something (a funding slot freeing up, a paid pilot first) and
+    that it has no date, in the same message or the buyer's latest: no dated decision process, not best case."""
+    items = [_held("2026-11-20", said)] + ([_held("2026-11-24", later)] if later else [])
+    assessment = assess(parse_deal(with_activities(*items)))
+    assert bool(assessment.facts.timing.decision_waits) is waits
+    assert (assessment.recommended_forecast.value == "pipeline") is waits, assessment.forecast_reasons
+
+
+@pytest.mark.parametrize(
+    ("note", "omitted"),
+    [
+        ("Our insurer issues the cyber certificate in February at the earliest; there is no express route.", True),
+        ("Our insurer issues the cyber certificate on 12-04.", False),  # before the signature: it can still make it
+        ("Our insurer's renewal is not before February; unrelated to this deal.", False),  # not the condition
+    ],
+)
+def test_paper_that_waits_on_a_condition_the_record_dates_after_the_period_takes_the_deal_out(
+    note: str, omitted: bool
+) -> None:
+    """Procurement cannot release the contract for signing without a certificate of ours, and our own note says
+    the certificate cannot exist before a month after the signature: the paper is dated there."""
+    gate = (
+        "Lena (procurement): 'Without a cyber insurance certificate of at least EUR 5M I cannot release the "
+        "contract for signature. The policy applies to every supplier.'"
+    )
+    data = with_activities(_held("2026-11-23", gate, "Lena Park"))
+    data["notes"] = note
+    assessment = assess(parse_deal(data))
+    assert (assessment.facts.timing.paper_ends is not None) is omitted
+    assert (assessment.recommended_forecast.value == "omitted") is omitted, assessment.forecast_reasons
+    if omitted:
+        assert by_code(parse_deal(data))["meddpicc.paper_process"].severity in (Severity.HIGH, Severity.CRITICAL)
+
+
+def test_the_gate_in_dutch_is_read_like_the_english_one() -> None:
+    gate = "Lena (inkoop): 'Zonder certificaat kan ik het contract niet vrijgeven voor ondertekening.'"
+    data = with_activities(_held("2026-11-23", gate, "Lena Park"))
+    data["notes"] = "The certification body publishes the certificaat in March at the earliest."
+    assert assess(parse_deal(data)).recommended_forecast.value == "omitted"

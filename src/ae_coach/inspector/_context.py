@@ -191,6 +191,12 @@ class Context:
                 # "Sent the quote with 15% off if accepted before trial end": our offer, not the buyer's concern;
                 # "she asked 5% off for annual prepaid - approved by my mgr same call": asked and answered at once
                 signals = signals - {Signal.BUDGET_CONCERN}
+            if activity.signals is not None and Signal.BUDGET_CONFIRMED in signals:
+                heard = text.detect(activity.summary)
+                if Signal.BUDGET_CONCERN in heard and Signal.BUDGET_CONFIRMED not in heard:
+                    # the rep tagged the budget confirmed; the buyer's words in the same activity say it is not
+                    # funded ("only the top three priorities got funding; we are fourth, on the reserve list")
+                    signals = (signals - {Signal.BUDGET_CONFIRMED}) | {Signal.BUDGET_CONCERN}
             for signal in signals:
                 index.setdefault(signal, []).append(activity)
         return index

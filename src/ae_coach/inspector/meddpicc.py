@@ -40,6 +40,7 @@ from ae_coach.inspector.facts import (
     until_named,
     validation_ahead,
 )
+from ae_coach.inspector.period import period_of
 from ae_coach.inspector.titles import NO_NUMBER_YET, SIGNER_NO_NUMBER
 
 DUE_BY: dict[str, Stage] = {
@@ -256,8 +257,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the buyer's own process cannot start (a document to sign first) or its deciding step has no date (a body
         # on its own calendar): whatever else the record shows, no date the forecast counts on holds yet
         severity = Severity.HIGH
-    if extra and extra[0].startswith(VALIDATION_AHEAD):
-        severity = Severity.MEDIUM  # an open item with its date, like the paper's: to watch, not a gap
+    if extra and extra[0].startswith((VALIDATION_AHEAD, FALLBACK_AFTER)):
+        # an open item with its date, like the paper's (a test ahead, a sitting that may defer): to watch, not a gap
+        severity = Severity.MEDIUM
     if claimed and severity in (Severity.CRITICAL, Severity.HIGH):
         severity = Severity.MEDIUM  # a gap to close, never a headline over what the deal is doing
     if extra and extra[0].startswith(SIGNER_NO_NUMBER) and ctx.stage.order >= CRITICAL_FROM_STAGE.order:
@@ -547,6 +549,16 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return [], False
     if name == "decision_process" and ctx.facts.timing.approval_undated:
         return [f"{APPROVAL_UNDATED}{ctx.facts.timing.approval_undated}"], True
+    fallback = ctx.facts.timing.fallback
+    term_ = period_of(ctx.as_of, ctx.settings.forecast_period, ctx.settings.fiscal_year_start_month)
+    if (
+        name == "decision_process"
+        and fallback is not None
+        and fallback > term_.end
+        and text.find(_DECISION_FALLBACK, ctx.facts.timing.fallback_said)
+    ):
+        # the decision's own date holds only if the buyer's condition is met in time; else it is the fallback's
+        return [f"{FALLBACK_AFTER}{fallback}, after {term_.label}: {ctx.facts.timing.fallback_said}"], True
     if name == "decision_process" and grade >= 2 and ctx.deal.close_date is None:
         return ["no close_date: the process has no date to land on"], True
     if name == "champion":
@@ -799,6 +811,14 @@ PRECONDITION = "the buyer's process waits on a document not yet signed: "
 OPEN_POINT = "the clause in dispute: "
 OPEN_POINT_LATEST = "; the latest word on it: "
 RIVAL_CHOSEN = "the buyer chose another vendor: "
+_DECISION_FALLBACK = lazy(
+    r"\b(?:sitting|board|committee|council|cabinet|exco|approv\w*|sign\w*|decision|award)\b|董事会|委员会|审批|签",
+    re.IGNORECASE,
+)
+"""A fallback about the decision itself ("which would push it to the January sitting"), not about a test the
+decision waits on ("Otherwise their next slot is w/c 11.1.2027": the retest's, which the criteria carry)."""
+FALLBACK_AFTER = "the dates hold only if a condition is met in time; the buyer's own fallback is "
+"""How the decision process's reason begins when the buyer named a later date to fall back to, after the period."""
 APPROVAL_UNDATED = (
     "the purchase goes to a body that sits on its own calendar, and no date of its sitting is on record: "
 )

@@ -139,7 +139,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"push(?:es|ed|ing)? (?:us|it|this|the (?:project|deal|purchase)) (?:out )?(?:to|into) (?:a |the )?(?:phase (?:2|two|ii)|"
         r"next phase|second phase)|find room'? (?:for (?:us|it|this)|in (?:the|a|his|her|their) budget)|"
         r"(?:budget|money|funding) (?:is |was )?(?:already )?(?:spent|committed|earmarked|allocated) (?:on|to|for) "
-        r"(?:the |other|another|something)|unbudgeted|not in (?:the|this year'?s|their) budget)\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
+        r"(?:the |other|another|something)|unbudgeted|not in (?:the|this year'?s|their) budget|"
+        r"only (?:the )?(?:top|first) (?:\w+ )?(?:priorities|projects|initiatives) (?:got|get|were|received|have) "
+        r"(?:funding|funded|budget|money)|(?:on|onto|to) the reserve list|waiting list for (?:funding|budget))\b|\bno budget\b(?! (?:concerns?|issues?|problems?|cuts?|freeze|constraints?|pressure))",
         _I,
     ),
     Signal.COMPETITOR_MENTIONED: lazy(

@@ -207,7 +207,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
     waits = _decision_waits(buyer)
     fallback = _fallback(deal, buyer)
     unset = None if waits else _step_unset(deal, buyer, as_of)
-    too_slow = _paper_too_slow(deal, past, as_of)
+    too_slow = _paper_too_slow(deal, past, as_of) or _paper_gated(deal, past, as_of)
     lifted = max((a.date for a in past if _lifts(a.summary)), default=None)
     stuck = _paper_stuck(deal)
     held = held_by_us(deal, past)
@@ -249,14 +249,25 @@ _WAITS_ON = lazy(
     r"\b(?:won'?t|will not|not (?:going to|able to)) (?:sign|decide|commit|approve)\w* (?:anything )?(?:until|before)\b|"
     r"\bbefore (?:he|she|they|we) (?:signs?|decides?|commits?|approves?) anything\b|"
     r"\b(?:wants?|needs?) [^.;]{3,60}? before (?:he|she|they|anyone|anybody) (?:signs?|decides?|commits?|approves?)\b|"
-    r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b",
+    r"\b(?:wants?|needs?) (?:the |to hear |to get )?[^.;]{3,40}?'s (?:view|input|sign-?off|opinion|blessing) first\b|"
+    r"\b(?:we|they) (?:can|could) (?:only )?(?:start|begin|go ahead|proceed|sign)\w* (?:only )?(?:if|provided)\b|"
+    r"\bantes\s+de\s+(?:hablar\s+de|firmar|decidir|aprobar|comprometer|comprar)\w*[^.;]{0,40}?\b(?:pide|quiere|"
+    r"necesita|exige)\b|\b(?:pide|quiere|necesita|exige)\b[^.;]{3,60}?\bantes\s+de\s+(?:hablar\s+de|firmar|decidir|"
+    r"aprobar|comprar)\b",
     re.IGNORECASE,
 )
+"""The buyer saying the decision waits on a step: "wants a build-vs-buy comparison before he signs anything", a start
+on a condition ("we can start if a project drops out"), in Spanish "antes de hablar de licencias, él pide una prueba
+pagada"."""
 _NO_DATE = lazy(
     r"\bno (?:date|timeline|timeframe|eta|slot|time slot)\b|\bundated\b|\bnot dated\b|"
-    r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b",
+    r"\b(?:has|have)(?: not|n't) (?:yet )?been (?:approached|contacted|asked|booked|scheduled)\b|"
+    r"\b(?:can(?:not|'t)|could(?:n't| not)|do(?:n't| not) know|unable to) (?:yet )?(?:say|tell|know)(?: you| us)? when\b|"
+    r"\b(?:sin fecha|no hay fecha)\b|\b(?:fecha|calendario|agenda)\b[^.;]{0,40}?\b(?:todavía|aún) no (?:está|existe|hay)\b",
     re.IGNORECASE,
 )
+"""The same message, or a later one, saying that step has no date: "no slot for the review yet", "she cannot say
+when", "el calendario del comité para 2027 todavía no está"."""
 
 
 def _decision_waits(buyer: list[ActivityFact]) -> str | None:
@@ -703,8 +714,19 @@ _WAITS_ON_BODY = lazy(
 
 
 _FALLBACK = lazy(
-    _FALLBACK_WORDS + r"|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|do not|miss|are not|aren'?t)\b", re.IGNORECASE
+    _FALLBACK_WORDS + r"|\bif (?:you|we|it|they) (?:can'?t|cannot|don'?t|do not|miss|are not|aren'?t)\b|"
+    r"\b(?:would|could|might) (?:push|move|slip|delay|defer|bump)\w*\b[^.;]{0,25}?\b(?:to|into|until)\b",
+    re.IGNORECASE,
 )
+"""Words giving a later date to fall back to: "Otherwise their next slot is w/c 11.1.2027", and the consequence of
+something the buyer's side may do: "the chairman sometimes asks for clarifications, which would push it to the
+January sitting"."""
+_MONTH_SITTING = lazy(
+    rf"\b(?:to|into|until) (?:the |their |its )?{_MONTH_NAMES} (?:[\w-]+ )?(?:sitting|meeting|session|committee|board|"
+    r"round|cycle|slot|window)\b",
+    re.IGNORECASE,
+)
+"""A fallback to a named month's sitting of the body ("push it to the January sitting"): that month's first day."""
 _DEAL_STEP = lazy(
     r"\b(?:re-?test|test|review|approval|sign\w*|committee|board|slot|window|cycle|sitting|contract|order)\b|"
     r"复测|审核|审批|签|委员会|董事会|窗口",
@@ -725,9 +747,12 @@ def _fallback(deal: Deal, buyer: list[ActivityFact]) -> tuple[dt.date, str] | No
         for sentence in re.split(r"(?<=[.!?。！？])['\"”’]?\s+|\n", activity.summary or ""):
             if not text.find(_FALLBACK, sentence) or not text.find(_DEAL_STEP, sentence):
                 continue
-            later = [day for day in dates_in(sentence, activity.date) if day > deal.close_date]
+            days = dates_in(sentence, activity.date) + [
+                month_ahead(_MONTHS[m.group(1).lower()[:3]], activity.date) for m in _MONTH_SITTING.finditer(sentence)
+            ]
+            later = [day for day in days if day > deal.close_date]
             if later:
-                said = text.quote(sentence.strip(_QUOTE_MARKS))
+                said = text.quote_around(sentence.strip(_QUOTE_MARKS), _FALLBACK)
                 return min(later), f"{activity.date} {activity.type}: {said}"
     return None
 
@@ -1191,7 +1216,7 @@ def _paper_open(past: list[ActivityFact]) -> str | None:
     """The latest word on the paper process from the buyer's side names an item still open, and no later word
     on the paper closes it: "Silje returned the MSA agreed. DPA still with her." (the MSA is done, the DPA open)."""
     said = [a for a in past if _on_paper(a)]
-    opened = [a for a in said if a.two_way and text.find(_OPEN, a.summary)]
+    opened = [a for a in said if a.two_way and _paper_item_open(a.summary)]
     if not opened:
         return None
     last = opened[-1]
@@ -1199,6 +1224,24 @@ def _paper_open(past: list[ActivityFact]) -> str | None:
     if any(Signal.PAPER_COMPLETE.value in a.signals or text.find(_CLOSED, a.summary) for a in later):
         return None
     return f"{last.date} {last.type}, {text.quote(last.summary)}"
+
+
+_TEST_ITEM = lazy(
+    r"\b(?:pen-?tests?|penetration tests?|tests?|testing|pilot|poc|pov|proof of (?:concept|value)|uat|trial|"
+    r"benchmark)\b",
+    re.IGNORECASE,
+)
+"""The buyer's test of the product against their criteria, as a note names it: "the pentest", "the pilot"."""
+
+
+def _paper_item_open(summary: str | None) -> bool:
+    """A sentence of ``summary`` says a paper item is still open; not one whose open item is the buyer's test of
+    the product and nothing of the paper ("Serhiy confirms the Board date and that the pentest is the only open
+    item": the criteria's test, which ``validation_ahead`` reads, not the paper)."""
+    for sentence in text.sentences(summary):
+        if text.find(_OPEN, sentence) and not (_TEST_ITEM.search(sentence) and not PAPER_STEP.search(sentence)):
+            return True
+    return False
 
 
 def _on_paper(activity: ActivityFact) -> bool:
@@ -1518,3 +1561,67 @@ def _sitting_dated(deal: Deal, past: list[ActivityFact], day: dt.date, as_of: dt
         for a in past
         if a.date >= day
     )
+
+
+_PAPER_GATE = lazy(
+    r"\b(?:without|zonder|ohne|sin)\s+(?:(?:a|an|the|your|our|een|de|het|ein|eine|einen|la|el|un|una)\s+)?"
+    r"([\w-]+(?:\s+[\w-]+)?)\s+[^.;]{0,40}?\b(?:cannot|can'?t|can not|won'?t|will not|unable to|not able to|niet|"
+    r"nicht|no)\b[^.;]{0,40}?\b(?:contract\w*|agreement|order|po|sign\w*|signature|onderteken\w*|teken\w*|vertrag\w*|"
+    r"unterschr\w*|unterzeich\w*|contrato|firma\w*)\b",
+    re.IGNORECASE,
+)
+"""The buyer's word that the paper cannot go to signature without something ("Without the insurance certificate
+we cannot release the contract for signing", in Dutch "Zonder scorecard kan ik het contract niet vrijgeven voor
+ondertekening"): what it names is a condition of the paper."""
+_GATE_WORD_MIN = 5
+"""The shortest word of the named condition looked for elsewhere in the record: "certificate", not "kan" or "we"."""
+
+
+def _paper_gated(deal: Deal, record: list[ActivityFact], as_of: dt.date) -> tuple[str, dt.date | None, bool] | None:
+    """The buyer's word that the paper cannot go to signature without something (a certificate, a scorecard, a
+    registration), and a word on record, the buyer's or our own note, that it cannot exist before a month after the
+    signature date ("the insurer issues the certificate in February at the earliest"): the paper is dated there,
+    the month's first day. Nothing done on the paper since the condition was set."""
+    signature = _plan_signature(deal, as_of) or deal.close_date
+    if signature is None or signature < as_of:
+        return None
+    done = [a.date for a in record if Signal.PAPER_COMPLETE.value in a.signals]
+    for activity in reversed([a for a in record if a.two_way]):
+        if done and max(done) >= activity.date:
+            return None
+        for sentence in text.sentences(" ".join((activity.summary or "").split())):
+            gate = text.find(_PAPER_GATE, sentence)
+            match = _PAPER_GATE.search(gate) if gate else None
+            words = [w for w in match.group(1).split() if len(w) >= _GATE_WORD_MIN] if match else []
+            if not words:
+                continue
+            floor = _condition_floor(deal, record, words, signature, as_of)
+            if floor is not None:
+                return (
+                    f"{PAPER_DATED_AFTER}{activity.date} {activity.type}, {text.quote(sentence.strip(), 160)}; "
+                    f"{floor[0]} (from {floor[1]} at the earliest, after {signature})",
+                    floor[1],
+                    False,
+                )
+    return None
+
+
+def _condition_floor(
+    deal: Deal, record: list[ActivityFact], words: list[str], signature: dt.date, as_of: dt.date
+) -> tuple[str, dt.date] | None:
+    """Where the record says the condition ``words`` name cannot exist before a month after ``signature``."""
+    named = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    said = [(a.date, f"{a.date} {a.type}", a.summary or "") for a in record if a.two_way or a.type == "note"]
+    for day, where, summary in [*said, (as_of, "notes", deal.notes or "")]:
+        for sentence in text.sentences(" ".join(summary.split())):
+            if not named.search(sentence):
+                continue
+            for match in _MONTH_FLOOR.finditer(sentence):
+                if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
+                    continue
+                month = _MONTHS[next(g for g in match.groups() if g and not g.isdigit()).lower()[:3]]
+                year = next((g for g in match.groups() if g and g.isdigit()), None)
+                first = dt.date(int(year), month, 1) if year else month_ahead(month, day)
+                if signature < first <= day + _AHEAD:
+                    return f"{where}: {text.quote(sentence.strip(), 160)}", first
+    return None
