@@ -1619,9 +1619,7 @@ def _condition_floor(
             for match in _MONTH_FLOOR.finditer(sentence):
                 if _NOT_THE_PURCHASE.search(sentence[: match.start()]):
                     continue
-                month = _MONTHS[next(g for g in match.groups() if g and not g.isdigit()).lower()[:3]]
-                year = next((g for g in match.groups() if g and g.isdigit()), None)
-                first = dt.date(int(year), month, 1) if year else month_ahead(month, day)
+                first = _month_floor(match, day)[0]
                 if signature < first <= day + _AHEAD:
                     return f"{where}: {text.quote(sentence.strip(), 160)}", first
     return None
