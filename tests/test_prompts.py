@@ -161,6 +161,7 @@ TEMPLATE_VARS["chat-answer-zh"] = {
     "label": str,
     "clip": lambda t, n: t,
     "clip_within": lambda t, n: t,
+    "clip_runs": lambda t, n: t,
 }
 
 EXPECTED_TEXT = {

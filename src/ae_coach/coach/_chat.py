@@ -55,10 +55,46 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
             return text
         return _QUOTED.sub(lambda m: m.group(1) + (clip(m.group(2), size) or "") + m.group(3), text)
 
+    def clip_runs(text: str | None, size: int) -> str | None:
+        # a finding's title quotes the record as the inspector cut it ("…We will not accept a higher unit price for
+        # fewer users, and we will not pay for 100 Anal…"): cut again only a quote that runs on in English for more
+        # than ``size`` words in a row, so a title that says what it needs in a few words keeps them
+        if not text:
+            return text
+        return _QUOTED.sub(
+            lambda m: (
+                m.group(1) + ((clip(m.group(2), size) or "") if _runs_on(m.group(2), size) else m.group(2)) + m.group(3)
+            ),
+            text,
+        )
+
     return (
-        builder.render(f"chat-answer-{answer.lang}", a=answer, label=label, clip=clip, clip_within=clip_within).strip()
+        builder.render(
+            f"chat-answer-{answer.lang}",
+            a=answer,
+            label=label,
+            clip=clip,
+            clip_within=clip_within,
+            clip_runs=clip_runs,
+        ).strip()
         + "\n"
     )
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+(?=[ ,]+[A-Za-z])")
+"""An English word followed, past spaces or commas only, by another: the links of a run of English words."""
+
+
+def _runs_on(text: str, size: int) -> bool:
+    """``text`` holds more than ``size`` English words in a row, with nothing but spaces and commas between them."""
+    run, end = 0, -1
+    for match in _ENGLISH_WORD.finditer(text):
+        gap = text[end : match.start()] if end >= 0 else ""
+        run = run + 1 if end >= 0 and not gap.strip(" ,") else 1
+        if run >= size:  # ``size`` linked words and the one they link to
+            return True
+        end = match.end()
+    return False
 
 
 _QUOTED = re.compile(r'(["“])([^"“”]{20,}?)(["”])')

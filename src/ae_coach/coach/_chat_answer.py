@@ -210,6 +210,10 @@ class ChatAnswer(BaseModel):
     """Asked about the budget or walking away, when the record says the freeze or hold was lifted since: the
     activity that says so, its text the sentence that does ("Dr. Vogt released part of the frozen Q4 money");
     ``data["money"]`` when it is the money that came back, not only the project that restarted."""
+    held: str | None = None
+    """Asked to prepare our executive's call with the buyer (the intent or a close second) while the buyer's own word
+    holds the purchase (``timing.on_hold``: "until … 60 days without incidents, I will not approve any expansion"):
+    that word, so the call is about the reason they gave and carries no commercial ask."""
 
     def of(self, kind: str) -> list[Fact]:
         """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
@@ -277,9 +281,14 @@ def answer(
         plan = ["deal-mutual-action-plan"] if "deal-mutual-action-plan" in rulebook else []
         rest = [r for r in rule_ids if r != "execution-meeting-recap"]
         rule_ids = list(dict.fromkeys([*leading, *plan, *rest]))[:MAX_RULES]
+    elif intent is not None and intent.answer == "email" and _PLAN.search(question) and PLAN_RULE in rulebook:
+        # an email to go over the plan's dates with the buyer ("把时间表对一遍"): the mutual action plan's rule first
+        rule_ids = list(dict.fromkeys([PLAN_RULE, *rule_ids]))[:MAX_RULES]
     shape = intent.answer if intent else "advice"
     # "should I disqualify it? where does it go in the forecast?": the date verdict answers the first half too
-    walk_away = any(i.id == "walk_away" for i in ([intent] if intent else []) + _second(found, intent))
+    asked = ([intent] if intent else []) + _second(found, intent)
+    walk_away = any(i.id == "walk_away" for i in asked)
+    held = assessment.facts.timing.on_hold if any(i.id == "executive" for i in asked) else None
     dated = intent is not None and (intent.id in _DATED_INTENTS or walk_away)
     verdict = _verdict(deal, assessment, review.forecast, walk_away=walk_away) if dated else None
     if verdict is not None and verdict.state == "fails" and verdict.after:
@@ -318,6 +327,7 @@ def answer(
         walk=_walk(deal, assessment, settings) if walk_away else None,
         verdict=verdict,
         lifted=_lifted(found, assessment) if dated else None,
+        held=held,
     )
 
 
@@ -539,7 +549,7 @@ def _rules(
     hits = [r for r, _, _ in found.rules]
     strong = [r for r, _, score in found.rules if score >= STRONG_HIT]
     if intent is not None:
-        lead, rest = _intent_rules(found, rulebook, intent, findings, acted or {}, strong)
+        lead, rest = _intent_rules(found, rulebook, intent, findings, acted or {}, strong, _below_commit(found, deal))
     else:
         addressing = {rule.id for f in findings for rule in rulebook.addressing(f.code)}
         lead = [r for r in hits if r in addressing] + strong[:1]
@@ -558,12 +568,17 @@ def _intent_rules(
     findings: list[FindingRef],
     acted: dict[str, str],
     strong: list[str],
+    below_commit: bool = False,
 ) -> tuple[list[str], list[str]]:
     """The rules to quote first and then, for a question with an intent: its first rule, then the first
     rule of a close second intent (a second topic the rep named) before a rule the wording strongly
     matches, unless the wording clearly names that rule (:func:`_names_one_rule`). A question about the deal as a whole (risk, summary) is answered from the deal's worst
     findings, and there the strong wording match comes second: the rest of such a question is the story."""
     own = [r for r in intent.rules if r in rulebook]
+    if below_commit and intent.answer == "forecast":
+        # "is best case right for it?": what each category asks of the record answers it; the Commit gate is for a
+        # call the rep did not make
+        own = sorted(own, key=lambda r: r != CATEGORIES_RULE)
     worst = [r for r in (_rule_for(f, rulebook, acted) for f in findings[:2]) if r]
     if intent.answer == "risk":  # the worst finding's rule, then one that answers several of them at once
         own = worst[:1] + _common_rule(findings, rulebook) + worst[1:] + own
@@ -586,6 +601,19 @@ def _intent_rules(
     if _names_one_rule(found):
         return own[:1] + wording, second + own[1:]
     return own[:1] + second[:1] + wording, own[1:]
+
+
+CATEGORIES_RULE = "pipeline-forecast-categories"
+"""The rule that says what each forecast category needs from the record."""
+
+
+def _below_commit(found: Retrieval, deal: Deal) -> bool:
+    """The CRM holds the deal below Commit (best case, pipeline) and the question asks about that call, best case
+    ("我现在挂的是 best case … 靠谱吗"), not about Commit."""
+    call = str(getattr(deal.forecast_category, "value", deal.forecast_category) or "")
+    asked = set(found.tokens)
+    best = {"best", "case"} <= asked or {"最佳", "情况"} <= asked or "upside" in asked
+    return call in ("best_case", "pipeline") and best and not {"commit", "承诺"} & asked
 
 
 def _common_rule(findings: list[FindingRef], rulebook: Rulebook) -> list[str]:
@@ -809,9 +837,16 @@ def _named_people(found: Retrieval) -> list[Fact]:
     """The people the question names: by name, else by what their title is called ("the EVP", "new CRO")."""
     people = [f for f in found.all_facts if f.kind == "person"]
     asked = set(found.tokens)
-    by_name = [f for f in people if {p.lower() for p in (f.name or "").split()} & asked]
+    by_name = [f for f in people if any(_says(word, found.tokens) for word in (f.name or "").split())]
     by_title = [f for f in people if f not in by_name and set(f.data.get("aliases", ())) & asked]
     return by_name + by_title
+
+
+def _says(word: str, tokens: list[str]) -> bool:
+    """The question's tokens hold a word of a name as the tokenizer cuts it: "Lucía" is "luc", "Mónica" is "m",
+    "nica" (letters outside a-z split a word), so it is compared cut the same way."""
+    pieces = _tokens(word)
+    return bool(pieces) and any(tokens[i : i + len(pieces)] == pieces for i in range(len(tokens)))
 
 
 def _next_step(
@@ -1013,6 +1048,12 @@ _INTERNAL = lazy(
 """A question asking for a message to our own side: an escalation to the rep's manager, our CTO, legal, product, or
 the weekly update for the boss ("写一段周报给老板"; "draft an email to Helen about our legal team" is an email to the
 buyer)."""
+_PLAN = re.compile(
+    r"\bMAP\b|(?i:\bmutual action plan\b|\b(?:close|closing|joint) plan\b|\btimeline\b)|共同行动计划|行动计划|时间表|时间线|排期"
+)
+"""A question about the plan's dates with the buyer: "go over the timeline with her", "跟她把时间表对一遍" ("MAP" only
+in capitals: "map the committee" is no plan)."""
+PLAN_RULE = "deal-mutual-action-plan"
 _OUR_OWNERS = frozenset({"us", "we", "vendor", "our team", "seller", "我们", "我方"})
 
 
