@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 FAKE_KEY = "sk-test-coach-SECRET-4242"
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "evals" / "calibration" / "deals"
+"""The calibration suite's scenario deals (dev split deals only are used in tests)."""
+ENGLISH_RUN = re.compile(r"(?:[A-Za-z]+[ ,]+){15}[A-Za-z]")
+"""Fifteen English words in a row: more than a Chinese answer may quote."""
 
 NORTHWIND: dict[str, Any] = {
     "id": "northwind-test",

@@ -6,9 +6,6 @@ purchase on hold carries no commercial ask, and a name with letters outside a-z 
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from ae_coach.coach import Coach
@@ -17,15 +14,12 @@ from ae_coach.coach._chat_answer import _PLAN, _says
 from ae_coach.deal import load_deal
 from ae_coach.rules.lexicon import load_lexicon
 from ae_coach.rules.search import tokenize
+from coach_deals import CALIBRATION, ENGLISH_RUN
 
-ROOT = Path(__file__).resolve().parent.parent
-CALIBRATION = ROOT / "evals" / "calibration" / "deals"
 LUSAIL = CALIBRATION / "lusail-facilities-renewal-seat-cut.yaml"
 PANIFICADOR = CALIBRATION / "panificador-bajio-discovery-best-case.yaml"
 DONAUTAL = CALIBRATION / "donautal-insurance-sequential-approvals.yaml"
 ANDES = CALIBRATION / "andes-credito-outage-expansion.yaml"
-ENGLISH_RUN = re.compile(r"(?:[A-Za-z]+[ ,]+){15}[A-Za-z]")
-"""Fifteen English words in a row: more than a Chinese answer may quote."""
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,14 @@ who is leaving is asked for the handover."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from ae_coach.coach import Coach
 from ae_coach.deal import load_deal
+from coach_deals import CALIBRATION, ENGLISH_RUN
 
-ROOT = Path(__file__).resolve().parent.parent
-CALIBRATION = ROOT / "evals" / "calibration" / "deals"
 TANJONG = CALIBRATION / "tanjong-freight-rfp-reserve-bidder.yaml"
 NKOMATI = CALIBRATION / "nkomati-mining-pilot-first.yaml"
-ENGLISH_RUN = re.compile(r"(?:[A-Za-z]+[ ,]+){15}[A-Za-z]")
-"""Fifteen English words in a row: more than a Chinese answer may quote."""
 
 
 @pytest.fixture(scope="module")
