@@ -68,14 +68,14 @@ def test_counsel_on_record_gets_the_paper_and_no_one_asks_who_reviews_it() -> No
 
 
 def test_a_champion_who_is_counsel_is_not_the_paper_owner() -> None:
-    from ae_coach.coach._situation import paper_titled
+    from ae_coach.coach._people import paper_titled
 
     deal = _deal(counsel={**_COUNSEL, "role": "champion", "name": "Nadia Ivers"})
     assert paper_titled(deal) is None
 
 
 def test_the_lawyer_before_the_buyer_when_a_term_is_open() -> None:
-    from ae_coach.coach._situation import paper_titled
+    from ae_coach.coach._people import paper_titled
 
     buyer = {**_COUNSEL, "name": "Tetsuo Aoki", "title": "Manager Purchasing Dept"}
     data = with_activities()

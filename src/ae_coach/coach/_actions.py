@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._buyer_steps import month_gate
-from ae_coach.coach._people import contact_for, contact_name, label, person_in_role, personalise, seniority
+from ae_coach.coach._people import (
+    contact_for,
+    contact_name,
+    label,
+    paper_titled,
+    person_in_role,
+    personalise,
+    seniority,
+)
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
@@ -27,7 +35,6 @@ from ae_coach.coach._situation import (
     baseline,
     docs_owed,
     names_person,
-    paper_titled,
     renewal,
     signer_review,
     source_of,

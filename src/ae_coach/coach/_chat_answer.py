@@ -19,9 +19,9 @@ from ae_coach._patterns import lazy
 from ae_coach.coach._buyer_steps import month_after
 from ae_coach.coach._chat_facts import Fact, facts_of_kind
 from ae_coach.coach._offline import compose
-from ae_coach.coach._people import personalise, seniority
+from ae_coach.coach._people import paper_titled, personalise, seniority
 from ae_coach.coach._retrieve import Retrieval, language_of, retrieve
-from ae_coach.coach._situation import Situation, paper_titled
+from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for

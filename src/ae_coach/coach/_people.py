@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ae_coach._patterns import lazy
 from ae_coach.i18n import t, term
+from ae_coach.inspector.text import LEGAL_TITLE, PAPER_TITLE
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, Stakeholder
@@ -137,3 +138,25 @@ def personalise(text: str, deal: Deal) -> str:
         )
         text = pattern.sub(lambda m, name=person.name: f"{m.group(1)} ({name})", text, count=1)  # type: ignore[misc]
     return text
+
+
+_NOT_PAPER = ("champion", "economic_buyer", "user_buyer", "blocker")
+
+
+def paper_titled(deal: Deal, term_open: bool = False, legal: bool | None = None) -> Stakeholder | None:
+    """The stakeholder whose title runs the buyer's paper (legal, contracts, procurement), engaged first; when a
+    contract term is what is open (``term_open``), their lawyer before their buyer. Never the champion, a buyer
+    or a blocker (a Senior Counsel championing a legal tool is the buyer, not the paper). ``legal`` True keeps
+    their lawyers only, False everyone else on the paper (procurement, purchasing, contracts)."""
+    titled = [
+        s
+        for s in deal.stakeholders
+        if PAPER_TITLE.search(s.title or "")
+        and str(s.role) not in _NOT_PAPER
+        and (legal is None or bool(LEGAL_TITLE.search(s.title or "")) == legal)
+    ]
+    return min(
+        titled,
+        key=lambda s: (not s.engaged, term_open and not LEGAL_TITLE.search(s.title or "")),
+        default=None,
+    )

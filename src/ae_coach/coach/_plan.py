@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._people import label, person_in_role
+from ae_coach.coach._people import label, paper_titled, person_in_role
 from ae_coach.coach.report import MapStep
 from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
@@ -23,7 +23,7 @@ from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
 from ae_coach.inspector.facts import dates_in, durations, owed_back, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
-from ae_coach.inspector.text import LEGAL_TITLE, PROCUREMENT_TITLE, find
+from ae_coach.inspector.text import find
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -1406,15 +1406,13 @@ def _owner(step: _Template, deal: Deal) -> str:
 
 
 def _paper_person(step: _Template, deal: Deal) -> str | None:
-    """The buyer's procurement or legal person the record names, for the paper step their office owns ("Tessa Blum
-    (Procurement Manager)" for vendor onboarding and the purchase order, their counsel beside our legal for the
-    redlines); None when the record names nobody with that title (two blind VP grades: "nobody owns the paper")."""
+    """The buyer's procurement or legal person the record names (:func:`paper_titled`), for the paper step their
+    office owns ("Tessa Blum (Procurement Manager)" for vendor onboarding and the purchase order, their counsel beside
+    our legal for the redlines); None when the record names nobody engaged with that title (two blind VP grades:
+    "nobody owns the paper")."""
     legal, procurement = step.team.startswith("buyer legal"), step.team == "buyer procurement"
-    office = LEGAL_TITLE if legal else PROCUREMENT_TITLE if procurement else None
-    if office is None:
-        return None
-    person = next((s for s in deal.stakeholders if s.title and find(office, s.title) is not None and s.engaged), None)
-    if person is None:
+    person = paper_titled(deal, legal=legal) if legal or procurement else None
+    if person is None or not person.engaged:
         return None
     return t("plan.with_our_legal", name=label(person)) if legal else label(person)
 

@@ -23,7 +23,7 @@ from ae_coach.inspector.priority import cause_of, ranked
 
 if TYPE_CHECKING:
     from ae_coach.coach.report import NextAction
-    from ae_coach.deal import Deal
+    from ae_coach.deal import Deal, Stakeholder
     from ae_coach.findings import Finding
 
 SHOWN_BY_TIER = {1: 5, 2: 4, 3: 3, 4: 2}
@@ -112,40 +112,50 @@ def told(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
 
 
 def _late_signer_said(concern: Finding, deal: Deal, findings: list[Finding]) -> str | None:
-    """The new signer who raised the late budget concern, told as in :func:`_late_signer` ("Mark Stone (CFO), on the
-    deal since 2026-11-10"), when the one newcomer is the signer and the concern's words name them or their office."""
+    """The new signer who raised the late budget concern ("Mark Stone (CFO), on the deal since 2026-11-10"), when
+    the one newcomer is the signer (:func:`_sole_late_signer`) and the concern's words name them or their office."""
     late = next((x for x in findings if x.code == "momentum.late_stakeholder"), None)
-    signers = late.data.get("signers") or [] if late is not None else []
-    if late is None or late.data.get("names") != signers or len(signers) != 1:
+    name = _sole_late_signer(late) if late is not None else None
+    person = next((s for s in deal.stakeholders if s.name == name), None)
+    if person is None:
         return None
-    person = next((s for s in deal.stakeholders if s.name == signers[0]), None)
     said = str(concern.data.get("said", ""))
-    names = [signers[0], *signers[0].split()[:1], *((person.title,) if person and person.title else ())]
-    if person is None or not any(re.search(rf"\b{re.escape(n)}\b", said, re.IGNORECASE) for n in names if n):
+    names = [person.name, *person.name.split()[:1], *((person.title,) if person.title else ())]
+    if not any(re.search(rf"\b{re.escape(n)}\b", said, re.IGNORECASE) for n in names if n):
         return None
-    who = t("coach.fact.name_in_brackets", name=person.name, title=person.title) if person.title else person.name
+    who = _who(person)
     return t("coach.risk.signer_since", who=who, date=person.added) if person.added else who
+
+
+def _sole_late_signer(late: Finding) -> str | None:
+    """The one newcomer of a late-stakeholder finding, when they are the person who signs."""
+    signers = late.data.get("signers") or []
+    return signers[0] if late.data.get("names") == signers and len(signers) == 1 else None
+
+
+def _who(person: Stakeholder) -> str:
+    """ "Mark Stone (CFO)", or the name alone when the record gives no title."""
+    return t("coach.fact.name_in_brackets", name=person.name, title=person.title) if person.title else person.name
 
 
 def _late_signer(name: str, entered: str, deal: Deal) -> str:
     """The one newcomer is the person who signs: "The person who signs is new: Mark Stone (CFO), on the deal since
     2026-11-10, at proposal" (a blind VP grade: "the signer changed" is the problem, the price is its symptom)."""
     person = next((s for s in deal.stakeholders if s.name == name), None)
-    who = t("coach.fact.name_in_brackets", name=name, title=person.title) if person and person.title else name
-    since = person.added if person is not None and person.added else None
+    who = _who(person) if person is not None else name
     stage = term(entered) if entered else term(deal.stage)
-    if since is None:
+    if person is None or person.added is None:
         return t("coach.risk.late_signer_undated", who=who, stage=stage)
-    return t("coach.risk.late_signer", who=who, date=since, stage=stage)
+    return t("coach.risk.late_signer", who=who, date=person.added, stage=stage)
 
 
 def title(f: Finding, deal: Deal, assessment: Any, short: bool = False) -> str:
     """The finding's risk as the record shows it: a MEDDPICC gap says who was met and what is missing."""
     element = f.data.get("element")
     reason = f.data.get("reason")
-    signers = f.data.get("signers") or []
-    if f.code == "momentum.late_stakeholder" and f.data.get("names") == signers and len(signers) == 1:
-        return _late_signer(signers[0], str(f.data.get("entered", "")), deal)
+    signer = _sole_late_signer(f) if f.code == "momentum.late_stakeholder" else None
+    if signer is not None:
+        return _late_signer(signer, str(f.data.get("entered", "")), deal)
     generic = "(red flag" in f.title or "（" in f.title
     if not f.code.startswith("meddpicc.") or not element or not (generic or reason):
         return _committee(f, deal, assessment) if f.code == "committee.missing_role" else f.title

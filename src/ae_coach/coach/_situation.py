@@ -9,7 +9,7 @@ from typing import Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._buyer_steps import month_gate
-from ae_coach.coach._people import person_in_role, seniority
+from ae_coach.coach._people import paper_titled, person_in_role, seniority
 from ae_coach.deal import (
     STAGE_ORDER,
     Activity,
@@ -40,13 +40,12 @@ from ae_coach.inspector.facts import (
 from ae_coach.inspector.facts._model import _Names
 from ae_coach.inspector.meddpicc import LEAVING_CHAMPION
 from ae_coach.inspector.text import (
-    LEGAL_TITLE,
-    PAPER_TITLE,
     activity_signals,
     find,
     given_name,
     quote,
     quote_around,
+    sentences,
     set_up_by,
 )
 from ae_coach.rules.markers import Marked
@@ -408,12 +407,14 @@ def spend_line(deal: Deal) -> tuple[str, str] | None:
     texts += [a.summary for a in deal.activities if a.date <= as_of] + [deal.notes]
     for text in texts:
         flat = " ".join((text or "").split())
-        for line in _SPEND_LINE.finditer(flat):
-            sentence = _sentence_at(flat, line.start())
-            if _OURS.search(sentence) or _currency(line.group(1)) not in (None, deal.currency.upper()):
+        for sentence in (part for whole in sentences(flat) for part in whole.split("; ")):
+            if _OURS.search(sentence):
                 continue
-            if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
-                return line.group(1), quote_around(flat, _SPEND_LINE, 110)
+            for line in _SPEND_LINE.finditer(sentence):
+                if _currency(line.group(1)) not in (None, deal.currency.upper()):
+                    continue
+                if SPEND_LINE_SHARE * deal.amount <= money_amount(line.group(1)) < deal.amount:
+                    return line.group(1), quote_around(flat, _SPEND_LINE, 110)
     return None
 
 
@@ -426,13 +427,6 @@ def _currency(money: str) -> str | None:
     """The currency a written amount names ("$100k" -> USD, "EUR 250k" -> EUR)."""
     code = re.match(r"[A-Z]{3}", money)
     return code.group(0) if code else _CURRENCIES.get(money[:1])
-
-
-def _sentence_at(text: str, at: int) -> str:
-    """The sentence of ``text`` that holds position ``at`` (ends at a stop followed by a space, or a semicolon)."""
-    start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at)) + 1
-    ends = [e for e in (text.find(". ", at), text.find("; ", at)) if e >= 0]
-    return text[start : min(ends) if ends else len(text)]
 
 
 BURDEN = lazy(
@@ -583,28 +577,6 @@ def paper_owner(deal: Deal, facts: DealFacts) -> Stakeholder | None:
     person = paper_titled(deal)
     fact = facts.person(person.name) if person else None
     return person if fact is not None and fact.last_two_way is not None else None
-
-
-_NOT_PAPER = ("champion", "economic_buyer", "user_buyer", "blocker")
-
-
-def paper_titled(deal: Deal, term_open: bool = False, legal: bool | None = None) -> Stakeholder | None:
-    """The stakeholder whose title runs the buyer's paper (legal, contracts, procurement), engaged first; when a
-    contract term is what is open (``term_open``), their lawyer before their buyer. Never the champion, a buyer
-    or a blocker (a Senior Counsel championing a legal tool is the buyer, not the paper). ``legal`` True keeps
-    their lawyers only, False everyone else on the paper (procurement, purchasing, contracts)."""
-    titled = [
-        s
-        for s in deal.stakeholders
-        if PAPER_TITLE.search(s.title or "")
-        and str(s.role) not in _NOT_PAPER
-        and (legal is None or bool(LEGAL_TITLE.search(s.title or "")) == legal)
-    ]
-    return min(
-        titled,
-        key=lambda s: (not s.engaged, term_open and not LEGAL_TITLE.search(s.title or "")),
-        default=None,
-    )
 
 
 _NOT_YET = lazy(

@@ -14,14 +14,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
-from ae_coach.coach._people import person_in_role
+from ae_coach.coach._people import paper_titled, person_in_role
 from ae_coach.coach._plan import named_signer
 from ae_coach.coach._situation import (
     NUMBER,
     ally,
     burden,
     last_move,
-    paper_titled,
     signer_review,
     source_of,
     spend_line,

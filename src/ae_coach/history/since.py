@@ -217,11 +217,7 @@ def _outcome(action: ActionRef, since: dt.date, facts: DealFacts) -> ActionOutco
     if person is None:
         return ActionOutcome(**base, status="unverifiable")
     until = min(facts.as_of, (action.due or facts.as_of) + dt.timedelta(days=ACTION_GRACE_DAYS))
-    held = [
-        a
-        for a in facts.activities
-        if a.status == "completed" and a.direction is not None and since < a.date <= until and person in a.people
-    ]
+    held = _contact(facts, person, since, until)
     if held:
         return ActionOutcome(**base, person=person, status="done", evidence=_describe(held[-1], person))
     booked = [a for a in facts.activities if a.status == "scheduled" and a.date >= facts.as_of and person in a.people]
@@ -230,17 +226,22 @@ def _outcome(action: ActionRef, since: dt.date, facts: DealFacts) -> ActionOutco
     if action.due is not None and action.due >= facts.as_of:
         return ActionOutcome(**base, person=person, status="open")
     # contact after the grace window is not the action done, but it is contact: never "no activity since"
-    later = [
-        a
-        for a in facts.activities
-        if a.status == "completed" and a.direction is not None and until < a.date <= facts.as_of and person in a.people
-    ]
+    later = _contact(facts, person, until, facts.as_of)
     evidence = (
         f"not by {until.isoformat()}: the next activity with {person} was on {later[0].date.isoformat()}"
         if later
         else f"no activity with {person} since {since.isoformat()}"
     )
     return ActionOutcome(**base, person=person, status="missed", evidence=evidence)
+
+
+def _contact(facts: DealFacts, person: str, after: dt.date, until: dt.date) -> list[ActivityFact]:
+    """The held activities ``person`` took part in, after ``after`` and up to ``until``."""
+    return [
+        a
+        for a in facts.activities
+        if a.status == "completed" and a.direction is not None and after < a.date <= until and person in a.people
+    ]
 
 
 def _trend(earlier: list[ReviewRecord], current: ReviewRecord) -> list[HealthPoint]:

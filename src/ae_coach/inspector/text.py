@@ -311,13 +311,6 @@ LEGAL_TITLE = lazy(
 )
 """The lawyers among :data:`PAPER_TITLE`: who answers when a contract term is what is open."""
 
-PROCUREMENT_TITLE = lazy(
-    r"\b(?:procurement|purchasing|sourcing|buyer|contracts?|abastecimiento|compras|adquisiciones|aprovisionamiento|"
-    r"suprimentos|contratos|einkauf|beschaffung|achats?|approvisionnement|inkoop|acquisti)\b|采购|購買|調達",
-    _I,
-)
-"""The purchasing office among :data:`PAPER_TITLE`: who runs vendor onboarding and the purchase order."""
-
 OPTIMISM = lazy(
     r"\b(?:they love (?:it|us)|slam[- ]dunk|done deal|in the bag|no[- ]brainer|sure thing|definitely (?:buying|"
     r"closing|signing)|can'?t lose|easy win|will definitely sign|it'?s a lock|(?:sign|close|closing|signing) for sure|"
