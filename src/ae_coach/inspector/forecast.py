@@ -133,6 +133,8 @@ def _blocked_conditions(ctx: Context) -> list[str]:
     out = [t("gate.precondition", source=timing.precondition)] if timing.precondition else []
     if timing.approval_undated and not timing.decision_waits:
         out.append(t("gate.approval_undated", source=timing.approval_undated))
+    if timing.condition_open and not (out or timing.paper_stuck or timing.doubt or timing.on_hold):
+        out.append(t("gate.condition_open", source=timing.condition_open))
     return out
 
 

@@ -517,17 +517,26 @@ def activity_signals(activity: Activity) -> frozenset[Signal]:
 _HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "frau", "ing", "mag", "dipl")
 
 
+_MONTH_START = re.compile(
+    r"(?:jan|j[äa]nner|feb|m[aä]r|apr|abr|avr|ma[iy]|mei|jun|jui|jul|aug|ago|ao[uû]|sep|set|o[ck]t|out|nov|d[eé]c|dez|dic)"
+    r"[a-zäéû]*\b",
+    re.IGNORECASE,
+)
+"""A month's name at the start of what follows a day written with a point ("am 21. Jänner 2027"), in the languages
+of the buyers' emails: the point is an ordinal's, not a sentence's end."""
 _SENTENCE_END = re.compile(r"(?<=[.;!?])['\"”’]?\s+|(?<=[。；！？])\s*|\n")
 
 
 def sentences(summary: str | None) -> list[str]:
     """The sentences of a note, a closing quote mark kept with the sentence it ends ("… until 31.12.' He wants…"),
-    never split after a title of address ("Dr. Vogt signs"), a lone initial ("J. Smith") or a number's point."""
+    never split after a title of address ("Dr. Vogt signs"), a lone initial ("J. Smith"), a number's point or a day's
+    ordinal point before a month ("am 21. Jänner 2027")."""
     out: list[str] = []
     for piece in _SENTENCE_END.split(summary or ""):
         last = out[-1].rstrip() if out else ""
         word = last.rsplit(None, 1)[-1].lower() if last else ""
-        if out and last.endswith(".") and (word.rstrip(".") in _HONORIFICS or len(word.rstrip(".")) == 1):
+        ordinal = word[:-1].isdigit() and len(word) <= 3 and _MONTH_START.match(piece) is not None  # "am 21. Jänner"
+        if out and last.endswith(".") and (word.rstrip(".") in _HONORIFICS or len(word.rstrip(".")) == 1 or ordinal):
             out[-1] = f"{last} {piece}"
         else:
             out.append(piece)

@@ -23,6 +23,8 @@ from ae_coach.inspector.facts._away import away
 from ae_coach.inspector.facts._contact import direction_of
 from ae_coach.inspector.facts._events import company_events
 from ae_coach.inspector.facts._grades import _ELEMENTS, _champion_acted, grade_elements
+from ae_coach.inspector.facts._later import MONTH as _MONTH
+from ae_coach.inspector.facts._later import MONTHS as _MONTHS
 from ae_coach.inspector.facts._model import (
     ActivityFact,
     CompetitorFact,
@@ -38,12 +40,11 @@ from ae_coach.inspector.facts._model import (
 from ae_coach.inspector.facts._owed import questionnaire
 from ae_coach.inspector.facts._sequence import SEQUENCE_ENDS, buyer_sequence
 from ae_coach.inspector.facts._timing import (
-    _MONTH,
-    _MONTHS,
     _NEGATED_SPAN,
     PAPER_TOO_SLOW,
     _close_changes,
     _timing,
+    floor_word,
 )
 
 # ------------------------------------------------------------------------------------------- derivation
@@ -306,6 +307,8 @@ def derive(
         # a freeze on new money puts the project on hold, unless the buyer's own word already places the purchase
         # in a later budget (then the date, not a hold, is what moved: "froze new Q4 opex … into the 2027 budget")
         timing = timing.model_copy(update={"on_hold": stopped.source})
+    if not timing.on_hold and not timing.doubt:
+        timing = timing.model_copy(update={"doubt": floor_word(deal, activities, as_of, timing.lifted)})
     facts = facts.model_copy(update={"timing": timing})
     return facts.model_copy(
         update={

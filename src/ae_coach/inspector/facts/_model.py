@@ -317,6 +317,10 @@ class TimingFact(_Facts):
     review_waits_by: str | None = None
     """Who on the buyer's side said ``review_waits`` (the reviewer, "Carla: MSA received, …"): a question about
     that step goes to them, who raised it, not to whoever the finding would otherwise send it to."""
+    condition_open: str | None = None
+    """The buyer's latest hard condition on the purchase in a recent two-way exchange ("nothing gets signed with an
+    open High from the pen test", "no exception"), with no later word that it was cleared: the sentence with its
+    source. Commit waits until the condition is met."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the

@@ -18,6 +18,9 @@ from ae_coach.inspector import text
 from ae_coach.inspector.facts._clause import open_point
 from ae_coach.inspector.facts._contact import _UNANSWERED
 from ae_coach.inspector.facts._hold import held_by_us, review_waits
+from ae_coach.inspector.facts._later import MONTH as _MONTH
+from ae_coach.inspector.facts._later import MONTHS as _MONTHS
+from ae_coach.inspector.facts._later import later_floor, month_ahead, open_condition
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names, speaker_of
 from ae_coach.inspector.period import period_of
 
@@ -99,10 +102,6 @@ _SIGNS = lazy(
     r"e-?sign(?:ature)?|adobe sign)\b",
     re.IGNORECASE,
 )
-_MONTHS = {
-    m: i
-    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
-}
 _DATE_ISO = lazy(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
 _UNIT_DAYS = {
     **dict.fromkeys(("business days", "working days"), 1.4),
@@ -134,10 +133,6 @@ _DATE_ZH = lazy(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 """A date as Chinese notes write it: "12月14日", "2027年1月11号"."""
 _WEEKDAY_BEFORE = lazy(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday|rs)?\.?,? *$", re.IGNORECASE)
 """A weekday written just before a date ("Friday 11/12"): it tells which of two readings of the date is meant."""
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
-    r"nov(?:ember)?|dec(?:ember)?)"
-)
 _DATE_NAMED = lazy(rf"\b{_MONTH}\.? (\d{{1,2}})\b|\b(\d{{1,2}}) {_MONTH}\b", re.IGNORECASE)
 
 
@@ -238,6 +233,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         precondition=(waits := precondition(deal, past)),
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
+        condition_open=open_condition(activities, as_of),
         held_by_us=held[0] if held else None,
         held_by_team=held[1] if held else None,
         review_waits=gated[0] if (gated := review_waits(past, _Names([s.name for s in deal.stakeholders]))) else None,
@@ -485,12 +481,6 @@ def _quoted(activity: ActivityFact, at: int, everyone: _Names) -> str | None:
     return next((q for q in reversed(quoted) if q), None) or speaker_of(activity, everyone)
 
 
-def month_ahead(number: int, said: dt.date) -> dt.date:
-    """The first day of month ``number`` as said on ``said``: this year's from the month under way on, else next
-    year's ("January", said in November, is next January)."""
-    return dt.date(said.year if number >= said.month else said.year + 1, number, 1)
-
-
 def day_named(said: str, on: dt.date) -> dt.date | None:
     """The first day a message names, read from the day it was written: a date ("by 4 December"), else a weekday
     (the first one after the message: "Monday")."""
@@ -588,6 +578,17 @@ def _doubt(deal: Deal, buyer: list[ActivityFact], as_of: dt.date, lifted: dt.dat
         or _sitting_after_close(deal, buyer)
         or _consent_after_close(deal, buyer)
     )
+
+
+def floor_word(deal: Deal, activities: list[ActivityFact], as_of: dt.date, lifted: dt.date | None) -> str | None:
+    """The general reading of a floor after the close date (:func:`later_floor`), when none of the readers above
+    knows the shape: the sentence that sets it. A floor said on or before a lift the record holds no longer does.
+    Read last (``derive``), once neither a hold nor a doubt is on record."""
+    if deal.close_date is None:
+        return None
+    current = [a for a in activities if lifted is None or a.date > lifted]
+    floor = later_floor(current, None if lifted else deal.notes, as_of, deal.close_date)
+    return floor[1] if floor else None
 
 
 def _floor_after_close(deal: Deal, buyer: list[ActivityFact]) -> str | None:

@@ -1,0 +1,191 @@
+"""The record's word that the deal cannot happen before a later month, read generally.
+
+The readers in ``_timing`` each know one shape (a budget spoken for until a month, a body's next sitting, a
+consent after the close date). New deals bring new shapes in new words, so this module reads the one thing they
+share: a sentence of the recent record that sets a floor ("mid-February at the earliest", "the next one is on
+3 February 2027", "not before the first week of February") or a hard block on the purchase with the month it lifts
+("frozen until the 2027 operating plan is approved in March"), or a message that blocks the purchase and names a
+later time, whoever wrote it: the buyer, or our own team about
+a deliverable the buyer's process needs. A supposition ("if the committee defers, January"), a go-live, a person
+away and an earlier sentence the record later lifts are not such a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ae_coach._patterns import lazy
+from ae_coach.inspector import text
+from ae_coach.inspector.facts._model import ActivityFact
+
+MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)"
+)
+MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
+
+
+FOREIGN_MONTHS = {
+    # German (and the Austrian Jänner), Dutch, Spanish, French and Portuguese, as buyers' pasted emails write them
+    **dict.fromkeys(("januar", "jänner", "januari", "enero", "janvier", "janeiro"), 1),
+    **dict.fromkeys(("februar", "feber", "februari", "febrero", "février", "fevereiro"), 2),
+    **dict.fromkeys(("märz", "maart", "marzo", "mars", "março"), 3),
+    **dict.fromkeys(("abril", "avril"), 4),
+    **dict.fromkeys(("mai", "mei", "mayo", "maio"), 5),
+    **dict.fromkeys(("juni", "junio", "juin", "junho"), 6),
+    **dict.fromkeys(("juli", "julio", "juillet", "julho"), 7),
+    **dict.fromkeys(("augustus", "agosto", "août"), 8),
+    **dict.fromkeys(("septiembre", "setiembre", "septembre", "setembro"), 9),
+    **dict.fromkeys(("oktober", "octubre", "octobre", "outubro"), 10),
+    **dict.fromkeys(("noviembre", "novembre", "novembro"), 11),
+    **dict.fromkeys(("dezember", "diciembre", "décembre", "dezembro"), 12),
+}
+"""Month names in the other languages of the buyers' emails the record pastes, to their numbers."""
+
+
+def month_ahead(number: int, said: dt.date) -> dt.date:
+    """The first day of month ``number`` as said on ``said``: this year's from the month under way on, else next
+    year's ("January", said in November, is next January)."""
+    return dt.date(said.year if number >= said.month else said.year + 1, number, 1)
+
+
+RECENT_DAYS = 60
+"""How far back a floor is read (ae-coach default): an older word has usually been overtaken by the record."""
+
+_FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
+_ENGLISH = MONTH[1:-1].replace("|may|", "|(?<=\\d )may|(?<=\\d\\. )may|(?<=in )may|(?<=by )may|")
+_WHEN = lazy(
+    rf"\b({_FOREIGN}|{_ENGLISH})\b\.?(?:,? (20\d\d)\b)?|\b(q[1-4])(?: ?(20\d\d))?\b|\b(?:the )?(next|new) (?:calendar |fiscal |financial )?"
+    r"year\b|\b(20\d\d)\b(?![-/.]\d)",
+    re.IGNORECASE,
+)
+"""A time the sentence names: a month (with its year), a quarter, "next year", a bare year (not a date's year)."""
+_FLOOR = lazy(
+    r"\bat the (?:very )?earliest\b|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
+    r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bfrühestens\b|\bnicht vor\b|"
+    r"\berst (?:im|am|ab|nach)\b|\bop zijn vroegst\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|"
+    r"\bpas avant\b|\bau plus tôt\b|\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
+    re.IGNORECASE,
+)
+"""Words that set the first time anything can happen."""
+_BLOCK = lazy(
+    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\buntil\b|"
+    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to)\b[^.;]{0,60}?"
+    r"\b(?:sign\w*|contract\w*|purchase order|po|order|approv\w*|award\w*|releas\w*|issu\w*|commit\w*|buy|purchase)\b",
+    re.IGNORECASE,
+)
+"""Words that block the purchase itself (a freeze until something, a contract that cannot be issued)."""
+_NOT_A_FLOOR = lazy(
+    r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
+    r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
+    r"onboarding|seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
+    r"renewal|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$",
+    re.IGNORECASE,
+)
+"""What makes a later time something else's: a supposition, a question, the go-live or the training, a person
+away, a term or price's own end date."""
+_CLEARED = lazy(
+    r"\b(?:lifted|unfrozen|released|cleared|resolved|received|granted|approved|signed|done|back on|no longer)\b",
+    re.IGNORECASE,
+)
+
+
+def later_floor(
+    activities: list[ActivityFact], notes: str | None, as_of: dt.date, after: dt.date
+) -> tuple[dt.date, str] | None:
+    """The first day the recent record allows the purchase, when a floor or a block it names falls after ``after``
+    (the close date): that day and the sentence with its source; None when no such word stands.
+
+    A two-way activity or a note of ours within ``RECENT_DAYS`` counts (an unanswered email of ours is no word);
+    the deal's notes are read as of ``as_of``. A later activity that says the block was cleared ("the freeze is
+    lifted") overrides it.
+    """
+    sources: list[tuple[dt.date, str, str | None]] = [
+        (a.date, f"{a.date} {a.type}", a.summary)
+        for a in activities
+        if a.summary
+        and a.date <= as_of
+        and (as_of - a.date).days <= RECENT_DAYS
+        and (a.two_way or a.direction is None or a.type == "note")
+    ]
+    sources.append((as_of, "notes", notes))
+    found: list[tuple[dt.date, dt.date, str]] = []
+    for said, where, body in sources:
+        sentences = text.sentences(body)
+        # a message with a hard block on the purchase dates it by the later time it names anywhere ("we cannot sign
+        # the contract before the works agreement. The council meets on 21 January 2027.")
+        block = next((s for s in sentences if _HARD.search(s) and not _SUPPOSED.search(s)), None)
+        for sentence in sentences:
+            if _NOT_A_FLOOR.search(sentence) or not (block or _FLOOR.search(sentence) or _BLOCK.search(sentence)):
+                continue
+            days = [day for match in _WHEN.finditer(sentence) if (day := _first_day(match, said)) is not None]
+            later = [day for day in days if day > after]
+            if later:
+                words = [block] if block and block != sentence else []
+                quoted = " … ".join(text.quote(s.strip(), 160) for s in [*words, sentence])
+                found.append((said, min(later), f"{where}: {quoted}"))
+                break  # the first sentence of a message that names the time: the buyer's own, before any summary
+    if not found:
+        return None
+    said, day, source = max(found)
+    cleared = [a for a in activities if said < a.date <= as_of and a.two_way and text.find(_CLEARED, a.summary or "")]
+    return None if cleared else (day, source)
+
+
+def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
+    month, year, quarter, quarter_year, next_year, bare_year = match.groups()
+    if month:
+        number = FOREIGN_MONTHS.get(month.lower()) or MONTHS[month.lower()[:3]]
+        return dt.date(int(year), number, 1) if year else month_ahead(number, said)
+    if quarter:
+        first = (int(quarter[1]) - 1) * 3 + 1
+        if quarter_year:
+            return dt.date(int(quarter_year), first, 1)
+        return dt.date(said.year if first + 2 >= said.month else said.year + 1, first, 1)
+    if next_year:
+        return dt.date(said.year + 1, 1, 1)
+    return dt.date(int(bare_year), 1, 1) if bare_year else None
+
+
+CONDITION_DAYS = 45
+"""How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
+_HARD = lazy(
+    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to)\b[^.;]{0,60}?"
+    r"\b(?:sign\w*|contract\w*|purchase order|po|order|approv\w*|award\w*|releas\w*|issu\w*|buy|purchase)\b|"
+    r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
+    r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
+    r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"
+    r"\bnicht (?:unterzeichnen|unterschreiben|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
+    r"\bno (?:podemos|puedo|se puede|vamos a) (?:firmar|aprobar|emitir)\b|\bne (?:pouvons|peut|pourrons) pas (?:signer|"
+    r"valider|émettre)\b|\bnão (?:podemos|pode|vamos) (?:assinar|aprovar)\b|\bvóór (?:contract)?ondertekening\b",
+    re.IGNORECASE,
+)
+"""The buyer's hard condition on the purchase: "nothing gets signed with an open High", "we are not able to issue
+the contract before the no-objection letter", "no exception"."""
+
+
+def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None:
+    """The buyer's latest hard condition on the purchase in a two-way exchange of the last ``CONDITION_DAYS``,
+    when no later two-way exchange says it was cleared: the sentence with its source. A supposition or a
+    question is no condition. Commit waits until the condition is met (``pipeline-commit-gate``: the buyer's
+    process known and clear)."""
+    for activity in reversed(activities):
+        if not activity.two_way or not activity.summary or activity.date > as_of:
+            continue
+        if (as_of - activity.date).days > CONDITION_DAYS:
+            break
+        # the last such sentence: a pasted email in another language is usually followed by the rep's summary of it
+        for sentence in reversed(text.sentences(activity.summary)):
+            if _HARD.search(sentence) and not _SUPPOSED.search(sentence):
+                later = [a for a in activities if activity.date < a.date <= as_of and a.two_way]
+                if any(text.find(_CLEARED, a.summary or "") for a in later):
+                    return None
+                return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
+    return None
+
+
+_SUPPOSED = lazy(r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\?\s*$", re.IGNORECASE)

@@ -1,0 +1,148 @@
+"""The general readings of the record's word on timing (``inspector.facts._later``): a floor or a block that places
+the purchase after the close date omits the deal, a buyer's hard condition still open keeps it out of Commit; each
+quiet for a supposition, a go-live, a person away, a lift or a clearing the record holds later."""
+
+from __future__ import annotations
+
+import pytest
+
+from ae_coach.deal import parse_deal
+from ae_coach.inspector import assess
+from ae_coach.inspector.facts import derive
+from ae_coach.inspector.facts._later import later_floor
+from analysis_builders import AS_OF, activity, with_activities
+
+# the healthy deal closes on 2026-12-18, as of 2026-11-26: it is Commit as built
+
+
+def _deal(*summaries: str, kind: str = "email", direction: str = "inbound", notes: str | None = None):
+    items = [
+        activity(f"2026-11-{20 + i}", kind, summary, direction=direction, **{"with": ["Dana Lee"]})
+        for i, summary in enumerate(summaries)
+    ]
+    data = with_activities(*items)
+    if notes is not None:
+        data["notes"] = notes
+    return parse_deal(data)
+
+
+def _floor(deal):
+    """The general floor reading alone (the shape-specific readers of ``_timing`` may read some of these too)."""
+    return later_floor(derive(deal, deal.as_of).activities, deal.notes, deal.as_of, deal.close_date)
+
+
+def _call(deal) -> str:
+    return str(assess(deal).recommended_forecast)
+
+
+def test_the_healthy_deal_is_commit() -> None:
+    assert _call(_deal()) == "commit"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Our scorecard is published 8 to 10 weeks after submission, so mid-February at the earliest.",
+        "The grants committee reviews requests at its quarterly meeting; the next one is on 3 February 2027.",
+        "The integration committee will only be formed after legal completion, currently expected in Q2 2027.",
+        "All new supplier commitments are held until the steering committee meets in March.",
+        "They have told us they will not look at vendor requests before the first week of February.",
+        # a hard block in one sentence, the later month in the next (a German works council)
+        "Vor Abschluss der Betriebsvereinbarung können wir den Vertrag nicht unterzeichnen. "
+        "Der Betriebsrat tagt am 21. Jänner 2027.",
+        "Sin la no objeción no podemos firmar. El comité se reúne en febrero.",
+    ],
+)
+def test_a_floor_after_the_close_date_omits_the_deal(said: str) -> None:
+    deal = _deal(said)
+    floor = _floor(deal)
+    assert floor is not None and floor[0].year == 2027
+    assert derive(deal, deal.as_of).timing.doubt
+    assert _call(deal) == "omitted"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "If the committee defers, it goes to the February sitting.",  # a supposition
+        "Board date maybe before Christmas, maybe January at the earliest.",  # a guess, not a floor
+        "Signature on the 18th; go-live not before March.",  # the go-live's date, not the purchase's
+        "Nothing gets signed until Dana is back from holiday on 4 January.",  # a person away
+        "The price is valid until February; nobody signs before the 18th.",  # an offer's own end date
+        "We cannot sign before the board on 16 December.",  # a block whose time is before the close date
+        "Do you think we can sign before February?",  # a question
+    ],
+)
+def test_what_is_not_a_floor_after_the_close_date(said: str) -> None:
+    assert _floor(_deal(said)) is None
+
+
+def test_an_older_floor_is_not_read() -> None:
+    data = with_activities(
+        activity("2026-09-01", "email", "Budget frozen until January.", direction="inbound", **{"with": ["Dana Lee"]})
+    )
+    assert _floor(parse_deal(data)) is None
+
+
+def test_a_floor_of_our_own_team_in_a_note_counts() -> None:
+    deal = _deal(
+        notes="Alliances: we cannot issue a private offer before then; ETA mid-to-late January at the earliest."
+    )
+    assert _floor(deal) is not None
+
+
+def test_an_unanswered_email_of_ours_sets_no_floor() -> None:
+    deal = _deal("Told Dana we can wait until February at the earliest if needed.", direction="outbound")
+    assert _floor(deal) is None
+
+
+def test_a_later_clearing_lifts_the_block() -> None:
+    deal = _deal(
+        "All supplier commitments are held until the new CFO reviews them in February.",
+        "Good news: the CFO cleared our contract yesterday, no longer held.",
+    )
+    assert _floor(deal) is None
+
+
+# ------------------------------------------------------------------------------- a buyer's hard condition, open
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Nothing gets signed with an open High from our pen test.",
+        "Any new sub-processor outside the EEA needs a DPIA addendum approved by the DPO before signature.",
+        "There is no exception, not even for the CFO.",
+        "Zonder scorecard kan ik het contract niet vrijgeven, we mogen niet ondertekenen.",
+    ],
+)
+def test_an_open_condition_of_the_buyer_keeps_the_deal_out_of_commit(said: str) -> None:
+    deal = _deal(said)
+    timing = derive(deal, deal.as_of).timing
+    assert timing.condition_open and said[:20] in timing.condition_open
+    assessment = assess(deal)
+    assert str(assessment.recommended_forecast) == "best_case"
+    assert any("condition on the purchase is still open" in reason for reason in assessment.why_not_commit)
+
+
+@pytest.mark.parametrize(
+    "summaries",
+    [
+        ("Nothing gets signed with an open High from our pen test.", "Retest passed, the High is resolved."),
+        ("If the DPO objects, he could ask for an addendum before signature?",),  # a supposition and a question
+        ("Security questionnaire approved, no open findings.",),
+    ],
+)
+def test_no_open_condition(summaries: tuple[str, ...]) -> None:
+    deal = _deal(*summaries)
+    assert derive(deal, deal.as_of).timing.condition_open is None
+    assert _call(deal) == "commit"
+
+
+def test_a_condition_older_than_the_window_is_not_read() -> None:
+    data = with_activities(
+        activity("2026-09-20", "call", "Nothing gets signed before security signs off.", direction="two_way")
+    )
+    deal = parse_deal(data)
+    assert derive(deal, deal.as_of).timing.condition_open is None
+    assert AS_OF == "2026-11-26"
