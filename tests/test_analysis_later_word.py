@@ -146,3 +146,36 @@ def test_a_condition_older_than_the_window_is_not_read() -> None:
     deal = parse_deal(data)
     assert derive(deal, deal.as_of).timing.condition_open is None
     assert AS_OF == "2026-11-26"
+
+
+# ------------------------------------------------------------------------------- a decision with no date
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "BOD date not set yet - 'maybe before Christmas, maybe January'.",
+        "Linda decides after the readout, no date for that yet.",
+        "Steering committee not yet scheduled.",
+    ],
+)
+def test_a_decision_with_no_date_is_no_dated_decision_process(said: str) -> None:
+    deal = _deal(said, kind="call", direction="two_way")
+    assert derive(deal, deal.as_of).timing.decision_undated
+    assessment = assess(deal)
+    assert str(assessment.recommended_forecast) == "pipeline"
+    assert any("the decision has no date yet" in reason for reason in assessment.forecast_reasons)
+
+
+@pytest.mark.parametrize(
+    "summaries",
+    [
+        ("Asked who signs (COO or Group CFO?) - TBC.",),  # who signs, not when
+        ("If the board is not scheduled in time we lose a week.",),  # a supposition
+        ("Steering committee not yet scheduled.", "Good news: steering committee on 12/14, Dana presents."),
+        ("Kick-off workshop not yet scheduled.",),  # no decision
+    ],
+)
+def test_no_undated_decision(summaries: tuple[str, ...]) -> None:
+    deal = _deal(*summaries, kind="call", direction="two_way")
+    assert derive(deal, deal.as_of).timing.decision_undated is None

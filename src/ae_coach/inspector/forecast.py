@@ -133,6 +133,8 @@ def _blocked_conditions(ctx: Context) -> list[str]:
     out = [t("gate.precondition", source=timing.precondition)] if timing.precondition else []
     if timing.approval_undated and not timing.decision_waits:
         out.append(t("gate.approval_undated", source=timing.approval_undated))
+    if timing.decision_undated and not (out or timing.decision_waits):
+        out.append(t("gate.decision_undated", source=timing.decision_undated))
     if timing.condition_open and not (out or timing.paper_stuck or timing.doubt or timing.on_hold):
         out.append(t("gate.condition_open", source=timing.condition_open))
     return out
@@ -454,6 +456,8 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
         gaps.append(t("call.gap_decision_waits", source=ctx.facts.timing.decision_waits))
     elif ctx.facts.timing.approval_undated:
         gaps.append(t("call.gap_approval_undated", source=ctx.facts.timing.approval_undated))
+    elif ctx.facts.timing.decision_undated:
+        gaps.append(t("call.gap_decision_undated", source=ctx.facts.timing.decision_undated))
     elif (lone := lone_signature(ctx)) is not None:
         gaps.append(t("call.gap_lone_signature", step=lone.action, date=lone.date))
     elif not _dated_process(ctx):

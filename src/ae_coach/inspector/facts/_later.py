@@ -189,3 +189,50 @@ def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None
 
 
 _SUPPOSED = lazy(r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\?\s*$", re.IGNORECASE)
+
+
+_NO_DATE = lazy(
+    r"\bno (?:date|dates|timeline|timeframe|slot)\b|\bnot (?:yet )?(?:been )?(?:dated|scheduled|set|booked|fixed)\b|"
+    r"\bundated\b|\bmaybe\b[^.;]{1,40}\bmaybe\b|\bno idea when\b|\b(?:date )?(?:tbd|tbc)\b|\bwithout a date\b|"
+    r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:say|tell|commit to) when\b",
+    re.IGNORECASE,
+)
+"""Words saying a step has no date."""
+_DECIDING = lazy(
+    r"\b(?:committee|board|bod|exco|steering|council|approv\w*|decision|decid\w*|sign\w*|award\w*|vote|ringi)\b",
+    re.IGNORECASE,
+)
+"""Words naming the decision or the body that takes it."""
+_DATED = lazy(
+    rf"\b\d{{1,2}}[./-]\d{{1,2}}\b|\b20\d\d-\d\d-\d\d\b|\b{MONTH} \d{{1,2}}\b|\b\d{{1,2}}\.? {MONTH}\b", re.IGNORECASE
+)
+"""A day written in a sentence (a later word that dates the decision)."""
+
+
+def undated_decision(activities: list[ActivityFact], notes: str | None, as_of: dt.date) -> str | None:
+    """The recent record's word that the decision, or the body that takes it, has no date ("BOD date not set yet",
+    "Linda decides after the readout, no date for that yet", "Steering committee not yet scheduled"), when no later
+    two-way word names it with a day: the sentence with its source. Not who signs ("who signs - TBC"), not a
+    supposition. No dated decision process, so not best case (``pipeline-forecast-categories``)."""
+    sources: list[tuple[dt.date, str, str | None]] = [
+        (a.date, f"{a.date} {a.type}", a.summary)
+        for a in activities
+        if a.summary
+        and a.date <= as_of
+        and (as_of - a.date).days <= CONDITION_DAYS
+        and (a.two_way or a.direction is None or a.type == "note")
+    ]
+    for said, where, body in [*reversed(sources), (as_of, "notes", notes)]:
+        for sentence in text.sentences(body):
+            if not (_NO_DATE.search(sentence) and _DECIDING.search(sentence)) or _WHO.search(sentence):
+                continue
+            if _SUPPOSED.search(sentence):
+                continue
+            later = [a for a in activities if said < a.date <= as_of and a.two_way]
+            if any(_DECIDING.search(s) and _DATED.search(s) for a in later for s in text.sentences(a.summary)):
+                return None
+            return f"{where}: {text.quote(sentence.strip(), 160)}"
+    return None
+
+
+_WHO = lazy(r"\bwho\b", re.IGNORECASE)

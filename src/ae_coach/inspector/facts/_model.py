@@ -321,6 +321,9 @@ class TimingFact(_Facts):
     """The buyer's latest hard condition on the purchase in a recent two-way exchange ("nothing gets signed with an
     open High from the pen test", "no exception"), with no later word that it was cleared: the sentence with its
     source. Commit waits until the condition is met."""
+    decision_undated: str | None = None
+    """The recent record's word that the decision, or the body that takes it, has no date ("BOD date not set yet")
+    and no later word names its day: no dated decision process."""
     approval_undated: str | None = None
     """Where the record says the purchase must go to a body that sits on its own calendar ("the council's procurement
     rules require cabinet approval, which meets on fixed dates") and no date of its sitting ahead is on record: the

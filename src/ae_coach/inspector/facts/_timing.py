@@ -20,7 +20,7 @@ from ae_coach.inspector.facts._contact import _UNANSWERED
 from ae_coach.inspector.facts._hold import held_by_us, review_waits
 from ae_coach.inspector.facts._later import MONTH as _MONTH
 from ae_coach.inspector.facts._later import MONTHS as _MONTHS
-from ae_coach.inspector.facts._later import later_floor, month_ahead, open_condition
+from ae_coach.inspector.facts._later import later_floor, month_ahead, open_condition, undated_decision
 from ae_coach.inspector.facts._model import ActivityFact, CloseDateChange, TimingFact, _Names, speaker_of
 from ae_coach.inspector.period import period_of
 
@@ -234,6 +234,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
         condition_open=open_condition(activities, as_of),
+        decision_undated=undated_decision(activities, deal.notes, as_of),
         held_by_us=held[0] if held else None,
         held_by_team=held[1] if held else None,
         review_waits=gated[0] if (gated := review_waits(past, _Names([s.name for s in deal.stakeholders]))) else None,
