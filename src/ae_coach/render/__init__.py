@@ -32,7 +32,9 @@ def render(
     if fmt not in renderers:
         raise UsageError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
     if fmt != "json":
-        findings = [f for f in findings if f.code not in STRATEGY_NOTES]
+        from ae_coach.render._quotes import once
+
+        report, findings = once(report, [f for f in findings if f.code not in STRATEGY_NOTES])
     return renderers[fmt](report, findings, assessment, color=color, since=since)
 
 

@@ -1,0 +1,91 @@
+"""A quote of the record shown once in full per review: a repeat is cut to its first words.
+
+The review quotes the record where it makes a point, and one buyer sentence can make several (the headline, the
+risk, the action that answers it, the question, the evidence): blind VP grades counted the same sentence eight to
+twelve times in one review. What a reader sees is the first occurrence, in reading order, in full; each later one
+is its first words and an ellipsis, enough to recognise it. The JSON report keeps every quote whole.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+QUOTE_MIN = 40
+"""Characters a quote needs before a repeat of it is cut (ae-coach default): a short quote costs less than a cue."""
+LEAD_WORDS = 5
+"""Words of a repeated quote kept (ae-coach default); a quote with no spaces (Chinese) keeps ``LEAD_CHARS``."""
+LEAD_CHARS = 10
+
+_QUOTED = re.compile(rf'(?<!\w)"(?=\S)([^"\n]{{{QUOTE_MIN},}}?)(?<=\S)"(?!\w)|“([^”\n]{{{QUOTE_MIN},}}?)”')
+"""A quote in straight or curly marks: a straight one opens before a word and closes after one, so the words
+between two quotes are never read as one."""
+
+
+class _Reader:
+    """Reads the review's texts in order, keeping the quotes already shown."""
+
+    def __init__(self) -> None:
+        self.shown: set[str] = set()
+
+    def text(self, text: str) -> str:
+        return _QUOTED.sub(self._quote, text)
+
+    def optional(self, text: str | None) -> str | None:
+        return None if text is None else self.text(text)
+
+    def all(self, texts: list[str]) -> list[str]:
+        return [self.text(text) for text in texts]
+
+    def _quote(self, match: re.Match[str]) -> str:
+        body = match.group(1) if match.group(1) is not None else match.group(2)
+        opening, closing = ('"', '"') if match.group(1) is not None else ("“", "”")
+        key = body.strip().rstrip(".…")
+        if key not in self.shown:
+            self.shown.add(key)
+            return match.group(0)
+        words = body.split()
+        lead = " ".join(words[:LEAD_WORDS]) if len(words) > 1 else body[:LEAD_CHARS]
+        return f"{opening}{lead.rstrip(',;:.')}…{closing}"
+
+
+def once(report: Any, findings: list[Any]) -> tuple[Any, list[Any]]:
+    """The report and findings as a reader sees them: each quote in full where it first appears (headline, what
+    decides, the call, the health, risks, actions, questions, plan, findings), cut to its first words after."""
+    read = _Reader()
+    headline = read.text(report.headline)
+    decides = read.optional(report.decides)
+    forecast = report.forecast.model_copy(
+        update={
+            "reasons": read.all(report.forecast.reasons),
+            "why_not_commit": read.all(report.forecast.why_not_commit),
+        }
+    )
+    health = report.health.model_copy(update={"reasons": read.all(report.health.reasons)})
+    risks = [r.model_copy(update={"title": read.text(r.title)}) for r in report.risks]
+    actions = [
+        a.model_copy(update={"action": read.text(a.action), "why": read.text(a.why)}) for a in report.next_actions
+    ]
+    questions = [
+        q.model_copy(update={"question": read.text(q.question), "about": read.optional(q.about)})
+        for q in report.questions
+    ]
+    plan = [
+        s.model_copy(update={"action": read.text(s.action), "note": read.optional(s.note)})
+        for s in report.mutual_action_plan
+    ]
+    shown = report.model_copy(
+        update={
+            "headline": headline,
+            "decides": decides,
+            "forecast": forecast,
+            "health": health,
+            "risks": risks,
+            "next_actions": actions,
+            "questions": questions,
+            "mutual_action_plan": plan,
+        }
+    )
+    return shown, [
+        f.model_copy(update={"title": read.text(f.title), "evidence": read.all(f.evidence)}) for f in findings
+    ]

@@ -1,0 +1,45 @@
+"""A quote of the record is shown once in full per review; a repeat is cut to its first words (render/_quotes)."""
+
+from __future__ import annotations
+
+import json
+
+from ae_coach.coach import Coach
+from ae_coach.deal import load_deal
+from ae_coach.render import render
+from ae_coach.render._quotes import _Reader
+
+QUOTE = "New CFO says the price is too high; procurement is also evaluating Contentful again"
+
+
+def test_the_first_occurrence_is_whole_and_a_repeat_is_cut() -> None:
+    read = _Reader()
+    first = read.text(f'Budget concern: "{QUOTE}"')
+    again = read.text(f'2026-11-21 meeting: "{QUOTE}".')
+    assert QUOTE in first
+    assert again == '2026-11-21 meeting: "New CFO says the price…".'
+
+
+def test_short_quotes_and_text_between_quotes_are_left_alone() -> None:
+    read = _Reader()
+    line = 'on record: "Budget pulled" and a long stretch of plain words in between two quotes "Go ahead"'
+    assert read.text(line) == line
+    assert read.text(line) == line  # short quotes repeat in full
+
+
+def test_a_chinese_quote_keeps_its_first_characters() -> None:
+    read = _Reader()
+    quote = "新来的财务总监说价格太高了，采购部门也在重新评估另外一家供应商的方案和报价，要求我们在下周之前给出新的方案"
+    read.text(f"“{quote}”")
+    assert read.text(f"“{quote}”") == f"“{quote[:10]}…”"
+
+
+def test_a_review_quotes_the_buyer_once_in_full_and_json_keeps_every_quote() -> None:
+    deal = load_deal("examples/deals/lucerne-late-stakeholder.yaml")
+    result = Coach(backend="offline", lang="en").run_review(deal, deal.as_of)
+    findings = result.assessment.findings
+    markdown = render("markdown", result.report, findings)
+    assert markdown.count(QUOTE) == 1
+    assert markdown.count('"New CFO says the price…"') >= 3
+    as_json = json.loads(render("json", result.report, findings, result.assessment))
+    assert json.dumps(as_json).count(QUOTE) >= 3
