@@ -179,3 +179,35 @@ def test_a_decision_with_no_date_is_no_dated_decision_process(said: str) -> None
 def test_no_undated_decision(summaries: tuple[str, ...]) -> None:
     deal = _deal(*summaries, kind="call", direction="two_way")
     assert derive(deal, deal.as_of).timing.decision_undated is None
+
+
+# ------------------------------------------------------------------------------- a named rival's quote in play
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Their regional CIO wants a Veritrack quote before the GM signs.",
+        "Lumina came back within three days with a 12-month extension at 30% below their current price.",
+        "Purchasing asked for a comparison quote from Babtec, due 11 December.",
+    ],
+)
+def test_a_named_rivals_quote_keeps_the_deal_out_of_commit(said: str) -> None:
+    deal = _deal(said, kind="call", direction="two_way")
+    assert derive(deal, deal.as_of).rival_in_play
+    assessment = assess(deal)
+    assert str(assessment.recommended_forecast) == "best_case"
+    assert any("a rival's quote is in play" in reason for reason in assessment.why_not_commit)
+
+
+@pytest.mark.parametrize(
+    "summaries",
+    [
+        ("Dana wants a revised quote with the 3-year price.",),  # our own quote, not a rival's
+        ("Their CFO asked for a USD quote.",),
+        ("Purchasing asked for a quote from Babtec.", "Babtec dropped out: they declined to bid."),
+    ],
+)
+def test_no_rival_in_play(summaries: tuple[str, ...]) -> None:
+    deal = _deal(*summaries, kind="call", direction="two_way")
+    assert derive(deal, deal.as_of).rival_in_play is None

@@ -17,7 +17,10 @@ def test_the_first_occurrence_is_whole_and_a_repeat_is_cut() -> None:
     first = read.text(f'Budget concern: "{QUOTE}"')
     again = read.text(f'2026-11-21 meeting: "{QUOTE}".')
     assert QUOTE in first
-    assert again == '2026-11-21 meeting: "New CFO says the price…".'
+    assert again == '2026-11-21 meeting: "New CFO says the price is too high…".'
+    # a repeat keeps the clause that carries the point where it stands
+    back = read.text(f'Contentful came back on 2026-11-21: "{QUOTE}"')
+    assert back == 'Contentful came back on 2026-11-21: "…procurement is also evaluating Contentful again"'
 
 
 def test_short_quotes_and_text_between_quotes_are_left_alone() -> None:
@@ -31,7 +34,7 @@ def test_a_chinese_quote_keeps_its_first_characters() -> None:
     read = _Reader()
     quote = "新来的财务总监说价格太高了，采购部门也在重新评估另外一家供应商的方案和报价，要求我们在下周之前给出新的方案"
     read.text(f"“{quote}”")
-    assert read.text(f"“{quote}”") == f"“{quote[:10]}…”"
+    assert read.text(f"“{quote}”") == "“新来的财务总监说价格太高了…”"
 
 
 def test_a_review_quotes_the_buyer_once_in_full_and_json_keeps_every_quote() -> None:
@@ -40,6 +43,7 @@ def test_a_review_quotes_the_buyer_once_in_full_and_json_keeps_every_quote() -> 
     findings = result.assessment.findings
     markdown = render("markdown", result.report, findings)
     assert markdown.count(QUOTE) == 1
-    assert markdown.count('"New CFO says the price…"') >= 3
+    assert markdown.count('"New CFO says the price is too high…"') >= 3
+    assert '"…procurement is also evaluating Contentful again"' in markdown
     as_json = json.loads(render("json", result.report, findings, result.assessment))
     assert json.dumps(as_json).count(QUOTE) >= 3

@@ -253,6 +253,8 @@ def _competition_conditions(ctx: Context) -> list[str]:
     selected = ctx.has_signal(Signal.VERBAL_COMMIT)
     if active and not selected and ctx.grades["competition"] < 2:
         return [t("gate.competitor_active", names=join(c.name for c in active))]
+    if ctx.facts.rival_in_play:
+        return [t("gate.rival_in_play", source=ctx.facts.rival_in_play)]
     return []
 
 

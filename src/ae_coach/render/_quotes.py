@@ -3,7 +3,9 @@
 The review quotes the record where it makes a point, and one buyer sentence can make several (the headline, the
 risk, the action that answers it, the question, the evidence): blind VP grades counted the same sentence eight to
 twelve times in one review. What a reader sees is the first occurrence, in reading order, in full; each later one
-is its first words and an ellipsis, enough to recognise it. The JSON report keeps every quote whole.
+is cut to the clause that carries the point where it stands (the clause sharing a word with the text around the
+quote: "Contentful came back: "…procurement is also evaluating Contentful again"", else the first), so a cut never
+hides the fact it is quoted for. The JSON report keeps every quote whole.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 QUOTE_MIN = 40
 """Characters a quote needs before a repeat of it is cut (ae-coach default): a short quote costs less than a cue."""
-LEAD_WORDS = 5
-"""Words of a repeated quote kept (ae-coach default); a quote with no spaces (Chinese) keeps ``LEAD_CHARS``."""
-LEAD_CHARS = 10
+CLAUSE_WORDS = 10
+"""Words of the clause a repeat keeps, at most (ae-coach default); a quote with no spaces (Chinese) keeps
+``CLAUSE_CHARS`` characters of its clause."""
+CLAUSE_CHARS = 16
 
 _QUOTED = re.compile(rf'(?<!\w)"(?=\S)([^"\n]{{{QUOTE_MIN},}}?)(?<=\S)"(?!\w)|“([^”\n]{{{QUOTE_MIN},}}?)”')
 """A quote in straight or curly marks: a straight one opens before a word and closes after one, so the words
@@ -29,7 +32,8 @@ class _Reader:
         self.shown: set[str] = set()
 
     def text(self, text: str) -> str:
-        return _QUOTED.sub(self._quote, text)
+        around = set(_WORD.findall(_QUOTED.sub(" ", text).lower())) - _COMMON
+        return _QUOTED.sub(lambda match: self._quote(match, around), text)
 
     def optional(self, text: str | None) -> str | None:
         return None if text is None else self.text(text)
@@ -37,16 +41,28 @@ class _Reader:
     def all(self, texts: list[str]) -> list[str]:
         return [self.text(text) for text in texts]
 
-    def _quote(self, match: re.Match[str]) -> str:
+    def _quote(self, match: re.Match[str], around: set[str]) -> str:
         body = match.group(1) if match.group(1) is not None else match.group(2)
         opening, closing = ('"', '"') if match.group(1) is not None else ("“", "”")
         key = body.strip().rstrip(".…")
         if key not in self.shown:
             self.shown.add(key)
             return match.group(0)
-        words = body.split()
-        lead = " ".join(words[:LEAD_WORDS]) if len(words) > 1 else body[:LEAD_CHARS]
-        return f"{opening}{lead.rstrip(',;:.')}…{closing}"
+        clauses = [c for c in _CLAUSE.split(body.strip()) if c.strip()]
+        best = max(range(len(clauses)), key=lambda i: (len(set(_WORD.findall(clauses[i].lower())) & around), -i))
+        clause = clauses[best].strip().rstrip(",;:.…，；：。")
+        words = clause.split()
+        cut = " ".join(words[:CLAUSE_WORDS]) if len(words) > 1 else clause[:CLAUSE_CHARS]
+        before = "…" if best > 0 else ""
+        after = "…" if best < len(clauses) - 1 or cut != clause else ""
+        return f"{opening}{before}{cut}{after}{closing}"
+
+
+_CLAUSE = re.compile(r"(?<=[;,:.，；：。])\s*|\s+(?:—|–|-)\s+")
+"""Where a quote divides into clauses."""
+_WORD = re.compile(r"[^\W\d_]{4,}|[\u4e00-\u9fff]{2,}")
+"""The words a clause shares with the text around its quote (four letters or more, or two Chinese characters)."""
+_COMMON = {"with", "from", "that", "this", "they", "their", "have", "after", "before", "meeting", "call", "email"}
 
 
 def once(report: Any, findings: list[Any]) -> tuple[Any, list[Any]]:

@@ -38,6 +38,7 @@ from ae_coach.inspector.facts._model import (
     office_names,
 )
 from ae_coach.inspector.facts._owed import questionnaire
+from ae_coach.inspector.facts._rival import rival_in_play
 from ae_coach.inspector.facts._sequence import SEQUENCE_ENDS, buyer_sequence
 from ae_coach.inspector.facts._timing import (
     _NEGATED_SPAN,
@@ -316,6 +317,7 @@ def derive(
             "budget": _budget(deal, activities, as_of),
             "unfit": _unfit(deal, activities, as_of),
             "rival_chosen": _rival_chosen(activities, as_of),
+            "rival_in_play": rival_in_play(activities, [deal.account, *(p.name for p in deal.stakeholders)], as_of),
             "case": named_case(deal, as_of),
             "events": events,
         }

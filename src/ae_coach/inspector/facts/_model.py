@@ -410,6 +410,9 @@ class DealFacts(_Facts):
     """Where the buyer's side says it chose another vendor ("Your proposal ranked second … will proceed to contract
     negotiations with the preferred bidder", "decided to go with the incumbent"), with nothing later saying it
     turned to us: the deal is lost unless that choice falls through."""
+    rival_in_play: str | None = None
+    """The recent record's sentence putting a named rival's quote in play ("group IT wants a Veritrack quote before
+    the GM signs"), with its source, when nothing later says that rival is out: competition not settled."""
     events: list[CompanyEvent] = Field(default_factory=list)
     """Events at the buyer's company that still stand (a freeze, weak results, a cost programme, a reorg, an
     acquisition, a new executive, a security incident), oldest first, the notes' undated ones last."""
