@@ -457,7 +457,7 @@ def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAct
             }
         )
     return [
-        row if len(asks) == 1 else row.model_copy(update={"action": _agenda(row, asks)})
+        row if len(asks) == 1 else row.model_copy(update={"action": _agenda(row, asks), "points": _points(row, asks)})
         for row, asks in zip(out, points, strict=True)
     ]
 
@@ -465,14 +465,18 @@ def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAct
 def _agenda(row: NextAction, asks: list[NextAction]) -> str:
     """One conversation's points, numbered, each without the "with <name>" its row already says."""
     assert row.contact is not None
+    items = [t("coach.agenda_item", n=n, text=text) for n, text in enumerate(_points(row, asks), 1)]
     name = contact_name(row.contact)
-    said = t("coach.with", name=name)
-    sep = t("coach.detail_separator")
-    items: list[str] = []
-    for ask in asks:
-        text = ask.action.replace(said + sep, "").replace(f" ({said})", "").replace(f"（{said}）", "")
-        items.append(t("coach.agenda_item", n=len(items) + 1, text=text.strip().rstrip(".。")))
     return t("coach.conversation", name=name, count=len(asks), points=t("coach.agenda_separator").join(items))
+
+
+def _points(row: NextAction, asks: list[NextAction]) -> list[str]:
+    """Each ask of one conversation on its own, without the "with <name>" its row already says."""
+    assert row.contact is not None
+    said = t("coach.with", name=contact_name(row.contact))
+    sep = t("coach.detail_separator")
+    texts = [ask.action.replace(said + sep, "").replace(f" ({said})", "").replace(f"（{said}）", "") for ask in asks]
+    return [text.strip().rstrip(".。") for text in texts]
 
 
 def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None) -> bool:

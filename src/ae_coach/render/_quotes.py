@@ -80,7 +80,11 @@ def once(report: Any, findings: list[Any]) -> tuple[Any, list[Any]]:
     health = report.health.model_copy(update={"reasons": read.all(report.health.reasons)})
     risks = [r.model_copy(update={"title": read.text(r.title)}) for r in report.risks]
     actions = [
-        a.model_copy(update={"action": read.text(a.action), "why": read.text(a.why)}) for a in report.next_actions
+        # a conversation's asks are shown instead of its one-sentence action
+        a.model_copy(update={"points": read.all(a.points), "why": read.text(a.why)})
+        if a.points
+        else a.model_copy(update={"action": read.text(a.action), "why": read.text(a.why)})
+        for a in report.next_actions
     ]
     questions = [
         q.model_copy(update={"question": read.text(q.question), "about": read.optional(q.about)})

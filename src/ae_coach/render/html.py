@@ -110,7 +110,7 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         rows = [
             [
                 _e(a.due.isoformat() if a.due else ""),
-                f'{_e(a.action)}<div class="why">{_e(t("review.why", why=a.why))}</div>',
+                f'{_action(a)}<div class="why">{_e(t("review.why", why=a.why))}</div>',
                 _e(a.owner) + (f"<br>{_e(t('review.with', contact=a.contact))}" if a.contact else ""),
                 f"<code>{_e(', '.join(a.rule_ids))}</code>",
             ]
@@ -171,3 +171,11 @@ def _footer(report: Any) -> str:
         parts.append(t("footer.html_dropped", ids=", ".join(report.dropped_rule_ids)))
     parts.append(t("review.generated"))
     return _e(t("footer.separator").join(parts))
+
+
+def _action(action: Any) -> str:
+    """An action's text; one conversation's asks as a numbered list under its head, one ask an item."""
+    if not action.points:
+        return _e(action.action)
+    items = "".join(f"<li>{_e(point)}</li>" for point in action.points)
+    return f"{_e(t('review.conversation_head', count=len(action.points)))}<ol>{items}</ol>"

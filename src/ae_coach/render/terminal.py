@@ -216,7 +216,8 @@ def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
         for a in report.next_actions:
             who = x(a.owner) + ("\n" + x(t("review.with", contact=a.contact)) if a.contact else "")
             why = style("dim", x(t("review.why", why=a.why)))
-            table.add_row(a.due.isoformat() if a.due else "-", f"{x(a.action)}\n{why}", who, x(", ".join(a.rule_ids)))
+            text = _action(a)
+            table.add_row(a.due.isoformat() if a.due else "-", f"{x(text)}\n{why}", who, x(", ".join(a.rule_ids)))
         sections.append(table)
     sections += _question_tables(report, marks)
     if report.mutual_action_plan:
@@ -229,6 +230,14 @@ def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
             table.add_row(x(s.shown_date()), step, owner, style(colour, status) if colour else status)
         sections.append(table)
     return sections
+
+
+def _action(action: Any) -> str:
+    """An action's text; one conversation's asks numbered one under the other below its head."""
+    if not action.points:
+        return str(action.action)
+    points = (f"({n}) {point}" for n, point in enumerate(action.points, 1))
+    return "\n".join([t("review.conversation_head", count=len(action.points)), *points])
 
 
 def _question_tables(report: Any, marks: _Marks) -> list[_Rows | str]:
