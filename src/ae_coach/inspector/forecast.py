@@ -280,7 +280,7 @@ def full_gate(ctx: Context, findings: list[Finding]) -> list[str]:
         if f.severity == Severity.CRITICAL and f.code != "anti.forecast_fantasy"
     ]
     unmet += [
-        f"unresolved danger signal {f.code}: {f.title}"
+        t("gate.danger", code=f.code, title=f.title)
         for f in findings
         if f.severity in (Severity.CRITICAL, Severity.HIGH)
         and (f.code in DANGER_SIGNALS or f.code == "momentum.late_stakeholder")
