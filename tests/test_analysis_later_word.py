@@ -71,6 +71,8 @@ def test_a_floor_after_the_close_date_omits_the_deal(said: str) -> None:
         "The price is valid until February; nobody signs before the 18th.",  # an offer's own end date
         "We cannot sign before the board on 16 December.",  # a block whose time is before the close date
         "Do you think we can sign before February?",  # a question
+        # a month told in passing, away from the floor's words
+        "Got burned by the audit in October and called it too early once, not doing that again until it's signed.",
     ],
 )
 def test_what_is_not_a_floor_after_the_close_date(said: str) -> None:
@@ -197,7 +199,8 @@ def test_a_named_rivals_quote_keeps_the_deal_out_of_commit(said: str) -> None:
     assert derive(deal, deal.as_of).rival_in_play
     assessment = assess(deal)
     assert str(assessment.recommended_forecast) == "best_case"
-    assert any("a rival's quote is in play" in reason for reason in assessment.why_not_commit)
+    # the competitor facts may read the same rival first ("competition not settled: Veritrack appeared …")
+    assert any(reason.startswith("competition not settled") for reason in assessment.why_not_commit)
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,10 @@ _WHEN = lazy(
 )
 """A time the sentence names: a month (with its year), a quarter, "next year", a bare year (not a date's year)."""
 _FLOOR = lazy(
-    r"\bat the (?:very )?earliest\b|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
-    r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bfrühestens\b|\bnicht vor\b|"
-    r"\berst (?:im|am|ab|nach)\b|\bop zijn vroegst\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|"
-    r"\bpas avant\b|\bau plus tôt\b|\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
+    r"(?P<either>\bat the (?:very )?earliest\b|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b)|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
+    r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bnicht vor\b|"
+    r"\berst (?:im|am|ab|nach)\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|\bpas avant\b|"
+    r"\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
     re.IGNORECASE,
 )
 """Words that set the first time anything can happen."""
@@ -120,9 +120,23 @@ def later_floor(
         # the contract before the works agreement. The council meets on 21 January 2027.")
         block = next((s for s in sentences if _HARD.search(s) and not _SUPPOSED.search(s)), None)
         for sentence in sentences:
-            if _NOT_A_FLOOR.search(sentence) or not (block or _FLOOR.search(sentence) or _BLOCK.search(sentence)):
+            if _NOT_A_FLOOR.search(sentence):
                 continue
-            days = [day for match in _WHEN.finditer(sentence) if (day := _first_day(match, said)) is not None]
+            cues = [
+                (m.span(), bool(m.groupdict().get("either")))
+                for pattern in (_FLOOR, _BLOCK)
+                for m in pattern.finditer(sentence)
+            ]
+            if not (block or cues):
+                continue
+            # the time the floor or the block names: next to its words ("mid-February at the earliest", "not before
+            # the first week of February"), not a month told in passing ("burned in October, not again until signed")
+            days = [
+                day
+                for match in _WHEN.finditer(sentence)
+                if (block or any(_near(match.span(), cue, either) for cue, either in cues))
+                and (day := _first_day(match, said)) is not None
+            ]
             later = [day for day in days if day > after]
             if later:
                 words = [block] if block and block != sentence else []
@@ -134,6 +148,18 @@ def later_floor(
     said, day, source = max(found)
     cleared = [a for a in activities if said < a.date <= as_of and a.two_way and text.find(_CLEARED, a.summary or "")]
     return None if cleared else (day, source)
+
+
+NEAR = 50
+"""Characters between a floor's or a block's words and the time they name, at most (ae-coach default)."""
+
+
+def _near(when: tuple[int, int], cue: tuple[int, int], either: bool) -> bool:
+    """Whether a time reference is the one a floor's or a block's words name: at most ``NEAR`` characters after them
+    ("not before the first week of February", "held until the steering committee meets in March"), or, for words
+    that can follow their time ("February at the earliest", ``either``), before them too."""
+    after = cue[1] <= when[0] <= cue[1] + NEAR
+    return after or (either and cue[0] - NEAR <= when[1] <= cue[0])
 
 
 def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
