@@ -204,7 +204,9 @@ def test_the_omitted_category_costs_no_health_of_its_own() -> None:
     assert result.later_forecast is ForecastCategory.COMMIT
     assert result.health >= 70
     assert not any("this period" in reason for reason in result.health_reasons)
-    assert result.health_reasons[-1].startswith("-") and "not signed yet, scores at most 95" in result.health_reasons[-1]
+    assert (
+        result.health_reasons[-1].startswith("-") and "not signed yet, scores at most 95" in result.health_reasons[-1]
+    )
 
 
 def test_an_omitted_deal_short_of_commit_reads_in_the_best_case_range() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ae_coach.coach import Coach
 from ae_coach.deal import parse_deal
 from ae_coach.inspector import assess
 from ae_coach.inspector.facts import derive
@@ -214,3 +215,20 @@ def test_a_named_rivals_quote_keeps_the_deal_out_of_commit(said: str) -> None:
 def test_no_rival_in_play(summaries: tuple[str, ...]) -> None:
     deal = _deal(*summaries, kind="call", direction="two_way")
     assert derive(deal, deal.as_of).rival_in_play is None
+
+
+def test_a_paper_condition_is_the_paper_finding_and_the_plan_asks_whoever_set_it() -> None:
+    deal = _deal("Any new sub-processor outside the EEA needs a DPIA addendum approved by the DPO before signature.")
+    paper = next(f for f in assess(deal).findings if f.code == "meddpicc.paper_process")
+    assert paper.data["blocked"] == "condition" and "DPIA addendum" in str(paper.data["blocked_source"])
+    assert "the buyer's own condition before signature is still open" in paper.title
+    report = Coach(backend="offline", lang="en").review(deal, deal.as_of)
+    assert report.decides and "the buyer's own condition before signature is met in time" in report.decides
+    texts = [p for a in report.next_actions for p in [a.action, *a.points]]
+    assert any(text.startswith("Ask whoever set the buyer's condition before signature") for text in texts)
+
+
+def test_a_condition_that_is_not_paper_leaves_the_paper_finding_alone() -> None:
+    deal = _deal("There is no exception, not even for the CFO.")
+    assert derive(deal, deal.as_of).timing.condition_open
+    assert not any(f.data.get("blocked") == "condition" for f in assess(deal).findings)

@@ -302,6 +302,8 @@ def _blocker(assessment: Any, actions: list[Any]) -> str | None:
         return None
     if found.data["blocked"] == "precondition":
         return t("coach.decides_precondition", date=action.due)
+    if found.data["blocked"] == "condition":
+        return t("coach.decides_condition", date=action.due)
     name = contact_name(action.contact) if action.contact else None
     return t("coach.decides_sitting", name=name, date=action.due) if name else None
 

@@ -145,6 +145,8 @@ class Situation:
             # executed"): signing the document is then the first thing, before any fast track
             timing = self.assessment.facts.timing
             return bool(timing.precondition) and (not timing.paper_stuck or timing.paper_not_started)
+        if atom == "condition":  # the paper finding leads with the buyer's own condition before signature
+            return any(f.data.get("blocked") == "condition" for f in self.assessment.findings)
         if atom in ("precondition_ours", "precondition_theirs"):  # whose desk the document sits on, if on record
             return self.assessment.facts.timing.precondition_side == atom.removeprefix("precondition_")
         if atom == "signer_booked":  # the champion has a meeting booked with whoever signs: prepare them for it

@@ -232,7 +232,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         severity = (Severity.HIGH if severity == Severity.CRITICAL else severity) if unmet_signer else milder(severity)
     capped = (
         *(SIGNER_LEFT, MOVED_CHAMPION, LEAVING_CHAMPION, FAILED_CRITERION, SIGNER_UNPRICED, SIGNER_CHASED),
-        *(PRECONDITION, APPROVAL_UNDATED),
+        *(PRECONDITION, APPROVAL_UNDATED, CONDITION_OPEN),
     )
     if extra and extra[0].startswith(capped) and severity == Severity.CRITICAL:
         # a new signer to meet, a champion still in the company in another job or until a last day still ahead, a
@@ -252,7 +252,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # the buyer's own process cannot finish by the signature date: whatever the CRM stage says, the date the
         # forecast counts on does not hold (a fast track or a later date), the deal's first problem
         severity = Severity.HIGH
-    blocked = flagged and bool(extra) and extra[0].startswith((PRECONDITION, APPROVAL_UNDATED))
+    blocked = flagged and bool(extra) and extra[0].startswith((PRECONDITION, APPROVAL_UNDATED, CONDITION_OPEN))
     if blocked and ctx.stage.order >= Stage.SCOPING.order and severity.rank > Severity.HIGH.rank:
         # the buyer's own process cannot start (a document to sign first) or its deciding step has no date (a body
         # on its own calendar): whatever else the record shows, no date the forecast counts on holds yet
@@ -324,9 +324,10 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             data["open"] = ctx.facts.timing.paper_open
     if blocked:
         data["stuck"] = extra[0]  # the buyer's process waits on it: what the deal is doing (priority.SHOWN)
-        kind = "precondition" if extra[0].startswith(PRECONDITION) else "approval_undated"
-        data["blocked"] = kind  # the title's shape in every language (inspector.titles)
-        data["blocked_source"] = extra[0].removeprefix(PRECONDITION).removeprefix(APPROVAL_UNDATED)
+        kinds = {PRECONDITION: "precondition", APPROVAL_UNDATED: "approval_undated", CONDITION_OPEN: "condition"}
+        prefix = next(p for p in kinds if extra[0].startswith(p))
+        data["blocked"] = kinds[prefix]  # the title's shape in every language (inspector.titles)
+        data["blocked_source"] = extra[0].removeprefix(prefix)
     held = ctx.facts.timing.held_by_us if name == "paper_process" and flagged else None
     if held and "stuck" in data:
         # the item the paper waits on is on our own desk: the deal waits on us, not on the buyer's process
@@ -570,6 +571,9 @@ def _special(ctx: Context, name: str, element: Element, grade: int) -> tuple[lis
         return [f"the paper process is stuck: {ctx.facts.timing.paper_stuck}", *summed, *waits], True
     if name == "paper_process" and waits:
         return waits, True
+    condition = ctx.facts.timing.condition_open
+    if name == "paper_process" and condition and text.find(_PAPER_CONDITION, condition):
+        return [f"{CONDITION_OPEN}{condition}"], True
     if name == "competition" and ctx.facts.rival_chosen:
         return [f"{RIVAL_CHOSEN}{ctx.facts.rival_chosen}"], True
     if name == "competition" and grade == 0:
@@ -808,6 +812,15 @@ VALIDATION_AHEAD = "the buyer's own test of the criteria is still ahead: "
 SIGNER_UNPRICED = "the signer has not been met since before the proposal: "
 SIGNER_CHASED = "the signer has only been chased: "
 PRECONDITION = "the buyer's process waits on a document not yet signed: "
+CONDITION_OPEN = "the buyer's own condition before signature is still open: "
+_PAPER_CONDITION = lazy(
+    r"\b(?:contract\w*|sign\w*|dpa|dpia|tia|sub-?processor\w*|subverwerker\w*|legal|counsel|security|procurement|"
+    r"purchasing|supplier\w*|vendor\w*|onboarding|scorecard|certificat\w*|insurance|works (?:council|agreement)|"
+    r"betriebs\w*|policy|compliance|audit\w*|questionnaire|pen ?test\w*|ondertekening|vrijgeven|unterzeichnen|firmar)\b",
+    re.IGNORECASE,
+)
+"""A buyer's condition on the purchase that is part of its paper (a DPIA to approve, a works agreement, a supplier
+scorecard, a security finding to close): the paper process is where the deal is held."""
 OPEN_POINT = "the clause in dispute: "
 OPEN_POINT_LATEST = "; the latest word on it: "
 RIVAL_CHOSEN = "the buyer chose another vendor: "
@@ -838,6 +851,7 @@ _NAMES_THE_FLAG = (
     SIGNER_CHASED,
     PRECONDITION,
     APPROVAL_UNDATED,
+    CONDITION_OPEN,
     RIVAL_CHOSEN,
 )
 """Evidence that is the seed's red flag in the buyer's own record: kept at the stage's severity, never softened."""

@@ -49,7 +49,11 @@ class _Reader:
             self.shown.add(key)
             return match.group(0)
         clauses = [c for c in _CLAUSE.split(body.strip()) if c.strip()]
-        best = max(range(len(clauses)), key=lambda i: (len(set(_WORD.findall(clauses[i].lower())) & around), -i))
+        # a lead-in ("In short:", "Notes:") is no clause to keep
+        full = [i for i, c in enumerate(clauses) if len(c.split()) >= 3 or len(c.strip()) >= 12] or list(
+            range(len(clauses))
+        )
+        best = max(full, key=lambda i: (len(set(_WORD.findall(clauses[i].lower())) & around), -i))
         clause = clauses[best].strip().rstrip(",;:.…，；：。")
         words = clause.split()
         cut = " ".join(words[:CLAUSE_WORDS]) if len(words) > 1 else clause[:CLAUSE_CHARS]

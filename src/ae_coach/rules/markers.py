@@ -43,6 +43,9 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``paper_known`` (the record says whose paper the contract is on: "Their contract", "our MSA", "on our paper");
   ``paper_owner`` (a buyer-side legal, contracts or procurement person is on record in a two-way exchange: who
   reviews the paper is known, so a question asking who will is not asked);
+  ``condition`` (the paper finding leads with the buyer's own condition before signature, ``timing.condition_open``:
+  "needs a DPIA addendum approved by the DPO before signature", "Vor Abschluss der Betriebsvereinbarung können wir
+  den Vertrag nicht unterzeichnen");
   ``paper_silent`` (from proposal on, the buyer's legal, contracts or procurement person, a Jefa de
   Abastecimiento the signer sent us to, has not answered our follow-ups: ``momentum.unanswered_outreach`` names
   them; writing to them again is not the move, going through whoever sent us is);
@@ -175,7 +178,7 @@ FLAGS = (
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
-    "champion_leaving", "spend_line", "moved_unprompted",
+    "champion_leaving", "spend_line", "moved_unprompted", "condition",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
