@@ -1,4 +1,5 @@
-"""A quote of the record is shown once in full per review; a repeat is cut to its first words (render/_quotes)."""
+"""A review says a thing once: a quote of the record in full once (render/_quotes), a risk row not copied into the
+findings appendix (render/_also.shown_as_risk)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def test_a_review_quotes_the_buyer_once_in_full_and_json_keeps_every_quote() -> 
     assert '"…procurement is also evaluating Contentful again"' in markdown
     as_json = json.loads(render("json", result.report, findings, result.assessment))
     assert json.dumps(as_json).count(QUOTE) >= 3
+
+
+def test_the_findings_appendix_points_to_the_risk_row_instead_of_repeating_it() -> None:
+    deal = load_deal("examples/deals/lucerne-late-stakeholder.yaml")
+    result = Coach(backend="offline", lang="en").run_review(deal, deal.as_of)
+    markdown = render("markdown", result.report, result.assessment.findings)
+    appendix = markdown.split("## Findings", 1)[1]
+    for n, risk in enumerate(result.report.risks, 1):
+        assert f"`{risk.finding_codes[0]}`: risk {n} above" in appendix
+        assert risk.title not in appendix
+    plain = render("terminal", result.report, result.assessment.findings)
+    assert "momentum.budget_concern_late: risk 1 above" in plain

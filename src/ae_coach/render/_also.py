@@ -72,3 +72,10 @@ def _lower_first(title: str) -> str:
     if len(words) > 1 and words[1][:1].isupper():
         return title
     return title[:1].lower() + title[1:]
+
+
+def shown_as_risk(report: Any, finding: Any) -> int | None:
+    """The number of the risk row that already states ``finding`` (its title and rules), or None: the findings
+    appendix then gives its evidence under that number instead of the title again (a blind VP grade: "a Findings
+    section that copies Risks")."""
+    return next((n for n, risk in enumerate(report.risks, 1) if finding.code in risk.finding_codes), None)

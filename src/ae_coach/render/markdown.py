@@ -7,7 +7,7 @@ from typing import Any
 from ae_coach._untrusted import markdown_prose
 from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning
+from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning, shown_as_risk
 
 # Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
@@ -48,7 +48,7 @@ def to_markdown(report: Any, findings: list[Any], since: Any = None) -> str:
     out += ["", f"## {t('review.why_health')}", ""] + [f"- {_cell(r)}" for r in reasons]
     if report.narrative:
         out += ["", f"## {t('review.coaching')}", "", markdown_prose(report.narrative.strip())]
-    out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(findings)
+    out += _risks(report) + _actions(report) + _questions(report) + _plan(report) + _findings(report, findings)
     out += _footer(report)
     return "\n".join(out).rstrip() + "\n"
 
@@ -118,12 +118,15 @@ def _plan(report: Any) -> list[str]:
     return out + (["", *(f"{i}. {_cell(note)}" for i, note in enumerate(notes, 1))] if notes else [])
 
 
-def _findings(findings: list[Any]) -> list[str]:
+def _findings(report: Any, findings: list[Any]) -> list[str]:
     detailed, favour, noted = appendix(findings)
     out = ["", f"## {t('review.findings')}", ""]
     for f in detailed:
-        rules = f" — {t('review.rules_of_finding', rules=_cell(', '.join(f.rules)))}" if f.rules else ""
-        out.append(f"- **{_label(f.severity)}** `{f.code}`: {_cell(f.title)}{rules}")
+        if (row := shown_as_risk(report, f)) is not None:
+            out.append(f"- **{_label(f.severity)}** `{f.code}`: {t('review.risk_above', n=row)}")
+        else:
+            rules = f" — {t('review.rules_of_finding', rules=_cell(', '.join(f.rules)))}" if f.rules else ""
+            out.append(f"- **{_label(f.severity)}** `{f.code}`: {_cell(f.title)}{rules}")
         out += [f"  - {_cell(e)}" for e in f.evidence]
     return out + [line for text in (favour, noted) if text for line in ("", _cell(text))]
 

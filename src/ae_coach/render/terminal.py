@@ -8,7 +8,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning
+from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning, shown_as_risk
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -79,7 +79,7 @@ def _to_rich(report: Any, findings: list[Any], *, color: bool, width: int, since
 
         console.rule(t("review.coaching"))
         console.print(Markdown(report.narrative, hyperlinks=False))  # a model's link shows its URL, never hides it
-    _findings(console, findings)
+    _findings(console, report, findings)
     console.print(footer(report), style="dim", markup=False)
     return buffer.getvalue()
 
@@ -278,14 +278,16 @@ def _tables(console: Any, report: Any) -> None:
         console.print(table)
 
 
-def _findings(console: Any, findings: list[Any]) -> None:
+def _findings(console: Any, report: Any, findings: list[Any]) -> None:
     from rich.text import Text
 
     detailed, favour, noted = appendix(findings)
     console.rule(t("review.findings"))
     for f in detailed:
         sev = str(f.severity)
-        head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev):>8}[/] ").append(f"{f.code}: {f.title}")
+        row = shown_as_risk(report, f)
+        title = t("review.risk_above", n=row) if row is not None else f.title
+        head = Text.from_markup(f"[{_SEVERITY_STYLE.get(sev, '')}]{_label(sev):>8}[/] ").append(f"{f.code}: {title}")
         console.print(head)
         for line in f.evidence:
             print_indented(console, f"- {line}", 11)
@@ -351,7 +353,9 @@ def _to_plain(report: Any, findings: list[Any], *, width: int, since: Any) -> st
     detailed, favour, noted = appendix(findings)
     lines.append(_plain.rule(t("review.findings"), width))
     for f in detailed:
-        lines += _plain.wrap(f"{_label(str(f.severity)):>8} {f.code}: {f.title}", width)
+        row = shown_as_risk(report, f)
+        title = t("review.risk_above", n=row) if row is not None else f.title
+        lines += _plain.wrap(f"{_label(str(f.severity)):>8} {f.code}: {title}", width)
         for line in f.evidence:
             lines += _plain.indented(f"- {line}", 11, width)
     for text in (favour, noted):
