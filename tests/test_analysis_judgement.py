@@ -417,6 +417,21 @@ def test_a_signer_who_parked_the_deal_and_went_quiet_is_the_cause_raised_first(
         assert ranked(assess(deal).findings)[0].code == "meddpicc.economic_buyer"
 
 
+def test_a_parked_signer_has_gone_quiet_only_when_our_messages_went_unanswered() -> None:
+    asked = parse_deal(
+        _eb_last_said("2026-10-05", "Priya wants to wait for the reorg to settle").model_dump(mode="json")
+    )
+    eb = by_code(asked)["meddpicc.economic_buyer"]
+    assert eb.title.endswith("nobody has been back to them since: Priya Shah")  # the record shows no attempt
+    data = asked.model_dump(mode="json")
+    data["activities"] += [
+        activity(day, "email", "Following up on the reorg: any news?", direction="outbound", **{"with": ["Priya Shah"]})
+        for day in ("2026-11-02", "2026-11-16")
+    ]
+    eb = by_code(parse_deal(data))["meddpicc.economic_buyer"]
+    assert eb.title.endswith("has gone quiet: Priya Shah")
+
+
 def test_signer_unmet_commit_leads_only_when_the_record_is_form_filled() -> None:
     """A Commit on ticked boxes is the headline; on a real single-threaded evaluation the thread is."""
     one_thread = [

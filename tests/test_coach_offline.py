@@ -174,7 +174,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "deals"
     ("name", "problem"),
     [
         ("tailspin-single-threaded", "biggest problem: the deal rests on one contact: Jordan Miles"),
-        ("wingtip-slipped", "biggest problem: the economic buyer parked the deal and has gone quiet: Greta Holm"),
+        (
+            "wingtip-slipped",
+            "biggest problem: the economic buyer parked the deal and nobody has been back to them since: Greta Holm",
+        ),
         ("adventure-works-stalled", "biggest problem: champion Luis Garcia: no two-way contact for 49 days"),
         (
             "lucerne-late-stakeholder",

@@ -297,8 +297,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
             title = f"No number for the value at {_STAGE_NAMES[ctx.stage]}: {reason}"
     else:
         title = f"{LABEL[name]} {GRADE_NAMES[grade]} at {_STAGE_NAMES[ctx.stage]} (red flag: {RED_FLAG[name]})"
+    chased = bool(parked) and any(p.unanswered for p in ctx.facts.people if parked and p.name == parked[0])
     if parked:
-        title = f"The economic buyer parked the deal and has gone quiet: {parked[0]}"
+        # gone quiet only when we wrote and heard nothing back; else nobody has been back to them (a blind VP grade:
+        # "'has gone quiet' overstates the record: it only shows we haven't contacted her")
+        quiet = "has gone quiet" if chased else "nobody has been back to them since"
+        title = f"The economic buyer parked the deal and {quiet}: {parked[0]}"
     elif name == "paper_process" and flagged and ctx.facts.timing.paper_stuck and not blocked:
         stuck = ctx.facts.timing.paper_stuck
         verb = "at" if stuck.startswith("the buyer's") else "stuck at"  # a timeline that will not fit, or a late step
@@ -314,6 +318,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["no_pain"] = no_pain  # the forecast omits a deal the buyer says does not hurt
     if parked:
         data["pulled_back"] = parked[0]  # the cause: raised before the symptoms (priority.ranked)
+        data["gone_quiet"] = chased
     stuck = ctx.facts.timing.paper_stuck if name == "paper_process" and flagged else None
     if stuck and (not stuck.startswith(PAPER_UNOWNED) or ctx.grades["economic_buyer"] >= 2):
         # the contract not moving is what the deal is doing; but a contract nobody has picked up while nobody

@@ -54,7 +54,7 @@ def translated(code: str, title: str, data: dict[str, Any], stage: Any, settings
 def _meddpicc_variant(data: dict[str, Any]) -> str:
     """The title shape of a MEDDPICC finding: the seed's red flag, or what the record shows instead."""
     if data.get("pulled_back"):
-        return "_parked"
+        return "_parked" if data.get("gone_quiet") else "_parked_unasked"
     if data.get("unsettled"):
         return "_unlisted" if data.get("unlisted") else "_unsettled"
     if data.get("ours") and data.get("stuck"):
