@@ -11,7 +11,7 @@ from ae_coach.deal import parse_deal
 from ae_coach.inspector import assess
 from ae_coach.inspector.facts import derive
 from ae_coach.inspector.facts._later import later_floor
-from analysis_builders import AS_OF, activity, with_activities
+from analysis_builders import activity, with_activities
 
 # the healthy deal closes on 2026-12-18, as of 2026-11-26: it is Commit as built
 
@@ -72,19 +72,22 @@ def test_a_floor_after_the_close_date_omits_the_deal(said: str) -> None:
         "The price is valid until February; nobody signs before the 18th.",  # an offer's own end date
         "We cannot sign before the board on 16 December.",  # a block whose time is before the close date
         "Do you think we can sign before February?",  # a question
-        # a month told in passing, away from the floor's words
+        # a month told in passing, away from the floor's words, or a past month with no year
         "Got burned by the audit in October and called it too early once, not doing that again until it's signed.",
+        "We will not sign until the issues from the October outage are closed.",
+        "Support can't reproduce the issue from the pilot. The steering committee meets in January.",
     ],
 )
 def test_what_is_not_a_floor_after_the_close_date(said: str) -> None:
     assert _floor(_deal(said)) is None
 
 
-def test_an_older_floor_is_not_read() -> None:
+@pytest.mark.parametrize(("date", "read"), [("2026-09-01", False), ("2026-11-01", True)])
+def test_a_floor_is_read_only_from_the_recent_record(date: str, read: bool) -> None:
     data = with_activities(
-        activity("2026-09-01", "email", "Budget frozen until January.", direction="inbound", **{"with": ["Dana Lee"]})
+        activity(date, "email", "Budget frozen until January.", direction="inbound", **{"with": ["Dana Lee"]})
     )
-    assert _floor(parse_deal(data)) is None
+    assert (_floor(parse_deal(data)) is not None) is read
 
 
 def test_a_floor_of_our_own_team_in_a_note_counts() -> None:
@@ -97,6 +100,14 @@ def test_a_floor_of_our_own_team_in_a_note_counts() -> None:
 def test_an_unanswered_email_of_ours_sets_no_floor() -> None:
     deal = _deal("Told Dana we can wait until February at the earliest if needed.", direction="outbound")
     assert _floor(deal) is None
+
+
+def test_a_later_word_that_clears_something_else_does_not_lift_the_floor() -> None:
+    deal = _deal(
+        "The grants committee reviews requests at its quarterly meeting; the next one is on 3 February 2027.",
+        "Received the slides, thanks.",
+    )
+    assert _floor(deal) is not None
 
 
 def test_a_later_clearing_lifts_the_block() -> None:
@@ -134,6 +145,7 @@ def test_an_open_condition_of_the_buyer_keeps_the_deal_out_of_commit(said: str) 
         ("Nothing gets signed with an open High from our pen test.", "Retest passed, the High is resolved."),
         ("If the DPO objects, he could ask for an addendum before signature?",),  # a supposition and a question
         ("Security questionnaire approved, no open findings.",),
+        ("We cannot sign a multi-year term; we would rather renegotiate next year.",),  # a term, not a condition
     ],
 )
 def test_no_open_condition(summaries: tuple[str, ...]) -> None:
@@ -142,13 +154,13 @@ def test_no_open_condition(summaries: tuple[str, ...]) -> None:
     assert _call(deal) == "commit"
 
 
-def test_a_condition_older_than_the_window_is_not_read() -> None:
+@pytest.mark.parametrize(("date", "read"), [("2026-09-20", False), ("2026-11-10", True)])
+def test_a_condition_is_read_only_from_the_recent_record(date: str, read: bool) -> None:
     data = with_activities(
-        activity("2026-09-20", "call", "Nothing gets signed before security signs off.", direction="two_way")
+        activity(date, "call", "Nothing gets signed before security signs off.", direction="two_way")
     )
     deal = parse_deal(data)
-    assert derive(deal, deal.as_of).timing.condition_open is None
-    assert AS_OF == "2026-11-26"
+    assert (derive(deal, deal.as_of).timing.condition_open is not None) is read
 
 
 # ------------------------------------------------------------------------------- a decision with no date
@@ -177,6 +189,8 @@ def test_a_decision_with_no_date_is_no_dated_decision_process(said: str) -> None
         ("If the board is not scheduled in time we lose a week.",),  # a supposition
         ("Steering committee not yet scheduled.", "Good news: steering committee on 12/14, Dana presents."),
         ("Kick-off workshop not yet scheduled.",),  # no decision
+        ("Order form signed, kick-off call not scheduled yet.",),  # the decision is taken
+        ("Board approved the budget, go-live date TBD.",),
     ],
 )
 def test_no_undated_decision(summaries: tuple[str, ...]) -> None:
@@ -210,6 +224,8 @@ def test_a_named_rivals_quote_keeps_the_deal_out_of_commit(said: str) -> None:
         ("Dana wants a revised quote with the 3-year price.",),  # our own quote, not a rival's
         ("Their CFO asked for a USD quote.",),
         ("Purchasing asked for a quote from Babtec.", "Babtec dropped out: they declined to bid."),
+        ("Legal came back with two redlines.",),  # a team of theirs, not a rival
+        ("Their CFO came back with questions on the year-2 uplift.",),
     ],
 )
 def test_no_rival_in_play(summaries: tuple[str, ...]) -> None:
@@ -228,7 +244,10 @@ def test_a_paper_condition_is_the_paper_finding_and_the_plan_asks_whoever_set_it
     assert any(text.startswith("Ask whoever set the buyer's condition before signature") for text in texts)
 
 
-def test_a_condition_that_is_not_paper_leaves_the_paper_finding_alone() -> None:
-    deal = _deal("There is no exception, not even for the CFO.")
+@pytest.mark.parametrize(
+    "said", ["There is no exception, not even for the CFO.", "We cannot sign until the CFO has approved the ROI case."]
+)
+def test_a_condition_that_is_not_paper_leaves_the_paper_finding_alone(said: str) -> None:
+    deal = _deal(said)
     assert derive(deal, deal.as_of).timing.condition_open
     assert not any(f.data.get("blocked") == "condition" for f in assess(deal).findings)

@@ -206,7 +206,7 @@ def test_a_held_plan_says_why_and_until_when_once() -> None:
 
     path = Path(__file__).parent.parent / "evals" / "calibration" / "deals" / "quenmore-outdoor-budget-2027.yaml"
     notes = [s.note or "" for s in Coach("offline").review(load_deal(path)).mutual_action_plan]
-    assert sum("is your own deadline for that answer" in n for n in notes) == 1
+    assert sum("a date you set, not one they agreed" in n for n in notes) == 1
     assert any("held for the same answer from Graham Sutter" in n for n in notes)
 
 

@@ -78,7 +78,7 @@ def test_our_own_message_is_not_the_newcomers_view(path: Path, name: str) -> Non
     assert not any("what they have already said" in a.action and name in (a.contact or "") for a in actions)
 
 
-@pytest.mark.parametrize(("lang", "ours"), [("en", "your own deadline"), ("zh", "你自己定的")])
+@pytest.mark.parametrize(("lang", "ours"), [("en", "a date you set, not one they agreed"), ("zh", "你自己定的")])
 def test_a_reply_date_of_ours_is_said_to_be_ours(lang: str, ours: str) -> None:
     review = Coach("offline", lang=lang).review(load_deal(EXAMPLES / "wingtip-slipped.yaml"))
     # the answer comes in the meeting booked with Greta, held by 2026-12-11 (row 1): the deadline is that day

@@ -190,7 +190,10 @@ def _after_document(deal: Deal, action: NextAction, facts: DealFacts) -> NextAct
     action to get the document signed is not."""
     if "meddpicc.paper_process" in action.finding_codes or not waits_on_document(action.action, deal, facts):
         return action
-    return action.model_copy(update={"action": t("coach.once_signed", action=_lower(action.action))})
+    once: dict[str, Any] = {"action": t("coach.once_signed", action=_lower(action.action))}
+    if action.points:  # shown one by one: the first ask carries the "once … is signed"
+        once["points"] = [t("coach.once_signed", action=_lower(action.points[0])), *action.points[1:]]
+    return action.model_copy(update=once)
 
 
 def _lower(text: str) -> str:
@@ -378,7 +381,10 @@ def _no_reply_branch(
         branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk=walk)
     else:
         branch = t("coach.no_reply_alone", date=date, silent=name, walk=walk)
-    actions[first] = action.model_copy(update={"action": t("coach.detail_branch", text=action.action, branch=branch)})
+    update: dict[str, Any] = {"action": t("coach.detail_branch", text=action.action, branch=branch)}
+    if action.points:  # a conversation's asks are shown one by one: the branch follows the last of them
+        update["points"] = [*action.points[:-1], t("coach.detail_branch", text=action.points[-1], branch=branch)]
+    actions[first] = action.model_copy(update=update)
     return actions
 
 

@@ -819,7 +819,7 @@ SIGNER_CHASED = "the signer has only been chased: "
 PRECONDITION = "the buyer's process waits on a document not yet signed: "
 CONDITION_OPEN = "the buyer's own condition before signature is still open: "
 _PAPER_CONDITION = lazy(
-    r"\b(?:contract\w*|sign\w*|dpa|dpia|tia|sub-?processor\w*|subverwerker\w*|legal|counsel|security|procurement|"
+    r"\b(?:dpa|dpia|tia|sub-?processor\w*|subverwerker\w*|legal|counsel|security|procurement|"
     r"purchasing|supplier\w*|vendor\w*|onboarding|scorecard|certificat\w*|insurance|works (?:council|agreement)|"
     r"betriebs\w*|policy|compliance|audit\w*|questionnaire|pen ?test\w*|ondertekening|vrijgeven|unterzeichnen|firmar)\b",
     re.IGNORECASE,

@@ -518,8 +518,10 @@ _HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "fr
 
 
 _MONTH_START = re.compile(
-    r"(?:jan|j[äa]nner|feb|m[aä]r|apr|abr|avr|ma[iy]|mei|jun|jui|jul|aug|ago|ao[uû]|sep|set|o[ck]t|out|nov|d[eé]c|dez|dic)"
-    r"[a-zäéû]*\b",
+    r"(?:jan(?:uary|\.)?|j[äa]nner|januar[iy]?|feb(?:ruary|ruar[iy]?|rero|\.)?|mar(?:ch|\.)?|märz|maart|marzo|mars|"
+    r"apr(?:il|\.)?|abril|avril|ma[iy]|mei|mayo|june?|juni|junio|juin|july?|juli|julio|juillet|aug(?:ust|ustus|\.)?|"
+    r"agosto|août|sep(?:t|tember|\.)?|septiembre|septembre|o[ck]t(?:ober|\.)?|octubre|octobre|nov(?:ember|iembre|embre|\.)?|"
+    r"de[cz](?:ember|\.)?|diciembre|décembre)(?!\w)",
     re.IGNORECASE,
 )
 """A month's name at the start of what follows a day written with a point ("am 21. Jänner 2027"), in the languages

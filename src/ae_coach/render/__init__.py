@@ -34,7 +34,8 @@ def render(
     if fmt != "json":
         from ae_coach.render._quotes import once
 
-        report, findings = once(report, [f for f in findings if f.code not in STRATEGY_NOTES])
+        shown = [f for f in findings if f.code not in STRATEGY_NOTES]
+        report, findings = once(report, shown, health_shown=fmt != "terminal")
     return renderers[fmt](report, findings, assessment, color=color, since=since)
 
 

@@ -1,4 +1,4 @@
-"""A quote of the record shown once in full per review: a repeat is cut to its first words.
+"""A quote of the record shown once in full per review: a repeat is cut to the clause that carries its point.
 
 The review quotes the record where it makes a point, and one buyer sentence can make several (the headline, the
 risk, the action that answers it, the question, the evidence): blind VP grades counted the same sentence eight to
@@ -19,6 +19,9 @@ CLAUSE_WORDS = 10
 """Words of the clause a repeat keeps, at most (ae-coach default); a quote with no spaces (Chinese) keeps
 ``CLAUSE_CHARS`` characters of its clause."""
 CLAUSE_CHARS = 16
+LEAD_WORDS = 6
+"""Words a repeat of a one-clause quote keeps (ae-coach default): its clause is the whole quote, so a cue."""
+LEAD_CHARS = 10
 
 _QUOTED = re.compile(rf'(?<!\w)"(?=\S)([^"\n]{{{QUOTE_MIN},}}?)(?<=\S)"(?!\w)|“([^”\n]{{{QUOTE_MIN},}}?)”')
 """A quote in straight or curly marks: a straight one opens before a word and closes after one, so the words
@@ -56,7 +59,9 @@ class _Reader:
         best = max(full, key=lambda i: (len(set(_WORD.findall(clauses[i].lower())) & around), -i))
         clause = clauses[best].strip().rstrip(",;:.…，；：。")
         words = clause.split()
-        cut = " ".join(words[:CLAUSE_WORDS]) if len(words) > 1 else clause[:CLAUSE_CHARS]
+        whole = len(clauses) == 1  # a one-clause quote keeps a cue of its first words, not itself again
+        size, chars = (LEAD_WORDS, LEAD_CHARS) if whole else (CLAUSE_WORDS, CLAUSE_CHARS)
+        cut = " ".join(words[:size]) if len(words) > 1 else clause[:chars]
         before = "…" if best > 0 else ""
         after = "…" if best < len(clauses) - 1 or cut != clause else ""
         return f"{opening}{before}{cut}{after}{closing}"
@@ -69,9 +74,10 @@ _WORD = re.compile(r"[^\W\d_]{4,}|[\u4e00-\u9fff]{2,}")
 _COMMON = {"with", "from", "that", "this", "they", "their", "have", "after", "before", "meeting", "call", "email"}
 
 
-def once(report: Any, findings: list[Any]) -> tuple[Any, list[Any]]:
+def once(report: Any, findings: list[Any], *, health_shown: bool = True) -> tuple[Any, list[Any]]:
     """The report and findings as a reader sees them: each quote in full where it first appears (headline, what
-    decides, the call, the health, risks, actions, questions, plan, findings), cut to its first words after."""
+    decides, the call, the health when the format prints its reasons, risks, actions, questions, plan, findings),
+    cut after to the clause that carries its point (a one-clause quote to its first words)."""
     read = _Reader()
     headline = read.text(report.headline)
     decides = read.optional(report.decides)
@@ -81,7 +87,10 @@ def once(report: Any, findings: list[Any]) -> tuple[Any, list[Any]]:
             "why_not_commit": read.all(report.forecast.why_not_commit),
         }
     )
-    health = report.health.model_copy(update={"reasons": read.all(report.health.reasons)})
+    # the terminal review does not print the health reasons: a quote first seen there was never shown in full
+    health = (
+        report.health.model_copy(update={"reasons": read.all(report.health.reasons)}) if health_shown else report.health
+    )
     risks = [r.model_copy(update={"title": read.text(r.title)}) for r in report.risks]
     actions = [
         # a conversation's asks are shown instead of its one-sentence action

@@ -236,7 +236,7 @@ def _action(action: Any) -> str:
     """An action's text; one conversation's asks numbered one under the other below its head."""
     if not action.points:
         return str(action.action)
-    points = (f"({n}) {point}" for n, point in enumerate(action.points, 1))
+    points = (t("coach.agenda_item", n=n, text=point) for n, point in enumerate(action.points, 1))
     return "\n".join([t("review.conversation_head", count=len(action.points)), *points])
 
 

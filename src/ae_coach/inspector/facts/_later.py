@@ -72,17 +72,12 @@ _FLOOR = lazy(
     re.IGNORECASE,
 )
 """Words that set the first time anything can happen."""
-_BLOCK = lazy(
-    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\buntil\b|"
-    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to)\b[^.;]{0,60}?"
-    r"\b(?:sign\w*|contract\w*|purchase order|po|order|approv\w*|award\w*|releas\w*|issu\w*|commit\w*|buy|purchase)\b",
-    re.IGNORECASE,
-)
-"""Words that block the purchase itself (a freeze until something, a contract that cannot be issued)."""
+_BLOCK = lazy(r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\buntil\b", re.IGNORECASE)
+"""A freeze on the purchase until something; a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
     r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
     r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
-    r"onboarding|seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
+    r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
     r"renewal|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$",
     re.IGNORECASE,
 )
@@ -105,12 +100,7 @@ def later_floor(
     lifted") overrides it.
     """
     sources: list[tuple[dt.date, str, str | None]] = [
-        (a.date, f"{a.date} {a.type}", a.summary)
-        for a in activities
-        if a.summary
-        and a.date <= as_of
-        and (as_of - a.date).days <= RECENT_DAYS
-        and (a.two_way or a.direction is None or a.type == "note")
+        (a.date, f"{a.date} {a.type}", a.summary) for a in _recent(activities, as_of, RECENT_DAYS) if _a_word(a)
     ]
     sources.append((as_of, "notes", notes))
     found: list[tuple[dt.date, dt.date, str]] = []
@@ -124,7 +114,7 @@ def later_floor(
                 continue
             cues = [
                 (m.span(), bool(m.groupdict().get("either")))
-                for pattern in (_FLOOR, _BLOCK)
+                for pattern in (_FLOOR, _BLOCK, _HARD)
                 for m in pattern.finditer(sentence)
             ]
             if not (block or cues):
@@ -146,8 +136,12 @@ def later_floor(
     if not found:
         return None
     said, day, source = max(found)
-    cleared = [a for a in activities if said < a.date <= as_of and a.two_way and text.find(_CLEARED, a.summary or "")]
-    return None if cleared else (day, source)
+    return None if _cleared(activities, said, as_of, source) else (day, source)
+
+
+def _a_word(activity: ActivityFact) -> bool:
+    """A two-way exchange, or a note of ours: an unanswered email of ours is no word on the deal."""
+    return activity.two_way or activity.direction is None or activity.type == "note"
 
 
 NEAR = 50
@@ -162,11 +156,19 @@ def _near(when: tuple[int, int], cue: tuple[int, int], either: bool) -> bool:
     return after or (either and cue[0] - NEAR <= when[1] <= cue[0])
 
 
+AHEAD_DAYS = 270
+"""How far ahead a month named without a year is read as a floor (ae-coach default): "the October outage", said in
+November, is last October, not next; a buyer setting a floor that far out names the year."""
+
+
 def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
     month, year, quarter, quarter_year, next_year, bare_year = match.groups()
     if month:
         number = FOREIGN_MONTHS.get(month.lower()) or MONTHS[month.lower()[:3]]
-        return dt.date(int(year), number, 1) if year else month_ahead(number, said)
+        if year:
+            return dt.date(int(year), number, 1)
+        day = month_ahead(number, said)
+        return day if (day - said).days <= AHEAD_DAYS else None
     if quarter:
         first = (int(quarter[1]) - 1) * 3 + 1
         if quarter_year:
@@ -180,8 +182,9 @@ def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
 CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
 _HARD = lazy(
-    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to)\b[^.;]{0,60}?"
-    r"\b(?:sign\w*|contract\w*|purchase order|po|order|approv\w*|award\w*|releas\w*|issu\w*|buy|purchase)\b|"
+    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?:\w+ ){0,2}?"
+    r"(?:sign|release|issue|approve|award|place|raise)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
+    r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
     r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
     r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"
@@ -192,6 +195,33 @@ _HARD = lazy(
 )
 """The buyer's hard condition on the purchase: "nothing gets signed with an open High", "we are not able to issue
 the contract before the no-objection letter", "no exception"."""
+
+
+def _cleared(activities: list[ActivityFact], said: dt.date, as_of: dt.date, blocked: str) -> bool:
+    """Whether a two-way exchange after ``said`` says the thing ``blocked`` names was cleared: a clearing word in a
+    sentence that shares a word of the block ("the scorecard is published", "the DPO approved the DPIA"), not any
+    later "received" or "done" ("Received the slides, thanks")."""
+    named = {w for w in _WORD.findall(blocked.lower()) if w not in _COMMON}
+    return any(
+        text.find(_CLEARED, sentence) and named & set(_WORD.findall(sentence.lower()))
+        for a in _recent(activities, as_of, (as_of - said).days)
+        if a.date > said and a.two_way
+        for sentence in text.sentences(a.summary)
+    )
+
+
+_WORD = lazy(r"[^\W\d_]{3,}")
+_COMMON = {
+    *("the", "and", "our", "new", "for", "with", "from", "that", "this", "they", "them", "their", "there", "have"),
+    *("has", "was", "are", "will", "not", "all", "any", "but", "can", "yet", "now", "its", "you", "your", "which"),
+    *("would", "could", "should", "about", "before", "after", "until", "email", "call", "meeting", "said", "says"),
+}
+"""Words too common to tie a clearing sentence to the block it clears."""
+
+
+def _recent(activities: list[ActivityFact], as_of: dt.date, days: int) -> list[ActivityFact]:
+    """The activities with a summary of the ``days`` up to ``as_of``, oldest first."""
+    return [a for a in activities if a.summary and a.date <= as_of and (as_of - a.date).days <= days]
 
 
 def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None:
@@ -207,14 +237,15 @@ def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None
         # the last such sentence: a pasted email in another language is usually followed by the rep's summary of it
         for sentence in reversed(text.sentences(activity.summary)):
             if _HARD.search(sentence) and not _SUPPOSED.search(sentence):
-                later = [a for a in activities if activity.date < a.date <= as_of and a.two_way]
-                if any(text.find(_CLEARED, a.summary or "") for a in later):
+                if _cleared(activities, activity.date, as_of, sentence):
                     return None
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
     return None
 
 
-_SUPPOSED = lazy(r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\?\s*$", re.IGNORECASE)
+_SUPPOSED = lazy(r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\bwhether\b|\?\s*$", re.IGNORECASE)
+"""A supposition or a question ("If the DPO objects, we cannot sign", "whether we can sign before …"): no condition
+set. A condition that names its own terms ("nothing gets signed if the High is open") stays one."""
 
 
 _NO_DATE = lazy(
@@ -238,27 +269,47 @@ _DATED = lazy(
 def undated_decision(activities: list[ActivityFact], notes: str | None, as_of: dt.date) -> str | None:
     """The recent record's word that the decision, or the body that takes it, has no date ("BOD date not set yet",
     "Linda decides after the readout, no date for that yet", "Steering committee not yet scheduled"), when no later
-    two-way word names it with a day: the sentence with its source. Not who signs ("who signs - TBC"), not a
+    two-way word names that step with a day: the sentence with its source. Not who signs ("who signs - TBC"), not a
     supposition. No dated decision process, so not best case (``pipeline-forecast-categories``)."""
     sources: list[tuple[dt.date, str, str | None]] = [
-        (a.date, f"{a.date} {a.type}", a.summary)
-        for a in activities
-        if a.summary
-        and a.date <= as_of
-        and (as_of - a.date).days <= CONDITION_DAYS
-        and (a.two_way or a.direction is None or a.type == "note")
+        (a.date, f"{a.date} {a.type}", a.summary) for a in _recent(activities, as_of, CONDITION_DAYS) if _a_word(a)
     ]
     for said, where, body in [*reversed(sources), (as_of, "notes", notes)]:
         for sentence in text.sentences(body):
-            if not (_NO_DATE.search(sentence) and _DECIDING.search(sentence)) or _WHO.search(sentence):
+            # the missing date and the decision in one clause ("kick-off not scheduled yet" after "order form
+            # signed" is no undated decision), not a decision already taken, not who signs, not a supposition
+            clause = _undated_clause(_CLAUSES.split(sentence))
+            if clause is None or _TAKEN.search(clause) or _WHO.search(sentence) or _SUPPOSED.search(sentence):
                 continue
-            if _SUPPOSED.search(sentence):
-                continue
+            body_word = {w.lower() for w in _DECIDING.findall(clause)}
             later = [a for a in activities if said < a.date <= as_of and a.two_way]
-            if any(_DECIDING.search(s) and _DATED.search(s) for a in later for s in text.sentences(a.summary)):
-                return None
+            if any(
+                body_word & {w.lower() for w in _DECIDING.findall(line)} and _DATED.search(line)
+                for a in later
+                for line in text.sentences(a.summary)
+            ):
+                return None  # a later word names that step with its day
             return f"{where}: {text.quote(sentence.strip(), 160)}"
     return None
+
+
+def _undated_clause(clauses: list[str]) -> str | None:
+    """The clause that says the decision has no date: one naming both, or a no-date clause that refers back to a
+    decision in the clause before it ("Linda decides after the readout, no date for that yet")."""
+    for i, clause in enumerate(clauses):
+        if not _NO_DATE.search(clause):
+            continue
+        if _DECIDING.search(clause):
+            return clause
+        if i and _DECIDING.search(clauses[i - 1]) and _BACK.search(clause):
+            return f"{clauses[i - 1]}, {clause}"
+    return None
+
+
+_BACK = lazy(r"\b(?:for (?:that|it|this|them)|its|their)\b", re.IGNORECASE)
+"""Words that refer a no-date clause back to the decision before it."""
+_CLAUSES = lazy(r"[,;:–—]\s+|\s+-\s+")
+_TAKEN = lazy(r"\b(?:approved|signed|decided|awarded|done|agreed)\b", re.IGNORECASE)
 
 
 _WHO = lazy(r"\bwho\b", re.IGNORECASE)

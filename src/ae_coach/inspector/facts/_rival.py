@@ -27,19 +27,22 @@ _RIVAL = lazy(
 )
 """A named company's quote, or the company coming back with one (case-sensitive: the name is capitalised)."""
 _NOT_A_NAME = lazy(
-    r"^(?:USD|EUR|GBP|PDF|Q[1-4]|I|We|Our|The|A|An|This|That|Revised|Final|New|Formal|Written|Signed|Updated|Annual|"
-    r"Multi|Three|Two|One|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
+    r"^(?:USD|EUR|GBP|PDF|SOW|Q[1-4]|I|We|Our|The|A|An|This|That|Their|His|Her|Revised|Final|New|Formal|Written|Signed|"
+    r"Updated|Annual|Multi|Three|Two|One|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Legal|Procurement|"
+    r"Purchasing|Sourcing|Finance|Security|IT|HR|Ops|Operations|Compliance|Counsel|Board|Exco|Management|CFO|CEO|COO|"
+    r"CIO|CTO|CISO|CPO|VP|SVP|EVP|Head|Director|Manager|Group|Corporate)$"
 )
-"""Capitalised words that open a sentence or name a kind of quote, not a company."""
+"""Capitalised words that open a sentence, name a kind of quote, or a team or a title on the buyer's side
+("Legal came back with two redlines", "Their CFO came back"), not a company."""
 _SETTLED = lazy(
-    r"\b(?:dropped|eliminated|out of (?:the )?(?:running|race|evaluation)|declined|rejected|not (?:going|moving) "
+    r"\b(?:dropped (?:out|from)|eliminated|out of (?:the )?(?:running|race|evaluation)|declined|rejected|not (?:going|moving) "
     r"(?:ahead|forward) with|chose us|selected us|we (?:won|are selected))\b",
     re.IGNORECASE,
 )
 
 
 def rival_in_play(activities: list[ActivityFact], ours: list[str], as_of: dt.date) -> str | None:
-    """The latest sentence of a two-way exchange or a note of the last ``RIVAL_DAYS`` that puts a named rival's
+    """The first sentence of the latest two-way exchange or note of the last ``RIVAL_DAYS`` that puts a named rival's
     quote in play, when no later exchange says that rival is out: the sentence with its source. ``ours`` are names
     that are not rivals (the account, its people)."""
     recent = [
@@ -54,7 +57,7 @@ def rival_in_play(activities: list[ActivityFact], ours: list[str], as_of: dt.dat
                 if _NOT_A_NAME.match(name.split()[0]) or any(name.split()[0] in own for own in ours):
                     continue
                 later = [a for a in recent if a.date > activity.date]
-                if any(name in (a.summary or "") and text.find(_SETTLED, a.summary or "") for a in later):
-                    return None
+                if any(name in line and text.find(_SETTLED, line) for a in later for line in text.sentences(a.summary)):
+                    return None  # a later sentence says that rival is out
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
     return None
