@@ -4,6 +4,8 @@ quiet for a supposition, a go-live, a person away, a lift or a clearing the reco
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ae_coach.coach import Coach
@@ -251,3 +253,23 @@ def test_a_condition_that_is_not_paper_leaves_the_paper_finding_alone(said: str)
     deal = _deal(said)
     assert derive(deal, deal.as_of).timing.condition_open
     assert not any(f.data.get("blocked") == "condition" for f in assess(deal).findings)
+
+
+@pytest.mark.parametrize(
+    ("said", "month"),
+    [
+        ("董事会明年2月才开会，之前不能签合同。", 2),
+        ("采购说不能下单，要等到明年1月预算批下来。", 1),
+        ("Fino a febbraio non possiamo firmare il contratto.", 2),
+    ],
+)
+def test_a_floor_in_chinese_or_italian(said: str, month: int) -> None:
+    floor = _floor(_deal(said))
+    assert floor is not None and floor[0] == dt.date(2027, month, 1)
+
+
+@pytest.mark.parametrize(
+    "said", ["最早3月上线。", "如果董事会推迟，就要等到明年2月。", "明年2月之前能签吗？", "我们12月14日签约。"]
+)
+def test_no_floor_in_chinese(said: str) -> None:
+    assert _floor(_deal(said)) is None

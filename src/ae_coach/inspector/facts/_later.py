@@ -30,19 +30,20 @@ MONTHS = {
 
 
 FOREIGN_MONTHS = {
-    # German (and the Austrian Jänner), Dutch, Spanish, French and Portuguese, as buyers' pasted emails write them
-    **dict.fromkeys(("januar", "jänner", "januari", "enero", "janvier", "janeiro"), 1),
-    **dict.fromkeys(("februar", "feber", "februari", "febrero", "février", "fevereiro"), 2),
+    # German (and the Austrian Jänner), Dutch, Spanish, French, Portuguese and Italian, as buyers' pasted emails write
+    # them
+    **dict.fromkeys(("januar", "jänner", "januari", "enero", "janvier", "janeiro", "gennaio"), 1),
+    **dict.fromkeys(("februar", "feber", "februari", "febrero", "février", "fevereiro", "febbraio"), 2),
     **dict.fromkeys(("märz", "maart", "marzo", "mars", "março"), 3),
-    **dict.fromkeys(("abril", "avril"), 4),
-    **dict.fromkeys(("mai", "mei", "mayo", "maio"), 5),
-    **dict.fromkeys(("juni", "junio", "juin", "junho"), 6),
-    **dict.fromkeys(("juli", "julio", "juillet", "julho"), 7),
+    **dict.fromkeys(("abril", "avril", "aprile"), 4),
+    **dict.fromkeys(("mai", "mei", "mayo", "maio", "maggio"), 5),
+    **dict.fromkeys(("juni", "junio", "juin", "junho", "giugno"), 6),
+    **dict.fromkeys(("juli", "julio", "juillet", "julho", "luglio"), 7),
     **dict.fromkeys(("augustus", "agosto", "août"), 8),
-    **dict.fromkeys(("septiembre", "setiembre", "septembre", "setembro"), 9),
-    **dict.fromkeys(("oktober", "octubre", "octobre", "outubro"), 10),
+    **dict.fromkeys(("septiembre", "setiembre", "septembre", "setembro", "settembre"), 9),
+    **dict.fromkeys(("oktober", "octubre", "octobre", "outubro", "ottobre"), 10),
     **dict.fromkeys(("noviembre", "novembre", "novembro"), 11),
-    **dict.fromkeys(("dezember", "diciembre", "décembre", "dezembro"), 12),
+    **dict.fromkeys(("dezember", "diciembre", "décembre", "dezembro", "dicembre"), 12),
 }
 """Month names in the other languages of the buyers' emails the record pastes, to their numbers."""
 
@@ -60,12 +61,14 @@ _FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
 _ENGLISH = MONTH[1:-1].replace("|may|", "|(?<=\\d )may|(?<=\\d\\. )may|(?<=in )may|(?<=by )may|")
 _WHEN = lazy(
     rf"\b({_FOREIGN}|{_ENGLISH})\b\.?(?:,? (20\d\d)\b)?|\b(q[1-4])(?: ?(20\d\d))?\b|\b(?:the )?(next|new) (?:calendar |fiscal |financial )?"
-    r"year\b|\b(20\d\d)\b(?![-/.]\d)",
+    r"year\b|\b(20\d\d)\b(?![-/.]\d)|(?:(20\d\d) ?年 ?|(明年))?([1-9]|1[0-2]|[一二三四五六七八九]|十[一二]?) ?月(?! ?\d)",
     re.IGNORECASE,
 )
-"""A time the sentence names: a month (with its year), a quarter, "next year", a bare year (not a date's year)."""
+"""A time the sentence names: a month (with its year), a quarter, "next year", a bare year (not a date's year), a
+Chinese month ("明年2月", "2027年3月"; not a day, "12月14日")."""
 _FLOOR = lazy(
-    r"(?P<either>\bat the (?:very )?earliest\b|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b)|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
+    r"(?P<either>\bat the (?:very )?earliest\b|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b|\bal più presto\b|最早|"
+    r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
     r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bnicht vor\b|"
     r"\berst (?:im|am|ab|nach)\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|\bpas avant\b|"
     r"\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
@@ -78,7 +81,8 @@ _NOT_A_FLOOR = lazy(
     r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
     r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
     r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
-    r"renewal|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$",
+    r"renewal|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
+    r"续约|到期|休假|报价有效",
     re.IGNORECASE,
 )
 """What makes a later time something else's: a supposition, a question, the go-live or the training, a person
@@ -161,8 +165,30 @@ AHEAD_DAYS = 270
 November, is last October, not next; a buyer setting a floor that far out names the year."""
 
 
+_CHINESE_NUMBERS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+
+
 def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
-    month, year, quarter, quarter_year, next_year, bare_year = match.groups()
+    month, year, quarter, quarter_year, next_year, bare_year, zh_year, zh_next, zh_month = match.groups()
+    if zh_month:
+        number = _CHINESE_NUMBERS.get(zh_month) or int(zh_month)
+        if zh_year or zh_next:
+            return dt.date(int(zh_year) if zh_year else said.year + 1, number, 1)
+        day = month_ahead(number, said)
+        return day if (day - said).days <= AHEAD_DAYS else None
     if month:
         number = FOREIGN_MONTHS.get(month.lower()) or MONTHS[month.lower()[:3]]
         if year:
@@ -187,6 +213,7 @@ _HARD = lazy(
     r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
     r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
+    r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
     r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"
     r"\bnicht (?:unterzeichnen|unterschreiben|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
     r"\bno (?:podemos|puedo|se puede|vamos a) (?:firmar|aprobar|emitir)\b|\bne (?:pouvons|peut|pourrons) pas (?:signer|"
@@ -243,7 +270,9 @@ def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None
     return None
 
 
-_SUPPOSED = lazy(r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\bwhether\b|\?\s*$", re.IGNORECASE)
+_SUPPOSED = lazy(
+    r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\bwhether\b|[?？]\s*$|^\W*(?:如果|假如|要是)", re.IGNORECASE
+)
 """A supposition or a question ("If the DPO objects, we cannot sign", "whether we can sign before …"): no condition
 set. A condition that names its own terms ("nothing gets signed if the High is open") stays one."""
 
