@@ -273,3 +273,29 @@ def test_a_floor_in_chinese_or_italian(said: str, month: int) -> None:
 )
 def test_no_floor_in_chinese(said: str) -> None:
     assert _floor(_deal(said)) is None
+
+
+# ------------------------------------------------------------------------------- readings the twenty-third batch showed
+
+
+def test_experience_at_other_vendors_is_no_competitor() -> None:
+    deal = _deal("Legal: translations at other vendors took months; we need a French version.", kind="call")
+    assert not any(c.name == "an unnamed alternative vendor" for c in derive(deal, deal.as_of).competitors)
+    looking = _deal("Procurement is also looking at other vendors.", kind="call", direction="two_way")
+    assert any(c.name == "an unnamed alternative vendor" for c in derive(looking, looking.as_of).competitors)
+
+
+def test_a_price_ask_settled_in_the_note_that_raises_it_is_no_open_concern() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-20",
+            "call",
+            "Priya asked for 3% off for 3 yr -> gave it in exchange for a case study.",
+            direction="two_way",
+            **{"with": ["Priya Shah"]},
+        )
+    )
+    deal = parse_deal(data)
+    assert not any("a budget concern is open" in reason for reason in assess(deal).why_not_commit)
+    data["activities"][-1]["summary"] = "Priya asked for 3% off for 3 yr; we will come back to her."
+    assert any("a budget concern is open" in reason for reason in assess(parse_deal(data)).why_not_commit)

@@ -146,7 +146,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.COMPETITOR_MENTIONED: lazy(
         r"\b(?:competitors?|also (?:evaluating|looking at|talking to)|evaluating (?:other|another|alternatives)|"
-        r"other vendors?|bake-?off|(?:second|another|competing|alternative|comparison) (?:quote|bid|proposal|vendor))\b",
+        r"(?<!at )(?<!than )(?<!like )other vendors?|bake-?off|(?:second|another|competing|alternative|comparison) (?:quote|bid|proposal|vendor))\b",
         _I,
     ),
     Signal.PENDING_INTERNAL_REVIEW: lazy(
@@ -490,10 +490,12 @@ _ANSWERED = lazy(
     r"\b(?:approved|agreed to (?:it|that|the (?:discount|ask|reduction))|accepted|granted|signed off|ok'?d|okayed)\b"
     r"(?: (?:by|on|it|that|the same|same|"
     r"right away|on the spot|there and then))?[^.;]{0,25}?\b(?:same (?:call|day|meeting)|on the (?:call|spot)|"
-    r"there and then|right away|immediately)\b",
+    r"there and then|right away|immediately)\b|\bgave (?:it|them|him|her|that)\b[^.;]{0,30}?\b(?:in exchange for|in return for|"
+    r"against)\b|\b(?:traded|swapped) (?:it |that )?for\b",
     re.IGNORECASE,
 )
-"""A price ask settled in the same breath: "approved by my mgr same call", "agreed on the spot"."""
+"""A price ask settled in the same breath: "approved by my mgr same call", "agreed on the spot", "gave it in
+exchange for a case study"."""
 
 
 def answered_in_place(summary: str) -> bool:

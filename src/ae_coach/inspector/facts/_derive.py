@@ -51,12 +51,13 @@ from ae_coach.inspector.facts._timing import (
 # ------------------------------------------------------------------------------------------- derivation
 
 _UNNAMED_COMPETITOR = lazy(
-    r"\b(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
+    r"\b(?<!at )(?<!than )(?<!like )(?:second|another|other|alternative|competing|competitive) (?:vendors?|suppliers?|quotes?|bids?|proposals?|"
     r"options?|providers?)\b|\blooking at (?:other )?(?:alternatives|other (?:tools|vendors|solutions|options))\b|\b(?:quotes?|bids?|proposals?) from (?:other|another|two|three|several) (?:vendors?|"
     r"suppliers?|providers?)\b|\b(?:competitive|second) (?:quote|bid|tender)\b|\brfp\b.{0,30}?\b(?:vendors?|issued|sent)\b",
     re.IGNORECASE,
 )
-"""A competitor the record mentions without naming it ("procurement wants a second vendor's quote")."""
+"""A competitor the record mentions without naming it ("procurement wants a second vendor's quote"); not a
+comparison with experience elsewhere ("translations at other vendors took months", "faster than other vendors")."""
 
 UNNAMED = "an unnamed alternative vendor"
 """The English name of a competitor the record mentions without naming ("asked for a second vendor's quote")."""

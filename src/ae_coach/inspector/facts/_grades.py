@@ -172,10 +172,13 @@ _QUANTIFIED_PAIN = lazy(
     r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
     r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?|unsold|idle|unused|"
     r"shortfall|leakage|left on the table|overbook\w*|refunds?|double[- ]?(?:entry|entering|keying)|re-?typ\w*|"
-    r"re-?key\w*|stock-?outs?|incidents?|defects?|breach(?:es)?)\b",
+    r"re-?key\w*|stock-?outs?|incidents?|defects?|breach(?:es)?|recalls?)\b|"
+    r"\b\d+(?:[.,]\d+)?\s*(?:days?|hours?|hrs|weeks?|minutes?|mins)\s+to\s+(?:trace|find|reconcile|close|process|"
+    r"prepare|prep|produce|answer|resolve|fix|onboard|approve|book|schedule)\b",
     re.IGNORECASE,
 )
-"""A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying")."""
+"""A held conversation that puts a number on what hurts ("31% late-payment penalties", "9 clerks keying", "2 days
+to trace which customers got it")."""
 _COST = lazy(
     r"[$€£¥]\s?\d|\b\d[\d.,]*\s?(?:k|m)?\s?(?:usd|eur|gbp|chf|cad|aud|sgd)\b|"
     r"\d\s*(?:hrs?|hours?|days?|fte|people|staff)\s*(?:/|per|a|each)\s*(?:wk|week|month|mo|day|year|yr)\b",

@@ -68,7 +68,7 @@ _WHEN = lazy(
 Chinese month ("明年2月", "2027年3月"; not a day, "12月14日")."""
 _FLOOR = lazy(
     r"(?P<either>\bat the (?:very )?earliest\b|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b|\bal più presto\b|最早|"
-    r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
+    r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody|no)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
     r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bnicht vor\b|"
     r"\berst (?:im|am|ab|nach)\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|\bpas avant\b|"
     r"\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
