@@ -283,3 +283,53 @@ def test_a_price_ask_settled_in_the_note_that_raises_it_is_no_open_concern() -> 
     assert not any("a budget concern is open" in reason for reason in assess(deal).why_not_commit)
     data["activities"][-1]["summary"] = "Priya asked for 3% off for 3 yr; we will come back to her."
     assert any("a budget concern is open" in reason for reason in assess(parse_deal(data)).why_not_commit)
+
+
+# ------------------------------------------------------------------------------- readings the 24th and 25th showed
+
+
+def test_a_pause_pending_a_review_that_concludes_after_the_close_date_omits_the_deal() -> None:
+    memo = (
+        "CIO memo: 'All new SaaS commitments and renewals above EUR 25k are paused pending a 90-day review. "
+        "The review concludes on 13 February.'"
+    )
+    assert _floor(_deal(memo)) is not None
+    fiscal = "Alan cannot sign anything while the finding is open. Lena has budget left this fiscal (our year ends March 31)."
+    assert _floor(_deal(fiscal)) is None  # a fiscal year's end is no step the block waits on
+
+
+def test_a_listed_rival_the_record_drops_is_out() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-20",
+            "email",
+            "Dana cc'd me on their note to Vibrant Analytics telling them they won't proceed.",
+            direction="inbound",
+        )
+    )
+    data["competitors"] = [{"name": "Vibrant Analytics", "status": "active"}]
+    facts = derive(parse_deal(data), parse_deal(data).as_of)
+    assert next(c for c in facts.competitors if c.name == "Vibrant Analytics").status == "eliminated"
+
+
+def test_the_signers_own_dated_signing_word_is_a_decision_process() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-24",
+            "email",
+            "Priya: 'Happy with the quote. I'll sign it at our partners' meeting on the 8th.'",
+            direction="inbound",
+            **{"with": ["Priya Shah"]},
+        )
+    )
+    data["meddpicc"]["decision_process"] = {"status": "unknown"}
+    data["mutual_action_plan"] = []
+
+    def shown() -> list[str]:
+        deal = parse_deal(data)
+        return derive(deal, deal.as_of).elements["decision_process"].record
+
+    data["next_step"] = {"action": "Priya signs the quote", "date": "2026-12-08", "owner": "Priya Shah"}
+    assert any("I'll sign it at our partners' meeting" in line for line in shown())
+    data["next_step"] = {"action": "Send the quote", "date": "2026-12-08", "owner": "Alex Kim"}
+    assert not any("I'll sign it" in line for line in shown())

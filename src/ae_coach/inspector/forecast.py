@@ -43,7 +43,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ae_coach.deal import Direction, ForecastCategory, PlanItem, PlanStatus, Signal, Stage
+from ae_coach.deal import Direction, ForecastCategory, PlanItem, PlanStatus, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
@@ -548,6 +548,9 @@ def _dated_process(ctx: Context) -> bool:
         return False  # the buyer's own decision, or the step it waits on, is overdue with no new date: not dated
     if ctx.grades["decision_process"] >= 2:
         return True
+    step, signers = ctx.deal.next_step, {p.name for p in ctx.role(Role.ECONOMIC_BUYER)}
+    if step and step.date and step.date >= ctx.as_of and step.owner in signers and _DECISION_STEP.search(step.action):
+        return True  # the signer owns the dated next step and it is the decision: "Fergal signs quote" on 12-08
     if lone_signature(ctx) is not None:
         return False
     open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)

@@ -8,6 +8,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import (
     Activity,
+    Competitor,
     CompetitorStatus,
     Deal,
     Direction,
@@ -115,10 +116,12 @@ it", the last pattern: eliminated): a competitor whether or not the rep listed i
 
 _DROPPED_HERE = lazy(
     r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped (?:it|them|out)|not an option|no longer (?:in|considered|"
-    r"an option)|out of the (?:running|picture))\b",
+    r"an option)|out of the (?:running|picture)|(?:(?:telling|told|tell|informing|informed) (?:them|him|her) )?(?:they|that "
+    r"they|we) (?:won'?t|will not|are not going to) (?:proceed|go ahead|continue|move forward))\b",
     re.IGNORECASE,
 )
-"""The rest of the sentence that names a rival drops it: "the Geotab quote they got last yr is off the table"."""
+"""The rest of the sentence that names a rival drops it: "the Geotab quote they got last yr is off the table", "their
+note to Vibrant Analytics telling them they won't proceed"."""
 
 _NOT_A_VENDOR = frozenset(
     [
@@ -341,12 +344,13 @@ def named_case(deal: Deal, as_of: dt.date) -> str | None:
 _SIGNER_VERB = (
     r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
     r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to)|"
+    r"(?:owns|holds|controls) the budget\b|"
     r"(?: \([^()]{2,60}\))? (?:is|as) (?:the )?(?:acting|interim) (?:cfo|ceo|coo|fd|finance director|managing director|md|"
     r"general manager)\b)"
 )
 _SIGNER_PRONOUN = lazy(
     r"\b(?:she|he)(?:'ll| will)? (?:sign|signs)\b|\bin (?:his|her) signing queue\b|"
-    r"\b(?:she|he)(?:'ll| will)? be the one (?:signing|who signs)\b",
+    r"\b(?:she|he)(?:'ll| will)? be the one (?:signing|who signs)\b|\b(?:she|he) (?:owns|holds|controls) the budget\b",
     re.IGNORECASE,
 )
 _SIGNER_SAYS = lazy(
@@ -905,7 +909,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
         out.append(
             CompetitorFact.of(
                 name=competitor.name,
-                status=competitor.status.value,
+                status=_status_on_record(competitor, pattern, activities),
                 first_seen=first[0],
                 source=first[1] or f"competitors[{index}]",
                 eliminated_before=None
@@ -1014,6 +1018,20 @@ def _eliminated_before(
             if pattern.search(clause) and text.find(says, clause):
                 return f"{where}: {text.quote(clause.strip())}"
     return None
+
+
+def _status_on_record(competitor: Competitor, pattern: re.Pattern[str], activities: list[ActivityFact]) -> str:
+    """A listed rival's status, unless the record's latest word on it drops it in the same sentence ("their note to
+    Vibrant Analytics telling them they won't proceed"): the record, not the stale field, says it is out."""
+    mentions = [a for a in activities if a.summary and pattern.search(a.summary)]
+    if competitor.status == CompetitorStatus.ACTIVE and mentions:
+        latest = mentions[-1].summary or ""
+        found = pattern.search(latest)
+        assert found is not None
+        rest = re.split(r"(?<=[.!?;])\s", latest[found.end() :], maxsplit=1)[0]
+        if _DROPPED_HERE.search(rest):
+            return CompetitorStatus.ELIMINATED.value
+    return str(competitor.status.value)
 
 
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:

@@ -75,13 +75,15 @@ _FLOOR = lazy(
     re.IGNORECASE,
 )
 """Words that set the first time anything can happen."""
-_BLOCK = lazy(r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\buntil\b", re.IGNORECASE)
+_BLOCK = lazy(
+    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\b(?:until|pending)\b", re.IGNORECASE
+)
 """A freeze on the purchase until something; a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
     r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
     r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
     r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
-    r"renewal|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
+    r"renewal (?:is|date|comes|falls|due)|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
     r"续约|到期|休假|报价有效",
     re.IGNORECASE,
 )
@@ -112,7 +114,7 @@ def later_floor(
         sentences = text.sentences(body)
         # a message with a hard block on the purchase dates it by the later time it names anywhere ("we cannot sign
         # the contract before the works agreement. The council meets on 21 January 2027.")
-        block = next((s for s in sentences if _HARD.search(s) and not _SUPPOSED.search(s)), None)
+        block = next((s for s in sentences if (_HARD.search(s) or _BLOCK.search(s)) and not _SUPPOSED.search(s)), None)
         for sentence in sentences:
             if _NOT_A_FLOOR.search(sentence):
                 continue
@@ -121,14 +123,18 @@ def later_floor(
                 for pattern in (_FLOOR, _BLOCK, _HARD)
                 for m in pattern.finditer(sentence)
             ]
-            if not (block or cues):
+            # in a message that blocks the purchase, a sentence of its own gives the time when it names the step the
+            # block waits on ("The council meets on 21 January 2027", "The review concludes on 13 February"), not any
+            # month ("our fiscal year ends March 31")
+            if not (cues or (block and _STEP_DATED.search(sentence))):
                 continue
+            here = sentence == block  # the block's own sentence dates it by any time it names ("Fino a febbraio …")
             # the time the floor or the block names: next to its words ("mid-February at the earliest", "not before
             # the first week of February"), not a month told in passing ("burned in October, not again until signed")
             days = [
                 day
                 for match in _WHEN.finditer(sentence)
-                if (block or any(_near(match.span(), cue, either) for cue, either in cues))
+                if (here or not cues or any(_near(match.span(), cue, either) for cue, either in cues))
                 and (day := _first_day(match, said)) is not None
             ]
             later = [day for day in days if day > after]
@@ -148,6 +154,15 @@ def _a_word(activity: ActivityFact) -> bool:
     return activity.two_way or activity.direction is None or activity.type == "note"
 
 
+_STEP_DATED = lazy(
+    r"\b(?:meets?|meeting|sits?|sitting|session|committee|board|council|window|review|objection|runs? (?:to|until)|"
+    r"conclud\w*|ends? on|finish\w* on|decid\w*|vote|ballot|tagt|sitzung|vergadert|vergadering|se reúne|si riunisce|"
+    r"roadmap|eta|expected|available|nennt|geplant|verfügbar|previsto|prévu)\b|"
+    r"开会|会议|审批|投票",
+    re.IGNORECASE,
+)
+"""A sentence naming the step a block waits on, with its time: a sitting, a review's end, a window, the date the
+missing thing is expected ("Ihr Produktmanagement nennt Q2 2027")."""
 NEAR = 50
 """Characters between a floor's or a block's words and the time they name, at most (ae-coach default)."""
 
