@@ -135,6 +135,14 @@ READINGS = {
     "BOD date not set yet - 'maybe before Christmas, maybe January'.": ("decision_undated", "pipeline"),
     "Linda decides after the readout, no date for that yet.": ("decision_undated", "pipeline"),
     "Steering committee not yet scheduled.": ("decision_undated", "pipeline"),
+    "She will compare us and Forecastly once the peak data is in; no readout date set.": (
+        "decision_undated",
+        "pipeline",
+    ),
+    "ER will advise whether a consultation is needed and how long; she could not say, 'it depends on the union'.": (
+        "decision_undated",
+        "pipeline",
+    ),
     "Their regional CIO wants a Veritrack quote before the GM signs.": ("rival_in_play", "best_case"),
     "Lumina came back within three days with a 12-month extension at 30% below their current price.": (
         "rival_in_play",

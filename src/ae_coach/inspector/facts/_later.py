@@ -293,14 +293,16 @@ set. A condition that names its own terms ("nothing gets signed if the High is o
 
 
 _NO_DATE = lazy(
-    r"\bno (?:date|dates|timeline|timeframe|slot)\b|\bnot (?:yet )?(?:been )?(?:dated|scheduled|set|booked|fixed)\b|"
+    r"\bno (?:\w+ )?(?:date|dates|timeline|timeframe|slot)\b|\bnot (?:yet )?(?:been )?(?:dated|scheduled|set|booked|fixed)\b|"
+    r"\b(?:can(?:'?t|not)|could(?:n'?t| not)|won'?t) (?:say|tell)(?: (?:when|how long)\b|,|\s*$)|\bit depends on\b|"
     r"\bundated\b|\bmaybe\b[^.;]{1,40}\bmaybe\b|\bno idea when\b|\b(?:date )?(?:tbd|tbc)\b|\bwithout a date\b|"
     r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:say|tell|commit to) when\b",
     re.IGNORECASE,
 )
 """Words saying a step has no date."""
 _DECIDING = lazy(
-    r"\b(?:committee|board|bod|exco|steering|council|approv\w*|decision|decid\w*|sign\w*|award\w*|vote|ringi)\b",
+    r"\b(?:committee|board|bod|exco|steering|council|approv\w*|decision|decid\w*|sign\w*|award\w*|vote|ringi|readout|"
+    r"read-out|consultation|go-?ahead)\b",
     re.IGNORECASE,
 )
 """Words naming the decision or the body that takes it."""
@@ -319,10 +321,13 @@ def undated_decision(activities: list[ActivityFact], notes: str | None, as_of: d
         (a.date, f"{a.date} {a.type}", a.summary) for a in _recent(activities, as_of, CONDITION_DAYS) if _a_word(a)
     ]
     for said, where, body in [*reversed(sources), (as_of, "notes", notes)]:
-        for sentence in text.sentences(body):
+        lines = text.sentences(body)
+        for at, sentence in enumerate(lines):
             # the missing date and the decision in one clause ("kick-off not scheduled yet" after "order form
-            # signed" is no undated decision), not a decision already taken, not who signs, not a supposition
-            clause = _undated_clause(_CLAUSES.split(sentence))
+            # signed" is no undated decision), or the no-date clause right after the decision's ("… will advise
+            # whether a consultation is needed and how long; she could not say"), not a decision already taken, not
+            # who signs, not a supposition
+            clause = _undated_clause([*lines[at - 1 : at][-1:], *_CLAUSES.split(sentence)])
             if clause is None or _TAKEN.search(clause) or _WHO.search(sentence) or _SUPPOSED.search(sentence):
                 continue
             body_word = {w.lower() for w in _DECIDING.findall(clause)}
@@ -345,7 +350,8 @@ def _undated_clause(clauses: list[str]) -> str | None:
             continue
         if _DECIDING.search(clause):
             return clause
-        if i and _DECIDING.search(clauses[i - 1]) and _BACK.search(clause):
+        # refers back ("no date for that yet"), or is a short clause of its own after it ("she could not say")
+        if i and _DECIDING.search(clauses[i - 1]) and (_BACK.search(clause) or len(clause.split()) <= 6):
             return f"{clauses[i - 1]}, {clause}"
     return None
 
