@@ -341,3 +341,28 @@ def test_the_signers_own_dated_signing_word_is_a_decision_process() -> None:
     assert any("I'll sign it at our partners' meeting" in line for line in shown())
     data["next_step"] = {"action": "Send the quote", "date": "2026-12-08", "owner": "Alex Kim"}
     assert not any("I'll sign it" in line for line in shown())
+
+
+@pytest.mark.parametrize(
+    ("said", "month"),
+    [
+        ("PO in late January on 5120, and she will sign the order form together with the PO, not before.", 1),
+        (
+            "We issue an RFP on 14 December. Responses are due 22 January and we plan to award at the end of February.",
+            2,
+        ),
+        ("Hasta que lo presente al consejo a finales de enero, cualquier contrato nuevo queda en pausa.", 1),
+    ],
+)
+def test_floors_the_twenty_sixth_and_seventh_batches_showed(said: str, month: int) -> None:
+    floor = _floor(_deal(said))
+    assert floor is not None and floor[0].month == month and floor[0].year == 2027
+
+
+def test_a_fallback_sitting_after_a_without_is_no_floor_but_the_condition_is_open() -> None:
+    deal = _deal(
+        "Before I can put the award on the committee agenda for 16 December I need three references. "
+        "Without three references the item will not go to the committee and the next committee is 10 February."
+    )
+    assert _floor(deal) is None
+    assert derive(deal, deal.as_of).timing.condition_open

@@ -67,8 +67,8 @@ _WHEN = lazy(
 """A time the sentence names: a month (with its year), a quarter, "next year", a bare year (not a date's year), a
 Chinese month ("明年2月", "2027年3月"; not a day, "12月14日")."""
 _FLOOR = lazy(
-    r"(?P<either>\bat the (?:very )?earliest\b|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b|\bal più presto\b|最早|"
-    r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody|no)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
+    r"(?P<either>\bat the (?:very )?earliest\b|\bnot before(?=\W*$)|\bfrühestens\b|\bop zijn vroegst\b|\bau plus tôt\b|\bal più presto\b|最早|"
+    r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|\b(?:plans?|planned|expects?|intends?|aims?) to (?:award|sign|decide|select|contract)\b|\bhasta (?:que|el|la|finales|principios|mediados)\b|\bjusqu'(?:à|au)\b|\bbis (?:zum|zur|ende|anfang|mitte)\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody|no)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
     r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bnicht vor\b|"
     r"\berst (?:im|am|ab|nach)\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|\bpas avant\b|"
     r"\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
@@ -80,7 +80,7 @@ _BLOCK = lazy(
 )
 """A freeze on the purchase until something; a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
-    r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
+    r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|^\W*without\b[^.;]*\bnext\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
     r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
     r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
     r"renewal (?:is|date|comes|falls|due)|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
@@ -170,9 +170,10 @@ NEAR = 50
 def _near(when: tuple[int, int], cue: tuple[int, int], either: bool) -> bool:
     """Whether a time reference is the one a floor's or a block's words name: at most ``NEAR`` characters after them
     ("not before the first week of February", "held until the steering committee meets in March"), or, for words
-    that can follow their time ("February at the earliest", ``either``), before them too."""
+    that can follow their time ("February at the earliest", "PO in late January …, not before", ``either``), at
+    most twice that before them."""
     after = cue[1] <= when[0] <= cue[1] + NEAR
-    return after or (either and cue[0] - NEAR <= when[1] <= cue[0])
+    return after or (either and cue[0] - 2 * NEAR <= when[1] <= cue[0])
 
 
 AHEAD_DAYS = 270
@@ -224,9 +225,13 @@ CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
 _HARD = lazy(
     r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?:\w+ ){0,2}?"
-    r"(?:sign|release|issue|approve|award|place|raise)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
+    r"(?:sign|release|issue|approve|award|place|raise|table|submit|proceed)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
     r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
+    r"\b(?:contract|proposal|order(?: form)?|po|agreement|quote|offer)s? (?:cannot|can ?not|can'?t|won'?t|will not) be "
+    r"(?:signed|issued|approved|accepted|awarded)\b|"
+    r"\bbefore (?:i|we|they|she|he) can (?:sign|put|table|submit|award|issue|approve|release)\b[^.;]{0,120}?\b(?:need|"
+    r"require|must)\b|"
     r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
     r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
     r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"
