@@ -366,3 +366,25 @@ def test_a_fallback_sitting_after_a_without_is_no_floor_but_the_condition_is_ope
     )
     assert _floor(deal) is None
     assert derive(deal, deal.as_of).timing.condition_open
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Eine Unterzeichnung vor diesem Beschluss ist nach unserer Satzung nicht möglich. Die Sitzung ist am 28. Januar 2027.",
+        "I won't take the purchase to the capex committee without it. The committee meets on 4 February.",
+    ],
+)
+def test_floors_the_twenty_ninth_batch_showed(said: str) -> None:
+    assert _floor(_deal(said)) is not None
+
+
+def test_a_value_that_goes_back_to_the_committee_is_an_open_condition() -> None:
+    deal = _deal("The changed value now goes back through the spend committee on 10 Dec.")
+    assert derive(deal, deal.as_of).timing.condition_open
+
+
+def test_a_project_paused_indefinitely_is_on_hold() -> None:
+    deal = _deal("The Singapore compliance build is paused indefinitely.")
+    assert derive(deal, deal.as_of).timing.on_hold
+    assert _call(deal) == "omitted"

@@ -81,7 +81,7 @@ _BLOCK = lazy(
 """A freeze on the purchase until something; a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
     r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|^\W*without\b[^.;]*\bnext\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
-    r"\b(?:go-?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
+    r"\b(?:go[- ]?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
     r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
     r"renewal (?:is|date|comes|falls|due)|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
     r"续约|到期|休假|报价有效",
@@ -224,14 +224,16 @@ def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
 CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
 _HARD = lazy(
-    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?:\w+ ){0,2}?"
-    r"(?:sign|release|issue|approve|award|place|raise|table|submit|proceed)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
+    r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?!need\b)(?:\w+ ){0,2}?"
+    r"(?:sign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
     r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
     r"\b(?:contract|proposal|order(?: form)?|po|agreement|quote|offer)s? (?:cannot|can ?not|can'?t|won'?t|will not) be "
     r"(?:signed|issued|approved|accepted|awarded)\b|"
     r"\bbefore (?:i|we|they|she|he) can (?:sign|put|table|submit|award|issue|approve|release)\b[^.;]{0,120}?\b(?:need|"
-    r"require|must)\b|"
+    r"require|must)\b|\b(?:unterzeichnung|unterschrift|vertragsabschluss|bestellung)\b[^.;]{0,60}?\bnicht (?:möglich|"
+    r"zulässig|erlaubt|gestattet)\b|\b(?:goes|go|going|has to go|needs to go) back (?:to|through) (?:the )?[\w -]{0,30}?\b(?:committee|"
+    r"board|council|exco|cfo)\b|"
     r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
     r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
     r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"

@@ -34,6 +34,7 @@ _ON_HOLD = lazy(
     r"shelved|deprioriti[sz]ed)|put (?:the project|the initiative|the evaluation|it|this|everything|the deal|the "
     r"purchase) (?:on ice|on the back ?burner)|"
     r"put (?:the project|the evaluation|it|this|everything|the deal|the purchase) on hold|"
+    r"(?:paused|on hold|suspended|shelved) indefinitely|"
     # the signer's blanket refusal, whatever its condition: "I will not approve any expansion of the contract until …"
     # (a condition on one kind of paper is no hold: "won't sign any contract with auto-renewal", "don't sign any
     # contracts on Fridays", "won't approve any purchases over 50k without a second quote")
