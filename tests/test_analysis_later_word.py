@@ -388,3 +388,13 @@ def test_a_project_paused_indefinitely_is_on_hold() -> None:
     deal = _deal("The Singapore compliance build is paused indefinitely.")
     assert derive(deal, deal.as_of).timing.on_hold
     assert _call(deal) == "omitted"
+
+
+def test_readings_the_thirtieth_and_thirty_first_batches_showed() -> None:
+    chose = _deal(
+        "Just to let you know, the exec team approved last week to go with the transport planning module in our Infor "
+        "ERP upgrade."
+    )
+    assert derive(chose, chose.as_of).rival_chosen and _call(chose) == "omitted"
+    bond = _deal("Procurement wants a 10% performance bond from a German bank before they countersign.")
+    assert derive(bond, bond.as_of).timing.condition_open and _call(bond) == "best_case"

@@ -744,7 +744,9 @@ _RIVAL_CHOSEN = lazy(
     r"offer|submission|tender) (?:was|has been|is) (?:not (?:been )?(?:selected|successful|shortlisted)|unsuccessful)|"
     r"(?:decided|chose|opted|elected) (?:to go |to stay )?with (?:another|a different|the other|the incumbent|their "
     r"current|our current) (?:vendor|supplier|provider|solution|tool)|awarded (?:the (?:contract|tender|rfp|deal|"
-    r"business) )?to (?:another|a different|the other) (?:vendor|supplier|bidder|provider))\b|"
+    r"business) )?to (?:another|a different|the other) (?:vendor|supplier|bidder|provider)|(?:approved|decided|chose|"
+    r"agreed) (?:last week |this week |yesterday )?to go with (?:the |their )?[\w -]{0,40}?\b(?:module|suite|platform|"
+    r"solution|tool) (?:in|of|from) (?:our|their|the) [A-Z]?\w+)\b|"
     r"选择了(?:其他|另一家|别的)(?:供应商|厂商|公司)|未中标|没(?:有)?中标|落选",
     re.IGNORECASE,
 )

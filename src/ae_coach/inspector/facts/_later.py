@@ -163,7 +163,7 @@ _STEP_DATED = lazy(
 )
 """A sentence naming the step a block waits on, with its time: a sitting, a review's end, a window, the date the
 missing thing is expected ("Ihr Produktmanagement nennt Q2 2027")."""
-NEAR = 50
+NEAR = 80
 """Characters between a floor's or a block's words and the time they name, at most (ae-coach default)."""
 
 
@@ -225,7 +225,7 @@ CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
 _HARD = lazy(
     r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?!need\b)(?:\w+ ){0,2}?"
-    r"(?:sign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
+    r"(?:sign|countersign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
     r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
     r"\b(?:contract|proposal|order(?: form)?|po|agreement|quote|offer)s? (?:cannot|can ?not|can'?t|won'?t|will not) be "
@@ -236,7 +236,8 @@ _HARD = lazy(
     r"board|council|exco|cfo)\b|"
     r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
     r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
-    r"\b(?:needs?|requires?|must)\b[^.;]{0,100}?\bbefore (?:the )?(?:signature|signing|we sign|contract signature)\b|"
+    r"\b(?:needs?|requires?|must|wants?)\b[^.;]{0,100}?\bbefore (?:the |they |we |she |he )?(?:signature|signing|sign|"
+    r"countersign\w*|contract signature)\b|"
     r"\bnicht (?:unterzeichnen|unterschreiben|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
     r"\bno (?:podemos|puedo|se puede|vamos a) (?:firmar|aprobar|emitir)\b|\bne (?:pouvons|peut|pourrons) pas (?:signer|"
     r"valider|émettre)\b|\bnão (?:podemos|pode|vamos) (?:assinar|aprovar)\b|\bvóór (?:contract)?ondertekening\b",
@@ -302,6 +303,7 @@ set. A condition that names its own terms ("nothing gets signed if the High is o
 _NO_DATE = lazy(
     r"\bno (?:\w+ )?(?:date|dates|timeline|timeframe|slot)\b|\bnot (?:yet )?(?:been )?(?:dated|scheduled|set|booked|fixed)\b|"
     r"\b(?:can(?:'?t|not)|could(?:n'?t| not)|won'?t) (?:say|tell)(?: (?:when|how long)\b|,|\s*$)|\bit depends on\b|"
+    r"\b(?:can(?:'?t|not)|could(?:n'?t| not)) give (?:us |me |you )?a (?:date|timeline)\b|"
     r"\bundated\b|\bmaybe\b[^.;]{1,40}\bmaybe\b|\bno idea when\b|\b(?:date )?(?:tbd|tbc)\b|\bwithout a date\b|"
     r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:say|tell|commit to) when\b",
     re.IGNORECASE,
@@ -358,7 +360,7 @@ def _undated_clause(clauses: list[str]) -> str | None:
         if _DECIDING.search(clause):
             return clause
         # refers back ("no date for that yet"), or is a short clause of its own after it ("she could not say")
-        if i and _DECIDING.search(clauses[i - 1]) and (_BACK.search(clause) or len(clause.split()) <= 6):
+        if i and _DECIDING.search(clauses[i - 1]) and (_BACK.search(clause) or len(clause.split()) <= 9):
             return f"{clauses[i - 1]}, {clause}"
     return None
 

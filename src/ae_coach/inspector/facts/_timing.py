@@ -925,7 +925,7 @@ _COUNTS = {
 _NUMBER = rf"\d{{1,2}}|{'|'.join(sorted(_COUNTS, key=len, reverse=True))}"
 _DURATION = lazy(
     rf"(?<!\bnet )(?<!\bnet-)\b({_NUMBER})(?:\s*(?:-|–|to|or)\s*({_NUMBER}))?\s*({'|'.join(sorted(_UNIT_DAYS, key=len, reverse=True))})\b"
-    r"(?![- ]?(?:term|contract|commitment|warranty|renewal|free)\b)"
+    r"(?![- ]?(?:term|contract|commitment|warranty|renewal|free|cap|caps|liability|general)\b)"
     r"(?!['’]?s?\s+(?:of\s+|worth of\s+)?(?:annual\s+|the\s+)?(?:fees?|revenue|arr|subscription|charges|payments?|notice)\b)",
     re.IGNORECASE,
 )
