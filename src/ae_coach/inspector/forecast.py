@@ -48,7 +48,15 @@ from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
-from ae_coach.inspector.facts import ElementFact, dates_in, direction_of, paper_step, validation_ahead, validation_step
+from ae_coach.inspector.facts import (
+    ElementFact,
+    dates_in,
+    direction_of,
+    paper_step,
+    signers_step,
+    validation_ahead,
+    validation_step,
+)
 from ae_coach.inspector.period import Period, period_of
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.stage import terms_agreed
@@ -548,8 +556,8 @@ def _dated_process(ctx: Context) -> bool:
         return False  # the buyer's own decision, or the step it waits on, is overdue with no new date: not dated
     if ctx.grades["decision_process"] >= 2:
         return True
-    step, signers = ctx.deal.next_step, {p.name for p in ctx.role(Role.ECONOMIC_BUYER)}
-    if step and step.date and step.date >= ctx.as_of and step.owner in signers and _DECISION_STEP.search(step.action):
+    step = signers_step(ctx.deal, {p.name for p in ctx.role(Role.ECONOMIC_BUYER)}, ctx.as_of)
+    if step is not None and _DECISION_STEP.search(step.action):
         return True  # the signer owns the dated next step and it is the decision: "Fergal signs quote" on 12-08
     if lone_signature(ctx) is not None:
         return False

@@ -42,7 +42,7 @@ from ae_coach.inspector.facts._derive import (
     unnamed_name,
     with_record_roles,
 )
-from ae_coach.inspector.facts._grades import NO_NUMBER, grade_elements
+from ae_coach.inspector.facts._grades import NO_NUMBER, grade_elements, signers_step
 from ae_coach.inspector.facts._model import (
     ActivityFact,
     CloseDateChange,
@@ -115,6 +115,7 @@ __all__ = [
     "record_roles",
     "renews_with_us",
     "said_by",
+    "signers_step",
     "unnamed_name",
     "until_named",
     "validation_ahead",

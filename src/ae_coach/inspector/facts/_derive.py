@@ -1030,10 +1030,15 @@ def _status_on_record(competitor: Competitor, pattern: re.Pattern[str], activiti
         latest = mentions[-1].summary or ""
         found = pattern.search(latest)
         assert found is not None
-        rest = re.split(r"(?<=[.!?;])\s", latest[found.end() :], maxsplit=1)[0]
-        if _DROPPED_HERE.search(rest):
+        if _dropped_after(latest, found.end()):
             return CompetitorStatus.ELIMINATED.value
     return str(competitor.status.value)
+
+
+def _dropped_after(body: str, end: int) -> bool:
+    """Whether the rest of the sentence after a rival's name (``end``) drops it (:data:`_DROPPED_HERE`)."""
+    rest = re.split(r"(?<=[.!?;])\s", body[end:], maxsplit=1)[0]
+    return bool(_DROPPED_HERE.search(rest))
 
 
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
@@ -1065,8 +1070,7 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                     continue
                 incumbent = "incumbent" in match.group(0).lower()
                 # looked at and dropped before we came, or the same sentence drops it: out of the running
-                rest = re.split(r"(?<=[.!?;])\s", body[match.end() :], maxsplit=1)[0]
-                dismissed = pattern is _NAMED_RIVAL[-1] or bool(_DROPPED_HERE.search(rest))
+                dismissed = pattern is _NAMED_RIVAL[-1] or _dropped_after(body, match.end())
                 current = found.get(key)
                 if current is None or (date and (current.first_seen is None or date < current.first_seen)):
                     found[key] = CompetitorFact.of(

@@ -9,6 +9,7 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import (
     Deal,
     Direction,
+    NextStep,
     Role,
     Signal,
 )
@@ -168,6 +169,14 @@ NO_NUMBER = lazy(
 """The buyer saying there is no number yet: "bring me the numbers - what does it save us", "show me what it does to
 inventory and overtime cost, in lira", "we don't really track
 handle time", "we don't have ticket-per-hour data": a conversation about the value that has none in it."""
+
+
+def signers_step(deal: Deal, signers: set[str], as_of: dt.date) -> NextStep | None:
+    """The deal's next step when one of ``signers`` owns it and it is dated ahead ("Fergal signs quote", 12-08)."""
+    step = deal.next_step
+    return step if step and step.date and step.date >= as_of and step.owner in signers else None
+
+
 _SIGNS_ON = lazy(r"\b(?:i'?ll|i will|we'?ll|we will|going to)\s+(?:sign|approve)\b", re.IGNORECASE)
 """The signer's own word that they sign ("I'll sign it at our partners' Tuesday meeting on the 8th")."""
 _QUANTIFIED_PAIN = lazy(
@@ -462,9 +471,9 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
         dated = [p for p in deal.mutual_action_plan if p.date]
         if len(dated) >= 2 and any(p.owner and p.owner.lower() not in ("us", "we") for p in dated):
             return [f"mutual action plan: {len(dated)} dated steps to {max(p.date for p in dated if p.date)}"]
-        step, signing = deal.next_step, {p.name for p in facts.in_role("economic_buyer")}
+        signing = {p.name for p in facts.in_role("economic_buyer")}
         said = [a for a in held if signing & set(a.people) and _SIGNS_ON.search(a.summary or "")]
-        if step and step.date and step.date >= facts.as_of and step.owner in signing and said:
+        if said and signers_step(deal, signing, facts.as_of):
             # the signer said when and where they sign, and owns the dated step: "I'll sign it at our partners'
             # Tuesday meeting on the 8th", next step "Fergal signs quote" on 12-08
             return [f"{said[-1].date} {said[-1].type}: {text.quote(said[-1].summary)}"]

@@ -106,7 +106,7 @@ def later_floor(
     lifted") overrides it.
     """
     sources: list[tuple[dt.date, str, str | None]] = [
-        (a.date, f"{a.date} {a.type}", a.summary) for a in _recent(activities, as_of, RECENT_DAYS) if _a_word(a)
+        (a.date, f"{a.date} {a.type}", a.summary) for a in recent(activities, as_of, RECENT_DAYS) if _a_word(a)
     ]
     sources.append((as_of, "notes", notes))
     found: list[tuple[dt.date, dt.date, str]] = []
@@ -181,26 +181,25 @@ AHEAD_DAYS = 270
 November, is last October, not next; a buyer setting a floor that far out names the year."""
 
 
-_CHINESE_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
+CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def cn_number(number: str) -> int | None:
+    """A number written in digits or in Chinese ("12", "十二", "二十五", "两"); None for anything else."""
+    if number.isdigit():
+        return int(number)
+    if number in CN_NUMBERS:
+        return CN_NUMBERS[number]
+    if "十" in number:  # 十五, 二十, 三十五: tens, then units
+        tens, _, units = number.partition("十")
+        return CN_NUMBERS.get(tens, 1) * 10 + CN_NUMBERS.get(units, 0)
+    return None
 
 
 def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
     month, year, quarter, quarter_year, next_year, bare_year, zh_year, zh_next, zh_month = match.groups()
     if zh_month:
-        number = _CHINESE_NUMBERS.get(zh_month) or int(zh_month)
+        number = cn_number(zh_month) or 1  # the pattern only takes 1-12 in digits or Chinese
         if zh_year or zh_next:
             return dt.date(int(zh_year) if zh_year else said.year + 1, number, 1)
         day = month_ahead(number, said)
@@ -254,7 +253,7 @@ def _cleared(activities: list[ActivityFact], said: dt.date, as_of: dt.date, bloc
     named = {w for w in _WORD.findall(blocked.lower()) if w not in _COMMON}
     return any(
         text.find(_CLEARED, sentence) and named & set(_WORD.findall(sentence.lower()))
-        for a in _recent(activities, as_of, (as_of - said).days)
+        for a in recent(activities, as_of, (as_of - said).days)
         if a.date > said and a.two_way
         for sentence in text.sentences(a.summary)
     )
@@ -269,7 +268,7 @@ _COMMON = {
 """Words too common to tie a clearing sentence to the block it clears."""
 
 
-def _recent(activities: list[ActivityFact], as_of: dt.date, days: int) -> list[ActivityFact]:
+def recent(activities: list[ActivityFact], as_of: dt.date, days: int) -> list[ActivityFact]:
     """The activities with a summary of the ``days`` up to ``as_of``, oldest first."""
     return [a for a in activities if a.summary and a.date <= as_of and (as_of - a.date).days <= days]
 
@@ -327,7 +326,7 @@ def undated_decision(activities: list[ActivityFact], notes: str | None, as_of: d
     two-way word names that step with a day: the sentence with its source. Not who signs ("who signs - TBC"), not a
     supposition. No dated decision process, so not best case (``pipeline-forecast-categories``)."""
     sources: list[tuple[dt.date, str, str | None]] = [
-        (a.date, f"{a.date} {a.type}", a.summary) for a in _recent(activities, as_of, CONDITION_DAYS) if _a_word(a)
+        (a.date, f"{a.date} {a.type}", a.summary) for a in recent(activities, as_of, CONDITION_DAYS) if _a_word(a)
     ]
     for said, where, body in [*reversed(sources), (as_of, "notes", notes)]:
         lines = text.sentences(body)

@@ -14,6 +14,7 @@ import re
 
 from ae_coach._patterns import lazy
 from ae_coach.inspector import text
+from ae_coach.inspector.facts._later import recent
 from ae_coach.inspector.facts._model import ActivityFact
 
 RIVAL_DAYS = 45
@@ -45,18 +46,14 @@ def rival_in_play(activities: list[ActivityFact], ours: list[str], as_of: dt.dat
     """The first sentence of the latest two-way exchange or note of the last ``RIVAL_DAYS`` that puts a named rival's
     quote in play, when no later exchange says that rival is out: the sentence with its source. ``ours`` are names
     that are not rivals (the account, its people)."""
-    recent = [
-        a
-        for a in activities
-        if a.summary and a.date <= as_of and (as_of - a.date).days <= RIVAL_DAYS and (a.two_way or a.type == "note")
-    ]
-    for activity in reversed(recent):
+    said = [a for a in recent(activities, as_of, RIVAL_DAYS) if a.two_way or a.type == "note"]
+    for activity in reversed(said):
         for sentence in text.sentences(activity.summary):
             for match in _RIVAL.finditer(sentence):
                 name = next(g for g in match.groups() if g).rstrip(".'-")
                 if _NOT_A_NAME.match(name.split()[0]) or any(name.split()[0] in own for own in ours):
                     continue
-                later = [a for a in recent if a.date > activity.date]
+                later = [a for a in said if a.date > activity.date]
                 if any(name in line and text.find(_SETTLED, line) for a in later for line in text.sentences(a.summary)):
                     return None  # a later sentence says that rival is out
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"

@@ -20,6 +20,7 @@ from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
 from ae_coach.deal.calendar import Calendar
 from ae_coach.inspector import text
+from ae_coach.inspector.facts._later import CN_NUMBERS, cn_number
 from ae_coach.inspector.facts._model import ActivityFact, Questionnaire
 from ae_coach.inspector.facts._timing import _DURATION, _plan_signature, _review_started, dates_in
 from ae_coach.inspector.facts._timing import _count as _word_count
@@ -71,7 +72,6 @@ _METRIC = lazy(
     re.IGNORECASE,
 )
 """A measurement, not a step: "turnaround 5.2 -> 1.8 days", "audit prep 6 wks -> 1", "payback inside 18 months"."""
-_CN_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_DURATION = lazy(
     r"([一两二三四五六七八九十\d]{1,3})\s*(?:[-~到至]\s*([一两二三四五六七八九十\d]{1,3})\s*)?"
     r"(?:个\s*(工作日|星期|礼拜|月)|(工作日|周|星期|礼拜|天))(?!前|以前|之前)"
@@ -215,15 +215,11 @@ def working_days(number: int, unit: str) -> int:
 
 
 def _count(number: str) -> int:
-    if number.isdigit():
-        return int(number)
-    if number in _CN_NUMBERS:
-        return _CN_NUMBERS[number]
-    if "十" in number:  # 十五, 二十, 三十五: tens, then units
-        tens, _, units = number.partition("十")
-        return _CN_NUMBERS.get(tens, 1) * 10 + _CN_NUMBERS.get(units, 0)
+    found = cn_number(number)
+    if found is not None:
+        return found
     if re.search(r"[\u4e00-\u9fff]", number):
-        return sum(_CN_NUMBERS.get(ch, 0) for ch in number) or 1
+        return sum(CN_NUMBERS.get(ch, 0) for ch in number) or 1
     return _word_count(number)
 
 
