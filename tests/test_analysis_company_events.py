@@ -207,3 +207,48 @@ def test_a_freeze_of_what_the_clause_before_names_quotes_both() -> None:
     alone = "Group finance has frozen new software spend until March; we keep going with the pilot."
     event = by_code(parse_deal(with_activities(_said(alone))))["momentum.company_event"]
     assert event.title.endswith('"Group finance has frozen new software spend until March;"')
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Sanne (pasted): 'De raad van bestuur heeft besloten de schadebehandeling uit te besteden. Daarmee vervalt ons "
+        "project; Wouter heeft de aanvraag ingetrokken.'",
+        "Dana: the board cancelled the project last week.",
+        "Dana: the purchase request was withdrawn by the COO.",
+        "Dana: das Projekt wurde gestoppt.",
+        "Dana: 项目已经取消了。",
+    ],
+)
+def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) -> None:
+    deal = parse_deal(with_activities(_said(summary)))
+    result = assess(deal)
+    assert by_code(deal)[EVENT].data["kind"] == "cancelled"
+    assert str(result.recommended_forecast) == "omitted"
+    assert result.health <= 25
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dana: the EVP's office called off the business case review (he's travelling).",
+        "Dana: if the board kills the project we lose the budget too.",
+        "Dana: the project is not cancelled, just delayed a week.",
+        "Dana: they cancelled the project kick-off call; new slot Thursday.",
+    ],
+)
+def test_a_meeting_called_off_or_a_fear_of_cancellation_is_no_cancellation(summary: str) -> None:
+    deal = parse_deal(with_activities(_said(summary)))
+    found = by_code(deal).get(EVENT)
+    assert found is None or found.data["kind"] != "cancelled"
+
+
+def test_a_project_back_on_is_no_longer_cancelled() -> None:
+    deal = parse_deal(
+        with_activities(
+            _said("Dana: the board cancelled the project.", "2026-11-10"),
+            _said("Dana: good news, the project is back on after the budget round.", "2026-11-20"),
+        )
+    )
+    found = by_code(deal).get(EVENT)
+    assert found is None or found.data["kind"] != "cancelled"

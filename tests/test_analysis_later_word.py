@@ -398,3 +398,35 @@ def test_readings_the_thirtieth_and_thirty_first_batches_showed() -> None:
     assert derive(chose, chose.as_of).rival_chosen and _call(chose) == "omitted"
     bond = _deal("Procurement wants a 10% performance bond from a German bank before they countersign.")
     assert derive(bond, bond.as_of).timing.condition_open and _call(bond) == "best_case"
+
+
+def test_a_condition_told_as_its_two_branches_is_open_and_its_failing_branch_no_floor() -> None:
+    grant = _deal(
+        "She was clear: no grant, no deal this year - the co-op won't fund it fully and would reconsider in 2027's "
+        "capital round."
+    )
+    assert _floor(grant) is None  # the later year is what happens if the grant fails, not a floor under the purchase
+    assert derive(grant, grant.as_of).timing.condition_open
+    register = _deal("The vendor must be on the scheme's approved supplier register at the date of contract.")
+    assert derive(register, register.as_of).timing.condition_open
+
+
+def test_an_approval_subject_to_a_condition_is_open_and_clears_nothing() -> None:
+    deal = _deal(
+        "No grant, no deal: the board will not fund it without the grant.",
+        "Board approved the project subject to the grant conditions.",
+    )
+    assert derive(deal, deal.as_of).timing.condition_open
+    assert _call(deal) != "commit"
+    assert not derive(
+        _deal("Board approved the project subject to contract."), dt.date(2026, 11, 26)
+    ).timing.condition_open
+
+
+def test_a_parallel_run_still_running_is_the_buyers_test_ahead() -> None:
+    from ae_coach.inspector.facts._timing import validation_step
+
+    assert validation_step("Week 2 reconciliation")
+    assert validation_step("Change Board: parallel-run reconciliation (<2% variance)")
+    assert validation_step("双轨运行第二周核对")
+    assert not validation_step("Legal closes redlines")

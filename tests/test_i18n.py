@@ -99,3 +99,24 @@ def test_an_edited_yaml_wins_over_a_stale_compiled_catalogue(tmp_path: Path, mon
     (tmp_path / "en.yaml").write_bytes((shipped / "en.yaml").read_bytes() + b"\nzz_new_key: added after compiling\n")
     monkeypatch.setattr(i18n, "_DIR", tmp_path)
     assert i18n.catalogue.__wrapped__("en")["zz_new_key"] == "added after compiling"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_key_is_written_twice_in_one_mapping(lang: str) -> None:
+    """YAML keeps the last of two equal keys without a word: a new ``plan.cancelled`` would silently replace the
+    plan's own "cancelled on the deal's plan" note everywhere."""
+    import yaml
+
+    twice: list[str] = []
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        twice.extend(f"line {node.start_mark.line + 1}: {k}" for k in sorted({k for k in keys if keys.count(k) > 1}))
+        return yaml.SafeLoader.construct_mapping(loader, node)
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load((SRC / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=Loader)
+    assert twice == []

@@ -262,8 +262,10 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     if not stalled:  # a plan the buyer has gone quiet on drafts nothing more until they reply
         drafted = with_buyer_steps(drafted, deal, assessment.facts, calendar)
     drafted = in_order(drafted, deal, assessment.facts, calendar)
-    if assessment.facts.rival_chosen:
-        drafted = _chosen_elsewhere(drafted)
+    if assessment.facts.rival_chosen or assessment.facts.cancelled:
+        drafted = _chosen_elsewhere(
+            drafted, "plan.rival_chosen" if assessment.facts.rival_chosen else "plan.purchase_cancelled"
+        )
     return CoachingReport(
         deal_id=deal.id,
         account=deal.account,
@@ -281,10 +283,11 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     )
 
 
-def _chosen_elsewhere(drafted: list[MapStep]) -> list[MapStep]:
-    """The buyer chose another vendor: nothing is drafted toward a signature they are giving someone else. The
-    buyer's own steps stay as the record has them; the open ones are off unless that choice falls through."""
-    off = t("plan.rival_chosen")
+def _chosen_elsewhere(drafted: list[MapStep], why: str) -> list[MapStep]:
+    """The buyer chose another vendor or called the purchase off: nothing is drafted toward a signature they will not
+    give us. The buyer's own steps stay as the record has them; the open ones are off (``why``, an i18n key) unless
+    that choice falls through."""
+    off = t(why)
     return [
         s if s.status == "done" else s.model_copy(update={"status": "at_risk", "note": off})
         for s in drafted
@@ -421,6 +424,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if assessment.facts.rival_chosen:
         # the buyer chose someone else: no step of ours decides it, only that choice falling through
         return t("coach.decides_rival_chosen", source=assessment.facts.rival_chosen)
+    if assessment.facts.cancelled:
+        return t("coach.decides_cancelled", source=assessment.facts.cancelled)
     as_of = deal.as_of or dt.date.today()
     # a step ae-coach drafted is no event that decides the deal: nobody on the buyer's side has agreed to it
     step = decisive([s for s in plan if s.status != "proposed"], as_of)

@@ -387,6 +387,8 @@ def _call(ctx: Context, findings: list[Finding], why_not_commit: list[str]) -> t
         return ForecastCategory.OMITTED, [t("call.poor_fit")]
     if ctx.facts.rival_chosen:
         return ForecastCategory.OMITTED, [t("call.rival_chosen", source=ctx.facts.rival_chosen)]
+    if ctx.facts.cancelled:
+        return ForecastCategory.OMITTED, [t("call.cancelled", source=ctx.facts.cancelled)]
     no_pain = _no_pain(findings)
     if no_pain:
         return ForecastCategory.OMITTED, [t("call.no_pain", evidence=no_pain)]
@@ -862,6 +864,8 @@ def _cap(ctx: Context, findings: list[Finding]) -> tuple[int, str] | None:
     if ctx.deal.is_open and ctx.stage != Stage.CLOSED_WON:
         if _no_pain(findings):
             return s.health_disqualify_cap, t("health.cap_no_pain")
+        if ctx.facts.cancelled:
+            return s.health_disqualify_cap, t("health.cap_cancelled")
         if ctx.facts.timing.on_hold:
             return s.health_disqualify_cap, t("health.cap_on_hold")
         if ctx.facts.rival_chosen:

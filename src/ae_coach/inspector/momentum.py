@@ -741,6 +741,7 @@ def _budget_late(ctx: Context) -> Finding | None:
 
 
 EVENT_SEVERITY: dict[str, Severity] = {
+    "cancelled": Severity.CRITICAL,
     "freeze": Severity.CRITICAL,
     "spend_review": Severity.HIGH,
     "cost_programme": Severity.HIGH,
@@ -749,11 +750,12 @@ EVENT_SEVERITY: dict[str, Severity] = {
     "reorganisation": Severity.HIGH,
     "incident": Severity.MEDIUM,
 }
-"""How much each event at the buyer's company threatens the deal (ae-coach default): a freeze on new money stops
-the purchase; a spend review, a cost programme, weak results, a new owner or a reorg threaten the budget or move
+"""How much each event at the buyer's company threatens the deal (ae-coach default): the purchase called off or a
+freeze on new money stops it; a spend review, a cost programme, weak results, a new owner or a reorg threaten the budget or move
 who decides; a security incident moves priorities. A new executive is not here: ``momentum.late_stakeholder``
 reads their arrival, and the economic-buyer finding whether they now sign."""
 EVENT_TITLES = {
+    "cancelled": "The buyer called the purchase off",
     "freeze": "The buyer froze new spending",
     "spend_review": "New spending at the buyer is paused for review",
     "cost_programme": "A cost programme or budget cut at the buyer",

@@ -100,6 +100,10 @@ moving (the signer parked the deal, the champion left or moved role); an event w
 record yet is the news, raised on its own severity."""
 
 
+STOPS = ("cancelled", "freeze")
+"""Events that stop the purchase itself (the ``blocks`` of a company event): raised first, ahead of what they cause."""
+
+
 def cause_of(finding: Finding, findings: list[Finding]) -> Finding | None:
     """The event at the buyer's company that explains ``finding``: the event ranked right after it (see
     :func:`ranked`)."""
@@ -135,10 +139,11 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     the forecast-integrity findings. When the buyer's own word places the decision later (``buyer_later``), it
     is raised right after a late budget concern, which is usually the reason.
 
-    An event at the buyer's company (``momentum.company_event``: a freeze, weak results, a cost programme) is
+    An event at the buyer's company (``momentum.company_event``: weak results, a cost programme, a reorg) is
     the cause of what the deal does after it (:data:`EXPLAINED`: the date passing, a meeting cancelled, the
     silence): it is raised right after the first serious such finding, which the review says with the event as its
-    cause, and on its own severity when the record shows no such consequence yet.
+    cause, and on its own severity when the record shows no such consequence yet. The purchase called off is raised
+    first; new money frozen (:data:`STOPS`) before a buyer commitment the record shows failing, which it causes.
 
     Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
@@ -149,6 +154,17 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     event = next((f for f in order if f.code == EVENT), None)
     if event is None or event.severity not in (Severity.CRITICAL, Severity.HIGH):
         return order
+    if event.data.get("kind") == "cancelled":
+        # the purchase itself called off: that is the deal's story, whatever else the record shows
+        order.remove(event)
+        return [event, *order]
+    shown = next((f for f in order if _shown(f)), None)
+    if event.data.get("kind") in STOPS and shown is not None and order.index(shown) < order.index(event):
+        # new money frozen is the cause of the buyer's commitment failing after it (the paper step gone late), not
+        # one more thing it explains: raised before it
+        order.remove(event)
+        order.insert(order.index(shown), event)
+        return order
     # the event is the cause of what the deal is doing: raised right after the first serious consequence on record
     effect = next((f for f in order if f is not event and _explained(f)), None)
     if effect is None:
@@ -158,10 +174,16 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     return order
 
 
+def _shown(finding: Finding) -> bool:
+    """A serious MEDDPICC finding the record shows failing (:data:`SHOWN`)."""
+    serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
+    return serious and finding.code.startswith("meddpicc.") and any(finding.data.get(key) for key in SHOWN)
+
+
 def _rank_key(finding: Finding) -> tuple[int, int, float, str]:
     serious = finding.severity in (Severity.CRITICAL, Severity.HIGH)
     fantasy = finding.code == "anti.forecast_fantasy"
-    shown = serious and finding.code.startswith("meddpicc.") and any(finding.data.get(key) for key in SHOWN)
+    shown = _shown(finding)
     story = shown or (
         serious
         and finding.code.startswith(STORY)

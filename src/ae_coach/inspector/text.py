@@ -233,7 +233,14 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"issued|countersigned)|raised|received)\b|\bsigned (?:the )?(?:order form|contract|msa)\b|"
         r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk)(?:'s|'ve)? (?:is |are |has |have )?(?:now )?"
         r"(?:approved|complete|completed|signed off|done|cleared|finished|wrapped(?: up)?)\b|"
-        r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b",
+        r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b|"
+        # the buyer's side closes the markup: "Redlines are closed on our side", "all redlines agreed"
+        r"\bredlines? (?:are |were |have been |has been |is )?(?:now |all )?(?:closed|agreed|resolved|accepted|"
+        r"signed off|cleared|complete|completed)\b(?![^.;]{0,30}?\b(?:except|apart from|other than|bar|but|save)\b)|"
+        # the paper is ready to sign: "clean version goes to Jukka for signature", "contract ready for signature"
+        r"\b(?:clean|final|execution|signature) (?:version|copy|draft)\b[^.;]{0,40}?\b(?:for|to) (?:signature|sign)\b|"
+        r"(?<!so it's )(?<!so it is )(?<!so that it's )\bready (?:for signature|to (?:be )?sign(?:ed)?)\b(?![^.;]{0,30}?\b(?:once|if|when|after|pending|subject to|"
+        r"as soon as|provided|unless)\b)",
         _I,
     ),
     Signal.CHAMPION_ENABLED: lazy(

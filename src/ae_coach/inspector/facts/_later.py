@@ -76,7 +76,7 @@ _FLOOR = lazy(
 )
 """Words that set the first time anything can happen."""
 _BLOCK = lazy(
-    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,40}?\b(?:until|pending)\b", re.IGNORECASE
+    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,80}?\b(?:until|pending)\b", re.IGNORECASE
 )
 """A freeze on the purchase until something; a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
@@ -114,9 +114,16 @@ def later_floor(
         sentences = text.sentences(body)
         # a message with a hard block on the purchase dates it by the later time it names anywhere ("we cannot sign
         # the contract before the works agreement. The council meets on 21 January 2027.")
-        block = next((s for s in sentences if (_HARD.search(s) or _BLOCK.search(s)) and not _SUPPOSED.search(s)), None)
+        block = next(
+            (
+                s
+                for s in sentences
+                if (_HARD.search(s) or _BLOCK.search(s)) and not (_SUPPOSED.search(s) or _FALLBACK.search(s))
+            ),
+            None,
+        )
         for sentence in sentences:
-            if _NOT_A_FLOOR.search(sentence):
+            if _NOT_A_FLOOR.search(sentence) or _FALLBACK.search(sentence):
                 continue
             cues = [
                 (m.span(), bool(m.groupdict().get("either")))
@@ -157,7 +164,7 @@ def _a_word(activity: ActivityFact) -> bool:
 _STEP_DATED = lazy(
     r"\b(?:meets?|meeting|sits?|sitting|session|committee|board|council|window|review|objection|runs? (?:to|until)|"
     r"conclud\w*|ends? on|finish\w* on|decid\w*|vote|ballot|tagt|sitzung|vergadert|vergadering|se reúne|si riunisce|"
-    r"roadmap|eta|expected|available|nennt|geplant|verfügbar|previsto|prévu)\b|"
+    r"roadmap|eta|expected|expects?|(?:take|run|last|go)s? (?:well )?into|available|nennt|geplant|verfügbar|previsto|prévu)\b|"
     r"开会|会议|审批|投票",
     re.IGNORECASE,
 )
@@ -222,6 +229,15 @@ def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
 
 CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
+_NO_X_NO_DEAL = r"\bno (?:[\w'-]+ ){0,2}?[\w'-]+,? no (?:deal|contract|order|po|purchase|signature|project)\b"
+"""The buyer's condition as its two branches ("no grant, no deal this year")."""
+_FALLBACK = lazy(
+    rf"{_NO_X_NO_DEAL}|\b(?:would|will|we'?d|they'?d) (?:then )?(?:reconsider|revisit|look (?:at it )?again|re-?evaluate|"
+    r"come back to it)\b",
+    re.IGNORECASE,
+)
+"""A sentence that gives what happens if the condition fails ("no grant, no deal this year … would reconsider in
+2027's capital round"): its later time is the failing branch, not a floor under the purchase."""
 _HARD = lazy(
     r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?!need\b)(?:\w+ ){0,2}?"
     r"(?:sign|countersign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
@@ -239,7 +255,12 @@ _HARD = lazy(
     r"countersign\w*|contract signature)\b|"
     r"\bnicht (?:unterzeichnen|unterschreiben|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
     r"\bno (?:podemos|puedo|se puede|vamos a) (?:firmar|aprobar|emitir)\b|\bne (?:pouvons|peut|pourrons) pas (?:signer|"
-    r"valider|émettre)\b|\bnão (?:podemos|pode|vamos) (?:assinar|aprovar)\b|\bvóór (?:contract)?ondertekening\b",
+    r"valider|émettre)\b|\bnão (?:podemos|pode|vamos) (?:assinar|aprovar)\b|\bvóór (?:contract)?ondertekening\b|"
+    # "no grant, no deal this year"; "must be on the approved register at the date of contract"; "the board approved
+    # the project subject to the grant conditions" (not the lawyers' "subject to contract")
+    rf"{_NO_X_NO_DEAL}|"
+    r"\bmust (?:be|have)\b[^.;]{0,80}?\b(?:at|by|on) the (?:date|time|day) of (?:the )?(?:contract|signature|signing|"
+    r"award|order)\b|\b(?:approved|agreed|signed off|accepted|sanctioned)\b[^.;]{0,40}?\bsubject to\b(?! contract\b)",
     re.IGNORECASE,
 )
 """The buyer's hard condition on the purchase: "nothing gets signed with an open High", "we are not able to issue
@@ -252,13 +273,17 @@ def _cleared(activities: list[ActivityFact], said: dt.date, as_of: dt.date, bloc
     later "received" or "done" ("Received the slides, thanks")."""
     named = {w for w in _WORD.findall(blocked.lower()) if w not in _COMMON}
     return any(
-        text.find(_CLEARED, sentence) and named & set(_WORD.findall(sentence.lower()))
+        text.find(_CLEARED, sentence) and not _PROVISO.search(sentence) and named & set(_WORD.findall(sentence.lower()))
         for a in recent(activities, as_of, (as_of - said).days)
         if a.date > said and a.two_way
         for sentence in text.sentences(a.summary)
     )
 
 
+_PROVISO = lazy(
+    r"\b(?:subject to|conditional (?:on|upon)|provided (?:that )?|on condition)\b(?! contract\b)", re.IGNORECASE
+)
+"""A clearing that sets its own condition ("approved subject to the grant conditions") clears nothing yet."""
 _WORD = lazy(r"[^\W\d_]{3,}")
 _COMMON = {
     *("the", "and", "our", "new", "for", "with", "from", "that", "this", "they", "them", "their", "there", "have"),

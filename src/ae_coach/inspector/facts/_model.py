@@ -335,7 +335,15 @@ class TimingFact(_Facts):
 
 
 EventKind = Literal[
-    "freeze", "spend_review", "cost_programme", "results", "acquisition", "reorganisation", "new_executive", "incident"
+    "cancelled",
+    "freeze",
+    "spend_review",
+    "cost_programme",
+    "results",
+    "acquisition",
+    "reorganisation",
+    "new_executive",
+    "incident",
 ]
 
 
@@ -343,7 +351,8 @@ class CompanyEvent(_Facts):
     """Something that happened at the buyer's company, as the record reports it (see ``_events``)."""
 
     kind: EventKind
-    """``freeze`` (new money stopped: a spending, capex or hiring freeze, all new spend paused), ``spend_review``
+    """``cancelled`` (the buyer called the purchase off: the project cancelled, the request withdrawn), ``freeze``
+    (new money stopped: a spending, capex or hiring freeze, all new spend paused), ``spend_review``
     (new spend paused or under review until someone reviews it), ``cost_programme`` (a cost programme or a budget
     cut), ``results`` (weak results, a profit warning), ``acquisition`` (the buyer acquired, merged, a new owner),
     ``reorganisation`` (a reorg, a restructuring, layoffs), ``new_executive`` or ``incident`` (a security breach)."""
@@ -359,8 +368,8 @@ class CompanyEvent(_Facts):
 
     @property
     def blocks(self) -> bool:
-        """The event stops the purchase until it ends (a freeze on new money)."""
-        return self.kind == "freeze"
+        """The event stops the purchase until it ends (a freeze on new money, the purchase called off)."""
+        return self.kind in ("freeze", "cancelled")
 
 
 class Coverage(_Facts):
@@ -414,8 +423,9 @@ class DealFacts(_Facts):
     """The recent record's sentence putting a named rival's quote in play ("group IT wants a Veritrack quote before
     the GM signs"), with its source, when nothing later says that rival is out: competition not settled."""
     events: list[CompanyEvent] = Field(default_factory=list)
-    """Events at the buyer's company that still stand (a freeze, weak results, a cost programme, a reorg, an
-    acquisition, a new executive, a security incident), oldest first, the notes' undated ones last."""
+    """Events at the buyer's company that still stand (the purchase called off, a freeze, weak results, a cost
+    programme, a reorg, an acquisition, a new executive, a security incident), oldest first, the notes' undated ones
+    last."""
     case: str | None = None
     """The business case, ROI model or deck the record shows on the buyer's side, as the record names it
     (``deck``, ``ROI model``): coaching builds on it rather than asking for a second, parallel one."""
@@ -424,6 +434,11 @@ class DealFacts(_Facts):
     def pushes(self) -> int:
         """How many times the close date moved later."""
         return sum(change.pushed for change in self.close_date_changes)
+
+    @property
+    def cancelled(self) -> str | None:
+        """Where the record says the buyer called the purchase off (a standing ``cancelled`` event), else None."""
+        return next((e.source for e in self.events if e.kind == "cancelled"), None)
 
     def person(self, name: str) -> PersonFact | None:
         """The stakeholder a name refers to (full name, or an unshared first or last name)."""

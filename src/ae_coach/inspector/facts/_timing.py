@@ -871,10 +871,11 @@ def paper_step(action: str | None) -> bool:
 
 _VALIDATION_STEP = lazy(
     r"\b(?:tests?|testing|pilot|poc|pov|proof of (?:concept|value)|uat|validation|trial|benchmark|bake-?off|"
-    r"evaluation)\b",
+    r"evaluation|parallel[- ]run(?:ning)?|(?:data |variance )?reconciliation)\b|并行运行|双轨运行|平行运行",
     re.IGNORECASE,
 )
-"""A step of the buyer's that proves the product against their criteria: "Channel-manager integration test"."""
+"""A step of the buyer's that proves the product against their criteria: "Channel-manager integration test", "Week 2
+reconciliation" of a parallel run with the old system."""
 
 
 def validation_step(action: str | None) -> bool:
