@@ -540,8 +540,11 @@ STALLING_SIGNALS = (
 the rest (a late rival, a late price objection) show the evaluation contested while the buyer still talks."""
 
 
-_DECISION_STEP = re.compile(r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off)\b", re.IGNORECASE)
-"""A plan step that is the buyer's decision: an approval, the signature, the award."""
+_DECISION_STEP = re.compile(
+    r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off|docusign|adobe sign|penneo|e-?sign\w*)\b",
+    re.IGNORECASE,
+)
+"""A plan step that is the buyer's decision: an approval, the signature ("DocuSign"), the award."""
 _ORDER_STEP = re.compile(r"\b(?:contract|purchase order|po|order form)\b", re.IGNORECASE)
 """A plan step that commits the buyer on paper (a contract, a PO): as much a decision step as a signature."""
 _SIGNATURE_STEP = re.compile(

@@ -719,6 +719,9 @@ def _budget_late(ctx: Context) -> Finding | None:
         for a in ctx.with_signal(Signal.BUDGET_CONCERN)
         if a.date >= since and (Signal.BUDGET_CONCERN in (a.signals or ()) or (a.date, a.summary) not in moves)
     ]
+    # the concession given and the price accepted in the same message ("accepted w/ 3% off") is the terms agreed
+    agreed = {(a.date, a.summary) for a in ctx.with_signal(Signal.TERMS_AGREED)}
+    hits = [a for a in hits if Signal.BUDGET_CONCERN in (a.signals or ()) or (a.date, a.summary) not in agreed]
     lifted = ctx.facts.timing.lifted  # "our project got its budget back": the concern raised before is answered
     hits = [a for a in hits if lifted is None or a.date > lifted]
     if hits and ctx.price_settled_after(hits[-1].date):

@@ -110,7 +110,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.LEGAL_SECURITY_REVIEW: lazy(
         r"\b(?:security (?:review|questionnaire|assessment)|infosec|legal review|redlines?|msa|dpa|soc ?2|pen ?test|"
         r"vendor[- ]risk|(?:their|outside|external|in-house|general|our) (?:counsel|lawyers?|attorneys?|solicitors?|"
-        r"legal(?: team| dept| department)?)|lawyers?|attorneys?|solicitors?|contract review|it security)\b",
+        r"legal(?: team| dept| department)?)|lawyers?|attorneys?|solicitors?|contract review|it security|"
+        # the buyer's legal office in its own language: "juridico back", "Rechtsabteilung", "service juridique"
+        r"jur[ií]dic[oa]|rechtsabteilung|juridique|ufficio legale|afdeling juridische zaken)\b|法务|法務",
         _I,
     ),
     Signal.BUDGET_CONCERN: lazy(
@@ -215,6 +217,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.TERMS_AGREED: lazy(
         r"\b(?:final )?(?:terms|pricing|commercials|price)\b[^.;]{0,100}?\.\s*(?:all )?agreed\b|"
+        # the price accepted with the concession given: "Ricardo accepted w/ 3% off for annual prepay"
+        r"\b(?:accepted|agreed|approved|ok'?d|okayed)\b (?:it |the (?:price|proposal|quote|offer) )?(?:w/|with|at) (?:a )?"
+        r"\d+(?:[.,]\d+)? ?% (?:off|discount)\b|"
         r"\b(?:ok|okay|fine|happy|comfortable) with (?:the |our |your )?(?:price|pricing|terms|commercials|quote)\b|"
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"
@@ -234,6 +239,9 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk)(?:'s|'ve)? (?:is |are |has |have )?(?:now )?"
         r"(?:approved|complete|completed|signed off|done|cleared|finished|wrapped(?: up)?)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b|"
+        # "contract final", "the MSA is now final", "final contract version agreed"
+        r"\b(?:contract|agreement|msa|order form) (?:is |now |is now )?(?:final|finali[sz]ed)\b(?! (?:review|check|draft|"
+        r"round|comments?|redlines?|version (?:with|to|for)))|\bfinal (?:contract|agreement) (?:version )?(?:agreed|accepted)\b|"
         # the buyer's side closes the markup: "Redlines are closed on our side", "all redlines agreed"
         r"\bredlines? (?:are |were |have been |has been |is )?(?:now |all )?(?:closed|agreed|resolved|accepted|"
         r"signed off|cleared|complete|completed)\b(?![^.;]{0,30}?\b(?:except|apart from|other than|bar|but|save)\b)|"

@@ -117,11 +117,12 @@ it", the last pattern: eliminated): a competitor whether or not the rep listed i
 _DROPPED_HERE = lazy(
     r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped (?:it|them|out)|not an option|no longer (?:in|considered|"
     r"an option)|out of the (?:running|picture)|(?:(?:telling|told|tell|informing|informed) (?:them|him|her) )?(?:they|that "
-    r"they|we) (?:won'?t|will not|are not going to) (?:proceed|go ahead|continue|move forward))\b",
+    r"they|we) (?:won'?t|will not|are not going to) (?:proceed|go ahead|continue|move forward))\b|"
+    r"^\W{0,3}(?:is |are |was |were |now )*(?:out|eliminated|withdrawn|gone)\b(?! of\b| for\b| until\b)",
     re.IGNORECASE,
 )
 """The rest of the sentence that names a rival drops it: "the Geotab quote they got last yr is off the table", "their
-note to Vibrant Analytics telling them they won't proceed"."""
+note to Vibrant Analytics telling them they won't proceed", right after the name "LabWare out (too expensive)"."""
 
 _NOT_A_VENDOR = frozenset(
     [
@@ -580,7 +581,11 @@ _SELF_SIGNER = lazy(
     r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is) (?:my (?:decision|call|signature)|mine to (?:decide|sign))\b|"
     r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b|"
     r"\bi (?:sign|approve) (?:it |this )?(?:under|within|on) my (?:own )?(?:delegation|(?:signing |delegated )?authority|"
-    r"(?:approval |signing )?limit)\b",
+    r"(?:approval |signing )?limit)\b|"
+    # in the buyer's own language: "Assino pelo DocuSign no dia 9/12", "firmo el lunes", "ich unterschreibe am
+    # Freitag", "je signe lundi", "ik teken vrijdag", "我来签"
+    r"\b(?:assino|assinarei|firmo|firmaré|ich unterschreibe|ich zeichne|je signe|je signerai|ik teken|ik onderteken|"
+    r"firmerò)\b|我(?:来|会|周[一二三四五]|下周)?签",
     re.IGNORECASE,
 )
 """A buyer saying the signature or the decision is theirs: "I decide this myself", "I will sign it Friday", "I sign
@@ -612,7 +617,8 @@ def _self_declared(summary: str | None, names: _Names) -> str | None:
 
 
 _PLAN_SIGNATURE = lazy(
-    r"\b(?:signature|countersign\w*|sign(?:s|ing)? (?:the )?(?:contract|order form|agreement|msa|po))\b(?![- ]off)",
+    r"\b(?:signature|countersign\w*|sign(?:s|ing)? (?:the )?(?:contract|order form|agreement|msa|po)|docusign|"
+    r"adobe sign|penneo|e-?sign(?:ature|ing)?)\b(?![- ]off)",
     re.IGNORECASE,
 )
 _SIDE_PAPER = lazy(r"\b(?:nda|dpa|non-disclosure|confidentiality|data processing)\b", re.IGNORECASE)
@@ -620,11 +626,14 @@ _SIDE_PAPER = lazy(r"\b(?:nda|dpa|non-disclosure|confidentiality|data processing
 
 def _plan_signer(deal: Deal, names: _Names) -> str | None:
     """The stakeholder the buyer's own plan names as the owner of the signature ("Signature (COO)", owner Martine
-    Schroeder); a side paper such as an NDA or a DPA names no signer of the deal."""
+    Schroeder), or the deal's next step when it is the signature ("DocuSign", owner Ricardo Teixeira); a side paper
+    such as an NDA or a DPA names no signer of the deal."""
     titles = {s.name: s.title for s in deal.stakeholders}
-    for step in deal.mutual_action_plan:
-        if step.owner and _PLAN_SIGNATURE.search(step.action) and not _SIDE_PAPER.search(step.action):
-            name = names.resolve(step.owner)
+    steps = [(p.owner, p.action) for p in deal.mutual_action_plan]
+    steps += [(deal.next_step.owner, deal.next_step.action)] if deal.next_step else []
+    for owner, action in steps:
+        if owner and _PLAN_SIGNATURE.search(action) and not _SIDE_PAPER.search(action):
+            name = names.resolve(owner)
             title = titles.get(name or "") or ""
             # legal or security owning a signature step routes the paper; it does not sign the purchase
             if name is not None and not text.find(text.PAPER_TITLE, title) and "secur" not in title.lower():

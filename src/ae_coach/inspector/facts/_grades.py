@@ -177,10 +177,14 @@ def signers_step(deal: Deal, signers: set[str], as_of: dt.date) -> NextStep | No
     return step if step and step.date and step.date >= as_of and step.owner in signers else None
 
 
-_SIGNS_ON = lazy(r"\b(?:i'?ll|i will|we'?ll|we will|going to)\s+(?:sign|approve)\b", re.IGNORECASE)
+_SIGNS_ON = lazy(
+    r"\b(?:i'?ll|i will|we'?ll|we will|going to)\s+(?:sign|approve)\b|\b(?:assino|assinarei|firmo|firmaré|"
+    r"ich unterschreibe|je signe|je signerai|ik teken|ik onderteken|firmerò)\b|我(?:来|会)?签",
+    re.IGNORECASE,
+)
 """The signer's own word that they sign ("I'll sign it at our partners' Tuesday meeting on the 8th")."""
 _QUANTIFIED_PAIN = lazy(
-    r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|"
+    r"\b(?:penalt\w*|late|manual|missed|errors?|churn|backlog|delays?|overtime|write-?offs?|fines?|losing|lost|loss(?:es)?|"
     r"complaints?|rework|downtime|outage|cycle time|lead time|turnaround|slow(?:er|est)?|wasted?|unsold|idle|unused|"
     r"shortfall|leakage|left on the table|overbook\w*|refunds?|double[- ]?(?:entry|entering|keying)|re-?typ\w*|"
     r"re-?key\w*|stock-?outs?|incidents?|defects?|breach(?:es)?|recalls?)\b|"

@@ -90,7 +90,8 @@ _NOT_A_FLOOR = lazy(
 """What makes a later time something else's: a supposition, a question, the go-live or the training, a person
 away, a term or price's own end date."""
 _CLEARED = lazy(
-    r"\b(?:lifted|unfrozen|released|cleared|resolved|received|granted|approved|signed|done|back on|no longer)\b",
+    r"\b(?:lifted|unfrozen|released|cleared|resolved|received|granted|approved|signed|done|back on|no longer|"
+    r"satisfied|fulfilled)\b",
     re.IGNORECASE,
 )
 
@@ -267,11 +268,16 @@ _HARD = lazy(
 the contract before the no-objection letter", "no exception"."""
 
 
-def _cleared(activities: list[ActivityFact], said: dt.date, as_of: dt.date, blocked: str) -> bool:
+def _cleared(
+    activities: list[ActivityFact], said: dt.date, as_of: dt.date, blocked: str, done: tuple[str, ...] = ()
+) -> bool:
     """Whether a two-way exchange after ``said`` says the thing ``blocked`` names was cleared: a clearing word in a
     sentence that shares a word of the block ("the scorecard is published", "the DPO approved the DPIA"), not any
-    later "received" or "done" ("Received the slides, thanks")."""
+    later "received" or "done" ("Received the slides, thanks"); or a step of the buyer's plan done since that names
+    it (``done``: "Security confirms clause 14.2 (ISO certificate)" for "subject to the ISO certificate")."""
     named = {w for w in _WORD.findall(blocked.lower()) if w not in _COMMON}
+    if any(named & set(_WORD.findall(step.lower())) for step in done):
+        return True
     return any(
         text.find(_CLEARED, sentence) and not _PROVISO.search(sentence) and named & set(_WORD.findall(sentence.lower()))
         for a in recent(activities, as_of, (as_of - said).days)
@@ -298,11 +304,13 @@ def recent(activities: list[ActivityFact], as_of: dt.date, days: int) -> list[Ac
     return [a for a in activities if a.summary and a.date <= as_of and (as_of - a.date).days <= days]
 
 
-def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None:
+def open_condition(
+    activities: list[ActivityFact], as_of: dt.date, done: list[tuple[dt.date, str]] | None = None
+) -> str | None:
     """The buyer's latest hard condition on the purchase in a two-way exchange of the last ``CONDITION_DAYS``,
     when no later two-way exchange says it was cleared: the sentence with its source. A supposition or a
     question is no condition. Commit waits until the condition is met (``pipeline-commit-gate``: the buyer's
-    process known and clear)."""
+    process known and clear). ``done``: the buyer's plan steps marked done, with their dates."""
     for activity in reversed(activities):
         if not activity.two_way or not activity.summary or activity.date > as_of:
             continue
@@ -311,7 +319,8 @@ def open_condition(activities: list[ActivityFact], as_of: dt.date) -> str | None
         # the last such sentence: a pasted email in another language is usually followed by the rep's summary of it
         for sentence in reversed(text.sentences(activity.summary)):
             if _HARD.search(sentence) and not _SUPPOSED.search(sentence):
-                if _cleared(activities, activity.date, as_of, sentence):
+                since = tuple(step for day, step in done or () if activity.date < day <= as_of)
+                if _cleared(activities, activity.date, as_of, sentence, since):
                     return None
                 return f"{activity.date} {activity.type}: {text.quote(sentence.strip(), 160)}"
     return None

@@ -234,7 +234,11 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         precondition=(waits := precondition(deal, past)),
         precondition_side=precondition_side(deal, past) if waits else None,
         approval_undated=approval_undated(deal, past, as_of),
-        condition_open=open_condition(activities, as_of),
+        condition_open=open_condition(
+            activities,
+            as_of,
+            [(p.date, p.action) for p in deal.mutual_action_plan if p.date and p.status == PlanStatus.DONE],
+        ),
         decision_undated=undated_decision(activities, deal.notes, as_of),
         held_by_us=held[0] if held else None,
         held_by_team=held[1] if held else None,
@@ -349,7 +353,9 @@ _YES = lazy(
     r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
     r"approved (?:the )?[$€£]\s?\d[\d,.]*\s*[km]?|"
     r"(?:we|she|he|they|i)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
-    r"signs? (?:at|on|after|by|the morning)|signing queue)\b",
+    r"signs? (?:at|on|after|by|the morning)|signing queue|signs? (?:(?:via|through|by|on|in) )?(?:docusign|adobe sign|penneo)|"
+    # the signer's yes in their own language: "De acordo, a diretoria já aprovou", "Einverstanden", "akkoord"
+    r"de acordo|de acuerdo|einverstanden|d'accord|akkoord|d'accordo)\b|同意签|可以签",
     re.IGNORECASE,
 )
 """The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew",
@@ -359,7 +365,7 @@ _IN_HAND = lazy(
     r"\bsigning queue\b|\bclean (?:copy|contract)\b|\bsignature page\b|"
     r"\b(?:sent|out) (?:via|through|by|for) (?:docusign|e-?signature|adobe sign)\b|"
     r"\bsent (?:the |our )?(?:order form|contract|agreement)\b[^.;]{0,20}?\b(?:docusign|e-?signature|adobe sign)\b|"
-    r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
+    r"\b(?:routed|sent) (?:the |our )?(?:docusign|e-?signature envelope|envelope)\b|\benvelope (?:sent|is out|went out)\b|\bdocusign\b[^.;]{0,40}?\bsent\b|\b(?:opened|received) (?:it|the docusign|the "
     r"(?:order form|agreement|contract))\b[^.;]{0,20}?\b(?:fine|ok|good)\b|"
     r"\b(?:read|reviewed|went through|checked) (?:our |the |your )?(?:order form|contract|agreement|msa)\b"
     r"(?:[^.;!?\n]{0,80}?\bnothing (?:else |more )?(?:is )?(?:open|outstanding|pending)\b|"
@@ -511,7 +517,9 @@ def until_named(said: str, on: dt.date) -> dt.date | None:
     return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-_SIGNING_ACT = lazy(r"\bsign(?:s|ing|ature)?\b|\bcountersign", re.IGNORECASE)
+_SIGNING_ACT = lazy(
+    r"\bsign(?:s|ing|ature)?\b|\bcountersign|\b(?:docusign|adobe sign|penneo|e-?sign\w*)\b", re.IGNORECASE
+)
 
 
 _FORBIDDEN = (

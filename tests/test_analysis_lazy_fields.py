@@ -1,0 +1,127 @@
+"""A healthy deal whose CRM fields are nearly empty and whose record carries the gate, partly in the buyer's own
+language: the signer is read from the dated signature step they own and their own "Assino", the price accepted with
+its concession is the terms agreed (not a budget concern), a rival "out" is out, "juridico back … contract final" is
+the paper finished, and a loss with its number is the pain. The call follows the record, not the empty fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from ae_coach.deal import Signal, parse_deal
+from ae_coach.inspector import assess, text
+from ae_coach.inspector.facts._derive import record_roles
+
+_DEAL = {
+    "id": "lazy-fields",
+    "account": "Cooperativa Exemplo",
+    "name": "Quality lab system",
+    "amount": 410000,
+    "currency": "BRL",
+    "account_country": "BR",
+    "stage": "closing",
+    "close_date": "2026-12-10",
+    "created": "2026-07-01",
+    "as_of": "2026-12-02",
+    "forecast_category": "best_case",
+    "situation": "challenger",
+    "fit": "strong",
+    "meddpicc": {
+        "metrics": {"status": "unknown"},
+        "economic_buyer": {"status": "partial", "evidence": ""},
+        "decision_criteria": {"status": "unknown"},
+        "decision_process": {"status": "partial"},
+        "paper_process": {"status": "unknown"},
+        "identified_pain": {"status": "confirmed", "evidence": "lab"},
+        "champion": {"status": "partial", "evidence": "Bea"},
+        "competition": {"status": "unknown"},
+    },
+    "stakeholders": [
+        {"name": "Beatriz Lima", "title": "Gerente de Qualidade", "role": "champion", "engaged": True},
+        {"name": "Otávio Reis", "title": "Diretor Financeiro", "role": "unknown", "engaged": True},
+        {"name": "Caio Souza", "title": "Coordenador de TI", "role": "unknown", "engaged": True},
+        {"name": "Marta Dias", "title": "Jurídico", "engaged": True},
+    ],
+    "activities": [
+        {
+            "date": "2026-07-08",
+            "type": "call",
+            "with": ["Beatriz Lima"],
+            "summary": "disc. 5 plants, lab tests on paper",
+        },
+        {
+            "date": "2026-09-10",
+            "type": "meeting",
+            "with": ["Otávio Reis", "Beatriz Lima"],
+            "summary": "Beatriz set up mtg w/ Otávio. Showed rejected-batch losses R$1.1M/yr from her numbers.",
+        },
+        {
+            "date": "2026-10-20",
+            "type": "meeting",
+            "with": ["Caio Souza", "Beatriz Lima"],
+            "summary": "pilot done. Caio emailed sign-off, all 5 criteria green",
+            "signals": ["technical_validation"],
+        },
+        {
+            "date": "2026-11-05",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Beatriz Lima"],
+            "summary": "Beatriz: diretoria decided, Acme LIMS out (too expensive). go with us",
+        },
+        {
+            "date": "2026-11-12",
+            "type": "proposal",
+            "with": ["Otávio Reis", "Beatriz Lima"],
+            "summary": "prop. R$410k/yr. Otávio accepted w/ 3% off for annual prepay",
+        },
+        {
+            "date": "2026-11-24",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Marta Dias"],
+            "summary": "juridico back, 1 small change (foro), we accepted. contract final",
+        },
+        {
+            "date": "2026-11-30",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Otávio Reis", "Beatriz Lima"],
+            "summary": "Otávio: 'De acordo. Assino pelo DocuSign no dia 9/12.' (agreed, signs DocuSign 9 Dec)",
+        },
+        {
+            "date": "2026-12-01",
+            "type": "email",
+            "direction": "two_way",
+            "with": ["Beatriz Lima"],
+            "summary": "envelope sent to Otávio. sent Beatriz the plan (sig 9/12, kickoff 11/jan), she said ok",
+        },
+    ],
+    "next_step": {"action": "DocuSign", "date": "2026-12-09", "owner": "Otávio Reis"},
+    "competitors": [{"name": "Acme LIMS"}],
+}
+
+
+def test_the_signer_is_read_from_the_signature_step_they_own() -> None:
+    deal = parse_deal(_DEAL)
+    assert record_roles(deal, deal.as_of).get("Otávio Reis") == "economic_buyer"
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal", "present"),
+    [
+        ("prop. R$410k/yr. Otávio accepted w/ 3% off for annual prepay", Signal.TERMS_AGREED, True),
+        ("juridico back, 1 small change (foro), we accepted. contract final", Signal.PAPER_COMPLETE, True),
+        ("juridico back with comments on the LGPD annex", Signal.LEGAL_SECURITY_REVIEW, True),
+        ("Contract final review with their counsel on Friday", Signal.PAPER_COMPLETE, False),
+    ],
+)
+def test_the_record_in_the_buyers_words(summary: str, signal: Signal, present: bool) -> None:
+    assert (signal in text.detect(summary)) is present
+
+
+def test_the_deal_is_commit_on_its_record_with_empty_fields() -> None:
+    result = assess(parse_deal(_DEAL))
+    codes = {f.code for f in result.findings if f.severity in ("high", "critical")}
+    assert "momentum.budget_concern_late" not in codes  # the 3% off was the concession accepted
+    assert "momentum.competitor_late" not in codes  # "Acme LIMS out"
+    assert str(result.recommended_forecast) == "commit"
