@@ -430,3 +430,47 @@ def test_a_parallel_run_still_running_is_the_buyers_test_ahead() -> None:
     assert validation_step("Change Board: parallel-run reconciliation (<2% variance)")
     assert validation_step("双轨运行第二周核对")
     assert not validation_step("Legal closes redlines")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Contract can't go final until security signs off, that's their policy.",
+        "Nothing goes for signature until the SOW is in and reviewed.",
+        "Birgitte: final contract version agreed, ready for signature subject to the ISO certificate.",
+    ],
+)
+def test_conditions_the_thirty_second_and_third_batches_showed(said: str) -> None:
+    deal = _deal(said)
+    assert derive(deal, deal.as_of).timing.condition_open
+    assert _call(deal) != "commit"
+
+
+def test_a_condition_is_cleared_by_the_buyers_plan_step_for_it_done_since() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-20",
+            "email",
+            "Birgitte: final contract version agreed, ready for signature subject to the ISO certificate.",
+            direction="inbound",
+            **{"with": ["Dana Lee"]},
+        )
+    )
+    data["mutual_action_plan"].append(
+        {"date": "2026-11-24", "action": "Security confirms the ISO certificate", "owner": "customer", "status": "done"}
+    )
+    deal = parse_deal(data)
+    assert derive(deal, deal.as_of).timing.condition_open is None
+
+
+def test_a_purchase_that_waits_on_an_undated_event_is_undated_and_parked_is_a_floor() -> None:
+    waits = _deal(
+        "Client M will confirm a new date in the coming weeks. Kelvin won't sign anything until they give us a firm "
+        "go-live."
+    )
+    assert derive(waits, waits.as_of).timing.decision_undated
+    assert _call(waits) == "pipeline"
+    parked = _deal("Gareth says they'll park it and revisit in the new financial year (April).")
+    assert _floor(parked) is not None and _call(parked) == "omitted"
+    committed = _deal("We will not commit to a 3-year platform before that. The award is expected on 22 January.")
+    assert _call(committed) == "omitted"

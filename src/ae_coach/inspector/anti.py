@@ -371,6 +371,21 @@ def _wrong_period(ctx: Context) -> Finding | None:
             too_early=True,
         )
     signs = plan_after_period(ctx)
+    doubt = ctx.facts.timing.doubt
+    if signs is None and doubt is not None:
+        # the buyer's own word places the decision after the close date ("we will not commit before the award on
+        # 22 January"): counted this period, it is the same wrong number as a plan that signs after it
+        return ctx.finding(
+            "anti.forecast_fantasy",
+            Severity.HIGH,
+            "Counted in this period, but the record places the decision later",
+            ["forecast_category: best_case", f"the close date {deal.close_date} cannot be believed: {doubt}"],
+            why_not_commit=commit_gate(ctx),
+            signer_unmet=False,
+            form_filled=False,
+            wrong_period=False,
+            buyer_later=True,
+        )
     if signs is None:
         return None
     return ctx.finding(

@@ -680,7 +680,7 @@ _DEPLOYMENTS = (
 _CANNOT_SERVE = lazy(
     r"\b(?:(?:we(?:'re| are)|our (?:product|platform) is) (?:[\w-]+ )?(?:saas|cloud)[- ]only|"
     rf"no {_DEPLOYMENTS} (?:product|edition|version|option|install(?:er|ation)?|deployment)|"
-    r"(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})? roadmap|"
+    r"(?:neither|not|isn'?t|is not|nothing) on (?:the|our)(?: \d{4})?(?: committed| current| public| official)? roadmap|"
     rf"no {_DEPLOYMENTS} on (?:the|our)(?: \d{{4}}(?: or \d{{4}})?)? roadmap|"
     r"(?<!their )(?<!her )(?<!his )(?<!'s )product (?:team |management )?(?:has |have )?(?:said no|refused|declined|turned (?:it |this |that )?down|"
     r"rejected (?:the |their |this |that )?(?:request|ask|requirement)|ruled (?:it |this |that )?out)|"

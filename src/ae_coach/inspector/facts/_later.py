@@ -76,9 +76,13 @@ _FLOOR = lazy(
 )
 """Words that set the first time anything can happen."""
 _BLOCK = lazy(
-    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,80}?\b(?:until|pending)\b", re.IGNORECASE
+    r"\b(?:frozen|on hold|paused|parked|suspended|held|on ice)\b[^.;]{0,80}?\b(?:until|pending)\b|"
+    r"\b(?:park|parks|parked|parking|shelve|shelves|shelved|shelving)\b[^.;]{0,30}?\b(?:revisit|look at it again|"
+    r"look again|come back to it|pick it up again|re-?open)\b",
+    re.IGNORECASE,
 )
-"""A freeze on the purchase until something; a hard block on it is ``_HARD``."""
+"""A freeze on the purchase until something, or parked to be revisited later ("they'll park it and revisit in the new
+financial year (April)"); a hard block on it is ``_HARD``."""
 _NOT_A_FLOOR = lazy(
     r"^\W*(?:if|unless|otherwise|should|in case|what if)\b|^\W*without\b[^.;]*\bnext\b|\b(?:maybe|perhaps|possibly|probably|hopefully)\b|\bif (?:not|it slips|we miss|they defer)\b|"
     r"\b(?:go[- ]?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
@@ -241,16 +245,18 @@ _FALLBACK = lazy(
 2027's capital round"): its later time is the failing branch, not a floor under the purchase."""
 _HARD = lazy(
     r"\b(?:cannot|can ?not|can'?t|won'?t|will not|(?:not|never) (?:be )?(?:able|allowed) to|unable to) (?!need\b)(?:\w+ ){0,2}?"
-    r"(?:sign|countersign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
+    r"(?:sign|countersign|release|issue|approve|award|place|raise|table|submit|proceed|take|bring|present|commit|buy|"
+    r"purchase|order)\w*\b(?:[^.;]{0,25}?\b(?:contract|order(?: form)?|po|purchase"
     r" order|agreement|purchase|anything|it|this|deal)\b|[^.;]{0,40}?\b(?:until|before|without|unless)\b)|"
     r"\bno (?:contract|order|po|purchase order|signature|agreement)s? (?:can|will|is|gets)\b|"
-    r"\b(?:contract|proposal|order(?: form)?|po|agreement|quote|offer)s? (?:cannot|can ?not|can'?t|won'?t|will not) be "
-    r"(?:signed|issued|approved|accepted|awarded)\b|"
+    r"\b(?:contract|proposal|order(?: form)?|po|agreement|quote|offer)s? (?:cannot|can ?not|can'?t|won'?t|will not) "
+    r"(?:be (?:signed|issued|approved|accepted|awarded|finali[sz]ed)|(?:go|be made) final)\b|"
     r"\bbefore (?:i|we|they|she|he) can (?:sign|put|table|submit|award|issue|approve|release)\b[^.;]{0,120}?\b(?:need|"
     r"require|must)\b|\b(?:unterzeichnung|unterschrift|vertragsabschluss|bestellung)\b[^.;]{0,60}?\bnicht (?:möglich|"
     r"zulässig|erlaubt|gestattet)\b|\b(?:goes|go|going|has to go|needs to go) back (?:to|through) (?:the )?[\w -]{0,30}?\b(?:committee|"
     r"board|council|exco|cfo)\b|"
-    r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
+    r"\bnothing (?:gets|can|will) (?:be )?sign\w*|\bnothing (?:goes|is sent|gets sent|will go|can go) (?:out )?(?:for|to) "
+    r"(?:signature|signing|sign-?off)\b|\b(?:not|non)-?negotiable\b|\bno exception\w*\b|"
     r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
     r"\b(?:needs?|requires?|must|wants?)\b[^.;]{0,100}?\bbefore (?:the |they |we |she |he )?(?:signature|signing|sign|"
     r"countersign\w*|contract signature)\b|"
@@ -338,7 +344,12 @@ _NO_DATE = lazy(
     r"\b(?:can(?:'?t|not)|could(?:n'?t| not)|won'?t) (?:say|tell)(?: (?:when|how long)\b|,|\s*$)|\bit depends on\b|"
     r"\b(?:can(?:'?t|not)|could(?:n'?t| not)) give (?:us |me |you )?a (?:date|timeline)\b|"
     r"\bundated\b|\bmaybe\b[^.;]{1,40}\bmaybe\b|\bno idea when\b|\b(?:date )?(?:tbd|tbc)\b|\bwithout a date\b|"
-    r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:say|tell|commit to) when\b",
+    r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:say|tell|commit to) when\b|"
+    # what the decision waits on has no date yet: "won't sign anything until they give us a firm go-live", "they
+    # will confirm a new date in the coming weeks"
+    r"\b(?:until|till|before|once) (?:they|we|you|she|he|it) (?:give|gives|have|has|get|gets|set|sets|confirm|confirms) "
+    r"(?:us |you |them |me )?(?:a |the )?(?:firm|new|confirmed|fixed) (?:date|go-?live|launch date|start date)\b|"
+    r"\bwill confirm (?:a |the )?new (?:date|go-?live)\b",
     re.IGNORECASE,
 )
 """Words saying a step has no date."""
