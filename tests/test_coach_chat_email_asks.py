@@ -207,3 +207,13 @@ def test_an_english_email_names_a_meeting_a_chinese_note_names_in_english() -> N
     deal = _edited(ADVENTURE, (_LUIS_SAID, "Luis 说他下周把方案带到管理层会上，之后回复我们"))
     text = _email(deal, "Write an email to Kim Nguyen")
     assert "what the management team decided" in text and "the 管理层" not in text
+
+
+def test_a_clipped_window_finishes_a_sentence_whose_last_words_hold_a_date() -> None:
+    note = (
+        "Pasted from Declan: the pilot looks very promising and the numbers are good. But the auditors need to "
+        "finish their verification; I won't take the purchase to the capex committee without it. The committee "
+        "next sits on 4 February. Happy to keep legal moving on the MSA in the meantime."
+    )
+    clipped = clip_quote(note, ["capex", "committee"], 12, windows=2) or ""
+    assert "4 February" in clipped

@@ -103,3 +103,24 @@ def test_a_name_with_letters_outside_a_to_z_is_the_person_named(coach):
     assert not _says("Mónica", tokenize("给 Monica 做 demo"))
     answer = coach.answer(load_deal(ANDES), "Lucía 最近一次说了什么？")
     assert any(f.name == "Lucía Fernández" for f in answer.facts if f.kind == "person")
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("周三 e-auction，对手去年在他们另一家公司砸价砸得很狠，怎么才能不被翻盘？", "positioning"),
+        ("Dana 出了个主意：把第一年拆成几张小单，卡在 CFO 的审批额度以内，先签掉。这招靠谱吗？", "economic_buyer"),
+        ("委员会连日期都没有，这周我最该做的一件事是什么？", "next_step"),
+        ("老板说这个 tender 赢率太低，让我干脆不投了。你怎么看？", "walk_away"),
+        ("客户要加一条退出权，法务说没问题，我能不能直接答应？", "pricing"),
+        ("这单最大的雷在哪？", "risk"),
+        ("新东家的 operating partner 我们没接触过，要见他吗？", "late_stakeholder"),
+    ],
+)
+def test_chinese_sales_words_of_the_twenty_first_batch(question, intent):
+    """Said by reps in the batch, read for any deal: being overtaken (翻盘) is the competition, splitting an order
+    under an approval limit (拆单, 审批额度) the signer's authority, "the one thing this week" the next step, not
+    bidding (不投了) walking away, agreeing a term outright (直接答应) a concession, a hidden mine (雷) a risk, a new
+    owner (新东家) a late stakeholder; and "这招靠谱吗" (is this move sound) is no question about the champion."""
+    intents = load_lexicon().match(question)
+    assert intents and intents[0][0].id == intent

@@ -163,6 +163,7 @@ def clip_quote(
         if second is not None and second_score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
     spans = _whole_names(parts, spans)
+    spans = _to_sentence_end(parts, spans)
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
     return out + (" …" if spans[-1][1] < len(parts) else "")
@@ -202,6 +203,30 @@ def _whole_names(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[i
         for _ in range(NAME_RUN):
             if joined(end - 1):
                 end += 1
+        if grown and start <= grown[-1][1]:
+            grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
+        else:
+            grown.append((start, end))
+    return grown
+
+
+FINISH = 5
+"""How many words a window may grow by to finish its sentence when those words hold a number or a date: "… won't take
+the purchase to the capex committee without it. The committee next sits on 4 February." keeps the date."""
+RUN_LIMIT = 14
+"""The most English words in a row a grown window may leave (a Chinese answer allows no passage of 15)."""
+
+
+def _to_sentence_end(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` whose sentence ends within :data:`FINISH` words after them, and whose cut words hold a number or
+    a date, grown to that end, unless that would leave a run of :data:`RUN_LIMIT` English words."""
+    grown: list[tuple[int, int]] = []
+    for start, end in spans:
+        stop = next((k + 1 for k in range(end, min(end + FINISH, len(parts))) if re.search(r"[.;!?]$", parts[k])), None)
+        cut = parts[end:stop] if stop else []
+        dated = any(re.search(r"\d", w) or _MONTH_OR_DAY.match(w) for w in cut)
+        if stop and dated and not _runs_on(" ".join(parts[start:stop]), RUN_LIMIT):
+            end = stop
         if grown and start <= grown[-1][1]:
             grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
         else:
