@@ -474,3 +474,31 @@ def test_a_purchase_that_waits_on_an_undated_event_is_undated_and_parked_is_a_fl
     assert _floor(parked) is not None and _call(parked) == "omitted"
     committed = _deal("We will not commit to a 3-year platform before that. The award is expected on 22 January.")
     assert _call(committed) == "omitted"
+
+
+def test_readings_the_thirty_fourth_and_fifth_batches_showed() -> None:
+    until_then = _deal(
+        "All new vendors must connect through the new landing zone, which goes live at the end of March 2027. "
+        "'Until then I will not approve a contract for a tool we cannot connect.'"
+    )
+    assert _floor(until_then) is not None and _call(until_then) == "omitted"
+    lets_sign = _deal("Let's sign once the landing zone is live, so around April, and start for the summer peak.")
+    assert _floor(lets_sign) is not None
+    board = _deal("I'm afraid we haven't made the 10 December papers. The next trustee board is 28 January.")
+    assert _floor(board) is not None
+    # an invoice's date is no floor under the signature; the refusal to sign without the terms is a condition
+    invoice = _deal(
+        "Wir benötigen eine Zahlungspause: die erste Jahresrechnung nicht vor Juli 2027. Ohne diese Regelung kann "
+        "ich den Vertrag in diesem Jahr nicht zeichnen."
+    )
+    assert _floor(invoice) is None
+    assert derive(invoice, invoice.as_of).timing.condition_open
+
+
+def test_a_pasted_message_from_a_buyer_is_their_word() -> None:
+    deal = _deal(
+        "Pasted from Dana: 'We haven't made the December papers. The next trustee board is 28 January.'",
+        direction=None,
+    )
+    pasted = [a for a in derive(deal, deal.as_of).activities if (a.summary or "").startswith("Pasted from Dana")]
+    assert pasted and pasted[0].two_way

@@ -125,3 +125,59 @@ def test_the_deal_is_commit_on_its_record_with_empty_fields() -> None:
     assert "momentum.budget_concern_late" not in codes  # the 3% off was the concession accepted
     assert "momentum.competitor_late" not in codes  # "Acme LIMS out"
     assert str(result.recommended_forecast) == "commit"
+
+
+def test_the_signer_named_by_title_alone_is_the_one_stakeholder_who_holds_it() -> None:
+    data = {**_DEAL, "next_step": {"action": "signing", "date": "2026-12-09"}}
+    data["stakeholders"] = [*_DEAL["stakeholders"][:1], {"name": "Jerzy Malinowski", "title": "Prezes Zarządu (CEO)"}]
+    data["activities"] = [
+        *_DEAL["activities"][:2],
+        {
+            "date": "2026-12-01",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Beatriz Lima"],
+            "summary": "A: 'Potwierdzam 9.12, Prezes podpisuje.' = confirmed, Prezes signs 9 Dec",
+        },
+    ]
+    deal = parse_deal(data)
+    assert record_roles(deal, deal.as_of).get("Jerzy Malinowski") == "economic_buyer"
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal", "present"),
+    [
+        ("agreed 4% off, 24 mo term. Jerzy ok.", Signal.TERMS_AGREED, True),
+        ("asked for 4% off", Signal.TERMS_AGREED, False),
+    ],
+)
+def test_a_discount_agreed_is_the_terms(summary: str, signal: Signal, present: bool) -> None:
+    assert (signal in text.detect(summary)) is present
+
+
+def test_a_buyer_act_in_an_undirected_email_is_their_word_and_an_unnamed_rival_out_is_out() -> None:
+    from ae_coach.inspector.facts import derive
+
+    data = {**_DEAL, "competitors": []}
+    data["activities"] = [
+        *[a for a in _DEAL["activities"] if "Acme" not in a["summary"]],
+        {"date": "2026-12-01", "type": "email", "with": ["Beatriz Lima"], "summary": "PO-4471 raised for R$410,000."},
+        {
+            "date": "2026-12-02",
+            "type": "email",
+            "with": ["Beatriz Lima"],
+            "summary": "Envelope sent to Otávio. Beatriz checked with his assistant: he signs Wednesday.",
+        },
+        {
+            "date": "2026-12-02",
+            "type": "email",
+            "direction": "inbound",
+            "with": ["Beatriz Lima"],
+            "summary": "Board approved. Other vendor is out.",
+        },
+    ]
+    deal = parse_deal(data)
+    facts = derive(deal, deal.as_of)
+    assert all(a.two_way for a in facts.activities if a.date.isoformat() >= "2026-12-01")
+    unnamed = [c for c in facts.competitors if not c.listed]
+    assert unnamed and unnamed[0].status == "eliminated"

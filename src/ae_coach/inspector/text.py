@@ -218,8 +218,8 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.TERMS_AGREED: lazy(
         r"\b(?:final )?(?:terms|pricing|commercials|price)\b[^.;]{0,100}?\.\s*(?:all )?agreed\b|"
         # the price accepted with the concession given: "Ricardo accepted w/ 3% off for annual prepay"
-        r"\b(?:accepted|agreed|approved|ok'?d|okayed)\b (?:it |the (?:price|proposal|quote|offer) )?(?:w/|with|at) (?:a )?"
-        r"\d+(?:[.,]\d+)? ?% (?:off|discount)\b|"
+        r"\b(?:accepted|agreed|approved|ok'?d|okayed)\b (?:it |the (?:price|proposal|quote|offer) )?(?:(?:w/|with|at|on) )?"
+        r"(?:a )?\d+(?:[.,]\d+)? ?% (?:off|discount)\b|"
         r"\b(?:ok|okay|fine|happy|comfortable) with (?:the |our |your )?(?:price|pricing|terms|commercials|quote)\b|"
         r"\b(?:terms|pricing|commercials|price) (?:are |were |is |was )?(?:agreed|accepted|approved|signed off|settled|"
         r"finali[sz]ed|locked)|\bagreed (?:the |a )?(?:[\w-]+ )?(?:deal|price) at\b|\bat (?:the |our )?(?:quoted|proposed|"

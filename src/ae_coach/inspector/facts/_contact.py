@@ -33,10 +33,13 @@ _UNANSWERED = lazy(
 _REPLIED = lazy(
     r"\b(?:repl(?:y|ied)|respond(?:ed)?|wrote back|answered|got back to (?:us|me)|came back|confirmed|agreed|accepted|"
     r"asked|shared|sent (?:us|me|over)|forwarded|introduced|said|told|signed|approved|requested|invited|booked|"
-    r"scheduled|joined|attended|returned (?:my|our|the) call)\b",
+    r"scheduled|joined|attended|returned (?:my|our|the) call)\b|"
+    # a step only the buyer takes: "PO-4471 raised for EUR 84,000", "they issued the purchase order"
+    r"\b(?:po|purchase order)\b[^.;]{0,20}?\b(?:raised|issued|released|approved)\b|\b(?:raised|issued|released) "
+    r"(?:the |a |their )?(?:po|purchase order)\b",
     re.IGNORECASE,
 )
-"""Summaries that say the buyer took part (a reply, a question, a decision)."""
+"""Summaries that say the buyer took part (a reply, a question, a decision, a purchase order raised)."""
 
 _HELD_TYPES = (ActivityType.MEETING, ActivityType.DEMO, ActivityType.CALL)
 
@@ -163,6 +166,13 @@ _REP_LEADS = lazy(
 "Shared a case study", "Offered a year-end discount"): its words are not the buyer replying."""
 
 
+_TOOK_PART = (
+    r"(?:checked|confirmed|replied|wrote back|answered|came back|called (?:back|us|me)|told (?:us|me)|agreed|"
+    r"accepted|approved|signed|raised|booked)\b"
+)
+"""What a buyer named at the head of a later sentence did in the exchange (not "Dana not opened yet")."""
+
+
 def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
     """A later sentence gives a buyer's own words after the rep's act: "Sent the order form by DocuSign. Eleni:
     'Received, I will sign on Friday.'" (they answered)."""
@@ -174,13 +184,18 @@ def _quotes_buyer_later(summary: str, stakeholders: list[Stakeholder]) -> bool:
             # them ("Dana: not opened yet")
             if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s*:\s*['\"“‘]", head):
                 return True
+            # or as the subject of their own part in it: "Aoife checked with his assistant: he signs Wednesday"
+            if len(given) >= 3 and re.match(rf"(?:{re.escape(person.name)}|{re.escape(given)})\s+{_TOOK_PART}", head):
+                return True
     return False
 
 
 _FROM = lazy(
-    r"^(?:(?:[Aa]n? )?(?:[Ee]-?mail|[Rr]eply|[Mm]essage|[Ll]etter|[Nn]ote|[Aa]nswer) )?[Ff]rom\s+(?=[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?\s*[:(])"
+    r"^(?:[Pp]asted (?:\([^()]{1,30}\) )?)?(?:(?:[Aa]n? )?(?:[Ee]-?mail|[Rr]eply|[Mm]essage|[Ll]etter|[Nn]ote|[Aa]nswer) )?"
+    r"[Ff]rom\s+(?=[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)?\s*[:(])"
 )
-"""A pasted message that names its sender first: "From Lucía (original in Spanish): …", "Email from Rob: …" (a
+"""A pasted message that names its sender first: "From Lucía (original in Spanish): …", "Email from Rob: …",
+"Pasted from Gail: …" (a
 name, then a colon or a bracket: "From Raj's org chart: …" is the rep citing a document)."""
 
 

@@ -549,7 +549,7 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
                 break
         else:  # in their own quoted words, over several sentences: 'Eleni: "… I decide this myself … I will sign it"'
             signer = next((name for summary in said if (name := _self_declared(summary, names))), None)
-            signer = signer or _plan_signer(deal, names)
+            signer = signer or _plan_signer(deal, names) or _title_signer(said, deal, unknown)
             if signer:
                 roles[signer] = Role.ECONOMIC_BUYER
     if not any(s.role == Role.CHAMPION for s in deal.stakeholders):
@@ -559,6 +559,36 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
         if advocate:
             roles[advocate] = Role.CHAMPION
     return roles
+
+
+_TOP_TITLE = lazy(
+    r"\b(?:ceo|cfo|coo|md|president|prezes|presidente|président|geschäftsführer(?:in)?|vorstand|directeur général|"
+    r"directora? general|managing director|general manager|owner|founder)\b|总经理|董事长|总裁",
+    re.IGNORECASE,
+)
+"""The words of a title a record uses for the person instead of their name ("Prezes signs 15 Dec", "the MD signs")."""
+_TITLE_SIGNS = (
+    r"(?:'s)?\s+(?:will |'ll |to |is going to )?(?:sign|signs|signing|countersigns?|podpisuje|podpisze|unterschreibt|"
+    r"unterzeichnet|signe|signera|firma|firmará|assina|assinará|tekent|ondertekent)\b"
+)
+
+
+def _title_signer(said: list[str], deal: Deal, unknown: list[str]) -> str | None:
+    """The one stakeholder with no role whose title the record names as signing ("Prezes signs 15 Dec in their
+    office", "Potwierdzam 15.12, Prezes podpisuje" for Jerzy Malinowski, Prezes Zarządu (CEO)); None when the title
+    words fit no one or more than one."""
+    titled = {s.name: s.title or "" for s in deal.stakeholders if s.name in unknown and s.title}
+    for name, title in titled.items():
+        words = {m.group(0).lower() for m in _TOP_TITLE.finditer(title)}
+        others = [
+            n for n, t in titled.items() if n != name and words & {m.group(0).lower() for m in _TOP_TITLE.finditer(t)}
+        ]
+        if not words or others:
+            continue
+        pattern = re.compile(rf"(?:{'|'.join(re.escape(w) for w in sorted(words))}){_TITLE_SIGNS}", re.IGNORECASE)
+        if any(pattern.search(body or "") for body in said):
+            return name
+    return None
 
 
 def _acts_for_us(said: list[str], unknown: list[str]) -> str | None:
@@ -957,13 +987,20 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
             out.append(
                 CompetitorFact.of(
                     name=unnamed_name(),
-                    status="active",
+                    status="eliminated" if _unnamed_dropped(unnamed.summary or "") else "active",
                     first_seen=unnamed.date,
                     source=f"{unnamed.date} {unnamed.type}: {text.quote(unnamed.summary)}",
                     listed=False,
                 )
             )
     return out
+
+
+def _unnamed_dropped(summary: str) -> bool:
+    """The sentence that mentions the unnamed vendor drops it ("Other vendor is out", "the second supplier dropped
+    out")."""
+    flat = " ".join(summary.split())
+    return any(_dropped_after(flat, m.end()) for m in _UNNAMED_COMPETITOR.finditer(flat))
 
 
 _BUILD_OPTION = lazy(

@@ -209,7 +209,8 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 """Event kinds in the order a clause is read: the first that matches names the event."""
 
 _LIFTED = lazy(
-    r"\b(?:freeze|hold|pause|moratorium) (?:is |was |has been |got )?(?:lifted|over|ended|removed|relaxed)\b|"
+    r"\b(?:freeze|hold|pause|moratorium)(?: on [\w -]{1,40}?)? (?:is |was |has been |got |now )*(?:lifted|over|ended|"
+    r"removed|relaxed)\b|"
     r"\b(?:lifted|ended|relaxed) the (?:freeze|hold|pause|moratorium)\b|\bunfrozen\b|\bun-?paused\b|"
     r"\breleased (?:part of |some of |all of )?(?:the |their |its )?(?:frozen|held|paused)\b|"
     r"\b(?:got|gets|has|have) (?:its|the|our|their|his|her) (?:budget|money|funding) back\b|"

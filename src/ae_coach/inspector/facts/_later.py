@@ -71,7 +71,9 @@ _FLOOR = lazy(
     r"之前不(?:能|会|签)|以前不(?:能|会)|(?:以后|之后)才|才(?:能|会|开|签))|\bnon prima d[ie]\b|\b(?:plans?|planned|expects?|intends?|aims?) to (?:award|sign|decide|select|contract)\b|\bhasta (?:que|el|la|finales|principios|mediados)\b|\bjusqu'(?:à|au)\b|\bbis (?:zum|zur|ende|anfang|mitte)\b|不早于|要等到|推到|延到|\b(?:not|nothing|no one|nobody|no)\b[^.;]{0,60}?\b(?:before|until)\b|\bnot until\b|"
     r"\bno (?:sooner|earlier) than\b|\bonly\b[^.;]{0,25}?\b(?:then|after|once|when)\b|\bnicht vor\b|"
     r"\berst (?:im|am|ab|nach)\b|\bniet (?:voor|eerder dan)\b|\bno antes de\b|\bcomo (?:muy )?pronto\b|\bpas avant\b|"
-    r"\bthe next (?:one|meeting|sitting|session|window|slot|round) is\b",
+    r"\bthe next (?:[\w-]+ ){0,2}?(?:one|meeting|sitting|session|window|slot|round|board|committee) is\b|"
+    # the buyer's own word on when they sign: "Let's sign once the landing zone is live, so around April"
+    r"\b(?:let'?s|we'?ll|we will|they'?ll|they will|i'?ll|i will) sign\b[^.;]{0,50}?\b(?:around|about|in|from|after)\b",
     re.IGNORECASE,
 )
 """Words that set the first time anything can happen."""
@@ -88,7 +90,9 @@ _NOT_A_FLOOR = lazy(
     r"\b(?:go[- ]?live|goes live|live in|launch\w*|roll-?out|implementation|kick-?off|billing|invoic\w*|training|"
     r"seconded|on leave|parental|maternity|paternity|sabbatical|vacation|holiday|out of (?:the )?office|"
     r"renewal (?:is|date|comes|falls|due)|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
-    r"续约|到期|休假|报价有效",
+    r"续约|到期|休假|报价有效|"
+    # an invoice's own date in the buyer's language: "die erste Jahresrechnung nicht vor Juli 2027"
+    r"\b(?:\w*rechnung|factura|facture|fattura|faktura|factuur)\b|发票|账单",
     re.IGNORECASE,
 )
 """What makes a later time something else's: a supposition, a question, the go-live or the training, a person
@@ -127,6 +131,16 @@ def later_floor(
             ),
             None,
         )
+        at = sentences.index(block) if block in sentences else -1
+        if at > 0 and _UNTIL_THEN.search(block or ""):
+            # "… goes live at the end of March 2027. 'Until then … I will not approve a contract'": the block lasts
+            # until the time the sentence before it names, whatever that time is of (a platform's go-live)
+            before = sentences[at - 1]
+            days = [day for m in _WHEN.finditer(before) if (day := _first_day(m, said)) is not None and day > after]
+            if days:
+                quoted = " … ".join(text.quote(s.strip(), 160) for s in (before, block or ""))
+                found.append((said, min(days), f"{where}: {quoted}"))
+                continue
         for sentence in sentences:
             if _NOT_A_FLOOR.search(sentence) or _FALLBACK.search(sentence):
                 continue
@@ -234,6 +248,12 @@ def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
 
 CONDITION_DAYS = 45
 """How far back a buyer's hard condition on the purchase is read (ae-coach default)."""
+_UNTIL_THEN = lazy(
+    r"^\W*(?:until|till|up to) then\b|^\W*(?:bis dahin|hasta entonces|jusque-là|fino ad allora|tot dan|até lá)\b|"
+    r"^\W*(?:在此之前|在那之前|到那之前)",
+    re.IGNORECASE,
+)
+"""A block that lasts until the time the sentence before it names ("Until then I will not approve a contract")."""
 _NO_X_NO_DEAL = r"\bno (?:[\w'-]+ ){0,2}?[\w'-]+,? no (?:deal|contract|order|po|purchase|signature|project)\b"
 """The buyer's condition as its two branches ("no grant, no deal this year")."""
 _FALLBACK = lazy(
@@ -260,7 +280,7 @@ _HARD = lazy(
     r"(?:不能|不会|无法|不可以)(?:签|下单|发合同|出合同|采购)|没有例外|\bnon (?:possiamo|possono|si può) (?:firmare|ordinare)\b|"
     r"\b(?:needs?|requires?|must|wants?)\b[^.;]{0,100}?\bbefore (?:the |they |we |she |he )?(?:signature|signing|sign|"
     r"countersign\w*|contract signature)\b|"
-    r"\bnicht (?:unterzeichnen|unterschreiben|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
+    r"\bnicht (?:unterzeichnen|unterschreiben|zeichnen|freigeben|bestellen|beauftragen)\b|\bniet (?:ondertekenen|tekenen|vrijgeven)\b|"
     r"\bno (?:podemos|puedo|se puede|vamos a) (?:firmar|aprobar|emitir)\b|\bne (?:pouvons|peut|pourrons) pas (?:signer|"
     r"valider|émettre)\b|\bnão (?:podemos|pode|vamos) (?:assinar|aprovar)\b|\bvóór (?:contract)?ondertekening\b|"
     # "no grant, no deal this year"; "must be on the approved register at the date of contract"; "the board approved

@@ -48,7 +48,8 @@ _ON_HOLD = lazy(
 spend ("I will not approve any expansion until …"); a signature waiting for one briefing is not a project on hold."""
 
 _LIFTED = lazy(
-    r"\b(?:freeze (?:is |was |has been )?lifted|lifted the freeze|unfrozen|back on(?: track)?|resumed|restarted|"
+    r"\b(?:freeze(?: on [\w -]{1,40}?)? (?:is |was |has been |now )*lifted|lifted the freeze|unfrozen|back on(?: track)?|"
+    r"resumed|restarted|"
     r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved)|"
     r"released (?:part of |some of |all of )?(?:the |their |its )?(?:frozen|held)|"
     r"(?:got|gets|has|have|get) (?:its|the|our|their|his|her) (?:budget|money|funding) back|"
@@ -710,7 +711,7 @@ the enterprise agreement back to Exco in April"): the decision is that month's, 
 
 
 _NEXT_SITTING = lazy(
-    r"\b(?:the )?next (?:one|meeting|sitting|session|review|round|cycle|window|committee|board)\b|"
+    r"\b(?:the )?next (?:[\w-]+ ){0,2}?(?:one|meeting|sitting|session|review|round|cycle|window|committee|board)\b|"
     r"\b(?:meets|sits|convenes|reviews? \w+ (?:requests|applications)) (?:next )?(?:on|in)\b|下一次(?:会议|上会)?",
     re.IGNORECASE,
 )
