@@ -181,3 +181,44 @@ def test_a_buyer_act_in_an_undirected_email_is_their_word_and_an_unnamed_rival_o
     assert all(a.two_way for a in facts.activities if a.date.isoformat() >= "2026-12-01")
     unnamed = [c for c in facts.competitors if not c.listed]
     assert unnamed and unnamed[0].status == "eliminated"
+
+
+def test_the_records_aside_on_who_signs_names_the_signer() -> None:
+    data = {**_DEAL}
+    data["activities"] = [
+        *_DEAL["activities"][:1],
+        {
+            "date": "2026-10-21",
+            "type": "meeting",
+            "with": ["Otávio Reis", "Beatriz Lima"],
+            "summary": "Beatriz set up mtg w Otávio (Diretor Financeiro, signs anything >R$250k). Walked the model.",
+        },
+    ]
+    data["next_step"] = {"action": "Send the order form", "date": "2026-12-09", "owner": "Beatriz Lima"}
+    deal = parse_deal(data)
+    assert record_roles(deal, deal.as_of).get("Otávio Reis") == "economic_buyer"
+
+
+def test_a_process_the_champion_has_not_yet_taken_to_the_signer_is_a_claim() -> None:
+    from ae_coach.inspector.facts import derive
+
+    data = {**_DEAL}
+    data["stakeholders"] = [
+        *_DEAL["stakeholders"][:1],
+        {"name": "Otávio Reis", "title": "CFO", "role": "economic_buyer", "engaged": False},
+    ]
+    data["meddpicc"] = {
+        **_DEAL["meddpicc"],
+        "decision_process": {"status": "confirmed", "evidence": "Beatriz takes it to Otávio, sign before Xmas"},
+    }
+    data["activities"] = [
+        *_DEAL["activities"][:1],
+        {
+            "date": "2026-11-19",
+            "type": "call",
+            "with": ["Beatriz Lima"],
+            "summary": "She hasn't had the chance to sit down with Otávio yet, but 'let's aim for before Christmas'.",
+        },
+    ]
+    deal = parse_deal(data)
+    assert derive(deal, deal.as_of).elements["decision_process"].grade == 1

@@ -346,6 +346,8 @@ _SIGNER_VERB = (
     r"(?:(?:will |'ll |to |can |would )?(?:sign|signs|countersigns?)\b|has (?:it |the \w+ )?in (?:his|her|their) signing "
     r"queue|approved (?:the )?(?:price|pricing|spend|budget|purchase|[$€£]\s?\d[\d,.]*\s*[km]?\b)|okayed|gave (?:us )?the go-?ahead|: (?:go ahead|yes to)|"
     r"(?:owns|holds|controls) the budget\b|"
+    # the record's aside on who they are: "Craig (CFO, signs anything >$250k)"
+    r"\s*\((?:[^()]{0,30}?[,;]\s*)?(?:signs|the signer|signatory|signing authority)\b|"
     r"(?: \([^()]{2,60}\))? (?:is|as) (?:the )?(?:acting|interim) (?:cfo|ceo|coo|fd|finance director|managing director|md|"
     r"general manager)\b)"
 )

@@ -257,16 +257,23 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             note=note or None,
             note_state=state,
             record=record,
-            grade=_only_chased(
+            grade=_not_taken_yet(
                 name,
                 facts,
-                _left_behind(
+                record,
+                _only_chased(
                     name,
-                    note,
                     facts,
-                    max(
-                        _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
-                        _named_role(name, facts),
+                    _left_behind(
+                        name,
+                        note,
+                        facts,
+                        max(
+                            _grade(
+                                name, element.status.value, note if state == "meaningful" else "", record, alternatives
+                            ),
+                            _named_role(name, facts),
+                        ),
                     ),
                 ),
             ),
@@ -307,6 +314,30 @@ def _handover(name: str, note: str, facts: DealFacts) -> tuple[str, str] | None:
     if not prior or not signers or facts.in_role(Role.ECONOMIC_BUYER)[0].met:
         return None
     return prior[0].name, signers[0].name
+
+
+_NOT_YET_WITH = lazy(
+    r"\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|not) (?:yet )?(?:had (?:the |a )?(?:chance|time) to )?"
+    r"(?:sit down with|sat down with|meet|met|speak (?:to|with)|spoken (?:to|with)|talk(?:ed)? (?:to|with)|show(?:n)?|"
+    r"walk(?:ed)?|take(?:n)? it to|run it (?:by|past)|got (?:to|in front of))\b",
+    re.IGNORECASE,
+)
+"""Words saying the champion has not yet taken the deal to someone: "she hasn't had the chance to sit down with
+Rajesh yet"."""
+
+
+def _not_taken_yet(name: str, facts: DealFacts, record: list[str], grade: int) -> int:
+    """A decision process the rep writes down ("Wei Ling takes it to Rajesh, sign before Xmas") while nobody has met
+    the signer and the latest word about the signer says the champion has not taken it to them yet: the process is
+    the rep's hope, a claim."""
+    if name != "decision_process" or grade < 2 or record:
+        return grade
+    signers = facts.in_role(Role.ECONOMIC_BUYER)
+    if not signers or any(p.met for p in signers):
+        return grade
+    names = _Names([p.name for p in signers])
+    about = [a for a in facts.activities if a.date <= facts.as_of and a.two_way and names.mentioned_in(a.summary)]
+    return 1 if about and text.find(_NOT_YET_WITH, about[-1].summary) else grade
 
 
 def _only_chased(name: str, facts: DealFacts, grade: int) -> int:
