@@ -124,3 +124,18 @@ def test_chinese_sales_words_of_the_twenty_first_batch(question, intent):
     owner (新东家) a late stakeholder; and "这招靠谱吗" (is this move sound) is no question about the champion."""
     intents = load_lexicon().match(question)
     assert intents and intents[0][0].id == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("流程一向拖，我先放 pipeline 保守点，OK 吧？", "forecast"),
+        ("感觉这单全压在 Johan 一个人身上，除了他我还该去接触谁？", "who_else"),
+        ("现在到底谁拍板？我怎么打进去？", "economic_buyer"),
+        ("15 号签之前还有啥可能翻车的？帮我过一遍 risk list。", "risk"),
+        ("周四跟 Marcus 的 weekly call，我第一句该说什么？", "next_step"),
+    ],
+)
+def test_chinese_sales_words_of_the_twenty_second_batch(question, intent):
+    intents = load_lexicon().match(question)
+    assert intents and intents[0][0].id == intent
