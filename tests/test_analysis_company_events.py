@@ -13,6 +13,7 @@ from ae_coach.deal import parse_deal
 from ae_coach.findings import Severity
 from ae_coach.inspector import assess
 from ae_coach.inspector.priority import ranked
+from ae_coach.inspector.settings import Settings
 from analysis_builders import activity, by_code, with_activities
 
 EVENT = "momentum.company_event"
@@ -225,7 +226,7 @@ def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) ->
     result = assess(deal)
     assert by_code(deal)[EVENT].data["kind"] == "cancelled"
     assert str(result.recommended_forecast) == "omitted"
-    assert result.health <= 25
+    assert result.health <= Settings().health_disqualify_cap
 
 
 @pytest.mark.parametrize(
@@ -235,6 +236,13 @@ def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) ->
         "Dana: if the board kills the project we lose the budget too.",
         "Dana: the project is not cancelled, just delayed a week.",
         "Dana: they cancelled the project kick-off call; new slot Thursday.",
+        "Dana: they pulled the project forward to Q4.",
+        "Dana: the discount request was withdrawn.",
+        "Dana: cancelled the project status call.",
+        "Dana: is the project cancelled? No, just delayed.",
+        "Dana: das Projekt wurde nicht gestoppt.",
+        "Dana: 项目取消的风险很小。",
+        "Dana: o projeto está suspenso até março.",
     ],
 )
 def test_a_meeting_called_off_or_a_fear_of_cancellation_is_no_cancellation(summary: str) -> None:

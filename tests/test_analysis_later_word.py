@@ -502,3 +502,28 @@ def test_a_pasted_message_from_a_buyer_is_their_word() -> None:
     )
     pasted = [a for a in derive(deal, deal.as_of).activities if (a.summary or "").startswith("Pasted from Dana")]
     assert pasted and pasted[0].two_way
+
+
+def test_a_condition_is_not_cleared_by_a_done_step_about_something_else() -> None:
+    data = with_activities(
+        activity(
+            "2026-11-20",
+            "email",
+            "Birgitte: final contract version agreed, ready for signature subject to the ISO certificate.",
+            direction="inbound",
+            **{"with": ["Dana Lee"]},
+        )
+    )
+    data["mutual_action_plan"].append(
+        {"date": "2026-11-24", "action": "Birgitte signs the NDA", "owner": "customer", "status": "done"}
+    )
+    data["mutual_action_plan"].append(
+        {"date": "2026-11-24", "action": "Send the ISO certificate", "owner": "us", "status": "done"}
+    )
+    deal = parse_deal(data)
+    assert derive(deal, deal.as_of).timing.condition_open
+
+
+def test_a_plain_revisit_is_a_floor_and_a_calculation_no_invoice() -> None:
+    assert _floor(_deal("The board will revisit the purchase in April, not before.")) is not None
+    assert _floor(_deal("Die Berechnung ist fertig; unterschreiben können wir nicht vor März 2027.")) is not None

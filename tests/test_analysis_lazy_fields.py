@@ -102,7 +102,9 @@ _DEAL = {
 
 
 def test_the_signer_is_read_from_the_signature_step_they_own() -> None:
-    deal = parse_deal(_DEAL)
+    # without the signer's own "Assino": only the DocuSign step they own names them
+    data = {**_DEAL, "activities": [a for a in _DEAL["activities"] if "Assino" not in a["summary"]]}
+    deal = parse_deal(data)
     assert record_roles(deal, deal.as_of).get("Otávio Reis") == "economic_buyer"
 
 
@@ -178,7 +180,8 @@ def test_a_buyer_act_in_an_undirected_email_is_their_word_and_an_unnamed_rival_o
     ]
     deal = parse_deal(data)
     facts = derive(deal, deal.as_of)
-    assert all(a.two_way for a in facts.activities if a.date.isoformat() >= "2026-12-01")
+    undirected = [a for a in facts.activities if (a.summary or "").startswith(("PO-4471", "Envelope sent"))]
+    assert len(undirected) == 2 and all(a.two_way for a in undirected)
     unnamed = [c for c in facts.competitors if not c.listed]
     assert unnamed and unnamed[0].status == "eliminated"
 
@@ -222,3 +225,50 @@ def test_a_process_the_champion_has_not_yet_taken_to_the_signer_is_a_claim() -> 
     ]
     deal = parse_deal(data)
     assert derive(deal, deal.as_of).elements["decision_process"].grade == 1
+
+
+@pytest.mark.parametrize(
+    ("summary", "signal"),
+    [
+        ("Target: contract final 12/15", Signal.PAPER_COMPLETE),
+        ("Contract final except for the liability cap", Signal.PAPER_COMPLETE),
+        ("We'll have the contract ready for signature next week", Signal.PAPER_COMPLETE),
+        ("Our redlines are resolved on our side; their legal still reviewing", Signal.PAPER_COMPLETE),
+        ("Asked for 4% off on the renewal", Signal.TERMS_AGREED),
+    ],
+)
+def test_a_target_a_part_still_open_or_an_ask_is_no_such_signal(summary: str, signal: Signal) -> None:
+    assert signal not in text.detect(summary)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Otávio: 'Não assino sem o desconto.'", "Otávio: 'Ich unterschreibe nicht vor Juli.'", "Otávio: '我签不了。'"],
+)
+def test_a_signer_refusing_in_their_own_language_is_no_signer(said: str) -> None:
+    data = {**_DEAL, "next_step": {"action": "Send the revised quote", "date": "2026-12-09", "owner": "Beatriz Lima"}}
+    data["activities"] = [
+        *_DEAL["activities"][:1],
+        {"date": "2026-11-30", "type": "email", "direction": "inbound", "with": ["Otávio Reis"], "summary": said},
+    ]
+    deal = parse_deal(data)
+    assert "Otávio Reis" not in record_roles(deal, deal.as_of)
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Executive Assistant to the CEO", "CEO signs on the 9th"),
+        ("Vice President Operations", "the President signs on the 9th"),
+        ("Deputy CFO", "the CFO signs on the 9th"),
+    ],
+)
+def test_a_title_that_only_holds_the_signers_words_is_no_signer(title: str, said: str) -> None:
+    data = {**_DEAL, "next_step": {"action": "Send the revised quote", "date": "2026-12-09", "owner": "Beatriz Lima"}}
+    data["stakeholders"] = [*_DEAL["stakeholders"][:1], {"name": "Jerzy Malinowski", "title": title}]
+    data["activities"] = [
+        *_DEAL["activities"][:1],
+        {"date": "2026-11-30", "type": "email", "direction": "inbound", "with": ["Beatriz Lima"], "summary": said},
+    ]
+    deal = parse_deal(data)
+    assert "Jerzy Malinowski" not in record_roles(deal, deal.as_of)

@@ -216,4 +216,6 @@ def test_a_clipped_window_finishes_a_sentence_whose_last_words_hold_a_date() -> 
         "next sits on 4 February. Happy to keep legal moving on the MSA in the meantime."
     )
     clipped = clip_quote(note, ["capex", "committee"], 12, windows=2) or ""
-    assert "4 February" in clipped
+    assert "The committee next sits on 4 February." in clipped  # the sentence kept whole, not split by " … "
+    ended = "Kickoff first. I won't take the purchase to the capex committee without it. Kickoff is 3 March 2027 then."
+    assert "3 March" not in (clip_quote(ended, ["capex", "committee"], 12, windows=1) or "")

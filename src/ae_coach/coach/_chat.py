@@ -218,14 +218,14 @@ RUN_LIMIT = 14
 
 
 def _to_sentence_end(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` whose sentence ends within :data:`FINISH` words after them, and whose cut words hold a number or
-    a date, grown to that end, unless that would leave a run of :data:`RUN_LIMIT` English words."""
+    """``spans`` that stop inside a sentence whose end is within :data:`FINISH` words and whose cut words hold a number
+    (a day, an amount), grown to that end, unless that would leave a run of :data:`RUN_LIMIT` English words."""
     grown: list[tuple[int, int]] = []
     for start, end in spans:
+        ended = end > 0 and re.search(r"[.;!?][\"'”’)]*$", parts[end - 1])
         stop = next((k + 1 for k in range(end, min(end + FINISH, len(parts))) if re.search(r"[.;!?]$", parts[k])), None)
-        cut = parts[end:stop] if stop else []
-        dated = any(re.search(r"\d", w) or _MONTH_OR_DAY.match(w) for w in cut)
-        if stop and dated and not _runs_on(" ".join(parts[start:stop]), RUN_LIMIT):
+        dated = stop is not None and any(re.search(r"\d", w) for w in parts[end:stop])
+        if not ended and stop and dated and not _runs_on(" ".join(parts[start:stop]), RUN_LIMIT):
             end = stop
         if grown and start <= grown[-1][1]:
             grown[-1] = (grown[-1][0], max(end, grown[-1][1]))

@@ -263,7 +263,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
         drafted = with_buyer_steps(drafted, deal, assessment.facts, calendar)
     drafted = in_order(drafted, deal, assessment.facts, calendar)
     if assessment.facts.rival_chosen or assessment.facts.cancelled:
-        drafted = _chosen_elsewhere(
+        drafted = _plan_off(
             drafted, "plan.rival_chosen" if assessment.facts.rival_chosen else "plan.purchase_cancelled"
         )
     return CoachingReport(
@@ -283,7 +283,7 @@ def compose(deal: Deal, assessment: Any, rulebook: Rulebook, settings: Any = Non
     )
 
 
-def _chosen_elsewhere(drafted: list[MapStep], why: str) -> list[MapStep]:
+def _plan_off(drafted: list[MapStep], why: str) -> list[MapStep]:
     """The buyer chose another vendor or called the purchase off: nothing is drafted toward a signature they will not
     give us. The buyer's own steps stay as the record has them; the open ones are off (``why``, an i18n key) unless
     that choice falls through."""

@@ -348,8 +348,9 @@ def _forecast_fantasy(ctx: Context) -> Finding | None:
 
 def _wrong_period(ctx: Context) -> Finding | None:
     """The rep counts the deal in this period's forecast (best case, with a CRM close date inside the period) while
-    the buyer's own plan signs after the period: the number the manager defends upward is wrong whatever the
-    deal's quality (forecast integrity). A best case closing in a later period is that period's call, not this one's."""
+    the buyer's own plan signs after the period, or the record says the close date cannot hold (``timing.doubt``):
+    the number the manager defends upward is wrong whatever the deal's quality (forecast integrity). A best case
+    closing in a later period is that period's call, not this one's."""
     deal = ctx.deal
     if deal.forecast_category != ForecastCategory.BEST_CASE or not deal.is_open:
         return None
@@ -373,18 +374,19 @@ def _wrong_period(ctx: Context) -> Finding | None:
     signs = plan_after_period(ctx)
     doubt = ctx.facts.timing.doubt
     if signs is None and doubt is not None:
-        # the buyer's own word places the decision after the close date ("we will not commit before the award on
-        # 22 January"): counted this period, it is the same wrong number as a plan that signs after it
+        # the record says the close date cannot hold (the buyer places the decision after it, "we will not commit
+        # before the award on 22 January", or the rep's notes call it a placeholder): a best case counted on it is
+        # the same wrong number as one whose plan signs after the period
         return ctx.finding(
             "anti.forecast_fantasy",
             Severity.HIGH,
-            "Counted in this period, but the record places the decision later",
+            "Counted as best case on a close date the record does not support",
             ["forecast_category: best_case", f"the close date {deal.close_date} cannot be believed: {doubt}"],
             why_not_commit=commit_gate(ctx),
             signer_unmet=False,
             form_filled=False,
             wrong_period=False,
-            buyer_later=True,
+            buyer_later=not doubt.startswith("notes:"),
         )
     if signs is None:
         return None

@@ -46,6 +46,7 @@ from typing import Any
 from ae_coach.deal import Direction, ForecastCategory, PlanItem, PlanStatus, Role, Signal, Stage
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, t, term
+from ae_coach.inspector import text
 from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
 from ae_coach.inspector.facts import (
@@ -541,7 +542,7 @@ the rest (a late rival, a late price objection) show the evaluation contested wh
 
 
 _DECISION_STEP = re.compile(
-    r"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off|docusign|adobe sign|penneo|e-?sign\w*)\b",
+    rf"\b(?:approv\w*|sign(?:ature|s|ing)?|decision|decides?|award|sign-off|{text.E_SIGN})\b",
     re.IGNORECASE,
 )
 """A plan step that is the buyer's decision: an approval, the signature ("DocuSign"), the award."""

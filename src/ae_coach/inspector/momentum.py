@@ -773,8 +773,11 @@ def _company_event(ctx: Context) -> Finding | None:
     """An event at the buyer's company that still stands (:attr:`DealFacts.events`), reported within
     ``event_recent_days``: the worst of them, the first report of it, with who said it and when."""
     limit = ctx.settings.event_recent_days
+    # the purchase called off stands however long ago it was said, as the forecast reads it (``DealFacts.cancelled``)
     events = [
-        e for e in ctx.facts.events if e.kind in EVENT_SEVERITY and (e.date is None or ctx.days_since(e.date) <= limit)
+        e
+        for e in ctx.facts.events
+        if e.kind in EVENT_SEVERITY and (e.kind == "cancelled" or e.date is None or ctx.days_since(e.date) <= limit)
     ]
     if not events:
         return None

@@ -100,10 +100,6 @@ moving (the signer parked the deal, the champion left or moved role); an event w
 record yet is the news, raised on its own severity."""
 
 
-STOPS = ("cancelled", "freeze")
-"""Events that stop the purchase itself (the ``blocks`` of a company event): raised first, ahead of what they cause."""
-
-
 def cause_of(finding: Finding, findings: list[Finding]) -> Finding | None:
     """The event at the buyer's company that explains ``finding``: the event ranked right after it (see
     :func:`ranked`)."""
@@ -143,7 +139,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     the cause of what the deal does after it (:data:`EXPLAINED`: the date passing, a meeting cancelled, the
     silence): it is raised right after the first serious such finding, which the review says with the event as its
     cause, and on its own severity when the record shows no such consequence yet. The purchase called off is raised
-    first; new money frozen (:data:`STOPS`) before a buyer commitment the record shows failing, which it causes.
+    first; new money frozen (an event that ``blocks`` the purchase) before a buyer commitment the record shows failing,
+    which it causes.
 
     Silence: who went quiet is the story (the champion first, even when nobody else has spoken since
     either), then who the rep is chasing unanswered, then the deal's silence. A deal silent long enough to
@@ -159,7 +156,7 @@ def ranked(findings: list[Finding]) -> list[Finding]:
         order.remove(event)
         return [event, *order]
     shown = next((f for f in order if _shown(f)), None)
-    if event.data.get("kind") in STOPS and shown is not None and order.index(shown) < order.index(event):
+    if event.data.get("blocks") and shown is not None and order.index(shown) < order.index(event):
         # new money frozen is the cause of the buyer's commitment failing after it (the paper step gone late), not
         # one more thing it explains: raised before it
         order.remove(event)

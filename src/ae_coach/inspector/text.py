@@ -70,6 +70,13 @@ NO_NEW_SPEND = (
 DETECT_CACHE_SIZE = 4096
 """Distinct activity summaries whose detected signals are remembered (bounded, so memory stays flat)."""
 
+_NOT_DONE_YET = (
+    r"(?![^.;]{0,40}?\b(?:except|apart from|other than|bar|but|save|still|once|if|when|after|pending|subject to|"
+    r"as soon as|provided|unless|next|tomorrow|by (?:mon|tue|wed|thu|fri|the|end)|on \d|target)\b)(?!\s*\d)"
+)
+"""What keeps a paper-complete phrase from saying the paper is done: a part still open, a condition, a target date
+("contract final 12/15", "ready for signature next week", "redlines agreed except the indemnity cap")."""
+
 SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.CHAMPION_SCHEDULED: lazy(
         r"\b(?:proactively )?(?:scheduled|booked|set up|organi[sz]ed|arranged|introduced us|brought us (?:in)?to|"
@@ -239,16 +246,19 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"\b(?:legal|counsel|procurement|purchasing|security review|vendor risk)(?:'s|'ve)? (?:is |are |has |have )?(?:now )?"
         r"(?:approved|complete|completed|signed off|done|cleared|finished|wrapped(?: up)?)\b|"
         r"\blegal (?:sign-?off|approval) (?:received|done|complete|on)\b|"
-        # "contract final", "the MSA is now final", "final contract version agreed"
+        # "contract final", "the MSA is now final", "final contract version agreed"; not a target ("contract final
+        # 12/15", "contract final by Friday") or a part still open ("contract final except for the liability cap")
         r"\b(?:contract|agreement|msa|order form) (?:is |now |is now )?(?:final|finali[sz]ed)\b(?! (?:review|check|draft|"
-        r"round|comments?|redlines?|version (?:with|to|for)))|\bfinal (?:contract|agreement) (?:version )?(?:agreed|accepted)\b|"
-        # the buyer's side closes the markup: "Redlines are closed on our side", "all redlines agreed"
-        r"\bredlines? (?:are |were |have been |has been |is )?(?:now |all )?(?:closed|agreed|resolved|accepted|"
-        r"signed off|cleared|complete|completed)\b(?![^.;]{0,30}?\b(?:except|apart from|other than|bar|but|save)\b)|"
-        # the paper is ready to sign: "clean version goes to Jukka for signature", "contract ready for signature"
-        r"\b(?:clean|final|execution|signature) (?:version|copy|draft)\b[^.;]{0,40}?\b(?:for|to) (?:signature|sign)\b|"
-        r"(?<!so it's )(?<!so it is )(?<!so that it's )\bready (?:for signature|to (?:be )?sign(?:ed)?)\b(?![^.;]{0,30}?\b(?:once|if|when|after|pending|subject to|"
-        r"as soon as|provided|unless)\b)",
+        rf"round|comments?|redlines?|version (?:with|to|for))){_NOT_DONE_YET}|"
+        rf"\bfinal (?:contract|agreement) (?:version )?(?:agreed|accepted)\b{_NOT_DONE_YET}|"
+        # the buyer's side closes the markup: "Redlines are closed on our side", "all redlines agreed"; not ours
+        r"(?<!our )\bredlines? (?:are |were |have been |has been |is )?(?:now |all )?(?:closed|agreed|resolved|accepted|"
+        rf"signed off|cleared|complete|completed)\b{_NOT_DONE_YET}|"
+        # the paper goes to the signer: "clean version goes to Jukka for signature", "contract ready for signature"; not
+        # a plan ("we'll have the contract ready for signature next week")
+        rf"\bclean (?:version|copy)\b[^.;]{{0,40}}?\b(?:for|to) (?:signature|sign)\b{_NOT_DONE_YET}|"
+        r"(?<!so it's )(?<!so it is )(?<!so that it's )(?<!have the contract )(?<!have it )\bready (?:for signature|"
+        rf"to (?:be )?sign(?:ed)?)\b{_NOT_DONE_YET}",
         _I,
     ),
     Signal.CHAMPION_ENABLED: lazy(
@@ -282,6 +292,15 @@ STATUS_QUO = lazy(
     _I,
 )
 """Alternatives that are not vendors but still compete: status quo, do-nothing, build in-house."""
+
+E_SIGN = r"docusign|adobe sign|penneo|e-?sign(?:ature|ing)?"
+"""An e-signature service or step, as a plan or a note names it ("DocuSign to Craig", "Penneo", "e-signature")."""
+SELF_SIGN_FOREIGN = (
+    r"(?<!não )(?<!nao )(?<!no )\b(?:assino|assinarei|firmo|firmaré|firmerò|je signe|je signerai|ik teken|ik onderteken)\b"
+    r"(?! (?:pas|niet|nicht|não)\b)|\bich (?:unterschreibe|zeichne)\b(?! nicht\b)|我(?:来|会)?签(?![不了]|吗)"
+)
+"""A buyer saying, in their own language, that they sign ("Assino pelo DocuSign no dia 9/12", "je signe lundi", "ik
+teken vrijdag", "我来签"); not "Não assino sem o desconto", "Ich unterschreibe nicht vor Juli", "我签不了"."""
 
 SENIOR_TITLE = lazy(
     # "chief" only as "Chief … Officer": a Copy Chief or Chief of Staff holds no budget; and not a title

@@ -35,7 +35,8 @@ _REPLIED = lazy(
     r"asked|shared|sent (?:us|me|over)|forwarded|introduced|said|told|signed|approved|requested|invited|booked|"
     r"scheduled|joined|attended|returned (?:my|our|the) call)\b|"
     # a step only the buyer takes: "PO-4471 raised for EUR 84,000", "they issued the purchase order"
-    r"\b(?:po|purchase order)\b[^.;]{0,20}?\b(?:raised|issued|released|approved)\b|\b(?:raised|issued|released) "
+    r"\b(?:po|purchase order)\b(?:(?!\bto be\b|\bwill be\b|\bnot\b|n't\b)[^.;]){0,20}?\b(?:raised|issued|released|"
+    r"approved)\b|(?<!to be )(?<!will be )\b(?:raised|issued|released) "
     r"(?:the |a |their )?(?:po|purchase order)\b",
     re.IGNORECASE,
 )

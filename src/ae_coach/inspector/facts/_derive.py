@@ -118,7 +118,8 @@ _DROPPED_HERE = lazy(
     r"\b(?:is |was |are |were )?(?:off the table|ruled out|rejected|dropped (?:it|them|out)|not an option|no longer (?:in|considered|"
     r"an option)|out of the (?:running|picture)|(?:(?:telling|told|tell|informing|informed) (?:them|him|her) )?(?:they|that "
     r"they|we) (?:won'?t|will not|are not going to) (?:proceed|go ahead|continue|move forward))\b|"
-    r"^\W{0,3}(?:is |are |was |were |now )*(?:out|eliminated|withdrawn|gone)\b(?! of\b| for\b| until\b)",
+    r"^\W{0,3}(?:is |are |was |were |now )*(?:out|eliminated|withdrawn)\b(?![- ]\w|\s+(?:of|for|until|ahead|in front|"
+    r"front|with|to|on|there)\b)",
     re.IGNORECASE,
 )
 """The rest of the sentence that names a rival drops it: "the Geotab quote they got last yr is off the table", "their
@@ -308,7 +309,8 @@ def derive(
     events = company_events(deal, activities, as_of, [*facts.alternatives, *(c.name for c in facts.competitors)])
     # a freeze reported longer ago than ``event_recent_days`` (Settings) is no hold the review can explain
     recent = [e for e in events if e.date is None or (as_of - e.date).days <= event_recent_days]
-    stopped = next((e for e in reversed(recent) if e.blocks), None)
+    # the purchase called off is its own fact (``DealFacts.cancelled``), not a hold
+    stopped = next((e for e in reversed(recent) if e.blocks and e.kind != "cancelled"), None)
     if stopped is not None and not timing.on_hold and not timing.doubt:
         # a freeze on new money puts the project on hold, unless the buyer's own word already places the purchase
         # in a later budget (then the date, not a hold, is what moved: "froze new Q4 opex … into the 2027 budget")
@@ -565,21 +567,27 @@ def record_roles(deal: Deal, as_of: dt.date) -> dict[str, Role]:
 
 _TOP_TITLE = lazy(
     r"\b(?:ceo|cfo|coo|md|president|prezes|presidente|président|geschäftsführer(?:in)?|vorstand|directeur général|"
-    r"directora? general|managing director|general manager|owner|founder)\b|总经理|董事长|总裁",
+    r"directora? general|managing director|general manager|founder)\b|总经理|董事长|总裁",
     re.IGNORECASE,
 )
 """The words of a title a record uses for the person instead of their name ("Prezes signs 15 Dec", "the MD signs")."""
 _TITLE_SIGNS = (
     r"(?:'s)?\s+(?:will |'ll |to |is going to )?(?:sign|signs|signing|countersigns?|podpisuje|podpisze|unterschreibt|"
-    r"unterzeichnet|signe|signera|firma|firmará|assina|assinará|tekent|ondertekent)\b"
+    r"unterzeichnet|signe|signera|firma|firmará|assina|assinará|tekent|ondertekent)\b(?![- ]?off\b)"
 )
+_UNDER_TITLE = lazy(r"\b(?:vice|deputy|assistant|associate|acting|interim|to the|of the office of)\b", re.IGNORECASE)
+"""A title that holds a top title's words without being it ("Vice President", "Executive Assistant to the CEO")."""
 
 
 def _title_signer(said: list[str], deal: Deal, unknown: list[str]) -> str | None:
     """The one stakeholder with no role whose title the record names as signing ("Prezes signs 15 Dec in their
     office", "Potwierdzam 15.12, Prezes podpisuje" for Jerzy Malinowski, Prezes Zarządu (CEO)); None when the title
     words fit no one or more than one."""
-    titled = {s.name: s.title or "" for s in deal.stakeholders if s.name in unknown and s.title}
+    titled = {
+        s.name: s.title or ""
+        for s in deal.stakeholders
+        if s.name in unknown and s.title and not _UNDER_TITLE.search(s.title)
+    }
     for name, title in titled.items():
         words = {m.group(0).lower() for m in _TOP_TITLE.finditer(title)}
         others = [
@@ -613,11 +621,7 @@ _SELF_SIGNER = lazy(
     r"(?:myself|alone|on my own)\b|\b(?:it'?s|it is) (?:my (?:decision|call|signature)|mine to (?:decide|sign))\b|"
     r"\bi (?:make|take) (?:the|this) (?:decision|call)\b|\bno board here\b|"
     r"\bi (?:sign|approve) (?:it |this )?(?:under|within|on) my (?:own )?(?:delegation|(?:signing |delegated )?authority|"
-    r"(?:approval |signing )?limit)\b|"
-    # in the buyer's own language: "Assino pelo DocuSign no dia 9/12", "firmo el lunes", "ich unterschreibe am
-    # Freitag", "je signe lundi", "ik teken vrijdag", "我来签"
-    r"\b(?:assino|assinarei|firmo|firmaré|ich unterschreibe|ich zeichne|je signe|je signerai|ik teken|ik onderteken|"
-    r"firmerò)\b|我(?:来|会|周[一二三四五]|下周)?签",
+    r"(?:approval |signing )?limit)\b|" + text.SELF_SIGN_FOREIGN,
     re.IGNORECASE,
 )
 """A buyer saying the signature or the decision is theirs: "I decide this myself", "I will sign it Friday", "I sign
@@ -649,8 +653,8 @@ def _self_declared(summary: str | None, names: _Names) -> str | None:
 
 
 _PLAN_SIGNATURE = lazy(
-    r"\b(?:signature|countersign\w*|sign(?:s|ing)? (?:the )?(?:contract|order form|agreement|msa|po)|docusign|"
-    r"adobe sign|penneo|e-?sign(?:ature|ing)?)\b(?![- ]off)",
+    r"\b(?:signature|countersign\w*|sign(?:s|ing)? (?:the )?(?:contract|order form|agreement|msa|po)|"
+    rf"{text.E_SIGN})\b(?![- ]off)",
     re.IGNORECASE,
 )
 _SIDE_PAPER = lazy(r"\b(?:nda|dpa|non-disclosure|confidentiality|data processing)\b", re.IGNORECASE)

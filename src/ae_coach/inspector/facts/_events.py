@@ -28,7 +28,7 @@ _MONEY = (
     r"(?:(?:new |all |uncommitted |discretionary |non-essential |the )*(?:q[1-4] |it |software |saas |"
     r"technology |tech |vendor |project |capital )?(?:opex|capex|spend(?:ing)?|budgets?|purchas(?:es|ing)|"
     r"procurement|investments?|commitments|projects|hiring|headcount|software|contracts|orders|vendors|suppliers|"
-    r"(?:vendor |supplier )?onboarding(?: of (?:new |all )*(?:it |software )?(?:vendors|suppliers))?|"
+    r"(?:vendor|supplier) onboarding|onboarding of (?:new |all )*(?:it |software )?(?:vendors|suppliers)|"
     r"approvals?|capex reviews?|(?:budget|investment|spend(?:ing)?) (?:reviews?|approvals?|decisions?)))"
 )
 """What a freeze stops: money, purchases, commitments, hiring ("new Q4 opex", "all uncommitted IT spend")."""
@@ -163,37 +163,41 @@ _INCIDENT = lazy(
 """A security incident at the buyer (a breach, ransomware): priorities and vendor reviews move after one."""
 
 _BOUGHT = (
-    r"(?:project|purchase|initiative|programme|program|request|requisition|budget request|business case|procurement|"
-    r"tender|rfp|rfq|evaluation|selection|deal)"
+    r"(?:project|purchase|initiative|programme|program|purchase request|requisition|budget request|business case|"
+    r"procurement|tender|rfp|rfq|evaluation|selection|deal)"
 )
 _NOT_A_MEETING = (
-    r"(?![- ](?:review|meeting|call|session|workshop|demo|presentation|discussion|readout|kick-?off|briefing|visit|"
-    r"slot|walkthrough|debrief))"
+    r"(?![- ](?:[\w-]+ ){0,2}?(?:review|meeting|call|session|workshop|demo|presentation|discussion|readout|kick-?off|"
+    r"briefing|visit|slot|walkthrough|debrief)s?\b)"
 )
-"""A cancelled meeting about the purchase is not the purchase cancelled ("called off the business case review")."""
+"""A cancelled meeting about the purchase is not the purchase cancelled ("called off the business case review", "cancelled
+the project status call")."""
 _CANCELLED = lazy(
     rf"\b{_BOUGHT}s?{_NOT_A_MEETING} (?:(?:is|was|has been|have been|got|gets|is being|will be) )?(?:now |officially |formally )?"
     r"(?:cancel+ed|withdrawn|scrapped|killed|shelved|terminated|abandoned|called off|dead)\b|"
-    r"\b(?:cancel+ed|cancel+ing|withdrew|withdrawn|pulled|scrapped|killed|shelved|dropped|abandoned|called off) "
+    r"\b(?:cancel+ed|cancel+ing|withdrew|withdrawn|scrapped|killed|shelved|dropped|abandoned|called off) "
     rf"(?:the |our |this |their |his |her |its |that )?(?:whole |entire )?(?:[\w-]+ )?{_BOUGHT}\b{_NOT_A_MEETING}|"
     # Dutch, German, French, Spanish, Portuguese, Italian: "Daarmee vervalt ons project", "aanvraag ingetrokken"
     r"\bvervalt (?:ons|het|dit|de) (?:project|aanvraag|traject)\b|\b(?:project|aanvraag|traject|aanbesteding)\b[^.;]{0,40}?"
     r"\b(?:vervalt|vervallen|ingetrokken|geannuleerd|stopgezet|geschrapt|afgeblazen)\b|"
     r"\b(?:Projekt|Vorhaben|Anfrage|Ausschreibung|Beschaffung)\b[^.;]{0,40}?\b(?:gestoppt|abgesagt|eingestellt|"
     r"gestrichen|storniert|zurückgezogen|aufgehoben)\b|\b(?:projet|appel d'offres)\b[^.;]{0,30}?\b(?:annulé|abandonné|"
-    r"arrêté)e?s?\b|\b(?:proyecto|licitación|projeto|progetto)\b[^.;]{0,30}?\b(?:cancelad[oa]|anulad[oa]|suspens[oa]|"
+    r"arrêté)e?s?\b|\b(?:proyecto|licitación|projeto|progetto)\b[^.;]{0,30}?\b(?:cancelad[oa]|anulad[oa]|"
     r"annullat[oa]|cancellat[oa])\b|"
-    r"(?:项目|采购|立项|招标)(?:已经|已|被|正式)?(?:取消|终止|叫停|撤销|作废)|撤回(?:了)?(?:采购)?(?:申请|立项)",
+    r"(?:项目|采购|立项|招标)(?:已经|已|被|正式)?(?:取消|终止|叫停|撤销|作废)(?!的?(?:风险|可能))|撤回(?:了)?(?:采购)?(?:申请|立项)",
     re.IGNORECASE,
 )
-"""The buyer called the purchase off: the project cancelled, the request withdrawn, the tender abandonned ("De raad
-van bestuur heeft besloten … Daarmee vervalt ons project; Wouter heeft de aanvraag ingetrokken")."""
+"""The buyer called the purchase off: the project cancelled, the purchase request withdrawn, the tender abandoned ("De
+raad van bestuur heeft besloten … Daarmee vervalt ons project; Wouter heeft de aanvraag ingetrokken"). A project on
+hold ("o projeto está suspenso até março") is the on-hold reading's."""
 _SUPPOSED = lazy(
     r"\b(?:if|unless|whether|in case|could|might|may|risk|threat|threaten\w*|rumou?r\w*|worried|afraid|fear\w*|"
     r"before|otherwise|or)\b[^.;]*$|(?:如果|假如|万一|要是|担心|可能)[^。；]*$",
     re.IGNORECASE,
 )
 """Words before a cancellation that make it a supposition or a fear, not a fact ("if the board kills the project")."""
+_NOT_IN = lazy(r"\b(?:nicht|kein\w*|não|nao|no|non|niet|geen|pas|ne|jamais|nunca)\b|不|没|未", re.IGNORECASE)
+"""A negation inside a foreign-language cancellation's span ("das Projekt wurde nicht gestoppt")."""
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cancelled", _CANCELLED),
@@ -305,7 +309,8 @@ def _read(
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
     if kind == "cancelled":
         hit = text.first_match(_CANCELLED, clause)
-        if hit is not None and _SUPPOSED.search(clause[: hit.start()]):
+        asked = clause.rstrip(" '\"”’)").endswith(("?", "？"))
+        if hit is not None and (asked or _SUPPOSED.search(clause[: hit.start()]) or _NOT_IN.search(hit.group(0))):
             kind = next((k for k, pattern in KINDS[1:] if text.find(pattern, clause)), None)
     if kind is None and _acquires_buyer(clause, account):
         kind = "acquisition"

@@ -178,9 +178,7 @@ def signers_step(deal: Deal, signers: set[str], as_of: dt.date) -> NextStep | No
 
 
 _SIGNS_ON = lazy(
-    r"\b(?:i'?ll|i will|we'?ll|we will|going to)\s+(?:sign|approve)\b|\b(?:assino|assinarei|firmo|firmaré|"
-    r"ich unterschreibe|je signe|je signerai|ik teken|ik onderteken|firmerò)\b|我(?:来|会)?签",
-    re.IGNORECASE,
+    r"\b(?:i'?ll|i will|we'?ll|we will|going to)\s+(?:sign|approve)\b|" + text.SELF_SIGN_FOREIGN, re.IGNORECASE
 )
 """The signer's own word that they sign ("I'll sign it at our partners' Tuesday meeting on the 8th")."""
 _QUANTIFIED_PAIN = lazy(
@@ -249,6 +247,15 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
         )
         record = _record_for(name, deal, facts, alternatives)
         prior, now = _handover(name, note, facts) or (None, None)
+        # the claim graded, then read against the record: a signer the note leaves behind, one only ever chased, a
+        # process the champion has not taken to the signer yet
+        grade = max(
+            _grade(name, element.status.value, note if state == "meaningful" else "", record, alternatives),
+            _named_role(name, facts),
+        )
+        grade = _left_behind(name, note, facts, grade)
+        grade = _only_chased(name, facts, grade)
+        grade = _not_taken_yet(name, facts, record, grade)
         out[name] = ElementFact.of(
             element=name,
             handed_over=prior,
@@ -257,26 +264,7 @@ def grade_elements(deal: Deal, facts: DealFacts, alternatives: list[str]) -> dic
             note=note or None,
             note_state=state,
             record=record,
-            grade=_not_taken_yet(
-                name,
-                facts,
-                record,
-                _only_chased(
-                    name,
-                    facts,
-                    _left_behind(
-                        name,
-                        note,
-                        facts,
-                        max(
-                            _grade(
-                                name, element.status.value, note if state == "meaningful" else "", record, alternatives
-                            ),
-                            _named_role(name, facts),
-                        ),
-                    ),
-                ),
-            ),
+            grade=grade,
         )
     return out
 
@@ -337,7 +325,15 @@ def _not_taken_yet(name: str, facts: DealFacts, record: list[str], grade: int) -
         return grade
     names = _Names([p.name for p in signers])
     about = [a for a in facts.activities if a.date <= facts.as_of and a.two_way and names.mentioned_in(a.summary)]
-    return 1 if about and text.find(_NOT_YET_WITH, about[-1].summary) else grade
+    if not about:
+        return grade
+    # the signer is who has not been sat down with: named after the words in the same sentence ("she hasn't had the
+    # chance to sit down with Rajesh yet"), not any "not" near their name ("option B does not meet the rules")
+    for sentence in text.sentences(about[-1].summary):
+        hit = text.first_match(_NOT_YET_WITH, sentence)
+        if hit is not None and names.mentioned_in(sentence[hit.end() : hit.end() + 40]):
+            return 1
+    return grade
 
 
 def _only_chased(name: str, facts: DealFacts, grade: int) -> int:

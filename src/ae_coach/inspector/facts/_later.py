@@ -92,7 +92,7 @@ _NOT_A_FLOOR = lazy(
     r"renewal (?:is|date|comes|falls|due)|renews|expir\w*|price (?:valid|hold)|valid (?:to|until))\b|\?\s*$|[?？]\s*$|如果|假如|要是|上线|培训|"
     r"续约|到期|休假|报价有效|"
     # an invoice's own date in the buyer's language: "die erste Jahresrechnung nicht vor Juli 2027"
-    r"\b(?:\w*rechnung|factura|facture|fattura|faktura|factuur)\b|发票|账单",
+    r"\b(?:(?:jahres|ab|schluss|teil)?rechnung(?:en)?|factura|facture|fattura|faktura|factuur)\b|发票|账单",
     re.IGNORECASE,
 )
 """What makes a later time something else's: a supposition, a question, the go-live or the training, a person
@@ -157,13 +157,15 @@ def later_floor(
             here = sentence == block  # the block's own sentence dates it by any time it names ("Fino a febbraio …")
             # the time the floor or the block names: next to its words ("mid-February at the earliest", "not before
             # the first week of February"), not a month told in passing ("burned in October, not again until signed")
-            days = [
-                day
+            named = [
+                (day, bool(match.group(5) or match.group(6)))
                 for match in _WHEN.finditer(sentence)
                 if (here or not cues or any(_near(match.span(), cue, either) for cue, either in cues))
                 and (day := _first_day(match, said)) is not None
             ]
-            later = [day for day in days if day > after]
+            # a month named beside "the new financial year" is when in it ("revisit in the new financial year (April)")
+            later = [day for day, _ in named if day > after]
+            later = [day for day, year_only in named if day > after and not year_only] or later
             if later:
                 words = [block] if block and block != sentence else []
                 quoted = " … ".join(text.quote(s.strip(), 160) for s in [*words, sentence])
@@ -257,8 +259,8 @@ _UNTIL_THEN = lazy(
 _NO_X_NO_DEAL = r"\bno (?:[\w'-]+ ){0,2}?[\w'-]+,? no (?:deal|contract|order|po|purchase|signature|project)\b"
 """The buyer's condition as its two branches ("no grant, no deal this year")."""
 _FALLBACK = lazy(
-    rf"{_NO_X_NO_DEAL}|\b(?:would|will|we'?d|they'?d) (?:then )?(?:reconsider|revisit|look (?:at it )?again|re-?evaluate|"
-    r"come back to it)\b",
+    rf"{_NO_X_NO_DEAL}|\b(?:would|we'?d|they'?d|she'?d|he'?d) (?:then )?(?:reconsider|revisit|look (?:at it )?again|"
+    r"re-?evaluate|come back to it)\b",
     re.IGNORECASE,
 )
 """A sentence that gives what happens if the condition fails ("no grant, no deal this year … would reconsider in
@@ -302,7 +304,11 @@ def _cleared(
     later "received" or "done" ("Received the slides, thanks"); or a step of the buyer's plan done since that names
     it (``done``: "Security confirms clause 14.2 (ISO certificate)" for "subject to the ISO certificate")."""
     named = {w for w in _WORD.findall(blocked.lower()) if w not in _COMMON}
-    if any(named & set(_WORD.findall(step.lower())) for step in done):
+    # a plan step clears the condition only by naming what it waits on ("subject to the ISO certificate"), not any
+    # word of the sentence ("Birgitte signs the NDA" for Birgitte's condition)
+    waits_on = _WAITS_ON.split(blocked.lower())[-1] if _WAITS_ON.search(blocked) else ""
+    wanted = {w for w in _WORD.findall(waits_on) if w not in _COMMON}
+    if wanted and any(wanted & set(_WORD.findall(step.lower())) for step in done):
         return True
     return any(
         text.find(_CLEARED, sentence) and not _PROVISO.search(sentence) and named & set(_WORD.findall(sentence.lower()))
@@ -312,6 +318,8 @@ def _cleared(
     )
 
 
+_WAITS_ON = lazy(r"\b(?:subject to|until|unless|without|before|once|pending|conditional (?:on|upon))\b", re.IGNORECASE)
+"""The words after which a condition names what it waits on."""
 _PROVISO = lazy(
     r"\b(?:subject to|conditional (?:on|upon)|provided (?:that )?|on condition)\b(?! contract\b)", re.IGNORECASE
 )

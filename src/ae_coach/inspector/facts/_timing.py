@@ -238,7 +238,11 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
         condition_open=open_condition(
             activities,
             as_of,
-            [(p.date, p.action) for p in deal.mutual_action_plan if p.date and p.status == PlanStatus.DONE],
+            [
+                (p.date, p.action)
+                for p in deal.mutual_action_plan
+                if p.date and p.status == PlanStatus.DONE and (p.owner or "").lower() not in ("us", "we", "our side")
+            ],
         ),
         decision_undated=undated_decision(activities, deal.notes, as_of),
         held_by_us=held[0] if held else None,
@@ -354,9 +358,11 @@ _YES = lazy(
     r"approved [^.;]{0,40}?\b(?:price|pricing|spend|budget|purchase|seats|licen[cs]es|renewal|expansion|order|it)\b|"
     r"approved (?:the )?[$€£]\s?\d[\d,.]*\s*[km]?|"
     r"(?:we|she|he|they|i)(?:'ll| will) (?:renew|sign|go ahead)|agreed (?:on the spot|to (?:buy|proceed|go ahead))|"
-    r"signs? (?:at|on|after|by|the morning)|signing queue|signs? (?:(?:via|through|by|on|in) )?(?:docusign|adobe sign|penneo)|"
-    # the signer's yes in their own language: "De acordo, a diretoria já aprovou", "Einverstanden", "akkoord"
-    r"de acordo|de acuerdo|einverstanden|d'accord|akkoord|d'accordo)\b|同意签|可以签",
+    rf"signs? (?:at|on|after|by|the morning)|signing queue|signs? (?:(?:via|through|by|on|in) )?(?:{text.E_SIGN}))\b|"
+    # the signer's yes in their own language: "De acordo, a diretoria já aprovou", "Einverstanden", "akkoord"; not
+    # "Não estou de acordo", "nicht einverstanden", "pas d'accord", "De acordo com o jurídico" (according to)
+    r"(?<!não )(?<!nao )(?<!estou )(?<!no )\b(?:de acordo|de acuerdo)\b(?! com\b| con\b)|(?<!nicht )\beinverstanden\b|"
+    r"(?<!pas )\bd'accord(?:o)?\b|(?<!niet )\bakkoord\b|(?<!不)(?:同意签|可以签)(?!吗)",
     re.IGNORECASE,
 )
 """The signer saying yes: "Amara: yes to all 3 clinics", "Gordon: go ahead at the 3-yr price", "we'll renew",
@@ -518,9 +524,7 @@ def until_named(said: str, on: dt.date) -> dt.date | None:
     return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-_SIGNING_ACT = lazy(
-    r"\bsign(?:s|ing|ature)?\b|\bcountersign|\b(?:docusign|adobe sign|penneo|e-?sign\w*)\b", re.IGNORECASE
-)
+_SIGNING_ACT = lazy(rf"\bsign(?:s|ing|ature)?\b|\bcountersign|\b(?:{text.E_SIGN})\b", re.IGNORECASE)
 
 
 _FORBIDDEN = (
