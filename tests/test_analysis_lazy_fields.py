@@ -272,3 +272,31 @@ def test_a_title_that_only_holds_the_signers_words_is_no_signer(title: str, said
     ]
     deal = parse_deal(data)
     assert "Jerzy Malinowski" not in record_roles(deal, deal.as_of)
+
+
+@pytest.mark.parametrize("stage", ["validation", "proposal", "closing"])
+@pytest.mark.parametrize(
+    "element",
+    [
+        "economic_buyer",
+        "decision_process",
+        "champion",
+        "paper_process",
+        "metrics",
+        "decision_criteria",
+        "identified_pain",
+        "competition",
+    ],
+)
+def test_marking_an_empty_element_confirmed_never_raises_the_call(stage: str, element: str) -> None:
+    """The gaming test on a clean deal with one element unknown: marked confirmed with a meaningless sentence, the
+    call may not rise (metrics unknown at proposal had been critical, the same gap claimed only medium)."""
+    from ae_coach.eval._judgement import CALL_ORDER, gamed
+    from analysis_builders import healthy
+
+    data = healthy()
+    data["stage"], data["forecast_category"] = stage, "best_case"
+    data["meddpicc"][element] = {"status": "unknown"}
+    deal = parse_deal(data)
+    before, after = assess(deal).recommended_forecast, assess(gamed(deal)).recommended_forecast
+    assert CALL_ORDER[str(after)] <= CALL_ORDER[str(before)]

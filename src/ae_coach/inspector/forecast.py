@@ -493,7 +493,9 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     silent = [signers[name] for f in chased for name in f.data.get("people", []) if name in signers]
     if silent:
         gaps.append(t("call.gap_signer_silent", name=silent[0].name, count=silent[0].unanswered))
-    critical = [f for f in findings if f.severity == Severity.CRITICAL]
+    # what the record shows against the deal, not a checklist gap with nothing on record (unknown, or marked
+    # confirmed with nothing behind it): the two weigh alike, so boilerplate evidence never raises the call
+    critical = [f for f in findings if f.severity == Severity.CRITICAL and not f.data.get("bare")]
     if critical:
         gaps.append(t("call.gap_critical", title=critical[0].title))
     # a signal the inspector itself rates low (one meeting moved to another day) is no danger signal
