@@ -300,3 +300,25 @@ def test_marking_an_empty_element_confirmed_never_raises_the_call(stage: str, el
     deal = parse_deal(data)
     before, after = assess(deal).recommended_forecast, assess(gamed(deal)).recommended_forecast
     assert CALL_ORDER[str(after)] <= CALL_ORDER[str(before)]
+
+
+@pytest.mark.parametrize(
+    ("deal_file", "element"),
+    [("redwater-utilities-cfo-never-met", "economic_buyer"), ("vestfirdir-seafood-usage-cap", "competition")],
+)
+def test_a_claimed_signer_or_competition_with_nothing_behind_it_does_not_raise_the_call(
+    deal_file: str, element: str
+) -> None:
+    """Found by form-filling every dev deal's elements one at a time: a signer nobody engaged, marked confirmed with
+    boilerplate, counted as identified; an unknown competition marked confirmed dropped its critical gap."""
+    from pathlib import Path
+
+    from ae_coach.deal import load_deal
+    from ae_coach.eval._judgement import CALL_ORDER, gamed
+
+    path = Path(__file__).resolve().parents[1] / "evals" / "calibration" / "deals" / f"{deal_file}.yaml"
+    data = load_deal(path).model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["meddpicc"][element] = {"status": "unknown"}
+    deal = parse_deal(data)
+    before, after = assess(deal).recommended_forecast, assess(gamed(deal)).recommended_forecast
+    assert CALL_ORDER[str(after)] <= CALL_ORDER[str(before)]

@@ -457,7 +457,12 @@ def _best_case_gaps(ctx: Context, findings: list[Finding]) -> list[str]:
     if ctx.stage.order < s.best_case_min_stage.order:
         gaps.append(t("call.gap_stage", stage=term(ctx.stage), needed=term(s.best_case_min_stage)))
     successor = any(p.succeeded_by for p in ctx.facts.people)  # the record names who signs now: identified, unmet
-    if ctx.grades["economic_buyer"] < 1 or not (ctx.facts.in_role("economic_buyer") or successor):
+    # identified on the record (a named signer engaged, met, or described), not by a status marked with nothing
+    # behind it: a bare claim may not turn pipeline into best case
+    bare_claim = ctx.facts.elements["economic_buyer"].claim_only and not any(
+        p.engaged for p in ctx.facts.in_role("economic_buyer")
+    )
+    if ctx.grades["economic_buyer"] < 1 or bare_claim or not (ctx.facts.in_role("economic_buyer") or successor):
         gaps.append(t("call.gap_no_eb"))
     stalled = decision_stalled(ctx)
     gate = step_overdue(ctx)

@@ -309,7 +309,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         title = f"Paper process {verb} {_STAGE_NAMES[ctx.stage]}: {stuck}"
     evidence += extra
     data: dict[str, object] = {"element": name, "grade": grade, "due_by": _DUE_BY_NAMES[name]}
-    if not flagged and not extra:
+    if not flagged and not fact.record and grade <= 1:
         # a checklist gap, nothing on record against it (unknown, or marked confirmed with nothing behind it): the
         # forecast call weighs both alike, so marking it confirmed with boilerplate never raises the call
         data["bare"] = True
