@@ -446,7 +446,8 @@ def test_conditions_the_thirty_second_and_third_batches_showed(said: str) -> Non
     assert _call(deal) != "commit"
 
 
-def test_a_condition_is_cleared_by_the_buyers_plan_step_for_it_done_since() -> None:
+def _iso_condition(*steps: tuple[str, str]):
+    """A buyer's condition "subject to the ISO certificate", with the plan steps given done the day after."""
     data = with_activities(
         activity(
             "2026-11-20",
@@ -456,11 +457,15 @@ def test_a_condition_is_cleared_by_the_buyers_plan_step_for_it_done_since() -> N
             **{"with": ["Dana Lee"]},
         )
     )
-    data["mutual_action_plan"].append(
-        {"date": "2026-11-24", "action": "Security confirms the ISO certificate", "owner": "customer", "status": "done"}
-    )
+    data["mutual_action_plan"] += [
+        {"date": "2026-11-24", "action": action, "owner": owner, "status": "done"} for action, owner in steps
+    ]
     deal = parse_deal(data)
-    assert derive(deal, deal.as_of).timing.condition_open is None
+    return derive(deal, deal.as_of).timing.condition_open
+
+
+def test_a_condition_is_cleared_by_the_buyers_plan_step_for_it_done_since() -> None:
+    assert _iso_condition(("Security confirms the ISO certificate", "customer")) is None
 
 
 def test_a_purchase_that_waits_on_an_undated_event_is_undated_and_parked_is_a_floor() -> None:
@@ -505,23 +510,7 @@ def test_a_pasted_message_from_a_buyer_is_their_word() -> None:
 
 
 def test_a_condition_is_not_cleared_by_a_done_step_about_something_else() -> None:
-    data = with_activities(
-        activity(
-            "2026-11-20",
-            "email",
-            "Birgitte: final contract version agreed, ready for signature subject to the ISO certificate.",
-            direction="inbound",
-            **{"with": ["Dana Lee"]},
-        )
-    )
-    data["mutual_action_plan"].append(
-        {"date": "2026-11-24", "action": "Birgitte signs the NDA", "owner": "customer", "status": "done"}
-    )
-    data["mutual_action_plan"].append(
-        {"date": "2026-11-24", "action": "Send the ISO certificate", "owner": "us", "status": "done"}
-    )
-    deal = parse_deal(data)
-    assert derive(deal, deal.as_of).timing.condition_open
+    assert _iso_condition(("Birgitte signs the NDA", "customer"), ("Send the ISO certificate", "us"))
 
 
 def test_a_plain_revisit_is_a_floor_and_a_calculation_no_invoice() -> None:

@@ -373,32 +373,33 @@ def _wrong_period(ctx: Context) -> Finding | None:
         )
     signs = plan_after_period(ctx)
     doubt = ctx.facts.timing.doubt
-    if signs is None and doubt is not None:
+    if signs is not None:
+        title, said, later = (
+            "Counted in this period, but the buyer's own plan signs after it",
+            f"the buyer's plan signs on {signs}, after the forecast period",
+            False,
+        )
+    elif doubt is not None:
         # the record says the close date cannot hold (the buyer places the decision after it, "we will not commit
         # before the award on 22 January", or the rep's notes call it a placeholder): a best case counted on it is
         # the same wrong number as one whose plan signs after the period
-        return ctx.finding(
-            "anti.forecast_fantasy",
-            Severity.HIGH,
+        title, said, later = (
             "Counted as best case on a close date the record does not support",
-            ["forecast_category: best_case", f"the close date {deal.close_date} cannot be believed: {doubt}"],
-            why_not_commit=commit_gate(ctx),
-            signer_unmet=False,
-            form_filled=False,
-            wrong_period=False,
-            buyer_later=not doubt.startswith("notes:"),
+            f"the close date {deal.close_date} cannot be believed: {doubt}",
+            not doubt.startswith("notes:"),
         )
-    if signs is None:
+    else:
         return None
     return ctx.finding(
         "anti.forecast_fantasy",
         Severity.HIGH,
-        "Counted in this period, but the buyer's own plan signs after it",
-        ["forecast_category: best_case", f"the buyer's plan signs on {signs}, after the forecast period"],
+        title,
+        ["forecast_category: best_case", said],
         why_not_commit=commit_gate(ctx),
         signer_unmet=False,
         form_filled=False,
-        wrong_period=True,
+        wrong_period=signs is not None,
+        buyer_later=later,
     )
 
 
