@@ -74,7 +74,7 @@ def test_unknown_economic_buyer_grows_worse_with_the_stage(stage, severity) -> N
     )
     finding = by_code(deal)["meddpicc.economic_buyer"]
     assert finding.severity is severity
-    assert finding.data == {"element": "economic_buyer", "grade": 0, "due_by": "validation"}
+    assert finding.data == {"element": "economic_buyer", "grade": 0, "due_by": "validation", "bare": True}
     assert "haven't met them" in finding.title
 
 

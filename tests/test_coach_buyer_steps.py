@@ -125,7 +125,9 @@ def test_a_dated_approval_the_buyer_names_fires(summary, step):
     plan = _plan(_deal(summary))
     named = [s for s in plan if s.action == step]
     assert len(named) == 1 and named[0].status == "proposed"
-    assert _signs(plan[-1]) and plan[-1].date > named[0].date
+    # the signature comes after the approval (a best case's plan may end with the kick-off on the signing day)
+    signature = [p for p in plan if _signs(p)]
+    assert signature and signature[-1].date > named[0].date
     assert not [p for p in audit(Coach("offline").review(_deal(summary)), _deal(summary)) if "plan step" in p]
 
 
