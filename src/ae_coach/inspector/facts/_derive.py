@@ -584,16 +584,12 @@ def _title_signer(said: list[str], deal: Deal, unknown: list[str]) -> str | None
     office", "Potwierdzam 15.12, Prezes podpisuje" for Jerzy Malinowski, Prezes Zarządu (CEO)); None when the title
     words fit no one or more than one."""
     titled = {
-        s.name: s.title or ""
+        s.name: {m.group(0).lower() for m in _TOP_TITLE.finditer(s.title)}
         for s in deal.stakeholders
         if s.name in unknown and s.title and not _UNDER_TITLE.search(s.title)
     }
-    for name, title in titled.items():
-        words = {m.group(0).lower() for m in _TOP_TITLE.finditer(title)}
-        others = [
-            n for n, t in titled.items() if n != name and words & {m.group(0).lower() for m in _TOP_TITLE.finditer(t)}
-        ]
-        if not words or others:
+    for name, words in titled.items():
+        if not words or any(other & words for n, other in titled.items() if n != name):
             continue
         pattern = re.compile(rf"(?:{'|'.join(re.escape(w) for w in sorted(words))}){_TITLE_SIGNS}", re.IGNORECASE)
         if any(pattern.search(body or "") for body in said):

@@ -123,22 +123,21 @@ def later_floor(
         sentences = text.sentences(body)
         # a message with a hard block on the purchase dates it by the later time it names anywhere ("we cannot sign
         # the contract before the works agreement. The council meets on 21 January 2027.")
-        block = next(
+        at, block = next(
             (
-                s
-                for s in sentences
+                (i, s)
+                for i, s in enumerate(sentences)
                 if (_HARD.search(s) or _BLOCK.search(s)) and not (_SUPPOSED.search(s) or _FALLBACK.search(s))
             ),
-            None,
+            (-1, None),
         )
-        at = sentences.index(block) if block in sentences else -1
-        if at > 0 and _UNTIL_THEN.search(block or ""):
+        if at > 0 and block and _UNTIL_THEN.search(block):
             # "… goes live at the end of March 2027. 'Until then … I will not approve a contract'": the block lasts
             # until the time the sentence before it names, whatever that time is of (a platform's go-live)
             before = sentences[at - 1]
-            days = [day for m in _WHEN.finditer(before) if (day := _first_day(m, said)) is not None and day > after]
+            days = _later_days(list(_WHEN.finditer(before)), said, after, prefer_month=False)
             if days:
-                quoted = " … ".join(text.quote(s.strip(), 160) for s in (before, block or ""))
+                quoted = " … ".join(text.quote(s.strip(), 160) for s in (before, block))
                 found.append((said, min(days), f"{where}: {quoted}"))
                 continue
         for sentence in sentences:
@@ -158,14 +157,11 @@ def later_floor(
             # the time the floor or the block names: next to its words ("mid-February at the earliest", "not before
             # the first week of February"), not a month told in passing ("burned in October, not again until signed")
             named = [
-                (day, bool(match.group(5) or match.group(6)))
+                match
                 for match in _WHEN.finditer(sentence)
-                if (here or not cues or any(_near(match.span(), cue, either) for cue, either in cues))
-                and (day := _first_day(match, said)) is not None
+                if here or not cues or any(_near(match.span(), cue, either) for cue, either in cues)
             ]
-            # a month named beside "the new financial year" is when in it ("revisit in the new financial year (April)")
-            later = [day for day, _ in named if day > after]
-            later = [day for day, year_only in named if day > after and not year_only] or later
+            later = _later_days(named, said, after, prefer_month=True)
             if later:
                 words = [block] if block and block != sentence else []
                 quoted = " … ".join(text.quote(s.strip(), 160) for s in [*words, sentence])
@@ -175,6 +171,14 @@ def later_floor(
         return None
     said, day, source = max(found)
     return None if _cleared(activities, said, as_of, source) else (day, source)
+
+
+def _later_days(matches: list[re.Match[str]], said: dt.date, after: dt.date, *, prefer_month: bool) -> list[dt.date]:
+    """The first days after ``after`` that the time references name; with ``prefer_month``, a month named beside a bare
+    year or "the new financial year" is when in it ("revisit in the new financial year (April)")."""
+    dated = [(day, match) for match in matches if (day := _first_day(match, said)) is not None and day > after]
+    months = [day for day, match in dated if not (match.group(5) or match.group(6))] if prefer_month else []
+    return months or [day for day, _ in dated]
 
 
 def _a_word(activity: ActivityFact) -> bool:
@@ -226,16 +230,14 @@ def cn_number(number: str) -> int | None:
 
 def _first_day(match: re.Match[str], said: dt.date) -> dt.date | None:
     month, year, quarter, quarter_year, next_year, bare_year, zh_year, zh_next, zh_month = match.groups()
-    if zh_month:
-        number = cn_number(zh_month) or 1  # the pattern only takes 1-12 in digits or Chinese
-        if zh_year or zh_next:
-            return dt.date(int(zh_year) if zh_year else said.year + 1, number, 1)
-        day = month_ahead(number, said)
-        return day if (day - said).days <= AHEAD_DAYS else None
-    if month:
-        number = FOREIGN_MONTHS.get(month.lower()) or MONTHS[month.lower()[:3]]
-        if year:
-            return dt.date(int(year), number, 1)
+    if zh_month or month:
+        # the pattern only takes 1-12 in digits or Chinese, or a month's name
+        number = (
+            (cn_number(zh_month) or 1) if zh_month else FOREIGN_MONTHS.get(month.lower()) or MONTHS[month.lower()[:3]]
+        )
+        named_year = int(year or zh_year or 0) or (said.year + 1 if zh_next else None)
+        if named_year:
+            return dt.date(named_year, number, 1)
         day = month_ahead(number, said)
         return day if (day - said).days <= AHEAD_DAYS else None
     if quarter:
