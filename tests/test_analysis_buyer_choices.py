@@ -39,7 +39,8 @@ def test_an_award_elsewhere_is_coached_as_a_debrief_and_drafts_no_signature() ->
     assert [a.rule_id for a in review.next_actions if a.rule_id != "pipeline-forecast-categories"] == [
         "deal-competition-mapping"
     ]
-    assert "debrief" in review.next_actions[-1].action and "contract negotiations" in review.next_actions[-1].action
+    last = review.next_actions[-1]
+    assert "debrief" in last.action and "contract negotiations" in f"{last.action} {last.evidence}"
     assert [q.question for q in review.questions if q.role != "ae"] == [
         "Why did the other vendor win, and when will your talks with them be concluded?"
     ]

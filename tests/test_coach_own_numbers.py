@@ -71,8 +71,9 @@ def test_a_colleague_who_signed_off_the_pilot_is_asked_to_vouch_to_the_newcomer(
     review = Coach("offline").review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
     meeting = next(a for a in review.next_actions if a.rule_id == "relationship-late-stakeholders")
     assert "Mark Stone" in meeting.action
-    assert "ask Eli Novak (CTO), who signed off on 2026-10-01" in meeting.action
-    assert "(“Pilot completed and signed off by the CTO”), to join it" in meeting.action
+    # one meeting: the colleague who signed it off in the room, or their note before it
+    assert "with Eli Novak (CTO), who signed off on 2026-10-01" in meeting.action
+    assert "(“Pilot completed and signed off by the CTO”), in the room or a short note" in meeting.action
 
 
 def test_no_colleague_is_named_when_nobody_but_the_champion_signed_anything_off():

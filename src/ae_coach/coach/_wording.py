@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach._patterns import lazy
 from ae_coach.coach._people import paper_titled, person_in_role
-from ae_coach.coach._plan import named_signer
 from ae_coach.coach._situation import (
     NUMBER,
     ally,
@@ -27,7 +26,7 @@ from ae_coach.coach._situation import (
 )
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.i18n import t, term
-from ae_coach.inspector.facts import named_case
+from ae_coach.inspector.facts import named_case, named_signer
 from ae_coach.rules.glossary import shipped_glossary
 from ae_coach.rules.markers import PLACEHOLDERS
 
@@ -105,6 +104,11 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
             if review is None:
                 return t("coach.neutral.their next review")
             return t("coach.next_review", action=_cut(" ".join(review[1].split()), 60), date=review[0])
+        if key == "plan step":  # the buyer's next dated step before the signature (positive.plan_step_ahead)
+            step = finding.data.get("step") if finding is not None else None
+            if finding is None or not step:
+                return t("coach.neutral.plan step")
+            return t("coach.plan_step", action=_cut(" ".join(str(step).split()), 40), date=finding.data.get("date"))
         if key == "news":  # what happened at the buyer's company, by its kind ("the reorganisation")
             kind = (
                 finding.data.get("kind") if finding is not None and finding.code == "momentum.company_event" else None

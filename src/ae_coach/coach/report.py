@@ -69,6 +69,9 @@ class NextAction(_Model):
     held_by: dt.date | None = None
     """For an action that books a meeting with the signer: the day that meeting is to be held by (the answer it
     asks for comes then, and the plan waits on it)."""
+    evidence: str | None = None
+    """What the record shows behind the action (a quote, a date, a figure, or that nothing is on record), kept out of
+    its words so the action reads as one short ask; a review shows it beside the reason."""
     points: list[str] = Field(default_factory=list)
     """For one conversation that holds several asks of the same person: each ask on its own, in order (``action``
     numbers them in one sentence); a review shows them one under the other. Empty for a single ask."""

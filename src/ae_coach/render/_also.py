@@ -3,6 +3,7 @@ findings appendix (problems with their evidence, the rest one line each) and who
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ae_coach.i18n import t
@@ -79,3 +80,40 @@ def shown_as_risk(report: Any, finding: Any) -> int | None:
     appendix then gives its evidence under that number instead of the title again (a blind VP grade: "a Findings
     section that copies Risks")."""
     return next((n for n, risk in enumerate(report.risks, 1) if finding.code in risk.finding_codes), None)
+
+
+def action_reason(action: Any) -> str:
+    """Why an action is there, with what the record shows behind it ("on record: …") when the action has it; a
+    part of the evidence whose quote the reason already gives is not said twice."""
+    why = str(action.why)
+    said = {(a or b).strip("…") for a, b in _QUOTE.findall(why)}
+    lead = t("coach.fact.on_record", note="\x00").split("\x00")[0].rstrip('"“')
+    parts = [
+        rest.removeprefix(lead)
+        for part in (action.evidence or "").split(t("coach.detail_separator"))
+        if (rest := _unsaid(part.strip(), said))
+    ]
+    if not parts:
+        return why
+    return t("review.why_on_record", why=why, evidence=t("coach.detail_separator").join(parts))
+
+
+_QUOTE = re.compile(r'"([^"]{12,})"|“([^”]{6,})”')
+
+
+def _unsaid(part: str, said: set[str]) -> str:
+    """An evidence part without its sentences whose quote the reason already gives ("2026-11-21 meeting: "New CFO
+    says …"". Budget on record: …" -> "Budget on record: …"); a part is cut only between sentences outside quotes."""
+    sentences, start = [], 0
+    for match in _SENTENCE.finditer(part):
+        left = part[start : match.start()]
+        if (part[: match.start()].count('"') % 2 == 0) and part[: match.start()].count("“") == part[
+            : match.start()
+        ].count("”"):
+            sentences.append(left)
+            start = match.end()
+    sentences.append(part[start:])
+    return " ".join(s for s in sentences if not any(q and q in s for q in said)).strip()
+
+
+_SENTENCE = re.compile(r"(?<=[.。])\s+(?=[A-Z\u4e00-\u9fff])|(?<=[。；])")

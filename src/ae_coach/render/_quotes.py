@@ -94,9 +94,13 @@ def once(report: Any, findings: list[Any], *, health_shown: bool = True) -> tupl
     risks = [r.model_copy(update={"title": read.text(r.title)}) for r in report.risks]
     actions = [
         # a conversation's asks are shown instead of its one-sentence action
-        a.model_copy(update={"points": read.all(a.points), "why": read.text(a.why)})
+        a.model_copy(
+            update={"points": read.all(a.points), "why": read.text(a.why), "evidence": read.optional(a.evidence)}
+        )
         if a.points
-        else a.model_copy(update={"action": read.text(a.action), "why": read.text(a.why)})
+        else a.model_copy(
+            update={"action": read.text(a.action), "why": read.text(a.why), "evidence": read.optional(a.evidence)}
+        )
         for a in report.next_actions
     ]
     questions = [

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from ae_coach.i18n import current, join, t, term
-from ae_coach.render._also import also_line, asked, made_by, record_warning
+from ae_coach.render._also import action_reason, also_line, asked, made_by, record_warning
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;
@@ -110,7 +110,7 @@ def _sections(report: Any, findings: list[Any]) -> list[str]:
         rows = [
             [
                 _e(a.due.isoformat() if a.due else ""),
-                f'{_action(a)}<div class="why">{_e(t("review.why", why=a.why))}</div>',
+                f'{_action(a)}<div class="why">{_e(t("review.why", why=action_reason(a)))}</div>',
                 _e(a.owner) + (f"<br>{_e(t('review.with', contact=a.contact))}" if a.contact else ""),
                 f"<code>{_e(', '.join(a.rule_ids))}</code>",
             ]

@@ -7,7 +7,7 @@ from typing import Any
 from ae_coach._untrusted import markdown_prose
 from ae_coach._untrusted import markdown_text as _cell
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning, shown_as_risk
+from ae_coach.render._also import action_reason, also_line, appendix, asked, made_by, record_warning, shown_as_risk
 
 # Every text that came from the deal or the model goes through _cell (one line, rendered as typed) or, for
 # the model's own markdown narrative, markdown_prose; only our labels and ids are written as markdown.
@@ -71,13 +71,15 @@ def _actions(report: Any) -> list[str]:
     out = ["", f"## {t('review.next_actions')}", "", *_head("#", "action", "owner", "with", "due", "rule", "why")]
     for i, a in enumerate(report.next_actions, 1):
         due = a.due.isoformat() if a.due else ""
-        head = t("review.conversation_head", count=len(a.points)) if a.points else a.action
-        out.append(
-            f"| {i} | {_cell(head)} | {_cell(a.owner)} | {_cell(a.contact)} | {due} | {_cell(', '.join(a.rule_ids))} | {_cell(a.why)} |"
-        )
-        # one conversation's asks, one row each: a manager assigns them one by one (a blind VP grade: "bundles,
-        # not assignments")
-        out += [f"| {i}.{n} | {_cell(point)} | | | | | |" for n, point in enumerate(a.points, 1)]
+        who = f"{_cell(a.owner)} | {_cell(a.contact)} | {due}"
+        rules, why = _cell(", ".join(a.rule_ids)), _cell(action_reason(a))
+        if not a.points:
+            out.append(f"| {i} | {_cell(a.action)} | {who} | {rules} | {why} |")
+            continue
+        # one conversation's asks, one row each, each with its owner, person and date: a manager assigns them one
+        # by one (blind VP grades: "bundles, not assignments"; a head row with empty sub-rows is "a container")
+        out.append(f"| {i}.1 | {_cell(a.points[0])} | {who} | {rules} | {why} |")
+        out += [f"| {i}.{n} | {_cell(point)} | {who} | | |" for n, point in enumerate(a.points[1:], 2)]
     return out
 
 

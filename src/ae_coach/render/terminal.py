@@ -8,7 +8,7 @@ import shutil
 from typing import Any
 
 from ae_coach.i18n import join, t, term
-from ae_coach.render._also import also_line, appendix, asked, made_by, record_warning, shown_as_risk
+from ae_coach.render._also import action_reason, also_line, appendix, asked, made_by, record_warning, shown_as_risk
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -215,7 +215,7 @@ def _sections(report: Any, marks: _Marks) -> list[_Rows | str]:
         table = _Rows("review.next_actions", "due", "action", "owner_with", "rule")
         for a in report.next_actions:
             who = x(a.owner) + ("\n" + x(t("review.with", contact=a.contact)) if a.contact else "")
-            why = style("dim", x(t("review.why", why=a.why)))
+            why = style("dim", x(t("review.why", why=action_reason(a))))
             text = _action(a)
             table.add_row(a.due.isoformat() if a.due else "-", f"{x(text)}\n{why}", who, x(", ".join(a.rule_ids)))
         sections.append(table)

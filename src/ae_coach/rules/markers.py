@@ -163,6 +163,7 @@ PLACEHOLDERS = (
     "news",
     "their next review",
     "newcomer",
+    "plan step",
 )
 """What a step or question may write in brackets for the coach to fill with the deal's own words (see
 :func:`ae_coach.coach._wording.fill`); ``rules lint`` rejects any other, which would print as the bracket."""

@@ -56,6 +56,7 @@ from ae_coach.inspector.facts._model import (
     PersonFact,
     TimingFact,
 )
+from ae_coach.inspector.facts._office import named_signer, office_booked
 from ae_coach.inspector.facts._owed import ANSWER_MIN_DAYS, owed_back
 from ae_coach.inspector.facts._said import names_person, said_by, view_of
 from ae_coach.inspector.facts._timing import (
@@ -108,7 +109,9 @@ __all__ = [
     "money_amount",
     "month_ahead",
     "named_case",
+    "named_signer",
     "names_person",
+    "office_booked",
     "owed_back",
     "paper_step",
     "rebuffed_by_economic_buyer",

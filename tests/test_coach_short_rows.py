@@ -1,0 +1,82 @@
+"""An action row is one short ask (issue 13): the record's fact behind it sits beside the reason, not in its words;
+the silence after a message is a row of its own; a question an action already asks is not asked again; the signer's
+office with a dated step ahead is an economic buyer identified (issue 12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ae_coach.coach import Coach
+from ae_coach.deal import load_deal
+from ae_coach.inspector.facts import named_signer, office_booked
+from ae_coach.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "deals"
+
+
+@pytest.fixture(scope="module")
+def lucerne():
+    return Coach("offline").run_review(load_deal(EXAMPLES / "lucerne-late-stakeholder.yaml"))
+
+
+def test_the_fact_behind_an_action_is_its_evidence_not_its_words(lucerne):
+    competitor = next(a for a in lucerne.report.next_actions if "deal-competitive-displacement" in a.rule_ids)
+    assert competitor.evidence and "Contentful in play since 2026-11-21" in competitor.evidence
+    # the action's text has no bracketed record line after the step
+    said = competitor.points[0] if competitor.points else competitor.action
+    assert "in play since" not in said
+
+
+def test_the_markdown_review_prints_the_evidence_after_the_reason_and_not_a_quote_twice(lucerne):
+    text = render("markdown", lucerne.report, list(lucerne.assessment.findings), lucerne.assessment)
+    rows = [line for line in text.splitlines() if line.startswith("| 1 |")]
+    assert rows and "On record:" in rows[0]
+    # the reason already quotes the CFO's words: the evidence does not quote them a second time
+    assert rows[0].count("New CFO says the price is too high") == 1
+
+
+def test_a_conversation_gives_each_ask_its_own_row_with_owner_person_and_date(lucerne):
+    text = render("markdown", lucerne.report, list(lucerne.assessment.findings), lucerne.assessment)
+    sub = [line for line in text.splitlines() if line.startswith("| 2.")]
+    assert len(sub) == 2 and all("Tessa Blum" in line and "2026-12-01" in line for line in sub)
+    assert "One conversation" not in text
+
+
+def test_the_row_for_no_reply_comes_after_the_message_dated_the_day_it_applies():
+    review = Coach("offline").review(load_deal(EXAMPLES / "adventure-works-stalled.yaml"))
+    message, branch = review.next_actions[0], review.next_actions[-1]
+    assert "has not replied" not in message.action and message.horizon == "this_week"
+    assert branch.action.startswith("If Luis Garcia has not replied by 2026-12-07")
+    assert branch.due == dt.date(2026, 12, 7) and branch.horizon == "later"
+    assert "If nothing by 2026-12-14" in branch.why
+
+
+def test_a_question_an_action_asks_the_same_person_is_not_asked_again():
+    review = Coach("offline").review(load_deal(EXAMPLES / "wingtip-slipped.yaml"))
+    acted = {(rule, (a.contact or "").split(" (")[0]) for a in review.next_actions for rule in a.rule_ids}
+    buyer = [q for q in review.questions if q.role != "ae"]
+    assert buyer, "a review keeps a question for the buyer"
+    repeats = [q for q in buyer if (q.rule_id, q.stakeholder) in acted]
+    assert len(repeats) <= (1 if len(buyer) == 1 else 0)
+
+
+def test_a_buyer_step_the_plan_rests_on_is_named_in_the_action():
+    review = Coach("offline").review(load_deal(EXAMPLES / "fabrikam-closing-healthy.yaml"))
+    texts = [t for a in review.next_actions for t in (a.points or [a.action])]
+    step = next(t for t in texts if "two working days before" in t)
+    assert "“Legal approves the order form”, 2026-12-04" in step
+
+
+def test_the_signers_office_with_a_dated_step_ahead_is_identified():
+    deal = load_deal(EXAMPLES / "northwind-validation.yaml")  # "then the CFO approves"; "ROI review with the CFO"
+    assert named_signer(deal) == "CFO"
+    assert office_booked(deal, dt.date(2026, 11, 26)) == "CFO"
+    # once that step has passed, the office is named but no step puts the case in front of it
+    assert office_booked(deal, dt.date(2026, 12, 3)) is None
+    # the rep's note alone names an office; without the buyer's dated step it identifies nobody
+    bare = deal.model_copy(update={"mutual_action_plan": [], "next_step": None})
+    assert office_booked(bare, dt.date(2026, 11, 26)) is None
