@@ -80,3 +80,10 @@ def test_the_signers_office_with_a_dated_step_ahead_is_identified():
     # the rep's note alone names an office; without the buyer's dated step it identifies nobody
     bare = deal.model_copy(update={"mutual_action_plan": [], "next_step": None})
     assert office_booked(bare, dt.date(2026, 11, 26)) is None
+
+
+def test_the_models_prompt_gives_each_ranked_action_with_its_evidence(lucerne):
+    from ae_coach.coach._requests import review_vars
+
+    ranked = review_vars(lucerne.assessment, lucerne.report.next_actions)["ranked_actions"]
+    assert any("Contentful in play since 2026-11-21" in a["evidence"] for a in ranked)

@@ -81,7 +81,14 @@ TEMPLATE_VARS = {
             ],
         },
         "ranked_actions": [
-            {"horizon": "this_week", "due": "2026-11-27", "action": "Call Dana", "contact": "Dana", "rule_id": "r"}
+            {
+                "horizon": "this_week",
+                "due": "2026-11-27",
+                "action": "Call Dana",
+                "contact": "Dana",
+                "evidence": "2026-11-20 call: 'send me the case'",
+                "rule_id": "r",
+            }
         ],
         "forecast_reasons": ["best case: EB identified"],
         "period": "2026-Q4",

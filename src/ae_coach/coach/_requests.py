@@ -34,6 +34,7 @@ def review_vars(assessment: Any, actions: list[Any] | None = None) -> dict[str, 
                 "due": a.due.isoformat() if a.due else "",
                 "action": a.action,
                 "contact": a.contact or "",
+                "evidence": a.evidence or "",
                 "rule_id": a.rule_id or "",
             }
             for a in actions or []
