@@ -87,3 +87,11 @@ def test_the_models_prompt_gives_each_ranked_action_with_its_evidence(lucerne):
 
     ranked = review_vars(lucerne.assessment, lucerne.report.next_actions)["ranked_actions"]
     assert any("Contentful in play since 2026-11-21" in a["evidence"] for a in ranked)
+
+
+def test_the_row_for_no_reply_is_dated_before_the_close_date_it_works_towards():
+    deal = load_deal(EXAMPLES / "adventure-works-stalled.yaml")
+    soon = deal.model_copy(update={"close_date": dt.date(2026, 12, 4)})
+    branch = next(a for a in Coach("offline").review(soon).next_actions if "has not replied by" in a.action)
+    assert branch.due is not None and branch.due < dt.date(2026, 12, 4)
+    assert branch.due.isoformat() in branch.action

@@ -365,7 +365,10 @@ def _no_reply_branch(
             None,
         )
         other = signer or next((p for p in others if p.engaged and seniority(p.title) >= level), None)
-    date = calendar.add(action.due or deal.as_of or dt.date.today(), NO_REPLY_DAYS)
+    sent = action.due or deal.as_of or dt.date.today()
+    date = calendar.add(sent, NO_REPLY_DAYS)
+    if deal.close_date and date >= deal.close_date:  # the row is dated before the close date it works towards
+        date = max(calendar.add(deal.close_date, -1), calendar.add(sent, 1))
     walk_away = calendar.add(date, NO_REPLY_DAYS)
     # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
     # reports to), else of the silent one's manager by role
