@@ -34,7 +34,7 @@ def test_the_fact_behind_an_action_is_its_evidence_not_its_words(lucerne):
 def test_the_markdown_review_prints_the_evidence_after_the_reason_and_not_a_quote_twice(lucerne):
     text = render("markdown", lucerne.report, list(lucerne.assessment.findings), lucerne.assessment)
     rows = [line for line in text.splitlines() if line.startswith("| 1 |")]
-    assert rows and "On record:" in rows[0]
+    assert rows and "Evidence:" in rows[0]
     # the reason already quotes the CFO's words: the evidence does not quote them a second time
     assert rows[0].count("New CFO says the price is too high") == 1
 
@@ -95,3 +95,29 @@ def test_the_row_for_no_reply_is_dated_before_the_close_date_it_works_towards():
     branch = next(a for a in Coach("offline").review(soon).next_actions if "has not replied by" in a.action)
     assert branch.due is not None and branch.due < dt.date(2026, 12, 4)
     assert branch.due.isoformat() in branch.action
+
+
+def test_a_step_our_side_owns_does_not_identify_the_signers_office():
+    deal = load_deal(EXAMPLES / "northwind-validation.yaml")
+    ours = deal.next_step.model_copy(update={"action": "Send the CFO our pricing deck", "owner": deal.owner})
+    rep_only = deal.model_copy(update={"mutual_action_plan": [], "next_step": ours})
+    assert office_booked(rep_only, dt.date(2026, 11, 26)) is None
+
+
+def test_a_meeting_to_use_stays_in_the_action_in_chinese_too():
+    review = Coach("offline", lang="zh").review(load_deal(EXAMPLES / "northwind-validation.yaml"))
+    texts = [t for a in review.next_actions for t in (a.points or [a.action])]
+    assert any("利用 2026-12-02 的“ROI review with the CFO”" in t for t in texts)
+    assert not any("利用" in (a.evidence or "") for a in review.next_actions)
+
+
+def test_the_row_for_no_reply_is_not_kept_as_an_action_the_rep_can_miss():
+    from ae_coach.history.review import assessed_record, with_report
+
+    coach = Coach("offline")
+    deal = load_deal(EXAMPLES / "adventure-works-stalled.yaml")
+    result = coach.run_review(deal)
+    assert any(a.if_silent for a in result.report.next_actions)
+    kept = with_report(assessed_record(deal, result.assessment, "h"), result.report).actions
+    assert len(kept) == len(result.report.next_actions) - 1
+    assert not any("has not replied" in a.action for a in kept)

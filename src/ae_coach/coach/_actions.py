@@ -47,7 +47,7 @@ from ae_coach.coach.report import NextAction
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import current, join, money, t, term
+from ae_coach.i18n import current, join, lead, money, t, term
 from ae_coach.inspector.facts import PAPER_LATE, named_signer
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
@@ -98,7 +98,8 @@ def rules_for(finding: Finding, rulebook: Rulebook) -> list[Rule]:
 
 
 def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) -> list[NextAction]:
-    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`).
+    """This week's actions (at most :data:`THIS_WEEK`), then later ones (at most :data:`LATER`, and the row for if a
+    person written to stays silent, :func:`_no_reply_branch`).
 
     An action is due before the event it prepares; when that event falls this week and this week already
     has its three, it is not assigned: a step taken after the meeting it was for is no step, and a fourth
@@ -367,7 +368,7 @@ def _no_reply_branch(
         other = signer or next((p for p in others if p.engaged and seniority(p.title) >= level), None)
     sent = action.due or deal.as_of or dt.date.today()
     date = calendar.add(sent, NO_REPLY_DAYS)
-    if deal.close_date and date >= deal.close_date:  # the row is dated before the close date it works towards
+    if deal.close_date and sent < deal.close_date <= date:  # the row is dated before the close date it works towards
         date = max(calendar.add(deal.close_date, -1), calendar.add(sent, 1))
     walk_away = calendar.add(date, NO_REPLY_DAYS)
     # nobody engaged to go to: one level up, asked of anyone else the deal names (they know who the silent one
@@ -394,6 +395,7 @@ def _no_reply_branch(
             "due": date,
             "horizon": "later",
             "why": why,
+            "if_silent": True,
             "evidence": None,
             "points": [],
             "also_rules": [],
@@ -820,8 +822,8 @@ def _lead_dated(
     day = max(calendar.add(event, -int(_COUNTS.get(count.lower(), count))), calendar.add(as_of, 1))
     if day >= event:
         return text, due
-    lead = match.group(0)
-    said = t("coach.by_lead", date=day, lead=lead[:1].lower() + lead[1:] if match.group("n") else lead[1:])
+    words = match.group(0)
+    said = t("coach.by_lead", date=day, lead=words[:1].lower() + words[1:] if match.group("n") else words[1:])
     sooner = any(due < meeting <= day for meeting in met)
     return text[: match.start()] + said + text[match.end() :], due if sooner else day
 
@@ -862,10 +864,11 @@ def _text(
         text = _WHOEVER_SIGNS.sub(lambda _match: signer, text)
     fact = _holder_fact(step, facts) or fact_of(finding, facts, deal, about=step.text)
     text, dropped = drop_condition(text, any(atom in (finding.code, "pricing_out") for atom in step.when))
-    if dropped and fact:  # the deal's fact takes the place of the rule's generic condition
+    if dropped and fact:  # the rule's generic condition is gone: its evidence line needs no label of its own
         fact = _LABEL.sub("", fact).rstrip(".。")
-    advice = bool(fact) and fact.startswith(_ADVICE_LEAD())  # "use "ROI review with the CFO" on 12-02 to meet …"
-    evidence = fact if fact and not crm and not advice and fact.lower() not in text.lower() else None
+    # a meeting to use ("use "ROI review with the CFO" on 12-02 to meet whoever signs") is how the action is done
+    advice = bool(fact) and fact.startswith(lead("coach.fact.executive_meeting"))
+    evidence = fact if fact and not crm and not advice and not _said_in(fact, text) else None
     # the CRM change is what the forecast's action does, and a meeting to use is how the action is done: both
     # stay in its words
     parts = [crm] if crm else [fact] if advice and fact and fact.lower() not in text.lower() else []
@@ -876,6 +879,13 @@ def _text(
     return text, evidence
 
 
+def _said_in(fact: str, text: str) -> bool:
+    """The action's words already give the fact: the whole of it, or every quote it holds (a filled "[own numbers]"
+    quotes the figures the metric's evidence line holds)."""
+    quotes = [(a or b).rstrip("…") for a, b in _QUOTES.findall(fact)]
+    return fact.lower() in text.lower() or (bool(quotes) and all(q in text for q in quotes))
+
+
 def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
     """A step for the side that holds the document the buyer's process waits on says which document, and what
     waits on it, in the record's words ("IS only sends the check sheet after an NDA is executed")."""
@@ -884,11 +894,6 @@ def _holder_fact(step: Marked, facts: DealFacts) -> str | None:
     if not {"precondition_ours", "precondition_theirs"} & set(step.when):
         return None
     return facts.timing.precondition
-
-
-def _ADVICE_LEAD() -> str:
-    """How a fact that is advice begins in the review's language (``coach.fact.executive_meeting``: 'use "')."""
-    return t("coach.fact.executive_meeting", text="\x00", date="").split("\x00")[0]
 
 
 _WHOEVER_SIGNS = lazy(r"\bwhoever signs\b")

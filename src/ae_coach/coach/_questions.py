@@ -21,7 +21,7 @@ from ae_coach.coach._situation import Situation, waits_on_document
 from ae_coach.coach._wording import fill, parse_question
 from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
-from ae_coach.i18n import t
+from ae_coach.i18n import lead, t
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.text import STATUS_QUO, competitor_pattern
 from ae_coach.rules import IMPACTS
@@ -190,8 +190,7 @@ def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: s
         return None
     told.add(fact)
     # "(on this deal: on record: "…")" says "on record" twice (a blind VP grade): the quote is the fact
-    lead = t("coach.fact.on_record", note="\x00").split("\x00")[0].rstrip('"“')
-    return fact.removeprefix(lead)
+    return fact.removeprefix(lead("coach.fact.on_record"))
 
 
 def _marked(finding: Finding, rulebook: Rulebook, situation: Situation, seen: set[str]) -> list[Any]:

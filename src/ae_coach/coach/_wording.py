@@ -105,7 +105,8 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
                 return t("coach.neutral.their next review")
             return t("coach.next_review", action=_cut(" ".join(review[1].split()), 60), date=review[0])
         if key == "plan step":  # the buyer's next dated step before the signature (positive.plan_step_ahead)
-            step = finding.data.get("step") if finding is not None else None
+            ahead = finding is not None and finding.code == "positive.plan_step_ahead"
+            step = finding.data.get("step") if ahead and finding is not None else None
             if finding is None or not step:
                 return t("coach.neutral.plan step")
             return t("coach.plan_step", action=_cut(" ".join(str(step).split()), 40), date=finding.data.get("date"))

@@ -69,12 +69,25 @@ class NextAction(_Model):
     held_by: dt.date | None = None
     """For an action that books a meeting with the signer: the day that meeting is to be held by (the answer it
     asks for comes then, and the plan waits on it)."""
+    if_silent: bool = False
+    """A row for if a person the review writes to stays silent (dated the day it applies): not to be done unless
+    they do; the history does not hold the rep to it."""
     evidence: str | None = None
     """What the record shows behind the action (a quote, a date, a figure, or that nothing is on record), kept out of
     its words so the action reads as one short ask; a review shows it beside the reason."""
     points: list[str] = Field(default_factory=list)
     """For one conversation that holds several asks of the same person: each ask on its own, in order (``action``
     numbers them in one sentence); a review shows them one under the other. Empty for a single ask."""
+
+    @property
+    def evidence_said(self) -> str:
+        """The evidence as a reader sees it beside "on record" or "evidence": each part without the catalogue's own
+        "on record: " lead ("On record: on record: …" read twice to a VP)."""
+        from ae_coach.i18n import lead, t
+
+        sep = t("coach.detail_separator")
+        parts = (p.strip() for p in (self.evidence or "").split(sep))
+        return sep.join(p.removeprefix(lead("coach.fact.on_record")) for p in parts if p)
 
     @property
     def rule_ids(self) -> list[str]:

@@ -77,7 +77,9 @@ def with_report(record: ReviewRecord, report: CoachingReport) -> ReviewRecord:
             "model": report.model,
             "cost_usd": report.estimated_cost_usd,
             "actions": [
-                ActionRef(action=a.action, owner=a.owner, contact=a.contact, due=a.due) for a in report.next_actions
+                ActionRef(action=a.action, owner=a.owner, contact=a.contact, due=a.due)
+                for a in report.next_actions
+                if not a.if_silent  # done only if someone stays silent: nobody misses it when they answer
             ],
             "report": report.model_dump(mode="json"),
         }

@@ -172,6 +172,14 @@ def t(key: str, /, lang: str | None = None, default: str | None = None, **values
     return template.format_map(values)
 
 
+def lead(key: str, /, lang: str | None = None) -> str:
+    """The words of message ``key`` before its first field, without an opening quote mark there
+    (``coach.fact.on_record``, 'on record: "{note}"' -> "on record: "; in Chinese "利用 {date} 的…" -> "利用 "):
+    how a text made from it begins in the review's language."""
+    template = catalogue(resolve(lang)).get(key) or catalogue(DEFAULT)[key]
+    return template.split("{", 1)[0].rstrip('"“')
+
+
 def _markers_in(value: str, lang: str) -> str:
     """``value`` with each English lead-in the inspector writes before the record's own words (the ``marker``
     section of the catalogue) in ``lang``; the quoted words stay as written."""

@@ -87,12 +87,7 @@ def action_reason(action: Any) -> str:
     part of the evidence whose quote the reason already gives is not said twice."""
     why = str(action.why)
     said = {(a or b).strip("…") for a, b in _QUOTE.findall(why)}
-    lead = t("coach.fact.on_record", note="\x00").split("\x00")[0].rstrip('"“')
-    parts = [
-        rest.removeprefix(lead)
-        for part in (action.evidence or "").split(t("coach.detail_separator"))
-        if (rest := _unsaid(part.strip(), said))
-    ]
+    parts = [rest for part in action.evidence_said.split(t("coach.detail_separator")) if (rest := _unsaid(part, said))]
     if not parts:
         return why
     return t("review.why_on_record", why=why, evidence=t("coach.detail_separator").join(parts))
@@ -103,17 +98,16 @@ _QUOTE = re.compile(r'"([^"]{12,})"|“([^”]{6,})”')
 
 def _unsaid(part: str, said: set[str]) -> str:
     """An evidence part without its sentences whose quote the reason already gives ("2026-11-21 meeting: "New CFO
-    says …"". Budget on record: …" -> "Budget on record: …"); a part is cut only between sentences outside quotes."""
-    sentences, start = [], 0
+    says …"". Budget on record: …" -> "Budget on record: …"); a part is cut only between sentences outside quotes,
+    and what is kept keeps its own spacing."""
+    pieces, start = [], 0
     for match in _SENTENCE.finditer(part):
-        left = part[start : match.start()]
-        if (part[: match.start()].count('"') % 2 == 0) and part[: match.start()].count("“") == part[
-            : match.start()
-        ].count("”"):
-            sentences.append(left)
+        before = part[: match.start()]
+        if before.count('"') % 2 == 0 and before.count("“") == before.count("”"):
+            pieces.append(part[start : match.end()])
             start = match.end()
-    sentences.append(part[start:])
-    return " ".join(s for s in sentences if not any(q and q in s for q in said)).strip()
+    pieces.append(part[start:])
+    return "".join(p for p in pieces if not any(q and q in p for q in said)).strip()
 
 
 _SENTENCE = re.compile(r"(?<=[.。])\s+(?=[A-Z\u4e00-\u9fff])|(?<=[。；])")

@@ -7,6 +7,7 @@ import re
 
 from ae_coach._patterns import lazy
 from ae_coach.deal import Deal, PlanStatus
+from ae_coach.inspector.facts._timing import our_side
 
 _SIGNER = lazy(
     r"\b(CFO|CEO|COO|CRO|CIO|CTO|owner|founder|president|board|finance director|managing director|head of \w+|VP \w+)\b",
@@ -36,7 +37,8 @@ def office_booked(deal: Deal, as_of: dt.date) -> str | None:
     if office is None or office.lower() in ("owner", "board"):
         return None
     said = re.compile(rf"\b{re.escape(office)}\b", re.IGNORECASE)
-    steps = [(p.date, p.action) for p in deal.mutual_action_plan if p.status == PlanStatus.PLANNED]
-    if deal.next_step is not None:
+    theirs = [p for p in deal.mutual_action_plan if p.status == PlanStatus.PLANNED and not our_side(p.owner, deal)]
+    steps = [(p.date, p.action) for p in theirs]
+    if deal.next_step is not None and not our_side(deal.next_step.owner, deal):
         steps.append((deal.next_step.date, deal.next_step.action))
     return office if any(day and day >= as_of and said.search(action or "") for day, action in steps) else None

@@ -241,7 +241,7 @@ def _timing(deal: Deal, activities: list[ActivityFact], as_of: dt.date, paper_wa
             [
                 (p.date, p.action)
                 for p in deal.mutual_action_plan
-                if p.date and p.status == PlanStatus.DONE and not _ours(p.owner, deal)
+                if p.date and p.status == PlanStatus.DONE and not our_side(p.owner, deal)
             ],
         ),
         decision_undated=undated_decision(activities, deal.notes, as_of),
@@ -1443,7 +1443,7 @@ def precondition_side(deal: Deal, past: list[ActivityFact]) -> str | None:
         if step.status in (PlanStatus.DONE, PlanStatus.CANCELLED) or not _DOC_WORD.search(step.action):
             continue
         owner = (step.owner or "").strip().lower()
-        if _ours(step.owner, deal):
+        if our_side(step.owner, deal):
             return "ours"
         if owner in ("customer", "buyer", "client") or owner in buyer:
             return "theirs"
@@ -1642,7 +1642,7 @@ def _condition_floor(
     return None
 
 
-def _ours(owner: str | None, deal: Deal) -> bool:
+def our_side(owner: str | None, deal: Deal) -> bool:
     """A plan step's owner on our side: us, we, the seller, or the deal's own rep."""
     said = (owner or "").strip().lower()
     return said in ("us", "we", "seller") or (bool(said) and said == (deal.owner or "").strip().lower())
