@@ -52,7 +52,7 @@ from ae_coach.inspector.facts import PAPER_LATE, named_signer
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
-from ae_coach.inspector.text import LEGAL_TITLE, given_name
+from ae_coach.inspector.text import LEGAL_TITLE, given_name, quotes_in
 from ae_coach.inspector.titles import criterion
 
 if TYPE_CHECKING:
@@ -417,19 +417,14 @@ def _top_of_house(person: Stakeholder, deal: Deal) -> bool:
     return bool(_TOP_TITLE.search(person.title or "")) or 0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
 
 
-_QUOTES = lazy(r'(?:^|(?<=[\s(:]))"([^"]{12,}?)"(?=[\s).,;:]|$)|“([^”]{6,})”')
-"""Words quoted in an action: an opening quote after a space, bracket or colon and a closing one before one, so
-the text between two quotations ('as "our plan" in a document … "Legal review"') is never read as a quote."""
-
-
 def _same_event(action: NextAction, actions: list[NextAction]) -> bool:
     """An action with a person about the words they already answer in another action with them ("New CFO says
     the price is too high" behind both the budget question and the late stakeholder's meeting): one meeting."""
-    said = {(a or b).rstrip("…") for a, b in _QUOTES.findall(_with_evidence(action))}
+    said = {q.rstrip("…") for q in quotes_in(_with_evidence(action))}
     for other in actions:
         if not _same_person(other, action):
             continue
-        theirs = {(a or b).rstrip("…") for a, b in _QUOTES.findall(_with_evidence(other))}
+        theirs = {q.rstrip("…") for q in quotes_in(_with_evidence(other))}
         if any(x.startswith(y) or y.startswith(x) for x in said for y in theirs):
             return True
     return False
@@ -882,7 +877,7 @@ def _text(
 def _said_in(fact: str, text: str) -> bool:
     """The action's words already give the fact: the whole of it, or every quote it holds (a filled "[own numbers]"
     quotes the figures the metric's evidence line holds)."""
-    quotes = [(a or b).rstrip("…") for a, b in _QUOTES.findall(fact)]
+    quotes = [q.rstrip("…") for q in quotes_in(fact)]
     return fact.lower() in text.lower() or (bool(quotes) and all(q in text for q in quotes))
 
 

@@ -649,6 +649,16 @@ def mentions(names: Iterable[str], text: str | None) -> bool:
     return False
 
 
+_QUOTED_WORDS = lazy(r'(?:^|(?<=[\s(:]))"([^"]{12,}?)"(?=[\s).,;:]|$)|“([^”]{6,})”')
+"""Words quoted in a line of coaching: an opening quote after a space, bracket or colon and a closing one before one,
+so the text between two quotations ('as "our plan" in a document … "Legal review"') is never read as a quote."""
+
+
+def quotes_in(text: str) -> list[str]:
+    """The words a line quotes, straight or curly (:data:`_QUOTED_WORDS`), as written, "…" included."""
+    return [a or b for a, b in _QUOTED_WORDS.findall(text)]
+
+
 def quote(text: str | None, limit: int = 120) -> str:
     """A one-line excerpt of untrusted text for evidence, quoted so it reads as data."""
     flat = " ".join((text or "").split())

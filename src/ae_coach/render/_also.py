@@ -94,6 +94,8 @@ def action_reason(action: Any) -> str:
 
 
 _QUOTE = re.compile(r'"([^"]{12,})"|“([^”]{6,})”')
+"""Any quote in a reason, wherever it stands: looser than ``inspector.text.quotes_in`` (which reads an action's quotes
+only between spaces, brackets and colons), so a reason's quote is never printed again in its evidence."""
 
 
 def _unsaid(part: str, said: set[str]) -> str:
