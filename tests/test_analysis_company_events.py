@@ -260,3 +260,33 @@ def test_a_project_back_on_is_no_longer_cancelled() -> None:
     )
     found = by_code(deal).get(EVENT)
     assert found is None or found.data["kind"] != "cancelled"
+
+
+def test_an_event_is_quoted_with_how_long_it_stands() -> None:
+    # a long clause keeps its "until …" past the cut, and the short sentence after it that says when
+    said = (
+        "Dana: after the ransomware attack on our core systems the board has suspended all onboarding of new IT "
+        "vendors and all new system integrations until the forensic investigation is closed and the regulator has "
+        "our remediation report. I expect that to take into Q1. Otherwise the team is fine."
+    )
+    quote = assess(parse_deal(with_activities(_said(said)))).facts.events[0].quote
+    assert (
+        quote.startswith('"Dana: after the ransomware attack')
+        and "… until the forensic investigation is closed" in quote
+    )
+    assert quote.endswith('I expect that to take into Q1."') and "Otherwise" not in quote
+    # a sentence after the event that says no time is not quoted with it
+    plain = "Dana: finance froze new Q4 opex after the October sales miss. The team is still keen on the project."
+    assert "keen" not in assess(parse_deal(with_activities(_said(plain)))).facts.events[0].quote
+    # a second event in the next sentence is read on its own, not quoted as the first one's end
+    two = "Dana: finance froze new Q4 opex after the sales miss. A reorganisation of IT follows in January."
+    assert "reorganisation" not in assess(parse_deal(with_activities(_said(two)))).facts.events[0].quote
+
+
+def test_pushing_back_on_a_rule_is_not_a_freeze_lifted() -> None:
+    from ae_coach.inspector.facts._timing import lifting_sentence
+
+    assert lifting_sentence("Ole says the memo is not final, the regions are pushing back on the board rule.") is None
+    assert lifting_sentence("Not approved yet - CFO back on 7 Dec.") is None
+    assert lifting_sentence("Good news from Dana: the project is back on.") is not None
+    assert lifting_sentence("We are back on track after the budget review.") is not None

@@ -21,6 +21,7 @@ import re
 from ae_coach._patterns import lazy
 from ae_coach.deal import Deal
 from ae_coach.inspector import text
+from ae_coach.inspector.facts._later import MONTH
 from ae_coach.inspector.facts._model import ActivityFact, CompanyEvent, _Names, speaker_of
 from ae_coach.inspector.facts._timing import _PENDING
 
@@ -286,10 +287,11 @@ def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, r
     reports.append((None, "notes", deal.notes or "", None))
     found: list[CompanyEvent] = []
     for day, where, body, speaker in reports:
-        before = ""
-        for clause in (c.strip() for c in _CLAUSE.split(body) if c and c.strip()):
-            event = _read(clause, day, where, speaker, names, rivals, as_of, before, deal.account)
-            before = clause
+        clauses = [c.strip() for c in _CLAUSE.split(body) if c and c.strip()]
+        for i, clause in enumerate(clauses):
+            before = clauses[i - 1] if i else ""
+            after = clauses[i + 1] if i + 1 < len(clauses) else ""
+            event = _read(clause, day, where, speaker, names, rivals, as_of, before, deal.account, after)
             if event is not None and not any(e.kind == event.kind and e.source == event.source for e in found):
                 found.append(event)
     return [e for e in found if not _answered(e, deal, past)]
@@ -305,6 +307,7 @@ def _read(
     as_of: dt.date,
     before: str = "",
     account: str | None = None,
+    after: str = "",
 ) -> CompanyEvent | None:
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
     if kind == "cancelled":
@@ -325,7 +328,7 @@ def _read(
         # "…announced Project Keystone, and all commitments above USD 250k now need group CFO sign-off; group finance
         # has frozen them until March": the freeze is of what the clause before it names, so quote both
         told = f"{before.rsplit(':', 1)[-1].strip()} {clause}"
-    quoted = text.quote(told, limit=_EVENT_QUOTE if told != clause else 120)
+    quoted = _event_quote(told, after, _EVENT_QUOTE if told != clause else 120)
     return CompanyEvent.of(
         kind=kind,
         date=day,
@@ -333,6 +336,44 @@ def _read(
         quote=quoted,
         source=f"{day} {where}: {quoted}" if day else f"notes: {quoted}",
     )
+
+
+def _event_quote(told: str, after: str, limit: int) -> str:
+    """The clause that reports an event, quoted so it keeps how long the event stands: the clause's "until …"
+    past the cut, after its opening words ("The board has suspended all onboarding of new IT vendors … until the
+    forensic investigation is closed and the regulator (IRA) has our remediation report"), and the short sentence
+    after it when that sentence says when ("I expect that to take into Q1"). A VP reads a freeze by its end."""
+    flat = " ".join(told.split())
+    then = " ".join(after.split())
+    first = _FIRST_SENTENCE.match(then)  # a quote closed inside the clause ends it: "… clearance.' Called Anders"
+    then = first.group(0) if first else then
+    when = bool(then) and len(then) <= _WHEN_SENTENCE and text.find(_WHEN, then) is not None
+    if when and any(text.find(pattern, then) for _, pattern in KINDS):
+        when = False  # a second event, read on its own
+    lasts = _LASTS.search(flat)
+    if len(flat) > limit and lasts is not None and lasts.start() > limit - _TAIL_ROOM:
+        head = flat[:_HEAD].rsplit(" ", 1)[0].rstrip(",;: ")
+        flat = f"{head} … {flat[lasts.start() :]}"
+    if not when:
+        return text.quote(flat, limit if flat == " ".join(told.split()) else max(limit, len(flat) + 2))
+    return text.quote(f"{flat} {then}", max(limit, len(flat) + len(then) + 3))
+
+
+_LASTS = lazy(r"\b(?:until|till|pending)\b|直到|直至", re.IGNORECASE)
+"""The words that say how long an event stands ("suspended … until the forensic investigation is closed")."""
+_WHEN = lazy(
+    rf"\b(?:q[1-4]|h[12]|(?:19|20)\d\d|fy ?\d\d|{MONTH}|next (?:year|quarter|month|fiscal year)|new year|"
+    r"at the earliest|(?:a few |several |\d+ )?(?:weeks|months))\b|季度|明年|年初|年底|月底|个月|\d+\s*月",
+    re.IGNORECASE,
+)
+"""A sentence that says when: a quarter, a month, a year, "next year", "at the earliest", weeks or months."""
+_FIRST_SENTENCE = lazy(r".*?[.!?]['\"’”)]+(?=\s)")
+_WHEN_SENTENCE = 100
+"""The longest sentence after an event quoted for when the event ends ("I expect that to take into Q1.")."""
+_HEAD = 60
+"""Characters of an event's opening kept before " … until …"."""
+_TAIL_ROOM = 20
+"""An "until" this close to the cut is kept by the plain cut."""
 
 
 _BACK = lazy(r"\b(?:them|it|these|those)\b", re.IGNORECASE)
