@@ -45,7 +45,7 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
 
     def clip(text: str | None, size: int) -> str | None:
         # a Chinese answer keeps short English quotes, but may keep two of them from one long note
-        windows = 2 if answer.lang == "zh" else 1
+        windows = 3 if answer.lang == "zh" else 1
         return clip_quote(text, answer.words, size, answer.people, windows=windows, question=answer.question)
 
     def clip_within(text: str | None, size: int) -> str | None:
@@ -162,11 +162,36 @@ def clip_quote(
         second = max(rest, key=second_score, default=None)
         if second is not None and second_score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
-    spans = _whole_names(parts, spans)
+    if windows > 2:  # a third for a number the windows kept leave out ("… an alternative: 3-year … renewal uplift
+        # capped at 3%"): a figure or a date is the fact a reader checks
+        kept = {parts[i] for a, b in spans for i in range(a, b)}
+        digits = [bool(re.search(r"\d", w)) and w not in kept for w in parts]
+        free = [i for i in range(len(parts)) if all(i + size < a or i > b for a, b in spans)]
+        third = max(free, key=lambda i: (sum(digits[i : i + size]), *score(i)), default=None)
+        if third is not None and any(digits[third : third + size]):
+            spans = sorted([*spans, (third, min(third + size, len(parts)))])
+    spans = _whole_names(parts, _bridged(parts, spans))
     spans = _to_sentence_end(parts, spans)
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
     return out + (" …" if spans[-1][1] < len(parts) else "")
+
+
+BRIDGE = 2
+"""The most words between two kept windows that are kept too rather than elided, when the joined window reads
+as no run of :data:`RUN_LIMIT` English words ("the co-op won't … it fully" keeps "fund")."""
+
+
+def _bridged(parts: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (sorted) with a gap of at most :data:`BRIDGE` words between two of them closed, where the words
+    joined do not run on in English for :data:`RUN_LIMIT` words."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start - joined[-1][1] <= BRIDGE and not _runs_on(" ".join(parts[joined[-1][0] : end]), RUN_LIMIT):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 NAME_RUN = 3
