@@ -25,6 +25,7 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
+from ae_coach.deal.model import Signal
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector.facts import dates_in, lifting_sentence
 from ae_coach.inspector.priority import ranked
@@ -103,6 +104,12 @@ class Draft(BaseModel):
     """The last two-way exchange with the person to meet, or that names them: why the meeting matters."""
     this_week: bool = False
     """The question wants the meeting this week ("这周就", "this week")."""
+    moved: str | None = None
+    """The buyer's own word that the purchase moved past the close date or is on hold (``TimingFact.doubt`` or
+    ``on_hold``, never the rep's notes): the email asks for the new timeline instead of confirming the old steps."""
+    moved_quoted: bool = False
+    """That word is the exchange the email already quotes (``last``), so it is not quoted twice."""
+
     champion: str | None = None
     """The champion, when the email goes to someone else and the question names the champion ("不会让 Nicole 觉得我
     绕过她"): the draft tells the rep to tell them first and copy them, never to go around them."""
@@ -136,6 +143,18 @@ class Draft(BaseModel):
     confirm it is with them rather than who owns it."""
     paper_title: str | None = None
     """That person's title, as the record writes it."""
+
+    @property
+    def addressed(self) -> str | None:
+        """The name the email greets: the first of ``to`` past an honorific ("Dr. Katrin Vogel" -> "Katrin")."""
+        words = (self.to or "").split()
+        while len(words) > 1 and _HONORIFIC.match(words[0]):
+            words = words[1:]
+        return words[0] if words else None
+
+
+_HONORIFIC = re.compile(r"(?i)^(?:dr|prof|mr|mrs|ms|mx|sir|dame|herr|frau|mag|ing|dipl|sr|sra|srta|dott|dottssa)\.?$")
+"""A title before a name, never the name an email greets by."""
 
 
 class WalkVerdict(BaseModel):
@@ -210,6 +229,10 @@ class ChatAnswer(BaseModel):
     """Asked about the budget or walking away, when the record says the freeze or hold was lifted since: the
     activity that says so, its text the sentence that does ("Dr. Vogt released part of the frozen Q4 money");
     ``data["money"]`` when it is the money that came back, not only the project that restarted."""
+    piloted: Fact | None = None
+    """Asked about a pilot when the record already holds one completed and signed off (an activity the inspector reads
+    as technical validation: "pilot Pouso Alegre done. Fábio emailed sign-off, all 6 criteria green"): that activity,
+    so the answer says the pilot is done and a second one only delays the signature, instead of designing a pilot."""
     held: str | None = None
     """Asked to prepare our executive's call with the buyer (the intent or a close second) while the buyer's own word
     holds the purchase (``timing.on_hold``: "until … 60 days without incidents, I will not approve any expansion"):
@@ -328,7 +351,21 @@ def answer(
         verdict=verdict,
         lifted=_lifted(found, assessment) if dated else None,
         held=held,
+        piloted=_piloted(found) if any(i.id == "pilot" for i in asked) and deal.is_open else None,
     )
+
+
+def _piloted(found: Retrieval) -> Fact | None:
+    """The pilot on record that passed: the last activity that speaks of a pilot, when the inspector reads it as a
+    pilot or technical validation passed (not when a later word asks for a pilot: "él pide una prueba pagada (PoC)")."""
+    said = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
+    last = max((f for f in said if _PILOT_WORD.search(f.text or "")), key=lambda f: f.date or dt.date.min, default=None)
+    if last is None or Signal.TECHNICAL_VALIDATION.value not in last.data.get("signals", ()):
+        return None
+    return last
+
+
+_PILOT_WORD = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b|试点|试用|概念验证", re.IGNORECASE)
 
 
 def _for_the_wait(rule_ids: list[str], rulebook: Rulebook) -> list[str]:
@@ -940,6 +977,9 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     last = done[-1] if done else None
     if pending is not None and last is not None and (last.key == pending.key or name not in last.data["people"]):
         last = None  # the champion's exchange is quoted once, as theirs; a recap of a call the reader missed is none
+    moved = _moved(assessment)
+    if moved is not None:  # the steps up to the close date are the plan the buyer's word overtook
+        commitments = [c for c in commitments if c.date and deal.close_date and c.date > deal.close_date]
     paper = None if _runs_paper(person) else _paper_ask(assessment, deal)
     legal = paper is not None and _legal_step(assessment.facts.timing.paper_stuck or "")
     owner = paper_titled(deal, legal=legal) if paper is not None else None
@@ -967,7 +1007,17 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         if meet
         else None,
         this_week=bool(_THIS_WEEK.search(question)),
+        moved=moved,
+        moved_quoted=moved is not None and last is not None and moved.startswith(f"{last.date} "),
     )
+
+
+def _moved(assessment: Any) -> str | None:
+    """The buyer's word, in an activity, that the purchase is later than the close date or on hold."""
+    timing = assessment.facts.timing
+    source = timing.doubt or timing.on_hold
+    said = re.match(r"\d{4}-\d\d-\d\d (\w+):", source or "")
+    return source if said and said.group(1) != "note" else None
 
 
 def _pending(champion: Fact | None, person: Fact | None, assessment: Any, found: Retrieval) -> Fact | None:

@@ -166,6 +166,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                     "status": activity.status,
                     "people": list(activity.people),
                     "two_way": activity.two_way,
+                    "signals": list(activity.signals),
                 },
                 search=f"{activity.type} {activity.summary} {' '.join(activity.people)}",
             )
