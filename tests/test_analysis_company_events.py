@@ -290,3 +290,19 @@ def test_pushing_back_on_a_rule_is_not_a_freeze_lifted() -> None:
     assert lifting_sentence("Not approved yet - CFO back on 7 Dec.") is None
     assert lifting_sentence("Good news from Dana: the project is back on.") is not None
     assert lifting_sentence("We are back on track after the budget review.") is not None
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind"),
+    [
+        # what is stopped, with what else and over which amount, before the verb
+        (
+            "Dana: all new SaaS commitments and renewals above EUR 25k are paused pending a 90-day review.",
+            "spend_review",
+        ),
+        ("Dana: all new software contracts over EUR 50k on hold until the board meets end of January.", "freeze"),
+    ],
+)
+def test_a_freeze_on_money_over_an_amount_is_read(summary: str, kind: str) -> None:
+    events = assess(parse_deal(with_activities(_said(summary)))).facts.events
+    assert events and events[0].kind == kind

@@ -44,7 +44,9 @@ _FREEZE = lazy(
     # "group finance has frozen them until the 2027 plan is approved": the commitments the sentence before named
     r"\b(?:has|have|had|just) (?:frozen|paused|halted|suspended) (?:them|these|those|all of them)\b|"
     # "capex is frozen", "all new spend is paused", "budgets were frozen"
-    rf"\b{_MONEY} (?:is |are |was |were |has been |have been |got |now )?(?:frozen|paused|halted|suspended|"
+    # "all new SaaS commitments and renewals above EUR 25k are paused": the money, what else, over which amount
+    rf"\b{_MONEY}(?: and [a-z]+)?(?: (?:above|over|exceeding|of more than) (?:[A-Z]{{3}} ?|[€$£])?[\d.,]+ ?[km]?)? "
+    r"(?:is |are |was |were |has been |have been |got |now )?(?:frozen|paused|halted|suspended|"
     r"on hold|on ice)\b|"
     # "pushed all capex reviews", "deferred every capex review", "postponed all new investment decisions"
     rf"\b(?:pushed|deferred|postponed|delayed|parked|shelved|cancelled|canceled)(?: back)? (?:all|every|any) "
@@ -61,7 +63,7 @@ _FREEZE = lazy(
 _REVIEW_GATE = lazy(
     r"\buntil (?:(?:she|he|they|the new [\w ]{2,20}?|[A-Z][a-z]+) (?:has |have )?(?:review(?:s|ed)?|"
     r"looked at|gone through|signed off|approved?)|(?:a |the )?(?:full |new )?review)\b|"
-    r"\b(?:under|in|pending) (?:a )?(?:full |spend(?:ing)? |budget |cost )?review\b|"
+    r"\b(?:under|in|pending) (?:a )?(?:full |\d+-(?:day|week|month) |spend(?:ing)? |budget |cost )?review\b|"
     r"(?:审查|审核|复核)(?:完|之前|前|结束)",
     re.IGNORECASE,
 )
@@ -328,7 +330,7 @@ def _read(
         # "…announced Project Keystone, and all commitments above USD 250k now need group CFO sign-off; group finance
         # has frozen them until March": the freeze is of what the clause before it names, so quote both
         told = f"{before.rsplit(':', 1)[-1].strip()} {clause}"
-    quoted = _event_quote(told, after, _EVENT_QUOTE if told != clause else 120)
+    quoted = _event_quote(told, after, _EVENT_QUOTE if told != clause else 120, text.find(dict(KINDS)[kind], told))
     return CompanyEvent.of(
         kind=kind,
         date=day,
@@ -338,11 +340,12 @@ def _read(
     )
 
 
-def _event_quote(told: str, after: str, limit: int) -> str:
+def _event_quote(told: str, after: str, limit: int, hit: str | None = None) -> str:
     """The clause that reports an event, quoted so it keeps how long the event stands: the clause's "until …"
-    past the cut, after its opening words ("The board has suspended all onboarding of new IT vendors … until the
-    forensic investigation is closed and the regulator (IRA) has our remediation report"), and the short sentence
-    after it when that sentence says when ("I expect that to take into Q1"). A VP reads a freeze by its end."""
+    past the cut, after its opening words through the words that report the event (``hit``: "The board has
+    suspended all onboarding of new IT vendors … until the forensic investigation is closed and the regulator (IRA)
+    has our remediation report"), and the short sentence after it when that sentence says when ("I expect that to
+    take into Q1"). A VP reads a freeze by its end."""
     flat = " ".join(told.split())
     then = " ".join(after.split())
     first = _FIRST_SENTENCE.match(then)  # a quote closed inside the clause ends it: "… clearance.' Called Anders"
@@ -351,12 +354,15 @@ def _event_quote(told: str, after: str, limit: int) -> str:
     if when and any(text.find(pattern, then) for _, pattern in KINDS):
         when = False  # a second event, read on its own
     lasts = _LASTS.search(flat)
-    if len(flat) > limit and lasts is not None and lasts.start() > limit - _TAIL_ROOM:
-        head = flat[:_HEAD].rsplit(" ", 1)[0].rstrip(",;: ")
-        flat = f"{head} … {flat[lasts.start() :]}"
-    if not when:
-        return text.quote(flat, limit if flat == " ".join(told.split()) else max(limit, len(flat) + 2))
-    return text.quote(f"{flat} {then}", max(limit, len(flat) + len(then) + 3))
+    ends = len(flat) > limit and lasts is not None and lasts.start() > limit - _TAIL_ROOM
+    if ends and lasts is not None:
+        reported = flat.find(hit) + len(hit) if hit and hit in flat else 0
+        head = max(len(flat[:_HEAD].rsplit(" ", 1)[0]), reported)
+        if lasts.start() - head > _TAIL_ROOM:  # words between the report and its "until": elided
+            flat = f"{flat[:head].rstrip(',;: ')} … {flat[lasts.start() :]}"
+    if not (ends or when):
+        return text.quote(flat, limit)
+    return text.quote(f"{flat} {then}" if when else flat, max(limit, len(flat) + len(then) + 3))
 
 
 _LASTS = lazy(r"\b(?:until|till|pending)\b|直到|直至", re.IGNORECASE)
