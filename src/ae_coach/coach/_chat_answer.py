@@ -313,6 +313,9 @@ def answer(
     walk_away = any(i.id == "walk_away" for i in asked)
     held = assessment.facts.timing.on_hold if any(i.id == "executive" for i in asked) else None
     dated = intent is not None and (intent.id in _DATED_INTENTS or walk_away)
+    # "采购说要三家报价……12/18 出 PO 还来得及吗？": a question on another topic that names the close date or asks
+    # about it is answered on the date too
+    dated = dated or (shape in ("advice", "risk") and any(i.id == "close_date" for i, _ in found.intents))
     verdict = _verdict(deal, assessment, review.forecast, walk_away=walk_away) if dated else None
     if verdict is not None and verdict.state == "fails" and verdict.after:
         rule_ids = _for_the_wait(rule_ids, rulebook)

@@ -89,8 +89,9 @@ def retrieve(
     tokens = tokenize(question)
     facts = deal_facts(deal, assessment)
     mentioned = _mentioned(question, tokens, facts, deal, assessment.as_of)
-    intents = lexicon.match(_asked(question), mentioned, str(getattr(deal.stage, "value", deal.stage)))
-    words = asked_words(question, lexicon)
+    spelled = _spelled(question)
+    intents = lexicon.match(_asked(spelled), mentioned, str(getattr(deal.stage, "value", deal.stage)))
+    words = asked_words(spelled, lexicon)
     query = list(words)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
         query += [t for p in intent.en[:3] for t in tokenize(p) if t not in query]
@@ -139,6 +140,18 @@ def asked_words(question: str, lexicon: Lexicon) -> list[str]:
     words = lexicon.expand(question)
     months = [_MONTH_NAMES[int(m) - 1] for m in _ZH_MONTH.findall(question) if 1 <= int(m) <= 12]
     return words + [m for m in dict.fromkeys(months) if m not in words]
+
+
+_ACRONYMS = ((re.compile(r"\bMAPs?\b"), "mutual action plan"),)
+"""Sales acronyms reps write in capitals, spelled out for the lexicon: "MAP" is the mutual action plan, where
+"map" in lower case is a verb ("map every alternative", "map the buying committee")."""
+
+
+def _spelled(question: str) -> str:
+    """``question`` with the capitalised acronyms of :data:`_ACRONYMS` spelled out."""
+    for pattern, words in _ACRONYMS:
+        question = pattern.sub(words, question)
+    return question
 
 
 PASTED_WORDS = 40
