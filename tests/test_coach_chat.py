@@ -906,3 +906,15 @@ def test_a_pilot_question_after_a_pilot_passed_says_it_is_done():
 )
 def test_reps_words_for_a_plan_a_handoff_and_a_discount(name: str, question: str, intent: str):
     assert _answer(name, question).intent == intent
+
+
+def test_a_plan_question_sees_the_buyer_steps_that_were_missed():
+    answer = _answer("wingtip-slipped", "the MAP still says signature 10/31. rebuild it with real dates")
+    assert answer.intent == "action_plan"
+    missed = [f for f in answer.facts if f.data.get("what") == "missed_step"]
+    assert [f.text for f in missed] == ["Legal review", "Signature"]
+    # never confirmed to the buyer as agreed dates in an email
+    from ae_coach.deal import load_deal
+
+    text = "".join(Coach("offline").chat(load_deal(EXAMPLES / "wingtip-slipped.yaml"), "draft an email to Piet"))
+    assert "2026-09-30" not in text.split("What the deal records")[0]

@@ -945,7 +945,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     ]
     if not done:
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
-    commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
+    commitments = [f for f in found.all_facts if f.kind == "dated" and f.data.get("what") != "missed_step"][:4]
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     meet = _to_meet(question, named, person, found, deal) if _INTRO.search(question) else None
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)

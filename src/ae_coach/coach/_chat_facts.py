@@ -140,6 +140,19 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 search=f"{item.text} {' '.join(item.people)} {item.owner or ''} next step plan meeting upcoming",
             )
         )
+    for item in deal.mutual_action_plan:  # the buyer's plan steps whose day passed undone: what a rebuilt plan rebooks
+        if item.date is None or item.date >= as_of or item.status in ("done", "cancelled"):
+            continue
+        out.append(
+            Fact(
+                kind="dated",
+                key=f"missed:{item.date}:{item.action[:40]}",
+                date=item.date,
+                text=item.action,
+                data={"what": "missed_step", "people": [], "owner": item.owner},
+                search=f"{item.action} {item.owner or ''} plan step missed late overdue",
+            )
+        )
     out.append(_close(deal, assessment))
     for name, element in facts.elements.items():
         out.append(
@@ -276,6 +289,7 @@ _KIND_KEYS: dict[str, Any] = {
     "economic_buyer": lambda f, deal: f.kind == "person" and f.data.get("role") == "economic_buyer",
     "competitors": lambda f, deal: f.kind == "competitor",
     "next_step": lambda f, deal: f.kind == "dated" and f.data.get("what") == "next_step",
+    "missed": lambda f, deal: f.kind == "dated" and f.data.get("what") == "missed_step",
     "close_date": lambda f, deal: f.kind == "close_date",
     "proposal": lambda f, deal: f.kind == "activity" and f.data.get("type") == "proposal",
     "demos": lambda f, deal: f.kind == "activity" and f.data.get("type") == "demo",
@@ -302,7 +316,7 @@ def facts_of_kind(
             return latest[:RECENT]
         return latest[: RECENT - 1] + replied
     if kind == "upcoming":  # the next dates first: a plan step and the next step on one day say one thing
-        dated = [f for f in facts if f.kind == "dated"]
+        dated = [f for f in facts if f.kind == "dated" and f.data.get("what") != "missed_step"]
         firsts = list({f.date: f for f in reversed(dated)}.values())[::-1]
         return firsts + [f for f in dated if f not in firsts]
     if kind == "figures":  # the buyer's own numbers, the baseline and results a success plan is written from

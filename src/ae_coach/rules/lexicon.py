@@ -61,6 +61,7 @@ FACT_KINDS: tuple[str, ...] = (
     "committee",
     "competitors",
     "upcoming",
+    "missed",
     "next_step",
     "close_date",
     "forecast",
