@@ -290,6 +290,24 @@ def test_pushing_back_on_a_rule_is_not_a_freeze_lifted() -> None:
     assert lifting_sentence("Not approved yet - CFO back on 7 Dec.") is None
     assert lifting_sentence("Good news from Dana: the project is back on.") is not None
     assert lifting_sentence("We are back on track after the budget review.") is not None
+    assert lifting_sentence("The project is back on hold until the audit closes in Q1.") is None
+    assert lifting_sentence("We are back on the shortlist.") is None
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["Our next call is on 14 March.", "She may loop in procurement later.", "They have 2000 users in scope."],
+)
+def test_a_sentence_that_names_a_time_in_passing_is_not_the_events_end(then: str) -> None:
+    said = f"Dana: finance froze new Q4 opex after the October sales miss. {then}"
+    assert then not in assess(parse_deal(with_activities(_said(said)))).facts.events[0].quote
+
+
+def test_a_freeze_above_the_deals_amount_does_not_reach_it() -> None:
+    said = "Dana: all new SaaS commitments above USD 250k are paused pending a 90-day review."
+    data = with_activities(_said(said))
+    assert assess(parse_deal({**data, "amount": 400000})).facts.events
+    assert not assess(parse_deal({**data, "amount": 90000})).facts.events
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +44,7 @@ def render_answer(answer: ChatAnswer, builder: PromptBuilder) -> str:
         return term(value, answer.lang)
 
     def clip(text: str | None, size: int) -> str | None:
-        # a Chinese answer keeps short English quotes, but may keep two of them from one long note
+        # a Chinese answer keeps short English quotes, but may keep up to three of them from one long note
         windows = 3 if answer.lang == "zh" else 1
         return clip_quote(text, answer.words, size, answer.people, windows=windows, question=answer.question)
 
@@ -122,8 +122,10 @@ def clip_quote(
     asked about (``words``: its tokens and the rulebook words they bring), else its start: "Jess will buy
     the annual plan … wants invoice not card" asked about invoices keeps "invoice not card". At equal words
     asked about, the window that names more of the deal's ``people`` wins ("… wants the interim CDO's view
-    first'. Ruth Achterberg has not been approached"). With ``windows`` 2 (a Chinese answer), a second window
-    elsewhere in the quote that holds asked-about words or people is kept too, after " … ". Words the
+    first'. Ruth Achterberg has not been approached"). With ``windows`` 2 or more (a Chinese answer: 3), a second
+    window elsewhere in the quote that holds asked-about words or people is kept too, after " … ", and with 3 a third
+    for a figure or a date the others leave out (:func:`_third_window`); windows at most :data:`BRIDGE` words apart
+    are joined (:func:`_bridged`). Words the
     ``question`` itself quotes from the note (:data:`ECHO` or more in a row) count for nothing: "she said
     'we'll sort the paperwork when we're ready'" asked about keeps what the rep did not say, "not sure if
     finance or the CEO needs to approve"."""
@@ -158,23 +160,32 @@ def clip_quote(
     spans = [(start, start + size)]
     if windows > 1:  # a second window elsewhere in the note that holds what was asked, who is named or a fact
         # (the note's tail may be shorter than a window: "… Ruth Achterberg has not been approached")
-        rest = [i for i in range(len(parts)) if i + size < start or i > start + size]  # "…" always elides
+        rest = [i for i in range(len(parts)) if i + size < start or i > start + size]  # a word at least between
         second = max(rest, key=second_score, default=None)
         if second is not None and second_score(second)[:3] > (0, 0, 0):
             spans = sorted([*spans, (second, min(second + size, len(parts)))])
-    if windows > 2:  # a third for a number the windows kept leave out ("… an alternative: 3-year … renewal uplift
-        # capped at 3%"): a figure or a date is the fact a reader checks
-        kept = {parts[i] for a, b in spans for i in range(a, b)}
-        digits = [bool(re.search(r"\d", w)) and w not in kept for w in parts]
-        free = [i for i in range(len(parts)) if all(i + size < a or i > b for a, b in spans)]
-        third = max(free, key=lambda i: (sum(digits[i : i + size]), *score(i)), default=None)
-        if third is not None and any(digits[third : third + size]):
-            spans = sorted([*spans, (third, min(third + size, len(parts)))])
+    if windows > 2:
+        spans = _third_window(parts, spans, size, score)
     spans = _whole_names(parts, _bridged(parts, spans))
     spans = _to_sentence_end(parts, spans)
     out = "… " if spans[0][0] else ""
     out += " … ".join(" ".join(parts[a:b]) for a, b in spans)
     return out + (" …" if spans[-1][1] < len(parts) else "")
+
+
+def _third_window(
+    parts: list[str], spans: list[tuple[int, int]], size: int, score: Callable[[int], tuple[int, ...]]
+) -> list[tuple[int, int]]:
+    """``spans`` and a third window for a figure or a date the kept ones leave out ("… an alternative: 3-year …
+    renewal uplift capped at 3%"): the fact a reader checks. Among windows a word or more from the kept ones, the one
+    with the most such figures, then by ``score`` (what was asked, who is named); none when no figure is left out."""
+    kept = {parts[i] for a, b in spans for i in range(a, b)}
+    digits = [bool(re.search(r"\d", w)) and w not in kept for w in parts]
+    free = [i for i in range(len(parts)) if all(i + size < a or i > b for a, b in spans)]
+    third = max(free, key=lambda i: (sum(digits[i : i + size]), *score(i)), default=None)
+    if third is None or not any(digits[third : third + size]):
+        return spans
+    return sorted([*spans, (third, min(third + size, len(parts)))])
 
 
 BRIDGE = 2

@@ -25,11 +25,11 @@ from ae_coach.coach._situation import Situation
 from ae_coach.coach._wording import fill, fit_stage, parse_question
 from ae_coach.coach.report import NextAction
 from ae_coach.deal.calendar import NO_REPLY_DAYS, calendar_for
-from ae_coach.deal.model import Signal
+from ae_coach.deal.model import PlanStatus, Signal
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector.facts import dates_in, lifting_sentence
 from ae_coach.inspector.priority import ranked
-from ae_coach.inspector.text import PAPER_TITLE
+from ae_coach.inspector.text import PAPER_TITLE, SIGNAL_PATTERNS
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -105,8 +105,11 @@ class Draft(BaseModel):
     this_week: bool = False
     """The question wants the meeting this week ("这周就", "this week")."""
     moved: str | None = None
-    """The buyer's own word that the purchase moved past the close date or is on hold (``TimingFact.doubt`` or
-    ``on_hold``, never the rep's notes): the email asks for the new timeline instead of confirming the old steps."""
+    """The buyer's own words that the purchase moved past the close date or is on hold (``TimingFact.doubt`` or
+    ``on_hold``, said in an activity, never the rep's notes): the email asks for the new timeline instead of
+    confirming the old steps."""
+    moved_on: dt.date | None = None
+    """When they said it."""
     moved_quoted: bool = False
     """That word is the exchange the email already quotes (``last``), so it is not quoted twice."""
 
@@ -147,14 +150,27 @@ class Draft(BaseModel):
     @property
     def addressed(self) -> str | None:
         """The name the email greets: the first of ``to`` past an honorific ("Dr. Katrin Vogel" -> "Katrin")."""
-        words = (self.to or "").split()
-        while len(words) > 1 and _HONORIFIC.match(words[0]):
-            words = words[1:]
-        return words[0] if words else None
+        return first_name(self.to)
+
+    @property
+    def champion_addressed(self) -> str | None:
+        """The champion's first name, as the email copies them."""
+        return first_name(self.champion)
 
 
-_HONORIFIC = re.compile(r"(?i)^(?:dr|prof|mr|mrs|ms|mx|sir|dame|herr|frau|mag|ing|dipl|sr|sra|srta|dott|dottssa)\.?$")
-"""A title before a name, never the name an email greets by."""
+def first_name(name: str | None) -> str | None:
+    """The first word of ``name`` past its honorifics ("Dr.-Ing. Katrin Vogel", "Dr. med. Anna Berg" -> the first
+    name); the name itself when nothing is left past them."""
+    words = (name or "").split()
+    while len(words) > 1 and _HONORIFIC.match(words[0]):
+        words = words[1:]
+    return words[0] if words else None
+
+
+_HONORIFIC = re.compile(
+    r"(?i)^(?:dr|prof|mr|mrs|ms|mx|sir|dame|herr|frau|mag|ing|dipl|med|dr\.-ing|dipl\.-ing|sr|sra|srta|dott|dottssa)\.?$"
+)
+"""A title before a name (an academic or professional degree included), never the name an email greets by."""
 
 
 class WalkVerdict(BaseModel):
@@ -315,7 +331,9 @@ def answer(
     dated = intent is not None and (intent.id in _DATED_INTENTS or walk_away)
     # "采购说要三家报价……12/18 出 PO 还来得及吗？": a question on another topic that names the close date or asks
     # about it is answered on the date too
-    dated = dated or (shape in ("advice", "risk") and any(i.id == "close_date" for i, _ in found.intents))
+    dated = dated or (
+        shape in ("advice", "risk") and ("close_date" in found.mentioned or any(i.id == "close_date" for i in asked))
+    )
     verdict = _verdict(deal, assessment, review.forecast, walk_away=walk_away) if dated else None
     if verdict is not None and verdict.state == "fails" and verdict.after:
         rule_ids = _for_the_wait(rule_ids, rulebook)
@@ -354,18 +372,27 @@ def answer(
         verdict=verdict,
         lifted=_lifted(found, assessment) if dated else None,
         held=held,
-        piloted=_piloted(found) if any(i.id == "pilot" for i in asked) and deal.is_open else None,
+        piloted=_piloted(found, deal, assessment.as_of)
+        if any(i.id == "pilot" for i in asked) and deal.is_open
+        else None,
     )
 
 
-def _piloted(found: Retrieval) -> Fact | None:
-    """The pilot on record that passed: the last activity that speaks of a pilot, when the inspector reads it as a
-    pilot or technical validation passed (not when a later word asks for a pilot: "él pide una prueba pagada (PoC)")."""
+def _piloted(found: Retrieval, deal: Deal, as_of: dt.date) -> Fact | None:
+    """The pilot on record that passed: the last activity that speaks of a pilot, when one of its sentences says
+    the pilot passed as the inspector reads technical validation ("pilot Pouso Alegre done. Fábio emailed sign-off,
+    all 6 criteria green"; not "Pilot kickoff done" beside "security review passed"), and no open step of the plan
+    ahead still names it ("Pilot sign-off by IT"); not when a later word asks for a pilot ("él pide una prueba
+    pagada (PoC)")."""
     said = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
-    last = max((f for f in said if _PILOT_WORD.search(f.text or "")), key=lambda f: f.date or dt.date.min, default=None)
-    if last is None or Signal.TECHNICAL_VALIDATION.value not in last.data.get("signals", ()):
+    spoke = [f for f in said if _PILOT_WORD.search(f.text or "")]
+    last = max(spoke, key=lambda f: f.date or dt.date.min, default=None)
+    passed = SIGNAL_PATTERNS[Signal.TECHNICAL_VALIDATION]
+    sentences = re.split(r"(?<=[.;!?])\s+", last.text or "") if last is not None else []
+    if not any(_PILOT_WORD.search(s) and passed.search(s) for s in sentences):
         return None
-    return last
+    ahead = [i for i in deal.mutual_action_plan if i.date and i.date >= as_of and i.status != PlanStatus.DONE]
+    return None if any(_PILOT_WORD.search(i.action) for i in ahead) else last
 
 
 _PILOT_WORD = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b|试点|试用|概念验证", re.IGNORECASE)
@@ -945,7 +972,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     ]
     if not done:
         done = [f for f in found.all_facts if f.kind == "activity" and f.data.get("status") == "completed"]
-    commitments = [f for f in found.all_facts if f.kind == "dated" and f.data.get("what") != "missed_step"][:4]
+    commitments = [f for f in found.all_facts if f.kind == "dated"][:4]
     noted = {f.name: f for f in found.all_facts if f.kind == "element" and f.text and f.data.get("grade", 0) >= 1}
     meet = _to_meet(question, named, person, found, deal) if _INTRO.search(question) else None
     minutes = re.search(r"(?<!\d)(\d{2,3})\s*(?:分钟|min)", question)
@@ -980,7 +1007,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     last = done[-1] if done else None
     if pending is not None and last is not None and (last.key == pending.key or name not in last.data["people"]):
         last = None  # the champion's exchange is quoted once, as theirs; a recap of a call the reader missed is none
-    moved = _moved(assessment)
+    moved, moved_on = _moved(assessment)
     if moved is not None:  # the steps up to the close date are the plan the buyer's word overtook
         commitments = [c for c in commitments if c.date and deal.close_date and c.date > deal.close_date]
     paper = None if _runs_paper(person) else _paper_ask(assessment, deal)
@@ -1011,16 +1038,20 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         else None,
         this_week=bool(_THIS_WEEK.search(question)),
         moved=moved,
-        moved_quoted=moved is not None and last is not None and moved.startswith(f"{last.date} "),
+        moved_on=moved_on,
+        moved_quoted=moved_on is not None and last is not None and last.date == moved_on,
     )
 
 
-def _moved(assessment: Any) -> str | None:
-    """The buyer's word, in an activity, that the purchase is later than the close date or on hold."""
+def _moved(assessment: Any) -> tuple[str | None, dt.date | None]:
+    """The buyer's words, in an activity, that the purchase is later than the close date or on hold, and the day:
+    each of the two readings on its own, so a doubt from the rep's notes does not hide a hold said by the buyer."""
     timing = assessment.facts.timing
-    source = timing.doubt or timing.on_hold
-    said = re.match(r"\d{4}-\d\d-\d\d (\w+):", source or "")
-    return source if said and said.group(1) != "note" else None
+    for source in (timing.doubt, timing.on_hold):
+        said = re.match(r"(\d{4}-\d\d-\d\d) (\w+): (.+)", source or "")
+        if said and said.group(2) != "note":
+            return said.group(3), dt.date.fromisoformat(said.group(1))
+    return None, None
 
 
 def _pending(champion: Fact | None, person: Fact | None, assessment: Any, found: Retrieval) -> Fact | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ae_coach.deal.model import PlanStatus
 from ae_coach.inspector.text import TO_THE_TOOL
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ FactKind = Literal[
     "person",
     "competitor",
     "dated",
+    "missed",
     "close_date",
     "element",
     "activity",
@@ -140,12 +142,12 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
                 search=f"{item.text} {' '.join(item.people)} {item.owner or ''} next step plan meeting upcoming",
             )
         )
-    for item in deal.mutual_action_plan:  # the buyer's plan steps whose day passed undone: what a rebuilt plan rebooks
-        if item.date is None or item.date >= as_of or item.status in ("done", "cancelled"):
+    for item in deal.mutual_action_plan:  # the plan's steps whose day passed undone: what a rebuilt plan rebooks
+        if item.date is None or item.date >= as_of or item.status in (PlanStatus.DONE, PlanStatus.CANCELLED):
             continue
         out.append(
             Fact(
-                kind="dated",
+                kind="missed",
                 key=f"missed:{item.date}:{item.action[:40]}",
                 date=item.date,
                 text=item.action,
@@ -289,7 +291,7 @@ _KIND_KEYS: dict[str, Any] = {
     "economic_buyer": lambda f, deal: f.kind == "person" and f.data.get("role") == "economic_buyer",
     "competitors": lambda f, deal: f.kind == "competitor",
     "next_step": lambda f, deal: f.kind == "dated" and f.data.get("what") == "next_step",
-    "missed": lambda f, deal: f.kind == "dated" and f.data.get("what") == "missed_step",
+    "missed": lambda f, deal: f.kind == "missed",
     "close_date": lambda f, deal: f.kind == "close_date",
     "proposal": lambda f, deal: f.kind == "activity" and f.data.get("type") == "proposal",
     "demos": lambda f, deal: f.kind == "activity" and f.data.get("type") == "demo",
@@ -316,7 +318,7 @@ def facts_of_kind(
             return latest[:RECENT]
         return latest[: RECENT - 1] + replied
     if kind == "upcoming":  # the next dates first: a plan step and the next step on one day say one thing
-        dated = [f for f in facts if f.kind == "dated" and f.data.get("what") != "missed_step"]
+        dated = [f for f in facts if f.kind == "dated"]
         firsts = list({f.date: f for f in reversed(dated)}.values())[::-1]
         return firsts + [f for f in dated if f not in firsts]
     if kind == "figures":  # the buyer's own numbers, the baseline and results a success plan is written from

@@ -60,6 +60,8 @@ class Retrieval:
     words: list[str] = field(default_factory=list)
     """The question's words and the rulebook words its synonyms bring (:func:`asked_words`): a Chinese
     question reaches the English rules' words through them."""
+    mentioned: list[str] = field(default_factory=list)
+    """Deal facts the question names (``close_date``, ``economic_buyer``, ``competitor``, ``new_person``)."""
 
     @property
     def intent(self) -> Intent | None:
@@ -124,6 +126,7 @@ def retrieve(
         lexicon.topics,
         lexicon.audience(question),
         words,
+        mentioned,
     )
 
 
@@ -142,9 +145,10 @@ def asked_words(question: str, lexicon: Lexicon) -> list[str]:
     return words + [m for m in dict.fromkeys(months) if m not in words]
 
 
-_ACRONYMS = ((re.compile(r"\bMAPs?\b"), "mutual action plan"),)
+_ACRONYMS = ((re.compile(r"(?<![A-Za-z])MAPs?(?![A-Za-z])"), " mutual action plan "),)
 """Sales acronyms reps write in capitals, spelled out for the lexicon: "MAP" is the mutual action plan, where
-"map" in lower case is a verb ("map every alternative", "map the buying committee")."""
+"map" in lower case is a verb ("map every alternative", "map the buying committee"); a Chinese question writes it
+between characters ("帮我做个MAP")."""
 
 
 def _spelled(question: str) -> str:

@@ -34,6 +34,24 @@ _MONEY = (
 )
 """What a freeze stops: money, purchases, commitments, hiring ("new Q4 opex", "all uncommitted IT spend")."""
 
+_OVER = r"(?:above|over|exceeding|of more than) (?:[A-Z]{3} ?|[€$£])?[\d.,]+ ?(?:k|m|million|thousand)?(?: [A-Z]{3})?"
+"""The amount a freeze starts at ("above EUR 25k", "over 1.5 million", "over 50k EUR")."""
+_AMOUNT = re.compile(r"(?:above|over|exceeding|of more than) (?:[A-Z]{3} ?|[€$£])?([\d.,]+) ?(k|m|million|thousand)?\b")
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+
+
+def _above(reported: str) -> float:
+    """The amount a freeze starts at, as the words that report it give it (0: none, or none read)."""
+    match = _AMOUNT.search(reported)
+    if match is None:
+        return 0
+    digits = match.group(1).replace(",", "")
+    try:
+        return float(digits) * _SCALE.get((match.group(2) or "").lower(), 1)
+    except ValueError:
+        return 0
+
+
 _FREEZE = lazy(
     # "a capex freeze", "hiring freeze" (not a change, code or holiday freeze: those are calendar, see _timing)
     r"\b(?:capex|capital|spend(?:ing)?|budget|hiring|headcount|purchas(?:e|ing)|procurement|investment|"
@@ -45,7 +63,7 @@ _FREEZE = lazy(
     r"\b(?:has|have|had|just) (?:frozen|paused|halted|suspended) (?:them|these|those|all of them)\b|"
     # "capex is frozen", "all new spend is paused", "budgets were frozen"
     # "all new SaaS commitments and renewals above EUR 25k are paused": the money, what else, over which amount
-    rf"\b{_MONEY}(?: and [a-z]+)?(?: (?:above|over|exceeding|of more than) (?:[A-Z]{{3}} ?|[€$£])?[\d.,]+ ?[km]?)? "
+    rf"\b{_MONEY}(?: and [a-z]+)?(?: {_OVER})? "
     r"(?:is |are |was |were |has been |have been |got |now )?(?:frozen|paused|halted|suspended|"
     r"on hold|on ice)\b|"
     # "pushed all capex reviews", "deferred every capex review", "postponed all new investment decisions"
@@ -293,7 +311,7 @@ def company_events(deal: Deal, activities: list[ActivityFact], as_of: dt.date, r
         for i, clause in enumerate(clauses):
             before = clauses[i - 1] if i else ""
             after = clauses[i + 1] if i + 1 < len(clauses) else ""
-            event = _read(clause, day, where, speaker, names, rivals, as_of, before, deal.account, after)
+            event = _read(clause, day, where, speaker, names, rivals, as_of, before, deal.account, after, deal.amount)
             if event is not None and not any(e.kind == event.kind and e.source == event.source for e in found):
                 found.append(event)
     return [e for e in found if not _answered(e, deal, past)]
@@ -310,17 +328,22 @@ def _read(
     before: str = "",
     account: str | None = None,
     after: str = "",
+    amount: float = 0,
 ) -> CompanyEvent | None:
     kind = next((k for k, pattern in KINDS if text.find(pattern, clause)), None)
+    reported = text.find(dict(KINDS)[kind], clause) if kind else None  # the words that report it, kept in the quote
     if kind == "cancelled":
         hit = text.first_match(_CANCELLED, clause)
         asked = clause.rstrip(" '\"”’)").endswith(("?", "？"))
         if hit is not None and (asked or _SUPPOSED.search(clause[: hit.start()]) or _NOT_IN.search(hit.group(0))):
             kind = next((k for k, pattern in KINDS[1:] if text.find(pattern, clause)), None)
+            reported = text.find(dict(KINDS)[kind], clause) if kind else None
     if kind is None and _acquires_buyer(clause, account):
         kind = "acquisition"
     if kind is None or _elsewhere(clause, speaker, rivals, names) or _past(clause, as_of):
         return None
+    if amount and _above(reported or "") > amount:
+        return None  # "all new SaaS commitments above EUR 25k are paused" does not reach a deal of 15k
     if kind == "freeze" and text.find(_REVIEW_GATE, clause):
         kind = "spend_review"  # paused until someone reviews it: a gate the deal can pass, not a stop
     spoken = _SPEAKS.search(clause)
@@ -330,7 +353,7 @@ def _read(
         # "…announced Project Keystone, and all commitments above USD 250k now need group CFO sign-off; group finance
         # has frozen them until March": the freeze is of what the clause before it names, so quote both
         told = f"{before.rsplit(':', 1)[-1].strip()} {clause}"
-    quoted = _event_quote(told, after, _EVENT_QUOTE if told != clause else 120, text.find(dict(KINDS)[kind], told))
+    quoted = _event_quote(told, after, _EVENT_QUOTE if told != clause else 120, reported)
     return CompanyEvent.of(
         kind=kind,
         date=day,
@@ -340,12 +363,12 @@ def _read(
     )
 
 
-def _event_quote(told: str, after: str, limit: int, hit: str | None = None) -> str:
+def _event_quote(told: str, after: str, limit: int, reported: str | None = None) -> str:
     """The clause that reports an event, quoted so it keeps how long the event stands: the clause's "until …"
-    past the cut, after its opening words through the words that report the event (``hit``: "The board has
-    suspended all onboarding of new IT vendors … until the forensic investigation is closed and the regulator (IRA)
-    has our remediation report"), and the short sentence after it when that sentence says when ("I expect that to
-    take into Q1"). A VP reads a freeze by its end."""
+    past the cut, after its opening words through the words that report the event (``reported``: "The board has
+    suspended all onboarding of new IT vendors … until the forensic investigation is closed"), and the short sentence
+    after it when that sentence says when ("I expect that to take into Q1"). A VP reads a freeze by its end. Without
+    the reporting words nothing is elided; the quote stays within :data:`_EVENT_QUOTE_MAX` characters."""
     flat = " ".join(told.split())
     then = " ".join(after.split())
     first = _FIRST_SENTENCE.match(then)  # a quote closed inside the clause ends it: "… clearance.' Called Anders"
@@ -354,25 +377,35 @@ def _event_quote(told: str, after: str, limit: int, hit: str | None = None) -> s
     if when and any(text.find(pattern, then) for _, pattern in KINDS):
         when = False  # a second event, read on its own
     lasts = _LASTS.search(flat)
-    ends = len(flat) > limit and lasts is not None and lasts.start() > limit - _TAIL_ROOM
-    if ends and lasts is not None:
-        reported = flat.find(hit) + len(hit) if hit and hit in flat else 0
-        head = max(len(flat[:_HEAD].rsplit(" ", 1)[0]), reported)
+    ends = bool(reported) and len(flat) > limit and lasts is not None and lasts.start() > limit - _TAIL_ROOM
+    if ends and lasts is not None and reported:
+        kept = flat.find(reported) + len(reported) if reported in flat else 0
+        head = max(len(flat[:_HEAD].rsplit(" ", 1)[0]), kept)
         if lasts.start() - head > _TAIL_ROOM:  # words between the report and its "until": elided
             flat = f"{flat[:head].rstrip(',;: ')} … {flat[lasts.start() :]}"
     if not (ends or when):
         return text.quote(flat, limit)
-    return text.quote(f"{flat} {then}" if when else flat, max(limit, len(flat) + len(then) + 3))
+    return text.quote(f"{flat} {then}" if when else flat, max(limit, _EVENT_QUOTE_MAX))
 
 
+_EVENT_QUOTE_MAX = 280
+"""The longest an event's quote grows to keep its end (a clause and the sentence that says when)."""
 _LASTS = lazy(r"\b(?:until|till|pending)\b|直到|直至", re.IGNORECASE)
 """The words that say how long an event stands ("suspended … until the forensic investigation is closed")."""
 _WHEN = lazy(
-    rf"\b(?:q[1-4]|h[12]|(?:19|20)\d\d|fy ?\d\d|{MONTH}|next (?:year|quarter|month|fiscal year)|new year|"
-    r"at the earliest|(?:a few |several |\d+ )?(?:weeks|months))\b|季度|明年|年初|年底|月底|个月|\d+\s*月",
+    r"\b(?:into|until|till|by|before|after|from|through|in|not before|the end of)\s+(?:early |mid-?|late |the end of )?"
+    rf"(?:q[1-4]|h[12]|fy ?\d\d|(?:19|20)\d\d|{MONTH}|next (?:year|quarter|month|fiscal year)|the new year)\b|"
+    r"\bat the earliest\b|"
+    # "The review concludes on 13 February": the event's end, dated
+    rf"\b(?:ends?|concludes?|lasts?|runs?|closes?|expires?|(?:is|will be) lifted)\b[^.;]{{0,25}}?\b(?:on|in|by|at)\s+"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH}|q[1-4]|(?:19|20)\d\d)\b|"
+    r"(?:到|之后|以后|前|要等)[^，。]{0,6}?(?:季度|明年|年初|年底|月底|\d+\s*月)",
     re.IGNORECASE,
 )
-"""A sentence that says when: a quarter, a month, a year, "next year", "at the earliest", weeks or months."""
+"""A sentence that says when an event ends: a preposition of time before a quarter, a month, a year or "next year"
+("I expect that to take into Q1", "nothing moves before March"), "at the earliest", or the end dated ("The review
+concludes on 13 February"); not a month or a year in passing ("Our next call is on 14 March", "They have 2000
+users")."""
 _FIRST_SENTENCE = lazy(r".*?[.!?]['\"’”)]+(?=\s)")
 _WHEN_SENTENCE = 100
 """The longest sentence after an event quoted for when the event ends ("I expect that to take into Q1.")."""

@@ -49,8 +49,8 @@ spend ("I will not approve any expansion until …"); a signature waiting for on
 
 _LIFTED = lazy(
     r"\b(?:freeze(?: on [\w -]{1,40}?)? (?:is |was |has been |now )*lifted|lifted the freeze|unfrozen|back on track|"
-    # "the project is back on", not "pushing back on the board rule", "the CFO back on 7 Dec", "a fall-back on"
-    r"(?:project|deal|purchase|it|we|this)(?:'s|’s|'re|’re| is| are) (?:now )?back on(?! \d)|"
+    # "the project is back on", not "pushing back on the board rule", "the CFO back on 7 Dec", "back on hold"
+    r"(?:project|deal|purchase)(?:'s|’s| is) (?:now )?back on(?= again\b|[.;,!]|$)|"
     r"resumed|restarted|"
     r"off hold|un-?paused|re-?started|budget (?:is |was )?(?:released|restored|approved)|"
     r"released (?:part of |some of |all of )?(?:the |their |its )?(?:frozen|held)|"
