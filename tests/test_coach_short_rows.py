@@ -44,6 +44,11 @@ def test_a_conversation_gives_each_ask_its_own_row_with_owner_person_and_date(lu
     sub = [line for line in text.splitlines() if line.startswith("| 2.")]
     assert len(sub) == 2 and all("Tessa Blum" in line and "2026-12-01" in line for line in sub)
     assert "One conversation" not in text
+    # and each ask its own rule and reason, as the conversation's points were ranked (not the first row's alone)
+    conversation = next(a for a in lucerne.report.next_actions if a.points)
+    assert [r.rule_id for r in conversation.reasons] == ["deal-competitive-displacement", "deal-paper-process"]
+    assert "| deal-competitive-displacement |" in sub[0] and "| deal-paper-process |" in sub[1]
+    assert "Paper process" in sub[1] and "Paper process" not in sub[0]
 
 
 def test_the_row_for_no_reply_comes_after_the_message_dated_the_day_it_applies():

@@ -43,7 +43,7 @@ from ae_coach.coach._situation import (
 )
 from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
 from ae_coach.coach.quality import next_event
-from ae_coach.coach.report import NextAction
+from ae_coach.coach.report import NextAction, PointReason
 from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
@@ -398,6 +398,7 @@ def _no_reply_branch(
             "if_silent": True,
             "evidence": None,
             "points": [],
+            "reasons": [],
             "also_rules": [],
         }
     )
@@ -482,7 +483,15 @@ def _one_conversation(actions: list[NextAction], as_of: dt.date) -> list[NextAct
             }
         )
     return [
-        row if len(asks) == 1 else row.model_copy(update={"action": _agenda(row, asks), "points": _points(row, asks)})
+        row
+        if len(asks) == 1
+        else row.model_copy(
+            update={
+                "action": _agenda(row, asks),
+                "points": _points(row, asks),
+                "reasons": [PointReason(why=a.why, rule_id=a.rule_id, evidence=a.evidence) for a in asks],
+            }
+        )
         for row, asks in zip(out, points, strict=True)
     ]
 

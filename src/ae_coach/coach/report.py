@@ -50,6 +50,14 @@ class Risk(_Model):
     rule_ids: list[str] = Field(default_factory=list)
 
 
+class PointReason(_Model):
+    """Why one ask of a conversation is on it: its own reason, rule and evidence."""
+
+    why: str
+    rule_id: str | None = None
+    evidence: str | None = None
+
+
 class NextAction(_Model):
     """One concrete thing to do, by someone, by a date, for a reason a rule gives."""
 
@@ -78,6 +86,9 @@ class NextAction(_Model):
     points: list[str] = Field(default_factory=list)
     """For one conversation that holds several asks of the same person: each ask on its own, in order (``action``
     numbers them in one sentence); a review shows them one under the other. Empty for a single ask."""
+    reasons: list[PointReason] = Field(default_factory=list)
+    """With ``points``: each ask's own reason, rule and evidence, in the same order (``why``, ``also_rules`` and
+    ``evidence`` join them for the conversation); a review that shows each ask as its own row gives it its own."""
 
     @property
     def evidence_said(self) -> str:

@@ -35,7 +35,7 @@ def render(
         from ae_coach.render._quotes import once
 
         shown = [f for f in findings if f.code not in STRATEGY_NOTES]
-        report, findings = once(report, shown, health_shown=fmt != "terminal")
+        report, findings = once(report, shown, health_shown=fmt != "terminal", point_reasons=fmt == "markdown")
     return renderers[fmt](report, findings, assessment, color=color, since=since)
 
 

@@ -74,10 +74,33 @@ _WORD = re.compile(r"[^\W\d_]{4,}|[\u4e00-\u9fff]{2,}")
 _COMMON = {"with", "from", "that", "this", "they", "their", "have", "after", "before", "meeting", "call", "email"}
 
 
-def once(report: Any, findings: list[Any], *, health_shown: bool = True) -> tuple[Any, list[Any]]:
+def _conversation(action: Any, read: _Reader, *, own_reasons: bool) -> Any:
+    """One conversation's asks as a reader meets them: each ask then its own reason where the format gives every ask
+    its reason (``own_reasons``, markdown), else the asks then the conversation's one reason."""
+    if own_reasons and len(action.reasons) == len(action.points):
+        points, reasons = [], []
+        for point, reason in zip(action.points, action.reasons, strict=True):
+            points.append(read.text(point))
+            reasons.append(
+                reason.model_copy(update={"why": read.text(reason.why), "evidence": read.optional(reason.evidence)})
+            )
+        return action.model_copy(update={"points": points, "reasons": reasons})
+    return action.model_copy(
+        update={
+            "points": read.all(action.points),
+            "why": read.text(action.why),
+            "evidence": read.optional(action.evidence),
+        }
+    )
+
+
+def once(
+    report: Any, findings: list[Any], *, health_shown: bool = True, point_reasons: bool = False
+) -> tuple[Any, list[Any]]:
     """The report and findings as a reader sees them: each quote in full where it first appears (headline, what
     decides, the call, the health when the format prints its reasons, risks, actions, questions, plan, findings),
-    cut after to the clause that carries its point (a one-clause quote to its first words)."""
+    cut after to the clause that carries its point (a one-clause quote to its first words). ``point_reasons``: the
+    format gives each ask of a conversation its own reason (markdown)."""
     read = _Reader()
     headline = read.text(report.headline)
     decides = read.optional(report.decides)
@@ -94,9 +117,7 @@ def once(report: Any, findings: list[Any], *, health_shown: bool = True) -> tupl
     risks = [r.model_copy(update={"title": read.text(r.title)}) for r in report.risks]
     actions = [
         # a conversation's asks are shown instead of its one-sentence action
-        a.model_copy(
-            update={"points": read.all(a.points), "why": read.text(a.why), "evidence": read.optional(a.evidence)}
-        )
+        _conversation(a, read, own_reasons=point_reasons)
         if a.points
         else a.model_copy(
             update={"action": read.text(a.action), "why": read.text(a.why), "evidence": read.optional(a.evidence)}

@@ -78,8 +78,14 @@ def _actions(report: Any) -> list[str]:
             continue
         # one conversation's asks, one row each, each with its owner, person and date: a manager assigns them one
         # by one (blind VP grades: "bundles, not assignments"; a head row with empty sub-rows is "a container")
-        out.append(f"| {i}.1 | {_cell(a.points[0])} | {who} | {rules} | {why} |")
-        out += [f"| {i}.{n} | {_cell(point)} | {who} | | |" for n, point in enumerate(a.points[1:], 2)]
+        if len(a.reasons) != len(a.points):  # a report from before asks kept their own reasons
+            out.append(f"| {i}.1 | {_cell(a.points[0])} | {who} | {rules} | {why} |")
+            out += [f"| {i}.{n} | {_cell(point)} | {who} | | |" for n, point in enumerate(a.points[1:], 2)]
+            continue
+        # and each its own reason, rule and evidence (a blind VP grade: reasons only on the first row)
+        for n, (point, reason) in enumerate(zip(a.points, a.reasons, strict=True), 1):
+            own = a.model_copy(update={"why": reason.why, "evidence": reason.evidence})
+            out.append(f"| {i}.{n} | {_cell(point)} | {who} | {_cell(reason.rule_id)} | {_cell(action_reason(own))} |")
     return out
 
 
