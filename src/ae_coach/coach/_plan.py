@@ -1182,8 +1182,6 @@ def _next_step(
         return []
     if nxt.date is None and _NON_STEP.search(nxt.action):
         return []  # "Wait for signature", "Follow up on the datasheet": waiting is no step to date on a plan
-    if _CHASING.search(nxt.action):
-        return []  # "Piet chases procurement", "Push Len on Chair's action": the rep's note, not a step to share
     date, note = nxt.date, t("plan.next_step")
     if (date is None or date < as_of) and stalled:
         date = calendar.add(calendar.add(as_of, 1), NO_REPLY_DAYS)  # the message goes the next working day
@@ -1213,13 +1211,6 @@ _NON_STEP = lazy(
 )
 """A next step that is waiting on the buyer, not a step with them ("Wait for signature", "Follow up on the
 datasheet"): the review says so (execution-dated-next-step); the plan does not date it."""
-_CHASING = lazy(
-    r"^\s*(?:[Pp]ush(?:ing)?|[Cc]has(?:e|ing)|[Nn]udg(?:e|ing)|[Rr]emind)\b|"
-    r"^\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)? (?:chases|pushes|nudges|reminds)\b|\bto (?:push|chase|nudge)\b"
-)
-"""A next step that is someone chasing or pushing someone ("Chase DocuSign", "Eline chases the exception with Ruben",
-"Push Len on Chair's action to sign before Christmas", "Esther to ask Martijn to push GSSC"): a line of the rep's CRM,
-worded for our side, not a step of a plan shared with the buyer, whatever its date (the review's actions cover it)."""
 
 
 def _existing_customer(deal: Deal) -> bool:
