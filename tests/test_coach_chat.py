@@ -896,6 +896,12 @@ def test_a_pilot_question_after_a_pilot_passed_says_it_is_done():
         Coach("offline").chat(done, "Ricardo wanted pilot results first. Should we run a second pilot plant?")
     )
     assert "The pilot is done and passed" in text
+    # a question about the competition that mentions the POC won is not told the pilot is done
+    won = load_deal(calibration / "pendleford-vendor-rationalisation.yaml")
+    assert (
+        Coach("offline").answer(won, "We beat Hyperscience and ABBYY in the POC, so competition is settled?").piloted
+        is None
+    )
     # a demo day read as validation, then the buyer asking for a paid PoC: no pilot has passed
     asked = load_deal(calibration / "tiendas-cordillera-paid-poc-first.yaml")
     assert Coach("offline").answer(asked, "Can we run the PoC for free to speed it up?").piloted is None

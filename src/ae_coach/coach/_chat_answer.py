@@ -372,8 +372,9 @@ def answer(
         verdict=verdict,
         lifted=_lifted(found, assessment) if dated else None,
         held=held,
+        # asked about a pilot; "we beat both rivals in the POC, is competition settled?" is asked about the rivals
         piloted=_piloted(found, deal, assessment.as_of)
-        if any(i.id == "pilot" for i in asked) and deal.is_open
+        if any(i.id == "pilot" for i in asked) and intent is not None and intent.id != "positioning" and deal.is_open
         else None,
     )
 
