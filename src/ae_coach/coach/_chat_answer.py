@@ -29,7 +29,7 @@ from ae_coach.deal.model import PlanStatus, Signal
 from ae_coach.findings import Finding, Severity
 from ae_coach.inspector.facts import dates_in, lifting_sentence
 from ae_coach.inspector.priority import ranked
-from ae_coach.inspector.text import PAPER_TITLE, SIGNAL_PATTERNS
+from ae_coach.inspector.text import PAPER_TITLE, PILOT_WORDS, SIGNAL_PATTERNS, given_name
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal
@@ -110,8 +110,6 @@ class Draft(BaseModel):
     confirming the old steps."""
     moved_on: dt.date | None = None
     """When they said it."""
-    moved_quoted: bool = False
-    """That word is the exchange the email already quotes (``last``), so it is not quoted twice."""
 
     champion: str | None = None
     """The champion, when the email goes to someone else and the question names the champion ("不会让 Nicole 觉得我
@@ -148,29 +146,20 @@ class Draft(BaseModel):
     """That person's title, as the record writes it."""
 
     @property
+    def moved_quoted(self) -> bool:
+        """The buyer's word that moved the purchase is the exchange the email already quotes (``last``): not quoted
+        twice."""
+        return self.moved_on is not None and self.last is not None and self.last.date == self.moved_on
+
+    @property
     def addressed(self) -> str | None:
         """The name the email greets: the first of ``to`` past an honorific ("Dr. Katrin Vogel" -> "Katrin")."""
-        return first_name(self.to)
+        return given_name(self.to) if self.to else None
 
     @property
     def champion_addressed(self) -> str | None:
         """The champion's first name, as the email copies them."""
-        return first_name(self.champion)
-
-
-def first_name(name: str | None) -> str | None:
-    """The first word of ``name`` past its honorifics ("Dr.-Ing. Katrin Vogel", "Dr. med. Anna Berg" -> the first
-    name); the name itself when nothing is left past them."""
-    words = (name or "").split()
-    while len(words) > 1 and _HONORIFIC.match(words[0]):
-        words = words[1:]
-    return words[0] if words else None
-
-
-_HONORIFIC = re.compile(
-    r"(?i)^(?:dr|prof|mr|mrs|ms|mx|sir|dame|herr|frau|mag|ing|dipl|med|dr\.-ing|dipl\.-ing|sr|sra|srta|dott|dottssa)\.?$"
-)
-"""A title before a name (an academic or professional degree included), never the name an email greets by."""
+        return given_name(self.champion) if self.champion else None
 
 
 class WalkVerdict(BaseModel):
@@ -396,7 +385,7 @@ def _piloted(found: Retrieval, deal: Deal, as_of: dt.date) -> Fact | None:
     return None if any(_PILOT_WORD.search(i.action) for i in ahead) else last
 
 
-_PILOT_WORD = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b|试点|试用|概念验证", re.IGNORECASE)
+_PILOT_WORD = lazy(rf"{PILOT_WORDS}|试点|试用|概念验证", re.IGNORECASE)
 
 
 def _for_the_wait(rule_ids: list[str], rulebook: Rulebook) -> list[str]:
@@ -1040,7 +1029,6 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         this_week=bool(_THIS_WEEK.search(question)),
         moved=moved,
         moved_on=moved_on,
-        moved_quoted=moved_on is not None and last is not None and last.date == moved_on,
     )
 
 

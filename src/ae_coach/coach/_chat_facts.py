@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ae_coach.deal.model import PlanStatus
 from ae_coach.inspector.text import TO_THE_TOOL
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def deal_facts(deal: Deal, assessment: Any) -> list[Fact]:
             )
         )
     for item in deal.mutual_action_plan:  # the plan's steps whose day passed undone: what a rebuilt plan rebooks
-        if item.date is None or item.date >= as_of or item.status in (PlanStatus.DONE, PlanStatus.CANCELLED):
+        if not item.overdue(as_of):
             continue
         out.append(
             Fact(

@@ -271,6 +271,13 @@ class PlanItem(_Strict):
     """``customer``, ``us``, or a person's name."""
     status: PlanStatus = PlanStatus.PLANNED
 
+    def overdue(self, as_of: dt.date) -> bool:
+        """Still open (planned, late or blocked) and its day passed before ``as_of``."""
+        return self.status in _OPEN_STEP and self.date is not None and self.date < as_of
+
+
+_OPEN_STEP = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
+
 
 class Competitor(_Strict):
     name: str

@@ -37,7 +37,6 @@ from ae_coach.deal import (
     ActivityStatus,
     ActivityType,
     ForecastCategory,
-    PlanStatus,
     Role,
     Signal,
     Stage,
@@ -234,8 +233,7 @@ def _hoping(ctx: Context) -> Finding | None:
             "No mutual action plan: waiting, not controlling",
             evidence,
         )
-    open_states = (PlanStatus.PLANNED, PlanStatus.LATE, PlanStatus.BLOCKED)
-    overdue = [i for i in plan if i.status in open_states and i.date and i.date < ctx.as_of]
+    overdue = [i for i in plan if i.overdue(ctx.as_of)]
     if len(overdue) < 2:
         return None
     return ctx.finding(

@@ -451,7 +451,7 @@ def _flag_shown(name: str, extra: list[str], flagged: bool) -> bool:
     return flagged and bool(extra) and extra[0].startswith(_NAMES_THE_FLAG)
 
 
-_PILOT = lazy(r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b", re.IGNORECASE)
+_PILOT = lazy(text.PILOT_WORDS, re.IGNORECASE)
 
 
 _FAILED = lazy(

@@ -551,6 +551,9 @@ def activity_signals(activity: Activity) -> frozenset[Signal]:
 
 # a title of address before a name ("Dr. Katrin Lenz", "Prof. Ito"): not the person's first name
 _HONORIFICS = ("dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "frau", "ing", "mag", "dipl")
+_DEGREES = ("med", "dr.-ing", "dipl.-ing", "sr", "sra", "srta", "dott", "dottssa")
+"""Titles read only before a name a greeting uses ("Dr. med. Anna Berg", "Dr.-Ing. Katrin Vogel"), kept out of the
+sentence splitter's and the addressed surname's list so their readings stay as they were."""
 
 
 _MONTH_START = re.compile(
@@ -584,7 +587,7 @@ def sentences(summary: str | None) -> list[str]:
 def name_words(name: str) -> list[str]:
     """The words of a person's name without a leading title of address: "Dr. Katrin Lenz" -> Katrin, Lenz."""
     parts = name.split()
-    while len(parts) > 1 and parts[0].lower().rstrip(".") in _HONORIFICS:
+    while len(parts) > 1 and parts[0].lower().rstrip(".") in (*_HONORIFICS, *_DEGREES):
         parts = parts[1:]
     return parts
 
@@ -657,6 +660,22 @@ so the text between two quotations ('as "our plan" in a document … "Legal revi
 def quotes_in(text: str) -> list[str]:
     """The words a line quotes, straight or curly (:data:`_QUOTED_WORDS`), as written, "…" included."""
     return [a or b for a, b in _QUOTED_WORDS.findall(text)]
+
+
+def money_amount(money: str) -> float:
+    """``£100k`` -> 100000.0, ``$1.5 million`` -> 1500000.0."""
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", money)
+    number = float(digits.group(0).replace(",", "")) if digits else 0.0
+    unit = money.lower().rstrip()
+    if unit.endswith(("k", "thousand")):
+        number *= 1_000
+    elif unit.endswith(("m", "million")):
+        number *= 1_000_000
+    return number
+
+
+PILOT_WORDS = r"\b(?:pilot|poc|pov|proof of (?:concept|value)|trial)\b"
+"""A pilot as the record names one (a proof of concept, a trial)."""
 
 
 def quote(text: str | None, limit: int = 120) -> str:

@@ -381,18 +381,6 @@ _LIMIT = lazy(
 _ABOVE = lazy(r"\b(?:above|over|beyond|more than|larger|bigger|higher)\b", re.IGNORECASE)
 
 
-def money_amount(money: str) -> float:
-    """``£100k`` -> 100000.0, ``$1.5 million`` -> 1500000.0."""
-    digits = re.search(r"\d[\d,]*(?:\.\d+)?", money)
-    number = float(digits.group(0).replace(",", "")) if digits else 0.0
-    unit = money.lower().rstrip()
-    if unit.endswith(("k", "thousand")):
-        number *= 1_000
-    elif unit.endswith(("m", "million")):
-        number *= 1_000_000
-    return number
-
-
 def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
     """Who signs when the record puts the deal above someone's signing limit: "under their scheme of delegation
     Owen can approve up to £100k; anything above goes to the COO for signature" on a £340k deal makes the COO (by
@@ -406,7 +394,7 @@ def _over_limit(deal: Deal, said: list[str]) -> dict[str, Role]:
         sentences = re.split(r"(?<=[.!?])\s+|\n", summary or "")
         for i, sentence in enumerate(sentences):
             limit = _LIMIT.search(sentence)
-            if not limit or money_amount(limit.group(1)) >= deal.amount:
+            if not limit or text.money_amount(limit.group(1)) >= deal.amount:
                 continue
             window = " ".join(sentences[max(0, i - 1) : i + 2]).lower()
             limited = names.mentioned_in(sentence[: limit.start()])[-1:]

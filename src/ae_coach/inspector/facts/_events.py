@@ -34,22 +34,15 @@ _MONEY = (
 )
 """What a freeze stops: money, purchases, commitments, hiring ("new Q4 opex", "all uncommitted IT spend")."""
 
-_OVER = r"(?:above|over|exceeding|of more than) (?:[A-Z]{3} ?|[€$£])?[\d.,]+ ?(?:k|m|million|thousand)?(?: [A-Z]{3})?"
+_AMOUNT_OVER = r"(?:above|over|exceeding|of more than) (?:[A-Z]{3} ?|[€$£])?[\d.,]+ ?(?:k|m|million|thousand)?"
+_OVER = _AMOUNT_OVER + r"(?: [A-Z]{3})?"
 """The amount a freeze starts at ("above EUR 25k", "over 1.5 million", "over 50k EUR")."""
-_AMOUNT = re.compile(r"(?:above|over|exceeding|of more than) (?:[A-Z]{3} ?|[€$£])?([\d.,]+) ?(k|m|million|thousand)?\b")
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
 
 
 def _above(reported: str) -> float:
-    """The amount a freeze starts at, as the words that report it give it (0: none, or none read)."""
-    match = _AMOUNT.search(reported)
-    if match is None:
-        return 0
-    digits = match.group(1).replace(",", "")
-    try:
-        return float(digits) * _SCALE.get((match.group(2) or "").lower(), 1)
-    except ValueError:
-        return 0
+    """The amount a freeze starts at, as the words that report it give it (0: none)."""
+    over = re.search(_AMOUNT_OVER, reported)
+    return text.money_amount(over.group(0)) if over else 0
 
 
 _FREEZE = lazy(
