@@ -36,6 +36,7 @@ from ae_coach.coach._situation import (
     docs_owed,
     names_person,
     renewal,
+    signer_case,
     signer_review,
     source_of,
     view_of,
@@ -1184,6 +1185,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             asked = signer_asked(deal, ebs[0].name, facts.as_of)
             if asked is not None:  # what they asked for is the reason to meet that serves their agenda
                 return t("coach.fact.eb_not_met_asked", name=name, date=asked[0], said=_shorten(asked[1], 140))
+            case = signer_case(deal)
+            if case is not None:  # the buyer's own numbers are the reason to meet that serves the signer's agenda
+                return t("coach.fact.eb_not_met_case", name=name, case=_shorten(case, 100))
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
         return t("coach.fact.nobody_signs", route=route)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ae_coach.coach._chat_facts import Fact, deal_facts
 from ae_coach.findings import FINDING_CODES, Finding
+from ae_coach.inspector.text import name_words
 from ae_coach.rules.lexicon import has_story
 from ae_coach.rules.search import tokenize
 
@@ -93,6 +94,8 @@ def retrieve(
     mentioned = _mentioned(question, tokens, facts, deal, assessment.as_of)
     spelled = _spelled(question)
     intents = lexicon.match(_asked(spelled), mentioned, str(getattr(deal.stage, "value", deal.stage)))
+    if _successor_named(tokens, facts):  # a new signer named is what is asked, whatever their approval travels on
+        intents.sort(key=lambda item: "economic_buyer" not in item[0].named)
     words = asked_words(spelled, lexicon)
     query = list(words)
     for intent, _ in intents[:1]:  # the intent's own words reach rules written in the rulebook's words
@@ -205,7 +208,9 @@ def _mentioned(question: str, tokens: list[str], facts: list[Fact], deal: Deal, 
         for f in facts
     ):
         out.append("competitor")
-    if any(f.data.get("role") == "economic_buyer" for f in _people_named(tokens, facts)):
+    if any(f.data.get("role") == "economic_buyer" for f in _people_named(tokens, facts)) or _successor_named(
+        tokens, facts
+    ):
         out.append("economic_buyer")
     if deal.close_date and (deal.close_date.month, deal.close_date.day) in _dates(question, as_of):
         out.append("close_date")
@@ -229,6 +234,15 @@ def _new_person(question: str, deal: Deal) -> bool:
     titles = " | ".join(f"{s.title or ''} {s.role}".lower() for s in deal.stakeholders)
     # the title with the words that qualify it ("qa director"): a deal with a finance director has no QA director
     return any(" ".join(m.group(1).split()) not in titles for m in _TITLE_WORD.finditer(question))
+
+
+def _successor_named(tokens: list[str], facts: list[Fact]) -> bool:
+    """The question names whoever the record says holds the office of someone who left ("the PO is with M. Okafor
+    now"): a new signer, so a question about the economic buyer, not about the paper their approval travels on."""
+    named = [
+        str(f.data["succeeded_by"]).split("(")[0] for f in facts if f.kind == "person" and f.data.get("succeeded_by")
+    ]
+    return any(w.lower() in tokens for name in named for w in name_words(name) if len(w.rstrip(".")) > 1)
 
 
 def _people_named(tokens: list[str], facts: list[Fact]) -> list[Fact]:

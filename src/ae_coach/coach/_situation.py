@@ -868,6 +868,14 @@ def baseline(deal: Deal) -> str | None:
     return next((t for t in texts if NUMBER.search(t)), None)
 
 
+def signer_case(deal: Deal) -> str | None:
+    """The buyer's own numbers a signer gives time for, as the record gives them: the pain's cost first ("No-shows
+    cost about $60k a month across 9 sites"), then the metric; None when neither note holds a number."""
+    m = deal.meddpicc
+    texts = [m.identified_pain.evidence or "", m.metrics.evidence or ""]
+    return next((" ".join(t.split()) for t in texts if NUMBER.search(t)), None)
+
+
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")
 _WORD_END = r"(?!\w)"  # "owner", not "data ownership"
 _END = {"sign": ""}  # signs, signature, sign-off

@@ -572,8 +572,14 @@ def sentences(summary: str | None) -> list[str]:
     """The sentences of a note, a closing quote mark kept with the sentence it ends ("… until 31.12.' He wants…"),
     never split after a title of address ("Dr. Vogt signs"), a lone initial ("J. Smith"), a number's point or a day's
     ordinal point before a month ("am 21. Jänner 2027")."""
+    return joined(_SENTENCE_END.split(summary or ""))
+
+
+def joined(pieces: list[str]) -> list[str]:
+    """Pieces of a text split at every point, joined again where the point was no sentence's end: after a title of
+    address ("Dr. Vogt signs"), a lone initial ("J. Smith") or a day's ordinal point before a month."""
     out: list[str] = []
-    for piece in _SENTENCE_END.split(summary or ""):
+    for piece in pieces:
         last = out[-1].rstrip() if out else ""
         word = last.rsplit(None, 1)[-1].lower() if last else ""
         ordinal = word[:-1].isdigit() and len(word) <= 3 and _MONTH_START.match(piece) is not None  # "am 21. Jänner"

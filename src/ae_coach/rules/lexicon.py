@@ -71,6 +71,7 @@ FACT_KINDS: tuple[str, ...] = (
     "handoff",
     "users",
     "figures",
+    "case",
     "tier",
     "metrics",
     "economic_buyer_element",
