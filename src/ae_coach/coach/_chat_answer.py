@@ -53,6 +53,8 @@ MATCHED_FACTS = 4
 """How many such facts join those the intent asked for (never counting one the intent already brought)."""
 LEADING_FACTS = 2
 """How many of those best matches come first, before the facts the intent asks for."""
+SECOND_MATCHED = 1
+"""How many of the best matching exchanges and notes come next, before the facts a second kind of question needs."""
 
 
 class FindingRef(BaseModel):
@@ -756,13 +758,17 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
     for kind in touched:
         wanted += facts_of_kind(kind, found.all_facts, deal, found.topics)[:1]
     kinds = list(intent.facts if intent else ["champion", "upcoming"])
+    own = len(kinds)
     # "my boss asks whether it's real": the answer is for the manager, so it carries what they need too
     kinds += [k for other in found.audience if other is not intent for k in other.facts if k not in kinds]
     # a second topic the rep named as strongly ("stuck with legal: who else can push it?") brings its facts too
     kinds += [k for other in _second(found, intent) for k in other.facts if k not in kinds]
     # each kind the intent needs gets its share, so four calendar items cannot crowd out the competitor
     share = min(4, max(2, MAX_FACTS // max(1, len(kinds))))
-    for kind in kinds:
+    for n, kind in enumerate(kinds):
+        if n == own:  # what the question's own words match best comes before what another kind of question needs
+            have = {f.key for f in wanted}
+            wanted += [f for f in matched if f.key not in have and f.kind in _SAID][:SECOND_MATCHED]
         got = facts_of_kind(kind, found.all_facts, deal, found.topics)[:share]
         wanted += got
         if kind == "economic_buyer" and intent is not None and intent.answer == "next_step":
@@ -832,6 +838,10 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
         for other, score in found.intents[1:2]
         if intent is not None and other is not intent and score * 2 >= found.intents[0][1]
     ]
+
+
+_SAID = ("activity", "note", "dated", "missed")
+"""Facts in the record's own words (an exchange, the rep's note, a dated step), not a status or a label."""
 
 
 def _covering(facts: list[Fact], words: list[str], n: int) -> list[Fact]:
