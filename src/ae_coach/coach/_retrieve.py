@@ -94,7 +94,9 @@ def retrieve(
     mentioned = _mentioned(question, tokens, facts, deal, assessment.as_of)
     spelled = _spelled(question)
     intents = lexicon.match(_asked(spelled), mentioned, str(getattr(deal.stage, "value", deal.stage)))
-    if _successor_named(tokens, facts):  # a new signer named is what is asked, whatever their approval travels on
+    if intents and intents[0][0].answer == "advice" and _successor_named(tokens, facts):
+        # a new signer named is the topic asked about, whatever their approval travels on; an answer of its own
+        # shape (an email to write, a forecast to call) stays what was asked
         intents.sort(key=lambda item: "economic_buyer" not in item[0].named)
     words = asked_words(spelled, lexicon)
     query = list(words)
