@@ -249,6 +249,10 @@ class ChatAnswer(BaseModel):
         """The answer's facts of one kind (``deal``, ``forecast``, ``dated``…)."""
         return [f for f in self.facts if f.kind == kind]
 
+    def latest(self, kind: str) -> list[Fact]:
+        """The answer's facts of one kind, the latest first (whatever order retrieval ranked them in)."""
+        return sorted(self.of(kind), key=lambda f: f.date or dt.date.min, reverse=True)
+
     @property
     def rule_ids(self) -> list[str]:
         return [q.rule_id for q in self.rules]
