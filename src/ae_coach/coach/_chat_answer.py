@@ -253,6 +253,16 @@ class ChatAnswer(BaseModel):
         """The answer's facts of one kind, the latest first (whatever order retrieval ranked them in)."""
         return sorted(self.of(kind), key=lambda f: f.date or dt.date.min, reverse=True)
 
+    def closest(self) -> list[Fact]:
+        """The activity retrieval ranked first for the question, when a summary's latest activity and the buyer's
+        last reply leave it out ("why may it slip?": the alliance note on the marketplace review, not the latest
+        call)."""
+        latest = self.latest("activity")
+        shown = latest[:1]
+        if latest and not latest[0].data.get("two_way"):
+            shown += [f for f in latest[1:] if f.data.get("two_way")][:1]
+        return [f for f in self.of("activity")[:1] if f not in shown]
+
     @property
     def rule_ids(self) -> list[str]:
         return [q.rule_id for q in self.rules]

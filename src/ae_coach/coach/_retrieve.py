@@ -114,8 +114,11 @@ def retrieve(
         rules = _merged(
             rules, [(h.rule.id, h.section, h.score) for h in translation.search(question, k=12, per_rule=1)]
         )
+    # the account's own name says which deal, not what about it ("adventure works" is no question about work orders)
+    account = set(tokenize(deal.account or ""))
+    about = [t for t in query if t not in account]
     fact_scores = [
-        s * _weight(f) for f, s in zip(facts, _bm25([tokenize(f.search) for f in facts], query), strict=True)
+        s * _weight(f) for f, s in zip(facts, _bm25([tokenize(f.search) for f in facts], about), strict=True)
     ]
     ranked_facts = sorted(((f, s) for f, s in zip(facts, fact_scores, strict=True) if s > 0), key=lambda item: -item[1])
     codes = _codes(assessment.findings, query)
