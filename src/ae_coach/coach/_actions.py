@@ -36,13 +36,12 @@ from ae_coach.coach._situation import (
     docs_owed,
     names_person,
     renewal,
-    signer_case,
     signer_review,
     source_of,
     view_of,
     waits_on_document,
 )
-from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, said_by
+from ae_coach.coach._wording import case_words, drop_condition, drop_menu, fill, fit_stage, own_numbers, said_by
 from ae_coach.coach.quality import next_event
 from ae_coach.coach.report import NextAction, PointReason
 from ae_coach.deal import STAGE_ORDER, Stage
@@ -1185,11 +1184,13 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             asked = signer_asked(deal, ebs[0].name, facts.as_of)
             if asked is not None:  # what they asked for is the reason to meet that serves their agenda
                 return t("coach.fact.eb_not_met_asked", name=name, date=asked[0], said=_shorten(asked[1], 140))
-            case = signer_case(deal)
+            case = own_numbers(deal)
             if case is not None:  # the buyer's own numbers are the reason to meet that serves the signer's agenda
                 return t("coach.fact.eb_not_met_case", name=name, case=_shorten(case, 100))
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
+        if data.get("successor"):  # the signer left: whoever the record names in their office is the one to meet
+            return t("coach.fact.successor", who=data["successor"], old=data.get("departed"), route=route)
         return t("coach.fact.nobody_signs", route=route)
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
         return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))

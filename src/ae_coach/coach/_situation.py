@@ -159,6 +159,10 @@ class Situation:
             handed = self.assessment.facts.elements.get("economic_buyer")
             old = self.assessment.facts.person(handed.handed_over) if handed and handed.handed_over else None
             return old is not None and old.moved_within
+        if atom == "successor_named":  # the signer left and the record names who holds their office, not yet met
+            return any(
+                f.code == "meddpicc.economic_buyer" and f.data.get("successor") for f in self.assessment.findings
+            )
         if atom == "review_gated":  # their review waits on their own step: ask about that step, not the review
             return bool(self.assessment.facts.timing.review_waits)
         if atom == "approval_undated":
@@ -866,14 +870,6 @@ def baseline(deal: Deal) -> str | None:
     texts = [m.metrics.evidence or "", m.identified_pain.evidence or ""]
     texts += [a.summary or "" for a in deal.activities if a.status == ActivityStatus.COMPLETED]
     return next((t for t in texts if NUMBER.search(t)), None)
-
-
-def signer_case(deal: Deal) -> str | None:
-    """The buyer's own numbers a signer gives time for, as the record gives them: the pain's cost first ("No-shows
-    cost about $60k a month across 9 sites"), then the metric; None when neither note holds a number."""
-    m = deal.meddpicc
-    texts = [m.identified_pain.evidence or "", m.metrics.evidence or ""]
-    return next((" ".join(t.split()) for t in texts if NUMBER.search(t)), None)
 
 
 _SIGNER_WORDS = ("boss", "cfo", "ceo", "coo", "cro", "cio", "economic buyer", "board", "owner", "founder", "sign")

@@ -91,6 +91,9 @@ def fill(text: str, deal: Deal, finding: Finding | None = None) -> str:
         if key == "previous signer":  # the signer who backed the deal and has since handed over
             previous = finding.data.get("handed_over") if finding is not None else None
             return str(previous) if previous else t("coach.neutral.previous signer")
+        if key in ("successor", "departed signer"):  # who holds the office of the signer who left, and who left
+            who = finding.data.get("successor" if key == "successor" else "departed") if finding is not None else None
+            return str(who) if who else t(f"coach.neutral.{key}")
         if key == "open point":
             point = finding.data.get("point") if finding is not None else None
             return t("coach.open_point", point=point) if point else t("coach.neutral.open point")
