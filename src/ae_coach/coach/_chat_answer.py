@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -355,7 +356,7 @@ def answer(
         and not any(f.code in _SILENCE_CODES for f in assessment.findings)
         and not any(p.away_until for p in assessment.facts.people)
     )
-    facts = _facts(found, deal, intent)
+    facts = _facts(found, deal, intent, findings)
     return ChatAnswer(
         **base,
         intent=intent.id if intent else None,
@@ -755,10 +756,14 @@ def _other_situation(step: str, deal: Deal) -> bool:
     return head in _SITUATIONS and head != str(getattr(deal.situation, "value", deal.situation))
 
 
-def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
+def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequence[FindingRef] = ()) -> list[Fact]:
     """People the question names, the facts its intent needs, then the facts its words match."""
     named = _named_people(found)
     wanted: list[Fact] = list(named)
+    if intent is not None and intent.answer == "risk" and findings:
+        # "where's the landmine?": the exchange the worst finding quotes, whole, is what the answer stands on (the
+        # works council's letter with its date, not only the sentence the finding's title keeps)
+        wanted += _behind(findings[0], found.all_facts)
     for person in named:  # and what last happened with them
         wanted += _with_person(person, found.all_facts)[-1:]
     wanted += _named_competitors(found)
@@ -803,6 +808,16 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None) -> list[Fact]:
         facts += [f for f in facts_of_kind("upcoming", found.all_facts, deal, found.topics)[:2] if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
+
+
+_CITED = re.compile(r"(\d{4}-\d{2}-\d{2}) (\w+)")
+"""Where a finding's evidence cites the record: "2026-11-24 email: …"."""
+
+
+def _behind(finding: FindingRef, facts: list[Fact]) -> list[Fact]:
+    """The activities a finding's evidence cites by date and kind."""
+    cited = set(_CITED.findall(f"{finding.title} {finding.evidence or ''}"))
+    return [f for f in facts if f.kind == "activity" and (str(f.date), str(f.data.get("type"))) in cited][:1]
 
 
 def _with_person(person: Fact, facts: list[Fact], *, attempts: bool = True) -> list[Fact]:
