@@ -176,7 +176,8 @@ class WalkVerdict(BaseModel):
     reason: str | None = None
     """Why, in the inspector's words: the routing reason, or the deal's biggest problem."""
     who: str | None = None
-    """Who to ask for the answer: the economic buyer, else the champion."""
+    """Who to ask for the answer: the economic buyer, else the champion; on a deal awarded to another vendor, the
+    champion to keep in touch with."""
     by: dt.date | None = None
     """The working day by which no answer means the deal leaves the pipeline."""
 
@@ -496,7 +497,10 @@ def _walk(deal: Deal, assessment: Any, settings: Any) -> WalkVerdict | None:
         None,
     )
     if dropped is not None:
-        return WalkVerdict(state="drop", reason=dropped.title)
+        # awarded elsewhere: no campaign against what they chose; the champion is who tells us if it falls through
+        ally = next((p for p in facts.people if str(p.role) == "champion" and not p.left), None)
+        keep = ally.name if ally is not None and dropped.data.get("lost_to") else None
+        return WalkVerdict(state="drop", reason=dropped.title, who=keep)
     if facts.timing.on_hold:
         return WalkVerdict(state="park", reason=facts.timing.on_hold)
     worst = next((f for f in ranked(assessment.findings) if f.severity.rank <= Severity.HIGH.rank), None)
