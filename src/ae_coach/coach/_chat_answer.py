@@ -806,10 +806,12 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
-    if intent is not None and intent.answer == "forecast":
+    if intent is not None and intent.answer in ("forecast", "summary"):
         # the call stands or falls with the buyer's dated steps ahead, which the answer points to ("the dated
-        # steps below slipping"): they are never the facts a rival's mention crowds out
-        facts += [f for f in facts_of_kind("upcoming", found.all_facts, deal, found.topics)[:2] if f not in facts]
+        # steps below slipping"), and a summary says what is next on the calendar: they are never the facts a
+        # rival's mention or the summary's other kinds crowd out
+        ahead = 2 if intent.answer == "forecast" else 1
+        facts += [f for f in facts_of_kind("upcoming", found.all_facts, deal, found.topics)[:ahead] if f not in facts]
     # every answer says which deal it reads: its amount, stage and close date frame any advice on it
     return facts + [f for f in facts_of_kind("deal", found.all_facts, deal) if f not in facts]
 
