@@ -449,10 +449,22 @@ def _answered(event: CompanyEvent, deal: Deal, past: list[ActivityFact]) -> bool
                 and not _PENDING.search(clause[: lifted.start()])
             ):
                 return True  # "the freeze was lifted", not "nothing moves until the freeze is lifted in March"
+            delegated = _DELEGATED.search(clause) if event.kind == "reorganisation" else None
+            if delegated and deal.amount and text.money_amount(delegated.group(1)) >= deal.amount:
+                return True  # "signing authority up to NOK 5m is delegated to the regional MDs": the new rule spares it
             exempt = _EXEMPT.search(clause)
             if exempt and not _WISHED.search(clause[: exempt.start()]) and _about_event(clause, event):
                 return True
     return False
+
+
+_DELEGATED = lazy(
+    r"\b(?:authority|approvals?|sign(?:ing|-off|atures?)?)\b[^.;]{0,40}?\b(?:up to|below|under) "
+    r"((?:[A-Z]{3} ?|[€$£])?[\d.,]+ ?(?:k|m|million|thousand)?)[^.;]{0,40}?\bdelegated\b",
+    re.IGNORECASE,
+)
+"""A restructure's approval rule that leaves sums up to an amount with someone below the board: "Signing authority up
+to NOK 5m is delegated to the regional MDs, board only above that"."""
 
 
 def _about_event(clause: str, event: CompanyEvent) -> bool:
