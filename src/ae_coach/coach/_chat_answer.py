@@ -774,7 +774,11 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
     # comes before what its kind of question usually needs, which would otherwise fill every slot
-    wanted += _covering(matched, found.words, LEADING_FACTS)
+    leading = _covering(matched, found.words, LEADING_FACTS)
+    wanted += leading
+    # and the record's latest word on what they point at, when a later exchange matches too ("the October board
+    # scare" -> the final memo of 19 November that delegates the signature below the board)
+    wanted += _later_word(leading, matched)
     # a topic of any kind of question the rep touched ("legal's 'nearly done'" in a forecast question): the record's
     # fact that says most about it (the redlines still open: "liability cap, data deletion on exit")
     touched = dict.fromkeys(k for other, _ in found.intents for k in other.facts if k in found.topics)
@@ -873,6 +877,16 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
         for other, score in found.intents[1:2]
         if intent is not None and other is not intent and score * 2 >= found.intents[0][1]
     ]
+
+
+def _later_word(leading: list[Fact], matched: list[Fact]) -> list[Fact]:
+    """The latest matching exchange with the buyer, when it is later than every leading exchange."""
+    said = [f for f in leading if f.kind == "activity" and f.date]
+    if not said:
+        return []
+    first = max(f.date for f in said if f.date)
+    later = [f for f in matched if f.kind == "activity" and f.date and f.date > first and f.data.get("two_way")]
+    return sorted(later, key=lambda f: f.date or dt.date.min)[-1:]
 
 
 _SAID = ("activity", "note", "dated", "missed")
