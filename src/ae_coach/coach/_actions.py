@@ -1189,8 +1189,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 return t("coach.fact.eb_not_met_case", name=name, case=_shorten(case, 100))
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
-        if data.get("successor"):  # the signer left: whoever the record names in their office is the one to meet
-            return t("coach.fact.successor", who=data["successor"], old=data.get("departed"), route=route)
+        left = [p for p in facts.people if p.left and p.succeeded_by and not facts.in_role("economic_buyer")]
+        if left:  # the signer left: whoever the record names in their office is the one to meet
+            return t("coach.fact.successor", who=left[0].succeeded_by, old=left[0].name, route=route)
         return t("coach.fact.nobody_signs", route=route)
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
         return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))

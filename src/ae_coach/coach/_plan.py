@@ -395,7 +395,7 @@ def _draft(
     if stage_value == "closed_lost":
         return []
     dated = [item for item in deal.mutual_action_plan if item.date]
-    agreed = [_agreed_step(item, as_of, calendar, deal) for item in dated]
+    agreed = [_agreed_step(item, as_of, calendar, deal, facts) for item in dated]
     agreed += _said_steps(deal, as_of, agreed, calendar) if deal.is_open and stage_value != "closed_won" else []
     if stage_value == "closed_won":
         close = deal.close_date or as_of
@@ -1440,8 +1440,17 @@ def _named_owner(action: str, deal: Deal) -> str | None:
     return None
 
 
-def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapStep:
+def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal, facts: DealFacts | None = None) -> MapStep:
     status_value = str(item.status)
+    # a step of someone the record says has left, with who holds their office now: "Final approval - Fiona"
+    gone = next(
+        (
+            p
+            for p in (facts.people if facts is not None else [])
+            if p.left and p.succeeded_by and item.date >= as_of and (p.name in item.action or p.name == item.owner)
+        ),
+        None,
+    )
     owner = item.owner or t("plan.unassigned")
     if owner.lower() in _GENERIC_OWNERS:  # a named person owns a buyer's step, where the record says who
         owner_name = _named_owner(item.action, deal)
@@ -1458,7 +1467,7 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
     elif status_value in ("late", "blocked", "cancelled") or (status_value == "planned" and item.date < as_of):
         status = "at_risk"  # a cancelled step is no step that will happen: never shown as planned
     else:
-        status = "planned"
+        status = "at_risk" if gone is not None else "planned"
     return MapStep(
         date=item.date,
         action=item.action,
@@ -1468,6 +1477,7 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal) -> MapSte
         status=status,
         note=t("plan.agreed")
         + (t("plan.cancelled") if status_value == "cancelled" else "")
+        + (t("plan.owner_left", name=gone.name, who=gone.succeeded_by) if gone is not None else "")
         + ("" if calendar.working(item.date) else day_off_note(item.date, calendar)),
     )
 
