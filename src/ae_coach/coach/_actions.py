@@ -113,7 +113,7 @@ def plan(deal: Deal, assessment: Any, rulebook: Rulebook, calendar: Calendar) ->
     # stalled with its contact silent: nobody who never engaged is asked anything (see _cold)
     stalled = bool(dark) and any(f.code == "momentum.stale" for f in assessment.findings)
     week_end = calendar.add(facts.as_of, 5)
-    crm = crm_change(deal, assessment)  # the forecast call's row: the CRM change, in this deal's values
+    crm = crm_change(deal, assessment, calendar)  # the forecast call's row: the CRM change, in this deal's values
     poor_fit = any(f.code == "account.poor_fit" for f in assessment.findings)  # no extra work on a deal to route
     used: set[tuple[str, str]] = set()
     actions: list[NextAction] = []
@@ -201,7 +201,7 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
 
 
-def crm_change(deal: Deal, assessment: Any) -> str | None:
+def crm_change(deal: Deal, assessment: Any, calendar: Calendar | None = None) -> str | None:
     """What to change in the CRM for the call the evidence supports: the forecast category, and the close date
     when the buyer's own dates put the signature later (their plan's signature step, a lead time that runs past
     the close date, a date they reconfirmed)."""
@@ -223,14 +223,19 @@ def crm_change(deal: Deal, assessment: Any) -> str | None:
     if later:
         day, key = max(later)
         slack = timing.close_with_slack
+        span = getattr(assessment, "period", None)
+        last = calendar.on_or_before(span.end) if calendar is not None and span is not None else None
         if key in ("coach.crm.why_paper", "coach.crm.why_sequence") and slack is not None and slack > day:
             # the day their lead time ends is a floor, every step on time: the date to forecast has slack after it
             why = t("coach.crm.why_slack", floor=t(key), day=day, days=timing.close_slack_days)
+            if supported in ("best_case", "commit") and span is not None and last is not None and day <= last < slack:
+                # a call for this period is a date in it: the slack ends with the period, not in the next one
+                why = t("coach.crm.why_slack_period", floor=t(key), day=day, period=span.label)
+                slack = last
             parts.append(t("coach.crm.close", before=close, after=slack, why=why))
             day = slack
         else:
             parts.append(t("coach.crm.close", before=close, after=day, why=t(key)))
-        span = getattr(assessment, "period", None)
         if supported == "omitted" and called is not None and span is not None and day > span.end:
             # omitted is this period's call, not the deal's: at its new date it is next period's deal, not a lost one
             parts[0] = t("coach.crm.category_moved", before=term(str(called)), period=span.label)
