@@ -759,7 +759,8 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
             + (f"; the record names {p.succeeded_by} in their place, not yet met" if p.succeeded_by else "")
             for p in gone
         ]
-        out.append(t("evidence.no_economic_buyer_role"))
+        if not gone:  # a signer on the contact list who has left says it: the list is not empty, its signer is gone
+            out.append(t("evidence.no_economic_buyer_role"))
     else:
         # the signer changed: the one who left is the one record_roles took the economic-buyer role from (a departed
         # champion keeps theirs), and whoever the record says signs now has not been met ("Glenn has been seconded
