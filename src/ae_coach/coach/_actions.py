@@ -515,7 +515,26 @@ def _points(row: NextAction, asks: list[NextAction]) -> list[str]:
     said = t("coach.with", name=contact_name(row.contact))
     sep = t("coach.detail_separator")
     texts = [ask.action.replace(said + sep, "").replace(f" ({said})", "").replace(f"（{said}）", "") for ask in asks]
+    # a point timed "by" a day after the conversation is done in it: its lead says when, not a second date
+    texts = [_BY_DAY.sub(_undated, text) if row.due and _after(text, row.due) else text for text in texts]
     return [text.strip().rstrip(".。") for text in texts]
+
+
+_BY_DAY = lazy(
+    r"^By (\d{4}-\d{2}-\d{2}), (?:one|two|three|four|five|[1-5]) working days? before |"
+    r"^(\d{4}-\d{2}-\d{2}) 之前（(.+?)前[一二两三四五1-5]个工作日），?"
+)
+"""A point timed by a day before an event (``coach.by_lead``): "By 2026-12-09, two working days before …"."""
+
+
+def _after(text: str, due: dt.date) -> bool:
+    match = _BY_DAY.search(text)
+    return match is not None and dt.date.fromisoformat(match.group(1) or match.group(2)) > due
+
+
+def _undated(match: re.Match[str]) -> str:
+    """ "By 2026-12-09, two working days before the buyer's next step" -> "Before the buyer's next step"."""
+    return f"在{match.group(3)}之前，" if match.group(3) else "Before "
 
 
 def _together(first: NextAction, other: NextAction, as_of: dt.date | None = None) -> bool:
