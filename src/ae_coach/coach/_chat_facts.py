@@ -328,6 +328,14 @@ def facts_of_kind(
     if kind == "figures":  # the buyer's own numbers, the baseline and results a success plan is written from
         counted = [(f, _figures(f)) for f in facts if f.kind == "activity" and f.data.get("two_way")]
         return [f for f, n in sorted(counted, key=lambda pair: -pair[1]) if n]
+    if kind == "quiet":  # the buying group's others not heard from in a month: what a clean deal can still trip on
+        return [
+            f
+            for f in facts
+            if f.kind == "person"
+            and f.data.get("role") not in ("champion", "economic_buyer")
+            and (f.data.get("days") is None or f.data["days"] >= QUIET_DAYS)
+        ]
     if kind == "case":  # the buyer's own numbers for the pain or the metric: the reason a signer gives time
         return [f for f in facts if f.kind == "element" and f.name in _CASE and _figures(f)]
     if kind in _KIND_KEYS:
@@ -336,6 +344,9 @@ def facts_of_kind(
     return [f for f in facts if f.kind == "element" and f.name == element]
 
 
+QUIET_DAYS = 30
+"""Days without a two-way exchange after which someone of the buying group counts as not heard from (ae-coach
+default)."""
 _CASE = ("identified_pain", "metrics")
 """The elements whose notes hold the buyer's case in their own numbers ("No-shows cost about $60k a month")."""
 

@@ -72,6 +72,7 @@ FACT_KINDS: tuple[str, ...] = (
     "users",
     "figures",
     "case",
+    "quiet",
     "tier",
     "metrics",
     "economic_buyer_element",
