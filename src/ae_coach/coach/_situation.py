@@ -50,6 +50,14 @@ from ae_coach.inspector.text import (
 )
 from ae_coach.rules.markers import Marked
 
+REFERENCES_SENT = lazy(
+    r"\breferences?\b[^.;]{0,30}?\b(?:sent|shared|emailed|provided|introduced|connected)\b|"
+    r"\b(?:sent|shared|emailed|provided)\b[^.;]{0,20}?\breferences?\b|"
+    r"\breference calls?\b[^.;]{0,20}?\b(?:held|done|completed|took place|went well)\b",
+    re.IGNORECASE,
+)
+"""The references the buyer asked for went out, or the calls were held."""
+
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
 
 
@@ -159,6 +167,9 @@ class Situation:
             handed = self.assessment.facts.elements.get("economic_buyer")
             old = self.assessment.facts.person(handed.handed_over) if handed and handed.handed_over else None
             return old is not None and old.moved_within
+        if atom == "references_sent":  # "he asked for references so I sent two": lining them up is done
+            said = [a.summary or "" for a in self.deal.activities if a.date <= self.assessment.as_of]
+            return any(find(REFERENCES_SENT, s) for s in said)
         if atom == "successor_named":  # the signer left and the record names who holds their office, not yet met
             return any(
                 f.code == "meddpicc.economic_buyer" and f.data.get("successor") for f in self.assessment.findings

@@ -74,6 +74,8 @@ A "How to apply" step or a "Questions to ask" item may end with markers::
   ``signer_handed_over`` (the signer we met is out of the role but still in the company, seconded or stepped
   aside, and someone else signs now and has not been met: the old signer can still hand over in person; a signer
   on holiday is no handover);
+  ``references_sent`` (the record says the references the buyer asked for went out or the calls were held: "He
+  asked for references so I sent two"; lining them up is done);
   ``successor_named`` (the signer on record has left, nobody on the contact list holds the economic-buyer role, and
   the record names who holds their office now: "approver on the workflow is M. Okafor (interim CFO) since Alan's
   departure"; whoever signs is known by name, not yet met);
@@ -184,7 +186,7 @@ FLAGS = (
     "paper_known", "paper_owner", "paper_silent", "newcomer_booked", "ally_known", "plan_ahead", "live_planned", "lost", "technical_booked", "paper_open",
     "precondition", "precondition_ours", "precondition_theirs", "held_ours", "signer_booked", "approval_undated", "signer_said", "date_in_doubt", "process_known", "technical_known",
     "rival_returning", "review_gated", "rival_chosen", "rival_answered", "signer_handed_over", "gate_month",
-    "champion_leaving", "spend_line", "moved_unprompted", "condition", "successor_named",
+    "champion_leaving", "spend_line", "moved_unprompted", "condition", "successor_named", "references_sent",
 )  # fmt: skip
 """The conditions a step may test by name alone (what each means: this module's docstring)."""
 
