@@ -15,7 +15,15 @@ from ae_coach.deal import (
 )
 from ae_coach.inspector import text
 from ae_coach.inspector.facts._contact import rebuffed_by_economic_buyer
-from ae_coach.inspector.facts._model import ActivityFact, DealFacts, ElementFact, NoteState, _Names, office_names
+from ae_coach.inspector.facts._model import (
+    ActivityFact,
+    DealFacts,
+    ElementFact,
+    NoteState,
+    PersonFact,
+    _Names,
+    office_names,
+)
 
 # ------------------------------------------------------------------------------------------- MEDDPICC
 
@@ -508,9 +516,34 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             # the signer said when and where they sign, and owns the dated step: "I'll sign it at our partners'
             # Tuesday meeting on the 8th", next step "Fergal signs quote" on 12-08
             return [f"{said[-1].date} {said[-1].type}: {text.quote(said[-1].summary)}"]
+        relayed = [a for a in held if _signs_by(a.summary or "", facts.in_role("economic_buyer"))]
+        if relayed:
+            # the buyer's side says when the signer signs ("Marieke still wants to sign before 18 Dec"): the
+            # process ends on a date of theirs, whoever relays it
+            last = relayed[-1]
+            return [f"{last.date} {last.type}: {text.quote_around(last.summary or '', _SIGN_BY, limit=120)}"]
         return [
             f"{a.date} {a.type}: {text.quote(a.summary)}"
             for a in held
             if Signal.PROCUREMENT_TIMELINE.value in a.signals
         ][:2]
     return []
+
+
+_SIGN_BY = lazy(
+    r"\b(?:wants? to|will|plans? to|intends? to|(?:is|are) going to|aims? to|expects? to|hopes? to) sign\b[^.;]{0,30}?"
+    r"\b(?:before|by|on) (?:the )?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
+    re.IGNORECASE,
+)
+"""Words that give a signature ahead its date: "wants to sign before 18 Dec", "will sign by 12/15"; "will sign before
+I roll off, trust me" gives none."""
+
+
+def _signs_by(summary: str, signers: list[PersonFact]) -> bool:
+    """A sentence of ``summary`` names one of ``signers`` and dates their signature ahead."""
+    for sentence in text.sentences(summary):
+        if _SIGN_BY.search(sentence) and any(
+            w.lower() in sentence.lower() for p in signers for w in text.name_words(p.name) if len(w) > 2
+        ):
+            return True
+    return False
