@@ -206,7 +206,7 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.TECHNICAL_VALIDATION: lazy(
         r"\b(?:poc|pov|pilot|proof of (?:concept|value)|technical (?:validation|evaluation)|sandbox|trial)\b"
         r"(?:(?!\bnot\b|n't\b|\bnever\b|\byet\b)[^.;]){0,40}?"
-        r"\b(?:complete|completed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
+        r"\b(?:complete|completed|closed|passed|successful|succeeded|signed off|approved|done|went well|finished|"
         r"met (?:all|every|the|each)(?: \w+)? (?:criteria|criterion|success criteria|targets?|goals?))\b|\b(?:security|architecture) review (?:passed|"
         r"approved|complete)|technical sign-?off|\b(?:integration|acceptance|uat|load|performance) tests? (?:passed|"
         r"(?:is |was )?(?:complete|completed|signed off|successful))|"
