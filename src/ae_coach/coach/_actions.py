@@ -201,7 +201,7 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text
 
 
-def crm_change(deal: Deal, assessment: Any, calendar: Calendar | None = None) -> str | None:
+def crm_change(deal: Deal, assessment: Any, calendar: Calendar) -> str | None:
     """What to change in the CRM for the call the evidence supports: the forecast category, and the close date
     when the buyer's own dates put the signature later (their plan's signature step, a lead time that runs past
     the close date, a date they reconfirmed)."""
@@ -224,7 +224,7 @@ def crm_change(deal: Deal, assessment: Any, calendar: Calendar | None = None) ->
         day, key = max(later)
         slack = timing.close_with_slack
         span = getattr(assessment, "period", None)
-        last = calendar.on_or_before(span.end) if calendar is not None and span is not None else None
+        last = calendar.on_or_before(span.end) if span is not None else None
         if key in ("coach.crm.why_paper", "coach.crm.why_sequence") and slack is not None and slack > day:
             # the day their lead time ends is a floor, every step on time: the date to forecast has slack after it
             why = t("coach.crm.why_slack", floor=t(key), day=day, days=timing.close_slack_days)
@@ -1213,9 +1213,9 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
                 return t("coach.fact.eb_not_met_case", name=name, case=_shorten(case, 100))
             return t("coach.fact.eb_not_met", name=name)
         route = t("coach.fact.route_in", name=champion.name) if champion else ""
-        left = [p for p in facts.people if p.left and p.succeeded_by and not facts.in_role("economic_buyer")]
-        if left:  # the signer left: whoever the record names in their office is the one to meet
-            return t("coach.fact.successor", who=left[0].succeeded_by, old=left[0].name, route=route)
+        departed = facts.departed_signer
+        if departed is not None:  # the signer left: whoever the record names in their office is the one to meet
+            return t("coach.fact.successor", who=departed.succeeded_by, old=departed.name, route=route)
         return t("coach.fact.nobody_signs", route=route)
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
         return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))

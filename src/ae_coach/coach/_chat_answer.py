@@ -256,8 +256,8 @@ class ChatAnswer(BaseModel):
         return sorted(self.of(kind), key=lambda f: f.date or dt.date.min, reverse=True)
 
     def closest(self) -> list[Fact]:
-        """The activity retrieval ranked first for the question, when a summary's latest activity and the buyer's
-        last reply leave it out ("why may it slip?": the alliance note on the marketplace review, not the latest
+        """The answer's first activity (the question's own words brought it, or its kind of question did), when a
+        summary's latest activity and the buyer's last reply leave it out ("why may it slip?": the alliance note on the marketplace review, not the latest
         call)."""
         latest = self.latest("activity")
         shown = latest[:1]
@@ -825,9 +825,13 @@ _CITED = re.compile(r"(\d{4}-\d{2}-\d{2}) (\w+)")
 
 
 def _behind(finding: FindingRef, facts: list[Fact]) -> list[Fact]:
-    """The activities a finding's evidence cites by date and kind."""
+    """The activity a finding's evidence cites by date and kind, marked to be quoted whole."""
     cited = set(_CITED.findall(f"{finding.title} {finding.evidence or ''}"))
-    return [f for f in facts if f.kind == "activity" and (str(f.date), str(f.data.get("type"))) in cited][:1]
+    hits = [f for f in facts if f.kind == "activity" and (str(f.date), str(f.data.get("type"))) in cited][:1]
+    # shown whole where the language allows it (an English answer): the part the title leaves out is the point
+    return [
+        f.model_copy(update={"text": " ".join((f.text or "").split()), "data": {**f.data, "whole": True}}) for f in hits
+    ]
 
 
 def _with_person(person: Fact, facts: list[Fact], *, attempts: bool = True) -> list[Fact]:
@@ -884,8 +888,8 @@ def _later_word(leading: list[Fact], matched: list[Fact]) -> list[Fact]:
     said = [f for f in leading if f.kind == "activity" and f.date]
     if not said:
         return []
-    first = max(f.date for f in said if f.date)
-    later = [f for f in matched if f.kind == "activity" and f.date and f.date > first and f.data.get("two_way")]
+    latest = max(f.date for f in said if f.date)
+    later = [f for f in matched if f.kind == "activity" and f.date and f.date > latest and f.data.get("two_way")]
     return sorted(later, key=lambda f: f.date or dt.date.min)[-1:]
 
 

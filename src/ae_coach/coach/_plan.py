@@ -23,7 +23,7 @@ from ae_coach.i18n import join, phrase, t, term
 from ae_coach.inspector.facts import ANSWER_MIN_DAYS as RETURN_DAYS
 from ae_coach.inspector.facts import dates_in, durations, named_signer, owed_back, paper_step, renews_with_us
 from ae_coach.inspector.settings import in_usd
-from ae_coach.inspector.text import find
+from ae_coach.inspector.text import find, name_words
 
 if TYPE_CHECKING:
     from ae_coach.deal import Deal, PlanItem
@@ -1440,17 +1440,15 @@ def _named_owner(action: str, deal: Deal) -> str | None:
     return None
 
 
-def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal, facts: DealFacts | None = None) -> MapStep:
+def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal, facts: DealFacts | None) -> MapStep:
     status_value = str(item.status)
     # a step of someone the record says has left, with who holds their office now: "Final approval - Fiona"
-    gone = next(
-        (
-            p
-            for p in (facts.people if facts is not None else [])
-            if p.left and p.succeeded_by and item.date >= as_of and (p.name in item.action or p.name == item.owner)
-        ),
-        None,
+    departed = facts.departed_signer if facts is not None else None
+    named = departed is not None and (
+        departed.name == item.owner
+        or any(re.search(rf"\b{re.escape(w)}\b", item.action) for w in name_words(departed.name) if len(w) > 2)
     )
+    gone = departed if named and item.date >= as_of else None
     owner = item.owner or t("plan.unassigned")
     if owner.lower() in _GENERIC_OWNERS:  # a named person owns a buyer's step, where the record says who
         owner_name = _named_owner(item.action, deal)

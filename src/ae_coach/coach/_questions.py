@@ -10,7 +10,6 @@ not asked when nobody holds it; a plain question goes to the buyer-side person t
 
 from __future__ import annotations
 
-import re
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,7 +22,7 @@ from ae_coach.coach.report import NextAction, Question
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import lead, t
 from ae_coach.inspector.priority import ranked
-from ae_coach.inspector.text import STATUS_QUO, competitor_pattern, joined
+from ae_coach.inspector.text import STATUS_QUO, competitor_pattern, points
 from ae_coach.rules import IMPACTS
 
 if TYPE_CHECKING:
@@ -179,15 +178,12 @@ def _about_rival(
     return None
 
 
-_SENTENCE = re.compile(r"(?<=\.) |(?<=。)")
-
-
 def _about(question: str, finding: Finding, deal: Deal, assessment: Any, told: set[str]) -> str | None:
     """The question with the open fact of this deal it is about, so it is this deal's question, not the rule's:
     "Which one is weakest? (on this deal: unmet: budget range known)". Each fact once a review, its first
     sentence; a fact that is itself advice (the executive meeting to use) is the action's, not the question's."""
     # its first sentence: not cut after an initial or a title ("the record names M. Okafor (interim CFO)")
-    fact = next(iter(joined(_SENTENCE.split(fact_of(finding, assessment.facts, deal)))), "").rstrip(".。")
+    fact = next(iter(points(fact_of(finding, assessment.facts, deal))), "").rstrip(".。")
     meeting = executive_meeting(assessment.facts)
     advice = meeting is not None and fact == t("coach.fact.executive_meeting", text=meeting.text, date=meeting.date)
     if not fact or advice or fact in told or fact.lower() in question.lower():

@@ -189,11 +189,11 @@ def _economic_buyer(deal: Deal, facts: Any) -> str:
         return t("coach.risk.eb_handed_over", old=prior, who=_label(deal, people[0].name))
     if people:
         return t("coach.risk.eb_unmet", who=_label(deal, people[0].name))
-    left = [p for p in facts.people if p.left and p.succeeded_by] if facts is not None else []
-    if left:  # the signer on record left, and the record names who holds their office now
-        old = _label(deal, left[0].name)
-        old = t("coach.risk.still_reachable", who=old) if left[0].moved_within else old
-        return t("coach.risk.eb_successor", who=left[0].succeeded_by, old=old)
+    departed = facts.departed_signer if facts is not None else None
+    if departed is not None:  # the signer on record left, and the record names who holds their office now
+        old = _label(deal, departed.name)
+        old = t("coach.risk.still_reachable", who=old) if departed.moved_within else old
+        return t("coach.risk.eb_successor", who=departed.succeeded_by, old=old)
     signer = named_signer(deal)
     return t("coach.risk.eb_named", role=signer) if signer else t("coach.risk.eb_none")
 

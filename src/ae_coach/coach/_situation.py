@@ -57,6 +57,19 @@ REFERENCES_SENT = lazy(
     re.IGNORECASE,
 )
 """The references the buyer asked for went out, or the calls were held."""
+_NOT_SENT = lazy(r"\b(?:not|never|yet|whether|if|could|would|will|wants?)\b|n't\b", re.IGNORECASE)
+"""Words that make a sending a wish, a question or a negation: "have not been sent", "wants references shared"."""
+
+
+def _sent(summary: str) -> bool:
+    """Some sentence of ``summary`` says the references went out, with no negation or wish inside that claim or
+    in the few words just before it ("He asked for references so I sent two")."""
+    for sentence in sentences(summary):
+        for match in REFERENCES_SENT.finditer(sentence):
+            if not _NOT_SENT.search(sentence[max(0, match.start() - 12) : match.end()]):
+                return True
+    return False
+
 
 _CALL_ORDER = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3, "closed": 4}
 
@@ -169,7 +182,7 @@ class Situation:
             return old is not None and old.moved_within
         if atom == "references_sent":  # "he asked for references so I sent two": lining them up is done
             said = [a.summary or "" for a in self.deal.activities if a.date <= self.assessment.as_of]
-            return any(find(REFERENCES_SENT, s) for s in said)
+            return any(_sent(s) for s in said)
         if atom == "successor_named":  # the signer left and the record names who holds their office, not yet met
             return any(
                 f.code == "meddpicc.economic_buyer" and f.data.get("successor") for f in self.assessment.findings

@@ -315,9 +315,9 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         data["bare"] = True
     if fact.handed_over:
         data["handed_over"] = fact.handed_over
-    successor = _successor(ctx) if name == "economic_buyer" else None
-    if successor is not None:  # the signer left and the record names who holds the office, off the contact list
-        data["departed"], data["successor"] = successor
+    departed = ctx.facts.departed_signer if name == "economic_buyer" else None
+    if departed is not None:  # the signer left and the record names who holds the office, off the contact list
+        data["departed"], data["successor"] = departed.name, departed.succeeded_by
     if reason and not claimed:
         data["reason"] = reason  # the title says what the record shows, not the seed's generic red flag
     no_pain = next((e for e in extra if e.startswith(_NO_PAIN_PREFIX)), None) if name == "identified_pain" else None
@@ -736,15 +736,6 @@ def _meeting_moved_since(ctx: Context, name: str, since: dt.date) -> ActivityFac
     moved = [a for a in ctx.facts.activities if a.status in _MOVED and name in a.people and since < a.date <= ctx.as_of]
     rebooked = [a for a in ctx.facts.activities if a.status == "scheduled" and name in a.people and a.date > ctx.as_of]
     return moved[-1] if moved and not rebooked else None  # a meeting booked ahead: moved, not parked
-
-
-def _successor(ctx: Context) -> tuple[str, str] | None:
-    """The signer who left and who the same record names in their office ("M. Okafor (interim CFO)"), when nobody
-    on the contact list holds the economic-buyer role: whoever signs now is known, by name, and has not been met."""
-    if ctx.role(Role.ECONOMIC_BUYER):
-        return None
-    gone = [p for p in ctx.facts.people if p.left and p.succeeded_by and text.find(text.SENIOR_TITLE, p.title or "")]
-    return (gone[0].name, str(gone[0].succeeded_by)) if gone else None
 
 
 def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:

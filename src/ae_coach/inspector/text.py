@@ -575,6 +575,26 @@ def sentences(summary: str | None) -> list[str]:
     return joined(_SENTENCE_END.split(summary or ""))
 
 
+_POINT = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+
+
+def points(summary: str | None) -> list[str]:
+    """The sentences of a text at its full stops, question and exclamation marks only, not at a ";" or a line
+    break as :func:`sentences` also splits; never after a title, an initial or a day's ordinal point, nor inside a
+    quotation still open ("“Lúcia still keen!! She said she'll keep in touch…”" is one)."""
+    out: list[str] = []
+    for piece in joined(_POINT.split(summary or "")):
+        if out and _open_quote(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _open_quote(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
 def joined(pieces: list[str]) -> list[str]:
     """Pieces of a text split at every point, joined again where the point was no sentence's end: after a title of
     address ("Dr. Vogt signs"), a lone initial ("J. Smith") or a day's ordinal point before a month."""

@@ -252,7 +252,7 @@ def derive(
     ``calendar``: the working days the buyer's written sequence of steps is summed in (the settings' holidays
     country and days off; default: where the buyer is).
     ``close_slack_days``: working days added after the earliest day the buyer's own lead time ends for the close
-    date the review recommends (``TimingFact.close_with_slack``).
+    date the review recommends (``TimingFact.close_with_slack``, before the review caps it at a call's period).
     ``document_sign_days``, ``questionnaire_items_per_day``: how long our side takes to sign a document the buyer's
     process waits on and to answer their questionnaire (``TimingFact.document_due``, ``TimingFact.questionnaire``)."""
     names = _Names([s.name for s in deal.stakeholders])

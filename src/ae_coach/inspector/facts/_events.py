@@ -450,7 +450,12 @@ def _answered(event: CompanyEvent, deal: Deal, past: list[ActivityFact]) -> bool
             ):
                 return True  # "the freeze was lifted", not "nothing moves until the freeze is lifted in March"
             delegated = _DELEGATED.search(clause) if event.kind == "reorganisation" else None
-            if delegated and deal.amount and text.money_amount(delegated.group(1)) >= deal.amount:
+            if (
+                delegated
+                and not re.search(r"\b(?:no longer|not|never)\b|n't\b", delegated.group(0), re.IGNORECASE)
+                and deal.amount
+                and text.money_amount(delegated.group(1)) >= deal.amount
+            ):
                 return True  # "signing authority up to NOK 5m is delegated to the regional MDs": the new rule spares it
             exempt = _EXEMPT.search(clause)
             if exempt and not _WISHED.search(clause[: exempt.start()]) and _about_event(clause, event):

@@ -14,7 +14,7 @@ from ae_coach.deal import (
     Role,
     Sentiment,
 )
-from ae_coach.inspector.text import addressed_pattern, name_words
+from ae_coach.inspector.text import SENIOR_TITLE, addressed_pattern, find, name_words
 
 # ------------------------------------------------------------------------------------------- names
 
@@ -260,7 +260,9 @@ class TimingFact(_Facts):
     close_with_slack: dt.date | None = None
     """The close date to recommend when the buyer's own lead time for the paper (``paper_ends``) or their written
     sequence (``sequence_ends``) ends after the deal's close date: the later of those floors plus the settings'
-    ``close_slack_days`` working days, since a floor is the day only if every step runs on time."""
+    ``close_slack_days`` working days, since a floor is the day only if every step runs on time. Under a Best Case
+    or Commit call for the period the review's CRM row ends that slack with the period
+    (:func:`ae_coach.coach._actions.crm_change`); this field is the uncapped date."""
     close_slack_days: int = 0
     """The working days of slack in ``close_with_slack`` (the settings' ``close_slack_days``)."""
     paper_is_sequence: bool = False
@@ -449,6 +451,15 @@ class DealFacts(_Facts):
         """The stakeholders holding ``role``, engaged first."""
         wanted = Role(role)
         return sorted((p for p in self.people if p.role == wanted), key=lambda p: not p.engaged)
+
+    @property
+    def departed_signer(self) -> PersonFact | None:
+        """The signer on record who left, when the same record names who holds their office now (``succeeded_by``)
+        and nobody on the contact list holds the economic-buyer role: whoever signs is known by name, not yet met.
+        The one who left held a senior office ("Chief Financial Officer"), so a coordinator who left is no signer."""
+        if self.in_role(Role.ECONOMIC_BUYER):
+            return None
+        return next((p for p in self.people if p.left and p.succeeded_by and find(SENIOR_TITLE, p.title or "")), None)
 
     def two_way_with(self, name: str) -> list[ActivityFact]:
         """Held two-way activities with a person, up to ``as_of``."""
