@@ -335,6 +335,17 @@ def facts_of_kind(
             and not f.data.get("left")
             and (f.data.get("days") is None or f.data["days"] >= QUIET_DAYS)
         ]
+    if kind == "threads":  # who else on their side still talks to us: the way round a champion gone quiet
+        near = [
+            f
+            for f in facts
+            if f.kind == "person"
+            and f.data.get("role") not in ("champion", "economic_buyer")
+            and not f.data.get("left")
+            and f.data.get("days") is not None
+            and f.data["days"] < QUIET_DAYS
+        ]
+        return sorted(near, key=lambda f: f.data["days"])
     if kind == "case":  # the buyer's own numbers for the pain or the metric: the reason a signer gives time
         return [f for f in facts if f.kind == "element" and f.name in _CASE and _figures(f)]
     if kind in _KIND_KEYS:

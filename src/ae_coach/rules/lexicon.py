@@ -73,6 +73,7 @@ FACT_KINDS: tuple[str, ...] = (
     "figures",
     "case",
     "quiet",
+    "threads",
     "tier",
     "metrics",
     "economic_buyer_element",
