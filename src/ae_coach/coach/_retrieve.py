@@ -248,7 +248,14 @@ BUYERS_WORD = 1.1
 the DPA to Anouk" says what we did, "Anouk is buried in the NIS2 audit, no date" what stands."""
 
 
+REPS_WORD = 0.8
+"""How much the rep's own notes count against the record's other facts matching as well: "it's a black box to me"
+says what the rep fears, the buyer's email what stands."""
+
+
 def _weight(fact: Fact) -> float:
+    if fact.kind == "note":
+        return REPS_WORD
     return BUYERS_WORD if fact.kind == "activity" and fact.data.get("two_way") else 1.0
 
 
