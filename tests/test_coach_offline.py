@@ -341,7 +341,9 @@ def test_each_action_answers_its_finding_through_a_step_marked_for_it(coach, rul
             patterns = [p.replace(re.escape(role), ".+?") for p in patterns]
         # a step timed by working days before an event may open with its day ("By 2026-12-02, two working days…"),
         # or, as a point of a conversation held earlier, with "Before" alone
-        patterns = [re.sub(r"(?:One|Two|Three|Four|Five)\\ working\\ days?\\ before", "(?:.+?)?before", p) for p in patterns]
+        patterns = [
+            re.sub(r"(?:One|Two|Three|Four|Five)\\ working\\ days?\\ before", "(?:.+?)?before", p) for p in patterns
+        ]
         assert any(re.search(p, action.action, re.IGNORECASE) for p in patterns), action.action
         assert action.owner and action.due is not None and action.due > report.as_of
 
