@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 MAX_RULES = 2
 MAX_STEPS = 3
 MAX_FINDINGS = 3
-MAX_FACTS = 9
+MAX_FACTS = 10
 STRONG_HIT = 4.0
 """A BM25 score at which the question's wording clearly belongs to one rule, whatever the intent."""
 CLEAR_LEAD = 1.2
