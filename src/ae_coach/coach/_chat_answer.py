@@ -760,7 +760,7 @@ def _other_situation(step: str, deal: Deal) -> bool:
     return head in _SITUATIONS and head != str(getattr(deal.situation, "value", deal.situation))
 
 
-def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequence[FindingRef] = ()) -> list[Fact]:
+def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequence[FindingRef]) -> list[Fact]:
     """People the question names, the facts its intent needs, then the facts its words match."""
     named = _named_people(found)
     wanted: list[Fact] = list(named)
@@ -886,10 +886,9 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
 def _later_word(leading: list[Fact], matched: list[Fact]) -> list[Fact]:
     """The latest matching exchange with the buyer, when it is later than every leading exchange, or when no
     exchange leads (the rep's note of what they fear, a step on the plan: then what the buyer last said of it)."""
-    said = [f for f in leading if f.kind == "activity" and f.date]
     if not leading:
         return []
-    latest = max((f.date for f in said if f.date), default=dt.date.min)
+    latest = max((f.date for f in leading if f.kind == "activity" and f.date), default=dt.date.min)
     later = [f for f in matched if f.kind == "activity" and f.date and f.date > latest and f.data.get("two_way")]
     return sorted(later, key=lambda f: f.date or dt.date.min)[-1:]
 

@@ -327,24 +327,9 @@ def facts_of_kind(
         counted = [(f, _figures(f)) for f in facts if f.kind == "activity" and f.data.get("two_way")]
         return [f for f, n in sorted(counted, key=lambda pair: -pair[1]) if n]
     if kind == "quiet":  # the buying group's others not heard from in a month: what a clean deal can still trip on
-        return [
-            f
-            for f in facts
-            if f.kind == "person"
-            and f.data.get("role") not in ("champion", "economic_buyer")
-            and not f.data.get("left")
-            and (f.data.get("days") is None or f.data["days"] >= QUIET_DAYS)
-        ]
+        return [f for f in _others(facts) if f.data.get("days") is None or f.data["days"] >= QUIET_DAYS]
     if kind == "threads":  # who else on their side still talks to us: the way round a champion gone quiet
-        near = [
-            f
-            for f in facts
-            if f.kind == "person"
-            and f.data.get("role") not in ("champion", "economic_buyer")
-            and not f.data.get("left")
-            and f.data.get("days") is not None
-            and f.data["days"] < QUIET_DAYS
-        ]
+        near = [f for f in _others(facts) if f.data.get("days") is not None and f.data["days"] < QUIET_DAYS]
         return sorted(near, key=lambda f: f.data["days"])
     if kind == "case":  # the buyer's own numbers for the pain or the metric: the reason a signer gives time
         return [f for f in facts if f.kind == "element" and f.name in _CASE and _figures(f)]
@@ -352,6 +337,15 @@ def facts_of_kind(
         return [f for f in facts if _KIND_KEYS[kind](f, deal)]
     element = kind.removesuffix("_element")
     return [f for f in facts if f.kind == "element" and f.name == element]
+
+
+def _others(facts: list[Fact]) -> list[Fact]:
+    """The buyer-side people besides the champion and the signer, who are still there."""
+    return [
+        f
+        for f in facts
+        if f.kind == "person" and f.data.get("role") not in ("champion", "economic_buyer") and not f.data.get("left")
+    ]
 
 
 QUIET_DAYS = 30

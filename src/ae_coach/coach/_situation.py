@@ -184,9 +184,7 @@ class Situation:
             said = [a.summary or "" for a in self.deal.activities if a.date <= self.assessment.as_of]
             return any(_sent(s) for s in said)
         if atom == "successor_named":  # the signer left and the record names who holds their office, not yet met
-            return any(
-                f.code == "meddpicc.economic_buyer" and f.data.get("successor") for f in self.assessment.findings
-            )
+            return self.assessment.facts.departed_signer is not None
         if atom == "review_gated":  # their review waits on their own step: ask about that step, not the review
             return bool(self.assessment.facts.timing.review_waits)
         if atom == "approval_undated":

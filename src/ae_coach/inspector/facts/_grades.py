@@ -20,7 +20,6 @@ from ae_coach.inspector.facts._model import (
     DealFacts,
     ElementFact,
     NoteState,
-    PersonFact,
     _Names,
     office_names,
 )
@@ -516,7 +515,8 @@ def _record_for(name: str, deal: Deal, facts: DealFacts, alternatives: list[str]
             # the signer said when and where they sign, and owns the dated step: "I'll sign it at our partners'
             # Tuesday meeting on the 8th", next step "Fergal signs quote" on 12-08
             return [f"{said[-1].date} {said[-1].type}: {text.quote(said[-1].summary)}"]
-        relayed = [a for a in held if _signs_by(a.summary or "", facts.in_role("economic_buyer"))]
+        names = _Names([p.name for p in facts.people])
+        relayed = [a for a in held if _signs_by(a.summary or "", names, signing)]
         if relayed:
             # the buyer's side says when the signer signs ("Marieke still wants to sign before 18 Dec"): the
             # process ends on a date of theirs, whoever relays it
@@ -539,11 +539,9 @@ _SIGN_BY = lazy(
 I roll off, trust me" gives none."""
 
 
-def _signs_by(summary: str, signers: list[PersonFact]) -> bool:
+def _signs_by(summary: str, names: _Names, signers: set[str]) -> bool:
     """A sentence of ``summary`` names one of ``signers`` and dates their signature ahead."""
-    for sentence in text.sentences(summary):
-        if _SIGN_BY.search(sentence) and any(
-            w.lower() in sentence.lower() for p in signers for w in text.name_words(p.name) if len(w) > 2
-        ):
-            return True
-    return False
+    return any(
+        _SIGN_BY.search(sentence) and signers & set(names.mentioned_in(sentence))
+        for sentence in text.sentences(summary)
+    )
