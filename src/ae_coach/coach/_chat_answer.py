@@ -778,7 +778,7 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     wanted += leading
     # and the record's latest word on what they point at, when a later exchange matches too ("the October board
     # scare" -> the final memo of 19 November that delegates the signature below the board)
-    wanted += _later_word(leading, matched)
+    wanted += _later_word(leading, matched, found)
     # a topic of any kind of question the rep touched ("legal's 'nearly done'" in a forecast question): the record's
     # fact that says most about it (the redlines still open: "liability cap, data deletion on exit")
     touched = dict.fromkeys(k for other, _ in found.intents for k in other.facts if k in found.topics)
@@ -883,14 +883,26 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
     ]
 
 
-def _later_word(leading: list[Fact], matched: list[Fact]) -> list[Fact]:
-    """The latest matching exchange with the buyer, when it is later than every leading exchange, or when no
-    exchange leads (the rep's note of what they fear, a step on the plan: then what the buyer last said of it)."""
+def _later_word(leading: list[Fact], matched: list[Fact], found: Retrieval) -> list[Fact]:
+    """The buyer's latest word on what the leading facts point at: of the exchanges later than every leading
+    exchange that match the question (or, scored lower, hold a question word a leading fact holds: a long pasted
+    email that answers the rep's "the reforecast is noise"), the one sharing most of those words (the memo that
+    delegates the signature, not a later meeting about the price), the latest of those; or, when no exchange leads
+    (the rep's note of what they fear, a step on the plan), what the buyer last said of it."""
     if not leading:
         return []
     latest = max((f.date for f in leading if f.kind == "activity" and f.date), default=dt.date.min)
-    later = [f for f in matched if f.kind == "activity" and f.date and f.date > latest and f.data.get("two_way")]
-    return sorted(later, key=lambda f: f.date or dt.date.min)[-1:]
+    pointed = set(found.words) & {t for f in leading for t in _tokens(f.search)}
+
+    def shared(fact: Fact) -> int:
+        return len(pointed & set(_tokens(fact.search)))
+
+    later = [
+        f
+        for f, _ in found.facts
+        if f.kind == "activity" and f.date and f.date > latest and f.data.get("two_way") and (f in matched or shared(f))
+    ]
+    return sorted(later, key=lambda f: (shared(f), f.date or dt.date.min))[-1:]
 
 
 _SAID = ("activity", "note", "dated", "missed")
