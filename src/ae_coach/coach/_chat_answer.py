@@ -209,7 +209,8 @@ class ChatAnswer(BaseModel):
     words: list[str] = Field(default_factory=list)
     """The question's words and the rulebook words its synonyms bring: a long quote is cut around them."""
     people: list[str] = Field(default_factory=list)
-    """The deal's people by name: at equal relevance to the question, a quote keeps the part that names them."""
+    """The deal's people and competitors by name: at equal relevance to the question, a quote keeps the part that
+    names them ("… their Weave contract runs to June")."""
     account: str
     as_of: dt.date
     intent: str | None = None
@@ -301,7 +302,8 @@ def answer(
         "question": question,
         "lang": language,
         "words": found.words,
-        "people": [s.name for s in deal.stakeholders if s.name.strip()],
+        "people": [s.name for s in deal.stakeholders if s.name.strip()]
+        + [c.name for c in assessment.facts.competitors if c.name.strip()],
         "account": deal.account,
         "as_of": assessment.as_of,
         "unresolved": found.unresolved,
@@ -774,7 +776,7 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     matched = [f for f, score in found.facts if score >= FACT_SCORE and f.kind not in ("deal", "tier")]
     # the record the question's own words point at ("run another pilot" -> the pilot signed off in October)
     # comes before what its kind of question usually needs, which would otherwise fill every slot
-    leading = _covering(matched, found.words, LEADING_FACTS)
+    leading = _covering([f for f in matched if f.kind not in _STATUS], found.words, LEADING_FACTS)
     wanted += leading
     # and the record's latest word on what they point at, when a later exchange matches too ("the October board
     # scare" -> the final memo of 19 November that delegates the signature below the board)
@@ -810,6 +812,10 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     facts = _first_of_each(wanted)[:MAX_FACTS]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
+    if intent is not None and "forecast" in intent.facts:
+        # the call the answer weighs (a forecast question's verdict, a summary's category) is never what the people
+        # and exchanges the question names crowd out
+        facts += [f for f in facts_of_kind("forecast", found.all_facts, deal) if f not in facts]
     if intent is not None and intent.answer in ("forecast", "summary"):
         # the call stands or falls with the buyer's dated steps ahead, which the answer points to ("the dated
         # steps below slipping"), and a summary says what is next on the calendar: they are never the facts a
@@ -905,6 +911,9 @@ def _later_word(leading: list[Fact], matched: list[Fact], found: Retrieval) -> l
     return sorted(later, key=lambda f: (shared(f), f.date or dt.date.min))[-1:]
 
 
+_STATUS = ("forecast", "close_date")
+"""Facts that state the deal's status (the call, the close date): the intents that need them bring them, so the
+question's words matching them lead to nothing of the record's own."""
 _SAID = ("activity", "note", "dated", "missed")
 """Facts in the record's own words (an exchange, the rep's note, a dated step), not a status or a label."""
 

@@ -249,12 +249,12 @@ the DPA to Anouk" says what we did, "Anouk is buried in the NIS2 audit, no date"
 
 
 REPS_WORD = 0.8
-"""How much the rep's own notes count against the record's other facts matching as well: "it's a black box to me"
+"""How much the rep's own notes (the deal's notes, an activity logged as a note) count against the record's other facts matching as well: "it's a black box to me"
 says what the rep fears, the buyer's email what stands."""
 
 
 def _weight(fact: Fact) -> float:
-    if fact.kind == "note":
+    if fact.kind == "note" or (fact.kind == "activity" and fact.data.get("type") == "note"):
         return REPS_WORD
     return BUYERS_WORD if fact.kind == "activity" and fact.data.get("two_way") else 1.0
 
