@@ -219,6 +219,8 @@ def test_a_freeze_of_what_the_clause_before_names_quotes_both() -> None:
         "Dana: the purchase request was withdrawn by the COO.",
         "Dana: das Projekt wurde gestoppt.",
         "Dana: 项目已经取消了。",
+        "Dana: the exception panel met on the 17th and declined ours; no new submissions until 2028.",
+        "Dana: the architecture board rejected our exception request.",
     ],
 )
 def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) -> None:
@@ -243,6 +245,9 @@ def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) ->
         "Dana: das Projekt wurde nicht gestoppt.",
         "Dana: 项目取消的风险很小。",
         "Dana: o projeto está suspenso até março.",
+        "Dana: if the panel declines ours we resubmit in March.",
+        "Dana: the board rejected our proposal for a 3-year term and wants one year.",
+        "Dana: the panel has not declined ours, it asked for more detail.",
     ],
 )
 def test_a_meeting_called_off_or_a_fear_of_cancellation_is_no_cancellation(summary: str) -> None:

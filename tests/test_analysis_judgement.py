@@ -287,6 +287,30 @@ def test_an_incumbent_or_benchmark_vendor_is_a_competitor_unlisted(notes: str, n
         assert name in result.facts.alternatives
 
 
+@pytest.mark.parametrize(
+    ("evidence", "name"),
+    [
+        ("Weave already in place", "Weave"),
+        ("They use Weave today; contract runs to June", "Weave"),
+        ("Currently on Kofax, renewal in March", "Kofax"),
+        ("Spreadsheets already in place", None),
+        ("Dana already in place as sponsor", None),
+        ("No competitor known", None),
+    ],
+)
+def test_what_the_competition_note_says_the_buyer_runs_is_the_incumbent(evidence: str, name: str | None) -> None:
+    deal = build(
+        ("meddpicc.competition", {"status": "partial", "evidence": evidence}),
+        ("competitors", []),
+        ("notes", ""),
+        ("activities.0.summary", f"Intro: they use {name or 'spreadsheets'} for reminders"),
+    )
+    found = [c for c in assess(deal).facts.competitors if not c.listed]
+    assert [(c.name, c.status) for c in found] == ([(name, "incumbent")] if name else [])
+    if name:  # first seen where the record first names it, not undated
+        assert found[0].first_seen == deal.activities[0].date
+
+
 def test_a_rival_still_active_at_proposal_is_the_open_question() -> None:
     rival = ("competitors", [{"name": "Anaplan", "status": "active", "added": "2026-08-10"}])
     unsettled = ("meddpicc.competition", {"status": "partial", "evidence": "Anaplan in the running"})

@@ -949,6 +949,7 @@ def _competitors(deal: Deal, activities: list[ActivityFact]) -> list[CompetitorF
             )
         )
     out += _named_in_text(deal, activities, out)
+    out += _in_place(deal, activities, out)
     out += _build_option(deal, activities)
     if not any(c.status != CompetitorStatus.ELIMINATED for c in deal.competitors):
         # "agreed a bake-off against Collibra" is about Collibra when the record goes on to say how that ended (the
@@ -1117,6 +1118,47 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
                         listed=False,
                     )
     return list(found.values())
+
+
+_IN_PLACE = lazy(
+    rf"^\s*{_VENDOR},? (?:is |are )?(?:already |currently |still )?(?:in place|in use|installed|deployed|live)\b|"
+    rf"\b(?i:they|buyer|currently|already|still) (?i:use|uses|using|run|runs|running|on) {_VENDOR}\b"
+)
+"""The competition note naming what the buyer already runs ("Weave already in place", "They use Weave today")."""
+
+
+def _in_place(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
+    """The vendor the MEDDPICC competition note says the buyer already runs, as the incumbent, first seen on the
+    first dated activity that names it. Only that note: there, what the buyer runs is what we compete with;
+    elsewhere ("they use Salesforce for CRM") it is as often a system we integrate with."""
+    note = deal.meddpicc.competition.evidence or ""
+    match = _IN_PLACE.search(note)
+    if match is None:
+        return []
+    name = next(g for g in match.groups() if g).strip()
+    key = _key(name)
+    people = _Names([s.name for s in deal.stakeholders] + ([deal.owner] if deal.owner else []))
+    if (
+        not key
+        or key.split()[0] in _NOT_A_VENDOR
+        or people.resolve(name)
+        or text.find(text.STATUS_QUO, name)
+        or any(key == _key(c.name) or key in _key(c.name).split() for c in known)
+    ):
+        return []
+    pattern = text.competitor_pattern(name)
+    first = min((a for a in activities if a.summary and pattern.search(a.summary)), key=lambda a: a.date, default=None)
+    return [
+        CompetitorFact.of(
+            name=name,
+            status="incumbent",
+            first_seen=first.date if first else None,
+            source=f"{first.date} {first.type}: {text.quote_around(first.summary, pattern)}"
+            if first
+            else f"meddpicc.competition.evidence: {text.quote(match.group(0).strip())}",
+            listed=False,
+        )
+    ]
 
 
 def _upcoming(deal: Deal, activities: list[ActivityFact], as_of: dt.date) -> list[DatedItem]:
