@@ -234,3 +234,13 @@ def test_implementation_questions_at_proposal_or_later_go_into_the_kick_off_plan
     actions = [a.action for a in coach.review(load_deal(path)).next_actions]
     assert not any("scoped proof of concept" in a for a in actions)
     assert any("kick-off plan" in a for a in actions), actions
+
+
+def test_the_missing_role_is_not_the_signer_whose_successor_the_record_names(coach):
+    # Alan Ferreira (CFO, the signer) left; the PO workflow names M. Okafor (interim CFO) as approver: the signer's
+    # office is known, so the committee step asks after the role nobody holds, the technical lead
+    deal = load_deal(CALIBRATION / "kestrel-freight-new-signer-in-po-workflow.yaml")
+    committee = _finding(deal, "committee.missing_role")
+    assert "economic_buyer" in committee.data["missing"] and committee.data["successor"].startswith("M. Okafor")
+    texts = [a.action for a in coach.review(deal).next_actions if "one-page committee map" in a.action]
+    assert texts and all("the technical lead" in t and "who signs" not in t for t in texts)

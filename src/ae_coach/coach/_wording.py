@@ -257,7 +257,8 @@ _ROLE_PRIORITY = ("economic_buyer", "technical_buyer", "champion", "user_buyer")
 
 def _missing_role(deal: Deal, finding: Finding | None) -> str:
     """The committee role to be introduced to: the finding's first missing role, the signer before the others
-    ("the CFO, who signs" when the record names the office), or a neutral phrase."""
+    ("the CFO, who signs" when the record names the office) unless the record names who holds the office of a
+    signer who left, or a neutral phrase."""
     missing = finding.data.get("missing") if finding is not None else None
     if not isinstance(missing, list):
         missing = [r for r in _ROLE_PRIORITY[:2] if person_in_role(deal, r) is None]
@@ -267,6 +268,9 @@ def _missing_role(deal: Deal, finding: Finding | None) -> str:
     ranked = [r for r in ranked if r != "champion"] or (
         ["economic_buyer"] if "champion" in ranked and person_in_role(deal, "economic_buyer") is None else []
     )
+    if finding is not None and finding.data.get("successor"):
+        # the signer on record left and the record names who holds the office: the other roles are the unknowns
+        ranked = [r for r in ranked if r != "economic_buyer"] or ranked
     if not ranked:
         return t("coach.neutral.missing role")
     if ranked[0] == "economic_buyer" and (office := named_signer(deal)):

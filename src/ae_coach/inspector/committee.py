@@ -131,6 +131,7 @@ def inspect(ctx: Context) -> list[Finding]:
     else:
         severity = Severity.LOW
     size = money(ctx.deal.amount, ctx.deal.currency)
+    departed = ctx.facts.departed_signer
     english = current() == "en"  # the role values are the record's words in English, the glossary's in Chinese
     evidence = [t("evidence.no_role", role=r.value if english else term(r.value)) for r in missing]
     roles = ", ".join(r.value for r in required) if english else join(term(r.value) for r in required)
@@ -150,6 +151,8 @@ def inspect(ctx: Context) -> list[Finding]:
             evidence,
             missing=[r.value for r in missing],
             required=[r.value for r in required],
+            # the signer on record left and the record names who holds the office: the signer is known, if unmet
+            successor=departed.succeeded_by if no_signer and departed is not None else None,
         )
     ]
 
