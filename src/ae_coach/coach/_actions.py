@@ -1179,7 +1179,13 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
         if facts.last_two_way:
             return t("coach.fact.last_two_way", date=facts.last_two_way)
         return t("coach.fact.no_two_way_on_record")
-    no_signer = code == "committee.missing_role" and "economic_buyer" in (data.get("missing") or [])
+    # the signer missing from the list, unless the record names who holds a departed signer's office: then the
+    # economic-buyer row says so, and this row is about the roles nobody holds
+    no_signer = (
+        code == "committee.missing_role"
+        and "economic_buyer" in (data.get("missing") or [])
+        and not data.get("successor")
+    )
     if code == "meddpicc.economic_buyer" or no_signer:
         meeting = executive_meeting(facts)
         ebs = facts.in_role("economic_buyer")
@@ -1218,7 +1224,8 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
             return t("coach.fact.successor", who=departed.succeeded_by, old=departed.name, route=route)
         return t("coach.fact.nobody_signs", route=route)
     if code == "committee.missing_role" and data.get("missing"):  # the roles nobody holds, not the whole list
-        return t("coach.fact.missing_roles", roles=join([term(str(r)) for r in data["missing"]]))
+        roles = [str(r) for r in data["missing"] if not (data.get("successor") and r == "economic_buyer")]
+        return t("coach.fact.missing_roles", roles=join([term(r) for r in roles or data["missing"]]))
     stuck = data.get("stuck") if code == "meddpicc.paper_process" else None
     still_open = data.get("open") if code == "meddpicc.paper_process" else None
     if isinstance(stuck, str) and not (isinstance(still_open, str) and not stuck.startswith(PAPER_LATE)):

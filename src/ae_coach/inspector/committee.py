@@ -133,7 +133,18 @@ def inspect(ctx: Context) -> list[Finding]:
     size = money(ctx.deal.amount, ctx.deal.currency)
     departed = ctx.facts.departed_signer
     english = current() == "en"  # the role values are the record's words in English, the glossary's in Chinese
-    evidence = [t("evidence.no_role", role=r.value if english else term(r.value)) for r in missing]
+    evidence = [
+        t(
+            "evidence.role_left",
+            role=r.value if english else term(r.value),
+            old=departed.name,
+            new=departed.succeeded_by,
+        )
+        if r == Role.ECONOMIC_BUYER and departed is not None
+        else t("evidence.no_role", role=r.value if english else term(r.value))
+        # a departed signer's named successor last: the roles nobody holds are what this finding is about
+        for r in sorted(missing, key=lambda r: r == Role.ECONOMIC_BUYER and departed is not None)
+    ]
     roles = ", ".join(r.value for r in required) if english else join(term(r.value) for r in required)
     evidence.append(
         t(

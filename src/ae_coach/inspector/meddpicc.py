@@ -776,7 +776,7 @@ def _economic_buyer_evidence(ctx: Context, grade: int) -> list[str]:
     champions = ctx.role(Role.CHAMPION)
     if champions and not ebs and len(ctx.deal.stakeholders) == 1:
         out.append(t("evidence.only_contact", name=champions[0].name))
-    if not ebs:
+    if not ebs and ctx.facts.departed_signer is None:  # a successor the record names answers "who signs"
         for person in ctx.deal.stakeholders:
             if person.role != Role.ECONOMIC_BUYER and person.title and text.find(text.SENIOR_TITLE, person.title):
                 out.append(
