@@ -242,5 +242,36 @@ def test_the_missing_role_is_not_the_signer_whose_successor_the_record_names(coa
     deal = load_deal(CALIBRATION / "kestrel-freight-new-signer-in-po-workflow.yaml")
     committee = _finding(deal, "committee.missing_role")
     assert "economic_buyer" in committee.data["missing"] and committee.data["successor"].startswith("M. Okafor")
-    texts = [a.action for a in coach.review(deal).next_actions if "one-page committee map" in a.action]
-    assert texts and all("the technical lead" in t and "who signs" not in t for t in texts)
+    rows = [a for a in coach.review(deal).next_actions if "one-page committee map" in a.action]
+    assert rows and all("the technical lead" in a.action and "who signs" not in a.action for a in rows)
+    # and its evidence is the role nobody holds, not the signer's departure the row beside it is about
+    reasons = [r for a in rows for r in a.reasons if r.rule_id == "relationship-buying-committee"]
+    assert reasons and all("Alan Ferreira" not in f"{r.why} {r.evidence or ''}" for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("name", "successor", "departed"),
+    [
+        ("kestrel-freight-new-signer-in-po-workflow", "M. Okafor", "Alan Ferreira"),
+        ("pennock-hale-fd-seconded-interim-signer", "Graham Tulley", "Fiona Daventry"),
+    ],
+)
+def test_what_decides_a_deal_whose_signer_left_is_the_successors_first_look(coach, name, successor, departed):
+    # never "What decides this deal: Final approval - Fiona Daventry" under a headline saying she no longer signs
+    deal = load_deal(CALIBRATION / f"{name}.yaml")
+    result = coach.run_review(deal)
+    decides = result.report.decides or ""
+    assert decides.startswith(f"What decides this deal: the first look by {successor}")
+    assert f"in place of {departed}" in decides
+    evidence = " ".join(e for f in result.assessment.findings for e in f.evidence)
+    assert "no stakeholder with role economic_buyer" not in evidence and "confirm who signs" not in evidence
+
+
+def test_an_email_to_a_signer_who_arrived_late_asks_for_their_priorities_not_the_date():
+    from ae_coach.coach import Coach
+
+    deal = load_deal(CALIBRATION / "lindqvist-shipping-reorg-quiet-champion.yaml")  # Karin took over at proposal
+    text = "".join(Coach("offline").chat(deal, "draft an email to Karin Sundqvist to lock the 12/18 signature"))
+    draft = text.split("What the deal records")[0]
+    assert "30 minutes on your priorities" in draft and "do not push the signature date" in draft
+    assert "What we agreed, with dates" not in draft and "2026-12-18" not in draft

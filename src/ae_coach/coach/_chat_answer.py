@@ -112,6 +112,9 @@ class Draft(BaseModel):
     ``on_hold``, said in an activity, never the rep's notes): the email asks for the new timeline instead of
     confirming the old steps."""
     moved_on: dt.date | None = None
+    newcomer: bool = False
+    """The email is to a signer who arrived late (``momentum.late_stakeholder``): it asks for time on their priorities
+    before any date, not their confirmation of a plan they never agreed."""
     """When they said it."""
 
     champion: str | None = None
@@ -1079,6 +1082,11 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     )
     pending = _pending(champion, person, assessment, found)
     last = done[-1] if done else None
+    newcomer = name is not None and any(
+        name in (f.data.get("signers") or []) for f in assessment.findings if f.code == "momentum.late_stakeholder"
+    )
+    if newcomer:
+        pending = None  # a signer who arrived late is asked for their priorities, not for news of someone else's review
     if pending is not None and last is not None and (last.key == pending.key or name not in last.data["people"]):
         last = None  # the champion's exchange is quoted once, as theirs; a recap of a call the reader missed is none
     moved, moved_on = _moved(assessment)
@@ -1113,6 +1121,7 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
         this_week=bool(_THIS_WEEK.search(question)),
         moved=moved,
         moved_on=moved_on,
+        newcomer=newcomer,
     )
 
 
