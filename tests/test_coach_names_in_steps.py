@@ -265,6 +265,9 @@ def test_what_decides_a_deal_whose_signer_left_is_the_successors_first_look(coac
     assert f"in place of {departed}" in decides
     evidence = " ".join(e for f in result.assessment.findings for e in f.evidence)
     assert "no stakeholder with role economic_buyer" not in evidence and "confirm who signs" not in evidence
+    # the gate and the element say whose backing is on record and who has not confirmed, not "the rep's word"
+    assert f"the signer on record, {departed}, has left the role; {successor}" in evidence
+    assert f"recorded for {departed}, who has left the role" in evidence and "on the rep's word" not in evidence
 
 
 def test_an_email_to_a_signer_who_arrived_late_asks_for_their_priorities_not_the_date():

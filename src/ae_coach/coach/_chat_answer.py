@@ -1011,6 +1011,8 @@ def _next_step(
     if shape in ("next_step", "summary", "risk"):
         return with_buyer
     about = [a for a in actions if set(a.finding_codes) & (codes | (asked or set()))]
+    if shape == "email":  # a message to the buyer: the CRM row is no step with them, whatever it is about
+        about = [a for a in about if a.contact]
     theirs = [a for a in about if a.contact and any(a.contact.startswith(name) for name in named or ())]
     kind = [a for a in about if set(a.finding_codes) & (asked or set())]
     return next(iter(theirs + kind + about), with_buyer)

@@ -51,6 +51,7 @@ from ae_coach.inspector._context import Context
 from ae_coach.inspector.account import poor_fit
 from ae_coach.inspector.facts import (
     ElementFact,
+    PersonFact,
     dates_in,
     direction_of,
     office_booked,
@@ -118,7 +119,8 @@ def _commit_gate(ctx: Context) -> list[str]:
             continue  # below the tier-4 band the signer is the buyer and the paper is an order form
         grade = ctx.grades[element]
         if grade < needed:
-            unmet.append(_grade_condition(element, grade, needed, ctx.facts.elements.get(element)))
+            departed = ctx.facts.departed_signer if element == "economic_buyer" else None
+            unmet.append(_grade_condition(element, grade, needed, ctx.facts.elements.get(element), departed))
     if "decision_criteria" not in s.commit_required_grades and not _criteria_met(ctx):
         unmet.append(t("gate.criteria"))
     elif (
@@ -156,11 +158,15 @@ engaged economic buyer stands in for the champion, the paper is an order form, a
 buyer's own (ae-coach default, as in the committee and MEDDPICC checks)."""
 
 
-def _grade_condition(element: str, grade: int, needed: int, fact: ElementFact | None = None) -> str:
+def _grade_condition(
+    element: str, grade: int, needed: int, fact: ElementFact | None = None, departed: PersonFact | None = None
+) -> str:
     label = t(f"gate.label.{element}", default=_LABEL.get(element, element))
     names = {"grade_name": t(f"gate.on_record.{grade}"), "needed_name": t(f"gate.needed.{needed}")}
     if fact is not None and fact.handed_over:  # the old signer's own words are on record, not the rep's alone
         return t("gate.handed_over", label=label, old=fact.handed_over, new=fact.signs_now, **names)
+    if departed is not None and departed.succeeded_by:  # whoever backed it left: not the rep's word, but not theirs
+        return t("gate.departed", label=label, old=departed.name, new=departed.succeeded_by, **names)
     return t("gate.grade", label=label, grade=grade, needed=needed, element=term(element), **names)
 
 

@@ -274,9 +274,12 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         # (pipeline-disqualify-early), not a grade-1 gap to soften
         severity = Severity.HIGH
     status = t(f"evidence.status_{_STATUS_NAMES[element.status]}")
+    gone = ctx.facts.departed_signer if name == "economic_buyer" else None
     backing = (
         t("evidence.grade_handed_over", old=fact.handed_over, new=fact.signs_now)
         if fact.handed_over
+        else t("evidence.grade_departed", old=gone.name, new=gone.succeeded_by)
+        if gone is not None and gone.succeeded_by
         else t(f"evidence.grade_{grade}")
     )
     evidence = [t("evidence.crm_status", code=_CODES[name], status=status, grade=backing)]
