@@ -248,6 +248,9 @@ def test_the_purchase_called_off_omits_the_deal_and_caps_health(summary: str) ->
         "Dana: if the panel declines ours we resubmit in March.",
         "Dana: the board rejected our proposal for a 3-year term and wants one year.",
         "Dana: the panel has not declined ours, it asked for more detail.",
+        "Dana: the steering committee declined our request for a 20% discount.",
+        "Dana: the architecture board rejected our project plan, asked for a revised rollout.",
+        "Dana: the board never rejected our business case.",
     ],
 )
 def test_a_meeting_called_off_or_a_fear_of_cancellation_is_no_cancellation(summary: str) -> None:

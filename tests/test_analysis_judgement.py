@@ -292,8 +292,11 @@ def test_an_incumbent_or_benchmark_vendor_is_a_competitor_unlisted(notes: str, n
     [
         ("Weave already in place", "Weave"),
         ("They use Weave today; contract runs to June", "Weave"),
-        ("Currently on Kofax, renewal in March", "Kofax"),
+        ("Currently using Kofax, renewal in March", "Kofax"),
+        ("No rival named by buyer on Friday call", None),
         ("Spreadsheets already in place", None),
+        ("Competition: Weave already in place", "Weave"),
+        ("Budget is in place, NDA signed", None),
         ("Dana already in place as sponsor", None),
         ("No competitor known", None),
     ],

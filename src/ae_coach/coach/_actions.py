@@ -1184,7 +1184,7 @@ def fact_of(finding: Finding, facts: DealFacts, deal: Deal, about: str = "") -> 
     no_signer = (
         code == "committee.missing_role"
         and "economic_buyer" in (data.get("missing") or [])
-        and not data.get("successor")
+        and not (data.get("successor") and len(data["missing"]) > 1)
     )
     if code == "meddpicc.economic_buyer" or no_signer:
         meeting = executive_meeting(facts)

@@ -112,10 +112,10 @@ class Draft(BaseModel):
     ``on_hold``, said in an activity, never the rep's notes): the email asks for the new timeline instead of
     confirming the old steps."""
     moved_on: dt.date | None = None
+    """When they said it."""
     newcomer: bool = False
     """The email is to a signer who arrived late (``momentum.late_stakeholder``): it asks for time on their priorities
     before any date, not their confirmation of a plan they never agreed."""
-    """When they said it."""
 
     champion: str | None = None
     """The champion, when the email goes to someone else and the question names the champion ("不会让 Nicole 觉得我
@@ -816,8 +816,8 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
     if intent is not None and "forecast" in intent.facts:
-        # the call the answer weighs (a forecast question's verdict, a summary's category) is never what the people
-        # and exchanges the question names crowd out
+        # the call, for an answer whose kind weighs it (a forecast's verdict, a summary's or a risk's category), is
+        # never what the people and exchanges the question names crowd out, even past the cut
         facts += [f for f in facts_of_kind("forecast", found.all_facts, deal) if f not in facts]
     if intent is not None and intent.answer in ("forecast", "summary"):
         # the call stands or falls with the buyer's dated steps ahead, which the answer points to ("the dated
@@ -1092,9 +1092,11 @@ def _draft(found: Retrieval, deal: Deal, assessment: Any, question: str = "") ->
     if pending is not None and last is not None and (last.key == pending.key or name not in last.data["people"]):
         last = None  # the champion's exchange is quoted once, as theirs; a recap of a call the reader missed is none
     moved, moved_on = _moved(assessment)
+    if newcomer:  # no date in a first email to a signer who joined late: not a moved one, not the paper's
+        moved, moved_on = None, None
     if moved is not None:  # the steps up to the close date are the plan the buyer's word overtook
         commitments = [c for c in commitments if c.date and deal.close_date and c.date > deal.close_date]
-    paper = None if _runs_paper(person) else _paper_ask(assessment, deal)
+    paper = None if _runs_paper(person) or newcomer else _paper_ask(assessment, deal)
     legal = paper is not None and _legal_step(assessment.facts.timing.paper_stuck or "")
     owner = paper_titled(deal, legal=legal) if paper is not None else None
     return Draft(

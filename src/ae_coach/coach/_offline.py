@@ -410,8 +410,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     """The one event that decides the deal, by when, in the order a sales leader ranks them: a reply from the
     silent contact the first action is for; under news at the buyer's company (a freeze, a cost programme), that
     person's answer on whether the project goes ahead; the first review booked with a signer who has not met us or
-    came in late, or the first look by whoever holds the office of a signer who left; the buyer's own process blocked; a signature the buyer's paper puts after the quarter; for a
-    tier-4 deal, its dated next step; the first look at the case by an unmet signer nothing is booked with; a paper
+    came in late, or the first look by whoever holds the office of a signer who left; the buyer's own process
+    blocked; a signature the buyer's paper puts after the quarter; for a tier-4 deal, its dated next step; the first look at the case by an unmet signer nothing is booked with; a paper
     term still open before the signature; else the buyer's step that takes the case to whoever signs, the plan's
     decision step, or its signature. A date that is no working day is a deadline, not a meeting."""
     if not deal.is_open:
@@ -447,19 +447,18 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     if signer is not None and booked is not None:
         return _signer_line(signer, _event(booked.text), _when(booked.date, calendar))
     departed = assessment.facts.departed_signer
-    if signer is None and departed is not None and departed.succeeded_by:
-        # the signer on record left and the record names who holds the office: their first look decides, whatever
-        # the plan still says in the old name ("Final approval - Fiona Daventry")
+    priced = STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
+    if signer is None and departed is not None and priced:
+        # the signer on record left and the record names who holds the office: their first look decides; a plan
+        # step in the old name ("Final approval - Fiona Daventry") is named by its date, not in that name
         event, date = _step_ahead(deal, step, as_of)
-        if event is None or date is None:
-            return t("coach.decides_successor_unbooked", who=departed.succeeded_by, old=departed.name)
-        return t(
-            "coach.decides_successor",
-            who=departed.succeeded_by,
-            old=departed.name,
-            event=event,
-            date=_when(date, calendar),
-        )
+        drafted = step is not None and step.kind != "agreed" and date == step.date
+        names = {"who": departed.succeeded_by, "old": departed.name}
+        if event is None or date is None or drafted:
+            return t("coach.decides_successor_unbooked", **names)
+        if departed.name in event:
+            return t("coach.decides_successor_plan", date=_when(date, calendar), **names)
+        return t("coach.decides_successor", event=event, date=_when(date, calendar), **names)
     blocked = (
         _ours(assessment, actions, calendar) or _blocker(assessment, actions) or _after_the_quarter(deal, assessment)
     )

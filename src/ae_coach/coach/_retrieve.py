@@ -249,8 +249,8 @@ the DPA to Anouk" says what we did, "Anouk is buried in the NIS2 audit, no date"
 
 
 REPS_WORD = 0.8
-"""How much the rep's own notes (the deal's notes, an activity logged as a note) count against the record's other facts matching as well: "it's a black box to me"
-says what the rep fears, the buyer's email what stands."""
+"""How much the rep's own notes (the deal's notes, an activity logged as a note) count against the record's other
+facts matching as well: "it's a black box to me" says what the rep fears, the buyer's email what stands."""
 
 
 def _weight(fact: Fact) -> float:

@@ -268,9 +268,13 @@ def _missing_role(deal: Deal, finding: Finding | None) -> str:
     ranked = [r for r in ranked if r != "champion"] or (
         ["economic_buyer"] if "champion" in ranked and person_in_role(deal, "economic_buyer") is None else []
     )
-    if finding is not None and finding.data.get("successor"):
-        # the signer on record left and the record names who holds the office: the other roles are the unknowns
-        ranked = [r for r in ranked if r != "economic_buyer"] or ranked
+    successor = finding.data.get("successor") if finding is not None else None
+    if successor:
+        # the signer on record left and the record names who holds the office: the other roles are the unknowns,
+        # and when the signer is the only one, it is whoever holds the office now
+        ranked = [r for r in ranked if r != "economic_buyer"]
+        if not ranked:
+            return str(successor)
     if not ranked:
         return t("coach.neutral.missing role")
     if ranked[0] == "economic_buyer" and (office := named_signer(deal)):

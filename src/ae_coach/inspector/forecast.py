@@ -165,7 +165,7 @@ def _grade_condition(
     names = {"grade_name": t(f"gate.on_record.{grade}"), "needed_name": t(f"gate.needed.{needed}")}
     if fact is not None and fact.handed_over:  # the old signer's own words are on record, not the rep's alone
         return t("gate.handed_over", label=label, old=fact.handed_over, new=fact.signs_now, **names)
-    if departed is not None and departed.succeeded_by:  # whoever backed it left: not the rep's word, but not theirs
+    if departed is not None:  # the signer on record left: not the rep's word alone, and not the successor's either
         return t("gate.departed", label=label, old=departed.name, new=departed.succeeded_by, **names)
     return t("gate.grade", label=label, grade=grade, needed=needed, element=term(element), **names)
 

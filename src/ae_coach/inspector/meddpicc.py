@@ -279,7 +279,7 @@ def _element_finding(ctx: Context, name: str) -> Finding | None:
         t("evidence.grade_handed_over", old=fact.handed_over, new=fact.signs_now)
         if fact.handed_over
         else t("evidence.grade_departed", old=gone.name, new=gone.succeeded_by)
-        if gone is not None and gone.succeeded_by
+        if gone is not None and grade >= 1
         else t(f"evidence.grade_{grade}")
     )
     evidence = [t("evidence.crm_status", code=_CODES[name], status=status, grade=backing)]

@@ -1121,10 +1121,56 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
 
 
 _IN_PLACE = lazy(
-    rf"^\s*{_VENDOR},? (?:is |are )?(?:already |currently |still )?(?:in place|in use|installed|deployed|live)\b|"
-    rf"\b(?i:they|buyer|currently|already|still) (?i:use|uses|using|run|runs|running|on) {_VENDOR}\b"
+    rf"^\s*(?:(?i:competition|competitors?|incumbent):\s*)?{_VENDOR},? (?:is |are )?(?:already |currently |still )?"
+    rf"(?:in place|in use|installed|deployed|live)\b|"
+    rf"\b(?i:they|buyer|currently|already|still) (?i:use|uses|using|run|runs|running) {_VENDOR}\b"
 )
 """The competition note naming what the buyer already runs ("Weave already in place", "They use Weave today")."""
+
+
+_NOT_IN_PLACE = frozenset(
+    [
+        "budget",
+        "funding",
+        "nda",
+        "msa",
+        "dpa",
+        "sow",
+        "po",
+        "contract",
+        "process",
+        "approval",
+        "plan",
+        "team",
+        "new",
+        "signed",
+        "sponsor",
+        "cfo",
+        "ceo",
+        "cio",
+        "cto",
+        "coo",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+"""First words of what a competition note may say is in place that is no vendor ("Budget in place", "NDA in
+place", "New CFO in place")."""
 
 
 def _in_place(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
@@ -1141,6 +1187,7 @@ def _in_place(deal: Deal, activities: list[ActivityFact], known: list[Competitor
     if (
         not key
         or key.split()[0] in _NOT_A_VENDOR
+        or key.split()[0] in _NOT_IN_PLACE
         or people.resolve(name)
         or text.find(text.STATUS_QUO, name)
         or any(key == _key(c.name) or key in _key(c.name).split() for c in known)
