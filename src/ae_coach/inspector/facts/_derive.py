@@ -1078,6 +1078,21 @@ def _dropped_after(body: str, end: int) -> bool:
     return bool(_DROPPED_HERE.search(rest))
 
 
+def _vendor(name: str, people: _Names, taken: set[str]) -> bool:
+    """``name`` reads as a vendor not already ``taken`` (keys of competitors found): no person on the deal (by their
+    whole name or any word of it), no status-quo word, no word the record uses for something else ("Tyler's")."""
+    key = _key(name)
+    words = key.split()
+    return not (
+        not words
+        or words[0] in _NOT_A_VENDOR
+        or people.resolve(name)
+        or any(people.resolve(w) for w in name.split())
+        or text.find(text.STATUS_QUO, name)
+        or any(key == k or key in k.split() or k in key.split() for k in taken)
+    )
+
+
 def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[CompetitorFact]) -> list[CompetitorFact]:
     """Incumbents and benchmark vendors the record names without listing them as competitors."""
     # the buyer's people and the deal's owner are people, not vendors ("Tyler's quote")
@@ -1094,15 +1109,8 @@ def _named_in_text(deal: Deal, activities: list[ActivityFact], known: list[Compe
             for match in pattern.finditer(body):
                 name = match.group(1).strip()
                 key = _key(name)
-                words = key.split()
-                if (
-                    not words
-                    or words[0] in _NOT_A_VENDOR
-                    or people.resolve(name)
-                    or any(people.resolve(w) for w in name.split())
-                    or text.find(text.STATUS_QUO, name)
-                    or any(key == k or key in k.split() or k in key.split() for k in seen)
-                    or any(k != key and (k in key.split() or key in k.split()) for k in found)
+                if not _vendor(name, people, seen) or any(
+                    k != key and (k in key.split() or key in k.split()) for k in found
                 ):
                     continue
                 incumbent = "incumbent" in match.group(0).lower()
@@ -1182,16 +1190,8 @@ def _in_place(deal: Deal, activities: list[ActivityFact], known: list[Competitor
     if match is None:
         return []
     name = next(g for g in match.groups() if g).strip()
-    key = _key(name)
     people = _Names([s.name for s in deal.stakeholders] + ([deal.owner] if deal.owner else []))
-    if (
-        not key
-        or key.split()[0] in _NOT_A_VENDOR
-        or key.split()[0] in _NOT_IN_PLACE
-        or people.resolve(name)
-        or text.find(text.STATUS_QUO, name)
-        or any(key == _key(c.name) or key in _key(c.name).split() for c in known)
-    ):
+    if not _vendor(name, people, {_key(c.name) for c in known}) or _key(name).split()[0] in _NOT_IN_PLACE:
         return []
     pattern = text.competitor_pattern(name)
     first = min((a for a in activities if a.summary and pattern.search(a.summary)), key=lambda a: a.date, default=None)
