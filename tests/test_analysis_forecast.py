@@ -24,7 +24,7 @@ def test_healthy_deal_passes_the_commit_gate() -> None:
     assert result.health == 95  # nothing wrong, not signed: an open deal reads at most 95
     assert (
         result.health_reasons[-1]
-        == "-5: an open deal, not signed yet, is scored out of 95, not 100: 100 × 95 / 100 = 95"
+        == "-5: an open deal, not signed yet, tops out at 95, so the 100 points above count as 100% of 95 = 95"
     )
     assert result.stage_probability == 75 and result.tier == 1
     assert result.as_of == dt.date(2026, 11, 26) and result.deal_id == "healthy"
@@ -149,8 +149,8 @@ def test_health_is_scaled_into_the_range_of_the_call() -> None:
     assert result.recommended_forecast is ForecastCategory.BEST_CASE
     assert result.health == round(unscaled.health * 69 / 100)
     assert result.health_reasons[-1].startswith(
-        f"-{unscaled.health - result.health} for the call: a best case deal is scored out of 69, not 100:"
-        f" {unscaled.health} × 69 / 100 = {result.health}"
+        f"-{unscaled.health - result.health} for the call: a best case deal tops out at 69, so the"
+        f" {unscaled.health} points above count as {unscaled.health}% of 69 = {result.health}"
     )
     # commit keeps its score, scaled only into an open deal's 0-95
     assert assess(build()).health == round(assess(build(), settings=UNSCALED).health * 95 / 100)
@@ -204,16 +204,14 @@ def test_the_omitted_category_costs_no_health_of_its_own() -> None:
     assert result.later_forecast is ForecastCategory.COMMIT
     assert result.health >= 70
     assert not any("this period" in reason for reason in result.health_reasons)
-    assert (
-        result.health_reasons[-1].startswith("-") and "not signed yet, is scored out of 95" in result.health_reasons[-1]
-    )
+    assert result.health_reasons[-1].startswith("-") and "not signed yet, tops out at 95" in result.health_reasons[-1]
 
 
 def test_an_omitted_deal_short_of_commit_reads_in_the_best_case_range() -> None:
     result = assess(build(("close_date", "2027-02-10"), ("stage", "validation"), *without_record("economic_buyer")))
     assert result.recommended_forecast is ForecastCategory.OMITTED
     assert result.health <= 69
-    assert "a deal short of Commit is scored out of 69" in result.health_reasons[-1]
+    assert "a deal short of Commit tops out at 69" in result.health_reasons[-1]
 
 
 def _silent() -> Assessment:
@@ -231,7 +229,7 @@ def test_a_deal_to_close_out_is_charged_once_by_its_cap(result) -> None:
     assert result.recommended_forecast is ForecastCategory.OMITTED
     assert result.health == Settings().health_disqualify_cap == 14
     assert "capped at 14" in result.health_reasons[-1]
-    assert not any("is scored out of" in reason for reason in result.health_reasons)
+    assert not any("tops out at" in reason for reason in result.health_reasons)
     assert 100 + _points(result.health_reasons) == result.health
 
 

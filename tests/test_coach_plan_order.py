@@ -51,9 +51,9 @@ def test_nothing_the_buyers_own_step_needs_is_drafted_on_or_after_it(coach, name
 
 
 def test_a_check_of_what_remains_names_the_buyers_step_it_has_to_beat(coach):
-    _, result = _review(coach, CALIBRATION / "kestrel-freight-new-signer-in-po-workflow.yaml")
-    check = next(s for s in result.report.mutual_action_plan if s.kind != "agreed" and s.date == dt.date(2026, 12, 4))
-    assert '"PO approved and issued"' in check.action and "2026-12-11" in check.action
+    _, result = _review(coach, CALIBRATION / "eko-broadband-no-discount-left.yaml")
+    check = next(s for s in result.report.mutual_action_plan if s.kind != "agreed" and s.date == dt.date(2026, 12, 3))
+    assert '"Negotiation with procurement"' in check.action and "2026-12-08" in check.action
 
 
 def test_a_purchase_order_on_the_buyers_signature_step_is_not_drafted_again(coach):

@@ -26,6 +26,7 @@ from ae_coach.coach._people import (
     paper_titled,
     person_in_role,
     personalise,
+    role_of,
     seniority,
 )
 from ae_coach.coach._plan import SMALL_DEAL_AMOUNT
@@ -48,7 +49,7 @@ from ae_coach.deal import STAGE_ORDER, Stage
 from ae_coach.deal.calendar import NO_REPLY_DAYS, Calendar
 from ae_coach.findings import Finding, Severity
 from ae_coach.i18n import current, join, lead, money, t, term
-from ae_coach.inspector.facts import PAPER_LATE, named_signer
+from ae_coach.inspector.facts import PAPER_LATE, named_signer, paper_step
 from ae_coach.inspector.meddpicc import FAILED_CRITERION, UNFRAMED_PILOT, VALIDATION_AHEAD
 from ae_coach.inspector.priority import ranked
 from ae_coach.inspector.settings import DEFAULT_SETTINGS, in_usd
@@ -613,11 +614,15 @@ def _redundant(
     action: NextAction, order: tuple[str, int], actions: list[NextAction], steps: list[tuple[str, int]]
 ) -> bool:
     """A second re-engagement message to the same silent person (one per person, not one per way of measuring
-    the silence), or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
+    the silence), a plan step to confirm with someone already asked to date the paper's steps, or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
     silence = {*ABOUT_SILENCE, "momentum.meetings_rescheduled"}  # moved meetings, then silence: one silence
     if set(action.finding_codes) & silence and any(
         a.contact == action.contact and set(a.finding_codes) & silence for a in actions
     ):
+        return True
+    if "positive.plan_step_ahead" in action.finding_codes and any(
+        a.contact == action.contact and "meddpicc.paper_process" in a.finding_codes for a in actions
+    ):  # the person already asked for a date on every paper step is not asked again about one of them
         return True
     due = action.due or dt.date.max
     return any(
@@ -735,10 +740,13 @@ def _due_soon(finding: Finding, as_of: dt.date, key: str = "due") -> bool:
 def _minor_seat(finding: Finding, deal: Deal) -> bool:
     """A committee seat nobody holds that is neither the signer nor the champion, from proposal on: "draw the
     committee on one page (nobody named as user buyer)" a week before the signature is a checklist row, not the
-    week's work; before proposal the seat is still to fill."""
+    week's work; before proposal the seat is still to fill. A signer who left with a named successor is not an
+    empty seat here: the meeting with the successor is its own action."""
     if finding.code != "committee.missing_role":
         return False
     missing = set(finding.data.get("missing") or [])
+    if finding.data.get("successor"):  # the signer's seat is the successor's, worked by its own action
+        missing.discard("economic_buyer")
     late = STAGE_ORDER[Stage(str(deal.stage))] >= STAGE_ORDER[Stage.PROPOSAL]
     return late and not missing & set(_SIGNING_ROLES)
 
@@ -1074,6 +1082,10 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
         present = speaking or present
         if present:
             return min(present, key=lambda item: item[0])[1]
+    if finding.code == "positive.plan_step_ahead":
+        owner = _step_owner(deal, finding)
+        if owner is not None and owner.name not in dark:
+            return owner  # the step is confirmed with whoever runs it, not with the champion by default
     if finding.code in RAISED_BY:
         raised = _raised_by(finding, deal)  # "Thandiwe: a 20% reduction … as a condition of award": hers to answer
         if raised is not None and raised.name not in dark:
@@ -1094,6 +1106,33 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
         answering.sort(key=lambda s: -seniority(s.title))
         return next(iter(answering), person)
     return person
+
+
+_PURCHASE_ORDER = lazy(r"\b(?:PO|purchase orders?|requisition)\b")
+
+
+def _step_owner(deal: Deal, finding: Finding) -> Stakeholder | None:
+    """The buyer-side person who runs the plan step a finding names: its owner or the person in its text, the owner
+    of the next step on the same date ("Legal redlines back from Priya"), else, for a paper step (redlines, PO,
+    procurement), the buyer's person on the paper. Never the signer: "CFO review" is confirmed with the champion
+    who takes the case there, not by asking the CFO whether they will hold their own meeting."""
+    step = next((p for p in deal.mutual_action_plan if p.action == finding.data.get("step") and p.date), None)
+    if step is None:
+        return None
+    owner = (step.owner or "").strip()
+    # the signer's own step (their review, their signature) is confirmed through the champion, not with them
+    runs = [s for s in deal.stakeholders if role_of(s) not in ("economic_buyer", "blocker")]
+    for person in runs:
+        if owner in (person.name, given_name(person.name)) or names_person(person, step.action):
+            return person
+    ahead = deal.next_step
+    if ahead is not None and ahead.date == step.date and ahead.owner:
+        named = next((s for s in runs if ahead.owner.strip() in (s.name, given_name(s.name))), None)
+        if named is not None:
+            return named
+    if paper_step(step.action) or _PURCHASE_ORDER.search(step.action):
+        return paper_titled(deal)
+    return None
 
 
 _SAYS = r"(?:\s+\w+)?\s*(?::|said|says|asked|asks|wants|wanted|requires|required|requested|told|raised)"

@@ -422,6 +422,8 @@ def _draft(
         and not _already_done(step, deal, as_of)
         and not (facts is not None and _on_record(step, facts, commercial_first))
     ]
+    if facts is not None and _po_under_way(facts):  # what comes before their purchase order is behind them
+        steps = [s for s in steps if not (s.kind == "paper" and s.days_before_close > _PURCHASE_ORDER_DAYS)]
     if (
         0 < in_usd(deal.amount, deal.currency) < SMALL_DEAL_AMOUNT
     ):  # an order form for a small purchase is a week's paper, not a month's
@@ -1282,6 +1284,37 @@ _PRESENTED = lazy(
     re.IGNORECASE,
 )
 """The proposal or business case put to the economic buyer ("Proposal presented to CMO", "approved the quotation")."""
+
+
+_PURCHASE_ORDER_DAYS = next(s.days_before_close for s in _STEPS if s.action.startswith("Procurement:"))
+_PO_UNDER_WAY = lazy(
+    r"\b(?:PO|purchase order|requisition)\b[^.;]{0,40}?\b(?:is |was |has been |now )?(?:routing|routed|in (?:the )?"
+    r"(?:approval )?workflow|submitted for approval|sent for approval|approved|issued|raised)\b",
+    re.IGNORECASE,
+)
+"""A buyer's word that their purchase order is in their approval workflow or out ("PO is routing for approval",
+"PO raised"): their procurement runs after the security review and the contract they needed."""
+_PO_PLANNED = lazy(r"\b(?:can|could|must|should|shall|no|before|after|by)\b", re.IGNORECASE)
+"""A clause about a purchase order that is a rule or a plan, not news ("before a PO can be issued", "the PO must be
+raised by 16 December", "no PO can be issued without a vendor code")."""
+_DATED_AHEAD = lazy(r"\A\s*(?:on |by )?(?:\d{1,2}[-/.]\d{1,2}\b|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]{2})")
+"""A date right after the word: the day it is planned for ("PO raised 12-10, Faisal signs 12-14")."""
+
+
+def _po_under_way(facts: DealFacts) -> bool:
+    """The buyer's side says, in an activity that has happened, that their purchase order routes for approval or is
+    out: the security questionnaire, security review and legal steps before it are done or not needed, and are not
+    drafted (a blind VP grade of Kestrel: "invented steps next to a PO already routing"). Never a clause that plans,
+    doubts or dates it ahead ("once the PO is raised", "PO not yet approved", "PO raised 12-10")."""
+    return any(
+        (match := _PO_UNDER_WAY.search(clause)) is not None
+        and not _NOT_STARTED.search(clause[: match.end()])
+        and not _PO_PLANNED.search(clause[: match.end()])
+        and not _DATED_AHEAD.match(clause[match.end() :])
+        for a in facts.activities
+        if a.two_way and a.status == "completed" and a.date <= facts.as_of
+        for clause in re.split(r"[.;]", a.summary or "")
+    )
 
 
 def _on_record(step: _Template, facts: DealFacts, commercial_first: bool) -> bool:
