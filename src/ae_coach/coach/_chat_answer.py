@@ -246,6 +246,10 @@ class ChatAnswer(BaseModel):
     """Asked about a pilot when the record already holds one completed and signed off (an activity the inspector reads
     as technical validation: "pilot Pouso Alegre done. Fábio emailed sign-off, all 6 criteria green"): that activity,
     so the answer says the pilot is done and a second one only delays the signature, instead of designing a pilot."""
+    unasked: Fact | None = None
+    """Asked whether to offer a discount of the rep's own accord when nothing on record shows the buyer asking for a
+    lower price: the deal's forecast fact (its ``data["committed"]`` when the signer has dated the signature), so the
+    answer says not to give away what nobody asked for and to trade instead."""
     held: str | None = None
     """Asked to prepare our executive's call with the buyer (the intent or a close second) while the buyer's own word
     holds the purchase (``timing.on_hold``: "until … 60 days without incidents, I will not approve any expansion"):
@@ -362,7 +366,7 @@ def answer(
         and not any(f.code in _SILENCE_CODES for f in assessment.findings)
         and not any(p.away_until for p in assessment.facts.people)
     )
-    facts = _facts(found, deal, intent, findings)
+    facts = _with_proposed(_facts(found, deal, intent, findings), question)
     return ChatAnswer(
         **base,
         intent=intent.id if intent else None,
@@ -384,11 +388,83 @@ def answer(
         verdict=verdict,
         lifted=_lifted(found, assessment) if dated else None,
         held=held,
+        unasked=_unasked_discount(question, deal, assessment, found) if any(i.id == "pricing" for i in asked) else None,
         # asked about a pilot; "we beat both rivals in the POC, is competition settled?" is asked about the rivals
         piloted=_piloted(found, deal, assessment.as_of)
         if any(i.id == "pilot" for i in asked) and intent is not None and intent.id != "positioning" and deal.is_open
         else None,
     )
+
+
+_CATEGORY_WORDS = {
+    "commit": "commit",
+    "承诺": "commit",
+    "best case": "best_case",
+    "best-case": "best_case",
+    "最佳情况": "best_case",
+    "pipeline": "pipeline",
+    "储备": "pipeline",
+    "omitted": "omitted",
+    "omit": "omitted",
+}
+_PROPOSED = lazy(
+    r"(?:\b(?:move|moving|drop|dropping|downgrade|downgrading|upgrade|upgrading|push|pushing|put|putting|bump|"
+    r"bumping|pull|pulling|take|taking|call|calling|change|changing|lower|lowering)\b[^.?!,;]{0,25}?\b(?:to|into|as|down to|"
+    r"up to|back to)\s+|(?:降到|降为|降成|降级到|降回|下调到|下调为|下调成|改成|改为|改到|改报|报成|报到|放到|放进|放回|挪到|挪回|升到|"
+    r"升为|升成|上调到|上调为|先放|先报)\s*)(commit|best[ -]case|pipeline|omit(?:ted)?|承诺|最佳情况|储备)",
+    re.IGNORECASE,
+)
+"""The category the rep proposes to move the deal to ("要不要先从 commit 降到 best case", "should I drop it to
+pipeline"), not one they only mention ("it's in commit")."""
+
+
+_OFFERED = lazy(
+    r"\b(?:offer|throw in|sweeten|proactively|pre-?emptively|get ahead of)\b|(?:主动|提前|先)(?:给|打|降|让|送|报)",
+    re.IGNORECASE,
+)
+"""The rep proposing a concession of their own accord ("offer them 10% to sign this week", "我想主动给他打个 9 折")."""
+_PRICE_ASK = lazy(
+    r"\b(?:discount|cheaper|too (?:expensive|high|much)|(?:lower|reduce|better|best) (?:the |your |our )?price|"
+    r"\d+ ?% off|price (?:cut|reduction|concession)|over (?:the |our )?budget|budget (?:is )?(?:tight|short|cut))\b|"
+    r"折扣|降价|打折|太贵|优惠|便宜|让价|预算不够",
+    re.IGNORECASE,
+)
+"""A buyer's word asking for a lower price or saying it is too high."""
+
+
+def _unasked_discount(question: str, deal: Deal, assessment: Any, found: Retrieval) -> Fact | None:
+    """A discount the rep wants to offer of their own accord on a deal where no exchange with the buyer asks for a
+    lower price (a blind question: "he signs and pays by card on the 10th; shall I give him 10% to sign this
+    week?"): the forecast fact, marked ``committed`` when the signer has dated the signature, so the answer says not
+    to give away what nobody asked for. Never when the buyer's side asked, however the rep words the question."""
+    if not deal.is_open or not _OFFERED.search(question):
+        return None
+    exchanges = [a for a in assessment.facts.activities if a.two_way and a.date <= assessment.as_of]
+    if any(_PRICE_ASK.search(a.summary or "") for a in exchanges) or any(
+        f.code in ("momentum.budget_concern_late", "momentum.competitor_counter") for f in assessment.findings
+    ):
+        return None
+    forecast = next((f for f in found.all_facts if f.kind == "forecast"), None)
+    if forecast is None:
+        return None
+    committed = assessment.facts.timing.committed
+    return forecast.model_copy(update={"data": {**forecast.data, "committed": committed}})
+
+
+def _with_proposed(facts: list[Fact], question: str) -> list[Fact]:
+    """The forecast fact with the category the question proposes, when it is not the one the deal is called in:
+    the answer says yes or no to that move in its first lines (a blind question: "to be safe, should I drop it
+    from commit to best case?" was answered with the call the evidence supports, never with "no need: keep it")."""
+    said = _PROPOSED.search(question)
+    if said is None:
+        return facts
+    proposed = _CATEGORY_WORDS.get(said.group(1).lower().replace("-", " "))
+    return [
+        f.model_copy(update={"data": {**f.data, "proposed": proposed}})
+        if f.kind == "forecast" and proposed and proposed != f.data.get("claimed")
+        else f
+        for f in facts
+    ]
 
 
 def _piloted(found: Retrieval, deal: Deal, as_of: dt.date) -> Fact | None:
@@ -783,7 +859,8 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     wanted += leading
     # and the record's latest word on what they point at, when a later exchange matches too ("the October board
     # scare" -> the final memo of 19 November that delegates the signature below the board)
-    wanted += _later_word(leading, matched, found)
+    later = _later_word(leading, matched, found)
+    wanted += later[:1]
     # a topic of any kind of question the rep touched ("legal's 'nearly done'" in a forecast question): the record's
     # fact that says most about it (the redlines still open: "liability cap, data deletion on exit")
     touched = dict.fromkeys(k for other, _ in found.intents for k in other.facts if k in found.topics)
@@ -813,6 +890,9 @@ def _facts(found: Retrieval, deal: Deal, intent: Intent | None, findings: Sequen
     have = {f.key for f in wanted}
     wanted += [f for f in matched if f.key not in have][:MATCHED_FACTS]
     facts = _first_of_each(wanted)[:MAX_FACTS]
+    # what became of it, past the cut: the block's answer is never what another kind of fact crowds out, and it
+    # crowds out none of them either
+    facts += [f for f in later[1:] if f not in facts]
     if _thin(found, deal, intent):  # the record cannot answer what was asked: the champion is who to ask
         facts += [f for f in facts_of_kind("champion", found.all_facts, deal) if f not in facts]
     if intent is not None and "forecast" in intent.facts:
@@ -894,10 +974,11 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
 
 def _later_word(leading: list[Fact], matched: list[Fact], found: Retrieval) -> list[Fact]:
     """The buyer's latest word on what the leading facts point at: of the exchanges later than every leading
-    exchange that match the question (or, scored lower, hold a question word a leading fact holds: a long pasted
-    email that answers the rep's "the reforecast is noise"), the one sharing most of those words (the memo that
-    delegates the signature, not a later meeting about the price), the latest of those; or, when no exchange leads
-    (the rep's note of what they fear, a step on the plan), what the buyer last said of it."""
+        exchange that match the question (or, scored lower, hold a question word a leading fact holds: a long pasted
+        email that answers the rep's "the reforecast is noise"), the one sharing most of those words (the memo that
+        delegates the signature, not a later meeting about the price), the latest of those, with the latest exchange after
+    it that holds at least half its words (what became of it); or, when no exchange leads
+        (the rep's note of what they fear, a step on the plan), what the buyer last said of it."""
     if not leading:
         return []
     latest = max((f.date for f in leading if f.kind == "activity" and f.date), default=dt.date.min)
@@ -911,7 +992,15 @@ def _later_word(leading: list[Fact], matched: list[Fact], found: Retrieval) -> l
         for f, _ in found.facts
         if f.kind == "activity" and f.date and f.date > latest and f.data.get("two_way") and (f in matched or shared(f))
     ]
-    return sorted(later, key=lambda f: (shared(f), f.date or dt.date.min))[-1:]
+    best = sorted(later, key=lambda f: (shared(f), f.date or dt.date.min))[-1:]
+    # and what the buyer said of it after that, when it holds half its words or more: the block of 11-10 is
+    # answered by "Bridge letter accepted, approval recorded" of 11-24, which a rep afraid of the block must see
+    after = [
+        f
+        for f in later
+        if best and f.date and f.date > (best[0].date or dt.date.min) and 2 * shared(f) >= max(shared(best[0]), 3)
+    ]
+    return best + sorted(after, key=lambda f: f.date or dt.date.min)[-1:]
 
 
 _STATUS = ("forecast", "close_date")
