@@ -614,7 +614,8 @@ def _redundant(
     action: NextAction, order: tuple[str, int], actions: list[NextAction], steps: list[tuple[str, int]]
 ) -> bool:
     """A second re-engagement message to the same silent person (one per person, not one per way of measuring
-    the silence), a plan step to confirm with someone already asked to date the paper's steps, or a rule's earlier step ("diagnose before you reach out") dated after its later one."""
+    the silence), a plan step to confirm with someone already asked to date the paper's steps, or a rule's earlier
+    step ("diagnose before you reach out") dated after its later one."""
     silence = {*ABOUT_SILENCE, "momentum.meetings_rescheduled"}  # moved meetings, then silence: one silence
     if set(action.finding_codes) & silence and any(
         a.contact == action.contact and set(a.finding_codes) & silence for a in actions
@@ -1108,7 +1109,8 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
     return person
 
 
-_PURCHASE_ORDER = lazy(r"\b(?:PO|purchase orders?|requisition)\b")
+_PURCHASE_ORDER = lazy(r"\b(?:PO|[Pp]urchase [Oo]rders?|[Rr]equisition)\b")
+"""A plan step about the buyer's purchase order ("PO approved and issued"): procurement's, a paper step."""
 
 
 def _step_owner(deal: Deal, finding: Finding) -> Stakeholder | None:

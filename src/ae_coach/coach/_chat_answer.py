@@ -423,6 +423,11 @@ _OFFERED = lazy(
     re.IGNORECASE,
 )
 """The rep proposing a concession of their own accord ("offer them 10% to sign this week", "我想主动给他打个 9 折")."""
+_DISCOUNT = lazy(
+    r"\b(?:discount|cheaper|price cut|\d+ ?%(?: off)?)|\d\s*折|[一二三四五六七八九]折|折扣|优惠|让利|降价|便宜",
+    re.IGNORECASE,
+)
+"""A discount in the rep's question (an offered term, a quote or a meeting is none)."""
 _PRICE_ASK = lazy(
     r"\b(?:discount|cheaper|too (?:expensive|high|much)|(?:lower|reduce|better|best) (?:the |your |our )?price|"
     r"\d+ ?% off|price (?:cut|reduction|concession)|over (?:the |our )?budget|budget (?:is )?(?:tight|short|cut))\b|"
@@ -437,7 +442,7 @@ def _unasked_discount(question: str, deal: Deal, assessment: Any, found: Retriev
     lower price (a blind question: "he signs and pays by card on the 10th; shall I give him 10% to sign this
     week?"): the forecast fact, marked ``committed`` when the signer has dated the signature, so the answer says not
     to give away what nobody asked for. Never when the buyer's side asked, however the rep words the question."""
-    if not deal.is_open or not _OFFERED.search(question):
+    if not deal.is_open or not _OFFERED.search(question) or not _DISCOUNT.search(question):
         return None
     exchanges = [a for a in assessment.facts.activities if a.two_way and a.date <= assessment.as_of]
     if any(_PRICE_ASK.search(a.summary or "") for a in exchanges) or any(
@@ -974,11 +979,11 @@ def _second(found: Retrieval, intent: Intent | None) -> list[Intent]:
 
 def _later_word(leading: list[Fact], matched: list[Fact], found: Retrieval) -> list[Fact]:
     """The buyer's latest word on what the leading facts point at: of the exchanges later than every leading
-        exchange that match the question (or, scored lower, hold a question word a leading fact holds: a long pasted
-        email that answers the rep's "the reforecast is noise"), the one sharing most of those words (the memo that
-        delegates the signature, not a later meeting about the price), the latest of those, with the latest exchange after
-    it that holds at least half its words (what became of it); or, when no exchange leads
-        (the rep's note of what they fear, a step on the plan), what the buyer last said of it."""
+    exchange that match the question (or, scored lower, hold a question word a leading fact holds: a long pasted
+    email that answers the rep's "the reforecast is noise"), the one sharing most of those words (the memo that
+    delegates the signature, not a later meeting about the price), the latest of those, then the latest exchange
+    after it that holds at least half its words (what became of it); or, when no exchange leads (the rep's note of
+    what they fear, a step on the plan), what the buyer last said of it."""
     if not leading:
         return []
     latest = max((f.date for f in leading if f.kind == "activity" and f.date), default=dt.date.min)

@@ -1288,7 +1288,7 @@ _PRESENTED = lazy(
 
 _PURCHASE_ORDER_DAYS = next(s.days_before_close for s in _STEPS if s.action.startswith("Procurement:"))
 _PO_UNDER_WAY = lazy(
-    r"\b(?:PO|purchase order|requisition)\b[^.;]{0,40}?\b(?:is |was |has been |now )?(?:routing|routed|in (?:the )?"
+    r"\b(?:(?-i:PO)|purchase order|requisition)\b[^.;]{0,40}?\b(?:is |was |has been |now )?(?:routing|routed|in (?:the )?"
     r"(?:approval )?workflow|submitted for approval|sent for approval|approved|issued|raised)\b",
     re.IGNORECASE,
 )
