@@ -74,3 +74,10 @@ def _with_note(text: str, direction: str = "inbound"):
 )
 def test_a_purchase_order_counts_as_under_way_only_when_the_buyer_says_it_is(said, routing):
     assert _po_under_way(assess(_with_note(said)).facts) is routing
+
+
+def test_a_finished_step_on_a_weekend_is_not_put_back_to_the_buyer(coach):
+    # "Vendor setup", done, dated Saturday 11-28: nothing to confirm about a step that is behind them
+    report = coach.review(load_deal(KESTREL))
+    setup = next(s for s in report.mutual_action_plan if s.action == "Vendor setup")
+    assert setup.status == "done" and "Saturday" not in (setup.note or "")

