@@ -29,7 +29,7 @@ from ae_coach.coach._people import (
     role_of,
     seniority,
 )
-from ae_coach.coach._plan import SMALL_DEAL_AMOUNT
+from ae_coach.coach._plan import PURCHASE_ORDER, SMALL_DEAL_AMOUNT
 from ae_coach.coach._risks import title
 from ae_coach.coach._situation import (
     Situation,
@@ -1062,9 +1062,13 @@ def _due(
 
 def _with(person: Stakeholder, item: Any) -> bool:
     """The dated item involves ``person``: they attend it or own it (a next step or plan step in their name)."""
-    owner = (item.owner or "").strip()
     named = names_person(person, item.text)  # "CFO review of revised case", owned by "customer"
-    return person.name in item.people or owner in (person.name, given_name(person.name)) or named
+    return person.name in item.people or _owns(person, item.owner) or named
+
+
+def _owns(person: Stakeholder, owner: str | None) -> bool:
+    """A step's owner, as the record writes it, is ``person`` (their name or given name)."""
+    return (owner or "").strip() in (person.name, given_name(person.name))
 
 
 def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -> Stakeholder | None:
@@ -1109,7 +1113,7 @@ def _contact(deal: Deal, finding: Finding, dark: frozenset[str] = frozenset()) -
     return person
 
 
-_PURCHASE_ORDER = lazy(r"\b(?:PO|[Pp]urchase [Oo]rders?|[Rr]equisition)\b")
+_PURCHASE_ORDER = lazy(rf"\b(?:{PURCHASE_ORDER})\b", re.IGNORECASE)
 """A plan step about the buyer's purchase order ("PO approved and issued"): procurement's, a paper step."""
 
 
@@ -1121,15 +1125,14 @@ def _step_owner(deal: Deal, finding: Finding) -> Stakeholder | None:
     step = next((p for p in deal.mutual_action_plan if p.action == finding.data.get("step") and p.date), None)
     if step is None:
         return None
-    owner = (step.owner or "").strip()
     # the signer's own step (their review, their signature) is confirmed through the champion, not with them
     runs = [s for s in deal.stakeholders if role_of(s) not in ("economic_buyer", "blocker")]
     for person in runs:
-        if owner in (person.name, given_name(person.name)) or names_person(person, step.action):
+        if _owns(person, step.owner) or names_person(person, step.action):
             return person
     ahead = deal.next_step
     if ahead is not None and ahead.date == step.date and ahead.owner:
-        named = next((s for s in runs if ahead.owner.strip() in (s.name, given_name(s.name))), None)
+        named = next((s for s in runs if _owns(s, ahead.owner)), None)
         if named is not None:
             return named
     if paper_step(step.action) or _PURCHASE_ORDER.search(step.action):

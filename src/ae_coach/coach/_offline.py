@@ -411,8 +411,8 @@ def decides(deal: Deal, assessment: Any, actions: list[Any], plan: list[Any], ca
     silent contact the first action is for; under news at the buyer's company (a freeze, a cost programme), that
     person's answer on whether the project goes ahead; the first review booked with a signer who has not met us or
     came in late, or the first look by whoever holds the office of a signer who left; the buyer's own process
-    blocked; a signature the buyer's paper puts after the quarter; for a tier-4 deal, its dated next step; the first look at the case by an unmet signer nothing is booked with; a paper
-    term still open before the signature; else the buyer's step that takes the case to whoever signs, the plan's
+    blocked; a signature the buyer's paper puts after the quarter; for a tier-4 deal, its dated next step; the first
+    look at the case by an unmet signer nothing is booked with; a paper term still open before the signature; else the buyer's step that takes the case to whoever signs, the plan's
     decision step, or its signature. A date that is no working day is a deadline, not a meeting."""
     if not deal.is_open:
         return None

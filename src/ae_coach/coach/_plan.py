@@ -1287,8 +1287,10 @@ _PRESENTED = lazy(
 
 
 _PURCHASE_ORDER_DAYS = next(s.days_before_close for s in _STEPS if s.action.startswith("Procurement:"))
+PURCHASE_ORDER = r"(?-i:PO)|purchase orders?|requisition"
+"""The words for the buyer's purchase order ("PO" in capitals only: Polish "po" is no order)."""
 _PO_UNDER_WAY = lazy(
-    r"\b(?:(?-i:PO)|purchase order|requisition)\b[^.;]{0,40}?\b(?:is |was |has been |now )?(?:routing|routed|in (?:the )?"
+    rf"\b(?:{PURCHASE_ORDER})\b[^.;]{{0,40}}?\b(?:is |was |has been |now )?(?:routing|routed|in (?:the )?"
     r"(?:approval )?workflow|submitted for approval|sent for approval|approved|issued|raised)\b",
     re.IGNORECASE,
 )

@@ -133,18 +133,16 @@ def inspect(ctx: Context) -> list[Finding]:
     size = money(ctx.deal.amount, ctx.deal.currency)
     departed = ctx.facts.departed_signer
     english = current() == "en"  # the role values are the record's words in English, the glossary's in Chinese
-    evidence = [
-        t(
-            "evidence.role_left",
-            role=r.value if english else term(r.value),
-            old=departed.name,
-            new=departed.succeeded_by,
-        )
-        if r == Role.ECONOMIC_BUYER and departed is not None
-        else t("evidence.no_role", role=r.value if english else term(r.value))
-        # a departed signer's named successor last: the roles nobody holds are what this finding is about
-        for r in sorted(missing, key=lambda r: r == Role.ECONOMIC_BUYER and departed is not None)
-    ]
+    left = departed is not None  # the signer on record left and the record names who holds the office
+
+    def line(role: Role) -> str:
+        words = role.value if english else term(role.value)
+        if role == Role.ECONOMIC_BUYER and departed is not None:
+            return t("evidence.role_left", role=words, old=departed.name, new=departed.succeeded_by)
+        return t("evidence.no_role", role=words)
+
+    # a departed signer's named successor last: the roles nobody holds are what this finding is about
+    evidence = [line(r) for r in sorted(missing, key=lambda r: r == Role.ECONOMIC_BUYER and left)]
     roles = ", ".join(r.value for r in required) if english else join(term(r.value) for r in required)
     evidence.append(
         t(
